@@ -1,0 +1,77 @@
+package io.weir.broker.protocol;
+
+import io.weir.broker.errors.CorruptRecordException;
+import io.weir.broker.errors.InvalidConfigurationException;
+import io.weir.broker.errors.InvalidPartitionsException;
+import io.weir.broker.errors.InvalidRequestException;
+import io.weir.broker.errors.InvalidTimestampException;
+import io.weir.broker.errors.InvalidTopicException;
+import io.weir.broker.errors.KafkaStorageException;
+import io.weir.broker.errors.OffsetOutOfRangeException;
+import io.weir.broker.errors.RecordTooLargeException;
+import io.weir.broker.errors.TimeoutException;
+import io.weir.broker.errors.TopicExistsException;
+import io.weir.broker.errors.UnknownServerException;
+import io.weir.broker.errors.UnknownTopicOrPartitionException;
+import io.weir.broker.errors.WeirException;
+import java.util.function.Function;
+
+/**
+ * The error codes a broker returns, per partition or per request, with Kafka's numeric codes so a future
+ * Kafka-protocol transport can send them unchanged. Each maps back to the typed exception a client throws;
+ * the broker's message travels with the code so the exception still names the topic, offset or value.
+ */
+public enum Errors {
+    NONE(0, null),
+    UNKNOWN_SERVER_ERROR(-1, UnknownServerException::new),
+    OFFSET_OUT_OF_RANGE(1, OffsetOutOfRangeException::new),
+    CORRUPT_MESSAGE(2, CorruptRecordException::new),
+    UNKNOWN_TOPIC_OR_PARTITION(3, UnknownTopicOrPartitionException::new),
+    REQUEST_TIMED_OUT(7, TimeoutException::new),
+    MESSAGE_TOO_LARGE(10, RecordTooLargeException::new),
+    INVALID_TOPIC_EXCEPTION(17, InvalidTopicException::new),
+    INVALID_REQUIRED_ACKS(21, InvalidRequestException::new),
+    INVALID_TIMESTAMP(32, InvalidTimestampException::new),
+    TOPIC_ALREADY_EXISTS(36, TopicExistsException::new),
+    INVALID_PARTITIONS(37, InvalidPartitionsException::new),
+    INVALID_REQUEST(42, InvalidRequestException::new),
+    INVALID_CONFIG(40, InvalidConfigurationException::new),
+    KAFKA_STORAGE_ERROR(56, KafkaStorageException::new);
+
+    private final short code;
+    private final Function<String, WeirException> builder;
+
+    Errors(int code, Function<String, WeirException> builder) {
+        this.code = (short) code;
+        this.builder = builder;
+    }
+
+    public short code() {
+        return code;
+    }
+
+    /** The exception a client raises for this error; {@code message} is the broker's explanation. */
+    public WeirException exception(String message) {
+        if (builder == null) {
+            throw new IllegalStateException("NONE is not an error");
+        }
+        return builder.apply(message == null ? name() : message);
+    }
+
+    /** The error code for an exception the broker caught while serving a request. */
+    public static Errors forException(Throwable t) {
+        if (t instanceof UnknownTopicOrPartitionException) return UNKNOWN_TOPIC_OR_PARTITION;
+        if (t instanceof RecordTooLargeException) return MESSAGE_TOO_LARGE;
+        if (t instanceof CorruptRecordException) return CORRUPT_MESSAGE;
+        if (t instanceof InvalidTopicException) return INVALID_TOPIC_EXCEPTION;
+        if (t instanceof InvalidTimestampException) return INVALID_TIMESTAMP;
+        if (t instanceof TopicExistsException) return TOPIC_ALREADY_EXISTS;
+        if (t instanceof InvalidPartitionsException) return INVALID_PARTITIONS;
+        if (t instanceof OffsetOutOfRangeException) return OFFSET_OUT_OF_RANGE;
+        if (t instanceof InvalidConfigurationException) return INVALID_CONFIG;
+        if (t instanceof InvalidRequestException) return INVALID_REQUEST;
+        if (t instanceof TimeoutException) return REQUEST_TIMED_OUT;
+        if (t instanceof KafkaStorageException) return KAFKA_STORAGE_ERROR;
+        return UNKNOWN_SERVER_ERROR;
+    }
+}
