@@ -1,0 +1,242 @@
+package io.weir.broker.client.internals;
+
+import io.weir.broker.IsolationLevel;
+import io.weir.broker.TopicPartition;
+import io.weir.broker.client.Admin;
+import io.weir.broker.client.AdminConfig;
+import io.weir.broker.client.ClusterDescription;
+import io.weir.broker.client.KeyedResult;
+import io.weir.broker.client.ListOffsetsResultInfo;
+import io.weir.broker.client.NewTopic;
+import io.weir.broker.client.OffsetSpec;
+import io.weir.broker.client.PartitionInfo;
+import io.weir.broker.client.TopicDescription;
+import io.weir.broker.common.Time;
+import io.weir.broker.errors.IllegalClientStateException;
+import io.weir.broker.errors.TimeoutException;
+import io.weir.broker.errors.UnknownServerException;
+import io.weir.broker.errors.UnknownTopicOrPartitionException;
+import io.weir.broker.protocol.ApiError;
+import io.weir.broker.protocol.BrokerApi;
+import io.weir.broker.protocol.CreatePartitionsRequest;
+import io.weir.broker.protocol.CreateTopicsRequest;
+import io.weir.broker.protocol.DeleteTopicsRequest;
+import io.weir.broker.protocol.ListOffsetsRequest;
+import io.weir.broker.protocol.ListOffsetsResponse;
+import io.weir.broker.protocol.MetadataRequest;
+import io.weir.broker.protocol.MetadataResponse;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * {@link Admin} over a {@link BrokerApi}: each call is one broker request whose per-key errors are fanned
+ * out into one future per key. Holds no state but the closed flag, so it is thread-safe; futures complete on
+ * whatever thread the transport completes them on.
+ */
+public final class AdminClientImpl implements Admin {
+    private final AdminConfig config;
+    private final BrokerApi broker;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    public AdminClientImpl(AdminConfig config, BrokerApi broker, Time time) {
+        this.config = config;
+        this.broker = broker;
+    }
+
+    @Override
+    public KeyedResult<String, Void> createTopics(Collection<NewTopic> topics) {
+        ensureOpen("createTopics");
+        List<CreateTopicsRequest.NewTopicSpec> specs = new ArrayList<>();
+        for (NewTopic t : topics) {
+            specs.add(new CreateTopicsRequest.NewTopicSpec(t.name(), t.numPartitions(), t.configs()));
+        }
+        var response = withTimeout(broker.createTopics(new CreateTopicsRequest(specs, false)), "createTopics");
+        return fanOut(names(topics, NewTopic::name), response, r -> r.results(), e -> null, "createTopics");
+    }
+
+    @Override
+    public CompletableFuture<Set<String>> listTopics() {
+        ensureOpen("listTopics");
+        return withTimeout(broker.metadata(MetadataRequest.allTopics()), "listTopics").thenApply(r -> {
+            Set<String> names = new TreeSet<>();
+            for (String name : r.topics().keySet()) {
+                if (!name.startsWith("__")) {
+                    names.add(name);
+                }
+            }
+            return Set.copyOf(names);
+        });
+    }
+
+    @Override
+    public KeyedResult<String, TopicDescription> describeTopics(Collection<String> topics) {
+        ensureOpen("describeTopics");
+        Set<String> names = new LinkedHashSet<>(topics);
+        var response = withTimeout(broker.metadata(new MetadataRequest(List.copyOf(names), false)), "describeTopics");
+        Map<String, CompletableFuture<TopicDescription>> values = new LinkedHashMap<>();
+        for (String name : names) {
+            values.put(name, response.thenApply(r -> {
+                MetadataResponse.TopicMetadata md = r.topics().get(name);
+                if (md == null) {
+                    throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist");
+                }
+                if (!md.error().isSuccess()) {
+                    throw md.error().exception();
+                }
+                return describe(r.brokerId(), md);
+            }));
+        }
+        return new KeyedResult<>(unwrapping(values));
+    }
+
+    static TopicDescription describe(int brokerId, MetadataResponse.TopicMetadata md) {
+        List<PartitionInfo> partitions = new ArrayList<>(md.partitions());
+        for (int p = 0; p < md.partitions(); p++) {
+            partitions.add(new PartitionInfo(md.topic(), p, brokerId));
+        }
+        return new TopicDescription(md.topic(), partitions, md.configs() == null ? Map.of() : md.configs());
+    }
+
+    @Override
+    public KeyedResult<String, Void> deleteTopics(Collection<String> topics) {
+        ensureOpen("deleteTopics");
+        Set<String> names = new LinkedHashSet<>(topics);
+        var response = withTimeout(broker.deleteTopics(new DeleteTopicsRequest(List.copyOf(names))), "deleteTopics");
+        return fanOut(names, response, r -> r.results(), e -> null, "deleteTopics");
+    }
+
+    @Override
+    public KeyedResult<String, Void> createPartitions(Map<String, Integer> newTotalCounts) {
+        ensureOpen("createPartitions");
+        var response = withTimeout(broker.createPartitions(
+                new CreatePartitionsRequest(Map.copyOf(newTotalCounts), false)), "createPartitions");
+        return fanOut(newTotalCounts.keySet(), response, r -> r.results(), e -> null, "createPartitions");
+    }
+
+    @Override
+    public KeyedResult<TopicPartition, ListOffsetsResultInfo> listOffsets(Map<TopicPartition, OffsetSpec> specs) {
+        ensureOpen("listOffsets");
+        Map<TopicPartition, Long> timestamps = new LinkedHashMap<>();
+        specs.forEach((tp, spec) -> timestamps.put(tp, toTimestamp(spec)));
+        var response = withTimeout(broker.listOffsets(
+                new ListOffsetsRequest(IsolationLevel.READ_UNCOMMITTED, timestamps)), "listOffsets");
+        Map<TopicPartition, CompletableFuture<ListOffsetsResultInfo>> values = new LinkedHashMap<>();
+        for (TopicPartition tp : timestamps.keySet()) {
+            values.put(tp, response.thenApply(r -> {
+                ListOffsetsResponse.PartitionOffset po = r.partitions().get(tp);
+                if (po == null) {
+                    throw new UnknownServerException("The broker's listOffsets answer left out partition " + tp);
+                }
+                if (!po.error().isSuccess()) {
+                    throw po.error().exception();
+                }
+                return new ListOffsetsResultInfo(po.offset(), po.timestamp());
+            }));
+        }
+        return new KeyedResult<>(unwrapping(values));
+    }
+
+    static long toTimestamp(OffsetSpec spec) {
+        if (spec instanceof OffsetSpec.ForTimestamp t) {
+            return t.timestamp();
+        }
+        if (spec instanceof OffsetSpec.Earliest) {
+            return ListOffsetsRequest.EARLIEST;
+        }
+        if (spec instanceof OffsetSpec.Latest) {
+            return ListOffsetsRequest.LATEST;
+        }
+        return ListOffsetsRequest.MAX_TIMESTAMP;
+    }
+
+    @Override
+    public CompletableFuture<ClusterDescription> describeCluster() {
+        ensureOpen("describeCluster");
+        return unwrapping(withTimeout(broker.describeCluster(), "describeCluster").thenApply(r -> {
+            List<ClusterDescription.Node> nodes = new ArrayList<>();
+            r.nodes().forEach(n -> nodes.add(new ClusterDescription.Node(n.id(), n.host(), n.port())));
+            return new ClusterDescription(r.clusterId(), r.controllerId(), nodes);
+        }));
+    }
+
+    @Override
+    public void close() {
+        closed.set(true);
+    }
+
+    private void ensureOpen(String operation) {
+        if (closed.get()) {
+            throw new IllegalClientStateException("Cannot call " + operation + " after the admin client "
+                    + (config.clientId().isEmpty() ? "" : "'" + config.clientId() + "' ") + "has been closed");
+        }
+    }
+
+    private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> future, String operation) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        future.orTimeout(config.requestTimeoutMs(), TimeUnit.MILLISECONDS).whenComplete((v, t) -> {
+            if (t == null) {
+                out.complete(v);
+            } else if (Futures.unwrap(t) instanceof java.util.concurrent.TimeoutException) {
+                out.completeExceptionally(new TimeoutException(operation + " got no answer from the broker within "
+                        + AdminConfig.REQUEST_TIMEOUT_MS + "=" + config.requestTimeoutMs() + " ms"));
+            } else {
+                out.completeExceptionally(Futures.asWeir(t, operation));
+            }
+        });
+        return out;
+    }
+
+    private static <T> Set<String> names(Collection<T> items, Function<T, String> name) {
+        Set<String> names = new LinkedHashSet<>();
+        items.forEach(i -> names.add(name.apply(i)));
+        return names;
+    }
+
+    private static <R> KeyedResult<String, Void> fanOut(Collection<String> keys, CompletableFuture<R> response,
+                                                        Function<R, Map<String, ApiError>> results,
+                                                        Function<ApiError, Void> onSuccess, String operation) {
+        Map<String, CompletableFuture<Void>> values = new LinkedHashMap<>();
+        for (String key : keys) {
+            values.put(key, response.thenApply(r -> {
+                ApiError error = results.apply(r).get(key);
+                if (error == null) {
+                    throw new UnknownServerException("The broker's " + operation + " answer left out '" + key + "'");
+                }
+                if (!error.isSuccess()) {
+                    throw error.exception();
+                }
+                return onSuccess.apply(error);
+            }));
+        }
+        return new KeyedResult<>(unwrapping(values));
+    }
+
+    /** Futures that fail with the typed exception itself rather than a CompletionException around it. */
+    private static <K, V> Map<K, CompletableFuture<V>> unwrapping(Map<K, CompletableFuture<V>> futures) {
+        Map<K, CompletableFuture<V>> out = new LinkedHashMap<>();
+        futures.forEach((k, f) -> out.put(k, unwrapping(f)));
+        return out;
+    }
+
+    private static <V> CompletableFuture<V> unwrapping(CompletableFuture<V> future) {
+        CompletableFuture<V> out = new CompletableFuture<>();
+        future.whenComplete((v, t) -> {
+            if (t == null) {
+                out.complete(v);
+            } else {
+                out.completeExceptionally(Futures.asWeir(t, "admin request"));
+            }
+        });
+        return out;
+    }
+}

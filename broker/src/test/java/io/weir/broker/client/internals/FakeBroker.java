@@ -1,0 +1,96 @@
+package io.weir.broker.client.internals;
+
+import io.weir.broker.protocol.BrokerApi;
+import io.weir.broker.protocol.CreatePartitionsRequest;
+import io.weir.broker.protocol.CreatePartitionsResponse;
+import io.weir.broker.protocol.CreateTopicsRequest;
+import io.weir.broker.protocol.CreateTopicsResponse;
+import io.weir.broker.protocol.DeleteTopicsRequest;
+import io.weir.broker.protocol.DeleteTopicsResponse;
+import io.weir.broker.protocol.DescribeClusterResponse;
+import io.weir.broker.protocol.FetchRequest;
+import io.weir.broker.protocol.FetchResponse;
+import io.weir.broker.protocol.ListOffsetsRequest;
+import io.weir.broker.protocol.ListOffsetsResponse;
+import io.weir.broker.protocol.MetadataRequest;
+import io.weir.broker.protocol.MetadataResponse;
+import io.weir.broker.protocol.ProduceRequest;
+import io.weir.broker.protocol.ProduceResponse;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * A scriptable {@link BrokerApi} for unit tests of client logic: each call is answered by a replaceable
+ * handler (unset handlers fail the test loudly) and every request is recorded in order.
+ */
+public class FakeBroker implements BrokerApi {
+    public final List<Object> requests = new CopyOnWriteArrayList<>();
+
+    public volatile Function<MetadataRequest, CompletableFuture<MetadataResponse>> onMetadata = r -> unscripted("metadata");
+    public volatile Function<ProduceRequest, CompletableFuture<ProduceResponse>> onProduce = r -> unscripted("produce");
+    public volatile Function<FetchRequest, CompletableFuture<FetchResponse>> onFetch = r -> unscripted("fetch");
+    public volatile Function<ListOffsetsRequest, CompletableFuture<ListOffsetsResponse>> onListOffsets = r -> unscripted("listOffsets");
+    public volatile Function<CreateTopicsRequest, CompletableFuture<CreateTopicsResponse>> onCreateTopics = r -> unscripted("createTopics");
+    public volatile Function<DeleteTopicsRequest, CompletableFuture<DeleteTopicsResponse>> onDeleteTopics = r -> unscripted("deleteTopics");
+    public volatile Function<CreatePartitionsRequest, CompletableFuture<CreatePartitionsResponse>> onCreatePartitions = r -> unscripted("createPartitions");
+    public volatile java.util.function.Supplier<CompletableFuture<DescribeClusterResponse>> onDescribeCluster = () -> unscripted("describeCluster");
+
+    private static <T> CompletableFuture<T> unscripted(String call) {
+        throw new AssertionError("FakeBroker: no script for " + call);
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> List<T> requestsOf(Class<T> type) {
+        return (List<T>) requests.stream().filter(type::isInstance).toList();
+    }
+
+    @Override
+    public CompletableFuture<MetadataResponse> metadata(MetadataRequest request) {
+        requests.add(request);
+        return onMetadata.apply(request);
+    }
+
+    @Override
+    public CompletableFuture<ProduceResponse> produce(ProduceRequest request) {
+        requests.add(request);
+        return onProduce.apply(request);
+    }
+
+    @Override
+    public CompletableFuture<FetchResponse> fetch(FetchRequest request) {
+        requests.add(request);
+        return onFetch.apply(request);
+    }
+
+    @Override
+    public CompletableFuture<ListOffsetsResponse> listOffsets(ListOffsetsRequest request) {
+        requests.add(request);
+        return onListOffsets.apply(request);
+    }
+
+    @Override
+    public CompletableFuture<CreateTopicsResponse> createTopics(CreateTopicsRequest request) {
+        requests.add(request);
+        return onCreateTopics.apply(request);
+    }
+
+    @Override
+    public CompletableFuture<DeleteTopicsResponse> deleteTopics(DeleteTopicsRequest request) {
+        requests.add(request);
+        return onDeleteTopics.apply(request);
+    }
+
+    @Override
+    public CompletableFuture<CreatePartitionsResponse> createPartitions(CreatePartitionsRequest request) {
+        requests.add(request);
+        return onCreatePartitions.apply(request);
+    }
+
+    @Override
+    public CompletableFuture<DescribeClusterResponse> describeCluster() {
+        requests.add("describeCluster");
+        return onDescribeCluster.get();
+    }
+}
