@@ -1,0 +1,313 @@
+package io.weir.broker.client;
+
+import io.weir.broker.config.ConfigDef;
+import io.weir.broker.config.ParsedConfig;
+import io.weir.broker.errors.InvalidConfigurationException;
+import io.weir.broker.record.CompressionType;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * The typed, immutable configuration of a {@link Producer}: Kafka's producer keys, parsed once from strings
+ * ({@link #from(Map)}, {@link #from(Properties)}) or built fluently ({@link #builder()}); both paths end in
+ * the same validating constructor, so a config that exists is a valid one.
+ *
+ * <p>Defaults are Kafka 4's, with one exception: {@code enable.idempotence} defaults to {@code false}
+ * because idempotent and transactional producers are not built yet; setting it to {@code true}, or setting
+ * {@code transactional.id}, fails with an {@link InvalidConfigurationException} that says so.
+ *
+ * @param originals everything the user passed, for the {@code configure} methods of serializers and partitioners
+ */
+public record ProducerConfig(
+        List<String> bootstrapServers, String clientId, Acks acks, long lingerMs, int batchSize, long bufferMemory,
+        long maxBlockMs, CompressionType compressionType, int retries, long retryBackoffMs, int deliveryTimeoutMs,
+        int requestTimeoutMs, int maxInFlightRequestsPerConnection, int maxRequestSize, long metadataMaxAgeMs,
+        Class<?> partitionerClass, Class<?> keySerializer, Class<?> valueSerializer, Map<String, Object> originals) {
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String CLIENT_ID = "client.id";
+    public static final String ACKS = "acks";
+    public static final String LINGER_MS = "linger.ms";
+    public static final String BATCH_SIZE = "batch.size";
+    public static final String BUFFER_MEMORY = "buffer.memory";
+    public static final String MAX_BLOCK_MS = "max.block.ms";
+    public static final String COMPRESSION_TYPE = "compression.type";
+    public static final String RETRIES = "retries";
+    public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
+    public static final String DELIVERY_TIMEOUT_MS = "delivery.timeout.ms";
+    public static final String REQUEST_TIMEOUT_MS = "request.timeout.ms";
+    public static final String MAX_IN_FLIGHT = "max.in.flight.requests.per.connection";
+    public static final String MAX_REQUEST_SIZE = "max.request.size";
+    public static final String METADATA_MAX_AGE_MS = "metadata.max.age.ms";
+    public static final String PARTITIONER_CLASS = "partitioner.class";
+    public static final String KEY_SERIALIZER = "key.serializer";
+    public static final String VALUE_SERIALIZER = "value.serializer";
+    public static final String ENABLE_IDEMPOTENCE = "enable.idempotence";
+    public static final String TRANSACTIONAL_ID = "transactional.id";
+
+    /** Every key a producer understands, with its type, default and rule. */
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(BOOTSTRAP_SERVERS, ConfigDef.Type.LIST, ConfigDef.NO_DEFAULT, ConfigDef.nonEmptyList(),
+                    "Where the broker is: embedded:<name> for an embedded broker.")
+            .define(CLIENT_ID, ConfigDef.Type.STRING, "", "A name for this client in logs and errors.")
+            .define(ACKS, ConfigDef.Type.STRING, "all", ConfigDef.in("0", "1", "all", "-1"),
+                    "Acknowledgement to wait for: 0 (handed over), 1 or all (appended).")
+            .define(LINGER_MS, ConfigDef.Type.LONG, 5L, ConfigDef.atLeast(0), "How long a batch may wait for more records before it is sent.")
+            .define(BATCH_SIZE, ConfigDef.Type.INT, 16_384, ConfigDef.atLeast(0), "Target size in bytes of one partition's batch.")
+            .define(BUFFER_MEMORY, ConfigDef.Type.LONG, 33_554_432L, ConfigDef.atLeast(0), "Bytes of records the producer may hold unsent.")
+            .define(MAX_BLOCK_MS, ConfigDef.Type.LONG, 60_000L, ConfigDef.atLeast(0), "How long send() may block for metadata or buffer space.")
+            .define(COMPRESSION_TYPE, ConfigDef.Type.STRING, "none", ConfigDef.in("none", "gzip", "snappy", "lz4", "zstd"), "Batch compression codec.")
+            .define(RETRIES, ConfigDef.Type.INT, Integer.MAX_VALUE, ConfigDef.atLeast(0), "How often a batch is retried after a retriable error.")
+            .define(RETRY_BACKOFF_MS, ConfigDef.Type.LONG, 100L, ConfigDef.atLeast(0), "Wait between retries.")
+            .define(DELIVERY_TIMEOUT_MS, ConfigDef.Type.INT, 120_000, ConfigDef.atLeast(0), "Upper bound from send() to success or failure.")
+            .define(REQUEST_TIMEOUT_MS, ConfigDef.Type.INT, 30_000, ConfigDef.atLeast(0), "How long to wait for the broker to answer a produce request.")
+            .define(MAX_IN_FLIGHT, ConfigDef.Type.INT, 5, ConfigDef.atLeast(1), "Produce requests awaiting an answer at once; 1 keeps order per partition across retries.")
+            .define(MAX_REQUEST_SIZE, ConfigDef.Type.INT, 1_048_576, ConfigDef.atLeast(0), "Largest produce request, and so the largest record.")
+            .define(METADATA_MAX_AGE_MS, ConfigDef.Type.LONG, 300_000L, ConfigDef.atLeast(0), "Age after which topic metadata is refreshed.")
+            .define(PARTITIONER_CLASS, ConfigDef.Type.CLASS, null, "A Partitioner class; default: DefaultPartitioner.")
+            .define(KEY_SERIALIZER, ConfigDef.Type.CLASS, null, "A Serializer class for keys, when none is passed in code.")
+            .define(VALUE_SERIALIZER, ConfigDef.Type.CLASS, null, "A Serializer class for values, when none is passed in code.")
+            .define(ENABLE_IDEMPOTENCE, ConfigDef.Type.BOOLEAN, false, "Idempotent producer; not built yet, so only false is accepted.")
+            .define(TRANSACTIONAL_ID, ConfigDef.Type.STRING, null, "Transactional producer; not built yet, so it must not be set.");
+
+    public ProducerConfig {
+        bootstrapServers = List.copyOf(bootstrapServers);
+        if (bootstrapServers.isEmpty()) {
+            throw new InvalidConfigurationException("Configuration " + BOOTSTRAP_SERVERS + " must not be empty");
+        }
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(acks, "acks");
+        Objects.requireNonNull(compressionType, "compressionType");
+        atLeast(LINGER_MS, lingerMs, 0);
+        atLeast(BATCH_SIZE, batchSize, 0);
+        atLeast(BUFFER_MEMORY, bufferMemory, 0);
+        atLeast(MAX_BLOCK_MS, maxBlockMs, 0);
+        atLeast(RETRIES, retries, 0);
+        atLeast(RETRY_BACKOFF_MS, retryBackoffMs, 0);
+        atLeast(DELIVERY_TIMEOUT_MS, deliveryTimeoutMs, 0);
+        atLeast(REQUEST_TIMEOUT_MS, requestTimeoutMs, 0);
+        atLeast(MAX_IN_FLIGHT, maxInFlightRequestsPerConnection, 1);
+        atLeast(MAX_REQUEST_SIZE, maxRequestSize, 0);
+        atLeast(METADATA_MAX_AGE_MS, metadataMaxAgeMs, 0);
+        checkPlugin(PARTITIONER_CLASS, partitionerClass, Partitioner.class);
+        checkPlugin(KEY_SERIALIZER, keySerializer, Serializer.class);
+        checkPlugin(VALUE_SERIALIZER, valueSerializer, Serializer.class);
+        if (deliveryTimeoutMs < lingerMs + requestTimeoutMs) {
+            throw new InvalidConfigurationException(DELIVERY_TIMEOUT_MS + "=" + deliveryTimeoutMs + " must be at least "
+                    + LINGER_MS + " + " + REQUEST_TIMEOUT_MS + " = " + lingerMs + " + " + requestTimeoutMs
+                    + " = " + (lingerMs + requestTimeoutMs) + ", or a batch could expire before it was ever sent");
+        }
+        originals = originals == null ? Map.of() : Map.copyOf(originals);
+    }
+
+    public static ProducerConfig from(Properties properties) {
+        return from(DEFINITION.parse(properties));
+    }
+
+    public static ProducerConfig from(Map<?, ?> configs) {
+        return from(DEFINITION.parse(configs));
+    }
+
+    private static ProducerConfig from(ParsedConfig c) {
+        if (c.getBoolean(ENABLE_IDEMPOTENCE)) {
+            throw notBuiltYet(ENABLE_IDEMPOTENCE + "=true");
+        }
+        if (c.getString(TRANSACTIONAL_ID) != null) {
+            throw notBuiltYet(TRANSACTIONAL_ID + "=" + c.getString(TRANSACTIONAL_ID));
+        }
+        Map<String, Object> originals = new java.util.HashMap<>();
+        c.originals().forEach((k, v) -> {
+            if (k != null && v != null) {
+                originals.put(String.valueOf(k), v);
+            }
+        });
+        return new ProducerConfig(c.getList(BOOTSTRAP_SERVERS), c.getString(CLIENT_ID), Acks.forConfig(c.getString(ACKS)),
+                c.getLong(LINGER_MS), c.getInt(BATCH_SIZE), c.getLong(BUFFER_MEMORY), c.getLong(MAX_BLOCK_MS),
+                CompressionType.forName(c.getString(COMPRESSION_TYPE).toLowerCase(java.util.Locale.ROOT)),
+                c.getInt(RETRIES), c.getLong(RETRY_BACKOFF_MS), c.getInt(DELIVERY_TIMEOUT_MS), c.getInt(REQUEST_TIMEOUT_MS),
+                c.getInt(MAX_IN_FLIGHT), c.getInt(MAX_REQUEST_SIZE), c.getLong(METADATA_MAX_AGE_MS),
+                c.getClass(PARTITIONER_CLASS), c.getClass(KEY_SERIALIZER), c.getClass(VALUE_SERIALIZER), originals);
+    }
+
+    static InvalidConfigurationException notBuiltYet(String setting) {
+        return new InvalidConfigurationException(setting + " is not supported yet: idempotent and transactional "
+                + "producers are not built in this version of Weir; leave " + ENABLE_IDEMPOTENCE + "=false and "
+                + TRANSACTIONAL_ID + " unset");
+    }
+
+    static void atLeast(String name, long value, long min) {
+        if (value < min) {
+            throw new InvalidConfigurationException("Invalid value " + value + " for configuration " + name
+                    + ": must be at least " + min);
+        }
+    }
+
+    private static void checkPlugin(String name, Class<?> type, Class<?> required) {
+        if (type != null && !required.isAssignableFrom(type)) {
+            throw new InvalidConfigurationException("Invalid value " + type.getName() + " for configuration " + name
+                    + ": it does not implement " + required.getName());
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Fluent construction with Kafka's defaults. Each setter rejects a bad value at once and refuses being
+     * called twice; {@link #build()} checks the combinations. Not thread-safe.
+     */
+    public static final class Builder {
+        private final java.util.Set<String> set = new java.util.HashSet<>();
+        private List<String> bootstrapServers;
+        private String clientId = "";
+        private Acks acks = Acks.ALL;
+        private long lingerMs = 5;
+        private int batchSize = 16_384;
+        private long bufferMemory = 33_554_432L;
+        private long maxBlockMs = 60_000;
+        private CompressionType compressionType = CompressionType.NONE;
+        private int retries = Integer.MAX_VALUE;
+        private long retryBackoffMs = 100;
+        private int deliveryTimeoutMs = 120_000;
+        private int requestTimeoutMs = 30_000;
+        private int maxInFlight = 5;
+        private int maxRequestSize = 1_048_576;
+        private long metadataMaxAgeMs = 300_000;
+        private Class<?> partitionerClass;
+
+        private Builder() {
+        }
+
+        private void once(String name) {
+            if (!set.add(name)) {
+                throw new IllegalStateException(name + " was already set on this builder");
+            }
+        }
+
+        public Builder bootstrapServers(String servers) {
+            once(BOOTSTRAP_SERVERS);
+            if (servers == null || servers.isBlank()) {
+                throw new InvalidConfigurationException("Configuration " + BOOTSTRAP_SERVERS + " must not be empty");
+            }
+            bootstrapServers = List.of(servers.trim().split("\\s*,\\s*"));
+            return this;
+        }
+
+        public Builder clientId(String id) {
+            once(CLIENT_ID);
+            clientId = Objects.requireNonNull(id, "clientId");
+            return this;
+        }
+
+        public Builder acks(Acks value) {
+            once(ACKS);
+            acks = Objects.requireNonNull(value, "acks");
+            return this;
+        }
+
+        public Builder lingerMs(long ms) {
+            once(LINGER_MS);
+            atLeast(LINGER_MS, ms, 0);
+            lingerMs = ms;
+            return this;
+        }
+
+        public Builder batchSize(int bytes) {
+            once(BATCH_SIZE);
+            atLeast(BATCH_SIZE, bytes, 0);
+            batchSize = bytes;
+            return this;
+        }
+
+        public Builder bufferMemory(long bytes) {
+            once(BUFFER_MEMORY);
+            atLeast(BUFFER_MEMORY, bytes, 0);
+            bufferMemory = bytes;
+            return this;
+        }
+
+        public Builder maxBlockMs(long ms) {
+            once(MAX_BLOCK_MS);
+            atLeast(MAX_BLOCK_MS, ms, 0);
+            maxBlockMs = ms;
+            return this;
+        }
+
+        public Builder compressionType(CompressionType type) {
+            once(COMPRESSION_TYPE);
+            compressionType = Objects.requireNonNull(type, "compressionType");
+            return this;
+        }
+
+        public Builder retries(int n) {
+            once(RETRIES);
+            atLeast(RETRIES, n, 0);
+            retries = n;
+            return this;
+        }
+
+        public Builder retryBackoffMs(long ms) {
+            once(RETRY_BACKOFF_MS);
+            atLeast(RETRY_BACKOFF_MS, ms, 0);
+            retryBackoffMs = ms;
+            return this;
+        }
+
+        public Builder deliveryTimeoutMs(int ms) {
+            once(DELIVERY_TIMEOUT_MS);
+            atLeast(DELIVERY_TIMEOUT_MS, ms, 0);
+            deliveryTimeoutMs = ms;
+            return this;
+        }
+
+        public Builder requestTimeoutMs(int ms) {
+            once(REQUEST_TIMEOUT_MS);
+            atLeast(REQUEST_TIMEOUT_MS, ms, 0);
+            requestTimeoutMs = ms;
+            return this;
+        }
+
+        public Builder maxInFlightRequestsPerConnection(int n) {
+            once(MAX_IN_FLIGHT);
+            atLeast(MAX_IN_FLIGHT, n, 1);
+            maxInFlight = n;
+            return this;
+        }
+
+        public Builder maxRequestSize(int bytes) {
+            once(MAX_REQUEST_SIZE);
+            atLeast(MAX_REQUEST_SIZE, bytes, 0);
+            maxRequestSize = bytes;
+            return this;
+        }
+
+        public Builder metadataMaxAgeMs(long ms) {
+            once(METADATA_MAX_AGE_MS);
+            atLeast(METADATA_MAX_AGE_MS, ms, 0);
+            metadataMaxAgeMs = ms;
+            return this;
+        }
+
+        public Builder partitioner(Class<? extends Partitioner> type) {
+            once(PARTITIONER_CLASS);
+            partitionerClass = Objects.requireNonNull(type, "partitioner");
+            return this;
+        }
+
+        /**
+         * @throws InvalidConfigurationException if bootstrap servers are missing, or delivery.timeout.ms is
+         *         shorter than linger.ms + request.timeout.ms
+         */
+        public ProducerConfig build() {
+            if (bootstrapServers == null) {
+                throw new InvalidConfigurationException("Missing required configuration " + BOOTSTRAP_SERVERS);
+            }
+            return new ProducerConfig(bootstrapServers, clientId, acks, lingerMs, batchSize, bufferMemory, maxBlockMs,
+                    compressionType, retries, retryBackoffMs, deliveryTimeoutMs, requestTimeoutMs, maxInFlight,
+                    maxRequestSize, metadataMaxAgeMs, partitionerClass, null, null, Map.of());
+        }
+    }
+}

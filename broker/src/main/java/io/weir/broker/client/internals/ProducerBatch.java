@@ -1,0 +1,144 @@
+package io.weir.broker.client.internals;
+
+import io.weir.broker.TopicPartition;
+import io.weir.broker.client.Callback;
+import io.weir.broker.client.RecordMetadata;
+import io.weir.broker.record.CompressionType;
+import io.weir.broker.record.Header;
+import io.weir.broker.record.RecordBatch;
+import io.weir.broker.record.RecordBatchBuilder;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One partition's batch of records on its way to the broker, and the futures and callbacks of its records.
+ *
+ * <p>Life: <em>open</em> in its partition's deque, where producer threads append under the deque's lock;
+ * <em>drained</em> by the sender thread (removed from the deque, so no thread can append any more, then
+ * {@link #close()}d into bytes); <em>in flight</em>; then either <em>re-enqueued</em> at the head of the deque
+ * for a retry or <em>completed</em> once. Everything after draining happens on the sender thread only.
+ */
+final class ProducerBatch {
+    /** A record's callback together with its future, kept only for records sent with a callback. */
+    private record Thunk(Callback callback, FutureRecordMetadata future) {
+    }
+
+    final TopicPartition partition;
+    final long createdNanos;
+    /** Bytes of {@code buffer.memory} this batch holds until it completes. */
+    final int reservedBytes;
+    private final int sizeLimit;
+    private final RecordBatchBuilder builder;
+    private final ProduceRequestResult result = new ProduceRequestResult();
+    private List<Thunk> thunks;
+    private boolean full;
+    private ByteBuffer built;
+    private int recordCount;
+    int attempts;
+    long lastAttemptNanos;
+    private boolean completed;
+
+    ProducerBatch(TopicPartition partition, CompressionType compression, int sizeLimit, int reservedBytes, long nowNanos) {
+        this.partition = partition;
+        this.sizeLimit = sizeLimit;
+        this.reservedBytes = reservedBytes;
+        this.createdNanos = nowNanos;
+        this.lastAttemptNanos = nowNanos;
+        this.builder = new RecordBatchBuilder(compression, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE, false, Math.min(reservedBytes, 1 << 16) + 64);
+    }
+
+    /**
+     * Appends the record if it fits within the size limit (the first record always fits), under the deque's lock.
+     *
+     * @return the record's future, or null if the batch is full (it then stays full)
+     */
+    FutureRecordMetadata tryAppend(long timestamp, byte[] key, byte[] value, Header[] headers, Callback callback) {
+        if (full || (recordCount > 0 && !builder.hasRoomFor(sizeLimit, key, value, headers))) {
+            full = true;
+            return null;
+        }
+        builder.append(timestamp, key, value, headers);
+        FutureRecordMetadata future = new FutureRecordMetadata(result, partition, recordCount, timestamp,
+                key == null ? -1 : key.length, value == null ? -1 : value.length);
+        recordCount++;
+        if (callback != null) {
+            if (thunks == null) {
+                thunks = new ArrayList<>();
+            }
+            thunks.add(new Thunk(callback, future));
+        }
+        if (builder.estimatedSizeInBytes() >= sizeLimit) {
+            full = true;
+        }
+        return future;
+    }
+
+    boolean isFull() {
+        return full;
+    }
+
+    int recordCount() {
+        return recordCount;
+    }
+
+    /** The v2 batch bytes; built once, on the sender thread after draining, and reused for retries. */
+    ByteBuffer bytes() {
+        if (built == null) {
+            full = true;
+            built = builder.build();
+        }
+        return built.duplicate();
+    }
+
+    boolean hasReachedDeliveryTimeout(long nowNanos, long deliveryTimeoutNanos) {
+        return nowNanos - createdNanos >= deliveryTimeoutNanos;
+    }
+
+    /**
+     * Completes every record's future and runs the callbacks in append order. Idempotent: a late answer to a
+     * request that already timed out finds the batch completed and changes nothing.
+     *
+     * @return false if the batch was already completed
+     */
+    boolean complete(long baseOffset, long logAppendTime, RuntimeException error) {
+        if (completed) {
+            return false;
+        }
+        completed = true;
+        result.set(baseOffset, logAppendTime, error);
+        result.done();
+        if (thunks != null) {
+            for (Thunk thunk : thunks) {
+                try {
+                    if (error == null) {
+                        RecordMetadata metadata = thunk.future().value();
+                        thunk.callback().onCompletion(metadata, null);
+                    } else {
+                        thunk.callback().onCompletion(null, error);
+                    }
+                } catch (RuntimeException e) {
+                    // A user callback must not stop the sender thread or the other records' callbacks.
+                    Thread t = Thread.currentThread();
+                    t.getUncaughtExceptionHandler().uncaughtException(t, e);
+                }
+            }
+        }
+        return true;
+    }
+
+    boolean isCompleted() {
+        return completed;
+    }
+
+    /** The futures' shared result, for flush() to wait on. */
+    ProduceRequestResult result() {
+        return result;
+    }
+
+    @Override
+    public String toString() {
+        return "ProducerBatch(" + partition + ", " + recordCount + " records, attempt " + attempts + ")";
+    }
+}
