@@ -1,0 +1,96 @@
+package io.weir.broker.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weir.broker.client.partitioner.RoundRobinPartitioner;
+import io.weir.broker.client.serialization.StringSerializer;
+import io.weir.broker.errors.InvalidConfigurationException;
+import io.weir.broker.record.CompressionType;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class ProducerConfigTest {
+
+    private static Properties props(String... kv) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", "embedded:test");
+        for (int i = 0; i < kv.length; i += 2) {
+            p.setProperty(kv[i], kv[i + 1]);
+        }
+        return p;
+    }
+
+    @Test
+    void defaultsAreKafkasExceptIdempotence() {
+        ProducerConfig c = ProducerConfig.from(props());
+        assertEquals(Acks.ALL, c.acks());
+        assertEquals(16_384, c.batchSize());
+        assertEquals(5, c.lingerMs());
+        assertEquals(33_554_432L, c.bufferMemory());
+        assertEquals(60_000, c.maxBlockMs());
+        assertEquals(120_000, c.deliveryTimeoutMs());
+        assertEquals(5, c.maxInFlightRequestsPerConnection());
+        assertEquals(1_048_576, c.maxRequestSize());
+        assertEquals(CompressionType.NONE, c.compressionType());
+    }
+
+    @Test
+    void parsesStringKeysIntoTypedValues() {
+        ProducerConfig c = ProducerConfig.from(props("acks", "0", "linger.ms", "20", "compression.type", "zstd",
+                "partitioner.class", RoundRobinPartitioner.class.getName(),
+                "key.serializer", StringSerializer.class.getName()));
+        assertEquals(Acks.NONE, c.acks());
+        assertEquals(20, c.lingerMs());
+        assertEquals(CompressionType.ZSTD, c.compressionType());
+        assertEquals(RoundRobinPartitioner.class, c.partitionerClass());
+        assertEquals(StringSerializer.class, c.keySerializer());
+        assertEquals(Acks.ALL, ProducerConfig.from(props("acks", "-1")).acks());
+        assertEquals(Acks.LEADER, ProducerConfig.from(Map.of("bootstrap.servers", "embedded:x", "acks", "1")).acks());
+    }
+
+    @Test
+    void rejectsABadValueNamingKeyAndValue() {
+        var e = assertThrows(InvalidConfigurationException.class, () -> ProducerConfig.from(props("acks", "2")));
+        assertTrue(e.getMessage().contains("acks") && e.getMessage().contains("2"), e.getMessage());
+        e = assertThrows(InvalidConfigurationException.class, () -> ProducerConfig.from(props("linger.ms", "-1")));
+        assertTrue(e.getMessage().contains("linger.ms"), e.getMessage());
+        e = assertThrows(InvalidConfigurationException.class, () -> ProducerConfig.from(props("compression.type", "brotli")));
+        assertTrue(e.getMessage().contains("brotli"), e.getMessage());
+        e = assertThrows(InvalidConfigurationException.class, () -> ProducerConfig.from(props("partitioner.class", "java.lang.String")));
+        assertTrue(e.getMessage().contains("Partitioner"), e.getMessage());
+        assertThrows(InvalidConfigurationException.class, () -> ProducerConfig.from(new Properties()));
+    }
+
+    @Test
+    void refusesIdempotenceAndTransactionsAsNotBuiltYet() {
+        var e = assertThrows(InvalidConfigurationException.class, () -> ProducerConfig.from(props("enable.idempotence", "true")));
+        assertTrue(e.getMessage().contains("enable.idempotence=true") && e.getMessage().contains("not supported yet"), e.getMessage());
+        e = assertThrows(InvalidConfigurationException.class, () -> ProducerConfig.from(props("transactional.id", "tx-1")));
+        assertTrue(e.getMessage().contains("transactional.id=tx-1"), e.getMessage());
+        ProducerConfig.from(props("enable.idempotence", "false"));
+    }
+
+    @Test
+    void refusesDeliveryTimeoutShorterThanLingerPlusRequestTimeout() {
+        var e = assertThrows(InvalidConfigurationException.class, () -> ProducerConfig.from(
+                props("delivery.timeout.ms", "1000", "linger.ms", "500", "request.timeout.ms", "600")));
+        assertTrue(e.getMessage().contains("1100"), e.getMessage());
+    }
+
+    @Test
+    void builderFailsFastOnABadOrRepeatedOption() {
+        ProducerConfig.Builder b = ProducerConfig.builder();
+        assertThrows(InvalidConfigurationException.class, () -> b.lingerMs(-5));
+        b.batchSize(1024);
+        assertThrows(IllegalStateException.class, () -> b.batchSize(2048));
+        assertThrows(InvalidConfigurationException.class, b::build); // no bootstrap servers
+        ProducerConfig c = b.bootstrapServers("embedded:x").acks(Acks.LEADER).build();
+        assertEquals(1024, c.batchSize());
+        assertEquals(Acks.LEADER, c.acks());
+        assertThrows(InvalidConfigurationException.class, () -> ProducerConfig.builder().bootstrapServers("embedded:x")
+                .deliveryTimeoutMs(10).build());
+    }
+}
