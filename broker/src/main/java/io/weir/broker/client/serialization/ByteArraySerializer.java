@@ -1,0 +1,11 @@
+package io.weir.broker.client.serialization;
+
+import io.weir.broker.client.Serializer;
+
+/** Passes the array through unchanged (not copied). Stateless and thread-safe. */
+public final class ByteArraySerializer implements Serializer<byte[]> {
+    @Override
+    public byte[] serialize(String topic, byte[] data) {
+        return data;
+    }
+}

@@ -1,0 +1,14 @@
+package io.weir.broker.client.serialization;
+
+import io.weir.broker.client.Serializer;
+
+/** An 8-byte big-endian long, as Kafka writes it. Stateless and thread-safe. */
+public final class LongSerializer implements Serializer<Long> {
+    @Override
+    public byte[] serialize(String topic, Long data) {
+        if (data == null) {
+            return null;
+        }
+        return Bytes.longToBytes(data);
+    }
+}

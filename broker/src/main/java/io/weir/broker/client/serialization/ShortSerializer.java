@@ -1,0 +1,15 @@
+package io.weir.broker.client.serialization;
+
+import io.weir.broker.client.Serializer;
+
+/** A 2-byte big-endian short, as Kafka writes it. Stateless and thread-safe. */
+public final class ShortSerializer implements Serializer<Short> {
+    @Override
+    public byte[] serialize(String topic, Short data) {
+        if (data == null) {
+            return null;
+        }
+        short v = data;
+        return new byte[] {(byte) (v >>> 8), (byte) v};
+    }
+}

@@ -1,0 +1,11 @@
+package io.weir.broker.client.serialization;
+
+import io.weir.broker.client.Serializer;
+
+/** For records that have no key or no value: always null bytes. Stateless and thread-safe. */
+public final class VoidSerializer implements Serializer<Void> {
+    @Override
+    public byte[] serialize(String topic, Void data) {
+        return null;
+    }
+}
