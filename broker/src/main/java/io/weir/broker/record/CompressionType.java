@@ -7,25 +7,50 @@ import java.util.stream.Collectors;
  * The compression codec of a record batch, stored in the low three bits of the batch attributes. The ids and
  * config names are Kafka's, so batches and {@code compression.type} settings move between the two unchanged.
  *
- * <p>Each type owns one stateless, thread-safe {@link CompressionCodec}.
+ * <p>Each type owns one stateless, thread-safe {@link CompressionCodec}, loaded on first use: the snappy,
+ * lz4 and zstd libraries (and their native code) are touched only by a process that meets such a batch, so a
+ * deployment that never does may leave those jars out, as with Kafka.
  */
 public enum CompressionType {
-    NONE(0, "none", NoneCodec.INSTANCE),
-    GZIP(1, "gzip", GzipCodec.INSTANCE),
-    SNAPPY(2, "snappy", SnappyCodec.INSTANCE),
-    LZ4(3, "lz4", Lz4Codec.INSTANCE),
-    ZSTD(4, "zstd", ZstdCodec.INSTANCE);
+    NONE(0, "none") {
+        @Override
+        public CompressionCodec codec() {
+            return NoneCodec.INSTANCE;
+        }
+    },
+    GZIP(1, "gzip") {
+        @Override
+        public CompressionCodec codec() {
+            return GzipCodec.INSTANCE;
+        }
+    },
+    SNAPPY(2, "snappy") {
+        @Override
+        public CompressionCodec codec() {
+            return SnappyCodec.INSTANCE;
+        }
+    },
+    LZ4(3, "lz4") {
+        @Override
+        public CompressionCodec codec() {
+            return Lz4Codec.INSTANCE;
+        }
+    },
+    ZSTD(4, "zstd") {
+        @Override
+        public CompressionCodec codec() {
+            return ZstdCodec.INSTANCE;
+        }
+    };
 
     private static final CompressionType[] BY_ID = values();
 
     private final int id;
     private final String configName;
-    private final CompressionCodec codec;
 
-    CompressionType(int id, String configName, CompressionCodec codec) {
+    CompressionType(int id, String configName) {
         this.id = id;
         this.configName = configName;
-        this.codec = codec;
     }
 
     /** The value of the attributes' compression bits. */
@@ -38,10 +63,12 @@ public enum CompressionType {
         return configName;
     }
 
-    /** The codec that compresses and decompresses the records section of a batch of this type. */
-    public CompressionCodec codec() {
-        return codec;
-    }
+    /**
+     * The codec that compresses and decompresses the records section of a batch of this type.
+     *
+     * @throws NoClassDefFoundError if the codec's library is not on the class path
+     */
+    public abstract CompressionCodec codec();
 
     /**
      * @throws IllegalArgumentException if {@code id} is not 0..4, naming it and the known ids

@@ -1,0 +1,125 @@
+package io.weir.broker;
+
+import io.weir.broker.config.ConfigDef;
+import io.weir.broker.config.ConfigDef.Type;
+import io.weir.broker.config.ParsedConfig;
+import io.weir.broker.errors.InvalidConfigurationException;
+import io.weir.broker.internals.log.FlushPolicy;
+import io.weir.broker.internals.log.LogConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * An embedded broker's settings, parsed once from Kafka's broker keys. Immutable.
+ *
+ * <p>Weir-specific keys start with {@code weir.}: the number of append rings, their size and wait strategy,
+ * and the flush policy ({@code log.flush.policy}: {@code os} — Kafka's default, an acknowledgement means the
+ * batch is in the OS page cache and survives a process crash but not a power loss; {@code every-batch} — an
+ * acknowledgement means the batch was fsynced; {@code interval} — fsync every {@code log.flush.interval.ms}).
+ */
+public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPartitions, boolean autoCreateTopics,
+                           LogConfig logDefaults, FlushPolicy flushPolicy, long flushIntervalMs,
+                           long retentionCheckIntervalMs, long recoveryPointCheckpointIntervalMs,
+                           int appendRings, int appendRingSize, String appendWaitStrategy, int fetchThreads) {
+
+    public static final String LOG_DIRS = "log.dirs";
+    public static final String LOG_DIR = "log.dir";
+    public static final String NODE_ID = "node.id";
+    public static final String CLUSTER_ID = "cluster.id";
+    public static final String NUM_PARTITIONS = "num.partitions";
+    public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
+    public static final String LOG_SEGMENT_BYTES = "log.segment.bytes";
+    public static final String LOG_ROLL_MS = "log.roll.ms";
+    public static final String LOG_RETENTION_MS = "log.retention.ms";
+    public static final String LOG_RETENTION_BYTES = "log.retention.bytes";
+    public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
+    public static final String LOG_INDEX_INTERVAL_BYTES = "log.index.interval.bytes";
+    public static final String LOG_INDEX_SIZE_MAX_BYTES = "log.index.size.max.bytes";
+    public static final String LOG_SEGMENT_DELETE_DELAY_MS = "log.segment.delete.delay.ms";
+    public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+    public static final String LOG_FLUSH_POLICY = "log.flush.policy";
+    public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
+    public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
+    public static final String APPEND_RINGS = "weir.append.rings";
+    public static final String APPEND_RING_SIZE = "weir.append.ring.size";
+    public static final String APPEND_WAIT_STRATEGY = "weir.append.wait.strategy";
+    public static final String FETCH_THREADS = "weir.fetch.threads";
+
+    private static final ConfigDef DEF = new ConfigDef()
+            .define(LOG_DIRS, Type.LIST, "", "The data directory (one); empty means a fresh temporary directory")
+            .define(LOG_DIR, Type.STRING, "", "Alias of log.dirs with a single directory")
+            .define(NODE_ID, Type.INT, 0, ConfigDef.atLeast(0), "This broker's id")
+            .define(CLUSTER_ID, Type.STRING, "weir-embedded", "The cluster id reported by describeCluster")
+            .define(NUM_PARTITIONS, Type.INT, 1, ConfigDef.atLeast(1), "Partitions of an auto-created topic")
+            .define(AUTO_CREATE_TOPICS_ENABLE, Type.BOOLEAN, true, "Create a topic on first metadata request for it")
+            .define(LOG_SEGMENT_BYTES, Type.INT, LogConfig.DEFAULTS.segmentBytes(), ConfigDef.atLeast(14), "Default segment.bytes")
+            .define(LOG_ROLL_MS, Type.LONG, LogConfig.DEFAULTS.segmentMs(), ConfigDef.atLeast(1), "Default segment.ms")
+            .define(LOG_RETENTION_MS, Type.LONG, LogConfig.DEFAULTS.retentionMs(), ConfigDef.atLeast(-1), "Default retention.ms")
+            .define(LOG_RETENTION_BYTES, Type.LONG, -1L, ConfigDef.atLeast(-1), "Default retention.bytes")
+            .define(MESSAGE_MAX_BYTES, Type.INT, LogConfig.DEFAULTS.maxMessageBytes(), ConfigDef.atLeast(0), "Default max.message.bytes")
+            .define(LOG_INDEX_INTERVAL_BYTES, Type.INT, 4096, ConfigDef.atLeast(0), "Default index.interval.bytes")
+            .define(LOG_INDEX_SIZE_MAX_BYTES, Type.INT, 10 * 1024 * 1024, ConfigDef.atLeast(8), "Default segment.index.bytes")
+            .define(LOG_SEGMENT_DELETE_DELAY_MS, Type.LONG, 60_000L, ConfigDef.atLeast(0), "Default file.delete.delay.ms")
+            .define(LOG_RETENTION_CHECK_INTERVAL_MS, Type.LONG, 300_000L, ConfigDef.atLeast(1), "How often retention runs")
+            .define(LOG_FLUSH_POLICY, Type.STRING, "os", ConfigDef.in("os", "every-batch", "interval"), "When appends are fsynced")
+            .define(LOG_FLUSH_INTERVAL_MS, Type.LONG, 1000L, ConfigDef.atLeast(1), "Sync interval for log.flush.policy=interval")
+            .define(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, Type.LONG, 60_000L, ConfigDef.atLeast(1), "How often recovery points are saved")
+            .define(APPEND_RINGS, Type.INT, 1, ConfigDef.range(1, 64), "Disruptor rings (append threads) partitions are sharded over")
+            .define(APPEND_RING_SIZE, Type.INT, 1024, ConfigDef.range(2, 1 << 20), "Slots per ring (a power of two)")
+            .define(APPEND_WAIT_STRATEGY, Type.STRING, "blocking", ConfigDef.in("blocking", "sleeping", "yielding", "busy-spin"),
+                    "How an idle append thread waits for work")
+            .define(FETCH_THREADS, Type.INT, 1, ConfigDef.range(1, 64), "Threads completing long-poll fetches");
+
+    public BrokerConfig {
+        if (Integer.bitCount(appendRingSize) != 1) {
+            throw new InvalidConfigurationException(APPEND_RING_SIZE + "=" + appendRingSize + " must be a power of two");
+        }
+    }
+
+    public static BrokerConfig from(Properties properties) {
+        return from(DEF.parse(properties));
+    }
+
+    public static BrokerConfig from(Map<String, ?> map) {
+        return from(DEF.parse(map));
+    }
+
+    /** Defaults with a fresh temporary data directory. */
+    public static BrokerConfig defaults() {
+        return from(Map.of());
+    }
+
+    private static BrokerConfig from(ParsedConfig c) {
+        List<String> dirs = c.getList(LOG_DIRS);
+        if (dirs.isEmpty() && !c.getString(LOG_DIR).isEmpty()) {
+            dirs = List.of(c.getString(LOG_DIR));
+        }
+        if (dirs.size() > 1) {
+            throw new InvalidConfigurationException(LOG_DIRS + "=" + dirs + " names " + dirs.size()
+                    + " directories; an embedded broker uses exactly one");
+        }
+        Path dir = dirs.isEmpty() ? null : Path.of(dirs.get(0));
+        LogConfig logDefaults = new LogConfig(c.getInt(LOG_SEGMENT_BYTES), c.getLong(LOG_ROLL_MS), c.getLong(LOG_RETENTION_MS),
+                c.getLong(LOG_RETENTION_BYTES), c.getInt(MESSAGE_MAX_BYTES), c.getInt(LOG_INDEX_INTERVAL_BYTES),
+                c.getInt(LOG_INDEX_SIZE_MAX_BYTES), c.getLong(LOG_SEGMENT_DELETE_DELAY_MS), "delete");
+        long flushInterval = c.getLong(LOG_FLUSH_INTERVAL_MS);
+        FlushPolicy policy = switch (c.getString(LOG_FLUSH_POLICY)) {
+            case "every-batch" -> FlushPolicy.EVERY_BATCH;
+            case "interval" -> FlushPolicy.interval(flushInterval);
+            default -> FlushPolicy.OS;
+        };
+        return new BrokerConfig(dir, c.getInt(NODE_ID), c.getString(CLUSTER_ID), c.getInt(NUM_PARTITIONS),
+                c.getBoolean(AUTO_CREATE_TOPICS_ENABLE), logDefaults, policy, flushInterval,
+                c.getLong(LOG_RETENTION_CHECK_INTERVAL_MS), c.getLong(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
+                c.getInt(APPEND_RINGS), c.getInt(APPEND_RING_SIZE), c.getString(APPEND_WAIT_STRATEGY), c.getInt(FETCH_THREADS));
+    }
+
+    /** A copy using {@code dir} as the data directory. */
+    public BrokerConfig withLogDir(Path dir) {
+        return new BrokerConfig(dir, nodeId, clusterId, numPartitions, autoCreateTopics, logDefaults, flushPolicy,
+                flushIntervalMs, retentionCheckIntervalMs, recoveryPointCheckpointIntervalMs, appendRings, appendRingSize,
+                appendWaitStrategy, fetchThreads);
+    }
+}

@@ -1,0 +1,237 @@
+package io.weir.broker;
+
+import io.weir.broker.common.Time;
+import io.weir.broker.errors.IllegalClientStateException;
+import io.weir.broker.errors.KafkaStorageException;
+import io.weir.broker.internals.FetchManager;
+import io.weir.broker.internals.LogManager;
+import io.weir.broker.internals.RequestHandler;
+import io.weir.broker.internals.log.Log;
+import io.weir.broker.internals.write.AppendRings;
+import io.weir.broker.protocol.BrokerApi;
+import io.weir.broker.transport.Transports;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * A broker running inside this JVM, on one data directory. Clients reach it through
+ * {@link #bootstrapServers()} ({@code embedded:<name>}) set as their {@code bootstrap.servers}.
+ *
+ * <pre>{@code
+ * try (EmbeddedBroker broker = EmbeddedBroker.open(props)) {
+ *     props.put("bootstrap.servers", broker.bootstrapServers());
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Without {@code log.dirs} the broker uses a fresh temporary directory and removes it on close; with it,
+ * a closed broker reopened on the same directory finds every topic and record it had. After a crash (no
+ * {@link #close()}), the next open recovers each partition from its last recovery point.
+ *
+ * <p>Lifecycle: RUNNING after {@code open}, then CLOSED; {@code close()} is idempotent. Thread-safe.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private enum State { RUNNING, CLOSED }
+
+    private final BrokerConfig config;
+    private final Time time;
+    private final Path dataDir;
+    private final boolean temporaryDir;
+    private final String name;
+    private final String bootstrapServers;
+    private final LogManager logManager;
+    private final AppendRings rings;
+    private final FetchManager fetchManager;
+    private final ExecutorService fetchExecutor;
+    private final ScheduledExecutorService scheduler;
+    private final RequestHandler handler;
+    private volatile State state = State.RUNNING;
+
+    private EmbeddedBroker(BrokerConfig config, Time time) {
+        this.config = config;
+        this.time = time;
+        this.temporaryDir = config.logDir() == null;
+        this.dataDir = temporaryDir ? createTempDir() : config.logDir();
+        this.logManager = LogManager.open(dataDir, config.logDefaults(), time);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("weir-scheduler"));
+        this.fetchExecutor = Executors.newFixedThreadPool(config.fetchThreads(), daemon("weir-fetch"));
+        this.fetchManager = new FetchManager(logManager, fetchExecutor, scheduler);
+        this.rings = new AppendRings(config.appendRings(), config.appendRingSize(), config.appendWaitStrategy(),
+                config.flushPolicy(), fetchManager, time);
+        this.handler = new RequestHandler(config, logManager, rings, fetchManager, this::ensureRunning);
+        this.name = "broker-" + config.nodeId() + "-" + INSTANCES.incrementAndGet();
+        this.bootstrapServers = Transports.register(name, handler);
+        scheduleMaintenance();
+    }
+
+    /** Opens a broker with Kafka broker keys ({@code log.dirs}, {@code num.partitions}, ...). */
+    public static EmbeddedBroker open(Properties properties) {
+        return open(BrokerConfig.from(properties), Time.SYSTEM);
+    }
+
+    public static EmbeddedBroker open(BrokerConfig config) {
+        return open(config, Time.SYSTEM);
+    }
+
+    /** Opens a broker whose retention, rolls and timestamps follow {@code time} (tests pass a manual clock). */
+    public static EmbeddedBroker open(BrokerConfig config, Time time) {
+        return new EmbeddedBroker(config, time);
+    }
+
+    private static Path createTempDir() {
+        try {
+            return Files.createTempDirectory("weir-");
+        } catch (IOException e) {
+            throw new KafkaStorageException("Could not create a temporary data directory: " + e, e);
+        }
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + n.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private void scheduleMaintenance() {
+        scheduler.scheduleWithFixedDelay(guarded(this::runRetention), config.retentionCheckIntervalMs(),
+                config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(guarded(logManager::checkpointRecoveryPoints), config.recoveryPointCheckpointIntervalMs(),
+                config.recoveryPointCheckpointIntervalMs(), TimeUnit.MILLISECONDS);
+        if (config.flushPolicy() != io.weir.broker.internals.log.FlushPolicy.OS
+                && config.flushPolicy() != io.weir.broker.internals.log.FlushPolicy.EVERY_BATCH) {
+            // An idle partition gets no end-of-batch check, so the interval policy is also driven from here.
+            scheduler.scheduleWithFixedDelay(guarded(() -> logManager.logs().forEach(log -> log.flushIfNeeded(config.flushPolicy()))),
+                    config.flushIntervalMs(), config.flushIntervalMs(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private Runnable guarded(Runnable task) {
+        return () -> {
+            if (state != State.RUNNING) {
+                return;
+            }
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                // A scheduled task that throws is never run again; report and keep the schedule alive.
+                System.getLogger(EmbeddedBroker.class.getName()).log(System.Logger.Level.ERROR, "Broker maintenance task failed", e);
+            }
+        };
+    }
+
+    /**
+     * Applies retention now: deletes expired or excess segments of every partition (their files go after
+     * {@code file.delete.delay.ms}). Runs on its own every {@code log.retention.check.interval.ms}.
+     */
+    public void runRetention() {
+        List<Log.DeletedSegment> deleted = logManager.runRetention();
+        for (Log.DeletedSegment segment : deleted) {
+            long delay = Math.max(0, segment.deleteAtMs() - time.milliseconds());
+            Runnable delete = () -> {
+                try {
+                    segment.deleteFiles();
+                } catch (IOException e) {
+                    System.getLogger(EmbeddedBroker.class.getName()).log(System.Logger.Level.WARNING, "Could not delete segment files", e);
+                }
+            };
+            if (delay == 0 || state != State.RUNNING) {
+                delete.run();
+            } else {
+                scheduler.schedule(delete, delay, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void ensureRunning() {
+        if (state != State.RUNNING) {
+            throw new IllegalClientStateException("Embedded broker " + name + " is closed");
+        }
+    }
+
+    /** The value for a client's {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    /** The broker's request interface, as the in-process transport gives it to clients. */
+    public BrokerApi api() {
+        return handler;
+    }
+
+    /** Whether this open found the clean-shutdown marker (false: it recovered from a crash or is new). */
+    public boolean openedAfterCleanShutdown() {
+        return logManager.hadCleanShutdown();
+    }
+
+    /**
+     * Stops taking requests, finishes every queued append, completes waiting fetches, syncs and closes every
+     * log and writes the clean-shutdown marker. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        Transports.unregister(name);
+        rings.close();
+        fetchManager.completeAll();
+        scheduler.shutdownNow();
+        fetchExecutor.shutdown();
+        logManager.close();
+        if (temporaryDir) {
+            deleteQuietly(dataDir);
+        }
+    }
+
+    /**
+     * Stops like a crash would: queued appends are finished (they were acknowledged or are about to be) but
+     * nothing is synced and no clean-shutdown marker is written, so the next open recovers. For tests.
+     */
+    public synchronized void crashForTesting() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        Transports.unregister(name);
+        rings.close();
+        fetchManager.completeAll();
+        scheduler.shutdownNow();
+        fetchExecutor.shutdown();
+        logManager.crash();
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // a temporary directory left behind is harmless
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.weir.broker.internals;
+
+import io.weir.broker.TopicPartition;
+import io.weir.broker.errors.WeirException;
+import io.weir.broker.internals.log.FetchDataInfo;
+import io.weir.broker.internals.log.Log;
+import io.weir.broker.internals.write.HighWatermarkListener;
+import io.weir.broker.protocol.ApiError;
+import io.weir.broker.protocol.FetchRequest;
+import io.weir.broker.protocol.FetchResponse;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Serves fetches, holding back those that find fewer than {@code minBytes} until an append brings enough or
+ * their {@code maxWaitMs} runs out (Kafka's delayed fetch). No thread sleeps or polls: a waiting fetch is
+ * registered on each of its partitions; the append thread, after publishing a new high watermark, calls
+ * {@link #onHighWatermarkAdvanced}, which schedules a re-read on the fetch executor, off the append thread.
+ *
+ * <p>A fetch registers first and re-reads once after registering, so an append that lands between the first
+ * read and the registration is not missed. Completion is idempotent: the first of "enough bytes",
+ * "deadline" and "broker closing" wins.
+ */
+public final class FetchManager implements HighWatermarkListener {
+    private final LogManager logManager;
+    private final Executor executor;
+    private final ScheduledExecutorService timer;
+    private final Map<TopicPartition, Set<DelayedFetch>> watchers = new ConcurrentHashMap<>();
+
+    public FetchManager(LogManager logManager, Executor executor, ScheduledExecutorService timer) {
+        this.logManager = logManager;
+        this.executor = executor;
+        this.timer = timer;
+    }
+
+    public CompletableFuture<FetchResponse> fetch(FetchRequest request) {
+        ReadOutcome first = readAll(request);
+        if (request.maxWaitMs() <= 0 || first.bytes >= request.minBytes() || first.hasError || request.partitions().isEmpty()) {
+            return CompletableFuture.completedFuture(first.response);
+        }
+        DelayedFetch delayed = new DelayedFetch(request);
+        for (TopicPartition tp : request.partitions().keySet()) {
+            watchers.computeIfAbsent(tp, k -> ConcurrentHashMap.newKeySet()).add(delayed);
+        }
+        delayed.timeout = timer.schedule(delayed::expire, request.maxWaitMs(), TimeUnit.MILLISECONDS);
+        delayed.scheduleCheck();
+        return delayed.future;
+    }
+
+    @Override
+    public void onHighWatermarkAdvanced(TopicPartition tp) {
+        Set<DelayedFetch> waiting = watchers.get(tp);
+        if (waiting == null || waiting.isEmpty()) {
+            return;
+        }
+        for (DelayedFetch fetch : waiting) {
+            fetch.scheduleCheck();
+        }
+    }
+
+    /** Completes every waiting fetch with what is there now; used when the broker closes. */
+    public void completeAll() {
+        for (Set<DelayedFetch> set : watchers.values()) {
+            for (DelayedFetch fetch : set) {
+                fetch.expire();
+            }
+        }
+    }
+
+    private record ReadOutcome(FetchResponse response, long bytes, boolean hasError) {
+    }
+
+    private ReadOutcome readAll(FetchRequest request) {
+        Map<TopicPartition, FetchResponse.PartitionData> out = new LinkedHashMap<>();
+        int remaining = request.maxBytes();
+        long total = 0;
+        boolean hasError = false;
+        for (Map.Entry<TopicPartition, FetchRequest.PartitionFetch> entry : request.partitions().entrySet()) {
+            TopicPartition tp = entry.getKey();
+            FetchRequest.PartitionFetch wanted = entry.getValue();
+            try {
+                Log log = logManager.log(tp);
+                int limit = Math.min(wanted.maxBytes(), Math.max(remaining, 0));
+                // Only the first partition with data may exceed the limits, so an oversized batch still moves.
+                FetchDataInfo data = log.read(wanted.fetchOffset(), limit, total == 0);
+                ByteBuffer batches = data.batches();
+                total += batches.remaining();
+                remaining -= batches.remaining();
+                // Without transactions (a later issue) every offset below the high watermark is stable.
+                out.put(tp, new FetchResponse.PartitionData(ApiError.NONE, data.highWatermark(), data.highWatermark(),
+                        data.logStartOffset(), batches, List.of()));
+            } catch (WeirException e) {
+                hasError = true;
+                out.put(tp, FetchResponse.PartitionData.error(ApiError.of(e)));
+            }
+        }
+        return new ReadOutcome(new FetchResponse(out), total, hasError);
+    }
+
+    private final class DelayedFetch {
+        final FetchRequest request;
+        final CompletableFuture<FetchResponse> future = new CompletableFuture<>();
+        final AtomicBoolean done = new AtomicBoolean();
+        final AtomicBoolean checkQueued = new AtomicBoolean();
+        volatile ScheduledFuture<?> timeout;
+
+        DelayedFetch(FetchRequest request) {
+            this.request = request;
+        }
+
+        /** Queues one re-read; appends arriving while one is queued share it. */
+        void scheduleCheck() {
+            if (!done.get() && checkQueued.compareAndSet(false, true)) {
+                executor.execute(this::check);
+            }
+        }
+
+        private void check() {
+            // Cleared before reading, so an append during the read queues another check.
+            checkQueued.set(false);
+            if (done.get()) {
+                return;
+            }
+            ReadOutcome outcome = readAll(request);
+            if (outcome.bytes >= request.minBytes() || outcome.hasError) {
+                complete(outcome.response);
+            }
+        }
+
+        void expire() {
+            if (!done.get()) {
+                complete(readAll(request).response);
+            }
+        }
+
+        private void complete(FetchResponse response) {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
+            for (TopicPartition tp : request.partitions().keySet()) {
+                Set<DelayedFetch> set = watchers.get(tp);
+                if (set != null) {
+                    set.remove(this);
+                }
+            }
+            ScheduledFuture<?> t = timeout;
+            if (t != null) {
+                t.cancel(false);
+            }
+            future.complete(response);
+        }
+    }
+}

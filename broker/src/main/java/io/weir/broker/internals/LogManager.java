@@ -1,0 +1,380 @@
+package io.weir.broker.internals;
+
+import io.weir.broker.TopicPartition;
+import io.weir.broker.common.Time;
+import io.weir.broker.errors.InvalidPartitionsException;
+import io.weir.broker.errors.KafkaStorageException;
+import io.weir.broker.errors.TopicExistsException;
+import io.weir.broker.errors.UnknownTopicOrPartitionException;
+import io.weir.broker.internals.log.Log;
+import io.weir.broker.internals.log.LogConfig;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Owns a data directory: the topics in it, one {@link Log} per partition, and the files that make a restart
+ * fast and safe.
+ *
+ * <pre>
+ * data-dir/
+ *   .lock                               held while a broker has the directory open
+ *   .weir_cleanshutdown                 present only between a clean close and the next open
+ *   recovery-point-offset-checkpoint    per partition, the offset below which everything was synced
+ *   meta/topics/&lt;topic&gt;.properties      partition count and configuration overrides of each topic
+ *   &lt;topic&gt;-&lt;partition&gt;/               a partition's segments (see Log)
+ * </pre>
+ *
+ * <p>Opening without the clean-shutdown marker means the last stop was a crash: every partition is
+ * recovered from its checkpointed recovery point. The marker is removed as soon as the directory is open, so
+ * a crash from then on is detected too.
+ *
+ * <p>Threading: topic creation, deletion and partition growth are serialised on {@code this}; looking up a
+ * log is lock-free and safe from any thread.
+ */
+public final class LogManager implements AutoCloseable {
+    static final String CLEAN_SHUTDOWN_FILE = ".weir_cleanshutdown";
+    static final String LOCK_FILE = ".lock";
+
+    private final Path dataDir;
+    private final LogConfig defaults;
+    private final Time time;
+    private final TopicMetadataStore topicStore;
+    private final RecoveryPointCheckpoint checkpoint;
+    private final Map<TopicPartition, Log> logs = new ConcurrentHashMap<>();
+    private final Map<String, TopicMetadataStore.TopicMetadata> topics = new ConcurrentHashMap<>();
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final boolean hadCleanShutdown;
+    private volatile boolean closed;
+
+    private LogManager(Path dataDir, LogConfig defaults, Time time, FileChannel lockChannel, FileLock lock, boolean clean) {
+        this.dataDir = dataDir;
+        this.defaults = defaults;
+        this.time = time;
+        this.topicStore = new TopicMetadataStore(dataDir.resolve("meta").resolve("topics"));
+        this.checkpoint = new RecoveryPointCheckpoint(dataDir.resolve("recovery-point-offset-checkpoint"));
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.hadCleanShutdown = clean;
+    }
+
+    /**
+     * Locks {@code dataDir}, loads every topic and recovers its partitions as needed.
+     *
+     * @throws KafkaStorageException the directory cannot be created or written, or another broker holds it
+     */
+    public static LogManager open(Path dataDir, LogConfig defaults, Time time) {
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(dataDir);
+            if (!Files.isWritable(dataDir)) {
+                throw new KafkaStorageException("Data directory " + dataDir + " is not writable");
+            }
+            channel = FileChannel.open(dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new KafkaStorageException("Data directory " + dataDir + " is in use by another broker (" + LOCK_FILE + " is locked)");
+            }
+            Path marker = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
+            boolean clean = Files.exists(marker);
+            LogManager manager = new LogManager(dataDir, defaults, time, channel, lock, clean);
+            manager.loadLogs();
+            Files.deleteIfExists(marker);
+            syncDirectory(dataDir);
+            return manager;
+        } catch (AccessDeniedException e) {
+            closeQuietly(channel);
+            throw new KafkaStorageException("Data directory " + dataDir + " is not writable: " + e.getMessage(), e);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new KafkaStorageException("Could not open data directory " + dataDir + ": " + e, e);
+        }
+    }
+
+    private void loadLogs() throws IOException {
+        Map<TopicPartition, Long> recoveryPoints = checkpoint.read();
+        deleteOrphanPartitionDirs();
+        for (TopicMetadataStore.TopicMetadata meta : topicStore.loadAll()) {
+            LogConfig config = LogConfig.withOverrides(defaults, meta.overrides());
+            topics.put(meta.name(), meta);
+            for (int p = 0; p < meta.partitions(); p++) {
+                TopicPartition tp = new TopicPartition(meta.name(), p);
+                logs.put(tp, Log.open(partitionDir(tp), tp, config, time, hadCleanShutdown, recoveryPoints.getOrDefault(tp, 0L)));
+            }
+        }
+    }
+
+    /**
+     * Removes partition directories whose topic is no longer defined: a topic deletion that crashed after
+     * removing the topic's metadata but before its files. Left alone, a new topic of the same name would
+     * reopen the old data.
+     */
+    private void deleteOrphanPartitionDirs() throws IOException {
+        java.util.Set<String> defined = new java.util.HashSet<>();
+        for (TopicMetadataStore.TopicMetadata meta : topicStore.loadAll()) {
+            for (int p = 0; p < meta.partitions(); p++) {
+                defined.add(meta.name() + "-" + p);
+            }
+        }
+        try (var entries = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
+            for (Path dir : entries) {
+                String name = dir.getFileName().toString();
+                int dash = name.lastIndexOf('-');
+                boolean partitionDir = dash > 0 && name.substring(dash + 1).chars().allMatch(Character::isDigit) && dash < name.length() - 1;
+                if (partitionDir && !defined.contains(name)) {
+                    AtomicFiles.deleteRecursively(dir);
+                }
+            }
+        }
+    }
+
+    /** Deletes a removed partition's files. */
+    public static void deleteLogFiles(Log log) {
+        log.delete();
+    }
+
+    public boolean hadCleanShutdown() {
+        return hadCleanShutdown;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public LogConfig defaults() {
+        return defaults;
+    }
+
+    private Path partitionDir(TopicPartition tp) {
+        return dataDir.resolve(tp.topic() + "-" + tp.partition());
+    }
+
+    // ---- topics -------------------------------------------------------------------------------------------
+
+    /**
+     * Creates a topic with {@code partitions} partitions and configuration {@code overrides}: validates the
+     * name and every override first, then writes the topic's metadata, then creates its logs.
+     */
+    public synchronized void createTopic(String name, int partitions, Map<String, String> overrides) {
+        Topic.validate(name);
+        if (partitions < 1) {
+            throw new InvalidPartitionsException("Topic " + name + " needs at least one partition, got " + partitions);
+        }
+        LogConfig config = LogConfig.withOverrides(defaults, overrides);
+        if (topics.containsKey(name)) {
+            throw new TopicExistsException("Topic '" + name + "' already exists");
+        }
+        TopicMetadataStore.TopicMetadata meta = new TopicMetadataStore.TopicMetadata(name, partitions, Map.copyOf(overrides));
+        try {
+            topicStore.write(meta);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Could not record topic " + name + " in " + dataDir + ": " + e, e);
+        }
+        topics.put(name, meta);
+        for (int p = 0; p < partitions; p++) {
+            TopicPartition tp = new TopicPartition(name, p);
+            deleteStaleDir(tp);
+            logs.put(tp, Log.open(partitionDir(tp), tp, config, time, true, 0L));
+        }
+    }
+
+    /** Grows a topic to {@code newTotal} partitions; a decrease or no change is refused. */
+    public synchronized void createPartitions(String name, int newTotal) {
+        TopicMetadataStore.TopicMetadata meta = topicMetadata(name);
+        if (newTotal <= meta.partitions()) {
+            throw new InvalidPartitionsException("Topic " + name + " has " + meta.partitions() + " partitions; the new count "
+                    + newTotal + " must be larger (partitions can be added but never removed)");
+        }
+        TopicMetadataStore.TopicMetadata grown = new TopicMetadataStore.TopicMetadata(name, newTotal, meta.overrides());
+        LogConfig config = LogConfig.withOverrides(defaults, meta.overrides());
+        try {
+            topicStore.write(grown);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Could not record new partitions of " + name + ": " + e, e);
+        }
+        for (int p = meta.partitions(); p < newTotal; p++) {
+            TopicPartition tp = new TopicPartition(name, p);
+            deleteStaleDir(tp);
+            logs.put(tp, Log.open(partitionDir(tp), tp, config, time, true, 0L));
+        }
+        topics.put(name, grown);
+    }
+
+    /** Deletes a topic's metadata first (so a crash mid-way does not resurrect it), then its logs. */
+    public synchronized List<Log> deleteTopic(String name) {
+        TopicMetadataStore.TopicMetadata meta = topicMetadata(name);
+        try {
+            topicStore.delete(name);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Could not delete topic " + name + ": " + e, e);
+        }
+        topics.remove(name);
+        List<Log> removed = new ArrayList<>();
+        for (int p = 0; p < meta.partitions(); p++) {
+            Log log = logs.remove(new TopicPartition(name, p));
+            if (log != null) {
+                removed.add(log);
+            }
+        }
+        return removed;
+    }
+
+    private void deleteStaleDir(TopicPartition tp) {
+        try {
+            AtomicFiles.deleteRecursively(partitionDir(tp));
+        } catch (IOException e) {
+            throw new KafkaStorageException("Could not clear stale directory of " + tp + ": " + e, e);
+        }
+    }
+
+    public TopicMetadataStore.TopicMetadata topicMetadata(String name) {
+        TopicMetadataStore.TopicMetadata meta = topics.get(name);
+        if (meta == null) {
+            throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist");
+        }
+        return meta;
+    }
+
+    public boolean topicExists(String name) {
+        return topics.containsKey(name);
+    }
+
+    public Map<String, TopicMetadataStore.TopicMetadata> topics() {
+        return new TreeMap<>(topics);
+    }
+
+    /** The effective configuration of a topic. */
+    public LogConfig topicConfig(String name) {
+        return LogConfig.withOverrides(defaults, topicMetadata(name).overrides());
+    }
+
+    /**
+     * The log of a partition.
+     *
+     * @throws UnknownTopicOrPartitionException naming the topic and partition when there is none
+     */
+    public Log log(TopicPartition tp) {
+        Log log = logs.get(tp);
+        if (log == null) {
+            TopicMetadataStore.TopicMetadata meta = topics.get(tp.topic());
+            throw new UnknownTopicOrPartitionException(meta == null
+                    ? "Topic '" + tp.topic() + "' does not exist"
+                    : "Partition " + tp.partition() + " of topic '" + tp.topic() + "' does not exist: the topic has "
+                    + meta.partitions() + " partitions (0.." + (meta.partitions() - 1) + ")");
+        }
+        return log;
+    }
+
+    public Collection<Log> logs() {
+        return logs.values();
+    }
+
+    // ---- maintenance --------------------------------------------------------------------------------------
+
+    /** Runs retention on every log; returns the segments removed, whose files the caller deletes later. */
+    public List<Log.DeletedSegment> runRetention() {
+        List<Log.DeletedSegment> deleted = new ArrayList<>();
+        for (Log log : logs.values()) {
+            deleted.addAll(log.deleteRetainedSegments());
+        }
+        return deleted;
+    }
+
+    /** Saves every partition's recovery point. */
+    public synchronized void checkpointRecoveryPoints() {
+        Map<TopicPartition, Long> points = new TreeMap<>();
+        for (Log log : logs.values()) {
+            points.put(log.topicPartition(), log.recoveryPoint());
+        }
+        try {
+            checkpoint.write(points);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Could not write the recovery-point checkpoint in " + dataDir + ": " + e, e);
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Syncs and closes every log, saves recovery points and leaves the clean-shutdown marker. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            for (Log log : logs.values()) {
+                log.close();
+            }
+            Map<TopicPartition, Long> points = new TreeMap<>();
+            for (Log log : logs.values()) {
+                points.put(log.topicPartition(), log.recoveryPoint());
+            }
+            checkpoint.write(points);
+            Path marker = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
+            Files.write(marker, new byte[0]);
+            syncDirectory(dataDir);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Could not close data directory " + dataDir + " cleanly: " + e, e);
+        } finally {
+            releaseLock();
+        }
+    }
+
+    /** Releases the directory without syncing or writing the marker, as a crash would leave it (tests). */
+    public synchronized void crash() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Log log : logs.values()) {
+            log.closeWithoutFlush();
+        }
+        releaseLock();
+    }
+
+    private void releaseLock() {
+        try {
+            lock.release();
+        } catch (IOException ignored) {
+            // the channel close below releases it too
+        }
+        closeQuietly(lockChannel);
+    }
+
+    static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing more to release
+            }
+        }
+    }
+}

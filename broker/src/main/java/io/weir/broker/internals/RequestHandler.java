@@ -1,0 +1,280 @@
+package io.weir.broker.internals;
+
+import io.weir.broker.BrokerConfig;
+import io.weir.broker.TopicPartition;
+import io.weir.broker.errors.InvalidRequestException;
+import io.weir.broker.errors.UnknownTopicOrPartitionException;
+import io.weir.broker.errors.WeirException;
+import io.weir.broker.internals.log.Log;
+import io.weir.broker.internals.log.LogConfig;
+import io.weir.broker.internals.write.AppendRings;
+import io.weir.broker.protocol.ApiError;
+import io.weir.broker.protocol.BrokerApi;
+import io.weir.broker.protocol.CreatePartitionsRequest;
+import io.weir.broker.protocol.CreatePartitionsResponse;
+import io.weir.broker.protocol.CreateTopicsRequest;
+import io.weir.broker.protocol.CreateTopicsResponse;
+import io.weir.broker.protocol.DeleteTopicsRequest;
+import io.weir.broker.protocol.DeleteTopicsResponse;
+import io.weir.broker.protocol.DescribeClusterResponse;
+import io.weir.broker.protocol.Errors;
+import io.weir.broker.protocol.FetchRequest;
+import io.weir.broker.protocol.FetchResponse;
+import io.weir.broker.protocol.ListOffsetsRequest;
+import io.weir.broker.protocol.ListOffsetsResponse;
+import io.weir.broker.protocol.MetadataRequest;
+import io.weir.broker.protocol.MetadataResponse;
+import io.weir.broker.protocol.ProduceRequest;
+import io.weir.broker.protocol.ProduceResponse;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The broker side of {@link BrokerApi}: turns each request into log operations and answers with an error
+ * code per partition or topic. Produce hands batches to the {@link AppendRings}; fetch goes through the
+ * {@link FetchManager}; topic management goes to the {@link LogManager}.
+ *
+ * <p>Thread-safe; called directly on the client's thread by the in-process transport. Produce futures
+ * complete on an append thread and fetch futures on a fetch thread or the caller's: a client must not block
+ * inside a continuation of them.
+ */
+public final class RequestHandler implements BrokerApi {
+    private final BrokerConfig config;
+    private final LogManager logManager;
+    private final AppendRings rings;
+    private final FetchManager fetchManager;
+    private final Runnable ensureOpen;
+
+    public RequestHandler(BrokerConfig config, LogManager logManager, AppendRings rings, FetchManager fetchManager,
+                          Runnable ensureOpen) {
+        this.config = config;
+        this.logManager = logManager;
+        this.rings = rings;
+        this.fetchManager = fetchManager;
+        this.ensureOpen = ensureOpen;
+    }
+
+    private <T> CompletableFuture<T> call(Supplier<T> body) {
+        try {
+            ensureOpen.run();
+            return CompletableFuture.completedFuture(body.get());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<MetadataResponse> metadata(MetadataRequest request) {
+        return call(() -> {
+            Map<String, MetadataResponse.TopicMetadata> out = new LinkedHashMap<>();
+            List<String> names = request.topics() == null ? new ArrayList<>(logManager.topics().keySet()) : request.topics();
+            for (String name : names) {
+                out.put(name, describe(name, request.allowAutoTopicCreation()));
+            }
+            return new MetadataResponse(config.nodeId(), config.clusterId(), out);
+        });
+    }
+
+    private MetadataResponse.TopicMetadata describe(String name, boolean allowAutoCreate) {
+        try {
+            Topic.validate(name);
+            if (!logManager.topicExists(name) && allowAutoCreate && config.autoCreateTopics()) {
+                try {
+                    logManager.createTopic(name, config.numPartitions(), Map.of());
+                } catch (io.weir.broker.errors.TopicExistsException raced) {
+                    // another client created it first: fine
+                }
+            }
+            var meta = logManager.topicMetadata(name);
+            return new MetadataResponse.TopicMetadata(ApiError.NONE, name, meta.partitions(), logManager.topicConfig(name).toMap());
+        } catch (WeirException e) {
+            return new MetadataResponse.TopicMetadata(ApiError.of(e), name, 0, Map.of());
+        }
+    }
+
+    @Override
+    public CompletableFuture<ProduceResponse> produce(ProduceRequest request) {
+        try {
+            ensureOpen.run();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        short acks = request.acks();
+        Map<TopicPartition, ProduceResponse.PartitionResponse> results = new HashMap<>();
+        if (acks != 0 && acks != 1 && acks != -1) {
+            ApiError error = new ApiError(Errors.INVALID_REQUIRED_ACKS, "acks=" + acks + " is not valid: use 0, 1 or -1 (all)");
+            request.batches().keySet().forEach(tp -> results.put(tp, ProduceResponse.PartitionResponse.error(error)));
+            return CompletableFuture.completedFuture(new ProduceResponse(results));
+        }
+        CompletableFuture<ProduceResponse> future = new CompletableFuture<>();
+        Map<TopicPartition, ProduceResponse.PartitionResponse> concurrentResults = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicInteger outstanding = new AtomicInteger(request.batches().size());
+        Runnable oneDone = () -> {
+            if (outstanding.decrementAndGet() == 0) {
+                future.complete(new ProduceResponse(concurrentResults));
+            }
+        };
+        for (Map.Entry<TopicPartition, ByteBuffer> entry : request.batches().entrySet()) {
+            TopicPartition tp = entry.getKey();
+            try {
+                Log log = logManager.log(tp);
+                if (acks == 0) {
+                    rings.append(log, entry.getValue(), null, request.timeoutMs());
+                    concurrentResults.put(tp, new ProduceResponse.PartitionResponse(ApiError.NONE, -1L, -1L, -1L));
+                    oneDone.run();
+                } else {
+                    rings.append(log, entry.getValue(), (info, error) -> {
+                        concurrentResults.put(tp, error != null
+                                ? ProduceResponse.PartitionResponse.error(ApiError.of(error))
+                                : new ProduceResponse.PartitionResponse(ApiError.NONE, info.firstOffset(), -1L, log.logStartOffset()));
+                        oneDone.run();
+                    }, request.timeoutMs());
+                }
+            } catch (WeirException e) {
+                concurrentResults.put(tp, ProduceResponse.PartitionResponse.error(ApiError.of(e)));
+                oneDone.run();
+            }
+        }
+        if (request.batches().isEmpty()) {
+            future.complete(new ProduceResponse(Map.of()));
+        }
+        return future;
+    }
+
+    @Override
+    public CompletableFuture<FetchResponse> fetch(FetchRequest request) {
+        try {
+            ensureOpen.run();
+            return fetchManager.fetch(request);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<ListOffsetsResponse> listOffsets(ListOffsetsRequest request) {
+        return call(() -> {
+            Map<TopicPartition, ListOffsetsResponse.PartitionOffset> out = new LinkedHashMap<>();
+            request.timestamps().forEach((tp, spec) -> {
+                try {
+                    Log log = logManager.log(tp);
+                    out.put(tp, lookup(log, spec));
+                } catch (WeirException e) {
+                    out.put(tp, new ListOffsetsResponse.PartitionOffset(ApiError.of(e), -1L, -1L));
+                }
+            });
+            return new ListOffsetsResponse(out);
+        });
+    }
+
+    private static ListOffsetsResponse.PartitionOffset lookup(Log log, long spec) {
+        if (spec == ListOffsetsRequest.EARLIEST) {
+            return new ListOffsetsResponse.PartitionOffset(ApiError.NONE, log.logStartOffset(), -1L);
+        }
+        if (spec == ListOffsetsRequest.LATEST) {
+            return new ListOffsetsResponse.PartitionOffset(ApiError.NONE, log.highWatermark(), -1L);
+        }
+        if (spec == ListOffsetsRequest.MAX_TIMESTAMP) {
+            long[] found = log.maxTimestampAndOffset();
+            return found == null
+                    ? new ListOffsetsResponse.PartitionOffset(ApiError.NONE, -1L, -1L)
+                    : new ListOffsetsResponse.PartitionOffset(ApiError.NONE, found[0], found[1]);
+        }
+        if (spec < 0) {
+            throw new InvalidRequestException("Timestamp " + spec + " for " + log.topicPartition()
+                    + " is not a timestamp nor one of -1 (latest), -2 (earliest), -3 (max timestamp)");
+        }
+        long[] found = log.offsetForTimestamp(spec);
+        return found == null
+                ? new ListOffsetsResponse.PartitionOffset(ApiError.NONE, -1L, -1L)
+                : new ListOffsetsResponse.PartitionOffset(ApiError.NONE, found[0], found[1]);
+    }
+
+    @Override
+    public CompletableFuture<CreateTopicsResponse> createTopics(CreateTopicsRequest request) {
+        return call(() -> {
+            Map<String, ApiError> out = new LinkedHashMap<>();
+            for (CreateTopicsRequest.NewTopicSpec spec : request.topics()) {
+                try {
+                    int partitions = spec.partitions() == -1 ? config.numPartitions() : spec.partitions();
+                    Map<String, String> configs = spec.configs() == null ? Map.of() : spec.configs();
+                    if (request.validateOnly()) {
+                        Topic.validate(spec.name());
+                        LogConfig.withOverrides(logManager.defaults(), configs);
+                        if (partitions < 1) {
+                            throw new io.weir.broker.errors.InvalidPartitionsException("Topic " + spec.name()
+                                    + " needs at least one partition, got " + partitions);
+                        }
+                        if (logManager.topicExists(spec.name())) {
+                            throw new io.weir.broker.errors.TopicExistsException("Topic '" + spec.name() + "' already exists");
+                        }
+                    } else {
+                        logManager.createTopic(spec.name(), partitions, configs);
+                    }
+                    out.put(spec.name(), ApiError.NONE);
+                } catch (WeirException e) {
+                    out.put(spec.name(), ApiError.of(e));
+                }
+            }
+            return new CreateTopicsResponse(out);
+        });
+    }
+
+    @Override
+    public CompletableFuture<DeleteTopicsResponse> deleteTopics(DeleteTopicsRequest request) {
+        return call(() -> {
+            Map<String, ApiError> out = new LinkedHashMap<>();
+            for (String name : request.topics()) {
+                try {
+                    if (!logManager.topicExists(name)) {
+                        throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist");
+                    }
+                    for (Log log : logManager.deleteTopic(name)) {
+                        LogManager.deleteLogFiles(log);
+                    }
+                    out.put(name, ApiError.NONE);
+                } catch (WeirException e) {
+                    out.put(name, ApiError.of(e));
+                }
+            }
+            return new DeleteTopicsResponse(out);
+        });
+    }
+
+    @Override
+    public CompletableFuture<CreatePartitionsResponse> createPartitions(CreatePartitionsRequest request) {
+        return call(() -> {
+            Map<String, ApiError> out = new LinkedHashMap<>();
+            request.newTotalCounts().forEach((name, total) -> {
+                try {
+                    if (request.validateOnly()) {
+                        int current = logManager.topicMetadata(name).partitions();
+                        if (total <= current) {
+                            throw new io.weir.broker.errors.InvalidPartitionsException("Topic " + name + " has " + current
+                                    + " partitions; the new count " + total + " must be larger (partitions can be added but never removed)");
+                        }
+                    } else {
+                        logManager.createPartitions(name, total);
+                    }
+                    out.put(name, ApiError.NONE);
+                } catch (WeirException e) {
+                    out.put(name, ApiError.of(e));
+                }
+            });
+            return new CreatePartitionsResponse(out);
+        });
+    }
+
+    @Override
+    public CompletableFuture<DescribeClusterResponse> describeCluster() {
+        return call(() -> new DescribeClusterResponse(config.clusterId(), config.nodeId(),
+                List.of(new DescribeClusterResponse.Node(config.nodeId(), "embedded", -1))));
+    }
+}

@@ -1,0 +1,56 @@
+package io.weir.broker.internals.log;
+
+/**
+ * When the append thread forces written batches to disk. Consulted at the end of every ring batch, after
+ * the appends of that batch and before the high watermark moves and acknowledgements complete, so a policy
+ * that syncs makes every acknowledgement it precedes durable, and one sync covers every batch that arrived
+ * meanwhile (group commit).
+ *
+ * <p>Implementations are stateless or confined to the one append thread that owns them.
+ */
+public interface FlushPolicy {
+
+    /** Whether to sync now, given when this log was last synced. */
+    boolean shouldFlush(long nowMs, long lastFlushMs);
+
+    /** Leave it to the OS page cache, as Kafka does by default: an ack means "in the page cache". */
+    FlushPolicy OS = new FlushPolicy() {
+        @Override
+        public boolean shouldFlush(long nowMs, long lastFlushMs) {
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return "os";
+        }
+    };
+
+    /** fsync before every acknowledgement: an ack means "on disk". */
+    FlushPolicy EVERY_BATCH = new FlushPolicy() {
+        @Override
+        public boolean shouldFlush(long nowMs, long lastFlushMs) {
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "every-batch";
+        }
+    };
+
+    /** fsync when {@code intervalMs} have passed since the last sync (also checked by the maintenance thread). */
+    static FlushPolicy interval(long intervalMs) {
+        return new FlushPolicy() {
+            @Override
+            public boolean shouldFlush(long nowMs, long lastFlushMs) {
+                return nowMs - lastFlushMs >= intervalMs;
+            }
+
+            @Override
+            public String toString() {
+                return "interval(" + intervalMs + " ms)";
+            }
+        };
+    }
+}

@@ -1,0 +1,450 @@
+package io.weir.broker.internals.log;
+
+import io.weir.broker.record.RecordBatch;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One segment of a partition: a {@code .log} file of record batches whose first offset is the segment's
+ * base offset, with a sparse {@link OffsetIndex} and a {@link TimeIndex} beside it, all three named by the
+ * base offset zero-padded to 20 digits.
+ *
+ * <p>Threading: the partition's writer thread alone appends, truncates, recovers and flushes. Any thread may
+ * {@link #read} and look up offsets or timestamps concurrently: reads use positioned {@code pread}s and are
+ * bounded by a byte position the caller got from the writer's published high watermark, so a reader never
+ * looks at bytes still being written.
+ */
+final class LogSegment implements AutoCloseable {
+    static final String LOG_SUFFIX = ".log";
+    static final String INDEX_SUFFIX = ".index";
+    static final String TIME_INDEX_SUFFIX = ".timeindex";
+    static final String DELETED_SUFFIX = ".deleted";
+
+    final long baseOffset;
+    private final int indexIntervalBytes;
+    private Path logPath;
+    private final FileChannel channel;
+    private final OffsetIndex offsetIndex;
+    private final TimeIndex timeIndex;
+
+    /** Bytes in the log file; written by the writer, read by readers to bound scans. */
+    private volatile int size;
+    private int bytesSinceLastIndexEntry;
+    /** Largest record timestamp in the segment, -1 when it has none; drives retention.ms and time lookups. */
+    private volatile long maxTimestamp = -1L;
+    /** When the segment was created, for segment.ms when its batches carry no timestamp. */
+    private final long createdMs;
+    /** The first batch's max timestamp, -1 until a batch with a timestamp is the first one written. */
+    private volatile long rollBaseMs = -1L;
+
+    private LogSegment(Path dir, long baseOffset, LogConfig config, long nowMs, FileChannel channel) {
+        this.baseOffset = baseOffset;
+        this.indexIntervalBytes = config.indexIntervalBytes();
+        this.logPath = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        this.channel = channel;
+        this.offsetIndex = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)), baseOffset, config.segmentIndexBytes());
+        this.timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)), baseOffset, config.segmentIndexBytes());
+        this.createdMs = nowMs;
+    }
+
+    /** Creates an empty segment; fails if its log file already exists. */
+    static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs) throws IOException {
+        Path path = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        LogSegment segment = new LogSegment(dir, baseOffset, config, nowMs, channel);
+        // An index left behind by a segment that was deleted and recreated at the same offset is stale.
+        Files.deleteIfExists(segment.offsetIndex.path);
+        Files.deleteIfExists(segment.timeIndex.path);
+        segment.offsetIndex.load();
+        segment.timeIndex.load();
+        return segment;
+    }
+
+    /**
+     * Opens an existing segment. Its indexes are trusted only if they pass a sanity check; otherwise they are
+     * rebuilt from the log. Call {@link #recover} afterwards when the segment may hold torn writes.
+     */
+    static LogSegment open(Path dir, long baseOffset, LogConfig config) throws IOException {
+        Path path = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        LogSegment segment = new LogSegment(dir, baseOffset, config, Files.getLastModifiedTime(path).toMillis(), channel);
+        segment.size = (int) Math.min(channel.size(), Integer.MAX_VALUE);
+        segment.offsetIndex.load();
+        segment.timeIndex.load();
+        ByteBuffer first = ByteBuffer.allocate(BatchHeader.SIZE);
+        if (segment.size >= BatchHeader.SIZE && segment.readHeader(0, first)) {
+            segment.rollBaseMs = BatchHeader.maxTimestamp(first, 0);
+        }
+        if (!segment.offsetIndex.sanityCheck(segment.size) || !segment.timeIndex.sanityCheck(segment.size)) {
+            segment.rebuildIndexes();
+        } else {
+            segment.maxTimestamp = segment.scanMaxTimestampFromLastIndexEntry();
+        }
+        return segment;
+    }
+
+    static String fileName(long baseOffset, String suffix) {
+        return String.format("%020d%s", baseOffset, suffix);
+    }
+
+    int size() {
+        return size;
+    }
+
+    long maxTimestamp() {
+        return maxTimestamp;
+    }
+
+    /**
+     * The time {@code segment.ms} is measured from: the first batch's max timestamp, as Kafka does, else the
+     * time the segment was created (or, after a restart, last modified).
+     */
+    long rollingBaseTimestamp() {
+        return rollBaseMs >= 0 ? rollBaseMs : createdMs;
+    }
+
+    boolean offsetIndexFull() {
+        return offsetIndex.isFull() || timeIndex.isFull();
+    }
+
+    Path logPath() {
+        return logPath;
+    }
+
+    // ---- writer side --------------------------------------------------------------------------------------
+
+    /**
+     * Appends batches whose offsets are already assigned. {@code lastOffset} is the last offset in them and
+     * {@code batchMaxTimestamp} their largest timestamp. Writer thread only.
+     */
+    void append(ByteBuffer batches, long lastOffset, long batchMaxTimestamp) throws IOException {
+        int position = size;
+        int length = batches.remaining();
+        long at = position;
+        while (batches.hasRemaining()) {
+            at += channel.write(batches, at);
+        }
+        if (position == 0) {
+            rollBaseMs = batchMaxTimestamp;
+        }
+        if (bytesSinceLastIndexEntry > indexIntervalBytes || position == 0) {
+            offsetIndex.append(lastOffset, position);
+            if (batchMaxTimestamp >= 0) {
+                timeIndex.maybeAppend(Math.max(batchMaxTimestamp, maxTimestamp), lastOffset);
+            }
+            bytesSinceLastIndexEntry = 0;
+        }
+        bytesSinceLastIndexEntry += length;
+        if (batchMaxTimestamp > maxTimestamp) {
+            maxTimestamp = batchMaxTimestamp;
+        }
+        size = position + length;
+    }
+
+    void flush() throws IOException {
+        channel.force(false);
+        flushIndexes();
+    }
+
+    void flushIndexes() throws IOException {
+        offsetIndex.flush();
+        timeIndex.flush();
+    }
+
+    /**
+     * Checks every batch from the start, rebuilding both indexes, and cuts the file at the first batch that
+     * is torn, has a bad CRC or magic, or does not follow the previous batch's offsets. Returns the number of
+     * bytes cut. {@code maxBatchSize} bounds a believable batch length, so a corrupt length field cannot make
+     * recovery read past the file or allocate absurdly. Writer thread only.
+     */
+    int recover(int maxBatchSize) throws IOException {
+        offsetIndex.reset();
+        timeIndex.reset();
+        bytesSinceLastIndexEntry = 0;
+        maxTimestamp = -1L;
+        long fileSize = channel.size();
+        int position = 0;
+        long expectedBase = baseOffset;
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        ByteBuffer batch = ByteBuffer.allocate(64 * 1024);
+        while (position + BatchHeader.SIZE <= fileSize) {
+            if (!readHeader(position, header)) {
+                break;
+            }
+            int batchSize = BatchHeader.sizeInBytes(header, 0);
+            long batchBase = BatchHeader.baseOffset(header, 0);
+            if (batchSize < BatchHeader.SIZE || batchSize > maxBatchSize || position + (long) batchSize > fileSize
+                    || BatchHeader.magic(header, 0) != RecordBatch.MAGIC || batchBase < expectedBase) {
+                break;
+            }
+            if (batch.capacity() < batchSize) {
+                batch = ByteBuffer.allocate(Math.max(batchSize, batch.capacity() * 2));
+            }
+            batch.clear().limit(batchSize);
+            readFully(batch, position);
+            batch.flip();
+            RecordBatch view = RecordBatch.wrap(batch);
+            if (!view.isValid() || view.lastOffset() < batchBase) {
+                break;
+            }
+            long lastOffset = view.lastOffset();
+            long batchMaxTs = view.maxTimestamp();
+            if (bytesSinceLastIndexEntry > indexIntervalBytes || position == 0) {
+                offsetIndex.append(lastOffset, position);
+                if (batchMaxTs >= 0) {
+                    timeIndex.maybeAppend(Math.max(batchMaxTs, maxTimestamp), lastOffset);
+                }
+                bytesSinceLastIndexEntry = 0;
+            }
+            bytesSinceLastIndexEntry += batchSize;
+            if (position == 0) {
+                rollBaseMs = batchMaxTs;
+            }
+            maxTimestamp = Math.max(maxTimestamp, batchMaxTs);
+            expectedBase = lastOffset + 1;
+            position += batchSize;
+        }
+        int truncated = (int) (fileSize - position);
+        if (truncated > 0) {
+            channel.truncate(position);
+        }
+        size = position;
+        return truncated;
+    }
+
+    /** Removes every batch at or after {@code offset}; returns the bytes removed. Writer thread only. */
+    int truncateTo(long offset) throws IOException {
+        int position = positionOf(offset, size);
+        if (position < 0 || position >= size) {
+            return 0;
+        }
+        int removed = size - position;
+        channel.truncate(position);
+        size = position;
+        offsetIndex.truncateToOffset(offset);
+        timeIndex.truncateToOffset(offset);
+        bytesSinceLastIndexEntry = 0;
+        maxTimestamp = scanMaxTimestamp(0);
+        return removed;
+    }
+
+    private void rebuildIndexes() throws IOException {
+        offsetIndex.reset();
+        timeIndex.reset();
+        bytesSinceLastIndexEntry = 0;
+        maxTimestamp = -1L;
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        int position = 0;
+        while (position + BatchHeader.SIZE <= size && readHeader(position, header)) {
+            int batchSize = BatchHeader.sizeInBytes(header, 0);
+            if (batchSize < BatchHeader.SIZE || position + (long) batchSize > size) {
+                break;
+            }
+            long lastOffset = BatchHeader.lastOffset(header, 0);
+            long ts = BatchHeader.maxTimestamp(header, 0);
+            if (bytesSinceLastIndexEntry > indexIntervalBytes || position == 0) {
+                offsetIndex.append(lastOffset, position);
+                if (ts >= 0) {
+                    timeIndex.maybeAppend(Math.max(ts, maxTimestamp), lastOffset);
+                }
+                bytesSinceLastIndexEntry = 0;
+            }
+            bytesSinceLastIndexEntry += batchSize;
+            maxTimestamp = Math.max(maxTimestamp, ts);
+            position += batchSize;
+        }
+    }
+
+    // ---- reader side --------------------------------------------------------------------------------------
+
+    /** Batches read from a segment and the offset just past the last of them. */
+    record ReadResult(ByteBuffer batches, long nextOffset) {
+    }
+
+    /**
+     * Reads whole batches starting with the one that holds {@code startOffset} (or the first after it, in a
+     * log with gaps), at most {@code maxBytes} of them and none at or past byte {@code maxPosition}. With
+     * {@code minOneBatch} the first batch is returned whole even when it exceeds {@code maxBytes}, so a
+     * large batch cannot stall a reader. Returns null when no batch at or after the offset lies below
+     * {@code maxPosition}.
+     */
+    ReadResult read(long startOffset, int maxBytes, int maxPosition, boolean minOneBatch) throws IOException {
+        int position = positionOf(startOffset, maxPosition);
+        if (position < 0 || position >= maxPosition) {
+            return null;
+        }
+        int available = maxPosition - position;
+        int want = Math.min(available, Math.max(maxBytes, 0));
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        if (!readHeader(position, header)) {
+            return null;
+        }
+        int firstSize = BatchHeader.sizeInBytes(header, 0);
+        if (firstSize > want) {
+            if (!minOneBatch || firstSize > available) {
+                return firstSize > available ? null : new ReadResult(ByteBuffer.allocate(0), BatchHeader.baseOffset(header, 0));
+            }
+            want = firstSize;
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(want);
+        readFully(buffer, position);
+        buffer.flip();
+        // Keep whole batches only; the last one may have been cut by the byte limit.
+        int end = 0;
+        long next = startOffset;
+        while (end + BatchHeader.SIZE <= buffer.limit()) {
+            int batchSize = BatchHeader.sizeInBytes(buffer, end);
+            if (batchSize < BatchHeader.SIZE || end + batchSize > buffer.limit()) {
+                break;
+            }
+            next = BatchHeader.lastOffset(buffer, end) + 1;
+            end += batchSize;
+        }
+        buffer.limit(end);
+        return new ReadResult(buffer, next);
+    }
+
+    /**
+     * The byte position of the first batch whose last offset is at or after {@code offset}, scanning headers
+     * forward from the index's hint; {@code limit} when every batch below {@code limit} ends before it.
+     */
+    int positionOf(long offset, int limit) throws IOException {
+        int position = offsetIndex.lookup(offset);
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        while (position + BatchHeader.SIZE <= limit) {
+            if (!readHeader(position, header)) {
+                return limit;
+            }
+            if (BatchHeader.lastOffset(header, 0) >= offset) {
+                return position;
+            }
+            position += BatchHeader.sizeInBytes(header, 0);
+        }
+        return limit;
+    }
+
+    /** Offset and timestamp of the first batch holding a record at or after {@code timestamp}, or null. */
+    long[] findOffsetByTimestamp(long timestamp, int limit) throws IOException {
+        long fromOffset = timeIndex.lookup(timestamp);
+        int position = positionOf(fromOffset, limit);
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        while (position + BatchHeader.SIZE <= limit && readHeader(position, header)) {
+            int batchSize = BatchHeader.sizeInBytes(header, 0);
+            if (BatchHeader.maxTimestamp(header, 0) >= timestamp) {
+                ByteBuffer batch = ByteBuffer.allocate(batchSize);
+                readFully(batch, position);
+                batch.flip();
+                for (var it = RecordBatch.wrap(batch).records(); it.hasNext(); ) {
+                    var record = it.next();
+                    if (record.timestamp() >= timestamp) {
+                        return new long[] {record.offset(), record.timestamp()};
+                    }
+                }
+            }
+            position += batchSize;
+        }
+        return null;
+    }
+
+    /** The offset after the last batch, found by scanning from the last index entry. */
+    long readNextOffset() throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        int position = offsetIndex.entries() == 0 ? 0 : offsetIndex.lookup(Long.MAX_VALUE);
+        long next = baseOffset;
+        while (position + BatchHeader.SIZE <= size && readHeader(position, header)) {
+            next = BatchHeader.lastOffset(header, 0) + 1;
+            position += BatchHeader.sizeInBytes(header, 0);
+        }
+        return next;
+    }
+
+    private long scanMaxTimestampFromLastIndexEntry() throws IOException {
+        long indexed = timeIndex.lastTimestamp();
+        int from = offsetIndex.entries() == 0 ? 0 : offsetIndex.lookup(Long.MAX_VALUE);
+        return Math.max(indexed, scanMaxTimestamp(from));
+    }
+
+    private long scanMaxTimestamp(int fromPosition) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        long max = -1L;
+        int position = fromPosition;
+        while (position + BatchHeader.SIZE <= size && readHeader(position, header)) {
+            max = Math.max(max, BatchHeader.maxTimestamp(header, 0));
+            position += BatchHeader.sizeInBytes(header, 0);
+        }
+        return max;
+    }
+
+    private boolean readHeader(long position, ByteBuffer header) throws IOException {
+        header.clear();
+        while (header.hasRemaining()) {
+            int n = channel.read(header, position + header.position());
+            if (n < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void readFully(ByteBuffer buffer, long position) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, at);
+            if (n < 0) {
+                throw new IOException("Unexpected end of " + logPath + " at byte " + at);
+            }
+            at += n;
+        }
+    }
+
+    // ---- lifecycle ----------------------------------------------------------------------------------------
+
+    @Override
+    public void close() throws IOException {
+        try {
+            offsetIndex.close();
+            timeIndex.close();
+        } finally {
+            channel.close();
+        }
+    }
+
+    /**
+     * Renames the files to {@code *.deleted} so a reader holding the segment can finish while a later step
+     * removes them; a restart deletes any {@code .deleted} file it finds.
+     */
+    void markDeleted() throws IOException {
+        Path target = logPath.resolveSibling(logPath.getFileName() + DELETED_SUFFIX);
+        Files.move(logPath, target, StandardCopyOption.ATOMIC_MOVE);
+        logPath = target;
+        Files.deleteIfExists(offsetIndex.path);
+        Files.deleteIfExists(timeIndex.path);
+    }
+
+    /** Closes the files leaving index entries not yet written out, as a crash would. */
+    void closeWithoutFlush() throws IOException {
+        offsetIndex.closeWithoutFlush();
+        timeIndex.closeWithoutFlush();
+        channel.close();
+    }
+
+    /** Closes the files and removes them. */
+    void deleteNow() throws IOException {
+        offsetIndex.closeWithoutFlush();
+        timeIndex.closeWithoutFlush();
+        channel.close();
+        Files.deleteIfExists(logPath);
+        Files.deleteIfExists(offsetIndex.path);
+        Files.deleteIfExists(timeIndex.path);
+    }
+
+    @Override
+    public String toString() {
+        return "LogSegment(" + logPath + ", size=" + size + ")";
+    }
+}
