@@ -1,0 +1,630 @@
+package io.weir.broker.client.internals;
+
+import io.weir.broker.TopicPartition;
+import io.weir.broker.client.Consumer;
+import io.weir.broker.client.ConsumerConfig;
+import io.weir.broker.client.ConsumerRecord;
+import io.weir.broker.client.ConsumerRecords;
+import io.weir.broker.client.Deserializer;
+import io.weir.broker.client.OffsetAndTimestamp;
+import io.weir.broker.client.OffsetResetStrategy;
+import io.weir.broker.client.PartitionInfo;
+import io.weir.broker.common.Time;
+import io.weir.broker.errors.IllegalClientStateException;
+import io.weir.broker.errors.InterruptException;
+import io.weir.broker.errors.InvalidConfigurationException;
+import io.weir.broker.errors.NoOffsetForPartitionException;
+import io.weir.broker.errors.OffsetOutOfRangeException;
+import io.weir.broker.errors.SerializationException;
+import io.weir.broker.errors.WakeupException;
+import io.weir.broker.protocol.BrokerApi;
+import io.weir.broker.protocol.Errors;
+import io.weir.broker.protocol.FetchRequest;
+import io.weir.broker.protocol.FetchResponse;
+import io.weir.broker.protocol.ListOffsetsRequest;
+import io.weir.broker.protocol.ListOffsetsResponse;
+import io.weir.broker.record.Record;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.ConcurrentModificationException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The {@link Consumer} with manual assignment: positions in {@link SubscriptionState}, at most one fetch in
+ * flight (there is one broker), answers kept per partition as {@link CompletedFetch}es and handed out up to
+ * {@code max.poll.records} at a time.
+ *
+ * <p><b>Threading.</b> Every public method but {@link #wakeup()} runs under {@link #acquire()}, Kafka's
+ * light-weight lock: a CAS of the calling thread's id, reentrant through a count, failing with
+ * {@link ConcurrentModificationException} when another thread holds it. So all fields below are confined to
+ * the holding thread, except {@code wakeupRequested} and {@code waiter}, which {@code wakeup()} and the
+ * transport's completion hook use to unpark a blocked poll.
+ */
+public final class ConsumerImpl<K, V> implements Consumer<K, V> {
+    private static final long NO_CURRENT_THREAD = -1L;
+
+    /** The fetch awaiting its answer and the offsets it asked for. */
+    private record InFlightFetch(CompletableFuture<FetchResponse> future, Map<TopicPartition, Long> offsets, long sentNanos) {
+    }
+
+    private final ConsumerConfig config;
+    private final Deserializer<K> keyDeserializer;
+    private final Deserializer<V> valueDeserializer;
+    private final BrokerApi broker;
+    private final Time time;
+    private final ClientMetadata metadata;
+    private final SubscriptionState subscriptions;
+    private final ArrayDeque<CompletedFetch> completed = new ArrayDeque<>();
+    private final AtomicLong currentThread = new AtomicLong(NO_CURRENT_THREAD);
+    private final AtomicInteger refCount = new AtomicInteger();
+    private final AtomicBoolean wakeupRequested = new AtomicBoolean();
+    private volatile Thread waiter;
+    private InFlightFetch inFlight;
+    private long noFetchBeforeNanos;
+    private boolean closed;
+
+    public ConsumerImpl(ConsumerConfig config, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer,
+                        BrokerApi broker, Time time) {
+        this.config = config;
+        this.broker = broker;
+        this.time = time;
+        this.keyDeserializer = keyDeserializer != null ? keyDeserializer : plugin(config.keyDeserializer(), ConsumerConfig.KEY_DESERIALIZER);
+        this.valueDeserializer = valueDeserializer != null ? valueDeserializer : plugin(config.valueDeserializer(), ConsumerConfig.VALUE_DESERIALIZER);
+        if (keyDeserializer == null) {
+            this.keyDeserializer.configure(config.originals(), true);
+        }
+        if (valueDeserializer == null) {
+            this.valueDeserializer.configure(config.originals(), false);
+        }
+        this.metadata = new ClientMetadata(broker, time, config.metadataMaxAgeMs(), config.retryBackoffMs(), false);
+        this.subscriptions = new SubscriptionState(config.autoOffsetReset());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T plugin(Class<?> type, String key) {
+        if (type == null) {
+            throw new InvalidConfigurationException("Missing " + key + ": pass a deserializer to Consumer.create or set "
+                    + key + " to a class name");
+        }
+        try {
+            return (T) type.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new InvalidConfigurationException("Cannot instantiate " + type.getName() + " for " + key
+                    + ": it needs a public no-argument constructor (" + e + ")", e);
+        }
+    }
+
+    // ---- thread confinement, as KafkaConsumer ------------------------------------------------------------
+
+    private void acquireAndEnsureOpen() {
+        acquire();
+        if (closed) {
+            release();
+            throw new IllegalClientStateException("This consumer has already been closed.");
+        }
+    }
+
+    private void acquire() {
+        long threadId = Thread.currentThread().getId();
+        if (threadId != currentThread.get() && !currentThread.compareAndSet(NO_CURRENT_THREAD, threadId)) {
+            throw new ConcurrentModificationException("Consumer is not safe for multi-threaded access: thread "
+                    + Thread.currentThread().getName() + " called it while thread id " + currentThread.get() + " is using it");
+        }
+        refCount.incrementAndGet();
+    }
+
+    private void release() {
+        if (refCount.decrementAndGet() == 0) {
+            currentThread.set(NO_CURRENT_THREAD);
+        }
+    }
+
+    // ---- assignment and positions -----------------------------------------------------------------------
+
+    @Override
+    public void assign(Collection<TopicPartition> partitions) {
+        acquireAndEnsureOpen();
+        try {
+            for (TopicPartition tp : partitions) {
+                if (tp == null || tp.topic().isBlank()) {
+                    throw new IllegalArgumentException("Topic partitions to assign must have a non-empty topic: " + partitions);
+                }
+            }
+            subscriptions.assign(partitions);
+            completed.removeIf(f -> !subscriptions.isAssigned(f.partition));
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public Set<TopicPartition> assignment() {
+        acquireAndEnsureOpen();
+        try {
+            return Set.copyOf(subscriptions.assigned());
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public void subscribe(Collection<String> topics) {
+        throw new UnsupportedOperationException("subscribe(" + topics + ") needs consumer groups, which are not built "
+                + "in this version of Weir; use assign(...) with explicit partitions");
+    }
+
+    @Override
+    public void unsubscribe() {
+        assign(List.of());
+    }
+
+    @Override
+    public void seek(TopicPartition partition, long offset) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("seek offset must not be negative, but was " + offset + " for " + partition);
+        }
+        acquireAndEnsureOpen();
+        try {
+            subscriptions.seek(partition, offset);
+            completed.removeIf(f -> f.partition.equals(partition));
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public void seekToBeginning(Collection<TopicPartition> partitions) {
+        requestReset(partitions, OffsetResetStrategy.EARLIEST);
+    }
+
+    @Override
+    public void seekToEnd(Collection<TopicPartition> partitions) {
+        requestReset(partitions, OffsetResetStrategy.LATEST);
+    }
+
+    private void requestReset(Collection<TopicPartition> partitions, OffsetResetStrategy strategy) {
+        acquireAndEnsureOpen();
+        try {
+            Collection<TopicPartition> targets = partitions.isEmpty() ? subscriptions.assigned() : partitions;
+            for (TopicPartition tp : targets) {
+                subscriptions.requestReset(tp, strategy);
+                completed.removeIf(f -> f.partition.equals(tp));
+            }
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public long position(TopicPartition partition) {
+        acquireAndEnsureOpen();
+        try {
+            SubscriptionState.PartitionState state = subscriptions.state(partition);
+            if (!state.hasValidPosition()) {
+                resolveResets(time.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(config.defaultApiTimeoutMs()));
+            }
+            return state.position;
+        } finally {
+            release();
+        }
+    }
+
+    /** Looks up the positions of partitions that have none or asked for a reset. */
+    private void resolveResets(long deadlineNanos) {
+        List<TopicPartition> needing = subscriptions.needingReset();
+        if (needing.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> undefined = new ArrayList<>();
+        Map<TopicPartition, Long> lookups = new LinkedHashMap<>();
+        for (TopicPartition tp : needing) {
+            OffsetResetStrategy strategy = subscriptions.state(tp).pendingReset;
+            if (strategy == OffsetResetStrategy.NONE) {
+                undefined.add(tp);
+            } else {
+                lookups.put(tp, strategy == OffsetResetStrategy.EARLIEST ? ListOffsetsRequest.EARLIEST : ListOffsetsRequest.LATEST);
+            }
+        }
+        if (!undefined.isEmpty()) {
+            throw new NoOffsetForPartitionException("Undefined offset with no reset policy (auto.offset.reset=none) for partitions: " + undefined);
+        }
+        Map<TopicPartition, ListOffsetsResponse.PartitionOffset> found = listOffsets(lookups, deadlineNanos);
+        found.forEach((tp, po) -> {
+            if (subscriptions.isAssigned(tp)) {
+                subscriptions.seek(tp, po.offset());
+            }
+        });
+    }
+
+    private Map<TopicPartition, ListOffsetsResponse.PartitionOffset> listOffsets(Map<TopicPartition, Long> timestamps, long deadlineNanos) {
+        if (timestamps.isEmpty()) {
+            return Map.of();
+        }
+        long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - time.nanoseconds());
+        ListOffsetsResponse response = Futures.await(broker.listOffsets(new ListOffsetsRequest(config.isolationLevel(), timestamps)),
+                Math.max(remainingMs, 1), "offsets of " + timestamps.keySet());
+        Map<TopicPartition, ListOffsetsResponse.PartitionOffset> out = new LinkedHashMap<>();
+        for (TopicPartition tp : timestamps.keySet()) {
+            ListOffsetsResponse.PartitionOffset po = response.partitions().get(tp);
+            if (po == null) {
+                throw Errors.UNKNOWN_SERVER_ERROR.exception("The broker's listOffsets answer left out " + tp);
+            }
+            if (!po.error().isSuccess()) {
+                throw po.error().exception();
+            }
+            out.put(tp, po);
+        }
+        return out;
+    }
+
+    @Override
+    public Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions) {
+        return offsetsAt(partitions, ListOffsetsRequest.EARLIEST);
+    }
+
+    @Override
+    public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) {
+        return offsetsAt(partitions, ListOffsetsRequest.LATEST);
+    }
+
+    private Map<TopicPartition, Long> offsetsAt(Collection<TopicPartition> partitions, long spec) {
+        acquireAndEnsureOpen();
+        try {
+            Map<TopicPartition, Long> request = new LinkedHashMap<>();
+            partitions.forEach(tp -> request.put(tp, spec));
+            Map<TopicPartition, Long> out = new LinkedHashMap<>();
+            listOffsets(request, apiDeadline()).forEach((tp, po) -> out.put(tp, po.offset()));
+            return out;
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndTimestamp> offsetsForTimes(Map<TopicPartition, Long> timestamps) {
+        acquireAndEnsureOpen();
+        try {
+            timestamps.forEach((tp, ts) -> {
+                if (ts == null || ts < 0) {
+                    throw new IllegalArgumentException("The target time for partition " + tp + " is " + ts + ": it must be >= 0");
+                }
+            });
+            Map<TopicPartition, OffsetAndTimestamp> out = new HashMap<>();
+            listOffsets(new LinkedHashMap<>(timestamps), apiDeadline()).forEach((tp, po) ->
+                    out.put(tp, po.offset() < 0 ? null : new OffsetAndTimestamp(po.offset(), po.timestamp())));
+            return out;
+        } finally {
+            release();
+        }
+    }
+
+    private long apiDeadline() {
+        return time.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(config.defaultApiTimeoutMs());
+    }
+
+    @Override
+    public void pause(Collection<TopicPartition> partitions) {
+        setPaused(partitions, true);
+    }
+
+    @Override
+    public void resume(Collection<TopicPartition> partitions) {
+        setPaused(partitions, false);
+    }
+
+    private void setPaused(Collection<TopicPartition> partitions, boolean paused) {
+        acquireAndEnsureOpen();
+        try {
+            for (TopicPartition tp : partitions) {
+                subscriptions.state(tp).paused = paused;
+            }
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public Set<TopicPartition> paused() {
+        acquireAndEnsureOpen();
+        try {
+            return Set.copyOf(subscriptions.paused());
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public List<PartitionInfo> partitionsFor(String topic) {
+        acquireAndEnsureOpen();
+        try {
+            ClientMetadata.TopicInfo info = metadata.topic(topic, config.defaultApiTimeoutMs());
+            return partitionInfos(info);
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public Map<String, List<PartitionInfo>> listTopics() {
+        acquireAndEnsureOpen();
+        try {
+            Map<String, List<PartitionInfo>> out = new LinkedHashMap<>();
+            metadata.allTopics(config.defaultApiTimeoutMs()).forEach((name, info) -> out.put(name, partitionInfos(info)));
+            return out;
+        } finally {
+            release();
+        }
+    }
+
+    private static List<PartitionInfo> partitionInfos(ClientMetadata.TopicInfo info) {
+        List<PartitionInfo> out = new ArrayList<>(info.partitions());
+        for (int p = 0; p < info.partitions(); p++) {
+            out.add(new PartitionInfo(info.topic(), p, 0));
+        }
+        return out;
+    }
+
+    // ---- poll ---------------------------------------------------------------------------------------------
+
+    @Override
+    public ConsumerRecords<K, V> poll(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("poll timeout must not be negative: " + timeout);
+        }
+        acquireAndEnsureOpen();
+        try {
+            if (subscriptions.assigned().isEmpty()) {
+                throw new IllegalClientStateException("Consumer is not assigned any partitions; call assign(...) before poll");
+            }
+            long deadline = time.nanoseconds() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
+            do {
+                maybeThrowWakeup();
+                resolveResets(deadline + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs()));
+                takeAnswer();
+                ConsumerRecords<K, V> records = collect();
+                if (!records.isEmpty()) {
+                    // Pipelining: the broker gathers the next records while the caller processes these.
+                    sendFetchIfNeeded();
+                    return records;
+                }
+                sendFetchIfNeeded();
+                awaitFetch(deadline);
+            } while (time.nanoseconds() < deadline);
+            maybeThrowWakeup();
+            takeAnswer();
+            return collect();
+        } finally {
+            release();
+        }
+    }
+
+    private void maybeThrowWakeup() {
+        if (wakeupRequested.compareAndSet(true, false)) {
+            throw new WakeupException("Consumer poll was woken up by wakeup()");
+        }
+    }
+
+    @Override
+    public void wakeup() {
+        wakeupRequested.set(true);
+        Thread w = waiter;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    /** Blocks until the in-flight fetch is answered, the deadline passes or wakeup() is called. */
+    private void awaitFetch(long deadlineNanos) {
+        InFlightFetch fetch = inFlight;
+        if (fetch == null) {
+            // Nothing to wait for (everything paused, or backing off after an error): wait out the backoff only.
+            long until = Math.min(deadlineNanos, Math.max(noFetchBeforeNanos, time.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(1)));
+            parkUntil(until, null);
+            return;
+        }
+        parkUntil(Math.min(deadlineNanos, fetch.sentNanos() + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs())), fetch.future());
+    }
+
+    private void parkUntil(long deadlineNanos, CompletableFuture<?> done) {
+        waiter = Thread.currentThread();
+        try {
+            while (done == null || !done.isDone()) {
+                if (wakeupRequested.get()) {
+                    return;
+                }
+                long remaining = deadlineNanos - time.nanoseconds();
+                if (remaining <= 0) {
+                    return;
+                }
+                LockSupport.parkNanos(this, remaining);
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptException("Interrupted while polling");
+                }
+            }
+        } finally {
+            waiter = null;
+        }
+    }
+
+    private void sendFetchIfNeeded() {
+        if (inFlight != null || time.nanoseconds() < noFetchBeforeNanos) {
+            return;
+        }
+        Map<TopicPartition, FetchRequest.PartitionFetch> partitions = new LinkedHashMap<>();
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        for (TopicPartition tp : subscriptions.fetchable()) {
+            if (hasBuffered(tp)) {
+                continue;
+            }
+            long position = subscriptions.state(tp).position;
+            partitions.put(tp, new FetchRequest.PartitionFetch(position, config.maxPartitionFetchBytes()));
+            offsets.put(tp, position);
+        }
+        if (partitions.isEmpty()) {
+            return;
+        }
+        FetchRequest request = new FetchRequest(config.fetchMaxWaitMs(), config.fetchMinBytes(), config.fetchMaxBytes(),
+                config.isolationLevel(), partitions);
+        CompletableFuture<FetchResponse> future;
+        try {
+            future = broker.fetch(request);
+        } catch (RuntimeException e) {
+            future = CompletableFuture.failedFuture(e);
+        }
+        future.whenComplete((r, e) -> {
+            Thread w = waiter;
+            if (w != null) {
+                LockSupport.unpark(w);
+            }
+        });
+        inFlight = new InFlightFetch(future, offsets, time.nanoseconds());
+    }
+
+    private boolean hasBuffered(TopicPartition tp) {
+        for (CompletedFetch f : completed) {
+            if (f.partition.equals(tp)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Moves the in-flight fetch's answer, if it has come, into {@code completed}; handles its errors. */
+    private void takeAnswer() {
+        InFlightFetch fetch = inFlight;
+        if (fetch == null) {
+            return;
+        }
+        if (!fetch.future().isDone()) {
+            if (time.nanoseconds() - fetch.sentNanos() >= TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs())) {
+                inFlight = null; // no answer within request.timeout.ms: forget it and ask again
+            }
+            return;
+        }
+        inFlight = null;
+        FetchResponse response;
+        try {
+            response = fetch.future().join();
+        } catch (RuntimeException e) {
+            throw Futures.asWeir(e, "fetch");
+        }
+        for (Map.Entry<TopicPartition, FetchResponse.PartitionData> e : response.partitions().entrySet()) {
+            TopicPartition tp = e.getKey();
+            Long fetchOffset = fetch.offsets().get(tp);
+            // Drop answers for partitions unassigned, seeked or reset since the request went out.
+            if (fetchOffset == null || !subscriptions.isAssigned(tp) || !subscriptions.state(tp).hasValidPosition()
+                    || subscriptions.state(tp).position.longValue() != fetchOffset) {
+                continue;
+            }
+            FetchResponse.PartitionData data = e.getValue();
+            if (data.error().isSuccess()) {
+                completed.add(new CompletedFetch(tp, fetchOffset, data, config.isolationLevel(), config.checkCrcs()));
+            } else if (data.error().error() == Errors.OFFSET_OUT_OF_RANGE) {
+                if (subscriptions.defaultReset() == OffsetResetStrategy.NONE) {
+                    throw new OffsetOutOfRangeException("Fetch position " + fetchOffset + " is out of range for partition " + tp
+                            + " (log start " + data.logStartOffset() + ", high watermark " + data.highWatermark()
+                            + ") and auto.offset.reset=none");
+                }
+                subscriptions.requestReset(tp, subscriptions.defaultReset());
+            } else if (data.error().error() == Errors.UNKNOWN_TOPIC_OR_PARTITION
+                    || data.error().error() == Errors.KAFKA_STORAGE_ERROR || data.error().error() == Errors.REQUEST_TIMED_OUT) {
+                // Possibly transient (a topic being created, a disk hiccup): ask again after the backoff.
+                noFetchBeforeNanos = time.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(config.retryBackoffMs());
+            } else {
+                throw data.error().exception();
+            }
+        }
+    }
+
+    /** Up to max.poll.records records from the buffered answers, advancing positions as it goes. */
+    private ConsumerRecords<K, V> collect() {
+        if (completed.isEmpty()) {
+            return ConsumerRecords.empty();
+        }
+        Map<TopicPartition, List<ConsumerRecord<K, V>>> out = new LinkedHashMap<>();
+        int budget = config.maxPollRecords();
+        ArrayDeque<CompletedFetch> skippedPaused = new ArrayDeque<>();
+        while (budget > 0 && !completed.isEmpty()) {
+            CompletedFetch fetch = completed.peekFirst();
+            if (!subscriptions.isAssigned(fetch.partition)) {
+                completed.pollFirst();
+                continue;
+            }
+            SubscriptionState.PartitionState state = subscriptions.state(fetch.partition);
+            if (state.paused) {
+                skippedPaused.add(completed.pollFirst()); // kept for when the partition resumes
+                continue;
+            }
+            List<ConsumerRecord<K, V>> list = null;
+            Record record;
+            while (budget > 0 && (record = fetch.next()) != null) {
+                if (list == null) {
+                    list = out.computeIfAbsent(fetch.partition, k -> new ArrayList<>());
+                }
+                list.add(toConsumerRecord(fetch, record));
+                budget--;
+            }
+            state.position = fetch.nextFetchOffset();
+            if (budget > 0) {
+                completed.pollFirst(); // used up
+            }
+        }
+        while (!skippedPaused.isEmpty()) {
+            completed.addFirst(skippedPaused.pollLast());
+        }
+        return out.isEmpty() ? ConsumerRecords.empty() : new ConsumerRecords<>(out);
+    }
+
+    private ConsumerRecord<K, V> toConsumerRecord(CompletedFetch fetch, Record r) {
+        String topic = fetch.partition.topic();
+        K key;
+        V value;
+        try {
+            key = keyDeserializer.deserialize(topic, r.key());
+            value = valueDeserializer.deserialize(topic, r.value());
+        } catch (RuntimeException e) {
+            throw new SerializationException("Error deserializing key/value for partition " + fetch.partition + " at offset "
+                    + r.offset() + ". If needed, please seek past the record to continue consumption.", e);
+        }
+        return new ConsumerRecord<>(topic, fetch.partition.partition(), r.offset(), r.timestamp(),
+                fetch.isLogAppendTime() ? ConsumerRecord.TimestampType.LOG_APPEND_TIME : ConsumerRecord.TimestampType.CREATE_TIME,
+                size(r.key()), size(r.value()), key, value,
+                r.headers().length == 0 ? List.of() : Arrays.asList(r.headers()));
+    }
+
+    private static int size(ByteBuffer b) {
+        return b == null ? -1 : b.remaining();
+    }
+
+    @Override
+    public void close() {
+        acquire();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            inFlight = null;
+            completed.clear();
+            keyDeserializer.close();
+            valueDeserializer.close();
+        } finally {
+            release();
+        }
+    }
+}
