@@ -1,0 +1,314 @@
+package io.weir.broker.client.internals;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weir.broker.IsolationLevel;
+import io.weir.broker.TopicPartition;
+import io.weir.broker.client.ConsumerConfig;
+import io.weir.broker.client.ConsumerRecord;
+import io.weir.broker.client.ConsumerRecords;
+import io.weir.broker.client.OffsetResetStrategy;
+import io.weir.broker.client.serialization.StringDeserializer;
+import io.weir.broker.common.Time;
+import io.weir.broker.errors.IllegalClientStateException;
+import io.weir.broker.errors.NoOffsetForPartitionException;
+import io.weir.broker.errors.OffsetOutOfRangeException;
+import io.weir.broker.errors.WakeupException;
+import io.weir.broker.protocol.ApiError;
+import io.weir.broker.protocol.Errors;
+import io.weir.broker.protocol.FetchRequest;
+import io.weir.broker.protocol.FetchResponse;
+import io.weir.broker.protocol.ListOffsetsRequest;
+import io.weir.broker.protocol.ListOffsetsResponse;
+import io.weir.broker.record.CompressionType;
+import io.weir.broker.record.ControlRecordType;
+import io.weir.broker.record.RecordBatch;
+import io.weir.broker.record.RecordBatchBuilder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Consumer logic against a scripted broker whose log is a list of batches built here. */
+class ConsumerImplTest {
+    private static final TopicPartition TP = new TopicPartition("t", 0);
+    private final FakeBroker broker = new FakeBroker();
+    /** The partition's log: batches with base offsets stamped, as the broker would return them. */
+    private final List<ByteBuffer> log = new ArrayList<>();
+    private long logEnd;
+
+    ConsumerImplTest() {
+        broker.onListOffsets = r -> {
+            var out = new java.util.HashMap<TopicPartition, ListOffsetsResponse.PartitionOffset>();
+            r.timestamps().forEach((tp, ts) -> out.put(tp, new ListOffsetsResponse.PartitionOffset(ApiError.NONE,
+                    ts == ListOffsetsRequest.EARLIEST ? 0 : logEnd, -1)));
+            return CompletableFuture.completedFuture(new ListOffsetsResponse(out));
+        };
+        broker.onFetch = r -> CompletableFuture.completedFuture(answer(r));
+    }
+
+    /** Whole batches that contain or follow the fetch offset, like the broker. */
+    private FetchResponse answer(FetchRequest r) {
+        var out = new java.util.HashMap<TopicPartition, FetchResponse.PartitionData>();
+        r.partitions().forEach((tp, pf) -> {
+            if (pf.fetchOffset() > logEnd) {
+                out.put(tp, FetchResponse.PartitionData.error(new ApiError(Errors.OFFSET_OUT_OF_RANGE, "out of range")));
+                return;
+            }
+            ByteBuffer bytes = ByteBuffer.allocate(1 << 20);
+            for (ByteBuffer b : log) {
+                if (RecordBatch.wrap(b).nextOffset() > pf.fetchOffset()) {
+                    bytes.put(b.duplicate());
+                }
+            }
+            bytes.flip();
+            out.put(tp, new FetchResponse.PartitionData(ApiError.NONE, logEnd, logEnd, 0, bytes, List.of()));
+        });
+        return new FetchResponse(out);
+    }
+
+    private void appendBatch(String... values) {
+        RecordBatchBuilder b = new RecordBatchBuilder(CompressionType.NONE, -1, (short) -1, -1, false);
+        for (String v : values) {
+            b.append(1000L, null, v.getBytes(StandardCharsets.UTF_8), null);
+        }
+        addToLog(b.build());
+    }
+
+    private void addToLog(ByteBuffer batch) {
+        RecordBatch.wrap(batch).setBaseOffset(logEnd);
+        logEnd = RecordBatch.wrap(batch).nextOffset();
+        log.add(batch);
+    }
+
+    private ConsumerImpl<String, String> consumer(ConsumerConfig.Builder b) {
+        return new ConsumerImpl<>(b.bootstrapServers("embedded:fake").fetchMaxWaitMs(10).build(),
+                new StringDeserializer(), new StringDeserializer(), broker, Time.SYSTEM);
+    }
+
+    private static List<String> values(ConsumerRecords<String, String> records) {
+        List<String> out = new ArrayList<>();
+        records.forEach(r -> out.add(r.value()));
+        return out;
+    }
+
+    @Test
+    void skipsRecordsOfABatchThatStartBeforeThePosition() {
+        appendBatch("a", "b", "c", "d");
+        var c = consumer(ConsumerConfig.builder());
+        c.assign(List.of(TP));
+        c.seek(TP, 2);
+        ConsumerRecords<String, String> records = c.poll(Duration.ofSeconds(5));
+        assertEquals(List.of("c", "d"), values(records));
+        assertEquals(2, records.records(TP).get(0).offset());
+        assertEquals(4, c.position(TP));
+    }
+
+    @Test
+    void returnsAtMostMaxPollRecordsAndKeepsTheRestForTheNextPoll() {
+        appendBatch("a", "b", "c", "d", "e");
+        var c = consumer(ConsumerConfig.builder().maxPollRecords(2).autoOffsetReset(OffsetResetStrategy.EARLIEST));
+        c.assign(List.of(TP));
+        assertEquals(List.of("a", "b"), values(c.poll(Duration.ofSeconds(5))));
+        assertEquals(2, c.position(TP));
+        int fetches = broker.requestsOf(FetchRequest.class).size();
+        assertEquals(List.of("c", "d"), values(c.poll(Duration.ofSeconds(5))));
+        assertEquals(fetches, broker.requestsOf(FetchRequest.class).size(), "buffered records need no new fetch");
+        assertEquals(List.of("e"), values(c.poll(Duration.ofSeconds(5))));
+        assertEquals(5, c.position(TP));
+    }
+
+    @Test
+    void autoOffsetResetLatestStartsAtTheEnd() {
+        appendBatch("old");
+        var c = consumer(ConsumerConfig.builder());
+        c.assign(List.of(TP));
+        assertEquals(1, c.position(TP));
+        appendBatch("new");
+        assertEquals(List.of("new"), values(c.poll(Duration.ofSeconds(5))));
+    }
+
+    @Test
+    void autoOffsetResetNoneFailsNamingThePartition() {
+        var c = consumer(ConsumerConfig.builder().autoOffsetReset(OffsetResetStrategy.NONE));
+        c.assign(List.of(TP));
+        var e = assertThrows(NoOffsetForPartitionException.class, () -> c.poll(Duration.ofMillis(100)));
+        assertTrue(e.getMessage().contains("t-0"), e.getMessage());
+    }
+
+    @Test
+    void outOfRangePositionFailsWithNoneNamingPartitionAndOffset() {
+        appendBatch("a");
+        var c = consumer(ConsumerConfig.builder().autoOffsetReset(OffsetResetStrategy.NONE));
+        c.assign(List.of(TP));
+        c.seek(TP, 42);
+        var e = assertThrows(OffsetOutOfRangeException.class, () -> c.poll(Duration.ofSeconds(5)));
+        assertTrue(e.getMessage().contains("t-0") && e.getMessage().contains("42"), e.getMessage());
+    }
+
+    @Test
+    void outOfRangePositionIsResetPerPolicy() {
+        appendBatch("a", "b");
+        var c = consumer(ConsumerConfig.builder().autoOffsetReset(OffsetResetStrategy.EARLIEST));
+        c.assign(List.of(TP));
+        c.seek(TP, 42);
+        List<String> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (seen.size() < 2 && System.nanoTime() < deadline) {
+            seen.addAll(values(c.poll(Duration.ofMillis(100))));
+        }
+        assertEquals(List.of("a", "b"), seen);
+    }
+
+    @Test
+    void controlBatchesAreNeverReturnedAndThePositionMovesPastThem() {
+        appendBatch("a");
+        addToLog(RecordBatchBuilder.controlBatch(ControlRecordType.COMMIT, 7L, (short) 0, 1000L, 0));
+        var c = consumer(ConsumerConfig.builder().autoOffsetReset(OffsetResetStrategy.EARLIEST));
+        c.assign(List.of(TP));
+        assertEquals(List.of("a"), values(c.poll(Duration.ofSeconds(5))));
+        assertEquals(2, c.position(TP));
+    }
+
+    @Test
+    void readCommittedDropsAbortedTransactionsBatches() {
+        RecordBatchBuilder aborted = new RecordBatchBuilder(CompressionType.NONE, 7L, (short) 0, 0, true);
+        aborted.append(1000L, null, "aborted".getBytes(StandardCharsets.UTF_8), null);
+        addToLog(aborted.build());
+        addToLog(RecordBatchBuilder.controlBatch(ControlRecordType.ABORT, 7L, (short) 0, 1000L, 0));
+        appendBatch("kept");
+        broker.onFetch = r -> {
+            FetchResponse plain = answer(r);
+            var data = plain.partitions().get(TP);
+            return CompletableFuture.completedFuture(new FetchResponse(Map.of(TP, new FetchResponse.PartitionData(
+                    data.error(), data.highWatermark(), data.lastStableOffset(), 0, data.records(),
+                    List.of(new FetchResponse.AbortedTransaction(7L, 0L))))));
+        };
+        var c = consumer(ConsumerConfig.builder().autoOffsetReset(OffsetResetStrategy.EARLIEST)
+                .isolationLevel(IsolationLevel.READ_COMMITTED));
+        c.assign(List.of(TP));
+        assertEquals(List.of("kept"), values(c.poll(Duration.ofSeconds(5))));
+        assertEquals(3, c.position(TP));
+        assertEquals(IsolationLevel.READ_COMMITTED, broker.requestsOf(FetchRequest.class).get(0).isolationLevel());
+    }
+
+    @Test
+    void sendsTheNextFetchBeforeReturningRecords() {
+        appendBatch("a");
+        var c = consumer(ConsumerConfig.builder().autoOffsetReset(OffsetResetStrategy.EARLIEST));
+        c.assign(List.of(TP));
+        int before = broker.requestsOf(FetchRequest.class).size();
+        assertEquals(1, c.poll(Duration.ofSeconds(5)).count());
+        List<FetchRequest> fetches = broker.requestsOf(FetchRequest.class);
+        assertEquals(before + 2, fetches.size(), "one fetch for the records, one already on its way for the next poll");
+        assertEquals(1L, fetches.get(fetches.size() - 1).partitions().get(TP).fetchOffset());
+    }
+
+    @Test
+    void pausedPartitionsAreNotFetched() {
+        appendBatch("a");
+        var c = consumer(ConsumerConfig.builder().autoOffsetReset(OffsetResetStrategy.EARLIEST));
+        c.assign(List.of(TP));
+        c.pause(List.of(TP));
+        assertTrue(c.poll(Duration.ofMillis(20)).isEmpty());
+        assertTrue(broker.requestsOf(FetchRequest.class).isEmpty());
+        c.resume(List.of(TP));
+        assertEquals(1, c.poll(Duration.ofSeconds(5)).count());
+    }
+
+    @Test
+    void wakeupBeforePollMakesTheNextPollThrowOnce() {
+        var c = consumer(ConsumerConfig.builder());
+        c.assign(List.of(TP));
+        c.wakeup();
+        assertThrows(WakeupException.class, () -> c.poll(Duration.ofSeconds(5)));
+        assertTrue(c.poll(Duration.ZERO).isEmpty());
+    }
+
+    @Test
+    void wakeupEndsABlockedPoll() throws Exception {
+        broker.onFetch = r -> new CompletableFuture<>(); // the broker never answers: a long poll
+        var c = consumer(ConsumerConfig.builder());
+        c.assign(List.of(TP));
+        CountDownLatch polling = new CountDownLatch(1);
+        CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+            polling.countDown();
+            try {
+                c.poll(Duration.ofMinutes(5));
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        assertTrue(polling.await(10, TimeUnit.SECONDS));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (broker.requestsOf(FetchRequest.class).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "poll never fetched");
+            Thread.onSpinWait();
+        }
+        c.wakeup();
+        assertTrue(outcome.get(10, TimeUnit.SECONDS) instanceof WakeupException);
+    }
+
+    @Test
+    void useFromASecondThreadWhileOneIsInsideIsRefused() throws Exception {
+        broker.onFetch = r -> new CompletableFuture<>();
+        var c = consumer(ConsumerConfig.builder());
+        c.assign(List.of(TP));
+        CompletableFuture<Void> poller = CompletableFuture.runAsync(() -> {
+            try {
+                c.poll(Duration.ofMinutes(5));
+            } catch (WakeupException expected) {
+                // how the test ends it
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (broker.requestsOf(FetchRequest.class).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "poll never fetched");
+            Thread.onSpinWait();
+        }
+        var e = assertThrows(ConcurrentModificationException.class, () -> c.position(TP));
+        assertTrue(e.getMessage().contains("not safe for multi-threaded access"), e.getMessage());
+        c.wakeup();
+        poller.get(10, TimeUnit.SECONDS);
+        assertEquals(0, c.position(TP)); // free again once the poll returned
+    }
+
+    @Test
+    void useAfterCloseIsRefused() {
+        var c = consumer(ConsumerConfig.builder());
+        c.close();
+        c.close();
+        assertThrows(IllegalClientStateException.class, () -> c.assign(List.of(TP)));
+        assertThrows(IllegalClientStateException.class, () -> c.poll(Duration.ZERO));
+    }
+
+    @Test
+    void subscribeSaysGroupsAreNotBuiltYet() {
+        var c = consumer(ConsumerConfig.builder());
+        var e = assertThrows(UnsupportedOperationException.class, () -> c.subscribe(List.of("t")));
+        assertTrue(e.getMessage().contains("assign"));
+    }
+
+    @Test
+    void recordsCarryOffsetsTimestampsAndSizes() {
+        appendBatch("hello");
+        var c = consumer(ConsumerConfig.builder().autoOffsetReset(OffsetResetStrategy.EARLIEST));
+        c.assign(List.of(TP));
+        ConsumerRecord<String, String> r = c.poll(Duration.ofSeconds(5)).iterator().next();
+        assertEquals(0, r.offset());
+        assertEquals(1000L, r.timestamp());
+        assertEquals(-1, r.serializedKeySize());
+        assertEquals(5, r.serializedValueSize());
+        assertEquals(ConsumerRecord.TimestampType.CREATE_TIME, r.timestampType());
+    }
+}
