@@ -213,7 +213,7 @@ public final class Log implements AutoCloseable {
                 at += batch.sizeInBytes();
             }
             int bytes = batches.remaining();
-            LogSegment segment = maybeRoll(bytes, next - 1, cfg);
+            LogSegment segment = maybeRoll(bytes, next - 1, maxTimestamp, cfg);
             segment.append(batches.duplicate(), next - 1, maxTimestamp);
             logEndOffset = next;
             return new LogAppendInfo(firstOffset, next - 1, maxTimestamp, records, bytes);
@@ -267,14 +267,19 @@ public final class Log implements AutoCloseable {
         return records;
     }
 
-    private LogSegment maybeRoll(int incomingBytes, long lastOffset, LogConfig cfg) throws IOException {
+    private LogSegment maybeRoll(int incomingBytes, long lastOffset, long incomingMaxTimestamp, LogConfig cfg) throws IOException {
         LogSegment active = segments.lastEntry().getValue();
         if (active.size() == 0) {
             return active;
         }
         long now = time.milliseconds();
         boolean full = (long) active.size() + incomingBytes > cfg.segmentBytes();
-        boolean old = now - active.rollingBaseTimestamp() >= cfg.segmentMs();
+        // As Kafka: when both the segment's first batch and the incoming one carry timestamps, segment.ms is
+        // measured between them (record time); otherwise from when the segment was created (broker time).
+        long waited = active.hasRollTimestamp() && incomingMaxTimestamp >= 0
+                ? incomingMaxTimestamp - active.rollingBaseTimestamp()
+                : now - active.createdMs();
+        boolean old = waited >= cfg.segmentMs();
         boolean offsetsOverflow = lastOffset - active.baseOffset > Integer.MAX_VALUE;
         if (full || old || offsetsOverflow || active.offsetIndexFull()) {
             return roll(now);
