@@ -32,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   .lock                               held while a broker has the directory open
  *   .weir_cleanshutdown                 present only between a clean close and the next open
  *   recovery-point-offset-checkpoint    per partition, the offset below which everything was synced
- *   meta/topics/&lt;topic&gt;.properties      partition count and configuration overrides of each topic
+ *   meta/topics                         every topic: partition count and configuration overrides
  *   &lt;topic&gt;-&lt;partition&gt;/               a partition's segments (see Log)
  * </pre>
  *
@@ -298,8 +298,11 @@ public final class LogManager implements AutoCloseable {
         return deleted;
     }
 
-    /** Saves every partition's recovery point. */
+    /** Syncs rolled segments of every partition, then saves every partition's recovery point. */
     public synchronized void checkpointRecoveryPoints() {
+        for (Log log : logs.values()) {
+            log.flushRolledSegments();
+        }
         Map<TopicPartition, Long> points = new TreeMap<>();
         for (Log log : logs.values()) {
             points.put(log.topicPartition(), log.recoveryPoint());

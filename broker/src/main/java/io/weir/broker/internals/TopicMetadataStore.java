@@ -1,76 +1,95 @@
 package io.weir.broker.internals;
 
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * Topic definitions on disk, one {@code <topic>.properties} file each, holding the partition count and the
- * configuration overrides. Each file is replaced atomically. Accessed under the {@link LogManager}'s lock.
+ * Topic definitions on disk: one text file, {@code meta/topics}, a line per topic —
+ * {@code <topic> <partitions> [<key>=<value> ...]} with keys and values URL-encoded — replaced atomically on
+ * every change. One file rather than one per topic because a topic name may be 249 characters long, which
+ * leaves no room in a 255-byte file name for a suffix. Accessed under the {@link LogManager}'s lock.
  */
 public final class TopicMetadataStore {
-    private static final String SUFFIX = ".properties";
-    private static final String PARTITIONS = "partitions";
-    private static final String CONFIG_PREFIX = "config.";
+    private static final String HEADER = "# Weir topics v1: <topic> <partitions> [<config-key>=<value> ...], URL-encoded";
 
     /** A topic as stored: its name, partition count and configuration overrides. */
     public record TopicMetadata(String name, int partitions, Map<String, String> overrides) {
     }
 
-    private final Path dir;
+    private final Path file;
+    private final Map<String, TopicMetadata> cache = new TreeMap<>();
 
-    TopicMetadataStore(Path dir) {
-        this.dir = dir;
+    TopicMetadataStore(Path file) {
+        this.file = file;
     }
 
     List<TopicMetadata> loadAll() throws IOException {
-        List<TopicMetadata> all = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return all;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
-            for (Path file : files) {
-                String fileName = file.getFileName().toString();
-                String name = fileName.substring(0, fileName.length() - SUFFIX.length());
-                Properties props = new Properties();
-                props.load(new StringReader(Files.readString(file, StandardCharsets.UTF_8)));
+        cache.clear();
+        if (Files.exists(file)) {
+            int lineNumber = 0;
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                lineNumber++;
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] fields = line.trim().split(" ");
+                if (fields.length < 2) {
+                    throw new IOException("Malformed line " + lineNumber + " in " + file + ": '" + line + "'");
+                }
                 Map<String, String> overrides = new TreeMap<>();
-                for (String key : props.stringPropertyNames()) {
-                    if (key.startsWith(CONFIG_PREFIX)) {
-                        overrides.put(key.substring(CONFIG_PREFIX.length()), props.getProperty(key));
+                for (int i = 2; i < fields.length; i++) {
+                    int eq = fields[i].indexOf('=');
+                    if (eq < 0) {
+                        throw new IOException("Malformed config '" + fields[i] + "' on line " + lineNumber + " in " + file);
                     }
+                    overrides.put(decode(fields[i].substring(0, eq)), decode(fields[i].substring(eq + 1)));
                 }
-                String partitions = props.getProperty(PARTITIONS);
-                if (partitions == null) {
-                    throw new IOException("Topic metadata " + file + " has no '" + PARTITIONS + "' entry");
-                }
-                all.add(new TopicMetadata(name, Integer.parseInt(partitions.trim()), Map.copyOf(overrides)));
+                String name = decode(fields[0]);
+                cache.put(name, new TopicMetadata(name, Integer.parseInt(fields[1]), Map.copyOf(overrides)));
             }
         }
-        return all;
+        return new ArrayList<>(cache.values());
     }
 
     void write(TopicMetadata meta) throws IOException {
-        Files.createDirectories(dir);
-        Properties props = new Properties();
-        props.setProperty(PARTITIONS, Integer.toString(meta.partitions()));
-        meta.overrides().forEach((k, v) -> props.setProperty(CONFIG_PREFIX + k, v));
-        StringWriter out = new StringWriter();
-        props.store(out, "Weir topic " + meta.name());
-        AtomicFiles.write(dir.resolve(meta.name() + SUFFIX), out.toString().getBytes(StandardCharsets.UTF_8));
+        Map<String, TopicMetadata> next = new TreeMap<>(cache);
+        next.put(meta.name(), meta);
+        save(next.values());
+        cache.put(meta.name(), meta);
     }
 
     void delete(String name) throws IOException {
-        Files.deleteIfExists(dir.resolve(name + SUFFIX));
-        LogManager.syncDirectory(dir);
+        Map<String, TopicMetadata> next = new TreeMap<>(cache);
+        next.remove(name);
+        save(next.values());
+        cache.remove(name);
+    }
+
+    private void save(Collection<TopicMetadata> topics) throws IOException {
+        Files.createDirectories(file.getParent());
+        StringBuilder out = new StringBuilder(HEADER).append('\n');
+        for (TopicMetadata meta : topics) {
+            out.append(encode(meta.name())).append(' ').append(meta.partitions());
+            new TreeMap<>(meta.overrides()).forEach((k, v) -> out.append(' ').append(encode(k)).append('=').append(encode(v)));
+            out.append('\n');
+        }
+        AtomicFiles.write(file, out.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 }

@@ -213,7 +213,7 @@ public final class Log implements AutoCloseable {
                 at += batch.sizeInBytes();
             }
             int bytes = batches.remaining();
-            LogSegment segment = maybeRoll(bytes, next - 1, cfg);
+            LogSegment segment = maybeRoll(bytes, next - 1, maxTimestamp, cfg);
             segment.append(batches.duplicate(), next - 1, maxTimestamp);
             logEndOffset = next;
             return new LogAppendInfo(firstOffset, next - 1, maxTimestamp, records, bytes);
@@ -267,14 +267,19 @@ public final class Log implements AutoCloseable {
         return records;
     }
 
-    private LogSegment maybeRoll(int incomingBytes, long lastOffset, LogConfig cfg) throws IOException {
+    private LogSegment maybeRoll(int incomingBytes, long lastOffset, long incomingMaxTimestamp, LogConfig cfg) throws IOException {
         LogSegment active = segments.lastEntry().getValue();
         if (active.size() == 0) {
             return active;
         }
         long now = time.milliseconds();
         boolean full = (long) active.size() + incomingBytes > cfg.segmentBytes();
-        boolean old = now - active.rollingBaseTimestamp() >= cfg.segmentMs();
+        // As Kafka: when both the segment's first batch and the incoming one carry timestamps, segment.ms is
+        // measured between them (record time); otherwise from when the segment was created (broker time).
+        long waited = active.hasRollTimestamp() && incomingMaxTimestamp >= 0
+                ? incomingMaxTimestamp - active.rollingBaseTimestamp()
+                : now - active.createdMs();
+        boolean old = waited >= cfg.segmentMs();
         boolean offsetsOverflow = lastOffset - active.baseOffset > Integer.MAX_VALUE;
         if (full || old || offsetsOverflow || active.offsetIndexFull()) {
             return roll(now);
@@ -338,6 +343,48 @@ public final class Log implements AutoCloseable {
             lastFlushMs = time.milliseconds();
         } catch (IOException e) {
             throw new KafkaStorageException("Could not flush " + topicPartition + ": " + e, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Syncs the segments that rolled since the last sync and moves the recovery point to the active segment's
+     * base, as Kafka does after a roll, so that after a crash only the active segment needs re-checking even
+     * under the {@code os} policy. Rolled segments are immutable, so the syncs run without blocking the writer.
+     */
+    public void flushRolledSegments() {
+        List<LogSegment> rolled;
+        long activeBase;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            activeBase = segments.lastKey();
+            if (recoveryPoint >= activeBase) {
+                return;
+            }
+            Long from = segments.floorKey(recoveryPoint);
+            rolled = new ArrayList<>(segments.subMap(from == null ? segments.firstKey() : from, true, activeBase, false).values());
+        } finally {
+            lock.unlock();
+        }
+        try {
+            for (LogSegment segment : rolled) {
+                segment.flush();
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                throw new KafkaStorageException("Could not flush rolled segments of " + topicPartition + ": " + e, e);
+            }
+            return;
+        }
+        lock.lock();
+        try {
+            if (!closed && recoveryPoint < activeBase) {
+                recoveryPoint = activeBase;
+            }
         } finally {
             lock.unlock();
         }

@@ -108,6 +108,14 @@ final class LogSegment implements AutoCloseable {
         return rollBaseMs >= 0 ? rollBaseMs : createdMs;
     }
 
+    boolean hasRollTimestamp() {
+        return rollBaseMs >= 0;
+    }
+
+    long createdMs() {
+        return createdMs;
+    }
+
     boolean offsetIndexFull() {
         return offsetIndex.isFull() || timeIndex.isFull();
     }

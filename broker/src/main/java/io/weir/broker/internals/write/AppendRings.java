@@ -109,7 +109,7 @@ public final class AppendRings implements AutoCloseable {
                 return buffer.tryNext();
             } catch (InsufficientCapacityException full) {
                 if (time.nanoseconds() - deadline >= 0) {
-                    throw new TimeoutException("Append ring " + ring + " (holding " + tp + ") stayed full of "
+                    throw new TimeoutException("Append ring-" + ring + " (holding " + tp + ") stayed full of "
                             + buffer.getBufferSize() + " pending appends for " + maxBlockMs
                             + " ms; the disk is not keeping up with producers");
                 }
