@@ -298,8 +298,11 @@ public final class LogManager implements AutoCloseable {
         return deleted;
     }
 
-    /** Saves every partition's recovery point. */
+    /** Syncs rolled segments of every partition, then saves every partition's recovery point. */
     public synchronized void checkpointRecoveryPoints() {
+        for (Log log : logs.values()) {
+            log.flushRolledSegments();
+        }
         Map<TopicPartition, Long> points = new TreeMap<>();
         for (Log log : logs.values()) {
             points.put(log.topicPartition(), log.recoveryPoint());

@@ -348,6 +348,48 @@ public final class Log implements AutoCloseable {
         }
     }
 
+    /**
+     * Syncs the segments that rolled since the last sync and moves the recovery point to the active segment's
+     * base, as Kafka does after a roll, so that after a crash only the active segment needs re-checking even
+     * under the {@code os} policy. Rolled segments are immutable, so the syncs run without blocking the writer.
+     */
+    public void flushRolledSegments() {
+        List<LogSegment> rolled;
+        long activeBase;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            activeBase = segments.lastKey();
+            if (recoveryPoint >= activeBase) {
+                return;
+            }
+            Long from = segments.floorKey(recoveryPoint);
+            rolled = new ArrayList<>(segments.subMap(from == null ? segments.firstKey() : from, true, activeBase, false).values());
+        } finally {
+            lock.unlock();
+        }
+        try {
+            for (LogSegment segment : rolled) {
+                segment.flush();
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                throw new KafkaStorageException("Could not flush rolled segments of " + topicPartition + ": " + e, e);
+            }
+            return;
+        }
+        lock.lock();
+        try {
+            if (!closed && recoveryPoint < activeBase) {
+                recoveryPoint = activeBase;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ---- reader side --------------------------------------------------------------------------------------
 
     /**
