@@ -1,0 +1,170 @@
+package io.weir.broker.internals.log;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weir.broker.TopicPartition;
+import io.weir.broker.common.MockTime;
+import io.weir.broker.errors.InvalidConfigurationException;
+import io.weir.broker.errors.OffsetOutOfRangeException;
+import io.weir.broker.record.RecordBatch;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LogTest {
+    private static final TopicPartition TP = new TopicPartition("t", 0);
+
+    @TempDir
+    Path dir;
+
+    private final MockTime time = new MockTime();
+
+    private Log open(Map<String, String> overrides) {
+        return Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, overrides), time, true, 0L);
+    }
+
+    private static void append(Log log, int records, int valueSize, long timestamp) {
+        byte[][] values = new byte[records][];
+        for (int i = 0; i < records; i++) {
+            values[i] = LogTestSupport.value(valueSize, i);
+        }
+        log.append(LogTestSupport.batch(timestamp, values));
+        log.advanceHighWatermark();
+    }
+
+    @Test
+    void readersNeverSeePastTheHighWatermark() {
+        Log log = open(Map.of());
+        append(log, 3, 10, 1);
+        log.append(LogTestSupport.batch(1, LogTestSupport.value(10, 9)));
+        assertEquals(4, log.logEndOffset());
+        assertEquals(3, log.highWatermark(), "not yet published");
+        assertEquals(3, LogTestSupport.readAll(log, 0, 1 << 20).size());
+        assertEquals(0, log.read(3, 1 << 20, true).batches().remaining(), "offset at the high watermark reads nothing");
+        log.advanceHighWatermark();
+        assertEquals(4, LogTestSupport.readAll(log, 0, 1 << 20).size());
+        log.close();
+    }
+
+    @Test
+    void readReturnsWholeBatchesWithinMaxBytesButAlwaysOneWithMinOneBatch() {
+        Log log = open(Map.of());
+        append(log, 10, 100, 1);
+        append(log, 10, 100, 1);
+        ByteBuffer small = log.read(0, 50, false).batches();
+        assertEquals(0, small.remaining(), "a batch larger than maxBytes is not cut");
+        ByteBuffer one = log.read(0, 50, true).batches();
+        assertEquals(RecordBatch.wrap(one).sizeInBytes(), one.remaining(), "exactly one whole batch");
+        ByteBuffer fromMiddle = log.read(15, 1 << 20, true).batches();
+        assertEquals(10, RecordBatch.wrap(fromMiddle).baseOffset(), "the batch holding offset 15 starts at 10");
+        log.close();
+    }
+
+    @Test
+    void readOutsideTheLogNamesThePartitionAndBounds() {
+        Log log = open(Map.of());
+        append(log, 2, 1, 1);
+        OffsetOutOfRangeException e = assertThrows(OffsetOutOfRangeException.class, () -> log.read(5, 100, true));
+        assertTrue(e.getMessage().contains("t-0") && e.getMessage().contains("[0, 2)"), e.getMessage());
+        log.close();
+    }
+
+    @Test
+    void rollsWhenTheSegmentIsFullAndFindsOffsetsAcrossSegments() {
+        Log log = open(Map.of(LogConfig.SEGMENT_BYTES, "1000", LogConfig.INDEX_INTERVAL_BYTES, "100"));
+        for (int i = 0; i < 30; i++) {
+            append(log, 2, 100, 1);
+        }
+        assertTrue(log.numberOfSegments() > 5, "segments: " + log.segmentBaseOffsets());
+        for (long offset : new long[] {0, 1, 17, 33, 59}) {
+            ByteBuffer batches = log.read(offset, 1 << 20, true).batches();
+            RecordBatch first = RecordBatch.wrap(batches);
+            assertTrue(first.baseOffset() <= offset && first.lastOffset() >= offset, "offset " + offset + " in " + first);
+        }
+        log.close();
+    }
+
+    @Test
+    void indexesSurviveACleanReopenAndAreRebuiltWhenDamaged() throws Exception {
+        Log log = open(Map.of(LogConfig.INDEX_INTERVAL_BYTES, "50"));
+        for (int i = 0; i < 20; i++) {
+            append(log, 1, 100, 1000 + i);
+        }
+        log.close();
+        Path index = dir.resolve(LogSegment.fileName(0, LogSegment.INDEX_SUFFIX));
+        assertTrue(Files.size(index) > 0, "index entries were written on close");
+        // Scramble the index: out-of-order entries fail the sanity check and the index is rebuilt.
+        byte[] junk = new byte[(int) Files.size(index)];
+        java.util.Arrays.fill(junk, (byte) 0x7f);
+        Files.write(index, junk);
+        Log reopened = open(Map.of(LogConfig.INDEX_INTERVAL_BYTES, "50"));
+        assertEquals(20, LogTestSupport.readAll(reopened, 0, 1 << 20).size());
+        assertEquals(13, reopened.read(13, 1 << 20, true).batches().getLong(0), "lookups work after the rebuild");
+        assertEquals(7, reopened.offsetForTimestamp(1007)[0]);
+        reopened.close();
+    }
+
+    @Test
+    void timestampLookupFindsTheFirstRecordAtOrAfterTheTime() {
+        Log log = open(Map.of(LogConfig.INDEX_INTERVAL_BYTES, "0"));
+        append(log, 1, 10, 100);
+        append(log, 1, 10, 300);
+        append(log, 1, 10, 200); // out of order: the index keeps the running maximum
+        append(log, 1, 10, 400);
+        assertEquals(0, log.offsetForTimestamp(50)[0]);
+        assertEquals(1, log.offsetForTimestamp(250)[0]);
+        assertEquals(1, log.offsetForTimestamp(200)[0]);
+        assertEquals(3, log.offsetForTimestamp(301)[0]);
+        assertEquals(null, log.offsetForTimestamp(401));
+        log.close();
+    }
+
+    @Test
+    void rolledSegmentsAreSyncedAndMoveTheRecoveryPoint() {
+        Log log = open(Map.of(LogConfig.SEGMENT_BYTES, "500"));
+        for (int i = 0; i < 10; i++) {
+            append(log, 1, 200, 1);
+        }
+        long activeBase = log.segmentBaseOffsets().get(log.numberOfSegments() - 1);
+        assertEquals(0, log.recoveryPoint());
+        log.flushRolledSegments();
+        assertEquals(activeBase, log.recoveryPoint());
+        assertFalse(log.recoveryPoint() == log.logEndOffset(), "the active segment is not synced by this");
+        log.close();
+    }
+
+    @Test
+    void retentionByBytesKeepsTheNewestSegmentsUnderTheLimit() throws Exception {
+        Log log = open(Map.of(LogConfig.SEGMENT_BYTES, "400", LogConfig.RETENTION_BYTES, "900", LogConfig.FILE_DELETE_DELAY_MS, "0"));
+        for (int i = 0; i < 20; i++) {
+            append(log, 1, 200, time.milliseconds());
+        }
+        for (Log.DeletedSegment deleted : log.deleteRetainedSegments()) {
+            deleted.deleteFiles();
+        }
+        assertTrue(log.size() <= 900 + 400, "size " + log.size());
+        assertTrue(log.logStartOffset() > 0);
+        assertEquals(log.logStartOffset(), (long) log.segmentBaseOffsets().get(0));
+        assertEquals(20 - log.logStartOffset(), LogTestSupport.readAll(log, log.logStartOffset(), 1 << 20).size());
+        log.close();
+    }
+
+    @Test
+    void unknownOrUnsupportedTopicConfigIsRefusedNamingTheKey() {
+        InvalidConfigurationException unknown = assertThrows(InvalidConfigurationException.class,
+                () -> LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of("segment.byte", "10")));
+        assertTrue(unknown.getMessage().contains("segment.byte"), unknown.getMessage());
+        InvalidConfigurationException bad = assertThrows(InvalidConfigurationException.class,
+                () -> LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of("retention.ms", "soon")));
+        assertTrue(bad.getMessage().contains("retention.ms") && bad.getMessage().contains("soon"), bad.getMessage());
+        InvalidConfigurationException compact = assertThrows(InvalidConfigurationException.class,
+                () -> LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of("cleanup.policy", "compact")));
+        assertTrue(compact.getMessage().contains("not supported yet"), compact.getMessage());
+    }
+}
