@@ -196,12 +196,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (state == State.CLOSED) {
             return;
         }
-        state = State.CLOSED;
-        Transports.unregister(name);
-        rings.close();
-        fetchManager.completeAll();
-        scheduler.shutdownNow();
-        fetchExecutor.shutdown();
+        stopServing();
         logManager.close();
         if (temporaryDir) {
             deleteQuietly(dataDir);
@@ -216,13 +211,18 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (state == State.CLOSED) {
             return;
         }
+        stopServing();
+        logManager.crash();
+    }
+
+    /** Refuses new requests, drains the append rings and answers waiting fetches. */
+    private void stopServing() {
         state = State.CLOSED;
         Transports.unregister(name);
         rings.close();
         fetchManager.completeAll();
         scheduler.shutdownNow();
         fetchExecutor.shutdown();
-        logManager.crash();
     }
 
     private static void deleteQuietly(Path dir) {

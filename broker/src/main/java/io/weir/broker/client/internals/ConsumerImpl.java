@@ -94,18 +94,8 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
         this.subscriptions = new SubscriptionState(config.autoOffsetReset());
     }
 
-    @SuppressWarnings("unchecked")
     private static <T> T plugin(Class<?> type, String key) {
-        if (type == null) {
-            throw new InvalidConfigurationException("Missing " + key + ": pass a deserializer to Consumer.create or set "
-                    + key + " to a class name");
-        }
-        try {
-            return (T) type.getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new InvalidConfigurationException("Cannot instantiate " + type.getName() + " for " + key
-                    + ": it needs a public no-argument constructor (" + e + ")", e);
-        }
+        return Plugins.instantiate(type, key, "pass a deserializer to Consumer.create");
     }
 
     // ---- thread confinement, as KafkaConsumer ------------------------------------------------------------

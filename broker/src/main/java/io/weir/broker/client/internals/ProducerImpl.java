@@ -89,18 +89,8 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static <T> T plugin(Class<?> type, String key) {
-        if (type == null) {
-            throw new InvalidConfigurationException("Missing " + key + ": pass a serializer to Producer.create or set "
-                    + key + " to a class name");
-        }
-        try {
-            return (T) type.getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new InvalidConfigurationException("Cannot instantiate " + type.getName() + " for " + key
-                    + ": it needs a public no-argument constructor (" + e + ")", e);
-        }
+        return Plugins.instantiate(type, key, "pass a serializer to Producer.create");
     }
 
     @Override
