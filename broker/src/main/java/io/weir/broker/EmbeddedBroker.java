@@ -57,6 +57,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final FetchManager fetchManager;
     private final ExecutorService fetchExecutor;
     private final ScheduledExecutorService scheduler;
+    private final ScheduledExecutorService fetchTimer;
     private final RequestHandler handler;
     private volatile State state = State.RUNNING;
 
@@ -66,12 +67,17 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.temporaryDir = config.logDir() == null;
         this.dataDir = temporaryDir ? createTempDir() : config.logDir();
         this.logManager = LogManager.open(dataDir, config.logDefaults(), time);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("weir-scheduler"));
+        java.util.concurrent.ScheduledThreadPoolExecutor maintenance = new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemon("weir-scheduler"));
+        // On close, skip delayed deletions of retired segments (the next open removes their .deleted files)
+        // rather than wait file.delete.delay.ms for them.
+        maintenance.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.scheduler = maintenance;
         this.fetchExecutor = Executors.newFixedThreadPool(config.fetchThreads(), daemon("weir-fetch"));
-        this.fetchManager = new FetchManager(logManager, fetchExecutor, scheduler);
+        this.fetchTimer = Executors.newSingleThreadScheduledExecutor(daemon("weir-fetch-timer"));
+        this.fetchManager = new FetchManager(logManager, fetchExecutor, fetchTimer);
         this.rings = new AppendRings(config.appendRings(), config.appendRingSize(), config.appendWaitStrategy(),
                 config.flushPolicy(), fetchManager, time);
-        this.handler = new RequestHandler(config, logManager, rings, fetchManager, this::ensureRunning);
+        this.handler = new RequestHandler(config, logManager, rings, fetchManager, this::ensureRunning, fetchExecutor);
         this.name = "broker-" + config.nodeId() + "-" + INSTANCES.incrementAndGet();
         this.bootstrapServers = Transports.register(name, handler);
         scheduleMaintenance();
@@ -215,14 +221,32 @@ public final class EmbeddedBroker implements AutoCloseable {
         logManager.crash();
     }
 
-    /** Refuses new requests, drains the append rings and answers waiting fetches. */
+    /**
+     * Refuses new requests, drains the append rings, answers waiting fetches and lets running maintenance
+     * finish. Nothing is interrupted: an interrupt during a {@code FileChannel} operation closes the channel.
+     */
     private void stopServing() {
         state = State.CLOSED;
         Transports.unregister(name);
         rings.close();
+        scheduler.shutdown();
+        fetchTimer.shutdown();
         fetchManager.completeAll();
-        scheduler.shutdownNow();
         fetchExecutor.shutdown();
+        awaitQuietly(scheduler);
+        awaitQuietly(fetchExecutor);
+        fetchTimer.shutdownNow(); // only pending expiries, already answered by completeAll
+    }
+
+    private static void awaitQuietly(ExecutorService executor) {
+        try {
+            if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
+                System.getLogger(EmbeddedBroker.class.getName()).log(System.Logger.Level.WARNING,
+                        "A broker task did not finish within 60 s of close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void deleteQuietly(Path dir) {

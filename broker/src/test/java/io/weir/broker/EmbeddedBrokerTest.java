@@ -131,6 +131,67 @@ class EmbeddedBrokerTest {
     }
 
     @Test
+    void anInterruptedClientThreadCannotBreakAPartition() throws Exception {
+        TopicPartition tp = new TopicPartition("t", 0);
+        try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()))) {
+            createTopic(broker.api(), "t", 1, Map.of());
+            produce(broker.api(), tp, batch(1, "before"));
+            Thread.currentThread().interrupt();
+            try {
+                // File reads happen on broker threads, so this thread's interrupt cannot close a channel.
+                var pending = broker.api().fetch(new FetchRequest(0, 1, 1 << 20, IsolationLevel.READ_UNCOMMITTED,
+                        Map.of(tp, new FetchRequest.PartitionFetch(0, 1 << 20))));
+                assertTrue(Thread.interrupted(), "the flag is still the caller's");
+                assertEquals(List.of("before"), BrokerTestSupport.values(pending.get(10, TimeUnit.SECONDS).partitions().get(tp).records(), 0));
+            } finally {
+                Thread.interrupted();
+            }
+            produce(broker.api(), tp, batch(1, "after"));
+            assertEquals(List.of("before", "after"), readAll(broker.api(), tp, 0));
+        }
+    }
+
+    @Test
+    void brokerThatFailsToOpenReleasesItsDirectory() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()))) {
+            createTopic(broker.api(), "t", 1, Map.of());
+        }
+        Path stray = dir.resolve("t-0").resolve("junk.log");
+        Files.writeString(stray, "x");
+        KafkaStorageException e = assertThrows(KafkaStorageException.class, () -> EmbeddedBroker.open(config(Map.of())));
+        assertTrue(e.getMessage().contains("junk.log"), e.getMessage());
+        Files.delete(stray);
+        try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()))) {
+            assertTrue(broker.api().metadata(new MetadataRequest(List.of("t"), false)).get().topics().get("t").error().isSuccess(),
+                    "the failed open released the lock");
+        }
+    }
+
+    @Test
+    void deletingATopicForgetsItsRecoveryPoints() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()))) {
+            createTopic(broker.api(), "gone", 2, Map.of());
+            createTopic(broker.api(), "kept", 1, Map.of());
+            produce(broker.api(), new TopicPartition("gone", 0), batch(1, "x"));
+            broker.api().deleteTopics(new DeleteTopicsRequest(List.of("gone"))).get();
+            String checkpoint = Files.readString(dir.resolve("recovery-point-offset-checkpoint"));
+            assertFalse(checkpoint.contains("gone"), checkpoint);
+            assertTrue(checkpoint.contains("kept 0"), checkpoint);
+        }
+    }
+
+    @Test
+    void closeAnswersAWaitingFetch() throws Exception {
+        TopicPartition tp = new TopicPartition("t", 0);
+        EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()));
+        createTopic(broker.api(), "t", 1, Map.of());
+        var pending = broker.api().fetch(new FetchRequest(600_000, 1, 1 << 20, IsolationLevel.READ_UNCOMMITTED,
+                Map.of(tp, new FetchRequest.PartitionFetch(0, 1 << 20))));
+        broker.close();
+        assertEquals(0, pending.get(10, TimeUnit.SECONDS).partitions().get(tp).records().remaining());
+    }
+
+    @Test
     void unwritableDataDirectoryIsRefusedWithItsPath() throws Exception {
         Path locked = dir.resolve("ro");
         Files.createDirectories(locked);

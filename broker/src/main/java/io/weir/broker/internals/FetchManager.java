@@ -30,12 +30,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>A fetch registers first and re-reads once after registering, so an append that lands between the first
  * read and the registration is not missed. Completion is idempotent: the first of "enough bytes",
  * "deadline" and "broker closing" wins.
+ *
+ * <p>Every read runs on the fetch executor, never on the caller's thread: {@code FileChannel} reads are
+ * interruptible, and an interrupted reader would close the segment's channel for everyone. The timer only
+ * hands expiries to the executor.
  */
 public final class FetchManager implements HighWatermarkListener {
     private final LogManager logManager;
     private final Executor executor;
     private final ScheduledExecutorService timer;
     private final Map<TopicPartition, Set<DelayedFetch>> watchers = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     public FetchManager(LogManager logManager, Executor executor, ScheduledExecutorService timer) {
         this.logManager = logManager;
@@ -44,17 +49,39 @@ public final class FetchManager implements HighWatermarkListener {
     }
 
     public CompletableFuture<FetchResponse> fetch(FetchRequest request) {
+        CompletableFuture<FetchResponse> result = new CompletableFuture<>();
+        executor.execute(() -> {
+            try {
+                start(request, result);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    private void start(FetchRequest request, CompletableFuture<FetchResponse> result) {
         ReadOutcome first = readAll(request);
-        if (request.maxWaitMs() <= 0 || first.bytes >= request.minBytes() || first.hasError || request.partitions().isEmpty()) {
-            return CompletableFuture.completedFuture(first.response);
+        if (request.maxWaitMs() <= 0 || first.bytes >= request.minBytes() || first.hasError
+                || request.partitions().isEmpty() || closed) {
+            result.complete(first.response);
+            return;
         }
-        DelayedFetch delayed = new DelayedFetch(request);
+        DelayedFetch delayed = new DelayedFetch(request, result);
         for (TopicPartition tp : request.partitions().keySet()) {
             watchers.computeIfAbsent(tp, k -> ConcurrentHashMap.newKeySet()).add(delayed);
         }
-        delayed.timeout = timer.schedule(delayed::expire, request.maxWaitMs(), TimeUnit.MILLISECONDS);
-        delayed.scheduleCheck();
-        return delayed.future;
+        try {
+            delayed.timeout = timer.schedule(() -> executor.execute(delayed::expire), request.maxWaitMs(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            delayed.expire();
+            return;
+        }
+        if (closed) {
+            delayed.expire(); // closing raced with the registration: completeAll may have missed this one
+            return;
+        }
+        delayed.check();
     }
 
     @Override
@@ -68,8 +95,9 @@ public final class FetchManager implements HighWatermarkListener {
         }
     }
 
-    /** Completes every waiting fetch with what is there now; used when the broker closes. */
+    /** Completes every waiting fetch with what is there now, and every later one at once; used when the broker closes. */
     public void completeAll() {
+        closed = true;
         for (Set<DelayedFetch> set : watchers.values()) {
             for (DelayedFetch fetch : set) {
                 fetch.expire();
@@ -109,19 +137,24 @@ public final class FetchManager implements HighWatermarkListener {
 
     private final class DelayedFetch {
         final FetchRequest request;
-        final CompletableFuture<FetchResponse> future = new CompletableFuture<>();
+        final CompletableFuture<FetchResponse> future;
         final AtomicBoolean done = new AtomicBoolean();
         final AtomicBoolean checkQueued = new AtomicBoolean();
         volatile ScheduledFuture<?> timeout;
 
-        DelayedFetch(FetchRequest request) {
+        DelayedFetch(FetchRequest request, CompletableFuture<FetchResponse> future) {
             this.request = request;
+            this.future = future;
         }
 
         /** Queues one re-read; appends arriving while one is queued share it. */
         void scheduleCheck() {
             if (!done.get() && checkQueued.compareAndSet(false, true)) {
-                executor.execute(this::check);
+                try {
+                    executor.execute(this::check);
+                } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                    checkQueued.set(false); // completeAll answers it
+                }
             }
         }
 

@@ -96,9 +96,15 @@ public final class LogManager implements AutoCloseable {
             Path marker = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
             boolean clean = Files.exists(marker);
             LogManager manager = new LogManager(dataDir, defaults, time, channel, lock, clean);
-            manager.loadLogs();
-            Files.deleteIfExists(marker);
-            syncDirectory(dataDir);
+            try {
+                manager.loadLogs();
+                Files.deleteIfExists(marker);
+                syncDirectory(dataDir);
+            } catch (IOException | RuntimeException e) {
+                // Release what was opened, the directory lock included, so a later open can try again.
+                manager.crash();
+                throw e;
+            }
             return manager;
         } catch (AccessDeniedException e) {
             closeQuietly(channel);
@@ -183,16 +189,42 @@ public final class LogManager implements AutoCloseable {
             throw new TopicExistsException("Topic '" + name + "' already exists");
         }
         TopicMetadataStore.TopicMetadata meta = new TopicMetadataStore.TopicMetadata(name, partitions, Map.copyOf(overrides));
+        // Logs first, then the metadata that makes the topic exist, then publish it: a failure or crash in
+        // between leaves only directories no topic owns, which the next open deletes.
+        Map<TopicPartition, Log> created = openNewLogs(name, 0, partitions, config);
         try {
             topicStore.write(meta);
+            syncDirectory(dataDir);
         } catch (IOException e) {
+            discard(created);
             throw new KafkaStorageException("Could not record topic " + name + " in " + dataDir + ": " + e, e);
         }
+        logs.putAll(created);
         topics.put(name, meta);
-        for (int p = 0; p < partitions; p++) {
-            TopicPartition tp = new TopicPartition(name, p);
-            deleteStaleDir(tp);
-            logs.put(tp, Log.open(partitionDir(tp), tp, config, time, true, 0L));
+    }
+
+    private Map<TopicPartition, Log> openNewLogs(String topic, int from, int to, LogConfig config) {
+        Map<TopicPartition, Log> created = new java.util.LinkedHashMap<>();
+        try {
+            for (int p = from; p < to; p++) {
+                TopicPartition tp = new TopicPartition(topic, p);
+                deleteStaleDir(tp);
+                created.put(tp, Log.open(partitionDir(tp), tp, config, time, true, 0L));
+            }
+            return created;
+        } catch (RuntimeException e) {
+            discard(created);
+            throw e;
+        }
+    }
+
+    private static void discard(Map<TopicPartition, Log> created) {
+        for (Log log : created.values()) {
+            try {
+                log.delete();
+            } catch (RuntimeException ignored) {
+                // the next open removes directories no topic owns
+            }
         }
     }
 
@@ -205,16 +237,15 @@ public final class LogManager implements AutoCloseable {
         }
         TopicMetadataStore.TopicMetadata grown = new TopicMetadataStore.TopicMetadata(name, newTotal, meta.overrides());
         LogConfig config = LogConfig.withOverrides(defaults, meta.overrides());
+        Map<TopicPartition, Log> created = openNewLogs(name, meta.partitions(), newTotal, config);
         try {
             topicStore.write(grown);
+            syncDirectory(dataDir);
         } catch (IOException e) {
+            discard(created);
             throw new KafkaStorageException("Could not record new partitions of " + name + ": " + e, e);
         }
-        for (int p = meta.partitions(); p < newTotal; p++) {
-            TopicPartition tp = new TopicPartition(name, p);
-            deleteStaleDir(tp);
-            logs.put(tp, Log.open(partitionDir(tp), tp, config, time, true, 0L));
-        }
+        logs.putAll(created);
         topics.put(name, grown);
     }
 
@@ -233,6 +264,13 @@ public final class LogManager implements AutoCloseable {
             if (log != null) {
                 removed.add(log);
             }
+        }
+        // Forget the deleted partitions' recovery points, or a topic recreated under the same name would
+        // trust unsynced segments below the old point after a crash.
+        try {
+            checkpoint.write(currentRecoveryPoints());
+        } catch (IOException e) {
+            throw new KafkaStorageException("Topic " + name + " was deleted but the recovery-point checkpoint could not be rewritten: " + e, e);
         }
         return removed;
     }
@@ -303,44 +341,61 @@ public final class LogManager implements AutoCloseable {
         for (Log log : logs.values()) {
             log.flushRolledSegments();
         }
+        try {
+            checkpoint.write(currentRecoveryPoints());
+        } catch (IOException e) {
+            throw new KafkaStorageException("Could not write the recovery-point checkpoint in " + dataDir + ": " + e, e);
+        }
+    }
+
+    private Map<TopicPartition, Long> currentRecoveryPoints() {
         Map<TopicPartition, Long> points = new TreeMap<>();
         for (Log log : logs.values()) {
             points.put(log.topicPartition(), log.recoveryPoint());
         }
-        try {
-            checkpoint.write(points);
-        } catch (IOException e) {
-            throw new KafkaStorageException("Could not write the recovery-point checkpoint in " + dataDir + ": " + e, e);
-        }
+        return points;
     }
 
     public boolean isClosed() {
         return closed;
     }
 
-    /** Syncs and closes every log, saves recovery points and leaves the clean-shutdown marker. Idempotent. */
+    /**
+     * Syncs and closes every log, saves recovery points and leaves the clean-shutdown marker. Every log is
+     * closed even if one fails; the marker is written only if all succeeded, so a failed close is followed by
+     * a recovering open. Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        try {
-            for (Log log : logs.values()) {
+        KafkaStorageException failure = null;
+        for (Log log : logs.values()) {
+            try {
                 log.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = new KafkaStorageException("Could not close data directory " + dataDir + " cleanly: " + e, e);
+                } else {
+                    failure.addSuppressed(e);
+                }
             }
-            Map<TopicPartition, Long> points = new TreeMap<>();
-            for (Log log : logs.values()) {
-                points.put(log.topicPartition(), log.recoveryPoint());
+        }
+        try {
+            if (failure == null) {
+                checkpoint.write(currentRecoveryPoints());
+                Files.write(dataDir.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);
+                syncDirectory(dataDir);
             }
-            checkpoint.write(points);
-            Path marker = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
-            Files.write(marker, new byte[0]);
-            syncDirectory(dataDir);
         } catch (IOException e) {
-            throw new KafkaStorageException("Could not close data directory " + dataDir + " cleanly: " + e, e);
+            failure = new KafkaStorageException("Could not close data directory " + dataDir + " cleanly: " + e, e);
         } finally {
             releaseLock();
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -366,9 +421,7 @@ public final class LogManager implements AutoCloseable {
     }
 
     static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
+        io.weir.broker.internals.log.LogManagerSupport.syncDirectory(dir);
     }
 
     private static void closeQuietly(FileChannel channel) {

@@ -51,20 +51,26 @@ public final class RequestHandler implements BrokerApi {
     private final AppendRings rings;
     private final FetchManager fetchManager;
     private final Runnable ensureOpen;
+    private final java.util.concurrent.Executor ioExecutor;
 
+    /**
+     * @param ioExecutor runs every request that touches files (all but produce, which only publishes to a
+     *                   ring), so a client thread's interrupt can never close a segment's channel
+     */
     public RequestHandler(BrokerConfig config, LogManager logManager, AppendRings rings, FetchManager fetchManager,
-                          Runnable ensureOpen) {
+                          Runnable ensureOpen, java.util.concurrent.Executor ioExecutor) {
         this.config = config;
         this.logManager = logManager;
         this.rings = rings;
         this.fetchManager = fetchManager;
         this.ensureOpen = ensureOpen;
+        this.ioExecutor = ioExecutor;
     }
 
     private <T> CompletableFuture<T> call(Supplier<T> body) {
         try {
             ensureOpen.run();
-            return CompletableFuture.completedFuture(body.get());
+            return CompletableFuture.supplyAsync(body, ioExecutor);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

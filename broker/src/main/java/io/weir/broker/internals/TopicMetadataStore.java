@@ -54,7 +54,13 @@ public final class TopicMetadataStore {
                     overrides.put(decode(fields[i].substring(0, eq)), decode(fields[i].substring(eq + 1)));
                 }
                 String name = decode(fields[0]);
-                cache.put(name, new TopicMetadata(name, Integer.parseInt(fields[1]), Map.copyOf(overrides)));
+                int partitions;
+                try {
+                    partitions = Integer.parseInt(fields[1]);
+                } catch (NumberFormatException e) {
+                    throw new IOException("Malformed partition count '" + fields[1] + "' on line " + lineNumber + " in " + file, e);
+                }
+                cache.put(name, new TopicMetadata(name, partitions, Map.copyOf(overrides)));
             }
         }
         return new ArrayList<>(cache.values());

@@ -57,6 +57,10 @@ public final class Log implements AutoCloseable {
     private volatile long recoveryPoint;
     private long lastFlushMs;
     private volatile boolean closed;
+    /** Set when an fsync failed: the page cache may have dropped written data, so nothing is trusted until restart. */
+    private volatile String offlineReason;
+    /** A segment file was created or renamed since the directory was last synced. Guarded by {@code lock}. */
+    private boolean directoryDirty = true;
 
     private Log(TopicPartition topicPartition, Path dir, LogConfig config, Time time) {
         this.topicPartition = topicPartition;
@@ -81,6 +85,9 @@ public final class Log implements AutoCloseable {
         } catch (IOException e) {
             log.closeQuietly();
             throw new KafkaStorageException("Could not open the log of " + topicPartition + " in " + dir + ": " + e, e);
+        } catch (RuntimeException e) {
+            log.closeQuietly();
+            throw e;
         }
         return log;
     }
@@ -93,7 +100,12 @@ public final class Log implements AutoCloseable {
                 if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(".tmp")) {
                     Files.deleteIfExists(file); // left by a deletion or a write interrupted by the stop
                 } else if (name.endsWith(LogSegment.LOG_SUFFIX)) {
-                    bases.add(Long.parseLong(name.substring(0, name.length() - LogSegment.LOG_SUFFIX.length())));
+                    String stem = name.substring(0, name.length() - LogSegment.LOG_SUFFIX.length());
+                    if (stem.length() != 20 || !stem.chars().allMatch(Character::isDigit)) {
+                        throw new KafkaStorageException("Unexpected file " + file + " in the log of " + topicPartition
+                                + ": segment files are named by a 20-digit base offset; move it away and reopen");
+                    }
+                    bases.add(Long.parseLong(stem));
                 }
             }
         }
@@ -117,18 +129,25 @@ public final class Log implements AutoCloseable {
     private void recover(long checkpointedRecoveryPoint) throws IOException {
         Long from = segments.floorKey(Math.max(checkpointedRecoveryPoint, segments.firstKey()));
         boolean truncated = false;
+        long expectedNext = from == null ? segments.firstKey() : from;
         for (LogSegment segment : new ArrayList<>(segments.tailMap(from == null ? segments.firstKey() : from).values())) {
-            if (truncated) {
-                // A corrupt batch earlier in the log ends the valid prefix; what follows cannot be trusted.
+            if (truncated || segment.baseOffset != expectedNext) {
+                // A corrupt batch, or a segment that does not start where the previous one ended (its
+                // predecessor lost unsynced data), ends the valid prefix: nothing after it can be trusted.
+                truncated = true;
                 segments.remove(segment.baseOffset);
                 segment.deleteNow();
                 continue;
             }
-            int cut = segment.recover(Math.max(config.maxMessageBytes(), config.segmentBytes()));
+            int cut = segment.recover(Math.max(config.maxMessageBytes(), config.segmentBytes()), segment.baseOffset);
             segment.flush();
+            expectedNext = segment.readNextOffset();
             if (cut > 0) {
                 truncated = true;
             }
+        }
+        if (truncated) {
+            LogManagerSupport.syncDirectory(dir);
         }
         if (segments.isEmpty()) {
             segments.put(0L, LogSegment.create(dir, 0L, config, time.milliseconds()));
@@ -294,6 +313,7 @@ public final class Log implements AutoCloseable {
         // The rolled segment will not grow again: write its index entries so a restart need not rebuild them.
         previous.flushIndexes();
         segments.put(next.baseOffset, next);
+        directoryDirty = true;
         return next;
     }
 
@@ -334,15 +354,24 @@ public final class Log implements AutoCloseable {
             if (closed) {
                 return;
             }
+            ensureOpen();
             long upTo = logEndOffset;
             Long from = segments.floorKey(recoveryPoint);
             for (LogSegment segment : segments.tailMap(from == null ? segments.firstKey() : from).values()) {
                 segment.flush();
             }
+            if (directoryDirty) {
+                // A new segment's data is durable only once its directory entry is.
+                LogManagerSupport.syncDirectory(dir);
+                directoryDirty = false;
+            }
             recoveryPoint = upTo;
             lastFlushMs = time.milliseconds();
         } catch (IOException e) {
-            throw new KafkaStorageException("Could not flush " + topicPartition + ": " + e, e);
+            // After a failed fsync the kernel may have dropped the dirty pages while reporting them clean, so
+            // a later successful fsync proves nothing: take the log offline rather than move on.
+            offlineReason = "a failed fsync (" + e + ")";
+            throw new KafkaStorageException("Could not flush " + topicPartition + "; the log is now offline: " + e, e);
         } finally {
             lock.unlock();
         }
@@ -460,21 +489,26 @@ public final class Log implements AutoCloseable {
         }
     }
 
-    /** The largest timestamp below the high watermark and its offset's segment max, or null when empty. */
+    /**
+     * The offset and timestamp of the record with the largest timestamp below the high watermark (the first
+     * such record on ties), or null when there is none. Any thread.
+     */
     public long[] maxTimestampAndOffset() {
-        long best = -1L;
-        LogSegment bestSegment = null;
-        for (LogSegment segment : segments.values()) {
-            if (segment.maxTimestamp() > best) {
-                best = segment.maxTimestamp();
-                bestSegment = segment;
+        LogOffsetPosition hw = highWatermark;
+        try {
+            long best = -1L;
+            for (LogSegment segment : segments.values()) {
+                if (segment.baseOffset > hw.segmentBaseOffset()) {
+                    break;
+                }
+                long segmentMax = segment.baseOffset == hw.segmentBaseOffset()
+                        ? segment.scanMaxTimestamp(0, hw.position()) : segment.maxTimestamp();
+                best = Math.max(best, segmentMax);
             }
+            return best < 0 ? null : offsetForTimestamp(best);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Could not search " + topicPartition + " for its largest timestamp: " + e, e);
         }
-        if (bestSegment == null) {
-            return null;
-        }
-        long[] found = offsetForTimestamp(best);
-        return found == null ? null : new long[] {found[0], best};
     }
 
     // ---- retention ----------------------------------------------------------------------------------------
@@ -514,6 +548,7 @@ public final class Log implements AutoCloseable {
                 logStartOffset = nextBase;
                 totalSize -= segment.size();
                 segment.markDeleted();
+                directoryDirty = true;
                 deleted.add(new DeletedSegment(segment, now + cfg.fileDeleteDelayMs()));
             }
             return deleted;
@@ -549,6 +584,16 @@ public final class Log implements AutoCloseable {
         if (closed) {
             throw new KafkaStorageException("The log of " + topicPartition + " is closed");
         }
+        String reason = offlineReason;
+        if (reason != null) {
+            throw new KafkaStorageException("The log of " + topicPartition + " is offline after " + reason
+                    + "; restart the broker so recovery can check what reached the disk");
+        }
+    }
+
+    /** Whether an fsync failed on this log; it then refuses appends until the broker restarts. */
+    public boolean isOffline() {
+        return offlineReason != null;
     }
 
     public boolean isClosed() {

@@ -142,7 +142,9 @@ final class LogSegment implements AutoCloseable {
         }
         if (bytesSinceLastIndexEntry > indexIntervalBytes || position == 0) {
             offsetIndex.append(lastOffset, position);
-            if (batchMaxTimestamp >= 0) {
+            // The running maximum, so the last entry covers every batch up to this index point even when
+            // this batch has no timestamp; a reopen then only scans batches after the last offset entry.
+            if (Math.max(batchMaxTimestamp, maxTimestamp) >= 0) {
                 timeIndex.maybeAppend(Math.max(batchMaxTimestamp, maxTimestamp), lastOffset);
             }
             bytesSinceLastIndexEntry = 0;
@@ -166,18 +168,18 @@ final class LogSegment implements AutoCloseable {
 
     /**
      * Checks every batch from the start, rebuilding both indexes, and cuts the file at the first batch that
-     * is torn, has a bad CRC or magic, or does not follow the previous batch's offsets. Returns the number of
-     * bytes cut. {@code maxBatchSize} bounds a believable batch length, so a corrupt length field cannot make
+     * is torn, has a bad CRC or magic, or does not start exactly at the offset after the previous batch (the
+     * first at {@code expectedFirstOffset}). Returns the number of bytes cut. {@code maxBatchSize} bounds a believable batch length, so a corrupt length field cannot make
      * recovery read past the file or allocate absurdly. Writer thread only.
      */
-    int recover(int maxBatchSize) throws IOException {
+    int recover(int maxBatchSize, long expectedFirstOffset) throws IOException {
         offsetIndex.reset();
         timeIndex.reset();
         bytesSinceLastIndexEntry = 0;
         maxTimestamp = -1L;
         long fileSize = channel.size();
         int position = 0;
-        long expectedBase = baseOffset;
+        long expectedBase = expectedFirstOffset;
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
         ByteBuffer batch = ByteBuffer.allocate(64 * 1024);
         while (position + BatchHeader.SIZE <= fileSize) {
@@ -187,7 +189,9 @@ final class LogSegment implements AutoCloseable {
             int batchSize = BatchHeader.sizeInBytes(header, 0);
             long batchBase = BatchHeader.baseOffset(header, 0);
             if (batchSize < BatchHeader.SIZE || batchSize > maxBatchSize || position + (long) batchSize > fileSize
-                    || BatchHeader.magic(header, 0) != RecordBatch.MAGIC || batchBase < expectedBase) {
+                    || BatchHeader.magic(header, 0) != RecordBatch.MAGIC || batchBase != expectedBase) {
+                // The base offset lies outside the CRC, so a damaged one is caught only here: without
+                // compaction every batch starts exactly where the previous one ended.
                 break;
             }
             if (batch.capacity() < batchSize) {
@@ -204,7 +208,7 @@ final class LogSegment implements AutoCloseable {
             long batchMaxTs = view.maxTimestamp();
             if (bytesSinceLastIndexEntry > indexIntervalBytes || position == 0) {
                 offsetIndex.append(lastOffset, position);
-                if (batchMaxTs >= 0) {
+                if (Math.max(batchMaxTs, maxTimestamp) >= 0) {
                     timeIndex.maybeAppend(Math.max(batchMaxTs, maxTimestamp), lastOffset);
                 }
                 bytesSinceLastIndexEntry = 0;
@@ -257,7 +261,7 @@ final class LogSegment implements AutoCloseable {
             long ts = BatchHeader.maxTimestamp(header, 0);
             if (bytesSinceLastIndexEntry > indexIntervalBytes || position == 0) {
                 offsetIndex.append(lastOffset, position);
-                if (ts >= 0) {
+                if (Math.max(ts, maxTimestamp) >= 0) {
                     timeIndex.maybeAppend(Math.max(ts, maxTimestamp), lastOffset);
                 }
                 bytesSinceLastIndexEntry = 0;
@@ -378,10 +382,15 @@ final class LogSegment implements AutoCloseable {
     }
 
     private long scanMaxTimestamp(int fromPosition) throws IOException {
+        return scanMaxTimestamp(fromPosition, size);
+    }
+
+    /** The largest batch max-timestamp among batches wholly below byte {@code limit}. */
+    long scanMaxTimestamp(int fromPosition, int limit) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
         long max = -1L;
         int position = fromPosition;
-        while (position + BatchHeader.SIZE <= size && readHeader(position, header)) {
+        while (position + BatchHeader.SIZE <= limit && readHeader(position, header)) {
             max = Math.max(max, BatchHeader.maxTimestamp(header, 0));
             position += BatchHeader.sizeInBytes(header, 0);
         }

@@ -40,6 +40,8 @@ public final class AppendRings implements AutoCloseable {
     private final List<RingBuffer<AppendEvent>> rings = new ArrayList<>();
     private final Time time;
     private volatile boolean closed;
+    /** Publishers between their closed-check and their publish; close waits for them to finish. */
+    private final AtomicInteger publishing = new AtomicInteger();
 
     public AppendRings(int ringCount, int ringSize, String waitStrategy, FlushPolicy flushPolicy,
                        HighWatermarkListener listener, Time time) {
@@ -80,9 +82,20 @@ public final class AppendRings implements AutoCloseable {
      * @throws KafkaStorageException the write path is closed
      */
     public void append(Log log, ByteBuffer batches, AppendCallback callback, long maxBlockMs) {
-        if (closed) {
-            throw new KafkaStorageException("The broker's write path is closed; cannot append to " + log.topicPartition());
+        // Counted before the closed-check: close sets closed, then waits for the count to drain, so every
+        // event published after a successful check is handled before the rings stop.
+        publishing.incrementAndGet();
+        try {
+            if (closed) {
+                throw new KafkaStorageException("The broker's write path is closed; cannot append to " + log.topicPartition());
+            }
+            publish(log, batches, callback, maxBlockMs);
+        } finally {
+            publishing.decrementAndGet();
         }
+    }
+
+    private void publish(Log log, ByteBuffer batches, AppendCallback callback, long maxBlockMs) {
         int ring = ringOf(log.topicPartition());
         RingBuffer<AppendEvent> buffer = rings.get(ring);
         long sequence;
@@ -127,6 +140,11 @@ public final class AppendRings implements AutoCloseable {
             return;
         }
         closed = true;
+        while (publishing.get() > 0) {
+            // A publisher past its closed-check is at most one slot wait away from publishing; a waiter on
+            // a full ring sees closed and gives up, so this ends.
+            Thread.onSpinWait();
+        }
         for (Disruptor<AppendEvent> disruptor : disruptors) {
             disruptor.shutdown();
         }

@@ -54,7 +54,12 @@ class LogProperties {
     record CrashCut(double fraction) implements Op {
     }
 
-    /** Crash, then flip one bit inside the CRC-covered part of one batch of the active segment. */
+    /**
+     * Crash, then flip one bit of one batch of the active segment: in its base offset (outside the CRC,
+     * caught by offset continuity), its magic byte, or anywhere in the CRC-covered part. Not the length and
+     * leader-epoch fields: a flipped length is caught too, but may swallow later batches in ways the model
+     * would have to re-derive, and the leader epoch is not checked by design.
+     */
     record CrashFlip(double batchFraction, double byteFraction, int bit) implements Op {
     }
 
@@ -152,9 +157,10 @@ class LogProperties {
                             position += inActive.get(i).size();
                         }
                         ModelBatch target = inActive.get(victim);
-                        // The CRC covers bytes 21.. of a batch; the magic byte (16) is checked on its own.
-                        int coveredLength = target.size() - 21;
-                        long at = position + 21 + (long) Math.min(coveredLength - 1, Math.floor(coveredLength * flip.byteFraction()));
+                        // Flippable bytes: base offset 0..7, magic 16, CRC 17..20 and the covered part 21..end.
+                        int flippable = 8 + (target.size() - 16);
+                        int pick = (int) Math.min(flippable - 1, Math.floor(flippable * flip.byteFraction()));
+                        long at = position + (pick < 8 ? pick : 16 + (pick - 8));
                         Path file = dir.resolve(LogSegment.fileName(activeBase, LogSegment.LOG_SUFFIX));
                         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
                             raf.seek(at);

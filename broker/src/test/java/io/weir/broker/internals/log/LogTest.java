@@ -156,6 +156,70 @@ class LogTest {
     }
 
     @Test
+    void maxTimestampLookupIgnoresDataAboveTheHighWatermark() {
+        Log log = open(Map.of());
+        append(log, 1, 10, 500);
+        log.append(LogTestSupport.batch(900, LogTestSupport.value(10, 1))); // written, not yet published
+        assertEquals(500, log.maxTimestampAndOffset()[1]);
+        log.advanceHighWatermark();
+        assertEquals(900, log.maxTimestampAndOffset()[1]);
+        assertEquals(1, log.maxTimestampAndOffset()[0]);
+        log.close();
+    }
+
+    @Test
+    void recoveryCutsABatchWhoseBaseOffsetWasDamaged() throws Exception {
+        Log log = open(Map.of());
+        for (int i = 0; i < 3; i++) {
+            append(log, 2, 20, 1);
+        }
+        int batchSize = log.read(0, 1 << 20, true).batches().remaining() / 3;
+        log.closeWithoutFlush();
+        Path segment = dir.resolve(LogSegment.fileName(0, LogSegment.LOG_SUFFIX));
+        try (var raf = new java.io.RandomAccessFile(segment.toFile(), "rw")) {
+            raf.seek(batchSize + 7L); // lowest byte of the second batch's base offset, outside the CRC
+            raf.write(2 ^ 0x40);
+        }
+        Log recovered = Log.open(dir, TP, LogConfig.DEFAULTS, time, false, 0L);
+        assertEquals(2, recovered.logEndOffset(), "only the first batch keeps its place");
+        assertEquals(2, LogTestSupport.readAll(recovered, 0, 1 << 20).size());
+        recovered.close();
+    }
+
+    @Test
+    void recoveryDropsSegmentsAfterAGapLeftByALostTail() throws Exception {
+        Log log = open(Map.of(LogConfig.SEGMENT_BYTES, "300"));
+        for (int i = 0; i < 6; i++) {
+            append(log, 1, 150, 1);
+        }
+        java.util.List<Long> bases = log.segmentBaseOffsets();
+        assertTrue(bases.size() >= 3, "segments " + bases);
+        log.closeWithoutFlush();
+        // The first segment loses its last batch at a clean boundary, as an unsynced tail could after a power
+        // loss, while the later segments survive: they no longer continue the log and must go.
+        Path first = dir.resolve(LogSegment.fileName(0, LogSegment.LOG_SUFFIX));
+        long firstSize = Files.size(first);
+        int oneBatch = LogTestSupport.batch(1, LogTestSupport.value(150, 0)).remaining();
+        try (var raf = new java.io.RandomAccessFile(first.toFile(), "rw")) {
+            raf.setLength(firstSize - oneBatch);
+        }
+        Log recovered = Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(LogConfig.SEGMENT_BYTES, "300")),
+                time, false, 0L);
+        assertEquals(bases.get(1) - 1, recovered.logEndOffset());
+        assertEquals(1, recovered.numberOfSegments());
+        recovered.close();
+    }
+
+    @Test
+    void strayFileInAPartitionDirectoryIsNamedInTheError() throws Exception {
+        open(Map.of()).close();
+        Files.writeString(dir.resolve("notes.log"), "x");
+        io.weir.broker.errors.KafkaStorageException e = assertThrows(io.weir.broker.errors.KafkaStorageException.class,
+                () -> open(Map.of()));
+        assertTrue(e.getMessage().contains("notes.log"), e.getMessage());
+    }
+
+    @Test
     void unknownOrUnsupportedTopicConfigIsRefusedNamingTheKey() {
         InvalidConfigurationException unknown = assertThrows(InvalidConfigurationException.class,
                 () -> LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of("segment.byte", "10")));
