@@ -10,11 +10,13 @@ import io.weir.broker.client.OffsetAndTimestamp;
 import io.weir.broker.client.OffsetResetStrategy;
 import io.weir.broker.client.PartitionInfo;
 import io.weir.broker.common.Time;
+import io.weir.broker.errors.CorruptRecordException;
 import io.weir.broker.errors.IllegalClientStateException;
 import io.weir.broker.errors.InterruptException;
 import io.weir.broker.errors.InvalidConfigurationException;
 import io.weir.broker.errors.NoOffsetForPartitionException;
 import io.weir.broker.errors.OffsetOutOfRangeException;
+import io.weir.broker.errors.RecordDeserializationException;
 import io.weir.broker.errors.SerializationException;
 import io.weir.broker.errors.WakeupException;
 import io.weir.broker.protocol.BrokerApi;
@@ -541,7 +543,17 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
         }
     }
 
-    /** Up to max.poll.records records from the buffered answers, advancing positions as it goes. */
+    /**
+     * Up to max.poll.records records from the buffered answers, advancing positions as it goes.
+     *
+     * <p>A record that cannot be read or deserialized stays at the head of {@code completed}, with its
+     * partition's position at it. If this poll already took records, they are returned and the next poll
+     * meets the bad record first and throws; otherwise this one throws. Either way nothing is lost or skipped
+     * until the caller seeks past it — Kafka's behaviour.
+     *
+     * @throws RecordDeserializationException if the first record to return fails to deserialize
+     * @throws CorruptRecordException if the first bytes to read are corrupt
+     */
     private ConsumerRecords<K, V> collect() {
         if (completed.isEmpty()) {
             return ConsumerRecords.empty();
@@ -549,35 +561,50 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
         Map<TopicPartition, List<ConsumerRecord<K, V>>> out = new LinkedHashMap<>();
         int budget = config.maxPollRecords();
         ArrayDeque<CompletedFetch> skippedPaused = new ArrayDeque<>();
-        while (budget > 0 && !completed.isEmpty()) {
-            CompletedFetch fetch = completed.peekFirst();
-            if (!subscriptions.isAssigned(fetch.partition)) {
-                completed.pollFirst();
-                continue;
-            }
-            SubscriptionState.PartitionState state = subscriptions.state(fetch.partition);
-            if (state.paused) {
-                skippedPaused.add(completed.pollFirst()); // kept for when the partition resumes
-                continue;
-            }
-            List<ConsumerRecord<K, V>> list = null;
-            Record record;
-            while (budget > 0 && (record = fetch.next()) != null) {
-                if (list == null) {
-                    list = out.computeIfAbsent(fetch.partition, k -> new ArrayList<>());
+        try {
+            while (budget > 0 && !completed.isEmpty()) {
+                CompletedFetch fetch = completed.peekFirst();
+                if (!subscriptions.isAssigned(fetch.partition)) {
+                    completed.pollFirst();
+                    continue;
                 }
-                list.add(toConsumerRecord(fetch, record));
-                budget--;
+                SubscriptionState.PartitionState state = subscriptions.state(fetch.partition);
+                if (state.paused) {
+                    skippedPaused.add(completed.pollFirst()); // kept for when the partition resumes
+                    continue;
+                }
+                try {
+                    budget = drainInto(out, fetch, budget);
+                } catch (SerializationException | CorruptRecordException e) {
+                    if (out.isEmpty()) {
+                        throw e;
+                    }
+                    break;
+                } finally {
+                    state.position = fetch.nextFetchOffset();
+                }
+                if (budget > 0) {
+                    completed.pollFirst(); // used up
+                }
             }
-            state.position = fetch.nextFetchOffset();
-            if (budget > 0) {
-                completed.pollFirst(); // used up
+        } finally {
+            while (!skippedPaused.isEmpty()) {
+                completed.addFirst(skippedPaused.pollLast());
             }
-        }
-        while (!skippedPaused.isEmpty()) {
-            completed.addFirst(skippedPaused.pollLast());
         }
         return out.isEmpty() ? ConsumerRecords.empty() : new ConsumerRecords<>(out);
+    }
+
+    /** Moves up to {@code budget} records of {@code fetch} into {@code out}; returns the budget left. */
+    private int drainInto(Map<TopicPartition, List<ConsumerRecord<K, V>>> out, CompletedFetch fetch, int budget) {
+        Record record;
+        while (budget > 0 && (record = fetch.peek()) != null) {
+            ConsumerRecord<K, V> converted = toConsumerRecord(fetch, record);
+            fetch.consume(); // only now: a record that failed to convert stays next, for the next poll to fail on
+            out.computeIfAbsent(fetch.partition, k -> new ArrayList<>()).add(converted);
+            budget--;
+        }
+        return budget;
     }
 
     private ConsumerRecord<K, V> toConsumerRecord(CompletedFetch fetch, Record r) {
@@ -588,8 +615,8 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
             key = keyDeserializer.deserialize(topic, r.key());
             value = valueDeserializer.deserialize(topic, r.value());
         } catch (RuntimeException e) {
-            throw new SerializationException("Error deserializing key/value for partition " + fetch.partition + " at offset "
-                    + r.offset() + ". If needed, please seek past the record to continue consumption.", e);
+            throw new RecordDeserializationException(fetch.partition, r.offset(), "Error deserializing key/value for partition "
+                    + fetch.partition + " at offset " + r.offset() + ". If needed, please seek past the record to continue consumption.", e);
         }
         return new ConsumerRecord<>(topic, fetch.partition.partition(), r.offset(), r.timestamp(),
                 fetch.isLogAppendTime() ? ConsumerRecord.TimestampType.LOG_APPEND_TIME : ConsumerRecord.TimestampType.CREATE_TIME,
