@@ -63,6 +63,11 @@ public interface Consumer<K, V> extends AutoCloseable {
      * @throws io.weir.broker.errors.OffsetOutOfRangeException if a position is outside the log and
      *         {@code auto.offset.reset=none}
      * @throws io.weir.broker.errors.IllegalClientStateException if nothing is assigned or the consumer is closed
+     * @throws io.weir.broker.errors.RecordDeserializationException if the next record's key or value cannot be
+     *         deserialized; it names the partition and offset, and every poll fails the same way until the
+     *         caller seeks past the record (records taken before it in a poll are returned first)
+     * @throws io.weir.broker.errors.CorruptRecordException if the fetched bytes at a position fail their CRC or
+     *         cannot be read; it names the partition and offset, and repeats until the caller seeks past them
      */
     ConsumerRecords<K, V> poll(Duration timeout);
 

@@ -2,6 +2,7 @@ package io.weir.broker.client.internals;
 
 import io.weir.broker.IsolationLevel;
 import io.weir.broker.TopicPartition;
+import io.weir.broker.errors.CorruptRecordException;
 import io.weir.broker.protocol.FetchResponse;
 import io.weir.broker.record.ControlRecordType;
 import io.weir.broker.record.Record;
@@ -21,7 +22,12 @@ import java.util.Set;
  * returns whole batches), control batches (transaction markers) and, under {@code read_committed}, batches of
  * aborted transactions — found, as in Kafka, from the answer's aborted-transaction list: a transactional batch
  * of producer P is skipped from the aborted transaction's first offset until P's ABORT marker.
- * {@link #nextFetchOffset()} moves past everything read or skipped, so the position never stalls on them.
+ * {@link #nextFetchOffset()} moves past everything consumed or skipped, so the position never stalls on them.
+ *
+ * <p>A record is handed out by {@link #peek()} and passed only by {@link #consume()}, which the consumer calls
+ * once the record converted: a record whose key or value fails to deserialize stays next, so every poll
+ * fails at it until the caller seeks past it. Bytes that cannot be read (a CRC mismatch, a malformed batch)
+ * fail the same way: the failure is kept and thrown again, since the walk cannot continue past them.
  *
  * <p>Confined to the consumer's thread.
  */
@@ -36,6 +42,8 @@ final class CompletedFetch {
     private RecordBatch currentBatch;
     private Iterator<Record> records;
     private long nextFetchOffset;
+    private Record peeked;
+    private CorruptRecordException corruption;
 
     CompletedFetch(TopicPartition partition, long fetchOffset, FetchResponse.PartitionData data,
                    IsolationLevel isolation, boolean checkCrcs) {
@@ -55,15 +63,46 @@ final class CompletedFetch {
         }
     }
 
-    /** The next record at or after the position, or null when this fetch is used up. */
-    Record next() {
+    /**
+     * The next record at or after the position, or null when this fetch is used up. Returns the same record
+     * until {@link #consume()} is called.
+     *
+     * @throws CorruptRecordException naming the partition and the position, on this and every later call, if
+     *         the bytes at the position cannot be read
+     */
+    Record peek() {
+        if (corruption != null) {
+            throw corruption;
+        }
+        if (peeked == null) {
+            try {
+                peeked = nextRecord();
+            } catch (RuntimeException e) {
+                corruption = new CorruptRecordException("Cannot read the fetched data of partition " + partition
+                        + " at offset " + nextFetchOffset + " (" + e.getMessage() + "). If needed, please seek past"
+                        + " the bad record batch to continue consumption.", e);
+                throw corruption;
+            }
+        }
+        return peeked;
+    }
+
+    /** Moves the position past the record {@link #peek()} returned. */
+    void consume() {
+        if (peeked == null) {
+            throw new IllegalStateException("consume() without a peeked record in the fetch of " + partition);
+        }
+        nextFetchOffset = peeked.offset() + 1;
+        peeked = null;
+    }
+
+    private Record nextRecord() {
         while (true) {
             if (records != null && records.hasNext()) {
                 Record r = records.next();
                 if (r.offset() < nextFetchOffset) {
                     continue; // before the position: the broker returned the whole batch
                 }
-                nextFetchOffset = r.offset() + 1;
                 return r;
             }
             if (currentBatch != null) {
@@ -107,7 +146,7 @@ final class CompletedFetch {
         return currentBatch != null && currentBatch.isLogAppendTime();
     }
 
-    /** The position after everything this fetch returned or skipped so far. */
+    /** The position after everything this fetch consumed or skipped so far. */
     long nextFetchOffset() {
         return nextFetchOffset;
     }

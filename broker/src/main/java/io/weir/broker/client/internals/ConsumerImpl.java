@@ -3,7 +3,6 @@ package io.weir.broker.client.internals;
 import io.weir.broker.TopicPartition;
 import io.weir.broker.client.Consumer;
 import io.weir.broker.client.ConsumerConfig;
-import io.weir.broker.client.ConsumerRecord;
 import io.weir.broker.client.ConsumerRecords;
 import io.weir.broker.client.Deserializer;
 import io.weir.broker.client.OffsetAndTimestamp;
@@ -12,23 +11,14 @@ import io.weir.broker.client.PartitionInfo;
 import io.weir.broker.common.Time;
 import io.weir.broker.errors.IllegalClientStateException;
 import io.weir.broker.errors.InterruptException;
-import io.weir.broker.errors.InvalidConfigurationException;
 import io.weir.broker.errors.NoOffsetForPartitionException;
-import io.weir.broker.errors.OffsetOutOfRangeException;
-import io.weir.broker.errors.SerializationException;
 import io.weir.broker.errors.WakeupException;
 import io.weir.broker.protocol.BrokerApi;
 import io.weir.broker.protocol.Errors;
-import io.weir.broker.protocol.FetchRequest;
-import io.weir.broker.protocol.FetchResponse;
 import io.weir.broker.protocol.ListOffsetsRequest;
 import io.weir.broker.protocol.ListOffsetsResponse;
-import io.weir.broker.record.Record;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.ConcurrentModificationException;
 import java.util.HashMap;
@@ -44,9 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The {@link Consumer} with manual assignment: positions in {@link SubscriptionState}, at most one fetch in
- * flight (there is one broker), answers kept per partition as {@link CompletedFetch}es and handed out up to
- * {@code max.poll.records} at a time.
+ * The {@link Consumer} with manual assignment: positions in {@link SubscriptionState}, offset lookups and
+ * resets here, and fetching — requests, the one fetch in flight, buffered answers handed out up to
+ * {@code max.poll.records} at a time — in the {@link Fetcher}. This class owns the lifecycle, the thread
+ * confinement and the blocking of {@code poll}.
  *
  * <p><b>Threading.</b> Every public method but {@link #wakeup()} runs under {@link #acquire()}, Kafka's
  * light-weight lock: a CAS of the calling thread's id, reentrant through a count, failing with
@@ -57,10 +48,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class ConsumerImpl<K, V> implements Consumer<K, V> {
     private static final long NO_CURRENT_THREAD = -1L;
 
-    /** The fetch awaiting its answer and the offsets it asked for. */
-    private record InFlightFetch(CompletableFuture<FetchResponse> future, Map<TopicPartition, Long> offsets, long sentNanos) {
-    }
-
     private final ConsumerConfig config;
     private final Deserializer<K> keyDeserializer;
     private final Deserializer<V> valueDeserializer;
@@ -68,13 +55,11 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
     private final Time time;
     private final ClientMetadata metadata;
     private final SubscriptionState subscriptions;
-    private final ArrayDeque<CompletedFetch> completed = new ArrayDeque<>();
+    private final Fetcher<K, V> fetcher;
     private final AtomicLong currentThread = new AtomicLong(NO_CURRENT_THREAD);
     private final AtomicInteger refCount = new AtomicInteger();
     private final AtomicBoolean wakeupRequested = new AtomicBoolean();
     private volatile Thread waiter;
-    private InFlightFetch inFlight;
-    private long noFetchBeforeNanos;
     private boolean closed;
 
     public ConsumerImpl(ConsumerConfig config, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer,
@@ -92,6 +77,8 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
         }
         this.metadata = new ClientMetadata(broker, time, config.metadataMaxAgeMs(), config.retryBackoffMs(), false);
         this.subscriptions = new SubscriptionState(config.autoOffsetReset());
+        this.fetcher = new Fetcher<>(config, broker, time, subscriptions, this.keyDeserializer, this.valueDeserializer,
+                this::unparkWaiter);
     }
 
     private static <T> T plugin(Class<?> type, String key) {
@@ -135,7 +122,7 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
                 }
             }
             subscriptions.assign(partitions);
-            completed.removeIf(f -> !subscriptions.isAssigned(f.partition));
+            fetcher.dropUnassigned();
         } finally {
             release();
         }
@@ -170,7 +157,7 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
         acquireAndEnsureOpen();
         try {
             subscriptions.seek(partition, offset);
-            completed.removeIf(f -> f.partition.equals(partition));
+            fetcher.dropBuffered(partition);
         } finally {
             release();
         }
@@ -192,7 +179,7 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
             Collection<TopicPartition> targets = partitions.isEmpty() ? subscriptions.assigned() : partitions;
             for (TopicPartition tp : targets) {
                 subscriptions.requestReset(tp, strategy);
-                completed.removeIf(f -> f.partition.equals(tp));
+                fetcher.dropBuffered(tp);
             }
         } finally {
             release();
@@ -384,19 +371,19 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
             do {
                 maybeThrowWakeup();
                 resolveResets(deadline + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs()));
-                takeAnswer();
-                ConsumerRecords<K, V> records = collect();
+                fetcher.takeAnswer();
+                ConsumerRecords<K, V> records = fetcher.collect();
                 if (!records.isEmpty()) {
                     // Pipelining: the broker gathers the next records while the caller processes these.
-                    sendFetchIfNeeded();
+                    fetcher.sendFetchIfNeeded();
                     return records;
                 }
-                sendFetchIfNeeded();
+                fetcher.sendFetchIfNeeded();
                 awaitFetch(deadline);
             } while (time.nanoseconds() < deadline);
             maybeThrowWakeup();
-            takeAnswer();
-            return collect();
+            fetcher.takeAnswer();
+            return fetcher.collect();
         } finally {
             release();
         }
@@ -411,22 +398,20 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
     @Override
     public void wakeup() {
         wakeupRequested.set(true);
+        unparkWaiter();
+    }
+
+    /** Any thread: lets a poll blocked in {@link #parkUntil} look again. */
+    private void unparkWaiter() {
         Thread w = waiter;
         if (w != null) {
             LockSupport.unpark(w);
         }
     }
 
-    /** Blocks until the in-flight fetch is answered, the deadline passes or wakeup() is called. */
+    /** Blocks until the in-flight fetch is answered (or the backoff ends), the deadline passes or wakeup() is called. */
     private void awaitFetch(long deadlineNanos) {
-        InFlightFetch fetch = inFlight;
-        if (fetch == null) {
-            // Nothing to wait for (everything paused, or backing off after an error): wait out the backoff only.
-            long until = Math.min(deadlineNanos, Math.max(noFetchBeforeNanos, time.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(1)));
-            parkUntil(until, null);
-            return;
-        }
-        parkUntil(Math.min(deadlineNanos, fetch.sentNanos() + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs())), fetch.future());
+        parkUntil(Math.min(deadlineNanos, fetcher.waitUntilNanos()), fetcher.pendingAnswer());
     }
 
     private void parkUntil(long deadlineNanos, CompletableFuture<?> done) {
@@ -451,156 +436,6 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
         }
     }
 
-    private void sendFetchIfNeeded() {
-        if (inFlight != null || time.nanoseconds() < noFetchBeforeNanos) {
-            return;
-        }
-        Map<TopicPartition, FetchRequest.PartitionFetch> partitions = new LinkedHashMap<>();
-        Map<TopicPartition, Long> offsets = new HashMap<>();
-        for (TopicPartition tp : subscriptions.fetchable()) {
-            if (hasBuffered(tp)) {
-                continue;
-            }
-            long position = subscriptions.state(tp).position;
-            partitions.put(tp, new FetchRequest.PartitionFetch(position, config.maxPartitionFetchBytes()));
-            offsets.put(tp, position);
-        }
-        if (partitions.isEmpty()) {
-            return;
-        }
-        FetchRequest request = new FetchRequest(config.fetchMaxWaitMs(), config.fetchMinBytes(), config.fetchMaxBytes(),
-                config.isolationLevel(), partitions);
-        CompletableFuture<FetchResponse> future;
-        try {
-            future = broker.fetch(request);
-        } catch (RuntimeException e) {
-            future = CompletableFuture.failedFuture(e);
-        }
-        future.whenComplete((r, e) -> {
-            Thread w = waiter;
-            if (w != null) {
-                LockSupport.unpark(w);
-            }
-        });
-        inFlight = new InFlightFetch(future, offsets, time.nanoseconds());
-    }
-
-    private boolean hasBuffered(TopicPartition tp) {
-        for (CompletedFetch f : completed) {
-            if (f.partition.equals(tp)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Moves the in-flight fetch's answer, if it has come, into {@code completed}; handles its errors. */
-    private void takeAnswer() {
-        InFlightFetch fetch = inFlight;
-        if (fetch == null) {
-            return;
-        }
-        if (!fetch.future().isDone()) {
-            if (time.nanoseconds() - fetch.sentNanos() >= TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs())) {
-                inFlight = null; // no answer within request.timeout.ms: forget it and ask again
-            }
-            return;
-        }
-        inFlight = null;
-        FetchResponse response;
-        try {
-            response = fetch.future().join();
-        } catch (RuntimeException e) {
-            throw Futures.asWeir(e, "fetch");
-        }
-        for (Map.Entry<TopicPartition, FetchResponse.PartitionData> e : response.partitions().entrySet()) {
-            TopicPartition tp = e.getKey();
-            Long fetchOffset = fetch.offsets().get(tp);
-            // Drop answers for partitions unassigned, seeked or reset since the request went out.
-            if (fetchOffset == null || !subscriptions.isAssigned(tp) || !subscriptions.state(tp).hasValidPosition()
-                    || subscriptions.state(tp).position.longValue() != fetchOffset) {
-                continue;
-            }
-            FetchResponse.PartitionData data = e.getValue();
-            if (data.error().isSuccess()) {
-                completed.add(new CompletedFetch(tp, fetchOffset, data, config.isolationLevel(), config.checkCrcs()));
-            } else if (data.error().error() == Errors.OFFSET_OUT_OF_RANGE) {
-                if (subscriptions.defaultReset() == OffsetResetStrategy.NONE) {
-                    throw new OffsetOutOfRangeException("Fetch position " + fetchOffset + " is out of range for partition " + tp
-                            + " (log start " + data.logStartOffset() + ", high watermark " + data.highWatermark()
-                            + ") and auto.offset.reset=none");
-                }
-                subscriptions.requestReset(tp, subscriptions.defaultReset());
-            } else if (data.error().error() == Errors.UNKNOWN_TOPIC_OR_PARTITION
-                    || data.error().error() == Errors.KAFKA_STORAGE_ERROR || data.error().error() == Errors.REQUEST_TIMED_OUT) {
-                // Possibly transient (a topic being created, a disk hiccup): ask again after the backoff.
-                noFetchBeforeNanos = time.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(config.retryBackoffMs());
-            } else {
-                throw data.error().exception();
-            }
-        }
-    }
-
-    /** Up to max.poll.records records from the buffered answers, advancing positions as it goes. */
-    private ConsumerRecords<K, V> collect() {
-        if (completed.isEmpty()) {
-            return ConsumerRecords.empty();
-        }
-        Map<TopicPartition, List<ConsumerRecord<K, V>>> out = new LinkedHashMap<>();
-        int budget = config.maxPollRecords();
-        ArrayDeque<CompletedFetch> skippedPaused = new ArrayDeque<>();
-        while (budget > 0 && !completed.isEmpty()) {
-            CompletedFetch fetch = completed.peekFirst();
-            if (!subscriptions.isAssigned(fetch.partition)) {
-                completed.pollFirst();
-                continue;
-            }
-            SubscriptionState.PartitionState state = subscriptions.state(fetch.partition);
-            if (state.paused) {
-                skippedPaused.add(completed.pollFirst()); // kept for when the partition resumes
-                continue;
-            }
-            List<ConsumerRecord<K, V>> list = null;
-            Record record;
-            while (budget > 0 && (record = fetch.next()) != null) {
-                if (list == null) {
-                    list = out.computeIfAbsent(fetch.partition, k -> new ArrayList<>());
-                }
-                list.add(toConsumerRecord(fetch, record));
-                budget--;
-            }
-            state.position = fetch.nextFetchOffset();
-            if (budget > 0) {
-                completed.pollFirst(); // used up
-            }
-        }
-        while (!skippedPaused.isEmpty()) {
-            completed.addFirst(skippedPaused.pollLast());
-        }
-        return out.isEmpty() ? ConsumerRecords.empty() : new ConsumerRecords<>(out);
-    }
-
-    private ConsumerRecord<K, V> toConsumerRecord(CompletedFetch fetch, Record r) {
-        String topic = fetch.partition.topic();
-        K key;
-        V value;
-        try {
-            key = keyDeserializer.deserialize(topic, r.key());
-            value = valueDeserializer.deserialize(topic, r.value());
-        } catch (RuntimeException e) {
-            throw new SerializationException("Error deserializing key/value for partition " + fetch.partition + " at offset "
-                    + r.offset() + ". If needed, please seek past the record to continue consumption.", e);
-        }
-        return new ConsumerRecord<>(topic, fetch.partition.partition(), r.offset(), r.timestamp(),
-                fetch.isLogAppendTime() ? ConsumerRecord.TimestampType.LOG_APPEND_TIME : ConsumerRecord.TimestampType.CREATE_TIME,
-                size(r.key()), size(r.value()), key, value,
-                r.headers().length == 0 ? List.of() : Arrays.asList(r.headers()));
-    }
-
-    private static int size(ByteBuffer b) {
-        return b == null ? -1 : b.remaining();
-    }
-
     @Override
     public void close() {
         acquire();
@@ -609,8 +444,7 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
                 return;
             }
             closed = true;
-            inFlight = null;
-            completed.clear();
+            fetcher.clear();
             keyDeserializer.close();
             valueDeserializer.close();
         } finally {

@@ -10,12 +10,14 @@ import io.weir.broker.record.Header;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,6 +34,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code linger.ms}, or a flush, close or memory shortage is waiting — and {@link #drain}s head batches into
  * a request. Only the sender drains, re-enqueues and expires, so a batch removed from a deque is owned by the
  * sender thread from then on. Batches not yet completed are tracked in {@code incomplete} for {@link #awaitFlush}.
+ *
+ * <p>Drains walk the partitions in {@code drainOrder}, the order their deques were created, starting where the
+ * previous drain stopped (Kafka's {@code drainIndex}): when more partitions are ready than fit in one request,
+ * the ones left out go first next time instead of waiting behind the same busy partitions forever.
  */
 final class RecordAccumulator {
 
@@ -50,10 +56,14 @@ final class RecordAccumulator {
     private final BufferPool pool;
     private final Time time;
     private final ConcurrentHashMap<TopicPartition, ArrayDeque<ProducerBatch>> batches = new ConcurrentHashMap<>();
+    /** Every key of {@code batches}, in creation order; only appended to, so an index stays meaningful. */
+    private final CopyOnWriteArrayList<TopicPartition> drainOrder = new CopyOnWriteArrayList<>();
     private final Set<ProducerBatch> incomplete = Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
     private final AtomicInteger flushesInProgress = new AtomicInteger();
     private final AtomicInteger appendsInProgress = new AtomicInteger();
     private volatile boolean closed;
+    /** Where in {@code drainOrder} the next drain starts; sender thread only. */
+    private int drainIndex;
 
     RecordAccumulator(CompressionType compression, int batchSize, long lingerMs, long retryBackoffMs,
                       long deliveryTimeoutMs, BufferPool pool, Time time) {
@@ -80,7 +90,7 @@ final class RecordAccumulator {
         // Counted so close() knows when no thread can still slip a record into a deque it already drained.
         appendsInProgress.incrementAndGet();
         try {
-            ArrayDeque<ProducerBatch> dq = batches.computeIfAbsent(tp, k -> new ArrayDeque<>());
+            ArrayDeque<ProducerBatch> dq = deque(tp);
             synchronized (dq) {
                 ensureOpen();
                 AppendResult appended = tryAppend(dq, timestamp, key, value, headers, callback);
@@ -113,6 +123,14 @@ final class RecordAccumulator {
         } finally {
             appendsInProgress.decrementAndGet();
         }
+    }
+
+    private ArrayDeque<ProducerBatch> deque(TopicPartition tp) {
+        // Listed inside the mapping function, so a partition is in drainOrder before any thread can see its deque.
+        return batches.computeIfAbsent(tp, k -> {
+            drainOrder.add(k);
+            return new ArrayDeque<>();
+        });
     }
 
     private static AppendResult tryAppend(ArrayDeque<ProducerBatch> dq, long timestamp, byte[] key, byte[] value,
@@ -161,11 +179,24 @@ final class RecordAccumulator {
     /**
      * Sender thread: removes the head batch of each ready partition, one per partition, until the request
      * would pass {@code maxRequestSize} (the first batch always goes, so an oversized one still makes progress).
+     * Starts where the previous drain stopped, so every ready partition is served within a few drains.
      */
     Map<TopicPartition, ProducerBatch> drain(List<TopicPartition> ready, int maxRequestSize, long nowNanos) {
         Map<TopicPartition, ProducerBatch> drained = new LinkedHashMap<>();
+        // drainOrder only grows, so indexes below a size read once stay valid while producers add partitions.
+        int partitions = drainOrder.size();
+        if (ready.isEmpty() || partitions == 0) {
+            return drained;
+        }
+        Set<TopicPartition> readySet = new HashSet<>(ready);
+        int start = drainIndex % partitions;
         int size = 0;
-        for (TopicPartition tp : ready) {
+        for (int i = 0; i < partitions; i++) {
+            int index = (start + i) % partitions;
+            TopicPartition tp = drainOrder.get(index);
+            if (!readySet.contains(tp)) {
+                continue;
+            }
             ArrayDeque<ProducerBatch> dq = batches.get(tp);
             ProducerBatch batch;
             synchronized (dq) {
@@ -174,10 +205,12 @@ final class RecordAccumulator {
                     continue;
                 }
                 if (!drained.isEmpty() && size + batch.reservedBytes > maxRequestSize) {
-                    break;
+                    drainIndex = index; // the request is full: this partition leads the next one
+                    return drained;
                 }
                 dq.pollFirst();
             }
+            drainIndex = index + 1;
             // Built outside the lock: compression may be slow, and no other thread can reach the batch now.
             size += batch.bytes().remaining();
             batch.attempts++;
@@ -190,7 +223,7 @@ final class RecordAccumulator {
     /** Sender thread: puts a batch that failed retriably back at the head of its partition, to go after the backoff. */
     void reenqueue(ProducerBatch batch, long nowNanos) {
         batch.lastAttemptNanos = nowNanos;
-        ArrayDeque<ProducerBatch> dq = batches.computeIfAbsent(batch.partition, k -> new ArrayDeque<>());
+        ArrayDeque<ProducerBatch> dq = deque(batch.partition);
         synchronized (dq) {
             dq.addFirst(batch);
         }

@@ -9,12 +9,15 @@ import io.weir.broker.TopicPartition;
 import io.weir.broker.client.ConsumerConfig;
 import io.weir.broker.client.ConsumerRecord;
 import io.weir.broker.client.ConsumerRecords;
+import io.weir.broker.client.Deserializer;
 import io.weir.broker.client.OffsetResetStrategy;
 import io.weir.broker.client.serialization.StringDeserializer;
 import io.weir.broker.common.Time;
+import io.weir.broker.errors.CorruptRecordException;
 import io.weir.broker.errors.IllegalClientStateException;
 import io.weir.broker.errors.NoOffsetForPartitionException;
 import io.weir.broker.errors.OffsetOutOfRangeException;
+import io.weir.broker.errors.RecordDeserializationException;
 import io.weir.broker.errors.WakeupException;
 import io.weir.broker.protocol.ApiError;
 import io.weir.broker.protocol.Errors;
@@ -58,7 +61,7 @@ class ConsumerImplTest {
 
     /** Whole batches that contain or follow the fetch offset, like the broker. */
     private FetchResponse answer(FetchRequest r) {
-        var out = new java.util.HashMap<TopicPartition, FetchResponse.PartitionData>();
+        var out = new java.util.LinkedHashMap<TopicPartition, FetchResponse.PartitionData>(); // request order
         r.partitions().forEach((tp, pf) -> {
             if (pf.fetchOffset() > logEnd) {
                 out.put(tp, FetchResponse.PartitionData.error(new ApiError(Errors.OFFSET_OUT_OF_RANGE, "out of range")));
@@ -95,7 +98,23 @@ class ConsumerImplTest {
                 new StringDeserializer(), new StringDeserializer(), broker, Time.SYSTEM);
     }
 
-    private static List<String> values(ConsumerRecords<String, String> records) {
+    /** Fails on the value "bad" of topic {@code poisonedTopic}; other topics and values decode as strings. */
+    private static Deserializer<String> failingOn(String poisonedTopic) {
+        return (topic, data) -> {
+            String s = new StringDeserializer().deserialize(topic, data);
+            if (topic.equals(poisonedTopic) && "bad".equals(s)) {
+                throw new IllegalArgumentException("cannot decode " + s);
+            }
+            return s;
+        };
+    }
+
+    private ConsumerImpl<String, String> consumer(ConsumerConfig.Builder b, Deserializer<String> valueDeserializer) {
+        return new ConsumerImpl<>(b.bootstrapServers("embedded:fake").fetchMaxWaitMs(10).build(),
+                new StringDeserializer(), valueDeserializer, broker, Time.SYSTEM);
+    }
+
+    private static List<String> values(Iterable<ConsumerRecord<String, String>> records) {
         List<String> out = new ArrayList<>();
         records.forEach(r -> out.add(r.value()));
         return out;
@@ -310,5 +329,70 @@ class ConsumerImplTest {
         assertEquals(-1, r.serializedKeySize());
         assertEquals(5, r.serializedValueSize());
         assertEquals(ConsumerRecord.TimestampType.CREATE_TIME, r.timestampType());
+    }
+
+    @Test
+    void recordsCollectedBeforeADeserializationErrorAreReturnedAndTheErrorComesNext() {
+        TopicPartition a = new TopicPartition("a", 0);
+        TopicPartition b = new TopicPartition("b", 0);
+        appendBatch("v0", "v1", "v2");
+        appendBatch("bad", "v4");
+        var c = consumer(ConsumerConfig.builder().autoOffsetReset(OffsetResetStrategy.EARLIEST), failingOn("b"));
+        c.assign(List.of(a, b)); // the fetch answers a before b, so a is drained first
+
+        ConsumerRecords<String, String> first = c.poll(Duration.ofSeconds(5));
+        assertEquals(List.of("v0", "v1", "v2", "bad", "v4"), values(first.records(a)));
+        assertEquals(List.of("v0", "v1", "v2"), values(first.records(b)));
+        assertEquals(5, c.position(a));
+        assertEquals(3, c.position(b), "b stops at the record that failed");
+
+        for (int attempt = 0; attempt < 2; attempt++) {
+            var e = assertThrows(RecordDeserializationException.class, () -> c.poll(Duration.ofSeconds(5)));
+            assertEquals(b, e.topicPartition());
+            assertEquals(3, e.offset());
+            assertTrue(e.getMessage().contains("b-0") && e.getMessage().contains("3")
+                    && e.getMessage().contains("seek past"), e.getMessage());
+            assertEquals(3, c.position(b), "a failed poll does not move past the record");
+        }
+
+        c.seek(b, 4);
+        assertEquals(List.of("v4"), values(c.poll(Duration.ofSeconds(5)).records(b)));
+        assertEquals(5, c.position(b));
+    }
+
+    @Test
+    void aDeserializationErrorMidFetchKeepsTheRecordsBeforeIt() {
+        appendBatch("v0", "bad", "v2");
+        var c = consumer(ConsumerConfig.builder().autoOffsetReset(OffsetResetStrategy.EARLIEST), failingOn("t"));
+        c.assign(List.of(TP));
+        assertEquals(List.of("v0"), values(c.poll(Duration.ofSeconds(5))));
+        assertEquals(1, c.position(TP));
+        var e = assertThrows(RecordDeserializationException.class, () -> c.poll(Duration.ofSeconds(5)));
+        assertEquals(1, e.offset());
+        assertEquals(1, c.position(TP));
+        c.seek(TP, e.offset() + 1);
+        assertEquals(List.of("v2"), values(c.poll(Duration.ofSeconds(5))));
+    }
+
+    @Test
+    void aCorruptBatchFailsEveryPollAtItsOffsetAfterTheRecordsBeforeIt() {
+        appendBatch("v0", "v1");
+        appendBatch("v2", "v3");
+        ByteBuffer corrupt = log.get(1);
+        int lastValueByte = corrupt.limit() - 2; // the record ends with its value, then a zero header count
+        corrupt.put(lastValueByte, (byte) (corrupt.get(lastValueByte) ^ 0x01)); // the CRC no longer matches
+        appendBatch("v4");
+        var c = consumer(ConsumerConfig.builder().autoOffsetReset(OffsetResetStrategy.EARLIEST));
+        c.assign(List.of(TP));
+
+        assertEquals(List.of("v0", "v1"), values(c.poll(Duration.ofSeconds(5))));
+        for (int attempt = 0; attempt < 2; attempt++) {
+            var e = assertThrows(CorruptRecordException.class, () -> c.poll(Duration.ofSeconds(5)));
+            assertTrue(e.getMessage().contains("t-0") && e.getMessage().contains("offset 2")
+                    && e.getMessage().contains("seek past"), e.getMessage());
+            assertEquals(2, c.position(TP), "the corrupt batch is not skipped silently");
+        }
+        c.seek(TP, 4);
+        assertEquals(List.of("v4"), values(c.poll(Duration.ofSeconds(5))));
     }
 }

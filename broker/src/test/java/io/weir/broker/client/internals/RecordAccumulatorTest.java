@@ -120,4 +120,30 @@ class RecordAccumulatorTest {
         time.sleep(1);
         assertEquals(1, acc.expired(time.nanoseconds()).size());
     }
+
+    @Test
+    void successiveDrainsRotateSoEveryReadyPartitionIsServed() {
+        RecordAccumulator acc = accumulator(1024, 0, 1 << 20);
+        int partitions = 8;
+        byte[] value = new byte[1000]; // larger than a 1024-byte batch can hold beside a header: one record per batch
+        int recordBatchSize = RecordSizes.singleRecordBatchSize(null, value, NONE);
+        for (int p = 0; p < partitions; p++) {
+            for (int b = 0; b < partitions; b++) { // enough that every partition stays ready however drains go
+                acc.append(new TopicPartition("t", p), 1L, null, value, NONE, null, 0, 1024, recordBatchSize);
+            }
+        }
+        int maxRequestSize = 3 * recordBatchSize + recordBatchSize / 2;
+        java.util.Set<TopicPartition> served = new java.util.HashSet<>();
+        int drains = 0;
+        while (served.size() < partitions && drains < partitions) {
+            RecordAccumulator.ReadyCheck ready = acc.ready(time.nanoseconds());
+            assertEquals(partitions, ready.partitions().size(), "every partition still has a batch waiting");
+            Map<TopicPartition, ProducerBatch> drained = acc.drain(ready.partitions(), maxRequestSize, time.nanoseconds());
+            assertEquals(3, drained.size(), "three batches fit in a request");
+            served.addAll(drained.keySet());
+            drains++;
+        }
+        assertEquals(partitions, served.size(), "served after " + drains + " drains: " + served);
+        assertEquals(3, drains, "eight partitions, three per request: three drains serve them all");
+    }
 }
