@@ -149,6 +149,7 @@ public final class EndToEndBenchmark {
                  Consumer<byte[], byte[]> consumer = Consumer.create(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 consumer.assign(List.of(tp));
                 consumer.seekToEnd(List.of(tp));
+                consumer.position(tp); // resolve the lazy seek now, before the first record exists
                 int warmup = samples / 5;
                 for (int i = 0; i < samples + warmup; i++) {
                     long start = System.nanoTime();
