@@ -1,0 +1,110 @@
+package io.weir.state.internals;
+
+import io.weir.state.KeyValue;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.GetOp;
+import org.lmdbjava.Txn;
+
+import java.nio.ByteBuffer;
+import java.util.NoSuchElementException;
+
+/**
+ * Walks one LMDB read transaction — one snapshot — with a cursor, forward or backward within a {@link ScanRange},
+ * copying each entry out of the map as it goes (a copy stays valid after the transaction ends or the map grows).
+ * Holds a gate read stamp from construction to {@link #close()}. One thread at a time; close may come from any
+ * thread (the transaction is {@code MDB_NOTLS}).
+ */
+final class LmdbCursorIterator implements BytesIterator {
+    private final LmdbEnvironment env;
+    private final ScanRange range;
+    private final long stamp;
+    private final Txn<ByteBuffer> txn;
+    private final Cursor<ByteBuffer> cursor;
+    private KeyValue<byte[], byte[]> next;
+    private boolean closed;
+
+    LmdbCursorIterator(LmdbEnvironment env, ScanRange range) {
+        this.env = env;
+        this.range = range;
+        this.stamp = env.enterRead();
+        Txn<ByteBuffer> t = null;
+        Cursor<ByteBuffer> c = null;
+        try {
+            t = env.acquireReadTxn();
+            c = env.data().openCursor(t);
+        } catch (RuntimeException e) {
+            if (t != null) {
+                env.releaseReadTxn(t);
+            }
+            env.exitRead(stamp);
+            throw e;
+        }
+        this.txn = t;
+        this.cursor = c;
+        load(position());
+    }
+
+    private boolean position() {
+        if (!range.reverse()) {
+            return range.from() == null ? cursor.first()
+                    : cursor.get(env.keyBuffer(range.from()), GetOp.MDB_SET_RANGE);
+        }
+        if (range.to() == null) {
+            return cursor.last();
+        }
+        if (!cursor.get(env.keyBuffer(range.to()), GetOp.MDB_SET_RANGE)) {
+            return cursor.last();
+        }
+        // At the first key >= to; step back once if it lies past the upper bound.
+        return !range.aboveTo(LmdbEnvironment.copy(cursor.key())) || cursor.prev();
+    }
+
+    private void load(boolean found) {
+        next = null;
+        if (!found) {
+            return;
+        }
+        byte[] key = LmdbEnvironment.copy(cursor.key());
+        if (range.reverse() ? range.belowFrom(key) : range.aboveTo(key)) {
+            return;
+        }
+        next = new KeyValue<>(key, LmdbEnvironment.copy(cursor.val()));
+    }
+
+    @Override
+    public boolean hasNext() {
+        return next != null;
+    }
+
+    @Override
+    public KeyValue<byte[], byte[]> next() {
+        if (next == null) {
+            throw new NoSuchElementException();
+        }
+        KeyValue<byte[], byte[]> result = next;
+        load(range.reverse() ? cursor.prev() : cursor.next());
+        return result;
+    }
+
+    @Override
+    public byte[] peekNextKey() {
+        if (next == null) {
+            throw new NoSuchElementException();
+        }
+        return next.key();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            cursor.close();
+            env.releaseReadTxn(txn);
+        } finally {
+            env.exitRead(stamp);
+        }
+    }
+}
