@@ -28,12 +28,15 @@ class KeyValueStoreProperties {
     private final List<StoreModel> opened = new ArrayList<>();
     private int next;
 
-    @Property(tries = 150)
+    @Property(tries = 200)
     void lmdbStoreBehavesLikeTreeMap(@ForAll("lmdbChains") ActionChain<StoreModel> chain) {
         chain.withInvariant("committed view", StoreModel::checkView).run();
+        net.jqwik.api.statistics.Statistics.label("steps").collect(chain.transformations().size() / 10 * 10);
+        net.jqwik.api.statistics.Statistics.label("reopens").collect(
+                chain.transformations().stream().filter("reopen"::equals).count());
     }
 
-    @Property(tries = 150)
+    @Property(tries = 200)
     void inMemoryStoreBehavesLikeTreeMap(@ForAll("inMemoryChains") ActionChain<StoreModel> chain) {
         chain.withInvariant("committed view", StoreModel::checkView).run();
     }
@@ -77,7 +80,7 @@ class KeyValueStoreProperties {
                 .withAction(1, action(keys().ofMaxLength(2).map(p -> Transformer.mutate("prefixScan " + p,
                         m -> m.checkPrefix(p)))))
                 .withAction(2, Action.just("commit", Transformer.mutate("commit", StoreModel::commit)))
-                .withMaxTransformations(40);
+                .withMaxTransformations(60);
     }
 
     private static Action.Independent<StoreModel> action(Arbitrary<Transformer<StoreModel>> transformers) {

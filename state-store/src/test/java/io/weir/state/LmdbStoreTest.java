@@ -3,6 +3,7 @@ package io.weir.state;
 import io.weir.state.errors.CorruptCheckpointException;
 import io.weir.state.errors.IllegalStateTransitionException;
 import io.weir.state.errors.InvalidKeyException;
+import io.weir.state.errors.MapResizeBlockedException;
 import io.weir.state.errors.OpenIteratorsException;
 import io.weir.state.errors.RecordTooLargeException;
 import io.weir.state.errors.StoreClosedException;
@@ -138,6 +139,26 @@ class LmdbStoreTest {
         assertEquals(2_000, reopened.approximateNumEntries());
         assertEquals(value, reopened.get("k01999"));
         assertEquals(OptionalLong.of(7), reopened.committedOffset());
+    }
+
+    @Test
+    void growthWaitsForNoIteratorOfTheCommittingThreadAndKeepsTheWritesForARetry() {
+        KeyValueStore<String, String> s = open(TestDirs.fastConfig().withMapSizeBytes(64 << 10));
+        s.put("first", "1");
+        s.commit(1);
+        KeyValueIterator<String, String> open = s.all();
+        String value = "x".repeat(900);
+        for (int i = 0; i < 500; i++) {
+            s.put(String.format("k%05d", i), value);
+        }
+        MapResizeBlockedException e = assertThrows(MapResizeBlockedException.class, () -> s.commit(2));
+        assertTrue(e.getMessage().contains("1 iterator(s) opened by the committing thread"), e.getMessage());
+        assertEquals(OptionalLong.of(1), s.committedOffset());
+        assertEquals(value, s.get("k00499"), "uncommitted writes are kept");
+        open.close();
+        s.commit(2);
+        assertEquals(501, s.readOnlyView().approximateNumEntries());
+        assertEquals(OptionalLong.of(2), s.committedOffset());
     }
 
     @Test

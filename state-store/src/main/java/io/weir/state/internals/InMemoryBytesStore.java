@@ -54,6 +54,7 @@ final class InMemoryBytesStore extends AbstractBytesStore {
 
     @Override
     public OptionalLong committedOffset() {
+        lifecycle.ensureOpen();
         return checkpoint;
     }
 
