@@ -3,7 +3,6 @@ package io.weir.state.internals;
 import io.weir.state.ChangelogRecord;
 import io.weir.state.StoreConfig;
 import org.lmdbjava.Dbi;
-import org.lmdbjava.Txn;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -50,12 +49,12 @@ final class LmdbBytesStore extends AbstractBytesStore {
     byte[] committedGet(byte[] key) {
         long stamp = env.enterRead();
         try {
-            Txn<ByteBuffer> txn = env.acquireReadTxn();
+            LmdbEnvironment.ReaderSlot slot = env.acquireReadTxn();
             try {
-                ByteBuffer value = env.data().get(txn, env.keyBuffer(key));
+                ByteBuffer value = env.data().get(slot.txn, env.keyBuffer(key));
                 return value == null ? null : LmdbEnvironment.copy(value);
             } finally {
-                env.releaseReadTxn(txn);
+                env.releaseReadTxn(slot);
             }
         } finally {
             env.exitRead(stamp);

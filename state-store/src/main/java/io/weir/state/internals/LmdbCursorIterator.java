@@ -3,7 +3,6 @@ package io.weir.state.internals;
 import io.weir.state.KeyValue;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.GetOp;
-import org.lmdbjava.Txn;
 
 import java.nio.ByteBuffer;
 import java.util.NoSuchElementException;
@@ -18,7 +17,7 @@ final class LmdbCursorIterator implements BytesIterator {
     private final LmdbEnvironment env;
     private final ScanRange range;
     private final long stamp;
-    private final Txn<ByteBuffer> txn;
+    private final LmdbEnvironment.ReaderSlot slot;
     private final Cursor<ByteBuffer> cursor;
     private KeyValue<byte[], byte[]> next;
     private boolean closed;
@@ -27,19 +26,19 @@ final class LmdbCursorIterator implements BytesIterator {
         this.env = env;
         this.range = range;
         this.stamp = env.enterRead();
-        Txn<ByteBuffer> t = null;
+        LmdbEnvironment.ReaderSlot s = null;
         Cursor<ByteBuffer> c = null;
         try {
-            t = env.acquireReadTxn();
-            c = env.data().openCursor(t);
+            s = env.acquireReadTxn();
+            c = env.data().openCursor(s.txn);
         } catch (RuntimeException e) {
-            if (t != null) {
-                env.releaseReadTxn(t);
+            if (s != null) {
+                env.releaseReadTxn(s);
             }
             env.exitRead(stamp);
             throw e;
         }
-        this.txn = t;
+        this.slot = s;
         this.cursor = c;
         load(position());
     }
@@ -102,7 +101,7 @@ final class LmdbCursorIterator implements BytesIterator {
         closed = true;
         try {
             cursor.close();
-            env.releaseReadTxn(txn);
+            env.releaseReadTxn(slot);
         } finally {
             env.exitRead(stamp);
         }
