@@ -2,7 +2,10 @@ package io.weir.state.internals;
 
 import io.weir.state.ChangelogRecord;
 import io.weir.state.StoreConfig;
+import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
+import org.lmdbjava.PutFlags;
+import org.lmdbjava.Txn;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -98,14 +101,27 @@ final class LmdbBytesStore extends AbstractBytesStore {
         }
     }
 
+    /**
+     * Applies the latest record of each key in key order (see {@link RestoreOrder}). When every key of the batch
+     * sorts after the last key stored — an empty store, or a changelog of ever-growing keys — the records are
+     * appended ({@code MDB_APPEND}: no tree search, pages filled sequentially).
+     */
     @Override
     void applyRestoreBatch(List<ChangelogRecord> batch) {
         Dbi<ByteBuffer> data = env.data();
         long last = batch.get(batch.size() - 1).offset();
+        int[] order = RestoreOrder.sortedLatest(batch);
         env.write(txn -> {
-            for (ChangelogRecord r : batch) {
+            boolean append = appendable(txn, batch.get(order[0]).key());
+            for (int i : order) {
+                ChangelogRecord r = batch.get(i);
                 if (r.value() == null) {
-                    data.delete(txn, env.keyBuffer(r.key()));
+                    if (!append) {
+                        data.delete(txn, env.keyBuffer(r.key()));
+                    }
+                } else if (append) {
+                    data.reserve(txn, env.keyBuffer(r.key()), r.value().length, PutFlags.MDB_APPEND)
+                            .put(r.value());
                 } else {
                     data.reserve(txn, env.keyBuffer(r.key()), r.value().length).put(r.value());
                 }
@@ -113,6 +129,13 @@ final class LmdbBytesStore extends AbstractBytesStore {
             env.putCheckpoint(txn, last);
         });
         checkpoint = OptionalLong.of(last);
+    }
+
+    /** Whether {@code firstKey} sorts after every stored key (deletes of such keys have nothing to delete). */
+    private boolean appendable(Txn<ByteBuffer> txn, byte[] firstKey) {
+        try (Cursor<ByteBuffer> cursor = env.data().openCursor(txn)) {
+            return !cursor.last() || ByteKeys.compare(LmdbEnvironment.copy(cursor.key()), firstKey) < 0;
+        }
     }
 
     @Override
