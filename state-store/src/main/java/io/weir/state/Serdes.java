@@ -2,6 +2,9 @@ package io.weir.state;
 
 import io.weir.state.errors.SerializationException;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
@@ -14,6 +17,11 @@ import java.util.UUID;
 public final class Serdes {
     private Serdes() {
     }
+
+    private static final VarHandle BIG_ENDIAN_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle BIG_ENDIAN_INT =
+            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     private static final Serde<String> STRING = new Serde<>() {
         @Override
@@ -121,8 +129,9 @@ public final class Serdes {
                 if (value == null) {
                     return null;
                 }
-                int v = value ^ flip;
-                return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+                byte[] out = new byte[4];
+                BIG_ENDIAN_INT.set(out, 0, value ^ flip);
+                return out;
             }
 
             @Override
@@ -131,8 +140,7 @@ public final class Serdes {
                     return null;
                 }
                 checkLength(b, 4, "Integer");
-                int v = (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
-                return v ^ flip;
+                return (int) BIG_ENDIAN_INT.get(b, 0) ^ flip;
             }
         };
     }
@@ -160,18 +168,11 @@ public final class Serdes {
     }
 
     private static byte[] putLong(byte[] out, int at, long v) {
-        for (int i = 7; i >= 0; i--) {
-            out[at + i] = (byte) v;
-            v >>>= 8;
-        }
+        BIG_ENDIAN_LONG.set(out, at, v);
         return out;
     }
 
     private static long getLong(byte[] in, int at) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = v << 8 | (in[at + i] & 0xff);
-        }
-        return v;
+        return (long) BIG_ENDIAN_LONG.get(in, at);
     }
 }

@@ -34,9 +34,13 @@ public record StoreConfig(long cacheMaxBytes, Duration closeGrace, long mapSizeB
     public static final String RESTORE_BATCH_RECORDS = "statestore.restore.batch.records";
     public static final String MAX_VALUE_BYTES = "statestore.max.value.bytes";
 
-    /** Kafka Streams' default cache size (10 MiB), 5 s grace, a 1 GiB initial map (address space, not disk). */
+    /**
+     * Kafka Streams' default cache size (10 MiB), 5 s grace, a 1 GiB initial map (address space, not disk), restore
+     * batches of 100k records (measured: 2.5x the rate of 10k batches on random keys; a batch keeps its records
+     * reachable, about 17 MB at 100-byte values).
+     */
     public static final StoreConfig DEFAULTS = new StoreConfig(10L << 20, Duration.ofSeconds(5), 1L << 30,
-            1L << 40, 126, SyncMode.FSYNC, 10_000, 16 << 20);
+            1L << 40, 126, SyncMode.FSYNC, 100_000, 16 << 20);
 
     public StoreConfig {
         requireAtLeast(CACHE_MAX_BYTES, cacheMaxBytes, 0);

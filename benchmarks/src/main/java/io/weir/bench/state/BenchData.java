@@ -25,8 +25,7 @@ final class BenchData {
 
     /** No fsync and no cache: measures the store's code path and LMDB, not the disk or the cache. */
     static StoreConfig config() {
-        return StoreConfig.DEFAULTS.withCacheMaxBytes(0).withMapSizeBytes(MAP_SIZE).withSyncMode(SyncMode.NO_SYNC)
-                .withRestoreBatchRecords(10_000);
+        return StoreConfig.DEFAULTS.withCacheMaxBytes(0).withMapSizeBytes(MAP_SIZE).withSyncMode(SyncMode.NO_SYNC);
     }
 
     static KeyValueStore<Long, byte[]> openWeir(Path dir, StoreConfig config) {

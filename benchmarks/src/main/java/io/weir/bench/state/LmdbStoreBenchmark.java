@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  *       Weir's do) and copies the value into a reused array;</li>
  *   <li>put: overwrite one random key, committing every {@value #COMMIT_EVERY} puts (Weir: {@code commit()};
  *       raw: commit the write transaction and begin the next);</li>
- *   <li>range: scan {@value #SCAN_LENGTH} consecutive keys from a random start, reading every key and value.</li>
+ *   <li>range: scan {@code scanLength} (100) consecutive keys from a random start, reading every key and value.</li>
  * </ul>
  * The ratio Weir/raw of each pair is the figure of interest (goal >= 0.8).
  */
@@ -52,10 +52,12 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 3, time = 3)
 public class LmdbStoreBenchmark {
     static final int COMMIT_EVERY = 1_000;
-    static final int SCAN_LENGTH = 100;
-
     @Param("1000000")
     public int keys;
+
+    /** Keys per range scan. */
+    @Param("100")
+    public int scanLength;
 
     private Path root;
     private KeyValueStore<Long, byte[]> weir;
@@ -194,8 +196,8 @@ public class LmdbStoreBenchmark {
 
     @Benchmark
     public void weirRange(ThreadState t, Blackhole bh) {
-        long from = t.random.nextInt(t.keys - SCAN_LENGTH);
-        try (KeyValueIterator<Long, byte[]> it = weir.range(from, from + SCAN_LENGTH - 1)) {
+        long from = t.random.nextInt(t.keys - scanLength);
+        try (KeyValueIterator<Long, byte[]> it = weir.range(from, from + scanLength - 1)) {
             while (it.hasNext()) {
                 KeyValue<Long, byte[]> kv = it.next();
                 bh.consume(kv.key());
@@ -206,8 +208,8 @@ public class LmdbStoreBenchmark {
 
     @Benchmark
     public void rawRange(ThreadState t, Blackhole bh) {
-        long from = t.random.nextInt(t.keys - SCAN_LENGTH);
-        long to = BenchData.rawKey(from + SCAN_LENGTH - 1);
+        long from = t.random.nextInt(t.keys - scanLength);
+        long to = BenchData.rawKey(from + scanLength - 1);
         Txn<ByteBuffer> txn = t.rawRead;
         txn.renew();
         try (Cursor<ByteBuffer> cursor = rawDbi.openCursor(txn)) {

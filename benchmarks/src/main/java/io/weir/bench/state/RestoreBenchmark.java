@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
 public class RestoreBenchmark {
     static final int RECORDS = 1_000_000;
 
-    @Param({"10000"})
+    @Param({"10000", "100000", "1000000"})
     public int batchRecords;
 
     @Param({"NO_SYNC", "FSYNC"})

@@ -19,7 +19,10 @@ final class LmdbCursorIterator implements BytesIterator {
     private final long stamp;
     private final LmdbEnvironment.ReaderSlot slot;
     private final Cursor<ByteBuffer> cursor;
-    private KeyValue<byte[], byte[]> next;
+    // The next entry, held as two arrays rather than a KeyValue so that the KeyValue built in next() does not
+    // escape and can be scalar-replaced by the JIT once a caller unpacks it (one allocation less per entry).
+    private byte[] nextKey;
+    private byte[] nextValue;
     private boolean closed;
 
     LmdbCursorIterator(LmdbEnvironment env, ScanRange range) {
@@ -59,7 +62,8 @@ final class LmdbCursorIterator implements BytesIterator {
     }
 
     private void load(boolean found) {
-        next = null;
+        nextKey = null;
+        nextValue = null;
         if (!found) {
             return;
         }
@@ -67,30 +71,31 @@ final class LmdbCursorIterator implements BytesIterator {
         if (range.reverse() ? range.belowFrom(key) : range.aboveTo(key)) {
             return;
         }
-        next = new KeyValue<>(key, LmdbEnvironment.copy(cursor.val()));
+        nextKey = key;
+        nextValue = LmdbEnvironment.copy(cursor.val());
     }
 
     @Override
     public boolean hasNext() {
-        return next != null;
+        return nextKey != null;
     }
 
     @Override
     public KeyValue<byte[], byte[]> next() {
-        if (next == null) {
+        if (nextKey == null) {
             throw new NoSuchElementException();
         }
-        KeyValue<byte[], byte[]> result = next;
+        KeyValue<byte[], byte[]> result = new KeyValue<>(nextKey, nextValue);
         load(range.reverse() ? cursor.prev() : cursor.next());
         return result;
     }
 
     @Override
     public byte[] peekNextKey() {
-        if (next == null) {
+        if (nextKey == null) {
             throw new NoSuchElementException();
         }
-        return next.key();
+        return nextKey;
     }
 
     @Override
