@@ -162,6 +162,35 @@ class LmdbStoreTest {
     }
 
     @Test
+    void growthWaitsForAnotherThreadsIteratorUpToTheGraceThenRefuses() throws Exception {
+        ManualTicker ticker = new ManualTicker();
+        KeyValueStore<String, String> s = open(TestDirs.fastConfig().withMapSizeBytes(64 << 10)
+                .withCloseGrace(Duration.ofSeconds(5)), ticker);
+        s.put("first", "1");
+        s.commit(1);
+        KeyValueIterator<String, String> held = CompletableFuture.supplyAsync(() -> s.readOnlyView().all())
+                .get(10, TimeUnit.SECONDS);
+        String value = "x".repeat(900);
+        for (int i = 0; i < 500; i++) {
+            s.put(String.format("k%05d", i), value);
+        }
+        CompletableFuture<Void> commit = CompletableFuture.runAsync(() -> s.commit(2));
+        long realDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!commit.isDone() && System.nanoTime() < realDeadline) {
+            ticker.advance(Duration.ofMillis(100));
+            Thread.onSpinWait();
+        }
+        Exception e = assertThrows(Exception.class, () -> commit.get(1, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof MapResizeBlockedException, String.valueOf(e.getCause()));
+        assertTrue(e.getCause().getMessage().contains("1 iterator(s) stayed open"), e.getCause().getMessage());
+        assertEquals("first", held.next().key(), "the reader's snapshot is intact");
+
+        held.close();
+        s.commit(2);
+        assertEquals(501, s.readOnlyView().approximateNumEntries());
+    }
+
+    @Test
     void rejectsNullKeyAndLeavesDataUntouched() {
         KeyValueStore<String, String> s = open();
         s.put("a", "1");
