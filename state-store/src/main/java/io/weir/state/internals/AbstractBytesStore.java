@@ -1,6 +1,7 @@
 package io.weir.state.internals;
 
 import io.weir.state.ChangelogRecord;
+import io.weir.state.KeyValue;
 import io.weir.state.RestoreListener;
 import io.weir.state.RestoreProgress;
 import io.weir.state.StoreState;
@@ -115,7 +116,7 @@ abstract class AbstractBytesStore implements BytesStore {
         if (range.isEmpty()) {
             return lifecycle.track(BytesIterator.EMPTY);
         }
-        List<io.weir.state.KeyValue<byte[], byte[]>> overlay = pending.snapshot(range);
+        List<KeyValue<byte[], byte[]>> overlay = pending.snapshot(range);
         BytesIterator committed = committedScan(range);
         return lifecycle.track(overlay.isEmpty() ? committed : new MergingIterator(overlay, committed,
                 range.reverse()));

@@ -1,5 +1,6 @@
 package io.weir.state.internals;
 
+import io.weir.state.errors.StateStoreException;
 import io.weir.state.errors.StoreDirectoryException;
 import io.weir.state.errors.StoreLockedException;
 
@@ -65,7 +66,7 @@ final class DirectoryLock implements AutoCloseable {
             lock.release();
             channel.close();
         } catch (IOException e) {
-            throw new io.weir.state.errors.StateStoreException("releasing store lock failed: " + e, e);
+            throw new StateStoreException("releasing store lock failed: " + e, e);
         }
     }
 }

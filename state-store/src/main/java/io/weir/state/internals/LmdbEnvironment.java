@@ -1,6 +1,7 @@
 package io.weir.state.internals;
 
 import io.weir.state.StoreConfig;
+import io.weir.state.StoreState;
 import io.weir.state.SyncMode;
 import io.weir.state.errors.MapResizeBlockedException;
 import io.weir.state.errors.StateStoreException;
@@ -157,7 +158,7 @@ final class LmdbEnvironment {
         long stamp = gate.readLock();
         if (closed) {
             gate.unlockRead(stamp);
-            throw new StoreClosedException(store, io.weir.state.StoreState.CLOSED);
+            throw new StoreClosedException(store, StoreState.CLOSED);
         }
         return stamp;
     }
