@@ -1,0 +1,12 @@
+package io.weir.state;
+
+/**
+ * The downstream forwarder of a cached store: receives each entry the cache flushes (or evicts while dirty), in the
+ * same order the entries are written to the store and handed to the {@link ChangelogHook}. Called on the owner
+ * thread.
+ */
+@FunctionalInterface
+public interface FlushListener<K, V> {
+    /** @param newValue the flushed value, or {@code null} if the key was deleted */
+    void onFlush(K key, V newValue);
+}

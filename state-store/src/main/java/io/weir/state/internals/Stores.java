@@ -1,0 +1,45 @@
+package io.weir.state.internals;
+
+import io.weir.state.ChangelogHook;
+import io.weir.state.FlushListener;
+import io.weir.state.KeyValueStore;
+import io.weir.state.Serde;
+import io.weir.state.StoreConfig;
+import io.weir.state.Ticker;
+
+import java.nio.file.Path;
+import java.util.function.BiConsumer;
+
+/**
+ * Assembles a store stack — backend, then change logging, then caching, then serdes — for
+ * {@link io.weir.state.KeyValueStoreBuilder}. Public only so that the API package can reach it; not an API.
+ */
+public final class Stores {
+    private Stores() {
+    }
+
+    /**
+     * @param directory the LMDB directory, or {@code null} for an in-memory store
+     * @param changelog may be null
+     * @param flushListener may be null; requires a cache
+     */
+    public static <K, V> KeyValueStore<K, V> open(String name, Path directory, Serde<K> keySerde,
+                                                  Serde<V> valueSerde, StoreConfig config, ChangelogHook changelog,
+                                                  FlushListener<K, V> flushListener, Ticker ticker) {
+        StoreLifecycle lifecycle = new StoreLifecycle(name, ticker, config.closeGrace());
+        BytesStore store = directory == null
+                ? new InMemoryBytesStore(name, lifecycle,
+                        new RecordLimits(name, RecordLimits.LMDB_MAX_KEY_BYTES, config.maxValueBytes()),
+                        config.restoreBatchRecords())
+                : LmdbBytesStore.open(name, directory, config, lifecycle);
+        if (changelog != null) {
+            store = new ChangeLoggingBytesStore(store, changelog);
+        }
+        if (config.cacheMaxBytes() > 0) {
+            BiConsumer<byte[], byte[]> forwarder = flushListener == null ? null
+                    : (k, v) -> flushListener.onFlush(keySerde.deserialize(k), valueSerde.deserialize(v));
+            store = new CachingBytesStore(store, config.cacheMaxBytes(), forwarder);
+        }
+        return new TypedKeyValueStore<>(store, keySerde, valueSerde);
+    }
+}
