@@ -7,13 +7,13 @@ import io.weir.broker.internals.FetchManager;
 import io.weir.broker.internals.LogManager;
 import io.weir.broker.internals.RequestHandler;
 import io.weir.broker.internals.log.Log;
+import io.weir.broker.internals.log.LogFiles;
 import io.weir.broker.internals.write.AppendRings;
 import io.weir.broker.protocol.BrokerApi;
 import io.weir.broker.transport.Transports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
@@ -22,7 +22,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * A broker running inside this JVM, on one data directory. Clients reach it through
@@ -250,10 +249,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     private static void deleteQuietly(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            LogFiles.deleteRecursively(dir);
         } catch (IOException ignored) {
             // a temporary directory left behind is harmless
         }

@@ -1,5 +1,6 @@
 package io.weir.broker.internals;
 
+import io.weir.broker.internals.log.LogFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -7,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /** Small-file writes that a crash leaves either wholly old or wholly new: write a temp file, sync, rename, sync the directory. */
 final class AtomicFiles {
@@ -26,17 +25,6 @@ final class AtomicFiles {
             channel.force(true);
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        LogManager.syncDirectory(target.getParent());
-    }
-
-    static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        LogFiles.syncDirectory(target.getParent());
     }
 }

@@ -8,6 +8,7 @@ import io.weir.broker.errors.TopicExistsException;
 import io.weir.broker.errors.UnknownTopicOrPartitionException;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogConfig;
+import io.weir.broker.internals.log.LogFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -99,7 +100,7 @@ public final class LogManager implements AutoCloseable {
             try {
                 manager.loadLogs();
                 Files.deleteIfExists(marker);
-                syncDirectory(dataDir);
+                LogFiles.syncDirectory(dataDir);
             } catch (IOException | RuntimeException e) {
                 // Release what was opened, the directory lock included, so a later open can try again.
                 manager.crash();
@@ -146,15 +147,10 @@ public final class LogManager implements AutoCloseable {
                 int dash = name.lastIndexOf('-');
                 boolean partitionDir = dash > 0 && name.substring(dash + 1).chars().allMatch(Character::isDigit) && dash < name.length() - 1;
                 if (partitionDir && !defined.contains(name)) {
-                    AtomicFiles.deleteRecursively(dir);
+                    LogFiles.deleteRecursively(dir);
                 }
             }
         }
-    }
-
-    /** Deletes a removed partition's files. */
-    public static void deleteLogFiles(Log log) {
-        log.delete();
     }
 
     public boolean hadCleanShutdown() {
@@ -194,7 +190,7 @@ public final class LogManager implements AutoCloseable {
         Map<TopicPartition, Log> created = openNewLogs(name, 0, partitions, config);
         try {
             topicStore.write(meta);
-            syncDirectory(dataDir);
+            LogFiles.syncDirectory(dataDir);
         } catch (IOException e) {
             discard(created);
             throw new KafkaStorageException("Could not record topic " + name + " in " + dataDir + ": " + e, e);
@@ -240,7 +236,7 @@ public final class LogManager implements AutoCloseable {
         Map<TopicPartition, Log> created = openNewLogs(name, meta.partitions(), newTotal, config);
         try {
             topicStore.write(grown);
-            syncDirectory(dataDir);
+            LogFiles.syncDirectory(dataDir);
         } catch (IOException e) {
             discard(created);
             throw new KafkaStorageException("Could not record new partitions of " + name + ": " + e, e);
@@ -277,7 +273,7 @@ public final class LogManager implements AutoCloseable {
 
     private void deleteStaleDir(TopicPartition tp) {
         try {
-            AtomicFiles.deleteRecursively(partitionDir(tp));
+            LogFiles.deleteRecursively(partitionDir(tp));
         } catch (IOException e) {
             throw new KafkaStorageException("Could not clear stale directory of " + tp + ": " + e, e);
         }
@@ -387,7 +383,7 @@ public final class LogManager implements AutoCloseable {
             if (failure == null) {
                 checkpoint.write(currentRecoveryPoints());
                 Files.write(dataDir.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);
-                syncDirectory(dataDir);
+                LogFiles.syncDirectory(dataDir);
             }
         } catch (IOException e) {
             failure = new KafkaStorageException("Could not close data directory " + dataDir + " cleanly: " + e, e);
@@ -418,10 +414,6 @@ public final class LogManager implements AutoCloseable {
             // the channel close below releases it too
         }
         closeQuietly(lockChannel);
-    }
-
-    static void syncDirectory(Path dir) throws IOException {
-        io.weir.broker.internals.log.LogManagerSupport.syncDirectory(dir);
     }
 
     private static void closeQuietly(FileChannel channel) {

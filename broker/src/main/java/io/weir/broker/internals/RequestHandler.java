@@ -243,7 +243,7 @@ public final class RequestHandler implements BrokerApi {
                         throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist");
                     }
                     for (Log log : logManager.deleteTopic(name)) {
-                        LogManager.deleteLogFiles(log);
+                        log.delete();
                     }
                     out.put(name, ApiError.NONE);
                 } catch (WeirException e) {

@@ -147,7 +147,7 @@ public final class Log implements AutoCloseable {
             }
         }
         if (truncated) {
-            LogManagerSupport.syncDirectory(dir);
+            LogFiles.syncDirectory(dir);
         }
         if (segments.isEmpty()) {
             segments.put(0L, LogSegment.create(dir, 0L, config, time.milliseconds()));
@@ -362,7 +362,7 @@ public final class Log implements AutoCloseable {
             }
             if (directoryDirty) {
                 // A new segment's data is durable only once its directory entry is.
-                LogManagerSupport.syncDirectory(dir);
+                LogFiles.syncDirectory(dir);
                 directoryDirty = false;
             }
             recoveryPoint = upTo;
@@ -645,23 +645,11 @@ public final class Log implements AutoCloseable {
                 segment.deleteNow();
             }
             segments.clear();
-            deleteRecursively(dir);
+            LogFiles.deleteRecursively(dir);
         } catch (IOException e) {
             throw new KafkaStorageException("Could not delete the log of " + topicPartition + " in " + dir + ": " + e, e);
         } finally {
             lock.unlock();
-        }
-    }
-
-    static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (var walk = Files.walk(path)) {
-            List<Path> all = walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList();
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 

@@ -137,23 +137,39 @@ final class LogSegment implements AutoCloseable {
         while (batches.hasRemaining()) {
             at += channel.write(batches, at);
         }
+        trackBatch(position, length, lastOffset, batchMaxTimestamp);
+        size = position + length;
+    }
+
+    /**
+     * Accounts for one batch at {@code position}, whether just written or found while scanning the file: an
+     * index entry every {@code index.interval.bytes} (and for the first batch), the segment's running maximum
+     * timestamp, and the roll base from the first batch. Writer thread only.
+     */
+    private void trackBatch(int position, int batchSize, long lastOffset, long batchMaxTimestamp) {
         if (position == 0) {
             rollBaseMs = batchMaxTimestamp;
         }
+        long runningMax = Math.max(batchMaxTimestamp, maxTimestamp);
         if (bytesSinceLastIndexEntry > indexIntervalBytes || position == 0) {
             offsetIndex.append(lastOffset, position);
             // The running maximum, so the last entry covers every batch up to this index point even when
             // this batch has no timestamp; a reopen then only scans batches after the last offset entry.
-            if (Math.max(batchMaxTimestamp, maxTimestamp) >= 0) {
-                timeIndex.maybeAppend(Math.max(batchMaxTimestamp, maxTimestamp), lastOffset);
+            if (runningMax >= 0) {
+                timeIndex.maybeAppend(runningMax, lastOffset);
             }
             bytesSinceLastIndexEntry = 0;
         }
-        bytesSinceLastIndexEntry += length;
-        if (batchMaxTimestamp > maxTimestamp) {
-            maxTimestamp = batchMaxTimestamp;
-        }
-        size = position + length;
+        bytesSinceLastIndexEntry += batchSize;
+        maxTimestamp = runningMax;
+    }
+
+    /** Forgets every index entry and the derived timestamps, before re-deriving them from the file. */
+    private void resetIndexState() throws IOException {
+        offsetIndex.reset();
+        timeIndex.reset();
+        bytesSinceLastIndexEntry = 0;
+        maxTimestamp = -1L;
     }
 
     void flush() throws IOException {
@@ -173,10 +189,7 @@ final class LogSegment implements AutoCloseable {
      * recovery read past the file or allocate absurdly. Writer thread only.
      */
     int recover(int maxBatchSize, long expectedFirstOffset) throws IOException {
-        offsetIndex.reset();
-        timeIndex.reset();
-        bytesSinceLastIndexEntry = 0;
-        maxTimestamp = -1L;
+        resetIndexState();
         long fileSize = channel.size();
         int position = 0;
         long expectedBase = expectedFirstOffset;
@@ -205,19 +218,7 @@ final class LogSegment implements AutoCloseable {
                 break;
             }
             long lastOffset = view.lastOffset();
-            long batchMaxTs = view.maxTimestamp();
-            if (bytesSinceLastIndexEntry > indexIntervalBytes || position == 0) {
-                offsetIndex.append(lastOffset, position);
-                if (Math.max(batchMaxTs, maxTimestamp) >= 0) {
-                    timeIndex.maybeAppend(Math.max(batchMaxTs, maxTimestamp), lastOffset);
-                }
-                bytesSinceLastIndexEntry = 0;
-            }
-            bytesSinceLastIndexEntry += batchSize;
-            if (position == 0) {
-                rollBaseMs = batchMaxTs;
-            }
-            maxTimestamp = Math.max(maxTimestamp, batchMaxTs);
+            trackBatch(position, batchSize, lastOffset, view.maxTimestamp());
             expectedBase = lastOffset + 1;
             position += batchSize;
         }
@@ -246,10 +247,7 @@ final class LogSegment implements AutoCloseable {
     }
 
     private void rebuildIndexes() throws IOException {
-        offsetIndex.reset();
-        timeIndex.reset();
-        bytesSinceLastIndexEntry = 0;
-        maxTimestamp = -1L;
+        resetIndexState();
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
         int position = 0;
         while (position + BatchHeader.SIZE <= size && readHeader(position, header)) {
@@ -257,17 +255,7 @@ final class LogSegment implements AutoCloseable {
             if (batchSize < BatchHeader.SIZE || position + (long) batchSize > size) {
                 break;
             }
-            long lastOffset = BatchHeader.lastOffset(header, 0);
-            long ts = BatchHeader.maxTimestamp(header, 0);
-            if (bytesSinceLastIndexEntry > indexIntervalBytes || position == 0) {
-                offsetIndex.append(lastOffset, position);
-                if (Math.max(ts, maxTimestamp) >= 0) {
-                    timeIndex.maybeAppend(Math.max(ts, maxTimestamp), lastOffset);
-                }
-                bytesSinceLastIndexEntry = 0;
-            }
-            bytesSinceLastIndexEntry += batchSize;
-            maxTimestamp = Math.max(maxTimestamp, ts);
+            trackBatch(position, batchSize, BatchHeader.lastOffset(header, 0), BatchHeader.maxTimestamp(header, 0));
             position += batchSize;
         }
     }
