@@ -22,7 +22,8 @@ import java.util.Properties;
 public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPartitions, boolean autoCreateTopics,
                            LogConfig logDefaults, FlushPolicy flushPolicy, long flushIntervalMs,
                            long retentionCheckIntervalMs, long recoveryPointCheckpointIntervalMs,
-                           int appendRings, int appendRingSize, String appendWaitStrategy, int fetchThreads) {
+                           int appendRings, int appendRingSize, String appendWaitStrategy, int fetchThreads,
+                           GroupCoordinatorConfig groups) {
 
     public static final String LOG_DIRS = "log.dirs";
     public static final String LOG_DIR = "log.dir";
@@ -46,6 +47,13 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
     public static final String APPEND_RING_SIZE = "weir.append.ring.size";
     public static final String APPEND_WAIT_STRATEGY = "weir.append.wait.strategy";
     public static final String FETCH_THREADS = "weir.fetch.threads";
+    public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+    public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+    public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    public static final String GROUP_MAX_SIZE = "group.max.size";
+    public static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
+    public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
+    public static final String OFFSETS_COMMIT_TIMEOUT_MS = "offsets.commit.timeout.ms";
 
     private static final ConfigDef DEF = new ConfigDef()
             .define(LOG_DIRS, Type.LIST, "", "The data directory (one); empty means a fresh temporary directory")
@@ -70,7 +78,20 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
             .define(APPEND_RING_SIZE, Type.INT, 1024, ConfigDef.range(2, 1 << 20), "Slots per ring (a power of two)")
             .define(APPEND_WAIT_STRATEGY, Type.STRING, "blocking", ConfigDef.in("blocking", "sleeping", "yielding", "busy-spin"),
                     "How an idle append thread waits for work")
-            .define(FETCH_THREADS, Type.INT, 1, ConfigDef.range(1, 64), "Threads completing long-poll fetches");
+            .define(FETCH_THREADS, Type.INT, 1, ConfigDef.range(1, 64), "Threads completing long-poll fetches")
+            .define(GROUP_MIN_SESSION_TIMEOUT_MS, Type.INT, GroupCoordinatorConfig.DEFAULTS.minSessionTimeoutMs(), ConfigDef.atLeast(0),
+                    "Shortest session.timeout.ms a group member may ask for")
+            .define(GROUP_MAX_SESSION_TIMEOUT_MS, Type.INT, GroupCoordinatorConfig.DEFAULTS.maxSessionTimeoutMs(), ConfigDef.atLeast(0),
+                    "Longest session.timeout.ms a group member may ask for")
+            .define(GROUP_INITIAL_REBALANCE_DELAY_MS, Type.INT, GroupCoordinatorConfig.DEFAULTS.initialRebalanceDelayMs(),
+                    ConfigDef.atLeast(0), "How long the first rebalance of an empty group waits for more members")
+            .define(GROUP_MAX_SIZE, Type.INT, GroupCoordinatorConfig.DEFAULTS.maxSize(), ConfigDef.atLeast(1), "Most members in a group")
+            .define(OFFSET_METADATA_MAX_BYTES, Type.INT, GroupCoordinatorConfig.DEFAULTS.offsetMetadataMaxBytes(), ConfigDef.atLeast(0),
+                    "Longest metadata string of a committed offset")
+            .define(OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, GroupCoordinatorConfig.DEFAULTS.offsetsTopicPartitions(), ConfigDef.atLeast(1),
+                    "Partitions of __consumer_offsets when it is created")
+            .define(OFFSETS_COMMIT_TIMEOUT_MS, Type.INT, GroupCoordinatorConfig.DEFAULTS.offsetCommitTimeoutMs(), ConfigDef.atLeast(1),
+                    "How long an offset commit may wait for room on the write path");
 
     public BrokerConfig {
         if (Integer.bitCount(appendRingSize) != 1) {
@@ -113,13 +134,16 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
         return new BrokerConfig(dir, c.getInt(NODE_ID), c.getString(CLUSTER_ID), c.getInt(NUM_PARTITIONS),
                 c.getBoolean(AUTO_CREATE_TOPICS_ENABLE), logDefaults, policy, flushInterval,
                 c.getLong(LOG_RETENTION_CHECK_INTERVAL_MS), c.getLong(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
-                c.getInt(APPEND_RINGS), c.getInt(APPEND_RING_SIZE), c.getString(APPEND_WAIT_STRATEGY), c.getInt(FETCH_THREADS));
+                c.getInt(APPEND_RINGS), c.getInt(APPEND_RING_SIZE), c.getString(APPEND_WAIT_STRATEGY), c.getInt(FETCH_THREADS),
+                new GroupCoordinatorConfig(c.getInt(GROUP_MIN_SESSION_TIMEOUT_MS), c.getInt(GROUP_MAX_SESSION_TIMEOUT_MS),
+                        c.getInt(GROUP_INITIAL_REBALANCE_DELAY_MS), c.getInt(GROUP_MAX_SIZE), c.getInt(OFFSET_METADATA_MAX_BYTES),
+                        c.getInt(OFFSETS_TOPIC_NUM_PARTITIONS), c.getInt(OFFSETS_COMMIT_TIMEOUT_MS)));
     }
 
     /** A copy using {@code dir} as the data directory. */
     public BrokerConfig withLogDir(Path dir) {
         return new BrokerConfig(dir, nodeId, clusterId, numPartitions, autoCreateTopics, logDefaults, flushPolicy,
                 flushIntervalMs, retentionCheckIntervalMs, recoveryPointCheckpointIntervalMs, appendRings, appendRingSize,
-                appendWaitStrategy, fetchThreads);
+                appendWaitStrategy, fetchThreads, groups);
     }
 }

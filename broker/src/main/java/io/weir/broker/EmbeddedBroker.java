@@ -5,6 +5,9 @@ import io.weir.broker.errors.IllegalClientStateException;
 import io.weir.broker.errors.KafkaStorageException;
 import io.weir.broker.internals.FetchManager;
 import io.weir.broker.internals.LogManager;
+import io.weir.broker.internals.group.GroupCoordinator;
+import io.weir.broker.internals.group.OffsetCoordinator;
+import io.weir.broker.internals.group.OffsetsTopicStore;
 import io.weir.broker.internals.RequestHandler;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogFiles;
@@ -16,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,6 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class EmbeddedBroker implements AutoCloseable {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final long GROUP_TIMER_TICK_MS = 10;
 
     private enum State { RUNNING, CLOSED }
 
@@ -58,6 +63,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ScheduledExecutorService fetchTimer;
     private final RequestHandler handler;
+    private final ScheduledExecutorService groupTimer;
+    private final GroupCoordinator groupCoordinator;
     private volatile State state = State.RUNNING;
 
     private EmbeddedBroker(BrokerConfig config, Time time) {
@@ -76,7 +83,15 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.fetchManager = new FetchManager(logManager, fetchExecutor, fetchTimer);
         this.rings = new AppendRings(config.appendRings(), config.appendRingSize(), config.appendWaitStrategy(),
                 config.flushPolicy(), fetchManager, time);
-        this.handler = new RequestHandler(config, logManager, rings, fetchManager, this::ensureRunning, fetchExecutor);
+        this.groupTimer = Executors.newSingleThreadScheduledExecutor(daemon("weir-group-timer"));
+        OffsetsTopicStore offsetsTopic = new OffsetsTopicStore(logManager, rings, config.groups().offsetsTopicPartitions(),
+                config.groups().offsetCommitTimeoutMs(), time);
+        this.groupCoordinator = new GroupCoordinator(config.groups(), time, offsetsTopic, groupTimer,
+                () -> UUID.randomUUID().toString());
+        OffsetCoordinator offsetCoordinator = new OffsetCoordinator(groupCoordinator);
+        offsetsTopic.load(offsetCoordinator::load);
+        this.handler = new RequestHandler(config, logManager, rings, fetchManager, this::ensureRunning, fetchExecutor,
+                groupCoordinator, offsetCoordinator);
         this.name = "broker-" + config.nodeId() + "-" + INSTANCES.incrementAndGet();
         this.bootstrapServers = Transports.register(name, handler);
         scheduleMaintenance();
@@ -114,6 +129,9 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     private void scheduleMaintenance() {
+        // Session, join-phase and sync-phase deadlines are checked here; 10 ms is far below any timeout a
+        // member may ask for (group.min.session.timeout.ms), so expiry is late by at most that.
+        groupTimer.scheduleWithFixedDelay(guarded(groupCoordinator::poll), GROUP_TIMER_TICK_MS, GROUP_TIMER_TICK_MS, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(guarded(this::runRetention), config.retentionCheckIntervalMs(),
                 config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(guarded(logManager::checkpointRecoveryPoints), config.recoveryPointCheckpointIntervalMs(),
@@ -228,10 +246,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         state = State.CLOSED;
         Transports.unregister(name);
         rings.close();
+        groupTimer.shutdown();
         scheduler.shutdown();
         fetchTimer.shutdown();
         fetchManager.completeAll();
         fetchExecutor.shutdown();
+        awaitQuietly(groupTimer);
         awaitQuietly(scheduler);
         awaitQuietly(fetchExecutor);
         fetchTimer.shutdownNow(); // only pending expiries, already answered by completeAll

@@ -2,6 +2,7 @@ package io.weir.broker.internals;
 
 import io.weir.broker.TopicPartition;
 import io.weir.broker.common.Time;
+import io.weir.broker.errors.InvalidConfigurationException;
 import io.weir.broker.errors.InvalidPartitionsException;
 import io.weir.broker.errors.KafkaStorageException;
 import io.weir.broker.errors.TopicExistsException;
@@ -176,11 +177,35 @@ public final class LogManager implements AutoCloseable {
      * name and every override first, then writes the topic's metadata, then creates its logs.
      */
     public synchronized void createTopic(String name, int partitions, Map<String, String> overrides) {
+        create(name, partitions, overrides, userTopicConfig(name, overrides));
+    }
+
+    /**
+     * The configuration a user's topic would get: the defaults with {@code overrides}, refusing a cleanup
+     * policy other than {@code delete} until the log cleaner exists.
+     */
+    public LogConfig userTopicConfig(String name, Map<String, String> overrides) {
+        LogConfig config = LogConfig.withOverrides(defaults, overrides);
+        if (!"delete".equals(config.cleanupPolicy())) {
+            throw new InvalidConfigurationException(LogConfig.CLEANUP_POLICY + "=" + config.cleanupPolicy() + " for topic '" + name
+                    + "' is not supported yet: the log cleaner is not built in this version; use delete");
+        }
+        return config;
+    }
+
+    /**
+     * Creates one of the broker's own topics (the offsets topic), which may be compacted: until the log
+     * cleaner exists, a compacted topic simply keeps everything, since retention never deletes from it.
+     */
+    public synchronized void createInternalTopic(String name, int partitions, Map<String, String> overrides) {
+        create(name, partitions, overrides, LogConfig.withOverrides(defaults, overrides));
+    }
+
+    private void create(String name, int partitions, Map<String, String> overrides, LogConfig config) {
         Topic.validate(name);
         if (partitions < 1) {
             throw new InvalidPartitionsException("Topic " + name + " needs at least one partition, got " + partitions);
         }
-        LogConfig config = LogConfig.withOverrides(defaults, overrides);
         if (topics.containsKey(name)) {
             throw new TopicExistsException("Topic '" + name + "' already exists");
         }

@@ -5,6 +5,8 @@ import io.weir.broker.TopicPartition;
 import io.weir.broker.errors.InvalidRequestException;
 import io.weir.broker.errors.UnknownTopicOrPartitionException;
 import io.weir.broker.errors.WeirException;
+import io.weir.broker.internals.group.GroupCoordinator;
+import io.weir.broker.internals.group.OffsetCoordinator;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogConfig;
 import io.weir.broker.internals.write.AppendRings;
@@ -14,18 +16,35 @@ import io.weir.broker.protocol.CreatePartitionsRequest;
 import io.weir.broker.protocol.CreatePartitionsResponse;
 import io.weir.broker.protocol.CreateTopicsRequest;
 import io.weir.broker.protocol.CreateTopicsResponse;
+import io.weir.broker.protocol.DeleteGroupsRequest;
+import io.weir.broker.protocol.DeleteGroupsResponse;
 import io.weir.broker.protocol.DeleteTopicsRequest;
 import io.weir.broker.protocol.DeleteTopicsResponse;
 import io.weir.broker.protocol.DescribeClusterResponse;
+import io.weir.broker.protocol.DescribeGroupsRequest;
+import io.weir.broker.protocol.DescribeGroupsResponse;
 import io.weir.broker.protocol.Errors;
 import io.weir.broker.protocol.FetchRequest;
 import io.weir.broker.protocol.FetchResponse;
+import io.weir.broker.protocol.HeartbeatRequest;
+import io.weir.broker.protocol.HeartbeatResponse;
+import io.weir.broker.protocol.JoinGroupRequest;
+import io.weir.broker.protocol.JoinGroupResponse;
+import io.weir.broker.protocol.LeaveGroupRequest;
+import io.weir.broker.protocol.LeaveGroupResponse;
+import io.weir.broker.protocol.ListGroupsResponse;
 import io.weir.broker.protocol.ListOffsetsRequest;
 import io.weir.broker.protocol.ListOffsetsResponse;
 import io.weir.broker.protocol.MetadataRequest;
 import io.weir.broker.protocol.MetadataResponse;
+import io.weir.broker.protocol.OffsetCommitRequest;
+import io.weir.broker.protocol.OffsetCommitResponse;
+import io.weir.broker.protocol.OffsetFetchRequest;
+import io.weir.broker.protocol.OffsetFetchResponse;
 import io.weir.broker.protocol.ProduceRequest;
 import io.weir.broker.protocol.ProduceResponse;
+import io.weir.broker.protocol.SyncGroupRequest;
+import io.weir.broker.protocol.SyncGroupResponse;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,19 +71,24 @@ public final class RequestHandler implements BrokerApi {
     private final FetchManager fetchManager;
     private final Runnable ensureOpen;
     private final java.util.concurrent.Executor ioExecutor;
+    private final GroupCoordinator groupCoordinator;
+    private final OffsetCoordinator offsetCoordinator;
 
     /**
-     * @param ioExecutor runs every request that touches files (all but produce, which only publishes to a
-     *                   ring), so a client thread's interrupt can never close a segment's channel
+     * @param ioExecutor runs every request that touches files (all but produce and the group calls, which only
+     *                   publish to a ring), so a client thread's interrupt can never close a segment's channel
      */
     public RequestHandler(BrokerConfig config, LogManager logManager, AppendRings rings, FetchManager fetchManager,
-                          Runnable ensureOpen, java.util.concurrent.Executor ioExecutor) {
+                          Runnable ensureOpen, java.util.concurrent.Executor ioExecutor, GroupCoordinator groupCoordinator,
+                          OffsetCoordinator offsetCoordinator) {
         this.config = config;
         this.logManager = logManager;
         this.rings = rings;
         this.fetchManager = fetchManager;
         this.ensureOpen = ensureOpen;
         this.ioExecutor = ioExecutor;
+        this.groupCoordinator = groupCoordinator;
+        this.offsetCoordinator = offsetCoordinator;
     }
 
     private <T> CompletableFuture<T> call(Supplier<T> body) {
@@ -213,7 +237,7 @@ public final class RequestHandler implements BrokerApi {
                     Map<String, String> configs = spec.configs() == null ? Map.of() : spec.configs();
                     if (request.validateOnly()) {
                         Topic.validate(spec.name());
-                        LogConfig.withOverrides(logManager.defaults(), configs);
+                        logManager.userTopicConfig(spec.name(), configs);
                         if (partitions < 1) {
                             throw new io.weir.broker.errors.InvalidPartitionsException("Topic " + spec.name()
                                     + " needs at least one partition, got " + partitions);
@@ -282,5 +306,70 @@ public final class RequestHandler implements BrokerApi {
     public CompletableFuture<DescribeClusterResponse> describeCluster() {
         return call(() -> new DescribeClusterResponse(config.clusterId(), config.nodeId(),
                 List.of(new DescribeClusterResponse.Node(config.nodeId(), "embedded", -1))));
+    }
+
+    // ---- consumer groups: in memory, or a publish to the offsets topic's ring, so on the caller's thread ----
+
+    /** Runs {@code body} on the caller's thread once the broker is known to be open. */
+    private <T> CompletableFuture<T> direct(Supplier<CompletableFuture<T>> body) {
+        try {
+            ensureOpen.run();
+            return body.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<JoinGroupResponse> joinGroup(JoinGroupRequest request) {
+        return direct(() -> {
+            CompletableFuture<JoinGroupResponse> answer = new CompletableFuture<>();
+            groupCoordinator.join(request, answer::complete);
+            return answer;
+        });
+    }
+
+    @Override
+    public CompletableFuture<SyncGroupResponse> syncGroup(SyncGroupRequest request) {
+        return direct(() -> {
+            CompletableFuture<SyncGroupResponse> answer = new CompletableFuture<>();
+            groupCoordinator.sync(request, answer::complete);
+            return answer;
+        });
+    }
+
+    @Override
+    public CompletableFuture<HeartbeatResponse> heartbeat(HeartbeatRequest request) {
+        return direct(() -> CompletableFuture.completedFuture(groupCoordinator.heartbeat(request)));
+    }
+
+    @Override
+    public CompletableFuture<LeaveGroupResponse> leaveGroup(LeaveGroupRequest request) {
+        return direct(() -> CompletableFuture.completedFuture(groupCoordinator.leave(request)));
+    }
+
+    @Override
+    public CompletableFuture<OffsetCommitResponse> offsetCommit(OffsetCommitRequest request) {
+        return direct(() -> offsetCoordinator.commit(request));
+    }
+
+    @Override
+    public CompletableFuture<OffsetFetchResponse> offsetFetch(OffsetFetchRequest request) {
+        return direct(() -> CompletableFuture.completedFuture(offsetCoordinator.fetch(request)));
+    }
+
+    @Override
+    public CompletableFuture<ListGroupsResponse> listGroups() {
+        return direct(() -> CompletableFuture.completedFuture(offsetCoordinator.list()));
+    }
+
+    @Override
+    public CompletableFuture<DescribeGroupsResponse> describeGroups(DescribeGroupsRequest request) {
+        return direct(() -> CompletableFuture.completedFuture(offsetCoordinator.describe(request)));
+    }
+
+    @Override
+    public CompletableFuture<DeleteGroupsResponse> deleteGroups(DeleteGroupsRequest request) {
+        return direct(() -> offsetCoordinator.delete(request));
     }
 }

@@ -30,4 +30,26 @@ public interface BrokerApi {
     CompletableFuture<CreatePartitionsResponse> createPartitions(CreatePartitionsRequest request);
 
     CompletableFuture<DescribeClusterResponse> describeCluster();
+
+    // ---- consumer groups: membership (answered when the rebalance phase ends) ----
+
+    CompletableFuture<JoinGroupResponse> joinGroup(JoinGroupRequest request);
+
+    CompletableFuture<SyncGroupResponse> syncGroup(SyncGroupRequest request);
+
+    CompletableFuture<HeartbeatResponse> heartbeat(HeartbeatRequest request);
+
+    CompletableFuture<LeaveGroupResponse> leaveGroup(LeaveGroupRequest request);
+
+    // ---- consumer groups: offsets and administration ----
+
+    CompletableFuture<OffsetCommitResponse> offsetCommit(OffsetCommitRequest request);
+
+    CompletableFuture<OffsetFetchResponse> offsetFetch(OffsetFetchRequest request);
+
+    CompletableFuture<ListGroupsResponse> listGroups();
+
+    CompletableFuture<DescribeGroupsResponse> describeGroups(DescribeGroupsRequest request);
+
+    CompletableFuture<DeleteGroupsResponse> deleteGroups(DeleteGroupsRequest request);
 }

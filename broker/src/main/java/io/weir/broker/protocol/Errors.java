@@ -1,6 +1,18 @@
 package io.weir.broker.protocol;
 
+import io.weir.broker.errors.CoordinatorNotAvailableException;
 import io.weir.broker.errors.CorruptRecordException;
+import io.weir.broker.errors.FencedInstanceIdException;
+import io.weir.broker.errors.GroupIdNotFoundException;
+import io.weir.broker.errors.GroupMaxSizeReachedException;
+import io.weir.broker.errors.GroupNotEmptyException;
+import io.weir.broker.errors.IllegalGenerationException;
+import io.weir.broker.errors.InconsistentGroupProtocolException;
+import io.weir.broker.errors.InvalidGroupIdException;
+import io.weir.broker.errors.InvalidSessionTimeoutException;
+import io.weir.broker.errors.OffsetMetadataTooLargeException;
+import io.weir.broker.errors.RebalanceInProgressException;
+import io.weir.broker.errors.UnknownMemberIdException;
 import io.weir.broker.errors.InvalidConfigurationException;
 import io.weir.broker.errors.InvalidPartitionsException;
 import io.weir.broker.errors.InvalidRequestException;
@@ -36,14 +48,28 @@ public enum Errors {
     INVALID_PARTITIONS(37, InvalidPartitionsException::new),
     INVALID_REQUEST(42, InvalidRequestException::new),
     INVALID_CONFIG(40, InvalidConfigurationException::new),
-    KAFKA_STORAGE_ERROR(56, KafkaStorageException::new);
+    KAFKA_STORAGE_ERROR(56, KafkaStorageException::new),
+    OFFSET_METADATA_TOO_LARGE(12, OffsetMetadataTooLargeException::new),
+    COORDINATOR_NOT_AVAILABLE(15, CoordinatorNotAvailableException::new),
+    ILLEGAL_GENERATION(22, IllegalGenerationException::new),
+    INCONSISTENT_GROUP_PROTOCOL(23, InconsistentGroupProtocolException::new),
+    INVALID_GROUP_ID(24, InvalidGroupIdException::new),
+    UNKNOWN_MEMBER_ID(25, UnknownMemberIdException::new),
+    INVALID_SESSION_TIMEOUT(26, InvalidSessionTimeoutException::new),
+    REBALANCE_IN_PROGRESS(27, RebalanceInProgressException::new),
+    NON_EMPTY_GROUP(68, GroupNotEmptyException::new),
+    GROUP_ID_NOT_FOUND(69, GroupIdNotFoundException::new),
+    GROUP_MAX_SIZE_REACHED(81, GroupMaxSizeReachedException::new),
+    FENCED_INSTANCE_ID(82, FencedInstanceIdException::new);
 
     private final short code;
     private final Function<String, WeirException> builder;
+    private final Class<?> type;
 
     Errors(int code, Function<String, WeirException> builder) {
         this.code = (short) code;
         this.builder = builder;
+        this.type = builder == null ? null : builder.apply("").getClass();
     }
 
     public short code() {
@@ -72,6 +98,11 @@ public enum Errors {
         if (t instanceof InvalidRequestException) return INVALID_REQUEST;
         if (t instanceof TimeoutException) return REQUEST_TIMED_OUT;
         if (t instanceof KafkaStorageException) return KAFKA_STORAGE_ERROR;
+        for (Errors e : values()) {
+            if (e.builder != null && e.ordinal() > KAFKA_STORAGE_ERROR.ordinal() && e.type.isInstance(t)) {
+                return e;
+            }
+        }
         return UNKNOWN_SERVER_ERROR;
     }
 }

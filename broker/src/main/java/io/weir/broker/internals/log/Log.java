@@ -527,6 +527,9 @@ public final class Log implements AutoCloseable {
                 return List.of();
             }
             LogConfig cfg = config;
+            if (!cfg.deletesOldSegments()) {
+                return List.of(); // compact-only: every key's latest record must stay
+            }
             long now = time.milliseconds();
             long hw = highWatermark.offset();
             long totalSize = size();

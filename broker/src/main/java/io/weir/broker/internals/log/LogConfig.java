@@ -5,6 +5,7 @@ import io.weir.broker.config.ConfigDef.Type;
 import io.weir.broker.config.ParsedConfig;
 import io.weir.broker.errors.InvalidConfigurationException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,7 +21,8 @@ import java.util.TreeMap;
  * @param indexIntervalBytes {@code index.interval.bytes}: bytes of log between offset-index entries
  * @param segmentIndexBytes {@code segment.index.bytes}: an index this full rolls its segment
  * @param fileDeleteDelayMs {@code file.delete.delay.ms}: how long a deleted segment's files linger for readers
- * @param cleanupPolicy     {@code cleanup.policy}: only {@code delete} until compaction is built
+ * @param cleanupPolicy     {@code cleanup.policy}: {@code delete}, {@code compact} or both; user topics may only
+ *                          use {@code delete} until the log cleaner is built (LogManager refuses the others)
  */
 public record LogConfig(int segmentBytes, long segmentMs, long retentionMs, long retentionBytes, int maxMessageBytes,
                         int indexIntervalBytes, int segmentIndexBytes, long fileDeleteDelayMs, String cleanupPolicy) {
@@ -56,9 +58,8 @@ public record LogConfig(int segmentBytes, long segmentMs, long retentionMs, long
         if (segmentIndexBytes < 8) {
             throw new InvalidConfigurationException(SEGMENT_INDEX_BYTES + "=" + segmentIndexBytes + " must be at least 8");
         }
-        if (!"delete".equals(cleanupPolicy)) {
-            throw new InvalidConfigurationException(CLEANUP_POLICY + "=" + cleanupPolicy
-                    + " is not supported yet: log compaction is not built in this version; use delete");
+        if (!List.of("delete", "compact", "compact,delete", "delete,compact").contains(cleanupPolicy)) {
+            throw new InvalidConfigurationException(CLEANUP_POLICY + "=" + cleanupPolicy + " is not one of delete, compact, compact,delete");
         }
     }
 
@@ -90,6 +91,11 @@ public record LogConfig(int segmentBytes, long segmentMs, long retentionMs, long
         return new LogConfig(parsed.getInt(SEGMENT_BYTES), parsed.getLong(SEGMENT_MS), parsed.getLong(RETENTION_MS),
                 parsed.getLong(RETENTION_BYTES), parsed.getInt(MAX_MESSAGE_BYTES), parsed.getInt(INDEX_INTERVAL_BYTES),
                 parsed.getInt(SEGMENT_INDEX_BYTES), parsed.getLong(FILE_DELETE_DELAY_MS), parsed.getString(CLEANUP_POLICY));
+    }
+
+    /** Whether retention deletes old segments ({@code delete} is part of the policy). */
+    public boolean deletesOldSegments() {
+        return cleanupPolicy.contains("delete");
     }
 
     /** Every key with its effective value, as {@code describeConfigs} shows them. */

@@ -93,4 +93,56 @@ public class FakeBroker implements BrokerApi {
         requests.add("describeCluster");
         return onDescribeCluster.get();
     }
+    @Override
+    public CompletableFuture<io.weir.broker.protocol.JoinGroupResponse> joinGroup(io.weir.broker.protocol.JoinGroupRequest request) {
+        requests.add(request);
+        return unscripted("joinGroup");
+    }
+
+    @Override
+    public CompletableFuture<io.weir.broker.protocol.SyncGroupResponse> syncGroup(io.weir.broker.protocol.SyncGroupRequest request) {
+        requests.add(request);
+        return unscripted("syncGroup");
+    }
+
+    @Override
+    public CompletableFuture<io.weir.broker.protocol.HeartbeatResponse> heartbeat(io.weir.broker.protocol.HeartbeatRequest request) {
+        requests.add(request);
+        return unscripted("heartbeat");
+    }
+
+    @Override
+    public CompletableFuture<io.weir.broker.protocol.LeaveGroupResponse> leaveGroup(io.weir.broker.protocol.LeaveGroupRequest request) {
+        requests.add(request);
+        return unscripted("leaveGroup");
+    }
+
+    @Override
+    public CompletableFuture<io.weir.broker.protocol.OffsetCommitResponse> offsetCommit(io.weir.broker.protocol.OffsetCommitRequest request) {
+        requests.add(request);
+        return unscripted("offsetCommit");
+    }
+
+    @Override
+    public CompletableFuture<io.weir.broker.protocol.OffsetFetchResponse> offsetFetch(io.weir.broker.protocol.OffsetFetchRequest request) {
+        requests.add(request);
+        return unscripted("offsetFetch");
+    }
+
+    @Override
+    public CompletableFuture<io.weir.broker.protocol.ListGroupsResponse> listGroups() {
+        return unscripted("listGroups");
+    }
+
+    @Override
+    public CompletableFuture<io.weir.broker.protocol.DescribeGroupsResponse> describeGroups(io.weir.broker.protocol.DescribeGroupsRequest request) {
+        requests.add(request);
+        return unscripted("describeGroups");
+    }
+
+    @Override
+    public CompletableFuture<io.weir.broker.protocol.DeleteGroupsResponse> deleteGroups(io.weir.broker.protocol.DeleteGroupsRequest request) {
+        requests.add(request);
+        return unscripted("deleteGroups");
+    }
 }

@@ -227,8 +227,22 @@ class LogTest {
         InvalidConfigurationException bad = assertThrows(InvalidConfigurationException.class,
                 () -> LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of("retention.ms", "soon")));
         assertTrue(bad.getMessage().contains("retention.ms") && bad.getMessage().contains("soon"), bad.getMessage());
-        InvalidConfigurationException compact = assertThrows(InvalidConfigurationException.class,
-                () -> LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of("cleanup.policy", "compact")));
-        assertTrue(compact.getMessage().contains("not supported yet"), compact.getMessage());
+        InvalidConfigurationException policy = assertThrows(InvalidConfigurationException.class,
+                () -> LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of("cleanup.policy", "shred")));
+        assertTrue(policy.getMessage().contains("cleanup.policy") && policy.getMessage().contains("shred"), policy.getMessage());
+    }
+
+    @Test
+    void retentionNeverTrimsACompactOnlyLog() throws Exception {
+        Log log = open(Map.of(LogConfig.SEGMENT_BYTES, "400", LogConfig.RETENTION_BYTES, "900", LogConfig.RETENTION_MS, "1",
+                LogConfig.CLEANUP_POLICY, "compact"));
+        for (int i = 0; i < 20; i++) {
+            append(log, 1, 200, time.milliseconds());
+        }
+        time.sleep(10);
+        assertTrue(log.deleteRetainedSegments().isEmpty());
+        assertEquals(0, log.logStartOffset());
+        assertEquals(20, LogTestSupport.readAll(log, 0, 1 << 20).size());
+        log.close();
     }
 }

@@ -1,0 +1,11 @@
+package io.weir.broker.protocol;
+
+import io.weir.broker.TopicPartition;
+import java.util.Map;
+
+/** One result per partition of the request. */
+public record OffsetCommitResponse(Map<TopicPartition, ApiError> results) {
+    public OffsetCommitResponse {
+        results = Map.copyOf(results);
+    }
+}

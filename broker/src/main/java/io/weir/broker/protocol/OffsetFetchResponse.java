@@ -1,0 +1,19 @@
+package io.weir.broker.protocol;
+
+import io.weir.broker.TopicPartition;
+import java.util.Map;
+
+/**
+ * A group's committed offsets. A partition without a committed offset is answered with offset -1 and no
+ * error, as Kafka does; a group that does not exist fails the whole request with GROUP_ID_NOT_FOUND only
+ * when the request asked for all partitions.
+ */
+public record OffsetFetchResponse(ApiError error, Map<TopicPartition, PartitionData> offsets) {
+    public OffsetFetchResponse {
+        offsets = Map.copyOf(offsets);
+    }
+
+    public record PartitionData(long offset, int leaderEpoch, String metadata) {
+        public static final PartitionData NONE = new PartitionData(-1L, -1, "");
+    }
+}
