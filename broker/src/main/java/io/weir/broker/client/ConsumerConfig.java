@@ -12,15 +12,14 @@ import java.util.Properties;
 /**
  * The typed, immutable configuration of a {@link Consumer}: Kafka's consumer keys, parsed once
  * ({@link #from(Map)}, {@link #from(Properties)}) or built fluently ({@link #builder()}), validated in the
- * constructor both paths share. Defaults are Kafka's. {@code group.id} is accepted and kept for the
- * consumer-group issue, but this version only supports manual assignment.
+ * constructor both paths share. Defaults are Kafka's. The consumer-group keys live in {@link GroupOptions}.
  */
 public record ConsumerConfig(
         List<String> bootstrapServers, String clientId, String groupId, OffsetResetStrategy autoOffsetReset,
         IsolationLevel isolationLevel, int maxPollRecords, int fetchMinBytes, int fetchMaxWaitMs, int fetchMaxBytes,
         int maxPartitionFetchBytes, int requestTimeoutMs, long defaultApiTimeoutMs, long retryBackoffMs,
         long metadataMaxAgeMs, boolean checkCrcs, Class<?> keyDeserializer, Class<?> valueDeserializer,
-        Map<String, Object> originals) {
+        GroupOptions group, Map<String, Object> originals) {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String CLIENT_ID = "client.id";
@@ -39,12 +38,62 @@ public record ConsumerConfig(
     public static final String CHECK_CRCS = "check.crcs";
     public static final String KEY_DESERIALIZER = "key.deserializer";
     public static final String VALUE_DESERIALIZER = "value.deserializer";
+    public static final String GROUP_INSTANCE_ID = "group.instance.id";
+    public static final String SESSION_TIMEOUT_MS = "session.timeout.ms";
+    public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
+    public static final String MAX_POLL_INTERVAL_MS = "max.poll.interval.ms";
+    public static final String PARTITION_ASSIGNMENT_STRATEGY = "partition.assignment.strategy";
+    public static final String ENABLE_AUTO_COMMIT = "enable.auto.commit";
+    public static final String AUTO_COMMIT_INTERVAL_MS = "auto.commit.interval.ms";
+    public static final String EXCLUDE_INTERNAL_TOPICS = "exclude.internal.topics";
+
+    /**
+     * How a consumer takes part in its group ({@code group.id}); ignored with manual assignment.
+     *
+     * @param groupInstanceId      {@code group.instance.id}: makes the member static, so a restart within the
+     *                             session timeout gets its partitions back with no rebalance; null for dynamic
+     * @param sessionTimeoutMs     {@code session.timeout.ms}: a member silent this long is removed
+     * @param heartbeatIntervalMs  {@code heartbeat.interval.ms}: how often the background heartbeat runs
+     * @param maxPollIntervalMs    {@code max.poll.interval.ms}: a member that does not call poll this long leaves
+     *                             the group; also the rebalance timeout it gives the broker
+     * @param assignmentStrategies {@code partition.assignment.strategy}: assignor names or class names, preferred first
+     * @param enableAutoCommit     {@code enable.auto.commit}: commit consumed positions every
+     *                             {@code auto.commit.interval.ms} from poll, before a revocation and on close
+     */
+    public record GroupOptions(String groupInstanceId, int sessionTimeoutMs, int heartbeatIntervalMs, int maxPollIntervalMs,
+                               List<String> assignmentStrategies, boolean enableAutoCommit, long autoCommitIntervalMs,
+                               boolean excludeInternalTopics) {
+        public static final GroupOptions DEFAULTS = new GroupOptions(null, 45_000, 3_000, 300_000,
+                List.of("range", "cooperative-sticky"), true, 5_000, true);
+
+        public GroupOptions {
+            assignmentStrategies = List.copyOf(assignmentStrategies);
+            if (groupInstanceId != null && groupInstanceId.isBlank()) {
+                throw new InvalidConfigurationException(GROUP_INSTANCE_ID + " must not be empty when set");
+            }
+            ProducerConfig.atLeast(SESSION_TIMEOUT_MS, sessionTimeoutMs, 1);
+            ProducerConfig.atLeast(HEARTBEAT_INTERVAL_MS, heartbeatIntervalMs, 1);
+            ProducerConfig.atLeast(MAX_POLL_INTERVAL_MS, maxPollIntervalMs, 1);
+            ProducerConfig.atLeast(AUTO_COMMIT_INTERVAL_MS, autoCommitIntervalMs, 0);
+            if (heartbeatIntervalMs >= sessionTimeoutMs) {
+                throw new InvalidConfigurationException(HEARTBEAT_INTERVAL_MS + "=" + heartbeatIntervalMs + " must be lower than "
+                        + SESSION_TIMEOUT_MS + "=" + sessionTimeoutMs + ", or the member would time out between heartbeats");
+            }
+            // Resolves every name now, so an unknown assignor fails at construction, naming the value.
+            io.weir.broker.client.assignor.Assignors.forNames(assignmentStrategies);
+        }
+
+        public GroupOptions withEnableAutoCommit(boolean enabled) {
+            return new GroupOptions(groupInstanceId, sessionTimeoutMs, heartbeatIntervalMs, maxPollIntervalMs,
+                    assignmentStrategies, enabled, autoCommitIntervalMs, excludeInternalTopics);
+        }
+    }
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(BOOTSTRAP_SERVERS, ConfigDef.Type.LIST, ConfigDef.NO_DEFAULT, ConfigDef.nonEmptyList(),
                     "Where the broker is: embedded:<name> for an embedded broker.")
             .define(CLIENT_ID, ConfigDef.Type.STRING, "", "A name for this client in logs and errors.")
-            .define(GROUP_ID, ConfigDef.Type.STRING, null, "Consumer group; groups are not built yet, only manual assignment.")
+            .define(GROUP_ID, ConfigDef.Type.STRING, null, "The consumer group; needed by subscribe and commits.")
             .define(AUTO_OFFSET_RESET, ConfigDef.Type.STRING, "latest", ConfigDef.in("earliest", "latest", "none"),
                     "Where to start when a partition has no position or it is out of range.")
             .define(ISOLATION_LEVEL, ConfigDef.Type.STRING, "read_uncommitted", ConfigDef.in("read_uncommitted", "read_committed"),
@@ -60,7 +109,20 @@ public record ConsumerConfig(
             .define(METADATA_MAX_AGE_MS, ConfigDef.Type.LONG, 300_000L, ConfigDef.atLeast(0), "Age after which topic metadata is refreshed.")
             .define(CHECK_CRCS, ConfigDef.Type.BOOLEAN, true, "Verify the CRC of every fetched batch.")
             .define(KEY_DESERIALIZER, ConfigDef.Type.CLASS, null, "A Deserializer class for keys, when none is passed in code.")
-            .define(VALUE_DESERIALIZER, ConfigDef.Type.CLASS, null, "A Deserializer class for values, when none is passed in code.");
+            .define(VALUE_DESERIALIZER, ConfigDef.Type.CLASS, null, "A Deserializer class for values, when none is passed in code.")
+            .define(GROUP_INSTANCE_ID, ConfigDef.Type.STRING, null, "Static membership: a restart with the same id keeps its partitions.")
+            .define(SESSION_TIMEOUT_MS, ConfigDef.Type.INT, GroupOptions.DEFAULTS.sessionTimeoutMs(), ConfigDef.atLeast(1),
+                    "A member without a heartbeat for this long is removed from the group.")
+            .define(HEARTBEAT_INTERVAL_MS, ConfigDef.Type.INT, GroupOptions.DEFAULTS.heartbeatIntervalMs(), ConfigDef.atLeast(1),
+                    "Time between background heartbeats.")
+            .define(MAX_POLL_INTERVAL_MS, ConfigDef.Type.INT, GroupOptions.DEFAULTS.maxPollIntervalMs(), ConfigDef.atLeast(1),
+                    "A member that does not poll for this long leaves its group.")
+            .define(PARTITION_ASSIGNMENT_STRATEGY, ConfigDef.Type.LIST, String.join(",", GroupOptions.DEFAULTS.assignmentStrategies()),
+                    ConfigDef.nonEmptyList(), "Assignors by preference: range, roundrobin, sticky, cooperative-sticky or class names.")
+            .define(ENABLE_AUTO_COMMIT, ConfigDef.Type.BOOLEAN, null, "Commit positions in the background (default true with a group.id).")
+            .define(AUTO_COMMIT_INTERVAL_MS, ConfigDef.Type.LONG, GroupOptions.DEFAULTS.autoCommitIntervalMs(), ConfigDef.atLeast(0),
+                    "Time between automatic commits.")
+            .define(EXCLUDE_INTERNAL_TOPICS, ConfigDef.Type.BOOLEAN, true, "Pattern subscriptions never match internal topics (__...).");
 
     public ConsumerConfig {
         bootstrapServers = List.copyOf(bootstrapServers);
@@ -88,7 +150,19 @@ public record ConsumerConfig(
                         + "configuration: it does not implement " + Deserializer.class.getName());
             }
         }
+        Objects.requireNonNull(group, "group");
+        if (groupId != null && groupId.isEmpty()) {
+            groupId = null; // Kafka treats an empty group.id as none
+        }
+        if (groupId == null && group.enableAutoCommit()) {
+            group = group.withEnableAutoCommit(false);
+        }
         originals = originals == null ? Map.of() : Map.copyOf(originals);
+    }
+
+    /** Whether the consumer belongs to a group (it may then subscribe and commit). */
+    public boolean hasGroup() {
+        return groupId != null;
     }
 
     public static ConsumerConfig from(Properties properties) {
@@ -106,12 +180,27 @@ public record ConsumerConfig(
                 originals.put(String.valueOf(k), v);
             }
         });
-        return new ConsumerConfig(c.getList(BOOTSTRAP_SERVERS), c.getString(CLIENT_ID), c.getString(GROUP_ID),
+        String groupId = c.getString(GROUP_ID);
+        Object autoCommit = c.originals().get(ENABLE_AUTO_COMMIT);
+        boolean enableAutoCommit;
+        if (autoCommit == null) {
+            enableAutoCommit = groupId != null && !groupId.isEmpty();
+        } else {
+            enableAutoCommit = c.getBoolean(ENABLE_AUTO_COMMIT);
+            if (enableAutoCommit && (groupId == null || groupId.isEmpty())) {
+                throw new InvalidConfigurationException(ENABLE_AUTO_COMMIT + "=true needs a " + GROUP_ID
+                        + " to commit to; set group.id or enable.auto.commit=false");
+            }
+        }
+        GroupOptions group = new GroupOptions(c.getString(GROUP_INSTANCE_ID), c.getInt(SESSION_TIMEOUT_MS),
+                c.getInt(HEARTBEAT_INTERVAL_MS), c.getInt(MAX_POLL_INTERVAL_MS), c.getList(PARTITION_ASSIGNMENT_STRATEGY),
+                enableAutoCommit, c.getLong(AUTO_COMMIT_INTERVAL_MS), c.getBoolean(EXCLUDE_INTERNAL_TOPICS));
+        return new ConsumerConfig(c.getList(BOOTSTRAP_SERVERS), c.getString(CLIENT_ID), groupId,
                 OffsetResetStrategy.forConfig(c.getString(AUTO_OFFSET_RESET)), IsolationLevel.forName(c.getString(ISOLATION_LEVEL)),
                 c.getInt(MAX_POLL_RECORDS), c.getInt(FETCH_MIN_BYTES), c.getInt(FETCH_MAX_WAIT_MS), c.getInt(FETCH_MAX_BYTES),
                 c.getInt(MAX_PARTITION_FETCH_BYTES), c.getInt(REQUEST_TIMEOUT_MS), c.getLong(DEFAULT_API_TIMEOUT_MS),
                 c.getLong(RETRY_BACKOFF_MS), c.getLong(METADATA_MAX_AGE_MS), c.getBoolean(CHECK_CRCS),
-                c.getClass(KEY_DESERIALIZER), c.getClass(VALUE_DESERIALIZER), originals);
+                c.getClass(KEY_DESERIALIZER), c.getClass(VALUE_DESERIALIZER), group, originals);
     }
 
     public static Builder builder() {
@@ -131,8 +220,24 @@ public record ConsumerConfig(
         private int maxPartitionFetchBytes = 1_048_576;
         private int requestTimeoutMs = 30_000;
         private long defaultApiTimeoutMs = 60_000;
+        private String groupId;
+        private GroupOptions group = GroupOptions.DEFAULTS;
 
         private Builder() {
+        }
+
+        /** Joins group {@code id}; auto-commit is on unless {@link #group} turns it off, as in Kafka. */
+        public Builder groupId(String id) {
+            if (id == null || id.isEmpty()) {
+                throw new InvalidConfigurationException(GROUP_ID + " must not be empty when set");
+            }
+            groupId = id;
+            return this;
+        }
+
+        public Builder group(GroupOptions options) {
+            group = Objects.requireNonNull(options, "group");
+            return this;
         }
 
         public Builder bootstrapServers(String servers) {
@@ -204,9 +309,9 @@ public record ConsumerConfig(
             if (bootstrapServers == null) {
                 throw new InvalidConfigurationException("Missing required configuration " + BOOTSTRAP_SERVERS);
             }
-            return new ConsumerConfig(bootstrapServers, clientId, null, autoOffsetReset, isolationLevel, maxPollRecords,
+            return new ConsumerConfig(bootstrapServers, clientId, groupId, autoOffsetReset, isolationLevel, maxPollRecords,
                     fetchMinBytes, fetchMaxWaitMs, fetchMaxBytes, maxPartitionFetchBytes, requestTimeoutMs,
-                    defaultApiTimeoutMs, 100, 300_000, true, null, null, Map.of());
+                    defaultApiTimeoutMs, 100, 300_000, true, null, null, group, Map.of());
         }
     }
 }

@@ -3,14 +3,21 @@ package io.weir.broker.client.internals;
 import io.weir.broker.TopicPartition;
 import io.weir.broker.client.Consumer;
 import io.weir.broker.client.ConsumerConfig;
+import io.weir.broker.client.ConsumerGroupMetadata;
+import io.weir.broker.client.ConsumerPartitionAssignor;
+import io.weir.broker.client.ConsumerRebalanceListener;
 import io.weir.broker.client.ConsumerRecords;
 import io.weir.broker.client.Deserializer;
+import io.weir.broker.client.OffsetAndMetadata;
 import io.weir.broker.client.OffsetAndTimestamp;
+import io.weir.broker.client.OffsetCommitCallback;
 import io.weir.broker.client.OffsetResetStrategy;
 import io.weir.broker.client.PartitionInfo;
+import io.weir.broker.client.assignor.Assignors;
 import io.weir.broker.common.Time;
 import io.weir.broker.errors.IllegalClientStateException;
 import io.weir.broker.errors.InterruptException;
+import io.weir.broker.errors.InvalidGroupIdException;
 import io.weir.broker.errors.NoOffsetForPartitionException;
 import io.weir.broker.errors.WakeupException;
 import io.weir.broker.protocol.BrokerApi;
@@ -32,12 +39,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
 
 /**
- * The {@link Consumer} with manual assignment: positions in {@link SubscriptionState}, offset lookups and
- * resets here, and fetching — requests, the one fetch in flight, buffered answers handed out up to
- * {@code max.poll.records} at a time — in the {@link Fetcher}. This class owns the lifecycle, the thread
- * confinement and the blocking of {@code poll}.
+ * The {@link Consumer}: positions in {@link SubscriptionState}, offset lookups and resets here, fetching —
+ * requests, the one fetch in flight, buffered answers handed out up to {@code max.poll.records} at a time —
+ * in the {@link Fetcher}; with a {@code group.id}, group membership in the {@link ConsumerCoordinator} and
+ * committed offsets in the {@link OffsetCommitter}. This class owns the lifecycle, the thread confinement and
+ * the blocking of {@code poll}.
  *
  * <p><b>Threading.</b> Every public method but {@link #wakeup()} runs under {@link #acquire()}, Kafka's
  * light-weight lock: a CAS of the calling thread's id, reentrant through a count, failing with
@@ -56,6 +65,9 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
     private final ClientMetadata metadata;
     private final SubscriptionState subscriptions;
     private final Fetcher<K, V> fetcher;
+    /** Null without a group.id. */
+    private final ConsumerCoordinator coordinator;
+    private final OffsetCommitter committer;
     private final AtomicLong currentThread = new AtomicLong(NO_CURRENT_THREAD);
     private final AtomicInteger refCount = new AtomicInteger();
     private final AtomicBoolean wakeupRequested = new AtomicBoolean();
@@ -79,6 +91,36 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
         this.subscriptions = new SubscriptionState(config.autoOffsetReset());
         this.fetcher = new Fetcher<>(config, broker, time, subscriptions, this.keyDeserializer, this.valueDeserializer,
                 this::unparkWaiter);
+        if (config.hasGroup()) {
+            List<ConsumerPartitionAssignor> assignors = Assignors.forNames(config.group().assignmentStrategies());
+            this.coordinator = new ConsumerCoordinator(config, broker, time, subscriptions, assignors, this::awaitAnswer,
+                    fetcher::dropUnassigned);
+            this.committer = new OffsetCommitter(config, broker, time, subscriptions, coordinator, this::awaitAnswer);
+            coordinator.setCommitter(committer);
+        } else {
+            this.coordinator = null;
+            this.committer = null;
+        }
+    }
+
+    /**
+     * Blocks until {@code future} is done or the deadline passes; a {@link #wakeup()} meanwhile throws.
+     *
+     * @return whether the future is done
+     */
+    private boolean awaitAnswer(CompletableFuture<?> future, long deadlineNanos) {
+        if (!future.isDone()) {
+            future.whenComplete((r, e) -> unparkWaiter());
+            parkUntil(deadlineNanos, future);
+        }
+        maybeThrowWakeup();
+        return future.isDone();
+    }
+
+    private void requireGroup(String call) {
+        if (coordinator == null) {
+            throw new InvalidGroupIdException(call + " needs a consumer group: set " + ConsumerConfig.GROUP_ID);
+        }
     }
 
     private static <T> T plugin(Class<?> type, String key) {
@@ -121,7 +163,11 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
                     throw new IllegalArgumentException("Topic partitions to assign must have a non-empty topic: " + partitions);
                 }
             }
-            subscriptions.assign(partitions);
+            if (partitions.isEmpty()) {
+                unsubscribe();
+                return;
+            }
+            subscriptions.assignFromUser(partitions);
             fetcher.dropUnassigned();
         } finally {
             release();
@@ -139,14 +185,154 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
     }
 
     @Override
-    public void subscribe(Collection<String> topics) {
-        throw new UnsupportedOperationException("subscribe(" + topics + ") needs consumer groups, which are not built "
-                + "in this version of Weir; use assign(...) with explicit partitions");
+    public Set<String> subscription() {
+        acquireAndEnsureOpen();
+        try {
+            return subscriptions.hasAutoAssignedPartitions() ? Set.copyOf(subscriptions.subscription()) : Set.of();
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
+        acquireAndEnsureOpen();
+        try {
+            if (topics == null) {
+                throw new IllegalArgumentException("Topic collection to subscribe to must not be null");
+            }
+            if (topics.isEmpty()) {
+                unsubscribe();
+                return;
+            }
+            for (String topic : topics) {
+                if (topic == null || topic.isBlank()) {
+                    throw new IllegalArgumentException("Topics to subscribe to must be non-empty names: " + topics);
+                }
+            }
+            requireGroup("subscribe(" + topics + ")");
+            if (subscriptions.subscribe(Set.copyOf(topics), listener)) {
+                coordinator.requestRejoin();
+            }
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public void subscribe(Pattern pattern, ConsumerRebalanceListener listener) {
+        acquireAndEnsureOpen();
+        try {
+            if (pattern == null || pattern.pattern().isEmpty()) {
+                throw new IllegalArgumentException("Topic pattern to subscribe to must not be " + (pattern == null ? "null" : "empty"));
+            }
+            requireGroup("subscribe(" + pattern + ")");
+            subscriptions.subscribe(pattern, listener);
+            coordinator.requestRejoin();
+        } finally {
+            release();
+        }
     }
 
     @Override
     public void unsubscribe() {
-        assign(List.of());
+        acquireAndEnsureOpen();
+        try {
+            if (coordinator != null && subscriptions.hasAutoAssignedPartitions()) {
+                coordinator.leaveGroup("the consumer unsubscribed");
+            }
+            subscriptions.unsubscribe();
+            fetcher.dropUnassigned();
+        } finally {
+            release();
+        }
+    }
+
+    // ---- committed offsets and group ----------------------------------------------------------------------
+
+    @Override
+    public void commitSync() {
+        commitSync(Duration.ofMillis(config.defaultApiTimeoutMs()));
+    }
+
+    @Override
+    public void commitSync(Duration timeout) {
+        acquireAndEnsureOpen();
+        try {
+            requireGroup("commitSync");
+            committer.commitSync(committer.consumedOffsets(), deadline(timeout));
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        commitSync(offsets, Duration.ofMillis(config.defaultApiTimeoutMs()));
+    }
+
+    @Override
+    public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+        acquireAndEnsureOpen();
+        try {
+            requireGroup("commitSync");
+            committer.commitSync(Map.copyOf(offsets), deadline(timeout));
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public void commitAsync(OffsetCommitCallback callback) {
+        acquireAndEnsureOpen();
+        try {
+            requireGroup("commitAsync");
+            committer.commitAsync(committer.consumedOffsets(), callback);
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+        acquireAndEnsureOpen();
+        try {
+            requireGroup("commitAsync");
+            committer.commitAsync(Map.copyOf(offsets), callback);
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions) {
+        return committed(partitions, Duration.ofMillis(config.defaultApiTimeoutMs()));
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions, Duration timeout) {
+        acquireAndEnsureOpen();
+        try {
+            requireGroup("committed");
+            return committer.committed(partitions, deadline(timeout));
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public ConsumerGroupMetadata groupMetadata() {
+        acquireAndEnsureOpen();
+        try {
+            requireGroup("groupMetadata");
+            return coordinator.groupMetadata();
+        } finally {
+            release();
+        }
+    }
+
+    private long deadline(Duration timeout) {
+        return time.nanoseconds() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
     }
 
     @Override
@@ -364,12 +550,19 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
         }
         acquireAndEnsureOpen();
         try {
-            if (subscriptions.assigned().isEmpty()) {
-                throw new IllegalClientStateException("Consumer is not assigned any partitions; call assign(...) before poll");
+            if (subscriptions.type() == SubscriptionState.Type.NONE) {
+                throw new IllegalClientStateException("Consumer is not subscribed to any topics or assigned any partitions; "
+                        + "call subscribe(...) or assign(...) before poll");
             }
-            long deadline = time.nanoseconds() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
+            long deadline = deadline(timeout);
             do {
                 maybeThrowWakeup();
+                if (coordinator != null) {
+                    committer.invokeCompletedCallbacks();
+                    coordinator.poll(deadline);
+                    committer.maybeAutoCommit();
+                    committer.refreshCommittedOffsets(deadline + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs()));
+                }
                 resolveResets(deadline + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs()));
                 fetcher.takeAnswer();
                 ConsumerRecords<K, V> records = fetcher.collect();
@@ -437,18 +630,41 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
     }
 
     @Override
-    public void close() {
+    public void close(Duration timeout) {
         acquire();
         try {
             if (closed) {
                 return;
             }
-            closed = true;
-            fetcher.clear();
-            keyDeserializer.close();
-            valueDeserializer.close();
+            try {
+                if (coordinator != null) {
+                    leaveOnClose(deadline(timeout));
+                }
+            } finally {
+                closed = true;
+                fetcher.clear();
+                keyDeserializer.close();
+                valueDeserializer.close();
+            }
         } finally {
             release();
+        }
+    }
+
+    /** Commits (auto-commit), revokes and leaves; a failure is logged so that close always releases. */
+    private void leaveOnClose(long deadlineNanos) {
+        try {
+            if (subscriptions.hasAutoAssignedPartitions()) {
+                coordinator.leaveGroup("the consumer is being closed");
+            } else if (config.group().enableAutoCommit()) {
+                committer.commitSync(committer.consumedOffsets(), deadlineNanos);
+            }
+            committer.awaitInFlight(deadlineNanos);
+        } catch (RuntimeException e) {
+            System.getLogger(ConsumerImpl.class.getName()).log(System.Logger.Level.WARNING,
+                    "Consumer of group " + config.groupId() + " could not commit or leave cleanly on close", e);
+        } finally {
+            coordinator.close();
         }
     }
 }

@@ -52,4 +52,13 @@ public final class Futures {
             throw asWeir(e, what);
         }
     }
+
+    /** The value of a future known to be done, or its failure as a WeirException. */
+    public static <T> T getNow(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (RuntimeException e) {
+            throw asWeir(e, "request");
+        }
+    }
 }

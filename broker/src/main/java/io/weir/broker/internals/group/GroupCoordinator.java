@@ -203,11 +203,14 @@ public final class GroupCoordinator {
         if (wasLeader) {
             group.leaderId = newId;
         }
-        boolean unchanged = old.matches(request.protocols());
-        if (group.is(GroupState.STABLE) && unchanged && !wasLeader) {
-            // Same subscription, same assignment: answer as a follower of the current generation.
-            JoinGroupResponse answer = new JoinGroupResponse(ApiError.NONE, group.generationId, group.protocolName,
-                    group.leaderId, newId, List.of());
+        // As Kafka: the restart needs no rebalance as long as the group would still choose the same strategy.
+        // (The subscription bytes differ anyway: a restarted consumer no longer knows its generation.)
+        boolean unchanged = group.protocolName != null && group.protocolName.equals(group.selectProtocol());
+        if (group.is(GroupState.STABLE) && unchanged) {
+            // The old assignment stands: answer with the current generation. A returning leader gets
+            // the member list as usual (so it can watch the group's topics), but its sync in a Stable group
+            // only fetches the stored assignment, so nothing is reassigned (Kafka's KIP-814 does the same).
+            JoinGroupResponse answer = joinAnswer(group, newId);
             group.defer(() -> respond.accept(answer));
         } else {
             member.awaitingJoin = respond;

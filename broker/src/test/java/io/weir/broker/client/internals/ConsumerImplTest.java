@@ -312,10 +312,19 @@ class ConsumerImplTest {
     }
 
     @Test
-    void subscribeSaysGroupsAreNotBuiltYet() {
+    void subscribeWithoutGroupIdIsRefusedNamingTheKey() {
         var c = consumer(ConsumerConfig.builder());
-        var e = assertThrows(UnsupportedOperationException.class, () -> c.subscribe(List.of("t")));
-        assertTrue(e.getMessage().contains("assign"));
+        var e = assertThrows(io.weir.broker.errors.InvalidGroupIdException.class, () -> c.subscribe(List.of("t")));
+        assertTrue(e.getMessage().contains("group.id"), e.getMessage());
+        var commit = assertThrows(io.weir.broker.errors.InvalidGroupIdException.class, c::commitSync);
+        assertTrue(commit.getMessage().contains("group.id"), commit.getMessage());
+    }
+
+    @Test
+    void pollWithNeitherSubscriptionNorAssignmentIsRefused() {
+        var c = consumer(ConsumerConfig.builder());
+        var e = assertThrows(IllegalClientStateException.class, () -> c.poll(Duration.ZERO));
+        assertTrue(e.getMessage().contains("subscribe") && e.getMessage().contains("assign"), e.getMessage());
     }
 
     @Test
