@@ -14,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
  * Manages topics and inspects the cluster, as Kafka's {@code Admin} does. Every call is asynchronous and
  * returns futures that complete with the typed exception the broker's error code maps to
  * ({@link io.weir.broker.errors.InvalidTopicException}, {@link io.weir.broker.errors.TopicExistsException},
- * {@link io.weir.broker.errors.InvalidPartitionsException}, ...) or with a
+ * {@link io.weir.broker.errors.InvalidPartitionsException}, {@link io.weir.broker.errors.GroupIdNotFoundException},
+ * {@link io.weir.broker.errors.GroupNotEmptyException}, ...) or with a
  * {@link io.weir.broker.errors.TimeoutException} after {@code request.timeout.ms}.
  *
  * <p>Thread-safe. After {@link #close()} every call throws
@@ -54,6 +55,62 @@ public interface Admin extends AutoCloseable {
     KeyedResult<TopicPartition, ListOffsetsResultInfo> listOffsets(Map<TopicPartition, OffsetSpec> specs);
 
     CompletableFuture<ClusterDescription> describeCluster();
+
+    // ---- consumer groups ----
+    //
+    // A null collection or map, or a null element, key or value in one, throws IllegalArgumentException at
+    // once. A null or empty group id is not thrown: the futures for that group fail with
+    // InvalidGroupIdException naming it, as in Kafka, and the other groups of the call go ahead.
+
+    /** Every group with the consumer protocol type (or none, for groups that only ever had offsets committed). */
+    CompletableFuture<Collection<ConsumerGroupListing>> listConsumerGroups();
+
+    /**
+     * State, strategy, generation and members of each group, with every member's assigned partitions decoded
+     * from its assignment bytes. An unknown group fails with {@link io.weir.broker.errors.GroupIdNotFoundException};
+     * a group of another protocol type (e.g. {@code connect}) with
+     * {@link io.weir.broker.errors.InconsistentGroupProtocolException}; an assignment not in the consumer
+     * protocol's layout with {@link io.weir.broker.errors.SerializationException} naming the member.
+     */
+    KeyedResult<String, ConsumerGroupDescription> describeConsumerGroups(Collection<String> groupIds);
+
+    /**
+     * The group's committed offsets, of every partition it committed, sorted by partition. Fails with
+     * {@link io.weir.broker.errors.GroupIdNotFoundException} when the group has neither members nor offsets.
+     */
+    CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> listConsumerGroupOffsets(String groupId);
+
+    /**
+     * Per partition the group committed: the committed offset, the log end offset and the lag between them,
+     * as {@code kafka-consumer-groups --describe} shows them. Fails as {@link #listConsumerGroupOffsets} does,
+     * and with the partition's error (e.g. {@link io.weir.broker.errors.UnknownTopicOrPartitionException})
+     * when the log end of a partition cannot be read.
+     */
+    CompletableFuture<Map<TopicPartition, GroupOffsetLag>> describeConsumerGroupLag(String groupId);
+
+    /**
+     * Sets the group's committed offsets, as an admin tool does: without a generation, so only a group with
+     * no active members accepts it; while members exist each partition fails with
+     * {@link io.weir.broker.errors.GroupNotEmptyException} and nothing changes. A group that does not exist
+     * yet is created with these offsets.
+     */
+    KeyedResult<TopicPartition, Void> alterConsumerGroupOffsets(String groupId, Map<TopicPartition, OffsetAndMetadata> offsets);
+
+    /**
+     * Moves the group's committed offsets to the earliest or latest offset of each partition, or to the
+     * first offset at or after a timestamp, then commits them as {@link #alterConsumerGroupOffsets} does. A
+     * spec that finds no record (a timestamp after the last record) resolves to the log end offset, as
+     * {@code kafka-consumer-groups --reset-offsets} does. Each partition's future holds the offset committed,
+     * or fails with the lookup's or the commit's error.
+     */
+    KeyedResult<TopicPartition, OffsetAndMetadata> resetConsumerGroupOffsets(String groupId, Map<TopicPartition, OffsetSpec> specs);
+
+    /**
+     * Deletes groups and their committed offsets. A group with active members fails with
+     * {@link io.weir.broker.errors.GroupNotEmptyException}, an unknown one with
+     * {@link io.weir.broker.errors.GroupIdNotFoundException}.
+     */
+    KeyedResult<String, Void> deleteConsumerGroups(Collection<String> groupIds);
 
     /** Idempotent; calls still in flight complete normally. */
     @Override

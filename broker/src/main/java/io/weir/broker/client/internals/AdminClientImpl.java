@@ -5,9 +5,13 @@ import io.weir.broker.TopicPartition;
 import io.weir.broker.client.Admin;
 import io.weir.broker.client.AdminConfig;
 import io.weir.broker.client.ClusterDescription;
+import io.weir.broker.client.ConsumerGroupDescription;
+import io.weir.broker.client.ConsumerGroupListing;
+import io.weir.broker.client.GroupOffsetLag;
 import io.weir.broker.client.KeyedResult;
 import io.weir.broker.client.ListOffsetsResultInfo;
 import io.weir.broker.client.NewTopic;
+import io.weir.broker.client.OffsetAndMetadata;
 import io.weir.broker.client.OffsetSpec;
 import io.weir.broker.client.PartitionInfo;
 import io.weir.broker.client.TopicDescription;
@@ -41,16 +45,18 @@ import java.util.function.Function;
 /**
  * {@link Admin} over a {@link BrokerApi}: each call is one broker request whose per-key errors are fanned
  * out into one future per key. Holds no state but the closed flag, so it is thread-safe; futures complete on
- * whatever thread the transport completes them on.
+ * whatever thread the transport completes them on. The consumer-group calls are in {@link ConsumerGroupCalls}.
  */
 public final class AdminClientImpl implements Admin {
     private final AdminConfig config;
     private final BrokerApi broker;
+    private final ConsumerGroupCalls groups;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public AdminClientImpl(AdminConfig config, BrokerApi broker, Time time) {
         this.config = config;
         this.broker = broker;
+        this.groups = new ConsumerGroupCalls(this, broker);
     }
 
     @Override
@@ -126,6 +132,11 @@ public final class AdminClientImpl implements Admin {
     @Override
     public KeyedResult<TopicPartition, ListOffsetsResultInfo> listOffsets(Map<TopicPartition, OffsetSpec> specs) {
         ensureOpen("listOffsets");
+        return lookupOffsets(specs);
+    }
+
+    /** {@link #listOffsets} without the closed check, for calls already under way. */
+    KeyedResult<TopicPartition, ListOffsetsResultInfo> lookupOffsets(Map<TopicPartition, OffsetSpec> specs) {
         Map<TopicPartition, Long> timestamps = new LinkedHashMap<>();
         specs.forEach((tp, spec) -> timestamps.put(tp, toTimestamp(spec)));
         var response = withTimeout(broker.listOffsets(
@@ -170,6 +181,48 @@ public final class AdminClientImpl implements Admin {
     }
 
     @Override
+    public CompletableFuture<Collection<ConsumerGroupListing>> listConsumerGroups() {
+        ensureOpen("listConsumerGroups");
+        return groups.list();
+    }
+
+    @Override
+    public KeyedResult<String, ConsumerGroupDescription> describeConsumerGroups(Collection<String> groupIds) {
+        ensureOpen("describeConsumerGroups");
+        return groups.describe(groupIds);
+    }
+
+    @Override
+    public CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> listConsumerGroupOffsets(String groupId) {
+        ensureOpen("listConsumerGroupOffsets");
+        return groups.offsets(groupId);
+    }
+
+    @Override
+    public CompletableFuture<Map<TopicPartition, GroupOffsetLag>> describeConsumerGroupLag(String groupId) {
+        ensureOpen("describeConsumerGroupLag");
+        return groups.lag(groupId);
+    }
+
+    @Override
+    public KeyedResult<TopicPartition, Void> alterConsumerGroupOffsets(String groupId, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        ensureOpen("alterConsumerGroupOffsets");
+        return groups.alterOffsets(groupId, offsets);
+    }
+
+    @Override
+    public KeyedResult<TopicPartition, OffsetAndMetadata> resetConsumerGroupOffsets(String groupId, Map<TopicPartition, OffsetSpec> specs) {
+        ensureOpen("resetConsumerGroupOffsets");
+        return groups.resetOffsets(groupId, specs);
+    }
+
+    @Override
+    public KeyedResult<String, Void> deleteConsumerGroups(Collection<String> groupIds) {
+        ensureOpen("deleteConsumerGroups");
+        return groups.delete(groupIds);
+    }
+
+    @Override
     public void close() {
         closed.set(true);
     }
@@ -181,7 +234,7 @@ public final class AdminClientImpl implements Admin {
         }
     }
 
-    private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> future, String operation) {
+    <T> CompletableFuture<T> withTimeout(CompletableFuture<T> future, String operation) {
         CompletableFuture<T> out = new CompletableFuture<>();
         future.orTimeout(config.requestTimeoutMs(), TimeUnit.MILLISECONDS).whenComplete((v, t) -> {
             if (t == null) {
@@ -222,13 +275,13 @@ public final class AdminClientImpl implements Admin {
     }
 
     /** Futures that fail with the typed exception itself rather than a CompletionException around it. */
-    private static <K, V> Map<K, CompletableFuture<V>> unwrapping(Map<K, CompletableFuture<V>> futures) {
+    static <K, V> Map<K, CompletableFuture<V>> unwrapping(Map<K, CompletableFuture<V>> futures) {
         Map<K, CompletableFuture<V>> out = new LinkedHashMap<>();
         futures.forEach((k, f) -> out.put(k, unwrapping(f)));
         return out;
     }
 
-    private static <V> CompletableFuture<V> unwrapping(CompletableFuture<V> future) {
+    static <V> CompletableFuture<V> unwrapping(CompletableFuture<V> future) {
         CompletableFuture<V> out = new CompletableFuture<>();
         future.whenComplete((v, t) -> {
             if (t == null) {

@@ -152,7 +152,9 @@ public final class OffsetCoordinator {
     public OffsetFetchResponse fetch(OffsetFetchRequest request) {
         Group group = groups.get(request.groupId());
         Map<TopicPartition, OffsetFetchResponse.PartitionData> out = new LinkedHashMap<>();
-        if (group == null || group.is(GroupState.DEAD)) {
+        // exists(), not just "not Dead": a rejected simple commit leaves a group object with nothing in it,
+        // which describe, list and delete already treat as unknown.
+        if (group == null || !GroupCoordinator.locked(group, () -> exists(group))) {
             if (request.partitions() == null) {
                 return new OffsetFetchResponse(notFound(request.groupId()), Map.of());
             }
