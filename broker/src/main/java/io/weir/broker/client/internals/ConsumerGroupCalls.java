@@ -113,7 +113,7 @@ final class ConsumerGroupCalls {
         List<MemberDescription> members = new ArrayList<>();
         for (DescribeGroupsResponse.DescribedMember m : group.members()) {
             members.add(new MemberDescription(m.memberId(), Optional.ofNullable(m.groupInstanceId()), m.clientId(),
-                    GroupAssignmentDecoder.partitions(m.assignment(), "member " + m.memberId() + " of group '" + groupId + "'")));
+                    ConsumerProtocol.assignedPartitions(m.assignment(), "member " + m.memberId() + " of group '" + groupId + "'")));
         }
         Optional<String> leader = Optional.ofNullable(group.leaderId()).filter(id -> !id.isEmpty());
         return new ConsumerGroupDescription(groupId, ConsumerGroupState.parse(group.state()), group.protocolName(),

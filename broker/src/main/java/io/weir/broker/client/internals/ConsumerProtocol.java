@@ -4,13 +4,16 @@ import io.weir.broker.TopicPartition;
 import io.weir.broker.client.ConsumerPartitionAssignor.Assignment;
 import io.weir.broker.client.ConsumerPartitionAssignor.Subscription;
 import io.weir.broker.errors.InconsistentGroupProtocolException;
+import io.weir.broker.errors.SerializationException;
 import java.io.ByteArrayOutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -52,7 +55,7 @@ final class ConsumerProtocol {
             if (version < 0) {
                 throw new IllegalArgumentException("negative version " + version);
             }
-            int count = b.getInt();
+            int count = count(b, "topic count");
             List<String> topics = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 topics.add(string(b));
@@ -84,17 +87,40 @@ final class ConsumerProtocol {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             b.getShort();
             List<TopicPartition> partitions = partitions(b);
-            ByteBuffer userData = b.remaining() >= 4 ? bytes(b) : null;
+            ByteBuffer userData = bytes(b); // later versions may append fields; they are ignored, as Kafka does
             return new Assignment(partitions, userData);
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new InconsistentGroupProtocolException("The assignment from the group leader could not be read: " + e);
         }
     }
 
+    /**
+     * The partitions of a member's assignment, for {@code describeConsumerGroups}.
+     *
+     * @throws SerializationException naming {@code owner} when the bytes do not follow the layout
+     */
+    static Set<TopicPartition> assignedPartitions(byte[] bytes, String owner) {
+        try {
+            return new LinkedHashSet<>(deserializeAssignment(bytes).partitions());
+        } catch (InconsistentGroupProtocolException e) {
+            throw new SerializationException("The assignment of " + owner + " (" + bytes.length
+                    + " bytes) is not in the consumer protocol's layout: " + e.getMessage());
+        }
+    }
+
+    /** An array count; each entry takes at least 4 bytes, so a larger count is corruption, not a huge loop. */
+    private static int count(ByteBuffer b, String what) {
+        int n = b.getInt();
+        if (n < 0 || n > b.remaining() / 4) {
+            throw new IllegalArgumentException(what + " " + n + " with " + b.remaining() + " bytes left");
+        }
+        return n;
+    }
+
     private static String string(ByteBuffer b) {
         short length = b.getShort();
-        if (length < 0) {
-            throw new IllegalArgumentException("null string where a topic was expected");
+        if (length < 0 || length > b.remaining()) {
+            throw new IllegalArgumentException("topic name length " + length + " with " + b.remaining() + " bytes left");
         }
         byte[] bytes = new byte[length];
         b.get(bytes);
@@ -103,6 +129,9 @@ final class ConsumerProtocol {
 
     private static ByteBuffer bytes(ByteBuffer b) {
         int length = b.getInt();
+        if (length < -1 || length > b.remaining()) {
+            throw new IllegalArgumentException("user data length " + length + " with " + b.remaining() + " bytes left");
+        }
         if (length < 0) {
             return null;
         }
@@ -112,11 +141,11 @@ final class ConsumerProtocol {
     }
 
     private static List<TopicPartition> partitions(ByteBuffer b) {
-        int topics = b.getInt();
+        int topics = count(b, "topic count");
         List<TopicPartition> out = new ArrayList<>();
         for (int t = 0; t < topics; t++) {
             String topic = string(b);
-            int count = b.getInt();
+            int count = count(b, "partition count of topic '" + topic + "'");
             for (int i = 0; i < count; i++) {
                 out.add(new TopicPartition(topic, b.getInt()));
             }

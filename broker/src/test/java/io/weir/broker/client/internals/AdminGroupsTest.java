@@ -387,8 +387,8 @@ class AdminGroupsTest {
     void decoderReadsEveryTopicAndToleratesUserDataAndLaterFields() throws IOException {
         byte[] bytes = assignment(Set.of(tp("a", 0), tp("a", 2), tp("b", 1)), new byte[] {1, 2, 3}, new byte[] {9, 9});
 
-        assertEquals(Set.of(tp("a", 0), tp("a", 2), tp("b", 1)), GroupAssignmentDecoder.partitions(bytes, "m"));
-        assertEquals(Set.of(), GroupAssignmentDecoder.partitions(new byte[0], "m"));
+        assertEquals(Set.of(tp("a", 0), tp("a", 2), tp("b", 1)), ConsumerProtocol.assignedPartitions(bytes, "m"));
+        assertEquals(Set.of(), ConsumerProtocol.assignedPartitions(new byte[0], "m"));
     }
 
     @Test
@@ -396,9 +396,9 @@ class AdminGroupsTest {
         byte[] bytes = assignment(Set.of(tp("a", 0)), null, new byte[0]);
         byte[] truncated = Arrays.copyOf(bytes, bytes.length - 2);
 
-        var e = assertThrows(SerializationException.class, () -> GroupAssignmentDecoder.partitions(truncated, "member m-1"));
+        var e = assertThrows(SerializationException.class, () -> ConsumerProtocol.assignedPartitions(truncated, "member m-1"));
         assertTrue(e.getMessage().contains("member m-1"), e.getMessage());
-        assertThrows(SerializationException.class, () -> GroupAssignmentDecoder.partitions(new byte[] {0, 0, 127, 0, 0, 0}, "m"));
+        assertThrows(SerializationException.class, () -> ConsumerProtocol.assignedPartitions(new byte[] {0, 0, 127, 0, 0, 0}, "m"));
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------
