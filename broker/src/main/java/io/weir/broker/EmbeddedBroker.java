@@ -88,7 +88,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 config.groups().offsetCommitTimeoutMs(), time);
         this.groupCoordinator = new GroupCoordinator(config.groups(), time, offsetsTopic, groupTimer,
                 () -> UUID.randomUUID().toString());
-        OffsetCoordinator offsetCoordinator = new OffsetCoordinator(groupCoordinator);
+        OffsetCoordinator offsetCoordinator = new OffsetCoordinator(groupCoordinator, this::partitionExists);
         offsetsTopic.load(offsetCoordinator::load);
         this.handler = new RequestHandler(config, logManager, rings, fetchManager, this::ensureRunning, fetchExecutor,
                 groupCoordinator, offsetCoordinator);
@@ -156,6 +156,14 @@ public final class EmbeddedBroker implements AutoCloseable {
                 System.getLogger(EmbeddedBroker.class.getName()).log(System.Logger.Level.ERROR, "Broker maintenance task failed", e);
             }
         };
+    }
+
+    private boolean partitionExists(TopicPartition tp) {
+        try {
+            return tp.partition() >= 0 && tp.partition() < logManager.topicMetadata(tp.topic()).partitions();
+        } catch (io.weir.broker.errors.UnknownTopicOrPartitionException e) {
+            return false;
+        }
     }
 
     /**

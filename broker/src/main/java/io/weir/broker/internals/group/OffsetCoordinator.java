@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Committed offsets and the admin view of groups, over the groups of a {@link GroupCoordinator}.
@@ -43,10 +44,18 @@ public final class OffsetCoordinator {
             Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
     private final GroupCoordinator coordinator;
     private final Map<String, Group> groups;
+    private final Predicate<TopicPartition> partitionExists;
 
+    /** For tests of the coordinator alone: every partition counts as existing. */
     public OffsetCoordinator(GroupCoordinator coordinator) {
+        this(coordinator, tp -> true);
+    }
+
+    /** @param partitionExists whether the broker has the partition, so commits for made-up ones are refused */
+    public OffsetCoordinator(GroupCoordinator coordinator, Predicate<TopicPartition> partitionExists) {
         this.coordinator = coordinator;
         this.groups = coordinator.groups;
+        this.partitionExists = partitionExists;
     }
 
     // ---- commit and fetch ---------------------------------------------------------------------------------
@@ -64,6 +73,7 @@ public final class OffsetCoordinator {
         return GroupCoordinator.locked(group, () -> {
             ApiError groupError = simple ? checkSimpleCommit(group) : checkMemberCommit(group, request);
             if (groupError != null) {
+                forgetIfUnused(group);
                 return CompletableFuture.completedFuture(allFailed(request, groupError));
             }
             Map<TopicPartition, ApiError> results = new ConcurrentHashMap<>();
@@ -80,6 +90,7 @@ public final class OffsetCoordinator {
                 }
             });
             if (records.isEmpty()) {
+                forgetIfUnused(group);
                 return CompletableFuture.completedFuture(new OffsetCommitResponse(results));
             }
             records.forEach(r -> group.everCommitted.add(((GroupRecord.OffsetCommit) r).partition()));
@@ -91,6 +102,17 @@ public final class OffsetCoordinator {
                         return new OffsetCommitResponse(results);
                     });
         });
+    }
+
+    /**
+     * A simple commit on an unknown group creates the group before it validates anything; when nothing was
+     * committed, the empty shell is retired (Dead, so a caller still holding it retries) instead of piling up.
+     */
+    private void forgetIfUnused(Group group) {
+        if (!exists(group) && group.everCommitted.isEmpty() && !group.is(GroupState.DEAD)) {
+            group.transitionTo(GroupState.DEAD, coordinator.time().milliseconds());
+            groups.remove(group.groupId, group);
+        }
     }
 
     private static void apply(Group group, List<GroupRecord> records) {
@@ -127,14 +149,18 @@ public final class OffsetCoordinator {
     }
 
     private ApiError validate(Group group, TopicPartition tp, CommittedOffset offset) {
+        if (!partitionExists.test(tp)) {
+            return new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Group " + group.groupId + " cannot commit an offset for "
+                    + tp + ": the broker has no such topic partition");
+        }
         if (offset.offset() < 0) {
             return new ApiError(Errors.INVALID_REQUEST, "Offset " + offset.offset() + " for " + tp + " in group "
                     + group.groupId + " is negative: a committed offset must be >= 0");
         }
-        int metadataBytes = offset.metadata() == null ? 0 : offset.metadata().getBytes(StandardCharsets.UTF_8).length;
         if (offset.metadata() == null) {
             return new ApiError(Errors.INVALID_REQUEST, "Offset metadata for " + tp + " is null; use an empty string");
         }
+        int metadataBytes = offset.metadata().getBytes(StandardCharsets.UTF_8).length;
         if (metadataBytes > coordinator.config().offsetMetadataMaxBytes()) {
             return new ApiError(Errors.OFFSET_METADATA_TOO_LARGE, "Offset metadata for " + tp + " in group " + group.groupId
                     + " is " + metadataBytes + " bytes; offset.metadata.max.bytes is " + coordinator.config().offsetMetadataMaxBytes());
@@ -199,8 +225,9 @@ public final class OffsetCoordinator {
                 for (MemberMetadata m : group.memberList()) {
                     byte[] metadata = group.protocolName != null && m.supports(group.protocolName)
                             ? m.metadata(group.protocolName) : MemberMetadata.EMPTY;
+                    // As Kafka: an assignment is shown only once the generation is stable; before, it is stale.
                     members.add(new DescribeGroupsResponse.DescribedMember(m.memberId, m.groupInstanceId, m.clientId,
-                            metadata, m.assignment));
+                            metadata, group.is(GroupState.STABLE) ? m.assignment : MemberMetadata.EMPTY));
                 }
                 return new DescribeGroupsResponse.DescribedGroup(ApiError.NONE, groupId, group.state().displayName(),
                         group.protocolType == null ? GroupCoordinator.CONSUMER_PROTOCOL_TYPE : group.protocolType,

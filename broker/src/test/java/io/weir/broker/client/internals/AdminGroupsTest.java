@@ -359,9 +359,21 @@ class AdminGroupsTest {
     }
 
     @Test
+    void aCommitForAPartitionTheBrokerDoesNotHaveIsRefusedNamingIt() throws Exception {
+        createTopic("t", 1);
+        var response = await(api.offsetCommit(new OffsetCommitRequest("g", -1, "", null,
+                Map.of(tp("t", 3), new OffsetCommitRequest.CommittedOffset(1, -1, "", -1)))));
+        ApiError error = response.results().get(tp("t", 3));
+        assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, error.error());
+        assertTrue(error.message().contains("t-3"), error.message());
+        assertFails(GroupIdNotFoundException.class, admin.listConsumerGroupOffsets("g"));
+    }
+
+    @Test
     void negativeOffsetsAreRejectedByOffsetAndMetadataAndByTheBroker() throws Exception {
         var e = assertThrows(IllegalArgumentException.class, () -> new OffsetAndMetadata(-5));
         assertTrue(e.getMessage().contains("-5"), e.getMessage());
+        createTopic("t", 1);
 
         var response = await(api.offsetCommit(new OffsetCommitRequest("g", -1, "", null,
                 Map.of(tp("t", 0), new OffsetCommitRequest.CommittedOffset(-5, -1, "", -1)))));
