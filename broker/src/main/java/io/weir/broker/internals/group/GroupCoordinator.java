@@ -300,9 +300,13 @@ public final class GroupCoordinator {
         tryCompleteJoin(group, now);
     }
 
-    /** A member arriving during the initial delay pushes it back, up to the rebalance deadline (Kafka's InitialDelayedJoin). */
+    /**
+     * A member arriving during the initial delay pushes it back, up to the rebalance deadline (Kafka's
+     * InitialDelayedJoin). The rebalance deadline itself stays where {@link #prepareRebalance} put it, as
+     * Kafka's DelayedJoin does: were each newcomer to push it, members arriving faster than the delay (or
+     * than the rebalance timeout) would hold the join phase open for ever.
+     */
     private void extendInitialDelay(Group group, long now) {
-        group.rebalanceDeadlineMs = Math.max(group.rebalanceDeadlineMs, now + group.maxRebalanceTimeoutMs());
         if (group.initialDelayUntilMs >= 0) {
             group.initialDelayUntilMs = Math.min(now + config.initialRebalanceDelayMs(), group.rebalanceDeadlineMs);
         }
@@ -396,6 +400,10 @@ public final class GroupCoordinator {
                 group.defer(() -> respond.accept(answer));
                 return;
             }
+            // A repeated sync replaces the one waiting, which is answered rather than dropped: every call is
+            // answered exactly once.
+            failSync(group, member, new ApiError(Errors.REBALANCE_IN_PROGRESS, "A newer sync of member "
+                    + member.memberId + " of group " + group.groupId + " replaced this one"));
             member.awaitingSync = respond;
             if (group.isLeader(member.memberId)) {
                 completeSync(group, request.assignments());
@@ -508,6 +516,16 @@ public final class GroupCoordinator {
 
     /** Removes a member that left, failed or was fenced, and moves the group on. */
     private void removeMember(Group group, MemberMetadata member, long now, String why) {
+        dropMember(group, member, why);
+        switch (group.state()) {
+            case STABLE, COMPLETING_REBALANCE -> prepareRebalance(group, now);
+            case PREPARING_REBALANCE -> tryCompleteJoin(group, now);
+            default -> { }
+        }
+    }
+
+    /** Answers whatever {@code member} waits for with UNKNOWN_MEMBER_ID and takes it out, leaving the state as it is. */
+    private static void dropMember(Group group, MemberMetadata member, String why) {
         ApiError gone = new ApiError(Errors.UNKNOWN_MEMBER_ID, "Member " + member.memberId + " of group " + group.groupId + " " + why);
         if (member.isAwaitingJoin()) {
             Consumer<JoinGroupResponse> waiting = member.awaitingJoin;
@@ -516,11 +534,6 @@ public final class GroupCoordinator {
         }
         failSync(group, member, gone);
         group.remove(member.memberId);
-        switch (group.state()) {
-            case STABLE, COMPLETING_REBALANCE -> prepareRebalance(group, now);
-            case PREPARING_REBALANCE -> tryCompleteJoin(group, now);
-            default -> { }
-        }
     }
 
     // ---- timers -------------------------------------------------------------------------------------------
@@ -552,17 +565,15 @@ public final class GroupCoordinator {
                 tryCompleteJoin(group, now);
             }
         } else if (group.is(GroupState.COMPLETING_REBALANCE) && group.syncDeadlineMs >= 0 && now >= group.syncDeadlineMs) {
+            // Every member that did not sync goes, then one rebalance starts: removing them one at a time
+            // through removeMember would start the rebalance at the first and keep the others (Kafka removes
+            // all pending-sync members at once too).
             for (MemberMetadata m : new ArrayList<>(group.memberList())) {
                 if (!m.isAwaitingSync()) {
-                    removeMember(group, m, now, "was removed: it did not sync within the rebalance timeout");
-                    if (!group.is(GroupState.COMPLETING_REBALANCE)) {
-                        break;
-                    }
+                    dropMember(group, m, "was removed: it did not sync within the rebalance timeout");
                 }
             }
-            if (group.is(GroupState.COMPLETING_REBALANCE)) {
-                prepareRebalance(group, now);
-            }
+            prepareRebalance(group, now);
         }
     }
 

@@ -92,13 +92,13 @@ final class GroupRecordSerde {
         try {
             short keyVersion = key.getShort();
             if (keyVersion == 0 || keyVersion == OFFSET_KEY_VERSION) {
-                String group = getString(key);
-                String topic = getString(key);
+                String group = getRequiredString(key, "group");
+                String topic = getRequiredString(key, "topic");
                 int partition = key.getInt();
                 return new GroupRecord.OffsetCommit(group, new TopicPartition(topic, partition), value == null ? null : offsetValue(value));
             }
             if (keyVersion == GROUP_KEY_VERSION) {
-                String group = getString(key);
+                String group = getRequiredString(key, "group");
                 return new GroupRecord.GroupMetadata(group, value == null ? null : groupValue(value));
             }
             throw new CorruptRecordException("Offsets topic record at offset " + offset + " has unknown key version " + keyVersion);
@@ -124,7 +124,7 @@ final class GroupRecordSerde {
         if (version != GROUP_VALUE_VERSION) {
             throw new IllegalArgumentException("group value version " + version + " is not " + GROUP_VALUE_VERSION);
         }
-        String type = getString(b);
+        String type = getRequiredString(b, "protocol type");
         int generation = b.getInt();
         String protocol = getString(b);
         String leader = getString(b);
@@ -153,10 +153,22 @@ final class GroupRecordSerde {
         }
     }
 
+    /** Where the layout has a non-nullable string: a null there is corruption, not a value to pass on. */
+    private static String getRequiredString(ByteBuffer b, String field) {
+        String s = getString(b);
+        if (s == null) {
+            throw new IllegalArgumentException("null " + field + " where the layout requires a string");
+        }
+        return s;
+    }
+
     private static String getString(ByteBuffer b) {
         short length = b.getShort();
-        if (length < 0) {
+        if (length == -1) {
             return null;
+        }
+        if (length < 0) {
+            throw new IllegalArgumentException("string length " + length);
         }
         byte[] bytes = new byte[length];
         b.get(bytes);
