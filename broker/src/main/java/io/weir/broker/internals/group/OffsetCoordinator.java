@@ -109,7 +109,7 @@ public final class OffsetCoordinator {
      * committed, the empty shell is retired (Dead, so a caller still holding it retries) instead of piling up.
      */
     private void forgetIfUnused(Group group) {
-        if (!exists(group) && group.everCommitted.isEmpty() && !group.is(GroupState.DEAD)) {
+        if (!exists(group) && !group.is(GroupState.DEAD)) {
             group.transitionTo(GroupState.DEAD, coordinator.time().milliseconds());
             groups.remove(group.groupId, group);
         }
@@ -239,9 +239,13 @@ public final class OffsetCoordinator {
         return new DescribeGroupsResponse(out);
     }
 
-    /** A group exists while it has members or committed offsets, or a generation from a past rebalance. */
+    /**
+     * A group exists while it has members, committed offsets (or commits on their way to the log), a
+     * generation from a past rebalance, or a rebalance under way.
+     */
     private static boolean exists(Group group) {
-        return !group.is(GroupState.DEAD) && (group.hasMembers() || !group.offsets.isEmpty() || group.generationId > 0);
+        return !group.is(GroupState.DEAD) && (group.hasMembers() || !group.offsets.isEmpty() || !group.everCommitted.isEmpty()
+                || group.generationId > 0 || !group.is(GroupState.EMPTY));
     }
 
     /**

@@ -178,9 +178,11 @@ final class GroupModel {
         if (wasLeader) {
             leader = m.id;
         }
-        if (state == GroupState.STABLE && old.subscription.equals(subscription) && !wasLeader) {
+        // Every member offers the one strategy, so the group's choice cannot change: a restart in a Stable
+        // group keeps the assignment with no rebalance, leader or not (the leader's answer lists the members).
+        if (state == GroupState.STABLE) {
             clients.get(m.id).generation = generation;
-            return new JoinOutcome(Errors.NONE, generation, m.id, leader, List.of());
+            return joinAnswer(m.id);
         }
         m.awaitingJoin = call;
         if (state == GroupState.PREPARING_REBALANCE) {
