@@ -28,11 +28,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The consumer's fetching: builds fetch requests from the {@link SubscriptionState}, keeps at most one in
- * flight (there is one broker), turns each answer into per-partition {@link CompletedFetch} buffers, resets
- * positions the broker reports out of range, and hands buffered records out as {@link ConsumerRecords}.
+ * The consumer's fetching: builds fetch requests from the {@link SubscriptionState}, turns each answer into
+ * per-partition {@link CompletedFetch} buffers, resets positions the broker reports out of range, and hands
+ * buffered records out as {@link ConsumerRecords}.
  *
- * <p>Invariants: a partition is fetched only when nothing of it is buffered, and an answer is buffered only
+ * <p>Several fetches may be in flight, on disjoint sets of partitions: a partition whose buffer runs dry
+ * while a long poll waits on caught-up partitions gets a fetch of its own at once, instead of waiting up to
+ * {@code fetch.max.wait.ms} for the long poll to end (that wait once cost half a second at the tail of every
+ * read of several partitions).
+ *
+ * <p>Invariants: a partition is fetched only when nothing of it is buffered or in flight, and an answer is buffered only
  * if the partition's position still equals the offset the request asked for, so an answer that raced a seek,
  * a reset or an unassignment is dropped. Positions move only as records are handed out (or skipped as control
  * or aborted data), never past a record that failed to read or deserialize.
@@ -54,7 +59,7 @@ final class Fetcher<K, V> {
     private final Deserializer<V> valueDeserializer;
     private final Runnable onAnswer;
     private final ArrayDeque<CompletedFetch> completed = new ArrayDeque<>();
-    private InFlightFetch inFlight;
+    private final List<InFlightFetch> inFlight = new ArrayList<>();
     private long noFetchBeforeNanos;
 
     /** @param onAnswer run on the transport's thread when a fetch is answered; must be quick and thread-safe */
@@ -69,9 +74,15 @@ final class Fetcher<K, V> {
         this.onAnswer = onAnswer;
     }
 
-    /** The answer a poll may wait for, or null when no fetch is in flight. */
+    /** Completes when any in-flight fetch is answered; null when none is in flight. */
     CompletableFuture<?> pendingAnswer() {
-        return inFlight == null ? null : inFlight.future();
+        if (inFlight.isEmpty()) {
+            return null;
+        }
+        if (inFlight.size() == 1) {
+            return inFlight.get(0).future();
+        }
+        return CompletableFuture.anyOf(inFlight.stream().map(InFlightFetch::future).toArray(CompletableFuture[]::new));
     }
 
     /**
@@ -79,10 +90,14 @@ final class Fetcher<K, V> {
      * nothing in flight (everything paused, or backing off after an error), the end of the backoff.
      */
     long waitUntilNanos() {
-        if (inFlight == null) {
+        if (inFlight.isEmpty()) {
             return Math.max(noFetchBeforeNanos, time.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(1));
         }
-        return inFlight.sentNanos() + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
+        long oldest = Long.MAX_VALUE;
+        for (InFlightFetch f : inFlight) {
+            oldest = Math.min(oldest, f.sentNanos());
+        }
+        return oldest + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
     }
 
     /** Forgets what is buffered for {@code partition}: its position changed. */
@@ -97,19 +112,19 @@ final class Fetcher<K, V> {
 
     /** Forgets the in-flight fetch and everything buffered. */
     void clear() {
-        inFlight = null;
+        inFlight.clear();
         completed.clear();
     }
 
-    /** Sends a fetch for the fetchable partitions with nothing buffered, unless one is in flight or backing off. */
+    /** Sends a fetch for the fetchable partitions with nothing buffered or in flight, unless backing off. */
     void sendFetchIfNeeded() {
-        if (inFlight != null || time.nanoseconds() < noFetchBeforeNanos) {
+        if (time.nanoseconds() < noFetchBeforeNanos) {
             return;
         }
         Map<TopicPartition, FetchRequest.PartitionFetch> partitions = new LinkedHashMap<>();
         Map<TopicPartition, Long> offsets = new HashMap<>();
         for (TopicPartition tp : subscriptions.fetchable()) {
-            if (hasBuffered(tp)) {
+            if (hasBuffered(tp) || isInFlight(tp)) {
                 continue;
             }
             long position = subscriptions.state(tp).position;
@@ -128,7 +143,16 @@ final class Fetcher<K, V> {
             future = CompletableFuture.failedFuture(e);
         }
         future.whenComplete((r, e) -> onAnswer.run());
-        inFlight = new InFlightFetch(future, offsets, time.nanoseconds());
+        inFlight.add(new InFlightFetch(future, offsets, time.nanoseconds()));
+    }
+
+    private boolean isInFlight(TopicPartition tp) {
+        for (InFlightFetch f : inFlight) {
+            if (f.offsets().containsKey(tp)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean hasBuffered(TopicPartition tp) {
@@ -140,19 +164,21 @@ final class Fetcher<K, V> {
         return false;
     }
 
-    /** Moves the in-flight fetch's answer, if it has come, into {@code completed}; handles its errors. */
+    /** Moves the answers of finished fetches into {@code completed}; handles their errors. */
     void takeAnswer() {
-        InFlightFetch fetch = inFlight;
-        if (fetch == null) {
-            return;
-        }
-        if (!fetch.future().isDone()) {
-            if (time.nanoseconds() - fetch.sentNanos() >= TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs())) {
-                inFlight = null; // no answer within request.timeout.ms: forget it and ask again
+        for (InFlightFetch fetch : List.copyOf(inFlight)) {
+            if (!fetch.future().isDone()) {
+                if (time.nanoseconds() - fetch.sentNanos() >= TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs())) {
+                    inFlight.remove(fetch); // no answer within request.timeout.ms: forget it and ask again
+                }
+                continue;
             }
-            return;
+            inFlight.remove(fetch);
+            takeAnswer(fetch);
         }
-        inFlight = null;
+    }
+
+    private void takeAnswer(InFlightFetch fetch) {
         FetchResponse response;
         try {
             response = fetch.future().join();

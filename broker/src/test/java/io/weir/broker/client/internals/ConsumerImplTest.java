@@ -404,4 +404,28 @@ class ConsumerImplTest {
         c.seek(TP, 4);
         assertEquals(List.of("v4"), values(c.poll(Duration.ofSeconds(5))));
     }
+
+    @Test
+    void aPartitionWhoseBufferRunsDryIsFetchedWhileALongPollWaitsOnAnother() {
+        TopicPartition caughtUp = new TopicPartition("t", 1);
+        appendBatch("a", "b");
+        // TP has data; "t-1" is empty, so a fetch for it alone parks on the broker (never answered here).
+        broker.onFetch = r -> {
+            if (!r.partitions().containsKey(TP)) {
+                return new CompletableFuture<>();
+            }
+            var out = new java.util.LinkedHashMap<>(answer(r).partitions());
+            out.computeIfPresent(caughtUp, (tp, d) -> new FetchResponse.PartitionData(ApiError.NONE, 0, 0, 0, ByteBuffer.allocate(0), List.of()));
+            return CompletableFuture.completedFuture(new FetchResponse(out));
+        };
+        var c = consumer(ConsumerConfig.builder().autoOffsetReset(OffsetResetStrategy.EARLIEST).maxPollRecords(1));
+        c.assign(List.of(caughtUp, TP)); // t-1's empty answer is drained first, so it is fetched alone next
+        c.seek(caughtUp, 0);
+        assertEquals("a", c.poll(Duration.ofSeconds(5)).iterator().next().value()); // "b" stays buffered; t-1 long-polls alone
+        assertEquals("b", c.poll(Duration.ofSeconds(5)).iterator().next().value());
+        appendBatch("c");
+        // The long poll for t-1 is still out and TP's buffer is empty: TP must get a fetch of its own now.
+        assertEquals("c", c.poll(Duration.ofSeconds(5)).iterator().next().value());
+        assertTrue(broker.requestsOf(FetchRequest.class).stream().anyMatch(r -> r.partitions().keySet().equals(java.util.Set.of(caughtUp))));
+    }
 }
