@@ -484,13 +484,15 @@ final class ConsumerCoordinator {
      */
     void heartbeatTick() {
         Generation g;
+        boolean pollTimedOut;
         synchronized (this) {
             if (state != MemberState.STABLE && state != MemberState.COMPLETING_REBALANCE) {
                 return;
             }
             g = generation;
             long sincePoll = time.nanoseconds() - lastPollNanos;
-            if (sincePoll > TimeUnit.MILLISECONDS.toNanos(options.maxPollIntervalMs())) {
+            pollTimedOut = sincePoll > TimeUnit.MILLISECONDS.toNanos(options.maxPollIntervalMs());
+            if (pollTimedOut) {
                 LOG.log(System.Logger.Level.WARNING, "Consumer " + g.memberId() + " of group " + groupId + " did not poll for "
                         + TimeUnit.NANOSECONDS.toMillis(sincePoll) + " ms, more than max.poll.interval.ms=" + options.maxPollIntervalMs()
                         + "; it leaves the group and its partitions will be reassigned");
@@ -499,7 +501,7 @@ final class ConsumerCoordinator {
                 rejoinNeeded = true;
             }
         }
-        if (state() == MemberState.UNJOINED) {
+        if (pollTimedOut) {
             if (options.groupInstanceId() == null) {
                 // A static member just goes quiet: its session timeout decides, so a quick restart keeps its place.
                 broker.leaveGroup(new LeaveGroupRequest(groupId, List.of(new LeaveGroupRequest.MemberIdentity(g.memberId(), null,
