@@ -65,11 +65,15 @@ public record ProducerStateEntry(long producerId, short epoch, List<BatchMetadat
         return batches.isEmpty() ? -1 : batches.get(batches.size() - 1).lastSeq();
     }
 
-    /** The cached batch with exactly these sequences, if the window still holds one. */
+    /**
+     * The newest cached batch with exactly these sequences, if the window still holds one. Newest, because a
+     * window whose batches cover all 2^31 sequences can hold the same range twice, and only the later batch
+     * can still be unacknowledged.
+     */
     public Optional<BatchMetadata> batchWithSequences(int firstSeq, int lastSeq) {
-        for (BatchMetadata batch : batches) {
-            if (batch.hasSequences(firstSeq, lastSeq)) {
-                return Optional.of(batch);
+        for (int i = batches.size() - 1; i >= 0; i--) {
+            if (batches.get(i).hasSequences(firstSeq, lastSeq)) {
+                return Optional.of(batches.get(i));
             }
         }
         return Optional.empty();

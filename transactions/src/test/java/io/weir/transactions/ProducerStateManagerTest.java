@@ -158,6 +158,18 @@ class ProducerStateManagerTest {
     }
 
     @Test
+    void resendOfARangeTheWindowHoldsTwiceMatchesTheNewerBatch() {
+        append(PID, EPOCH, 0, 0);
+        append(PID, EPOCH, 1, Integer.MAX_VALUE);
+        append(PID, EPOCH, 0, 0);
+        long newer = logEnd - 1;
+
+        Verdict.Duplicate duplicate = assertInstanceOf(Verdict.Duplicate.class, state.check(PID, EPOCH, 0, 0, false));
+
+        assertEquals(newer, duplicate.firstOffset());
+    }
+
+    @Test
     void unknownProducerIdWithNonZeroFirstSequenceIsRejected() {
         Verdict verdict = state.check(PID, EPOCH, 5, 9, false);
 

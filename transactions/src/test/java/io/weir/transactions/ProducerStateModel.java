@@ -72,7 +72,10 @@ final class ProducerStateModel {
             return new Verdict.Fenced(pid, p.epoch, epoch);
         }
         if (epoch == p.epoch) {
-            for (BatchMetadata b : p.lastFive()) {
+            // Newest first: a window spanning all 2^31 sequences can hold the same range twice.
+            List<BatchMetadata> recent = p.lastFive();
+            for (int i = recent.size() - 1; i >= 0; i--) {
+                BatchMetadata b = recent.get(i);
                 if (b.firstSeq() == first && b.lastSeq() == last) {
                     return new Verdict.Duplicate(pid, epoch, b);
                 }

@@ -22,7 +22,7 @@ import net.jqwik.api.state.Transformer;
  * resend recent batches (duplicates) and old ones (beyond the window of five, or from an earlier epoch), skip
  * sequences, bump their epoch, leap to just below Integer.MAX_VALUE in one batch so that later batches wrap,
  * send as fenced zombies and, for the transactional one, outside its transaction. Batches without a producer
- * id take offsets in between. The clock moves past the expiration and expired producers are removed (their
+ * id take offsets in between. The clock moves past the expiration, or to just before or exactly onto a producer's, and expired producers are removed (their
  * clients then see UNKNOWN_PRODUCER_ID and start a new epoch). The state is snapshotted, and the partition is
  * reopened from the snapshot, replaying the log from the snapshot's place or earlier, or rebuilt from the
  * whole log as when a snapshot is corrupt.
@@ -57,6 +57,7 @@ class ProducerStateProperties {
                 .withAction(1, strayNonTransactional())
                 .withAction(1, nonIdempotent())
                 .withAction(3, advanceClock())
+                .withAction(1, advanceToExpiry())
                 .withAction(2, expire())
                 .withAction(2, snapshot())
                 .withAction(2, reopenFromSnapshot())
@@ -155,6 +156,12 @@ class ProducerStateProperties {
                 Tuple.of(2, Arbitraries.longs().between(ProducerStateWorld.EXPIRATION_MS / 2,
                         2 * ProducerStateWorld.EXPIRATION_MS)));
         return when(w -> true, w -> ms.map(d -> Transformer.mutate("advance " + d + " ms", x -> x.advance(d))));
+    }
+
+    private static Action<ProducerStateWorld> advanceToExpiry() {
+        return when(w -> true, w -> Combinators.combine(producer(), Arbitraries.of(-1L, 0L))
+                .as((pid, delta) -> Transformer.mutate("advance to " + delta + " ms from producer " + pid
+                        + "'s expiry", x -> x.advanceToExpiryOf(pid, delta))));
     }
 
     private static Action<ProducerStateWorld> expire() {

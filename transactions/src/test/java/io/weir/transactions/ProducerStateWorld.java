@@ -180,6 +180,20 @@ final class ProducerStateWorld {
         clock.advance(ms);
     }
 
+    /**
+     * Moves the clock to {@code delta} ms from the moment producer {@code pid} becomes expirable, so that
+     * the boundary itself is tried; does nothing if that moment has passed or the producer has no state.
+     */
+    void advanceToExpiryOf(long pid, long delta) {
+        ProducerStateEntry entry = model.entries().get(pid);
+        if (entry != null) {
+            long target = entry.lastTimestamp() + EXPIRATION_MS + delta;
+            if (target > clock.milliseconds()) {
+                clock.advance(target - clock.milliseconds());
+            }
+        }
+    }
+
     void expire() {
         int removed = state.removeExpired();
         assertEquals(model.expire(clock.milliseconds()), removed, "producers expired");
