@@ -159,10 +159,13 @@ class ProducerStateManagerTest {
 
     @Test
     void resendOfARangeTheWindowHoldsTwiceMatchesTheNewerBatch() {
-        append(PID, EPOCH, 0, 0);
-        append(PID, EPOCH, 1, Integer.MAX_VALUE);
-        append(PID, EPOCH, 0, 0);
-        long newer = logEnd - 1;
+        // Only a replay builds this: the producer expired after its first window, restarted at 0, and the
+        // log's batches read back as one window that covers every sequence.
+        long restart = 101L + Integer.MAX_VALUE;
+        state.applyLoaded(PID, EPOCH, 0, 0, false, 100, 100, 0);
+        state.applyLoaded(PID, EPOCH, 1, Integer.MAX_VALUE, false, 101, restart - 1, 0);
+        state.applyLoaded(PID, EPOCH, 0, 0, false, restart, restart, 0);
+        long newer = restart;
 
         Verdict.Duplicate duplicate = assertInstanceOf(Verdict.Duplicate.class, state.check(PID, EPOCH, 0, 0, false));
 
