@@ -28,7 +28,10 @@ import java.util.Optional;
  * there is none or it is corrupt), then feed every idempotent batch read back from the log to
  * {@link #applyLoaded}, starting at the snapshot's offset or earlier: batches the state already reflects are
  * skipped. Producers expired after the snapshot was taken come back from it; the next
- * {@link #removeExpired()} drops them again.
+ * {@link #removeExpired()} drops them again. The log does not record expiry, so one case reads back
+ * differently: a producer that expired just as its sequence reached Integer.MAX_VALUE and restarted at 0
+ * under the same epoch replays as one continuing window, and a resend of a batch from before the restart is
+ * then acknowledged as a duplicate (with that batch's real offsets) instead of refused as out of order.
  *
  * <p><b>Snapshot layout</b>, big-endian. Version 1:
  * <pre>
