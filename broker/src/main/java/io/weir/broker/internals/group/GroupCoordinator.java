@@ -13,7 +13,6 @@ import io.weir.broker.protocol.LeaveGroupResponse;
 import io.weir.broker.protocol.SyncGroupRequest;
 import io.weir.broker.protocol.SyncGroupResponse;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -163,7 +162,6 @@ public final class GroupCoordinator {
                 + "-" + uniqueIds.get();
         MemberMetadata member = new MemberMetadata(memberId, instanceId, request.clientId(), request.sessionTimeoutMs(),
                 request.rebalanceTimeoutMs(), request.protocols());
-        member.isNew = true;
         member.awaitingJoin = respond;
         member.heartbeatDeadlineMs = now + member.sessionTimeoutMs;
         group.add(member, request.protocolType());
@@ -214,7 +212,6 @@ public final class GroupCoordinator {
             group.defer(() -> respond.accept(answer));
         } else {
             member.awaitingJoin = respond;
-            member.isNew = true;
             if (group.is(GroupState.PREPARING_REBALANCE)) {
                 tryCompleteJoin(group, now);
             } else {
@@ -324,8 +321,7 @@ public final class GroupCoordinator {
      * ends, so a restarting instance keeps its place), opens the next generation and answers every join.
      */
     private void completeJoin(Group group, long now) {
-        for (Iterator<MemberMetadata> it = new ArrayList<>(group.memberList()).iterator(); it.hasNext(); ) {
-            MemberMetadata m = it.next();
+        for (MemberMetadata m : new ArrayList<>(group.memberList())) {
             if (!m.isAwaitingJoin() && !m.isStatic()) {
                 group.remove(m.memberId);
             }
@@ -350,7 +346,6 @@ public final class GroupCoordinator {
                 Consumer<JoinGroupResponse> waiting = m.awaitingJoin;
                 JoinGroupResponse answer = joinAnswer(group, m.memberId);
                 m.awaitingJoin = null;
-                m.isNew = false;
                 group.defer(() -> waiting.accept(answer));
             }
         }

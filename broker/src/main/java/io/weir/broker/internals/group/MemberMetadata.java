@@ -26,8 +26,6 @@ final class MemberMetadata {
     Consumer<JoinGroupResponse> awaitingJoin;
     Consumer<SyncGroupResponse> awaitingSync;
     long heartbeatDeadlineMs;
-    /** Joined during the current rebalance and has not received a join answer yet. */
-    boolean isNew;
 
     MemberMetadata(String memberId, String groupInstanceId, String clientId, int sessionTimeoutMs, int rebalanceTimeoutMs,
                    List<JoinGroupRequest.Protocol> protocols) {
