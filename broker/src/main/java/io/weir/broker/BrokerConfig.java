@@ -23,7 +23,7 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
                            LogConfig logDefaults, FlushPolicy flushPolicy, long flushIntervalMs,
                            long retentionCheckIntervalMs, long recoveryPointCheckpointIntervalMs,
                            int appendRings, int appendRingSize, String appendWaitStrategy, int fetchThreads,
-                           GroupCoordinatorConfig groups) {
+                           GroupCoordinatorConfig groups, TransactionConfig transactions) {
 
     public static final String LOG_DIRS = "log.dirs";
     public static final String LOG_DIR = "log.dir";
@@ -54,6 +54,15 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
     public static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
     public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
     public static final String OFFSETS_COMMIT_TIMEOUT_MS = "offsets.commit.timeout.ms";
+    public static final String TRANSACTION_MAX_TIMEOUT_MS = "transaction.max.timeout.ms";
+    public static final String TRANSACTIONAL_ID_EXPIRATION_MS = "transactional.id.expiration.ms";
+    public static final String TRANSACTION_STATE_LOG_NUM_PARTITIONS = "transaction.state.log.num.partitions";
+    public static final String TRANSACTION_STATE_LOG_SEGMENT_BYTES = "transaction.state.log.segment.bytes";
+    public static final String TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS = "transaction.abort.timed.out.transaction.cleanup.interval.ms";
+    public static final String TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS = "transaction.remove.expired.transaction.cleanup.interval.ms";
+    public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
+    public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
+    public static final String TRANSACTION_HANGING_ABORT_MS = "weir.transaction.hanging.abort.ms";
 
     private static final ConfigDef DEF = new ConfigDef()
             .define(LOG_DIRS, Type.LIST, "", "The data directory (one); empty means a fresh temporary directory")
@@ -91,7 +100,25 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
             .define(OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, GroupCoordinatorConfig.DEFAULTS.offsetsTopicPartitions(), ConfigDef.atLeast(1),
                     "Partitions of __consumer_offsets when it is created")
             .define(OFFSETS_COMMIT_TIMEOUT_MS, Type.INT, GroupCoordinatorConfig.DEFAULTS.offsetCommitTimeoutMs(), ConfigDef.atLeast(1),
-                    "How long an offset commit may wait for room on the write path");
+                    "How long an offset commit may wait for room on the write path")
+            .define(TRANSACTION_MAX_TIMEOUT_MS, Type.INT, TransactionConfig.DEFAULTS.maxTimeoutMs(), ConfigDef.atLeast(1),
+                    "Longest transaction.timeout.ms a producer may ask for")
+            .define(TRANSACTIONAL_ID_EXPIRATION_MS, Type.LONG, TransactionConfig.DEFAULTS.transactionalIdExpirationMs(),
+                    ConfigDef.atLeast(1), "How long an idle transactional id is remembered")
+            .define(TRANSACTION_STATE_LOG_NUM_PARTITIONS, Type.INT, TransactionConfig.DEFAULTS.stateLogPartitions(),
+                    ConfigDef.atLeast(1), "Partitions of __transaction_state when it is created")
+            .define(TRANSACTION_STATE_LOG_SEGMENT_BYTES, Type.INT, TransactionConfig.DEFAULTS.stateLogSegmentBytes(),
+                    ConfigDef.atLeast(14), "segment.bytes of __transaction_state")
+            .define(TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS, Type.LONG, TransactionConfig.DEFAULTS.abortTimedOutIntervalMs(),
+                    ConfigDef.atLeast(1), "How often the coordinator aborts transactions past their timeout")
+            .define(TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS, Type.LONG, TransactionConfig.DEFAULTS.removeExpiredIntervalMs(),
+                    ConfigDef.atLeast(1), "How often the coordinator forgets expired transactional ids")
+            .define(PRODUCER_ID_EXPIRATION_MS, Type.LONG, TransactionConfig.DEFAULTS.producerIdExpirationMs(), ConfigDef.atLeast(1),
+                    "How long a partition remembers a producer that sends nothing")
+            .define(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, Type.LONG, TransactionConfig.DEFAULTS.producerIdExpirationCheckMs(),
+                    ConfigDef.atLeast(1), "How often partitions drop expired producers")
+            .define(TRANSACTION_HANGING_ABORT_MS, Type.LONG, TransactionConfig.DEFAULTS.hangingAbortMs(), ConfigDef.atLeast(-1),
+                    "Abort a partition's hanging transaction automatically after this bound past transaction.max.timeout.ms; -1 never");
 
     public BrokerConfig {
         if (Integer.bitCount(appendRingSize) != 1) {
@@ -137,13 +164,18 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
                 c.getInt(APPEND_RINGS), c.getInt(APPEND_RING_SIZE), c.getString(APPEND_WAIT_STRATEGY), c.getInt(FETCH_THREADS),
                 new GroupCoordinatorConfig(c.getInt(GROUP_MIN_SESSION_TIMEOUT_MS), c.getInt(GROUP_MAX_SESSION_TIMEOUT_MS),
                         c.getInt(GROUP_INITIAL_REBALANCE_DELAY_MS), c.getInt(GROUP_MAX_SIZE), c.getInt(OFFSET_METADATA_MAX_BYTES),
-                        c.getInt(OFFSETS_TOPIC_NUM_PARTITIONS), c.getInt(OFFSETS_COMMIT_TIMEOUT_MS)));
+                        c.getInt(OFFSETS_TOPIC_NUM_PARTITIONS), c.getInt(OFFSETS_COMMIT_TIMEOUT_MS)),
+                new TransactionConfig(c.getInt(TRANSACTION_MAX_TIMEOUT_MS), c.getLong(TRANSACTIONAL_ID_EXPIRATION_MS),
+                        c.getInt(TRANSACTION_STATE_LOG_NUM_PARTITIONS), c.getInt(TRANSACTION_STATE_LOG_SEGMENT_BYTES),
+                        c.getLong(TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS), c.getLong(TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS),
+                        c.getLong(PRODUCER_ID_EXPIRATION_MS), c.getLong(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS),
+                        c.getLong(TRANSACTION_HANGING_ABORT_MS)));
     }
 
     /** A copy using {@code dir} as the data directory. */
     public BrokerConfig withLogDir(Path dir) {
         return new BrokerConfig(dir, nodeId, clusterId, numPartitions, autoCreateTopics, logDefaults, flushPolicy,
                 flushIntervalMs, retentionCheckIntervalMs, recoveryPointCheckpointIntervalMs, appendRings, appendRingSize,
-                appendWaitStrategy, fetchThreads, groups);
+                appendWaitStrategy, fetchThreads, groups, transactions);
     }
 }

@@ -10,6 +10,10 @@ import io.weir.broker.internals.group.OffsetCoordinator;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogConfig;
 import io.weir.broker.internals.write.AppendRings;
+import io.weir.broker.protocol.AddOffsetsToTxnRequest;
+import io.weir.broker.protocol.AddOffsetsToTxnResponse;
+import io.weir.broker.protocol.AddPartitionsToTxnRequest;
+import io.weir.broker.protocol.AddPartitionsToTxnResponse;
 import io.weir.broker.protocol.ApiError;
 import io.weir.broker.protocol.BrokerApi;
 import io.weir.broker.protocol.CreatePartitionsRequest;
@@ -23,11 +27,19 @@ import io.weir.broker.protocol.DeleteTopicsResponse;
 import io.weir.broker.protocol.DescribeClusterResponse;
 import io.weir.broker.protocol.DescribeGroupsRequest;
 import io.weir.broker.protocol.DescribeGroupsResponse;
+import io.weir.broker.protocol.DescribeProducersRequest;
+import io.weir.broker.protocol.DescribeProducersResponse;
+import io.weir.broker.protocol.DescribeTransactionsRequest;
+import io.weir.broker.protocol.DescribeTransactionsResponse;
+import io.weir.broker.protocol.EndTxnRequest;
+import io.weir.broker.protocol.EndTxnResponse;
 import io.weir.broker.protocol.Errors;
 import io.weir.broker.protocol.FetchRequest;
 import io.weir.broker.protocol.FetchResponse;
 import io.weir.broker.protocol.HeartbeatRequest;
 import io.weir.broker.protocol.HeartbeatResponse;
+import io.weir.broker.protocol.InitProducerIdRequest;
+import io.weir.broker.protocol.InitProducerIdResponse;
 import io.weir.broker.protocol.JoinGroupRequest;
 import io.weir.broker.protocol.JoinGroupResponse;
 import io.weir.broker.protocol.LeaveGroupRequest;
@@ -35,6 +47,8 @@ import io.weir.broker.protocol.LeaveGroupResponse;
 import io.weir.broker.protocol.ListGroupsResponse;
 import io.weir.broker.protocol.ListOffsetsRequest;
 import io.weir.broker.protocol.ListOffsetsResponse;
+import io.weir.broker.protocol.ListTransactionsRequest;
+import io.weir.broker.protocol.ListTransactionsResponse;
 import io.weir.broker.protocol.MetadataRequest;
 import io.weir.broker.protocol.MetadataResponse;
 import io.weir.broker.protocol.OffsetCommitRequest;
@@ -45,6 +59,10 @@ import io.weir.broker.protocol.ProduceRequest;
 import io.weir.broker.protocol.ProduceResponse;
 import io.weir.broker.protocol.SyncGroupRequest;
 import io.weir.broker.protocol.SyncGroupResponse;
+import io.weir.broker.protocol.TxnOffsetCommitRequest;
+import io.weir.broker.protocol.TxnOffsetCommitResponse;
+import io.weir.broker.protocol.WriteTxnMarkersRequest;
+import io.weir.broker.protocol.WriteTxnMarkersResponse;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -371,5 +389,50 @@ public final class RequestHandler implements BrokerApi {
     @Override
     public CompletableFuture<DeleteGroupsResponse> deleteGroups(DeleteGroupsRequest request) {
         return direct(() -> offsetCoordinator.delete(request));
+    }
+
+    @Override
+    public CompletableFuture<InitProducerIdResponse> initProducerId(InitProducerIdRequest request) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("initProducerId is being wired"));
+    }
+
+    @Override
+    public CompletableFuture<AddPartitionsToTxnResponse> addPartitionsToTxn(AddPartitionsToTxnRequest request) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("addPartitionsToTxn is being wired"));
+    }
+
+    @Override
+    public CompletableFuture<AddOffsetsToTxnResponse> addOffsetsToTxn(AddOffsetsToTxnRequest request) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("addOffsetsToTxn is being wired"));
+    }
+
+    @Override
+    public CompletableFuture<EndTxnResponse> endTxn(EndTxnRequest request) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("endTxn is being wired"));
+    }
+
+    @Override
+    public CompletableFuture<TxnOffsetCommitResponse> txnOffsetCommit(TxnOffsetCommitRequest request) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("txnOffsetCommit is being wired"));
+    }
+
+    @Override
+    public CompletableFuture<WriteTxnMarkersResponse> writeTxnMarkers(WriteTxnMarkersRequest request) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("writeTxnMarkers is being wired"));
+    }
+
+    @Override
+    public CompletableFuture<ListTransactionsResponse> listTransactions(ListTransactionsRequest request) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("listTransactions is being wired"));
+    }
+
+    @Override
+    public CompletableFuture<DescribeTransactionsResponse> describeTransactions(DescribeTransactionsRequest request) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("describeTransactions is being wired"));
+    }
+
+    @Override
+    public CompletableFuture<DescribeProducersResponse> describeProducers(DescribeProducersRequest request) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("describeProducers is being wired"));
     }
 }

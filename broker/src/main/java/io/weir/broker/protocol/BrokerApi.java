@@ -52,4 +52,26 @@ public interface BrokerApi {
     CompletableFuture<DescribeGroupsResponse> describeGroups(DescribeGroupsRequest request);
 
     CompletableFuture<DeleteGroupsResponse> deleteGroups(DeleteGroupsRequest request);
+
+    // ---- idempotent and transactional producers ----
+
+    CompletableFuture<InitProducerIdResponse> initProducerId(InitProducerIdRequest request);
+
+    CompletableFuture<AddPartitionsToTxnResponse> addPartitionsToTxn(AddPartitionsToTxnRequest request);
+
+    CompletableFuture<AddOffsetsToTxnResponse> addOffsetsToTxn(AddOffsetsToTxnRequest request);
+
+    CompletableFuture<EndTxnResponse> endTxn(EndTxnRequest request);
+
+    CompletableFuture<TxnOffsetCommitResponse> txnOffsetCommit(TxnOffsetCommitRequest request);
+
+    // ---- transactions: administration ----
+
+    CompletableFuture<WriteTxnMarkersResponse> writeTxnMarkers(WriteTxnMarkersRequest request);
+
+    CompletableFuture<ListTransactionsResponse> listTransactions(ListTransactionsRequest request);
+
+    CompletableFuture<DescribeTransactionsResponse> describeTransactions(DescribeTransactionsRequest request);
+
+    CompletableFuture<DescribeProducersResponse> describeProducers(DescribeProducersRequest request);
 }

@@ -1,6 +1,18 @@
 package io.weir.broker.protocol;
 
 import io.weir.broker.errors.CoordinatorNotAvailableException;
+import io.weir.broker.errors.CoordinatorLoadInProgressException;
+import io.weir.broker.errors.OutOfOrderSequenceException;
+import io.weir.broker.errors.DuplicateSequenceException;
+import io.weir.broker.errors.InvalidProducerEpochException;
+import io.weir.broker.errors.InvalidTxnStateException;
+import io.weir.broker.errors.InvalidPidMappingException;
+import io.weir.broker.errors.InvalidTxnTimeoutException;
+import io.weir.broker.errors.ConcurrentTransactionsException;
+import io.weir.broker.errors.TransactionCoordinatorFencedException;
+import io.weir.broker.errors.UnknownProducerIdException;
+import io.weir.broker.errors.ProducerFencedException;
+import io.weir.broker.errors.TransactionalIdNotFoundException;
 import io.weir.broker.errors.CorruptRecordException;
 import io.weir.broker.errors.FencedInstanceIdException;
 import io.weir.broker.errors.GroupIdNotFoundException;
@@ -60,7 +72,19 @@ public enum Errors {
     NON_EMPTY_GROUP(68, GroupNotEmptyException::new),
     GROUP_ID_NOT_FOUND(69, GroupIdNotFoundException::new),
     GROUP_MAX_SIZE_REACHED(81, GroupMaxSizeReachedException::new),
-    FENCED_INSTANCE_ID(82, FencedInstanceIdException::new);
+    FENCED_INSTANCE_ID(82, FencedInstanceIdException::new),
+    COORDINATOR_LOAD_IN_PROGRESS(14, CoordinatorLoadInProgressException::new),
+    OUT_OF_ORDER_SEQUENCE_NUMBER(45, OutOfOrderSequenceException::new),
+    DUPLICATE_SEQUENCE_NUMBER(46, DuplicateSequenceException::new),
+    INVALID_PRODUCER_EPOCH(47, InvalidProducerEpochException::new),
+    INVALID_TXN_STATE(48, InvalidTxnStateException::new),
+    INVALID_PRODUCER_ID_MAPPING(49, InvalidPidMappingException::new),
+    INVALID_TRANSACTION_TIMEOUT(50, InvalidTxnTimeoutException::new),
+    CONCURRENT_TRANSACTIONS(51, ConcurrentTransactionsException::new),
+    TRANSACTION_COORDINATOR_FENCED(52, TransactionCoordinatorFencedException::new),
+    UNKNOWN_PRODUCER_ID(59, UnknownProducerIdException::new),
+    PRODUCER_FENCED(90, ProducerFencedException::new),
+    TRANSACTIONAL_ID_NOT_FOUND(105, TransactionalIdNotFoundException::new);
 
     private final short code;
     private final Function<String, WeirException> builder;

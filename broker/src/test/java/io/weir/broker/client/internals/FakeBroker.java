@@ -1,5 +1,9 @@
 package io.weir.broker.client.internals;
 
+import io.weir.broker.protocol.AddOffsetsToTxnRequest;
+import io.weir.broker.protocol.AddOffsetsToTxnResponse;
+import io.weir.broker.protocol.AddPartitionsToTxnRequest;
+import io.weir.broker.protocol.AddPartitionsToTxnResponse;
 import io.weir.broker.protocol.BrokerApi;
 import io.weir.broker.protocol.CreatePartitionsRequest;
 import io.weir.broker.protocol.CreatePartitionsResponse;
@@ -8,14 +12,28 @@ import io.weir.broker.protocol.CreateTopicsResponse;
 import io.weir.broker.protocol.DeleteTopicsRequest;
 import io.weir.broker.protocol.DeleteTopicsResponse;
 import io.weir.broker.protocol.DescribeClusterResponse;
+import io.weir.broker.protocol.DescribeProducersRequest;
+import io.weir.broker.protocol.DescribeProducersResponse;
+import io.weir.broker.protocol.DescribeTransactionsRequest;
+import io.weir.broker.protocol.DescribeTransactionsResponse;
+import io.weir.broker.protocol.EndTxnRequest;
+import io.weir.broker.protocol.EndTxnResponse;
 import io.weir.broker.protocol.FetchRequest;
 import io.weir.broker.protocol.FetchResponse;
+import io.weir.broker.protocol.InitProducerIdRequest;
+import io.weir.broker.protocol.InitProducerIdResponse;
 import io.weir.broker.protocol.ListOffsetsRequest;
 import io.weir.broker.protocol.ListOffsetsResponse;
+import io.weir.broker.protocol.ListTransactionsRequest;
+import io.weir.broker.protocol.ListTransactionsResponse;
 import io.weir.broker.protocol.MetadataRequest;
 import io.weir.broker.protocol.MetadataResponse;
 import io.weir.broker.protocol.ProduceRequest;
 import io.weir.broker.protocol.ProduceResponse;
+import io.weir.broker.protocol.TxnOffsetCommitRequest;
+import io.weir.broker.protocol.TxnOffsetCommitResponse;
+import io.weir.broker.protocol.WriteTxnMarkersRequest;
+import io.weir.broker.protocol.WriteTxnMarkersResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -144,5 +162,50 @@ public class FakeBroker implements BrokerApi {
     public CompletableFuture<io.weir.broker.protocol.DeleteGroupsResponse> deleteGroups(io.weir.broker.protocol.DeleteGroupsRequest request) {
         requests.add(request);
         return unscripted("deleteGroups");
+    }
+
+    @Override
+    public CompletableFuture<InitProducerIdResponse> initProducerId(InitProducerIdRequest request) {
+        throw new UnsupportedOperationException("FakeBroker does not serve initProducerId");
+    }
+
+    @Override
+    public CompletableFuture<AddPartitionsToTxnResponse> addPartitionsToTxn(AddPartitionsToTxnRequest request) {
+        throw new UnsupportedOperationException("FakeBroker does not serve addPartitionsToTxn");
+    }
+
+    @Override
+    public CompletableFuture<AddOffsetsToTxnResponse> addOffsetsToTxn(AddOffsetsToTxnRequest request) {
+        throw new UnsupportedOperationException("FakeBroker does not serve addOffsetsToTxn");
+    }
+
+    @Override
+    public CompletableFuture<EndTxnResponse> endTxn(EndTxnRequest request) {
+        throw new UnsupportedOperationException("FakeBroker does not serve endTxn");
+    }
+
+    @Override
+    public CompletableFuture<TxnOffsetCommitResponse> txnOffsetCommit(TxnOffsetCommitRequest request) {
+        throw new UnsupportedOperationException("FakeBroker does not serve txnOffsetCommit");
+    }
+
+    @Override
+    public CompletableFuture<WriteTxnMarkersResponse> writeTxnMarkers(WriteTxnMarkersRequest request) {
+        throw new UnsupportedOperationException("FakeBroker does not serve writeTxnMarkers");
+    }
+
+    @Override
+    public CompletableFuture<ListTransactionsResponse> listTransactions(ListTransactionsRequest request) {
+        throw new UnsupportedOperationException("FakeBroker does not serve listTransactions");
+    }
+
+    @Override
+    public CompletableFuture<DescribeTransactionsResponse> describeTransactions(DescribeTransactionsRequest request) {
+        throw new UnsupportedOperationException("FakeBroker does not serve describeTransactions");
+    }
+
+    @Override
+    public CompletableFuture<DescribeProducersResponse> describeProducers(DescribeProducersRequest request) {
+        throw new UnsupportedOperationException("FakeBroker does not serve describeProducers");
     }
 }

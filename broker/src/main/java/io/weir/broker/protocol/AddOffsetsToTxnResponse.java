@@ -1,0 +1,4 @@
+package io.weir.broker.protocol;
+
+public record AddOffsetsToTxnResponse(ApiError error) {
+}
