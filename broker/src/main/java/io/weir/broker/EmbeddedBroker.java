@@ -11,6 +11,7 @@ import io.weir.broker.internals.group.OffsetsTopicStore;
 import io.weir.broker.internals.RequestHandler;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogFiles;
+import io.weir.broker.internals.txn.ProducerIdManager;
 import io.weir.broker.internals.write.AppendRings;
 import io.weir.broker.protocol.BrokerApi;
 import io.weir.broker.transport.Transports;
@@ -91,7 +92,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         OffsetCoordinator offsetCoordinator = new OffsetCoordinator(groupCoordinator, this::partitionExists);
         offsetsTopic.load(offsetCoordinator::load);
         this.handler = new RequestHandler(config, logManager, rings, fetchManager, this::ensureRunning, fetchExecutor,
-                groupCoordinator, offsetCoordinator);
+                groupCoordinator, offsetCoordinator, ProducerIdManager.open(dataDir));
         this.name = "broker-" + config.nodeId() + "-" + INSTANCES.incrementAndGet();
         this.bootstrapServers = Transports.register(name, handler);
         scheduleMaintenance();

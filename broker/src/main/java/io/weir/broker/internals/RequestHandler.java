@@ -8,6 +8,7 @@ import io.weir.broker.errors.WeirException;
 import io.weir.broker.internals.group.GroupCoordinator;
 import io.weir.broker.internals.group.OffsetCoordinator;
 import io.weir.broker.internals.log.Log;
+import io.weir.broker.internals.txn.ProducerIdManager;
 import io.weir.broker.internals.log.LogConfig;
 import io.weir.broker.internals.write.AppendRings;
 import io.weir.broker.protocol.AddOffsetsToTxnRequest;
@@ -91,6 +92,7 @@ public final class RequestHandler implements BrokerApi {
     private final java.util.concurrent.Executor ioExecutor;
     private final GroupCoordinator groupCoordinator;
     private final OffsetCoordinator offsetCoordinator;
+    private final ProducerIdManager producerIds;
 
     /**
      * @param ioExecutor runs every request that touches files (all but produce and the group calls, which only
@@ -98,7 +100,7 @@ public final class RequestHandler implements BrokerApi {
      */
     public RequestHandler(BrokerConfig config, LogManager logManager, AppendRings rings, FetchManager fetchManager,
                           Runnable ensureOpen, java.util.concurrent.Executor ioExecutor, GroupCoordinator groupCoordinator,
-                          OffsetCoordinator offsetCoordinator) {
+                          OffsetCoordinator offsetCoordinator, ProducerIdManager producerIds) {
         this.config = config;
         this.logManager = logManager;
         this.rings = rings;
@@ -107,6 +109,7 @@ public final class RequestHandler implements BrokerApi {
         this.ioExecutor = ioExecutor;
         this.groupCoordinator = groupCoordinator;
         this.offsetCoordinator = offsetCoordinator;
+        this.producerIds = producerIds;
     }
 
     private <T> CompletableFuture<T> call(Supplier<T> body) {
@@ -393,6 +396,10 @@ public final class RequestHandler implements BrokerApi {
 
     @Override
     public CompletableFuture<InitProducerIdResponse> initProducerId(InitProducerIdRequest request) {
+        if (request.transactionalId() == null) {
+            // An idempotent producer: a fresh id at epoch 0. Its epoch bumps are its own (Kafka's KIP-360).
+            return call(() -> new InitProducerIdResponse(ApiError.NONE, producerIds.generate(), (short) 0));
+        }
         return CompletableFuture.failedFuture(new UnsupportedOperationException("initProducerId is being wired"));
     }
 

@@ -6,6 +6,7 @@ import io.weir.broker.errors.WeirException;
 import io.weir.broker.internals.LogManager;
 import io.weir.broker.internals.log.FetchDataInfo;
 import io.weir.broker.internals.log.Log;
+import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.broker.internals.write.AppendRings;
 import io.weir.broker.record.CompressionType;
 import io.weir.broker.record.Header;
@@ -78,7 +79,7 @@ public final class OffsetsTopicStore implements GroupStore {
             for (GroupRecord r : records) {
                 builder.append(now, GroupRecordSerde.key(r), GroupRecordSerde.value(r), NO_HEADERS);
             }
-            rings.append(log, builder.build(), (info, error) -> {
+            rings.append(log, builder.build(), AppendOrigin.COORDINATOR, (info, error) -> {
                 if (error != null) {
                     done.completeExceptionally(error);
                 } else {

@@ -13,13 +13,15 @@ import java.nio.ByteBuffer;
 final class AppendEvent {
     Log log;
     ByteBuffer batches;
+    AppendOrigin origin;
     AppendCallback callback;
     LogAppendInfo result;
     RuntimeException error;
 
-    void set(Log log, ByteBuffer batches, AppendCallback callback) {
+    void set(Log log, ByteBuffer batches, AppendOrigin origin, AppendCallback callback) {
         this.log = log;
         this.batches = batches;
+        this.origin = origin;
         this.callback = callback;
         this.result = null;
         this.error = null;
@@ -28,6 +30,7 @@ final class AppendEvent {
     void clear() {
         log = null;
         batches = null;
+        origin = null;
         callback = null;
         result = null;
         error = null;

@@ -82,6 +82,14 @@ public final class AppendRings implements AutoCloseable {
      * @throws KafkaStorageException the write path is closed
      */
     public void append(Log log, ByteBuffer batches, AppendCallback callback, long maxBlockMs) {
+        append(log, batches, AppendOrigin.CLIENT, callback, maxBlockMs);
+    }
+
+    /**
+     * {@link #append(Log, ByteBuffer, AppendCallback, long)} on behalf of {@code origin}, which decides what the
+     * log accepts (only a coordinator may write transaction markers).
+     */
+    public void append(Log log, ByteBuffer batches, AppendOrigin origin, AppendCallback callback, long maxBlockMs) {
         // Counted before the closed-check: close sets closed, then waits for the count to drain, so every
         // event published after a successful check is handled before the rings stop.
         publishing.incrementAndGet();
@@ -89,13 +97,13 @@ public final class AppendRings implements AutoCloseable {
             if (closed) {
                 throw new KafkaStorageException("The broker's write path is closed; cannot append to " + log.topicPartition());
             }
-            publish(log, batches, callback, maxBlockMs);
+            publish(log, batches, origin, callback, maxBlockMs);
         } finally {
             publishing.decrementAndGet();
         }
     }
 
-    private void publish(Log log, ByteBuffer batches, AppendCallback callback, long maxBlockMs) {
+    private void publish(Log log, ByteBuffer batches, AppendOrigin origin, AppendCallback callback, long maxBlockMs) {
         int ring = ringOf(log.topicPartition());
         RingBuffer<AppendEvent> buffer = rings.get(ring);
         long sequence;
@@ -105,7 +113,7 @@ public final class AppendRings implements AutoCloseable {
             sequence = awaitSlot(buffer, ring, log.topicPartition(), maxBlockMs);
         }
         try {
-            buffer.get(sequence).set(log, batches, callback);
+            buffer.get(sequence).set(log, batches, origin, callback);
         } finally {
             buffer.publish(sequence);
         }
