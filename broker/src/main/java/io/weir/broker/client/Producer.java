@@ -1,5 +1,6 @@
 package io.weir.broker.client;
 
+import io.weir.broker.TopicPartition;
 import io.weir.broker.client.internals.ProducerImpl;
 import io.weir.broker.common.Time;
 import io.weir.broker.transport.Transports;
@@ -27,8 +28,10 @@ import java.util.concurrent.Future;
  * ({@link io.weir.broker.errors.IllegalClientStateException}), a serializer failure
  * ({@link io.weir.broker.errors.SerializationException}) or an interrupt.
  *
- * <p>Idempotence and transactions are not built yet: {@code enable.idempotence} defaults to {@code false}
- * here (Kafka's default is {@code true}), and {@code true} or a {@code transactional.id} is refused.
+ * <p>Idempotence and transactions follow Kafka: with {@code enable.idempotence} (the default with
+ * {@code acks=all}) every batch carries the producer id, epoch and a per-partition sequence, so retries
+ * never duplicate or reorder records; with a {@code transactional.id} the producer writes atomically to
+ * many partitions ({@link #initTransactions()}, {@link #beginTransaction()}, {@link #commitTransaction()}).
  */
 public interface Producer<K, V> extends AutoCloseable {
 
@@ -70,6 +73,57 @@ public interface Producer<K, V> extends AutoCloseable {
      * @throws io.weir.broker.errors.SerializationException if the key or value cannot be serialized
      */
     Future<RecordMetadata> send(ProducerRecord<K, V> record, Callback callback);
+
+    /**
+     * Registers the {@code transactional.id} with the transaction coordinator: gets the producer id, bumps
+     * the epoch (fencing any older producer with the same id) and waits until whatever transaction an older
+     * instance left open is completed or aborted. Call once, before any other transactional method.
+     *
+     * @throws io.weir.broker.errors.IllegalClientStateException if no {@code transactional.id} is configured
+     * @throws io.weir.broker.errors.InvalidTxnTimeoutException if {@code transaction.timeout.ms} is above the
+     *         broker's {@code transaction.max.timeout.ms}
+     * @throws io.weir.broker.errors.TimeoutException if it did not finish within {@code max.block.ms}; it
+     *         may be called again
+     */
+    void initTransactions();
+
+    /**
+     * Starts a transaction: every record sent until {@link #commitTransaction()} or {@link #abortTransaction()}
+     * belongs to it. Local; nothing is sent until the first record.
+     *
+     * @throws io.weir.broker.errors.IllegalClientStateException if {@link #initTransactions()} was not called
+     *         or a transaction is already open
+     */
+    void beginTransaction();
+
+    /**
+     * Commits the consumer's positions as part of the open transaction: they become the group's committed
+     * offsets when, and only when, the transaction commits. {@code groupMetadata} comes from the consumer's
+     * {@link Consumer#groupMetadata()}, so that a member fenced by a rebalance cannot commit.
+     *
+     * @throws io.weir.broker.errors.IllegalClientStateException if no transaction is open
+     * @throws io.weir.broker.errors.CommitFailedException if the group has moved on to a newer generation
+     */
+    void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
+                                  ConsumerGroupMetadata groupMetadata);
+
+    /**
+     * Sends everything buffered, then commits the transaction; blocks until the commit is decided.
+     *
+     * @throws io.weir.broker.errors.ProducerFencedException if a newer instance took over; close this one
+     * @throws io.weir.broker.errors.IllegalClientStateException if no transaction is open, or an earlier error
+     *         means the transaction can only be aborted
+     */
+    void commitTransaction();
+
+    /**
+     * Drops the records not yet sent (their futures fail with
+     * {@link io.weir.broker.errors.TransactionAbortedException}), waits for those in flight, and aborts the
+     * transaction, so no read_committed consumer ever sees its records.
+     *
+     * @throws io.weir.broker.errors.ProducerFencedException if a newer instance took over; close this one
+     */
+    void abortTransaction();
 
     /** Makes every buffered record sendable at once and blocks until all sent before this call have completed. */
     void flush();

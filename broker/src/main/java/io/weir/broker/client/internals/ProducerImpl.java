@@ -2,6 +2,8 @@ package io.weir.broker.client.internals;
 
 import io.weir.broker.TopicPartition;
 import io.weir.broker.client.Callback;
+import io.weir.broker.client.ConsumerGroupMetadata;
+import io.weir.broker.client.OffsetAndMetadata;
 import io.weir.broker.client.PartitionInfo;
 import io.weir.broker.client.Partitioner;
 import io.weir.broker.client.Producer;
@@ -189,6 +191,31 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
             throw new SerializationException("Can't serialize " + what + " of a record to topic '" + topic + "' with "
                     + serializer.getClass().getName() + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void initTransactions() {
+        throw new UnsupportedOperationException("transactions are being wired");
+    }
+
+    @Override
+    public void beginTransaction() {
+        throw new UnsupportedOperationException("transactions are being wired");
+    }
+
+    @Override
+    public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata groupMetadata) {
+        throw new UnsupportedOperationException("transactions are being wired");
+    }
+
+    @Override
+    public void commitTransaction() {
+        throw new UnsupportedOperationException("transactions are being wired");
+    }
+
+    @Override
+    public void abortTransaction() {
+        throw new UnsupportedOperationException("transactions are being wired");
     }
 
     @Override
