@@ -24,7 +24,7 @@ import io.weir.transactions.Verdict;
 import io.weir.transactions.errors.CorruptSnapshotException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Iterator;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
@@ -98,15 +98,13 @@ final class LogProducerState {
     Pending check(ByteBuffer batches, AppendOrigin origin) {
         RecordBatch batch = null;
         int count = 0;
-        boolean producerBatch = false;
-        for (Iterator<RecordBatch> it = RecordBatches.iterator(batches.duplicate()); it.hasNext(); count++) {
-            RecordBatch next = it.next();
+        for (RecordBatch next : RecordBatches.iterable(batches)) {
+            count++;
             if (next.producerId() != RecordBatch.NO_PRODUCER_ID || next.isTransactional() || next.isControl()) {
-                producerBatch = true;
                 batch = next;
             }
         }
-        if (!producerBatch) {
+        if (batch == null) {
             return PLAIN;
         }
         if (count > 1) {
@@ -262,7 +260,7 @@ final class LogProducerState {
      * back to the snapshot's offset and replays every batch from there to the log end, which re-indexes the
      * transactions the replayed markers abort.
      */
-    static LogProducerState load(TopicPartition topicPartition, java.nio.file.Path dir, ProducerStateConfig config,
+    static LogProducerState load(TopicPartition topicPartition, Path dir, ProducerStateConfig config,
                                  Clock clock, NavigableMap<Long, LogSegment> segments, long logStartOffset,
                                  long logEndOffset) throws IOException {
         ProducerStateSnapshots snapshots = ProducerStateSnapshots.scan(dir);
@@ -302,8 +300,8 @@ final class LogProducerState {
                 if (read == null || !read.batches().hasRemaining()) {
                     break;
                 }
-                for (Iterator<RecordBatch> it = RecordBatches.iterator(read.batches()); it.hasNext(); ) {
-                    replay(it.next(), segment);
+                for (RecordBatch batch : RecordBatches.iterable(read.batches())) {
+                    replay(batch, segment);
                 }
                 next = read.nextOffset();
             }
