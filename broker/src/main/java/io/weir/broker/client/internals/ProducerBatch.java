@@ -43,6 +43,8 @@ final class ProducerBatch {
     long lastAttemptNanos;
     /** Set while a produce request carrying this batch awaits its answer; sender thread only. */
     boolean inFlight;
+    /** Its last attempt ended without a definite answer, so the broker may have written it; sender thread only. */
+    boolean ambiguous;
     private boolean completed;
     private ProducerIdAndEpoch producerIdAndEpoch = ProducerIdAndEpoch.NONE;
     private int baseSequence = RecordBatch.NO_SEQUENCE;

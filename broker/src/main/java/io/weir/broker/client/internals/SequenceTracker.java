@@ -26,7 +26,9 @@ import java.util.Map;
  * or any stamped batch that failed for good), the partition is marked for a rewrite and sends nothing more.
  * Once none of its batches is in flight, the owner bumps the epoch and {@link #rewrite} re-stamps the
  * partition's unacknowledged batches from sequence 0; other partitions move to the new epoch when their own
- * older batches have completed. A transactional producer never rewrites: its failures make the transaction
+ * older batches have completed. A batch whose last attempt ended without a definite answer (a timeout) may
+ * have been written, and re-stamping it would write it twice; so before the rewrite each such batch goes
+ * again under its old stamp until the broker either acknowledges it (a duplicate, with its offset) or refuses it. A transactional producer never rewrites: its failures make the transaction
  * abortable, and the abort re-initialises the producer id.
  *
  * <p><b>Threading.</b> Sender thread only; no locking.
@@ -44,6 +46,16 @@ final class SequenceTracker {
         boolean anyInFlight() {
             for (ProducerBatch b : unacked) {
                 if (b.inFlight) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** A batch that may be written though unacknowledged: the rewrite must wait until it is resolved. */
+        boolean anyAmbiguous() {
+            for (ProducerBatch b : unacked) {
+                if (b.ambiguous) {
                     return true;
                 }
             }
@@ -84,7 +96,8 @@ final class SequenceTracker {
             return true;
         }
         if (p.rewritePending) {
-            return false;
+            // Only resolving an ambiguous batch under its old stamp, oldest first, one at a time.
+            return head.ambiguous && p.unacked.peekFirst() == head && !p.anyInFlight();
         }
         if (head.hasSequence()) {
             return p.unacked.peekFirst() == head && !p.anyInFlight();
@@ -119,6 +132,8 @@ final class SequenceTracker {
         if (p == null || !batch.hasSequence()) {
             return isRetriable(error, exception);
         }
+        // A timeout or an unexplained failure leaves open whether the broker wrote the batch; a refusal does not.
+        batch.ambiguous = error == Errors.REQUEST_TIMED_OUT || error == Errors.UNKNOWN_SERVER_ERROR;
         switch (error) {
             case UNKNOWN_PRODUCER_ID:
                 if (transactional) {
@@ -181,7 +196,7 @@ final class SequenceTracker {
             return false;
         }
         for (Partition p : partitions.values()) {
-            if (p.rewritePending && p.anyInFlight()) {
+            if (p.rewritePending && (p.anyInFlight() || p.anyAmbiguous())) {
                 return false;
             }
         }

@@ -389,7 +389,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         } else if (state == TransactionState.READY && sequences.rewriteReady()) {
             if (producerIdAndEpoch.canBumpEpoch()) {
                 producerIdAndEpoch = producerIdAndEpoch.withBumpedEpoch();
-                LOG.log(System.Logger.Level.INFO, () -> describe() + ": bumped the epoch to restart sequences");
+                LOG.log(System.Logger.Level.DEBUG, () -> describe() + ": bumped the epoch to restart sequences");
                 sequences.rewrite(producerIdAndEpoch);
             } else {
                 // The epoch is exhausted: a new producer id, then the rewrite under it.
