@@ -283,4 +283,27 @@ class IdempotentSenderTest {
         assertEquals(9, p0.get().offset());
         assertEquals(5, p1.get().offset());
     }
+
+    @Test
+    void aBatchThatMayHaveBeenWrittenIsResolvedUnderItsOldStampBeforeTheRewrite() throws Exception {
+        Future<RecordMetadata> a = send(0);
+        run();
+        Future<RecordMetadata> b = send(0);
+        run();
+        answer(0, Errors.REQUEST_TIMED_OUT, -1); // written or not: unknown
+        answer(1, Errors.CORRUPT_MESSAGE, -1);   // refused for good: the partition needs a new epoch
+        assertInstanceOf(io.weir.broker.errors.CorruptRecordException.class, assertThrows(ExecutionException.class, b::get).getCause());
+        time.sleep(100);
+        run();
+        RecordBatch resolving = batch(produced().get(2), TP0);
+        assertEquals(0, resolving.producerEpoch(), "re-stamping a batch the broker may hold would write it twice");
+        assertEquals(0, resolving.baseSequence());
+        answer(2, Errors.NONE, 3); // it was written: the broker answers the duplicate with its offset
+        assertEquals(3, a.get().offset());
+        send(0);
+        run();
+        RecordBatch next = batch(produced().get(3), TP0);
+        assertEquals(1, next.producerEpoch());
+        assertEquals(0, next.baseSequence());
+    }
 }
