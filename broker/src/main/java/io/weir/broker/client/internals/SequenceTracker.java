@@ -52,14 +52,14 @@ final class SequenceTracker {
             return false;
         }
 
-        /** A batch that may be written though unacknowledged: the rewrite must wait until it is resolved. */
-        boolean anyAmbiguous() {
-            for (ProducerBatch b : unacked) {
-                if (b.ambiguous) {
-                    return true;
-                }
-            }
-            return false;
+        /**
+         * Whether the oldest unacknowledged batch may be written: the rewrite must wait until it is resolved. Only
+         * the oldest matters: a batch behind one the broker refused cannot have been written either, as the
+         * broker accepts sequences only without a gap.
+         */
+        boolean oldestAmbiguous() {
+            ProducerBatch oldest = unacked.peekFirst();
+            return oldest != null && oldest.ambiguous;
         }
 
         /** A batch sent more than once and not yet acknowledged: it must be alone in flight. */
@@ -196,7 +196,7 @@ final class SequenceTracker {
             return false;
         }
         for (Partition p : partitions.values()) {
-            if (p.rewritePending && (p.anyInFlight() || p.anyAmbiguous())) {
+            if (p.rewritePending && (p.anyInFlight() || p.oldestAmbiguous())) {
                 return false;
             }
         }
@@ -223,11 +223,5 @@ final class SequenceTracker {
             p.rewritePending = false;
         }
         partitionsAwaitingRewrite = 0;
-    }
-
-    /** The partition's next sequence under its current identity; for messages and tests. */
-    int nextSequence(TopicPartition tp) {
-        Partition p = partitions.get(tp);
-        return p == null ? 0 : p.nextSequence;
     }
 }

@@ -572,9 +572,4 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         TransactionState s = state;
         return s == TransactionState.FATAL_ERROR || s == TransactionState.ABORTABLE_ERROR || s == TransactionState.ABORTING_TRANSACTION;
     }
-
-    /** For tests: the next sequence of a partition under its current identity. */
-    int nextSequence(TopicPartition tp) {
-        return sequences.nextSequence(tp);
-    }
 }
