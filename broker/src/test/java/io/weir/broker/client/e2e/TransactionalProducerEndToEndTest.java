@@ -115,7 +115,6 @@ class TransactionalProducerEndToEndTest {
     }
 
     @Test
-    @Disabled(BROKER_PENDING)
     void retriesOfWrittenBatchesLeaveOneCopyInOrder() throws Exception {
         ProducerConfig config = ProducerConfig.builder().bootstrapServers(broker.bootstrapServers()).lingerMs(0)
                 .retryBackoffMs(1).build();
