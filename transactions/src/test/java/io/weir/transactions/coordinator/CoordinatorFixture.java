@@ -30,15 +30,21 @@ final class CoordinatorFixture {
     final InMemoryTransactionLog log = new InMemoryTransactionLog();
     final RecordingMarkers markers = new RecordingMarkers();
     private long nextProducerId = 1000;
+    private final TransactionCoordinatorConfig config;
     TransactionCoordinator coordinator;
 
     CoordinatorFixture() {
+        this(CONFIG);
+    }
+
+    CoordinatorFixture(TransactionCoordinatorConfig config) {
+        this.config = config;
         coordinator = newCoordinator();
         coordinator.load(List.of());
     }
 
     TransactionCoordinator newCoordinator() {
-        return new TransactionCoordinator(CONFIG, clock, log, markers, () -> nextProducerId++);
+        return new TransactionCoordinator(config, clock, log, markers, () -> nextProducerId++);
     }
 
     /** The producer id the next allocation will hand out. */

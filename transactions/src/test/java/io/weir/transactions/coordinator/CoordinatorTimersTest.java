@@ -121,14 +121,19 @@ class CoordinatorTimersTest {
 
     @Test
     void idWithAnOpenTransactionNeverExpires() {
-        InitProducerIdAnswer p = f.initNow("app", CoordinatorFixture.MAX_TIMEOUT_MS, -1L, (short) -1);
-        f.addNow("app", p, OFFSETS);
-        // An offset commit in flight holds back the abort scan, so the transaction stays Ongoing past expiry.
-        f.coordinator.beginOffsetWrite("app", p.producerId(), p.producerEpoch(), OFFSETS);
-        f.clock.advance(EXPIRATION_MS + EXPIRY_INTERVAL_MS);
-        f.coordinator.poll();
-        assertEquals(TransactionState.ONGOING, f.state("app").state());
-        assertTrue(f.log.inFlight.isEmpty());
+        // Ids expire after 1 s here, long before the transaction's 60 s timeout.
+        CoordinatorFixture g = new CoordinatorFixture(new TransactionCoordinatorConfig(60_000, 1_000L, 1_000L, 1_000L, 0L));
+        InitProducerIdAnswer p = g.initNow("app", 60_000, -1L, (short) -1);
+        g.addNow("app", p, P0);
+        g.clock.advance(5_000);
+        g.coordinator.poll();
+        assertEquals(TransactionState.ONGOING, g.state("app").state());
+        assertTrue(g.log.inFlight.isEmpty());
+        g.endNow("app", p, TransactionResult.COMMIT);
+        g.clock.advance(1_000);
+        g.coordinator.poll();
+        g.settle();
+        assertTrue(g.coordinator.describe("app").isEmpty(), "once idle, it expires");
     }
 
     @Test
