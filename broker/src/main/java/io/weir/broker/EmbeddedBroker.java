@@ -8,6 +8,8 @@ import io.weir.broker.internals.LogManager;
 import io.weir.broker.internals.group.GroupCoordinator;
 import io.weir.broker.internals.group.OffsetCoordinator;
 import io.weir.broker.internals.group.OffsetsTopicStore;
+import io.weir.broker.internals.group.TxnOffsetCommits;
+import io.weir.broker.internals.txn.TransactionRequestHandler;
 import io.weir.broker.internals.RequestHandler;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogFiles;
@@ -66,6 +68,9 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final RequestHandler handler;
     private final ScheduledExecutorService groupTimer;
     private final GroupCoordinator groupCoordinator;
+    /** The transaction coordinator's one thread: its requests, its timer and its write completions. */
+    private final ScheduledExecutorService txnThread;
+    private final TransactionRequestHandler transactions;
     private volatile State state = State.RUNNING;
 
     private EmbeddedBroker(BrokerConfig config, Time time) {
@@ -90,9 +95,26 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.groupCoordinator = new GroupCoordinator(config.groups(), time, offsetsTopic, groupTimer,
                 () -> UUID.randomUUID().toString());
         OffsetCoordinator offsetCoordinator = new OffsetCoordinator(groupCoordinator, this::partitionExists);
-        offsetsTopic.load(offsetCoordinator::load);
-        this.handler = new RequestHandler(config, logManager, rings, fetchManager, this::ensureRunning, fetchExecutor,
-                groupCoordinator, offsetCoordinator, ProducerIdManager.open(dataDir));
+        TxnOffsetCommits txnOffsets = new TxnOffsetCommits(groupCoordinator, offsetCoordinator);
+        this.txnThread = Executors.newSingleThreadScheduledExecutor(daemon("weir-txn-coordinator"));
+        try {
+            offsetsTopic.load(OffsetsTopicStore.sinkFor(offsetCoordinator, txnOffsets));
+            ProducerIdManager producerIds = ProducerIdManager.open(dataDir);
+            // Offsets first: a transaction the coordinator finishes on load decides offsets loaded as pending.
+            this.transactions = TransactionRequestHandler.open(config.transactions(), logManager, rings, time, producerIds,
+                    txnOffsets, this::partitionExists, config.groups().offsetCommitTimeoutMs(), txnThread);
+            this.handler = new RequestHandler(config, logManager, rings, fetchManager, this::ensureRunning, fetchExecutor,
+                    groupCoordinator, offsetCoordinator, producerIds, transactions);
+        } catch (RuntimeException e) {
+            // Release the threads and the directory lock, so that a later open can try again.
+            state = State.CLOSED;
+            rings.close();
+            for (ExecutorService executor : List.of(txnThread, groupTimer, scheduler, fetchTimer, fetchExecutor)) {
+                executor.shutdownNow();
+            }
+            logManager.crash();
+            throw e;
+        }
         this.name = "broker-" + config.nodeId() + "-" + INSTANCES.incrementAndGet();
         this.bootstrapServers = Transports.register(name, handler);
         scheduleMaintenance();
@@ -133,6 +155,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         // Session, join-phase and sync-phase deadlines are checked here; 10 ms is far below any timeout a
         // member may ask for (group.min.session.timeout.ms), so expiry is late by at most that.
         groupTimer.scheduleWithFixedDelay(guarded(groupCoordinator::poll), GROUP_TIMER_TICK_MS, GROUP_TIMER_TICK_MS, TimeUnit.MILLISECONDS);
+        // The coordinator itself spaces its scans (abort and expiry intervals); the tick bounds how late a
+        // scan or a marker retry runs. It runs on the coordinator's own thread, as everything of it does.
+        txnThread.scheduleWithFixedDelay(guarded(transactions::poll), GROUP_TIMER_TICK_MS, GROUP_TIMER_TICK_MS, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(guarded(this::runRetention), config.retentionCheckIntervalMs(),
                 config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(guarded(logManager::checkpointRecoveryPoints), config.recoveryPointCheckpointIntervalMs(),
@@ -255,11 +280,15 @@ public final class EmbeddedBroker implements AutoCloseable {
         state = State.CLOSED;
         Transports.unregister(name);
         rings.close();
+        // After the rings drained, so every write completion is already handed over; waiting calls are answered.
+        transactions.close();
+        txnThread.shutdown();
         groupTimer.shutdown();
         scheduler.shutdown();
         fetchTimer.shutdown();
         fetchManager.completeAll();
         fetchExecutor.shutdown();
+        awaitQuietly(txnThread);
         awaitQuietly(groupTimer);
         awaitQuietly(scheduler);
         awaitQuietly(fetchExecutor);

@@ -9,6 +9,7 @@ import io.weir.broker.internals.group.GroupCoordinator;
 import io.weir.broker.internals.group.OffsetCoordinator;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.txn.ProducerIdManager;
+import io.weir.broker.internals.txn.TransactionRequestHandler;
 import io.weir.broker.internals.log.LogConfig;
 import io.weir.broker.internals.write.AppendRings;
 import io.weir.broker.protocol.AddOffsetsToTxnRequest;
@@ -93,6 +94,7 @@ public final class RequestHandler implements BrokerApi {
     private final GroupCoordinator groupCoordinator;
     private final OffsetCoordinator offsetCoordinator;
     private final ProducerIdManager producerIds;
+    private final TransactionRequestHandler transactions;
 
     /**
      * @param ioExecutor runs every request that touches files (all but produce and the group calls, which only
@@ -100,7 +102,8 @@ public final class RequestHandler implements BrokerApi {
      */
     public RequestHandler(BrokerConfig config, LogManager logManager, AppendRings rings, FetchManager fetchManager,
                           Runnable ensureOpen, java.util.concurrent.Executor ioExecutor, GroupCoordinator groupCoordinator,
-                          OffsetCoordinator offsetCoordinator, ProducerIdManager producerIds) {
+                          OffsetCoordinator offsetCoordinator, ProducerIdManager producerIds,
+                          TransactionRequestHandler transactions) {
         this.config = config;
         this.logManager = logManager;
         this.rings = rings;
@@ -110,6 +113,7 @@ public final class RequestHandler implements BrokerApi {
         this.groupCoordinator = groupCoordinator;
         this.offsetCoordinator = offsetCoordinator;
         this.producerIds = producerIds;
+        this.transactions = transactions;
     }
 
     private <T> CompletableFuture<T> call(Supplier<T> body) {
@@ -394,48 +398,50 @@ public final class RequestHandler implements BrokerApi {
         return direct(() -> offsetCoordinator.delete(request));
     }
 
+    // ---- transactions: the coordinator's own thread (see TransactionRequestHandler) ----
+
     @Override
     public CompletableFuture<InitProducerIdResponse> initProducerId(InitProducerIdRequest request) {
         if (request.transactionalId() == null) {
             // An idempotent producer: a fresh id at epoch 0. Its epoch bumps are its own (Kafka's KIP-360).
             return call(() -> new InitProducerIdResponse(ApiError.NONE, producerIds.generate(), (short) 0));
         }
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("initProducerId is being wired"));
+        return direct(() -> transactions.initProducerId(request));
     }
 
     @Override
     public CompletableFuture<AddPartitionsToTxnResponse> addPartitionsToTxn(AddPartitionsToTxnRequest request) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("addPartitionsToTxn is being wired"));
+        return direct(() -> transactions.addPartitionsToTxn(request));
     }
 
     @Override
     public CompletableFuture<AddOffsetsToTxnResponse> addOffsetsToTxn(AddOffsetsToTxnRequest request) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("addOffsetsToTxn is being wired"));
+        return direct(() -> transactions.addOffsetsToTxn(request));
     }
 
     @Override
     public CompletableFuture<EndTxnResponse> endTxn(EndTxnRequest request) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("endTxn is being wired"));
+        return direct(() -> transactions.endTxn(request));
     }
 
     @Override
     public CompletableFuture<TxnOffsetCommitResponse> txnOffsetCommit(TxnOffsetCommitRequest request) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("txnOffsetCommit is being wired"));
+        return direct(() -> transactions.txnOffsetCommit(request));
     }
 
     @Override
     public CompletableFuture<WriteTxnMarkersResponse> writeTxnMarkers(WriteTxnMarkersRequest request) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("writeTxnMarkers is being wired"));
+        return direct(() -> transactions.writeTxnMarkers(request));
     }
 
     @Override
     public CompletableFuture<ListTransactionsResponse> listTransactions(ListTransactionsRequest request) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("listTransactions is being wired"));
+        return direct(() -> transactions.listTransactions(request));
     }
 
     @Override
     public CompletableFuture<DescribeTransactionsResponse> describeTransactions(DescribeTransactionsRequest request) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("describeTransactions is being wired"));
+        return direct(() -> transactions.describeTransactions(request));
     }
 
     @Override

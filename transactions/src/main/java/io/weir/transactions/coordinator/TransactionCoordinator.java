@@ -119,9 +119,16 @@ public final class TransactionCoordinator implements AutoCloseable {
             return;
         }
         TxnEntry entry = transactionalId == null ? null : entries.get(transactionalId);
-        Decision decision = TransitionRules.initProducerId(entry == null ? null : entry.current,
-                entry == null ? null : entry.busyReason(), transactionalId, timeoutMs, producerId, producerEpoch, config,
-                clock.milliseconds(), producerIds);
+        Decision decision;
+        try {
+            decision = TransitionRules.initProducerId(entry == null ? null : entry.current,
+                    entry == null ? null : entry.busyReason(), transactionalId, timeoutMs, producerId, producerEpoch, config,
+                    clock.milliseconds(), producerIds);
+        } catch (ProducerIdSource.Unavailable e) {
+            answer.accept(InitProducerIdAnswer.failed(new TxnAnswer(TxnError.COORDINATOR_NOT_AVAILABLE, "Transactional id "
+                    + transactionalId + " needs a new producer id and none can be handed out: " + e.getMessage() + "; retry")));
+            return;
+        }
         if (decision instanceof Decision.Reply reply) {
             answer.accept(InitProducerIdAnswer.failed(reply.answer()));
             return;
