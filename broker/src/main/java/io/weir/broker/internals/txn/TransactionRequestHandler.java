@@ -43,6 +43,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -108,10 +109,14 @@ public final class TransactionRequestHandler implements AutoCloseable {
                 });
         TransactionRequestHandler handler = new TransactionRequestHandler(thread, coordinator, markers, txnOffsets,
                 partitionExists, time);
-        thread.call(() -> {
-            coordinator.load(stateTopic.load());
-            return CompletableFuture.completedFuture(null);
-        }).join();
+        try {
+            thread.call(() -> {
+                coordinator.load(stateTopic.load());
+                return CompletableFuture.completedFuture(null);
+            }).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
         return handler;
     }
 
