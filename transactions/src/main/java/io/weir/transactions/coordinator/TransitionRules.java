@@ -160,16 +160,8 @@ final class TransitionRules {
     static Decision endTransaction(TransactionMetadata current, String busy, String transactionalId, long producerId,
                                    short producerEpoch, TransactionResult result, long now) {
         String what = result == TransactionResult.COMMIT ? "commit" : "abort";
-        if (current != null && producerId == current.producerId() && producerEpoch != current.producerEpoch()
-                && producerEpoch >= 0 && producerEpoch == current.lastProducerEpoch() && result == TransactionResult.ABORT) {
-            // The instance whose timed-out transaction the coordinator aborted, aborting too: that is done.
-            if (current.state() == TransactionState.COMPLETE_ABORT) {
-                return new Decision.Reply(TxnAnswer.OK);
-            }
-            if (current.state() == TransactionState.PREPARE_ABORT) {
-                return concurrent(transactionalId, "its abort is completing");
-            }
-        }
+        // An abort from the instance whose timed-out transaction the coordinator aborted gets
+        // INVALID_PRODUCER_EPOCH like its other calls: it re-initialises at once to catch up.
         TxnAnswer producer = checkProducer(current, transactionalId, producerId, producerEpoch, what);
         if (producer != null) {
             return new Decision.Reply(producer);

@@ -22,7 +22,7 @@ public enum TxnError {
     PRODUCER_FENCED,
     /**
      * Abortable: the coordinator bumped this producer's epoch for the same instance (its transaction timed out
-     * and was aborted); abort, then InitProducerId with the current producer id and epoch to continue.
+     * and was aborted, EndTxn(abort) included); InitProducerId with the producer's id and epoch continues it.
      */
     INVALID_PRODUCER_EPOCH,
     /** The call does not fit the transaction's state (EndTxn with none open, the other outcome of one ending). */

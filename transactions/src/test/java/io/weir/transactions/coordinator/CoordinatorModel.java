@@ -152,11 +152,6 @@ final class CoordinatorModel {
         Id e = ids.get(id);
         TransactionMetadata m = e == null ? null : e.current;
         boolean commit = result == TransactionResult.COMMIT;
-        if (m != null && pid == m.producerId() && epoch != m.producerEpoch() && epoch >= 0 && epoch == m.lastProducerEpoch()
-                && !commit && (m.state() == TransactionState.COMPLETE_ABORT || m.state() == TransactionState.PREPARE_ABORT)) {
-            answer(w, m.state() == TransactionState.COMPLETE_ABORT ? TxnError.NONE : TxnError.CONCURRENT_TRANSACTIONS);
-            return;
-        }
         TxnError producer = producerError(e, pid, epoch);
         if (producer != null) {
             answer(w, producer);

@@ -73,7 +73,7 @@ class CoordinatorTimersTest {
         assertError(TxnError.INVALID_PRODUCER_EPOCH, next);
         assertTrue(next.message().contains("InitProducerId"), next.message());
         assertError(TxnError.INVALID_PRODUCER_EPOCH, f.endNow("app", p, TransactionResult.COMMIT));
-        assertError(TxnError.NONE, f.endNow("app", p, TransactionResult.ABORT));
+        assertError(TxnError.INVALID_PRODUCER_EPOCH, f.endNow("app", p, TransactionResult.ABORT));
         InitProducerIdAnswer bumped = f.initNow("app", TIMEOUT_MS, p.producerId(), p.producerEpoch());
         assertEquals(p.producerId(), bumped.producerId());
         assertEquals(p.producerEpoch() + 1, bumped.producerEpoch());

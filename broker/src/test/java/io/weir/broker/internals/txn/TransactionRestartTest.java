@@ -194,7 +194,7 @@ class TransactionRestartTest {
             assertEquals(ControlRecordType.ABORT, marker.controlType());
             assertEquals(p.producerEpoch() + 1, marker.producerEpoch(), "the abort fences the producer's epoch");
             assertEquals(Errors.INVALID_PRODUCER_EPOCH, add(broker.api(), p, T0).error());
-            assertEquals(Errors.NONE, end(broker.api(), p, false).error(), "its abort is already done");
+            assertEquals(Errors.INVALID_PRODUCER_EPOCH, end(broker.api(), p, false).error(), "its abort is done: re-initialise");
             InitProducerIdResponse bumped = initRaw(broker.api(), "app", 1_000, p.producerId(), p.producerEpoch());
             assertEquals(Errors.NONE, bumped.error().error(), bumped.error().message());
             assertEquals(p.producerEpoch() + 1, bumped.producerEpoch());
