@@ -9,7 +9,11 @@ import io.weir.broker.internals.group.GroupCoordinator;
 import io.weir.broker.internals.group.OffsetCoordinator;
 import io.weir.broker.internals.group.OffsetsTopicStore;
 import io.weir.broker.internals.group.TxnOffsetCommits;
+import io.weir.broker.internals.txn.HangingTransactionAborter;
 import io.weir.broker.internals.txn.TransactionRequestHandler;
+import io.weir.broker.client.AdminConfig;
+import io.weir.broker.client.HangingTransaction;
+import io.weir.broker.client.internals.AdminClientImpl;
 import io.weir.broker.internals.RequestHandler;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogFiles;
@@ -71,6 +75,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** The transaction coordinator's one thread: its requests, its timer and its write completions. */
     private final ScheduledExecutorService txnThread;
     private final TransactionRequestHandler transactions;
+    private final HangingTransactionAborter hangingAborter;
     private volatile State state = State.RUNNING;
 
     private EmbeddedBroker(BrokerConfig config, Time time) {
@@ -117,6 +122,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         this.name = "broker-" + config.nodeId() + "-" + INSTANCES.incrementAndGet();
         this.bootstrapServers = Transports.register(name, handler);
+        // The same search an administrator runs, over this broker's own request interface.
+        AdminConfig adminConfig = AdminConfig.builder().bootstrapServers(bootstrapServers).clientId(name + "-hanging-aborter").build();
+        this.hangingAborter = new HangingTransactionAborter(new AdminClientImpl(adminConfig, handler, time),
+                config.transactions().maxTimeoutMs(), config.transactions().hangingAbortMs(), adminConfig.requestTimeoutMs());
         scheduleMaintenance();
     }
 
@@ -158,6 +167,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         // The coordinator itself spaces its scans (abort and expiry intervals); the tick bounds how late a
         // scan or a marker retry runs. It runs on the coordinator's own thread, as everything of it does.
         txnThread.scheduleWithFixedDelay(guarded(transactions::poll), GROUP_TIMER_TICK_MS, GROUP_TIMER_TICK_MS, TimeUnit.MILLISECONDS);
+        if (config.transactions().hangingAbortMs() >= 0) {
+            long interval = config.transactions().abortTimedOutIntervalMs();
+            scheduler.scheduleWithFixedDelay(guarded(this::abortHangingTransactions), interval, interval, TimeUnit.MILLISECONDS);
+        }
         scheduler.scheduleWithFixedDelay(guarded(this::runRetention), config.retentionCheckIntervalMs(),
                 config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(guarded(logManager::checkpointRecoveryPoints), config.recoveryPointCheckpointIntervalMs(),
@@ -213,6 +226,20 @@ public final class EmbeddedBroker implements AutoCloseable {
                 scheduler.schedule(delete, delay, TimeUnit.MILLISECONDS);
             }
         }
+    }
+
+    /**
+     * Finds hanging transactions and aborts each with a marker, now: an open transaction on a partition whose
+     * producer wrote nothing for longer than {@code transaction.max.timeout.ms} and that the coordinator does not
+     * know (or does not hold the partition for), or, with {@code weir.transaction.hanging.abort.ms} >= 0, that
+     * stayed open that much longer still. Runs on its own every
+     * {@code transaction.abort.timed.out.transaction.cleanup.interval.ms} when that setting is >= 0.
+     *
+     * @return the transactions aborted
+     */
+    public List<HangingTransaction> abortHangingTransactions() {
+        ensureRunning();
+        return hangingAborter.run();
     }
 
     private void ensureRunning() {
