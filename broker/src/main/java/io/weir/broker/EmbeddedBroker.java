@@ -15,12 +15,13 @@ import io.weir.broker.client.AdminConfig;
 import io.weir.broker.client.HangingTransaction;
 import io.weir.broker.client.internals.AdminClientImpl;
 import io.weir.broker.internals.RequestHandler;
-import io.weir.broker.internals.log.Log;
+import io.weir.broker.internals.log.DeletedSegment;
 import io.weir.broker.internals.log.LogFiles;
 import io.weir.broker.internals.txn.ProducerIdManager;
 import io.weir.broker.internals.write.AppendRings;
 import io.weir.broker.protocol.BrokerApi;
 import io.weir.broker.transport.Transports;
+import io.weir.transactions.ProducerStateConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +84,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.time = time;
         this.temporaryDir = config.logDir() == null;
         this.dataDir = temporaryDir ? createTempDir() : config.logDir();
-        this.logManager = LogManager.open(dataDir, config.logDefaults(), time);
+        this.logManager = LogManager.open(dataDir, config.logDefaults(),
+                new ProducerStateConfig(config.transactions().producerIdExpirationMs()), time);
         java.util.concurrent.ScheduledThreadPoolExecutor maintenance = new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemon("weir-scheduler"));
         // On close, skip delayed deletions of retired segments (the next open removes their .deleted files)
         // rather than wait file.delete.delay.ms for them.
@@ -173,6 +175,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         scheduler.scheduleWithFixedDelay(guarded(this::runRetention), config.retentionCheckIntervalMs(),
                 config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(guarded(logManager::removeExpiredProducers),
+                config.transactions().producerIdExpirationCheckMs(), config.transactions().producerIdExpirationCheckMs(),
+                TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(guarded(logManager::checkpointRecoveryPoints), config.recoveryPointCheckpointIntervalMs(),
                 config.recoveryPointCheckpointIntervalMs(), TimeUnit.MILLISECONDS);
         if (config.flushPolicy() != io.weir.broker.internals.log.FlushPolicy.OS
@@ -210,8 +215,8 @@ public final class EmbeddedBroker implements AutoCloseable {
      * {@code file.delete.delay.ms}). Runs on its own every {@code log.retention.check.interval.ms}.
      */
     public void runRetention() {
-        List<Log.DeletedSegment> deleted = logManager.runRetention();
-        for (Log.DeletedSegment segment : deleted) {
+        List<DeletedSegment> deleted = logManager.runRetention();
+        for (DeletedSegment segment : deleted) {
             long delay = Math.max(0, segment.deleteAtMs() - time.milliseconds());
             Runnable delete = () -> {
                 try {

@@ -4,34 +4,43 @@ import io.weir.transactions.errors.CorruptSnapshotException;
 import io.weir.transactions.internals.ProducerStates;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * The idempotent-producer state of one partition, as a pure state machine (Kafka's ProducerStateManager):
- * per producer id the current epoch, the last {@value #RETAINED_BATCHES} batches' sequences and offsets, the
- * latest timestamp, and the first offset of its open transaction. It decides whether a batch is new, a
- * resend, or out of order, and it never does I/O: the broker appends, reads back and stores snapshots.
+ * The producer state of one partition, as a pure state machine (Kafka's ProducerStateManager): per producer
+ * id the current epoch, the last {@value #RETAINED_BATCHES} batches' sequences and offsets, the latest
+ * timestamp, the first offset of its open transaction and the epoch of the coordinator that wrote its last
+ * marker. It decides whether a batch is new, a resend, or out of order, whether a transaction marker may end
+ * a transaction, and where the partition's first unstable offset lies. It never does I/O: the broker appends,
+ * reads back and stores snapshots.
  *
- * <p><b>Validate, then apply.</b> {@link #check} computes a {@link Verdict} and changes nothing. Only an
- * {@link Verdict.Append} leads to a change, and only once the caller has appended the batch to the log and
- * passes the assigned offsets to {@link #apply}. A failed append therefore leaves no trace here.
+ * <p><b>Validate, then apply.</b> {@link #check}, {@link #checkCoordinatorBatch} and {@link #checkMarker}
+ * compute a verdict and change nothing. Only an {@link Verdict.Append} or a {@link MarkerVerdict.EndTxn} leads
+ * to a change, and only once the caller has appended the batch to the log and passes the assigned offsets to
+ * {@link #apply} or {@link #applyMarker}. A failed append therefore leaves no trace here.
  *
- * <p><b>Invariants.</b> Every batch applied has offsets at or above {@link #endOffset()} and moves it past
- * its last offset, so the state reflects exactly the idempotent batches below {@code endOffset()}. Per
- * producer, the cached batches carry the current epoch and continue one another's sequences, wrapping from
- * Integer.MAX_VALUE to 0. A producer with an open transaction is never expired.
+ * <p><b>Invariants.</b> The state reflects exactly the log below {@link #endOffset()}: every batch or marker
+ * applied lies at or above it and moves it past its last offset, and {@link #advanceEndOffset} moves it past
+ * offsets that carry no producer state (batches without a producer id), so a snapshot can be taken at any
+ * log offset. Per producer, the cached batches carry the current epoch and continue one another's sequences,
+ * wrapping from Integer.MAX_VALUE to 0. A producer has at most one open transaction, opened by its first
+ * transactional batch and ended only by a marker; {@link #firstUnstableOffset()} is the smallest first offset
+ * of the open transactions. A producer with an open transaction is never expired nor dropped.
  *
- * <p><b>Threading.</b> Not thread-safe: one instance belongs to its partition's append thread, which calls
- * every method. {@link #producers()}, {@link #producer} and {@link #snapshot()} return immutable values that
- * may be handed to other threads.
+ * <p><b>Threading.</b> Not thread-safe: one instance belongs to its partition, whose owner serialises every
+ * call. {@link #producers()}, {@link #producer} and {@link #snapshot()} return immutable values that may be
+ * handed to other threads.
  *
  * <p><b>Rebuilding on open.</b> {@link #restore} the latest snapshot (or {@link #create} an empty state if
- * there is none or it is corrupt), then feed every idempotent batch read back from the log to
- * {@link #applyLoaded}, starting at the snapshot's offset or earlier: batches the state already reflects are
- * skipped. Producers expired after the snapshot was taken come back from it; the next
- * {@link #removeExpired()} drops them again. The log does not record expiry, so one case reads back
- * differently: a producer that expired just as its sequence reached Integer.MAX_VALUE and restarted at 0
- * under the same epoch replays as one continuing window, and a resend of a batch from before the restart is
- * then acknowledged as a duplicate (with that batch's real offsets) instead of refused as out of order.
+ * there is none or it is corrupt, then {@link #advanceEndOffset} to the log start), then feed every batch
+ * read back from the log, starting at the snapshot's offset or earlier: batches of producers to
+ * {@link #applyLoaded}, markers to {@link #applyLoadedMarker}, other batches to {@link #advanceEndOffset}.
+ * Whatever the state already reflects is skipped. Producers expired after the snapshot was taken come back
+ * from it; the next {@link #removeExpired()} drops them again. The log does not record expiry, so one case
+ * reads back differently: a producer that expired just as its sequence reached Integer.MAX_VALUE and
+ * restarted at 0 under the same epoch replays as one continuing window, and a resend of a batch from before
+ * the restart is then acknowledged as a duplicate (with that batch's real offsets) instead of refused as out
+ * of order.
  *
  * <p><b>Snapshot layout</b>, big-endian. Version 1:
  * <pre>
@@ -53,7 +62,8 @@ import java.util.Optional;
  *        int32 firstSeq, int32 lastSeq, int64 firstOffset, int64 lastOffset, int64 maxTimestamp
  * </pre>
  * All five batches are kept, unlike Kafka which snapshots only the last one, so that resends are still
- * recognised after a restart.
+ * recognised after a restart. The open transactions, and so the first unstable offset, follow from the
+ * entries' {@code currentTxnFirstOffset}.
  */
 public interface ProducerStateManager {
 
@@ -62,6 +72,12 @@ public interface ProducerStateManager {
      * with idempotence on, so any resend is of one of the last five batches.
      */
     int RETAINED_BATCHES = 5;
+
+    /**
+     * The base sequence of a batch that is not part of its producer's sequence: a transactional batch the
+     * broker's coordinator writes on the producer's behalf (Kafka's RecordBatch.NO_SEQUENCE).
+     */
+    int NO_SEQUENCE = -1;
 
     /** An empty state: no producers, {@code endOffset() == 0}. */
     static ProducerStateManager create(ProducerStateConfig config, Clock clock) {
@@ -90,26 +106,79 @@ public interface ProducerStateManager {
     Verdict check(long producerId, short epoch, int firstSeq, int lastSeq, boolean transactional);
 
     /**
+     * Decides about a transactional batch the broker's own coordinator writes for a producer (a transactional
+     * offset commit), without side effects. It carries no sequence, so only its epoch is checked: a lower one
+     * is fenced; a higher one is taken on, after which the producer's next batch must start at sequence 0.
+     * Once applied it opens the producer's transaction here unless one is open, so that the first unstable
+     * offset covers it until the coordinator's marker.
+     *
+     * @return an {@link Verdict.Append} with {@link #NO_SEQUENCE} sequences, or a {@link Verdict.Fenced}
+     * @throws IllegalArgumentException if the id or epoch is negative
+     */
+    Verdict checkCoordinatorBatch(long producerId, short epoch);
+
+    /**
      * Commits an {@link Verdict.Append} after the log took the batch at these offsets.
      *
      * @param maxTimestamp the batch's largest record timestamp; the producer's expiry counts from it
      * @throws IllegalStateException if the producer's state changed since {@code pending} was computed
-     * @throws IllegalArgumentException if the offsets start below {@link #endOffset()} or do not span one
-     *         offset per sequence of the batch
+     * @throws IllegalArgumentException if the offsets start below {@link #endOffset()} or, for a batch with
+     *         sequences, do not span one offset per sequence of the batch
      */
     void apply(Verdict.Append pending, long firstOffset, long lastOffset, long maxTimestamp);
 
     /**
+     * Decides about a transaction marker (a COMMIT or ABORT control batch from the coordinator), without side
+     * effects. A lower producer epoch than the producer's is fenced, then a lower coordinator epoch than the
+     * one of its last marker. Anything else is written: a marker with a higher epoch comes from a coordinator
+     * that bumped the epoch while fencing the producer, and moves the producer to it; a marker for a producer
+     * with no open transaction (or none known at all) ends nothing but is still written, as in Kafka.
+     *
+     * @throws IllegalArgumentException if the id, epoch or coordinator epoch is negative, or result is null
+     */
+    MarkerVerdict checkMarker(long producerId, short epoch, int coordinatorEpoch, TransactionResult result);
+
+    /**
+     * Commits a {@link MarkerVerdict.EndTxn} after the log took the marker at {@code markerOffset}: ends the
+     * producer's open transaction, takes on the marker's epochs (a new producer epoch empties the cached
+     * window, so the next batch starts at 0) and counts the producer's expiry from {@code timestamp}.
+     *
+     * @return the transaction the marker ended, or empty if the producer had none open here
+     * @throws IllegalStateException if the producer's state changed since {@code pending} was computed
+     * @throws IllegalArgumentException if {@code markerOffset} is below {@link #endOffset()}
+     */
+    Optional<CompletedTxn> applyMarker(MarkerVerdict.EndTxn pending, long markerOffset, long timestamp);
+
+    /**
      * Replays a batch read back from the log while rebuilding the state. The log is the truth, so sequences
      * are not validated: a batch with another epoch, or one that does not continue the cached sequence (its
-     * producer expired and started over), starts a new window. Idempotent: a batch below
-     * {@link #endOffset()} is already reflected and is skipped.
+     * producer expired and started over), starts a new window. A coordinator's transactional batch replays
+     * with {@link #NO_SEQUENCE} as both sequences. Idempotent: a batch below {@link #endOffset()} is already
+     * reflected and is skipped.
      *
      * @return whether the batch changed the state
-     * @throws IllegalArgumentException if the batch straddles {@link #endOffset()}, which no log can hold
+     * @throws IllegalArgumentException if the batch straddles {@link #endOffset()}, which no log can hold, or
+     *         has no sequence without being transactional
      */
     boolean applyLoaded(long producerId, short epoch, int firstSeq, int lastSeq, boolean transactional,
                         long firstOffset, long lastOffset, long maxTimestamp);
+
+    /**
+     * Replays a marker read back from the log while rebuilding the state, without validating its epochs:
+     * the log only holds markers that were accepted. Idempotent like {@link #applyLoaded}.
+     *
+     * @return the transaction the marker ended, or empty if the producer had none open or the marker lies
+     *         below {@link #endOffset()} (already reflected)
+     */
+    Optional<CompletedTxn> applyLoadedMarker(long producerId, short epoch, int coordinatorEpoch,
+                                             TransactionResult result, long markerOffset, long timestamp);
+
+    /**
+     * Moves {@link #endOffset()} up to {@code offset}: the log below it holds nothing more for this state,
+     * as after a batch without a producer id, or at the log start of a state rebuilt without a snapshot.
+     * Does nothing if the state already reaches {@code offset}.
+     */
+    void advanceEndOffset(long offset);
 
     /** {@link #removeExpired(long)} at the injected clock's time. */
     int removeExpired();
@@ -122,8 +191,25 @@ public interface ProducerStateManager {
      */
     int removeExpired(long nowMs);
 
-    /** The offset after the last batch applied: the state reflects exactly the batches below it. */
+    /**
+     * Drops what retention took away when the log start moved to {@code logStartOffset}: producers with no
+     * open transaction whose cached batches all end below it, or that have none cached (an entry a marker or
+     * a coordinator's batch left without a window; Kafka drops those too). Moves {@link #endOffset()} up to
+     * {@code logStartOffset} if it was below.
+     *
+     * @return how many producers were dropped
+     */
+    int removeBefore(long logStartOffset);
+
+    /** The offset after the last batch applied: the state reflects exactly the log below it. */
     long endOffset();
+
+    /**
+     * The smallest first offset of an open transaction, empty when none is open. A read_committed reader
+     * may not go past it: the partition's last stable offset is this or the high watermark, whichever is
+     * lower.
+     */
+    OptionalLong firstUnstableOffset();
 
     /** The state of one producer, if the partition has any. */
     Optional<ProducerStateEntry> producer(long producerId);

@@ -8,10 +8,11 @@ import io.weir.transactions.errors.UnknownProducerIdException;
 import java.util.Optional;
 
 /**
- * What {@link ProducerStateManager#check} decides about one idempotent batch, computed without changing
- * anything. Exactly one of: append it ({@link Append}), acknowledge it as a resend without appending
- * ({@link Duplicate}), or refuse it ({@link Rejected}, each naming what was wrong). A verdict is a value; a
- * caller that wants an exception asks a rejection for {@link Rejected#toException()}.
+ * What {@link ProducerStateManager#check} (or {@link ProducerStateManager#checkCoordinatorBatch}) decides about
+ * one batch of a producer, computed without changing anything. Exactly one of: append it ({@link Append}),
+ * acknowledge it as a resend without appending ({@link Duplicate}), or refuse it ({@link Rejected}, each
+ * naming what was wrong). A verdict is a value; a caller that wants an exception asks a rejection for
+ * {@link Rejected#toException()}. Transaction markers get a {@link MarkerVerdict} instead.
  */
 public sealed interface Verdict permits Verdict.Append, Verdict.Duplicate, Verdict.Rejected {
 
@@ -21,6 +22,8 @@ public sealed interface Verdict permits Verdict.Append, Verdict.Duplicate, Verdi
      * The batch may be appended. This is the pending change: hand it to {@link ProducerStateManager#apply}
      * with the offsets the log assigned once the append succeeded, or drop it if the append failed.
      *
+     * @param firstSeq the batch's base sequence, or {@link ProducerStateManager#NO_SEQUENCE} (and so
+     *                 {@code lastSeq}) for a coordinator's batch, which is not part of the producer's sequence
      * @param basedOn the producer's entry the verdict was computed from, empty for a producer the partition
      *                did not know; {@code apply} refuses the change if the entry is no longer this one
      */
@@ -48,8 +51,12 @@ public sealed interface Verdict permits Verdict.Append, Verdict.Duplicate, Verdi
         TransactionsException toException();
     }
 
-    /** The batch's epoch is lower than the producer's current one: a newer instance has taken over. */
-    record Fenced(long producerId, short currentEpoch, short receivedEpoch) implements Rejected {
+    /**
+     * The batch's (or marker's) epoch is lower than the producer's current one: a newer instance has taken
+     * over, or the coordinator bumped the epoch while aborting.
+     */
+    record Fenced(long producerId, short currentEpoch, short receivedEpoch)
+            implements Rejected, MarkerVerdict.Rejected {
         @Override
         public TransactionsException toException() {
             return new ProducerFencedException(producerId, currentEpoch, receivedEpoch);

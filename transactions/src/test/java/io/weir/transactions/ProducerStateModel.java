@@ -11,7 +11,8 @@ import java.util.TreeMap;
 /**
  * The reference for {@link ProducerStateManager}, written as plainly as the rules read and sharing no code
  * with it: every batch of a producer's current window is kept (the model looks at the last five rather than
- * evicting), sequences wrap by arithmetic modulo 2^31, and a copy is a deep copy.
+ * evicting), sequences wrap by arithmetic modulo 2^31, the first unstable offset is a minimum over all
+ * producers, and a copy is a deep copy.
  */
 final class ProducerStateModel {
     private static final long SEQUENCE_SPACE = Integer.MAX_VALUE + 1L;
@@ -23,6 +24,7 @@ final class ProducerStateModel {
         final List<BatchMetadata> window = new ArrayList<>();
         Long txnFirst;
         long lastTimestamp;
+        int coordinatorEpoch = ProducerStateEntry.NO_COORDINATOR_EPOCH;
 
         Producer(short epoch) {
             this.epoch = epoch;
@@ -33,7 +35,16 @@ final class ProducerStateModel {
             copy.window.addAll(window);
             copy.txnFirst = txnFirst;
             copy.lastTimestamp = lastTimestamp;
+            copy.coordinatorEpoch = coordinatorEpoch;
             return copy;
+        }
+
+        /** Takes on {@code newEpoch}; a different epoch starts an empty window. */
+        void moveTo(short newEpoch) {
+            if (newEpoch != epoch) {
+                epoch = newEpoch;
+                window.clear();
+            }
         }
 
         int lastSeq() {
@@ -91,14 +102,69 @@ final class ProducerStateModel {
         return new Verdict.Append(pid, epoch, first, last, transactional, Optional.of(entry(pid, p)));
     }
 
+    /** The coordinator's unsequenced transactional batch: only a lower epoch is refused. */
+    Verdict coordinatorVerdict(long pid, short epoch) {
+        Producer p = producers.get(pid);
+        if (p != null && epoch < p.epoch) {
+            return new Verdict.Fenced(pid, p.epoch, epoch);
+        }
+        return new Verdict.Append(pid, epoch, ProducerStateManager.NO_SEQUENCE, ProducerStateManager.NO_SEQUENCE,
+                true, p == null ? Optional.empty() : Optional.of(entry(pid, p)));
+    }
+
+    /** A coordinator's batch at these offsets, live or replayed: the same rule either way. */
+    void coordinatorBatch(long pid, short epoch, long firstOffset, long lastOffset, long timestamp) {
+        Producer p = producers.computeIfAbsent(pid, id -> new Producer(epoch));
+        p.moveTo(epoch);
+        if (p.txnFirst == null) {
+            p.txnFirst = firstOffset;
+        }
+        p.lastTimestamp = timestamp;
+        endOffset = lastOffset + 1;
+    }
+
+    MarkerVerdict markerVerdict(long pid, short epoch, int coordinatorEpoch, TransactionResult result) {
+        Producer p = producers.get(pid);
+        if (p == null) {
+            return new MarkerVerdict.EndTxn(pid, epoch, coordinatorEpoch, result, Optional.empty());
+        }
+        if (epoch < p.epoch) {
+            return new Verdict.Fenced(pid, p.epoch, epoch);
+        }
+        if (coordinatorEpoch < p.coordinatorEpoch) {
+            return new MarkerVerdict.CoordinatorFenced(pid, p.coordinatorEpoch, coordinatorEpoch);
+        }
+        return new MarkerVerdict.EndTxn(pid, epoch, coordinatorEpoch, result, Optional.of(entry(pid, p)));
+    }
+
+    /** A marker at {@code offset}, live or replayed; returns the transaction it ended, if one was open. */
+    Optional<CompletedTxn> marker(long pid, short epoch, int coordinatorEpoch, TransactionResult result, long offset,
+                                  long timestamp) {
+        Producer p = producers.computeIfAbsent(pid, id -> new Producer(epoch));
+        p.moveTo(epoch);
+        Optional<CompletedTxn> completed = p.txnFirst == null ? Optional.empty()
+                : Optional.of(new CompletedTxn(pid, p.txnFirst, offset, result));
+        p.txnFirst = null;
+        p.coordinatorEpoch = coordinatorEpoch;
+        p.lastTimestamp = timestamp;
+        endOffset = offset + 1;
+        return completed;
+    }
+
+    /** Offsets up to {@code offset} hold nothing for the producer state. */
+    void advance(long offset) {
+        endOffset = Math.max(endOffset, offset);
+    }
+
+    OptionalLong firstUnstableOffset() {
+        return producers.values().stream().filter(p -> p.txnFirst != null).mapToLong(p -> p.txnFirst).min();
+    }
+
     /** A batch the model said to append, appended at these offsets. */
     void append(long pid, short epoch, int first, int last, boolean transactional, long firstOffset,
                 long lastOffset, long timestamp) {
         Producer p = producers.computeIfAbsent(pid, id -> new Producer(epoch));
-        if (epoch > p.epoch) {
-            p.epoch = epoch;
-            p.window.clear();
-        }
+        p.moveTo(epoch);
         add(p, first, last, transactional, firstOffset, lastOffset, timestamp);
     }
 
@@ -148,15 +214,15 @@ final class ProducerStateModel {
 
     private static ProducerStateEntry entry(long pid, Producer p) {
         return new ProducerStateEntry(pid, p.epoch, p.lastFive(), p.lastTimestamp,
-                p.txnFirst == null ? OptionalLong.empty() : OptionalLong.of(p.txnFirst),
-                ProducerStateEntry.NO_COORDINATOR_EPOCH);
+                p.txnFirst == null ? OptionalLong.empty() : OptionalLong.of(p.txnFirst), p.coordinatorEpoch);
     }
 
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder("model(endOffset=" + endOffset);
         producers.forEach((pid, p) -> s.append(", ").append(pid).append("@e").append(p.epoch).append(" seq ")
-                .append(p.lastSeq()).append(p.txnFirst == null ? "" : " txn@" + p.txnFirst));
+                .append(p.lastSeq()).append(p.txnFirst == null ? "" : " txn@" + p.txnFirst)
+                .append(p.coordinatorEpoch < 0 ? "" : " c" + p.coordinatorEpoch));
         return s.append(')').toString();
     }
 }

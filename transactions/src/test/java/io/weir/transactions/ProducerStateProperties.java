@@ -18,19 +18,24 @@ import net.jqwik.api.state.Transformer;
 
 /**
  * {@link ProducerStateManager} against {@link ProducerStateModel} over chains of what a partition sees: four
- * producers (one transactional) send their next batches, some of which the log then fails to take; they
+ * producers (two transactional) send their next batches, some of which the log then fails to take; they
  * resend recent batches (duplicates) and old ones (beyond the window of five, or from an earlier epoch), skip
  * sequences, bump their epoch, leap to just below Integer.MAX_VALUE in one batch so that later batches wrap,
- * send as fenced zombies and, for the transactional one, outside its transaction. Batches without a producer
- * id take offsets in between. The clock moves past the expiration, or to just before or exactly onto a producer's, and expired producers are removed (their
- * clients then see UNKNOWN_PRODUCER_ID and start a new epoch). The state is snapshotted, and the partition is
- * reopened from the snapshot, replaying the log from the snapshot's place or earlier, or rebuilt from the
- * whole log as when a snapshot is corrupt.
+ * send as fenced zombies and, for the transactional ones, outside their transaction. The coordinator writes
+ * unsequenced transactional batches (offset commits) and COMMIT or ABORT markers: under the producer's epoch,
+ * a bumped one (fencing it, after which its client restarts at 0) or a stale one, and from a coordinator that
+ * stayed, moved to a higher epoch, or is a zombie below the current one. Batches without a producer id take
+ * offsets in between. The clock moves past the expiration, or to just before or exactly onto a producer's,
+ * and expired producers are removed (their clients then see UNKNOWN_PRODUCER_ID and start a new epoch). The
+ * state is snapshotted at any offset, and the partition is reopened from the snapshot, replaying the log
+ * (batches, markers, plain batches) from the snapshot's place or earlier, or rebuilt from the whole log as
+ * when a snapshot is corrupt.
  *
- * <p>Checked at each send: the verdict is the model's, {@code check} gives it again, and a duplicate carries
- * the offsets the log gave the original. At each reopen: batches the snapshot reflects change nothing when
- * replayed, and without an expiry since the snapshot the reopened state is the state before. Named
- * invariants after every step: the entries and end offset agree with the model; logged offsets strictly
+ * <p>Checked at each send and marker: the verdict is the model's, {@code check} gives it again, a duplicate
+ * carries the offsets the log gave the original, and a marker ends the model's transaction. At each reopen:
+ * entries the snapshot reflects change nothing when replayed, and without an expiry since the snapshot the
+ * reopened state is the state before. Named invariants after every step: the entries and end offset agree
+ * with the model; the first unstable offset is the model's oldest open transaction; logged offsets strictly
  * increase and the end offset never goes back.
  *
  * <p>Seeds are fixed, so the suite is deterministic; jqwik prints the seed and the chain of a failure.
@@ -40,6 +45,8 @@ class ProducerStateProperties {
     @Property(tries = 200, seed = "20250701")
     void producerStateFollowsTheModel(@ForAll("chains") ActionChain<ProducerStateWorld> chain) {
         chain.withInvariant("entries and end offset agree with the model", ProducerStateWorld::agreesWithModel)
+                .withInvariant("first unstable offset is the oldest open transaction",
+                        ProducerStateWorld::firstUnstableOffsetIsTheOldestOpenTransaction)
                 .withInvariant("offsets strictly increase", ProducerStateWorld::offsetsStrictlyIncrease)
                 .run();
     }
@@ -56,13 +63,15 @@ class ProducerStateProperties {
                 .withAction(2, sendToTheTop())
                 .withAction(1, strayNonTransactional())
                 .withAction(1, nonIdempotent())
+                .withAction(2, coordinatorBatch())
+                .withAction(4, endTransaction())
                 .withAction(3, advanceClock())
                 .withAction(1, advanceToExpiry())
                 .withAction(2, expire())
                 .withAction(2, snapshot())
                 .withAction(2, reopenFromSnapshot())
                 .withAction(1, reopenFromLog())
-                .withMaxTransformations(60);
+                .withMaxTransformations(70);
     }
 
     // ---- actions -------------------------------------------------------------------------------------------
@@ -140,9 +149,36 @@ class ProducerStateProperties {
                         x -> x.sendToTheTop(pid, below))));
     }
 
+    private static Arbitrary<Long> transactionalProducer() {
+        return Arbitraries.of(ProducerStateWorld.TRANSACTIONAL_IDS);
+    }
+
     private static Action<ProducerStateWorld> strayNonTransactional() {
-        return when(w -> true, w -> Arbitraries.just(Transformer.mutate(
-                "transactional producer 4 sends outside its transaction", x -> x.sendStrayNonTransactional(4L))));
+        return when(w -> true, w -> transactionalProducer().map(pid -> Transformer.mutate(
+                "transactional producer " + pid + " sends outside its transaction",
+                x -> x.sendStrayNonTransactional(pid))));
+    }
+
+    private static Action<ProducerStateWorld> coordinatorBatch() {
+        return when(w -> true, w -> Combinators.combine(transactionalProducer(), Arbitraries.integers().between(1, 3))
+                .as((pid, records) -> Transformer.mutate("the coordinator writes " + records
+                        + " offset commits for producer " + pid, x -> x.coordinatorBatch(pid, records))));
+    }
+
+    private static Action<ProducerStateWorld> endTransaction() {
+        Arbitrary<ProducerStateWorld.MarkerEpoch> epochs = Arbitraries.frequencyOf(
+                Tuple.of(6, Arbitraries.just(ProducerStateWorld.MarkerEpoch.CURRENT)),
+                Tuple.of(2, Arbitraries.just(ProducerStateWorld.MarkerEpoch.BUMPED)),
+                Tuple.of(1, Arbitraries.just(ProducerStateWorld.MarkerEpoch.STALE)));
+        Arbitrary<ProducerStateWorld.CoordinatorEpoch> coordinators = Arbitraries.frequencyOf(
+                Tuple.of(8, Arbitraries.just(ProducerStateWorld.CoordinatorEpoch.SAME)),
+                Tuple.of(1, Arbitraries.just(ProducerStateWorld.CoordinatorEpoch.NEXT)),
+                Tuple.of(1, Arbitraries.just(ProducerStateWorld.CoordinatorEpoch.ZOMBIE)));
+        return when(w -> true, w -> Combinators.combine(transactionalProducer(),
+                        Arbitraries.of(TransactionResult.class), epochs, coordinators)
+                .as((pid, result, epoch, coordinator) -> Transformer.mutate("the " + coordinator
+                        + " coordinator writes a " + result + " marker for producer " + pid + " at its " + epoch
+                        + " epoch", x -> x.endTransaction(pid, result, epoch, coordinator))));
     }
 
     private static Action<ProducerStateWorld> nonIdempotent() {

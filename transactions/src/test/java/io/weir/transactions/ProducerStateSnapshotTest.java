@@ -107,6 +107,20 @@ class ProducerStateSnapshotTest {
         assertCorrupt(withFreshCrc(bytes), "ends inside");
     }
 
+    @Test
+    void twoTransactionsStartingAtTheSameOffsetAreRefusedEvenWithAValidCrc() {
+        ProducerStateManager state = ProducerStateManager.create(ProducerStateConfig.DEFAULT, clock);
+        state.apply((Verdict.Append) state.checkCoordinatorBatch(1L, (short) 0), 0, 0, 1);
+        state.apply((Verdict.Append) state.checkCoordinatorBatch(2L, (short) 0), 1, 1, 1);
+        byte[] bytes = state.snapshot();
+        // Both entries are windowless (31 bytes each); copy the first's transaction offset into the second.
+        int txnField = 8 + 2 + 8;
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        buffer.putLong(FIRST_ENTRY + 31 + txnField, buffer.getLong(FIRST_ENTRY + txnField));
+
+        assertCorrupt(withFreshCrc(bytes), "both have a transaction starting at offset");
+    }
+
     private ProducerStateManager populated() {
         ProducerStateManager state = ProducerStateManager.create(ProducerStateConfig.DEFAULT, clock);
         long offset = 10;

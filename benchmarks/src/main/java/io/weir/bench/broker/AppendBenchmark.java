@@ -5,11 +5,13 @@ import io.weir.broker.common.Time;
 import io.weir.broker.internals.log.FlushPolicy;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogConfig;
+import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.broker.internals.write.AppendRings;
 import io.weir.broker.record.CompressionType;
 import io.weir.broker.record.Header;
 import io.weir.broker.record.RecordBatch;
 import io.weir.broker.record.RecordBatchBuilder;
+import io.weir.transactions.ProducerStateConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -63,7 +65,7 @@ public class AppendBenchmark {
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("weir-append-bench-");
         LogConfig config = LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(LogConfig.SEGMENT_BYTES, Integer.toString(256 << 20)));
-        log = Log.open(dir, new TopicPartition("bench", 0), config, Time.SYSTEM, true, 0L);
+        log = Log.open(dir, new TopicPartition("bench", 0), config, ProducerStateConfig.DEFAULT, Time.SYSTEM, true, 0L);
         FlushPolicy policy = "every-batch".equals(flush) ? FlushPolicy.EVERY_BATCH : FlushPolicy.OS;
         rings = new AppendRings(1, 1024, "blocking", policy, tp -> { }, Time.SYSTEM);
         Random random = new Random(42);
@@ -104,7 +106,7 @@ public class AppendBenchmark {
     @Benchmark
     @OperationsPerInvocation(RECORDS)
     public Object logAppend() {
-        Object info = log.append(batch.duplicate());
+        Object info = log.append(batch.duplicate(), AppendOrigin.CLIENT);
         log.advanceHighWatermark();
         return info;
     }

@@ -69,7 +69,10 @@ public interface Producer<K, V> extends AutoCloseable {
      *
      * @param callback told on the sender thread when the record is acknowledged or failed; may be null
      * @return the record's future {@link RecordMetadata}
-     * @throws io.weir.broker.errors.IllegalClientStateException if the producer is closed
+     * @throws io.weir.broker.errors.IllegalClientStateException if the producer is closed; for a transactional
+     *         producer also outside a transaction, or once the transaction can only be aborted
+     * @throws io.weir.broker.errors.ProducerFencedException if a newer instance with the same
+     *         {@code transactional.id} took over; close this one
      * @throws io.weir.broker.errors.SerializationException if the key or value cannot be serialized
      */
     Future<RecordMetadata> send(ProducerRecord<K, V> record, Callback callback);

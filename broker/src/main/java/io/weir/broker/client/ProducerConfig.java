@@ -4,6 +4,7 @@ import io.weir.broker.config.ConfigDef;
 import io.weir.broker.config.ParsedConfig;
 import io.weir.broker.errors.InvalidConfigurationException;
 import io.weir.broker.record.CompressionType;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,17 +15,22 @@ import java.util.Properties;
  * ({@link #from(Map)}, {@link #from(Properties)}) or built fluently ({@link #builder()}); both paths end in
  * the same validating constructor, so a config that exists is a valid one.
  *
- * <p>Defaults are Kafka 4's, with one exception: {@code enable.idempotence} defaults to {@code false}
- * because idempotent and transactional producers are not built yet; setting it to {@code true}, or setting
- * {@code transactional.id}, fails with an {@link InvalidConfigurationException} that says so.
+ * <p>Defaults are Kafka 4's. {@code enable.idempotence} is on by default, as in Kafka 3+, but only where it can
+ * hold: idempotence needs {@code acks=all}, {@code retries > 0} and {@code max.in.flight.requests.per.connection
+ * <= 5}. When the user did not set {@code enable.idempotence} and one of those does not hold, idempotence is
+ * quietly off; when the user set it to {@code true}, the conflict is an {@link InvalidConfigurationException}
+ * naming the keys and values. A {@code transactional.id} needs idempotence.
  *
+ * @param enableIdempotence   resolved: true when the producer stamps producer id, epoch and sequences
+ * @param transactionalId     null for a producer without transactions
  * @param originals everything the user passed, for the {@code configure} methods of serializers and partitioners
  */
 public record ProducerConfig(
         List<String> bootstrapServers, String clientId, Acks acks, long lingerMs, int batchSize, long bufferMemory,
         long maxBlockMs, CompressionType compressionType, int retries, long retryBackoffMs, int deliveryTimeoutMs,
         int requestTimeoutMs, int maxInFlightRequestsPerConnection, int maxRequestSize, long metadataMaxAgeMs,
-        Class<?> partitionerClass, Class<?> keySerializer, Class<?> valueSerializer, Map<String, Object> originals) {
+        Class<?> partitionerClass, Class<?> keySerializer, Class<?> valueSerializer, boolean enableIdempotence,
+        String transactionalId, int transactionTimeoutMs, Map<String, Object> originals) {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String CLIENT_ID = "client.id";
@@ -46,6 +52,9 @@ public record ProducerConfig(
     public static final String VALUE_SERIALIZER = "value.serializer";
     public static final String ENABLE_IDEMPOTENCE = "enable.idempotence";
     public static final String TRANSACTIONAL_ID = "transactional.id";
+    public static final String TRANSACTION_TIMEOUT_MS = "transaction.timeout.ms";
+    /** Kafka's bound: the broker keeps the last 5 batches per producer, so more in flight could not be deduplicated. */
+    public static final int MAX_IN_FLIGHT_FOR_IDEMPOTENCE = 5;
 
     /** Every key a producer understands, with its type, default and rule. */
     public static final ConfigDef DEFINITION = new ConfigDef()
@@ -63,14 +72,19 @@ public record ProducerConfig(
             .define(RETRY_BACKOFF_MS, ConfigDef.Type.LONG, 100L, ConfigDef.atLeast(0), "Wait between retries.")
             .define(DELIVERY_TIMEOUT_MS, ConfigDef.Type.INT, 120_000, ConfigDef.atLeast(0), "Upper bound from send() to success or failure.")
             .define(REQUEST_TIMEOUT_MS, ConfigDef.Type.INT, 30_000, ConfigDef.atLeast(0), "How long to wait for the broker to answer a produce request.")
-            .define(MAX_IN_FLIGHT, ConfigDef.Type.INT, 5, ConfigDef.atLeast(1), "Produce requests awaiting an answer at once; 1 keeps order per partition across retries.")
+            .define(MAX_IN_FLIGHT, ConfigDef.Type.INT, 5, ConfigDef.atLeast(1), "Produce requests awaiting an answer at once; "
+                    + "an idempotent producer (at most 5) keeps order per partition across retries, otherwise only 1 does.")
             .define(MAX_REQUEST_SIZE, ConfigDef.Type.INT, 1_048_576, ConfigDef.atLeast(0), "Largest produce request, and so the largest record.")
             .define(METADATA_MAX_AGE_MS, ConfigDef.Type.LONG, 300_000L, ConfigDef.atLeast(0), "Age after which topic metadata is refreshed.")
             .define(PARTITIONER_CLASS, ConfigDef.Type.CLASS, null, "A Partitioner class; default: DefaultPartitioner.")
             .define(KEY_SERIALIZER, ConfigDef.Type.CLASS, null, "A Serializer class for keys, when none is passed in code.")
             .define(VALUE_SERIALIZER, ConfigDef.Type.CLASS, null, "A Serializer class for values, when none is passed in code.")
-            .define(ENABLE_IDEMPOTENCE, ConfigDef.Type.BOOLEAN, false, "Idempotent producer; not built yet, so only false is accepted.")
-            .define(TRANSACTIONAL_ID, ConfigDef.Type.STRING, null, "Transactional producer; not built yet, so it must not be set.");
+            .define(ENABLE_IDEMPOTENCE, ConfigDef.Type.BOOLEAN, true, "Stamp producer id, epoch and per-partition "
+                    + "sequences so that retries never duplicate or reorder; off by itself when acks, retries or "
+                    + MAX_IN_FLIGHT + " do not allow it and this key is not set.")
+            .define(TRANSACTIONAL_ID, ConfigDef.Type.STRING, null, "Enables transactions under this id; needs idempotence.")
+            .define(TRANSACTION_TIMEOUT_MS, ConfigDef.Type.INT, 60_000, ConfigDef.atLeast(1), "How long a transaction "
+                    + "may stay open before the coordinator aborts it; at most the broker's transaction.max.timeout.ms.");
 
     public ProducerConfig {
         bootstrapServers = List.copyOf(bootstrapServers);
@@ -91,6 +105,7 @@ public record ProducerConfig(
         atLeast(MAX_IN_FLIGHT, maxInFlightRequestsPerConnection, 1);
         atLeast(MAX_REQUEST_SIZE, maxRequestSize, 0);
         atLeast(METADATA_MAX_AGE_MS, metadataMaxAgeMs, 0);
+        atLeast(TRANSACTION_TIMEOUT_MS, transactionTimeoutMs, 1);
         checkPlugin(PARTITIONER_CLASS, partitionerClass, Partitioner.class);
         checkPlugin(KEY_SERIALIZER, keySerializer, Serializer.class);
         checkPlugin(VALUE_SERIALIZER, valueSerializer, Serializer.class);
@@ -98,6 +113,22 @@ public record ProducerConfig(
             throw new InvalidConfigurationException(DELIVERY_TIMEOUT_MS + "=" + deliveryTimeoutMs + " must be at least "
                     + LINGER_MS + " + " + REQUEST_TIMEOUT_MS + " = " + lingerMs + " + " + requestTimeoutMs
                     + " = " + (lingerMs + requestTimeoutMs) + ", or a batch could expire before it was ever sent");
+        }
+        List<String> conflicts = idempotenceConflicts(acks, retries, maxInFlightRequestsPerConnection);
+        if (enableIdempotence && !conflicts.isEmpty()) {
+            throw new InvalidConfigurationException(ENABLE_IDEMPOTENCE + "=true cannot hold with " + String.join(", ", conflicts)
+                    + ": change those, or set " + ENABLE_IDEMPOTENCE + "=false");
+        }
+        if (transactionalId != null) {
+            if (transactionalId.isEmpty()) {
+                throw new InvalidConfigurationException("Configuration " + TRANSACTIONAL_ID + " must not be empty: "
+                        + "leave it unset for a producer without transactions");
+            }
+            if (!enableIdempotence) {
+                throw new InvalidConfigurationException(TRANSACTIONAL_ID + "=" + transactionalId + " needs idempotence, but "
+                        + (conflicts.isEmpty() ? ENABLE_IDEMPOTENCE + "=false" : "it is off because of " + String.join(", ", conflicts))
+                        + ": a transactional producer must be idempotent");
+            }
         }
         originals = originals == null ? Map.of() : Map.copyOf(originals);
     }
@@ -111,30 +142,47 @@ public record ProducerConfig(
     }
 
     private static ProducerConfig from(ParsedConfig c) {
-        if (c.getBoolean(ENABLE_IDEMPOTENCE)) {
-            throw notBuiltYet(ENABLE_IDEMPOTENCE + "=true");
-        }
-        if (c.getString(TRANSACTIONAL_ID) != null) {
-            throw notBuiltYet(TRANSACTIONAL_ID + "=" + c.getString(TRANSACTIONAL_ID));
-        }
+        Acks acks = Acks.forConfig(c.getString(ACKS));
+        boolean idempotence = resolveIdempotence(c.isSet(ENABLE_IDEMPOTENCE) ? c.getBoolean(ENABLE_IDEMPOTENCE) : null,
+                acks, c.getInt(RETRIES), c.getInt(MAX_IN_FLIGHT));
         Map<String, Object> originals = new java.util.HashMap<>();
         c.originals().forEach((k, v) -> {
             if (k != null && v != null) {
                 originals.put(String.valueOf(k), v);
             }
         });
-        return new ProducerConfig(c.getList(BOOTSTRAP_SERVERS), c.getString(CLIENT_ID), Acks.forConfig(c.getString(ACKS)),
+        return new ProducerConfig(c.getList(BOOTSTRAP_SERVERS), c.getString(CLIENT_ID), acks,
                 c.getLong(LINGER_MS), c.getInt(BATCH_SIZE), c.getLong(BUFFER_MEMORY), c.getLong(MAX_BLOCK_MS),
                 CompressionType.forName(c.getString(COMPRESSION_TYPE).toLowerCase(java.util.Locale.ROOT)),
                 c.getInt(RETRIES), c.getLong(RETRY_BACKOFF_MS), c.getInt(DELIVERY_TIMEOUT_MS), c.getInt(REQUEST_TIMEOUT_MS),
                 c.getInt(MAX_IN_FLIGHT), c.getInt(MAX_REQUEST_SIZE), c.getLong(METADATA_MAX_AGE_MS),
-                c.getClass(PARTITIONER_CLASS), c.getClass(KEY_SERIALIZER), c.getClass(VALUE_SERIALIZER), originals);
+                c.getClass(PARTITIONER_CLASS), c.getClass(KEY_SERIALIZER), c.getClass(VALUE_SERIALIZER), idempotence,
+                c.getString(TRANSACTIONAL_ID), c.getInt(TRANSACTION_TIMEOUT_MS), originals);
     }
 
-    static InvalidConfigurationException notBuiltYet(String setting) {
-        return new InvalidConfigurationException(setting + " is not supported yet: idempotent and transactional "
-                + "producers are not built in this version of Weir; leave " + ENABLE_IDEMPOTENCE + "=false and "
-                + TRANSACTIONAL_ID + " unset");
+    /**
+     * Kafka 3+'s rule: an explicit setting stands (the constructor refuses it if it cannot hold); without one,
+     * idempotence is on exactly when nothing conflicts with it.
+     *
+     * @param explicit null when the user did not set {@code enable.idempotence}
+     */
+    static boolean resolveIdempotence(Boolean explicit, Acks acks, int retries, int maxInFlight) {
+        return explicit != null ? explicit : idempotenceConflicts(acks, retries, maxInFlight).isEmpty();
+    }
+
+    /** The settings that rule idempotence out, each as {@code key=value (what it must be)}. */
+    private static List<String> idempotenceConflicts(Acks acks, int retries, int maxInFlight) {
+        List<String> conflicts = new ArrayList<>(3);
+        if (acks != Acks.ALL) {
+            conflicts.add(ACKS + "=" + acks.configName() + " (must be all)");
+        }
+        if (retries == 0) {
+            conflicts.add(RETRIES + "=0 (must be at least 1)");
+        }
+        if (maxInFlight > MAX_IN_FLIGHT_FOR_IDEMPOTENCE) {
+            conflicts.add(MAX_IN_FLIGHT + "=" + maxInFlight + " (must be at most " + MAX_IN_FLIGHT_FOR_IDEMPOTENCE + ")");
+        }
+        return conflicts;
     }
 
     static void atLeast(String name, long value, long min) {
@@ -177,6 +225,9 @@ public record ProducerConfig(
         private int maxRequestSize = 1_048_576;
         private long metadataMaxAgeMs = 300_000;
         private Class<?> partitionerClass;
+        private Boolean enableIdempotence;
+        private String transactionalId;
+        private int transactionTimeoutMs = 60_000;
 
         private Builder() {
         }
@@ -297,17 +348,46 @@ public record ProducerConfig(
             return this;
         }
 
+        /** Unset: on unless acks, retries or max.in.flight.requests.per.connection rule it out. */
+        public Builder enableIdempotence(boolean enable) {
+            once(ENABLE_IDEMPOTENCE);
+            enableIdempotence = enable;
+            return this;
+        }
+
+        /** @throws InvalidConfigurationException if {@code id} is empty */
+        public Builder transactionalId(String id) {
+            once(TRANSACTIONAL_ID);
+            Objects.requireNonNull(id, "transactionalId");
+            if (id.isEmpty()) {
+                throw new InvalidConfigurationException("Configuration " + TRANSACTIONAL_ID + " must not be empty");
+            }
+            transactionalId = id;
+            return this;
+        }
+
+        public Builder transactionTimeoutMs(int ms) {
+            once(TRANSACTION_TIMEOUT_MS);
+            atLeast(TRANSACTION_TIMEOUT_MS, ms, 1);
+            transactionTimeoutMs = ms;
+            return this;
+        }
+
         /**
-         * @throws InvalidConfigurationException if bootstrap servers are missing, or delivery.timeout.ms is
-         *         shorter than linger.ms + request.timeout.ms
+         * @throws InvalidConfigurationException if bootstrap servers are missing; if delivery.timeout.ms is
+         *         shorter than linger.ms + request.timeout.ms; if idempotence was enabled explicitly with acks,
+         *         retries or max.in.flight.requests.per.connection that rule it out; or if a transactional.id is
+         *         set while idempotence is off
          */
         public ProducerConfig build() {
             if (bootstrapServers == null) {
                 throw new InvalidConfigurationException("Missing required configuration " + BOOTSTRAP_SERVERS);
             }
+            boolean idempotence = resolveIdempotence(enableIdempotence, acks, retries, maxInFlight);
             return new ProducerConfig(bootstrapServers, clientId, acks, lingerMs, batchSize, bufferMemory, maxBlockMs,
                     compressionType, retries, retryBackoffMs, deliveryTimeoutMs, requestTimeoutMs, maxInFlight,
-                    maxRequestSize, metadataMaxAgeMs, partitionerClass, null, null, Map.of());
+                    maxRequestSize, metadataMaxAgeMs, partitionerClass, null, null, idempotence, transactionalId,
+                    transactionTimeoutMs, Map.of());
         }
     }
 }

@@ -1,14 +1,20 @@
 package io.weir.broker.internals;
 
+import io.weir.broker.IsolationLevel;
 import io.weir.broker.TopicPartition;
 import io.weir.broker.errors.WeirException;
+import io.weir.broker.internals.log.AbortedTxn;
 import io.weir.broker.internals.log.FetchDataInfo;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.write.HighWatermarkListener;
 import io.weir.broker.protocol.ApiError;
 import io.weir.broker.protocol.FetchRequest;
 import io.weir.broker.protocol.FetchResponse;
+import io.weir.broker.record.RecordBatch;
+import io.weir.broker.record.RecordBatches;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +32,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * their {@code maxWaitMs} runs out (Kafka's delayed fetch). No thread sleeps or polls: a waiting fetch is
  * registered on each of its partitions; the append thread, after publishing a new high watermark, calls
  * {@link #onHighWatermarkAdvanced}, which schedules a re-read on the fetch executor, off the append thread.
+ *
+ * <p>Under read_committed a partition returns only the batches that start below its last stable offset, with
+ * the transactions aborted among them, and only those bytes count towards {@code minBytes}: a waiting
+ * read_committed fetch is woken like any other when a marker is appended (a marker moves the high watermark
+ * too) and then finds the bytes the marker made stable. The last stable offset is answered under both
+ * isolation levels.
  *
  * <p>A fetch registers first and re-reads once after registering, so an append that lands between the first
  * read and the registration is not missed. Completion is idempotent: the first of "enough bytes",
@@ -120,19 +132,39 @@ public final class FetchManager implements HighWatermarkListener {
                 Log log = logManager.log(tp);
                 int limit = Math.min(wanted.maxBytes(), Math.max(remaining, 0));
                 // Only the first partition with data may exceed the limits, so an oversized batch still moves.
-                FetchDataInfo data = log.read(wanted.fetchOffset(), limit, total == 0);
+                FetchDataInfo data = log.read(wanted.fetchOffset(), limit, total == 0, request.isolationLevel());
                 ByteBuffer batches = data.batches();
                 total += batches.remaining();
                 remaining -= batches.remaining();
-                // Without transactions (a later issue) every offset below the high watermark is stable.
-                out.put(tp, new FetchResponse.PartitionData(ApiError.NONE, data.highWatermark(), data.highWatermark(),
-                        data.logStartOffset(), batches, List.of()));
+                out.put(tp, new FetchResponse.PartitionData(ApiError.NONE, data.highWatermark(), data.lastStableOffset(),
+                        data.logStartOffset(), batches, abortedTransactions(log, request.isolationLevel(),
+                        wanted.fetchOffset(), batches)));
             } catch (WeirException e) {
                 hasError = true;
                 out.put(tp, FetchResponse.PartitionData.error(ApiError.of(e)));
             }
         }
         return new ReadOutcome(new FetchResponse(out), total, hasError);
+    }
+
+    /**
+     * Under read_committed, the transactions aborted within the returned batches, which the reader skips
+     * (Kafka lists them from the fetch offset to the end of the last batch returned).
+     */
+    private static List<FetchResponse.AbortedTransaction> abortedTransactions(Log log, IsolationLevel isolation,
+                                                                             long fetchOffset, ByteBuffer batches) {
+        if (isolation != IsolationLevel.READ_COMMITTED || !batches.hasRemaining()) {
+            return List.of();
+        }
+        long upperBound = fetchOffset;
+        for (Iterator<RecordBatch> it = RecordBatches.iterator(batches.duplicate()); it.hasNext(); ) {
+            upperBound = it.next().nextOffset();
+        }
+        List<FetchResponse.AbortedTransaction> aborted = new ArrayList<>();
+        for (AbortedTxn txn : log.abortedTransactions(fetchOffset, upperBound)) {
+            aborted.add(new FetchResponse.AbortedTransaction(txn.producerId(), txn.firstOffset()));
+        }
+        return aborted;
     }
 
     private final class DelayedFetch {

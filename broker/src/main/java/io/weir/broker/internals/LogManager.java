@@ -7,9 +7,11 @@ import io.weir.broker.errors.InvalidPartitionsException;
 import io.weir.broker.errors.KafkaStorageException;
 import io.weir.broker.errors.TopicExistsException;
 import io.weir.broker.errors.UnknownTopicOrPartitionException;
+import io.weir.broker.internals.log.DeletedSegment;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogConfig;
 import io.weir.broker.internals.log.LogFiles;
+import io.weir.transactions.ProducerStateConfig;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -51,6 +53,7 @@ public final class LogManager implements AutoCloseable {
 
     private final Path dataDir;
     private final LogConfig defaults;
+    private final ProducerStateConfig producerStateConfig;
     private final Time time;
     private final TopicMetadataStore topicStore;
     private final RecoveryPointCheckpoint checkpoint;
@@ -61,9 +64,11 @@ public final class LogManager implements AutoCloseable {
     private final boolean hadCleanShutdown;
     private volatile boolean closed;
 
-    private LogManager(Path dataDir, LogConfig defaults, Time time, FileChannel lockChannel, FileLock lock, boolean clean) {
+    private LogManager(Path dataDir, LogConfig defaults, ProducerStateConfig producerStateConfig, Time time,
+                       FileChannel lockChannel, FileLock lock, boolean clean) {
         this.dataDir = dataDir;
         this.defaults = defaults;
+        this.producerStateConfig = producerStateConfig;
         this.time = time;
         this.topicStore = new TopicMetadataStore(dataDir.resolve("meta").resolve("topics"));
         this.checkpoint = new RecoveryPointCheckpoint(dataDir.resolve("recovery-point-offset-checkpoint"));
@@ -75,9 +80,10 @@ public final class LogManager implements AutoCloseable {
     /**
      * Locks {@code dataDir}, loads every topic and recovers its partitions as needed.
      *
+     * @param producerStateConfig the partitions' producer-state settings ({@code producer.id.expiration.ms})
      * @throws KafkaStorageException the directory cannot be created or written, or another broker holds it
      */
-    public static LogManager open(Path dataDir, LogConfig defaults, Time time) {
+    public static LogManager open(Path dataDir, LogConfig defaults, ProducerStateConfig producerStateConfig, Time time) {
         FileChannel channel = null;
         try {
             Files.createDirectories(dataDir);
@@ -97,7 +103,7 @@ public final class LogManager implements AutoCloseable {
             }
             Path marker = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
             boolean clean = Files.exists(marker);
-            LogManager manager = new LogManager(dataDir, defaults, time, channel, lock, clean);
+            LogManager manager = new LogManager(dataDir, defaults, producerStateConfig, time, channel, lock, clean);
             try {
                 manager.loadLogs();
                 Files.deleteIfExists(marker);
@@ -125,7 +131,8 @@ public final class LogManager implements AutoCloseable {
             topics.put(meta.name(), meta);
             for (int p = 0; p < meta.partitions(); p++) {
                 TopicPartition tp = new TopicPartition(meta.name(), p);
-                logs.put(tp, Log.open(partitionDir(tp), tp, config, time, hadCleanShutdown, recoveryPoints.getOrDefault(tp, 0L)));
+                logs.put(tp, Log.open(partitionDir(tp), tp, config, producerStateConfig, time, hadCleanShutdown,
+                        recoveryPoints.getOrDefault(tp, 0L)));
             }
         }
     }
@@ -230,7 +237,7 @@ public final class LogManager implements AutoCloseable {
             for (int p = from; p < to; p++) {
                 TopicPartition tp = new TopicPartition(topic, p);
                 deleteStaleDir(tp);
-                created.put(tp, Log.open(partitionDir(tp), tp, config, time, true, 0L));
+                created.put(tp, Log.open(partitionDir(tp), tp, config, producerStateConfig, time, true, 0L));
             }
             return created;
         } catch (RuntimeException e) {
@@ -349,12 +356,22 @@ public final class LogManager implements AutoCloseable {
     // ---- maintenance --------------------------------------------------------------------------------------
 
     /** Runs retention on every log; returns the segments removed, whose files the caller deletes later. */
-    public List<Log.DeletedSegment> runRetention() {
-        List<Log.DeletedSegment> deleted = new ArrayList<>();
+    public List<DeletedSegment> runRetention() {
+        List<DeletedSegment> deleted = new ArrayList<>();
         for (Log log : logs.values()) {
             deleted.addAll(log.deleteRetainedSegments());
         }
         return deleted;
+    }
+
+    /**
+     * Drops, on every partition, the producers idle for {@code producer.id.expiration.ms} with no open
+     * transaction. Runs every {@code producer.id.expiration.check.interval.ms}.
+     */
+    public void removeExpiredProducers() {
+        for (Log log : logs.values()) {
+            log.removeExpiredProducers();
+        }
     }
 
     /** Syncs rolled segments of every partition, then saves every partition's recovery point. */

@@ -1,6 +1,7 @@
 package io.weir.broker.internals;
 
 import io.weir.broker.BrokerConfig;
+import io.weir.broker.IsolationLevel;
 import io.weir.broker.TopicPartition;
 import io.weir.broker.errors.InvalidRequestException;
 import io.weir.broker.errors.UnknownTopicOrPartitionException;
@@ -65,8 +66,10 @@ import io.weir.broker.protocol.TxnOffsetCommitRequest;
 import io.weir.broker.protocol.TxnOffsetCommitResponse;
 import io.weir.broker.protocol.WriteTxnMarkersRequest;
 import io.weir.broker.protocol.WriteTxnMarkersResponse;
+import io.weir.transactions.ProducerStateEntry;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -220,7 +223,7 @@ public final class RequestHandler implements BrokerApi {
             request.timestamps().forEach((tp, spec) -> {
                 try {
                     Log log = logManager.log(tp);
-                    out.put(tp, lookup(log, spec));
+                    out.put(tp, lookup(log, spec, request.isolationLevel()));
                 } catch (WeirException e) {
                     out.put(tp, new ListOffsetsResponse.PartitionOffset(ApiError.of(e), -1L, -1L));
                 }
@@ -229,12 +232,14 @@ public final class RequestHandler implements BrokerApi {
         });
     }
 
-    private static ListOffsetsResponse.PartitionOffset lookup(Log log, long spec) {
+    private static ListOffsetsResponse.PartitionOffset lookup(Log log, long spec, IsolationLevel isolation) {
         if (spec == ListOffsetsRequest.EARLIEST) {
             return new ListOffsetsResponse.PartitionOffset(ApiError.NONE, log.logStartOffset(), -1L);
         }
         if (spec == ListOffsetsRequest.LATEST) {
-            return new ListOffsetsResponse.PartitionOffset(ApiError.NONE, log.highWatermark(), -1L);
+            // A read_committed consumer's end of the partition is where it could read to: the last stable offset.
+            long latest = isolation == IsolationLevel.READ_COMMITTED ? log.lastStableOffset() : log.highWatermark();
+            return new ListOffsetsResponse.PartitionOffset(ApiError.NONE, latest, -1L);
         }
         if (spec == ListOffsetsRequest.MAX_TIMESTAMP) {
             long[] found = log.maxTimestampAndOffset();
@@ -446,6 +451,23 @@ public final class RequestHandler implements BrokerApi {
 
     @Override
     public CompletableFuture<DescribeProducersResponse> describeProducers(DescribeProducersRequest request) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("describeProducers is being wired"));
+        return call(() -> {
+            Map<TopicPartition, DescribeProducersResponse.PartitionProducers> out = new LinkedHashMap<>();
+            for (TopicPartition tp : request.partitions()) {
+                try {
+                    List<DescribeProducersResponse.ProducerState> producers = new ArrayList<>();
+                    for (ProducerStateEntry entry : logManager.log(tp).producers().values()) {
+                        producers.add(new DescribeProducersResponse.ProducerState(entry.producerId(), entry.epoch(),
+                                entry.lastSeq(), entry.lastTimestamp(), entry.coordinatorEpoch(),
+                                entry.currentTxnFirstOffset().orElse(-1L)));
+                    }
+                    producers.sort(Comparator.comparingLong(DescribeProducersResponse.ProducerState::producerId));
+                    out.put(tp, new DescribeProducersResponse.PartitionProducers(ApiError.NONE, producers));
+                } catch (WeirException e) {
+                    out.put(tp, new DescribeProducersResponse.PartitionProducers(ApiError.of(e), List.of()));
+                }
+            }
+            return new DescribeProducersResponse(out);
+        });
     }
 }

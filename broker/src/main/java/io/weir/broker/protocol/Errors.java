@@ -28,6 +28,7 @@ import io.weir.broker.errors.RebalanceInProgressException;
 import io.weir.broker.errors.UnknownMemberIdException;
 import io.weir.broker.errors.InvalidConfigurationException;
 import io.weir.broker.errors.InvalidPartitionsException;
+import io.weir.broker.errors.InvalidRecordException;
 import io.weir.broker.errors.InvalidRequestException;
 import io.weir.broker.errors.InvalidTimestampException;
 import io.weir.broker.errors.InvalidTopicException;
@@ -86,7 +87,8 @@ public enum Errors {
     OPERATION_NOT_ATTEMPTED(55, OperationNotAttemptedException::new),
     UNKNOWN_PRODUCER_ID(59, UnknownProducerIdException::new),
     PRODUCER_FENCED(90, ProducerFencedException::new),
-    TRANSACTIONAL_ID_NOT_FOUND(105, TransactionalIdNotFoundException::new);
+    TRANSACTIONAL_ID_NOT_FOUND(105, TransactionalIdNotFoundException::new),
+    INVALID_RECORD(87, InvalidRecordException::new);
 
     private final short code;
     private final Function<String, WeirException> builder;

@@ -234,6 +234,40 @@ public final class RecordBatch implements Iterable<Record> {
         return buf.getInt(start + RECORD_COUNT_OFFSET);
     }
 
+    /**
+     * Re-stamps the producer fields of a built batch in place — producer id, epoch, base sequence and the
+     * transactional bit — and recomputes the CRC, which covers them. An idempotent producer needs this when it
+     * bumps its epoch after a batch was built: the unacknowledged batches go again under the new epoch with
+     * sequences restarting at 0, and their records stay as they are.
+     *
+     * @throws IllegalArgumentException under the rules of {@link RecordBatchBuilder#setProducerState}, or for
+     *         a control batch (markers belong to the coordinator, which never re-stamps them)
+     * @throws CorruptRecordException if the batch is not all in the buffer
+     */
+    public void setProducerState(long producerId, short producerEpoch, int baseSequence, boolean transactional) {
+        checkComplete();
+        if (isControl()) {
+            throw new IllegalArgumentException("cannot re-stamp the control batch at base offset " + baseOffset());
+        }
+        if (producerId < NO_PRODUCER_ID) {
+            throw new IllegalArgumentException("producer id " + producerId + " is invalid; use -1 for none");
+        }
+        if (producerId != NO_PRODUCER_ID && (producerEpoch < 0 || baseSequence < 0)) {
+            throw new IllegalArgumentException("producer id " + producerId + " needs an epoch and a base sequence >= 0, got epoch "
+                    + producerEpoch + " and sequence " + baseSequence);
+        }
+        if (transactional && producerId == NO_PRODUCER_ID) {
+            throw new IllegalArgumentException("a transactional batch needs a producer id, got " + producerId);
+        }
+        short attributes = attributes();
+        attributes = (short) (transactional ? attributes | TRANSACTIONAL_FLAG_MASK : attributes & ~TRANSACTIONAL_FLAG_MASK);
+        buf.putShort(start + ATTRIBUTES_OFFSET, attributes);
+        buf.putLong(start + PRODUCER_ID_OFFSET, producerId);
+        buf.putShort(start + PRODUCER_EPOCH_OFFSET, producerEpoch);
+        buf.putInt(start + BASE_SEQUENCE_OFFSET, baseSequence);
+        buf.putInt(start + CRC_OFFSET, computeCrc());
+    }
+
     /** True when the batch is all present, its magic is 2 and its CRC matches. Never throws. */
     public boolean isValid() {
         return problem() == null;

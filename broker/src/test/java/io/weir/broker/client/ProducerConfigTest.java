@@ -1,6 +1,8 @@
 package io.weir.broker.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,8 +26,11 @@ class ProducerConfigTest {
     }
 
     @Test
-    void defaultsAreKafkasExceptIdempotence() {
+    void defaultsAreKafkas() {
         ProducerConfig c = ProducerConfig.from(props());
+        assertTrue(c.enableIdempotence());
+        assertNull(c.transactionalId());
+        assertEquals(60_000, c.transactionTimeoutMs());
         assertEquals(Acks.ALL, c.acks());
         assertEquals(16_384, c.batchSize());
         assertEquals(5, c.lingerMs());
@@ -65,12 +70,52 @@ class ProducerConfigTest {
     }
 
     @Test
-    void refusesIdempotenceAndTransactionsAsNotBuiltYet() {
-        var e = assertThrows(InvalidConfigurationException.class, () -> ProducerConfig.from(props("enable.idempotence", "true")));
-        assertTrue(e.getMessage().contains("enable.idempotence=true") && e.getMessage().contains("not supported yet"), e.getMessage());
-        e = assertThrows(InvalidConfigurationException.class, () -> ProducerConfig.from(props("transactional.id", "tx-1")));
-        assertTrue(e.getMessage().contains("transactional.id=tx-1"), e.getMessage());
-        ProducerConfig.from(props("enable.idempotence", "false"));
+    void idempotenceIsQuietlyOffWhenUnsetAndAcksRetriesOrInFlightRuleItOut() {
+        assertFalse(ProducerConfig.from(props("acks", "1")).enableIdempotence());
+        assertFalse(ProducerConfig.from(props("acks", "0")).enableIdempotence());
+        assertFalse(ProducerConfig.from(props("retries", "0")).enableIdempotence());
+        assertFalse(ProducerConfig.from(props("max.in.flight.requests.per.connection", "6")).enableIdempotence());
+        assertTrue(ProducerConfig.from(props("max.in.flight.requests.per.connection", "5")).enableIdempotence());
+        assertFalse(ProducerConfig.builder().bootstrapServers("embedded:x").acks(Acks.LEADER).build().enableIdempotence());
+        assertTrue(ProducerConfig.builder().bootstrapServers("embedded:x").build().enableIdempotence());
+    }
+
+    @Test
+    void explicitIdempotenceWithAConflictFailsNamingTheKeysAndValues() {
+        var e = assertThrows(InvalidConfigurationException.class, () -> ProducerConfig.from(props("enable.idempotence", "true",
+                "acks", "1", "max.in.flight.requests.per.connection", "7")));
+        assertTrue(e.getMessage().contains("enable.idempotence=true") && e.getMessage().contains("acks=1")
+                && e.getMessage().contains("max.in.flight.requests.per.connection=7"), e.getMessage());
+        e = assertThrows(InvalidConfigurationException.class, () -> ProducerConfig.builder().bootstrapServers("embedded:x")
+                .enableIdempotence(true).retries(0).build());
+        assertTrue(e.getMessage().contains("retries=0"), e.getMessage());
+        assertFalse(ProducerConfig.from(props("enable.idempotence", "false")).enableIdempotence());
+    }
+
+    @Test
+    void transactionalIdNeedsIdempotence() {
+        ProducerConfig c = ProducerConfig.from(props("transactional.id", "tx-1", "transaction.timeout.ms", "9000"));
+        assertEquals("tx-1", c.transactionalId());
+        assertEquals(9000, c.transactionTimeoutMs());
+        assertTrue(c.enableIdempotence());
+        var e = assertThrows(InvalidConfigurationException.class, () -> ProducerConfig.from(props("transactional.id", "tx-1",
+                "enable.idempotence", "false")));
+        assertTrue(e.getMessage().contains("transactional.id=tx-1") && e.getMessage().contains("enable.idempotence=false"), e.getMessage());
+        e = assertThrows(InvalidConfigurationException.class, () -> ProducerConfig.from(props("transactional.id", "tx-1", "acks", "1")));
+        assertTrue(e.getMessage().contains("acks=1"), e.getMessage());
+        e = assertThrows(InvalidConfigurationException.class, () -> ProducerConfig.builder().bootstrapServers("embedded:x")
+                .transactionalId("tx").enableIdempotence(false).build());
+        assertTrue(e.getMessage().contains("transactional.id=tx"), e.getMessage());
+    }
+
+    @Test
+    void builderRefusesAnEmptyTransactionalIdAndANonPositiveTimeoutAtOnce() {
+        assertThrows(InvalidConfigurationException.class, () -> ProducerConfig.builder().transactionalId(""));
+        var e = assertThrows(InvalidConfigurationException.class, () -> ProducerConfig.builder().transactionTimeoutMs(0));
+        assertTrue(e.getMessage().contains("transaction.timeout.ms"), e.getMessage());
+        assertThrows(InvalidConfigurationException.class, () -> ProducerConfig.from(props("transaction.timeout.ms", "0")));
+        ProducerConfig.Builder b = ProducerConfig.builder().enableIdempotence(true);
+        assertThrows(IllegalStateException.class, () -> b.enableIdempotence(false));
     }
 
     @Test

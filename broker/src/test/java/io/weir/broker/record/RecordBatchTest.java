@@ -228,4 +228,42 @@ class RecordBatchTest {
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
+
+    @ParameterizedTest
+    @EnumSource(CompressionType.class)
+    void setProducerStateRestampsInPlaceAndKeepsTheBatchValid(CompressionType compression) {
+        ByteBuffer bytes = sampleBatch(compression);
+        RecordBatch batch = RecordBatch.wrap(bytes);
+        int oldCrc = batch.storedCrc();
+        batch.setProducerState(78L, (short) 3, 0, false);
+        batch.ensureValid();
+        assertTrue(oldCrc != batch.storedCrc(), "the CRC covers the producer fields");
+        assertEquals(78L, batch.producerId());
+        assertEquals(3, batch.producerEpoch());
+        assertEquals(0, batch.baseSequence());
+        assertEquals(2, batch.lastSequence());
+        assertFalse(batch.isTransactional());
+        assertEquals(compression, batch.compression(), "other attribute bits are kept");
+        List<Record> records = new ArrayList<>();
+        batch.forEach(records::add);
+        assertEquals(3, records.size());
+        assertArrayEquals(utf8("one"), records.get(0).valueBytes());
+
+        batch.setProducerState(78L, (short) 4, 5, true);
+        batch.ensureValid();
+        assertTrue(batch.isTransactional());
+        assertEquals(RecordBatch.wrap(bytes).baseSequence(), 5, "written through to the wrapped buffer");
+    }
+
+    @Test
+    void setProducerStateRefusesInconsistentFieldsAndControlBatches() {
+        RecordBatch batch = RecordBatch.wrap(sampleBatch(CompressionType.NONE));
+        var e = assertThrows(IllegalArgumentException.class, () -> batch.setProducerState(5L, (short) 0, -1, false));
+        assertTrue(e.getMessage().contains("-1"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> batch.setProducerState(-1L, (short) -1, -1, true));
+        assertEquals(77L, batch.producerId(), "nothing is written when the fields are refused");
+        batch.ensureValid();
+        RecordBatch marker = RecordBatch.wrap(RecordBatchBuilder.controlBatch(ControlRecordType.COMMIT, 1L, (short) 0, 0L, 0));
+        assertThrows(IllegalArgumentException.class, () -> marker.setProducerState(1L, (short) 1, 0, true));
+    }
 }

@@ -101,11 +101,21 @@ record ProducerStateSnapshot(long snapshotOffset, Map<Long, ProducerStateEntry> 
                     + " and producer count " + count);
         }
         Map<Long, ProducerStateEntry> producers = new HashMap<>();
+        Map<Long, Long> transactionStarts = new HashMap<>();
         for (int i = 0; i < count; i++) {
             ProducerStateEntry entry = decodeEntry(body, i, snapshotOffset);
             if (producers.put(entry.producerId(), entry) != null) {
                 throw new CorruptSnapshotException("producer-state snapshot lists producer "
                         + entry.producerId() + " twice");
+            }
+            // One batch starts one transaction: two producers cannot have opened theirs at the same offset.
+            if (entry.hasOpenTransaction()) {
+                Long other = transactionStarts.put(entry.currentTxnFirstOffset().getAsLong(), entry.producerId());
+                if (other != null) {
+                    throw new CorruptSnapshotException("producer-state snapshot: producers " + other + " and "
+                            + entry.producerId() + " both have a transaction starting at offset "
+                            + entry.currentTxnFirstOffset().getAsLong());
+                }
             }
         }
         if (body.hasRemaining()) {

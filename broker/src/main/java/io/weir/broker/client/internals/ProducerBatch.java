@@ -18,6 +18,10 @@ import java.util.List;
  * <em>drained</em> by the sender thread (removed from the deque, so no thread can append any more, then
  * {@link #close()}d into bytes); <em>in flight</em>; then either <em>re-enqueued</em> at the head of the deque
  * for a retry or <em>completed</em> once. Everything after draining happens on the sender thread only.
+ *
+ * <p>An idempotent producer stamps the batch when it is first drained (producer id, epoch, base sequence),
+ * normally before its bytes are built; a later epoch bump re-stamps the built bytes in place. The stamp then
+ * stays for every retry, so a resend is recognisable to the broker as the same batch.
  */
 final class ProducerBatch {
     /** A record's callback together with its future, kept only for records sent with a callback. */
@@ -37,7 +41,18 @@ final class ProducerBatch {
     private int recordCount;
     int attempts;
     long lastAttemptNanos;
+    /** Set while a produce request carrying this batch awaits its answer; sender thread only. */
+    boolean inFlight;
+    /** Its last attempt ended without a definite answer, so the broker may have written it; sender thread only. */
+    boolean ambiguous;
     private boolean completed;
+    private ProducerIdAndEpoch producerIdAndEpoch = ProducerIdAndEpoch.NONE;
+    private int baseSequence = RecordBatch.NO_SEQUENCE;
+    /**
+     * The order in which batches of one partition were first given sequences, or -1: re-enqueued batches go
+     * back in this order. Unlike the sequence itself it never wraps and survives a re-stamp.
+     */
+    private long sequenceOrder = -1;
 
     ProducerBatch(TopicPartition partition, CompressionType compression, int sizeLimit, int reservedBytes, long nowNanos) {
         this.partition = partition;
@@ -92,6 +107,44 @@ final class ProducerBatch {
         return built.duplicate();
     }
 
+    /**
+     * Stamps (or re-stamps) the producer fields; sender thread, after the batch was drained.
+     *
+     * @param order the batch's place among its partition's sequenced batches; kept from the first stamp on
+     */
+    void setProducerState(ProducerIdAndEpoch id, int sequence, boolean transactional, long order) {
+        if (built == null) {
+            builder.setProducerState(id.producerId(), id.epoch(), sequence, transactional);
+        } else {
+            RecordBatch.wrap(built).setProducerState(id.producerId(), id.epoch(), sequence, transactional);
+        }
+        producerIdAndEpoch = id;
+        baseSequence = sequence;
+        if (sequenceOrder < 0) {
+            sequenceOrder = order;
+        }
+    }
+
+    boolean hasSequence() {
+        return baseSequence != RecordBatch.NO_SEQUENCE;
+    }
+
+    int baseSequence() {
+        return baseSequence;
+    }
+
+    int lastSequence() {
+        return RecordBatch.incrementSequence(baseSequence, recordCount - 1);
+    }
+
+    ProducerIdAndEpoch producerIdAndEpoch() {
+        return producerIdAndEpoch;
+    }
+
+    long sequenceOrder() {
+        return sequenceOrder;
+    }
+
     boolean hasReachedDeliveryTimeout(long nowNanos, long deliveryTimeoutNanos) {
         return nowNanos - createdNanos >= deliveryTimeoutNanos;
     }
@@ -139,6 +192,7 @@ final class ProducerBatch {
 
     @Override
     public String toString() {
-        return "ProducerBatch(" + partition + ", " + recordCount + " records, attempt " + attempts + ")";
+        return "ProducerBatch(" + partition + ", " + recordCount + " records, attempt " + attempts
+                + (hasSequence() ? ", " + producerIdAndEpoch + " sequence " + baseSequence : "") + ")";
     }
 }

@@ -16,6 +16,7 @@ import io.weir.broker.common.Time;
 import io.weir.broker.errors.IllegalClientStateException;
 import io.weir.broker.errors.InterruptException;
 import io.weir.broker.errors.InvalidConfigurationException;
+import io.weir.broker.errors.ProducerFencedException;
 import io.weir.broker.errors.RecordTooLargeException;
 import io.weir.broker.errors.SerializationException;
 import io.weir.broker.errors.UnknownTopicOrPartitionException;
@@ -26,18 +27,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 
 /**
  * The {@link Producer}: wires the metadata cache, the {@link RecordAccumulator} and the {@link Sender} thread,
  * and runs the send path — metadata, serialize, size checks, partition, append — on the caller's thread.
  *
  * <p>Lifecycle {@code RUNNING → CLOSING → CLOSED}, in {@code state}. Thread-safe: {@code send} takes only the
- * target partition's deque lock; {@code close} may race with {@code send}, and the accumulator refuses
- * appends once closing so no record is buffered after the sender's last pass.
+ * target partition's deque lock (and, for a transactional producer, the {@link TransactionManager}'s lock to
+ * register the partition); {@code close} may race with {@code send}, and the accumulator refuses appends once
+ * closing so no record is buffered after the sender's last pass.
+ *
+ * <p>With idempotence a {@link TransactionManager} holds the producer id and the transaction state; the
+ * transactional methods change that state on the caller's thread and wait, up to {@code max.block.ms}, for the
+ * sender thread to carry out the coordinator requests. A transactional producer closed with a transaction open
+ * just stops: the coordinator aborts the transaction when it times out, or when the next instance with the
+ * same {@code transactional.id} calls {@code initTransactions()}.
  */
 public final class ProducerImpl<K, V> implements Producer<K, V> {
 
@@ -53,6 +63,8 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
     private final ClientMetadata metadata;
     private final RecordAccumulator accumulator;
     private final Sender sender;
+    /** Null without idempotence. */
+    private final TransactionManager transactions;
     private final Thread senderThread;
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     /** One TopicPartition object per partition, so that send does not allocate one per record. */
@@ -66,6 +78,12 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
     /** @param startSender false in unit tests that drive the sender with {@link #sender()} themselves */
     ProducerImpl(ProducerConfig config, Serializer<K> keySerializer, Serializer<V> valueSerializer,
                  BrokerApi broker, Time time, boolean startSender) {
+        this(config, keySerializer, valueSerializer, broker, time, startSender, (from, to) -> { });
+    }
+
+    /** @param transitionObserver told of every transaction-state transition, on the thread that makes it (tests) */
+    ProducerImpl(ProducerConfig config, Serializer<K> keySerializer, Serializer<V> valueSerializer, BrokerApi broker,
+                 Time time, boolean startSender, BiConsumer<TransactionState, TransactionState> transitionObserver) {
         this.config = config;
         this.time = time;
         this.keySerializer = keySerializer != null ? keySerializer : plugin(config.keySerializer(), ProducerConfig.KEY_SERIALIZER);
@@ -82,7 +100,8 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         this.metadata = new ClientMetadata(broker, time, config.metadataMaxAgeMs(), config.retryBackoffMs(), true);
         this.accumulator = new RecordAccumulator(config.compressionType(), config.batchSize(), config.lingerMs(),
                 config.retryBackoffMs(), config.deliveryTimeoutMs(), new BufferPool(config.bufferMemory()), time);
-        this.sender = new Sender(config, accumulator, broker, metadata, time);
+        this.transactions = config.enableIdempotence() ? new TransactionManager(config, transitionObserver) : null;
+        this.sender = new Sender(config, accumulator, broker, metadata, time, transactions);
         String name = "weir-producer-sender" + (config.clientId().isEmpty() ? "" : " | " + config.clientId());
         this.senderThread = new Thread(sender, name);
         senderThread.setDaemon(true);
@@ -114,11 +133,14 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
             checkSize(topic, size, info);
             int numPartitions = info.partitions();
             int partition = partition(record, keyBytes, valueBytes, numPartitions);
+            TopicPartition tp = partitionOf(topic, partition, numPartitions);
+            if (transactions != null) {
+                transactions.maybeAddPartition(tp);
+            }
             long timestamp = record.timestamp() != null ? record.timestamp() : time.milliseconds();
             int sizeLimit = Math.min(config.batchSize(), info.maxMessageBytes());
             long remainingMs = config.maxBlockMs() - TimeUnit.NANOSECONDS.toMillis(time.nanoseconds() - startNanos);
-            RecordAccumulator.AppendResult result = accumulator.append(partitionOf(topic, partition, numPartitions),
-                    timestamp, keyBytes, valueBytes, headers, callback, remainingMs, sizeLimit, size);
+            RecordAccumulator.AppendResult result = accumulator.append(tp, timestamp, keyBytes, valueBytes, headers, callback, remainingMs, sizeLimit, size);
             if (result.newBatchCreated() && record.partition() == null) {
                 // The Partitioner protocol: a sticky partitioner moves on once its partition starts a new batch.
                 partitioner.onNewBatch(topic, partition, numPartitions);
@@ -127,7 +149,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
                 sender.wakeup();
             }
             return result.future();
-        } catch (InterruptException | SerializationException | IllegalClientStateException e) {
+        } catch (InterruptException | SerializationException | IllegalClientStateException | ProducerFencedException e) {
             throw e;
         } catch (WeirException e) {
             // Kafka's contract: an error about this record fails its future and reaches its callback.
@@ -195,27 +217,62 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
 
     @Override
     public void initTransactions() {
-        throw new UnsupportedOperationException("transactions are being wired");
+        ensureOpen("initTransactions");
+        ensureNotSenderThread("initTransactions()");
+        awaitTransactional(transactions().initializeTransactions());
     }
 
     @Override
     public void beginTransaction() {
-        throw new UnsupportedOperationException("transactions are being wired");
+        ensureOpen("beginTransaction");
+        transactions().beginTransaction();
     }
 
     @Override
     public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata groupMetadata) {
-        throw new UnsupportedOperationException("transactions are being wired");
+        ensureOpen("sendOffsetsToTransaction");
+        ensureNotSenderThread("sendOffsetsToTransaction()");
+        Objects.requireNonNull(offsets, "offsets");
+        Objects.requireNonNull(groupMetadata, "groupMetadata");
+        awaitTransactional(transactions().sendOffsets(offsets, groupMetadata));
     }
 
     @Override
     public void commitTransaction() {
-        throw new UnsupportedOperationException("transactions are being wired");
+        ensureOpen("commitTransaction");
+        ensureNotSenderThread("commitTransaction()");
+        TransactionalRequestResult result = transactions().beginCommit();
+        // EndTxn waits for every batch anyway; flushing makes lingering ones go now instead of after linger.ms.
+        flush();
+        awaitTransactional(result);
     }
 
     @Override
     public void abortTransaction() {
-        throw new UnsupportedOperationException("transactions are being wired");
+        ensureOpen("abortTransaction");
+        ensureNotSenderThread("abortTransaction()");
+        awaitTransactional(transactions().beginAbort());
+    }
+
+    /** The transaction manager, or a refusal that says which setting is missing. */
+    private TransactionManager transactions() {
+        if (transactions == null || !transactions.isTransactional()) {
+            throw new IllegalClientStateException("Transactional methods need a transactional producer: set "
+                    + ProducerConfig.TRANSACTIONAL_ID + " in the producer's configuration");
+        }
+        return transactions;
+    }
+
+    private void ensureNotSenderThread(String operation) {
+        if (sender.isSenderThread()) {
+            throw new IllegalClientStateException(operation + " called from a producer callback would wait for "
+                    + "the sender thread it runs on; call it from another thread");
+        }
+    }
+
+    private void awaitTransactional(TransactionalRequestResult result) {
+        sender.wakeup();
+        result.await(config.maxBlockMs());
     }
 
     @Override
@@ -305,6 +362,10 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
 
     Sender sender() {
         return sender;
+    }
+
+    TransactionManager transactionManager() {
+        return transactions;
     }
 
     RecordAccumulator accumulator() {

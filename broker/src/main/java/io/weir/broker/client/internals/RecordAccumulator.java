@@ -38,8 +38,34 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Drains walk the partitions in {@code drainOrder}, the order their deques were created, starting where the
  * previous drain stopped (Kafka's {@code drainIndex}): when more partitions are ready than fit in one request,
  * the ones left out go first next time instead of waiting behind the same busy partitions forever.
+ *
+ * <p>A {@link DrainGate} may hold a partition's head back (an idempotent producer without a producer id yet,
+ * a retry that must wait for earlier sequences, a partition not yet added to the transaction) and stamps each
+ * batch it lets through. Re-enqueued batches that carry sequences go back in sequence order, ahead of the
+ * partition's unsequenced batches.
  */
 final class RecordAccumulator {
+
+    /** Sender thread: decides whether a partition's head batch may be drained now, and stamps it once taken. */
+    interface DrainGate {
+        /** Lets every batch through unstamped: a producer without idempotence. */
+        DrainGate OPEN = new DrainGate() {
+            @Override
+            public boolean mayDrain(ProducerBatch head) {
+                return true;
+            }
+
+            @Override
+            public void onDrained(ProducerBatch batch) {
+            }
+        };
+
+        /** Called under the partition's deque lock: must not block or touch other deques. */
+        boolean mayDrain(ProducerBatch head);
+
+        /** Called once the batch left its deque and before its bytes are read. */
+        void onDrained(ProducerBatch batch);
+    }
 
     record AppendResult(FutureRecordMetadata future, boolean batchIsFull, boolean newBatchCreated) {
     }
@@ -180,8 +206,9 @@ final class RecordAccumulator {
      * Sender thread: removes the head batch of each ready partition, one per partition, until the request
      * would pass {@code maxRequestSize} (the first batch always goes, so an oversized one still makes progress).
      * Starts where the previous drain stopped, so every ready partition is served within a few drains.
+     * A partition whose head the gate holds back is skipped.
      */
-    Map<TopicPartition, ProducerBatch> drain(List<TopicPartition> ready, int maxRequestSize, long nowNanos) {
+    Map<TopicPartition, ProducerBatch> drain(List<TopicPartition> ready, int maxRequestSize, long nowNanos, DrainGate gate) {
         Map<TopicPartition, ProducerBatch> drained = new LinkedHashMap<>();
         // drainOrder only grows, so indexes below a size read once stay valid while producers add partitions.
         int partitions = drainOrder.size();
@@ -201,7 +228,7 @@ final class RecordAccumulator {
             ProducerBatch batch;
             synchronized (dq) {
                 batch = dq.peekFirst();
-                if (batch == null) {
+                if (batch == null || !gate.mayDrain(batch)) {
                     continue;
                 }
                 if (!drained.isEmpty() && size + batch.reservedBytes > maxRequestSize) {
@@ -211,6 +238,7 @@ final class RecordAccumulator {
                 dq.pollFirst();
             }
             drainIndex = index + 1;
+            gate.onDrained(batch);
             // Built outside the lock: compression may be slow, and no other thread can reach the batch now.
             size += batch.bytes().remaining();
             batch.attempts++;
@@ -220,12 +248,27 @@ final class RecordAccumulator {
         return drained;
     }
 
-    /** Sender thread: puts a batch that failed retriably back at the head of its partition, to go after the backoff. */
+    /**
+     * Sender thread: puts a batch that failed retriably back at the head of its partition, to go after the
+     * backoff. A batch with a sequence goes behind the re-enqueued batches with earlier sequences, so retries
+     * leave in sequence order whatever order their answers came in.
+     */
     void reenqueue(ProducerBatch batch, long nowNanos) {
         batch.lastAttemptNanos = nowNanos;
         ArrayDeque<ProducerBatch> dq = deque(batch.partition);
         synchronized (dq) {
+            if (batch.sequenceOrder() < 0) {
+                dq.addFirst(batch);
+                return;
+            }
+            ArrayDeque<ProducerBatch> earlier = new ArrayDeque<>();
+            while (!dq.isEmpty() && dq.peekFirst().sequenceOrder() >= 0 && dq.peekFirst().sequenceOrder() < batch.sequenceOrder()) {
+                earlier.addLast(dq.pollFirst());
+            }
             dq.addFirst(batch);
+            while (!earlier.isEmpty()) {
+                dq.addFirst(earlier.pollLast());
+            }
         }
     }
 

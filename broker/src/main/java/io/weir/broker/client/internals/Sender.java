@@ -4,7 +4,6 @@ import io.weir.broker.TopicPartition;
 import io.weir.broker.client.ProducerConfig;
 import io.weir.broker.common.Time;
 import io.weir.broker.errors.IllegalClientStateException;
-import io.weir.broker.errors.RetriableException;
 import io.weir.broker.errors.TimeoutException;
 import io.weir.broker.errors.WeirException;
 import io.weir.broker.protocol.BrokerApi;
@@ -16,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,7 +35,13 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Ordering: a retried batch goes back to the head of its partition's deque. With one request in flight
  * nothing else of that partition can overtake it, so {@code max.in.flight.requests.per.connection=1} keeps
  * per-partition order across retries; with more, a retry may land after later batches (as in Kafka without
- * idempotence).
+ * idempotence) — unless the producer is idempotent.
+ *
+ * <p>Idempotence and transactions: with a {@link TransactionManager} the loop also sends its coordinator
+ * requests (one at a time, answers handled on this thread like produce answers), drains only what its
+ * {@link RecordAccumulator.DrainGate} lets through (stamped with producer id, epoch and sequence), asks it
+ * whether a refused batch may be retried, tells it of every batch completed before the batch's callbacks run,
+ * and fails the unsent batches of a transaction that is aborting or can only be aborted.
  */
 final class Sender implements Runnable {
 
@@ -63,13 +69,22 @@ final class Sender implements Runnable {
     private final long deliveryTimeoutNanos;
     private final List<InFlight> inFlight = new ArrayList<>();
     private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
+    /** Coordinator answers, each ready to run its handler. */
+    private final ConcurrentLinkedQueue<Runnable> coordinatorAnswers = new ConcurrentLinkedQueue<>();
+    /** Null for a producer without idempotence. */
+    private final TransactionManager transactions;
+    private final RecordAccumulator.DrainGate gate;
     private final AtomicBoolean woken = new AtomicBoolean();
     private volatile Thread thread;
     private volatile boolean running = true;
     private volatile boolean forceClose;
 
-    Sender(ProducerConfig config, RecordAccumulator accumulator, BrokerApi broker, ClientMetadata metadata, Time time) {
+    /** @param transactions null for a producer without idempotence */
+    Sender(ProducerConfig config, RecordAccumulator accumulator, BrokerApi broker, ClientMetadata metadata, Time time,
+           TransactionManager transactions) {
         this.config = config;
+        this.transactions = transactions;
+        this.gate = transactions == null ? RecordAccumulator.DrainGate.OPEN : transactions;
         this.accumulator = accumulator;
         this.broker = broker;
         this.metadata = metadata;
@@ -137,13 +152,16 @@ final class Sender implements Runnable {
         handleAnswers(now);
         expire(now);
         long wait = TimeUnit.MILLISECONDS.toNanos(100);
+        if (transactions != null) {
+            wait = Math.min(wait, runTransactions(now));
+        }
         while (inFlight.size() < config.maxInFlightRequestsPerConnection()) {
             RecordAccumulator.ReadyCheck ready = accumulator.ready(now);
             wait = Math.min(wait, ready.nextCheckDelayNanos());
             if (ready.partitions().isEmpty()) {
                 break;
             }
-            Map<TopicPartition, ProducerBatch> drained = accumulator.drain(ready.partitions(), config.maxRequestSize(), now);
+            Map<TopicPartition, ProducerBatch> drained = accumulator.drain(ready.partitions(), config.maxRequestSize(), now, gate);
             if (drained.isEmpty()) {
                 break;
             }
@@ -155,12 +173,47 @@ final class Sender implements Runnable {
         return Math.max(wait, 0);
     }
 
+    /** Fails what the transaction state rules out, then sends the next coordinator request; returns its backoff wait. */
+    private long runTransactions(long now) {
+        if (transactions.mustFailUnsentBatches() && accumulator.hasUndrained()) {
+            RuntimeException error = transactions.unsentBatchesError();
+            for (ProducerBatch batch : accumulator.drainAllForAbort()) {
+                complete(batch, -1, -1, error);
+            }
+        }
+        boolean batchesOutstanding = accumulator.hasIncomplete() || accumulator.appendsInProgress() || !inFlight.isEmpty();
+        TxnRequestHandler<?> next = transactions.nextRequest(now, batchesOutstanding);
+        if (next != null) {
+            sendCoordinatorRequest(next);
+            // An answer already there (a producer id, partitions added) lets this very pass drain.
+            handleCoordinatorAnswers();
+        }
+        return transactions.retryDelayNanos(now);
+    }
+
+    private <R> void sendCoordinatorRequest(TxnRequestHandler<R> handler) {
+        CompletableFuture<R> answer;
+        try {
+            answer = handler.send(broker);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((response, failure) -> {
+            coordinatorAnswers.add(() -> handler.complete(response, failure, time.nanoseconds()));
+            wakeup();
+        });
+    }
+
     private void send(Map<TopicPartition, ProducerBatch> drained, long now) {
         Map<TopicPartition, ByteBuffer> payload = new HashMap<>(drained.size() * 2);
-        drained.forEach((tp, batch) -> payload.put(tp, batch.bytes()));
+        drained.forEach((tp, batch) -> {
+            batch.inFlight = true;
+            payload.put(tp, batch.bytes());
+        });
         InFlight request = new InFlight(drained, now);
         inFlight.add(request);
-        ProduceRequest produce = new ProduceRequest(config.acks().code(), config.requestTimeoutMs(), null, payload);
+        String transactionalId = transactions == null ? null : transactions.transactionalId();
+        ProduceRequest produce = new ProduceRequest(config.acks().code(), config.requestTimeoutMs(), transactionalId, payload);
         try {
             broker.produce(produce).whenComplete((response, failure) -> {
                 answers.add(new Answer(request, response, failure));
@@ -178,7 +231,7 @@ final class Sender implements Runnable {
             if (request.done) {
                 continue; // already timed out and handled
             }
-            request.done = true;
+            markDone(request);
             inFlight.remove(request);
             if (answer.failure() != null) {
                 WeirException error = Futures.asWeir(answer.failure(), "produce request");
@@ -192,11 +245,27 @@ final class Sender implements Runnable {
                             "The broker's produce answer left out " + batch.partition), now);
                 } else if (pr.error().isSuccess()) {
                     complete(batch, pr.baseOffset(), pr.logAppendTime(), null);
+                } else if (pr.error().error() == Errors.DUPLICATE_SEQUENCE_NUMBER && transactions != null) {
+                    // Written before, but too long ago for the broker to still know its offset (Kafka does the same).
+                    complete(batch, -1, -1, null);
                 } else {
                     failOrRetry(batch, pr.error().error(), pr.error().exception(), now);
                 }
             }
         }
+        handleCoordinatorAnswers();
+    }
+
+    private void handleCoordinatorAnswers() {
+        Runnable answer;
+        while ((answer = coordinatorAnswers.poll()) != null) {
+            answer.run();
+        }
+    }
+
+    private static void markDone(InFlight request) {
+        request.done = true;
+        request.batches.values().forEach(b -> b.inFlight = false);
     }
 
     private void expire(long now) {
@@ -206,7 +275,7 @@ final class Sender implements Runnable {
         }
         while (!inFlight.isEmpty() && now - inFlight.get(0).sentNanos >= requestTimeoutNanos) {
             InFlight request = inFlight.remove(0);
-            request.done = true;
+            markDone(request);
             TimeoutException error = new TimeoutException("No answer to a produce request for " + request.batches.keySet()
                     + " within " + config.requestTimeoutMs() + " ms (request.timeout.ms)");
             request.batches.values().forEach(b -> failOrRetry(b, Errors.REQUEST_TIMED_OUT, error, now));
@@ -217,17 +286,24 @@ final class Sender implements Runnable {
         if (code == Errors.UNKNOWN_TOPIC_OR_PARTITION) {
             metadata.invalidate(batch.partition.topic());
         }
-        boolean retriable = error instanceof RetriableException || code == Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        boolean retriable = transactions != null ? transactions.mayRetry(batch, code, error)
+                : SequenceTracker.isRetriable(code, error);
         // A graceful close still retries; only a forced one gives up at once.
         if (retriable && !forceClose && batch.attempts <= config.retries()
                 && !batch.hasReachedDeliveryTimeout(now, deliveryTimeoutNanos)) {
             accumulator.reenqueue(batch, now);
         } else {
-            complete(batch, -1, -1, error);
+            complete(batch, -1, -1, transactions == null ? error : transactions.failureFor(batch, code, error));
         }
     }
 
     private void complete(ProducerBatch batch, long baseOffset, long logAppendTime, RuntimeException error) {
+        if (batch.isCompleted()) {
+            return;
+        }
+        if (transactions != null) {
+            transactions.onBatchCompleted(batch, error); // before the callbacks, so they see the state it leads to
+        }
         if (batch.complete(baseOffset, logAppendTime, error)) {
             accumulator.deallocate(batch);
         }
@@ -237,12 +313,15 @@ final class Sender implements Runnable {
         long now = time.nanoseconds();
         handleAnswers(now);
         for (InFlight request : inFlight) {
-            request.done = true;
+            markDone(request);
             request.batches.values().forEach(b -> complete(b, -1, -1, error));
         }
         inFlight.clear();
         for (ProducerBatch batch : accumulator.drainAllForAbort()) {
             complete(batch, -1, -1, error);
+        }
+        if (transactions != null) {
+            transactions.close(new IllegalClientStateException("The producer was closed before the call completed"));
         }
     }
 }

@@ -1,59 +1,77 @@
 package io.weir.broker.internals.log;
 
+import io.weir.broker.IsolationLevel;
 import io.weir.broker.TopicPartition;
 import io.weir.broker.common.Time;
 import io.weir.broker.errors.CorruptRecordException;
+import io.weir.broker.errors.InvalidRecordException;
 import io.weir.broker.errors.InvalidTimestampException;
 import io.weir.broker.errors.KafkaStorageException;
 import io.weir.broker.errors.OffsetOutOfRangeException;
 import io.weir.broker.errors.RecordTooLargeException;
+import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.broker.record.RecordBatch;
+import io.weir.transactions.BatchMetadata;
+import io.weir.transactions.CompletedTxn;
+import io.weir.transactions.ProducerStateConfig;
+import io.weir.transactions.ProducerStateEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The log of one partition: a directory of {@link LogSegment}s with contiguous offsets from the log start
- * offset to the log end offset.
+ * offset to the log end offset, the partition's producer state ({@link LogProducerState}: idempotence,
+ * transactions, snapshots) and the aborted-transaction indexes of its segments.
  *
  * <h2>Invariants</h2>
  * <ul>
  *   <li>Offsets only grow: every appended batch gets offsets from {@code logEndOffset} on, and segments are
  *       keyed by their base offset in ascending order.</li>
- *   <li>{@code logStartOffset <= highWatermark <= logEndOffset}. Readers never see past the high
- *       watermark, which moves only in {@link #advanceHighWatermark()}, after a batch is written (and synced,
- *       when the flush policy asks for it).</li>
+ *   <li>{@code logStartOffset <= lastStableOffset <= highWatermark <= logEndOffset}. Readers never see past
+ *       the high watermark, read_committed readers never past the last stable offset; both move only in
+ *       {@link #advanceHighWatermark()}, after a batch is written (and synced, when the flush policy asks
+ *       for it), and are published together in one volatile write.</li>
+ *   <li>The producer state reflects exactly the log: an append is checked against it before anything is
+ *       written, and committed to it right after the write, so its end offset is the log end offset.</li>
+ *   <li>Every aborted transaction whose ABORT marker lies in a segment is in that segment's transaction
+ *       index.</li>
  *   <li>Everything below {@code recoveryPoint} has been synced; after an unclean stop, recovery re-checks
- *       only the segments from the one holding it.</li>
+ *       only the segments from the one holding it, and the producer state is rebuilt from its newest
+ *       snapshot at or below the recovered end.</li>
  * </ul>
  *
  * <h2>Threading</h2>
  * One writer thread — the append thread of the ring this partition is sharded to — calls {@link #append},
- * {@link #advanceHighWatermark} and {@link #flushIfNeeded}. Retention, periodic flushes and close run on
- * other threads; {@code lock} serialises them with the writer (it is uncontended on the append path).
- * Readers call {@link #read} and the offset look-ups from any thread without locking: they read the
- * published high watermark, then positioned reads of immutable bytes below it.
+ * {@link #advanceHighWatermark} and {@link #flushIfNeeded}. Retention, producer expiry, periodic flushes and
+ * close run on other threads; {@code lock} serialises them with the writer and guards the producer state (it
+ * is uncontended on the append path). Readers call {@link #read}, {@link #abortedTransactions} and the offset
+ * look-ups from any thread without locking, through {@link LogReader}: they read the published offsets, then
+ * positioned reads of immutable bytes below them.
  */
 public final class Log implements AutoCloseable {
     private final TopicPartition topicPartition;
     private final Path dir;
     private final Time time;
     private volatile LogConfig config;
-    private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by {@code lock}. */
+    private final LogProducerState producerState;
+    private final LogReader reader;
 
     private volatile long logStartOffset;
     /** The next offset to assign; written under {@code lock}. */
     private volatile long logEndOffset;
-    private volatile LogOffsetPosition highWatermark;
+    /** The high watermark and last stable offset; written under {@code lock}. */
+    private volatile PublishedOffsets published;
     private volatile long recoveryPoint;
     private long lastFlushMs;
     private volatile boolean closed;
@@ -62,97 +80,34 @@ public final class Log implements AutoCloseable {
     /** A segment file was created or renamed since the directory was last synced. Guarded by {@code lock}. */
     private boolean directoryDirty = true;
 
-    private Log(TopicPartition topicPartition, Path dir, LogConfig config, Time time) {
+    private Log(TopicPartition topicPartition, Path dir, LogConfig config, Time time, LogLoader.Loaded loaded) {
         this.topicPartition = topicPartition;
         this.dir = dir;
         this.config = config;
         this.time = time;
         this.lastFlushMs = time.milliseconds();
+        this.segments = loaded.segments();
+        this.producerState = loaded.producerState();
+        this.logStartOffset = loaded.logStartOffset();
+        this.logEndOffset = loaded.logEndOffset();
+        this.recoveryPoint = loaded.recoveryPoint();
+        this.reader = new LogReader(topicPartition, segments, () -> logStartOffset);
+        publish();
     }
 
     /**
      * Opens (or creates) the log in {@code dir}. After a clean shutdown the files are trusted; otherwise every
      * segment from the one holding {@code recoveryPoint} is checked batch by batch and the log is cut at the
      * first torn or corrupt batch, dropping any later segments, so the log keeps exactly its longest valid
-     * prefix.
+     * prefix. Either way the producer state is restored from the newest usable snapshot and the log after it.
+     *
+     * @param producerStateConfig the broker's {@code producer.id.expiration.ms}; the clock is {@code time}'s
      */
-    public static Log open(Path dir, TopicPartition topicPartition, LogConfig config, Time time, boolean cleanShutdown,
-                           long recoveryPoint) {
-        Log log = new Log(topicPartition, dir, config, time);
-        try {
-            Files.createDirectories(dir);
-            log.loadSegments(cleanShutdown, recoveryPoint);
-        } catch (IOException e) {
-            log.closeQuietly();
-            throw new KafkaStorageException("Could not open the log of " + topicPartition + " in " + dir + ": " + e, e);
-        } catch (RuntimeException e) {
-            log.closeQuietly();
-            throw e;
-        }
-        return log;
-    }
-
-    private void loadSegments(boolean cleanShutdown, long checkpointedRecoveryPoint) throws IOException {
-        List<Long> bases = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(".tmp")) {
-                    Files.deleteIfExists(file); // left by a deletion or a write interrupted by the stop
-                } else if (name.endsWith(LogSegment.LOG_SUFFIX)) {
-                    String stem = name.substring(0, name.length() - LogSegment.LOG_SUFFIX.length());
-                    if (stem.length() != 20 || !stem.chars().allMatch(Character::isDigit)) {
-                        throw new KafkaStorageException("Unexpected file " + file + " in the log of " + topicPartition
-                                + ": segment files are named by a 20-digit base offset; move it away and reopen");
-                    }
-                    bases.add(Long.parseLong(stem));
-                }
-            }
-        }
-        bases.sort(null);
-        for (long base : bases) {
-            segments.put(base, LogSegment.open(dir, base, config));
-        }
-        if (segments.isEmpty()) {
-            segments.put(0L, LogSegment.create(dir, 0L, config, time.milliseconds()));
-        }
-        if (!cleanShutdown) {
-            recover(checkpointedRecoveryPoint);
-        }
-        LogSegment active = segments.lastEntry().getValue();
-        logEndOffset = active.readNextOffset();
-        logStartOffset = segments.firstKey();
-        highWatermark = new LogOffsetPosition(logEndOffset, active.baseOffset, active.size());
-        recoveryPoint = cleanShutdown ? logEndOffset : Math.min(logEndOffset, recoveryPoint);
-    }
-
-    private void recover(long checkpointedRecoveryPoint) throws IOException {
-        Long from = segments.floorKey(Math.max(checkpointedRecoveryPoint, segments.firstKey()));
-        boolean truncated = false;
-        long expectedNext = from == null ? segments.firstKey() : from;
-        for (LogSegment segment : new ArrayList<>(segments.tailMap(from == null ? segments.firstKey() : from).values())) {
-            if (truncated || segment.baseOffset != expectedNext) {
-                // A corrupt batch, or a segment that does not start where the previous one ended (its
-                // predecessor lost unsynced data), ends the valid prefix: nothing after it can be trusted.
-                truncated = true;
-                segments.remove(segment.baseOffset);
-                segment.deleteNow();
-                continue;
-            }
-            int cut = segment.recover(Math.max(config.maxMessageBytes(), config.segmentBytes()), segment.baseOffset);
-            segment.flush();
-            expectedNext = segment.readNextOffset();
-            if (cut > 0) {
-                truncated = true;
-            }
-        }
-        if (truncated) {
-            LogFiles.syncDirectory(dir);
-        }
-        if (segments.isEmpty()) {
-            segments.put(0L, LogSegment.create(dir, 0L, config, time.milliseconds()));
-        }
-        recoveryPoint = segments.lastEntry().getValue().readNextOffset();
+    public static Log open(Path dir, TopicPartition topicPartition, LogConfig config, ProducerStateConfig producerStateConfig,
+                           Time time, boolean cleanShutdown, long recoveryPoint) {
+        LogLoader.Loaded loaded = LogLoader.load(dir, topicPartition, config, producerStateConfig, time, cleanShutdown,
+                recoveryPoint);
+        return new Log(topicPartition, dir, config, time, loaded);
     }
 
     // ---- accessors ----------------------------------------------------------------------------------------
@@ -182,7 +137,15 @@ public final class Log implements AutoCloseable {
     }
 
     public long highWatermark() {
-        return highWatermark.offset();
+        return published.highWatermark();
+    }
+
+    /**
+     * The offset below which every transaction is decided: the first offset of the oldest open transaction,
+     * or the high watermark if that is lower or none is open. read_committed readers stop here.
+     */
+    public long lastStableOffset() {
+        return published.lastStableOffset();
     }
 
     public long recoveryPoint() {
@@ -205,21 +168,37 @@ public final class Log implements AutoCloseable {
     // ---- writer side --------------------------------------------------------------------------------------
 
     /**
-     * Validates every batch in {@code batches} (magic, CRC, size, record count, timestamps), gives them
-     * offsets from the log end offset, rolls the active segment if needed and writes them. Nothing is written
-     * unless every batch is valid. The buffer's base-offset fields are overwritten in place. Writer thread.
+     * Validates every batch in {@code batches} (magic, CRC, size, record count, timestamps) and checks it
+     * against the producer state, gives the batches offsets from the log end offset, rolls the active
+     * segment if needed and writes them. Nothing is written unless every batch is valid and the producer state
+     * admits it. The buffer's base-offset fields are overwritten in place. Writer thread.
      *
+     * <p>A resend of one of a producer's last five batches writes nothing and is answered with the original
+     * batch's offsets ({@link LogAppendInfo#isDuplicate()}). A marker ending an aborted transaction indexes
+     * it in the segment it lands in.
+     *
+     * @param origin {@link AppendOrigin#CLIENT} for a producer's request; only {@link AppendOrigin#COORDINATOR}
+     *               may write markers and transactional batches without a sequence
      * @throws CorruptRecordException     a batch is malformed or fails its CRC
      * @throws RecordTooLargeException    a batch is larger than {@code max.message.bytes}
      * @throws InvalidTimestampException  a batch carries a negative timestamp other than -1
+     * @throws InvalidRecordException     a client's control batch, or a producer's batch not alone in its append
+     * @throws io.weir.broker.errors.OutOfOrderSequenceException, InvalidProducerEpochException,
+     *         UnknownProducerIdException, InvalidTxnStateException, TransactionCoordinatorFencedException:
+     *         the producer state refused the batch (see {@link LogProducerState#check})
      * @throws KafkaStorageException      the write failed
      */
-    public LogAppendInfo append(ByteBuffer batches) {
+    public LogAppendInfo append(ByteBuffer batches, AppendOrigin origin) {
         LogConfig cfg = config;
-        int records = validate(batches, cfg);
+        int records = LogValidator.validate(batches, cfg, topicPartition);
         lock.lock();
         try {
             ensureOpen();
+            LogProducerState.Pending pending = producerState.check(batches, origin);
+            if (pending instanceof LogProducerState.Duplicate duplicate) {
+                BatchMetadata original = duplicate.duplicate().original();
+                return new LogAppendInfo(original.firstOffset(), original.lastOffset(), original.maxTimestamp(), records, 0);
+            }
             long firstOffset = logEndOffset;
             long next = firstOffset;
             long maxTimestamp = -1L;
@@ -235,6 +214,10 @@ public final class Log implements AutoCloseable {
             LogSegment segment = maybeRoll(bytes, next - 1, maxTimestamp, cfg);
             segment.append(batches.duplicate(), next - 1, maxTimestamp);
             logEndOffset = next;
+            Optional<CompletedTxn> completed = producerState.commit(pending, firstOffset, next - 1, maxTimestamp);
+            if (completed.isPresent() && completed.get().isAborted()) {
+                indexAbort(segment, completed.get());
+            }
             return new LogAppendInfo(firstOffset, next - 1, maxTimestamp, records, bytes);
         } catch (IOException e) {
             throw new KafkaStorageException("Could not append to " + topicPartition + " in " + dir + ": " + e, e);
@@ -243,47 +226,17 @@ public final class Log implements AutoCloseable {
         }
     }
 
-    private int validate(ByteBuffer batches, LogConfig cfg) {
-        int records = 0;
-        int at = batches.position();
-        int index = 0;
-        if (!batches.hasRemaining()) {
-            throw new CorruptRecordException("Produce request for " + topicPartition + " carries no record batch");
+    private void indexAbort(LogSegment segment, CompletedTxn aborted) {
+        try {
+            segment.appendAbortedTxn(producerState.abortedEntry(aborted));
+        } catch (IOException e) {
+            // The marker is written but read_committed readers would not know to skip the aborted batches;
+            // a restart replays the marker and indexes it again.
+            offlineReason = "a failed write of the aborted-transaction index (" + e + ")";
+            throw new KafkaStorageException("Could not index the transaction of producer " + aborted.producerId()
+                    + " aborted at offset " + aborted.lastOffset() + " of " + topicPartition
+                    + "; the log is now offline: " + e, e);
         }
-        while (at < batches.limit()) {
-            int remaining = batches.limit() - at;
-            if (remaining < BatchHeader.SIZE) {
-                throw new CorruptRecordException("Batch " + index + " for " + topicPartition + " is truncated: "
-                        + remaining + " bytes left, a batch header needs " + BatchHeader.SIZE);
-            }
-            int size = BatchHeader.sizeInBytes(batches, at);
-            if (size > cfg.maxMessageBytes()) {
-                throw new RecordTooLargeException("Record batch of " + size + " bytes for " + topicPartition
-                        + " exceeds the topic's max.message.bytes=" + cfg.maxMessageBytes());
-            }
-            if (size < BatchHeader.SIZE || size > remaining) {
-                throw new CorruptRecordException("Batch " + index + " for " + topicPartition + " declares " + size
-                        + " bytes but " + remaining + " remain");
-            }
-            RecordBatch batch = RecordBatch.wrap(batches.duplicate().position(at).limit(at + size));
-            if (batch.magic() != RecordBatch.MAGIC) {
-                throw new CorruptRecordException("Batch " + index + " for " + topicPartition + " has magic "
-                        + batch.magic() + "; only the v2 format (magic 2) is accepted");
-            }
-            batch.ensureValid();
-            if (batch.recordCount() != batch.lastOffsetDelta() + 1 || batch.recordCount() <= 0) {
-                throw new CorruptRecordException("Batch " + index + " for " + topicPartition + " has " + batch.recordCount()
-                        + " records but last offset delta " + batch.lastOffsetDelta());
-            }
-            if (batch.firstTimestamp() < -1 || batch.maxTimestamp() < -1) {
-                throw new InvalidTimestampException("Batch " + index + " for " + topicPartition + " carries negative timestamp "
-                        + Math.min(batch.firstTimestamp(), batch.maxTimestamp()) + "; timestamps must be >= 0 (or -1 for none)");
-            }
-            records += batch.recordCount();
-            at += size;
-            index++;
-        }
-        return records;
     }
 
     private LogSegment maybeRoll(int incomingBytes, long lastOffset, long incomingMaxTimestamp, LogConfig cfg) throws IOException {
@@ -306,12 +259,17 @@ public final class Log implements AutoCloseable {
         return active;
     }
 
-    /** Starts a new active segment at the log end offset. Caller holds {@code lock}. */
+    /**
+     * Starts a new active segment at the log end offset, after syncing the rolled segment's indexes and
+     * writing a producer-state snapshot at the new segment's base. Caller holds {@code lock}.
+     */
     private LogSegment roll(long now) throws IOException {
         LogSegment previous = segments.lastEntry().getValue();
-        LogSegment next = LogSegment.create(dir, logEndOffset, config, now);
-        // The rolled segment will not grow again: write its index entries so a restart need not rebuild them.
+        // The rolled segment will not grow again: write its index entries so a restart need not rebuild them,
+        // and sync its aborted transactions, which the snapshot below no longer replays.
         previous.flushIndexes();
+        producerState.takeSnapshot(logEndOffset, recoveryPoint);
+        LogSegment next = LogSegment.create(dir, logEndOffset, config, now);
         segments.put(next.baseOffset, next);
         directoryDirty = true;
         return next;
@@ -331,10 +289,25 @@ public final class Log implements AutoCloseable {
         }
     }
 
-    /** Publishes everything appended so far to readers. Writer thread, after any flush the policy asked for. */
+    /**
+     * Publishes everything appended so far to readers: the high watermark and, with it, the last stable
+     * offset, which a marker may have moved. Writer thread, after any flush the policy asked for.
+     */
     public void advanceHighWatermark() {
+        lock.lock();
+        try {
+            publish();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Caller holds {@code lock}, or is the constructor. */
+    private void publish() {
         LogSegment active = segments.lastEntry().getValue();
-        highWatermark = new LogOffsetPosition(logEndOffset, active.baseOffset, active.size());
+        long end = logEndOffset;
+        long lastStable = Math.max(logStartOffset, Math.min(end, producerState.firstUnstableOffset().orElse(end)));
+        published = new PublishedOffsets(end, active.baseOffset, active.size(), lastStable);
     }
 
     /** Syncs if {@code policy} says so; returns whether it did. */
@@ -421,46 +394,28 @@ public final class Log implements AutoCloseable {
 
     // ---- reader side --------------------------------------------------------------------------------------
 
+    /** {@link #read(long, int, boolean, IsolationLevel)} under read_uncommitted. */
+    public FetchDataInfo read(long offset, int maxBytes, boolean minOneBatch) {
+        return read(offset, maxBytes, minOneBatch, IsolationLevel.READ_UNCOMMITTED);
+    }
+
     /**
      * Reads whole batches from {@code offset}, at most {@code maxBytes} (but one whole batch with
-     * {@code minOneBatch}), never past the high watermark. Any thread.
+     * {@code minOneBatch}), never past the high watermark and, under read_committed, only batches that start
+     * below the last stable offset. Any thread.
      *
      * @throws OffsetOutOfRangeException {@code offset} is before the log start or after the log end
      */
-    public FetchDataInfo read(long offset, int maxBytes, boolean minOneBatch) {
-        LogOffsetPosition hw = highWatermark;
-        long start = logStartOffset;
-        long end = logEndOffset;
-        if (offset < start || offset > end) {
-            throw new OffsetOutOfRangeException("Offset " + offset + " is out of range for " + topicPartition
-                    + ": the log holds [" + start + ", " + end + ")");
-        }
-        if (offset >= hw.offset()) {
-            return new FetchDataInfo(ByteBuffer.allocate(0), hw.offset(), start, end);
-        }
-        Long floor = segments.floorKey(offset);
-        try {
-            for (LogSegment segment : segments.tailMap(floor == null ? offset : floor).values()) {
-                if (segment.baseOffset > hw.segmentBaseOffset()) {
-                    break;
-                }
-                int maxPosition = segment.baseOffset == hw.segmentBaseOffset() ? hw.position() : segment.size();
-                LogSegment.ReadResult result = segment.read(offset, maxBytes, maxPosition, minOneBatch);
-                if (result != null && result.batches().hasRemaining()) {
-                    return new FetchDataInfo(result.batches(), hw.offset(), start, end);
-                }
-                if (result != null) {
-                    break; // the first batch did not fit in maxBytes
-                }
-            }
-        } catch (IOException e) {
-            if (offset < logStartOffset) {
-                throw new OffsetOutOfRangeException("Offset " + offset + " of " + topicPartition
-                        + " was deleted by retention while it was read; the log now starts at " + logStartOffset);
-            }
-            throw new KafkaStorageException("Could not read " + topicPartition + " at offset " + offset + ": " + e, e);
-        }
-        return new FetchDataInfo(ByteBuffer.allocate(0), hw.offset(), start, end);
+    public FetchDataInfo read(long offset, int maxBytes, boolean minOneBatch, IsolationLevel isolation) {
+        return reader.read(offset, maxBytes, minOneBatch, isolation, published, logEndOffset);
+    }
+
+    /**
+     * The aborted transactions with their marker at or after {@code startOffset} and their first batch below
+     * {@code upperBoundOffset}: what a read_committed reader of that range must skip. Any thread.
+     */
+    public List<AbortedTxn> abortedTransactions(long startOffset, long upperBoundOffset) {
+        return reader.abortedTransactions(startOffset, upperBoundOffset);
     }
 
     /**
@@ -468,25 +423,7 @@ public final class Log implements AutoCloseable {
      * when no record below the high watermark is that late. Any thread.
      */
     public long[] offsetForTimestamp(long timestamp) {
-        LogOffsetPosition hw = highWatermark;
-        try {
-            for (LogSegment segment : segments.values()) {
-                if (segment.baseOffset > hw.segmentBaseOffset()) {
-                    break;
-                }
-                if (segment.maxTimestamp() < timestamp) {
-                    continue;
-                }
-                int limit = segment.baseOffset == hw.segmentBaseOffset() ? hw.position() : segment.size();
-                long[] found = segment.findOffsetByTimestamp(timestamp, limit);
-                if (found != null) {
-                    return found;
-                }
-            }
-            return null;
-        } catch (IOException e) {
-            throw new KafkaStorageException("Could not search " + topicPartition + " by timestamp: " + e, e);
-        }
+        return reader.offsetForTimestamp(timestamp, published);
     }
 
     /**
@@ -494,20 +431,31 @@ public final class Log implements AutoCloseable {
      * such record on ties), or null when there is none. Any thread.
      */
     public long[] maxTimestampAndOffset() {
-        LogOffsetPosition hw = highWatermark;
+        return reader.maxTimestampAndOffset(published);
+    }
+
+    // ---- producers ----------------------------------------------------------------------------------------
+
+    /** Every producer the partition's state holds, as an immutable map. */
+    public Map<Long, ProducerStateEntry> producers() {
+        lock.lock();
         try {
-            long best = -1L;
-            for (LogSegment segment : segments.values()) {
-                if (segment.baseOffset > hw.segmentBaseOffset()) {
-                    break;
-                }
-                long segmentMax = segment.baseOffset == hw.segmentBaseOffset()
-                        ? segment.scanMaxTimestamp(0, hw.position()) : segment.maxTimestamp();
-                best = Math.max(best, segmentMax);
-            }
-            return best < 0 ? null : offsetForTimestamp(best);
-        } catch (IOException e) {
-            throw new KafkaStorageException("Could not search " + topicPartition + " for its largest timestamp: " + e, e);
+            return producerState.producers();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Forgets producers with no open transaction that sent nothing for {@code producer.id.expiration.ms}; their
+     * next batch that does not start at sequence 0 gets UNKNOWN_PRODUCER_ID. Returns how many went.
+     */
+    public int removeExpiredProducers() {
+        lock.lock();
+        try {
+            return closed ? 0 : producerState.removeExpired();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -518,7 +466,9 @@ public final class Log implements AutoCloseable {
      * record, or the oldest ones while the log exceeds {@code retention.bytes} — never the active segment and
      * never one holding offsets at or above the high watermark. Advances the log start offset. The removed
      * segments are renamed {@code .deleted} and returned; the caller deletes them after
-     * {@code file.delete.delay.ms} so readers in flight can finish.
+     * {@code file.delete.delay.ms} so readers in flight can finish. The producers whose batches all went, and
+     * the producer-state snapshots below the new log start, go with them; so do the segments' aborted-
+     * transaction indexes.
      */
     public List<DeletedSegment> deleteRetainedSegments() {
         lock.lock();
@@ -531,7 +481,7 @@ public final class Log implements AutoCloseable {
                 return List.of(); // compact-only: every key's latest record must stay
             }
             long now = time.milliseconds();
-            long hw = highWatermark.offset();
+            long hw = published.highWatermark();
             long totalSize = size();
             List<DeletedSegment> deleted = new ArrayList<>();
             while (segments.size() > 1) {
@@ -554,30 +504,15 @@ public final class Log implements AutoCloseable {
                 directoryDirty = true;
                 deleted.add(new DeletedSegment(segment, now + cfg.fileDeleteDelayMs()));
             }
+            if (!deleted.isEmpty()) {
+                producerState.onLogStartAdvanced(logStartOffset);
+                publish(); // the last stable offset never lies below the log start
+            }
             return deleted;
         } catch (IOException e) {
             throw new KafkaStorageException("Could not delete old segments of " + topicPartition + ": " + e, e);
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** A segment removed from the log whose files go at {@code deleteAtMs}. */
-    public static final class DeletedSegment {
-        private final LogSegment segment;
-        private final long deleteAtMs;
-
-        DeletedSegment(LogSegment segment, long deleteAtMs) {
-            this.segment = segment;
-            this.deleteAtMs = deleteAtMs;
-        }
-
-        public long deleteAtMs() {
-            return deleteAtMs;
-        }
-
-        public void deleteFiles() throws IOException {
-            segment.deleteNow();
         }
     }
 
@@ -603,7 +538,7 @@ public final class Log implements AutoCloseable {
         return closed;
     }
 
-    /** Syncs and closes every segment. Idempotent. */
+    /** Syncs and closes every segment, leaving a producer-state snapshot at the log end. Idempotent. */
     @Override
     public void close() {
         lock.lock();
@@ -612,6 +547,8 @@ public final class Log implements AutoCloseable {
                 return;
             }
             flush();
+            // Lets the next open restore the producer state without replaying anything.
+            producerState.takeSnapshot(logEndOffset, recoveryPoint);
             closed = true;
             for (LogSegment segment : segments.values()) {
                 segment.close();
@@ -623,13 +560,9 @@ public final class Log implements AutoCloseable {
         }
     }
 
-    /** Closes without syncing, as a crash would leave things (tests). */
+    /** Closes without syncing or a snapshot, as a crash would leave things (tests). */
     public void closeWithoutFlush() {
         closed = true;
-        closeQuietly();
-    }
-
-    private void closeQuietly() {
         for (LogSegment segment : segments.values()) {
             try {
                 segment.closeWithoutFlush();
@@ -663,6 +596,8 @@ public final class Log implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Log(" + topicPartition + ", start=" + logStartOffset + ", hw=" + highWatermark.offset() + ", end=" + logEndOffset + ")";
+        PublishedOffsets offsets = published;
+        return "Log(" + topicPartition + ", start=" + logStartOffset + ", lso=" + offsets.lastStableOffset() + ", hw="
+                + offsets.highWatermark() + ", end=" + logEndOffset + ")";
     }
 }

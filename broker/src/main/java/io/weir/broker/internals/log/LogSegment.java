@@ -11,8 +11,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * One segment of a partition: a {@code .log} file of record batches whose first offset is the segment's
- * base offset, with a sparse {@link OffsetIndex} and a {@link TimeIndex} beside it, all three named by the
- * base offset zero-padded to 20 digits.
+ * base offset, with a sparse {@link OffsetIndex}, a {@link TimeIndex} and the {@link TransactionIndex} of the
+ * transactions aborted by markers in it beside it, all named by the base offset zero-padded to 20 digits.
  *
  * <p>Threading: the partition's writer thread alone appends, truncates, recovers and flushes. Any thread may
  * {@link #read} and look up offsets or timestamps concurrently: reads use positioned {@code pread}s and are
@@ -23,6 +23,7 @@ final class LogSegment implements AutoCloseable {
     static final String LOG_SUFFIX = ".log";
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
+    static final String TXN_INDEX_SUFFIX = ".txnindex";
     static final String DELETED_SUFFIX = ".deleted";
 
     final long baseOffset;
@@ -31,6 +32,7 @@ final class LogSegment implements AutoCloseable {
     private final FileChannel channel;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    private final TransactionIndex txnIndex;
 
     /** Bytes in the log file; written by the writer, read by readers to bound scans. */
     private volatile int size;
@@ -49,6 +51,7 @@ final class LogSegment implements AutoCloseable {
         this.channel = channel;
         this.offsetIndex = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)), baseOffset, config.segmentIndexBytes());
         this.timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)), baseOffset, config.segmentIndexBytes());
+        this.txnIndex = new TransactionIndex(dir.resolve(fileName(baseOffset, TXN_INDEX_SUFFIX)));
         this.createdMs = nowMs;
     }
 
@@ -60,6 +63,7 @@ final class LogSegment implements AutoCloseable {
         // An index left behind by a segment that was deleted and recreated at the same offset is stale.
         Files.deleteIfExists(segment.offsetIndex.path);
         Files.deleteIfExists(segment.timeIndex.path);
+        Files.deleteIfExists(segment.txnIndex.path);
         segment.offsetIndex.load();
         segment.timeIndex.load();
         return segment;
@@ -76,6 +80,7 @@ final class LogSegment implements AutoCloseable {
         segment.size = (int) Math.min(channel.size(), Integer.MAX_VALUE);
         segment.offsetIndex.load();
         segment.timeIndex.load();
+        segment.txnIndex.load();
         ByteBuffer first = ByteBuffer.allocate(BatchHeader.SIZE);
         if (segment.size >= BatchHeader.SIZE && segment.readHeader(0, first)) {
             segment.rollBaseMs = BatchHeader.maxTimestamp(first, 0);
@@ -180,6 +185,22 @@ final class LogSegment implements AutoCloseable {
     void flushIndexes() throws IOException {
         offsetIndex.flush();
         timeIndex.flush();
+        txnIndex.flush();
+    }
+
+    /** Indexes a transaction aborted by a marker in this segment. Writer thread only. */
+    void appendAbortedTxn(AbortedTxn txn) throws IOException {
+        txnIndex.append(txn);
+    }
+
+    /** Forgets the indexed aborted transactions whose marker is at or after {@code offset}. Writer thread only. */
+    void truncateTxnIndexTo(long offset) throws IOException {
+        txnIndex.truncateTo(offset);
+    }
+
+    /** Aborted transactions of this segment overlapping {@code [fetchOffset, upperBoundOffset)}. Any thread. */
+    TransactionIndex.SearchResult collectAbortedTxns(long fetchOffset, long upperBoundOffset) {
+        return txnIndex.collect(fetchOffset, upperBoundOffset);
     }
 
     /**
@@ -227,6 +248,7 @@ final class LogSegment implements AutoCloseable {
             channel.truncate(position);
         }
         size = position;
+        txnIndex.truncateTo(expectedBase);
         return truncated;
     }
 
@@ -241,6 +263,7 @@ final class LogSegment implements AutoCloseable {
         size = position;
         offsetIndex.truncateToOffset(offset);
         timeIndex.truncateToOffset(offset);
+        txnIndex.truncateTo(offset);
         bytesSinceLastIndexEntry = 0;
         maxTimestamp = scanMaxTimestamp(0);
         return removed;
@@ -414,6 +437,7 @@ final class LogSegment implements AutoCloseable {
         try {
             offsetIndex.close();
             timeIndex.close();
+            txnIndex.close();
         } finally {
             channel.close();
         }
@@ -429,12 +453,15 @@ final class LogSegment implements AutoCloseable {
         logPath = target;
         Files.deleteIfExists(offsetIndex.path);
         Files.deleteIfExists(timeIndex.path);
+        // Readers in flight keep the aborted transactions they need from the index's memory.
+        txnIndex.delete();
     }
 
     /** Closes the files leaving index entries not yet written out, as a crash would. */
     void closeWithoutFlush() throws IOException {
         offsetIndex.closeWithoutFlush();
         timeIndex.closeWithoutFlush();
+        txnIndex.closeWithoutFlush();
         channel.close();
     }
 
@@ -446,6 +473,7 @@ final class LogSegment implements AutoCloseable {
         Files.deleteIfExists(logPath);
         Files.deleteIfExists(offsetIndex.path);
         Files.deleteIfExists(timeIndex.path);
+        txnIndex.delete();
     }
 
     @Override

@@ -37,7 +37,7 @@ final class AppendHandler implements EventHandler<AppendEvent> {
     @Override
     public void onEvent(AppendEvent event, long sequence, boolean endOfBatch) {
         try {
-            event.result = event.log.append(event.batches);
+            event.result = event.log.append(event.batches, event.origin);
             if (touched.put(event.log, Boolean.TRUE) == null) {
                 touchedOrder.add(event.log);
             }

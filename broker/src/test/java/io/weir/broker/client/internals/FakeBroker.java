@@ -4,6 +4,7 @@ import io.weir.broker.protocol.AddOffsetsToTxnRequest;
 import io.weir.broker.protocol.AddOffsetsToTxnResponse;
 import io.weir.broker.protocol.AddPartitionsToTxnRequest;
 import io.weir.broker.protocol.AddPartitionsToTxnResponse;
+import io.weir.broker.protocol.ApiError;
 import io.weir.broker.protocol.BrokerApi;
 import io.weir.broker.protocol.CreatePartitionsRequest;
 import io.weir.broker.protocol.CreatePartitionsResponse;
@@ -54,6 +55,28 @@ public class FakeBroker implements BrokerApi {
     public volatile Function<DeleteTopicsRequest, CompletableFuture<DeleteTopicsResponse>> onDeleteTopics = r -> unscripted("deleteTopics");
     public volatile Function<CreatePartitionsRequest, CompletableFuture<CreatePartitionsResponse>> onCreatePartitions = r -> unscripted("createPartitions");
     public volatile java.util.function.Supplier<CompletableFuture<DescribeClusterResponse>> onDescribeCluster = () -> unscripted("describeCluster");
+    /**
+     * Answers as a broker does, so that idempotent producers (the default) work unscripted: a fresh producer id
+     * at epoch 0, or the same id with the epoch bumped when the request carries one.
+     */
+    public volatile Function<InitProducerIdRequest, CompletableFuture<InitProducerIdResponse>> onInitProducerId = this::grantProducerId;
+    public volatile Function<AddPartitionsToTxnRequest, CompletableFuture<AddPartitionsToTxnResponse>> onAddPartitionsToTxn =
+            r -> CompletableFuture.completedFuture(new AddPartitionsToTxnResponse(
+                    r.partitions().stream().collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> ApiError.NONE))));
+    public volatile Function<AddOffsetsToTxnRequest, CompletableFuture<AddOffsetsToTxnResponse>> onAddOffsetsToTxn =
+            r -> CompletableFuture.completedFuture(new AddOffsetsToTxnResponse(ApiError.NONE));
+    public volatile Function<EndTxnRequest, CompletableFuture<EndTxnResponse>> onEndTxn =
+            r -> CompletableFuture.completedFuture(new EndTxnResponse(ApiError.NONE));
+    public volatile Function<TxnOffsetCommitRequest, CompletableFuture<TxnOffsetCommitResponse>> onTxnOffsetCommit =
+            r -> CompletableFuture.completedFuture(new TxnOffsetCommitResponse(
+                    r.offsets().keySet().stream().collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> ApiError.NONE))));
+    private final java.util.concurrent.atomic.AtomicLong nextProducerId = new java.util.concurrent.atomic.AtomicLong(1000);
+
+    public CompletableFuture<InitProducerIdResponse> grantProducerId(InitProducerIdRequest r) {
+        long id = r.producerId() >= 0 ? r.producerId() : nextProducerId.getAndIncrement();
+        short epoch = r.producerId() >= 0 ? (short) (r.producerEpoch() + 1) : 0;
+        return CompletableFuture.completedFuture(new InitProducerIdResponse(ApiError.NONE, id, epoch));
+    }
 
     private static <T> CompletableFuture<T> unscripted(String call) {
         throw new AssertionError("FakeBroker: no script for " + call);
@@ -166,27 +189,32 @@ public class FakeBroker implements BrokerApi {
 
     @Override
     public CompletableFuture<InitProducerIdResponse> initProducerId(InitProducerIdRequest request) {
-        throw new UnsupportedOperationException("FakeBroker does not serve initProducerId");
+        requests.add(request);
+        return onInitProducerId.apply(request);
     }
 
     @Override
     public CompletableFuture<AddPartitionsToTxnResponse> addPartitionsToTxn(AddPartitionsToTxnRequest request) {
-        throw new UnsupportedOperationException("FakeBroker does not serve addPartitionsToTxn");
+        requests.add(request);
+        return onAddPartitionsToTxn.apply(request);
     }
 
     @Override
     public CompletableFuture<AddOffsetsToTxnResponse> addOffsetsToTxn(AddOffsetsToTxnRequest request) {
-        throw new UnsupportedOperationException("FakeBroker does not serve addOffsetsToTxn");
+        requests.add(request);
+        return onAddOffsetsToTxn.apply(request);
     }
 
     @Override
     public CompletableFuture<EndTxnResponse> endTxn(EndTxnRequest request) {
-        throw new UnsupportedOperationException("FakeBroker does not serve endTxn");
+        requests.add(request);
+        return onEndTxn.apply(request);
     }
 
     @Override
     public CompletableFuture<TxnOffsetCommitResponse> txnOffsetCommit(TxnOffsetCommitRequest request) {
-        throw new UnsupportedOperationException("FakeBroker does not serve txnOffsetCommit");
+        requests.add(request);
+        return onTxnOffsetCommit.apply(request);
     }
 
     @Override

@@ -48,7 +48,7 @@ class RecordAccumulatorTest {
         assertTrue(appended == 8 || appended == 9, "appended " + appended);
         RecordAccumulator.ReadyCheck ready = acc.ready(time.nanoseconds());
         assertEquals(List.of(TP), ready.partitions());
-        Map<TopicPartition, ProducerBatch> drained = acc.drain(ready.partitions(), 1 << 20, time.nanoseconds());
+        Map<TopicPartition, ProducerBatch> drained = acc.drain(ready.partitions(), 1 << 20, time.nanoseconds(), RecordAccumulator.DrainGate.OPEN);
         RecordBatch batch = RecordBatch.wrap(drained.get(TP).bytes());
         assertEquals(appended, batch.recordCount());
         assertTrue(batch.sizeInBytes() <= 1024);
@@ -90,7 +90,7 @@ class RecordAccumulatorTest {
     void aBlockedAppendProceedsWhenACompletedBatchReturnsItsMemory() throws Exception {
         RecordAccumulator acc = accumulator(1024, 0, 1024);
         append(acc, 1024, 0);
-        ProducerBatch first = acc.drain(acc.ready(time.nanoseconds()).partitions(), 1 << 20, time.nanoseconds()).get(TP);
+        ProducerBatch first = acc.drain(acc.ready(time.nanoseconds()).partitions(), 1 << 20, time.nanoseconds(), RecordAccumulator.DrainGate.OPEN).get(TP);
         CompletableFuture<RecordAccumulator.AppendResult> blocked = CompletableFuture.supplyAsync(() -> append(acc, 1024, 60_000));
         // The memory shortage is visible to the sender, which sends early because of it.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -138,7 +138,7 @@ class RecordAccumulatorTest {
         while (served.size() < partitions && drains < partitions) {
             RecordAccumulator.ReadyCheck ready = acc.ready(time.nanoseconds());
             assertEquals(partitions, ready.partitions().size(), "every partition still has a batch waiting");
-            Map<TopicPartition, ProducerBatch> drained = acc.drain(ready.partitions(), maxRequestSize, time.nanoseconds());
+            Map<TopicPartition, ProducerBatch> drained = acc.drain(ready.partitions(), maxRequestSize, time.nanoseconds(), RecordAccumulator.DrainGate.OPEN);
             assertEquals(3, drained.size(), "three batches fit in a request");
             served.addAll(drained.keySet());
             drains++;

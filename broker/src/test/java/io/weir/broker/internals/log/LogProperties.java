@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.TopicPartition;
 import io.weir.broker.common.MockTime;
+import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.broker.record.Record;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.weir.transactions.ProducerStateConfig;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -93,7 +95,7 @@ class LogProperties {
                 LogConfig.SEGMENT_BYTES, "2048", LogConfig.INDEX_INTERVAL_BYTES, "200",
                 LogConfig.RETENTION_MS, "60000", LogConfig.RETENTION_BYTES, Long.toString(retentionBytes),
                 LogConfig.FILE_DELETE_DELAY_MS, "0"));
-        Log log = Log.open(dir, TP, config, time, true, 0L);
+        Log log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, true, 0L);
         List<ModelBatch> model = new ArrayList<>();
         int seed = 0;
         try {
@@ -106,7 +108,7 @@ class LogProperties {
                     }
                     var buffer = LogTestSupport.batch(time.milliseconds(), values.toArray(new byte[0][]));
                     int size = buffer.remaining();
-                    LogAppendInfo info = log.append(buffer);
+                    LogAppendInfo info = log.append(buffer, AppendOrigin.CLIENT);
                     log.advanceHighWatermark();
                     assertEquals(model.isEmpty() ? log.logStartOffset() : model.get(model.size() - 1).lastOffset() + 1,
                             info.firstOffset(), "offsets must continue from the log end");
@@ -116,7 +118,7 @@ class LogProperties {
                 } else if (op instanceof Advance adv) {
                     time.sleep(adv.ms());
                 } else if (op instanceof Retention) {
-                    for (Log.DeletedSegment deleted : log.deleteRetainedSegments()) {
+                    for (DeletedSegment deleted : log.deleteRetainedSegments()) {
                         deleted.deleteFiles();
                     }
                     long start = log.logStartOffset();
@@ -130,7 +132,7 @@ class LogProperties {
                     }
                 } else if (op instanceof Reopen) {
                     log.close();
-                    log = Log.open(dir, TP, config, time, true, log.recoveryPoint());
+                    log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, true, log.recoveryPoint());
                 } else if (op instanceof CrashCut cut) {
                     long recoveryPoint = log.recoveryPoint();
                     List<Long> bases = log.segmentBaseOffsets();
@@ -143,7 +145,7 @@ class LogProperties {
                         raf.setLength(keep);
                     }
                     model = survivors(model, activeBase, keep);
-                    log = Log.open(dir, TP, config, time, false, recoveryPoint);
+                    log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, false, recoveryPoint);
                 } else if (op instanceof CrashFlip flip) {
                     long recoveryPoint = log.recoveryPoint();
                     List<Long> bases = log.segmentBaseOffsets();
@@ -170,7 +172,7 @@ class LogProperties {
                         }
                         model = survivors(model, activeBase, position);
                     }
-                    log = Log.open(dir, TP, config, time, false, recoveryPoint);
+                    log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, false, recoveryPoint);
                 }
                 checkAgainstModel(log, model);
             }

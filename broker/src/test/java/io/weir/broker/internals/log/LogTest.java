@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.TopicPartition;
 import io.weir.broker.common.MockTime;
+import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.broker.errors.InvalidConfigurationException;
 import io.weir.broker.errors.OffsetOutOfRangeException;
 import io.weir.broker.record.RecordBatch;
@@ -14,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import io.weir.transactions.ProducerStateConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +28,7 @@ class LogTest {
     private final MockTime time = new MockTime();
 
     private Log open(Map<String, String> overrides) {
-        return Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, overrides), time, true, 0L);
+        return Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, overrides), ProducerStateConfig.DEFAULT, time, true, 0L);
     }
 
     private static void append(Log log, int records, int valueSize, long timestamp) {
@@ -34,7 +36,7 @@ class LogTest {
         for (int i = 0; i < records; i++) {
             values[i] = LogTestSupport.value(valueSize, i);
         }
-        log.append(LogTestSupport.batch(timestamp, values));
+        log.append(LogTestSupport.batch(timestamp, values), AppendOrigin.CLIENT);
         log.advanceHighWatermark();
     }
 
@@ -42,7 +44,7 @@ class LogTest {
     void readersNeverSeePastTheHighWatermark() {
         Log log = open(Map.of());
         append(log, 3, 10, 1);
-        log.append(LogTestSupport.batch(1, LogTestSupport.value(10, 9)));
+        log.append(LogTestSupport.batch(1, LogTestSupport.value(10, 9)), AppendOrigin.CLIENT);
         assertEquals(4, log.logEndOffset());
         assertEquals(3, log.highWatermark(), "not yet published");
         assertEquals(3, LogTestSupport.readAll(log, 0, 1 << 20).size());
@@ -145,7 +147,7 @@ class LogTest {
         for (int i = 0; i < 20; i++) {
             append(log, 1, 200, time.milliseconds());
         }
-        for (Log.DeletedSegment deleted : log.deleteRetainedSegments()) {
+        for (DeletedSegment deleted : log.deleteRetainedSegments()) {
             deleted.deleteFiles();
         }
         assertTrue(log.size() <= 900 + 400, "size " + log.size());
@@ -159,7 +161,7 @@ class LogTest {
     void maxTimestampLookupIgnoresDataAboveTheHighWatermark() {
         Log log = open(Map.of());
         append(log, 1, 10, 500);
-        log.append(LogTestSupport.batch(900, LogTestSupport.value(10, 1))); // written, not yet published
+        log.append(LogTestSupport.batch(900, LogTestSupport.value(10, 1)), AppendOrigin.CLIENT); // written, not yet published
         assertEquals(500, log.maxTimestampAndOffset()[1]);
         log.advanceHighWatermark();
         assertEquals(900, log.maxTimestampAndOffset()[1]);
@@ -180,7 +182,7 @@ class LogTest {
             raf.seek(batchSize + 7L); // lowest byte of the second batch's base offset, outside the CRC
             raf.write(2 ^ 0x40);
         }
-        Log recovered = Log.open(dir, TP, LogConfig.DEFAULTS, time, false, 0L);
+        Log recovered = Log.open(dir, TP, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, time, false, 0L);
         assertEquals(2, recovered.logEndOffset(), "only the first batch keeps its place");
         assertEquals(2, LogTestSupport.readAll(recovered, 0, 1 << 20).size());
         recovered.close();
@@ -204,7 +206,7 @@ class LogTest {
             raf.setLength(firstSize - oneBatch);
         }
         Log recovered = Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(LogConfig.SEGMENT_BYTES, "300")),
-                time, false, 0L);
+                ProducerStateConfig.DEFAULT, time, false, 0L);
         assertEquals(bases.get(1) - 1, recovered.logEndOffset());
         assertEquals(1, recovered.numberOfSegments());
         recovered.close();

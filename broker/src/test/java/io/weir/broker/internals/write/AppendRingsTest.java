@@ -24,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.weir.transactions.ProducerStateConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +54,7 @@ class AppendRingsTest {
 
     @Test
     void oneSyncCoversEveryAppendThatQueuedMeanwhile() throws Exception {
-        Log log = Log.open(dir, TP, LogConfig.DEFAULTS, Time.SYSTEM, true, 0L);
+        Log log = Log.open(dir, TP, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, Time.SYSTEM, true, 0L);
         CountingPolicy policy = new CountingPolicy();
         AppendRings rings = new AppendRings(1, 64, "blocking", policy, tp -> { }, Time.SYSTEM);
         try {
@@ -89,7 +90,7 @@ class AppendRingsTest {
 
     @Test
     void fullRingTimesOutAfterMaxBlockWithAClearError() throws Exception {
-        Log log = Log.open(dir, TP, LogConfig.DEFAULTS, Time.SYSTEM, true, 0L);
+        Log log = Log.open(dir, TP, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, Time.SYSTEM, true, 0L);
         AppendRings rings = new AppendRings(1, 4, "blocking", FlushPolicy.OS, tp -> { }, Time.SYSTEM);
         CountDownLatch release = new CountDownLatch(1);
         try {
@@ -121,7 +122,7 @@ class AppendRingsTest {
     @Test
     void appendErrorsReachTheirCallbackAndDoNotStopTheRing() throws Exception {
         Log log = Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, java.util.Map.of("max.message.bytes", "100")),
-                Time.SYSTEM, true, 0L);
+                ProducerStateConfig.DEFAULT, Time.SYSTEM, true, 0L);
         AppendRings rings = new AppendRings(1, 8, "blocking", FlushPolicy.OS, tp -> { }, Time.SYSTEM);
         try {
             CountDownLatch done = new CountDownLatch(2);
@@ -148,7 +149,7 @@ class AppendRingsTest {
 
     @Test
     void appendAfterCloseFails() throws Exception {
-        Log log = Log.open(dir, TP, LogConfig.DEFAULTS, Time.SYSTEM, true, 0L);
+        Log log = Log.open(dir, TP, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, Time.SYSTEM, true, 0L);
         AppendRings rings = new AppendRings(1, 8, "blocking", FlushPolicy.OS, tp -> { }, Time.SYSTEM);
         rings.close();
         assertThrows(KafkaStorageException.class, () -> rings.append(log, batch("late"), (i, e) -> { }, 10));

@@ -1,0 +1,67 @@
+package io.weir.broker.internals.log;
+
+import io.weir.broker.TopicPartition;
+import io.weir.broker.errors.CorruptRecordException;
+import io.weir.broker.errors.InvalidTimestampException;
+import io.weir.broker.errors.RecordTooLargeException;
+import io.weir.broker.record.RecordBatch;
+import java.nio.ByteBuffer;
+
+/**
+ * The checks every batch passes before a log assigns it offsets (Kafka's LogValidator): framing, magic, CRC,
+ * size, record count and timestamps. What the producer state says about a batch is decided separately, by
+ * {@link LogProducerState#check}. Stateless.
+ */
+final class LogValidator {
+    private LogValidator() {
+    }
+
+    /**
+     * @return the number of records in {@code batches}
+     * @throws CorruptRecordException     no batch, a truncated or malformed one, or a CRC mismatch
+     * @throws RecordTooLargeException    a batch is larger than {@code max.message.bytes}
+     * @throws InvalidTimestampException  a batch carries a negative timestamp other than -1
+     */
+    static int validate(ByteBuffer batches, LogConfig cfg, TopicPartition topicPartition) {
+        int records = 0;
+        int at = batches.position();
+        int index = 0;
+        if (!batches.hasRemaining()) {
+            throw new CorruptRecordException("Produce request for " + topicPartition + " carries no record batch");
+        }
+        while (at < batches.limit()) {
+            int remaining = batches.limit() - at;
+            if (remaining < BatchHeader.SIZE) {
+                throw new CorruptRecordException("Batch " + index + " for " + topicPartition + " is truncated: "
+                        + remaining + " bytes left, a batch header needs " + BatchHeader.SIZE);
+            }
+            int size = BatchHeader.sizeInBytes(batches, at);
+            if (size > cfg.maxMessageBytes()) {
+                throw new RecordTooLargeException("Record batch of " + size + " bytes for " + topicPartition
+                        + " exceeds the topic's max.message.bytes=" + cfg.maxMessageBytes());
+            }
+            if (size < BatchHeader.SIZE || size > remaining) {
+                throw new CorruptRecordException("Batch " + index + " for " + topicPartition + " declares " + size
+                        + " bytes but " + remaining + " remain");
+            }
+            RecordBatch batch = RecordBatch.wrap(batches.duplicate().position(at).limit(at + size));
+            if (batch.magic() != RecordBatch.MAGIC) {
+                throw new CorruptRecordException("Batch " + index + " for " + topicPartition + " has magic "
+                        + batch.magic() + "; only the v2 format (magic 2) is accepted");
+            }
+            batch.ensureValid();
+            if (batch.recordCount() != batch.lastOffsetDelta() + 1 || batch.recordCount() <= 0) {
+                throw new CorruptRecordException("Batch " + index + " for " + topicPartition + " has " + batch.recordCount()
+                        + " records but last offset delta " + batch.lastOffsetDelta());
+            }
+            if (batch.firstTimestamp() < -1 || batch.maxTimestamp() < -1) {
+                throw new InvalidTimestampException("Batch " + index + " for " + topicPartition + " carries negative timestamp "
+                        + Math.min(batch.firstTimestamp(), batch.maxTimestamp()) + "; timestamps must be >= 0 (or -1 for none)");
+            }
+            records += batch.recordCount();
+            at += size;
+            index++;
+        }
+        return records;
+    }
+}
