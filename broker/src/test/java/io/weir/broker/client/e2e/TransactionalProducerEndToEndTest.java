@@ -42,7 +42,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,7 +50,6 @@ import org.junit.jupiter.api.Test;
  * and read_committed fetches — which is being built in parallel; each test is disabled until that lands.
  */
 class TransactionalProducerEndToEndTest {
-    private static final String BROKER_PENDING = "needs the partition and coordinator sides of issue 4 on main";
     private EmbeddedBroker broker;
     private Admin admin;
 
@@ -140,7 +138,6 @@ class TransactionalProducerEndToEndTest {
     }
 
     @Test
-    @Disabled(BROKER_PENDING)
     void readCommittedSeesCommittedTransactionsOnly() {
         try (Producer<String, String> p = transactional("tx-e2e")) {
             p.initTransactions();
@@ -168,7 +165,6 @@ class TransactionalProducerEndToEndTest {
     }
 
     @Test
-    @Disabled(BROKER_PENDING)
     void offsetsSentWithATransactionAreCommittedWithIt() throws Exception {
         TopicPartition in = new TopicPartition("in", 0);
         try (Producer<String, String> p = transactional("tx-offsets")) {
@@ -189,7 +185,6 @@ class TransactionalProducerEndToEndTest {
     }
 
     @Test
-    @Disabled(BROKER_PENDING)
     void aNewInstanceFencesTheOldOne() {
         try (Producer<String, String> zombie = transactional("tx-fence"); Producer<String, String> next = transactional("tx-fence")) {
             zombie.initTransactions();

@@ -28,6 +28,7 @@ import io.weir.broker.errors.CorruptRecordException;
 import io.weir.broker.internals.group.OffsetsTopicStore;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogConfig;
+import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.broker.protocol.DescribeTransactionsResponse;
 import io.weir.broker.protocol.Errors;
 import io.weir.broker.protocol.InitProducerIdResponse;
@@ -36,6 +37,7 @@ import io.weir.broker.record.ControlRecordType;
 import io.weir.broker.record.Header;
 import io.weir.broker.record.RecordBatch;
 import io.weir.broker.record.RecordBatchBuilder;
+import io.weir.transactions.ProducerStateConfig;
 import io.weir.transactions.coordinator.TransactionMetadata;
 import io.weir.transactions.coordinator.TransactionState;
 import io.weir.transactions.coordinator.TxnPartition;
@@ -76,12 +78,13 @@ class TransactionRestartTest {
      * it stops right after making PrepareCommit durable, before any marker.
      */
     private void appendToStateLog(boolean cleanShutdown, byte[] key, byte[] value) {
-        Log log = Log.open(dir.resolve(STATE.toString()), STATE, LogConfig.DEFAULTS, Time.SYSTEM, cleanShutdown, 0L);
+        Log log = Log.open(dir.resolve(STATE.toString()), STATE, LogConfig.DEFAULTS, new ProducerStateConfig(86_400_000L), Time.SYSTEM,
+                cleanShutdown, 0L);
         try {
             RecordBatchBuilder b = new RecordBatchBuilder(CompressionType.NONE, RecordBatch.NO_PRODUCER_ID,
                     RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false);
             b.append(System.currentTimeMillis(), key, value, new Header[0]);
-            log.append(b.build());
+            log.append(b.build(), AppendOrigin.COORDINATOR);
         } finally {
             log.close();
         }
