@@ -84,12 +84,17 @@ public final class TransactionTestSupport {
                 .get(WAIT_MS, TimeUnit.MILLISECONDS).error();
     }
 
-    /** A transactional batch of {@code p} starting at {@code baseSequence}. */
+    /** A transactional batch of {@code p} starting at {@code baseSequence}, its records stamped long ago (1000 ms). */
     public static ByteBuffer txnBatch(Producer p, int baseSequence, String... values) {
+        return txnBatch(p, baseSequence, 1000L, values);
+    }
+
+    /** A transactional batch of {@code p} starting at {@code baseSequence}, its records stamped {@code timestamp}. */
+    public static ByteBuffer txnBatch(Producer p, int baseSequence, long timestamp, String... values) {
         RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE, p.producerId(), p.producerEpoch(),
                 baseSequence, true);
         for (String v : values) {
-            builder.append(1000L, null, v.getBytes(StandardCharsets.UTF_8), new Header[0]);
+            builder.append(timestamp, null, v.getBytes(StandardCharsets.UTF_8), new Header[0]);
         }
         return builder.build();
     }
