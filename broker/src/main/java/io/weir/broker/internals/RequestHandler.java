@@ -81,11 +81,12 @@ import java.util.function.Supplier;
 /**
  * The broker side of {@link BrokerApi}: turns each request into log operations and answers with an error
  * code per partition or topic. Produce hands batches to the {@link AppendRings}; fetch goes through the
- * {@link FetchManager}; topic management goes to the {@link LogManager}.
+ * {@link FetchManager}; topic management goes to the {@link LogManager}; the group calls go to the group
+ * coordinator, the transaction calls to the {@link TransactionRequestHandler}.
  *
  * <p>Thread-safe; called directly on the client's thread by the in-process transport. Produce futures
- * complete on an append thread and fetch futures on a fetch thread or the caller's: a client must not block
- * inside a continuation of them.
+ * complete on an append thread, fetch futures on a fetch thread or the caller's, transaction futures on the
+ * transaction coordinator's thread: a client must not block inside a continuation of them.
  */
 public final class RequestHandler implements BrokerApi {
     private final BrokerConfig config;

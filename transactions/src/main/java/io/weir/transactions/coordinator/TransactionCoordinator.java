@@ -348,10 +348,6 @@ public final class TransactionCoordinator implements AutoCloseable {
         return e != null && e.pending != null;
     }
 
-    public boolean isActive() {
-        return lifecycle == Lifecycle.ACTIVE;
-    }
-
     // ---- lifecycle ----------------------------------------------------------------------------------------
 
     private TxnAnswer unavailable() {

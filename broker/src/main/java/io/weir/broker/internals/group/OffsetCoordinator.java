@@ -33,6 +33,9 @@ import java.util.function.Predicate;
  * order they were accepted — and applied to the group's offset cache by the append's completion, in log
  * order. A fetch reads the cache, so it sees a commit once it is durable, never before.
  *
+ * <p>Each cached offset remembers the log offset of its record ({@code Group.offsetPositions}), so that offsets
+ * committed in a transaction ({@link TxnOffsetCommits}) never overwrite a newer record when their marker lands.
+ *
  * <p>{@link #load} rebuilds the cache from the offsets topic when the broker opens: the latest record per
  * key wins, tombstones remove. Groups come back Empty with their last generation; members are not restored,
  * since in one process a broker restart means the consumers restarted too.

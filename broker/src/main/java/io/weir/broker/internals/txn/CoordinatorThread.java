@@ -22,10 +22,6 @@ final class CoordinatorThread {
         this.executor = executor;
     }
 
-    ScheduledExecutorService executor() {
-        return executor;
-    }
-
     /** Runs {@code task} on the coordinator's thread; false if the broker is shutting down and it was dropped. */
     boolean run(Runnable task) {
         try {

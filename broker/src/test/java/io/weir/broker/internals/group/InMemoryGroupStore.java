@@ -21,7 +21,7 @@ final class InMemoryGroupStore implements GroupStore {
     enum Mode { IMMEDIATE, HOLD, FAIL }
 
     /** @param producerId the transaction's producer, -1 outside one */
-    record Batch(String groupId, List<GroupRecord> records, long producerId, long firstOffset) {
+    record Batch(String groupId, List<GroupRecord> records, long producerId) {
     }
 
     private record Pending(String groupId, List<GroupRecord> records, long producerId, Applied applied, CompletableFuture<Void> done) {
@@ -85,7 +85,7 @@ final class InMemoryGroupStore implements GroupStore {
     private void complete(Pending p) {
         long first = nextOffset;
         nextOffset += p.records().size();
-        appended.add(new Batch(p.groupId(), p.records(), p.producerId(), first));
+        appended.add(new Batch(p.groupId(), p.records(), p.producerId()));
         p.applied().appendedAt(first);
         p.done().complete(null);
     }
