@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.EmbeddedBroker;
 import io.weir.broker.TopicPartition;
+import io.weir.broker.TransactionTestSupport;
 import io.weir.broker.client.Admin;
 import io.weir.broker.client.Consumer;
 import io.weir.broker.client.ConsumerConfig;
@@ -180,8 +181,16 @@ class TransactionalProducerEndToEndTest {
             p.sendOffsetsToTransaction(Map.of(in, new OffsetAndMetadata(8)), new ConsumerGroupMetadata("copy"));
             p.commitTransaction();
         }
-        assertEquals(8, admin.listConsumerGroupOffsets("copy").get(30, TimeUnit.SECONDS)
-                .get(in).offset());
+        // commitTransaction returns once the decision is durable (Kafka's EndTxn); the offsets become visible
+        // when the COMMIT marker reaches __consumer_offsets, a moment later.
+        TransactionTestSupport.waitUntil(() -> {
+            try {
+                OffsetAndMetadata committed = admin.listConsumerGroupOffsets("copy").get(30, TimeUnit.SECONDS).get(in);
+                return committed != null && committed.offset() == 8;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "offset 8 of " + in + " committed with the transaction");
     }
 
     @Test
