@@ -2,7 +2,6 @@ package io.weir.transactions.coordinator;
 
 import static io.weir.transactions.coordinator.CoordinatorFixture.ABORT_INTERVAL_MS;
 import static io.weir.transactions.coordinator.CoordinatorFixture.EXPIRATION_MS;
-import static io.weir.transactions.coordinator.CoordinatorFixture.EXPIRY_INTERVAL_MS;
 import static io.weir.transactions.coordinator.CoordinatorFixture.OFFSETS;
 import static io.weir.transactions.coordinator.CoordinatorFixture.P0;
 import static io.weir.transactions.coordinator.CoordinatorFixture.RETRY_BACKOFF_MS;

@@ -1,5 +1,6 @@
 package io.weir.broker.internals.txn;
 
+import io.weir.broker.errors.CoordinatorNotAvailableException;
 import io.weir.transactions.coordinator.WriteCallback;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -57,7 +58,7 @@ final class CoordinatorThread {
             }
         });
         if (!queued) {
-            answer.completeExceptionally(new io.weir.broker.errors.CoordinatorNotAvailableException(
+            answer.completeExceptionally(new CoordinatorNotAvailableException(
                     "The broker is shutting down; the transaction coordinator takes no more requests"));
         }
         return answer;

@@ -35,6 +35,7 @@ import io.weir.transactions.coordinator.TxnAnswer;
 import io.weir.transactions.coordinator.TxnError;
 import io.weir.transactions.coordinator.TxnPartition;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -307,7 +308,7 @@ public final class TransactionRequestHandler implements AutoCloseable {
     }
 
     private static List<String> stateNames() {
-        return java.util.Arrays.stream(TransactionState.values()).map(TransactionState::displayName).toList();
+        return Arrays.stream(TransactionState.values()).map(TransactionState::displayName).toList();
     }
 
     /** Closes the coordinator on its thread and waits: calls waiting for the log answer COORDINATOR_NOT_AVAILABLE. */

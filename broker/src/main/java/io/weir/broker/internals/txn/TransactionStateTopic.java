@@ -19,7 +19,6 @@ import io.weir.transactions.coordinator.WriteCallback;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
 
 /**
  * The {@link TransactionLog} of the broker: Kafka's {@code __transaction_state}, a compacted internal topic

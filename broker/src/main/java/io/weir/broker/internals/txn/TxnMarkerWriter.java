@@ -17,6 +17,7 @@ import io.weir.transactions.TransactionResult;
 import io.weir.transactions.coordinator.TransactionMarkers;
 import io.weir.transactions.coordinator.TxnPartition;
 import io.weir.transactions.coordinator.WriteCallback;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -60,7 +61,7 @@ final class TxnMarkerWriter implements TransactionMarkers {
     void append(TopicPartition tp, long producerId, short producerEpoch, TransactionResult result, int coordinatorEpoch,
                 Consumer<RuntimeException> done) {
         Log log;
-        java.nio.ByteBuffer marker;
+        ByteBuffer marker;
         try {
             log = logManager.log(tp);
             marker = RecordBatchBuilder.controlBatch(result == TransactionResult.COMMIT ? ControlRecordType.COMMIT
