@@ -26,8 +26,10 @@ import java.util.concurrent.CompletableFuture;
  * first use with {@code offsets.topic.num.partitions} partitions; afterwards its existing partition count
  * decides, so a changed setting never moves a group.
  *
- * <p>Appends go through the append rings like any produce with acks=all, so a commit is as durable as a
- * record under the broker's flush policy. Thread-safe.
+ * <p>Appends go through the append rings like any produce with acks=all (origin COORDINATOR), so a commit is as
+ * durable as a record under the broker's flush policy. Offsets sent with a transaction are a transactional
+ * batch of the producer with no sequence, as Kafka writes them; {@link #load} hands plain records,
+ * transactional ones and the transactions' markers to a {@link LoadSink} in log order. Thread-safe.
  */
 public final class OffsetsTopicStore implements GroupStore {
     public static final String TOPIC = "__consumer_offsets";
