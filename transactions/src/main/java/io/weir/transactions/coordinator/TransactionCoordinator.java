@@ -118,7 +118,7 @@ public final class TransactionCoordinator implements AutoCloseable {
             answer.accept(InitProducerIdAnswer.failed(unavailable));
             return;
         }
-        TxnEntry entry = transactionalId == null ? null : entries.get(transactionalId);
+        TxnEntry entry = entryOf(transactionalId);
         Decision decision;
         try {
             decision = TransitionRules.initProducerId(entry == null ? null : entry.current,
@@ -154,7 +154,7 @@ public final class TransactionCoordinator implements AutoCloseable {
             answer.accept(unavailable);
             return;
         }
-        TxnEntry entry = entries.get(transactionalId);
+        TxnEntry entry = entryOf(transactionalId);
         decide(entry, TransitionRules.addPartitions(entry == null ? null : entry.current, entry == null ? null : entry.busyReason(),
                 transactionalId, producerId, producerEpoch, partitions, clock.milliseconds()), answer);
     }
@@ -167,9 +167,14 @@ public final class TransactionCoordinator implements AutoCloseable {
             answer.accept(unavailable);
             return;
         }
-        TxnEntry entry = entries.get(transactionalId);
+        TxnEntry entry = entryOf(transactionalId);
         decide(entry, TransitionRules.endTransaction(entry == null ? null : entry.current, entry == null ? null : entry.busyReason(),
                 transactionalId, producerId, producerEpoch, result, clock.milliseconds()), answer);
+    }
+
+    /** The id's entry; null for an id the coordinator does not know, a null id included (the rules answer it). */
+    private TxnEntry entryOf(String transactionalId) {
+        return transactionalId == null ? null : entries.get(transactionalId);
     }
 
     private void decide(TxnEntry entry, Decision decision, Consumer<TxnAnswer> answer) {
@@ -191,7 +196,7 @@ public final class TransactionCoordinator implements AutoCloseable {
         if (unavailable != null) {
             return unavailable;
         }
-        TxnEntry entry = entries.get(transactionalId);
+        TxnEntry entry = entryOf(transactionalId);
         boolean ending = entry != null && entry.pending != null
                 && entry.pending.transition().to().state() != TransactionState.ONGOING;
         TxnAnswer verdict = TransitionRules.checkOffsetWrite(entry == null ? null : entry.current, ending, transactionalId,
@@ -204,7 +209,7 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     /** The offset commit admitted by {@link #beginOffsetWrite} is appended, or failed. */
     public void endOffsetWrite(String transactionalId) {
-        TxnEntry entry = entries.get(transactionalId);
+        TxnEntry entry = entryOf(transactionalId);
         if (lifecycle == Lifecycle.CLOSED || entry == null) {
             return;
         }
@@ -327,7 +332,7 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     /** The metadata in effect for the id, if the coordinator knows it. */
     public Optional<TransactionMetadata> describe(String transactionalId) {
-        TxnEntry e = entries.get(transactionalId);
+        TxnEntry e = entryOf(transactionalId);
         return e == null || e.current == null ? Optional.empty() : Optional.of(e.current);
     }
 
@@ -344,7 +349,7 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     /** Whether a transition of the id is being written. */
     public boolean hasPendingTransition(String transactionalId) {
-        TxnEntry e = entries.get(transactionalId);
+        TxnEntry e = entryOf(transactionalId);
         return e != null && e.pending != null;
     }
 

@@ -50,6 +50,13 @@ class TransactionCallsTest {
     }
 
     @Test
+    void callsWithoutATransactionalIdAreAnInvalidProducerIdMapping() {
+        assertError(TxnError.INVALID_PRODUCER_ID_MAPPING, f.add(null, 5L, (short) 0, P0).get());
+        assertError(TxnError.INVALID_PRODUCER_ID_MAPPING, f.end(null, 5L, (short) 0, TransactionResult.ABORT).get());
+        assertError(TxnError.INVALID_PRODUCER_ID_MAPPING, f.coordinator.beginOffsetWrite(null, 5L, (short) 0, OFFSETS));
+    }
+
+    @Test
     void wrongProducerIdIsAnInvalidProducerIdMappingNamingBoth() {
         InitProducerIdAnswer p = f.initNow("app");
         TxnAnswer a = f.add("app", p.producerId() + 1, p.producerEpoch(), P0).get();
