@@ -8,6 +8,12 @@ import io.weir.broker.internals.LogManager;
 import io.weir.broker.internals.group.GroupCoordinator;
 import io.weir.broker.internals.group.OffsetCoordinator;
 import io.weir.broker.internals.group.OffsetsTopicStore;
+import io.weir.broker.internals.group.TxnOffsetCommits;
+import io.weir.broker.internals.txn.HangingTransactionAborter;
+import io.weir.broker.internals.txn.TransactionRequestHandler;
+import io.weir.broker.client.AdminConfig;
+import io.weir.broker.client.HangingTransaction;
+import io.weir.broker.client.internals.AdminClientImpl;
 import io.weir.broker.internals.RequestHandler;
 import io.weir.broker.internals.log.DeletedSegment;
 import io.weir.broker.internals.log.LogFiles;
@@ -67,6 +73,10 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final RequestHandler handler;
     private final ScheduledExecutorService groupTimer;
     private final GroupCoordinator groupCoordinator;
+    /** The transaction coordinator's one thread: its requests, its timer and its write completions. */
+    private final ScheduledExecutorService txnThread;
+    private final TransactionRequestHandler transactions;
+    private final HangingTransactionAborter hangingAborter;
     private volatile State state = State.RUNNING;
 
     private EmbeddedBroker(BrokerConfig config, Time time) {
@@ -92,11 +102,32 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.groupCoordinator = new GroupCoordinator(config.groups(), time, offsetsTopic, groupTimer,
                 () -> UUID.randomUUID().toString());
         OffsetCoordinator offsetCoordinator = new OffsetCoordinator(groupCoordinator, this::partitionExists);
-        offsetsTopic.load(offsetCoordinator::load);
-        this.handler = new RequestHandler(config, logManager, rings, fetchManager, this::ensureRunning, fetchExecutor,
-                groupCoordinator, offsetCoordinator, ProducerIdManager.open(dataDir));
+        TxnOffsetCommits txnOffsets = new TxnOffsetCommits(groupCoordinator, offsetCoordinator);
+        this.txnThread = Executors.newSingleThreadScheduledExecutor(daemon("weir-txn-coordinator"));
+        try {
+            offsetsTopic.load(OffsetsTopicStore.sinkFor(offsetCoordinator, txnOffsets));
+            ProducerIdManager producerIds = ProducerIdManager.open(dataDir);
+            // Offsets first: a transaction the coordinator finishes on load decides offsets loaded as pending.
+            this.transactions = TransactionRequestHandler.open(config.transactions(), logManager, rings, time, producerIds,
+                    txnOffsets, this::partitionExists, config.groups().offsetCommitTimeoutMs(), txnThread);
+            this.handler = new RequestHandler(config, logManager, rings, fetchManager, this::ensureRunning, fetchExecutor,
+                    groupCoordinator, offsetCoordinator, producerIds, transactions);
+        } catch (RuntimeException e) {
+            // Release the threads and the directory lock, so that a later open can try again.
+            state = State.CLOSED;
+            rings.close();
+            for (ExecutorService executor : List.of(txnThread, groupTimer, scheduler, fetchTimer, fetchExecutor)) {
+                executor.shutdownNow();
+            }
+            logManager.crash();
+            throw e;
+        }
         this.name = "broker-" + config.nodeId() + "-" + INSTANCES.incrementAndGet();
         this.bootstrapServers = Transports.register(name, handler);
+        // The same search an administrator runs, over this broker's own request interface.
+        AdminConfig adminConfig = AdminConfig.builder().bootstrapServers(bootstrapServers).clientId(name + "-hanging-aborter").build();
+        this.hangingAborter = new HangingTransactionAborter(new AdminClientImpl(adminConfig, handler, time),
+                config.transactions().maxTimeoutMs(), config.transactions().hangingAbortMs(), adminConfig.requestTimeoutMs());
         scheduleMaintenance();
     }
 
@@ -135,6 +166,13 @@ public final class EmbeddedBroker implements AutoCloseable {
         // Session, join-phase and sync-phase deadlines are checked here; 10 ms is far below any timeout a
         // member may ask for (group.min.session.timeout.ms), so expiry is late by at most that.
         groupTimer.scheduleWithFixedDelay(guarded(groupCoordinator::poll), GROUP_TIMER_TICK_MS, GROUP_TIMER_TICK_MS, TimeUnit.MILLISECONDS);
+        // The coordinator itself spaces its scans (abort and expiry intervals); the tick bounds how late a
+        // scan or a marker retry runs. It runs on the coordinator's own thread, as everything of it does.
+        txnThread.scheduleWithFixedDelay(guarded(transactions::poll), GROUP_TIMER_TICK_MS, GROUP_TIMER_TICK_MS, TimeUnit.MILLISECONDS);
+        if (config.transactions().hangingAbortMs() >= 0) {
+            long interval = config.transactions().abortTimedOutIntervalMs();
+            scheduler.scheduleWithFixedDelay(guarded(this::abortHangingTransactions), interval, interval, TimeUnit.MILLISECONDS);
+        }
         scheduler.scheduleWithFixedDelay(guarded(this::runRetention), config.retentionCheckIntervalMs(),
                 config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(guarded(logManager::removeExpiredProducers),
@@ -193,6 +231,20 @@ public final class EmbeddedBroker implements AutoCloseable {
                 scheduler.schedule(delete, delay, TimeUnit.MILLISECONDS);
             }
         }
+    }
+
+    /**
+     * Finds hanging transactions and aborts each with a marker, now: an open transaction on a partition whose
+     * producer wrote nothing for longer than {@code transaction.max.timeout.ms} and that the coordinator does not
+     * know (or does not hold the partition for), or, with {@code weir.transaction.hanging.abort.ms} >= 0, that
+     * stayed open that much longer still. Runs on its own every
+     * {@code transaction.abort.timed.out.transaction.cleanup.interval.ms} when that setting is >= 0.
+     *
+     * @return the transactions aborted
+     */
+    public List<HangingTransaction> abortHangingTransactions() {
+        ensureRunning();
+        return hangingAborter.run();
     }
 
     private void ensureRunning() {
@@ -260,11 +312,15 @@ public final class EmbeddedBroker implements AutoCloseable {
         state = State.CLOSED;
         Transports.unregister(name);
         rings.close();
+        // After the rings drained, so every write completion is already handed over; waiting calls are answered.
+        transactions.close();
+        txnThread.shutdown();
         groupTimer.shutdown();
         scheduler.shutdown();
         fetchTimer.shutdown();
         fetchManager.completeAll();
         fetchExecutor.shutdown();
+        awaitQuietly(txnThread);
         awaitQuietly(groupTimer);
         awaitQuietly(scheduler);
         awaitQuietly(fetchExecutor);

@@ -112,6 +112,41 @@ public interface Admin extends AutoCloseable {
      */
     KeyedResult<String, Void> deleteConsumerGroups(Collection<String> groupIds);
 
+    // ---- transactions ----
+    //
+    // A null collection, or a null element in one, throws IllegalArgumentException at once.
+
+    /** Every transactional id the coordinator knows, with its producer id and state. */
+    CompletableFuture<Collection<TransactionListing>> listTransactions();
+
+    /** The transactional ids that pass every filter of {@code options}. */
+    CompletableFuture<Collection<TransactionListing>> listTransactions(ListTransactionsOptions options);
+
+    /**
+     * Each id's state at the coordinator: producer id and epoch, timeout, and the open transaction's start and
+     * partitions. An unknown id fails with {@link io.weir.broker.errors.TransactionalIdNotFoundException}.
+     */
+    KeyedResult<String, TransactionDescription> describeTransactions(Collection<String> transactionalIds);
+
+    /**
+     * The producers each partition holds state for, with the first offset of their open transaction there
+     * (Kafka's DescribeProducers). An unknown partition fails with UnknownTopicOrPartitionException.
+     */
+    KeyedResult<TopicPartition, PartitionProducerState> describeProducers(Collection<TopicPartition> partitions);
+
+    /**
+     * Ends a partition's open transaction with an ABORT marker, as {@code kafka-transactions.sh abort} does: the
+     * tool for a hanging transaction, one no coordinator will end. Fails with the partition's error.
+     */
+    CompletableFuture<Void> abortTransaction(AbortTransactionSpec spec);
+
+    /**
+     * Open transactions nothing will end, found as {@code kafka-transactions.sh find-hanging} finds them (see
+     * {@link FindHangingTransactionsOptions}); each can be ended with {@link #abortTransaction} and its
+     * {@link HangingTransaction#abortSpec()}.
+     */
+    CompletableFuture<Collection<HangingTransaction>> findHangingTransactions(FindHangingTransactionsOptions options);
+
     /** Idempotent; calls still in flight complete normally. */
     @Override
     void close();

@@ -10,6 +10,7 @@ import io.weir.broker.internals.group.GroupCoordinator;
 import io.weir.broker.internals.group.OffsetCoordinator;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.txn.ProducerIdManager;
+import io.weir.broker.internals.txn.TransactionRequestHandler;
 import io.weir.broker.internals.log.LogConfig;
 import io.weir.broker.internals.write.AppendRings;
 import io.weir.broker.protocol.AddOffsetsToTxnRequest;
@@ -80,11 +81,12 @@ import java.util.function.Supplier;
 /**
  * The broker side of {@link BrokerApi}: turns each request into log operations and answers with an error
  * code per partition or topic. Produce hands batches to the {@link AppendRings}; fetch goes through the
- * {@link FetchManager}; topic management goes to the {@link LogManager}.
+ * {@link FetchManager}; topic management goes to the {@link LogManager}; the group calls go to the group
+ * coordinator, the transaction calls to the {@link TransactionRequestHandler}.
  *
  * <p>Thread-safe; called directly on the client's thread by the in-process transport. Produce futures
- * complete on an append thread and fetch futures on a fetch thread or the caller's: a client must not block
- * inside a continuation of them.
+ * complete on an append thread, fetch futures on a fetch thread or the caller's, transaction futures on the
+ * transaction coordinator's thread: a client must not block inside a continuation of them.
  */
 public final class RequestHandler implements BrokerApi {
     private final BrokerConfig config;
@@ -96,6 +98,7 @@ public final class RequestHandler implements BrokerApi {
     private final GroupCoordinator groupCoordinator;
     private final OffsetCoordinator offsetCoordinator;
     private final ProducerIdManager producerIds;
+    private final TransactionRequestHandler transactions;
 
     /**
      * @param ioExecutor runs every request that touches files (all but produce and the group calls, which only
@@ -103,7 +106,8 @@ public final class RequestHandler implements BrokerApi {
      */
     public RequestHandler(BrokerConfig config, LogManager logManager, AppendRings rings, FetchManager fetchManager,
                           Runnable ensureOpen, java.util.concurrent.Executor ioExecutor, GroupCoordinator groupCoordinator,
-                          OffsetCoordinator offsetCoordinator, ProducerIdManager producerIds) {
+                          OffsetCoordinator offsetCoordinator, ProducerIdManager producerIds,
+                          TransactionRequestHandler transactions) {
         this.config = config;
         this.logManager = logManager;
         this.rings = rings;
@@ -113,6 +117,7 @@ public final class RequestHandler implements BrokerApi {
         this.groupCoordinator = groupCoordinator;
         this.offsetCoordinator = offsetCoordinator;
         this.producerIds = producerIds;
+        this.transactions = transactions;
     }
 
     private <T> CompletableFuture<T> call(Supplier<T> body) {
@@ -399,48 +404,50 @@ public final class RequestHandler implements BrokerApi {
         return direct(() -> offsetCoordinator.delete(request));
     }
 
+    // ---- transactions: the coordinator's own thread (see TransactionRequestHandler) ----
+
     @Override
     public CompletableFuture<InitProducerIdResponse> initProducerId(InitProducerIdRequest request) {
         if (request.transactionalId() == null) {
             // An idempotent producer: a fresh id at epoch 0. Its epoch bumps are its own (Kafka's KIP-360).
             return call(() -> new InitProducerIdResponse(ApiError.NONE, producerIds.generate(), (short) 0));
         }
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("initProducerId is being wired"));
+        return direct(() -> transactions.initProducerId(request));
     }
 
     @Override
     public CompletableFuture<AddPartitionsToTxnResponse> addPartitionsToTxn(AddPartitionsToTxnRequest request) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("addPartitionsToTxn is being wired"));
+        return direct(() -> transactions.addPartitionsToTxn(request));
     }
 
     @Override
     public CompletableFuture<AddOffsetsToTxnResponse> addOffsetsToTxn(AddOffsetsToTxnRequest request) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("addOffsetsToTxn is being wired"));
+        return direct(() -> transactions.addOffsetsToTxn(request));
     }
 
     @Override
     public CompletableFuture<EndTxnResponse> endTxn(EndTxnRequest request) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("endTxn is being wired"));
+        return direct(() -> transactions.endTxn(request));
     }
 
     @Override
     public CompletableFuture<TxnOffsetCommitResponse> txnOffsetCommit(TxnOffsetCommitRequest request) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("txnOffsetCommit is being wired"));
+        return direct(() -> transactions.txnOffsetCommit(request));
     }
 
     @Override
     public CompletableFuture<WriteTxnMarkersResponse> writeTxnMarkers(WriteTxnMarkersRequest request) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("writeTxnMarkers is being wired"));
+        return direct(() -> transactions.writeTxnMarkers(request));
     }
 
     @Override
     public CompletableFuture<ListTransactionsResponse> listTransactions(ListTransactionsRequest request) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("listTransactions is being wired"));
+        return direct(() -> transactions.listTransactions(request));
     }
 
     @Override
     public CompletableFuture<DescribeTransactionsResponse> describeTransactions(DescribeTransactionsRequest request) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("describeTransactions is being wired"));
+        return direct(() -> transactions.describeTransactions(request));
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.weir.broker.errors.TransactionCoordinatorFencedException;
 import io.weir.broker.errors.UnknownProducerIdException;
 import io.weir.broker.errors.ProducerFencedException;
 import io.weir.broker.errors.TransactionalIdNotFoundException;
+import io.weir.broker.errors.OperationNotAttemptedException;
 import io.weir.broker.errors.CorruptRecordException;
 import io.weir.broker.errors.FencedInstanceIdException;
 import io.weir.broker.errors.GroupIdNotFoundException;
@@ -83,6 +84,7 @@ public enum Errors {
     INVALID_TRANSACTION_TIMEOUT(50, InvalidTxnTimeoutException::new),
     CONCURRENT_TRANSACTIONS(51, ConcurrentTransactionsException::new),
     TRANSACTION_COORDINATOR_FENCED(52, TransactionCoordinatorFencedException::new),
+    OPERATION_NOT_ATTEMPTED(55, OperationNotAttemptedException::new),
     UNKNOWN_PRODUCER_ID(59, UnknownProducerIdException::new),
     PRODUCER_FENCED(90, ProducerFencedException::new),
     TRANSACTIONAL_ID_NOT_FOUND(105, TransactionalIdNotFoundException::new),

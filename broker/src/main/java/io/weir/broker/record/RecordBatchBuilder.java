@@ -90,7 +90,9 @@ public final class RecordBatchBuilder {
      * batch is drained, so this may be called any time before {@link #build()}.
      *
      * @throws IllegalArgumentException if the producer id is below -1; if a producer id is set but the epoch
-     *         or base sequence is negative; or if the batch is transactional without a producer id
+     *         or base sequence is negative (a transactional batch may have base sequence -1: the records a
+     *         coordinator writes into a producer's transaction, as Kafka's group coordinator writes transactional
+     *         offsets, are outside the producer's sequence); or if the batch is transactional without a producer id
      * @throws IllegalStateException after {@link #build()}
      */
     public void setProducerState(long producerId, short producerEpoch, int baseSequence, boolean transactional) {
@@ -103,7 +105,7 @@ public final class RecordBatchBuilder {
                 throw new IllegalArgumentException("producer id " + producerId + " needs an epoch >= 0, got "
                         + producerEpoch);
             }
-            if (baseSequence < 0 && !control) {
+            if (baseSequence < 0 && !control && !(transactional && baseSequence == NO_SEQUENCE)) {
                 throw new IllegalArgumentException("producer id " + producerId + " needs a base sequence >= 0, got "
                         + baseSequence);
             }

@@ -15,6 +15,13 @@ import io.weir.broker.client.OffsetAndMetadata;
 import io.weir.broker.client.OffsetSpec;
 import io.weir.broker.client.PartitionInfo;
 import io.weir.broker.client.TopicDescription;
+import io.weir.broker.client.AbortTransactionSpec;
+import io.weir.broker.client.FindHangingTransactionsOptions;
+import io.weir.broker.client.HangingTransaction;
+import io.weir.broker.client.ListTransactionsOptions;
+import io.weir.broker.client.PartitionProducerState;
+import io.weir.broker.client.TransactionDescription;
+import io.weir.broker.client.TransactionListing;
 import io.weir.broker.common.Time;
 import io.weir.broker.errors.IllegalClientStateException;
 import io.weir.broker.errors.TimeoutException;
@@ -45,18 +52,21 @@ import java.util.function.Function;
 /**
  * {@link Admin} over a {@link BrokerApi}: each call is one broker request whose per-key errors are fanned
  * out into one future per key. Holds no state but the closed flag, so it is thread-safe; futures complete on
- * whatever thread the transport completes them on. The consumer-group calls are in {@link ConsumerGroupCalls}.
+ * whatever thread the transport completes them on. The consumer-group calls are in {@link ConsumerGroupCalls},
+ * the transaction calls in {@link TransactionCalls}.
  */
 public final class AdminClientImpl implements Admin {
     private final AdminConfig config;
     private final BrokerApi broker;
     private final ConsumerGroupCalls groups;
+    private final TransactionCalls transactions;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public AdminClientImpl(AdminConfig config, BrokerApi broker, Time time) {
         this.config = config;
         this.broker = broker;
         this.groups = new ConsumerGroupCalls(this, broker);
+        this.transactions = new TransactionCalls(this, broker, time);
     }
 
     @Override
@@ -220,6 +230,61 @@ public final class AdminClientImpl implements Admin {
     public KeyedResult<String, Void> deleteConsumerGroups(Collection<String> groupIds) {
         ensureOpen("deleteConsumerGroups");
         return groups.delete(groupIds);
+    }
+
+    @Override
+    public CompletableFuture<Collection<TransactionListing>> listTransactions() {
+        return listTransactions(ListTransactionsOptions.all());
+    }
+
+    @Override
+    public CompletableFuture<Collection<TransactionListing>> listTransactions(ListTransactionsOptions options) {
+        ensureOpen("listTransactions");
+        requireNonNull(options, "listTransactions", "options");
+        return transactions.list(options);
+    }
+
+    @Override
+    public KeyedResult<String, TransactionDescription> describeTransactions(Collection<String> transactionalIds) {
+        ensureOpen("describeTransactions");
+        requireElements(transactionalIds, "describeTransactions", "transactional ids");
+        return transactions.describe(transactionalIds);
+    }
+
+    @Override
+    public KeyedResult<TopicPartition, PartitionProducerState> describeProducers(Collection<TopicPartition> partitions) {
+        ensureOpen("describeProducers");
+        requireElements(partitions, "describeProducers", "partitions");
+        return transactions.describeProducers(partitions);
+    }
+
+    @Override
+    public CompletableFuture<Void> abortTransaction(AbortTransactionSpec spec) {
+        ensureOpen("abortTransaction");
+        requireNonNull(spec, "abortTransaction", "spec");
+        return transactions.abort(spec);
+    }
+
+    @Override
+    public CompletableFuture<Collection<HangingTransaction>> findHangingTransactions(FindHangingTransactionsOptions options) {
+        ensureOpen("findHangingTransactions");
+        requireNonNull(options, "findHangingTransactions", "options");
+        return transactions.findHanging(options);
+    }
+
+    private static void requireNonNull(Object value, String operation, String what) {
+        if (value == null) {
+            throw new IllegalArgumentException(operation + " needs " + what + ", got null");
+        }
+    }
+
+    private static void requireElements(Collection<?> values, String operation, String what) {
+        requireNonNull(values, operation, what);
+        for (Object v : values) { // not contains(null): immutable collections throw on it
+            if (v == null) {
+                throw new IllegalArgumentException(operation + " got a null among its " + what + " " + values);
+            }
+        }
     }
 
     @Override

@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #defer} under the monitor and run by the coordinator after it lets go, so a client's continuation
  * never runs while the group is locked. {@link #offsets} is different: it is written only in the order the
  * offsets topic appended the commits (on the append thread, or during load), never under the monitor, so that
- * an append thread never waits for a group lock.
+ * an append thread never waits for a group lock. {@link #offsetPositions} and {@link #pendingTxnOffsets} are
+ * written the same way, by the same thread as {@code offsets}: the append thread of the group's partition.
  */
 final class Group {
     final String groupId;
@@ -46,6 +47,20 @@ final class Group {
     final Set<TopicPartition> everCommitted = new HashSet<>();
     /** Committed offsets as the offsets topic holds them; see the class comment for who writes. */
     final ConcurrentHashMap<TopicPartition, CommittedOffset> offsets = new ConcurrentHashMap<>();
+    /**
+     * The log offset of the record behind each entry of {@link #offsets}, so that a transaction committing
+     * late never overwrites an offset the log holds a newer record for (Kafka's rule). Written with offsets.
+     */
+    final ConcurrentHashMap<TopicPartition, Long> offsetPositions = new ConcurrentHashMap<>();
+    /**
+     * Offsets written by open transactions, per producer id: appended, but visible only once the producer's
+     * COMMIT marker reaches the group's partition, and dropped by its ABORT marker. Written with offsets.
+     */
+    final ConcurrentHashMap<Long, ConcurrentHashMap<TopicPartition, PendingTxnOffset>> pendingTxnOffsets = new ConcurrentHashMap<>();
+
+    /** A transactional offset and the log offset of its record; a null value is a removal. */
+    record PendingTxnOffset(CommittedOffset value, long logOffset) {
+    }
     private final List<Runnable> deferred = new ArrayList<>();
 
     Group(String groupId) {

@@ -412,7 +412,7 @@ public final class GroupCoordinator {
      */
     private void completeSync(Group group, Map<String, byte[]> assignments) {
         int generation = group.generationId;
-        store.append(group.groupId, List.of(groupRecord(group)), () -> { })
+        store.append(group.groupId, List.of(groupRecord(group)), offset -> { })
                 .whenCompleteAsync((ok, failure) -> locked(group, () -> {
                     if (!group.is(GroupState.COMPLETING_REBALANCE) || group.generationId != generation) {
                         return; // a join or leave restarted the rebalance; its answers went out already
@@ -457,7 +457,7 @@ public final class GroupCoordinator {
     }
 
     private void storeGroup(Group group) {
-        store.append(group.groupId, List.of(groupRecord(group)), () -> { }).whenComplete((ok, failure) -> {
+        store.append(group.groupId, List.of(groupRecord(group)), offset -> { }).whenComplete((ok, failure) -> {
             if (failure != null) {
                 // Only the generation of an empty group is lost; the next rebalance stores it again.
                 System.getLogger(GroupCoordinator.class.getName()).log(System.Logger.Level.WARNING,

@@ -33,6 +33,9 @@ import java.util.function.Predicate;
  * order they were accepted — and applied to the group's offset cache by the append's completion, in log
  * order. A fetch reads the cache, so it sees a commit once it is durable, never before.
  *
+ * <p>Each cached offset remembers the log offset of its record ({@code Group.offsetPositions}), so that offsets
+ * committed in a transaction ({@link TxnOffsetCommits}) never overwrite a newer record when their marker lands.
+ *
  * <p>{@link #load} rebuilds the cache from the offsets topic when the broker opens: the latest record per
  * key wins, tombstones remove. Groups come back Empty with their last generation; members are not restored,
  * since in one process a broker restart means the consumers restarted too.
@@ -94,7 +97,7 @@ public final class OffsetCoordinator {
                 return CompletableFuture.completedFuture(new OffsetCommitResponse(results));
             }
             records.forEach(r -> group.everCommitted.add(((GroupRecord.OffsetCommit) r).partition()));
-            return coordinator.store().append(group.groupId, records, () -> apply(group, records))
+            return coordinator.store().append(group.groupId, records, firstOffset -> apply(group, records, firstOffset))
                     .handle((ok, failure) -> {
                         ApiError outcome = failure == null ? ApiError.NONE : new ApiError(Errors.COORDINATOR_NOT_AVAILABLE,
                                 "Could not store offsets of group " + group.groupId + ": " + failure.getMessage());
@@ -108,21 +111,28 @@ public final class OffsetCoordinator {
      * A simple commit on an unknown group creates the group before it validates anything; when nothing was
      * committed, the empty shell is retired (Dead, so a caller still holding it retries) instead of piling up.
      */
-    private void forgetIfUnused(Group group) {
+    void forgetIfUnused(Group group) {
         if (!exists(group) && !group.is(GroupState.DEAD)) {
             group.transitionTo(GroupState.DEAD, coordinator.time().milliseconds());
             groups.remove(group.groupId, group);
         }
     }
 
-    private static void apply(Group group, List<GroupRecord> records) {
-        for (GroupRecord r : records) {
-            GroupRecord.OffsetCommit oc = (GroupRecord.OffsetCommit) r;
-            if (oc.value() == null) {
-                group.offsets.remove(oc.partition());
-            } else {
-                group.offsets.put(oc.partition(), oc.value());
-            }
+    private static void apply(Group group, List<GroupRecord> records, long firstOffset) {
+        for (int i = 0; i < records.size(); i++) {
+            GroupRecord.OffsetCommit oc = (GroupRecord.OffsetCommit) records.get(i);
+            applyOffset(group, oc.partition(), oc.value(), firstOffset + i);
+        }
+    }
+
+    /** Sets (or, for null, removes) one committed offset, recording the log offset of its record. */
+    static void applyOffset(Group group, TopicPartition tp, CommittedOffset value, long logOffset) {
+        if (value == null) {
+            group.offsets.remove(tp);
+            group.offsetPositions.remove(tp);
+        } else {
+            group.offsets.put(tp, value);
+            group.offsetPositions.put(tp, logOffset);
         }
     }
 
@@ -148,7 +158,7 @@ public final class OffsetCoordinator {
         return error;
     }
 
-    private ApiError validate(Group group, TopicPartition tp, CommittedOffset offset) {
+    ApiError validate(Group group, TopicPartition tp, CommittedOffset offset) {
         if (!partitionExists.test(tp)) {
             return new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Group " + group.groupId + " cannot commit an offset for "
                     + tp + ": the broker has no such topic partition");
@@ -240,12 +250,12 @@ public final class OffsetCoordinator {
     }
 
     /**
-     * A group exists while it has members, committed offsets (or commits on their way to the log), a
-     * generation from a past rebalance, or a rebalance under way.
+     * A group exists while it has members, committed offsets (or commits on their way to the log, or waiting
+     * for their transaction), a generation from a past rebalance, or a rebalance under way.
      */
-    private static boolean exists(Group group) {
+    static boolean exists(Group group) {
         return !group.is(GroupState.DEAD) && (group.hasMembers() || !group.offsets.isEmpty() || !group.everCommitted.isEmpty()
-                || group.generationId > 0 || !group.is(GroupState.EMPTY));
+                || !group.pendingTxnOffsets.isEmpty() || group.generationId > 0 || !group.is(GroupState.EMPTY));
     }
 
     /**
@@ -278,7 +288,10 @@ public final class OffsetCoordinator {
                 group.everCommitted.addAll(group.offsets.keySet());
                 group.everCommitted.forEach(tp -> tombstones.add(new GroupRecord.OffsetCommit(groupId, tp, null)));
                 tombstones.add(new GroupRecord.GroupMetadata(groupId, null));
-                return coordinator.store().append(groupId, tombstones, group.offsets::clear).handle((ok, failure) -> {
+                return coordinator.store().append(groupId, tombstones, firstOffset -> {
+                    group.offsets.clear();
+                    group.offsetPositions.clear();
+                }).handle((ok, failure) -> {
                     results.put(groupId, failure == null ? ApiError.NONE : new ApiError(Errors.COORDINATOR_NOT_AVAILABLE,
                             "Could not store the deletion of group " + groupId + ": " + failure.getMessage()));
                     return null;
@@ -298,16 +311,15 @@ public final class OffsetCoordinator {
     // ---- load ---------------------------------------------------------------------------------------------
 
     /**
-     * Replays one record of the offsets topic, in log order, while the broker opens (before any request).
+     * Replays one non-transactional record of the offsets topic, found at {@code logOffset}, in log order while
+     * the broker opens (before any request); transactional ones go to {@link TxnOffsetCommits#loadTransactional}.
      * Not for use once the broker serves.
      */
-    public void load(GroupRecord record) {
+    public void load(GroupRecord record, long logOffset) {
         if (record instanceof GroupRecord.OffsetCommit oc) {
             Group group = groups.computeIfAbsent(oc.groupId(), Group::new);
-            if (oc.value() == null) {
-                group.offsets.remove(oc.partition());
-            } else {
-                group.offsets.put(oc.partition(), oc.value());
+            applyOffset(group, oc.partition(), oc.value(), logOffset);
+            if (oc.value() != null) {
                 group.everCommitted.add(oc.partition());
             }
         } else {

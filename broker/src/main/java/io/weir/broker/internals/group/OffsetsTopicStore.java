@@ -9,15 +9,16 @@ import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.broker.internals.write.AppendRings;
 import io.weir.broker.record.CompressionType;
+import io.weir.broker.record.ControlRecordType;
 import io.weir.broker.record.Header;
 import io.weir.broker.record.Record;
 import io.weir.broker.record.RecordBatch;
 import io.weir.broker.record.RecordBatchBuilder;
 import io.weir.broker.record.RecordBatches;
+import io.weir.transactions.TransactionResult;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /**
  * The {@link GroupStore} of the broker: Kafka's {@code __consumer_offsets}, a compacted internal topic whose
@@ -25,8 +26,10 @@ import java.util.function.Consumer;
  * first use with {@code offsets.topic.num.partitions} partitions; afterwards its existing partition count
  * decides, so a changed setting never moves a group.
  *
- * <p>Appends go through the append rings like any produce with acks=all, so a commit is as durable as a
- * record under the broker's flush policy. Thread-safe.
+ * <p>Appends go through the append rings like any produce with acks=all (origin COORDINATOR), so a commit is as
+ * durable as a record under the broker's flush policy. Offsets sent with a transaction are a transactional
+ * batch of the producer with no sequence, as Kafka writes them; {@link #load} hands plain records,
+ * transactional ones and the transactions' markers to a {@link LoadSink} in log order. Thread-safe.
  */
 public final class OffsetsTopicStore implements GroupStore {
     public static final String TOPIC = "__consumer_offsets";
@@ -49,6 +52,7 @@ public final class OffsetsTopicStore implements GroupStore {
     }
 
     /** The partition of the offsets topic that holds {@code groupId}. */
+    @Override
     public TopicPartition partitionFor(String groupId) {
         return new TopicPartition(TOPIC, (groupId.hashCode() & 0x7fffffff) % partitionCount());
     }
@@ -68,13 +72,24 @@ public final class OffsetsTopicStore implements GroupStore {
     }
 
     @Override
-    public CompletableFuture<Void> append(String groupId, List<GroupRecord> records, Runnable applied) {
+    public CompletableFuture<Void> append(String groupId, List<GroupRecord> records, Applied applied) {
+        return append(groupId, records, new RecordBatchBuilder(CompressionType.NONE, RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false), applied);
+    }
+
+    @Override
+    public CompletableFuture<Void> appendTransactional(String groupId, List<GroupRecord> records, long producerId,
+                                                       short producerEpoch, Applied applied) {
+        // No sequence: the batch is the coordinator's, not the producer's, as in Kafka.
+        return append(groupId, records, new RecordBatchBuilder(CompressionType.NONE, producerId, producerEpoch,
+                RecordBatch.NO_SEQUENCE, true), applied);
+    }
+
+    private CompletableFuture<Void> append(String groupId, List<GroupRecord> records, RecordBatchBuilder builder, Applied applied) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             ensureTopic();
             Log log = logManager.log(partitionFor(groupId));
-            RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE, RecordBatch.NO_PRODUCER_ID,
-                    RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false);
             long now = time.milliseconds();
             for (GroupRecord r : records) {
                 builder.append(now, GroupRecordSerde.key(r), GroupRecordSerde.value(r), NO_HEADERS);
@@ -83,7 +98,7 @@ public final class OffsetsTopicStore implements GroupStore {
                 if (error != null) {
                     done.completeExceptionally(error);
                 } else {
-                    applied.run();
+                    applied.appendedAt(info.firstOffset());
                     done.complete(null);
                 }
             }, appendTimeoutMs);
@@ -93,11 +108,45 @@ public final class OffsetsTopicStore implements GroupStore {
         return done;
     }
 
+    /** Where {@link #load} hands what it reads, in log order per partition. */
+    public interface LoadSink {
+        /** A record outside any transaction, at {@code offset}. */
+        void record(GroupRecord record, long offset);
+
+        /** An offset committed in the transaction of {@code producerId}, at {@code offset}; pending until its marker. */
+        void transactional(GroupRecord.OffsetCommit record, long producerId, long offset);
+
+        /** The commit or abort marker of {@code producerId}'s transaction on {@code partition}. */
+        void marker(TopicPartition partition, long producerId, TransactionResult result);
+    }
+
+    /** A sink that feeds the offset coordinator and the transactional offsets of a broker's groups. */
+    public static LoadSink sinkFor(OffsetCoordinator offsets, TxnOffsetCommits txnOffsets) {
+        return new LoadSink() {
+            @Override
+            public void record(GroupRecord record, long offset) {
+                offsets.load(record, offset);
+            }
+
+            @Override
+            public void transactional(GroupRecord.OffsetCommit record, long producerId, long offset) {
+                txnOffsets.loadTransactional(record, producerId, offset);
+            }
+
+            @Override
+            public void marker(TopicPartition partition, long producerId, TransactionResult result) {
+                txnOffsets.onMarker(partition, producerId, result);
+            }
+        };
+    }
+
     /**
      * Reads every partition of the offsets topic from its start to its high watermark and hands each record
-     * to {@code sink} in log order. Called once while the broker opens.
+     * and marker to {@code sink} in log order. Called once while the broker opens.
+     *
+     * @throws io.weir.broker.errors.CorruptRecordException naming the offset of a record that does not decode
      */
-    public void load(Consumer<GroupRecord> sink) {
+    public void load(LoadSink sink) {
         if (!logManager.topicExists(TOPIC)) {
             return;
         }
@@ -112,9 +161,17 @@ public final class OffsetsTopicStore implements GroupStore {
                 }
                 for (RecordBatch batch : RecordBatches.iterable(data.batches())) {
                     batch.ensureValid();
-                    if (!batch.isControl()) {
+                    if (batch.isControl()) {
+                        sink.marker(log.topicPartition(), batch.producerId(), batch.controlType() == ControlRecordType.COMMIT
+                                ? TransactionResult.COMMIT : TransactionResult.ABORT);
+                    } else {
                         for (Record r : batch) {
-                            sink.accept(GroupRecordSerde.read(r.key(), r.value(), r.offset()));
+                            GroupRecord record = GroupRecordSerde.read(r.key(), r.value(), r.offset());
+                            if (batch.isTransactional() && record instanceof GroupRecord.OffsetCommit oc) {
+                                sink.transactional(oc, batch.producerId(), r.offset());
+                            } else {
+                                sink.record(record, r.offset());
+                            }
                         }
                     }
                     offset = batch.nextOffset();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.EmbeddedBroker;
 import io.weir.broker.TopicPartition;
+import io.weir.broker.TransactionTestSupport;
 import io.weir.broker.client.Admin;
 import io.weir.broker.client.Consumer;
 import io.weir.broker.client.ConsumerConfig;
@@ -42,7 +43,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,7 +51,6 @@ import org.junit.jupiter.api.Test;
  * and read_committed fetches — which is being built in parallel; each test is disabled until that lands.
  */
 class TransactionalProducerEndToEndTest {
-    private static final String BROKER_PENDING = "needs the partition and coordinator sides of issue 4 on main";
     private EmbeddedBroker broker;
     private Admin admin;
 
@@ -140,7 +139,6 @@ class TransactionalProducerEndToEndTest {
     }
 
     @Test
-    @Disabled(BROKER_PENDING)
     void readCommittedSeesCommittedTransactionsOnly() {
         try (Producer<String, String> p = transactional("tx-e2e")) {
             p.initTransactions();
@@ -168,7 +166,6 @@ class TransactionalProducerEndToEndTest {
     }
 
     @Test
-    @Disabled(BROKER_PENDING)
     void offsetsSentWithATransactionAreCommittedWithIt() throws Exception {
         TopicPartition in = new TopicPartition("in", 0);
         try (Producer<String, String> p = transactional("tx-offsets")) {
@@ -184,12 +181,19 @@ class TransactionalProducerEndToEndTest {
             p.sendOffsetsToTransaction(Map.of(in, new OffsetAndMetadata(8)), new ConsumerGroupMetadata("copy"));
             p.commitTransaction();
         }
-        assertEquals(8, admin.listConsumerGroupOffsets("copy").get(30, TimeUnit.SECONDS)
-                .get(in).offset());
+        // commitTransaction returns once the decision is durable (Kafka's EndTxn); the offsets become visible
+        // when the COMMIT marker reaches __consumer_offsets, a moment later.
+        TransactionTestSupport.waitUntil(() -> {
+            try {
+                OffsetAndMetadata committed = admin.listConsumerGroupOffsets("copy").get(30, TimeUnit.SECONDS).get(in);
+                return committed != null && committed.offset() == 8;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "offset 8 of " + in + " committed with the transaction");
     }
 
     @Test
-    @Disabled(BROKER_PENDING)
     void aNewInstanceFencesTheOldOne() {
         try (Producer<String, String> zombie = transactional("tx-fence"); Producer<String, String> next = transactional("tx-fence")) {
             zombie.initTransactions();

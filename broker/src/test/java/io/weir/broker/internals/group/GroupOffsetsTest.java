@@ -281,7 +281,9 @@ class GroupOffsetsTest {
                 new GroupRecord.OffsetCommit("gone", P0, null),
                 new GroupRecord.GroupMetadata("gone", null));
 
-        log.forEach(f.offsets::load);
+        for (int offset = 0; offset < log.size(); offset++) {
+            f.offsets.load(log.get(offset), offset);
+        }
 
         Group g1 = f.coordinator.groups.get("g1");
         assertEquals(Map.of(P0, overwritten, P1, kept), Map.copyOf(g1.offsets));
@@ -295,7 +297,7 @@ class GroupOffsetsTest {
 
     @Test
     void loadedGroupStartsItsNextGenerationAfterTheStoredOne() {
-        f.offsets.load(new GroupRecord.GroupMetadata(GROUP, new GroupRecord.GroupMetadata.Value("consumer", 7, "range", "m-1", 400)));
+        f.offsets.load(new GroupRecord.GroupMetadata(GROUP, new GroupRecord.GroupMetadata.Value("consumer", 7, "range", "m-1", 400)), 0);
 
         assertEquals(8, f.joinNew().generation());
     }
