@@ -57,7 +57,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     private boolean epochBumpRequired;
     /** ... with no producer id at all: the coordinator no longer maps the transactional id to ours. */
     private boolean producerIdLost;
-    /** Whether the coordinator may know this transaction: a partition or offsets were added to it. */
+    /** Whether the coordinator has this transaction: an AddPartitionsToTxn or AddOffsetsToTxn of it succeeded. */
     private boolean transactionStarted;
     private final Set<TopicPartition> partitionsInTransaction = new HashSet<>();
     private final Set<TopicPartition> newPartitionsInTransaction = new LinkedHashSet<>();
@@ -150,10 +150,11 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         requireOpenTransaction("commitTransaction()");
         transitionTo(TransactionState.COMMITTING_TRANSACTION);
         TransactionalRequestResult result = newCall("commitTransaction()");
-        if (transactionStarted) {
+        if (coordinatorMayHaveTransaction()) {
+            // Whether it does is settled when EndTxn's turn comes (nextRequest), after the requests ahead of it.
             pendingRequests.addLast(new TxnRequestHandler.EndTxn(this, true, result));
         } else {
-            completeTransaction(result); // nothing reached the coordinator: there is nothing to commit
+            completeTransaction(result); // nothing was sent to the coordinator: there is nothing to commit
         }
         return result;
     }
@@ -166,11 +167,15 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         if (state != TransactionState.ABORTABLE_ERROR) {
             requireOpenTransaction("abortTransaction()");
         }
+        // With sends in this transaction, batches may still be buffered: the EndTxn then waits until the sender
+        // has failed them (it needs quiescence), and is dropped at its turn if the coordinator never had the
+        // transaction. Ending at once would let those batches go out in the next transaction.
+        boolean endAtCoordinator = coordinatorMayHaveTransaction() || !partitionsInTransaction.isEmpty();
         transitionTo(TransactionState.ABORTING_TRANSACTION);
         newPartitionsInTransaction.clear();
         failPendingRequests();
         TransactionalRequestResult result = newCall("abortTransaction()");
-        if (transactionStarted && !producerIdLost) {
+        if (!producerIdLost && endAtCoordinator) {
             pendingRequests.addLast(new TxnRequestHandler.EndTxn(this, false, result));
         } else {
             finishAbort(result);
@@ -185,7 +190,6 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         }
         requireOpenTransaction("sendOffsetsToTransaction()");
         TransactionalRequestResult result = newCall("sendOffsetsToTransaction()");
-        transactionStarted = true;
         pendingRequests.addLast(new TxnRequestHandler.AddOffsets(this, offsets, group, result));
         return result;
     }
@@ -216,7 +220,6 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
             }
             if (!partitionsInTransaction.contains(tp) && !pendingPartitionsInTransaction.contains(tp)) {
                 newPartitionsInTransaction.add(tp);
-                transactionStarted = true;
             }
         }
     }
@@ -368,6 +371,12 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
                 return null;
             }
             pendingRequests.pollFirst();
+            if (next instanceof TxnRequestHandler.EndTxn end && !transactionStarted) {
+                // No AddPartitionsToTxn or AddOffsetsToTxn succeeded, so the coordinator holds no transaction
+                // to end (it would answer INVALID_TXN_STATE): end it here, as Kafka's client does.
+                onTransactionEnded(end.commit, end.result);
+                return null;
+            }
         }
         inFlightRequest = next;
         return next;
@@ -440,6 +449,26 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     synchronized void onPartitionsAdded(Set<TopicPartition> partitions) {
         pendingPartitionsInTransaction.removeAll(partitions);
         partitionsInTransaction.addAll(partitions);
+        transactionStarted = true;
+    }
+
+    /**
+     * Whether a request that opens the transaction at the coordinator succeeded, is in flight, or is queued.
+     * When none is, the transaction ends locally; EndTxn would be refused with INVALID_TXN_STATE.
+     */
+    private boolean coordinatorMayHaveTransaction() {
+        return transactionStarted || !newPartitionsInTransaction.isEmpty() || !pendingPartitionsInTransaction.isEmpty()
+                || opensTransaction(inFlightRequest) || pendingRequests.stream().anyMatch(TransactionManager::opensTransaction);
+    }
+
+    private static boolean opensTransaction(TxnRequestHandler<?> handler) {
+        return handler instanceof TxnRequestHandler.AddPartitions || handler instanceof TxnRequestHandler.AddOffsets
+                || handler instanceof TxnRequestHandler.TxnOffsetCommit;
+    }
+
+    /** AddOffsetsToTxn succeeded: the coordinator now has a transaction open for this producer. */
+    synchronized void onOffsetsPartitionAdded() {
+        transactionStarted = true;
     }
 
     synchronized void onPartitionsRefused(Set<TopicPartition> partitions) {

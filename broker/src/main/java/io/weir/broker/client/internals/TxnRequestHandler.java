@@ -234,6 +234,7 @@ abstract class TxnRequestHandler<R> {
         void handle(AddOffsetsToTxnResponse response, long nowNanos) {
             ApiError error = response.error();
             if (error.isSuccess()) {
+                manager.onOffsetsPartitionAdded();
                 manager.enqueueFirst(new TxnOffsetCommit(manager, offsets, group, result));
             } else if (isRetriable(error.error())) {
                 manager.retry(this, nowNanos);

@@ -193,6 +193,19 @@ class TransactionalProducerTest {
     }
 
     @Test
+    void anAbortBeforeAnyPartitionWasAddedEndsLocallyWithoutEndTxn() {
+        // The coordinator never saw the transaction: EndTxn would be refused with INVALID_TXN_STATE.
+        var p = inTransaction();
+        Future<RecordMetadata> unsent = send(p, 0);
+        TransactionalRequestResult abort = p.transactionManager().beginAbort();
+        p.sender().runOnce();
+        abort.await(0);
+        assertTrue(unsent.isDone());
+        assertTrue(broker.requestsOf(EndTxnRequest.class).isEmpty());
+        p.beginTransaction();
+    }
+
+    @Test
     void abortFailsUnsentBatchesWaitsForThoseInFlightThenEndsTheTransaction() throws Exception {
         var p = inTransaction();
         Future<RecordMetadata> inFlight = send(p, 0);
