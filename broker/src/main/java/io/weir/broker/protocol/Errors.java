@@ -39,6 +39,7 @@ import io.weir.broker.errors.TimeoutException;
 import io.weir.broker.errors.TopicExistsException;
 import io.weir.broker.errors.UnknownServerException;
 import io.weir.broker.errors.UnknownTopicOrPartitionException;
+import io.weir.broker.errors.UnstableOffsetCommitException;
 import io.weir.broker.errors.WeirException;
 import java.util.function.Function;
 
@@ -88,6 +89,7 @@ public enum Errors {
     UNKNOWN_PRODUCER_ID(59, UnknownProducerIdException::new),
     PRODUCER_FENCED(90, ProducerFencedException::new),
     TRANSACTIONAL_ID_NOT_FOUND(105, TransactionalIdNotFoundException::new),
+    UNSTABLE_OFFSET_COMMIT(88, UnstableOffsetCommitException::new),
     INVALID_RECORD(87, InvalidRecordException::new);
 
     private final short code;

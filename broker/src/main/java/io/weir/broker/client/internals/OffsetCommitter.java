@@ -1,5 +1,6 @@
 package io.weir.broker.client.internals;
 
+import io.weir.broker.IsolationLevel;
 import io.weir.broker.TopicPartition;
 import io.weir.broker.client.ConsumerConfig;
 import io.weir.broker.client.ConsumerGroupMetadata;
@@ -262,15 +263,35 @@ final class OffsetCommitter {
 
     // ---- committed offsets --------------------------------------------------------------------------------
 
-    /** The committed offsets of {@code partitions}; a partition without one maps to null, as in Kafka. */
+    /**
+     * The committed offsets of {@code partitions}; a partition without one maps to null, as in Kafka. A
+     * {@code read_committed} consumer asks for stable offsets only (KIP-447) and waits, retrying every
+     * {@code retry.backoff.ms}, while an open transaction holds a new offset for one of them: starting from
+     * the offset before it would re-read what that transaction consumed.
+     */
     Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions, long deadlineNanos) {
-        CompletableFuture<OffsetFetchResponse> response = broker.offsetFetch(new OffsetFetchRequest(coordinator.groupId(), List.copyOf(partitions)));
-        if (!awaiter.await(response, deadlineNanos)) {
-            throw new TimeoutException("Timed out fetching committed offsets of " + partitions + " in group " + coordinator.groupId());
-        }
-        OffsetFetchResponse answer = Futures.getNow(response);
-        if (!answer.error().isSuccess()) {
-            throw answer.error().exception();
+        boolean requireStable = config.isolationLevel() == IsolationLevel.READ_COMMITTED;
+        OffsetFetchResponse answer;
+        while (true) {
+            CompletableFuture<OffsetFetchResponse> response = broker.offsetFetch(
+                    new OffsetFetchRequest(coordinator.groupId(), List.copyOf(partitions), requireStable));
+            if (!awaiter.await(response, deadlineNanos)) {
+                throw new TimeoutException("Timed out fetching committed offsets of " + partitions + " in group " + coordinator.groupId());
+            }
+            answer = Futures.getNow(response);
+            if (!answer.error().isSuccess()) {
+                throw answer.error().exception();
+            }
+            ApiError unstable = answer.offsets().values().stream().map(OffsetFetchResponse.PartitionData::error)
+                    .filter(e -> !e.isSuccess()).findFirst().orElse(null);
+            if (unstable == null) {
+                break;
+            }
+            if (time.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(config.retryBackoffMs()) >= deadlineNanos) {
+                throw new TimeoutException("Timed out fetching committed offsets of " + partitions + " in group "
+                        + coordinator.groupId() + ": " + unstable.message());
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(config.retryBackoffMs()));
         }
         Map<TopicPartition, OffsetAndMetadata> out = new LinkedHashMap<>();
         for (TopicPartition tp : partitions) {

@@ -200,11 +200,26 @@ public final class OffsetCoordinator {
         Iterable<TopicPartition> wanted = request.partitions() != null ? request.partitions()
                 : group.offsets.keySet().stream().sorted(BY_TOPIC_AND_PARTITION).toList();
         for (TopicPartition tp : wanted) {
+            if (request.requireStable() && hasPendingTransactionalOffset(group, tp)) {
+                out.put(tp, new OffsetFetchResponse.PartitionData(-1L, -1, "", new ApiError(Errors.UNSTABLE_OFFSET_COMMIT,
+                        "Group " + request.groupId() + " has a transactional offset commit for " + tp
+                                + " in an open transaction; retry once the transaction ends")));
+                continue;
+            }
             CommittedOffset c = group.offsets.get(tp);
             out.put(tp, c == null ? OffsetFetchResponse.PartitionData.NONE
                     : new OffsetFetchResponse.PartitionData(c.offset(), c.leaderEpoch(), c.metadata()));
         }
         return new OffsetFetchResponse(ApiError.NONE, out);
+    }
+
+    private static boolean hasPendingTransactionalOffset(Group group, TopicPartition tp) {
+        for (var pending : group.pendingTxnOffsets.values()) {
+            if (pending.containsKey(tp)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- admin --------------------------------------------------------------------------------------------

@@ -12,9 +12,12 @@ import io.weir.broker.protocol.ApiError;
 import io.weir.broker.protocol.Errors;
 import io.weir.broker.protocol.ListGroupsResponse;
 import io.weir.broker.protocol.OffsetCommitRequest.CommittedOffset;
+import io.weir.broker.protocol.OffsetFetchRequest;
+import io.weir.broker.protocol.OffsetFetchResponse;
 import io.weir.broker.protocol.TxnOffsetCommitRequest;
 import io.weir.broker.protocol.TxnOffsetCommitResponse;
 import io.weir.transactions.TransactionResult;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +60,20 @@ class TxnOffsetCommitsTest {
         marker(PRODUCER, TransactionResult.COMMIT);
         assertEquals(Map.of(P0, 42L, P1, 7L), f.fetchAll());
         assertTrue(f.group().pendingTxnOffsets.isEmpty());
+    }
+
+    @Test
+    void aStableOnlyFetchIsAnsweredUnstableWhileATransactionHoldsTheOffset() {
+        f.commit("", -1, Map.of(P0, offset(5)));
+        commitWithoutGroupMetadata(PRODUCER, Map.of(P0, offset(42)));
+        OffsetFetchRequest stable = new OffsetFetchRequest(GROUP, List.of(P0, P1), true);
+        OffsetFetchResponse during = f.offsets.fetch(stable);
+        assertEquals(Errors.UNSTABLE_OFFSET_COMMIT, during.offsets().get(P0).error().error());
+        assertEquals(Errors.NONE, during.offsets().get(P1).error().error(), "only the partition the transaction holds");
+        assertEquals(5L, f.offsets.fetch(new OffsetFetchRequest(GROUP, List.of(P0))).offsets().get(P0).offset(),
+                "a plain fetch still sees the last committed offset");
+        marker(PRODUCER, TransactionResult.COMMIT);
+        assertEquals(42L, f.offsets.fetch(stable).offsets().get(P0).offset());
     }
 
     @Test
