@@ -94,6 +94,12 @@ public final class TransactionBenchmark {
             return name;
         }
 
+        private void deleteTopics(String... names) throws Exception {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                admin.deleteTopics(List.of(names)).all().get();
+            }
+        }
+
         private Properties producerProps(Mode mode) {
             Properties props = new Properties();
             props.put("bootstrap.servers", broker.bootstrapServers());
@@ -165,6 +171,7 @@ public final class TransactionBenchmark {
                 }
                 ratios[r] = m / base;
                 rates[r] = m;
+                deleteTopics(a, b); // keep the disk and page cache from filling up over the runs
             }
             report(String.format(Locale.ROOT, "%s vs %s produce, %s records", measured, baseline, size >= 1024 ? size / 1024 + " KB" : size + " B"),
                     ratios, rates);

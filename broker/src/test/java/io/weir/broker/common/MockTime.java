@@ -30,4 +30,9 @@ public final class MockTime implements Time {
     public void sleep(long ms) {
         nanos.addAndGet(ms * 1_000_000L);
     }
+
+    /** Advances the clock by less than a millisecond where a test needs it. */
+    public void sleepNanos(long ns) {
+        nanos.addAndGet(ns);
+    }
 }

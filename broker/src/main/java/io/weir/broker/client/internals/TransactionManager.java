@@ -46,6 +46,10 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     private final String transactionalId;
     private final int transactionTimeoutMs;
     private final long retryBackoffNanos;
+    /** The first wait before resending a request answered CONCURRENT_TRANSACTIONS. */
+    static final long CONCURRENT_RETRY_MIN_NANOS = 100_000L;
+    /** The next such wait; doubles while the answers repeat. Guarded by {@code this}. */
+    private long concurrentRetryNanos = CONCURRENT_RETRY_MIN_NANOS;
     private final SequenceTracker sequences;
     private final BiConsumer<TransactionState, TransactionState> transitionObserver;
 
@@ -415,9 +419,31 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         }
     }
 
+
+    /**
+     * {@link #retry(TxnRequestHandler, long)} after the coordinator's retriable {@code error}. CONCURRENT_TRANSACTIONS
+     * means the previous transaction's markers are still being written, which an embedded broker finishes in well
+     * under a millisecond: those retries start at {@value #CONCURRENT_RETRY_MIN_NANOS} ns and double up to
+     * {@code retry.backoff.ms}, rather than wait the whole backoff (Kafka shortens it to 20 ms for the same reason).
+     */
+    synchronized void retry(TxnRequestHandler<?> handler, long nowNanos, Errors error) {
+        if (error == Errors.CONCURRENT_TRANSACTIONS) {
+            long backoff = concurrentRetryNanos;
+            concurrentRetryNanos = Math.min(concurrentRetryNanos * 2, retryBackoffNanos);
+            schedule(handler, nowNanos + Math.min(backoff, retryBackoffNanos));
+        } else {
+            concurrentRetryNanos = CONCURRENT_RETRY_MIN_NANOS;
+            retry(handler, nowNanos);
+        }
+    }
+
     /** Sends the request again after {@code retry.backoff.ms}, unless an abort has made it pointless. */
     synchronized void retry(TxnRequestHandler<?> handler, long nowNanos) {
-        retryAtNanos = nowNanos + retryBackoffNanos;
+        schedule(handler, nowNanos + retryBackoffNanos);
+    }
+
+    private void schedule(TxnRequestHandler<?> handler, long retryAt) {
+        retryAtNanos = retryAt;
         backingOff = true;
         boolean aborting = state == TransactionState.ABORTABLE_ERROR || state == TransactionState.ABORTING_TRANSACTION;
         if (handler instanceof TxnRequestHandler.AddPartitions add) {
@@ -447,6 +473,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     }
 
     synchronized void onPartitionsAdded(Set<TopicPartition> partitions) {
+        concurrentRetryNanos = CONCURRENT_RETRY_MIN_NANOS;
         pendingPartitionsInTransaction.removeAll(partitions);
         partitionsInTransaction.addAll(partitions);
         transactionStarted = true;
@@ -468,6 +495,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
 
     /** AddOffsetsToTxn succeeded: the coordinator now has a transaction open for this producer. */
     synchronized void onOffsetsPartitionAdded() {
+        concurrentRetryNanos = CONCURRENT_RETRY_MIN_NANOS;
         transactionStarted = true;
     }
 
@@ -476,6 +504,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     }
 
     synchronized void onProducerIdInitialized(ProducerIdAndEpoch id, TransactionalRequestResult result) {
+        concurrentRetryNanos = CONCURRENT_RETRY_MIN_NANOS;
         producerIdAndEpoch = id;
         epochBumpRequired = false;
         producerIdLost = false;
@@ -490,6 +519,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     }
 
     synchronized void onTransactionEnded(boolean committed, TransactionalRequestResult result) {
+        concurrentRetryNanos = CONCURRENT_RETRY_MIN_NANOS;
         if (!committed) {
             finishAbort(result);
         } else {

@@ -153,7 +153,7 @@ abstract class TxnRequestHandler<R> {
             if (error == Errors.NONE) {
                 manager.onProducerIdInitialized(new ProducerIdAndEpoch(response.producerId(), response.producerEpoch()), result);
             } else if (isRetriable(error)) {
-                manager.retry(this, nowNanos);
+                manager.retry(this, nowNanos, error);
             } else if (error == Errors.PRODUCER_FENCED || error == Errors.INVALID_PRODUCER_EPOCH) {
                 fatal(manager.fenced(response.error()));
             } else if (error == Errors.INVALID_TRANSACTION_TIMEOUT) {
@@ -194,7 +194,7 @@ abstract class TxnRequestHandler<R> {
             if (error.isSuccess()) {
                 manager.onPartitionsAdded(partitions);
             } else if (isRetriable(error.error())) {
-                manager.retry(this, nowNanos);
+                manager.retry(this, nowNanos, error.error());
             } else if (error.error() == Errors.PRODUCER_FENCED) {
                 fatal(manager.fenced(error));
             } else if (isStaleEpoch(error.error())) {
@@ -237,7 +237,7 @@ abstract class TxnRequestHandler<R> {
                 manager.onOffsetsPartitionAdded();
                 manager.enqueueFirst(new TxnOffsetCommit(manager, offsets, group, result));
             } else if (isRetriable(error.error())) {
-                manager.retry(this, nowNanos);
+                manager.retry(this, nowNanos, error.error());
             } else if (error.error() == Errors.PRODUCER_FENCED) {
                 fatal(manager.fenced(error));
             } else if (isStaleEpoch(error.error())) {
@@ -277,7 +277,7 @@ abstract class TxnRequestHandler<R> {
             if (error.isSuccess()) {
                 result.done();
             } else if (isRetriable(error.error())) {
-                manager.retry(this, nowNanos);
+                manager.retry(this, nowNanos, error.error());
             } else if (error.error() == Errors.PRODUCER_FENCED) {
                 fatal(manager.fenced(error));
             } else if (isStaleEpoch(error.error())) {
@@ -329,7 +329,7 @@ abstract class TxnRequestHandler<R> {
             if (error.isSuccess()) {
                 manager.onTransactionEnded(commit, result);
             } else if (isRetriable(error.error())) {
-                manager.retry(this, nowNanos);
+                manager.retry(this, nowNanos, error.error());
             } else if (error.error() == Errors.PRODUCER_FENCED) {
                 fatal(manager.fenced(error));
             } else if (isStaleEpoch(error.error())) {

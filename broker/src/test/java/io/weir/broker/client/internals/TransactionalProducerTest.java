@@ -168,6 +168,30 @@ class TransactionalProducerTest {
     }
 
     @Test
+    void concurrentTransactionsIsRetriedAfterAShortWaitThatDoubles() {
+        // The previous transaction's markers take well under a millisecond on an embedded broker: waiting the
+        // whole retry.backoff.ms (100 ms) would make every back-to-back transaction take 100 ms.
+        AtomicInteger calls = new AtomicInteger();
+        broker.onInitProducerId = r -> calls.getAndIncrement() < 3
+                ? done(new InitProducerIdResponse(new ApiError(Errors.CONCURRENT_TRANSACTIONS, "completing"), -1, (short) -1))
+                : broker.grantProducerId(r);
+        var p = transactional();
+        TransactionalRequestResult init = p.transactionManager().initializeTransactions();
+        p.sender().runOnce();
+        assertEquals(1, calls.get());
+        long min = TransactionManager.CONCURRENT_RETRY_MIN_NANOS;
+        for (long wait : new long[] {min, 2 * min, 4 * min}) {
+            time.sleepNanos(wait - 1);
+            p.sender().runOnce();
+            int before = calls.get();
+            time.sleepNanos(1);
+            p.sender().runOnce();
+            assertEquals(before + 1, calls.get(), "resent after " + wait + " ns, not before");
+        }
+        assertTrue(init.isCompleted());
+    }
+
+    @Test
     void commitRetriesConcurrentTransactions() {
         AtomicInteger calls = new AtomicInteger();
         broker.onEndTxn = r -> done(new EndTxnResponse(calls.getAndIncrement() == 0
