@@ -43,7 +43,10 @@ final class ProducerBatch {
     long lastAttemptNanos;
     /** Set while a produce request carrying this batch awaits its answer; sender thread only. */
     boolean inFlight;
-    /** Its last attempt ended without a definite answer, so the broker may have written it; sender thread only. */
+    /**
+     * An attempt ended without a definite answer, so the broker may have written it; stays set until the broker's
+     * sequence check answers a resend. Sender thread only.
+     */
     boolean ambiguous;
     private boolean completed;
     private ProducerIdAndEpoch producerIdAndEpoch = ProducerIdAndEpoch.NONE;

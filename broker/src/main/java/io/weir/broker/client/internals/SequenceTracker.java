@@ -26,10 +26,12 @@ import java.util.Map;
  * or any stamped batch that failed for good), the partition is marked for a rewrite and sends nothing more.
  * Once none of its batches is in flight, the owner bumps the epoch and {@link #rewrite} re-stamps the
  * partition's unacknowledged batches from sequence 0; other partitions move to the new epoch when their own
- * older batches have completed. A batch whose last attempt ended without a definite answer (a timeout) may
+ * older batches have completed. A batch any of whose attempts ended without a definite answer (a timeout) may
  * have been written, and re-stamping it would write it twice; so before the rewrite each such batch goes
- * again under its old stamp until the broker either acknowledges it (a duplicate, with its offset) or refuses it. A transactional producer never rewrites: its failures make the transaction
- * abortable, and the abort re-initialises the producer id.
+ * again under its old stamp until the partition's sequence check settles it: it acknowledges a duplicate with
+ * its offset, or refuses the sequence. A refusal before that check (a storage error, say) settles nothing.
+ * A transactional producer never rewrites: its failures make the transaction abortable, and the abort
+ * re-initialises the producer id.
  *
  * <p><b>Threading.</b> Sender thread only; no locking.
  */
@@ -132,8 +134,14 @@ final class SequenceTracker {
         if (p == null || !batch.hasSequence()) {
             return isRetriable(error, exception);
         }
-        // A timeout or an unexplained failure leaves open whether the broker wrote the batch; a refusal does not.
-        batch.ambiguous = error == Errors.REQUEST_TIMED_OUT || error == Errors.UNKNOWN_SERVER_ERROR;
+        // A timeout or an unexplained failure leaves open whether the broker wrote the batch. Only the partition's
+        // sequence check settles it; a refusal before that check (a storage error, a corrupt batch, a leader
+        // change) speaks of this attempt alone, and an earlier attempt may still be in the log.
+        if (error == Errors.REQUEST_TIMED_OUT || error == Errors.UNKNOWN_SERVER_ERROR) {
+            batch.ambiguous = true;
+        } else if (isSequenceVerdict(error)) {
+            batch.ambiguous = false;
+        }
         switch (error) {
             case UNKNOWN_PRODUCER_ID:
                 if (transactional) {
@@ -147,6 +155,16 @@ final class SequenceTracker {
             default:
                 return isRetriable(error, exception);
         }
+    }
+
+    /**
+     * Whether the answer is the partition's sequence check, which acknowledges a resend of a batch it holds:
+     * OUT_OF_ORDER_SEQUENCE_NUMBER means it does not hold it (a resend leaves only as the oldest unacknowledged
+     * batch, so it is within the five batches the partition remembers); UNKNOWN_PRODUCER_ID means it kept nothing
+     * to recognise it by, so resending under the old stamp can never settle the question.
+     */
+    private static boolean isSequenceVerdict(Errors error) {
+        return error == Errors.OUT_OF_ORDER_SEQUENCE_NUMBER || error == Errors.UNKNOWN_PRODUCER_ID;
     }
 
     static boolean isRetriable(Errors error, RuntimeException exception) {

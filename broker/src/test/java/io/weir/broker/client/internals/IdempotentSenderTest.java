@@ -306,4 +306,51 @@ class IdempotentSenderTest {
         assertEquals(1, next.producerEpoch());
         assertEquals(0, next.baseSequence());
     }
+
+    @Test
+    void aResendRefusedBeforeTheSequenceCheckLeavesTheBatchUnderItsOldStamp() throws Exception {
+        Future<RecordMetadata> a = send(0);
+        run();
+        Future<RecordMetadata> b = send(0);
+        run();
+        answer(0, Errors.REQUEST_TIMED_OUT, -1); // written, but the answer was lost
+        answer(1, Errors.CORRUPT_MESSAGE, -1);   // refused for good: the partition needs a new epoch
+        assertThrows(ExecutionException.class, b::get);
+        time.sleep(100);
+        run();
+        answer(2, Errors.KAFKA_STORAGE_ERROR, -1); // refuses this attempt only: the first one may still be in the log
+        time.sleep(100);
+        run();
+        RecordBatch resolving = batch(produced().get(3), TP0);
+        assertEquals(0, resolving.producerEpoch(), "re-stamping a batch the broker may hold would write it twice");
+        assertEquals(0, resolving.baseSequence());
+        answer(3, Errors.NONE, 3);
+        assertEquals(3, a.get().offset());
+        send(0);
+        run();
+        RecordBatch next = batch(produced().get(4), TP0);
+        assertEquals(1, next.producerEpoch());
+        assertEquals(0, next.baseSequence());
+    }
+
+    @Test
+    void anOutOfOrderAnswerToTheResendSettlesThatTheBatchWasNotWritten() throws Exception {
+        Future<RecordMetadata> a = send(0);
+        run();
+        Future<RecordMetadata> b = send(0);
+        run();
+        answer(0, Errors.REQUEST_TIMED_OUT, -1);
+        answer(1, Errors.CORRUPT_MESSAGE, -1);
+        assertThrows(ExecutionException.class, b::get);
+        time.sleep(100);
+        run();
+        answer(2, Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, -1); // neither a duplicate nor next: the first attempt was lost
+        time.sleep(100);
+        run();
+        RecordBatch rewritten = batch(produced().get(3), TP0);
+        assertEquals(1, rewritten.producerEpoch());
+        assertEquals(0, rewritten.baseSequence());
+        answer(3, Errors.NONE, 7);
+        assertEquals(7, a.get().offset());
+    }
 }

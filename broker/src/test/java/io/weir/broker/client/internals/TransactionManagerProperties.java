@@ -48,6 +48,10 @@ import net.jqwik.api.Tuple;
  * no record was acknowledged twice. At the end, with the faults gone, everything completes: every record's
  * callback ran exactly once and every partition's log holds each record at most once, in send order.
  * The seed of the fault injection is a parameter, so jqwik's reported sample repeats a failure.
+ *
+ * <p>The jqwik seed is fixed, so the suite is deterministic. It is the seed that found a resend refused with a
+ * storage error being re-stamped and written twice (see {@code SequenceTracker#mayRetry}); with these tries it
+ * still reaches that case, as jqwik's generation depends on the number of tries too.
  */
 class TransactionManagerProperties {
     private static final int PARTITIONS = 3;
@@ -64,7 +68,7 @@ class TransactionManagerProperties {
                 .list().ofMinSize(40).ofMaxSize(250);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 300, seed = "6043158392300080875")
     void producerKeepsItsSequencesAndStateMachineUnderFaults(@ForAll("actions") List<Action> actions,
                                                               @ForAll long seed, @ForAll boolean transactional) {
         new Run(seed, transactional).execute(actions);
