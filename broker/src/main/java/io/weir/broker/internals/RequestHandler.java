@@ -11,7 +11,6 @@ import io.weir.broker.internals.group.OffsetCoordinator;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.txn.ProducerIdManager;
 import io.weir.broker.internals.txn.TransactionRequestHandler;
-import io.weir.broker.internals.log.LogConfig;
 import io.weir.broker.internals.write.AppendRings;
 import io.weir.broker.protocol.AddOffsetsToTxnRequest;
 import io.weir.broker.protocol.AddOffsetsToTxnResponse;

@@ -15,7 +15,6 @@ import io.weir.broker.client.partitioner.DefaultPartitioner;
 import io.weir.broker.common.Time;
 import io.weir.broker.errors.IllegalClientStateException;
 import io.weir.broker.errors.InterruptException;
-import io.weir.broker.errors.InvalidConfigurationException;
 import io.weir.broker.errors.ProducerFencedException;
 import io.weir.broker.errors.RecordTooLargeException;
 import io.weir.broker.errors.SerializationException;
