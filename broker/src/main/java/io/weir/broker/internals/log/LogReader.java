@@ -59,7 +59,10 @@ final class LogReader {
                 int maxPosition = segment.baseOffset == published.segmentBaseOffset() ? published.position() : segment.size();
                 LogSegment.ReadResult read = segment.read(offset, maxBytes, maxPosition, minOneBatch);
                 if (read != null && read.batches().hasRemaining()) {
-                    return result(startingBelow(read.batches(), limit), published, start, logEnd);
+                    // Bytes end at the high watermark's position already; only a last stable offset below it
+                    // needs the batch headers walked.
+                    ByteBuffer batches = limit < published.highWatermark() ? startingBelow(read.batches(), limit) : read.batches();
+                    return result(batches, published, start, logEnd);
                 }
                 if (read != null) {
                     break; // the first batch did not fit in maxBytes
