@@ -96,6 +96,8 @@ final class FaultyBroker implements AutoCloseable {
             old = broker;
             broker = null;
             target = null;
+            // Before the close: a call the old broker fails while stopping must see that it was stopped.
+            generation.incrementAndGet();
         }
         if (crash) {
             old.crashForTesting();
