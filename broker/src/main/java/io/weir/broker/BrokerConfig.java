@@ -4,6 +4,7 @@ import io.weir.broker.config.ConfigDef;
 import io.weir.broker.config.ConfigDef.Type;
 import io.weir.broker.config.ParsedConfig;
 import io.weir.broker.errors.InvalidConfigurationException;
+import io.weir.broker.internals.log.CleanerConfig;
 import io.weir.broker.internals.log.FlushPolicy;
 import io.weir.broker.internals.log.LogConfig;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
                            LogConfig logDefaults, FlushPolicy flushPolicy, long flushIntervalMs,
                            long retentionCheckIntervalMs, long recoveryPointCheckpointIntervalMs,
                            int appendRings, int appendRingSize, String appendWaitStrategy, int fetchThreads,
-                           GroupCoordinatorConfig groups, TransactionConfig transactions) {
+                           GroupCoordinatorConfig groups, TransactionConfig transactions, CleanerConfig cleaner) {
 
     public static final String LOG_DIRS = "log.dirs";
     public static final String LOG_DIR = "log.dir";
@@ -40,6 +41,17 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
     public static final String LOG_INDEX_SIZE_MAX_BYTES = "log.index.size.max.bytes";
     public static final String LOG_SEGMENT_DELETE_DELAY_MS = "log.segment.delete.delay.ms";
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+    public static final String LOG_CLEANUP_POLICY = "log.cleanup.policy";
+    public static final String LOG_CLEANER_DELETE_RETENTION_MS = "log.cleaner.delete.retention.ms";
+    public static final String LOG_CLEANER_MIN_CLEANABLE_RATIO = "log.cleaner.min.cleanable.ratio";
+    public static final String LOG_CLEANER_MIN_COMPACTION_LAG_MS = "log.cleaner.min.compaction.lag.ms";
+    public static final String LOG_CLEANER_MAX_COMPACTION_LAG_MS = "log.cleaner.max.compaction.lag.ms";
+    public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
+    public static final String LOG_CLEANER_THREADS = "log.cleaner.threads";
+    public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
+    public static final String LOG_CLEANER_IO_BUFFER_SIZE = "log.cleaner.io.buffer.size";
+    public static final String LOG_CLEANER_IO_BUFFER_LOAD_FACTOR = "log.cleaner.io.buffer.load.factor";
+    public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
     public static final String LOG_FLUSH_POLICY = "log.flush.policy";
     public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
     public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
@@ -80,6 +92,26 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
             .define(LOG_INDEX_SIZE_MAX_BYTES, Type.INT, 10 * 1024 * 1024, ConfigDef.atLeast(8), "Default segment.index.bytes")
             .define(LOG_SEGMENT_DELETE_DELAY_MS, Type.LONG, 60_000L, ConfigDef.atLeast(0), "Default file.delete.delay.ms")
             .define(LOG_RETENTION_CHECK_INTERVAL_MS, Type.LONG, 300_000L, ConfigDef.atLeast(1), "How often retention runs")
+            .define(LOG_CLEANUP_POLICY, Type.STRING, LogConfig.DEFAULTS.cleanupPolicy(),
+                    ConfigDef.in("delete", "compact", "compact,delete", "delete,compact"), "Default cleanup.policy")
+            .define(LOG_CLEANER_DELETE_RETENTION_MS, Type.LONG, LogConfig.DEFAULTS.deleteRetentionMs(), ConfigDef.atLeast(0),
+                    "Default delete.retention.ms")
+            .define(LOG_CLEANER_MIN_CLEANABLE_RATIO, Type.DOUBLE, LogConfig.DEFAULTS.minCleanableDirtyRatio(), ConfigDef.range(0, 1),
+                    "Default min.cleanable.dirty.ratio")
+            .define(LOG_CLEANER_MIN_COMPACTION_LAG_MS, Type.LONG, LogConfig.DEFAULTS.minCompactionLagMs(), ConfigDef.atLeast(0),
+                    "Default min.compaction.lag.ms")
+            .define(LOG_CLEANER_MAX_COMPACTION_LAG_MS, Type.LONG, LogConfig.DEFAULTS.maxCompactionLagMs(), ConfigDef.atLeast(1),
+                    "Default max.compaction.lag.ms")
+            .define(LOG_CLEANER_ENABLE, Type.BOOLEAN, CleanerConfig.DEFAULTS.enabled(), "Run the log cleaner on compacted topics")
+            .define(LOG_CLEANER_THREADS, Type.INT, CleanerConfig.DEFAULTS.threads(), ConfigDef.atLeast(1), "Log cleaner threads")
+            .define(LOG_CLEANER_DEDUPE_BUFFER_SIZE, Type.LONG, CleanerConfig.DEFAULTS.dedupeBufferSize(), ConfigDef.atLeast(0),
+                    "Key-to-offset map memory, shared by the cleaner threads")
+            .define(LOG_CLEANER_IO_BUFFER_SIZE, Type.INT, CleanerConfig.DEFAULTS.ioBufferSize(), ConfigDef.atLeast(0),
+                    "Read and write buffer memory, shared by the cleaner threads")
+            .define(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR, Type.DOUBLE, CleanerConfig.DEFAULTS.loadFactor(), ConfigDef.range(0, 1),
+                    "How full the key-to-offset map may get")
+            .define(LOG_CLEANER_BACKOFF_MS, Type.LONG, CleanerConfig.DEFAULTS.backoffMs(), ConfigDef.atLeast(0),
+                    "Sleep of an idle cleaner thread")
             .define(LOG_FLUSH_POLICY, Type.STRING, "os", ConfigDef.in("os", "every-batch", "interval"), "When appends are fsynced")
             .define(LOG_FLUSH_INTERVAL_MS, Type.LONG, 1000L, ConfigDef.atLeast(1), "Sync interval for log.flush.policy=interval")
             .define(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, Type.LONG, 60_000L, ConfigDef.atLeast(1), "How often recovery points are saved")
@@ -151,7 +183,9 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
         Path dir = dirs.isEmpty() ? null : Path.of(dirs.get(0));
         LogConfig logDefaults = new LogConfig(c.getInt(LOG_SEGMENT_BYTES), c.getLong(LOG_ROLL_MS), c.getLong(LOG_RETENTION_MS),
                 c.getLong(LOG_RETENTION_BYTES), c.getInt(MESSAGE_MAX_BYTES), c.getInt(LOG_INDEX_INTERVAL_BYTES),
-                c.getInt(LOG_INDEX_SIZE_MAX_BYTES), c.getLong(LOG_SEGMENT_DELETE_DELAY_MS), "delete");
+                c.getInt(LOG_INDEX_SIZE_MAX_BYTES), c.getLong(LOG_SEGMENT_DELETE_DELAY_MS), c.getString(LOG_CLEANUP_POLICY),
+                c.getLong(LOG_CLEANER_DELETE_RETENTION_MS), c.getDouble(LOG_CLEANER_MIN_CLEANABLE_RATIO),
+                c.getLong(LOG_CLEANER_MIN_COMPACTION_LAG_MS), c.getLong(LOG_CLEANER_MAX_COMPACTION_LAG_MS));
         long flushInterval = c.getLong(LOG_FLUSH_INTERVAL_MS);
         FlushPolicy policy = switch (c.getString(LOG_FLUSH_POLICY)) {
             case "every-batch" -> FlushPolicy.EVERY_BATCH;
@@ -169,13 +203,15 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
                         c.getInt(TRANSACTION_STATE_LOG_NUM_PARTITIONS), c.getInt(TRANSACTION_STATE_LOG_SEGMENT_BYTES),
                         c.getLong(TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS), c.getLong(TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS),
                         c.getLong(PRODUCER_ID_EXPIRATION_MS), c.getLong(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS),
-                        c.getLong(TRANSACTION_HANGING_ABORT_MS)));
+                        c.getLong(TRANSACTION_HANGING_ABORT_MS)),
+                new CleanerConfig(c.getBoolean(LOG_CLEANER_ENABLE), c.getInt(LOG_CLEANER_THREADS), c.getLong(LOG_CLEANER_DEDUPE_BUFFER_SIZE),
+                        c.getInt(LOG_CLEANER_IO_BUFFER_SIZE), c.getDouble(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR), c.getLong(LOG_CLEANER_BACKOFF_MS)));
     }
 
     /** A copy using {@code dir} as the data directory. */
     public BrokerConfig withLogDir(Path dir) {
         return new BrokerConfig(dir, nodeId, clusterId, numPartitions, autoCreateTopics, logDefaults, flushPolicy,
                 flushIntervalMs, retentionCheckIntervalMs, recoveryPointCheckpointIntervalMs, appendRings, appendRingSize,
-                appendWaitStrategy, fetchThreads, groups, transactions);
+                appendWaitStrategy, fetchThreads, groups, transactions, cleaner);
     }
 }

@@ -11,6 +11,7 @@ import io.weir.broker.internals.log.DeletedSegment;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogConfig;
 import io.weir.broker.internals.log.LogFiles;
+import io.weir.broker.internals.log.OffsetCheckpoint;
 import io.weir.transactions.ProducerStateConfig;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -56,7 +57,7 @@ public final class LogManager implements AutoCloseable {
     private final ProducerStateConfig producerStateConfig;
     private final Time time;
     private final TopicMetadataStore topicStore;
-    private final RecoveryPointCheckpoint checkpoint;
+    private final OffsetCheckpoint checkpoint;
     private final Map<TopicPartition, Log> logs = new ConcurrentHashMap<>();
     private final Map<String, TopicMetadataStore.TopicMetadata> topics = new ConcurrentHashMap<>();
     private final FileChannel lockChannel;
@@ -71,7 +72,7 @@ public final class LogManager implements AutoCloseable {
         this.producerStateConfig = producerStateConfig;
         this.time = time;
         this.topicStore = new TopicMetadataStore(dataDir.resolve("meta").resolve("topics"));
-        this.checkpoint = new RecoveryPointCheckpoint(dataDir.resolve("recovery-point-offset-checkpoint"));
+        this.checkpoint = new OffsetCheckpoint(dataDir.resolve("recovery-point-offset-checkpoint"));
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.hadCleanShutdown = clean;

@@ -1,5 +1,6 @@
 package io.weir.broker.internals;
 
+import io.weir.broker.internals.log.LogFiles;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -88,7 +89,7 @@ public final class TopicMetadataStore {
             new TreeMap<>(meta.overrides()).forEach((k, v) -> out.append(' ').append(encode(k)).append('=').append(encode(v)));
             out.append('\n');
         }
-        AtomicFiles.write(file, out.toString().getBytes(StandardCharsets.UTF_8));
+        LogFiles.writeAtomically(file, out.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static String encode(String s) {

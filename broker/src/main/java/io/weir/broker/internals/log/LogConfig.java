@@ -21,11 +21,20 @@ import java.util.TreeMap;
  * @param indexIntervalBytes {@code index.interval.bytes}: bytes of log between offset-index entries
  * @param segmentIndexBytes {@code segment.index.bytes}: an index this full rolls its segment
  * @param fileDeleteDelayMs {@code file.delete.delay.ms}: how long a deleted segment's files linger for readers
- * @param cleanupPolicy     {@code cleanup.policy}: {@code delete}, {@code compact} or both; user topics may only
- *                          use {@code delete} until the log cleaner is built (LogManager refuses the others)
+ * @param cleanupPolicy     {@code cleanup.policy}: {@code delete} (retention removes old segments),
+ *                          {@code compact} (the log cleaner keeps the latest record per key) or both
+ * @param deleteRetentionMs {@code delete.retention.ms}: how long a tombstone or transaction marker stays after
+ *                          the cleaner first rewrites it
+ * @param minCleanableDirtyRatio {@code min.cleanable.dirty.ratio}: the share of not-yet-cleaned bytes a log
+ *                          needs before the cleaner takes it
+ * @param minCompactionLagMs {@code min.compaction.lag.ms}: a record stays uncompacted at least this long
+ * @param maxCompactionLagMs {@code max.compaction.lag.ms}: a record older than this is cleaned whatever the
+ *                          dirty ratio, and the active segment rolls once its first record is this old
  */
 public record LogConfig(int segmentBytes, long segmentMs, long retentionMs, long retentionBytes, int maxMessageBytes,
-                        int indexIntervalBytes, int segmentIndexBytes, long fileDeleteDelayMs, String cleanupPolicy) {
+                        int indexIntervalBytes, int segmentIndexBytes, long fileDeleteDelayMs, String cleanupPolicy,
+                        long deleteRetentionMs, double minCleanableDirtyRatio, long minCompactionLagMs,
+                        long maxCompactionLagMs) {
 
     public static final String SEGMENT_BYTES = "segment.bytes";
     public static final String SEGMENT_MS = "segment.ms";
@@ -36,10 +45,14 @@ public record LogConfig(int segmentBytes, long segmentMs, long retentionMs, long
     public static final String SEGMENT_INDEX_BYTES = "segment.index.bytes";
     public static final String FILE_DELETE_DELAY_MS = "file.delete.delay.ms";
     public static final String CLEANUP_POLICY = "cleanup.policy";
+    public static final String DELETE_RETENTION_MS = "delete.retention.ms";
+    public static final String MIN_CLEANABLE_DIRTY_RATIO = "min.cleanable.dirty.ratio";
+    public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
+    public static final String MAX_COMPACTION_LAG_MS = "max.compaction.lag.ms";
 
     /** Kafka's defaults, used when no broker-level default is given. */
     public static final LogConfig DEFAULTS = new LogConfig(1024 * 1024 * 1024, 7L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000,
-            -1L, 1024 * 1024 + 12, 4096, 10 * 1024 * 1024, 60_000L, "delete");
+            -1L, 1024 * 1024 + 12, 4096, 10 * 1024 * 1024, 60_000L, "delete", 24L * 3600 * 1000, 0.5, 0L, Long.MAX_VALUE);
 
     public LogConfig {
         // A batch must fit in an empty segment, and the offset index stores 4-byte positions.
@@ -61,6 +74,22 @@ public record LogConfig(int segmentBytes, long segmentMs, long retentionMs, long
         if (!List.of("delete", "compact", "compact,delete", "delete,compact").contains(cleanupPolicy)) {
             throw new InvalidConfigurationException(CLEANUP_POLICY + "=" + cleanupPolicy + " is not one of delete, compact, compact,delete");
         }
+        if (deleteRetentionMs < 0) {
+            throw new InvalidConfigurationException(DELETE_RETENTION_MS + "=" + deleteRetentionMs + " must be at least 0");
+        }
+        if (!(minCleanableDirtyRatio >= 0 && minCleanableDirtyRatio <= 1)) {
+            throw new InvalidConfigurationException(MIN_CLEANABLE_DIRTY_RATIO + "=" + minCleanableDirtyRatio + " must be between 0 and 1");
+        }
+        if (minCompactionLagMs < 0) {
+            throw new InvalidConfigurationException(MIN_COMPACTION_LAG_MS + "=" + minCompactionLagMs + " must be at least 0");
+        }
+        if (maxCompactionLagMs < 1) {
+            throw new InvalidConfigurationException(MAX_COMPACTION_LAG_MS + "=" + maxCompactionLagMs + " must be at least 1");
+        }
+        if (minCompactionLagMs > maxCompactionLagMs) {
+            throw new InvalidConfigurationException(MIN_COMPACTION_LAG_MS + "=" + minCompactionLagMs + " exceeds "
+                    + MAX_COMPACTION_LAG_MS + "=" + maxCompactionLagMs + "; a record cannot be due for cleaning before it may be cleaned");
+        }
     }
 
     private static ConfigDef definition(LogConfig defaults) {
@@ -73,7 +102,12 @@ public record LogConfig(int segmentBytes, long segmentMs, long retentionMs, long
                 .define(INDEX_INTERVAL_BYTES, Type.INT, defaults.indexIntervalBytes, ConfigDef.atLeast(0), "Bytes between index entries")
                 .define(SEGMENT_INDEX_BYTES, Type.INT, defaults.segmentIndexBytes, ConfigDef.atLeast(8), "Index size that rolls a segment")
                 .define(FILE_DELETE_DELAY_MS, Type.LONG, defaults.fileDeleteDelayMs, ConfigDef.atLeast(0), "Delay before deleted files go")
-                .define(CLEANUP_POLICY, Type.STRING, defaults.cleanupPolicy, ConfigDef.in("delete", "compact", "compact,delete"), "delete | compact");
+                .define(CLEANUP_POLICY, Type.STRING, defaults.cleanupPolicy, ConfigDef.in("delete", "compact", "compact,delete", "delete,compact"),
+                        "delete | compact | compact,delete")
+                .define(DELETE_RETENTION_MS, Type.LONG, defaults.deleteRetentionMs, ConfigDef.atLeast(0), "How long tombstones stay after cleaning")
+                .define(MIN_CLEANABLE_DIRTY_RATIO, Type.DOUBLE, defaults.minCleanableDirtyRatio, ConfigDef.range(0, 1), "Dirty share before the cleaner runs")
+                .define(MIN_COMPACTION_LAG_MS, Type.LONG, defaults.minCompactionLagMs, ConfigDef.atLeast(0), "Shortest time a record stays uncompacted")
+                .define(MAX_COMPACTION_LAG_MS, Type.LONG, defaults.maxCompactionLagMs, ConfigDef.atLeast(1), "Longest time a record stays uncompacted");
     }
 
     /**
@@ -90,12 +124,19 @@ public record LogConfig(int segmentBytes, long segmentMs, long retentionMs, long
         ParsedConfig parsed = def.parse(overrides);
         return new LogConfig(parsed.getInt(SEGMENT_BYTES), parsed.getLong(SEGMENT_MS), parsed.getLong(RETENTION_MS),
                 parsed.getLong(RETENTION_BYTES), parsed.getInt(MAX_MESSAGE_BYTES), parsed.getInt(INDEX_INTERVAL_BYTES),
-                parsed.getInt(SEGMENT_INDEX_BYTES), parsed.getLong(FILE_DELETE_DELAY_MS), parsed.getString(CLEANUP_POLICY));
+                parsed.getInt(SEGMENT_INDEX_BYTES), parsed.getLong(FILE_DELETE_DELAY_MS), parsed.getString(CLEANUP_POLICY),
+                parsed.getLong(DELETE_RETENTION_MS), parsed.getDouble(MIN_CLEANABLE_DIRTY_RATIO), parsed.getLong(MIN_COMPACTION_LAG_MS),
+                parsed.getLong(MAX_COMPACTION_LAG_MS));
     }
 
     /** Whether retention deletes old segments ({@code delete} is part of the policy). */
     public boolean deletesOldSegments() {
         return cleanupPolicy.contains("delete");
+    }
+
+    /** Whether the log cleaner compacts this log ({@code compact} is part of the policy). */
+    public boolean compacts() {
+        return cleanupPolicy.contains("compact");
     }
 
     /** Every key with its effective value, as {@code describeConfigs} shows them. */
@@ -110,6 +151,10 @@ public record LogConfig(int segmentBytes, long segmentMs, long retentionMs, long
         map.put(SEGMENT_INDEX_BYTES, Integer.toString(segmentIndexBytes));
         map.put(FILE_DELETE_DELAY_MS, Long.toString(fileDeleteDelayMs));
         map.put(CLEANUP_POLICY, cleanupPolicy);
+        map.put(DELETE_RETENTION_MS, Long.toString(deleteRetentionMs));
+        map.put(MIN_CLEANABLE_DIRTY_RATIO, Double.toString(minCleanableDirtyRatio));
+        map.put(MIN_COMPACTION_LAG_MS, Long.toString(minCompactionLagMs));
+        map.put(MAX_COMPACTION_LAG_MS, Long.toString(maxCompactionLagMs));
         return new LinkedHashMap<>(map);
     }
 }

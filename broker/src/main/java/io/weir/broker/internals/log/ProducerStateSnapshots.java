@@ -1,6 +1,5 @@
 package io.weir.broker.internals.log;
 
-import io.weir.broker.internals.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -64,7 +63,7 @@ final class ProducerStateSnapshots {
     }
 
     void write(long offset, byte[] snapshot) throws IOException {
-        AtomicFiles.write(path(offset), snapshot);
+        LogFiles.writeAtomically(path(offset), snapshot);
         offsets.add(offset);
     }
 

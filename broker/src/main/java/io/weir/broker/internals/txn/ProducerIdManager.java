@@ -1,7 +1,7 @@
 package io.weir.broker.internals.txn;
 
 import io.weir.broker.errors.KafkaStorageException;
-import io.weir.broker.internals.AtomicFiles;
+import io.weir.broker.internals.log.LogFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -95,7 +95,7 @@ public final class ProducerIdManager {
         if (next == blockEnd) {
             long newEnd = blockEnd + BLOCK_SIZE;
             try {
-                AtomicFiles.write(file, encode(newEnd));
+                LogFiles.writeAtomically(file, encode(newEnd));
             } catch (IOException e) {
                 throw new KafkaStorageException("Could not reserve producer ids " + blockEnd + ".." + (newEnd - 1)
                         + " in " + file + ": " + e, e);

@@ -1,4 +1,4 @@
-package io.weir.broker.internals;
+package io.weir.broker.internals.log;
 
 import io.weir.broker.TopicPartition;
 import java.io.IOException;
@@ -10,19 +10,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The recovery point of every partition, in Kafka's checkpoint text format: a version line ({@code 0}), a
- * count line, then {@code topic partition offset} per line. A missing or unreadable file only means more of
- * the log is re-checked at the next unclean open, so a damaged file is treated as empty rather than fatal.
+ * An offset per partition in Kafka's checkpoint text format: a version line ({@code 0}), a count line, then
+ * {@code topic partition offset} per line, written atomically. It holds the recovery points
+ * ({@code recovery-point-offset-checkpoint}) and the cleaner's progress ({@code cleaner-offset-checkpoint}).
+ * Both only save work, so a missing or damaged file reads as empty: more of the log is re-checked, or
+ * re-cleaned, rather than the broker refusing to start.
  */
-final class RecoveryPointCheckpoint {
+public final class OffsetCheckpoint {
     private static final int VERSION = 0;
     private final Path file;
 
-    RecoveryPointCheckpoint(Path file) {
+    public OffsetCheckpoint(Path file) {
         this.file = file;
     }
 
-    Map<TopicPartition, Long> read() throws IOException {
+    public Map<TopicPartition, Long> read() throws IOException {
         Map<TopicPartition, Long> points = new HashMap<>();
         if (!Files.exists(file)) {
             return points;
@@ -43,10 +45,10 @@ final class RecoveryPointCheckpoint {
         return points;
     }
 
-    void write(Map<TopicPartition, Long> points) throws IOException {
+    public void write(Map<TopicPartition, Long> points) throws IOException {
         StringBuilder out = new StringBuilder();
         out.append(VERSION).append('\n').append(points.size()).append('\n');
         points.forEach((tp, offset) -> out.append(tp.topic()).append(' ').append(tp.partition()).append(' ').append(offset).append('\n'));
-        AtomicFiles.write(file, out.toString().getBytes(StandardCharsets.UTF_8));
+        LogFiles.writeAtomically(file, out.toString().getBytes(StandardCharsets.UTF_8));
     }
 }
