@@ -85,7 +85,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.temporaryDir = config.logDir() == null;
         this.dataDir = temporaryDir ? createTempDir() : config.logDir();
         this.logManager = LogManager.open(dataDir, config.logDefaults(),
-                new ProducerStateConfig(config.transactions().producerIdExpirationMs()), time);
+                new ProducerStateConfig(config.transactions().producerIdExpirationMs()), time, config.cleaner(),
+                io.weir.broker.internals.log.CleanerHook.NONE);
         java.util.concurrent.ScheduledThreadPoolExecutor maintenance = new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemon("weir-scheduler"));
         // On close, skip delayed deletions of retired segments (the next open removes their .deleted files)
         // rather than wait file.delete.delay.ms for them.
@@ -129,6 +130,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.hangingAborter = new HangingTransactionAborter(new AdminClientImpl(adminConfig, handler, time),
                 config.transactions().maxTimeoutMs(), config.transactions().hangingAbortMs(), adminConfig.requestTimeoutMs());
         scheduleMaintenance();
+        logManager.startCleaner();
     }
 
     /** Opens a broker with Kafka broker keys ({@code log.dirs}, {@code num.partitions}, ...). */
@@ -208,6 +210,15 @@ public final class EmbeddedBroker implements AutoCloseable {
         } catch (io.weir.broker.errors.UnknownTopicOrPartitionException e) {
             return false;
         }
+    }
+
+    /**
+     * Runs the log cleaner now, on the calling thread, until no compacted partition needs cleaning; returns
+     * the number of passes. The cleaner's own threads ({@code log.cleaner.threads}) do the same every
+     * {@code log.cleaner.backoff.ms}.
+     */
+    public int runLogCleaner() {
+        return logManager.cleaner().cleanUntilClean();
     }
 
     /**

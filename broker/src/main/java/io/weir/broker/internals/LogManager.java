@@ -7,8 +7,11 @@ import io.weir.broker.errors.InvalidPartitionsException;
 import io.weir.broker.errors.KafkaStorageException;
 import io.weir.broker.errors.TopicExistsException;
 import io.weir.broker.errors.UnknownTopicOrPartitionException;
+import io.weir.broker.internals.log.CleanerConfig;
+import io.weir.broker.internals.log.CleanerHook;
 import io.weir.broker.internals.log.DeletedSegment;
 import io.weir.broker.internals.log.Log;
+import io.weir.broker.internals.log.LogCleaner;
 import io.weir.broker.internals.log.LogConfig;
 import io.weir.broker.internals.log.LogFiles;
 import io.weir.broker.internals.log.OffsetCheckpoint;
@@ -37,6 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   .lock                               held while a broker has the directory open
  *   .weir_cleanshutdown                 present only between a clean close and the next open
  *   recovery-point-offset-checkpoint    per partition, the offset below which everything was synced
+ *   cleaner-offset-checkpoint           per compacted partition, where the log cleaner's next pass starts
  *   meta/topics                         every topic: partition count and configuration overrides
  *   &lt;topic&gt;-&lt;partition&gt;/               a partition's segments (see Log)
  * </pre>
@@ -63,6 +67,8 @@ public final class LogManager implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final boolean hadCleanShutdown;
+    /** Set once the logs are loaded. */
+    private LogCleaner cleaner;
     private volatile boolean closed;
 
     private LogManager(Path dataDir, LogConfig defaults, ProducerStateConfig producerStateConfig, Time time,
@@ -85,6 +91,17 @@ public final class LogManager implements AutoCloseable {
      * @throws KafkaStorageException the directory cannot be created or written, or another broker holds it
      */
     public static LogManager open(Path dataDir, LogConfig defaults, ProducerStateConfig producerStateConfig, Time time) {
+        return open(dataDir, defaults, producerStateConfig, time, CleanerConfig.DEFAULTS, CleanerHook.NONE);
+    }
+
+    /**
+     * As {@link #open(Path, LogConfig, ProducerStateConfig, Time)}, with the log cleaner's settings; the
+     * cleaner's threads start with {@link #startCleaner()}.
+     *
+     * @param cleanerHook sees every step of every cleaning pass ({@link CleanerHook#NONE} outside tests)
+     */
+    public static LogManager open(Path dataDir, LogConfig defaults, ProducerStateConfig producerStateConfig, Time time,
+                                  CleanerConfig cleanerConfig, CleanerHook cleanerHook) {
         FileChannel channel = null;
         try {
             Files.createDirectories(dataDir);
@@ -107,6 +124,8 @@ public final class LogManager implements AutoCloseable {
             LogManager manager = new LogManager(dataDir, defaults, producerStateConfig, time, channel, lock, clean);
             try {
                 manager.loadLogs();
+                manager.cleaner = LogCleaner.create(cleanerConfig, dataDir.resolve("cleaner-offset-checkpoint"),
+                        manager.logs::values, time, cleanerHook);
                 Files.deleteIfExists(marker);
                 LogFiles.syncDirectory(dataDir);
             } catch (IOException | RuntimeException e) {
@@ -278,9 +297,15 @@ public final class LogManager implements AutoCloseable {
         topics.put(name, grown);
     }
 
-    /** Deletes a topic's metadata first (so a crash mid-way does not resurrect it), then its logs. */
+    /**
+     * Deletes a topic's metadata first (so a crash mid-way does not resurrect it), then its logs. The log
+     * cleaner is kept off its partitions (a pass in progress stops) before anything goes.
+     */
     public synchronized List<Log> deleteTopic(String name) {
         TopicMetadataStore.TopicMetadata meta = topicMetadata(name);
+        for (int p = 0; p < meta.partitions(); p++) {
+            cleaner.pauseAndWait(new TopicPartition(name, p));
+        }
         try {
             topicStore.delete(name);
         } catch (IOException e) {
@@ -289,10 +314,12 @@ public final class LogManager implements AutoCloseable {
         topics.remove(name);
         List<Log> removed = new ArrayList<>();
         for (int p = 0; p < meta.partitions(); p++) {
-            Log log = logs.remove(new TopicPartition(name, p));
+            TopicPartition tp = new TopicPartition(name, p);
+            Log log = logs.remove(tp);
             if (log != null) {
                 removed.add(log);
             }
+            cleaner.forget(tp);
         }
         // Forget the deleted partitions' recovery points, or a topic recreated under the same name would
         // trust unsynced segments below the old point after a crash.
@@ -356,6 +383,16 @@ public final class LogManager implements AutoCloseable {
 
     // ---- maintenance --------------------------------------------------------------------------------------
 
+    /** The log cleaner of this directory's compacted topics. */
+    public LogCleaner cleaner() {
+        return cleaner;
+    }
+
+    /** Starts the cleaner's threads ({@code log.cleaner.threads}), unless {@code log.cleaner.enable} is false. */
+    public void startCleaner() {
+        cleaner.startup();
+    }
+
     /** Runs retention on every log; returns the segments removed, whose files the caller deletes later. */
     public List<DeletedSegment> runRetention() {
         List<DeletedSegment> deleted = new ArrayList<>();
@@ -411,6 +448,9 @@ public final class LogManager implements AutoCloseable {
         }
         closed = true;
         KafkaStorageException failure = null;
+        if (cleaner != null) {
+            cleaner.close();
+        }
         for (Log log : logs.values()) {
             try {
                 log.close();
@@ -444,6 +484,9 @@ public final class LogManager implements AutoCloseable {
             return;
         }
         closed = true;
+        if (cleaner != null) {
+            cleaner.stop();
+        }
         for (Log log : logs.values()) {
             log.closeWithoutFlush();
         }

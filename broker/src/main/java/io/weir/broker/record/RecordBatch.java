@@ -177,6 +177,19 @@ public final class RecordBatch implements Iterable<Record> {
         return (attributes() & CONTROL_FLAG_MASK) != 0;
     }
 
+    /**
+     * Whether the log cleaner stamped a delete horizon into the batch (KIP-534): its tombstones and, for a
+     * control batch, the marker may be removed once {@link #deleteHorizonMs()} has passed.
+     */
+    public boolean hasDeleteHorizon() {
+        return (attributes() & DELETE_HORIZON_FLAG_MASK) != 0;
+    }
+
+    /** The delete horizon, held in the base timestamp field when {@link #hasDeleteHorizon()}; else -1. */
+    public long deleteHorizonMs() {
+        return hasDeleteHorizon() ? firstTimestamp() : NO_TIMESTAMP;
+    }
+
     public int lastOffsetDelta() {
         return buf.getInt(start + LAST_OFFSET_DELTA_OFFSET);
     }

@@ -251,7 +251,10 @@ public final class Log implements AutoCloseable {
         long waited = active.hasRollTimestamp() && incomingMaxTimestamp >= 0
                 ? incomingMaxTimestamp - active.rollingBaseTimestamp()
                 : now - active.createdMs();
-        boolean old = waited >= cfg.segmentMs();
+        // The cleaner never touches the active segment, so on a compacted log it rolls once its first record
+        // reaches max.compaction.lag.ms (KIP-354).
+        long rollAfter = cfg.compacts() ? Math.min(cfg.segmentMs(), cfg.maxCompactionLagMs()) : cfg.segmentMs();
+        boolean old = waited >= rollAfter;
         boolean offsetsOverflow = lastOffset - active.baseOffset > Integer.MAX_VALUE;
         if (full || old || offsetsOverflow || active.offsetIndexFull()) {
             return roll(now);
@@ -511,6 +514,113 @@ public final class Log implements AutoCloseable {
             return deleted;
         } catch (IOException e) {
             throw new KafkaStorageException("Could not delete old segments of " + topicPartition + ": " + e, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- compaction ---------------------------------------------------------------------------------------
+
+    /**
+     * What the log cleaner may clean now, given the first dirty offset it checkpointed: the segments wholly
+     * below the first uncleanable offset, which is the base of the segment holding the lowest of the last
+     * stable offset, the active segment's base and, with {@code min.compaction.lag.ms}, the first dirty
+     * segment holding a record younger than the lag. Null when the log is closed or not compacted.
+     */
+    CleanableRange cleanableRange(long checkpointedFirstDirty, long nowMs) {
+        lock.lock();
+        try {
+            LogConfig cfg = config;
+            if (closed || offlineReason != null || !cfg.compacts()) {
+                return null;
+            }
+            long start = logStartOffset;
+            long firstDirty = checkpointedFirstDirty < start || checkpointedFirstDirty > logEndOffset ? start : checkpointedFirstDirty;
+            long limit = Math.min(published.lastStableOffset(), segments.lastKey());
+            Long dirtyBase = segments.floorKey(firstDirty);
+            if (cfg.minCompactionLagMs() > 0 && dirtyBase != null) {
+                for (LogSegment segment : segments.tailMap(dirtyBase).values()) {
+                    if (segment.baseOffset >= limit) {
+                        break;
+                    }
+                    if (segment.maxTimestamp() > nowMs - cfg.minCompactionLagMs()) {
+                        limit = segment.baseOffset;
+                        break;
+                    }
+                }
+            }
+            long firstUncleanable = segments.floorKey(limit);
+            List<LogSegment> below = new ArrayList<>(segments.headMap(firstUncleanable, false).values());
+            long cleanBytes = 0;
+            long dirtyBytes = 0;
+            long firstDirtyTimestamp = -1L;
+            for (LogSegment segment : below) {
+                Long next = segments.higherKey(segment.baseOffset);
+                if (next != null && next <= firstDirty) {
+                    cleanBytes += segment.size();
+                } else {
+                    dirtyBytes += segment.size();
+                    if (firstDirtyTimestamp < 0) {
+                        firstDirtyTimestamp = segment.rollingBaseTimestamp();
+                    }
+                }
+            }
+            boolean compactionDue = dirtyBytes > 0 && firstDirtyTimestamp >= 0
+                    && nowMs - firstDirtyTimestamp > cfg.maxCompactionLagMs();
+            return new CleanableRange(this, start, Math.min(firstDirty, firstUncleanable), firstUncleanable, below,
+                    cleanBytes, dirtyBytes, compactionDue);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Replaces {@code olds}, consecutive segments covering {@code [olds[0].base, end)}, with the cleaned segment
+     * written at the first one's base (see {@link SegmentSwap}), unless one of them is no longer in the log
+     * (retention removed it meanwhile) or the log closed; then it returns null and the caller discards the
+     * cleaned files. On success the old segments are returned, renamed {@code .deleted}, for the caller to
+     * delete after {@code file.delete.delay.ms}. {@code hook} sees each step, so tests can stop there as a crash
+     * would. Any I/O failure in between takes the log offline: the files are then in a state only recovery
+     * sorts out.
+     */
+    List<DeletedSegment> replaceSegments(List<LogSegment> olds, long end, CleanerHook hook) throws IOException {
+        long base = olds.get(0).baseOffset;
+        lock.lock();
+        try {
+            if (closed || offlineReason != null) {
+                return null;
+            }
+            for (LogSegment old : olds) {
+                if (segments.get(old.baseOffset) != old) {
+                    return null;
+                }
+            }
+            try {
+                SegmentSwap.commit(dir, base, end);
+                hook.reached(CleanerHook.Step.SWAP_COMMITTED);
+                long now = time.milliseconds();
+                List<DeletedSegment> retired = new ArrayList<>();
+                for (LogSegment old : olds) {
+                    old.markDeleted();
+                    retired.add(new DeletedSegment(old, now + config.fileDeleteDelayMs()));
+                    hook.reached(CleanerHook.Step.OLD_SEGMENT_RETIRED);
+                }
+                SegmentSwap.install(dir, base);
+                hook.reached(CleanerHook.Step.CLEANED_INSTALLED);
+                LogSegment cleaned = LogSegment.open(dir, base, config);
+                segments.put(base, cleaned);
+                for (LogSegment old : olds) {
+                    if (old.baseOffset != base) {
+                        segments.remove(old.baseOffset);
+                    }
+                }
+                SegmentSwap.finish(dir, base);
+                publish();
+                return retired;
+            } catch (IOException e) {
+                offlineReason = "a failed swap of cleaned segment " + base + " (" + e + ")";
+                throw e;
+            }
         } finally {
             lock.unlock();
         }

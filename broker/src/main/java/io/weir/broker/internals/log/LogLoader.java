@@ -67,6 +67,7 @@ final class LogLoader {
     }
 
     private void openSegments() throws IOException {
+        SegmentSwap.recover(dir);
         List<Long> bases = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
@@ -100,13 +101,16 @@ final class LogLoader {
         for (LogSegment segment : new ArrayList<>(segments.tailMap(from == null ? segments.firstKey() : from).values())) {
             if (truncated || segment.baseOffset != expectedNext) {
                 // A corrupt batch, or a segment that does not start where the previous one ended (its
-                // predecessor lost unsynced data), ends the valid prefix: nothing after it can be trusted.
+                // predecessor lost unsynced data), ends the valid prefix: nothing after it can be trusted. A
+                // cleaned segment ends where the next begins too, with a placeholder batch if need be.
                 truncated = true;
                 segments.remove(segment.baseOffset);
                 segment.deleteNow();
                 continue;
             }
-            int cut = segment.recover(Math.max(config.maxMessageBytes(), config.segmentBytes()), segment.baseOffset);
+            // Only a rolled segment may have been cleaned, so only there may a batch start past the previous end.
+            boolean rolled = segments.higherKey(segment.baseOffset) != null;
+            int cut = segment.recover(Math.max(config.maxMessageBytes(), config.segmentBytes()), segment.baseOffset, rolled);
             segment.flush();
             expectedNext = segment.readNextOffset();
             if (cut > 0) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 /**
  * One segment of a partition: a {@code .log} file of record batches whose first offset is the segment's
@@ -25,6 +26,9 @@ final class LogSegment implements AutoCloseable {
     static final String TIME_INDEX_SUFFIX = ".timeindex";
     static final String TXN_INDEX_SUFFIX = ".txnindex";
     static final String DELETED_SUFFIX = ".deleted";
+    /** Appended to every file name of a segment the log cleaner is still writing (see {@link SegmentSwap}). */
+    static final String CLEANED_SUFFIX = ".cleaned";
+    static final List<String> FILE_SUFFIXES = List.of(LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX);
 
     final long baseOffset;
     private final int indexIntervalBytes;
@@ -43,23 +47,40 @@ final class LogSegment implements AutoCloseable {
     private final long createdMs;
     /** The first batch's max timestamp, -1 until a batch with a timestamp is the first one written. */
     private volatile long rollBaseMs = -1L;
+    /** Set by {@link #markDeleted}: the index files are gone and their paths may be reused. */
+    private volatile boolean markedDeleted;
 
-    private LogSegment(Path dir, long baseOffset, LogConfig config, long nowMs, FileChannel channel) {
+    private LogSegment(Path dir, long baseOffset, LogConfig config, long nowMs, FileChannel channel, String suffix) {
         this.baseOffset = baseOffset;
         this.indexIntervalBytes = config.indexIntervalBytes();
-        this.logPath = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        this.logPath = dir.resolve(fileName(baseOffset, LOG_SUFFIX) + suffix);
         this.channel = channel;
-        this.offsetIndex = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)), baseOffset, config.segmentIndexBytes());
-        this.timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)), baseOffset, config.segmentIndexBytes());
-        this.txnIndex = new TransactionIndex(dir.resolve(fileName(baseOffset, TXN_INDEX_SUFFIX)));
+        this.offsetIndex = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX) + suffix), baseOffset, config.segmentIndexBytes());
+        this.timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX) + suffix), baseOffset, config.segmentIndexBytes());
+        this.txnIndex = new TransactionIndex(dir.resolve(fileName(baseOffset, TXN_INDEX_SUFFIX) + suffix));
         this.createdMs = nowMs;
     }
 
     /** Creates an empty segment; fails if its log file already exists. */
     static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs) throws IOException {
-        Path path = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        return create(dir, baseOffset, config, nowMs, "");
+    }
+
+    /**
+     * Creates the empty segment the log cleaner writes into, its files named with {@link #CLEANED_SUFFIX};
+     * any left by an earlier attempt are replaced.
+     */
+    static LogSegment createCleaned(Path dir, long baseOffset, LogConfig config, long nowMs) throws IOException {
+        for (String suffix : FILE_SUFFIXES) {
+            Files.deleteIfExists(dir.resolve(fileName(baseOffset, suffix) + CLEANED_SUFFIX));
+        }
+        return create(dir, baseOffset, config, nowMs, CLEANED_SUFFIX);
+    }
+
+    private static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs, String suffix) throws IOException {
+        Path path = dir.resolve(fileName(baseOffset, LOG_SUFFIX) + suffix);
         FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        LogSegment segment = new LogSegment(dir, baseOffset, config, nowMs, channel);
+        LogSegment segment = new LogSegment(dir, baseOffset, config, nowMs, channel, suffix);
         // An index left behind by a segment that was deleted and recreated at the same offset is stale.
         Files.deleteIfExists(segment.offsetIndex.path);
         Files.deleteIfExists(segment.timeIndex.path);
@@ -76,7 +97,7 @@ final class LogSegment implements AutoCloseable {
     static LogSegment open(Path dir, long baseOffset, LogConfig config) throws IOException {
         Path path = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
         FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        LogSegment segment = new LogSegment(dir, baseOffset, config, Files.getLastModifiedTime(path).toMillis(), channel);
+        LogSegment segment = new LogSegment(dir, baseOffset, config, Files.getLastModifiedTime(path).toMillis(), channel, "");
         segment.size = (int) Math.min(channel.size(), Integer.MAX_VALUE);
         segment.offsetIndex.load();
         segment.timeIndex.load();
@@ -125,6 +146,20 @@ final class LogSegment implements AutoCloseable {
         return offsetIndex.isFull() || timeIndex.isFull();
     }
 
+    /** Entries in the offset index; the cleaner keeps a merged segment's index within its maximum size. */
+    int offsetIndexEntries() {
+        return offsetIndex.entries();
+    }
+
+    int timeIndexEntries() {
+        return timeIndex.entries();
+    }
+
+    /** The transactions aborted by markers in this segment, oldest marker first. */
+    List<AbortedTxn> abortedTxns() {
+        return txnIndex.entries();
+    }
+
     Path logPath() {
         return logPath;
     }
@@ -144,6 +179,46 @@ final class LogSegment implements AutoCloseable {
         }
         trackBatch(position, length, lastOffset, batchMaxTimestamp);
         size = position + length;
+    }
+
+    /**
+     * Appends whole batches with their offsets already assigned, indexing each one as if it had been appended
+     * alone: how the log cleaner fills a cleaned segment. Cleaner thread only, before the segment is published.
+     */
+    void appendBatches(ByteBuffer batches) throws IOException {
+        int position = size;
+        int length = batches.remaining();
+        int at = batches.position();
+        int relative = 0;
+        while (relative < length) {
+            int batchSize = BatchHeader.sizeInBytes(batches, at + relative);
+            trackBatch(position + relative, batchSize, BatchHeader.lastOffset(batches, at + relative),
+                    BatchHeader.maxTimestamp(batches, at + relative));
+            relative += batchSize;
+        }
+        long written = position;
+        while (batches.hasRemaining()) {
+            written += channel.write(batches, written);
+        }
+        size = position + length;
+    }
+
+    /**
+     * Reads bytes from {@code position} into {@code buffer} until it is full or the segment ends; returns
+     * how many were read. The cleaner's sequential reader. Any thread.
+     */
+    int readAt(int position, ByteBuffer buffer) throws IOException {
+        int start = buffer.position();
+        int limit = size;
+        long at = position;
+        while (buffer.hasRemaining() && at < limit) {
+            int n = channel.read(buffer, at);
+            if (n < 0) {
+                break;
+            }
+            at += n;
+        }
+        return buffer.position() - start;
     }
 
     /**
@@ -167,6 +242,11 @@ final class LogSegment implements AutoCloseable {
         }
         bytesSinceLastIndexEntry += batchSize;
         maxTimestamp = runningMax;
+    }
+
+    /** The first batch's max timestamp, -1 when it has none or the segment is empty: max.compaction.lag.ms's clock. */
+    long firstBatchTimestamp() {
+        return rollBaseMs;
     }
 
     /** Forgets every index entry and the derived timestamps, before re-deriving them from the file. */
@@ -205,11 +285,13 @@ final class LogSegment implements AutoCloseable {
 
     /**
      * Checks every batch from the start, rebuilding both indexes, and cuts the file at the first batch that
-     * is torn, has a bad CRC or magic, or does not start exactly at the offset after the previous batch (the
-     * first at {@code expectedFirstOffset}). Returns the number of bytes cut. {@code maxBatchSize} bounds a believable batch length, so a corrupt length field cannot make
-     * recovery read past the file or allocate absurdly. Writer thread only.
+     * is torn, has a bad CRC or magic, or does not start at the offset after the previous batch (the first at
+     * {@code expectedFirstOffset}). With {@code gapsAllowed} (a rolled segment, which the log cleaner may have
+     * rewritten) a batch may start later than that, never earlier. Returns the number of bytes cut.
+     * {@code maxBatchSize} bounds a believable batch length, so a corrupt length field cannot make recovery
+     * read past the file or allocate absurdly. Writer thread only.
      */
-    int recover(int maxBatchSize, long expectedFirstOffset) throws IOException {
+    int recover(int maxBatchSize, long expectedFirstOffset, boolean gapsAllowed) throws IOException {
         resetIndexState();
         long fileSize = channel.size();
         int position = 0;
@@ -223,9 +305,11 @@ final class LogSegment implements AutoCloseable {
             int batchSize = BatchHeader.sizeInBytes(header, 0);
             long batchBase = BatchHeader.baseOffset(header, 0);
             if (batchSize < BatchHeader.SIZE || batchSize > maxBatchSize || position + (long) batchSize > fileSize
-                    || BatchHeader.magic(header, 0) != RecordBatch.MAGIC || batchBase != expectedBase) {
-                // The base offset lies outside the CRC, so a damaged one is caught only here: without
-                // compaction every batch starts exactly where the previous one ended.
+                    || BatchHeader.magic(header, 0) != RecordBatch.MAGIC || batchBase < expectedBase
+                    || (batchBase != expectedBase && !gapsAllowed)) {
+                // The base offset lies outside the CRC, so a damaged one is caught only here. In a cleaned
+                // segment it is caught when it breaks the order, or when the segment then fails to end where
+                // the next one starts.
                 break;
             }
             if (batch.capacity() < batchSize) {
@@ -451,6 +535,8 @@ final class LogSegment implements AutoCloseable {
         Path target = logPath.resolveSibling(logPath.getFileName() + DELETED_SUFFIX);
         Files.move(logPath, target, StandardCopyOption.ATOMIC_MOVE);
         logPath = target;
+        // From here the index paths may name a cleaned segment that took this one's base offset.
+        markedDeleted = true;
         Files.deleteIfExists(offsetIndex.path);
         Files.deleteIfExists(timeIndex.path);
         // Readers in flight keep the aborted transactions they need from the index's memory.
@@ -469,11 +555,14 @@ final class LogSegment implements AutoCloseable {
     void deleteNow() throws IOException {
         offsetIndex.closeWithoutFlush();
         timeIndex.closeWithoutFlush();
+        txnIndex.closeWithoutFlush();
         channel.close();
         Files.deleteIfExists(logPath);
-        Files.deleteIfExists(offsetIndex.path);
-        Files.deleteIfExists(timeIndex.path);
-        txnIndex.delete();
+        if (!markedDeleted) {
+            Files.deleteIfExists(offsetIndex.path);
+            Files.deleteIfExists(timeIndex.path);
+            Files.deleteIfExists(txnIndex.path);
+        }
     }
 
     @Override
