@@ -189,22 +189,25 @@ public final class LogManager implements AutoCloseable {
     }
 
     /**
-     * The configuration a user's topic would get: the defaults with {@code overrides}, refusing a cleanup
-     * policy other than {@code delete} until the log cleaner exists.
+     * The configuration a user's topic would get: the broker's defaults with {@code overrides}. Any cleanup
+     * policy is allowed ({@code delete}, {@code compact} or both); a compacted topic refuses records without
+     * a key.
+     *
+     * @throws InvalidConfigurationException an unknown key or a bad value, naming it and the topic
      */
     public LogConfig userTopicConfig(String name, Map<String, String> overrides) {
-        LogConfig config = LogConfig.withOverrides(defaults, overrides);
-        if (!"delete".equals(config.cleanupPolicy())) {
-            throw new InvalidConfigurationException(LogConfig.CLEANUP_POLICY + "=" + config.cleanupPolicy() + " for topic '" + name
-                    + "' is not supported yet: the log cleaner is not built in this version; use delete");
-        }
-        return config;
+        return topicConfigWith(name, overrides);
     }
 
-    /**
-     * Creates one of the broker's own topics (the offsets topic), which may be compacted: until the log
-     * cleaner exists, a compacted topic simply keeps everything, since retention never deletes from it.
-     */
+    private LogConfig topicConfigWith(String name, Map<String, String> overrides) {
+        try {
+            return LogConfig.withOverrides(defaults, overrides);
+        } catch (InvalidConfigurationException e) {
+            throw new InvalidConfigurationException("Topic '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates one of the broker's own topics (the offsets and transaction-state topics, both compacted). */
     public synchronized void createInternalTopic(String name, int partitions, Map<String, String> overrides) {
         create(name, partitions, overrides, LogConfig.withOverrides(defaults, overrides));
     }
