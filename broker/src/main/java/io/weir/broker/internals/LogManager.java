@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Owns a data directory: the topics in it, one {@link Log} per partition, and the files that make a restart
@@ -45,8 +46,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * recovered from its checkpointed recovery point. The marker is removed as soon as the directory is open, so
  * a crash from then on is detected too.
  *
- * <p>Threading: topic creation, deletion and partition growth are serialised on {@code this}; looking up a
- * log is lock-free and safe from any thread.
+ * <p>Threading: topic creation, deletion, partition growth and configuration changes are serialised on
+ * {@code this}; looking up a log is lock-free and safe from any thread.
  */
 public final class LogManager implements AutoCloseable {
     static final String CLEAN_SHUTDOWN_FILE = ".weir_cleanshutdown";
@@ -355,6 +356,65 @@ public final class LogManager implements AutoCloseable {
 
     public Collection<Log> logs() {
         return logs.values();
+    }
+
+    // ---- topic configuration changes (Admin.incrementalAlterConfigs) -------------------------------------
+    //
+    // Validate, then apply: the new overrides are computed from the ones in effect and validated whole before
+    // anything is written; then the metadata file is replaced atomically (so a crash leaves the old overrides
+    // or the new, never a mix) and only then does each partition's log switch to the new configuration. Both
+    // run on this manager's lock, as creation, growth and deletion do, so two changes of one topic never
+    // start from the same overrides and a partition added meanwhile opens with the new configuration.
+
+    /**
+     * The configuration {@code change} would give the topic; nothing is written or changed.
+     *
+     * @param change from the topic's overrides in effect to its new overrides
+     * @throws UnknownTopicOrPartitionException the topic does not exist
+     * @throws InvalidConfigurationException    the new overrides hold an unknown key or a bad value, naming it
+     *                                          and the topic
+     */
+    public synchronized LogConfig validateTopicConfigChange(String name, UnaryOperator<Map<String, String>> change) {
+        return prepareTopicConfigChange(name, change).config();
+    }
+
+    /**
+     * Replaces the topic's overrides with {@code change} applied to them, durably, then gives every partition's
+     * log the new configuration. Retention, {@code segment.bytes}/{@code segment.ms}, {@code max.message.bytes}
+     * and {@code cleanup.policy} apply from the next append or retention run; {@code index.interval.bytes} and
+     * {@code segment.index.bytes} from each partition's next segment.
+     *
+     * @param change from the topic's overrides in effect to its new overrides
+     * @return the topic's new configuration
+     * @throws UnknownTopicOrPartitionException the topic does not exist
+     * @throws InvalidConfigurationException    the new overrides hold an unknown key or a bad value; nothing changed
+     * @throws KafkaStorageException            the metadata file could not be replaced; the change is not in
+     *                                          effect (though if only the final directory sync failed, a
+     *                                          restart finds it written)
+     */
+    public synchronized LogConfig alterTopicConfig(String name, UnaryOperator<Map<String, String>> change) {
+        TopicConfigChange prepared = prepareTopicConfigChange(name, change);
+        try {
+            topicStore.write(prepared.altered());
+        } catch (IOException e) {
+            throw new KafkaStorageException("Could not record the new configuration of topic " + name + " in " + dataDir + ": " + e, e);
+        }
+        topics.put(name, prepared.altered());
+        for (int p = 0; p < prepared.altered().partitions(); p++) {
+            log(new TopicPartition(name, p)).updateConfig(prepared.config());
+        }
+        return prepared.config();
+    }
+
+    /** A validated change of a topic's overrides, not yet applied. */
+    private record TopicConfigChange(TopicMetadataStore.TopicMetadata altered, LogConfig config) {
+    }
+
+    private TopicConfigChange prepareTopicConfigChange(String name, UnaryOperator<Map<String, String>> change) {
+        TopicMetadataStore.TopicMetadata meta = topicMetadata(name);
+        Map<String, String> overrides = Map.copyOf(change.apply(meta.overrides()));
+        LogConfig config = topicConfigWith(name, overrides);
+        return new TopicConfigChange(new TopicMetadataStore.TopicMetadata(name, meta.partitions(), overrides), config);
     }
 
     // ---- maintenance --------------------------------------------------------------------------------------
