@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Manages topics and inspects the cluster, as Kafka's {@code Admin} does. Every call is asynchronous and
- * returns futures that complete with the typed exception the broker's error code maps to
+ * Manages topics and their configuration and inspects the cluster, as Kafka's {@code Admin} does. Every call
+ * is asynchronous and returns futures that complete with the typed exception the broker's error code maps to
  * ({@link io.weir.broker.errors.InvalidTopicException}, {@link io.weir.broker.errors.TopicExistsException},
  * {@link io.weir.broker.errors.InvalidPartitionsException}, {@link io.weir.broker.errors.GroupIdNotFoundException},
  * {@link io.weir.broker.errors.GroupNotEmptyException}, ...) or with a
@@ -55,6 +55,42 @@ public interface Admin extends AutoCloseable {
     KeyedResult<TopicPartition, ListOffsetsResultInfo> listOffsets(Map<TopicPartition, OffsetSpec> specs);
 
     CompletableFuture<ClusterDescription> describeCluster();
+
+    // ---- configuration ----
+    //
+    // A null collection or map, or a null element, key or operation in one, throws IllegalArgumentException at
+    // once. Everything else is answered per resource, so one bad resource never fails the others.
+
+    /**
+     * Every configuration key of each resource, as Kafka's {@code describeConfigs}. For a
+     * {@link ConfigResource.Type#TOPIC}: each topic key with its effective value and its source —
+     * {@link ConfigEntry.ConfigSource#DYNAMIC_TOPIC_CONFIG} for the topic's own override,
+     * {@link ConfigEntry.ConfigSource#STATIC_BROKER_CONFIG} for a default the broker's setting changed (e.g.
+     * {@code log.retention.ms}), {@link ConfigEntry.ConfigSource#DEFAULT_CONFIG} for Kafka's default. For a
+     * {@link ConfigResource.Type#BROKER} (its node id, or {@code ""}): the defaults topics start from, under their
+     * broker keys ({@code log.retention.ms}, {@code log.cleanup.policy}, ...), read-only. An unknown topic fails
+     * with {@link io.weir.broker.errors.UnknownTopicOrPartitionException}; another broker's id with
+     * {@link io.weir.broker.errors.InvalidRequestException}.
+     */
+    KeyedResult<ConfigResource, Config> describeConfigs(Collection<ConfigResource> resources);
+
+    /** {@link #incrementalAlterConfigs(Map, AlterConfigsOptions)} with the default options: the changes are applied. */
+    KeyedResult<ConfigResource, Void> incrementalAlterConfigs(Map<ConfigResource, Collection<AlterConfigOp>> configs);
+
+    /**
+     * Changes topic configurations, as Kafka's {@code incrementalAlterConfigs}: per resource, its operations (see
+     * {@link AlterConfigOp.OpType}) apply in order to the topic's overrides, and the result is validated whole;
+     * then it is written durably (it survives a broker restart) and takes effect on the topic's partitions at
+     * once — retention, segment rolling, {@code max.message.bytes} and {@code cleanup.policy} from the next append
+     * or retention run. A resource's operations apply all or none. Per resource, fails with
+     * {@link io.weir.broker.errors.UnknownTopicOrPartitionException} for an unknown topic,
+     * {@link io.weir.broker.errors.InvalidConfigurationException} naming the key (and value) for an unknown key, a
+     * bad value, or APPEND/SUBTRACT on a key that is not a list, and
+     * {@link io.weir.broker.errors.InvalidRequestException} for a key named twice or a
+     * {@link ConfigResource.Type#BROKER} resource (broker configuration is read once, at start).
+     */
+    KeyedResult<ConfigResource, Void> incrementalAlterConfigs(Map<ConfigResource, Collection<AlterConfigOp>> configs,
+                                                             AlterConfigsOptions options);
 
     // ---- consumer groups ----
     //

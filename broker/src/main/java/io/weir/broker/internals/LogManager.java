@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Owns a data directory: the topics in it, one {@link Log} per partition, and the files that make a restart
@@ -49,8 +50,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * recovered from its checkpointed recovery point. The marker is removed as soon as the directory is open, so
  * a crash from then on is detected too.
  *
- * <p>Threading: topic creation, deletion and partition growth are serialised on {@code this}; looking up a
- * log is lock-free and safe from any thread.
+ * <p>Threading: topic creation, deletion, partition growth and configuration changes are serialised on
+ * {@code this}; looking up a log is lock-free and safe from any thread.
  */
 public final class LogManager implements AutoCloseable {
     static final String CLEAN_SHUTDOWN_FILE = ".weir_cleanshutdown";
@@ -208,22 +209,25 @@ public final class LogManager implements AutoCloseable {
     }
 
     /**
-     * The configuration a user's topic would get: the defaults with {@code overrides}, refusing a cleanup
-     * policy other than {@code delete} until the log cleaner exists.
+     * The configuration a user's topic would get: the broker's defaults with {@code overrides}. Any cleanup
+     * policy is allowed ({@code delete}, {@code compact} or both); a compacted topic refuses records without
+     * a key.
+     *
+     * @throws InvalidConfigurationException an unknown key or a bad value, naming it and the topic
      */
     public LogConfig userTopicConfig(String name, Map<String, String> overrides) {
-        LogConfig config = LogConfig.withOverrides(defaults, overrides);
-        if (!"delete".equals(config.cleanupPolicy())) {
-            throw new InvalidConfigurationException(LogConfig.CLEANUP_POLICY + "=" + config.cleanupPolicy() + " for topic '" + name
-                    + "' is not supported yet: the log cleaner is not built in this version; use delete");
-        }
-        return config;
+        return topicConfigWith(name, overrides);
     }
 
-    /**
-     * Creates one of the broker's own topics (the offsets topic), which may be compacted: until the log
-     * cleaner exists, a compacted topic simply keeps everything, since retention never deletes from it.
-     */
+    private LogConfig topicConfigWith(String name, Map<String, String> overrides) {
+        try {
+            return LogConfig.withOverrides(defaults, overrides);
+        } catch (InvalidConfigurationException e) {
+            throw new InvalidConfigurationException("Topic '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates one of the broker's own topics (the offsets and transaction-state topics, both compacted). */
     public synchronized void createInternalTopic(String name, int partitions, Map<String, String> overrides) {
         create(name, partitions, overrides, LogConfig.withOverrides(defaults, overrides));
     }
@@ -379,6 +383,65 @@ public final class LogManager implements AutoCloseable {
 
     public Collection<Log> logs() {
         return logs.values();
+    }
+
+    // ---- topic configuration changes (Admin.incrementalAlterConfigs) -------------------------------------
+    //
+    // Validate, then apply: the new overrides are computed from the ones in effect and validated whole before
+    // anything is written; then the metadata file is replaced atomically (so a crash leaves the old overrides
+    // or the new, never a mix) and only then does each partition's log switch to the new configuration. Both
+    // run on this manager's lock, as creation, growth and deletion do, so two changes of one topic never
+    // start from the same overrides and a partition added meanwhile opens with the new configuration.
+
+    /**
+     * The configuration {@code change} would give the topic; nothing is written or changed.
+     *
+     * @param change from the topic's overrides in effect to its new overrides
+     * @throws UnknownTopicOrPartitionException the topic does not exist
+     * @throws InvalidConfigurationException    the new overrides hold an unknown key or a bad value, naming it
+     *                                          and the topic
+     */
+    public synchronized LogConfig validateTopicConfigChange(String name, UnaryOperator<Map<String, String>> change) {
+        return prepareTopicConfigChange(name, change).config();
+    }
+
+    /**
+     * Replaces the topic's overrides with {@code change} applied to them, durably, then gives every partition's
+     * log the new configuration. Retention, {@code segment.bytes}/{@code segment.ms}, {@code max.message.bytes}
+     * and {@code cleanup.policy} apply from the next append or retention run; {@code index.interval.bytes} and
+     * {@code segment.index.bytes} from each partition's next segment.
+     *
+     * @param change from the topic's overrides in effect to its new overrides
+     * @return the topic's new configuration
+     * @throws UnknownTopicOrPartitionException the topic does not exist
+     * @throws InvalidConfigurationException    the new overrides hold an unknown key or a bad value; nothing changed
+     * @throws KafkaStorageException            the metadata file could not be replaced; the change is not in
+     *                                          effect (though if only the final directory sync failed, a
+     *                                          restart finds it written)
+     */
+    public synchronized LogConfig alterTopicConfig(String name, UnaryOperator<Map<String, String>> change) {
+        TopicConfigChange prepared = prepareTopicConfigChange(name, change);
+        try {
+            topicStore.write(prepared.altered());
+        } catch (IOException e) {
+            throw new KafkaStorageException("Could not record the new configuration of topic " + name + " in " + dataDir + ": " + e, e);
+        }
+        topics.put(name, prepared.altered());
+        for (int p = 0; p < prepared.altered().partitions(); p++) {
+            log(new TopicPartition(name, p)).updateConfig(prepared.config());
+        }
+        return prepared.config();
+    }
+
+    /** A validated change of a topic's overrides, not yet applied. */
+    private record TopicConfigChange(TopicMetadataStore.TopicMetadata altered, LogConfig config) {
+    }
+
+    private TopicConfigChange prepareTopicConfigChange(String name, UnaryOperator<Map<String, String>> change) {
+        TopicMetadataStore.TopicMetadata meta = topicMetadata(name);
+        Map<String, String> overrides = Map.copyOf(change.apply(meta.overrides()));
+        LogConfig config = topicConfigWith(name, overrides);
+        return new TopicConfigChange(new TopicMetadataStore.TopicMetadata(name, meta.partitions(), overrides), config);
     }
 
     // ---- maintenance --------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import io.weir.broker.protocol.AddPartitionsToTxnRequest;
 import io.weir.broker.protocol.AddPartitionsToTxnResponse;
 import io.weir.broker.protocol.ApiError;
 import io.weir.broker.protocol.BrokerApi;
+import io.weir.broker.protocol.ConfigResourceKey;
 import io.weir.broker.protocol.CreatePartitionsRequest;
 import io.weir.broker.protocol.CreatePartitionsResponse;
 import io.weir.broker.protocol.CreateTopicsRequest;
@@ -27,6 +28,8 @@ import io.weir.broker.protocol.DeleteGroupsResponse;
 import io.weir.broker.protocol.DeleteTopicsRequest;
 import io.weir.broker.protocol.DeleteTopicsResponse;
 import io.weir.broker.protocol.DescribeClusterResponse;
+import io.weir.broker.protocol.DescribeConfigsRequest;
+import io.weir.broker.protocol.DescribeConfigsResponse;
 import io.weir.broker.protocol.DescribeGroupsRequest;
 import io.weir.broker.protocol.DescribeGroupsResponse;
 import io.weir.broker.protocol.DescribeProducersRequest;
@@ -40,6 +43,8 @@ import io.weir.broker.protocol.FetchRequest;
 import io.weir.broker.protocol.FetchResponse;
 import io.weir.broker.protocol.HeartbeatRequest;
 import io.weir.broker.protocol.HeartbeatResponse;
+import io.weir.broker.protocol.IncrementalAlterConfigsRequest;
+import io.weir.broker.protocol.IncrementalAlterConfigsResponse;
 import io.weir.broker.protocol.InitProducerIdRequest;
 import io.weir.broker.protocol.InitProducerIdResponse;
 import io.weir.broker.protocol.JoinGroupRequest;
@@ -80,8 +85,8 @@ import java.util.function.Supplier;
 /**
  * The broker side of {@link BrokerApi}: turns each request into log operations and answers with an error
  * code per partition or topic. Produce hands batches to the {@link AppendRings}; fetch goes through the
- * {@link FetchManager}; topic management goes to the {@link LogManager}; the group calls go to the group
- * coordinator, the transaction calls to the {@link TransactionRequestHandler}.
+ * {@link FetchManager}; topic management goes to the {@link LogManager}, configuration to {@link ConfigAdmin};
+ * the group calls go to the group coordinator, the transaction calls to the {@link TransactionRequestHandler}.
  *
  * <p>Thread-safe; called directly on the client's thread by the in-process transport. Produce futures
  * complete on an append thread, fetch futures on a fetch thread or the caller's, transaction futures on the
@@ -98,6 +103,7 @@ public final class RequestHandler implements BrokerApi {
     private final OffsetCoordinator offsetCoordinator;
     private final ProducerIdManager producerIds;
     private final TransactionRequestHandler transactions;
+    private final ConfigAdmin configs;
 
     /**
      * @param ioExecutor runs every request that touches files (all but produce and the group calls, which only
@@ -117,6 +123,7 @@ public final class RequestHandler implements BrokerApi {
         this.offsetCoordinator = offsetCoordinator;
         this.producerIds = producerIds;
         this.transactions = transactions;
+        this.configs = new ConfigAdmin(config.nodeId(), logManager);
     }
 
     private <T> CompletableFuture<T> call(Supplier<T> body) {
@@ -336,6 +343,28 @@ public final class RequestHandler implements BrokerApi {
     public CompletableFuture<DescribeClusterResponse> describeCluster() {
         return call(() -> new DescribeClusterResponse(config.clusterId(), config.nodeId(),
                 List.of(new DescribeClusterResponse.Node(config.nodeId(), "embedded", -1))));
+    }
+
+    // ---- configuration: an alteration replaces the topic metadata file, so both run on the I/O executor ----
+
+    @Override
+    public CompletableFuture<DescribeConfigsResponse> describeConfigs(DescribeConfigsRequest request) {
+        return call(() -> {
+            Map<ConfigResourceKey, DescribeConfigsResponse.ResourceConfigs> out = new LinkedHashMap<>();
+            for (ConfigResourceKey resource : request.resources()) {
+                out.put(resource, configs.describe(resource));
+            }
+            return new DescribeConfigsResponse(out);
+        });
+    }
+
+    @Override
+    public CompletableFuture<IncrementalAlterConfigsResponse> incrementalAlterConfigs(IncrementalAlterConfigsRequest request) {
+        return call(() -> {
+            Map<ConfigResourceKey, ApiError> out = new LinkedHashMap<>();
+            request.resources().forEach((resource, ops) -> out.put(resource, configs.alter(resource, ops, request.validateOnly())));
+            return new IncrementalAlterConfigsResponse(out);
+        });
     }
 
     // ---- consumer groups: in memory, or a publish to the offsets topic's ring, so on the caller's thread ----

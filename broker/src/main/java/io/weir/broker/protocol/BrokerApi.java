@@ -31,6 +31,12 @@ public interface BrokerApi {
 
     CompletableFuture<DescribeClusterResponse> describeCluster();
 
+    // ---- configuration ----
+
+    CompletableFuture<DescribeConfigsResponse> describeConfigs(DescribeConfigsRequest request);
+
+    CompletableFuture<IncrementalAlterConfigsResponse> incrementalAlterConfigs(IncrementalAlterConfigsRequest request);
+
     // ---- consumer groups: membership (answered when the rebalance phase ends) ----
 
     CompletableFuture<JoinGroupResponse> joinGroup(JoinGroupRequest request);

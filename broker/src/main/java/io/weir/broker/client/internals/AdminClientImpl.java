@@ -4,7 +4,11 @@ import io.weir.broker.IsolationLevel;
 import io.weir.broker.TopicPartition;
 import io.weir.broker.client.Admin;
 import io.weir.broker.client.AdminConfig;
+import io.weir.broker.client.AlterConfigOp;
+import io.weir.broker.client.AlterConfigsOptions;
 import io.weir.broker.client.ClusterDescription;
+import io.weir.broker.client.Config;
+import io.weir.broker.client.ConfigResource;
 import io.weir.broker.client.ConsumerGroupDescription;
 import io.weir.broker.client.ConsumerGroupListing;
 import io.weir.broker.client.GroupOffsetLag;
@@ -53,13 +57,14 @@ import java.util.function.Function;
  * {@link Admin} over a {@link BrokerApi}: each call is one broker request whose per-key errors are fanned
  * out into one future per key. Holds no state but the closed flag, so it is thread-safe; futures complete on
  * whatever thread the transport completes them on. The consumer-group calls are in {@link ConsumerGroupCalls},
- * the transaction calls in {@link TransactionCalls}.
+ * the transaction calls in {@link TransactionCalls}, the configuration calls in {@link ConfigCalls}.
  */
 public final class AdminClientImpl implements Admin {
     private final AdminConfig config;
     private final BrokerApi broker;
     private final ConsumerGroupCalls groups;
     private final TransactionCalls transactions;
+    private final ConfigCalls configs;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public AdminClientImpl(AdminConfig config, BrokerApi broker, Time time) {
@@ -67,6 +72,7 @@ public final class AdminClientImpl implements Admin {
         this.broker = broker;
         this.groups = new ConsumerGroupCalls(this, broker);
         this.transactions = new TransactionCalls(this, broker, time);
+        this.configs = new ConfigCalls(this, broker);
     }
 
     @Override
@@ -188,6 +194,31 @@ public final class AdminClientImpl implements Admin {
             r.nodes().forEach(n -> nodes.add(new ClusterDescription.Node(n.id(), n.host(), n.port())));
             return new ClusterDescription(r.clusterId(), r.controllerId(), nodes);
         }));
+    }
+
+    @Override
+    public KeyedResult<ConfigResource, Config> describeConfigs(Collection<ConfigResource> resources) {
+        ensureOpen("describeConfigs");
+        requireElements(resources, "describeConfigs", "resources");
+        return configs.describe(resources);
+    }
+
+    @Override
+    public KeyedResult<ConfigResource, Void> incrementalAlterConfigs(Map<ConfigResource, Collection<AlterConfigOp>> alterations) {
+        return incrementalAlterConfigs(alterations, new AlterConfigsOptions());
+    }
+
+    @Override
+    public KeyedResult<ConfigResource, Void> incrementalAlterConfigs(Map<ConfigResource, Collection<AlterConfigOp>> alterations,
+                                                                    AlterConfigsOptions options) {
+        ensureOpen("incrementalAlterConfigs");
+        requireNonNull(alterations, "incrementalAlterConfigs", "a map of resources to operations");
+        requireNonNull(options, "incrementalAlterConfigs", "options");
+        alterations.forEach((resource, ops) -> {
+            requireNonNull(resource, "incrementalAlterConfigs", "resources (a key of its map)");
+            requireElements(ops, "incrementalAlterConfigs", "operations for " + resource);
+        });
+        return configs.incrementalAlter(alterations, options);
     }
 
     @Override

@@ -2,14 +2,17 @@ package io.weir.broker.internals.log;
 
 import io.weir.broker.TopicPartition;
 import io.weir.broker.errors.CorruptRecordException;
+import io.weir.broker.errors.InvalidRecordException;
 import io.weir.broker.errors.InvalidTimestampException;
 import io.weir.broker.errors.RecordTooLargeException;
+import io.weir.broker.record.CloseableIterator;
+import io.weir.broker.record.Record;
 import io.weir.broker.record.RecordBatch;
 import java.nio.ByteBuffer;
 
 /**
  * The checks every batch passes before a log assigns it offsets (Kafka's LogValidator): framing, magic, CRC,
- * size, record count and timestamps. What the producer state says about a batch is decided separately, by
+ * size, record count and timestamps, and on a compacted topic a key on every record. What the producer state says about a batch is decided separately, by
  * {@link LogProducerState#check}. Stateless.
  */
 final class LogValidator {
@@ -21,6 +24,7 @@ final class LogValidator {
      * @throws CorruptRecordException     no batch, a truncated or malformed one, or a CRC mismatch
      * @throws RecordTooLargeException    a batch is larger than {@code max.message.bytes}
      * @throws InvalidTimestampException  a batch carries a negative timestamp other than -1
+     * @throws InvalidRecordException     the topic is compacted and a record of a data batch has no key
      */
     static int validate(ByteBuffer batches, LogConfig cfg, TopicPartition topicPartition) {
         int records = 0;
@@ -58,10 +62,34 @@ final class LogValidator {
                 throw new InvalidTimestampException("Batch " + index + " for " + topicPartition + " carries negative timestamp "
                         + Math.min(batch.firstTimestamp(), batch.maxTimestamp()) + "; timestamps must be >= 0 (or -1 for none)");
             }
+            if (cfg.compacts() && !batch.isControl()) {
+                requireKeys(batch, index, cfg, topicPartition);
+            }
             records += batch.recordCount();
             at += size;
             index++;
         }
         return records;
+    }
+
+    /**
+     * A compacted log keeps the latest record per key, so a record without one has no place in it: the
+     * cleaner relies on every record having a key, and Kafka refuses one with INVALID_RECORD. This is the one
+     * check that reads the records themselves (decompressing a compressed batch), which is why only compacted
+     * topics pay for it. Control batches are the coordinator's markers, keyed by their own layout.
+     *
+     * @throws CorruptRecordException the records section does not decode
+     */
+    private static void requireKeys(RecordBatch batch, int index, LogConfig cfg, TopicPartition topicPartition) {
+        try (CloseableIterator<Record> records = batch.records()) {
+            for (int i = 0; records.hasNext(); i++) {
+                if (records.next().key() == null) {
+                    throw new InvalidRecordException("Compacted topic cannot accept message without key in topic partition "
+                            + topicPartition + ": record " + i + " of batch " + index + " (" + batch.recordCount()
+                            + " records, " + batch.compression().configName() + ") has a null key; with "
+                            + LogConfig.CLEANUP_POLICY + "=" + cfg.cleanupPolicy() + " every record needs one");
+                }
+            }
+        }
     }
 }

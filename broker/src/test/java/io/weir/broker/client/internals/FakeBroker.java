@@ -13,6 +13,8 @@ import io.weir.broker.protocol.CreateTopicsResponse;
 import io.weir.broker.protocol.DeleteTopicsRequest;
 import io.weir.broker.protocol.DeleteTopicsResponse;
 import io.weir.broker.protocol.DescribeClusterResponse;
+import io.weir.broker.protocol.DescribeConfigsRequest;
+import io.weir.broker.protocol.DescribeConfigsResponse;
 import io.weir.broker.protocol.DescribeProducersRequest;
 import io.weir.broker.protocol.DescribeProducersResponse;
 import io.weir.broker.protocol.DescribeTransactionsRequest;
@@ -21,6 +23,8 @@ import io.weir.broker.protocol.EndTxnRequest;
 import io.weir.broker.protocol.EndTxnResponse;
 import io.weir.broker.protocol.FetchRequest;
 import io.weir.broker.protocol.FetchResponse;
+import io.weir.broker.protocol.IncrementalAlterConfigsRequest;
+import io.weir.broker.protocol.IncrementalAlterConfigsResponse;
 import io.weir.broker.protocol.InitProducerIdRequest;
 import io.weir.broker.protocol.InitProducerIdResponse;
 import io.weir.broker.protocol.ListOffsetsRequest;
@@ -55,6 +59,10 @@ public class FakeBroker implements BrokerApi {
     public volatile Function<DeleteTopicsRequest, CompletableFuture<DeleteTopicsResponse>> onDeleteTopics = r -> unscripted("deleteTopics");
     public volatile Function<CreatePartitionsRequest, CompletableFuture<CreatePartitionsResponse>> onCreatePartitions = r -> unscripted("createPartitions");
     public volatile java.util.function.Supplier<CompletableFuture<DescribeClusterResponse>> onDescribeCluster = () -> unscripted("describeCluster");
+    public volatile Function<DescribeConfigsRequest, CompletableFuture<DescribeConfigsResponse>> onDescribeConfigs =
+            r -> unscripted("describeConfigs");
+    public volatile Function<IncrementalAlterConfigsRequest, CompletableFuture<IncrementalAlterConfigsResponse>> onIncrementalAlterConfigs =
+            r -> unscripted("incrementalAlterConfigs");
     /**
      * Answers as a broker does, so that idempotent producers (the default) work unscripted: a fresh producer id
      * at epoch 0, or the same id with the epoch bumped when the request carries one.
@@ -134,6 +142,19 @@ public class FakeBroker implements BrokerApi {
         requests.add("describeCluster");
         return onDescribeCluster.get();
     }
+
+    @Override
+    public CompletableFuture<DescribeConfigsResponse> describeConfigs(DescribeConfigsRequest request) {
+        requests.add(request);
+        return onDescribeConfigs.apply(request);
+    }
+
+    @Override
+    public CompletableFuture<IncrementalAlterConfigsResponse> incrementalAlterConfigs(IncrementalAlterConfigsRequest request) {
+        requests.add(request);
+        return onIncrementalAlterConfigs.apply(request);
+    }
+
     @Override
     public CompletableFuture<io.weir.broker.protocol.JoinGroupResponse> joinGroup(io.weir.broker.protocol.JoinGroupRequest request) {
         requests.add(request);

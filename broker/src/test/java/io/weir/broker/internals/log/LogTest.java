@@ -10,7 +10,10 @@ import io.weir.broker.common.MockTime;
 import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.broker.errors.InvalidConfigurationException;
 import io.weir.broker.errors.OffsetOutOfRangeException;
+import io.weir.broker.record.CompressionType;
+import io.weir.broker.record.Header;
 import io.weir.broker.record.RecordBatch;
+import io.weir.broker.record.RecordBatchBuilder;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -239,7 +242,12 @@ class LogTest {
         Log log = open(Map.of(LogConfig.SEGMENT_BYTES, "400", LogConfig.RETENTION_BYTES, "900", LogConfig.RETENTION_MS, "1",
                 LogConfig.CLEANUP_POLICY, "compact"));
         for (int i = 0; i < 20; i++) {
-            append(log, 1, 200, time.milliseconds());
+            // A compacted topic takes only keyed records.
+            RecordBatchBuilder keyed = new RecordBatchBuilder(CompressionType.NONE, RecordBatch.NO_PRODUCER_ID,
+                    RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false);
+            keyed.append(time.milliseconds(), new byte[] {(byte) i}, LogTestSupport.value(200, i), new Header[0]);
+            log.append(keyed.build(), AppendOrigin.CLIENT);
+            log.advanceHighWatermark();
         }
         time.sleep(10);
         assertTrue(log.deleteRetainedSegments().isEmpty());
