@@ -27,8 +27,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The log of one partition: a directory of {@link LogSegment}s with contiguous offsets from the log start
- * offset to the log end offset, the partition's producer state ({@link LogProducerState}: idempotence,
+ * The log of one partition: a directory of {@link LogSegment}s with offsets from the log start offset to
+ * the log end offset (contiguous, except for the gaps the log cleaner leaves in a compacted log's rolled
+ * segments), the partition's producer state ({@link LogProducerState}: idempotence,
  * transactions, snapshots) and the aborted-transaction indexes of its segments.
  *
  * <h2>Invariants</h2>
@@ -182,7 +183,8 @@ public final class Log implements AutoCloseable {
      * @throws CorruptRecordException     a batch is malformed or fails its CRC
      * @throws RecordTooLargeException    a batch is larger than {@code max.message.bytes}
      * @throws InvalidTimestampException  a batch carries a negative timestamp other than -1
-     * @throws InvalidRecordException     a client's control batch, or a producer's batch not alone in its append
+     * @throws InvalidRecordException     a client's control batch, a producer's batch not alone in its append, or
+     *                                    a record without a key on a compacted log
      * @throws io.weir.broker.errors.OutOfOrderSequenceException, InvalidProducerEpochException,
      *         UnknownProducerIdException, InvalidTxnStateException, TransactionCoordinatorFencedException:
      *         the producer state refused the batch (see {@link LogProducerState#check})
