@@ -65,6 +65,7 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
     public static final String GROUP_MAX_SIZE = "group.max.size";
     public static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
     public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
+    public static final String OFFSETS_TOPIC_SEGMENT_BYTES = "offsets.topic.segment.bytes";
     public static final String OFFSETS_COMMIT_TIMEOUT_MS = "offsets.commit.timeout.ms";
     public static final String TRANSACTION_MAX_TIMEOUT_MS = "transaction.max.timeout.ms";
     public static final String TRANSACTIONAL_ID_EXPIRATION_MS = "transactional.id.expiration.ms";
@@ -131,6 +132,8 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
                     "Longest metadata string of a committed offset")
             .define(OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, GroupCoordinatorConfig.DEFAULTS.offsetsTopicPartitions(), ConfigDef.atLeast(1),
                     "Partitions of __consumer_offsets when it is created")
+            .define(OFFSETS_TOPIC_SEGMENT_BYTES, Type.INT, GroupCoordinatorConfig.DEFAULTS.offsetsTopicSegmentBytes(),
+                    ConfigDef.atLeast(14), "segment.bytes of __consumer_offsets when it is created")
             .define(OFFSETS_COMMIT_TIMEOUT_MS, Type.INT, GroupCoordinatorConfig.DEFAULTS.offsetCommitTimeoutMs(), ConfigDef.atLeast(1),
                     "How long an offset commit may wait for room on the write path")
             .define(TRANSACTION_MAX_TIMEOUT_MS, Type.INT, TransactionConfig.DEFAULTS.maxTimeoutMs(), ConfigDef.atLeast(1),
@@ -198,7 +201,8 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
                 c.getInt(APPEND_RINGS), c.getInt(APPEND_RING_SIZE), c.getString(APPEND_WAIT_STRATEGY), c.getInt(FETCH_THREADS),
                 new GroupCoordinatorConfig(c.getInt(GROUP_MIN_SESSION_TIMEOUT_MS), c.getInt(GROUP_MAX_SESSION_TIMEOUT_MS),
                         c.getInt(GROUP_INITIAL_REBALANCE_DELAY_MS), c.getInt(GROUP_MAX_SIZE), c.getInt(OFFSET_METADATA_MAX_BYTES),
-                        c.getInt(OFFSETS_TOPIC_NUM_PARTITIONS), c.getInt(OFFSETS_COMMIT_TIMEOUT_MS)),
+                        c.getInt(OFFSETS_TOPIC_NUM_PARTITIONS), c.getInt(OFFSETS_TOPIC_SEGMENT_BYTES),
+                        c.getInt(OFFSETS_COMMIT_TIMEOUT_MS)),
                 new TransactionConfig(c.getInt(TRANSACTION_MAX_TIMEOUT_MS), c.getLong(TRANSACTIONAL_ID_EXPIRATION_MS),
                         c.getInt(TRANSACTION_STATE_LOG_NUM_PARTITIONS), c.getInt(TRANSACTION_STATE_LOG_SEGMENT_BYTES),
                         c.getLong(TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS), c.getLong(TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS),

@@ -99,7 +99,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 config.flushPolicy(), fetchManager, time);
         this.groupTimer = Executors.newSingleThreadScheduledExecutor(daemon("weir-group-timer"));
         OffsetsTopicStore offsetsTopic = new OffsetsTopicStore(logManager, rings, config.groups().offsetsTopicPartitions(),
-                config.groups().offsetCommitTimeoutMs(), time);
+                config.groups().offsetsTopicSegmentBytes(), config.groups().offsetCommitTimeoutMs(), time);
         this.groupCoordinator = new GroupCoordinator(config.groups(), time, offsetsTopic, groupTimer,
                 () -> UUID.randomUUID().toString());
         OffsetCoordinator offsetCoordinator = new OffsetCoordinator(groupCoordinator, this::partitionExists);

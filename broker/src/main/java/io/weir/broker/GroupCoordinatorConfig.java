@@ -15,14 +15,17 @@ import io.weir.broker.errors.InvalidConfigurationException;
  * @param offsetMetadataMaxBytes  {@code offset.metadata.max.bytes}: longest metadata string of a commit
  * @param offsetsTopicPartitions  {@code offsets.topic.num.partitions}: partitions of {@code __consumer_offsets}
  *                                when it is first created
+ * @param offsetsTopicSegmentBytes {@code offsets.topic.segment.bytes}: {@code segment.bytes} of
+ *                                {@code __consumer_offsets} when it is first created; the cleaner compacts only
+ *                                rolled segments, so this bounds what stays uncompacted per partition
  * @param offsetCommitTimeoutMs   {@code offsets.commit.timeout.ms}: how long a commit may wait for room on the
  *                                write path
  */
 public record GroupCoordinatorConfig(int minSessionTimeoutMs, int maxSessionTimeoutMs, int initialRebalanceDelayMs,
                                      int maxSize, int offsetMetadataMaxBytes, int offsetsTopicPartitions,
-                                     int offsetCommitTimeoutMs) {
+                                     int offsetsTopicSegmentBytes, int offsetCommitTimeoutMs) {
     public static final GroupCoordinatorConfig DEFAULTS = new GroupCoordinatorConfig(6_000, 1_800_000, 0, Integer.MAX_VALUE,
-            4096, 50, 5_000);
+            4096, 50, 100 * 1024 * 1024, 5_000);
 
     public GroupCoordinatorConfig {
         if (minSessionTimeoutMs < 0 || maxSessionTimeoutMs < minSessionTimeoutMs) {
@@ -30,11 +33,12 @@ public record GroupCoordinatorConfig(int minSessionTimeoutMs, int maxSessionTime
                     + " and group.max.session.timeout.ms=" + maxSessionTimeoutMs + " must satisfy 0 <= min <= max");
         }
         if (initialRebalanceDelayMs < 0 || maxSize < 1 || offsetMetadataMaxBytes < 0 || offsetsTopicPartitions < 1
-                || offsetCommitTimeoutMs < 1) {
+                || offsetsTopicSegmentBytes < 14 || offsetCommitTimeoutMs < 1) {
             throw new InvalidConfigurationException("group.initial.rebalance.delay.ms=" + initialRebalanceDelayMs
                     + ", group.max.size=" + maxSize + ", offset.metadata.max.bytes=" + offsetMetadataMaxBytes
-                    + ", offsets.topic.num.partitions=" + offsetsTopicPartitions + ", offsets.commit.timeout.ms="
-                    + offsetCommitTimeoutMs + ": the delay and metadata size must be >= 0, the others >= 1");
+                    + ", offsets.topic.num.partitions=" + offsetsTopicPartitions + ", offsets.topic.segment.bytes="
+                    + offsetsTopicSegmentBytes + ", offsets.commit.timeout.ms=" + offsetCommitTimeoutMs
+                    + ": the delay and metadata size must be >= 0, segment bytes >= 14, the others >= 1");
         }
     }
 }

@@ -23,8 +23,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The {@link GroupStore} of the broker: Kafka's {@code __consumer_offsets}, a compacted internal topic whose
  * partition for a group is {@code abs(groupId.hashCode()) % partitions}, as in Kafka. The topic is created on
- * first use with {@code offsets.topic.num.partitions} partitions; afterwards its existing partition count
- * decides, so a changed setting never moves a group.
+ * first use with {@code offsets.topic.num.partitions} partitions and {@code offsets.topic.segment.bytes};
+ * afterwards its existing partition count decides, so a changed setting never moves a group.
  *
  * <p>Appends go through the append rings like any produce with acks=all (origin COORDINATOR), so a commit is as
  * durable as a record under the broker's flush policy. Offsets sent with a transaction are a transactional
@@ -34,19 +34,20 @@ import java.util.concurrent.CompletableFuture;
 public final class OffsetsTopicStore implements GroupStore {
     public static final String TOPIC = "__consumer_offsets";
     private static final Header[] NO_HEADERS = new Header[0];
-    /** Kafka's offsets.topic.segment.bytes: small segments, so compaction (when built) has closed segments to clean. */
-    private static final Map<String, String> TOPIC_CONFIG = Map.of("cleanup.policy", "compact", "segment.bytes", "104857600");
 
     private final LogManager logManager;
     private final AppendRings rings;
     private final int configuredPartitions;
+    private final Map<String, String> topicConfig;
     private final long appendTimeoutMs;
     private final Time time;
 
-    public OffsetsTopicStore(LogManager logManager, AppendRings rings, int configuredPartitions, long appendTimeoutMs, Time time) {
+    public OffsetsTopicStore(LogManager logManager, AppendRings rings, int configuredPartitions, int segmentBytes,
+                             long appendTimeoutMs, Time time) {
         this.logManager = logManager;
         this.rings = rings;
         this.configuredPartitions = configuredPartitions;
+        this.topicConfig = Map.of("cleanup.policy", "compact", "segment.bytes", Integer.toString(segmentBytes));
         this.appendTimeoutMs = appendTimeoutMs;
         this.time = time;
     }
@@ -65,7 +66,7 @@ public final class OffsetsTopicStore implements GroupStore {
         if (!logManager.topicExists(TOPIC)) {
             synchronized (this) {
                 if (!logManager.topicExists(TOPIC)) {
-                    logManager.createInternalTopic(TOPIC, configuredPartitions, TOPIC_CONFIG);
+                    logManager.createInternalTopic(TOPIC, configuredPartitions, topicConfig);
                 }
             }
         }

@@ -41,7 +41,8 @@ final class GroupFixture {
     static final int SESSION_MS = 10_000;
     static final int REBALANCE_MS = 30_000;
     /** Session range [1 s, 60 s], no initial delay, at most 10 members, 64 bytes of offset metadata. */
-    static final GroupCoordinatorConfig CONFIG = new GroupCoordinatorConfig(1_000, 60_000, 0, 10, 64, 1, 5_000);
+    static final GroupCoordinatorConfig CONFIG = new GroupCoordinatorConfig(1_000, 60_000, 0, 10, 64, 1,
+            GroupCoordinatorConfig.DEFAULTS.offsetsTopicSegmentBytes(), 5_000);
 
     final MockTime time = new MockTime();
     final InMemoryGroupStore store = new InMemoryGroupStore();
@@ -61,7 +62,8 @@ final class GroupFixture {
     /** {@link #CONFIG} with another initial rebalance delay and group size limit. */
     static GroupCoordinatorConfig config(int initialDelayMs, int maxSize) {
         return new GroupCoordinatorConfig(CONFIG.minSessionTimeoutMs(), CONFIG.maxSessionTimeoutMs(), initialDelayMs,
-                maxSize, CONFIG.offsetMetadataMaxBytes(), CONFIG.offsetsTopicPartitions(), CONFIG.offsetCommitTimeoutMs());
+                maxSize, CONFIG.offsetMetadataMaxBytes(), CONFIG.offsetsTopicPartitions(), CONFIG.offsetsTopicSegmentBytes(),
+                CONFIG.offsetCommitTimeoutMs());
     }
 
     // ---- answers held by the coordinator ------------------------------------------------------------------

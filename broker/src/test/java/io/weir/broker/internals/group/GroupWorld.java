@@ -159,7 +159,8 @@ final class GroupWorld {
 
     GroupWorld(int initialDelayMs, boolean heldStore) {
         AtomicInteger ids = new AtomicInteger();
-        GroupCoordinatorConfig config = new GroupCoordinatorConfig(1_000, 60_000, initialDelayMs, MAX_SIZE, 64, 1, 5_000);
+        GroupCoordinatorConfig config = new GroupCoordinatorConfig(1_000, 60_000, initialDelayMs, MAX_SIZE, 64, 1,
+                GroupCoordinatorConfig.DEFAULTS.offsetsTopicSegmentBytes(), 5_000);
         coordinator = new GroupCoordinator(config, time, store, Runnable::run, () -> Integer.toString(ids.incrementAndGet()));
         offsets = new OffsetCoordinator(coordinator);
         model = new GroupModel(time.milliseconds(), SESSION_MS, REBALANCE_MS, initialDelayMs, MAX_SIZE, heldStore);
