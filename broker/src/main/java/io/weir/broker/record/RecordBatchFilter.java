@@ -3,6 +3,7 @@ package io.weir.broker.record;
 import io.weir.broker.errors.CorruptRecordException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
 
@@ -28,7 +29,8 @@ public final class RecordBatchFilter {
     public interface RecordDecider {
         /**
          * @param offset   the record's offset
-         * @param key      the key bytes (position to limit, read-only), or null when the record has none
+         * @param key      the key bytes from position to limit, or null when the record has none; a view
+         *                 reused for the next record, so read it here and do not keep it or write to it
          * @param hasValue false for a tombstone
          */
         boolean retain(long offset, ByteBuffer key, boolean hasValue);
@@ -76,6 +78,8 @@ public final class RecordBatchFilter {
             throw new CorruptRecordException("record batch at base offset " + batch.baseOffset() + ": cannot decompress "
                     + raw.remaining() + " bytes of " + compression.configName() + ": " + e.getMessage(), e);
         }
+        // One view for every key of the batch, little-endian as hashes read it: no allocation per record.
+        ByteBuffer keyView = section.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         long baseOffset = batch.baseOffset();
         long baseTimestamp = batch.firstTimestamp();
         boolean logAppendTime = batch.isLogAppendTime();
@@ -98,7 +102,8 @@ public final class RecordBatchFilter {
                 int keyLength = ByteUtils.readVarint(section);
                 ByteBuffer key = null;
                 if (keyLength >= 0) {
-                    key = section.slice(section.position(), keyLength).asReadOnlyBuffer();
+                    keyView.limit(section.position() + keyLength).position(section.position());
+                    key = keyView;
                     section.position(section.position() + keyLength);
                 }
                 boolean hasValue = ByteUtils.readVarint(section) >= 0;
@@ -128,12 +133,13 @@ public final class RecordBatchFilter {
         }
         long newBaseTimestamp = stamp ? horizonToStamp : baseTimestamp;
         ByteBuffer records = ByteBuffer.allocate(section.limit() + retained * 10);
+        ByteBuffer view = section.duplicate();
         for (int i = 0; i < count; i++) {
             if (!kept[i]) {
                 continue;
             }
             if (!stamp) {
-                records.put(section.duplicate().limit(ends[i]).position(starts[i]));
+                records.put(view.limit(ends[i]).position(starts[i]));
             } else {
                 // attributes, the delta against the new base, then the record's bytes after its old delta
                 long delta = timestamps[i] - newBaseTimestamp;
@@ -142,7 +148,7 @@ public final class RecordBatchFilter {
                 ByteUtils.writeVarint(bodyLength, records);
                 records.put(section.get(bodyStarts[i]));
                 ByteUtils.writeVarlong(delta, records);
-                records.put(section.duplicate().limit(ends[i]).position(timestampEnds[i]));
+                records.put(view.limit(ends[i]).position(timestampEnds[i]));
             }
         }
         records.flip();
