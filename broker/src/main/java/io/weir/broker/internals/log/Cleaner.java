@@ -249,6 +249,7 @@ final class Cleaner {
             RecordBatchFilter.RecordDecider keepLatest = (offset, key, hasValue) -> retain(pass, offset, key, hasValue);
             RecordBatchFilter.RecordDecider keepAll = (offset, key, hasValue) -> true;
             RecordBatchFilter.RecordDecider dropAll = (offset, key, hasValue) -> false;
+            hook.reached(CleanerHook.Step.GROUP_STARTED);
             writeBuffer.clear();
             lastWrittenNext = base;
             for (LogSegment segment : group.segments()) {

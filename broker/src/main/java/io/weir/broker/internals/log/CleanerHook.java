@@ -12,6 +12,8 @@ public interface CleanerHook {
 
     /** The steps, in the order a pass reaches them for each group of segments it rewrites. */
     enum Step {
+        /** The group's cleaned segment is created, empty, and its old segments are about to be read. */
+        GROUP_STARTED,
         /** The cleaned segment's files are written and synced; nothing is committed. */
         CLEANED_WRITTEN,
         /** The swap marker is durable: recovery now finishes the swap. */

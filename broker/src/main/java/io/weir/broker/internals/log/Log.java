@@ -576,6 +576,19 @@ public final class Log implements AutoCloseable {
         }
     }
 
+    /** Whether every one of {@code expected} is still one of this log's segments, and the log is open. */
+    boolean holdsAll(List<LogSegment> expected) {
+        if (closed) {
+            return false;
+        }
+        for (LogSegment segment : expected) {
+            if (segments.get(segment.baseOffset) != segment) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Replaces {@code olds}, consecutive segments covering {@code [olds[0].base, end)}, with the cleaned segment
      * written at the first one's base (see {@link SegmentSwap}), unless one of them is no longer in the log

@@ -188,13 +188,15 @@ public final class LogCleaner implements AutoCloseable {
             return true;
         } catch (Cleaner.CleaningAbortedException e) {
             return false;
-        } catch (IOException | CorruptRecordException | IllegalStateException | KafkaStorageException e) {
-            String reason = e.toString();
-            synchronized (lock) {
-                uncleanable.put(tp, reason);
+        } catch (IOException e) {
+            if (!chosen.log().holdsAll(chosen.segments())) {
+                // Retention or a deletion removed a segment the pass was reading: nothing is wrong with the log.
+                return false;
             }
-            LOG.log(System.Logger.Level.WARNING, "Could not clean " + tp + "; it is left as it is and not cleaned again"
-                    + " until the broker restarts: " + reason, e);
+            markUncleanable(tp, e);
+            return false;
+        } catch (CorruptRecordException | IllegalStateException | KafkaStorageException e) {
+            markUncleanable(tp, e);
             return false;
         } finally {
             synchronized (lock) {
@@ -202,6 +204,15 @@ public final class LogCleaner implements AutoCloseable {
                 lock.notifyAll();
             }
         }
+    }
+
+    private void markUncleanable(TopicPartition tp, Exception e) {
+        String reason = e.toString();
+        synchronized (lock) {
+            uncleanable.put(tp, reason);
+        }
+        LOG.log(System.Logger.Level.WARNING, "Could not clean " + tp + "; it is left as it is and not cleaned again"
+                + " until the broker restarts: " + reason, e);
     }
 
     private boolean isPaused(TopicPartition tp) {

@@ -499,6 +499,38 @@ class LogCleanerTest {
     }
 
     @Test
+    void retentionRemovingASegmentUnderAPassAbandonsItWithoutMarkingTheLogUncleanable() {
+        overrides.put("cleanup.policy", "compact,delete");
+        overrides.put("segment.bytes", "300");
+        overrides.put("file.delete.delay.ms", "0");
+        int[] groups = {0};
+        hook = step -> {
+            if (step == CleanerHook.Step.GROUP_STARTED && ++groups[0] == 2) {
+                // retention, between two groups of the pass: it takes the oldest segments, files and all
+                log.updateConfig(LogConfig.withOverrides(log.config(), Map.of("retention.bytes", "1000")));
+                for (DeletedSegment deleted : log.deleteRetainedSegments()) {
+                    deleted.deleteFiles();
+                }
+            }
+        };
+        open(true);
+        writeRounds(8, 4);
+        log.roll();
+        long startBefore = log.logStartOffset();
+
+        assertFalse(cleaner.cleanOnce(), "the pass was abandoned");
+
+        assertTrue(log.logStartOffset() > startBefore, "retention ran");
+        assertTrue(cleaner.uncleanablePartitions().isEmpty(), cleaner.uncleanablePartitions().toString());
+        List<String> left = contents(IsolationLevel.READ_UNCOMMITTED);
+        hook = CleanerHook.NONE;
+        reopen(true);
+        assertEquals(left, contents(IsolationLevel.READ_UNCOMMITTED), "what retention left is intact on disk");
+        assertTrue(cleaner.cleanOnce(), "and the next pass cleans it");
+        assertEquals(latest(left), latest(contents(IsolationLevel.READ_UNCOMMITTED)));
+    }
+
+    @Test
     void aSwapMarkerThatIsNotAnOffsetRefusesToOpenTheLog() throws IOException {
         open(true);
         append(keyed(1, "a", "1"));
