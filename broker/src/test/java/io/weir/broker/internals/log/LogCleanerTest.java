@@ -531,6 +531,43 @@ class LogCleanerTest {
     }
 
     @Test
+    void itsThreadsCleanInTheBackgroundAndStopOnClose() throws Exception {
+        cleanerConfig = new CleanerConfig(true, 2, 1024L * 1024, 64 * 1024, 0.9, 5L);
+        java.util.concurrent.CountDownLatch passes = new java.util.concurrent.CountDownLatch(1);
+        hook = step -> {
+            if (step == CleanerHook.Step.PASS_DONE) {
+                passes.countDown();
+            }
+        };
+        open(true);
+        writeRounds(6, 4);
+        log.roll();
+        long end = log.logEndOffset();
+
+        java.util.Set<Thread> before = cleanerThreads();
+        cleaner.startup();
+        assertTrue(cleanerThreads().size() >= before.size() + 2, "two threads started");
+        assertTrue(passes.await(30, java.util.concurrent.TimeUnit.SECONDS), "a cleaner thread ran a pass");
+        cleaner.close();
+
+        assertEquals(end, cleaner.firstDirtyOffset(TP));
+        assertEquals(4, contents(IsolationLevel.READ_UNCOMMITTED).size());
+        java.util.Set<Thread> left = cleanerThreads();
+        left.removeAll(before);
+        assertTrue(left.isEmpty(), "close joined the threads: " + left);
+    }
+
+    private static java.util.Set<Thread> cleanerThreads() {
+        java.util.Set<Thread> threads = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("weir-log-cleaner") && t.isAlive()) {
+                threads.add(t);
+            }
+        }
+        return threads;
+    }
+
+    @Test
     void aSwapMarkerThatIsNotAnOffsetRefusesToOpenTheLog() throws IOException {
         open(true);
         append(keyed(1, "a", "1"));
