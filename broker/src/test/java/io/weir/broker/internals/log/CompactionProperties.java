@@ -31,6 +31,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tag;
 
 /**
  * Compaction against a model. Random chains of keyed writes and tombstones, transactional writes by two
@@ -78,6 +79,18 @@ class CompactionProperties {
     @Property(tries = 120, seed = "20261121")
     void readingFromTheStartGivesEveryKeysLatestCommittedValue(@ForAll("ops") List<Op> ops,
                                                                @ForAll boolean tinyMap) throws IOException {
+        run(ops, tinyMap);
+    }
+
+    /** The same with random seeds and many more tries: {@code mvn verify -Dsoak}. */
+    @Property(tries = 5000)
+    @Tag("soak")
+    void soakReadingFromTheStartGivesEveryKeysLatestCommittedValue(@ForAll("ops") List<Op> ops,
+                                                                   @ForAll boolean tinyMap) throws IOException {
+        run(ops, tinyMap);
+    }
+
+    private void run(List<Op> ops, boolean tinyMap) throws IOException {
         Path dir = Files.createTempDirectory("compaction-property");
         World world = new World(dir, tinyMap);
         try {
