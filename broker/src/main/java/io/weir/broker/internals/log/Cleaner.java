@@ -2,6 +2,7 @@ package io.weir.broker.internals.log;
 
 import io.weir.broker.common.Time;
 import io.weir.broker.errors.CorruptRecordException;
+import io.weir.broker.record.ControlRecordType;
 import io.weir.broker.record.RecordBatch;
 import io.weir.broker.record.RecordBatchFilter;
 import io.weir.transactions.BatchMetadata;
@@ -102,7 +103,7 @@ final class Cleaner {
         }
         LogConfig config = log.config();
         long now = time.milliseconds();
-        PassContext pass = new PassContext(range, mapEnd, now, config, lastDataOffsets(log), stats, stop);
+        PassContext pass = new PassContext(mapEnd, now, config, lastDataOffsets(log), stats, stop);
         pass.txns = new TransactionTracker(log.abortedTransactions(range.logStartOffset(), range.firstUncleanableOffset()));
         List<DeletedSegment> retired = new ArrayList<>();
         for (Group group : group(toClean, range, config)) {
@@ -217,7 +218,6 @@ final class Cleaner {
 
     /** The state of one pass's rewrite, carried across its groups. */
     private static final class PassContext {
-        final CleanableRange range;
         final long mapEnd;
         final long now;
         final long horizonToStamp;
@@ -227,9 +227,8 @@ final class Cleaner {
         TransactionTracker txns;
         boolean horizonPassed;
 
-        PassContext(CleanableRange range, long mapEnd, long now, LogConfig config, Map<Long, Long> lastDataOffsets,
-                    CleanerStats stats, BooleanSupplier stop) {
-            this.range = range;
+        PassContext(long mapEnd, long now, LogConfig config, Map<Long, Long> lastDataOffsets, CleanerStats stats,
+                    BooleanSupplier stop) {
             this.mapEnd = mapEnd;
             this.now = now;
             long horizon = now + config.deleteRetentionMs();
@@ -266,7 +265,7 @@ final class Cleaner {
                             return true; // its transaction left nothing behind, and readers had time to see it end
                         }
                         write(cleaned, batch, filter.filter(batch, keepAll, true, pass.horizonToStamp), pass.stats);
-                        if (batch.controlType() == io.weir.broker.record.ControlRecordType.ABORT) {
+                        if (batch.controlType() == ControlRecordType.ABORT) {
                             keptAbortMarkers.add(batch.baseOffset());
                         }
                         return true;
