@@ -132,13 +132,21 @@ public final class FetchManager implements HighWatermarkListener {
                 Log log = logManager.log(tp);
                 int limit = Math.min(wanted.maxBytes(), Math.max(remaining, 0));
                 // Only the first partition with data may exceed the limits, so an oversized batch still moves.
-                FetchDataInfo data = log.read(wanted.fetchOffset(), limit, total == 0, request.isolationLevel());
+                FetchDataInfo data;
+                List<FetchResponse.AbortedTransaction> aborted;
+                long generation;
+                do {
+                    // The batches and their aborted transactions must come from the same segments: a cleaner
+                    // swap in between could drop an ABORT marker's entry the returned bytes still need.
+                    generation = log.swapGeneration();
+                    data = log.read(wanted.fetchOffset(), limit, total == 0, request.isolationLevel());
+                    aborted = abortedTransactions(log, request.isolationLevel(), wanted.fetchOffset(), data.batches());
+                } while (log.swappedSince(generation));
                 ByteBuffer batches = data.batches();
                 total += batches.remaining();
                 remaining -= batches.remaining();
                 out.put(tp, new FetchResponse.PartitionData(ApiError.NONE, data.highWatermark(), data.lastStableOffset(),
-                        data.logStartOffset(), batches, abortedTransactions(log, request.isolationLevel(),
-                        wanted.fetchOffset(), batches)));
+                        data.logStartOffset(), batches, aborted));
             } catch (WeirException e) {
                 hasError = true;
                 out.put(tp, FetchResponse.PartitionData.error(ApiError.of(e)));

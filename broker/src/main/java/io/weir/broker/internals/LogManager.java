@@ -307,13 +307,19 @@ public final class LogManager implements AutoCloseable {
      */
     public synchronized List<Log> deleteTopic(String name) {
         TopicMetadataStore.TopicMetadata meta = topicMetadata(name);
-        for (int p = 0; p < meta.partitions(); p++) {
-            cleaner.pauseAndWait(new TopicPartition(name, p));
-        }
         try {
+            for (int p = 0; p < meta.partitions(); p++) {
+                cleaner.pauseAndWait(new TopicPartition(name, p));
+            }
             topicStore.delete(name);
-        } catch (IOException e) {
-            throw new KafkaStorageException("Could not delete topic " + name + ": " + e, e);
+        } catch (IOException | RuntimeException e) {
+            for (int p = 0; p < meta.partitions(); p++) {
+                cleaner.resume(new TopicPartition(name, p)); // the topic stays: so does its cleaning
+            }
+            if (e instanceof IOException) {
+                throw new KafkaStorageException("Could not delete topic " + name + ": " + e, e);
+            }
+            throw (RuntimeException) e;
         }
         topics.remove(name);
         List<Log> removed = new ArrayList<>();

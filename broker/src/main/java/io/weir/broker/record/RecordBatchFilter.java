@@ -125,11 +125,11 @@ public final class RecordBatchFilter {
         retainedRecords = retained;
         retainedTombstone = tombstone;
         boolean stamp = horizonToStamp >= 0 && !batch.hasDeleteHorizon() && retained > 0 && (batch.isControl() || tombstone);
+        if (retained == 0 && !keepEmpty) {
+            return Outcome.DROPPED; // an already empty batch included, once it no longer has to stay
+        }
         if (retained == count && !stamp) {
             return Outcome.UNCHANGED;
-        }
-        if (retained == 0 && !keepEmpty) {
-            return Outcome.DROPPED;
         }
         long newBaseTimestamp = stamp ? horizonToStamp : baseTimestamp;
         ByteBuffer records = ByteBuffer.allocate(section.limit() + retained * 10);

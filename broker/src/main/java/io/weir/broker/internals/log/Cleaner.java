@@ -103,7 +103,7 @@ final class Cleaner {
         }
         LogConfig config = log.config();
         long now = time.milliseconds();
-        PassContext pass = new PassContext(mapEnd, now, config, lastDataOffsets(log), stats, stop);
+        PassContext pass = new PassContext(mapEnd, now, config, producerTails(log), stats, stop);
         pass.txns = new TransactionTracker(log.abortedTransactions(range.logStartOffset(), range.firstUncleanableOffset()));
         List<DeletedSegment> retired = new ArrayList<>();
         for (Group group : group(toClean, range, config)) {
@@ -179,7 +179,11 @@ final class Cleaner {
 
     private static List<Group> group(List<LogSegment> segments, CleanableRange range, LogConfig config) {
         List<Group> groups = new ArrayList<>();
+        Map<LogSegment, Long> nextBases = new java.util.IdentityHashMap<>();
         List<LogSegment> all = range.segments();
+        for (int i = 0; i < all.size(); i++) {
+            nextBases.put(all.get(i), i + 1 < all.size() ? all.get(i + 1).baseOffset : range.firstUncleanableOffset());
+        }
         int maxOffsetEntries = config.segmentIndexBytes() / OffsetIndex.ENTRY_SIZE;
         int maxTimeEntries = config.segmentIndexBytes() / TimeIndex.ENTRY_SIZE;
         int i = 0;
@@ -191,7 +195,7 @@ final class Cleaner {
             long base = segments.get(i).baseOffset;
             while (i < segments.size()) {
                 LogSegment next = segments.get(i);
-                long end = nextBase(all, next, range);
+                long end = nextBases.get(next);
                 boolean fits = group.isEmpty()
                         || (bytes + next.size() <= config.segmentBytes()
                         && offsetEntries + next.offsetIndexEntries() + 1 <= maxOffsetEntries
@@ -206,14 +210,9 @@ final class Cleaner {
                 timeEntries += next.timeIndexEntries() + 1;
                 i++;
             }
-            groups.add(new Group(group, nextBase(all, group.get(group.size() - 1), range)));
+            groups.add(new Group(group, nextBases.get(group.get(group.size() - 1))));
         }
         return groups;
-    }
-
-    private static long nextBase(List<LogSegment> all, LogSegment segment, CleanableRange range) {
-        int at = all.indexOf(segment);
-        return at + 1 < all.size() ? all.get(at + 1).baseOffset : range.firstUncleanableOffset();
     }
 
     /** The state of one pass's rewrite, carried across its groups. */
@@ -221,19 +220,19 @@ final class Cleaner {
         final long mapEnd;
         final long now;
         final long horizonToStamp;
-        final Map<Long, Long> lastDataOffsets;
+        final ProducerTails producers;
         final CleanerStats stats;
         final BooleanSupplier stop;
         TransactionTracker txns;
         boolean horizonPassed;
 
-        PassContext(long mapEnd, long now, LogConfig config, Map<Long, Long> lastDataOffsets, CleanerStats stats,
+        PassContext(long mapEnd, long now, LogConfig config, ProducerTails producers, CleanerStats stats,
                     BooleanSupplier stop) {
             this.mapEnd = mapEnd;
             this.now = now;
             long horizon = now + config.deleteRetentionMs();
             this.horizonToStamp = horizon < now ? Long.MAX_VALUE : horizon;
-            this.lastDataOffsets = lastDataOffsets;
+            this.producers = producers;
             this.stats = stats;
             this.stop = stop;
         }
@@ -261,7 +260,9 @@ final class Cleaner {
                     pass.horizonPassed = batch.hasDeleteHorizon() && pass.now >= batch.deleteHorizonMs();
                     if (batch.isControl()) {
                         boolean dataKept = pass.txns.onMarker(producerId);
-                        if (!dataKept && pass.horizonPassed) {
+                        Short markerOnlyEpoch = pass.producers.markerOnlyEpochs().get(producerId);
+                        boolean producersLast = markerOnlyEpoch != null && markerOnlyEpoch == batch.producerEpoch();
+                        if (!dataKept && !producersLast && pass.horizonPassed) {
                             return true; // its transaction left nothing behind, and readers had time to see it end
                         }
                         write(cleaned, batch, filter.filter(batch, keepAll, true, pass.horizonToStamp), pass.stats);
@@ -271,7 +272,7 @@ final class Cleaner {
                         return true;
                     }
                     boolean aborted = pass.txns.isAborted(batch);
-                    Long last = pass.lastDataOffsets.get(producerId);
+                    Long last = pass.producers.lastDataOffsets().get(producerId);
                     boolean lastOfProducer = producerId >= 0 && last != null && last == batch.lastOffset();
                     RecordBatchFilter.Outcome outcome = filter.filter(batch, aborted ? dropAll : keepLatest,
                             lastOfProducer, pass.horizonToStamp);
@@ -401,7 +402,7 @@ final class Cleaner {
                 }
             }
             if (consumed == 0) {
-                if (needed == 0) {
+                if (needed == 0 || (long) position + needed > size) {
                     throw new CorruptRecordException(segment + " ends with " + readBuffer.limit()
                             + " bytes that are not a whole batch; the cleaner leaves this log alone");
                 }
@@ -423,16 +424,26 @@ final class Cleaner {
         return bigger;
     }
 
-    /** The last data batch's last offset of every producer the partition's state holds. */
-    private static Map<Long, Long> lastDataOffsets(Log log) {
+    /**
+     * What each producer the partition's state holds needs kept: the last offset of its last data batch, or,
+     * for a producer with no data batch cached (a marker bumped its epoch), its epoch, whose markers then stay
+     * (Kafka's rule too), so a rebuild of the state from the log still fences the older epoch.
+     */
+    private static ProducerTails producerTails(Log log) {
         Map<Long, Long> last = new HashMap<>();
+        Map<Long, Short> markerOnly = new HashMap<>();
         for (ProducerStateEntry entry : log.producers().values()) {
             List<BatchMetadata> batches = entry.batches();
             if (!batches.isEmpty()) {
                 last.put(entry.producerId(), batches.get(batches.size() - 1).lastOffset());
+            } else {
+                markerOnly.put(entry.producerId(), entry.epoch());
             }
         }
-        return last;
+        return new ProducerTails(last, markerOnly);
+    }
+
+    private record ProducerTails(Map<Long, Long> lastDataOffsets, Map<Long, Short> markerOnlyEpochs) {
     }
 
     /**

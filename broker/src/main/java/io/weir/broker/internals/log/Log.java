@@ -78,6 +78,8 @@ public final class Log implements AutoCloseable {
     private volatile boolean closed;
     /** Set when an fsync failed: the page cache may have dropped written data, so nothing is trusted until restart. */
     private volatile String offlineReason;
+    /** Counts cleaner swaps, twice each (see {@link #swappedSince}); written under {@code lock}. */
+    private volatile long swapGeneration;
     /** A segment file was created or renamed since the directory was last synced. Guarded by {@code lock}. */
     private boolean directoryDirty = true;
 
@@ -610,6 +612,7 @@ public final class Log implements AutoCloseable {
                     return null;
                 }
             }
+            swapGeneration++; // odd: readers that overlap the swap retry (see swappedSince)
             try {
                 SegmentSwap.commit(dir, base, end);
                 hook.reached(CleanerHook.Step.SWAP_COMMITTED);
@@ -630,15 +633,43 @@ public final class Log implements AutoCloseable {
                     }
                 }
                 SegmentSwap.finish(dir, base);
-                publish();
+                // The high watermark and last stable offset stay as the writer published them. Readers bound
+                // their bytes by the (segment, position) published with them: if that segment was just replaced
+                // (a roll not yet published), point at the cleaned one, which lies wholly below both.
+                PublishedOffsets p = published;
+                if (p.segmentBaseOffset() >= base && p.segmentBaseOffset() < end) {
+                    published = new PublishedOffsets(p.highWatermark(), base, cleaned.size(), p.lastStableOffset());
+                }
                 return retired;
             } catch (IOException e) {
                 offlineReason = "a failed swap of cleaned segment " + base + " (" + e + ")";
                 throw e;
+            } finally {
+                swapGeneration++;
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Even between cleaner swaps, odd during one; for {@link #swappedSince}. */
+    public long swapGeneration() {
+        return swapGeneration;
+    }
+
+    /**
+     * Whether a cleaner swap ran (or is running) since {@code generation} was read. A reader that reads batches
+     * and then their aborted transactions checks this afterwards and, if so, reads again: otherwise it could
+     * return an old segment's aborted batches with the index of the new segment, from which their entry may be
+     * gone. Waits for a swap in progress to finish before answering, so a retry does not spin.
+     */
+    public boolean swappedSince(long generation) {
+        if ((generation & 1) == 0 && swapGeneration == generation) {
+            return false;
+        }
+        lock.lock();
+        lock.unlock();
+        return true;
     }
 
     // ---- lifecycle ----------------------------------------------------------------------------------------

@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 /**
@@ -49,8 +53,9 @@ public final class LogCleaner implements AutoCloseable {
     private final Map<TopicPartition, CleanerStats> lastStats = new HashMap<>();
     private final List<DeletedSegment> retired = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    /** The cleaner of callers of {@link #cleanOnce()}; confined by {@code manualLock}. */
+    /** The cleaner of {@link #cleanOnce()} and the thread it runs on; created under {@code manualLock}. */
     private Cleaner manualCleaner;
+    private ExecutorService manualThread;
     private final Object manualLock = new Object();
     private volatile boolean stopping;
 
@@ -90,6 +95,8 @@ public final class LogCleaner implements AutoCloseable {
                 Cleaner cleaner = newCleaner();
                 Thread thread = new Thread(() -> run(cleaner), "weir-log-cleaner-" + i);
                 thread.setDaemon(true);
+                thread.setUncaughtExceptionHandler((t, e) -> LOG.log(System.Logger.Level.ERROR,
+                        t.getName() + " stopped; compacted topics are no longer cleaned until restart", e));
                 threads.add(thread);
                 thread.start();
             }
@@ -131,13 +138,49 @@ public final class LogCleaner implements AutoCloseable {
      * be running (tests and tools drive the cleaner with this).
      */
     public boolean cleanOnce() {
+        Future<Boolean> pass;
         synchronized (manualLock) {
-            if (manualCleaner == null) {
-                manualCleaner = newCleaner();
+            if (stopping) {
+                return false;
             }
-            boolean cleaned = cleanFilthiest(manualCleaner);
-            deleteRetired(false);
-            return cleaned;
+            if (manualThread == null) {
+                manualCleaner = newCleaner();
+                manualThread = Executors.newSingleThreadExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, "weir-log-cleaner-manual");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+            }
+            // On a thread of its own: an interrupt of the caller would close the segments' channels under every
+            // reader and the writer (FileChannel is interruptible).
+            pass = manualThread.submit(() -> {
+                boolean cleaned = cleanFilthiest(manualCleaner);
+                deleteRetired(false);
+                return cleaned;
+            });
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return pass.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the pass goes on; the caller learns of its interrupt afterwards
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    if (cause instanceof Error error) {
+                        throw error;
+                    }
+                    throw new IllegalStateException("log cleaner pass failed: " + cause, cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -328,6 +371,11 @@ public final class LogCleaner implements AutoCloseable {
             lock.notifyAll();
             running = new ArrayList<>(threads);
             threads.clear();
+        }
+        synchronized (manualLock) {
+            if (manualThread != null) {
+                manualThread.shutdown();
+            }
         }
         for (Thread thread : running) {
             try {

@@ -122,6 +122,12 @@ final class LogLoader {
         }
         if (segments.isEmpty()) {
             segments.put(0L, LogSegment.create(dir, 0L, config, time.milliseconds()));
+        } else if (truncated && segments.lastEntry().getValue().size() > 0) {
+            // The cut may have left a rolled segment, perhaps a cleaned one with gaps, as the last: keep it rolled,
+            // or the next recovery would check it as an active segment, strictly, and cut it at its first gap.
+            long next = segments.lastEntry().getValue().readNextOffset();
+            segments.put(next, LogSegment.create(dir, next, config, time.milliseconds()));
+            LogFiles.syncDirectory(dir);
         }
         return segments.lastEntry().getValue().readNextOffset();
     }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.function.LongSupplier;
 
@@ -50,9 +51,15 @@ final class LogReader {
         if (offset >= limit) {
             return result(ByteBuffer.allocate(0), published, start, logEnd);
         }
-        Long floor = segments.floorKey(offset);
+        // Walk segment by segment from the entry found, never from a key looked up again: a cleaner swap may
+        // remove the floor segment meanwhile, and a fresh look-up would then skip the offsets it held.
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
+        if (entry == null) {
+            entry = segments.ceilingEntry(offset);
+        }
         try {
-            for (LogSegment segment : segments.tailMap(floor == null ? offset : floor).values()) {
+            for (; entry != null; entry = segments.higherEntry(entry.getKey())) {
+                LogSegment segment = entry.getValue();
                 if (segment.baseOffset > published.segmentBaseOffset()) {
                     break;
                 }
@@ -99,9 +106,13 @@ final class LogReader {
      * batches, which is why the scan does not stop at the bound.
      */
     List<AbortedTxn> abortedTransactions(long startOffset, long upperBoundOffset) {
-        Long floor = segments.floorKey(startOffset);
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
+        if (entry == null) {
+            entry = segments.firstEntry();
+        }
         List<AbortedTxn> aborted = new ArrayList<>();
-        for (LogSegment segment : (floor == null ? segments : segments.tailMap(floor, true)).values()) {
+        for (; entry != null; entry = segments.higherEntry(entry.getKey())) {
+            LogSegment segment = entry.getValue();
             TransactionIndex.SearchResult found = segment.collectAbortedTxns(startOffset, upperBoundOffset);
             aborted.addAll(found.aborted());
             if (found.complete()) {

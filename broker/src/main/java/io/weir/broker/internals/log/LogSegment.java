@@ -258,6 +258,9 @@ final class LogSegment implements AutoCloseable {
     }
 
     void flush() throws IOException {
+        if (markedDeleted) {
+            return; // retired by retention or a cleaner swap while a sync of rolled segments listed it
+        }
         channel.force(false);
         flushIndexes();
     }

@@ -180,6 +180,7 @@ final class TransactionIndex implements AutoCloseable {
 
     void delete() throws IOException {
         closeWithoutFlush();
+        channel = null; // a flush racing the deletion has nothing left to sync
         Files.deleteIfExists(path);
     }
 }
