@@ -597,8 +597,8 @@ public final class Log implements AutoCloseable {
      * (retention removed it meanwhile) or the log closed; then it returns null and the caller discards the
      * cleaned files. On success the old segments are returned, renamed {@code .deleted}, for the caller to
      * delete after {@code file.delete.delay.ms}. {@code hook} sees each step, so tests can stop there as a crash
-     * would. Any I/O failure in between takes the log offline: the files are then in a state only recovery
-     * sorts out.
+     * would. An I/O failure once the swap is committed takes the log offline: the files are then in a state
+     * only recovery sorts out; before, nothing changed and the caller discards the cleaned files.
      */
     List<DeletedSegment> replaceSegments(List<LogSegment> olds, long end, CleanerHook hook) throws IOException {
         long base = olds.get(0).baseOffset;
@@ -642,7 +642,10 @@ public final class Log implements AutoCloseable {
                 }
                 return retired;
             } catch (IOException e) {
-                offlineReason = "a failed swap of cleaned segment " + base + " (" + e + ")";
+                if (SegmentSwap.isCommitted(dir, base)) {
+                    // The files are between old and new: only recovery may finish the swap.
+                    offlineReason = "a failed swap of cleaned segment " + base + " (" + e + ")";
+                }
                 throw e;
             } finally {
                 swapGeneration++;
