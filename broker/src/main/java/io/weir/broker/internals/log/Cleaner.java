@@ -152,7 +152,7 @@ final class Cleaner {
                 if (txns.isAborted(batch)) {
                     return true;
                 }
-                if (!map.hasRoomFor(batch.recordCount())) {
+                if (!map.hasRoomFor(batch.recordCount(), batch.lastOffset())) {
                     if (map.size() == 0) {
                         throw new IllegalStateException("The batch at offset " + batch.baseOffset() + " of "
                                 + range.log().topicPartition() + " holds " + batch.recordCount() + " records but the"

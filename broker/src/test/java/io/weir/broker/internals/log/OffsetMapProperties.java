@@ -43,7 +43,7 @@ class OffsetMapProperties {
                 map.clear();
                 model.clear();
             } else if (step.kind() <= 12) {
-                if (map.hasRoomFor(1) || model.containsKey(step.key())) {
+                if (map.hasRoomFor(1, offset) || model.containsKey(step.key())) {
                     map.put(key(step.key()), offset);
                     model.put(step.key(), offset);
                 }

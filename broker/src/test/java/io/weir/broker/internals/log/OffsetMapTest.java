@@ -39,11 +39,10 @@ class OffsetMapTest {
         OffsetMap map = new OffsetMap(2048L * OffsetMap.BYTES_PER_ENTRY, 0.5);
         assertEquals(1024, map.maxEntries());
         for (int i = 0; i < 1024; i++) {
-            assertTrue(map.hasRoomFor(1));
+            assertTrue(map.hasRoomFor(1, i));
             map.put(key("k" + i), i);
         }
-        assertTrue(map.isFull());
-        assertFalse(map.hasRoomFor(1));
+        assertFalse(map.hasRoomFor(1, 1024));
         assertTrue(map.memoryInUse() <= 2048L * OffsetMap.BYTES_PER_ENTRY);
         map.clear();
         assertEquals(0, map.size());
@@ -60,6 +59,23 @@ class OffsetMapTest {
         map.put(key("k5"), 5000);
         assertEquals(5000L, map.get(key("k5")));
         assertThrows(IllegalStateException.class, () -> map.put(key("new"), 1));
+    }
+
+    @Test
+    void offsetsSpanAtMost32BitsFromTheFirstOnePut() {
+        OffsetMap map = new OffsetMap(1024L * OffsetMap.BYTES_PER_ENTRY, 0.9);
+        long base = 10_000_000_000L;
+        map.put(key("a"), base);
+        assertTrue(map.hasRoomFor(1, base + 0xFFFF_FFFEL));
+        assertFalse(map.hasRoomFor(1, base + 0xFFFF_FFFFL));
+        map.put(key("b"), base + 0xFFFF_FFFEL);
+        assertEquals(base + 0xFFFF_FFFEL, map.get(key("b")));
+        assertEquals(base, map.get(key("a")));
+        assertThrows(IllegalStateException.class, () -> map.put(key("c"), base + 0xFFFF_FFFFL));
+        map.clear();
+        assertTrue(map.hasRoomFor(1, 0));
+        map.put(key("a"), 3);
+        assertEquals(3L, map.get(key("a")));
     }
 
     @Test
