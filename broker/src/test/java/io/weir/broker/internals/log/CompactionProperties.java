@@ -1,7 +1,7 @@
 package io.weir.broker.internals.log;
 
-import static io.weir.broker.internals.log.LogCleanerTest.keyed;
-import static io.weir.broker.internals.log.LogCleanerTest.transactional;
+import static io.weir.broker.internals.log.CleanerTestBase.keyed;
+import static io.weir.broker.internals.log.CleanerTestBase.transactional;
 import static io.weir.broker.internals.log.ProducerBatches.marker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -215,12 +215,12 @@ class CompactionProperties {
             hook = reached -> {
                 if (reached == step && !killed[0]) {
                     killed[0] = true;
-                    throw new LogCleanerTest.SimulatedCrash();
+                    throw new CleanerTestBase.SimulatedCrash();
                 }
             };
             try {
                 cleaner.cleanOnce();
-            } catch (LogCleanerTest.SimulatedCrash expected) {
+            } catch (CleanerTestBase.SimulatedCrash expected) {
                 // the kill
             } finally {
                 hook = CleanerHook.NONE;

@@ -1,118 +1,35 @@
 package io.weir.broker.internals.log;
 
-import static io.weir.broker.internals.log.LogCleanerTest.idempotent;
-import static io.weir.broker.internals.log.LogCleanerTest.keyed;
-import static io.weir.broker.internals.log.LogCleanerTest.transactional;
+import static io.weir.broker.internals.log.CleanerTestBase.idempotent;
+import static io.weir.broker.internals.log.CleanerTestBase.keyed;
+import static io.weir.broker.internals.log.CleanerTestBase.transactional;
 import static io.weir.broker.internals.log.ProducerBatches.marker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.IsolationLevel;
-import io.weir.broker.TopicPartition;
-import io.weir.broker.common.MockTime;
 import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.broker.record.ControlRecordType;
-import io.weir.broker.record.Record;
 import io.weir.broker.record.RecordBatch;
-import io.weir.transactions.ProducerStateConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cleaner at its edges: readers racing a swap, batches emptied for their producer, a corrupt batch length,
  * the high watermark across a swap, an interrupted caller, and a cleaned segment that recovery leaves as the
  * last one. Each test failed before its fix.
  */
-class LogCleanerEdgeCaseTest {
-    private static final TopicPartition TP = new TopicPartition("tables", 0);
-    private static final CleanerConfig SMALL = new CleanerConfig(false, 1, 1024L * 1024, 64 * 1024, 0.9, 1000L);
-
-    @TempDir
-    Path dir;
-
-    private final MockTime time = new MockTime();
-    private final Map<String, String> overrides = new HashMap<>(Map.of("cleanup.policy", "compact",
-            "segment.bytes", "1024", "delete.retention.ms", "1000", "min.cleanable.dirty.ratio", "0.01"));
-    private Log log;
-    private LogCleaner cleaner;
-
-    private Path logDir() {
-        return dir.resolve("tables-0");
-    }
-
-    private void open(boolean clean, long recoveryPoint) {
-        log = Log.open(logDir(), TP, LogConfig.withOverrides(LogConfig.DEFAULTS, overrides), ProducerStateConfig.DEFAULT,
-                time, clean, recoveryPoint);
-        cleaner = LogCleaner.create(SMALL, dir.resolve("cleaner-offset-checkpoint"), () -> List.of(log), time, CleanerHook.NONE);
-    }
-
-    @AfterEach
-    void closeAll() {
-        if (cleaner != null) {
-            cleaner.close();
-        }
-        if (log != null && !log.isClosed()) {
-            log.close();
-        }
-    }
-
-    private void append(ByteBuffer batch) {
-        append(batch, AppendOrigin.CLIENT);
-    }
-
-    private void append(ByteBuffer batch, AppendOrigin origin) {
-        log.append(batch, origin);
-        log.advanceHighWatermark();
-    }
-
-    private List<RecordBatch> batches() {
-        List<RecordBatch> out = new ArrayList<>();
-        long next = log.logStartOffset();
-        while (next < log.highWatermark()) {
-            ByteBuffer bytes = log.read(next, 1 << 20, true).batches();
-            if (!bytes.hasRemaining()) {
-                break;
-            }
-            while (bytes.hasRemaining()) {
-                RecordBatch batch = RecordBatch.wrap(bytes);
-                out.add(RecordBatch.wrap(batch.buffer()));
-                next = batch.nextOffset();
-                bytes.position(bytes.position() + batch.sizeInBytes());
-            }
-        }
-        return out;
-    }
-
-    private List<String> records() {
-        List<String> out = new ArrayList<>();
-        for (RecordBatch batch : batches()) {
-            if (!batch.isControl()) {
-                for (Record r : batch) {
-                    out.add(r.offset() + ":" + text(r.key()) + "=" + text(r.value()));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static String text(ByteBuffer b) {
-        return b == null ? "null" : StandardCharsets.UTF_8.decode(b.duplicate()).toString();
-    }
-
+class LogCleanerEdgeCaseTest extends CleanerTestBase {
     // ---- emptied batches go once they are no longer their producer's last, and their markers with them ----
 
     @Test
@@ -217,53 +134,15 @@ class LogCleanerEdgeCaseTest {
         append(keyed(1, "a", "2"));
         log.roll();                       // [2, 4)
         append(keyed(1, "e", "1"));       // active [4, ..)
-        log.flush();
-        LogConfig cfg = log.config();
-        Path before = dir.resolve("before");
-        copy(logDir(), before);
-        assertTrue(cleaner.cleanOnce());
-        assertEquals(List.of(0L, 4L), log.segmentBaseOffsets(), "[0,2) and [2,4) merged into one cleaned segment");
-        log.flush();
-        Path after = dir.resolve("after");
-        copy(logDir(), after);
-
-        LogSegment old0 = LogSegment.open(before, 0, cfg);
-        LogSegment old2 = LogSegment.open(before, 2, cfg);
-        LogSegment active = LogSegment.open(before, 4, cfg);
-        LogSegment cleaned = LogSegment.open(after, 0, cfg);
-        // The reader's segment map, swapped exactly as Log.replaceSegments does it (put the cleaned segment,
-        // then remove the others) right after the reader took its floorKey.
-        ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>() {
-            boolean swapped;
-
-            @Override
-            public Long floorKey(Long key) {
-                Long floor = super.floorKey(key);
-                if (!swapped) {
-                    swapped = true;
-                    put(0L, cleaned);
-                    remove(2L);
-                }
-                return floor;
-            }
-        };
-        segments.put(0L, old0);
-        segments.put(2L, old2);
-        segments.put(4L, active);
-        LogReader reader = new LogReader(TP, segments, () -> 0L);
-        PublishedOffsets published = new PublishedOffsets(5, 4, active.size(), 5);
-        ByteBuffer read = reader.read(2, 1 << 20, true, IsolationLevel.READ_UNCOMMITTED, published, 5).batches();
-        RecordBatch first = RecordBatch.wrap(read);
-        try {
+        try (BeforeAndAfter copies = cleanKeepingCopies()) {
+            // the swap lands right after the reader found the segment holding offset 2
+            LogReader reader = new LogReader(TP, copies.swappingAfterFloorLookups(1), () -> 0L);
+            ByteBuffer read = reader.read(2, 1 << 20, true, IsolationLevel.READ_UNCOMMITTED, copies.published(), 5).batches();
+            RecordBatch first = RecordBatch.wrap(read);
             assertTrue(first.baseOffset() <= 2, "a fetch at offset 2 got the batch at " + first.baseOffset()
                     + ": the retained records at 2 (c=1) and 3 (a=2) were skipped");
-        } finally {
-            for (LogSegment s : List.of(old0, old2, active, cleaned)) {
-                s.close();
-            }
         }
     }
-
 
     /** A timing-dependent stress run of the race the deterministic test above pins down: {@code -Dsoak}. */
     @Test
@@ -308,7 +187,7 @@ class LogCleanerEdgeCaseTest {
             log.roll();                                 // [unique, ..) becomes a segment the next pass merges away
             append(keyed(1, "tail", "z"));
             target.set(unique);
-            Thread.sleep(0, 200_000);
+            Thread.yield(); // give the reader a turn
             cleaner.cleanUntilClean();
             rounds++;
         }
@@ -329,54 +208,96 @@ class LogCleanerEdgeCaseTest {
         append(keyed(1, "b", "1"));                                             // 3
         log.roll();                                                             // [1, 4)
         append(keyed(1, "c", "1"));                                             // active [4, ..)
-        log.flush();
-        LogConfig cfg = log.config();
-        Path before = dir.resolve("before");
-        copy(logDir(), before);
-        assertTrue(cleaner.cleanOnce());
-        assertEquals(List.of(0L, 4L), log.segmentBaseOffsets());
-        assertEquals(1, log.abortedTransactions(1, 4).size(), "the ABORT marker and its entry moved into [0, 4)");
-        log.flush();
-        Path after = dir.resolve("after");
-        copy(logDir(), after);
-
-        LogSegment old0 = LogSegment.open(before, 0, cfg);
-        LogSegment old1 = LogSegment.open(before, 1, cfg);
-        LogSegment active = LogSegment.open(before, 4, cfg);
-        LogSegment cleaned = LogSegment.open(after, 0, cfg);
-        ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>() {
-            int calls;
-
-            @Override
-            public Long floorKey(Long key) {
-                Long floor = super.floorKey(key);
-                if (++calls == 2) { // the read went to the old segment; the swap lands before the index scan
-                    put(0L, cleaned);
-                    remove(1L);
-                }
-                return floor;
-            }
-        };
-        segments.put(0L, old0);
-        segments.put(1L, old1);
-        segments.put(4L, active);
-        LogReader reader = new LogReader(TP, segments, () -> 0L);
-        PublishedOffsets published = new PublishedOffsets(5, 4, active.size(), 5);
-        try {
-            ByteBuffer read = reader.read(1, 1 << 20, true, IsolationLevel.READ_COMMITTED, published, 5).batches();
+        try (BeforeAndAfter copies = cleanKeepingCopies()) {
+            assertEquals(1, log.abortedTransactions(1, 4).size(), "the ABORT marker and its entry moved into [0, 4)");
+            // the read goes to the old segment; the swap lands before the index look-up
+            LogReader reader = new LogReader(TP, copies.swappingAfterFloorLookups(1), () -> 0L);
+            ByteBuffer read = reader.read(1, 1 << 20, true, IsolationLevel.READ_COMMITTED, copies.published(), 5).batches();
             RecordBatch first = RecordBatch.wrap(read);
             assertEquals(1, first.baseOffset());
             assertTrue(first.isTransactional() && first.recordCount() == 1, "the fetch returned the aborted record");
             List<AbortedTxn> aborted = reader.abortedTransactions(1, 4);
             assertEquals(1, aborted.size(), "a read_committed consumer gets the aborted record without its abort entry: "
                     + aborted);
-        } finally {
-            for (LogSegment seg : List.of(old0, old1, active, cleaned)) {
-                seg.close();
-            }
         }
     }
 
+    /**
+     * A pass's segments before and after it, opened from copies of the directory: the old ones (the active one
+     * included) and the cleaned one, which replaced every old one below the active segment.
+     */
+    private record BeforeAndAfter(List<LogSegment> old, LogSegment cleaned) implements AutoCloseable {
+
+        /** What the writer published: the high watermark at the log end, in the (unchanged) active segment. */
+        PublishedOffsets published() {
+            LogSegment active = old.get(old.size() - 1);
+            return new PublishedOffsets(5, active.baseOffset, active.size(), 5);
+        }
+
+        /**
+         * The old segments in a map that, right after its {@code n}th floor look-up, swaps as
+         * {@link Log#replaceSegments} does: puts the cleaned segment, then removes the other old ones it replaced.
+         */
+        ConcurrentSkipListMap<Long, LogSegment> swappingAfterFloorLookups(int n) {
+            ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>() {
+                private int lookups;
+
+                @Override
+                public Long floorKey(Long key) {
+                    Long floor = super.floorKey(key);
+                    swapAfter();
+                    return floor;
+                }
+
+                @Override
+                public Map.Entry<Long, LogSegment> floorEntry(Long key) {
+                    Map.Entry<Long, LogSegment> floor = super.floorEntry(key);
+                    swapAfter();
+                    return floor;
+                }
+
+                private void swapAfter() {
+                    if (++lookups == n) {
+                        put(cleaned.baseOffset, cleaned);
+                        for (LogSegment segment : old.subList(1, old.size() - 1)) {
+                            remove(segment.baseOffset);
+                        }
+                    }
+                }
+            };
+            for (LogSegment segment : old) {
+                segments.put(segment.baseOffset, segment);
+            }
+            return segments;
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (LogSegment segment : old) {
+                segment.close();
+            }
+            cleaned.close();
+        }
+    }
+
+    /** Runs one pass that must merge every rolled segment into one, keeping copies of the files before and after. */
+    private BeforeAndAfter cleanKeepingCopies() throws IOException {
+        log.flush();
+        List<Long> bases = log.segmentBaseOffsets();
+        Path before = dir.resolve("before");
+        copy(logDir(), before);
+        assertTrue(cleaner.cleanOnce());
+        assertEquals(List.of(bases.get(0), bases.get(bases.size() - 1)), log.segmentBaseOffsets(),
+                "the rolled segments merged into one cleaned segment");
+        log.flush();
+        Path after = dir.resolve("after");
+        copy(logDir(), after);
+        List<LogSegment> old = new ArrayList<>();
+        for (long base : bases) {
+            old.add(LogSegment.open(before, base, log.config()));
+        }
+        return new BeforeAndAfter(old, LogSegment.open(after, bases.get(0), log.config()));
+    }
 
     @Test
     void anInterruptedCleanOnceCallerDoesNotCloseTheLogsSegments() {
@@ -397,7 +318,7 @@ class LogCleanerEdgeCaseTest {
         }
         assertTrue(cleaned, "the pass ran on the cleaner's own thread");
         assertTrue(stillInterrupted, "the caller keeps its interrupt");
-        assertEquals(List.of("12:k0=v3", "13:k1=v3", "14:k2=v3", "15:k3=v3"), records(), "fetches still work");
+        assertEquals(List.of("12:k0=v3", "13:k1=v3", "14:k2=v3", "15:k3=v3"), contents(IsolationLevel.READ_UNCOMMITTED), "fetches still work");
         append(keyed(1, "k0", "v4"));
         log.flush();
         assertFalse(log.isOffline(), "the writer's channel is open");
@@ -417,7 +338,7 @@ class LogCleanerEdgeCaseTest {
         log.roll();
         append(keyed(1, "e", "1"));
         assertTrue(cleaner.cleanOnce());
-        assertEquals(List.of("2:a=2", "3:c=1", "4:b=2", "5:d=1", "6:e=1"), records());
+        assertEquals(List.of("2:a=2", "3:c=1", "4:b=2", "5:d=1", "6:e=1"), contents(IsolationLevel.READ_UNCOMMITTED));
         log.flush();
         cleaner.stop();
         log.closeWithoutFlush();
@@ -428,28 +349,26 @@ class LogCleanerEdgeCaseTest {
         bytes[bytes.length - 2] ^= 0x5a;
         Files.write(seg, bytes);
         open(false, 0L);
-        assertEquals(List.of("2:a=2", "3:c=1", "4:b=2"), records(), "the longest valid prefix");
+        assertEquals(List.of("2:a=2", "3:c=1", "4:b=2"), contents(IsolationLevel.READ_UNCOMMITTED), "the longest valid prefix");
 
         append(keyed(1, "f", "1"));
         log.flush(); // acknowledged and synced
-        List<String> durable = records();
+        List<String> durable = contents(IsolationLevel.READ_UNCOMMITTED);
         cleaner.stop();
         log.closeWithoutFlush(); // a second crash
         open(false, 0L);
-        assertEquals(durable, records(), "synced records lost by the second recovery");
+        assertEquals(durable, contents(IsolationLevel.READ_UNCOMMITTED), "synced records lost by the second recovery");
     }
 
     @Test
     void aSwapMakesOverlappingReadersRetry() {
         long[] during = {-1};
-        cleaner = null;
-        open(true, 0L);
-        cleaner.close();
-        cleaner = LogCleaner.create(SMALL, dir.resolve("cleaner-offset-checkpoint"), () -> List.of(log), time, step -> {
+        hook = step -> {
             if (step == CleanerHook.Step.SWAP_COMMITTED) {
                 during[0] = log.swapGeneration();
             }
-        });
+        };
+        open(true, 0L);
         for (int round = 0; round < 3; round++) {
             append(keyed(1, "k", "v" + round));
         }

@@ -3,179 +3,27 @@ package io.weir.broker.internals.log;
 import static io.weir.broker.internals.log.ProducerBatches.marker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.IsolationLevel;
-import io.weir.broker.TopicPartition;
-import io.weir.broker.common.MockTime;
 import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.broker.record.CompressionType;
 import io.weir.broker.record.ControlRecordType;
-import io.weir.broker.record.Header;
-import io.weir.broker.record.Record;
 import io.weir.broker.record.RecordBatch;
-import io.weir.broker.record.RecordBatchBuilder;
 import io.weir.transactions.ProducerStateConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The log cleaner on a real log directory: what a pass keeps, what it drops, and what survives a restart. */
-class LogCleanerTest {
-    private static final TopicPartition TP = new TopicPartition("tables", 0);
-    private static final CleanerConfig SMALL = new CleanerConfig(false, 1, 1024L * 1024, 64 * 1024, 0.9, 1000L);
-
-    @TempDir
-    Path dir;
-
-    private final MockTime time = new MockTime();
-    private final Map<String, String> overrides = new HashMap<>(Map.of("cleanup.policy", "compact",
-            "segment.bytes", "1024", "delete.retention.ms", "1000", "min.cleanable.dirty.ratio", "0.01"));
-    private Log log;
-    private LogCleaner cleaner;
-    private CleanerConfig cleanerConfig = SMALL;
-    private CleanerHook hook = CleanerHook.NONE;
-
-    private Path logDir() {
-        return dir.resolve("tables-0");
-    }
-
-    private void open(boolean clean) {
-        log = Log.open(logDir(), TP, LogConfig.withOverrides(LogConfig.DEFAULTS, overrides), ProducerStateConfig.DEFAULT,
-                time, clean, clean ? 0L : log == null ? 0L : 0L);
-        cleaner = LogCleaner.create(cleanerConfig, dir.resolve("cleaner-offset-checkpoint"), () -> List.of(log), time, hook);
-    }
-
-    @AfterEach
-    void closeAll() {
-        if (cleaner != null) {
-            cleaner.close();
-        }
-        if (log != null && !log.isClosed()) {
-            log.close();
-        }
-    }
-
-    private void reopen(boolean crash) {
-        cleaner.close();
-        if (crash) {
-            log.closeWithoutFlush();
-        } else {
-            log.close();
-        }
-        open(!crash);
-    }
-
-    static ByteBuffer keyed(long timestamp, String... keyValues) {
-        return keyed(CompressionType.NONE, timestamp, keyValues);
-    }
-
-    /** A batch of records given as key, value pairs; a null value is a tombstone. */
-    static ByteBuffer keyed(CompressionType compression, long timestamp, String... keyValues) {
-        RecordBatchBuilder builder = new RecordBatchBuilder(compression, RecordBatch.NO_PRODUCER_ID,
-                RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false);
-        for (int i = 0; i < keyValues.length; i += 2) {
-            builder.append(timestamp, bytes(keyValues[i]), bytes(keyValues[i + 1]), new Header[0]);
-        }
-        return builder.build();
-    }
-
-    static ByteBuffer transactional(long pid, short epoch, int sequence, long timestamp, String... keyValues) {
-        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE, pid, epoch, sequence, true);
-        for (int i = 0; i < keyValues.length; i += 2) {
-            builder.append(timestamp, bytes(keyValues[i]), bytes(keyValues[i + 1]), new Header[0]);
-        }
-        return builder.build();
-    }
-
-    static ByteBuffer idempotent(long pid, short epoch, int sequence, long timestamp, String... keyValues) {
-        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE, pid, epoch, sequence, false);
-        for (int i = 0; i < keyValues.length; i += 2) {
-            builder.append(timestamp, bytes(keyValues[i]), bytes(keyValues[i + 1]), new Header[0]);
-        }
-        return builder.build();
-    }
-
-    private static byte[] bytes(String s) {
-        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private LogAppendInfo append(ByteBuffer batch) {
-        return append(batch, AppendOrigin.CLIENT);
-    }
-
-    private LogAppendInfo append(ByteBuffer batch, AppendOrigin origin) {
-        LogAppendInfo info = log.append(batch, origin);
-        log.advanceHighWatermark();
-        return info;
-    }
-
-    /** Every record from the log start under {@code isolation}, as "offset:key=value" (value "null" for a tombstone). */
-    private List<String> contents(IsolationLevel isolation) {
-        List<String> out = new ArrayList<>();
-        long next = log.logStartOffset();
-        long end = isolation == IsolationLevel.READ_COMMITTED ? log.lastStableOffset() : log.highWatermark();
-        List<AbortedTxn> aborted = log.abortedTransactions(log.logStartOffset(), end);
-        while (next < end) {
-            ByteBuffer batches = log.read(next, 1 << 20, true, isolation).batches();
-            if (!batches.hasRemaining()) {
-                break;
-            }
-            while (batches.hasRemaining()) {
-                RecordBatch batch = RecordBatch.wrap(batches);
-                boolean skip = batch.isControl() || (isolation == IsolationLevel.READ_COMMITTED && batch.isTransactional()
-                        && aborted.stream().anyMatch(t -> t.producerId() == batch.producerId()
-                        && t.firstOffset() <= batch.baseOffset() && batch.lastOffset() < t.lastOffset()));
-                if (!skip) {
-                    for (Record record : batch) {
-                        out.add(record.offset() + ":" + text(record.key()) + "=" + text(record.value()));
-                    }
-                }
-                next = batch.nextOffset();
-                batches.position(batches.position() + batch.sizeInBytes());
-            }
-        }
-        return out;
-    }
-
-    private static String text(ByteBuffer b) {
-        return b == null ? "null" : StandardCharsets.UTF_8.decode(b.duplicate()).toString();
-    }
-
-    /** Latest value per key, in offset order of those latest records. */
-    private static Map<String, String> latest(List<String> contents) {
-        Map<String, String> latest = new LinkedHashMap<>();
-        for (String line : contents) {
-            String kv = line.substring(line.indexOf(':') + 1);
-            String key = kv.substring(0, kv.indexOf('='));
-            latest.remove(key);
-            latest.put(key, kv.substring(kv.indexOf('=') + 1));
-        }
-        return latest;
-    }
-
-    private void writeRounds(int rounds, int keys) {
-        for (int round = 0; round < rounds; round++) {
-            for (int k = 0; k < keys; k++) {
-                append(keyed(time.milliseconds(), "k" + k, "v" + round + "-" + k));
-            }
-        }
-    }
-
+class LogCleanerTest extends CleanerTestBase {
     @Test
     void keepsTheLatestRecordOfEveryKeyAtItsOriginalOffset() {
         open(true);
@@ -607,13 +455,6 @@ class LogCleanerTest {
             for (Path file : files.toList()) {
                 Files.copy(file, to.resolve(file.getFileName()));
             }
-        }
-    }
-
-    /** Thrown by a hook to stop a pass as a kill would: an Error, so no cleanup code runs on its way out. */
-    static final class SimulatedCrash extends Error {
-        SimulatedCrash() {
-            super("simulated crash", null, false, false);
         }
     }
 }
