@@ -536,6 +536,11 @@ final class LogSegment implements AutoCloseable {
      */
     void markDeleted() throws IOException {
         Path target = logPath.resolveSibling(logPath.getFileName() + DELETED_SUFFIX);
+        // A segment retired earlier at the same base (a cleaned segment cleaned again within file.delete.delay.ms)
+        // may still be waiting under that name: keep both, so each deletion removes its own file.
+        for (int n = 1; Files.exists(target); n++) {
+            target = logPath.resolveSibling(logPath.getFileName() + "." + n + DELETED_SUFFIX);
+        }
         Files.move(logPath, target, StandardCopyOption.ATOMIC_MOVE);
         logPath = target;
         // From here the index paths may name a cleaned segment that took this one's base offset.

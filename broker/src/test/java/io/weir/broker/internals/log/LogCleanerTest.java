@@ -379,6 +379,28 @@ class LogCleanerTest extends CleanerTestBase {
     }
 
     @Test
+    void aSegmentCleanedTwiceWithinTheDeleteDelayKeepsEachRetiredFileUntilItsOwnDeletion() throws IOException {
+        overrides.put("file.delete.delay.ms", "60000");
+        open(true);
+        writeRounds(3, 4);
+        log.roll();
+        assertTrue(cleaner.cleanOnce());
+        append(keyed(time.milliseconds(), "k0", "again"));
+        log.roll();
+        assertTrue(cleaner.cleanOnce());
+        try (Stream<Path> files = Files.list(logDir())) {
+            List<Path> retired = files.filter(f -> f.getFileName().toString().startsWith(LogSegment.fileName(0, ""))
+                    && f.toString().endsWith(LogSegment.DELETED_SUFFIX)).toList();
+            assertEquals(2, retired.size(), "both retired versions of segment 0 wait: " + retired);
+        }
+        time.sleep(60_000);
+        assertFalse(cleaner.cleanOnce());
+        try (Stream<Path> files = Files.list(logDir())) {
+            assertTrue(files.noneMatch(f -> f.toString().endsWith(LogSegment.DELETED_SUFFIX)), "deleted after the delay");
+        }
+    }
+
+    @Test
     void itsThreadsCleanInTheBackgroundAndStopOnClose() throws Exception {
         cleanerConfig = new CleanerConfig(true, 2, 1024L * 1024, 64 * 1024, 0.9, 5L);
         java.util.concurrent.CountDownLatch passes = new java.util.concurrent.CountDownLatch(1);
