@@ -107,7 +107,11 @@ final class FaultyBroker implements AutoCloseable {
         open();
     }
 
-    private BrokerApi awaitTarget() {
+    /** The broker a call goes to and the restart generation it belongs to, read together. */
+    private record Served(BrokerApi target, int generation) {
+    }
+
+    private Served awaitTarget() {
         synchronized (lock) {
             while (target == null) {
                 try {
@@ -117,7 +121,9 @@ final class FaultyBroker implements AutoCloseable {
                     throw new IllegalStateException("interrupted while the broker restarts", e);
                 }
             }
-            return target;
+            // Under the lock, with the target: read apart, a restart in between would pair the old broker with
+            // the new generation, and the old broker's "closed" answer would reach the client as is.
+            return new Served(target, generation.get());
         }
     }
 
@@ -141,8 +147,9 @@ final class FaultyBroker implements AutoCloseable {
             if (method.getDeclaringClass() == Object.class) {
                 return method.invoke(FaultyBroker.this, args);
             }
-            BrokerApi to = awaitTarget();
-            int servedBy = generation.get();
+            Served served = awaitTarget();
+            BrokerApi to = served.target();
+            int servedBy = served.generation();
             String name = method.getName();
             CompletableFuture<Object> answer = call(to, method, args, servedBy);
             if (name.equals("produce") && roll(duplicateRate)) {
