@@ -1,11 +1,13 @@
 package io.weir.broker.client.internals;
 
+import static io.weir.broker.Futures.assertFails;
+import static io.weir.broker.Futures.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.EmbeddedBroker;
+import io.weir.broker.Futures;
 import io.weir.broker.TopicPartition;
 import io.weir.broker.client.Admin;
 import io.weir.broker.client.ConsumerGroupDescription;
@@ -53,7 +55,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -457,7 +458,7 @@ class AdminGroupsTest {
             for (int m = 0; m < memberIds.size(); m++) {
                 joins.add(api.joinGroup(join(groupId, memberIds.get(m), "client-" + m, protocolType)));
             }
-            List<JoinGroupResponse> answers = joins.stream().map(AdminGroupsTest::await).toList();
+            List<JoinGroupResponse> answers = joins.stream().map(Futures::await).toList();
             answers.forEach(a -> assertEquals(Errors.NONE, a.error().error(), () -> a.error().toString()));
             memberIds.add(answers.get(0).memberId());
             leaderJoin = answers.stream().filter(JoinGroupResponse::isLeader).findFirst().orElseThrow();
@@ -556,16 +557,5 @@ class AdminGroupsTest {
         out.write(utf8);
     }
 
-    private static <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("Expected the future to succeed, but it failed: " + e, e);
-        }
-    }
 
-    private static <E extends Throwable> E assertFails(Class<E> type, CompletableFuture<?> future) {
-        ExecutionException e = assertThrows(ExecutionException.class, () -> future.get(WAIT_SECONDS, TimeUnit.SECONDS));
-        return assertInstanceOf(type, e.getCause());
-    }
 }

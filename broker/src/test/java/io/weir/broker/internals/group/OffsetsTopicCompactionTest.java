@@ -1,8 +1,9 @@
 package io.weir.broker.internals.group;
 
+import static io.weir.broker.Futures.assertFails;
+import static io.weir.broker.Futures.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -418,16 +418,5 @@ class OffsetsTopicCompactionTest {
 
     // ---- futures ------------------------------------------------------------------------------------------
 
-    private static <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("Expected the future to succeed, but it failed: " + e, e);
-        }
-    }
 
-    private static <E extends Throwable> E assertFails(Class<E> type, CompletableFuture<?> future) {
-        ExecutionException e = assertThrows(ExecutionException.class, () -> future.get(WAIT_SECONDS, TimeUnit.SECONDS));
-        return assertInstanceOf(type, e.getCause());
-    }
 }

@@ -124,14 +124,27 @@ abstract class CleanerTestBase {
     /** Every record from the log start under {@code isolation}, as "offset:key=value" (value "null" for a tombstone). */
     List<String> contents(IsolationLevel isolation) {
         List<String> out = new ArrayList<>();
+        for (Record record : readFromStart(log, isolation)) {
+            out.add(record.offset() + ":" + text(record.key()) + "=" + text(record.value()));
+        }
+        return out;
+    }
+
+    /**
+     * The records a consumer reading {@code log} from its start gets under {@code isolation}: up to the high
+     * watermark or the last stable offset, without control records, and under read_committed without the
+     * records of the aborted transactions each fetch reports.
+     */
+    static List<Record> readFromStart(Log log, IsolationLevel isolation) {
+        List<Record> out = new ArrayList<>();
         long next = log.logStartOffset();
         long end = isolation == IsolationLevel.READ_COMMITTED ? log.lastStableOffset() : log.highWatermark();
-        List<AbortedTxn> aborted = log.abortedTransactions(log.logStartOffset(), end);
         while (next < end) {
             ByteBuffer batches = log.read(next, 1 << 20, true, isolation).batches();
             if (!batches.hasRemaining()) {
                 break;
             }
+            List<AbortedTxn> aborted = log.abortedTransactions(next, end);
             while (batches.hasRemaining()) {
                 RecordBatch batch = RecordBatch.wrap(batches);
                 boolean skip = batch.isControl() || (isolation == IsolationLevel.READ_COMMITTED && batch.isTransactional()
@@ -139,7 +152,7 @@ abstract class CleanerTestBase {
                         && t.firstOffset() <= batch.baseOffset() && batch.lastOffset() < t.lastOffset()));
                 if (!skip) {
                     for (Record record : batch) {
-                        out.add(record.offset() + ":" + text(record.key()) + "=" + text(record.value()));
+                        out.add(record);
                     }
                 }
                 next = batch.nextOffset();

@@ -13,7 +13,6 @@ import io.weir.broker.common.MockTime;
 import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.broker.record.ControlRecordType;
 import io.weir.broker.record.Record;
-import io.weir.broker.record.RecordBatch;
 import io.weir.transactions.ProducerStateConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -241,32 +240,8 @@ class CompactionProperties {
             return out;
         }
 
-        /** The records a consumer reading from the start would get, dropping aborted transactions as it does. */
         private List<Record> read(IsolationLevel isolation) {
-            List<Record> out = new ArrayList<>();
-            long next = log.logStartOffset();
-            long end = isolation == IsolationLevel.READ_COMMITTED ? log.lastStableOffset() : log.highWatermark();
-            while (next < end) {
-                ByteBuffer batches = log.read(next, 1 << 20, true, isolation).batches();
-                if (!batches.hasRemaining()) {
-                    break;
-                }
-                List<AbortedTxn> aborted = log.abortedTransactions(next, end);
-                while (batches.hasRemaining()) {
-                    RecordBatch batch = RecordBatch.wrap(batches);
-                    boolean skip = batch.isControl() || (isolation == IsolationLevel.READ_COMMITTED && batch.isTransactional()
-                            && aborted.stream().anyMatch(t -> t.producerId() == batch.producerId()
-                            && t.firstOffset() <= batch.baseOffset() && batch.lastOffset() < t.lastOffset()));
-                    if (!skip) {
-                        for (Record record : batch) {
-                            out.add(record);
-                        }
-                    }
-                    next = batch.nextOffset();
-                    batches.position(batches.position() + batch.sizeInBytes());
-                }
-            }
-            return out;
+            return CleanerTestBase.readFromStart(log, isolation);
         }
 
         void check(Op after) {

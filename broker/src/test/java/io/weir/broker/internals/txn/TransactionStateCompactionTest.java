@@ -1,5 +1,6 @@
 package io.weir.broker.internals.txn;
 
+import static io.weir.broker.Futures.await;
 import static io.weir.broker.TransactionTestSupport.add;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -203,11 +203,4 @@ class TransactionStateCompactionTest {
         }
     }
 
-    private static <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("Expected the future to succeed, but it failed: " + e, e);
-        }
-    }
 }
