@@ -1,16 +1,16 @@
 package io.weir.examples;
 
 import io.weir.broker.EmbeddedBroker;
-import io.weir.broker.TopicPartition;
-import io.weir.broker.client.Admin;
-import io.weir.broker.client.Consumer;
-import io.weir.broker.client.ConsumerRecord;
-import io.weir.broker.client.ConsumerRecords;
-import io.weir.broker.client.NewTopic;
-import io.weir.broker.client.Producer;
-import io.weir.broker.client.ProducerRecord;
-import io.weir.broker.client.serialization.StringDeserializer;
-import io.weir.broker.client.serialization.StringSerializer;
+import io.weir.common.TopicPartition;
+import io.weir.clients.admin.Admin;
+import io.weir.clients.consumer.Consumer;
+import io.weir.clients.consumer.ConsumerRecord;
+import io.weir.clients.consumer.ConsumerRecords;
+import io.weir.clients.admin.NewTopic;
+import io.weir.clients.producer.Producer;
+import io.weir.clients.producer.ProducerRecord;
+import io.weir.common.serialization.StringDeserializer;
+import io.weir.common.serialization.StringSerializer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,16 +1,16 @@
 package io.weir.bench.broker;
 
-import io.weir.broker.TopicPartition;
-import io.weir.broker.common.Time;
+import io.weir.common.TopicPartition;
+import io.weir.common.utils.Time;
 import io.weir.broker.internals.log.FlushPolicy;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogConfig;
 import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.broker.internals.write.AppendRings;
-import io.weir.broker.record.CompressionType;
-import io.weir.broker.record.Header;
-import io.weir.broker.record.RecordBatch;
-import io.weir.broker.record.RecordBatchBuilder;
+import io.weir.common.record.CompressionType;
+import io.weir.common.record.Header;
+import io.weir.common.record.RecordBatch;
+import io.weir.common.record.RecordBatchBuilder;
 import io.weir.transactions.ProducerStateConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,8 +1,8 @@
 package io.weir.bench.broker;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
-import io.weir.broker.TopicPartition;
-import io.weir.broker.common.Time;
+import io.weir.common.TopicPartition;
+import io.weir.common.utils.Time;
 import io.weir.broker.internals.log.CleanerConfig;
 import io.weir.broker.internals.log.CleanerHook;
 import io.weir.broker.internals.log.CleanerStats;
@@ -11,11 +11,11 @@ import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogCleaner;
 import io.weir.broker.internals.log.LogConfig;
 import io.weir.broker.internals.write.AppendOrigin;
-import io.weir.broker.record.CompressionType;
-import io.weir.broker.record.Header;
-import io.weir.broker.record.Record;
-import io.weir.broker.record.RecordBatch;
-import io.weir.broker.record.RecordBatchBuilder;
+import io.weir.common.record.CompressionType;
+import io.weir.common.record.Header;
+import io.weir.common.record.Record;
+import io.weir.common.record.RecordBatch;
+import io.weir.common.record.RecordBatchBuilder;
 import io.weir.transactions.ProducerStateConfig;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;

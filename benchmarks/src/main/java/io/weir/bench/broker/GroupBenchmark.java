@@ -1,15 +1,15 @@
 package io.weir.bench.broker;
 
 import io.weir.broker.EmbeddedBroker;
-import io.weir.broker.TopicPartition;
-import io.weir.broker.client.Admin;
-import io.weir.broker.client.Consumer;
-import io.weir.broker.client.ConsumerRecords;
-import io.weir.broker.client.NewTopic;
-import io.weir.broker.client.Producer;
-import io.weir.broker.client.ProducerRecord;
-import io.weir.broker.client.serialization.ByteArrayDeserializer;
-import io.weir.broker.client.serialization.ByteArraySerializer;
+import io.weir.common.TopicPartition;
+import io.weir.clients.admin.Admin;
+import io.weir.clients.consumer.Consumer;
+import io.weir.clients.consumer.ConsumerRecords;
+import io.weir.clients.admin.NewTopic;
+import io.weir.clients.producer.Producer;
+import io.weir.clients.producer.ProducerRecord;
+import io.weir.common.serialization.ByteArrayDeserializer;
+import io.weir.common.serialization.ByteArraySerializer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,0 +1,153 @@
+package io.weir.clients.consumer.internals;
+
+import io.weir.common.IsolationLevel;
+import io.weir.common.TopicPartition;
+import io.weir.common.errors.CorruptRecordException;
+import io.weir.common.protocol.FetchResponse;
+import io.weir.common.record.ControlRecordType;
+import io.weir.common.record.Record;
+import io.weir.common.record.RecordBatch;
+import io.weir.common.record.RecordBatches;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * One partition's data from one fetch answer, read lazily record by record so {@code max.poll.records} can
+ * stop anywhere and the next poll resumes where this one stopped.
+ *
+ * <p>It hides from the caller what a consumer must never return: records before the position (the broker
+ * returns whole batches), control batches (transaction markers) and, under {@code read_committed}, batches of
+ * aborted transactions — found, as in Kafka, from the answer's aborted-transaction list: a transactional batch
+ * of producer P is skipped from the aborted transaction's first offset until P's ABORT marker.
+ * {@link #nextFetchOffset()} moves past everything consumed or skipped, so the position never stalls on them.
+ *
+ * <p>A record is handed out by {@link #peek()} and passed only by {@link #consume()}, which the consumer calls
+ * once the record converted: a record whose key or value fails to deserialize stays next, so every poll
+ * fails at it until the caller seeks past it. Bytes that cannot be read (a CRC mismatch, a malformed batch)
+ * fail the same way: the failure is kept and thrown again, since the walk cannot continue past them.
+ *
+ * <p>Confined to the consumer's thread.
+ */
+final class CompletedFetch {
+    final TopicPartition partition;
+    final long fetchOffset;
+    final FetchResponse.PartitionData data;
+    private final Iterator<RecordBatch> batches;
+    private final boolean checkCrcs;
+    private final PriorityQueue<FetchResponse.AbortedTransaction> abortedTransactions;
+    private final Set<Long> abortedProducers = new HashSet<>();
+    private RecordBatch currentBatch;
+    private Iterator<Record> records;
+    private long nextFetchOffset;
+    private Record peeked;
+    private CorruptRecordException corruption;
+
+    CompletedFetch(TopicPartition partition, long fetchOffset, FetchResponse.PartitionData data,
+                   IsolationLevel isolation, boolean checkCrcs) {
+        this.partition = partition;
+        this.fetchOffset = fetchOffset;
+        this.data = data;
+        this.nextFetchOffset = fetchOffset;
+        this.checkCrcs = checkCrcs;
+        this.batches = data.records() == null ? Collections.emptyIterator() : RecordBatches.iterator(data.records());
+        if (isolation == IsolationLevel.READ_COMMITTED && data.abortedTransactions() != null
+                && !data.abortedTransactions().isEmpty()) {
+            abortedTransactions = new PriorityQueue<>(
+                    (a, b) -> Long.compare(a.firstOffset(), b.firstOffset()));
+            abortedTransactions.addAll(data.abortedTransactions());
+        } else {
+            abortedTransactions = null;
+        }
+    }
+
+    /**
+     * The next record at or after the position, or null when this fetch is used up. Returns the same record
+     * until {@link #consume()} is called.
+     *
+     * @throws CorruptRecordException naming the partition and the position, on this and every later call, if
+     *         the bytes at the position cannot be read
+     */
+    Record peek() {
+        if (corruption != null) {
+            throw corruption;
+        }
+        if (peeked == null) {
+            try {
+                peeked = nextRecord();
+            } catch (RuntimeException e) {
+                corruption = new CorruptRecordException("Cannot read the fetched data of partition " + partition
+                        + " at offset " + nextFetchOffset + " (" + e.getMessage() + "). If needed, please seek past"
+                        + " the bad record batch to continue consumption.", e);
+                throw corruption;
+            }
+        }
+        return peeked;
+    }
+
+    /** Moves the position past the record {@link #peek()} returned. */
+    void consume() {
+        if (peeked == null) {
+            throw new IllegalStateException("consume() without a peeked record in the fetch of " + partition);
+        }
+        nextFetchOffset = peeked.offset() + 1;
+        peeked = null;
+    }
+
+    private Record nextRecord() {
+        while (true) {
+            if (records != null && records.hasNext()) {
+                Record r = records.next();
+                if (r.offset() < nextFetchOffset) {
+                    continue; // before the position: the broker returned the whole batch
+                }
+                return r;
+            }
+            if (currentBatch != null) {
+                // Past every record of the batch, including ones compaction removed from its middle or end.
+                nextFetchOffset = Math.max(nextFetchOffset, currentBatch.nextOffset());
+                currentBatch = null;
+                records = null;
+            }
+            if (!batches.hasNext()) {
+                return null;
+            }
+            RecordBatch batch = batches.next();
+            if (batch.nextOffset() <= nextFetchOffset) {
+                continue; // wholly before the position
+            }
+            if (checkCrcs) {
+                batch.ensureValid();
+            }
+            if (abortedTransactions != null) {
+                while (!abortedTransactions.isEmpty() && abortedTransactions.peek().firstOffset() <= batch.lastOffset()) {
+                    abortedProducers.add(abortedTransactions.poll().producerId());
+                }
+            }
+            if (batch.isControl()) {
+                if (abortedTransactions != null && batch.controlType() == ControlRecordType.ABORT) {
+                    abortedProducers.remove(batch.producerId());
+                }
+                nextFetchOffset = Math.max(nextFetchOffset, batch.nextOffset());
+                continue;
+            }
+            if (abortedTransactions != null && batch.isTransactional() && abortedProducers.contains(batch.producerId())) {
+                nextFetchOffset = Math.max(nextFetchOffset, batch.nextOffset());
+                continue;
+            }
+            currentBatch = batch;
+            records = batch.records();
+        }
+    }
+
+    boolean isLogAppendTime() {
+        return currentBatch != null && currentBatch.isLogAppendTime();
+    }
+
+    /** The position after everything this fetch consumed or skipped so far. */
+    long nextFetchOffset() {
+        return nextFetchOffset;
+    }
+}

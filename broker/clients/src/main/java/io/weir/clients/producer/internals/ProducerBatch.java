@@ -1,0 +1,201 @@
+package io.weir.clients.producer.internals;
+
+import io.weir.common.TopicPartition;
+import io.weir.clients.producer.Callback;
+import io.weir.clients.producer.RecordMetadata;
+import io.weir.common.record.CompressionType;
+import io.weir.common.record.Header;
+import io.weir.common.record.RecordBatch;
+import io.weir.common.record.RecordBatchBuilder;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One partition's batch of records on its way to the broker, and the futures and callbacks of its records.
+ *
+ * <p>Life: <em>open</em> in its partition's deque, where producer threads append under the deque's lock;
+ * <em>drained</em> by the sender thread (removed from the deque, so no thread can append any more, then
+ * {@link #close()}d into bytes); <em>in flight</em>; then either <em>re-enqueued</em> at the head of the deque
+ * for a retry or <em>completed</em> once. Everything after draining happens on the sender thread only.
+ *
+ * <p>An idempotent producer stamps the batch when it is first drained (producer id, epoch, base sequence),
+ * normally before its bytes are built; a later epoch bump re-stamps the built bytes in place. The stamp then
+ * stays for every retry, so a resend is recognisable to the broker as the same batch.
+ */
+final class ProducerBatch {
+    /** A record's callback together with its future, kept only for records sent with a callback. */
+    private record Thunk(Callback callback, FutureRecordMetadata future) {
+    }
+
+    final TopicPartition partition;
+    final long createdNanos;
+    /** Bytes of {@code buffer.memory} this batch holds until it completes. */
+    final int reservedBytes;
+    private final int sizeLimit;
+    private final RecordBatchBuilder builder;
+    private final ProduceRequestResult result = new ProduceRequestResult();
+    private List<Thunk> thunks;
+    private boolean full;
+    private ByteBuffer built;
+    private int recordCount;
+    int attempts;
+    long lastAttemptNanos;
+    /** Set while a produce request carrying this batch awaits its answer; sender thread only. */
+    boolean inFlight;
+    /**
+     * An attempt ended without a definite answer, so the broker may have written it; stays set until the broker's
+     * sequence check answers a resend. Sender thread only.
+     */
+    boolean ambiguous;
+    private boolean completed;
+    private ProducerIdAndEpoch producerIdAndEpoch = ProducerIdAndEpoch.NONE;
+    private int baseSequence = RecordBatch.NO_SEQUENCE;
+    /**
+     * The order in which batches of one partition were first given sequences, or -1: re-enqueued batches go
+     * back in this order. Unlike the sequence itself it never wraps and survives a re-stamp.
+     */
+    private long sequenceOrder = -1;
+
+    ProducerBatch(TopicPartition partition, CompressionType compression, int sizeLimit, int reservedBytes, long nowNanos) {
+        this.partition = partition;
+        this.sizeLimit = sizeLimit;
+        this.reservedBytes = reservedBytes;
+        this.createdNanos = nowNanos;
+        this.lastAttemptNanos = nowNanos;
+        this.builder = new RecordBatchBuilder(compression, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE, false, Math.min(reservedBytes, 1 << 16) + 64);
+    }
+
+    /**
+     * Appends the record if it fits within the size limit (the first record always fits), under the deque's lock.
+     *
+     * @return the record's future, or null if the batch is full (it then stays full)
+     */
+    FutureRecordMetadata tryAppend(long timestamp, byte[] key, byte[] value, Header[] headers, Callback callback) {
+        if (full || (recordCount > 0 && !builder.hasRoomFor(sizeLimit, key, value, headers))) {
+            full = true;
+            return null;
+        }
+        builder.append(timestamp, key, value, headers);
+        FutureRecordMetadata future = new FutureRecordMetadata(result, partition, recordCount, timestamp,
+                key == null ? -1 : key.length, value == null ? -1 : value.length);
+        recordCount++;
+        if (callback != null) {
+            if (thunks == null) {
+                thunks = new ArrayList<>();
+            }
+            thunks.add(new Thunk(callback, future));
+        }
+        if (builder.estimatedSizeInBytes() >= sizeLimit) {
+            full = true;
+        }
+        return future;
+    }
+
+    boolean isFull() {
+        return full;
+    }
+
+    int recordCount() {
+        return recordCount;
+    }
+
+    /** The v2 batch bytes; built once, on the sender thread after draining, and reused for retries. */
+    ByteBuffer bytes() {
+        if (built == null) {
+            full = true;
+            built = builder.build();
+        }
+        return built.duplicate();
+    }
+
+    /**
+     * Stamps (or re-stamps) the producer fields; sender thread, after the batch was drained.
+     *
+     * @param order the batch's place among its partition's sequenced batches; kept from the first stamp on
+     */
+    void setProducerState(ProducerIdAndEpoch id, int sequence, boolean transactional, long order) {
+        if (built == null) {
+            builder.setProducerState(id.producerId(), id.epoch(), sequence, transactional);
+        } else {
+            RecordBatch.wrap(built).setProducerState(id.producerId(), id.epoch(), sequence, transactional);
+        }
+        producerIdAndEpoch = id;
+        baseSequence = sequence;
+        if (sequenceOrder < 0) {
+            sequenceOrder = order;
+        }
+    }
+
+    boolean hasSequence() {
+        return baseSequence != RecordBatch.NO_SEQUENCE;
+    }
+
+    int baseSequence() {
+        return baseSequence;
+    }
+
+    int lastSequence() {
+        return RecordBatch.incrementSequence(baseSequence, recordCount - 1);
+    }
+
+    ProducerIdAndEpoch producerIdAndEpoch() {
+        return producerIdAndEpoch;
+    }
+
+    long sequenceOrder() {
+        return sequenceOrder;
+    }
+
+    boolean hasReachedDeliveryTimeout(long nowNanos, long deliveryTimeoutNanos) {
+        return nowNanos - createdNanos >= deliveryTimeoutNanos;
+    }
+
+    /**
+     * Completes every record's future and runs the callbacks in append order. Idempotent: a late answer to a
+     * request that already timed out finds the batch completed and changes nothing.
+     *
+     * @return false if the batch was already completed
+     */
+    boolean complete(long baseOffset, long logAppendTime, RuntimeException error) {
+        if (completed) {
+            return false;
+        }
+        completed = true;
+        result.set(baseOffset, logAppendTime, error);
+        result.done();
+        if (thunks != null) {
+            for (Thunk thunk : thunks) {
+                try {
+                    if (error == null) {
+                        RecordMetadata metadata = thunk.future().value();
+                        thunk.callback().onCompletion(metadata, null);
+                    } else {
+                        thunk.callback().onCompletion(null, error);
+                    }
+                } catch (RuntimeException e) {
+                    // A user callback must not stop the sender thread or the other records' callbacks.
+                    Thread t = Thread.currentThread();
+                    t.getUncaughtExceptionHandler().uncaughtException(t, e);
+                }
+            }
+        }
+        return true;
+    }
+
+    boolean isCompleted() {
+        return completed;
+    }
+
+    /** The futures' shared result, for flush() to wait on. */
+    ProduceRequestResult result() {
+        return result;
+    }
+
+    @Override
+    public String toString() {
+        return "ProducerBatch(" + partition + ", " + recordCount + " records, attempt " + attempts
+                + (hasSequence() ? ", " + producerIdAndEpoch + " sequence " + baseSequence : "") + ")";
+    }
+}

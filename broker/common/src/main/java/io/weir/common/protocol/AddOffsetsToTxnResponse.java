@@ -1,0 +1,4 @@
+package io.weir.common.protocol;
+
+public record AddOffsetsToTxnResponse(ApiError error) {
+}

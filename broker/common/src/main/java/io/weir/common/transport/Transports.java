@@ -1,0 +1,49 @@
+package io.weir.common.transport;
+
+import io.weir.common.errors.InvalidConfigurationException;
+import io.weir.common.protocol.BrokerApi;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Resolves {@code bootstrap.servers} to a {@link BrokerApi}. An embedded broker registers itself under
+ * {@code embedded:<name>} while it is open, so a client configured the Kafka way — a string in its
+ * properties — finds the broker in the same JVM. Network addresses ({@code host:port}) are refused until the
+ * network transport exists, with an error that says so.
+ */
+public final class Transports {
+    public static final String EMBEDDED_PREFIX = "embedded:";
+
+    private static final Map<String, BrokerApi> EMBEDDED = new ConcurrentHashMap<>();
+
+    private Transports() {
+    }
+
+    /** Called by an embedded broker when it opens; the name must be unique in this JVM. */
+    public static String register(String name, BrokerApi api) {
+        if (EMBEDDED.putIfAbsent(name, api) != null) {
+            throw new IllegalStateException("An embedded broker named '" + name + "' is already open in this JVM");
+        }
+        return EMBEDDED_PREFIX + name;
+    }
+
+    public static void unregister(String name) {
+        EMBEDDED.remove(name);
+    }
+
+    /** The first reachable server of the list. */
+    public static BrokerApi connect(List<String> bootstrapServers) {
+        for (String server : bootstrapServers) {
+            if (server.startsWith(EMBEDDED_PREFIX)) {
+                BrokerApi api = EMBEDDED.get(server.substring(EMBEDDED_PREFIX.length()));
+                if (api != null) {
+                    return api;
+                }
+            }
+        }
+        throw new InvalidConfigurationException("No broker reachable at bootstrap.servers=" + bootstrapServers
+                + ": only embedded brokers (" + EMBEDDED_PREFIX + "<name>, see EmbeddedBroker.bootstrapServers()) "
+                + "are supported by this version; open brokers: " + EMBEDDED.keySet());
+    }
+}

@@ -1,0 +1,221 @@
+package io.weir.broker;
+
+import io.weir.common.config.ConfigDef;
+import io.weir.common.config.ConfigDef.Type;
+import io.weir.common.config.ParsedConfig;
+import io.weir.common.errors.InvalidConfigurationException;
+import io.weir.broker.internals.log.CleanerConfig;
+import io.weir.broker.internals.log.FlushPolicy;
+import io.weir.broker.internals.log.LogConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * An embedded broker's settings, parsed once from Kafka's broker keys. Immutable.
+ *
+ * <p>Weir-specific keys start with {@code weir.}: the number of append rings, their size and wait strategy,
+ * and the flush policy ({@code log.flush.policy}: {@code os} — Kafka's default, an acknowledgement means the
+ * batch is in the OS page cache and survives a process crash but not a power loss; {@code every-batch} — an
+ * acknowledgement means the batch was fsynced; {@code interval} — fsync every {@code log.flush.interval.ms}).
+ */
+public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPartitions, boolean autoCreateTopics,
+                           LogConfig logDefaults, FlushPolicy flushPolicy, long flushIntervalMs,
+                           long retentionCheckIntervalMs, long recoveryPointCheckpointIntervalMs,
+                           int appendRings, int appendRingSize, String appendWaitStrategy, int fetchThreads,
+                           GroupCoordinatorConfig groups, TransactionConfig transactions, CleanerConfig cleaner) {
+
+    public static final String LOG_DIRS = "log.dirs";
+    public static final String LOG_DIR = "log.dir";
+    public static final String NODE_ID = "node.id";
+    public static final String CLUSTER_ID = "cluster.id";
+    public static final String NUM_PARTITIONS = "num.partitions";
+    public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
+    public static final String LOG_SEGMENT_BYTES = "log.segment.bytes";
+    public static final String LOG_ROLL_MS = "log.roll.ms";
+    public static final String LOG_RETENTION_MS = "log.retention.ms";
+    public static final String LOG_RETENTION_BYTES = "log.retention.bytes";
+    public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
+    public static final String LOG_INDEX_INTERVAL_BYTES = "log.index.interval.bytes";
+    public static final String LOG_INDEX_SIZE_MAX_BYTES = "log.index.size.max.bytes";
+    public static final String LOG_SEGMENT_DELETE_DELAY_MS = "log.segment.delete.delay.ms";
+    public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+    public static final String LOG_CLEANUP_POLICY = "log.cleanup.policy";
+    public static final String LOG_CLEANER_DELETE_RETENTION_MS = "log.cleaner.delete.retention.ms";
+    public static final String LOG_CLEANER_MIN_CLEANABLE_RATIO = "log.cleaner.min.cleanable.ratio";
+    public static final String LOG_CLEANER_MIN_COMPACTION_LAG_MS = "log.cleaner.min.compaction.lag.ms";
+    public static final String LOG_CLEANER_MAX_COMPACTION_LAG_MS = "log.cleaner.max.compaction.lag.ms";
+    public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
+    public static final String LOG_CLEANER_THREADS = "log.cleaner.threads";
+    public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
+    public static final String LOG_CLEANER_IO_BUFFER_SIZE = "log.cleaner.io.buffer.size";
+    public static final String LOG_CLEANER_IO_BUFFER_LOAD_FACTOR = "log.cleaner.io.buffer.load.factor";
+    public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
+    public static final String LOG_FLUSH_POLICY = "log.flush.policy";
+    public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
+    public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
+    public static final String APPEND_RINGS = "weir.append.rings";
+    public static final String APPEND_RING_SIZE = "weir.append.ring.size";
+    public static final String APPEND_WAIT_STRATEGY = "weir.append.wait.strategy";
+    public static final String FETCH_THREADS = "weir.fetch.threads";
+    public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+    public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+    public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    public static final String GROUP_MAX_SIZE = "group.max.size";
+    public static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
+    public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
+    public static final String OFFSETS_TOPIC_SEGMENT_BYTES = "offsets.topic.segment.bytes";
+    public static final String OFFSETS_COMMIT_TIMEOUT_MS = "offsets.commit.timeout.ms";
+    public static final String TRANSACTION_MAX_TIMEOUT_MS = "transaction.max.timeout.ms";
+    public static final String TRANSACTIONAL_ID_EXPIRATION_MS = "transactional.id.expiration.ms";
+    public static final String TRANSACTION_STATE_LOG_NUM_PARTITIONS = "transaction.state.log.num.partitions";
+    public static final String TRANSACTION_STATE_LOG_SEGMENT_BYTES = "transaction.state.log.segment.bytes";
+    public static final String TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS = "transaction.abort.timed.out.transaction.cleanup.interval.ms";
+    public static final String TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS = "transaction.remove.expired.transaction.cleanup.interval.ms";
+    public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
+    public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
+    public static final String TRANSACTION_HANGING_ABORT_MS = "weir.transaction.hanging.abort.ms";
+
+    private static final ConfigDef DEF = new ConfigDef()
+            .define(LOG_DIRS, Type.LIST, "", "The data directory (one); empty means a fresh temporary directory")
+            .define(LOG_DIR, Type.STRING, "", "Alias of log.dirs with a single directory")
+            .define(NODE_ID, Type.INT, 0, ConfigDef.atLeast(0), "This broker's id")
+            .define(CLUSTER_ID, Type.STRING, "weir-embedded", "The cluster id reported by describeCluster")
+            .define(NUM_PARTITIONS, Type.INT, 1, ConfigDef.atLeast(1), "Partitions of an auto-created topic")
+            .define(AUTO_CREATE_TOPICS_ENABLE, Type.BOOLEAN, true, "Create a topic on first metadata request for it")
+            .define(LOG_SEGMENT_BYTES, Type.INT, LogConfig.DEFAULTS.segmentBytes(), ConfigDef.atLeast(14), "Default segment.bytes")
+            .define(LOG_ROLL_MS, Type.LONG, LogConfig.DEFAULTS.segmentMs(), ConfigDef.atLeast(1), "Default segment.ms")
+            .define(LOG_RETENTION_MS, Type.LONG, LogConfig.DEFAULTS.retentionMs(), ConfigDef.atLeast(-1), "Default retention.ms")
+            .define(LOG_RETENTION_BYTES, Type.LONG, -1L, ConfigDef.atLeast(-1), "Default retention.bytes")
+            .define(MESSAGE_MAX_BYTES, Type.INT, LogConfig.DEFAULTS.maxMessageBytes(), ConfigDef.atLeast(0), "Default max.message.bytes")
+            .define(LOG_INDEX_INTERVAL_BYTES, Type.INT, 4096, ConfigDef.atLeast(0), "Default index.interval.bytes")
+            .define(LOG_INDEX_SIZE_MAX_BYTES, Type.INT, 10 * 1024 * 1024, ConfigDef.atLeast(8), "Default segment.index.bytes")
+            .define(LOG_SEGMENT_DELETE_DELAY_MS, Type.LONG, 60_000L, ConfigDef.atLeast(0), "Default file.delete.delay.ms")
+            .define(LOG_RETENTION_CHECK_INTERVAL_MS, Type.LONG, 300_000L, ConfigDef.atLeast(1), "How often retention runs")
+            .define(LOG_CLEANUP_POLICY, Type.STRING, LogConfig.DEFAULTS.cleanupPolicy(),
+                    ConfigDef.in("delete", "compact", "compact,delete", "delete,compact"), "Default cleanup.policy")
+            .define(LOG_CLEANER_DELETE_RETENTION_MS, Type.LONG, LogConfig.DEFAULTS.deleteRetentionMs(), ConfigDef.atLeast(0),
+                    "Default delete.retention.ms")
+            .define(LOG_CLEANER_MIN_CLEANABLE_RATIO, Type.DOUBLE, LogConfig.DEFAULTS.minCleanableDirtyRatio(), ConfigDef.range(0, 1),
+                    "Default min.cleanable.dirty.ratio")
+            .define(LOG_CLEANER_MIN_COMPACTION_LAG_MS, Type.LONG, LogConfig.DEFAULTS.minCompactionLagMs(), ConfigDef.atLeast(0),
+                    "Default min.compaction.lag.ms")
+            .define(LOG_CLEANER_MAX_COMPACTION_LAG_MS, Type.LONG, LogConfig.DEFAULTS.maxCompactionLagMs(), ConfigDef.atLeast(1),
+                    "Default max.compaction.lag.ms")
+            .define(LOG_CLEANER_ENABLE, Type.BOOLEAN, CleanerConfig.DEFAULTS.enabled(), "Run the log cleaner on compacted topics")
+            .define(LOG_CLEANER_THREADS, Type.INT, CleanerConfig.DEFAULTS.threads(), ConfigDef.atLeast(1), "Log cleaner threads")
+            .define(LOG_CLEANER_DEDUPE_BUFFER_SIZE, Type.LONG, CleanerConfig.DEFAULTS.dedupeBufferSize(), ConfigDef.atLeast(0),
+                    "Key-to-offset map memory, shared by the cleaner threads")
+            .define(LOG_CLEANER_IO_BUFFER_SIZE, Type.INT, CleanerConfig.DEFAULTS.ioBufferSize(), ConfigDef.atLeast(0),
+                    "Read and write buffer memory, shared by the cleaner threads")
+            .define(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR, Type.DOUBLE, CleanerConfig.DEFAULTS.loadFactor(), ConfigDef.range(0, 1),
+                    "How full the key-to-offset map may get")
+            .define(LOG_CLEANER_BACKOFF_MS, Type.LONG, CleanerConfig.DEFAULTS.backoffMs(), ConfigDef.atLeast(0),
+                    "Sleep of an idle cleaner thread")
+            .define(LOG_FLUSH_POLICY, Type.STRING, "os", ConfigDef.in("os", "every-batch", "interval"), "When appends are fsynced")
+            .define(LOG_FLUSH_INTERVAL_MS, Type.LONG, 1000L, ConfigDef.atLeast(1), "Sync interval for log.flush.policy=interval")
+            .define(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, Type.LONG, 60_000L, ConfigDef.atLeast(1), "How often recovery points are saved")
+            .define(APPEND_RINGS, Type.INT, 1, ConfigDef.range(1, 64), "Disruptor rings (append threads) partitions are sharded over")
+            .define(APPEND_RING_SIZE, Type.INT, 1024, ConfigDef.range(2, 1 << 20), "Slots per ring (a power of two)")
+            .define(APPEND_WAIT_STRATEGY, Type.STRING, "blocking", ConfigDef.in("blocking", "sleeping", "yielding", "busy-spin"),
+                    "How an idle append thread waits for work")
+            .define(FETCH_THREADS, Type.INT, 1, ConfigDef.range(1, 64), "Threads completing long-poll fetches")
+            .define(GROUP_MIN_SESSION_TIMEOUT_MS, Type.INT, GroupCoordinatorConfig.DEFAULTS.minSessionTimeoutMs(), ConfigDef.atLeast(0),
+                    "Shortest session.timeout.ms a group member may ask for")
+            .define(GROUP_MAX_SESSION_TIMEOUT_MS, Type.INT, GroupCoordinatorConfig.DEFAULTS.maxSessionTimeoutMs(), ConfigDef.atLeast(0),
+                    "Longest session.timeout.ms a group member may ask for")
+            .define(GROUP_INITIAL_REBALANCE_DELAY_MS, Type.INT, GroupCoordinatorConfig.DEFAULTS.initialRebalanceDelayMs(),
+                    ConfigDef.atLeast(0), "How long the first rebalance of an empty group waits for more members")
+            .define(GROUP_MAX_SIZE, Type.INT, GroupCoordinatorConfig.DEFAULTS.maxSize(), ConfigDef.atLeast(1), "Most members in a group")
+            .define(OFFSET_METADATA_MAX_BYTES, Type.INT, GroupCoordinatorConfig.DEFAULTS.offsetMetadataMaxBytes(), ConfigDef.atLeast(0),
+                    "Longest metadata string of a committed offset")
+            .define(OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, GroupCoordinatorConfig.DEFAULTS.offsetsTopicPartitions(), ConfigDef.atLeast(1),
+                    "Partitions of __consumer_offsets when it is created")
+            .define(OFFSETS_TOPIC_SEGMENT_BYTES, Type.INT, GroupCoordinatorConfig.DEFAULTS.offsetsTopicSegmentBytes(),
+                    ConfigDef.atLeast(14), "segment.bytes of __consumer_offsets when it is created")
+            .define(OFFSETS_COMMIT_TIMEOUT_MS, Type.INT, GroupCoordinatorConfig.DEFAULTS.offsetCommitTimeoutMs(), ConfigDef.atLeast(1),
+                    "How long an offset commit may wait for room on the write path")
+            .define(TRANSACTION_MAX_TIMEOUT_MS, Type.INT, TransactionConfig.DEFAULTS.maxTimeoutMs(), ConfigDef.atLeast(1),
+                    "Longest transaction.timeout.ms a producer may ask for")
+            .define(TRANSACTIONAL_ID_EXPIRATION_MS, Type.LONG, TransactionConfig.DEFAULTS.transactionalIdExpirationMs(),
+                    ConfigDef.atLeast(1), "How long an idle transactional id is remembered")
+            .define(TRANSACTION_STATE_LOG_NUM_PARTITIONS, Type.INT, TransactionConfig.DEFAULTS.stateLogPartitions(),
+                    ConfigDef.atLeast(1), "Partitions of __transaction_state when it is created")
+            .define(TRANSACTION_STATE_LOG_SEGMENT_BYTES, Type.INT, TransactionConfig.DEFAULTS.stateLogSegmentBytes(),
+                    ConfigDef.atLeast(14), "segment.bytes of __transaction_state")
+            .define(TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS, Type.LONG, TransactionConfig.DEFAULTS.abortTimedOutIntervalMs(),
+                    ConfigDef.atLeast(1), "How often the coordinator aborts transactions past their timeout")
+            .define(TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS, Type.LONG, TransactionConfig.DEFAULTS.removeExpiredIntervalMs(),
+                    ConfigDef.atLeast(1), "How often the coordinator forgets expired transactional ids")
+            .define(PRODUCER_ID_EXPIRATION_MS, Type.LONG, TransactionConfig.DEFAULTS.producerIdExpirationMs(), ConfigDef.atLeast(1),
+                    "How long a partition remembers a producer that sends nothing")
+            .define(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, Type.LONG, TransactionConfig.DEFAULTS.producerIdExpirationCheckMs(),
+                    ConfigDef.atLeast(1), "How often partitions drop expired producers")
+            .define(TRANSACTION_HANGING_ABORT_MS, Type.LONG, TransactionConfig.DEFAULTS.hangingAbortMs(), ConfigDef.atLeast(-1),
+                    "Abort a partition's hanging transaction automatically after this bound past transaction.max.timeout.ms; -1 never");
+
+    public BrokerConfig {
+        if (Integer.bitCount(appendRingSize) != 1) {
+            throw new InvalidConfigurationException(APPEND_RING_SIZE + "=" + appendRingSize + " must be a power of two");
+        }
+    }
+
+    public static BrokerConfig from(Properties properties) {
+        return from(DEF.parse(properties));
+    }
+
+    public static BrokerConfig from(Map<String, ?> map) {
+        return from(DEF.parse(map));
+    }
+
+    /** Defaults with a fresh temporary data directory. */
+    public static BrokerConfig defaults() {
+        return from(Map.of());
+    }
+
+    private static BrokerConfig from(ParsedConfig c) {
+        List<String> dirs = c.getList(LOG_DIRS);
+        if (dirs.isEmpty() && !c.getString(LOG_DIR).isEmpty()) {
+            dirs = List.of(c.getString(LOG_DIR));
+        }
+        if (dirs.size() > 1) {
+            throw new InvalidConfigurationException(LOG_DIRS + "=" + dirs + " names " + dirs.size()
+                    + " directories; an embedded broker uses exactly one");
+        }
+        Path dir = dirs.isEmpty() ? null : Path.of(dirs.get(0));
+        LogConfig logDefaults = new LogConfig(c.getInt(LOG_SEGMENT_BYTES), c.getLong(LOG_ROLL_MS), c.getLong(LOG_RETENTION_MS),
+                c.getLong(LOG_RETENTION_BYTES), c.getInt(MESSAGE_MAX_BYTES), c.getInt(LOG_INDEX_INTERVAL_BYTES),
+                c.getInt(LOG_INDEX_SIZE_MAX_BYTES), c.getLong(LOG_SEGMENT_DELETE_DELAY_MS), c.getString(LOG_CLEANUP_POLICY),
+                c.getLong(LOG_CLEANER_DELETE_RETENTION_MS), c.getDouble(LOG_CLEANER_MIN_CLEANABLE_RATIO),
+                c.getLong(LOG_CLEANER_MIN_COMPACTION_LAG_MS), c.getLong(LOG_CLEANER_MAX_COMPACTION_LAG_MS));
+        long flushInterval = c.getLong(LOG_FLUSH_INTERVAL_MS);
+        FlushPolicy policy = switch (c.getString(LOG_FLUSH_POLICY)) {
+            case "every-batch" -> FlushPolicy.EVERY_BATCH;
+            case "interval" -> FlushPolicy.interval(flushInterval);
+            default -> FlushPolicy.OS;
+        };
+        return new BrokerConfig(dir, c.getInt(NODE_ID), c.getString(CLUSTER_ID), c.getInt(NUM_PARTITIONS),
+                c.getBoolean(AUTO_CREATE_TOPICS_ENABLE), logDefaults, policy, flushInterval,
+                c.getLong(LOG_RETENTION_CHECK_INTERVAL_MS), c.getLong(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
+                c.getInt(APPEND_RINGS), c.getInt(APPEND_RING_SIZE), c.getString(APPEND_WAIT_STRATEGY), c.getInt(FETCH_THREADS),
+                new GroupCoordinatorConfig(c.getInt(GROUP_MIN_SESSION_TIMEOUT_MS), c.getInt(GROUP_MAX_SESSION_TIMEOUT_MS),
+                        c.getInt(GROUP_INITIAL_REBALANCE_DELAY_MS), c.getInt(GROUP_MAX_SIZE), c.getInt(OFFSET_METADATA_MAX_BYTES),
+                        c.getInt(OFFSETS_TOPIC_NUM_PARTITIONS), c.getInt(OFFSETS_TOPIC_SEGMENT_BYTES),
+                        c.getInt(OFFSETS_COMMIT_TIMEOUT_MS)),
+                new TransactionConfig(c.getInt(TRANSACTION_MAX_TIMEOUT_MS), c.getLong(TRANSACTIONAL_ID_EXPIRATION_MS),
+                        c.getInt(TRANSACTION_STATE_LOG_NUM_PARTITIONS), c.getInt(TRANSACTION_STATE_LOG_SEGMENT_BYTES),
+                        c.getLong(TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS), c.getLong(TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS),
+                        c.getLong(PRODUCER_ID_EXPIRATION_MS), c.getLong(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS),
+                        c.getLong(TRANSACTION_HANGING_ABORT_MS)),
+                new CleanerConfig(c.getBoolean(LOG_CLEANER_ENABLE), c.getInt(LOG_CLEANER_THREADS), c.getLong(LOG_CLEANER_DEDUPE_BUFFER_SIZE),
+                        c.getInt(LOG_CLEANER_IO_BUFFER_SIZE), c.getDouble(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR), c.getLong(LOG_CLEANER_BACKOFF_MS)));
+    }
+
+    /** A copy using {@code dir} as the data directory. */
+    public BrokerConfig withLogDir(Path dir) {
+        return new BrokerConfig(dir, nodeId, clusterId, numPartitions, autoCreateTopics, logDefaults, flushPolicy,
+                flushIntervalMs, retentionCheckIntervalMs, recoveryPointCheckpointIntervalMs, appendRings, appendRingSize,
+                appendWaitStrategy, fetchThreads, groups, transactions, cleaner);
+    }
+}

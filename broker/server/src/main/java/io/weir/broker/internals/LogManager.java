@@ -1,0 +1,583 @@
+package io.weir.broker.internals;
+
+import io.weir.common.TopicPartition;
+import io.weir.common.utils.Time;
+import io.weir.common.errors.InvalidConfigurationException;
+import io.weir.common.errors.InvalidPartitionsException;
+import io.weir.common.errors.KafkaStorageException;
+import io.weir.common.errors.TopicExistsException;
+import io.weir.common.errors.UnknownTopicOrPartitionException;
+import io.weir.broker.internals.log.CleanerConfig;
+import io.weir.broker.internals.log.CleanerHook;
+import io.weir.broker.internals.log.DeletedSegment;
+import io.weir.broker.internals.log.Log;
+import io.weir.broker.internals.log.LogCleaner;
+import io.weir.broker.internals.log.LogConfig;
+import io.weir.broker.internals.log.LogFiles;
+import io.weir.broker.internals.log.OffsetCheckpoint;
+import io.weir.transactions.ProducerStateConfig;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * Owns a data directory: the topics in it, one {@link Log} per partition, and the files that make a restart
+ * fast and safe.
+ *
+ * <pre>
+ * data-dir/
+ *   .lock                               held while a broker has the directory open
+ *   .weir_cleanshutdown                 present only between a clean close and the next open
+ *   recovery-point-offset-checkpoint    per partition, the offset below which everything was synced
+ *   cleaner-offset-checkpoint           per compacted partition, where the log cleaner's next pass starts
+ *   meta/topics                         every topic: partition count and configuration overrides
+ *   &lt;topic&gt;-&lt;partition&gt;/               a partition's segments (see Log)
+ * </pre>
+ *
+ * <p>Opening without the clean-shutdown marker means the last stop was a crash: every partition is
+ * recovered from its checkpointed recovery point. The marker is removed as soon as the directory is open, so
+ * a crash from then on is detected too.
+ *
+ * <p>Threading: topic creation, deletion, partition growth and configuration changes are serialised on
+ * {@code this}; looking up a log is lock-free and safe from any thread.
+ */
+public final class LogManager implements AutoCloseable {
+    static final String CLEAN_SHUTDOWN_FILE = ".weir_cleanshutdown";
+    static final String LOCK_FILE = ".lock";
+
+    private final Path dataDir;
+    private final LogConfig defaults;
+    private final ProducerStateConfig producerStateConfig;
+    private final Time time;
+    private final TopicMetadataStore topicStore;
+    private final OffsetCheckpoint checkpoint;
+    private final Map<TopicPartition, Log> logs = new ConcurrentHashMap<>();
+    private final Map<String, TopicMetadataStore.TopicMetadata> topics = new ConcurrentHashMap<>();
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final boolean hadCleanShutdown;
+    /** Set once the logs are loaded. */
+    private LogCleaner cleaner;
+    private volatile boolean closed;
+
+    private LogManager(Path dataDir, LogConfig defaults, ProducerStateConfig producerStateConfig, Time time,
+                       FileChannel lockChannel, FileLock lock, boolean clean) {
+        this.dataDir = dataDir;
+        this.defaults = defaults;
+        this.producerStateConfig = producerStateConfig;
+        this.time = time;
+        this.topicStore = new TopicMetadataStore(dataDir.resolve("meta").resolve("topics"));
+        this.checkpoint = new OffsetCheckpoint(dataDir.resolve("recovery-point-offset-checkpoint"));
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.hadCleanShutdown = clean;
+    }
+
+    /**
+     * Locks {@code dataDir}, loads every topic and recovers its partitions as needed.
+     *
+     * @param producerStateConfig the partitions' producer-state settings ({@code producer.id.expiration.ms})
+     * @throws KafkaStorageException the directory cannot be created or written, or another broker holds it
+     */
+    public static LogManager open(Path dataDir, LogConfig defaults, ProducerStateConfig producerStateConfig, Time time) {
+        return open(dataDir, defaults, producerStateConfig, time, CleanerConfig.DEFAULTS, CleanerHook.NONE);
+    }
+
+    /**
+     * As {@link #open(Path, LogConfig, ProducerStateConfig, Time)}, with the log cleaner's settings; the
+     * cleaner's threads start with {@link #startCleaner()}.
+     *
+     * @param cleanerHook sees every step of every cleaning pass ({@link CleanerHook#NONE} outside tests)
+     */
+    public static LogManager open(Path dataDir, LogConfig defaults, ProducerStateConfig producerStateConfig, Time time,
+                                  CleanerConfig cleanerConfig, CleanerHook cleanerHook) {
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(dataDir);
+            if (!Files.isWritable(dataDir)) {
+                throw new KafkaStorageException("Data directory " + dataDir + " is not writable");
+            }
+            channel = FileChannel.open(dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new KafkaStorageException("Data directory " + dataDir + " is in use by another broker (" + LOCK_FILE + " is locked)");
+            }
+            Path marker = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
+            boolean clean = Files.exists(marker);
+            LogManager manager = new LogManager(dataDir, defaults, producerStateConfig, time, channel, lock, clean);
+            try {
+                manager.loadLogs();
+                manager.cleaner = LogCleaner.create(cleanerConfig, dataDir.resolve("cleaner-offset-checkpoint"),
+                        manager.logs::values, time, cleanerHook);
+                Files.deleteIfExists(marker);
+                LogFiles.syncDirectory(dataDir);
+            } catch (IOException | RuntimeException e) {
+                // Release what was opened, the directory lock included, so a later open can try again.
+                manager.crash();
+                throw e;
+            }
+            return manager;
+        } catch (AccessDeniedException e) {
+            closeQuietly(channel);
+            throw new KafkaStorageException("Data directory " + dataDir + " is not writable: " + e.getMessage(), e);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new KafkaStorageException("Could not open data directory " + dataDir + ": " + e, e);
+        }
+    }
+
+    private void loadLogs() throws IOException {
+        Map<TopicPartition, Long> recoveryPoints = checkpoint.read();
+        deleteOrphanPartitionDirs();
+        for (TopicMetadataStore.TopicMetadata meta : topicStore.loadAll()) {
+            LogConfig config = LogConfig.withOverrides(defaults, meta.overrides());
+            topics.put(meta.name(), meta);
+            for (int p = 0; p < meta.partitions(); p++) {
+                TopicPartition tp = new TopicPartition(meta.name(), p);
+                logs.put(tp, Log.open(partitionDir(tp), tp, config, producerStateConfig, time, hadCleanShutdown,
+                        recoveryPoints.getOrDefault(tp, 0L)));
+            }
+        }
+    }
+
+    /**
+     * Removes partition directories whose topic is no longer defined: a topic deletion that crashed after
+     * removing the topic's metadata but before its files. Left alone, a new topic of the same name would
+     * reopen the old data.
+     */
+    private void deleteOrphanPartitionDirs() throws IOException {
+        java.util.Set<String> defined = new java.util.HashSet<>();
+        for (TopicMetadataStore.TopicMetadata meta : topicStore.loadAll()) {
+            for (int p = 0; p < meta.partitions(); p++) {
+                defined.add(meta.name() + "-" + p);
+            }
+        }
+        try (var entries = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
+            for (Path dir : entries) {
+                String name = dir.getFileName().toString();
+                int dash = name.lastIndexOf('-');
+                boolean partitionDir = dash > 0 && name.substring(dash + 1).chars().allMatch(Character::isDigit) && dash < name.length() - 1;
+                if (partitionDir && !defined.contains(name)) {
+                    LogFiles.deleteRecursively(dir);
+                }
+            }
+        }
+    }
+
+    public boolean hadCleanShutdown() {
+        return hadCleanShutdown;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public LogConfig defaults() {
+        return defaults;
+    }
+
+    private Path partitionDir(TopicPartition tp) {
+        return dataDir.resolve(tp.topic() + "-" + tp.partition());
+    }
+
+    // ---- topics -------------------------------------------------------------------------------------------
+
+    /**
+     * Creates a topic with {@code partitions} partitions and configuration {@code overrides}: validates the
+     * name and every override first, then writes the topic's metadata, then creates its logs.
+     */
+    public synchronized void createTopic(String name, int partitions, Map<String, String> overrides) {
+        create(name, partitions, overrides, userTopicConfig(name, overrides));
+    }
+
+    /**
+     * The configuration a user's topic would get: the broker's defaults with {@code overrides}. Any cleanup
+     * policy is allowed ({@code delete}, {@code compact} or both); a compacted topic refuses records without
+     * a key.
+     *
+     * @throws InvalidConfigurationException an unknown key or a bad value, naming it and the topic
+     */
+    public LogConfig userTopicConfig(String name, Map<String, String> overrides) {
+        return topicConfigWith(name, overrides);
+    }
+
+    private LogConfig topicConfigWith(String name, Map<String, String> overrides) {
+        try {
+            return LogConfig.withOverrides(defaults, overrides);
+        } catch (InvalidConfigurationException e) {
+            throw new InvalidConfigurationException("Topic '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates one of the broker's own topics (the offsets and transaction-state topics, both compacted). */
+    public synchronized void createInternalTopic(String name, int partitions, Map<String, String> overrides) {
+        create(name, partitions, overrides, LogConfig.withOverrides(defaults, overrides));
+    }
+
+    private void create(String name, int partitions, Map<String, String> overrides, LogConfig config) {
+        Topic.validate(name);
+        if (partitions < 1) {
+            throw new InvalidPartitionsException("Topic " + name + " needs at least one partition, got " + partitions);
+        }
+        if (topics.containsKey(name)) {
+            throw new TopicExistsException("Topic '" + name + "' already exists");
+        }
+        TopicMetadataStore.TopicMetadata meta = new TopicMetadataStore.TopicMetadata(name, partitions, Map.copyOf(overrides));
+        // Logs first, then the metadata that makes the topic exist, then publish it: a failure or crash in
+        // between leaves only directories no topic owns, which the next open deletes.
+        Map<TopicPartition, Log> created = openNewLogs(name, 0, partitions, config);
+        try {
+            topicStore.write(meta);
+            LogFiles.syncDirectory(dataDir);
+        } catch (IOException e) {
+            discard(created);
+            throw new KafkaStorageException("Could not record topic " + name + " in " + dataDir + ": " + e, e);
+        }
+        logs.putAll(created);
+        topics.put(name, meta);
+    }
+
+    private Map<TopicPartition, Log> openNewLogs(String topic, int from, int to, LogConfig config) {
+        Map<TopicPartition, Log> created = new java.util.LinkedHashMap<>();
+        try {
+            for (int p = from; p < to; p++) {
+                TopicPartition tp = new TopicPartition(topic, p);
+                deleteStaleDir(tp);
+                created.put(tp, Log.open(partitionDir(tp), tp, config, producerStateConfig, time, true, 0L));
+            }
+            return created;
+        } catch (RuntimeException e) {
+            discard(created);
+            throw e;
+        }
+    }
+
+    private static void discard(Map<TopicPartition, Log> created) {
+        for (Log log : created.values()) {
+            try {
+                log.delete();
+            } catch (RuntimeException ignored) {
+                // the next open removes directories no topic owns
+            }
+        }
+    }
+
+    /** Grows a topic to {@code newTotal} partitions; a decrease or no change is refused. */
+    public synchronized void createPartitions(String name, int newTotal) {
+        TopicMetadataStore.TopicMetadata meta = topicMetadata(name);
+        if (newTotal <= meta.partitions()) {
+            throw new InvalidPartitionsException("Topic " + name + " has " + meta.partitions() + " partitions; the new count "
+                    + newTotal + " must be larger (partitions can be added but never removed)");
+        }
+        TopicMetadataStore.TopicMetadata grown = new TopicMetadataStore.TopicMetadata(name, newTotal, meta.overrides());
+        LogConfig config = LogConfig.withOverrides(defaults, meta.overrides());
+        Map<TopicPartition, Log> created = openNewLogs(name, meta.partitions(), newTotal, config);
+        try {
+            topicStore.write(grown);
+            LogFiles.syncDirectory(dataDir);
+        } catch (IOException e) {
+            discard(created);
+            throw new KafkaStorageException("Could not record new partitions of " + name + ": " + e, e);
+        }
+        logs.putAll(created);
+        topics.put(name, grown);
+    }
+
+    /**
+     * Deletes a topic's metadata first (so a crash mid-way does not resurrect it), then its logs. The log
+     * cleaner is kept off its partitions (a pass in progress stops) before anything goes.
+     */
+    public synchronized List<Log> deleteTopic(String name) {
+        TopicMetadataStore.TopicMetadata meta = topicMetadata(name);
+        try {
+            for (int p = 0; p < meta.partitions(); p++) {
+                cleaner.pauseAndWait(new TopicPartition(name, p));
+            }
+            topicStore.delete(name);
+        } catch (IOException | RuntimeException e) {
+            for (int p = 0; p < meta.partitions(); p++) {
+                cleaner.resume(new TopicPartition(name, p)); // the topic stays: so does its cleaning
+            }
+            if (e instanceof IOException) {
+                throw new KafkaStorageException("Could not delete topic " + name + ": " + e, e);
+            }
+            throw (RuntimeException) e;
+        }
+        topics.remove(name);
+        List<Log> removed = new ArrayList<>();
+        for (int p = 0; p < meta.partitions(); p++) {
+            TopicPartition tp = new TopicPartition(name, p);
+            Log log = logs.remove(tp);
+            if (log != null) {
+                removed.add(log);
+            }
+            cleaner.forget(tp);
+        }
+        // Forget the deleted partitions' recovery points, or a topic recreated under the same name would
+        // trust unsynced segments below the old point after a crash.
+        try {
+            checkpoint.write(currentRecoveryPoints());
+        } catch (IOException e) {
+            throw new KafkaStorageException("Topic " + name + " was deleted but the recovery-point checkpoint could not be rewritten: " + e, e);
+        }
+        return removed;
+    }
+
+    private void deleteStaleDir(TopicPartition tp) {
+        try {
+            LogFiles.deleteRecursively(partitionDir(tp));
+        } catch (IOException e) {
+            throw new KafkaStorageException("Could not clear stale directory of " + tp + ": " + e, e);
+        }
+    }
+
+    public TopicMetadataStore.TopicMetadata topicMetadata(String name) {
+        TopicMetadataStore.TopicMetadata meta = topics.get(name);
+        if (meta == null) {
+            throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist");
+        }
+        return meta;
+    }
+
+    public boolean topicExists(String name) {
+        return topics.containsKey(name);
+    }
+
+    public Map<String, TopicMetadataStore.TopicMetadata> topics() {
+        return new TreeMap<>(topics);
+    }
+
+    /** The effective configuration of a topic. */
+    public LogConfig topicConfig(String name) {
+        return LogConfig.withOverrides(defaults, topicMetadata(name).overrides());
+    }
+
+    /**
+     * The log of a partition.
+     *
+     * @throws UnknownTopicOrPartitionException naming the topic and partition when there is none
+     */
+    public Log log(TopicPartition tp) {
+        Log log = logs.get(tp);
+        if (log == null) {
+            TopicMetadataStore.TopicMetadata meta = topics.get(tp.topic());
+            throw new UnknownTopicOrPartitionException(meta == null
+                    ? "Topic '" + tp.topic() + "' does not exist"
+                    : "Partition " + tp.partition() + " of topic '" + tp.topic() + "' does not exist: the topic has "
+                    + meta.partitions() + " partitions (0.." + (meta.partitions() - 1) + ")");
+        }
+        return log;
+    }
+
+    public Collection<Log> logs() {
+        return logs.values();
+    }
+
+    // ---- topic configuration changes (Admin.incrementalAlterConfigs) -------------------------------------
+    //
+    // Validate, then apply: the new overrides are computed from the ones in effect and validated whole before
+    // anything is written; then the metadata file is replaced atomically (so a crash leaves the old overrides
+    // or the new, never a mix) and only then does each partition's log switch to the new configuration. Both
+    // run on this manager's lock, as creation, growth and deletion do, so two changes of one topic never
+    // start from the same overrides and a partition added meanwhile opens with the new configuration.
+
+    /**
+     * The configuration {@code change} would give the topic; nothing is written or changed.
+     *
+     * @param change from the topic's overrides in effect to its new overrides
+     * @throws UnknownTopicOrPartitionException the topic does not exist
+     * @throws InvalidConfigurationException    the new overrides hold an unknown key or a bad value, naming it
+     *                                          and the topic
+     */
+    public synchronized LogConfig validateTopicConfigChange(String name, UnaryOperator<Map<String, String>> change) {
+        return prepareTopicConfigChange(name, change).config();
+    }
+
+    /**
+     * Replaces the topic's overrides with {@code change} applied to them, durably, then gives every partition's
+     * log the new configuration. Retention, {@code segment.bytes}/{@code segment.ms}, {@code max.message.bytes}
+     * and {@code cleanup.policy} apply from the next append or retention run; {@code index.interval.bytes} and
+     * {@code segment.index.bytes} from each partition's next segment.
+     *
+     * @param change from the topic's overrides in effect to its new overrides
+     * @return the topic's new configuration
+     * @throws UnknownTopicOrPartitionException the topic does not exist
+     * @throws InvalidConfigurationException    the new overrides hold an unknown key or a bad value; nothing changed
+     * @throws KafkaStorageException            the metadata file could not be replaced; the change is not in
+     *                                          effect (though if only the final directory sync failed, a
+     *                                          restart finds it written)
+     */
+    public synchronized LogConfig alterTopicConfig(String name, UnaryOperator<Map<String, String>> change) {
+        TopicConfigChange prepared = prepareTopicConfigChange(name, change);
+        try {
+            topicStore.write(prepared.altered());
+        } catch (IOException e) {
+            throw new KafkaStorageException("Could not record the new configuration of topic " + name + " in " + dataDir + ": " + e, e);
+        }
+        topics.put(name, prepared.altered());
+        for (int p = 0; p < prepared.altered().partitions(); p++) {
+            log(new TopicPartition(name, p)).updateConfig(prepared.config());
+        }
+        return prepared.config();
+    }
+
+    /** A validated change of a topic's overrides, not yet applied. */
+    private record TopicConfigChange(TopicMetadataStore.TopicMetadata altered, LogConfig config) {
+    }
+
+    private TopicConfigChange prepareTopicConfigChange(String name, UnaryOperator<Map<String, String>> change) {
+        TopicMetadataStore.TopicMetadata meta = topicMetadata(name);
+        Map<String, String> overrides = Map.copyOf(change.apply(meta.overrides()));
+        LogConfig config = topicConfigWith(name, overrides);
+        return new TopicConfigChange(new TopicMetadataStore.TopicMetadata(name, meta.partitions(), overrides), config);
+    }
+
+    // ---- maintenance --------------------------------------------------------------------------------------
+
+    /** The log cleaner of this directory's compacted topics. */
+    public LogCleaner cleaner() {
+        return cleaner;
+    }
+
+    /** Starts the cleaner's threads ({@code log.cleaner.threads}), unless {@code log.cleaner.enable} is false. */
+    public void startCleaner() {
+        cleaner.startup();
+    }
+
+    /** Runs retention on every log; returns the segments removed, whose files the caller deletes later. */
+    public List<DeletedSegment> runRetention() {
+        List<DeletedSegment> deleted = new ArrayList<>();
+        for (Log log : logs.values()) {
+            deleted.addAll(log.deleteRetainedSegments());
+        }
+        return deleted;
+    }
+
+    /**
+     * Drops, on every partition, the producers idle for {@code producer.id.expiration.ms} with no open
+     * transaction. Runs every {@code producer.id.expiration.check.interval.ms}.
+     */
+    public void removeExpiredProducers() {
+        for (Log log : logs.values()) {
+            log.removeExpiredProducers();
+        }
+    }
+
+    /** Syncs rolled segments of every partition, then saves every partition's recovery point. */
+    public synchronized void checkpointRecoveryPoints() {
+        for (Log log : logs.values()) {
+            log.flushRolledSegments();
+        }
+        try {
+            checkpoint.write(currentRecoveryPoints());
+        } catch (IOException e) {
+            throw new KafkaStorageException("Could not write the recovery-point checkpoint in " + dataDir + ": " + e, e);
+        }
+    }
+
+    private Map<TopicPartition, Long> currentRecoveryPoints() {
+        Map<TopicPartition, Long> points = new TreeMap<>();
+        for (Log log : logs.values()) {
+            points.put(log.topicPartition(), log.recoveryPoint());
+        }
+        return points;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Syncs and closes every log, saves recovery points and leaves the clean-shutdown marker. Every log is
+     * closed even if one fails; the marker is written only if all succeeded, so a failed close is followed by
+     * a recovering open. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        KafkaStorageException failure = null;
+        if (cleaner != null) {
+            cleaner.close();
+        }
+        for (Log log : logs.values()) {
+            try {
+                log.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = new KafkaStorageException("Could not close data directory " + dataDir + " cleanly: " + e, e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        try {
+            if (failure == null) {
+                checkpoint.write(currentRecoveryPoints());
+                Files.write(dataDir.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);
+                LogFiles.syncDirectory(dataDir);
+            }
+        } catch (IOException e) {
+            failure = new KafkaStorageException("Could not close data directory " + dataDir + " cleanly: " + e, e);
+        } finally {
+            releaseLock();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Releases the directory without syncing or writing the marker, as a crash would leave it (tests). */
+    public synchronized void crash() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (cleaner != null) {
+            cleaner.stop();
+        }
+        for (Log log : logs.values()) {
+            log.closeWithoutFlush();
+        }
+        releaseLock();
+    }
+
+    private void releaseLock() {
+        try {
+            lock.release();
+        } catch (IOException ignored) {
+            // the channel close below releases it too
+        }
+        closeQuietly(lockChannel);
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing more to release
+            }
+        }
+    }
+}

@@ -1,0 +1,352 @@
+package io.weir.broker.internals.group;
+
+import io.weir.common.TopicPartition;
+import io.weir.common.protocol.ApiError;
+import io.weir.common.protocol.DeleteGroupsRequest;
+import io.weir.common.protocol.DeleteGroupsResponse;
+import io.weir.common.protocol.DescribeGroupsRequest;
+import io.weir.common.protocol.DescribeGroupsResponse;
+import io.weir.common.protocol.Errors;
+import io.weir.common.protocol.ListGroupsResponse;
+import io.weir.common.protocol.OffsetCommitRequest;
+import io.weir.common.protocol.OffsetCommitRequest.CommittedOffset;
+import io.weir.common.protocol.OffsetCommitResponse;
+import io.weir.common.protocol.OffsetFetchRequest;
+import io.weir.common.protocol.OffsetFetchResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * Committed offsets and the admin view of groups, over the groups of a {@link GroupCoordinator}.
+ *
+ * <p>A commit is validated with the group locked (member, generation, state, each offset), appended to the
+ * group's partition of the offsets topic while still locked — so commits of one group reach the log in the
+ * order they were accepted — and applied to the group's offset cache by the append's completion, in log
+ * order. A fetch reads the cache, so it sees a commit once it is durable, never before.
+ *
+ * <p>Each cached offset remembers the log offset of its record ({@code Group.offsetPositions}), so that offsets
+ * committed in a transaction ({@link TxnOffsetCommits}) never overwrite a newer record when their marker lands.
+ *
+ * <p>{@link #load} rebuilds the cache from the offsets topic when the broker opens: the latest record per
+ * key wins, tombstones remove. Groups come back Empty with their last generation; members are not restored,
+ * since in one process a broker restart means the consumers restarted too.
+ *
+ * <p>Thread-safe, as {@link GroupCoordinator}.
+ */
+public final class OffsetCoordinator {
+    private static final Comparator<TopicPartition> BY_TOPIC_AND_PARTITION =
+            Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
+    private final GroupCoordinator coordinator;
+    private final Map<String, Group> groups;
+    private final Predicate<TopicPartition> partitionExists;
+
+    /** For tests of the coordinator alone: every partition counts as existing. */
+    public OffsetCoordinator(GroupCoordinator coordinator) {
+        this(coordinator, tp -> true);
+    }
+
+    /** @param partitionExists whether the broker has the partition, so commits for made-up ones are refused */
+    public OffsetCoordinator(GroupCoordinator coordinator, Predicate<TopicPartition> partitionExists) {
+        this.coordinator = coordinator;
+        this.groups = coordinator.groups;
+        this.partitionExists = partitionExists;
+    }
+
+    // ---- commit and fetch ---------------------------------------------------------------------------------
+
+    public CompletableFuture<OffsetCommitResponse> commit(OffsetCommitRequest request) {
+        if (request.groupId() == null || request.groupId().isEmpty()) {
+            return CompletableFuture.completedFuture(allFailed(request, new ApiError(Errors.INVALID_GROUP_ID,
+                    "Offsets cannot be committed without a group id")));
+        }
+        boolean simple = request.generationId() < 0 && (request.memberId() == null || request.memberId().isEmpty());
+        Group group = simple ? groups.computeIfAbsent(request.groupId(), Group::new) : groups.get(request.groupId());
+        if (group == null) {
+            return CompletableFuture.completedFuture(allFailed(request, GroupCoordinator.unknownMember(request.groupId(), request.memberId())));
+        }
+        return GroupCoordinator.locked(group, () -> {
+            ApiError groupError = simple ? checkSimpleCommit(group) : checkMemberCommit(group, request);
+            if (groupError != null) {
+                forgetIfUnused(group);
+                return CompletableFuture.completedFuture(allFailed(request, groupError));
+            }
+            Map<TopicPartition, ApiError> results = new ConcurrentHashMap<>();
+            List<GroupRecord> records = new ArrayList<>();
+            long now = coordinator.time().milliseconds();
+            request.offsets().forEach((tp, offset) -> {
+                ApiError invalid = validate(group, tp, offset);
+                if (invalid != null) {
+                    results.put(tp, invalid);
+                } else {
+                    CommittedOffset stamped = offset.commitTimestamp() < 0
+                            ? new CommittedOffset(offset.offset(), offset.leaderEpoch(), offset.metadata(), now) : offset;
+                    records.add(new GroupRecord.OffsetCommit(group.groupId, tp, stamped));
+                }
+            });
+            if (records.isEmpty()) {
+                forgetIfUnused(group);
+                return CompletableFuture.completedFuture(new OffsetCommitResponse(results));
+            }
+            records.forEach(r -> group.everCommitted.add(((GroupRecord.OffsetCommit) r).partition()));
+            return coordinator.store().append(group.groupId, records, firstOffset -> apply(group, records, firstOffset))
+                    .handle((ok, failure) -> {
+                        ApiError outcome = failure == null ? ApiError.NONE : new ApiError(Errors.COORDINATOR_NOT_AVAILABLE,
+                                "Could not store offsets of group " + group.groupId + ": " + failure.getMessage());
+                        records.forEach(r -> results.put(((GroupRecord.OffsetCommit) r).partition(), outcome));
+                        return new OffsetCommitResponse(results);
+                    });
+        });
+    }
+
+    /**
+     * A simple commit on an unknown group creates the group before it validates anything; when nothing was
+     * committed, the empty shell is retired (Dead, so a caller still holding it retries) instead of piling up.
+     */
+    void forgetIfUnused(Group group) {
+        if (!exists(group) && !group.is(GroupState.DEAD)) {
+            group.transitionTo(GroupState.DEAD, coordinator.time().milliseconds());
+            groups.remove(group.groupId, group);
+        }
+    }
+
+    private static void apply(Group group, List<GroupRecord> records, long firstOffset) {
+        for (int i = 0; i < records.size(); i++) {
+            GroupRecord.OffsetCommit oc = (GroupRecord.OffsetCommit) records.get(i);
+            applyOffset(group, oc.partition(), oc.value(), firstOffset + i);
+        }
+    }
+
+    /** Sets (or, for null, removes) one committed offset, recording the log offset of its record. */
+    static void applyOffset(Group group, TopicPartition tp, CommittedOffset value, long logOffset) {
+        if (value == null) {
+            group.offsets.remove(tp);
+            group.offsetPositions.remove(tp);
+        } else {
+            group.offsets.put(tp, value);
+            group.offsetPositions.put(tp, logOffset);
+        }
+    }
+
+    /** Generation -1 and no member id: a consumer with manual assignment or an admin tool. */
+    private static ApiError checkSimpleCommit(Group group) {
+        if (group.is(GroupState.DEAD)) {
+            return new ApiError(Errors.COORDINATOR_NOT_AVAILABLE, "Group " + group.groupId + " is being deleted");
+        }
+        if (group.hasMembers()) {
+            return new ApiError(Errors.NON_EMPTY_GROUP, "Group " + group.groupId + " has " + group.members.size()
+                    + " active members (state " + group.state().displayName() + "); offsets can be committed without a "
+                    + "generation only while the group is empty");
+        }
+        return null;
+    }
+
+    private static ApiError checkMemberCommit(Group group, OffsetCommitRequest request) {
+        ApiError error = GroupCoordinator.checkMember(group, request.memberId(), request.groupInstanceId(), request.generationId());
+        if (error == null && group.is(GroupState.COMPLETING_REBALANCE)) {
+            return new ApiError(Errors.REBALANCE_IN_PROGRESS, "Group " + group.groupId + " is completing a rebalance: "
+                    + "the partitions of generation " + group.generationId + " are not handed out yet");
+        }
+        return error;
+    }
+
+    ApiError validate(Group group, TopicPartition tp, CommittedOffset offset) {
+        if (!partitionExists.test(tp)) {
+            return new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Group " + group.groupId + " cannot commit an offset for "
+                    + tp + ": the broker has no such topic partition");
+        }
+        if (offset.offset() < 0) {
+            return new ApiError(Errors.INVALID_REQUEST, "Offset " + offset.offset() + " for " + tp + " in group "
+                    + group.groupId + " is negative: a committed offset must be >= 0");
+        }
+        if (offset.metadata() == null) {
+            return new ApiError(Errors.INVALID_REQUEST, "Offset metadata for " + tp + " is null; use an empty string");
+        }
+        int metadataBytes = offset.metadata().getBytes(StandardCharsets.UTF_8).length;
+        if (metadataBytes > coordinator.config().offsetMetadataMaxBytes()) {
+            return new ApiError(Errors.OFFSET_METADATA_TOO_LARGE, "Offset metadata for " + tp + " in group " + group.groupId
+                    + " is " + metadataBytes + " bytes; offset.metadata.max.bytes is " + coordinator.config().offsetMetadataMaxBytes());
+        }
+        return null;
+    }
+
+    private static OffsetCommitResponse allFailed(OffsetCommitRequest request, ApiError error) {
+        Map<TopicPartition, ApiError> results = new HashMap<>();
+        request.offsets().keySet().forEach(tp -> results.put(tp, error));
+        return new OffsetCommitResponse(results);
+    }
+
+    /** The committed offsets of a group; a partition without one answers offset -1. */
+    public OffsetFetchResponse fetch(OffsetFetchRequest request) {
+        Group group = groups.get(request.groupId());
+        Map<TopicPartition, OffsetFetchResponse.PartitionData> out = new LinkedHashMap<>();
+        // exists(), not just "not Dead": a rejected simple commit leaves a group object with nothing in it,
+        // which describe, list and delete already treat as unknown.
+        if (group == null || !GroupCoordinator.locked(group, () -> exists(group))) {
+            if (request.partitions() == null) {
+                return new OffsetFetchResponse(notFound(request.groupId()), Map.of());
+            }
+            request.partitions().forEach(tp -> out.put(tp, OffsetFetchResponse.PartitionData.NONE));
+            return new OffsetFetchResponse(ApiError.NONE, out);
+        }
+        Iterable<TopicPartition> wanted = request.partitions() != null ? request.partitions()
+                : group.offsets.keySet().stream().sorted(BY_TOPIC_AND_PARTITION).toList();
+        for (TopicPartition tp : wanted) {
+            if (request.requireStable() && hasPendingTransactionalOffset(group, tp)) {
+                out.put(tp, new OffsetFetchResponse.PartitionData(-1L, -1, "", new ApiError(Errors.UNSTABLE_OFFSET_COMMIT,
+                        "Group " + request.groupId() + " has a transactional offset commit for " + tp
+                                + " in an open transaction; retry once the transaction ends")));
+                continue;
+            }
+            CommittedOffset c = group.offsets.get(tp);
+            out.put(tp, c == null ? OffsetFetchResponse.PartitionData.NONE
+                    : new OffsetFetchResponse.PartitionData(c.offset(), c.leaderEpoch(), c.metadata()));
+        }
+        return new OffsetFetchResponse(ApiError.NONE, out);
+    }
+
+    private static boolean hasPendingTransactionalOffset(Group group, TopicPartition tp) {
+        for (var pending : group.pendingTxnOffsets.values()) {
+            if (pending.containsKey(tp)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- admin --------------------------------------------------------------------------------------------
+
+    public ListGroupsResponse list() {
+        List<ListGroupsResponse.ListedGroup> out = new ArrayList<>();
+        for (Group group : new TreeMap<>(groups).values()) {
+            GroupCoordinator.locked(group, () -> {
+                if (exists(group)) {
+                    out.add(new ListGroupsResponse.ListedGroup(group.groupId,
+                            group.protocolType == null ? GroupCoordinator.CONSUMER_PROTOCOL_TYPE : group.protocolType,
+                            group.state().displayName()));
+                }
+            });
+        }
+        return new ListGroupsResponse(ApiError.NONE, out);
+    }
+
+    public DescribeGroupsResponse describe(DescribeGroupsRequest request) {
+        List<DescribeGroupsResponse.DescribedGroup> out = new ArrayList<>();
+        for (String groupId : request.groupIds()) {
+            Group group = groups.get(groupId);
+            DescribeGroupsResponse.DescribedGroup described = group == null ? null : GroupCoordinator.locked(group, () -> {
+                if (!exists(group)) {
+                    return null;
+                }
+                List<DescribeGroupsResponse.DescribedMember> members = new ArrayList<>();
+                for (MemberMetadata m : group.memberList()) {
+                    byte[] metadata = group.protocolName != null && m.supports(group.protocolName)
+                            ? m.metadata(group.protocolName) : MemberMetadata.EMPTY;
+                    // As Kafka: an assignment is shown only once the generation is stable; before, it is stale.
+                    members.add(new DescribeGroupsResponse.DescribedMember(m.memberId, m.groupInstanceId, m.clientId,
+                            metadata, group.is(GroupState.STABLE) ? m.assignment : MemberMetadata.EMPTY));
+                }
+                return new DescribeGroupsResponse.DescribedGroup(ApiError.NONE, groupId, group.state().displayName(),
+                        group.protocolType == null ? GroupCoordinator.CONSUMER_PROTOCOL_TYPE : group.protocolType,
+                        group.protocolName, group.generationId, group.leaderId, members);
+            });
+            out.add(described != null ? described : new DescribeGroupsResponse.DescribedGroup(notFound(groupId), groupId,
+                    GroupState.DEAD.displayName(), "", null, -1, null, List.of()));
+        }
+        return new DescribeGroupsResponse(out);
+    }
+
+    /**
+     * A group exists while it has members, committed offsets (or commits on their way to the log, or waiting
+     * for their transaction), a generation from a past rebalance, or a rebalance under way.
+     */
+    static boolean exists(Group group) {
+        return !group.is(GroupState.DEAD) && (group.hasMembers() || !group.offsets.isEmpty() || !group.everCommitted.isEmpty()
+                || !group.pendingTxnOffsets.isEmpty() || group.generationId > 0 || !group.is(GroupState.EMPTY));
+    }
+
+    /**
+     * Deletes groups without members: writes a tombstone for every offset the group ever committed and one
+     * for the group, then forgets it. A group with members is refused with NON_EMPTY_GROUP.
+     */
+    public CompletableFuture<DeleteGroupsResponse> delete(DeleteGroupsRequest request) {
+        Map<String, ApiError> results = new ConcurrentHashMap<>();
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        for (String groupId : request.groupIds()) {
+            Group group = groups.get(groupId);
+            if (group == null) {
+                results.put(groupId, notFound(groupId));
+                continue;
+            }
+            CompletableFuture<Void> done = GroupCoordinator.locked(group, () -> {
+                if (!exists(group)) {
+                    results.put(groupId, notFound(groupId));
+                    return null;
+                }
+                if (group.hasMembers()) {
+                    results.put(groupId, new ApiError(Errors.NON_EMPTY_GROUP, "Group " + groupId + " has "
+                            + group.members.size() + " active members (state " + group.state().displayName()
+                            + "); stop its consumers before deleting it"));
+                    return null;
+                }
+                group.transitionTo(GroupState.DEAD, coordinator.time().milliseconds());
+                groups.remove(groupId, group);
+                List<GroupRecord> tombstones = new ArrayList<>();
+                group.everCommitted.addAll(group.offsets.keySet());
+                group.everCommitted.forEach(tp -> tombstones.add(new GroupRecord.OffsetCommit(groupId, tp, null)));
+                tombstones.add(new GroupRecord.GroupMetadata(groupId, null));
+                return coordinator.store().append(groupId, tombstones, firstOffset -> {
+                    group.offsets.clear();
+                    group.offsetPositions.clear();
+                }).handle((ok, failure) -> {
+                    results.put(groupId, failure == null ? ApiError.NONE : new ApiError(Errors.COORDINATOR_NOT_AVAILABLE,
+                            "Could not store the deletion of group " + groupId + ": " + failure.getMessage()));
+                    return null;
+                });
+            });
+            if (done != null) {
+                pending.add(done);
+            }
+        }
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> new DeleteGroupsResponse(results));
+    }
+
+    private static ApiError notFound(String groupId) {
+        return new ApiError(Errors.GROUP_ID_NOT_FOUND, "Group '" + groupId + "' does not exist: it has no members and no committed offsets");
+    }
+
+    // ---- load ---------------------------------------------------------------------------------------------
+
+    /**
+     * Replays one non-transactional record of the offsets topic, found at {@code logOffset}, in log order while
+     * the broker opens (before any request); transactional ones go to {@link TxnOffsetCommits#loadTransactional}.
+     * Not for use once the broker serves.
+     */
+    public void load(GroupRecord record, long logOffset) {
+        if (record instanceof GroupRecord.OffsetCommit oc) {
+            Group group = groups.computeIfAbsent(oc.groupId(), Group::new);
+            applyOffset(group, oc.partition(), oc.value(), logOffset);
+            if (oc.value() != null) {
+                group.everCommitted.add(oc.partition());
+            }
+        } else {
+            GroupRecord.GroupMetadata gm = (GroupRecord.GroupMetadata) record;
+            if (gm.value() == null) {
+                groups.remove(gm.groupId());
+            } else {
+                Group group = groups.computeIfAbsent(gm.groupId(), Group::new);
+                group.generationId = gm.value().generationId();
+                group.protocolType = gm.value().protocolType();
+                group.stateTimestampMs = gm.value().stateTimestampMs();
+            }
+        }
+    }
+}

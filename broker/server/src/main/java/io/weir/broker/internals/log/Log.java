@@ -1,0 +1,762 @@
+package io.weir.broker.internals.log;
+
+import io.weir.common.IsolationLevel;
+import io.weir.common.TopicPartition;
+import io.weir.common.utils.Time;
+import io.weir.common.errors.CorruptRecordException;
+import io.weir.common.errors.InvalidRecordException;
+import io.weir.common.errors.InvalidTimestampException;
+import io.weir.common.errors.KafkaStorageException;
+import io.weir.common.errors.OffsetOutOfRangeException;
+import io.weir.common.errors.RecordTooLargeException;
+import io.weir.broker.internals.write.AppendOrigin;
+import io.weir.common.record.RecordBatch;
+import io.weir.transactions.BatchMetadata;
+import io.weir.transactions.CompletedTxn;
+import io.weir.transactions.ProducerStateConfig;
+import io.weir.transactions.ProducerStateEntry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The log of one partition: a directory of {@link LogSegment}s with offsets from the log start offset to
+ * the log end offset (contiguous, except for the gaps the log cleaner leaves in a compacted log's rolled
+ * segments), the partition's producer state ({@link LogProducerState}: idempotence,
+ * transactions, snapshots) and the aborted-transaction indexes of its segments.
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ *   <li>Offsets only grow: every appended batch gets offsets from {@code logEndOffset} on, and segments are
+ *       keyed by their base offset in ascending order.</li>
+ *   <li>{@code logStartOffset <= lastStableOffset <= highWatermark <= logEndOffset}. Readers never see past
+ *       the high watermark, read_committed readers never past the last stable offset; both move only in
+ *       {@link #advanceHighWatermark()}, after a batch is written (and synced, when the flush policy asks
+ *       for it), and are published together in one volatile write.</li>
+ *   <li>The producer state reflects exactly the log: an append is checked against it before anything is
+ *       written, and committed to it right after the write, so its end offset is the log end offset.</li>
+ *   <li>Every aborted transaction whose ABORT marker lies in a segment is in that segment's transaction
+ *       index.</li>
+ *   <li>Everything below {@code recoveryPoint} has been synced; after an unclean stop, recovery re-checks
+ *       only the segments from the one holding it, and the producer state is rebuilt from its newest
+ *       snapshot at or below the recovered end.</li>
+ * </ul>
+ *
+ * <h2>Threading</h2>
+ * One writer thread — the append thread of the ring this partition is sharded to — calls {@link #append},
+ * {@link #advanceHighWatermark} and {@link #flushIfNeeded}. Retention, producer expiry, periodic flushes and
+ * close run on other threads; {@code lock} serialises them with the writer and guards the producer state (it
+ * is uncontended on the append path). Readers call {@link #read}, {@link #abortedTransactions} and the offset
+ * look-ups from any thread without locking, through {@link LogReader}: they read the published offsets, then
+ * positioned reads of immutable bytes below them.
+ */
+public final class Log implements AutoCloseable {
+    private final TopicPartition topicPartition;
+    private final Path dir;
+    private final Time time;
+    private volatile LogConfig config;
+    private final ConcurrentSkipListMap<Long, LogSegment> segments;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by {@code lock}. */
+    private final LogProducerState producerState;
+    private final LogReader reader;
+
+    private volatile long logStartOffset;
+    /** The next offset to assign; written under {@code lock}. */
+    private volatile long logEndOffset;
+    /** The high watermark and last stable offset; written under {@code lock}. */
+    private volatile PublishedOffsets published;
+    private volatile long recoveryPoint;
+    private long lastFlushMs;
+    private volatile boolean closed;
+    /** Set when an fsync failed: the page cache may have dropped written data, so nothing is trusted until restart. */
+    private volatile String offlineReason;
+    /** Counts cleaner swaps, twice each (see {@link #swappedSince}); written under {@code lock}. */
+    private volatile long swapGeneration;
+    /** A segment file was created or renamed since the directory was last synced. Guarded by {@code lock}. */
+    private boolean directoryDirty = true;
+
+    private Log(TopicPartition topicPartition, Path dir, LogConfig config, Time time, LogLoader.Loaded loaded) {
+        this.topicPartition = topicPartition;
+        this.dir = dir;
+        this.config = config;
+        this.time = time;
+        this.lastFlushMs = time.milliseconds();
+        this.segments = loaded.segments();
+        this.producerState = loaded.producerState();
+        this.logStartOffset = loaded.logStartOffset();
+        this.logEndOffset = loaded.logEndOffset();
+        this.recoveryPoint = loaded.recoveryPoint();
+        this.reader = new LogReader(topicPartition, segments, () -> logStartOffset);
+        publish();
+    }
+
+    /**
+     * Opens (or creates) the log in {@code dir}. After a clean shutdown the files are trusted; otherwise every
+     * segment from the one holding {@code recoveryPoint} is checked batch by batch and the log is cut at the
+     * first torn or corrupt batch, dropping any later segments, so the log keeps exactly its longest valid
+     * prefix. Either way the producer state is restored from the newest usable snapshot and the log after it.
+     *
+     * @param producerStateConfig the broker's {@code producer.id.expiration.ms}; the clock is {@code time}'s
+     */
+    public static Log open(Path dir, TopicPartition topicPartition, LogConfig config, ProducerStateConfig producerStateConfig,
+                           Time time, boolean cleanShutdown, long recoveryPoint) {
+        LogLoader.Loaded loaded = LogLoader.load(dir, topicPartition, config, producerStateConfig, time, cleanShutdown,
+                recoveryPoint);
+        return new Log(topicPartition, dir, config, time, loaded);
+    }
+
+    // ---- accessors ----------------------------------------------------------------------------------------
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    public void updateConfig(LogConfig newConfig) {
+        this.config = newConfig;
+    }
+
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    public long logEndOffset() {
+        return logEndOffset;
+    }
+
+    public long highWatermark() {
+        return published.highWatermark();
+    }
+
+    /**
+     * The offset below which every transaction is decided: the first offset of the oldest open transaction,
+     * or the high watermark if that is lower or none is open. read_committed readers stop here.
+     */
+    public long lastStableOffset() {
+        return published.lastStableOffset();
+    }
+
+    public long recoveryPoint() {
+        return recoveryPoint;
+    }
+
+    public int numberOfSegments() {
+        return segments.size();
+    }
+
+    /** Bytes in all segments. */
+    public long size() {
+        long total = 0;
+        for (LogSegment segment : segments.values()) {
+            total += segment.size();
+        }
+        return total;
+    }
+
+    // ---- writer side --------------------------------------------------------------------------------------
+
+    /**
+     * Validates every batch in {@code batches} (magic, CRC, size, record count, timestamps) and checks it
+     * against the producer state, gives the batches offsets from the log end offset, rolls the active
+     * segment if needed and writes them. Nothing is written unless every batch is valid and the producer state
+     * admits it. The buffer's base-offset fields are overwritten in place. Writer thread.
+     *
+     * <p>A resend of one of a producer's last five batches writes nothing and is answered with the original
+     * batch's offsets ({@link LogAppendInfo#isDuplicate()}). A marker ending an aborted transaction indexes
+     * it in the segment it lands in.
+     *
+     * @param origin {@link AppendOrigin#CLIENT} for a producer's request; only {@link AppendOrigin#COORDINATOR}
+     *               may write markers and transactional batches without a sequence
+     * @throws CorruptRecordException     a batch is malformed or fails its CRC
+     * @throws RecordTooLargeException    a batch is larger than {@code max.message.bytes}
+     * @throws InvalidTimestampException  a batch carries a negative timestamp other than -1
+     * @throws InvalidRecordException     a client's control batch, a producer's batch not alone in its append, or
+     *                                    a record without a key on a compacted log
+     * @throws io.weir.common.errors.OutOfOrderSequenceException, InvalidProducerEpochException,
+     *         UnknownProducerIdException, InvalidTxnStateException, TransactionCoordinatorFencedException:
+     *         the producer state refused the batch (see {@link LogProducerState#check})
+     * @throws KafkaStorageException      the write failed
+     */
+    public LogAppendInfo append(ByteBuffer batches, AppendOrigin origin) {
+        LogConfig cfg = config;
+        int records = LogValidator.validate(batches, cfg, topicPartition);
+        lock.lock();
+        try {
+            ensureOpen();
+            LogProducerState.Pending pending = producerState.check(batches, origin);
+            if (pending instanceof LogProducerState.Duplicate duplicate) {
+                BatchMetadata original = duplicate.duplicate().original();
+                return new LogAppendInfo(original.firstOffset(), original.lastOffset(), original.maxTimestamp(), records, 0);
+            }
+            long firstOffset = logEndOffset;
+            long next = firstOffset;
+            long maxTimestamp = -1L;
+            int at = batches.position();
+            while (at < batches.limit()) {
+                RecordBatch batch = RecordBatch.wrap(batches.duplicate().position(at));
+                batch.setBaseOffset(next);
+                next = batch.lastOffset() + 1;
+                maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
+                at += batch.sizeInBytes();
+            }
+            int bytes = batches.remaining();
+            LogSegment segment = maybeRoll(bytes, next - 1, maxTimestamp, cfg);
+            segment.append(batches.duplicate(), next - 1, maxTimestamp);
+            logEndOffset = next;
+            Optional<CompletedTxn> completed = producerState.commit(pending, firstOffset, next - 1, maxTimestamp);
+            if (completed.isPresent() && completed.get().isAborted()) {
+                indexAbort(segment, completed.get());
+            }
+            return new LogAppendInfo(firstOffset, next - 1, maxTimestamp, records, bytes);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Could not append to " + topicPartition + " in " + dir + ": " + e, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void indexAbort(LogSegment segment, CompletedTxn aborted) {
+        try {
+            segment.appendAbortedTxn(producerState.abortedEntry(aborted));
+        } catch (IOException e) {
+            // The marker is written but read_committed readers would not know to skip the aborted batches;
+            // a restart replays the marker and indexes it again.
+            offlineReason = "a failed write of the aborted-transaction index (" + e + ")";
+            throw new KafkaStorageException("Could not index the transaction of producer " + aborted.producerId()
+                    + " aborted at offset " + aborted.lastOffset() + " of " + topicPartition
+                    + "; the log is now offline: " + e, e);
+        }
+    }
+
+    private LogSegment maybeRoll(int incomingBytes, long lastOffset, long incomingMaxTimestamp, LogConfig cfg) throws IOException {
+        LogSegment active = segments.lastEntry().getValue();
+        if (active.size() == 0) {
+            return active;
+        }
+        long now = time.milliseconds();
+        boolean full = (long) active.size() + incomingBytes > cfg.segmentBytes();
+        // As Kafka: when both the segment's first batch and the incoming one carry timestamps, segment.ms is
+        // measured between them (record time); otherwise from when the segment was created (broker time).
+        long waited = active.hasRollTimestamp() && incomingMaxTimestamp >= 0
+                ? incomingMaxTimestamp - active.rollingBaseTimestamp()
+                : now - active.createdMs();
+        // The cleaner never touches the active segment, so on a compacted log it rolls once its first record
+        // reaches max.compaction.lag.ms (KIP-354).
+        long rollAfter = cfg.compacts() ? Math.min(cfg.segmentMs(), cfg.maxCompactionLagMs()) : cfg.segmentMs();
+        boolean old = waited >= rollAfter;
+        boolean offsetsOverflow = lastOffset - active.baseOffset > Integer.MAX_VALUE;
+        if (full || old || offsetsOverflow || active.offsetIndexFull()) {
+            return roll(now);
+        }
+        return active;
+    }
+
+    /**
+     * Starts a new active segment at the log end offset, after syncing the rolled segment's indexes and
+     * writing a producer-state snapshot at the new segment's base. Caller holds {@code lock}.
+     */
+    private LogSegment roll(long now) throws IOException {
+        LogSegment previous = segments.lastEntry().getValue();
+        // The rolled segment will not grow again: write its index entries so a restart need not rebuild them,
+        // and sync its aborted transactions, which the snapshot below no longer replays.
+        previous.flushIndexes();
+        producerState.takeSnapshot(logEndOffset, recoveryPoint);
+        LogSegment next = LogSegment.create(dir, logEndOffset, config, now);
+        segments.put(next.baseOffset, next);
+        directoryDirty = true;
+        return next;
+    }
+
+    /** Forces a roll (tests and admin tools). */
+    public void roll() {
+        lock.lock();
+        try {
+            if (segments.lastEntry().getValue().size() > 0) {
+                roll(time.milliseconds());
+            }
+        } catch (IOException e) {
+            throw new KafkaStorageException("Could not roll " + topicPartition + ": " + e, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Publishes everything appended so far to readers: the high watermark and, with it, the last stable
+     * offset, which a marker may have moved. Writer thread, after any flush the policy asked for.
+     */
+    public void advanceHighWatermark() {
+        lock.lock();
+        try {
+            publish();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Caller holds {@code lock}, or is the constructor. */
+    private void publish() {
+        LogSegment active = segments.lastEntry().getValue();
+        long end = logEndOffset;
+        long lastStable = Math.max(logStartOffset, Math.min(end, producerState.firstUnstableOffset().orElse(end)));
+        published = new PublishedOffsets(end, active.baseOffset, active.size(), lastStable);
+    }
+
+    /** Syncs if {@code policy} says so; returns whether it did. */
+    public boolean flushIfNeeded(FlushPolicy policy) {
+        long now = time.milliseconds();
+        if (recoveryPoint < logEndOffset && policy.shouldFlush(now, lastFlushMs)) {
+            flush();
+            return true;
+        }
+        return false;
+    }
+
+    /** Syncs every segment holding offsets at or above the recovery point, then moves the recovery point. */
+    public void flush() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            ensureOpen();
+            long upTo = logEndOffset;
+            Long from = segments.floorKey(recoveryPoint);
+            for (LogSegment segment : segments.tailMap(from == null ? segments.firstKey() : from).values()) {
+                segment.flush();
+            }
+            if (directoryDirty) {
+                // A new segment's data is durable only once its directory entry is.
+                LogFiles.syncDirectory(dir);
+                directoryDirty = false;
+            }
+            recoveryPoint = upTo;
+            lastFlushMs = time.milliseconds();
+        } catch (IOException e) {
+            // After a failed fsync the kernel may have dropped the dirty pages while reporting them clean, so
+            // a later successful fsync proves nothing: take the log offline rather than move on.
+            offlineReason = "a failed fsync (" + e + ")";
+            throw new KafkaStorageException("Could not flush " + topicPartition + "; the log is now offline: " + e, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Syncs the segments that rolled since the last sync and moves the recovery point to the active segment's
+     * base, as Kafka does after a roll, so that after a crash only the active segment needs re-checking even
+     * under the {@code os} policy. Rolled segments are immutable, so the syncs run without blocking the writer.
+     */
+    public void flushRolledSegments() {
+        List<LogSegment> rolled;
+        long activeBase;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            activeBase = segments.lastKey();
+            if (recoveryPoint >= activeBase) {
+                return;
+            }
+            Long from = segments.floorKey(recoveryPoint);
+            rolled = new ArrayList<>(segments.subMap(from == null ? segments.firstKey() : from, true, activeBase, false).values());
+        } finally {
+            lock.unlock();
+        }
+        try {
+            for (LogSegment segment : rolled) {
+                segment.flush();
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                throw new KafkaStorageException("Could not flush rolled segments of " + topicPartition + ": " + e, e);
+            }
+            return;
+        }
+        lock.lock();
+        try {
+            if (!closed && recoveryPoint < activeBase) {
+                recoveryPoint = activeBase;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- reader side --------------------------------------------------------------------------------------
+
+    /** {@link #read(long, int, boolean, IsolationLevel)} under read_uncommitted. */
+    public FetchDataInfo read(long offset, int maxBytes, boolean minOneBatch) {
+        return read(offset, maxBytes, minOneBatch, IsolationLevel.READ_UNCOMMITTED);
+    }
+
+    /**
+     * Reads whole batches from {@code offset}, at most {@code maxBytes} (but one whole batch with
+     * {@code minOneBatch}), never past the high watermark and, under read_committed, only batches that start
+     * below the last stable offset. Any thread.
+     *
+     * @throws OffsetOutOfRangeException {@code offset} is before the log start or after the log end
+     */
+    public FetchDataInfo read(long offset, int maxBytes, boolean minOneBatch, IsolationLevel isolation) {
+        return reader.read(offset, maxBytes, minOneBatch, isolation, published, logEndOffset);
+    }
+
+    /**
+     * The aborted transactions with their marker at or after {@code startOffset} and their first batch below
+     * {@code upperBoundOffset}: what a read_committed reader of that range must skip. Any thread.
+     */
+    public List<AbortedTxn> abortedTransactions(long startOffset, long upperBoundOffset) {
+        return reader.abortedTransactions(startOffset, upperBoundOffset);
+    }
+
+    /**
+     * The first offset whose record timestamp is at or after {@code timestamp}, with that timestamp, or null
+     * when no record below the high watermark is that late. Any thread.
+     */
+    public long[] offsetForTimestamp(long timestamp) {
+        return reader.offsetForTimestamp(timestamp, published);
+    }
+
+    /**
+     * The offset and timestamp of the record with the largest timestamp below the high watermark (the first
+     * such record on ties), or null when there is none. Any thread.
+     */
+    public long[] maxTimestampAndOffset() {
+        return reader.maxTimestampAndOffset(published);
+    }
+
+    // ---- producers ----------------------------------------------------------------------------------------
+
+    /** Every producer the partition's state holds, as an immutable map. */
+    public Map<Long, ProducerStateEntry> producers() {
+        lock.lock();
+        try {
+            return producerState.producers();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Forgets producers with no open transaction that sent nothing for {@code producer.id.expiration.ms}; their
+     * next batch that does not start at sequence 0 gets UNKNOWN_PRODUCER_ID. Returns how many went.
+     */
+    public int removeExpiredProducers() {
+        lock.lock();
+        try {
+            return closed ? 0 : producerState.removeExpired();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- retention ----------------------------------------------------------------------------------------
+
+    /**
+     * Removes whole segments that retention no longer needs — older than {@code retention.ms} by their newest
+     * record, or the oldest ones while the log exceeds {@code retention.bytes} — never the active segment and
+     * never one holding offsets at or above the high watermark. Advances the log start offset. The removed
+     * segments are renamed {@code .deleted} and returned; the caller deletes them after
+     * {@code file.delete.delay.ms} so readers in flight can finish. The producers whose batches all went, and
+     * the producer-state snapshots below the new log start, go with them; so do the segments' aborted-
+     * transaction indexes.
+     */
+    public List<DeletedSegment> deleteRetainedSegments() {
+        lock.lock();
+        try {
+            if (closed) {
+                return List.of();
+            }
+            LogConfig cfg = config;
+            if (!cfg.deletesOldSegments()) {
+                return List.of(); // compact-only: every key's latest record must stay
+            }
+            long now = time.milliseconds();
+            long hw = published.highWatermark();
+            long totalSize = size();
+            List<DeletedSegment> deleted = new ArrayList<>();
+            while (segments.size() > 1) {
+                Map.Entry<Long, LogSegment> first = segments.firstEntry();
+                LogSegment segment = first.getValue();
+                long nextBase = segments.higherKey(first.getKey());
+                if (nextBase > hw) {
+                    break;
+                }
+                long newest = segment.maxTimestamp() >= 0 ? segment.maxTimestamp() : segment.rollingBaseTimestamp();
+                boolean expired = cfg.retentionMs() >= 0 && now - newest > cfg.retentionMs();
+                boolean oversize = cfg.retentionBytes() >= 0 && totalSize - segment.size() >= cfg.retentionBytes();
+                if (!expired && !oversize) {
+                    break;
+                }
+                segments.remove(first.getKey());
+                logStartOffset = nextBase;
+                totalSize -= segment.size();
+                segment.markDeleted();
+                directoryDirty = true;
+                deleted.add(new DeletedSegment(segment, now + cfg.fileDeleteDelayMs()));
+            }
+            if (!deleted.isEmpty()) {
+                producerState.onLogStartAdvanced(logStartOffset);
+                publish(); // the last stable offset never lies below the log start
+            }
+            return deleted;
+        } catch (IOException e) {
+            throw new KafkaStorageException("Could not delete old segments of " + topicPartition + ": " + e, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- compaction ---------------------------------------------------------------------------------------
+
+    /**
+     * What the log cleaner may clean now, given the first dirty offset it checkpointed: the segments wholly
+     * below the first uncleanable offset, which is the base of the segment holding the lowest of the last
+     * stable offset, the active segment's base and, with {@code min.compaction.lag.ms}, the first dirty
+     * segment holding a record younger than the lag. Null when the log is closed or not compacted.
+     */
+    CleanableRange cleanableRange(long checkpointedFirstDirty, long nowMs) {
+        lock.lock();
+        try {
+            LogConfig cfg = config;
+            if (closed || offlineReason != null || !cfg.compacts()) {
+                return null;
+            }
+            long start = logStartOffset;
+            long firstDirty = checkpointedFirstDirty < start || checkpointedFirstDirty > logEndOffset ? start : checkpointedFirstDirty;
+            long limit = Math.min(published.lastStableOffset(), segments.lastKey());
+            Long dirtyBase = segments.floorKey(firstDirty);
+            if (cfg.minCompactionLagMs() > 0 && dirtyBase != null) {
+                for (LogSegment segment : segments.tailMap(dirtyBase).values()) {
+                    if (segment.baseOffset >= limit) {
+                        break;
+                    }
+                    if (segment.maxTimestamp() > nowMs - cfg.minCompactionLagMs()) {
+                        limit = segment.baseOffset;
+                        break;
+                    }
+                }
+            }
+            long firstUncleanable = segments.floorKey(limit);
+            List<LogSegment> below = new ArrayList<>(segments.headMap(firstUncleanable, false).values());
+            long cleanBytes = 0;
+            long dirtyBytes = 0;
+            long firstDirtyTimestamp = -1L;
+            for (LogSegment segment : below) {
+                Long next = segments.higherKey(segment.baseOffset);
+                if (next != null && next <= firstDirty) {
+                    cleanBytes += segment.size();
+                } else {
+                    dirtyBytes += segment.size();
+                    if (firstDirtyTimestamp < 0) {
+                        firstDirtyTimestamp = segment.rollingBaseTimestamp();
+                    }
+                }
+            }
+            boolean compactionDue = dirtyBytes > 0 && firstDirtyTimestamp >= 0
+                    && nowMs - firstDirtyTimestamp > cfg.maxCompactionLagMs();
+            return new CleanableRange(this, start, Math.min(firstDirty, firstUncleanable), firstUncleanable, below,
+                    cleanBytes, dirtyBytes, compactionDue);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether every one of {@code expected} is still one of this log's segments, and the log is open. */
+    boolean holdsAll(List<LogSegment> expected) {
+        if (closed) {
+            return false;
+        }
+        for (LogSegment segment : expected) {
+            if (segments.get(segment.baseOffset) != segment) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Replaces {@code olds}, consecutive segments covering {@code [olds[0].base, end)}, with the cleaned segment
+     * written at the first one's base (see {@link SegmentSwap}), unless one of them is no longer in the log
+     * (retention removed it meanwhile) or the log closed; then it returns null and the caller discards the
+     * cleaned files. On success the old segments are returned, renamed {@code .deleted}, for the caller to
+     * delete after {@code file.delete.delay.ms}. {@code hook} sees each step, so tests can stop there as a crash
+     * would. An I/O failure once the swap is committed takes the log offline: the files are then in a state
+     * only recovery sorts out; before, nothing changed and the caller discards the cleaned files.
+     */
+    List<DeletedSegment> replaceSegments(List<LogSegment> olds, long end, CleanerHook hook) throws IOException {
+        long base = olds.get(0).baseOffset;
+        lock.lock();
+        try {
+            if (closed || offlineReason != null) {
+                return null;
+            }
+            for (LogSegment old : olds) {
+                if (segments.get(old.baseOffset) != old) {
+                    return null;
+                }
+            }
+            swapGeneration++; // odd: readers that overlap the swap retry (see swappedSince)
+            try {
+                SegmentSwap.commit(dir, base, end);
+                hook.reached(CleanerHook.Step.SWAP_COMMITTED);
+                long now = time.milliseconds();
+                List<DeletedSegment> retired = new ArrayList<>();
+                for (LogSegment old : olds) {
+                    old.markDeleted();
+                    retired.add(new DeletedSegment(old, now + config.fileDeleteDelayMs()));
+                    hook.reached(CleanerHook.Step.OLD_SEGMENT_RETIRED);
+                }
+                SegmentSwap.install(dir, base);
+                hook.reached(CleanerHook.Step.CLEANED_INSTALLED);
+                LogSegment cleaned = LogSegment.open(dir, base, config);
+                segments.put(base, cleaned);
+                for (LogSegment old : olds) {
+                    if (old.baseOffset != base) {
+                        segments.remove(old.baseOffset);
+                    }
+                }
+                SegmentSwap.finish(dir, base);
+                // The high watermark and last stable offset stay as the writer published them. Readers bound
+                // their bytes by the (segment, position) published with them: if that segment was just replaced
+                // (a roll not yet published), point at the cleaned one, which lies wholly below both.
+                PublishedOffsets p = published;
+                if (p.segmentBaseOffset() >= base && p.segmentBaseOffset() < end) {
+                    published = new PublishedOffsets(p.highWatermark(), base, cleaned.size(), p.lastStableOffset());
+                }
+                return retired;
+            } catch (IOException e) {
+                if (SegmentSwap.isCommitted(dir, base)) {
+                    // The files are between old and new: only recovery may finish the swap.
+                    offlineReason = "a failed swap of cleaned segment " + base + " (" + e + ")";
+                }
+                throw e;
+            } finally {
+                swapGeneration++;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Even between cleaner swaps, odd during one; for {@link #swappedSince}. */
+    public long swapGeneration() {
+        return swapGeneration;
+    }
+
+    /**
+     * Whether a cleaner swap ran (or is running) since {@code generation} was read. A reader that reads batches
+     * and then their aborted transactions checks this afterwards and, if so, reads again: otherwise it could
+     * return an old segment's aborted batches with the index of the new segment, from which their entry may be
+     * gone. Waits for a swap in progress to finish before answering, so a retry does not spin.
+     */
+    public boolean swappedSince(long generation) {
+        if ((generation & 1) == 0 && swapGeneration == generation) {
+            return false;
+        }
+        lock.lock();
+        lock.unlock();
+        return true;
+    }
+
+    // ---- lifecycle ----------------------------------------------------------------------------------------
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new KafkaStorageException("The log of " + topicPartition + " is closed");
+        }
+        String reason = offlineReason;
+        if (reason != null) {
+            throw new KafkaStorageException("The log of " + topicPartition + " is offline after " + reason
+                    + "; restart the broker so recovery can check what reached the disk");
+        }
+    }
+
+    /** Whether an fsync failed on this log; it then refuses appends until the broker restarts. */
+    public boolean isOffline() {
+        return offlineReason != null;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Syncs and closes every segment, leaving a producer-state snapshot at the log end. Idempotent. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            flush();
+            // Lets the next open restore the producer state without replaying anything.
+            producerState.takeSnapshot(logEndOffset, recoveryPoint);
+            closed = true;
+            for (LogSegment segment : segments.values()) {
+                segment.close();
+            }
+        } catch (IOException e) {
+            throw new KafkaStorageException("Could not close " + topicPartition + ": " + e, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes without syncing or a snapshot, as a crash would leave things (tests). */
+    public void closeWithoutFlush() {
+        closed = true;
+        for (LogSegment segment : segments.values()) {
+            try {
+                segment.closeWithoutFlush();
+            } catch (IOException ignored) {
+                // already failing; the files stay as they are for the next recovery
+            }
+        }
+    }
+
+    /** Closes the log and removes its directory. */
+    public void delete() {
+        lock.lock();
+        try {
+            closed = true;
+            for (LogSegment segment : segments.values()) {
+                segment.deleteNow();
+            }
+            segments.clear();
+            LogFiles.deleteRecursively(dir);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Could not delete the log of " + topicPartition + " in " + dir + ": " + e, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Segment base offsets, for tests and tools. */
+    public List<Long> segmentBaseOffsets() {
+        return List.copyOf(new TreeMap<>(segments).keySet());
+    }
+
+    @Override
+    public String toString() {
+        PublishedOffsets offsets = published;
+        return "Log(" + topicPartition + ", start=" + logStartOffset + ", lso=" + offsets.lastStableOffset() + ", hw="
+                + offsets.highWatermark() + ", end=" + logEndOffset + ")";
+    }
+}

@@ -1,0 +1,144 @@
+package io.weir.broker.internals.log;
+
+import io.weir.common.TopicPartition;
+import io.weir.common.utils.Time;
+import io.weir.common.errors.KafkaStorageException;
+import io.weir.transactions.ProducerStateConfig;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * Opens a partition directory for {@link Log#open} (Kafka's LogLoader): removes what an interrupted deletion
+ * or write left behind, opens the segments, recovers them after an unclean stop, and rebuilds the producer
+ * state and aborted-transaction indexes ({@link LogProducerState#load}). Runs once, on the opening thread,
+ * before the log is published.
+ */
+final class LogLoader {
+    private final Path dir;
+    private final TopicPartition topicPartition;
+    private final LogConfig config;
+    private final Time time;
+    private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+
+    /** What {@link #load} found: the segments and offsets a log starts from. */
+    record Loaded(ConcurrentSkipListMap<Long, LogSegment> segments, long logStartOffset, long logEndOffset,
+                  long recoveryPoint, LogProducerState producerState) {
+    }
+
+    private LogLoader(Path dir, TopicPartition topicPartition, LogConfig config, Time time) {
+        this.dir = dir;
+        this.topicPartition = topicPartition;
+        this.config = config;
+        this.time = time;
+    }
+
+    /**
+     * After a clean shutdown the files are trusted; otherwise every segment from the one holding
+     * {@code recoveryPoint} is checked batch by batch and the log is cut at the first torn or corrupt batch,
+     * dropping any later segments, so the log keeps exactly its longest valid prefix. On failure every
+     * segment opened so far is closed again.
+     */
+    static Loaded load(Path dir, TopicPartition topicPartition, LogConfig config, ProducerStateConfig producerStateConfig,
+                       Time time, boolean cleanShutdown, long recoveryPoint) {
+        LogLoader loader = new LogLoader(dir, topicPartition, config, time);
+        try {
+            Files.createDirectories(dir);
+            loader.openSegments();
+            long recovered = cleanShutdown ? -1L : loader.recover(recoveryPoint);
+            LogSegment active = loader.segments.lastEntry().getValue();
+            long logEnd = active.readNextOffset();
+            long logStart = loader.segments.firstKey();
+            LogProducerState producerState = LogProducerState.load(topicPartition, dir, producerStateConfig,
+                    time::milliseconds, loader.segments, logStart, logEnd);
+            return new Loaded(loader.segments, logStart, logEnd,
+                    cleanShutdown ? logEnd : Math.min(logEnd, recovered), producerState);
+        } catch (IOException e) {
+            loader.closeQuietly();
+            throw new KafkaStorageException("Could not open the log of " + topicPartition + " in " + dir + ": " + e, e);
+        } catch (RuntimeException e) {
+            loader.closeQuietly();
+            throw e;
+        }
+    }
+
+    private void openSegments() throws IOException {
+        SegmentSwap.recover(dir);
+        List<Long> bases = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(".tmp")) {
+                    Files.deleteIfExists(file); // left by a deletion or a write interrupted by the stop
+                } else if (name.endsWith(LogSegment.LOG_SUFFIX)) {
+                    String stem = name.substring(0, name.length() - LogSegment.LOG_SUFFIX.length());
+                    if (stem.length() != 20 || !stem.chars().allMatch(Character::isDigit)) {
+                        throw new KafkaStorageException("Unexpected file " + file + " in the log of " + topicPartition
+                                + ": segment files are named by a 20-digit base offset; move it away and reopen");
+                    }
+                    bases.add(Long.parseLong(stem));
+                }
+            }
+        }
+        bases.sort(null);
+        for (long base : bases) {
+            segments.put(base, LogSegment.open(dir, base, config));
+        }
+        if (segments.isEmpty()) {
+            segments.put(0L, LogSegment.create(dir, 0L, config, time.milliseconds()));
+        }
+    }
+
+    /** Checks the segments from the recovery point on; returns the new recovery point (the recovered end). */
+    private long recover(long checkpointedRecoveryPoint) throws IOException {
+        Long from = segments.floorKey(Math.max(checkpointedRecoveryPoint, segments.firstKey()));
+        boolean truncated = false;
+        long expectedNext = from == null ? segments.firstKey() : from;
+        for (LogSegment segment : new ArrayList<>(segments.tailMap(from == null ? segments.firstKey() : from).values())) {
+            if (truncated || segment.baseOffset != expectedNext) {
+                // A corrupt batch, or a segment that does not start where the previous one ended (its
+                // predecessor lost unsynced data), ends the valid prefix: nothing after it can be trusted. A
+                // cleaned segment ends where the next begins too, with a placeholder batch if need be.
+                truncated = true;
+                segments.remove(segment.baseOffset);
+                segment.deleteNow();
+                continue;
+            }
+            // Only a rolled segment may have been cleaned, so only there may a batch start past the previous end.
+            boolean rolled = segments.higherKey(segment.baseOffset) != null;
+            int cut = segment.recover(Math.max(config.maxMessageBytes(), config.segmentBytes()), segment.baseOffset, rolled);
+            segment.flush();
+            expectedNext = segment.readNextOffset();
+            if (cut > 0) {
+                truncated = true;
+            }
+        }
+        if (truncated) {
+            LogFiles.syncDirectory(dir);
+        }
+        if (segments.isEmpty()) {
+            segments.put(0L, LogSegment.create(dir, 0L, config, time.milliseconds()));
+        } else if (truncated && segments.lastEntry().getValue().size() > 0) {
+            // The cut may have left a rolled segment, perhaps a cleaned one with gaps, as the last: keep it rolled,
+            // or the next recovery would check it as an active segment, strictly, and cut it at its first gap.
+            long next = segments.lastEntry().getValue().readNextOffset();
+            segments.put(next, LogSegment.create(dir, next, config, time.milliseconds()));
+            LogFiles.syncDirectory(dir);
+        }
+        return segments.lastEntry().getValue().readNextOffset();
+    }
+
+    private void closeQuietly() {
+        for (LogSegment segment : segments.values()) {
+            try {
+                segment.closeWithoutFlush();
+            } catch (IOException ignored) {
+                // already failing; the files stay as they are for the next recovery
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.weir.broker.internals.log;
+
+import io.weir.common.IsolationLevel;
+import io.weir.common.TopicPartition;
+import io.weir.common.errors.KafkaStorageException;
+import io.weir.common.errors.OffsetOutOfRangeException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The reader side of a {@link Log}: reads of batches, offset look-ups by time, and the aborted transactions
+ * of a range. Every method is bounded by the {@link PublishedOffsets} the caller read once from the log, so
+ * it never looks at bytes the writer has not published.
+ *
+ * <p>Thread-safe and lock-free: segments are found in the log's concurrent map, their bytes are read with
+ * positioned reads below the published position, and their aborted-transaction indexes are immutable lists.
+ * A segment deleted by retention during a read fails the read with an out-of-range error if the offset fell
+ * below the new log start.
+ */
+final class LogReader {
+    private final TopicPartition topicPartition;
+    private final NavigableMap<Long, LogSegment> segments;
+    private final LongSupplier logStartOffset;
+
+    LogReader(TopicPartition topicPartition, NavigableMap<Long, LogSegment> segments, LongSupplier logStartOffset) {
+        this.topicPartition = topicPartition;
+        this.segments = segments;
+        this.logStartOffset = logStartOffset;
+    }
+
+    /**
+     * Whole batches from {@code offset}, at most {@code maxBytes} (but one whole batch with
+     * {@code minOneBatch}), below the high watermark, and under read_committed only those that start below
+     * the last stable offset.
+     *
+     * @throws OffsetOutOfRangeException {@code offset} is before the log start or after the log end
+     */
+    FetchDataInfo read(long offset, int maxBytes, boolean minOneBatch, IsolationLevel isolation,
+                       PublishedOffsets published, long logEnd) {
+        long start = logStartOffset.getAsLong();
+        if (offset < start || offset > logEnd) {
+            throw new OffsetOutOfRangeException("Offset " + offset + " is out of range for " + topicPartition
+                    + ": the log holds [" + start + ", " + logEnd + ")");
+        }
+        long limit = isolation == IsolationLevel.READ_COMMITTED ? published.lastStableOffset() : published.highWatermark();
+        if (offset >= limit) {
+            return result(ByteBuffer.allocate(0), published, start, logEnd);
+        }
+        // Walk segment by segment from the entry found, never from a key looked up again: a cleaner swap may
+        // remove the floor segment meanwhile, and a fresh look-up would then skip the offsets it held.
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
+        if (entry == null) {
+            entry = segments.ceilingEntry(offset);
+        }
+        try {
+            for (; entry != null; entry = segments.higherEntry(entry.getKey())) {
+                LogSegment segment = entry.getValue();
+                if (segment.baseOffset > published.segmentBaseOffset()) {
+                    break;
+                }
+                int maxPosition = segment.baseOffset == published.segmentBaseOffset() ? published.position() : segment.size();
+                LogSegment.ReadResult read = segment.read(offset, maxBytes, maxPosition, minOneBatch);
+                if (read != null && read.batches().hasRemaining()) {
+                    // Bytes end at the high watermark's position already; only a last stable offset below it
+                    // needs the batch headers walked.
+                    ByteBuffer batches = limit < published.highWatermark() ? startingBelow(read.batches(), limit) : read.batches();
+                    return result(batches, published, start, logEnd);
+                }
+                if (read != null) {
+                    break; // the first batch did not fit in maxBytes
+                }
+            }
+        } catch (IOException e) {
+            if (offset < logStartOffset.getAsLong()) {
+                throw new OffsetOutOfRangeException("Offset " + offset + " of " + topicPartition
+                        + " was deleted by retention while it was read; the log now starts at "
+                        + logStartOffset.getAsLong());
+            }
+            throw new KafkaStorageException("Could not read " + topicPartition + " at offset " + offset + ": " + e, e);
+        }
+        return result(ByteBuffer.allocate(0), published, start, logEnd);
+    }
+
+    private static FetchDataInfo result(ByteBuffer batches, PublishedOffsets published, long start, long end) {
+        return new FetchDataInfo(batches, published.highWatermark(), published.lastStableOffset(), start, end);
+    }
+
+    /** {@code batches} cut before the first batch that starts at or after {@code limit}. */
+    private static ByteBuffer startingBelow(ByteBuffer batches, long limit) {
+        int end = batches.position();
+        while (end < batches.limit() && BatchHeader.baseOffset(batches, end) < limit) {
+            end += BatchHeader.sizeInBytes(batches, end);
+        }
+        return batches.limit(end);
+    }
+
+    /**
+     * The aborted transactions that overlap {@code [startOffset, upperBoundOffset)}, scanning the transaction
+     * indexes from the segment holding {@code startOffset} on, until one says no later abort can overlap
+     * (Kafka's collectAbortedTransactions). A transaction's marker may lie in a later segment than its
+     * batches, which is why the scan does not stop at the bound.
+     */
+    List<AbortedTxn> abortedTransactions(long startOffset, long upperBoundOffset) {
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
+        if (entry == null) {
+            entry = segments.firstEntry();
+        }
+        List<AbortedTxn> aborted = new ArrayList<>();
+        for (; entry != null; entry = segments.higherEntry(entry.getKey())) {
+            LogSegment segment = entry.getValue();
+            TransactionIndex.SearchResult found = segment.collectAbortedTxns(startOffset, upperBoundOffset);
+            aborted.addAll(found.aborted());
+            if (found.complete()) {
+                break;
+            }
+        }
+        return aborted;
+    }
+
+    /**
+     * The first offset whose record timestamp is at or after {@code timestamp}, with that timestamp, or null
+     * when no record below the high watermark is that late.
+     */
+    long[] offsetForTimestamp(long timestamp, PublishedOffsets published) {
+        try {
+            for (LogSegment segment : segments.values()) {
+                if (segment.baseOffset > published.segmentBaseOffset()) {
+                    break;
+                }
+                if (segment.maxTimestamp() < timestamp) {
+                    continue;
+                }
+                int limit = segment.baseOffset == published.segmentBaseOffset() ? published.position() : segment.size();
+                long[] found = segment.findOffsetByTimestamp(timestamp, limit);
+                if (found != null) {
+                    return found;
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw new KafkaStorageException("Could not search " + topicPartition + " by timestamp: " + e, e);
+        }
+    }
+
+    /**
+     * The offset and timestamp of the record with the largest timestamp below the high watermark (the first
+     * such record on ties), or null when there is none.
+     */
+    long[] maxTimestampAndOffset(PublishedOffsets published) {
+        try {
+            long best = -1L;
+            for (LogSegment segment : segments.values()) {
+                if (segment.baseOffset > published.segmentBaseOffset()) {
+                    break;
+                }
+                long segmentMax = segment.baseOffset == published.segmentBaseOffset()
+                        ? segment.scanMaxTimestamp(0, published.position()) : segment.maxTimestamp();
+                best = Math.max(best, segmentMax);
+            }
+            return best < 0 ? null : offsetForTimestamp(best, published);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Could not search " + topicPartition + " for its largest timestamp: " + e, e);
+        }
+    }
+}

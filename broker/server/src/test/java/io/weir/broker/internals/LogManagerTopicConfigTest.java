@@ -1,0 +1,109 @@
+package io.weir.broker.internals;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weir.common.TopicPartition;
+import io.weir.common.utils.MockTime;
+import io.weir.common.errors.InvalidConfigurationException;
+import io.weir.common.errors.UnknownTopicOrPartitionException;
+import io.weir.broker.internals.log.LogConfig;
+import io.weir.transactions.ProducerStateConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link LogManager#alterTopicConfig}: validated whole, written durably, then in effect on every partition's log. */
+class LogManagerTopicConfigTest {
+    @TempDir
+    Path dir;
+
+    private final MockTime time = new MockTime();
+    private LogManager logs;
+
+    private LogManager open() {
+        logs = LogManager.open(dir, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, time);
+        return logs;
+    }
+
+    @AfterEach
+    void close() {
+        if (logs != null) {
+            logs.close();
+        }
+    }
+
+    private static java.util.function.UnaryOperator<Map<String, String>> set(String key, String value) {
+        return overrides -> {
+            Map<String, String> next = new HashMap<>(overrides);
+            next.put(key, value);
+            return next;
+        };
+    }
+
+    @Test
+    void alterationReachesEveryPartitionsLogIncludingOnesAddedLater() {
+        open().createTopic("t", 2, Map.of(LogConfig.SEGMENT_BYTES, "4096"));
+
+        LogConfig altered = logs.alterTopicConfig("t", set(LogConfig.RETENTION_MS, "60000"));
+
+        assertEquals(60_000, altered.retentionMs());
+        assertEquals(4096, altered.segmentBytes(), "the other overrides stay");
+        for (int p = 0; p < 2; p++) {
+            assertEquals(altered, logs.log(new TopicPartition("t", p)).config());
+        }
+        logs.createPartitions("t", 3);
+        assertEquals(altered, logs.log(new TopicPartition("t", 2)).config());
+        assertEquals(Map.of(LogConfig.SEGMENT_BYTES, "4096", LogConfig.RETENTION_MS, "60000"), logs.topicMetadata("t").overrides());
+    }
+
+    @Test
+    void alterationSurvivesAReopenAfterACrash() {
+        open().createTopic("t", 1, Map.of());
+        logs.alterTopicConfig("t", set(LogConfig.CLEANUP_POLICY, "compact,delete"));
+        logs.crash();
+
+        LogConfig reopened = open().log(new TopicPartition("t", 0)).config();
+
+        assertEquals("compact,delete", reopened.cleanupPolicy());
+        assertEquals(Map.of(LogConfig.CLEANUP_POLICY, "compact,delete"), logs.topicMetadata("t").overrides());
+    }
+
+    @Test
+    void refusedAlterationChangesNeitherTheLogsNorTheMetadataFile() throws Exception {
+        open().createTopic("t", 1, Map.of(LogConfig.RETENTION_MS, "1000"));
+        Path metadata = dir.resolve("meta").resolve("topics");
+        String before = Files.readString(metadata);
+        LogConfig config = logs.log(new TopicPartition("t", 0)).config();
+
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> logs.alterTopicConfig("t", set(LogConfig.MIN_CLEANABLE_DIRTY_RATIO, "2")));
+
+        assertTrue(e.getMessage().contains("'t'") && e.getMessage().contains(LogConfig.MIN_CLEANABLE_DIRTY_RATIO), e.getMessage());
+        assertEquals(before, Files.readString(metadata));
+        assertEquals(config, logs.log(new TopicPartition("t", 0)).config());
+        assertEquals(Map.of(LogConfig.RETENTION_MS, "1000"), logs.topicMetadata("t").overrides());
+    }
+
+    @Test
+    void validationAloneChangesNothing() throws Exception {
+        open().createTopic("t", 1, Map.of());
+        String before = Files.readString(dir.resolve("meta").resolve("topics"));
+
+        LogConfig wouldBe = logs.validateTopicConfigChange("t", set(LogConfig.RETENTION_MS, "5"));
+
+        assertEquals(5, wouldBe.retentionMs());
+        assertEquals(before, Files.readString(dir.resolve("meta").resolve("topics")));
+        assertEquals(LogConfig.DEFAULTS, logs.log(new TopicPartition("t", 0)).config());
+    }
+
+    @Test
+    void unknownTopicIsRefused() {
+        assertThrows(UnknownTopicOrPartitionException.class, () -> open().alterTopicConfig("nope", set(LogConfig.RETENTION_MS, "5")));
+    }
+}

@@ -1,5 +1,0 @@
-package io.weir.broker.client;
-
-/** The offset found for one partition by {@link Admin#listOffsets}; {@code -1} when no record matched. */
-public record ListOffsetsResultInfo(long offset, long timestamp) {
-}

@@ -1,4 +1,0 @@
-package io.weir.broker.protocol;
-
-public record AddOffsetsToTxnResponse(ApiError error) {
-}

@@ -1,9 +1,0 @@
-package io.weir.broker.protocol;
-
-import java.util.Map;
-
-public record DeleteGroupsResponse(Map<String, ApiError> results) {
-    public DeleteGroupsResponse {
-        results = Map.copyOf(results);
-    }
-}

@@ -1,6 +1,0 @@
-package io.weir.broker.protocol;
-
-import java.util.Map;
-
-public record DeleteTopicsResponse(Map<String, ApiError> results) {
-}

@@ -1,9 +1,0 @@
-package io.weir.broker.protocol;
-
-import java.util.List;
-
-public record DescribeGroupsRequest(List<String> groupIds) {
-    public DescribeGroupsRequest {
-        groupIds = List.copyOf(groupIds);
-    }
-}

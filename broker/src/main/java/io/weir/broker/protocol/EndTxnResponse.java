@@ -1,4 +1,0 @@
-package io.weir.broker.protocol;
-
-public record EndTxnResponse(ApiError error) {
-}
