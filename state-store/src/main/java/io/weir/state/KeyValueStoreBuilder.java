@@ -1,5 +1,6 @@
 package io.weir.state;
 
+import io.weir.common.utils.Time;
 import io.weir.state.internals.Stores;
 
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ public final class KeyValueStoreBuilder<K, V> {
     private StoreConfig config;
     private ChangelogHook changelog;
     private FlushListener<K, V> flushListener;
-    private Ticker ticker;
+    private Time time;
 
     KeyValueStoreBuilder(String name, Serde<K> keySerde, Serde<V> valueSerde) {
         if (name == null || name.isBlank()) {
@@ -81,10 +82,10 @@ public final class KeyValueStoreBuilder<K, V> {
         return this;
     }
 
-    /** Time source for the close grace and restore rates (default {@link Ticker#system()}). */
-    public KeyValueStoreBuilder<K, V> ticker(Ticker ticker) {
-        once(this.ticker, "ticker");
-        this.ticker = Objects.requireNonNull(ticker, "ticker");
+    /** Time source for the close grace and restore rates (default {@link Time#SYSTEM}). */
+    public KeyValueStoreBuilder<K, V> time(Time time) {
+        once(this.time, "time");
+        this.time = Objects.requireNonNull(time, "time");
         return this;
     }
 
@@ -106,6 +107,6 @@ public final class KeyValueStoreBuilder<K, V> {
                     + StoreConfig.CACHE_MAX_BYTES + " is 0");
         }
         return Stores.open(name, backend == Backend.LMDB ? directory : null, keySerde, valueSerde, effective,
-                changelog, flushListener, ticker == null ? Ticker.system() : ticker);
+                changelog, flushListener, time == null ? Time.SYSTEM : time);
     }
 }

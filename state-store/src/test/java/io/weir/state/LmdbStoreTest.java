@@ -1,5 +1,7 @@
 package io.weir.state;
 
+import io.weir.common.utils.MockTime;
+import io.weir.common.utils.Time;
 import io.weir.state.errors.CorruptCheckpointException;
 import io.weir.state.errors.IllegalStateTransitionException;
 import io.weir.state.errors.InvalidKeyException;
@@ -52,12 +54,12 @@ class LmdbStoreTest {
     }
 
     private KeyValueStore<String, String> open(StoreConfig config) {
-        return open(config, Ticker.system());
+        return open(config, Time.SYSTEM);
     }
 
-    private KeyValueStore<String, String> open(StoreConfig config, Ticker ticker) {
+    private KeyValueStore<String, String> open(StoreConfig config, Time time) {
         KeyValueStore<String, String> s = KeyValueStores.builder("test", Serdes.string(), Serdes.string())
-                .lmdb(dir).config(config).ticker(ticker).build();
+                .lmdb(dir).config(config).time(time).build();
         stores.add(s);
         return s;
     }
@@ -163,9 +165,9 @@ class LmdbStoreTest {
 
     @Test
     void growthWaitsForAnotherThreadsIteratorUpToTheGraceThenRefuses() throws Exception {
-        ManualTicker ticker = new ManualTicker();
+        MockTime time = new MockTime();
         KeyValueStore<String, String> s = open(TestDirs.fastConfig().withMapSizeBytes(64 << 10)
-                .withCloseGrace(Duration.ofSeconds(5)), ticker);
+                .withCloseGrace(Duration.ofSeconds(5)), time);
         s.put("first", "1");
         s.commit(1);
         KeyValueIterator<String, String> held = CompletableFuture.supplyAsync(() -> s.readOnlyView().all())
@@ -177,7 +179,7 @@ class LmdbStoreTest {
         CompletableFuture<Void> commit = CompletableFuture.runAsync(() -> s.commit(2));
         long realDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!commit.isDone() && System.nanoTime() < realDeadline) {
-            ticker.advance(Duration.ofMillis(100));
+            time.sleep(100);
             Thread.onSpinWait();
         }
         Exception e = assertThrows(Exception.class, () -> commit.get(1, TimeUnit.SECONDS));
@@ -372,8 +374,8 @@ class LmdbStoreTest {
 
     @Test
     void closeRefusesWithIteratorOpenPastGraceSayingHowMany() {
-        ManualTicker ticker = new ManualTicker();
-        KeyValueStore<String, String> s = open(TestDirs.fastConfig().withCloseGrace(Duration.ofSeconds(5)), ticker);
+        MockTime time = new MockTime();
+        KeyValueStore<String, String> s = open(TestDirs.fastConfig().withCloseGrace(Duration.ofSeconds(5)), time);
         s.put("a", "1");
         s.commit(1);
         KeyValueIterator<String, String> first = s.all();
@@ -383,7 +385,7 @@ class LmdbStoreTest {
         while (s.state() != StoreState.CLOSING) {
             Thread.onSpinWait();
         }
-        ticker.advance(Duration.ofSeconds(6));
+        time.sleep(6000);
         Exception e = assertThrows(Exception.class, () -> closing.get(10, TimeUnit.SECONDS));
         OpenIteratorsException refused = (OpenIteratorsException) e.getCause();
         assertEquals(2, refused.openIterators());
@@ -399,14 +401,14 @@ class LmdbStoreTest {
 
     @Test
     void closeWaitsForIteratorClosedWithinGrace() throws Exception {
-        ManualTicker ticker = new ManualTicker();
-        KeyValueStore<String, String> s = open(TestDirs.fastConfig().withCloseGrace(Duration.ofSeconds(5)), ticker);
+        MockTime time = new MockTime();
+        KeyValueStore<String, String> s = open(TestDirs.fastConfig().withCloseGrace(Duration.ofSeconds(5)), time);
         KeyValueIterator<String, String> it = s.all();
         CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
         while (s.state() != StoreState.CLOSING) {
             Thread.onSpinWait();
         }
-        ticker.advance(Duration.ofSeconds(4));
+        time.sleep(4000);
         it.close();
         closing.get(10, TimeUnit.SECONDS);
         assertEquals(StoreState.CLOSED, s.state());
@@ -424,8 +426,8 @@ class LmdbStoreTest {
 
     @Test
     void restoreAppliesBatchesMovesCheckpointAndReportsProgress() {
-        ManualTicker ticker = new ManualTicker();
-        KeyValueStore<String, String> s = open(TestDirs.fastConfig().withRestoreBatchRecords(100), ticker);
+        MockTime time = new MockTime();
+        KeyValueStore<String, String> s = open(TestDirs.fastConfig().withRestoreBatchRecords(100), time);
         List<ChangelogRecord> records = new ArrayList<>();
         for (int i = 0; i < 250; i++) {
             records.add(new ChangelogRecord(1000 + i, ("k" + (i % 120)).getBytes(StandardCharsets.UTF_8),
@@ -436,13 +438,13 @@ class LmdbStoreTest {
             @Override
             public void onBatchRestored(String store, RestoreProgress progress) {
                 reports.add(progress);
-                ticker.advance(Duration.ofMillis(10));
+                time.sleep(10);
             }
         });
         assertEquals(List.of(100L, 200L, 250L), reports.stream().map(RestoreProgress::restored).toList());
         assertEquals(250, done.total());
         assertEquals(1249, done.lastOffset());
-        assertEquals(250 / 0.02, reports.get(2).recordsPerSecond(), 1e-6, "250 records in 20 ms of ticker time");
+        assertEquals(250 / 0.02, reports.get(2).recordsPerSecond(), 1e-6, "250 records in 20 ms of time time");
         assertEquals(OptionalLong.of(1249), s.committedOffset());
 
         Map<String, String> expected = new java.util.TreeMap<>();

@@ -1,5 +1,6 @@
 package io.weir.transactions;
 
+import io.weir.common.utils.Time;
 import io.weir.transactions.errors.CorruptSnapshotException;
 import io.weir.transactions.internals.ProducerStates;
 import java.util.Map;
@@ -80,7 +81,7 @@ public interface ProducerStateManager {
     int NO_SEQUENCE = -1;
 
     /** An empty state: no producers, {@code endOffset() == 0}. */
-    static ProducerStateManager create(ProducerStateConfig config, Clock clock) {
+    static ProducerStateManager create(ProducerStateConfig config, Time clock) {
         return ProducerStates.create(config, clock);
     }
 
@@ -90,7 +91,7 @@ public interface ProducerStateManager {
      * @throws CorruptSnapshotException if the bytes are truncated, fail the CRC, have an unknown version, or
      *         describe an impossible state; the message says which
      */
-    static ProducerStateManager restore(byte[] snapshot, ProducerStateConfig config, Clock clock) {
+    static ProducerStateManager restore(byte[] snapshot, ProducerStateConfig config, Time clock) {
         return ProducerStates.restore(snapshot, config, clock);
     }
 

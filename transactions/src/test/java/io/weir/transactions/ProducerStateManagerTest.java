@@ -1,5 +1,7 @@
 package io.weir.transactions;
 
+import io.weir.common.utils.MockTime;
+import io.weir.common.utils.Time;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,7 +21,7 @@ class ProducerStateManagerTest {
     private static final short EPOCH = 3;
     private static final long EXPIRATION_MS = 60_000L;
 
-    private final ManualClock clock = new ManualClock(1_000_000L);
+    private final MockTime clock = new MockTime(1_000_000L);
     private final ProducerStateManager state =
             ProducerStateManager.create(new ProducerStateConfig(EXPIRATION_MS), clock);
     /** The log end: where the next appended batch lands. */
@@ -256,12 +258,12 @@ class ProducerStateManagerTest {
     @Test
     void removesProducersIdleForTheExpirationAndKeepsOthers() {
         append(PID, EPOCH, 0, 0);
-        clock.advance(EXPIRATION_MS / 2);
+        clock.sleep(EXPIRATION_MS / 2);
         append(PID + 1, EPOCH, 0, 0);
 
-        clock.advance(EXPIRATION_MS / 2 - 1);
+        clock.sleep(EXPIRATION_MS / 2 - 1);
         assertEquals(0, state.removeExpired());
-        clock.advance(1);
+        clock.sleep(1);
         assertEquals(1, state.removeExpired());
 
         assertFalse(state.producer(PID).isPresent());
@@ -272,7 +274,7 @@ class ProducerStateManagerTest {
     @Test
     void producerWithOpenTransactionNeverExpires() {
         append(PID, EPOCH, 0, 0, true);
-        clock.advance(10 * EXPIRATION_MS);
+        clock.sleep(10 * EXPIRATION_MS);
 
         assertEquals(0, state.removeExpired());
         assertTrue(state.producer(PID).isPresent());

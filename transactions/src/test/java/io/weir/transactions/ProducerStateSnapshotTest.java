@@ -1,5 +1,7 @@
 package io.weir.transactions;
 
+import io.weir.common.utils.MockTime;
+import io.weir.common.utils.Time;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +19,7 @@ class ProducerStateSnapshotTest {
     private static final int FIRST_ENTRY = HEADER + 12;
     private static final int BATCH_COUNT = FIRST_ENTRY + 8 + 2 + 8 + 8 + 4;
 
-    private final ManualClock clock = new ManualClock(0);
+    private final MockTime clock = new MockTime(0);
 
     @Test
     void emptyStateRoundTrips() {

@@ -1,5 +1,7 @@
 package io.weir.transactions;
 
+import io.weir.common.utils.MockTime;
+import io.weir.common.utils.Time;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,7 +87,7 @@ final class ProducerStateWorld {
     private record Saved(byte[] bytes, ProducerStateModel model, int logSize, long offset) {
     }
 
-    final ManualClock clock = new ManualClock(1_000_000_000L);
+    final MockTime clock = new MockTime(1_000_000_000L);
     private final ProducerStateConfig config = new ProducerStateConfig(EXPIRATION_MS);
     ProducerStateManager state = ProducerStateManager.create(config, clock);
     ProducerStateModel model = new ProducerStateModel(EXPIRATION_MS);
@@ -274,7 +276,7 @@ final class ProducerStateWorld {
     // ---- time, snapshots, reopen -------------------------------------------------------------------------
 
     void advance(long ms) {
-        clock.advance(ms);
+        clock.sleep(ms);
     }
 
     /**
@@ -286,7 +288,7 @@ final class ProducerStateWorld {
         if (entry != null) {
             long target = entry.lastTimestamp() + EXPIRATION_MS + delta;
             if (target > clock.milliseconds()) {
-                clock.advance(target - clock.milliseconds());
+                clock.sleep(target - clock.milliseconds());
             }
         }
     }

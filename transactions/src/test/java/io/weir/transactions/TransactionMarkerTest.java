@@ -1,5 +1,7 @@
 package io.weir.transactions;
 
+import io.weir.common.utils.MockTime;
+import io.weir.common.utils.Time;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,7 +25,7 @@ class TransactionMarkerTest {
     private static final short EPOCH = 3;
     private static final long EXPIRATION_MS = 60_000L;
 
-    private final ManualClock clock = new ManualClock(1_000_000L);
+    private final MockTime clock = new MockTime(1_000_000L);
     private final ProducerStateConfig config = new ProducerStateConfig(EXPIRATION_MS);
     private final ProducerStateManager state = ProducerStateManager.create(config, clock);
     private long logEnd = 100L;
@@ -262,11 +264,11 @@ class TransactionMarkerTest {
     @Test
     void expiredProducerIsDroppedOnlyOnceItsTransactionEnded() {
         append(PID, EPOCH, 0, 0, true);
-        clock.advance(2 * EXPIRATION_MS);
+        clock.sleep(2 * EXPIRATION_MS);
         assertEquals(0, state.removeExpired());
 
         marker(PID, EPOCH, 0, TransactionResult.COMMIT);
-        clock.advance(EXPIRATION_MS);
+        clock.sleep(EXPIRATION_MS);
 
         assertEquals(1, state.removeExpired());
         assertEquals(new Verdict.UnknownProducerId(PID, 1), state.check(PID, EPOCH, 1, 1, true));

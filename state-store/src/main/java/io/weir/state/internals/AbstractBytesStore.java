@@ -155,7 +155,7 @@ abstract class AbstractBytesStore implements BytesStore {
         if (!pending.isEmpty()) {
             throw new UncommittedWritesException(name, pending.size());
         }
-        long start = lifecycle.ticker().nanoTime();
+        long start = lifecycle.time().nanoseconds();
         listener.onRestoreStart(name, expectedTotal);
         long restored = 0;
         long lastOffset = committedOffset().orElse(-1);
@@ -180,7 +180,7 @@ abstract class AbstractBytesStore implements BytesStore {
     }
 
     private double rate(long restored, long startNanos) {
-        long elapsed = lifecycle.ticker().nanoTime() - startNanos;
+        long elapsed = lifecycle.time().nanoseconds() - startNanos;
         return elapsed <= 0 ? 0 : restored * 1e9 / elapsed;
     }
 

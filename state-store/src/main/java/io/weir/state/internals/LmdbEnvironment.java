@@ -286,10 +286,10 @@ final class LmdbEnvironment {
                     + StoreConfig.MAX_MAP_SIZE_BYTES + "=" + config.maxMapSizeBytes());
         }
         long target = Math.min(config.maxMapSizeBytes(), mapSize * 2);
-        long deadline = lifecycle.ticker().nanoTime() + config.closeGrace().toNanos();
+        long deadline = lifecycle.time().nanoseconds() + config.closeGrace().toNanos();
         long stamp;
         while ((stamp = gate.tryWriteLock()) == 0L) {
-            if (lifecycle.ticker().nanoTime() - deadline > 0) {
+            if (lifecycle.time().nanoseconds() - deadline > 0) {
                 throw new MapResizeBlockedException(directory, lifecycle.openIterators()
                         + " iterator(s) stayed open longer than " + StoreConfig.CLOSE_GRACE_MS);
             }

@@ -1,8 +1,8 @@
 package io.weir.state.internals;
 
+import io.weir.common.utils.Time;
 import io.weir.state.KeyValue;
 import io.weir.state.StoreState;
-import io.weir.state.Ticker;
 import io.weir.state.errors.IllegalStateTransitionException;
 import io.weir.state.errors.OpenIteratorsException;
 import io.weir.state.errors.StoreClosedException;
@@ -17,22 +17,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Invariant: every iterator a store hands out is registered here until it is closed; {@code close} completes
  * only when none is registered. Threading: the state is volatile and read on every call from any thread;
  * transitions and the close wait synchronize on {@code monitor}, which iterator closes notify while the store is
- * closing. The close grace is measured with the injected {@link Ticker}; the wait itself is done in short real-time
+ * closing. The close grace is measured with the injected {@link Time}; the wait itself is done in short real-time
  * slices so that a test clock advanced by another thread is noticed.
  */
 final class StoreLifecycle {
     private static final long WAIT_SLICE_MILLIS = 10;
 
     private final String store;
-    private final Ticker ticker;
+    private final Time time;
     private final Duration grace;
     private final Object monitor = new Object();
     private final Set<Tracked> open = ConcurrentHashMap.newKeySet();
     private volatile StoreState state = StoreState.OPEN;
 
-    StoreLifecycle(String store, Ticker ticker, Duration grace) {
+    StoreLifecycle(String store, Time time, Duration grace) {
         this.store = store;
-        this.ticker = ticker;
+        this.time = time;
         this.grace = grace;
     }
 
@@ -40,8 +40,8 @@ final class StoreLifecycle {
         return state;
     }
 
-    Ticker ticker() {
-        return ticker;
+    Time time() {
+        return time;
     }
 
     void ensureOpen() {
@@ -91,9 +91,9 @@ final class StoreLifecycle {
                 return;
             }
             transition(StoreState.CLOSING);
-            long deadline = ticker.nanoTime() + grace.toNanos();
+            long deadline = time.nanoseconds() + grace.toNanos();
             try {
-                while (!open.isEmpty() && ticker.nanoTime() - deadline < 0) {
+                while (!open.isEmpty() && time.nanoseconds() - deadline < 0) {
                     monitor.wait(WAIT_SLICE_MILLIS);
                 }
             } catch (InterruptedException e) {

@@ -1,11 +1,11 @@
 package io.weir.state.internals;
 
+import io.weir.common.utils.Time;
 import io.weir.state.ChangelogHook;
 import io.weir.state.FlushListener;
 import io.weir.state.KeyValueStore;
 import io.weir.state.Serde;
 import io.weir.state.StoreConfig;
-import io.weir.state.Ticker;
 
 import java.nio.file.Path;
 import java.util.function.BiConsumer;
@@ -25,8 +25,8 @@ public final class Stores {
      */
     public static <K, V> KeyValueStore<K, V> open(String name, Path directory, Serde<K> keySerde,
                                                   Serde<V> valueSerde, StoreConfig config, ChangelogHook changelog,
-                                                  FlushListener<K, V> flushListener, Ticker ticker) {
-        StoreLifecycle lifecycle = new StoreLifecycle(name, ticker, config.closeGrace());
+                                                  FlushListener<K, V> flushListener, Time time) {
+        StoreLifecycle lifecycle = new StoreLifecycle(name, time, config.closeGrace());
         BytesStore store = directory == null
                 ? new InMemoryBytesStore(name, lifecycle,
                         new RecordLimits(name, RecordLimits.LMDB_MAX_KEY_BYTES, config.maxValueBytes()),

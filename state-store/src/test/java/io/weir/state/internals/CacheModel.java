@@ -1,7 +1,7 @@
 package io.weir.state.internals;
 
+import io.weir.common.utils.MockTime;
 import io.weir.state.KeyValue;
-import io.weir.state.ManualTicker;
 import io.weir.state.StoreConfig;
 import io.weir.state.TestDirs;
 
@@ -56,7 +56,7 @@ final class CacheModel {
 
     private void open() {
         StoreConfig config = TestDirs.fastConfig();
-        StoreLifecycle lifecycle = new StoreLifecycle("cached", new ManualTicker(), Duration.ZERO);
+        StoreLifecycle lifecycle = new StoreLifecycle("cached", new MockTime(), Duration.ZERO);
         backend = dir == null
                 ? new InMemoryBytesStore("cached", lifecycle, new RecordLimits("cached", 511, 1 << 20), 100)
                 : LmdbBytesStore.open("cached", dir, config, lifecycle);

@@ -1,5 +1,6 @@
 package io.weir.transactions.coordinator;
 
+import io.weir.common.TopicPartition;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -34,7 +35,7 @@ public final class HangingTransactionRule {
      * @param producerId the producer id of the id's current transaction
      * @param partitions the partitions that transaction holds
      */
-    public record CoordinatorView(long producerId, Set<TxnPartition> partitions) {
+    public record CoordinatorView(long producerId, Set<TopicPartition> partitions) {
         public CoordinatorView {
             partitions = Set.copyOf(partitions);
         }
@@ -74,7 +75,7 @@ public final class HangingTransactionRule {
      *                   producer to none
      * @return why the transaction is hanging, or empty when the coordinator will end it
      */
-    public Optional<Reason> classify(TxnPartition partition, long producerId, long idleMs, Optional<CoordinatorView> owner) {
+    public Optional<Reason> classify(TopicPartition partition, long producerId, long idleMs, Optional<CoordinatorView> owner) {
         Objects.requireNonNull(partition, "partition");
         if (!isCandidate(idleMs)) {
             return Optional.empty();

@@ -1,6 +1,7 @@
 package io.weir.transactions.coordinator;
 
-import io.weir.transactions.Clock;
+import io.weir.common.TopicPartition;
+import io.weir.common.utils.Time;
 import io.weir.transactions.TransactionResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     private enum Lifecycle { LOADING, ACTIVE, CLOSED }
 
     private final TransactionCoordinatorConfig config;
-    private final Clock clock;
+    private final Time clock;
     private final TransactionLog log;
     private final TransactionMarkers markers;
     private final ProducerIdSource producerIds;
@@ -56,7 +57,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     private long nextAbortScanMs;
     private long nextExpiryScanMs;
 
-    public TransactionCoordinator(TransactionCoordinatorConfig config, Clock clock, TransactionLog log,
+    public TransactionCoordinator(TransactionCoordinatorConfig config, Time clock, TransactionLog log,
                                   TransactionMarkers markers, ProducerIdSource producerIds) {
         this.config = config;
         this.clock = clock;
@@ -147,7 +148,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     }
 
     /** AddPartitionsToTxn; AddOffsetsToTxn passes the group's offsets partition. {@code answer} is called once. */
-    public void addPartitions(String transactionalId, long producerId, short producerEpoch, Set<TxnPartition> partitions,
+    public void addPartitions(String transactionalId, long producerId, short producerEpoch, Set<TopicPartition> partitions,
                               Consumer<TxnAnswer> answer) {
         TxnAnswer unavailable = unavailable();
         if (unavailable != null) {
@@ -191,7 +192,7 @@ public final class TransactionCoordinator implements AutoCloseable {
      * reach their partition before any marker of the transaction does. The caller must call
      * {@code endOffsetWrite} exactly once after a successful answer, whatever became of the append.
      */
-    public TxnAnswer beginOffsetWrite(String transactionalId, long producerId, short producerEpoch, TxnPartition offsetsPartition) {
+    public TxnAnswer beginOffsetWrite(String transactionalId, long producerId, short producerEpoch, TopicPartition offsetsPartition) {
         TxnAnswer unavailable = unavailable();
         if (unavailable != null) {
             return unavailable;

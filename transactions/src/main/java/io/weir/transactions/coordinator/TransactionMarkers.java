@@ -1,5 +1,6 @@
 package io.weir.transactions.coordinator;
 
+import io.weir.common.TopicPartition;
 import io.weir.transactions.TransactionResult;
 import java.util.Set;
 
@@ -11,7 +12,7 @@ public interface TransactionMarkers {
 
     /** The markers of one transaction: one control batch of {@code result} per partition. */
     record Request(String transactionalId, long producerId, short producerEpoch, TransactionResult result,
-                   Set<TxnPartition> partitions) {
+                   Set<TopicPartition> partitions) {
         public Request {
             partitions = Set.copyOf(partitions);
         }

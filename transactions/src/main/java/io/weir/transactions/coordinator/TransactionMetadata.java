@@ -1,5 +1,6 @@
 package io.weir.transactions.coordinator;
 
+import io.weir.common.TopicPartition;
 import java.util.Collections;
 import java.util.Objects;
 import java.util.Set;
@@ -26,7 +27,7 @@ import java.util.TreeSet;
  */
 public record TransactionMetadata(String transactionalId, long producerId, long lastProducerId, short producerEpoch,
                                   short lastProducerEpoch, int timeoutMs, TransactionState state,
-                                  Set<TxnPartition> partitions, long txnStartTimestamp, long lastUpdateTimestamp) {
+                                  Set<TopicPartition> partitions, long txnStartTimestamp, long lastUpdateTimestamp) {
 
     /**
      * @throws IllegalArgumentException naming the id and the field when the value is not one the coordinator
@@ -37,7 +38,7 @@ public record TransactionMetadata(String transactionalId, long producerId, long 
         Objects.requireNonNull(transactionalId, "transactionalId");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(partitions, "partitions");
-        SortedSet<TxnPartition> sorted = new TreeSet<>(partitions);
+        SortedSet<TopicPartition> sorted = new TreeSet<>(partitions);
         partitions = Collections.unmodifiableSortedSet(sorted);
         String problem = null;
         if (transactionalId.isEmpty()) {
@@ -88,8 +89,8 @@ public record TransactionMetadata(String transactionalId, long producerId, long 
     }
 
     /** Ongoing with {@code added} joined to the partitions; a transaction opened now starts now. */
-    TransactionMetadata withPartitions(Set<TxnPartition> added, long now) {
-        Set<TxnPartition> all = new TreeSet<>(partitions);
+    TransactionMetadata withPartitions(Set<TopicPartition> added, long now) {
+        Set<TopicPartition> all = new TreeSet<>(partitions);
         all.addAll(added);
         long start = state == TransactionState.ONGOING ? txnStartTimestamp : now;
         return new TransactionMetadata(transactionalId, producerId, lastProducerId, producerEpoch, lastProducerEpoch,

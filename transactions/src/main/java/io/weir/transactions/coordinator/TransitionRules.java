@@ -1,5 +1,6 @@
 package io.weir.transactions.coordinator;
 
+import io.weir.common.TopicPartition;
 import io.weir.transactions.TransactionResult;
 import java.util.Set;
 
@@ -137,7 +138,7 @@ final class TransitionRules {
 
     /** AddPartitionsToTxn, and AddOffsetsToTxn with the group's offsets partition. */
     static Decision addPartitions(TransactionMetadata current, String busy, String transactionalId, long producerId,
-                                  short producerEpoch, Set<TxnPartition> partitions, long now) {
+                                  short producerEpoch, Set<TopicPartition> partitions, long now) {
         if (partitions.isEmpty()) {
             return reply(TxnError.INVALID_REQUEST, "AddPartitionsToTxn for transactional id " + transactionalId + " names no partition");
         }
@@ -196,7 +197,7 @@ final class TransitionRules {
      * @param ending whether a transition other than adding partitions is being written
      */
     static TxnAnswer checkOffsetWrite(TransactionMetadata current, boolean ending, String transactionalId, long producerId,
-                                      short producerEpoch, TxnPartition offsetsPartition) {
+                                      short producerEpoch, TopicPartition offsetsPartition) {
         TxnAnswer producer = checkProducer(current, transactionalId, producerId, producerEpoch,
                 "commit offsets to " + offsetsPartition);
         if (producer != null) {

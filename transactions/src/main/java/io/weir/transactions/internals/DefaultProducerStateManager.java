@@ -1,7 +1,7 @@
 package io.weir.transactions.internals;
 
+import io.weir.common.utils.Time;
 import io.weir.transactions.BatchMetadata;
-import io.weir.transactions.Clock;
 import io.weir.transactions.CompletedTxn;
 import io.weir.transactions.MarkerVerdict;
 import io.weir.transactions.ProducerStateConfig;
@@ -33,13 +33,13 @@ import java.util.function.Predicate;
  */
 final class DefaultProducerStateManager implements ProducerStateManager {
     private final ProducerStateConfig config;
-    private final Clock clock;
+    private final Time clock;
     private final Map<Long, ProducerStateEntry> producers = new HashMap<>();
     /** First offset of each open transaction, to its producer id. */
     private final TreeMap<Long, Long> ongoing = new TreeMap<>();
     private long endOffset;
 
-    DefaultProducerStateManager(ProducerStateConfig config, Clock clock, ProducerStateSnapshot initial) {
+    DefaultProducerStateManager(ProducerStateConfig config, Time clock, ProducerStateSnapshot initial) {
         this.config = config;
         this.clock = clock;
         initial.producers().values().forEach(this::put);

@@ -1,5 +1,8 @@
 package io.weir.transactions.coordinator;
 
+import io.weir.common.TopicPartition;
+import io.weir.common.utils.MockTime;
+import io.weir.common.utils.Time;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +14,7 @@ import java.util.function.Consumer;
 
 /**
  * A {@link TransactionCoordinator} over an {@link InMemoryTransactionLog} and {@link RecordingMarkers} on a
- * {@link TestClock}, with producer ids from a counter. Calls return an {@link Answer} that records what the
+ * {@link MockTime}, with producer ids from a counter. Calls return an {@link Answer} that records what the
  * coordinator answered; {@link #settle()} completes every write in flight, markers included.
  */
 final class CoordinatorFixture {
@@ -22,11 +25,11 @@ final class CoordinatorFixture {
     static final long RETRY_BACKOFF_MS = 500L;
     static final TransactionCoordinatorConfig CONFIG = new TransactionCoordinatorConfig(MAX_TIMEOUT_MS, EXPIRATION_MS,
             ABORT_INTERVAL_MS, EXPIRY_INTERVAL_MS, RETRY_BACKOFF_MS);
-    static final TxnPartition P0 = new TxnPartition("orders", 0);
-    static final TxnPartition P1 = new TxnPartition("orders", 1);
-    static final TxnPartition OFFSETS = new TxnPartition("__consumer_offsets", 7);
+    static final TopicPartition P0 = new TopicPartition("orders", 0);
+    static final TopicPartition P1 = new TopicPartition("orders", 1);
+    static final TopicPartition OFFSETS = new TopicPartition("__consumer_offsets", 7);
 
-    final TestClock clock = new TestClock(1_000_000L);
+    final MockTime clock = new MockTime(1_000_000L);
     final InMemoryTransactionLog log = new InMemoryTransactionLog();
     final RecordingMarkers markers = new RecordingMarkers();
     private long nextProducerId = 1000;
@@ -88,7 +91,7 @@ final class CoordinatorFixture {
         return a;
     }
 
-    Answer<TxnAnswer> add(String id, long pid, short epoch, TxnPartition... partitions) {
+    Answer<TxnAnswer> add(String id, long pid, short epoch, TopicPartition... partitions) {
         Answer<TxnAnswer> a = new Answer<>();
         coordinator.addPartitions(id, pid, epoch, Set.of(partitions), a);
         return a;
@@ -112,7 +115,7 @@ final class CoordinatorFixture {
         return a.get();
     }
 
-    TxnAnswer addNow(String id, InitProducerIdAnswer producer, TxnPartition... partitions) {
+    TxnAnswer addNow(String id, InitProducerIdAnswer producer, TopicPartition... partitions) {
         Answer<TxnAnswer> a = add(id, producer.producerId(), producer.producerEpoch(), partitions);
         settle();
         return a.get();

@@ -49,7 +49,7 @@ class CoordinatorLoadTest {
         long start = f.state("app").txnStartTimestamp();
         f.reload();
         assertEquals(start, f.state("app").txnStartTimestamp());
-        f.clock.advance(5_001 + CoordinatorFixture.ABORT_INTERVAL_MS);
+        f.clock.sleep(5_001 + CoordinatorFixture.ABORT_INTERVAL_MS);
         f.coordinator.poll();
         f.settle();
         assertEquals(TransactionState.COMPLETE_ABORT, f.state("app").state());

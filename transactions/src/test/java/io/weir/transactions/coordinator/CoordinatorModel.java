@@ -1,5 +1,6 @@
 package io.weir.transactions.coordinator;
 
+import io.weir.common.TopicPartition;
 import io.weir.transactions.TransactionResult;
 import java.util.HashSet;
 import java.util.List;
@@ -129,7 +130,7 @@ final class CoordinatorModel {
         }
     }
 
-    void add(String id, long pid, short epoch, Set<TxnPartition> partitions, long now, Waiter w) {
+    void add(String id, long pid, short epoch, Set<TopicPartition> partitions, long now, Waiter w) {
         Id e = ids.get(id);
         TxnError producer = producerError(e, pid, epoch);
         if (producer != null) {
@@ -140,7 +141,7 @@ final class CoordinatorModel {
             answer(w, TxnError.NONE);
         } else {
             TransactionMetadata m = e.current;
-            Set<TxnPartition> all = new HashSet<>(m.partitions());
+            Set<TopicPartition> all = new HashSet<>(m.partitions());
             all.addAll(partitions);
             long startedAt = m.state() == TransactionState.ONGOING ? m.txnStartTimestamp() : now;
             start(id, new TransactionMetadata(id, m.producerId(), m.lastProducerId(), m.producerEpoch(), m.lastProducerEpoch(),
@@ -169,7 +170,7 @@ final class CoordinatorModel {
         }
     }
 
-    TxnError beginOffsetWrite(String id, long pid, short epoch, TxnPartition offsets) {
+    TxnError beginOffsetWrite(String id, long pid, short epoch, TopicPartition offsets) {
         Id e = ids.get(id);
         TxnError producer = producerError(e, pid, epoch);
         if (producer != null) {
@@ -336,7 +337,7 @@ final class CoordinatorModel {
                 m.timeoutMs(), TransactionState.PREPARE_ABORT, m.partitions(), m.txnStartTimestamp(), now);
     }
 
-    private static TransactionMetadata withState(TransactionMetadata m, TransactionState state, Set<TxnPartition> partitions,
+    private static TransactionMetadata withState(TransactionMetadata m, TransactionState state, Set<TopicPartition> partitions,
                                                  long now) {
         long start = state == TransactionState.DEAD ? -1L : m.txnStartTimestamp();
         return new TransactionMetadata(m.transactionalId(), m.producerId(), m.lastProducerId(), m.producerEpoch(),

@@ -27,7 +27,7 @@ class CoordinatorTimersTest {
     @Test
     void transactionPastItsTimeoutIsAbortedAtABumpedEpoch() {
         InitProducerIdAnswer p = openTransaction();
-        f.clock.advance(TIMEOUT_MS + 1);
+        f.clock.sleep(TIMEOUT_MS + 1);
         f.coordinator.poll();
         f.settle();
         TransactionMetadata m = f.state("app");
@@ -42,7 +42,7 @@ class CoordinatorTimersTest {
     @Test
     void transactionExactlyAtItsTimeoutIsLeftAlone() {
         openTransaction();
-        f.clock.advance(TIMEOUT_MS);
+        f.clock.sleep(TIMEOUT_MS);
         f.coordinator.poll();
         assertEquals(TransactionState.ONGOING, f.state("app").state());
         assertTrue(f.log.inFlight.isEmpty());
@@ -53,10 +53,10 @@ class CoordinatorTimersTest {
         InitProducerIdAnswer p = f.initNow("app", 100, -1L, (short) -1);
         f.addNow("app", p, P0);
         // The first scan is due one interval after load, long after this 100 ms timeout ran out.
-        f.clock.advance(ABORT_INTERVAL_MS - 1);
+        f.clock.sleep(ABORT_INTERVAL_MS - 1);
         f.coordinator.poll();
         assertEquals(TransactionState.ONGOING, f.state("app").state(), "timed out, but the scan is not due yet");
-        f.clock.advance(1);
+        f.clock.sleep(1);
         f.coordinator.poll();
         f.settle();
         assertEquals(TransactionState.COMPLETE_ABORT, f.state("app").state());
@@ -65,7 +65,7 @@ class CoordinatorTimersTest {
     @Test
     void timedOutProducerLearnsItOnItsNextCallAndRecoversWithKip360() {
         InitProducerIdAnswer p = openTransaction();
-        f.clock.advance(TIMEOUT_MS + 1);
+        f.clock.sleep(TIMEOUT_MS + 1);
         f.coordinator.poll();
         f.settle();
         TxnAnswer next = f.addNow("app", p, P0);
@@ -82,7 +82,7 @@ class CoordinatorTimersTest {
     @Test
     void newInstanceAfterATimeoutFencesTheTimedOutOne() {
         InitProducerIdAnswer p = openTransaction();
-        f.clock.advance(TIMEOUT_MS + 1);
+        f.clock.sleep(TIMEOUT_MS + 1);
         f.coordinator.poll();
         f.settle();
         f.initNow("app");
@@ -95,11 +95,11 @@ class CoordinatorTimersTest {
         InitProducerIdAnswer p = f.initNow("app", TIMEOUT_MS, -1L, (short) -1);
         f.addNow("app", p, OFFSETS);
         f.coordinator.beginOffsetWrite("app", p.producerId(), p.producerEpoch(), OFFSETS);
-        f.clock.advance(TIMEOUT_MS + ABORT_INTERVAL_MS);
+        f.clock.sleep(TIMEOUT_MS + ABORT_INTERVAL_MS);
         f.coordinator.poll();
         assertEquals(TransactionState.ONGOING, f.state("app").state());
         f.coordinator.endOffsetWrite("app");
-        f.clock.advance(ABORT_INTERVAL_MS);
+        f.clock.sleep(ABORT_INTERVAL_MS);
         f.coordinator.poll();
         f.settle();
         assertEquals(TransactionState.COMPLETE_ABORT, f.state("app").state());
@@ -108,7 +108,7 @@ class CoordinatorTimersTest {
     @Test
     void idleIdExpiresWithATombstone() {
         f.initNow("app");
-        f.clock.advance(EXPIRATION_MS);
+        f.clock.sleep(EXPIRATION_MS);
         f.coordinator.poll();
         f.settle();
         assertTrue(f.coordinator.describe("app").isEmpty());
@@ -124,12 +124,12 @@ class CoordinatorTimersTest {
         CoordinatorFixture g = new CoordinatorFixture(new TransactionCoordinatorConfig(60_000, 1_000L, 1_000L, 1_000L, 0L));
         InitProducerIdAnswer p = g.initNow("app", 60_000, -1L, (short) -1);
         g.addNow("app", p, P0);
-        g.clock.advance(5_000);
+        g.clock.sleep(5_000);
         g.coordinator.poll();
         assertEquals(TransactionState.ONGOING, g.state("app").state());
         assertTrue(g.log.inFlight.isEmpty());
         g.endNow("app", p, TransactionResult.COMMIT);
-        g.clock.advance(1_000);
+        g.clock.sleep(1_000);
         g.coordinator.poll();
         g.settle();
         assertTrue(g.coordinator.describe("app").isEmpty(), "once idle, it expires");
@@ -143,7 +143,7 @@ class CoordinatorTimersTest {
         f.markers.failNext();
         f.coordinator.poll();
         assertTrue(f.markers.inFlight.isEmpty(), "not before the backoff");
-        f.clock.advance(RETRY_BACKOFF_MS);
+        f.clock.sleep(RETRY_BACKOFF_MS);
         f.coordinator.poll();
         f.settle();
         assertEquals(TransactionState.COMPLETE_COMMIT, f.state("app").state());
@@ -158,7 +158,7 @@ class CoordinatorTimersTest {
         f.markers.completeNext();
         f.log.failNext();
         assertEquals(TransactionState.PREPARE_ABORT, f.state("app").state());
-        f.clock.advance(RETRY_BACKOFF_MS);
+        f.clock.sleep(RETRY_BACKOFF_MS);
         f.coordinator.poll();
         assertTrue(f.markers.inFlight.isEmpty());
         f.settle();

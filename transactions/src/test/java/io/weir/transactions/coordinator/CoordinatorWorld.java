@@ -1,5 +1,8 @@
 package io.weir.transactions.coordinator;
 
+import io.weir.common.TopicPartition;
+import io.weir.common.utils.MockTime;
+import io.weir.common.utils.Time;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,7 +26,7 @@ import java.util.Set;
  */
 final class CoordinatorWorld {
     static final List<String> IDS = List.of("t1", "t2", "t3");
-    static final List<TxnPartition> PARTITIONS = List.of(CoordinatorFixture.P0, CoordinatorFixture.P1, CoordinatorFixture.OFFSETS);
+    static final List<TopicPartition> PARTITIONS = List.of(CoordinatorFixture.P0, CoordinatorFixture.P1, CoordinatorFixture.OFFSETS);
     static final TransactionCoordinatorConfig CONFIG = new TransactionCoordinatorConfig(10_000, 60_000L, 1_000L, 5_000L, 200L);
     static final int[] TIMEOUTS = {1_000, 5_000, 10_000, 10_001};
 
@@ -34,7 +37,7 @@ final class CoordinatorWorld {
     record Call(CoordinatorModel.Waiter waiter, List<CoordinatorModel.Expected> answers) {
     }
 
-    final TestClock clock = new TestClock(5_000_000L);
+    final MockTime clock = new MockTime(5_000_000L);
     final InMemoryTransactionLog log = new InMemoryTransactionLog();
     final RecordingMarkers markers = new RecordingMarkers();
     private long nextProducerId = 100;
@@ -81,7 +84,7 @@ final class CoordinatorWorld {
         check();
     }
 
-    void add(String id, Grant as, Set<TxnPartition> partitions) {
+    void add(String id, Grant as, Set<TopicPartition> partitions) {
         Call call = call("AddPartitions(" + id + ", " + as + ", " + partitions + ")");
         model.add(id, as.producerId(), as.producerEpoch(), partitions, clock.milliseconds(), call.waiter());
         coordinator.addPartitions(id, as.producerId(), as.producerEpoch(), partitions, answerTo(call));
@@ -161,7 +164,7 @@ final class CoordinatorWorld {
     }
 
     void advance(long ms) {
-        clock.advance(ms);
+        clock.sleep(ms);
     }
 
     void poll() {

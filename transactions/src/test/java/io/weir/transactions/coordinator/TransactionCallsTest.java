@@ -20,13 +20,13 @@ class TransactionCallsTest {
     @Test
     void firstAddPartitionsOpensTheTransactionNow() {
         InitProducerIdAnswer p = f.initNow("app");
-        f.clock.advance(50);
+        f.clock.sleep(50);
         assertError(TxnError.NONE, f.addNow("app", p, P0));
         TransactionMetadata m = f.state("app");
         assertEquals(TransactionState.ONGOING, m.state());
         assertEquals(Set.of(P0), m.partitions());
         assertEquals(f.clock.milliseconds(), m.txnStartTimestamp());
-        f.clock.advance(50);
+        f.clock.sleep(50);
         f.addNow("app", p, P1);
         assertEquals(Set.of(P0, P1), f.state("app").partitions());
         assertEquals(m.txnStartTimestamp(), f.state("app").txnStartTimestamp(), "later partitions keep the start");

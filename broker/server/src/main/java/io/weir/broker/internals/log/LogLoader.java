@@ -54,7 +54,7 @@ final class LogLoader {
             long logEnd = active.readNextOffset();
             long logStart = loader.segments.firstKey();
             LogProducerState producerState = LogProducerState.load(topicPartition, dir, producerStateConfig,
-                    time::milliseconds, loader.segments, logStart, logEnd);
+                    time, loader.segments, logStart, logEnd);
             return new Loaded(loader.segments, logStart, logEnd,
                     cleanShutdown ? logEnd : Math.min(logEnd, recovered), producerState);
         } catch (IOException e) {

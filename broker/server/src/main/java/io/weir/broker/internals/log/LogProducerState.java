@@ -1,5 +1,6 @@
 package io.weir.broker.internals.log;
 
+import io.weir.common.utils.Time;
 import io.weir.common.TopicPartition;
 import io.weir.common.errors.InvalidProducerEpochException;
 import io.weir.common.errors.InvalidRecordException;
@@ -13,7 +14,6 @@ import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatches;
-import io.weir.transactions.Clock;
 import io.weir.transactions.CompletedTxn;
 import io.weir.transactions.MarkerVerdict;
 import io.weir.transactions.ProducerStateConfig;
@@ -261,7 +261,7 @@ final class LogProducerState {
      * transactions the replayed markers abort.
      */
     static LogProducerState load(TopicPartition topicPartition, Path dir, ProducerStateConfig config,
-                                 Clock clock, NavigableMap<Long, LogSegment> segments, long logStartOffset,
+                                 Time clock, NavigableMap<Long, LogSegment> segments, long logStartOffset,
                                  long logEndOffset) throws IOException {
         ProducerStateSnapshots snapshots = ProducerStateSnapshots.scan(dir);
         snapshots.deleteOutside(logStartOffset, logEndOffset);

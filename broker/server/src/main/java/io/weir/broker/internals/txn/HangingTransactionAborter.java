@@ -19,7 +19,6 @@ import io.weir.common.utils.Time;
 import io.weir.transactions.coordinator.HangingTransactionRule;
 import io.weir.transactions.coordinator.HangingTransactionRule.CoordinatorView;
 import io.weir.transactions.coordinator.HangingTransactionRule.Reason;
-import io.weir.transactions.coordinator.TxnPartition;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -81,7 +80,7 @@ public final class HangingTransactionAborter {
         for (Candidate c : candidates) {
             long pid = c.producer().producerId();
             Optional<String> id = Optional.ofNullable(transactionalIds.get(pid));
-            Optional<Reason> reason = rule.classify(txnPartition(c.partition()), pid, c.idleMs(), id.map(views::get));
+            Optional<Reason> reason = rule.classify(c.partition(), pid, c.idleMs(), id.map(views::get));
             if (reason.isPresent()) {
                 abort(c, id, reason.get()).ifPresent(aborted::add);
             }
@@ -138,8 +137,7 @@ public final class HangingTransactionAborter {
         Map<String, CoordinatorView> out = new HashMap<>();
         described.transactions().forEach((id, t) -> {
             if (t.error().isSuccess()) {
-                Set<TxnPartition> held = t.partitions().stream().map(HangingTransactionAborter::txnPartition).collect(Collectors.toSet());
-                out.put(id, new CoordinatorView(t.producerId(), held));
+                out.put(id, new CoordinatorView(t.producerId(), t.partitions()));
             } else if (t.error().error() != Errors.TRANSACTIONAL_ID_NOT_FOUND) {
                 throw t.error().exception();
             }
@@ -168,10 +166,6 @@ public final class HangingTransactionAborter {
                 + p.currentTxnStartOffset() + ")");
         return Optional.of(new AbortedTransaction(c.partition(), p.producerId(), (short) p.producerEpoch(),
                 p.currentTxnStartOffset(), transactionalId, reason));
-    }
-
-    private static TxnPartition txnPartition(TopicPartition tp) {
-        return new TxnPartition(tp.topic(), tp.partition());
     }
 
     private static void throwIfFailed(ApiError error) {

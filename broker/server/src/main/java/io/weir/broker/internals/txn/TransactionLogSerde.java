@@ -5,7 +5,6 @@ import io.weir.common.errors.CorruptRecordException;
 import io.weir.transactions.coordinator.TransactionLog;
 import io.weir.transactions.coordinator.TransactionMetadata;
 import io.weir.transactions.coordinator.TransactionState;
-import io.weir.transactions.coordinator.TxnPartition;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +49,7 @@ final class TransactionLogSerde {
             throw new IllegalArgumentException("Transactional id " + m.transactionalId() + " is Dead: write a tombstone, not a value");
         }
         Map<String, List<Integer>> byTopic = new LinkedHashMap<>();
-        for (TxnPartition p : m.partitions()) { // sorted by topic, then partition
+        for (TopicPartition p : m.partitions()) { // sorted by topic, then partition
             byTopic.computeIfAbsent(p.topic(), t -> new ArrayList<>()).add(p.partition());
         }
         int size = 2 + 8 + 2 + 4 + 1 + 4 + 8 + 8;
@@ -129,7 +128,7 @@ final class TransactionLogSerde {
         if (topics < -1) {
             throw new IllegalArgumentException("partition array length " + topics);
         }
-        Set<TxnPartition> partitions = new HashSet<>();
+        Set<TopicPartition> partitions = new HashSet<>();
         for (int t = 0; t < topics; t++) {
             String topic = requiredString(v, "topic");
             int count = v.getInt();
@@ -138,14 +137,14 @@ final class TransactionLogSerde {
                         + v.remaining() + " bytes");
             }
             for (int i = 0; i < count; i++) {
-                partitions.add(new TxnPartition(topic, v.getInt()));
+                partitions.add(new TopicPartition(topic, v.getInt()));
             }
         }
         long lastUpdate = v.getLong();
         long start = v.getLong();
         requireEnd(v, "value");
         // As Kafka: Empty holds no partitions, whatever the array says.
-        Set<TxnPartition> held = state == TransactionState.EMPTY ? Set.of() : partitions;
+        Set<TopicPartition> held = state == TransactionState.EMPTY ? Set.of() : partitions;
         return new TransactionMetadata(transactionalId, producerId, -1L, epoch, (short) -1, timeoutMs, state, held, start, lastUpdate);
     }
 

@@ -33,7 +33,6 @@ import io.weir.transactions.coordinator.TransactionState;
 import io.weir.transactions.coordinator.ProducerIdSource;
 import io.weir.transactions.coordinator.TxnAnswer;
 import io.weir.transactions.coordinator.TxnError;
-import io.weir.transactions.coordinator.TxnPartition;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -101,7 +100,7 @@ public final class TransactionRequestHandler implements AutoCloseable {
         TxnMarkerWriter markers = new TxnMarkerWriter(logManager, rings, time, txnOffsets, appendTimeoutMs, thread);
         TransactionCoordinator coordinator = new TransactionCoordinator(new TransactionCoordinatorConfig(config.maxTimeoutMs(),
                 config.transactionalIdExpirationMs(), config.abortTimedOutIntervalMs(), config.removeExpiredIntervalMs(),
-                MARKER_RETRY_BACKOFF_MS), time::milliseconds, stateTopic, markers, () -> {
+                MARKER_RETRY_BACKOFF_MS), time, stateTopic, markers, () -> {
                     try {
                         return producerIds.generate();
                     } catch (KafkaStorageException e) {
@@ -158,7 +157,7 @@ public final class TransactionRequestHandler implements AutoCloseable {
             }
             CompletableFuture<AddPartitionsToTxnResponse> answer = new CompletableFuture<>();
             coordinator.addPartitions(request.transactionalId(), request.producerId(), request.producerEpoch(),
-                    toTxn(request.partitions()), a -> {
+                    request.partitions(), a -> {
                         Map<TopicPartition, ApiError> results = new HashMap<>();
                         request.partitions().forEach(tp -> results.put(tp, apiError(a)));
                         answer.complete(new AddPartitionsToTxnResponse(results));
@@ -175,7 +174,7 @@ public final class TransactionRequestHandler implements AutoCloseable {
             }
             CompletableFuture<AddOffsetsToTxnResponse> answer = new CompletableFuture<>();
             coordinator.addPartitions(request.transactionalId(), request.producerId(), request.producerEpoch(),
-                    toTxn(Set.of(txnOffsets.partitionFor(request.groupId()))),
+                    Set.of(txnOffsets.partitionFor(request.groupId())),
                     a -> answer.complete(new AddOffsetsToTxnResponse(apiError(a))));
             return answer;
         });
@@ -203,7 +202,7 @@ public final class TransactionRequestHandler implements AutoCloseable {
             }
             TopicPartition offsetsPartition = txnOffsets.partitionFor(request.groupId());
             TxnAnswer admitted = coordinator.beginOffsetWrite(request.transactionalId(), request.producerId(),
-                    request.producerEpoch(), toTxn(offsetsPartition));
+                    request.producerEpoch(), offsetsPartition);
             if (!admitted.isSuccess()) {
                 Map<TopicPartition, ApiError> results = new HashMap<>();
                 request.offsets().keySet().forEach(tp -> results.put(tp, apiError(admitted)));
@@ -301,8 +300,7 @@ public final class TransactionRequestHandler implements AutoCloseable {
     }
 
     private static DescribeTransactionsResponse.TransactionState described(TransactionMetadata m) {
-        Set<TopicPartition> partitions = m.partitions().stream().map(p -> new TopicPartition(p.topic(), p.partition()))
-                .collect(Collectors.toSet());
+        Set<TopicPartition> partitions = m.partitions();
         return new DescribeTransactionsResponse.TransactionState(ApiError.NONE, m.state().displayName(), m.timeoutMs(),
                 m.state().isTransactionOpen() ? m.txnStartTimestamp() : -1L, m.producerId(), m.producerEpoch(), partitions);
     }
@@ -340,13 +338,5 @@ public final class TransactionRequestHandler implements AutoCloseable {
             case INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;
             case INVALID_TXN_STATE -> Errors.INVALID_TXN_STATE;
         };
-    }
-
-    private static TxnPartition toTxn(TopicPartition tp) {
-        return new TxnPartition(tp.topic(), tp.partition());
-    }
-
-    private static Set<TxnPartition> toTxn(Set<TopicPartition> partitions) {
-        return partitions.stream().map(TransactionRequestHandler::toTxn).collect(Collectors.toSet());
     }
 }

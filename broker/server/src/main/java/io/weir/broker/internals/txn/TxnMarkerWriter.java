@@ -15,7 +15,6 @@ import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.RecordBatchBuilder;
 import io.weir.transactions.TransactionResult;
 import io.weir.transactions.coordinator.TransactionMarkers;
-import io.weir.transactions.coordinator.TxnPartition;
 import io.weir.transactions.coordinator.WriteCallback;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -98,8 +97,8 @@ final class TxnMarkerWriter implements TransactionMarkers {
         }
         AtomicInteger outstanding = new AtomicInteger(request.partitions().size());
         AtomicReference<RuntimeException> firstFailure = new AtomicReference<>();
-        for (TxnPartition p : request.partitions()) {
-            append(new TopicPartition(p.topic(), p.partition()), request.producerId(), request.producerEpoch(), request.result(),
+        for (TopicPartition p : request.partitions()) {
+            append(p, request.producerId(), request.producerEpoch(), request.result(),
                     COORDINATOR_EPOCH, error -> {
                         if (error != null && !(error instanceof UnknownTopicOrPartitionException)) {
                             firstFailure.compareAndSet(null, error);

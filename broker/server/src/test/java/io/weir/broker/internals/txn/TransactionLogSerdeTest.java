@@ -11,7 +11,6 @@ import io.weir.common.errors.CorruptRecordException;
 import io.weir.transactions.coordinator.TransactionLog;
 import io.weir.transactions.coordinator.TransactionMetadata;
 import io.weir.transactions.coordinator.TransactionState;
-import io.weir.transactions.coordinator.TxnPartition;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class TransactionLogSerdeTest {
     private static final TopicPartition WHERE = new TopicPartition(TransactionStateTopic.TOPIC, 7);
     private static final TransactionMetadata ONGOING = new TransactionMetadata("app", 5L, -1L, (short) 2, (short) -1, 60_000,
-            TransactionState.ONGOING, Set.of(new TxnPartition("pay", 3), new TxnPartition("orders", 1), new TxnPartition("orders", 0)),
+            TransactionState.ONGOING, Set.of(new TopicPartition("pay", 3), new TopicPartition("orders", 1), new TopicPartition("orders", 0)),
             900L, 1000L);
     private static final TransactionMetadata EMPTY = new TransactionMetadata("app", 5L, -1L, (short) 3, (short) -1, 60_000,
             TransactionState.EMPTY, Set.of(), -1L, 1000L);

@@ -40,7 +40,6 @@ import io.weir.common.record.RecordBatchBuilder;
 import io.weir.transactions.ProducerStateConfig;
 import io.weir.transactions.coordinator.TransactionMetadata;
 import io.weir.transactions.coordinator.TransactionState;
-import io.weir.transactions.coordinator.TxnPartition;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -92,8 +91,7 @@ class TransactionRestartTest {
 
     private static TransactionMetadata prepareCommitOf(DescribeTransactionsResponse.TransactionState d) {
         return new TransactionMetadata("copier", d.producerId(), -1L, d.producerEpoch(), (short) -1, d.transactionTimeoutMs(),
-                TransactionState.PREPARE_COMMIT, d.partitions().stream().map(tp -> new TxnPartition(tp.topic(), tp.partition()))
-                .collect(Collectors.toSet()), d.transactionStartTimeMs(), System.currentTimeMillis());
+                TransactionState.PREPARE_COMMIT, d.partitions(), d.transactionStartTimeMs(), System.currentTimeMillis());
     }
 
     private void assertCommitFinishedOnReopen(boolean crashed) throws Exception {
