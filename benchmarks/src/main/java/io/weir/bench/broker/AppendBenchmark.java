@@ -1,11 +1,13 @@
 package io.weir.bench.broker;
 
+import io.weir.broker.AppendWaitStrategy;
+import io.weir.common.config.TopicConfig;
 import io.weir.common.TopicPartition;
 import io.weir.common.utils.Time;
-import io.weir.broker.internals.log.FlushPolicy;
+import io.weir.broker.FlushPolicy;
 import io.weir.broker.internals.log.Log;
-import io.weir.broker.internals.log.LogConfig;
-import io.weir.broker.internals.write.AppendOrigin;
+import io.weir.broker.LogConfig;
+import io.weir.broker.internals.log.AppendOrigin;
 import io.weir.broker.internals.write.AppendRings;
 import io.weir.common.record.CompressionType;
 import io.weir.common.record.Header;
@@ -64,10 +66,10 @@ public class AppendBenchmark {
     @Setup(Level.Iteration)
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("weir-append-bench-");
-        LogConfig config = LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(LogConfig.SEGMENT_BYTES, Integer.toString(256 << 20)));
+        LogConfig config = LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(256 << 20)));
         log = Log.open(dir, new TopicPartition("bench", 0), config, ProducerStateConfig.DEFAULT, Time.SYSTEM, true, 0L);
         FlushPolicy policy = "every-batch".equals(flush) ? FlushPolicy.EVERY_BATCH : FlushPolicy.OS;
-        rings = new AppendRings(1, 1024, "blocking", policy, tp -> { }, Time.SYSTEM);
+        rings = new AppendRings(1, 1024, AppendWaitStrategy.BLOCKING, policy, tp -> { }, Time.SYSTEM);
         Random random = new Random(42);
         values = new byte[RECORDS][VALUE_BYTES];
         for (byte[] v : values) {

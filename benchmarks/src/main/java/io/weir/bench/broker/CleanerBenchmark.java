@@ -1,16 +1,17 @@
 package io.weir.bench.broker;
 
+import io.weir.common.config.TopicConfig;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import io.weir.common.TopicPartition;
 import io.weir.common.utils.Time;
-import io.weir.broker.internals.log.CleanerConfig;
+import io.weir.broker.CleanerConfig;
 import io.weir.broker.internals.log.CleanerHook;
 import io.weir.broker.internals.log.CleanerStats;
 import io.weir.broker.internals.log.FetchDataInfo;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogCleaner;
-import io.weir.broker.internals.log.LogConfig;
-import io.weir.broker.internals.write.AppendOrigin;
+import io.weir.broker.LogConfig;
+import io.weir.broker.internals.log.AppendOrigin;
 import io.weir.common.record.CompressionType;
 import io.weir.common.record.Header;
 import io.weir.common.record.Record;
@@ -162,10 +163,10 @@ public final class CleanerBenchmark {
                 "weir-cleaner-");
         try {
             LogConfig config = LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(
-                    LogConfig.CLEANUP_POLICY, "compact",
-                    LogConfig.SEGMENT_BYTES, Integer.toString(SEGMENT_BYTES),
-                    LogConfig.MIN_CLEANABLE_DIRTY_RATIO, "0",
-                    LogConfig.FILE_DELETE_DELAY_MS, "0"));
+                    TopicConfig.CLEANUP_POLICY_CONFIG, "compact",
+                    TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(SEGMENT_BYTES),
+                    TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0",
+                    TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, "0"));
             Log log = Log.open(Files.createDirectories(root.resolve(TP.toString())), TP, config, ProducerStateConfig.DEFAULT,
                     Time.SYSTEM, true, 0L);
             try {

@@ -1,13 +1,12 @@
 package io.weir.broker;
 
 import io.weir.common.config.ConfigDef;
+import io.weir.common.config.TopicConfig;
 import io.weir.common.config.ConfigDef.Type;
 import io.weir.common.config.ParsedConfig;
 import io.weir.common.errors.InvalidConfigurationException;
-import io.weir.broker.internals.log.CleanerConfig;
-import io.weir.broker.internals.log.FlushPolicy;
-import io.weir.broker.internals.log.LogConfig;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -23,7 +22,7 @@ import java.util.Properties;
 public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPartitions, boolean autoCreateTopics,
                            LogConfig logDefaults, FlushPolicy flushPolicy, long flushIntervalMs,
                            long retentionCheckIntervalMs, long recoveryPointCheckpointIntervalMs,
-                           int appendRings, int appendRingSize, String appendWaitStrategy, int fetchThreads,
+                           int appendRings, int appendRingSize, AppendWaitStrategy appendWaitStrategy, int fetchThreads,
                            GroupCoordinatorConfig groups, TransactionConfig transactions, CleanerConfig cleaner) {
 
     public static final String LOG_DIRS = "log.dirs";
@@ -77,6 +76,22 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
     public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
     public static final String TRANSACTION_HANGING_ABORT_MS = "weir.transaction.hanging.abort.ms";
 
+    /** The topic key each broker-wide {@code log.*} key is the default of. */
+    private static final Map<String, String> TOPIC_KEY_OF = Map.ofEntries(
+            Map.entry(LOG_SEGMENT_BYTES, TopicConfig.SEGMENT_BYTES_CONFIG),
+            Map.entry(LOG_ROLL_MS, TopicConfig.SEGMENT_MS_CONFIG),
+            Map.entry(LOG_RETENTION_MS, TopicConfig.RETENTION_MS_CONFIG),
+            Map.entry(LOG_RETENTION_BYTES, TopicConfig.RETENTION_BYTES_CONFIG),
+            Map.entry(MESSAGE_MAX_BYTES, TopicConfig.MAX_MESSAGE_BYTES_CONFIG),
+            Map.entry(LOG_INDEX_INTERVAL_BYTES, TopicConfig.INDEX_INTERVAL_BYTES_CONFIG),
+            Map.entry(LOG_INDEX_SIZE_MAX_BYTES, TopicConfig.SEGMENT_INDEX_BYTES_CONFIG),
+            Map.entry(LOG_SEGMENT_DELETE_DELAY_MS, TopicConfig.FILE_DELETE_DELAY_MS_CONFIG),
+            Map.entry(LOG_CLEANUP_POLICY, TopicConfig.CLEANUP_POLICY_CONFIG),
+            Map.entry(LOG_CLEANER_DELETE_RETENTION_MS, TopicConfig.DELETE_RETENTION_MS_CONFIG),
+            Map.entry(LOG_CLEANER_MIN_CLEANABLE_RATIO, TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG),
+            Map.entry(LOG_CLEANER_MIN_COMPACTION_LAG_MS, TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG),
+            Map.entry(LOG_CLEANER_MAX_COMPACTION_LAG_MS, TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG));
+
     private static final ConfigDef DEF = new ConfigDef()
             .define(LOG_DIRS, Type.LIST, "", "The data directory (one); empty means a fresh temporary directory")
             .define(LOG_DIR, Type.STRING, "", "Alias of log.dirs with a single directory")
@@ -87,14 +102,14 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
             .define(LOG_SEGMENT_BYTES, Type.INT, LogConfig.DEFAULTS.segmentBytes(), ConfigDef.atLeast(14), "Default segment.bytes")
             .define(LOG_ROLL_MS, Type.LONG, LogConfig.DEFAULTS.segmentMs(), ConfigDef.atLeast(1), "Default segment.ms")
             .define(LOG_RETENTION_MS, Type.LONG, LogConfig.DEFAULTS.retentionMs(), ConfigDef.atLeast(-1), "Default retention.ms")
-            .define(LOG_RETENTION_BYTES, Type.LONG, -1L, ConfigDef.atLeast(-1), "Default retention.bytes")
+            .define(LOG_RETENTION_BYTES, Type.LONG, LogConfig.DEFAULTS.retentionBytes(), ConfigDef.atLeast(-1), "Default retention.bytes")
             .define(MESSAGE_MAX_BYTES, Type.INT, LogConfig.DEFAULTS.maxMessageBytes(), ConfigDef.atLeast(0), "Default max.message.bytes")
-            .define(LOG_INDEX_INTERVAL_BYTES, Type.INT, 4096, ConfigDef.atLeast(0), "Default index.interval.bytes")
-            .define(LOG_INDEX_SIZE_MAX_BYTES, Type.INT, 10 * 1024 * 1024, ConfigDef.atLeast(8), "Default segment.index.bytes")
-            .define(LOG_SEGMENT_DELETE_DELAY_MS, Type.LONG, 60_000L, ConfigDef.atLeast(0), "Default file.delete.delay.ms")
+            .define(LOG_INDEX_INTERVAL_BYTES, Type.INT, LogConfig.DEFAULTS.indexIntervalBytes(), ConfigDef.atLeast(0), "Default index.interval.bytes")
+            .define(LOG_INDEX_SIZE_MAX_BYTES, Type.INT, LogConfig.DEFAULTS.segmentIndexBytes(), ConfigDef.atLeast(8), "Default segment.index.bytes")
+            .define(LOG_SEGMENT_DELETE_DELAY_MS, Type.LONG, LogConfig.DEFAULTS.fileDeleteDelayMs(), ConfigDef.atLeast(0), "Default file.delete.delay.ms")
             .define(LOG_RETENTION_CHECK_INTERVAL_MS, Type.LONG, 300_000L, ConfigDef.atLeast(1), "How often retention runs")
-            .define(LOG_CLEANUP_POLICY, Type.STRING, LogConfig.DEFAULTS.cleanupPolicy(),
-                    ConfigDef.in("delete", "compact", "compact,delete", "delete,compact"), "Default cleanup.policy")
+            .define(LOG_CLEANUP_POLICY, Type.STRING, LogConfig.DEFAULTS.cleanupPolicy().toString(),
+                    (name, value) -> CleanupPolicy.forConfigValue((String) value), "Default cleanup.policy")
             .define(LOG_CLEANER_DELETE_RETENTION_MS, Type.LONG, LogConfig.DEFAULTS.deleteRetentionMs(), ConfigDef.atLeast(0),
                     "Default delete.retention.ms")
             .define(LOG_CLEANER_MIN_CLEANABLE_RATIO, Type.DOUBLE, LogConfig.DEFAULTS.minCleanableDirtyRatio(), ConfigDef.range(0, 1),
@@ -118,7 +133,8 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
             .define(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, Type.LONG, 60_000L, ConfigDef.atLeast(1), "How often recovery points are saved")
             .define(APPEND_RINGS, Type.INT, 1, ConfigDef.range(1, 64), "Disruptor rings (append threads) partitions are sharded over")
             .define(APPEND_RING_SIZE, Type.INT, 1024, ConfigDef.range(2, 1 << 20), "Slots per ring (a power of two)")
-            .define(APPEND_WAIT_STRATEGY, Type.STRING, "blocking", ConfigDef.in("blocking", "sleeping", "yielding", "busy-spin"),
+            .define(APPEND_WAIT_STRATEGY, Type.STRING, AppendWaitStrategy.BLOCKING.toString(),
+                    (name, value) -> AppendWaitStrategy.forConfigValue((String) value),
                     "How an idle append thread waits for work")
             .define(FETCH_THREADS, Type.INT, 1, ConfigDef.range(1, 64), "Threads completing long-poll fetches")
             .define(GROUP_MIN_SESSION_TIMEOUT_MS, Type.INT, GroupCoordinatorConfig.DEFAULTS.minSessionTimeoutMs(), ConfigDef.atLeast(0),
@@ -184,11 +200,9 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
                     + " directories; an embedded broker uses exactly one");
         }
         Path dir = dirs.isEmpty() ? null : Path.of(dirs.get(0));
-        LogConfig logDefaults = new LogConfig(c.getInt(LOG_SEGMENT_BYTES), c.getLong(LOG_ROLL_MS), c.getLong(LOG_RETENTION_MS),
-                c.getLong(LOG_RETENTION_BYTES), c.getInt(MESSAGE_MAX_BYTES), c.getInt(LOG_INDEX_INTERVAL_BYTES),
-                c.getInt(LOG_INDEX_SIZE_MAX_BYTES), c.getLong(LOG_SEGMENT_DELETE_DELAY_MS), c.getString(LOG_CLEANUP_POLICY),
-                c.getLong(LOG_CLEANER_DELETE_RETENTION_MS), c.getDouble(LOG_CLEANER_MIN_CLEANABLE_RATIO),
-                c.getLong(LOG_CLEANER_MIN_COMPACTION_LAG_MS), c.getLong(LOG_CLEANER_MAX_COMPACTION_LAG_MS));
+        Map<String, Object> topicDefaults = new HashMap<>();
+        TOPIC_KEY_OF.forEach((brokerKey, topicKey) -> topicDefaults.put(topicKey, c.get(brokerKey)));
+        LogConfig logDefaults = LogConfig.withOverrides(LogConfig.DEFAULTS, topicDefaults);
         long flushInterval = c.getLong(LOG_FLUSH_INTERVAL_MS);
         FlushPolicy policy = switch (c.getString(LOG_FLUSH_POLICY)) {
             case "every-batch" -> FlushPolicy.EVERY_BATCH;
@@ -198,7 +212,7 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
         return new BrokerConfig(dir, c.getInt(NODE_ID), c.getString(CLUSTER_ID), c.getInt(NUM_PARTITIONS),
                 c.getBoolean(AUTO_CREATE_TOPICS_ENABLE), logDefaults, policy, flushInterval,
                 c.getLong(LOG_RETENTION_CHECK_INTERVAL_MS), c.getLong(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
-                c.getInt(APPEND_RINGS), c.getInt(APPEND_RING_SIZE), c.getString(APPEND_WAIT_STRATEGY), c.getInt(FETCH_THREADS),
+                c.getInt(APPEND_RINGS), c.getInt(APPEND_RING_SIZE), AppendWaitStrategy.forConfigValue(c.getString(APPEND_WAIT_STRATEGY)), c.getInt(FETCH_THREADS),
                 new GroupCoordinatorConfig(c.getInt(GROUP_MIN_SESSION_TIMEOUT_MS), c.getInt(GROUP_MAX_SESSION_TIMEOUT_MS),
                         c.getInt(GROUP_INITIAL_REBALANCE_DELAY_MS), c.getInt(GROUP_MAX_SIZE), c.getInt(OFFSET_METADATA_MAX_BYTES),
                         c.getInt(OFFSETS_TOPIC_NUM_PARTITIONS), c.getInt(OFFSETS_TOPIC_SEGMENT_BYTES),

@@ -5,7 +5,7 @@ import io.weir.common.utils.Time;
 import io.weir.common.errors.IllegalClientStateException;
 import io.weir.common.errors.KafkaStorageException;
 import io.weir.broker.internals.FetchManager;
-import io.weir.broker.internals.LogManager;
+import io.weir.broker.internals.log.LogManager;
 import io.weir.broker.internals.group.GroupCoordinator;
 import io.weir.broker.internals.group.OffsetCoordinator;
 import io.weir.broker.internals.group.OffsetsTopicStore;
@@ -182,8 +182,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(guarded(logManager::checkpointRecoveryPoints), config.recoveryPointCheckpointIntervalMs(),
                 config.recoveryPointCheckpointIntervalMs(), TimeUnit.MILLISECONDS);
-        if (config.flushPolicy() != io.weir.broker.internals.log.FlushPolicy.OS
-                && config.flushPolicy() != io.weir.broker.internals.log.FlushPolicy.EVERY_BATCH) {
+        if (config.flushPolicy() != io.weir.broker.FlushPolicy.OS
+                && config.flushPolicy() != io.weir.broker.FlushPolicy.EVERY_BATCH) {
             // An idle partition gets no end-of-batch check, so the interval policy is also driven from here.
             scheduler.scheduleWithFixedDelay(guarded(() -> logManager.logs().forEach(log -> log.flushIfNeeded(config.flushPolicy()))),
                     config.flushIntervalMs(), config.flushIntervalMs(), TimeUnit.MILLISECONDS);

@@ -20,7 +20,8 @@ public final class ParsedConfig {
         this.originals = Collections.unmodifiableMap(new LinkedHashMap<>(originals));
     }
 
-    private Object get(String name) {
+    /** The parsed value of {@code name}, typed as its definition says. */
+    public Object get(String name) {
         if (!values.containsKey(name)) {
             throw new IllegalArgumentException("Configuration key " + name + " is not defined");
         }

@@ -1,10 +1,13 @@
 package io.weir.broker.internals;
 
+import io.weir.common.config.TopicConfig;
+import io.weir.broker.internals.log.LogManager;
+import io.weir.broker.internals.log.Topic;
 import io.weir.broker.BrokerConfig;
 import io.weir.common.errors.InvalidConfigurationException;
 import io.weir.common.errors.InvalidRequestException;
 import io.weir.common.errors.WeirException;
-import io.weir.broker.internals.log.LogConfig;
+import io.weir.broker.LogConfig;
 import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.ConfigResourceKey;
 import io.weir.common.protocol.DescribeConfigsResponse.ConfigValue;
@@ -43,25 +46,25 @@ import java.util.function.UnaryOperator;
 final class ConfigAdmin {
     /** Per topic key, the broker key whose value it defaults to (Kafka's topic config synonyms). */
     private static final Map<String, String> BROKER_SYNONYMS = Map.ofEntries(
-            Map.entry(LogConfig.SEGMENT_BYTES, BrokerConfig.LOG_SEGMENT_BYTES),
-            Map.entry(LogConfig.SEGMENT_MS, BrokerConfig.LOG_ROLL_MS),
-            Map.entry(LogConfig.RETENTION_MS, BrokerConfig.LOG_RETENTION_MS),
-            Map.entry(LogConfig.RETENTION_BYTES, BrokerConfig.LOG_RETENTION_BYTES),
-            Map.entry(LogConfig.MAX_MESSAGE_BYTES, BrokerConfig.MESSAGE_MAX_BYTES),
-            Map.entry(LogConfig.INDEX_INTERVAL_BYTES, BrokerConfig.LOG_INDEX_INTERVAL_BYTES),
-            Map.entry(LogConfig.SEGMENT_INDEX_BYTES, BrokerConfig.LOG_INDEX_SIZE_MAX_BYTES),
-            Map.entry(LogConfig.FILE_DELETE_DELAY_MS, BrokerConfig.LOG_SEGMENT_DELETE_DELAY_MS),
-            Map.entry(LogConfig.CLEANUP_POLICY, BrokerConfig.LOG_CLEANUP_POLICY),
-            Map.entry(LogConfig.DELETE_RETENTION_MS, BrokerConfig.LOG_CLEANER_DELETE_RETENTION_MS),
-            Map.entry(LogConfig.MIN_CLEANABLE_DIRTY_RATIO, BrokerConfig.LOG_CLEANER_MIN_CLEANABLE_RATIO),
-            Map.entry(LogConfig.MIN_COMPACTION_LAG_MS, BrokerConfig.LOG_CLEANER_MIN_COMPACTION_LAG_MS),
-            Map.entry(LogConfig.MAX_COMPACTION_LAG_MS, BrokerConfig.LOG_CLEANER_MAX_COMPACTION_LAG_MS));
+            Map.entry(TopicConfig.SEGMENT_BYTES_CONFIG, BrokerConfig.LOG_SEGMENT_BYTES),
+            Map.entry(TopicConfig.SEGMENT_MS_CONFIG, BrokerConfig.LOG_ROLL_MS),
+            Map.entry(TopicConfig.RETENTION_MS_CONFIG, BrokerConfig.LOG_RETENTION_MS),
+            Map.entry(TopicConfig.RETENTION_BYTES_CONFIG, BrokerConfig.LOG_RETENTION_BYTES),
+            Map.entry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, BrokerConfig.MESSAGE_MAX_BYTES),
+            Map.entry(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, BrokerConfig.LOG_INDEX_INTERVAL_BYTES),
+            Map.entry(TopicConfig.SEGMENT_INDEX_BYTES_CONFIG, BrokerConfig.LOG_INDEX_SIZE_MAX_BYTES),
+            Map.entry(TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, BrokerConfig.LOG_SEGMENT_DELETE_DELAY_MS),
+            Map.entry(TopicConfig.CLEANUP_POLICY_CONFIG, BrokerConfig.LOG_CLEANUP_POLICY),
+            Map.entry(TopicConfig.DELETE_RETENTION_MS_CONFIG, BrokerConfig.LOG_CLEANER_DELETE_RETENTION_MS),
+            Map.entry(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, BrokerConfig.LOG_CLEANER_MIN_CLEANABLE_RATIO),
+            Map.entry(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, BrokerConfig.LOG_CLEANER_MIN_COMPACTION_LAG_MS),
+            Map.entry(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, BrokerConfig.LOG_CLEANER_MAX_COMPACTION_LAG_MS));
 
     /**
      * The topic keys whose value is a comma-separated list, the only ones APPEND and SUBTRACT apply to (Kafka's
      * LIST type; {@code LogConfig} parses {@code cleanup.policy} as a string of known combinations).
      */
-    private static final Set<String> LIST_KEYS = Set.of(LogConfig.CLEANUP_POLICY);
+    private static final Set<String> LIST_KEYS = Set.of(TopicConfig.CLEANUP_POLICY_CONFIG);
 
     private final int nodeId;
     private final LogManager logManager;

@@ -1,5 +1,6 @@
 package io.weir.broker.internals;
 
+import io.weir.broker.internals.log.LogManager;
 import io.weir.common.IsolationLevel;
 import io.weir.common.TopicPartition;
 import io.weir.common.errors.WeirException;

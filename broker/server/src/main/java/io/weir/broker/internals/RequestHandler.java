@@ -1,5 +1,7 @@
 package io.weir.broker.internals;
 
+import io.weir.broker.internals.log.LogManager;
+import io.weir.broker.internals.log.Topic;
 import io.weir.broker.BrokerConfig;
 import io.weir.common.IsolationLevel;
 import io.weir.common.TopicPartition;

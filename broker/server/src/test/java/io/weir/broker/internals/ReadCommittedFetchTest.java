@@ -1,5 +1,6 @@
 package io.weir.broker.internals;
 
+import io.weir.broker.internals.log.LogManager;
 import static io.weir.broker.internals.log.ProducerBatches.marker;
 import static io.weir.broker.internals.log.ProducerBatches.plain;
 import static io.weir.broker.internals.log.ProducerBatches.transactional;
@@ -12,8 +13,8 @@ import io.weir.common.IsolationLevel;
 import io.weir.common.TopicPartition;
 import io.weir.common.utils.MockTime;
 import io.weir.broker.internals.log.Log;
-import io.weir.broker.internals.log.LogConfig;
-import io.weir.broker.internals.write.AppendOrigin;
+import io.weir.broker.LogConfig;
+import io.weir.broker.internals.log.AppendOrigin;
 import io.weir.common.protocol.FetchRequest;
 import io.weir.common.protocol.FetchResponse;
 import io.weir.common.record.ControlRecordType;

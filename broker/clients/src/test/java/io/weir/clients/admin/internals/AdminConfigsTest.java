@@ -1,5 +1,6 @@
 package io.weir.clients.admin.internals;
 
+import io.weir.common.config.TopicConfig;
 import static io.weir.broker.BrokerTestSupport.batch;
 import static io.weir.broker.BrokerTestSupport.produce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,7 +28,7 @@ import io.weir.common.utils.Time;
 import io.weir.common.errors.InvalidConfigurationException;
 import io.weir.common.errors.InvalidRequestException;
 import io.weir.common.errors.UnknownTopicOrPartitionException;
-import io.weir.broker.internals.log.LogConfig;
+import io.weir.broker.LogConfig;
 import io.weir.common.protocol.Errors;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -107,30 +108,30 @@ class AdminConfigsTest {
     }
 
     private static Set<String> policies(Config config) {
-        return Set.of(config.get(LogConfig.CLEANUP_POLICY).value().split(","));
+        return Set.of(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value().split(","));
     }
 
     // ---- describe -----------------------------------------------------------------------------------------
 
     @Test
     void describeShowsEveryTopicKeyWithItsEffectiveValueAndSource() throws Exception {
-        createTopic("t", 1, Map.of(LogConfig.RETENTION_MS, "3600000"));
+        createTopic("t", 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, "3600000"));
 
         Config config = describe("t");
 
         assertEquals(LogConfig.DEFAULTS.toMap().keySet(), Set.copyOf(config.entries().stream().map(ConfigEntry::name).toList()));
-        ConfigEntry override = config.get(LogConfig.RETENTION_MS);
+        ConfigEntry override = config.get(TopicConfig.RETENTION_MS_CONFIG);
         assertEquals("3600000", override.value());
         assertEquals(ConfigSource.DYNAMIC_TOPIC_CONFIG, override.source());
         assertFalse(override.isDefault() || override.isReadOnly() || override.isSensitive());
-        ConfigEntry brokerSetting = config.get(LogConfig.RETENTION_BYTES);
+        ConfigEntry brokerSetting = config.get(TopicConfig.RETENTION_BYTES_CONFIG);
         assertEquals(BROKER_RETENTION_BYTES, brokerSetting.value());
         assertEquals(ConfigSource.STATIC_BROKER_CONFIG, brokerSetting.source());
-        ConfigEntry kafkaDefault = config.get(LogConfig.SEGMENT_BYTES);
+        ConfigEntry kafkaDefault = config.get(TopicConfig.SEGMENT_BYTES_CONFIG);
         assertEquals(Integer.toString(LogConfig.DEFAULTS.segmentBytes()), kafkaDefault.value());
         assertEquals(ConfigSource.DEFAULT_CONFIG, kafkaDefault.source());
         assertTrue(kafkaDefault.isDefault());
-        assertEquals("delete", config.get(LogConfig.CLEANUP_POLICY).value());
+        assertEquals("delete", config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
         assertNull(config.get("no.such.key"));
     }
 
@@ -139,8 +140,8 @@ class AdminConfigsTest {
         createTopic("t", 1, Map.of());
 
         var described = admin.describeConfigs(List.of(topic("t"), topic("nope"))).values();
-        var altered = admin.incrementalAlterConfigs(Map.of(topic("t"), List.of(op(OpType.SET, LogConfig.RETENTION_MS, "1000")),
-                topic("nope"), List.of(op(OpType.SET, LogConfig.RETENTION_MS, "1000")))).values();
+        var altered = admin.incrementalAlterConfigs(Map.of(topic("t"), List.of(op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "1000")),
+                topic("nope"), List.of(op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "1000")))).values();
 
         assertEquals(LogConfig.DEFAULTS.toMap().size(), await(described.get(topic("t"))).entries().size());
         Throwable e = failure(described.get(topic("nope")));
@@ -156,28 +157,28 @@ class AdminConfigsTest {
     void setOverridesTheKeyAndDescribeShowsIt() throws Exception {
         createTopic("t", 1, Map.of());
 
-        await(alter("t", op(OpType.SET, LogConfig.RETENTION_MS, "60000"), op(OpType.SET, LogConfig.MAX_MESSAGE_BYTES, "2000")));
+        await(alter("t", op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "60000"), op(OpType.SET, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "2000")));
 
         Config config = describe("t");
-        assertEquals("60000", config.get(LogConfig.RETENTION_MS).value());
-        assertEquals(ConfigSource.DYNAMIC_TOPIC_CONFIG, config.get(LogConfig.RETENTION_MS).source());
-        assertEquals("2000", config.get(LogConfig.MAX_MESSAGE_BYTES).value());
-        assertEquals("60000", await(admin.describeTopics(List.of("t")).all()).get("t").configs().get(LogConfig.RETENTION_MS));
+        assertEquals("60000", config.get(TopicConfig.RETENTION_MS_CONFIG).value());
+        assertEquals(ConfigSource.DYNAMIC_TOPIC_CONFIG, config.get(TopicConfig.RETENTION_MS_CONFIG).source());
+        assertEquals("2000", config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
+        assertEquals("60000", await(admin.describeTopics(List.of("t")).all()).get("t").configs().get(TopicConfig.RETENTION_MS_CONFIG));
     }
 
     @Test
     void deleteRevertsTheKeyToItsDefault() throws Exception {
-        createTopic("t", 1, Map.of(LogConfig.RETENTION_MS, "60000", LogConfig.RETENTION_BYTES, "5000"));
+        createTopic("t", 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, "60000", TopicConfig.RETENTION_BYTES_CONFIG, "5000"));
 
-        await(alter("t", op(OpType.DELETE, LogConfig.RETENTION_MS, null), op(OpType.DELETE, LogConfig.RETENTION_BYTES, null),
-                op(OpType.DELETE, LogConfig.SEGMENT_MS, null)));
+        await(alter("t", op(OpType.DELETE, TopicConfig.RETENTION_MS_CONFIG, null), op(OpType.DELETE, TopicConfig.RETENTION_BYTES_CONFIG, null),
+                op(OpType.DELETE, TopicConfig.SEGMENT_MS_CONFIG, null)));
 
         Config config = describe("t");
-        assertEquals(KAFKA_RETENTION_MS, config.get(LogConfig.RETENTION_MS).value());
-        assertEquals(ConfigSource.DEFAULT_CONFIG, config.get(LogConfig.RETENTION_MS).source());
-        assertEquals(BROKER_RETENTION_BYTES, config.get(LogConfig.RETENTION_BYTES).value(), "back to the broker's setting");
-        assertEquals(ConfigSource.STATIC_BROKER_CONFIG, config.get(LogConfig.RETENTION_BYTES).source());
-        assertEquals(ConfigSource.DEFAULT_CONFIG, config.get(LogConfig.SEGMENT_MS).source(), "deleting a key never set is a no-op");
+        assertEquals(KAFKA_RETENTION_MS, config.get(TopicConfig.RETENTION_MS_CONFIG).value());
+        assertEquals(ConfigSource.DEFAULT_CONFIG, config.get(TopicConfig.RETENTION_MS_CONFIG).source());
+        assertEquals(BROKER_RETENTION_BYTES, config.get(TopicConfig.RETENTION_BYTES_CONFIG).value(), "back to the broker's setting");
+        assertEquals(ConfigSource.STATIC_BROKER_CONFIG, config.get(TopicConfig.RETENTION_BYTES_CONFIG).source());
+        assertEquals(ConfigSource.DEFAULT_CONFIG, config.get(TopicConfig.SEGMENT_MS_CONFIG).source(), "deleting a key never set is a no-op");
     }
 
     // ---- APPEND and SUBTRACT ------------------------------------------------------------------------------
@@ -186,40 +187,40 @@ class AdminConfigsTest {
     void appendAndSubtractEditCleanupPolicyAsAList() throws Exception {
         createTopic("t", 1, Map.of());
 
-        await(alter("t", op(OpType.APPEND, LogConfig.CLEANUP_POLICY, "compact")));
+        await(alter("t", op(OpType.APPEND, TopicConfig.CLEANUP_POLICY_CONFIG, "compact")));
         Config both = describe("t");
         assertEquals(Set.of("delete", "compact"), policies(both), "appended to the default");
-        assertEquals(ConfigSource.DYNAMIC_TOPIC_CONFIG, both.get(LogConfig.CLEANUP_POLICY).source());
+        assertEquals(ConfigSource.DYNAMIC_TOPIC_CONFIG, both.get(TopicConfig.CLEANUP_POLICY_CONFIG).source());
 
-        await(alter("t", op(OpType.APPEND, LogConfig.CLEANUP_POLICY, "compact")));
+        await(alter("t", op(OpType.APPEND, TopicConfig.CLEANUP_POLICY_CONFIG, "compact")));
         assertEquals(both, describe("t"), "an element already present is not added twice");
 
-        await(alter("t", op(OpType.SUBTRACT, LogConfig.CLEANUP_POLICY, "delete")));
-        assertEquals("compact", describe("t").get(LogConfig.CLEANUP_POLICY).value());
+        await(alter("t", op(OpType.SUBTRACT, TopicConfig.CLEANUP_POLICY_CONFIG, "delete")));
+        assertEquals("compact", describe("t").get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
     }
 
     @Test
     void appendOrSubtractOnAKeyThatIsNotAListIsRefused() throws Exception {
-        createTopic("t", 1, Map.of(LogConfig.RETENTION_MS, "60000"));
+        createTopic("t", 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, "60000"));
 
         for (OpType type : List.of(OpType.APPEND, OpType.SUBTRACT)) {
-            Throwable e = failure(alter("t", op(type, LogConfig.RETENTION_MS, "1")));
+            Throwable e = failure(alter("t", op(type, TopicConfig.RETENTION_MS_CONFIG, "1")));
             assertInstanceOf(InvalidConfigurationException.class, e);
             assertTrue(e.getMessage().contains("Config value " + type.name().toLowerCase() + " is not allowed for config key: retention.ms"),
                     e.getMessage());
         }
-        assertEquals("60000", describe("t").get(LogConfig.RETENTION_MS).value());
+        assertEquals("60000", describe("t").get(TopicConfig.RETENTION_MS_CONFIG).value());
     }
 
     @Test
     void subtractingEveryPolicyIsRefusedAsAnEmptyValue() throws Exception {
         createTopic("t", 1, Map.of());
 
-        Throwable e = failure(alter("t", op(OpType.SUBTRACT, LogConfig.CLEANUP_POLICY, "delete")));
+        Throwable e = failure(alter("t", op(OpType.SUBTRACT, TopicConfig.CLEANUP_POLICY_CONFIG, "delete")));
 
         assertInstanceOf(InvalidConfigurationException.class, e);
-        assertTrue(e.getMessage().contains(LogConfig.CLEANUP_POLICY), e.getMessage());
-        assertEquals("delete", describe("t").get(LogConfig.CLEANUP_POLICY).value());
+        assertTrue(e.getMessage().contains(TopicConfig.CLEANUP_POLICY_CONFIG), e.getMessage());
+        assertEquals("delete", describe("t").get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
     }
 
     // ---- refusals -----------------------------------------------------------------------------------------
@@ -231,8 +232,8 @@ class AdminConfigsTest {
         Config before = describe("t");
 
         var results = admin.incrementalAlterConfigs(Map.of(
-                topic("t"), List.of(op(OpType.SET, LogConfig.RETENTION_MS, "1000"), op(OpType.SET, LogConfig.SEGMENT_BYTES, "soon")),
-                topic("u"), List.of(op(OpType.SET, LogConfig.RETENTION_MS, "1000")))).values();
+                topic("t"), List.of(op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "1000"), op(OpType.SET, TopicConfig.SEGMENT_BYTES_CONFIG, "soon")),
+                topic("u"), List.of(op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "1000")))).values();
 
         Throwable e = failure(results.get(topic("t")));
         assertInstanceOf(InvalidConfigurationException.class, e);
@@ -240,14 +241,14 @@ class AdminConfigsTest {
                 e.getMessage());
         assertEquals(before, describe("t"), "the valid retention.ms of the same resource was not applied either");
         assertNull(await(results.get(topic("u"))));
-        assertEquals("1000", describe("u").get(LogConfig.RETENTION_MS).value());
+        assertEquals("1000", describe("u").get(TopicConfig.RETENTION_MS_CONFIG).value());
     }
 
     @Test
     void valueOutOfRangeIsRefused() throws Exception {
         createTopic("t", 1, Map.of());
 
-        Throwable e = failure(alter("t", op(OpType.SET, LogConfig.MIN_CLEANABLE_DIRTY_RATIO, "1.5")));
+        Throwable e = failure(alter("t", op(OpType.SET, TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "1.5")));
 
         assertInstanceOf(InvalidConfigurationException.class, e);
         assertTrue(e.getMessage().contains("min.cleanable.dirty.ratio") && e.getMessage().contains("1.5"), e.getMessage());
@@ -270,7 +271,7 @@ class AdminConfigsTest {
     void keyNamedTwiceInOneResourceIsAnInvalidRequest() throws Exception {
         createTopic("t", 1, Map.of());
 
-        Throwable e = failure(alter("t", op(OpType.SET, LogConfig.RETENTION_MS, "1"), op(OpType.DELETE, LogConfig.RETENTION_MS, null)));
+        Throwable e = failure(alter("t", op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "1"), op(OpType.DELETE, TopicConfig.RETENTION_MS_CONFIG, null)));
 
         assertInstanceOf(InvalidRequestException.class, e);
         assertTrue(e.getMessage().contains("duplicate config keys") && e.getMessage().contains("retention.ms"), e.getMessage());
@@ -282,8 +283,8 @@ class AdminConfigsTest {
         Config before = describe("t");
         AlterConfigsOptions validateOnly = new AlterConfigsOptions().validateOnly(true);
 
-        var good = admin.incrementalAlterConfigs(Map.of(topic("t"), List.of(op(OpType.SET, LogConfig.RETENTION_MS, "5"))), validateOnly);
-        var bad = admin.incrementalAlterConfigs(Map.of(topic("t"), List.of(op(OpType.SET, LogConfig.RETENTION_MS, "-5"))), validateOnly);
+        var good = admin.incrementalAlterConfigs(Map.of(topic("t"), List.of(op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "5"))), validateOnly);
+        var bad = admin.incrementalAlterConfigs(Map.of(topic("t"), List.of(op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "-5"))), validateOnly);
 
         assertNull(await(good.all()).get(topic("t")));
         assertInstanceOf(InvalidConfigurationException.class, failure(bad.all()));
@@ -293,12 +294,12 @@ class AdminConfigsTest {
     @Test
     void nullArgumentsAreRefusedAtOnce() {
         Map<ConfigResource, Collection<AlterConfigOp>> nullOps = new HashMap<>();
-        nullOps.put(topic("t"), Arrays.asList(op(OpType.SET, LogConfig.RETENTION_MS, "1"), null));
+        nullOps.put(topic("t"), Arrays.asList(op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "1"), null));
 
         assertThrows(IllegalArgumentException.class, () -> admin.describeConfigs(null));
         assertThrows(IllegalArgumentException.class, () -> admin.describeConfigs(Arrays.asList(topic("t"), null)));
         assertThrows(IllegalArgumentException.class, () -> admin.incrementalAlterConfigs(nullOps));
-        assertThrows(IllegalArgumentException.class, () -> op(OpType.SET, LogConfig.RETENTION_MS, null));
+        assertThrows(IllegalArgumentException.class, () -> op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, null));
     }
 
     // ---- effect and durability ----------------------------------------------------------------------------
@@ -306,21 +307,21 @@ class AdminConfigsTest {
     @Test
     void alterationSurvivesACleanRestartAndACrash() throws Exception {
         createTopic("t", 1, Map.of());
-        await(alter("t", op(OpType.SET, LogConfig.RETENTION_MS, "60000"), op(OpType.APPEND, LogConfig.CLEANUP_POLICY, "compact")));
+        await(alter("t", op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "60000"), op(OpType.APPEND, TopicConfig.CLEANUP_POLICY_CONFIG, "compact")));
         close();
         start(Map.of(), Time.SYSTEM);
 
         Config afterClose = describe("t");
-        assertEquals("60000", afterClose.get(LogConfig.RETENTION_MS).value());
-        assertEquals(ConfigSource.DYNAMIC_TOPIC_CONFIG, afterClose.get(LogConfig.RETENTION_MS).source());
+        assertEquals("60000", afterClose.get(TopicConfig.RETENTION_MS_CONFIG).value());
+        assertEquals(ConfigSource.DYNAMIC_TOPIC_CONFIG, afterClose.get(TopicConfig.RETENTION_MS_CONFIG).source());
         assertEquals(Set.of("delete", "compact"), policies(afterClose));
 
-        await(alter("t", op(OpType.DELETE, LogConfig.RETENTION_MS, null)));
+        await(alter("t", op(OpType.DELETE, TopicConfig.RETENTION_MS_CONFIG, null)));
         admin.close();
         broker.crashForTesting();
         start(Map.of(), Time.SYSTEM);
 
-        assertEquals(KAFKA_RETENTION_MS, describe("t").get(LogConfig.RETENTION_MS).value(), "acknowledged means on disk");
+        assertEquals(KAFKA_RETENTION_MS, describe("t").get(TopicConfig.RETENTION_MS_CONFIG).value(), "acknowledged means on disk");
     }
 
     @Test
@@ -338,7 +339,7 @@ class AdminConfigsTest {
         broker.runRetention();
         assertEquals(0, await(admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).all()).get(tp).offset(), "7 days keep everything");
 
-        await(alter("t", op(OpType.SET, LogConfig.RETENTION_MS, "10000")));
+        await(alter("t", op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "10000")));
         broker.runRetention();
 
         assertEquals(6, await(admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).all()).get(tp).offset(),
@@ -352,7 +353,7 @@ class AdminConfigsTest {
             assertTrue(produce(broker.api(), new TopicPartition("t", p), batch(1L, "keyless")).error().isSuccess());
         }
 
-        await(alter("t", op(OpType.SET, LogConfig.CLEANUP_POLICY, "compact")));
+        await(alter("t", op(OpType.SET, TopicConfig.CLEANUP_POLICY_CONFIG, "compact")));
 
         for (int p = 0; p < 2; p++) {
             var refused = produce(broker.api(), new TopicPartition("t", p), batch(1L, "keyless")).error();
@@ -363,9 +364,9 @@ class AdminConfigsTest {
 
     @Test
     void userTopicsMayBeCreatedCompactedOrCompactAndDelete() throws Exception {
-        createTopic("compacted", 1, Map.of(LogConfig.CLEANUP_POLICY, "compact"));
-        createTopic("both", 1, Map.of(LogConfig.CLEANUP_POLICY, "compact,delete"));
-        createTopic("both-reversed", 1, Map.of(LogConfig.CLEANUP_POLICY, "delete,compact"));
+        createTopic("compacted", 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact"));
+        createTopic("both", 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact,delete"));
+        createTopic("both-reversed", 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "delete,compact"));
 
         assertEquals(Set.of("compact"), policies(describe("compacted")));
         assertEquals(Set.of("compact", "delete"), policies(describe("both")));

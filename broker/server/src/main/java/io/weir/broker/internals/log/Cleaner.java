@@ -1,5 +1,6 @@
 package io.weir.broker.internals.log;
 
+import io.weir.broker.LogConfig;
 import io.weir.common.utils.Time;
 import io.weir.common.errors.CorruptRecordException;
 import io.weir.common.record.ControlRecordType;

@@ -1,5 +1,7 @@
 package io.weir.broker.internals.log;
 
+import io.weir.broker.LogConfig;
+import io.weir.broker.FlushPolicy;
 import io.weir.common.IsolationLevel;
 import io.weir.common.TopicPartition;
 import io.weir.common.utils.Time;
@@ -9,7 +11,6 @@ import io.weir.common.errors.InvalidTimestampException;
 import io.weir.common.errors.KafkaStorageException;
 import io.weir.common.errors.OffsetOutOfRangeException;
 import io.weir.common.errors.RecordTooLargeException;
-import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.common.record.RecordBatch;
 import io.weir.transactions.BatchMetadata;
 import io.weir.transactions.CompletedTxn;

@@ -1,5 +1,6 @@
 package io.weir.broker.internals.log;
 
+import io.weir.broker.CleanerConfig;
 import io.weir.common.TopicPartition;
 import io.weir.common.utils.Time;
 import io.weir.common.errors.CorruptRecordException;

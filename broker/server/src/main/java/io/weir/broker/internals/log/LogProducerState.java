@@ -10,7 +10,6 @@ import io.weir.common.errors.OutOfOrderSequenceException;
 import io.weir.common.errors.TransactionCoordinatorFencedException;
 import io.weir.common.errors.UnknownProducerIdException;
 import io.weir.common.errors.WeirException;
-import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatches;

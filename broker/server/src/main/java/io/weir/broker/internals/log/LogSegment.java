@@ -1,5 +1,6 @@
 package io.weir.broker.internals.log;
 
+import io.weir.broker.LogConfig;
 import io.weir.common.record.RecordBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,5 +1,7 @@
 package io.weir.broker.internals.log;
 
+import io.weir.common.config.TopicConfig;
+import io.weir.broker.LogConfig;
 import io.weir.common.TopicPartition;
 import io.weir.common.errors.CorruptRecordException;
 import io.weir.common.errors.InvalidRecordException;
@@ -87,7 +89,7 @@ final class LogValidator {
                     throw new InvalidRecordException("Compacted topic cannot accept message without key in topic partition "
                             + topicPartition + ": record " + i + " of batch " + index + " (" + batch.recordCount()
                             + " records, " + batch.compression().configName() + ") has a null key; with "
-                            + LogConfig.CLEANUP_POLICY + "=" + cfg.cleanupPolicy() + " every record needs one");
+                            + TopicConfig.CLEANUP_POLICY_CONFIG + "=" + cfg.cleanupPolicy() + " every record needs one");
                 }
             }
         }

@@ -19,8 +19,9 @@ import java.util.Arrays;
  * {@link #hasRoomFor} tells the cleaner when the bound's load factor, or the 32-bit span of relative offsets,
  * is reached and the pass must stop. Not thread-safe: one map per cleaner thread, reused across passes.
  */
-final class OffsetMap {
-    static final int BYTES_PER_ENTRY = 16;
+public final class OffsetMap {
+    /** Memory of one key in the map: 96 hash bits and a 32-bit offset relative to the pass's base. */
+    public static final int BYTES_PER_ENTRY = 16;
     private static final int INITIAL_SLOTS = 1 << 12;
     /** The largest relative offset a slot holds (its low 32 bits store it plus one). */
     private static final long MAX_RELATIVE_OFFSET = 0xFFFF_FFFEL;

@@ -4,7 +4,7 @@ import io.weir.common.TopicPartition;
 import io.weir.broker.TransactionConfig;
 import io.weir.common.utils.Time;
 import io.weir.common.errors.KafkaStorageException;
-import io.weir.broker.internals.LogManager;
+import io.weir.broker.internals.log.LogManager;
 import io.weir.broker.internals.group.TxnOffsetCommits;
 import io.weir.broker.internals.write.AppendRings;
 import io.weir.common.protocol.AddOffsetsToTxnRequest;

@@ -1,5 +1,6 @@
 package io.weir.broker.internals.write;
 
+import io.weir.broker.internals.log.AppendOrigin;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogAppendInfo;
 import java.nio.ByteBuffer;

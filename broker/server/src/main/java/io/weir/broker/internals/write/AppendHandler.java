@@ -2,7 +2,7 @@ package io.weir.broker.internals.write;
 
 import com.lmax.disruptor.EventHandler;
 import io.weir.common.errors.KafkaStorageException;
-import io.weir.broker.internals.log.FlushPolicy;
+import io.weir.broker.FlushPolicy;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogAppendInfo;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.weir.broker.internals.write;
 
+import io.weir.broker.AppendWaitStrategy;
+import io.weir.broker.internals.log.AppendOrigin;
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.ExceptionHandler;
@@ -14,7 +16,7 @@ import io.weir.common.TopicPartition;
 import io.weir.common.utils.Time;
 import io.weir.common.errors.KafkaStorageException;
 import io.weir.common.errors.TimeoutException;
-import io.weir.broker.internals.log.FlushPolicy;
+import io.weir.broker.FlushPolicy;
 import io.weir.broker.internals.log.Log;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -43,7 +45,7 @@ public final class AppendRings implements AutoCloseable {
     /** Publishers between their closed-check and their publish; close waits for them to finish. */
     private final AtomicInteger publishing = new AtomicInteger();
 
-    public AppendRings(int ringCount, int ringSize, String waitStrategy, FlushPolicy flushPolicy,
+    public AppendRings(int ringCount, int ringSize, AppendWaitStrategy waitStrategy, FlushPolicy flushPolicy,
                        HighWatermarkListener listener, Time time) {
         this.time = time;
         AtomicInteger threadIndex = new AtomicInteger();
@@ -60,12 +62,12 @@ public final class AppendRings implements AutoCloseable {
         }
     }
 
-    private static WaitStrategy waitStrategy(String name) {
-        return switch (name) {
-            case "busy-spin" -> new BusySpinWaitStrategy();
-            case "yielding" -> new YieldingWaitStrategy();
-            case "sleeping" -> new SleepingWaitStrategy();
-            default -> new BlockingWaitStrategy();
+    private static WaitStrategy waitStrategy(AppendWaitStrategy strategy) {
+        return switch (strategy) {
+            case BUSY_SPIN -> new BusySpinWaitStrategy();
+            case YIELDING -> new YieldingWaitStrategy();
+            case SLEEPING -> new SleepingWaitStrategy();
+            case BLOCKING -> new BlockingWaitStrategy();
         };
     }
 

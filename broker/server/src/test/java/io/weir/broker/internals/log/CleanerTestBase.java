@@ -1,9 +1,10 @@
 package io.weir.broker.internals.log;
 
+import io.weir.broker.LogConfig;
+import io.weir.broker.CleanerConfig;
 import io.weir.common.IsolationLevel;
 import io.weir.common.TopicPartition;
 import io.weir.common.utils.MockTime;
-import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.common.record.CompressionType;
 import io.weir.common.record.Header;
 import io.weir.common.record.Record;

@@ -1,5 +1,7 @@
 package io.weir.broker.internals.log;
 
+import io.weir.broker.LogConfig;
+import io.weir.broker.CleanerConfig;
 import static io.weir.broker.internals.log.CleanerTestBase.keyed;
 import static io.weir.broker.internals.log.CleanerTestBase.transactional;
 import static io.weir.broker.internals.log.ProducerBatches.marker;
@@ -10,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weir.common.IsolationLevel;
 import io.weir.common.TopicPartition;
 import io.weir.common.utils.MockTime;
-import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.Record;
 import io.weir.transactions.ProducerStateConfig;

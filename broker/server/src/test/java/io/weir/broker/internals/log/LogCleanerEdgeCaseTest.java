@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.common.IsolationLevel;
-import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.RecordBatch;
 import java.io.IOException;

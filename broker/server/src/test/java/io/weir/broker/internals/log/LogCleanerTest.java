@@ -1,12 +1,13 @@
 package io.weir.broker.internals.log;
 
+import io.weir.broker.LogConfig;
+import io.weir.broker.CleanerConfig;
 import static io.weir.broker.internals.log.ProducerBatches.marker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.common.IsolationLevel;
-import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.common.record.CompressionType;
 import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.RecordBatch;

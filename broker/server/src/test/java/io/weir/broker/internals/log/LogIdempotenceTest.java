@@ -1,5 +1,6 @@
 package io.weir.broker.internals.log;
 
+import io.weir.broker.LogConfig;
 import static io.weir.broker.internals.log.ProducerBatches.idempotent;
 import static io.weir.broker.internals.log.ProducerBatches.plain;
 import static io.weir.broker.internals.log.ProducerBatches.transactional;
@@ -17,7 +18,6 @@ import io.weir.common.errors.InvalidTxnStateException;
 import io.weir.common.errors.OutOfOrderSequenceException;
 import io.weir.common.errors.UnknownProducerIdException;
 import io.weir.common.errors.WeirException;
-import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.common.record.ControlRecordType;
 import io.weir.transactions.ProducerStateConfig;
 import io.weir.transactions.ProducerStateEntry;

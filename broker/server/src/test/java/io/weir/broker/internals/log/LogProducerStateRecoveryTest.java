@@ -1,5 +1,6 @@
 package io.weir.broker.internals.log;
 
+import io.weir.broker.LogConfig;
 import static io.weir.broker.internals.log.ProducerBatches.idempotent;
 import static io.weir.broker.internals.log.ProducerBatches.marker;
 import static io.weir.broker.internals.log.ProducerBatches.plain;
@@ -13,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weir.common.TopicPartition;
 import io.weir.common.utils.MockTime;
 import io.weir.common.errors.OutOfOrderSequenceException;
-import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.common.record.ControlRecordType;
 import io.weir.transactions.ProducerStateConfig;
 import java.io.IOException;

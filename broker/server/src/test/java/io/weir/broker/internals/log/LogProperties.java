@@ -1,12 +1,13 @@
 package io.weir.broker.internals.log;
 
+import io.weir.common.config.TopicConfig;
+import io.weir.broker.LogConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.common.TopicPartition;
 import io.weir.common.utils.MockTime;
-import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.common.record.Record;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -92,9 +93,9 @@ class LogProperties {
         Path dir = Files.createTempDirectory("weir-log-prop-");
         MockTime time = new MockTime();
         LogConfig config = LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(
-                LogConfig.SEGMENT_BYTES, "2048", LogConfig.INDEX_INTERVAL_BYTES, "200",
-                LogConfig.RETENTION_MS, "60000", LogConfig.RETENTION_BYTES, Long.toString(retentionBytes),
-                LogConfig.FILE_DELETE_DELAY_MS, "0"));
+                TopicConfig.SEGMENT_BYTES_CONFIG, "2048", TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, "200",
+                TopicConfig.RETENTION_MS_CONFIG, "60000", TopicConfig.RETENTION_BYTES_CONFIG, Long.toString(retentionBytes),
+                TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, "0"));
         Log log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, true, 0L);
         List<ModelBatch> model = new ArrayList<>();
         int seed = 0;

@@ -1,5 +1,7 @@
 package io.weir.broker.internals.log;
 
+import io.weir.common.config.TopicConfig;
+import io.weir.broker.LogConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.common.TopicPartition;
 import io.weir.common.utils.MockTime;
-import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.common.errors.InvalidConfigurationException;
 import io.weir.common.errors.OffsetOutOfRangeException;
 import io.weir.common.record.CompressionType;
@@ -82,7 +83,7 @@ class LogTest {
 
     @Test
     void rollsWhenTheSegmentIsFullAndFindsOffsetsAcrossSegments() {
-        Log log = open(Map.of(LogConfig.SEGMENT_BYTES, "1000", LogConfig.INDEX_INTERVAL_BYTES, "100"));
+        Log log = open(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "1000", TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, "100"));
         for (int i = 0; i < 30; i++) {
             append(log, 2, 100, 1);
         }
@@ -97,7 +98,7 @@ class LogTest {
 
     @Test
     void indexesSurviveACleanReopenAndAreRebuiltWhenDamaged() throws Exception {
-        Log log = open(Map.of(LogConfig.INDEX_INTERVAL_BYTES, "50"));
+        Log log = open(Map.of(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, "50"));
         for (int i = 0; i < 20; i++) {
             append(log, 1, 100, 1000 + i);
         }
@@ -108,7 +109,7 @@ class LogTest {
         byte[] junk = new byte[(int) Files.size(index)];
         java.util.Arrays.fill(junk, (byte) 0x7f);
         Files.write(index, junk);
-        Log reopened = open(Map.of(LogConfig.INDEX_INTERVAL_BYTES, "50"));
+        Log reopened = open(Map.of(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, "50"));
         assertEquals(20, LogTestSupport.readAll(reopened, 0, 1 << 20).size());
         assertEquals(13, reopened.read(13, 1 << 20, true).batches().getLong(0), "lookups work after the rebuild");
         assertEquals(7, reopened.offsetForTimestamp(1007)[0]);
@@ -117,7 +118,7 @@ class LogTest {
 
     @Test
     void timestampLookupFindsTheFirstRecordAtOrAfterTheTime() {
-        Log log = open(Map.of(LogConfig.INDEX_INTERVAL_BYTES, "0"));
+        Log log = open(Map.of(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, "0"));
         append(log, 1, 10, 100);
         append(log, 1, 10, 300);
         append(log, 1, 10, 200); // out of order: the index keeps the running maximum
@@ -132,7 +133,7 @@ class LogTest {
 
     @Test
     void rolledSegmentsAreSyncedAndMoveTheRecoveryPoint() {
-        Log log = open(Map.of(LogConfig.SEGMENT_BYTES, "500"));
+        Log log = open(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "500"));
         for (int i = 0; i < 10; i++) {
             append(log, 1, 200, 1);
         }
@@ -146,7 +147,7 @@ class LogTest {
 
     @Test
     void retentionByBytesKeepsTheNewestSegmentsUnderTheLimit() throws Exception {
-        Log log = open(Map.of(LogConfig.SEGMENT_BYTES, "400", LogConfig.RETENTION_BYTES, "900", LogConfig.FILE_DELETE_DELAY_MS, "0"));
+        Log log = open(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "400", TopicConfig.RETENTION_BYTES_CONFIG, "900", TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, "0"));
         for (int i = 0; i < 20; i++) {
             append(log, 1, 200, time.milliseconds());
         }
@@ -193,7 +194,7 @@ class LogTest {
 
     @Test
     void recoveryDropsSegmentsAfterAGapLeftByALostTail() throws Exception {
-        Log log = open(Map.of(LogConfig.SEGMENT_BYTES, "300"));
+        Log log = open(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "300"));
         for (int i = 0; i < 6; i++) {
             append(log, 1, 150, 1);
         }
@@ -208,7 +209,7 @@ class LogTest {
         try (var raf = new java.io.RandomAccessFile(first.toFile(), "rw")) {
             raf.setLength(firstSize - oneBatch);
         }
-        Log recovered = Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(LogConfig.SEGMENT_BYTES, "300")),
+        Log recovered = Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "300")),
                 ProducerStateConfig.DEFAULT, time, false, 0L);
         assertEquals(bases.get(1) - 1, recovered.logEndOffset());
         assertEquals(1, recovered.numberOfSegments());
@@ -239,8 +240,8 @@ class LogTest {
 
     @Test
     void retentionNeverTrimsACompactOnlyLog() throws Exception {
-        Log log = open(Map.of(LogConfig.SEGMENT_BYTES, "400", LogConfig.RETENTION_BYTES, "900", LogConfig.RETENTION_MS, "1",
-                LogConfig.CLEANUP_POLICY, "compact"));
+        Log log = open(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "400", TopicConfig.RETENTION_BYTES_CONFIG, "900", TopicConfig.RETENTION_MS_CONFIG, "1",
+                TopicConfig.CLEANUP_POLICY_CONFIG, "compact"));
         for (int i = 0; i < 20; i++) {
             // A compacted topic takes only keyed records.
             RecordBatchBuilder keyed = new RecordBatchBuilder(CompressionType.NONE, RecordBatch.NO_PRODUCER_ID,

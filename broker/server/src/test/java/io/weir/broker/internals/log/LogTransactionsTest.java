@@ -1,5 +1,7 @@
 package io.weir.broker.internals.log;
 
+import io.weir.common.config.TopicConfig;
+import io.weir.broker.LogConfig;
 import static io.weir.broker.internals.log.ProducerBatches.marker;
 import static io.weir.broker.internals.log.ProducerBatches.plain;
 import static io.weir.broker.internals.log.ProducerBatches.transactional;
@@ -15,7 +17,6 @@ import io.weir.common.utils.MockTime;
 import io.weir.common.errors.InvalidProducerEpochException;
 import io.weir.common.errors.OutOfOrderSequenceException;
 import io.weir.common.errors.TransactionCoordinatorFencedException;
-import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatches;
@@ -208,7 +209,7 @@ class LogTransactionsTest {
 
     @Test
     void retentionDropsTheDeletedSegmentsIndexesSnapshotsAndProducers() throws Exception {
-        open(Map.of(LogConfig.RETENTION_MS, "1000", LogConfig.FILE_DELETE_DELAY_MS, "0"));
+        open(Map.of(TopicConfig.RETENTION_MS_CONFIG, "1000", TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, "0"));
         client(transactional(PID, EPOCH, 0, 1, time.milliseconds()));   // 0
         coordinator(marker(ControlRecordType.ABORT, PID, EPOCH, 0, time.milliseconds())); // 1
         log.roll();                                                      // snapshot at 2
@@ -231,7 +232,7 @@ class LogTransactionsTest {
 
     @Test
     void lastStableOffsetNeverFallsBelowTheLogStart() throws Exception {
-        open(Map.of(LogConfig.RETENTION_MS, "1000", LogConfig.FILE_DELETE_DELAY_MS, "0"));
+        open(Map.of(TopicConfig.RETENTION_MS_CONFIG, "1000", TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, "0"));
         client(transactional(PID, EPOCH, 0, 1, time.milliseconds()));   // 0, never ended
         log.roll();
         time.sleep(5_000);

@@ -1,5 +1,7 @@
 package io.weir.broker.internals.log;
 
+import io.weir.common.config.TopicConfig;
+import io.weir.broker.LogConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weir.common.TopicPartition;
 import io.weir.common.utils.MockTime;
 import io.weir.common.errors.InvalidRecordException;
-import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.common.record.CompressionType;
 import io.weir.common.record.Header;
 import io.weir.common.record.Record;
@@ -27,7 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** What {@link LogValidator} asks of a batch beyond its framing: here, keys on a compacted topic. */
 class LogValidatorTest {
     private static final TopicPartition TP = new TopicPartition("t", 0);
-    private static final LogConfig COMPACT = LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(LogConfig.CLEANUP_POLICY, "compact"));
+    private static final LogConfig COMPACT = LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact"));
     private static final LogConfig DELETE = LogConfig.DEFAULTS;
 
     @TempDir
@@ -82,7 +83,7 @@ class LogValidatorTest {
 
     @Test
     void compactAndDeleteTopicAlsoRefusesKeylessRecords() {
-        LogConfig both = LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(LogConfig.CLEANUP_POLICY, "compact,delete"));
+        LogConfig both = LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact,delete"));
         assertThrows(InvalidRecordException.class, () -> LogValidator.validate(batch(CompressionType.GZIP, (String) null), both, TP));
     }
 

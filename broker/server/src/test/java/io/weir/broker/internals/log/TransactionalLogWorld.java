@@ -1,5 +1,7 @@
 package io.weir.broker.internals.log;
 
+import io.weir.common.config.TopicConfig;
+import io.weir.broker.LogConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,7 +19,6 @@ import io.weir.broker.internals.log.TransactionalLogModel.DuplicateOf;
 import io.weir.broker.internals.log.TransactionalLogModel.Expected;
 import io.weir.broker.internals.log.TransactionalLogModel.Marker;
 import io.weir.broker.internals.log.TransactionalLogModel.Refused;
-import io.weir.broker.internals.write.AppendOrigin;
 import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.Record;
 import io.weir.common.record.RecordBatch;
@@ -92,7 +93,7 @@ final class TransactionalLogWorld implements AutoCloseable {
     private final Path dir;
     private final MockTime time = new MockTime();
     private final LogConfig config = LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(
-            LogConfig.SEGMENT_BYTES, "1200", LogConfig.INDEX_INTERVAL_BYTES, "200"));
+            TopicConfig.SEGMENT_BYTES_CONFIG, "1200", TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, "200"));
     private Log log;
     final TransactionalLogModel model = new TransactionalLogModel();
     final Map<Long, Client> clients = new TreeMap<>();

@@ -1,5 +1,6 @@
 package io.weir.broker.internals.write;
 
+import io.weir.broker.AppendWaitStrategy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,10 +10,10 @@ import io.weir.common.TopicPartition;
 import io.weir.common.utils.Time;
 import io.weir.common.errors.KafkaStorageException;
 import io.weir.common.errors.TimeoutException;
-import io.weir.broker.internals.log.FlushPolicy;
+import io.weir.broker.FlushPolicy;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogAppendInfo;
-import io.weir.broker.internals.log.LogConfig;
+import io.weir.broker.LogConfig;
 import io.weir.common.record.CompressionType;
 import io.weir.common.record.Header;
 import io.weir.common.record.RecordBatch;
@@ -56,7 +57,7 @@ class AppendRingsTest {
     void oneSyncCoversEveryAppendThatQueuedMeanwhile() throws Exception {
         Log log = Log.open(dir, TP, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, Time.SYSTEM, true, 0L);
         CountingPolicy policy = new CountingPolicy();
-        AppendRings rings = new AppendRings(1, 64, "blocking", policy, tp -> { }, Time.SYSTEM);
+        AppendRings rings = new AppendRings(1, 64, AppendWaitStrategy.BLOCKING, policy, tp -> { }, Time.SYSTEM);
         try {
             CountDownLatch handlerBusy = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
@@ -91,7 +92,7 @@ class AppendRingsTest {
     @Test
     void fullRingTimesOutAfterMaxBlockWithAClearError() throws Exception {
         Log log = Log.open(dir, TP, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, Time.SYSTEM, true, 0L);
-        AppendRings rings = new AppendRings(1, 4, "blocking", FlushPolicy.OS, tp -> { }, Time.SYSTEM);
+        AppendRings rings = new AppendRings(1, 4, AppendWaitStrategy.BLOCKING, FlushPolicy.OS, tp -> { }, Time.SYSTEM);
         CountDownLatch release = new CountDownLatch(1);
         try {
             CountDownLatch handlerBusy = new CountDownLatch(1);
@@ -123,7 +124,7 @@ class AppendRingsTest {
     void appendErrorsReachTheirCallbackAndDoNotStopTheRing() throws Exception {
         Log log = Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, java.util.Map.of("max.message.bytes", "100")),
                 ProducerStateConfig.DEFAULT, Time.SYSTEM, true, 0L);
-        AppendRings rings = new AppendRings(1, 8, "blocking", FlushPolicy.OS, tp -> { }, Time.SYSTEM);
+        AppendRings rings = new AppendRings(1, 8, AppendWaitStrategy.BLOCKING, FlushPolicy.OS, tp -> { }, Time.SYSTEM);
         try {
             CountDownLatch done = new CountDownLatch(2);
             RuntimeException[] errors = new RuntimeException[2];
@@ -150,7 +151,7 @@ class AppendRingsTest {
     @Test
     void appendAfterCloseFails() throws Exception {
         Log log = Log.open(dir, TP, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, Time.SYSTEM, true, 0L);
-        AppendRings rings = new AppendRings(1, 8, "blocking", FlushPolicy.OS, tp -> { }, Time.SYSTEM);
+        AppendRings rings = new AppendRings(1, 8, AppendWaitStrategy.BLOCKING, FlushPolicy.OS, tp -> { }, Time.SYSTEM);
         rings.close();
         assertThrows(KafkaStorageException.class, () -> rings.append(log, batch("late"), (i, e) -> { }, 10));
         log.close();

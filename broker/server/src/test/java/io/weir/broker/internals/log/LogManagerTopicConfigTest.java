@@ -1,5 +1,8 @@
-package io.weir.broker.internals;
+package io.weir.broker.internals.log;
 
+import io.weir.broker.CleanupPolicy;
+import io.weir.common.config.TopicConfig;
+import io.weir.broker.LogConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +11,6 @@ import io.weir.common.TopicPartition;
 import io.weir.common.utils.MockTime;
 import io.weir.common.errors.InvalidConfigurationException;
 import io.weir.common.errors.UnknownTopicOrPartitionException;
-import io.weir.broker.internals.log.LogConfig;
 import io.weir.transactions.ProducerStateConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,9 +50,9 @@ class LogManagerTopicConfigTest {
 
     @Test
     void alterationReachesEveryPartitionsLogIncludingOnesAddedLater() {
-        open().createTopic("t", 2, Map.of(LogConfig.SEGMENT_BYTES, "4096"));
+        open().createTopic("t", 2, Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "4096"));
 
-        LogConfig altered = logs.alterTopicConfig("t", set(LogConfig.RETENTION_MS, "60000"));
+        LogConfig altered = logs.alterTopicConfig("t", set(TopicConfig.RETENTION_MS_CONFIG, "60000"));
 
         assertEquals(60_000, altered.retentionMs());
         assertEquals(4096, altered.segmentBytes(), "the other overrides stay");
@@ -59,35 +61,35 @@ class LogManagerTopicConfigTest {
         }
         logs.createPartitions("t", 3);
         assertEquals(altered, logs.log(new TopicPartition("t", 2)).config());
-        assertEquals(Map.of(LogConfig.SEGMENT_BYTES, "4096", LogConfig.RETENTION_MS, "60000"), logs.topicMetadata("t").overrides());
+        assertEquals(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "4096", TopicConfig.RETENTION_MS_CONFIG, "60000"), logs.topicMetadata("t").overrides());
     }
 
     @Test
     void alterationSurvivesAReopenAfterACrash() {
         open().createTopic("t", 1, Map.of());
-        logs.alterTopicConfig("t", set(LogConfig.CLEANUP_POLICY, "compact,delete"));
+        logs.alterTopicConfig("t", set(TopicConfig.CLEANUP_POLICY_CONFIG, "compact,delete"));
         logs.crash();
 
         LogConfig reopened = open().log(new TopicPartition("t", 0)).config();
 
-        assertEquals("compact,delete", reopened.cleanupPolicy());
-        assertEquals(Map.of(LogConfig.CLEANUP_POLICY, "compact,delete"), logs.topicMetadata("t").overrides());
+        assertEquals(CleanupPolicy.COMPACT_DELETE, reopened.cleanupPolicy());
+        assertEquals(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact,delete"), logs.topicMetadata("t").overrides());
     }
 
     @Test
     void refusedAlterationChangesNeitherTheLogsNorTheMetadataFile() throws Exception {
-        open().createTopic("t", 1, Map.of(LogConfig.RETENTION_MS, "1000"));
+        open().createTopic("t", 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, "1000"));
         Path metadata = dir.resolve("meta").resolve("topics");
         String before = Files.readString(metadata);
         LogConfig config = logs.log(new TopicPartition("t", 0)).config();
 
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> logs.alterTopicConfig("t", set(LogConfig.MIN_CLEANABLE_DIRTY_RATIO, "2")));
+                () -> logs.alterTopicConfig("t", set(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "2")));
 
-        assertTrue(e.getMessage().contains("'t'") && e.getMessage().contains(LogConfig.MIN_CLEANABLE_DIRTY_RATIO), e.getMessage());
+        assertTrue(e.getMessage().contains("'t'") && e.getMessage().contains(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG), e.getMessage());
         assertEquals(before, Files.readString(metadata));
         assertEquals(config, logs.log(new TopicPartition("t", 0)).config());
-        assertEquals(Map.of(LogConfig.RETENTION_MS, "1000"), logs.topicMetadata("t").overrides());
+        assertEquals(Map.of(TopicConfig.RETENTION_MS_CONFIG, "1000"), logs.topicMetadata("t").overrides());
     }
 
     @Test
@@ -95,7 +97,7 @@ class LogManagerTopicConfigTest {
         open().createTopic("t", 1, Map.of());
         String before = Files.readString(dir.resolve("meta").resolve("topics"));
 
-        LogConfig wouldBe = logs.validateTopicConfigChange("t", set(LogConfig.RETENTION_MS, "5"));
+        LogConfig wouldBe = logs.validateTopicConfigChange("t", set(TopicConfig.RETENTION_MS_CONFIG, "5"));
 
         assertEquals(5, wouldBe.retentionMs());
         assertEquals(before, Files.readString(dir.resolve("meta").resolve("topics")));
@@ -104,6 +106,6 @@ class LogManagerTopicConfigTest {
 
     @Test
     void unknownTopicIsRefused() {
-        assertThrows(UnknownTopicOrPartitionException.class, () -> open().alterTopicConfig("nope", set(LogConfig.RETENTION_MS, "5")));
+        assertThrows(UnknownTopicOrPartitionException.class, () -> open().alterTopicConfig("nope", set(TopicConfig.RETENTION_MS_CONFIG, "5")));
     }
 }

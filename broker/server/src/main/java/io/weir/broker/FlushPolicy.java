@@ -1,4 +1,4 @@
-package io.weir.broker.internals.log;
+package io.weir.broker;
 
 /**
  * When the append thread forces written batches to disk. Consulted at the end of every ring batch, after

@@ -1,4 +1,4 @@
-package io.weir.broker.internals;
+package io.weir.broker.internals.log;
 
 import io.weir.common.errors.InvalidTopicException;
 

@@ -1,4 +1,4 @@
-package io.weir.broker.internals.write;
+package io.weir.broker.internals.log;
 
 /**
  * Who wrote a batch, which decides what the log accepts from it (Kafka's AppendOrigin). A client may not

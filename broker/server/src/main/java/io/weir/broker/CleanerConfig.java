@@ -1,5 +1,6 @@
-package io.weir.broker.internals.log;
+package io.weir.broker;
 
+import io.weir.broker.internals.log.OffsetMap;
 import io.weir.common.errors.InvalidConfigurationException;
 
 /**

@@ -1,6 +1,5 @@
-package io.weir.broker.internals;
+package io.weir.broker.internals.log;
 
-import io.weir.broker.internals.log.LogFiles;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;

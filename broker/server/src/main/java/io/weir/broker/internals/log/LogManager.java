@@ -1,5 +1,7 @@
-package io.weir.broker.internals;
+package io.weir.broker.internals.log;
 
+import io.weir.broker.LogConfig;
+import io.weir.broker.CleanerConfig;
 import io.weir.common.TopicPartition;
 import io.weir.common.utils.Time;
 import io.weir.common.errors.InvalidConfigurationException;
@@ -7,14 +9,6 @@ import io.weir.common.errors.InvalidPartitionsException;
 import io.weir.common.errors.KafkaStorageException;
 import io.weir.common.errors.TopicExistsException;
 import io.weir.common.errors.UnknownTopicOrPartitionException;
-import io.weir.broker.internals.log.CleanerConfig;
-import io.weir.broker.internals.log.CleanerHook;
-import io.weir.broker.internals.log.DeletedSegment;
-import io.weir.broker.internals.log.Log;
-import io.weir.broker.internals.log.LogCleaner;
-import io.weir.broker.internals.log.LogConfig;
-import io.weir.broker.internals.log.LogFiles;
-import io.weir.broker.internals.log.OffsetCheckpoint;
 import io.weir.transactions.ProducerStateConfig;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
