@@ -11,7 +11,7 @@ import io.weir.broker.internals.group.OffsetCoordinator;
 import io.weir.broker.internals.group.OffsetsTopicStore;
 import io.weir.broker.internals.group.TxnOffsetCommits;
 import io.weir.broker.internals.txn.HangingTransactionAborter;
-import io.weir.broker.internals.txn.TransactionRequestHandler;
+import io.weir.broker.internals.txn.BrokerTransactionCoordinator;
 import io.weir.broker.internals.RequestHandler;
 import io.weir.broker.internals.log.DeletedSegment;
 import io.weir.broker.internals.log.LogFiles;
@@ -75,7 +75,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final GroupCoordinator groupCoordinator;
     /** The transaction coordinator's one thread: its requests, its timer and its write completions. */
     private final ScheduledExecutorService txnThread;
-    private final TransactionRequestHandler transactions;
+    private final BrokerTransactionCoordinator transactions;
     private final HangingTransactionAborter hangingAborter;
     private volatile State state = State.RUNNING;
 
@@ -109,7 +109,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             offsetsTopic.load(OffsetsTopicStore.sinkFor(offsetCoordinator, txnOffsets));
             ProducerIdManager producerIds = ProducerIdManager.open(dataDir);
             // Offsets first: a transaction the coordinator finishes on load decides offsets loaded as pending.
-            this.transactions = TransactionRequestHandler.open(config.transactions(), logManager, rings, time, producerIds,
+            this.transactions = BrokerTransactionCoordinator.open(config.transactions(), logManager, rings, time, producerIds,
                     txnOffsets, this::partitionExists, config.groups().offsetCommitTimeoutMs(), txnThread);
             this.handler = new RequestHandler(config, logManager, rings, fetchManager, this::ensureRunning, fetchExecutor,
                     groupCoordinator, offsetCoordinator, producerIds, transactions);

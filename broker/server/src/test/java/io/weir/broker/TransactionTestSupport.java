@@ -116,7 +116,7 @@ public final class TransactionTestSupport {
                 .offsets().get(tp).offset();
     }
 
-    public static DescribeTransactionsResponse.TransactionState describe(BrokerApi api, String transactionalId) throws Exception {
+    public static DescribeTransactionsResponse.DescribedTransaction describe(BrokerApi api, String transactionalId) throws Exception {
         return api.describeTransactions(new DescribeTransactionsRequest(List.of(transactionalId))).get(WAIT_MS, TimeUnit.MILLISECONDS)
                 .transactions().get(transactionalId);
     }

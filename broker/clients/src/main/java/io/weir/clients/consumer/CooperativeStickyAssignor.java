@@ -1,6 +1,6 @@
 package io.weir.clients.consumer;
 
-import io.weir.clients.consumer.internals.Group;
+import io.weir.clients.consumer.internals.RebalanceInput;
 import io.weir.clients.consumer.internals.Ownership;
 import io.weir.clients.consumer.internals.StickyPlanner;
 import io.weir.common.TopicPartition;
@@ -33,7 +33,7 @@ public final class CooperativeStickyAssignor implements ConsumerPartitionAssigno
 
     @Override
     public GroupAssignment assign(Map<String, Integer> partitionsPerTopic, GroupSubscription subscriptions) {
-        Group group = Group.of(partitionsPerTopic, subscriptions);
+        RebalanceInput group = RebalanceInput.of(partitionsPerTopic, subscriptions);
         Ownership ownership = Ownership.of(group);
         Map<String, List<TopicPartition>> plan = StickyPlanner.plan(group, ownership);
         plan.forEach((member, partitions) -> partitions.removeIf(

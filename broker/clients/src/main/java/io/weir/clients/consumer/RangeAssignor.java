@@ -1,6 +1,6 @@
 package io.weir.clients.consumer;
 
-import io.weir.clients.consumer.internals.Group;
+import io.weir.clients.consumer.internals.RebalanceInput;
 import io.weir.common.TopicPartition;
 
 import java.util.List;
@@ -27,7 +27,7 @@ public final class RangeAssignor implements ConsumerPartitionAssignor {
 
     @Override
     public GroupAssignment assign(Map<String, Integer> partitionsPerTopic, GroupSubscription subscriptions) {
-        Group group = Group.of(partitionsPerTopic, subscriptions);
+        RebalanceInput group = RebalanceInput.of(partitionsPerTopic, subscriptions);
         Map<String, List<TopicPartition>> plan = group.emptyPlan();
         for (String topic : group.subscribedTopics()) {
             List<String> subscribers = group.subscribersOf(topic);

@@ -1,6 +1,6 @@
 package io.weir.clients.consumer;
 
-import io.weir.clients.consumer.internals.Group;
+import io.weir.clients.consumer.internals.RebalanceInput;
 import io.weir.common.TopicPartition;
 
 import java.util.List;
@@ -25,7 +25,7 @@ public final class RoundRobinAssignor implements ConsumerPartitionAssignor {
 
     @Override
     public GroupAssignment assign(Map<String, Integer> partitionsPerTopic, GroupSubscription subscriptions) {
-        Group group = Group.of(partitionsPerTopic, subscriptions);
+        RebalanceInput group = RebalanceInput.of(partitionsPerTopic, subscriptions);
         Map<String, List<TopicPartition>> plan = group.emptyPlan();
         List<String> members = group.members();
         int turn = 0;

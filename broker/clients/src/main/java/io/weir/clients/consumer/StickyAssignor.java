@@ -1,6 +1,6 @@
 package io.weir.clients.consumer;
 
-import io.weir.clients.consumer.internals.Group;
+import io.weir.clients.consumer.internals.RebalanceInput;
 import io.weir.clients.consumer.internals.Ownership;
 import io.weir.clients.consumer.internals.StickyPlanner;
 
@@ -27,7 +27,7 @@ public final class StickyAssignor implements ConsumerPartitionAssignor {
 
     @Override
     public GroupAssignment assign(Map<String, Integer> partitionsPerTopic, GroupSubscription subscriptions) {
-        Group group = Group.of(partitionsPerTopic, subscriptions);
+        RebalanceInput group = RebalanceInput.of(partitionsPerTopic, subscriptions);
         return group.toAssignment(StickyPlanner.plan(group, Ownership.of(group)));
     }
 

@@ -5,15 +5,15 @@ import java.util.Map;
 import java.util.Set;
 
 /** Per transactional id of the request, its coordinator state or the error ({@code TRANSACTIONAL_ID_NOT_FOUND}). */
-public record DescribeTransactionsResponse(Map<String, TransactionState> transactions) {
+public record DescribeTransactionsResponse(Map<String, DescribedTransaction> transactions) {
     public DescribeTransactionsResponse {
         transactions = Map.copyOf(transactions);
     }
 
     /** @param transactionStartTimeMs when the open transaction began; -1 when none is open */
-    public record TransactionState(ApiError error, String state, int transactionTimeoutMs, long transactionStartTimeMs,
+    public record DescribedTransaction(ApiError error, String state, int transactionTimeoutMs, long transactionStartTimeMs,
                                    long producerId, short producerEpoch, Set<TopicPartition> partitions) {
-        public TransactionState {
+        public DescribedTransaction {
             partitions = Set.copyOf(partitions);
         }
     }

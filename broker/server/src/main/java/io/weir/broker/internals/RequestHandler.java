@@ -12,7 +12,7 @@ import io.weir.broker.internals.group.GroupCoordinator;
 import io.weir.broker.internals.group.OffsetCoordinator;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.txn.ProducerIdManager;
-import io.weir.broker.internals.txn.TransactionRequestHandler;
+import io.weir.broker.internals.txn.BrokerTransactionCoordinator;
 import io.weir.broker.internals.write.AppendRings;
 import io.weir.common.protocol.AddOffsetsToTxnRequest;
 import io.weir.common.protocol.AddOffsetsToTxnResponse;
@@ -88,7 +88,7 @@ import java.util.function.Supplier;
  * The broker side of {@link BrokerApi}: turns each request into log operations and answers with an error
  * code per partition or topic. Produce hands batches to the {@link AppendRings}; fetch goes through the
  * {@link FetchManager}; topic management goes to the {@link LogManager}, configuration to {@link ConfigAdmin};
- * the group calls go to the group coordinator, the transaction calls to the {@link TransactionRequestHandler}.
+ * the group calls go to the group coordinator, the transaction calls to the {@link BrokerTransactionCoordinator}.
  *
  * <p>Thread-safe; called directly on the client's thread by the in-process transport. Produce futures
  * complete on an append thread, fetch futures on a fetch thread or the caller's, transaction futures on the
@@ -104,7 +104,7 @@ public final class RequestHandler implements BrokerApi {
     private final GroupCoordinator groupCoordinator;
     private final OffsetCoordinator offsetCoordinator;
     private final ProducerIdManager producerIds;
-    private final TransactionRequestHandler transactions;
+    private final BrokerTransactionCoordinator transactions;
     private final ConfigAdmin configs;
 
     /**
@@ -114,7 +114,7 @@ public final class RequestHandler implements BrokerApi {
     public RequestHandler(BrokerConfig config, LogManager logManager, AppendRings rings, FetchManager fetchManager,
                           Runnable ensureOpen, java.util.concurrent.Executor ioExecutor, GroupCoordinator groupCoordinator,
                           OffsetCoordinator offsetCoordinator, ProducerIdManager producerIds,
-                          TransactionRequestHandler transactions) {
+                          BrokerTransactionCoordinator transactions) {
         this.config = config;
         this.logManager = logManager;
         this.rings = rings;
@@ -434,7 +434,7 @@ public final class RequestHandler implements BrokerApi {
         return direct(() -> offsetCoordinator.delete(request));
     }
 
-    // ---- transactions: the coordinator's own thread (see TransactionRequestHandler) ----
+    // ---- transactions: the coordinator's own thread (see BrokerTransactionCoordinator) ----
 
     @Override
     public CompletableFuture<InitProducerIdResponse> initProducerId(InitProducerIdRequest request) {

@@ -89,7 +89,7 @@ final class TransactionCalls {
     }
 
     private static TransactionDescription described(String id, DescribeTransactionsResponse r) {
-        DescribeTransactionsResponse.TransactionState t = r.transactions().get(id);
+        DescribeTransactionsResponse.DescribedTransaction t = r.transactions().get(id);
         if (t == null) {
             throw new UnknownServerException("The broker's describeTransactions answer left out '" + id + "'");
         }
@@ -212,7 +212,7 @@ final class TransactionCalls {
         return response.thenApply(r -> {
             Map<Long, Owner> out = new HashMap<>();
             idOf.forEach((pid, id) -> {
-                DescribeTransactionsResponse.TransactionState t = r.transactions().get(id);
+                DescribeTransactionsResponse.DescribedTransaction t = r.transactions().get(id);
                 boolean known = t != null && t.error().isSuccess();
                 if (t != null && !known && t.error().error() != Errors.TRANSACTIONAL_ID_NOT_FOUND) {
                     throw t.error().exception();

@@ -48,7 +48,7 @@ final class GeneralStickyPlanner {
     private GeneralStickyPlanner() {
     }
 
-    static Map<String, List<TopicPartition>> plan(Group group, Ownership ownership) {
+    static Map<String, List<TopicPartition>> plan(RebalanceInput group, Ownership ownership) {
         List<String> members = group.members();
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < members.size(); i++) {

@@ -36,7 +36,7 @@ public final class Ownership {
         this.claimants = claimants;
     }
 
-    public static Ownership of(Group group) {
+    public static Ownership of(RebalanceInput group) {
         Map<TopicPartition, List<String>> claimants = new HashMap<>();
         for (String member : group.members()) {
             // A member listing a partition twice still makes one claim.
@@ -91,7 +91,7 @@ public final class Ownership {
      * What {@code member} may keep: the partitions resolved to it whose topic it still subscribes to, sorted.
      * Partitions of topics it dropped go back to the pool.
      */
-    List<TopicPartition> keepable(Group group, String member) {
+    List<TopicPartition> keepable(RebalanceInput group, String member) {
         Set<TopicPartition> seen = new HashSet<>();
         List<TopicPartition> keep = new ArrayList<>();
         for (TopicPartition tp : group.subscription(member).ownedPartitions()) {

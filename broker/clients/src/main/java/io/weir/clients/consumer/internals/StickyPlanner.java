@@ -23,7 +23,7 @@ public final class StickyPlanner {
     }
 
     /** A mutable plan with an entry for every member of {@code group}, in member order. */
-    public static Map<String, List<TopicPartition>> plan(Group group, Ownership ownership) {
+    public static Map<String, List<TopicPartition>> plan(RebalanceInput group, Ownership ownership) {
         List<String> active = new ArrayList<>();
         SortedSet<String> common = null;
         boolean uniform = true;

@@ -31,7 +31,7 @@ final class UniformStickyPlanner {
     /**
      * @param active the members subscribed to the common topics, in member order; non-empty
      */
-    static Map<String, List<TopicPartition>> plan(Group group, List<String> active, Ownership ownership) {
+    static Map<String, List<TopicPartition>> plan(RebalanceInput group, List<String> active, Ownership ownership) {
         Map<String, List<TopicPartition>> plan = group.emptyPlan();
         List<TopicPartition> all = group.subscribedPartitions();
         int floor = all.size() / active.size();

@@ -84,7 +84,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
 
     /** @param transitionObserver told of every transaction-state transition, on the thread that makes it (tests) */
     ProducerImpl(ProducerConfig config, Serializer<K> keySerializer, Serializer<V> valueSerializer, BrokerApi broker,
-                 Time time, boolean startSender, BiConsumer<TransactionState, TransactionState> transitionObserver) {
+                 Time time, boolean startSender, BiConsumer<TransactionManagerState, TransactionManagerState> transitionObserver) {
         this.config = config;
         this.time = time;
         this.keySerializer = keySerializer != null ? keySerializer : plugin(config.keySerializer(), ProducerConfig.KEY_SERIALIZER);

@@ -21,7 +21,7 @@ import java.util.function.BiConsumer;
 
 /**
  * The producer-id side of an idempotent or transactional producer, as Kafka's client {@code TransactionManager}:
- * the {@link TransactionState} machine, the producer id and epoch, the partitions of the open transaction, and
+ * the {@link TransactionManagerState} machine, the producer id and epoch, the partitions of the open transaction, and
  * the queue of coordinator requests ({@link TxnRequestHandler}) that the sender thread works through one at a
  * time. Per-partition sequences are delegated to a {@link SequenceTracker}.
  *
@@ -51,9 +51,9 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     /** The next such wait; doubles while the answers repeat. Guarded by {@code this}. */
     private long concurrentRetryNanos = CONCURRENT_RETRY_MIN_NANOS;
     private final SequenceTracker sequences;
-    private final BiConsumer<TransactionState, TransactionState> transitionObserver;
+    private final BiConsumer<TransactionManagerState, TransactionManagerState> transitionObserver;
 
-    private volatile TransactionState state = TransactionState.UNINITIALIZED;
+    private volatile TransactionManagerState state = TransactionManagerState.UNINITIALIZED;
     private volatile ProducerIdAndEpoch producerIdAndEpoch = ProducerIdAndEpoch.NONE;
     /** The error behind ABORTABLE_ERROR or FATAL_ERROR. */
     private RuntimeException lastError;
@@ -74,7 +74,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     /** The user call in progress; kept until a caller has seen its outcome, so a timed-out call can be retried. */
     private TransactionalRequestResult pendingCall;
 
-    TransactionManager(ProducerConfig config, BiConsumer<TransactionState, TransactionState> transitionObserver) {
+    TransactionManager(ProducerConfig config, BiConsumer<TransactionManagerState, TransactionManagerState> transitionObserver) {
         this.transactionalId = config.transactionalId();
         this.transactionTimeoutMs = config.transactionTimeoutMs();
         this.retryBackoffNanos = TimeUnit.MILLISECONDS.toNanos(config.retryBackoffMs());
@@ -98,16 +98,16 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         return producerIdAndEpoch;
     }
 
-    TransactionState state() {
+    TransactionManagerState state() {
         return state;
     }
 
     boolean isFatal() {
-        return state == TransactionState.FATAL_ERROR;
+        return state == TransactionManagerState.FATAL_ERROR;
     }
 
-    private void transitionTo(TransactionState next) {
-        TransactionState previous = state;
+    private void transitionTo(TransactionManagerState next) {
+        TransactionManagerState previous = state;
         state = previous.checkTransition(next);
         LOG.log(System.Logger.Level.DEBUG, () -> describe() + ": " + previous + " -> " + next);
         transitionObserver.accept(previous, next);
@@ -125,11 +125,11 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         if (cached != null) {
             return cached;
         }
-        if (state != TransactionState.UNINITIALIZED) {
+        if (state != TransactionManagerState.UNINITIALIZED) {
             throw new IllegalClientStateException("initTransactions() was already called on this producer (transactional.id '"
                     + transactionalId + "', state " + state + "); call it once, before the first transaction");
         }
-        transitionTo(TransactionState.INITIALIZING);
+        transitionTo(TransactionManagerState.INITIALIZING);
         TransactionalRequestResult result = newCall("initTransactions()");
         pendingRequests.addLast(new TxnRequestHandler.InitProducerId(this, ProducerIdAndEpoch.NONE, result));
         return result;
@@ -138,11 +138,11 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     synchronized void beginTransaction() {
         checkCallable("beginTransaction()");
         requireReadyOrOpen("beginTransaction()");
-        if (state == TransactionState.IN_TRANSACTION) {
+        if (state == TransactionManagerState.IN_TRANSACTION) {
             throw new IllegalClientStateException("beginTransaction() called while a transaction of transactional.id '"
                     + transactionalId + "' is already open; commit or abort it first");
         }
-        transitionTo(TransactionState.IN_TRANSACTION);
+        transitionTo(TransactionManagerState.IN_TRANSACTION);
         clearTransaction();
     }
 
@@ -152,7 +152,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
             return cached;
         }
         requireOpenTransaction("commitTransaction()");
-        transitionTo(TransactionState.COMMITTING_TRANSACTION);
+        transitionTo(TransactionManagerState.COMMITTING_TRANSACTION);
         TransactionalRequestResult result = newCall("commitTransaction()");
         if (coordinatorMayHaveTransaction()) {
             // Whether it does is settled when EndTxn's turn comes (nextRequest), after the requests ahead of it.
@@ -168,14 +168,14 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         if (cached != null) {
             return cached;
         }
-        if (state != TransactionState.ABORTABLE_ERROR) {
+        if (state != TransactionManagerState.ABORTABLE_ERROR) {
             requireOpenTransaction("abortTransaction()");
         }
         // With sends in this transaction, batches may still be buffered: the EndTxn then waits until the sender
         // has failed them (it needs quiescence), and is dropped at its turn if the coordinator never had the
         // transaction. Ending at once would let those batches go out in the next transaction.
         boolean endAtCoordinator = coordinatorMayHaveTransaction() || !partitionsInTransaction.isEmpty();
-        transitionTo(TransactionState.ABORTING_TRANSACTION);
+        transitionTo(TransactionManagerState.ABORTING_TRANSACTION);
         newPartitionsInTransaction.clear();
         failPendingRequests();
         TransactionalRequestResult result = newCall("abortTransaction()");
@@ -204,22 +204,22 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
      */
     void maybeAddPartition(TopicPartition tp) {
         if (transactionalId == null) {
-            if (state == TransactionState.FATAL_ERROR) {
+            if (state == TransactionManagerState.FATAL_ERROR) {
                 throw fatalException();
             }
             return;
         }
         synchronized (this) {
-            if (state != TransactionState.IN_TRANSACTION) {
-                if (state == TransactionState.FATAL_ERROR) {
+            if (state != TransactionManagerState.IN_TRANSACTION) {
+                if (state == TransactionManagerState.FATAL_ERROR) {
                     throw fatalException();
                 }
-                if (state == TransactionState.ABORTABLE_ERROR) {
+                if (state == TransactionManagerState.ABORTABLE_ERROR) {
                     throw abortableException("send");
                 }
                 throw new IllegalClientStateException("Cannot send to " + tp + ": the producer with transactional.id '"
                         + transactionalId + "' has no open transaction (state " + state + "); "
-                        + (state == TransactionState.UNINITIALIZED ? "call initTransactions(), then " : "")
+                        + (state == TransactionManagerState.UNINITIALIZED ? "call initTransactions(), then " : "")
                         + "call beginTransaction() before sending");
             }
             if (!partitionsInTransaction.contains(tp) && !pendingPartitionsInTransaction.contains(tp)) {
@@ -234,7 +234,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
             throw new IllegalClientStateException(operation + " needs a transactional producer: set transactional.id "
                     + "(" + ProducerConfig.TRANSACTIONAL_ID + ") in the producer's configuration");
         }
-        if (state == TransactionState.FATAL_ERROR) {
+        if (state == TransactionManagerState.FATAL_ERROR) {
             throw fatalException();
         }
         if (pendingCall != null && !pendingCall.isAcked()) {
@@ -265,7 +265,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
 
     private void requireOpenTransaction(String operation) {
         requireReadyOrOpen(operation);
-        if (state != TransactionState.IN_TRANSACTION) {
+        if (state != TransactionManagerState.IN_TRANSACTION) {
             throw new IllegalClientStateException("Cannot call " + operation + ": no transaction is open (state " + state
                     + "); call beginTransaction() first");
         }
@@ -305,19 +305,19 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     synchronized void abortableError(RuntimeException error, boolean bumpEpoch, boolean idLost) {
         epochBumpRequired |= bumpEpoch;
         producerIdLost |= idLost;
-        if (state == TransactionState.IN_TRANSACTION || state == TransactionState.COMMITTING_TRANSACTION) {
+        if (state == TransactionManagerState.IN_TRANSACTION || state == TransactionManagerState.COMMITTING_TRANSACTION) {
             lastError = error;
-            transitionTo(TransactionState.ABORTABLE_ERROR);
+            transitionTo(TransactionManagerState.ABORTABLE_ERROR);
             failPendingRequests();
         }
     }
 
     synchronized void fatalError(RuntimeException error) {
-        if (state == TransactionState.FATAL_ERROR) {
+        if (state == TransactionManagerState.FATAL_ERROR) {
             return;
         }
         lastError = error;
-        transitionTo(TransactionState.FATAL_ERROR);
+        transitionTo(TransactionManagerState.FATAL_ERROR);
         RuntimeException e = fatalException();
         pendingRequests.forEach(h -> h.fail(e));
         pendingRequests.clear();
@@ -364,8 +364,8 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         }
         backingOff = false;
         TxnRequestHandler<?> next;
-        if (!newPartitionsInTransaction.isEmpty() && (state == TransactionState.IN_TRANSACTION
-                || state == TransactionState.COMMITTING_TRANSACTION)) {
+        if (!newPartitionsInTransaction.isEmpty() && (state == TransactionManagerState.IN_TRANSACTION
+                || state == TransactionManagerState.COMMITTING_TRANSACTION)) {
             next = new TxnRequestHandler.AddPartitions(this, newPartitionsInTransaction);
             pendingPartitionsInTransaction.addAll(newPartitionsInTransaction);
             newPartitionsInTransaction.clear();
@@ -396,10 +396,10 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     }
 
     private void maybeInitIdempotentProducer() {
-        if (state == TransactionState.UNINITIALIZED) {
-            transitionTo(TransactionState.INITIALIZING);
+        if (state == TransactionManagerState.UNINITIALIZED) {
+            transitionTo(TransactionManagerState.INITIALIZING);
             pendingRequests.addLast(new TxnRequestHandler.InitProducerId(this, ProducerIdAndEpoch.NONE, null));
-        } else if (state == TransactionState.READY && sequences.rewriteReady()) {
+        } else if (state == TransactionManagerState.READY && sequences.rewriteReady()) {
             if (producerIdAndEpoch.canBumpEpoch()) {
                 producerIdAndEpoch = producerIdAndEpoch.withBumpedEpoch();
                 LOG.log(System.Logger.Level.DEBUG, () -> describe() + ": bumped the epoch to restart sequences");
@@ -407,7 +407,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
             } else {
                 // The epoch is exhausted: a new producer id, then the rewrite under it.
                 producerIdAndEpoch = ProducerIdAndEpoch.NONE;
-                transitionTo(TransactionState.INITIALIZING);
+                transitionTo(TransactionManagerState.INITIALIZING);
                 pendingRequests.addLast(new TxnRequestHandler.InitProducerId(this, ProducerIdAndEpoch.NONE, null));
             }
         }
@@ -445,7 +445,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     private void schedule(TxnRequestHandler<?> handler, long retryAt) {
         retryAtNanos = retryAt;
         backingOff = true;
-        boolean aborting = state == TransactionState.ABORTABLE_ERROR || state == TransactionState.ABORTING_TRANSACTION;
+        boolean aborting = state == TransactionManagerState.ABORTABLE_ERROR || state == TransactionManagerState.ABORTING_TRANSACTION;
         if (handler instanceof TxnRequestHandler.AddPartitions add) {
             // Merged with partitions registered meanwhile into the next AddPartitionsToTxn.
             pendingPartitionsInTransaction.removeAll(add.partitions);
@@ -459,13 +459,13 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
 
     private RuntimeException abortableOrAborted(TxnRequestHandler<?> handler) {
         String operation = handler.result == null ? handler.name() : handler.result.operation();
-        return state == TransactionState.ABORTABLE_ERROR ? abortableException(operation)
+        return state == TransactionManagerState.ABORTABLE_ERROR ? abortableException(operation)
                 : new TransactionAbortedException(operation + " was dropped: the transaction of " + describe() + " is being aborted");
     }
 
     /** Queues a request that continues the one just answered, ahead of the rest. */
     synchronized void enqueueFirst(TxnRequestHandler<?> handler) {
-        if (state == TransactionState.IN_TRANSACTION || state == TransactionState.COMMITTING_TRANSACTION) {
+        if (state == TransactionManagerState.IN_TRANSACTION || state == TransactionManagerState.COMMITTING_TRANSACTION) {
             pendingRequests.addFirst(handler);
         } else {
             handler.fail(abortableOrAborted(handler));
@@ -512,7 +512,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         if (sequences.rewriteRequested()) {
             sequences.rewrite(id);
         }
-        transitionTo(TransactionState.READY);
+        transitionTo(TransactionManagerState.READY);
         if (result != null) {
             result.done();
         }
@@ -538,7 +538,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         clearTransaction();
         if (epochBumpRequired) {
             // Kafka's KIP-360: InitProducerId with our id and epoch bumps the epoch and keeps the id.
-            transitionTo(TransactionState.INITIALIZING);
+            transitionTo(TransactionManagerState.INITIALIZING);
             ProducerIdAndEpoch current = producerIdLost ? ProducerIdAndEpoch.NONE : producerIdAndEpoch;
             pendingRequests.addFirst(new TxnRequestHandler.InitProducerId(this, current, result));
         } else {
@@ -548,7 +548,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
 
     private void completeTransaction(TransactionalRequestResult result) {
         clearTransaction();
-        transitionTo(TransactionState.READY);
+        transitionTo(TransactionManagerState.READY);
         lastError = null;
         result.done();
     }
@@ -565,10 +565,10 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     @Override
     public boolean mayDrain(ProducerBatch head) {
         if (transactionalId == null) {
-            return state == TransactionState.READY && sequences.mayDrain(head, producerIdAndEpoch);
+            return state == TransactionManagerState.READY && sequences.mayDrain(head, producerIdAndEpoch);
         }
         synchronized (this) {
-            boolean open = state == TransactionState.IN_TRANSACTION || state == TransactionState.COMMITTING_TRANSACTION;
+            boolean open = state == TransactionManagerState.IN_TRANSACTION || state == TransactionManagerState.COMMITTING_TRANSACTION;
             return open && partitionsInTransaction.contains(head.partition) && sequences.mayDrain(head, producerIdAndEpoch);
         }
     }
@@ -628,7 +628,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     }
 
     boolean mustFailUnsentBatches() {
-        TransactionState s = state;
-        return s == TransactionState.FATAL_ERROR || s == TransactionState.ABORTABLE_ERROR || s == TransactionState.ABORTING_TRANSACTION;
+        TransactionManagerState s = state;
+        return s == TransactionManagerState.FATAL_ERROR || s == TransactionManagerState.ABORTABLE_ERROR || s == TransactionManagerState.ABORTING_TRANSACTION;
     }
 }

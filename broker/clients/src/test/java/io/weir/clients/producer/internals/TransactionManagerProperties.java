@@ -160,7 +160,7 @@ class TransactionManagerProperties {
             faults = false;
             finish();
             checkInvariants();
-            assertTrue(tm.state() != TransactionState.FATAL_ERROR, "nothing fenced the producer, yet it ended fatal");
+            assertTrue(tm.state() != TransactionManagerState.FATAL_ERROR, "nothing fenced the producer, yet it ended fatal");
             net.jqwik.api.statistics.Statistics.label("transactional").collect(transactional);
             net.jqwik.api.statistics.Statistics.label("transactions ended").collect(
                     Math.min(broker.requestsOf(io.weir.common.protocol.EndTxnRequest.class).size(), 5));
@@ -179,31 +179,31 @@ class TransactionManagerProperties {
         void step(Action action) {
             acknowledgeCall();
             boolean idle = call == null;
-            TransactionState state = tm.state();
+            TransactionManagerState state = tm.state();
             try {
                 switch (action) {
                     case BEGIN -> {
-                        if (transactional && idle && state == TransactionState.READY) {
+                        if (transactional && idle && state == TransactionManagerState.READY) {
                             producer.beginTransaction();
                         }
                     }
                     case SEND -> {
-                        if (!transactional || state == TransactionState.IN_TRANSACTION) {
+                        if (!transactional || state == TransactionManagerState.IN_TRANSACTION) {
                             send(random.nextInt(PARTITIONS));
                         }
                     }
                     case COMMIT -> {
-                        if (transactional && idle && state == TransactionState.IN_TRANSACTION) {
+                        if (transactional && idle && state == TransactionManagerState.IN_TRANSACTION) {
                             call = tm.beginCommit();
                         }
                     }
                     case ABORT -> {
-                        if (transactional && idle && (state == TransactionState.IN_TRANSACTION || state == TransactionState.ABORTABLE_ERROR)) {
+                        if (transactional && idle && (state == TransactionManagerState.IN_TRANSACTION || state == TransactionManagerState.ABORTABLE_ERROR)) {
                             call = tm.beginAbort();
                         }
                     }
                     case SEND_OFFSETS -> {
-                        if (transactional && idle && state == TransactionState.IN_TRANSACTION) {
+                        if (transactional && idle && state == TransactionManagerState.IN_TRANSACTION) {
                             call = tm.sendOffsets(Map.of(new TopicPartition("in", 0), new OffsetAndMetadata(nextRecordId)),
                                     new ConsumerGroupMetadata("g", 1, "m", Optional.empty()));
                         }
@@ -248,14 +248,14 @@ class TransactionManagerProperties {
                     undelivered.pollFirst().run();
                 }
                 acknowledgeCall();
-                TransactionState state = tm.state();
-                if (call == null && state == TransactionState.IN_TRANSACTION) {
+                TransactionManagerState state = tm.state();
+                if (call == null && state == TransactionManagerState.IN_TRANSACTION) {
                     call = tm.beginCommit();
-                } else if (call == null && state == TransactionState.ABORTABLE_ERROR) {
+                } else if (call == null && state == TransactionManagerState.ABORTABLE_ERROR) {
                     call = tm.beginAbort();
                 }
                 boolean settled = call == null && !producer.accumulator().hasIncomplete()
-                        && (state == TransactionState.READY || state == TransactionState.FATAL_ERROR);
+                        && (state == TransactionManagerState.READY || state == TransactionManagerState.FATAL_ERROR);
                 if (settled) {
                     return;
                 }

@@ -126,7 +126,7 @@ class TransactionalProducerTest {
         assertEquals("tx", request.transactionalId());
         assertEquals(5000, request.transactionTimeoutMs());
         assertEquals(-1L, request.producerId());
-        assertEquals(TransactionState.READY, p.transactionManager().state());
+        assertEquals(TransactionManagerState.READY, p.transactionManager().state());
     }
 
     @Test
@@ -165,7 +165,7 @@ class TransactionalProducerTest {
         assertTrue(end.committed());
         assertTrue(commit.isCompleted());
         commit.await(0);
-        assertEquals(TransactionState.READY, p.transactionManager().state());
+        assertEquals(TransactionManagerState.READY, p.transactionManager().state());
     }
 
     @Test
@@ -255,7 +255,7 @@ class TransactionalProducerTest {
         send(p, 0);
         p.sender().runOnce();
         answerProduce(p, 0, Errors.CORRUPT_MESSAGE);
-        assertEquals(TransactionState.ABORTABLE_ERROR, p.transactionManager().state());
+        assertEquals(TransactionManagerState.ABORTABLE_ERROR, p.transactionManager().state());
         var e = assertThrows(IllegalClientStateException.class, p::commitTransaction);
         assertTrue(e.getMessage().contains("CORRUPT_MESSAGE") && e.getMessage().contains("abortTransaction()"), e.getMessage());
         assertThrows(IllegalClientStateException.class, () -> send(p, 0));
@@ -293,7 +293,7 @@ class TransactionalProducerTest {
         p.sender().runOnce();
         abort.await(0);
         assertEquals(1, p.transactionManager().producerIdAndEpoch().epoch());
-        assertEquals(TransactionState.READY, p.transactionManager().state());
+        assertEquals(TransactionManagerState.READY, p.transactionManager().state());
     }
 
     @Test
@@ -345,7 +345,7 @@ class TransactionalProducerTest {
         p.sender().runOnce();
         var e = assertThrows(CommitFailedException.class, () -> sent.await(0));
         assertTrue(e.getMessage().contains("generation 8") && e.getMessage().contains("abort"), e.getMessage());
-        assertEquals(TransactionState.ABORTABLE_ERROR, p.transactionManager().state());
+        assertEquals(TransactionManagerState.ABORTABLE_ERROR, p.transactionManager().state());
     }
 
     @Test

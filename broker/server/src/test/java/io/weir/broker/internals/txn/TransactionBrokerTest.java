@@ -151,7 +151,7 @@ class TransactionBrokerTest {
         Producer ghost = new Producer("ghost", 42L, (short) 0);
         assertEquals(Errors.INVALID_PRODUCER_ID_MAPPING, add(api, ghost, T0).error());
         assertEquals(Errors.INVALID_PRODUCER_ID_MAPPING, end(api, ghost, true).error());
-        DescribeTransactionsResponse.TransactionState d = describe(api, "ghost");
+        DescribeTransactionsResponse.DescribedTransaction d = describe(api, "ghost");
         assertEquals(Errors.TRANSACTIONAL_ID_NOT_FOUND, d.error().error());
         assertTrue(d.error().message().contains("ghost"), d.error().message());
     }
@@ -251,7 +251,7 @@ class TransactionBrokerTest {
     void describeShowsTheOpenTransaction() throws Exception {
         Producer p = init(api, "app", 10_000);
         add(api, p, T0, T1);
-        DescribeTransactionsResponse.TransactionState d = describe(api, "app");
+        DescribeTransactionsResponse.DescribedTransaction d = describe(api, "app");
         assertEquals(Errors.NONE, d.error().error());
         assertEquals("Ongoing", d.state());
         assertEquals(10_000, d.transactionTimeoutMs());

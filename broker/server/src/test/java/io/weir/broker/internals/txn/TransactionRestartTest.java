@@ -89,14 +89,14 @@ class TransactionRestartTest {
         }
     }
 
-    private static TransactionMetadata prepareCommitOf(DescribeTransactionsResponse.TransactionState d) {
+    private static TransactionMetadata prepareCommitOf(DescribeTransactionsResponse.DescribedTransaction d) {
         return new TransactionMetadata("copier", d.producerId(), -1L, d.producerEpoch(), (short) -1, d.transactionTimeoutMs(),
                 TransactionState.PREPARE_COMMIT, d.partitions(), d.transactionStartTimeMs(), System.currentTimeMillis());
     }
 
     private void assertCommitFinishedOnReopen(boolean crashed) throws Exception {
         Producer p;
-        DescribeTransactionsResponse.TransactionState ongoing;
+        DescribeTransactionsResponse.DescribedTransaction ongoing;
         try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()))) {
             p = openTransactionWithOffsets(broker);
             ongoing = describe(broker.api(), "copier");

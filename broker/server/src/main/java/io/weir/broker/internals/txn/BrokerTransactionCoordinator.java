@@ -62,7 +62,7 @@ import java.util.stream.Collectors;
  * <p>Lifecycle: {@link #open} loads the transaction log (finishing prepared transactions) before the broker
  * serves; {@link #close()} closes the coordinator, answering calls still waiting for the log.
  */
-public final class TransactionRequestHandler implements AutoCloseable {
+public final class BrokerTransactionCoordinator implements AutoCloseable {
     /** How long after a failed marker write the coordinator writes it again (Kafka's retry.backoff.ms default). */
     private static final long MARKER_RETRY_BACKOFF_MS = 100;
 
@@ -73,7 +73,7 @@ public final class TransactionRequestHandler implements AutoCloseable {
     private final Predicate<TopicPartition> partitionExists;
     private final Time time;
 
-    private TransactionRequestHandler(CoordinatorThread thread, TransactionCoordinator coordinator, TxnMarkerWriter markers,
+    private BrokerTransactionCoordinator(CoordinatorThread thread, TransactionCoordinator coordinator, TxnMarkerWriter markers,
                                       TxnOffsetCommits txnOffsets, Predicate<TopicPartition> partitionExists, Time time) {
         this.thread = thread;
         this.coordinator = coordinator;
@@ -90,7 +90,7 @@ public final class TransactionRequestHandler implements AutoCloseable {
      * @param appendTimeoutMs how long a write may wait for room on the write path
      * @throws io.weir.common.errors.CorruptRecordException if the transaction log holds a record that does not decode
      */
-    public static TransactionRequestHandler open(TransactionConfig config, LogManager logManager, AppendRings rings, Time time,
+    public static BrokerTransactionCoordinator open(TransactionConfig config, LogManager logManager, AppendRings rings, Time time,
                                                  ProducerIdManager producerIds, TxnOffsetCommits txnOffsets,
                                                  Predicate<TopicPartition> partitionExists, long appendTimeoutMs,
                                                  ScheduledExecutorService executor) {
@@ -107,7 +107,7 @@ public final class TransactionRequestHandler implements AutoCloseable {
                         throw new ProducerIdSource.Unavailable(e.getMessage(), e);
                     }
                 });
-        TransactionRequestHandler handler = new TransactionRequestHandler(thread, coordinator, markers, txnOffsets,
+        BrokerTransactionCoordinator handler = new BrokerTransactionCoordinator(thread, coordinator, markers, txnOffsets,
                 partitionExists, time);
         try {
             thread.call(() -> {
@@ -287,10 +287,10 @@ public final class TransactionRequestHandler implements AutoCloseable {
 
     public CompletableFuture<DescribeTransactionsResponse> describeTransactions(DescribeTransactionsRequest request) {
         return thread.call(() -> {
-            Map<String, DescribeTransactionsResponse.TransactionState> out = new LinkedHashMap<>();
+            Map<String, DescribeTransactionsResponse.DescribedTransaction> out = new LinkedHashMap<>();
             for (String id : request.transactionalIds()) {
                 Optional<TransactionMetadata> found = coordinator.describe(id);
-                out.put(id, found.map(TransactionRequestHandler::described).orElseGet(() -> new DescribeTransactionsResponse.TransactionState(
+                out.put(id, found.map(BrokerTransactionCoordinator::described).orElseGet(() -> new DescribeTransactionsResponse.DescribedTransaction(
                         new ApiError(Errors.TRANSACTIONAL_ID_NOT_FOUND, "The transaction coordinator does not know transactional id '"
                                 + id + "' (never initialised, or expired after transactional.id.expiration.ms)"),
                         TransactionState.DEAD.displayName(), -1, -1L, -1L, (short) -1, Set.of())));
@@ -299,9 +299,9 @@ public final class TransactionRequestHandler implements AutoCloseable {
         });
     }
 
-    private static DescribeTransactionsResponse.TransactionState described(TransactionMetadata m) {
+    private static DescribeTransactionsResponse.DescribedTransaction described(TransactionMetadata m) {
         Set<TopicPartition> partitions = m.partitions();
-        return new DescribeTransactionsResponse.TransactionState(ApiError.NONE, m.state().displayName(), m.timeoutMs(),
+        return new DescribeTransactionsResponse.DescribedTransaction(ApiError.NONE, m.state().displayName(), m.timeoutMs(),
                 m.state().isTransactionOpen() ? m.txnStartTimestamp() : -1L, m.producerId(), m.producerEpoch(), partitions);
     }
 

@@ -30,7 +30,7 @@ import java.util.TreeSet;
  *
  * <p><b>Threading.</b> Immutable once built; used only on the leader's thread during one {@code assign}.
  */
-public final class Group {
+public final class RebalanceInput {
 
     /**
      * Kafka's {@code MemberInfo} order: static members (with a {@code group.instance.id}) first, by instance
@@ -50,7 +50,7 @@ public final class Group {
     private final Map<String, SortedSet<String>> topicsByMember;
     private final SortedMap<String, List<String>> subscribersByTopic;
 
-    private Group(Map<String, Integer> partitionsPerTopic, Map<String, Subscription> subscriptions,
+    private RebalanceInput(Map<String, Integer> partitionsPerTopic, Map<String, Subscription> subscriptions,
                   List<String> members, Map<String, SortedSet<String>> topicsByMember,
                   SortedMap<String, List<String>> subscribersByTopic) {
         this.partitionsPerTopic = partitionsPerTopic;
@@ -63,7 +63,7 @@ public final class Group {
     /**
      * @throws IllegalArgumentException if a topic has a negative partition count
      */
-    public static Group of(Map<String, Integer> partitionsPerTopic, GroupSubscription groupSubscription) {
+    public static RebalanceInput of(Map<String, Integer> partitionsPerTopic, GroupSubscription groupSubscription) {
         Objects.requireNonNull(partitionsPerTopic, "partitionsPerTopic");
         Objects.requireNonNull(groupSubscription, "groupSubscription");
         partitionsPerTopic.forEach((topic, count) -> {
@@ -92,7 +92,7 @@ public final class Group {
                 subscribersByTopic.computeIfAbsent(topic, t -> new ArrayList<>()).add(member);
             }
         }
-        return new Group(Map.copyOf(partitionsPerTopic), subscriptions, List.copyOf(members),
+        return new RebalanceInput(Map.copyOf(partitionsPerTopic), subscriptions, List.copyOf(members),
                 topicsByMember, subscribersByTopic);
     }
 

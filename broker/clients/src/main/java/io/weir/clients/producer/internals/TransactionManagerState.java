@@ -14,7 +14,7 @@ import java.util.Set;
  * <p>{@link #canTransitionTo} is the whole table. {@code ABORTABLE_ERROR} can only be left by aborting;
  * {@code FATAL_ERROR} is never left: the producer must be closed.
  */
-enum TransactionState {
+enum TransactionManagerState {
     UNINITIALIZED,
     /** InitProducerId in flight: a new producer, an exhausted idempotent epoch, or the epoch bump after an abort. */
     INITIALIZING,
@@ -29,7 +29,7 @@ enum TransactionState {
     /** Fenced or otherwise unusable: every call fails; close the producer. */
     FATAL_ERROR;
 
-    private static final Map<TransactionState, Set<TransactionState>> NEXT = new EnumMap<>(TransactionState.class);
+    private static final Map<TransactionManagerState, Set<TransactionManagerState>> NEXT = new EnumMap<>(TransactionManagerState.class);
 
     static {
         NEXT.put(UNINITIALIZED, EnumSet.of(INITIALIZING));
@@ -39,10 +39,10 @@ enum TransactionState {
         NEXT.put(COMMITTING_TRANSACTION, EnumSet.of(READY, ABORTABLE_ERROR, FATAL_ERROR));
         NEXT.put(ABORTING_TRANSACTION, EnumSet.of(READY, INITIALIZING, FATAL_ERROR));
         NEXT.put(ABORTABLE_ERROR, EnumSet.of(ABORTING_TRANSACTION, FATAL_ERROR));
-        NEXT.put(FATAL_ERROR, EnumSet.noneOf(TransactionState.class));
+        NEXT.put(FATAL_ERROR, EnumSet.noneOf(TransactionManagerState.class));
     }
 
-    boolean canTransitionTo(TransactionState next) {
+    boolean canTransitionTo(TransactionManagerState next) {
         return NEXT.get(this).contains(next);
     }
 
@@ -50,7 +50,7 @@ enum TransactionState {
      * @throws IllegalStateException naming both states when the table does not allow the step; the public
      *         methods check their preconditions first, so this means a bug, not a misuse
      */
-    TransactionState checkTransition(TransactionState next) {
+    TransactionManagerState checkTransition(TransactionManagerState next) {
         if (!canTransitionTo(next)) {
             throw new IllegalStateException("Invalid transition of the producer's transaction state from " + this + " to " + next);
         }
