@@ -16,6 +16,7 @@ import io.weir.broker.common.MockTime;
 import io.weir.broker.internals.log.FileChannelFactory;
 import io.weir.broker.internals.log.LogDirFailureException;
 import io.weir.broker.protocol.ApiError;
+import io.weir.broker.protocol.CreateTopicsRequest;
 import io.weir.broker.protocol.Errors;
 import io.weir.broker.protocol.ProduceResponse;
 import io.weir.broker.protocol.WriteTxnMarkersRequest;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The storage-failure rule, one place at a time: a {@link FaultyDisk} fails a write or sync of one file, and
  * then the whole log directory is offline — every produce and fetch of either partition of topic {@code t}
- * answers KAFKA_STORAGE_ERROR naming that file — the broker still closes without an error (and without the
+ * answers KAFKA_STORAGE_ERROR naming that file, and no topic is created there — the broker still closes without an error (and without the
  * clean-shutdown marker), and a reopen on a healthy disk finds every acknowledged record.
  */
 class StorageFailureTest {
@@ -338,6 +339,9 @@ class StorageFailureTest {
             assertRefused(fetched);
             assertTrue(fetched.message().contains(first.toString()), fetched.message());
         }
+        ApiError created = broker.api().createTopics(new CreateTopicsRequest(List.of(
+                new CreateTopicsRequest.NewTopicSpec("u", 1, Map.of())), false)).get(10, TimeUnit.SECONDS).results().get("u");
+        assertRefused(created); // no new log on a disk that is not trusted
     }
 
     /**

@@ -255,6 +255,7 @@ public final class LogManager implements AutoCloseable {
     }
 
     private void create(String name, int partitions, Map<String, String> overrides, LogConfig config) {
+        context.failures().ensureOnline("Creation of topic " + name);
         Topic.validate(name);
         if (partitions < 1) {
             throw new InvalidPartitionsException("Topic " + name + " needs at least one partition, got " + partitions);
@@ -304,6 +305,7 @@ public final class LogManager implements AutoCloseable {
 
     /** Grows a topic to {@code newTotal} partitions; a decrease or no change is refused. */
     public synchronized void createPartitions(String name, int newTotal) {
+        context.failures().ensureOnline("Creation of partitions of topic " + name);
         TopicMetadataStore.TopicMetadata meta = topicMetadata(name);
         if (newTotal <= meta.partitions()) {
             throw new InvalidPartitionsException("Topic " + name + " has " + meta.partitions() + " partitions; the new count "

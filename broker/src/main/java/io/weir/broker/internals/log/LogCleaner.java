@@ -257,6 +257,10 @@ public final class LogCleaner implements AutoCloseable {
             }
             markUncleanable(tp, e);
             return false;
+        } catch (LogDirFailureException e) {
+            // The directory is offline (this pass's swap failed, or any write in it): nothing more is cleaned
+            // there, and the channel has reported why.
+            return false;
         } catch (CorruptRecordException | IllegalStateException | KafkaStorageException e) {
             markUncleanable(tp, e);
             return false;
