@@ -18,6 +18,7 @@ import io.weir.broker.internals.log.LogDirFailureException;
 import io.weir.broker.protocol.ApiError;
 import io.weir.broker.protocol.CreateTopicsRequest;
 import io.weir.broker.protocol.Errors;
+import io.weir.broker.protocol.ListOffsetsRequest;
 import io.weir.broker.protocol.ProduceResponse;
 import io.weir.broker.protocol.WriteTxnMarkersRequest;
 import io.weir.broker.record.CompressionType;
@@ -338,6 +339,10 @@ class StorageFailureTest {
             ApiError fetched = fetch(broker.api(), tp, 0).error();
             assertRefused(fetched);
             assertTrue(fetched.message().contains(first.toString()), fetched.message());
+        }
+        for (long spec : List.of(ListOffsetsRequest.EARLIEST, ListOffsetsRequest.LATEST, 1L)) {
+            assertRefused(broker.api().listOffsets(new ListOffsetsRequest(IsolationLevel.READ_UNCOMMITTED, Map.of(T1, spec)))
+                    .get(10, TimeUnit.SECONDS).partitions().get(T1).error());
         }
         ApiError created = broker.api().createTopics(new CreateTopicsRequest(List.of(
                 new CreateTopicsRequest.NewTopicSpec("u", 1, Map.of())), false)).get(10, TimeUnit.SECONDS).results().get("u");

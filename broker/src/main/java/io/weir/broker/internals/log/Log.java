@@ -741,6 +741,16 @@ public final class Log implements AutoCloseable {
     }
 
     /**
+     * For requests answered from memory (the log start offset, the high watermark), which must refuse an
+     * offline partition as reads from disk do.
+     *
+     * @throws LogDirFailureException naming {@code operation}, when the log's directory is offline
+     */
+    public void ensureOnline(String operation) {
+        context.failures().ensureOnline(operation);
+    }
+
+    /**
      * Syncs and closes every segment, leaving a producer-state snapshot at the log end. Idempotent. Once the
      * log's directory is offline — before or because of a failure here — nothing more is written: the files
      * are closed as they are, for the next open to recover, and close returns normally (the failure was
