@@ -20,37 +20,61 @@ import java.util.function.Predicate;
  * file, so what was written before the fault (and, for a failed sync, the write itself) is really there for the
  * reopen. Thread-safe: the broker's threads open and use channels while the test arms and heals.
  */
-final class FaultyDisk implements FileChannelFactory {
+public final class FaultyDisk implements FileChannelFactory {
     /** The operation that fails. */
-    enum Op { OPEN, WRITE, FORCE }
+    public enum Op { OPEN, WRITE, FORCE }
 
     private volatile Op op;
     private volatile Predicate<Path> files = path -> false;
+    private volatile boolean once;
+    private volatile Runnable beforeFailing = () -> { };
     private final List<Path> failed = new ArrayList<>();
 
     /** From now on, {@code op} on a file matching {@code which} throws an IOException. */
-    void fail(Op op, Predicate<Path> which) {
+    public void fail(Op op, Predicate<Path> which) {
+        arm(op, which, false, () -> { });
+    }
+
+    /**
+     * The next {@code op} on a file matching {@code which} runs {@code beforeFailing} on the failing thread (a
+     * test holds it there), then throws; later ones succeed, as a second fsync after a writeback error does.
+     */
+    public void failOnce(Op op, Predicate<Path> which, Runnable beforeFailing) {
+        arm(op, which, true, beforeFailing);
+    }
+
+    private void arm(Op op, Predicate<Path> which, boolean once, Runnable beforeFailing) {
         this.files = which;
+        this.once = once;
+        this.beforeFailing = beforeFailing;
         this.op = op;
     }
 
     /** No more failures. */
-    void heal() {
+    public void heal() {
         this.op = null;
     }
 
     /** The files an injected failure hit, in order. */
-    synchronized List<Path> failed() {
+    public synchronized List<Path> failed() {
         return List.copyOf(failed);
     }
 
     private void maybeFail(Op attempted, Path path) throws IOException {
-        if (op == attempted && files.test(path)) {
-            synchronized (this) {
-                failed.add(path);
-            }
-            throw new IOException("injected " + attempted + " failure on " + path);
+        if (op != attempted || !files.test(path)) {
+            return;
         }
+        synchronized (this) {
+            if (op != attempted) {
+                return; // a failOnce another thread took first
+            }
+            if (once) {
+                op = null;
+            }
+            failed.add(path);
+        }
+        beforeFailing.run();
+        throw new IOException("injected " + attempted + " failure on " + path);
     }
 
     @Override

@@ -59,7 +59,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * close run on other threads; {@code lock} serialises them with the writer and guards the producer state (it
  * is uncontended on the append path). Readers call {@link #read}, {@link #abortedTransactions} and the offset
  * look-ups from any thread without locking, through {@link LogReader}: they read the published offsets, then
- * positioned reads of immutable bytes below them.
+ * positioned reads of immutable bytes below them. Syncs of the segments are also serialised by {@code syncLock}
+ * (taken after {@code lock}, or alone by {@link #flushRolledSegments}), so that a failed sync is recorded before
+ * any other sync of the log starts.
  */
 public final class Log implements AutoCloseable {
     private final TopicPartition topicPartition;
@@ -70,6 +72,14 @@ public final class Log implements AutoCloseable {
     private volatile LogConfig config;
     private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Held across every sync of the segments that may move the recovery point, and across recording its failure.
+     * Linux reports a writeback error to a file's next fsync only, so a second sync of the same file, by another
+     * thread right after the failed one, would succeed for pages the kernel dropped; holding this lock, that
+     * sync starts only once the failure has taken the directory offline, and then refuses to move the recovery
+     * point. Lock order: {@code lock}, then this; {@link #flushRolledSegments} takes it without {@code lock}.
+     */
+    private final ReentrantLock syncLock = new ReentrantLock();
     /** Guarded by {@code lock}. */
     private final LogProducerState producerState;
     private final LogReader reader;
@@ -365,11 +375,12 @@ public final class Log implements AutoCloseable {
      */
     public void flush() {
         lock.lock();
+        syncLock.lock();
         try {
             if (closed) {
                 return;
             }
-            ensureOpen();
+            ensureOpen(); // after taking syncLock: a sync that failed on another thread is recorded by now
             long upTo = logEndOffset;
             Long from = segments.floorKey(recoveryPoint);
             for (LogSegment segment : segments.tailMap(from == null ? segments.firstKey() : from).values()) {
@@ -387,6 +398,7 @@ public final class Log implements AutoCloseable {
             // a later successful fsync proves nothing: take the directory offline rather than move on.
             throw storageFailure("Sync of " + topicPartition, e);
         } finally {
+            syncLock.unlock();
             lock.unlock();
         }
     }
@@ -394,8 +406,9 @@ public final class Log implements AutoCloseable {
     /**
      * Syncs the segments that rolled since the last sync and moves the recovery point to the active segment's
      * base, as Kafka does after a roll, so that after a crash only the active segment needs re-checking even
-     * under the {@code os} policy. Rolled segments are immutable, so the syncs run without blocking the writer.
-     * Does nothing once the log's directory is offline.
+     * under the {@code os} policy. Rolled segments are immutable, so the syncs run without the log's lock and
+     * appends go on meanwhile (a sync by the writer waits for them: see {@code syncLock}). Does nothing once the
+     * log's directory is offline.
      *
      * @throws LogDirFailureException a sync failed; the log's directory is now offline
      */
@@ -416,7 +429,11 @@ public final class Log implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        syncLock.lock();
         try {
+            if (context.failures().isOffline()) {
+                return; // a sync failed meanwhile: one that succeeds now proves nothing
+            }
             for (LogSegment segment : rolled) {
                 segment.flush();
             }
@@ -425,11 +442,12 @@ public final class Log implements AutoCloseable {
                 return; // closed or deleted under the sync, which closed the channels: nothing failed
             }
             throw storageFailure("Sync of the rolled segments of " + topicPartition, e);
+        } finally {
+            syncLock.unlock();
         }
         lock.lock();
         try {
-            // A flush that failed meanwhile took the directory offline while holding the lock: then these syncs,
-            // though they succeeded, may have come after the failed one and prove nothing.
+            // A sync of the log that failed since ours took the directory offline: move nothing any more.
             if (!closed && !context.failures().isOffline() && recoveryPoint < activeBase) {
                 recoveryPoint = activeBase;
             }
