@@ -13,7 +13,7 @@ import io.weir.broker.internals.group.TxnOffsetCommits;
 import io.weir.broker.internals.txn.HangingTransactionAborter;
 import io.weir.broker.internals.txn.BrokerTransactionCoordinator;
 import io.weir.broker.internals.RequestHandler;
-import io.weir.broker.internals.log.DeletedSegment;
+import io.weir.broker.internals.log.FileChannelFactory;
 import io.weir.broker.internals.log.LogFiles;
 import io.weir.broker.internals.txn.ProducerIdManager;
 import io.weir.broker.internals.write.AppendRings;
@@ -48,6 +48,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a closed broker reopened on the same directory finds every topic and record it had. After a crash (no
  * {@link #close()}), the next open recovers each partition from its last recovery point.
  *
+ * <p>If a write or sync of a file in the data directory fails, the directory goes offline (see
+ * {@code LogDirFailureChannel}): the broker keeps running and answers every produce and fetch of its partitions
+ * with KAFKA_STORAGE_ERROR, and {@link #close()} succeeds without the clean-shutdown marker, so the next open
+ * recovers from what reached the disk.
+ *
  * <p>Lifecycle: RUNNING after {@code open}, then CLOSED; {@code close()} is idempotent. Thread-safe.
  */
 public final class EmbeddedBroker implements AutoCloseable {
@@ -79,19 +84,20 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final HangingTransactionAborter hangingAborter;
     private volatile State state = State.RUNNING;
 
-    private EmbeddedBroker(BrokerConfig config, Time time) {
+    private EmbeddedBroker(BrokerConfig config, Time time, FileChannelFactory channels) {
         this.config = config;
         this.time = time;
         this.temporaryDir = config.logDir() == null;
         this.dataDir = temporaryDir ? createTempDir() : config.logDir();
         this.logManager = LogManager.open(dataDir, config.logDefaults(),
                 new ProducerStateConfig(config.transactions().producerIdExpirationMs()), time, config.cleaner(),
-                io.weir.broker.internals.log.CleanerHook.NONE);
+                io.weir.broker.internals.log.CleanerHook.NONE, channels);
         java.util.concurrent.ScheduledThreadPoolExecutor maintenance = new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemon("weir-scheduler"));
-        // On close, skip delayed deletions of retired segments (the next open removes their .deleted files)
-        // rather than wait file.delete.delay.ms for them.
+        // On close, skip delayed deletions of retired segments rather than wait file.delete.delay.ms for them:
+        // the log manager's close deletes what waits.
         maintenance.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.scheduler = maintenance;
+        logManager.segmentDeleter().scheduleOn(maintenance);
         this.fetchExecutor = Executors.newFixedThreadPool(config.fetchThreads(), daemon("weir-fetch"));
         this.fetchTimer = Executors.newSingleThreadScheduledExecutor(daemon("weir-fetch-timer"));
         this.fetchManager = new FetchManager(logManager, fetchExecutor, fetchTimer);
@@ -144,7 +150,12 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** Opens a broker whose retention, rolls and timestamps follow {@code time} (tests pass a manual clock). */
     public static EmbeddedBroker open(BrokerConfig config, Time time) {
-        return new EmbeddedBroker(config, time);
+        return new EmbeddedBroker(config, time, FileChannelFactory.SYSTEM);
+    }
+
+    /** A broker whose logs open every file through {@code channels}: tests inject failing disks with it. */
+    static EmbeddedBroker open(BrokerConfig config, Time time, FileChannelFactory channels) {
+        return new EmbeddedBroker(config, time, channels);
     }
 
     private static Path createTempDir() {
@@ -185,7 +196,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (config.flushPolicy() != io.weir.broker.FlushPolicy.OS
                 && config.flushPolicy() != io.weir.broker.FlushPolicy.EVERY_BATCH) {
             // An idle partition gets no end-of-batch check, so the interval policy is also driven from here.
-            scheduler.scheduleWithFixedDelay(guarded(() -> logManager.logs().forEach(log -> log.flushIfNeeded(config.flushPolicy()))),
+            scheduler.scheduleWithFixedDelay(guarded(() -> logManager.logs().forEach(log -> {
+                if (!log.isOffline()) {
+                    log.flushIfNeeded(config.flushPolicy());
+                }
+            })),
                     config.flushIntervalMs(), config.flushIntervalMs(), TimeUnit.MILLISECONDS);
         }
     }
@@ -226,22 +241,15 @@ public final class EmbeddedBroker implements AutoCloseable {
      * {@code file.delete.delay.ms}). Runs on its own every {@code log.retention.check.interval.ms}.
      */
     public void runRetention() {
-        List<DeletedSegment> deleted = logManager.runRetention();
-        for (DeletedSegment segment : deleted) {
-            long delay = Math.max(0, segment.deleteAtMs() - time.milliseconds());
-            Runnable delete = () -> {
-                try {
-                    segment.deleteFiles();
-                } catch (IOException e) {
-                    System.getLogger(EmbeddedBroker.class.getName()).log(System.Logger.Level.WARNING, "Could not delete segment files", e);
-                }
-            };
-            if (delay == 0 || state != State.RUNNING) {
-                delete.run();
-            } else {
-                scheduler.schedule(delete, delay, TimeUnit.MILLISECONDS);
-            }
-        }
+        logManager.runRetention();
+    }
+
+    /**
+     * Syncs rolled segments and writes the recovery-point checkpoint now, as the broker does on its own every
+     * {@code log.flush.offset.checkpoint.interval.ms} (tests).
+     */
+    void checkpointRecoveryPoints() {
+        logManager.checkpointRecoveryPoints();
     }
 
     /**

@@ -242,6 +242,7 @@ public final class RequestHandler implements BrokerApi {
     }
 
     private static ListOffsetsResponse.PartitionOffset lookup(Log log, long spec, IsolationLevel isolation) {
+        log.ensureOnline("ListOffsets of " + log.topicPartition());
         if (spec == ListOffsetsRequest.EARLIEST) {
             return new ListOffsetsResponse.PartitionOffset(ApiError.NONE, log.logStartOffset(), -1L);
         }

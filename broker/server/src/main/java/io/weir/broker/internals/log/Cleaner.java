@@ -242,7 +242,7 @@ final class Cleaner {
     /** Writes the group's cleaned segment and swaps it in; null if the log changed under the pass. */
     private List<DeletedSegment> cleanGroup(Log log, Group group, PassContext pass) throws IOException {
         long base = group.segments().get(0).baseOffset;
-        LogSegment cleaned = LogSegment.createCleaned(log.dir(), base, log.config(), pass.now);
+        LogSegment cleaned = LogSegment.createCleaned(log.dir(), base, log.config(), pass.now, log.context().channels());
         try {
             Set<Long> keptAbortMarkers = new HashSet<>();
             RecordBatchFilter.RecordDecider keepLatest = (offset, key, hasValue) -> retain(pass, offset, key, hasValue);

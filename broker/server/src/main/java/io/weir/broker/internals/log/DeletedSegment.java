@@ -3,8 +3,9 @@ package io.weir.broker.internals.log;
 import java.io.IOException;
 
 /**
- * A segment retention removed from its log, whose files go at {@link #deleteAtMs()}: until then readers that
- * found it before the removal can finish with it.
+ * A segment retention or a cleaner swap removed from its log, whose files go at {@link #deleteAtMs()} (the
+ * directory's {@link SegmentDeleter} sees to it): until then readers that found it before the removal can
+ * finish with it.
  */
 public final class DeletedSegment {
     private final LogSegment segment;

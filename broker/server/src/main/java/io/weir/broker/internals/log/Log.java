@@ -48,6 +48,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>Everything below {@code recoveryPoint} has been synced; after an unclean stop, recovery re-checks
  *       only the segments from the one holding it, and the producer state is rebuilt from its newest
  *       snapshot at or below the recovered end.</li>
+ *   <li>A failed write or sync of any of its files takes the log's whole directory offline
+ *       ({@link LogDirFailureChannel}, shared through the {@link LogDirContext}): from then on appends, reads
+ *       and syncs of every log in it are refused, so the recovery point never moves past a page the kernel
+ *       may have dropped.</li>
  * </ul>
  *
  * <h2>Threading</h2>
@@ -56,15 +60,27 @@ import java.util.concurrent.locks.ReentrantLock;
  * close run on other threads; {@code lock} serialises them with the writer and guards the producer state (it
  * is uncontended on the append path). Readers call {@link #read}, {@link #abortedTransactions} and the offset
  * look-ups from any thread without locking, through {@link LogReader}: they read the published offsets, then
- * positioned reads of immutable bytes below them.
+ * positioned reads of immutable bytes below them. Syncs of the segments are also serialised by {@code syncLock}
+ * (taken after {@code lock}, or alone by {@link #flushRolledSegments}), so that a failed sync is recorded before
+ * any other sync of the log starts.
  */
 public final class Log implements AutoCloseable {
     private final TopicPartition topicPartition;
     private final Path dir;
     private final Time time;
+    /** The directory's file opener, offline state and segment deleter, shared with its other logs. */
+    private final LogDirContext context;
     private volatile LogConfig config;
     private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Held across every sync of the segments that may move the recovery point, and across recording its failure.
+     * Linux reports a writeback error to a file's next fsync only, so a second sync of the same file, by another
+     * thread right after the failed one, would succeed for pages the kernel dropped; holding this lock, that
+     * sync starts only once the failure has taken the directory offline, and then refuses to move the recovery
+     * point. Lock order: {@code lock}, then this; {@link #flushRolledSegments} takes it without {@code lock}.
+     */
+    private final ReentrantLock syncLock = new ReentrantLock();
     /** Guarded by {@code lock}. */
     private final LogProducerState producerState;
     private final LogReader reader;
@@ -75,20 +91,25 @@ public final class Log implements AutoCloseable {
     /** The high watermark and last stable offset; written under {@code lock}. */
     private volatile PublishedOffsets published;
     private volatile long recoveryPoint;
-    private long lastFlushMs;
+    /**
+     * When the last sync finished. Written under {@code lock} by {@link #flush()}, which may run on a maintenance
+     * thread (the interval policy's timer), and read without it by the writer in {@link #flushIfNeeded}: volatile,
+     * so the writer sees the latest sync and does not sync again at once.
+     */
+    private volatile long lastFlushMs;
     private volatile boolean closed;
-    /** Set when an fsync failed: the page cache may have dropped written data, so nothing is trusted until restart. */
-    private volatile String offlineReason;
     /** Counts cleaner swaps, twice each (see {@link #swappedSince}); written under {@code lock}. */
     private volatile long swapGeneration;
     /** A segment file was created or renamed since the directory was last synced. Guarded by {@code lock}. */
     private boolean directoryDirty = true;
 
-    private Log(TopicPartition topicPartition, Path dir, LogConfig config, Time time, LogLoader.Loaded loaded) {
+    private Log(TopicPartition topicPartition, Path dir, LogConfig config, Time time, LogDirContext context,
+                LogLoader.Loaded loaded) {
         this.topicPartition = topicPartition;
         this.dir = dir;
         this.config = config;
         this.time = time;
+        this.context = context;
         this.lastFlushMs = time.milliseconds();
         this.segments = loaded.segments();
         this.producerState = loaded.producerState();
@@ -106,12 +127,21 @@ public final class Log implements AutoCloseable {
      * prefix. Either way the producer state is restored from the newest usable snapshot and the log after it.
      *
      * @param producerStateConfig the broker's {@code producer.id.expiration.ms}; the clock is {@code time}'s
+     * @param context             what the log shares with the other logs of its directory: how files are opened,
+     *                            the directory's offline state and its segment deleter
      */
     public static Log open(Path dir, TopicPartition topicPartition, LogConfig config, ProducerStateConfig producerStateConfig,
-                           Time time, boolean cleanShutdown, long recoveryPoint) {
+                           Time time, boolean cleanShutdown, long recoveryPoint, LogDirContext context) {
         LogLoader.Loaded loaded = LogLoader.load(dir, topicPartition, config, producerStateConfig, time, cleanShutdown,
-                recoveryPoint);
-        return new Log(topicPartition, dir, config, time, loaded);
+                recoveryPoint, context.channels());
+        return new Log(topicPartition, dir, config, time, context, loaded);
+    }
+
+    /** A log used alone, in a directory context of its own (tests and tools). */
+    public static Log open(Path dir, TopicPartition topicPartition, LogConfig config, ProducerStateConfig producerStateConfig,
+                           Time time, boolean cleanShutdown, long recoveryPoint) {
+        return open(dir, topicPartition, config, producerStateConfig, time, cleanShutdown, recoveryPoint,
+                LogDirContext.standalone(dir, time));
     }
 
     // ---- accessors ----------------------------------------------------------------------------------------
@@ -122,6 +152,10 @@ public final class Log implements AutoCloseable {
 
     public Path dir() {
         return dir;
+    }
+
+    LogDirContext context() {
+        return context;
     }
 
     public LogConfig config() {
@@ -191,7 +225,8 @@ public final class Log implements AutoCloseable {
      * @throws io.weir.common.errors.OutOfOrderSequenceException, InvalidProducerEpochException,
      *         UnknownProducerIdException, InvalidTxnStateException, TransactionCoordinatorFencedException:
      *         the producer state refused the batch (see {@link LogProducerState#check})
-     * @throws KafkaStorageException      the write failed
+     * @throws LogDirFailureException     the write failed, or an earlier one took the log's directory offline
+     * @throws KafkaStorageException      the log is closed
      */
     public LogAppendInfo append(ByteBuffer batches, AppendOrigin origin) {
         LogConfig cfg = config;
@@ -225,7 +260,7 @@ public final class Log implements AutoCloseable {
             }
             return new LogAppendInfo(firstOffset, next - 1, maxTimestamp, records, bytes);
         } catch (IOException e) {
-            throw new KafkaStorageException("Could not append to " + topicPartition + " in " + dir + ": " + e, e);
+            throw storageFailure("Append to " + topicPartition, e);
         } finally {
             lock.unlock();
         }
@@ -237,11 +272,17 @@ public final class Log implements AutoCloseable {
         } catch (IOException e) {
             // The marker is written but read_committed readers would not know to skip the aborted batches;
             // a restart replays the marker and indexes it again.
-            offlineReason = "a failed write of the aborted-transaction index (" + e + ")";
-            throw new KafkaStorageException("Could not index the transaction of producer " + aborted.producerId()
-                    + " aborted at offset " + aborted.lastOffset() + " of " + topicPartition
-                    + "; the log is now offline: " + e, e);
+            throw storageFailure("Indexing the transaction of producer " + aborted.producerId() + " aborted at offset "
+                    + aborted.lastOffset() + " of " + topicPartition, e);
         }
+    }
+
+    /**
+     * The storage-failure rule (see {@link LogDirFailureChannel}): a failed write or sync of one of this log's
+     * files takes its whole directory offline. Returns the exception to throw, naming the file that failed.
+     */
+    LogDirFailureException storageFailure(String operation, IOException cause) {
+        return context.failures().fail(operation, dir, cause);
     }
 
     private LogSegment maybeRoll(int incomingBytes, long lastOffset, long incomingMaxTimestamp, LogConfig cfg) throws IOException {
@@ -277,7 +318,7 @@ public final class Log implements AutoCloseable {
         // and sync its aborted transactions, which the snapshot below no longer replays.
         previous.flushIndexes();
         producerState.takeSnapshot(logEndOffset, recoveryPoint);
-        LogSegment next = LogSegment.create(dir, logEndOffset, config, now);
+        LogSegment next = LogSegment.create(dir, logEndOffset, config, now, context.channels());
         segments.put(next.baseOffset, next);
         directoryDirty = true;
         return next;
@@ -291,7 +332,7 @@ public final class Log implements AutoCloseable {
                 roll(time.milliseconds());
             }
         } catch (IOException e) {
-            throw new KafkaStorageException("Could not roll " + topicPartition + ": " + e, e);
+            throw storageFailure("Roll of " + topicPartition, e);
         } finally {
             lock.unlock();
         }
@@ -328,14 +369,19 @@ public final class Log implements AutoCloseable {
         return false;
     }
 
-    /** Syncs every segment holding offsets at or above the recovery point, then moves the recovery point. */
+    /**
+     * Syncs every segment holding offsets at or above the recovery point, then moves the recovery point.
+     *
+     * @throws LogDirFailureException a sync failed, now or before, and the log's directory is offline
+     */
     public void flush() {
         lock.lock();
+        syncLock.lock();
         try {
             if (closed) {
                 return;
             }
-            ensureOpen();
+            ensureOpen(); // after taking syncLock: a sync that failed on another thread is recorded by now
             long upTo = logEndOffset;
             Long from = segments.floorKey(recoveryPoint);
             for (LogSegment segment : segments.tailMap(from == null ? segments.firstKey() : from).values()) {
@@ -343,17 +389,17 @@ public final class Log implements AutoCloseable {
             }
             if (directoryDirty) {
                 // A new segment's data is durable only once its directory entry is.
-                LogFiles.syncDirectory(dir);
+                LogFiles.syncDirectory(context.channels(), dir);
                 directoryDirty = false;
             }
             recoveryPoint = upTo;
             lastFlushMs = time.milliseconds();
         } catch (IOException e) {
             // After a failed fsync the kernel may have dropped the dirty pages while reporting them clean, so
-            // a later successful fsync proves nothing: take the log offline rather than move on.
-            offlineReason = "a failed fsync (" + e + ")";
-            throw new KafkaStorageException("Could not flush " + topicPartition + "; the log is now offline: " + e, e);
+            // a later successful fsync proves nothing: take the directory offline rather than move on.
+            throw storageFailure("Sync of " + topicPartition, e);
         } finally {
+            syncLock.unlock();
             lock.unlock();
         }
     }
@@ -361,14 +407,18 @@ public final class Log implements AutoCloseable {
     /**
      * Syncs the segments that rolled since the last sync and moves the recovery point to the active segment's
      * base, as Kafka does after a roll, so that after a crash only the active segment needs re-checking even
-     * under the {@code os} policy. Rolled segments are immutable, so the syncs run without blocking the writer.
+     * under the {@code os} policy. Rolled segments are immutable, so the syncs run without the log's lock and
+     * appends go on meanwhile (a sync by the writer waits for them: see {@code syncLock}). Does nothing once the
+     * log's directory is offline.
+     *
+     * @throws LogDirFailureException a sync failed; the log's directory is now offline
      */
     public void flushRolledSegments() {
         List<LogSegment> rolled;
         long activeBase;
         lock.lock();
         try {
-            if (closed) {
+            if (closed || context.failures().isOffline()) {
                 return;
             }
             activeBase = segments.lastKey();
@@ -380,19 +430,26 @@ public final class Log implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        syncLock.lock();
         try {
+            if (context.failures().isOffline()) {
+                return; // a sync failed meanwhile: one that succeeds now proves nothing
+            }
             for (LogSegment segment : rolled) {
                 segment.flush();
             }
         } catch (IOException e) {
-            if (!closed) {
-                throw new KafkaStorageException("Could not flush rolled segments of " + topicPartition + ": " + e, e);
+            if (closed) {
+                return; // closed or deleted under the sync, which closed the channels: nothing failed
             }
-            return;
+            throw storageFailure("Sync of the rolled segments of " + topicPartition, e);
+        } finally {
+            syncLock.unlock();
         }
         lock.lock();
         try {
-            if (!closed && recoveryPoint < activeBase) {
+            // A sync of the log that failed since ours took the directory offline: move nothing any more.
+            if (!closed && !context.failures().isOffline() && recoveryPoint < activeBase) {
                 recoveryPoint = activeBase;
             }
         } finally {
@@ -415,6 +472,7 @@ public final class Log implements AutoCloseable {
      * @throws OffsetOutOfRangeException {@code offset} is before the log start or after the log end
      */
     public FetchDataInfo read(long offset, int maxBytes, boolean minOneBatch, IsolationLevel isolation) {
+        context.failures().ensureOnline("Read of " + topicPartition + " at offset " + offset);
         return reader.read(offset, maxBytes, minOneBatch, isolation, published, logEndOffset);
     }
 
@@ -423,6 +481,7 @@ public final class Log implements AutoCloseable {
      * {@code upperBoundOffset}: what a read_committed reader of that range must skip. Any thread.
      */
     public List<AbortedTxn> abortedTransactions(long startOffset, long upperBoundOffset) {
+        context.failures().ensureOnline("Read of the aborted transactions of " + topicPartition);
         return reader.abortedTransactions(startOffset, upperBoundOffset);
     }
 
@@ -431,6 +490,7 @@ public final class Log implements AutoCloseable {
      * when no record below the high watermark is that late. Any thread.
      */
     public long[] offsetForTimestamp(long timestamp) {
+        context.failures().ensureOnline("Search of " + topicPartition + " by timestamp");
         return reader.offsetForTimestamp(timestamp, published);
     }
 
@@ -439,6 +499,7 @@ public final class Log implements AutoCloseable {
      * such record on ties), or null when there is none. Any thread.
      */
     public long[] maxTimestampAndOffset() {
+        context.failures().ensureOnline("Search of " + topicPartition + " for its largest timestamp");
         return reader.maxTimestampAndOffset(published);
     }
 
@@ -476,12 +537,14 @@ public final class Log implements AutoCloseable {
      * segments are renamed {@code .deleted} and returned; the caller deletes them after
      * {@code file.delete.delay.ms} so readers in flight can finish. The producers whose batches all went, and
      * the producer-state snapshots below the new log start, go with them; so do the segments' aborted-
-     * transaction indexes.
+     * transaction indexes. Nothing is removed once the log's directory is offline.
+     *
+     * @throws LogDirFailureException a rename or snapshot deletion failed; the log's directory is now offline
      */
     public List<DeletedSegment> deleteRetainedSegments() {
         lock.lock();
         try {
-            if (closed) {
+            if (closed || context.failures().isOffline()) {
                 return List.of();
             }
             LogConfig cfg = config;
@@ -518,7 +581,7 @@ public final class Log implements AutoCloseable {
             }
             return deleted;
         } catch (IOException e) {
-            throw new KafkaStorageException("Could not delete old segments of " + topicPartition + ": " + e, e);
+            throw storageFailure("Retention of " + topicPartition, e);
         } finally {
             lock.unlock();
         }
@@ -536,7 +599,7 @@ public final class Log implements AutoCloseable {
         lock.lock();
         try {
             LogConfig cfg = config;
-            if (closed || offlineReason != null || !cfg.compacts()) {
+            if (closed || context.failures().isOffline() || !cfg.compacts()) {
                 return null;
             }
             long start = logStartOffset;
@@ -598,14 +661,17 @@ public final class Log implements AutoCloseable {
      * (retention removed it meanwhile) or the log closed; then it returns null and the caller discards the
      * cleaned files. On success the old segments are returned, renamed {@code .deleted}, for the caller to
      * delete after {@code file.delete.delay.ms}. {@code hook} sees each step, so tests can stop there as a crash
-     * would. An I/O failure once the swap is committed takes the log offline: the files are then in a state
-     * only recovery sorts out; before, nothing changed and the caller discards the cleaned files.
+     * would. Every step writes or syncs, so an I/O failure takes the log's directory offline (see
+     * {@link LogDirFailureChannel}); once the swap is committed the files are also in a state only recovery
+     * sorts out. Before, nothing changed in the log and the caller discards the cleaned files.
+     *
+     * @throws LogDirFailureException a step failed; the log's directory is now offline
      */
-    List<DeletedSegment> replaceSegments(List<LogSegment> olds, long end, CleanerHook hook) throws IOException {
+    List<DeletedSegment> replaceSegments(List<LogSegment> olds, long end, CleanerHook hook) {
         long base = olds.get(0).baseOffset;
         lock.lock();
         try {
-            if (closed || offlineReason != null) {
+            if (closed || context.failures().isOffline()) {
                 return null;
             }
             for (LogSegment old : olds) {
@@ -615,7 +681,7 @@ public final class Log implements AutoCloseable {
             }
             swapGeneration++; // odd: readers that overlap the swap retry (see swappedSince)
             try {
-                SegmentSwap.commit(dir, base, end);
+                SegmentSwap.commit(dir, base, end, context.channels());
                 hook.reached(CleanerHook.Step.SWAP_COMMITTED);
                 long now = time.milliseconds();
                 List<DeletedSegment> retired = new ArrayList<>();
@@ -624,16 +690,16 @@ public final class Log implements AutoCloseable {
                     retired.add(new DeletedSegment(old, now + config.fileDeleteDelayMs()));
                     hook.reached(CleanerHook.Step.OLD_SEGMENT_RETIRED);
                 }
-                SegmentSwap.install(dir, base);
+                SegmentSwap.install(dir, base, context.channels());
                 hook.reached(CleanerHook.Step.CLEANED_INSTALLED);
-                LogSegment cleaned = LogSegment.open(dir, base, config);
+                LogSegment cleaned = LogSegment.open(dir, base, config, context.channels());
                 segments.put(base, cleaned);
                 for (LogSegment old : olds) {
                     if (old.baseOffset != base) {
                         segments.remove(old.baseOffset);
                     }
                 }
-                SegmentSwap.finish(dir, base);
+                SegmentSwap.finish(dir, base, context.channels());
                 // The high watermark and last stable offset stay as the writer published them. Readers bound
                 // their bytes by the (segment, position) published with them: if that segment was just replaced
                 // (a roll not yet published), point at the cleaned one, which lies wholly below both.
@@ -643,11 +709,7 @@ public final class Log implements AutoCloseable {
                 }
                 return retired;
             } catch (IOException e) {
-                if (SegmentSwap.isCommitted(dir, base)) {
-                    // The files are between old and new: only recovery may finish the swap.
-                    offlineReason = "a failed swap of cleaned segment " + base + " (" + e + ")";
-                }
-                throw e;
+                throw storageFailure("Swap of cleaned segment " + base + " into " + topicPartition, e);
             } finally {
                 swapGeneration++;
             }
@@ -682,23 +744,37 @@ public final class Log implements AutoCloseable {
         if (closed) {
             throw new KafkaStorageException("The log of " + topicPartition + " is closed");
         }
-        String reason = offlineReason;
-        if (reason != null) {
-            throw new KafkaStorageException("The log of " + topicPartition + " is offline after " + reason
-                    + "; restart the broker so recovery can check what reached the disk");
-        }
+        context.failures().ensureOnline("Write to " + topicPartition);
     }
 
-    /** Whether an fsync failed on this log; it then refuses appends until the broker restarts. */
+    /**
+     * Whether a write or sync failed in this log's directory, on this log or another; it then refuses appends
+     * and reads until the broker restarts.
+     */
     public boolean isOffline() {
-        return offlineReason != null;
+        return context.failures().isOffline();
     }
 
     public boolean isClosed() {
         return closed;
     }
 
-    /** Syncs and closes every segment, leaving a producer-state snapshot at the log end. Idempotent. */
+    /**
+     * For requests answered from memory (the log start offset, the high watermark), which must refuse an
+     * offline partition as reads from disk do.
+     *
+     * @throws LogDirFailureException naming {@code operation}, when the log's directory is offline
+     */
+    public void ensureOnline(String operation) {
+        context.failures().ensureOnline(operation);
+    }
+
+    /**
+     * Syncs and closes every segment, leaving a producer-state snapshot at the log end. Idempotent. Once the
+     * log's directory is offline — before or because of a failure here — nothing more is written: the files
+     * are closed as they are, for the next open to recover, and close returns normally (the failure was
+     * reported where it happened).
+     */
     @Override
     public void close() {
         lock.lock();
@@ -706,15 +782,29 @@ public final class Log implements AutoCloseable {
             if (closed) {
                 return;
             }
-            flush();
-            // Lets the next open restore the producer state without replaying anything.
-            producerState.takeSnapshot(logEndOffset, recoveryPoint);
+            try {
+                if (!context.failures().isOffline()) {
+                    flush();
+                    // Lets the next open restore the producer state without replaying anything.
+                    producerState.takeSnapshot(logEndOffset, recoveryPoint);
+                }
+            } catch (IOException e) {
+                storageFailure("Producer-state snapshot of " + topicPartition + " on close", e);
+            } catch (LogDirFailureException e) {
+                // the flush took the directory offline; the channel has it, and the files stay as they are
+            }
             closed = true;
             for (LogSegment segment : segments.values()) {
-                segment.close();
+                try {
+                    if (context.failures().isOffline()) {
+                        segment.closeWithoutFlush();
+                    } else {
+                        segment.close();
+                    }
+                } catch (IOException e) {
+                    storageFailure("Close of " + topicPartition, e);
+                }
             }
-        } catch (IOException e) {
-            throw new KafkaStorageException("Could not close " + topicPartition + ": " + e, e);
         } finally {
             lock.unlock();
         }

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +33,10 @@ import java.util.function.Supplier;
  * deletion), waiting for a pass in progress to stop. A log whose pass fails on corrupt data or a map too
  * small for one batch is marked uncleanable and left alone until the broker restarts; nothing in it is lost.
  *
+ * <p>Storage failures follow the directory's rule ({@link LogDirFailureChannel}): a failed write or sync of a
+ * cleaned segment, a swap or the checkpoint takes the directory offline, and an offline directory's logs are
+ * no longer cleaned. The segments a swap replaces go to the directory's {@link SegmentDeleter}.
+ *
  * <p>Threading: the bookkeeping is guarded by {@code lock}; passes run outside it. Lock order: this
  * cleaner's lock, then a log's.
  */
@@ -45,6 +48,7 @@ public final class LogCleaner implements AutoCloseable {
     private final OffsetCheckpoint checkpoint;
     private final Time time;
     private final CleanerHook hook;
+    private final LogDirContext context;
     private final Object lock = new Object();
     /** Guarded by {@code lock}. */
     private final Map<TopicPartition, Long> firstDirtyOffsets;
@@ -52,7 +56,6 @@ public final class LogCleaner implements AutoCloseable {
     private final Set<TopicPartition> paused = new HashSet<>();
     private final Map<TopicPartition, String> uncleanable = new HashMap<>();
     private final Map<TopicPartition, CleanerStats> lastStats = new HashMap<>();
-    private final List<DeletedSegment> retired = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     /** The cleaner of {@link #cleanOnce()} and the thread it runs on; created under {@code manualLock}. */
     private Cleaner manualCleaner;
@@ -61,8 +64,9 @@ public final class LogCleaner implements AutoCloseable {
     private volatile boolean stopping;
 
     private LogCleaner(CleanerConfig config, Supplier<Collection<Log>> logs, OffsetCheckpoint checkpoint, Time time,
-                       CleanerHook hook, Map<TopicPartition, Long> firstDirtyOffsets) {
+                       CleanerHook hook, LogDirContext context, Map<TopicPartition, Long> firstDirtyOffsets) {
         this.config = config;
+        this.context = context;
         this.logs = logs;
         this.checkpoint = checkpoint;
         this.time = time;
@@ -75,15 +79,25 @@ public final class LogCleaner implements AutoCloseable {
      *
      * @param logs the broker's current logs, asked again at every round
      * @param hook sees every step of every pass ({@link CleanerHook#NONE} outside tests)
+     * @param context the logs' directory: its file opener, offline state and segment deleter
      */
     public static LogCleaner create(CleanerConfig config, Path checkpointFile, Supplier<Collection<Log>> logs, Time time,
-                                    CleanerHook hook) {
-        OffsetCheckpoint checkpoint = new OffsetCheckpoint(checkpointFile);
+                                    CleanerHook hook, LogDirContext context) {
+        OffsetCheckpoint checkpoint = new OffsetCheckpoint(checkpointFile, context.channels());
         try {
-            return new LogCleaner(config, logs, checkpoint, time, hook, new HashMap<>(checkpoint.read()));
+            return new LogCleaner(config, logs, checkpoint, time, hook, context, new HashMap<>(checkpoint.read()));
         } catch (IOException e) {
             throw new KafkaStorageException("Could not read the cleaner checkpoint " + checkpointFile + ": " + e, e);
         }
+    }
+
+    /**
+     * A cleaner used alone, without a log manager (tests and tools): its directory context is its own, so the
+     * files of replaced segments that are not yet due when it stops are left for the next open to remove.
+     */
+    public static LogCleaner create(CleanerConfig config, Path checkpointFile, Supplier<Collection<Log>> logs, Time time,
+                                    CleanerHook hook) {
+        return create(config, checkpointFile, logs, time, hook, LogDirContext.standalone(checkpointFile.getParent(), time));
     }
 
     /** Starts {@code log.cleaner.threads} threads, unless {@code log.cleaner.enable} is false. */
@@ -115,7 +129,7 @@ public final class LogCleaner implements AutoCloseable {
             boolean cleaned = false;
             try {
                 cleaned = cleanFilthiest(cleaner);
-                deleteRetired(false);
+                context.deleter().deleteDue();
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "Log cleaner round failed; retrying after log.cleaner.backoff.ms", e);
             }
@@ -156,7 +170,7 @@ public final class LogCleaner implements AutoCloseable {
             // reader and the writer (FileChannel is interruptible).
             pass = manualThread.submit(() -> {
                 boolean cleaned = cleanFilthiest(manualCleaner);
-                deleteRetired(false);
+                context.deleter().deleteDue();
                 return cleaned;
             });
         }
@@ -225,19 +239,28 @@ public final class LogCleaner implements AutoCloseable {
             synchronized (lock) {
                 firstDirtyOffsets.put(tp, result.nextDirtyOffset());
                 lastStats.put(tp, result.stats());
-                retired.addAll(result.retired());
                 writeCheckpoint();
             }
+            context.deleter().retire(result.retired());
             LOG.log(System.Logger.Level.DEBUG, () -> "Cleaned " + tp + ": " + result.stats());
             return true;
         } catch (Cleaner.CleaningAbortedException e) {
             return false;
         } catch (IOException e) {
+            if (e instanceof FileWriteException) {
+                // Writing or syncing the cleaned segment failed: the disk is not trusted any more.
+                chosen.log().storageFailure("Cleaning of " + tp, e);
+                return false;
+            }
             if (!chosen.log().holdsAll(chosen.segments())) {
                 // Retention or a deletion removed a segment the pass was reading: nothing is wrong with the log.
                 return false;
             }
             markUncleanable(tp, e);
+            return false;
+        } catch (LogDirFailureException e) {
+            // The directory is offline (this pass's swap failed, or any write in it): nothing more is cleaned
+            // there, and the channel has reported why.
             return false;
         } catch (CorruptRecordException | IllegalStateException | KafkaStorageException e) {
             markUncleanable(tp, e);
@@ -265,35 +288,18 @@ public final class LogCleaner implements AutoCloseable {
         }
     }
 
-    /** Caller holds {@code lock}. */
+    /**
+     * Caller holds {@code lock}. Nothing is written once the directory is offline; a failed write takes it
+     * offline (the channel reports it). The pass it records stands either way: its swaps were already synced.
+     */
     private void writeCheckpoint() {
+        if (context.failures().isOffline()) {
+            return;
+        }
         try {
             checkpoint.write(new TreeMap<>(firstDirtyOffsets));
         } catch (IOException e) {
-            // Only progress is lost: the next start cleans again from the older checkpoint.
-            LOG.log(System.Logger.Level.WARNING, "Could not write the cleaner checkpoint: " + e, e);
-        }
-    }
-
-    /** Deletes the files of cleaned-away segments whose {@code file.delete.delay.ms} passed, or all of them. */
-    private void deleteRetired(boolean all) {
-        List<DeletedSegment> due = new ArrayList<>();
-        synchronized (lock) {
-            long now = time.milliseconds();
-            for (Iterator<DeletedSegment> it = retired.iterator(); it.hasNext(); ) {
-                DeletedSegment segment = it.next();
-                if (all || segment.deleteAtMs() <= now) {
-                    due.add(segment);
-                    it.remove();
-                }
-            }
-        }
-        for (DeletedSegment segment : due) {
-            try {
-                segment.deleteFiles();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "Could not delete a cleaned-away segment; a restart removes it: " + e, e);
-            }
+            context.failures().fail("Write of the cleaner checkpoint", checkpoint.file(), e);
         }
     }
 
@@ -354,14 +360,16 @@ public final class LogCleaner implements AutoCloseable {
         }
     }
 
-    /** Stops the threads (a pass in progress is abandoned, leaving its log as it was), then saves the checkpoint. */
+    /**
+     * Stops the threads (a pass in progress is abandoned, leaving its log as it was), then saves the checkpoint.
+     * The files of replaced segments are the {@link SegmentDeleter}'s, closed by its owner.
+     */
     @Override
     public void close() {
         stop();
         synchronized (lock) {
             writeCheckpoint();
         }
-        deleteRetired(true);
     }
 
     /** Stops the threads without saving anything, as a crash would (tests). */

@@ -17,8 +17,19 @@ public final class LogFiles {
 
     /** Makes the directory's entries (created, renamed, deleted files) durable. */
     public static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+        syncDirectory(FileChannelFactory.SYSTEM, dir);
+    }
+
+    /**
+     * {@link #syncDirectory(Path)}, opening the directory through {@code channels}.
+     *
+     * @throws FileWriteException naming the directory
+     */
+    static void syncDirectory(FileChannelFactory channels, Path dir) throws IOException {
+        try (FileChannel channel = channels.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
+        } catch (IOException e) {
+            throw FileWriteException.of(dir, "sync directory", e);
         }
     }
 
@@ -27,17 +38,32 @@ public final class LogFiles {
      * sibling, syncs it, renames it over the target and syncs the directory.
      */
     public static void writeAtomically(Path target, byte[] content) throws IOException {
+        writeAtomically(FileChannelFactory.SYSTEM, target, content);
+    }
+
+    /**
+     * {@link #writeAtomically(Path, byte[])}, opening the files through {@code channels}.
+     *
+     * @throws FileWriteException naming the file that failed: the temporary file, the target or the directory
+     */
+    static void writeAtomically(FileChannelFactory channels, Path target, byte[] content) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel channel = channels.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buffer = ByteBuffer.wrap(content);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
             channel.force(true);
+        } catch (IOException e) {
+            throw FileWriteException.of(tmp, "write", e);
         }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(target.getParent());
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw FileWriteException.of(target, "rename " + tmp + " to", e);
+        }
+        syncDirectory(channels, target.getParent());
     }
 
     /** Deletes {@code path} and everything below it; nothing happens if it does not exist. */

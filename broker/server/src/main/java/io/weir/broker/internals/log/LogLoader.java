@@ -24,6 +24,7 @@ final class LogLoader {
     private final TopicPartition topicPartition;
     private final LogConfig config;
     private final Time time;
+    private final FileChannelFactory channels;
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
 
     /** What {@link #load} found: the segments and offsets a log starts from. */
@@ -31,8 +32,9 @@ final class LogLoader {
                   long recoveryPoint, LogProducerState producerState) {
     }
 
-    private LogLoader(Path dir, TopicPartition topicPartition, LogConfig config, Time time) {
+    private LogLoader(Path dir, TopicPartition topicPartition, LogConfig config, Time time, FileChannelFactory channels) {
         this.dir = dir;
+        this.channels = channels;
         this.topicPartition = topicPartition;
         this.config = config;
         this.time = time;
@@ -45,8 +47,8 @@ final class LogLoader {
      * segment opened so far is closed again.
      */
     static Loaded load(Path dir, TopicPartition topicPartition, LogConfig config, ProducerStateConfig producerStateConfig,
-                       Time time, boolean cleanShutdown, long recoveryPoint) {
-        LogLoader loader = new LogLoader(dir, topicPartition, config, time);
+                       Time time, boolean cleanShutdown, long recoveryPoint, FileChannelFactory channels) {
+        LogLoader loader = new LogLoader(dir, topicPartition, config, time, channels);
         try {
             Files.createDirectories(dir);
             loader.openSegments();
@@ -55,7 +57,7 @@ final class LogLoader {
             long logEnd = active.readNextOffset();
             long logStart = loader.segments.firstKey();
             LogProducerState producerState = LogProducerState.load(topicPartition, dir, producerStateConfig,
-                    time, loader.segments, logStart, logEnd);
+                    time, loader.segments, logStart, logEnd, channels);
             return new Loaded(loader.segments, logStart, logEnd,
                     cleanShutdown ? logEnd : Math.min(logEnd, recovered), producerState);
         } catch (IOException e) {
@@ -68,7 +70,7 @@ final class LogLoader {
     }
 
     private void openSegments() throws IOException {
-        SegmentSwap.recover(dir);
+        SegmentSwap.recover(dir, channels);
         List<Long> bases = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
@@ -87,10 +89,10 @@ final class LogLoader {
         }
         bases.sort(null);
         for (long base : bases) {
-            segments.put(base, LogSegment.open(dir, base, config));
+            segments.put(base, LogSegment.open(dir, base, config, channels));
         }
         if (segments.isEmpty()) {
-            segments.put(0L, LogSegment.create(dir, 0L, config, time.milliseconds()));
+            segments.put(0L, LogSegment.create(dir, 0L, config, time.milliseconds(), channels));
         }
     }
 
@@ -122,12 +124,12 @@ final class LogLoader {
             LogFiles.syncDirectory(dir);
         }
         if (segments.isEmpty()) {
-            segments.put(0L, LogSegment.create(dir, 0L, config, time.milliseconds()));
+            segments.put(0L, LogSegment.create(dir, 0L, config, time.milliseconds(), channels));
         } else if (truncated && segments.lastEntry().getValue().size() > 0) {
             // The cut may have left a rolled segment, perhaps a cleaned one with gaps, as the last: keep it rolled,
             // or the next recovery would check it as an active segment, strictly, and cut it at its first gap.
             long next = segments.lastEntry().getValue().readNextOffset();
-            segments.put(next, LogSegment.create(dir, next, config, time.milliseconds()));
+            segments.put(next, LogSegment.create(dir, next, config, time.milliseconds(), channels));
             LogFiles.syncDirectory(dir);
         }
         return segments.lastEntry().getValue().readNextOffset();

@@ -44,6 +44,13 @@ import java.util.function.UnaryOperator;
  * recovered from its checkpointed recovery point. The marker is removed as soon as the directory is open, so
  * a crash from then on is detected too.
  *
+ * <p>The directory's {@link LogDirContext} lives here: the {@link LogDirFailureChannel} that takes the whole
+ * directory offline when a write or sync of one of its files fails (every log and the cleaner report to it, and
+ * so does this manager for the recovery-point checkpoint), the {@link FileChannelFactory} every file is opened
+ * through, and the one {@link SegmentDeleter} that removes the files of segments retention or the cleaner took
+ * out. Once the directory is offline, no recovery-point checkpoint is written and close leaves no clean-shutdown
+ * marker, so the next open recovers every partition from the last checkpoint written while the disk was trusted.
+ *
  * <p>Threading: topic creation, deletion, partition growth and configuration changes are serialised on
  * {@code this}; looking up a log is lock-free and safe from any thread.
  */
@@ -55,6 +62,7 @@ public final class LogManager implements AutoCloseable {
     private final LogConfig defaults;
     private final ProducerStateConfig producerStateConfig;
     private final Time time;
+    private final LogDirContext context;
     private final TopicMetadataStore topicStore;
     private final OffsetCheckpoint checkpoint;
     private final Map<TopicPartition, Log> logs = new ConcurrentHashMap<>();
@@ -67,13 +75,14 @@ public final class LogManager implements AutoCloseable {
     private volatile boolean closed;
 
     private LogManager(Path dataDir, LogConfig defaults, ProducerStateConfig producerStateConfig, Time time,
-                       FileChannel lockChannel, FileLock lock, boolean clean) {
+                       FileChannelFactory channels, FileChannel lockChannel, FileLock lock, boolean clean) {
         this.dataDir = dataDir;
         this.defaults = defaults;
         this.producerStateConfig = producerStateConfig;
         this.time = time;
+        this.context = LogDirContext.of(dataDir, channels, time);
         this.topicStore = new TopicMetadataStore(dataDir.resolve("meta").resolve("topics"));
-        this.checkpoint = new OffsetCheckpoint(dataDir.resolve("recovery-point-offset-checkpoint"));
+        this.checkpoint = new OffsetCheckpoint(dataDir.resolve("recovery-point-offset-checkpoint"), channels);
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.hadCleanShutdown = clean;
@@ -97,6 +106,15 @@ public final class LogManager implements AutoCloseable {
      */
     public static LogManager open(Path dataDir, LogConfig defaults, ProducerStateConfig producerStateConfig, Time time,
                                   CleanerConfig cleanerConfig, CleanerHook cleanerHook) {
+        return open(dataDir, defaults, producerStateConfig, time, cleanerConfig, cleanerHook, FileChannelFactory.SYSTEM);
+    }
+
+    /**
+     * As {@link #open(Path, LogConfig, ProducerStateConfig, Time, CleanerConfig, CleanerHook)}, opening every
+     * file of the logs through {@code channels} ({@link FileChannelFactory#SYSTEM} outside tests).
+     */
+    public static LogManager open(Path dataDir, LogConfig defaults, ProducerStateConfig producerStateConfig, Time time,
+                                  CleanerConfig cleanerConfig, CleanerHook cleanerHook, FileChannelFactory channels) {
         FileChannel channel = null;
         try {
             Files.createDirectories(dataDir);
@@ -116,11 +134,11 @@ public final class LogManager implements AutoCloseable {
             }
             Path marker = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
             boolean clean = Files.exists(marker);
-            LogManager manager = new LogManager(dataDir, defaults, producerStateConfig, time, channel, lock, clean);
+            LogManager manager = new LogManager(dataDir, defaults, producerStateConfig, time, channels, channel, lock, clean);
             try {
                 manager.loadLogs();
                 manager.cleaner = LogCleaner.create(cleanerConfig, dataDir.resolve("cleaner-offset-checkpoint"),
-                        manager.logs::values, time, cleanerHook);
+                        manager.logs::values, time, cleanerHook, manager.context);
                 Files.deleteIfExists(marker);
                 LogFiles.syncDirectory(dataDir);
             } catch (IOException | RuntimeException e) {
@@ -147,7 +165,7 @@ public final class LogManager implements AutoCloseable {
             for (int p = 0; p < meta.partitions(); p++) {
                 TopicPartition tp = new TopicPartition(meta.name(), p);
                 logs.put(tp, Log.open(partitionDir(tp), tp, config, producerStateConfig, time, hadCleanShutdown,
-                        recoveryPoints.getOrDefault(tp, 0L)));
+                        recoveryPoints.getOrDefault(tp, 0L), context));
             }
         }
     }
@@ -227,6 +245,7 @@ public final class LogManager implements AutoCloseable {
     }
 
     private void create(String name, int partitions, Map<String, String> overrides, LogConfig config) {
+        context.failures().ensureOnline("Creation of topic " + name);
         Topic.validate(name);
         if (partitions < 1) {
             throw new InvalidPartitionsException("Topic " + name + " needs at least one partition, got " + partitions);
@@ -255,7 +274,7 @@ public final class LogManager implements AutoCloseable {
             for (int p = from; p < to; p++) {
                 TopicPartition tp = new TopicPartition(topic, p);
                 deleteStaleDir(tp);
-                created.put(tp, Log.open(partitionDir(tp), tp, config, producerStateConfig, time, true, 0L));
+                created.put(tp, Log.open(partitionDir(tp), tp, config, producerStateConfig, time, true, 0L, context));
             }
             return created;
         } catch (RuntimeException e) {
@@ -276,6 +295,7 @@ public final class LogManager implements AutoCloseable {
 
     /** Grows a topic to {@code newTotal} partitions; a decrease or no change is refused. */
     public synchronized void createPartitions(String name, int newTotal) {
+        context.failures().ensureOnline("Creation of partitions of topic " + name);
         TopicMetadataStore.TopicMetadata meta = topicMetadata(name);
         if (newTotal <= meta.partitions()) {
             throw new InvalidPartitionsException("Topic " + name + " has " + meta.partitions() + " partitions; the new count "
@@ -327,10 +347,13 @@ public final class LogManager implements AutoCloseable {
         }
         // Forget the deleted partitions' recovery points, or a topic recreated under the same name would
         // trust unsynced segments below the old point after a crash.
-        try {
-            checkpoint.write(currentRecoveryPoints());
-        } catch (IOException e) {
-            throw new KafkaStorageException("Topic " + name + " was deleted but the recovery-point checkpoint could not be rewritten: " + e, e);
+        if (!context.failures().isOffline()) {
+            try {
+                checkpoint.write(currentRecoveryPoints());
+            } catch (IOException e) {
+                throw context.failures().fail("Topic " + name + " was deleted but the rewrite of the recovery-point checkpoint",
+                        checkpoint.file(), e);
+            }
         }
         return removed;
     }
@@ -456,13 +479,30 @@ public final class LogManager implements AutoCloseable {
         cleaner.startup();
     }
 
-    /** Runs retention on every log; returns the segments removed, whose files the caller deletes later. */
-    public List<DeletedSegment> runRetention() {
-        List<DeletedSegment> deleted = new ArrayList<>();
-        for (Log log : logs.values()) {
-            deleted.addAll(log.deleteRetainedSegments());
+    /**
+     * Runs retention on every log and hands the removed segments to the {@link #segmentDeleter()}, which deletes
+     * their files after {@code file.delete.delay.ms}; deletes the files of earlier ones now due.
+     */
+    public void runRetention() {
+        SegmentDeleter deleter = context.deleter();
+        try {
+            for (Log log : logs.values()) {
+                List<DeletedSegment> deleted = log.deleteRetainedSegments();
+                deleter.retire(deleted);
+            }
+        } finally {
+            deleter.deleteDue();
         }
-        return deleted;
+    }
+
+    /** The one deleter of this directory's removed segments (retention's and the cleaner's). */
+    public SegmentDeleter segmentDeleter() {
+        return context.deleter();
+    }
+
+    /** Whether a write or sync failed in this directory: its logs then refuse appends and reads until a restart. */
+    public boolean isOffline() {
+        return context.failures().isOffline();
     }
 
     /**
@@ -475,15 +515,24 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
-    /** Syncs rolled segments of every partition, then saves every partition's recovery point. */
+    /**
+     * Syncs rolled segments of every partition, then saves every partition's recovery point. Does nothing once
+     * the directory is offline.
+     *
+     * @throws io.weir.broker.internals.log.LogDirFailureException a sync or the checkpoint's write failed; the
+     *                                                             directory is now offline
+     */
     public synchronized void checkpointRecoveryPoints() {
+        if (context.failures().isOffline()) {
+            return;
+        }
         for (Log log : logs.values()) {
             log.flushRolledSegments();
         }
         try {
             checkpoint.write(currentRecoveryPoints());
         } catch (IOException e) {
-            throw new KafkaStorageException("Could not write the recovery-point checkpoint in " + dataDir + ": " + e, e);
+            throw context.failures().fail("Write of the recovery-point checkpoint", checkpoint.file(), e);
         }
     }
 
@@ -502,7 +551,9 @@ public final class LogManager implements AutoCloseable {
     /**
      * Syncs and closes every log, saves recovery points and leaves the clean-shutdown marker. Every log is
      * closed even if one fails; the marker is written only if all succeeded, so a failed close is followed by
-     * a recovering open. Idempotent.
+     * a recovering open. An offline directory (see {@link LogDirFailureChannel}), or one that goes offline
+     * here, is closed without writing anything more and without the marker; that is no failure of close, which
+     * then returns normally. Idempotent.
      */
     @Override
     public synchronized void close() {
@@ -514,6 +565,8 @@ public final class LogManager implements AutoCloseable {
         if (cleaner != null) {
             cleaner.close();
         }
+        // Readers are gone: the files of removed segments may go before their delay.
+        context.deleter().close();
         for (Log log : logs.values()) {
             try {
                 log.close();
@@ -526,13 +579,14 @@ public final class LogManager implements AutoCloseable {
             }
         }
         try {
-            if (failure == null) {
+            if (failure == null && !context.failures().isOffline()) {
                 checkpoint.write(currentRecoveryPoints());
                 Files.write(dataDir.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);
                 LogFiles.syncDirectory(dataDir);
             }
         } catch (IOException e) {
-            failure = new KafkaStorageException("Could not close data directory " + dataDir + " cleanly: " + e, e);
+            // The marker is missing or not durable: the next open recovers, as after a crash.
+            context.failures().fail("Clean shutdown of " + dataDir, dataDir.resolve(CLEAN_SHUTDOWN_FILE), e);
         } finally {
             releaseLock();
         }

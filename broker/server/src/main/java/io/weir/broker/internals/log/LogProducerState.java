@@ -261,8 +261,8 @@ final class LogProducerState {
      */
     static LogProducerState load(TopicPartition topicPartition, Path dir, ProducerStateConfig config,
                                  Time clock, NavigableMap<Long, LogSegment> segments, long logStartOffset,
-                                 long logEndOffset) throws IOException {
-        ProducerStateSnapshots snapshots = ProducerStateSnapshots.scan(dir);
+                                 long logEndOffset, FileChannelFactory channels) throws IOException {
+        ProducerStateSnapshots snapshots = ProducerStateSnapshots.scan(dir, channels);
         snapshots.deleteOutside(logStartOffset, logEndOffset);
         ProducerStateManager state = null;
         for (long offset : snapshots.newestFirst()) {

@@ -51,37 +51,47 @@ final class LogSegment implements AutoCloseable {
     /** Set by {@link #markDeleted}: the index files are gone and their paths may be reused. */
     private volatile boolean markedDeleted;
 
-    private LogSegment(Path dir, long baseOffset, LogConfig config, long nowMs, FileChannel channel, String suffix) {
+    private LogSegment(Path dir, long baseOffset, LogConfig config, long nowMs, FileChannel channel, String suffix,
+                       FileChannelFactory channels) {
         this.baseOffset = baseOffset;
         this.indexIntervalBytes = config.indexIntervalBytes();
         this.logPath = dir.resolve(fileName(baseOffset, LOG_SUFFIX) + suffix);
         this.channel = channel;
-        this.offsetIndex = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX) + suffix), baseOffset, config.segmentIndexBytes());
-        this.timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX) + suffix), baseOffset, config.segmentIndexBytes());
-        this.txnIndex = new TransactionIndex(dir.resolve(fileName(baseOffset, TXN_INDEX_SUFFIX) + suffix));
+        this.offsetIndex = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX) + suffix), baseOffset,
+                config.segmentIndexBytes(), channels);
+        this.timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX) + suffix), baseOffset,
+                config.segmentIndexBytes(), channels);
+        this.txnIndex = new TransactionIndex(dir.resolve(fileName(baseOffset, TXN_INDEX_SUFFIX) + suffix), channels);
         this.createdMs = nowMs;
     }
 
-    /** Creates an empty segment; fails if its log file already exists. */
-    static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs) throws IOException {
-        return create(dir, baseOffset, config, nowMs, "");
+    /** Creates an empty segment, its files opened through {@code channels}; fails if its log file already exists. */
+    static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs, FileChannelFactory channels) throws IOException {
+        return create(dir, baseOffset, config, nowMs, "", channels);
     }
 
     /**
      * Creates the empty segment the log cleaner writes into, its files named with {@link #CLEANED_SUFFIX};
      * any left by an earlier attempt are replaced.
      */
-    static LogSegment createCleaned(Path dir, long baseOffset, LogConfig config, long nowMs) throws IOException {
+    static LogSegment createCleaned(Path dir, long baseOffset, LogConfig config, long nowMs, FileChannelFactory channels)
+            throws IOException {
         for (String suffix : FILE_SUFFIXES) {
             Files.deleteIfExists(dir.resolve(fileName(baseOffset, suffix) + CLEANED_SUFFIX));
         }
-        return create(dir, baseOffset, config, nowMs, CLEANED_SUFFIX);
+        return create(dir, baseOffset, config, nowMs, CLEANED_SUFFIX, channels);
     }
 
-    private static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs, String suffix) throws IOException {
+    private static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs, String suffix,
+                                     FileChannelFactory channels) throws IOException {
         Path path = dir.resolve(fileName(baseOffset, LOG_SUFFIX) + suffix);
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        LogSegment segment = new LogSegment(dir, baseOffset, config, nowMs, channel, suffix);
+        FileChannel channel;
+        try {
+            channel = channels.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw FileWriteException.of(path, "create", e);
+        }
+        LogSegment segment = new LogSegment(dir, baseOffset, config, nowMs, channel, suffix, channels);
         // An index left behind by a segment that was deleted and recreated at the same offset is stale.
         Files.deleteIfExists(segment.offsetIndex.path);
         Files.deleteIfExists(segment.timeIndex.path);
@@ -95,10 +105,11 @@ final class LogSegment implements AutoCloseable {
      * Opens an existing segment. Its indexes are trusted only if they pass a sanity check; otherwise they are
      * rebuilt from the log. Call {@link #recover} afterwards when the segment may hold torn writes.
      */
-    static LogSegment open(Path dir, long baseOffset, LogConfig config) throws IOException {
+    static LogSegment open(Path dir, long baseOffset, LogConfig config, FileChannelFactory channels) throws IOException {
         Path path = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        LogSegment segment = new LogSegment(dir, baseOffset, config, Files.getLastModifiedTime(path).toMillis(), channel, "");
+        FileChannel channel = channels.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        LogSegment segment = new LogSegment(dir, baseOffset, config, Files.getLastModifiedTime(path).toMillis(), channel, "",
+                channels);
         segment.size = (int) Math.min(channel.size(), Integer.MAX_VALUE);
         segment.offsetIndex.load();
         segment.timeIndex.load();
@@ -175,8 +186,12 @@ final class LogSegment implements AutoCloseable {
         int position = size;
         int length = batches.remaining();
         long at = position;
-        while (batches.hasRemaining()) {
-            at += channel.write(batches, at);
+        try {
+            while (batches.hasRemaining()) {
+                at += channel.write(batches, at);
+            }
+        } catch (IOException e) {
+            throw FileWriteException.of(logPath, "append to", e);
         }
         trackBatch(position, length, lastOffset, batchMaxTimestamp);
         size = position + length;
@@ -198,8 +213,12 @@ final class LogSegment implements AutoCloseable {
             relative += batchSize;
         }
         long written = position;
-        while (batches.hasRemaining()) {
-            written += channel.write(batches, written);
+        try {
+            while (batches.hasRemaining()) {
+                written += channel.write(batches, written);
+            }
+        } catch (IOException e) {
+            throw FileWriteException.of(logPath, "append to", e);
         }
         size = position + length;
     }
@@ -258,11 +277,20 @@ final class LogSegment implements AutoCloseable {
         maxTimestamp = -1L;
     }
 
+    /**
+     * Syncs the log file, then writes and syncs the indexes.
+     *
+     * @throws FileWriteException naming the file whose write or sync failed
+     */
     void flush() throws IOException {
         if (markedDeleted) {
             return; // retired by retention or a cleaner swap while a sync of rolled segments listed it
         }
-        channel.force(false);
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            throw FileWriteException.of(logPath, "sync", e);
+        }
         flushIndexes();
     }
 
@@ -542,7 +570,11 @@ final class LogSegment implements AutoCloseable {
         for (int n = 1; Files.exists(target); n++) {
             target = logPath.resolveSibling(logPath.getFileName() + "." + n + DELETED_SUFFIX);
         }
-        Files.move(logPath, target, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.move(logPath, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw FileWriteException.of(logPath, "rename", e);
+        }
         logPath = target;
         // From here the index paths may name a cleaned segment that took this one's base offset.
         markedDeleted = true;

@@ -19,9 +19,20 @@ import java.util.Map;
 public final class OffsetCheckpoint {
     private static final int VERSION = 0;
     private final Path file;
+    private final FileChannelFactory channels;
 
     public OffsetCheckpoint(Path file) {
+        this(file, FileChannelFactory.SYSTEM);
+    }
+
+    /** A checkpoint written through {@code channels}. */
+    public OffsetCheckpoint(Path file, FileChannelFactory channels) {
         this.file = file;
+        this.channels = channels;
+    }
+
+    public Path file() {
+        return file;
     }
 
     public Map<TopicPartition, Long> read() throws IOException {
@@ -49,6 +60,6 @@ public final class OffsetCheckpoint {
         StringBuilder out = new StringBuilder();
         out.append(VERSION).append('\n').append(points.size()).append('\n');
         points.forEach((tp, offset) -> out.append(tp.topic()).append(' ').append(tp.partition()).append(' ').append(offset).append('\n'));
-        LogFiles.writeAtomically(file, out.toString().getBytes(StandardCharsets.UTF_8));
+        LogFiles.writeAtomically(channels, file, out.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

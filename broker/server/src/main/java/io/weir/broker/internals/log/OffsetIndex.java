@@ -16,8 +16,8 @@ final class OffsetIndex extends SegmentIndex {
     private volatile int[] relativeOffsets = new int[0];
     private volatile int[] positions = new int[0];
 
-    OffsetIndex(Path path, long baseOffset, int maxIndexBytes) {
-        super(path, baseOffset, ENTRY_SIZE, maxIndexBytes);
+    OffsetIndex(Path path, long baseOffset, int maxIndexBytes, FileChannelFactory channels) {
+        super(path, baseOffset, ENTRY_SIZE, maxIndexBytes, channels);
     }
 
     /** Records that the batch whose last offset is {@code offset} starts at {@code position}. Writer only. */

@@ -28,15 +28,17 @@ final class ProducerStateSnapshots {
     private static final int RETAINED_NEWEST = 2;
 
     private final Path dir;
+    private final FileChannelFactory channels;
     private final NavigableSet<Long> offsets = new TreeSet<>();
 
-    private ProducerStateSnapshots(Path dir) {
+    private ProducerStateSnapshots(Path dir, FileChannelFactory channels) {
         this.dir = dir;
+        this.channels = channels;
     }
 
-    /** The snapshots found in {@code dir}. */
-    static ProducerStateSnapshots scan(Path dir) throws IOException {
-        ProducerStateSnapshots snapshots = new ProducerStateSnapshots(dir);
+    /** The snapshots found in {@code dir}; new ones are written through {@code channels}. */
+    static ProducerStateSnapshots scan(Path dir, FileChannelFactory channels) throws IOException {
+        ProducerStateSnapshots snapshots = new ProducerStateSnapshots(dir, channels);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
@@ -63,7 +65,7 @@ final class ProducerStateSnapshots {
     }
 
     void write(long offset, byte[] snapshot) throws IOException {
-        LogFiles.writeAtomically(path(offset), snapshot);
+        LogFiles.writeAtomically(channels, path(offset), snapshot);
         offsets.add(offset);
     }
 

@@ -23,6 +23,7 @@ abstract class SegmentIndex implements AutoCloseable {
 
     final Path path;
     final long baseOffset;
+    private final FileChannelFactory channels;
     private final int entrySize;
     private final int maxEntries;
     private FileChannel channel;
@@ -31,8 +32,9 @@ abstract class SegmentIndex implements AutoCloseable {
     /** Number of valid entries; written by the writer, read by readers (volatile publishes the arrays). */
     private volatile int entries;
 
-    SegmentIndex(Path path, long baseOffset, int entrySize, int maxIndexBytes) {
+    SegmentIndex(Path path, long baseOffset, int entrySize, int maxIndexBytes, FileChannelFactory channels) {
         this.path = path;
+        this.channels = channels;
         this.baseOffset = baseOffset;
         this.entrySize = entrySize;
         this.maxEntries = Math.max(1, maxIndexBytes / entrySize);
@@ -40,7 +42,11 @@ abstract class SegmentIndex implements AutoCloseable {
 
     /** Opens the file (creating it if absent) and reads its complete entries into memory. */
     final void load() throws IOException {
-        channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            channel = channels.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw FileWriteException.of(path, "open", e);
+        }
         long size = channel.size();
         int count = (int) Math.min(size / entrySize, maxEntries);
         ByteBuffer buffer = ByteBuffer.allocate(count * entrySize);
@@ -91,27 +97,39 @@ abstract class SegmentIndex implements AutoCloseable {
         }
         entries = newEntries;
         if (flushedEntries > newEntries) {
-            channel.truncate((long) newEntries * entrySize);
+            try {
+                channel.truncate((long) newEntries * entrySize);
+            } catch (IOException e) {
+                throw FileWriteException.of(path, "truncate", e);
+            }
             flushedEntries = newEntries;
         }
     }
 
-    /** Writes entries added since the last flush and syncs the file. */
+    /**
+     * Writes entries added since the last flush and syncs the file.
+     *
+     * @throws FileWriteException naming this index's file
+     */
     final void flush() throws IOException {
         int count = entries;
-        if (count > flushedEntries) {
-            ByteBuffer buffer = ByteBuffer.allocate((count - flushedEntries) * entrySize);
-            for (int i = flushedEntries; i < count; i++) {
-                writeEntry(buffer, i);
+        try {
+            if (count > flushedEntries) {
+                ByteBuffer buffer = ByteBuffer.allocate((count - flushedEntries) * entrySize);
+                for (int i = flushedEntries; i < count; i++) {
+                    writeEntry(buffer, i);
+                }
+                buffer.flip();
+                long position = (long) flushedEntries * entrySize;
+                while (buffer.hasRemaining()) {
+                    position += channel.write(buffer, position);
+                }
+                flushedEntries = count;
             }
-            buffer.flip();
-            long position = (long) flushedEntries * entrySize;
-            while (buffer.hasRemaining()) {
-                position += channel.write(buffer, position);
-            }
-            flushedEntries = count;
+            channel.force(true);
+        } catch (IOException e) {
+            throw FileWriteException.of(path, "write and sync", e);
         }
-        channel.force(true);
     }
 
     /** Drops every entry and empties the file, ready for a rebuild. */
@@ -124,8 +142,11 @@ abstract class SegmentIndex implements AutoCloseable {
     @Override
     public void close() throws IOException {
         if (channel != null && channel.isOpen()) {
-            flush();
-            channel.close();
+            try {
+                flush();
+            } finally {
+                channel.close();
+            }
         }
     }
 

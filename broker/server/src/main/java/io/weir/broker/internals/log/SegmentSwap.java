@@ -40,8 +40,8 @@ final class SegmentSwap {
     }
 
     /** Step 2: makes the swap of the segments in {@code [base, end)} durable. */
-    static void commit(Path dir, long base, long end) throws IOException {
-        LogFiles.writeAtomically(marker(dir, base), (end + "\n").getBytes(StandardCharsets.UTF_8));
+    static void commit(Path dir, long base, long end, FileChannelFactory channels) throws IOException {
+        LogFiles.writeAtomically(channels, marker(dir, base), (end + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Whether a swap of the segment at {@code base} is committed and not yet finished. */
@@ -50,7 +50,7 @@ final class SegmentSwap {
     }
 
     /** Step 4: moves the cleaned files into place, the log file first. */
-    static void install(Path dir, long base) throws IOException {
+    static void install(Path dir, long base, FileChannelFactory channels) throws IOException {
         for (String suffix : LogSegment.FILE_SUFFIXES) {
             Path cleaned = dir.resolve(LogSegment.fileName(base, suffix) + LogSegment.CLEANED_SUFFIX);
             if (Files.exists(cleaned)) {
@@ -58,13 +58,13 @@ final class SegmentSwap {
                         StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        LogFiles.syncDirectory(dir);
+        LogFiles.syncDirectory(channels, dir);
     }
 
     /** Step 5. */
-    static void finish(Path dir, long base) throws IOException {
+    static void finish(Path dir, long base, FileChannelFactory channels) throws IOException {
         Files.deleteIfExists(marker(dir, base));
-        LogFiles.syncDirectory(dir);
+        LogFiles.syncDirectory(channels, dir);
     }
 
     /** Removes the files of an abandoned cleaning of the segment at {@code base}. */
@@ -78,7 +78,7 @@ final class SegmentSwap {
      * Finishes every committed swap in {@code dir} and removes what uncommitted cleanings left. Runs before
      * the log's segments are opened.
      */
-    static void recover(Path dir) throws IOException {
+    static void recover(Path dir, FileChannelFactory channels) throws IOException {
         List<Long> swaps = new ArrayList<>();
         List<Path> cleaned = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -98,8 +98,8 @@ final class SegmentSwap {
             boolean installStarted = !Files.exists(dir.resolve(LogSegment.fileName(base, LogSegment.LOG_SUFFIX)
                     + LogSegment.CLEANED_SUFFIX));
             retire(dir, base, end, installStarted);
-            install(dir, base);
-            finish(dir, base);
+            install(dir, base, channels);
+            finish(dir, base, channels);
         }
         for (Path file : cleaned) {
             Files.deleteIfExists(file); // no marker: the cleaning never committed, the old segments stand

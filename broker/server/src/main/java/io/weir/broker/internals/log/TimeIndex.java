@@ -17,8 +17,8 @@ final class TimeIndex extends SegmentIndex {
     private volatile long[] timestamps = new long[0];
     private volatile int[] relativeOffsets = new int[0];
 
-    TimeIndex(Path path, long baseOffset, int maxIndexBytes) {
-        super(path, baseOffset, ENTRY_SIZE, maxIndexBytes);
+    TimeIndex(Path path, long baseOffset, int maxIndexBytes, FileChannelFactory channels) {
+        super(path, baseOffset, ENTRY_SIZE, maxIndexBytes, channels);
     }
 
     /** Writer only. Ignored unless {@code timestamp} is above the last entry's. */

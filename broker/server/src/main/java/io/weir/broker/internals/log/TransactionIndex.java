@@ -37,12 +37,14 @@ final class TransactionIndex implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TransactionIndex.class.getName());
 
     final Path path;
+    private final FileChannelFactory channels;
     /** Null until the first entry is appended to a segment that had no file. */
     private FileChannel channel;
     private volatile List<AbortedTxn> entries = List.of();
 
-    TransactionIndex(Path path) {
+    TransactionIndex(Path path, FileChannelFactory channels) {
         this.path = path;
+        this.channels = channels;
     }
 
     /**
@@ -54,7 +56,7 @@ final class TransactionIndex implements AutoCloseable {
         if (!Files.exists(path)) {
             return;
         }
-        channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        channel = channels.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         long size = channel.size();
         ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(size, Integer.MAX_VALUE));
         while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) >= 0) {
@@ -99,15 +101,19 @@ final class TransactionIndex implements AutoCloseable {
             throw new IllegalArgumentException("aborted transaction " + txn + " does not follow "
                     + current.get(current.size() - 1) + " in " + path);
         }
-        if (channel == null) {
-            channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-        }
         ByteBuffer buffer = ByteBuffer.allocate(ENTRY_SIZE).putShort(VERSION).putLong(txn.producerId())
                 .putLong(txn.firstOffset()).putLong(txn.lastOffset()).putLong(txn.lastStableOffset()).flip();
         long position = (long) current.size() * ENTRY_SIZE;
-        while (buffer.hasRemaining()) {
-            position += channel.write(buffer, position);
+        try {
+            if (channel == null) {
+                channel = channels.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+            }
+            while (buffer.hasRemaining()) {
+                position += channel.write(buffer, position);
+            }
+        } catch (IOException e) {
+            throw FileWriteException.of(path, "append to", e);
         }
         List<AbortedTxn> grown = new ArrayList<>(current.size() + 1);
         grown.addAll(current);
@@ -126,7 +132,11 @@ final class TransactionIndex implements AutoCloseable {
             return;
         }
         entries = List.copyOf(current.subList(0, keep));
-        channel.truncate((long) keep * ENTRY_SIZE);
+        try {
+            channel.truncate((long) keep * ENTRY_SIZE);
+        } catch (IOException e) {
+            throw FileWriteException.of(path, "truncate", e);
+        }
     }
 
     /** What {@link #collect} found, and whether no later segment can add to it. */
@@ -159,15 +169,22 @@ final class TransactionIndex implements AutoCloseable {
     /** Syncs the file, if there is one. */
     void flush() throws IOException {
         if (channel != null) {
-            channel.force(true);
+            try {
+                channel.force(true);
+            } catch (IOException e) {
+                throw FileWriteException.of(path, "sync", e);
+            }
         }
     }
 
     @Override
     public void close() throws IOException {
         if (channel != null && channel.isOpen()) {
-            channel.force(true);
-            channel.close();
+            try {
+                flush();
+            } finally {
+                channel.close();
+            }
         }
     }
 

@@ -293,9 +293,9 @@ class LogCleanerEdgeCaseTest extends CleanerTestBase {
         copy(logDir(), after);
         List<LogSegment> old = new ArrayList<>();
         for (long base : bases) {
-            old.add(LogSegment.open(before, base, log.config()));
+            old.add(LogSegment.open(before, base, log.config(), FileChannelFactory.SYSTEM));
         }
-        return new BeforeAndAfter(old, LogSegment.open(after, bases.get(0), log.config()));
+        return new BeforeAndAfter(old, LogSegment.open(after, bases.get(0), log.config(), FileChannelFactory.SYSTEM));
     }
 
     @Test

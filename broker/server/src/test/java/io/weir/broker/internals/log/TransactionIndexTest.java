@@ -22,7 +22,7 @@ class TransactionIndexTest {
     Path dir;
 
     private TransactionIndex index() throws Exception {
-        TransactionIndex index = new TransactionIndex(dir.resolve("00000000000000000000.txnindex"));
+        TransactionIndex index = new TransactionIndex(dir.resolve("00000000000000000000.txnindex"), FileChannelFactory.SYSTEM);
         index.load();
         return index;
     }

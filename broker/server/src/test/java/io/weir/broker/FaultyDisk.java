@@ -1,0 +1,188 @@
+package io.weir.broker;
+
+import io.weir.broker.internals.log.FileChannelFactory;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * A {@link FileChannelFactory} over the real file system whose channels fail one kind of operation on chosen
+ * files once {@link #fail armed}: the disk of a storage-failure test. Every other operation goes to the real
+ * file, so what was written before the fault (and, for a failed sync, the write itself) is really there for the
+ * reopen. Thread-safe: the broker's threads open and use channels while the test arms and heals.
+ */
+public final class FaultyDisk implements FileChannelFactory {
+    /** The operation that fails. */
+    public enum Op { OPEN, WRITE, FORCE }
+
+    private volatile Op op;
+    private volatile Predicate<Path> files = path -> false;
+    private volatile boolean once;
+    private volatile Runnable beforeFailing = () -> { };
+    private final List<Path> failed = new ArrayList<>();
+
+    /** From now on, {@code op} on a file matching {@code which} throws an IOException. */
+    public void fail(Op op, Predicate<Path> which) {
+        arm(op, which, false, () -> { });
+    }
+
+    /**
+     * The next {@code op} on a file matching {@code which} runs {@code beforeFailing} on the failing thread (a
+     * test holds it there), then throws; later ones succeed, as a second fsync after a writeback error does.
+     */
+    public void failOnce(Op op, Predicate<Path> which, Runnable beforeFailing) {
+        arm(op, which, true, beforeFailing);
+    }
+
+    private void arm(Op op, Predicate<Path> which, boolean once, Runnable beforeFailing) {
+        this.files = which;
+        this.once = once;
+        this.beforeFailing = beforeFailing;
+        this.op = op;
+    }
+
+    /** No more failures. */
+    public void heal() {
+        this.op = null;
+    }
+
+    /** The files an injected failure hit, in order. */
+    public synchronized List<Path> failed() {
+        return List.copyOf(failed);
+    }
+
+    private void maybeFail(Op attempted, Path path) throws IOException {
+        if (op != attempted || !files.test(path)) {
+            return;
+        }
+        synchronized (this) {
+            if (op != attempted) {
+                return; // a failOnce another thread took first
+            }
+            if (once) {
+                op = null;
+            }
+            failed.add(path);
+        }
+        beforeFailing.run();
+        throw new IOException("injected " + attempted + " failure on " + path);
+    }
+
+    @Override
+    public FileChannel open(Path path, OpenOption... options) throws IOException {
+        maybeFail(Op.OPEN, path);
+        return new Channel(path, FileChannel.open(path, options));
+    }
+
+    /** A real channel whose writes and syncs first ask whether to fail. */
+    private final class Channel extends FileChannel {
+        private final Path path;
+        private final FileChannel file;
+
+        Channel(Path path, FileChannel file) {
+            this.path = path;
+            this.file = file;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return file.read(dst);
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+            return file.read(dsts, offset, length);
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) throws IOException {
+            return file.read(dst, position);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            maybeFail(Op.WRITE, path);
+            return file.write(src);
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            maybeFail(Op.WRITE, path);
+            return file.write(srcs, offset, length);
+        }
+
+        @Override
+        public int write(ByteBuffer src, long position) throws IOException {
+            maybeFail(Op.WRITE, path);
+            return file.write(src, position);
+        }
+
+        @Override
+        public void force(boolean metaData) throws IOException {
+            maybeFail(Op.FORCE, path);
+            file.force(metaData);
+        }
+
+        @Override
+        public long position() throws IOException {
+            return file.position();
+        }
+
+        @Override
+        public FileChannel position(long newPosition) throws IOException {
+            file.position(newPosition);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return file.size();
+        }
+
+        @Override
+        public FileChannel truncate(long size) throws IOException {
+            file.truncate(size);
+            return this;
+        }
+
+        @Override
+        public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+            return file.transferTo(position, count, target);
+        }
+
+        @Override
+        public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+            maybeFail(Op.WRITE, path);
+            return file.transferFrom(src, position, count);
+        }
+
+        @Override
+        public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+            return file.map(mode, position, size);
+        }
+
+        @Override
+        public FileLock lock(long position, long size, boolean shared) throws IOException {
+            return file.lock(position, size, shared);
+        }
+
+        @Override
+        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+            return file.tryLock(position, size, shared);
+        }
+
+        @Override
+        protected void implCloseChannel() throws IOException {
+            file.close();
+        }
+    }
+}
