@@ -1,5 +1,6 @@
 package io.weir.broker;
 
+import io.weir.common.transport.EmbeddedBrokerHandle;
 import io.weir.common.TopicPartition;
 import io.weir.common.utils.Time;
 import io.weir.common.errors.IllegalClientStateException;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -55,7 +57,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Lifecycle: RUNNING after {@code open}, then CLOSED; {@code close()} is idempotent. Thread-safe.
  */
-public final class EmbeddedBroker implements AutoCloseable {
+public final class EmbeddedBroker implements EmbeddedBrokerHandle {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final long GROUP_TIMER_TICK_MS = 10;
     /** How long one request of a hanging-transaction search may take (Kafka's request.timeout.ms default). */
@@ -141,6 +143,11 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** Opens a broker with Kafka broker keys ({@code log.dirs}, {@code num.partitions}, ...). */
     public static EmbeddedBroker open(Properties properties) {
+        return open(BrokerConfig.from(properties), Time.SYSTEM);
+    }
+
+    /** Opens a broker with Kafka broker keys given as a map, as {@code Transports.openEmbedded} passes them. */
+    public static EmbeddedBroker open(Map<String, ?> properties) {
         return open(BrokerConfig.from(properties), Time.SYSTEM);
     }
 
@@ -273,10 +280,12 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     /** The value for a client's {@code bootstrap.servers}. */
+    @Override
     public String bootstrapServers() {
         return bootstrapServers;
     }
 
+    @Override
     public Path dataDir() {
         return dataDir;
     }

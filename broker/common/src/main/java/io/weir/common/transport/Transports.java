@@ -4,13 +4,15 @@ import io.weir.common.errors.InvalidConfigurationException;
 import io.weir.common.protocol.BrokerApi;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Resolves {@code bootstrap.servers} to a {@link BrokerApi}. An embedded broker registers itself under
  * {@code embedded:<name>} while it is open, so a client configured the Kafka way — a string in its
  * properties — finds the broker in the same JVM. Network addresses ({@code host:port}) are refused until the
- * network transport exists, with an error that says so.
+ * network transport exists, with an error that says so. {@link #openEmbedded} opens a broker through the
+ * {@link EmbeddedBrokerProvider} on the class path, for code that must not name the server.
  */
 public final class Transports {
     public static final String EMBEDDED_PREFIX = "embedded:";
@@ -18,6 +20,19 @@ public final class Transports {
     private static final Map<String, BrokerApi> EMBEDDED = new ConcurrentHashMap<>();
 
     private Transports() {
+    }
+
+    /**
+     * Opens an embedded broker through the {@link EmbeddedBrokerProvider} on the class path.
+     *
+     * @throws InvalidConfigurationException if no provider is there (the {@code io.weir:server} artifact is missing)
+     */
+    public static EmbeddedBrokerHandle openEmbedded(Map<String, ?> brokerConfig) {
+        EmbeddedBrokerProvider provider = ServiceLoader.load(EmbeddedBrokerProvider.class, Transports.class.getClassLoader())
+                .findFirst()
+                .orElseThrow(() -> new InvalidConfigurationException("No embedded broker on the class path: add the "
+                        + "io.weir:server artifact to run one in this process, or set bootstrap.servers to a broker"));
+        return provider.open(brokerConfig);
     }
 
     /** Called by an embedded broker when it opens; the name must be unique in this JVM. */
