@@ -1,5 +1,6 @@
 package io.weir.broker;
 
+import org.slf4j.LoggerFactory;
 import io.weir.common.transport.EmbeddedBrokerHandle;
 import io.weir.common.TopicPartition;
 import io.weir.common.utils.Time;
@@ -221,7 +222,7 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
                 task.run();
             } catch (RuntimeException e) {
                 // A scheduled task that throws is never run again; report and keep the schedule alive.
-                System.getLogger(EmbeddedBroker.class.getName()).log(System.Logger.Level.ERROR, "Broker maintenance task failed", e);
+                LoggerFactory.getLogger(EmbeddedBroker.class).error("Broker maintenance task failed", e);
             }
         };
     }
@@ -358,8 +359,7 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
     private static void awaitQuietly(ExecutorService executor) {
         try {
             if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
-                System.getLogger(EmbeddedBroker.class.getName()).log(System.Logger.Level.WARNING,
-                        "A broker task did not finish within 60 s of close");
+                LoggerFactory.getLogger(EmbeddedBroker.class).warn("A broker task did not finish within 60 s of close");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

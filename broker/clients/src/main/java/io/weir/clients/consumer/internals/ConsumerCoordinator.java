@@ -1,5 +1,7 @@
 package io.weir.clients.consumer.internals;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.weir.clients.internals.Futures;
 import io.weir.common.TopicPartition;
 import io.weir.clients.consumer.ConsumerConfig;
@@ -57,7 +59,7 @@ import java.util.concurrent.TimeUnit;
  * run on the consumer's thread with the monitor released.
  */
 final class ConsumerCoordinator {
-    private static final System.Logger LOG = System.getLogger(ConsumerCoordinator.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerCoordinator.class);
 
     enum MemberState { UNJOINED, PREPARING_REBALANCE, COMPLETING_REBALANCE, STABLE }
 
@@ -494,7 +496,7 @@ final class ConsumerCoordinator {
             long sincePoll = time.nanoseconds() - lastPollNanos;
             pollTimedOut = sincePoll > TimeUnit.MILLISECONDS.toNanos(options.maxPollIntervalMs());
             if (pollTimedOut) {
-                LOG.log(System.Logger.Level.WARNING, "Consumer " + g.memberId() + " of group " + groupId + " did not poll for "
+                LOG.warn("Consumer " + g.memberId() + " of group " + groupId + " did not poll for "
                         + TimeUnit.NANOSECONDS.toMillis(sincePoll) + " ms, more than max.poll.interval.ms=" + options.maxPollIntervalMs()
                         + "; it leaves the group and its partitions will be reassigned");
                 generation = Generation.NONE;
@@ -526,7 +528,7 @@ final class ConsumerCoordinator {
                 }
                 case FENCED_INSTANCE_ID -> fatal = new FencedInstanceIdException("Heartbeat of group " + groupId
                         + " was refused: " + answer.error().message());
-                default -> LOG.log(System.Logger.Level.DEBUG, "Heartbeat of group " + groupId + " failed: " + answer.error());
+                default -> LOG.debug("Heartbeat of group " + groupId + " failed: " + answer.error());
             }
         }
     }
@@ -553,7 +555,7 @@ final class ConsumerCoordinator {
                 Futures.await(broker.leaveGroup(new LeaveGroupRequest(groupId, List.of(
                         new LeaveGroupRequest.MemberIdentity(g.memberId(), null, reason)))), requestTimeoutMs, "leave of group " + groupId);
             } catch (WeirException e) {
-                LOG.log(System.Logger.Level.WARNING, "Could not leave group " + groupId + "; its session timeout will remove the member", e);
+                LOG.warn("Could not leave group " + groupId + "; its session timeout will remove the member", e);
             }
         }
         pendingJoin = null;

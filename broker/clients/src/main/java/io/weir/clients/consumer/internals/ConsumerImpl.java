@@ -1,5 +1,6 @@
 package io.weir.clients.consumer.internals;
 
+import org.slf4j.LoggerFactory;
 import io.weir.clients.internals.ClientMetadata;
 import io.weir.clients.internals.Futures;
 import io.weir.clients.internals.Plugins;
@@ -663,8 +664,7 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
             }
             committer.awaitInFlight(deadlineNanos);
         } catch (RuntimeException e) {
-            System.getLogger(ConsumerImpl.class.getName()).log(System.Logger.Level.WARNING,
-                    "Consumer of group " + config.groupId() + " could not commit or leave cleanly on close", e);
+            LoggerFactory.getLogger(ConsumerImpl.class).warn("Consumer of group " + config.groupId() + " could not commit or leave cleanly on close", e);
         } finally {
             coordinator.close();
         }

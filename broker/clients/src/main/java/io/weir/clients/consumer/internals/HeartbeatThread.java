@@ -1,5 +1,6 @@
 package io.weir.clients.consumer.internals;
 
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -40,8 +41,7 @@ final class HeartbeatThread {
             } catch (RuntimeException e) {
                 // The coordinator routes errors it understands to the consumer thread; anything else must not
                 // kill the loop, or the session would silently expire.
-                System.getLogger(HeartbeatThread.class.getName()).log(System.Logger.Level.WARNING,
-                        "Heartbeat failed; retrying in the next interval", e);
+                LoggerFactory.getLogger(HeartbeatThread.class).warn("Heartbeat failed; retrying in the next interval", e);
             }
         }
     }

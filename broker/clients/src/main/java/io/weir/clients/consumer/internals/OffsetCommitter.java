@@ -1,5 +1,7 @@
 package io.weir.clients.consumer.internals;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.weir.clients.internals.Futures;
 import io.weir.common.IsolationLevel;
 import io.weir.common.TopicPartition;
@@ -45,7 +47,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Confined to the consumer's thread.
  */
 final class OffsetCommitter {
-    private static final System.Logger LOG = System.getLogger(OffsetCommitter.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(OffsetCommitter.class);
 
     private record PendingCommit(CompletableFuture<OffsetCommitResponse> response, Map<TopicPartition, OffsetAndMetadata> offsets,
                                  OffsetCommitCallback callback, ConsumerCoordinator.Generation generation) {
@@ -147,7 +149,7 @@ final class OffsetCommitter {
             if (done.callback() != null) {
                 done.callback().onComplete(done.offsets(), failure);
             } else if (failure != null) {
-                LOG.log(System.Logger.Level.WARNING, "Asynchronous offset commit of group " + coordinator.groupId() + " failed", failure);
+                LOG.warn("Asynchronous offset commit of group " + coordinator.groupId() + " failed", failure);
             }
         }
     }
@@ -258,7 +260,7 @@ final class OffsetCommitter {
         try {
             commitSync(offsets, time.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(config.defaultApiTimeoutMs()));
         } catch (WeirException e) {
-            LOG.log(System.Logger.Level.WARNING, "Auto-commit of " + offsets.keySet() + " before revoking them failed", e);
+            LOG.warn("Auto-commit of " + offsets.keySet() + " before revoking them failed", e);
         }
     }
 

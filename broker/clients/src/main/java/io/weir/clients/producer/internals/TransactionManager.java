@@ -1,5 +1,7 @@
 package io.weir.clients.producer.internals;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.weir.common.TopicPartition;
 import io.weir.clients.consumer.ConsumerGroupMetadata;
 import io.weir.clients.consumer.OffsetAndMetadata;
@@ -41,7 +43,7 @@ import java.util.function.BiConsumer;
  * transaction makes it abortable; fencing is fatal.
  */
 final class TransactionManager implements RecordAccumulator.DrainGate {
-    private static final System.Logger LOG = System.getLogger(TransactionManager.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionManager.class);
 
     private final String transactionalId;
     private final int transactionTimeoutMs;
@@ -109,7 +111,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     private void transitionTo(TransactionManagerState next) {
         TransactionManagerState previous = state;
         state = previous.checkTransition(next);
-        LOG.log(System.Logger.Level.DEBUG, () -> describe() + ": " + previous + " -> " + next);
+        LOG.atDebug().log(() -> describe() + ": " + previous + " -> " + next);
         transitionObserver.accept(previous, next);
     }
 
@@ -402,7 +404,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         } else if (state == TransactionManagerState.READY && sequences.rewriteReady()) {
             if (producerIdAndEpoch.canBumpEpoch()) {
                 producerIdAndEpoch = producerIdAndEpoch.withBumpedEpoch();
-                LOG.log(System.Logger.Level.DEBUG, () -> describe() + ": bumped the epoch to restart sequences");
+                LOG.atDebug().log(() -> describe() + ": bumped the epoch to restart sequences");
                 sequences.rewrite(producerIdAndEpoch);
             } else {
                 // The epoch is exhausted: a new producer id, then the rewrite under it.

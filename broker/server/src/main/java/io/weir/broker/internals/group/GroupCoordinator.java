@@ -1,5 +1,6 @@
 package io.weir.broker.internals.group;
 
+import org.slf4j.LoggerFactory;
 import io.weir.broker.GroupCoordinatorConfig;
 import io.weir.common.utils.Time;
 import io.weir.common.protocol.ApiError;
@@ -460,8 +461,7 @@ public final class GroupCoordinator {
         store.append(group.groupId, List.of(groupRecord(group)), offset -> { }).whenComplete((ok, failure) -> {
             if (failure != null) {
                 // Only the generation of an empty group is lost; the next rebalance stores it again.
-                System.getLogger(GroupCoordinator.class.getName()).log(System.Logger.Level.WARNING,
-                        "Could not store empty generation of group " + group.groupId, failure);
+                LoggerFactory.getLogger(GroupCoordinator.class).warn("Could not store empty generation of group " + group.groupId, failure);
             }
         });
     }

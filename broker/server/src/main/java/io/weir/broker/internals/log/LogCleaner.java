@@ -1,5 +1,7 @@
 package io.weir.broker.internals.log;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.weir.broker.CleanerConfig;
 import io.weir.common.TopicPartition;
 import io.weir.common.utils.Time;
@@ -41,7 +43,7 @@ import java.util.function.Supplier;
  * cleaner's lock, then a log's.
  */
 public final class LogCleaner implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(LogCleaner.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LogCleaner.class);
 
     private final CleanerConfig config;
     private final Supplier<Collection<Log>> logs;
@@ -110,8 +112,7 @@ public final class LogCleaner implements AutoCloseable {
                 Cleaner cleaner = newCleaner();
                 Thread thread = new Thread(() -> run(cleaner), "weir-log-cleaner-" + i);
                 thread.setDaemon(true);
-                thread.setUncaughtExceptionHandler((t, e) -> LOG.log(System.Logger.Level.ERROR,
-                        t.getName() + " stopped; compacted topics are no longer cleaned until restart", e));
+                thread.setUncaughtExceptionHandler((t, e) -> LOG.error(t.getName() + " stopped; compacted topics are no longer cleaned until restart", e));
                 threads.add(thread);
                 thread.start();
             }
@@ -131,7 +132,7 @@ public final class LogCleaner implements AutoCloseable {
                 cleaned = cleanFilthiest(cleaner);
                 context.deleter().deleteDue();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "Log cleaner round failed; retrying after log.cleaner.backoff.ms", e);
+                LOG.error("Log cleaner round failed; retrying after log.cleaner.backoff.ms", e);
             }
             if (!cleaned) {
                 synchronized (lock) {
@@ -242,7 +243,7 @@ public final class LogCleaner implements AutoCloseable {
                 writeCheckpoint();
             }
             context.deleter().retire(result.retired());
-            LOG.log(System.Logger.Level.DEBUG, () -> "Cleaned " + tp + ": " + result.stats());
+            LOG.atDebug().log(() -> "Cleaned " + tp + ": " + result.stats());
             return true;
         } catch (Cleaner.CleaningAbortedException e) {
             return false;
@@ -278,7 +279,7 @@ public final class LogCleaner implements AutoCloseable {
         synchronized (lock) {
             uncleanable.put(tp, reason);
         }
-        LOG.log(System.Logger.Level.WARNING, "Could not clean " + tp + "; it is left as it is and not cleaned again"
+        LOG.warn("Could not clean " + tp + "; it is left as it is and not cleaned again"
                 + " until the broker restarts: " + reason, e);
     }
 

@@ -1,5 +1,7 @@
 package io.weir.broker.internals.log;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,7 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * by one atomic write; later ones are reported to their caller but do not replace it.
  */
 public final class LogDirFailureChannel {
-    private static final System.Logger LOG = System.getLogger(LogDirFailureChannel.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LogDirFailureChannel.class);
 
     private final Path logDir;
     private final AtomicReference<LogDirFailureException> firstFailure = new AtomicReference<>();
@@ -52,7 +54,7 @@ public final class LogDirFailureChannel {
         LogDirFailureException failure = new LogDirFailureException(operation + " failed on " + failed
                 + "; log directory " + logDir + " is now offline until the broker restarts: " + cause, logDir, failed, cause);
         if (firstFailure.compareAndSet(null, failure)) {
-            LOG.log(System.Logger.Level.ERROR, "Log directory " + logDir + " is offline: every partition in it refuses"
+            LOG.error("Log directory " + logDir + " is offline: every partition in it refuses"
                     + " appends and reads until a restart recovers it from disk", failure);
         }
         return failure;

@@ -1,5 +1,7 @@
 package io.weir.broker.internals.log;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.weir.common.utils.Time;
 import io.weir.common.TopicPartition;
 import io.weir.common.errors.InvalidProducerEpochException;
@@ -44,7 +46,7 @@ import java.util.OptionalLong;
  * log is published.
  */
 final class LogProducerState {
-    private static final System.Logger LOG = System.getLogger(LogProducerState.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LogProducerState.class);
     private static final int REPLAY_READ_BYTES = 1 << 20;
 
     private final TopicPartition topicPartition;
@@ -274,7 +276,7 @@ final class LogProducerState {
                 state = restored;
                 break;
             } catch (CorruptSnapshotException e) {
-                LOG.log(System.Logger.Level.WARNING, "Deleting the corrupt producer-state snapshot "
+                LOG.warn("Deleting the corrupt producer-state snapshot "
                         + snapshots.path(offset) + " of " + topicPartition + " and falling back to an older one: "
                         + e.getMessage());
                 snapshots.delete(offset);

@@ -1,5 +1,7 @@
 package io.weir.broker.internals.log;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.weir.common.utils.Time;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Threading: any thread; {@code pending} is guarded by {@code this}, files are deleted outside it.
  */
 public final class SegmentDeleter implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(SegmentDeleter.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentDeleter.class);
 
     private final Time time;
     /** Guarded by {@code this}. */
@@ -98,7 +100,7 @@ public final class SegmentDeleter implements AutoCloseable {
             try {
                 segment.deleteFiles();
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "Could not delete the files of a removed segment; the next open"
+                LOG.warn("Could not delete the files of a removed segment; the next open"
                         + " removes them: " + e, e);
             }
         }

@@ -1,5 +1,7 @@
 package io.weir.broker.internals.log;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -34,7 +36,7 @@ import java.util.List;
 final class TransactionIndex implements AutoCloseable {
     static final int ENTRY_SIZE = 2 + 8 + 8 + 8 + 8;
     private static final short VERSION = 0;
-    private static final System.Logger LOG = System.getLogger(TransactionIndex.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionIndex.class);
 
     final Path path;
     private final FileChannelFactory channels;
@@ -87,7 +89,7 @@ final class TransactionIndex implements AutoCloseable {
             if (problem == null) {
                 problem = "it ends in a partial entry of " + (size - valid) + " bytes";
             }
-            LOG.log(System.Logger.Level.WARNING, "Cutting transaction index " + path + " to its first "
+            LOG.warn("Cutting transaction index " + path + " to its first "
                     + loaded.size() + " entries: " + problem);
             channel.truncate(valid);
         }

@@ -1,5 +1,7 @@
 package io.weir.broker.internals.txn;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.weir.broker.AbortedTransaction;
 import io.weir.common.TopicPartition;
 import io.weir.common.errors.TimeoutException;
@@ -41,7 +43,7 @@ import java.util.stream.Collectors;
  * {@code waitMs} each). Not thread-safe; one thread runs it.
  */
 public final class HangingTransactionAborter {
-    private static final System.Logger LOG = System.getLogger(HangingTransactionAborter.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(HangingTransactionAborter.class);
 
     private final BrokerApi broker;
     private final HangingTransactionRule rule;
@@ -156,11 +158,11 @@ public final class HangingTransactionAborter {
                 throw error == null ? new IllegalStateException("no answer for " + c.partition()) : error.exception();
             }
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Could not abort the hanging transaction of producer " + p.producerId()
+            LOG.error("Could not abort the hanging transaction of producer " + p.producerId()
                     + " on " + c.partition(), e);
             return Optional.empty();
         }
-        LOG.log(System.Logger.Level.WARNING, "Aborted the hanging transaction of producer " + p.producerId() + " epoch "
+        LOG.warn("Aborted the hanging transaction of producer " + p.producerId() + " epoch "
                 + p.producerEpoch() + " on " + c.partition() + " (" + reason
                 + transactionalId.map(id -> ", transactional id " + id).orElse("") + ", open since offset "
                 + p.currentTxnStartOffset() + ")");

@@ -1,5 +1,7 @@
 package io.weir.broker.internals.write;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import com.lmax.disruptor.EventHandler;
 import io.weir.common.errors.KafkaStorageException;
 import io.weir.broker.FlushPolicy;
@@ -21,7 +23,7 @@ import java.util.Map;
  * {@code onEvent} returns with {@code endOfBatch} true, so they are completed in place.
  */
 final class AppendHandler implements EventHandler<AppendEvent> {
-    private static final System.Logger LOG = System.getLogger(AppendHandler.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(AppendHandler.class);
     private final FlushPolicy flushPolicy;
     private final HighWatermarkListener listener;
     private final List<AppendEvent> pending = new ArrayList<>();
@@ -73,7 +75,7 @@ final class AppendHandler implements EventHandler<AppendEvent> {
                     callback.onComplete(error == null ? result : null, error);
                 } catch (RuntimeException e) {
                     // A callback's bug must not stop the acknowledgements of the others in the batch.
-                    LOG.log(System.Logger.Level.ERROR, "Append callback failed", e);
+                    LOG.error("Append callback failed", e);
                 }
             }
         }
