@@ -1,0 +1,75 @@
+package io.weir.streams;
+
+import io.weir.common.serialization.Deserializer;
+import io.weir.common.serialization.Serializer;
+import io.weir.streams.processor.TopicNameExtractor;
+import io.weir.streams.processor.api.ProcessorSupplier;
+import io.weir.streams.processor.internals.InternalTopologyBuilder;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A graph of sources, processors and sinks, built with the Processor API here or by a {@link StreamsBuilder}.
+ * Every method checks what it adds at once and throws {@link io.weir.streams.errors.TopologyException} naming the
+ * node (a name used twice, a missing parent, a topic read twice). Build it on one thread, then hand it to a runtime
+ * or a {@link TopologyTestDriver}.
+ */
+public class Topology {
+    final InternalTopologyBuilder internal = new InternalTopologyBuilder();
+
+    /** A source of the given topics, with the application's default serdes. */
+    public synchronized Topology addSource(String name, String... topics) {
+        internal.addSource(name, null, null, List.of(topics));
+        return this;
+    }
+
+    /** A source of every topic matching {@code pattern}, with the application's default serdes. */
+    public synchronized Topology addSource(String name, Pattern pattern) {
+        internal.addSource(name, null, null, pattern);
+        return this;
+    }
+
+    /** A source of the given topics with these deserializers. */
+    public synchronized Topology addSource(String name, Deserializer<?> keyDeserializer, Deserializer<?> valueDeserializer,
+                                           String... topics) {
+        internal.addSource(name, keyDeserializer, valueDeserializer, List.of(topics));
+        return this;
+    }
+
+    /** A processor that takes records from the named parents; {@code supplier} makes one per task. */
+    public synchronized <KIn, VIn, KOut, VOut> Topology addProcessor(String name, ProcessorSupplier<KIn, VIn, KOut, VOut> supplier,
+                                                                       String... parentNames) {
+        internal.addProcessor(name, supplier, parentNames);
+        return this;
+    }
+
+    /** A sink writing to {@code topic} with the application's default serdes. */
+    public synchronized Topology addSink(String name, String topic, String... parentNames) {
+        internal.addSink(name, topic, null, null, null, parentNames);
+        return this;
+    }
+
+    /** A sink writing to {@code topic} with these serializers. */
+    public synchronized <K, V> Topology addSink(String name, String topic, Serializer<K> keySerializer, Serializer<V> valueSerializer,
+                                                String... parentNames) {
+        internal.addSink(name, topic, null, keySerializer, valueSerializer, parentNames);
+        return this;
+    }
+
+    /** A sink writing each record to the topic {@code extractor} chooses. */
+    public synchronized <K, V> Topology addSink(String name, TopicNameExtractor<K, V> extractor, Serializer<K> keySerializer,
+                                                Serializer<V> valueSerializer, String... parentNames) {
+        internal.addSink(name, null, extractor, keySerializer, valueSerializer, parentNames);
+        return this;
+    }
+
+    /** Its sources, processors and sinks by sub-topology; {@code toString()} prints them as Kafka Streams does. */
+    public synchronized TopologyDescription describe() {
+        return internal.describe();
+    }
+
+    /** The builder behind this topology, for the runtime and the test driver in this module. */
+    InternalTopologyBuilder internalBuilder() {
+        return internal;
+    }
+}

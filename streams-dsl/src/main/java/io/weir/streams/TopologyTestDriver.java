@@ -1,0 +1,223 @@
+package io.weir.streams;
+
+import io.weir.common.record.Header;
+import io.weir.common.serialization.Deserializer;
+import io.weir.common.serialization.Serializer;
+import io.weir.common.utils.MockTime;
+import io.weir.common.utils.Utils;
+import io.weir.streams.errors.TopologyException;
+import io.weir.streams.processor.TaskId;
+import io.weir.streams.processor.internals.InternalTopologyBuilder;
+import io.weir.streams.processor.internals.RecordCollector;
+import io.weir.streams.processor.internals.StreamTask;
+import java.io.Closeable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Runs a {@link Topology} without a broker, deterministically, as Kafka's {@code TopologyTestDriver}: every piped
+ * record runs through the topology before {@code pipeInput} returns, records written to a topic the topology reads
+ * (a repartition or a {@code to} then {@code stream}) are processed right after, and wall-clock time moves only by
+ * {@link #advanceWallClockTime}.
+ *
+ * <p>Unlike Kafka's, the driver can give every topic {@value #PARTITIONS_CONFIG} partitions: a record goes to the
+ * partition of its key (murmur2, as the default partitioner), each sub-topology runs one task per partition with its
+ * own processors, so per-partition state and repartitioning are tested as they run. The default is 1.
+ *
+ * <p>Not thread-safe: one test thread drives it.
+ */
+public class TopologyTestDriver implements Closeable {
+    /** How many partitions every topic has (Weir's; Kafka's driver has one). */
+    public static final String PARTITIONS_CONFIG = "weir.test.driver.partitions";
+
+    /** A record a sink wrote. */
+    record Produced(int partition, byte[] key, byte[] value, List<Header> headers, long timestamp) {
+    }
+
+    private final InternalTopologyBuilder topology;
+    private final StreamsConfig config;
+    private final MockTime time;
+    private final int partitions;
+    private final Map<TaskId, StreamTask> tasks = new LinkedHashMap<>();
+    private final Map<String, List<Integer>> partitionSizes = new HashMap<>();
+    private final Map<String, Deque<Produced>> unread = new HashMap<>();
+    private final Set<String> produced = new LinkedHashSet<>();
+    private final Deque<Runnable> internalQueue = new ArrayDeque<>();
+    private final Map<String, Integer> roundRobin = new HashMap<>();
+    private boolean closed;
+
+    public TopologyTestDriver(Topology topology) {
+        this(topology, new Properties());
+    }
+
+    public TopologyTestDriver(Topology topology, Properties config) {
+        this(topology, config, Instant.ofEpochMilli(System.currentTimeMillis()));
+    }
+
+    /**
+     * @throws TopologyException if the topology has no source
+     * @throws io.weir.common.errors.InvalidConfigurationException for a bad setting
+     */
+    public TopologyTestDriver(Topology topology, Properties config, Instant initialWallClockTime) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test-driver");
+        props.putAll(config);
+        this.config = new StreamsConfig(props);
+        this.topology = topology.internalBuilder();
+        this.time = new MockTime(initialWallClockTime.toEpochMilli());
+        Object configured = props.get(PARTITIONS_CONFIG);
+        this.partitions = configured == null ? 1 : Integer.parseInt(configured.toString().trim());
+        if (partitions < 1) {
+            throw new IllegalArgumentException(PARTITIONS_CONFIG + "=" + partitions + " must be at least 1");
+        }
+        if (!this.topology.hasSources()) {
+            throw new TopologyException("the topology has no source, so nothing can be piped into it");
+        }
+        RecordCollector collector = this::collect;
+        int subtopologies = this.topology.subtopologies().size();
+        for (int s = 0; s < subtopologies; s++) {
+            for (int p = 0; p < partitions; p++) {
+                TaskId id = new TaskId(s, p);
+                StreamTask task = new StreamTask(id, this.topology, this.config, collector, time);
+                tasks.put(id, task);
+            }
+        }
+        for (StreamTask task : tasks.values()) {
+            task.initialize();
+        }
+    }
+
+    /** An input topic to pipe records into, starting at the wall clock's time with no auto-advance. */
+    public final <K, V> TestInputTopic<K, V> createInputTopic(String topic, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
+        return new TestInputTopic<>(this, topic, keySerializer, valueSerializer, Instant.ofEpochMilli(time.milliseconds()), Duration.ZERO);
+    }
+
+    /** An input topic whose records without a timestamp start at {@code startTimestamp} and move on by {@code autoAdvance}. */
+    public final <K, V> TestInputTopic<K, V> createInputTopic(String topic, Serializer<K> keySerializer, Serializer<V> valueSerializer,
+                                                              Instant startTimestamp, Duration autoAdvance) {
+        return new TestInputTopic<>(this, topic, keySerializer, valueSerializer, startTimestamp, autoAdvance);
+    }
+
+    public final <K, V> TestOutputTopic<K, V> createOutputTopic(String topic, Deserializer<K> keyDeserializer,
+                                                                Deserializer<V> valueDeserializer) {
+        return new TestOutputTopic<>(this, topic, keyDeserializer, valueDeserializer);
+    }
+
+    /** Moves the wall clock on and fires the wall-clock punctuations that became due. */
+    public void advanceWallClockTime(Duration advance) {
+        ensureOpen();
+        if (advance.isNegative()) {
+            throw new IllegalArgumentException("The wall clock cannot move back by " + advance);
+        }
+        time.sleep(advance.toMillis());
+        for (StreamTask task : tasks.values()) {
+            task.punctuateWallClock();
+            drain();
+        }
+    }
+
+    /** The topics the topology has written to so far. */
+    public final Set<String> producedTopicNames() {
+        return Set.copyOf(produced);
+    }
+
+    /** The tasks the topology runs as, one per sub-topology and partition. */
+    public final Set<TaskId> tasks() {
+        return Set.copyOf(tasks.keySet());
+    }
+
+    void pipe(String topic, byte[] key, byte[] value, List<Header> headers, long timestamp) {
+        ensureOpen();
+        int subtopology = topology.subtopologyReading(topic);
+        if (subtopology < 0) {
+            throw new IllegalArgumentException("Unknown topic: " + topic + "; the topology reads no such topic");
+        }
+        int partition = partitionFor(topic, key);
+        long offset = append(topic, partition);
+        tasks.get(new TaskId(subtopology, partition)).process(topic, partition, offset, timestamp, key, value, headers);
+        drain();
+    }
+
+    /** Processes, in order, records written to topics the topology itself reads. */
+    private void drain() {
+        while (!internalQueue.isEmpty()) {
+            internalQueue.poll().run();
+        }
+    }
+
+    private void collect(String topic, byte[] key, byte[] value, List<Header> headers, long timestamp, String sinkName) {
+        int partition = partitionFor(topic, key);
+        long offset = append(topic, partition);
+        produced.add(topic);
+        unread.computeIfAbsent(topic, t -> new ArrayDeque<>()).add(new Produced(partition, key, value, headers, timestamp));
+        int subtopology = topology.subtopologyReading(topic);
+        if (subtopology >= 0) {
+            StreamTask reader = tasks.get(new TaskId(subtopology, partition));
+            internalQueue.add(() -> reader.process(topic, partition, offset, timestamp, key, value, headers));
+        }
+    }
+
+    /** The default partitioner's choice: murmur2 of the key bytes, or round robin for records without a key. */
+    private int partitionFor(String topic, byte[] key) {
+        if (key == null) {
+            int next = roundRobin.merge(topic, 1, Integer::sum) - 1;
+            return next % partitions;
+        }
+        return Utils.toPositive(Utils.murmur2(key)) % partitions;
+    }
+
+    private long append(String topic, int partition) {
+        List<Integer> sizes = partitionSizes.computeIfAbsent(topic, t -> new ArrayList<>(java.util.Collections.nCopies(partitions, 0)));
+        int offset = sizes.get(partition);
+        sizes.set(partition, offset + 1);
+        return offset;
+    }
+
+    Produced readOutput(String topic) {
+        Deque<Produced> queue = unread.get(topic);
+        return queue == null ? null : queue.poll();
+    }
+
+    long outputSize(String topic) {
+        Deque<Produced> queue = unread.get(topic);
+        return queue == null ? 0 : queue.size();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("The test driver is closed");
+        }
+    }
+
+    /** Closes every task's processors. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException first = null;
+        for (StreamTask task : tasks.values()) {
+            try {
+                task.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.weir.streams.kstream;
+
+import io.weir.streams.KeyValue;
+import io.weir.streams.processor.TopicNameExtractor;
+import io.weir.streams.processor.api.ProcessorSupplier;
+
+/**
+ * An unbounded stream of key-value records, as Kafka Streams' {@code KStream}. Each operator adds a processor to
+ * the topology and returns the stream of its results; nothing runs until the topology does. An operator that may
+ * change the key ({@code map}, {@code flatMap}, {@code selectKey}) marks the stream so that a later grouping or join
+ * repartitions it.
+ */
+public interface KStream<K, V> {
+
+    /** The records for which {@code predicate} holds. */
+    KStream<K, V> filter(Predicate<? super K, ? super V> predicate);
+
+    KStream<K, V> filter(Predicate<? super K, ? super V> predicate, Named named);
+
+    /** The records for which {@code predicate} does not hold. */
+    KStream<K, V> filterNot(Predicate<? super K, ? super V> predicate);
+
+    KStream<K, V> filterNot(Predicate<? super K, ? super V> predicate, Named named);
+
+    /** A new key and value for each record. */
+    <KR, VR> KStream<KR, VR> map(KeyValueMapper<? super K, ? super V, ? extends KeyValue<? extends KR, ? extends VR>> mapper);
+
+    <KR, VR> KStream<KR, VR> map(KeyValueMapper<? super K, ? super V, ? extends KeyValue<? extends KR, ? extends VR>> mapper,
+                                 Named named);
+
+    /** A new value for each record; the key stays, so no repartition follows. */
+    <VR> KStream<K, VR> mapValues(ValueMapper<? super V, ? extends VR> mapper);
+
+    <VR> KStream<K, VR> mapValues(ValueMapper<? super V, ? extends VR> mapper, Named named);
+
+    <VR> KStream<K, VR> mapValues(ValueMapperWithKey<? super K, ? super V, ? extends VR> mapper);
+
+    <VR> KStream<K, VR> mapValues(ValueMapperWithKey<? super K, ? super V, ? extends VR> mapper, Named named);
+
+    /** Zero or more records for each record. */
+    <KR, VR> KStream<KR, VR> flatMap(
+            KeyValueMapper<? super K, ? super V, ? extends Iterable<? extends KeyValue<? extends KR, ? extends VR>>> mapper);
+
+    <KR, VR> KStream<KR, VR> flatMap(
+            KeyValueMapper<? super K, ? super V, ? extends Iterable<? extends KeyValue<? extends KR, ? extends VR>>> mapper,
+            Named named);
+
+    /** Zero or more values for each record, each with the record's key. */
+    <VR> KStream<K, VR> flatMapValues(ValueMapper<? super V, ? extends Iterable<? extends VR>> mapper);
+
+    <VR> KStream<K, VR> flatMapValues(ValueMapper<? super V, ? extends Iterable<? extends VR>> mapper, Named named);
+
+    <VR> KStream<K, VR> flatMapValues(ValueMapperWithKey<? super K, ? super V, ? extends Iterable<? extends VR>> mapper);
+
+    <VR> KStream<K, VR> flatMapValues(ValueMapperWithKey<? super K, ? super V, ? extends Iterable<? extends VR>> mapper,
+                                      Named named);
+
+    /** A new key for each record, the value unchanged. */
+    <KR> KStream<KR, V> selectKey(KeyValueMapper<? super K, ? super V, ? extends KR> mapper);
+
+    <KR> KStream<KR, V> selectKey(KeyValueMapper<? super K, ? super V, ? extends KR> mapper, Named named);
+
+    /** Calls {@code action} for each record and passes the record on unchanged. */
+    KStream<K, V> peek(ForeachAction<? super K, ? super V> action);
+
+    KStream<K, V> peek(ForeachAction<? super K, ? super V> action, Named named);
+
+    /** Calls {@code action} for each record; the end of this branch of the topology. */
+    void foreach(ForeachAction<? super K, ? super V> action);
+
+    void foreach(ForeachAction<? super K, ? super V> action, Named named);
+
+    /** This stream's records and {@code other}'s, interleaved as they arrive. */
+    KStream<K, V> merge(KStream<K, V> other);
+
+    KStream<K, V> merge(KStream<K, V> other, Named named);
+
+    /** Splits the stream by predicates; see {@link BranchedKStream}. */
+    BranchedKStream<K, V> split();
+
+    /** As {@link #split()}, with {@code named} as the prefix of the branches' names. */
+    BranchedKStream<K, V> split(Named named);
+
+    /** Writes every record to {@code topic}, with the stream's serdes (or the application's defaults). */
+    void to(String topic);
+
+    void to(String topic, Produced<K, V> produced);
+
+    /** Writes each record to the topic {@code extractor} chooses. */
+    void to(TopicNameExtractor<K, V> extractor);
+
+    void to(TopicNameExtractor<K, V> extractor, Produced<K, V> produced);
+
+    /**
+     * Runs a Processor API processor on each record; what it forwards is the returned stream. Any key may be
+     * forwarded, so a later grouping repartitions.
+     */
+    <KOut, VOut> KStream<KOut, VOut> process(ProcessorSupplier<? super K, ? super V, KOut, VOut> supplier);
+
+    <KOut, VOut> KStream<KOut, VOut> process(ProcessorSupplier<? super K, ? super V, KOut, VOut> supplier, Named named);
+}

@@ -1,0 +1,335 @@
+package io.weir.streams.kstream.internals;
+
+import io.weir.common.serialization.Serde;
+import io.weir.common.serialization.Serializer;
+import io.weir.streams.KeyValue;
+import io.weir.streams.kstream.BranchedKStream;
+import io.weir.streams.kstream.ForeachAction;
+import io.weir.streams.kstream.KStream;
+import io.weir.streams.kstream.KeyValueMapper;
+import io.weir.streams.kstream.Named;
+import io.weir.streams.kstream.Predicate;
+import io.weir.streams.kstream.Produced;
+import io.weir.streams.kstream.ValueMapper;
+import io.weir.streams.kstream.ValueMapperWithKey;
+import io.weir.streams.processor.TopicNameExtractor;
+import io.weir.streams.processor.api.Processor;
+import io.weir.streams.processor.api.ProcessorContext;
+import io.weir.streams.processor.api.ProcessorSupplier;
+import io.weir.streams.processor.api.Record;
+import java.util.Objects;
+
+/**
+ * A {@link KStream} as a node of the topology being built: each operator adds a processor under this node and
+ * returns the stream of that processor. Carries the serdes known so far (an operator that changes a type drops
+ * the serde of that part) and whether the key may have changed since the last repartition.
+ */
+public final class KStreamImpl<K, V> implements KStream<K, V> {
+    private final InternalStreamsBuilder builder;
+    private final String nodeName;
+    private final Serde<K> keySerde;
+    private final Serde<V> valueSerde;
+    private final boolean repartitionRequired;
+
+    public KStreamImpl(InternalStreamsBuilder builder, String nodeName, Serde<K> keySerde, Serde<V> valueSerde,
+                       boolean repartitionRequired) {
+        this.builder = builder;
+        this.nodeName = nodeName;
+        this.keySerde = keySerde;
+        this.valueSerde = valueSerde;
+        this.repartitionRequired = repartitionRequired;
+    }
+
+    String nodeName() {
+        return nodeName;
+    }
+
+    boolean repartitionRequired() {
+        return repartitionRequired;
+    }
+
+    /**
+     * A processor whose body sees each record and the context to forward through; {@code get()} makes a new one
+     * each time, as every task needs its own.
+     */
+    interface Body<KIn, VIn, KOut, VOut> {
+        void process(Record<KIn, VIn> record, ProcessorContext<KOut, VOut> context);
+    }
+
+    static <KIn, VIn, KOut, VOut> ProcessorSupplier<KIn, VIn, KOut, VOut> stateless(Body<KIn, VIn, KOut, VOut> body) {
+        return () -> new Processor<>() {
+            private ProcessorContext<KOut, VOut> context;
+
+            @Override
+            public void init(ProcessorContext<KOut, VOut> context) {
+                this.context = context;
+            }
+
+            @Override
+            public void process(Record<KIn, VIn> record) {
+                body.process(record, context);
+            }
+        };
+    }
+
+    private <KR, VR> KStreamImpl<KR, VR> add(String name, ProcessorSupplier<?, ?, ?, ?> supplier, Serde<KR> keys, Serde<VR> values,
+                                             boolean keyMayChange) {
+        builder.topology().addProcessor(name, supplier, nodeName);
+        return new KStreamImpl<>(builder, name, keys, values, repartitionRequired || keyMayChange);
+    }
+
+    @Override
+    public KStream<K, V> filter(Predicate<? super K, ? super V> predicate) {
+        return filter(predicate, null);
+    }
+
+    @Override
+    public KStream<K, V> filter(Predicate<? super K, ? super V> predicate, Named named) {
+        Objects.requireNonNull(predicate, "predicate");
+        Body<K, V, K, V> body = (r, c) -> {
+            if (predicate.test(r.key(), r.value())) {
+                c.forward(r);
+            }
+        };
+        return add(builder.name(named, "KSTREAM-FILTER-"), stateless(body), keySerde, valueSerde, false);
+    }
+
+    @Override
+    public KStream<K, V> filterNot(Predicate<? super K, ? super V> predicate) {
+        return filterNot(predicate, null);
+    }
+
+    @Override
+    public KStream<K, V> filterNot(Predicate<? super K, ? super V> predicate, Named named) {
+        Objects.requireNonNull(predicate, "predicate");
+        Body<K, V, K, V> body = (r, c) -> {
+            if (!predicate.test(r.key(), r.value())) {
+                c.forward(r);
+            }
+        };
+        return add(builder.name(named, "KSTREAM-FILTER-"), stateless(body), keySerde, valueSerde, false);
+    }
+
+    @Override
+    public <KR, VR> KStream<KR, VR> map(KeyValueMapper<? super K, ? super V, ? extends KeyValue<? extends KR, ? extends VR>> mapper) {
+        return map(mapper, null);
+    }
+
+    @Override
+    public <KR, VR> KStream<KR, VR> map(KeyValueMapper<? super K, ? super V, ? extends KeyValue<? extends KR, ? extends VR>> mapper,
+                                        Named named) {
+        Objects.requireNonNull(mapper, "mapper");
+        String name = builder.name(named, "KSTREAM-MAP-");
+        Body<K, V, KR, VR> body = (r, c) -> {
+            KeyValue<? extends KR, ? extends VR> out = mapper.apply(r.key(), r.value());
+            if (out == null) {
+                throw new NullPointerException("The mapper of " + name + " returned null instead of a KeyValue");
+            }
+            c.forward(r.<KR>withKey(out.key()).withValue(out.value()));
+        };
+        return add(name, stateless(body), null, null, true);
+    }
+
+    @Override
+    public <VR> KStream<K, VR> mapValues(ValueMapper<? super V, ? extends VR> mapper) {
+        return mapValues(mapper, (Named) null);
+    }
+
+    @Override
+    public <VR> KStream<K, VR> mapValues(ValueMapper<? super V, ? extends VR> mapper, Named named) {
+        Objects.requireNonNull(mapper, "mapper");
+        return mapValues((ValueMapperWithKey<K, V, VR>) (k, v) -> mapper.apply(v), named);
+    }
+
+    @Override
+    public <VR> KStream<K, VR> mapValues(ValueMapperWithKey<? super K, ? super V, ? extends VR> mapper) {
+        return mapValues(mapper, null);
+    }
+
+    @Override
+    public <VR> KStream<K, VR> mapValues(ValueMapperWithKey<? super K, ? super V, ? extends VR> mapper, Named named) {
+        Objects.requireNonNull(mapper, "mapper");
+        Body<K, V, K, VR> body = (r, c) -> c.forward(r.<VR>withValue(mapper.apply(r.key(), r.value())));
+        return add(builder.name(named, "KSTREAM-MAPVALUES-"), stateless(body), keySerde, null, false);
+    }
+
+    @Override
+    public <KR, VR> KStream<KR, VR> flatMap(
+            KeyValueMapper<? super K, ? super V, ? extends Iterable<? extends KeyValue<? extends KR, ? extends VR>>> mapper) {
+        return flatMap(mapper, null);
+    }
+
+    @Override
+    public <KR, VR> KStream<KR, VR> flatMap(
+            KeyValueMapper<? super K, ? super V, ? extends Iterable<? extends KeyValue<? extends KR, ? extends VR>>> mapper,
+            Named named) {
+        Objects.requireNonNull(mapper, "mapper");
+        String name = builder.name(named, "KSTREAM-FLATMAP-");
+        Body<K, V, KR, VR> body = (r, c) -> {
+            Iterable<? extends KeyValue<? extends KR, ? extends VR>> out = mapper.apply(r.key(), r.value());
+            if (out == null) {
+                throw new NullPointerException("The mapper of " + name + " returned null instead of an Iterable");
+            }
+            for (KeyValue<? extends KR, ? extends VR> kv : out) {
+                c.forward(r.<KR>withKey(kv.key()).withValue(kv.value()));
+            }
+        };
+        return add(name, stateless(body), null, null, true);
+    }
+
+    @Override
+    public <VR> KStream<K, VR> flatMapValues(ValueMapper<? super V, ? extends Iterable<? extends VR>> mapper) {
+        return flatMapValues(mapper, (Named) null);
+    }
+
+    @Override
+    public <VR> KStream<K, VR> flatMapValues(ValueMapper<? super V, ? extends Iterable<? extends VR>> mapper, Named named) {
+        Objects.requireNonNull(mapper, "mapper");
+        return flatMapValues((ValueMapperWithKey<K, V, Iterable<? extends VR>>) (k, v) -> mapper.apply(v), named);
+    }
+
+    @Override
+    public <VR> KStream<K, VR> flatMapValues(ValueMapperWithKey<? super K, ? super V, ? extends Iterable<? extends VR>> mapper) {
+        return flatMapValues(mapper, null);
+    }
+
+    @Override
+    public <VR> KStream<K, VR> flatMapValues(ValueMapperWithKey<? super K, ? super V, ? extends Iterable<? extends VR>> mapper,
+                                             Named named) {
+        Objects.requireNonNull(mapper, "mapper");
+        String name = builder.name(named, "KSTREAM-FLATMAPVALUES-");
+        Body<K, V, K, VR> body = (r, c) -> {
+            Iterable<? extends VR> out = mapper.apply(r.key(), r.value());
+            if (out == null) {
+                throw new NullPointerException("The mapper of " + name + " returned null instead of an Iterable");
+            }
+            for (VR value : out) {
+                c.forward(r.<VR>withValue(value));
+            }
+        };
+        return add(name, stateless(body), keySerde, null, false);
+    }
+
+    @Override
+    public <KR> KStream<KR, V> selectKey(KeyValueMapper<? super K, ? super V, ? extends KR> mapper) {
+        return selectKey(mapper, null);
+    }
+
+    @Override
+    public <KR> KStream<KR, V> selectKey(KeyValueMapper<? super K, ? super V, ? extends KR> mapper, Named named) {
+        Objects.requireNonNull(mapper, "mapper");
+        Body<K, V, KR, V> body = (r, c) -> c.forward(r.<KR>withKey(mapper.apply(r.key(), r.value())));
+        return add(builder.name(named, "KSTREAM-KEY-SELECT-"), stateless(body), null, valueSerde, true);
+    }
+
+    @Override
+    public KStream<K, V> peek(ForeachAction<? super K, ? super V> action) {
+        return peek(action, null);
+    }
+
+    @Override
+    public KStream<K, V> peek(ForeachAction<? super K, ? super V> action, Named named) {
+        Objects.requireNonNull(action, "action");
+        Body<K, V, K, V> body = (r, c) -> {
+            action.apply(r.key(), r.value());
+            c.forward(r);
+        };
+        return add(builder.name(named, "KSTREAM-PEEK-"), stateless(body), keySerde, valueSerde, false);
+    }
+
+    @Override
+    public void foreach(ForeachAction<? super K, ? super V> action) {
+        foreach(action, null);
+    }
+
+    @Override
+    public void foreach(ForeachAction<? super K, ? super V> action, Named named) {
+        Objects.requireNonNull(action, "action");
+        Body<K, V, Void, Void> body = (r, c) -> action.apply(r.key(), r.value());
+        add(builder.name(named, "KSTREAM-FOREACH-"), stateless(body), null, null, false);
+    }
+
+    @Override
+    public KStream<K, V> merge(KStream<K, V> other) {
+        return merge(other, null);
+    }
+
+    @Override
+    public KStream<K, V> merge(KStream<K, V> other, Named named) {
+        Objects.requireNonNull(other, "other");
+        KStreamImpl<K, V> that = (KStreamImpl<K, V>) other;
+        String name = builder.name(named, "KSTREAM-MERGE-");
+        Body<K, V, K, V> body = (r, c) -> c.forward(r);
+        builder.topology().addProcessor(name, stateless(body), nodeName, that.nodeName);
+        // The serdes survive only where both sides agree on them.
+        return new KStreamImpl<>(builder, name, keySerde == that.keySerde ? keySerde : null,
+                valueSerde == that.valueSerde ? valueSerde : null, repartitionRequired || that.repartitionRequired);
+    }
+
+    @Override
+    public BranchedKStream<K, V> split() {
+        return split(null);
+    }
+
+    @Override
+    public BranchedKStream<K, V> split(Named named) {
+        String splitter = builder.name(null, "KSTREAM-BRANCH-");
+        String prefix = named != null && named.name() != null ? named.name() : splitter;
+        return new BranchedKStreamImpl<>(this, splitter, prefix);
+    }
+
+    InternalStreamsBuilder builder() {
+        return builder;
+    }
+
+    Serde<K> keySerde() {
+        return keySerde;
+    }
+
+    Serde<V> valueSerde() {
+        return valueSerde;
+    }
+
+    @Override
+    public void to(String topic) {
+        to(topic, Produced.with(keySerde, valueSerde));
+    }
+
+    @Override
+    public void to(String topic, Produced<K, V> produced) {
+        Objects.requireNonNull(topic, "topic");
+        sink(topic, null, produced);
+    }
+
+    @Override
+    public void to(TopicNameExtractor<K, V> extractor) {
+        to(extractor, Produced.with(keySerde, valueSerde));
+    }
+
+    @Override
+    public void to(TopicNameExtractor<K, V> extractor, Produced<K, V> produced) {
+        Objects.requireNonNull(extractor, "extractor");
+        sink(null, extractor, produced);
+    }
+
+    private void sink(String topic, TopicNameExtractor<K, V> extractor, Produced<K, V> produced) {
+        Objects.requireNonNull(produced, "produced");
+        Serde<K> keys = produced.keySerde() != null ? produced.keySerde() : keySerde;
+        Serde<V> values = produced.valueSerde() != null ? produced.valueSerde() : valueSerde;
+        String name = produced.name() != null ? produced.name() : builder.newName("KSTREAM-SINK-");
+        Serializer<K> keySerializer = keys == null ? null : keys.serializer();
+        Serializer<V> valueSerializer = values == null ? null : values.serializer();
+        builder.topology().addSink(name, topic, extractor, keySerializer, valueSerializer, nodeName);
+    }
+
+    @Override
+    public <KOut, VOut> KStream<KOut, VOut> process(ProcessorSupplier<? super K, ? super V, KOut, VOut> supplier) {
+        return process(supplier, null);
+    }
+
+    @Override
+    public <KOut, VOut> KStream<KOut, VOut> process(ProcessorSupplier<? super K, ? super V, KOut, VOut> supplier, Named named) {
+        Objects.requireNonNull(supplier, "supplier");
+        return add(builder.name(named, "KSTREAM-PROCESSOR-"), supplier, null, null, true);
+    }
+}

@@ -1,0 +1,7 @@
+package io.weir.streams.processor;
+
+/** A scheduled punctuation, which its owner may cancel. */
+@FunctionalInterface
+public interface Cancellable {
+    void cancel();
+}

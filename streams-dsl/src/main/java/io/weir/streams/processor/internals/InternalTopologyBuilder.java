@@ -1,0 +1,417 @@
+package io.weir.streams.processor.internals;
+
+import io.weir.common.serialization.Deserializer;
+import io.weir.common.serialization.Serializer;
+import io.weir.streams.TopologyDescription;
+import io.weir.streams.errors.TopologyException;
+import io.weir.streams.processor.TopicNameExtractor;
+import io.weir.streams.processor.api.Processor;
+import io.weir.streams.processor.api.ProcessorSupplier;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The graph a {@code Topology} is built into: node specifications (what to instantiate per task) and their parent
+ * links, checked as each node is added, then cut into sub-topologies (connected parts) that are instantiated
+ * once per task. Not thread-safe: a topology is built on one thread, then only read.
+ */
+public final class InternalTopologyBuilder {
+
+    private sealed interface NodeSpec permits SourceSpec, ProcessorSpec, SinkSpec {
+        String name();
+
+        List<String> parents();
+    }
+
+    private record SourceSpec(String name, List<String> topics, Pattern pattern, Deserializer<?> keyDeserializer,
+                              Deserializer<?> valueDeserializer) implements NodeSpec {
+        @Override
+        public List<String> parents() {
+            return List.of();
+        }
+    }
+
+    private record ProcessorSpec(String name, ProcessorSupplier<?, ?, ?, ?> supplier, List<String> parents) implements NodeSpec {
+    }
+
+    private record SinkSpec(String name, String topic, TopicNameExtractor<?, ?> extractor, Serializer<?> keySerializer,
+                            Serializer<?> valueSerializer, List<String> parents) implements NodeSpec {
+    }
+
+    private final Map<String, NodeSpec> nodes = new LinkedHashMap<>();
+    private final Map<String, List<String>> children = new HashMap<>();
+    private final Map<String, String> sourceOfTopic = new HashMap<>();
+    private final Map<String, Set<String>> storesOf = new HashMap<>();
+    /** The last processor each supplier returned, to catch a supplier that hands one instance to two tasks. */
+    private final Map<String, Object> lastSupplied = new HashMap<>();
+
+    public synchronized void addSource(String name, Deserializer<?> keyDeserializer, Deserializer<?> valueDeserializer,
+                                       Collection<String> topics) {
+        Objects.requireNonNull(topics, "topics");
+        if (topics.isEmpty()) {
+            throw new TopologyException("source " + name + " reads no topic");
+        }
+        for (String topic : topics) {
+            checkTopicName(name, topic);
+            String other = sourceOfTopic.get(topic);
+            if (other != null) {
+                throw new TopologyException("topic " + topic + " is read by source " + other + " already; source " + name
+                        + " cannot read it too (merge the two streams instead)");
+            }
+        }
+        addNode(new SourceSpec(checkName(name), List.copyOf(new LinkedHashSet<>(topics)), null, keyDeserializer, valueDeserializer));
+        topics.forEach(t -> sourceOfTopic.put(t, name));
+    }
+
+    public synchronized void addSource(String name, Deserializer<?> keyDeserializer, Deserializer<?> valueDeserializer, Pattern pattern) {
+        Objects.requireNonNull(pattern, "pattern");
+        addNode(new SourceSpec(checkName(name), List.of(), pattern, keyDeserializer, valueDeserializer));
+    }
+
+    public synchronized void addProcessor(String name, ProcessorSupplier<?, ?, ?, ?> supplier, String... parents) {
+        Objects.requireNonNull(supplier, "supplier of processor " + name);
+        addNode(new ProcessorSpec(checkName(name), supplier, checkParents(name, parents)));
+    }
+
+    public synchronized void addSink(String name, String topic, TopicNameExtractor<?, ?> extractor, Serializer<?> keySerializer,
+                                     Serializer<?> valueSerializer, String... parents) {
+        if (topic == null && extractor == null) {
+            throw new TopologyException("sink " + name + " has neither a topic nor a topic name extractor");
+        }
+        if (topic != null) {
+            checkTopicName(name, topic);
+        }
+        addNode(new SinkSpec(checkName(name), topic, extractor, keySerializer, valueSerializer, checkParents(name, parents)));
+    }
+
+    /** Records that {@code processor} uses the named stores. */
+    public synchronized void connectProcessorAndStores(String processor, String... stores) {
+        if (!(nodes.get(processor) instanceof ProcessorSpec)) {
+            throw new TopologyException("no processor named " + processor + " to connect stores " + List.of(stores) + " to");
+        }
+        storesOf.computeIfAbsent(processor, p -> new TreeSet<>()).addAll(List.of(stores));
+    }
+
+    private void addNode(NodeSpec spec) {
+        nodes.put(spec.name(), spec);
+        for (String parent : spec.parents()) {
+            children.computeIfAbsent(parent, p -> new ArrayList<>()).add(spec.name());
+        }
+    }
+
+    private String checkName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new TopologyException("a node needs a name");
+        }
+        if (nodes.containsKey(name)) {
+            throw new TopologyException("the name " + name + " is used by two nodes; names must be unique");
+        }
+        return name;
+    }
+
+    private static void checkTopicName(String node, String topic) {
+        if (topic == null || topic.isEmpty() || topic.length() > 249 || !topic.matches("[a-zA-Z0-9._-]+")
+                || topic.equals(".") || topic.equals("..")) {
+            throw new TopologyException("node " + node + " names the topic '" + topic + "', which is not a valid topic name "
+                    + "(1 to 249 of a-z, A-Z, 0-9, '.', '_', '-')");
+        }
+    }
+
+    private List<String> checkParents(String name, String... parents) {
+        if (parents == null || parents.length == 0) {
+            throw new TopologyException("node " + name + " has no parent; processors and sinks need at least one");
+        }
+        for (String parent : parents) {
+            NodeSpec p = nodes.get(parent);
+            if (p == null) {
+                throw new TopologyException("node " + name + " names the parent " + parent + ", which does not exist (yet): "
+                        + "add parents before their children");
+            }
+            if (p instanceof SinkSpec) {
+                throw new TopologyException("node " + name + " names the sink " + parent + " as its parent; a sink has no children");
+            }
+            if (parent.equals(name)) {
+                throw new TopologyException("node " + name + " names itself as its parent");
+            }
+        }
+        return List.of(parents);
+    }
+
+    /** The sub-topologies: nodes grouped by parent links, numbered in the order of their first node. */
+    public synchronized List<List<String>> subtopologies() {
+        Map<String, String> root = new HashMap<>();
+        for (String name : nodes.keySet()) {
+            root.put(name, name);
+        }
+        for (NodeSpec spec : nodes.values()) {
+            for (String parent : spec.parents()) {
+                union(root, spec.name(), parent);
+            }
+        }
+        Map<String, List<String>> groups = new LinkedHashMap<>();
+        for (String name : nodes.keySet()) {
+            groups.computeIfAbsent(find(root, name), r -> new ArrayList<>()).add(name);
+        }
+        return List.copyOf(groups.values());
+    }
+
+    private static String find(Map<String, String> root, String name) {
+        String r = name;
+        while (!root.get(r).equals(r)) {
+            r = root.get(r);
+        }
+        root.put(name, r);
+        return r;
+    }
+
+    private static void union(Map<String, String> root, String a, String b) {
+        String ra = find(root, a);
+        String rb = find(root, b);
+        if (!ra.equals(rb)) {
+            root.put(rb, ra);
+        }
+    }
+
+    /** The topics the sources of sub-topology {@code id} read (patterns excluded). */
+    public synchronized Set<String> sourceTopics(int id) {
+        Set<String> topics = new LinkedHashSet<>();
+        for (String name : subtopologies().get(id)) {
+            if (nodes.get(name) instanceof SourceSpec s) {
+                topics.addAll(s.topics());
+            }
+        }
+        return topics;
+    }
+
+    /** The sub-topology whose sources read {@code topic} (by name or pattern), or -1. */
+    public synchronized int subtopologyReading(String topic) {
+        List<List<String>> subs = subtopologies();
+        for (int i = 0; i < subs.size(); i++) {
+            for (String name : subs.get(i)) {
+                if (nodes.get(name) instanceof SourceSpec s
+                        && (s.topics().contains(topic) || (s.pattern() != null && s.pattern().matcher(topic).matches()))) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Whether any sub-topology has a source. */
+    public synchronized boolean hasSources() {
+        return nodes.values().stream().anyMatch(n -> n instanceof SourceSpec);
+    }
+
+    /**
+     * Fresh processors for one task of sub-topology {@code id}, linked to their children.
+     *
+     * @throws TopologyException if a supplier returns an instance it returned before
+     */
+    @SuppressWarnings("unchecked")
+    synchronized ProcessorTopology instantiate(int id) {
+        List<String> names = subtopologies().get(id);
+        Map<String, ProcessorNode> built = new LinkedHashMap<>();
+        Map<String, ProcessorNode> byTopic = new HashMap<>();
+        Map<Pattern, ProcessorNode> byPattern = new HashMap<>();
+        for (String name : names) {
+            NodeSpec spec = nodes.get(name);
+            ProcessorNode node;
+            if (spec instanceof SourceSpec s) {
+                node = new ProcessorNode(name, NodeKind.SOURCE, new SourceProcessor(s.keyDeserializer(), s.valueDeserializer()));
+            } else if (spec instanceof ProcessorSpec p) {
+                Processor<?, ?, ?, ?> processor = p.supplier().get();
+                if (processor == null) {
+                    throw new TopologyException("the supplier of processor " + name + " returned null");
+                }
+                if (lastSupplied.get(name) == processor) {
+                    throw new TopologyException("the supplier of processor " + name + " returned the same instance twice; "
+                            + "ProcessorSupplier.get() must return a new processor for every task");
+                }
+                lastSupplied.put(name, processor);
+                node = new ProcessorNode(name, NodeKind.PROCESSOR, (Processor<Object, Object, Object, Object>) processor);
+            } else {
+                SinkSpec k = (SinkSpec) spec;
+                TopicNameExtractor<?, ?> topics = k.extractor() != null ? k.extractor() : (key, value, context) -> k.topic();
+                Processor<?, ?, ?, ?> sink = new SinkProcessor(name, topics, k.keySerializer(), k.valueSerializer());
+                node = new ProcessorNode(name, NodeKind.SINK, (Processor<Object, Object, Object, Object>) sink);
+            }
+            built.put(name, node);
+            if (spec instanceof SourceSpec s) {
+                s.topics().forEach(t -> byTopic.put(t, node));
+                if (s.pattern() != null) {
+                    byPattern.put(s.pattern(), node);
+                }
+            }
+        }
+        for (String name : names) {
+            for (String child : children.getOrDefault(name, List.of())) {
+                built.get(name).addChild(built.get(child));
+            }
+        }
+        return new ProcessorTopology(new ArrayList<>(built.values()), byTopic, byPattern);
+    }
+
+    /** The description {@code Topology.describe()} returns. */
+    public synchronized TopologyDescription describe() {
+        List<TopologyDescription.Subtopology> subs = new ArrayList<>();
+        List<List<String>> groups = subtopologies();
+        for (int i = 0; i < groups.size(); i++) {
+            Map<String, Described> described = new LinkedHashMap<>();
+            for (String name : groups.get(i)) {
+                NodeSpec spec = nodes.get(name);
+                Described node;
+                if (spec instanceof SourceSpec s) {
+                    node = new DescribedSource(name, new LinkedHashSet<>(s.topics()), s.pattern());
+                } else if (spec instanceof SinkSpec k) {
+                    node = new DescribedSink(name, k.topic(), k.extractor());
+                } else {
+                    node = new DescribedProcessor(name, storesOf.getOrDefault(name, Set.of()));
+                }
+                described.put(name, node);
+            }
+            for (String name : groups.get(i)) {
+                for (String child : children.getOrDefault(name, List.of())) {
+                    described.get(name).successors.add(described.get(child));
+                }
+                for (String parent : nodes.get(name).parents()) {
+                    described.get(name).predecessors.add(described.get(parent));
+                }
+            }
+            subs.add(new DescribedSubtopology(i, List.copyOf(described.values())));
+        }
+        return new Description(List.copyOf(subs));
+    }
+
+    // ---- the description: Kafka's printout ---------------------------------------------------------------
+
+    private record Description(List<TopologyDescription.Subtopology> subtopologies) implements TopologyDescription {
+        @Override
+        public String toString() {
+            // Kafka's layout, spaces and blank lines included, so that tools parsing it read ours too.
+            StringBuilder out = new StringBuilder("Topologies:\n ");
+            for (TopologyDescription.Subtopology s : subtopologies) {
+                out.append("  ").append(s);
+            }
+            return out.toString();
+        }
+    }
+
+    private record DescribedSubtopology(int id, List<TopologyDescription.Node> nodes) implements TopologyDescription.Subtopology {
+        @Override
+        public String toString() {
+            StringBuilder out = new StringBuilder("Sub-topology: ").append(id).append('\n');
+            for (TopologyDescription.Node n : nodes) {
+                out.append("    ").append(n).append('\n');
+            }
+            return out.append('\n').toString();
+        }
+    }
+
+    private abstract static class Described implements TopologyDescription.Node {
+        final String name;
+        final List<TopologyDescription.Node> predecessors = new ArrayList<>();
+        final List<TopologyDescription.Node> successors = new ArrayList<>();
+
+        Described(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public List<TopologyDescription.Node> predecessors() {
+            return Collections.unmodifiableList(predecessors);
+        }
+
+        @Override
+        public List<TopologyDescription.Node> successors() {
+            return Collections.unmodifiableList(successors);
+        }
+
+        static String names(List<TopologyDescription.Node> nodes) {
+            return nodes.isEmpty() ? "none" : String.join(", ", nodes.stream().map(TopologyDescription.Node::name).toList());
+        }
+    }
+
+    private static final class DescribedSource extends Described implements TopologyDescription.Source {
+        private final Set<String> topics;
+        private final Pattern pattern;
+
+        DescribedSource(String name, Set<String> topics, Pattern pattern) {
+            super(name);
+            this.topics = Collections.unmodifiableSet(topics);
+            this.pattern = pattern;
+        }
+
+        @Override
+        public Set<String> topicSet() {
+            return topics;
+        }
+
+        @Override
+        public Pattern topicPattern() {
+            return pattern;
+        }
+
+        @Override
+        public String toString() {
+            return "Source: " + name + " (topics: " + (pattern != null ? pattern.pattern() : topics.toString()) + ")\n      --> "
+                    + names(successors);
+        }
+    }
+
+    private static final class DescribedProcessor extends Described implements TopologyDescription.Processor {
+        private final Set<String> stores;
+
+        DescribedProcessor(String name, Set<String> stores) {
+            super(name);
+            this.stores = Collections.unmodifiableSet(new TreeSet<>(stores));
+        }
+
+        @Override
+        public Set<String> stores() {
+            return stores;
+        }
+
+        @Override
+        public String toString() {
+            return "Processor: " + name + " (stores: " + stores + ")\n      --> " + names(successors) + "\n      <-- "
+                    + names(predecessors);
+        }
+    }
+
+    private static final class DescribedSink extends Described implements TopologyDescription.Sink {
+        private final String topic;
+        private final TopicNameExtractor<?, ?> extractor;
+
+        DescribedSink(String name, String topic, TopicNameExtractor<?, ?> extractor) {
+            super(name);
+            this.topic = topic;
+            this.extractor = extractor;
+        }
+
+        @Override
+        public String topic() {
+            return topic;
+        }
+
+        @Override
+        public String toString() {
+            return "Sink: " + name + (topic != null ? " (topic: " + topic + ")" : " (extractor class: " + extractor + ")")
+                    + "\n      <-- " + names(predecessors);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.weir.streams.processor.internals;
+
+import io.weir.common.serialization.Serializer;
+import io.weir.streams.errors.StreamsException;
+import io.weir.streams.processor.TopicNameExtractor;
+import io.weir.streams.processor.api.Processor;
+import io.weir.streams.processor.api.ProcessorContext;
+import io.weir.streams.processor.api.Record;
+
+/**
+ * A sink node's processor: serializes each record (with the application's default serdes where the sink names
+ * none), picks its topic, and hands it to the task's {@link RecordCollector}.
+ */
+final class SinkProcessor implements Processor<Object, Object, Void, Void> {
+    private final String name;
+    private final TopicNameExtractor<Object, Object> topics;
+    private final Serializer<?> keySerializer;
+    private final Serializer<?> valueSerializer;
+    private ProcessorContextImpl context;
+    private Serializer<Object> keys;
+    private Serializer<Object> values;
+
+    @SuppressWarnings("unchecked")
+    SinkProcessor(String name, TopicNameExtractor<?, ?> topics, Serializer<?> keySerializer, Serializer<?> valueSerializer) {
+        this.name = name;
+        this.topics = (TopicNameExtractor<Object, Object>) topics;
+        this.keySerializer = keySerializer;
+        this.valueSerializer = valueSerializer;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void init(ProcessorContext<Void, Void> context) {
+        this.context = (ProcessorContextImpl) (ProcessorContext<?, ?>) context;
+        this.keys = (Serializer<Object>) (keySerializer != null ? keySerializer : context.keySerde().serializer());
+        this.values = (Serializer<Object>) (valueSerializer != null ? valueSerializer : context.valueSerde().serializer());
+    }
+
+    @Override
+    public void process(Record<Object, Object> record) {
+        String topic = topics.extract(record.key(), record.value(), context.recordContext());
+        if (topic == null || topic.isEmpty()) {
+            throw new StreamsException("Sink " + name + " chose no topic for the record with key " + record.key());
+        }
+        byte[] key;
+        byte[] value;
+        try {
+            key = keys.serialize(topic, record.key());
+            value = values.serialize(topic, record.value());
+        } catch (RuntimeException e) {
+            throw new StreamsException("Sink " + name + " could not serialize a record for topic " + topic + " (key type "
+                    + typeOf(record.key()) + ", value type " + typeOf(record.value()) + "); check the serdes given to "
+                    + "Produced or default.key.serde/default.value.serde: " + e.getMessage(), e);
+        }
+        context.collector().send(topic, key, value, record.headers(), record.timestamp(), name);
+    }
+
+    private static String typeOf(Object o) {
+        return o == null ? "null" : o.getClass().getName();
+    }
+}

@@ -1,0 +1,43 @@
+package io.weir.streams.processor.internals;
+
+import io.weir.common.serialization.Deserializer;
+import io.weir.streams.processor.api.Processor;
+import io.weir.streams.processor.api.ProcessorContext;
+import io.weir.streams.processor.api.Record;
+
+/**
+ * A source node's processor: the task deserializes each input record with its deserializers (the application's
+ * defaults where the source names none) and hands it on to the source's children unchanged.
+ */
+final class SourceProcessor implements Processor<Object, Object, Object, Object> {
+    private final Deserializer<?> keyDeserializer;
+    private final Deserializer<?> valueDeserializer;
+    private ProcessorContext<Object, Object> context;
+    private Deserializer<?> keys;
+    private Deserializer<?> values;
+
+    SourceProcessor(Deserializer<?> keyDeserializer, Deserializer<?> valueDeserializer) {
+        this.keyDeserializer = keyDeserializer;
+        this.valueDeserializer = valueDeserializer;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.keys = keyDeserializer != null ? keyDeserializer : context.keySerde().deserializer();
+        this.values = valueDeserializer != null ? valueDeserializer : context.valueSerde().deserializer();
+    }
+
+    Object deserializeKey(String topic, byte[] data) {
+        return keys.deserialize(topic, data);
+    }
+
+    Object deserializeValue(String topic, byte[] data) {
+        return values.deserialize(topic, data);
+    }
+
+    @Override
+    public void process(Record<Object, Object> record) {
+        context.forward(record);
+    }
+}

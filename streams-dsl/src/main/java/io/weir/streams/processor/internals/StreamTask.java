@@ -1,0 +1,247 @@
+package io.weir.streams.processor.internals;
+
+import io.weir.common.record.Header;
+import io.weir.common.utils.Time;
+import io.weir.streams.StreamsConfig;
+import io.weir.streams.errors.StreamsException;
+import io.weir.streams.processor.Cancellable;
+import io.weir.streams.processor.PunctuationType;
+import io.weir.streams.processor.Punctuator;
+import io.weir.streams.processor.TaskId;
+import io.weir.streams.processor.api.Record;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.PriorityQueue;
+
+/**
+ * One sub-topology's work on one partition: it deserializes input records, runs them through its processors,
+ * keeps stream time (the largest timestamp seen) and fires punctuations. Single-threaded: every call comes
+ * from the thread that owns the task.
+ *
+ * <p>Punctuations follow Kafka's rules: a stream-time schedule is aligned to 0 and fires with the first record,
+ * a wall-clock one first fires one interval after it was made; each fires once however late it is, then its next
+ * time skips the intervals it missed. The punctuator is given the current time, not the due time.
+ */
+public final class StreamTask {
+    private final TaskId id;
+    private final ProcessorTopology topology;
+    private final ProcessorContextImpl context;
+    private final Time time;
+    private final PriorityQueue<Schedule> streamTimeSchedules = new PriorityQueue<>();
+    private final PriorityQueue<Schedule> wallClockSchedules = new PriorityQueue<>();
+    private long streamTime = -1L;
+    private boolean commitRequested;
+    private long sequence;
+    private boolean closed;
+
+    private static final class Schedule implements Comparable<Schedule>, Cancellable {
+        final ProcessorNode node;
+        final long intervalMs;
+        final Punctuator punctuator;
+        final long order;
+        long dueMs;
+        boolean cancelled;
+
+        Schedule(ProcessorNode node, long dueMs, long intervalMs, Punctuator punctuator, long order) {
+            this.node = node;
+            this.dueMs = dueMs;
+            this.intervalMs = intervalMs;
+            this.punctuator = punctuator;
+            this.order = order;
+        }
+
+        @Override
+        public int compareTo(Schedule other) {
+            int byDue = Long.compare(dueMs, other.dueMs);
+            return byDue != 0 ? byDue : Long.compare(order, other.order);
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+
+        /** Kafka's {@code PunctuationSchedule.next}: one interval on, or past every interval missed by {@code now}. */
+        void advance(long now) {
+            long next = dueMs + intervalMs;
+            if (now >= next) {
+                next = dueMs + ((now - dueMs) / intervalMs + 1) * intervalMs;
+            }
+            dueMs = next;
+        }
+    }
+
+    public StreamTask(TaskId id, InternalTopologyBuilder builder, StreamsConfig config, RecordCollector collector, Time time) {
+        this.id = id;
+        this.topology = builder.instantiate(id.subtopology());
+        this.time = time;
+        this.context = new ProcessorContextImpl(config, id, collector, time, this);
+    }
+
+    public TaskId id() {
+        return id;
+    }
+
+    /** Initialises every processor, sources first. */
+    public void initialize() {
+        for (ProcessorNode node : topology.nodes()) {
+            context.setCurrentNode(node);
+            try {
+                node.init(context);
+            } catch (RuntimeException e) {
+                throw new StreamsException("Task " + id + ": processor " + node.name() + " failed to initialise: " + e, e);
+            } finally {
+                context.setCurrentNode(null);
+            }
+        }
+    }
+
+    /** Whether this task reads {@code topic}. */
+    public boolean reads(String topic) {
+        return topology.source(topic) != null;
+    }
+
+    /**
+     * Runs one input record through the topology, then fires the stream-time punctuations it made due.
+     *
+     * @throws StreamsException naming the task, processor, topic, partition and offset if deserialization or a
+     *         processor fails
+     */
+    public void process(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, List<Header> headers) {
+        ensureOpen();
+        ProcessorNode source = topology.source(topic);
+        if (source == null) {
+            throw new IllegalArgumentException("Task " + id + " reads no topic " + topic);
+        }
+        SourceProcessor deserializers = (SourceProcessor) source.processorForSource();
+        Object k;
+        Object v;
+        try {
+            k = deserializers.deserializeKey(topic, key);
+            v = deserializers.deserializeValue(topic, value);
+        } catch (RuntimeException e) {
+            throw new StreamsException("Task " + id + " could not deserialize the record at offset " + offset + " of "
+                    + topic + "-" + partition + " in source " + source.name() + ": " + e.getMessage(), e);
+        }
+        streamTime = Math.max(streamTime, timestamp);
+        context.setOrigin(new ProcessorContextImpl.Origin(topic, partition, offset, timestamp, headers));
+        context.setCurrentNode(source);
+        try {
+            source.process(new Record<>(k, v, timestamp, headers));
+        } catch (StreamsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw failure(source, new ProcessorContextImpl.Origin(topic, partition, offset, timestamp, headers), e);
+        } finally {
+            context.setCurrentNode(null);
+            context.setOrigin(null);
+        }
+        punctuate(streamTimeSchedules, streamTime);
+    }
+
+    /** Fires the wall-clock punctuations due at the clock's current time; whether any fired. */
+    public boolean punctuateWallClock() {
+        ensureOpen();
+        return punctuate(wallClockSchedules, time.milliseconds());
+    }
+
+    private boolean punctuate(PriorityQueue<Schedule> schedules, long now) {
+        boolean fired = false;
+        List<Schedule> ran = new ArrayList<>();
+        while (!schedules.isEmpty() && schedules.peek().dueMs <= now) {
+            Schedule s = schedules.poll();
+            if (s.cancelled) {
+                continue;
+            }
+            context.setCurrentNode(s.node);
+            try {
+                s.punctuator.punctuate(now);
+            } catch (StreamsException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new StreamsException("Exception in task " + id + ", punctuation of processor " + s.node.name() + " at " + now
+                        + ": " + e, e);
+            } finally {
+                context.setCurrentNode(null);
+            }
+            fired = true;
+            s.advance(now);
+            ran.add(s);
+        }
+        for (Schedule s : ran) {
+            if (!s.cancelled) {
+                schedules.add(s);
+            }
+        }
+        return fired;
+    }
+
+    /** A processor's failure, named after the task, the processor and the input record (or the punctuation). */
+    StreamsException failure(ProcessorNode node, ProcessorContextImpl.Origin origin, RuntimeException cause) {
+        String where = origin == null ? "in a punctuation"
+                : "processing the record at offset " + origin.offset() + " of " + origin.topic() + "-" + origin.partition();
+        return new StreamsException("Exception in task " + id + ", processor " + node.name() + ", " + where + ": " + cause, cause);
+    }
+
+    Cancellable schedule(ProcessorNode node, Duration interval, PunctuationType type, Punctuator callback) {
+        Objects.requireNonNull(callback, "callback");
+        long intervalMs = interval.toMillis();
+        if (intervalMs < 1) {
+            throw new IllegalArgumentException("Punctuation interval " + interval + " of processor " + node.name()
+                    + " is shorter than 1 ms");
+        }
+        Schedule s = switch (type) {
+            case STREAM_TIME -> new Schedule(node, 0L, intervalMs, callback, sequence++);
+            case WALL_CLOCK_TIME -> new Schedule(node, time.milliseconds() + intervalMs, intervalMs, callback, sequence++);
+        };
+        (type == PunctuationType.STREAM_TIME ? streamTimeSchedules : wallClockSchedules).add(s);
+        return s;
+    }
+
+    long streamTime() {
+        return streamTime;
+    }
+
+    void requestCommit() {
+        commitRequested = true;
+    }
+
+    /** Whether a processor asked for a commit since the last call; clears the request. */
+    public boolean takeCommitRequest() {
+        boolean requested = commitRequested;
+        commitRequested = false;
+        return requested;
+    }
+
+    /** Closes every processor; idempotent. */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException first = null;
+        for (ProcessorNode node : topology.nodes()) {
+            context.setCurrentNode(node);
+            try {
+                node.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = new StreamsException("Task " + id + ": processor " + node.name() + " failed to close: " + e, e);
+                }
+            } finally {
+                context.setCurrentNode(null);
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("Task " + id + " is closed");
+        }
+    }
+}
