@@ -33,7 +33,7 @@ import java.util.function.Predicate;
  * order they were accepted — and applied to the group's offset cache by the append's completion, in log
  * order. A fetch reads the cache, so it sees a commit once it is durable, never before.
  *
- * <p>Each cached offset remembers the log offset of its record ({@code Group.offsetPositions}), so that offsets
+ * <p>Each cached offset remembers the log offset of its record ({@link Group#applyOffset}), so that offsets
  * committed in a transaction ({@link TxnOffsetCommits}) never overwrite a newer record when their marker lands.
  *
  * <p>{@link #load} rebuilds the cache from the offsets topic when the broker opens: the latest record per
@@ -96,7 +96,7 @@ public final class OffsetCoordinator {
                 forgetIfUnused(group);
                 return CompletableFuture.completedFuture(new OffsetCommitResponse(results));
             }
-            records.forEach(r -> group.everCommitted.add(((GroupRecord.OffsetCommit) r).partition()));
+            records.forEach(r -> group.rememberCommitted(((GroupRecord.OffsetCommit) r).partition()));
             return coordinator.store().append(group.groupId, records, firstOffset -> apply(group, records, firstOffset))
                     .handle((ok, failure) -> {
                         ApiError outcome = failure == null ? ApiError.NONE : new ApiError(Errors.COORDINATOR_NOT_AVAILABLE,
@@ -112,8 +112,8 @@ public final class OffsetCoordinator {
      * committed, the empty shell is retired (Dead, so a caller still holding it retries) instead of piling up.
      */
     void forgetIfUnused(Group group) {
-        if (!exists(group) && !group.is(GroupState.DEAD)) {
-            group.transitionTo(GroupState.DEAD, coordinator.time().milliseconds());
+        if (!group.exists() && !group.is(GroupState.DEAD)) {
+            group.markDead(coordinator.time().milliseconds());
             groups.remove(group.groupId, group);
         }
     }
@@ -121,18 +121,7 @@ public final class OffsetCoordinator {
     private static void apply(Group group, List<GroupRecord> records, long firstOffset) {
         for (int i = 0; i < records.size(); i++) {
             GroupRecord.OffsetCommit oc = (GroupRecord.OffsetCommit) records.get(i);
-            applyOffset(group, oc.partition(), oc.value(), firstOffset + i);
-        }
-    }
-
-    /** Sets (or, for null, removes) one committed offset, recording the log offset of its record. */
-    static void applyOffset(Group group, TopicPartition tp, CommittedOffset value, long logOffset) {
-        if (value == null) {
-            group.offsets.remove(tp);
-            group.offsetPositions.remove(tp);
-        } else {
-            group.offsets.put(tp, value);
-            group.offsetPositions.put(tp, logOffset);
+            group.applyOffset(oc.partition(), oc.value(), firstOffset + i);
         }
     }
 
@@ -190,7 +179,7 @@ public final class OffsetCoordinator {
         Map<TopicPartition, OffsetFetchResponse.PartitionData> out = new LinkedHashMap<>();
         // exists(), not just "not Dead": a rejected simple commit leaves a group object with nothing in it,
         // which describe, list and delete already treat as unknown.
-        if (group == null || !GroupCoordinator.locked(group, () -> exists(group))) {
+        if (group == null || !GroupCoordinator.locked(group, group::exists)) {
             if (request.partitions() == null) {
                 return new OffsetFetchResponse(notFound(request.groupId()), Map.of());
             }
@@ -200,7 +189,7 @@ public final class OffsetCoordinator {
         Iterable<TopicPartition> wanted = request.partitions() != null ? request.partitions()
                 : group.offsets.keySet().stream().sorted(BY_TOPIC_AND_PARTITION).toList();
         for (TopicPartition tp : wanted) {
-            if (request.requireStable() && hasPendingTransactionalOffset(group, tp)) {
+            if (request.requireStable() && group.hasPendingTxnOffset(tp)) {
                 out.put(tp, new OffsetFetchResponse.PartitionData(-1L, -1, "", new ApiError(Errors.UNSTABLE_OFFSET_COMMIT,
                         "Group " + request.groupId() + " has a transactional offset commit for " + tp
                                 + " in an open transaction; retry once the transaction ends")));
@@ -213,24 +202,15 @@ public final class OffsetCoordinator {
         return new OffsetFetchResponse(ApiError.NONE, out);
     }
 
-    private static boolean hasPendingTransactionalOffset(Group group, TopicPartition tp) {
-        for (var pending : group.pendingTxnOffsets.values()) {
-            if (pending.containsKey(tp)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     // ---- admin --------------------------------------------------------------------------------------------
 
     public ListGroupsResponse list() {
         List<ListGroupsResponse.ListedGroup> out = new ArrayList<>();
         for (Group group : new TreeMap<>(groups).values()) {
             GroupCoordinator.locked(group, () -> {
-                if (exists(group)) {
+                if (group.exists()) {
                     out.add(new ListGroupsResponse.ListedGroup(group.groupId,
-                            group.protocolType == null ? GroupCoordinator.CONSUMER_PROTOCOL_TYPE : group.protocolType,
+                            group.protocolType() == null ? GroupCoordinator.CONSUMER_PROTOCOL_TYPE : group.protocolType(),
                             group.state().displayName()));
                 }
             });
@@ -243,34 +223,25 @@ public final class OffsetCoordinator {
         for (String groupId : request.groupIds()) {
             Group group = groups.get(groupId);
             DescribeGroupsResponse.DescribedGroup described = group == null ? null : GroupCoordinator.locked(group, () -> {
-                if (!exists(group)) {
+                if (!group.exists()) {
                     return null;
                 }
                 List<DescribeGroupsResponse.DescribedMember> members = new ArrayList<>();
                 for (MemberMetadata m : group.memberList()) {
-                    byte[] metadata = group.protocolName != null && m.supports(group.protocolName)
-                            ? m.metadata(group.protocolName) : MemberMetadata.EMPTY;
+                    byte[] metadata = group.protocolName() != null && m.supports(group.protocolName())
+                            ? m.metadata(group.protocolName()) : MemberMetadata.EMPTY;
                     // As Kafka: an assignment is shown only once the generation is stable; before, it is stale.
                     members.add(new DescribeGroupsResponse.DescribedMember(m.memberId, m.groupInstanceId, m.clientId,
                             metadata, group.is(GroupState.STABLE) ? m.assignment : MemberMetadata.EMPTY));
                 }
                 return new DescribeGroupsResponse.DescribedGroup(ApiError.NONE, groupId, group.state().displayName(),
-                        group.protocolType == null ? GroupCoordinator.CONSUMER_PROTOCOL_TYPE : group.protocolType,
-                        group.protocolName, group.generationId, group.leaderId, members);
+                        group.protocolType() == null ? GroupCoordinator.CONSUMER_PROTOCOL_TYPE : group.protocolType(),
+                        group.protocolName(), group.generationId, group.leaderId, members);
             });
             out.add(described != null ? described : new DescribeGroupsResponse.DescribedGroup(notFound(groupId), groupId,
                     GroupState.DEAD.displayName(), "", null, -1, null, List.of()));
         }
         return new DescribeGroupsResponse(out);
-    }
-
-    /**
-     * A group exists while it has members, committed offsets (or commits on their way to the log, or waiting
-     * for their transaction), a generation from a past rebalance, or a rebalance under way.
-     */
-    static boolean exists(Group group) {
-        return !group.is(GroupState.DEAD) && (group.hasMembers() || !group.offsets.isEmpty() || !group.everCommitted.isEmpty()
-                || !group.pendingTxnOffsets.isEmpty() || group.generationId > 0 || !group.is(GroupState.EMPTY));
     }
 
     /**
@@ -287,7 +258,7 @@ public final class OffsetCoordinator {
                 continue;
             }
             CompletableFuture<Void> done = GroupCoordinator.locked(group, () -> {
-                if (!exists(group)) {
+                if (!group.exists()) {
                     results.put(groupId, notFound(groupId));
                     return null;
                 }
@@ -297,16 +268,12 @@ public final class OffsetCoordinator {
                             + "); stop its consumers before deleting it"));
                     return null;
                 }
-                group.transitionTo(GroupState.DEAD, coordinator.time().milliseconds());
+                group.markDead(coordinator.time().milliseconds());
                 groups.remove(groupId, group);
                 List<GroupRecord> tombstones = new ArrayList<>();
-                group.everCommitted.addAll(group.offsets.keySet());
-                group.everCommitted.forEach(tp -> tombstones.add(new GroupRecord.OffsetCommit(groupId, tp, null)));
+                group.tombstonePartitions().forEach(tp -> tombstones.add(new GroupRecord.OffsetCommit(groupId, tp, null)));
                 tombstones.add(new GroupRecord.GroupMetadata(groupId, null));
-                return coordinator.store().append(groupId, tombstones, firstOffset -> {
-                    group.offsets.clear();
-                    group.offsetPositions.clear();
-                }).handle((ok, failure) -> {
+                return coordinator.store().append(groupId, tombstones, firstOffset -> group.clearOffsets()).handle((ok, failure) -> {
                     results.put(groupId, failure == null ? ApiError.NONE : new ApiError(Errors.COORDINATOR_NOT_AVAILABLE,
                             "Could not store the deletion of group " + groupId + ": " + failure.getMessage()));
                     return null;
@@ -333,19 +300,16 @@ public final class OffsetCoordinator {
     public void load(GroupRecord record, long logOffset) {
         if (record instanceof GroupRecord.OffsetCommit oc) {
             Group group = groups.computeIfAbsent(oc.groupId(), Group::new);
-            applyOffset(group, oc.partition(), oc.value(), logOffset);
+            group.applyOffset(oc.partition(), oc.value(), logOffset);
             if (oc.value() != null) {
-                group.everCommitted.add(oc.partition());
+                group.rememberCommitted(oc.partition());
             }
         } else {
             GroupRecord.GroupMetadata gm = (GroupRecord.GroupMetadata) record;
             if (gm.value() == null) {
                 groups.remove(gm.groupId());
             } else {
-                Group group = groups.computeIfAbsent(gm.groupId(), Group::new);
-                group.generationId = gm.value().generationId();
-                group.protocolType = gm.value().protocolType();
-                group.stateTimestampMs = gm.value().stateTimestampMs();
+                groups.computeIfAbsent(gm.groupId(), Group::new).loadGeneration(gm.value());
             }
         }
     }

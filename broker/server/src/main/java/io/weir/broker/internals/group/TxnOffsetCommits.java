@@ -87,7 +87,7 @@ public final class TxnOffsetCommits {
                 offsets.forgetIfUnused(group);
                 return CompletableFuture.completedFuture(new TxnOffsetCommitResponse(results));
             }
-            records.forEach(r -> group.everCommitted.add(((GroupRecord.OffsetCommit) r).partition()));
+            records.forEach(r -> group.rememberCommitted(((GroupRecord.OffsetCommit) r).partition()));
             long producerId = request.producerId();
             return coordinator.store().appendTransactional(group.groupId, records, producerId, request.producerEpoch(),
                             firstOffset -> addPending(group, producerId, records, firstOffset))
@@ -128,11 +128,9 @@ public final class TxnOffsetCommits {
     }
 
     private static void addPending(Group group, long producerId, List<GroupRecord> records, long firstOffset) {
-        Map<TopicPartition, Group.PendingTxnOffset> pending =
-                group.pendingTxnOffsets.computeIfAbsent(producerId, pid -> new ConcurrentHashMap<>());
         for (int i = 0; i < records.size(); i++) {
             GroupRecord.OffsetCommit oc = (GroupRecord.OffsetCommit) records.get(i);
-            pending.put(oc.partition(), new Group.PendingTxnOffset(oc.value(), firstOffset + i));
+            group.addPendingTxnOffset(producerId, oc.partition(), oc.value(), firstOffset + i);
         }
     }
 
@@ -151,17 +149,8 @@ public final class TxnOffsetCommits {
      */
     public void onMarker(TopicPartition offsetsPartition, long producerId, TransactionResult result) {
         for (Group group : groups.values()) {
-            if (!group.pendingTxnOffsets.containsKey(producerId) || !partitionFor(group.groupId).equals(offsetsPartition)) {
-                continue;
-            }
-            Map<TopicPartition, Group.PendingTxnOffset> pending = group.pendingTxnOffsets.remove(producerId);
-            if (result == TransactionResult.COMMIT) {
-                pending.forEach((tp, p) -> {
-                    Long current = group.offsetPositions.get(tp);
-                    if (current == null || current < p.logOffset()) {
-                        OffsetCoordinator.applyOffset(group, tp, p.value(), p.logOffset());
-                    }
-                });
+            if (group.hasPendingTxnOffsets(producerId) && partitionFor(group.groupId).equals(offsetsPartition)) {
+                group.completeTxnOffsets(producerId, result);
             }
         }
     }
@@ -169,8 +158,7 @@ public final class TxnOffsetCommits {
     /** Replays a transactional offset record of {@code producerId} found at {@code logOffset}, while the broker opens. */
     public void loadTransactional(GroupRecord.OffsetCommit record, long producerId, long logOffset) {
         Group group = groups.computeIfAbsent(record.groupId(), Group::new);
-        group.everCommitted.add(record.partition());
-        group.pendingTxnOffsets.computeIfAbsent(producerId, pid -> new ConcurrentHashMap<>())
-                .put(record.partition(), new Group.PendingTxnOffset(record.value(), logOffset));
+        group.rememberCommitted(record.partition());
+        group.addPendingTxnOffset(producerId, record.partition(), record.value(), logOffset);
     }
 }
