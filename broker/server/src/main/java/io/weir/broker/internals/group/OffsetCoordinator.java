@@ -15,6 +15,8 @@ import io.weir.common.protocol.OffsetFetchRequest;
 import io.weir.common.protocol.OffsetFetchResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,7 +33,9 @@ import java.util.function.Predicate;
  * <p>A commit is validated with the group locked (member, generation, state, each offset), appended to the
  * group's partition of the offsets topic while still locked — so commits of one group reach the log in the
  * order they were accepted — and applied to the group's offset cache by the append's completion, in log
- * order. A fetch reads the cache, so it sees a commit once it is durable, never before.
+ * order. A fetch reads the cache, so it sees a commit once it is durable, never before. Offsets committed in a
+ * transaction ({@link TxnOffsetCommits}) take the same path, {@link #writeOffsets}: one validation, one
+ * commit-time stamp, one way to answer per partition; only the group checks and what the append does differ.
  *
  * <p>Each cached offset remembers the log offset of its record ({@link Group#applyOffset}), so that offsets
  * committed in a transaction ({@link TxnOffsetCommits}) never overwrite a newer record when their marker lands.
@@ -65,45 +69,79 @@ public final class OffsetCoordinator {
 
     public CompletableFuture<OffsetCommitResponse> commit(OffsetCommitRequest request) {
         if (request.groupId() == null || request.groupId().isEmpty()) {
-            return CompletableFuture.completedFuture(allFailed(request, new ApiError(Errors.INVALID_GROUP_ID,
-                    "Offsets cannot be committed without a group id")));
+            return CompletableFuture.completedFuture(new OffsetCommitResponse(failAll(request.offsets().keySet(),
+                    new ApiError(Errors.INVALID_GROUP_ID, "Offsets cannot be committed without a group id"))));
         }
         boolean simple = request.generationId() < 0 && (request.memberId() == null || request.memberId().isEmpty());
         Group group = simple ? groups.computeIfAbsent(request.groupId(), Group::new) : groups.get(request.groupId());
         if (group == null) {
-            return CompletableFuture.completedFuture(allFailed(request, GroupCoordinator.unknownMember(request.groupId(), request.memberId())));
+            return CompletableFuture.completedFuture(new OffsetCommitResponse(failAll(request.offsets().keySet(),
+                    GroupCoordinator.unknownMember(request.groupId(), request.memberId()))));
         }
-        return GroupCoordinator.locked(group, () -> {
-            ApiError groupError = simple ? checkSimpleCommit(group) : checkMemberCommit(group, request);
-            if (groupError != null) {
-                forgetIfUnused(group);
-                return CompletableFuture.completedFuture(allFailed(request, groupError));
+        return GroupCoordinator.locked(group, () -> writeOffsets(group,
+                simple ? checkSimpleCommit(group) : checkMemberCommit(group, request), request.offsets(),
+                (records, applied) -> coordinator.store().append(group.groupId, records, applied),
+                group::applyOffset, "offsets of group " + group.groupId))
+                .thenApply(OffsetCommitResponse::new);
+    }
+
+    /** Appends one commit's records; {@code applied} runs once they are in the log (see {@link GroupStore#append}). */
+    @FunctionalInterface
+    interface OffsetAppend {
+        CompletableFuture<Void> append(List<GroupRecord> records, GroupStore.Applied applied);
+    }
+
+    /** Takes one appended offset into the group, with the log offset of its record. */
+    @FunctionalInterface
+    interface AppendedOffset {
+        void apply(TopicPartition tp, CommittedOffset value, long logOffset);
+    }
+
+    /**
+     * The one path every offset commit takes, plain or transactional, with {@code group} locked. A commit the
+     * group refused ({@code groupError}) fails for every partition. Otherwise each offset is validated
+     * ({@link #validate}) and those without a commit time are stamped with the broker's clock; the valid ones
+     * are remembered for a later delete and appended with {@code append}, and once they are in the log each is
+     * handed to {@code appended} with its log offset. When nothing is appended, a group the commit created is
+     * retired ({@link #forgetIfUnused}).
+     *
+     * @param stored what the commit stores, for the error when the append fails
+     * @return one result per partition: its validation error, or the append's outcome
+     */
+    CompletableFuture<Map<TopicPartition, ApiError>> writeOffsets(Group group, ApiError groupError,
+                                                                  Map<TopicPartition, CommittedOffset> requested,
+                                                                  OffsetAppend append, AppendedOffset appended, String stored) {
+        if (groupError != null) {
+            forgetIfUnused(group);
+            return CompletableFuture.completedFuture(failAll(requested.keySet(), groupError));
+        }
+        Map<TopicPartition, ApiError> results = new ConcurrentHashMap<>();
+        List<GroupRecord.OffsetCommit> records = new ArrayList<>();
+        long now = coordinator.time().milliseconds();
+        requested.forEach((tp, offset) -> {
+            ApiError invalid = validate(group, tp, offset);
+            if (invalid != null) {
+                results.put(tp, invalid);
+            } else {
+                CommittedOffset stamped = offset.commitTimestamp() < 0
+                        ? new CommittedOffset(offset.offset(), offset.leaderEpoch(), offset.metadata(), now) : offset;
+                records.add(new GroupRecord.OffsetCommit(group.groupId, tp, stamped));
             }
-            Map<TopicPartition, ApiError> results = new ConcurrentHashMap<>();
-            List<GroupRecord> records = new ArrayList<>();
-            long now = coordinator.time().milliseconds();
-            request.offsets().forEach((tp, offset) -> {
-                ApiError invalid = validate(group, tp, offset);
-                if (invalid != null) {
-                    results.put(tp, invalid);
-                } else {
-                    CommittedOffset stamped = offset.commitTimestamp() < 0
-                            ? new CommittedOffset(offset.offset(), offset.leaderEpoch(), offset.metadata(), now) : offset;
-                    records.add(new GroupRecord.OffsetCommit(group.groupId, tp, stamped));
-                }
-            });
-            if (records.isEmpty()) {
-                forgetIfUnused(group);
-                return CompletableFuture.completedFuture(new OffsetCommitResponse(results));
+        });
+        if (records.isEmpty()) {
+            forgetIfUnused(group);
+            return CompletableFuture.completedFuture(results);
+        }
+        records.forEach(r -> group.rememberCommitted(r.partition()));
+        return append.append(Collections.unmodifiableList(records), firstOffset -> {
+            for (int i = 0; i < records.size(); i++) {
+                appended.apply(records.get(i).partition(), records.get(i).value(), firstOffset + i);
             }
-            records.forEach(r -> group.rememberCommitted(((GroupRecord.OffsetCommit) r).partition()));
-            return coordinator.store().append(group.groupId, records, firstOffset -> apply(group, records, firstOffset))
-                    .handle((ok, failure) -> {
-                        ApiError outcome = failure == null ? ApiError.NONE : new ApiError(Errors.COORDINATOR_NOT_AVAILABLE,
-                                "Could not store offsets of group " + group.groupId + ": " + failure.getMessage());
-                        records.forEach(r -> results.put(((GroupRecord.OffsetCommit) r).partition(), outcome));
-                        return new OffsetCommitResponse(results);
-                    });
+        }).handle((ok, failure) -> {
+            ApiError outcome = failure == null ? ApiError.NONE : new ApiError(Errors.COORDINATOR_NOT_AVAILABLE,
+                    "Could not store " + stored + ": " + failure.getMessage());
+            records.forEach(r -> results.put(r.partition(), outcome));
+            return results;
         });
     }
 
@@ -115,13 +153,6 @@ public final class OffsetCoordinator {
         if (!group.exists() && !group.is(GroupState.DEAD)) {
             group.markDead(coordinator.time().milliseconds());
             groups.remove(group.groupId, group);
-        }
-    }
-
-    private static void apply(Group group, List<GroupRecord> records, long firstOffset) {
-        for (int i = 0; i < records.size(); i++) {
-            GroupRecord.OffsetCommit oc = (GroupRecord.OffsetCommit) records.get(i);
-            group.applyOffset(oc.partition(), oc.value(), firstOffset + i);
         }
     }
 
@@ -167,10 +198,11 @@ public final class OffsetCoordinator {
         return null;
     }
 
-    private static OffsetCommitResponse allFailed(OffsetCommitRequest request, ApiError error) {
+    /** The same error for every partition of a commit. */
+    static Map<TopicPartition, ApiError> failAll(Collection<TopicPartition> partitions, ApiError error) {
         Map<TopicPartition, ApiError> results = new HashMap<>();
-        request.offsets().keySet().forEach(tp -> results.put(tp, error));
-        return new OffsetCommitResponse(results);
+        partitions.forEach(tp -> results.put(tp, error));
+        return results;
     }
 
     /** The committed offsets of a group; a partition without one answers offset -1. */
