@@ -121,7 +121,7 @@ public final class GroupCoordinator {
                 group.defer(() -> respond.accept(JoinGroupResponse.error(new ApiError(Errors.INCONSISTENT_GROUP_PROTOCOL,
                         "Member of group " + request.groupId() + " with protocol type '" + request.protocolType()
                                 + "' and strategies " + names(request.protocols()) + " shares no strategy with the group's members "
-                                + "(type '" + group.protocolType + "', common strategies " + group.candidateProtocols() + ")"),
+                                + "(type '" + group.protocolType() + "', common strategies " + group.candidateProtocols() + ")"),
                         request.memberId())));
             } else if (newMember) {
                 joinNewMember(group, request, respond, now);
@@ -167,7 +167,7 @@ public final class GroupCoordinator {
         member.heartbeatDeadlineMs = now + member.sessionTimeoutMs;
         group.add(member, request.protocolType());
         if (group.is(GroupState.PREPARING_REBALANCE)) {
-            extendInitialDelay(group, now);
+            group.extendInitialDelay(now, config.initialRebalanceDelayMs());
             tryCompleteJoin(group, now);
         } else {
             prepareRebalance(group, now);
@@ -180,7 +180,7 @@ public final class GroupCoordinator {
      */
     private void replaceStaticMember(Group group, JoinGroupRequest request, Consumer<JoinGroupResponse> respond, long now) {
         String oldId = group.staticMembers.get(request.groupInstanceId());
-        MemberMetadata old = group.members.get(oldId);
+        MemberMetadata old = group.member(oldId);
         String newId = (request.clientId() == null || request.clientId().isEmpty() ? "consumer" : request.clientId())
                 + "-" + uniqueIds.get();
         MemberMetadata member = new MemberMetadata(newId, request.groupInstanceId(), request.clientId(), request.sessionTimeoutMs(),
@@ -195,16 +195,10 @@ public final class GroupCoordinator {
             Consumer<SyncGroupResponse> fenced = old.awaitingSync;
             group.defer(() -> fenced.accept(SyncGroupResponse.error(fencedInstance(group, request.groupInstanceId(), oldId))));
         }
-        boolean wasLeader = group.isLeader(oldId);
-        group.members.remove(oldId);
-        group.members.put(newId, member);
-        group.staticMembers.put(request.groupInstanceId(), newId);
-        if (wasLeader) {
-            group.leaderId = newId;
-        }
+        group.replaceStaticMember(oldId, member);
         // As Kafka: the restart needs no rebalance as long as the group would still choose the same strategy.
         // (The subscription bytes differ anyway: a restarted consumer no longer knows its generation.)
-        boolean unchanged = group.protocolName != null && group.protocolName.equals(group.selectProtocol());
+        boolean unchanged = group.protocolName() != null && group.protocolName().equals(group.selectProtocol());
         if (group.is(GroupState.STABLE) && unchanged) {
             // The old assignment stands: answer with the current generation. A returning leader gets
             // the member list as usual (so it can watch the group's topics), but its sync in a Stable group
@@ -245,7 +239,7 @@ public final class GroupCoordinator {
                     // The leader rejoins to rebalance (e.g. it saw new partitions); a changed subscription too.
                     updateMemberAndRebalance(group, member, request, respond, now);
                 } else {
-                    JoinGroupResponse answer = new JoinGroupResponse(ApiError.NONE, group.generationId, group.protocolName,
+                    JoinGroupResponse answer = new JoinGroupResponse(ApiError.NONE, group.generationId, group.protocolName(),
                             group.leaderId, member.memberId, List.of());
                     member.heartbeatDeadlineMs = now + member.sessionTimeoutMs;
                     group.defer(() -> respond.accept(answer));
@@ -289,30 +283,12 @@ public final class GroupCoordinator {
                 }
             }
         }
-        boolean fromEmpty = group.is(GroupState.EMPTY);
-        group.transitionTo(GroupState.PREPARING_REBALANCE, now);
-        group.syncDeadlineMs = -1;
-        group.rebalanceDeadlineMs = now + group.maxRebalanceTimeoutMs();
-        group.initialDelayUntilMs = fromEmpty && config.initialRebalanceDelayMs() > 0
-                ? Math.min(now + config.initialRebalanceDelayMs(), group.rebalanceDeadlineMs) : -1;
+        group.prepareRebalance(now, config.initialRebalanceDelayMs());
         tryCompleteJoin(group, now);
     }
 
-    /**
-     * A member arriving during the initial delay pushes it back, up to the rebalance deadline (Kafka's
-     * InitialDelayedJoin). The rebalance deadline itself stays where {@link #prepareRebalance} put it, as
-     * Kafka's DelayedJoin does: were each newcomer to push it, members arriving faster than the delay (or
-     * than the rebalance timeout) would hold the join phase open for ever.
-     */
-    private void extendInitialDelay(Group group, long now) {
-        if (group.initialDelayUntilMs >= 0) {
-            group.initialDelayUntilMs = Math.min(now + config.initialRebalanceDelayMs(), group.rebalanceDeadlineMs);
-        }
-    }
-
     private void tryCompleteJoin(Group group, long now) {
-        if (group.is(GroupState.PREPARING_REBALANCE) && group.allMembersAwaitingJoin()
-                && (group.initialDelayUntilMs < 0 || now >= group.initialDelayUntilMs)) {
+        if (group.is(GroupState.PREPARING_REBALANCE) && group.allMembersAwaitingJoin() && group.initialDelayOver(now)) {
             completeJoin(group, now);
         }
     }
@@ -327,20 +303,11 @@ public final class GroupCoordinator {
                 group.remove(m.memberId);
             }
         }
-        group.rebalanceDeadlineMs = -1;
-        group.initialDelayUntilMs = -1;
-        group.generationId++;
-        if (!group.hasMembers()) {
-            group.protocolName = null;
-            group.leaderId = null;
-            group.transitionTo(GroupState.EMPTY, now);
+        group.initNextGeneration(now);
+        if (group.is(GroupState.EMPTY)) {
             storeGroup(group);
             return;
         }
-        group.ensureLeaderAwaitingJoin();
-        group.protocolName = group.selectProtocol();
-        group.transitionTo(GroupState.COMPLETING_REBALANCE, now);
-        group.syncDeadlineMs = now + group.maxRebalanceTimeoutMs();
         for (MemberMetadata m : group.memberList()) {
             m.heartbeatDeadlineMs = now + m.sessionTimeoutMs;
             if (m.isAwaitingJoin()) {
@@ -357,10 +324,10 @@ public final class GroupCoordinator {
         List<JoinGroupResponse.Member> members = new ArrayList<>();
         if (group.isLeader(memberId)) {
             for (MemberMetadata m : group.memberList()) {
-                members.add(new JoinGroupResponse.Member(m.memberId, m.groupInstanceId, m.metadata(group.protocolName)));
+                members.add(new JoinGroupResponse.Member(m.memberId, m.groupInstanceId, m.metadata(group.protocolName())));
             }
         }
-        return new JoinGroupResponse(ApiError.NONE, group.generationId, group.protocolName, group.leaderId, memberId, members);
+        return new JoinGroupResponse(ApiError.NONE, group.generationId, group.protocolName(), group.leaderId, memberId, members);
     }
 
     // ---- sync ---------------------------------------------------------------------------------------------
@@ -375,11 +342,11 @@ public final class GroupCoordinator {
         locked(group, () -> {
             long now = time.milliseconds();
             ApiError error = checkMember(group, request.memberId(), request.groupInstanceId(), request.generationId());
-            if (error == null && ((request.protocolType() != null && !request.protocolType().equals(group.protocolType))
-                    || (request.protocolName() != null && !request.protocolName().equals(group.protocolName)))) {
+            if (error == null && ((request.protocolType() != null && !request.protocolType().equals(group.protocolType()))
+                    || (request.protocolName() != null && !request.protocolName().equals(group.protocolName())))) {
                 error = new ApiError(Errors.INCONSISTENT_GROUP_PROTOCOL, "Sync of member " + request.memberId() + " names protocol "
                         + request.protocolType() + "/" + request.protocolName() + " but group " + group.groupId + " uses "
-                        + group.protocolType + "/" + group.protocolName);
+                        + group.protocolType() + "/" + group.protocolName());
             }
             if (error == null && group.is(GroupState.PREPARING_REBALANCE)) {
                 error = rebalancing(group);
@@ -392,7 +359,7 @@ public final class GroupCoordinator {
             MemberMetadata member = group.member(request.memberId());
             member.heartbeatDeadlineMs = now + member.sessionTimeoutMs;
             if (group.is(GroupState.STABLE)) {
-                SyncGroupResponse answer = new SyncGroupResponse(ApiError.NONE, group.protocolName, member.assignment);
+                SyncGroupResponse answer = new SyncGroupResponse(ApiError.NONE, group.protocolName(), member.assignment);
                 group.defer(() -> respond.accept(answer));
                 return;
             }
@@ -433,13 +400,12 @@ public final class GroupCoordinator {
                         m.assignment = assignment == null ? MemberMetadata.EMPTY : assignment;
                         if (m.isAwaitingSync()) {
                             Consumer<SyncGroupResponse> waiting = m.awaitingSync;
-                            SyncGroupResponse answer = new SyncGroupResponse(ApiError.NONE, group.protocolName, m.assignment);
+                            SyncGroupResponse answer = new SyncGroupResponse(ApiError.NONE, group.protocolName(), m.assignment);
                             m.awaitingSync = null;
                             group.defer(() -> waiting.accept(answer));
                         }
                     }
-                    group.syncDeadlineMs = -1;
-                    group.transitionTo(GroupState.STABLE, now);
+                    group.becomeStable(now);
                 }), storeCallbacks);
     }
 
@@ -452,9 +418,7 @@ public final class GroupCoordinator {
     }
 
     static GroupRecord.GroupMetadata groupRecord(Group group) {
-        return new GroupRecord.GroupMetadata(group.groupId, new GroupRecord.GroupMetadata.Value(
-                group.protocolType == null ? CONSUMER_PROTOCOL_TYPE : group.protocolType, group.generationId,
-                group.protocolName, group.leaderId, group.stateTimestampMs));
+        return new GroupRecord.GroupMetadata(group.groupId, group.storedGeneration(CONSUMER_PROTOCOL_TYPE));
     }
 
     private void storeGroup(Group group) {
@@ -554,12 +518,12 @@ public final class GroupCoordinator {
             }
         }
         if (group.is(GroupState.PREPARING_REBALANCE)) {
-            if (now >= group.rebalanceDeadlineMs) {
+            if (group.joinPhaseExpired(now)) {
                 completeJoin(group, now);
             } else {
                 tryCompleteJoin(group, now);
             }
-        } else if (group.is(GroupState.COMPLETING_REBALANCE) && group.syncDeadlineMs >= 0 && now >= group.syncDeadlineMs) {
+        } else if (group.is(GroupState.COMPLETING_REBALANCE) && group.syncPhaseExpired(now)) {
             // Every member that did not sync goes, then one rebalance starts: removing them one at a time
             // through removeMember would start the rebalance at the first and keep the others (Kafka removes
             // all pending-sync members at once too).

@@ -15,6 +15,8 @@ import io.weir.common.protocol.OffsetFetchRequest;
 import io.weir.common.protocol.OffsetFetchResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,9 +33,11 @@ import java.util.function.Predicate;
  * <p>A commit is validated with the group locked (member, generation, state, each offset), appended to the
  * group's partition of the offsets topic while still locked — so commits of one group reach the log in the
  * order they were accepted — and applied to the group's offset cache by the append's completion, in log
- * order. A fetch reads the cache, so it sees a commit once it is durable, never before.
+ * order. A fetch reads the cache, so it sees a commit once it is durable, never before. Offsets committed in a
+ * transaction ({@link TxnOffsetCommits}) take the same path, {@link #writeOffsets}: one validation, one
+ * commit-time stamp, one way to answer per partition; only the group checks and what the append does differ.
  *
- * <p>Each cached offset remembers the log offset of its record ({@code Group.offsetPositions}), so that offsets
+ * <p>Each cached offset remembers the log offset of its record ({@link Group#applyOffset}), so that offsets
  * committed in a transaction ({@link TxnOffsetCommits}) never overwrite a newer record when their marker lands.
  *
  * <p>{@link #load} rebuilds the cache from the offsets topic when the broker opens: the latest record per
@@ -65,45 +69,79 @@ public final class OffsetCoordinator {
 
     public CompletableFuture<OffsetCommitResponse> commit(OffsetCommitRequest request) {
         if (request.groupId() == null || request.groupId().isEmpty()) {
-            return CompletableFuture.completedFuture(allFailed(request, new ApiError(Errors.INVALID_GROUP_ID,
-                    "Offsets cannot be committed without a group id")));
+            return CompletableFuture.completedFuture(new OffsetCommitResponse(failAll(request.offsets().keySet(),
+                    new ApiError(Errors.INVALID_GROUP_ID, "Offsets cannot be committed without a group id"))));
         }
         boolean simple = request.generationId() < 0 && (request.memberId() == null || request.memberId().isEmpty());
         Group group = simple ? groups.computeIfAbsent(request.groupId(), Group::new) : groups.get(request.groupId());
         if (group == null) {
-            return CompletableFuture.completedFuture(allFailed(request, GroupCoordinator.unknownMember(request.groupId(), request.memberId())));
+            return CompletableFuture.completedFuture(new OffsetCommitResponse(failAll(request.offsets().keySet(),
+                    GroupCoordinator.unknownMember(request.groupId(), request.memberId()))));
         }
-        return GroupCoordinator.locked(group, () -> {
-            ApiError groupError = simple ? checkSimpleCommit(group) : checkMemberCommit(group, request);
-            if (groupError != null) {
-                forgetIfUnused(group);
-                return CompletableFuture.completedFuture(allFailed(request, groupError));
+        return GroupCoordinator.locked(group, () -> writeOffsets(group,
+                simple ? checkSimpleCommit(group) : checkMemberCommit(group, request), request.offsets(),
+                (records, applied) -> coordinator.store().append(group.groupId, records, applied),
+                group::applyOffset, "offsets of group " + group.groupId))
+                .thenApply(OffsetCommitResponse::new);
+    }
+
+    /** Appends one commit's records; {@code applied} runs once they are in the log (see {@link GroupStore#append}). */
+    @FunctionalInterface
+    interface OffsetAppend {
+        CompletableFuture<Void> append(List<GroupRecord> records, GroupStore.Applied applied);
+    }
+
+    /** Takes one appended offset into the group, with the log offset of its record. */
+    @FunctionalInterface
+    interface AppendedOffset {
+        void apply(TopicPartition tp, CommittedOffset value, long logOffset);
+    }
+
+    /**
+     * The one path every offset commit takes, plain or transactional, with {@code group} locked. A commit the
+     * group refused ({@code groupError}) fails for every partition. Otherwise each offset is validated
+     * ({@link #validate}) and those without a commit time are stamped with the broker's clock; the valid ones
+     * are remembered for a later delete and appended with {@code append}, and once they are in the log each is
+     * handed to {@code appended} with its log offset. When nothing is appended, a group the commit created is
+     * retired ({@link #forgetIfUnused}).
+     *
+     * @param stored what the commit stores, for the error when the append fails
+     * @return one result per partition: its validation error, or the append's outcome
+     */
+    CompletableFuture<Map<TopicPartition, ApiError>> writeOffsets(Group group, ApiError groupError,
+                                                                  Map<TopicPartition, CommittedOffset> requested,
+                                                                  OffsetAppend append, AppendedOffset appended, String stored) {
+        if (groupError != null) {
+            forgetIfUnused(group);
+            return CompletableFuture.completedFuture(failAll(requested.keySet(), groupError));
+        }
+        Map<TopicPartition, ApiError> results = new ConcurrentHashMap<>();
+        List<GroupRecord.OffsetCommit> records = new ArrayList<>();
+        long now = coordinator.time().milliseconds();
+        requested.forEach((tp, offset) -> {
+            ApiError invalid = validate(group, tp, offset);
+            if (invalid != null) {
+                results.put(tp, invalid);
+            } else {
+                CommittedOffset stamped = offset.commitTimestamp() < 0
+                        ? new CommittedOffset(offset.offset(), offset.leaderEpoch(), offset.metadata(), now) : offset;
+                records.add(new GroupRecord.OffsetCommit(group.groupId, tp, stamped));
             }
-            Map<TopicPartition, ApiError> results = new ConcurrentHashMap<>();
-            List<GroupRecord> records = new ArrayList<>();
-            long now = coordinator.time().milliseconds();
-            request.offsets().forEach((tp, offset) -> {
-                ApiError invalid = validate(group, tp, offset);
-                if (invalid != null) {
-                    results.put(tp, invalid);
-                } else {
-                    CommittedOffset stamped = offset.commitTimestamp() < 0
-                            ? new CommittedOffset(offset.offset(), offset.leaderEpoch(), offset.metadata(), now) : offset;
-                    records.add(new GroupRecord.OffsetCommit(group.groupId, tp, stamped));
-                }
-            });
-            if (records.isEmpty()) {
-                forgetIfUnused(group);
-                return CompletableFuture.completedFuture(new OffsetCommitResponse(results));
+        });
+        if (records.isEmpty()) {
+            forgetIfUnused(group);
+            return CompletableFuture.completedFuture(results);
+        }
+        records.forEach(r -> group.rememberCommitted(r.partition()));
+        return append.append(Collections.unmodifiableList(records), firstOffset -> {
+            for (int i = 0; i < records.size(); i++) {
+                appended.apply(records.get(i).partition(), records.get(i).value(), firstOffset + i);
             }
-            records.forEach(r -> group.everCommitted.add(((GroupRecord.OffsetCommit) r).partition()));
-            return coordinator.store().append(group.groupId, records, firstOffset -> apply(group, records, firstOffset))
-                    .handle((ok, failure) -> {
-                        ApiError outcome = failure == null ? ApiError.NONE : new ApiError(Errors.COORDINATOR_NOT_AVAILABLE,
-                                "Could not store offsets of group " + group.groupId + ": " + failure.getMessage());
-                        records.forEach(r -> results.put(((GroupRecord.OffsetCommit) r).partition(), outcome));
-                        return new OffsetCommitResponse(results);
-                    });
+        }).handle((ok, failure) -> {
+            ApiError outcome = failure == null ? ApiError.NONE : new ApiError(Errors.COORDINATOR_NOT_AVAILABLE,
+                    "Could not store " + stored + ": " + failure.getMessage());
+            records.forEach(r -> results.put(r.partition(), outcome));
+            return results;
         });
     }
 
@@ -112,27 +150,9 @@ public final class OffsetCoordinator {
      * committed, the empty shell is retired (Dead, so a caller still holding it retries) instead of piling up.
      */
     void forgetIfUnused(Group group) {
-        if (!exists(group) && !group.is(GroupState.DEAD)) {
-            group.transitionTo(GroupState.DEAD, coordinator.time().milliseconds());
+        if (!group.exists() && !group.is(GroupState.DEAD)) {
+            group.markDead(coordinator.time().milliseconds());
             groups.remove(group.groupId, group);
-        }
-    }
-
-    private static void apply(Group group, List<GroupRecord> records, long firstOffset) {
-        for (int i = 0; i < records.size(); i++) {
-            GroupRecord.OffsetCommit oc = (GroupRecord.OffsetCommit) records.get(i);
-            applyOffset(group, oc.partition(), oc.value(), firstOffset + i);
-        }
-    }
-
-    /** Sets (or, for null, removes) one committed offset, recording the log offset of its record. */
-    static void applyOffset(Group group, TopicPartition tp, CommittedOffset value, long logOffset) {
-        if (value == null) {
-            group.offsets.remove(tp);
-            group.offsetPositions.remove(tp);
-        } else {
-            group.offsets.put(tp, value);
-            group.offsetPositions.put(tp, logOffset);
         }
     }
 
@@ -178,10 +198,11 @@ public final class OffsetCoordinator {
         return null;
     }
 
-    private static OffsetCommitResponse allFailed(OffsetCommitRequest request, ApiError error) {
+    /** The same error for every partition of a commit. */
+    static Map<TopicPartition, ApiError> failAll(Collection<TopicPartition> partitions, ApiError error) {
         Map<TopicPartition, ApiError> results = new HashMap<>();
-        request.offsets().keySet().forEach(tp -> results.put(tp, error));
-        return new OffsetCommitResponse(results);
+        partitions.forEach(tp -> results.put(tp, error));
+        return results;
     }
 
     /** The committed offsets of a group; a partition without one answers offset -1. */
@@ -190,7 +211,7 @@ public final class OffsetCoordinator {
         Map<TopicPartition, OffsetFetchResponse.PartitionData> out = new LinkedHashMap<>();
         // exists(), not just "not Dead": a rejected simple commit leaves a group object with nothing in it,
         // which describe, list and delete already treat as unknown.
-        if (group == null || !GroupCoordinator.locked(group, () -> exists(group))) {
+        if (group == null || !GroupCoordinator.locked(group, group::exists)) {
             if (request.partitions() == null) {
                 return new OffsetFetchResponse(notFound(request.groupId()), Map.of());
             }
@@ -200,7 +221,7 @@ public final class OffsetCoordinator {
         Iterable<TopicPartition> wanted = request.partitions() != null ? request.partitions()
                 : group.offsets.keySet().stream().sorted(BY_TOPIC_AND_PARTITION).toList();
         for (TopicPartition tp : wanted) {
-            if (request.requireStable() && hasPendingTransactionalOffset(group, tp)) {
+            if (request.requireStable() && group.hasPendingTxnOffset(tp)) {
                 out.put(tp, new OffsetFetchResponse.PartitionData(-1L, -1, "", new ApiError(Errors.UNSTABLE_OFFSET_COMMIT,
                         "Group " + request.groupId() + " has a transactional offset commit for " + tp
                                 + " in an open transaction; retry once the transaction ends")));
@@ -213,24 +234,15 @@ public final class OffsetCoordinator {
         return new OffsetFetchResponse(ApiError.NONE, out);
     }
 
-    private static boolean hasPendingTransactionalOffset(Group group, TopicPartition tp) {
-        for (var pending : group.pendingTxnOffsets.values()) {
-            if (pending.containsKey(tp)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     // ---- admin --------------------------------------------------------------------------------------------
 
     public ListGroupsResponse list() {
         List<ListGroupsResponse.ListedGroup> out = new ArrayList<>();
         for (Group group : new TreeMap<>(groups).values()) {
             GroupCoordinator.locked(group, () -> {
-                if (exists(group)) {
+                if (group.exists()) {
                     out.add(new ListGroupsResponse.ListedGroup(group.groupId,
-                            group.protocolType == null ? GroupCoordinator.CONSUMER_PROTOCOL_TYPE : group.protocolType,
+                            group.protocolType() == null ? GroupCoordinator.CONSUMER_PROTOCOL_TYPE : group.protocolType(),
                             group.state().displayName()));
                 }
             });
@@ -243,34 +255,25 @@ public final class OffsetCoordinator {
         for (String groupId : request.groupIds()) {
             Group group = groups.get(groupId);
             DescribeGroupsResponse.DescribedGroup described = group == null ? null : GroupCoordinator.locked(group, () -> {
-                if (!exists(group)) {
+                if (!group.exists()) {
                     return null;
                 }
                 List<DescribeGroupsResponse.DescribedMember> members = new ArrayList<>();
                 for (MemberMetadata m : group.memberList()) {
-                    byte[] metadata = group.protocolName != null && m.supports(group.protocolName)
-                            ? m.metadata(group.protocolName) : MemberMetadata.EMPTY;
+                    byte[] metadata = group.protocolName() != null && m.supports(group.protocolName())
+                            ? m.metadata(group.protocolName()) : MemberMetadata.EMPTY;
                     // As Kafka: an assignment is shown only once the generation is stable; before, it is stale.
                     members.add(new DescribeGroupsResponse.DescribedMember(m.memberId, m.groupInstanceId, m.clientId,
                             metadata, group.is(GroupState.STABLE) ? m.assignment : MemberMetadata.EMPTY));
                 }
                 return new DescribeGroupsResponse.DescribedGroup(ApiError.NONE, groupId, group.state().displayName(),
-                        group.protocolType == null ? GroupCoordinator.CONSUMER_PROTOCOL_TYPE : group.protocolType,
-                        group.protocolName, group.generationId, group.leaderId, members);
+                        group.protocolType() == null ? GroupCoordinator.CONSUMER_PROTOCOL_TYPE : group.protocolType(),
+                        group.protocolName(), group.generationId, group.leaderId, members);
             });
             out.add(described != null ? described : new DescribeGroupsResponse.DescribedGroup(notFound(groupId), groupId,
                     GroupState.DEAD.displayName(), "", null, -1, null, List.of()));
         }
         return new DescribeGroupsResponse(out);
-    }
-
-    /**
-     * A group exists while it has members, committed offsets (or commits on their way to the log, or waiting
-     * for their transaction), a generation from a past rebalance, or a rebalance under way.
-     */
-    static boolean exists(Group group) {
-        return !group.is(GroupState.DEAD) && (group.hasMembers() || !group.offsets.isEmpty() || !group.everCommitted.isEmpty()
-                || !group.pendingTxnOffsets.isEmpty() || group.generationId > 0 || !group.is(GroupState.EMPTY));
     }
 
     /**
@@ -287,7 +290,7 @@ public final class OffsetCoordinator {
                 continue;
             }
             CompletableFuture<Void> done = GroupCoordinator.locked(group, () -> {
-                if (!exists(group)) {
+                if (!group.exists()) {
                     results.put(groupId, notFound(groupId));
                     return null;
                 }
@@ -297,16 +300,12 @@ public final class OffsetCoordinator {
                             + "); stop its consumers before deleting it"));
                     return null;
                 }
-                group.transitionTo(GroupState.DEAD, coordinator.time().milliseconds());
+                group.markDead(coordinator.time().milliseconds());
                 groups.remove(groupId, group);
                 List<GroupRecord> tombstones = new ArrayList<>();
-                group.everCommitted.addAll(group.offsets.keySet());
-                group.everCommitted.forEach(tp -> tombstones.add(new GroupRecord.OffsetCommit(groupId, tp, null)));
+                group.tombstonePartitions().forEach(tp -> tombstones.add(new GroupRecord.OffsetCommit(groupId, tp, null)));
                 tombstones.add(new GroupRecord.GroupMetadata(groupId, null));
-                return coordinator.store().append(groupId, tombstones, firstOffset -> {
-                    group.offsets.clear();
-                    group.offsetPositions.clear();
-                }).handle((ok, failure) -> {
+                return coordinator.store().append(groupId, tombstones, firstOffset -> group.clearOffsets()).handle((ok, failure) -> {
                     results.put(groupId, failure == null ? ApiError.NONE : new ApiError(Errors.COORDINATOR_NOT_AVAILABLE,
                             "Could not store the deletion of group " + groupId + ": " + failure.getMessage()));
                     return null;
@@ -333,19 +332,16 @@ public final class OffsetCoordinator {
     public void load(GroupRecord record, long logOffset) {
         if (record instanceof GroupRecord.OffsetCommit oc) {
             Group group = groups.computeIfAbsent(oc.groupId(), Group::new);
-            applyOffset(group, oc.partition(), oc.value(), logOffset);
+            group.applyOffset(oc.partition(), oc.value(), logOffset);
             if (oc.value() != null) {
-                group.everCommitted.add(oc.partition());
+                group.rememberCommitted(oc.partition());
             }
         } else {
             GroupRecord.GroupMetadata gm = (GroupRecord.GroupMetadata) record;
             if (gm.value() == null) {
                 groups.remove(gm.groupId());
             } else {
-                Group group = groups.computeIfAbsent(gm.groupId(), Group::new);
-                group.generationId = gm.value().generationId();
-                group.protocolType = gm.value().protocolType();
-                group.stateTimestampMs = gm.value().stateTimestampMs();
+                groups.computeIfAbsent(gm.groupId(), Group::new).loadGeneration(gm.value());
             }
         }
     }

@@ -1,75 +1,49 @@
 package io.weir.broker.internals.group;
 
-import io.weir.common.TopicPartition;
-import io.weir.common.utils.Time;
-import io.weir.common.errors.WeirException;
+import io.weir.broker.internals.coordinator.InternalTopic;
 import io.weir.broker.internals.log.LogManager;
-import io.weir.broker.internals.log.FetchDataInfo;
-import io.weir.broker.internals.log.Log;
-import io.weir.broker.internals.log.AppendOrigin;
 import io.weir.broker.internals.write.AppendRings;
+import io.weir.common.TopicPartition;
 import io.weir.common.record.CompressionType;
-import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.Header;
 import io.weir.common.record.Record;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatchBuilder;
-import io.weir.common.record.RecordBatches;
+import io.weir.common.utils.Time;
 import io.weir.transactions.TransactionResult;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The {@link GroupStore} of the broker: Kafka's {@code __consumer_offsets}, a compacted internal topic whose
- * partition for a group is {@code abs(groupId.hashCode()) % partitions}, as in Kafka. The topic is created on
+ * The {@link GroupStore} of the broker: Kafka's {@code __consumer_offsets}, a compacted {@link InternalTopic}
+ * whose partition for a group is {@code (groupId.hashCode() & 0x7fffffff) % partitions}. The topic is created on
  * first use with {@code offsets.topic.num.partitions} partitions and {@code offsets.topic.segment.bytes};
  * afterwards its existing partition count decides, so a changed setting never moves a group.
  *
  * <p>Appends go through the append rings like any produce with acks=all (origin COORDINATOR), so a commit is as
  * durable as a record under the broker's flush policy. Offsets sent with a transaction are a transactional
  * batch of the producer with no sequence, as Kafka writes them; {@link #load} hands plain records,
- * transactional ones and the transactions' markers to a {@link LoadSink} in log order. Thread-safe.
+ * transactional ones and the transactions' markers to a {@link LoadSink} in log order. This class owns the
+ * records' layout ({@link GroupRecordSerde}); the topic itself is the shared {@link InternalTopic}. Thread-safe.
  */
 public final class OffsetsTopicStore implements GroupStore {
     public static final String TOPIC = "__consumer_offsets";
     private static final Header[] NO_HEADERS = new Header[0];
 
-    private final LogManager logManager;
-    private final AppendRings rings;
-    private final int configuredPartitions;
-    private final Map<String, String> topicConfig;
-    private final long appendTimeoutMs;
+    private final InternalTopic topic;
     private final Time time;
 
     public OffsetsTopicStore(LogManager logManager, AppendRings rings, int configuredPartitions, int segmentBytes,
                              long appendTimeoutMs, Time time) {
-        this.logManager = logManager;
-        this.rings = rings;
-        this.configuredPartitions = configuredPartitions;
-        this.topicConfig = Map.of("cleanup.policy", "compact", "segment.bytes", Integer.toString(segmentBytes));
-        this.appendTimeoutMs = appendTimeoutMs;
+        this.topic = new InternalTopic(logManager, rings, TOPIC, configuredPartitions, segmentBytes, appendTimeoutMs,
+                groupId -> groupId.hashCode() & 0x7fffffff);
         this.time = time;
     }
 
     /** The partition of the offsets topic that holds {@code groupId}. */
     @Override
     public TopicPartition partitionFor(String groupId) {
-        return new TopicPartition(TOPIC, (groupId.hashCode() & 0x7fffffff) % partitionCount());
-    }
-
-    private int partitionCount() {
-        return logManager.topicExists(TOPIC) ? logManager.topicMetadata(TOPIC).partitions() : configuredPartitions;
-    }
-
-    private void ensureTopic() {
-        if (!logManager.topicExists(TOPIC)) {
-            synchronized (this) {
-                if (!logManager.topicExists(TOPIC)) {
-                    logManager.createInternalTopic(TOPIC, configuredPartitions, topicConfig);
-                }
-            }
-        }
+        return topic.partitionFor(groupId);
     }
 
     @Override
@@ -88,24 +62,18 @@ public final class OffsetsTopicStore implements GroupStore {
 
     private CompletableFuture<Void> append(String groupId, List<GroupRecord> records, RecordBatchBuilder builder, Applied applied) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        try {
-            ensureTopic();
-            Log log = logManager.log(partitionFor(groupId));
-            long now = time.milliseconds();
-            for (GroupRecord r : records) {
-                builder.append(now, GroupRecordSerde.key(r), GroupRecordSerde.value(r), NO_HEADERS);
-            }
-            rings.append(log, builder.build(), AppendOrigin.COORDINATOR, (info, error) -> {
-                if (error != null) {
-                    done.completeExceptionally(error);
-                } else {
-                    applied.appendedAt(info.firstOffset());
-                    done.complete(null);
-                }
-            }, appendTimeoutMs);
-        } catch (WeirException e) {
-            done.completeExceptionally(e);
+        long now = time.milliseconds();
+        for (GroupRecord r : records) {
+            builder.append(now, GroupRecordSerde.key(r), GroupRecordSerde.value(r), NO_HEADERS);
         }
+        topic.append(groupId, builder.build(), (info, error) -> {
+            if (error != null) {
+                done.completeExceptionally(error);
+            } else {
+                applied.appendedAt(info.firstOffset());
+                done.complete(null);
+            }
+        });
         return done;
     }
 
@@ -142,42 +110,27 @@ public final class OffsetsTopicStore implements GroupStore {
     }
 
     /**
-     * Reads every partition of the offsets topic from its start to its high watermark and hands each record
-     * and marker to {@code sink} in log order. Called once while the broker opens.
+     * Replays every partition of the offsets topic from its start to its high watermark, decoding each record
+     * and handing it, and each marker, to {@code sink} in log order. Called once while the broker opens.
      *
      * @throws io.weir.common.errors.CorruptRecordException naming the offset of a record that does not decode
      */
     public void load(LoadSink sink) {
-        if (!logManager.topicExists(TOPIC)) {
-            return;
-        }
-        int partitions = logManager.topicMetadata(TOPIC).partitions();
-        for (int p = 0; p < partitions; p++) {
-            Log log = logManager.log(new TopicPartition(TOPIC, p));
-            long offset = log.logStartOffset();
-            while (offset < log.highWatermark()) {
-                FetchDataInfo data = log.read(offset, 1 << 20, true);
-                if (!data.batches().hasRemaining()) {
-                    break;
-                }
-                for (RecordBatch batch : RecordBatches.iterable(data.batches())) {
-                    batch.ensureValid();
-                    if (batch.isControl()) {
-                        sink.marker(log.topicPartition(), batch.producerId(), batch.controlType() == ControlRecordType.COMMIT
-                                ? TransactionResult.COMMIT : TransactionResult.ABORT);
-                    } else {
-                        for (Record r : batch) {
-                            GroupRecord record = GroupRecordSerde.read(r.key(), r.value(), r.offset());
-                            if (batch.isTransactional() && record instanceof GroupRecord.OffsetCommit oc) {
-                                sink.transactional(oc, batch.producerId(), r.offset());
-                            } else {
-                                sink.record(record, r.offset());
-                            }
-                        }
-                    }
-                    offset = batch.nextOffset();
+        topic.load(new InternalTopic.Replay() {
+            @Override
+            public void record(TopicPartition partition, Record r, long producerId) {
+                GroupRecord record = GroupRecordSerde.read(r.key(), r.value(), r.offset());
+                if (producerId != RecordBatch.NO_PRODUCER_ID && record instanceof GroupRecord.OffsetCommit oc) {
+                    sink.transactional(oc, producerId, r.offset());
+                } else {
+                    sink.record(record, r.offset());
                 }
             }
-        }
+
+            @Override
+            public void marker(TopicPartition partition, long producerId, TransactionResult result) {
+                sink.marker(partition, producerId, result);
+            }
+        });
     }
 }

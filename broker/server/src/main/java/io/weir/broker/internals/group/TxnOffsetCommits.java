@@ -3,16 +3,11 @@ package io.weir.broker.internals.group;
 import io.weir.common.TopicPartition;
 import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.Errors;
-import io.weir.common.protocol.OffsetCommitRequest.CommittedOffset;
 import io.weir.common.protocol.TxnOffsetCommitRequest;
 import io.weir.common.protocol.TxnOffsetCommitResponse;
 import io.weir.transactions.TransactionResult;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Offsets committed as part of a transaction ({@code sendOffsetsToTransaction}), over the groups of a
@@ -59,46 +54,19 @@ public final class TxnOffsetCommits {
      */
     public CompletableFuture<TxnOffsetCommitResponse> commit(TxnOffsetCommitRequest request) {
         if (request.groupId() == null || request.groupId().isEmpty()) {
-            return CompletableFuture.completedFuture(allFailed(request, new ApiError(Errors.INVALID_GROUP_ID,
-                    "Transactional offsets cannot be committed without a group id")));
+            return CompletableFuture.completedFuture(new TxnOffsetCommitResponse(OffsetCoordinator.failAll(
+                    request.offsets().keySet(), new ApiError(Errors.INVALID_GROUP_ID,
+                            "Transactional offsets cannot be committed without a group id"))));
         }
         // As Kafka: a transactional commit may create the group (a producer with no group metadata, generation -1).
         Group group = groups.computeIfAbsent(request.groupId(), Group::new);
-        return GroupCoordinator.locked(group, () -> {
-            ApiError groupError = checkGroup(group, request);
-            if (groupError != null) {
-                offsets.forgetIfUnused(group);
-                return CompletableFuture.completedFuture(allFailed(request, groupError));
-            }
-            Map<TopicPartition, ApiError> results = new ConcurrentHashMap<>();
-            List<GroupRecord> records = new ArrayList<>();
-            long now = coordinator.time().milliseconds();
-            request.offsets().forEach((tp, offset) -> {
-                ApiError invalid = offsets.validate(group, tp, offset);
-                if (invalid != null) {
-                    results.put(tp, invalid);
-                } else {
-                    CommittedOffset stamped = offset.commitTimestamp() < 0
-                            ? new CommittedOffset(offset.offset(), offset.leaderEpoch(), offset.metadata(), now) : offset;
-                    records.add(new GroupRecord.OffsetCommit(group.groupId, tp, stamped));
-                }
-            });
-            if (records.isEmpty()) {
-                offsets.forgetIfUnused(group);
-                return CompletableFuture.completedFuture(new TxnOffsetCommitResponse(results));
-            }
-            records.forEach(r -> group.everCommitted.add(((GroupRecord.OffsetCommit) r).partition()));
-            long producerId = request.producerId();
-            return coordinator.store().appendTransactional(group.groupId, records, producerId, request.producerEpoch(),
-                            firstOffset -> addPending(group, producerId, records, firstOffset))
-                    .handle((ok, failure) -> {
-                        ApiError outcome = failure == null ? ApiError.NONE : new ApiError(Errors.COORDINATOR_NOT_AVAILABLE,
-                                "Could not store the transactional offsets of group " + group.groupId + " for producer "
-                                        + producerId + ": " + failure.getMessage());
-                        records.forEach(r -> results.put(((GroupRecord.OffsetCommit) r).partition(), outcome));
-                        return new TxnOffsetCommitResponse(results);
-                    });
-        });
+        long producerId = request.producerId();
+        return GroupCoordinator.locked(group, () -> offsets.writeOffsets(group, checkGroup(group, request), request.offsets(),
+                (records, applied) -> coordinator.store().appendTransactional(group.groupId, records, producerId,
+                        request.producerEpoch(), applied),
+                (tp, value, logOffset) -> group.addPendingTxnOffset(producerId, tp, value, logOffset),
+                "the transactional offsets of group " + group.groupId + " for producer " + producerId))
+                .thenApply(TxnOffsetCommitResponse::new);
     }
 
     /** Kafka's doTxnCommitOffsets checks: only what the request names is enforced. */
@@ -127,21 +95,6 @@ public final class TxnOffsetCommits {
         return null;
     }
 
-    private static void addPending(Group group, long producerId, List<GroupRecord> records, long firstOffset) {
-        Map<TopicPartition, Group.PendingTxnOffset> pending =
-                group.pendingTxnOffsets.computeIfAbsent(producerId, pid -> new ConcurrentHashMap<>());
-        for (int i = 0; i < records.size(); i++) {
-            GroupRecord.OffsetCommit oc = (GroupRecord.OffsetCommit) records.get(i);
-            pending.put(oc.partition(), new Group.PendingTxnOffset(oc.value(), firstOffset + i));
-        }
-    }
-
-    private static TxnOffsetCommitResponse allFailed(TxnOffsetCommitRequest request, ApiError error) {
-        Map<TopicPartition, ApiError> results = new HashMap<>();
-        request.offsets().keySet().forEach(tp -> results.put(tp, error));
-        return new TxnOffsetCommitResponse(results);
-    }
-
     // ---- markers and load ---------------------------------------------------------------------------------
 
     /**
@@ -151,17 +104,8 @@ public final class TxnOffsetCommits {
      */
     public void onMarker(TopicPartition offsetsPartition, long producerId, TransactionResult result) {
         for (Group group : groups.values()) {
-            if (!group.pendingTxnOffsets.containsKey(producerId) || !partitionFor(group.groupId).equals(offsetsPartition)) {
-                continue;
-            }
-            Map<TopicPartition, Group.PendingTxnOffset> pending = group.pendingTxnOffsets.remove(producerId);
-            if (result == TransactionResult.COMMIT) {
-                pending.forEach((tp, p) -> {
-                    Long current = group.offsetPositions.get(tp);
-                    if (current == null || current < p.logOffset()) {
-                        OffsetCoordinator.applyOffset(group, tp, p.value(), p.logOffset());
-                    }
-                });
+            if (group.hasPendingTxnOffsets(producerId) && partitionFor(group.groupId).equals(offsetsPartition)) {
+                group.completeTxnOffsets(producerId, result);
             }
         }
     }
@@ -169,8 +113,7 @@ public final class TxnOffsetCommits {
     /** Replays a transactional offset record of {@code producerId} found at {@code logOffset}, while the broker opens. */
     public void loadTransactional(GroupRecord.OffsetCommit record, long producerId, long logOffset) {
         Group group = groups.computeIfAbsent(record.groupId(), Group::new);
-        group.everCommitted.add(record.partition());
-        group.pendingTxnOffsets.computeIfAbsent(producerId, pid -> new ConcurrentHashMap<>())
-                .put(record.partition(), new Group.PendingTxnOffset(record.value(), logOffset));
+        group.rememberCommitted(record.partition());
+        group.addPendingTxnOffset(producerId, record.partition(), record.value(), logOffset);
     }
 }
