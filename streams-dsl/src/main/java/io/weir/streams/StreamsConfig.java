@@ -25,6 +25,11 @@ public final class StreamsConfig {
     /** The {@link Serde} class for values where an operator names none. */
     public static final String DEFAULT_VALUE_SERDE_CLASS_CONFIG = "default.value.serde";
 
+    /** Where tasks keep their stores: {@code <state.dir>/<application.id>/<task>/<store>}. */
+    public static final String STATE_DIR_CONFIG = "state.dir";
+    /** The bytes of record cache the stores of one instance share. */
+    public static final String STATESTORE_CACHE_MAX_BYTES_CONFIG = "statestore.cache.max.bytes";
+
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(APPLICATION_ID_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT, (name, value) -> {
                 if (((String) value).isBlank()) {
@@ -32,6 +37,9 @@ public final class StreamsConfig {
                 }
             }, "The application's name")
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, "", "Brokers to reach; empty opens an embedded broker")
+            .define(STATE_DIR_CONFIG, Type.STRING, System.getProperty("java.io.tmpdir") + "/weir-streams", "Directory of the stores")
+            .define(STATESTORE_CACHE_MAX_BYTES_CONFIG, Type.LONG, 10L * 1024 * 1024, ConfigDef.atLeast(0),
+                    "Record cache bytes shared by the stores of one instance")
             .define(DEFAULT_KEY_SERDE_CLASS_CONFIG, Type.CLASS, null, "Serde class for keys no operator names one for")
             .define(DEFAULT_VALUE_SERDE_CLASS_CONFIG, Type.CLASS, null, "Serde class for values no operator names one for");
 
@@ -56,6 +64,14 @@ public final class StreamsConfig {
 
     public String applicationId() {
         return parsed.getString(APPLICATION_ID_CONFIG);
+    }
+
+    public java.nio.file.Path stateDir() {
+        return java.nio.file.Path.of(parsed.getString(STATE_DIR_CONFIG));
+    }
+
+    public long cacheMaxBytes() {
+        return parsed.getLong(STATESTORE_CACHE_MAX_BYTES_CONFIG);
     }
 
     /** Every key as given, for plug-ins and serdes' {@code configure}. */

@@ -5,6 +5,8 @@ import io.weir.common.serialization.Serializer;
 import io.weir.streams.processor.TopicNameExtractor;
 import io.weir.streams.processor.api.ProcessorSupplier;
 import io.weir.streams.processor.internals.InternalTopologyBuilder;
+import io.weir.streams.state.StoreBuilder;
+import io.weir.streams.state.internals.StoreFactory;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -60,6 +62,21 @@ public class Topology {
     public synchronized <K, V> Topology addSink(String name, TopicNameExtractor<K, V> extractor, Serializer<K> keySerializer,
                                                 Serializer<V> valueSerializer, String... parentNames) {
         internal.addSink(name, null, extractor, keySerializer, valueSerializer, parentNames);
+        return this;
+    }
+
+    /**
+     * A store that every task of the named processors' sub-topology opens; processors that share a store run in one
+     * sub-topology.
+     */
+    public synchronized Topology addStateStore(StoreBuilder<?> storeBuilder, String... processorNames) {
+        internal.addStateStore((StoreFactory) storeBuilder, processorNames);
+        return this;
+    }
+
+    /** Lets the named processor use stores added before. */
+    public synchronized Topology connectProcessorAndStateStores(String processorName, String... stateStoreNames) {
+        internal.connectProcessorAndStores(processorName, stateStoreNames);
         return this;
     }
 

@@ -10,7 +10,15 @@ import io.weir.streams.processor.TaskId;
 import io.weir.streams.processor.internals.InternalTopologyBuilder;
 import io.weir.streams.processor.internals.RecordCollector;
 import io.weir.streams.processor.internals.StreamTask;
+import io.weir.streams.state.KeyValueStore;
+import io.weir.streams.state.internals.PartitionedStoreView;
 import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -54,6 +62,7 @@ public class TopologyTestDriver implements Closeable {
     private final Set<String> produced = new LinkedHashSet<>();
     private final Deque<Runnable> internalQueue = new ArrayDeque<>();
     private final Map<String, Integer> roundRobin = new HashMap<>();
+    private final Path stateDir;
     private boolean closed;
 
     public TopologyTestDriver(Topology topology) {
@@ -72,6 +81,12 @@ public class TopologyTestDriver implements Closeable {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test-driver");
         props.putAll(config);
+        try {
+            this.stateDir = Files.createTempDirectory("weir-test-driver-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create the test driver's state directory", e);
+        }
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         this.config = new StreamsConfig(props);
         this.topology = topology.internalBuilder();
         this.time = new MockTime(initialWallClockTime.toEpochMilli());
@@ -92,8 +107,14 @@ public class TopologyTestDriver implements Closeable {
                 tasks.put(id, task);
             }
         }
-        for (StreamTask task : tasks.values()) {
-            task.initialize();
+        try {
+            for (StreamTask task : tasks.values()) {
+                task.initialize();
+            }
+        } catch (RuntimeException e) {
+            closeTasks();
+            deleteStateDir();
+            throw e;
         }
     }
 
@@ -124,6 +145,36 @@ public class TopologyTestDriver implements Closeable {
             task.punctuateWallClock();
             drain();
         }
+        commit();
+    }
+
+    /** As Kafka's driver does after every input: each record's results are committed before the next. */
+    private void commit() {
+        for (StreamTask task : tasks.values()) {
+            task.commitStores();
+            task.takeCommitRequest();
+        }
+    }
+
+    /**
+     * A key-value store of the topology. With one partition it is the task's store, writable; with several, a
+     * read-only view over every partition's instance (each key lives in one of them), as interactive queries see it.
+     *
+     * @throws IllegalArgumentException if no task has a key-value store of that name
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> KeyValueStore<K, V> getKeyValueStore(String name) {
+        ensureOpen();
+        List<KeyValueStore<K, V>> instances = new ArrayList<>();
+        for (StreamTask task : tasks.values()) {
+            if (task.store(name) instanceof KeyValueStore<?, ?> store) {
+                instances.add((KeyValueStore<K, V>) store);
+            }
+        }
+        if (instances.isEmpty()) {
+            throw new IllegalArgumentException("The topology has no key-value store named " + name);
+        }
+        return instances.size() == 1 ? instances.get(0) : new PartitionedStoreView<>(name, instances);
     }
 
     /** The topics the topology has written to so far. */
@@ -146,6 +197,7 @@ public class TopologyTestDriver implements Closeable {
         long offset = append(topic, partition);
         tasks.get(new TaskId(subtopology, partition)).process(topic, partition, offset, timestamp, key, value, headers);
         drain();
+        commit();
     }
 
     /** Processes, in order, records written to topics the topology itself reads. */
@@ -199,13 +251,21 @@ public class TopologyTestDriver implements Closeable {
         }
     }
 
-    /** Closes every task's processors. */
+    /** Closes every task's processors and stores, and removes the state directory. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        RuntimeException first = closeTasks();
+        deleteStateDir();
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private RuntimeException closeTasks() {
         RuntimeException first = null;
         for (StreamTask task : tasks.values()) {
             try {
@@ -216,8 +276,14 @@ public class TopologyTestDriver implements Closeable {
                 }
             }
         }
-        if (first != null) {
-            throw first;
+        return first;
+    }
+
+    private void deleteStateDir() {
+        try (Stream<Path> paths = Files.walk(stateDir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not delete the test driver's state directory " + stateDir, e);
         }
     }
 }

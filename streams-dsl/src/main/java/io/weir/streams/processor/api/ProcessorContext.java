@@ -3,6 +3,7 @@ package io.weir.streams.processor.api;
 import io.weir.common.serialization.Serde;
 import io.weir.streams.processor.Cancellable;
 import io.weir.streams.processor.PunctuationType;
+import io.weir.streams.processor.StateStore;
 import io.weir.streams.processor.Punctuator;
 import io.weir.streams.processor.TaskId;
 import java.time.Duration;
@@ -52,6 +53,14 @@ public interface ProcessorContext<KForward, VForward> {
      * @throws IllegalArgumentException if {@code interval} is shorter than 1 ms
      */
     Cancellable schedule(Duration interval, PunctuationType type, Punctuator callback);
+
+    /**
+     * The named store, which must have been connected to this processor ({@code Topology.addStateStore} or the
+     * DSL's stores of the operator).
+     *
+     * @throws io.weir.streams.errors.StreamsException if the store does not exist or is not connected to this processor
+     */
+    <S extends StateStore> S getStateStore(String name);
 
     /** Asks the runtime to commit this task soon, rather than at the next {@code commit.interval.ms}. */
     void commit();

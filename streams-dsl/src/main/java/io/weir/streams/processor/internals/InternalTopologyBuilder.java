@@ -7,6 +7,7 @@ import io.weir.streams.errors.TopologyException;
 import io.weir.streams.processor.TopicNameExtractor;
 import io.weir.streams.processor.api.Processor;
 import io.weir.streams.processor.api.ProcessorSupplier;
+import io.weir.streams.state.internals.StoreFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -52,6 +53,7 @@ public final class InternalTopologyBuilder {
     private final Map<String, List<String>> children = new HashMap<>();
     private final Map<String, String> sourceOfTopic = new HashMap<>();
     private final Map<String, Set<String>> storesOf = new HashMap<>();
+    private final Map<String, StoreFactory> stores = new LinkedHashMap<>();
     /** The last processor each supplier returned, to catch a supplier that hands one instance to two tasks. */
     private final Map<String, Object> lastSupplied = new HashMap<>();
 
@@ -94,12 +96,47 @@ public final class InternalTopologyBuilder {
         addNode(new SinkSpec(checkName(name), topic, extractor, keySerializer, valueSerializer, checkParents(name, parents)));
     }
 
-    /** Records that {@code processor} uses the named stores. */
-    public synchronized void connectProcessorAndStores(String processor, String... stores) {
-        if (!(nodes.get(processor) instanceof ProcessorSpec)) {
-            throw new TopologyException("no processor named " + processor + " to connect stores " + List.of(stores) + " to");
+    /** A store each task opens, used by the named processors (which may be added later and connected then). */
+    public synchronized void addStateStore(StoreFactory store, String... processorNames) {
+        Objects.requireNonNull(store, "store");
+        if (stores.containsKey(store.name())) {
+            throw new TopologyException("the store name " + store.name() + " is used twice; store names must be unique");
         }
-        storesOf.computeIfAbsent(processor, p -> new TreeSet<>()).addAll(List.of(stores));
+        stores.put(store.name(), store);
+        if (processorNames != null && processorNames.length > 0) {
+            connectProcessorAndStores(processorNames[0], store.name());
+            for (int i = 1; i < processorNames.length; i++) {
+                connectProcessorAndStores(processorNames[i], store.name());
+            }
+        }
+    }
+
+    /** Records that {@code processor} uses the named stores; processors sharing a store run in one task. */
+    public synchronized void connectProcessorAndStores(String processor, String... storeNames) {
+        if (!(nodes.get(processor) instanceof ProcessorSpec)) {
+            throw new TopologyException("no processor named " + processor + " to connect stores " + List.of(storeNames) + " to");
+        }
+        for (String store : storeNames) {
+            if (!stores.containsKey(store)) {
+                throw new TopologyException("processor " + processor + " names the store " + store + ", which does not exist: "
+                        + "add it with addStateStore first");
+            }
+        }
+        storesOf.computeIfAbsent(processor, p -> new TreeSet<>()).addAll(List.of(storeNames));
+    }
+
+    /** The stores the processors of sub-topology {@code id} use. */
+    public synchronized List<StoreFactory> stores(int id) {
+        Set<String> names = new LinkedHashSet<>();
+        for (String node : subtopologies().get(id)) {
+            names.addAll(storesOf.getOrDefault(node, Set.of()));
+        }
+        return names.stream().map(stores::get).toList();
+    }
+
+    /** Whether {@code processor} may use {@code store}. */
+    synchronized boolean isConnected(String processor, String store) {
+        return storesOf.getOrDefault(processor, Set.of()).contains(store);
     }
 
     private void addNode(NodeSpec spec) {
@@ -158,6 +195,15 @@ public final class InternalTopologyBuilder {
                 union(root, spec.name(), parent);
             }
         }
+        Map<String, String> firstUser = new HashMap<>();
+        storesOf.forEach((processor, names) -> {
+            for (String store : names) {
+                String other = firstUser.putIfAbsent(store, processor);
+                if (other != null) {
+                    union(root, processor, other);
+                }
+            }
+        });
         Map<String, List<String>> groups = new LinkedHashMap<>();
         for (String name : nodes.keySet()) {
             groups.computeIfAbsent(find(root, name), r -> new ArrayList<>()).add(name);

@@ -9,6 +9,7 @@ import io.weir.streams.processor.Cancellable;
 import io.weir.streams.processor.PunctuationType;
 import io.weir.streams.processor.Punctuator;
 import io.weir.streams.processor.RecordContext;
+import io.weir.streams.processor.StateStore;
 import io.weir.streams.processor.TaskId;
 import io.weir.streams.processor.api.ProcessorContext;
 import io.weir.streams.processor.api.Record;
@@ -149,6 +150,12 @@ final class ProcessorContextImpl implements ProcessorContext<Object, Object> {
     @Override
     public Cancellable schedule(Duration interval, PunctuationType type, Punctuator callback) {
         return task.schedule(current, interval, type, callback);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <S extends StateStore> S getStateStore(String name) {
+        return (S) task.store(current, name);
     }
 
     @Override

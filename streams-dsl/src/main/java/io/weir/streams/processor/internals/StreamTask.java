@@ -9,7 +9,13 @@ import io.weir.streams.processor.PunctuationType;
 import io.weir.streams.processor.Punctuator;
 import io.weir.streams.processor.TaskId;
 import io.weir.streams.processor.api.Record;
+import io.weir.streams.state.internals.ManagedStore;
+import io.weir.streams.state.internals.StoreContext;
+import io.weir.streams.state.internals.StoreFactory;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -26,7 +32,10 @@ import java.util.PriorityQueue;
  */
 public final class StreamTask {
     private final TaskId id;
+    private final InternalTopologyBuilder builder;
+    private final StreamsConfig config;
     private final ProcessorTopology topology;
+    private final Map<String, ManagedStore> stores = new LinkedHashMap<>();
     private final ProcessorContextImpl context;
     private final Time time;
     private final PriorityQueue<Schedule> streamTimeSchedules = new PriorityQueue<>();
@@ -75,6 +84,8 @@ public final class StreamTask {
 
     public StreamTask(TaskId id, InternalTopologyBuilder builder, StreamsConfig config, RecordCollector collector, Time time) {
         this.id = id;
+        this.builder = builder;
+        this.config = config;
         this.topology = builder.instantiate(id.subtopology());
         this.time = time;
         this.context = new ProcessorContextImpl(config, id, collector, time, this);
@@ -84,8 +95,24 @@ public final class StreamTask {
         return id;
     }
 
-    /** Initialises every processor, sources first. */
+    /**
+     * Opens the task's stores under {@code <state.dir>/<application.id>/<task>}, then initialises every processor,
+     * sources first.
+     */
     public void initialize() {
+        List<StoreFactory> factories = builder.stores(id.subtopology());
+        Path taskDirectory = config.stateDir().resolve(config.applicationId()).resolve(id.toString());
+        long cacheShare = factories.isEmpty() ? 0 : config.cacheMaxBytes() / factories.size();
+        for (StoreFactory factory : factories) {
+            StoreContext storeContext = new StoreContext(taskDirectory, config.applicationId() + "-" + factory.name() + "-changelog",
+                    context::keySerde, context::valueSerde, cacheShare, time);
+            try {
+                stores.put(factory.name(), factory.open(storeContext));
+            } catch (RuntimeException e) {
+                closeStores();
+                throw new StreamsException("Task " + id + " could not open store " + factory.name() + " in " + taskDirectory + ": " + e, e);
+            }
+        }
         for (ProcessorNode node : topology.nodes()) {
             context.setCurrentNode(node);
             try {
@@ -200,6 +227,34 @@ public final class StreamTask {
         return s;
     }
 
+    /**
+     * The store {@code name}, for processor {@code node}.
+     *
+     * @throws StreamsException if the processor is not connected to it
+     */
+    ManagedStore store(ProcessorNode node, String name) {
+        ManagedStore store = stores.get(name);
+        if (store == null || node == null || !builder.isConnected(node.name(), name)) {
+            throw new StreamsException("Processor " + (node == null ? "(none)" : node.name()) + " of task " + id + " has no access to "
+                    + "store " + name + (store == null ? ", which this task does not have" : "; connect it to the processor")
+                    + " (the task's stores: " + stores.keySet() + ")");
+        }
+        return store;
+    }
+
+    /** Makes the stores' writes so far durable and visible to interactive queries. */
+    public void commitStores() {
+        ensureOpen();
+        for (ManagedStore store : stores.values()) {
+            store.commit();
+        }
+    }
+
+    /** The task's store named {@code name}, or null: for the test driver and interactive queries. */
+    public ManagedStore store(String name) {
+        return stores.get(name);
+    }
+
     long streamTime() {
         return streamTime;
     }
@@ -234,9 +289,28 @@ public final class StreamTask {
                 context.setCurrentNode(null);
             }
         }
+        RuntimeException storeFailure = closeStores();
+        if (first == null) {
+            first = storeFailure;
+        }
         if (first != null) {
             throw first;
         }
+    }
+
+    private RuntimeException closeStores() {
+        RuntimeException first = null;
+        for (ManagedStore store : stores.values()) {
+            try {
+                store.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = new StreamsException("Task " + id + ": store " + store.name() + " failed to close: " + e, e);
+                }
+            }
+        }
+        stores.clear();
+        return first;
     }
 
     private void ensureOpen() {

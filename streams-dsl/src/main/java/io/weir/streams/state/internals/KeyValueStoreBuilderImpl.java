@@ -1,0 +1,88 @@
+package io.weir.streams.state.internals;
+
+import io.weir.common.serialization.Serde;
+import io.weir.state.KeyValueStoreBuilder;
+import io.weir.state.KeyValueStores;
+import io.weir.state.StoreConfig;
+import io.weir.streams.state.KeyValueBytesStoreSupplier;
+import io.weir.streams.state.KeyValueStore;
+import io.weir.streams.state.StoreBuilder;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A key-value store's recipe: opened once per task over the state-store module's LMDB or in-memory store, with the
+ * user's serdes adapted to the store's byte order (or the application's defaults where none was given).
+ */
+public final class KeyValueStoreBuilderImpl<K, V> implements StoreBuilder<KeyValueStore<K, V>>, StoreFactory {
+    private final KeyValueBytesStoreSupplier supplier;
+    private final Serde<K> keySerde;
+    private final Serde<V> valueSerde;
+    private boolean caching = true;
+    private boolean logging = true;
+    private Map<String, String> logConfig = Map.of();
+
+    public KeyValueStoreBuilderImpl(KeyValueBytesStoreSupplier supplier, Serde<K> keySerde, Serde<V> valueSerde) {
+        this.supplier = Objects.requireNonNull(supplier, "supplier");
+        this.keySerde = keySerde;
+        this.valueSerde = valueSerde;
+    }
+
+    @Override
+    public StoreBuilder<KeyValueStore<K, V>> withCachingEnabled() {
+        caching = true;
+        return this;
+    }
+
+    @Override
+    public StoreBuilder<KeyValueStore<K, V>> withCachingDisabled() {
+        caching = false;
+        return this;
+    }
+
+    @Override
+    public StoreBuilder<KeyValueStore<K, V>> withLoggingEnabled(Map<String, String> config) {
+        logging = true;
+        logConfig = Map.copyOf(config);
+        return this;
+    }
+
+    @Override
+    public StoreBuilder<KeyValueStore<K, V>> withLoggingDisabled() {
+        logging = false;
+        logConfig = Map.of();
+        return this;
+    }
+
+    @Override
+    public String name() {
+        return supplier.name();
+    }
+
+    @Override
+    public boolean loggingEnabled() {
+        return logging;
+    }
+
+    @Override
+    public Map<String, String> logConfig() {
+        return logConfig;
+    }
+
+    public boolean cachingEnabled() {
+        return caching;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public ManagedStore open(StoreContext context) {
+        Serde<K> keys = keySerde != null ? keySerde : (Serde<K>) context.defaultKeySerde().get();
+        Serde<V> values = valueSerde != null ? valueSerde : (Serde<V>) context.defaultValueSerde().get();
+        String topic = context.changelogTopic();
+        KeyValueStoreBuilder<K, V> builder = KeyValueStores.builder(name(), StoreSerdes.adapt(keys, topic), StoreSerdes.adapt(values, topic))
+                .config(StoreConfig.DEFAULTS.withCacheMaxBytes(caching ? context.cacheMaxBytes() : 0))
+                .time(context.time());
+        builder = supplier.persistent() ? builder.lmdb(context.taskDirectory().resolve(name())) : builder.inMemory();
+        return new KeyValueStoreFacade<>(builder.build(), supplier.persistent());
+    }
+}

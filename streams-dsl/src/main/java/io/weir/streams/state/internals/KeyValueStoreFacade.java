@@ -1,0 +1,181 @@
+package io.weir.streams.state.internals;
+
+import io.weir.common.serialization.Serializer;
+import io.weir.state.StoreState;
+import io.weir.streams.KeyValue;
+import io.weir.streams.state.KeyValueIterator;
+import io.weir.streams.state.KeyValueStore;
+import io.weir.streams.state.ReadOnlyKeyValueStore;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Kafka Streams' {@link KeyValueStore} over a state-store module store: the same calls, with the streams
+ * {@code KeyValue}. Used by its task's thread only, as the store beneath it requires.
+ */
+final class KeyValueStoreFacade<K, V> implements KeyValueStore<K, V>, ManagedStore {
+    private final io.weir.state.KeyValueStore<K, V> store;
+    private final boolean persistent;
+
+    KeyValueStoreFacade(io.weir.state.KeyValueStore<K, V> store, boolean persistent) {
+        this.store = store;
+        this.persistent = persistent;
+    }
+
+    @Override
+    public String name() {
+        return store.name();
+    }
+
+    @Override
+    public boolean persistent() {
+        return persistent;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return store.state() == StoreState.OPEN;
+    }
+
+    @Override
+    public V get(K key) {
+        return store.get(key);
+    }
+
+    @Override
+    public KeyValueIterator<K, V> range(K from, K to) {
+        return iterator(store.range(from, to));
+    }
+
+    @Override
+    public KeyValueIterator<K, V> reverseRange(K from, K to) {
+        return iterator(store.reverseRange(from, to));
+    }
+
+    @Override
+    public KeyValueIterator<K, V> all() {
+        return iterator(store.all());
+    }
+
+    @Override
+    public KeyValueIterator<K, V> reverseAll() {
+        return iterator(store.reverseAll());
+    }
+
+    @Override
+    public <PS extends Serializer<P>, P> KeyValueIterator<K, V> prefixScan(P prefix, PS prefixKeySerializer) {
+        io.weir.state.Serde<P> bytes = io.weir.state.Serde.of(p -> prefixKeySerializer.serialize(name(), p), b -> {
+            throw new UnsupportedOperationException("a prefix is only written");
+        });
+        return iterator(store.prefixScan(prefix, bytes));
+    }
+
+    @Override
+    public long approximateNumEntries() {
+        return store.approximateNumEntries();
+    }
+
+    @Override
+    public void put(K key, V value) {
+        store.put(key, value);
+    }
+
+    @Override
+    public V putIfAbsent(K key, V value) {
+        return store.putIfAbsent(key, value);
+    }
+
+    @Override
+    public void putAll(List<KeyValue<K, V>> entries) {
+        List<io.weir.state.KeyValue<K, V>> converted = new ArrayList<>(entries.size());
+        for (KeyValue<K, V> e : entries) {
+            converted.add(io.weir.state.KeyValue.pair(e.key(), e.value()));
+        }
+        store.putAll(converted);
+    }
+
+    @Override
+    public V delete(K key) {
+        return store.delete(key);
+    }
+
+    @Override
+    public void commit() {
+        store.commit();
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+
+    /** Reads of committed data for other threads (interactive queries). */
+    ReadOnlyKeyValueStore<K, V> readOnlyView() {
+        return new ReadOnlyFacade<>(store.readOnlyView());
+    }
+
+    static <K, V> KeyValueIterator<K, V> iterator(io.weir.state.KeyValueIterator<K, V> it) {
+        return new KeyValueIterator<>() {
+            @Override
+            public K peekNextKey() {
+                return it.peekNextKey();
+            }
+
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public KeyValue<K, V> next() {
+                io.weir.state.KeyValue<K, V> kv = it.next();
+                return new KeyValue<>(kv.key(), kv.value());
+            }
+
+            @Override
+            public void close() {
+                it.close();
+            }
+        };
+    }
+
+    private record ReadOnlyFacade<K, V>(io.weir.state.ReadOnlyKeyValueStore<K, V> view) implements ReadOnlyKeyValueStore<K, V> {
+        @Override
+        public V get(K key) {
+            return view.get(key);
+        }
+
+        @Override
+        public KeyValueIterator<K, V> range(K from, K to) {
+            return iterator(view.range(from, to));
+        }
+
+        @Override
+        public KeyValueIterator<K, V> reverseRange(K from, K to) {
+            return iterator(view.reverseRange(from, to));
+        }
+
+        @Override
+        public KeyValueIterator<K, V> all() {
+            return iterator(view.all());
+        }
+
+        @Override
+        public KeyValueIterator<K, V> reverseAll() {
+            return iterator(view.reverseAll());
+        }
+
+        @Override
+        public <PS extends Serializer<P>, P> KeyValueIterator<K, V> prefixScan(P prefix, PS prefixKeySerializer) {
+            io.weir.state.Serde<P> bytes = io.weir.state.Serde.of(p -> prefixKeySerializer.serialize("prefix", p), b -> {
+                throw new UnsupportedOperationException("a prefix is only written");
+            });
+            return iterator(view.prefixScan(prefix, bytes));
+        }
+
+        @Override
+        public long approximateNumEntries() {
+            return view.approximateNumEntries();
+        }
+    }
+}
