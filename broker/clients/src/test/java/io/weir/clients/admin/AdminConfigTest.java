@@ -1,14 +1,13 @@
 package io.weir.clients.admin;
 
+import static io.weir.clients.internals.ConfigAssertions.assertSameError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.common.errors.InvalidConfigurationException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 class AdminConfigTest {
 
@@ -38,11 +37,5 @@ class AdminConfigTest {
                 "request.timeout.ms", "0")));
         assertSameError(() -> AdminConfig.builder().bootstrapServers(""), () -> AdminConfig.from(Map.of("bootstrap.servers", "")));
         assertSameError(() -> AdminConfig.builder().build(), () -> AdminConfig.from(Map.of()));
-    }
-
-    private static void assertSameError(Executable builder, Executable properties) {
-        var fromBuilder = assertThrows(InvalidConfigurationException.class, builder);
-        var fromProperties = assertThrows(InvalidConfigurationException.class, properties);
-        assertEquals(fromProperties.getMessage(), fromBuilder.getMessage());
     }
 }

@@ -1,5 +1,7 @@
 package io.weir.clients.consumer;
 
+import static io.weir.clients.internals.ConfigAssertions.assertSameError;
+import static io.weir.clients.internals.ConfigAssertions.props;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,22 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.common.IsolationLevel;
-import io.weir.common.errors.InvalidConfigurationException;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 class ConsumerConfigTest {
-
-    private static Properties props(String... kv) {
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", "embedded:test");
-        for (int i = 0; i < kv.length; i += 2) {
-            p.setProperty(kv[i], kv[i + 1]);
-        }
-        return p;
-    }
 
     private static Object definitionDefault(String key) {
         return ConsumerConfig.DEFINITION.defaultValue(key);
@@ -90,11 +81,5 @@ class ConsumerConfigTest {
         assertSameError(() -> ConsumerConfig.builder().bootstrapServers("embedded:x").requestTimeoutMs(100).fetchMaxWaitMs(100).build(),
                 () -> ConsumerConfig.from(props("request.timeout.ms", "100", "fetch.max.wait.ms", "100")));
         assertSameError(() -> ConsumerConfig.builder().build(), () -> ConsumerConfig.from(new Properties()));
-    }
-
-    private static void assertSameError(Executable builder, Executable properties) {
-        var fromBuilder = assertThrows(InvalidConfigurationException.class, builder);
-        var fromProperties = assertThrows(InvalidConfigurationException.class, properties);
-        assertEquals(fromProperties.getMessage(), fromBuilder.getMessage());
     }
 }

@@ -1,5 +1,7 @@
 package io.weir.clients.producer;
 
+import static io.weir.clients.internals.ConfigAssertions.assertSameError;
+import static io.weir.clients.internals.ConfigAssertions.props;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,18 +14,8 @@ import io.weir.common.record.CompressionType;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 class ProducerConfigTest {
-
-    private static Properties props(String... kv) {
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", "embedded:test");
-        for (int i = 0; i < kv.length; i += 2) {
-            p.setProperty(kv[i], kv[i + 1]);
-        }
-        return p;
-    }
 
     @Test
     void defaultsAreKafkas() {
@@ -181,11 +173,5 @@ class ProducerConfigTest {
         assertSameError(() -> ProducerConfig.builder().transactionalId(""), () -> ProducerConfig.from(props("transactional.id", "")));
         assertSameError(() -> ProducerConfig.builder().bootstrapServers(" "), () -> ProducerConfig.from(props("bootstrap.servers", " ")));
         assertSameError(() -> ProducerConfig.builder().build(), () -> ProducerConfig.from(new Properties()));
-    }
-
-    private static void assertSameError(Executable builder, Executable properties) {
-        var fromBuilder = assertThrows(InvalidConfigurationException.class, builder);
-        var fromProperties = assertThrows(InvalidConfigurationException.class, properties);
-        assertEquals(fromProperties.getMessage(), fromBuilder.getMessage());
     }
 }
