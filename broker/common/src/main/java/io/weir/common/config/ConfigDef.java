@@ -199,18 +199,6 @@ public final class ConfigDef {
         return range(min, null);
     }
 
-    /**
-     * The check a typed config builder makes on a setter's value, with the same message as {@link #atLeast}.
-     *
-     * @throws InvalidConfigurationException if {@code value < min}
-     */
-    public static void requireAtLeast(String name, long value, long min) {
-        if (value < min) {
-            throw new InvalidConfigurationException("Invalid value " + value + " for configuration " + name
-                    + ": must be at least " + min);
-        }
-    }
-
     /** Strings from a fixed set, compared ignoring case. */
     public static Validator in(String... allowed) {
         return (name, value) -> {
