@@ -1,5 +1,6 @@
 package io.weir.clients.admin;
 
+import io.weir.common.config.BuilderValues;
 import io.weir.common.config.ConfigDef;
 import io.weir.common.config.ParsedConfig;
 import io.weir.common.errors.InvalidConfigurationException;
@@ -32,10 +33,7 @@ public record AdminConfig(List<String> bootstrapServers, String clientId, int re
         if (bootstrapServers.isEmpty()) {
             throw new InvalidConfigurationException("Configuration " + BOOTSTRAP_SERVERS + " must not be empty");
         }
-        if (requestTimeoutMs < 1) {
-            throw new InvalidConfigurationException("Invalid value " + requestTimeoutMs + " for configuration "
-                    + REQUEST_TIMEOUT_MS + ": must be at least 1");
-        }
+        DEFINITION.parseValue(REQUEST_TIMEOUT_MS, requestTimeoutMs);
     }
 
     public static AdminConfig from(Map<?, ?> configs) {
@@ -54,43 +52,35 @@ public record AdminConfig(List<String> bootstrapServers, String clientId, int re
         return new Builder();
     }
 
-    /** Fluent construction; each setter rejects a bad value at once. Not thread-safe. */
+    /**
+     * Fluent construction. Each setter rejects a bad value at once, with the message {@link #from(Properties)}
+     * gives for it, and refuses being called twice; a key never set takes its default from {@link #DEFINITION}.
+     * Not thread-safe.
+     */
     public static final class Builder {
-        private List<String> bootstrapServers;
-        private String clientId = "";
-        private int requestTimeoutMs = 30_000;
+        private final BuilderValues values = new BuilderValues(DEFINITION);
 
         private Builder() {
         }
 
         public Builder bootstrapServers(String servers) {
-            if (servers == null || servers.isBlank()) {
-                throw new InvalidConfigurationException("Configuration " + BOOTSTRAP_SERVERS + " must not be empty");
-            }
-            this.bootstrapServers = List.of(servers.trim().split("\\s*,\\s*"));
+            values.set(BOOTSTRAP_SERVERS, servers);
             return this;
         }
 
         public Builder clientId(String clientId) {
-            this.clientId = Objects.requireNonNull(clientId, "clientId");
+            values.set(CLIENT_ID, clientId);
             return this;
         }
 
         public Builder requestTimeoutMs(int ms) {
-            if (ms < 1) {
-                throw new InvalidConfigurationException("Invalid value " + ms + " for configuration "
-                        + REQUEST_TIMEOUT_MS + ": must be at least 1");
-            }
-            this.requestTimeoutMs = ms;
+            values.set(REQUEST_TIMEOUT_MS, ms);
             return this;
         }
 
         /** @throws InvalidConfigurationException if bootstrap servers were not given */
         public AdminConfig build() {
-            if (bootstrapServers == null) {
-                throw new InvalidConfigurationException("Missing required configuration " + BOOTSTRAP_SERVERS);
-            }
-            return new AdminConfig(bootstrapServers, clientId, requestTimeoutMs);
+            return from(values.parse());
         }
     }
 }

@@ -3,6 +3,7 @@ package io.weir.clients.consumer;
 import io.weir.clients.producer.ProducerConfig;
 import io.weir.common.serialization.Deserializer;
 import io.weir.common.IsolationLevel;
+import io.weir.common.config.BuilderValues;
 import io.weir.common.config.ConfigDef;
 import io.weir.common.config.ParsedConfig;
 import io.weir.common.errors.InvalidConfigurationException;
@@ -65,24 +66,32 @@ public record ConsumerConfig(
     public record GroupOptions(String groupInstanceId, int sessionTimeoutMs, int heartbeatIntervalMs, int maxPollIntervalMs,
                                List<String> assignmentStrategies, boolean enableAutoCommit, long autoCommitIntervalMs,
                                boolean excludeInternalTopics) {
-        public static final GroupOptions DEFAULTS = new GroupOptions(null, 45_000, 3_000, 300_000,
-                List.of("range", "cooperative-sticky"), true, 5_000, true);
+        /** The definition's defaults, with auto-commit on as it is by default for a consumer with a group.id. */
+        public static final GroupOptions DEFAULTS = new GroupOptions(null,
+                (Integer) DEFINITION.defaultValue(SESSION_TIMEOUT_MS), (Integer) DEFINITION.defaultValue(HEARTBEAT_INTERVAL_MS),
+                (Integer) DEFINITION.defaultValue(MAX_POLL_INTERVAL_MS), defaultAssignmentStrategies(), true,
+                (Long) DEFINITION.defaultValue(AUTO_COMMIT_INTERVAL_MS), (Boolean) DEFINITION.defaultValue(EXCLUDE_INTERNAL_TOPICS));
 
         public GroupOptions {
             assignmentStrategies = List.copyOf(assignmentStrategies);
             if (groupInstanceId != null && groupInstanceId.isBlank()) {
                 throw new InvalidConfigurationException(GROUP_INSTANCE_ID + " must not be empty when set");
             }
-            ConfigDef.requireAtLeast(SESSION_TIMEOUT_MS, sessionTimeoutMs, 1);
-            ConfigDef.requireAtLeast(HEARTBEAT_INTERVAL_MS, heartbeatIntervalMs, 1);
-            ConfigDef.requireAtLeast(MAX_POLL_INTERVAL_MS, maxPollIntervalMs, 1);
-            ConfigDef.requireAtLeast(AUTO_COMMIT_INTERVAL_MS, autoCommitIntervalMs, 0);
+            DEFINITION.parseValue(SESSION_TIMEOUT_MS, sessionTimeoutMs);
+            DEFINITION.parseValue(HEARTBEAT_INTERVAL_MS, heartbeatIntervalMs);
+            DEFINITION.parseValue(MAX_POLL_INTERVAL_MS, maxPollIntervalMs);
+            DEFINITION.parseValue(AUTO_COMMIT_INTERVAL_MS, autoCommitIntervalMs);
             if (heartbeatIntervalMs >= sessionTimeoutMs) {
                 throw new InvalidConfigurationException(HEARTBEAT_INTERVAL_MS + "=" + heartbeatIntervalMs + " must be lower than "
                         + SESSION_TIMEOUT_MS + "=" + sessionTimeoutMs + ", or the member would time out between heartbeats");
             }
             // Resolves every name now, so an unknown assignor fails at construction, naming the value.
             io.weir.clients.consumer.internals.Assignors.forNames(assignmentStrategies);
+        }
+
+        @SuppressWarnings("unchecked")
+        private static List<String> defaultAssignmentStrategies() {
+            return (List<String>) DEFINITION.defaultValue(PARTITION_ASSIGNMENT_STRATEGY);
         }
 
         public GroupOptions withEnableAutoCommit(boolean enabled) {
@@ -113,16 +122,16 @@ public record ConsumerConfig(
             .define(KEY_DESERIALIZER, ConfigDef.Type.CLASS, null, "A Deserializer class for keys, when none is passed in code.")
             .define(VALUE_DESERIALIZER, ConfigDef.Type.CLASS, null, "A Deserializer class for values, when none is passed in code.")
             .define(GROUP_INSTANCE_ID, ConfigDef.Type.STRING, null, "Static membership: a restart with the same id keeps its partitions.")
-            .define(SESSION_TIMEOUT_MS, ConfigDef.Type.INT, GroupOptions.DEFAULTS.sessionTimeoutMs(), ConfigDef.atLeast(1),
+            .define(SESSION_TIMEOUT_MS, ConfigDef.Type.INT, 45_000, ConfigDef.atLeast(1),
                     "A member without a heartbeat for this long is removed from the group.")
-            .define(HEARTBEAT_INTERVAL_MS, ConfigDef.Type.INT, GroupOptions.DEFAULTS.heartbeatIntervalMs(), ConfigDef.atLeast(1),
+            .define(HEARTBEAT_INTERVAL_MS, ConfigDef.Type.INT, 3_000, ConfigDef.atLeast(1),
                     "Time between background heartbeats.")
-            .define(MAX_POLL_INTERVAL_MS, ConfigDef.Type.INT, GroupOptions.DEFAULTS.maxPollIntervalMs(), ConfigDef.atLeast(1),
+            .define(MAX_POLL_INTERVAL_MS, ConfigDef.Type.INT, 300_000, ConfigDef.atLeast(1),
                     "A member that does not poll for this long leaves its group.")
-            .define(PARTITION_ASSIGNMENT_STRATEGY, ConfigDef.Type.LIST, String.join(",", GroupOptions.DEFAULTS.assignmentStrategies()),
+            .define(PARTITION_ASSIGNMENT_STRATEGY, ConfigDef.Type.LIST, "range,cooperative-sticky",
                     ConfigDef.nonEmptyList(), "Assignors by preference: range, roundrobin, sticky, cooperative-sticky or class names.")
             .define(ENABLE_AUTO_COMMIT, ConfigDef.Type.BOOLEAN, null, "Commit positions in the background (default true with a group.id).")
-            .define(AUTO_COMMIT_INTERVAL_MS, ConfigDef.Type.LONG, GroupOptions.DEFAULTS.autoCommitIntervalMs(), ConfigDef.atLeast(0),
+            .define(AUTO_COMMIT_INTERVAL_MS, ConfigDef.Type.LONG, 5_000L, ConfigDef.atLeast(0),
                     "Time between automatic commits.")
             .define(EXCLUDE_INTERNAL_TOPICS, ConfigDef.Type.BOOLEAN, true, "Pattern subscriptions never match internal topics (__...).");
 
@@ -134,14 +143,15 @@ public record ConsumerConfig(
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(autoOffsetReset, "autoOffsetReset");
         Objects.requireNonNull(isolationLevel, "isolationLevel");
-        ConfigDef.requireAtLeast(MAX_POLL_RECORDS, maxPollRecords, 1);
-        ConfigDef.requireAtLeast(FETCH_MIN_BYTES, fetchMinBytes, 0);
-        ConfigDef.requireAtLeast(FETCH_MAX_WAIT_MS, fetchMaxWaitMs, 0);
-        ConfigDef.requireAtLeast(FETCH_MAX_BYTES, fetchMaxBytes, 0);
-        ConfigDef.requireAtLeast(MAX_PARTITION_FETCH_BYTES, maxPartitionFetchBytes, 0);
-        ConfigDef.requireAtLeast(REQUEST_TIMEOUT_MS, requestTimeoutMs, 0);
-        ConfigDef.requireAtLeast(DEFAULT_API_TIMEOUT_MS, defaultApiTimeoutMs, 0);
-        ConfigDef.requireAtLeast(RETRY_BACKOFF_MS, retryBackoffMs, 0);
+        // The definition holds each key's rule; checking here too makes a record built directly as valid.
+        DEFINITION.parseValue(MAX_POLL_RECORDS, maxPollRecords);
+        DEFINITION.parseValue(FETCH_MIN_BYTES, fetchMinBytes);
+        DEFINITION.parseValue(FETCH_MAX_WAIT_MS, fetchMaxWaitMs);
+        DEFINITION.parseValue(FETCH_MAX_BYTES, fetchMaxBytes);
+        DEFINITION.parseValue(MAX_PARTITION_FETCH_BYTES, maxPartitionFetchBytes);
+        DEFINITION.parseValue(REQUEST_TIMEOUT_MS, requestTimeoutMs);
+        DEFINITION.parseValue(DEFAULT_API_TIMEOUT_MS, defaultApiTimeoutMs);
+        DEFINITION.parseValue(RETRY_BACKOFF_MS, retryBackoffMs);
         if (requestTimeoutMs <= fetchMaxWaitMs) {
             throw new InvalidConfigurationException(REQUEST_TIMEOUT_MS + "=" + requestTimeoutMs + " must be larger than "
                     + FETCH_MAX_WAIT_MS + "=" + fetchMaxWaitMs + ", or every long poll would time out");
@@ -168,20 +178,17 @@ public record ConsumerConfig(
     }
 
     public static ConsumerConfig from(Properties properties) {
-        return from(DEFINITION.parse(properties));
+        ParsedConfig c = DEFINITION.parse(properties);
+        return from(c, c.stringKeyedOriginals());
     }
 
     public static ConsumerConfig from(Map<?, ?> configs) {
-        return from(DEFINITION.parse(configs));
+        ParsedConfig c = DEFINITION.parse(configs);
+        return from(c, c.stringKeyedOriginals());
     }
 
-    private static ConsumerConfig from(ParsedConfig c) {
-        Map<String, Object> originals = new java.util.HashMap<>();
-        c.originals().forEach((k, v) -> {
-            if (k != null && v != null) {
-                originals.put(String.valueOf(k), v);
-            }
-        });
+    /** The one way from parsed values to a config, for {@code Properties}, maps and the builder alike. */
+    private static ConsumerConfig from(ParsedConfig c, Map<String, Object> originals) {
         String groupId = c.getString(GROUP_ID);
         Object autoCommit = c.originals().get(ENABLE_AUTO_COMMIT);
         boolean enableAutoCommit;
@@ -209,111 +216,119 @@ public record ConsumerConfig(
         return new Builder();
     }
 
-    /** Fluent construction with Kafka's defaults; setters reject bad values at once. Not thread-safe. */
+    /**
+     * Fluent construction. Each setter rejects a bad value at once, with the message {@link #from(Properties)}
+     * gives for it, and refuses being called twice; a key never set takes its default from {@link #DEFINITION}.
+     * Not thread-safe.
+     */
     public static final class Builder {
-        private List<String> bootstrapServers;
-        private String clientId = "";
-        private OffsetResetStrategy autoOffsetReset = OffsetResetStrategy.LATEST;
-        private IsolationLevel isolationLevel = IsolationLevel.READ_UNCOMMITTED;
-        private int maxPollRecords = 500;
-        private int fetchMinBytes = 1;
-        private int fetchMaxWaitMs = 500;
-        private int fetchMaxBytes = 52_428_800;
-        private int maxPartitionFetchBytes = 1_048_576;
-        private int requestTimeoutMs = 30_000;
-        private long defaultApiTimeoutMs = 60_000;
-        private String groupId;
-        private GroupOptions group = GroupOptions.DEFAULTS;
+        private final BuilderValues values = new BuilderValues(DEFINITION);
 
         private Builder() {
         }
 
-        /** Joins group {@code id}; auto-commit is on unless {@link #group} turns it off, as in Kafka. */
+        /**
+         * Joins group {@code id}; auto-commit is on unless {@link #group} turns it off, as in Kafka.
+         *
+         * @throws InvalidConfigurationException if {@code id} is empty (the string path reads an empty group.id
+         *         as none; in code it is a mistake)
+         */
         public Builder groupId(String id) {
             if (id == null || id.isEmpty()) {
                 throw new InvalidConfigurationException(GROUP_ID + " must not be empty when set");
             }
-            groupId = id;
+            values.set(GROUP_ID, id);
             return this;
         }
 
+        /**
+         * Sets every group key at once. {@code enableAutoCommit = true} means Kafka's default: on exactly when a
+         * group.id is set.
+         *
+         * @throws IllegalStateException if group options were set before
+         */
         public Builder group(GroupOptions options) {
-            group = Objects.requireNonNull(options, "group");
+            Objects.requireNonNull(options, "group");
+            if (values.isSet(SESSION_TIMEOUT_MS)) {
+                throw new IllegalStateException("group options (" + SESSION_TIMEOUT_MS + ", " + HEARTBEAT_INTERVAL_MS
+                        + ", ...) were already set on this builder");
+            }
+            if (options.groupInstanceId() != null) {
+                values.set(GROUP_INSTANCE_ID, options.groupInstanceId());
+            }
+            values.set(SESSION_TIMEOUT_MS, options.sessionTimeoutMs())
+                    .set(HEARTBEAT_INTERVAL_MS, options.heartbeatIntervalMs())
+                    .set(MAX_POLL_INTERVAL_MS, options.maxPollIntervalMs())
+                    .set(PARTITION_ASSIGNMENT_STRATEGY, options.assignmentStrategies())
+                    .set(AUTO_COMMIT_INTERVAL_MS, options.autoCommitIntervalMs())
+                    .set(EXCLUDE_INTERNAL_TOPICS, options.excludeInternalTopics());
+            if (!options.enableAutoCommit()) {
+                values.set(ENABLE_AUTO_COMMIT, false);
+            }
             return this;
         }
 
         public Builder bootstrapServers(String servers) {
-            if (servers == null || servers.isBlank()) {
-                throw new InvalidConfigurationException("Configuration " + BOOTSTRAP_SERVERS + " must not be empty");
-            }
-            bootstrapServers = List.of(servers.trim().split("\\s*,\\s*"));
+            values.set(BOOTSTRAP_SERVERS, servers);
             return this;
         }
 
         public Builder clientId(String id) {
-            clientId = Objects.requireNonNull(id, "clientId");
+            values.set(CLIENT_ID, id);
             return this;
         }
 
         public Builder autoOffsetReset(OffsetResetStrategy strategy) {
-            autoOffsetReset = Objects.requireNonNull(strategy, "autoOffsetReset");
+            values.set(AUTO_OFFSET_RESET, Objects.requireNonNull(strategy, AUTO_OFFSET_RESET).configName());
             return this;
         }
 
         public Builder isolationLevel(IsolationLevel level) {
-            isolationLevel = Objects.requireNonNull(level, "isolationLevel");
+            values.set(ISOLATION_LEVEL, Objects.requireNonNull(level, ISOLATION_LEVEL).configName());
             return this;
         }
 
         public Builder maxPollRecords(int n) {
-            ConfigDef.requireAtLeast(MAX_POLL_RECORDS, n, 1);
-            maxPollRecords = n;
+            values.set(MAX_POLL_RECORDS, n);
             return this;
         }
 
         public Builder fetchMinBytes(int n) {
-            ConfigDef.requireAtLeast(FETCH_MIN_BYTES, n, 0);
-            fetchMinBytes = n;
+            values.set(FETCH_MIN_BYTES, n);
             return this;
         }
 
         public Builder fetchMaxWaitMs(int ms) {
-            ConfigDef.requireAtLeast(FETCH_MAX_WAIT_MS, ms, 0);
-            fetchMaxWaitMs = ms;
+            values.set(FETCH_MAX_WAIT_MS, ms);
             return this;
         }
 
         public Builder fetchMaxBytes(int n) {
-            ConfigDef.requireAtLeast(FETCH_MAX_BYTES, n, 0);
-            fetchMaxBytes = n;
+            values.set(FETCH_MAX_BYTES, n);
             return this;
         }
 
         public Builder maxPartitionFetchBytes(int n) {
-            ConfigDef.requireAtLeast(MAX_PARTITION_FETCH_BYTES, n, 0);
-            maxPartitionFetchBytes = n;
+            values.set(MAX_PARTITION_FETCH_BYTES, n);
             return this;
         }
 
         public Builder requestTimeoutMs(int ms) {
-            ConfigDef.requireAtLeast(REQUEST_TIMEOUT_MS, ms, 0);
-            requestTimeoutMs = ms;
+            values.set(REQUEST_TIMEOUT_MS, ms);
             return this;
         }
 
         public Builder defaultApiTimeoutMs(long ms) {
-            ConfigDef.requireAtLeast(DEFAULT_API_TIMEOUT_MS, ms, 0);
-            defaultApiTimeoutMs = ms;
+            values.set(DEFAULT_API_TIMEOUT_MS, ms);
             return this;
         }
 
+        /**
+         * @throws InvalidConfigurationException if bootstrap servers are missing, or request.timeout.ms is not
+         *         larger than fetch.max.wait.ms
+         */
         public ConsumerConfig build() {
-            if (bootstrapServers == null) {
-                throw new InvalidConfigurationException("Missing required configuration " + BOOTSTRAP_SERVERS);
-            }
-            return new ConsumerConfig(bootstrapServers, clientId, groupId, autoOffsetReset, isolationLevel, maxPollRecords,
-                    fetchMinBytes, fetchMaxWaitMs, fetchMaxBytes, maxPartitionFetchBytes, requestTimeoutMs,
-                    defaultApiTimeoutMs, 100, 300_000, true, null, null, group, Map.of());
+            return from(values.parse(), Map.of());
         }
     }
 }

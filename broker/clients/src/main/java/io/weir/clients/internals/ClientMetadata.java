@@ -27,6 +27,14 @@ import java.util.concurrent.locks.LockSupport;
 public final class ClientMetadata {
 
     /** What the client knows about one topic. {@code maxMessageBytes} is {@link Integer#MAX_VALUE} if the broker did not say. */
+    /** Whether asking for an unknown topic's metadata may create it (the broker's auto.create.topics.enable decides). */
+    public enum TopicCreation {
+        /** A producer's: sending to a topic creates it, as in Kafka. */
+        AUTO_CREATE,
+        /** A consumer's: reading never creates a topic. */
+        EXISTING_ONLY
+    }
+
     public record TopicInfo(String topic, int partitions, int maxMessageBytes, Map<String, String> configs,
                             long fetchedAtNanos) {
     }
@@ -35,16 +43,16 @@ public final class ClientMetadata {
     private final Time time;
     private final long maxAgeNanos;
     private final long retryBackoffMs;
-    private final boolean allowAutoTopicCreation;
+    private final TopicCreation topicCreation;
     private final ConcurrentHashMap<String, TopicInfo> topics = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Boolean> refreshing = new ConcurrentHashMap<>();
 
-    public ClientMetadata(BrokerApi broker, Time time, long maxAgeMs, long retryBackoffMs, boolean allowAutoTopicCreation) {
+    public ClientMetadata(BrokerApi broker, Time time, long maxAgeMs, long retryBackoffMs, TopicCreation topicCreation) {
         this.broker = broker;
         this.time = time;
         this.maxAgeNanos = TimeUnit.MILLISECONDS.toNanos(maxAgeMs);
         this.retryBackoffMs = retryBackoffMs;
-        this.allowAutoTopicCreation = allowAutoTopicCreation;
+        this.topicCreation = topicCreation;
     }
 
     /**
@@ -67,7 +75,7 @@ public final class ClientMetadata {
         while (true) {
             long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - time.nanoseconds());
             MetadataResponse response = Futures.await(
-                    broker.metadata(new MetadataRequest(List.of(topic), allowAutoTopicCreation)),
+                    broker.metadata(new MetadataRequest(List.of(topic), topicCreation == TopicCreation.AUTO_CREATE)),
                     Math.max(remainingMs, 1), "metadata of topic '" + topic + "'");
             MetadataResponse.TopicMetadata md = response.topics().get(topic);
             if (md != null && md.error().isSuccess()) {

@@ -1,6 +1,7 @@
 package io.weir.clients.producer;
 
 import io.weir.common.serialization.Serializer;
+import io.weir.common.config.BuilderValues;
 import io.weir.common.config.ConfigDef;
 import io.weir.common.config.ParsedConfig;
 import io.weir.common.errors.InvalidConfigurationException;
@@ -83,7 +84,12 @@ public record ProducerConfig(
             .define(ENABLE_IDEMPOTENCE, ConfigDef.Type.BOOLEAN, true, "Stamp producer id, epoch and per-partition "
                     + "sequences so that retries never duplicate or reorder; off by itself when acks, retries or "
                     + MAX_IN_FLIGHT + " do not allow it and this key is not set.")
-            .define(TRANSACTIONAL_ID, ConfigDef.Type.STRING, null, "Enables transactions under this id; needs idempotence.")
+            .define(TRANSACTIONAL_ID, ConfigDef.Type.STRING, null, (name, value) -> {
+                if (((String) value).isEmpty()) {
+                    throw new InvalidConfigurationException("Configuration " + name + " must not be empty: "
+                            + "leave it unset for a producer without transactions");
+                }
+            }, "Enables transactions under this id; needs idempotence.")
             .define(TRANSACTION_TIMEOUT_MS, ConfigDef.Type.INT, 60_000, ConfigDef.atLeast(1), "How long a transaction "
                     + "may stay open before the coordinator aborts it; at most the broker's transaction.max.timeout.ms.");
 
@@ -95,18 +101,19 @@ public record ProducerConfig(
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(acks, "acks");
         Objects.requireNonNull(compressionType, "compressionType");
-        ConfigDef.requireAtLeast(LINGER_MS, lingerMs, 0);
-        ConfigDef.requireAtLeast(BATCH_SIZE, batchSize, 0);
-        ConfigDef.requireAtLeast(BUFFER_MEMORY, bufferMemory, 0);
-        ConfigDef.requireAtLeast(MAX_BLOCK_MS, maxBlockMs, 0);
-        ConfigDef.requireAtLeast(RETRIES, retries, 0);
-        ConfigDef.requireAtLeast(RETRY_BACKOFF_MS, retryBackoffMs, 0);
-        ConfigDef.requireAtLeast(DELIVERY_TIMEOUT_MS, deliveryTimeoutMs, 0);
-        ConfigDef.requireAtLeast(REQUEST_TIMEOUT_MS, requestTimeoutMs, 0);
-        ConfigDef.requireAtLeast(MAX_IN_FLIGHT, maxInFlightRequestsPerConnection, 1);
-        ConfigDef.requireAtLeast(MAX_REQUEST_SIZE, maxRequestSize, 0);
-        ConfigDef.requireAtLeast(METADATA_MAX_AGE_MS, metadataMaxAgeMs, 0);
-        ConfigDef.requireAtLeast(TRANSACTION_TIMEOUT_MS, transactionTimeoutMs, 1);
+        // The definition holds each key's rule; checking here too makes a record built directly as valid.
+        DEFINITION.parseValue(LINGER_MS, lingerMs);
+        DEFINITION.parseValue(BATCH_SIZE, batchSize);
+        DEFINITION.parseValue(BUFFER_MEMORY, bufferMemory);
+        DEFINITION.parseValue(MAX_BLOCK_MS, maxBlockMs);
+        DEFINITION.parseValue(RETRIES, retries);
+        DEFINITION.parseValue(RETRY_BACKOFF_MS, retryBackoffMs);
+        DEFINITION.parseValue(DELIVERY_TIMEOUT_MS, deliveryTimeoutMs);
+        DEFINITION.parseValue(REQUEST_TIMEOUT_MS, requestTimeoutMs);
+        DEFINITION.parseValue(MAX_IN_FLIGHT, maxInFlightRequestsPerConnection);
+        DEFINITION.parseValue(MAX_REQUEST_SIZE, maxRequestSize);
+        DEFINITION.parseValue(METADATA_MAX_AGE_MS, metadataMaxAgeMs);
+        DEFINITION.parseValue(TRANSACTION_TIMEOUT_MS, transactionTimeoutMs);
         checkPlugin(PARTITIONER_CLASS, partitionerClass, Partitioner.class);
         checkPlugin(KEY_SERIALIZER, keySerializer, Serializer.class);
         checkPlugin(VALUE_SERIALIZER, valueSerializer, Serializer.class);
@@ -121,10 +128,7 @@ public record ProducerConfig(
                     + ": change those, or set " + ENABLE_IDEMPOTENCE + "=false");
         }
         if (transactionalId != null) {
-            if (transactionalId.isEmpty()) {
-                throw new InvalidConfigurationException("Configuration " + TRANSACTIONAL_ID + " must not be empty: "
-                        + "leave it unset for a producer without transactions");
-            }
+            DEFINITION.parseValue(TRANSACTIONAL_ID, transactionalId);
             if (!enableIdempotence) {
                 throw new InvalidConfigurationException(TRANSACTIONAL_ID + "=" + transactionalId + " needs idempotence, but "
                         + (conflicts.isEmpty() ? ENABLE_IDEMPOTENCE + "=false" : "it is off because of " + String.join(", ", conflicts))
@@ -135,23 +139,20 @@ public record ProducerConfig(
     }
 
     public static ProducerConfig from(Properties properties) {
-        return from(DEFINITION.parse(properties));
+        ParsedConfig c = DEFINITION.parse(properties);
+        return from(c, c.stringKeyedOriginals());
     }
 
     public static ProducerConfig from(Map<?, ?> configs) {
-        return from(DEFINITION.parse(configs));
+        ParsedConfig c = DEFINITION.parse(configs);
+        return from(c, c.stringKeyedOriginals());
     }
 
-    private static ProducerConfig from(ParsedConfig c) {
+    /** The one way from parsed values to a config, for {@code Properties}, maps and the builder alike. */
+    private static ProducerConfig from(ParsedConfig c, Map<String, Object> originals) {
         Acks acks = Acks.forConfig(c.getString(ACKS));
         boolean idempotence = resolveIdempotence(c.isSet(ENABLE_IDEMPOTENCE) ? c.getBoolean(ENABLE_IDEMPOTENCE) : null,
                 acks, c.getInt(RETRIES), c.getInt(MAX_IN_FLIGHT));
-        Map<String, Object> originals = new java.util.HashMap<>();
-        c.originals().forEach((k, v) -> {
-            if (k != null && v != null) {
-                originals.put(String.valueOf(k), v);
-            }
-        });
         return new ProducerConfig(c.getList(BOOTSTRAP_SERVERS), c.getString(CLIENT_ID), acks,
                 c.getLong(LINGER_MS), c.getInt(BATCH_SIZE), c.getLong(BUFFER_MEMORY), c.getLong(MAX_BLOCK_MS),
                 CompressionType.forName(c.getString(COMPRESSION_TYPE).toLowerCase(java.util.Locale.ROOT)),
@@ -198,172 +199,110 @@ public record ProducerConfig(
     }
 
     /**
-     * Fluent construction with Kafka's defaults. Each setter rejects a bad value at once and refuses being
-     * called twice; {@link #build()} checks the combinations. Not thread-safe.
+     * Fluent construction. Each setter rejects a bad value at once, with the message {@link #from(Properties)}
+     * gives for it, and refuses being called twice; a key never set takes its default from {@link #DEFINITION};
+     * {@link #build()} checks the combinations. Not thread-safe.
      */
     public static final class Builder {
-        private final java.util.Set<String> set = new java.util.HashSet<>();
-        private List<String> bootstrapServers;
-        private String clientId = "";
-        private Acks acks = Acks.ALL;
-        private long lingerMs = 5;
-        private int batchSize = 16_384;
-        private long bufferMemory = 33_554_432L;
-        private long maxBlockMs = 60_000;
-        private CompressionType compressionType = CompressionType.NONE;
-        private int retries = Integer.MAX_VALUE;
-        private long retryBackoffMs = 100;
-        private int deliveryTimeoutMs = 120_000;
-        private int requestTimeoutMs = 30_000;
-        private int maxInFlight = 5;
-        private int maxRequestSize = 1_048_576;
-        private long metadataMaxAgeMs = 300_000;
-        private Class<?> partitionerClass;
-        private Boolean enableIdempotence;
-        private String transactionalId;
-        private int transactionTimeoutMs = 60_000;
+        private final BuilderValues values = new BuilderValues(DEFINITION);
 
         private Builder() {
         }
 
-        private void once(String name) {
-            if (!set.add(name)) {
-                throw new IllegalStateException(name + " was already set on this builder");
-            }
-        }
-
         public Builder bootstrapServers(String servers) {
-            once(BOOTSTRAP_SERVERS);
-            if (servers == null || servers.isBlank()) {
-                throw new InvalidConfigurationException("Configuration " + BOOTSTRAP_SERVERS + " must not be empty");
-            }
-            bootstrapServers = List.of(servers.trim().split("\\s*,\\s*"));
+            values.set(BOOTSTRAP_SERVERS, servers);
             return this;
         }
 
         public Builder clientId(String id) {
-            once(CLIENT_ID);
-            clientId = Objects.requireNonNull(id, "clientId");
+            values.set(CLIENT_ID, id);
             return this;
         }
 
         public Builder acks(Acks value) {
-            once(ACKS);
-            acks = Objects.requireNonNull(value, "acks");
+            values.set(ACKS, Objects.requireNonNull(value, ACKS).configName());
             return this;
         }
 
         public Builder lingerMs(long ms) {
-            once(LINGER_MS);
-            ConfigDef.requireAtLeast(LINGER_MS, ms, 0);
-            lingerMs = ms;
+            values.set(LINGER_MS, ms);
             return this;
         }
 
         public Builder batchSize(int bytes) {
-            once(BATCH_SIZE);
-            ConfigDef.requireAtLeast(BATCH_SIZE, bytes, 0);
-            batchSize = bytes;
+            values.set(BATCH_SIZE, bytes);
             return this;
         }
 
         public Builder bufferMemory(long bytes) {
-            once(BUFFER_MEMORY);
-            ConfigDef.requireAtLeast(BUFFER_MEMORY, bytes, 0);
-            bufferMemory = bytes;
+            values.set(BUFFER_MEMORY, bytes);
             return this;
         }
 
         public Builder maxBlockMs(long ms) {
-            once(MAX_BLOCK_MS);
-            ConfigDef.requireAtLeast(MAX_BLOCK_MS, ms, 0);
-            maxBlockMs = ms;
+            values.set(MAX_BLOCK_MS, ms);
             return this;
         }
 
         public Builder compressionType(CompressionType type) {
-            once(COMPRESSION_TYPE);
-            compressionType = Objects.requireNonNull(type, "compressionType");
+            values.set(COMPRESSION_TYPE, Objects.requireNonNull(type, COMPRESSION_TYPE).configName());
             return this;
         }
 
         public Builder retries(int n) {
-            once(RETRIES);
-            ConfigDef.requireAtLeast(RETRIES, n, 0);
-            retries = n;
+            values.set(RETRIES, n);
             return this;
         }
 
         public Builder retryBackoffMs(long ms) {
-            once(RETRY_BACKOFF_MS);
-            ConfigDef.requireAtLeast(RETRY_BACKOFF_MS, ms, 0);
-            retryBackoffMs = ms;
+            values.set(RETRY_BACKOFF_MS, ms);
             return this;
         }
 
         public Builder deliveryTimeoutMs(int ms) {
-            once(DELIVERY_TIMEOUT_MS);
-            ConfigDef.requireAtLeast(DELIVERY_TIMEOUT_MS, ms, 0);
-            deliveryTimeoutMs = ms;
+            values.set(DELIVERY_TIMEOUT_MS, ms);
             return this;
         }
 
         public Builder requestTimeoutMs(int ms) {
-            once(REQUEST_TIMEOUT_MS);
-            ConfigDef.requireAtLeast(REQUEST_TIMEOUT_MS, ms, 0);
-            requestTimeoutMs = ms;
+            values.set(REQUEST_TIMEOUT_MS, ms);
             return this;
         }
 
         public Builder maxInFlightRequestsPerConnection(int n) {
-            once(MAX_IN_FLIGHT);
-            ConfigDef.requireAtLeast(MAX_IN_FLIGHT, n, 1);
-            maxInFlight = n;
+            values.set(MAX_IN_FLIGHT, n);
             return this;
         }
 
         public Builder maxRequestSize(int bytes) {
-            once(MAX_REQUEST_SIZE);
-            ConfigDef.requireAtLeast(MAX_REQUEST_SIZE, bytes, 0);
-            maxRequestSize = bytes;
+            values.set(MAX_REQUEST_SIZE, bytes);
             return this;
         }
 
         public Builder metadataMaxAgeMs(long ms) {
-            once(METADATA_MAX_AGE_MS);
-            ConfigDef.requireAtLeast(METADATA_MAX_AGE_MS, ms, 0);
-            metadataMaxAgeMs = ms;
+            values.set(METADATA_MAX_AGE_MS, ms);
             return this;
         }
 
         public Builder partitioner(Class<? extends Partitioner> type) {
-            once(PARTITIONER_CLASS);
-            partitionerClass = Objects.requireNonNull(type, "partitioner");
+            values.set(PARTITIONER_CLASS, type);
             return this;
         }
 
         /** Unset: on unless acks, retries or max.in.flight.requests.per.connection rule it out. */
         public Builder enableIdempotence(boolean enable) {
-            once(ENABLE_IDEMPOTENCE);
-            enableIdempotence = enable;
+            values.set(ENABLE_IDEMPOTENCE, enable);
             return this;
         }
 
         /** @throws InvalidConfigurationException if {@code id} is empty */
         public Builder transactionalId(String id) {
-            once(TRANSACTIONAL_ID);
-            Objects.requireNonNull(id, "transactionalId");
-            if (id.isEmpty()) {
-                throw new InvalidConfigurationException("Configuration " + TRANSACTIONAL_ID + " must not be empty");
-            }
-            transactionalId = id;
+            values.set(TRANSACTIONAL_ID, id);
             return this;
         }
 
         public Builder transactionTimeoutMs(int ms) {
-            once(TRANSACTION_TIMEOUT_MS);
-            ConfigDef.requireAtLeast(TRANSACTION_TIMEOUT_MS, ms, 1);
-            transactionTimeoutMs = ms;
+            values.set(TRANSACTION_TIMEOUT_MS, ms);
             return this;
         }
 
@@ -374,14 +313,7 @@ public record ProducerConfig(
          *         set while idempotence is off
          */
         public ProducerConfig build() {
-            if (bootstrapServers == null) {
-                throw new InvalidConfigurationException("Missing required configuration " + BOOTSTRAP_SERVERS);
-            }
-            boolean idempotence = resolveIdempotence(enableIdempotence, acks, retries, maxInFlight);
-            return new ProducerConfig(bootstrapServers, clientId, acks, lingerMs, batchSize, bufferMemory, maxBlockMs,
-                    compressionType, retries, retryBackoffMs, deliveryTimeoutMs, requestTimeoutMs, maxInFlight,
-                    maxRequestSize, metadataMaxAgeMs, partitionerClass, null, null, idempotence, transactionalId,
-                    transactionTimeoutMs, Map.of());
+            return from(values.parse(), Map.of());
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.weir.clients.producer;
 
+import static io.weir.clients.internals.ConfigAssertions.assertSameError;
+import static io.weir.clients.internals.ConfigAssertions.props;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,15 +16,6 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class ProducerConfigTest {
-
-    private static Properties props(String... kv) {
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", "embedded:test");
-        for (int i = 0; i < kv.length; i += 2) {
-            p.setProperty(kv[i], kv[i + 1]);
-        }
-        return p;
-    }
 
     @Test
     void defaultsAreKafkas() {
@@ -136,5 +129,49 @@ class ProducerConfigTest {
         assertEquals(Acks.LEADER, c.acks());
         assertThrows(InvalidConfigurationException.class, () -> ProducerConfig.builder().bootstrapServers("embedded:x")
                 .deliveryTimeoutMs(10).build());
+    }
+
+    @Test
+    void builderRefusesEveryRepeatedSetterNamingTheKey() {
+        var e = assertThrows(IllegalStateException.class, () -> ProducerConfig.builder().lingerMs(1).lingerMs(1));
+        assertTrue(e.getMessage().contains("linger.ms"), e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> ProducerConfig.builder().acks(Acks.ALL).acks(Acks.LEADER));
+        assertTrue(e.getMessage().contains("acks"), e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> ProducerConfig.builder().bootstrapServers("embedded:a")
+                .bootstrapServers("embedded:b"));
+        assertTrue(e.getMessage().contains("bootstrap.servers"), e.getMessage());
+    }
+
+    @Test
+    void builderDefaultsAreTheDefinitionsDefaults() {
+        ProducerConfig c = ProducerConfig.builder().bootstrapServers("embedded:x").build();
+        assertEquals(ProducerConfig.DEFINITION.defaultValue(ProducerConfig.CLIENT_ID), c.clientId());
+        assertEquals(Acks.forConfig((String) ProducerConfig.DEFINITION.defaultValue(ProducerConfig.ACKS)), c.acks());
+        assertEquals(ProducerConfig.DEFINITION.defaultValue(ProducerConfig.LINGER_MS), c.lingerMs());
+        assertEquals(ProducerConfig.DEFINITION.defaultValue(ProducerConfig.BATCH_SIZE), c.batchSize());
+        assertEquals(ProducerConfig.DEFINITION.defaultValue(ProducerConfig.BUFFER_MEMORY), c.bufferMemory());
+        assertEquals(ProducerConfig.DEFINITION.defaultValue(ProducerConfig.MAX_BLOCK_MS), c.maxBlockMs());
+        assertEquals(ProducerConfig.DEFINITION.defaultValue(ProducerConfig.COMPRESSION_TYPE), c.compressionType().configName());
+        assertEquals(ProducerConfig.DEFINITION.defaultValue(ProducerConfig.RETRIES), c.retries());
+        assertEquals(ProducerConfig.DEFINITION.defaultValue(ProducerConfig.RETRY_BACKOFF_MS), c.retryBackoffMs());
+        assertEquals(ProducerConfig.DEFINITION.defaultValue(ProducerConfig.DELIVERY_TIMEOUT_MS), c.deliveryTimeoutMs());
+        assertEquals(ProducerConfig.DEFINITION.defaultValue(ProducerConfig.REQUEST_TIMEOUT_MS), c.requestTimeoutMs());
+        assertEquals(ProducerConfig.DEFINITION.defaultValue(ProducerConfig.MAX_IN_FLIGHT), c.maxInFlightRequestsPerConnection());
+        assertEquals(ProducerConfig.DEFINITION.defaultValue(ProducerConfig.MAX_REQUEST_SIZE), c.maxRequestSize());
+        assertEquals(ProducerConfig.DEFINITION.defaultValue(ProducerConfig.METADATA_MAX_AGE_MS), c.metadataMaxAgeMs());
+        assertEquals(ProducerConfig.DEFINITION.defaultValue(ProducerConfig.ENABLE_IDEMPOTENCE), c.enableIdempotence());
+        assertEquals(ProducerConfig.DEFINITION.defaultValue(ProducerConfig.TRANSACTION_TIMEOUT_MS), c.transactionTimeoutMs());
+        assertNull(c.transactionalId());
+        assertNull(c.partitionerClass());
+    }
+
+    @Test
+    void builderAndPropertiesRefuseABadValueWithTheSameMessage() {
+        assertSameError(() -> ProducerConfig.builder().lingerMs(-1), () -> ProducerConfig.from(props("linger.ms", "-1")));
+        assertSameError(() -> ProducerConfig.builder().maxInFlightRequestsPerConnection(0),
+                () -> ProducerConfig.from(props("max.in.flight.requests.per.connection", "0")));
+        assertSameError(() -> ProducerConfig.builder().transactionalId(""), () -> ProducerConfig.from(props("transactional.id", "")));
+        assertSameError(() -> ProducerConfig.builder().bootstrapServers(" "), () -> ProducerConfig.from(props("bootstrap.servers", " ")));
+        assertSameError(() -> ProducerConfig.builder().build(), () -> ProducerConfig.from(new Properties()));
     }
 }

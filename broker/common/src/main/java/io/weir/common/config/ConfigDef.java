@@ -84,10 +84,7 @@ public final class ConfigDef {
                 }
                 value = key.defaultValue();
             } else {
-                value = parse(key.name(), key.type(), raw);
-                if (key.validator() != null) {
-                    key.validator().ensureValid(key.name(), value);
-                }
+                value = parseValue(key, raw);
             }
             values.put(key.name(), value);
         }
@@ -98,6 +95,44 @@ public final class ConfigDef {
             }
         }
         return new ParsedConfig(values, unknown, originals);
+    }
+
+    /**
+     * Parses and validates one value of {@code name} exactly as {@link #parse(Map)} does, so a typed builder
+     * that checks each setter's value here refuses it with the same message as the string path.
+     *
+     * @param value a string, or a value of the key's type
+     * @return the value typed as the key's definition says
+     * @throws IllegalArgumentException if {@code name} is not defined
+     * @throws InvalidConfigurationException if the value has the wrong type or the key's validator refuses it
+     */
+    public Object parseValue(String name, Object value) {
+        Key key = keys.get(name);
+        if (key == null) {
+            throw new IllegalArgumentException("Configuration key " + name + " is not defined");
+        }
+        return parseValue(key, value);
+    }
+
+    /**
+     * The parsed default of {@code name}; {@link #NO_DEFAULT} for a required key.
+     *
+     * @throws IllegalArgumentException if {@code name} is not defined
+     */
+    public Object defaultValue(String name) {
+        Key key = keys.get(name);
+        if (key == null) {
+            throw new IllegalArgumentException("Configuration key " + name + " is not defined");
+        }
+        return key.defaultValue();
+    }
+
+    private static Object parseValue(Key key, Object raw) {
+        Object value = parse(key.name(), key.type(), raw);
+        if (key.validator() != null) {
+            key.validator().ensureValid(key.name(), value);
+        }
+        return value;
     }
 
     private static Object parse(String name, Type type, Object value) {
@@ -162,18 +197,6 @@ public final class ConfigDef {
 
     public static Validator atLeast(Number min) {
         return range(min, null);
-    }
-
-    /**
-     * The check a typed config builder makes on a setter's value, with the same message as {@link #atLeast}.
-     *
-     * @throws InvalidConfigurationException if {@code value < min}
-     */
-    public static void requireAtLeast(String name, long value, long min) {
-        if (value < min) {
-            throw new InvalidConfigurationException("Invalid value " + value + " for configuration " + name
-                    + ": must be at least " + min);
-        }
     }
 
     /** Strings from a fixed set, compared ignoring case. */

@@ -71,4 +71,15 @@ public final class ParsedConfig {
     public Map<Object, Object> originals() {
         return originals;
     }
+
+    /** {@link #originals()} with string keys and without null keys or values, as plug-ins' {@code configure} takes them. */
+    public Map<String, Object> stringKeyedOriginals() {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        originals.forEach((k, v) -> {
+            if (k != null && v != null) {
+                copy.put(String.valueOf(k), v);
+            }
+        });
+        return copy;
+    }
 }

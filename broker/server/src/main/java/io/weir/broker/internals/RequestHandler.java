@@ -304,7 +304,7 @@ public final class RequestHandler implements BrokerApi {
             for (String name : request.topics()) {
                 try {
                     if (!logManager.topicExists(name)) {
-                        throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist");
+                        throw UnknownTopicOrPartitionException.unknownTopic(name);
                     }
                     for (Log log : logManager.deleteTopic(name)) {
                         log.delete();

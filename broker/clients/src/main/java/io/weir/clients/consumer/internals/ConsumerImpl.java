@@ -90,7 +90,8 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
         if (valueDeserializer == null) {
             this.valueDeserializer.configure(config.originals(), false);
         }
-        this.metadata = new ClientMetadata(broker, time, config.metadataMaxAgeMs(), config.retryBackoffMs(), false);
+        this.metadata = new ClientMetadata(broker, time, config.metadataMaxAgeMs(), config.retryBackoffMs(),
+                ClientMetadata.TopicCreation.EXISTING_ONLY);
         this.subscriptions = new SubscriptionState(config.autoOffsetReset());
         this.fetcher = new Fetcher<>(config, broker, time, subscriptions, this.keyDeserializer, this.valueDeserializer,
                 this::unparkWaiter);
@@ -484,19 +485,20 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
 
     @Override
     public void pause(Collection<TopicPartition> partitions) {
-        setPaused(partitions, true);
+        updatePartitions(partitions, s -> s.paused = true);
     }
 
     @Override
     public void resume(Collection<TopicPartition> partitions) {
-        setPaused(partitions, false);
+        updatePartitions(partitions, s -> s.paused = false);
     }
 
-    private void setPaused(Collection<TopicPartition> partitions, boolean paused) {
+    private void updatePartitions(Collection<TopicPartition> partitions,
+                                  java.util.function.Consumer<SubscriptionState.PartitionState> update) {
         acquireAndEnsureOpen();
         try {
             for (TopicPartition tp : partitions) {
-                subscriptions.state(tp).paused = paused;
+                update.accept(subscriptions.state(tp));
             }
         } finally {
             release();

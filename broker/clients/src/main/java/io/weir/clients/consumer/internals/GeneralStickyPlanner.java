@@ -80,10 +80,10 @@ final class GeneralStickyPlanner {
         }
 
         Evener evener = new Evener(holdings, subscribers);
-        while (evener.evenOnce(false)) {
+        while (evener.evenOnce(Movable.FRESH_ONLY)) {
             // step 3: only partitions nobody here owned move
         }
-        while (evener.evenOnce(true)) {
+        while (evener.evenOnce(Movable.OWNED_TOO)) {
             // step 4: owned partitions may move too
         }
         return holdings.toPlan(group.emptyPlan());
@@ -106,6 +106,14 @@ final class GeneralStickyPlanner {
      * {@code t} reaches each of its subscribers. Going through topic nodes visits each topic once per search
      * instead of once per member holding it, which keeps a search linear in members plus subscriptions.
      */
+    /** Which partitions an evening chain may hand on. */
+    private enum Movable {
+        /** Only those their holder did not own before the rebalance (step 3). */
+        FRESH_ONLY,
+        /** Owned ones too, at a cost, so the fewest move (step 4). */
+        OWNED_TOO
+    }
+
     private static final class Evener {
         private final Holdings holdings;
         private final int members;
@@ -133,7 +141,7 @@ final class GeneralStickyPlanner {
         }
 
         /** Applies one evening chain, starting from the heaviest member that has one; false if none exists. */
-        boolean evenOnce(boolean moveOwned) {
+        boolean evenOnce(Movable movable) {
             Integer[] heaviestFirst = new Integer[members];
             int lightest = Integer.MAX_VALUE;
             for (int m = 0; m < members; m++) {
@@ -146,7 +154,7 @@ final class GeneralStickyPlanner {
                 if (holdings.load(source) < lightest + 2) {
                     return false; // nobody from here on is two above anyone
                 }
-                if (evenFrom(source, moveOwned)) {
+                if (evenFrom(source, movable)) {
                     return true;
                 }
             }
@@ -157,7 +165,7 @@ final class GeneralStickyPlanner {
          * 0-1 breadth-first search from {@code source}: handing on a partition its holder did not own costs
          * nothing, handing on an owned one costs one, so the chain found moves the fewest owned partitions.
          */
-        private boolean evenFrom(int source, boolean moveOwned) {
+        private boolean evenFrom(int source, Movable movable) {
             Arrays.fill(cost, Integer.MAX_VALUE);
             Arrays.fill(done, false);
             Deque<Integer> queue = new ArrayDeque<>();
@@ -182,7 +190,7 @@ final class GeneralStickyPlanner {
                     for (String topic : holdings.freshTopics(node)) {
                         relax(queue, node, topicNode.get(topic), 0, holdings.freshOf(node, topic));
                     }
-                    if (moveOwned) {
+                    if (movable == Movable.OWNED_TOO) {
                         for (String topic : holdings.keptTopics(node)) {
                             relax(queue, node, topicNode.get(topic), 1, holdings.keptOf(node, topic));
                         }

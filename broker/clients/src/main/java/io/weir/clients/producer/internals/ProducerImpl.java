@@ -73,18 +73,18 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
 
     public ProducerImpl(ProducerConfig config, Serializer<K> keySerializer, Serializer<V> valueSerializer,
                         BrokerApi broker, Time time) {
-        this(config, keySerializer, valueSerializer, broker, time, true);
+        this(config, keySerializer, valueSerializer, broker, time, SenderStart.START_THREAD);
     }
 
-    /** @param startSender false in unit tests that drive the sender with {@link #sender()} themselves */
+    /** @param senderStart CALLER_DRIVES in unit tests that drive the sender with {@link #sender()} themselves */
     ProducerImpl(ProducerConfig config, Serializer<K> keySerializer, Serializer<V> valueSerializer,
-                 BrokerApi broker, Time time, boolean startSender) {
-        this(config, keySerializer, valueSerializer, broker, time, startSender, (from, to) -> { });
+                 BrokerApi broker, Time time, SenderStart senderStart) {
+        this(config, keySerializer, valueSerializer, broker, time, senderStart, (from, to) -> { });
     }
 
     /** @param transitionObserver told of every transaction-state transition, on the thread that makes it (tests) */
     ProducerImpl(ProducerConfig config, Serializer<K> keySerializer, Serializer<V> valueSerializer, BrokerApi broker,
-                 Time time, boolean startSender, BiConsumer<TransactionManagerState, TransactionManagerState> transitionObserver) {
+                 Time time, SenderStart senderStart, BiConsumer<TransactionManagerState, TransactionManagerState> transitionObserver) {
         this.config = config;
         this.time = time;
         this.keySerializer = keySerializer != null ? keySerializer : plugin(config.keySerializer(), ProducerConfig.KEY_SERIALIZER);
@@ -98,7 +98,8 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         this.partitioner = config.partitionerClass() == null ? new DefaultPartitioner()
                 : plugin(config.partitionerClass(), ProducerConfig.PARTITIONER_CLASS);
         this.partitioner.configure(config.originals());
-        this.metadata = new ClientMetadata(broker, time, config.metadataMaxAgeMs(), config.retryBackoffMs(), true);
+        this.metadata = new ClientMetadata(broker, time, config.metadataMaxAgeMs(), config.retryBackoffMs(),
+                ClientMetadata.TopicCreation.AUTO_CREATE);
         this.accumulator = new RecordAccumulator(config.compressionType(), config.batchSize(), config.lingerMs(),
                 config.retryBackoffMs(), config.deliveryTimeoutMs(), new BufferPool(config.bufferMemory()), time);
         this.transactions = config.enableIdempotence() ? new TransactionManager(config, transitionObserver) : null;
@@ -106,9 +107,15 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         String name = "weir-producer-sender" + (config.clientId().isEmpty() ? "" : " | " + config.clientId());
         this.senderThread = new Thread(sender, name);
         senderThread.setDaemon(true);
-        if (startSender) {
+        if (senderStart == SenderStart.START_THREAD) {
             senderThread.start();
         }
+    }
+
+    /** Whether the constructor starts the sender thread, or a unit test drives the sender itself. */
+    enum SenderStart {
+        START_THREAD,
+        CALLER_DRIVES
     }
 
     private static <T> T plugin(Class<?> type, String key) {

@@ -59,10 +59,8 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     private volatile ProducerIdAndEpoch producerIdAndEpoch = ProducerIdAndEpoch.NONE;
     /** The error behind ABORTABLE_ERROR or FATAL_ERROR. */
     private RuntimeException lastError;
-    /** The abort must end with InitProducerId: sequences are broken or the coordinator moved the epoch on. */
-    private boolean epochBumpRequired;
-    /** ... with no producer id at all: the coordinator no longer maps the transactional id to ours. */
-    private boolean producerIdLost;
+    /** What the abort must end with: nothing, an epoch bump, or a new producer id. */
+    private AbortRecovery abortRecovery = AbortRecovery.NONE;
     /** Whether the coordinator has this transaction: an AddPartitionsToTxn or AddOffsetsToTxn of it succeeded. */
     private boolean transactionStarted;
     private final Set<TopicPartition> partitionsInTransaction = new HashSet<>();
@@ -158,7 +156,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         TransactionalRequestResult result = newCall("commitTransaction()");
         if (coordinatorMayHaveTransaction()) {
             // Whether it does is settled when EndTxn's turn comes (nextRequest), after the requests ahead of it.
-            pendingRequests.addLast(new TxnRequestHandler.EndTxn(this, true, result));
+            pendingRequests.addLast(new TxnRequestHandler.EndTxn(this, TxnOutcome.COMMIT, result));
         } else {
             completeTransaction(result); // nothing was sent to the coordinator: there is nothing to commit
         }
@@ -181,8 +179,8 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         newPartitionsInTransaction.clear();
         failPendingRequests();
         TransactionalRequestResult result = newCall("abortTransaction()");
-        if (!producerIdLost && endAtCoordinator) {
-            pendingRequests.addLast(new TxnRequestHandler.EndTxn(this, false, result));
+        if (abortRecovery != AbortRecovery.NEW_PRODUCER_ID && endAtCoordinator) {
+            pendingRequests.addLast(new TxnRequestHandler.EndTxn(this, TxnOutcome.ABORT, result));
         } else {
             finishAbort(result);
         }
@@ -301,12 +299,10 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
      * The open transaction can no longer commit. The first error is kept for the messages; later ones only add
      * to what the abort must do.
      *
-     * @param bumpEpoch the abort must end with InitProducerId (sequences broken, or the epoch moved on)
-     * @param idLost    the coordinator no longer maps our transactional id to our producer id
+     * @param recovery what the abort must end with, besides the markers
      */
-    synchronized void abortableError(RuntimeException error, boolean bumpEpoch, boolean idLost) {
-        epochBumpRequired |= bumpEpoch;
-        producerIdLost |= idLost;
+    synchronized void abortableError(RuntimeException error, AbortRecovery recovery) {
+        abortRecovery = abortRecovery.and(recovery);
         if (state == TransactionManagerState.IN_TRANSACTION || state == TransactionManagerState.COMMITTING_TRANSACTION) {
             lastError = error;
             transitionTo(TransactionManagerState.ABORTABLE_ERROR);
@@ -380,7 +376,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
             if (next instanceof TxnRequestHandler.EndTxn end && !transactionStarted) {
                 // No AddPartitionsToTxn or AddOffsetsToTxn succeeded, so the coordinator holds no transaction
                 // to end (it would answer INVALID_TXN_STATE): end it here, as Kafka's client does.
-                onTransactionEnded(end.commit, end.result);
+                onTransactionEnded(end.outcome, end.result);
                 return null;
             }
         }
@@ -508,8 +504,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     synchronized void onProducerIdInitialized(ProducerIdAndEpoch id, TransactionalRequestResult result) {
         concurrentRetryNanos = CONCURRENT_RETRY_MIN_NANOS;
         producerIdAndEpoch = id;
-        epochBumpRequired = false;
-        producerIdLost = false;
+        abortRecovery = AbortRecovery.NONE;
         lastError = null;
         if (sequences.rewriteRequested()) {
             sequences.rewrite(id);
@@ -520,9 +515,9 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         }
     }
 
-    synchronized void onTransactionEnded(boolean committed, TransactionalRequestResult result) {
+    synchronized void onTransactionEnded(TxnOutcome outcome, TransactionalRequestResult result) {
         concurrentRetryNanos = CONCURRENT_RETRY_MIN_NANOS;
-        if (!committed) {
+        if (outcome == TxnOutcome.ABORT) {
             finishAbort(result);
         } else {
             completeTransaction(result);
@@ -530,18 +525,17 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     }
 
     /** EndTxn(abort) found the epoch moved on: the coordinator already aborted the transaction. */
-    synchronized void onAbortFoundEpochStale(boolean idLost, TransactionalRequestResult result) {
-        epochBumpRequired = true;
-        producerIdLost |= idLost;
+    synchronized void onAbortFoundEpochStale(Errors error, TransactionalRequestResult result) {
+        abortRecovery = abortRecovery.and(AbortRecovery.forStaleEpoch(error));
         finishAbort(result);
     }
 
     private void finishAbort(TransactionalRequestResult result) {
         clearTransaction();
-        if (epochBumpRequired) {
+        if (abortRecovery != AbortRecovery.NONE) {
             // Kafka's KIP-360: InitProducerId with our id and epoch bumps the epoch and keeps the id.
             transitionTo(TransactionManagerState.INITIALIZING);
-            ProducerIdAndEpoch current = producerIdLost ? ProducerIdAndEpoch.NONE : producerIdAndEpoch;
+            ProducerIdAndEpoch current = abortRecovery == AbortRecovery.NEW_PRODUCER_ID ? ProducerIdAndEpoch.NONE : producerIdAndEpoch;
             pendingRequests.addFirst(new TxnRequestHandler.InitProducerId(this, current, result));
         } else {
             completeTransaction(result);
@@ -610,7 +604,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         if (error instanceof ProducerFencedException) {
             fatalError(error);
         } else {
-            abortableError(error, sequencesBroken, false);
+            abortableError(error, sequencesBroken ? AbortRecovery.BUMP_EPOCH : AbortRecovery.NONE);
         }
     }
 

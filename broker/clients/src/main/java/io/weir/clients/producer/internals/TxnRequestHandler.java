@@ -98,7 +98,7 @@ abstract class TxnRequestHandler<R> {
 
     /** The coordinator's answer to a stale epoch after it aborted a timed-out transaction (Kafka's KIP-588). */
     final void abortableWithBump(ApiError error, String operation) {
-        manager.abortableError(error.exception(), true, error.error() == Errors.INVALID_PRODUCER_ID_MAPPING);
+        manager.abortableError(error.exception(), AbortRecovery.forStaleEpoch(error.error()));
         fail(manager.abortableException(operation));
     }
 
@@ -205,7 +205,7 @@ abstract class TxnRequestHandler<R> {
                 fatal(error.exception());
             } else {
                 manager.onPartitionsRefused(partitions);
-                manager.abortableError(error.exception(), false, false);
+                manager.abortableError(error.exception(), AbortRecovery.NONE);
             }
         }
     }
@@ -244,7 +244,7 @@ abstract class TxnRequestHandler<R> {
             } else if (isStaleEpoch(error.error())) {
                 abortableWithBump(error, "sendOffsetsToTransaction()");
             } else {
-                manager.abortableError(error.exception(), false, false);
+                manager.abortableError(error.exception(), AbortRecovery.NONE);
                 fail(error.exception());
             }
         }
@@ -288,10 +288,10 @@ abstract class TxnRequestHandler<R> {
                 CommitFailedException e = new CommitFailedException("Offsets of group " + group.groupId() + " were refused "
                         + "for the transaction (generation " + group.generationId() + ", member '" + group.memberId() + "'): "
                         + error.message() + ". The group has rebalanced; abort the transaction and poll the consumer to rejoin");
-                manager.abortableError(e, false, false);
+                manager.abortableError(e, AbortRecovery.NONE);
                 fail(e);
             } else {
-                manager.abortableError(error.exception(), false, false);
+                manager.abortableError(error.exception(), AbortRecovery.NONE);
                 fail(error.exception());
             }
         }
@@ -301,17 +301,17 @@ abstract class TxnRequestHandler<R> {
 
     /** Commits or aborts; sent only once every batch of the transaction has completed. */
     static final class EndTxn extends TxnRequestHandler<EndTxnResponse> {
-        final boolean commit;
+        final TxnOutcome outcome;
 
-        EndTxn(TransactionManager manager, boolean commit, TransactionalRequestResult result) {
+        EndTxn(TransactionManager manager, TxnOutcome outcome, TransactionalRequestResult result) {
             super(manager, result);
-            this.commit = commit;
+            this.outcome = outcome;
         }
 
         @Override
         CompletableFuture<EndTxnResponse> send(BrokerApi broker) {
             ProducerIdAndEpoch id = manager.producerIdAndEpoch();
-            return broker.endTxn(new EndTxnRequest(manager.transactionalId(), id.producerId(), id.epoch(), commit));
+            return broker.endTxn(new EndTxnRequest(manager.transactionalId(), id.producerId(), id.epoch(), outcome == TxnOutcome.COMMIT));
         }
 
         @Override
@@ -321,24 +321,24 @@ abstract class TxnRequestHandler<R> {
 
         @Override
         boolean survivesAbort() {
-            return !commit;
+            return outcome == TxnOutcome.ABORT;
         }
 
         @Override
         void handle(EndTxnResponse response, long nowNanos) {
             ApiError error = response.error();
             if (error.isSuccess()) {
-                manager.onTransactionEnded(commit, result);
+                manager.onTransactionEnded(outcome, result);
             } else if (isRetriable(error.error())) {
                 manager.retry(this, nowNanos, error.error());
             } else if (error.error() == Errors.PRODUCER_FENCED) {
                 fatal(manager.fenced(error));
             } else if (isStaleEpoch(error.error())) {
-                if (commit) {
+                if (outcome == TxnOutcome.COMMIT) {
                     abortableWithBump(error, "commitTransaction()");
                 } else {
                     // The coordinator already aborted it (a timeout) and moved the epoch on: re-initialise to catch up.
-                    manager.onAbortFoundEpochStale(error.error() == Errors.INVALID_PRODUCER_ID_MAPPING, result);
+                    manager.onAbortFoundEpochStale(error.error(), result);
                 }
             } else {
                 fatal(error.exception());

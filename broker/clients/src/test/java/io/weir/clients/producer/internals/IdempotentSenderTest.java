@@ -50,7 +50,8 @@ class IdempotentSenderTest {
             return f;
         };
         producer = new ProducerImpl<>(ProducerConfig.builder().bootstrapServers("embedded:fake").lingerMs(0).retryBackoffMs(100)
-                .requestTimeoutMs(1000).build(), new ByteArraySerializer(), new ByteArraySerializer(), broker, time, false);
+                .requestTimeoutMs(1000).build(), new ByteArraySerializer(), new ByteArraySerializer(), broker, time,
+                ProducerImpl.SenderStart.CALLER_DRIVES);
     }
 
     private Future<RecordMetadata> send(int partition) {

@@ -52,7 +52,7 @@ class ProducerImplTest {
 
     private ProducerImpl<String, String> producer(ProducerConfig.Builder b, Time time) {
         return new ProducerImpl<>(b.bootstrapServers("embedded:fake").build(), new StringSerializer(),
-                new StringSerializer(), broker, time, false);
+                new StringSerializer(), broker, time, ProducerImpl.SenderStart.CALLER_DRIVES);
     }
 
     private static Throwable failure(Future<RecordMetadata> f) {
@@ -137,7 +137,8 @@ class ProducerImplTest {
     @Test
     void missingSerializerIsAConfigurationError() {
         var e = assertThrows(InvalidConfigurationException.class, () -> new ProducerImpl<String, String>(
-                ProducerConfig.builder().bootstrapServers("embedded:x").build(), null, null, broker, new MockTime(), false));
+                ProducerConfig.builder().bootstrapServers("embedded:x").build(), null, null, broker, new MockTime(),
+                ProducerImpl.SenderStart.CALLER_DRIVES));
         assertTrue(e.getMessage().contains("key.serializer"));
     }
 }

@@ -52,7 +52,7 @@ class SenderTest {
 
     private ProducerImpl<byte[], byte[]> producer(ProducerConfig.Builder b) {
         return new ProducerImpl<>(b.bootstrapServers("embedded:fake").build(), new ByteArraySerializer(),
-                new ByteArraySerializer(), broker, time, false);
+                new ByteArraySerializer(), broker, time, ProducerImpl.SenderStart.CALLER_DRIVES);
     }
 
     private static ProducerConfig.Builder config() {

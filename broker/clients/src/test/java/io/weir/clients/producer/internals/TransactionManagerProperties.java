@@ -133,7 +133,7 @@ class TransactionManagerProperties {
                 config.transactionalId("tx");
             }
             producer = new ProducerImpl<>(config.build(), new ByteArraySerializer(), new ByteArraySerializer(), broker, time,
-                    false, (from, to) -> {
+                    ProducerImpl.SenderStart.CALLER_DRIVES, (from, to) -> {
                         if (!from.canTransitionTo(to)) {
                             violations.add("transition " + from + " -> " + to + " is not in the table");
                         }

@@ -69,7 +69,7 @@ class TransactionalProducerTest {
 
     private ProducerImpl<byte[], byte[]> producer(ProducerConfig.Builder b) {
         return new ProducerImpl<>(b.bootstrapServers("embedded:fake").lingerMs(0).retryBackoffMs(100).build(),
-                new ByteArraySerializer(), new ByteArraySerializer(), broker, time, false);
+                new ByteArraySerializer(), new ByteArraySerializer(), broker, time, ProducerImpl.SenderStart.CALLER_DRIVES);
     }
 
     private ProducerImpl<byte[], byte[]> transactional() {

@@ -369,7 +369,7 @@ public final class LogManager implements AutoCloseable {
     public TopicMetadataStore.TopicMetadata topicMetadata(String name) {
         TopicMetadataStore.TopicMetadata meta = topics.get(name);
         if (meta == null) {
-            throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist");
+            throw UnknownTopicOrPartitionException.unknownTopic(name);
         }
         return meta;
     }
@@ -396,10 +396,8 @@ public final class LogManager implements AutoCloseable {
         Log log = logs.get(tp);
         if (log == null) {
             TopicMetadataStore.TopicMetadata meta = topics.get(tp.topic());
-            throw new UnknownTopicOrPartitionException(meta == null
-                    ? "Topic '" + tp.topic() + "' does not exist"
-                    : "Partition " + tp.partition() + " of topic '" + tp.topic() + "' does not exist: the topic has "
-                    + meta.partitions() + " partitions (0.." + (meta.partitions() - 1) + ")");
+            throw meta == null ? UnknownTopicOrPartitionException.unknownTopic(tp.topic())
+                    : UnknownTopicOrPartitionException.unknownPartition(tp, meta.partitions());
         }
         return log;
     }

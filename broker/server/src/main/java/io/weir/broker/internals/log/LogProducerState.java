@@ -186,19 +186,19 @@ final class LogProducerState {
     }
 
     private WeirException refused(String what, Verdict.Rejected rejected) {
-        String message = topicPartition + " refused " + what + ": " + rejected.toException().getMessage();
-        if (rejected instanceof Verdict.Fenced) {
-            return new InvalidProducerEpochException(message + "; a newer instance or the coordinator bumped the epoch",
-                    rejected.toException());
+        if (rejected instanceof Verdict.Fenced fenced) {
+            return new InvalidProducerEpochException(topicPartition, what, fenced.producerId(), fenced.currentEpoch(),
+                    fenced.receivedEpoch());
         }
-        if (rejected instanceof Verdict.OutOfOrder) {
-            return new OutOfOrderSequenceException(message, rejected.toException());
+        if (rejected instanceof Verdict.OutOfOrder outOfOrder) {
+            return new OutOfOrderSequenceException(topicPartition, what, outOfOrder.producerId(), outOfOrder.epoch(),
+                    outOfOrder.expectedSeq(), outOfOrder.receivedSeq());
         }
-        if (rejected instanceof Verdict.UnknownProducerId) {
-            return new UnknownProducerIdException(message + " (its state expired or was never here)",
-                    rejected.toException());
+        if (rejected instanceof Verdict.UnknownProducerId unknown) {
+            return new UnknownProducerIdException(topicPartition, what, unknown.producerId(), unknown.receivedSeq());
         }
-        return new InvalidTxnStateException(message, rejected.toException());
+        Verdict.InvalidTxnState invalid = (Verdict.InvalidTxnState) rejected;
+        return new InvalidTxnStateException(topicPartition, what, invalid.producerId(), invalid.transactionFirstOffset());
     }
 
     private WeirException refused(String what, MarkerVerdict.Rejected rejected) {

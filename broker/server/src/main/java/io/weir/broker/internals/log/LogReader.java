@@ -44,8 +44,7 @@ final class LogReader {
                        PublishedOffsets published, long logEnd) {
         long start = logStartOffset.getAsLong();
         if (offset < start || offset > logEnd) {
-            throw new OffsetOutOfRangeException("Offset " + offset + " is out of range for " + topicPartition
-                    + ": the log holds [" + start + ", " + logEnd + ")");
+            throw new OffsetOutOfRangeException(topicPartition, offset, start, logEnd);
         }
         long limit = isolation == IsolationLevel.READ_COMMITTED ? published.lastStableOffset() : published.highWatermark();
         if (offset >= limit) {
@@ -77,9 +76,8 @@ final class LogReader {
             }
         } catch (IOException e) {
             if (offset < logStartOffset.getAsLong()) {
-                throw new OffsetOutOfRangeException("Offset " + offset + " of " + topicPartition
-                        + " was deleted by retention while it was read; the log now starts at "
-                        + logStartOffset.getAsLong());
+                // Retention deleted it while it was read: the log now starts past it.
+                throw new OffsetOutOfRangeException(topicPartition, offset, logStartOffset.getAsLong(), logEnd);
             }
             throw new KafkaStorageException("Could not read " + topicPartition + " at offset " + offset + ": " + e, e);
         }

@@ -43,8 +43,7 @@ final class LogValidator {
             }
             int size = BatchHeader.sizeInBytes(batches, at);
             if (size > cfg.maxMessageBytes()) {
-                throw new RecordTooLargeException("Record batch of " + size + " bytes for " + topicPartition
-                        + " exceeds the topic's max.message.bytes=" + cfg.maxMessageBytes());
+                throw new RecordTooLargeException(topicPartition, size, cfg.maxMessageBytes());
             }
             if (size < BatchHeader.SIZE || size > remaining) {
                 throw new CorruptRecordException("Batch " + index + " for " + topicPartition + " declares " + size

@@ -214,6 +214,61 @@ class LogIdempotenceTest {
         assertThrows(UnsupportedOperationException.class, () -> before.remove(PID));
     }
 
+    @Test
+    void sequenceGapCarriesPartitionProducerEpochAndBothSequencesAsFields() {
+        open();
+        append(idempotent(PID, EPOCH, 0, 3, 100));
+
+        OutOfOrderSequenceException e = assertThrows(OutOfOrderSequenceException.class,
+                () -> append(idempotent(PID, EPOCH, 5, 1, 100)));
+
+        assertEquals(TP, e.topicPartition());
+        assertEquals(PID, e.producerId());
+        assertEquals(EPOCH, e.epoch());
+        assertEquals(3, e.expectedSequence());
+        assertEquals(5, e.receivedSequence());
+    }
+
+    @Test
+    void olderEpochCarriesTheCurrentAndTheReceivedEpochAsFields() {
+        open();
+        append(idempotent(PID, EPOCH, 0, 1, 100));
+
+        InvalidProducerEpochException e = assertThrows(InvalidProducerEpochException.class,
+                () -> append(idempotent(PID, (short) (EPOCH - 1), 1, 1, 100)));
+
+        assertEquals(TP, e.topicPartition());
+        assertEquals(PID, e.producerId());
+        assertEquals(EPOCH, e.currentEpoch());
+        assertEquals(EPOCH - 1, e.receivedEpoch());
+    }
+
+    @Test
+    void unknownProducerCarriesItsIdAndReceivedSequenceAsFields() {
+        open();
+
+        UnknownProducerIdException e = assertThrows(UnknownProducerIdException.class,
+                () -> append(idempotent(PID, EPOCH, 9, 1, 100)));
+
+        assertEquals(TP, e.topicPartition());
+        assertEquals(PID, e.producerId());
+        assertEquals(9, e.receivedSequence());
+    }
+
+    @Test
+    void invalidTxnStateCarriesTheOpenTransactionsFirstOffsetAsAField() {
+        open();
+        append(plain(100, utf8("before")));
+        append(transactional(PID, EPOCH, 0, 1, 100));
+
+        InvalidTxnStateException e = assertThrows(InvalidTxnStateException.class,
+                () -> append(idempotent(PID, EPOCH, 1, 1, 100)));
+
+        assertEquals(TP, e.topicPartition());
+        assertEquals(PID, e.producerId());
+        assertEquals(1, e.transactionFirstOffset());
+    }
+
     private static void assertMentions(WeirException e, String... parts) {
         for (String part : parts) {
             assertTrue(e.getMessage().contains(part), "'" + part + "' missing from: " + e.getMessage());

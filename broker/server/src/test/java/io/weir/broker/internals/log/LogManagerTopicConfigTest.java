@@ -49,6 +49,22 @@ class LogManagerTopicConfigTest {
     }
 
     @Test
+    void aMissingPartitionOrTopicCarriesTopicAndPartitionAsFields() {
+        open().createTopic("t", 2, Map.of());
+
+        UnknownTopicOrPartitionException partition = assertThrows(UnknownTopicOrPartitionException.class,
+                () -> logs.log(new TopicPartition("t", 2)));
+        UnknownTopicOrPartitionException topic = assertThrows(UnknownTopicOrPartitionException.class,
+                () -> logs.log(new TopicPartition("nope", 0)));
+
+        assertEquals("t", partition.topic());
+        assertEquals(2, partition.partition());
+        assertTrue(partition.getMessage().contains("the topic has 2 partitions (0..1)"), partition.getMessage());
+        assertEquals("nope", topic.topic());
+        assertEquals(-1, topic.partition(), "the whole topic is missing");
+    }
+
+    @Test
     void alterationReachesEveryPartitionsLogIncludingOnesAddedLater() {
         open().createTopic("t", 2, Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "4096"));
 

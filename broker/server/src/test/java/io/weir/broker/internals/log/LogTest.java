@@ -82,6 +82,18 @@ class LogTest {
     }
 
     @Test
+    void readOutsideTheLogCarriesPartitionOffsetAndBoundsAsFields() {
+        Log log = open(Map.of());
+        append(log, 2, 1, 1);
+        OffsetOutOfRangeException e = assertThrows(OffsetOutOfRangeException.class, () -> log.read(5, 100, true));
+        assertEquals(TP, e.topicPartition());
+        assertEquals(5, e.offset());
+        assertEquals(0, e.logStartOffset());
+        assertEquals(2, e.logEndOffset());
+        log.close();
+    }
+
+    @Test
     void rollsWhenTheSegmentIsFullAndFindsOffsetsAcrossSegments() {
         Log log = open(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "1000", TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, "100"));
         for (int i = 0; i < 30; i++) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weir.common.TopicPartition;
 import io.weir.common.utils.MockTime;
 import io.weir.common.errors.InvalidRecordException;
+import io.weir.common.errors.RecordTooLargeException;
 import io.weir.common.record.CompressionType;
 import io.weir.common.record.Header;
 import io.weir.common.record.Record;
@@ -55,6 +56,19 @@ class LogValidatorTest {
             out.put(b.duplicate());
         }
         return out.flip();
+    }
+
+    @Test
+    void batchOverMaxMessageBytesCarriesPartitionSizeAndLimitAsFields() {
+        ByteBuffer batch = batch(CompressionType.NONE, "a", "b");
+        LogConfig small = LogConfig.withOverrides(DELETE, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "10"));
+
+        RecordTooLargeException e = assertThrows(RecordTooLargeException.class, () -> LogValidator.validate(batch, small, TP));
+
+        assertEquals(TP, e.topicPartition());
+        assertEquals(batch.remaining(), e.sizeInBytes());
+        assertEquals(10, e.maxMessageBytes());
+        assertTrue(e.getMessage().contains("max.message.bytes=10"), e.getMessage());
     }
 
     @Test
