@@ -287,11 +287,21 @@ final class LogSegment implements AutoCloseable {
             return; // retired by retention or a cleaner swap while a sync of rolled segments listed it
         }
         try {
-            channel.force(false);
+            try {
+                channel.force(false);
+            } catch (IOException e) {
+                throw FileWriteException.of(logPath, "sync", e);
+            }
+            flushIndexes();
         } catch (IOException e) {
-            throw FileWriteException.of(logPath, "sync", e);
+            if (markedDeleted) {
+                // Retired under the sync (flushRolledSegments holds no log lock): markDeleted closed its transaction
+                // index, or the deleter its files. Its records now live in a synced cleaned segment or are gone by
+                // retention, so nothing the recovery point covers depends on this file: not a storage failure.
+                return;
+            }
+            throw e;
         }
-        flushIndexes();
     }
 
     void flushIndexes() throws IOException {
