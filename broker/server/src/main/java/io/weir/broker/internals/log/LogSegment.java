@@ -560,10 +560,18 @@ final class LogSegment implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        // Each file is closed even when an earlier one's final write or sync failed (the directory then goes
+        // offline, and the caller closes the other segments without syncing).
         try {
-            offsetIndex.close();
-            timeIndex.close();
-            txnIndex.close();
+            try {
+                try {
+                    offsetIndex.close();
+                } finally {
+                    timeIndex.close();
+                }
+            } finally {
+                txnIndex.close();
+            }
         } finally {
             channel.close();
         }
