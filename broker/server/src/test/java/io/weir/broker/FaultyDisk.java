@@ -28,6 +28,8 @@ public final class FaultyDisk implements FileChannelFactory {
     private volatile Predicate<Path> files = path -> false;
     private volatile boolean once;
     private volatile Runnable beforeFailing = () -> { };
+    /** False for {@link #holdOnce}: the operation runs {@code beforeFailing}, then goes to the real file. */
+    private volatile boolean throwing = true;
     private final List<Path> failed = new ArrayList<>();
 
     /** From now on, {@code op} on a file matching {@code which} throws an IOException. */
@@ -43,7 +45,20 @@ public final class FaultyDisk implements FileChannelFactory {
         arm(op, which, true, beforeFailing);
     }
 
+    /**
+     * The next {@code op} on a file matching {@code which} runs {@code whileHeld} on its thread (a test holds it
+     * there, as a slow fsync would), then goes to the real file and succeeds unless the file was closed meanwhile.
+     */
+    public void holdOnce(Op op, Predicate<Path> which, Runnable whileHeld) {
+        arm(op, which, true, whileHeld, false);
+    }
+
     private void arm(Op op, Predicate<Path> which, boolean once, Runnable beforeFailing) {
+        arm(op, which, once, beforeFailing, true);
+    }
+
+    private void arm(Op op, Predicate<Path> which, boolean once, Runnable beforeFailing, boolean throwing) {
+        this.throwing = throwing;
         this.files = which;
         this.once = once;
         this.beforeFailing = beforeFailing;
@@ -64,16 +79,25 @@ public final class FaultyDisk implements FileChannelFactory {
         if (op != attempted || !files.test(path)) {
             return;
         }
+        boolean throwing;
+        Runnable hold;
         synchronized (this) {
+            throwing = this.throwing;
+            hold = this.beforeFailing;
             if (op != attempted) {
                 return; // a failOnce another thread took first
             }
             if (once) {
                 op = null;
             }
-            failed.add(path);
+            if (throwing) {
+                failed.add(path);
+            }
         }
-        beforeFailing.run();
+        hold.run();
+        if (!throwing) {
+            return;
+        }
         throw new IOException("injected " + attempted + " failure on " + path);
     }
 

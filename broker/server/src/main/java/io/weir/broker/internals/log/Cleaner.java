@@ -107,13 +107,19 @@ final class Cleaner {
         PassContext pass = new PassContext(mapEnd, now, config, producerTails(log), stats, stop);
         pass.txns = new TransactionTracker(log.abortedTransactions(range.logStartOffset(), range.firstUncleanableOffset()));
         List<DeletedSegment> retired = new ArrayList<>();
-        for (Group group : group(toClean, range, config)) {
-            List<DeletedSegment> done = cleanGroup(log, group, pass);
-            if (done == null) {
-                throw new CleaningAbortedException("a segment of " + log.topicPartition()
-                        + " was removed while it was being cleaned");
+        try {
+            for (Group group : group(toClean, range, config)) {
+                List<DeletedSegment> done = cleanGroup(log, group, pass);
+                if (done == null) {
+                    throw new CleaningAbortedException("a segment of " + log.topicPartition()
+                            + " was removed while it was being cleaned");
+                }
+                retired.addAll(done);
             }
-            retired.addAll(done);
+        } catch (IOException | RuntimeException e) {
+            // The groups swapped before the stop or failure are in the log: their old segments are the deleter's.
+            log.context().deleter().retire(retired);
+            throw e;
         }
         hook.reached(CleanerHook.Step.PASS_DONE);
         stats.elapsedNanos = time.nanoseconds() - startNanos;

@@ -472,7 +472,9 @@ public final class Log implements AutoCloseable {
      * @throws OffsetOutOfRangeException {@code offset} is before the log start or after the log end
      */
     public FetchDataInfo read(long offset, int maxBytes, boolean minOneBatch, IsolationLevel isolation) {
-        context.failures().ensureOnline("Read of " + topicPartition + " at offset " + offset);
+        if (context.failures().isOffline()) { // the message is built only then: reads are a hot path
+            context.failures().ensureOnline("Read of " + topicPartition + " at offset " + offset);
+        }
         return reader.read(offset, maxBytes, minOneBatch, isolation, published, logEndOffset);
     }
 
@@ -481,7 +483,9 @@ public final class Log implements AutoCloseable {
      * {@code upperBoundOffset}: what a read_committed reader of that range must skip. Any thread.
      */
     public List<AbortedTxn> abortedTransactions(long startOffset, long upperBoundOffset) {
-        context.failures().ensureOnline("Read of the aborted transactions of " + topicPartition);
+        if (context.failures().isOffline()) {
+            context.failures().ensureOnline("Read of the aborted transactions of " + topicPartition);
+        }
         return reader.abortedTransactions(startOffset, upperBoundOffset);
     }
 
@@ -490,7 +494,9 @@ public final class Log implements AutoCloseable {
      * when no record below the high watermark is that late. Any thread.
      */
     public long[] offsetForTimestamp(long timestamp) {
-        context.failures().ensureOnline("Search of " + topicPartition + " by timestamp");
+        if (context.failures().isOffline()) {
+            context.failures().ensureOnline("Search of " + topicPartition + " by timestamp");
+        }
         return reader.offsetForTimestamp(timestamp, published);
     }
 
@@ -499,7 +505,9 @@ public final class Log implements AutoCloseable {
      * such record on ties), or null when there is none. Any thread.
      */
     public long[] maxTimestampAndOffset() {
-        context.failures().ensureOnline("Search of " + topicPartition + " for its largest timestamp");
+        if (context.failures().isOffline()) {
+            context.failures().ensureOnline("Search of " + topicPartition + " for its largest timestamp");
+        }
         return reader.maxTimestampAndOffset(published);
     }
 
@@ -744,7 +752,9 @@ public final class Log implements AutoCloseable {
         if (closed) {
             throw new KafkaStorageException("The log of " + topicPartition + " is closed");
         }
-        context.failures().ensureOnline("Write to " + topicPartition);
+        if (context.failures().isOffline()) { // the message is built only then: every append passes here
+            context.failures().ensureOnline("Write to " + topicPartition);
+        }
     }
 
     /**

@@ -279,6 +279,10 @@ public final class LogManager implements AutoCloseable {
             return created;
         } catch (RuntimeException e) {
             discard(created);
+            if (e.getCause() instanceof FileWriteException write) {
+                // Creating a log's files is a write to the directory: the storage-failure rule applies.
+                throw context.failures().fail("Creation of the logs of topic " + topic, write.file(), write);
+            }
             throw e;
         }
     }

@@ -287,11 +287,21 @@ final class LogSegment implements AutoCloseable {
             return; // retired by retention or a cleaner swap while a sync of rolled segments listed it
         }
         try {
-            channel.force(false);
+            try {
+                channel.force(false);
+            } catch (IOException e) {
+                throw FileWriteException.of(logPath, "sync", e);
+            }
+            flushIndexes();
         } catch (IOException e) {
-            throw FileWriteException.of(logPath, "sync", e);
+            if (markedDeleted) {
+                // Retired under the sync (flushRolledSegments holds no log lock): markDeleted closed its transaction
+                // index, or the deleter its files. Its records now live in a synced cleaned segment or are gone by
+                // retention, so nothing the recovery point covers depends on this file: not a storage failure.
+                return;
+            }
+            throw e;
         }
-        flushIndexes();
     }
 
     void flushIndexes() throws IOException {
@@ -550,10 +560,18 @@ final class LogSegment implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        // Each file is closed even when an earlier one's final write or sync failed (the directory then goes
+        // offline, and the caller closes the other segments without syncing).
         try {
-            offsetIndex.close();
-            timeIndex.close();
-            txnIndex.close();
+            try {
+                try {
+                    offsetIndex.close();
+                } finally {
+                    timeIndex.close();
+                }
+            } finally {
+                txnIndex.close();
+            }
         } finally {
             channel.close();
         }
