@@ -4,6 +4,9 @@ import io.weir.common.serialization.Deserializer;
 import io.weir.common.serialization.Serde;
 import io.weir.streams.kstream.Consumed;
 import io.weir.streams.kstream.KStream;
+import io.weir.streams.kstream.KTable;
+import io.weir.streams.kstream.Materialized;
+import io.weir.streams.processor.StateStore;
 import io.weir.streams.kstream.internals.InternalStreamsBuilder;
 import io.weir.streams.kstream.internals.KStreamImpl;
 import java.util.Collection;
@@ -50,6 +53,37 @@ public class StreamsBuilder {
         String name = consumed.name() != null ? consumed.name() : internal.newName("KSTREAM-SOURCE-");
         topology.internalBuilder().addSource(name, deserializer(consumed.keySerde()), deserializer(consumed.valueSerde()), pattern);
         return new KStreamImpl<>(internal, name, consumed.keySerde(), consumed.valueSerde(), false);
+    }
+
+    /** The records of {@code topic} read as a table (the latest value of each key), kept in a store. */
+    public synchronized <K, V> KTable<K, V> table(String topic) {
+        return table(topic, Consumed.with(null, null), null);
+    }
+
+    public synchronized <K, V> KTable<K, V> table(String topic, Consumed<K, V> consumed) {
+        return table(topic, consumed, null);
+    }
+
+    public synchronized <K, V> KTable<K, V> table(String topic, Materialized<K, V, ? extends StateStore> materialized) {
+        return table(topic, Consumed.with(null, null), materialized);
+    }
+
+    /** As {@link #table(String)}, with the store named and configured by {@code materialized}. */
+    public synchronized <K, V> KTable<K, V> table(String topic, Consumed<K, V> consumed, Materialized<K, V, ? extends StateStore> materialized) {
+        Objects.requireNonNull(consumed, "consumed");
+        KStreamImpl<K, V> source = (KStreamImpl<K, V>) stream(topic, consumed);
+        Materialized<K, V, ? extends StateStore> store = materialized;
+        if (store == null) {
+            store = Materialized.<K, V, StateStore>with(consumed.keySerde(), consumed.valueSerde());
+        } else {
+            if (store.keySerde() == null) {
+                store.withKeySerde(consumed.keySerde());
+            }
+            if (store.valueSerde() == null) {
+                store.withValueSerde(consumed.valueSerde());
+            }
+        }
+        return source.toTable("KTABLE-SOURCE-", topic + "-STATE-STORE-", null, store);
     }
 
     private static <T> Deserializer<T> deserializer(Serde<T> serde) {

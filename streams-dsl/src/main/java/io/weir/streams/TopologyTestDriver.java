@@ -11,7 +11,10 @@ import io.weir.streams.processor.internals.InternalTopologyBuilder;
 import io.weir.streams.processor.internals.RecordCollector;
 import io.weir.streams.processor.internals.StreamTask;
 import io.weir.streams.state.KeyValueStore;
+import io.weir.streams.state.TimestampedKeyValueStore;
+import io.weir.streams.state.ValueAndTimestamp;
 import io.weir.streams.state.internals.PartitionedStoreView;
+import io.weir.streams.state.internals.TimestampedValuesView;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -89,6 +92,7 @@ public class TopologyTestDriver implements Closeable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         this.config = new StreamsConfig(props);
         this.topology = topology.internalBuilder();
+        this.topology.setApplicationId(this.config.applicationId());
         this.time = new MockTime(initialWallClockTime.toEpochMilli());
         Object configured = props.get(PARTITIONS_CONFIG);
         this.partitions = configured == null ? 1 : Integer.parseInt(configured.toString().trim());
@@ -162,8 +166,34 @@ public class TopologyTestDriver implements Closeable {
      *
      * @throws IllegalArgumentException if no task has a key-value store of that name
      */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public <K, V> KeyValueStore<K, V> getKeyValueStore(String name) {
+        KeyValueStore<K, ?> store = keyValueStore(name);
+        if (isTimestamped(name)) {
+            return new TimestampedValuesView<>((KeyValueStore) store);
+        }
+        return (KeyValueStore<K, V>) store;
+    }
+
+    /**
+     * A store whose values carry their timestamps (a DSL table's), as {@link #getKeyValueStore} gives it.
+     *
+     * @throws IllegalArgumentException if no task has a timestamped store of that name
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> KeyValueStore<K, ValueAndTimestamp<V>> getTimestampedKeyValueStore(String name) {
+        if (!isTimestamped(name)) {
+            throw new IllegalArgumentException("The topology has no timestamped key-value store named " + name);
+        }
+        return (KeyValueStore<K, ValueAndTimestamp<V>>) (KeyValueStore<K, ?>) keyValueStore(name);
+    }
+
+    private boolean isTimestamped(String name) {
+        return tasks.values().stream().anyMatch(t -> t.store(name) instanceof TimestampedKeyValueStore<?, ?>);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <K, V> KeyValueStore<K, V> keyValueStore(String name) {
         ensureOpen();
         List<KeyValueStore<K, V>> instances = new ArrayList<>();
         for (StreamTask task : tasks.values()) {

@@ -91,6 +91,21 @@ public interface KStream<K, V> {
 
     void to(TopicNameExtractor<K, V> extractor, Produced<K, V> produced);
 
+    /** Groups the records by their key, to aggregate; repartitions first if the key may have changed. */
+    KGroupedStream<K, V> groupByKey();
+
+    KGroupedStream<K, V> groupByKey(Grouped<K, V> grouped);
+
+    /** Groups the records by a new key, through a repartition topic. */
+    <KR> KGroupedStream<KR, V> groupBy(KeyValueMapper<? super K, ? super V, KR> keySelector);
+
+    <KR> KGroupedStream<KR, V> groupBy(KeyValueMapper<? super K, ? super V, KR> keySelector, Grouped<KR, V> grouped);
+
+    /** The stream read as a table: each record the latest value of its key, a null value a delete. */
+    KTable<K, V> toTable();
+
+    KTable<K, V> toTable(Named named, Materialized<K, V, ? extends io.weir.streams.processor.StateStore> materialized);
+
     /**
      * Runs a Processor API processor on each record; what it forwards is the returned stream. Any key may be
      * forwarded, so a later grouping repartitions.
@@ -98,4 +113,8 @@ public interface KStream<K, V> {
     <KOut, VOut> KStream<KOut, VOut> process(ProcessorSupplier<? super K, ? super V, KOut, VOut> supplier);
 
     <KOut, VOut> KStream<KOut, VOut> process(ProcessorSupplier<? super K, ? super V, KOut, VOut> supplier, Named named);
+
+    /** As {@link #process(ProcessorSupplier)}, with the named stores connected to the processor. */
+    <KOut, VOut> KStream<KOut, VOut> process(ProcessorSupplier<? super K, ? super V, KOut, VOut> supplier, Named named,
+                                             String... stateStoreNames);
 }

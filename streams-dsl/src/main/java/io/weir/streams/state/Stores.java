@@ -27,4 +27,10 @@ public final class Stores {
                                                                                Serde<V> valueSerde) {
         return new KeyValueStoreBuilderImpl<>(supplier, keySerde, valueSerde);
     }
+
+    /** A builder of a store whose values carry their timestamps, as the DSL's tables keep them. */
+    public static <K, V> StoreBuilder<TimestampedKeyValueStore<K, V>> timestampedKeyValueStoreBuilder(
+            KeyValueBytesStoreSupplier supplier, Serde<K> keySerde, Serde<V> valueSerde) {
+        return KeyValueStoreBuilderImpl.timestamped(supplier, keySerde, valueSerde);
+    }
 }

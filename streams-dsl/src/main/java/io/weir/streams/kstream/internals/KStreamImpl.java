@@ -4,6 +4,12 @@ import io.weir.common.serialization.Serde;
 import io.weir.common.serialization.Serializer;
 import io.weir.streams.KeyValue;
 import io.weir.streams.kstream.BranchedKStream;
+import io.weir.streams.kstream.Grouped;
+import io.weir.streams.kstream.KGroupedStream;
+import io.weir.streams.kstream.KTable;
+import io.weir.streams.kstream.Materialized;
+import io.weir.streams.processor.StateStore;
+import io.weir.streams.state.internals.StoreFactory;
 import io.weir.streams.kstream.ForeachAction;
 import io.weir.streams.kstream.KStream;
 import io.weir.streams.kstream.KeyValueMapper;
@@ -329,7 +335,88 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
 
     @Override
     public <KOut, VOut> KStream<KOut, VOut> process(ProcessorSupplier<? super K, ? super V, KOut, VOut> supplier, Named named) {
+        return process(supplier, named, new String[0]);
+    }
+
+    @Override
+    public <KOut, VOut> KStream<KOut, VOut> process(ProcessorSupplier<? super K, ? super V, KOut, VOut> supplier, Named named,
+                                                    String... stateStoreNames) {
         Objects.requireNonNull(supplier, "supplier");
-        return add(builder.name(named, "KSTREAM-PROCESSOR-"), supplier, null, null, true);
+        String name = builder.name(named, "KSTREAM-PROCESSOR-");
+        KStreamImpl<KOut, VOut> out = add(name, supplier, null, null, true);
+        if (stateStoreNames.length > 0) {
+            builder.topology().connectProcessorAndStores(name, stateStoreNames);
+        }
+        return out;
+    }
+
+    @Override
+    public KGroupedStream<K, V> groupByKey() {
+        return groupByKey(Grouped.with(keySerde, valueSerde));
+    }
+
+    @Override
+    public KGroupedStream<K, V> groupByKey(Grouped<K, V> grouped) {
+        Objects.requireNonNull(grouped, "grouped");
+        Serde<K> keys = grouped.keySerde() != null ? grouped.keySerde() : keySerde;
+        Serde<V> values = grouped.valueSerde() != null ? grouped.valueSerde() : valueSerde;
+        return new KGroupedStreamImpl<>(new KStreamImpl<>(builder, nodeName, keys, values, repartitionRequired), grouped.name());
+    }
+
+    @Override
+    public <KR> KGroupedStream<KR, V> groupBy(KeyValueMapper<? super K, ? super V, KR> keySelector) {
+        return groupBy(keySelector, Grouped.with(null, valueSerde));
+    }
+
+    @Override
+    public <KR> KGroupedStream<KR, V> groupBy(KeyValueMapper<? super K, ? super V, KR> keySelector, Grouped<KR, V> grouped) {
+        Objects.requireNonNull(keySelector, "keySelector");
+        return selectKey(keySelector).groupByKey(grouped);
+    }
+
+    @Override
+    public KTable<K, V> toTable() {
+        return toTable(null, null);
+    }
+
+    @Override
+    public KTable<K, V> toTable(Named named, Materialized<K, V, ? extends StateStore> materialized) {
+        return toTable("KSTREAM-TOTABLE-", "KSTREAM-TOTABLE-STATE-STORE-", named, materialized);
+    }
+
+    /** The table of this stream, with the processor and store named from the given prefixes unless named. */
+    public KTable<K, V> toTable(String processorPrefix, String storePrefix, Named named, Materialized<K, V, ? extends StateStore> materialized) {
+        String storeName = MaterializedInternal.storeName(materialized, builder, storePrefix);
+        String parent = repartitionRequired ? repartition(storeName, false) : nodeName;
+        String name = builder.name(named, processorPrefix);
+        ProcessorSupplier<K, V, K, Change<V>> table = () -> new KTableSource<>(name, storeName);
+        builder.topology().addProcessor(name, table, parent);
+        var store = MaterializedInternal.storeBuilder(materialized, storeName, keySerde, valueSerde);
+        builder.topology().addStateStore((StoreFactory) store, name);
+        return new KTableImpl<>(builder, name, keySerde, valueSerde, storeName);
+    }
+
+    /**
+     * Sends the stream through the internal topic {@code <application.id>-<base>-repartition}, so that records meet
+     * their key's task, and returns the name of the node reading it back. Records with a null key are dropped first:
+     * no task owns them.
+     */
+    String repartition(String base, boolean userNamed) {
+        String topic = base + "-repartition";
+        builder.topology().markInternal(topic);
+        String filter = userNamed ? base + "-repartition-filter" : builder.newName("KSTREAM-FILTER-");
+        String sink = userNamed ? base + "-repartition-sink" : builder.newName("KSTREAM-SINK-");
+        String source = userNamed ? base + "-repartition-source" : builder.newName("KSTREAM-SOURCE-");
+        Body<K, V, K, V> dropNullKeys = (r, c) -> {
+            if (r.key() != null) {
+                c.forward(r);
+            }
+        };
+        builder.topology().addProcessor(filter, stateless(dropNullKeys), nodeName);
+        builder.topology().addSink(sink, topic, null, keySerde == null ? null : keySerde.serializer(),
+                valueSerde == null ? null : valueSerde.serializer(), filter);
+        builder.topology().addSource(source, keySerde == null ? null : keySerde.deserializer(),
+                valueSerde == null ? null : valueSerde.deserializer(), java.util.List.of(topic));
+        return source;
     }
 }

@@ -54,6 +54,9 @@ public final class InternalTopologyBuilder {
     private final Map<String, String> sourceOfTopic = new HashMap<>();
     private final Map<String, Set<String>> storesOf = new HashMap<>();
     private final Map<String, StoreFactory> stores = new LinkedHashMap<>();
+    /** Internal topics (repartition, changelog) by their names before the application id prefixes them. */
+    private final Set<String> internalTopics = new LinkedHashSet<>();
+    private String applicationId;
     /** The last processor each supplier returned, to catch a supplier that hands one instance to two tasks. */
     private final Map<String, Object> lastSupplied = new HashMap<>();
 
@@ -137,6 +140,32 @@ public final class InternalTopologyBuilder {
     /** Whether {@code processor} may use {@code store}. */
     synchronized boolean isConnected(String processor, String store) {
         return storesOf.getOrDefault(processor, Set.of()).contains(store);
+    }
+
+    /** Marks {@code topic} as internal: at run time it is named {@code <application.id>-<topic>}, as in Kafka Streams. */
+    public synchronized void markInternal(String topic) {
+        internalTopics.add(topic);
+    }
+
+    /** Prefixes the internal topics with the application's id; set once, by the runtime or the test driver. */
+    public synchronized void setApplicationId(String applicationId) {
+        if (this.applicationId != null && !this.applicationId.equals(applicationId)) {
+            throw new TopologyException("this topology runs as application " + this.applicationId + " already; build another "
+                    + "for application " + applicationId);
+        }
+        this.applicationId = applicationId;
+    }
+
+    /** The name {@code topic} has at run time. */
+    public synchronized String topicName(String topic) {
+        return applicationId != null && internalTopics.contains(topic) ? applicationId + "-" + topic : topic;
+    }
+
+    /** The internal topics, named as at run time. */
+    public synchronized Set<String> internalTopics() {
+        Set<String> out = new LinkedHashSet<>();
+        internalTopics.forEach(t -> out.add(topicName(t)));
+        return out;
     }
 
     private void addNode(NodeSpec spec) {
@@ -233,7 +262,7 @@ public final class InternalTopologyBuilder {
         Set<String> topics = new LinkedHashSet<>();
         for (String name : subtopologies().get(id)) {
             if (nodes.get(name) instanceof SourceSpec s) {
-                topics.addAll(s.topics());
+                s.topics().forEach(topic -> topics.add(topicName(topic)));
             }
         }
         return topics;
@@ -245,7 +274,8 @@ public final class InternalTopologyBuilder {
         for (int i = 0; i < subs.size(); i++) {
             for (String name : subs.get(i)) {
                 if (nodes.get(name) instanceof SourceSpec s
-                        && (s.topics().contains(topic) || (s.pattern() != null && s.pattern().matcher(topic).matches()))) {
+                        && (s.topics().stream().anyMatch(t -> topicName(t).equals(topic))
+                            || (s.pattern() != null && s.pattern().matcher(topic).matches()))) {
                     return i;
                 }
             }
@@ -287,13 +317,14 @@ public final class InternalTopologyBuilder {
                 node = new ProcessorNode(name, NodeKind.PROCESSOR, (Processor<Object, Object, Object, Object>) processor);
             } else {
                 SinkSpec k = (SinkSpec) spec;
-                TopicNameExtractor<?, ?> topics = k.extractor() != null ? k.extractor() : (key, value, context) -> k.topic();
+                String fixed = k.topic() == null ? null : topicName(k.topic());
+                TopicNameExtractor<?, ?> topics = k.extractor() != null ? k.extractor() : (key, value, context) -> fixed;
                 Processor<?, ?, ?, ?> sink = new SinkProcessor(name, topics, k.keySerializer(), k.valueSerializer());
                 node = new ProcessorNode(name, NodeKind.SINK, (Processor<Object, Object, Object, Object>) sink);
             }
             built.put(name, node);
             if (spec instanceof SourceSpec s) {
-                s.topics().forEach(t -> byTopic.put(t, node));
+                s.topics().forEach(t -> byTopic.put(topicName(t), node));
                 if (s.pattern() != null) {
                     byPattern.put(s.pattern(), node);
                 }
@@ -317,9 +348,11 @@ public final class InternalTopologyBuilder {
                 NodeSpec spec = nodes.get(name);
                 Described node;
                 if (spec instanceof SourceSpec s) {
-                    node = new DescribedSource(name, new LinkedHashSet<>(s.topics()), s.pattern());
+                    Set<String> topics = new LinkedHashSet<>();
+                    s.topics().forEach(topic -> topics.add(topicName(topic)));
+                    node = new DescribedSource(name, topics, s.pattern());
                 } else if (spec instanceof SinkSpec k) {
-                    node = new DescribedSink(name, k.topic(), k.extractor());
+                    node = new DescribedSink(name, k.topic() == null ? null : topicName(k.topic()), k.extractor());
                 } else {
                     node = new DescribedProcessor(name, storesOf.getOrDefault(name, Set.of()));
                 }

@@ -7,6 +7,7 @@ import io.weir.state.StoreConfig;
 import io.weir.streams.state.KeyValueBytesStoreSupplier;
 import io.weir.streams.state.KeyValueStore;
 import io.weir.streams.state.StoreBuilder;
+import io.weir.streams.state.TimestampedKeyValueStore;
 import java.util.Map;
 import java.util.Objects;
 
@@ -18,14 +19,27 @@ public final class KeyValueStoreBuilderImpl<K, V> implements StoreBuilder<KeyVal
     private final KeyValueBytesStoreSupplier supplier;
     private final Serde<K> keySerde;
     private final Serde<V> valueSerde;
+    private final boolean timestamped;
     private boolean caching = true;
     private boolean logging = true;
     private Map<String, String> logConfig = Map.of();
 
     public KeyValueStoreBuilderImpl(KeyValueBytesStoreSupplier supplier, Serde<K> keySerde, Serde<V> valueSerde) {
+        this(supplier, keySerde, valueSerde, false);
+    }
+
+    private KeyValueStoreBuilderImpl(KeyValueBytesStoreSupplier supplier, Serde<K> keySerde, Serde<V> valueSerde, boolean timestamped) {
         this.supplier = Objects.requireNonNull(supplier, "supplier");
         this.keySerde = keySerde;
         this.valueSerde = valueSerde;
+        this.timestamped = timestamped;
+    }
+
+    /** A builder of a store whose values carry their timestamps, in Kafka Streams' byte layout. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static <K, V> StoreBuilder<TimestampedKeyValueStore<K, V>> timestamped(KeyValueBytesStoreSupplier supplier,
+                                                                                Serde<K> keySerde, Serde<V> valueSerde) {
+        return (StoreBuilder) new KeyValueStoreBuilderImpl<>(supplier, keySerde, valueSerde, true);
     }
 
     @Override
@@ -78,11 +92,18 @@ public final class KeyValueStoreBuilderImpl<K, V> implements StoreBuilder<KeyVal
     public ManagedStore open(StoreContext context) {
         Serde<K> keys = keySerde != null ? keySerde : (Serde<K>) context.defaultKeySerde().get();
         Serde<V> values = valueSerde != null ? valueSerde : (Serde<V>) context.defaultValueSerde().get();
+        if (timestamped) {
+            return new TimestampedKeyValueStoreFacade<>(build(context, keys, new ValueAndTimestampSerde<>(values)), supplier.persistent());
+        }
+        return new KeyValueStoreFacade<>(build(context, keys, values), supplier.persistent());
+    }
+
+    private <T> io.weir.state.KeyValueStore<K, T> build(StoreContext context, Serde<K> keys, Serde<T> values) {
         String topic = context.changelogTopic();
-        KeyValueStoreBuilder<K, V> builder = KeyValueStores.builder(name(), StoreSerdes.adapt(keys, topic), StoreSerdes.adapt(values, topic))
+        KeyValueStoreBuilder<K, T> builder = KeyValueStores.builder(name(), StoreSerdes.adapt(keys, topic), StoreSerdes.adapt(values, topic))
                 .config(StoreConfig.DEFAULTS.withCacheMaxBytes(caching ? context.cacheMaxBytes() : 0))
                 .time(context.time());
         builder = supplier.persistent() ? builder.lmdb(context.taskDirectory().resolve(name())) : builder.inMemory();
-        return new KeyValueStoreFacade<>(builder.build(), supplier.persistent());
+        return builder.build();
     }
 }

@@ -13,7 +13,7 @@ import java.util.List;
  * Kafka Streams' {@link KeyValueStore} over a state-store module store: the same calls, with the streams
  * {@code KeyValue}. Used by its task's thread only, as the store beneath it requires.
  */
-final class KeyValueStoreFacade<K, V> implements KeyValueStore<K, V>, ManagedStore {
+class KeyValueStoreFacade<K, V> implements KeyValueStore<K, V>, ManagedStore {
     private final io.weir.state.KeyValueStore<K, V> store;
     private final boolean persistent;
 

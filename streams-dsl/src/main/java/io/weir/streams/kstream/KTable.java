@@ -1,0 +1,34 @@
+package io.weir.streams.kstream;
+
+/**
+ * A changelog stream read as a table: the latest value of each key, as Kafka Streams' {@code KTable}. Its
+ * operators see each update with the value it replaced, so a key that stops passing a filter is deleted
+ * downstream rather than left stale.
+ */
+public interface KTable<K, V> {
+
+    /** The entries for which {@code predicate} holds; a key that stops passing is deleted (a null value). */
+    KTable<K, V> filter(Predicate<? super K, ? super V> predicate);
+
+    KTable<K, V> filter(Predicate<? super K, ? super V> predicate, Named named);
+
+    KTable<K, V> filterNot(Predicate<? super K, ? super V> predicate);
+
+    KTable<K, V> filterNot(Predicate<? super K, ? super V> predicate, Named named);
+
+    <VR> KTable<K, VR> mapValues(ValueMapper<? super V, ? extends VR> mapper);
+
+    <VR> KTable<K, VR> mapValues(ValueMapper<? super V, ? extends VR> mapper, Named named);
+
+    <VR> KTable<K, VR> mapValues(ValueMapperWithKey<? super K, ? super V, ? extends VR> mapper);
+
+    <VR> KTable<K, VR> mapValues(ValueMapperWithKey<? super K, ? super V, ? extends VR> mapper, Named named);
+
+    /** Every update as a record; a deleted key as a null value (a tombstone). */
+    KStream<K, V> toStream();
+
+    KStream<K, V> toStream(Named named);
+
+    /** The name of the store that holds this table, or null when it is not materialized. */
+    String queryableStoreName();
+}

@@ -1,0 +1,103 @@
+package io.weir.streams.kstream.internals;
+
+import io.weir.common.serialization.Serde;
+import io.weir.common.serialization.Serdes;
+import io.weir.streams.kstream.Aggregator;
+import io.weir.streams.kstream.Initializer;
+import io.weir.streams.kstream.KGroupedStream;
+import io.weir.streams.kstream.KTable;
+import io.weir.streams.kstream.Materialized;
+import io.weir.streams.kstream.Named;
+import io.weir.streams.kstream.Reducer;
+import io.weir.streams.processor.StateStore;
+import io.weir.streams.processor.api.ProcessorSupplier;
+import io.weir.streams.state.internals.StoreFactory;
+import java.util.Objects;
+
+/**
+ * A grouped stream: each aggregation adds its processor (after a repartition topic if the key may have changed)
+ * and the timestamped store the processor keeps the aggregates in.
+ */
+final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
+    private final KStreamImpl<K, V> stream;
+    private final String groupedName;
+
+    KGroupedStreamImpl(KStreamImpl<K, V> stream, String groupedName) {
+        this.stream = stream;
+        this.groupedName = groupedName;
+    }
+
+    @Override
+    public KTable<K, Long> count() {
+        return count(null, null);
+    }
+
+    @Override
+    public KTable<K, Long> count(Named named) {
+        return count(named, null);
+    }
+
+    @Override
+    public KTable<K, Long> count(Materialized<K, Long, ? extends StateStore> materialized) {
+        return count(null, materialized);
+    }
+
+    @Override
+    public KTable<K, Long> count(Named named, Materialized<K, Long, ? extends StateStore> materialized) {
+        return doAggregate((k, v, previous) -> previous == null ? 1L : previous + 1, named, materialized, Serdes.Long());
+    }
+
+    @Override
+    public KTable<K, V> reduce(Reducer<V> reducer) {
+        return reduce(reducer, null, null);
+    }
+
+    @Override
+    public KTable<K, V> reduce(Reducer<V> reducer, Materialized<K, V, ? extends StateStore> materialized) {
+        return reduce(reducer, null, materialized);
+    }
+
+    @Override
+    public KTable<K, V> reduce(Reducer<V> reducer, Named named, Materialized<K, V, ? extends StateStore> materialized) {
+        Objects.requireNonNull(reducer, "reducer");
+        return doAggregate((k, v, previous) -> previous == null ? v : reducer.apply(previous, v), named, materialized,
+                stream.valueSerde());
+    }
+
+    @Override
+    public <VR> KTable<K, VR> aggregate(Initializer<VR> initializer, Aggregator<? super K, ? super V, VR> aggregator) {
+        return aggregate(initializer, aggregator, null, null);
+    }
+
+    @Override
+    public <VR> KTable<K, VR> aggregate(Initializer<VR> initializer, Aggregator<? super K, ? super V, VR> aggregator,
+                                        Materialized<K, VR, ? extends StateStore> materialized) {
+        return aggregate(initializer, aggregator, null, materialized);
+    }
+
+    @Override
+    public <VR> KTable<K, VR> aggregate(Initializer<VR> initializer, Aggregator<? super K, ? super V, VR> aggregator, Named named,
+                                        Materialized<K, VR, ? extends StateStore> materialized) {
+        Objects.requireNonNull(initializer, "initializer");
+        Objects.requireNonNull(aggregator, "aggregator");
+        return doAggregate((k, v, previous) -> aggregator.apply(k, v, previous == null ? initializer.apply() : previous), named,
+                materialized, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <VA> KTable<K, VA> doAggregate(KStreamAggregate.Step<K, V, VA> step, Named named, Materialized<K, VA, ?> materialized,
+                                           Serde<VA> defaultValueSerde) {
+        InternalStreamsBuilder builder = stream.builder();
+        String storeName = MaterializedInternal.storeName(materialized, builder, "KSTREAM-AGGREGATE-STATE-STORE-");
+        String parent = stream.repartitionRequired()
+                ? stream.repartition(groupedName != null ? groupedName : storeName, groupedName != null)
+                : stream.nodeName();
+        String name = builder.name(named, "KSTREAM-AGGREGATE-");
+        ProcessorSupplier<K, V, K, Change<VA>> aggregate = () -> new KStreamAggregate<>(name, storeName, step);
+        builder.topology().addProcessor(name, aggregate, parent);
+        var store = MaterializedInternal.storeBuilder(materialized, storeName, stream.keySerde(), defaultValueSerde);
+        builder.topology().addStateStore((StoreFactory) store, name);
+        Serde<VA> valueSerde = materialized != null && materialized.valueSerde() != null ? materialized.valueSerde() : defaultValueSerde;
+        return new KTableImpl<>(builder, name, stream.keySerde(), valueSerde, storeName);
+    }
+}

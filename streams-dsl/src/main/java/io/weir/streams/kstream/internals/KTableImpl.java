@@ -1,0 +1,116 @@
+package io.weir.streams.kstream.internals;
+
+import io.weir.common.serialization.Serde;
+import io.weir.streams.kstream.KStream;
+import io.weir.streams.kstream.KTable;
+import io.weir.streams.kstream.Named;
+import io.weir.streams.kstream.Predicate;
+import io.weir.streams.kstream.ValueMapper;
+import io.weir.streams.kstream.ValueMapperWithKey;
+import java.util.Objects;
+
+/**
+ * A {@link KTable} as a node of the topology being built; its processors pass {@link Change}s. {@code storeName} is
+ * the store that holds the table at this node, or null where the node only transforms updates.
+ */
+public final class KTableImpl<K, V> implements KTable<K, V> {
+    private final InternalStreamsBuilder builder;
+    private final String nodeName;
+    private final Serde<K> keySerde;
+    private final Serde<V> valueSerde;
+    private final String storeName;
+
+    KTableImpl(InternalStreamsBuilder builder, String nodeName, Serde<K> keySerde, Serde<V> valueSerde, String storeName) {
+        this.builder = builder;
+        this.nodeName = nodeName;
+        this.keySerde = keySerde;
+        this.valueSerde = valueSerde;
+        this.storeName = storeName;
+    }
+
+    @Override
+    public KTable<K, V> filter(Predicate<? super K, ? super V> predicate) {
+        return filter(predicate, null);
+    }
+
+    @Override
+    public KTable<K, V> filter(Predicate<? super K, ? super V> predicate, Named named) {
+        Objects.requireNonNull(predicate, "predicate");
+        return doFilter(predicate, false, named);
+    }
+
+    @Override
+    public KTable<K, V> filterNot(Predicate<? super K, ? super V> predicate) {
+        return filterNot(predicate, null);
+    }
+
+    @Override
+    public KTable<K, V> filterNot(Predicate<? super K, ? super V> predicate, Named named) {
+        Objects.requireNonNull(predicate, "predicate");
+        return doFilter(predicate, true, named);
+    }
+
+    private KTable<K, V> doFilter(Predicate<? super K, ? super V> predicate, boolean negate, Named named) {
+        String name = builder.name(named, "KTABLE-FILTER-");
+        KStreamImpl.Body<K, Change<V>, K, Change<V>> body = (r, c) -> {
+            V newValue = passes(predicate, negate, r.key(), r.value().newValue()) ? r.value().newValue() : null;
+            V oldValue = passes(predicate, negate, r.key(), r.value().oldValue()) ? r.value().oldValue() : null;
+            if (newValue != null || oldValue != null) {
+                c.forward(r.withValue(new Change<>(newValue, oldValue)));
+            }
+        };
+        builder.topology().addProcessor(name, KStreamImpl.stateless(body), nodeName);
+        return new KTableImpl<>(builder, name, keySerde, valueSerde, null);
+    }
+
+    private static <K, V> boolean passes(Predicate<? super K, ? super V> predicate, boolean negate, K key, V value) {
+        return value != null && predicate.test(key, value) != negate;
+    }
+
+    @Override
+    public <VR> KTable<K, VR> mapValues(ValueMapper<? super V, ? extends VR> mapper) {
+        return mapValues(mapper, (Named) null);
+    }
+
+    @Override
+    public <VR> KTable<K, VR> mapValues(ValueMapper<? super V, ? extends VR> mapper, Named named) {
+        Objects.requireNonNull(mapper, "mapper");
+        return mapValues((ValueMapperWithKey<K, V, VR>) (k, v) -> mapper.apply(v), named);
+    }
+
+    @Override
+    public <VR> KTable<K, VR> mapValues(ValueMapperWithKey<? super K, ? super V, ? extends VR> mapper) {
+        return mapValues(mapper, null);
+    }
+
+    @Override
+    public <VR> KTable<K, VR> mapValues(ValueMapperWithKey<? super K, ? super V, ? extends VR> mapper, Named named) {
+        Objects.requireNonNull(mapper, "mapper");
+        String name = builder.name(named, "KTABLE-MAPVALUES-");
+        KStreamImpl.Body<K, Change<V>, K, Change<VR>> body = (r, c) -> {
+            VR newValue = r.value().newValue() == null ? null : mapper.apply(r.key(), r.value().newValue());
+            VR oldValue = r.value().oldValue() == null ? null : mapper.apply(r.key(), r.value().oldValue());
+            c.forward(r.withValue(new Change<>(newValue, oldValue)));
+        };
+        builder.topology().addProcessor(name, KStreamImpl.stateless(body), nodeName);
+        return new KTableImpl<>(builder, name, keySerde, null, null);
+    }
+
+    @Override
+    public KStream<K, V> toStream() {
+        return toStream(null);
+    }
+
+    @Override
+    public KStream<K, V> toStream(Named named) {
+        String name = builder.name(named, "KTABLE-TOSTREAM-");
+        KStreamImpl.Body<K, Change<V>, K, V> body = (r, c) -> c.forward(r.withValue(r.value().newValue()));
+        builder.topology().addProcessor(name, KStreamImpl.stateless(body), nodeName);
+        return new KStreamImpl<>(builder, name, keySerde, valueSerde, false);
+    }
+
+    @Override
+    public String queryableStoreName() {
+        return storeName;
+    }
+}

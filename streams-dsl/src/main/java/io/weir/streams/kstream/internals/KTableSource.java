@@ -1,0 +1,50 @@
+package io.weir.streams.kstream.internals;
+
+import io.weir.streams.processor.api.Processor;
+import io.weir.streams.processor.api.ProcessorContext;
+import io.weir.streams.processor.api.Record;
+import io.weir.streams.state.TimestampedKeyValueStore;
+import io.weir.streams.state.ValueAndTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a stream of updates as a table: each record becomes its key's value in the store (a null value deletes it)
+ * and is forwarded as a change with the value it replaced. A record with a null key belongs to no row and is
+ * skipped, with a warning.
+ */
+final class KTableSource<K, V> implements Processor<K, V, K, Change<V>> {
+    private static final Logger LOG = LoggerFactory.getLogger(KTableSource.class);
+
+    private final String name;
+    private final String storeName;
+    private ProcessorContext<K, Change<V>> context;
+    private TimestampedKeyValueStore<K, V> store;
+
+    KTableSource(String name, String storeName) {
+        this.name = name;
+        this.storeName = storeName;
+    }
+
+    @Override
+    public void init(ProcessorContext<K, Change<V>> context) {
+        this.context = context;
+        this.store = context.getStateStore(storeName);
+    }
+
+    @Override
+    public void process(Record<K, V> record) {
+        if (record.key() == null) {
+            LOG.warn("{} skipped a record with a null key ({})", name,
+                    context.recordMetadata().map(m -> "offset " + m.offset() + " of " + m.topic() + "-" + m.partition()).orElse("punctuation"));
+            return;
+        }
+        V old = ValueAndTimestamp.getValueOrNull(store.get(record.key()));
+        if (record.value() == null) {
+            store.delete(record.key());
+        } else {
+            store.put(record.key(), ValueAndTimestamp.make(record.value(), record.timestamp()));
+        }
+        context.forward(record.withValue(new Change<>(record.value(), old)));
+    }
+}
