@@ -101,6 +101,21 @@ public interface KStream<K, V> {
 
     <KR> KGroupedStream<KR, V> groupBy(KeyValueMapper<? super K, ? super V, KR> keySelector, Grouped<KR, V> grouped);
 
+    /**
+     * Each record joined with the table's current value for its key (at the time the record is processed); a record
+     * whose key the table lacks is dropped. The stream is repartitioned first if its key may have changed; the two
+     * must be co-partitioned.
+     */
+    <VT, VR> KStream<K, VR> join(KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner);
+
+    <VT, VR> KStream<K, VR> join(KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner, Joined<K, V, VT> joined);
+
+    /** As {@link #join(KTable, ValueJoiner)}, but a record whose key the table lacks is joined with null. */
+    <VT, VR> KStream<K, VR> leftJoin(KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner);
+
+    <VT, VR> KStream<K, VR> leftJoin(KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner,
+                                     Joined<K, V, VT> joined);
+
     /** The stream read as a table: each record the latest value of its key, a null value a delete. */
     KTable<K, V> toTable();
 

@@ -5,6 +5,8 @@ import io.weir.common.serialization.Serializer;
 import io.weir.streams.KeyValue;
 import io.weir.streams.kstream.BranchedKStream;
 import io.weir.streams.kstream.Grouped;
+import io.weir.streams.kstream.Joined;
+import io.weir.streams.kstream.ValueJoiner;
 import io.weir.streams.kstream.KGroupedStream;
 import io.weir.streams.kstream.KTable;
 import io.weir.streams.kstream.Materialized;
@@ -394,6 +396,49 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         var store = MaterializedInternal.storeBuilder(materialized, storeName, keySerde, valueSerde);
         builder.topology().addStateStore((StoreFactory) store, name);
         return new KTableImpl<>(builder, name, keySerde, valueSerde, storeName);
+    }
+
+    @Override
+    public <VT, VR> KStream<K, VR> join(KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner) {
+        return join(table, joiner, Joined.with(keySerde, valueSerde, null));
+    }
+
+    @Override
+    public <VT, VR> KStream<K, VR> join(KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner,
+                                        Joined<K, V, VT> joined) {
+        return joinTable(table, joiner, joined, false);
+    }
+
+    @Override
+    public <VT, VR> KStream<K, VR> leftJoin(KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner) {
+        return leftJoin(table, joiner, Joined.with(keySerde, valueSerde, null));
+    }
+
+    @Override
+    public <VT, VR> KStream<K, VR> leftJoin(KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner,
+                                            Joined<K, V, VT> joined) {
+        return joinTable(table, joiner, joined, true);
+    }
+
+    private <VT, VR> KStream<K, VR> joinTable(KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner,
+                                              Joined<K, V, VT> joined, boolean left) {
+        Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(joiner, "joiner");
+        Objects.requireNonNull(joined, "joined");
+        String name = joined.name() != null ? joined.name() : builder.newName(left ? "KSTREAM-LEFTJOIN-" : "KSTREAM-JOIN-");
+        Serde<K> keys = joined.keySerde() != null ? joined.keySerde() : keySerde;
+        Serde<V> values = joined.valueSerde() != null ? joined.valueSerde() : valueSerde;
+        String parent = repartitionRequired
+                ? new KStreamImpl<>(builder, nodeName, keys, values, true).repartition(name, joined.name() != null)
+                : nodeName;
+        KTableValueGetter.Supplier<K, VT> getters = ((KTableImpl<K, VT>) table).valueGetterSupplier();
+        if (getters.storeName() == null) {
+            throw new io.weir.streams.errors.TopologyException("join " + name + " needs the table materialized: give it a Materialized");
+        }
+        ProcessorSupplier<K, V, K, VR> join = () -> new KStreamKTableJoin<>(name, getters.get(), joiner, left);
+        builder.topology().addProcessor(name, join, parent);
+        builder.topology().connectProcessorAndStores(name, getters.storeName());
+        return new KStreamImpl<>(builder, name, keys, null, false);
     }
 
     /**

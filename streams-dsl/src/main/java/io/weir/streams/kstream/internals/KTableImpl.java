@@ -7,7 +7,11 @@ import io.weir.streams.kstream.Named;
 import io.weir.streams.kstream.Predicate;
 import io.weir.streams.kstream.ValueMapper;
 import io.weir.streams.kstream.ValueMapperWithKey;
+import io.weir.streams.processor.api.ProcessorContext;
+import io.weir.streams.state.TimestampedKeyValueStore;
+import io.weir.streams.state.ValueAndTimestamp;
 import java.util.Objects;
+import java.util.function.BiFunction;
 
 /**
  * A {@link KTable} as a node of the topology being built; its processors pass {@link Change}s. {@code storeName} is
@@ -19,13 +23,80 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
     private final Serde<K> keySerde;
     private final Serde<V> valueSerde;
     private final String storeName;
+    private final KTableValueGetter.Supplier<K, V> getters;
 
+    /** A table kept in the store {@code storeName} at this node. */
     KTableImpl(InternalStreamsBuilder builder, String nodeName, Serde<K> keySerde, Serde<V> valueSerde, String storeName) {
+        this(builder, nodeName, keySerde, valueSerde, storeName, fromStore(storeName));
+    }
+
+    private KTableImpl(InternalStreamsBuilder builder, String nodeName, Serde<K> keySerde, Serde<V> valueSerde, String storeName,
+                       KTableValueGetter.Supplier<K, V> getters) {
         this.builder = builder;
         this.nodeName = nodeName;
         this.keySerde = keySerde;
         this.valueSerde = valueSerde;
         this.storeName = storeName;
+        this.getters = getters;
+    }
+
+    /** Reads this table's current values where a join needs them. */
+    KTableValueGetter.Supplier<K, V> valueGetterSupplier() {
+        return getters;
+    }
+
+    private static <K, V> KTableValueGetter.Supplier<K, V> fromStore(String storeName) {
+        return new KTableValueGetter.Supplier<>() {
+            @Override
+            public KTableValueGetter<K, V> get() {
+                return new KTableValueGetter<>() {
+                    private TimestampedKeyValueStore<K, V> store;
+
+                    @Override
+                    public void init(ProcessorContext<?, ?> context) {
+                        store = context.getStateStore(storeName);
+                    }
+
+                    @Override
+                    public ValueAndTimestamp<V> get(K key) {
+                        return store.get(key);
+                    }
+                };
+            }
+
+            @Override
+            public String storeName() {
+                return storeName;
+            }
+        };
+    }
+
+    /** Getters that read the parent's value of a key and transform it as this node's processor does. */
+    private static <K, V, VR> KTableValueGetter.Supplier<K, VR> derived(KTableValueGetter.Supplier<K, V> parent,
+                                                                        BiFunction<K, ValueAndTimestamp<V>, ValueAndTimestamp<VR>> transform) {
+        return new KTableValueGetter.Supplier<>() {
+            @Override
+            public KTableValueGetter<K, VR> get() {
+                KTableValueGetter<K, V> inner = parent.get();
+                return new KTableValueGetter<>() {
+                    @Override
+                    public void init(ProcessorContext<?, ?> context) {
+                        inner.init(context);
+                    }
+
+                    @Override
+                    public ValueAndTimestamp<VR> get(K key) {
+                        ValueAndTimestamp<V> value = inner.get(key);
+                        return value == null ? null : transform.apply(key, value);
+                    }
+                };
+            }
+
+            @Override
+            public String storeName() {
+                return parent.storeName();
+            }
+        };
     }
 
     @Override
@@ -60,7 +131,8 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
             }
         };
         builder.topology().addProcessor(name, KStreamImpl.stateless(body), nodeName);
-        return new KTableImpl<>(builder, name, keySerde, valueSerde, null);
+        return new KTableImpl<>(builder, name, keySerde, valueSerde, null,
+                derived(getters, (k, v) -> passes(predicate, negate, k, v.value()) ? v : null));
     }
 
     private static <K, V> boolean passes(Predicate<? super K, ? super V> predicate, boolean negate, K key, V value) {
@@ -93,7 +165,8 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
             c.forward(r.withValue(new Change<>(newValue, oldValue)));
         };
         builder.topology().addProcessor(name, KStreamImpl.stateless(body), nodeName);
-        return new KTableImpl<>(builder, name, keySerde, null, null);
+        return new KTableImpl<>(builder, name, keySerde, null, null,
+                derived(getters, (k, v) -> ValueAndTimestamp.make(mapper.apply(k, v.value()), v.timestamp())));
     }
 
     @Override
