@@ -432,12 +432,9 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
                 ? new KStreamImpl<>(builder, nodeName, keys, values, true).repartition(name, joined.name() != null)
                 : nodeName;
         KTableValueGetter.Supplier<K, VT> getters = ((KTableImpl<K, VT>) table).valueGetterSupplier();
-        if (getters.storeName() == null) {
-            throw new io.weir.streams.errors.TopologyException("join " + name + " needs the table materialized: give it a Materialized");
-        }
         ProcessorSupplier<K, V, K, VR> join = () -> new KStreamKTableJoin<>(name, getters.get(), joiner, left);
         builder.topology().addProcessor(name, join, parent);
-        builder.topology().connectProcessorAndStores(name, getters.storeName());
+        builder.topology().connectProcessorAndStores(name, getters.storeNames());
         return new KStreamImpl<>(builder, name, keys, null, false);
     }
 

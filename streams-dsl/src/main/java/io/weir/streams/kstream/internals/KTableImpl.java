@@ -6,7 +6,9 @@ import io.weir.streams.kstream.KTable;
 import io.weir.streams.kstream.Named;
 import io.weir.streams.kstream.Predicate;
 import io.weir.streams.kstream.ValueMapper;
+import io.weir.streams.kstream.ValueJoiner;
 import io.weir.streams.kstream.ValueMapperWithKey;
+import io.weir.streams.processor.api.ProcessorSupplier;
 import io.weir.streams.processor.api.ProcessorContext;
 import io.weir.streams.state.TimestampedKeyValueStore;
 import io.weir.streams.state.ValueAndTimestamp;
@@ -65,8 +67,8 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
             }
 
             @Override
-            public String storeName() {
-                return storeName;
+            public String[] storeNames() {
+                return new String[] {storeName};
             }
         };
     }
@@ -93,8 +95,8 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
             }
 
             @Override
-            public String storeName() {
-                return parent.storeName();
+            public String[] storeNames() {
+                return parent.storeNames();
             }
         };
     }
@@ -180,6 +182,103 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
         KStreamImpl.Body<K, Change<V>, K, V> body = (r, c) -> c.forward(r.withValue(r.value().newValue()));
         builder.topology().addProcessor(name, KStreamImpl.stateless(body), nodeName);
         return new KStreamImpl<>(builder, name, keySerde, valueSerde, false);
+    }
+
+    @Override
+    public <VO, VR> KTable<K, VR> join(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner) {
+        return join(other, joiner, null);
+    }
+
+    @Override
+    public <VO, VR> KTable<K, VR> join(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, Named named) {
+        return joinTables(other, joiner, named, KTableKTableJoin.Kind.INNER, "KTABLE-JOINTHIS-", "KTABLE-JOINOTHER-");
+    }
+
+    @Override
+    public <VO, VR> KTable<K, VR> leftJoin(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner) {
+        return leftJoin(other, joiner, null);
+    }
+
+    @Override
+    public <VO, VR> KTable<K, VR> leftJoin(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, Named named) {
+        return joinTables(other, joiner, named, KTableKTableJoin.Kind.LEFT, "KTABLE-LEFTTHIS-", "KTABLE-LEFTOTHER-");
+    }
+
+    @Override
+    public <VO, VR> KTable<K, VR> outerJoin(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner) {
+        return outerJoin(other, joiner, null);
+    }
+
+    @Override
+    public <VO, VR> KTable<K, VR> outerJoin(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, Named named) {
+        return joinTables(other, joiner, named, KTableKTableJoin.Kind.OUTER, "KTABLE-OUTERTHIS-", "KTABLE-OUTEROTHER-");
+    }
+
+    /**
+     * A join processor on each side, each connected to the other side's stores, merging into one node: the joined
+     * table. Its getter joins both sides' current values on demand.
+     */
+    private <VO, VR> KTable<K, VR> joinTables(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, Named named,
+                                              KTableKTableJoin.Kind kind, String thisPrefix, String otherPrefix) {
+        Objects.requireNonNull(other, "other");
+        Objects.requireNonNull(joiner, "joiner");
+        KTableImpl<K, VO> that = (KTableImpl<K, VO>) other;
+        String base = named != null && named.name() != null ? named.name() : null;
+        String thisName = base != null ? base + "-join-this" : builder.newName(thisPrefix);
+        String otherName = base != null ? base + "-join-other" : builder.newName(otherPrefix);
+        String mergeName = base != null ? base : builder.newName("KTABLE-MERGE-");
+        KTableValueGetter.Supplier<K, VO> otherGetters = that.getters;
+        KTableValueGetter.Supplier<K, V> thisGetters = getters;
+        ProcessorSupplier<K, Change<V>, K, Change<VR>> thisSide = () -> new KTableKTableJoin<>(otherGetters.get(), kind, true, joiner);
+        ProcessorSupplier<K, Change<VO>, K, Change<VR>> otherSide = () -> new KTableKTableJoin<>(thisGetters.get(), kind, false, joiner);
+        builder.topology().addProcessor(thisName, thisSide, nodeName);
+        builder.topology().connectProcessorAndStores(thisName, otherGetters.storeNames());
+        builder.topology().addProcessor(otherName, otherSide, that.nodeName);
+        builder.topology().connectProcessorAndStores(otherName, thisGetters.storeNames());
+        KStreamImpl.Body<K, Change<VR>, K, Change<VR>> passThrough = (r, c) -> c.forward(r);
+        builder.topology().addProcessor(mergeName, KStreamImpl.stateless(passThrough), thisName, otherName);
+        return new KTableImpl<>(builder, mergeName, keySerde, null, null, joined(thisGetters, otherGetters, kind, joiner));
+    }
+
+    private static <K, V1, V2, VR> KTableValueGetter.Supplier<K, VR> joined(KTableValueGetter.Supplier<K, V1> left,
+                                                                           KTableValueGetter.Supplier<K, V2> right, KTableKTableJoin.Kind kind,
+                                                                           ValueJoiner<? super V1, ? super V2, ? extends VR> joiner) {
+        return new KTableValueGetter.Supplier<>() {
+            @Override
+            public KTableValueGetter<K, VR> get() {
+                KTableValueGetter<K, V1> l = left.get();
+                KTableValueGetter<K, V2> r = right.get();
+                return new KTableValueGetter<>() {
+                    @Override
+                    public void init(ProcessorContext<?, ?> context) {
+                        l.init(context);
+                        r.init(context);
+                    }
+
+                    @Override
+                    public ValueAndTimestamp<VR> get(K key) {
+                        ValueAndTimestamp<V1> lv = l.get(key);
+                        ValueAndTimestamp<V2> rv = r.get(key);
+                        V1 a = ValueAndTimestamp.getValueOrNull(lv);
+                        V2 b = ValueAndTimestamp.getValueOrNull(rv);
+                        if (!kind.joins(a, b)) {
+                            return null;
+                        }
+                        long timestamp = Math.max(lv == null ? -1 : lv.timestamp(), rv == null ? -1 : rv.timestamp());
+                        return ValueAndTimestamp.make(joiner.apply(a, b), timestamp);
+                    }
+                };
+            }
+
+            @Override
+            public String[] storeNames() {
+                String[] a = left.storeNames();
+                String[] b = right.storeNames();
+                String[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+                System.arraycopy(b, 0, both, a.length, b.length);
+                return both;
+            }
+        };
     }
 
     @Override

@@ -13,10 +13,10 @@ interface KTableValueGetter<K, V> {
 
     ValueAndTimestamp<V> get(K key);
 
-    /** Makes getters, and names the store they read, which the reading processor must be connected to. */
+    /** Makes getters, and names the stores they read, which the reading processor must be connected to. */
     interface Supplier<K, V> {
         KTableValueGetter<K, V> get();
 
-        String storeName();
+        String[] storeNames();
     }
 }
