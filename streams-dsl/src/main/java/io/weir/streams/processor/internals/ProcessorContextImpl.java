@@ -65,6 +65,15 @@ final class ProcessorContextImpl implements ProcessorContext<Object, Object> {
         return origin;
     }
 
+    StreamTask task() {
+        return task;
+    }
+
+    /** The input record's origin, or null in a punctuation. */
+    Origin origin() {
+        return origin == PUNCTUATION ? null : origin;
+    }
+
     RecordCollector collector() {
         return collector;
     }
@@ -143,7 +152,10 @@ final class ProcessorContextImpl implements ProcessorContext<Object, Object> {
         } catch (StreamsException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw task.failure(child, origin == PUNCTUATION ? null : origin, e);
+            Origin where = origin == PUNCTUATION ? null : origin;
+            if (!task.continueAfter(child, where, record, e)) {
+                throw task.failure(child, where, e);
+            }
         }
     }
 

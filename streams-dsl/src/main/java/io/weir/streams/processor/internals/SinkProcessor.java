@@ -1,6 +1,8 @@
 package io.weir.streams.processor.internals;
 
+import io.weir.clients.producer.ProducerRecord;
 import io.weir.common.serialization.Serializer;
+import io.weir.streams.errors.ProductionExceptionHandler;
 import io.weir.streams.errors.StreamsException;
 import io.weir.streams.processor.TopicNameExtractor;
 import io.weir.streams.processor.api.Processor;
@@ -44,10 +46,17 @@ final class SinkProcessor implements Processor<Object, Object, Void, Void> {
         }
         byte[] key;
         byte[] value;
+        ProductionExceptionHandler.SerializationExceptionOrigin part = ProductionExceptionHandler.SerializationExceptionOrigin.KEY;
         try {
             key = keys.serialize(topic, record.key());
+            part = ProductionExceptionHandler.SerializationExceptionOrigin.VALUE;
             value = values.serialize(topic, record.value());
         } catch (RuntimeException e) {
+            ProducerRecord<Object, Object> result = new ProducerRecord<>(topic, null, record.timestamp(), record.key(), record.value(),
+                    record.headers());
+            if (context.task().continueAfterSerialization(context.currentNode(), context.origin(), result, e, part)) {
+                return;
+            }
             throw new StreamsException("Sink " + name + " could not serialize a record for topic " + topic + " (key type "
                     + typeOf(record.key()) + ", value type " + typeOf(record.value()) + "); check the serdes given to "
                     + "Produced or default.key.serde/default.value.serde: " + e.getMessage(), e);

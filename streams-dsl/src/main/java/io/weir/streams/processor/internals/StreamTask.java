@@ -9,6 +9,11 @@ import io.weir.streams.processor.PunctuationType;
 import io.weir.streams.processor.Punctuator;
 import io.weir.streams.processor.TaskId;
 import io.weir.streams.processor.api.Record;
+import io.weir.clients.consumer.ConsumerRecord;
+import io.weir.clients.producer.ProducerRecord;
+import io.weir.streams.errors.DeserializationExceptionHandler;
+import io.weir.streams.errors.ProcessingExceptionHandler;
+import io.weir.streams.errors.ProductionExceptionHandler;
 import io.weir.streams.state.internals.ManagedStore;
 import io.weir.streams.state.internals.StoreContext;
 import io.weir.streams.state.internals.StoreFactory;
@@ -36,6 +41,9 @@ public final class StreamTask {
     private final StreamsConfig config;
     private final ProcessorTopology topology;
     private final Map<String, ManagedStore> stores = new LinkedHashMap<>();
+    private final DeserializationExceptionHandler deserializationHandler;
+    private final ProcessingExceptionHandler processingHandler;
+    private final ProductionExceptionHandler productionHandler;
     private final ProcessorContextImpl context;
     private final Time time;
     private final PriorityQueue<Schedule> streamTimeSchedules = new PriorityQueue<>();
@@ -87,6 +95,9 @@ public final class StreamTask {
         this.builder = builder;
         this.config = config;
         this.topology = builder.instantiate(id.subtopology());
+        this.deserializationHandler = config.deserializationExceptionHandler();
+        this.processingHandler = config.processingExceptionHandler();
+        this.productionHandler = config.productionExceptionHandler();
         this.time = time;
         this.context = new ProcessorContextImpl(config, id, collector, time, this);
     }
@@ -149,6 +160,14 @@ public final class StreamTask {
             k = deserializers.deserializeKey(topic, key);
             v = deserializers.deserializeValue(topic, value);
         } catch (RuntimeException e) {
+            HandlerContext where = new HandlerContext(topic, partition, offset, headers, source.name(), id, timestamp);
+            ConsumerRecord<byte[], byte[]> raw = new ConsumerRecord<>(topic, partition, offset, timestamp,
+                    ConsumerRecord.TimestampType.CREATE_TIME, key == null ? -1 : key.length, value == null ? -1 : value.length, key, value,
+                    headers);
+            if (respond(() -> deserializationHandler.handle(where, raw, e), "deserialization")
+                    == DeserializationExceptionHandler.DeserializationHandlerResponse.CONTINUE) {
+                return;
+            }
             throw new StreamsException("Task " + id + " could not deserialize the record at offset " + offset + " of "
                     + topic + "-" + partition + " in source " + source.name() + ": " + e.getMessage(), e);
         }
@@ -188,8 +207,10 @@ public final class StreamTask {
             } catch (StreamsException e) {
                 throw e;
             } catch (RuntimeException e) {
-                throw new StreamsException("Exception in task " + id + ", punctuation of processor " + s.node.name() + " at " + now
-                        + ": " + e, e);
+                if (!continueAfter(s.node, null, null, e)) {
+                    throw new StreamsException("Exception in task " + id + ", punctuation of processor " + s.node.name() + " at " + now
+                            + ": " + e, e);
+                }
             } finally {
                 context.setCurrentNode(null);
             }
@@ -203,6 +224,42 @@ public final class StreamTask {
             }
         }
         return fired;
+    }
+
+    /**
+     * Asks {@code processing.exception.handler} about a processor's exception: true to drop the record at that
+     * processor and go on, false to fail the task.
+     */
+    boolean continueAfter(ProcessorNode node, ProcessorContextImpl.Origin origin, Record<?, ?> record, RuntimeException cause) {
+        HandlerContext where = origin == null
+                ? new HandlerContext(null, -1, -1L, List.of(), node.name(), id, -1L)
+                : new HandlerContext(origin.topic(), origin.partition(), origin.offset(), origin.headers(), node.name(), id, origin.timestamp());
+        return respond(() -> processingHandler.handle(where, record, cause), "processing")
+                == ProcessingExceptionHandler.ProcessingHandlerResponse.CONTINUE;
+    }
+
+    /** Asks {@code production.exception.handler} about a result the sink could not serialize: true to drop it. */
+    boolean continueAfterSerialization(ProcessorNode sink, ProcessorContextImpl.Origin origin, ProducerRecord<?, ?> result,
+                                       RuntimeException cause, ProductionExceptionHandler.SerializationExceptionOrigin part) {
+        HandlerContext where = origin == null
+                ? new HandlerContext(null, -1, -1L, List.of(), sink.name(), id, -1L)
+                : new HandlerContext(origin.topic(), origin.partition(), origin.offset(), origin.headers(), sink.name(), id, origin.timestamp());
+        return respond(() -> productionHandler.handleSerializationException(where, result, cause, part), "production")
+                == ProductionExceptionHandler.ProductionExceptionHandlerResponse.CONTINUE;
+    }
+
+    /** A handler's answer; a handler that throws or answers nothing fails the task. */
+    private <R> R respond(java.util.function.Supplier<R> handler, String kind) {
+        R response;
+        try {
+            response = handler.get();
+        } catch (RuntimeException e) {
+            throw new StreamsException("Task " + id + ": the " + kind + " exception handler failed: " + e, e);
+        }
+        if (response == null) {
+            throw new StreamsException("Task " + id + ": the " + kind + " exception handler returned no response");
+        }
+        return response;
     }
 
     /** A processor's failure, named after the task, the processor and the input record (or the punctuation). */
