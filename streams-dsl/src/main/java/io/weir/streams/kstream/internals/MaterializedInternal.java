@@ -6,14 +6,29 @@ import io.weir.streams.state.KeyValueBytesStoreSupplier;
 import io.weir.streams.state.StoreBuilder;
 import io.weir.streams.state.Stores;
 import io.weir.streams.state.TimestampedKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Turns a {@link Materialized} into the store builder of a DSL table, with a generated name where none was given. */
 final class MaterializedInternal {
+    private static final Logger LOG = LoggerFactory.getLogger(MaterializedInternal.class);
+
     private MaterializedInternal() {
     }
 
+    /**
+     * The store's name: the user's, or a generated one with a warning. A generated name depends on the operator's
+     * position in the topology, so adding an operator upstream renames the store and its changelog, and the state
+     * starts over; naming it keeps the state across such changes.
+     */
     static String storeName(Materialized<?, ?, ?> materialized, InternalStreamsBuilder builder, String prefix) {
-        return materialized != null && materialized.storeName() != null ? materialized.storeName() : builder.newName(prefix);
+        if (materialized != null && materialized.storeName() != null) {
+            return materialized.storeName();
+        }
+        String generated = builder.newName(prefix);
+        LOG.warn("The store {} has a generated name, which changes when operators are added before it, losing its state: name it "
+                + "with Materialized.as(\"...\")", generated);
+        return generated;
     }
 
     static <K, V> StoreBuilder<TimestampedKeyValueStore<K, V>> storeBuilder(Materialized<K, V, ?> materialized, String storeName,
