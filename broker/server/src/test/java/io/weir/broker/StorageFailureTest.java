@@ -9,6 +9,7 @@ import static io.weir.broker.BrokerTestSupport.readAll;
 import static io.weir.broker.TransactionTestSupport.txnBatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,7 +19,10 @@ import io.weir.common.utils.MockTime;
 import io.weir.broker.internals.log.FileChannelFactory;
 import io.weir.broker.internals.log.LogDirFailureException;
 import io.weir.common.protocol.ApiError;
+import io.weir.common.protocol.ConfigResourceKey;
 import io.weir.common.protocol.CreateTopicsRequest;
+import io.weir.common.protocol.IncrementalAlterConfigsRequest;
+import io.weir.common.protocol.InitProducerIdRequest;
 import io.weir.common.protocol.Errors;
 import io.weir.common.protocol.ListOffsetsRequest;
 import io.weir.common.protocol.ProduceResponse;
@@ -36,6 +40,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -230,6 +235,54 @@ class StorageFailureTest {
         assertCloseAndReopenKeepAcknowledged();
     }
 
+    // ---- the data directory's own files ---------------------------------------------------------------------
+
+    @Test
+    void aFailedSyncOfTheTopicMetadataTakesTheDirectoryOffline() throws Exception {
+        start("every-batch", Map.of());
+        disk.fail(Op.FORCE, path -> path.equals(dir.resolve("meta").resolve("topics.tmp")));
+        assertRefused(createTopicAnswer("v"));
+        assertOfflineAfterFailureOf("topics.tmp");
+        assertCloseAndReopenKeepAcknowledged();
+    }
+
+    @Test
+    void aFailedSyncOfTheDataDirectoryAfterATopicIsCreatedTakesTheDirectoryOffline() throws Exception {
+        start("every-batch", Map.of());
+        disk.fail(Op.FORCE, dir::equals);
+        assertRefused(createTopicAnswer("v"));
+        assertEquals(List.of(dir), disk.failed(), "the failure is the data directory's own sync");
+        assertOfflineAfterFailureOf(dir.getFileName().toString());
+        assertCloseAndReopenKeepAcknowledged();
+    }
+
+    @Test
+    void aFailedWriteOfTheTopicMetadataOnAConfigChangeTakesTheDirectoryOffline() throws Exception {
+        start("every-batch", Map.of());
+        disk.fail(Op.WRITE, path -> path.equals(dir.resolve("meta").resolve("topics.tmp")));
+        ConfigResourceKey topic = new ConfigResourceKey(ConfigResourceKey.Type.TOPIC, "t");
+        ApiError altered = broker.api().incrementalAlterConfigs(new IncrementalAlterConfigsRequest(Map.of(topic, List.of(
+                new IncrementalAlterConfigsRequest.AlterableConfig("retention.ms", IncrementalAlterConfigsRequest.OpType.SET,
+                        "1000"))), false)).get(10, TimeUnit.SECONDS).results().get(topic);
+        assertRefused(altered);
+        assertOfflineAfterFailureOf("topics.tmp");
+        assertCloseAndReopenKeepAcknowledged();
+    }
+
+    @Test
+    void aFailedSyncOfTheProducerIdBlockTakesTheDirectoryOffline() throws Exception {
+        start("every-batch", Map.of());
+        disk.fail(Op.FORCE, path -> path.equals(dir.resolve("producer-id-block.tmp")));
+        // The idempotent producer's id is answered as a failed future, as every error of that call is.
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> broker.api().initProducerId(
+                new InitProducerIdRequest(null, 60_000, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH))
+                .get(10, TimeUnit.SECONDS));
+        LogDirFailureException e = assertInstanceOf(LogDirFailureException.class, failed.getCause());
+        assertEquals(dir.resolve("producer-id-block.tmp"), e.file());
+        assertOfflineAfterFailureOf("producer-id-block.tmp");
+        assertCloseAndReopenKeepAcknowledged();
+    }
+
     // ---- the scenario ---------------------------------------------------------------------------------------
 
     /** Opens a broker on the faulty disk with topic {@code t} (2 partitions) and one acknowledged batch on t-1. */
@@ -310,6 +363,11 @@ class StorageFailureTest {
         return broker.api().writeTxnMarkers(new WriteTxnMarkersRequest(List.of(new WriteTxnMarkersRequest.TxnMarker(
                 producer.producerId(), producer.producerEpoch(), false, 0, List.of(T0))))).get(10, TimeUnit.SECONDS)
                 .results().get(producer.producerId()).get(T0);
+    }
+
+    private ApiError createTopicAnswer(String name) throws Exception {
+        return broker.api().createTopics(new CreateTopicsRequest(List.of(
+                new CreateTopicsRequest.NewTopicSpec(name, 1, Map.of())), false)).get(10, TimeUnit.SECONDS).results().get(name);
     }
 
     private static Predicate<Path> isIn(String partitionDir, String suffix) {

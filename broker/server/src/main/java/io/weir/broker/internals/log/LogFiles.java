@@ -46,7 +46,7 @@ public final class LogFiles {
      *
      * @throws FileWriteException naming the file that failed: the temporary file, the target or the directory
      */
-    static void writeAtomically(FileChannelFactory channels, Path target, byte[] content) throws IOException {
+    public static void writeAtomically(FileChannelFactory channels, Path target, byte[] content) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try (FileChannel channel = channels.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {

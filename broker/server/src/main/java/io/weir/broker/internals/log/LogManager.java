@@ -81,7 +81,7 @@ public final class LogManager implements AutoCloseable {
         this.producerStateConfig = producerStateConfig;
         this.time = time;
         this.context = LogDirContext.of(dataDir, channels, time);
-        this.topicStore = new TopicMetadataStore(dataDir.resolve("meta").resolve("topics"));
+        this.topicStore = new TopicMetadataStore(dataDir.resolve("meta").resolve("topics"), channels);
         this.checkpoint = new OffsetCheckpoint(dataDir.resolve("recovery-point-offset-checkpoint"), channels);
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -140,7 +140,7 @@ public final class LogManager implements AutoCloseable {
                 manager.cleaner = LogCleaner.create(cleanerConfig, dataDir.resolve("cleaner-offset-checkpoint"),
                         manager.logs::values, time, cleanerHook, manager.context);
                 Files.deleteIfExists(marker);
-                LogFiles.syncDirectory(dataDir);
+                LogFiles.syncDirectory(channels, dataDir);
             } catch (IOException | RuntimeException e) {
                 // Release what was opened, the directory lock included, so a later open can try again.
                 manager.crash();
@@ -259,10 +259,10 @@ public final class LogManager implements AutoCloseable {
         Map<TopicPartition, Log> created = openNewLogs(name, 0, partitions, config);
         try {
             topicStore.write(meta);
-            LogFiles.syncDirectory(dataDir);
+            LogFiles.syncDirectory(context.channels(), dataDir);
         } catch (IOException e) {
             discard(created);
-            throw new KafkaStorageException("Could not record topic " + name + " in " + dataDir + ": " + e, e);
+            throw context.failures().fail("Recording topic " + name, topicStore.file(), e);
         }
         logs.putAll(created);
         topics.put(name, meta);
@@ -310,10 +310,10 @@ public final class LogManager implements AutoCloseable {
         Map<TopicPartition, Log> created = openNewLogs(name, meta.partitions(), newTotal, config);
         try {
             topicStore.write(grown);
-            LogFiles.syncDirectory(dataDir);
+            LogFiles.syncDirectory(context.channels(), dataDir);
         } catch (IOException e) {
             discard(created);
-            throw new KafkaStorageException("Could not record new partitions of " + name + ": " + e, e);
+            throw context.failures().fail("Recording new partitions of topic " + name, topicStore.file(), e);
         }
         logs.putAll(created);
         topics.put(name, grown);
@@ -325,6 +325,7 @@ public final class LogManager implements AutoCloseable {
      */
     public synchronized List<Log> deleteTopic(String name) {
         TopicMetadataStore.TopicMetadata meta = topicMetadata(name);
+        context.failures().ensureOnline("Deletion of topic " + name);
         try {
             for (int p = 0; p < meta.partitions(); p++) {
                 cleaner.pauseAndWait(new TopicPartition(name, p));
@@ -334,8 +335,8 @@ public final class LogManager implements AutoCloseable {
             for (int p = 0; p < meta.partitions(); p++) {
                 cleaner.resume(new TopicPartition(name, p)); // the topic stays: so does its cleaning
             }
-            if (e instanceof IOException) {
-                throw new KafkaStorageException("Could not delete topic " + name + ": " + e, e);
+            if (e instanceof IOException io) {
+                throw context.failures().fail("Deletion of topic " + name + " from the topic metadata", topicStore.file(), io);
             }
             throw (RuntimeException) e;
         }
@@ -440,16 +441,18 @@ public final class LogManager implements AutoCloseable {
      * @return the topic's new configuration
      * @throws UnknownTopicOrPartitionException the topic does not exist
      * @throws InvalidConfigurationException    the new overrides hold an unknown key or a bad value; nothing changed
-     * @throws KafkaStorageException            the metadata file could not be replaced; the change is not in
-     *                                          effect (though if only the final directory sync failed, a
-     *                                          restart finds it written)
+     * @throws LogDirFailureException           the directory is offline, or the metadata file could not be
+     *                                          replaced and that took it offline; the change is not in effect
+     *                                          (though if only the final directory sync failed, a restart may
+     *                                          find it written)
      */
     public synchronized LogConfig alterTopicConfig(String name, UnaryOperator<Map<String, String>> change) {
         TopicConfigChange prepared = prepareTopicConfigChange(name, change);
+        context.failures().ensureOnline("Configuration change of topic " + name);
         try {
             topicStore.write(prepared.altered());
         } catch (IOException e) {
-            throw new KafkaStorageException("Could not record the new configuration of topic " + name + " in " + dataDir + ": " + e, e);
+            throw context.failures().fail("Recording the new configuration of topic " + name, topicStore.file(), e);
         }
         topics.put(name, prepared.altered());
         for (int p = 0; p < prepared.altered().partitions(); p++) {
@@ -500,6 +503,14 @@ public final class LogManager implements AutoCloseable {
     /** The one deleter of this directory's removed segments (retention's and the cleaner's). */
     public SegmentDeleter segmentDeleter() {
         return context.deleter();
+    }
+
+    /**
+     * What the files of this directory share: the seam they are opened through and the storage-failure rule.
+     * The broker's own files in the directory (the producer-id block) are written through it too.
+     */
+    public LogDirContext dirContext() {
+        return context;
     }
 
     /** Whether a write or sync failed in this directory: its logs then refuse appends and reads until a restart. */
