@@ -283,6 +283,16 @@ class StorageFailureTest {
         assertCloseAndReopenKeepAcknowledged();
     }
 
+    @Test
+    void aFailedSyncOfTheDataDirectoryOnCloseLeavesNoCleanShutdownMarker() throws Exception {
+        start("every-batch", Map.of());
+        Path marker = dir.resolve(".weir_cleanshutdown");
+        // The close's last step: the data directory's sync after the marker was written.
+        disk.fail(Op.FORCE, path -> path.equals(dir) && Files.exists(marker));
+        assertCloseAndReopenKeepAcknowledged(); // asserts no marker after the close, and a recovering reopen
+        assertEquals(List.of(dir), disk.failed(), "the failure was the sync after the marker");
+    }
+
     // ---- the scenario ---------------------------------------------------------------------------------------
 
     /** Opens a broker on the faulty disk with topic {@code t} (2 partitions) and one acknowledged batch on t-1. */

@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns a data directory: the topics in it, one {@link Log} per partition, and the files that make a restart
@@ -55,6 +57,7 @@ import java.util.function.UnaryOperator;
  * {@code this}; looking up a log is lock-free and safe from any thread.
  */
 public final class LogManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
     static final String CLEAN_SHUTDOWN_FILE = ".weir_cleanshutdown";
     static final String LOCK_FILE = ".lock";
 
@@ -591,20 +594,57 @@ public final class LogManager implements AutoCloseable {
                 }
             }
         }
+        Path marker = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
+        boolean markerAttempted = false;
         try {
             if (failure == null && !context.failures().isOffline()) {
                 checkpoint.write(currentRecoveryPoints());
-                Files.write(dataDir.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);
-                LogFiles.syncDirectory(dataDir);
+                markerAttempted = true;
+                writeCleanShutdownMarker(marker);
+                LogFiles.syncDirectory(context.channels(), dataDir);
             }
         } catch (IOException e) {
-            // The marker is missing or not durable: the next open recovers, as after a crash.
-            context.failures().fail("Clean shutdown of " + dataDir, dataDir.resolve(CLEAN_SHUTDOWN_FILE), e);
+            context.failures().fail("Clean shutdown of " + dataDir, marker, e);
+            if (markerAttempted) {
+                // The marker may exist though the sync that was to make everything before it durable failed:
+                // left there, it would make the next open trust the logs and skip recovery.
+                removeCleanShutdownMarker(marker);
+            }
         } finally {
             releaseLock();
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    private void writeCleanShutdownMarker(Path marker) throws IOException {
+        try (FileChannel ignored = context.channels().open(marker, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            // an empty file: its presence is the message
+        } catch (IOException e) {
+            throw FileWriteException.of(marker, "create", e);
+        }
+    }
+
+    /**
+     * Removes a clean-shutdown marker written by a close that then failed, and tries to make that durable. The
+     * directory is offline by then, but this sync moves no recovery point: it can only make the next open
+     * recover more, never less. If it fails too, the removal reaches the disk with the kernel's writeback, or
+     * not at all on a disk that is failing; nothing more can be done here.
+     */
+    private void removeCleanShutdownMarker(Path marker) {
+        try {
+            Files.deleteIfExists(marker);
+        } catch (IOException e) {
+            LOG.error("Could not remove the clean-shutdown marker " + marker + " after a failed close: delete it before"
+                    + " the next open, or that open will skip the recovery of " + dataDir, e);
+            return;
+        }
+        try {
+            LogFiles.syncDirectory(context.channels(), dataDir);
+        } catch (IOException e) {
+            LOG.warn("Removed the clean-shutdown marker " + marker + " after a failed close, but could not sync " + dataDir
+                    + "; a crash before the kernel writes the directory back may leave the marker on disk", e);
         }
     }
 
