@@ -15,14 +15,15 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * A {@link FileChannelFactory} over the real file system whose channels fail one kind of operation on chosen
- * files once {@link #fail armed}: the disk of a storage-failure test. Every other operation goes to the real
+ * A {@link FileChannelFactory} over the real file system whose channels, renames and deletions fail one kind of
+ * operation on chosen files once {@link #fail armed}: the disk of a storage-failure test. A rename is matched by
+ * its source. Every other operation goes to the real
  * file, so what was written before the fault (and, for a failed sync, the write itself) is really there for the
  * reopen. Thread-safe: the broker's threads open and use channels while the test arms and heals.
  */
 public final class FaultyDisk implements FileChannelFactory {
     /** The operation that fails. */
-    public enum Op { OPEN, WRITE, FORCE }
+    public enum Op { OPEN, WRITE, FORCE, RENAME, DELETE }
 
     private volatile Op op;
     private volatile Predicate<Path> files = path -> false;
@@ -105,6 +106,18 @@ public final class FaultyDisk implements FileChannelFactory {
     public FileChannel open(Path path, OpenOption... options) throws IOException {
         maybeFail(Op.OPEN, path);
         return new Channel(path, FileChannel.open(path, options));
+    }
+
+    @Override
+    public void rename(Path source, Path target) throws IOException {
+        maybeFail(Op.RENAME, source);
+        FileChannelFactory.super.rename(source, target);
+    }
+
+    @Override
+    public void delete(Path path) throws IOException {
+        maybeFail(Op.DELETE, path);
+        FileChannelFactory.super.delete(path);
     }
 
     /** A real channel whose writes and syncs first ask whether to fail. */

@@ -223,6 +223,51 @@ class StorageFailureTest {
         assertCloseAndReopenKeepAcknowledged();
     }
 
+    // ---- renames and deletions ------------------------------------------------------------------------------
+
+    @Test
+    void aFailedRenameInstallingACleanedSegmentTakesTheDirectoryOffline() throws Exception {
+        start("os", Map.of("cleanup.policy", "compact", "segment.bytes", "300", "min.cleanable.dirty.ratio", "0.01"));
+        produceUntilSegments(T0, 3);
+        disk.fail(Op.RENAME, isIn("t-0", ".log.cleaned"));
+        assertEquals(0, broker.runLogCleaner(), "the pass failed");
+        assertOfflineAfterFailureOf("00000000000000000000.log.cleaned"); // the file, not the partition directory
+        // The swap was committed: the reopen finishes it from the marker and the cleaned files.
+        assertCloseAndReopenKeepAcknowledged();
+    }
+
+    @Test
+    void aFailedDeletionOfASwapMarkerTakesTheDirectoryOffline() throws Exception {
+        start("os", Map.of("cleanup.policy", "compact", "segment.bytes", "300", "min.cleanable.dirty.ratio", "0.01"));
+        produceUntilSegments(T0, 3);
+        disk.fail(Op.DELETE, isIn("t-0", ".swap"));
+        assertEquals(0, broker.runLogCleaner(), "the pass failed");
+        assertOfflineAfterFailureOf("00000000000000000000.swap");
+        assertCloseAndReopenKeepAcknowledged();
+    }
+
+    @Test
+    void aFailedDeletionOfARetiredSegmentsIndexTakesTheDirectoryOffline() throws Exception {
+        start("os", Map.of("segment.bytes", "200", "retention.bytes", "200"));
+        produceUntilSegments(T0, 3);
+        disk.fail(Op.DELETE, isIn("t-0", "00000000000000000000.index"));
+        LogDirFailureException e = assertThrows(LogDirFailureException.class, broker::runRetention);
+        assertEquals(dir.resolve("t-0").resolve("00000000000000000000.index"), e.file(), "the file, not the partition directory");
+        assertOfflineAfterFailureOf("00000000000000000000.index");
+        assertCloseAndReopenKeepAcknowledgedFromLogStart();
+    }
+
+    @Test
+    void aFailedRenameRetiringASegmentTakesTheDirectoryOffline() throws Exception {
+        start("os", Map.of("segment.bytes", "200", "retention.bytes", "200"));
+        produceUntilSegments(T0, 3);
+        disk.fail(Op.RENAME, isIn("t-0", "00000000000000000000.log"));
+        LogDirFailureException e = assertThrows(LogDirFailureException.class, broker::runRetention);
+        assertEquals(dir.resolve("t-0").resolve("00000000000000000000.log"), e.file(), "the file, not the partition directory");
+        assertOfflineAfterFailureOf("00000000000000000000.log");
+        assertCloseAndReopenKeepAcknowledgedFromLogStart();
+    }
+
     // ---- directories ----------------------------------------------------------------------------------------
 
     @Test
@@ -424,16 +469,37 @@ class StorageFailureTest {
      * recovers, holds every acknowledged record of both partitions in order, and takes appends again.
      */
     private void assertCloseAndReopenKeepAcknowledged() throws Exception {
-        broker.close();
-        disk.heal();
-        assertFalse(Files.exists(dir.resolve(".weir_cleanshutdown")), "an offline directory is not closed cleanly");
-        broker = EmbeddedBroker.open(config(), time, FileChannelFactory.SYSTEM);
-        assertFalse(broker.openedAfterCleanShutdown());
+        reopen();
         for (TopicPartition tp : List.of(T0, T1)) {
             List<String> read = readAll(broker.api(), tp, 0);
             assertInOrder(acked.getOrDefault(tp, List.of()), read, tp);
         }
         assertEquals(Errors.NONE, produce(broker.api(), T0, keyed("k", "after")).error().error());
+    }
+
+    /**
+     * As {@link #assertCloseAndReopenKeepAcknowledged()} after retention ran on t-0: every acknowledged record of
+     * t-0 from its log start on. Its i-th acknowledged record is at offset i (one record per batch, nothing else
+     * written there), so the log start says which ones retention was allowed to take.
+     */
+    private void assertCloseAndReopenKeepAcknowledgedFromLogStart() throws Exception {
+        reopen();
+        long start = broker.api().listOffsets(new ListOffsetsRequest(IsolationLevel.READ_UNCOMMITTED,
+                Map.of(T0, ListOffsetsRequest.EARLIEST))).get(10, TimeUnit.SECONDS).partitions().get(T0).offset();
+        List<String> expected = acked.get(T0);
+        assertInOrder(expected.subList((int) Math.min(start, expected.size()), expected.size()),
+                readAll(broker.api(), T0, start), T0);
+        assertInOrder(acked.get(T1), readAll(broker.api(), T1, 0), T1);
+        assertEquals(Errors.NONE, produce(broker.api(), T0, keyed("k", "after")).error().error());
+    }
+
+    /** Closes, heals the disk, checks the close left no clean-shutdown marker, and reopens on a healthy disk. */
+    private void reopen() {
+        broker.close();
+        disk.heal();
+        assertFalse(Files.exists(dir.resolve(".weir_cleanshutdown")), "an offline directory is not closed cleanly");
+        broker = EmbeddedBroker.open(config(), time, FileChannelFactory.SYSTEM);
+        assertFalse(broker.openedAfterCleanShutdown());
     }
 
     private static void assertInOrder(List<String> expected, List<String> actual, TopicPartition tp) {
