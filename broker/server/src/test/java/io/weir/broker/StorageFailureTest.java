@@ -250,6 +250,16 @@ class StorageFailureTest {
     }
 
     @Test
+    void aFailedDeletionOfAnOldProducerStateSnapshotTakesTheDirectoryOffline() throws Exception {
+        start("os", Map.of("segment.bytes", "200"));
+        // Each roll writes a snapshot and deletes those no longer kept (all but the newest two, here).
+        disk.fail(Op.DELETE, isIn("t-0", ".snapshot"));
+        produceUntilRefused(T0);
+        assertOfflineAfterFailureOf(".snapshot");
+        assertCloseAndReopenKeepAcknowledged();
+    }
+
+    @Test
     void aFailedDeletionOfARetiredSegmentsIndexTakesTheDirectoryOffline() throws Exception {
         start("os", Map.of("segment.bytes", "200", "retention.bytes", "200"));
         produceUntilSegments(T0, 3);

@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * LogDirFailureChannel).
  *
  * <p><b>The rule.</b> When a write or a sync of any file of the directory fails — a segment's {@code .log}, an
- * offset, time or transaction index, a producer-state snapshot, the recovery-point or cleaner checkpoint, a
- * directory entry, a segment created by a roll — the whole directory goes offline until the broker restarts.
+ * offset, time or transaction index, a producer-state snapshot, the recovery-point or cleaner checkpoint, the
+ * topic metadata, the producer-id block, a directory entry, a segment created by a roll, a rename or deletion —
+ * the whole directory goes offline until the broker restarts.
  * After a failed {@code fsync} the kernel may have dropped the dirty pages while marking them clean, so a later
  * {@code fsync} that succeeds proves nothing about them; and the disk that failed holds every other partition
  * of the directory too. Offline, every append and read of a partition in the directory fails with a

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The directory's {@link LogDirContext} lives here: the {@link LogDirFailureChannel} that takes the whole
  * directory offline when a write or sync of one of its files fails (every log and the cleaner report to it, and
- * so does this manager for the recovery-point checkpoint), the {@link FileChannelFactory} every file is opened
+ * so does this manager for the recovery-point checkpoint, the topic metadata, its own syncs of the directory and
+ * the clean-shutdown marker), the {@link FileChannelFactory} every file is opened, renamed and deleted
  * through, and the one {@link SegmentDeleter} that removes the files of segments retention or the cleaner took
  * out. Once the directory is offline, no recovery-point checkpoint is written and close leaves no clean-shutdown
  * marker, so the next open recovers every partition from the last checkpoint written while the disk was trusted.
@@ -142,7 +143,7 @@ public final class LogManager implements AutoCloseable {
                 manager.loadLogs();
                 manager.cleaner = LogCleaner.create(cleanerConfig, dataDir.resolve("cleaner-offset-checkpoint"),
                         manager.logs::values, time, cleanerHook, manager.context);
-                Files.deleteIfExists(marker);
+                LogFiles.delete(channels, marker);
                 LogFiles.syncDirectory(channels, dataDir);
             } catch (IOException | RuntimeException e) {
                 // Release what was opened, the directory lock included, so a later open can try again.
@@ -634,7 +635,7 @@ public final class LogManager implements AutoCloseable {
      */
     private void removeCleanShutdownMarker(Path marker) {
         try {
-            Files.deleteIfExists(marker);
+            LogFiles.delete(context.channels(), marker);
         } catch (IOException e) {
             LOG.error("Could not remove the clean-shutdown marker " + marker + " after a failed close: delete it before"
                     + " the next open, or that open will skip the recovery of " + dataDir, e);
