@@ -116,7 +116,7 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
         this.txnThread = Executors.newSingleThreadScheduledExecutor(daemon("weir-txn-coordinator"));
         try {
             offsetsTopic.load(OffsetsTopicStore.sinkFor(offsetCoordinator, txnOffsets));
-            ProducerIdManager producerIds = ProducerIdManager.open(dataDir);
+            ProducerIdManager producerIds = ProducerIdManager.open(dataDir, logManager.dirContext());
             // Offsets first: a transaction the coordinator finishes on load decides offsets loaded as pending.
             this.transactions = BrokerTransactionCoordinator.open(config.transactions(), logManager, rings, time, producerIds,
                     txnOffsets, this::partitionExists, config.groups().offsetCommitTimeoutMs(), txnThread);

@@ -8,21 +8,32 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * A {@link FileChannelFactory} over the real file system whose channels fail one kind of operation on chosen
- * files once {@link #fail armed}: the disk of a storage-failure test. Every other operation goes to the real
- * file, so what was written before the fault (and, for a failed sync, the write itself) is really there for the
- * reopen. Thread-safe: the broker's threads open and use channels while the test arms and heals.
+ * A {@link FileChannelFactory} over the real file system whose channels, renames and deletions fail one kind of
+ * operation on chosen files once {@link #fail armed}: the disk of a storage-failure test. A rename is matched by
+ * its source. Every other operation goes to the real file.
+ *
+ * <p>A failed {@code force} of a file also loses what the kernel may drop after a writeback error: the file is
+ * cut back to its length at its last successful {@code force} (or when this disk first opened it, for a file
+ * that was there before), so a reopen sees only what was synced, and a recovery point moved past the dropped
+ * tail shows as lost acknowledged records. This models lost appended bytes only: an overwrite below that
+ * length (an index rewritten in place) stays, and a failed sync of a directory drops none of its entries.
+ * Thread-safe: the broker's threads open and use channels while the test arms and heals.
  */
 public final class FaultyDisk implements FileChannelFactory {
     /** The operation that fails. */
-    public enum Op { OPEN, WRITE, FORCE }
+    public enum Op { OPEN, WRITE, FORCE, RENAME, DELETE }
 
     private volatile Op op;
     private volatile Predicate<Path> files = path -> false;
@@ -31,6 +42,8 @@ public final class FaultyDisk implements FileChannelFactory {
     /** False for {@link #holdOnce}: the operation runs {@code beforeFailing}, then goes to the real file. */
     private volatile boolean throwing = true;
     private final List<Path> failed = new ArrayList<>();
+    /** Per regular file, its length at its last successful force: what a failed force leaves of it. */
+    private final Map<Path, Long> syncedLength = new ConcurrentHashMap<>();
 
     /** From now on, {@code op} on a file matching {@code which} throws an IOException. */
     public void fail(Op op, Predicate<Path> which) {
@@ -104,7 +117,35 @@ public final class FaultyDisk implements FileChannelFactory {
     @Override
     public FileChannel open(Path path, OpenOption... options) throws IOException {
         maybeFail(Op.OPEN, path);
-        return new Channel(path, FileChannel.open(path, options));
+        boolean existed = Files.exists(path);
+        FileChannel file = FileChannel.open(path, options);
+        if (Files.isRegularFile(path)) {
+            if (!existed || Arrays.asList(options).contains(StandardOpenOption.TRUNCATE_EXISTING)) {
+                syncedLength.put(path, 0L);
+            } else {
+                syncedLength.putIfAbsent(path, file.size()); // there before: taken as synced
+            }
+        }
+        return new Channel(path, file);
+    }
+
+    @Override
+    public void rename(Path source, Path target) throws IOException {
+        maybeFail(Op.RENAME, source);
+        FileChannelFactory.super.rename(source, target);
+        Long synced = syncedLength.remove(source);
+        if (synced != null) {
+            syncedLength.put(target, synced);
+        } else {
+            syncedLength.remove(target);
+        }
+    }
+
+    @Override
+    public void delete(Path path) throws IOException {
+        maybeFail(Op.DELETE, path);
+        FileChannelFactory.super.delete(path);
+        syncedLength.remove(path);
     }
 
     /** A real channel whose writes and syncs first ask whether to fail. */
@@ -152,8 +193,29 @@ public final class FaultyDisk implements FileChannelFactory {
 
         @Override
         public void force(boolean metaData) throws IOException {
-            maybeFail(Op.FORCE, path);
+            try {
+                maybeFail(Op.FORCE, path);
+            } catch (IOException e) {
+                dropUnsyncedTail();
+                throw e;
+            }
+            // What was written before the force began is what it makes durable.
+            long covered = Files.isRegularFile(path) ? file.size() : -1;
             file.force(metaData);
+            if (covered >= 0) {
+                syncedLength.put(path, covered);
+            }
+        }
+
+        /** What the kernel may drop after a writeback error: everything past the last successful force. */
+        private void dropUnsyncedTail() throws IOException {
+            Long synced = syncedLength.get(path);
+            if (synced == null || !Files.isRegularFile(path) || file.size() <= synced) {
+                return;
+            }
+            try (FileChannel writable = FileChannel.open(path, StandardOpenOption.WRITE)) {
+                writable.truncate(synced);
+            }
         }
 
         @Override

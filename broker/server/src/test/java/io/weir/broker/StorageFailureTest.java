@@ -9,6 +9,7 @@ import static io.weir.broker.BrokerTestSupport.readAll;
 import static io.weir.broker.TransactionTestSupport.txnBatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,7 +19,10 @@ import io.weir.common.utils.MockTime;
 import io.weir.broker.internals.log.FileChannelFactory;
 import io.weir.broker.internals.log.LogDirFailureException;
 import io.weir.common.protocol.ApiError;
+import io.weir.common.protocol.ConfigResourceKey;
 import io.weir.common.protocol.CreateTopicsRequest;
+import io.weir.common.protocol.IncrementalAlterConfigsRequest;
+import io.weir.common.protocol.InitProducerIdRequest;
 import io.weir.common.protocol.Errors;
 import io.weir.common.protocol.ListOffsetsRequest;
 import io.weir.common.protocol.ProduceResponse;
@@ -36,6 +40,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -107,7 +112,10 @@ class StorageFailureTest {
         broker.checkpointRecoveryPoints(); // a later sync would succeed, but proves nothing: nothing moves
         broker.close();
         assertEquals(synced, checkpointedRecoveryPoint(T0), "no recovery point past the failed sync");
-        assertCloseAndReopenKeepAcknowledged();
+        // Under the os policy a record is acknowledged before it is synced, and the failed sync dropped the
+        // failing segment's unsynced tail (as FaultyDisk does): what must survive is every acknowledged record
+        // below the recovery point the last good sync left, and nothing out of order after it.
+        assertCloseAndReopenKeepAcknowledgedBelow(synced);
     }
 
     @Test
@@ -218,6 +226,61 @@ class StorageFailureTest {
         assertCloseAndReopenKeepAcknowledged();
     }
 
+    // ---- renames and deletions ------------------------------------------------------------------------------
+
+    @Test
+    void aFailedRenameInstallingACleanedSegmentTakesTheDirectoryOffline() throws Exception {
+        start("os", Map.of("cleanup.policy", "compact", "segment.bytes", "300", "min.cleanable.dirty.ratio", "0.01"));
+        produceUntilSegments(T0, 3);
+        disk.fail(Op.RENAME, isIn("t-0", ".log.cleaned"));
+        assertEquals(0, broker.runLogCleaner(), "the pass failed");
+        assertOfflineAfterFailureOf("00000000000000000000.log.cleaned"); // the file, not the partition directory
+        // The swap was committed: the reopen finishes it from the marker and the cleaned files.
+        assertCloseAndReopenKeepAcknowledged();
+    }
+
+    @Test
+    void aFailedDeletionOfASwapMarkerTakesTheDirectoryOffline() throws Exception {
+        start("os", Map.of("cleanup.policy", "compact", "segment.bytes", "300", "min.cleanable.dirty.ratio", "0.01"));
+        produceUntilSegments(T0, 3);
+        disk.fail(Op.DELETE, isIn("t-0", ".swap"));
+        assertEquals(0, broker.runLogCleaner(), "the pass failed");
+        assertOfflineAfterFailureOf("00000000000000000000.swap");
+        assertCloseAndReopenKeepAcknowledged();
+    }
+
+    @Test
+    void aFailedDeletionOfAnOldProducerStateSnapshotTakesTheDirectoryOffline() throws Exception {
+        start("os", Map.of("segment.bytes", "200"));
+        // Each roll writes a snapshot and deletes those no longer kept (all but the newest two, here).
+        disk.fail(Op.DELETE, isIn("t-0", ".snapshot"));
+        produceUntilRefused(T0);
+        assertOfflineAfterFailureOf(".snapshot");
+        assertCloseAndReopenKeepAcknowledged();
+    }
+
+    @Test
+    void aFailedDeletionOfARetiredSegmentsIndexTakesTheDirectoryOffline() throws Exception {
+        start("os", Map.of("segment.bytes", "200", "retention.bytes", "200"));
+        produceUntilSegments(T0, 3);
+        disk.fail(Op.DELETE, isIn("t-0", "00000000000000000000.index"));
+        LogDirFailureException e = assertThrows(LogDirFailureException.class, broker::runRetention);
+        assertEquals(dir.resolve("t-0").resolve("00000000000000000000.index"), e.file(), "the file, not the partition directory");
+        assertOfflineAfterFailureOf("00000000000000000000.index");
+        assertCloseAndReopenKeepAcknowledgedFromLogStart();
+    }
+
+    @Test
+    void aFailedRenameRetiringASegmentTakesTheDirectoryOffline() throws Exception {
+        start("os", Map.of("segment.bytes", "200", "retention.bytes", "200"));
+        produceUntilSegments(T0, 3);
+        disk.fail(Op.RENAME, isIn("t-0", "00000000000000000000.log"));
+        LogDirFailureException e = assertThrows(LogDirFailureException.class, broker::runRetention);
+        assertEquals(dir.resolve("t-0").resolve("00000000000000000000.log"), e.file(), "the file, not the partition directory");
+        assertOfflineAfterFailureOf("00000000000000000000.log");
+        assertCloseAndReopenKeepAcknowledgedFromLogStart();
+    }
+
     // ---- directories ----------------------------------------------------------------------------------------
 
     @Test
@@ -228,6 +291,64 @@ class StorageFailureTest {
         assertRefused(produce(broker.api(), T0, next()));
         assertOfflineAfterFailureOf("t-0");
         assertCloseAndReopenKeepAcknowledged();
+    }
+
+    // ---- the data directory's own files ---------------------------------------------------------------------
+
+    @Test
+    void aFailedSyncOfTheTopicMetadataTakesTheDirectoryOffline() throws Exception {
+        start("every-batch", Map.of());
+        disk.fail(Op.FORCE, path -> path.equals(dir.resolve("meta").resolve("topics.tmp")));
+        assertRefused(createTopicAnswer("v"));
+        assertOfflineAfterFailureOf("topics.tmp");
+        assertCloseAndReopenKeepAcknowledged();
+    }
+
+    @Test
+    void aFailedSyncOfTheDataDirectoryAfterATopicIsCreatedTakesTheDirectoryOffline() throws Exception {
+        start("every-batch", Map.of());
+        disk.fail(Op.FORCE, dir::equals);
+        assertRefused(createTopicAnswer("v"));
+        assertEquals(List.of(dir), disk.failed(), "the failure is the data directory's own sync");
+        assertOfflineAfterFailureOf(dir.getFileName().toString());
+        assertCloseAndReopenKeepAcknowledged();
+    }
+
+    @Test
+    void aFailedWriteOfTheTopicMetadataOnAConfigChangeTakesTheDirectoryOffline() throws Exception {
+        start("every-batch", Map.of());
+        disk.fail(Op.WRITE, path -> path.equals(dir.resolve("meta").resolve("topics.tmp")));
+        ConfigResourceKey topic = new ConfigResourceKey(ConfigResourceKey.Type.TOPIC, "t");
+        ApiError altered = broker.api().incrementalAlterConfigs(new IncrementalAlterConfigsRequest(Map.of(topic, List.of(
+                new IncrementalAlterConfigsRequest.AlterableConfig("retention.ms", IncrementalAlterConfigsRequest.OpType.SET,
+                        "1000"))), false)).get(10, TimeUnit.SECONDS).results().get(topic);
+        assertRefused(altered);
+        assertOfflineAfterFailureOf("topics.tmp");
+        assertCloseAndReopenKeepAcknowledged();
+    }
+
+    @Test
+    void aFailedSyncOfTheProducerIdBlockTakesTheDirectoryOffline() throws Exception {
+        start("every-batch", Map.of());
+        disk.fail(Op.FORCE, path -> path.equals(dir.resolve("producer-id-block.tmp")));
+        // The idempotent producer's id is answered as a failed future, as every error of that call is.
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> broker.api().initProducerId(
+                new InitProducerIdRequest(null, 60_000, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH))
+                .get(10, TimeUnit.SECONDS));
+        LogDirFailureException e = assertInstanceOf(LogDirFailureException.class, failed.getCause());
+        assertEquals(dir.resolve("producer-id-block.tmp"), e.file());
+        assertOfflineAfterFailureOf("producer-id-block.tmp");
+        assertCloseAndReopenKeepAcknowledged();
+    }
+
+    @Test
+    void aFailedSyncOfTheDataDirectoryOnCloseLeavesNoCleanShutdownMarker() throws Exception {
+        start("every-batch", Map.of());
+        Path marker = dir.resolve(".weir_cleanshutdown");
+        // The close's last step: the data directory's sync after the marker was written.
+        disk.fail(Op.FORCE, path -> path.equals(dir) && Files.exists(marker));
+        assertCloseAndReopenKeepAcknowledged(); // asserts no marker after the close, and a recovering reopen
+        assertEquals(List.of(dir), disk.failed(), "the failure was the sync after the marker");
     }
 
     // ---- the scenario ---------------------------------------------------------------------------------------
@@ -312,6 +433,11 @@ class StorageFailureTest {
                 .results().get(producer.producerId()).get(T0);
     }
 
+    private ApiError createTopicAnswer(String name) throws Exception {
+        return broker.api().createTopics(new CreateTopicsRequest(List.of(
+                new CreateTopicsRequest.NewTopicSpec(name, 1, Map.of())), false)).get(10, TimeUnit.SECONDS).results().get(name);
+    }
+
     private static Predicate<Path> isIn(String partitionDir, String suffix) {
         return path -> path.getParent() != null && path.getParent().getFileName().toString().equals(partitionDir)
                 && path.getFileName().toString().endsWith(suffix);
@@ -356,16 +482,52 @@ class StorageFailureTest {
      * recovers, holds every acknowledged record of both partitions in order, and takes appends again.
      */
     private void assertCloseAndReopenKeepAcknowledged() throws Exception {
-        broker.close();
-        disk.heal();
-        assertFalse(Files.exists(dir.resolve(".weir_cleanshutdown")), "an offline directory is not closed cleanly");
-        broker = EmbeddedBroker.open(config(), time, FileChannelFactory.SYSTEM);
-        assertFalse(broker.openedAfterCleanShutdown());
+        reopen();
         for (TopicPartition tp : List.of(T0, T1)) {
             List<String> read = readAll(broker.api(), tp, 0);
             assertInOrder(acked.getOrDefault(tp, List.of()), read, tp);
         }
         assertEquals(Errors.NONE, produce(broker.api(), T0, keyed("k", "after")).error().error());
+    }
+
+    /**
+     * As {@link #assertCloseAndReopenKeepAcknowledged()} after retention ran on t-0: every acknowledged record of
+     * t-0 from its log start on. Its i-th acknowledged record is at offset i (one record per batch, nothing else
+     * written there), so the log start says which ones retention was allowed to take.
+     */
+    private void assertCloseAndReopenKeepAcknowledgedFromLogStart() throws Exception {
+        reopen();
+        long start = broker.api().listOffsets(new ListOffsetsRequest(IsolationLevel.READ_UNCOMMITTED,
+                Map.of(T0, ListOffsetsRequest.EARLIEST))).get(10, TimeUnit.SECONDS).partitions().get(T0).offset();
+        List<String> expected = acked.get(T0);
+        assertInOrder(expected.subList((int) Math.min(start, expected.size()), expected.size()),
+                readAll(broker.api(), T0, start), T0);
+        assertInOrder(acked.get(T1), readAll(broker.api(), T1, 0), T1);
+        assertEquals(Errors.NONE, produce(broker.api(), T0, keyed("k", "after")).error().error());
+    }
+
+    /**
+     * As {@link #assertCloseAndReopenKeepAcknowledged()} when t-0's unsynced acknowledged records may be lost: its
+     * records below {@code recoveryPoint} all survive, and what it holds is a prefix of what was acknowledged. Its
+     * i-th acknowledged record is at offset i (one record per batch, nothing else written there).
+     */
+    private void assertCloseAndReopenKeepAcknowledgedBelow(long recoveryPoint) throws Exception {
+        reopen();
+        List<String> expected = acked.get(T0);
+        List<String> read = readAll(broker.api(), T0, 0);
+        assertTrue(read.size() >= recoveryPoint, "t-0 keeps every record below its recovery point " + recoveryPoint + ": " + read);
+        assertEquals(expected.subList(0, read.size()), read, "t-0 holds a prefix of what was acknowledged");
+        assertInOrder(acked.get(T1), readAll(broker.api(), T1, 0), T1);
+        assertEquals(Errors.NONE, produce(broker.api(), T0, keyed("k", "after")).error().error());
+    }
+
+    /** Closes, heals the disk, checks the close left no clean-shutdown marker, and reopens on a healthy disk. */
+    private void reopen() {
+        broker.close();
+        disk.heal();
+        assertFalse(Files.exists(dir.resolve(".weir_cleanshutdown")), "an offline directory is not closed cleanly");
+        broker = EmbeddedBroker.open(config(), time, FileChannelFactory.SYSTEM);
+        assertFalse(broker.openedAfterCleanShutdown());
     }
 
     private static void assertInOrder(List<String> expected, List<String> actual, TopicPartition tp) {

@@ -44,6 +44,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * read and the registration is not missed. Completion is idempotent: the first of "enough bytes",
  * "deadline" and "broker closing" wins.
  *
+ * <p>When the log directory goes offline, every waiting fetch is re-read at once (on the executor, like an
+ * append's wake-up): its partitions now answer KAFKA_STORAGE_ERROR, so it completes then rather than at its
+ * {@code maxWaitMs}. A fetch registering meanwhile still does its own re-read after registering.
+ *
  * <p>Every read runs on the fetch executor, never on the caller's thread: {@code FileChannel} reads are
  * interruptible, and an interrupted reader would close the segment's channel for everyone. The timer only
  * hands expiries to the executor.
@@ -59,6 +63,7 @@ public final class FetchManager implements HighWatermarkListener {
         this.logManager = logManager;
         this.executor = executor;
         this.timer = timer;
+        logManager.dirContext().failures().onOffline(this::onLogDirOffline);
     }
 
     public CompletableFuture<FetchResponse> fetch(FetchRequest request) {
@@ -105,6 +110,15 @@ public final class FetchManager implements HighWatermarkListener {
         }
         for (DelayedFetch fetch : waiting) {
             fetch.scheduleCheck();
+        }
+    }
+
+    /** Every partition this manager serves is in the directory that went offline: all waiting fetches re-read. */
+    private void onLogDirOffline() {
+        for (Set<DelayedFetch> waiting : watchers.values()) {
+            for (DelayedFetch fetch : waiting) {
+                fetch.scheduleCheck();
+            }
         }
     }
 

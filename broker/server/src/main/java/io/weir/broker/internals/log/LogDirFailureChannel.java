@@ -4,6 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -11,8 +13,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * LogDirFailureChannel).
  *
  * <p><b>The rule.</b> When a write or a sync of any file of the directory fails — a segment's {@code .log}, an
- * offset, time or transaction index, a producer-state snapshot, the recovery-point or cleaner checkpoint, a
- * directory entry, a segment created by a roll — the whole directory goes offline until the broker restarts.
+ * offset, time or transaction index, a producer-state snapshot, the recovery-point or cleaner checkpoint, the
+ * topic metadata, the producer-id block, a directory entry, a segment created by a roll, a rename or deletion —
+ * the whole directory goes offline until the broker restarts.
  * After a failed {@code fsync} the kernel may have dropped the dirty pages while marking them clean, so a later
  * {@code fsync} that succeeds proves nothing about them; and the disk that failed holds every other partition
  * of the directory too. Offline, every append and read of a partition in the directory fails with a
@@ -28,13 +31,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * disk would leave the others serving, as in Kafka.
  *
  * <p>Threading: any thread may report a failure or check the state. The first failure wins and is published
- * by one atomic write; later ones are reported to their caller but do not replace it.
+ * by one atomic write; later ones are reported to their caller but do not replace it. The thread whose failure
+ * wins then runs the {@link #onOffline} listeners (the fetch manager's, which answers waiting fetches at once).
  */
 public final class LogDirFailureChannel {
     private static final Logger LOG = LoggerFactory.getLogger(LogDirFailureChannel.class);
 
     private final Path logDir;
     private final AtomicReference<LogDirFailureException> firstFailure = new AtomicReference<>();
+    private final List<Runnable> offlineListeners = new CopyOnWriteArrayList<>();
 
     public LogDirFailureChannel(Path logDir) {
         this.logDir = logDir;
@@ -56,8 +61,31 @@ public final class LogDirFailureChannel {
         if (firstFailure.compareAndSet(null, failure)) {
             LOG.error("Log directory " + logDir + " is offline: every partition in it refuses"
                     + " appends and reads until a restart recovers it from disk", failure);
+            offlineListeners.forEach(this::notifyOffline);
         }
         return failure;
+    }
+
+    /**
+     * Runs {@code listener} when the directory goes offline, on the thread whose failure took it offline (an
+     * append, fetch or maintenance thread, possibly holding a log's lock: the listener must only hand work off,
+     * never block or touch a log), or at once if it is offline already. It runs at least once: a registration
+     * racing with the failure may see it run twice.
+     */
+    public void onOffline(Runnable listener) {
+        offlineListeners.add(listener);
+        if (isOffline()) {
+            notifyOffline(listener);
+        }
+    }
+
+    private void notifyOffline(Runnable listener) {
+        try {
+            listener.run();
+        } catch (RuntimeException e) {
+            // The directory is offline whatever a listener does; its failure must not replace the storage error.
+            LOG.error("A listener of log directory " + logDir + " going offline failed", e);
+        }
     }
 
     /**

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
@@ -46,7 +45,7 @@ public final class LogFiles {
      *
      * @throws FileWriteException naming the file that failed: the temporary file, the target or the directory
      */
-    static void writeAtomically(FileChannelFactory channels, Path target, byte[] content) throws IOException {
+    public static void writeAtomically(FileChannelFactory channels, Path target, byte[] content) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try (FileChannel channel = channels.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -59,11 +58,37 @@ public final class LogFiles {
             throw FileWriteException.of(tmp, "write", e);
         }
         try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            channels.rename(tmp, target);
         } catch (IOException e) {
             throw FileWriteException.of(target, "rename " + tmp + " to", e);
         }
         syncDirectory(channels, target.getParent());
+    }
+
+    /**
+     * Renames {@code source} to {@code target} through {@code channels}.
+     *
+     * @throws FileWriteException naming {@code source}
+     */
+    static void rename(FileChannelFactory channels, Path source, Path target) throws IOException {
+        try {
+            channels.rename(source, target);
+        } catch (IOException e) {
+            throw FileWriteException.of(source, "rename (to " + target.getFileName() + ")", e);
+        }
+    }
+
+    /**
+     * Deletes {@code path}, if it exists, through {@code channels}.
+     *
+     * @throws FileWriteException naming {@code path}
+     */
+    static void delete(FileChannelFactory channels, Path path) throws IOException {
+        try {
+            channels.delete(path);
+        } catch (IOException e) {
+            throw FileWriteException.of(path, "delete", e);
+        }
     }
 
     /** Deletes {@code path} and everything below it; nothing happens if it does not exist. */

@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns a data directory: the topics in it, one {@link Log} per partition, and the files that make a restart
@@ -46,7 +48,8 @@ import java.util.function.UnaryOperator;
  *
  * <p>The directory's {@link LogDirContext} lives here: the {@link LogDirFailureChannel} that takes the whole
  * directory offline when a write or sync of one of its files fails (every log and the cleaner report to it, and
- * so does this manager for the recovery-point checkpoint), the {@link FileChannelFactory} every file is opened
+ * so does this manager for the recovery-point checkpoint, the topic metadata, its own syncs of the directory and
+ * the clean-shutdown marker), the {@link FileChannelFactory} every file is opened, renamed and deleted
  * through, and the one {@link SegmentDeleter} that removes the files of segments retention or the cleaner took
  * out. Once the directory is offline, no recovery-point checkpoint is written and close leaves no clean-shutdown
  * marker, so the next open recovers every partition from the last checkpoint written while the disk was trusted.
@@ -55,6 +58,7 @@ import java.util.function.UnaryOperator;
  * {@code this}; looking up a log is lock-free and safe from any thread.
  */
 public final class LogManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
     static final String CLEAN_SHUTDOWN_FILE = ".weir_cleanshutdown";
     static final String LOCK_FILE = ".lock";
 
@@ -81,7 +85,7 @@ public final class LogManager implements AutoCloseable {
         this.producerStateConfig = producerStateConfig;
         this.time = time;
         this.context = LogDirContext.of(dataDir, channels, time);
-        this.topicStore = new TopicMetadataStore(dataDir.resolve("meta").resolve("topics"));
+        this.topicStore = new TopicMetadataStore(dataDir.resolve("meta").resolve("topics"), channels);
         this.checkpoint = new OffsetCheckpoint(dataDir.resolve("recovery-point-offset-checkpoint"), channels);
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -139,8 +143,8 @@ public final class LogManager implements AutoCloseable {
                 manager.loadLogs();
                 manager.cleaner = LogCleaner.create(cleanerConfig, dataDir.resolve("cleaner-offset-checkpoint"),
                         manager.logs::values, time, cleanerHook, manager.context);
-                Files.deleteIfExists(marker);
-                LogFiles.syncDirectory(dataDir);
+                LogFiles.delete(channels, marker);
+                LogFiles.syncDirectory(channels, dataDir);
             } catch (IOException | RuntimeException e) {
                 // Release what was opened, the directory lock included, so a later open can try again.
                 manager.crash();
@@ -259,10 +263,10 @@ public final class LogManager implements AutoCloseable {
         Map<TopicPartition, Log> created = openNewLogs(name, 0, partitions, config);
         try {
             topicStore.write(meta);
-            LogFiles.syncDirectory(dataDir);
+            LogFiles.syncDirectory(context.channels(), dataDir);
         } catch (IOException e) {
             discard(created);
-            throw new KafkaStorageException("Could not record topic " + name + " in " + dataDir + ": " + e, e);
+            throw context.failures().fail("Recording topic " + name, topicStore.file(), e);
         }
         logs.putAll(created);
         topics.put(name, meta);
@@ -310,10 +314,10 @@ public final class LogManager implements AutoCloseable {
         Map<TopicPartition, Log> created = openNewLogs(name, meta.partitions(), newTotal, config);
         try {
             topicStore.write(grown);
-            LogFiles.syncDirectory(dataDir);
+            LogFiles.syncDirectory(context.channels(), dataDir);
         } catch (IOException e) {
             discard(created);
-            throw new KafkaStorageException("Could not record new partitions of " + name + ": " + e, e);
+            throw context.failures().fail("Recording new partitions of topic " + name, topicStore.file(), e);
         }
         logs.putAll(created);
         topics.put(name, grown);
@@ -325,6 +329,7 @@ public final class LogManager implements AutoCloseable {
      */
     public synchronized List<Log> deleteTopic(String name) {
         TopicMetadataStore.TopicMetadata meta = topicMetadata(name);
+        context.failures().ensureOnline("Deletion of topic " + name);
         try {
             for (int p = 0; p < meta.partitions(); p++) {
                 cleaner.pauseAndWait(new TopicPartition(name, p));
@@ -334,8 +339,8 @@ public final class LogManager implements AutoCloseable {
             for (int p = 0; p < meta.partitions(); p++) {
                 cleaner.resume(new TopicPartition(name, p)); // the topic stays: so does its cleaning
             }
-            if (e instanceof IOException) {
-                throw new KafkaStorageException("Could not delete topic " + name + ": " + e, e);
+            if (e instanceof IOException io) {
+                throw context.failures().fail("Deletion of topic " + name + " from the topic metadata", topicStore.file(), io);
             }
             throw (RuntimeException) e;
         }
@@ -440,16 +445,18 @@ public final class LogManager implements AutoCloseable {
      * @return the topic's new configuration
      * @throws UnknownTopicOrPartitionException the topic does not exist
      * @throws InvalidConfigurationException    the new overrides hold an unknown key or a bad value; nothing changed
-     * @throws KafkaStorageException            the metadata file could not be replaced; the change is not in
-     *                                          effect (though if only the final directory sync failed, a
-     *                                          restart finds it written)
+     * @throws LogDirFailureException           the directory is offline, or the metadata file could not be
+     *                                          replaced and that took it offline; the change is not in effect
+     *                                          (though if only the final directory sync failed, a restart may
+     *                                          find it written)
      */
     public synchronized LogConfig alterTopicConfig(String name, UnaryOperator<Map<String, String>> change) {
         TopicConfigChange prepared = prepareTopicConfigChange(name, change);
+        context.failures().ensureOnline("Configuration change of topic " + name);
         try {
             topicStore.write(prepared.altered());
         } catch (IOException e) {
-            throw new KafkaStorageException("Could not record the new configuration of topic " + name + " in " + dataDir + ": " + e, e);
+            throw context.failures().fail("Recording the new configuration of topic " + name, topicStore.file(), e);
         }
         topics.put(name, prepared.altered());
         for (int p = 0; p < prepared.altered().partitions(); p++) {
@@ -500,6 +507,14 @@ public final class LogManager implements AutoCloseable {
     /** The one deleter of this directory's removed segments (retention's and the cleaner's). */
     public SegmentDeleter segmentDeleter() {
         return context.deleter();
+    }
+
+    /**
+     * What the files of this directory share: the seam they are opened through and the storage-failure rule.
+     * The broker's own files in the directory (the producer-id block) are written through it too.
+     */
+    public LogDirContext dirContext() {
+        return context;
     }
 
     /** Whether a write or sync failed in this directory: its logs then refuse appends and reads until a restart. */
@@ -580,20 +595,57 @@ public final class LogManager implements AutoCloseable {
                 }
             }
         }
+        Path marker = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
+        boolean markerAttempted = false;
         try {
             if (failure == null && !context.failures().isOffline()) {
                 checkpoint.write(currentRecoveryPoints());
-                Files.write(dataDir.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);
-                LogFiles.syncDirectory(dataDir);
+                markerAttempted = true;
+                writeCleanShutdownMarker(marker);
+                LogFiles.syncDirectory(context.channels(), dataDir);
             }
         } catch (IOException e) {
-            // The marker is missing or not durable: the next open recovers, as after a crash.
-            context.failures().fail("Clean shutdown of " + dataDir, dataDir.resolve(CLEAN_SHUTDOWN_FILE), e);
+            context.failures().fail("Clean shutdown of " + dataDir, marker, e);
+            if (markerAttempted) {
+                // The marker may exist though the sync that was to make everything before it durable failed:
+                // left there, it would make the next open trust the logs and skip recovery.
+                removeCleanShutdownMarker(marker);
+            }
         } finally {
             releaseLock();
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    private void writeCleanShutdownMarker(Path marker) throws IOException {
+        try (FileChannel ignored = context.channels().open(marker, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            // an empty file: its presence is the message
+        } catch (IOException e) {
+            throw FileWriteException.of(marker, "create", e);
+        }
+    }
+
+    /**
+     * Removes a clean-shutdown marker written by a close that then failed, and tries to make that durable. The
+     * directory is offline by then, but this sync moves no recovery point: it can only make the next open
+     * recover more, never less. If it fails too, the removal reaches the disk with the kernel's writeback, or
+     * not at all on a disk that is failing; nothing more can be done here.
+     */
+    private void removeCleanShutdownMarker(Path marker) {
+        try {
+            LogFiles.delete(context.channels(), marker);
+        } catch (IOException e) {
+            LOG.error("Could not remove the clean-shutdown marker " + marker + " after a failed close: delete it before"
+                    + " the next open, or that open will skip the recovery of " + dataDir, e);
+            return;
+        }
+        try {
+            LogFiles.syncDirectory(context.channels(), dataDir);
+        } catch (IOException e) {
+            LOG.warn("Removed the clean-shutdown marker " + marker + " after a failed close, but could not sync " + dataDir
+                    + "; a crash before the kernel writes the directory back may leave the marker on disk", e);
         }
     }
 

@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 
@@ -38,6 +37,8 @@ final class LogSegment implements AutoCloseable {
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
     private final TransactionIndex txnIndex;
+    /** Renames and deletes this segment's files (and opened them). */
+    private final FileChannelFactory channels;
 
     /** Bytes in the log file; written by the writer, read by readers to bound scans. */
     private volatile int size;
@@ -62,6 +63,7 @@ final class LogSegment implements AutoCloseable {
         this.timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX) + suffix), baseOffset,
                 config.segmentIndexBytes(), channels);
         this.txnIndex = new TransactionIndex(dir.resolve(fileName(baseOffset, TXN_INDEX_SUFFIX) + suffix), channels);
+        this.channels = channels;
         this.createdMs = nowMs;
     }
 
@@ -77,7 +79,7 @@ final class LogSegment implements AutoCloseable {
     static LogSegment createCleaned(Path dir, long baseOffset, LogConfig config, long nowMs, FileChannelFactory channels)
             throws IOException {
         for (String suffix : FILE_SUFFIXES) {
-            Files.deleteIfExists(dir.resolve(fileName(baseOffset, suffix) + CLEANED_SUFFIX));
+            LogFiles.delete(channels, dir.resolve(fileName(baseOffset, suffix) + CLEANED_SUFFIX));
         }
         return create(dir, baseOffset, config, nowMs, CLEANED_SUFFIX, channels);
     }
@@ -93,9 +95,9 @@ final class LogSegment implements AutoCloseable {
         }
         LogSegment segment = new LogSegment(dir, baseOffset, config, nowMs, channel, suffix, channels);
         // An index left behind by a segment that was deleted and recreated at the same offset is stale.
-        Files.deleteIfExists(segment.offsetIndex.path);
-        Files.deleteIfExists(segment.timeIndex.path);
-        Files.deleteIfExists(segment.txnIndex.path);
+        LogFiles.delete(channels, segment.offsetIndex.path);
+        LogFiles.delete(channels, segment.timeIndex.path);
+        LogFiles.delete(channels, segment.txnIndex.path);
         segment.offsetIndex.load();
         segment.timeIndex.load();
         return segment;
@@ -588,16 +590,12 @@ final class LogSegment implements AutoCloseable {
         for (int n = 1; Files.exists(target); n++) {
             target = logPath.resolveSibling(logPath.getFileName() + "." + n + DELETED_SUFFIX);
         }
-        try {
-            Files.move(logPath, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw FileWriteException.of(logPath, "rename", e);
-        }
+        LogFiles.rename(channels, logPath, target);
         logPath = target;
         // From here the index paths may name a cleaned segment that took this one's base offset.
         markedDeleted = true;
-        Files.deleteIfExists(offsetIndex.path);
-        Files.deleteIfExists(timeIndex.path);
+        LogFiles.delete(channels, offsetIndex.path);
+        LogFiles.delete(channels, timeIndex.path);
         // Readers in flight keep the aborted transactions they need from the index's memory.
         txnIndex.delete();
     }
@@ -616,11 +614,11 @@ final class LogSegment implements AutoCloseable {
         timeIndex.closeWithoutFlush();
         txnIndex.closeWithoutFlush();
         channel.close();
-        Files.deleteIfExists(logPath);
+        LogFiles.delete(channels, logPath);
         if (!markedDeleted) {
-            Files.deleteIfExists(offsetIndex.path);
-            Files.deleteIfExists(timeIndex.path);
-            Files.deleteIfExists(txnIndex.path);
+            LogFiles.delete(channels, offsetIndex.path);
+            LogFiles.delete(channels, timeIndex.path);
+            LogFiles.delete(channels, txnIndex.path);
         }
     }
 

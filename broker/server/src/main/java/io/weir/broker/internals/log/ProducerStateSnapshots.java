@@ -70,7 +70,7 @@ final class ProducerStateSnapshots {
     }
 
     void delete(long offset) throws IOException {
-        Files.deleteIfExists(path(offset));
+        LogFiles.delete(channels, path(offset));
         offsets.remove(offset);
     }
 

@@ -159,7 +159,7 @@ abstract class SegmentIndex implements AutoCloseable {
 
     final void delete() throws IOException {
         closeWithoutFlush();
-        Files.deleteIfExists(path);
+        LogFiles.delete(channels, path);
     }
 
     abstract void ensureCapacity(int count);

@@ -7,7 +7,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,8 +53,7 @@ final class SegmentSwap {
         for (String suffix : LogSegment.FILE_SUFFIXES) {
             Path cleaned = dir.resolve(LogSegment.fileName(base, suffix) + LogSegment.CLEANED_SUFFIX);
             if (Files.exists(cleaned)) {
-                Files.move(cleaned, dir.resolve(LogSegment.fileName(base, suffix)), StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
+                LogFiles.rename(channels, cleaned, dir.resolve(LogSegment.fileName(base, suffix)));
             }
         }
         LogFiles.syncDirectory(channels, dir);
@@ -63,7 +61,7 @@ final class SegmentSwap {
 
     /** Step 5. */
     static void finish(Path dir, long base, FileChannelFactory channels) throws IOException {
-        Files.deleteIfExists(marker(dir, base));
+        LogFiles.delete(channels, marker(dir, base));
         LogFiles.syncDirectory(channels, dir);
     }
 

@@ -26,10 +26,17 @@ public final class TopicMetadataStore {
     }
 
     private final Path file;
+    private final FileChannelFactory channels;
     private final Map<String, TopicMetadata> cache = new TreeMap<>();
 
-    TopicMetadataStore(Path file) {
+    /** The store in {@code file}, written through {@code channels}, the seam of the directory's other files. */
+    TopicMetadataStore(Path file, FileChannelFactory channels) {
         this.file = file;
+        this.channels = channels;
+    }
+
+    Path file() {
+        return file;
     }
 
     List<TopicMetadata> loadAll() throws IOException {
@@ -80,15 +87,20 @@ public final class TopicMetadataStore {
         cache.remove(name);
     }
 
+    /** @throws FileWriteException naming the file or directory whose creation, write or sync failed */
     private void save(Collection<TopicMetadata> topics) throws IOException {
-        Files.createDirectories(file.getParent());
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw FileWriteException.of(file.getParent(), "create", e);
+        }
         StringBuilder out = new StringBuilder(HEADER).append('\n');
         for (TopicMetadata meta : topics) {
             out.append(encode(meta.name())).append(' ').append(meta.partitions());
             new TreeMap<>(meta.overrides()).forEach((k, v) -> out.append(' ').append(encode(k)).append('=').append(encode(v)));
             out.append('\n');
         }
-        LogFiles.writeAtomically(file, out.toString().getBytes(StandardCharsets.UTF_8));
+        LogFiles.writeAtomically(channels, file, out.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static String encode(String s) {

@@ -200,6 +200,6 @@ final class TransactionIndex implements AutoCloseable {
     void delete() throws IOException {
         closeWithoutFlush();
         channel = null; // a flush racing the deletion has nothing left to sync
-        Files.deleteIfExists(path);
+        LogFiles.delete(channels, path);
     }
 }

@@ -1,6 +1,8 @@
 package io.weir.broker.internals.txn;
 
 import io.weir.common.errors.KafkaStorageException;
+import io.weir.broker.internals.log.LogDirContext;
+import io.weir.broker.internals.log.LogDirFailureException;
 import io.weir.broker.internals.log.LogFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,6 +21,10 @@ import java.util.zip.CRC32C;
  * <p>File layout, big-endian: {@code int16 version (0), int64 nextBlockStart, int32 CRC32C of the first 10
  * bytes}. A file that fails the check stops the broker from opening rather than risk reusing ids.
  *
+ * <p>The file lives in the data directory and follows its storage-failure rule: it is written through the
+ * directory's {@code FileChannelFactory}, a failed write or sync takes the directory offline, and once it is
+ * offline no new block is reserved.
+ *
  * <p>Thread-safe: {@link #generate()} is synchronized on the manager; it does I/O once per block.
  */
 public final class ProducerIdManager {
@@ -28,30 +34,32 @@ public final class ProducerIdManager {
     private static final int FILE_SIZE = 14;
 
     private final Path file;
+    private final LogDirContext context;
     /** Guarded by {@code this}. */
     private long next;
     /** The first id past the current block, which is durable on disk. Guarded by {@code this}. */
     private long blockEnd;
 
-    private ProducerIdManager(Path file, long persistedEnd) {
+    private ProducerIdManager(Path file, LogDirContext context, long persistedEnd) {
         this.file = file;
+        this.context = context;
         this.next = persistedEnd;
         this.blockEnd = persistedEnd;
     }
 
     /**
-     * Opens the manager of {@code dataDir}.
+     * Opens the manager of {@code dataDir}, which writes its file through {@code context}, the directory's.
      *
      * @throws KafkaStorageException if the file cannot be read or is corrupt; the message names it
      */
-    public static ProducerIdManager open(Path dataDir) {
+    public static ProducerIdManager open(Path dataDir, LogDirContext context) {
         Path file = dataDir.resolve(FILE_NAME);
         try {
             if (!Files.exists(file)) {
-                return new ProducerIdManager(file, 0L);
+                return new ProducerIdManager(file, context, 0L);
             }
             byte[] bytes = Files.readAllBytes(file);
-            return new ProducerIdManager(file, decode(bytes, file));
+            return new ProducerIdManager(file, context, decode(bytes, file));
         } catch (IOException e) {
             throw new KafkaStorageException("Could not read " + file + ": " + e, e);
         }
@@ -89,16 +97,19 @@ public final class ProducerIdManager {
     /**
      * A producer id never handed out before.
      *
-     * @throws KafkaStorageException if the next block could not be made durable; no id is handed out then
+     * @throws LogDirFailureException if the next block is due and the data directory is offline, or the block
+     *                                could not be made durable (which takes the directory offline); no id is
+     *                                handed out then
      */
     public synchronized long generate() {
         if (next == blockEnd) {
             long newEnd = blockEnd + BLOCK_SIZE;
+            String operation = "Reservation of producer ids " + blockEnd + ".." + (newEnd - 1) + " in " + file;
+            context.failures().ensureOnline(operation);
             try {
-                LogFiles.writeAtomically(file, encode(newEnd));
+                LogFiles.writeAtomically(context.channels(), file, encode(newEnd));
             } catch (IOException e) {
-                throw new KafkaStorageException("Could not reserve producer ids " + blockEnd + ".." + (newEnd - 1)
-                        + " in " + file + ": " + e, e);
+                throw context.failures().fail(operation, file, e);
             }
             blockEnd = newEnd;
         }
