@@ -14,11 +14,13 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Opens a partition directory for {@link Log#open} (Kafka's LogLoader): removes what an interrupted deletion
- * or write left behind, opens the segments, recovers them after an unclean stop, and rebuilds the producer
- * state and aborted-transaction indexes ({@link LogProducerState#load}). Runs once, on the opening thread,
- * before the log is published.
+ * or write left behind, opens the segments, recovers them after an unclean stop, checks the active segment's
+ * tail after a clean one, and rebuilds the producer state and aborted-transaction indexes
+ * ({@link LogProducerState#load}). Every cut is logged as a warning naming the file, the byte position, why,
+ * and the bytes, batches and offsets dropped. Runs once, on the opening thread, before the log is published.
  */
 final class LogLoader {
+    private static final System.Logger LOG = System.getLogger(LogLoader.class.getName());
     private final Path dir;
     private final TopicPartition topicPartition;
     private final LogConfig config;
@@ -38,10 +40,12 @@ final class LogLoader {
     }
 
     /**
-     * After a clean shutdown the files are trusted; otherwise every segment from the one holding
-     * {@code recoveryPoint} is checked batch by batch and the log is cut at the first torn or corrupt batch,
-     * dropping any later segments, so the log keeps exactly its longest valid prefix. On failure every
-     * segment opened so far is closed again.
+     * After an unclean stop every segment from the one holding {@code recoveryPoint} is checked batch by batch
+     * and the log is cut at the first torn or corrupt batch, dropping any later segments, so the log keeps
+     * exactly its longest valid prefix. After a clean shutdown the rolled segments are trusted (damage in them
+     * is found when they are read) but the active segment's tail, from its last index entry, is checked: a
+     * clean-shutdown marker must not hide a torn tail, since the log end offset is read from it and appends go
+     * after it. On failure every segment opened so far is closed again.
      */
     static Loaded load(Path dir, TopicPartition topicPartition, LogConfig config, ProducerStateConfig producerStateConfig,
                        Time time, boolean cleanShutdown, long recoveryPoint) {
@@ -49,7 +53,7 @@ final class LogLoader {
         try {
             Files.createDirectories(dir);
             loader.openSegments();
-            long recovered = cleanShutdown ? -1L : loader.recover(recoveryPoint);
+            long recovered = cleanShutdown ? loader.checkActiveTail() : loader.recover(recoveryPoint);
             LogSegment active = loader.segments.lastEntry().getValue();
             long logEnd = active.readNextOffset();
             long logStart = loader.segments.firstKey();
@@ -93,6 +97,29 @@ final class LogLoader {
         }
     }
 
+    /** Checks the tail of the active segment, recovering the segment if it fails; returns -1 (unused). */
+    private long checkActiveTail() throws IOException {
+        LogSegment active = segments.lastEntry().getValue();
+        LogSegment.Cut cut = active.checkTail(maxBatchSize());
+        if (cut != null) {
+            warnCut(cut, "after a clean shutdown");
+            active.flush();
+        }
+        return -1L;
+    }
+
+    private int maxBatchSize() {
+        return Math.max(config.maxMessageBytes(), config.segmentBytes());
+    }
+
+    private void warnCut(LogSegment.Cut cut, String when) {
+        String lost = cut.batches() == 0
+                ? "no batch header could be followed in them, so the offsets lost from " + cut.firstOffset() + " on are unknown"
+                : cut.batches() + (cut.batches() == 1 ? " batch" : " batches") + ", offsets " + cut.firstOffset() + ".." + cut.lastOffset() + " as far as their headers tell";
+        LOG.log(System.Logger.Level.WARNING, "Recovery of " + topicPartition + " " + when + " cut " + cut.file() + " at byte "
+                + cut.position() + " (" + cut.reason() + "): dropped " + cut.bytes() + " bytes, " + lost);
+    }
+
     /** Checks the segments from the recovery point on; returns the new recovery point (the recovered end). */
     private long recover(long checkpointedRecoveryPoint) throws IOException {
         Long from = segments.floorKey(Math.max(checkpointedRecoveryPoint, segments.firstKey()));
@@ -103,6 +130,9 @@ final class LogLoader {
                 // A corrupt batch, or a segment that does not start where the previous one ended (its
                 // predecessor lost unsynced data), ends the valid prefix: nothing after it can be trusted. A
                 // cleaned segment ends where the next begins too, with a placeholder batch if need be.
+                warnCut(segment.describeWhole(truncated ? "an earlier segment was cut"
+                        : "it starts at offset " + segment.baseOffset + " but the log before it ends at " + expectedNext),
+                        "after a crash");
                 truncated = true;
                 segments.remove(segment.baseOffset);
                 segment.deleteNow();
@@ -110,10 +140,11 @@ final class LogLoader {
             }
             // Only a rolled segment may have been cleaned, so only there may a batch start past the previous end.
             boolean rolled = segments.higherKey(segment.baseOffset) != null;
-            int cut = segment.recover(Math.max(config.maxMessageBytes(), config.segmentBytes()), segment.baseOffset, rolled);
+            LogSegment.Cut cut = segment.recover(maxBatchSize(), segment.baseOffset, rolled);
             segment.flush();
             expectedNext = segment.readNextOffset();
-            if (cut > 0) {
+            if (cut != null) {
+                warnCut(cut, "after a crash");
                 truncated = true;
             }
         }

@@ -2,6 +2,7 @@ package io.weir.broker.internals.log;
 
 import io.weir.broker.IsolationLevel;
 import io.weir.broker.TopicPartition;
+import io.weir.broker.errors.CorruptSegmentException;
 import io.weir.broker.errors.KafkaStorageException;
 import io.weir.broker.errors.OffsetOutOfRangeException;
 import java.io.IOException;
@@ -42,6 +43,18 @@ final class LogReader {
      */
     FetchDataInfo read(long offset, int maxBytes, boolean minOneBatch, IsolationLevel isolation,
                        PublishedOffsets published, long logEnd) {
+        return read(offset, maxBytes, minOneBatch, isolation, published, logEnd, LogSegment.OffsetOrder.INCREASING);
+    }
+
+    /**
+     * As {@link #read(long, int, boolean, IsolationLevel, PublishedOffsets, long)}, checking that the batches of
+     * rolled segments follow {@code rolledOrder} (the active segment's are always contiguous).
+     *
+     * @throws CorruptSegmentException naming the partition, the segment file and the byte position of a batch
+     *         that does not check
+     */
+    FetchDataInfo read(long offset, int maxBytes, boolean minOneBatch, IsolationLevel isolation,
+                       PublishedOffsets published, long logEnd, LogSegment.OffsetOrder rolledOrder) {
         long start = logStartOffset.getAsLong();
         if (offset < start || offset > logEnd) {
             throw new OffsetOutOfRangeException("Offset " + offset + " is out of range for " + topicPartition
@@ -64,7 +77,12 @@ final class LogReader {
                     break;
                 }
                 int maxPosition = segment.baseOffset == published.segmentBaseOffset() ? published.position() : segment.size();
-                LogSegment.ReadResult read = segment.read(offset, maxBytes, maxPosition, minOneBatch);
+                // The cleaner never rewrites the active segment, so its offsets are contiguous even in a compacted
+                // log; every batch of a segment ends before the next segment, or the high watermark, begins.
+                Long nextBase = segments.higherKey(segment.baseOffset);
+                long offsetLimit = nextBase != null ? nextBase : published.highWatermark();
+                LogSegment.ReadResult read = segment.read(offset, maxBytes, maxPosition, minOneBatch,
+                        nextBase == null ? LogSegment.OffsetOrder.CONTIGUOUS : rolledOrder, offsetLimit);
                 if (read != null && read.batches().hasRemaining()) {
                     // Bytes end at the high watermark's position already; only a last stable offset below it
                     // needs the batch headers walked.
@@ -75,6 +93,8 @@ final class LogReader {
                     break; // the first batch did not fit in maxBytes
                 }
             }
+        } catch (CorruptSegmentException e) {
+            throw e.in(topicPartition);
         } catch (IOException e) {
             if (offset < logStartOffset.getAsLong()) {
                 throw new OffsetOutOfRangeException("Offset " + offset + " of " + topicPartition
