@@ -3,6 +3,7 @@ package io.weir.broker.internals.log;
 import io.weir.broker.TopicPartition;
 import io.weir.broker.common.Time;
 import io.weir.broker.errors.CorruptRecordException;
+import io.weir.broker.errors.CorruptSegmentException;
 import io.weir.broker.errors.KafkaStorageException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -237,6 +238,9 @@ public final class LogCleaner implements AutoCloseable {
                 return false;
             }
             markUncleanable(tp, e);
+            return false;
+        } catch (CorruptSegmentException e) {
+            markUncleanable(tp, e.in(tp));
             return false;
         } catch (CorruptRecordException | IllegalStateException | KafkaStorageException e) {
             markUncleanable(tp, e);
