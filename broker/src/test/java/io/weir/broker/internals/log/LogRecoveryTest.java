@@ -243,6 +243,17 @@ class LogRecoveryTest {
         assertEquals(List.of(), messages());
     }
 
+    // ---- found by RecoveryProperties ----------------------------------------------------------------------
+
+    @Test
+    void recoveryPointCheckpointThatIsNotTextReadsAsEmpty() throws Exception {
+        Path file = dir.resolve("recovery-point-offset-checkpoint");
+        OffsetCheckpoint checkpoint = new OffsetCheckpoint(file);
+        checkpoint.write(Map.of(TP, 30L));
+        flip(file, 0, 0x80); // '0' becomes a byte that is not UTF-8
+        assertEquals(Map.of(), checkpoint.read(), "a damaged checkpoint only costs a longer recovery");
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------
 
     private static java.nio.ByteBuffer batch(int seed) {
