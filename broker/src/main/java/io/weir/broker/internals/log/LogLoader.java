@@ -124,13 +124,14 @@ final class LogLoader {
     private long recover(long checkpointedRecoveryPoint) throws IOException {
         Long from = segments.floorKey(Math.max(checkpointedRecoveryPoint, segments.firstKey()));
         boolean truncated = false;
+        boolean cut = false;
         long expectedNext = from == null ? segments.firstKey() : from;
         for (LogSegment segment : new ArrayList<>(segments.tailMap(from == null ? segments.firstKey() : from).values())) {
             if (truncated || segment.baseOffset != expectedNext) {
                 // A corrupt batch, or a segment that does not start where the previous one ended (its
                 // predecessor lost unsynced data), ends the valid prefix: nothing after it can be trusted. A
                 // cleaned segment ends where the next begins too, with a placeholder batch if need be.
-                warnCut(segment.describeWhole(truncated ? "an earlier segment was cut"
+                warnCut(segment.describeWhole(truncated ? "an earlier segment was dropped"
                         : "it starts at offset " + segment.baseOffset + " but the log before it ends at " + expectedNext),
                         "after a crash");
                 truncated = true;
@@ -138,17 +139,23 @@ final class LogLoader {
                 segment.deleteNow();
                 continue;
             }
-            // Only a rolled segment may have been cleaned, so only there may a batch start past the previous end.
-            boolean rolled = segments.higherKey(segment.baseOffset) != null;
-            LogSegment.Cut cut = segment.recover(maxBatchSize(), segment.baseOffset, rolled);
+            // Only a rolled segment of a compacted log may have been cleaned, so only there may a batch start past
+            // the previous end; anywhere else a base offset that does not continue is damage (it lies outside the
+            // CRC). Every batch must end before the next segment begins.
+            Long nextBase = segments.higherKey(segment.baseOffset);
+            boolean gapsAllowed = nextBase != null && config.compacts();
+            LogSegment.Cut segmentCut = segment.recover(maxBatchSize(), segment.baseOffset, gapsAllowed,
+                    nextBase == null ? Long.MAX_VALUE : nextBase);
             segment.flush();
             expectedNext = segment.readNextOffset();
-            if (cut != null) {
-                warnCut(cut, "after a crash");
-                truncated = true;
+            if (segmentCut != null) {
+                // Later segments stay only if this one still ends where the next begins (bytes after its last
+                // batch were all that went); the check above drops them otherwise.
+                warnCut(segmentCut, "after a crash");
+                cut = true;
             }
         }
-        if (truncated) {
+        if (truncated || cut) {
             LogFiles.syncDirectory(dir);
         }
         if (segments.isEmpty()) {

@@ -324,6 +324,14 @@ final class LogSegment implements AutoCloseable {
      * read past the file or allocate absurdly. Writer thread only.
      */
     Cut recover(int maxBatchSize, long expectedFirstOffset, boolean gapsAllowed) throws IOException {
+        return recover(maxBatchSize, expectedFirstOffset, gapsAllowed, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #recover(int, long, boolean)}, also cutting at the first batch whose last offset is not below
+     * {@code offsetLimit}, the next segment's base offset: a rolled segment's batches end before it begins.
+     */
+    Cut recover(int maxBatchSize, long expectedFirstOffset, boolean gapsAllowed, long offsetLimit) throws IOException {
         resetIndexState();
         indexDistrusted = false;
         long fileSize = channel.size();
@@ -341,7 +349,7 @@ final class LogSegment implements AutoCloseable {
             // The base offset lies outside the CRC, so a damaged one is caught only by its order. In a cleaned
             // segment it is caught when it breaks the order, or when the segment then fails to end where the
             // next one starts.
-            problem = headerProblem(header, 0, position, fileSize, expectedBase, order, Long.MAX_VALUE);
+            problem = headerProblem(header, 0, position, fileSize, expectedBase, order, offsetLimit);
             int batchSize = BatchHeader.sizeInBytes(header, 0);
             if (problem == null && batchSize > maxBatchSize) {
                 problem = "its length field says " + batchSize + " bytes, more than the largest batch the log takes ("

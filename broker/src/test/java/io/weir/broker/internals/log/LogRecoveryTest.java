@@ -254,6 +254,47 @@ class LogRecoveryTest {
         assertEquals(Map.of(), checkpoint.read(), "a damaged checkpoint only costs a longer recovery");
     }
 
+    @Test
+    void crashRecoveryCutsABaseOffsetFlippedHighInARolledSegment() throws Exception {
+        Map<String, String> small = Map.of(LogConfig.SEGMENT_BYTES, Integer.toString(2 * batchSize));
+        Log log = open(small, true, 0);
+        appendBatches(log, 5);
+        log.closeWithoutFlush();
+        flip(segmentFile(0), 0, 0x01); // batch 0 claims offset 2^56: its CRC still checks
+
+        Log reopened = openWithinDeadline(small, false, 0);
+        assertEquals(0, reopened.logEndOffset(), "no valid prefix: nothing may follow a batch that is not at offset 0");
+        reopened.close();
+    }
+
+    @Test
+    void crashRecoveryCutsABaseOffsetFlippedByOneInARolledSegment() throws Exception {
+        Map<String, String> small = Map.of(LogConfig.SEGMENT_BYTES, Integer.toString(4 * batchSize));
+        Log log = open(small, true, 0);
+        appendBatches(log, 8);
+        log.closeWithoutFlush();
+        flip(segmentFile(0), 1L * batchSize + 7, 0x01); // batch 1 claims offsets 11..20, overlapping batch 2
+
+        Log reopened = openWithinDeadline(small, false, 0);
+        assertEquals(10, reopened.logEndOffset(), "cut at the batch that does not continue, not after it");
+        assertOffsetsAreExactly(reopened, 0, 10);
+        reopened.close();
+    }
+
+    @Test
+    void crashRecoveryKeepsLaterSegmentsWhenOnlyBytesAfterARolledSegmentsLastBatchGo() throws Exception {
+        Map<String, String> small = Map.of(LogConfig.SEGMENT_BYTES, Integer.toString(2 * batchSize));
+        Log log = open(small, true, 0);
+        appendBatches(log, 5);
+        log.closeWithoutFlush();
+        appendBytes(segmentFile(0), new byte[100]);
+
+        Log reopened = openWithinDeadline(small, false, 0);
+        assertEquals(50, reopened.logEndOffset(), "the zeros held no record");
+        assertOffsetsAreExactly(reopened, 0, 50);
+        reopened.close();
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------
 
     private static java.nio.ByteBuffer batch(int seed) {
