@@ -2,6 +2,7 @@ package io.weir.broker.internals.group;
 
 import io.weir.broker.TopicPartition;
 import io.weir.broker.common.Time;
+import io.weir.broker.errors.CorruptRecordException;
 import io.weir.broker.errors.WeirException;
 import io.weir.broker.internals.LogManager;
 import io.weir.broker.internals.log.FetchDataInfo;
@@ -161,7 +162,11 @@ public final class OffsetsTopicStore implements GroupStore {
                     break;
                 }
                 for (RecordBatch batch : RecordBatches.iterable(data.batches())) {
-                    batch.ensureValid();
+                    try {
+                        batch.ensureValid();
+                    } catch (CorruptRecordException e) {
+                        throw log.corruptBatch(batch.baseOffset(), e);
+                    }
                     if (batch.isControl()) {
                         sink.marker(log.topicPartition(), batch.producerId(), batch.controlType() == ControlRecordType.COMMIT
                                 ? TransactionResult.COMMIT : TransactionResult.ABORT);

@@ -4,6 +4,7 @@ import io.weir.broker.IsolationLevel;
 import io.weir.broker.TopicPartition;
 import io.weir.broker.common.Time;
 import io.weir.broker.errors.CorruptRecordException;
+import io.weir.broker.errors.CorruptSegmentException;
 import io.weir.broker.errors.InvalidRecordException;
 import io.weir.broker.errors.InvalidTimestampException;
 import io.weir.broker.errors.KafkaStorageException;
@@ -418,6 +419,15 @@ public final class Log implements AutoCloseable {
         // compact to delete keeps its cleaned segments' gaps, which reads and recovery then take for damage.)
         LogSegment.OffsetOrder rolledOrder = config.compacts() ? LogSegment.OffsetOrder.INCREASING : LogSegment.OffsetOrder.CONTIGUOUS;
         return reader.read(offset, maxBytes, minOneBatch, isolation, published, logEndOffset, rolledOrder);
+    }
+
+    /**
+     * An error for a batch read through {@link #read} that does not check ({@code cause}), naming where the batch
+     * lies: the partition, its segment file and byte position. For the broker's own readers that decode what
+     * they read (the offsets and transaction-state topics at open). Any thread.
+     */
+    public CorruptSegmentException corruptBatch(long offset, CorruptRecordException cause) {
+        return reader.corruptBatch(offset, cause);
     }
 
     /**

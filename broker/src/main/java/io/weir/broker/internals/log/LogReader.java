@@ -2,6 +2,7 @@ package io.weir.broker.internals.log;
 
 import io.weir.broker.IsolationLevel;
 import io.weir.broker.TopicPartition;
+import io.weir.broker.errors.CorruptRecordException;
 import io.weir.broker.errors.CorruptSegmentException;
 import io.weir.broker.errors.KafkaStorageException;
 import io.weir.broker.errors.OffsetOutOfRangeException;
@@ -104,6 +105,25 @@ final class LogReader {
             throw new KafkaStorageException("Could not read " + topicPartition + " at offset " + offset + ": " + e, e);
         }
         return result(ByteBuffer.allocate(0), published, start, logEnd);
+    }
+
+    /** See {@link Log#corruptBatch}. */
+    CorruptSegmentException corruptBatch(long offset, CorruptRecordException cause) {
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
+        if (entry == null) {
+            entry = segments.firstEntry();
+        }
+        LogSegment segment = entry.getValue();
+        long position;
+        try {
+            position = segment.positionOf(offset, segment.size());
+        } catch (CorruptSegmentException e) {
+            return e.in(topicPartition); // a header before it is damaged too: that is where reading stops
+        } catch (IOException e) {
+            position = -1L; // not known; the file and offset still say where to look
+            cause.addSuppressed(e);
+        }
+        return new CorruptSegmentException(segment.logPath(), position, offset, cause.getMessage(), cause).in(topicPartition);
     }
 
     private static FetchDataInfo result(ByteBuffer batches, PublishedOffsets published, long start, long end) {

@@ -2,6 +2,7 @@ package io.weir.broker.internals.txn;
 
 import io.weir.broker.TopicPartition;
 import io.weir.broker.common.Time;
+import io.weir.broker.errors.CorruptRecordException;
 import io.weir.broker.errors.WeirException;
 import io.weir.broker.internals.LogManager;
 import io.weir.broker.internals.log.FetchDataInfo;
@@ -114,7 +115,11 @@ final class TransactionStateTopic implements TransactionLog {
                     break;
                 }
                 for (RecordBatch batch : RecordBatches.iterable(data.batches())) {
-                    batch.ensureValid();
+                    try {
+                        batch.ensureValid();
+                    } catch (CorruptRecordException e) {
+                        throw log.corruptBatch(batch.baseOffset(), e);
+                    }
                     if (!batch.isControl()) {
                         for (io.weir.broker.record.Record r : batch) {
                             out.add(TransactionLogSerde.read(r.key(), r.value(), log.topicPartition(), r.offset()));
