@@ -615,6 +615,7 @@ final class LogSegment implements AutoCloseable {
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
         int position = 0;
         long expectedBase = baseOffset;
+        boolean headerRead = false;
         OffsetIndex.Entry entry = indexDistrusted ? null : offsetIndex.floorEntry(offset);
         if (entry != null && entry.position() > 0 && entry.position() + BatchHeader.SIZE <= limit) {
             if (readHeader(entry.position(), header)
@@ -622,15 +623,17 @@ final class LogSegment implements AutoCloseable {
                     && BatchHeader.lastOffset(header, 0) == entry.offset()) {
                 position = entry.position();
                 expectedBase = -1L; // the entry vouches for this batch; the one before it is not read
+                headerRead = true;
             } else {
                 distrustIndex(entry);
             }
         }
         while (position < limit) {
-            if (position + BatchHeader.SIZE > limit || !readHeader(position, header)) {
+            if (!headerRead && (position + BatchHeader.SIZE > limit || !readHeader(position, header))) {
                 throw new CorruptSegmentException(logPath, position, offset, "the " + (limit - position)
                         + " bytes before byte " + limit + " are less than a batch header");
             }
+            headerRead = false;
             String problem = headerProblem(header, 0, position, limit, expectedBase, order, offsetLimit);
             if (problem != null) {
                 throw new CorruptSegmentException(logPath, position, offset, problem);
