@@ -93,6 +93,13 @@ final class LogReader {
                 if (read != null) {
                     break; // the first batch did not fit in maxBytes
                 }
+                if (nextBase != null && rolledOrder == LogSegment.OffsetOrder.CONTIGUOUS && segment.baseOffset <= offset) {
+                    // Nothing at or after the offset in a segment of a log without gaps: it lost its last batches
+                    // at a clean boundary, which no header shows. Moving on would skip the offsets silently.
+                    throw new CorruptSegmentException(segment.logPath(), segment.size(), offset, "the segment ends before"
+                            + " offset " + offset + " but the next one begins at " + nextBase + ": offsets " + offset + ".."
+                            + (nextBase - 1) + " are missing");
+                }
             }
         } catch (CorruptSegmentException e) {
             throw e.in(topicPartition);

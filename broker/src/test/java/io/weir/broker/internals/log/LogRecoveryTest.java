@@ -295,6 +295,23 @@ class LogRecoveryTest {
         reopened.close();
     }
 
+    @Test
+    void readReportsARolledSegmentThatLostItsLastBatchesAtABatchBoundary() throws Exception {
+        Map<String, String> small = Map.of(LogConfig.SEGMENT_BYTES, Integer.toString(4 * batchSize));
+        Log log = open(small, true, 0);
+        appendBatches(log, 8);
+        log.close();
+        truncate(segmentFile(0), 2L * batchSize); // batches 2 and 3 gone, whole: every header left checks
+
+        Log reopened = openWithinDeadline(small, true, 0);
+        CorruptSegmentException e = assertThrows(CorruptSegmentException.class,
+                () -> LogTestSupport.readAll(reopened, 0, batchSize));
+        assertEquals(segmentFile(0), e.file());
+        assertEquals(2L * batchSize, e.position());
+        assertEquals(20, e.offset());
+        reopened.close();
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------
 
     private static java.nio.ByteBuffer batch(int seed) {
