@@ -10,8 +10,11 @@ import io.weir.broker.errors.CorruptRecordException;
 import io.weir.broker.errors.CorruptSegmentException;
 import io.weir.broker.internals.LogManager;
 import io.weir.broker.internals.write.AppendOrigin;
+import io.weir.broker.record.CompressionType;
+import io.weir.broker.record.Header;
 import io.weir.broker.record.Record;
 import io.weir.broker.record.RecordBatch;
+import io.weir.broker.record.RecordBatchBuilder;
 import io.weir.broker.record.RecordBatches;
 import io.weir.transactions.ProducerStateConfig;
 import java.io.IOException;
@@ -50,7 +53,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * spin fails rather than hangs:
  * <ul>
  *   <li>the open succeeds, or refuses with a {@link CorruptSegmentException} naming the damaged file;</li>
- *   <li>the log end offset is no offset that was never written;</li>
+ *   <li>the log end offset is no offset that was never written, and every offset below it is served;</li>
  *   <li>reading from the log start, every record served is the one written at its offset, and a reader never
  *       stalls before the high watermark: each read moves on, or reports the damage (broker-side, naming the
  *       damaged file, or a CRC failure as a consumer with {@code check.crcs} sees it) where nothing at open
@@ -65,6 +68,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 class RecoveryProperties {
     private static final String TOPIC = "t";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
+    private static final long PRODUCER_ID = 7;
     private static final long DEADLINE_SECONDS = 10;
     private static final ExecutorService RUNNER = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "recovery-property");
@@ -84,11 +88,12 @@ class RecoveryProperties {
 
     /**
      * A directory's history: {@code batches} batches of {@code records} records of {@code valueSize} bytes in
-     * segments of {@code segmentBytes}; with {@code checkpoint}, the log is flushed after {@code flushAfter}
-     * batches and the recovery points checkpointed; then it stops, and {@code damage} is done.
+     * segments of {@code segmentBytes}, from an idempotent producer or not (so that rebuilding the producer state
+     * replays sequences); with {@code checkpoint}, the log is flushed after {@code flushAfter} batches and the
+     * recovery points checkpointed; then it stops, and {@code damage} is done.
      */
-    record Scenario(int batches, int records, int valueSize, int segmentBytes, Stop stop, boolean checkpoint,
-                    int flushAfter, Damage damage) {
+    record Scenario(int batches, int records, int valueSize, int segmentBytes, boolean idempotent, Stop stop,
+                    boolean checkpoint, int flushAfter, Damage damage) {
     }
 
     @Provide
@@ -96,9 +101,13 @@ class RecoveryProperties {
         Arbitrary<Damage> damage = Combinators.combine(Arbitraries.of(Target.class), Arbitraries.of(Kind.class),
                 Arbitraries.integers().between(0, 999), Arbitraries.integers().between(1, 255),
                 Arbitraries.integers().between(1, 300), Arbitraries.longs()).as(Damage::new);
-        return Combinators.combine(Arbitraries.integers().between(1, 14), Arbitraries.integers().between(1, 4),
-                Arbitraries.integers().between(1, 120), Arbitraries.integers().between(200, 1500), Arbitraries.of(Stop.class),
-                Arbitraries.of(false, true), Arbitraries.integers().between(0, 14), damage).as(Scenario::new);
+        Arbitrary<int[]> sizes = Combinators.combine(Arbitraries.integers().between(1, 14), Arbitraries.integers().between(1, 4),
+                Arbitraries.integers().between(1, 120), Arbitraries.integers().between(200, 1500))
+                .as((batches, records, valueSize, segmentBytes) -> new int[] {batches, records, valueSize, segmentBytes});
+        return Combinators.combine(sizes, Arbitraries.of(false, true), Arbitraries.of(Stop.class), Arbitraries.of(false, true),
+                Arbitraries.integers().between(0, 14), damage)
+                .as((n, idempotent, stop, checkpoint, flushAfter, d) -> new Scenario(n[0], n[1], n[2], n[3], idempotent, stop,
+                        checkpoint, flushAfter, d));
     }
 
     @Property(tries = 300, seed = "20261207")
@@ -173,7 +182,7 @@ class RecoveryProperties {
                     LogConfig.INDEX_INTERVAL_BYTES, "100"));
             Log log = manager.log(TP);
             for (int i = 0; i < s.batches(); i++) {
-                append(log);
+                append(log, s.idempotent() ? i * s.records() : -1);
                 if (s.checkpoint() && i + 1 == Math.min(s.flushAfter(), s.batches())) {
                     log.flush();
                     manager.checkpointRecoveryPoints();
@@ -193,15 +202,19 @@ class RecoveryProperties {
             }
         }
 
-        void append(Log log) {
-            byte[][] values = new byte[s.records()][];
+        /** Appends one batch, from the idempotent producer at {@code sequence} unless that is -1. */
+        void append(Log log, int sequence) {
+            RecordBatchBuilder builder = sequence < 0
+                    ? new RecordBatchBuilder(CompressionType.NONE, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
+                            RecordBatch.NO_SEQUENCE, false)
+                    : new RecordBatchBuilder(CompressionType.NONE, PRODUCER_ID, (short) 0, sequence, false);
             String[] texts = new String[s.records()];
             for (int r = 0; r < s.records(); r++) {
                 String text = "r" + counter++ + "-";
                 texts[r] = text + "x".repeat(Math.max(0, s.valueSize() - text.length()));
-                values[r] = texts[r].getBytes(StandardCharsets.UTF_8);
+                builder.append(time.milliseconds(), null, texts[r].getBytes(StandardCharsets.UTF_8), new Header[0]);
             }
-            LogAppendInfo info = log.append(LogTestSupport.batch(time.milliseconds(), values), AppendOrigin.CLIENT);
+            LogAppendInfo info = log.append(builder.build(), AppendOrigin.CLIENT);
             log.advanceHighWatermark();
             for (int r = 0; r < s.records(); r++) {
                 written.put(info.firstOffset() + r, texts[r]);
@@ -305,6 +318,9 @@ class RecoveryProperties {
             ReadOutcome read = withinDeadline("read", () -> readAndCheck(log, log.logStartOffset(), where));
             if (read.damageFound() != null) {
                 assertTrue(foundOnlyWhenRead(damaged), "damage reported at read: " + read.damageFound() + where);
+            } else {
+                assertEquals(end - log.logStartOffset(), read.records(), "every offset below the log end offset is served,"
+                        + " so a valid batch backs it" + where);
             }
             if (!mayLoseRecords(damaged)) {
                 assertEquals(writtenEnd, end, "no record was destroyed, none may be lost" + where);
@@ -314,7 +330,7 @@ class RecoveryProperties {
             written.tailMap(end).clear();
             long appendedFrom = end;
             for (int i = 0; i < 3; i++) {
-                append(log);
+                append(log, -1); // the idempotent producer's state may have lost batches with the cut
             }
             withinDeadline("close", () -> {
                 manager.close();
