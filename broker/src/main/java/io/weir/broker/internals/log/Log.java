@@ -100,10 +100,12 @@ public final class Log implements AutoCloseable {
     }
 
     /**
-     * Opens (or creates) the log in {@code dir}. After a clean shutdown the files are trusted; otherwise every
-     * segment from the one holding {@code recoveryPoint} is checked batch by batch and the log is cut at the
-     * first torn or corrupt batch, dropping any later segments, so the log keeps exactly its longest valid
-     * prefix. Either way the producer state is restored from the newest usable snapshot and the log after it.
+     * Opens (or creates) the log in {@code dir}. After a crash every segment from the one holding
+     * {@code recoveryPoint} is checked batch by batch and the log is cut at the first torn or corrupt batch,
+     * dropping every later segment that no longer continues it, so the log keeps exactly its longest valid
+     * prefix. After a clean shutdown the rolled segments are trusted and the active segment's tail, from its last
+     * index entry, is checked the same way. Either way the producer state is restored from the newest usable
+     * snapshot and the log after it.
      *
      * @param producerStateConfig the broker's {@code producer.id.expiration.ms}; the clock is {@code time}'s
      */

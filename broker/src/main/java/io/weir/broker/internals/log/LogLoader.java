@@ -41,11 +41,11 @@ final class LogLoader {
 
     /**
      * After an unclean stop every segment from the one holding {@code recoveryPoint} is checked batch by batch
-     * and the log is cut at the first torn or corrupt batch, dropping any later segments, so the log keeps
-     * exactly its longest valid prefix. After a clean shutdown the rolled segments are trusted (damage in them
-     * is found when they are read) but the active segment's tail, from its last index entry, is checked: a
-     * clean-shutdown marker must not hide a torn tail, since the log end offset is read from it and appends go
-     * after it. On failure every segment opened so far is closed again.
+     * and the log is cut at the first torn or corrupt batch, dropping every later segment that no longer
+     * continues it, so the log keeps exactly its longest valid prefix. After a clean shutdown the rolled
+     * segments are trusted (damage in them is found when they are read) but the active segment's tail, from its
+     * last index entry, is checked: a clean-shutdown marker must not hide a torn tail, since the log end offset is
+     * read from it and appends go after it. On failure every segment opened so far is closed again.
      */
     static Loaded load(Path dir, TopicPartition topicPartition, LogConfig config, ProducerStateConfig producerStateConfig,
                        Time time, boolean cleanShutdown, long recoveryPoint) {
@@ -53,7 +53,12 @@ final class LogLoader {
         try {
             Files.createDirectories(dir);
             loader.openSegments();
-            long recovered = cleanShutdown ? loader.checkActiveTail() : loader.recover(recoveryPoint);
+            long recovered = -1L;
+            if (cleanShutdown) {
+                loader.checkActiveTail();
+            } else {
+                recovered = loader.recover(recoveryPoint);
+            }
             LogSegment active = loader.segments.lastEntry().getValue();
             long logEnd = active.readNextOffset();
             long logStart = loader.segments.firstKey();
@@ -97,15 +102,14 @@ final class LogLoader {
         }
     }
 
-    /** Checks the tail of the active segment, recovering the segment if it fails; returns -1 (unused). */
-    private long checkActiveTail() throws IOException {
+    /** Checks the tail of the active segment, recovering the segment if it fails. */
+    private void checkActiveTail() throws IOException {
         LogSegment active = segments.lastEntry().getValue();
         LogSegment.Cut cut = active.checkTail(maxBatchSize());
         if (cut != null) {
             warnCut(cut, "after a clean shutdown");
             active.flush();
         }
-        return -1L;
     }
 
     private int maxBatchSize() {

@@ -1,5 +1,6 @@
 package io.weir.broker.internals.log;
 
+import io.weir.broker.errors.CorruptRecordException;
 import io.weir.broker.errors.CorruptSegmentException;
 import io.weir.broker.record.RecordBatch;
 import java.io.IOException;
@@ -367,7 +368,7 @@ final class LogSegment implements AutoCloseable {
             RecordBatch view = RecordBatch.wrap(batch);
             try {
                 view.ensureValid();
-            } catch (io.weir.broker.errors.CorruptRecordException e) {
+            } catch (CorruptRecordException e) {
                 problem = e.getMessage();
                 break;
             }
