@@ -419,7 +419,8 @@ public final class Log implements AutoCloseable {
     public FetchDataInfo read(long offset, int maxBytes, boolean minOneBatch, IsolationLevel isolation) {
         // Only a compacted log has gaps between the batches of its rolled segments. (A log whose policy went from
         // compact to delete keeps its cleaned segments' gaps, which reads and recovery then take for damage.)
-        LogSegment.OffsetOrder rolledOrder = config.compacts() ? LogSegment.OffsetOrder.INCREASING : LogSegment.OffsetOrder.CONTIGUOUS;
+        LogSegment.OffsetOrder rolledOrder = config.compacts()
+                ? LogSegment.OffsetOrder.INCREASING : LogSegment.OffsetOrder.CONTIGUOUS;
         return reader.read(offset, maxBytes, minOneBatch, isolation, published, logEndOffset, rolledOrder);
     }
 

@@ -119,7 +119,8 @@ final class LogLoader {
     private void warnCut(LogSegment.Cut cut, String when) {
         String lost = cut.batches() == 0
                 ? "no batch header could be followed in them, so the offsets lost from " + cut.firstOffset() + " on are unknown"
-                : cut.batches() + (cut.batches() == 1 ? " batch" : " batches") + ", offsets " + cut.firstOffset() + ".." + cut.lastOffset() + " as far as their headers tell";
+                : cut.batches() + (cut.batches() == 1 ? " batch" : " batches") + ", offsets " + cut.firstOffset() + ".."
+                        + cut.lastOffset() + " as far as their headers tell";
         LOG.log(System.Logger.Level.WARNING, "Recovery of " + topicPartition + " " + when + " cut " + cut.file() + " at byte "
                 + cut.position() + " (" + cut.reason() + "): dropped " + cut.bytes() + " bytes, " + lost);
     }
