@@ -312,6 +312,33 @@ class LogRecoveryTest {
         reopened.close();
     }
 
+    @Test
+    void offsetIndexEntryPointingIntoABatchIsDistrustedAndReadsStayRight() throws Exception {
+        Map<String, String> indexed = Map.of(LogConfig.SEGMENT_BYTES, Integer.toString(6 * batchSize),
+                LogConfig.INDEX_INTERVAL_BYTES, "1");
+        Log log = open(indexed, true, 0);
+        appendBatches(log, 9);
+        log.close();
+        Path index = dir.resolve(LogSegment.fileName(0, LogSegment.INDEX_SUFFIX));
+        try (RandomAccessFile raf = new RandomAccessFile(index.toFile(), "rw")) {
+            raf.seek(2L * OffsetIndex.ENTRY_SIZE + 4); // entry 2's position: one byte into batch 2, still in order
+            int position = raf.readInt();
+            raf.seek(2L * OffsetIndex.ENTRY_SIZE + 4);
+            raf.writeInt(position + 1);
+        }
+        Logger segmentLogger = Logger.getLogger(LogSegment.class.getName());
+        segmentLogger.addHandler(capture);
+        try {
+            Log reopened = openWithinDeadline(indexed, true, 0);
+            assertOffsetsAreExactly(reopened, 0, 90);
+            reopened.close();
+        } finally {
+            segmentLogger.removeHandler(capture);
+        }
+        assertEquals(1, warnings.size(), messages().toString());
+        assertTrue(messages().get(0).contains(index.toString()), messages().get(0));
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------
 
     private static java.nio.ByteBuffer batch(int seed) {
