@@ -417,11 +417,7 @@ public final class Log implements AutoCloseable {
      * @throws OffsetOutOfRangeException {@code offset} is before the log start or after the log end
      */
     public FetchDataInfo read(long offset, int maxBytes, boolean minOneBatch, IsolationLevel isolation) {
-        // Only a compacted log has gaps between the batches of its rolled segments. (A log whose policy went from
-        // compact to delete keeps its cleaned segments' gaps, which reads and recovery then take for damage.)
-        LogSegment.OffsetOrder rolledOrder = config.compacts()
-                ? LogSegment.OffsetOrder.INCREASING : LogSegment.OffsetOrder.CONTIGUOUS;
-        return reader.read(offset, maxBytes, minOneBatch, isolation, published, logEndOffset, rolledOrder);
+        return reader.read(offset, maxBytes, minOneBatch, isolation, published, logEndOffset);
     }
 
     /**

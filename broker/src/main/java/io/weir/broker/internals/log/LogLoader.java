@@ -144,11 +144,12 @@ final class LogLoader {
                 segment.deleteNow();
                 continue;
             }
-            // Only a rolled segment of a compacted log may have been cleaned, so only there may a batch start past
-            // the previous end; anywhere else a base offset that does not continue is damage (it lies outside the
-            // CRC). Every batch must end before the next segment begins.
+            // Only a rolled segment may have been cleaned (the log may have been compacted before its policy
+            // changed), so only there may a batch start past the previous end, and then only if the batch after
+            // it does not overlap it: a base offset damaged upwards (it lies outside the CRC) would. Every batch
+            // must end before the next segment begins.
             Long nextBase = segments.higherKey(segment.baseOffset);
-            boolean gapsAllowed = nextBase != null && config.compacts();
+            boolean gapsAllowed = nextBase != null;
             LogSegment.Cut segmentCut = segment.recover(maxBatchSize(), segment.baseOffset, gapsAllowed,
                     nextBase == null ? Long.MAX_VALUE : nextBase);
             segment.flush();

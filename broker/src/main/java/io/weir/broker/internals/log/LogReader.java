@@ -38,24 +38,14 @@ final class LogReader {
     /**
      * Whole batches from {@code offset}, at most {@code maxBytes} (but one whole batch with
      * {@code minOneBatch}), below the high watermark, and under read_committed only those that start below
-     * the last stable offset.
+     * the last stable offset. Every batch header on the way is checked (see {@link LogSegment#read}).
      *
      * @throws OffsetOutOfRangeException {@code offset} is before the log start or after the log end
+     * @throws CorruptSegmentException naming the partition, the segment file and the byte position of a batch
+     *         that does not check, or of the end of a segment that ends before the next one begins
      */
     FetchDataInfo read(long offset, int maxBytes, boolean minOneBatch, IsolationLevel isolation,
                        PublishedOffsets published, long logEnd) {
-        return read(offset, maxBytes, minOneBatch, isolation, published, logEnd, LogSegment.OffsetOrder.INCREASING);
-    }
-
-    /**
-     * As {@link #read(long, int, boolean, IsolationLevel, PublishedOffsets, long)}, checking that the batches of
-     * rolled segments follow {@code rolledOrder} (the active segment's are always contiguous).
-     *
-     * @throws CorruptSegmentException naming the partition, the segment file and the byte position of a batch
-     *         that does not check
-     */
-    FetchDataInfo read(long offset, int maxBytes, boolean minOneBatch, IsolationLevel isolation,
-                       PublishedOffsets published, long logEnd, LogSegment.OffsetOrder rolledOrder) {
         long start = logStartOffset.getAsLong();
         if (offset < start || offset > logEnd) {
             throw new OffsetOutOfRangeException("Offset " + offset + " is out of range for " + topicPartition
@@ -79,11 +69,12 @@ final class LogReader {
                 }
                 int maxPosition = segment.baseOffset == published.segmentBaseOffset() ? published.position() : segment.size();
                 // The cleaner never rewrites the active segment, so its offsets are contiguous even in a compacted
-                // log; every batch of a segment ends before the next segment, or the high watermark, begins.
+                // log; a rolled one may have gaps. Every batch of a segment ends before the next segment, or the
+                // high watermark, begins.
                 Long nextBase = segments.higherKey(segment.baseOffset);
                 long offsetLimit = nextBase != null ? nextBase : published.highWatermark();
                 LogSegment.ReadResult read = segment.read(offset, maxBytes, maxPosition, minOneBatch,
-                        nextBase == null ? LogSegment.OffsetOrder.CONTIGUOUS : rolledOrder, offsetLimit);
+                        nextBase == null ? LogSegment.OffsetOrder.CONTIGUOUS : LogSegment.OffsetOrder.INCREASING, offsetLimit);
                 if (read != null && read.batches().hasRemaining()) {
                     // Bytes end at the high watermark's position already; only a last stable offset below it
                     // needs the batch headers walked.
@@ -93,9 +84,10 @@ final class LogReader {
                 if (read != null) {
                     break; // the first batch did not fit in maxBytes
                 }
-                if (nextBase != null && rolledOrder == LogSegment.OffsetOrder.CONTIGUOUS && segment.baseOffset <= offset) {
-                    // Nothing at or after the offset in a segment of a log without gaps: it lost its last batches
-                    // at a clean boundary, which no header shows. Moving on would skip the offsets silently.
+                if (nextBase != null && segment.baseOffset <= offset) {
+                    // Nothing at or after the offset in a rolled segment, though every segment ends where the next
+                    // begins (the cleaner ends a cleaned one with a placeholder batch if need be): it lost its last
+                    // batches at a clean boundary, which no header shows. Moving on would skip the offsets silently.
                     throw new CorruptSegmentException(segment.logPath(), segment.size(), offset, "the segment ends before"
                             + " offset " + offset + " but the next one begins at " + nextBase + ": offsets " + offset + ".."
                             + (nextBase - 1) + " are missing");

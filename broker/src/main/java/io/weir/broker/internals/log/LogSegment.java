@@ -342,9 +342,20 @@ final class LogSegment implements AutoCloseable {
         String problem = null;
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
         ByteBuffer batch = ByteBuffer.allocate(64 * 1024);
+        // A batch that starts past a gap is indexed only once its successor is seen not to overlap it (see Gap).
+        Gap gap = null;
+        int gapSize = 0;
+        long gapMaxTimestamp = -1L;
         while (position < fileSize) {
             if (position + BatchHeader.SIZE > fileSize || !readHeader(position, header)) {
                 problem = "the last " + (fileSize - position) + " bytes are less than a batch header";
+                break;
+            }
+            if (gap != null && gap.overlappedBy(header, 0, position, fileSize)) {
+                problem = gap.problem(header, 0, position);
+                position = gap.position();
+                expectedBase = gap.expectedBase();
+                gap = null;
                 break;
             }
             // The base offset lies outside the CRC, so a damaged one is caught only by its order. In a cleaned
@@ -373,9 +384,22 @@ final class LogSegment implements AutoCloseable {
                 break;
             }
             long lastOffset = view.lastOffset();
-            trackBatch(position, batchSize, lastOffset, view.maxTimestamp());
+            if (gap != null) {
+                trackBatch(gap.position(), gapSize, gap.last(), gapMaxTimestamp);
+            }
+            gap = gapsAllowed ? Gap.of(header, 0, position, expectedBase) : null;
+            if (gap != null) {
+                gapSize = batchSize;
+                gapMaxTimestamp = view.maxTimestamp();
+            } else {
+                trackBatch(position, batchSize, lastOffset, view.maxTimestamp());
+            }
             expectedBase = lastOffset + 1;
             position += batchSize;
+        }
+        if (gap != null) {
+            // Its successor is missing or damaged in another way; offsetLimit bounds what it may hold.
+            trackBatch(gap.position(), gapSize, gap.last(), gapMaxTimestamp);
         }
         Cut cut = null;
         if (position < fileSize) {
@@ -577,22 +601,53 @@ final class LogSegment implements AutoCloseable {
         int end = 0;
         long next = startOffset;
         long expectedBase = at.expectedBase();
+        Gap gap = null;
+        long nextBeforeGap = startOffset;
         while (end + BatchHeader.SIZE <= buffer.limit()) {
             int batchSize = BatchHeader.sizeInBytes(buffer, end);
-            if (batchSize >= BatchHeader.SIZE && end + batchSize > buffer.limit()
+            String problem = null;
+            if (gap != null && gap.overlappedBy(buffer, end, position + end, maxPosition)) {
+                problem = gap.problem(buffer, end, position + end);
+            } else if (batchSize >= BatchHeader.SIZE && end + batchSize > buffer.limit()
                     && position + (long) end + batchSize <= maxPosition) {
                 break; // cut by maxBytes: the next read returns it whole
+            } else {
+                problem = headerProblem(buffer, end, position + end, maxPosition, expectedBase, order, offsetLimit);
             }
-            String problem = headerProblem(buffer, end, position + end, maxPosition, expectedBase, order, offsetLimit);
             if (problem != null) {
-                if (end == 0) {
+                int blamed = gap != null && gap.overlappedBy(buffer, end, position + end, maxPosition)
+                        ? gap.position() - position : end;
+                if (blamed == 0) {
                     throw new CorruptSegmentException(logPath, position, startOffset, problem);
                 }
+                if (blamed < end) {
+                    end = blamed;
+                    next = nextBeforeGap;
+                }
+                gap = null;
                 break;
+            }
+            Gap started = Gap.of(buffer, end, position + end, expectedBase);
+            if (started != null) {
+                gap = started;
+                nextBeforeGap = next;
+            } else {
+                gap = null;
             }
             next = BatchHeader.lastOffset(buffer, end) + 1;
             expectedBase = next;
             end += batchSize;
+        }
+        if (gap != null && position + end + BatchHeader.SIZE <= maxPosition) {
+            // The last batch kept starts past a gap and its successor is not in the buffer: look at its header.
+            ByteBuffer successor = ByteBuffer.allocate(BatchHeader.SIZE);
+            if (readHeader(position + end, successor) && gap.overlappedBy(successor, 0, position + end, maxPosition)) {
+                if (gap.position() == position) {
+                    throw new CorruptSegmentException(logPath, position, startOffset, gap.problem(successor, 0, position + end));
+                }
+                end = gap.position() - position;
+                next = nextBeforeGap;
+            }
         }
         buffer.limit(end);
         return new ReadResult(buffer, next, position);
@@ -629,6 +684,7 @@ final class LogSegment implements AutoCloseable {
                 distrustIndex(entry);
             }
         }
+        Gap gap = null;
         while (position < limit) {
             if (!headerRead && (position + BatchHeader.SIZE > limit || !readHeader(position, header))) {
                 throw new CorruptSegmentException(logPath, position, offset, "the " + (limit - position)
@@ -637,16 +693,47 @@ final class LogSegment implements AutoCloseable {
             headerRead = false;
             String problem = headerProblem(header, 0, position, limit, expectedBase, order, offsetLimit);
             if (problem != null) {
+                if (gap != null && gap.overlappedBy(header, 0, position, limit)) {
+                    throw new CorruptSegmentException(logPath, gap.position(), offset, gap.problem(header, 0, position));
+                }
                 throw new CorruptSegmentException(logPath, position, offset, problem);
             }
             long last = BatchHeader.lastOffset(header, 0);
             if (last >= offset) {
                 return new Located(position, expectedBase);
             }
+            gap = Gap.of(header, 0, position, expectedBase);
             expectedBase = last + 1;
             position += BatchHeader.sizeInBytes(header, 0);
         }
         return new Located(limit, expectedBase);
+    }
+
+    /**
+     * A batch that starts past the offset after its predecessor: a gap the log cleaner left, or a base offset
+     * damaged upwards (it lies outside the CRC). In a log without gaps the batch then overlaps its successor, so
+     * a batch that starts past a gap is trusted only once its successor is seen to start after it (or the segment
+     * ends, and with it the offsets it may hold).
+     */
+    private record Gap(int position, long base, long expectedBase, long last) {
+        /** The gap the batch header at {@code at} starts past, or null when it starts where expected. */
+        static Gap of(ByteBuffer b, int at, int position, long expectedBase) {
+            long base = BatchHeader.baseOffset(b, at);
+            return expectedBase >= 0 && base > expectedBase
+                    ? new Gap(position, base, expectedBase, BatchHeader.lastOffset(b, at)) : null;
+        }
+
+        /** Whether the believable batch header at {@code at}, at byte {@code successor}, starts inside this batch. */
+        boolean overlappedBy(ByteBuffer b, int at, long successor, long limit) {
+            return headerProblem(b, at, successor, limit, -1L, OffsetOrder.INCREASING, Long.MAX_VALUE) == null
+                    && BatchHeader.baseOffset(b, at) <= last;
+        }
+
+        String problem(ByteBuffer b, int at, long successor) {
+            return "its base offset " + base + " leaves a gap after " + (expectedBase - 1) + " but its offsets, up to "
+                    + last + ", overlap the batch at byte " + successor + ", which starts at " + BatchHeader.baseOffset(b, at)
+                    + ": its base offset is damaged";
+        }
     }
 
     private void distrustIndex(OffsetIndex.Entry entry) {
