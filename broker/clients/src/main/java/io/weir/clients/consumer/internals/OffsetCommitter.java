@@ -83,7 +83,9 @@ final class OffsetCommitter {
     // ---- commit -------------------------------------------------------------------------------------------
 
     /**
-     * Commits {@code offsets} and waits for the answer, retrying a retriable failure until the deadline.
+     * Commits {@code offsets} and waits for the answer, retrying a retriable failure until the deadline; then
+     * waits for the async commits sent before it and runs their callbacks, as Kafka does, so that their effects
+     * are visible when this returns.
      *
      * @throws CommitFailedException the group rebalanced away from this member; it rejoins at the next poll
      * @throws RebalanceInProgressException the group is rebalancing; poll (to rejoin), then commit again
@@ -93,6 +95,7 @@ final class OffsetCommitter {
     void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, long deadlineNanos) {
         invokeCompletedCallbacks();
         if (offsets.isEmpty()) {
+            awaitInFlight(deadlineNanos);
             return;
         }
         checkAssigned(offsets.keySet());
@@ -104,6 +107,7 @@ final class OffsetCommitter {
             }
             WeirException failure = outcome(Futures.getNow(response), generation);
             if (failure == null) {
+                awaitInFlight(deadlineNanos);
                 return;
             }
             if (!(failure instanceof RetriableException) || failure instanceof RebalanceInProgressException

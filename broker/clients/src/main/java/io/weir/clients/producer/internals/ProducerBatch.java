@@ -153,8 +153,12 @@ final class ProducerBatch {
     }
 
     /**
-     * Completes every record's future and runs the callbacks in append order. Idempotent: a late answer to a
+     * Runs the callbacks in append order, then completes every record's future. Idempotent: a late answer to a
      * request that already timed out finds the batch completed and changes nothing.
+     *
+     * <p>The order is Kafka's, and what makes "count acknowledgements in the callback, call {@code flush()}, read
+     * the count" work: {@code flush()} and {@code Future.get()} wait on the futures, so they return only after
+     * every callback of the batch has run.
      *
      * @return false if the batch was already completed
      */
@@ -163,8 +167,17 @@ final class ProducerBatch {
             return false;
         }
         completed = true;
+        // Set before the callbacks, which read the metadata through their futures; released to waiters only by done().
         result.set(baseOffset, logAppendTime, error);
-        result.done();
+        try {
+            runCallbacks(error);
+        } finally {
+            result.done();
+        }
+        return true;
+    }
+
+    private void runCallbacks(RuntimeException error) {
         if (thunks != null) {
             for (Thunk thunk : thunks) {
                 try {
@@ -181,7 +194,6 @@ final class ProducerBatch {
                 }
             }
         }
-        return true;
     }
 
     boolean isCompleted() {

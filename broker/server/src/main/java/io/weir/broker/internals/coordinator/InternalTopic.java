@@ -1,5 +1,6 @@
 package io.weir.broker.internals.coordinator;
 
+import io.weir.common.errors.CorruptRecordException;
 import io.weir.broker.internals.log.AppendOrigin;
 import io.weir.broker.internals.log.FetchDataInfo;
 import io.weir.broker.internals.log.Log;
@@ -138,7 +139,12 @@ public final class InternalTopic {
                     break;
                 }
                 for (RecordBatch batch : RecordBatches.iterable(data.batches())) {
-                    batch.ensureValid();
+                    try {
+                        batch.ensureValid();
+                    } catch (CorruptRecordException e) {
+                        // The broker read this batch itself: name the segment file and byte position.
+                        throw log.corruptBatch(batch.baseOffset(), e);
+                    }
                     if (batch.isControl()) {
                         replay.marker(log.topicPartition(), batch.producerId(), batch.controlType() == ControlRecordType.COMMIT
                                 ? TransactionResult.COMMIT : TransactionResult.ABORT);

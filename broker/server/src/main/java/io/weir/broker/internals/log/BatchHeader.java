@@ -33,6 +33,11 @@ final class BatchHeader {
         return b.getLong(at + BASE_OFFSET) + b.getInt(at + LAST_OFFSET_DELTA);
     }
 
+    /** The last offset minus the base offset; inside the CRC, unlike the base offset. */
+    static int lastOffsetDelta(ByteBuffer b, int at) {
+        return b.getInt(at + LAST_OFFSET_DELTA);
+    }
+
     static long maxTimestamp(ByteBuffer b, int at) {
         return b.getLong(at + MAX_TIMESTAMP);
     }

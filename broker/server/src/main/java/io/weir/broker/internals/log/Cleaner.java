@@ -3,6 +3,7 @@ package io.weir.broker.internals.log;
 import io.weir.broker.LogConfig;
 import io.weir.common.utils.Time;
 import io.weir.common.errors.CorruptRecordException;
+import io.weir.common.errors.CorruptSegmentException;
 import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatchFilter;
@@ -375,10 +376,17 @@ final class Cleaner {
         boolean visit(RecordBatch batch) throws IOException;
     }
 
-    /** Reads every batch of {@code segment} in order, each checked against its CRC. */
+    /**
+     * Reads every batch of {@code segment} in order, each checked against its CRC and against the offsets before
+     * it (the base offset lies outside the CRC, and a damaged one copied into a cleaned segment would pass every
+     * later check).
+     *
+     * @throws CorruptSegmentException naming the segment file and the byte position of the first bad batch
+     */
     private void scan(LogSegment segment, BooleanSupplier stop, CleanerStats stats, BatchVisitor visitor) throws IOException {
         int position = 0;
         int size = segment.size();
+        long previousLast = segment.baseOffset - 1;
         while (position < size) {
             if (stop.getAsBoolean()) {
                 throw new CleaningAbortedException("cleaning of " + segment + " was stopped");
@@ -391,15 +399,26 @@ final class Cleaner {
             while (readBuffer.limit() - consumed >= BatchHeader.SIZE) {
                 int batchSize = BatchHeader.sizeInBytes(readBuffer, consumed);
                 if (batchSize < BatchHeader.SIZE || batchSize > maxBufferSize) {
-                    throw new CorruptRecordException("The batch at byte " + (position + consumed) + " of " + segment
-                            + " declares " + batchSize + " bytes; the cleaner leaves this log alone");
+                    throw new CorruptSegmentException(segment.logPath(), position + consumed, previousLast + 1,
+                            "the batch declares " + batchSize + " bytes; the cleaner leaves this log alone");
                 }
                 if (consumed + batchSize > readBuffer.limit()) {
                     needed = batchSize;
                     break;
                 }
                 RecordBatch batch = RecordBatch.wrap(readBuffer.duplicate().position(consumed).limit(consumed + batchSize));
-                batch.ensureValid();
+                try {
+                    batch.ensureValid();
+                } catch (CorruptRecordException e) {
+                    throw new CorruptSegmentException(segment.logPath(), position + consumed, batch.baseOffset(),
+                            e.getMessage() + "; the cleaner leaves this log alone", e);
+                }
+                if (batch.baseOffset() <= previousLast || batch.lastOffset() < batch.baseOffset()) {
+                    throw new CorruptSegmentException(segment.logPath(), position + consumed, previousLast + 1,
+                            "its offsets " + batch.baseOffset() + ".." + batch.lastOffset() + " do not follow the previous"
+                                    + " batch's last offset " + previousLast + "; the cleaner leaves this log alone");
+                }
+                previousLast = batch.lastOffset();
                 stats.batchesRead++;
                 stats.recordsRead += batch.recordCount();
                 stats.bytesRead += batchSize;
@@ -410,8 +429,8 @@ final class Cleaner {
             }
             if (consumed == 0) {
                 if (needed == 0 || (long) position + needed > size) {
-                    throw new CorruptRecordException(segment + " ends with " + readBuffer.limit()
-                            + " bytes that are not a whole batch; the cleaner leaves this log alone");
+                    throw new CorruptSegmentException(segment.logPath(), position, previousLast + 1, "the segment ends with "
+                            + readBuffer.limit() + " bytes that are not a whole batch; the cleaner leaves this log alone");
                 }
                 readBuffer = ByteBuffer.allocate(needed);
                 writeBuffer = growWriteBuffer(needed);

@@ -6,6 +6,7 @@ import io.weir.common.IsolationLevel;
 import io.weir.common.TopicPartition;
 import io.weir.common.utils.Time;
 import io.weir.common.errors.CorruptRecordException;
+import io.weir.common.errors.CorruptSegmentException;
 import io.weir.common.errors.InvalidRecordException;
 import io.weir.common.errors.InvalidTimestampException;
 import io.weir.common.errors.KafkaStorageException;
@@ -121,10 +122,12 @@ public final class Log implements AutoCloseable {
     }
 
     /**
-     * Opens (or creates) the log in {@code dir}. After a clean shutdown the files are trusted; otherwise every
-     * segment from the one holding {@code recoveryPoint} is checked batch by batch and the log is cut at the
-     * first torn or corrupt batch, dropping any later segments, so the log keeps exactly its longest valid
-     * prefix. Either way the producer state is restored from the newest usable snapshot and the log after it.
+     * Opens (or creates) the log in {@code dir}. After a crash every segment from the one holding
+     * {@code recoveryPoint} is checked batch by batch and the log is cut at the first torn or corrupt batch,
+     * dropping every later segment that no longer continues it, so the log keeps exactly its longest valid
+     * prefix. After a clean shutdown the rolled segments are trusted and the active segment's tail, from its last
+     * index entry, is checked the same way. Either way the producer state is restored from the newest usable
+     * snapshot and the log after it.
      *
      * @param producerStateConfig the broker's {@code producer.id.expiration.ms}; the clock is {@code time}'s
      * @param context             what the log shares with the other logs of its directory: how files are opened,
@@ -476,6 +479,15 @@ public final class Log implements AutoCloseable {
             context.failures().ensureOnline("Read of " + topicPartition + " at offset " + offset);
         }
         return reader.read(offset, maxBytes, minOneBatch, isolation, published, logEndOffset);
+    }
+
+    /**
+     * An error for a batch read through {@link #read} that does not check ({@code cause}), naming where the batch
+     * lies: the partition, its segment file and byte position. For the broker's own readers that decode what
+     * they read (the offsets and transaction-state topics at open). Any thread.
+     */
+    public CorruptSegmentException corruptBatch(long offset, CorruptRecordException cause) {
+        return reader.corruptBatch(offset, cause);
     }
 
     /**

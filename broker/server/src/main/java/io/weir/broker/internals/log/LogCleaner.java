@@ -6,6 +6,7 @@ import io.weir.broker.CleanerConfig;
 import io.weir.common.TopicPartition;
 import io.weir.common.utils.Time;
 import io.weir.common.errors.CorruptRecordException;
+import io.weir.common.errors.CorruptSegmentException;
 import io.weir.common.errors.KafkaStorageException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -262,6 +263,9 @@ public final class LogCleaner implements AutoCloseable {
         } catch (LogDirFailureException e) {
             // The directory is offline (this pass's swap failed, or any write in it): nothing more is cleaned
             // there, and the channel has reported why.
+            return false;
+        } catch (CorruptSegmentException e) {
+            markUncleanable(tp, e.in(tp));
             return false;
         } catch (CorruptRecordException | IllegalStateException | KafkaStorageException e) {
             markUncleanable(tp, e);

@@ -1,5 +1,7 @@
 package io.weir.broker.internals.log;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.weir.broker.LogConfig;
 import io.weir.common.TopicPartition;
 import io.weir.common.utils.Time;
@@ -15,11 +17,13 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Opens a partition directory for {@link Log#open} (Kafka's LogLoader): removes what an interrupted deletion
- * or write left behind, opens the segments, recovers them after an unclean stop, and rebuilds the producer
- * state and aborted-transaction indexes ({@link LogProducerState#load}). Runs once, on the opening thread,
- * before the log is published.
+ * or write left behind, opens the segments, recovers them after an unclean stop, checks the active segment's
+ * tail after a clean one, and rebuilds the producer state and aborted-transaction indexes
+ * ({@link LogProducerState#load}). Every cut is logged as a warning naming the file, the byte position, why,
+ * and the bytes, batches and offsets dropped. Runs once, on the opening thread, before the log is published.
  */
 final class LogLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(LogLoader.class);
     private final Path dir;
     private final TopicPartition topicPartition;
     private final LogConfig config;
@@ -41,10 +45,12 @@ final class LogLoader {
     }
 
     /**
-     * After a clean shutdown the files are trusted; otherwise every segment from the one holding
-     * {@code recoveryPoint} is checked batch by batch and the log is cut at the first torn or corrupt batch,
-     * dropping any later segments, so the log keeps exactly its longest valid prefix. On failure every
-     * segment opened so far is closed again.
+     * After an unclean stop every segment from the one holding {@code recoveryPoint} is checked batch by batch
+     * and the log is cut at the first torn or corrupt batch, dropping every later segment that no longer
+     * continues it, so the log keeps exactly its longest valid prefix. After a clean shutdown the rolled
+     * segments are trusted (damage in them is found when they are read) but the active segment's tail, from its
+     * last index entry, is checked: a clean-shutdown marker must not hide a torn tail, since the log end offset is
+     * read from it and appends go after it. On failure every segment opened so far is closed again.
      */
     static Loaded load(Path dir, TopicPartition topicPartition, LogConfig config, ProducerStateConfig producerStateConfig,
                        Time time, boolean cleanShutdown, long recoveryPoint, FileChannelFactory channels) {
@@ -52,7 +58,12 @@ final class LogLoader {
         try {
             Files.createDirectories(dir);
             loader.openSegments();
-            long recovered = cleanShutdown ? -1L : loader.recover(recoveryPoint);
+            long recovered = -1L;
+            if (cleanShutdown) {
+                loader.checkActiveTail();
+            } else {
+                recovered = loader.recover(recoveryPoint);
+            }
             LogSegment active = loader.segments.lastEntry().getValue();
             long logEnd = active.readNextOffset();
             long logStart = loader.segments.firstKey();
@@ -96,31 +107,66 @@ final class LogLoader {
         }
     }
 
+    /** Checks the tail of the active segment, recovering the segment if it fails. */
+    private void checkActiveTail() throws IOException {
+        LogSegment active = segments.lastEntry().getValue();
+        LogSegment.Cut cut = active.checkTail(maxBatchSize());
+        if (cut != null) {
+            warnCut(cut, "after a clean shutdown");
+            active.flush();
+        }
+    }
+
+    private int maxBatchSize() {
+        return Math.max(config.maxMessageBytes(), config.segmentBytes());
+    }
+
+    private void warnCut(LogSegment.Cut cut, String when) {
+        String lost = cut.batches() == 0
+                ? "no batch header could be followed in them, so the offsets lost from " + cut.firstOffset() + " on are unknown"
+                : cut.batches() + (cut.batches() == 1 ? " batch" : " batches") + ", offsets " + cut.firstOffset() + ".."
+                        + cut.lastOffset() + " as far as their headers tell";
+        LOG.warn("Recovery of " + topicPartition + " " + when + " cut " + cut.file() + " at byte "
+                + cut.position() + " (" + cut.reason() + "): dropped " + cut.bytes() + " bytes, " + lost);
+    }
+
     /** Checks the segments from the recovery point on; returns the new recovery point (the recovered end). */
     private long recover(long checkpointedRecoveryPoint) throws IOException {
         Long from = segments.floorKey(Math.max(checkpointedRecoveryPoint, segments.firstKey()));
         boolean truncated = false;
+        boolean cut = false;
         long expectedNext = from == null ? segments.firstKey() : from;
         for (LogSegment segment : new ArrayList<>(segments.tailMap(from == null ? segments.firstKey() : from).values())) {
             if (truncated || segment.baseOffset != expectedNext) {
                 // A corrupt batch, or a segment that does not start where the previous one ended (its
                 // predecessor lost unsynced data), ends the valid prefix: nothing after it can be trusted. A
                 // cleaned segment ends where the next begins too, with a placeholder batch if need be.
+                warnCut(segment.describeWhole(truncated ? "an earlier segment was dropped"
+                        : "it starts at offset " + segment.baseOffset + " but the log before it ends at " + expectedNext),
+                        "after a crash");
                 truncated = true;
                 segments.remove(segment.baseOffset);
                 segment.deleteNow();
                 continue;
             }
-            // Only a rolled segment may have been cleaned, so only there may a batch start past the previous end.
-            boolean rolled = segments.higherKey(segment.baseOffset) != null;
-            int cut = segment.recover(Math.max(config.maxMessageBytes(), config.segmentBytes()), segment.baseOffset, rolled);
+            // Only a rolled segment may have been cleaned (the log may have been compacted before its policy
+            // changed), so only there may a batch start past the previous end, and then only if the batch after
+            // it does not overlap it: a base offset damaged upwards (it lies outside the CRC) would. Every batch
+            // must end before the next segment begins.
+            Long nextBase = segments.higherKey(segment.baseOffset);
+            boolean gapsAllowed = nextBase != null;
+            LogSegment.Cut segmentCut = segment.recover(maxBatchSize(), segment.baseOffset, gapsAllowed,
+                    nextBase == null ? Long.MAX_VALUE : nextBase);
             segment.flush();
             expectedNext = segment.readNextOffset();
-            if (cut > 0) {
-                truncated = true;
+            if (segmentCut != null) {
+                // Later segments stay only if this one still ends where the next begins (bytes after its last
+                // batch were all that went); the check above drops them otherwise.
+                warnCut(segmentCut, "after a crash");
+                cut = true;
             }
         }
-        if (truncated) {
+        if (truncated || cut) {
             LogFiles.syncDirectory(dir);
         }
         if (segments.isEmpty()) {

@@ -2,8 +2,9 @@ package io.weir.broker.internals.log;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.weir.common.utils.Time;
 import io.weir.common.TopicPartition;
+import io.weir.common.errors.CorruptRecordException;
+import io.weir.common.errors.CorruptSegmentException;
 import io.weir.common.errors.InvalidProducerEpochException;
 import io.weir.common.errors.InvalidRecordException;
 import io.weir.common.errors.InvalidTxnStateException;
@@ -15,6 +16,7 @@ import io.weir.common.errors.WeirException;
 import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatches;
+import io.weir.common.utils.Time;
 import io.weir.transactions.CompletedTxn;
 import io.weir.transactions.MarkerVerdict;
 import io.weir.transactions.ProducerStateConfig;
@@ -291,18 +293,42 @@ final class LogProducerState {
         return loaded;
     }
 
+    /**
+     * Replays every batch from {@code from} to the end of the last segment. Each batch is checked as it is read
+     * (header, order of offsets, CRC), so a damaged one fails the open naming its file and byte position, and
+     * every read starts past the previous one's batches: the work is bounded by the bytes replayed.
+     */
     private void replay(NavigableMap<Long, LogSegment> segments, long from) throws IOException {
         Long floor = segments.floorKey(from);
         for (LogSegment segment : segments.tailMap(floor == null ? segments.firstKey() : floor).values()) {
             segment.truncateTxnIndexTo(from);
+            Long nextBase = segments.higherKey(segment.baseOffset);
+            // The cleaner never rewrites the active segment; a rolled one may have gaps.
+            LogSegment.OffsetOrder order = nextBase == null ? LogSegment.OffsetOrder.CONTIGUOUS : LogSegment.OffsetOrder.INCREASING;
+            long offsetLimit = nextBase == null ? Long.MAX_VALUE : nextBase;
             long next = Math.max(from, segment.baseOffset);
             while (true) {
-                LogSegment.ReadResult read = segment.read(next, REPLAY_READ_BYTES, segment.size(), true);
+                LogSegment.ReadResult read;
+                try {
+                    read = segment.read(next, REPLAY_READ_BYTES, segment.size(), true, order, offsetLimit);
+                } catch (CorruptSegmentException e) {
+                    throw e.in(topicPartition);
+                }
                 if (read == null || !read.batches().hasRemaining()) {
                     break;
                 }
-                for (RecordBatch batch : RecordBatches.iterable(read.batches())) {
+                ByteBuffer batches = read.batches();
+                int at = batches.position();
+                for (RecordBatch batch : RecordBatches.iterable(batches)) {
+                    try {
+                        batch.ensureValid();
+                    } catch (CorruptRecordException e) {
+                        throw new CorruptSegmentException(segment.logPath(), read.position() + at - batches.position(),
+                                batch.baseOffset(), "the producer state cannot be rebuilt past it: " + e.getMessage(), e)
+                                .in(topicPartition);
+                    }
                     replay(batch, segment);
+                    at += batch.sizeInBytes();
                 }
                 next = read.nextOffset();
             }

@@ -2,6 +2,8 @@ package io.weir.broker.internals.log;
 
 import io.weir.common.IsolationLevel;
 import io.weir.common.TopicPartition;
+import io.weir.common.errors.CorruptRecordException;
+import io.weir.common.errors.CorruptSegmentException;
 import io.weir.common.errors.KafkaStorageException;
 import io.weir.common.errors.OffsetOutOfRangeException;
 import java.io.IOException;
@@ -36,9 +38,11 @@ final class LogReader {
     /**
      * Whole batches from {@code offset}, at most {@code maxBytes} (but one whole batch with
      * {@code minOneBatch}), below the high watermark, and under read_committed only those that start below
-     * the last stable offset.
+     * the last stable offset. Every batch header on the way is checked (see {@link LogSegment#read}).
      *
      * @throws OffsetOutOfRangeException {@code offset} is before the log start or after the log end
+     * @throws CorruptSegmentException naming the partition, the segment file and the byte position of a batch
+     *         that does not check, or of the end of a segment that ends before the next one begins
      */
     FetchDataInfo read(long offset, int maxBytes, boolean minOneBatch, IsolationLevel isolation,
                        PublishedOffsets published, long logEnd) {
@@ -63,7 +67,13 @@ final class LogReader {
                     break;
                 }
                 int maxPosition = segment.baseOffset == published.segmentBaseOffset() ? published.position() : segment.size();
-                LogSegment.ReadResult read = segment.read(offset, maxBytes, maxPosition, minOneBatch);
+                // The cleaner never rewrites the active segment, so its offsets are contiguous even in a compacted
+                // log; a rolled one may have gaps. Every batch of a segment ends before the next segment, or the
+                // high watermark, begins.
+                Long nextBase = segments.higherKey(segment.baseOffset);
+                long offsetLimit = nextBase != null ? nextBase : published.highWatermark();
+                LogSegment.ReadResult read = segment.read(offset, maxBytes, maxPosition, minOneBatch,
+                        nextBase == null ? LogSegment.OffsetOrder.CONTIGUOUS : LogSegment.OffsetOrder.INCREASING, offsetLimit);
                 if (read != null && read.batches().hasRemaining()) {
                     // Bytes end at the high watermark's position already; only a last stable offset below it
                     // needs the batch headers walked.
@@ -73,7 +83,17 @@ final class LogReader {
                 if (read != null) {
                     break; // the first batch did not fit in maxBytes
                 }
+                if (nextBase != null && segment.baseOffset <= offset) {
+                    // Nothing at or after the offset in a rolled segment, though every segment ends where the next
+                    // begins (the cleaner ends a cleaned one with a placeholder batch if need be): it lost its last
+                    // batches at a clean boundary, which no header shows. Moving on would skip the offsets silently.
+                    throw new CorruptSegmentException(segment.logPath(), segment.size(), offset, "the segment ends before"
+                            + " offset " + offset + " but the next one begins at " + nextBase + ": offsets " + offset + ".."
+                            + (nextBase - 1) + " are missing");
+                }
             }
+        } catch (CorruptSegmentException e) {
+            throw e.in(topicPartition);
         } catch (IOException e) {
             if (offset < logStartOffset.getAsLong()) {
                 // Retention deleted it while it was read: the log now starts past it.
@@ -82,6 +102,25 @@ final class LogReader {
             throw new KafkaStorageException("Could not read " + topicPartition + " at offset " + offset + ": " + e, e);
         }
         return result(ByteBuffer.allocate(0), published, start, logEnd);
+    }
+
+    /** See {@link Log#corruptBatch}. */
+    CorruptSegmentException corruptBatch(long offset, CorruptRecordException cause) {
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
+        if (entry == null) {
+            entry = segments.firstEntry();
+        }
+        LogSegment segment = entry.getValue();
+        long position;
+        try {
+            position = segment.positionOf(offset, segment.size());
+        } catch (CorruptSegmentException e) {
+            return e.in(topicPartition); // a header before it is damaged too: that is where reading stops
+        } catch (IOException e) {
+            position = -1L; // not known; the file and offset still say where to look
+            cause.addSuppressed(e);
+        }
+        return new CorruptSegmentException(segment.logPath(), position, offset, cause.getMessage(), cause).in(topicPartition);
     }
 
     private static FetchDataInfo result(ByteBuffer batches, PublishedOffsets published, long start, long end) {

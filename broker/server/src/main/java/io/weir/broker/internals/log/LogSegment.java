@@ -1,6 +1,10 @@
 package io.weir.broker.internals.log;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.weir.broker.LogConfig;
+import io.weir.common.errors.CorruptRecordException;
+import io.weir.common.errors.CorruptSegmentException;
 import io.weir.common.record.RecordBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,8 +23,15 @@ import java.util.List;
  * {@link #read} and look up offsets or timestamps concurrently: reads use positioned {@code pread}s and are
  * bounded by a byte position the caller got from the writer's published high watermark, so a reader never
  * looks at bytes still being written.
+ *
+ * <p>Damage: every walk over batch headers checks each header before moving past it (a length that fits a
+ * header and the file, magic 2, offsets after the previous batch's), so a damaged header costs at most the bytes
+ * read so far, never a loop. Readers throw {@link CorruptSegmentException} naming the file and byte position;
+ * the scans that run while opening stop there instead, and leave the cut to {@link #recover} or
+ * {@link #checkTail}.
  */
 final class LogSegment implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
     static final String LOG_SUFFIX = ".log";
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
@@ -51,6 +62,27 @@ final class LogSegment implements AutoCloseable {
     private volatile long rollBaseMs = -1L;
     /** Set by {@link #markDeleted}: the index files are gone and their paths may be reused. */
     private volatile boolean markedDeleted;
+    /**
+     * Set when an offset-index entry pointed at something other than the batch it names: reads then scan from
+     * the start of the segment. Only a rebuild ({@link #recover}) trusts the index again.
+     */
+    private volatile boolean indexDistrusted;
+
+    /** How consecutive batches' offsets relate in a segment: what reading it checks. */
+    enum OffsetOrder {
+        /** Each batch starts right after the previous one: a segment the log cleaner never rewrote. */
+        CONTIGUOUS,
+        /** Each batch starts after the previous one, perhaps past a gap the log cleaner left. */
+        INCREASING
+    }
+
+    /**
+     * What {@link #recover} cut from a segment, for the warning that tells an operator: the file, the byte
+     * position of the cut and why, the bytes dropped, and the batches and offsets they held as far as their
+     * headers could be followed ({@code lastOffset} is -1 when not even the first could).
+     */
+    record Cut(Path file, int position, String reason, long bytes, int batches, long firstOffset, long lastOffset) {
+    }
 
     private LogSegment(Path dir, long baseOffset, LogConfig config, long nowMs, FileChannel channel, String suffix,
                        FileChannelFactory channels) {
@@ -331,29 +363,54 @@ final class LogSegment implements AutoCloseable {
      * Checks every batch from the start, rebuilding both indexes, and cuts the file at the first batch that
      * is torn, has a bad CRC or magic, or does not start at the offset after the previous batch (the first at
      * {@code expectedFirstOffset}). With {@code gapsAllowed} (a rolled segment, which the log cleaner may have
-     * rewritten) a batch may start later than that, never earlier. Returns the number of bytes cut.
-     * {@code maxBatchSize} bounds a believable batch length, so a corrupt length field cannot make recovery
+     * rewritten) a batch may start later than that, never earlier. Returns what was cut, or null when nothing
+     * was. {@code maxBatchSize} bounds a believable batch length, so a corrupt length field cannot make recovery
      * read past the file or allocate absurdly. Writer thread only.
      */
-    int recover(int maxBatchSize, long expectedFirstOffset, boolean gapsAllowed) throws IOException {
+    Cut recover(int maxBatchSize, long expectedFirstOffset, boolean gapsAllowed) throws IOException {
+        return recover(maxBatchSize, expectedFirstOffset, gapsAllowed, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #recover(int, long, boolean)}, also cutting at the first batch whose last offset is not below
+     * {@code offsetLimit}, the next segment's base offset: a rolled segment's batches end before it begins.
+     */
+    Cut recover(int maxBatchSize, long expectedFirstOffset, boolean gapsAllowed, long offsetLimit) throws IOException {
         resetIndexState();
+        indexDistrusted = false;
         long fileSize = channel.size();
         int position = 0;
         long expectedBase = expectedFirstOffset;
+        OffsetOrder order = gapsAllowed ? OffsetOrder.INCREASING : OffsetOrder.CONTIGUOUS;
+        String problem = null;
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
         ByteBuffer batch = ByteBuffer.allocate(64 * 1024);
-        while (position + BatchHeader.SIZE <= fileSize) {
-            if (!readHeader(position, header)) {
+        // A batch that starts past a gap is indexed only once its successor is seen not to overlap it (see Gap).
+        Gap gap = null;
+        int gapSize = 0;
+        long gapMaxTimestamp = -1L;
+        while (position < fileSize) {
+            if (position + BatchHeader.SIZE > fileSize || !readHeader(position, header)) {
+                problem = "the last " + (fileSize - position) + " bytes are less than a batch header";
                 break;
             }
+            if (gap != null && gap.overlappedBy(header, 0, position, fileSize)) {
+                problem = gap.problem(header, 0, position);
+                position = gap.position();
+                expectedBase = gap.expectedBase();
+                gap = null;
+                break;
+            }
+            // The base offset lies outside the CRC, so a damaged one is caught only by its order. In a cleaned
+            // segment it is caught when it breaks the order, or when the segment then fails to end where the
+            // next one starts.
+            problem = headerProblem(header, 0, position, fileSize, expectedBase, order, offsetLimit);
             int batchSize = BatchHeader.sizeInBytes(header, 0);
-            long batchBase = BatchHeader.baseOffset(header, 0);
-            if (batchSize < BatchHeader.SIZE || batchSize > maxBatchSize || position + (long) batchSize > fileSize
-                    || BatchHeader.magic(header, 0) != RecordBatch.MAGIC || batchBase < expectedBase
-                    || (batchBase != expectedBase && !gapsAllowed)) {
-                // The base offset lies outside the CRC, so a damaged one is caught only here. In a cleaned
-                // segment it is caught when it breaks the order, or when the segment then fails to end where
-                // the next one starts.
+            if (problem == null && batchSize > maxBatchSize) {
+                problem = "its length field says " + batchSize + " bytes, more than the largest batch the log takes ("
+                        + maxBatchSize + ")";
+            }
+            if (problem != null) {
                 break;
             }
             if (batch.capacity() < batchSize) {
@@ -363,21 +420,148 @@ final class LogSegment implements AutoCloseable {
             readFully(batch, position);
             batch.flip();
             RecordBatch view = RecordBatch.wrap(batch);
-            if (!view.isValid() || view.lastOffset() < batchBase) {
+            try {
+                view.ensureValid();
+            } catch (CorruptRecordException e) {
+                problem = e.getMessage();
                 break;
             }
             long lastOffset = view.lastOffset();
-            trackBatch(position, batchSize, lastOffset, view.maxTimestamp());
+            if (gap != null) {
+                trackBatch(gap.position(), gapSize, gap.last(), gapMaxTimestamp);
+            }
+            gap = gapsAllowed ? Gap.of(header, 0, position, expectedBase) : null;
+            if (gap != null) {
+                gapSize = batchSize;
+                gapMaxTimestamp = view.maxTimestamp();
+            } else {
+                trackBatch(position, batchSize, lastOffset, view.maxTimestamp());
+            }
             expectedBase = lastOffset + 1;
             position += batchSize;
         }
-        int truncated = (int) (fileSize - position);
-        if (truncated > 0) {
+        if (gap != null) {
+            // Its successor is missing or damaged in another way; offsetLimit bounds what it may hold.
+            trackBatch(gap.position(), gapSize, gap.last(), gapMaxTimestamp);
+        }
+        Cut cut = null;
+        if (position < fileSize) {
+            cut = describeCut(position, fileSize, expectedBase, problem);
             channel.truncate(position);
         }
         size = position;
         txnIndex.truncateTo(expectedBase);
-        return truncated;
+        return cut;
+    }
+
+    /**
+     * After a clean shutdown: checks the batches from the last offset-index entry to the end of the file (whole,
+     * magic 2, CRC, offsets continuing from the entry's), which costs at most {@code index.interval.bytes} and a
+     * batch. When any of it does not check, the index itself may be what is wrong, so the whole segment is
+     * recovered as after a crash. Returns what was cut, or null. The active segment only; writer thread only.
+     */
+    Cut checkTail(int maxBatchSize) throws IOException {
+        if (tailChecks(offsetIndex.floorEntry(Long.MAX_VALUE), maxBatchSize)) {
+            return null;
+        }
+        return recover(maxBatchSize, baseOffset, false);
+    }
+
+    private boolean tailChecks(OffsetIndex.Entry last, int maxBatchSize) throws IOException {
+        long fileSize = channel.size();
+        int position = last == null ? 0 : last.position();
+        // The batch the entry points at must end at the entry's offset; what came before it is not looked at.
+        long expectedBase = last == null ? baseOffset : -1L;
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        while (position < fileSize) {
+            if (position + BatchHeader.SIZE > fileSize || !readHeader(position, header)
+                    || headerProblem(header, 0, position, fileSize, expectedBase, OffsetOrder.CONTIGUOUS, Long.MAX_VALUE) != null) {
+                return false;
+            }
+            int batchSize = BatchHeader.sizeInBytes(header, 0);
+            long lastOffset = BatchHeader.lastOffset(header, 0);
+            if (batchSize > maxBatchSize || (expectedBase < 0 && lastOffset != last.offset())) {
+                return false;
+            }
+            ByteBuffer batch = ByteBuffer.allocate(batchSize);
+            readFully(batch, position);
+            batch.flip();
+            if (!RecordBatch.wrap(batch).isValid()) {
+                return false;
+            }
+            expectedBase = lastOffset + 1;
+            position += batchSize;
+        }
+        return true;
+    }
+
+    /** Describes the whole segment as {@link #recover} describes a cut, for recovery dropping all of it. */
+    Cut describeWhole(String reason) throws IOException {
+        return describeCut(0, channel.size(), baseOffset, reason);
+    }
+
+    /**
+     * Describes the bytes from {@code position} to {@code fileSize} that recovery is about to cut: how many
+     * batches they hold and which offsets, following headers as long as they look like batches. A batch whose
+     * base offset is not believable is counted from where it should have started.
+     */
+    private Cut describeCut(int position, long fileSize, long firstLost, String reason) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        int batches = 0;
+        long next = firstLost;
+        long last = -1L;
+        long at = position;
+        while (at + BatchHeader.SIZE <= fileSize && readHeader(at, header)) {
+            int batchSize = BatchHeader.sizeInBytes(header, 0);
+            int delta = BatchHeader.lastOffsetDelta(header, 0);
+            if (batchSize < BatchHeader.SIZE || at + batchSize > fileSize || BatchHeader.magic(header, 0) != RecordBatch.MAGIC
+                    || delta < 0) {
+                break;
+            }
+            long base = BatchHeader.baseOffset(header, 0);
+            if (base < next || base - next > Integer.MAX_VALUE) {
+                base = next;
+            }
+            last = base + delta;
+            next = last + 1;
+            batches++;
+            at += batchSize;
+        }
+        return new Cut(logPath, position, reason, fileSize - position, batches, firstLost, last);
+    }
+
+    /**
+     * What is wrong with the batch header at {@code at} in {@code b}, read from byte {@code position} of this
+     * segment whose batches end at byte {@code limit}, or null when nothing is. The batch must start at
+     * {@code expectedBase} ({@link OffsetOrder#CONTIGUOUS}) or after it ({@link OffsetOrder#INCREASING});
+     * {@code expectedBase < 0} means the previous batch is unknown. Its last offset must lie below
+     * {@code offsetLimit}, where the next segment or the published offsets begin.
+     */
+    private static String headerProblem(ByteBuffer b, int at, long position, long limit, long expectedBase,
+                                        OffsetOrder order, long offsetLimit) {
+        int batchSize = BatchHeader.sizeInBytes(b, at);
+        if (batchSize < BatchHeader.SIZE) {
+            return "its length field says " + batchSize + " bytes, less than a batch header";
+        }
+        if (position + batchSize > limit) {
+            return "its length field says " + batchSize + " bytes but only " + (limit - position) + " follow";
+        }
+        if (BatchHeader.magic(b, at) != RecordBatch.MAGIC) {
+            return "magic " + BatchHeader.magic(b, at) + ", expected " + RecordBatch.MAGIC;
+        }
+        long base = BatchHeader.baseOffset(b, at);
+        int delta = BatchHeader.lastOffsetDelta(b, at);
+        if (base < 0 || delta < 0) {
+            return "base offset " + base + " and last offset delta " + delta + " cannot both be right";
+        }
+        if (expectedBase >= 0 && (order == OffsetOrder.CONTIGUOUS ? base != expectedBase : base < expectedBase)) {
+            return "its base offset " + base + " does not continue where the previous batch ended (" + expectedBase + ")";
+        }
+        if (base + delta >= offsetLimit) {
+            return "its last offset " + (base + delta) + " is not below " + offsetLimit
+                    + ", where the next segment or the unpublished offsets begin";
+        }
+        return null;
     }
 
     /** Removes every batch at or after {@code offset}; returns the bytes removed. Writer thread only. */
@@ -413,8 +597,11 @@ final class LogSegment implements AutoCloseable {
 
     // ---- reader side --------------------------------------------------------------------------------------
 
-    /** Batches read from a segment and the offset just past the last of them. */
-    record ReadResult(ByteBuffer batches, long nextOffset) {
+    /**
+     * Batches read from a segment, the offset just past the last of them, and the byte position in the file of
+     * the first, so a caller that decodes them can say where a bad one lies.
+     */
+    record ReadResult(ByteBuffer batches, long nextOffset, int position) {
     }
 
     /**
@@ -423,10 +610,18 @@ final class LogSegment implements AutoCloseable {
      * {@code minOneBatch} the first batch is returned whole even when it exceeds {@code maxBytes}, so a
      * large batch cannot stall a reader. Returns null when no batch at or after the offset lies below
      * {@code maxPosition}.
+     *
+     * <p>Every header on the way is checked: whole, magic 2, offsets in {@code order} after the previous batch's
+     * and below {@code offsetLimit}. Bytes that fail after good batches end the result there; the next read,
+     * starting at them, throws.
+     *
+     * @throws CorruptSegmentException naming this file and the byte position of the first batch that fails
      */
-    ReadResult read(long startOffset, int maxBytes, int maxPosition, boolean minOneBatch) throws IOException {
-        int position = positionOf(startOffset, maxPosition);
-        if (position < 0 || position >= maxPosition) {
+    ReadResult read(long startOffset, int maxBytes, int maxPosition, boolean minOneBatch, OffsetOrder order,
+                    long offsetLimit) throws IOException {
+        Located at = locate(startOffset, maxPosition, order, offsetLimit);
+        int position = at.position();
+        if (position >= maxPosition) {
             return null;
         }
         int available = maxPosition - position;
@@ -437,46 +632,160 @@ final class LogSegment implements AutoCloseable {
         }
         int firstSize = BatchHeader.sizeInBytes(header, 0);
         if (firstSize > want) {
-            if (!minOneBatch || firstSize > available) {
-                return firstSize > available ? null : new ReadResult(ByteBuffer.allocate(0), BatchHeader.baseOffset(header, 0));
+            if (!minOneBatch) {
+                return new ReadResult(ByteBuffer.allocate(0), BatchHeader.baseOffset(header, 0), position);
             }
             want = firstSize;
         }
         ByteBuffer buffer = ByteBuffer.allocate(want);
         readFully(buffer, position);
         buffer.flip();
-        // Keep whole batches only; the last one may have been cut by the byte limit.
+        // Keep whole, checked batches only; the last one may have been cut by the byte limit.
         int end = 0;
         long next = startOffset;
+        long expectedBase = at.expectedBase();
+        Gap gap = null;
+        long nextBeforeGap = startOffset;
         while (end + BatchHeader.SIZE <= buffer.limit()) {
             int batchSize = BatchHeader.sizeInBytes(buffer, end);
-            if (batchSize < BatchHeader.SIZE || end + batchSize > buffer.limit()) {
+            String problem = null;
+            if (gap != null && gap.overlappedBy(buffer, end, position + end, maxPosition)) {
+                problem = gap.problem(buffer, end, position + end);
+            } else if (batchSize >= BatchHeader.SIZE && end + batchSize > buffer.limit()
+                    && position + (long) end + batchSize <= maxPosition) {
+                break; // cut by maxBytes: the next read returns it whole
+            } else {
+                problem = headerProblem(buffer, end, position + end, maxPosition, expectedBase, order, offsetLimit);
+            }
+            if (problem != null) {
+                int blamed = gap != null && gap.overlappedBy(buffer, end, position + end, maxPosition)
+                        ? gap.position() - position : end;
+                if (blamed == 0) {
+                    throw new CorruptSegmentException(logPath, position, startOffset, problem);
+                }
+                if (blamed < end) {
+                    end = blamed;
+                    next = nextBeforeGap;
+                }
+                gap = null;
                 break;
             }
+            Gap started = Gap.of(buffer, end, position + end, expectedBase);
+            if (started != null) {
+                gap = started;
+                nextBeforeGap = next;
+            } else {
+                gap = null;
+            }
             next = BatchHeader.lastOffset(buffer, end) + 1;
+            expectedBase = next;
             end += batchSize;
         }
+        if (gap != null && position + end + BatchHeader.SIZE <= maxPosition) {
+            // The last batch kept starts past a gap and its successor is not in the buffer: look at its header.
+            ByteBuffer successor = ByteBuffer.allocate(BatchHeader.SIZE);
+            if (readHeader(position + end, successor) && gap.overlappedBy(successor, 0, position + end, maxPosition)) {
+                if (gap.position() == position) {
+                    throw new CorruptSegmentException(logPath, position, startOffset, gap.problem(successor, 0, position + end));
+                }
+                end = gap.position() - position;
+                next = nextBeforeGap;
+            }
+        }
         buffer.limit(end);
-        return new ReadResult(buffer, next);
+        return new ReadResult(buffer, next, position);
+    }
+
+    /** Where a read starts: a batch position and the offset the batch there must start at (-1: not known). */
+    private record Located(int position, long expectedBase) {
     }
 
     /**
      * The byte position of the first batch whose last offset is at or after {@code offset}, scanning headers
      * forward from the index's hint; {@code limit} when every batch below {@code limit} ends before it.
+     *
+     * @throws CorruptSegmentException when a header on the way does not check (see {@link #read})
      */
     int positionOf(long offset, int limit) throws IOException {
-        int position = offsetIndex.lookup(offset);
+        return locate(offset, limit, OffsetOrder.INCREASING, Long.MAX_VALUE).position();
+    }
+
+    private Located locate(long offset, int limit, OffsetOrder order, long offsetLimit) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
-        while (position + BatchHeader.SIZE <= limit) {
-            if (!readHeader(position, header)) {
-                return limit;
+        int position = 0;
+        long expectedBase = baseOffset;
+        boolean headerRead = false;
+        OffsetIndex.Entry entry = indexDistrusted ? null : offsetIndex.floorEntry(offset);
+        if (entry != null && entry.position() > 0 && entry.position() + BatchHeader.SIZE <= limit) {
+            if (readHeader(entry.position(), header)
+                    && headerProblem(header, 0, entry.position(), limit, -1L, order, offsetLimit) == null
+                    && BatchHeader.lastOffset(header, 0) == entry.offset()) {
+                position = entry.position();
+                expectedBase = -1L; // the entry vouches for this batch; the one before it is not read
+                headerRead = true;
+            } else {
+                distrustIndex(entry);
             }
-            if (BatchHeader.lastOffset(header, 0) >= offset) {
-                return position;
+        }
+        Gap gap = null;
+        while (position < limit) {
+            if (!headerRead && (position + BatchHeader.SIZE > limit || !readHeader(position, header))) {
+                throw new CorruptSegmentException(logPath, position, offset, "the " + (limit - position)
+                        + " bytes before byte " + limit + " are less than a batch header");
             }
+            headerRead = false;
+            String problem = headerProblem(header, 0, position, limit, expectedBase, order, offsetLimit);
+            if (problem != null) {
+                if (gap != null && gap.overlappedBy(header, 0, position, limit)) {
+                    throw new CorruptSegmentException(logPath, gap.position(), offset, gap.problem(header, 0, position));
+                }
+                throw new CorruptSegmentException(logPath, position, offset, problem);
+            }
+            long last = BatchHeader.lastOffset(header, 0);
+            if (last >= offset) {
+                return new Located(position, expectedBase);
+            }
+            gap = Gap.of(header, 0, position, expectedBase);
+            expectedBase = last + 1;
             position += BatchHeader.sizeInBytes(header, 0);
         }
-        return limit;
+        return new Located(limit, expectedBase);
+    }
+
+    /**
+     * A batch that starts past the offset after its predecessor: a gap the log cleaner left, or a base offset
+     * damaged upwards (it lies outside the CRC). In a log without gaps the batch then overlaps its successor, so
+     * a batch that starts past a gap is trusted only once its successor is seen to start after it (or the segment
+     * ends, and with it the offsets it may hold).
+     */
+    private record Gap(int position, long base, long expectedBase, long last) {
+        /** The gap the batch header at {@code at} starts past, or null when it starts where expected. */
+        static Gap of(ByteBuffer b, int at, int position, long expectedBase) {
+            long base = BatchHeader.baseOffset(b, at);
+            return expectedBase >= 0 && base > expectedBase
+                    ? new Gap(position, base, expectedBase, BatchHeader.lastOffset(b, at)) : null;
+        }
+
+        /** Whether the believable batch header at {@code at}, at byte {@code successor}, starts inside this batch. */
+        boolean overlappedBy(ByteBuffer b, int at, long successor, long limit) {
+            return headerProblem(b, at, successor, limit, -1L, OffsetOrder.INCREASING, Long.MAX_VALUE) == null
+                    && BatchHeader.baseOffset(b, at) <= last;
+        }
+
+        String problem(ByteBuffer b, int at, long successor) {
+            return "its base offset " + base + " leaves a gap after " + (expectedBase - 1) + " but its offsets, up to "
+                    + last + ", overlap the batch at byte " + successor + ", which starts at " + BatchHeader.baseOffset(b, at)
+                    + ": its base offset is damaged";
+        }
+    }
+
+    private void distrustIndex(OffsetIndex.Entry entry) {
+        if (!indexDistrusted) {
+            indexDistrusted = true;
+            LOG.warn("The entry of " + offsetIndex.path + " for offset " + entry.offset()
+                    + " points at byte " + entry.position() + " of " + logPath + ", where no batch ends at that offset;"
+                    + " reads scan the segment from its start until recovery rebuilds the index");
+        }
     }
 
     /** Offset and timestamp of the first batch holding a record at or after {@code timestamp}, or null. */
@@ -486,6 +795,10 @@ final class LogSegment implements AutoCloseable {
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
         while (position + BatchHeader.SIZE <= limit && readHeader(position, header)) {
             int batchSize = BatchHeader.sizeInBytes(header, 0);
+            if (batchSize < BatchHeader.SIZE || position + (long) batchSize > limit) {
+                throw new CorruptSegmentException(logPath, position, fromOffset, "its length field says " + batchSize
+                        + " bytes but " + (limit - position) + " follow, and a batch header takes " + BatchHeader.SIZE);
+            }
             if (BatchHeader.maxTimestamp(header, 0) >= timestamp) {
                 ByteBuffer batch = ByteBuffer.allocate(batchSize);
                 readFully(batch, position);
@@ -508,8 +821,12 @@ final class LogSegment implements AutoCloseable {
         int position = offsetIndex.entries() == 0 ? 0 : offsetIndex.lookup(Long.MAX_VALUE);
         long next = baseOffset;
         while (position + BatchHeader.SIZE <= size && readHeader(position, header)) {
+            int batchSize = BatchHeader.sizeInBytes(header, 0);
+            if (batchSize < BatchHeader.SIZE || position + (long) batchSize > size) {
+                break; // only after a clean shutdown of a rolled segment, which is not checked at open
+            }
             next = BatchHeader.lastOffset(header, 0) + 1;
-            position += BatchHeader.sizeInBytes(header, 0);
+            position += batchSize;
         }
         return next;
     }
@@ -530,8 +847,12 @@ final class LogSegment implements AutoCloseable {
         long max = -1L;
         int position = fromPosition;
         while (position + BatchHeader.SIZE <= limit && readHeader(position, header)) {
+            int batchSize = BatchHeader.sizeInBytes(header, 0);
+            if (batchSize < BatchHeader.SIZE || position + (long) batchSize > limit) {
+                break; // bytes that are no batch end the scan; recovery cuts them, a read reports them
+            }
             max = Math.max(max, BatchHeader.maxTimestamp(header, 0));
-            position += BatchHeader.sizeInBytes(header, 0);
+            position += batchSize;
         }
         return max;
     }

@@ -1,7 +1,10 @@
 package io.weir.broker.internals.log;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.weir.common.TopicPartition;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +20,7 @@ import java.util.Map;
  * re-cleaned, rather than the broker refusing to start.
  */
 public final class OffsetCheckpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(OffsetCheckpoint.class);
     private static final int VERSION = 0;
     private final Path file;
     private final FileChannelFactory channels;
@@ -40,10 +44,15 @@ public final class OffsetCheckpoint {
         if (!Files.exists(file)) {
             return points;
         }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            return damaged("it is not text (" + e + ")");
+        }
         try {
             if (lines.size() < 2 || Integer.parseInt(lines.get(0).trim()) != VERSION) {
-                return new HashMap<>();
+                return damaged("it has no version " + VERSION + " header");
             }
             int count = Integer.parseInt(lines.get(1).trim());
             for (int i = 0; i < count && i + 2 < lines.size(); i++) {
@@ -51,9 +60,16 @@ public final class OffsetCheckpoint {
                 points.put(new TopicPartition(parts[0], Integer.parseInt(parts[1])), Long.parseLong(parts[2]));
             }
         } catch (RuntimeException e) {
-            return new HashMap<>(); // damaged: recover everything
+            return damaged("a line does not parse (" + e + ")");
         }
         return points;
+    }
+
+    /** A damaged file reads as empty: every partition is then re-checked, or re-cleaned, from its start. */
+    private Map<TopicPartition, Long> damaged(String why) {
+        LOG.warn("Ignoring the damaged checkpoint " + file + ": " + why
+                + "; every partition is treated as if it had none");
+        return new HashMap<>();
     }
 
     public void write(Map<TopicPartition, Long> points) throws IOException {

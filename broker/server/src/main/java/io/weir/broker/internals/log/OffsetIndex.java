@@ -45,6 +45,22 @@ final class OffsetIndex extends SegmentIndex {
         return slot < 0 ? 0 : positions[slot];
     }
 
+    /** An entry: the batch whose last offset is {@code offset} starts at byte {@code position}. */
+    record Entry(long offset, int position) {
+    }
+
+    /**
+     * The entry {@link #lookup} answers from, or null when it answers with the start of the segment. A reader
+     * checks the batch it finds there against the entry's offset, since a damaged entry can point anywhere.
+     */
+    Entry floorEntry(long offset) {
+        int n = entries();
+        int[] rel = relativeOffsets;
+        int[] pos = positions;
+        int slot = floorSearch(n, i -> rel[i], offset - baseOffset);
+        return slot < 0 ? null : new Entry(baseOffset + rel[slot], pos[slot]);
+    }
+
     /** Drops entries for offsets at or above {@code offset}. Writer only. */
     void truncateToOffset(long offset) throws java.io.IOException {
         int n = entries();

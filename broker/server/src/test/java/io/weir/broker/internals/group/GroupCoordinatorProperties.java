@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -12,6 +14,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.state.Action;
 import net.jqwik.api.state.ActionChain;
 import net.jqwik.api.state.ActionChainArbitrary;
@@ -43,6 +47,22 @@ import net.jqwik.api.state.Transformer;
 class GroupCoordinatorProperties {
     private static final List<TopicPartition> PARTITIONS =
             List.of(new TopicPartition("t", 0), new TopicPartition("t", 1), new TopicPartition("u", 0));
+
+    /** Held strongly: java.util.logging forgets a logger nobody references, and with it the level set here. */
+    private static final Logger COORDINATOR_LOG = Logger.getLogger(GroupCoordinator.class.getName());
+    private static Level savedLevel;
+
+    /** Failed appends of an emptied group's generation are logged as warnings; here they are injected on purpose. */
+    @BeforeContainer
+    static void quietInjectedStoreFailures() {
+        savedLevel = COORDINATOR_LOG.getLevel();
+        COORDINATOR_LOG.setLevel(Level.SEVERE);
+    }
+
+    @AfterContainer
+    static void restoreLogLevel() {
+        COORDINATOR_LOG.setLevel(savedLevel);
+    }
 
     @Property(tries = 300, seed = "20250611")
     void coordinatorFollowsTheModelWithoutInitialDelay(@ForAll("withoutDelay") ActionChain<GroupWorld> chain) {
