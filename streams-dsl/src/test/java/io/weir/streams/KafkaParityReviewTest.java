@@ -199,4 +199,34 @@ class KafkaParityReviewTest {
             assertEquals(expected, out.readKeyValuesToMap());
         }
     }
+
+    // Kafka's KTableImpl.doJoin: the merge node's name is generated first, then "this" side's, then the other's.
+    @Test
+    void aTableTableJoinGeneratesItsMergeNameFirst() {
+        StreamsBuilder builder = new StreamsBuilder();
+        KTable<String, String> left = builder.table("l");
+        KTable<String, String> right = builder.table("r");
+        left.join(right, (a, b) -> a + b);
+        Map<String, Set<String>> nodes = nodes(builder.build());
+        assertTrue(nodes.keySet().containsAll(Set.of("KTABLE-MERGE-0000000006", "KTABLE-JOINTHIS-0000000007",
+                "KTABLE-JOINOTHER-0000000008")), nodes.toString());
+    }
+
+    // Kafka's KTableFilter without sendOldValues (a filter feeding toStream) forwards a tombstone for every record
+    // it drops, as KTable#filter's javadoc says; Weir always carries old values and forwards a tombstone only for a
+    // key that stopped passing. Matching Kafka needs its sendOldValues plumbing (enabled by groupBy, left/outer
+    // joins and materialization), which Weir does not have.
+    @Test
+    @org.junit.jupiter.api.Disabled("departure kept: Weir suppresses the tombstones Kafka forwards for records a table filter drops")
+    void aTableFilterForwardsATombstoneForEveryDroppedRecordAsKafkaDoes() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.<String, String>table("t").filter((k, v) -> v.startsWith("keep")).toStream().to("out");
+        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props(), T0)) {
+            TestInputTopic<String, String> t = driver.createInputTopic("t", Serdes.String().serializer(), Serdes.String().serializer());
+            TestOutputTopic<String, String> out = driver.createOutputTopic("out", Serdes.String().deserializer(),
+                    Serdes.String().deserializer());
+            t.pipeInput("a", "drop");
+            assertEquals(List.of(new KeyValue<String, String>("a", null)), out.readKeyValuesToList());
+        }
+    }
 }
