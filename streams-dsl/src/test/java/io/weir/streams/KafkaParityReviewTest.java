@@ -229,4 +229,32 @@ class KafkaParityReviewTest {
             assertEquals(List.of(new KeyValue<String, String>("a", null)), out.readKeyValuesToList());
         }
     }
+
+    // Kafka's TopologyDescription orders a sub-topology's nodes, and each node's successors and predecessors, by
+    // the size of their sub-tree (largest first), then by name (InternalTopologyBuilder.NodeComparator).
+    @Test
+    void describeOrdersNodesBySubTreeSizeThenNameAsKafkaDoes() {
+        StreamsBuilder builder = new StreamsBuilder();
+        KStream<String, String> in = builder.stream("in");
+        in.to("short");
+        in.mapValues(v -> v + "!").filter((k, v) -> true).to("long");
+        String expected = """
+                Topologies:
+                   Sub-topology: 0
+                    Source: KSTREAM-SOURCE-0000000000 (topics: [in])
+                      --> KSTREAM-MAPVALUES-0000000002, KSTREAM-SINK-0000000001
+                    Processor: KSTREAM-MAPVALUES-0000000002 (stores: [])
+                      --> KSTREAM-FILTER-0000000003
+                      <-- KSTREAM-SOURCE-0000000000
+                    Processor: KSTREAM-FILTER-0000000003 (stores: [])
+                      --> KSTREAM-SINK-0000000004
+                      <-- KSTREAM-MAPVALUES-0000000002
+                    Sink: KSTREAM-SINK-0000000001 (topic: short)
+                      <-- KSTREAM-SOURCE-0000000000
+                    Sink: KSTREAM-SINK-0000000004 (topic: long)
+                      <-- KSTREAM-FILTER-0000000003
+
+                """;
+        assertEquals(expected, builder.build().describe().toString());
+    }
 }
