@@ -257,4 +257,14 @@ class KafkaParityReviewTest {
                 """;
         assertEquals(expected, builder.build().describe().toString());
     }
+
+    // Kafka's KStreamImpl.groupBy: the key-selecting processor takes the Grouped name.
+    @Test
+    void groupByNamesItsKeySelectorAfterTheGrouping() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.<String, String>stream("in").groupBy((k, v) -> v, Grouped.as("by-value")).count();
+        Map<String, Set<String>> nodes = nodes(builder.build());
+        assertTrue(nodes.containsKey("by-value"), nodes.toString());
+        assertTrue(nodes.containsKey("KSTREAM-AGGREGATE-0000000002"), nodes.toString());
+    }
 }
