@@ -375,7 +375,9 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
     @Override
     public <KR> KGroupedStream<KR, V> groupBy(KeyValueMapper<? super K, ? super V, KR> keySelector, Grouped<KR, V> grouped) {
         Objects.requireNonNull(keySelector, "keySelector");
-        return selectKey(keySelector).groupByKey(grouped);
+        Objects.requireNonNull(grouped, "grouped");
+        // As Kafka Streams: the key selector takes the grouping's name.
+        return selectKey(keySelector, grouped.name() != null ? Named.as(grouped.name()) : null).groupByKey(grouped);
     }
 
     @Override
