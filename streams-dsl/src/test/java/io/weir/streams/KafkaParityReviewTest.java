@@ -267,4 +267,15 @@ class KafkaParityReviewTest {
         assertTrue(nodes.containsKey("by-value"), nodes.toString());
         assertTrue(nodes.containsKey("KSTREAM-AGGREGATE-0000000002"), nodes.toString());
     }
+
+    // Kafka's TopologyTestDriver.getKeyValueStore / getTimestampedKeyValueStore: null when no such store is registered.
+    @Test
+    void aStoreTheTopologyDoesNotHaveIsNullAsInKafkasDriver() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream("in").to("out");
+        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props(), T0)) {
+            org.junit.jupiter.api.Assertions.assertNull(driver.getKeyValueStore("nope"));
+            org.junit.jupiter.api.Assertions.assertNull(driver.getTimestampedKeyValueStore("nope"));
+        }
+    }
 }
