@@ -71,7 +71,15 @@ public class StreamsBuilder {
     /** As {@link #table(String)}, with the store named and configured by {@code materialized}. */
     public synchronized <K, V> KTable<K, V> table(String topic, Consumed<K, V> consumed, Materialized<K, V, ? extends StateStore> materialized) {
         Objects.requireNonNull(consumed, "consumed");
-        KStreamImpl<K, V> source = (KStreamImpl<K, V>) stream(topic, consumed);
+        // Kafka Streams' order of generated names: the store ("<topic>-STATE-STORE-"), the source, the table source
+        // ("<name>-table-source" when Consumed names the source).
+        String storeName = materialized != null && materialized.storeName() != null ? materialized.storeName()
+                : internal.newName(topic + "-STATE-STORE-");
+        String sourceName = consumed.name() != null ? consumed.name() : internal.newName("KSTREAM-SOURCE-");
+        String tableSourceName = consumed.name() != null ? consumed.name() + "-table-source" : internal.newName("KTABLE-SOURCE-");
+        topology.internalBuilder().addSource(sourceName, deserializer(consumed.keySerde()), deserializer(consumed.valueSerde()),
+                List.of(topic));
+        KStreamImpl<K, V> source = new KStreamImpl<>(internal, sourceName, consumed.keySerde(), consumed.valueSerde(), false);
         Materialized<K, V, ? extends StateStore> store = materialized;
         if (store == null) {
             store = Materialized.<K, V, StateStore>with(consumed.keySerde(), consumed.valueSerde());
@@ -83,7 +91,7 @@ public class StreamsBuilder {
                 store.withValueSerde(consumed.valueSerde());
             }
         }
-        return source.toTable("KTABLE-SOURCE-", topic + "-STATE-STORE-", null, store);
+        return source.tableAt(tableSourceName, sourceName, storeName, store);
     }
 
     private static <T> Deserializer<T> deserializer(Serde<T> serde) {

@@ -67,18 +67,17 @@ public final class TestOutputTopic<K, V> {
         return readRecordsToList().stream().map(r -> new KeyValue<>(r.key(), r.value())).toList();
     }
 
-    /** The last value of each key, in the order keys first appeared; a null value removes its key, as a table would. */
+    /**
+     * The last value of each key, in the order keys first appeared; as in Kafka's driver, a tombstone leaves its key
+     * mapped to null.
+     */
     public Map<K, V> readKeyValuesToMap() {
         Map<K, V> out = new LinkedHashMap<>();
         for (TestRecord<K, V> r : readRecordsToList()) {
             if (r.key() == null) {
                 throw new IllegalStateException("Topic " + topic + " holds a record with a null key, which a map cannot hold");
             }
-            if (r.value() == null) {
-                out.remove(r.key());
-            } else {
-                out.put(r.key(), r.value());
-            }
+            out.put(r.key(), r.value());
         }
         return out;
     }

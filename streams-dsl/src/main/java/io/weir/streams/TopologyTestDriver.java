@@ -164,11 +164,14 @@ public class TopologyTestDriver implements Closeable {
      * A key-value store of the topology. With one partition it is the task's store, writable; with several, a
      * read-only view over every partition's instance (each key lives in one of them), as interactive queries see it.
      *
-     * @throws IllegalArgumentException if no task has a key-value store of that name
+     * @return the store, or null if no task has a key-value store of that name (as Kafka's driver answers)
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public <K, V> KeyValueStore<K, V> getKeyValueStore(String name) {
         KeyValueStore<K, ?> store = keyValueStore(name);
+        if (store == null) {
+            return null;
+        }
         if (isTimestamped(name)) {
             return new TimestampedValuesView<>((KeyValueStore) store);
         }
@@ -178,12 +181,13 @@ public class TopologyTestDriver implements Closeable {
     /**
      * A store whose values carry their timestamps (a DSL table's), as {@link #getKeyValueStore} gives it.
      *
-     * @throws IllegalArgumentException if no task has a timestamped store of that name
+     * @return the store, or null if no task has a timestamped store of that name (as Kafka's driver answers)
      */
     @SuppressWarnings("unchecked")
     public <K, V> KeyValueStore<K, ValueAndTimestamp<V>> getTimestampedKeyValueStore(String name) {
+        ensureOpen();
         if (!isTimestamped(name)) {
-            throw new IllegalArgumentException("The topology has no timestamped key-value store named " + name);
+            return null;
         }
         return (KeyValueStore<K, ValueAndTimestamp<V>>) (KeyValueStore<K, ?>) keyValueStore(name);
     }
@@ -202,7 +206,7 @@ public class TopologyTestDriver implements Closeable {
             }
         }
         if (instances.isEmpty()) {
-            throw new IllegalArgumentException("The topology has no key-value store named " + name);
+            return null;
         }
         return instances.size() == 1 ? instances.get(0) : new PartitionedStoreView<>(name, instances);
     }

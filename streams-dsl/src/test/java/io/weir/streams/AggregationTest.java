@@ -199,7 +199,9 @@ class AggregationTest {
             assertEquals("x18", latest.get("x"));
             assertEquals("y19", latest.get("y"));
             assertEquals(2, latest.approximateNumEntries());
-            assertTrue(driver.producedTopicNames().contains("agg-latest-repartition"));
+            // Kafka Streams names toTable's repartition after the toTable processor, not the store.
+            assertTrue(driver.producedTopicNames().contains("agg-KSTREAM-TOTABLE-0000000002-repartition"),
+                    driver.producedTopicNames().toString());
         }
     }
 

@@ -105,6 +105,8 @@ final class BranchedKStreamImpl<K, V> implements BranchedKStream<K, V> {
         if (result.containsKey(key) || children.contains(key)) {
             throw new IllegalArgumentException("Branch name " + key + " is used twice in split " + splitter);
         }
+        // Kafka Streams uses up one generated name per branch, so the names generated after a split match its own.
+        source.builder().newName("KSTREAM-BRANCHCHILD-");
         source.builder().topology().addProcessor(key, KStreamImpl.<K, V, K, V>stateless((r, c) -> c.forward(r)), splitter);
         children.add(key);
         KStream<K, V> branch = new KStreamImpl<>(source.builder(), key, source.keySerde(), source.valueSerde(),

@@ -21,6 +21,8 @@ import java.util.Objects;
 final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     private final KStreamImpl<K, V> stream;
     private final String groupedName;
+    /** The source of the repartition topic named by {@code groupedName}, once the first aggregation made it. */
+    private String sharedRepartitionSource;
 
     KGroupedStreamImpl(KStreamImpl<K, V> stream, String groupedName) {
         this.stream = stream;
@@ -88,11 +90,22 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     private <VA> KTable<K, VA> doAggregate(KStreamAggregate.Step<K, V, VA> step, Named named, Materialized<K, VA, ?> materialized,
                                            Serde<VA> defaultValueSerde) {
         InternalStreamsBuilder builder = stream.builder();
+        // Kafka Streams' order: the store's name, the aggregate's, then the repartition, which every aggregation of
+        // a grouping named by Grouped.as shares (the unnamed ones make their own, named after their stores).
         String storeName = MaterializedInternal.storeName(materialized, builder, "KSTREAM-AGGREGATE-STATE-STORE-");
-        String parent = stream.repartitionRequired()
-                ? stream.repartition(groupedName != null ? groupedName : storeName, groupedName != null)
-                : stream.nodeName();
         String name = builder.name(named, "KSTREAM-AGGREGATE-");
+        String parent = stream.nodeName();
+        if (stream.repartitionRequired()) {
+            if (groupedName != null && sharedRepartitionSource != null) {
+                stream.burnRepartitionNames();
+                parent = sharedRepartitionSource;
+            } else {
+                parent = stream.repartition(groupedName != null ? groupedName : storeName, stream.keySerde(), stream.valueSerde());
+                if (groupedName != null) {
+                    sharedRepartitionSource = parent;
+                }
+            }
+        }
         ProcessorSupplier<K, V, K, Change<VA>> aggregate = () -> new KStreamAggregate<>(name, storeName, step);
         builder.topology().addProcessor(name, aggregate, parent);
         var store = MaterializedInternal.storeBuilder(materialized, storeName, stream.keySerde(), defaultValueSerde);

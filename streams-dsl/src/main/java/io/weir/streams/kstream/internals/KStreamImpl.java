@@ -38,6 +38,8 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
     private final Serde<K> keySerde;
     private final Serde<V> valueSerde;
     private final boolean repartitionRequired;
+    /** The source reading this stream back from the repartition topic its unnamed joins share, once made. */
+    private String joinRepartitionSource;
 
     public KStreamImpl(InternalStreamsBuilder builder, String nodeName, Serde<K> keySerde, Serde<V> valueSerde,
                        boolean repartitionRequired) {
@@ -281,9 +283,9 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
 
     @Override
     public BranchedKStream<K, V> split(Named named) {
-        String splitter = builder.name(null, "KSTREAM-BRANCH-");
-        String prefix = named != null && named.name() != null ? named.name() : splitter;
-        return new BranchedKStreamImpl<>(this, splitter, prefix);
+        // As Kafka Streams: Named names the splitter itself, and its name prefixes the branches'.
+        String splitter = builder.name(named, "KSTREAM-BRANCH-");
+        return new BranchedKStreamImpl<>(this, splitter, splitter);
     }
 
     InternalStreamsBuilder builder() {
@@ -373,7 +375,9 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
     @Override
     public <KR> KGroupedStream<KR, V> groupBy(KeyValueMapper<? super K, ? super V, KR> keySelector, Grouped<KR, V> grouped) {
         Objects.requireNonNull(keySelector, "keySelector");
-        return selectKey(keySelector).groupByKey(grouped);
+        Objects.requireNonNull(grouped, "grouped");
+        // As Kafka Streams: the key selector takes the grouping's name.
+        return selectKey(keySelector, grouped.name() != null ? Named.as(grouped.name()) : null).groupByKey(grouped);
     }
 
     @Override
@@ -388,9 +392,17 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
 
     /** The table of this stream, with the processor and store named from the given prefixes unless named. */
     public KTable<K, V> toTable(String processorPrefix, String storePrefix, Named named, Materialized<K, V, ? extends StateStore> materialized) {
-        String storeName = MaterializedInternal.storeName(materialized, builder, storePrefix);
-        String parent = repartitionRequired ? repartition(storeName, false) : nodeName;
+        // Kafka Streams' order: the processor's name, the store's, then the repartition named after the processor.
         String name = builder.name(named, processorPrefix);
+        String storeName = MaterializedInternal.storeName(materialized, builder, storePrefix);
+        Serde<K> keys = materialized != null && materialized.keySerde() != null ? materialized.keySerde() : keySerde;
+        Serde<V> values = materialized != null && materialized.valueSerde() != null ? materialized.valueSerde() : valueSerde;
+        String parent = repartitionRequired ? repartition(name, keys, values) : nodeName;
+        return tableAt(name, parent, storeName, materialized);
+    }
+
+    /** The table read from this stream by the processor {@code name} under {@code parent}, kept in {@code storeName}. */
+    public KTable<K, V> tableAt(String name, String parent, String storeName, Materialized<K, V, ? extends StateStore> materialized) {
         ProcessorSupplier<K, V, K, Change<V>> table = () -> new KTableSource<>(name, storeName);
         builder.topology().addProcessor(name, table, parent);
         var store = MaterializedInternal.storeBuilder(materialized, storeName, keySerde, valueSerde);
@@ -425,12 +437,24 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(joiner, "joiner");
         Objects.requireNonNull(joined, "joined");
-        String name = joined.name() != null ? joined.name() : builder.newName(left ? "KSTREAM-LEFTJOIN-" : "KSTREAM-JOIN-");
         Serde<K> keys = joined.keySerde() != null ? joined.keySerde() : keySerde;
         Serde<V> values = joined.valueSerde() != null ? joined.valueSerde() : valueSerde;
-        String parent = repartitionRequired
-                ? new KStreamImpl<>(builder, nodeName, keys, values, true).repartition(name, joined.name() != null)
-                : nodeName;
+        String parent = nodeName;
+        if (repartitionRequired) {
+            // As Kafka Streams: through "<Joined name or this node>-repartition", made once for the unnamed joins of
+            // this stream, and before the join takes its generated name.
+            String prefix = joined.name() != null ? joined.name() : nodeName;
+            if (prefix.equals(nodeName) && joinRepartitionSource != null) {
+                burnRepartitionNames();
+                parent = joinRepartitionSource;
+            } else {
+                parent = repartition(prefix, keys, values);
+                if (prefix.equals(nodeName)) {
+                    joinRepartitionSource = parent;
+                }
+            }
+        }
+        String name = joined.name() != null ? joined.name() : builder.newName(left ? "KSTREAM-LEFTJOIN-" : "KSTREAM-JOIN-");
         KTableValueGetter.Supplier<K, VT> getters = ((KTableImpl<K, VT>) table).valueGetterSupplier();
         ProcessorSupplier<K, V, K, VR> join = () -> new KStreamKTableJoin<>(name, getters.get(), joiner, left);
         builder.topology().addProcessor(name, join, parent);
@@ -439,26 +463,39 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
     }
 
     /**
-     * Sends the stream through the internal topic {@code <application.id>-<base>-repartition}, so that records meet
-     * their key's task, and returns the name of the node reading it back. Records with a null key are dropped first:
-     * no task owns them.
+     * Sends the stream through the internal topic {@code <application.id>-<prefix>-repartition}, so that records
+     * meet their key's task, and returns the name of the node reading it back. Named as Kafka Streams names it: three
+     * generated names are always used up (sink, filter, source, in that order), and they name the nodes only when the
+     * prefix is itself a generated name; otherwise the nodes are {@code <prefix>-repartition-filter}, {@code -sink}
+     * and {@code -source}. Every record goes through, null keys included (Kafka Streams 3.7+): a stream-table left
+     * join joins them with null, and the operators that cannot use them skip them with a warning.
      */
-    String repartition(String base, boolean userNamed) {
-        String topic = base + "-repartition";
+    String repartition(String prefix, Serde<K> keys, Serde<V> values) {
+        String topic = prefix + "-repartition";
+        String generatedSink = builder.newName("KSTREAM-SINK-");
+        String generatedFilter = builder.newName("KSTREAM-FILTER-");
+        String generatedSource = builder.newName("KSTREAM-SOURCE-");
+        boolean generated = GENERATED_NAME.matcher(prefix).matches();
+        String filter = generated ? generatedFilter : topic + "-filter";
+        String sink = generated ? generatedSink : topic + "-sink";
+        String source = generated ? generatedSource : topic + "-source";
         builder.topology().markInternal(topic);
-        String filter = userNamed ? base + "-repartition-filter" : builder.newName("KSTREAM-FILTER-");
-        String sink = userNamed ? base + "-repartition-sink" : builder.newName("KSTREAM-SINK-");
-        String source = userNamed ? base + "-repartition-source" : builder.newName("KSTREAM-SOURCE-");
-        Body<K, V, K, V> dropNullKeys = (r, c) -> {
-            if (r.key() != null) {
-                c.forward(r);
-            }
-        };
-        builder.topology().addProcessor(filter, stateless(dropNullKeys), nodeName);
-        builder.topology().addSink(sink, topic, null, keySerde == null ? null : keySerde.serializer(),
-                valueSerde == null ? null : valueSerde.serializer(), filter);
-        builder.topology().addSource(source, keySerde == null ? null : keySerde.deserializer(),
-                valueSerde == null ? null : valueSerde.deserializer(), java.util.List.of(topic));
+        Body<K, V, K, V> passAll = (r, c) -> c.forward(r);
+        builder.topology().addProcessor(filter, stateless(passAll), nodeName);
+        builder.topology().addSink(sink, topic, null, keys == null ? null : keys.serializer(),
+                values == null ? null : values.serializer(), filter);
+        builder.topology().addSource(source, keys == null ? null : keys.deserializer(),
+                values == null ? null : values.deserializer(), java.util.List.of(topic));
         return source;
+    }
+
+    /** Kafka Streams' test for a generated name ({@code KSTREAM-AGGREGATE-STATE-STORE-0000000002}). */
+    private static final java.util.regex.Pattern GENERATED_NAME = java.util.regex.Pattern.compile("KSTREAM.*-[0-9]{10}");
+
+    /** Uses up the three names a repartition takes, for a repartition that is reused rather than made again. */
+    void burnRepartitionNames() {
+        builder.newName("KSTREAM-SINK-");
+        builder.newName("KSTREAM-FILTER-");
+        builder.newName("KSTREAM-SOURCE-");
     }
 }

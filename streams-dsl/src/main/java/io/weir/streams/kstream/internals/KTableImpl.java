@@ -224,9 +224,10 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
         Objects.requireNonNull(joiner, "joiner");
         KTableImpl<K, VO> that = (KTableImpl<K, VO>) other;
         String base = named != null && named.name() != null ? named.name() : null;
+        // Kafka Streams' order of generated names: the merge node, then this side, then the other.
+        String mergeName = base != null ? base : builder.newName("KTABLE-MERGE-");
         String thisName = base != null ? base + "-join-this" : builder.newName(thisPrefix);
         String otherName = base != null ? base + "-join-other" : builder.newName(otherPrefix);
-        String mergeName = base != null ? base : builder.newName("KTABLE-MERGE-");
         KTableValueGetter.Supplier<K, VO> otherGetters = that.getters;
         KTableValueGetter.Supplier<K, V> thisGetters = getters;
         ProcessorSupplier<K, Change<V>, K, Change<VR>> thisSide = () -> new KTableKTableJoin<>(otherGetters.get(), kind, true, joiner);

@@ -366,9 +366,35 @@ public final class InternalTopologyBuilder {
                     described.get(name).predecessors.add(described.get(parent));
                 }
             }
-            subs.add(new DescribedSubtopology(i, List.copyOf(described.values())));
+            // Kafka's order (InternalTopologyBuilder.NodeComparator): larger sub-trees first, then by name; a
+            // node's size is 1 plus its children's sizes.
+            Map<Described, Integer> sizes = new HashMap<>();
+            described.values().forEach(d -> size(d, sizes));
+            java.util.Comparator<TopologyDescription.Node> order = java.util.Comparator
+                    .<TopologyDescription.Node>comparingInt(n -> -sizes.get((Described) n))
+                    .thenComparing(TopologyDescription.Node::name);
+            List<TopologyDescription.Node> ordered = new ArrayList<>(described.values());
+            ordered.sort(order);
+            for (Described d : described.values()) {
+                d.successors.sort(order);
+                d.predecessors.sort(order);
+            }
+            subs.add(new DescribedSubtopology(i, List.copyOf(ordered)));
         }
         return new Description(List.copyOf(subs));
+    }
+
+    private static int size(Described node, Map<Described, Integer> sizes) {
+        Integer known = sizes.get(node);
+        if (known != null) {
+            return known;
+        }
+        int size = 1;
+        for (TopologyDescription.Node child : node.successors) {
+            size += size((Described) child, sizes);
+        }
+        sizes.put(node, size);
+        return size;
     }
 
     // ---- the description: Kafka's printout ---------------------------------------------------------------
