@@ -1,5 +1,6 @@
 package io.weir.bench.broker;
 
+import io.weir.broker.internals.log.Shutdown;
 import io.weir.broker.AppendWaitStrategy;
 import io.weir.common.config.TopicConfig;
 import io.weir.common.TopicPartition;
@@ -67,7 +68,7 @@ public class AppendBenchmark {
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("weir-append-bench-");
         LogConfig config = LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(256 << 20)));
-        log = Log.open(dir, new TopicPartition("bench", 0), config, ProducerStateConfig.DEFAULT, Time.SYSTEM, true, 0L);
+        log = Log.open(dir, new TopicPartition("bench", 0), config, ProducerStateConfig.DEFAULT, Time.SYSTEM, Shutdown.CLEAN);
         FlushPolicy policy = "every-batch".equals(flush) ? FlushPolicy.EVERY_BATCH : FlushPolicy.OS;
         rings = new AppendRings(1, 1024, AppendWaitStrategy.BLOCKING, policy, tp -> { }, Time.SYSTEM);
         Random random = new Random(42);

@@ -1,5 +1,6 @@
 package io.weir.bench.broker;
 
+import io.weir.broker.internals.log.Shutdown;
 import io.weir.common.config.TopicConfig;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import io.weir.common.TopicPartition;
@@ -168,7 +169,7 @@ public final class CleanerBenchmark {
                     TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0",
                     TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, "0"));
             Log log = Log.open(Files.createDirectories(root.resolve(TP.toString())), TP, config, ProducerStateConfig.DEFAULT,
-                    Time.SYSTEM, true, 0L);
+                    Time.SYSTEM, Shutdown.CLEAN);
             try {
                 int keys = write(log, targetBytes, valueBytes, seed);
                 long records = (long) keys * VERSIONS_PER_KEY;

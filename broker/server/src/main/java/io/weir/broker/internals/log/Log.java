@@ -122,29 +122,28 @@ public final class Log implements AutoCloseable {
     }
 
     /**
-     * Opens (or creates) the log in {@code dir}. After a crash every segment from the one holding
-     * {@code recoveryPoint} is checked batch by batch and the log is cut at the first torn or corrupt batch,
+     * Opens (or creates) the log in {@code dir}. After a crash every segment from the one holding the
+     * {@link Shutdown.Crash#recoveryPoint()} is checked batch by batch and the log is cut at the first torn or corrupt batch,
      * dropping every later segment that no longer continues it, so the log keeps exactly its longest valid
      * prefix. After a clean shutdown the rolled segments are trusted and the active segment's tail, from its last
      * index entry, is checked the same way. Either way the producer state is restored from the newest usable
      * snapshot and the log after it.
      *
      * @param producerStateConfig the broker's {@code producer.id.expiration.ms}; the clock is {@code time}'s
+     * @param shutdown            how the log was left: {@link Shutdown#CLEAN} or {@link Shutdown#crash}
      * @param context             what the log shares with the other logs of its directory: how files are opened,
      *                            the directory's offline state and its segment deleter
      */
     public static Log open(Path dir, TopicPartition topicPartition, LogConfig config, ProducerStateConfig producerStateConfig,
-                           Time time, boolean cleanShutdown, long recoveryPoint, LogDirContext context) {
-        LogLoader.Loaded loaded = LogLoader.load(dir, topicPartition, config, producerStateConfig, time, cleanShutdown,
-                recoveryPoint, context.channels());
+                           Time time, Shutdown shutdown, LogDirContext context) {
+        LogLoader.Loaded loaded = LogLoader.load(dir, topicPartition, config, producerStateConfig, time, shutdown, context.channels());
         return new Log(topicPartition, dir, config, time, context, loaded);
     }
 
     /** A log used alone, in a directory context of its own (tests and tools). */
     public static Log open(Path dir, TopicPartition topicPartition, LogConfig config, ProducerStateConfig producerStateConfig,
-                           Time time, boolean cleanShutdown, long recoveryPoint) {
-        return open(dir, topicPartition, config, producerStateConfig, time, cleanShutdown, recoveryPoint,
-                LogDirContext.standalone(dir, time));
+                           Time time, Shutdown shutdown) {
+        return open(dir, topicPartition, config, producerStateConfig, time, shutdown, LogDirContext.standalone(dir, time));
     }
 
     // ---- accessors ----------------------------------------------------------------------------------------

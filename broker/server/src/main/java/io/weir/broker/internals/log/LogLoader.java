@@ -45,7 +45,7 @@ final class LogLoader {
     }
 
     /**
-     * After an unclean stop every segment from the one holding {@code recoveryPoint} is checked batch by batch
+     * After a crash every segment from the one holding the recovery point is checked batch by batch
      * and the log is cut at the first torn or corrupt batch, dropping every later segment that no longer
      * continues it, so the log keeps exactly its longest valid prefix. After a clean shutdown the rolled
      * segments are trusted (damage in them is found when they are read) but the active segment's tail, from its
@@ -53,16 +53,16 @@ final class LogLoader {
      * read from it and appends go after it. On failure every segment opened so far is closed again.
      */
     static Loaded load(Path dir, TopicPartition topicPartition, LogConfig config, ProducerStateConfig producerStateConfig,
-                       Time time, boolean cleanShutdown, long recoveryPoint, FileChannelFactory channels) {
+                       Time time, Shutdown shutdown, FileChannelFactory channels) {
         LogLoader loader = new LogLoader(dir, topicPartition, config, time, channels);
         try {
             Files.createDirectories(dir);
             loader.openSegments();
             long recovered = -1L;
-            if (cleanShutdown) {
-                loader.checkActiveTail();
+            if (shutdown instanceof Shutdown.Crash crash) {
+                recovered = loader.recover(crash.recoveryPoint());
             } else {
-                recovered = loader.recover(recoveryPoint);
+                loader.checkActiveTail();
             }
             LogSegment active = loader.segments.lastEntry().getValue();
             long logEnd = active.readNextOffset();
@@ -70,7 +70,7 @@ final class LogLoader {
             LogProducerState producerState = LogProducerState.load(topicPartition, dir, producerStateConfig,
                     time, loader.segments, logStart, logEnd, channels);
             return new Loaded(loader.segments, logStart, logEnd,
-                    cleanShutdown ? logEnd : Math.min(logEnd, recovered), producerState);
+                    shutdown instanceof Shutdown.Crash ? Math.min(logEnd, recovered) : logEnd, producerState);
         } catch (IOException e) {
             loader.closeQuietly();
             throw new KafkaStorageException("Could not open the log of " + topicPartition + " in " + dir + ": " + e, e);

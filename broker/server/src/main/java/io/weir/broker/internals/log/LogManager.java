@@ -168,8 +168,7 @@ public final class LogManager implements AutoCloseable {
             topics.put(meta.name(), meta);
             for (int p = 0; p < meta.partitions(); p++) {
                 TopicPartition tp = new TopicPartition(meta.name(), p);
-                logs.put(tp, Log.open(partitionDir(tp), tp, config, producerStateConfig, time, hadCleanShutdown,
-                        recoveryPoints.getOrDefault(tp, 0L), context));
+                logs.put(tp, Log.open(partitionDir(tp), tp, config, producerStateConfig, time, hadCleanShutdown ? Shutdown.CLEAN : Shutdown.crash(recoveryPoints.getOrDefault(tp, 0L)), context));
             }
         }
     }
@@ -278,7 +277,7 @@ public final class LogManager implements AutoCloseable {
             for (int p = from; p < to; p++) {
                 TopicPartition tp = new TopicPartition(topic, p);
                 deleteStaleDir(tp);
-                created.put(tp, Log.open(partitionDir(tp), tp, config, producerStateConfig, time, true, 0L, context));
+                created.put(tp, Log.open(partitionDir(tp), tp, config, producerStateConfig, time, Shutdown.CLEAN, context));
             }
             return created;
         } catch (RuntimeException e) {

@@ -53,7 +53,7 @@ abstract class CleanerTestBase {
     /** Opens the log (recovering from {@code recoveryPoint} unless {@code clean}) and a cleaner over it alone. */
     void open(boolean clean, long recoveryPoint) {
         log = Log.open(logDir(), TP, LogConfig.withOverrides(LogConfig.DEFAULTS, overrides), ProducerStateConfig.DEFAULT,
-                time, clean, recoveryPoint);
+                time, clean ? Shutdown.CLEAN : Shutdown.crash(recoveryPoint));
         cleaner = LogCleaner.create(cleanerConfig, dir.resolve("cleaner-offset-checkpoint"), () -> List.of(log), time,
                 step -> hook.reached(step));
     }

@@ -143,7 +143,7 @@ class CompactionProperties {
         }
 
         void open(boolean clean) {
-            log = Log.open(dir.resolve("table-0"), TP, config, ProducerStateConfig.DEFAULT, time, clean, 0L);
+            log = Log.open(dir.resolve("table-0"), TP, config, ProducerStateConfig.DEFAULT, time, clean ? Shutdown.CLEAN : Shutdown.crash(0L));
             cleaner = LogCleaner.create(cleanerConfig, dir.resolve("cleaner-offset-checkpoint"), () -> List.of(log), time,
                     step -> hook.reached(step));
         }

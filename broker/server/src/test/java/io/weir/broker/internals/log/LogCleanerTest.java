@@ -304,7 +304,7 @@ class LogCleanerTest extends CleanerTestBase {
         // The expected cleaned log: the same files cleaned without a crash.
         Path copy = dir.resolve("copy");
         copyTree(logDir(), copy.resolve("tables-0"));
-        Log twin = Log.open(copy.resolve("tables-0"), TP, log.config(), ProducerStateConfig.DEFAULT, time, false, 0L);
+        Log twin = Log.open(copy.resolve("tables-0"), TP, log.config(), ProducerStateConfig.DEFAULT, time, Shutdown.crash(0L));
         List<String> cleaned;
         try (LogCleaner twinCleaner = LogCleaner.create(SMALL, copy.resolve("ckpt"), () -> List.of(twin), time, CleanerHook.NONE)) {
             assertTrue(twinCleaner.cleanOnce());

@@ -44,7 +44,7 @@ class LogIdempotenceTest {
     private Log log;
 
     private Log open() {
-        log = Log.open(dir, TP, LogConfig.DEFAULTS, new ProducerStateConfig(EXPIRATION_MS), time, true, 0L);
+        log = Log.open(dir, TP, LogConfig.DEFAULTS, new ProducerStateConfig(EXPIRATION_MS), time, Shutdown.CLEAN);
         return log;
     }
 

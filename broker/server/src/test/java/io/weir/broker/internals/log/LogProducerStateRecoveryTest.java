@@ -40,7 +40,7 @@ class LogProducerStateRecoveryTest {
     private Log log;
 
     private void open(boolean cleanShutdown, long recoveryPoint) {
-        log = Log.open(dir, TP, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, time, cleanShutdown, recoveryPoint);
+        log = Log.open(dir, TP, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, time, cleanShutdown ? Shutdown.CLEAN : Shutdown.crash(recoveryPoint));
     }
 
     @AfterEach

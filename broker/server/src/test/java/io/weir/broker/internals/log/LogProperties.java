@@ -96,7 +96,7 @@ class LogProperties {
                 TopicConfig.SEGMENT_BYTES_CONFIG, "2048", TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, "200",
                 TopicConfig.RETENTION_MS_CONFIG, "60000", TopicConfig.RETENTION_BYTES_CONFIG, Long.toString(retentionBytes),
                 TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, "0"));
-        Log log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, true, 0L);
+        Log log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, Shutdown.CLEAN);
         List<ModelBatch> model = new ArrayList<>();
         int seed = 0;
         try {
@@ -133,7 +133,7 @@ class LogProperties {
                     }
                 } else if (op instanceof Reopen) {
                     log.close();
-                    log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, true, log.recoveryPoint());
+                    log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, Shutdown.CLEAN);
                 } else if (op instanceof CrashCut cut) {
                     long recoveryPoint = log.recoveryPoint();
                     List<Long> bases = log.segmentBaseOffsets();
@@ -146,7 +146,7 @@ class LogProperties {
                         raf.setLength(keep);
                     }
                     model = survivors(model, activeBase, keep);
-                    log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, false, recoveryPoint);
+                    log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, Shutdown.crash(recoveryPoint));
                 } else if (op instanceof CrashFlip flip) {
                     long recoveryPoint = log.recoveryPoint();
                     List<Long> bases = log.segmentBaseOffsets();
@@ -173,7 +173,7 @@ class LogProperties {
                         }
                         model = survivors(model, activeBase, position);
                     }
-                    log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, false, recoveryPoint);
+                    log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, Shutdown.crash(recoveryPoint));
                 }
                 checkAgainstModel(log, model);
             }

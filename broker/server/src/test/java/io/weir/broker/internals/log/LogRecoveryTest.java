@@ -359,7 +359,7 @@ class LogRecoveryTest {
 
     private Log open(Map<String, String> overrides, boolean clean, long recoveryPoint) {
         return Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, overrides), ProducerStateConfig.DEFAULT, time,
-                clean, recoveryPoint);
+                clean ? Shutdown.CLEAN : Shutdown.crash(recoveryPoint));
     }
 
     /** Opens on another thread and fails the test if that takes longer than the deadline. */

@@ -33,7 +33,7 @@ class LogSyncFailureTest {
         MockTime time = new MockTime();
         FaultyDisk disk = new FaultyDisk();
         Log log = Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "300")),
-                ProducerStateConfig.DEFAULT, time, true, 0L, LogDirContext.of(dir, disk, time));
+                ProducerStateConfig.DEFAULT, time, Shutdown.CLEAN, LogDirContext.of(dir, disk, time));
         for (int i = 0; i < 6; i++) {
             log.append(LogTestSupport.batch(time.milliseconds(), LogTestSupport.value(100, i)), AppendOrigin.CLIENT);
             log.advanceHighWatermark();

@@ -32,7 +32,7 @@ class LogTest {
     private final MockTime time = new MockTime();
 
     private Log open(Map<String, String> overrides) {
-        return Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, overrides), ProducerStateConfig.DEFAULT, time, true, 0L);
+        return Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, overrides), ProducerStateConfig.DEFAULT, time, Shutdown.CLEAN);
     }
 
     private static void append(Log log, int records, int valueSize, long timestamp) {
@@ -198,7 +198,7 @@ class LogTest {
             raf.seek(batchSize + 7L); // lowest byte of the second batch's base offset, outside the CRC
             raf.write(2 ^ 0x40);
         }
-        Log recovered = Log.open(dir, TP, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, time, false, 0L);
+        Log recovered = Log.open(dir, TP, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, time, Shutdown.crash(0L));
         assertEquals(2, recovered.logEndOffset(), "only the first batch keeps its place");
         assertEquals(2, LogTestSupport.readAll(recovered, 0, 1 << 20).size());
         recovered.close();
@@ -222,7 +222,7 @@ class LogTest {
             raf.setLength(firstSize - oneBatch);
         }
         Log recovered = Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "300")),
-                ProducerStateConfig.DEFAULT, time, false, 0L);
+                ProducerStateConfig.DEFAULT, time, Shutdown.crash(0L));
         assertEquals(bases.get(1) - 1, recovered.logEndOffset());
         assertEquals(1, recovered.numberOfSegments());
         recovered.close();

@@ -46,7 +46,7 @@ class LogTransactionsTest {
 
     private void open(Map<String, String> overrides) {
         log = Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, overrides), ProducerStateConfig.DEFAULT,
-                time, true, 0L);
+                time, Shutdown.CLEAN);
     }
 
     @AfterEach

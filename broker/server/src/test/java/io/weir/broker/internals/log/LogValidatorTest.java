@@ -113,7 +113,7 @@ class LogValidatorTest {
 
     @Test
     void refusedKeylessRecordLeavesTheLogUntouchedAndKeyedAppendsGoOn() {
-        Log log = Log.open(dir, TP, COMPACT, ProducerStateConfig.DEFAULT, new MockTime(), true, 0L);
+        Log log = Log.open(dir, TP, COMPACT, ProducerStateConfig.DEFAULT, new MockTime(), Shutdown.CLEAN);
         try {
             ByteBuffer mixed = concat(batch(CompressionType.NONE, "a"), batch(CompressionType.SNAPPY, "b", null));
             assertThrows(InvalidRecordException.class, () -> log.append(mixed, AppendOrigin.CLIENT));
@@ -131,7 +131,7 @@ class LogValidatorTest {
 
     @Test
     void aLogSwitchedToCompactStartsRefusingKeylessRecords() {
-        Log log = Log.open(dir, TP, DELETE, ProducerStateConfig.DEFAULT, new MockTime(), true, 0L);
+        Log log = Log.open(dir, TP, DELETE, ProducerStateConfig.DEFAULT, new MockTime(), Shutdown.CLEAN);
         try {
             log.append(batch(CompressionType.NONE, (String) null), AppendOrigin.CLIENT);
             log.updateConfig(COMPACT);

@@ -46,7 +46,7 @@ class SegmentDeleterTest {
     private List<DeletedSegment> retainedSegments() {
         log = Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "300",
                 TopicConfig.RETENTION_BYTES_CONFIG, "0", TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, Long.toString(DELAY_MS))),
-                ProducerStateConfig.DEFAULT, time, true, 0L);
+                ProducerStateConfig.DEFAULT, time, Shutdown.CLEAN);
         for (int i = 0; i < 6; i++) {
             log.append(LogTestSupport.batch(time.milliseconds(), LogTestSupport.value(100, i)), AppendOrigin.CLIENT);
             log.advanceHighWatermark();

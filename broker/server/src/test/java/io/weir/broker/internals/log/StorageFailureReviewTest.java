@@ -64,7 +64,7 @@ class StorageFailureReviewTest {
         overrides.putAll(extra);
         context = LogDirContext.of(dir, disk, time);
         log = Log.open(logDir(), TP, LogConfig.withOverrides(LogConfig.DEFAULTS, overrides), ProducerStateConfig.DEFAULT,
-                time, true, 0L, context);
+                time, Shutdown.CLEAN, context);
         cleaner = LogCleaner.create(CleanerTestBase.SMALL, dir.resolve("cleaner-offset-checkpoint"), () -> List.of(log),
                 time, hook, context);
     }

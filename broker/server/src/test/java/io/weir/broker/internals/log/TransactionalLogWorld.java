@@ -107,7 +107,7 @@ final class TransactionalLogWorld implements AutoCloseable {
             throw new IllegalStateException("no temporary directory for the log", e);
         }
         PRODUCERS.forEach(pid -> clients.put(pid, new Client(pid)));
-        log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, true, 0L);
+        log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, Shutdown.CLEAN);
     }
 
     // ---- producers -----------------------------------------------------------------------------------------
@@ -239,14 +239,14 @@ final class TransactionalLogWorld implements AutoCloseable {
 
     void reopenCleanly() {
         log.close();
-        log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, true, log.recoveryPoint());
+        log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, Shutdown.CLEAN);
     }
 
     /** A crash that loses nothing the operating system was given. */
     void crashAndReopen() {
         long recoveryPoint = log.recoveryPoint();
         log.closeWithoutFlush();
-        log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, false, recoveryPoint);
+        log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, Shutdown.crash(recoveryPoint));
     }
 
     /** A crash that loses the active segment's tail from {@code fraction} of its length on. */
@@ -261,7 +261,7 @@ final class TransactionalLogWorld implements AutoCloseable {
             raf.setLength(keep);
         }
         model.keepActiveSegmentPrefix(activeBase, keep);
-        log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, false, recoveryPoint);
+        log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, Shutdown.crash(recoveryPoint));
     }
 
     /** A crash after the newest producer-state snapshot rotted: the reopen must fall back. */
@@ -281,7 +281,7 @@ final class TransactionalLogWorld implements AutoCloseable {
                 }
             }
         }
-        log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, false, recoveryPoint);
+        log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, Shutdown.crash(recoveryPoint));
     }
 
     private long tick() {

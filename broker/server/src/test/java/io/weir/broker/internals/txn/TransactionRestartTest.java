@@ -1,5 +1,6 @@
 package io.weir.broker.internals.txn;
 
+import io.weir.broker.internals.log.Shutdown;
 import static io.weir.broker.BrokerTestSupport.createTopic;
 import static io.weir.broker.BrokerTestSupport.produce;
 import static io.weir.broker.TransactionTestSupport.add;
@@ -78,7 +79,7 @@ class TransactionRestartTest {
      */
     private void appendToStateLog(boolean cleanShutdown, byte[] key, byte[] value) {
         Log log = Log.open(dir.resolve(STATE.toString()), STATE, LogConfig.DEFAULTS, new ProducerStateConfig(86_400_000L), Time.SYSTEM,
-                cleanShutdown, 0L);
+                cleanShutdown ? Shutdown.CLEAN : Shutdown.crash(0L));
         try {
             RecordBatchBuilder b = new RecordBatchBuilder(CompressionType.NONE, RecordBatch.NO_PRODUCER_ID,
                     RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false);

@@ -1,5 +1,6 @@
 package io.weir.broker.internals.write;
 
+import io.weir.broker.internals.log.Shutdown;
 import io.weir.broker.AppendWaitStrategy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -55,7 +56,7 @@ class AppendRingsTest {
 
     @Test
     void oneSyncCoversEveryAppendThatQueuedMeanwhile() throws Exception {
-        Log log = Log.open(dir, TP, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, Time.SYSTEM, true, 0L);
+        Log log = Log.open(dir, TP, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, Time.SYSTEM, Shutdown.CLEAN);
         CountingPolicy policy = new CountingPolicy();
         AppendRings rings = new AppendRings(1, 64, AppendWaitStrategy.BLOCKING, policy, tp -> { }, Time.SYSTEM);
         try {
@@ -91,7 +92,7 @@ class AppendRingsTest {
 
     @Test
     void fullRingTimesOutAfterMaxBlockWithAClearError() throws Exception {
-        Log log = Log.open(dir, TP, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, Time.SYSTEM, true, 0L);
+        Log log = Log.open(dir, TP, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, Time.SYSTEM, Shutdown.CLEAN);
         AppendRings rings = new AppendRings(1, 4, AppendWaitStrategy.BLOCKING, FlushPolicy.OS, tp -> { }, Time.SYSTEM);
         CountDownLatch release = new CountDownLatch(1);
         try {
@@ -123,7 +124,7 @@ class AppendRingsTest {
     @Test
     void appendErrorsReachTheirCallbackAndDoNotStopTheRing() throws Exception {
         Log log = Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, java.util.Map.of("max.message.bytes", "100")),
-                ProducerStateConfig.DEFAULT, Time.SYSTEM, true, 0L);
+                ProducerStateConfig.DEFAULT, Time.SYSTEM, Shutdown.CLEAN);
         AppendRings rings = new AppendRings(1, 8, AppendWaitStrategy.BLOCKING, FlushPolicy.OS, tp -> { }, Time.SYSTEM);
         try {
             CountDownLatch done = new CountDownLatch(2);
@@ -150,7 +151,7 @@ class AppendRingsTest {
 
     @Test
     void appendAfterCloseFails() throws Exception {
-        Log log = Log.open(dir, TP, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, Time.SYSTEM, true, 0L);
+        Log log = Log.open(dir, TP, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, Time.SYSTEM, Shutdown.CLEAN);
         AppendRings rings = new AppendRings(1, 8, AppendWaitStrategy.BLOCKING, FlushPolicy.OS, tp -> { }, Time.SYSTEM);
         rings.close();
         assertThrows(KafkaStorageException.class, () -> rings.append(log, batch("late"), (i, e) -> { }, 10));
