@@ -22,7 +22,9 @@ class InvariantOwnersTest {
 
     @BeforeAll
     static void importMainClasses() {
-        weir = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.weir");
+        weir = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.weir");
     }
 
     static List<String> owners() {
@@ -32,9 +34,14 @@ class InvariantOwnersTest {
     @ParameterizedTest
     @MethodSource("owners")
     void onlyTheOwnerSetsItsFields(String owner) {
-        noClasses().that().doNotHaveFullyQualifiedName(owner)
-                .should().setFieldWhere(DescribedPredicate.describe("a field of " + owner,
-                        (JavaFieldAccess access) -> access.getTargetOwner().getName().equals(owner)))
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName(owner)
+                .should()
+                .setFieldWhere(DescribedPredicate.describe(
+                        "a field of " + owner,
+                        (JavaFieldAccess access) ->
+                                access.getTargetOwner().getName().equals(owner)))
                 .check(weir);
     }
 }

@@ -35,7 +35,9 @@ class ModuleLayeringTest {
 
     @BeforeAll
     static void importMainClasses() {
-        weir = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.weir");
+        weir = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.weir");
     }
 
     private static DescribedPredicate<JavaClass> base() {
@@ -54,47 +56,82 @@ class ModuleLayeringTest {
 
     @Test
     void commonDependsOnBaseTheJdkAndTheCompressionCodecs() {
-        ArchRule rule = classes().that(common()).should().onlyDependOnClassesThat(or(
-                resideInAPackage(COMMON), resideInAPackage(JDK),
-                resideInAnyPackage("org.xerial.snappy..", "net.jpountz..", "com.github.luben.zstd..")));
+        ArchRule rule = classes()
+                .that(common())
+                .should()
+                .onlyDependOnClassesThat(or(
+                        resideInAPackage(COMMON),
+                        resideInAPackage(JDK),
+                        resideInAnyPackage("org.xerial.snappy..", "net.jpountz..", "com.github.luben.zstd..")));
         rule.check(weir);
     }
 
     @Test
     void transactionsDependsOnBaseAndTheJdkAlone() {
-        ArchRule rule = classes().that().resideInAPackage(TRANSACTIONS).should().onlyDependOnClassesThat(or(
-                resideInAPackage(TRANSACTIONS), base(), resideInAPackage(JDK)));
+        ArchRule rule = classes()
+                .that()
+                .resideInAPackage(TRANSACTIONS)
+                .should()
+                .onlyDependOnClassesThat(or(resideInAPackage(TRANSACTIONS), base(), resideInAPackage(JDK)));
         rule.check(weir);
     }
 
     @Test
     void clientsNeverReachTheServer() {
-        ArchRule rule = classes().that().resideInAPackage(CLIENTS).should().onlyDependOnClassesThat(or(
-                resideInAPackage(CLIENTS), resideInAPackage(COMMON), resideInAPackage(JDK), resideInAPackage("org.slf4j..")));
+        ArchRule rule = classes()
+                .that()
+                .resideInAPackage(CLIENTS)
+                .should()
+                .onlyDependOnClassesThat(or(
+                        resideInAPackage(CLIENTS),
+                        resideInAPackage(COMMON),
+                        resideInAPackage(JDK),
+                        resideInAPackage("org.slf4j..")));
         rule.check(weir);
     }
 
     @Test
     void serverNeverReachesTheClients() {
-        ArchRule rule = classes().that().resideInAPackage(SERVER).should().onlyDependOnClassesThat(or(
-                resideInAPackage(SERVER), resideInAPackage(COMMON), resideInAPackage(TRANSACTIONS), resideInAPackage(JDK),
-                resideInAnyPackage("com.lmax.disruptor..", "org.slf4j..")));
+        ArchRule rule = classes()
+                .that()
+                .resideInAPackage(SERVER)
+                .should()
+                .onlyDependOnClassesThat(or(
+                        resideInAPackage(SERVER),
+                        resideInAPackage(COMMON),
+                        resideInAPackage(TRANSACTIONS),
+                        resideInAPackage(JDK),
+                        resideInAnyPackage("com.lmax.disruptor..", "org.slf4j..")));
         rule.check(weir);
     }
 
     @Test
     void stateStoreKnowsNothingOfTheBroker() {
-        ArchRule rule = classes().that().resideInAPackage(STATE).should().onlyDependOnClassesThat(or(
-                resideInAPackage(STATE), base(), resideInAPackage(JDK),
-                resideInAnyPackage("org.lmdbjava..", "com.github.benmanes.caffeine..", "com.esotericsoftware..",
-                        "org.objenesis..")));
+        ArchRule rule = classes()
+                .that()
+                .resideInAPackage(STATE)
+                .should()
+                .onlyDependOnClassesThat(or(
+                        resideInAPackage(STATE),
+                        base(),
+                        resideInAPackage(JDK),
+                        resideInAnyPackage(
+                                "org.lmdbjava..",
+                                "com.github.benmanes.caffeine..",
+                                "com.esotericsoftware..",
+                                "org.objenesis..")));
         rule.check(weir);
     }
 
     @Test
     void streamsReachTheBrokerOnlyThroughTheClients() {
         // Empty until the streams runtime lands; the rule is in place for it.
-        ArchRule rule = noClasses().that().resideInAPackage(STREAMS).should().dependOnClassesThat().resideInAPackage(SERVER)
+        ArchRule rule = noClasses()
+                .that()
+                .resideInAPackage(STREAMS)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(SERVER)
                 .allowEmptyShould(true);
         rule.check(weir);
     }

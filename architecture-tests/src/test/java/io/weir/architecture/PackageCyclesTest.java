@@ -25,7 +25,9 @@ class PackageCyclesTest {
 
     @BeforeAll
     static void importMainClasses() {
-        weir = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.weir");
+        weir = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.weir");
     }
 
     /**
@@ -47,31 +49,37 @@ class PackageCyclesTest {
     @Test
     void componentsAreFreeOfCycles() {
         slices().assignedFrom(new SliceAssignment() {
-            @Override
-            public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
-                return SliceIdentifier.of(component(javaClass.getPackageName()));
-            }
+                    @Override
+                    public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+                        return SliceIdentifier.of(component(javaClass.getPackageName()));
+                    }
 
-            @Override
-            public String getDescription() {
-                return "components (an API package with its internals)";
-            }
-        }).should().beFreeOfCycles().check(weir);
+                    @Override
+                    public String getDescription() {
+                        return "components (an API package with its internals)";
+                    }
+                })
+                .should()
+                .beFreeOfCycles()
+                .check(weir);
     }
 
     @Test
     void packagesInsideEachInternalsTreeAreFreeOfCycles() {
         slices().assignedFrom(new SliceAssignment() {
-            @Override
-            public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
-                String pkg = javaClass.getPackageName();
-                return pkg.contains(".internals") ? SliceIdentifier.of(pkg) : SliceIdentifier.ignore();
-            }
+                    @Override
+                    public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+                        String pkg = javaClass.getPackageName();
+                        return pkg.contains(".internals") ? SliceIdentifier.of(pkg) : SliceIdentifier.ignore();
+                    }
 
-            @Override
-            public String getDescription() {
-                return "the packages of each internals tree";
-            }
-        }).should().beFreeOfCycles().check(weir);
+                    @Override
+                    public String getDescription() {
+                        return "the packages of each internals tree";
+                    }
+                })
+                .should()
+                .beFreeOfCycles()
+                .check(weir);
     }
 }

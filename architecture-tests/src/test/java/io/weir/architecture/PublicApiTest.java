@@ -28,13 +28,20 @@ class PublicApiTest {
 
     @BeforeAll
     static void importMainClasses() {
-        weir = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.weir");
+        weir = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.weir");
     }
 
     @Test
     void apiTypesShowNoInternalsType() {
-        classes().that().resideOutsideOfPackage("..internals..").and().arePublic()
-                .should(showNoInternalsType()).check(weir);
+        classes()
+                .that()
+                .resideOutsideOfPackage("..internals..")
+                .and()
+                .arePublic()
+                .should(showNoInternalsType())
+                .check(weir);
     }
 
     private static ArchCondition<JavaClass> showNoInternalsType() {
@@ -42,9 +49,11 @@ class PublicApiTest {
             @Override
             public void check(JavaClass api, ConditionEvents events) {
                 List<String> leaks = new ArrayList<>();
-                api.getRawSuperclass().filter(PublicApiTest::isInternal)
+                api.getRawSuperclass()
+                        .filter(PublicApiTest::isInternal)
                         .ifPresent(s -> leaks.add("extends " + s.getName()));
-                api.getRawInterfaces().stream().filter(PublicApiTest::isInternal)
+                api.getRawInterfaces().stream()
+                        .filter(PublicApiTest::isInternal)
                         .forEach(i -> leaks.add("implements " + i.getName()));
                 for (JavaField field : api.getFields()) {
                     if (isVisible(field.getModifiers())) {
@@ -72,10 +81,14 @@ class PublicApiTest {
     }
 
     private static boolean isInternal(JavaClass type) {
-        return type.getPackageName().startsWith("io.weir.") && type.getPackageName().contains(".internals");
+        return type.getPackageName().startsWith("io.weir.")
+                && type.getPackageName().contains(".internals");
     }
 
     private static List<String> internalsIn(JavaType type) {
-        return type.getAllInvolvedRawTypes().stream().filter(PublicApiTest::isInternal).map(JavaClass::getName).toList();
+        return type.getAllInvolvedRawTypes().stream()
+                .filter(PublicApiTest::isInternal)
+                .map(JavaClass::getName)
+                .toList();
     }
 }

@@ -18,6 +18,7 @@ public enum IsolationLevel {
                 return level;
             }
         }
-        throw new IllegalArgumentException("Unknown isolation.level '" + name + "': use read_uncommitted or read_committed");
+        throw new IllegalArgumentException(
+                "Unknown isolation.level '" + name + "': use read_uncommitted or read_committed");
     }
 }

@@ -1,14 +1,14 @@
 package io.weir.examples;
 
 import io.weir.broker.EmbeddedBroker;
-import io.weir.common.TopicPartition;
 import io.weir.clients.admin.Admin;
+import io.weir.clients.admin.NewTopic;
 import io.weir.clients.consumer.Consumer;
 import io.weir.clients.consumer.ConsumerRecord;
 import io.weir.clients.consumer.ConsumerRecords;
-import io.weir.clients.admin.NewTopic;
 import io.weir.clients.producer.Producer;
 import io.weir.clients.producer.ProducerRecord;
+import io.weir.common.TopicPartition;
 import io.weir.common.serialization.StringDeserializer;
 import io.weir.common.serialization.StringSerializer;
 import java.time.Duration;
@@ -24,8 +24,7 @@ import java.util.Properties;
  * <p>Arguments (optional): {@code [records] [partitions]}.
  */
 public final class ProduceConsumeExample {
-    private ProduceConsumeExample() {
-    }
+    private ProduceConsumeExample() {}
 
     public static void main(String[] args) throws Exception {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -39,7 +38,9 @@ public final class ProduceConsumeExample {
             Properties adminProps = new Properties();
             adminProps.put("bootstrap.servers", broker.bootstrapServers());
             try (Admin admin = Admin.create(adminProps)) {
-                admin.createTopics(List.of(new NewTopic(topic, partitions))).all().get();
+                admin.createTopics(List.of(new NewTopic(topic, partitions)))
+                        .all()
+                        .get();
             }
 
             Properties producerProps = new Properties();
@@ -48,14 +49,16 @@ public final class ProduceConsumeExample {
             producerProps.put("linger.ms", "5");
             producerProps.put("batch.size", "65536");
             long produceStart = System.nanoTime();
-            try (Producer<String, String> producer = Producer.create(producerProps, new StringSerializer(), new StringSerializer())) {
+            try (Producer<String, String> producer =
+                    Producer.create(producerProps, new StringSerializer(), new StringSerializer())) {
                 for (int i = 0; i < records; i++) {
                     producer.send(new ProducerRecord<>(topic, "key-" + (i % 10_000), "value-" + i));
                 }
                 producer.flush();
             }
             double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
-            System.out.printf("Produced %,d records (acks=all) in %.2f s: %,.0f records/s%n",
+            System.out.printf(
+                    "Produced %,d records (acks=all) in %.2f s: %,.0f records/s%n",
                     records, produceSeconds, records / produceSeconds);
 
             Properties consumerProps = new Properties();
@@ -64,7 +67,8 @@ public final class ProduceConsumeExample {
             long consumeStart = System.nanoTime();
             long consumed = 0;
             long outOfOrder = 0;
-            try (Consumer<String, String> consumer = Consumer.create(consumerProps, new StringDeserializer(), new StringDeserializer())) {
+            try (Consumer<String, String> consumer =
+                    Consumer.create(consumerProps, new StringDeserializer(), new StringDeserializer())) {
                 List<TopicPartition> all = new ArrayList<>();
                 for (int p = 0; p < partitions; p++) {
                     all.add(new TopicPartition(topic, p));
@@ -88,9 +92,12 @@ public final class ProduceConsumeExample {
                 }
             }
             double consumeSeconds = (System.nanoTime() - consumeStart) / 1e9;
-            System.out.printf("Consumed %,d records in %.2f s: %,.0f records/s%n", consumed, consumeSeconds, consumed / consumeSeconds);
+            System.out.printf(
+                    "Consumed %,d records in %.2f s: %,.0f records/s%n",
+                    consumed, consumeSeconds, consumed / consumeSeconds);
             if (consumed != records || outOfOrder != 0) {
-                System.out.printf("MISMATCH: produced %d, consumed %d, %d out of order%n", records, consumed, outOfOrder);
+                System.out.printf(
+                        "MISMATCH: produced %d, consumed %d, %d out of order%n", records, consumed, outOfOrder);
                 System.exit(1);
             }
             System.out.println("OK: every record consumed once, in order within each partition.");

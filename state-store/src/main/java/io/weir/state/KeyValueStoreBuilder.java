@@ -2,7 +2,6 @@ package io.weir.state;
 
 import io.weir.common.utils.Time;
 import io.weir.state.internals.Stores;
-
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -19,7 +18,10 @@ import java.util.Objects;
  * }</pre>
  */
 public final class KeyValueStoreBuilder<K, V> {
-    private enum Backend { LMDB, IN_MEMORY }
+    private enum Backend {
+        LMDB,
+        IN_MEMORY
+    }
 
     private final String name;
     private final Serde<K> keySerde;
@@ -106,7 +108,14 @@ public final class KeyValueStoreBuilder<K, V> {
             throw new IllegalStateException("store '" + name + "': a flushListener needs a cache, but "
                     + StoreConfig.CACHE_MAX_BYTES + " is 0");
         }
-        return Stores.open(name, backend == Backend.LMDB ? directory : null, keySerde, valueSerde, effective,
-                changelog, flushListener, time == null ? Time.SYSTEM : time);
+        return Stores.open(
+                name,
+                backend == Backend.LMDB ? directory : null,
+                keySerde,
+                valueSerde,
+                effective,
+                changelog,
+                flushListener,
+                time == null ? Time.SYSTEM : time);
     }
 }

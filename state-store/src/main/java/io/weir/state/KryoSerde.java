@@ -8,11 +8,10 @@ import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
 import io.weir.state.errors.SerializationException;
 import io.weir.state.errors.UnregisteredClassException;
-import org.objenesis.strategy.StdInstantiatorStrategy;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.objenesis.strategy.StdInstantiatorStrategy;
 
 /**
  * A serde for user types, on Kryo. Kryo instances are not thread-safe, so each call borrows one (with its output
@@ -100,7 +99,8 @@ public final class KryoSerde<T> implements Serde<T> {
             pool.free(p);
         }
         if (value != null && !type.isInstance(value)) {
-            throw new SerializationException("KryoSerde<" + type.getName() + "> read a " + value.getClass().getName());
+            throw new SerializationException("KryoSerde<" + type.getName() + "> read a "
+                    + value.getClass().getName());
         }
         return type.cast(value);
     }
@@ -113,9 +113,12 @@ public final class KryoSerde<T> implements Serde<T> {
         }
         String message = String.valueOf(e.getMessage());
         if (message.contains("unregistered class ID")) {
-            return new SerializationException("cannot " + op + " " + typeName + ": " + message.lines().findFirst()
-                    .orElse(message) + " (the bytes were written with registrations this serde does not have; "
-                    + "register the same classes in the same order)", e);
+            return new SerializationException(
+                    "cannot " + op + " " + typeName + ": "
+                            + message.lines().findFirst().orElse(message)
+                            + " (the bytes were written with registrations this serde does not have; "
+                            + "register the same classes in the same order)",
+                    e);
         }
         return new SerializationException("cannot " + op + " " + typeName + " with Kryo: " + message, e);
     }

@@ -10,5 +10,4 @@ import io.weir.common.utils.Time;
  * @param recordsPerSecond  average rate since the restore began, measured with the store's {@link Time}
  * @param lastOffset        changelog offset of the last record applied (now the checkpoint), -1 if none
  */
-public record RestoreProgress(long restored, long total, double recordsPerSecond, long lastOffset) {
-}
+public record RestoreProgress(long restored, long total, double recordsPerSecond, long lastOffset) {}

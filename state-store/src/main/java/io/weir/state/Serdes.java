@@ -1,7 +1,6 @@
 package io.weir.state;
 
 import io.weir.state.errors.SerializationException;
-
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -15,8 +14,7 @@ import java.util.UUID;
  * which makes range scans over numeric keys work.
  */
 public final class Serdes {
-    private Serdes() {
-    }
+    private Serdes() {}
 
     private static final VarHandle BIG_ENDIAN_LONG =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
@@ -77,8 +75,7 @@ public final class Serdes {
 
         @Override
         public UUID deserialize(byte[] bytes) {
-            return bytes == null ? null
-                    : new UUID(getLong(checkLength(bytes, 16, "UUID"), 0), getLong(bytes, 8));
+            return bytes == null ? null : new UUID(getLong(checkLength(bytes, 16, "UUID"), 0), getLong(bytes, 8));
         }
     };
 
@@ -161,8 +158,8 @@ public final class Serdes {
 
     private static byte[] checkLength(byte[] bytes, int expected, String type) {
         if (bytes.length != expected) {
-            throw new SerializationException("cannot deserialize " + type + ": expected " + expected
-                    + " bytes, got " + bytes.length);
+            throw new SerializationException(
+                    "cannot deserialize " + type + ": expected " + expected + " bytes, got " + bytes.length);
         }
         return bytes;
     }

@@ -1,7 +1,6 @@
 package io.weir.state;
 
 import io.weir.state.errors.ConfigException;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -22,8 +21,15 @@ import java.util.function.Function;
  * @param restoreBatchRecords  {@code statestore.restore.batch.records}: records per restore transaction
  * @param maxValueBytes        {@code statestore.max.value.bytes}: largest serialized value accepted
  */
-public record StoreConfig(long cacheMaxBytes, Duration closeGrace, long mapSizeBytes, long maxMapSizeBytes,
-                          int maxReaders, SyncMode syncMode, int restoreBatchRecords, int maxValueBytes) {
+public record StoreConfig(
+        long cacheMaxBytes,
+        Duration closeGrace,
+        long mapSizeBytes,
+        long maxMapSizeBytes,
+        int maxReaders,
+        SyncMode syncMode,
+        int restoreBatchRecords,
+        int maxValueBytes) {
 
     public static final String CACHE_MAX_BYTES = "statestore.cache.max.bytes";
     public static final String CLOSE_GRACE_MS = "statestore.close.grace.ms";
@@ -39,8 +45,8 @@ public record StoreConfig(long cacheMaxBytes, Duration closeGrace, long mapSizeB
      * batches of 100k records (measured: 2.5x the rate of 10k batches on random keys; a batch keeps its records
      * reachable, about 17 MB at 100-byte values).
      */
-    public static final StoreConfig DEFAULTS = new StoreConfig(10L << 20, Duration.ofSeconds(5), 1L << 30,
-            1L << 40, 126, SyncMode.FSYNC, 100_000, 16 << 20);
+    public static final StoreConfig DEFAULTS = new StoreConfig(
+            10L << 20, Duration.ofSeconds(5), 1L << 30, 1L << 40, 126, SyncMode.FSYNC, 100_000, 16 << 20);
 
     public StoreConfig {
         requireAtLeast(CACHE_MAX_BYTES, cacheMaxBytes, 0);
@@ -114,37 +120,79 @@ public record StoreConfig(long cacheMaxBytes, Duration closeGrace, long mapSizeB
     }
 
     public StoreConfig withCacheMaxBytes(long bytes) {
-        return new StoreConfig(bytes, closeGrace, mapSizeBytes, maxMapSizeBytes, maxReaders, syncMode,
-                restoreBatchRecords, maxValueBytes);
+        return new StoreConfig(
+                bytes,
+                closeGrace,
+                mapSizeBytes,
+                maxMapSizeBytes,
+                maxReaders,
+                syncMode,
+                restoreBatchRecords,
+                maxValueBytes);
     }
 
     public StoreConfig withCloseGrace(Duration grace) {
-        return new StoreConfig(cacheMaxBytes, grace, mapSizeBytes, maxMapSizeBytes, maxReaders, syncMode,
-                restoreBatchRecords, maxValueBytes);
+        return new StoreConfig(
+                cacheMaxBytes,
+                grace,
+                mapSizeBytes,
+                maxMapSizeBytes,
+                maxReaders,
+                syncMode,
+                restoreBatchRecords,
+                maxValueBytes);
     }
 
     public StoreConfig withMapSizeBytes(long bytes) {
-        return new StoreConfig(cacheMaxBytes, closeGrace, bytes, Math.max(bytes, maxMapSizeBytes), maxReaders,
-                syncMode, restoreBatchRecords, maxValueBytes);
+        return new StoreConfig(
+                cacheMaxBytes,
+                closeGrace,
+                bytes,
+                Math.max(bytes, maxMapSizeBytes),
+                maxReaders,
+                syncMode,
+                restoreBatchRecords,
+                maxValueBytes);
     }
 
     public StoreConfig withMaxMapSizeBytes(long bytes) {
-        return new StoreConfig(cacheMaxBytes, closeGrace, mapSizeBytes, bytes, maxReaders, syncMode,
-                restoreBatchRecords, maxValueBytes);
+        return new StoreConfig(
+                cacheMaxBytes,
+                closeGrace,
+                mapSizeBytes,
+                bytes,
+                maxReaders,
+                syncMode,
+                restoreBatchRecords,
+                maxValueBytes);
     }
 
     public StoreConfig withSyncMode(SyncMode mode) {
-        return new StoreConfig(cacheMaxBytes, closeGrace, mapSizeBytes, maxMapSizeBytes, maxReaders, mode,
-                restoreBatchRecords, maxValueBytes);
+        return new StoreConfig(
+                cacheMaxBytes,
+                closeGrace,
+                mapSizeBytes,
+                maxMapSizeBytes,
+                maxReaders,
+                mode,
+                restoreBatchRecords,
+                maxValueBytes);
     }
 
     public StoreConfig withRestoreBatchRecords(int records) {
-        return new StoreConfig(cacheMaxBytes, closeGrace, mapSizeBytes, maxMapSizeBytes, maxReaders, syncMode,
-                records, maxValueBytes);
+        return new StoreConfig(
+                cacheMaxBytes, closeGrace, mapSizeBytes, maxMapSizeBytes, maxReaders, syncMode, records, maxValueBytes);
     }
 
     public StoreConfig withMaxValueBytes(int bytes) {
-        return new StoreConfig(cacheMaxBytes, closeGrace, mapSizeBytes, maxMapSizeBytes, maxReaders, syncMode,
-                restoreBatchRecords, bytes);
+        return new StoreConfig(
+                cacheMaxBytes,
+                closeGrace,
+                mapSizeBytes,
+                maxMapSizeBytes,
+                maxReaders,
+                syncMode,
+                restoreBatchRecords,
+                bytes);
     }
 }

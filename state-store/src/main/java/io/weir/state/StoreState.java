@@ -9,7 +9,9 @@ import java.util.Set;
  * back to {@code OPEN} when iterators are still open and the close is refused.
  */
 public enum StoreState {
-    OPEN, CLOSING, CLOSED;
+    OPEN,
+    CLOSING,
+    CLOSED;
 
     private Set<StoreState> next;
 

@@ -1,20 +1,19 @@
 package io.weir.state;
 
-import io.weir.state.errors.ConfigException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.state.errors.ConfigException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class CachingStoreTest {
     private final Path root = TestDirs.create("weir-cache-test");
@@ -105,15 +104,17 @@ class CachingStoreTest {
     @Test
     void builderRejectsFlushListenerWithoutCache() {
         KeyValueStoreBuilder<String, String> b = KeyValueStores.builder("x", Serdes.string(), Serdes.string())
-                .inMemory().config(StoreConfig.DEFAULTS.withCacheMaxBytes(0)).flushListener((k, v) -> { });
+                .inMemory()
+                .config(StoreConfig.DEFAULTS.withCacheMaxBytes(0))
+                .flushListener((k, v) -> {});
         IllegalStateException e = assertThrows(IllegalStateException.class, b::build);
         assertTrue(e.getMessage().contains("statestore.cache.max.bytes"), e.getMessage());
     }
 
     @Test
     void builderRejectsARepeatedOption() {
-        KeyValueStoreBuilder<String, String> b = KeyValueStores.builder("x", Serdes.string(), Serdes.string())
-                .inMemory();
+        KeyValueStoreBuilder<String, String> b =
+                KeyValueStores.builder("x", Serdes.string(), Serdes.string()).inMemory();
         assertThrows(IllegalStateException.class, () -> b.lmdb(root));
     }
 
@@ -121,8 +122,8 @@ class CachingStoreTest {
     void cacheSizeComesFromTheFamiliarConfigKey() {
         StoreConfig c = StoreConfig.fromMap(Map.of("statestore.cache.max.bytes", "1024", "bootstrap.servers", "x"));
         assertEquals(1024, c.cacheMaxBytes());
-        ConfigException bad = assertThrows(ConfigException.class,
-                () -> StoreConfig.fromMap(Map.of("statestore.cache.max.bytes", "-1")));
+        ConfigException bad = assertThrows(
+                ConfigException.class, () -> StoreConfig.fromMap(Map.of("statestore.cache.max.bytes", "-1")));
         assertTrue(bad.getMessage().contains("statestore.cache.max.bytes"), bad.getMessage());
         assertThrows(ConfigException.class, () -> StoreConfig.fromMap(Map.of("statestore.cache.max.byte", "1")));
         assertThrows(ConfigException.class, () -> StoreConfig.fromMap(Map.of("statestore.lmdb.sync", "sometimes")));

@@ -1,13 +1,12 @@
 package io.weir.state;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.file.Path;
 import java.util.OptionalLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Kills a real writer process and checks that the store reopens at the last committed data and checkpoint. */
 class CrashRecoveryTest {
@@ -20,7 +19,9 @@ class CrashRecoveryTest {
     }
 
     private KeyValueStore<String, String> reopen() {
-        return KeyValueStores.builder("crashing", Serdes.string(), Serdes.string()).lmdb(dir).build();
+        return KeyValueStores.builder("crashing", Serdes.string(), Serdes.string())
+                .lmdb(dir)
+                .build();
     }
 
     @Test

@@ -15,11 +15,15 @@ public final class CrashingWriter {
     public static void main(String[] args) {
         Path dir = Path.of(args[0]);
         KeyValueStore<String, String> store = KeyValueStores.builder("crashing", Serdes.string(), Serdes.string())
-                .lmdb(dir).config(StoreConfig.DEFAULTS.withCacheMaxBytes(4096).withRestoreBatchRecords(10)).build();
+                .lmdb(dir)
+                .config(StoreConfig.DEFAULTS.withCacheMaxBytes(4096).withRestoreBatchRecords(10))
+                .build();
         if ("restore".equals(args[1])) {
             List<ChangelogRecord> records = new ArrayList<>();
             for (int i = 0; i < 95; i++) {
-                records.add(new ChangelogRecord(500 + i, ("r" + i).getBytes(StandardCharsets.UTF_8),
+                records.add(new ChangelogRecord(
+                        500 + i,
+                        ("r" + i).getBytes(StandardCharsets.UTF_8),
                         ("v" + i).getBytes(StandardCharsets.UTF_8)));
             }
             store.restore(records.iterator(), records.size(), new RestoreListener() {

@@ -1,5 +1,12 @@
 package io.weir.state;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
 import io.weir.common.utils.MockTime;
 import io.weir.common.utils.Time;
 import io.weir.state.errors.CorruptCheckpointException;
@@ -12,12 +19,6 @@ import io.weir.state.errors.StoreClosedException;
 import io.weir.state.errors.StoreDirectoryException;
 import io.weir.state.errors.StoreLockedException;
 import io.weir.state.errors.UncommittedWritesException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.lmdbjava.Dbi;
-import org.lmdbjava.Env;
-import org.lmdbjava.Txn;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,13 +31,11 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.Env;
+import org.lmdbjava.Txn;
 
 class LmdbStoreTest {
     private final Path root = TestDirs.create("weir-lmdb-test");
@@ -59,7 +58,10 @@ class LmdbStoreTest {
 
     private KeyValueStore<String, String> open(StoreConfig config, Time time) {
         KeyValueStore<String, String> s = KeyValueStores.builder("test", Serdes.string(), Serdes.string())
-                .lmdb(dir).config(config).time(time).build();
+                .lmdb(dir)
+                .config(config)
+                .time(time)
+                .build();
         stores.add(s);
         return s;
     }
@@ -109,7 +111,9 @@ class LmdbStoreTest {
     @Test
     void numericRangeScansFollowNumericOrderWithOrderedSerde() {
         KeyValueStore<Long, String> s = KeyValueStores.builder("nums", Serdes.orderedInt64(), Serdes.string())
-                .lmdb(dir).config(TestDirs.fastConfig()).build();
+                .lmdb(dir)
+                .config(TestDirs.fastConfig())
+                .build();
         stores.add(s);
         for (long k : new long[] {-300, -2, -1, 0, 1, 255, 256, Long.MAX_VALUE, Long.MIN_VALUE}) {
             s.put(k, "v" + k);
@@ -166,12 +170,12 @@ class LmdbStoreTest {
     @Test
     void growthWaitsForAnotherThreadsIteratorUpToTheGraceThenRefuses() throws Exception {
         MockTime time = new MockTime();
-        KeyValueStore<String, String> s = open(TestDirs.fastConfig().withMapSizeBytes(64 << 10)
-                .withCloseGrace(Duration.ofSeconds(5)), time);
+        KeyValueStore<String, String> s =
+                open(TestDirs.fastConfig().withMapSizeBytes(64 << 10).withCloseGrace(Duration.ofSeconds(5)), time);
         s.put("first", "1");
         s.commit(1);
-        KeyValueIterator<String, String> held = CompletableFuture.supplyAsync(() -> s.readOnlyView().all())
-                .get(10, TimeUnit.SECONDS);
+        KeyValueIterator<String, String> held =
+                CompletableFuture.supplyAsync(() -> s.readOnlyView().all()).get(10, TimeUnit.SECONDS);
         String value = "x".repeat(900);
         for (int i = 0; i < 500; i++) {
             s.put(String.format("k%05d", i), value);
@@ -184,7 +188,9 @@ class LmdbStoreTest {
         }
         Exception e = assertThrows(Exception.class, () -> commit.get(1, TimeUnit.SECONDS));
         assertTrue(e.getCause() instanceof MapResizeBlockedException, String.valueOf(e.getCause()));
-        assertTrue(e.getCause().getMessage().contains("1 iterator(s) stayed open"), e.getCause().getMessage());
+        assertTrue(
+                e.getCause().getMessage().contains("1 iterator(s) stayed open"),
+                e.getCause().getMessage());
         assertEquals("first", held.next().key(), "the reader's snapshot is intact");
 
         held.close();
@@ -200,8 +206,8 @@ class LmdbStoreTest {
         assertTrue(e.getMessage().contains("null"), e.getMessage());
         assertThrows(InvalidKeyException.class, () -> s.get(null));
         assertThrows(InvalidKeyException.class, () -> s.delete(null));
-        assertThrows(InvalidKeyException.class, () -> s.putAll(List.of(KeyValue.pair("b", "2"),
-                KeyValue.pair(null, "3"))));
+        assertThrows(
+                InvalidKeyException.class, () -> s.putAll(List.of(KeyValue.pair("b", "2"), KeyValue.pair(null, "3"))));
         assertThrows(InvalidKeyException.class, () -> s.prefixScan(null, Serdes.string()));
         assertNull(s.get("b"), "putAll validates every entry before applying any");
         assertEquals(List.of("a"), keys(s.all()));
@@ -253,8 +259,9 @@ class LmdbStoreTest {
         Files.createDirectories(root);
         Files.writeString(root.resolve("file"), "x");
         Path below = root.resolve("file").resolve("store");
-        assertThrows(StoreDirectoryException.class, () -> KeyValueStores.builder("t", Serdes.string(),
-                Serdes.string()).lmdb(below).build());
+        assertThrows(StoreDirectoryException.class, () -> KeyValueStores.builder("t", Serdes.string(), Serdes.string())
+                .lmdb(below)
+                .build());
     }
 
     @Test
@@ -366,7 +373,10 @@ class LmdbStoreTest {
         try (Env<ByteBuffer> env = Env.create().setMaxDbs(2).open(dir.toFile())) {
             Dbi<ByteBuffer> meta = env.openDbi("meta");
             try (Txn<ByteBuffer> txn = env.txnWrite()) {
-                meta.put(txn, direct("checkpoint"), ByteBuffer.allocateDirect(bytes.length).put(bytes).flip());
+                meta.put(
+                        txn,
+                        direct("checkpoint"),
+                        ByteBuffer.allocateDirect(bytes.length).put(bytes).flip());
                 txn.commit();
             }
         }
@@ -419,8 +429,8 @@ class LmdbStoreTest {
         assertTrue(StoreState.OPEN.canTransitionTo(StoreState.CLOSING));
         assertFalse(StoreState.OPEN.canTransitionTo(StoreState.CLOSED));
         assertFalse(StoreState.CLOSED.canTransitionTo(StoreState.OPEN));
-        IllegalStateTransitionException e = new IllegalStateTransitionException("s", StoreState.CLOSED,
-                StoreState.OPEN);
+        IllegalStateTransitionException e =
+                new IllegalStateTransitionException("s", StoreState.CLOSED, StoreState.OPEN);
         assertTrue(e.getMessage().contains("CLOSED -> OPEN"));
     }
 
@@ -430,7 +440,9 @@ class LmdbStoreTest {
         KeyValueStore<String, String> s = open(TestDirs.fastConfig().withRestoreBatchRecords(100), time);
         List<ChangelogRecord> records = new ArrayList<>();
         for (int i = 0; i < 250; i++) {
-            records.add(new ChangelogRecord(1000 + i, ("k" + (i % 120)).getBytes(StandardCharsets.UTF_8),
+            records.add(new ChangelogRecord(
+                    1000 + i,
+                    ("k" + (i % 120)).getBytes(StandardCharsets.UTF_8),
                     i % 7 == 0 ? null : ("v" + i).getBytes(StandardCharsets.UTF_8)));
         }
         List<RestoreProgress> reports = new ArrayList<>();
@@ -441,7 +453,9 @@ class LmdbStoreTest {
                 time.sleep(10);
             }
         });
-        assertEquals(List.of(100L, 200L, 250L), reports.stream().map(RestoreProgress::restored).toList());
+        assertEquals(
+                List.of(100L, 200L, 250L),
+                reports.stream().map(RestoreProgress::restored).toList());
         assertEquals(250, done.total());
         assertEquals(1249, done.lastOffset());
         assertEquals(250 / 0.02, reports.get(2).recordsPerSecond(), 1e-6, "250 records in 20 ms of time time");
@@ -470,8 +484,9 @@ class LmdbStoreTest {
     void restoreRefusesWhileUncommittedWritesExist() {
         KeyValueStore<String, String> s = open();
         s.put("a", "1");
-        assertThrows(UncommittedWritesException.class, () -> s.restore(List.<ChangelogRecord>of().iterator(), 0,
-                RestoreListener.NONE));
+        assertThrows(
+                UncommittedWritesException.class,
+                () -> s.restore(List.<ChangelogRecord>of().iterator(), 0, RestoreListener.NONE));
     }
 
     @Test

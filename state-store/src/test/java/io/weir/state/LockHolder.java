@@ -9,7 +9,9 @@ import java.nio.file.Path;
 public final class LockHolder {
     public static void main(String[] args) throws Exception {
         try (KeyValueStore<String, String> store = KeyValueStores.builder("holder", Serdes.string(), Serdes.string())
-                .lmdb(Path.of(args[0])).config(TestDirs.fastConfig()).build()) {
+                .lmdb(Path.of(args[0]))
+                .config(TestDirs.fastConfig())
+                .build()) {
             store.put("held", "yes");
             store.commit(1);
             System.out.println("open");

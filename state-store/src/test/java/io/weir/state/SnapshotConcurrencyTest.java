@@ -1,8 +1,7 @@
 package io.weir.state;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,9 +13,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A range scan that runs while the owner writes and commits sees exactly one snapshot: the committed data of the
@@ -48,7 +47,9 @@ class SnapshotConcurrencyTest {
     void scanSeesOneSnapshotWhileWritersCommit(String backend) throws Exception {
         KeyValueStoreBuilder<String, String> b = KeyValueStores.builder("snap", Serdes.string(), Serdes.string())
                 .config(TestDirs.fastConfig().withCacheMaxBytes(64 << 10));
-        store = "lmdb".equals(backend) ? b.lmdb(root.resolve("s")).build() : b.inMemory().build();
+        store = "lmdb".equals(backend)
+                ? b.lmdb(root.resolve("s")).build()
+                : b.inMemory().build();
         for (int i = 0; i < KEYS; i++) {
             store.put(key(i), "v0");
         }
@@ -65,8 +66,8 @@ class SnapshotConcurrencyTest {
                 scans.add(pool.submit(() -> {
                     Set<String> versions = new HashSet<>();
                     int seen = 0;
-                    try (KeyValueIterator<String, String> it = reverse ? view.reverseRange(key(0), key(KEYS - 1))
-                            : view.range(key(0), key(KEYS - 1))) {
+                    try (KeyValueIterator<String, String> it =
+                            reverse ? view.reverseRange(key(0), key(KEYS - 1)) : view.range(key(0), key(KEYS - 1))) {
                         while (seen < KEYS / 3 && it.hasNext()) {
                             versions.add(it.next().value());
                             seen++;

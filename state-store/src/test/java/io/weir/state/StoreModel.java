@@ -1,5 +1,7 @@
 package io.weir.state;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,15 +13,13 @@ import java.util.NavigableMap;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 /**
  * A store under test next to its model: a TreeMap in the store's order (unsigned UTF-8 bytes, which is not
  * {@code String.compareTo}), the owner's view and the last committed state with its checkpoint.
  */
 final class StoreModel {
-    static final Comparator<String> BYTE_ORDER = (a, b) -> Arrays.compareUnsigned(
-            a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    static final Comparator<String> BYTE_ORDER =
+            (a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
 
     final Path dir;
     final StoreConfig config;
@@ -124,8 +124,8 @@ final class StoreModel {
     }
 
     void checkAll(boolean reverse) {
-        List<Map.Entry<String, String>> expected = new ArrayList<>(
-                (reverse ? current.descendingMap() : current).entrySet());
+        List<Map.Entry<String, String>> expected =
+                new ArrayList<>((reverse ? current.descendingMap() : current).entrySet());
         assertEquals(expected, entries(reverse ? store.reverseAll() : store.all()), reverse ? "reverseAll" : "all");
     }
 
@@ -140,7 +140,10 @@ final class StoreModel {
     }
 
     void checkView() {
-        assertEquals(new ArrayList<>(committed.entrySet()), entries(store.readOnlyView().all()), "committed view");
+        assertEquals(
+                new ArrayList<>(committed.entrySet()),
+                entries(store.readOnlyView().all()),
+                "committed view");
     }
 
     static List<Map.Entry<String, String>> entries(KeyValueIterator<String, String> it) {

@@ -9,8 +9,7 @@ import java.util.stream.Stream;
 
 /** Temporary directories for stores; deleted recursively. */
 public final class TestDirs {
-    private TestDirs() {
-    }
+    private TestDirs() {}
 
     public static Path create(String prefix) {
         try {
@@ -33,7 +32,10 @@ public final class TestDirs {
 
     /** Small map, no fsync: fast to open and close hundreds of times in properties. */
     public static StoreConfig fastConfig() {
-        return StoreConfig.DEFAULTS.withCacheMaxBytes(0).withMapSizeBytes(256 << 10)
-                .withSyncMode(SyncMode.NO_SYNC).withCloseGrace(java.time.Duration.ZERO);
+        return StoreConfig.DEFAULTS
+                .withCacheMaxBytes(0)
+                .withMapSizeBytes(256 << 10)
+                .withSyncMode(SyncMode.NO_SYNC)
+                .withCloseGrace(java.time.Duration.ZERO);
     }
 }

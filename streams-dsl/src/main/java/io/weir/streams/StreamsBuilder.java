@@ -6,9 +6,9 @@ import io.weir.streams.kstream.Consumed;
 import io.weir.streams.kstream.KStream;
 import io.weir.streams.kstream.KTable;
 import io.weir.streams.kstream.Materialized;
-import io.weir.streams.processor.StateStore;
 import io.weir.streams.kstream.internals.InternalStreamsBuilder;
 import io.weir.streams.kstream.internals.KStreamImpl;
+import io.weir.streams.processor.StateStore;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -39,7 +39,8 @@ public class StreamsBuilder {
     public synchronized <K, V> KStream<K, V> stream(Collection<String> topics, Consumed<K, V> consumed) {
         Objects.requireNonNull(consumed, "consumed");
         String name = consumed.name() != null ? consumed.name() : internal.newName("KSTREAM-SOURCE-");
-        topology.internalBuilder().addSource(name, deserializer(consumed.keySerde()), deserializer(consumed.valueSerde()), topics);
+        topology.internalBuilder()
+                .addSource(name, deserializer(consumed.keySerde()), deserializer(consumed.valueSerde()), topics);
         return new KStreamImpl<>(internal, name, consumed.keySerde(), consumed.valueSerde(), false);
     }
 
@@ -51,7 +52,8 @@ public class StreamsBuilder {
     public synchronized <K, V> KStream<K, V> stream(Pattern pattern, Consumed<K, V> consumed) {
         Objects.requireNonNull(consumed, "consumed");
         String name = consumed.name() != null ? consumed.name() : internal.newName("KSTREAM-SOURCE-");
-        topology.internalBuilder().addSource(name, deserializer(consumed.keySerde()), deserializer(consumed.valueSerde()), pattern);
+        topology.internalBuilder()
+                .addSource(name, deserializer(consumed.keySerde()), deserializer(consumed.valueSerde()), pattern);
         return new KStreamImpl<>(internal, name, consumed.keySerde(), consumed.valueSerde(), false);
     }
 
@@ -69,17 +71,25 @@ public class StreamsBuilder {
     }
 
     /** As {@link #table(String)}, with the store named and configured by {@code materialized}. */
-    public synchronized <K, V> KTable<K, V> table(String topic, Consumed<K, V> consumed, Materialized<K, V, ? extends StateStore> materialized) {
+    public synchronized <K, V> KTable<K, V> table(
+            String topic, Consumed<K, V> consumed, Materialized<K, V, ? extends StateStore> materialized) {
         Objects.requireNonNull(consumed, "consumed");
         // Kafka Streams' order of generated names: the store ("<topic>-STATE-STORE-"), the source, the table source
         // ("<name>-table-source" when Consumed names the source).
-        String storeName = materialized != null && materialized.storeName() != null ? materialized.storeName()
+        String storeName = materialized != null && materialized.storeName() != null
+                ? materialized.storeName()
                 : internal.newName(topic + "-STATE-STORE-");
         String sourceName = consumed.name() != null ? consumed.name() : internal.newName("KSTREAM-SOURCE-");
-        String tableSourceName = consumed.name() != null ? consumed.name() + "-table-source" : internal.newName("KTABLE-SOURCE-");
-        topology.internalBuilder().addSource(sourceName, deserializer(consumed.keySerde()), deserializer(consumed.valueSerde()),
-                List.of(topic));
-        KStreamImpl<K, V> source = new KStreamImpl<>(internal, sourceName, consumed.keySerde(), consumed.valueSerde(), false);
+        String tableSourceName =
+                consumed.name() != null ? consumed.name() + "-table-source" : internal.newName("KTABLE-SOURCE-");
+        topology.internalBuilder()
+                .addSource(
+                        sourceName,
+                        deserializer(consumed.keySerde()),
+                        deserializer(consumed.valueSerde()),
+                        List.of(topic));
+        KStreamImpl<K, V> source =
+                new KStreamImpl<>(internal, sourceName, consumed.keySerde(), consumed.valueSerde(), false);
         Materialized<K, V, ? extends StateStore> store = materialized;
         if (store == null) {
             store = Materialized.<K, V, StateStore>with(consumed.keySerde(), consumed.valueSerde());

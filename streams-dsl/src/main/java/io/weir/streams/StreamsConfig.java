@@ -42,35 +42,69 @@ public final class StreamsConfig {
     public static final String DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG = "deserialization.exception.handler";
     /** The name Kafka used before 4.0; still read, with a warning, when the new one is not set. */
     @Deprecated
-    public static final String DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG = "default.deserialization.exception.handler";
+    public static final String DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG =
+            "default.deserialization.exception.handler";
     /** What to do when a processor throws: a {@code ProcessingExceptionHandler} class. */
     public static final String PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG = "processing.exception.handler";
     /** What to do with a result that cannot be written: a {@code ProductionExceptionHandler} class. */
     public static final String PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG = "production.exception.handler";
     /** The name Kafka used before 4.0; still read, with a warning, when the new one is not set. */
     @Deprecated
-    public static final String DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG = "default.production.exception.handler";
+    public static final String DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG =
+            "default.production.exception.handler";
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsConfig.class);
 
     private static final ConfigDef DEFINITION = new ConfigDef()
-            .define(APPLICATION_ID_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT, (name, value) -> {
-                if (((String) value).isBlank()) {
-                    throw new InvalidConfigurationException(name + " must not be blank");
-                }
-            }, "The application's name")
+            .define(
+                    APPLICATION_ID_CONFIG,
+                    Type.STRING,
+                    ConfigDef.NO_DEFAULT,
+                    (name, value) -> {
+                        if (((String) value).isBlank()) {
+                            throw new InvalidConfigurationException(name + " must not be blank");
+                        }
+                    },
+                    "The application's name")
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, "", "Brokers to reach; empty opens an embedded broker")
-            .define(STATE_DIR_CONFIG, Type.STRING, System.getProperty("java.io.tmpdir") + "/weir-streams", "Directory of the stores")
-            .define(STATESTORE_CACHE_MAX_BYTES_CONFIG, Type.LONG, 10L * 1024 * 1024, ConfigDef.atLeast(0),
+            .define(
+                    STATE_DIR_CONFIG,
+                    Type.STRING,
+                    System.getProperty("java.io.tmpdir") + "/weir-streams",
+                    "Directory of the stores")
+            .define(
+                    STATESTORE_CACHE_MAX_BYTES_CONFIG,
+                    Type.LONG,
+                    10L * 1024 * 1024,
+                    ConfigDef.atLeast(0),
                     "Record cache bytes shared by the stores of one instance")
-            .define(DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, Type.CLASS, null, "Handler of records that cannot be deserialized")
-            .define(DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, Type.CLASS, null, "Deprecated name of the above")
-            .define(PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, Type.CLASS, LogAndFailProcessingExceptionHandler.class,
+            .define(
+                    DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                    Type.CLASS,
+                    null,
+                    "Handler of records that cannot be deserialized")
+            .define(
+                    DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                    Type.CLASS,
+                    null,
+                    "Deprecated name of the above")
+            .define(
+                    PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                    Type.CLASS,
+                    LogAndFailProcessingExceptionHandler.class,
                     "Handler of exceptions in processors")
-            .define(PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, Type.CLASS, null, "Handler of results that cannot be written")
+            .define(
+                    PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                    Type.CLASS,
+                    null,
+                    "Handler of results that cannot be written")
             .define(DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, Type.CLASS, null, "Deprecated name of the above")
             .define(DEFAULT_KEY_SERDE_CLASS_CONFIG, Type.CLASS, null, "Serde class for keys no operator names one for")
-            .define(DEFAULT_VALUE_SERDE_CLASS_CONFIG, Type.CLASS, null, "Serde class for values no operator names one for");
+            .define(
+                    DEFAULT_VALUE_SERDE_CLASS_CONFIG,
+                    Type.CLASS,
+                    null,
+                    "Serde class for values no operator names one for");
 
     private final ParsedConfig parsed;
     private final Map<String, Object> originals;
@@ -85,12 +119,21 @@ public final class StreamsConfig {
         this.originals = Collections.unmodifiableMap(copy);
         checkSerdeClass(DEFAULT_KEY_SERDE_CLASS_CONFIG);
         checkSerdeClass(DEFAULT_VALUE_SERDE_CLASS_CONFIG);
-        this.deserializationHandler = handlerClass(DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class, DeserializationExceptionHandler.class);
-        this.productionHandler = handlerClass(PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DefaultProductionExceptionHandler.class, ProductionExceptionHandler.class);
-        this.processingHandler = handlerClass(PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, null,
-                LogAndFailProcessingExceptionHandler.class, ProcessingExceptionHandler.class);
+        this.deserializationHandler = handlerClass(
+                DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndFailExceptionHandler.class,
+                DeserializationExceptionHandler.class);
+        this.productionHandler = handlerClass(
+                PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DefaultProductionExceptionHandler.class,
+                ProductionExceptionHandler.class);
+        this.processingHandler = handlerClass(
+                PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                null,
+                LogAndFailProcessingExceptionHandler.class,
+                ProcessingExceptionHandler.class);
     }
 
     private final Class<?> deserializationHandler;
@@ -118,22 +161,24 @@ public final class StreamsConfig {
 
     /** A new, configured {@code deserialization.exception.handler}. */
     public DeserializationExceptionHandler deserializationExceptionHandler() {
-        DeserializationExceptionHandler handler = (DeserializationExceptionHandler) instantiate(deserializationHandler,
-                DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG);
+        DeserializationExceptionHandler handler = (DeserializationExceptionHandler)
+                instantiate(deserializationHandler, DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG);
         handler.configure(originals);
         return handler;
     }
 
     /** A new, configured {@code processing.exception.handler}. */
     public ProcessingExceptionHandler processingExceptionHandler() {
-        ProcessingExceptionHandler handler = (ProcessingExceptionHandler) instantiate(processingHandler, PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG);
+        ProcessingExceptionHandler handler =
+                (ProcessingExceptionHandler) instantiate(processingHandler, PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG);
         handler.configure(originals);
         return handler;
     }
 
     /** A new, configured {@code production.exception.handler}. */
     public ProductionExceptionHandler productionExceptionHandler() {
-        ProductionExceptionHandler handler = (ProductionExceptionHandler) instantiate(productionHandler, PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG);
+        ProductionExceptionHandler handler =
+                (ProductionExceptionHandler) instantiate(productionHandler, PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG);
         handler.configure(originals);
         return handler;
     }
@@ -142,9 +187,11 @@ public final class StreamsConfig {
         try {
             return type.getDeclaredConstructor().newInstance();
         } catch (NoSuchMethodException | InstantiationException | IllegalAccessException e) {
-            throw new InvalidConfigurationException(key + "=" + type.getName() + " has no public no-argument constructor", e);
+            throw new InvalidConfigurationException(
+                    key + "=" + type.getName() + " has no public no-argument constructor", e);
         } catch (InvocationTargetException e) {
-            throw new InvalidConfigurationException(key + "=" + type.getName() + " failed to construct: " + e.getCause(), e.getCause());
+            throw new InvalidConfigurationException(
+                    key + "=" + type.getName() + " failed to construct: " + e.getCause(), e.getCause());
         }
     }
 
@@ -194,17 +241,20 @@ public final class StreamsConfig {
     private Serde<?> serde(String key, boolean isKey) {
         Class<?> type = parsed.getClass(key);
         if (type == null) {
-            throw new InvalidConfigurationException("No " + key + " is set, and an operator needs it: pass serdes to the "
-                    + "operator (Consumed.with, Produced.with, ...) or set " + key);
+            throw new InvalidConfigurationException(
+                    "No " + key + " is set, and an operator needs it: pass serdes to the "
+                            + "operator (Consumed.with, Produced.with, ...) or set " + key);
         }
         try {
             Serde<?> serde = (Serde<?>) type.getDeclaredConstructor().newInstance();
             serde.configure(originals, isKey);
             return serde;
         } catch (NoSuchMethodException | InstantiationException | IllegalAccessException e) {
-            throw new InvalidConfigurationException(key + "=" + type.getName() + " has no public no-argument constructor", e);
+            throw new InvalidConfigurationException(
+                    key + "=" + type.getName() + " has no public no-argument constructor", e);
         } catch (InvocationTargetException e) {
-            throw new InvalidConfigurationException(key + "=" + type.getName() + " failed to construct: " + e.getCause(), e.getCause());
+            throw new InvalidConfigurationException(
+                    key + "=" + type.getName() + " failed to construct: " + e.getCause(), e.getCause());
         }
     }
 }

@@ -21,8 +21,13 @@ public final class TestInputTopic<K, V> {
     private final Duration autoAdvance;
     private Instant currentTime;
 
-    TestInputTopic(TopologyTestDriver driver, String topic, Serializer<K> keySerializer, Serializer<V> valueSerializer,
-                   Instant startTime, Duration autoAdvance) {
+    TestInputTopic(
+            TopologyTestDriver driver,
+            String topic,
+            Serializer<K> keySerializer,
+            Serializer<V> valueSerializer,
+            Instant startTime,
+            Duration autoAdvance) {
         this.driver = driver;
         this.topic = Objects.requireNonNull(topic, "topic");
         this.keySerializer = Objects.requireNonNull(keySerializer, "keySerializer");
@@ -48,8 +53,12 @@ public final class TestInputTopic<K, V> {
             time = currentTime;
             currentTime = currentTime.plus(autoAdvance);
         }
-        driver.pipe(topic, keySerializer.serialize(topic, record.key()), valueSerializer.serialize(topic, record.value()),
-                record.headers(), time.toEpochMilli());
+        driver.pipe(
+                topic,
+                keySerializer.serialize(topic, record.key()),
+                valueSerializer.serialize(topic, record.value()),
+                record.headers(),
+                time.toEpochMilli());
     }
 
     public void pipeInput(V value) {

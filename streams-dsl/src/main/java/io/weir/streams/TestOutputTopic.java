@@ -21,7 +21,11 @@ public final class TestOutputTopic<K, V> {
     private final Deserializer<K> keyDeserializer;
     private final Deserializer<V> valueDeserializer;
 
-    TestOutputTopic(TopologyTestDriver driver, String topic, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
+    TestOutputTopic(
+            TopologyTestDriver driver,
+            String topic,
+            Deserializer<K> keyDeserializer,
+            Deserializer<V> valueDeserializer) {
         this.driver = driver;
         this.topic = Objects.requireNonNull(topic, "topic");
         this.keyDeserializer = Objects.requireNonNull(keyDeserializer, "keyDeserializer");
@@ -38,8 +42,11 @@ public final class TestOutputTopic<K, V> {
         if (p == null) {
             throw new NoSuchElementException("Empty topic: " + topic);
         }
-        return new TestRecord<>(keyDeserializer.deserialize(topic, p.key()), valueDeserializer.deserialize(topic, p.value()),
-                p.headers(), Instant.ofEpochMilli(p.timestamp()));
+        return new TestRecord<>(
+                keyDeserializer.deserialize(topic, p.key()),
+                valueDeserializer.deserialize(topic, p.value()),
+                p.headers(),
+                Instant.ofEpochMilli(p.timestamp()));
     }
 
     public V readValue() {
@@ -64,7 +71,9 @@ public final class TestOutputTopic<K, V> {
     }
 
     public List<KeyValue<K, V>> readKeyValuesToList() {
-        return readRecordsToList().stream().map(r -> new KeyValue<>(r.key(), r.value())).toList();
+        return readRecordsToList().stream()
+                .map(r -> new KeyValue<>(r.key(), r.value()))
+                .toList();
     }
 
     /**
@@ -75,7 +84,8 @@ public final class TestOutputTopic<K, V> {
         Map<K, V> out = new LinkedHashMap<>();
         for (TestRecord<K, V> r : readRecordsToList()) {
             if (r.key() == null) {
-                throw new IllegalStateException("Topic " + topic + " holds a record with a null key, which a map cannot hold");
+                throw new IllegalStateException(
+                        "Topic " + topic + " holds a record with a null key, which a map cannot hold");
             }
             out.put(r.key(), r.value());
         }

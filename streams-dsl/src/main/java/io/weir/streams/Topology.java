@@ -32,15 +32,15 @@ public class Topology {
     }
 
     /** A source of the given topics with these deserializers. */
-    public synchronized Topology addSource(String name, Deserializer<?> keyDeserializer, Deserializer<?> valueDeserializer,
-                                           String... topics) {
+    public synchronized Topology addSource(
+            String name, Deserializer<?> keyDeserializer, Deserializer<?> valueDeserializer, String... topics) {
         internal.addSource(name, keyDeserializer, valueDeserializer, List.of(topics));
         return this;
     }
 
     /** A processor that takes records from the named parents; {@code supplier} makes one per task. */
-    public synchronized <KIn, VIn, KOut, VOut> Topology addProcessor(String name, ProcessorSupplier<KIn, VIn, KOut, VOut> supplier,
-                                                                       String... parentNames) {
+    public synchronized <KIn, VIn, KOut, VOut> Topology addProcessor(
+            String name, ProcessorSupplier<KIn, VIn, KOut, VOut> supplier, String... parentNames) {
         internal.addProcessor(name, supplier, parentNames);
         return this;
     }
@@ -52,15 +52,23 @@ public class Topology {
     }
 
     /** A sink writing to {@code topic} with these serializers. */
-    public synchronized <K, V> Topology addSink(String name, String topic, Serializer<K> keySerializer, Serializer<V> valueSerializer,
-                                                String... parentNames) {
+    public synchronized <K, V> Topology addSink(
+            String name,
+            String topic,
+            Serializer<K> keySerializer,
+            Serializer<V> valueSerializer,
+            String... parentNames) {
         internal.addSink(name, topic, null, keySerializer, valueSerializer, parentNames);
         return this;
     }
 
     /** A sink writing each record to the topic {@code extractor} chooses. */
-    public synchronized <K, V> Topology addSink(String name, TopicNameExtractor<K, V> extractor, Serializer<K> keySerializer,
-                                                Serializer<V> valueSerializer, String... parentNames) {
+    public synchronized <K, V> Topology addSink(
+            String name,
+            TopicNameExtractor<K, V> extractor,
+            Serializer<K> keySerializer,
+            Serializer<V> valueSerializer,
+            String... parentNames) {
         internal.addSink(name, null, extractor, keySerializer, valueSerializer, parentNames);
         return this;
     }

@@ -20,12 +20,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Runs a {@link Topology} without a broker, deterministically, as Kafka's {@code TopologyTestDriver}: every piped
@@ -52,8 +52,7 @@ public class TopologyTestDriver implements Closeable {
     public static final String PARTITIONS_CONFIG = "weir.test.driver.partitions";
 
     /** A record a sink wrote. */
-    record Produced(int partition, byte[] key, byte[] value, List<Header> headers, long timestamp) {
-    }
+    record Produced(int partition, byte[] key, byte[] value, List<Header> headers, long timestamp) {}
 
     private final InternalTopologyBuilder topology;
     private final StreamsConfig config;
@@ -95,7 +94,8 @@ public class TopologyTestDriver implements Closeable {
         this.topology.setApplicationId(this.config.applicationId());
         this.time = new MockTime(initialWallClockTime.toEpochMilli());
         Object configured = props.get(PARTITIONS_CONFIG);
-        this.partitions = configured == null ? 1 : Integer.parseInt(configured.toString().trim());
+        this.partitions =
+                configured == null ? 1 : Integer.parseInt(configured.toString().trim());
         if (partitions < 1) {
             throw new IllegalArgumentException(PARTITIONS_CONFIG + "=" + partitions + " must be at least 1");
         }
@@ -123,18 +123,24 @@ public class TopologyTestDriver implements Closeable {
     }
 
     /** An input topic to pipe records into, starting at the wall clock's time with no auto-advance. */
-    public final <K, V> TestInputTopic<K, V> createInputTopic(String topic, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
-        return new TestInputTopic<>(this, topic, keySerializer, valueSerializer, Instant.ofEpochMilli(time.milliseconds()), Duration.ZERO);
+    public final <K, V> TestInputTopic<K, V> createInputTopic(
+            String topic, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
+        return new TestInputTopic<>(
+                this, topic, keySerializer, valueSerializer, Instant.ofEpochMilli(time.milliseconds()), Duration.ZERO);
     }
 
     /** An input topic whose records without a timestamp start at {@code startTimestamp} and move on by {@code autoAdvance}. */
-    public final <K, V> TestInputTopic<K, V> createInputTopic(String topic, Serializer<K> keySerializer, Serializer<V> valueSerializer,
-                                                              Instant startTimestamp, Duration autoAdvance) {
+    public final <K, V> TestInputTopic<K, V> createInputTopic(
+            String topic,
+            Serializer<K> keySerializer,
+            Serializer<V> valueSerializer,
+            Instant startTimestamp,
+            Duration autoAdvance) {
         return new TestInputTopic<>(this, topic, keySerializer, valueSerializer, startTimestamp, autoAdvance);
     }
 
-    public final <K, V> TestOutputTopic<K, V> createOutputTopic(String topic, Deserializer<K> keyDeserializer,
-                                                                Deserializer<V> valueDeserializer) {
+    public final <K, V> TestOutputTopic<K, V> createOutputTopic(
+            String topic, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
         return new TestOutputTopic<>(this, topic, keyDeserializer, valueDeserializer);
     }
 
@@ -241,11 +247,13 @@ public class TopologyTestDriver implements Closeable {
         }
     }
 
-    private void collect(String topic, byte[] key, byte[] value, List<Header> headers, long timestamp, String sinkName) {
+    private void collect(
+            String topic, byte[] key, byte[] value, List<Header> headers, long timestamp, String sinkName) {
         int partition = partitionFor(topic, key);
         long offset = append(topic, partition);
         produced.add(topic);
-        unread.computeIfAbsent(topic, t -> new ArrayDeque<>()).add(new Produced(partition, key, value, headers, timestamp));
+        unread.computeIfAbsent(topic, t -> new ArrayDeque<>())
+                .add(new Produced(partition, key, value, headers, timestamp));
         int subtopology = topology.subtopologyReading(topic);
         if (subtopology >= 0) {
             StreamTask reader = tasks.get(new TaskId(subtopology, partition));
@@ -263,7 +271,8 @@ public class TopologyTestDriver implements Closeable {
     }
 
     private long append(String topic, int partition) {
-        List<Integer> sizes = partitionSizes.computeIfAbsent(topic, t -> new ArrayList<>(java.util.Collections.nCopies(partitions, 0)));
+        List<Integer> sizes = partitionSizes.computeIfAbsent(
+                topic, t -> new ArrayList<>(java.util.Collections.nCopies(partitions, 0)));
         int offset = sizes.get(partition);
         sizes.set(partition, offset + 1);
         return offset;

@@ -40,7 +40,8 @@ class AggregationTest {
     }
 
     private static TestInputTopic<String, String> input(TopologyTestDriver driver, String topic) {
-        return driver.createInputTopic(topic, Serdes.String().serializer(), Serdes.String().serializer());
+        return driver.createInputTopic(
+                topic, Serdes.String().serializer(), Serdes.String().serializer());
     }
 
     @ParameterizedTest
@@ -58,7 +59,10 @@ class AggregationTest {
             text.pipeInput("1", "the quick fox");
             text.pipeInput("2", "The lazy dog");
             text.pipeInput("3", "the end");
-            Map<String, Long> last = driver.createOutputTopic("word-counts", Serdes.String().deserializer(), Serdes.Long().deserializer())
+            Map<String, Long> last = driver.createOutputTopic(
+                            "word-counts",
+                            Serdes.String().deserializer(),
+                            Serdes.Long().deserializer())
                     .readKeyValuesToMap();
             Map<String, Long> expected = Map.of("the", 3L, "quick", 1L, "fox", 1L, "lazy", 1L, "dog", 1L, "end", 1L);
             assertEquals(expected, last);
@@ -68,14 +72,20 @@ class AggregationTest {
                 it.forEachRemaining(kv -> stored.put(kv.key(), kv.value()));
             }
             assertEquals(expected, stored);
-            assertTrue(driver.producedTopicNames().contains("agg-counts-repartition"), driver.producedTopicNames().toString());
+            assertTrue(
+                    driver.producedTopicNames().contains("agg-counts-repartition"),
+                    driver.producedTopicNames().toString());
         }
     }
 
     @Test
     void groupByKeyWithoutAKeyChangeNeedsNoRepartitionTopic() {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.<String, String>stream("in").groupByKey().count().toStream().to("out", Produced.with(Serdes.String(), Serdes.Long()));
+        builder.<String, String>stream("in")
+                .groupByKey()
+                .count()
+                .toStream()
+                .to("out", Produced.with(Serdes.String(), Serdes.Long()));
         Topology topology = builder.build();
         assertEquals(1, topology.describe().subtopologies().size());
         try (TopologyTestDriver driver = new TopologyTestDriver(topology, props(1), T0)) {
@@ -83,8 +93,13 @@ class AggregationTest {
             TestInputTopic<String, String> in = input(driver, "in");
             in.pipeInput("a", "x");
             in.pipeInput("a", "y");
-            assertEquals(List.of(KeyValue.pair("a", 1L), KeyValue.pair("a", 2L)),
-                    driver.createOutputTopic("out", Serdes.String().deserializer(), Serdes.Long().deserializer()).readKeyValuesToList());
+            assertEquals(
+                    List.of(KeyValue.pair("a", 1L), KeyValue.pair("a", 2L)),
+                    driver.createOutputTopic(
+                                    "out",
+                                    Serdes.String().deserializer(),
+                                    Serdes.Long().deserializer())
+                            .readKeyValuesToList());
             assertEquals(java.util.Set.of("out"), driver.producedTopicNames());
         }
     }
@@ -93,21 +108,41 @@ class AggregationTest {
     @ValueSource(ints = {1, 4})
     void aggregateAndReduceFoldEachKeysValues(int partitions) {
         StreamsBuilder builder = new StreamsBuilder();
-        var grouped = builder.stream("in", Consumed.with(Serdes.String(), Serdes.Long())).groupByKey();
-        grouped.reduce(Long::sum, Materialized.as("sums")).toStream().to("sums", Produced.with(Serdes.String(), Serdes.Long()));
-        grouped.aggregate(() -> "", (k, v, agg) -> agg + v, Materialized.<String, String, StateStore>as(Stores.inMemoryKeyValueStore("joined"))
-                .withValueSerde(Serdes.String())).toStream().to("joined", Produced.with(Serdes.String(), Serdes.String()));
+        var grouped = builder.stream("in", Consumed.with(Serdes.String(), Serdes.Long()))
+                .groupByKey();
+        grouped.reduce(Long::sum, Materialized.as("sums"))
+                .toStream()
+                .to("sums", Produced.with(Serdes.String(), Serdes.Long()));
+        grouped.aggregate(
+                        () -> "",
+                        (k, v, agg) -> agg + v,
+                        Materialized.<String, String, StateStore>as(Stores.inMemoryKeyValueStore("joined"))
+                                .withValueSerde(Serdes.String()))
+                .toStream()
+                .to("joined", Produced.with(Serdes.String(), Serdes.String()));
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props(partitions), T0)) {
-            var in = driver.createInputTopic("in", Serdes.String().serializer(), Serdes.Long().serializer());
+            var in = driver.createInputTopic(
+                    "in", Serdes.String().serializer(), Serdes.Long().serializer());
             in.pipeInput("a", 1L);
             in.pipeInput("b", 10L);
             in.pipeInput("a", 2L);
             in.pipeInput("a", 3L);
-            assertEquals(Map.of("a", 6L, "b", 10L),
-                    driver.createOutputTopic("sums", Serdes.String().deserializer(), Serdes.Long().deserializer()).readKeyValuesToMap());
-            assertEquals(Map.of("a", "123", "b", "10"),
-                    driver.createOutputTopic("joined", Serdes.String().deserializer(), Serdes.String().deserializer()).readKeyValuesToMap());
-            assertEquals("123", driver.<String, String>getKeyValueStore("joined").get("a"));
+            assertEquals(
+                    Map.of("a", 6L, "b", 10L),
+                    driver.createOutputTopic(
+                                    "sums",
+                                    Serdes.String().deserializer(),
+                                    Serdes.Long().deserializer())
+                            .readKeyValuesToMap());
+            assertEquals(
+                    Map.of("a", "123", "b", "10"),
+                    driver.createOutputTopic(
+                                    "joined",
+                                    Serdes.String().deserializer(),
+                                    Serdes.String().deserializer())
+                            .readKeyValuesToMap());
+            assertEquals(
+                    "123", driver.<String, String>getKeyValueStore("joined").get("a"));
         }
     }
 
@@ -129,15 +164,23 @@ class AggregationTest {
     @Test
     void anAggregateCarriesTheNewestTimestampOfItsRecords() {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.<String, String>stream("in").groupByKey().count(Materialized.as("counts"))
-                .toStream().to("out", Produced.with(Serdes.String(), Serdes.Long()));
+        builder.<String, String>stream("in")
+                .groupByKey()
+                .count(Materialized.as("counts"))
+                .toStream()
+                .to("out", Produced.with(Serdes.String(), Serdes.Long()));
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props(1), T0)) {
             TestInputTopic<String, String> in = input(driver, "in");
             in.pipeInput("a", "x", 100L);
             in.pipeInput("a", "x", 50L);
             in.pipeInput("a", "x", 200L);
-            List<Long> times = driver.createOutputTopic("out", Serdes.String().deserializer(), Serdes.Long().deserializer())
-                    .readRecordsToList().stream().map(TestRecord::timestamp).toList();
+            List<Long> times = driver
+                    .createOutputTopic(
+                            "out", Serdes.String().deserializer(), Serdes.Long().deserializer())
+                    .readRecordsToList()
+                    .stream()
+                    .map(TestRecord::timestamp)
+                    .toList();
             assertEquals(List.of(100L, 100L, 200L), times);
             KeyValueStore<String, ValueAndTimestamp<Long>> timestamped = driver.getTimestampedKeyValueStore("counts");
             assertEquals(ValueAndTimestamp.make(3L, 200L), timestamped.get("a"));
@@ -148,7 +191,8 @@ class AggregationTest {
     @ValueSource(ints = {1, 4})
     void aTableFilterDeletesAKeyThatStopsPassing(int partitions) {
         StreamsBuilder builder = new StreamsBuilder();
-        KTable<String, Long> counts = builder.<String, String>stream("in").groupByKey().count();
+        KTable<String, Long> counts =
+                builder.<String, String>stream("in").groupByKey().count();
         counts.filter((k, n) -> n % 2 == 0).toStream().to("even", Produced.with(Serdes.String(), Serdes.Long()));
         counts.mapValues(n -> "n=" + n).toStream().to("described");
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props(partitions), T0)) {
@@ -156,12 +200,23 @@ class AggregationTest {
             in.pipeInput("a", "x");
             in.pipeInput("a", "x");
             in.pipeInput("a", "x");
-            var even = driver.createOutputTopic("even", Serdes.String().deserializer(), Serdes.Long().deserializer()).readKeyValuesToList();
+            var even = driver.createOutputTopic(
+                            "even",
+                            Serdes.String().deserializer(),
+                            Serdes.Long().deserializer())
+                    .readKeyValuesToList();
             assertEquals(List.of(KeyValue.pair("a", 2L), KeyValue.pair("a", null)), even);
-            assertEquals(List.of("n=1", "n=2", "n=3"),
-                    driver.createOutputTopic("described", Serdes.String().deserializer(), Serdes.String().deserializer()).readValuesToList());
+            assertEquals(
+                    List.of("n=1", "n=2", "n=3"),
+                    driver.createOutputTopic(
+                                    "described",
+                                    Serdes.String().deserializer(),
+                                    Serdes.String().deserializer())
+                            .readValuesToList());
             assertNull(counts.filter((k, n) -> true).queryableStoreName());
-            assertTrue(counts.queryableStoreName().startsWith("KSTREAM-AGGREGATE-STATE-STORE-"), counts.queryableStoreName());
+            assertTrue(
+                    counts.queryableStoreName().startsWith("KSTREAM-AGGREGATE-STATE-STORE-"),
+                    counts.queryableStoreName());
         }
     }
 
@@ -179,8 +234,13 @@ class AggregationTest {
             KeyValueStore<String, String> store = driver.getKeyValueStore("price-store");
             assertEquals("3", store.get("apple"));
             assertNull(store.get("pear"));
-            assertEquals(4, driver.createOutputTopic("changes", Serdes.String().deserializer(), Serdes.String().deserializer())
-                    .getQueueSize());
+            assertEquals(
+                    4,
+                    driver.createOutputTopic(
+                                    "changes",
+                                    Serdes.String().deserializer(),
+                                    Serdes.String().deserializer())
+                            .getQueueSize());
         }
     }
 
@@ -188,7 +248,8 @@ class AggregationTest {
     @ValueSource(ints = {1, 4})
     void toTableAfterAKeyChangeRepartitionsSoEachKeyHasOneRow(int partitions) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.<String, String>stream("in").selectKey((k, v) -> v.substring(0, 1))
+        builder.<String, String>stream("in")
+                .selectKey((k, v) -> v.substring(0, 1))
                 .toTable(null, Materialized.as("latest"));
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props(partitions), T0)) {
             TestInputTopic<String, String> in = input(driver, "in");
@@ -200,7 +261,8 @@ class AggregationTest {
             assertEquals("y19", latest.get("y"));
             assertEquals(2, latest.approximateNumEntries());
             // Kafka Streams names toTable's repartition after the toTable processor, not the store.
-            assertTrue(driver.producedTopicNames().contains("agg-KSTREAM-TOTABLE-0000000002-repartition"),
+            assertTrue(
+                    driver.producedTopicNames().contains("agg-KSTREAM-TOTABLE-0000000002-repartition"),
                     driver.producedTopicNames().toString());
         }
     }
@@ -208,7 +270,9 @@ class AggregationTest {
     @Test
     void aNamedGroupingNamesItsRepartitionTopic() {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.<String, String>stream("in").groupBy((k, v) -> v, Grouped.as("by-value")).count();
+        builder.<String, String>stream("in")
+                .groupBy((k, v) -> v, Grouped.as("by-value"))
+                .count();
         String described = builder.build().describe().toString();
         assertTrue(described.contains("by-value-repartition-sink (topic: by-value-repartition)"), described);
         assertFalse(described.contains("agg-"), "the application id prefixes internal topics only at run time");

@@ -34,21 +34,25 @@ class ExceptionHandlersTest {
     public static final class RecordingProcessingHandler implements ProcessingExceptionHandler {
         @Override
         public ProcessingHandlerResponse handle(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-            SEEN.add(context.processorNodeId() + " " + context.topic() + "-" + context.partition() + "@" + context.offset() + " "
-                    + record.value() + " " + exception.getMessage());
+            SEEN.add(context.processorNodeId() + " " + context.topic() + "-" + context.partition() + "@"
+                    + context.offset() + " " + record.value() + " " + exception.getMessage());
             return ProcessingHandlerResponse.CONTINUE;
         }
     }
 
     public static final class SkippingProductionHandler implements ProductionExceptionHandler {
         @Override
-        public ProductionExceptionHandlerResponse handle(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception e) {
+        public ProductionExceptionHandlerResponse handle(
+                ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception e) {
             return ProductionExceptionHandlerResponse.FAIL;
         }
 
         @Override
-        public ProductionExceptionHandlerResponse handleSerializationException(ErrorHandlerContext context, ProducerRecord<?, ?> record,
-                                                                               Exception exception, SerializationExceptionOrigin origin) {
+        public ProductionExceptionHandlerResponse handleSerializationException(
+                ErrorHandlerContext context,
+                ProducerRecord<?, ?> record,
+                Exception exception,
+                SerializationExceptionOrigin origin) {
             SEEN.add(context.processorNodeId() + " " + record.topic() + " " + record.value() + " " + origin);
             return ProductionExceptionHandlerResponse.CONTINUE;
         }
@@ -64,14 +68,16 @@ class ExceptionHandlersTest {
 
     private static Topology longs() {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream("in", Consumed.with(Serdes.String(), Serdes.Long())).to("out", Produced.with(Serdes.String(), Serdes.Long()));
+        builder.stream("in", Consumed.with(Serdes.String(), Serdes.Long()))
+                .to("out", Produced.with(Serdes.String(), Serdes.Long()));
         return builder.build();
     }
 
     @Test
     void byDefaultARecordThatCannotBeDeserializedFailsTheTask() {
         try (TopologyTestDriver driver = new TopologyTestDriver(longs(), props(), T0)) {
-            var in = driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
+            var in = driver.createInputTopic(
+                    "in", Serdes.String().serializer(), Serdes.String().serializer());
             StreamsException e = assertThrows(StreamsException.class, () -> in.pipeInput("k", "bad"));
             assertTrue(e.getMessage().contains("offset 0 of in-0"), e.getMessage());
         }
@@ -82,11 +88,19 @@ class ExceptionHandlersTest {
         Properties props = props();
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         try (TopologyTestDriver driver = new TopologyTestDriver(longs(), props, T0)) {
-            var in = driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
+            var in = driver.createInputTopic(
+                    "in", Serdes.String().serializer(), Serdes.String().serializer());
             in.pipeInput("k", "bad");
-            driver.createInputTopic("in", Serdes.String().serializer(), Serdes.Long().serializer()).pipeInput("k", 7L);
-            assertEquals(List.of(7L), driver.createOutputTopic("out", Serdes.String().deserializer(), Serdes.Long().deserializer())
-                    .readValuesToList());
+            driver.createInputTopic(
+                            "in", Serdes.String().serializer(), Serdes.Long().serializer())
+                    .pipeInput("k", 7L);
+            assertEquals(
+                    List.of(7L),
+                    driver.createOutputTopic(
+                                    "out",
+                                    Serdes.String().deserializer(),
+                                    Serdes.Long().deserializer())
+                            .readValuesToList());
         }
     }
 
@@ -94,20 +108,28 @@ class ExceptionHandlersTest {
     @SuppressWarnings("deprecation")
     void theDeprecatedNameIsStillRead() {
         Properties props = props();
-        props.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+        props.put(
+                StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class.getName());
         try (TopologyTestDriver driver = new TopologyTestDriver(longs(), props, T0)) {
-            driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer()).pipeInput("k", "bad");
+            driver.createInputTopic(
+                            "in", Serdes.String().serializer(), Serdes.String().serializer())
+                    .pipeInput("k", "bad");
         }
     }
 
     private static Topology exploding() {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.<String, String>stream("in").mapValues(v -> {
-            if (v.startsWith("bad")) {
-                throw new IllegalArgumentException("no " + v);
-            }
-            return v.toUpperCase();
-        }, Named.as("upper")).to("out");
+        builder.<String, String>stream("in")
+                .mapValues(
+                        v -> {
+                            if (v.startsWith("bad")) {
+                                throw new IllegalArgumentException("no " + v);
+                            }
+                            return v.toUpperCase();
+                        },
+                        Named.as("upper"))
+                .to("out");
         return builder.build();
     }
 
@@ -116,10 +138,16 @@ class ExceptionHandlersTest {
         Properties props = props();
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RecordingProcessingHandler.class);
         try (TopologyTestDriver driver = new TopologyTestDriver(exploding(), props, T0)) {
-            var in = driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
+            var in = driver.createInputTopic(
+                    "in", Serdes.String().serializer(), Serdes.String().serializer());
             in.pipeValueList(List.of("a", "bad1", "b"));
-            assertEquals(List.of("A", "B"), driver.createOutputTopic("out", Serdes.String().deserializer(), Serdes.String().deserializer())
-                    .readValuesToList());
+            assertEquals(
+                    List.of("A", "B"),
+                    driver.createOutputTopic(
+                                    "out",
+                                    Serdes.String().deserializer(),
+                                    Serdes.String().deserializer())
+                            .readValuesToList());
             assertEquals(List.of("upper in-0@1 bad1 no bad1"), SEEN);
         }
     }
@@ -127,11 +155,20 @@ class ExceptionHandlersTest {
     @Test
     void logAndContinueProcessingHandlerKeepsTheTaskRunning() {
         Properties props = props();
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+        props.put(
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueProcessingExceptionHandler.class);
         try (TopologyTestDriver driver = new TopologyTestDriver(exploding(), props, T0)) {
-            driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer()).pipeValueList(List.of("bad", "ok"));
-            assertEquals(List.of("OK"), driver.createOutputTopic("out", Serdes.String().deserializer(), Serdes.String().deserializer())
-                    .readValuesToList());
+            driver.createInputTopic(
+                            "in", Serdes.String().serializer(), Serdes.String().serializer())
+                    .pipeValueList(List.of("bad", "ok"));
+            assertEquals(
+                    List.of("OK"),
+                    driver.createOutputTopic(
+                                    "out",
+                                    Serdes.String().deserializer(),
+                                    Serdes.String().deserializer())
+                            .readValuesToList());
         }
     }
 
@@ -143,14 +180,20 @@ class ExceptionHandlersTest {
             return data.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         };
         StreamsBuilder builder = new StreamsBuilder();
-        builder.<String, String>stream("in").to("out", Produced.with(Serdes.String(), Serdes.serdeFrom(picky, Serdes.String().deserializer())));
+        builder.<String, String>stream("in")
+                .to(
+                        "out",
+                        Produced.with(
+                                Serdes.String(),
+                                Serdes.serdeFrom(picky, Serdes.String().deserializer())));
         return builder.build();
     }
 
     @Test
     void byDefaultAResultThatCannotBeSerializedFailsTheTask() {
         try (TopologyTestDriver driver = new TopologyTestDriver(failingSink(), props(), T0)) {
-            var in = driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
+            var in = driver.createInputTopic(
+                    "in", Serdes.String().serializer(), Serdes.String().serializer());
             StreamsException e = assertThrows(StreamsException.class, () -> in.pipeInput("k", "loud!"));
             assertTrue(e.getMessage().contains("could not serialize a record for topic out"), e.getMessage());
         }
@@ -161,9 +204,16 @@ class ExceptionHandlersTest {
         Properties props = props();
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, SkippingProductionHandler.class);
         try (TopologyTestDriver driver = new TopologyTestDriver(failingSink(), props, T0)) {
-            driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer()).pipeValueList(List.of("a", "b!", "c"));
-            assertEquals(List.of("a", "c"), driver.createOutputTopic("out", Serdes.String().deserializer(), Serdes.String().deserializer())
-                    .readValuesToList());
+            driver.createInputTopic(
+                            "in", Serdes.String().serializer(), Serdes.String().serializer())
+                    .pipeValueList(List.of("a", "b!", "c"));
+            assertEquals(
+                    List.of("a", "c"),
+                    driver.createOutputTopic(
+                                    "out",
+                                    Serdes.String().deserializer(),
+                                    Serdes.String().deserializer())
+                            .readValuesToList());
             assertEquals(1, SEEN.size());
             assertTrue(SEEN.get(0).endsWith("out b! VALUE"), SEEN.toString());
         }
@@ -173,7 +223,8 @@ class ExceptionHandlersTest {
     void aHandlerClassOfTheWrongKindIsRefused() {
         Properties props = props();
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> new TopologyTestDriver(longs(), props, T0));
+        InvalidConfigurationException e =
+                assertThrows(InvalidConfigurationException.class, () -> new TopologyTestDriver(longs(), props, T0));
         assertTrue(e.getMessage().contains("does not implement"), e.getMessage());
     }
 }

@@ -45,8 +45,13 @@ class KafkaParityReviewTest {
         Map<String, Set<String>> out = new TreeMap<>();
         for (TopologyDescription.Subtopology s : topology.describe().subtopologies()) {
             for (TopologyDescription.Node n : s.nodes()) {
-                out.put(n.name(), n instanceof TopologyDescription.Source src ? new TreeSet<>(src.topicSet())
-                        : n instanceof TopologyDescription.Sink sink && sink.topic() != null ? Set.of(sink.topic()) : Set.of());
+                out.put(
+                        n.name(),
+                        n instanceof TopologyDescription.Source src
+                                ? new TreeSet<>(src.topicSet())
+                                : n instanceof TopologyDescription.Sink sink && sink.topic() != null
+                                        ? Set.of(sink.topic())
+                                        : Set.of());
             }
         }
         return out;
@@ -57,15 +62,18 @@ class KafkaParityReviewTest {
     @Test
     void twoAggregationsOfOneNamedGroupingShareItsRepartitionTopic() {
         StreamsBuilder builder = new StreamsBuilder();
-        KGroupedStream<String, String> byValue = builder.<String, String>stream("in")
-                .groupBy((k, v) -> v, Grouped.as("by-value"));
+        KGroupedStream<String, String> byValue =
+                builder.<String, String>stream("in").groupBy((k, v) -> v, Grouped.as("by-value"));
         byValue.count(Materialized.as("counts"));
         byValue.reduce((a, b) -> a + b, Materialized.as("concat"));
         Topology topology = builder.build();
-        long repartitionSinks = nodes(topology).values().stream().filter(t -> t.contains("by-value-repartition")).count();
+        long repartitionSinks = nodes(topology).values().stream()
+                .filter(t -> t.contains("by-value-repartition"))
+                .count();
         assertEquals(2, repartitionSinks, "one sink and one source for the shared topic: " + nodes(topology));
         try (TopologyTestDriver driver = new TopologyTestDriver(topology, props(), T0)) {
-            TestInputTopic<String, String> in = driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
+            TestInputTopic<String, String> in = driver.createInputTopic(
+                    "in", Serdes.String().serializer(), Serdes.String().serializer());
             in.pipeInput("1", "x");
             in.pipeInput("2", "x");
             KeyValueStore<String, Long> counts = driver.getKeyValueStore("counts");
@@ -86,9 +94,10 @@ class KafkaParityReviewTest {
                 .leftJoin(table, (v, t) -> v + "/" + t)
                 .to("out");
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props(), T0)) {
-            TestInputTopic<String, String> s = driver.createInputTopic("s", Serdes.String().serializer(), Serdes.String().serializer());
-            TestOutputTopic<String, String> out = driver.createOutputTopic("out", Serdes.String().deserializer(),
-                    Serdes.String().deserializer());
+            TestInputTopic<String, String> s = driver.createInputTopic(
+                    "s", Serdes.String().serializer(), Serdes.String().serializer());
+            TestOutputTopic<String, String> out = driver.createOutputTopic(
+                    "out", Serdes.String().deserializer(), Serdes.String().deserializer());
             s.pipeInput("k", "none");
             assertEquals(List.of(new KeyValue<String, String>(null, "none/null")), out.readKeyValuesToList());
         }
@@ -106,9 +115,18 @@ class KafkaParityReviewTest {
                 .toStream()
                 .to("counts", Produced.with(Serdes.String(), Serdes.Long()));
         Map<String, Set<String>> nodes = nodes(builder.build());
-        assertEquals(Set.of("KSTREAM-SOURCE-0000000000", "KSTREAM-FLATMAPVALUES-0000000001", "KSTREAM-KEY-SELECT-0000000002",
-                "counts-store-repartition-filter", "counts-store-repartition-sink", "counts-store-repartition-source",
-                "KSTREAM-AGGREGATE-0000000003", "KTABLE-TOSTREAM-0000000007", "KSTREAM-SINK-0000000008"), nodes.keySet());
+        assertEquals(
+                Set.of(
+                        "KSTREAM-SOURCE-0000000000",
+                        "KSTREAM-FLATMAPVALUES-0000000001",
+                        "KSTREAM-KEY-SELECT-0000000002",
+                        "counts-store-repartition-filter",
+                        "counts-store-repartition-sink",
+                        "counts-store-repartition-source",
+                        "KSTREAM-AGGREGATE-0000000003",
+                        "KTABLE-TOSTREAM-0000000007",
+                        "KSTREAM-SINK-0000000008"),
+                nodes.keySet());
         assertEquals(Set.of("counts-store-repartition"), nodes.get("counts-store-repartition-source"));
     }
 
@@ -119,9 +137,17 @@ class KafkaParityReviewTest {
         StreamsBuilder builder = new StreamsBuilder();
         builder.<String, String>stream("in").groupBy((k, v) -> v).count();
         Map<String, Set<String>> nodes = nodes(builder.build());
-        assertEquals(Set.of("KSTREAM-SOURCE-0000000000", "KSTREAM-KEY-SELECT-0000000001", "KSTREAM-AGGREGATE-0000000003",
-                "KSTREAM-SINK-0000000004", "KSTREAM-FILTER-0000000005", "KSTREAM-SOURCE-0000000006"), nodes.keySet());
-        assertEquals(Set.of("KSTREAM-AGGREGATE-STATE-STORE-0000000002-repartition"), nodes.get("KSTREAM-SOURCE-0000000006"));
+        assertEquals(
+                Set.of(
+                        "KSTREAM-SOURCE-0000000000",
+                        "KSTREAM-KEY-SELECT-0000000001",
+                        "KSTREAM-AGGREGATE-0000000003",
+                        "KSTREAM-SINK-0000000004",
+                        "KSTREAM-FILTER-0000000005",
+                        "KSTREAM-SOURCE-0000000006"),
+                nodes.keySet());
+        assertEquals(
+                Set.of("KSTREAM-AGGREGATE-STATE-STORE-0000000002-repartition"), nodes.get("KSTREAM-SOURCE-0000000006"));
     }
 
     // Kafka: a stream-table join after a key change repartitions through "<upstream node>-repartition" (or the
@@ -134,9 +160,14 @@ class KafkaParityReviewTest {
         rekeyed.join(table, (v, t) -> v + t).to("out");
         rekeyed.leftJoin(table, (v, t) -> v + t).to("out2");
         Map<String, Set<String>> nodes = nodes(builder.build());
-        assertEquals(Set.of("KSTREAM-KEY-SELECT-0000000004-repartition"), nodes.get("KSTREAM-SOURCE-0000000007"), nodes.toString());
+        assertEquals(
+                Set.of("KSTREAM-KEY-SELECT-0000000004-repartition"),
+                nodes.get("KSTREAM-SOURCE-0000000007"),
+                nodes.toString());
         assertTrue(nodes.containsKey("KSTREAM-JOIN-0000000008"), nodes.toString());
-        long repartitionSources = nodes.values().stream().filter(t -> t.contains("KSTREAM-KEY-SELECT-0000000004-repartition")).count();
+        long repartitionSources = nodes.values().stream()
+                .filter(t -> t.contains("KSTREAM-KEY-SELECT-0000000004-repartition"))
+                .count();
         assertEquals(2, repartitionSources, "both joins read one repartition topic (one sink, one source): " + nodes);
     }
 
@@ -149,7 +180,8 @@ class KafkaParityReviewTest {
         builder.table("other", Consumed.as("other-src"));
         Topology topology = builder.build();
         Map<String, Set<String>> nodes = nodes(topology);
-        assertEquals(Set.of("KSTREAM-SOURCE-0000000001", "KTABLE-SOURCE-0000000002", "other-src", "other-src-table-source"),
+        assertEquals(
+                Set.of("KSTREAM-SOURCE-0000000001", "KTABLE-SOURCE-0000000002", "other-src", "other-src-table-source"),
                 nodes.keySet());
         Set<String> stores = new TreeSet<>();
         for (TopologyDescription.Subtopology s : topology.describe().subtopologies()) {
@@ -189,9 +221,10 @@ class KafkaParityReviewTest {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream("in").to("out");
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props(), T0)) {
-            TestInputTopic<String, String> in = driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
-            TestOutputTopic<String, String> out = driver.createOutputTopic("out", Serdes.String().deserializer(),
-                    Serdes.String().deserializer());
+            TestInputTopic<String, String> in = driver.createInputTopic(
+                    "in", Serdes.String().serializer(), Serdes.String().serializer());
+            TestOutputTopic<String, String> out = driver.createOutputTopic(
+                    "out", Serdes.String().deserializer(), Serdes.String().deserializer());
             in.pipeInput("a", "1");
             in.pipeInput("a", (String) null);
             Map<String, String> expected = new HashMap<>();
@@ -208,8 +241,13 @@ class KafkaParityReviewTest {
         KTable<String, String> right = builder.table("r");
         left.join(right, (a, b) -> a + b);
         Map<String, Set<String>> nodes = nodes(builder.build());
-        assertTrue(nodes.keySet().containsAll(Set.of("KTABLE-MERGE-0000000006", "KTABLE-JOINTHIS-0000000007",
-                "KTABLE-JOINOTHER-0000000008")), nodes.toString());
+        assertTrue(
+                nodes.keySet()
+                        .containsAll(Set.of(
+                                "KTABLE-MERGE-0000000006",
+                                "KTABLE-JOINTHIS-0000000007",
+                                "KTABLE-JOINOTHER-0000000008")),
+                nodes.toString());
     }
 
     // Kafka's KTableFilter without sendOldValues (a filter feeding toStream) forwards a tombstone for every record
@@ -217,14 +255,19 @@ class KafkaParityReviewTest {
     // key that stopped passing. Matching Kafka needs its sendOldValues plumbing (enabled by groupBy, left/outer
     // joins and materialization), which Weir does not have.
     @Test
-    @org.junit.jupiter.api.Disabled("departure kept: Weir suppresses the tombstones Kafka forwards for records a table filter drops")
+    @org.junit.jupiter.api.Disabled(
+            "departure kept: Weir suppresses the tombstones Kafka forwards for records a table filter drops")
     void aTableFilterForwardsATombstoneForEveryDroppedRecordAsKafkaDoes() {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.<String, String>table("t").filter((k, v) -> v.startsWith("keep")).toStream().to("out");
+        builder.<String, String>table("t")
+                .filter((k, v) -> v.startsWith("keep"))
+                .toStream()
+                .to("out");
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props(), T0)) {
-            TestInputTopic<String, String> t = driver.createInputTopic("t", Serdes.String().serializer(), Serdes.String().serializer());
-            TestOutputTopic<String, String> out = driver.createOutputTopic("out", Serdes.String().deserializer(),
-                    Serdes.String().deserializer());
+            TestInputTopic<String, String> t = driver.createInputTopic(
+                    "t", Serdes.String().serializer(), Serdes.String().serializer());
+            TestOutputTopic<String, String> out = driver.createOutputTopic(
+                    "out", Serdes.String().deserializer(), Serdes.String().deserializer());
             t.pipeInput("a", "drop");
             assertEquals(List.of(new KeyValue<String, String>("a", null)), out.readKeyValuesToList());
         }
@@ -238,7 +281,8 @@ class KafkaParityReviewTest {
         KStream<String, String> in = builder.stream("in");
         in.to("short");
         in.mapValues(v -> v + "!").filter((k, v) -> true).to("long");
-        String expected = """
+        String expected =
+                """
                 Topologies:
                    Sub-topology: 0
                     Source: KSTREAM-SOURCE-0000000000 (topics: [in])
@@ -262,7 +306,9 @@ class KafkaParityReviewTest {
     @Test
     void groupByNamesItsKeySelectorAfterTheGrouping() {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.<String, String>stream("in").groupBy((k, v) -> v, Grouped.as("by-value")).count();
+        builder.<String, String>stream("in")
+                .groupBy((k, v) -> v, Grouped.as("by-value"))
+                .count();
         Map<String, Set<String>> nodes = nodes(builder.build());
         assertTrue(nodes.containsKey("by-value"), nodes.toString());
         assertTrue(nodes.containsKey("KSTREAM-AGGREGATE-0000000002"), nodes.toString());

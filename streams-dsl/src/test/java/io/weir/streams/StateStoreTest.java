@@ -20,9 +20,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Processor API stores through the test driver: LMDB and in memory, one instance per task. */
 class StateStoreTest {
@@ -53,7 +53,12 @@ class StateStoreTest {
                 .addSource("in", Serdes.String().deserializer(), Serdes.String().deserializer(), "words")
                 .addProcessor("count", Counter::new, "in")
                 .addStateStore(Stores.keyValueStoreBuilder(supplier, Serdes.String(), Serdes.Long()), "count")
-                .addSink("out", "counts", Serdes.String().serializer(), Serdes.Long().serializer(), "count");
+                .addSink(
+                        "out",
+                        "counts",
+                        Serdes.String().serializer(),
+                        Serdes.Long().serializer(),
+                        "count");
     }
 
     private static Properties partitions(int n) {
@@ -65,8 +70,10 @@ class StateStoreTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 4})
     void aPersistentStoreKeepsEachKeysCountInItsPartitionsTask(int n) {
-        try (TopologyTestDriver driver = new TopologyTestDriver(counting(Stores.persistentKeyValueStore("counts")), partitions(n), T0)) {
-            var in = driver.createInputTopic("words", Serdes.String().serializer(), Serdes.String().serializer());
+        try (TopologyTestDriver driver =
+                new TopologyTestDriver(counting(Stores.persistentKeyValueStore("counts")), partitions(n), T0)) {
+            var in = driver.createInputTopic(
+                    "words", Serdes.String().serializer(), Serdes.String().serializer());
             for (String w : "a b a c a b".split(" ")) {
                 in.pipeInput(w, "x");
             }
@@ -81,15 +88,22 @@ class StateStoreTest {
                 it.forEachRemaining(kv -> all.put(kv.key(), kv.value()));
             }
             assertEquals(Map.of("a", 3L, "b", 2L, "c", 1L), all);
-            assertEquals(Map.of("a", 3L, "b", 2L, "c", 1L),
-                    driver.createOutputTopic("counts", Serdes.String().deserializer(), Serdes.Long().deserializer()).readKeyValuesToMap());
+            assertEquals(
+                    Map.of("a", 3L, "b", 2L, "c", 1L),
+                    driver.createOutputTopic(
+                                    "counts",
+                                    Serdes.String().deserializer(),
+                                    Serdes.Long().deserializer())
+                            .readKeyValuesToMap());
         }
     }
 
     @Test
     void anInMemoryStoreWorksTheSameAndRangesFollowKeyBytes() {
-        try (TopologyTestDriver driver = new TopologyTestDriver(counting(Stores.inMemoryKeyValueStore("counts")), partitions(1), T0)) {
-            var in = driver.createInputTopic("words", Serdes.String().serializer(), Serdes.String().serializer());
+        try (TopologyTestDriver driver =
+                new TopologyTestDriver(counting(Stores.inMemoryKeyValueStore("counts")), partitions(1), T0)) {
+            var in = driver.createInputTopic(
+                    "words", Serdes.String().serializer(), Serdes.String().serializer());
             for (String w : List.of("b", "a", "c", "a")) {
                 in.pipeInput(w, "x");
             }
@@ -110,29 +124,44 @@ class StateStoreTest {
         Topology t = new Topology()
                 .addSource("in", Serdes.String().deserializer(), Serdes.String().deserializer(), "words")
                 .addProcessor("count", Counter::new, "in")
-                .addProcessor("sneaky", () -> new Processor<String, String, Void, Void>() {
-                    @Override
-                    public void init(ProcessorContext<Void, Void> context) {
-                        context.getStateStore("counts");
-                    }
+                .addProcessor(
+                        "sneaky",
+                        () -> new Processor<String, String, Void, Void>() {
+                            @Override
+                            public void init(ProcessorContext<Void, Void> context) {
+                                context.getStateStore("counts");
+                            }
 
-                    @Override
-                    public void process(Record<String, String> record) {
-                    }
-                }, "in")
-                .addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("counts"), Serdes.String(), Serdes.Long()), "count");
+                            @Override
+                            public void process(Record<String, String> record) {}
+                        },
+                        "in")
+                .addStateStore(
+                        Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore("counts"), Serdes.String(), Serdes.Long()),
+                        "count");
         StreamsException e = assertThrows(StreamsException.class, () -> new TopologyTestDriver(t, partitions(1), T0));
         assertTrue(e.getMessage().contains("sneaky"), e.getMessage());
-        assertTrue(String.valueOf(e.getCause().getMessage()).contains("has no access to store counts"), e.getCause().getMessage());
+        assertTrue(
+                String.valueOf(e.getCause().getMessage()).contains("has no access to store counts"),
+                e.getCause().getMessage());
     }
 
     @Test
     void aStoreNameUsedTwiceOrAMissingStoreIsRefused() {
-        Topology t = new Topology().addSource("in", "words").addProcessor("p", Counter::new, "in")
-                .addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("counts"), Serdes.String(), Serdes.Long()), "p");
-        assertThrows(TopologyException.class, () -> t.addStateStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("counts"), Serdes.String(), Serdes.Long())));
-        TopologyException e = assertThrows(TopologyException.class, () -> t.connectProcessorAndStateStores("p", "nope"));
+        Topology t = new Topology()
+                .addSource("in", "words")
+                .addProcessor("p", Counter::new, "in")
+                .addStateStore(
+                        Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore("counts"), Serdes.String(), Serdes.Long()),
+                        "p");
+        assertThrows(
+                TopologyException.class,
+                () -> t.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore("counts"), Serdes.String(), Serdes.Long())));
+        TopologyException e =
+                assertThrows(TopologyException.class, () -> t.connectProcessorAndStateStores("p", "nope"));
         assertTrue(e.getMessage().contains("names the store nope, which does not exist"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Stores.persistentKeyValueStore("bad name"));
     }
@@ -140,10 +169,18 @@ class StateStoreTest {
     @Test
     void processorsSharingAStoreRunInOneSubTopology() {
         Topology t = new Topology()
-                .addSource("a", "topic-a").addProcessor("pa", Counter::new, "a")
-                .addSource("b", "topic-b").addProcessor("pb", Counter::new, "b")
-                .addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("counts"), Serdes.String(), Serdes.Long()), "pa", "pb");
+                .addSource("a", "topic-a")
+                .addProcessor("pa", Counter::new, "a")
+                .addSource("b", "topic-b")
+                .addProcessor("pb", Counter::new, "b")
+                .addStateStore(
+                        Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore("counts"), Serdes.String(), Serdes.Long()),
+                        "pa",
+                        "pb");
         assertEquals(1, t.describe().subtopologies().size());
-        assertTrue(t.describe().toString().contains("Processor: pa (stores: [counts])"), t.describe().toString());
+        assertTrue(
+                t.describe().toString().contains("Processor: pa (stores: [counts])"),
+                t.describe().toString());
     }
 }

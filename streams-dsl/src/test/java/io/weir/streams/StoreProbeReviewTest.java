@@ -31,13 +31,19 @@ class StoreProbeReviewTest {
     void kafkasKeyValueStoreContract(boolean persistent) {
         Topology t = new Topology()
                 .addSource("in", Serdes.String().deserializer(), Serdes.String().deserializer(), "in")
-                .addProcessor("p", () -> new Processor<String, String, Void, Void>() {
-                    @Override
-                    public void process(Record<String, String> record) {
-                    }
-                }, "in")
-                .addStateStore(Stores.keyValueStoreBuilder(persistent ? Stores.persistentKeyValueStore("s") : Stores.inMemoryKeyValueStore("s"),
-                        Serdes.String(), Serdes.Long()), "p");
+                .addProcessor(
+                        "p",
+                        () -> new Processor<String, String, Void, Void>() {
+                            @Override
+                            public void process(Record<String, String> record) {}
+                        },
+                        "in")
+                .addStateStore(
+                        Stores.keyValueStoreBuilder(
+                                persistent ? Stores.persistentKeyValueStore("s") : Stores.inMemoryKeyValueStore("s"),
+                                Serdes.String(),
+                                Serdes.Long()),
+                        "p");
         try (TopologyTestDriver driver = new TopologyTestDriver(t, new Properties(), Instant.ofEpochMilli(0))) {
             KeyValueStore<String, Long> s = driver.getKeyValueStore("s");
             for (String k : List.of("a", "b", "c", "d")) {

@@ -40,8 +40,10 @@ class StreamTableJoinTest {
                 : orders.join(customers, (item, name) -> item + " for " + name, Joined.as("enrich"));
         joined.to("enriched");
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props(partitions), T0)) {
-            var customerTopic = driver.createInputTopic("customers", Serdes.String().serializer(), Serdes.String().serializer());
-            var orderTopic = driver.createInputTopic("orders", Serdes.String().serializer(), Serdes.String().serializer());
+            var customerTopic = driver.createInputTopic(
+                    "customers", Serdes.String().serializer(), Serdes.String().serializer());
+            var orderTopic = driver.createInputTopic(
+                    "orders", Serdes.String().serializer(), Serdes.String().serializer());
             customerTopic.pipeInput("c1", "Ada");
             customerTopic.pipeInput("c2", "Grace");
             if (rekey) {
@@ -59,7 +61,10 @@ class StreamTableJoinTest {
                 customerTopic.pipeInput(new TestRecord<>("c2", null));
                 orderTopic.pipeInput("c2", "cup");
             }
-            return driver.createOutputTopic("enriched", Serdes.String().deserializer(), Serdes.String().deserializer())
+            return driver.createOutputTopic(
+                            "enriched",
+                            Serdes.String().deserializer(),
+                            Serdes.String().deserializer())
                     .readKeyValuesToList();
         }
     }
@@ -67,39 +72,58 @@ class StreamTableJoinTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 4})
     void anInnerJoinSeesTheTablesValueWhenTheRecordArrivesAndDropsMisses(int partitions) {
-        assertEquals(List.of(KeyValue.pair("c1", "book for Ada"), KeyValue.pair("c1", "lamp for Ada L.")), run(partitions, false, false));
+        assertEquals(
+                List.of(KeyValue.pair("c1", "book for Ada"), KeyValue.pair("c1", "lamp for Ada L.")),
+                run(partitions, false, false));
     }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 4})
     void aLeftJoinJoinsMissesWithNull(int partitions) {
-        assertEquals(List.of(KeyValue.pair("c1", "book for Ada"), KeyValue.pair("c3", "pen for null"),
-                KeyValue.pair("c1", "lamp for Ada L."), KeyValue.pair("c2", "cup for null")), run(partitions, true, false));
+        assertEquals(
+                List.of(
+                        KeyValue.pair("c1", "book for Ada"),
+                        KeyValue.pair("c3", "pen for null"),
+                        KeyValue.pair("c1", "lamp for Ada L."),
+                        KeyValue.pair("c2", "cup for null")),
+                run(partitions, true, false));
     }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 4})
     void aStreamWhoseKeyChangedIsRepartitionedBeforeTheJoin(int partitions) {
-        assertEquals(List.of(KeyValue.pair("c1", "book for Ada"), KeyValue.pair("c1", "lamp for Ada L.")), run(partitions, false, true));
+        assertEquals(
+                List.of(KeyValue.pair("c1", "book for Ada"), KeyValue.pair("c1", "lamp for Ada L.")),
+                run(partitions, false, true));
     }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 4})
     void aJoinReadsAFilteredTableThroughItsFilter(int partitions) {
         StreamsBuilder builder = new StreamsBuilder();
-        KTable<String, String> vips = builder.<String, String>table("customers").filter((id, name) -> name.startsWith("V"));
-        builder.<String, String>stream("orders").join(vips, (item, name) -> item + "@" + name).to("vip-orders");
+        KTable<String, String> vips =
+                builder.<String, String>table("customers").filter((id, name) -> name.startsWith("V"));
+        builder.<String, String>stream("orders")
+                .join(vips, (item, name) -> item + "@" + name)
+                .to("vip-orders");
         String described = builder.build().describe().toString();
         assertTrue(described.contains("(stores: [customers-STATE-STORE-"), described);
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props(partitions), T0)) {
-            var customers = driver.createInputTopic("customers", Serdes.String().serializer(), Serdes.String().serializer());
-            var orders = driver.createInputTopic("orders", Serdes.String().serializer(), Serdes.String().serializer());
+            var customers = driver.createInputTopic(
+                    "customers", Serdes.String().serializer(), Serdes.String().serializer());
+            var orders = driver.createInputTopic(
+                    "orders", Serdes.String().serializer(), Serdes.String().serializer());
             customers.pipeInput("c1", "Vera");
             customers.pipeInput("c2", "Bob");
             orders.pipeInput("c1", "a");
             orders.pipeInput("c2", "b");
-            assertEquals(List.of(KeyValue.pair("c1", "a@Vera")),
-                    driver.createOutputTopic("vip-orders", Serdes.String().deserializer(), Serdes.String().deserializer()).readKeyValuesToList());
+            assertEquals(
+                    List.of(KeyValue.pair("c1", "a@Vera")),
+                    driver.createOutputTopic(
+                                    "vip-orders",
+                                    Serdes.String().deserializer(),
+                                    Serdes.String().deserializer())
+                            .readKeyValuesToList());
         }
     }
 }

@@ -18,8 +18,7 @@ class TopologyTest {
     private static Processor<Object, Object, Object, Object> passThrough() {
         return new Processor<>() {
             @Override
-            public void process(Record<Object, Object> record) {
-            }
+            public void process(Record<Object, Object> record) {}
         };
     }
 
@@ -29,7 +28,8 @@ class TopologyTest {
         KStream<String, String> words = builder.stream("text");
         words.filter((k, v) -> !v.isEmpty()).mapValues(v -> v.toUpperCase()).to("upper");
         builder.stream("other").to("copy");
-        String expected = """
+        String expected =
+                """
                 Topologies:
                    Sub-topology: 0
                     Source: KSTREAM-SOURCE-0000000000 (topics: [text])
@@ -56,7 +56,7 @@ class TopologyTest {
     @Test
     void describeUsesTheNamesGiven() {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream("in").peek((k, v) -> { }, Named.as("look")).to("out");
+        builder.stream("in").peek((k, v) -> {}, Named.as("look")).to("out");
         TopologyDescription d = builder.build().describe();
         assertEquals(1, d.subtopologies().size());
         assertEquals("look", d.subtopologies().get(0).nodes().get(1).name());
@@ -65,7 +65,8 @@ class TopologyTest {
     @Test
     void aNameUsedTwiceIsRefused() {
         Topology t = new Topology().addSource("s", "in");
-        TopologyException e = assertThrows(TopologyException.class, () -> t.addProcessor("s", TopologyTest::passThrough, "s"));
+        TopologyException e =
+                assertThrows(TopologyException.class, () -> t.addProcessor("s", TopologyTest::passThrough, "s"));
         assertTrue(e.getMessage().contains("the name s is used by two nodes"), e.getMessage());
     }
 
@@ -79,7 +80,8 @@ class TopologyTest {
     @Test
     void aSinkCannotBeAParent() {
         Topology t = new Topology().addSource("s", "in").addSink("k", "out", "s");
-        TopologyException e = assertThrows(TopologyException.class, () -> t.addProcessor("p", TopologyTest::passThrough, "k"));
+        TopologyException e =
+                assertThrows(TopologyException.class, () -> t.addProcessor("p", TopologyTest::passThrough, "k"));
         assertTrue(e.getMessage().contains("names the sink k as its parent"), e.getMessage());
     }
 
@@ -88,7 +90,9 @@ class TopologyTest {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream("in");
         TopologyException e = assertThrows(TopologyException.class, () -> builder.stream("in"));
-        assertTrue(e.getMessage().contains("topic in is read by source KSTREAM-SOURCE-0000000000 already"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("topic in is read by source KSTREAM-SOURCE-0000000000 already"),
+                e.getMessage());
     }
 
     @Test
@@ -104,7 +108,9 @@ class TopologyTest {
         Properties props = new Properties();
         props.put(TopologyTestDriver.PARTITIONS_CONFIG, "2");
         TopologyException e = assertThrows(TopologyException.class, () -> new TopologyTestDriver(t, props));
-        assertTrue(e.getMessage().contains("the supplier of processor p returned the same instance twice"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("the supplier of processor p returned the same instance twice"),
+                e.getMessage());
     }
 
     @Test
@@ -115,25 +121,44 @@ class TopologyTest {
     @Test
     void theProcessorApiBuildsWhatTheDslDoes() {
         Topology t = new Topology()
-                .addSource("source", Serdes.String().deserializer(), Serdes.String().deserializer(), "in")
-                .addProcessor("upper", () -> new Processor<String, String, String, String>() {
-                    private io.weir.streams.processor.api.ProcessorContext<String, String> context;
+                .addSource(
+                        "source",
+                        Serdes.String().deserializer(),
+                        Serdes.String().deserializer(),
+                        "in")
+                .addProcessor(
+                        "upper",
+                        () -> new Processor<String, String, String, String>() {
+                            private io.weir.streams.processor.api.ProcessorContext<String, String> context;
 
-                    @Override
-                    public void init(io.weir.streams.processor.api.ProcessorContext<String, String> context) {
-                        this.context = context;
-                    }
+                            @Override
+                            public void init(io.weir.streams.processor.api.ProcessorContext<String, String> context) {
+                                this.context = context;
+                            }
 
-                    @Override
-                    public void process(Record<String, String> record) {
-                        context.forward(record.withValue(record.value().toUpperCase()));
-                    }
-                }, "source")
-                .addSink("sink", "out", Serdes.String().serializer(), Serdes.String().serializer(), "upper");
+                            @Override
+                            public void process(Record<String, String> record) {
+                                context.forward(record.withValue(record.value().toUpperCase()));
+                            }
+                        },
+                        "source")
+                .addSink(
+                        "sink",
+                        "out",
+                        Serdes.String().serializer(),
+                        Serdes.String().serializer(),
+                        "upper");
         try (TopologyTestDriver driver = new TopologyTestDriver(t)) {
-            driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer()).pipeInput("k", "v");
-            assertEquals(KeyValue.pair("k", "V"),
-                    driver.createOutputTopic("out", Serdes.String().deserializer(), Serdes.String().deserializer()).readKeyValue());
+            driver.createInputTopic(
+                            "in", Serdes.String().serializer(), Serdes.String().serializer())
+                    .pipeInput("k", "v");
+            assertEquals(
+                    KeyValue.pair("k", "V"),
+                    driver.createOutputTopic(
+                                    "out",
+                                    Serdes.String().deserializer(),
+                                    Serdes.String().deserializer())
+                            .readKeyValue());
         }
     }
 }

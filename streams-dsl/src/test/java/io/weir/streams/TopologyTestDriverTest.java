@@ -40,15 +40,21 @@ class TopologyTestDriverTest {
     @Test
     void recordsWithoutATimestampTakeTheTopicsTimeWhichAutoAdvances() {
         try (TopologyTestDriver driver = new TopologyTestDriver(copy("in", "out"), stringSerdes(), T0)) {
-            var in = driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer(),
-                    Instant.ofEpochMilli(100), Duration.ofMillis(10));
+            var in = driver.createInputTopic(
+                    "in",
+                    Serdes.String().serializer(),
+                    Serdes.String().serializer(),
+                    Instant.ofEpochMilli(100),
+                    Duration.ofMillis(10));
             in.pipeInput("a", "1");
             in.pipeInput("b", "2");
             in.pipeInput("c", "3", 5L);
             in.advanceTime(Duration.ofMillis(100));
             in.pipeInput("d", "4");
-            var out = driver.createOutputTopic("out", Serdes.String().deserializer(), Serdes.String().deserializer());
-            List<Long> times = out.readRecordsToList().stream().map(TestRecord::timestamp).toList();
+            var out = driver.createOutputTopic(
+                    "out", Serdes.String().deserializer(), Serdes.String().deserializer());
+            List<Long> times =
+                    out.readRecordsToList().stream().map(TestRecord::timestamp).toList();
             assertEquals(List.of(100L, 110L, 5L, 220L), times);
         }
     }
@@ -56,7 +62,8 @@ class TopologyTestDriverTest {
     @Test
     void aTopicTheTopologyDoesNotReadIsRefused() {
         try (TopologyTestDriver driver = new TopologyTestDriver(copy("in", "out"), stringSerdes(), T0)) {
-            var other = driver.createInputTopic("nope", Serdes.String().serializer(), Serdes.String().serializer());
+            var other = driver.createInputTopic(
+                    "nope", Serdes.String().serializer(), Serdes.String().serializer());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> other.pipeInput("k", "v"));
             assertTrue(e.getMessage().contains("Unknown topic: nope"), e.getMessage());
         }
@@ -65,7 +72,8 @@ class TopologyTestDriverTest {
     @Test
     void readingAnEmptyTopicSaysSo() {
         try (TopologyTestDriver driver = new TopologyTestDriver(copy("in", "out"), stringSerdes(), T0)) {
-            var out = driver.createOutputTopic("out", Serdes.String().deserializer(), Serdes.String().deserializer());
+            var out = driver.createOutputTopic(
+                    "out", Serdes.String().deserializer(), Serdes.String().deserializer());
             assertTrue(out.isEmpty());
             assertThrows(NoSuchElementException.class, out::readValue);
         }
@@ -74,9 +82,11 @@ class TopologyTestDriverTest {
     @Test
     void aRecordThatCannotBeDeserializedNamesTopicPartitionAndOffset() {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream("in", Consumed.with(Serdes.String(), Serdes.Long())).to("out", io.weir.streams.kstream.Produced.with(Serdes.String(), Serdes.Long()));
+        builder.stream("in", Consumed.with(Serdes.String(), Serdes.Long()))
+                .to("out", io.weir.streams.kstream.Produced.with(Serdes.String(), Serdes.Long()));
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), stringSerdes(), T0)) {
-            var in = driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
+            var in = driver.createInputTopic(
+                    "in", Serdes.String().serializer(), Serdes.String().serializer());
             in.pipeInput("k", "8 bytes!");
             StreamsException e = assertThrows(StreamsException.class, () -> in.pipeInput("k", "short"));
             assertTrue(e.getMessage().contains("offset 1 of in-0"), e.getMessage());
@@ -85,17 +95,20 @@ class TopologyTestDriverTest {
 
     @Test
     void withoutDefaultSerdesAnOperatorThatNeedsThemFailsNamingTheKey() {
-        StreamsException e = assertThrows(StreamsException.class, () -> new TopologyTestDriver(copy("in", "out"), new Properties(), T0));
+        StreamsException e = assertThrows(
+                StreamsException.class, () -> new TopologyTestDriver(copy("in", "out"), new Properties(), T0));
         assertTrue(e.getCause() instanceof InvalidConfigurationException, String.valueOf(e.getCause()));
-        assertTrue(e.getCause().getMessage().contains("default.key.serde"), e.getCause().getMessage());
+        assertTrue(
+                e.getCause().getMessage().contains("default.key.serde"),
+                e.getCause().getMessage());
     }
 
     @Test
     void aDefaultSerdeThatIsNoSerdeIsRefused() {
         Properties props = stringSerdes();
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, String.class);
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> new TopologyTestDriver(copy("in", "out"), props, T0));
+        InvalidConfigurationException e = assertThrows(
+                InvalidConfigurationException.class, () -> new TopologyTestDriver(copy("in", "out"), props, T0));
         assertTrue(e.getMessage().contains("does not implement"), e.getMessage());
     }
 
@@ -118,14 +131,14 @@ class TopologyTestDriverTest {
         }
 
         @Override
-        public void process(Record<String, String> record) {
-        }
+        public void process(Record<String, String> record) {}
     }
 
     @Test
     void wallClockPunctuationsFireAsTheDriverClockMovesAndSkipMissedIntervals() {
         List<String> fired = new ArrayList<>();
-        Topology t = new Topology().addSource("s", "in")
+        Topology t = new Topology()
+                .addSource("s", "in")
                 .addProcessor("p", () -> new Punctuating(fired, PunctuationType.WALL_CLOCK_TIME), "s")
                 .addSink("k", "ticks", "p");
         try (TopologyTestDriver driver = new TopologyTestDriver(t, stringSerdes(), T0)) {
@@ -135,18 +148,26 @@ class TopologyTestDriverTest {
             driver.advanceWallClockTime(Duration.ofMillis(350));
             driver.advanceWallClockTime(Duration.ofMillis(50));
             assertEquals(List.of("WALL_CLOCK_TIME@10100", "WALL_CLOCK_TIME@10450", "WALL_CLOCK_TIME@10500"), fired);
-            assertEquals(3, driver.createOutputTopic("ticks", Serdes.String().deserializer(), Serdes.String().deserializer()).getQueueSize());
+            assertEquals(
+                    3,
+                    driver.createOutputTopic(
+                                    "ticks",
+                                    Serdes.String().deserializer(),
+                                    Serdes.String().deserializer())
+                            .getQueueSize());
         }
     }
 
     @Test
     void streamTimePunctuationsFireWithTheFirstRecordThenAsStreamTimePassesEachInterval() {
         List<String> fired = new ArrayList<>();
-        Topology t = new Topology().addSource("s", "in")
+        Topology t = new Topology()
+                .addSource("s", "in")
                 .addProcessor("p", () -> new Punctuating(fired, PunctuationType.STREAM_TIME), "s")
                 .addSink("k", "ticks", "p");
         try (TopologyTestDriver driver = new TopologyTestDriver(t, stringSerdes(), T0)) {
-            var in = driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
+            var in = driver.createInputTopic(
+                    "in", Serdes.String().serializer(), Serdes.String().serializer());
             driver.advanceWallClockTime(Duration.ofHours(1));
             assertEquals(List.of(), fired, "the wall clock does not move stream time");
             in.pipeInput("k", "v", 50L);
@@ -161,20 +182,25 @@ class TopologyTestDriverTest {
     @Test
     void aCancelledPunctuationNeverFiresAgain() {
         List<Long> fired = new ArrayList<>();
-        Topology t = new Topology().addSource("s", "in").addProcessor("p", () -> new Processor<String, String, Void, Void>() {
-            @Override
-            public void init(ProcessorContext<Void, Void> context) {
-                var schedule = new io.weir.streams.processor.Cancellable[1];
-                schedule[0] = context.schedule(Duration.ofMillis(10), PunctuationType.WALL_CLOCK_TIME, time -> {
-                    fired.add(time);
-                    schedule[0].cancel();
-                });
-            }
+        Topology t = new Topology()
+                .addSource("s", "in")
+                .addProcessor(
+                        "p",
+                        () -> new Processor<String, String, Void, Void>() {
+                            @Override
+                            public void init(ProcessorContext<Void, Void> context) {
+                                var schedule = new io.weir.streams.processor.Cancellable[1];
+                                schedule[0] = context.schedule(
+                                        Duration.ofMillis(10), PunctuationType.WALL_CLOCK_TIME, time -> {
+                                            fired.add(time);
+                                            schedule[0].cancel();
+                                        });
+                            }
 
-            @Override
-            public void process(Record<String, String> record) {
-            }
-        }, "s");
+                            @Override
+                            public void process(Record<String, String> record) {}
+                        },
+                        "s");
         try (TopologyTestDriver driver = new TopologyTestDriver(t, stringSerdes(), T0)) {
             driver.advanceWallClockTime(Duration.ofMillis(10));
             driver.advanceWallClockTime(Duration.ofMillis(10));
@@ -184,16 +210,20 @@ class TopologyTestDriverTest {
 
     @Test
     void aPunctuationIntervalUnderAMillisecondIsRefused() {
-        Topology t = new Topology().addSource("s", "in").addProcessor("p", () -> new Processor<String, String, Void, Void>() {
-            @Override
-            public void init(ProcessorContext<Void, Void> context) {
-                context.schedule(Duration.ofNanos(10), PunctuationType.STREAM_TIME, time -> { });
-            }
+        Topology t = new Topology()
+                .addSource("s", "in")
+                .addProcessor(
+                        "p",
+                        () -> new Processor<String, String, Void, Void>() {
+                            @Override
+                            public void init(ProcessorContext<Void, Void> context) {
+                                context.schedule(Duration.ofNanos(10), PunctuationType.STREAM_TIME, time -> {});
+                            }
 
-            @Override
-            public void process(Record<String, String> record) {
-            }
-        }, "s");
+                            @Override
+                            public void process(Record<String, String> record) {}
+                        },
+                        "s");
         StreamsException e = assertThrows(StreamsException.class, () -> new TopologyTestDriver(t, stringSerdes(), T0));
         assertTrue(e.getMessage().contains("processor p failed to initialise"), e.getMessage());
     }
@@ -201,25 +231,32 @@ class TopologyTestDriverTest {
     @Test
     void theContextTellsWhereTheRecordCameFromAndTheCurrentTimes() {
         List<String> seen = new ArrayList<>();
-        Topology t = new Topology().addSource("s", "in").addProcessor("p", () -> new Processor<String, String, Void, Void>() {
-            private ProcessorContext<Void, Void> context;
+        Topology t = new Topology()
+                .addSource("s", "in")
+                .addProcessor(
+                        "p",
+                        () -> new Processor<String, String, Void, Void>() {
+                            private ProcessorContext<Void, Void> context;
 
-            @Override
-            public void init(ProcessorContext<Void, Void> context) {
-                this.context = context;
-            }
+                            @Override
+                            public void init(ProcessorContext<Void, Void> context) {
+                                this.context = context;
+                            }
 
-            @Override
-            public void process(Record<String, String> record) {
-                var m = context.recordMetadata().orElseThrow();
-                seen.add(m.topic() + "-" + m.partition() + "@" + m.offset() + " stream=" + context.currentStreamTimeMs()
-                        + " wall=" + context.currentSystemTimeMs() + " app=" + context.applicationId());
-            }
-        }, "s");
+                            @Override
+                            public void process(Record<String, String> record) {
+                                var m = context.recordMetadata().orElseThrow();
+                                seen.add(m.topic() + "-" + m.partition() + "@" + m.offset() + " stream="
+                                        + context.currentStreamTimeMs() + " wall=" + context.currentSystemTimeMs()
+                                        + " app=" + context.applicationId());
+                            }
+                        },
+                        "s");
         Properties props = stringSerdes();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "orders");
         try (TopologyTestDriver driver = new TopologyTestDriver(t, props, T0)) {
-            var in = driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
+            var in = driver.createInputTopic(
+                    "in", Serdes.String().serializer(), Serdes.String().serializer());
             in.pipeInput("k", "v", 7L);
             in.pipeInput("k", "v", 3L);
         }
@@ -237,20 +274,25 @@ class TopologyTestDriverTest {
     @Test
     void closeClosesEveryProcessorAndTheDriverRefusesMoreInput() {
         List<String> closed = new ArrayList<>();
-        Topology t = new Topology().addSource("s", "in").addProcessor("p", () -> new Processor<String, String, Void, Void>() {
-            @Override
-            public void process(Record<String, String> record) {
-            }
+        Topology t = new Topology()
+                .addSource("s", "in")
+                .addProcessor(
+                        "p",
+                        () -> new Processor<String, String, Void, Void>() {
+                            @Override
+                            public void process(Record<String, String> record) {}
 
-            @Override
-            public void close() {
-                closed.add("p");
-            }
-        }, "s");
+                            @Override
+                            public void close() {
+                                closed.add("p");
+                            }
+                        },
+                        "s");
         Properties props = stringSerdes();
         props.put(TopologyTestDriver.PARTITIONS_CONFIG, "3");
         TopologyTestDriver driver = new TopologyTestDriver(t, props, T0);
-        var in = driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
+        var in = driver.createInputTopic(
+                "in", Serdes.String().serializer(), Serdes.String().serializer());
         driver.close();
         driver.close();
         assertEquals(List.of("p", "p", "p"), closed);

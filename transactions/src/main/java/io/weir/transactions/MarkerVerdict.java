@@ -24,9 +24,13 @@ public sealed interface MarkerVerdict permits MarkerVerdict.EndTxn, MarkerVerdic
      * @param basedOn          the producer's entry the verdict was computed from, empty for a producer the
      *                         partition did not know; {@code applyMarker} refuses the change if it moved on
      */
-    record EndTxn(long producerId, short epoch, int coordinatorEpoch, TransactionResult result,
-                  Optional<ProducerStateEntry> basedOn) implements MarkerVerdict {
-    }
+    record EndTxn(
+            long producerId,
+            short epoch,
+            int coordinatorEpoch,
+            TransactionResult result,
+            Optional<ProducerStateEntry> basedOn)
+            implements MarkerVerdict {}
 
     /** The marker must not be written; the record says why. */
     sealed interface Rejected extends MarkerVerdict permits Verdict.Fenced, CoordinatorFenced {

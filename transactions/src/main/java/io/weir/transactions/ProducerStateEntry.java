@@ -21,8 +21,13 @@ import java.util.OptionalLong;
  * @param coordinatorEpoch       epoch of the transaction coordinator that last wrote a marker for this
  *                               producer, or {@link #NO_COORDINATOR_EPOCH}; kept for marker fencing
  */
-public record ProducerStateEntry(long producerId, short epoch, List<BatchMetadata> batches, long lastTimestamp,
-                                 OptionalLong currentTxnFirstOffset, int coordinatorEpoch) {
+public record ProducerStateEntry(
+        long producerId,
+        short epoch,
+        List<BatchMetadata> batches,
+        long lastTimestamp,
+        OptionalLong currentTxnFirstOffset,
+        int coordinatorEpoch) {
 
     public static final int NO_COORDINATOR_EPOCH = -1;
 
@@ -41,8 +46,8 @@ public record ProducerStateEntry(long producerId, short epoch, List<BatchMetadat
             BatchMetadata previous = batches.get(i - 1);
             BatchMetadata batch = batches.get(i);
             if (batch.firstSeq() != nextSequence(previous.lastSeq()) || batch.firstOffset() <= previous.lastOffset()) {
-                throw new IllegalArgumentException("producer " + producerId + ": cached batch " + batch
-                        + " does not continue " + previous);
+                throw new IllegalArgumentException(
+                        "producer " + producerId + ": cached batch " + batch + " does not continue " + previous);
             }
         }
         if (coordinatorEpoch < NO_COORDINATOR_EPOCH) {

@@ -161,8 +161,15 @@ public interface ProducerStateManager {
      * @throws IllegalArgumentException if the batch straddles {@link #endOffset()}, which no log can hold, or
      *         has no sequence without being transactional
      */
-    boolean applyLoaded(long producerId, short epoch, int firstSeq, int lastSeq, boolean transactional,
-                        long firstOffset, long lastOffset, long maxTimestamp);
+    boolean applyLoaded(
+            long producerId,
+            short epoch,
+            int firstSeq,
+            int lastSeq,
+            boolean transactional,
+            long firstOffset,
+            long lastOffset,
+            long maxTimestamp);
 
     /**
      * Replays a marker read back from the log while rebuilding the state, without validating its epochs:
@@ -171,8 +178,13 @@ public interface ProducerStateManager {
      * @return the transaction the marker ended, or empty if the producer had none open or the marker lies
      *         below {@link #endOffset()} (already reflected)
      */
-    Optional<CompletedTxn> applyLoadedMarker(long producerId, short epoch, int coordinatorEpoch,
-                                             TransactionResult result, long markerOffset, long timestamp);
+    Optional<CompletedTxn> applyLoadedMarker(
+            long producerId,
+            short epoch,
+            int coordinatorEpoch,
+            TransactionResult result,
+            long markerOffset,
+            long timestamp);
 
     /**
      * Moves {@link #endOffset()} up to {@code offset}: the log below it holds nothing more for this state,

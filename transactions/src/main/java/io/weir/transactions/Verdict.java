@@ -27,9 +27,14 @@ public sealed interface Verdict permits Verdict.Append, Verdict.Duplicate, Verdi
      * @param basedOn the producer's entry the verdict was computed from, empty for a producer the partition
      *                did not know; {@code apply} refuses the change if the entry is no longer this one
      */
-    record Append(long producerId, short epoch, int firstSeq, int lastSeq, boolean transactional,
-                  Optional<ProducerStateEntry> basedOn) implements Verdict {
-    }
+    record Append(
+            long producerId,
+            short epoch,
+            int firstSeq,
+            int lastSeq,
+            boolean transactional,
+            Optional<ProducerStateEntry> basedOn)
+            implements Verdict {}
 
     /**
      * A resend of a batch still in the producer's cached window, same epoch and same sequences. Acknowledge

@@ -1,7 +1,5 @@
 package io.weir.transactions;
 
-import io.weir.common.utils.MockTime;
-import io.weir.common.utils.Time;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.common.utils.MockTime;
 import io.weir.transactions.errors.OutOfOrderSequenceException;
 import io.weir.transactions.errors.ProducerFencedException;
 import java.util.List;
@@ -85,8 +84,8 @@ class ProducerStateManagerTest {
         Verdict verdict = state.check(PID, EPOCH, 7, 9, false);
 
         assertEquals(new Verdict.OutOfOrder(PID, EPOCH, 5, 7), verdict);
-        OutOfOrderSequenceException error = assertInstanceOf(OutOfOrderSequenceException.class,
-                ((Verdict.Rejected) verdict).toException());
+        OutOfOrderSequenceException error =
+                assertInstanceOf(OutOfOrderSequenceException.class, ((Verdict.Rejected) verdict).toException());
         assertEquals(PID, error.producerId());
         assertEquals(5, error.expectedSequence());
         assertEquals(7, error.receivedSequence());
@@ -99,8 +98,8 @@ class ProducerStateManagerTest {
         Verdict verdict = state.check(PID, (short) (EPOCH - 1), 1, 1, false);
 
         assertEquals(new Verdict.Fenced(PID, EPOCH, (short) (EPOCH - 1)), verdict);
-        ProducerFencedException error = assertInstanceOf(ProducerFencedException.class,
-                ((Verdict.Rejected) verdict).toException());
+        ProducerFencedException error =
+                assertInstanceOf(ProducerFencedException.class, ((Verdict.Rejected) verdict).toException());
         assertEquals(EPOCH, error.currentEpoch());
         assertEquals(EPOCH - 1, error.receivedEpoch());
     }
@@ -116,7 +115,8 @@ class ProducerStateManagerTest {
     void higherEpochNotStartingAtZeroIsOutOfOrder() {
         append(PID, EPOCH, 0, 4);
 
-        assertEquals(new Verdict.OutOfOrder(PID, (short) (EPOCH + 1), 0, 5),
+        assertEquals(
+                new Verdict.OutOfOrder(PID, (short) (EPOCH + 1), 0, 5),
                 state.check(PID, (short) (EPOCH + 1), 5, 5, false));
     }
 
@@ -143,7 +143,8 @@ class ProducerStateManagerTest {
 
         assertEquals(new Verdict.OutOfOrder(PID, EPOCH, 0, 1), state.check(PID, EPOCH, 1, 1, false));
         append(PID, EPOCH, 0, 2);
-        assertEquals(new Verdict.Duplicate(PID, EPOCH, new BatchMetadata(max - 1, max, 103, 104, clock.milliseconds())),
+        assertEquals(
+                new Verdict.Duplicate(PID, EPOCH, new BatchMetadata(max - 1, max, 103, 104, clock.milliseconds())),
                 state.check(PID, EPOCH, max - 1, max, false));
     }
 
@@ -195,12 +196,14 @@ class ProducerStateManagerTest {
                 state.check(PID + 1, EPOCH, 0, 0, false));
 
         for (int round = 0; round < 2; round++) {
-            assertEquals(verdicts, List.of(
-                    state.check(PID, EPOCH, 5, 9, false),
-                    state.check(PID, EPOCH, 0, 4, false),
-                    state.check(PID, EPOCH, 8, 9, false),
-                    state.check(PID, (short) (EPOCH + 1), 0, 0, true),
-                    state.check(PID + 1, EPOCH, 0, 0, false)));
+            assertEquals(
+                    verdicts,
+                    List.of(
+                            state.check(PID, EPOCH, 5, 9, false),
+                            state.check(PID, EPOCH, 0, 4, false),
+                            state.check(PID, EPOCH, 8, 9, false),
+                            state.check(PID, (short) (EPOCH + 1), 0, 0, true),
+                            state.check(PID + 1, EPOCH, 0, 0, false)));
         }
         assertArrayEquals(before, state.snapshot());
         assertEquals(1, state.producers().size());
@@ -288,8 +291,8 @@ class ProducerStateManagerTest {
         append(PID + 1, (short) 0, 0, 9, true);
         append(PID + 2, (short) 7, 0, 0);
 
-        ProducerStateManager restored = ProducerStateManager.restore(state.snapshot(),
-                new ProducerStateConfig(EXPIRATION_MS), clock);
+        ProducerStateManager restored =
+                ProducerStateManager.restore(state.snapshot(), new ProducerStateConfig(EXPIRATION_MS), clock);
 
         assertEquals(state.producers(), restored.producers());
         assertEquals(state.endOffset(), restored.endOffset());
@@ -300,8 +303,8 @@ class ProducerStateManagerTest {
     void replayingBatchesAlreadyInTheSnapshotChangesNothing() {
         append(PID, EPOCH, 0, 0);
         append(PID, EPOCH, 1, 1);
-        ProducerStateManager restored = ProducerStateManager.restore(state.snapshot(),
-                new ProducerStateConfig(EXPIRATION_MS), clock);
+        ProducerStateManager restored =
+                ProducerStateManager.restore(state.snapshot(), new ProducerStateConfig(EXPIRATION_MS), clock);
 
         assertFalse(restored.applyLoaded(PID, EPOCH, 0, 0, false, 100, 100, 0));
         assertFalse(restored.applyLoaded(PID, EPOCH, 1, 1, false, 101, 101, 0));
@@ -320,7 +323,9 @@ class ProducerStateManagerTest {
         // The producer expired after a snapshot and started over at 0: the log shows only the restart.
         state.applyLoaded(PID, EPOCH, 0, 0, false, 150, 150, 0);
 
-        assertEquals(List.of(new BatchMetadata(0, 0, 150, 150, 0)), state.producer(PID).orElseThrow().batches());
+        assertEquals(
+                List.of(new BatchMetadata(0, 0, 150, 150, 0)),
+                state.producer(PID).orElseThrow().batches());
     }
 
     private void append(long producerId, short epoch, int firstSeq, int lastSeq) {

@@ -76,7 +76,8 @@ final class ProducerStateModel {
     Verdict verdict(long pid, short epoch, int first, int last, boolean transactional) {
         Producer p = producers.get(pid);
         if (p == null) {
-            return first == 0 ? new Verdict.Append(pid, epoch, first, last, transactional, Optional.empty())
+            return first == 0
+                    ? new Verdict.Append(pid, epoch, first, last, transactional, Optional.empty())
                     : new Verdict.UnknownProducerId(pid, first);
         }
         if (epoch < p.epoch) {
@@ -108,8 +109,13 @@ final class ProducerStateModel {
         if (p != null && epoch < p.epoch) {
             return new Verdict.Fenced(pid, p.epoch, epoch);
         }
-        return new Verdict.Append(pid, epoch, ProducerStateManager.NO_SEQUENCE, ProducerStateManager.NO_SEQUENCE,
-                true, p == null ? Optional.empty() : Optional.of(entry(pid, p)));
+        return new Verdict.Append(
+                pid,
+                epoch,
+                ProducerStateManager.NO_SEQUENCE,
+                ProducerStateManager.NO_SEQUENCE,
+                true,
+                p == null ? Optional.empty() : Optional.of(entry(pid, p)));
     }
 
     /** A coordinator's batch at these offsets, live or replayed: the same rule either way. */
@@ -138,12 +144,12 @@ final class ProducerStateModel {
     }
 
     /** A marker at {@code offset}, live or replayed; returns the transaction it ended, if one was open. */
-    Optional<CompletedTxn> marker(long pid, short epoch, int coordinatorEpoch, TransactionResult result, long offset,
-                                  long timestamp) {
+    Optional<CompletedTxn> marker(
+            long pid, short epoch, int coordinatorEpoch, TransactionResult result, long offset, long timestamp) {
         Producer p = producers.computeIfAbsent(pid, id -> new Producer(epoch));
         p.moveTo(epoch);
-        Optional<CompletedTxn> completed = p.txnFirst == null ? Optional.empty()
-                : Optional.of(new CompletedTxn(pid, p.txnFirst, offset, result));
+        Optional<CompletedTxn> completed =
+                p.txnFirst == null ? Optional.empty() : Optional.of(new CompletedTxn(pid, p.txnFirst, offset, result));
         p.txnFirst = null;
         p.coordinatorEpoch = coordinatorEpoch;
         p.lastTimestamp = timestamp;
@@ -157,12 +163,22 @@ final class ProducerStateModel {
     }
 
     OptionalLong firstUnstableOffset() {
-        return producers.values().stream().filter(p -> p.txnFirst != null).mapToLong(p -> p.txnFirst).min();
+        return producers.values().stream()
+                .filter(p -> p.txnFirst != null)
+                .mapToLong(p -> p.txnFirst)
+                .min();
     }
 
     /** A batch the model said to append, appended at these offsets. */
-    void append(long pid, short epoch, int first, int last, boolean transactional, long firstOffset,
-                long lastOffset, long timestamp) {
+    void append(
+            long pid,
+            short epoch,
+            int first,
+            int last,
+            boolean transactional,
+            long firstOffset,
+            long lastOffset,
+            long timestamp) {
         Producer p = producers.computeIfAbsent(pid, id -> new Producer(epoch));
         p.moveTo(epoch);
         add(p, first, last, transactional, firstOffset, lastOffset, timestamp);
@@ -172,8 +188,15 @@ final class ProducerStateModel {
      * A batch read back from the log: the same epoch continuing the last sequence extends the window,
      * anything else (another epoch, or a restart after an expiry the log does not record) starts a new one.
      */
-    void replay(long pid, short epoch, int first, int last, boolean transactional, long firstOffset,
-                long lastOffset, long timestamp) {
+    void replay(
+            long pid,
+            short epoch,
+            int first,
+            int last,
+            boolean transactional,
+            long firstOffset,
+            long lastOffset,
+            long timestamp) {
         Producer p = producers.computeIfAbsent(pid, id -> new Producer(epoch));
         if (p.epoch != epoch || first != successor(p.lastSeq())) {
             p.epoch = epoch;
@@ -182,8 +205,8 @@ final class ProducerStateModel {
         add(p, first, last, transactional, firstOffset, lastOffset, timestamp);
     }
 
-    private void add(Producer p, int first, int last, boolean transactional, long firstOffset, long lastOffset,
-                     long timestamp) {
+    private void add(
+            Producer p, int first, int last, boolean transactional, long firstOffset, long lastOffset, long timestamp) {
         p.window.add(new BatchMetadata(first, last, firstOffset, lastOffset, timestamp));
         p.lastTimestamp = timestamp;
         if (transactional && p.txnFirst == null) {
@@ -213,15 +236,25 @@ final class ProducerStateModel {
     }
 
     private static ProducerStateEntry entry(long pid, Producer p) {
-        return new ProducerStateEntry(pid, p.epoch, p.lastFive(), p.lastTimestamp,
-                p.txnFirst == null ? OptionalLong.empty() : OptionalLong.of(p.txnFirst), p.coordinatorEpoch);
+        return new ProducerStateEntry(
+                pid,
+                p.epoch,
+                p.lastFive(),
+                p.lastTimestamp,
+                p.txnFirst == null ? OptionalLong.empty() : OptionalLong.of(p.txnFirst),
+                p.coordinatorEpoch);
     }
 
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder("model(endOffset=" + endOffset);
-        producers.forEach((pid, p) -> s.append(", ").append(pid).append("@e").append(p.epoch).append(" seq ")
-                .append(p.lastSeq()).append(p.txnFirst == null ? "" : " txn@" + p.txnFirst)
+        producers.forEach((pid, p) -> s.append(", ")
+                .append(pid)
+                .append("@e")
+                .append(p.epoch)
+                .append(" seq ")
+                .append(p.lastSeq())
+                .append(p.txnFirst == null ? "" : " txn@" + p.txnFirst)
                 .append(p.coordinatorEpoch < 0 ? "" : " c" + p.coordinatorEpoch));
         return s.append(')').toString();
     }

@@ -45,7 +45,8 @@ class ProducerStateProperties {
     @Property(tries = 200, seed = "20250701")
     void producerStateFollowsTheModel(@ForAll("chains") ActionChain<ProducerStateWorld> chain) {
         chain.withInvariant("entries and end offset agree with the model", ProducerStateWorld::agreesWithModel)
-                .withInvariant("first unstable offset is the oldest open transaction",
+                .withInvariant(
+                        "first unstable offset is the oldest open transaction",
                         ProducerStateWorld::firstUnstableOffsetIsTheOldestOpenTransaction)
                 .withInvariant("offsets strictly increase", ProducerStateWorld::offsetsStrictlyIncrease)
                 .run();
@@ -97,56 +98,65 @@ class ProducerStateProperties {
     }
 
     private static Action<ProducerStateWorld> sendNext() {
-        return when(w -> true, w -> Combinators.combine(producer(), Arbitraries.integers().between(1, 3),
+        return when(w -> true, w -> Combinators.combine(
+                        producer(),
+                        Arbitraries.integers().between(1, 3),
                         Arbitraries.of(false, false, false, false, false, false, false, true))
-                .as((pid, records, fails) -> Transformer.mutate("producer " + pid + " sends its next " + records
-                        + (fails ? ", the append fails" : ""), x -> x.sendNext(pid, records, fails))));
+                .as((pid, records, fails) -> Transformer.mutate(
+                        "producer " + pid + " sends its next " + records + (fails ? ", the append fails" : ""),
+                        x -> x.sendNext(pid, records, fails))));
     }
 
     private static Action<ProducerStateWorld> resendRecent() {
         return when(w -> w.clients.values().stream().anyMatch(c -> !c.sent.isEmpty()), w -> {
-            List<Client> senders = w.clients.values().stream().filter(c -> !c.sent.isEmpty()).toList();
-            return Arbitraries.of(senders).flatMap(c -> Arbitraries
-                    .of(List.copyOf(c.sent.subList(Math.max(0, c.sent.size() - 5), c.sent.size())))
+            List<Client> senders =
+                    w.clients.values().stream().filter(c -> !c.sent.isEmpty()).toList();
+            return Arbitraries.of(senders).flatMap(c -> Arbitraries.of(
+                            List.copyOf(c.sent.subList(Math.max(0, c.sent.size() - 5), c.sent.size())))
                     .map(batch -> resend(c, batch, "recent")));
         });
     }
 
     private static Action<ProducerStateWorld> resendOld() {
         return when(w -> w.clients.values().stream().anyMatch(c -> !c.sent.isEmpty()), w -> {
-            List<Client> senders = w.clients.values().stream().filter(c -> !c.sent.isEmpty()).toList();
-            return Arbitraries.of(senders).flatMap(c -> Arbitraries.of(List.copyOf(c.sent))
-                    .map(batch -> resend(c, batch, "any")));
+            List<Client> senders =
+                    w.clients.values().stream().filter(c -> !c.sent.isEmpty()).toList();
+            return Arbitraries.of(senders)
+                    .flatMap(c -> Arbitraries.of(List.copyOf(c.sent)).map(batch -> resend(c, batch, "any")));
         });
     }
 
     private static Transformer<ProducerStateWorld> resend(Client c, Sent batch, String which) {
-        return Transformer.mutate("producer " + c.pid + " resends " + which + " " + batch,
-                x -> x.resend(c.pid, batch));
+        return Transformer.mutate("producer " + c.pid + " resends " + which + " " + batch, x -> x.resend(c.pid, batch));
     }
 
     private static Action<ProducerStateWorld> sendWithGap() {
-        return when(w -> true, w -> Combinators.combine(producer(), Arbitraries.integers().between(1, 3))
-                .as((pid, gap) -> Transformer.mutate("producer " + pid + " skips " + gap + " sequences",
-                        x -> x.sendWithGap(pid, gap))));
+        return when(w -> true, w -> Combinators.combine(
+                        producer(), Arbitraries.integers().between(1, 3))
+                .as((pid, gap) -> Transformer.mutate(
+                        "producer " + pid + " skips " + gap + " sequences", x -> x.sendWithGap(pid, gap))));
     }
 
     private static Action<ProducerStateWorld> bumpEpoch() {
-        return when(w -> true, w -> producer().map(pid -> Transformer.mutate(
-                "producer " + pid + " bumps its epoch", x -> x.bumpEpoch(pid))));
+        return when(w -> true, w -> producer()
+                .map(pid -> Transformer.mutate("producer " + pid + " bumps its epoch", x -> x.bumpEpoch(pid))));
     }
 
     private static Action<ProducerStateWorld> sendAsZombie() {
-        return when(w -> w.clients.values().stream().anyMatch(c -> c.epoch > 0), w -> Arbitraries
-                .of(w.clients.values().stream().filter(c -> c.epoch > 0).map(c -> c.pid).toList())
-                .map(pid -> Transformer.mutate("a fenced instance of producer " + pid + " sends",
-                        x -> x.sendAsZombie(pid))));
+        return when(w -> w.clients.values().stream().anyMatch(c -> c.epoch > 0), w -> Arbitraries.of(
+                        w.clients.values().stream()
+                                .filter(c -> c.epoch > 0)
+                                .map(c -> c.pid)
+                                .toList())
+                .map(pid -> Transformer.mutate(
+                        "a fenced instance of producer " + pid + " sends", x -> x.sendAsZombie(pid))));
     }
 
     private static Action<ProducerStateWorld> sendToTheTop() {
-        return when(w -> true, w -> Combinators.combine(producer(), Arbitraries.integers().between(0, 6))
-                .as((pid, below) -> Transformer.mutate("producer " + pid + " sends up to MAX_VALUE - " + below,
-                        x -> x.sendToTheTop(pid, below))));
+        return when(w -> true, w -> Combinators.combine(
+                        producer(), Arbitraries.integers().between(0, 6))
+                .as((pid, below) -> Transformer.mutate(
+                        "producer " + pid + " sends up to MAX_VALUE - " + below, x -> x.sendToTheTop(pid, below))));
     }
 
     private static Arbitrary<Long> transactionalProducer() {
@@ -154,15 +164,18 @@ class ProducerStateProperties {
     }
 
     private static Action<ProducerStateWorld> strayNonTransactional() {
-        return when(w -> true, w -> transactionalProducer().map(pid -> Transformer.mutate(
-                "transactional producer " + pid + " sends outside its transaction",
-                x -> x.sendStrayNonTransactional(pid))));
+        return when(w -> true, w -> transactionalProducer()
+                .map(pid -> Transformer.mutate(
+                        "transactional producer " + pid + " sends outside its transaction",
+                        x -> x.sendStrayNonTransactional(pid))));
     }
 
     private static Action<ProducerStateWorld> coordinatorBatch() {
-        return when(w -> true, w -> Combinators.combine(transactionalProducer(), Arbitraries.integers().between(1, 3))
-                .as((pid, records) -> Transformer.mutate("the coordinator writes " + records
-                        + " offset commits for producer " + pid, x -> x.coordinatorBatch(pid, records))));
+        return when(w -> true, w -> Combinators.combine(
+                        transactionalProducer(), Arbitraries.integers().between(1, 3))
+                .as((pid, records) -> Transformer.mutate(
+                        "the coordinator writes " + records + " offset commits for producer " + pid,
+                        x -> x.coordinatorBatch(pid, records))));
     }
 
     private static Action<ProducerStateWorld> endTransaction() {
@@ -174,50 +187,63 @@ class ProducerStateProperties {
                 Tuple.of(8, Arbitraries.just(ProducerStateWorld.CoordinatorEpoch.SAME)),
                 Tuple.of(1, Arbitraries.just(ProducerStateWorld.CoordinatorEpoch.NEXT)),
                 Tuple.of(1, Arbitraries.just(ProducerStateWorld.CoordinatorEpoch.ZOMBIE)));
-        return when(w -> true, w -> Combinators.combine(transactionalProducer(),
-                        Arbitraries.of(TransactionResult.class), epochs, coordinators)
-                .as((pid, result, epoch, coordinator) -> Transformer.mutate("the " + coordinator
-                        + " coordinator writes a " + result + " marker for producer " + pid + " at its " + epoch
-                        + " epoch", x -> x.endTransaction(pid, result, epoch, coordinator))));
+        return when(w -> true, w -> Combinators.combine(
+                        transactionalProducer(), Arbitraries.of(TransactionResult.class), epochs, coordinators)
+                .as((pid, result, epoch, coordinator) -> Transformer.mutate(
+                        "the " + coordinator
+                                + " coordinator writes a " + result + " marker for producer " + pid + " at its " + epoch
+                                + " epoch",
+                        x -> x.endTransaction(pid, result, epoch, coordinator))));
     }
 
     private static Action<ProducerStateWorld> nonIdempotent() {
-        return when(w -> true, w -> Arbitraries.integers().between(1, 5).map(n -> Transformer.mutate(
-                "a batch of " + n + " without producer id", x -> x.appendNonIdempotent(n))));
+        return when(w -> true, w -> Arbitraries.integers()
+                .between(1, 5)
+                .map(n ->
+                        Transformer.mutate("a batch of " + n + " without producer id", x -> x.appendNonIdempotent(n))));
     }
 
     private static Action<ProducerStateWorld> advanceClock() {
         Arbitrary<Long> ms = Arbitraries.frequencyOf(
                 Tuple.of(3, Arbitraries.longs().between(0, ProducerStateWorld.EXPIRATION_MS / 4)),
-                Tuple.of(2, Arbitraries.longs().between(ProducerStateWorld.EXPIRATION_MS / 2,
-                        2 * ProducerStateWorld.EXPIRATION_MS)));
+                Tuple.of(
+                        2,
+                        Arbitraries.longs()
+                                .between(ProducerStateWorld.EXPIRATION_MS / 2, 2 * ProducerStateWorld.EXPIRATION_MS)));
         return when(w -> true, w -> ms.map(d -> Transformer.mutate("advance " + d + " ms", x -> x.advance(d))));
     }
 
     private static Action<ProducerStateWorld> advanceToExpiry() {
         return when(w -> true, w -> Combinators.combine(producer(), Arbitraries.of(-1L, 0L))
-                .as((pid, delta) -> Transformer.mutate("advance to " + delta + " ms from producer " + pid
-                        + "'s expiry", x -> x.advanceToExpiryOf(pid, delta))));
+                .as((pid, delta) -> Transformer.mutate(
+                        "advance to " + delta + " ms from producer " + pid + "'s expiry",
+                        x -> x.advanceToExpiryOf(pid, delta))));
     }
 
     private static Action<ProducerStateWorld> expire() {
-        return when(w -> true, w -> Arbitraries.just(Transformer.mutate("remove expired producers",
-                ProducerStateWorld::expire)));
+        return when(
+                w -> true,
+                w -> Arbitraries.just(Transformer.mutate("remove expired producers", ProducerStateWorld::expire)));
     }
 
     private static Action<ProducerStateWorld> snapshot() {
-        return when(w -> true, w -> Arbitraries.just(Transformer.mutate("take a snapshot",
-                ProducerStateWorld::takeSnapshot)));
+        return when(
+                w -> true,
+                w -> Arbitraries.just(Transformer.mutate("take a snapshot", ProducerStateWorld::takeSnapshot)));
     }
 
     private static Action<ProducerStateWorld> reopenFromSnapshot() {
-        return when(ProducerStateWorld::hasSnapshot, w -> Arbitraries.integers().between(0, w.snapshotLogSize())
-                .map(from -> Transformer.mutate("reopen from the snapshot, replaying from log index " + from,
+        return when(ProducerStateWorld::hasSnapshot, w -> Arbitraries.integers()
+                .between(0, w.snapshotLogSize())
+                .map(from -> Transformer.mutate(
+                        "reopen from the snapshot, replaying from log index " + from,
                         x -> x.reopenFromSnapshot(from))));
     }
 
     private static Action<ProducerStateWorld> reopenFromLog() {
-        return when(w -> true, w -> Arbitraries.just(Transformer.mutate("reopen without a snapshot",
-                ProducerStateWorld::reopenFromLog)));
+        return when(
+                w -> true,
+                w -> Arbitraries.just(
+                        Transformer.mutate("reopen without a snapshot", ProducerStateWorld::reopenFromLog)));
     }
 }

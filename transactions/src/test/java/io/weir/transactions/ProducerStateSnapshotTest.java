@@ -1,11 +1,10 @@
 package io.weir.transactions;
 
-import io.weir.common.utils.MockTime;
-import io.weir.common.utils.Time;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.common.utils.MockTime;
 import io.weir.transactions.errors.CorruptSnapshotException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -17,14 +16,15 @@ class ProducerStateSnapshotTest {
     private static final int HEADER = 10;
     /** Body offsets of the first producer's fields: after snapshotOffset (8) and producerCount (4). */
     private static final int FIRST_ENTRY = HEADER + 12;
+
     private static final int BATCH_COUNT = FIRST_ENTRY + 8 + 2 + 8 + 8 + 4;
 
     private final MockTime clock = new MockTime(0);
 
     @Test
     void emptyStateRoundTrips() {
-        ProducerStateManager restored = restore(ProducerStateManager.create(ProducerStateConfig.DEFAULT, clock)
-                .snapshot());
+        ProducerStateManager restored = restore(
+                ProducerStateManager.create(ProducerStateConfig.DEFAULT, clock).snapshot());
 
         assertTrue(restored.producers().isEmpty());
         assertEquals(0, restored.endOffset());

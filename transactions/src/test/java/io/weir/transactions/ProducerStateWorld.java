@@ -1,10 +1,9 @@
 package io.weir.transactions;
 
-import io.weir.common.utils.MockTime;
-import io.weir.common.utils.Time;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.common.utils.MockTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +31,19 @@ final class ProducerStateWorld {
     }
 
     /** A producer's batch; a coordinator's has {@link ProducerStateManager#NO_SEQUENCE} sequences. */
-    record Batch(long pid, short epoch, int first, int last, boolean transactional, long firstOffset,
-                 long lastOffset, long timestamp) implements Logged {
-    }
+    record Batch(
+            long pid,
+            short epoch,
+            int first,
+            int last,
+            boolean transactional,
+            long firstOffset,
+            long lastOffset,
+            long timestamp)
+            implements Logged {}
 
-    record Marker(long pid, short epoch, int coordinatorEpoch, TransactionResult result, long offset,
-                  long timestamp) implements Logged {
+    record Marker(long pid, short epoch, int coordinatorEpoch, TransactionResult result, long offset, long timestamp)
+            implements Logged {
         @Override
         public long lastOffset() {
             return offset;
@@ -45,12 +51,10 @@ final class ProducerStateWorld {
     }
 
     /** A batch without producer id. */
-    record Plain(long firstOffset, long lastOffset) implements Logged {
-    }
+    record Plain(long firstOffset, long lastOffset) implements Logged {}
 
     /** What a client sent; kept so that it can resend it, however old. */
-    record Sent(short epoch, int first, int last) {
-    }
+    record Sent(short epoch, int first, int last) {}
 
     /** How the coordinator picks a marker's producer epoch. */
     enum MarkerEpoch {
@@ -84,8 +88,7 @@ final class ProducerStateWorld {
         }
     }
 
-    private record Saved(byte[] bytes, ProducerStateModel model, int logSize, long offset) {
-    }
+    private record Saved(byte[] bytes, ProducerStateModel model, int logSize, long offset) {}
 
     final MockTime clock = new MockTime(1_000_000_000L);
     private final ProducerStateConfig config = new ProducerStateConfig(EXPIRATION_MS);
@@ -185,8 +188,8 @@ final class ProducerStateWorld {
     }
 
     private Verdict send(long pid, short epoch, int first, int last, boolean transactional, boolean appendFails) {
-        String batch = "producer " + pid + " epoch " + epoch + " seq " + first + ".." + last
-                + (transactional ? " (txn)" : "");
+        String batch =
+                "producer " + pid + " epoch " + epoch + " seq " + first + ".." + last + (transactional ? " (txn)" : "");
         Verdict expected = model.verdict(pid, epoch, first, last, transactional);
         Verdict actual = state.check(pid, epoch, first, last, transactional);
         assertEquals(expected, actual, "verdict for " + batch);
@@ -211,13 +214,16 @@ final class ProducerStateWorld {
     /** The latest logged batch with these sequences: a resend is acknowledged with its offsets. */
     private Batch originalOf(long pid, short epoch, int first, int last) {
         for (int i = log.size() - 1; i >= 0; i--) {
-            if (log.get(i) instanceof Batch b && b.pid() == pid && b.epoch() == epoch && b.first() == first
+            if (log.get(i) instanceof Batch b
+                    && b.pid() == pid
+                    && b.epoch() == epoch
+                    && b.first() == first
                     && b.last() == last) {
                 return b;
             }
         }
-        throw new AssertionError("duplicate of producer " + pid + " seq " + first + ".." + last
-                + " that the log never held");
+        throw new AssertionError(
+                "duplicate of producer " + pid + " seq " + first + ".." + last + " that the log never held");
     }
 
     // ---- the coordinator ---------------------------------------------------------------------------------
@@ -234,8 +240,15 @@ final class ProducerStateWorld {
             long timestamp = clock.milliseconds();
             state.apply(append, firstOffset, lastOffset, timestamp);
             model.coordinatorBatch(pid, c.epoch, firstOffset, lastOffset, timestamp);
-            log.add(new Batch(pid, c.epoch, ProducerStateManager.NO_SEQUENCE, ProducerStateManager.NO_SEQUENCE,
-                    true, firstOffset, lastOffset, timestamp));
+            log.add(new Batch(
+                    pid,
+                    c.epoch,
+                    ProducerStateManager.NO_SEQUENCE,
+                    ProducerStateManager.NO_SEQUENCE,
+                    true,
+                    firstOffset,
+                    lastOffset,
+                    timestamp));
             logEnd = lastOffset + 1;
         }
     }
@@ -246,16 +259,18 @@ final class ProducerStateWorld {
      */
     void endTransaction(long pid, TransactionResult result, MarkerEpoch markerEpoch, CoordinatorEpoch coordinator) {
         Client c = clients.get(pid);
-        short epoch = switch (markerEpoch) {
-            case CURRENT -> c.epoch;
-            case BUMPED -> (short) (c.epoch + 1);
-            case STALE -> (short) Math.max(0, c.epoch - 1);
-        };
+        short epoch =
+                switch (markerEpoch) {
+                    case CURRENT -> c.epoch;
+                    case BUMPED -> (short) (c.epoch + 1);
+                    case STALE -> (short) Math.max(0, c.epoch - 1);
+                };
         if (coordinator == CoordinatorEpoch.NEXT) {
             coordinatorEpoch++;
         }
         int writerEpoch = coordinator == CoordinatorEpoch.ZOMBIE ? Math.max(0, coordinatorEpoch - 1) : coordinatorEpoch;
-        String marker = result + " marker for producer " + pid + " epoch " + epoch + " coordinator epoch " + writerEpoch;
+        String marker =
+                result + " marker for producer " + pid + " epoch " + epoch + " coordinator epoch " + writerEpoch;
         MarkerVerdict expected = model.markerVerdict(pid, epoch, writerEpoch, result);
         MarkerVerdict actual = state.checkMarker(pid, epoch, writerEpoch, result);
         assertEquals(expected, actual, "verdict for the " + marker);
@@ -263,7 +278,9 @@ final class ProducerStateWorld {
             long offset = logEnd++;
             long timestamp = clock.milliseconds();
             Optional<CompletedTxn> completed = state.applyMarker(endTxn, offset, timestamp);
-            assertEquals(model.marker(pid, epoch, writerEpoch, result, offset, timestamp), completed,
+            assertEquals(
+                    model.marker(pid, epoch, writerEpoch, result, offset, timestamp),
+                    completed,
                     "transaction the " + marker + " ended");
             log.add(new Marker(pid, epoch, writerEpoch, result, offset, timestamp));
             if (epoch > c.epoch) {
@@ -339,20 +356,35 @@ final class ProducerStateWorld {
             boolean fresh = i >= reflected;
             Logged logged = log.get(i);
             if (logged instanceof Batch b) {
-                boolean changed = state.applyLoaded(b.pid(), b.epoch(), b.first(), b.last(), b.transactional(),
-                        b.firstOffset(), b.lastOffset(), b.timestamp());
+                boolean changed = state.applyLoaded(
+                        b.pid(),
+                        b.epoch(),
+                        b.first(),
+                        b.last(),
+                        b.transactional(),
+                        b.firstOffset(),
+                        b.lastOffset(),
+                        b.timestamp());
                 assertEquals(fresh, changed, "replay of " + b + " changed the state");
                 if (fresh && b.first() == ProducerStateManager.NO_SEQUENCE) {
                     model.coordinatorBatch(b.pid(), b.epoch(), b.firstOffset(), b.lastOffset(), b.timestamp());
                 } else if (fresh) {
-                    model.replay(b.pid(), b.epoch(), b.first(), b.last(), b.transactional(), b.firstOffset(),
-                            b.lastOffset(), b.timestamp());
+                    model.replay(
+                            b.pid(),
+                            b.epoch(),
+                            b.first(),
+                            b.last(),
+                            b.transactional(),
+                            b.firstOffset(),
+                            b.lastOffset(),
+                            b.timestamp());
                 }
             } else if (logged instanceof Marker m) {
-                Optional<CompletedTxn> completed = state.applyLoadedMarker(m.pid(), m.epoch(),
-                        m.coordinatorEpoch(), m.result(), m.offset(), m.timestamp());
-                Optional<CompletedTxn> expected = fresh ? model.marker(m.pid(), m.epoch(), m.coordinatorEpoch(),
-                        m.result(), m.offset(), m.timestamp()) : Optional.empty();
+                Optional<CompletedTxn> completed = state.applyLoadedMarker(
+                        m.pid(), m.epoch(), m.coordinatorEpoch(), m.result(), m.offset(), m.timestamp());
+                Optional<CompletedTxn> expected = fresh
+                        ? model.marker(m.pid(), m.epoch(), m.coordinatorEpoch(), m.result(), m.offset(), m.timestamp())
+                        : Optional.empty();
                 assertEquals(expected, completed, "replay of " + m);
             } else if (logged instanceof Plain p) {
                 state.advanceEndOffset(p.lastOffset() + 1);
@@ -378,8 +410,9 @@ final class ProducerStateWorld {
         for (int i = 1; i < log.size(); i++) {
             assertTrue(firstOffsetOf(log.get(i)) > log.get(i - 1).lastOffset(), () -> "offsets went back: " + log);
         }
-        assertTrue(state.endOffset() >= lastEndOffset, "end offset went from " + lastEndOffset + " to "
-                + state.endOffset());
+        assertTrue(
+                state.endOffset() >= lastEndOffset,
+                "end offset went from " + lastEndOffset + " to " + state.endOffset());
         lastEndOffset = state.endOffset();
     }
 
@@ -392,7 +425,7 @@ final class ProducerStateWorld {
 
     @Override
     public String toString() {
-        return "ProducerStateWorld(" + model + ", log " + log.size() + " entries to " + logEnd
-                + ", coordinator epoch " + coordinatorEpoch + ")";
+        return "ProducerStateWorld(" + model + ", log " + log.size() + " entries to " + logEnd + ", coordinator epoch "
+                + coordinatorEpoch + ")";
     }
 }

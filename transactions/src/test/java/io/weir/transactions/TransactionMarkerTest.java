@@ -1,7 +1,5 @@
 package io.weir.transactions;
 
-import io.weir.common.utils.MockTime;
-import io.weir.common.utils.Time;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.common.utils.MockTime;
 import io.weir.transactions.errors.CoordinatorFencedException;
 import io.weir.transactions.errors.ProducerFencedException;
 import java.util.List;
@@ -95,8 +94,8 @@ class TransactionMarkerTest {
         MarkerVerdict verdict = state.checkMarker(PID, EPOCH, 4, TransactionResult.ABORT);
 
         assertEquals(new MarkerVerdict.CoordinatorFenced(PID, 5, 4), verdict);
-        CoordinatorFencedException error = assertInstanceOf(CoordinatorFencedException.class,
-                ((MarkerVerdict.Rejected) verdict).toException());
+        CoordinatorFencedException error =
+                assertInstanceOf(CoordinatorFencedException.class, ((MarkerVerdict.Rejected) verdict).toException());
         assertEquals(5, error.currentCoordinatorEpoch());
         assertEquals(4, error.receivedCoordinatorEpoch());
         assertTrue(state.producer(PID).orElseThrow().hasOpenTransaction(), "the rejected marker ended nothing");
@@ -186,7 +185,8 @@ class TransactionMarkerTest {
         logEnd = 101;
 
         assertEquals(OptionalLong.of(100), state.firstUnstableOffset());
-        assertEquals(Optional.of(new CompletedTxn(PID, 100, 101, TransactionResult.COMMIT)),
+        assertEquals(
+                Optional.of(new CompletedTxn(PID, 100, 101, TransactionResult.COMMIT)),
                 marker(PID, EPOCH, 0, TransactionResult.COMMIT));
     }
 
@@ -216,9 +216,12 @@ class TransactionMarkerTest {
         replayed.applyLoaded(PID, EPOCH, 0, 1, true, 100, 101, 5);
         replayed.advanceEndOffset(105);
 
-        assertEquals(Optional.empty(),
-                replayed.applyLoadedMarker(PID, EPOCH, 0, TransactionResult.ABORT, 104, 6), "below the end offset");
-        assertEquals(Optional.of(new CompletedTxn(PID, 100, 105, TransactionResult.ABORT)),
+        assertEquals(
+                Optional.empty(),
+                replayed.applyLoadedMarker(PID, EPOCH, 0, TransactionResult.ABORT, 104, 6),
+                "below the end offset");
+        assertEquals(
+                Optional.of(new CompletedTxn(PID, 100, 105, TransactionResult.ABORT)),
                 replayed.applyLoadedMarker(PID, EPOCH, 0, TransactionResult.ABORT, 105, 6));
         assertEquals(OptionalLong.empty(), replayed.firstUnstableOffset());
         assertEquals(106, replayed.endOffset());
@@ -228,8 +231,8 @@ class TransactionMarkerTest {
     void replayedCoordinatorBatchOpensATransaction() {
         ProducerStateManager replayed = ProducerStateManager.create(config, clock);
 
-        assertTrue(replayed.applyLoaded(PID, EPOCH, ProducerStateManager.NO_SEQUENCE,
-                ProducerStateManager.NO_SEQUENCE, true, 100, 102, 5));
+        assertTrue(replayed.applyLoaded(
+                PID, EPOCH, ProducerStateManager.NO_SEQUENCE, ProducerStateManager.NO_SEQUENCE, true, 100, 102, 5));
 
         assertEquals(OptionalLong.of(100), replayed.firstUnstableOffset());
         assertEquals(List.of(), replayed.producer(PID).orElseThrow().batches());
@@ -237,20 +240,31 @@ class TransactionMarkerTest {
 
     @Test
     void replayRefusesAnUnsequencedBatchThatIsNotTransactional() {
-        assertThrows(IllegalArgumentException.class, () -> state.applyLoaded(PID, EPOCH,
-                ProducerStateManager.NO_SEQUENCE, ProducerStateManager.NO_SEQUENCE, false, 100, 100, 5));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> state.applyLoaded(
+                        PID,
+                        EPOCH,
+                        ProducerStateManager.NO_SEQUENCE,
+                        ProducerStateManager.NO_SEQUENCE,
+                        false,
+                        100,
+                        100,
+                        5));
     }
 
     @Test
     void removeBeforeDropsProducersRetentionLeftWithoutBatchesButKeepsOpenTransactions() {
-        append(PID, EPOCH, 0, 0, false);        // 100
-        append(PID + 1, EPOCH, 0, 0, true);     // 101, transaction left open
-        append(PID + 2, EPOCH, 0, 0, false);    // 102
+        append(PID, EPOCH, 0, 0, false); // 100
+        append(PID + 1, EPOCH, 0, 0, true); // 101, transaction left open
+        append(PID + 2, EPOCH, 0, 0, false); // 102
         marker(PID + 3, EPOCH, 0, TransactionResult.ABORT); // 103, an entry without batches
 
         assertEquals(2, state.removeBefore(102));
 
-        assertEquals(List.of(PID + 1, PID + 2), state.producers().keySet().stream().sorted().toList());
+        assertEquals(
+                List.of(PID + 1, PID + 2),
+                state.producers().keySet().stream().sorted().toList());
         assertEquals(OptionalLong.of(101), state.firstUnstableOffset());
     }
 
@@ -275,16 +289,17 @@ class TransactionMarkerTest {
     }
 
     private void append(long producerId, short epoch, int firstSeq, int lastSeq, boolean transactional) {
-        Verdict.Append append = assertInstanceOf(Verdict.Append.class,
-                state.check(producerId, epoch, firstSeq, lastSeq, transactional));
+        Verdict.Append append = assertInstanceOf(
+                Verdict.Append.class, state.check(producerId, epoch, firstSeq, lastSeq, transactional));
         long count = lastSeq - firstSeq + 1L;
         state.apply(append, logEnd, logEnd + count - 1, clock.milliseconds());
         logEnd += count;
     }
 
-    private Optional<CompletedTxn> marker(long producerId, short epoch, int coordinatorEpoch, TransactionResult result) {
-        MarkerVerdict.EndTxn endTxn = assertInstanceOf(MarkerVerdict.EndTxn.class,
-                state.checkMarker(producerId, epoch, coordinatorEpoch, result));
+    private Optional<CompletedTxn> marker(
+            long producerId, short epoch, int coordinatorEpoch, TransactionResult result) {
+        MarkerVerdict.EndTxn endTxn = assertInstanceOf(
+                MarkerVerdict.EndTxn.class, state.checkMarker(producerId, epoch, coordinatorEpoch, result));
         return state.applyMarker(endTxn, logEnd++, clock.milliseconds());
     }
 }

@@ -6,8 +6,7 @@ package io.weir.common.utils;
  * Stateless and thread-safe.
  */
 public final class Utils {
-    private Utils() {
-    }
+    private Utils() {}
 
     /**
      * The 32-bit MurmurHash2 variant Kafka's default partitioner uses (seed 0x9747b28c, little-endian 4-byte

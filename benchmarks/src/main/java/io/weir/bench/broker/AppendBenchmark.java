@@ -1,19 +1,19 @@
 package io.weir.bench.broker;
 
-import io.weir.broker.internals.log.Shutdown;
 import io.weir.broker.AppendWaitStrategy;
-import io.weir.common.config.TopicConfig;
-import io.weir.common.TopicPartition;
-import io.weir.common.utils.Time;
 import io.weir.broker.FlushPolicy;
-import io.weir.broker.internals.log.Log;
 import io.weir.broker.LogConfig;
 import io.weir.broker.internals.log.AppendOrigin;
+import io.weir.broker.internals.log.Log;
+import io.weir.broker.internals.log.Shutdown;
 import io.weir.broker.internals.write.AppendRings;
+import io.weir.common.TopicPartition;
+import io.weir.common.config.TopicConfig;
 import io.weir.common.record.CompressionType;
 import io.weir.common.record.Header;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatchBuilder;
+import io.weir.common.utils.Time;
 import io.weir.transactions.ProducerStateConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -67,10 +67,12 @@ public class AppendBenchmark {
     @Setup(Level.Iteration)
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("weir-append-bench-");
-        LogConfig config = LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(256 << 20)));
-        log = Log.open(dir, new TopicPartition("bench", 0), config, ProducerStateConfig.DEFAULT, Time.SYSTEM, Shutdown.CLEAN);
+        LogConfig config = LogConfig.withOverrides(
+                LogConfig.DEFAULTS, Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(256 << 20)));
+        log = Log.open(
+                dir, new TopicPartition("bench", 0), config, ProducerStateConfig.DEFAULT, Time.SYSTEM, Shutdown.CLEAN);
         FlushPolicy policy = "every-batch".equals(flush) ? FlushPolicy.EVERY_BATCH : FlushPolicy.OS;
-        rings = new AppendRings(1, 1024, AppendWaitStrategy.BLOCKING, policy, tp -> { }, Time.SYSTEM);
+        rings = new AppendRings(1, 1024, AppendWaitStrategy.BLOCKING, policy, tp -> {}, Time.SYSTEM);
         Random random = new Random(42);
         values = new byte[RECORDS][VALUE_BYTES];
         for (byte[] v : values) {
@@ -80,8 +82,12 @@ public class AppendBenchmark {
     }
 
     private ByteBuffer build() {
-        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE, RecordBatch.NO_PRODUCER_ID,
-                RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false);
+        RecordBatchBuilder builder = new RecordBatchBuilder(
+                CompressionType.NONE,
+                RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE,
+                false);
         long now = System.currentTimeMillis();
         for (byte[] value : values) {
             builder.append(now, null, value, new Header[0]);

@@ -1,23 +1,23 @@
 package io.weir.bench.broker;
 
-import io.weir.broker.internals.log.Shutdown;
-import io.weir.common.config.TopicConfig;
 import com.sun.management.GarbageCollectionNotificationInfo;
-import io.weir.common.TopicPartition;
-import io.weir.common.utils.Time;
 import io.weir.broker.CleanerConfig;
+import io.weir.broker.LogConfig;
+import io.weir.broker.internals.log.AppendOrigin;
 import io.weir.broker.internals.log.CleanerHook;
 import io.weir.broker.internals.log.CleanerStats;
 import io.weir.broker.internals.log.FetchDataInfo;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogCleaner;
-import io.weir.broker.LogConfig;
-import io.weir.broker.internals.log.AppendOrigin;
+import io.weir.broker.internals.log.Shutdown;
+import io.weir.common.TopicPartition;
+import io.weir.common.config.TopicConfig;
 import io.weir.common.record.CompressionType;
 import io.weir.common.record.Header;
 import io.weir.common.record.Record;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatchBuilder;
+import io.weir.common.utils.Time;
 import io.weir.transactions.ProducerStateConfig;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -88,14 +88,30 @@ public final class CleanerBenchmark {
     private static final double MIB = 1024 * 1024;
     private static final TopicPartition TP = new TopicPartition("compacted", 0);
 
-    private CleanerBenchmark() {
-    }
+    private CleanerBenchmark() {}
 
     /** One full clean of one freshly written log. */
-    record Result(String label, long records, long keys, long bytesBefore, long bytesAfter, int passes, double seconds,
-                  long bytesRead, long bytesWritten, long recordsRead, long mapEntries, long mapMemory,
-                  double seqReadMiBps, double seqCrcMiBps, long heapBefore, long peakHeap, long peakLive, long allocated,
-                  int gcs, long gcMs) {
+    record Result(
+            String label,
+            long records,
+            long keys,
+            long bytesBefore,
+            long bytesAfter,
+            int passes,
+            double seconds,
+            long bytesRead,
+            long bytesWritten,
+            long recordsRead,
+            long mapEntries,
+            long mapMemory,
+            double seqReadMiBps,
+            double seqCrcMiBps,
+            long heapBefore,
+            long peakHeap,
+            long peakLive,
+            long allocated,
+            int gcs,
+            long gcMs) {
 
         double readMiBps() {
             return bytesRead / MIB / seconds;
@@ -128,14 +144,22 @@ public final class CleanerBenchmark {
         int valueBytes = args.length > 2 ? Integer.parseInt(args[2]) : 100;
         long smallDedupeMiB = args.length > 3 ? Long.parseLong(args[3]) : 4;
         CleanerConfig kafka = CleanerConfig.DEFAULTS;
-        CleanerConfig small = new CleanerConfig(true, 1, smallDedupeMiB << 20, kafka.ioBufferSize(), kafka.loadFactor(),
-                kafka.backoffMs());
-        System.out.printf(Locale.ROOT, "log %d MiB, %d-byte keys, %d-byte values, each key written %d times; segment.bytes %d MiB;"
-                        + " max heap %d MiB%n", logMiB, KEY_BYTES, valueBytes, VERSIONS_PER_KEY, SEGMENT_BYTES >> 20,
+        CleanerConfig small = new CleanerConfig(
+                true, 1, smallDedupeMiB << 20, kafka.ioBufferSize(), kafka.loadFactor(), kafka.backoffMs());
+        System.out.printf(
+                Locale.ROOT,
+                "log %d MiB, %d-byte keys, %d-byte values, each key written %d times; segment.bytes %d MiB;"
+                        + " max heap %d MiB%n",
+                logMiB,
+                KEY_BYTES,
+                valueBytes,
+                VERSIONS_PER_KEY,
+                SEGMENT_BYTES >> 20,
                 Runtime.getRuntime().maxMemory() >> 20);
 
         Result warmup = measure("warm-up", kafka, (logMiB << 20) / 8, valueBytes, 1);
-        System.out.printf(Locale.ROOT, "warm-up (%d MiB, not reported): %.2f s%n", warmup.bytesBefore() >> 20, warmup.seconds());
+        System.out.printf(
+                Locale.ROOT, "warm-up (%d MiB, not reported): %.2f s%n", warmup.bytesBefore() >> 20, warmup.seconds());
         System.out.println(header());
         List<Result> defaults = new ArrayList<>();
         List<Result> smalls = new ArrayList<>();
@@ -143,11 +167,13 @@ public final class CleanerBenchmark {
             long seed = 1000 + r;
             // Alternate which configuration goes first, so drift on the shared machine falls on both.
             if (r % 2 == 0) {
-                defaults.add(print(measure("dedupe " + (kafka.dedupeBufferSize() >> 20) + " MiB", kafka, logMiB << 20, valueBytes, seed)));
+                defaults.add(print(measure(
+                        "dedupe " + (kafka.dedupeBufferSize() >> 20) + " MiB", kafka, logMiB << 20, valueBytes, seed)));
                 smalls.add(print(measure("dedupe " + smallDedupeMiB + " MiB", small, logMiB << 20, valueBytes, seed)));
             } else {
                 smalls.add(print(measure("dedupe " + smallDedupeMiB + " MiB", small, logMiB << 20, valueBytes, seed)));
-                defaults.add(print(measure("dedupe " + (kafka.dedupeBufferSize() >> 20) + " MiB", kafka, logMiB << 20, valueBytes, seed)));
+                defaults.add(print(measure(
+                        "dedupe " + (kafka.dedupeBufferSize() >> 20) + " MiB", kafka, logMiB << 20, valueBytes, seed)));
             }
         }
         System.out.println();
@@ -158,18 +184,25 @@ public final class CleanerBenchmark {
 
     // ---- one measurement ---------------------------------------------------------------------------------------
 
-    private static Result measure(String label, CleanerConfig cleanerConfig, long targetBytes, int valueBytes, long seed)
-            throws Exception {
-        Path root = Files.createTempDirectory(Path.of(System.getProperty("weir.bench.dir", System.getProperty("java.io.tmpdir"))),
-                "weir-cleaner-");
+    private static Result measure(
+            String label, CleanerConfig cleanerConfig, long targetBytes, int valueBytes, long seed) throws Exception {
+        Path root = Files.createTempDirectory(
+                Path.of(System.getProperty("weir.bench.dir", System.getProperty("java.io.tmpdir"))), "weir-cleaner-");
         try {
-            LogConfig config = LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, "compact",
-                    TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(SEGMENT_BYTES),
-                    TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0",
-                    TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, "0"));
-            Log log = Log.open(Files.createDirectories(root.resolve(TP.toString())), TP, config, ProducerStateConfig.DEFAULT,
-                    Time.SYSTEM, Shutdown.CLEAN);
+            LogConfig config = LogConfig.withOverrides(
+                    LogConfig.DEFAULTS,
+                    Map.of(
+                            TopicConfig.CLEANUP_POLICY_CONFIG, "compact",
+                            TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(SEGMENT_BYTES),
+                            TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0",
+                            TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, "0"));
+            Log log = Log.open(
+                    Files.createDirectories(root.resolve(TP.toString())),
+                    TP,
+                    config,
+                    ProducerStateConfig.DEFAULT,
+                    Time.SYSTEM,
+                    Shutdown.CLEAN);
             try {
                 int keys = write(log, targetBytes, valueBytes, seed);
                 long records = (long) keys * VERSIONS_PER_KEY;
@@ -183,8 +216,12 @@ public final class CleanerBenchmark {
                 List<CleanerStats> passes = new ArrayList<>();
                 long start = System.nanoTime();
                 long allocated;
-                try (LogCleaner cleaner = LogCleaner.create(cleanerConfig, root.resolve("cleaner-offset-checkpoint"),
-                        () -> List.of(log), Time.SYSTEM, CleanerHook.NONE)) {
+                try (LogCleaner cleaner = LogCleaner.create(
+                        cleanerConfig,
+                        root.resolve("cleaner-offset-checkpoint"),
+                        () -> List.of(log),
+                        Time.SYSTEM,
+                        CleanerHook.NONE)) {
                     while (cleaner.cleanOnce()) {
                         passes.add(cleaner.lastStats(TP));
                     }
@@ -198,11 +235,33 @@ public final class CleanerBenchmark {
                 heap.stop();
 
                 verify(log, keys, label, seed);
-                return new Result(label, records, keys, bytesBefore, log.size(), passes.size(), seconds,
-                        sum(passes, CleanerStats::bytesRead), sum(passes, CleanerStats::bytesWritten),
-                        sum(passes, CleanerStats::recordsRead), passes.stream().mapToLong(CleanerStats::mapEntries).max().orElse(0),
-                        passes.stream().mapToLong(CleanerStats::mapMemoryBytes).max().orElse(0), seqRead, seqCrc,
-                        heap.before, heap.peak, heap.peakLive, allocated, heap.collections, heap.collectionMs);
+                return new Result(
+                        label,
+                        records,
+                        keys,
+                        bytesBefore,
+                        log.size(),
+                        passes.size(),
+                        seconds,
+                        sum(passes, CleanerStats::bytesRead),
+                        sum(passes, CleanerStats::bytesWritten),
+                        sum(passes, CleanerStats::recordsRead),
+                        passes.stream()
+                                .mapToLong(CleanerStats::mapEntries)
+                                .max()
+                                .orElse(0),
+                        passes.stream()
+                                .mapToLong(CleanerStats::mapMemoryBytes)
+                                .max()
+                                .orElse(0),
+                        seqRead,
+                        seqCrc,
+                        heap.before,
+                        heap.peak,
+                        heap.peakLive,
+                        allocated,
+                        heap.collections,
+                        heap.collectionMs);
             } finally {
                 log.close();
             }
@@ -229,7 +288,8 @@ public final class CleanerBenchmark {
             sample.append(0L, key(i), filler, new Header[0]);
         }
         double bytesPerRecord = (double) sample.build().remaining() / perBatch;
-        int keys = (int) Math.min(Integer.MAX_VALUE / VERSIONS_PER_KEY, (long) (targetBytes / bytesPerRecord / VERSIONS_PER_KEY));
+        int keys = (int) Math.min(
+                Integer.MAX_VALUE / VERSIONS_PER_KEY, (long) (targetBytes / bytesPerRecord / VERSIONS_PER_KEY));
 
         int[] order = new int[keys * VERSIONS_PER_KEY];
         for (int i = 0; i < order.length; i++) {
@@ -261,13 +321,20 @@ public final class CleanerBenchmark {
     }
 
     private static RecordBatchBuilder builder() {
-        return new RecordBatchBuilder(CompressionType.NONE, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
-                RecordBatch.NO_SEQUENCE, false);
+        return new RecordBatchBuilder(
+                CompressionType.NONE,
+                RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE,
+                false);
     }
 
     /** The key id, then a mix of it, so keys are 16 bytes as a UUID-keyed changelog's would be. */
     private static byte[] key(int id) {
-        return ByteBuffer.allocate(KEY_BYTES).putLong(id).putLong(id * 0x9E3779B97F4A7C15L).array();
+        return ByteBuffer.allocate(KEY_BYTES)
+                .putLong(id)
+                .putLong(id * 0x9E3779B97F4A7C15L)
+                .array();
     }
 
     /** MiB/s of reading the whole log in order through {@link Log#read}, optionally checking every batch's CRC. */
@@ -279,7 +346,8 @@ public final class CleanerBenchmark {
         while (offset < end) {
             ByteBuffer batches = log.read(offset, chunk, true).batches();
             if (!batches.hasRemaining()) {
-                throw new IllegalStateException("sequential read of " + TP + " found nothing at offset " + offset + " of " + end);
+                throw new IllegalStateException(
+                        "sequential read of " + TP + " found nothing at offset " + offset + " of " + end);
             }
             int position = batches.position();
             while (position < batches.limit()) {
@@ -288,7 +356,8 @@ public final class CleanerBenchmark {
                     RecordBatch.wrap(batches.slice(position, size)).ensureValid();
                 }
                 offset = batches.getLong(position + RecordBatch.BASE_OFFSET_OFFSET)
-                        + batches.getInt(position + RecordBatch.LAST_OFFSET_DELTA_OFFSET) + 1;
+                        + batches.getInt(position + RecordBatch.LAST_OFFSET_DELTA_OFFSET)
+                        + 1;
                 position += size;
             }
             bytes += batches.remaining();
@@ -317,9 +386,16 @@ public final class CleanerBenchmark {
                     int key = (int) record.key().getLong(record.key().position());
                     int version = record.value().get(record.value().position());
                     if (seen.get(key) || version != VERSIONS_PER_KEY - 1) {
-                        throw new IllegalStateException(String.format(Locale.ROOT, "%s, seed %d: after cleaning, key %d at"
-                                + " offset %d is %s (version %d of 0-%d)", label, seed, key, record.offset(),
-                                seen.get(key) ? "there twice" : "not its latest", version, VERSIONS_PER_KEY - 1));
+                        throw new IllegalStateException(String.format(
+                                Locale.ROOT,
+                                "%s, seed %d: after cleaning, key %d at" + " offset %d is %s (version %d of 0-%d)",
+                                label,
+                                seed,
+                                key,
+                                record.offset(),
+                                seen.get(key) ? "there twice" : "not its latest",
+                                version,
+                                VERSIONS_PER_KEY - 1));
                     }
                     seen.set(key);
                 }
@@ -328,8 +404,13 @@ public final class CleanerBenchmark {
             }
         }
         if (records != keys) {
-            throw new IllegalStateException(String.format(Locale.ROOT, "%s, seed %d: after cleaning the log holds %d records,"
-                    + " expected one per key: %d", label, seed, records, keys));
+            throw new IllegalStateException(String.format(
+                    Locale.ROOT,
+                    "%s, seed %d: after cleaning the log holds %d records," + " expected one per key: %d",
+                    label,
+                    seed,
+                    records,
+                    keys));
         }
     }
 
@@ -355,6 +436,7 @@ public final class CleanerBenchmark {
         long peak;
         /** Guarded by {@code this}: notifications may arrive on more than one service thread. */
         long peakLive;
+
         int collections;
         long collectionMs;
         private long collectionsAtStart;
@@ -364,7 +446,8 @@ public final class CleanerBenchmark {
             HeapWatch watch = new HeapWatch();
             System.gc();
             System.gc();
-            watch.before = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            watch.before =
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
                 if (pool.getType() == MemoryType.HEAP) {
                     pool.resetPeakUsage();
@@ -383,9 +466,11 @@ public final class CleanerBenchmark {
             if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
                 return;
             }
-            GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+            GarbageCollectionNotificationInfo info =
+                    GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
             long used = 0;
-            for (Map.Entry<String, MemoryUsage> pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+            for (Map.Entry<String, MemoryUsage> pool :
+                    info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
                 if (isHeapPool(pool.getKey())) {
                     used += pool.getValue().getUsed();
                 }
@@ -429,35 +514,88 @@ public final class CleanerBenchmark {
     // ---- output ------------------------------------------------------------------------------------------------
 
     private static String header() {
-        return String.format(Locale.ROOT, "%-16s %6s %7s %9s %9s %11s %7s %9s %7s %7s %8s %8s %8s %8s %8s %8s",
-                "config", "passes", "clean s", "read MiB/s", "log MiB/s", "records/s", "after", "seq MiB/s", "read÷seq",
-                "log÷seq", "crc MiB/s", "map keys", "map MiB", "peak MiB", "live MiB", "alloc MiB");
+        return String.format(
+                Locale.ROOT,
+                "%-16s %6s %7s %9s %9s %11s %7s %9s %7s %7s %8s %8s %8s %8s %8s %8s",
+                "config",
+                "passes",
+                "clean s",
+                "read MiB/s",
+                "log MiB/s",
+                "records/s",
+                "after",
+                "seq MiB/s",
+                "read÷seq",
+                "log÷seq",
+                "crc MiB/s",
+                "map keys",
+                "map MiB",
+                "peak MiB",
+                "live MiB",
+                "alloc MiB");
     }
 
     private static Result print(Result r) {
-        System.out.printf(Locale.ROOT, "%-16s %6d %7.2f %9.0f %9.0f %,11.0f %6.1f%% %9.0f %7.2f %7.2f %8.0f %,8d %8.1f %8.0f %8.0f %8.0f%n",
-                r.label(), r.passes(), r.seconds(), r.readMiBps(), r.cleanedMiBps(), r.recordsPerSecond(), 100 * r.shrink(),
-                r.seqReadMiBps(), r.readRatio(), r.cleanedRatio(), r.seqCrcMiBps(), r.mapEntries(), r.mapMemory() / MIB,
-                r.peakHeap() / MIB, r.peakLive() / MIB, r.allocated() / MIB);
-        System.out.printf(Locale.ROOT, "    %,d records over %,d keys, %.0f -> %.0f MiB; cleaner read %.0f MiB (%,d records), wrote %.0f MiB;"
-                        + " heap before %.0f MiB; %d GCs, %d ms%n", r.records(), r.keys(), r.bytesBefore() / MIB, r.bytesAfter() / MIB,
-                r.bytesRead() / MIB, r.recordsRead(), r.bytesWritten() / MIB, r.heapBefore() / MIB, r.gcs(), r.gcMs());
+        System.out.printf(
+                Locale.ROOT,
+                "%-16s %6d %7.2f %9.0f %9.0f %,11.0f %6.1f%% %9.0f %7.2f %7.2f %8.0f %,8d %8.1f %8.0f %8.0f %8.0f%n",
+                r.label(),
+                r.passes(),
+                r.seconds(),
+                r.readMiBps(),
+                r.cleanedMiBps(),
+                r.recordsPerSecond(),
+                100 * r.shrink(),
+                r.seqReadMiBps(),
+                r.readRatio(),
+                r.cleanedRatio(),
+                r.seqCrcMiBps(),
+                r.mapEntries(),
+                r.mapMemory() / MIB,
+                r.peakHeap() / MIB,
+                r.peakLive() / MIB,
+                r.allocated() / MIB);
+        System.out.printf(
+                Locale.ROOT,
+                "    %,d records over %,d keys, %.0f -> %.0f MiB; cleaner read %.0f MiB (%,d records), wrote %.0f MiB;"
+                        + " heap before %.0f MiB; %d GCs, %d ms%n",
+                r.records(),
+                r.keys(),
+                r.bytesBefore() / MIB,
+                r.bytesAfter() / MIB,
+                r.bytesRead() / MIB,
+                r.recordsRead(),
+                r.bytesWritten() / MIB,
+                r.heapBefore() / MIB,
+                r.gcs(),
+                r.gcMs());
         return r;
     }
 
     private static void summarize(List<Result> results) {
         Result first = results.get(0);
-        System.out.printf(Locale.ROOT, "%s: %s passes; %s s; cleaner read %s MiB/s; log cleaned %s MiB/s; %s records/s;"
+        System.out.printf(
+                Locale.ROOT,
+                "%s: %s passes; %s s; cleaner read %s MiB/s; log cleaned %s MiB/s; %s records/s;"
                         + " sequential read %s MiB/s (with CRC %s); read÷seq %s; log÷seq %s; after÷before %s;"
                         + " map %s keys, %s MiB; peak heap %s MiB, peak live %s MiB (heap before %s MiB); allocated %s MiB%n",
-                first.label(), spread(results, Result::passes, "%.0f"), spread(results, Result::seconds, "%.2f"),
-                spread(results, Result::readMiBps, "%.0f"), spread(results, Result::cleanedMiBps, "%.0f"),
-                spread(results, Result::recordsPerSecond, "%,.0f"), spread(results, Result::seqReadMiBps, "%.0f"),
-                spread(results, Result::seqCrcMiBps, "%.0f"), spread(results, Result::readRatio, "%.2f"),
-                spread(results, Result::cleanedRatio, "%.2f"), spread(results, Result::shrink, "%.3f"),
-                spread(results, Result::mapEntries, "%,.0f"), spread(results, r -> r.mapMemory() / MIB, "%.1f"),
-                spread(results, r -> r.peakHeap() / MIB, "%.0f"), spread(results, r -> r.peakLive() / MIB, "%.0f"),
-                spread(results, r -> r.heapBefore() / MIB, "%.0f"), spread(results, r -> r.allocated() / MIB, "%.0f"));
+                first.label(),
+                spread(results, Result::passes, "%.0f"),
+                spread(results, Result::seconds, "%.2f"),
+                spread(results, Result::readMiBps, "%.0f"),
+                spread(results, Result::cleanedMiBps, "%.0f"),
+                spread(results, Result::recordsPerSecond, "%,.0f"),
+                spread(results, Result::seqReadMiBps, "%.0f"),
+                spread(results, Result::seqCrcMiBps, "%.0f"),
+                spread(results, Result::readRatio, "%.2f"),
+                spread(results, Result::cleanedRatio, "%.2f"),
+                spread(results, Result::shrink, "%.3f"),
+                spread(results, Result::mapEntries, "%,.0f"),
+                spread(results, r -> r.mapMemory() / MIB, "%.1f"),
+                spread(results, r -> r.peakHeap() / MIB, "%.0f"),
+                spread(results, r -> r.peakLive() / MIB, "%.0f"),
+                spread(results, r -> r.heapBefore() / MIB, "%.0f"),
+                spread(results, r -> r.allocated() / MIB, "%.0f"));
     }
 
     /** "median (min-max)", or just the value when every run agrees. */
@@ -469,7 +607,8 @@ public final class CleanerBenchmark {
         if (values[0] == values[n - 1]) {
             return m;
         }
-        return m + " (" + String.format(Locale.ROOT, format, values[0]) + "-" + String.format(Locale.ROOT, format, values[n - 1]) + ")";
+        return m + " (" + String.format(Locale.ROOT, format, values[0]) + "-"
+                + String.format(Locale.ROOT, format, values[n - 1]) + ")";
     }
 
     private static void delete(Path dir) throws Exception {

@@ -2,13 +2,13 @@ package io.weir.bench.broker;
 
 import io.weir.broker.BrokerConfig;
 import io.weir.broker.EmbeddedBroker;
-import io.weir.common.TopicPartition;
 import io.weir.clients.admin.Admin;
+import io.weir.clients.admin.NewTopic;
 import io.weir.clients.consumer.Consumer;
 import io.weir.clients.consumer.ConsumerRecords;
-import io.weir.clients.admin.NewTopic;
 import io.weir.clients.producer.Producer;
 import io.weir.clients.producer.ProducerRecord;
+import io.weir.common.TopicPartition;
 import io.weir.common.serialization.ByteArrayDeserializer;
 import io.weir.common.serialization.ByteArraySerializer;
 import java.nio.file.Files;
@@ -38,14 +38,18 @@ import org.HdrHistogram.Histogram;
  * run includes time queued in the producer's accumulator (as Kafka's ProducerPerformance reports it).
  */
 public final class EndToEndBenchmark {
-    private EndToEndBenchmark() {
-    }
+    private EndToEndBenchmark() {}
 
     record Scenario(int recordBytes, int partitions, String acks, String flushPolicy, int records) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%5s %dp acks=%-3s flush=%-11s", recordBytes >= 1024 ? recordBytes / 1024 + "KB" : recordBytes + "B",
-                    partitions, acks, flushPolicy);
+            return String.format(
+                    Locale.ROOT,
+                    "%5s %dp acks=%-3s flush=%-11s",
+                    recordBytes >= 1024 ? recordBytes / 1024 + "KB" : recordBytes + "B",
+                    partitions,
+                    acks,
+                    flushPolicy);
         }
     }
 
@@ -72,20 +76,28 @@ public final class EndToEndBenchmark {
     }
 
     private static Path dataDir() throws Exception {
-        return Files.createTempDirectory(Path.of(System.getProperty("weir.bench.dir", System.getProperty("java.io.tmpdir"))), "weir-e2e-");
+        return Files.createTempDirectory(
+                Path.of(System.getProperty("weir.bench.dir", System.getProperty("java.io.tmpdir"))), "weir-e2e-");
     }
 
     private static EmbeddedBroker broker(Path dir, String flushPolicy) {
-        return EmbeddedBroker.open(BrokerConfig.from(Map.of(BrokerConfig.LOG_DIRS, dir.toString(),
-                BrokerConfig.LOG_FLUSH_POLICY, flushPolicy,
-                BrokerConfig.APPEND_RINGS, System.getProperty("weir.bench.rings", "1"))));
+        return EmbeddedBroker.open(BrokerConfig.from(Map.of(
+                BrokerConfig.LOG_DIRS,
+                dir.toString(),
+                BrokerConfig.LOG_FLUSH_POLICY,
+                flushPolicy,
+                BrokerConfig.APPEND_RINGS,
+                System.getProperty("weir.bench.rings", "1"))));
     }
 
     private static void run(Scenario s) throws Exception {
         Path dir = dataDir();
         try (EmbeddedBroker broker = broker(dir, s.flushPolicy())) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic("warmup", s.partitions()), new NewTopic("bench", s.partitions()))).all().get();
+                admin.createTopics(
+                                List.of(new NewTopic("warmup", s.partitions()), new NewTopic("bench", s.partitions())))
+                        .all()
+                        .get();
             }
             produce(broker, "warmup", s, Math.max(1, s.records() / 10), null);
             Histogram latency = new Histogram(60_000_000_000L, 3);
@@ -93,8 +105,15 @@ public final class EndToEndBenchmark {
             produce(broker, "bench", s, s.records(), latency);
             double seconds = (System.nanoTime() - start) / 1e9;
             double rate = s.records() / seconds;
-            System.out.printf(Locale.ROOT, "%s %,12.0f %10.1f %8.2f %8.2f %8.2f%n", s, rate, rate * s.recordBytes() / (1024 * 1024),
-                    latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6, latency.getValueAtPercentile(99.9) / 1e6);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s %,12.0f %10.1f %8.2f %8.2f %8.2f%n",
+                    s,
+                    rate,
+                    rate * s.recordBytes() / (1024 * 1024),
+                    latency.getValueAtPercentile(50) / 1e6,
+                    latency.getValueAtPercentile(99) / 1e6,
+                    latency.getValueAtPercentile(99.9) / 1e6);
         } finally {
             delete(dir);
         }
@@ -110,7 +129,8 @@ public final class EndToEndBenchmark {
         byte[] value = new byte[s.recordBytes()];
         new Random(7).nextBytes(value);
         AtomicLong failures = new AtomicLong();
-        try (Producer<byte[], byte[]> producer = Producer.create(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (Producer<byte[], byte[]> producer =
+                Producer.create(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < records; i++) {
                 long sent = System.nanoTime();
                 producer.send(new ProducerRecord<>(topic, i % s.partitions(), null, value), (metadata, error) -> {
@@ -145,8 +165,10 @@ public final class EndToEndBenchmark {
             TopicPartition tp = new TopicPartition("latency", 0);
             Histogram histogram = new Histogram(60_000_000_000L, 3);
             byte[] value = new byte[100];
-            try (Producer<byte[], byte[]> producer = Producer.create(pp, new ByteArraySerializer(), new ByteArraySerializer());
-                 Consumer<byte[], byte[]> consumer = Consumer.create(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            try (Producer<byte[], byte[]> producer =
+                            Producer.create(pp, new ByteArraySerializer(), new ByteArraySerializer());
+                    Consumer<byte[], byte[]> consumer =
+                            Consumer.create(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 consumer.assign(List.of(tp));
                 consumer.seekToEnd(List.of(tp));
                 consumer.position(tp); // resolve the lazy seek now, before the first record exists
@@ -164,9 +186,14 @@ public final class EndToEndBenchmark {
                     }
                 }
             }
-            System.out.printf(Locale.ROOT, "end-to-end, 1 record in flight, acks=all flush=%-11s p50 %.3f ms  p99 %.3f ms  p999 %.3f ms  (%d samples)%n",
-                    flushPolicy, histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6,
-                    histogram.getValueAtPercentile(99.9) / 1e6, samples);
+            System.out.printf(
+                    Locale.ROOT,
+                    "end-to-end, 1 record in flight, acks=all flush=%-11s p50 %.3f ms  p99 %.3f ms  p999 %.3f ms  (%d samples)%n",
+                    flushPolicy,
+                    histogram.getValueAtPercentile(50) / 1e6,
+                    histogram.getValueAtPercentile(99) / 1e6,
+                    histogram.getValueAtPercentile(99.9) / 1e6,
+                    samples);
         } finally {
             delete(dir);
         }

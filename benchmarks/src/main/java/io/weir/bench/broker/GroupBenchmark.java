@@ -1,13 +1,13 @@
 package io.weir.bench.broker;
 
 import io.weir.broker.EmbeddedBroker;
-import io.weir.common.TopicPartition;
 import io.weir.clients.admin.Admin;
+import io.weir.clients.admin.NewTopic;
 import io.weir.clients.consumer.Consumer;
 import io.weir.clients.consumer.ConsumerRecords;
-import io.weir.clients.admin.NewTopic;
 import io.weir.clients.producer.Producer;
 import io.weir.clients.producer.ProducerRecord;
+import io.weir.common.TopicPartition;
 import io.weir.common.serialization.ByteArrayDeserializer;
 import io.weir.common.serialization.ByteArraySerializer;
 import java.time.Duration;
@@ -54,8 +54,7 @@ public final class GroupBenchmark {
     private static final int SESSION_TIMEOUT_MS = 1_000;
     private static final int HEARTBEAT_MS = 100;
 
-    private GroupBenchmark() {
-    }
+    private GroupBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -64,10 +63,15 @@ public final class GroupBenchmark {
         props.put("group.min.session.timeout.ms", "100");
         props.put("offsets.topic.num.partitions", "50");
         try (EmbeddedBroker broker = EmbeddedBroker.open(props);
-             Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             String servers = broker.bootstrapServers();
-            admin.createTopics(List.of(new NewTopic("join", 4, Map.of()), new NewTopic("join100", 100, Map.of()),
-                    new NewTopic("failover", 4, Map.of()), new NewTopic("throughput", 4, Map.of()))).all().get(60, TimeUnit.SECONDS);
+            admin.createTopics(List.of(
+                            new NewTopic("join", 4, Map.of()),
+                            new NewTopic("join100", 100, Map.of()),
+                            new NewTopic("failover", 4, Map.of()),
+                            new NewTopic("throughput", 4, Map.of())))
+                    .all()
+                    .get(60, TimeUnit.SECONDS);
             produce(servers, "throughput", records, 100);
 
             List<Double> join = new ArrayList<>();
@@ -89,12 +93,26 @@ public final class GroupBenchmark {
                     single = manualThroughput(servers, records);
                 }
                 ratio.add(group / single);
-                System.out.printf(Locale.ROOT, "run %d: join %.1f ms, join of 10 on 100 partitions %.1f ms, failover %.0f ms "
-                                + "(session.timeout.ms=%d), group of 2 %.0f rec/s vs manual %.0f rec/s = %.3f%n", r + 1, join.get(r),
-                        join10.get(r), failover.get(r), SESSION_TIMEOUT_MS, group, single, group / single);
+                System.out.printf(
+                        Locale.ROOT,
+                        "run %d: join %.1f ms, join of 10 on 100 partitions %.1f ms, failover %.0f ms "
+                                + "(session.timeout.ms=%d), group of 2 %.0f rec/s vs manual %.0f rec/s = %.3f%n",
+                        r + 1,
+                        join.get(r),
+                        join10.get(r),
+                        failover.get(r),
+                        SESSION_TIMEOUT_MS,
+                        group,
+                        single,
+                        group / single);
             }
-            System.out.printf(Locale.ROOT, "MEDIAN join %.1f ms | join of 10 %.1f ms | failover %.0f ms | group/manual %.3f%n",
-                    median(join), median(join10), median(failover), median(ratio));
+            System.out.printf(
+                    Locale.ROOT,
+                    "MEDIAN join %.1f ms | join of 10 %.1f ms | failover %.0f ms | group/manual %.3f%n",
+                    median(join),
+                    median(join10),
+                    median(failover),
+                    median(ratio));
         }
     }
 
@@ -114,8 +132,10 @@ public final class GroupBenchmark {
     }
 
     private static void produce(String servers, String topic, int count, int size) throws Exception {
-        try (Producer<byte[], byte[]> producer = Producer.create(Map.of("bootstrap.servers", servers, "acks", "1",
-                "linger.ms", "5", "batch.size", "262144"), new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (Producer<byte[], byte[]> producer = Producer.create(
+                Map.of("bootstrap.servers", servers, "acks", "1", "linger.ms", "5", "batch.size", "262144"),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             byte[] value = new byte[size];
             for (int i = 0; i < count; i++) {
                 producer.send(new ProducerRecord<>(topic, i % 4, null, value));
@@ -210,7 +230,8 @@ public final class GroupBenchmark {
             victim.close(); // static member: no leave, so the broker finds out from the missing heartbeats
             long failedAt = System.nanoTime();
             Set<Integer> processed = new HashSet<>();
-            while (!processed.containsAll(orphaned.stream().map(TopicPartition::partition).toList())) {
+            while (!processed.containsAll(
+                    orphaned.stream().map(TopicPartition::partition).toList())) {
                 ConsumerRecords<byte[], byte[]> polled = survivor.poll(Duration.ofMillis(5));
                 polled.forEach(rec -> processed.add(rec.partition()));
             }

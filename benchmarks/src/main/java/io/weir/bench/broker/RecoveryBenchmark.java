@@ -1,14 +1,14 @@
 package io.weir.bench.broker;
 
-import io.weir.common.TopicPartition;
-import io.weir.common.utils.Time;
-import io.weir.broker.internals.log.LogManager;
-import io.weir.broker.internals.log.Log;
 import io.weir.broker.LogConfig;
 import io.weir.broker.internals.log.AppendOrigin;
+import io.weir.broker.internals.log.Log;
+import io.weir.broker.internals.log.LogManager;
+import io.weir.common.TopicPartition;
 import io.weir.common.record.CompressionType;
 import io.weir.common.record.Header;
 import io.weir.common.record.RecordBatchBuilder;
+import io.weir.common.utils.Time;
 import io.weir.transactions.ProducerStateConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +46,7 @@ public final class RecoveryBenchmark {
     private static final String TOPIC = "recovery";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
 
-    private RecoveryBenchmark() {
-    }
+    private RecoveryBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -66,7 +65,8 @@ public final class RecoveryBenchmark {
                     Files.deleteIfExists(dir.resolve("recovery-point-offset-checkpoint"));
                     return ms;
                 }));
-                LogManager.open(dir, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, Time.SYSTEM).close();
+                LogManager.open(dir, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, Time.SYSTEM)
+                        .close();
                 report(layout, "clean", measure(runs, () -> openAndClose(dir)));
                 System.out.printf(Locale.ROOT, "   (%d MiB in %d segments)%n", written >> 20, segments(dir));
             } finally {
@@ -81,7 +81,8 @@ public final class RecoveryBenchmark {
      */
     private static long write(Path dir, long logBytes, int segmentMiB) {
         LogManager manager = LogManager.open(dir, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, Time.SYSTEM);
-        manager.createTopic(TOPIC, 1, Map.of("segment.bytes", Integer.toString(segmentMiB << 20), "retention.ms", "-1"));
+        manager.createTopic(
+                TOPIC, 1, Map.of("segment.bytes", Integer.toString(segmentMiB << 20), "retention.ms", "-1"));
         Log log = manager.log(TP);
         SplittableRandom random = new SplittableRandom(13);
         byte[] value = new byte[100];
@@ -139,7 +140,12 @@ public final class RecoveryBenchmark {
     }
 
     private static void report(String layout, String state, List<Long> sorted) {
-        System.out.printf(Locale.ROOT, "%-14s %-22s %10d %22s%n", layout, state, sorted.get(sorted.size() / 2),
+        System.out.printf(
+                Locale.ROOT,
+                "%-14s %-22s %10d %22s%n",
+                layout,
+                state,
+                sorted.get(sorted.size() / 2),
                 sorted.get(0) + " .. " + sorted.get(sorted.size() - 1));
     }
 

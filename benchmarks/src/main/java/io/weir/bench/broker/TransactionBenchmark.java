@@ -2,13 +2,13 @@ package io.weir.bench.broker;
 
 import io.weir.broker.BrokerConfig;
 import io.weir.broker.EmbeddedBroker;
-import io.weir.common.TopicPartition;
 import io.weir.clients.admin.Admin;
+import io.weir.clients.admin.NewTopic;
 import io.weir.clients.consumer.Consumer;
 import io.weir.clients.consumer.ConsumerRecords;
-import io.weir.clients.admin.NewTopic;
 import io.weir.clients.producer.Producer;
 import io.weir.clients.producer.ProducerRecord;
+import io.weir.common.TopicPartition;
 import io.weir.common.serialization.ByteArrayDeserializer;
 import io.weir.common.serialization.ByteArraySerializer;
 import java.nio.ByteBuffer;
@@ -49,18 +49,22 @@ import org.HdrHistogram.Histogram;
 public final class TransactionBenchmark {
     private static final int PARTITIONS = 1;
 
-    private enum Mode { PLAIN, IDEMPOTENT, TRANSACTIONAL }
-
-    private TransactionBenchmark() {
+    private enum Mode {
+        PLAIN,
+        IDEMPOTENT,
+        TRANSACTIONAL
     }
+
+    private TransactionBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int records = args.length > 1 ? Integer.parseInt(args[1]) : 500_000;
         int samples = args.length > 2 ? Integer.parseInt(args[2]) : 5_000;
-        Path dir = Files.createTempDirectory(Path.of(System.getProperty("weir.bench.dir", System.getProperty("java.io.tmpdir"))), "weir-txn-");
-        try (EmbeddedBroker broker = EmbeddedBroker.open(BrokerConfig.from(Map.of(BrokerConfig.LOG_DIRS, dir.toString(),
-                BrokerConfig.LOG_RETENTION_BYTES, Long.toString(1L << 30))))) {
+        Path dir = Files.createTempDirectory(
+                Path.of(System.getProperty("weir.bench.dir", System.getProperty("java.io.tmpdir"))), "weir-txn-");
+        try (EmbeddedBroker broker = EmbeddedBroker.open(BrokerConfig.from(Map.of(
+                BrokerConfig.LOG_DIRS, dir.toString(), BrokerConfig.LOG_RETENTION_BYTES, Long.toString(1L << 30))))) {
             Bench bench = new Bench(broker);
             bench.produce(Mode.PLAIN, 1024, records / 5, "warmup"); // JIT and page cache
             bench.compareProduce(Mode.IDEMPOTENT, Mode.PLAIN, 100, records * 2, repeats);
@@ -89,7 +93,9 @@ public final class TransactionBenchmark {
         private String newTopic(int partitions) throws Exception {
             String name = "t" + topics++;
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic(name, partitions))).all().get();
+                admin.createTopics(List.of(new NewTopic(name, partitions)))
+                        .all()
+                        .get();
             }
             return name;
         }
@@ -120,7 +126,8 @@ public final class TransactionBenchmark {
             new Random(7).nextBytes(value);
             AtomicReference<Exception> failure = new AtomicReference<>();
             long start;
-            try (Producer<byte[], byte[]> producer = Producer.create(producerProps(mode), new ByteArraySerializer(), new ByteArraySerializer())) {
+            try (Producer<byte[], byte[]> producer =
+                    Producer.create(producerProps(mode), new ByteArraySerializer(), new ByteArraySerializer())) {
                 if (mode == Mode.TRANSACTIONAL) {
                     producer.initTransactions();
                 }
@@ -173,8 +180,15 @@ public final class TransactionBenchmark {
                 rates[r] = m;
                 deleteTopics(a, b); // keep the disk and page cache from filling up over the runs
             }
-            report(String.format(Locale.ROOT, "%s vs %s produce, %s records", measured, baseline, size >= 1024 ? size / 1024 + " KB" : size + " B"),
-                    ratios, rates);
+            report(
+                    String.format(
+                            Locale.ROOT,
+                            "%s vs %s produce, %s records",
+                            measured,
+                            baseline,
+                            size >= 1024 ? size / 1024 + " KB" : size + " B"),
+                    ratios,
+                    rates);
         }
 
         void compareConsume(int records, int repeats) throws Exception {
@@ -208,7 +222,8 @@ public final class TransactionBenchmark {
             TopicPartition tp = new TopicPartition(topic, 0);
             long start = System.nanoTime();
             int seen = 0;
-            try (Consumer<byte[], byte[]> consumer = Consumer.create(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            try (Consumer<byte[], byte[]> consumer =
+                    Consumer.create(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 consumer.assign(List.of(tp));
                 consumer.seekToBeginning(List.of(tp));
                 while (seen < records) {
@@ -225,7 +240,8 @@ public final class TransactionBenchmark {
             props.put("linger.ms", "0");
             Histogram histogram = new Histogram(60_000_000_000L, 3);
             byte[] value = new byte[100];
-            try (Producer<byte[], byte[]> producer = Producer.create(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            try (Producer<byte[], byte[]> producer =
+                    Producer.create(props, new ByteArraySerializer(), new ByteArraySerializer())) {
                 producer.initTransactions();
                 int warmup = samples / 5;
                 for (int i = 0; i < samples + warmup; i++) {
@@ -240,9 +256,13 @@ public final class TransactionBenchmark {
                     }
                 }
             }
-            System.out.printf(Locale.ROOT, "commitTransaction(), 10 records over 2 partitions: p50 %.3f ms  p99 %.3f ms  p999 %.3f ms  (%d samples)%n",
-                    histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6,
-                    histogram.getValueAtPercentile(99.9) / 1e6, samples);
+            System.out.printf(
+                    Locale.ROOT,
+                    "commitTransaction(), 10 records over 2 partitions: p50 %.3f ms  p99 %.3f ms  p999 %.3f ms  (%d samples)%n",
+                    histogram.getValueAtPercentile(50) / 1e6,
+                    histogram.getValueAtPercentile(99) / 1e6,
+                    histogram.getValueAtPercentile(99.9) / 1e6,
+                    samples);
         }
 
         /** One-record transactions, from beginTransaction() to arrival at a read_committed consumer. */
@@ -256,8 +276,10 @@ public final class TransactionBenchmark {
             cp.put("fetch.max.wait.ms", "500");
             TopicPartition tp = new TopicPartition(topic, 0);
             Histogram histogram = new Histogram(60_000_000_000L, 3);
-            try (Producer<byte[], byte[]> producer = Producer.create(pp, new ByteArraySerializer(), new ByteArraySerializer());
-                 Consumer<byte[], byte[]> consumer = Consumer.create(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            try (Producer<byte[], byte[]> producer =
+                            Producer.create(pp, new ByteArraySerializer(), new ByteArraySerializer());
+                    Consumer<byte[], byte[]> consumer =
+                            Consumer.create(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 producer.initTransactions();
                 consumer.assign(List.of(tp));
                 consumer.seekToEnd(List.of(tp));
@@ -266,7 +288,11 @@ public final class TransactionBenchmark {
                 for (int i = 0; i < samples + warmup; i++) {
                     long start = System.nanoTime();
                     producer.beginTransaction();
-                    producer.send(new ProducerRecord<>(topic, 0, null, ByteBuffer.allocate(8).putLong(start).array()));
+                    producer.send(new ProducerRecord<>(
+                            topic,
+                            0,
+                            null,
+                            ByteBuffer.allocate(8).putLong(start).array()));
                     producer.commitTransaction();
                     int got = 0;
                     while (got == 0) {
@@ -278,9 +304,13 @@ public final class TransactionBenchmark {
                     }
                 }
             }
-            System.out.printf(Locale.ROOT, "end-to-end, one-record transactions, read_committed: p50 %.3f ms  p99 %.3f ms  p999 %.3f ms  (%d samples; Kafka 4.1 here: p50 0.97, p99 9.1)%n",
-                    histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6,
-                    histogram.getValueAtPercentile(99.9) / 1e6, samples);
+            System.out.printf(
+                    Locale.ROOT,
+                    "end-to-end, one-record transactions, read_committed: p50 %.3f ms  p99 %.3f ms  p999 %.3f ms  (%d samples; Kafka 4.1 here: p50 0.97, p99 9.1)%n",
+                    histogram.getValueAtPercentile(50) / 1e6,
+                    histogram.getValueAtPercentile(99) / 1e6,
+                    histogram.getValueAtPercentile(99.9) / 1e6,
+                    samples);
         }
 
         private static void report(String what, double[] ratios, double[] rates) {
@@ -292,8 +322,13 @@ public final class TransactionBenchmark {
             for (double r : ratios) {
                 runs.add(String.format(Locale.ROOT, "%.3f", r));
             }
-            System.out.printf(Locale.ROOT, "%-70s median ratio %.3f  (runs %s; measured side median %,.0f records/s)%n",
-                    what, sortedRatios[ratios.length / 2], String.join(" ", runs), sortedRates[rates.length / 2]);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-70s median ratio %.3f  (runs %s; measured side median %,.0f records/s)%n",
+                    what,
+                    sortedRatios[ratios.length / 2],
+                    String.join(" ", runs),
+                    sortedRates[rates.length / 2]);
         }
     }
 }

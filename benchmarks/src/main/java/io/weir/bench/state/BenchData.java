@@ -5,7 +5,6 @@ import io.weir.state.KeyValueStores;
 import io.weir.state.Serdes;
 import io.weir.state.StoreConfig;
 import io.weir.state.SyncMode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,16 +19,20 @@ final class BenchData {
     /** 2 GiB map: never grows during a run, so growth is not measured (it is rare by design). */
     static final long MAP_SIZE = 2L << 30;
 
-    private BenchData() {
-    }
+    private BenchData() {}
 
     /** No fsync and no cache: measures the store's code path and LMDB, not the disk or the cache. */
     static StoreConfig config() {
-        return StoreConfig.DEFAULTS.withCacheMaxBytes(0).withMapSizeBytes(MAP_SIZE).withSyncMode(SyncMode.NO_SYNC);
+        return StoreConfig.DEFAULTS
+                .withCacheMaxBytes(0)
+                .withMapSizeBytes(MAP_SIZE)
+                .withSyncMode(SyncMode.NO_SYNC);
     }
 
     static KeyValueStore<Long, byte[]> openWeir(Path dir, StoreConfig config) {
-        return KeyValueStores.builder("bench", Serdes.orderedInt64(), Serdes.byteArray()).lmdb(dir).config(config)
+        return KeyValueStores.builder("bench", Serdes.orderedInt64(), Serdes.byteArray())
+                .lmdb(dir)
+                .config(config)
                 .build();
     }
 

@@ -3,6 +3,9 @@ package io.weir.bench.state;
 import io.weir.state.KeyValueStore;
 import io.weir.state.KeyValueStores;
 import io.weir.state.Serdes;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,10 +21,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.file.Path;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-
 /**
  * Read-modify-write updates (get a counter, put it back incremented — what an aggregation does) of a hot key set,
  * through an LMDB store with and without the record cache, committing every {@value #COMMIT_EVERY} updates. The
@@ -31,8 +30,14 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-opens", "java.base/java.nio=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "--add-opens",
+            "java.base/java.nio=ALL-UNNAMED",
+            "--add-opens",
+            "java.base/sun.nio.ch=ALL-UNNAMED"
+        })
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
 public class CacheBenchmark {

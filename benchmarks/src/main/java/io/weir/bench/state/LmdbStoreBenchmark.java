@@ -3,6 +3,10 @@ package io.weir.bench.state;
 import io.weir.state.KeyValue;
 import io.weir.state.KeyValueIterator;
 import io.weir.state.KeyValueStore;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
@@ -25,11 +29,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
-import java.nio.ByteBuffer;
-import java.nio.file.Path;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-
 /**
  * Weir's LMDB store against raw lmdbjava with the same settings: one environment, {@code MDB_NOTLS}, no fsync, the
  * same map size, the same 8-byte keys (ordered-long encoding) and 100-byte values, the same data. Each pair of
@@ -46,12 +45,19 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-opens", "java.base/java.nio=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "--add-opens",
+            "java.base/java.nio=ALL-UNNAMED",
+            "--add-opens",
+            "java.base/sun.nio.ch=ALL-UNNAMED"
+        })
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
 public class LmdbStoreBenchmark {
     static final int COMMIT_EVERY = 1_000;
+
     @Param("1000000")
     public int keys;
 
@@ -68,7 +74,10 @@ public class LmdbStoreBenchmark {
     public void setUp() {
         root = BenchData.tempDir("weir-bench-lmdb");
         weir = BenchData.openWeir(root.resolve("weir"), BenchData.config());
-        rawEnv = Env.create().setMapSize(BenchData.MAP_SIZE).setMaxDbs(2).setMaxReaders(126)
+        rawEnv = Env.create()
+                .setMapSize(BenchData.MAP_SIZE)
+                .setMaxDbs(2)
+                .setMaxReaders(126)
                 .open(mkdirs(root.resolve("raw")), EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOSYNC);
         rawDbi = rawEnv.openDbi("data", DbiFlags.MDB_CREATE);
 

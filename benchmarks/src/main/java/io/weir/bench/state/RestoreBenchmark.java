@@ -4,6 +4,11 @@ import io.weir.state.ChangelogRecord;
 import io.weir.state.KeyValueStore;
 import io.weir.state.RestoreListener;
 import io.weir.state.StoreConfig;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,12 +24,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.ByteBuffer;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-
 /**
  * Restore rate: replays {@value #RECORDS} changelog records (8-byte keys in random order, as a compacted topic
  * holds them, 100-byte values) into an LMDB store through the bulk path, {@code statestore.restore.batch.records}
@@ -34,8 +33,14 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-opens", "java.base/java.nio=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "--add-opens",
+            "java.base/java.nio=ALL-UNNAMED",
+            "--add-opens",
+            "java.base/sun.nio.ch=ALL-UNNAMED"
+        })
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
 public class RestoreBenchmark {
@@ -67,7 +72,8 @@ public class RestoreBenchmark {
         }
         records = new ChangelogRecord[RECORDS];
         for (int i = 0; i < RECORDS; i++) {
-            byte[] key = ByteBuffer.allocate(8).putLong(BenchData.rawKey(keys[i])).array();
+            byte[] key =
+                    ByteBuffer.allocate(8).putLong(BenchData.rawKey(keys[i])).array();
             records[i] = new ChangelogRecord(i, key, BenchData.value(random));
         }
         root = BenchData.tempDir("weir-bench-restore");
@@ -75,7 +81,8 @@ public class RestoreBenchmark {
 
     @Setup(Level.Invocation)
     public void freshStore() {
-        StoreConfig config = BenchData.config().withRestoreBatchRecords(batchRecords)
+        StoreConfig config = BenchData.config()
+                .withRestoreBatchRecords(batchRecords)
                 .withSyncMode(io.weir.state.SyncMode.valueOf(sync));
         store = BenchData.openWeir(root.resolve("s" + run++), config);
     }
@@ -94,6 +101,7 @@ public class RestoreBenchmark {
     @Benchmark
     @OperationsPerInvocation(RECORDS)
     public long restore() {
-        return store.restore(Arrays.asList(records).iterator(), RECORDS, RestoreListener.NONE).restored();
+        return store.restore(Arrays.asList(records).iterator(), RECORDS, RestoreListener.NONE)
+                .restored();
     }
 }

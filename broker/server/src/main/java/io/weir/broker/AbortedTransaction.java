@@ -15,8 +15,13 @@ import java.util.Optional;
  * @param transactionalId  the id the coordinator maps the producer to, if any
  * @param reason           why it was hanging
  */
-public record AbortedTransaction(TopicPartition topicPartition, long producerId, short producerEpoch, long startOffset,
-                                 Optional<String> transactionalId, HangingTransactionRule.Reason reason) {
+public record AbortedTransaction(
+        TopicPartition topicPartition,
+        long producerId,
+        short producerEpoch,
+        long startOffset,
+        Optional<String> transactionalId,
+        HangingTransactionRule.Reason reason) {
     public AbortedTransaction {
         Objects.requireNonNull(topicPartition, "topicPartition");
         Objects.requireNonNull(transactionalId, "transactionalId");

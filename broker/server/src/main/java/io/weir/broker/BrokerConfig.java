@@ -1,9 +1,9 @@
 package io.weir.broker;
 
 import io.weir.common.config.ConfigDef;
-import io.weir.common.config.TopicConfig;
 import io.weir.common.config.ConfigDef.Type;
 import io.weir.common.config.ParsedConfig;
+import io.weir.common.config.TopicConfig;
 import io.weir.common.errors.InvalidConfigurationException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -19,11 +19,24 @@ import java.util.Properties;
  * batch is in the OS page cache and survives a process crash but not a power loss; {@code every-batch} — an
  * acknowledgement means the batch was fsynced; {@code interval} — fsync every {@code log.flush.interval.ms}).
  */
-public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPartitions, boolean autoCreateTopics,
-                           LogConfig logDefaults, FlushPolicy flushPolicy, long flushIntervalMs,
-                           long retentionCheckIntervalMs, long recoveryPointCheckpointIntervalMs,
-                           int appendRings, int appendRingSize, AppendWaitStrategy appendWaitStrategy, int fetchThreads,
-                           GroupCoordinatorConfig groups, TransactionConfig transactions, CleanerConfig cleaner) {
+public record BrokerConfig(
+        Path logDir,
+        int nodeId,
+        String clusterId,
+        int numPartitions,
+        boolean autoCreateTopics,
+        LogConfig logDefaults,
+        FlushPolicy flushPolicy,
+        long flushIntervalMs,
+        long retentionCheckIntervalMs,
+        long recoveryPointCheckpointIntervalMs,
+        int appendRings,
+        int appendRingSize,
+        AppendWaitStrategy appendWaitStrategy,
+        int fetchThreads,
+        GroupCoordinatorConfig groups,
+        TransactionConfig transactions,
+        CleanerConfig cleaner) {
 
     public static final String LOG_DIRS = "log.dirs";
     public static final String LOG_DIR = "log.dir";
@@ -70,8 +83,10 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
     public static final String TRANSACTIONAL_ID_EXPIRATION_MS = "transactional.id.expiration.ms";
     public static final String TRANSACTION_STATE_LOG_NUM_PARTITIONS = "transaction.state.log.num.partitions";
     public static final String TRANSACTION_STATE_LOG_SEGMENT_BYTES = "transaction.state.log.segment.bytes";
-    public static final String TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS = "transaction.abort.timed.out.transaction.cleanup.interval.ms";
-    public static final String TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS = "transaction.remove.expired.transaction.cleanup.interval.ms";
+    public static final String TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS =
+            "transaction.abort.timed.out.transaction.cleanup.interval.ms";
+    public static final String TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS =
+            "transaction.remove.expired.transaction.cleanup.interval.ms";
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
     public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
     public static final String TRANSACTION_HANGING_ABORT_MS = "weir.transaction.hanging.abort.ms";
@@ -99,81 +114,259 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
             .define(CLUSTER_ID, Type.STRING, "weir-embedded", "The cluster id reported by describeCluster")
             .define(NUM_PARTITIONS, Type.INT, 1, ConfigDef.atLeast(1), "Partitions of an auto-created topic")
             .define(AUTO_CREATE_TOPICS_ENABLE, Type.BOOLEAN, true, "Create a topic on first metadata request for it")
-            .define(LOG_SEGMENT_BYTES, Type.INT, LogConfig.DEFAULTS.segmentBytes(), ConfigDef.atLeast(14), "Default segment.bytes")
+            .define(
+                    LOG_SEGMENT_BYTES,
+                    Type.INT,
+                    LogConfig.DEFAULTS.segmentBytes(),
+                    ConfigDef.atLeast(14),
+                    "Default segment.bytes")
             .define(LOG_ROLL_MS, Type.LONG, LogConfig.DEFAULTS.segmentMs(), ConfigDef.atLeast(1), "Default segment.ms")
-            .define(LOG_RETENTION_MS, Type.LONG, LogConfig.DEFAULTS.retentionMs(), ConfigDef.atLeast(-1), "Default retention.ms")
-            .define(LOG_RETENTION_BYTES, Type.LONG, LogConfig.DEFAULTS.retentionBytes(), ConfigDef.atLeast(-1), "Default retention.bytes")
-            .define(MESSAGE_MAX_BYTES, Type.INT, LogConfig.DEFAULTS.maxMessageBytes(), ConfigDef.atLeast(0), "Default max.message.bytes")
-            .define(LOG_INDEX_INTERVAL_BYTES, Type.INT, LogConfig.DEFAULTS.indexIntervalBytes(), ConfigDef.atLeast(0), "Default index.interval.bytes")
-            .define(LOG_INDEX_SIZE_MAX_BYTES, Type.INT, LogConfig.DEFAULTS.segmentIndexBytes(), ConfigDef.atLeast(8), "Default segment.index.bytes")
-            .define(LOG_SEGMENT_DELETE_DELAY_MS, Type.LONG, LogConfig.DEFAULTS.fileDeleteDelayMs(), ConfigDef.atLeast(0), "Default file.delete.delay.ms")
-            .define(LOG_RETENTION_CHECK_INTERVAL_MS, Type.LONG, 300_000L, ConfigDef.atLeast(1), "How often retention runs")
-            .define(LOG_CLEANUP_POLICY, Type.STRING, LogConfig.DEFAULTS.cleanupPolicy().toString(),
-                    (name, value) -> CleanupPolicy.forConfigValue((String) value), "Default cleanup.policy")
-            .define(LOG_CLEANER_DELETE_RETENTION_MS, Type.LONG, LogConfig.DEFAULTS.deleteRetentionMs(), ConfigDef.atLeast(0),
+            .define(
+                    LOG_RETENTION_MS,
+                    Type.LONG,
+                    LogConfig.DEFAULTS.retentionMs(),
+                    ConfigDef.atLeast(-1),
+                    "Default retention.ms")
+            .define(
+                    LOG_RETENTION_BYTES,
+                    Type.LONG,
+                    LogConfig.DEFAULTS.retentionBytes(),
+                    ConfigDef.atLeast(-1),
+                    "Default retention.bytes")
+            .define(
+                    MESSAGE_MAX_BYTES,
+                    Type.INT,
+                    LogConfig.DEFAULTS.maxMessageBytes(),
+                    ConfigDef.atLeast(0),
+                    "Default max.message.bytes")
+            .define(
+                    LOG_INDEX_INTERVAL_BYTES,
+                    Type.INT,
+                    LogConfig.DEFAULTS.indexIntervalBytes(),
+                    ConfigDef.atLeast(0),
+                    "Default index.interval.bytes")
+            .define(
+                    LOG_INDEX_SIZE_MAX_BYTES,
+                    Type.INT,
+                    LogConfig.DEFAULTS.segmentIndexBytes(),
+                    ConfigDef.atLeast(8),
+                    "Default segment.index.bytes")
+            .define(
+                    LOG_SEGMENT_DELETE_DELAY_MS,
+                    Type.LONG,
+                    LogConfig.DEFAULTS.fileDeleteDelayMs(),
+                    ConfigDef.atLeast(0),
+                    "Default file.delete.delay.ms")
+            .define(
+                    LOG_RETENTION_CHECK_INTERVAL_MS,
+                    Type.LONG,
+                    300_000L,
+                    ConfigDef.atLeast(1),
+                    "How often retention runs")
+            .define(
+                    LOG_CLEANUP_POLICY,
+                    Type.STRING,
+                    LogConfig.DEFAULTS.cleanupPolicy().toString(),
+                    (name, value) -> CleanupPolicy.forConfigValue((String) value),
+                    "Default cleanup.policy")
+            .define(
+                    LOG_CLEANER_DELETE_RETENTION_MS,
+                    Type.LONG,
+                    LogConfig.DEFAULTS.deleteRetentionMs(),
+                    ConfigDef.atLeast(0),
                     "Default delete.retention.ms")
-            .define(LOG_CLEANER_MIN_CLEANABLE_RATIO, Type.DOUBLE, LogConfig.DEFAULTS.minCleanableDirtyRatio(), ConfigDef.range(0, 1),
+            .define(
+                    LOG_CLEANER_MIN_CLEANABLE_RATIO,
+                    Type.DOUBLE,
+                    LogConfig.DEFAULTS.minCleanableDirtyRatio(),
+                    ConfigDef.range(0, 1),
                     "Default min.cleanable.dirty.ratio")
-            .define(LOG_CLEANER_MIN_COMPACTION_LAG_MS, Type.LONG, LogConfig.DEFAULTS.minCompactionLagMs(), ConfigDef.atLeast(0),
+            .define(
+                    LOG_CLEANER_MIN_COMPACTION_LAG_MS,
+                    Type.LONG,
+                    LogConfig.DEFAULTS.minCompactionLagMs(),
+                    ConfigDef.atLeast(0),
                     "Default min.compaction.lag.ms")
-            .define(LOG_CLEANER_MAX_COMPACTION_LAG_MS, Type.LONG, LogConfig.DEFAULTS.maxCompactionLagMs(), ConfigDef.atLeast(1),
+            .define(
+                    LOG_CLEANER_MAX_COMPACTION_LAG_MS,
+                    Type.LONG,
+                    LogConfig.DEFAULTS.maxCompactionLagMs(),
+                    ConfigDef.atLeast(1),
                     "Default max.compaction.lag.ms")
-            .define(LOG_CLEANER_ENABLE, Type.BOOLEAN, CleanerConfig.DEFAULTS.enabled(), "Run the log cleaner on compacted topics")
-            .define(LOG_CLEANER_THREADS, Type.INT, CleanerConfig.DEFAULTS.threads(), ConfigDef.atLeast(1), "Log cleaner threads")
-            .define(LOG_CLEANER_DEDUPE_BUFFER_SIZE, Type.LONG, CleanerConfig.DEFAULTS.dedupeBufferSize(), ConfigDef.atLeast(0),
+            .define(
+                    LOG_CLEANER_ENABLE,
+                    Type.BOOLEAN,
+                    CleanerConfig.DEFAULTS.enabled(),
+                    "Run the log cleaner on compacted topics")
+            .define(
+                    LOG_CLEANER_THREADS,
+                    Type.INT,
+                    CleanerConfig.DEFAULTS.threads(),
+                    ConfigDef.atLeast(1),
+                    "Log cleaner threads")
+            .define(
+                    LOG_CLEANER_DEDUPE_BUFFER_SIZE,
+                    Type.LONG,
+                    CleanerConfig.DEFAULTS.dedupeBufferSize(),
+                    ConfigDef.atLeast(0),
                     "Key-to-offset map memory, shared by the cleaner threads")
-            .define(LOG_CLEANER_IO_BUFFER_SIZE, Type.INT, CleanerConfig.DEFAULTS.ioBufferSize(), ConfigDef.atLeast(0),
+            .define(
+                    LOG_CLEANER_IO_BUFFER_SIZE,
+                    Type.INT,
+                    CleanerConfig.DEFAULTS.ioBufferSize(),
+                    ConfigDef.atLeast(0),
                     "Read and write buffer memory, shared by the cleaner threads")
-            .define(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR, Type.DOUBLE, CleanerConfig.DEFAULTS.loadFactor(), ConfigDef.range(0, 1),
+            .define(
+                    LOG_CLEANER_IO_BUFFER_LOAD_FACTOR,
+                    Type.DOUBLE,
+                    CleanerConfig.DEFAULTS.loadFactor(),
+                    ConfigDef.range(0, 1),
                     "How full the key-to-offset map may get")
-            .define(LOG_CLEANER_BACKOFF_MS, Type.LONG, CleanerConfig.DEFAULTS.backoffMs(), ConfigDef.atLeast(0),
+            .define(
+                    LOG_CLEANER_BACKOFF_MS,
+                    Type.LONG,
+                    CleanerConfig.DEFAULTS.backoffMs(),
+                    ConfigDef.atLeast(0),
                     "Sleep of an idle cleaner thread")
-            .define(LOG_FLUSH_POLICY, Type.STRING, "os", ConfigDef.in("os", "every-batch", "interval"), "When appends are fsynced")
-            .define(LOG_FLUSH_INTERVAL_MS, Type.LONG, 1000L, ConfigDef.atLeast(1), "Sync interval for log.flush.policy=interval")
-            .define(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, Type.LONG, 60_000L, ConfigDef.atLeast(1), "How often recovery points are saved")
-            .define(APPEND_RINGS, Type.INT, 1, ConfigDef.range(1, 64), "Disruptor rings (append threads) partitions are sharded over")
+            .define(
+                    LOG_FLUSH_POLICY,
+                    Type.STRING,
+                    "os",
+                    ConfigDef.in("os", "every-batch", "interval"),
+                    "When appends are fsynced")
+            .define(
+                    LOG_FLUSH_INTERVAL_MS,
+                    Type.LONG,
+                    1000L,
+                    ConfigDef.atLeast(1),
+                    "Sync interval for log.flush.policy=interval")
+            .define(
+                    LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS,
+                    Type.LONG,
+                    60_000L,
+                    ConfigDef.atLeast(1),
+                    "How often recovery points are saved")
+            .define(
+                    APPEND_RINGS,
+                    Type.INT,
+                    1,
+                    ConfigDef.range(1, 64),
+                    "Disruptor rings (append threads) partitions are sharded over")
             .define(APPEND_RING_SIZE, Type.INT, 1024, ConfigDef.range(2, 1 << 20), "Slots per ring (a power of two)")
-            .define(APPEND_WAIT_STRATEGY, Type.STRING, AppendWaitStrategy.BLOCKING.toString(),
+            .define(
+                    APPEND_WAIT_STRATEGY,
+                    Type.STRING,
+                    AppendWaitStrategy.BLOCKING.toString(),
                     (name, value) -> AppendWaitStrategy.forConfigValue((String) value),
                     "How an idle append thread waits for work")
             .define(FETCH_THREADS, Type.INT, 1, ConfigDef.range(1, 64), "Threads completing long-poll fetches")
-            .define(GROUP_MIN_SESSION_TIMEOUT_MS, Type.INT, GroupCoordinatorConfig.DEFAULTS.minSessionTimeoutMs(), ConfigDef.atLeast(0),
+            .define(
+                    GROUP_MIN_SESSION_TIMEOUT_MS,
+                    Type.INT,
+                    GroupCoordinatorConfig.DEFAULTS.minSessionTimeoutMs(),
+                    ConfigDef.atLeast(0),
                     "Shortest session.timeout.ms a group member may ask for")
-            .define(GROUP_MAX_SESSION_TIMEOUT_MS, Type.INT, GroupCoordinatorConfig.DEFAULTS.maxSessionTimeoutMs(), ConfigDef.atLeast(0),
+            .define(
+                    GROUP_MAX_SESSION_TIMEOUT_MS,
+                    Type.INT,
+                    GroupCoordinatorConfig.DEFAULTS.maxSessionTimeoutMs(),
+                    ConfigDef.atLeast(0),
                     "Longest session.timeout.ms a group member may ask for")
-            .define(GROUP_INITIAL_REBALANCE_DELAY_MS, Type.INT, GroupCoordinatorConfig.DEFAULTS.initialRebalanceDelayMs(),
-                    ConfigDef.atLeast(0), "How long the first rebalance of an empty group waits for more members")
-            .define(GROUP_MAX_SIZE, Type.INT, GroupCoordinatorConfig.DEFAULTS.maxSize(), ConfigDef.atLeast(1), "Most members in a group")
-            .define(OFFSET_METADATA_MAX_BYTES, Type.INT, GroupCoordinatorConfig.DEFAULTS.offsetMetadataMaxBytes(), ConfigDef.atLeast(0),
+            .define(
+                    GROUP_INITIAL_REBALANCE_DELAY_MS,
+                    Type.INT,
+                    GroupCoordinatorConfig.DEFAULTS.initialRebalanceDelayMs(),
+                    ConfigDef.atLeast(0),
+                    "How long the first rebalance of an empty group waits for more members")
+            .define(
+                    GROUP_MAX_SIZE,
+                    Type.INT,
+                    GroupCoordinatorConfig.DEFAULTS.maxSize(),
+                    ConfigDef.atLeast(1),
+                    "Most members in a group")
+            .define(
+                    OFFSET_METADATA_MAX_BYTES,
+                    Type.INT,
+                    GroupCoordinatorConfig.DEFAULTS.offsetMetadataMaxBytes(),
+                    ConfigDef.atLeast(0),
                     "Longest metadata string of a committed offset")
-            .define(OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, GroupCoordinatorConfig.DEFAULTS.offsetsTopicPartitions(), ConfigDef.atLeast(1),
+            .define(
+                    OFFSETS_TOPIC_NUM_PARTITIONS,
+                    Type.INT,
+                    GroupCoordinatorConfig.DEFAULTS.offsetsTopicPartitions(),
+                    ConfigDef.atLeast(1),
                     "Partitions of __consumer_offsets when it is created")
-            .define(OFFSETS_TOPIC_SEGMENT_BYTES, Type.INT, GroupCoordinatorConfig.DEFAULTS.offsetsTopicSegmentBytes(),
-                    ConfigDef.atLeast(14), "segment.bytes of __consumer_offsets when it is created")
-            .define(OFFSETS_COMMIT_TIMEOUT_MS, Type.INT, GroupCoordinatorConfig.DEFAULTS.offsetCommitTimeoutMs(), ConfigDef.atLeast(1),
+            .define(
+                    OFFSETS_TOPIC_SEGMENT_BYTES,
+                    Type.INT,
+                    GroupCoordinatorConfig.DEFAULTS.offsetsTopicSegmentBytes(),
+                    ConfigDef.atLeast(14),
+                    "segment.bytes of __consumer_offsets when it is created")
+            .define(
+                    OFFSETS_COMMIT_TIMEOUT_MS,
+                    Type.INT,
+                    GroupCoordinatorConfig.DEFAULTS.offsetCommitTimeoutMs(),
+                    ConfigDef.atLeast(1),
                     "How long an offset commit may wait for room on the write path")
-            .define(TRANSACTION_MAX_TIMEOUT_MS, Type.INT, TransactionConfig.DEFAULTS.maxTimeoutMs(), ConfigDef.atLeast(1),
+            .define(
+                    TRANSACTION_MAX_TIMEOUT_MS,
+                    Type.INT,
+                    TransactionConfig.DEFAULTS.maxTimeoutMs(),
+                    ConfigDef.atLeast(1),
                     "Longest transaction.timeout.ms a producer may ask for")
-            .define(TRANSACTIONAL_ID_EXPIRATION_MS, Type.LONG, TransactionConfig.DEFAULTS.transactionalIdExpirationMs(),
-                    ConfigDef.atLeast(1), "How long an idle transactional id is remembered")
-            .define(TRANSACTION_STATE_LOG_NUM_PARTITIONS, Type.INT, TransactionConfig.DEFAULTS.stateLogPartitions(),
-                    ConfigDef.atLeast(1), "Partitions of __transaction_state when it is created")
-            .define(TRANSACTION_STATE_LOG_SEGMENT_BYTES, Type.INT, TransactionConfig.DEFAULTS.stateLogSegmentBytes(),
-                    ConfigDef.atLeast(14), "segment.bytes of __transaction_state")
-            .define(TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS, Type.LONG, TransactionConfig.DEFAULTS.abortTimedOutIntervalMs(),
-                    ConfigDef.atLeast(1), "How often the coordinator aborts transactions past their timeout")
-            .define(TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS, Type.LONG, TransactionConfig.DEFAULTS.removeExpiredIntervalMs(),
-                    ConfigDef.atLeast(1), "How often the coordinator forgets expired transactional ids")
-            .define(PRODUCER_ID_EXPIRATION_MS, Type.LONG, TransactionConfig.DEFAULTS.producerIdExpirationMs(), ConfigDef.atLeast(1),
+            .define(
+                    TRANSACTIONAL_ID_EXPIRATION_MS,
+                    Type.LONG,
+                    TransactionConfig.DEFAULTS.transactionalIdExpirationMs(),
+                    ConfigDef.atLeast(1),
+                    "How long an idle transactional id is remembered")
+            .define(
+                    TRANSACTION_STATE_LOG_NUM_PARTITIONS,
+                    Type.INT,
+                    TransactionConfig.DEFAULTS.stateLogPartitions(),
+                    ConfigDef.atLeast(1),
+                    "Partitions of __transaction_state when it is created")
+            .define(
+                    TRANSACTION_STATE_LOG_SEGMENT_BYTES,
+                    Type.INT,
+                    TransactionConfig.DEFAULTS.stateLogSegmentBytes(),
+                    ConfigDef.atLeast(14),
+                    "segment.bytes of __transaction_state")
+            .define(
+                    TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS,
+                    Type.LONG,
+                    TransactionConfig.DEFAULTS.abortTimedOutIntervalMs(),
+                    ConfigDef.atLeast(1),
+                    "How often the coordinator aborts transactions past their timeout")
+            .define(
+                    TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS,
+                    Type.LONG,
+                    TransactionConfig.DEFAULTS.removeExpiredIntervalMs(),
+                    ConfigDef.atLeast(1),
+                    "How often the coordinator forgets expired transactional ids")
+            .define(
+                    PRODUCER_ID_EXPIRATION_MS,
+                    Type.LONG,
+                    TransactionConfig.DEFAULTS.producerIdExpirationMs(),
+                    ConfigDef.atLeast(1),
                     "How long a partition remembers a producer that sends nothing")
-            .define(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, Type.LONG, TransactionConfig.DEFAULTS.producerIdExpirationCheckMs(),
-                    ConfigDef.atLeast(1), "How often partitions drop expired producers")
-            .define(TRANSACTION_HANGING_ABORT_MS, Type.LONG, TransactionConfig.DEFAULTS.hangingAbortMs(), ConfigDef.atLeast(-1),
+            .define(
+                    PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS,
+                    Type.LONG,
+                    TransactionConfig.DEFAULTS.producerIdExpirationCheckMs(),
+                    ConfigDef.atLeast(1),
+                    "How often partitions drop expired producers")
+            .define(
+                    TRANSACTION_HANGING_ABORT_MS,
+                    Type.LONG,
+                    TransactionConfig.DEFAULTS.hangingAbortMs(),
+                    ConfigDef.atLeast(-1),
                     "Abort a partition's hanging transaction automatically after this bound past transaction.max.timeout.ms; -1 never");
 
     public BrokerConfig {
         if (Integer.bitCount(appendRingSize) != 1) {
-            throw new InvalidConfigurationException(APPEND_RING_SIZE + "=" + appendRingSize + " must be a power of two");
+            throw new InvalidConfigurationException(
+                    APPEND_RING_SIZE + "=" + appendRingSize + " must be a power of two");
         }
     }
 
@@ -204,32 +397,74 @@ public record BrokerConfig(Path logDir, int nodeId, String clusterId, int numPar
         TOPIC_KEY_OF.forEach((brokerKey, topicKey) -> topicDefaults.put(topicKey, c.get(brokerKey)));
         LogConfig logDefaults = LogConfig.withOverrides(LogConfig.DEFAULTS, topicDefaults);
         long flushInterval = c.getLong(LOG_FLUSH_INTERVAL_MS);
-        FlushPolicy policy = switch (c.getString(LOG_FLUSH_POLICY)) {
-            case "every-batch" -> FlushPolicy.EVERY_BATCH;
-            case "interval" -> FlushPolicy.interval(flushInterval);
-            default -> FlushPolicy.OS;
-        };
-        return new BrokerConfig(dir, c.getInt(NODE_ID), c.getString(CLUSTER_ID), c.getInt(NUM_PARTITIONS),
-                c.getBoolean(AUTO_CREATE_TOPICS_ENABLE), logDefaults, policy, flushInterval,
-                c.getLong(LOG_RETENTION_CHECK_INTERVAL_MS), c.getLong(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
-                c.getInt(APPEND_RINGS), c.getInt(APPEND_RING_SIZE), AppendWaitStrategy.forConfigValue(c.getString(APPEND_WAIT_STRATEGY)), c.getInt(FETCH_THREADS),
-                new GroupCoordinatorConfig(c.getInt(GROUP_MIN_SESSION_TIMEOUT_MS), c.getInt(GROUP_MAX_SESSION_TIMEOUT_MS),
-                        c.getInt(GROUP_INITIAL_REBALANCE_DELAY_MS), c.getInt(GROUP_MAX_SIZE), c.getInt(OFFSET_METADATA_MAX_BYTES),
-                        c.getInt(OFFSETS_TOPIC_NUM_PARTITIONS), c.getInt(OFFSETS_TOPIC_SEGMENT_BYTES),
+        FlushPolicy policy =
+                switch (c.getString(LOG_FLUSH_POLICY)) {
+                    case "every-batch" -> FlushPolicy.EVERY_BATCH;
+                    case "interval" -> FlushPolicy.interval(flushInterval);
+                    default -> FlushPolicy.OS;
+                };
+        return new BrokerConfig(
+                dir,
+                c.getInt(NODE_ID),
+                c.getString(CLUSTER_ID),
+                c.getInt(NUM_PARTITIONS),
+                c.getBoolean(AUTO_CREATE_TOPICS_ENABLE),
+                logDefaults,
+                policy,
+                flushInterval,
+                c.getLong(LOG_RETENTION_CHECK_INTERVAL_MS),
+                c.getLong(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
+                c.getInt(APPEND_RINGS),
+                c.getInt(APPEND_RING_SIZE),
+                AppendWaitStrategy.forConfigValue(c.getString(APPEND_WAIT_STRATEGY)),
+                c.getInt(FETCH_THREADS),
+                new GroupCoordinatorConfig(
+                        c.getInt(GROUP_MIN_SESSION_TIMEOUT_MS),
+                        c.getInt(GROUP_MAX_SESSION_TIMEOUT_MS),
+                        c.getInt(GROUP_INITIAL_REBALANCE_DELAY_MS),
+                        c.getInt(GROUP_MAX_SIZE),
+                        c.getInt(OFFSET_METADATA_MAX_BYTES),
+                        c.getInt(OFFSETS_TOPIC_NUM_PARTITIONS),
+                        c.getInt(OFFSETS_TOPIC_SEGMENT_BYTES),
                         c.getInt(OFFSETS_COMMIT_TIMEOUT_MS)),
-                new TransactionConfig(c.getInt(TRANSACTION_MAX_TIMEOUT_MS), c.getLong(TRANSACTIONAL_ID_EXPIRATION_MS),
-                        c.getInt(TRANSACTION_STATE_LOG_NUM_PARTITIONS), c.getInt(TRANSACTION_STATE_LOG_SEGMENT_BYTES),
-                        c.getLong(TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS), c.getLong(TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS),
-                        c.getLong(PRODUCER_ID_EXPIRATION_MS), c.getLong(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS),
+                new TransactionConfig(
+                        c.getInt(TRANSACTION_MAX_TIMEOUT_MS),
+                        c.getLong(TRANSACTIONAL_ID_EXPIRATION_MS),
+                        c.getInt(TRANSACTION_STATE_LOG_NUM_PARTITIONS),
+                        c.getInt(TRANSACTION_STATE_LOG_SEGMENT_BYTES),
+                        c.getLong(TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS),
+                        c.getLong(TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS),
+                        c.getLong(PRODUCER_ID_EXPIRATION_MS),
+                        c.getLong(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS),
                         c.getLong(TRANSACTION_HANGING_ABORT_MS)),
-                new CleanerConfig(c.getBoolean(LOG_CLEANER_ENABLE), c.getInt(LOG_CLEANER_THREADS), c.getLong(LOG_CLEANER_DEDUPE_BUFFER_SIZE),
-                        c.getInt(LOG_CLEANER_IO_BUFFER_SIZE), c.getDouble(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR), c.getLong(LOG_CLEANER_BACKOFF_MS)));
+                new CleanerConfig(
+                        c.getBoolean(LOG_CLEANER_ENABLE),
+                        c.getInt(LOG_CLEANER_THREADS),
+                        c.getLong(LOG_CLEANER_DEDUPE_BUFFER_SIZE),
+                        c.getInt(LOG_CLEANER_IO_BUFFER_SIZE),
+                        c.getDouble(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR),
+                        c.getLong(LOG_CLEANER_BACKOFF_MS)));
     }
 
     /** A copy using {@code dir} as the data directory. */
     public BrokerConfig withLogDir(Path dir) {
-        return new BrokerConfig(dir, nodeId, clusterId, numPartitions, autoCreateTopics, logDefaults, flushPolicy,
-                flushIntervalMs, retentionCheckIntervalMs, recoveryPointCheckpointIntervalMs, appendRings, appendRingSize,
-                appendWaitStrategy, fetchThreads, groups, transactions, cleaner);
+        return new BrokerConfig(
+                dir,
+                nodeId,
+                clusterId,
+                numPartitions,
+                autoCreateTopics,
+                logDefaults,
+                flushPolicy,
+                flushIntervalMs,
+                retentionCheckIntervalMs,
+                recoveryPointCheckpointIntervalMs,
+                appendRings,
+                appendRingSize,
+                appendWaitStrategy,
+                fetchThreads,
+                groups,
+                transactions,
+                cleaner);
     }
 }

@@ -29,8 +29,8 @@ public enum CleanupPolicy {
             case TopicConfig.CLEANUP_POLICY_DELETE -> DELETE;
             case TopicConfig.CLEANUP_POLICY_COMPACT -> COMPACT;
             case "compact,delete", "delete,compact" -> COMPACT_DELETE;
-            default -> throw new InvalidConfigurationException(TopicConfig.CLEANUP_POLICY_CONFIG + "=" + value
-                    + " is not one of delete, compact, compact,delete");
+            default -> throw new InvalidConfigurationException(
+                    TopicConfig.CLEANUP_POLICY_CONFIG + "=" + value + " is not one of delete, compact, compact,delete");
         };
     }
 

@@ -1,26 +1,25 @@
 package io.weir.broker;
 
-import org.slf4j.LoggerFactory;
-import io.weir.common.transport.EmbeddedBrokerHandle;
-import io.weir.common.TopicPartition;
-import io.weir.common.utils.Time;
-import io.weir.common.errors.IllegalClientStateException;
-import io.weir.common.errors.KafkaStorageException;
 import io.weir.broker.internals.FetchManager;
-import io.weir.broker.internals.log.LogManager;
+import io.weir.broker.internals.RequestHandler;
 import io.weir.broker.internals.group.GroupCoordinator;
 import io.weir.broker.internals.group.OffsetCoordinator;
 import io.weir.broker.internals.group.OffsetsTopicStore;
 import io.weir.broker.internals.group.TxnOffsetCommits;
-import io.weir.broker.internals.txn.HangingTransactionAborter;
-import io.weir.broker.internals.txn.BrokerTransactionCoordinator;
-import io.weir.broker.internals.RequestHandler;
 import io.weir.broker.internals.log.FileChannelFactory;
 import io.weir.broker.internals.log.LogFiles;
+import io.weir.broker.internals.log.LogManager;
+import io.weir.broker.internals.txn.BrokerTransactionCoordinator;
+import io.weir.broker.internals.txn.HangingTransactionAborter;
 import io.weir.broker.internals.txn.ProducerIdManager;
 import io.weir.broker.internals.write.AppendRings;
+import io.weir.common.TopicPartition;
+import io.weir.common.errors.IllegalClientStateException;
+import io.weir.common.errors.KafkaStorageException;
 import io.weir.common.protocol.BrokerApi;
+import io.weir.common.transport.EmbeddedBrokerHandle;
 import io.weir.common.transport.Transports;
+import io.weir.common.utils.Time;
 import io.weir.transactions.ProducerStateConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A broker running inside this JVM, on one data directory. Clients reach it through
@@ -64,7 +64,10 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
     /** How long one request of a hanging-transaction search may take (Kafka's request.timeout.ms default). */
     private static final long HANGING_ABORT_CALL_TIMEOUT_MS = 30_000;
 
-    private enum State { RUNNING, CLOSED }
+    private enum State {
+        RUNNING,
+        CLOSED
+    }
 
     private final BrokerConfig config;
     private final Time time;
@@ -83,6 +86,7 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
     private final GroupCoordinator groupCoordinator;
     /** The transaction coordinator's one thread: its requests, its timer and its write completions. */
     private final ScheduledExecutorService txnThread;
+
     private final BrokerTransactionCoordinator transactions;
     private final HangingTransactionAborter hangingAborter;
     private volatile State state = State.RUNNING;
@@ -92,10 +96,16 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
         this.time = time;
         this.temporaryDir = config.logDir() == null;
         this.dataDir = temporaryDir ? createTempDir() : config.logDir();
-        this.logManager = LogManager.open(dataDir, config.logDefaults(),
-                new ProducerStateConfig(config.transactions().producerIdExpirationMs()), time, config.cleaner(),
-                io.weir.broker.internals.log.CleanerHook.NONE, channels);
-        java.util.concurrent.ScheduledThreadPoolExecutor maintenance = new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemon("weir-scheduler"));
+        this.logManager = LogManager.open(
+                dataDir,
+                config.logDefaults(),
+                new ProducerStateConfig(config.transactions().producerIdExpirationMs()),
+                time,
+                config.cleaner(),
+                io.weir.broker.internals.log.CleanerHook.NONE,
+                channels);
+        java.util.concurrent.ScheduledThreadPoolExecutor maintenance =
+                new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemon("weir-scheduler"));
         // On close, skip delayed deletions of retired segments rather than wait file.delete.delay.ms for them:
         // the log manager's close deletes what waits.
         maintenance.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -104,13 +114,24 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
         this.fetchExecutor = Executors.newFixedThreadPool(config.fetchThreads(), daemon("weir-fetch"));
         this.fetchTimer = Executors.newSingleThreadScheduledExecutor(daemon("weir-fetch-timer"));
         this.fetchManager = new FetchManager(logManager, fetchExecutor, fetchTimer);
-        this.rings = new AppendRings(config.appendRings(), config.appendRingSize(), config.appendWaitStrategy(),
-                config.flushPolicy(), fetchManager, time);
+        this.rings = new AppendRings(
+                config.appendRings(),
+                config.appendRingSize(),
+                config.appendWaitStrategy(),
+                config.flushPolicy(),
+                fetchManager,
+                time);
         this.groupTimer = Executors.newSingleThreadScheduledExecutor(daemon("weir-group-timer"));
-        OffsetsTopicStore offsetsTopic = new OffsetsTopicStore(logManager, rings, config.groups().offsetsTopicPartitions(),
-                config.groups().offsetsTopicSegmentBytes(), config.groups().offsetCommitTimeoutMs(), time);
-        this.groupCoordinator = new GroupCoordinator(config.groups(), time, offsetsTopic, groupTimer,
-                () -> UUID.randomUUID().toString());
+        OffsetsTopicStore offsetsTopic = new OffsetsTopicStore(
+                logManager,
+                rings,
+                config.groups().offsetsTopicPartitions(),
+                config.groups().offsetsTopicSegmentBytes(),
+                config.groups().offsetCommitTimeoutMs(),
+                time);
+        this.groupCoordinator =
+                new GroupCoordinator(config.groups(), time, offsetsTopic, groupTimer, () -> UUID.randomUUID()
+                        .toString());
         OffsetCoordinator offsetCoordinator = new OffsetCoordinator(groupCoordinator, this::partitionExists);
         TxnOffsetCommits txnOffsets = new TxnOffsetCommits(groupCoordinator, offsetCoordinator);
         this.txnThread = Executors.newSingleThreadScheduledExecutor(daemon("weir-txn-coordinator"));
@@ -118,10 +139,27 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
             offsetsTopic.load(OffsetsTopicStore.sinkFor(offsetCoordinator, txnOffsets));
             ProducerIdManager producerIds = ProducerIdManager.open(dataDir, logManager.dirContext());
             // Offsets first: a transaction the coordinator finishes on load decides offsets loaded as pending.
-            this.transactions = BrokerTransactionCoordinator.open(config.transactions(), logManager, rings, time, producerIds,
-                    txnOffsets, this::partitionExists, config.groups().offsetCommitTimeoutMs(), txnThread);
-            this.handler = new RequestHandler(config, logManager, rings, fetchManager, this::ensureRunning, fetchExecutor,
-                    groupCoordinator, offsetCoordinator, producerIds, transactions);
+            this.transactions = BrokerTransactionCoordinator.open(
+                    config.transactions(),
+                    logManager,
+                    rings,
+                    time,
+                    producerIds,
+                    txnOffsets,
+                    this::partitionExists,
+                    config.groups().offsetCommitTimeoutMs(),
+                    txnThread);
+            this.handler = new RequestHandler(
+                    config,
+                    logManager,
+                    rings,
+                    fetchManager,
+                    this::ensureRunning,
+                    fetchExecutor,
+                    groupCoordinator,
+                    offsetCoordinator,
+                    producerIds,
+                    transactions);
         } catch (RuntimeException e) {
             // Release the threads and the directory lock, so that a later open can try again.
             state = State.CLOSED;
@@ -136,8 +174,12 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
         this.bootstrapServers = Transports.register(name, handler);
         // The reports an administrator would gather, over this broker's own request interface; each call answers
         // in-process, so the wait bounds a stuck coordinator, not a network.
-        this.hangingAborter = new HangingTransactionAborter(handler, config.transactions().maxTimeoutMs(),
-                config.transactions().hangingAbortMs(), time, HANGING_ABORT_CALL_TIMEOUT_MS);
+        this.hangingAborter = new HangingTransactionAborter(
+                handler,
+                config.transactions().maxTimeoutMs(),
+                config.transactions().hangingAbortMs(),
+                time,
+                HANGING_ABORT_CALL_TIMEOUT_MS);
         scheduleMaintenance();
         logManager.startCleaner();
     }
@@ -186,30 +228,44 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
     private void scheduleMaintenance() {
         // Session, join-phase and sync-phase deadlines are checked here; 10 ms is far below any timeout a
         // member may ask for (group.min.session.timeout.ms), so expiry is late by at most that.
-        groupTimer.scheduleWithFixedDelay(guarded(groupCoordinator::poll), GROUP_TIMER_TICK_MS, GROUP_TIMER_TICK_MS, TimeUnit.MILLISECONDS);
+        groupTimer.scheduleWithFixedDelay(
+                guarded(groupCoordinator::poll), GROUP_TIMER_TICK_MS, GROUP_TIMER_TICK_MS, TimeUnit.MILLISECONDS);
         // The coordinator itself spaces its scans (abort and expiry intervals); the tick bounds how late a
         // scan or a marker retry runs. It runs on the coordinator's own thread, as everything of it does.
-        txnThread.scheduleWithFixedDelay(guarded(transactions::poll), GROUP_TIMER_TICK_MS, GROUP_TIMER_TICK_MS, TimeUnit.MILLISECONDS);
+        txnThread.scheduleWithFixedDelay(
+                guarded(transactions::poll), GROUP_TIMER_TICK_MS, GROUP_TIMER_TICK_MS, TimeUnit.MILLISECONDS);
         if (config.transactions().hangingAbortMs() >= 0) {
             long interval = config.transactions().abortTimedOutIntervalMs();
-            scheduler.scheduleWithFixedDelay(guarded(this::abortHangingTransactions), interval, interval, TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(
+                    guarded(this::abortHangingTransactions), interval, interval, TimeUnit.MILLISECONDS);
         }
-        scheduler.scheduleWithFixedDelay(guarded(this::runRetention), config.retentionCheckIntervalMs(),
-                config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(guarded(logManager::removeExpiredProducers),
-                config.transactions().producerIdExpirationCheckMs(), config.transactions().producerIdExpirationCheckMs(),
+        scheduler.scheduleWithFixedDelay(
+                guarded(this::runRetention),
+                config.retentionCheckIntervalMs(),
+                config.retentionCheckIntervalMs(),
                 TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(guarded(logManager::checkpointRecoveryPoints), config.recoveryPointCheckpointIntervalMs(),
-                config.recoveryPointCheckpointIntervalMs(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                guarded(logManager::removeExpiredProducers),
+                config.transactions().producerIdExpirationCheckMs(),
+                config.transactions().producerIdExpirationCheckMs(),
+                TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                guarded(logManager::checkpointRecoveryPoints),
+                config.recoveryPointCheckpointIntervalMs(),
+                config.recoveryPointCheckpointIntervalMs(),
+                TimeUnit.MILLISECONDS);
         if (config.flushPolicy() != io.weir.broker.FlushPolicy.OS
                 && config.flushPolicy() != io.weir.broker.FlushPolicy.EVERY_BATCH) {
             // An idle partition gets no end-of-batch check, so the interval policy is also driven from here.
-            scheduler.scheduleWithFixedDelay(guarded(() -> logManager.logs().forEach(log -> {
-                if (!log.isOffline()) {
-                    log.flushIfNeeded(config.flushPolicy());
-                }
-            })),
-                    config.flushIntervalMs(), config.flushIntervalMs(), TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(
+                    guarded(() -> logManager.logs().forEach(log -> {
+                        if (!log.isOffline()) {
+                            log.flushIfNeeded(config.flushPolicy());
+                        }
+                    })),
+                    config.flushIntervalMs(),
+                    config.flushIntervalMs(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -229,7 +285,8 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
 
     private boolean partitionExists(TopicPartition tp) {
         try {
-            return tp.partition() >= 0 && tp.partition() < logManager.topicMetadata(tp.topic()).partitions();
+            return tp.partition() >= 0
+                    && tp.partition() < logManager.topicMetadata(tp.topic()).partitions();
         } catch (io.weir.common.errors.UnknownTopicOrPartitionException e) {
             return false;
         }

@@ -21,19 +21,29 @@ import io.weir.common.errors.InvalidConfigurationException;
  * @param offsetCommitTimeoutMs   {@code offsets.commit.timeout.ms}: how long a commit may wait for room on the
  *                                write path
  */
-public record GroupCoordinatorConfig(int minSessionTimeoutMs, int maxSessionTimeoutMs, int initialRebalanceDelayMs,
-                                     int maxSize, int offsetMetadataMaxBytes, int offsetsTopicPartitions,
-                                     int offsetsTopicSegmentBytes, int offsetCommitTimeoutMs) {
-    public static final GroupCoordinatorConfig DEFAULTS = new GroupCoordinatorConfig(6_000, 1_800_000, 0, Integer.MAX_VALUE,
-            4096, 50, 100 * 1024 * 1024, 5_000);
+public record GroupCoordinatorConfig(
+        int minSessionTimeoutMs,
+        int maxSessionTimeoutMs,
+        int initialRebalanceDelayMs,
+        int maxSize,
+        int offsetMetadataMaxBytes,
+        int offsetsTopicPartitions,
+        int offsetsTopicSegmentBytes,
+        int offsetCommitTimeoutMs) {
+    public static final GroupCoordinatorConfig DEFAULTS =
+            new GroupCoordinatorConfig(6_000, 1_800_000, 0, Integer.MAX_VALUE, 4096, 50, 100 * 1024 * 1024, 5_000);
 
     public GroupCoordinatorConfig {
         if (minSessionTimeoutMs < 0 || maxSessionTimeoutMs < minSessionTimeoutMs) {
             throw new InvalidConfigurationException("group.min.session.timeout.ms=" + minSessionTimeoutMs
                     + " and group.max.session.timeout.ms=" + maxSessionTimeoutMs + " must satisfy 0 <= min <= max");
         }
-        if (initialRebalanceDelayMs < 0 || maxSize < 1 || offsetMetadataMaxBytes < 0 || offsetsTopicPartitions < 1
-                || offsetsTopicSegmentBytes < 14 || offsetCommitTimeoutMs < 1) {
+        if (initialRebalanceDelayMs < 0
+                || maxSize < 1
+                || offsetMetadataMaxBytes < 0
+                || offsetsTopicPartitions < 1
+                || offsetsTopicSegmentBytes < 14
+                || offsetCommitTimeoutMs < 1) {
             throw new InvalidConfigurationException("group.initial.rebalance.delay.ms=" + initialRebalanceDelayMs
                     + ", group.max.size=" + maxSize + ", offset.metadata.max.bytes=" + offsetMetadataMaxBytes
                     + ", offsets.topic.num.partitions=" + offsetsTopicPartitions + ", offsets.topic.segment.bytes="

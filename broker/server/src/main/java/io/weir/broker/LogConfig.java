@@ -1,9 +1,9 @@
 package io.weir.broker;
 
 import io.weir.common.config.ConfigDef;
-import io.weir.common.config.TopicConfig;
 import io.weir.common.config.ConfigDef.Type;
 import io.weir.common.config.ParsedConfig;
+import io.weir.common.config.TopicConfig;
 import io.weir.common.errors.InvalidConfigurationException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,30 +34,104 @@ import java.util.TreeMap;
  * @param maxCompactionLagMs {@code max.compaction.lag.ms}: a record older than this is cleaned whatever the
  *                          dirty ratio, and the active segment rolls once its first record is this old
  */
-public record LogConfig(int segmentBytes, long segmentMs, long retentionMs, long retentionBytes, int maxMessageBytes,
-                        int indexIntervalBytes, int segmentIndexBytes, long fileDeleteDelayMs, CleanupPolicy cleanupPolicy,
-                        long deleteRetentionMs, double minCleanableDirtyRatio, long minCompactionLagMs,
-                        long maxCompactionLagMs) {
+public record LogConfig(
+        int segmentBytes,
+        long segmentMs,
+        long retentionMs,
+        long retentionBytes,
+        int maxMessageBytes,
+        int indexIntervalBytes,
+        int segmentIndexBytes,
+        long fileDeleteDelayMs,
+        CleanupPolicy cleanupPolicy,
+        long deleteRetentionMs,
+        double minCleanableDirtyRatio,
+        long minCompactionLagMs,
+        long maxCompactionLagMs) {
 
     private static final long DAY_MS = 24L * 3600 * 1000;
 
     /** Every topic key with Kafka's default; also the broker's {@code log.*} defaults. */
     private static final ConfigDef DEFINITION = new ConfigDef()
             // A batch must fit in an empty segment, and the offset index stores 4-byte positions.
-            .define(TopicConfig.SEGMENT_BYTES_CONFIG, Type.INT, 1024 * 1024 * 1024, ConfigDef.atLeast(14), "Segment file size limit")
-            .define(TopicConfig.SEGMENT_MS_CONFIG, Type.LONG, 7 * DAY_MS, ConfigDef.atLeast(1), "Maximum segment age before a roll")
-            .define(TopicConfig.RETENTION_MS_CONFIG, Type.LONG, 7 * DAY_MS, ConfigDef.atLeast(-1), "Time-based retention; -1 unlimited")
-            .define(TopicConfig.RETENTION_BYTES_CONFIG, Type.LONG, -1L, ConfigDef.atLeast(-1), "Size-based retention per partition")
-            .define(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Type.INT, 1024 * 1024 + 12, ConfigDef.atLeast(0), "Largest record batch accepted")
-            .define(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, Type.INT, 4096, ConfigDef.atLeast(0), "Bytes between index entries")
-            .define(TopicConfig.SEGMENT_INDEX_BYTES_CONFIG, Type.INT, 10 * 1024 * 1024, ConfigDef.atLeast(8), "Index size that rolls a segment")
-            .define(TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, Type.LONG, 60_000L, ConfigDef.atLeast(0), "Delay before deleted files go")
-            .define(TopicConfig.CLEANUP_POLICY_CONFIG, Type.STRING, CleanupPolicy.DELETE.toString(),
-                    (name, value) -> CleanupPolicy.forConfigValue((String) value), "delete | compact | compact,delete")
-            .define(TopicConfig.DELETE_RETENTION_MS_CONFIG, Type.LONG, DAY_MS, ConfigDef.atLeast(0), "How long tombstones stay after cleaning")
-            .define(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, Type.DOUBLE, 0.5, ConfigDef.range(0, 1), "Dirty share before the cleaner runs")
-            .define(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Type.LONG, 0L, ConfigDef.atLeast(0), "Shortest time a record stays uncompacted")
-            .define(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, Type.LONG, Long.MAX_VALUE, ConfigDef.atLeast(1), "Longest time a record stays uncompacted");
+            .define(
+                    TopicConfig.SEGMENT_BYTES_CONFIG,
+                    Type.INT,
+                    1024 * 1024 * 1024,
+                    ConfigDef.atLeast(14),
+                    "Segment file size limit")
+            .define(
+                    TopicConfig.SEGMENT_MS_CONFIG,
+                    Type.LONG,
+                    7 * DAY_MS,
+                    ConfigDef.atLeast(1),
+                    "Maximum segment age before a roll")
+            .define(
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    Type.LONG,
+                    7 * DAY_MS,
+                    ConfigDef.atLeast(-1),
+                    "Time-based retention; -1 unlimited")
+            .define(
+                    TopicConfig.RETENTION_BYTES_CONFIG,
+                    Type.LONG,
+                    -1L,
+                    ConfigDef.atLeast(-1),
+                    "Size-based retention per partition")
+            .define(
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                    Type.INT,
+                    1024 * 1024 + 12,
+                    ConfigDef.atLeast(0),
+                    "Largest record batch accepted")
+            .define(
+                    TopicConfig.INDEX_INTERVAL_BYTES_CONFIG,
+                    Type.INT,
+                    4096,
+                    ConfigDef.atLeast(0),
+                    "Bytes between index entries")
+            .define(
+                    TopicConfig.SEGMENT_INDEX_BYTES_CONFIG,
+                    Type.INT,
+                    10 * 1024 * 1024,
+                    ConfigDef.atLeast(8),
+                    "Index size that rolls a segment")
+            .define(
+                    TopicConfig.FILE_DELETE_DELAY_MS_CONFIG,
+                    Type.LONG,
+                    60_000L,
+                    ConfigDef.atLeast(0),
+                    "Delay before deleted files go")
+            .define(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    Type.STRING,
+                    CleanupPolicy.DELETE.toString(),
+                    (name, value) -> CleanupPolicy.forConfigValue((String) value),
+                    "delete | compact | compact,delete")
+            .define(
+                    TopicConfig.DELETE_RETENTION_MS_CONFIG,
+                    Type.LONG,
+                    DAY_MS,
+                    ConfigDef.atLeast(0),
+                    "How long tombstones stay after cleaning")
+            .define(
+                    TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG,
+                    Type.DOUBLE,
+                    0.5,
+                    ConfigDef.range(0, 1),
+                    "Dirty share before the cleaner runs")
+            .define(
+                    TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+                    Type.LONG,
+                    0L,
+                    ConfigDef.atLeast(0),
+                    "Shortest time a record stays uncompacted")
+            .define(
+                    TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG,
+                    Type.LONG,
+                    Long.MAX_VALUE,
+                    ConfigDef.atLeast(1),
+                    "Longest time a record stays uncompacted");
 
     /** Kafka's defaults, used where the broker sets no {@code log.*} default. */
     public static final LogConfig DEFAULTS = from(DEFINITION.parse(java.util.Map.of()));
@@ -65,20 +139,28 @@ public record LogConfig(int segmentBytes, long segmentMs, long retentionMs, long
     public LogConfig {
         java.util.Objects.requireNonNull(cleanupPolicy, "cleanupPolicy");
         if (minCompactionLagMs > maxCompactionLagMs) {
-            throw new InvalidConfigurationException(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG + "=" + minCompactionLagMs + " exceeds "
-                    + TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG + "=" + maxCompactionLagMs
-                    + "; a record cannot be due for cleaning before it may be cleaned");
+            throw new InvalidConfigurationException(
+                    TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG + "=" + minCompactionLagMs + " exceeds "
+                            + TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG + "=" + maxCompactionLagMs
+                            + "; a record cannot be due for cleaning before it may be cleaned");
         }
     }
 
     private static LogConfig from(ParsedConfig parsed) {
-        return new LogConfig(parsed.getInt(TopicConfig.SEGMENT_BYTES_CONFIG), parsed.getLong(TopicConfig.SEGMENT_MS_CONFIG),
-                parsed.getLong(TopicConfig.RETENTION_MS_CONFIG), parsed.getLong(TopicConfig.RETENTION_BYTES_CONFIG),
-                parsed.getInt(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), parsed.getInt(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG),
-                parsed.getInt(TopicConfig.SEGMENT_INDEX_BYTES_CONFIG), parsed.getLong(TopicConfig.FILE_DELETE_DELAY_MS_CONFIG),
+        return new LogConfig(
+                parsed.getInt(TopicConfig.SEGMENT_BYTES_CONFIG),
+                parsed.getLong(TopicConfig.SEGMENT_MS_CONFIG),
+                parsed.getLong(TopicConfig.RETENTION_MS_CONFIG),
+                parsed.getLong(TopicConfig.RETENTION_BYTES_CONFIG),
+                parsed.getInt(TopicConfig.MAX_MESSAGE_BYTES_CONFIG),
+                parsed.getInt(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG),
+                parsed.getInt(TopicConfig.SEGMENT_INDEX_BYTES_CONFIG),
+                parsed.getLong(TopicConfig.FILE_DELETE_DELAY_MS_CONFIG),
                 CleanupPolicy.forConfigValue(parsed.getString(TopicConfig.CLEANUP_POLICY_CONFIG)),
-                parsed.getLong(TopicConfig.DELETE_RETENTION_MS_CONFIG), parsed.getDouble(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG),
-                parsed.getLong(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG), parsed.getLong(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG));
+                parsed.getLong(TopicConfig.DELETE_RETENTION_MS_CONFIG),
+                parsed.getDouble(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG),
+                parsed.getLong(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG),
+                parsed.getLong(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG));
     }
 
     /** Whether {@code key} is a topic-level key. */

@@ -25,16 +25,29 @@ import io.weir.common.errors.InvalidConfigurationException;
  *                                     {@code transaction.max.timeout.ms}, is aborted automatically; -1 (the
  *                                     default) only reports them through {@code Admin}
  */
-public record TransactionConfig(int maxTimeoutMs, long transactionalIdExpirationMs, int stateLogPartitions,
-                                int stateLogSegmentBytes, long abortTimedOutIntervalMs, long removeExpiredIntervalMs,
-                                long producerIdExpirationMs, long producerIdExpirationCheckMs, long hangingAbortMs) {
-    public static final TransactionConfig DEFAULTS = new TransactionConfig(900_000, 604_800_000L, 50, 100 * 1024 * 1024,
-            10_000L, 3_600_000L, 86_400_000L, 600_000L, -1L);
+public record TransactionConfig(
+        int maxTimeoutMs,
+        long transactionalIdExpirationMs,
+        int stateLogPartitions,
+        int stateLogSegmentBytes,
+        long abortTimedOutIntervalMs,
+        long removeExpiredIntervalMs,
+        long producerIdExpirationMs,
+        long producerIdExpirationCheckMs,
+        long hangingAbortMs) {
+    public static final TransactionConfig DEFAULTS = new TransactionConfig(
+            900_000, 604_800_000L, 50, 100 * 1024 * 1024, 10_000L, 3_600_000L, 86_400_000L, 600_000L, -1L);
 
     public TransactionConfig {
-        if (maxTimeoutMs < 1 || transactionalIdExpirationMs < 1 || stateLogPartitions < 1 || stateLogSegmentBytes < 14
-                || abortTimedOutIntervalMs < 1 || removeExpiredIntervalMs < 1 || producerIdExpirationMs < 1
-                || producerIdExpirationCheckMs < 1 || hangingAbortMs < -1) {
+        if (maxTimeoutMs < 1
+                || transactionalIdExpirationMs < 1
+                || stateLogPartitions < 1
+                || stateLogSegmentBytes < 14
+                || abortTimedOutIntervalMs < 1
+                || removeExpiredIntervalMs < 1
+                || producerIdExpirationMs < 1
+                || producerIdExpirationCheckMs < 1
+                || hangingAbortMs < -1) {
             throw new InvalidConfigurationException("transaction.max.timeout.ms=" + maxTimeoutMs
                     + ", transactional.id.expiration.ms=" + transactionalIdExpirationMs
                     + ", transaction.state.log.num.partitions=" + stateLogPartitions

@@ -23,36 +23,48 @@ import java.util.concurrent.TimeUnit;
 
 /** Request helpers for tests that talk to a broker through its {@link BrokerApi}. */
 public final class BrokerTestSupport {
-    private BrokerTestSupport() {
-    }
+    private BrokerTestSupport() {}
 
     public static ByteBuffer batch(long timestamp, String... values) {
-        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE, RecordBatch.NO_PRODUCER_ID,
-                RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false);
+        RecordBatchBuilder builder = new RecordBatchBuilder(
+                CompressionType.NONE,
+                RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE,
+                false);
         for (String value : values) {
             builder.append(timestamp, null, value.getBytes(StandardCharsets.UTF_8), new Header[0]);
         }
         return builder.build();
     }
 
-    public static void createTopic(BrokerApi api, String name, int partitions, Map<String, String> configs) throws Exception {
-        var result = api.createTopics(new CreateTopicsRequest(List.of(new CreateTopicsRequest.NewTopicSpec(name, partitions, configs)), false))
-                .get(10, TimeUnit.SECONDS).results().get(name);
+    public static void createTopic(BrokerApi api, String name, int partitions, Map<String, String> configs)
+            throws Exception {
+        var result = api.createTopics(new CreateTopicsRequest(
+                        List.of(new CreateTopicsRequest.NewTopicSpec(name, partitions, configs)), false))
+                .get(10, TimeUnit.SECONDS)
+                .results()
+                .get(name);
         if (!result.isSuccess()) {
             throw result.exception();
         }
     }
 
-    public static ProduceResponse.PartitionResponse produce(BrokerApi api, TopicPartition tp, ByteBuffer batch) throws Exception {
-        return api.produce(new ProduceRequest((short) -1, 10_000, null, Map.of(tp, batch))).get(10, TimeUnit.SECONDS)
-                .partitions().get(tp);
+    public static ProduceResponse.PartitionResponse produce(BrokerApi api, TopicPartition tp, ByteBuffer batch)
+            throws Exception {
+        return api.produce(new ProduceRequest((short) -1, 10_000, null, Map.of(tp, batch)))
+                .get(10, TimeUnit.SECONDS)
+                .partitions()
+                .get(tp);
     }
 
     public static FetchResponse.PartitionData fetch(BrokerApi api, TopicPartition tp, long offset) throws Exception {
         Map<TopicPartition, FetchRequest.PartitionFetch> parts = new LinkedHashMap<>();
         parts.put(tp, new FetchRequest.PartitionFetch(offset, 1 << 20));
-        return api.fetch(new FetchRequest(0, 1, 1 << 20, IsolationLevel.READ_UNCOMMITTED, parts)).get(10, TimeUnit.SECONDS)
-                .partitions().get(tp);
+        return api.fetch(new FetchRequest(0, 1, 1 << 20, IsolationLevel.READ_UNCOMMITTED, parts))
+                .get(10, TimeUnit.SECONDS)
+                .partitions()
+                .get(tp);
     }
 
     /** Values of every record at or after {@code from} in the fetched batches. */

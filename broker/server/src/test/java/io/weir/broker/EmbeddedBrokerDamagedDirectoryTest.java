@@ -1,6 +1,5 @@
 package io.weir.broker;
 
-import io.weir.common.TopicPartition;
 import static io.weir.broker.BrokerTestSupport.batch;
 import static io.weir.broker.BrokerTestSupport.createTopic;
 import static io.weir.broker.BrokerTestSupport.produce;
@@ -8,6 +7,7 @@ import static io.weir.broker.BrokerTestSupport.readAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.common.TopicPartition;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -60,11 +60,13 @@ class EmbeddedBrokerDamagedDirectoryTest {
                 produce(broker.api(), tp, batch);
             }
         }
-        try (RandomAccessFile raf = new RandomAccessFile(dir.resolve("events-0").resolve(String.format("%020d.log", 0)).toFile(), "rw")) {
+        try (RandomAccessFile raf = new RandomAccessFile(
+                dir.resolve("events-0").resolve(String.format("%020d.log", 0)).toFile(), "rw")) {
             raf.seek(lastPosition + 7); // the last batch's base offset 2 becomes 0: outside the CRC
             raf.write(2 ^ 0x02);
         }
-        EmbeddedBroker broker = CompletableFuture.supplyAsync(() -> EmbeddedBroker.open(config()), opener).get(20, TimeUnit.SECONDS);
+        EmbeddedBroker broker = CompletableFuture.supplyAsync(() -> EmbeddedBroker.open(config()), opener)
+                .get(20, TimeUnit.SECONDS);
         try {
             assertTrue(broker.openedAfterCleanShutdown());
             assertEquals(List.of("a", "b"), readAll(broker.api(), tp, 0));

@@ -1,7 +1,5 @@
 package io.weir.broker;
 
-import io.weir.common.IsolationLevel;
-import io.weir.common.TopicPartition;
 import static io.weir.broker.BrokerTestSupport.batch;
 import static io.weir.broker.BrokerTestSupport.createTopic;
 import static io.weir.broker.BrokerTestSupport.fetch;
@@ -12,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.common.utils.MockTime;
+import io.weir.common.IsolationLevel;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.IllegalClientStateException;
 import io.weir.common.errors.KafkaStorageException;
 import io.weir.common.protocol.CreatePartitionsRequest;
@@ -23,6 +22,7 @@ import io.weir.common.protocol.FetchRequest;
 import io.weir.common.protocol.ListOffsetsRequest;
 import io.weir.common.protocol.MetadataRequest;
 import io.weir.common.protocol.ProduceRequest;
+import io.weir.common.utils.MockTime;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +57,11 @@ class EmbeddedBrokerTest {
         }
         try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()))) {
             assertTrue(broker.openedAfterCleanShutdown());
-            var meta = broker.api().metadata(new MetadataRequest(List.of("orders"), false)).get().topics().get("orders");
+            var meta = broker.api()
+                    .metadata(new MetadataRequest(List.of("orders"), false))
+                    .get()
+                    .topics()
+                    .get("orders");
             assertEquals(3, meta.partitions());
             assertEquals("-1", meta.configs().get("retention.ms"));
             assertEquals(List.of("a", "b", "c"), readAll(broker.api(), tp, 0));
@@ -141,10 +145,22 @@ class EmbeddedBrokerTest {
             Thread.currentThread().interrupt();
             try {
                 // File reads happen on broker threads, so this thread's interrupt cannot close a channel.
-                var pending = broker.api().fetch(new FetchRequest(0, 1, 1 << 20, IsolationLevel.READ_UNCOMMITTED,
-                        Map.of(tp, new FetchRequest.PartitionFetch(0, 1 << 20))));
+                var pending = broker.api()
+                        .fetch(new FetchRequest(
+                                0,
+                                1,
+                                1 << 20,
+                                IsolationLevel.READ_UNCOMMITTED,
+                                Map.of(tp, new FetchRequest.PartitionFetch(0, 1 << 20))));
                 assertTrue(Thread.interrupted(), "the flag is still the caller's");
-                assertEquals(List.of("before"), BrokerTestSupport.values(pending.get(10, TimeUnit.SECONDS).partitions().get(tp).records(), 0));
+                assertEquals(
+                        List.of("before"),
+                        BrokerTestSupport.values(
+                                pending.get(10, TimeUnit.SECONDS)
+                                        .partitions()
+                                        .get(tp)
+                                        .records(),
+                                0));
             } finally {
                 Thread.interrupted();
             }
@@ -160,11 +176,19 @@ class EmbeddedBrokerTest {
         }
         Path stray = dir.resolve("t-0").resolve("junk.log");
         Files.writeString(stray, "x");
-        KafkaStorageException e = assertThrows(KafkaStorageException.class, () -> EmbeddedBroker.open(config(Map.of())));
+        KafkaStorageException e =
+                assertThrows(KafkaStorageException.class, () -> EmbeddedBroker.open(config(Map.of())));
         assertTrue(e.getMessage().contains("junk.log"), e.getMessage());
         Files.delete(stray);
         try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()))) {
-            assertTrue(broker.api().metadata(new MetadataRequest(List.of("t"), false)).get().topics().get("t").error().isSuccess(),
+            assertTrue(
+                    broker.api()
+                            .metadata(new MetadataRequest(List.of("t"), false))
+                            .get()
+                            .topics()
+                            .get("t")
+                            .error()
+                            .isSuccess(),
                     "the failed open released the lock");
         }
     }
@@ -187,10 +211,17 @@ class EmbeddedBrokerTest {
         TopicPartition tp = new TopicPartition("t", 0);
         EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()));
         createTopic(broker.api(), "t", 1, Map.of());
-        var pending = broker.api().fetch(new FetchRequest(600_000, 1, 1 << 20, IsolationLevel.READ_UNCOMMITTED,
-                Map.of(tp, new FetchRequest.PartitionFetch(0, 1 << 20))));
+        var pending = broker.api()
+                .fetch(new FetchRequest(
+                        600_000,
+                        1,
+                        1 << 20,
+                        IsolationLevel.READ_UNCOMMITTED,
+                        Map.of(tp, new FetchRequest.PartitionFetch(0, 1 << 20))));
         broker.close();
-        assertEquals(0, pending.get(10, TimeUnit.SECONDS).partitions().get(tp).records().remaining());
+        assertEquals(
+                0,
+                pending.get(10, TimeUnit.SECONDS).partitions().get(tp).records().remaining());
     }
 
     @Test
@@ -200,8 +231,10 @@ class EmbeddedBrokerTest {
         Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
             // Root ignores permissions, so there the case cannot be built; report it as skipped, not passed.
-            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(locked), "running as a user that ignores file permissions");
-            KafkaStorageException e = assertThrows(KafkaStorageException.class,
+            org.junit.jupiter.api.Assumptions.assumeFalse(
+                    Files.isWritable(locked), "running as a user that ignores file permissions");
+            KafkaStorageException e = assertThrows(
+                    KafkaStorageException.class,
                     () -> EmbeddedBroker.open(BrokerConfig.from(Map.of(BrokerConfig.LOG_DIRS, locked.toString()))));
             assertTrue(e.getMessage().contains(locked.toString()), e.getMessage());
         } finally {
@@ -213,7 +246,8 @@ class EmbeddedBrokerTest {
     void dataDirectoryAsAPlainFileIsRefusedWithItsPath() throws Exception {
         Path file = dir.resolve("not-a-dir");
         Files.writeString(file, "x");
-        KafkaStorageException e = assertThrows(KafkaStorageException.class,
+        KafkaStorageException e = assertThrows(
+                KafkaStorageException.class,
                 () -> EmbeddedBroker.open(BrokerConfig.from(Map.of(BrokerConfig.LOG_DIRS, file.toString()))));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     }
@@ -221,7 +255,8 @@ class EmbeddedBrokerTest {
     @Test
     void secondBrokerOnTheSameDirectoryIsRefused() {
         try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()))) {
-            KafkaStorageException e = assertThrows(KafkaStorageException.class, () -> EmbeddedBroker.open(config(Map.of())));
+            KafkaStorageException e =
+                    assertThrows(KafkaStorageException.class, () -> EmbeddedBroker.open(config(Map.of())));
             assertTrue(e.getMessage().contains("in use"), e.getMessage());
         }
     }
@@ -232,24 +267,39 @@ class EmbeddedBrokerTest {
         var api = broker.api();
         broker.close();
         broker.close(); // idempotent
-        ExecutionException e = assertThrows(ExecutionException.class, () -> api.metadata(MetadataRequest.allTopics()).get());
-        assertTrue(e.getCause() instanceof IllegalClientStateException, e.getCause().toString());
+        ExecutionException e = assertThrows(ExecutionException.class, () -> api.metadata(MetadataRequest.allTopics())
+                .get());
+        assertTrue(
+                e.getCause() instanceof IllegalClientStateException,
+                e.getCause().toString());
     }
 
     @Test
     void invalidTopicNamesAreRefusedNamingTheName() throws Exception {
         try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()))) {
             for (String bad : List.of("", ".", "..", "has space", "a/b", "x".repeat(250), "ünï")) {
-                var result = broker.api().createTopics(new CreateTopicsRequest(
-                        List.of(new CreateTopicsRequest.NewTopicSpec(bad, 1, Map.of())), false)).get().results().get(bad);
+                var result = broker.api()
+                        .createTopics(new CreateTopicsRequest(
+                                List.of(new CreateTopicsRequest.NewTopicSpec(bad, 1, Map.of())), false))
+                        .get()
+                        .results()
+                        .get(bad);
                 assertEquals(Errors.INVALID_TOPIC_EXCEPTION, result.error(), "name '" + bad + "'");
             }
-            assertTrue(broker.api().createTopics(new CreateTopicsRequest(
-                    List.of(new CreateTopicsRequest.NewTopicSpec("ok.name_with-chars.1", 1, Map.of())), false)).get()
-                    .results().get("ok.name_with-chars.1").isSuccess());
-            assertTrue(broker.api().createTopics(new CreateTopicsRequest(
-                    List.of(new CreateTopicsRequest.NewTopicSpec("x".repeat(249), 1, Map.of())), false)).get()
-                    .results().get("x".repeat(249)).isSuccess());
+            assertTrue(broker.api()
+                    .createTopics(new CreateTopicsRequest(
+                            List.of(new CreateTopicsRequest.NewTopicSpec("ok.name_with-chars.1", 1, Map.of())), false))
+                    .get()
+                    .results()
+                    .get("ok.name_with-chars.1")
+                    .isSuccess());
+            assertTrue(broker.api()
+                    .createTopics(new CreateTopicsRequest(
+                            List.of(new CreateTopicsRequest.NewTopicSpec("x".repeat(249), 1, Map.of())), false))
+                    .get()
+                    .results()
+                    .get("x".repeat(249))
+                    .isSuccess());
         }
     }
 
@@ -259,7 +309,9 @@ class EmbeddedBrokerTest {
             createTopic(broker.api(), "t", 2, Map.of());
             var response = produce(broker.api(), new TopicPartition("t", 5), batch(1, "x"));
             assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, response.error().error());
-            assertTrue(response.error().message().contains("Partition 5") && response.error().message().contains("'t'"),
+            assertTrue(
+                    response.error().message().contains("Partition 5")
+                            && response.error().message().contains("'t'"),
                     response.error().message());
             var fetched = fetch(broker.api(), new TopicPartition("nope", 0), 0);
             assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, fetched.error().error());
@@ -275,7 +327,9 @@ class EmbeddedBrokerTest {
             int size = big.remaining();
             var response = produce(broker.api(), tp, big);
             assertEquals(Errors.MESSAGE_TOO_LARGE, response.error().error());
-            assertTrue(response.error().message().contains(Integer.toString(size)) && response.error().message().contains("200"),
+            assertTrue(
+                    response.error().message().contains(Integer.toString(size))
+                            && response.error().message().contains("200"),
                     response.error().message());
             assertEquals(0, readAll(broker.api(), tp, 0).size());
         }
@@ -290,10 +344,13 @@ class EmbeddedBrokerTest {
             // Our own builder refuses negative timestamps, so forge the batch another client could send.
             bytes.putLong(io.weir.common.record.RecordBatch.BASE_TIMESTAMP_OFFSET, -5L);
             bytes.putLong(io.weir.common.record.RecordBatch.MAX_TIMESTAMP_OFFSET, -5L);
-            bytes.putInt(io.weir.common.record.RecordBatch.CRC_OFFSET, io.weir.common.record.RecordBatch.wrap(bytes).computeCrc());
+            bytes.putInt(
+                    io.weir.common.record.RecordBatch.CRC_OFFSET,
+                    io.weir.common.record.RecordBatch.wrap(bytes).computeCrc());
             var response = produce(broker.api(), tp, bytes);
             assertEquals(Errors.INVALID_TIMESTAMP, response.error().error());
-            assertTrue(response.error().message().contains("-5"), response.error().message());
+            assertTrue(
+                    response.error().message().contains("-5"), response.error().message());
         }
     }
 
@@ -304,7 +361,9 @@ class EmbeddedBrokerTest {
             createTopic(broker.api(), "t", 1, Map.of());
             var corrupt = batch(1, "hello");
             corrupt.put(corrupt.limit() - 1, (byte) (corrupt.get(corrupt.limit() - 1) ^ 1));
-            assertEquals(Errors.CORRUPT_MESSAGE, produce(broker.api(), tp, corrupt).error().error());
+            assertEquals(
+                    Errors.CORRUPT_MESSAGE,
+                    produce(broker.api(), tp, corrupt).error().error());
             assertEquals(0, readAll(broker.api(), tp, 0).size());
         }
     }
@@ -313,14 +372,33 @@ class EmbeddedBrokerTest {
     void partitionCountCanGrowButNeverShrink() throws Exception {
         try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()))) {
             createTopic(broker.api(), "t", 2, Map.of());
-            var shrink = broker.api().createPartitions(new CreatePartitionsRequest(Map.of("t", 1), false)).get().results().get("t");
+            var shrink = broker.api()
+                    .createPartitions(new CreatePartitionsRequest(Map.of("t", 1), false))
+                    .get()
+                    .results()
+                    .get("t");
             assertEquals(Errors.INVALID_PARTITIONS, shrink.error());
             assertTrue(shrink.message().contains("2") && shrink.message().contains("1"), shrink.message());
-            assertTrue(broker.api().createPartitions(new CreatePartitionsRequest(Map.of("t", 4), false)).get().results().get("t").isSuccess());
-            assertEquals(0, produce(broker.api(), new TopicPartition("t", 3), batch(1, "x")).baseOffset());
+            assertTrue(broker.api()
+                    .createPartitions(new CreatePartitionsRequest(Map.of("t", 4), false))
+                    .get()
+                    .results()
+                    .get("t")
+                    .isSuccess());
+            assertEquals(
+                    0,
+                    produce(broker.api(), new TopicPartition("t", 3), batch(1, "x"))
+                            .baseOffset());
         }
         try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()))) {
-            assertEquals(4, broker.api().metadata(new MetadataRequest(List.of("t"), false)).get().topics().get("t").partitions());
+            assertEquals(
+                    4,
+                    broker.api()
+                            .metadata(new MetadataRequest(List.of("t"), false))
+                            .get()
+                            .topics()
+                            .get("t")
+                            .partitions());
         }
     }
 
@@ -330,9 +408,21 @@ class EmbeddedBrokerTest {
         try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()))) {
             createTopic(broker.api(), "t", 1, Map.of());
             produce(broker.api(), tp, batch(1, "old"));
-            assertTrue(broker.api().deleteTopics(new DeleteTopicsRequest(List.of("t"))).get().results().get("t").isSuccess());
-            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION,
-                    broker.api().metadata(new MetadataRequest(List.of("t"), false)).get().topics().get("t").error().error());
+            assertTrue(broker.api()
+                    .deleteTopics(new DeleteTopicsRequest(List.of("t")))
+                    .get()
+                    .results()
+                    .get("t")
+                    .isSuccess());
+            assertEquals(
+                    Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                    broker.api()
+                            .metadata(new MetadataRequest(List.of("t"), false))
+                            .get()
+                            .topics()
+                            .get("t")
+                            .error()
+                            .error());
             createTopic(broker.api(), "t", 1, Map.of());
             assertEquals(List.of(), readAll(broker.api(), tp, 0));
         }
@@ -341,11 +431,20 @@ class EmbeddedBrokerTest {
     @Test
     void metadataAutoCreatesTopicsOnlyWhenEnabled() throws Exception {
         try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of(BrokerConfig.NUM_PARTITIONS, "3")))) {
-            var meta = broker.api().metadata(new MetadataRequest(List.of("auto"), true)).get().topics().get("auto");
+            var meta = broker.api()
+                    .metadata(new MetadataRequest(List.of("auto"), true))
+                    .get()
+                    .topics()
+                    .get("auto");
             assertEquals(3, meta.partitions());
         }
-        try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of(BrokerConfig.AUTO_CREATE_TOPICS_ENABLE, "false")))) {
-            var meta = broker.api().metadata(new MetadataRequest(List.of("manual"), true)).get().topics().get("manual");
+        try (EmbeddedBroker broker =
+                EmbeddedBroker.open(config(Map.of(BrokerConfig.AUTO_CREATE_TOPICS_ENABLE, "false")))) {
+            var meta = broker.api()
+                    .metadata(new MetadataRequest(List.of("manual"), true))
+                    .get()
+                    .topics()
+                    .get("manual");
             assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, meta.error().error());
         }
     }
@@ -358,19 +457,46 @@ class EmbeddedBrokerTest {
             produce(broker.api(), tp, batch(1_000, "a", "b"));
             produce(broker.api(), tp, batch(2_000, "c"));
             produce(broker.api(), tp, batch(3_000, "d"));
-            var offsets = broker.api().listOffsets(new ListOffsetsRequest(IsolationLevel.READ_UNCOMMITTED,
-                    Map.of(tp, ListOffsetsRequest.EARLIEST))).get().partitions().get(tp);
+            var offsets = broker.api()
+                    .listOffsets(new ListOffsetsRequest(
+                            IsolationLevel.READ_UNCOMMITTED, Map.of(tp, ListOffsetsRequest.EARLIEST)))
+                    .get()
+                    .partitions()
+                    .get(tp);
             assertEquals(0, offsets.offset());
-            assertEquals(4, broker.api().listOffsets(new ListOffsetsRequest(IsolationLevel.READ_UNCOMMITTED,
-                    Map.of(tp, ListOffsetsRequest.LATEST))).get().partitions().get(tp).offset());
-            var byTime = broker.api().listOffsets(new ListOffsetsRequest(IsolationLevel.READ_UNCOMMITTED,
-                    Map.of(tp, 1_500L))).get().partitions().get(tp);
+            assertEquals(
+                    4,
+                    broker.api()
+                            .listOffsets(new ListOffsetsRequest(
+                                    IsolationLevel.READ_UNCOMMITTED, Map.of(tp, ListOffsetsRequest.LATEST)))
+                            .get()
+                            .partitions()
+                            .get(tp)
+                            .offset());
+            var byTime = broker.api()
+                    .listOffsets(new ListOffsetsRequest(IsolationLevel.READ_UNCOMMITTED, Map.of(tp, 1_500L)))
+                    .get()
+                    .partitions()
+                    .get(tp);
             assertEquals(2, byTime.offset());
             assertEquals(2_000, byTime.timestamp());
-            assertEquals(-1, broker.api().listOffsets(new ListOffsetsRequest(IsolationLevel.READ_UNCOMMITTED,
-                    Map.of(tp, 9_000L))).get().partitions().get(tp).offset());
-            assertEquals(3, broker.api().listOffsets(new ListOffsetsRequest(IsolationLevel.READ_UNCOMMITTED,
-                    Map.of(tp, ListOffsetsRequest.MAX_TIMESTAMP))).get().partitions().get(tp).offset());
+            assertEquals(
+                    -1,
+                    broker.api()
+                            .listOffsets(new ListOffsetsRequest(IsolationLevel.READ_UNCOMMITTED, Map.of(tp, 9_000L)))
+                            .get()
+                            .partitions()
+                            .get(tp)
+                            .offset());
+            assertEquals(
+                    3,
+                    broker.api()
+                            .listOffsets(new ListOffsetsRequest(
+                                    IsolationLevel.READ_UNCOMMITTED, Map.of(tp, ListOffsetsRequest.MAX_TIMESTAMP)))
+                            .get()
+                            .partitions()
+                            .get(tp)
+                            .offset());
         }
     }
 
@@ -379,10 +505,11 @@ class EmbeddedBrokerTest {
         TopicPartition tp = new TopicPartition("t", 0);
         try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()))) {
             createTopic(broker.api(), "t", 1, Map.of());
-            Map<TopicPartition, FetchRequest.PartitionFetch> parts = Map.of(tp, new FetchRequest.PartitionFetch(0, 1 << 20));
+            Map<TopicPartition, FetchRequest.PartitionFetch> parts =
+                    Map.of(tp, new FetchRequest.PartitionFetch(0, 1 << 20));
             // A wait far longer than the test's own deadline: only an append can complete it in time.
-            CompletableFuture<io.weir.common.protocol.FetchResponse> pending = broker.api().fetch(
-                    new FetchRequest(600_000, 1, 1 << 20, IsolationLevel.READ_UNCOMMITTED, parts));
+            CompletableFuture<io.weir.common.protocol.FetchResponse> pending =
+                    broker.api().fetch(new FetchRequest(600_000, 1, 1 << 20, IsolationLevel.READ_UNCOMMITTED, parts));
             assertFalse(pending.isDone(), "nothing to read yet");
             produce(broker.api(), tp, batch(1, "wake"));
             var data = pending.get(10, TimeUnit.SECONDS).partitions().get(tp);
@@ -398,7 +525,10 @@ class EmbeddedBrokerTest {
             produce(broker.api(), tp, batch(1, "a"));
             var data = fetch(broker.api(), tp, 7);
             assertEquals(Errors.OFFSET_OUT_OF_RANGE, data.error().error());
-            assertTrue(data.error().message().contains("t-0") && data.error().message().contains("7"), data.error().message());
+            assertTrue(
+                    data.error().message().contains("t-0")
+                            && data.error().message().contains("7"),
+                    data.error().message());
         }
     }
 
@@ -407,8 +537,12 @@ class EmbeddedBrokerTest {
         TopicPartition tp = new TopicPartition("t", 0);
         try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()))) {
             createTopic(broker.api(), "t", 1, Map.of());
-            var response = broker.api().produce(new ProduceRequest((short) 2, 1000, null, Map.of(tp, batch(1, "x")))).get();
-            assertEquals(Errors.INVALID_REQUIRED_ACKS, response.partitions().get(tp).error().error());
+            var response = broker.api()
+                    .produce(new ProduceRequest((short) 2, 1000, null, Map.of(tp, batch(1, "x"))))
+                    .get();
+            assertEquals(
+                    Errors.INVALID_REQUIRED_ACKS,
+                    response.partitions().get(tp).error().error());
         }
     }
 
@@ -416,8 +550,9 @@ class EmbeddedBrokerTest {
     void retentionDeletesOldSegmentsAndAdvancesTheLogStart() throws Exception {
         TopicPartition tp = new TopicPartition("t", 0);
         MockTime time = new MockTime();
-        try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of(BrokerConfig.LOG_SEGMENT_BYTES, "200",
-                BrokerConfig.LOG_SEGMENT_DELETE_DELAY_MS, "0")), time)) {
+        try (EmbeddedBroker broker = EmbeddedBroker.open(
+                config(Map.of(BrokerConfig.LOG_SEGMENT_BYTES, "200", BrokerConfig.LOG_SEGMENT_DELETE_DELAY_MS, "0")),
+                time)) {
             createTopic(broker.api(), "t", 1, Map.of("retention.ms", "10000"));
             long now = time.milliseconds();
             for (int i = 0; i < 6; i++) {
@@ -428,7 +563,9 @@ class EmbeddedBrokerTest {
             broker.runRetention();
             var data = fetch(broker.api(), tp, 6);
             assertEquals(6, data.logStartOffset(), "every segment holding only old records is gone");
-            assertEquals(Errors.OFFSET_OUT_OF_RANGE, fetch(broker.api(), tp, 0).error().error());
+            assertEquals(
+                    Errors.OFFSET_OUT_OF_RANGE,
+                    fetch(broker.api(), tp, 0).error().error());
             assertEquals(List.of("new"), readAll(broker.api(), tp, 6));
         }
     }

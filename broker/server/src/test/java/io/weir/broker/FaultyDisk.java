@@ -33,21 +33,28 @@ import java.util.function.Predicate;
  */
 public final class FaultyDisk implements FileChannelFactory {
     /** The operation that fails. */
-    public enum Op { OPEN, WRITE, FORCE, RENAME, DELETE }
+    public enum Op {
+        OPEN,
+        WRITE,
+        FORCE,
+        RENAME,
+        DELETE
+    }
 
     private volatile Op op;
     private volatile Predicate<Path> files = path -> false;
     private volatile boolean once;
-    private volatile Runnable beforeFailing = () -> { };
+    private volatile Runnable beforeFailing = () -> {};
     /** False for {@link #holdOnce}: the operation runs {@code beforeFailing}, then goes to the real file. */
     private volatile boolean throwing = true;
+
     private final List<Path> failed = new ArrayList<>();
     /** Per regular file, its length at its last successful force: what a failed force leaves of it. */
     private final Map<Path, Long> syncedLength = new ConcurrentHashMap<>();
 
     /** From now on, {@code op} on a file matching {@code which} throws an IOException. */
     public void fail(Op op, Predicate<Path> which) {
-        arm(op, which, false, () -> { });
+        arm(op, which, false, () -> {});
     }
 
     /**

@@ -23,12 +23,12 @@ class FaultyDiskTest {
     @Test
     void aFailedForceDropsWhatWasWrittenSinceTheLastSuccessfulOne() throws IOException {
         Path file = dir.resolve("segment.log");
-        try (FileChannel channel = disk.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel channel =
+                disk.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             channel.write(ByteBuffer.wrap(new byte[100]));
             channel.force(true);
             channel.write(ByteBuffer.wrap(new byte[50]));
-            disk.failOnce(Op.FORCE, file::equals, () -> { });
+            disk.failOnce(Op.FORCE, file::equals, () -> {});
 
             assertThrows(IOException.class, () -> channel.force(true));
 

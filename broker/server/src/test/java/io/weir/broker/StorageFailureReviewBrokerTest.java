@@ -56,20 +56,34 @@ class StorageFailureReviewBrokerTest {
         broker = EmbeddedBroker.open(BrokerConfig.from(props), time, disk);
         createTopic(broker.api(), "t", 1, Map.of());
         TopicPartition t0 = new TopicPartition("t", 0);
-        assertEquals(Errors.NONE, produce(broker.api(), t0, record("before")).error().error());
+        assertEquals(
+                Errors.NONE, produce(broker.api(), t0, record("before")).error().error());
 
-        disk.fail(Op.OPEN, path -> path.getParent() != null && path.getParent().getFileName().toString().equals("u-0")
-                && path.getFileName().toString().endsWith(".log"));
-        ApiError created = broker.api().createTopics(new CreateTopicsRequest(List.of(
-                new CreateTopicsRequest.NewTopicSpec("u", 1, Map.of())), false)).get(10, TimeUnit.SECONDS).results().get("u");
+        disk.fail(
+                Op.OPEN,
+                path -> path.getParent() != null
+                        && path.getParent().getFileName().toString().equals("u-0")
+                        && path.getFileName().toString().endsWith(".log"));
+        ApiError created = broker.api()
+                .createTopics(
+                        new CreateTopicsRequest(List.of(new CreateTopicsRequest.NewTopicSpec("u", 1, Map.of())), false))
+                .get(10, TimeUnit.SECONDS)
+                .results()
+                .get("u");
         assertNotEquals(Errors.NONE, created.error(), "the creation failed");
-        assertEquals(Errors.KAFKA_STORAGE_ERROR, produce(broker.api(), t0, record("after")).error().error(),
+        assertEquals(
+                Errors.KAFKA_STORAGE_ERROR,
+                produce(broker.api(), t0, record("after")).error().error(),
                 "the directory went offline with the failed write");
     }
 
     private ByteBuffer record(String value) {
-        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE, RecordBatch.NO_PRODUCER_ID,
-                RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false);
+        RecordBatchBuilder builder = new RecordBatchBuilder(
+                CompressionType.NONE,
+                RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE,
+                false);
         builder.append(time.milliseconds(), null, value.getBytes(StandardCharsets.UTF_8), new Header[0]);
         return builder.build();
     }

@@ -1,7 +1,5 @@
 package io.weir.broker;
 
-import io.weir.common.IsolationLevel;
-import io.weir.common.TopicPartition;
 import static io.weir.broker.BrokerTestSupport.createTopic;
 import static io.weir.broker.BrokerTestSupport.fetch;
 import static io.weir.broker.BrokerTestSupport.produce;
@@ -15,15 +13,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.FaultyDisk.Op;
 import io.weir.broker.TransactionTestSupport.Producer;
-import io.weir.common.utils.MockTime;
 import io.weir.broker.internals.log.FileChannelFactory;
 import io.weir.broker.internals.log.LogDirFailureException;
+import io.weir.common.IsolationLevel;
+import io.weir.common.TopicPartition;
 import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.ConfigResourceKey;
 import io.weir.common.protocol.CreateTopicsRequest;
+import io.weir.common.protocol.Errors;
 import io.weir.common.protocol.IncrementalAlterConfigsRequest;
 import io.weir.common.protocol.InitProducerIdRequest;
-import io.weir.common.protocol.Errors;
 import io.weir.common.protocol.ListOffsetsRequest;
 import io.weir.common.protocol.ProduceResponse;
 import io.weir.common.protocol.WriteTxnMarkersRequest;
@@ -31,6 +30,7 @@ import io.weir.common.record.CompressionType;
 import io.weir.common.record.Header;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatchBuilder;
+import io.weir.common.utils.MockTime;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -265,7 +265,10 @@ class StorageFailureTest {
         produceUntilSegments(T0, 3);
         disk.fail(Op.DELETE, isIn("t-0", "00000000000000000000.index"));
         LogDirFailureException e = assertThrows(LogDirFailureException.class, broker::runRetention);
-        assertEquals(dir.resolve("t-0").resolve("00000000000000000000.index"), e.file(), "the file, not the partition directory");
+        assertEquals(
+                dir.resolve("t-0").resolve("00000000000000000000.index"),
+                e.file(),
+                "the file, not the partition directory");
         assertOfflineAfterFailureOf("00000000000000000000.index");
         assertCloseAndReopenKeepAcknowledgedFromLogStart();
     }
@@ -276,7 +279,10 @@ class StorageFailureTest {
         produceUntilSegments(T0, 3);
         disk.fail(Op.RENAME, isIn("t-0", "00000000000000000000.log"));
         LogDirFailureException e = assertThrows(LogDirFailureException.class, broker::runRetention);
-        assertEquals(dir.resolve("t-0").resolve("00000000000000000000.log"), e.file(), "the file, not the partition directory");
+        assertEquals(
+                dir.resolve("t-0").resolve("00000000000000000000.log"),
+                e.file(),
+                "the file, not the partition directory");
         assertOfflineAfterFailureOf("00000000000000000000.log");
         assertCloseAndReopenKeepAcknowledgedFromLogStart();
     }
@@ -319,9 +325,16 @@ class StorageFailureTest {
         start("every-batch", Map.of());
         disk.fail(Op.WRITE, path -> path.equals(dir.resolve("meta").resolve("topics.tmp")));
         ConfigResourceKey topic = new ConfigResourceKey(ConfigResourceKey.Type.TOPIC, "t");
-        ApiError altered = broker.api().incrementalAlterConfigs(new IncrementalAlterConfigsRequest(Map.of(topic, List.of(
-                new IncrementalAlterConfigsRequest.AlterableConfig("retention.ms", IncrementalAlterConfigsRequest.OpType.SET,
-                        "1000"))), false)).get(10, TimeUnit.SECONDS).results().get(topic);
+        ApiError altered = broker.api()
+                .incrementalAlterConfigs(new IncrementalAlterConfigsRequest(
+                        Map.of(
+                                topic,
+                                List.of(new IncrementalAlterConfigsRequest.AlterableConfig(
+                                        "retention.ms", IncrementalAlterConfigsRequest.OpType.SET, "1000"))),
+                        false))
+                .get(10, TimeUnit.SECONDS)
+                .results()
+                .get(topic);
         assertRefused(altered);
         assertOfflineAfterFailureOf("topics.tmp");
         assertCloseAndReopenKeepAcknowledged();
@@ -332,8 +345,9 @@ class StorageFailureTest {
         start("every-batch", Map.of());
         disk.fail(Op.FORCE, path -> path.equals(dir.resolve("producer-id-block.tmp")));
         // The idempotent producer's id is answered as a failed future, as every error of that call is.
-        ExecutionException failed = assertThrows(ExecutionException.class, () -> broker.api().initProducerId(
-                new InitProducerIdRequest(null, 60_000, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH))
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> broker.api()
+                .initProducerId(new InitProducerIdRequest(
+                        null, 60_000, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH))
                 .get(10, TimeUnit.SECONDS));
         LogDirFailureException e = assertInstanceOf(LogDirFailureException.class, failed.getCause());
         assertEquals(dir.resolve("producer-id-block.tmp"), e.file());
@@ -378,9 +392,16 @@ class StorageFailureTest {
 
     /** A batch of one keyed record stamped now (older records would roll segments by segment.ms). */
     private ByteBuffer keyed(String key, String value) {
-        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE, RecordBatch.NO_PRODUCER_ID,
-                RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false);
-        builder.append(time.milliseconds(), key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8),
+        RecordBatchBuilder builder = new RecordBatchBuilder(
+                CompressionType.NONE,
+                RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE,
+                false);
+        builder.append(
+                time.milliseconds(),
+                key.getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8),
                 new Header[0]);
         return builder.build();
     }
@@ -414,7 +435,8 @@ class StorageFailureTest {
 
     private long segmentCount(TopicPartition tp) throws Exception {
         try (var files = Files.list(dir.resolve(tp.topic() + "-" + tp.partition()))) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".log")).count();
+            return files.filter(p -> p.getFileName().toString().endsWith(".log"))
+                    .count();
         }
     }
 
@@ -428,18 +450,27 @@ class StorageFailureTest {
     }
 
     private ApiError abort(Producer producer) throws Exception {
-        return broker.api().writeTxnMarkers(new WriteTxnMarkersRequest(List.of(new WriteTxnMarkersRequest.TxnMarker(
-                producer.producerId(), producer.producerEpoch(), false, 0, List.of(T0))))).get(10, TimeUnit.SECONDS)
-                .results().get(producer.producerId()).get(T0);
+        return broker.api()
+                .writeTxnMarkers(new WriteTxnMarkersRequest(List.of(new WriteTxnMarkersRequest.TxnMarker(
+                        producer.producerId(), producer.producerEpoch(), false, 0, List.of(T0)))))
+                .get(10, TimeUnit.SECONDS)
+                .results()
+                .get(producer.producerId())
+                .get(T0);
     }
 
     private ApiError createTopicAnswer(String name) throws Exception {
-        return broker.api().createTopics(new CreateTopicsRequest(List.of(
-                new CreateTopicsRequest.NewTopicSpec(name, 1, Map.of())), false)).get(10, TimeUnit.SECONDS).results().get(name);
+        return broker.api()
+                .createTopics(new CreateTopicsRequest(
+                        List.of(new CreateTopicsRequest.NewTopicSpec(name, 1, Map.of())), false))
+                .get(10, TimeUnit.SECONDS)
+                .results()
+                .get(name);
     }
 
     private static Predicate<Path> isIn(String partitionDir, String suffix) {
-        return path -> path.getParent() != null && path.getParent().getFileName().toString().equals(partitionDir)
+        return path -> path.getParent() != null
+                && path.getParent().getFileName().toString().equals(partitionDir)
                 && path.getFileName().toString().endsWith(suffix);
     }
 
@@ -469,11 +500,19 @@ class StorageFailureTest {
             assertTrue(fetched.message().contains(first.toString()), fetched.message());
         }
         for (long spec : List.of(ListOffsetsRequest.EARLIEST, ListOffsetsRequest.LATEST, 1L)) {
-            assertRefused(broker.api().listOffsets(new ListOffsetsRequest(IsolationLevel.READ_UNCOMMITTED, Map.of(T1, spec)))
-                    .get(10, TimeUnit.SECONDS).partitions().get(T1).error());
+            assertRefused(broker.api()
+                    .listOffsets(new ListOffsetsRequest(IsolationLevel.READ_UNCOMMITTED, Map.of(T1, spec)))
+                    .get(10, TimeUnit.SECONDS)
+                    .partitions()
+                    .get(T1)
+                    .error());
         }
-        ApiError created = broker.api().createTopics(new CreateTopicsRequest(List.of(
-                new CreateTopicsRequest.NewTopicSpec("u", 1, Map.of())), false)).get(10, TimeUnit.SECONDS).results().get("u");
+        ApiError created = broker.api()
+                .createTopics(
+                        new CreateTopicsRequest(List.of(new CreateTopicsRequest.NewTopicSpec("u", 1, Map.of())), false))
+                .get(10, TimeUnit.SECONDS)
+                .results()
+                .get("u");
         assertRefused(created); // no new log on a disk that is not trusted
     }
 
@@ -487,7 +526,9 @@ class StorageFailureTest {
             List<String> read = readAll(broker.api(), tp, 0);
             assertInOrder(acked.getOrDefault(tp, List.of()), read, tp);
         }
-        assertEquals(Errors.NONE, produce(broker.api(), T0, keyed("k", "after")).error().error());
+        assertEquals(
+                Errors.NONE,
+                produce(broker.api(), T0, keyed("k", "after")).error().error());
     }
 
     /**
@@ -497,13 +538,22 @@ class StorageFailureTest {
      */
     private void assertCloseAndReopenKeepAcknowledgedFromLogStart() throws Exception {
         reopen();
-        long start = broker.api().listOffsets(new ListOffsetsRequest(IsolationLevel.READ_UNCOMMITTED,
-                Map.of(T0, ListOffsetsRequest.EARLIEST))).get(10, TimeUnit.SECONDS).partitions().get(T0).offset();
+        long start = broker.api()
+                .listOffsets(new ListOffsetsRequest(
+                        IsolationLevel.READ_UNCOMMITTED, Map.of(T0, ListOffsetsRequest.EARLIEST)))
+                .get(10, TimeUnit.SECONDS)
+                .partitions()
+                .get(T0)
+                .offset();
         List<String> expected = acked.get(T0);
-        assertInOrder(expected.subList((int) Math.min(start, expected.size()), expected.size()),
-                readAll(broker.api(), T0, start), T0);
+        assertInOrder(
+                expected.subList((int) Math.min(start, expected.size()), expected.size()),
+                readAll(broker.api(), T0, start),
+                T0);
         assertInOrder(acked.get(T1), readAll(broker.api(), T1, 0), T1);
-        assertEquals(Errors.NONE, produce(broker.api(), T0, keyed("k", "after")).error().error());
+        assertEquals(
+                Errors.NONE,
+                produce(broker.api(), T0, keyed("k", "after")).error().error());
     }
 
     /**
@@ -515,10 +565,14 @@ class StorageFailureTest {
         reopen();
         List<String> expected = acked.get(T0);
         List<String> read = readAll(broker.api(), T0, 0);
-        assertTrue(read.size() >= recoveryPoint, "t-0 keeps every record below its recovery point " + recoveryPoint + ": " + read);
+        assertTrue(
+                read.size() >= recoveryPoint,
+                "t-0 keeps every record below its recovery point " + recoveryPoint + ": " + read);
         assertEquals(expected.subList(0, read.size()), read, "t-0 holds a prefix of what was acknowledged");
         assertInOrder(acked.get(T1), readAll(broker.api(), T1, 0), T1);
-        assertEquals(Errors.NONE, produce(broker.api(), T0, keyed("k", "after")).error().error());
+        assertEquals(
+                Errors.NONE,
+                produce(broker.api(), T0, keyed("k", "after")).error().error());
     }
 
     /** Closes, heals the disk, checks the close left no clean-shutdown marker, and reopens on a healthy disk. */
@@ -537,7 +591,10 @@ class StorageFailureTest {
                 at++;
             }
         }
-        assertEquals(expected.size(), at, tp + ": every acknowledged record, in order, in " + actual + "; expected " + expected);
+        assertEquals(
+                expected.size(),
+                at,
+                tp + ": every acknowledged record, in order, in " + actual + "; expected " + expected);
     }
 
     /** The recovery point of {@code tp} in the checkpoint file, 0 when it has none. */

@@ -12,8 +12,7 @@ public final class TestFutures {
     /** How long a test waits for one answer. */
     public static final long WAIT_SECONDS = 30;
 
-    private TestFutures() {
-    }
+    private TestFutures() {}
 
     /** The future's value; an AssertionError naming the failure otherwise. */
     public static <T> T await(CompletableFuture<T> future) {

@@ -1,9 +1,9 @@
 package io.weir.broker;
 
-import io.weir.common.IsolationLevel;
-import io.weir.common.TopicPartition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.weir.common.IsolationLevel;
+import io.weir.common.TopicPartition;
 import io.weir.common.protocol.AddOffsetsToTxnRequest;
 import io.weir.common.protocol.AddPartitionsToTxnRequest;
 import io.weir.common.protocol.ApiError;
@@ -38,16 +38,15 @@ import java.util.function.BooleanSupplier;
 public final class TransactionTestSupport {
     private static final long WAIT_MS = 10_000;
 
-    private TransactionTestSupport() {
-    }
+    private TransactionTestSupport() {}
 
     /** What a producer holds after InitProducerId. */
-    public record Producer(String transactionalId, long producerId, short producerEpoch) {
-    }
+    public record Producer(String transactionalId, long producerId, short producerEpoch) {}
 
-    public static InitProducerIdResponse initRaw(BrokerApi api, String transactionalId, int timeoutMs, long pid, short epoch)
-            throws Exception {
-        return api.initProducerId(new InitProducerIdRequest(transactionalId, timeoutMs, pid, epoch)).get(WAIT_MS, TimeUnit.MILLISECONDS);
+    public static InitProducerIdResponse initRaw(
+            BrokerApi api, String transactionalId, int timeoutMs, long pid, short epoch) throws Exception {
+        return api.initProducerId(new InitProducerIdRequest(transactionalId, timeoutMs, pid, epoch))
+                .get(WAIT_MS, TimeUnit.MILLISECONDS);
     }
 
     /** InitProducerId for a new instance, retrying CONCURRENT_TRANSACTIONS as a client does. */
@@ -63,9 +62,12 @@ public final class TransactionTestSupport {
         }
     }
 
-    public static Map<TopicPartition, ApiError> addRaw(BrokerApi api, Producer p, TopicPartition... partitions) throws Exception {
-        return api.addPartitionsToTxn(new AddPartitionsToTxnRequest(p.transactionalId(), p.producerId(), p.producerEpoch(),
-                Set.of(partitions))).get(WAIT_MS, TimeUnit.MILLISECONDS).results();
+    public static Map<TopicPartition, ApiError> addRaw(BrokerApi api, Producer p, TopicPartition... partitions)
+            throws Exception {
+        return api.addPartitionsToTxn(new AddPartitionsToTxnRequest(
+                        p.transactionalId(), p.producerId(), p.producerEpoch(), Set.of(partitions)))
+                .get(WAIT_MS, TimeUnit.MILLISECONDS)
+                .results();
     }
 
     /** AddPartitionsToTxn; the one error every partition got. */
@@ -77,13 +79,16 @@ public final class TransactionTestSupport {
     }
 
     public static ApiError addOffsets(BrokerApi api, Producer p, String groupId) throws Exception {
-        return api.addOffsetsToTxn(new AddOffsetsToTxnRequest(p.transactionalId(), p.producerId(), p.producerEpoch(), groupId))
-                .get(WAIT_MS, TimeUnit.MILLISECONDS).error();
+        return api.addOffsetsToTxn(
+                        new AddOffsetsToTxnRequest(p.transactionalId(), p.producerId(), p.producerEpoch(), groupId))
+                .get(WAIT_MS, TimeUnit.MILLISECONDS)
+                .error();
     }
 
     public static ApiError end(BrokerApi api, Producer p, boolean commit) throws Exception {
         return api.endTxn(new EndTxnRequest(p.transactionalId(), p.producerId(), p.producerEpoch(), commit))
-                .get(WAIT_MS, TimeUnit.MILLISECONDS).error();
+                .get(WAIT_MS, TimeUnit.MILLISECONDS)
+                .error();
     }
 
     /** A transactional batch of {@code p} starting at {@code baseSequence}, its records stamped long ago (1000 ms). */
@@ -93,8 +98,8 @@ public final class TransactionTestSupport {
 
     /** A transactional batch of {@code p} starting at {@code baseSequence}, its records stamped {@code timestamp}. */
     public static ByteBuffer txnBatch(Producer p, int baseSequence, long timestamp, String... values) {
-        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE, p.producerId(), p.producerEpoch(),
-                baseSequence, true);
+        RecordBatchBuilder builder =
+                new RecordBatchBuilder(CompressionType.NONE, p.producerId(), p.producerEpoch(), baseSequence, true);
         for (String v : values) {
             builder.append(timestamp, null, v.getBytes(StandardCharsets.UTF_8), new Header[0]);
         }
@@ -102,34 +107,44 @@ public final class TransactionTestSupport {
     }
 
     /** TxnOffsetCommit without group metadata (generation -1, no member), one error per partition. */
-    public static Map<TopicPartition, ApiError> txnOffsetCommit(BrokerApi api, Producer p, String groupId,
-                                                                Map<TopicPartition, Long> offsets) throws Exception {
+    public static Map<TopicPartition, ApiError> txnOffsetCommit(
+            BrokerApi api, Producer p, String groupId, Map<TopicPartition, Long> offsets) throws Exception {
         Map<TopicPartition, CommittedOffset> committed = new HashMap<>();
         offsets.forEach((tp, o) -> committed.put(tp, new CommittedOffset(o, -1, "", -1)));
-        return api.txnOffsetCommit(new TxnOffsetCommitRequest(p.transactionalId(), groupId, p.producerId(), p.producerEpoch(),
-                -1, "", null, committed)).get(WAIT_MS, TimeUnit.MILLISECONDS).results();
+        return api.txnOffsetCommit(new TxnOffsetCommitRequest(
+                        p.transactionalId(), groupId, p.producerId(), p.producerEpoch(), -1, "", null, committed))
+                .get(WAIT_MS, TimeUnit.MILLISECONDS)
+                .results();
     }
 
     /** The group's committed offset of {@code tp}, -1 if none. */
     public static long committed(BrokerApi api, String groupId, TopicPartition tp) throws Exception {
-        return api.offsetFetch(new OffsetFetchRequest(groupId, List.of(tp))).get(WAIT_MS, TimeUnit.MILLISECONDS)
-                .offsets().get(tp).offset();
+        return api.offsetFetch(new OffsetFetchRequest(groupId, List.of(tp)))
+                .get(WAIT_MS, TimeUnit.MILLISECONDS)
+                .offsets()
+                .get(tp)
+                .offset();
     }
 
-    public static DescribeTransactionsResponse.DescribedTransaction describe(BrokerApi api, String transactionalId) throws Exception {
-        return api.describeTransactions(new DescribeTransactionsRequest(List.of(transactionalId))).get(WAIT_MS, TimeUnit.MILLISECONDS)
-                .transactions().get(transactionalId);
+    public static DescribeTransactionsResponse.DescribedTransaction describe(BrokerApi api, String transactionalId)
+            throws Exception {
+        return api.describeTransactions(new DescribeTransactionsRequest(List.of(transactionalId)))
+                .get(WAIT_MS, TimeUnit.MILLISECONDS)
+                .transactions()
+                .get(transactionalId);
     }
 
     /** Waits (with a deadline) until the coordinator reports {@code state} for the id. */
     public static void awaitState(BrokerApi api, String transactionalId, String state) throws Exception {
-        waitUntil(() -> {
-            try {
-                return state.equals(describe(api, transactionalId).state());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, transactionalId + " reaching " + state);
+        waitUntil(
+                () -> {
+                    try {
+                        return state.equals(describe(api, transactionalId).state());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                transactionalId + " reaching " + state);
     }
 
     /** Every batch of the partition, control batches included, from offset 0 to the high watermark. */
@@ -137,8 +152,15 @@ public final class TransactionTestSupport {
         List<RecordBatch> out = new ArrayList<>();
         long next = 0;
         while (true) {
-            FetchResponse.PartitionData data = api.fetch(new FetchRequest(0, 1, 1 << 20, IsolationLevel.READ_UNCOMMITTED,
-                    Map.of(tp, new FetchRequest.PartitionFetch(next, 1 << 20)))).get(WAIT_MS, TimeUnit.MILLISECONDS).partitions().get(tp);
+            FetchResponse.PartitionData data = api.fetch(new FetchRequest(
+                            0,
+                            1,
+                            1 << 20,
+                            IsolationLevel.READ_UNCOMMITTED,
+                            Map.of(tp, new FetchRequest.PartitionFetch(next, 1 << 20))))
+                    .get(WAIT_MS, TimeUnit.MILLISECONDS)
+                    .partitions()
+                    .get(tp);
             assertEquals(Errors.NONE, data.error().error(), data.error().message());
             ByteBuffer buffer = data.records().duplicate();
             if (!buffer.hasRemaining()) {

@@ -3,7 +3,10 @@ package io.weir.state.errors;
 /** A serialized key or value larger than the store accepts; names the size and the limit. */
 public final class RecordTooLargeException extends StateStoreException {
     /** Which half of the record was too large. */
-    public enum Part { KEY, VALUE }
+    public enum Part {
+        KEY,
+        VALUE
+    }
 
     private final String store;
     private final Part part;

@@ -5,9 +5,11 @@ public final class UnregisteredClassException extends SerializationException {
     private final String className;
 
     public UnregisteredClassException(String className, Throwable cause) {
-        super("class " + className + " is not registered with this KryoSerde; register it with "
-                + "KryoSerde.builder(...).register(" + simple(className) + ".class) or in a KryoRegistrar. "
-                + "Registration order is part of the stored format: append new classes, never reorder", cause);
+        super(
+                "class " + className + " is not registered with this KryoSerde; register it with "
+                        + "KryoSerde.builder(...).register(" + simple(className) + ".class) or in a KryoRegistrar. "
+                        + "Registration order is part of the stored format: append new classes, never reorder",
+                cause);
         this.className = className;
     }
 

@@ -6,7 +6,6 @@ import io.weir.state.RestoreListener;
 import io.weir.state.RestoreProgress;
 import io.weir.state.StoreState;
 import io.weir.state.errors.UncommittedWritesException;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -118,8 +117,8 @@ abstract class AbstractBytesStore implements BytesStore {
         }
         List<KeyValue<byte[], byte[]>> overlay = pending.snapshot(range);
         BytesIterator committed = committedScan(range);
-        return lifecycle.track(overlay.isEmpty() ? committed : new MergingIterator(overlay, committed,
-                range.reverse()));
+        return lifecycle.track(
+                overlay.isEmpty() ? committed : new MergingIterator(overlay, committed, range.reverse()));
     }
 
     @Override
@@ -138,8 +137,8 @@ abstract class AbstractBytesStore implements BytesStore {
     public void commit(OptionalLong changelogOffset) {
         lifecycle.ensureOpen();
         if (changelogOffset.isPresent() && changelogOffset.getAsLong() < 0) {
-            throw new IllegalArgumentException("store '" + name + "': changelog offset must be >= 0, was "
-                    + changelogOffset.getAsLong());
+            throw new IllegalArgumentException(
+                    "store '" + name + "': changelog offset must be >= 0, was " + changelogOffset.getAsLong());
         }
         if (pending.isEmpty() && changelogOffset.isEmpty()) {
             return;
@@ -149,8 +148,7 @@ abstract class AbstractBytesStore implements BytesStore {
     }
 
     @Override
-    public RestoreProgress restore(Iterator<ChangelogRecord> records, long expectedTotal,
-                                   RestoreListener listener) {
+    public RestoreProgress restore(Iterator<ChangelogRecord> records, long expectedTotal, RestoreListener listener) {
         lifecycle.ensureOpen();
         if (!pending.isEmpty()) {
             throw new UncommittedWritesException(name, pending.size());

@@ -7,8 +7,7 @@ import java.util.Comparator;
 final class ByteKeys {
     static final Comparator<byte[]> UNSIGNED = Arrays::compareUnsigned;
 
-    private ByteKeys() {
-    }
+    private ByteKeys() {}
 
     static int compare(byte[] a, byte[] b) {
         return Arrays.compareUnsigned(a, b);
@@ -34,6 +33,8 @@ final class ByteKeys {
         for (int i = 0; i < Math.min(key.length, 16); i++) {
             sb.append(Character.forDigit((key[i] >> 4) & 0xF, 16)).append(Character.forDigit(key[i] & 0xF, 16));
         }
-        return key.length > 16 ? sb.append("...(").append(key.length).append(" bytes)").toString() : sb.toString();
+        return key.length > 16
+                ? sb.append("...(").append(key.length).append(" bytes)").toString()
+                : sb.toString();
     }
 }

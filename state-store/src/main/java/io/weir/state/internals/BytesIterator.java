@@ -1,7 +1,6 @@
 package io.weir.state.internals;
 
 import io.weir.state.KeyValue;
-
 import java.util.Iterator;
 
 /** An iterator over serialized entries; see {@link io.weir.state.KeyValueIterator} for the contract. */
@@ -18,8 +17,7 @@ interface BytesIterator extends Iterator<KeyValue<byte[], byte[]>>, AutoCloseabl
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
 
         @Override
         public boolean hasNext() {

@@ -4,7 +4,6 @@ import io.weir.state.ChangelogRecord;
 import io.weir.state.RestoreListener;
 import io.weir.state.RestoreProgress;
 import io.weir.state.StoreState;
-
 import java.util.Iterator;
 import java.util.OptionalLong;
 

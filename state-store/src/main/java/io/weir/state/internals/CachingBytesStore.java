@@ -8,7 +8,6 @@ import io.weir.state.KeyValue;
 import io.weir.state.RestoreListener;
 import io.weir.state.RestoreProgress;
 import io.weir.state.errors.UncommittedWritesException;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -48,8 +47,8 @@ final class CachingBytesStore extends DelegatingBytesStore {
         this.forwarder = forwarder;
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
-                .weigher((Key k, Entry e) -> k.bytes.length + (e.value == null ? 0 : e.value.length)
-                        + ENTRY_OVERHEAD_BYTES)
+                .weigher((Key k, Entry e) ->
+                        k.bytes.length + (e.value == null ? 0 : e.value.length) + ENTRY_OVERHEAD_BYTES)
                 .executor(Runnable::run)
                 .evictionListener(this::onEviction)
                 .build();
@@ -203,8 +202,7 @@ final class CachingBytesStore extends DelegatingBytesStore {
     }
 
     @Override
-    public RestoreProgress restore(Iterator<ChangelogRecord> records, long expectedTotal,
-                                   RestoreListener listener) {
+    public RestoreProgress restore(Iterator<ChangelogRecord> records, long expectedTotal, RestoreListener listener) {
         ensureOpen();
         if (!dirty.isEmpty()) {
             throw new UncommittedWritesException(name(), dirty.size());

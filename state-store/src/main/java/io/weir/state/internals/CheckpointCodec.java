@@ -1,7 +1,6 @@
 package io.weir.state.internals;
 
 import io.weir.state.errors.CorruptCheckpointException;
-
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.zip.CRC32C;
@@ -22,8 +21,7 @@ final class CheckpointCodec {
     static final short VERSION = 1;
     static final int LENGTH = 18;
 
-    private CheckpointCodec() {
-    }
+    private CheckpointCodec() {}
 
     static byte[] encode(long offset) {
         ByteBuffer b = ByteBuffer.allocate(LENGTH);
@@ -45,8 +43,10 @@ final class CheckpointCodec {
             throw new CorruptCheckpointException(directory, "bad magic 0x" + Integer.toHexString(magic));
         }
         if (crc != crc(bytes)) {
-            throw new CorruptCheckpointException(directory, "CRC mismatch: stored 0x" + Integer.toHexString(crc)
-                    + ", computed 0x" + Integer.toHexString(crc(bytes)));
+            throw new CorruptCheckpointException(
+                    directory,
+                    "CRC mismatch: stored 0x" + Integer.toHexString(crc) + ", computed 0x"
+                            + Integer.toHexString(crc(bytes)));
         }
         if (version != VERSION) {
             throw new CorruptCheckpointException(directory, "unknown version " + version);

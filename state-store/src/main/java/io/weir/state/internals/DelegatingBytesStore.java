@@ -5,7 +5,6 @@ import io.weir.state.RestoreListener;
 import io.weir.state.RestoreProgress;
 import io.weir.state.StoreState;
 import io.weir.state.errors.StoreClosedException;
-
 import java.util.Iterator;
 import java.util.OptionalLong;
 
@@ -85,8 +84,7 @@ abstract class DelegatingBytesStore implements BytesStore {
     }
 
     @Override
-    public RestoreProgress restore(Iterator<ChangelogRecord> records, long expectedTotal,
-                                   RestoreListener listener) {
+    public RestoreProgress restore(Iterator<ChangelogRecord> records, long expectedTotal, RestoreListener listener) {
         return inner.restore(records, expectedTotal, listener);
     }
 

@@ -3,7 +3,6 @@ package io.weir.state.internals;
 import io.weir.state.errors.StateStoreException;
 import io.weir.state.errors.StoreDirectoryException;
 import io.weir.state.errors.StoreLockedException;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

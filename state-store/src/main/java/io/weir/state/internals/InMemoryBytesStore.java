@@ -2,7 +2,6 @@ package io.weir.state.internals;
 
 import io.weir.state.ChangelogRecord;
 import io.weir.state.KeyValue;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package io.weir.state.internals;
 
 import io.weir.state.KeyValue;
-
 import java.util.List;
 import java.util.NoSuchElementException;
 
@@ -36,6 +35,5 @@ final class ListIterator implements BytesIterator {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

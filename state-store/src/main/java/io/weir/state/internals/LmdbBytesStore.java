@@ -2,17 +2,16 @@ package io.weir.state.internals;
 
 import io.weir.state.ChangelogRecord;
 import io.weir.state.StoreConfig;
-import org.lmdbjava.Cursor;
-import org.lmdbjava.Dbi;
-import org.lmdbjava.PutFlags;
-import org.lmdbjava.Txn;
-
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.OptionalLong;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.PutFlags;
+import org.lmdbjava.Txn;
 
 /**
  * The LMDB backend. Committed data is the {@code data} database of the store directory's environment; each commit
@@ -25,8 +24,8 @@ final class LmdbBytesStore extends AbstractBytesStore {
     private final LmdbEnvironment env;
     private volatile OptionalLong checkpoint;
 
-    private LmdbBytesStore(String name, StoreLifecycle lifecycle, RecordLimits limits, int restoreBatchRecords,
-                           LmdbEnvironment env) {
+    private LmdbBytesStore(
+            String name, StoreLifecycle lifecycle, RecordLimits limits, int restoreBatchRecords, LmdbEnvironment env) {
         super(name, lifecycle, limits, restoreBatchRecords);
         this.env = env;
         this.checkpoint = env.readCheckpoint();

@@ -1,11 +1,10 @@
 package io.weir.state.internals;
 
 import io.weir.state.KeyValue;
-import org.lmdbjava.Cursor;
-import org.lmdbjava.GetOp;
-
 import java.nio.ByteBuffer;
 import java.util.NoSuchElementException;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.GetOp;
 
 /**
  * Walks one LMDB read transaction — one snapshot — with a cursor, forward or backward within a {@link ScanRange},
@@ -48,8 +47,7 @@ final class LmdbCursorIterator implements BytesIterator {
 
     private boolean position() {
         if (!range.reverse()) {
-            return range.from() == null ? cursor.first()
-                    : cursor.get(env.keyBuffer(range.from()), GetOp.MDB_SET_RANGE);
+            return range.from() == null ? cursor.first() : cursor.get(env.keyBuffer(range.from()), GetOp.MDB_SET_RANGE);
         }
         if (range.to() == null) {
             return cursor.last();

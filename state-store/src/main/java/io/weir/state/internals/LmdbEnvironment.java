@@ -8,13 +8,6 @@ import io.weir.state.errors.StateStoreException;
 import io.weir.state.errors.StoreClosedException;
 import io.weir.state.errors.StoreDirectoryException;
 import io.weir.state.errors.StoreIOException;
-import org.lmdbjava.Dbi;
-import org.lmdbjava.DbiFlags;
-import org.lmdbjava.Env;
-import org.lmdbjava.EnvFlags;
-import org.lmdbjava.LmdbException;
-import org.lmdbjava.Txn;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +22,12 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.DbiFlags;
+import org.lmdbjava.Env;
+import org.lmdbjava.EnvFlags;
+import org.lmdbjava.LmdbException;
+import org.lmdbjava.Txn;
 
 /**
  * One LMDB environment per store directory: a {@code data} database, a {@code meta} database holding the
@@ -74,8 +73,13 @@ final class LmdbEnvironment {
     private volatile boolean closed;
     private long mapSize;
 
-    private LmdbEnvironment(String store, Path directory, DirectoryLock lock, Env<ByteBuffer> env,
-                            StoreConfig config, StoreLifecycle lifecycle) {
+    private LmdbEnvironment(
+            String store,
+            Path directory,
+            DirectoryLock lock,
+            Env<ByteBuffer> env,
+            StoreConfig config,
+            StoreLifecycle lifecycle) {
         this.store = store;
         this.directory = directory;
         this.lock = lock;
@@ -106,7 +110,10 @@ final class LmdbEnvironment {
             if (config.syncMode() == SyncMode.NO_SYNC) {
                 flags.add(EnvFlags.MDB_NOSYNC);
             }
-            env = Env.create().setMapSize(config.mapSizeBytes()).setMaxDbs(2).setMaxReaders(config.maxReaders())
+            env = Env.create()
+                    .setMapSize(config.mapSizeBytes())
+                    .setMaxDbs(2)
+                    .setMaxReaders(config.maxReaders())
                     .open(directory.toFile(), flags.toArray(new EnvFlags[0]));
             opened = new LmdbEnvironment(store, directory, lock, env, config, lifecycle);
             opened.readCheckpoint();
@@ -265,7 +272,8 @@ final class LmdbEnvironment {
             ReaderSlot slot = acquireReadTxn();
             try {
                 ByteBuffer raw = meta.get(slot.txn, keyBuffer(CHECKPOINT_KEY));
-                return raw == null ? OptionalLong.empty()
+                return raw == null
+                        ? OptionalLong.empty()
                         : OptionalLong.of(CheckpointCodec.decode(directory, copy(raw)));
             } finally {
                 releaseReadTxn(slot);
@@ -278,20 +286,26 @@ final class LmdbEnvironment {
     private void grow() {
         int mine = lifecycle.openIteratorsOf(Thread.currentThread());
         if (mine > 0) {
-            throw new MapResizeBlockedException(directory, mine + " iterator(s) opened by the committing thread "
-                    + "are still open (growing needs every read transaction closed)");
+            throw new MapResizeBlockedException(
+                    directory,
+                    mine + " iterator(s) opened by the committing thread "
+                            + "are still open (growing needs every read transaction closed)");
         }
         if (mapSize >= config.maxMapSizeBytes()) {
-            throw new MapResizeBlockedException(directory, "map size " + mapSize + " reached "
-                    + StoreConfig.MAX_MAP_SIZE_BYTES + "=" + config.maxMapSizeBytes());
+            throw new MapResizeBlockedException(
+                    directory,
+                    "map size " + mapSize + " reached " + StoreConfig.MAX_MAP_SIZE_BYTES + "="
+                            + config.maxMapSizeBytes());
         }
         long target = Math.min(config.maxMapSizeBytes(), mapSize * 2);
         long deadline = lifecycle.time().nanoseconds() + config.closeGrace().toNanos();
         long stamp;
         while ((stamp = gate.tryWriteLock()) == 0L) {
             if (lifecycle.time().nanoseconds() - deadline > 0) {
-                throw new MapResizeBlockedException(directory, lifecycle.openIterators()
-                        + " iterator(s) stayed open longer than " + StoreConfig.CLOSE_GRACE_MS);
+                throw new MapResizeBlockedException(
+                        directory,
+                        lifecycle.openIterators() + " iterator(s) stayed open longer than "
+                                + StoreConfig.CLOSE_GRACE_MS);
             }
             LockSupport.parkNanos(100_000);
         }

@@ -1,7 +1,6 @@
 package io.weir.state.internals;
 
 import io.weir.state.KeyValue;
-
 import java.util.List;
 import java.util.NoSuchElementException;
 

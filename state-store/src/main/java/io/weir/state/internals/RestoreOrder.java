@@ -1,7 +1,6 @@
 package io.weir.state.internals;
 
 import io.weir.state.ChangelogRecord;
-
 import java.util.List;
 
 /**
@@ -14,8 +13,7 @@ import java.util.List;
  * of equal keys" gives last-writer-wins in changelog order.
  */
 final class RestoreOrder {
-    private RestoreOrder() {
-    }
+    private RestoreOrder() {}
 
     /** @return indices into {@code batch}, in key order, one per distinct key (the latest record of it) */
     static int[] sortedLatest(List<ChangelogRecord> batch) {

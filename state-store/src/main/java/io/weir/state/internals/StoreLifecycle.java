@@ -6,7 +6,6 @@ import io.weir.state.StoreState;
 import io.weir.state.errors.IllegalStateTransitionException;
 import io.weir.state.errors.OpenIteratorsException;
 import io.weir.state.errors.StoreClosedException;
-
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -6,7 +6,6 @@ import io.weir.state.FlushListener;
 import io.weir.state.KeyValueStore;
 import io.weir.state.Serde;
 import io.weir.state.StoreConfig;
-
 import java.nio.file.Path;
 import java.util.function.BiConsumer;
 
@@ -15,20 +14,27 @@ import java.util.function.BiConsumer;
  * {@link io.weir.state.KeyValueStoreBuilder}. Public only so that the API package can reach it; not an API.
  */
 public final class Stores {
-    private Stores() {
-    }
+    private Stores() {}
 
     /**
      * @param directory the LMDB directory, or {@code null} for an in-memory store
      * @param changelog may be null
      * @param flushListener may be null; requires a cache
      */
-    public static <K, V> KeyValueStore<K, V> open(String name, Path directory, Serde<K> keySerde,
-                                                  Serde<V> valueSerde, StoreConfig config, ChangelogHook changelog,
-                                                  FlushListener<K, V> flushListener, Time time) {
+    public static <K, V> KeyValueStore<K, V> open(
+            String name,
+            Path directory,
+            Serde<K> keySerde,
+            Serde<V> valueSerde,
+            StoreConfig config,
+            ChangelogHook changelog,
+            FlushListener<K, V> flushListener,
+            Time time) {
         StoreLifecycle lifecycle = new StoreLifecycle(name, time, config.closeGrace());
         BytesStore store = directory == null
-                ? new InMemoryBytesStore(name, lifecycle,
+                ? new InMemoryBytesStore(
+                        name,
+                        lifecycle,
                         new RecordLimits(name, RecordLimits.LMDB_MAX_KEY_BYTES, config.maxValueBytes()),
                         config.restoreBatchRecords())
                 : LmdbBytesStore.open(name, directory, config, lifecycle);
@@ -36,7 +42,8 @@ public final class Stores {
             store = new ChangeLoggingBytesStore(store, changelog);
         }
         if (config.cacheMaxBytes() > 0) {
-            BiConsumer<byte[], byte[]> forwarder = flushListener == null ? null
+            BiConsumer<byte[], byte[]> forwarder = flushListener == null
+                    ? null
                     : (k, v) -> flushListener.onFlush(keySerde.deserialize(k), valueSerde.deserialize(v));
             store = new CachingBytesStore(store, config.cacheMaxBytes(), forwarder);
         }

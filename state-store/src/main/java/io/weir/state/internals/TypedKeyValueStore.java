@@ -11,7 +11,6 @@ import io.weir.state.Serde;
 import io.weir.state.StoreState;
 import io.weir.state.errors.InvalidKeyException;
 import io.weir.state.errors.SerializationException;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -70,7 +69,8 @@ final class TypedKeyValueStore<K, V> implements KeyValueStore<K, V> {
         } catch (SerializationException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new SerializationException("cannot serialize " + value.getClass().getName() + ": " + e, e);
+            throw new SerializationException(
+                    "cannot serialize " + value.getClass().getName() + ": " + e, e);
         }
     }
 
@@ -175,8 +175,8 @@ final class TypedKeyValueStore<K, V> implements KeyValueStore<K, V> {
     @Override
     public void commit(long changelogOffset) {
         if (changelogOffset < 0) {
-            throw new IllegalArgumentException("store '" + name() + "': changelog offset must be >= 0, was "
-                    + changelogOffset);
+            throw new IllegalArgumentException(
+                    "store '" + name() + "': changelog offset must be >= 0, was " + changelogOffset);
         }
         store.commit(OptionalLong.of(changelogOffset));
     }
@@ -192,8 +192,7 @@ final class TypedKeyValueStore<K, V> implements KeyValueStore<K, V> {
     }
 
     @Override
-    public RestoreProgress restore(Iterator<ChangelogRecord> records, long expectedTotal,
-                                   RestoreListener listener) {
+    public RestoreProgress restore(Iterator<ChangelogRecord> records, long expectedTotal, RestoreListener listener) {
         return store.restore(records, expectedTotal, listener == null ? RestoreListener.NONE : listener);
     }
 

@@ -1,10 +1,12 @@
 package io.weir.state.internals;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weir.common.utils.MockTime;
 import io.weir.state.KeyValue;
 import io.weir.state.StoreConfig;
 import io.weir.state.TestDirs;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,9 +17,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A cached store stack (cache over change logging over a backend) next to its model. Records what the changelog
@@ -60,9 +59,12 @@ final class CacheModel {
         backend = dir == null
                 ? new InMemoryBytesStore("cached", lifecycle, new RecordLimits("cached", 511, 1 << 20), 100)
                 : LmdbBytesStore.open("cached", dir, config, lifecycle);
-        BytesStore logged = new ChangeLoggingBytesStore(backend,
+        BytesStore logged = new ChangeLoggingBytesStore(
+                backend,
                 (k, v) -> changelog.add(new java.util.AbstractMap.SimpleImmutableEntry<>(string(k), string(v))));
-        cache = new CachingBytesStore(logged, cacheBytes,
+        cache = new CachingBytesStore(
+                logged,
+                cacheBytes,
                 (k, v) -> forwarded.add(new java.util.AbstractMap.SimpleImmutableEntry<>(string(k), string(v))));
     }
 
@@ -137,7 +139,9 @@ final class CacheModel {
         changelogAtLastFlush = changelog.size();
         writtenSinceFlush.clear();
         committed = new TreeMap<>(model);
-        assertEquals(new ArrayList<>(committed.entrySet()), list(backend.readOnlyView().scan(ScanRange.ALL)));
+        assertEquals(
+                new ArrayList<>(committed.entrySet()),
+                list(backend.readOnlyView().scan(ScanRange.ALL)));
     }
 
     /** Reopen without committing: the cache's dirty entries and the store's pending writes are gone. */

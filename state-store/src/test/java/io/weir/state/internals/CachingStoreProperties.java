@@ -1,6 +1,9 @@
 package io.weir.state.internals;
 
 import io.weir.state.TestDirs;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -13,10 +16,6 @@ import net.jqwik.api.state.Action;
 import net.jqwik.api.state.ActionChain;
 import net.jqwik.api.state.ActionChainArbitrary;
 import net.jqwik.api.state.Transformer;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The record cache over random updates, deletes, reads, scans, flushes, commits and reopens: after every flush the
@@ -41,8 +40,10 @@ class CachingStoreProperties {
     @Provide
     Arbitrary<ActionChain<CacheModel>> smallLmdb() {
         // ~6 entries fit: evictions of dirty entries happen all the time.
-        return actions(ActionChain.startWith(() -> track(new CacheModel(root.resolve("c" + next++),
-                6 * (CachingBytesStore.ENTRY_OVERHEAD_BYTES + 8)))), false)
+        return actions(
+                        ActionChain.startWith(() -> track(new CacheModel(
+                                root.resolve("c" + next++), 6 * (CachingBytesStore.ENTRY_OVERHEAD_BYTES + 8)))),
+                        false)
                 .withAction(1, Action.just(Transformer.mutate("reopen", CacheModel::reopen)));
     }
 
@@ -56,18 +57,24 @@ class CachingStoreProperties {
         return m;
     }
 
-    private static ActionChainArbitrary<CacheModel> actions(ActionChainArbitrary<CacheModel> chain,
-                                                           boolean noEvictions) {
-        Arbitrary<String> keys = Arbitraries.strings().withChars('a', 'b', 'c', 'ÿ').ofMinLength(1).ofMaxLength(2);
+    private static ActionChainArbitrary<CacheModel> actions(
+            ActionChainArbitrary<CacheModel> chain, boolean noEvictions) {
+        Arbitrary<String> keys = Arbitraries.strings()
+                .withChars('a', 'b', 'c', 'ÿ')
+                .ofMinLength(1)
+                .ofMaxLength(2);
         Arbitrary<String> values = Arbitraries.strings().withCharRange('0', '9').ofMaxLength(3);
-        return chain
-                .withAction(8, act(Combinators.combine(keys, values.injectNull(0.1))
-                        .as((k, v) -> Transformer.mutate("put " + k + "=" + v, m -> m.put(k, v)))))
+        return chain.withAction(
+                        8,
+                        act(Combinators.combine(keys, values.injectNull(0.1))
+                                .as((k, v) -> Transformer.mutate("put " + k + "=" + v, m -> m.put(k, v)))))
                 .withAction(2, act(keys.map(k -> Transformer.mutate("delete " + k, m -> m.delete(k)))))
                 .withAction(2, act(keys.map(k -> Transformer.mutate("get " + k, m -> m.checkGet(k)))))
-                .withAction(2, act(Combinators.combine(keys, keys, Arbitraries.of(false, true))
-                        .as((a, b, r) -> Transformer.mutate("scan " + a + ".." + b + (r ? " reverse" : ""),
-                                m -> m.checkScan(a, b, r)))))
+                .withAction(
+                        2,
+                        act(Combinators.combine(keys, keys, Arbitraries.of(false, true))
+                                .as((a, b, r) -> Transformer.mutate(
+                                        "scan " + a + ".." + b + (r ? " reverse" : ""), m -> m.checkScan(a, b, r)))))
                 .withAction(3, Action.just(Transformer.mutate("flush", m -> m.flush(noEvictions))))
                 .withAction(1, Action.just(Transformer.mutate("commit", CacheModel::commit)))
                 .withMaxTransformations(50);

@@ -10,10 +10,13 @@ import java.util.Map;
  */
 public interface DeserializationExceptionHandler {
 
-    enum DeserializationHandlerResponse { CONTINUE, FAIL }
-
-    DeserializationHandlerResponse handle(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception);
-
-    default void configure(Map<String, ?> configs) {
+    enum DeserializationHandlerResponse {
+        CONTINUE,
+        FAIL
     }
+
+    DeserializationHandlerResponse handle(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception);
+
+    default void configure(Map<String, ?> configs) {}
 }

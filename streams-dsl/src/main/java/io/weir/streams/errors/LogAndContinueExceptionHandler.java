@@ -9,9 +9,15 @@ public class LogAndContinueExceptionHandler implements DeserializationExceptionH
     private static final Logger LOG = LoggerFactory.getLogger(LogAndContinueExceptionHandler.class);
 
     @Override
-    public DeserializationHandlerResponse handle(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-        LOG.warn("Skipping the record at offset {} of {}-{} (task {}): it cannot be deserialized", context.offset(), context.topic(),
-                context.partition(), context.taskId(), exception);
+    public DeserializationHandlerResponse handle(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        LOG.warn(
+                "Skipping the record at offset {} of {}-{} (task {}): it cannot be deserialized",
+                context.offset(),
+                context.topic(),
+                context.partition(),
+                context.taskId(),
+                exception);
         return DeserializationHandlerResponse.CONTINUE;
     }
 }

@@ -10,8 +10,14 @@ public class LogAndContinueProcessingExceptionHandler implements ProcessingExcep
 
     @Override
     public ProcessingHandlerResponse handle(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        LOG.warn("Processor {} of task {} failed on the record at offset {} of {}-{}; dropping it there", context.processorNodeId(),
-                context.taskId(), context.offset(), context.topic(), context.partition(), exception);
+        LOG.warn(
+                "Processor {} of task {} failed on the record at offset {} of {}-{}; dropping it there",
+                context.processorNodeId(),
+                context.taskId(),
+                context.offset(),
+                context.topic(),
+                context.partition(),
+                exception);
         return ProcessingHandlerResponse.CONTINUE;
     }
 }

@@ -9,9 +9,15 @@ public class LogAndFailExceptionHandler implements DeserializationExceptionHandl
     private static final Logger LOG = LoggerFactory.getLogger(LogAndFailExceptionHandler.class);
 
     @Override
-    public DeserializationHandlerResponse handle(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-        LOG.error("Could not deserialize the record at offset {} of {}-{} (task {}); failing", context.offset(), context.topic(),
-                context.partition(), context.taskId(), exception);
+    public DeserializationHandlerResponse handle(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        LOG.error(
+                "Could not deserialize the record at offset {} of {}-{} (task {}); failing",
+                context.offset(),
+                context.topic(),
+                context.partition(),
+                context.taskId(),
+                exception);
         return DeserializationHandlerResponse.FAIL;
     }
 }

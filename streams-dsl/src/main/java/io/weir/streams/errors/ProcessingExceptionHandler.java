@@ -10,10 +10,12 @@ import java.util.Map;
  */
 public interface ProcessingExceptionHandler {
 
-    enum ProcessingHandlerResponse { CONTINUE, FAIL }
+    enum ProcessingHandlerResponse {
+        CONTINUE,
+        FAIL
+    }
 
     ProcessingHandlerResponse handle(ErrorHandlerContext context, Record<?, ?> record, Exception exception);
 
-    default void configure(Map<String, ?> configs) {
-    }
+    default void configure(Map<String, ?> configs) {}
 }

@@ -10,20 +10,29 @@ import java.util.Map;
  */
 public interface ProductionExceptionHandler {
 
-    enum ProductionExceptionHandlerResponse { CONTINUE, FAIL }
+    enum ProductionExceptionHandlerResponse {
+        CONTINUE,
+        FAIL
+    }
 
     /** Whether the key or the value failed to serialize. */
-    enum SerializationExceptionOrigin { KEY, VALUE }
+    enum SerializationExceptionOrigin {
+        KEY,
+        VALUE
+    }
 
     /** A send the broker refused. */
-    ProductionExceptionHandlerResponse handle(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception);
+    ProductionExceptionHandlerResponse handle(
+            ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception);
 
     /** A result the sink's serializer could not write; {@code record} holds the unserialized key and value. */
-    default ProductionExceptionHandlerResponse handleSerializationException(ErrorHandlerContext context, ProducerRecord<?, ?> record,
-                                                                            Exception exception, SerializationExceptionOrigin origin) {
+    default ProductionExceptionHandlerResponse handleSerializationException(
+            ErrorHandlerContext context,
+            ProducerRecord<?, ?> record,
+            Exception exception,
+            SerializationExceptionOrigin origin) {
         return ProductionExceptionHandlerResponse.FAIL;
     }
 
-    default void configure(Map<String, ?> configs) {
-    }
+    default void configure(Map<String, ?> configs) {}
 }

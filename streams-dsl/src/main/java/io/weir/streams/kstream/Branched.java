@@ -18,7 +18,10 @@ public class Branched<K, V> {
         this(branched.name, branched.chain, branched.consumer);
     }
 
-    private Branched(String name, Function<? super KStream<K, V>, ? extends KStream<K, V>> chain, Consumer<? super KStream<K, V>> consumer) {
+    private Branched(
+            String name,
+            Function<? super KStream<K, V>, ? extends KStream<K, V>> chain,
+            Consumer<? super KStream<K, V>> consumer) {
         this.name = name;
         this.chain = chain;
         this.consumer = consumer;
@@ -33,7 +36,8 @@ public class Branched<K, V> {
         return new Branched<>(null, java.util.Objects.requireNonNull(chain, "chain"), null);
     }
 
-    public static <K, V> Branched<K, V> withFunction(Function<? super KStream<K, V>, ? extends KStream<K, V>> chain, String name) {
+    public static <K, V> Branched<K, V> withFunction(
+            Function<? super KStream<K, V>, ? extends KStream<K, V>> chain, String name) {
         Named.validate(name);
         return new Branched<>(name, java.util.Objects.requireNonNull(chain, "chain"), null);
     }

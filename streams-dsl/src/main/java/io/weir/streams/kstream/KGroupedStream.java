@@ -29,9 +29,14 @@ public interface KGroupedStream<K, V> {
     /** Each key's values folded into an aggregate that starts from {@code initializer}. */
     <VR> KTable<K, VR> aggregate(Initializer<VR> initializer, Aggregator<? super K, ? super V, VR> aggregator);
 
-    <VR> KTable<K, VR> aggregate(Initializer<VR> initializer, Aggregator<? super K, ? super V, VR> aggregator,
-                                 Materialized<K, VR, ? extends StateStore> materialized);
+    <VR> KTable<K, VR> aggregate(
+            Initializer<VR> initializer,
+            Aggregator<? super K, ? super V, VR> aggregator,
+            Materialized<K, VR, ? extends StateStore> materialized);
 
-    <VR> KTable<K, VR> aggregate(Initializer<VR> initializer, Aggregator<? super K, ? super V, VR> aggregator, Named named,
-                                 Materialized<K, VR, ? extends StateStore> materialized);
+    <VR> KTable<K, VR> aggregate(
+            Initializer<VR> initializer,
+            Aggregator<? super K, ? super V, VR> aggregator,
+            Named named,
+            Materialized<K, VR, ? extends StateStore> materialized);
 }

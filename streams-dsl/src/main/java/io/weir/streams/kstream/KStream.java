@@ -23,10 +23,11 @@ public interface KStream<K, V> {
     KStream<K, V> filterNot(Predicate<? super K, ? super V> predicate, Named named);
 
     /** A new key and value for each record. */
-    <KR, VR> KStream<KR, VR> map(KeyValueMapper<? super K, ? super V, ? extends KeyValue<? extends KR, ? extends VR>> mapper);
+    <KR, VR> KStream<KR, VR> map(
+            KeyValueMapper<? super K, ? super V, ? extends KeyValue<? extends KR, ? extends VR>> mapper);
 
-    <KR, VR> KStream<KR, VR> map(KeyValueMapper<? super K, ? super V, ? extends KeyValue<? extends KR, ? extends VR>> mapper,
-                                 Named named);
+    <KR, VR> KStream<KR, VR> map(
+            KeyValueMapper<? super K, ? super V, ? extends KeyValue<? extends KR, ? extends VR>> mapper, Named named);
 
     /** A new value for each record; the key stays, so no repartition follows. */
     <VR> KStream<K, VR> mapValues(ValueMapper<? super V, ? extends VR> mapper);
@@ -39,10 +40,12 @@ public interface KStream<K, V> {
 
     /** Zero or more records for each record. */
     <KR, VR> KStream<KR, VR> flatMap(
-            KeyValueMapper<? super K, ? super V, ? extends Iterable<? extends KeyValue<? extends KR, ? extends VR>>> mapper);
+            KeyValueMapper<? super K, ? super V, ? extends Iterable<? extends KeyValue<? extends KR, ? extends VR>>>
+                    mapper);
 
     <KR, VR> KStream<KR, VR> flatMap(
-            KeyValueMapper<? super K, ? super V, ? extends Iterable<? extends KeyValue<? extends KR, ? extends VR>>> mapper,
+            KeyValueMapper<? super K, ? super V, ? extends Iterable<? extends KeyValue<? extends KR, ? extends VR>>>
+                    mapper,
             Named named);
 
     /** Zero or more values for each record, each with the record's key. */
@@ -50,10 +53,11 @@ public interface KStream<K, V> {
 
     <VR> KStream<K, VR> flatMapValues(ValueMapper<? super V, ? extends Iterable<? extends VR>> mapper, Named named);
 
-    <VR> KStream<K, VR> flatMapValues(ValueMapperWithKey<? super K, ? super V, ? extends Iterable<? extends VR>> mapper);
+    <VR> KStream<K, VR> flatMapValues(
+            ValueMapperWithKey<? super K, ? super V, ? extends Iterable<? extends VR>> mapper);
 
-    <VR> KStream<K, VR> flatMapValues(ValueMapperWithKey<? super K, ? super V, ? extends Iterable<? extends VR>> mapper,
-                                      Named named);
+    <VR> KStream<K, VR> flatMapValues(
+            ValueMapperWithKey<? super K, ? super V, ? extends Iterable<? extends VR>> mapper, Named named);
 
     /** A new key for each record, the value unchanged. */
     <KR> KStream<KR, V> selectKey(KeyValueMapper<? super K, ? super V, ? extends KR> mapper);
@@ -108,13 +112,14 @@ public interface KStream<K, V> {
      */
     <VT, VR> KStream<K, VR> join(KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner);
 
-    <VT, VR> KStream<K, VR> join(KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner, Joined<K, V, VT> joined);
+    <VT, VR> KStream<K, VR> join(
+            KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner, Joined<K, V, VT> joined);
 
     /** As {@link #join(KTable, ValueJoiner)}, but a record whose key the table lacks is joined with null. */
     <VT, VR> KStream<K, VR> leftJoin(KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner);
 
-    <VT, VR> KStream<K, VR> leftJoin(KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner,
-                                     Joined<K, V, VT> joined);
+    <VT, VR> KStream<K, VR> leftJoin(
+            KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner, Joined<K, V, VT> joined);
 
     /** The stream read as a table: each record the latest value of its key, a null value a delete. */
     KTable<K, V> toTable();
@@ -130,6 +135,6 @@ public interface KStream<K, V> {
     <KOut, VOut> KStream<KOut, VOut> process(ProcessorSupplier<? super K, ? super V, KOut, VOut> supplier, Named named);
 
     /** As {@link #process(ProcessorSupplier)}, with the named stores connected to the processor. */
-    <KOut, VOut> KStream<KOut, VOut> process(ProcessorSupplier<? super K, ? super V, KOut, VOut> supplier, Named named,
-                                             String... stateStoreNames);
+    <KOut, VOut> KStream<KOut, VOut> process(
+            ProcessorSupplier<? super K, ? super V, KOut, VOut> supplier, Named named, String... stateStoreNames);
 }

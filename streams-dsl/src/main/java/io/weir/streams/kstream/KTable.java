@@ -35,17 +35,20 @@ public interface KTable<K, V> {
      */
     <VO, VR> KTable<K, VR> join(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner);
 
-    <VO, VR> KTable<K, VR> join(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, Named named);
+    <VO, VR> KTable<K, VR> join(
+            KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, Named named);
 
     /** As {@link #join(KTable, ValueJoiner)}, for every key of this table; the other's value may be null. */
     <VO, VR> KTable<K, VR> leftJoin(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner);
 
-    <VO, VR> KTable<K, VR> leftJoin(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, Named named);
+    <VO, VR> KTable<K, VR> leftJoin(
+            KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, Named named);
 
     /** As {@link #join(KTable, ValueJoiner)}, for every key of either table; either value may be null. */
     <VO, VR> KTable<K, VR> outerJoin(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner);
 
-    <VO, VR> KTable<K, VR> outerJoin(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, Named named);
+    <VO, VR> KTable<K, VR> outerJoin(
+            KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, Named named);
 
     /** The name of the store that holds this table, or null when it is not materialized. */
     String queryableStoreName();

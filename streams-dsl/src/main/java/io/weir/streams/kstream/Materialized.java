@@ -23,8 +23,7 @@ public final class Materialized<K, V, S extends StateStore> {
     private boolean loggingEnabled = true;
     private Map<String, String> topicConfig = Map.of();
 
-    private Materialized() {
-    }
+    private Materialized() {}
 
     /** A store of this name (queryable), on LMDB. */
     public static <K, V, S extends StateStore> Materialized<K, V, S> as(String storeName) {

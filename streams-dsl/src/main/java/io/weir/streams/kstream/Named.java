@@ -25,7 +25,8 @@ public class Named {
     static void validate(String name) {
         Objects.requireNonNull(name, "name");
         if (name.isEmpty() || name.length() > 249 || !name.matches("[a-zA-Z0-9._-]+")) {
-            throw new IllegalArgumentException("Name '" + name + "' is illegal: it must be 1 to 249 of a-z, A-Z, 0-9, '.', '_', '-'");
+            throw new IllegalArgumentException(
+                    "Name '" + name + "' is illegal: it must be 1 to 249 of a-z, A-Z, 0-9, '.', '_', '-'");
         }
     }
 

@@ -7,8 +7,7 @@ import io.weir.streams.state.internals.StoreSupplier;
 /** Factories of stores, as Kafka Streams' {@code Stores}: LMDB in Weir where Kafka has RocksDB. */
 public final class Stores {
 
-    private Stores() {
-    }
+    private Stores() {}
 
     /** A store on LMDB, in the task's directory under {@code state.dir}. */
     public static KeyValueBytesStoreSupplier persistentKeyValueStore(String name) {
@@ -23,8 +22,8 @@ public final class Stores {
     /**
      * A builder of a key-value store on {@code supplier}'s bytes; a null serde means the application's default.
      */
-    public static <K, V> StoreBuilder<KeyValueStore<K, V>> keyValueStoreBuilder(KeyValueBytesStoreSupplier supplier, Serde<K> keySerde,
-                                                                               Serde<V> valueSerde) {
+    public static <K, V> StoreBuilder<KeyValueStore<K, V>> keyValueStoreBuilder(
+            KeyValueBytesStoreSupplier supplier, Serde<K> keySerde, Serde<V> valueSerde) {
         return new KeyValueStoreBuilderImpl<>(supplier, keySerde, valueSerde);
     }
 

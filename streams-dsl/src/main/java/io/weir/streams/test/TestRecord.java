@@ -66,8 +66,11 @@ public final class TestRecord<K, V> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TestRecord<?, ?> r && Objects.equals(key, r.key) && Objects.equals(value, r.value)
-                && headers.equals(r.headers) && Objects.equals(recordTime, r.recordTime);
+        return o instanceof TestRecord<?, ?> r
+                && Objects.equals(key, r.key)
+                && Objects.equals(value, r.value)
+                && headers.equals(r.headers)
+                && Objects.equals(recordTime, r.recordTime);
     }
 
     @Override

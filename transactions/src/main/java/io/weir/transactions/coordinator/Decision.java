@@ -7,8 +7,7 @@ package io.weir.transactions.coordinator;
 sealed interface Decision permits Decision.Reply, Decision.Transition {
 
     /** Answer now; nothing changes. */
-    record Reply(TxnAnswer answer) implements Decision {
-    }
+    record Reply(TxnAnswer answer) implements Decision {}
 
     /**
      * The pending change: {@code to} becomes the id's state once it is durable in the transaction log, and

@@ -75,7 +75,8 @@ public final class HangingTransactionRule {
      *                   producer to none
      * @return why the transaction is hanging, or empty when the coordinator will end it
      */
-    public Optional<Reason> classify(TopicPartition partition, long producerId, long idleMs, Optional<CoordinatorView> owner) {
+    public Optional<Reason> classify(
+            TopicPartition partition, long producerId, long idleMs, Optional<CoordinatorView> owner) {
         Objects.requireNonNull(partition, "partition");
         if (!isCandidate(idleMs)) {
             return Optional.empty();

@@ -44,7 +44,11 @@ import java.util.function.Consumer;
  * idempotent.
  */
 public final class TransactionCoordinator implements AutoCloseable {
-    private enum Lifecycle { LOADING, ACTIVE, CLOSED }
+    private enum Lifecycle {
+        LOADING,
+        ACTIVE,
+        CLOSED
+    }
 
     private final TransactionCoordinatorConfig config;
     private final Time clock;
@@ -53,12 +57,17 @@ public final class TransactionCoordinator implements AutoCloseable {
     private final ProducerIdSource producerIds;
     /** Sorted, so scans (timeouts, expiry, retries) and listings run in a repeatable order. */
     private final Map<String, TxnEntry> entries = new TreeMap<>();
+
     private Lifecycle lifecycle = Lifecycle.LOADING;
     private long nextAbortScanMs;
     private long nextExpiryScanMs;
 
-    public TransactionCoordinator(TransactionCoordinatorConfig config, Time clock, TransactionLog log,
-                                  TransactionMarkers markers, ProducerIdSource producerIds) {
+    public TransactionCoordinator(
+            TransactionCoordinatorConfig config,
+            Time clock,
+            TransactionLog log,
+            TransactionMarkers markers,
+            ProducerIdSource producerIds) {
         this.config = config;
         this.clock = clock;
         this.log = log;
@@ -79,7 +88,8 @@ public final class TransactionCoordinator implements AutoCloseable {
      */
     public void load(Iterable<TransactionLog.Record> records) {
         if (lifecycle != Lifecycle.LOADING) {
-            throw new IllegalStateException("The transaction coordinator is " + lifecycle + "; it loads once, before serving");
+            throw new IllegalStateException(
+                    "The transaction coordinator is " + lifecycle + "; it loads once, before serving");
         }
         Map<String, TransactionMetadata> latest = new TreeMap<>();
         for (TransactionLog.Record r : records) {
@@ -112,8 +122,12 @@ public final class TransactionCoordinator implements AutoCloseable {
      * @param producerId    -1 for a new instance, else the producer's current id (a KIP-360 epoch bump)
      * @param producerEpoch -1 for a new instance, else the producer's current epoch
      */
-    public void initProducerId(String transactionalId, int timeoutMs, long producerId, short producerEpoch,
-                               Consumer<InitProducerIdAnswer> answer) {
+    public void initProducerId(
+            String transactionalId,
+            int timeoutMs,
+            long producerId,
+            short producerEpoch,
+            Consumer<InitProducerIdAnswer> answer) {
         TxnAnswer unavailable = unavailable();
         if (unavailable != null) {
             answer.accept(InitProducerIdAnswer.failed(unavailable));
@@ -122,12 +136,21 @@ public final class TransactionCoordinator implements AutoCloseable {
         TxnEntry entry = entryOf(transactionalId);
         Decision decision;
         try {
-            decision = TransitionRules.initProducerId(entry == null ? null : entry.current,
-                    entry == null ? null : entry.busyReason(), transactionalId, timeoutMs, producerId, producerEpoch, config,
-                    clock.milliseconds(), producerIds);
+            decision = TransitionRules.initProducerId(
+                    entry == null ? null : entry.current,
+                    entry == null ? null : entry.busyReason(),
+                    transactionalId,
+                    timeoutMs,
+                    producerId,
+                    producerEpoch,
+                    config,
+                    clock.milliseconds(),
+                    producerIds);
         } catch (ProducerIdSource.Unavailable e) {
-            answer.accept(InitProducerIdAnswer.failed(new TxnAnswer(TxnError.COORDINATOR_NOT_AVAILABLE, "Transactional id "
-                    + transactionalId + " needs a new producer id and none can be handed out: " + e.getMessage() + "; retry")));
+            answer.accept(InitProducerIdAnswer.failed(new TxnAnswer(
+                    TxnError.COORDINATOR_NOT_AVAILABLE,
+                    "Transactional id " + transactionalId + " needs a new producer id and none can be handed out: "
+                            + e.getMessage() + "; retry")));
             return;
         }
         if (decision instanceof Decision.Reply reply) {
@@ -140,7 +163,8 @@ public final class TransactionCoordinator implements AutoCloseable {
             entries.put(transactionalId, entry);
         }
         Runnable granted = t.to().state() == TransactionState.PREPARE_ABORT
-                ? () -> answer.accept(InitProducerIdAnswer.failed(new TxnAnswer(TxnError.CONCURRENT_TRANSACTIONS,
+                ? () -> answer.accept(InitProducerIdAnswer.failed(new TxnAnswer(
+                        TxnError.CONCURRENT_TRANSACTIONS,
                         "Transactional id " + transactionalId + " had a transaction open; it is being aborted at epoch "
                                 + t.to().producerEpoch() + ", which fences the previous instance. Retry")))
                 : () -> answer.accept(InitProducerIdAnswer.of(t.to()));
@@ -148,29 +172,55 @@ public final class TransactionCoordinator implements AutoCloseable {
     }
 
     /** AddPartitionsToTxn; AddOffsetsToTxn passes the group's offsets partition. {@code answer} is called once. */
-    public void addPartitions(String transactionalId, long producerId, short producerEpoch, Set<TopicPartition> partitions,
-                              Consumer<TxnAnswer> answer) {
+    public void addPartitions(
+            String transactionalId,
+            long producerId,
+            short producerEpoch,
+            Set<TopicPartition> partitions,
+            Consumer<TxnAnswer> answer) {
         TxnAnswer unavailable = unavailable();
         if (unavailable != null) {
             answer.accept(unavailable);
             return;
         }
         TxnEntry entry = entryOf(transactionalId);
-        decide(entry, TransitionRules.addPartitions(entry == null ? null : entry.current, entry == null ? null : entry.busyReason(),
-                transactionalId, producerId, producerEpoch, partitions, clock.milliseconds()), answer);
+        decide(
+                entry,
+                TransitionRules.addPartitions(
+                        entry == null ? null : entry.current,
+                        entry == null ? null : entry.busyReason(),
+                        transactionalId,
+                        producerId,
+                        producerEpoch,
+                        partitions,
+                        clock.milliseconds()),
+                answer);
     }
 
     /** EndTxn; answered once the Prepare state is durable, before the markers. {@code answer} is called once. */
-    public void endTransaction(String transactionalId, long producerId, short producerEpoch, TransactionResult result,
-                               Consumer<TxnAnswer> answer) {
+    public void endTransaction(
+            String transactionalId,
+            long producerId,
+            short producerEpoch,
+            TransactionResult result,
+            Consumer<TxnAnswer> answer) {
         TxnAnswer unavailable = unavailable();
         if (unavailable != null) {
             answer.accept(unavailable);
             return;
         }
         TxnEntry entry = entryOf(transactionalId);
-        decide(entry, TransitionRules.endTransaction(entry == null ? null : entry.current, entry == null ? null : entry.busyReason(),
-                transactionalId, producerId, producerEpoch, result, clock.milliseconds()), answer);
+        decide(
+                entry,
+                TransitionRules.endTransaction(
+                        entry == null ? null : entry.current,
+                        entry == null ? null : entry.busyReason(),
+                        transactionalId,
+                        producerId,
+                        producerEpoch,
+                        result,
+                        clock.milliseconds()),
+                answer);
     }
 
     /** The id's entry; null for an id the coordinator does not know, a null id included (the rules answer it). */
@@ -192,16 +242,23 @@ public final class TransactionCoordinator implements AutoCloseable {
      * reach their partition before any marker of the transaction does. The caller must call
      * {@code endOffsetWrite} exactly once after a successful answer, whatever became of the append.
      */
-    public TxnAnswer beginOffsetWrite(String transactionalId, long producerId, short producerEpoch, TopicPartition offsetsPartition) {
+    public TxnAnswer beginOffsetWrite(
+            String transactionalId, long producerId, short producerEpoch, TopicPartition offsetsPartition) {
         TxnAnswer unavailable = unavailable();
         if (unavailable != null) {
             return unavailable;
         }
         TxnEntry entry = entryOf(transactionalId);
-        boolean ending = entry != null && entry.pending != null
+        boolean ending = entry != null
+                && entry.pending != null
                 && entry.pending.transition().to().state() != TransactionState.ONGOING;
-        TxnAnswer verdict = TransitionRules.checkOffsetWrite(entry == null ? null : entry.current, ending, transactionalId,
-                producerId, producerEpoch, offsetsPartition);
+        TxnAnswer verdict = TransitionRules.checkOffsetWrite(
+                entry == null ? null : entry.current,
+                ending,
+                transactionalId,
+                producerId,
+                producerEpoch,
+                offsetsPartition);
         if (verdict.isSuccess()) {
             entry.offsetWritesInFlight++;
         }
@@ -215,7 +272,8 @@ public final class TransactionCoordinator implements AutoCloseable {
             return;
         }
         if (entry.offsetWritesInFlight <= 0) {
-            throw new IllegalStateException("Transactional id " + transactionalId + " has no offset commit in flight to end");
+            throw new IllegalStateException(
+                    "Transactional id " + transactionalId + " has no offset commit in flight to end");
         }
         entry.offsetWritesInFlight--;
     }
@@ -240,9 +298,16 @@ public final class TransactionCoordinator implements AutoCloseable {
             if (entry.current == null) {
                 entries.remove(id);
             }
-            pending.onFailed().accept(new TxnAnswer(TxnError.COORDINATOR_NOT_AVAILABLE, "Could not write the move of transactional id "
-                    + id + " from " + (t.from() == null ? "(new)" : t.from().state().displayName()) + " to "
-                    + t.to().state().displayName() + " to the transaction log: " + failure.getMessage() + "; retry"));
+            pending.onFailed()
+                    .accept(new TxnAnswer(
+                            TxnError.COORDINATOR_NOT_AVAILABLE,
+                            "Could not write the move of transactional id "
+                                    + id + " from "
+                                    + (t.from() == null
+                                            ? "(new)"
+                                            : t.from().state().displayName()) + " to "
+                                    + t.to().state().displayName() + " to the transaction log: " + failure.getMessage()
+                                    + "; retry"));
             return;
         }
         if (t.to().state() == TransactionState.DEAD) {
@@ -261,9 +326,17 @@ public final class TransactionCoordinator implements AutoCloseable {
         TransactionMetadata prepared = entry.current;
         entry.markersInFlight = true;
         entry.retryAtMs = -1;
-        TransactionResult result = prepared.state() == TransactionState.PREPARE_COMMIT ? TransactionResult.COMMIT : TransactionResult.ABORT;
-        markers.write(new TransactionMarkers.Request(prepared.transactionalId(), prepared.producerId(), prepared.producerEpoch(),
-                result, prepared.partitions()), failure -> markersWritten(entry, failure));
+        TransactionResult result = prepared.state() == TransactionState.PREPARE_COMMIT
+                ? TransactionResult.COMMIT
+                : TransactionResult.ABORT;
+        markers.write(
+                new TransactionMarkers.Request(
+                        prepared.transactionalId(),
+                        prepared.producerId(),
+                        prepared.producerEpoch(),
+                        result,
+                        prepared.partitions()),
+                failure -> markersWritten(entry, failure));
     }
 
     private void markersWritten(TxnEntry entry, Throwable failure) {
@@ -281,7 +354,10 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     /** A prepared transaction's markers are all written: write Complete*. Nothing else can move a prepared id. */
     private void complete(TxnEntry entry) {
-        begin(entry, TransitionRules.complete(entry.current, clock.milliseconds()), () -> { },
+        begin(
+                entry,
+                TransitionRules.complete(entry.current, clock.milliseconds()),
+                () -> {},
                 failed -> entry.retryAtMs = clock.milliseconds() + config.markerRetryBackoffMs());
     }
 
@@ -303,22 +379,27 @@ public final class TransactionCoordinator implements AutoCloseable {
             for (TxnEntry e : List.copyOf(entries.values())) {
                 if (e.current != null && e.busyReason() == null && e.current.timedOut(now)) {
                     // Busy ones are left for the next scan; a failed write too.
-                    begin(e, TransitionRules.abortTimedOut(e.current, now), () -> { }, failed -> { });
+                    begin(e, TransitionRules.abortTimedOut(e.current, now), () -> {}, failed -> {});
                 }
             }
         }
         if (now >= nextExpiryScanMs) {
             nextExpiryScanMs = now + config.removeExpiredIntervalMs();
             for (TxnEntry e : List.copyOf(entries.values())) {
-                if (e.current != null && e.busyReason() == null
+                if (e.current != null
+                        && e.busyReason() == null
                         && TransitionRules.isExpired(e.current, config.transactionalIdExpirationMs(), now)) {
-                    begin(e, TransitionRules.expire(e.current, now), () -> { }, failed -> { });
+                    begin(e, TransitionRules.expire(e.current, now), () -> {}, failed -> {});
                 }
             }
         }
         for (TxnEntry e : List.copyOf(entries.values())) {
-            if (e.retryAtMs >= 0 && now >= e.retryAtMs && e.pending == null && !e.markersInFlight
-                    && e.current != null && e.current.state().isPrepared()) {
+            if (e.retryAtMs >= 0
+                    && now >= e.retryAtMs
+                    && e.pending == null
+                    && !e.markersInFlight
+                    && e.current != null
+                    && e.current.state().isPrepared()) {
                 e.retryAtMs = -1;
                 if (e.markersDone) {
                     complete(e);
@@ -358,8 +439,9 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     private TxnAnswer unavailable() {
         return switch (lifecycle) {
-            case LOADING -> new TxnAnswer(TxnError.COORDINATOR_LOAD_IN_PROGRESS, "The transaction coordinator is loading"
-                    + " the transaction log; retry");
+            case LOADING -> new TxnAnswer(
+                    TxnError.COORDINATOR_LOAD_IN_PROGRESS,
+                    "The transaction coordinator is loading" + " the transaction log; retry");
             case CLOSED -> new TxnAnswer(TxnError.COORDINATOR_NOT_AVAILABLE, "The transaction coordinator is closed");
             case ACTIVE -> null;
         };
@@ -379,9 +461,12 @@ public final class TransactionCoordinator implements AutoCloseable {
             TxnEntry.Pending pending = e.getValue().pending;
             if (pending != null) {
                 e.getValue().pending = null;
-                pending.onFailed().accept(new TxnAnswer(TxnError.COORDINATOR_NOT_AVAILABLE, "The transaction coordinator closed"
-                        + " while writing the move of transactional id " + e.getKey() + " to "
-                        + pending.transition().to().state().displayName() + "; retry"));
+                pending.onFailed()
+                        .accept(new TxnAnswer(
+                                TxnError.COORDINATOR_NOT_AVAILABLE,
+                                "The transaction coordinator closed"
+                                        + " while writing the move of transactional id " + e.getKey() + " to "
+                                        + pending.transition().to().state().displayName() + "; retry"));
             }
         }
     }

@@ -11,15 +11,24 @@ package io.weir.transactions.coordinator;
  * @param markerRetryBackoffMs        how long after a failed marker write (or a failed completion) the markers
  *                                    of a prepared transaction are written again
  */
-public record TransactionCoordinatorConfig(int maxTimeoutMs, long transactionalIdExpirationMs, long abortTimedOutIntervalMs,
-                                           long removeExpiredIntervalMs, long markerRetryBackoffMs) {
+public record TransactionCoordinatorConfig(
+        int maxTimeoutMs,
+        long transactionalIdExpirationMs,
+        long abortTimedOutIntervalMs,
+        long removeExpiredIntervalMs,
+        long markerRetryBackoffMs) {
     public TransactionCoordinatorConfig {
-        if (maxTimeoutMs < 1 || transactionalIdExpirationMs < 1 || abortTimedOutIntervalMs < 1 || removeExpiredIntervalMs < 1
+        if (maxTimeoutMs < 1
+                || transactionalIdExpirationMs < 1
+                || abortTimedOutIntervalMs < 1
+                || removeExpiredIntervalMs < 1
                 || markerRetryBackoffMs < 0) {
-            throw new IllegalArgumentException("transaction.max.timeout.ms=" + maxTimeoutMs + ", transactional.id.expiration.ms="
-                    + transactionalIdExpirationMs + ", abort interval " + abortTimedOutIntervalMs + " ms, expiry interval "
-                    + removeExpiredIntervalMs + " ms, marker retry backoff " + markerRetryBackoffMs
-                    + " ms: each must be >= 1 (the backoff >= 0)");
+            throw new IllegalArgumentException(
+                    "transaction.max.timeout.ms=" + maxTimeoutMs + ", transactional.id.expiration.ms="
+                            + transactionalIdExpirationMs + ", abort interval " + abortTimedOutIntervalMs
+                            + " ms, expiry interval "
+                            + removeExpiredIntervalMs + " ms, marker retry backoff " + markerRetryBackoffMs
+                            + " ms: each must be >= 1 (the backoff >= 0)");
         }
     }
 }

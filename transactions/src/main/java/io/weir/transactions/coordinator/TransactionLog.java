@@ -15,8 +15,7 @@ public interface TransactionLog {
      *
      * @param value the id's state, or null for a tombstone: the id expired and is forgotten
      */
-    record Record(String transactionalId, TransactionMetadata value) {
-    }
+    record Record(String transactionalId, TransactionMetadata value) {}
 
     /**
      * Appends {@code record} durably (per the broker's flush policy) and then calls {@code done} exactly once:

@@ -11,8 +11,12 @@ import java.util.Set;
 public interface TransactionMarkers {
 
     /** The markers of one transaction: one control batch of {@code result} per partition. */
-    record Request(String transactionalId, long producerId, short producerEpoch, TransactionResult result,
-                   Set<TopicPartition> partitions) {
+    record Request(
+            String transactionalId,
+            long producerId,
+            short producerEpoch,
+            TransactionResult result,
+            Set<TopicPartition> partitions) {
         public Request {
             partitions = Set.copyOf(partitions);
         }

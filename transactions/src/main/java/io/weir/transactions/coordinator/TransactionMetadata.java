@@ -25,9 +25,17 @@ import java.util.TreeSet;
  * @param txnStartTimestamp   when the open transaction began (its first AddPartitions), -1 before the first
  * @param lastUpdateTimestamp when the last transition was made; idle ids expire counting from it
  */
-public record TransactionMetadata(String transactionalId, long producerId, long lastProducerId, short producerEpoch,
-                                  short lastProducerEpoch, int timeoutMs, TransactionState state,
-                                  Set<TopicPartition> partitions, long txnStartTimestamp, long lastUpdateTimestamp) {
+public record TransactionMetadata(
+        String transactionalId,
+        long producerId,
+        long lastProducerId,
+        short producerEpoch,
+        short lastProducerEpoch,
+        int timeoutMs,
+        TransactionState state,
+        Set<TopicPartition> partitions,
+        long txnStartTimestamp,
+        long lastUpdateTimestamp) {
 
     /**
      * @throws IllegalArgumentException naming the id and the field when the value is not one the coordinator
@@ -52,40 +60,85 @@ public record TransactionMetadata(String transactionalId, long producerId, long 
         } else if (state == TransactionState.PREPARE_EPOCH_FENCE) {
             problem = "PrepareEpochFence is passed through, never held";
         } else if (state.isTransactionOpen() && (partitions.isEmpty() || txnStartTimestamp < 0)) {
-            problem = state.displayName() + " needs partitions and a start time, has " + partitions + " from " + txnStartTimestamp;
+            problem = state.displayName() + " needs partitions and a start time, has " + partitions + " from "
+                    + txnStartTimestamp;
         } else if (!state.isTransactionOpen() && !partitions.isEmpty()) {
             problem = state.displayName() + " holds no open transaction but lists partitions " + partitions;
         }
         if (problem != null) {
-            throw new IllegalArgumentException("Invalid metadata of transactional id " + transactionalId + ": " + problem);
+            throw new IllegalArgumentException(
+                    "Invalid metadata of transactional id " + transactionalId + ": " + problem);
         }
     }
 
     /** A new id, or one whose producer id rotated: Empty at the given producer id and epoch. */
-    static TransactionMetadata empty(String transactionalId, long producerId, long lastProducerId, short epoch,
-                                     short lastEpoch, int timeoutMs, long now) {
-        return new TransactionMetadata(transactionalId, producerId, lastProducerId, epoch, lastEpoch, timeoutMs,
-                TransactionState.EMPTY, Set.of(), -1L, now);
+    static TransactionMetadata empty(
+            String transactionalId,
+            long producerId,
+            long lastProducerId,
+            short epoch,
+            short lastEpoch,
+            int timeoutMs,
+            long now) {
+        return new TransactionMetadata(
+                transactionalId,
+                producerId,
+                lastProducerId,
+                epoch,
+                lastEpoch,
+                timeoutMs,
+                TransactionState.EMPTY,
+                Set.of(),
+                -1L,
+                now);
     }
 
     /** This transaction moved to {@code next} with the same producer and partitions. */
     TransactionMetadata moveTo(TransactionState next, long now) {
-        return new TransactionMetadata(transactionalId, producerId, lastProducerId, producerEpoch, lastProducerEpoch,
-                timeoutMs, next, partitions, txnStartTimestamp, now);
+        return new TransactionMetadata(
+                transactionalId,
+                producerId,
+                lastProducerId,
+                producerEpoch,
+                lastProducerEpoch,
+                timeoutMs,
+                next,
+                partitions,
+                txnStartTimestamp,
+                now);
     }
 
     /** The abort of a fenced transaction: PrepareAbort at {@code epoch}, the rest as it was. */
     TransactionMetadata fencedAbort(short epoch, short lastEpoch, long now) {
-        return new TransactionMetadata(transactionalId, producerId, lastProducerId, epoch, lastEpoch, timeoutMs,
-                TransactionState.PREPARE_ABORT, partitions, txnStartTimestamp, now);
+        return new TransactionMetadata(
+                transactionalId,
+                producerId,
+                lastProducerId,
+                epoch,
+                lastEpoch,
+                timeoutMs,
+                TransactionState.PREPARE_ABORT,
+                partitions,
+                txnStartTimestamp,
+                now);
     }
 
     /** The transaction's markers are written: Complete* with no partitions, the start time kept as Kafka does. */
     TransactionMetadata completed(long now) {
         TransactionState next = state == TransactionState.PREPARE_COMMIT
-                ? TransactionState.COMPLETE_COMMIT : TransactionState.COMPLETE_ABORT;
-        return new TransactionMetadata(transactionalId, producerId, lastProducerId, producerEpoch, lastProducerEpoch,
-                timeoutMs, next, Set.of(), txnStartTimestamp, now);
+                ? TransactionState.COMPLETE_COMMIT
+                : TransactionState.COMPLETE_ABORT;
+        return new TransactionMetadata(
+                transactionalId,
+                producerId,
+                lastProducerId,
+                producerEpoch,
+                lastProducerEpoch,
+                timeoutMs,
+                next,
+                Set.of(),
+                txnStartTimestamp,
+                now);
     }
 
     /** Ongoing with {@code added} joined to the partitions; a transaction opened now starts now. */
@@ -93,20 +146,47 @@ public record TransactionMetadata(String transactionalId, long producerId, long 
         Set<TopicPartition> all = new TreeSet<>(partitions);
         all.addAll(added);
         long start = state == TransactionState.ONGOING ? txnStartTimestamp : now;
-        return new TransactionMetadata(transactionalId, producerId, lastProducerId, producerEpoch, lastProducerEpoch,
-                timeoutMs, TransactionState.ONGOING, all, start, now);
+        return new TransactionMetadata(
+                transactionalId,
+                producerId,
+                lastProducerId,
+                producerEpoch,
+                lastProducerEpoch,
+                timeoutMs,
+                TransactionState.ONGOING,
+                all,
+                start,
+                now);
     }
 
     /** Dead, which the log stores as a tombstone. */
     TransactionMetadata dead(long now) {
-        return new TransactionMetadata(transactionalId, producerId, lastProducerId, producerEpoch, lastProducerEpoch,
-                timeoutMs, TransactionState.DEAD, Set.of(), -1L, now);
+        return new TransactionMetadata(
+                transactionalId,
+                producerId,
+                lastProducerId,
+                producerEpoch,
+                lastProducerEpoch,
+                timeoutMs,
+                TransactionState.DEAD,
+                Set.of(),
+                -1L,
+                now);
     }
 
     /** As a reload finds it: the log does not store the last producer id and epoch (Kafka's value version 0). */
     public TransactionMetadata withoutLastProducer() {
-        return new TransactionMetadata(transactionalId, producerId, -1L, producerEpoch, (short) -1, timeoutMs, state,
-                partitions, txnStartTimestamp, lastUpdateTimestamp);
+        return new TransactionMetadata(
+                transactionalId,
+                producerId,
+                -1L,
+                producerEpoch,
+                (short) -1,
+                timeoutMs,
+                state,
+                partitions,
+                txnStartTimestamp,
+                lastUpdateTimestamp);
     }
 
     /** Whether the transaction has run longer than its timeout at {@code now} (Kafka's strict comparison). */
@@ -119,6 +199,7 @@ public record TransactionMetadata(String transactionalId, long producerId, long 
         return "TransactionMetadata(" + transactionalId + ", " + state.displayName() + ", producer " + producerId
                 + " epoch " + producerEpoch + (lastProducerEpoch >= 0 ? " (last " + lastProducerEpoch + ")" : "")
                 + (lastProducerId >= 0 ? " (last id " + lastProducerId + ")" : "") + ", timeout " + timeoutMs
-                + " ms, partitions " + partitions + ", started " + txnStartTimestamp + ", updated " + lastUpdateTimestamp + ")";
+                + " ms, partitions " + partitions + ", started " + txnStartTimestamp + ", updated "
+                + lastUpdateTimestamp + ")";
     }
 }

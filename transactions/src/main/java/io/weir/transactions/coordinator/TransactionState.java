@@ -77,7 +77,9 @@ public enum TransactionState {
         if (!to.canFollow(from)) {
             throw new IllegalStateException("Transactional id " + transactionalId + " cannot move from "
                     + from.displayName + " to " + to.displayName + "; " + to.displayName + " may only follow "
-                    + to.validPreviousStates().stream().map(TransactionState::displayName).toList());
+                    + to.validPreviousStates().stream()
+                            .map(TransactionState::displayName)
+                            .toList());
         }
     }
 

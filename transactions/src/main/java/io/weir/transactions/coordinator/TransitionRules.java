@@ -21,8 +21,7 @@ import java.util.Set;
  * CONCURRENT_TRANSACTIONS, and the client retries.
  */
 final class TransitionRules {
-    private TransitionRules() {
-    }
+    private TransitionRules() {}
 
     static boolean isEpochExhausted(short epoch) {
         return epoch >= Short.MAX_VALUE - 1;
@@ -36,46 +35,79 @@ final class TransitionRules {
      * @param expectedPid     -1 for a new instance, else the producer id of a KIP-360 epoch bump
      * @param expectedEpoch   -1 for a new instance, else the current epoch of that producer
      */
-    static Decision initProducerId(TransactionMetadata current, String busy, String transactionalId, int timeoutMs,
-                                   long expectedPid, short expectedEpoch, TransactionCoordinatorConfig config, long now,
-                                   ProducerIdSource ids) {
+    static Decision initProducerId(
+            TransactionMetadata current,
+            String busy,
+            String transactionalId,
+            int timeoutMs,
+            long expectedPid,
+            short expectedEpoch,
+            TransactionCoordinatorConfig config,
+            long now,
+            ProducerIdSource ids) {
         if (transactionalId == null || transactionalId.isEmpty()) {
-            return reply(TxnError.INVALID_REQUEST, "InitProducerId for a transaction needs a non-empty transactional id");
+            return reply(
+                    TxnError.INVALID_REQUEST, "InitProducerId for a transaction needs a non-empty transactional id");
         }
         if (timeoutMs <= 0 || timeoutMs > config.maxTimeoutMs()) {
-            return reply(TxnError.INVALID_TRANSACTION_TIMEOUT, "transaction.timeout.ms=" + timeoutMs + " of transactional id "
-                    + transactionalId + " is not within 1.." + config.maxTimeoutMs() + " (the broker's transaction.max.timeout.ms):"
-                    + " lower the producer's transaction.timeout.ms or raise the broker's limit");
+            return reply(
+                    TxnError.INVALID_TRANSACTION_TIMEOUT,
+                    "transaction.timeout.ms=" + timeoutMs + " of transactional id "
+                            + transactionalId + " is not within 1.." + config.maxTimeoutMs()
+                            + " (the broker's transaction.max.timeout.ms):"
+                            + " lower the producer's transaction.timeout.ms or raise the broker's limit");
         }
         boolean bump = expectedPid != -1 || expectedEpoch != -1;
         if (bump && (expectedPid < 0 || expectedEpoch < 0)) {
-            return reply(TxnError.INVALID_REQUEST, "InitProducerId for transactional id " + transactionalId + " carries producer id "
-                    + expectedPid + " and epoch " + expectedEpoch + ": pass both (to bump the epoch) or neither (a new instance)");
+            return reply(
+                    TxnError.INVALID_REQUEST,
+                    "InitProducerId for transactional id " + transactionalId + " carries producer id " + expectedPid
+                            + " and epoch " + expectedEpoch
+                            + ": pass both (to bump the epoch) or neither (a new instance)");
         }
         if (busy != null) {
             return concurrent(transactionalId, busy);
         }
         if (current == null) {
             // A KIP-360 bump for an id the coordinator lost (expired) gets a new producer id too, as in Kafka.
-            return new Decision.Transition(null, TransactionMetadata.empty(transactionalId, ids.nextProducerId(), -1L,
-                    (short) 0, (short) -1, timeoutMs, now), null);
+            return new Decision.Transition(
+                    null,
+                    TransactionMetadata.empty(
+                            transactionalId, ids.nextProducerId(), -1L, (short) 0, (short) -1, timeoutMs, now),
+                    null);
         }
         if (bump && expectedPid != current.producerId()) {
-            if (expectedPid == current.lastProducerId() && expectedEpoch == current.lastProducerEpoch()
+            if (expectedPid == current.lastProducerId()
+                    && expectedEpoch == current.lastProducerEpoch()
                     && current.state().isIdle()) {
                 // A retry of the InitProducerId that rotated the producer id: the same grant again.
-                return new Decision.Transition(current, TransactionMetadata.empty(transactionalId, current.producerId(),
-                        current.lastProducerId(), current.producerEpoch(), current.lastProducerEpoch(), timeoutMs, now), null);
+                return new Decision.Transition(
+                        current,
+                        TransactionMetadata.empty(
+                                transactionalId,
+                                current.producerId(),
+                                current.lastProducerId(),
+                                current.producerEpoch(),
+                                current.lastProducerEpoch(),
+                                timeoutMs,
+                                now),
+                        null);
             }
-            return reply(TxnError.PRODUCER_FENCED, "Transactional id " + transactionalId + " now has producer id "
-                    + current.producerId() + " at epoch " + current.producerEpoch() + "; producer id " + expectedPid + " epoch "
-                    + expectedEpoch + " belongs to an instance that was fenced by a newer one: close this producer");
+            return reply(
+                    TxnError.PRODUCER_FENCED,
+                    "Transactional id " + transactionalId + " now has producer id "
+                            + current.producerId() + " at epoch " + current.producerEpoch() + "; producer id "
+                            + expectedPid + " epoch "
+                            + expectedEpoch
+                            + " belongs to an instance that was fenced by a newer one: close this producer");
         }
         return switch (current.state()) {
-            case PREPARE_COMMIT, PREPARE_ABORT -> concurrent(transactionalId, "its transaction is completing ("
-                    + current.state().displayName() + ", markers being written)");
+            case PREPARE_COMMIT, PREPARE_ABORT -> concurrent(
+                    transactionalId,
+                    "its transaction is completing (" + current.state().displayName() + ", markers being written)");
             case ONGOING -> fenceOngoing(current, bump, expectedEpoch, now);
-            case EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT -> grantEpoch(current, bump, expectedEpoch, timeoutMs, now, ids);
+            case EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT -> grantEpoch(
+                    current, bump, expectedEpoch, timeoutMs, now, ids);
             case DEAD, PREPARE_EPOCH_FENCE -> throw new IllegalStateException("Transactional id " + transactionalId
                     + " is held in " + current.state().displayName() + ", which the coordinator never holds");
         };
@@ -90,18 +122,26 @@ final class TransitionRules {
         if (bump && expectedEpoch != current.producerEpoch()) {
             // Kafka fences on any KIP-360 call here; a stale retry would then abort the live producer's
             // transaction and fence it. Only the holder of the current epoch may abort it this way.
-            return reply(TxnError.PRODUCER_FENCED, "Producer " + current.producerId() + " of transactional id "
-                    + current.transactionalId() + " sent epoch " + expectedEpoch + " but the open transaction is at epoch "
-                    + current.producerEpoch() + ": this instance was fenced; close it");
+            return reply(
+                    TxnError.PRODUCER_FENCED,
+                    "Producer " + current.producerId() + " of transactional id "
+                            + current.transactionalId() + " sent epoch " + expectedEpoch
+                            + " but the open transaction is at epoch "
+                            + current.producerEpoch() + ": this instance was fenced; close it");
         }
         // A bumping instance keeps its epoch as the last one, so its retry is granted the fence's epoch.
         short last = bump ? current.producerEpoch() : (short) -1;
-        return new Decision.Transition(current, current.fencedAbort(nextEpoch(current), last, now),
-                TransactionState.PREPARE_EPOCH_FENCE);
+        return new Decision.Transition(
+                current, current.fencedAbort(nextEpoch(current), last, now), TransactionState.PREPARE_EPOCH_FENCE);
     }
 
-    private static Decision grantEpoch(TransactionMetadata current, boolean bump, short expectedEpoch, int timeoutMs,
-                                       long now, ProducerIdSource ids) {
+    private static Decision grantEpoch(
+            TransactionMetadata current,
+            boolean bump,
+            short expectedEpoch,
+            int timeoutMs,
+            long now,
+            ProducerIdSource ids) {
         short epoch = current.producerEpoch();
         boolean retryOfGrant = false;
         if (bump) {
@@ -110,21 +150,26 @@ final class TransitionRules {
                 // the current epoch is its own, unused by anyone else.
                 retryOfGrant = true;
             } else if (expectedEpoch != epoch) {
-                return reply(TxnError.PRODUCER_FENCED, "Producer " + current.producerId() + " of transactional id "
-                        + current.transactionalId() + " asked to bump epoch " + expectedEpoch + " but the coordinator is at epoch "
-                        + epoch + ": a newer instance took over; close this producer");
+                return reply(
+                        TxnError.PRODUCER_FENCED,
+                        "Producer " + current.producerId() + " of transactional id "
+                                + current.transactionalId() + " asked to bump epoch " + expectedEpoch
+                                + " but the coordinator is at epoch "
+                                + epoch + ": a newer instance took over; close this producer");
             }
         }
         short last = bump ? expectedEpoch : (short) -1;
         String id = current.transactionalId();
         TransactionMetadata next;
         if (isEpochExhausted(epoch)) {
-            next = TransactionMetadata.empty(id, ids.nextProducerId(), current.producerId(), (short) 0, last, timeoutMs, now);
+            next = TransactionMetadata.empty(
+                    id, ids.nextProducerId(), current.producerId(), (short) 0, last, timeoutMs, now);
         } else if (retryOfGrant) {
-            next = TransactionMetadata.empty(id, current.producerId(), current.lastProducerId(), epoch, last, timeoutMs, now);
+            next = TransactionMetadata.empty(
+                    id, current.producerId(), current.lastProducerId(), epoch, last, timeoutMs, now);
         } else {
-            next = TransactionMetadata.empty(id, current.producerId(), current.lastProducerId(), (short) (epoch + 1), last,
-                    timeoutMs, now);
+            next = TransactionMetadata.empty(
+                    id, current.producerId(), current.lastProducerId(), (short) (epoch + 1), last, timeoutMs, now);
         }
         return new Decision.Transition(current, next, null);
     }
@@ -137,12 +182,21 @@ final class TransitionRules {
     // ---- the calls of a running transaction ---------------------------------------------------------------
 
     /** AddPartitionsToTxn, and AddOffsetsToTxn with the group's offsets partition. */
-    static Decision addPartitions(TransactionMetadata current, String busy, String transactionalId, long producerId,
-                                  short producerEpoch, Set<TopicPartition> partitions, long now) {
+    static Decision addPartitions(
+            TransactionMetadata current,
+            String busy,
+            String transactionalId,
+            long producerId,
+            short producerEpoch,
+            Set<TopicPartition> partitions,
+            long now) {
         if (partitions.isEmpty()) {
-            return reply(TxnError.INVALID_REQUEST, "AddPartitionsToTxn for transactional id " + transactionalId + " names no partition");
+            return reply(
+                    TxnError.INVALID_REQUEST,
+                    "AddPartitionsToTxn for transactional id " + transactionalId + " names no partition");
         }
-        TxnAnswer producer = checkProducer(current, transactionalId, producerId, producerEpoch, "add partitions " + partitions);
+        TxnAnswer producer =
+                checkProducer(current, transactionalId, producerId, producerEpoch, "add partitions " + partitions);
         if (producer != null) {
             return new Decision.Reply(producer);
         }
@@ -150,7 +204,9 @@ final class TransitionRules {
             return concurrent(transactionalId, busy);
         }
         if (current.state().isPrepared()) {
-            return concurrent(transactionalId, "its previous transaction is completing (" + current.state().displayName() + ")");
+            return concurrent(
+                    transactionalId,
+                    "its previous transaction is completing (" + current.state().displayName() + ")");
         }
         if (current.state() == TransactionState.ONGOING && current.partitions().containsAll(partitions)) {
             return new Decision.Reply(TxnAnswer.OK);
@@ -158,8 +214,14 @@ final class TransitionRules {
         return new Decision.Transition(current, current.withPartitions(partitions, now), null);
     }
 
-    static Decision endTransaction(TransactionMetadata current, String busy, String transactionalId, long producerId,
-                                   short producerEpoch, TransactionResult result, long now) {
+    static Decision endTransaction(
+            TransactionMetadata current,
+            String busy,
+            String transactionalId,
+            long producerId,
+            short producerEpoch,
+            TransactionResult result,
+            long now) {
         String what = result == TransactionResult.COMMIT ? "commit" : "abort";
         // An abort from the instance whose timed-out transaction the coordinator aborted gets
         // INVALID_PRODUCER_EPOCH like its other calls: it re-initialises at once to catch up.
@@ -173,8 +235,10 @@ final class TransitionRules {
         TransactionState state = current.state();
         boolean commit = result == TransactionResult.COMMIT;
         if (state == TransactionState.ONGOING) {
-            return new Decision.Transition(current, current.moveTo(commit ? TransactionState.PREPARE_COMMIT
-                    : TransactionState.PREPARE_ABORT, now), null);
+            return new Decision.Transition(
+                    current,
+                    current.moveTo(commit ? TransactionState.PREPARE_COMMIT : TransactionState.PREPARE_ABORT, now),
+                    null);
         }
         TransactionState same = commit ? TransactionState.COMPLETE_COMMIT : TransactionState.COMPLETE_ABORT;
         TransactionState completing = commit ? TransactionState.PREPARE_COMMIT : TransactionState.PREPARE_ABORT;
@@ -184,10 +248,13 @@ final class TransitionRules {
         if (state == completing) {
             return concurrent(transactionalId, "its " + what + " is completing");
         }
-        String why = state == TransactionState.EMPTY ? "no transaction is open"
+        String why = state == TransactionState.EMPTY
+                ? "no transaction is open"
                 : "the last transaction ended the other way (" + state.displayName() + ")";
-        return reply(TxnError.INVALID_TXN_STATE, "Cannot " + what + " the transaction of transactional id " + transactionalId
-                + " (producer " + producerId + ", epoch " + producerEpoch + "): " + why);
+        return reply(
+                TxnError.INVALID_TXN_STATE,
+                "Cannot " + what + " the transaction of transactional id " + transactionalId + " (producer "
+                        + producerId + ", epoch " + producerEpoch + "): " + why);
     }
 
     /**
@@ -196,54 +263,78 @@ final class TransitionRules {
      *
      * @param ending whether a transition other than adding partitions is being written
      */
-    static TxnAnswer checkOffsetWrite(TransactionMetadata current, boolean ending, String transactionalId, long producerId,
-                                      short producerEpoch, TopicPartition offsetsPartition) {
-        TxnAnswer producer = checkProducer(current, transactionalId, producerId, producerEpoch,
-                "commit offsets to " + offsetsPartition);
+    static TxnAnswer checkOffsetWrite(
+            TransactionMetadata current,
+            boolean ending,
+            String transactionalId,
+            long producerId,
+            short producerEpoch,
+            TopicPartition offsetsPartition) {
+        TxnAnswer producer = checkProducer(
+                current, transactionalId, producerId, producerEpoch, "commit offsets to " + offsetsPartition);
         if (producer != null) {
             return producer;
         }
         if (ending) {
-            return new TxnAnswer(TxnError.CONCURRENT_TRANSACTIONS, "The transaction of transactional id " + transactionalId
-                    + " is changing state; retry the offset commit");
+            return new TxnAnswer(
+                    TxnError.CONCURRENT_TRANSACTIONS,
+                    "The transaction of transactional id " + transactionalId
+                            + " is changing state; retry the offset commit");
         }
         if (current.state() != TransactionState.ONGOING) {
-            return new TxnAnswer(TxnError.INVALID_TXN_STATE, "Transactional id " + transactionalId + " has no transaction open ("
-                    + current.state().displayName() + "): offsets can only be sent within one");
+            return new TxnAnswer(
+                    TxnError.INVALID_TXN_STATE,
+                    "Transactional id " + transactionalId + " has no transaction open ("
+                            + current.state().displayName() + "): offsets can only be sent within one");
         }
         if (!current.partitions().contains(offsetsPartition)) {
-            return new TxnAnswer(TxnError.INVALID_TXN_STATE, "Offsets partition " + offsetsPartition + " of the group was not added"
-                    + " to the transaction of transactional id " + transactionalId + " (partitions " + current.partitions()
-                    + "): call AddOffsetsToTxn first, as sendOffsetsToTransaction does");
+            return new TxnAnswer(
+                    TxnError.INVALID_TXN_STATE,
+                    "Offsets partition " + offsetsPartition + " of the group was not added"
+                            + " to the transaction of transactional id " + transactionalId + " (partitions "
+                            + current.partitions()
+                            + "): call AddOffsetsToTxn first, as sendOffsetsToTransaction does");
         }
         return TxnAnswer.OK;
     }
 
     /** Null if {@code producerId} and {@code producerEpoch} are the id's current ones, else the error. */
-    private static TxnAnswer checkProducer(TransactionMetadata current, String transactionalId, long producerId,
-                                           short producerEpoch, String what) {
+    private static TxnAnswer checkProducer(
+            TransactionMetadata current, String transactionalId, long producerId, short producerEpoch, String what) {
         if (current == null) {
-            return new TxnAnswer(TxnError.INVALID_PRODUCER_ID_MAPPING, "Transactional id " + transactionalId + " is unknown to the"
-                    + " coordinator (never initialised, or expired after transactional.id.expiration.ms): cannot " + what
-                    + "; call initTransactions first");
+            return new TxnAnswer(
+                    TxnError.INVALID_PRODUCER_ID_MAPPING,
+                    "Transactional id " + transactionalId + " is unknown to the"
+                            + " coordinator (never initialised, or expired after transactional.id.expiration.ms): cannot "
+                            + what
+                            + "; call initTransactions first");
         }
         if (producerId != current.producerId()) {
-            return new TxnAnswer(TxnError.INVALID_PRODUCER_ID_MAPPING, "Transactional id " + transactionalId + " maps to producer id "
-                    + current.producerId() + ", not " + producerId + ": cannot " + what + "; call initTransactions again");
+            return new TxnAnswer(
+                    TxnError.INVALID_PRODUCER_ID_MAPPING,
+                    "Transactional id " + transactionalId + " maps to producer id " + current.producerId() + ", not "
+                            + producerId + ": cannot " + what + "; call initTransactions again");
         }
         if (producerEpoch == current.producerEpoch()) {
             return null;
         }
         if (producerEpoch >= 0 && producerEpoch == current.lastProducerEpoch()) {
-            return new TxnAnswer(TxnError.INVALID_PRODUCER_EPOCH, "Producer " + producerId + " of transactional id " + transactionalId
-                    + " is at epoch " + producerEpoch + " but the coordinator bumped it to " + current.producerEpoch()
-                    + " for this same producer (its transaction outlived transaction.timeout.ms=" + current.timeoutMs()
-                    + " and was aborted, or it re-initialised): cannot " + what + "; abort, then call InitProducerId with"
-                    + " producer id " + producerId + " and epoch " + producerEpoch);
+            return new TxnAnswer(
+                    TxnError.INVALID_PRODUCER_EPOCH,
+                    "Producer " + producerId + " of transactional id " + transactionalId
+                            + " is at epoch " + producerEpoch + " but the coordinator bumped it to "
+                            + current.producerEpoch()
+                            + " for this same producer (its transaction outlived transaction.timeout.ms="
+                            + current.timeoutMs()
+                            + " and was aborted, or it re-initialised): cannot " + what
+                            + "; abort, then call InitProducerId with"
+                            + " producer id " + producerId + " and epoch " + producerEpoch);
         }
-        return new TxnAnswer(TxnError.PRODUCER_FENCED, "Producer " + producerId + " of transactional id " + transactionalId
-                + " sent epoch " + producerEpoch + " but the coordinator is at epoch " + current.producerEpoch()
-                + ": a newer instance took over; cannot " + what + "; close this producer");
+        return new TxnAnswer(
+                TxnError.PRODUCER_FENCED,
+                "Producer " + producerId + " of transactional id " + transactionalId
+                        + " sent epoch " + producerEpoch + " but the coordinator is at epoch " + current.producerEpoch()
+                        + ": a newer instance took over; cannot " + what + "; close this producer");
     }
 
     // ---- the coordinator's own transitions ----------------------------------------------------------------
@@ -252,7 +343,9 @@ final class TransitionRules {
     static Decision.Transition abortTimedOut(TransactionMetadata current, long now) {
         // Kafka forgets the old epoch here, which leaves the producer nothing but PRODUCER_FENCED; keeping it
         // lets the same instance abort and re-initialise (KIP-588's intent).
-        return new Decision.Transition(current, current.fencedAbort(nextEpoch(current), current.producerEpoch(), now),
+        return new Decision.Transition(
+                current,
+                current.fencedAbort(nextEpoch(current), current.producerEpoch(), now),
                 TransactionState.PREPARE_EPOCH_FENCE);
     }
 
@@ -275,6 +368,8 @@ final class TransitionRules {
     }
 
     private static Decision.Reply concurrent(String transactionalId, String why) {
-        return reply(TxnError.CONCURRENT_TRANSACTIONS, "Transactional id " + transactionalId + " is busy: " + why + "; retry");
+        return reply(
+                TxnError.CONCURRENT_TRANSACTIONS,
+                "Transactional id " + transactionalId + " is busy: " + why + "; retry");
     }
 }

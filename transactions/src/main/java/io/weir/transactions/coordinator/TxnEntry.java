@@ -24,8 +24,7 @@ final class TxnEntry {
      * A transition being written and what to do once the log answers. {@code onFailed} gets the answer to
      * give a waiting caller; transitions the coordinator makes on its own ignore it and are retried later.
      */
-    record Pending(Decision.Transition transition, Runnable onDurable, Consumer<TxnAnswer> onFailed) {
-    }
+    record Pending(Decision.Transition transition, Runnable onDurable, Consumer<TxnAnswer> onFailed) {}
 
     TxnEntry(TransactionMetadata current) {
         this.current = current;

@@ -11,8 +11,8 @@ public class OutOfOrderSequenceException extends TransactionsException {
     private final int receivedSequence;
 
     public OutOfOrderSequenceException(long producerId, short epoch, int expectedSequence, int receivedSequence) {
-        super("out-of-order sequence from producer " + producerId + " at epoch " + epoch
-                + ": expected " + expectedSequence + ", received " + receivedSequence);
+        super("out-of-order sequence from producer " + producerId + " at epoch " + epoch + ": expected "
+                + expectedSequence + ", received " + receivedSequence);
         this.producerId = producerId;
         this.epoch = epoch;
         this.expectedSequence = expectedSequence;

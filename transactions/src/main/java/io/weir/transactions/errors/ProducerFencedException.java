@@ -10,8 +10,8 @@ public class ProducerFencedException extends TransactionsException {
     private final short receivedEpoch;
 
     public ProducerFencedException(long producerId, short currentEpoch, short receivedEpoch) {
-        super("producer " + producerId + " is fenced: current epoch " + currentEpoch
-                + ", received epoch " + receivedEpoch);
+        super("producer " + producerId + " is fenced: current epoch " + currentEpoch + ", received epoch "
+                + receivedEpoch);
         this.producerId = producerId;
         this.currentEpoch = currentEpoch;
         this.receivedEpoch = receivedEpoch;

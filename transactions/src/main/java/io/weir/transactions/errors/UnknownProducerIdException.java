@@ -10,8 +10,8 @@ public class UnknownProducerIdException extends TransactionsException {
     private final int receivedSequence;
 
     public UnknownProducerIdException(long producerId, int receivedSequence) {
-        super("no state for producer " + producerId + " and its batch starts at sequence "
-                + receivedSequence + ", not 0");
+        super("no state for producer " + producerId + " and its batch starts at sequence " + receivedSequence
+                + ", not 0");
         this.producerId = producerId;
         this.receivedSequence = receivedSequence;
     }

@@ -37,6 +37,7 @@ final class DefaultProducerStateManager implements ProducerStateManager {
     private final Map<Long, ProducerStateEntry> producers = new HashMap<>();
     /** First offset of each open transaction, to its producer id. */
     private final TreeMap<Long, Long> ongoing = new TreeMap<>();
+
     private long endOffset;
 
     DefaultProducerStateManager(ProducerStateConfig config, Time clock, ProducerStateSnapshot initial) {
@@ -51,8 +52,8 @@ final class DefaultProducerStateManager implements ProducerStateManager {
     @Override
     public Verdict check(long producerId, short epoch, int firstSeq, int lastSeq, boolean transactional) {
         if (producerId < 0 || epoch < 0 || firstSeq < 0 || lastSeq < 0) {
-            throw new IllegalArgumentException("not an idempotent batch: producer " + producerId + " epoch "
-                    + epoch + " sequences " + firstSeq + ".." + lastSeq);
+            throw new IllegalArgumentException("not an idempotent batch: producer " + producerId + " epoch " + epoch
+                    + " sequences " + firstSeq + ".." + lastSeq);
         }
         ProducerStateEntry entry = producers.get(producerId);
         if (entry == null) {
@@ -77,7 +78,8 @@ final class DefaultProducerStateManager implements ProducerStateManager {
             return new Verdict.OutOfOrder(producerId, epoch, expected, firstSeq);
         }
         if (!transactional && entry.hasOpenTransaction()) {
-            return new Verdict.InvalidTxnState(producerId, entry.currentTxnFirstOffset().getAsLong());
+            return new Verdict.InvalidTxnState(
+                    producerId, entry.currentTxnFirstOffset().getAsLong());
         }
         return new Verdict.Append(producerId, epoch, firstSeq, lastSeq, transactional, Optional.of(entry));
     }
@@ -120,7 +122,11 @@ final class DefaultProducerStateManager implements ProducerStateManager {
         // Re-deriving the verdict costs a scan of five batches and refuses an Append computed against an
         // older state (a second check before the first apply) or built by hand.
         Verdict now = sequenced
-                ? check(pending.producerId(), pending.epoch(), pending.firstSeq(), pending.lastSeq(),
+                ? check(
+                        pending.producerId(),
+                        pending.epoch(),
+                        pending.firstSeq(),
+                        pending.lastSeq(),
                         pending.transactional())
                 : checkCoordinatorBatch(pending.producerId(), pending.epoch());
         if (!now.equals(pending)) {
@@ -136,31 +142,45 @@ final class DefaultProducerStateManager implements ProducerStateManager {
                         + firstOffset + ".." + lastOffset);
             }
         }
-        ProducerStateEntry base = pending.basedOn()
-                .orElseGet(() -> ProducerStateEntry.empty(pending.producerId(), pending.epoch()));
-        put(afterAppend(base, pending.epoch(), pending.firstSeq(), pending.lastSeq(), pending.transactional(),
-                firstOffset, lastOffset, maxTimestamp));
+        ProducerStateEntry base =
+                pending.basedOn().orElseGet(() -> ProducerStateEntry.empty(pending.producerId(), pending.epoch()));
+        put(afterAppend(
+                base,
+                pending.epoch(),
+                pending.firstSeq(),
+                pending.lastSeq(),
+                pending.transactional(),
+                firstOffset,
+                lastOffset,
+                maxTimestamp));
         endOffset = lastOffset + 1;
     }
 
     @Override
     public Optional<CompletedTxn> applyMarker(MarkerVerdict.EndTxn pending, long markerOffset, long timestamp) {
-        MarkerVerdict now = checkMarker(pending.producerId(), pending.epoch(), pending.coordinatorEpoch(),
-                pending.result());
+        MarkerVerdict now =
+                checkMarker(pending.producerId(), pending.epoch(), pending.coordinatorEpoch(), pending.result());
         if (!now.equals(pending)) {
             throw new IllegalStateException("stale marker for producer " + pending.producerId() + ": computed as "
                     + pending + ", the current state answers " + now);
         }
         requireOffsets(pending.producerId(), markerOffset, markerOffset);
-        ProducerStateEntry base = pending.basedOn()
-                .orElseGet(() -> ProducerStateEntry.empty(pending.producerId(), pending.epoch()));
-        return endTransaction(base, pending.epoch(), pending.coordinatorEpoch(), pending.result(), markerOffset,
-                timestamp);
+        ProducerStateEntry base =
+                pending.basedOn().orElseGet(() -> ProducerStateEntry.empty(pending.producerId(), pending.epoch()));
+        return endTransaction(
+                base, pending.epoch(), pending.coordinatorEpoch(), pending.result(), markerOffset, timestamp);
     }
 
     @Override
-    public boolean applyLoaded(long producerId, short epoch, int firstSeq, int lastSeq, boolean transactional,
-                               long firstOffset, long lastOffset, long maxTimestamp) {
+    public boolean applyLoaded(
+            long producerId,
+            short epoch,
+            int firstSeq,
+            int lastSeq,
+            boolean transactional,
+            long firstOffset,
+            long lastOffset,
+            long maxTimestamp) {
         if ((firstSeq == NO_SEQUENCE || lastSeq == NO_SEQUENCE) && (firstSeq != lastSeq || !transactional)) {
             throw new IllegalArgumentException("producer " + producerId + ": batch at offsets " + firstOffset + ".."
                     + lastOffset + " has sequences " + firstSeq + ".." + lastSeq
@@ -180,8 +200,13 @@ final class DefaultProducerStateManager implements ProducerStateManager {
     }
 
     @Override
-    public Optional<CompletedTxn> applyLoadedMarker(long producerId, short epoch, int coordinatorEpoch,
-                                                    TransactionResult result, long markerOffset, long timestamp) {
+    public Optional<CompletedTxn> applyLoadedMarker(
+            long producerId,
+            short epoch,
+            int coordinatorEpoch,
+            TransactionResult result,
+            long markerOffset,
+            long timestamp) {
         if (markerOffset < endOffset) {
             return Optional.empty();
         }
@@ -192,8 +217,13 @@ final class DefaultProducerStateManager implements ProducerStateManager {
         return endTransaction(base, epoch, coordinatorEpoch, result, markerOffset, timestamp);
     }
 
-    private Optional<CompletedTxn> endTransaction(ProducerStateEntry base, short epoch, int coordinatorEpoch,
-                                                  TransactionResult result, long markerOffset, long timestamp) {
+    private Optional<CompletedTxn> endTransaction(
+            ProducerStateEntry base,
+            short epoch,
+            int coordinatorEpoch,
+            TransactionResult result,
+            long markerOffset,
+            long timestamp) {
         put(afterMarker(base, epoch, coordinatorEpoch, timestamp));
         endOffset = markerOffset + 1;
         OptionalLong first = base.currentTxnFirstOffset();
@@ -217,16 +247,16 @@ final class DefaultProducerStateManager implements ProducerStateManager {
     @Override
     public int removeExpired(long nowMs) {
         // An open transaction pins its producer: the coordinator's marker must still find the entry.
-        return removeIf(entry -> !entry.hasOpenTransaction()
-                && nowMs - entry.lastTimestamp() >= config.producerIdExpirationMs());
+        return removeIf(entry ->
+                !entry.hasOpenTransaction() && nowMs - entry.lastTimestamp() >= config.producerIdExpirationMs());
     }
 
     @Override
     public int removeBefore(long logStartOffset) {
         advanceEndOffset(logStartOffset);
         return removeIf(entry -> !entry.hasOpenTransaction()
-                && (entry.batches().isEmpty() || entry.batches().get(entry.batches().size() - 1).lastOffset()
-                < logStartOffset));
+                && (entry.batches().isEmpty()
+                        || entry.batches().get(entry.batches().size() - 1).lastOffset() < logStartOffset));
     }
 
     // ---- reading -------------------------------------------------------------------------------------------
@@ -289,17 +319,22 @@ final class DefaultProducerStateManager implements ProducerStateManager {
      * ({@link #NO_SEQUENCE}) is not part of the sequence: it keeps the window, or empties it under a new
      * epoch. The open transaction (if any) survives an epoch bump: only the coordinator's marker ends it.
      */
-    private static ProducerStateEntry afterAppend(ProducerStateEntry entry, short epoch, int firstSeq,
-                                                  int lastSeq, boolean transactional, long firstOffset,
-                                                  long lastOffset, long maxTimestamp) {
+    private static ProducerStateEntry afterAppend(
+            ProducerStateEntry entry,
+            short epoch,
+            int firstSeq,
+            int lastSeq,
+            boolean transactional,
+            long firstOffset,
+            long lastOffset,
+            long maxTimestamp) {
         List<BatchMetadata> batches = new ArrayList<>(RETAINED_BATCHES);
         if (firstSeq == NO_SEQUENCE) {
             if (epoch == entry.epoch()) {
                 batches.addAll(entry.batches());
             }
         } else {
-            boolean continues = epoch == entry.epoch()
-                    && firstSeq == ProducerStateEntry.nextSequence(entry.lastSeq());
+            boolean continues = epoch == entry.epoch() && firstSeq == ProducerStateEntry.nextSequence(entry.lastSeq());
             if (continues) {
                 List<BatchMetadata> kept = entry.batches();
                 batches.addAll(kept.subList(Math.max(0, kept.size() - (RETAINED_BATCHES - 1)), kept.size()));
@@ -310,25 +345,24 @@ final class DefaultProducerStateManager implements ProducerStateManager {
         if (transactional && txn.isEmpty()) {
             txn = OptionalLong.of(firstOffset);
         }
-        return new ProducerStateEntry(entry.producerId(), epoch, batches, maxTimestamp, txn,
-                entry.coordinatorEpoch());
+        return new ProducerStateEntry(entry.producerId(), epoch, batches, maxTimestamp, txn, entry.coordinatorEpoch());
     }
 
     /**
      * The entry after a marker: no open transaction, the marker's epochs, and the cached window kept only
      * under an unchanged epoch, so after a bump the next batch must start at sequence 0.
      */
-    private static ProducerStateEntry afterMarker(ProducerStateEntry entry, short epoch, int coordinatorEpoch,
-                                                  long timestamp) {
+    private static ProducerStateEntry afterMarker(
+            ProducerStateEntry entry, short epoch, int coordinatorEpoch, long timestamp) {
         List<BatchMetadata> batches = epoch == entry.epoch() ? entry.batches() : List.of();
-        return new ProducerStateEntry(entry.producerId(), epoch, batches, timestamp, OptionalLong.empty(),
-                coordinatorEpoch);
+        return new ProducerStateEntry(
+                entry.producerId(), epoch, batches, timestamp, OptionalLong.empty(), coordinatorEpoch);
     }
 
     private void requireOffsets(long producerId, long firstOffset, long lastOffset) {
         if (firstOffset < endOffset || lastOffset < firstOffset) {
-            throw new IllegalArgumentException("producer " + producerId + ": batch at offsets " + firstOffset
-                    + ".." + lastOffset + " does not lie at or after the end offset " + endOffset);
+            throw new IllegalArgumentException("producer " + producerId + ": batch at offsets " + firstOffset + ".."
+                    + lastOffset + " does not lie at or after the end offset " + endOffset);
         }
     }
 

@@ -51,8 +51,11 @@ record ProducerStateSnapshot(long snapshotOffset, Map<Long, ProducerStateEntry> 
                     .putInt(entry.coordinatorEpoch())
                     .put((byte) entry.batches().size());
             for (BatchMetadata batch : entry.batches()) {
-                buffer.putInt(batch.firstSeq()).putInt(batch.lastSeq())
-                        .putLong(batch.firstOffset()).putLong(batch.lastOffset()).putLong(batch.maxTimestamp());
+                buffer.putInt(batch.firstSeq())
+                        .putInt(batch.lastSeq())
+                        .putLong(batch.firstOffset())
+                        .putLong(batch.lastOffset())
+                        .putLong(batch.maxTimestamp());
             }
         }
         byte[] bytes = buffer.array();
@@ -69,15 +72,15 @@ record ProducerStateSnapshot(long snapshotOffset, Map<Long, ProducerStateEntry> 
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         short version = buffer.getShort();
         if (version != VERSION) {
-            throw new CorruptSnapshotException("producer-state snapshot has version " + version
-                    + ", only version " + VERSION + " is known");
+            throw new CorruptSnapshotException(
+                    "producer-state snapshot has version " + version + ", only version " + VERSION + " is known");
         }
         int bodyLength = buffer.getInt();
         int storedCrc = buffer.getInt();
         int actualBody = bytes.length - HEADER_SIZE;
         if (bodyLength < 0 || bodyLength > actualBody) {
-            throw new CorruptSnapshotException("producer-state snapshot truncated: header announces a "
-                    + bodyLength + "-byte body, " + actualBody + " bytes follow the header");
+            throw new CorruptSnapshotException("producer-state snapshot truncated: header announces a " + bodyLength
+                    + "-byte body, " + actualBody + " bytes follow the header");
         }
         if (bodyLength < actualBody) {
             throw new CorruptSnapshotException("producer-state snapshot has " + (actualBody - bodyLength)
@@ -97,16 +100,16 @@ record ProducerStateSnapshot(long snapshotOffset, Map<Long, ProducerStateEntry> 
         long snapshotOffset = body.getLong();
         int count = body.getInt();
         if (snapshotOffset < 0 || count < 0) {
-            throw new CorruptSnapshotException("producer-state snapshot has snapshot offset " + snapshotOffset
-                    + " and producer count " + count);
+            throw new CorruptSnapshotException(
+                    "producer-state snapshot has snapshot offset " + snapshotOffset + " and producer count " + count);
         }
         Map<Long, ProducerStateEntry> producers = new HashMap<>();
         Map<Long, Long> transactionStarts = new HashMap<>();
         for (int i = 0; i < count; i++) {
             ProducerStateEntry entry = decodeEntry(body, i, snapshotOffset);
             if (producers.put(entry.producerId(), entry) != null) {
-                throw new CorruptSnapshotException("producer-state snapshot lists producer "
-                        + entry.producerId() + " twice");
+                throw new CorruptSnapshotException(
+                        "producer-state snapshot lists producer " + entry.producerId() + " twice");
             }
             // One batch starts one transaction: two producers cannot have opened theirs at the same offset.
             if (entry.hasOpenTransaction()) {
@@ -119,8 +122,8 @@ record ProducerStateSnapshot(long snapshotOffset, Map<Long, ProducerStateEntry> 
             }
         }
         if (body.hasRemaining()) {
-            throw new CorruptSnapshotException("producer-state snapshot has " + body.remaining()
-                    + " bytes after its " + count + " producers");
+            throw new CorruptSnapshotException(
+                    "producer-state snapshot has " + body.remaining() + " bytes after its " + count + " producers");
         }
         return new ProducerStateSnapshot(snapshotOffset, producers);
     }
@@ -134,15 +137,15 @@ record ProducerStateSnapshot(long snapshotOffset, Map<Long, ProducerStateEntry> 
         int coordinatorEpoch = body.getInt();
         int batchCount = body.get();
         if (batchCount < 0 || batchCount > ProducerStateManager.RETAINED_BATCHES) {
-            throw new CorruptSnapshotException("producer-state snapshot: producer " + producerId + " has "
-                    + batchCount + " batches, at most " + ProducerStateManager.RETAINED_BATCHES + " allowed");
+            throw new CorruptSnapshotException("producer-state snapshot: producer " + producerId + " has " + batchCount
+                    + " batches, at most " + ProducerStateManager.RETAINED_BATCHES + " allowed");
         }
         require(body, batchCount * BATCH_SIZE, "the batches of producer " + producerId);
         List<BatchMetadata> batches = new ArrayList<>(batchCount);
         try {
             for (int b = 0; b < batchCount; b++) {
-                BatchMetadata batch = new BatchMetadata(body.getInt(), body.getInt(), body.getLong(),
-                        body.getLong(), body.getLong());
+                BatchMetadata batch =
+                        new BatchMetadata(body.getInt(), body.getInt(), body.getLong(), body.getLong(), body.getLong());
                 if (batch.lastOffset() >= snapshotOffset) {
                     throw new CorruptSnapshotException("producer-state snapshot: producer " + producerId
                             + " has a batch ending at offset " + batch.lastOffset()
@@ -158,15 +161,17 @@ record ProducerStateSnapshot(long snapshotOffset, Map<Long, ProducerStateEntry> 
             OptionalLong txn = txnFirstOffset == NO_TXN ? OptionalLong.empty() : OptionalLong.of(txnFirstOffset);
             return new ProducerStateEntry(producerId, epoch, batches, lastTimestamp, txn, coordinatorEpoch);
         } catch (IllegalArgumentException e) {
-            throw new CorruptSnapshotException("producer-state snapshot: producer #" + index + " (id "
-                    + producerId + ") is invalid: " + e.getMessage(), e);
+            throw new CorruptSnapshotException(
+                    "producer-state snapshot: producer #" + index + " (id " + producerId + ") is invalid: "
+                            + e.getMessage(),
+                    e);
         }
     }
 
     private static void require(ByteBuffer body, int bytes, String what) {
         if (body.remaining() < bytes) {
-            throw new CorruptSnapshotException("producer-state snapshot body ends inside " + what + ": needs "
-                    + bytes + " bytes, " + body.remaining() + " left");
+            throw new CorruptSnapshotException("producer-state snapshot body ends inside " + what + ": needs " + bytes
+                    + " bytes, " + body.remaining() + " left");
         }
     }
 

@@ -10,17 +10,20 @@ import java.util.Objects;
  * call {@link ProducerStateManager#create} and {@link ProducerStateManager#restore} instead.
  */
 public final class ProducerStates {
-    private ProducerStates() {
-    }
+    private ProducerStates() {}
 
     public static ProducerStateManager create(ProducerStateConfig config, Time clock) {
-        return new DefaultProducerStateManager(Objects.requireNonNull(config, "config"),
-                Objects.requireNonNull(clock, "clock"), ProducerStateSnapshot.EMPTY);
+        return new DefaultProducerStateManager(
+                Objects.requireNonNull(config, "config"),
+                Objects.requireNonNull(clock, "clock"),
+                ProducerStateSnapshot.EMPTY);
     }
 
     public static ProducerStateManager restore(byte[] snapshot, ProducerStateConfig config, Time clock) {
         Objects.requireNonNull(snapshot, "snapshot");
-        return new DefaultProducerStateManager(Objects.requireNonNull(config, "config"),
-                Objects.requireNonNull(clock, "clock"), ProducerStateSnapshot.decode(snapshot));
+        return new DefaultProducerStateManager(
+                Objects.requireNonNull(config, "config"),
+                Objects.requireNonNull(clock, "clock"),
+                ProducerStateSnapshot.decode(snapshot));
     }
 }

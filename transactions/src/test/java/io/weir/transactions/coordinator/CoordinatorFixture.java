@@ -1,11 +1,10 @@
 package io.weir.transactions.coordinator;
 
-import io.weir.common.TopicPartition;
-import io.weir.common.utils.MockTime;
-import io.weir.common.utils.Time;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.common.TopicPartition;
+import io.weir.common.utils.MockTime;
 import io.weir.transactions.TransactionResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +22,8 @@ final class CoordinatorFixture {
     static final long ABORT_INTERVAL_MS = 1_000L;
     static final long EXPIRY_INTERVAL_MS = 10_000L;
     static final long RETRY_BACKOFF_MS = 500L;
-    static final TransactionCoordinatorConfig CONFIG = new TransactionCoordinatorConfig(MAX_TIMEOUT_MS, EXPIRATION_MS,
-            ABORT_INTERVAL_MS, EXPIRY_INTERVAL_MS, RETRY_BACKOFF_MS);
+    static final TransactionCoordinatorConfig CONFIG = new TransactionCoordinatorConfig(
+            MAX_TIMEOUT_MS, EXPIRATION_MS, ABORT_INTERVAL_MS, EXPIRY_INTERVAL_MS, RETRY_BACKOFF_MS);
     static final TopicPartition P0 = new TopicPartition("orders", 0);
     static final TopicPartition P1 = new TopicPartition("orders", 1);
     static final TopicPartition OFFSETS = new TopicPartition("__consumer_offsets", 7);

@@ -23,7 +23,11 @@ class CoordinatorLoadTest {
         TransactionMetadata before = f.state("a");
         f.reload();
         assertEquals(before, f.state("a"));
-        assertEquals(List.of("a", "b"), f.coordinator.list().stream().map(TransactionMetadata::transactionalId).toList());
+        assertEquals(
+                List.of("a", "b"),
+                f.coordinator.list().stream()
+                        .map(TransactionMetadata::transactionalId)
+                        .toList());
     }
 
     @Test
@@ -102,7 +106,10 @@ class CoordinatorLoadTest {
         assertError(TxnError.COORDINATOR_NOT_AVAILABLE, waiting.get());
         f.log.completeNext(); // lands after close: ignored, and not answered twice
         assertEquals(1, waiting.answers.size());
-        assertError(TxnError.COORDINATOR_NOT_AVAILABLE, f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.ABORT).get());
+        assertError(
+                TxnError.COORDINATOR_NOT_AVAILABLE,
+                f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.ABORT)
+                        .get());
     }
 
     @Test
@@ -113,10 +120,10 @@ class CoordinatorLoadTest {
     @Test
     void recordWhoseValueNamesAnotherIdIsRefused() {
         TransactionCoordinator fresh = f.newCoordinator();
-        TransactionMetadata other = new TransactionMetadata("b", 1L, -1L, (short) 0, (short) -1, 1000, TransactionState.EMPTY,
-                Set.of(), -1L, 0L);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> fresh.load(List.of(new TransactionLog.Record("a", other))));
+        TransactionMetadata other = new TransactionMetadata(
+                "b", 1L, -1L, (short) 0, (short) -1, 1000, TransactionState.EMPTY, Set.of(), -1L, 0L);
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> fresh.load(List.of(new TransactionLog.Record("a", other))));
         assertTrue(e.getMessage().contains("a") && e.getMessage().contains("b"), e.getMessage());
     }
 }

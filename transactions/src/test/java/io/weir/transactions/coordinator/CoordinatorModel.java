@@ -33,10 +33,15 @@ final class CoordinatorModel {
         }
     }
 
-    private enum Kind { GRANT, FENCE, OK, SILENT, COMPLETE }
-
-    private record Pending(TransactionMetadata to, Kind kind, Waiter waiter) {
+    private enum Kind {
+        GRANT,
+        FENCE,
+        OK,
+        SILENT,
+        COMPLETE
     }
+
+    private record Pending(TransactionMetadata to, Kind kind, Waiter waiter) {}
 
     private static final class Id {
         TransactionMetadata current;
@@ -80,8 +85,12 @@ final class CoordinatorModel {
     /** The markers the coordinator must be writing for {@code id}. */
     TransactionMarkers.Request markersOf(String id) {
         TransactionMetadata m = ids.get(id).current;
-        return new TransactionMarkers.Request(id, m.producerId(), m.producerEpoch(),
-                m.state() == TransactionState.PREPARE_COMMIT ? TransactionResult.COMMIT : TransactionResult.ABORT, m.partitions());
+        return new TransactionMarkers.Request(
+                id,
+                m.producerId(),
+                m.producerEpoch(),
+                m.state() == TransactionState.PREPARE_COMMIT ? TransactionResult.COMMIT : TransactionResult.ABORT,
+                m.partitions());
     }
 
     // ---- calls ------------------------------------------------------------------------------------------------
@@ -97,10 +106,22 @@ final class CoordinatorModel {
         } else if (m == null) {
             start(id, empty(id, newPid.getAsLong(), -1, (short) 0, (short) -1, timeoutMs, now), Kind.GRANT, w);
         } else if (bump && pid != m.producerId()) {
-            boolean retryOfRotation = pid == m.lastProducerId() && epoch == m.lastProducerEpoch() && m.state().isIdle();
+            boolean retryOfRotation = pid == m.lastProducerId()
+                    && epoch == m.lastProducerEpoch()
+                    && m.state().isIdle();
             if (retryOfRotation) {
-                start(id, empty(id, m.producerId(), m.lastProducerId(), m.producerEpoch(), m.lastProducerEpoch(), timeoutMs, now),
-                        Kind.GRANT, w);
+                start(
+                        id,
+                        empty(
+                                id,
+                                m.producerId(),
+                                m.lastProducerId(),
+                                m.producerEpoch(),
+                                m.lastProducerEpoch(),
+                                timeoutMs,
+                                now),
+                        Kind.GRANT,
+                        w);
             } else {
                 answer(w, TxnError.PRODUCER_FENCED);
             }
@@ -137,15 +158,29 @@ final class CoordinatorModel {
             answer(w, producer);
         } else if (e.busy() || e.current.state().isPrepared()) {
             answer(w, TxnError.CONCURRENT_TRANSACTIONS);
-        } else if (e.current.state() == TransactionState.ONGOING && e.current.partitions().containsAll(partitions)) {
+        } else if (e.current.state() == TransactionState.ONGOING
+                && e.current.partitions().containsAll(partitions)) {
             answer(w, TxnError.NONE);
         } else {
             TransactionMetadata m = e.current;
             Set<TopicPartition> all = new HashSet<>(m.partitions());
             all.addAll(partitions);
             long startedAt = m.state() == TransactionState.ONGOING ? m.txnStartTimestamp() : now;
-            start(id, new TransactionMetadata(id, m.producerId(), m.lastProducerId(), m.producerEpoch(), m.lastProducerEpoch(),
-                    m.timeoutMs(), TransactionState.ONGOING, all, startedAt, now), Kind.OK, w);
+            start(
+                    id,
+                    new TransactionMetadata(
+                            id,
+                            m.producerId(),
+                            m.lastProducerId(),
+                            m.producerEpoch(),
+                            m.lastProducerEpoch(),
+                            m.timeoutMs(),
+                            TransactionState.ONGOING,
+                            all,
+                            startedAt,
+                            now),
+                    Kind.OK,
+                    w);
         }
     }
 
@@ -159,8 +194,15 @@ final class CoordinatorModel {
         } else if (e.busy()) {
             answer(w, TxnError.CONCURRENT_TRANSACTIONS);
         } else if (m.state() == TransactionState.ONGOING) {
-            start(id, withState(m, commit ? TransactionState.PREPARE_COMMIT : TransactionState.PREPARE_ABORT, m.partitions(), now),
-                    Kind.OK, w);
+            start(
+                    id,
+                    withState(
+                            m,
+                            commit ? TransactionState.PREPARE_COMMIT : TransactionState.PREPARE_ABORT,
+                            m.partitions(),
+                            now),
+                    Kind.OK,
+                    w);
         } else if (m.state() == (commit ? TransactionState.COMPLETE_COMMIT : TransactionState.COMPLETE_ABORT)) {
             answer(w, TxnError.NONE);
         } else if (m.state() == (commit ? TransactionState.PREPARE_COMMIT : TransactionState.PREPARE_ABORT)) {
@@ -179,7 +221,8 @@ final class CoordinatorModel {
         if (e.pending != null && e.pending.to().state() != TransactionState.ONGOING) {
             return TxnError.CONCURRENT_TRANSACTIONS;
         }
-        if (e.current.state() != TransactionState.ONGOING || !e.current.partitions().contains(offsets)) {
+        if (e.current.state() != TransactionState.ONGOING
+                || !e.current.partitions().contains(offsets)) {
             return TxnError.INVALID_TXN_STATE;
         }
         e.offsetWrites++;
@@ -197,7 +240,9 @@ final class CoordinatorModel {
         if (epoch == e.current.producerEpoch()) {
             return null;
         }
-        return epoch >= 0 && epoch == e.current.lastProducerEpoch() ? TxnError.INVALID_PRODUCER_EPOCH : TxnError.PRODUCER_FENCED;
+        return epoch >= 0 && epoch == e.current.lastProducerEpoch()
+                ? TxnError.INVALID_PRODUCER_EPOCH
+                : TxnError.PRODUCER_FENCED;
     }
 
     // ---- the log, the markers, the clock --------------------------------------------------------------------
@@ -225,7 +270,7 @@ final class CoordinatorModel {
             case GRANT -> answer(p.waiter(), new Expected(TxnError.NONE, p.to().producerId(), p.to().producerEpoch()));
             case FENCE -> answer(p.waiter(), TxnError.CONCURRENT_TRANSACTIONS);
             case OK -> answer(p.waiter(), TxnError.NONE);
-            default -> { }
+            default -> {}
         }
         if (e.current != null && e.current.state().isPrepared() && ids.get(id) == e) {
             e.markersDone = false;
@@ -247,7 +292,8 @@ final class CoordinatorModel {
 
     private void complete(String id, Id e, long now) {
         TransactionMetadata m = e.current;
-        TransactionState done = m.state() == TransactionState.PREPARE_COMMIT ? TransactionState.COMPLETE_COMMIT
+        TransactionState done = m.state() == TransactionState.PREPARE_COMMIT
+                ? TransactionState.COMPLETE_COMMIT
                 : TransactionState.COMPLETE_ABORT;
         start(id, withState(m, done, Set.of(), now), Kind.COMPLETE, null);
     }
@@ -257,7 +303,10 @@ final class CoordinatorModel {
             nextAbortScan = now + config.abortTimedOutIntervalMs();
             ids.forEach((id, e) -> {
                 TransactionMetadata m = e.current;
-                if (m != null && !e.busy() && m.state() == TransactionState.ONGOING && m.txnStartTimestamp() + m.timeoutMs() < now) {
+                if (m != null
+                        && !e.busy()
+                        && m.state() == TransactionState.ONGOING
+                        && m.txnStartTimestamp() + m.timeoutMs() < now) {
                     start(id, abort(m, m.producerEpoch(), now), Kind.SILENT, null);
                 }
             });
@@ -266,13 +315,20 @@ final class CoordinatorModel {
             nextExpiryScan = now + config.removeExpiredIntervalMs();
             ids.forEach((id, e) -> {
                 TransactionMetadata m = e.current;
-                if (m != null && !e.busy() && m.state().isIdle() && m.lastUpdateTimestamp() <= now - config.transactionalIdExpirationMs()) {
+                if (m != null
+                        && !e.busy()
+                        && m.state().isIdle()
+                        && m.lastUpdateTimestamp() <= now - config.transactionalIdExpirationMs()) {
                     start(id, withState(m, TransactionState.DEAD, Set.of(), now), Kind.SILENT, null);
                 }
             });
         }
         ids.forEach((id, e) -> {
-            if (e.retryAt >= 0 && now >= e.retryAt && e.pending == null && !e.markersInFlight && e.current.state().isPrepared()) {
+            if (e.retryAt >= 0
+                    && now >= e.retryAt
+                    && e.pending == null
+                    && !e.markersInFlight
+                    && e.current.state().isPrepared()) {
                 e.retryAt = -1;
                 if (e.markersDone) {
                     complete(id, e, now);
@@ -301,8 +357,17 @@ final class CoordinatorModel {
             } else {
                 Id e = new Id();
                 TransactionMetadata v = r.value();
-                e.current = new TransactionMetadata(v.transactionalId(), v.producerId(), -1L, v.producerEpoch(), (short) -1,
-                        v.timeoutMs(), v.state(), v.partitions(), v.txnStartTimestamp(), v.lastUpdateTimestamp());
+                e.current = new TransactionMetadata(
+                        v.transactionalId(),
+                        v.producerId(),
+                        -1L,
+                        v.producerEpoch(),
+                        (short) -1,
+                        v.timeoutMs(),
+                        v.state(),
+                        v.partitions(),
+                        v.txnStartTimestamp(),
+                        v.lastUpdateTimestamp());
                 e.markersInFlight = v.state().isPrepared();
                 ids.put(r.transactionalId(), e);
             }
@@ -327,20 +392,40 @@ final class CoordinatorModel {
         }
     }
 
-    private static TransactionMetadata empty(String id, long pid, long lastPid, short epoch, short lastEpoch, int timeoutMs, long now) {
-        return new TransactionMetadata(id, pid, lastPid, epoch, lastEpoch, timeoutMs, TransactionState.EMPTY, Set.of(), -1L, now);
+    private static TransactionMetadata empty(
+            String id, long pid, long lastPid, short epoch, short lastEpoch, int timeoutMs, long now) {
+        return new TransactionMetadata(
+                id, pid, lastPid, epoch, lastEpoch, timeoutMs, TransactionState.EMPTY, Set.of(), -1L, now);
     }
 
     private static TransactionMetadata abort(TransactionMetadata m, int lastEpoch, long now) {
         short bumped = (short) Math.min(Short.MAX_VALUE, m.producerEpoch() + 1);
-        return new TransactionMetadata(m.transactionalId(), m.producerId(), m.lastProducerId(), bumped, (short) lastEpoch,
-                m.timeoutMs(), TransactionState.PREPARE_ABORT, m.partitions(), m.txnStartTimestamp(), now);
+        return new TransactionMetadata(
+                m.transactionalId(),
+                m.producerId(),
+                m.lastProducerId(),
+                bumped,
+                (short) lastEpoch,
+                m.timeoutMs(),
+                TransactionState.PREPARE_ABORT,
+                m.partitions(),
+                m.txnStartTimestamp(),
+                now);
     }
 
-    private static TransactionMetadata withState(TransactionMetadata m, TransactionState state, Set<TopicPartition> partitions,
-                                                 long now) {
+    private static TransactionMetadata withState(
+            TransactionMetadata m, TransactionState state, Set<TopicPartition> partitions, long now) {
         long start = state == TransactionState.DEAD ? -1L : m.txnStartTimestamp();
-        return new TransactionMetadata(m.transactionalId(), m.producerId(), m.lastProducerId(), m.producerEpoch(),
-                m.lastProducerEpoch(), m.timeoutMs(), state, partitions, start, now);
+        return new TransactionMetadata(
+                m.transactionalId(),
+                m.producerId(),
+                m.lastProducerId(),
+                m.producerEpoch(),
+                m.lastProducerEpoch(),
+                m.timeoutMs(),
+                state,
+                partitions,
+                start,
+                now);
     }
 }

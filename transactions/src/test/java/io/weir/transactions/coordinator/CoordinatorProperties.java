@@ -58,8 +58,9 @@ class CoordinatorProperties {
                 .withMaxTransformations(80);
     }
 
-    private static Action.Dependent<CoordinatorWorld> when(Predicate<CoordinatorWorld> precondition,
-                                                           Function<CoordinatorWorld, Arbitrary<Transformer<CoordinatorWorld>>> transformer) {
+    private static Action.Dependent<CoordinatorWorld> when(
+            Predicate<CoordinatorWorld> precondition,
+            Function<CoordinatorWorld, Arbitrary<Transformer<CoordinatorWorld>>> transformer) {
         return new Action.Dependent<>() {
             @Override
             public boolean precondition(CoordinatorWorld w) {
@@ -92,60 +93,81 @@ class CoordinatorProperties {
 
     private static Action<CoordinatorWorld> initNewInstance() {
         return when(w -> true, w -> Combinators.combine(id(), Arbitraries.of(0, 1, 2, 2, 2, 3))
-                .as((id, t) -> Transformer.mutate("a new instance of " + id + " initialises with timeout "
-                        + CoordinatorWorld.TIMEOUTS[t], x -> x.init(id, CoordinatorWorld.TIMEOUTS[t], null))));
+                .as((id, t) -> Transformer.mutate(
+                        "a new instance of " + id + " initialises with timeout " + CoordinatorWorld.TIMEOUTS[t],
+                        x -> x.init(id, CoordinatorWorld.TIMEOUTS[t], null))));
     }
 
     private static Action<CoordinatorWorld> initBump() {
-        return when(w -> CoordinatorWorld.IDS.stream().anyMatch(id -> !w.grantsOf(id).isEmpty()), w -> id()
-                .filter(id -> !w.grantsOf(id).isEmpty())
-                .flatMap(id -> producerOf(w, id).map(g -> Transformer.mutate("producer " + g + " of " + id
-                        + " bumps its epoch (KIP-360)", x -> x.init(id, 5_000, g)))));
+        return when(
+                w -> CoordinatorWorld.IDS.stream()
+                        .anyMatch(id -> !w.grantsOf(id).isEmpty()),
+                w -> id().filter(id -> !w.grantsOf(id).isEmpty()).flatMap(id -> producerOf(w, id)
+                        .map(g -> Transformer.mutate(
+                                "producer " + g + " of " + id + " bumps its epoch (KIP-360)",
+                                x -> x.init(id, 5_000, g)))));
     }
 
     private static Action<CoordinatorWorld> addPartitions() {
-        return when(w -> true, w -> id().flatMap(id -> Combinators.combine(producerOf(w, id),
-                        Arbitraries.of(CoordinatorWorld.PARTITIONS).set().ofMinSize(1).ofMaxSize(2))
-                .as((g, parts) -> Transformer.mutate("producer " + g + " of " + id + " adds " + parts,
-                        x -> x.add(id, g, Set.copyOf(parts))))));
+        return when(w -> true, w -> id().flatMap(id -> Combinators.combine(
+                        producerOf(w, id),
+                        Arbitraries.of(CoordinatorWorld.PARTITIONS)
+                                .set()
+                                .ofMinSize(1)
+                                .ofMaxSize(2))
+                .as((g, parts) -> Transformer.mutate(
+                        "producer " + g + " of " + id + " adds " + parts, x -> x.add(id, g, Set.copyOf(parts))))));
     }
 
     private static Action<CoordinatorWorld> endTransaction() {
-        return when(w -> true, w -> id().flatMap(id -> Combinators.combine(producerOf(w, id),
-                        Arbitraries.of(TransactionResult.COMMIT, TransactionResult.ABORT))
-                .as((g, result) -> Transformer.mutate("producer " + g + " of " + id + " ends with " + result,
-                        x -> x.end(id, g, result)))));
+        return when(w -> true, w -> id().flatMap(id -> Combinators.combine(
+                        producerOf(w, id), Arbitraries.of(TransactionResult.COMMIT, TransactionResult.ABORT))
+                .as((g, result) -> Transformer.mutate(
+                        "producer " + g + " of " + id + " ends with " + result, x -> x.end(id, g, result)))));
     }
 
     private static Action<CoordinatorWorld> beginOffsetWrite() {
-        return when(w -> true, w -> id().flatMap(id -> producerOf(w, id).map(g -> Transformer.mutate(
-                "producer " + g + " of " + id + " starts a transactional offset commit", x -> x.beginOffsetWrite(id, g)))));
+        return when(w -> true, w -> id().flatMap(id -> producerOf(w, id)
+                .map(g -> Transformer.mutate(
+                        "producer " + g + " of " + id + " starts a transactional offset commit",
+                        x -> x.beginOffsetWrite(id, g)))));
     }
 
     private static Action<CoordinatorWorld> endOffsetWrite() {
-        return when(w -> w.offsetWrites.values().stream().anyMatch(n -> n > 0), w -> Arbitraries
-                .of(w.offsetWrites.entrySet().stream().filter(e -> e.getValue() > 0).map(java.util.Map.Entry::getKey).toList())
-                .map(id -> Transformer.mutate("the offset commit of " + id + " is appended", x -> x.endOffsetWrite(id))));
+        return when(w -> w.offsetWrites.values().stream().anyMatch(n -> n > 0), w -> Arbitraries.of(
+                        w.offsetWrites.entrySet().stream()
+                                .filter(e -> e.getValue() > 0)
+                                .map(java.util.Map.Entry::getKey)
+                                .toList())
+                .map(id ->
+                        Transformer.mutate("the offset commit of " + id + " is appended", x -> x.endOffsetWrite(id))));
     }
 
     private static Action<CoordinatorWorld> completeLogWrite() {
-        return when(w -> !w.log.inFlight.isEmpty(), w -> Arbitraries.just(Transformer.mutate(
-                "the next transaction log write is durable", x -> x.completeLogWrite(true))));
+        return when(
+                w -> !w.log.inFlight.isEmpty(),
+                w -> Arbitraries.just(Transformer.mutate(
+                        "the next transaction log write is durable", x -> x.completeLogWrite(true))));
     }
 
     private static Action<CoordinatorWorld> failLogWrite() {
-        return when(w -> !w.log.inFlight.isEmpty(), w -> Arbitraries.just(Transformer.mutate(
-                "the next transaction log write fails", x -> x.completeLogWrite(false))));
+        return when(
+                w -> !w.log.inFlight.isEmpty(),
+                w -> Arbitraries.just(
+                        Transformer.mutate("the next transaction log write fails", x -> x.completeLogWrite(false))));
     }
 
     private static Action<CoordinatorWorld> completeMarkers() {
-        return when(w -> !w.markers.inFlight.isEmpty(), w -> Arbitraries.just(Transformer.mutate(
-                "the next markers are written", x -> x.completeMarkers(true))));
+        return when(
+                w -> !w.markers.inFlight.isEmpty(),
+                w -> Arbitraries.just(
+                        Transformer.mutate("the next markers are written", x -> x.completeMarkers(true))));
     }
 
     private static Action<CoordinatorWorld> failMarkers() {
-        return when(w -> !w.markers.inFlight.isEmpty(), w -> Arbitraries.just(Transformer.mutate(
-                "the next markers fail", x -> x.completeMarkers(false))));
+        return when(
+                w -> !w.markers.inFlight.isEmpty(),
+                w -> Arbitraries.just(Transformer.mutate("the next markers fail", x -> x.completeMarkers(false))));
     }
 
     private static Action<CoordinatorWorld> advanceClock() {
@@ -158,7 +180,10 @@ class CoordinatorProperties {
     }
 
     private static Action<CoordinatorWorld> crash() {
-        return when(w -> true, w -> Arbitraries.of(true, false).list().ofMaxSize(4).map(lands -> Transformer.mutate(
-                "crash (writes in flight land: " + lands + ") and reload", x -> x.crashAndReload(lands))));
+        return when(w -> true, w -> Arbitraries.of(true, false)
+                .list()
+                .ofMaxSize(4)
+                .map(lands -> Transformer.mutate(
+                        "crash (writes in flight land: " + lands + ") and reload", x -> x.crashAndReload(lands))));
     }
 }

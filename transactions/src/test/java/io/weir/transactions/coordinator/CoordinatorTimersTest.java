@@ -36,7 +36,8 @@ class CoordinatorTimersTest {
         assertEquals(p.producerEpoch(), m.lastProducerEpoch());
         TransactionMarkers.Request marker = f.markers.written.get(0);
         assertEquals(TransactionResult.ABORT, marker.result());
-        assertEquals(p.producerEpoch() + 1, marker.producerEpoch(), "the marker fences the producer at every partition");
+        assertEquals(
+                p.producerEpoch() + 1, marker.producerEpoch(), "the marker fences the producer at every partition");
     }
 
     @Test
@@ -115,13 +116,16 @@ class CoordinatorTimersTest {
         TransactionLog.Record last = f.log.durable.get(f.log.durable.size() - 1);
         assertEquals("app", last.transactionalId());
         assertNull(last.value(), "a tombstone");
-        assertError(TxnError.INVALID_PRODUCER_ID_MAPPING, f.add("app", 1000L, (short) 0, P0).get());
+        assertError(
+                TxnError.INVALID_PRODUCER_ID_MAPPING,
+                f.add("app", 1000L, (short) 0, P0).get());
     }
 
     @Test
     void idWithAnOpenTransactionNeverExpires() {
         // Ids expire after 1 s here, long before the transaction's 60 s timeout.
-        CoordinatorFixture g = new CoordinatorFixture(new TransactionCoordinatorConfig(60_000, 1_000L, 1_000L, 1_000L, 0L));
+        CoordinatorFixture g =
+                new CoordinatorFixture(new TransactionCoordinatorConfig(60_000, 1_000L, 1_000L, 1_000L, 0L));
         InitProducerIdAnswer p = g.initNow("app", 60_000, -1L, (short) -1);
         g.addNow("app", p, P0);
         g.clock.sleep(5_000);

@@ -1,11 +1,10 @@
 package io.weir.transactions.coordinator;
 
-import io.weir.common.TopicPartition;
-import io.weir.common.utils.MockTime;
-import io.weir.common.utils.Time;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.common.TopicPartition;
+import io.weir.common.utils.MockTime;
 import io.weir.transactions.TransactionResult;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,16 +25,16 @@ import java.util.Set;
  */
 final class CoordinatorWorld {
     static final List<String> IDS = List.of("t1", "t2", "t3");
-    static final List<TopicPartition> PARTITIONS = List.of(CoordinatorFixture.P0, CoordinatorFixture.P1, CoordinatorFixture.OFFSETS);
-    static final TransactionCoordinatorConfig CONFIG = new TransactionCoordinatorConfig(10_000, 60_000L, 1_000L, 5_000L, 200L);
+    static final List<TopicPartition> PARTITIONS =
+            List.of(CoordinatorFixture.P0, CoordinatorFixture.P1, CoordinatorFixture.OFFSETS);
+    static final TransactionCoordinatorConfig CONFIG =
+            new TransactionCoordinatorConfig(10_000, 60_000L, 1_000L, 5_000L, 200L);
     static final int[] TIMEOUTS = {1_000, 5_000, 10_000, 10_001};
 
-    record Grant(long producerId, short producerEpoch) {
-    }
+    record Grant(long producerId, short producerEpoch) {}
 
     /** A call and what it was answered, to check each is answered once and as the model says. */
-    record Call(CoordinatorModel.Waiter waiter, List<CoordinatorModel.Expected> answers) {
-    }
+    record Call(CoordinatorModel.Waiter waiter, List<CoordinatorModel.Expected> answers) {}
 
     final MockTime clock = new MockTime(5_000_000L);
     final InMemoryTransactionLog log = new InMemoryTransactionLog();
@@ -47,12 +46,24 @@ final class CoordinatorWorld {
     final Map<String, List<Grant>> grants = new HashMap<>();
     /** Admitted transactional offset commits not yet ended, per id. */
     final Map<String, Integer> offsetWrites = new HashMap<>();
+
     private final List<Call> calls = new ArrayList<>();
 
     CoordinatorWorld() {
         short high = (short) (Short.MAX_VALUE - 3);
-        log.durable.add(new TransactionLog.Record("t3", new TransactionMetadata("t3", 7L, -1L, high, (short) -1, 5_000,
-                TransactionState.COMPLETE_COMMIT, Set.of(), clock.milliseconds(), clock.milliseconds())));
+        log.durable.add(new TransactionLog.Record(
+                "t3",
+                new TransactionMetadata(
+                        "t3",
+                        7L,
+                        -1L,
+                        high,
+                        (short) -1,
+                        5_000,
+                        TransactionState.COMPLETE_COMMIT,
+                        Set.of(),
+                        clock.milliseconds(),
+                        clock.milliseconds())));
         grants.put("t3", new ArrayList<>(List.of(new Grant(7L, high))));
         coordinator = newCoordinator();
         coordinator.load(List.copyOf(log.durable));
@@ -100,7 +111,8 @@ final class CoordinatorWorld {
 
     void beginOffsetWrite(String id, Grant as) {
         TxnError expected = model.beginOffsetWrite(id, as.producerId(), as.producerEpoch(), CoordinatorFixture.OFFSETS);
-        TxnAnswer actual = coordinator.beginOffsetWrite(id, as.producerId(), as.producerEpoch(), CoordinatorFixture.OFFSETS);
+        TxnAnswer actual =
+                coordinator.beginOffsetWrite(id, as.producerId(), as.producerEpoch(), CoordinatorFixture.OFFSETS);
         assertEquals(expected, actual.error(), "offset write of " + id + " as " + as + ": " + actual.message());
         if (actual.isSuccess()) {
             offsetWrites.merge(id, 1, Integer::sum);
@@ -128,7 +140,10 @@ final class CoordinatorWorld {
     void completeLogWrite(boolean durable) {
         InMemoryTransactionLog.Write next = log.inFlight.peek();
         String id = next.record().transactionalId();
-        assertEquals(model.pendingValue(id), next.record().value(), "the record written for " + id + " is the model's transition");
+        assertEquals(
+                model.pendingValue(id),
+                next.record().value(),
+                "the record written for " + id + " is the model's transition");
         if (durable) {
             checkFollowsTable(next.record());
             log.completeNext();
@@ -142,7 +157,8 @@ final class CoordinatorWorld {
     /** The record follows the id's last durable one by the table, or starts a new id in Empty. */
     private void checkFollowsTable(TransactionLog.Record record) {
         TransactionMetadata previous = log.latest(record.transactionalId());
-        TransactionState next = record.value() == null ? TransactionState.DEAD : record.value().state();
+        TransactionState next =
+                record.value() == null ? TransactionState.DEAD : record.value().state();
         if (previous == null) {
             assertEquals(TransactionState.EMPTY, next, "a new id starts in Empty: " + record);
         } else {
@@ -204,7 +220,9 @@ final class CoordinatorWorld {
         for (Call c : calls) {
             CoordinatorModel.Expected expected = c.waiter().expected;
             if (expected == null) {
-                assertTrue(c.answers().isEmpty(), c.waiter().description + " answered before the model expects: " + c.answers());
+                assertTrue(
+                        c.answers().isEmpty(),
+                        c.waiter().description + " answered before the model expects: " + c.answers());
             } else {
                 assertEquals(List.of(expected), c.answers(), c.waiter().description);
             }
@@ -223,8 +241,10 @@ final class CoordinatorWorld {
     boolean inEffectOnlyOnceDurable() {
         for (String id : IDS) {
             TransactionMetadata logged = log.latest(id);
-            assertEquals(Optional.ofNullable(logged).map(TransactionMetadata::withoutLastProducer),
-                    coordinator.describe(id).map(TransactionMetadata::withoutLastProducer), "in effect vs. logged for " + id);
+            assertEquals(
+                    Optional.ofNullable(logged).map(TransactionMetadata::withoutLastProducer),
+                    coordinator.describe(id).map(TransactionMetadata::withoutLastProducer),
+                    "in effect vs. logged for " + id);
         }
         return true;
     }

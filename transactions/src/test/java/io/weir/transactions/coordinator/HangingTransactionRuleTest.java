@@ -28,21 +28,25 @@ class HangingTransactionRuleTest {
     @Test
     void aProducerTheCoordinatorDoesNotKnowIsHanging() {
         assertTrue(neverStale.isCandidate(MAX_TIMEOUT_MS + 1));
-        assertEquals(Optional.of(Reason.PRODUCER_UNKNOWN_TO_COORDINATOR),
+        assertEquals(
+                Optional.of(Reason.PRODUCER_UNKNOWN_TO_COORDINATOR),
                 neverStale.classify(P0, 7, MAX_TIMEOUT_MS + 1, Optional.empty()));
     }
 
     @Test
     void aTransactionWhoseCoordinatorDoesNotHoldThePartitionIsHanging() {
         Optional<CoordinatorView> holdsOtherPartition = Optional.of(new CoordinatorView(7, Set.of(P1)));
-        assertEquals(Optional.of(Reason.PARTITION_NOT_IN_TRANSACTION),
+        assertEquals(
+                Optional.of(Reason.PARTITION_NOT_IN_TRANSACTION),
                 neverStale.classify(P0, 7, MAX_TIMEOUT_MS + 1, holdsOtherPartition));
     }
 
     @Test
     void aTransactionalIdNowOwnedByAnotherProducerIdLeavesTheOldOneHanging() {
         Optional<CoordinatorView> movedOn = Optional.of(new CoordinatorView(8, Set.of(P0)));
-        assertEquals(Optional.of(Reason.PARTITION_NOT_IN_TRANSACTION), neverStale.classify(P0, 7, MAX_TIMEOUT_MS + 1, movedOn));
+        assertEquals(
+                Optional.of(Reason.PARTITION_NOT_IN_TRANSACTION),
+                neverStale.classify(P0, 7, MAX_TIMEOUT_MS + 1, movedOn));
     }
 
     @Test

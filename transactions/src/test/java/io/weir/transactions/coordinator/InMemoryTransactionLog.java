@@ -12,8 +12,7 @@ import java.util.List;
  * Single-threaded, like the tests.
  */
 final class InMemoryTransactionLog implements TransactionLog {
-    record Write(Record record, WriteCallback done) {
-    }
+    record Write(Record record, WriteCallback done) {}
 
     final List<Record> durable = new ArrayList<>();
     final Deque<Write> inFlight = new ArrayDeque<>();

@@ -75,8 +75,10 @@ class InitProducerIdTest {
     void timeoutAboveTheMaximumIsRefusedNamingBoth() {
         InitProducerIdAnswer a = f.initNow("app", CoordinatorFixture.MAX_TIMEOUT_MS + 1, -1L, (short) -1);
         assertError(TxnError.INVALID_TRANSACTION_TIMEOUT, a);
-        assertTrue(a.message().contains(String.valueOf(CoordinatorFixture.MAX_TIMEOUT_MS + 1))
-                && a.message().contains(String.valueOf(CoordinatorFixture.MAX_TIMEOUT_MS)), a.message());
+        assertTrue(
+                a.message().contains(String.valueOf(CoordinatorFixture.MAX_TIMEOUT_MS + 1))
+                        && a.message().contains(String.valueOf(CoordinatorFixture.MAX_TIMEOUT_MS)),
+                a.message());
         assertTrue(f.log.durable.isEmpty());
     }
 
@@ -143,8 +145,19 @@ class InitProducerIdTest {
     @Test
     void exhaustedEpochRotatesToANewProducerIdAndTheRetryFindsIt() {
         short last = (short) (Short.MAX_VALUE - 1);
-        f.log.durable.add(new TransactionLog.Record("app", new TransactionMetadata("app", 5L, -1L, last, (short) -1, 10_000,
-                TransactionState.COMPLETE_COMMIT, Set.of(), 100L, 100L)));
+        f.log.durable.add(new TransactionLog.Record(
+                "app",
+                new TransactionMetadata(
+                        "app",
+                        5L,
+                        -1L,
+                        last,
+                        (short) -1,
+                        10_000,
+                        TransactionState.COMPLETE_COMMIT,
+                        Set.of(),
+                        100L,
+                        100L)));
         f.reload();
         long expected = f.peekProducerId();
         InitProducerIdAnswer rotated = f.initNow("app", 10_000, 5L, last);
@@ -153,15 +166,18 @@ class InitProducerIdTest {
         assertEquals(5L, m.lastProducerId());
         assertEquals(last, m.lastProducerEpoch());
         assertEquals(rotated, f.initNow("app", 10_000, 5L, last), "the retry of a rotation gets the same grant");
-        assertError(TxnError.INVALID_PRODUCER_ID_MAPPING, f.addNow("app",
-                new InitProducerIdAnswer(TxnError.NONE, null, 5L, last), P0));
+        assertError(
+                TxnError.INVALID_PRODUCER_ID_MAPPING,
+                f.addNow("app", new InitProducerIdAnswer(TxnError.NONE, null, 5L, last), P0));
     }
 
     @Test
     void newInstanceAtAnExhaustedEpochRotatesAndFencesTheOldProducerId() {
         short last = (short) (Short.MAX_VALUE - 1);
-        f.log.durable.add(new TransactionLog.Record("app", new TransactionMetadata("app", 5L, -1L, last, (short) -1, 10_000,
-                TransactionState.EMPTY, Set.of(), -1L, 100L)));
+        f.log.durable.add(new TransactionLog.Record(
+                "app",
+                new TransactionMetadata(
+                        "app", 5L, -1L, last, (short) -1, 10_000, TransactionState.EMPTY, Set.of(), -1L, 100L)));
         f.reload();
         InitProducerIdAnswer fresh = f.initNow("app");
         assertTrue(fresh.producerId() != 5L);
@@ -205,8 +221,16 @@ class InitProducerIdTest {
             }
             previous = next;
         }
-        assertEquals(List.of(TransactionState.EMPTY, TransactionState.ONGOING, TransactionState.PREPARE_ABORT,
-                TransactionState.COMPLETE_ABORT, TransactionState.EMPTY, TransactionState.ONGOING, TransactionState.PREPARE_COMMIT,
-                TransactionState.COMPLETE_COMMIT), f.log.durable.stream().map(r -> r.value().state()).toList());
+        assertEquals(
+                List.of(
+                        TransactionState.EMPTY,
+                        TransactionState.ONGOING,
+                        TransactionState.PREPARE_ABORT,
+                        TransactionState.COMPLETE_ABORT,
+                        TransactionState.EMPTY,
+                        TransactionState.ONGOING,
+                        TransactionState.PREPARE_COMMIT,
+                        TransactionState.COMPLETE_COMMIT),
+                f.log.durable.stream().map(r -> r.value().state()).toList());
     }
 }

@@ -7,8 +7,7 @@ import java.util.List;
 
 /** {@link TransactionMarkers} for tests: requests wait until the test completes or fails them. */
 final class RecordingMarkers implements TransactionMarkers {
-    record Write(Request request, WriteCallback done) {
-    }
+    record Write(Request request, WriteCallback done) {}
 
     final Deque<Write> inFlight = new ArrayDeque<>();
     final List<Request> written = new ArrayList<>();

@@ -37,7 +37,9 @@ class TransactionCallsTest {
         InitProducerIdAnswer p = f.initNow("app");
         f.addNow("app", p, P0, P1);
         int records = f.log.durable.size();
-        assertError(TxnError.NONE, f.add("app", p.producerId(), p.producerEpoch(), P1).get());
+        assertError(
+                TxnError.NONE,
+                f.add("app", p.producerId(), p.producerEpoch(), P1).get());
         assertEquals(records, f.log.durable.size());
     }
 
@@ -46,13 +48,19 @@ class TransactionCallsTest {
         TxnAnswer a = f.add("nobody", 5L, (short) 0, P0).get();
         assertError(TxnError.INVALID_PRODUCER_ID_MAPPING, a);
         assertTrue(a.message().contains("nobody") && a.message().contains("initTransactions"), a.message());
-        assertError(TxnError.INVALID_PRODUCER_ID_MAPPING, f.end("nobody", 5L, (short) 0, TransactionResult.COMMIT).get());
+        assertError(
+                TxnError.INVALID_PRODUCER_ID_MAPPING,
+                f.end("nobody", 5L, (short) 0, TransactionResult.COMMIT).get());
     }
 
     @Test
     void callsWithoutATransactionalIdAreAnInvalidProducerIdMapping() {
-        assertError(TxnError.INVALID_PRODUCER_ID_MAPPING, f.add(null, 5L, (short) 0, P0).get());
-        assertError(TxnError.INVALID_PRODUCER_ID_MAPPING, f.end(null, 5L, (short) 0, TransactionResult.ABORT).get());
+        assertError(
+                TxnError.INVALID_PRODUCER_ID_MAPPING,
+                f.add(null, 5L, (short) 0, P0).get());
+        assertError(
+                TxnError.INVALID_PRODUCER_ID_MAPPING,
+                f.end(null, 5L, (short) 0, TransactionResult.ABORT).get());
         assertError(TxnError.INVALID_PRODUCER_ID_MAPPING, f.coordinator.beginOffsetWrite(null, 5L, (short) 0, OFFSETS));
     }
 
@@ -61,7 +69,9 @@ class TransactionCallsTest {
         InitProducerIdAnswer p = f.initNow("app");
         TxnAnswer a = f.add("app", p.producerId() + 1, p.producerEpoch(), P0).get();
         assertError(TxnError.INVALID_PRODUCER_ID_MAPPING, a);
-        assertTrue(a.message().contains(String.valueOf(p.producerId())) && a.message().contains(String.valueOf(p.producerId() + 1)),
+        assertTrue(
+                a.message().contains(String.valueOf(p.producerId()))
+                        && a.message().contains(String.valueOf(p.producerId() + 1)),
                 a.message());
     }
 
@@ -71,29 +81,40 @@ class TransactionCallsTest {
         f.initNow("app");
         TxnAnswer a = f.add("app", old.producerId(), old.producerEpoch(), P0).get();
         assertError(TxnError.PRODUCER_FENCED, a);
-        assertTrue(a.message().contains("epoch " + old.producerEpoch()) && a.message().contains("epoch " + (old.producerEpoch() + 1)),
+        assertTrue(
+                a.message().contains("epoch " + old.producerEpoch())
+                        && a.message().contains("epoch " + (old.producerEpoch() + 1)),
                 a.message());
-        assertError(TxnError.PRODUCER_FENCED, f.end("app", old.producerId(), old.producerEpoch(), TransactionResult.ABORT).get());
+        assertError(
+                TxnError.PRODUCER_FENCED,
+                f.end("app", old.producerId(), old.producerEpoch(), TransactionResult.ABORT)
+                        .get());
     }
 
     @Test
     void emptyPartitionSetIsAnInvalidRequest() {
         InitProducerIdAnswer p = f.initNow("app");
-        assertError(TxnError.INVALID_REQUEST, f.add("app", p.producerId(), p.producerEpoch()).get());
+        assertError(
+                TxnError.INVALID_REQUEST,
+                f.add("app", p.producerId(), p.producerEpoch()).get());
     }
 
     @Test
     void commitWritesPrepareCommitAnswersThenMarkersThenCompleteCommit() {
         InitProducerIdAnswer p = f.initNow("app");
         f.addNow("app", p, P0, P1);
-        CoordinatorFixture.Answer<TxnAnswer> a = f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT);
+        CoordinatorFixture.Answer<TxnAnswer> a =
+                f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT);
         assertFalse(a.answered());
-        assertEquals(TransactionState.PREPARE_COMMIT, f.log.completeNext().value().state());
+        assertEquals(
+                TransactionState.PREPARE_COMMIT, f.log.completeNext().value().state());
         assertError(TxnError.NONE, a.get());
         assertTrue(f.log.inFlight.isEmpty(), "Complete waits for the markers");
         TransactionMarkers.Request markers = f.markers.completeNext();
-        assertEquals(new TransactionMarkers.Request("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT,
-                Set.of(P0, P1)), markers);
+        assertEquals(
+                new TransactionMarkers.Request(
+                        "app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT, Set.of(P0, P1)),
+                markers);
         TransactionMetadata done = f.log.completeNext().value();
         assertEquals(TransactionState.COMPLETE_COMMIT, done.state());
         assertEquals(Set.of(), done.partitions());
@@ -134,9 +155,17 @@ class TransactionCallsTest {
         f.addNow("app", p, P0);
         f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.ABORT);
         f.log.completeNext();
-        assertError(TxnError.CONCURRENT_TRANSACTIONS, f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.ABORT).get());
-        assertError(TxnError.INVALID_TXN_STATE, f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT).get());
-        assertError(TxnError.CONCURRENT_TRANSACTIONS, f.add("app", p.producerId(), p.producerEpoch(), P1).get());
+        assertError(
+                TxnError.CONCURRENT_TRANSACTIONS,
+                f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.ABORT)
+                        .get());
+        assertError(
+                TxnError.INVALID_TXN_STATE,
+                f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT)
+                        .get());
+        assertError(
+                TxnError.CONCURRENT_TRANSACTIONS,
+                f.add("app", p.producerId(), p.producerEpoch(), P1).get());
     }
 
     @Test
@@ -144,12 +173,21 @@ class TransactionCallsTest {
         InitProducerIdAnswer p = f.initNow("app");
         CoordinatorFixture.Answer<TxnAnswer> adding = f.add("app", p.producerId(), p.producerEpoch(), P0);
         assertTrue(f.coordinator.hasPendingTransition("app"));
-        assertError(TxnError.CONCURRENT_TRANSACTIONS, f.add("app", p.producerId(), p.producerEpoch(), P1).get());
-        assertError(TxnError.CONCURRENT_TRANSACTIONS, f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT).get());
+        assertError(
+                TxnError.CONCURRENT_TRANSACTIONS,
+                f.add("app", p.producerId(), p.producerEpoch(), P1).get());
+        assertError(
+                TxnError.CONCURRENT_TRANSACTIONS,
+                f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT)
+                        .get());
         assertError(TxnError.CONCURRENT_TRANSACTIONS, f.initAtOnce("app"));
         f.settle();
         assertError(TxnError.NONE, adding.get());
-        assertEquals(1, f.log.durable.stream().filter(r -> r.value().state() == TransactionState.ONGOING).count());
+        assertEquals(
+                1,
+                f.log.durable.stream()
+                        .filter(r -> r.value().state() == TransactionState.ONGOING)
+                        .count());
     }
 
     @Test
@@ -166,7 +204,8 @@ class TransactionCallsTest {
     void failedPrepareCommitLeavesTheTransactionOngoingAndWritesNoMarker() {
         InitProducerIdAnswer p = f.initNow("app");
         f.addNow("app", p, P0);
-        CoordinatorFixture.Answer<TxnAnswer> a = f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT);
+        CoordinatorFixture.Answer<TxnAnswer> a =
+                f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT);
         f.log.failNext();
         assertError(TxnError.COORDINATOR_NOT_AVAILABLE, a.get());
         assertEquals(TransactionState.ONGOING, f.state("app").state());
@@ -182,7 +221,10 @@ class TransactionCallsTest {
         f.addNow("app", p, P0);
         TxnAnswer notAdded = f.coordinator.beginOffsetWrite("app", p.producerId(), p.producerEpoch(), OFFSETS);
         assertError(TxnError.INVALID_TXN_STATE, notAdded);
-        assertTrue(notAdded.message().contains("AddOffsetsToTxn") && notAdded.message().contains(OFFSETS.toString()), notAdded.message());
+        assertTrue(
+                notAdded.message().contains("AddOffsetsToTxn")
+                        && notAdded.message().contains(OFFSETS.toString()),
+                notAdded.message());
         f.addNow("app", p, OFFSETS);
         assertError(TxnError.NONE, f.coordinator.beginOffsetWrite("app", p.producerId(), p.producerEpoch(), OFFSETS));
     }
@@ -193,7 +235,9 @@ class TransactionCallsTest {
         f.addNow("app", old, OFFSETS);
         f.initNow("app");
         f.settle();
-        assertError(TxnError.PRODUCER_FENCED, f.coordinator.beginOffsetWrite("app", old.producerId(), old.producerEpoch(), OFFSETS));
+        assertError(
+                TxnError.PRODUCER_FENCED,
+                f.coordinator.beginOffsetWrite("app", old.producerId(), old.producerEpoch(), OFFSETS));
     }
 
     @Test
@@ -201,7 +245,10 @@ class TransactionCallsTest {
         InitProducerIdAnswer p = f.initNow("app");
         f.addNow("app", p, OFFSETS);
         assertError(TxnError.NONE, f.coordinator.beginOffsetWrite("app", p.producerId(), p.producerEpoch(), OFFSETS));
-        assertError(TxnError.CONCURRENT_TRANSACTIONS, f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT).get());
+        assertError(
+                TxnError.CONCURRENT_TRANSACTIONS,
+                f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT)
+                        .get());
         f.coordinator.endOffsetWrite("app");
         assertError(TxnError.NONE, f.endNow("app", p, TransactionResult.COMMIT));
         assertEquals(List.of(OFFSETS), List.copyOf(f.markers.written.get(0).partitions()));
@@ -212,6 +259,8 @@ class TransactionCallsTest {
         InitProducerIdAnswer p = f.initNow("app");
         f.addNow("app", p, OFFSETS);
         f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT);
-        assertError(TxnError.CONCURRENT_TRANSACTIONS, f.coordinator.beginOffsetWrite("app", p.producerId(), p.producerEpoch(), OFFSETS));
+        assertError(
+                TxnError.CONCURRENT_TRANSACTIONS,
+                f.coordinator.beginOffsetWrite("app", p.producerId(), p.producerEpoch(), OFFSETS));
     }
 }

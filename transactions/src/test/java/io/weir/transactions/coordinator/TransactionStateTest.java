@@ -39,8 +39,15 @@ class TransactionStateTest {
 
     @Test
     void idsAndNamesAreKafkas() {
-        List<String> names = List.of("Empty", "Ongoing", "PrepareCommit", "PrepareAbort", "CompleteCommit", "CompleteAbort",
-                "Dead", "PrepareEpochFence");
+        List<String> names = List.of(
+                "Empty",
+                "Ongoing",
+                "PrepareCommit",
+                "PrepareAbort",
+                "CompleteCommit",
+                "CompleteAbort",
+                "Dead",
+                "PrepareEpochFence");
         for (int id = 0; id < names.size(); id++) {
             TransactionState s = TransactionState.fromId((byte) id);
             assertEquals(names.get(id), s.displayName());
@@ -51,28 +58,45 @@ class TransactionStateTest {
 
     @Test
     void illegalTransitionNamesTheIdAndBothStates() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> TransactionState.checkTransition("app-1", EMPTY, PREPARE_COMMIT));
-        assertTrue(e.getMessage().contains("app-1") && e.getMessage().contains("Empty")
-                && e.getMessage().contains("PrepareCommit"), e.getMessage());
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class, () -> TransactionState.checkTransition("app-1", EMPTY, PREPARE_COMMIT));
+        assertTrue(
+                e.getMessage().contains("app-1")
+                        && e.getMessage().contains("Empty")
+                        && e.getMessage().contains("PrepareCommit"),
+                e.getMessage());
     }
 
     @Test
     void unknownStatusByteIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TransactionState.fromId((byte) 9));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> TransactionState.fromId((byte) 9));
         assertTrue(e.getMessage().contains("9"), e.getMessage());
     }
 
     @Test
     void metadataRefusesAnOpenTransactionWithoutPartitions() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TransactionMetadata("app-1", 5L, -1L,
-                (short) 0, (short) -1, 1000, ONGOING, Set.of(), 100L, 100L));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new TransactionMetadata(
+                        "app-1", 5L, -1L, (short) 0, (short) -1, 1000, ONGOING, Set.of(), 100L, 100L));
         assertTrue(e.getMessage().contains("app-1") && e.getMessage().contains("Ongoing"), e.getMessage());
     }
 
     @Test
     void metadataNeverHoldsPrepareEpochFence() {
-        assertThrows(IllegalArgumentException.class, () -> new TransactionMetadata("app-1", 5L, -1L, (short) 0, (short) -1,
-                1000, PREPARE_EPOCH_FENCE, Set.of(CoordinatorFixture.P0), 100L, 100L));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new TransactionMetadata(
+                        "app-1",
+                        5L,
+                        -1L,
+                        (short) 0,
+                        (short) -1,
+                        1000,
+                        PREPARE_EPOCH_FENCE,
+                        Set.of(CoordinatorFixture.P0),
+                        100L,
+                        100L));
     }
 }

@@ -10,12 +10,13 @@ import java.util.Objects;
  * @param coordinatorEpoch the coordinator epoch to write in the marker; the partition's current one for its producer
  * @throws IllegalArgumentException if the producer id or epoch is negative
  */
-public record AbortTransactionSpec(TopicPartition topicPartition, long producerId, short producerEpoch, int coordinatorEpoch) {
+public record AbortTransactionSpec(
+        TopicPartition topicPartition, long producerId, short producerEpoch, int coordinatorEpoch) {
     public AbortTransactionSpec {
         Objects.requireNonNull(topicPartition, "topicPartition");
         if (producerId < 0 || producerEpoch < 0) {
-            throw new IllegalArgumentException("AbortTransactionSpec for " + topicPartition + " needs a producer id and epoch >= 0, got "
-                    + producerId + " and " + producerEpoch);
+            throw new IllegalArgumentException("AbortTransactionSpec for " + topicPartition
+                    + " needs a producer id and epoch >= 0, got " + producerId + " and " + producerEpoch);
         }
     }
 }

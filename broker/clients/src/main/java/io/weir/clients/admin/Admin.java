@@ -1,11 +1,11 @@
 package io.weir.clients.admin;
 
-import io.weir.clients.consumer.OffsetAndMetadata;
-import io.weir.common.config.ConfigResource;
-import io.weir.common.TopicPartition;
 import io.weir.clients.admin.internals.AdminClientImpl;
-import io.weir.common.utils.Time;
+import io.weir.clients.consumer.OffsetAndMetadata;
+import io.weir.common.TopicPartition;
+import io.weir.common.config.ConfigResource;
 import io.weir.common.transport.Transports;
+import io.weir.common.utils.Time;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Properties;
@@ -91,8 +91,8 @@ public interface Admin extends AutoCloseable {
      * {@link io.weir.common.errors.InvalidRequestException} for a key named twice or a
      * {@link ConfigResource.Type#BROKER} resource (broker configuration is read once, at start).
      */
-    KeyedResult<ConfigResource, Void> incrementalAlterConfigs(Map<ConfigResource, Collection<AlterConfigOp>> configs,
-                                                             AlterConfigsOptions options);
+    KeyedResult<ConfigResource, Void> incrementalAlterConfigs(
+            Map<ConfigResource, Collection<AlterConfigOp>> configs, AlterConfigsOptions options);
 
     // ---- consumer groups ----
     //
@@ -132,7 +132,8 @@ public interface Admin extends AutoCloseable {
      * {@link io.weir.common.errors.GroupNotEmptyException} and nothing changes. A group that does not exist
      * yet is created with these offsets.
      */
-    KeyedResult<TopicPartition, Void> alterConsumerGroupOffsets(String groupId, Map<TopicPartition, OffsetAndMetadata> offsets);
+    KeyedResult<TopicPartition, Void> alterConsumerGroupOffsets(
+            String groupId, Map<TopicPartition, OffsetAndMetadata> offsets);
 
     /**
      * Moves the group's committed offsets to the earliest or latest offset of each partition, or to the
@@ -141,7 +142,8 @@ public interface Admin extends AutoCloseable {
      * {@code kafka-consumer-groups --reset-offsets} does. Each partition's future holds the offset committed,
      * or fails with the lookup's or the commit's error.
      */
-    KeyedResult<TopicPartition, OffsetAndMetadata> resetConsumerGroupOffsets(String groupId, Map<TopicPartition, OffsetSpec> specs);
+    KeyedResult<TopicPartition, OffsetAndMetadata> resetConsumerGroupOffsets(
+            String groupId, Map<TopicPartition, OffsetSpec> specs);
 
     /**
      * Deletes groups and their committed offsets. A group with active members fails with

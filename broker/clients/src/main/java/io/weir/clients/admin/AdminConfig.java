@@ -21,10 +21,18 @@ public record AdminConfig(List<String> bootstrapServers, String clientId, int re
 
     /** The keys an admin client understands, with Kafka's defaults. */
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(BOOTSTRAP_SERVERS, ConfigDef.Type.LIST, ConfigDef.NO_DEFAULT, ConfigDef.nonEmptyList(),
+            .define(
+                    BOOTSTRAP_SERVERS,
+                    ConfigDef.Type.LIST,
+                    ConfigDef.NO_DEFAULT,
+                    ConfigDef.nonEmptyList(),
                     "Where the broker is: embedded:<name> for an embedded broker (EmbeddedBroker.bootstrapServers()).")
             .define(CLIENT_ID, ConfigDef.Type.STRING, "", "A name for this client in logs and errors.")
-            .define(REQUEST_TIMEOUT_MS, ConfigDef.Type.INT, 30_000, ConfigDef.atLeast(1),
+            .define(
+                    REQUEST_TIMEOUT_MS,
+                    ConfigDef.Type.INT,
+                    30_000,
+                    ConfigDef.atLeast(1),
                     "How long to wait for the broker to answer one request before failing it with a TimeoutException.");
 
     public AdminConfig {
@@ -60,8 +68,7 @@ public record AdminConfig(List<String> bootstrapServers, String clientId, int re
     public static final class Builder {
         private final BuilderValues values = new BuilderValues(DEFINITION);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder bootstrapServers(String servers) {
             values.set(BOOTSTRAP_SERVERS, servers);

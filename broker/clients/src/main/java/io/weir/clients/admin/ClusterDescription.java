@@ -9,6 +9,5 @@ public record ClusterDescription(String clusterId, int controllerId, List<Node> 
         nodes = List.copyOf(nodes);
     }
 
-    public record Node(int id, String host, int port) {
-    }
+    public record Node(int id, String host, int port) {}
 }

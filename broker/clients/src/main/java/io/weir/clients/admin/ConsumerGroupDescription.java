@@ -13,8 +13,13 @@ import java.util.Optional;
  * @param leaderId          the member id of the leader that computes the assignment; empty without members
  * @param members           in the order they joined
  */
-public record ConsumerGroupDescription(String groupId, ConsumerGroupState state, String partitionAssignor,
-                                       int generationId, Optional<String> leaderId, List<MemberDescription> members) {
+public record ConsumerGroupDescription(
+        String groupId,
+        ConsumerGroupState state,
+        String partitionAssignor,
+        int generationId,
+        Optional<String> leaderId,
+        List<MemberDescription> members) {
     public ConsumerGroupDescription {
         Objects.requireNonNull(groupId, "groupId");
         Objects.requireNonNull(state, "state");

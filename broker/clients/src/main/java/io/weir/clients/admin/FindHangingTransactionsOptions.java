@@ -12,16 +12,17 @@ import java.util.Set;
 public final class FindHangingTransactionsOptions {
     /** Kafka's default {@code --max-transaction-timeout}: 15 minutes, the default transaction.max.timeout.ms. */
     public static final long DEFAULT_MAX_TRANSACTION_TIMEOUT_MS = 15 * 60_000L;
-    private static final FindHangingTransactionsOptions ALL = new FindHangingTransactionsOptions(null, null,
-            DEFAULT_MAX_TRANSACTION_TIMEOUT_MS, -1L);
+
+    private static final FindHangingTransactionsOptions ALL =
+            new FindHangingTransactionsOptions(null, null, DEFAULT_MAX_TRANSACTION_TIMEOUT_MS, -1L);
 
     private final Set<String> topics;
     private final Set<TopicPartition> partitions;
     private final long maxTransactionTimeoutMs;
     private final long staleAfterMs;
 
-    private FindHangingTransactionsOptions(Set<String> topics, Set<TopicPartition> partitions, long maxTransactionTimeoutMs,
-                                           long staleAfterMs) {
+    private FindHangingTransactionsOptions(
+            Set<String> topics, Set<TopicPartition> partitions, long maxTransactionTimeoutMs, long staleAfterMs) {
         this.topics = topics;
         this.partitions = partitions;
         this.maxTransactionTimeoutMs = maxTransactionTimeoutMs;

@@ -10,8 +10,8 @@ import java.util.Optional;
  *
  * @param transactionalId the id the coordinator maps the producer to, if any
  */
-public record HangingTransaction(TopicPartition topicPartition, ProducerState producer, Optional<String> transactionalId,
-                                 Reason reason) {
+public record HangingTransaction(
+        TopicPartition topicPartition, ProducerState producer, Optional<String> transactionalId, Reason reason) {
 
     /** Why the transaction is hanging. */
     public enum Reason {
@@ -32,7 +32,10 @@ public record HangingTransaction(TopicPartition topicPartition, ProducerState pr
 
     /** The spec that aborts it: the partition, the producer and the coordinator epoch of its last marker (0 if none). */
     public AbortTransactionSpec abortSpec() {
-        return new AbortTransactionSpec(topicPartition, producer.producerId(), (short) producer.producerEpoch(),
+        return new AbortTransactionSpec(
+                topicPartition,
+                producer.producerId(),
+                (short) producer.producerEpoch(),
                 producer.coordinatorEpoch().orElse(0));
     }
 }

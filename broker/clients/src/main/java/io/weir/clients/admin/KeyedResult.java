@@ -27,10 +27,11 @@ public class KeyedResult<K, V> {
 
     /** Every key's value once all succeeded; fails with the first key's failure. */
     public CompletableFuture<Map<K, V>> all() {
-        return CompletableFuture.allOf(values.values().toArray(CompletableFuture[]::new)).thenApply(ignored -> {
-            Map<K, V> result = new LinkedHashMap<>();
-            values.forEach((k, f) -> result.put(k, f.join()));
-            return result;
-        });
+        return CompletableFuture.allOf(values.values().toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> {
+                    Map<K, V> result = new LinkedHashMap<>();
+                    values.forEach((k, f) -> result.put(k, f.join()));
+                    return result;
+                });
     }
 }

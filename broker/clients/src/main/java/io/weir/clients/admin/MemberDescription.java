@@ -12,8 +12,8 @@ import java.util.Set;
  * @param assignment      the partitions the group's leader assigned to it in the current generation; empty
  *                        while the group has not completed a rebalance
  */
-public record MemberDescription(String memberId, Optional<String> groupInstanceId, String clientId,
-                                Set<TopicPartition> assignment) {
+public record MemberDescription(
+        String memberId, Optional<String> groupInstanceId, String clientId, Set<TopicPartition> assignment) {
     public MemberDescription {
         Objects.requireNonNull(memberId, "memberId");
         Objects.requireNonNull(groupInstanceId, "groupInstanceId");

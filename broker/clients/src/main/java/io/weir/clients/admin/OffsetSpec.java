@@ -26,16 +26,23 @@ public sealed interface OffsetSpec {
         return new ForTimestamp(timestamp);
     }
 
-    enum Earliest implements OffsetSpec { INSTANCE }
+    enum Earliest implements OffsetSpec {
+        INSTANCE
+    }
 
-    enum Latest implements OffsetSpec { INSTANCE }
+    enum Latest implements OffsetSpec {
+        INSTANCE
+    }
 
-    enum MaxTimestamp implements OffsetSpec { INSTANCE }
+    enum MaxTimestamp implements OffsetSpec {
+        INSTANCE
+    }
 
     record ForTimestamp(long timestamp) implements OffsetSpec {
         public ForTimestamp {
             if (timestamp < 0) {
-                throw new IllegalArgumentException("OffsetSpec.forTimestamp needs a timestamp >= 0, but got " + timestamp);
+                throw new IllegalArgumentException(
+                        "OffsetSpec.forTimestamp needs a timestamp >= 0, but got " + timestamp);
             }
         }
     }

@@ -12,6 +12,10 @@ import java.util.OptionalLong;
  * @param coordinatorEpoch               the epoch of the coordinator that wrote its last marker, if any
  * @param currentTransactionStartOffset  the first offset of its open transaction on the partition, if one is open
  */
-public record ProducerState(long producerId, int producerEpoch, int lastSequence, long lastTimestamp,
-                            OptionalInt coordinatorEpoch, OptionalLong currentTransactionStartOffset) {
-}
+public record ProducerState(
+        long producerId,
+        int producerEpoch,
+        int lastSequence,
+        long lastTimestamp,
+        OptionalInt coordinatorEpoch,
+        OptionalLong currentTransactionStartOffset) {}

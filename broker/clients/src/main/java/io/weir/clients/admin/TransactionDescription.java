@@ -13,9 +13,14 @@ import java.util.Set;
  * @param topicPartitions        the partitions of the open transaction (or of the one whose markers are being
  *                               written); empty when none is open
  */
-public record TransactionDescription(int coordinatorId, TransactionState state, long producerId, int producerEpoch,
-                                     long transactionTimeoutMs, OptionalLong transactionStartTimeMs,
-                                     Set<TopicPartition> topicPartitions) {
+public record TransactionDescription(
+        int coordinatorId,
+        TransactionState state,
+        long producerId,
+        int producerEpoch,
+        long transactionTimeoutMs,
+        OptionalLong transactionStartTimeMs,
+        Set<TopicPartition> topicPartitions) {
     public TransactionDescription {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(transactionStartTimeMs, "transactionStartTimeMs");

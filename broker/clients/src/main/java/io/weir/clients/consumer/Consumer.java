@@ -1,11 +1,11 @@
 package io.weir.clients.consumer;
 
-import io.weir.common.PartitionInfo;
-import io.weir.common.serialization.Deserializer;
-import io.weir.common.TopicPartition;
 import io.weir.clients.consumer.internals.ConsumerImpl;
-import io.weir.common.utils.Time;
+import io.weir.common.PartitionInfo;
+import io.weir.common.TopicPartition;
+import io.weir.common.serialization.Deserializer;
 import io.weir.common.transport.Transports;
+import io.weir.common.utils.Time;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -38,16 +38,20 @@ public interface Consumer<K, V> extends AutoCloseable {
         return create(ConsumerConfig.from(properties), null, null);
     }
 
-    static <K, V> Consumer<K, V> create(Properties properties, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
+    static <K, V> Consumer<K, V> create(
+            Properties properties, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
         return create(ConsumerConfig.from(properties), keyDeserializer, valueDeserializer);
     }
 
-    static <K, V> Consumer<K, V> create(Map<String, ?> configs, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
+    static <K, V> Consumer<K, V> create(
+            Map<String, ?> configs, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
         return create(ConsumerConfig.from(configs), keyDeserializer, valueDeserializer);
     }
 
-    static <K, V> Consumer<K, V> create(ConsumerConfig config, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
-        return new ConsumerImpl<>(config, keyDeserializer, valueDeserializer, Transports.connect(config.bootstrapServers()), Time.SYSTEM);
+    static <K, V> Consumer<K, V> create(
+            ConsumerConfig config, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
+        return new ConsumerImpl<>(
+                config, keyDeserializer, valueDeserializer, Transports.connect(config.bootstrapServers()), Time.SYSTEM);
     }
 
     /**

@@ -1,12 +1,11 @@
 package io.weir.clients.consumer;
 
-import io.weir.clients.producer.ProducerConfig;
-import io.weir.common.serialization.Deserializer;
 import io.weir.common.IsolationLevel;
 import io.weir.common.config.BuilderValues;
 import io.weir.common.config.ConfigDef;
 import io.weir.common.config.ParsedConfig;
 import io.weir.common.errors.InvalidConfigurationException;
+import io.weir.common.serialization.Deserializer;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,11 +17,25 @@ import java.util.Properties;
  * constructor both paths share. Defaults are Kafka's. The consumer-group keys live in {@link GroupOptions}.
  */
 public record ConsumerConfig(
-        List<String> bootstrapServers, String clientId, String groupId, OffsetResetStrategy autoOffsetReset,
-        IsolationLevel isolationLevel, int maxPollRecords, int fetchMinBytes, int fetchMaxWaitMs, int fetchMaxBytes,
-        int maxPartitionFetchBytes, int requestTimeoutMs, long defaultApiTimeoutMs, long retryBackoffMs,
-        long metadataMaxAgeMs, boolean checkCrcs, Class<?> keyDeserializer, Class<?> valueDeserializer,
-        GroupOptions group, Map<String, Object> originals) {
+        List<String> bootstrapServers,
+        String clientId,
+        String groupId,
+        OffsetResetStrategy autoOffsetReset,
+        IsolationLevel isolationLevel,
+        int maxPollRecords,
+        int fetchMinBytes,
+        int fetchMaxWaitMs,
+        int fetchMaxBytes,
+        int maxPartitionFetchBytes,
+        int requestTimeoutMs,
+        long defaultApiTimeoutMs,
+        long retryBackoffMs,
+        long metadataMaxAgeMs,
+        boolean checkCrcs,
+        Class<?> keyDeserializer,
+        Class<?> valueDeserializer,
+        GroupOptions group,
+        Map<String, Object> originals) {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String CLIENT_ID = "client.id";
@@ -63,14 +76,25 @@ public record ConsumerConfig(
      * @param enableAutoCommit     {@code enable.auto.commit}: commit consumed positions every
      *                             {@code auto.commit.interval.ms} from poll, before a revocation and on close
      */
-    public record GroupOptions(String groupInstanceId, int sessionTimeoutMs, int heartbeatIntervalMs, int maxPollIntervalMs,
-                               List<String> assignmentStrategies, boolean enableAutoCommit, long autoCommitIntervalMs,
-                               boolean excludeInternalTopics) {
+    public record GroupOptions(
+            String groupInstanceId,
+            int sessionTimeoutMs,
+            int heartbeatIntervalMs,
+            int maxPollIntervalMs,
+            List<String> assignmentStrategies,
+            boolean enableAutoCommit,
+            long autoCommitIntervalMs,
+            boolean excludeInternalTopics) {
         /** The definition's defaults, with auto-commit on as it is by default for a consumer with a group.id. */
-        public static final GroupOptions DEFAULTS = new GroupOptions(null,
-                (Integer) DEFINITION.defaultValue(SESSION_TIMEOUT_MS), (Integer) DEFINITION.defaultValue(HEARTBEAT_INTERVAL_MS),
-                (Integer) DEFINITION.defaultValue(MAX_POLL_INTERVAL_MS), defaultAssignmentStrategies(), true,
-                (Long) DEFINITION.defaultValue(AUTO_COMMIT_INTERVAL_MS), (Boolean) DEFINITION.defaultValue(EXCLUDE_INTERNAL_TOPICS));
+        public static final GroupOptions DEFAULTS = new GroupOptions(
+                null,
+                (Integer) DEFINITION.defaultValue(SESSION_TIMEOUT_MS),
+                (Integer) DEFINITION.defaultValue(HEARTBEAT_INTERVAL_MS),
+                (Integer) DEFINITION.defaultValue(MAX_POLL_INTERVAL_MS),
+                defaultAssignmentStrategies(),
+                true,
+                (Long) DEFINITION.defaultValue(AUTO_COMMIT_INTERVAL_MS),
+                (Boolean) DEFINITION.defaultValue(EXCLUDE_INTERNAL_TOPICS));
 
         public GroupOptions {
             assignmentStrategies = List.copyOf(assignmentStrategies);
@@ -82,8 +106,9 @@ public record ConsumerConfig(
             DEFINITION.parseValue(MAX_POLL_INTERVAL_MS, maxPollIntervalMs);
             DEFINITION.parseValue(AUTO_COMMIT_INTERVAL_MS, autoCommitIntervalMs);
             if (heartbeatIntervalMs >= sessionTimeoutMs) {
-                throw new InvalidConfigurationException(HEARTBEAT_INTERVAL_MS + "=" + heartbeatIntervalMs + " must be lower than "
-                        + SESSION_TIMEOUT_MS + "=" + sessionTimeoutMs + ", or the member would time out between heartbeats");
+                throw new InvalidConfigurationException(
+                        HEARTBEAT_INTERVAL_MS + "=" + heartbeatIntervalMs + " must be lower than " + SESSION_TIMEOUT_MS
+                                + "=" + sessionTimeoutMs + ", or the member would time out between heartbeats");
             }
             // Resolves every name now, so an unknown assignor fails at construction, naming the value.
             io.weir.clients.consumer.internals.Assignors.forNames(assignmentStrategies);
@@ -95,45 +120,144 @@ public record ConsumerConfig(
         }
 
         public GroupOptions withEnableAutoCommit(boolean enabled) {
-            return new GroupOptions(groupInstanceId, sessionTimeoutMs, heartbeatIntervalMs, maxPollIntervalMs,
-                    assignmentStrategies, enabled, autoCommitIntervalMs, excludeInternalTopics);
+            return new GroupOptions(
+                    groupInstanceId,
+                    sessionTimeoutMs,
+                    heartbeatIntervalMs,
+                    maxPollIntervalMs,
+                    assignmentStrategies,
+                    enabled,
+                    autoCommitIntervalMs,
+                    excludeInternalTopics);
         }
     }
 
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(BOOTSTRAP_SERVERS, ConfigDef.Type.LIST, ConfigDef.NO_DEFAULT, ConfigDef.nonEmptyList(),
+            .define(
+                    BOOTSTRAP_SERVERS,
+                    ConfigDef.Type.LIST,
+                    ConfigDef.NO_DEFAULT,
+                    ConfigDef.nonEmptyList(),
                     "Where the broker is: embedded:<name> for an embedded broker.")
             .define(CLIENT_ID, ConfigDef.Type.STRING, "", "A name for this client in logs and errors.")
             .define(GROUP_ID, ConfigDef.Type.STRING, null, "The consumer group; needed by subscribe and commits.")
-            .define(AUTO_OFFSET_RESET, ConfigDef.Type.STRING, "latest", ConfigDef.in("earliest", "latest", "none"),
+            .define(
+                    AUTO_OFFSET_RESET,
+                    ConfigDef.Type.STRING,
+                    "latest",
+                    ConfigDef.in("earliest", "latest", "none"),
                     "Where to start when a partition has no position or it is out of range.")
-            .define(ISOLATION_LEVEL, ConfigDef.Type.STRING, "read_uncommitted", ConfigDef.in("read_uncommitted", "read_committed"),
+            .define(
+                    ISOLATION_LEVEL,
+                    ConfigDef.Type.STRING,
+                    "read_uncommitted",
+                    ConfigDef.in("read_uncommitted", "read_committed"),
                     "read_committed returns only committed transactional records.")
             .define(MAX_POLL_RECORDS, ConfigDef.Type.INT, 500, ConfigDef.atLeast(1), "Most records one poll returns.")
-            .define(FETCH_MIN_BYTES, ConfigDef.Type.INT, 1, ConfigDef.atLeast(0), "Bytes the broker waits for before answering a fetch.")
-            .define(FETCH_MAX_WAIT_MS, ConfigDef.Type.INT, 500, ConfigDef.atLeast(0), "Longest the broker holds a fetch waiting for fetch.min.bytes.")
-            .define(FETCH_MAX_BYTES, ConfigDef.Type.INT, 52_428_800, ConfigDef.atLeast(0), "Most bytes one fetch returns (at least one batch).")
-            .define(MAX_PARTITION_FETCH_BYTES, ConfigDef.Type.INT, 1_048_576, ConfigDef.atLeast(0), "Most bytes per partition in one fetch.")
-            .define(REQUEST_TIMEOUT_MS, ConfigDef.Type.INT, 30_000, ConfigDef.atLeast(0), "How long to wait for an answer to a request.")
-            .define(DEFAULT_API_TIMEOUT_MS, ConfigDef.Type.LONG, 60_000L, ConfigDef.atLeast(0), "Timeout of blocking calls that take none.")
-            .define(RETRY_BACKOFF_MS, ConfigDef.Type.LONG, 100L, ConfigDef.atLeast(0), "Wait before asking again after a failure.")
-            .define(METADATA_MAX_AGE_MS, ConfigDef.Type.LONG, 300_000L, ConfigDef.atLeast(0), "Age after which topic metadata is refreshed.")
+            .define(
+                    FETCH_MIN_BYTES,
+                    ConfigDef.Type.INT,
+                    1,
+                    ConfigDef.atLeast(0),
+                    "Bytes the broker waits for before answering a fetch.")
+            .define(
+                    FETCH_MAX_WAIT_MS,
+                    ConfigDef.Type.INT,
+                    500,
+                    ConfigDef.atLeast(0),
+                    "Longest the broker holds a fetch waiting for fetch.min.bytes.")
+            .define(
+                    FETCH_MAX_BYTES,
+                    ConfigDef.Type.INT,
+                    52_428_800,
+                    ConfigDef.atLeast(0),
+                    "Most bytes one fetch returns (at least one batch).")
+            .define(
+                    MAX_PARTITION_FETCH_BYTES,
+                    ConfigDef.Type.INT,
+                    1_048_576,
+                    ConfigDef.atLeast(0),
+                    "Most bytes per partition in one fetch.")
+            .define(
+                    REQUEST_TIMEOUT_MS,
+                    ConfigDef.Type.INT,
+                    30_000,
+                    ConfigDef.atLeast(0),
+                    "How long to wait for an answer to a request.")
+            .define(
+                    DEFAULT_API_TIMEOUT_MS,
+                    ConfigDef.Type.LONG,
+                    60_000L,
+                    ConfigDef.atLeast(0),
+                    "Timeout of blocking calls that take none.")
+            .define(
+                    RETRY_BACKOFF_MS,
+                    ConfigDef.Type.LONG,
+                    100L,
+                    ConfigDef.atLeast(0),
+                    "Wait before asking again after a failure.")
+            .define(
+                    METADATA_MAX_AGE_MS,
+                    ConfigDef.Type.LONG,
+                    300_000L,
+                    ConfigDef.atLeast(0),
+                    "Age after which topic metadata is refreshed.")
             .define(CHECK_CRCS, ConfigDef.Type.BOOLEAN, true, "Verify the CRC of every fetched batch.")
-            .define(KEY_DESERIALIZER, ConfigDef.Type.CLASS, null, "A Deserializer class for keys, when none is passed in code.")
-            .define(VALUE_DESERIALIZER, ConfigDef.Type.CLASS, null, "A Deserializer class for values, when none is passed in code.")
-            .define(GROUP_INSTANCE_ID, ConfigDef.Type.STRING, null, "Static membership: a restart with the same id keeps its partitions.")
-            .define(SESSION_TIMEOUT_MS, ConfigDef.Type.INT, 45_000, ConfigDef.atLeast(1),
+            .define(
+                    KEY_DESERIALIZER,
+                    ConfigDef.Type.CLASS,
+                    null,
+                    "A Deserializer class for keys, when none is passed in code.")
+            .define(
+                    VALUE_DESERIALIZER,
+                    ConfigDef.Type.CLASS,
+                    null,
+                    "A Deserializer class for values, when none is passed in code.")
+            .define(
+                    GROUP_INSTANCE_ID,
+                    ConfigDef.Type.STRING,
+                    null,
+                    "Static membership: a restart with the same id keeps its partitions.")
+            .define(
+                    SESSION_TIMEOUT_MS,
+                    ConfigDef.Type.INT,
+                    45_000,
+                    ConfigDef.atLeast(1),
                     "A member without a heartbeat for this long is removed from the group.")
-            .define(HEARTBEAT_INTERVAL_MS, ConfigDef.Type.INT, 3_000, ConfigDef.atLeast(1),
+            .define(
+                    HEARTBEAT_INTERVAL_MS,
+                    ConfigDef.Type.INT,
+                    3_000,
+                    ConfigDef.atLeast(1),
                     "Time between background heartbeats.")
-            .define(MAX_POLL_INTERVAL_MS, ConfigDef.Type.INT, 300_000, ConfigDef.atLeast(1),
+            .define(
+                    MAX_POLL_INTERVAL_MS,
+                    ConfigDef.Type.INT,
+                    300_000,
+                    ConfigDef.atLeast(1),
                     "A member that does not poll for this long leaves its group.")
-            .define(PARTITION_ASSIGNMENT_STRATEGY, ConfigDef.Type.LIST, "range,cooperative-sticky",
-                    ConfigDef.nonEmptyList(), "Assignors by preference: range, roundrobin, sticky, cooperative-sticky or class names.")
-            .define(ENABLE_AUTO_COMMIT, ConfigDef.Type.BOOLEAN, null, "Commit positions in the background (default true with a group.id).")
-            .define(AUTO_COMMIT_INTERVAL_MS, ConfigDef.Type.LONG, 5_000L, ConfigDef.atLeast(0),
+            .define(
+                    PARTITION_ASSIGNMENT_STRATEGY,
+                    ConfigDef.Type.LIST,
+                    "range,cooperative-sticky",
+                    ConfigDef.nonEmptyList(),
+                    "Assignors by preference: range, roundrobin, sticky, cooperative-sticky or class names.")
+            .define(
+                    ENABLE_AUTO_COMMIT,
+                    ConfigDef.Type.BOOLEAN,
+                    null,
+                    "Commit positions in the background (default true with a group.id).")
+            .define(
+                    AUTO_COMMIT_INTERVAL_MS,
+                    ConfigDef.Type.LONG,
+                    5_000L,
+                    ConfigDef.atLeast(0),
                     "Time between automatic commits.")
-            .define(EXCLUDE_INTERNAL_TOPICS, ConfigDef.Type.BOOLEAN, true, "Pattern subscriptions never match internal topics (__...).");
+            .define(
+                    EXCLUDE_INTERNAL_TOPICS,
+                    ConfigDef.Type.BOOLEAN,
+                    true,
+                    "Pattern subscriptions never match internal topics (__...).");
 
     public ConsumerConfig {
         bootstrapServers = List.copyOf(bootstrapServers);
@@ -153,8 +277,9 @@ public record ConsumerConfig(
         DEFINITION.parseValue(DEFAULT_API_TIMEOUT_MS, defaultApiTimeoutMs);
         DEFINITION.parseValue(RETRY_BACKOFF_MS, retryBackoffMs);
         if (requestTimeoutMs <= fetchMaxWaitMs) {
-            throw new InvalidConfigurationException(REQUEST_TIMEOUT_MS + "=" + requestTimeoutMs + " must be larger than "
-                    + FETCH_MAX_WAIT_MS + "=" + fetchMaxWaitMs + ", or every long poll would time out");
+            throw new InvalidConfigurationException(
+                    REQUEST_TIMEOUT_MS + "=" + requestTimeoutMs + " must be larger than " + FETCH_MAX_WAIT_MS + "="
+                            + fetchMaxWaitMs + ", or every long poll would time out");
         }
         for (Class<?> c : new Class<?>[] {keyDeserializer, valueDeserializer}) {
             if (c != null && !Deserializer.class.isAssignableFrom(c)) {
@@ -201,15 +326,35 @@ public record ConsumerConfig(
                         + " to commit to; set group.id or enable.auto.commit=false");
             }
         }
-        GroupOptions group = new GroupOptions(c.getString(GROUP_INSTANCE_ID), c.getInt(SESSION_TIMEOUT_MS),
-                c.getInt(HEARTBEAT_INTERVAL_MS), c.getInt(MAX_POLL_INTERVAL_MS), c.getList(PARTITION_ASSIGNMENT_STRATEGY),
-                enableAutoCommit, c.getLong(AUTO_COMMIT_INTERVAL_MS), c.getBoolean(EXCLUDE_INTERNAL_TOPICS));
-        return new ConsumerConfig(c.getList(BOOTSTRAP_SERVERS), c.getString(CLIENT_ID), groupId,
-                OffsetResetStrategy.forConfig(c.getString(AUTO_OFFSET_RESET)), IsolationLevel.forName(c.getString(ISOLATION_LEVEL)),
-                c.getInt(MAX_POLL_RECORDS), c.getInt(FETCH_MIN_BYTES), c.getInt(FETCH_MAX_WAIT_MS), c.getInt(FETCH_MAX_BYTES),
-                c.getInt(MAX_PARTITION_FETCH_BYTES), c.getInt(REQUEST_TIMEOUT_MS), c.getLong(DEFAULT_API_TIMEOUT_MS),
-                c.getLong(RETRY_BACKOFF_MS), c.getLong(METADATA_MAX_AGE_MS), c.getBoolean(CHECK_CRCS),
-                c.getClass(KEY_DESERIALIZER), c.getClass(VALUE_DESERIALIZER), group, originals);
+        GroupOptions group = new GroupOptions(
+                c.getString(GROUP_INSTANCE_ID),
+                c.getInt(SESSION_TIMEOUT_MS),
+                c.getInt(HEARTBEAT_INTERVAL_MS),
+                c.getInt(MAX_POLL_INTERVAL_MS),
+                c.getList(PARTITION_ASSIGNMENT_STRATEGY),
+                enableAutoCommit,
+                c.getLong(AUTO_COMMIT_INTERVAL_MS),
+                c.getBoolean(EXCLUDE_INTERNAL_TOPICS));
+        return new ConsumerConfig(
+                c.getList(BOOTSTRAP_SERVERS),
+                c.getString(CLIENT_ID),
+                groupId,
+                OffsetResetStrategy.forConfig(c.getString(AUTO_OFFSET_RESET)),
+                IsolationLevel.forName(c.getString(ISOLATION_LEVEL)),
+                c.getInt(MAX_POLL_RECORDS),
+                c.getInt(FETCH_MIN_BYTES),
+                c.getInt(FETCH_MAX_WAIT_MS),
+                c.getInt(FETCH_MAX_BYTES),
+                c.getInt(MAX_PARTITION_FETCH_BYTES),
+                c.getInt(REQUEST_TIMEOUT_MS),
+                c.getLong(DEFAULT_API_TIMEOUT_MS),
+                c.getLong(RETRY_BACKOFF_MS),
+                c.getLong(METADATA_MAX_AGE_MS),
+                c.getBoolean(CHECK_CRCS),
+                c.getClass(KEY_DESERIALIZER),
+                c.getClass(VALUE_DESERIALIZER),
+                group,
+                originals);
     }
 
     public static Builder builder() {
@@ -224,8 +369,7 @@ public record ConsumerConfig(
     public static final class Builder {
         private final BuilderValues values = new BuilderValues(DEFINITION);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Joins group {@code id}; auto-commit is on unless {@link #group} turns it off, as in Kafka.
@@ -279,12 +423,16 @@ public record ConsumerConfig(
         }
 
         public Builder autoOffsetReset(OffsetResetStrategy strategy) {
-            values.set(AUTO_OFFSET_RESET, Objects.requireNonNull(strategy, AUTO_OFFSET_RESET).configName());
+            values.set(
+                    AUTO_OFFSET_RESET,
+                    Objects.requireNonNull(strategy, AUTO_OFFSET_RESET).configName());
             return this;
         }
 
         public Builder isolationLevel(IsolationLevel level) {
-            values.set(ISOLATION_LEVEL, Objects.requireNonNull(level, ISOLATION_LEVEL).configName());
+            values.set(
+                    ISOLATION_LEVEL,
+                    Objects.requireNonNull(level, ISOLATION_LEVEL).configName());
             return this;
         }
 

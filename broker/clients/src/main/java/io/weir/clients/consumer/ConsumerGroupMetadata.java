@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param generationId -1 when the consumer is not (yet) a member of a generation
  * @param memberId     empty when the consumer has not joined
  */
-public record ConsumerGroupMetadata(String groupId, int generationId, String memberId, Optional<String> groupInstanceId) {
+public record ConsumerGroupMetadata(
+        String groupId, int generationId, String memberId, Optional<String> groupInstanceId) {
     public static final int UNKNOWN_GENERATION = -1;
     public static final String UNKNOWN_MEMBER = "";
 

@@ -49,8 +49,7 @@ public interface ConsumerPartitionAssignor {
     }
 
     /** Called on every member when it receives its assignment. */
-    default void onAssignment(Assignment assignment, ConsumerGroupMetadata metadata) {
-    }
+    default void onAssignment(Assignment assignment, ConsumerGroupMetadata metadata) {}
 
     /** How members give partitions up during a rebalance. */
     enum RebalanceProtocol {
@@ -66,8 +65,12 @@ public interface ConsumerPartitionAssignor {
      * @param ownedPartitions what the member held when it joined (empty under eager rebalancing)
      * @param generationId    the generation in which it last received an assignment, or -1
      */
-    record Subscription(List<String> topics, ByteBuffer userData, List<TopicPartition> ownedPartitions,
-                        String groupInstanceId, int generationId) {
+    record Subscription(
+            List<String> topics,
+            ByteBuffer userData,
+            List<TopicPartition> ownedPartitions,
+            String groupInstanceId,
+            int generationId) {
         public Subscription {
             topics = List.copyOf(topics);
             ownedPartitions = List.copyOf(ownedPartitions);

@@ -9,10 +9,22 @@ import java.util.List;
  * ({@code -1} for null), the deserialized key and value, and its headers. Immutable as far as the key and
  * value objects are.
  */
-public record ConsumerRecord<K, V>(String topic, int partition, long offset, long timestamp, TimestampType timestampType,
-                                   int serializedKeySize, int serializedValueSize, K key, V value, List<Header> headers) {
+public record ConsumerRecord<K, V>(
+        String topic,
+        int partition,
+        long offset,
+        long timestamp,
+        TimestampType timestampType,
+        int serializedKeySize,
+        int serializedValueSize,
+        K key,
+        V value,
+        List<Header> headers) {
 
-    public enum TimestampType { CREATE_TIME, LOG_APPEND_TIME }
+    public enum TimestampType {
+        CREATE_TIME,
+        LOG_APPEND_TIME
+    }
 
     public ConsumerRecord {
         headers = headers == null ? List.of() : headers;

@@ -1,10 +1,9 @@
 package io.weir.clients.consumer;
 
-import io.weir.clients.consumer.internals.RebalanceInput;
 import io.weir.clients.consumer.internals.Ownership;
+import io.weir.clients.consumer.internals.RebalanceInput;
 import io.weir.clients.consumer.internals.StickyPlanner;
 import io.weir.common.TopicPartition;
-
 import java.util.List;
 import java.util.Map;
 
@@ -28,8 +27,7 @@ import java.util.Map;
 public final class CooperativeStickyAssignor implements ConsumerPartitionAssignor {
     public static final String NAME = "cooperative-sticky";
 
-    public CooperativeStickyAssignor() {
-    }
+    public CooperativeStickyAssignor() {}
 
     @Override
     public GroupAssignment assign(Map<String, Integer> partitionsPerTopic, GroupSubscription subscriptions) {

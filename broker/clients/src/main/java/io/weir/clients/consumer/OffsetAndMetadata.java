@@ -12,7 +12,8 @@ import java.util.Optional;
 public record OffsetAndMetadata(long offset, Optional<Integer> leaderEpoch, String metadata) {
     public OffsetAndMetadata {
         if (offset < 0) {
-            throw new IllegalArgumentException("Invalid negative offset " + offset + ": a committed offset must be >= 0");
+            throw new IllegalArgumentException(
+                    "Invalid negative offset " + offset + ": a committed offset must be >= 0");
         }
         Objects.requireNonNull(leaderEpoch, "leaderEpoch");
         metadata = metadata == null ? "" : metadata;

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** What a consumer does when a partition has no position, or its position is outside the log ({@code auto.offset.reset}). */
 public enum OffsetResetStrategy {
-    EARLIEST, LATEST, NONE;
+    EARLIEST,
+    LATEST,
+    NONE;
 
     public String configName() {
         return name().toLowerCase(Locale.ROOT);

@@ -2,7 +2,6 @@ package io.weir.clients.consumer;
 
 import io.weir.clients.consumer.internals.RebalanceInput;
 import io.weir.common.TopicPartition;
-
 import java.util.List;
 import java.util.Map;
 
@@ -22,8 +21,7 @@ import java.util.Map;
 public final class RangeAssignor implements ConsumerPartitionAssignor {
     public static final String NAME = "range";
 
-    public RangeAssignor() {
-    }
+    public RangeAssignor() {}
 
     @Override
     public GroupAssignment assign(Map<String, Integer> partitionsPerTopic, GroupSubscription subscriptions) {

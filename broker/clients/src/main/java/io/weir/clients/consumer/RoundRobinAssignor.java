@@ -2,7 +2,6 @@ package io.weir.clients.consumer;
 
 import io.weir.clients.consumer.internals.RebalanceInput;
 import io.weir.common.TopicPartition;
-
 import java.util.List;
 import java.util.Map;
 
@@ -20,8 +19,7 @@ import java.util.Map;
 public final class RoundRobinAssignor implements ConsumerPartitionAssignor {
     public static final String NAME = "roundrobin";
 
-    public RoundRobinAssignor() {
-    }
+    public RoundRobinAssignor() {}
 
     @Override
     public GroupAssignment assign(Map<String, Integer> partitionsPerTopic, GroupSubscription subscriptions) {

@@ -1,9 +1,8 @@
 package io.weir.clients.consumer;
 
-import io.weir.clients.consumer.internals.RebalanceInput;
 import io.weir.clients.consumer.internals.Ownership;
+import io.weir.clients.consumer.internals.RebalanceInput;
 import io.weir.clients.consumer.internals.StickyPlanner;
-
 import java.util.Map;
 
 /**
@@ -22,8 +21,7 @@ import java.util.Map;
 public final class StickyAssignor implements ConsumerPartitionAssignor {
     public static final String NAME = "sticky";
 
-    public StickyAssignor() {
-    }
+    public StickyAssignor() {}
 
     @Override
     public GroupAssignment assign(Map<String, Integer> partitionsPerTopic, GroupSubscription subscriptions) {

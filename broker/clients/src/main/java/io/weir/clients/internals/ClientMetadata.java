@@ -1,6 +1,5 @@
 package io.weir.clients.internals;
 
-import io.weir.common.utils.Time;
 import io.weir.common.errors.InvalidTopicException;
 import io.weir.common.errors.TimeoutException;
 import io.weir.common.errors.UnknownTopicOrPartitionException;
@@ -9,6 +8,7 @@ import io.weir.common.protocol.BrokerApi;
 import io.weir.common.protocol.Errors;
 import io.weir.common.protocol.MetadataRequest;
 import io.weir.common.protocol.MetadataResponse;
+import io.weir.common.utils.Time;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,9 +35,8 @@ public final class ClientMetadata {
         EXISTING_ONLY
     }
 
-    public record TopicInfo(String topic, int partitions, int maxMessageBytes, Map<String, String> configs,
-                            long fetchedAtNanos) {
-    }
+    public record TopicInfo(
+            String topic, int partitions, int maxMessageBytes, Map<String, String> configs, long fetchedAtNanos) {}
 
     private final BrokerApi broker;
     private final Time time;
@@ -47,7 +46,8 @@ public final class ClientMetadata {
     private final ConcurrentHashMap<String, TopicInfo> topics = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Boolean> refreshing = new ConcurrentHashMap<>();
 
-    public ClientMetadata(BrokerApi broker, Time time, long maxAgeMs, long retryBackoffMs, TopicCreation topicCreation) {
+    public ClientMetadata(
+            BrokerApi broker, Time time, long maxAgeMs, long retryBackoffMs, TopicCreation topicCreation) {
         this.broker = broker;
         this.time = time;
         this.maxAgeNanos = TimeUnit.MILLISECONDS.toNanos(maxAgeMs);
@@ -76,19 +76,23 @@ public final class ClientMetadata {
             long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - time.nanoseconds());
             MetadataResponse response = Futures.await(
                     broker.metadata(new MetadataRequest(List.of(topic), topicCreation == TopicCreation.AUTO_CREATE)),
-                    Math.max(remainingMs, 1), "metadata of topic '" + topic + "'");
+                    Math.max(remainingMs, 1),
+                    "metadata of topic '" + topic + "'");
             MetadataResponse.TopicMetadata md = response.topics().get(topic);
             if (md != null && md.error().isSuccess()) {
                 return store(md);
             }
-            lastError = md == null ? new UnknownTopicOrPartitionException("Topic '" + topic + "' is not in the broker's metadata")
+            lastError = md == null
+                    ? new UnknownTopicOrPartitionException("Topic '" + topic + "' is not in the broker's metadata")
                     : md.error().exception();
             if (md != null && md.error().error() != Errors.UNKNOWN_TOPIC_OR_PARTITION) {
                 throw lastError;
             }
             if (time.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(retryBackoffMs) >= deadline) {
-                throw new TimeoutException("Topic '" + topic + "' not present in metadata after " + maxWaitMs
-                        + " ms (max.block.ms); the broker said: " + lastError.getMessage(), lastError);
+                throw new TimeoutException(
+                        "Topic '" + topic + "' not present in metadata after " + maxWaitMs
+                                + " ms (max.block.ms); the broker said: " + lastError.getMessage(),
+                        lastError);
             }
             // Back off before asking again so an absent topic does not turn into a busy loop against the broker.
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(retryBackoffMs));
@@ -107,7 +111,8 @@ public final class ClientMetadata {
 
     /** Fetches every topic's metadata, bypassing the cache (consumer {@code listTopics}). */
     public Map<String, TopicInfo> allTopics(long maxWaitMs) {
-        MetadataResponse response = Futures.await(broker.metadata(MetadataRequest.allTopics()), maxWaitMs, "metadata of all topics");
+        MetadataResponse response =
+                Futures.await(broker.metadata(MetadataRequest.allTopics()), maxWaitMs, "metadata of all topics");
         Map<String, TopicInfo> out = new java.util.TreeMap<>();
         for (MetadataResponse.TopicMetadata md : response.topics().values()) {
             if (md.error().isSuccess()) {

@@ -11,8 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Turns transport futures into the typed exceptions clients promise. Stateless. */
 public final class Futures {
-    private Futures() {
-    }
+    private Futures() {}
 
     /** The cause behind CompletableFuture's wrappers. */
     public static Throwable unwrap(Throwable t) {

@@ -4,8 +4,7 @@ import io.weir.common.errors.InvalidConfigurationException;
 
 /** Instantiates plug-ins named in configuration (serializers, deserializers, partitioners). */
 public final class Plugins {
-    private Plugins() {
-    }
+    private Plugins() {}
 
     /**
      * A new instance of {@code type}, configured under {@code key}.
@@ -16,13 +15,16 @@ public final class Plugins {
     @SuppressWarnings("unchecked")
     public static <T> T instantiate(Class<?> type, String key, String howToSupply) {
         if (type == null) {
-            throw new InvalidConfigurationException("Missing " + key + ": " + howToSupply + " or set " + key + " to a class name");
+            throw new InvalidConfigurationException(
+                    "Missing " + key + ": " + howToSupply + " or set " + key + " to a class name");
         }
         try {
             return (T) type.getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException e) {
-            throw new InvalidConfigurationException("Cannot instantiate " + type.getName() + " for " + key
-                    + ": it needs a public no-argument constructor (" + e + ")", e);
+            throw new InvalidConfigurationException(
+                    "Cannot instantiate " + type.getName() + " for " + key
+                            + ": it needs a public no-argument constructor (" + e + ")",
+                    e);
         }
     }
 }

@@ -35,6 +35,7 @@ public enum Acks {
         if (v.equals("0")) return NONE;
         if (v.equals("1")) return LEADER;
         if (v.equalsIgnoreCase("all") || v.equals("-1")) return ALL;
-        throw new InvalidConfigurationException("Invalid value '" + value + "' for configuration acks: must be one of 0, 1, all, -1");
+        throw new InvalidConfigurationException(
+                "Invalid value '" + value + "' for configuration acks: must be one of 0, 1, all, -1");
     }
 }

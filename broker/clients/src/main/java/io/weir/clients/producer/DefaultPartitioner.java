@@ -1,7 +1,6 @@
 package io.weir.clients.producer;
 
 import io.weir.common.utils.Utils;
-
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
@@ -26,8 +25,8 @@ public final class DefaultPartitioner implements Partitioner {
     }
 
     @Override
-    public int partition(String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes,
-                         int numPartitions) {
+    public int partition(
+            String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes, int numPartitions) {
         if (keyBytes == null) {
             return sticky.partition(topic, numPartitions);
         }

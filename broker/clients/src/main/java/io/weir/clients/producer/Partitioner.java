@@ -24,13 +24,10 @@ public interface Partitioner extends AutoCloseable {
     int partition(String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes, int numPartitions);
 
     /** A new batch was started for {@code previousPartition} of {@code topic}; see the class comment. */
-    default void onNewBatch(String topic, int previousPartition, int numPartitions) {
-    }
+    default void onNewBatch(String topic, int previousPartition, int numPartitions) {}
 
-    default void configure(Map<String, ?> configs) {
-    }
+    default void configure(Map<String, ?> configs) {}
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -2,12 +2,12 @@ package io.weir.clients.producer;
 
 import io.weir.clients.consumer.ConsumerGroupMetadata;
 import io.weir.clients.consumer.OffsetAndMetadata;
-import io.weir.common.PartitionInfo;
-import io.weir.common.serialization.Serializer;
-import io.weir.common.TopicPartition;
 import io.weir.clients.producer.internals.ProducerImpl;
-import io.weir.common.utils.Time;
+import io.weir.common.PartitionInfo;
+import io.weir.common.TopicPartition;
+import io.weir.common.serialization.Serializer;
 import io.weir.common.transport.Transports;
+import io.weir.common.utils.Time;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,11 +47,13 @@ public interface Producer<K, V> extends AutoCloseable {
         return create(ProducerConfig.from(properties), null, null);
     }
 
-    static <K, V> Producer<K, V> create(Properties properties, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
+    static <K, V> Producer<K, V> create(
+            Properties properties, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
         return create(ProducerConfig.from(properties), keySerializer, valueSerializer);
     }
 
-    static <K, V> Producer<K, V> create(Map<String, ?> configs, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
+    static <K, V> Producer<K, V> create(
+            Map<String, ?> configs, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
         return create(ProducerConfig.from(configs), keySerializer, valueSerializer);
     }
 
@@ -59,9 +61,10 @@ public interface Producer<K, V> extends AutoCloseable {
      * @param keySerializer null to instantiate {@link ProducerConfig#keySerializer()}
      * @throws io.weir.common.errors.InvalidConfigurationException if a serializer is neither given nor configured
      */
-    static <K, V> Producer<K, V> create(ProducerConfig config, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
-        return new ProducerImpl<>(config, keySerializer, valueSerializer,
-                Transports.connect(config.bootstrapServers()), Time.SYSTEM);
+    static <K, V> Producer<K, V> create(
+            ProducerConfig config, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
+        return new ProducerImpl<>(
+                config, keySerializer, valueSerializer, Transports.connect(config.bootstrapServers()), Time.SYSTEM);
     }
 
     /** Sends with no callback; see {@link #send(ProducerRecord, Callback)}. */
@@ -111,8 +114,7 @@ public interface Producer<K, V> extends AutoCloseable {
      * @throws io.weir.common.errors.IllegalClientStateException if no transaction is open
      * @throws io.weir.common.errors.CommitFailedException if the group has moved on to a newer generation
      */
-    void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
-                                  ConsumerGroupMetadata groupMetadata);
+    void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata groupMetadata);
 
     /**
      * Sends everything buffered, then commits the transaction; blocks until the commit is decided.

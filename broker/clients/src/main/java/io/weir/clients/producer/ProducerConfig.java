@@ -1,11 +1,11 @@
 package io.weir.clients.producer;
 
-import io.weir.common.serialization.Serializer;
 import io.weir.common.config.BuilderValues;
 import io.weir.common.config.ConfigDef;
 import io.weir.common.config.ParsedConfig;
 import io.weir.common.errors.InvalidConfigurationException;
 import io.weir.common.record.CompressionType;
+import io.weir.common.serialization.Serializer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +28,28 @@ import java.util.Properties;
  * @param originals everything the user passed, for the {@code configure} methods of serializers and partitioners
  */
 public record ProducerConfig(
-        List<String> bootstrapServers, String clientId, Acks acks, long lingerMs, int batchSize, long bufferMemory,
-        long maxBlockMs, CompressionType compressionType, int retries, long retryBackoffMs, int deliveryTimeoutMs,
-        int requestTimeoutMs, int maxInFlightRequestsPerConnection, int maxRequestSize, long metadataMaxAgeMs,
-        Class<?> partitionerClass, Class<?> keySerializer, Class<?> valueSerializer, boolean enableIdempotence,
-        String transactionalId, int transactionTimeoutMs, Map<String, Object> originals) {
+        List<String> bootstrapServers,
+        String clientId,
+        Acks acks,
+        long lingerMs,
+        int batchSize,
+        long bufferMemory,
+        long maxBlockMs,
+        CompressionType compressionType,
+        int retries,
+        long retryBackoffMs,
+        int deliveryTimeoutMs,
+        int requestTimeoutMs,
+        int maxInFlightRequestsPerConnection,
+        int maxRequestSize,
+        long metadataMaxAgeMs,
+        Class<?> partitionerClass,
+        Class<?> keySerializer,
+        Class<?> valueSerializer,
+        boolean enableIdempotence,
+        String transactionalId,
+        int transactionTimeoutMs,
+        Map<String, Object> originals) {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String CLIENT_ID = "client.id";
@@ -60,38 +77,123 @@ public record ProducerConfig(
 
     /** Every key a producer understands, with its type, default and rule. */
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(BOOTSTRAP_SERVERS, ConfigDef.Type.LIST, ConfigDef.NO_DEFAULT, ConfigDef.nonEmptyList(),
+            .define(
+                    BOOTSTRAP_SERVERS,
+                    ConfigDef.Type.LIST,
+                    ConfigDef.NO_DEFAULT,
+                    ConfigDef.nonEmptyList(),
                     "Where the broker is: embedded:<name> for an embedded broker.")
             .define(CLIENT_ID, ConfigDef.Type.STRING, "", "A name for this client in logs and errors.")
-            .define(ACKS, ConfigDef.Type.STRING, "all", ConfigDef.in("0", "1", "all", "-1"),
+            .define(
+                    ACKS,
+                    ConfigDef.Type.STRING,
+                    "all",
+                    ConfigDef.in("0", "1", "all", "-1"),
                     "Acknowledgement to wait for: 0 (handed over), 1 or all (appended).")
-            .define(LINGER_MS, ConfigDef.Type.LONG, 5L, ConfigDef.atLeast(0), "How long a batch may wait for more records before it is sent.")
-            .define(BATCH_SIZE, ConfigDef.Type.INT, 16_384, ConfigDef.atLeast(0), "Target size in bytes of one partition's batch.")
-            .define(BUFFER_MEMORY, ConfigDef.Type.LONG, 33_554_432L, ConfigDef.atLeast(0), "Bytes of records the producer may hold unsent.")
-            .define(MAX_BLOCK_MS, ConfigDef.Type.LONG, 60_000L, ConfigDef.atLeast(0), "How long send() may block for metadata or buffer space.")
-            .define(COMPRESSION_TYPE, ConfigDef.Type.STRING, "none", ConfigDef.in("none", "gzip", "snappy", "lz4", "zstd"), "Batch compression codec.")
-            .define(RETRIES, ConfigDef.Type.INT, Integer.MAX_VALUE, ConfigDef.atLeast(0), "How often a batch is retried after a retriable error.")
+            .define(
+                    LINGER_MS,
+                    ConfigDef.Type.LONG,
+                    5L,
+                    ConfigDef.atLeast(0),
+                    "How long a batch may wait for more records before it is sent.")
+            .define(
+                    BATCH_SIZE,
+                    ConfigDef.Type.INT,
+                    16_384,
+                    ConfigDef.atLeast(0),
+                    "Target size in bytes of one partition's batch.")
+            .define(
+                    BUFFER_MEMORY,
+                    ConfigDef.Type.LONG,
+                    33_554_432L,
+                    ConfigDef.atLeast(0),
+                    "Bytes of records the producer may hold unsent.")
+            .define(
+                    MAX_BLOCK_MS,
+                    ConfigDef.Type.LONG,
+                    60_000L,
+                    ConfigDef.atLeast(0),
+                    "How long send() may block for metadata or buffer space.")
+            .define(
+                    COMPRESSION_TYPE,
+                    ConfigDef.Type.STRING,
+                    "none",
+                    ConfigDef.in("none", "gzip", "snappy", "lz4", "zstd"),
+                    "Batch compression codec.")
+            .define(
+                    RETRIES,
+                    ConfigDef.Type.INT,
+                    Integer.MAX_VALUE,
+                    ConfigDef.atLeast(0),
+                    "How often a batch is retried after a retriable error.")
             .define(RETRY_BACKOFF_MS, ConfigDef.Type.LONG, 100L, ConfigDef.atLeast(0), "Wait between retries.")
-            .define(DELIVERY_TIMEOUT_MS, ConfigDef.Type.INT, 120_000, ConfigDef.atLeast(0), "Upper bound from send() to success or failure.")
-            .define(REQUEST_TIMEOUT_MS, ConfigDef.Type.INT, 30_000, ConfigDef.atLeast(0), "How long to wait for the broker to answer a produce request.")
-            .define(MAX_IN_FLIGHT, ConfigDef.Type.INT, 5, ConfigDef.atLeast(1), "Produce requests awaiting an answer at once; "
-                    + "an idempotent producer (at most 5) keeps order per partition across retries, otherwise only 1 does.")
-            .define(MAX_REQUEST_SIZE, ConfigDef.Type.INT, 1_048_576, ConfigDef.atLeast(0), "Largest produce request, and so the largest record.")
-            .define(METADATA_MAX_AGE_MS, ConfigDef.Type.LONG, 300_000L, ConfigDef.atLeast(0), "Age after which topic metadata is refreshed.")
+            .define(
+                    DELIVERY_TIMEOUT_MS,
+                    ConfigDef.Type.INT,
+                    120_000,
+                    ConfigDef.atLeast(0),
+                    "Upper bound from send() to success or failure.")
+            .define(
+                    REQUEST_TIMEOUT_MS,
+                    ConfigDef.Type.INT,
+                    30_000,
+                    ConfigDef.atLeast(0),
+                    "How long to wait for the broker to answer a produce request.")
+            .define(
+                    MAX_IN_FLIGHT,
+                    ConfigDef.Type.INT,
+                    5,
+                    ConfigDef.atLeast(1),
+                    "Produce requests awaiting an answer at once; "
+                            + "an idempotent producer (at most 5) keeps order per partition across retries, otherwise only 1 does.")
+            .define(
+                    MAX_REQUEST_SIZE,
+                    ConfigDef.Type.INT,
+                    1_048_576,
+                    ConfigDef.atLeast(0),
+                    "Largest produce request, and so the largest record.")
+            .define(
+                    METADATA_MAX_AGE_MS,
+                    ConfigDef.Type.LONG,
+                    300_000L,
+                    ConfigDef.atLeast(0),
+                    "Age after which topic metadata is refreshed.")
             .define(PARTITIONER_CLASS, ConfigDef.Type.CLASS, null, "A Partitioner class; default: DefaultPartitioner.")
-            .define(KEY_SERIALIZER, ConfigDef.Type.CLASS, null, "A Serializer class for keys, when none is passed in code.")
-            .define(VALUE_SERIALIZER, ConfigDef.Type.CLASS, null, "A Serializer class for values, when none is passed in code.")
-            .define(ENABLE_IDEMPOTENCE, ConfigDef.Type.BOOLEAN, true, "Stamp producer id, epoch and per-partition "
-                    + "sequences so that retries never duplicate or reorder; off by itself when acks, retries or "
-                    + MAX_IN_FLIGHT + " do not allow it and this key is not set.")
-            .define(TRANSACTIONAL_ID, ConfigDef.Type.STRING, null, (name, value) -> {
-                if (((String) value).isEmpty()) {
-                    throw new InvalidConfigurationException("Configuration " + name + " must not be empty: "
-                            + "leave it unset for a producer without transactions");
-                }
-            }, "Enables transactions under this id; needs idempotence.")
-            .define(TRANSACTION_TIMEOUT_MS, ConfigDef.Type.INT, 60_000, ConfigDef.atLeast(1), "How long a transaction "
-                    + "may stay open before the coordinator aborts it; at most the broker's transaction.max.timeout.ms.");
+            .define(
+                    KEY_SERIALIZER,
+                    ConfigDef.Type.CLASS,
+                    null,
+                    "A Serializer class for keys, when none is passed in code.")
+            .define(
+                    VALUE_SERIALIZER,
+                    ConfigDef.Type.CLASS,
+                    null,
+                    "A Serializer class for values, when none is passed in code.")
+            .define(
+                    ENABLE_IDEMPOTENCE,
+                    ConfigDef.Type.BOOLEAN,
+                    true,
+                    "Stamp producer id, epoch and per-partition "
+                            + "sequences so that retries never duplicate or reorder; off by itself when acks, retries or "
+                            + MAX_IN_FLIGHT + " do not allow it and this key is not set.")
+            .define(
+                    TRANSACTIONAL_ID,
+                    ConfigDef.Type.STRING,
+                    null,
+                    (name, value) -> {
+                        if (((String) value).isEmpty()) {
+                            throw new InvalidConfigurationException("Configuration " + name + " must not be empty: "
+                                    + "leave it unset for a producer without transactions");
+                        }
+                    },
+                    "Enables transactions under this id; needs idempotence.")
+            .define(
+                    TRANSACTION_TIMEOUT_MS,
+                    ConfigDef.Type.INT,
+                    60_000,
+                    ConfigDef.atLeast(1),
+                    "How long a transaction "
+                            + "may stay open before the coordinator aborts it; at most the broker's transaction.max.timeout.ms.");
 
     public ProducerConfig {
         bootstrapServers = List.copyOf(bootstrapServers);
@@ -124,15 +226,18 @@ public record ProducerConfig(
         }
         List<String> conflicts = idempotenceConflicts(acks, retries, maxInFlightRequestsPerConnection);
         if (enableIdempotence && !conflicts.isEmpty()) {
-            throw new InvalidConfigurationException(ENABLE_IDEMPOTENCE + "=true cannot hold with " + String.join(", ", conflicts)
-                    + ": change those, or set " + ENABLE_IDEMPOTENCE + "=false");
+            throw new InvalidConfigurationException(ENABLE_IDEMPOTENCE + "=true cannot hold with "
+                    + String.join(", ", conflicts) + ": change those, or set " + ENABLE_IDEMPOTENCE + "=false");
         }
         if (transactionalId != null) {
             DEFINITION.parseValue(TRANSACTIONAL_ID, transactionalId);
             if (!enableIdempotence) {
-                throw new InvalidConfigurationException(TRANSACTIONAL_ID + "=" + transactionalId + " needs idempotence, but "
-                        + (conflicts.isEmpty() ? ENABLE_IDEMPOTENCE + "=false" : "it is off because of " + String.join(", ", conflicts))
-                        + ": a transactional producer must be idempotent");
+                throw new InvalidConfigurationException(
+                        TRANSACTIONAL_ID + "=" + transactionalId + " needs idempotence, but "
+                                + (conflicts.isEmpty()
+                                        ? ENABLE_IDEMPOTENCE + "=false"
+                                        : "it is off because of " + String.join(", ", conflicts))
+                                + ": a transactional producer must be idempotent");
             }
         }
         originals = originals == null ? Map.of() : Map.copyOf(originals);
@@ -151,15 +256,34 @@ public record ProducerConfig(
     /** The one way from parsed values to a config, for {@code Properties}, maps and the builder alike. */
     private static ProducerConfig from(ParsedConfig c, Map<String, Object> originals) {
         Acks acks = Acks.forConfig(c.getString(ACKS));
-        boolean idempotence = resolveIdempotence(c.isSet(ENABLE_IDEMPOTENCE) ? c.getBoolean(ENABLE_IDEMPOTENCE) : null,
-                acks, c.getInt(RETRIES), c.getInt(MAX_IN_FLIGHT));
-        return new ProducerConfig(c.getList(BOOTSTRAP_SERVERS), c.getString(CLIENT_ID), acks,
-                c.getLong(LINGER_MS), c.getInt(BATCH_SIZE), c.getLong(BUFFER_MEMORY), c.getLong(MAX_BLOCK_MS),
+        boolean idempotence = resolveIdempotence(
+                c.isSet(ENABLE_IDEMPOTENCE) ? c.getBoolean(ENABLE_IDEMPOTENCE) : null,
+                acks,
+                c.getInt(RETRIES),
+                c.getInt(MAX_IN_FLIGHT));
+        return new ProducerConfig(
+                c.getList(BOOTSTRAP_SERVERS),
+                c.getString(CLIENT_ID),
+                acks,
+                c.getLong(LINGER_MS),
+                c.getInt(BATCH_SIZE),
+                c.getLong(BUFFER_MEMORY),
+                c.getLong(MAX_BLOCK_MS),
                 CompressionType.forName(c.getString(COMPRESSION_TYPE).toLowerCase(java.util.Locale.ROOT)),
-                c.getInt(RETRIES), c.getLong(RETRY_BACKOFF_MS), c.getInt(DELIVERY_TIMEOUT_MS), c.getInt(REQUEST_TIMEOUT_MS),
-                c.getInt(MAX_IN_FLIGHT), c.getInt(MAX_REQUEST_SIZE), c.getLong(METADATA_MAX_AGE_MS),
-                c.getClass(PARTITIONER_CLASS), c.getClass(KEY_SERIALIZER), c.getClass(VALUE_SERIALIZER), idempotence,
-                c.getString(TRANSACTIONAL_ID), c.getInt(TRANSACTION_TIMEOUT_MS), originals);
+                c.getInt(RETRIES),
+                c.getLong(RETRY_BACKOFF_MS),
+                c.getInt(DELIVERY_TIMEOUT_MS),
+                c.getInt(REQUEST_TIMEOUT_MS),
+                c.getInt(MAX_IN_FLIGHT),
+                c.getInt(MAX_REQUEST_SIZE),
+                c.getLong(METADATA_MAX_AGE_MS),
+                c.getClass(PARTITIONER_CLASS),
+                c.getClass(KEY_SERIALIZER),
+                c.getClass(VALUE_SERIALIZER),
+                idempotence,
+                c.getString(TRANSACTIONAL_ID),
+                c.getInt(TRANSACTION_TIMEOUT_MS),
+                originals);
     }
 
     /**
@@ -169,7 +293,9 @@ public record ProducerConfig(
      * @param explicit null when the user did not set {@code enable.idempotence}
      */
     static boolean resolveIdempotence(Boolean explicit, Acks acks, int retries, int maxInFlight) {
-        return explicit != null ? explicit : idempotenceConflicts(acks, retries, maxInFlight).isEmpty();
+        return explicit != null
+                ? explicit
+                : idempotenceConflicts(acks, retries, maxInFlight).isEmpty();
     }
 
     /** The settings that rule idempotence out, each as {@code key=value (what it must be)}. */
@@ -182,7 +308,8 @@ public record ProducerConfig(
             conflicts.add(RETRIES + "=0 (must be at least 1)");
         }
         if (maxInFlight > MAX_IN_FLIGHT_FOR_IDEMPOTENCE) {
-            conflicts.add(MAX_IN_FLIGHT + "=" + maxInFlight + " (must be at most " + MAX_IN_FLIGHT_FOR_IDEMPOTENCE + ")");
+            conflicts.add(
+                    MAX_IN_FLIGHT + "=" + maxInFlight + " (must be at most " + MAX_IN_FLIGHT_FOR_IDEMPOTENCE + ")");
         }
         return conflicts;
     }
@@ -206,8 +333,7 @@ public record ProducerConfig(
     public static final class Builder {
         private final BuilderValues values = new BuilderValues(DEFINITION);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder bootstrapServers(String servers) {
             values.set(BOOTSTRAP_SERVERS, servers);
@@ -245,7 +371,9 @@ public record ProducerConfig(
         }
 
         public Builder compressionType(CompressionType type) {
-            values.set(COMPRESSION_TYPE, Objects.requireNonNull(type, COMPRESSION_TYPE).configName());
+            values.set(
+                    COMPRESSION_TYPE,
+                    Objects.requireNonNull(type, COMPRESSION_TYPE).configName());
             return this;
         }
 

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @throws InvalidTimestampException if {@code timestamp} is negative, naming it
  * @throws IllegalArgumentException if {@code partition} is negative
  */
-public record ProducerRecord<K, V>(String topic, Integer partition, Long timestamp, K key, V value, List<Header> headers) {
+public record ProducerRecord<K, V>(
+        String topic, Integer partition, Long timestamp, K key, V value, List<Header> headers) {
 
     public ProducerRecord {
         Objects.requireNonNull(topic, "topic");

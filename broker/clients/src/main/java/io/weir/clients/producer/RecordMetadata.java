@@ -8,8 +8,8 @@ import io.weir.common.TopicPartition;
  * {@code message.timestamp.type=LogAppendTime}) and the sizes of its serialized key and value ({@code -1}
  * for null).
  */
-public record RecordMetadata(TopicPartition topicPartition, long offset, long timestamp,
-                             int serializedKeySize, int serializedValueSize) {
+public record RecordMetadata(
+        TopicPartition topicPartition, long offset, long timestamp, int serializedKeySize, int serializedValueSize) {
 
     public String topic() {
         return topicPartition.topic();

@@ -1,7 +1,6 @@
 package io.weir.clients.producer;
 
 import io.weir.common.utils.Utils;
-
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,8 +16,8 @@ public final class RoundRobinPartitioner implements Partitioner {
     private final ConcurrentMap<String, AtomicInteger> counters = new ConcurrentHashMap<>();
 
     @Override
-    public int partition(String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes,
-                         int numPartitions) {
+    public int partition(
+            String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes, int numPartitions) {
         StickyPartitionCache.checkPartitions(topic, numPartitions);
         int turn = counters.computeIfAbsent(topic, t -> new AtomicInteger()).getAndIncrement();
         return Utils.toPositive(turn) % numPartitions;

@@ -60,8 +60,8 @@ final class StickyPartitionCache {
 
     static void checkPartitions(String topic, int numPartitions) {
         if (numPartitions <= 0) {
-            throw new IllegalArgumentException("topic '" + topic + "' has " + numPartitions
-                    + " partitions; a record needs at least 1");
+            throw new IllegalArgumentException(
+                    "topic '" + topic + "' has " + numPartitions + " partitions; a record needs at least 1");
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.weir.clients.producer;
 
-
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
@@ -21,8 +20,8 @@ public final class UniformStickyPartitioner implements Partitioner {
     }
 
     @Override
-    public int partition(String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes,
-                         int numPartitions) {
+    public int partition(
+            String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes, int numPartitions) {
         return sticky.partition(topic, numPartitions);
     }
 

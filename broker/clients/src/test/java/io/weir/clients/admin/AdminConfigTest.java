@@ -13,12 +13,17 @@ class AdminConfigTest {
 
     @Test
     void builderRefusesEveryRepeatedSetterNamingTheKey() {
-        var e = assertThrows(IllegalStateException.class, () -> AdminConfig.builder().requestTimeoutMs(5).requestTimeoutMs(6));
+        var e = assertThrows(
+                IllegalStateException.class,
+                () -> AdminConfig.builder().requestTimeoutMs(5).requestTimeoutMs(6));
         assertTrue(e.getMessage().contains("request.timeout.ms"), e.getMessage());
-        e = assertThrows(IllegalStateException.class, () -> AdminConfig.builder().clientId("a").clientId("b"));
+        e = assertThrows(
+                IllegalStateException.class,
+                () -> AdminConfig.builder().clientId("a").clientId("b"));
         assertTrue(e.getMessage().contains("client.id"), e.getMessage());
-        e = assertThrows(IllegalStateException.class, () -> AdminConfig.builder().bootstrapServers("embedded:a")
-                .bootstrapServers("embedded:b"));
+        e = assertThrows(
+                IllegalStateException.class,
+                () -> AdminConfig.builder().bootstrapServers("embedded:a").bootstrapServers("embedded:b"));
         assertTrue(e.getMessage().contains("bootstrap.servers"), e.getMessage());
     }
 
@@ -33,9 +38,12 @@ class AdminConfigTest {
 
     @Test
     void builderAndPropertiesRefuseABadValueWithTheSameMessage() {
-        assertSameError(() -> AdminConfig.builder().requestTimeoutMs(0), () -> AdminConfig.from(Map.of("bootstrap.servers", "embedded:x",
-                "request.timeout.ms", "0")));
-        assertSameError(() -> AdminConfig.builder().bootstrapServers(""), () -> AdminConfig.from(Map.of("bootstrap.servers", "")));
+        assertSameError(
+                () -> AdminConfig.builder().requestTimeoutMs(0),
+                () -> AdminConfig.from(Map.of("bootstrap.servers", "embedded:x", "request.timeout.ms", "0")));
+        assertSameError(
+                () -> AdminConfig.builder().bootstrapServers(""),
+                () -> AdminConfig.from(Map.of("bootstrap.servers", "")));
         assertSameError(() -> AdminConfig.builder().build(), () -> AdminConfig.from(Map.of()));
     }
 }

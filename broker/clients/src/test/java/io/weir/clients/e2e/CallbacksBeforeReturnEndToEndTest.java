@@ -3,21 +3,21 @@ package io.weir.clients.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.weir.broker.EmbeddedBroker;
-import io.weir.common.TopicPartition;
 import io.weir.clients.admin.Admin;
+import io.weir.clients.admin.NewTopic;
 import io.weir.clients.consumer.Consumer;
 import io.weir.clients.consumer.ConsumerConfig;
-import io.weir.clients.admin.NewTopic;
 import io.weir.clients.consumer.OffsetAndMetadata;
+import io.weir.clients.consumer.internals.ConsumerImpl;
 import io.weir.clients.producer.Producer;
 import io.weir.clients.producer.ProducerConfig;
 import io.weir.clients.producer.ProducerRecord;
-import io.weir.clients.consumer.internals.ConsumerImpl;
+import io.weir.common.TopicPartition;
+import io.weir.common.protocol.BrokerApi;
 import io.weir.common.serialization.StringDeserializer;
 import io.weir.common.serialization.StringSerializer;
-import io.weir.common.utils.Time;
-import io.weir.common.protocol.BrokerApi;
 import io.weir.common.transport.Transports;
+import io.weir.common.utils.Time;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.List;
@@ -56,8 +56,13 @@ class CallbacksBeforeReturnEndToEndTest {
     @Test
     void flushReturnsAfterEveryCallbackRan() {
         AtomicInteger acknowledged = new AtomicInteger();
-        try (Producer<String, String> producer = Producer.create(ProducerConfig.builder()
-                .bootstrapServers(broker.bootstrapServers()).lingerMs(5).build(), new StringSerializer(), new StringSerializer())) {
+        try (Producer<String, String> producer = Producer.create(
+                ProducerConfig.builder()
+                        .bootstrapServers(broker.bootstrapServers())
+                        .lingerMs(5)
+                        .build(),
+                new StringSerializer(),
+                new StringSerializer())) {
             for (int i = 0; i < RECORDS; i++) {
                 producer.send(new ProducerRecord<>("t", "k" + i, "v" + i), (metadata, exception) -> {
                     if (exception == null) {
@@ -73,9 +78,14 @@ class CallbacksBeforeReturnEndToEndTest {
     @Test
     void commitTransactionReturnsAfterEveryCallbackRan() {
         AtomicInteger acknowledged = new AtomicInteger();
-        try (Producer<String, String> producer = Producer.create(ProducerConfig.builder()
-                .bootstrapServers(broker.bootstrapServers()).transactionalId("callbacks").lingerMs(5).build(),
-                new StringSerializer(), new StringSerializer())) {
+        try (Producer<String, String> producer = Producer.create(
+                ProducerConfig.builder()
+                        .bootstrapServers(broker.bootstrapServers())
+                        .transactionalId("callbacks")
+                        .lingerMs(5)
+                        .build(),
+                new StringSerializer(),
+                new StringSerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
             for (int i = 0; i < RECORDS; i++) {
@@ -86,23 +96,36 @@ class CallbacksBeforeReturnEndToEndTest {
                 });
             }
             producer.commitTransaction();
-            assertEquals(RECORDS, acknowledged.get(), "acknowledgements counted by callbacks when commitTransaction() returned");
+            assertEquals(
+                    RECORDS,
+                    acknowledged.get(),
+                    "acknowledgements counted by callbacks when commitTransaction() returned");
         }
     }
 
     @Test
     void abortTransactionReturnsAfterEveryCallbackRan() {
         AtomicInteger answered = new AtomicInteger();
-        try (Producer<String, String> producer = Producer.create(ProducerConfig.builder()
-                .bootstrapServers(broker.bootstrapServers()).transactionalId("aborting").lingerMs(5).build(),
-                new StringSerializer(), new StringSerializer())) {
+        try (Producer<String, String> producer = Producer.create(
+                ProducerConfig.builder()
+                        .bootstrapServers(broker.bootstrapServers())
+                        .transactionalId("aborting")
+                        .lingerMs(5)
+                        .build(),
+                new StringSerializer(),
+                new StringSerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
             for (int i = 0; i < RECORDS; i++) {
-                producer.send(new ProducerRecord<>("t", "k" + i, "v" + i), (metadata, exception) -> answered.incrementAndGet());
+                producer.send(
+                        new ProducerRecord<>("t", "k" + i, "v" + i),
+                        (metadata, exception) -> answered.incrementAndGet());
             }
             producer.abortTransaction();
-            assertEquals(RECORDS, answered.get(), "callbacks (acknowledged or aborted) run when abortTransaction() returned");
+            assertEquals(
+                    RECORDS,
+                    answered.get(),
+                    "callbacks (acknowledged or aborted) run when abortTransaction() returned");
         }
     }
 
@@ -110,10 +133,14 @@ class CallbacksBeforeReturnEndToEndTest {
     void commitSyncReturnsAfterTheCallbacksOfEarlierAsyncCommitsRan() {
         TopicPartition tp = new TopicPartition("t", 0);
         AtomicInteger completed = new AtomicInteger();
-        ConsumerConfig config = ConsumerConfig.from(Map.of("bootstrap.servers", broker.bootstrapServers(), "group.id", "g",
-                "enable.auto.commit", "false"));
-        try (Consumer<String, String> consumer = new ConsumerImpl<>(config, new StringDeserializer(), new StringDeserializer(),
-                answeringAsyncCommitsWithTheSyncOne(Transports.connect(List.of(broker.bootstrapServers())), 5), Time.SYSTEM)) {
+        ConsumerConfig config = ConsumerConfig.from(
+                Map.of("bootstrap.servers", broker.bootstrapServers(), "group.id", "g", "enable.auto.commit", "false"));
+        try (Consumer<String, String> consumer = new ConsumerImpl<>(
+                config,
+                new StringDeserializer(),
+                new StringDeserializer(),
+                answeringAsyncCommitsWithTheSyncOne(Transports.connect(List.of(broker.bootstrapServers())), 5),
+                Time.SYSTEM)) {
             consumer.assign(List.of(tp));
             for (int i = 0; i < 5; i++) {
                 consumer.commitAsync(Map.of(tp, new OffsetAndMetadata(i)), (offsets, exception) -> {
@@ -134,8 +161,8 @@ class CallbacksBeforeReturnEndToEndTest {
     private static BrokerApi answeringAsyncCommitsWithTheSyncOne(BrokerApi real, int held) {
         AtomicInteger commits = new AtomicInteger();
         CompletableFuture<Void> release = new CompletableFuture<>();
-        return (BrokerApi) Proxy.newProxyInstance(BrokerApi.class.getClassLoader(), new Class<?>[] {BrokerApi.class},
-                (proxy, method, args) -> {
+        return (BrokerApi) Proxy.newProxyInstance(
+                BrokerApi.class.getClassLoader(), new Class<?>[] {BrokerApi.class}, (proxy, method, args) -> {
                     Object result;
                     try {
                         result = method.invoke(real, args);

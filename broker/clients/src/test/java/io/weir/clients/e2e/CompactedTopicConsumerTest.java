@@ -4,18 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.EmbeddedBroker;
-import io.weir.common.IsolationLevel;
-import io.weir.common.TopicPartition;
 import io.weir.clients.admin.Admin;
+import io.weir.clients.admin.NewTopic;
 import io.weir.clients.consumer.Consumer;
 import io.weir.clients.consumer.ConsumerRecord;
-import io.weir.clients.admin.NewTopic;
 import io.weir.clients.producer.Producer;
 import io.weir.clients.producer.ProducerConfig;
 import io.weir.clients.producer.ProducerRecord;
+import io.weir.common.IsolationLevel;
+import io.weir.common.TopicPartition;
+import io.weir.common.record.CompressionType;
 import io.weir.common.serialization.StringDeserializer;
 import io.weir.common.serialization.StringSerializer;
-import io.weir.common.record.CompressionType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,8 +52,18 @@ class CompactedTopicConsumerTest {
         props.put("log.segment.delete.delay.ms", "0");
         broker = EmbeddedBroker.open(props);
         admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
-        admin.createTopics(List.of(new NewTopic(TP.topic(), 1, Map.of("cleanup.policy", "compact", "segment.bytes", "4096",
-                "min.cleanable.dirty.ratio", "0.01")))).all().get(30, TimeUnit.SECONDS);
+        admin.createTopics(List.of(new NewTopic(
+                        TP.topic(),
+                        1,
+                        Map.of(
+                                "cleanup.policy",
+                                "compact",
+                                "segment.bytes",
+                                "4096",
+                                "min.cleanable.dirty.ratio",
+                                "0.01"))))
+                .all()
+                .get(30, TimeUnit.SECONDS);
     }
 
     @AfterEach
@@ -67,10 +77,22 @@ class CompactedTopicConsumerTest {
         Map<String, String> expected = new HashMap<>();
         Random random = new Random(11);
         int written = 0;
-        try (Producer<String, String> plain = Producer.create(ProducerConfig.builder().bootstrapServers(broker.bootstrapServers())
-                .compressionType(CompressionType.LZ4).lingerMs(0).build(), new StringSerializer(), new StringSerializer());
-             Producer<String, String> txn = Producer.create(ProducerConfig.builder().bootstrapServers(broker.bootstrapServers())
-                     .transactionalId("writer").lingerMs(0).build(), new StringSerializer(), new StringSerializer())) {
+        try (Producer<String, String> plain = Producer.create(
+                        ProducerConfig.builder()
+                                .bootstrapServers(broker.bootstrapServers())
+                                .compressionType(CompressionType.LZ4)
+                                .lingerMs(0)
+                                .build(),
+                        new StringSerializer(),
+                        new StringSerializer());
+                Producer<String, String> txn = Producer.create(
+                        ProducerConfig.builder()
+                                .bootstrapServers(broker.bootstrapServers())
+                                .transactionalId("writer")
+                                .lingerMs(0)
+                                .build(),
+                        new StringSerializer(),
+                        new StringSerializer())) {
             txn.initTransactions();
             for (int round = 0; round < 40; round++) {
                 for (int i = 0; i < 10; i++) {
@@ -100,7 +122,8 @@ class CompactedTopicConsumerTest {
             }
             // push the records above into rolled segments: the cleaner never touches the active one
             for (int i = 0; i < 100; i++) {
-                plain.send(new ProducerRecord<>(TP.topic(), "pad", "x".repeat(100))).get(30, TimeUnit.SECONDS);
+                plain.send(new ProducerRecord<>(TP.topic(), "pad", "x".repeat(100)))
+                        .get(30, TimeUnit.SECONDS);
             }
             expected.put("pad", "x".repeat(100));
         }
@@ -116,8 +139,12 @@ class CompactedTopicConsumerTest {
             for (int i = 1; i < offsets.size(); i++) {
                 assertTrue(offsets.get(i) > offsets.get(i - 1), "offsets strictly increase");
             }
-            assertTrue(offsets.size() < written / 3, isolation + ": " + offsets.size() + " of " + written + " records left");
-            assertTrue(after.values().stream().noneMatch(v -> v != null && v.startsWith("txn-") && !expected.containsValue(v)),
+            assertTrue(
+                    offsets.size() < written / 3,
+                    isolation + ": " + offsets.size() + " of " + written + " records left");
+            assertTrue(
+                    after.values().stream()
+                            .noneMatch(v -> v != null && v.startsWith("txn-") && !expected.containsValue(v)),
                     "no aborted record");
         }
     }
@@ -131,16 +158,24 @@ class CompactedTopicConsumerTest {
     /** Each key's last value read from the start to the end offset; collects the offsets read. */
     private Map<String, String> lastValues(IsolationLevel isolation, List<Long> offsets) {
         Map<String, String> last = new HashMap<>();
-        try (Consumer<String, String> consumer = Consumer.create(Map.of("bootstrap.servers", broker.bootstrapServers(),
-                "isolation.level", isolation.configName(), "auto.offset.reset", "earliest"),
-                new StringDeserializer(), new StringDeserializer())) {
+        try (Consumer<String, String> consumer = Consumer.create(
+                Map.of(
+                        "bootstrap.servers",
+                        broker.bootstrapServers(),
+                        "isolation.level",
+                        isolation.configName(),
+                        "auto.offset.reset",
+                        "earliest"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             consumer.assign(List.of(TP));
             consumer.seekToBeginning(List.of(TP));
             long end = consumer.endOffsets(List.of(TP)).get(TP);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (consumer.position(TP) < end) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError(isolation + " read did not reach " + end + "; at " + consumer.position(TP));
+                    throw new AssertionError(
+                            isolation + " read did not reach " + end + "; at " + consumer.position(TP));
                 }
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
                     last.put(record.key(), record.value());

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.EmbeddedBroker;
-import io.weir.common.TopicPartition;
 import io.weir.clients.admin.Admin;
 import io.weir.clients.admin.NewTopic;
 import io.weir.clients.admin.OffsetSpec;
@@ -14,9 +13,10 @@ import io.weir.clients.producer.Producer;
 import io.weir.clients.producer.ProducerConfig;
 import io.weir.clients.producer.ProducerRecord;
 import io.weir.clients.producer.RecordMetadata;
-import io.weir.common.serialization.StringSerializer;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.InvalidRecordException;
 import io.weir.common.record.CompressionType;
+import io.weir.common.serialization.StringSerializer;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -42,7 +42,8 @@ class CompactedTopicEndToEndTest {
         broker = EmbeddedBroker.open(new Properties());
         admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
         admin.createTopics(List.of(new NewTopic(TP.topic(), 1, Map.of("cleanup.policy", "compact"))))
-                .all().get(WAIT_SECONDS, TimeUnit.SECONDS);
+                .all()
+                .get(WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
     @AfterEach
@@ -52,30 +53,49 @@ class CompactedTopicEndToEndTest {
     }
 
     private Producer<String, String> producer(ProducerConfig.Builder b) {
-        return Producer.create(b.bootstrapServers(broker.bootstrapServers()).build(), new StringSerializer(), new StringSerializer());
+        return Producer.create(
+                b.bootstrapServers(broker.bootstrapServers()).build(), new StringSerializer(), new StringSerializer());
     }
 
     private long logEnd() throws Exception {
-        return admin.listOffsets(Map.of(TP, OffsetSpec.latest())).all().get(WAIT_SECONDS, TimeUnit.SECONDS).get(TP).offset();
+        return admin.listOffsets(Map.of(TP, OffsetSpec.latest()))
+                .all()
+                .get(WAIT_SECONDS, TimeUnit.SECONDS)
+                .get(TP)
+                .offset();
     }
 
     private static Throwable failure(Future<RecordMetadata> send) {
-        return assertThrows(ExecutionException.class, () -> send.get(WAIT_SECONDS, TimeUnit.SECONDS)).getCause();
+        return assertThrows(ExecutionException.class, () -> send.get(WAIT_SECONDS, TimeUnit.SECONDS))
+                .getCause();
     }
 
     @ParameterizedTest
-    @EnumSource(value = CompressionType.class, names = {"NONE", "GZIP", "ZSTD"})
+    @EnumSource(
+            value = CompressionType.class,
+            names = {"NONE", "GZIP", "ZSTD"})
     void keylessRecordFailsWithInvalidRecordAndKeyedOnesAreWritten(CompressionType compression) throws Exception {
         try (Producer<String, String> p = producer(ProducerConfig.builder().compressionType(compression))) {
             Throwable e = failure(p.send(new ProducerRecord<>(TP.topic(), "no key")));
 
             assertInstanceOf(InvalidRecordException.class, e);
-            assertTrue(e.getMessage().contains("Compacted topic cannot accept message without key in topic partition compacted-0"),
+            assertTrue(
+                    e.getMessage()
+                            .contains(
+                                    "Compacted topic cannot accept message without key in topic partition compacted-0"),
                     e.getMessage());
             assertEquals(0, logEnd(), "nothing was written");
 
-            assertEquals(0, p.send(new ProducerRecord<>(TP.topic(), "k1", "v1")).get(WAIT_SECONDS, TimeUnit.SECONDS).offset());
-            assertEquals(1, p.send(new ProducerRecord<>(TP.topic(), "k2", "v2")).get(WAIT_SECONDS, TimeUnit.SECONDS).offset());
+            assertEquals(
+                    0,
+                    p.send(new ProducerRecord<>(TP.topic(), "k1", "v1"))
+                            .get(WAIT_SECONDS, TimeUnit.SECONDS)
+                            .offset());
+            assertEquals(
+                    1,
+                    p.send(new ProducerRecord<>(TP.topic(), "k2", "v2"))
+                            .get(WAIT_SECONDS, TimeUnit.SECONDS)
+                            .offset());
         }
         assertEquals(2, logEnd());
     }
@@ -98,7 +118,11 @@ class CompactedTopicEndToEndTest {
     void nonIdempotentProducerGetsTheSameRefusal() throws Exception {
         try (Producer<String, String> p = producer(ProducerConfig.builder().enableIdempotence(false))) {
             assertInstanceOf(InvalidRecordException.class, failure(p.send(new ProducerRecord<>(TP.topic(), "no key"))));
-            assertEquals(0, p.send(new ProducerRecord<>(TP.topic(), "k", "v")).get(WAIT_SECONDS, TimeUnit.SECONDS).offset());
+            assertEquals(
+                    0,
+                    p.send(new ProducerRecord<>(TP.topic(), "k", "v"))
+                            .get(WAIT_SECONDS, TimeUnit.SECONDS)
+                            .offset());
         }
     }
 }

@@ -2,18 +2,18 @@ package io.weir.clients.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.weir.common.TopicPartition;
 import io.weir.clients.admin.Admin;
+import io.weir.clients.admin.NewTopic;
 import io.weir.clients.consumer.ConsumerConfig;
 import io.weir.clients.consumer.ConsumerRecord;
 import io.weir.clients.consumer.ConsumerRecords;
-import io.weir.clients.admin.NewTopic;
 import io.weir.clients.consumer.OffsetAndMetadata;
+import io.weir.clients.consumer.internals.ConsumerImpl;
 import io.weir.clients.producer.Producer;
 import io.weir.clients.producer.ProducerConfig;
 import io.weir.clients.producer.ProducerRecord;
-import io.weir.clients.consumer.internals.ConsumerImpl;
 import io.weir.clients.producer.internals.ProducerImpl;
+import io.weir.common.TopicPartition;
 import io.weir.common.serialization.StringDeserializer;
 import io.weir.common.serialization.StringSerializer;
 import io.weir.common.utils.Time;
@@ -50,10 +50,13 @@ class ConsumeTransformProduceProperties {
     private static final int RECORDS = 400;
 
     /** Where a loop instance dies: after copying {@code afterRecords} records, at {@code phase}. */
-    record Crash(int afterRecords, Phase phase, boolean brokerToo) {
-    }
+    record Crash(int afterRecords, Phase phase, boolean brokerToo) {}
 
-    enum Phase { MID_TRANSACTION, AFTER_SENDING_OFFSETS, AFTER_COMMIT }
+    enum Phase {
+        MID_TRANSACTION,
+        AFTER_SENDING_OFFSETS,
+        AFTER_COMMIT
+    }
 
     private Path dir;
 
@@ -70,10 +73,20 @@ class ConsumeTransformProduceProperties {
     }
 
     @Property(tries = 8, seed = "20261122", shrinking = ShrinkingMode.OFF)
-    void outputEqualsInputExactlyOnceDespiteCrashes(@ForAll("crashes") List<Crash> crashes,
-                                                    @ForAll("faultSeeds") long faultSeed) throws Exception {
-        try (FaultyBroker broker = new FaultyBroker(dir, Map.of("offsets.topic.num.partitions", "2",
-                "transaction.state.log.num.partitions", "2", "group.min.session.timeout.ms", "100"), faultSeed, 0.05, 0.05)) {
+    void outputEqualsInputExactlyOnceDespiteCrashes(
+            @ForAll("crashes") List<Crash> crashes, @ForAll("faultSeeds") long faultSeed) throws Exception {
+        try (FaultyBroker broker = new FaultyBroker(
+                dir,
+                Map.of(
+                        "offsets.topic.num.partitions",
+                        "2",
+                        "transaction.state.log.num.partitions",
+                        "2",
+                        "group.min.session.timeout.ms",
+                        "100"),
+                faultSeed,
+                0.05,
+                0.05)) {
             Map<Integer, List<String>> input = fillInput(broker);
             for (Crash crash : crashes) {
                 new Loop(broker).runUntil(crash);
@@ -82,7 +95,8 @@ class ConsumeTransformProduceProperties {
                 }
             }
             new Loop(broker).runToEnd();
-            Map<Integer, List<String>> output = ReadCommitted.readAll(broker.broker().bootstrapServers(), "out", PARTITIONS);
+            Map<Integer, List<String>> output =
+                    ReadCommitted.readAll(broker.broker().bootstrapServers(), "out", PARTITIONS);
             assertEquals(input, output, "the output is not the input exactly once; crashes " + crashes);
         }
     }
@@ -94,20 +108,27 @@ class ConsumeTransformProduceProperties {
 
     @Provide
     Arbitrary<List<Crash>> crashes() {
-        Arbitrary<Crash> crash = Combinators.combine(Arbitraries.integers().between(0, RECORDS),
-                Arbitraries.of(Phase.class), Arbitraries.of(false, false, true)).as(Crash::new);
+        Arbitrary<Crash> crash = Combinators.combine(
+                        Arbitraries.integers().between(0, RECORDS),
+                        Arbitraries.of(Phase.class),
+                        Arbitraries.of(false, false, true))
+                .as(Crash::new);
         return crash.list().ofMinSize(1).ofMaxSize(4);
     }
 
     private static Map<Integer, List<String>> fillInput(FaultyBroker broker) throws Exception {
         String bootstrap = broker.broker().bootstrapServers();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic("in", PARTITIONS, Map.of()), new NewTopic("out", PARTITIONS, Map.of())))
-                    .all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(
+                            new NewTopic("in", PARTITIONS, Map.of()), new NewTopic("out", PARTITIONS, Map.of())))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
         Map<Integer, List<String>> input = new HashMap<>();
-        try (Producer<String, String> producer = Producer.create(Map.of("bootstrap.servers", bootstrap, "acks", "all"),
-                new StringSerializer(), new StringSerializer())) {
+        try (Producer<String, String> producer = Producer.create(
+                Map.of("bootstrap.servers", bootstrap, "acks", "all"),
+                new StringSerializer(),
+                new StringSerializer())) {
             for (int i = 0; i < RECORDS; i++) {
                 int partition = i % PARTITIONS;
                 String value = "v" + i;
@@ -125,14 +146,44 @@ class ConsumeTransformProduceProperties {
         private int copied;
 
         Loop(FaultyBroker broker) {
-            consumer = new ConsumerImpl<>(ConsumerConfig.from(Map.of("bootstrap.servers", "embedded:unused",
-                    "group.id", "copier", "enable.auto.commit", "false", "auto.offset.reset", "earliest",
-                    "isolation.level", "read_committed", "max.poll.records", "37",
-                    "session.timeout.ms", "1000", "heartbeat.interval.ms", "100")),
-                    new StringDeserializer(), new StringDeserializer(), broker.api(), Time.SYSTEM);
-            producer = new ProducerImpl<>(ProducerConfig.from(Map.of("bootstrap.servers", "embedded:unused",
-                    "transactional.id", "copier-tx", "linger.ms", "0", "retry.backoff.ms", "5",
-                    "max.block.ms", "20000")), new StringSerializer(), new StringSerializer(), broker.api(), Time.SYSTEM);
+            consumer = new ConsumerImpl<>(
+                    ConsumerConfig.from(Map.of(
+                            "bootstrap.servers",
+                            "embedded:unused",
+                            "group.id",
+                            "copier",
+                            "enable.auto.commit",
+                            "false",
+                            "auto.offset.reset",
+                            "earliest",
+                            "isolation.level",
+                            "read_committed",
+                            "max.poll.records",
+                            "37",
+                            "session.timeout.ms",
+                            "1000",
+                            "heartbeat.interval.ms",
+                            "100")),
+                    new StringDeserializer(),
+                    new StringDeserializer(),
+                    broker.api(),
+                    Time.SYSTEM);
+            producer = new ProducerImpl<>(
+                    ProducerConfig.from(Map.of(
+                            "bootstrap.servers",
+                            "embedded:unused",
+                            "transactional.id",
+                            "copier-tx",
+                            "linger.ms",
+                            "0",
+                            "retry.backoff.ms",
+                            "5",
+                            "max.block.ms",
+                            "20000")),
+                    new StringSerializer(),
+                    new StringSerializer(),
+                    broker.api(),
+                    Time.SYSTEM);
             producer.initTransactions();
             consumer.subscribe(List.of("in"));
         }

@@ -1,27 +1,26 @@
 package io.weir.clients.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.EmbeddedBroker;
-import io.weir.common.TopicPartition;
 import io.weir.clients.admin.Admin;
+import io.weir.clients.admin.NewTopic;
 import io.weir.clients.consumer.Consumer;
 import io.weir.clients.consumer.ConsumerRebalanceListener;
 import io.weir.clients.consumer.ConsumerRecord;
-import io.weir.clients.admin.NewTopic;
 import io.weir.clients.consumer.OffsetAndMetadata;
 import io.weir.clients.producer.Producer;
 import io.weir.clients.producer.ProducerRecord;
-import io.weir.common.serialization.StringDeserializer;
-import io.weir.common.serialization.StringSerializer;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.CommitFailedException;
 import io.weir.common.errors.IllegalClientStateException;
 import io.weir.common.errors.InvalidConfigurationException;
 import io.weir.common.errors.InvalidSessionTimeoutException;
+import io.weir.common.serialization.StringDeserializer;
+import io.weir.common.serialization.StringSerializer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,12 +70,16 @@ class ConsumerGroupEndToEndTest {
     }
 
     private void createTopic(String name, int partitions) throws Exception {
-        admin.createTopics(List.of(new NewTopic(name, partitions, Map.of()))).all().get(30, TimeUnit.SECONDS);
+        admin.createTopics(List.of(new NewTopic(name, partitions, Map.of())))
+                .all()
+                .get(30, TimeUnit.SECONDS);
     }
 
     private void produce(String topic, int count) throws Exception {
-        try (Producer<String, String> producer = Producer.create(Map.of("bootstrap.servers", broker.bootstrapServers(),
-                "acks", "all"), new StringSerializer(), new StringSerializer())) {
+        try (Producer<String, String> producer = Producer.create(
+                Map.of("bootstrap.servers", broker.bootstrapServers(), "acks", "all"),
+                new StringSerializer(),
+                new StringSerializer())) {
             for (int i = 0; i < count; i++) {
                 producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i));
             }
@@ -98,8 +101,11 @@ class ConsumerGroupEndToEndTest {
         return c;
     }
 
-    private static void pollUntil(List<Consumer<String, String>> members, List<ConsumerRecord<String, String>> sink,
-                                  BooleanSupplier done, String what) {
+    private static void pollUntil(
+            List<Consumer<String, String>> members,
+            List<ConsumerRecord<String, String>> sink,
+            BooleanSupplier done,
+            String what) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -120,11 +126,17 @@ class ConsumerGroupEndToEndTest {
         a.subscribe(List.of("orders"));
         b.subscribe(List.of("orders"));
         List<ConsumerRecord<String, String>> seen = new ArrayList<>();
-        pollUntil(List.of(a, b), seen, () -> a.assignment().size() == 2 && b.assignment().size() == 2 && seen.size() >= 400,
+        pollUntil(
+                List.of(a, b),
+                seen,
+                () -> a.assignment().size() == 2 && b.assignment().size() == 2 && seen.size() >= 400,
                 "both members to own two partitions and read all 400 records");
         Set<TopicPartition> union = new HashSet<>(a.assignment());
         union.addAll(b.assignment());
-        assertEquals(4, union.size(), "each partition owned by exactly one member: " + a.assignment() + " " + b.assignment());
+        assertEquals(
+                4,
+                union.size(),
+                "each partition owned by exactly one member: " + a.assignment() + " " + b.assignment());
         Set<String> values = new HashSet<>();
         seen.forEach(r -> values.add(r.value()));
         assertEquals(400, values.size());
@@ -139,8 +151,11 @@ class ConsumerGroupEndToEndTest {
         List<ConsumerRecord<String, String>> seen = new ArrayList<>();
         pollUntil(List.of(first), seen, () -> seen.size() >= 100, "100 records");
         first.commitSync();
-        Map<TopicPartition, OffsetAndMetadata> committed = first.committed(Set.of(new TopicPartition("t", 0), new TopicPartition("t", 1)));
-        assertEquals(100, committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum());
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                first.committed(Set.of(new TopicPartition("t", 0), new TopicPartition("t", 1)));
+        assertEquals(
+                100,
+                committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum());
         first.close();
         consumers.remove(first);
 
@@ -172,8 +187,13 @@ class ConsumerGroupEndToEndTest {
         again.subscribe(List.of("t"));
         List<ConsumerRecord<String, String>> rest = new ArrayList<>();
         pollUntil(List.of(again), rest, () -> rest.size() >= 2, "the records after the committed offset");
-        assertEquals(List.of("v3", "v4"), rest.stream().map(ConsumerRecord::value).toList());
-        assertEquals("note", again.committed(Set.of(new TopicPartition("t", 0))).get(new TopicPartition("t", 0)).metadata());
+        assertEquals(
+                List.of("v3", "v4"), rest.stream().map(ConsumerRecord::value).toList());
+        assertEquals(
+                "note",
+                again.committed(Set.of(new TopicPartition("t", 0)))
+                        .get(new TopicPartition("t", 0))
+                        .metadata());
     }
 
     @Test
@@ -209,7 +229,11 @@ class ConsumerGroupEndToEndTest {
         pollUntil(List.of(a), new ArrayList<>(), () -> a.assignment().size() == 2, "both partitions");
         Consumer<String, String> b = consumer("l", Map.of("partition.assignment.strategy", "range"));
         b.subscribe(List.of("t"));
-        pollUntil(List.of(a, b), new ArrayList<>(), () -> a.assignment().size() == 1 && b.assignment().size() == 1, "a split");
+        pollUntil(
+                List.of(a, b),
+                new ArrayList<>(),
+                () -> a.assignment().size() == 1 && b.assignment().size() == 1,
+                "a split");
         assertEquals(List.of("assigned 2", "revoked 2", "assigned 1"), events);
     }
 
@@ -218,7 +242,8 @@ class ConsumerGroupEndToEndTest {
         createTopic("t", 2);
         Consumer<String, String> c = consumer("g", Map.of());
         c.assign(List.of(new TopicPartition("t", 0)));
-        var e = assertThrows(IllegalClientStateException.class,
+        var e = assertThrows(
+                IllegalClientStateException.class,
                 () -> c.commitSync(Map.of(new TopicPartition("t", 1), new OffsetAndMetadata(1))));
         assertTrue(e.getMessage().contains("t-1"), e.getMessage());
     }
@@ -227,7 +252,8 @@ class ConsumerGroupEndToEndTest {
     void negativeOffsetAndUnknownAssignorAreRefusedNamingTheValue() {
         var negative = assertThrows(IllegalArgumentException.class, () -> new OffsetAndMetadata(-7));
         assertTrue(negative.getMessage().contains("-7"), negative.getMessage());
-        var unknown = assertThrows(InvalidConfigurationException.class,
+        var unknown = assertThrows(
+                InvalidConfigurationException.class,
                 () -> consumer("g", Map.of("partition.assignment.strategy", "fastest")));
         assertTrue(unknown.getMessage().contains("fastest"), unknown.getMessage());
     }
@@ -235,7 +261,8 @@ class ConsumerGroupEndToEndTest {
     @Test
     void sessionTimeoutOutsideTheBrokersRangeIsRefused() throws Exception {
         createTopic("t", 1);
-        Consumer<String, String> c = consumer("g", Map.of("session.timeout.ms", "5000000", "heartbeat.interval.ms", "1000"));
+        Consumer<String, String> c =
+                consumer("g", Map.of("session.timeout.ms", "5000000", "heartbeat.interval.ms", "1000"));
         c.subscribe(List.of("t"));
         var e = assertThrows(InvalidSessionTimeoutException.class, () -> c.poll(Duration.ofSeconds(5)));
         assertTrue(e.getMessage().contains("5000000") && e.getMessage().contains("1800000"), e.getMessage());
@@ -244,13 +271,17 @@ class ConsumerGroupEndToEndTest {
     @Test
     void aMemberThatStopsPollingLosesItsPartitionsAndItsStaleCommitFails() throws Exception {
         createTopic("t", 2);
-        Map<String, Object> settings = Map.of("max.poll.interval.ms", "300", "partition.assignment.strategy", "range",
-                "enable.auto.commit", "false");
+        Map<String, Object> settings = Map.of(
+                "max.poll.interval.ms", "300", "partition.assignment.strategy", "range", "enable.auto.commit", "false");
         Consumer<String, String> slow = consumer("g", settings);
         Consumer<String, String> fast = consumer("g", settings);
         slow.subscribe(List.of("t"));
         fast.subscribe(List.of("t"));
-        pollUntil(List.of(slow, fast), new ArrayList<>(), () -> slow.assignment().size() == 1 && fast.assignment().size() == 1, "a split");
+        pollUntil(
+                List.of(slow, fast),
+                new ArrayList<>(),
+                () -> slow.assignment().size() == 1 && fast.assignment().size() == 1,
+                "a split");
         // slow stops polling; fast keeps going and should take over both partitions.
         pollUntil(List.of(fast), new ArrayList<>(), () -> fast.assignment().size() == 2, "fast to own both partitions");
         assertThrows(CommitFailedException.class, () -> slow.commitSync());
@@ -268,9 +299,17 @@ class ConsumerGroupEndToEndTest {
         createTopic("events", partitions);
         produce("events", 3000);
         int sessionTimeoutMs = 3000;
-        Map<String, Object> settings = Map.of("enable.auto.commit", "false", "max.poll.interval.ms", "1000",
-                "session.timeout.ms", Integer.toString(sessionTimeoutMs), "max.poll.records", "50");
-        List<Consumer<String, String>> members = List.of(consumer("e2e", settings), consumer("e2e", settings), consumer("e2e", settings));
+        Map<String, Object> settings = Map.of(
+                "enable.auto.commit",
+                "false",
+                "max.poll.interval.ms",
+                "1000",
+                "session.timeout.ms",
+                Integer.toString(sessionTimeoutMs),
+                "max.poll.records",
+                "50");
+        List<Consumer<String, String>> members =
+                List.of(consumer("e2e", settings), consumer("e2e", settings), consumer("e2e", settings));
         members.forEach(m -> m.subscribe(List.of("events")));
 
         // per partition: offset -> members that delivered it, in order; and per member the last offset it committed
@@ -283,19 +322,24 @@ class ConsumerGroupEndToEndTest {
             Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
             for (ConsumerRecord<String, String> r : records) {
                 TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                deliveries.computeIfAbsent(tp, k -> new HashMap<>()).computeIfAbsent(r.offset(), k -> new ArrayList<>()).add(i);
+                deliveries
+                        .computeIfAbsent(tp, k -> new HashMap<>())
+                        .computeIfAbsent(r.offset(), k -> new ArrayList<>())
+                        .add(i);
                 positions.put(tp, new OffsetAndMetadata(r.offset() + 1));
                 delivered[0]++;
             }
             try {
                 m.commitSync(positions);
-                positions.forEach((tp, om) -> committedBy.computeIfAbsent(tp, k -> new HashMap<>()).put(i, om.offset()));
+                positions.forEach((tp, om) ->
+                        committedBy.computeIfAbsent(tp, k -> new HashMap<>()).put(i, om.offset()));
             } catch (CommitFailedException | io.weir.common.errors.RebalanceInProgressException e) {
                 // the uncommitted tail: these records may be read again by the next owner
             }
         };
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (members.stream().mapToInt(m -> m.assignment().size()).sum() < partitions || delivered[0] < 600
+        while (members.stream().mapToInt(m -> m.assignment().size()).sum() < partitions
+                || delivered[0] < 600
                 || members.stream().anyMatch(m -> m.assignment().isEmpty())) {
             assertTrue(System.nanoTime() < deadline, "group did not settle with every member reading");
             for (int i = 0; i < 3; i++) {
@@ -330,10 +374,15 @@ class ConsumerGroupEndToEndTest {
                 List<Integer> who = offset.getValue();
                 if (who.size() > 1) {
                     duplicates++;
-                    Long firstCommitted = committedBy.getOrDefault(partition.getKey(), Map.of()).get(who.get(0));
-                    assertTrue(firstCommitted == null || offset.getKey() >= firstCommitted, "offset " + offset.getKey() + " of "
-                            + partition.getKey() + " was committed by member " + who.get(0) + " (up to " + firstCommitted
-                            + ") yet delivered again to " + who.subList(1, who.size()));
+                    Long firstCommitted = committedBy
+                            .getOrDefault(partition.getKey(), Map.of())
+                            .get(who.get(0));
+                    assertTrue(
+                            firstCommitted == null || offset.getKey() >= firstCommitted,
+                            "offset " + offset.getKey() + " of "
+                                    + partition.getKey() + " was committed by member " + who.get(0) + " (up to "
+                                    + firstCommitted
+                                    + ") yet delivered again to " + who.subList(1, who.size()));
                 }
             }
         }
@@ -343,12 +392,17 @@ class ConsumerGroupEndToEndTest {
     @Test
     void aStaticMemberRestartingWithinItsSessionGetsItsPartitionsBackWithoutARebalance() throws Exception {
         createTopic("t", 4);
-        Map<String, Object> staticSettings = Map.of("group.instance.id", "instance-a", "partition.assignment.strategy", "range");
+        Map<String, Object> staticSettings =
+                Map.of("group.instance.id", "instance-a", "partition.assignment.strategy", "range");
         Consumer<String, String> a = consumer("s", staticSettings);
         Consumer<String, String> b = consumer("s", Map.of("partition.assignment.strategy", "range"));
         a.subscribe(List.of("t"));
         b.subscribe(List.of("t"));
-        pollUntil(List.of(a, b), new ArrayList<>(), () -> a.assignment().size() == 2 && b.assignment().size() == 2, "a split");
+        pollUntil(
+                List.of(a, b),
+                new ArrayList<>(),
+                () -> a.assignment().size() == 2 && b.assignment().size() == 2,
+                "a split");
         Set<TopicPartition> before = a.assignment();
         int generation = b.groupMetadata().generationId();
         a.close();
@@ -356,7 +410,11 @@ class ConsumerGroupEndToEndTest {
 
         Consumer<String, String> restarted = consumer("s", staticSettings);
         restarted.subscribe(List.of("t"));
-        pollUntil(List.of(restarted, b), new ArrayList<>(), () -> restarted.assignment().size() == 2, "the restarted member's partitions");
+        pollUntil(
+                List.of(restarted, b),
+                new ArrayList<>(),
+                () -> restarted.assignment().size() == 2,
+                "the restarted member's partitions");
         assertEquals(before, restarted.assignment());
         for (int i = 0; i < 10; i++) {
             b.poll(Duration.ofMillis(20)); // several heartbeats: none may announce a rebalance
@@ -384,10 +442,14 @@ class ConsumerGroupEndToEndTest {
         List<ConsumerRecord<String, String>> seen = new ArrayList<>();
         pollUntil(List.of(c), seen, () -> seen.size() >= 20, "20 records");
         TopicPartition tp = new TopicPartition("auto", 0);
-        pollUntil(List.of(c), seen, () -> {
-            OffsetAndMetadata committed = c.committed(Set.of(tp)).get(tp);
-            return committed != null && committed.offset() == 20;
-        }, "the auto-commit of position 20");
+        pollUntil(
+                List.of(c),
+                seen,
+                () -> {
+                    OffsetAndMetadata committed = c.committed(Set.of(tp)).get(tp);
+                    return committed != null && committed.offset() == 20;
+                },
+                "the auto-commit of position 20");
         produce("auto", 5);
         pollUntil(List.of(c), seen, () -> seen.size() >= 25, "5 more");
         c.close();

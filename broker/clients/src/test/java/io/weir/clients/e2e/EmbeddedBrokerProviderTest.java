@@ -29,8 +29,10 @@ class EmbeddedBrokerProviderTest {
             assertEquals(dataDir, broker.dataDir());
             Properties props = new Properties();
             props.put("bootstrap.servers", broker.bootstrapServers());
-            try (Producer<String, String> producer = Producer.create(props, new StringSerializer(), new StringSerializer())) {
-                RecordMetadata written = producer.send(new ProducerRecord<>("orders", "k", "v")).get(30, TimeUnit.SECONDS);
+            try (Producer<String, String> producer =
+                    Producer.create(props, new StringSerializer(), new StringSerializer())) {
+                RecordMetadata written =
+                        producer.send(new ProducerRecord<>("orders", "k", "v")).get(30, TimeUnit.SECONDS);
                 assertEquals(0, written.offset());
             }
         }

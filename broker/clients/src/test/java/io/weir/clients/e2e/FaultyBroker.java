@@ -39,8 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fault rates but not necessarily the same placement.
  */
 final class FaultyBroker implements AutoCloseable {
-    private static final Set<String> RETRIED_CALLS = Set.of("produce", "endTxn", "addPartitionsToTxn",
-            "addOffsetsToTxn", "txnOffsetCommit");
+    private static final Set<String> RETRIED_CALLS =
+            Set.of("produce", "endTxn", "addPartitionsToTxn", "addOffsetsToTxn", "txnOffsetCommit");
 
     private final Path dir;
     private final Map<String, String> brokerProperties;
@@ -50,19 +50,21 @@ final class FaultyBroker implements AutoCloseable {
     private final Object lock = new Object();
     /** Guarded by {@code lock}; null while restarting. */
     private EmbeddedBroker broker;
+
     private BrokerApi target;
     private final AtomicInteger generation = new AtomicInteger();
     private final BrokerApi api;
 
-    FaultyBroker(Path dir, Map<String, String> brokerProperties, long seed, double duplicateRate, double lostAnswerRate) {
+    FaultyBroker(
+            Path dir, Map<String, String> brokerProperties, long seed, double duplicateRate, double lostAnswerRate) {
         this.dir = dir;
         this.brokerProperties = brokerProperties;
         this.random = new Random(seed);
         this.duplicateRate = duplicateRate;
         this.lostAnswerRate = lostAnswerRate;
         open();
-        this.api = (BrokerApi) Proxy.newProxyInstance(BrokerApi.class.getClassLoader(), new Class<?>[] {BrokerApi.class},
-                new Forwarder());
+        this.api = (BrokerApi) Proxy.newProxyInstance(
+                BrokerApi.class.getClassLoader(), new Class<?>[] {BrokerApi.class}, new Forwarder());
     }
 
     private void open() {
@@ -108,8 +110,7 @@ final class FaultyBroker implements AutoCloseable {
     }
 
     /** The broker a call goes to and the restart generation it belongs to, read together. */
-    private record Served(BrokerApi target, int generation) {
-    }
+    private record Served(BrokerApi target, int generation) {}
 
     private Served awaitTarget() {
         synchronized (lock) {
@@ -158,7 +159,8 @@ final class FaultyBroker implements AutoCloseable {
             }
             if (RETRIED_CALLS.contains(name) && roll(lostAnswerRate)) {
                 answer = answer.handle((value, error) -> {
-                    throw new CompletionException(new TimeoutException("injected: the answer to " + name + " was lost"));
+                    throw new CompletionException(
+                            new TimeoutException("injected: the answer to " + name + " was lost"));
                 });
             }
             return answer;
@@ -177,8 +179,8 @@ final class FaultyBroker implements AutoCloseable {
             return future.handle((value, error) -> {
                 if (error != null && generation.get() != servedBy) {
                     // The broker stopped under the call: to the client this is a dropped connection.
-                    throw new CompletionException(new TimeoutException("injected: the broker restarted during "
-                            + method.getName() + " (" + error + ")"));
+                    throw new CompletionException(new TimeoutException(
+                            "injected: the broker restarted during " + method.getName() + " (" + error + ")"));
                 }
                 if (error != null) {
                     throw error instanceof CompletionException ce ? ce : new CompletionException(error);
@@ -191,9 +193,11 @@ final class FaultyBroker implements AutoCloseable {
         private Object[] rewound(Object[] args) {
             ProduceRequest request = (ProduceRequest) args[0];
             Map<TopicPartition, ByteBuffer> copy = new HashMap<>();
-            request.batches().forEach((tp, bytes) -> copy.put(tp, bytes.duplicate().rewind()));
-            return new Object[] {new ProduceRequest(request.acks(), request.timeoutMs(),
-                    request.transactionalId(), copy)};
+            request.batches()
+                    .forEach((tp, bytes) -> copy.put(tp, bytes.duplicate().rewind()));
+            return new Object[] {
+                new ProduceRequest(request.acks(), request.timeoutMs(), request.transactionalId(), copy)
+            };
         }
     }
 }

@@ -1,9 +1,9 @@
 package io.weir.clients.e2e;
 
-import io.weir.common.IsolationLevel;
-import io.weir.common.TopicPartition;
 import io.weir.clients.consumer.Consumer;
 import io.weir.clients.consumer.ConsumerRecord;
+import io.weir.common.IsolationLevel;
+import io.weir.common.TopicPartition;
 import io.weir.common.serialization.StringDeserializer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,8 +13,7 @@ import java.util.TreeMap;
 
 /** Reads every partition of a topic from the start to its end with a {@code read_committed} consumer. */
 final class ReadCommitted {
-    private ReadCommitted() {
-    }
+    private ReadCommitted() {}
 
     /**
      * The values of each partition in offset order, up to the end offsets (the last stable offsets) taken when
@@ -29,9 +28,16 @@ final class ReadCommitted {
             tps.add(new TopicPartition(topic, p));
             out.put(p, new ArrayList<>());
         }
-        try (Consumer<String, String> consumer = Consumer.create(Map.of("bootstrap.servers", bootstrapServers,
-                "isolation.level", IsolationLevel.READ_COMMITTED.configName(), "auto.offset.reset", "earliest"),
-                new StringDeserializer(), new StringDeserializer())) {
+        try (Consumer<String, String> consumer = Consumer.create(
+                Map.of(
+                        "bootstrap.servers",
+                        bootstrapServers,
+                        "isolation.level",
+                        IsolationLevel.READ_COMMITTED.configName(),
+                        "auto.offset.reset",
+                        "earliest"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
             Map<TopicPartition, Long> end = consumer.endOffsets(tps);

@@ -4,17 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.weir.common.TopicPartition;
 import io.weir.clients.admin.Admin;
-import io.weir.clients.consumer.ConsumerGroupMetadata;
 import io.weir.clients.admin.NewTopic;
+import io.weir.clients.consumer.ConsumerGroupMetadata;
 import io.weir.clients.consumer.OffsetAndMetadata;
 import io.weir.clients.producer.ProducerConfig;
 import io.weir.clients.producer.ProducerRecord;
 import io.weir.clients.producer.internals.ProducerImpl;
+import io.weir.common.TopicPartition;
+import io.weir.common.errors.ProducerFencedException;
 import io.weir.common.serialization.StringSerializer;
 import io.weir.common.utils.Time;
-import io.weir.common.errors.ProducerFencedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,31 +54,23 @@ class TransactionalEndToEndProperties {
     private static final String TOPIC = "out";
     private static final String OFFSETS_TOPIC = "in";
 
-    sealed interface Step {
-    }
+    sealed interface Step {}
 
-    record Send(int producer, int partition, int records) implements Step {
-    }
+    record Send(int producer, int partition, int records) implements Step {}
 
-    record SendOffsets(int producer) implements Step {
-    }
+    record SendOffsets(int producer) implements Step {}
 
-    record Commit(int producer) implements Step {
-    }
+    record Commit(int producer) implements Step {}
 
-    record Abort(int producer) implements Step {
-    }
+    record Abort(int producer) implements Step {}
 
     /** A new instance of the producer's transactional id; the old one becomes a zombie. */
-    record NewInstance(int producer) implements Step {
-    }
+    record NewInstance(int producer) implements Step {}
 
     /** The producer's newest zombie tries to write and commit; it must be fenced. */
-    record ZombieWrite(int producer, int partition) implements Step {
-    }
+    record ZombieWrite(int producer, int partition) implements Step {}
 
-    record RestartBroker(boolean crash) implements Step {
-    }
+    record RestartBroker(boolean crash) implements Step {}
 
     private Path dir;
 
@@ -90,13 +82,14 @@ class TransactionalEndToEndProperties {
     @AfterTry
     void deleteDir() throws IOException {
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 
     @Property(tries = 20, seed = "20261121", shrinking = ShrinkingMode.OFF)
-    void readCommittedSeesExactlyTheCommittedTransactions(@ForAll("scripts") List<Step> script,
-                                                           @ForAll("faultSeeds") long faultSeed) throws Exception {
+    void readCommittedSeesExactlyTheCommittedTransactions(
+            @ForAll("scripts") List<Step> script, @ForAll("faultSeeds") long faultSeed) throws Exception {
         try (World world = new World(dir, faultSeed)) {
             for (Step step : script) {
                 world.run(step);
@@ -115,19 +108,31 @@ class TransactionalEndToEndProperties {
         Arbitrary<Integer> producer = Arbitraries.integers().between(0, PRODUCERS - 1);
         Arbitrary<Integer> partition = Arbitraries.integers().between(0, PARTITIONS - 1);
         Arbitrary<Step> step = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(10, net.jqwik.api.Combinators.combine(producer, partition,
-                        Arbitraries.integers().between(1, 4)).as(Send::new)),
+                net.jqwik.api.Tuple.of(
+                        10,
+                        net.jqwik.api.Combinators.combine(
+                                        producer,
+                                        partition,
+                                        Arbitraries.integers().between(1, 4))
+                                .as(Send::new)),
                 net.jqwik.api.Tuple.of(3, producer.map(SendOffsets::new)),
                 net.jqwik.api.Tuple.of(4, producer.map(Commit::new)),
                 net.jqwik.api.Tuple.of(2, producer.map(Abort::new)),
                 net.jqwik.api.Tuple.of(1, producer.map(NewInstance::new)),
-                net.jqwik.api.Tuple.of(1, net.jqwik.api.Combinators.combine(producer, partition).as(ZombieWrite::new)),
+                net.jqwik.api.Tuple.of(
+                        1,
+                        net.jqwik.api.Combinators.combine(producer, partition).as(ZombieWrite::new)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.of(true, false).map(RestartBroker::new)));
         return step.list().ofMinSize(5).ofMaxSize(30);
     }
 
     /** How a transaction ended, as far as its producer could tell. */
-    enum Outcome { OPEN, COMMITTED, ABORTED, UNKNOWN }
+    enum Outcome {
+        OPEN,
+        COMMITTED,
+        ABORTED,
+        UNKNOWN
+    }
 
     /** One transaction of one producer instance: its records in send order, per partition, and its offset. */
     static final class Txn {
@@ -136,6 +141,7 @@ class TransactionalEndToEndProperties {
         Long offset;
         /** The offsets were sent but the call failed, so they may or may not be part of the transaction. */
         boolean offsetUncertain;
+
         Outcome outcome = Outcome.OPEN;
 
         Txn(int producer) {
@@ -167,11 +173,24 @@ class TransactionalEndToEndProperties {
         private int nextRecord;
 
         World(Path dir, long faultSeed) throws Exception {
-            broker = new FaultyBroker(dir, Map.of("num.partitions", "1", "offsets.topic.num.partitions", "3",
-                    "transaction.state.log.num.partitions", "3"), faultSeed, 0.15, 0.1);
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.broker().bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, Map.of()), new NewTopic(OFFSETS_TOPIC, 1, Map.of())))
-                        .all().get(30, TimeUnit.SECONDS);
+            broker = new FaultyBroker(
+                    dir,
+                    Map.of(
+                            "num.partitions",
+                            "1",
+                            "offsets.topic.num.partitions",
+                            "3",
+                            "transaction.state.log.num.partitions",
+                            "3"),
+                    faultSeed,
+                    0.15,
+                    0.1);
+            try (Admin admin =
+                    Admin.create(Map.of("bootstrap.servers", broker.broker().bootstrapServers()))) {
+                admin.createTopics(List.of(
+                                new NewTopic(TOPIC, PARTITIONS, Map.of()), new NewTopic(OFFSETS_TOPIC, 1, Map.of())))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
             for (int p = 0; p < PRODUCERS; p++) {
                 zombies.add(new ArrayList<>());
@@ -189,8 +208,8 @@ class TransactionalEndToEndProperties {
                     "max.block.ms", "20000",
                     "request.timeout.ms", "20000",
                     "delivery.timeout.ms", "60000"));
-            ProducerImpl<String, String> producer = new ProducerImpl<>(config, new StringSerializer(), new StringSerializer(),
-                    broker.api(), Time.SYSTEM);
+            ProducerImpl<String, String> producer = new ProducerImpl<>(
+                    config, new StringSerializer(), new StringSerializer(), broker.api(), Time.SYSTEM);
             producer.initTransactions();
             return new Instance(producer);
         }
@@ -232,7 +251,10 @@ class TransactionalEndToEndProperties {
             begin(instance, p);
             for (int i = 0; i < records; i++) {
                 String value = "p" + p + "-r" + nextRecord++;
-                instance.open.records.computeIfAbsent(partition, k -> new ArrayList<>()).add(value);
+                instance.open
+                        .records
+                        .computeIfAbsent(partition, k -> new ArrayList<>())
+                        .add(value);
                 instance.producer.send(new ProducerRecord<>(TOPIC, partition, null, value));
             }
         }
@@ -242,8 +264,9 @@ class TransactionalEndToEndProperties {
             long offset = ++nextOffset[p];
             instance.open.offset = offset;
             try {
-                instance.producer.sendOffsetsToTransaction(Map.of(new TopicPartition(OFFSETS_TOPIC, 0),
-                        new OffsetAndMetadata(offset)), new ConsumerGroupMetadata("g-" + p));
+                instance.producer.sendOffsetsToTransaction(
+                        Map.of(new TopicPartition(OFFSETS_TOPIC, 0), new OffsetAndMetadata(offset)),
+                        new ConsumerGroupMetadata("g-" + p));
             } catch (RuntimeException e) {
                 // Whether the offsets reached the transaction is unknown: give the transaction up, as an
                 // application would. If even the abort fails, the outcome and the offsets stay unknown.
@@ -324,7 +347,8 @@ class TransactionalEndToEndProperties {
                 }
                 zombies.get(p).add(last);
             }
-            Map<Integer, List<String>> read = ReadCommitted.readAll(broker.broker().bootstrapServers(), TOPIC, PARTITIONS);
+            Map<Integer, List<String>> read =
+                    ReadCommitted.readAll(broker.broker().bootstrapServers(), TOPIC, PARTITIONS);
             String context = "script " + script;
             checkRecords(read, context);
             checkOffsets(read, context);
@@ -341,18 +365,26 @@ class TransactionalEndToEndProperties {
             }
             int expectedTotal = 0;
             for (Txn txn : txns) {
-                long visible = txn.records.values().stream().flatMap(List::stream).filter(seen::containsKey).count();
+                long visible = txn.records.values().stream()
+                        .flatMap(List::stream)
+                        .filter(seen::containsKey)
+                        .count();
                 switch (txn.outcome) {
-                    case COMMITTED -> assertEquals(txn.size(), visible, "committed transaction partly or not visible "
-                            + txn.records + "; " + context);
-                    case ABORTED, OPEN -> assertEquals(0, visible, "aborted transaction visible " + txn.records + "; " + context);
-                    case UNKNOWN -> assertTrue(visible == 0 || visible == txn.size(),
+                    case COMMITTED -> assertEquals(
+                            txn.size(),
+                            visible,
+                            "committed transaction partly or not visible " + txn.records + "; " + context);
+                    case ABORTED, OPEN -> assertEquals(
+                            0, visible, "aborted transaction visible " + txn.records + "; " + context);
+                    case UNKNOWN -> assertTrue(
+                            visible == 0 || visible == txn.size(),
                             "transaction of unknown outcome partly visible (" + visible + " of " + txn.size() + ") "
                                     + txn.records + "; " + context);
                 }
                 if (visible > 0) {
                     expectedTotal += txn.size();
-                    txn.records.forEach((partition, values) -> assertTrue(values.stream().allMatch(v -> seen.get(v).equals(partition)),
+                    txn.records.forEach((partition, values) -> assertTrue(
+                            values.stream().allMatch(v -> seen.get(v).equals(partition)),
                             "a record of " + txn.records + " is on the wrong partition; " + context));
                 }
             }
@@ -364,8 +396,10 @@ class TransactionalEndToEndProperties {
                     String producer = v.substring(0, v.indexOf('-'));
                     int n = Integer.parseInt(v.substring(v.indexOf("-r") + 2));
                     Integer last = lastByProducer.put(producer, n);
-                    assertTrue(last == null || last < n, "partition " + partition + " holds " + producer
-                            + "'s record " + n + " after " + last + "; " + context);
+                    assertTrue(
+                            last == null || last < n,
+                            "partition " + partition + " holds " + producer + "'s record " + n + " after " + last + "; "
+                                    + context);
                 }
             });
         }
@@ -373,14 +407,17 @@ class TransactionalEndToEndProperties {
         private void checkOffsets(Map<Integer, List<String>> read, String context) throws Exception {
             java.util.Set<String> visible = new java.util.HashSet<>();
             read.values().forEach(visible::addAll);
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.broker().bootstrapServers()))) {
+            try (Admin admin =
+                    Admin.create(Map.of("bootstrap.servers", broker.broker().bootstrapServers()))) {
                 for (int p = 0; p < PRODUCERS; p++) {
                     // The offsets of the producer's last visible transaction that carried some; a transaction
                     // whose offsets may or may not have joined it allows either.
                     java.util.Set<Long> expected = new java.util.HashSet<>();
                     expected.add(null);
                     for (Txn txn : txns) {
-                        boolean txnVisible = txn.records.values().stream().flatMap(List::stream).anyMatch(visible::contains);
+                        boolean txnVisible = txn.records.values().stream()
+                                .flatMap(List::stream)
+                                .anyMatch(visible::contains);
                         if (txn.producer == p && txn.offset != null && txnVisible) {
                             if (!txn.offsetUncertain) {
                                 expected.clear();
@@ -396,8 +433,10 @@ class TransactionalEndToEndProperties {
                     }
                     OffsetAndMetadata actual = committed.get(new TopicPartition(OFFSETS_TOPIC, 0));
                     Long offset = actual == null ? null : actual.offset();
-                    assertTrue(expected.contains(offset), "group g-" + p + " committed offset " + offset
-                            + ", but its last visible transactions sent " + expected + "; " + context);
+                    assertTrue(
+                            expected.contains(offset),
+                            "group g-" + p + " committed offset " + offset + ", but its last visible transactions sent "
+                                    + expected + "; " + context);
                 }
             }
         }

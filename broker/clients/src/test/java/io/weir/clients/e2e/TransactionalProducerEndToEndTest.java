@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.EmbeddedBroker;
-import io.weir.common.TopicPartition;
 import io.weir.broker.TransactionTestSupport;
 import io.weir.clients.admin.Admin;
+import io.weir.clients.admin.NewTopic;
 import io.weir.clients.consumer.Consumer;
 import io.weir.clients.consumer.ConsumerConfig;
 import io.weir.clients.consumer.ConsumerGroupMetadata;
 import io.weir.clients.consumer.ConsumerRecord;
-import io.weir.clients.admin.NewTopic;
 import io.weir.clients.consumer.OffsetAndMetadata;
 import io.weir.clients.consumer.OffsetResetStrategy;
 import io.weir.clients.producer.Producer;
@@ -20,15 +19,16 @@ import io.weir.clients.producer.ProducerConfig;
 import io.weir.clients.producer.ProducerRecord;
 import io.weir.clients.producer.RecordMetadata;
 import io.weir.clients.producer.internals.ProducerImpl;
-import io.weir.common.serialization.StringDeserializer;
-import io.weir.common.serialization.StringSerializer;
-import io.weir.common.utils.Time;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.ProducerFencedException;
 import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.BrokerApi;
 import io.weir.common.protocol.Errors;
 import io.weir.common.protocol.ProduceResponse;
+import io.weir.common.serialization.StringDeserializer;
+import io.weir.common.serialization.StringSerializer;
 import io.weir.common.transport.Transports;
+import io.weir.common.utils.Time;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -59,7 +59,8 @@ class TransactionalProducerEndToEndTest {
         broker = EmbeddedBroker.open(new Properties());
         admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
         admin.createTopics(List.of(new NewTopic("out", 2, Map.of()), new NewTopic("in", 1, Map.of())))
-                .all().get(30, TimeUnit.SECONDS);
+                .all()
+                .get(30, TimeUnit.SECONDS);
     }
 
     @AfterEach
@@ -69,14 +70,25 @@ class TransactionalProducerEndToEndTest {
     }
 
     private Producer<String, String> transactional(String id) {
-        return Producer.create(ProducerConfig.builder().bootstrapServers(broker.bootstrapServers()).transactionalId(id)
-                .lingerMs(0).build(), new StringSerializer(), new StringSerializer());
+        return Producer.create(
+                ProducerConfig.builder()
+                        .bootstrapServers(broker.bootstrapServers())
+                        .transactionalId(id)
+                        .lingerMs(0)
+                        .build(),
+                new StringSerializer(),
+                new StringSerializer());
     }
 
     private Consumer<String, String> readCommitted() {
-        return Consumer.create(ConsumerConfig.builder().bootstrapServers(broker.bootstrapServers())
-                .autoOffsetReset(OffsetResetStrategy.EARLIEST).isolationLevel(io.weir.common.IsolationLevel.READ_COMMITTED).build(),
-                new StringDeserializer(), new StringDeserializer());
+        return Consumer.create(
+                ConsumerConfig.builder()
+                        .bootstrapServers(broker.bootstrapServers())
+                        .autoOffsetReset(OffsetResetStrategy.EARLIEST)
+                        .isolationLevel(io.weir.common.IsolationLevel.READ_COMMITTED)
+                        .build(),
+                new StringDeserializer(),
+                new StringDeserializer());
     }
 
     /** Polls until {@code expected} records came, or 30 s passed; then polls once more to catch any extra. */
@@ -93,8 +105,8 @@ class TransactionalProducerEndToEndTest {
     /** The broker, except that the first answer to every produce request for "out" is replaced by a timeout after the write. */
     private static BrokerApi losingFirstAnswers(BrokerApi real) {
         AtomicInteger produces = new AtomicInteger();
-        return (BrokerApi) Proxy.newProxyInstance(BrokerApi.class.getClassLoader(), new Class<?>[] {BrokerApi.class},
-                (proxy, method, args) -> {
+        return (BrokerApi) Proxy.newProxyInstance(
+                BrokerApi.class.getClassLoader(), new Class<?>[] {BrokerApi.class}, (proxy, method, args) -> {
                     Object result;
                     try {
                         result = method.invoke(real, args);
@@ -106,8 +118,13 @@ class TransactionalProducerEndToEndTest {
                     }
                     return ((CompletableFuture<?>) result).thenApply(response -> {
                         Map<TopicPartition, ProduceResponse.PartitionResponse> lost = new HashMap<>();
-                        ((ProduceResponse) response).partitions().keySet().forEach(tp -> lost.put(tp,
-                                ProduceResponse.PartitionResponse.error(new ApiError(Errors.REQUEST_TIMED_OUT, "answer lost"))));
+                        ((ProduceResponse) response)
+                                .partitions()
+                                .keySet()
+                                .forEach(tp -> lost.put(
+                                        tp,
+                                        ProduceResponse.PartitionResponse.error(
+                                                new ApiError(Errors.REQUEST_TIMED_OUT, "answer lost"))));
                         return new ProduceResponse(lost);
                     });
                 });
@@ -115,11 +132,18 @@ class TransactionalProducerEndToEndTest {
 
     @Test
     void retriesOfWrittenBatchesLeaveOneCopyInOrder() throws Exception {
-        ProducerConfig config = ProducerConfig.builder().bootstrapServers(broker.bootstrapServers()).lingerMs(0)
-                .retryBackoffMs(1).build();
+        ProducerConfig config = ProducerConfig.builder()
+                .bootstrapServers(broker.bootstrapServers())
+                .lingerMs(0)
+                .retryBackoffMs(1)
+                .build();
         List<Future<RecordMetadata>> futures = new ArrayList<>();
-        try (Producer<String, String> p = new ProducerImpl<>(config, new StringSerializer(), new StringSerializer(),
-                losingFirstAnswers(Transports.connect(List.of(broker.bootstrapServers()))), Time.SYSTEM)) {
+        try (Producer<String, String> p = new ProducerImpl<>(
+                config,
+                new StringSerializer(),
+                new StringSerializer(),
+                losingFirstAnswers(Transports.connect(List.of(broker.bootstrapServers()))),
+                Time.SYSTEM)) {
             for (int i = 0; i < 200; i++) {
                 futures.add(p.send(new ProducerRecord<>("out", 0, null, "v" + i)));
             }
@@ -174,8 +198,11 @@ class TransactionalProducerEndToEndTest {
             p.send(new ProducerRecord<>("out", 0, null, "x"));
             p.sendOffsetsToTransaction(Map.of(in, new OffsetAndMetadata(7)), new ConsumerGroupMetadata("copy"));
             p.abortTransaction();
-            assertTrue(admin.listConsumerGroupOffsets("copy").get(30, TimeUnit.SECONDS)
-                    .isEmpty(), "an aborted transaction commits no offsets");
+            assertTrue(
+                    admin.listConsumerGroupOffsets("copy")
+                            .get(30, TimeUnit.SECONDS)
+                            .isEmpty(),
+                    "an aborted transaction commits no offsets");
             p.beginTransaction();
             p.send(new ProducerRecord<>("out", 0, null, "y"));
             p.sendOffsetsToTransaction(Map.of(in, new OffsetAndMetadata(8)), new ConsumerGroupMetadata("copy"));
@@ -183,19 +210,24 @@ class TransactionalProducerEndToEndTest {
         }
         // commitTransaction returns once the decision is durable (Kafka's EndTxn); the offsets become visible
         // when the COMMIT marker reaches __consumer_offsets, a moment later.
-        TransactionTestSupport.waitUntil(() -> {
-            try {
-                OffsetAndMetadata committed = admin.listConsumerGroupOffsets("copy").get(30, TimeUnit.SECONDS).get(in);
-                return committed != null && committed.offset() == 8;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "offset 8 of " + in + " committed with the transaction");
+        TransactionTestSupport.waitUntil(
+                () -> {
+                    try {
+                        OffsetAndMetadata committed = admin.listConsumerGroupOffsets("copy")
+                                .get(30, TimeUnit.SECONDS)
+                                .get(in);
+                        return committed != null && committed.offset() == 8;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                "offset 8 of " + in + " committed with the transaction");
     }
 
     @Test
     void aNewInstanceFencesTheOldOne() throws Exception {
-        try (Producer<String, String> zombie = transactional("tx-fence"); Producer<String, String> next = transactional("tx-fence")) {
+        try (Producer<String, String> zombie = transactional("tx-fence");
+                Producer<String, String> next = transactional("tx-fence")) {
             zombie.initTransactions();
             zombie.beginTransaction();
             // Written before the new instance fences it: a batch arriving after the fence would be refused at the
@@ -217,8 +249,13 @@ class TransactionalProducerEndToEndTest {
     @Test
     void anIdempotentProducerGetsItsIdFromTheBrokerAndDelivers() throws Exception {
         List<Future<RecordMetadata>> futures = new ArrayList<>();
-        try (Producer<String, String> p = Producer.create(ProducerConfig.builder().bootstrapServers(broker.bootstrapServers())
-                .lingerMs(0).build(), new StringSerializer(), new StringSerializer())) {
+        try (Producer<String, String> p = Producer.create(
+                ProducerConfig.builder()
+                        .bootstrapServers(broker.bootstrapServers())
+                        .lingerMs(0)
+                        .build(),
+                new StringSerializer(),
+                new StringSerializer())) {
             for (int i = 0; i < 50; i++) {
                 futures.add(p.send(new ProducerRecord<>("out", 1, null, "v" + i)));
             }
@@ -226,8 +263,13 @@ class TransactionalProducerEndToEndTest {
         for (int i = 0; i < futures.size(); i++) {
             assertEquals(i, futures.get(i).get().offset());
         }
-        try (Consumer<String, String> c = Consumer.create(ConsumerConfig.builder().bootstrapServers(broker.bootstrapServers())
-                .autoOffsetReset(OffsetResetStrategy.EARLIEST).build(), new StringDeserializer(), new StringDeserializer())) {
+        try (Consumer<String, String> c = Consumer.create(
+                ConsumerConfig.builder()
+                        .bootstrapServers(broker.bootstrapServers())
+                        .autoOffsetReset(OffsetResetStrategy.EARLIEST)
+                        .build(),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             c.assign(List.of(new TopicPartition("out", 1)));
             List<ConsumerRecord<String, String>> records = new ArrayList<>();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

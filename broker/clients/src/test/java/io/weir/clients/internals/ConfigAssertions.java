@@ -9,8 +9,7 @@ import org.junit.jupiter.api.function.Executable;
 
 /** What the client config tests share: properties with a broker address, and one error from both paths. */
 public final class ConfigAssertions {
-    private ConfigAssertions() {
-    }
+    private ConfigAssertions() {}
 
     /** {@code bootstrap.servers=embedded:test} and the given key-value pairs. */
     public static Properties props(String... keysAndValues) {

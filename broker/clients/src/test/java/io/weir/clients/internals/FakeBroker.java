@@ -51,34 +51,43 @@ import java.util.function.Function;
 public class FakeBroker implements BrokerApi {
     public final List<Object> requests = new CopyOnWriteArrayList<>();
 
-    public volatile Function<MetadataRequest, CompletableFuture<MetadataResponse>> onMetadata = r -> unscripted("metadata");
+    public volatile Function<MetadataRequest, CompletableFuture<MetadataResponse>> onMetadata =
+            r -> unscripted("metadata");
     public volatile Function<ProduceRequest, CompletableFuture<ProduceResponse>> onProduce = r -> unscripted("produce");
     public volatile Function<FetchRequest, CompletableFuture<FetchResponse>> onFetch = r -> unscripted("fetch");
-    public volatile Function<ListOffsetsRequest, CompletableFuture<ListOffsetsResponse>> onListOffsets = r -> unscripted("listOffsets");
-    public volatile Function<CreateTopicsRequest, CompletableFuture<CreateTopicsResponse>> onCreateTopics = r -> unscripted("createTopics");
-    public volatile Function<DeleteTopicsRequest, CompletableFuture<DeleteTopicsResponse>> onDeleteTopics = r -> unscripted("deleteTopics");
-    public volatile Function<CreatePartitionsRequest, CompletableFuture<CreatePartitionsResponse>> onCreatePartitions = r -> unscripted("createPartitions");
-    public volatile java.util.function.Supplier<CompletableFuture<DescribeClusterResponse>> onDescribeCluster = () -> unscripted("describeCluster");
+    public volatile Function<ListOffsetsRequest, CompletableFuture<ListOffsetsResponse>> onListOffsets =
+            r -> unscripted("listOffsets");
+    public volatile Function<CreateTopicsRequest, CompletableFuture<CreateTopicsResponse>> onCreateTopics =
+            r -> unscripted("createTopics");
+    public volatile Function<DeleteTopicsRequest, CompletableFuture<DeleteTopicsResponse>> onDeleteTopics =
+            r -> unscripted("deleteTopics");
+    public volatile Function<CreatePartitionsRequest, CompletableFuture<CreatePartitionsResponse>> onCreatePartitions =
+            r -> unscripted("createPartitions");
+    public volatile java.util.function.Supplier<CompletableFuture<DescribeClusterResponse>> onDescribeCluster =
+            () -> unscripted("describeCluster");
     public volatile Function<DescribeConfigsRequest, CompletableFuture<DescribeConfigsResponse>> onDescribeConfigs =
             r -> unscripted("describeConfigs");
-    public volatile Function<IncrementalAlterConfigsRequest, CompletableFuture<IncrementalAlterConfigsResponse>> onIncrementalAlterConfigs =
-            r -> unscripted("incrementalAlterConfigs");
+    public volatile Function<IncrementalAlterConfigsRequest, CompletableFuture<IncrementalAlterConfigsResponse>>
+            onIncrementalAlterConfigs = r -> unscripted("incrementalAlterConfigs");
     /**
      * Answers as a broker does, so that idempotent producers (the default) work unscripted: a fresh producer id
      * at epoch 0, or the same id with the epoch bumped when the request carries one.
      */
-    public volatile Function<InitProducerIdRequest, CompletableFuture<InitProducerIdResponse>> onInitProducerId = this::grantProducerId;
-    public volatile Function<AddPartitionsToTxnRequest, CompletableFuture<AddPartitionsToTxnResponse>> onAddPartitionsToTxn =
-            r -> CompletableFuture.completedFuture(new AddPartitionsToTxnResponse(
-                    r.partitions().stream().collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> ApiError.NONE))));
+    public volatile Function<InitProducerIdRequest, CompletableFuture<InitProducerIdResponse>> onInitProducerId =
+            this::grantProducerId;
+
+    public volatile Function<AddPartitionsToTxnRequest, CompletableFuture<AddPartitionsToTxnResponse>>
+            onAddPartitionsToTxn = r -> CompletableFuture.completedFuture(new AddPartitionsToTxnResponse(
+            r.partitions().stream().collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> ApiError.NONE))));
     public volatile Function<AddOffsetsToTxnRequest, CompletableFuture<AddOffsetsToTxnResponse>> onAddOffsetsToTxn =
             r -> CompletableFuture.completedFuture(new AddOffsetsToTxnResponse(ApiError.NONE));
     public volatile Function<EndTxnRequest, CompletableFuture<EndTxnResponse>> onEndTxn =
             r -> CompletableFuture.completedFuture(new EndTxnResponse(ApiError.NONE));
     public volatile Function<TxnOffsetCommitRequest, CompletableFuture<TxnOffsetCommitResponse>> onTxnOffsetCommit =
-            r -> CompletableFuture.completedFuture(new TxnOffsetCommitResponse(
-                    r.offsets().keySet().stream().collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> ApiError.NONE))));
-    private final java.util.concurrent.atomic.AtomicLong nextProducerId = new java.util.concurrent.atomic.AtomicLong(1000);
+            r -> CompletableFuture.completedFuture(new TxnOffsetCommitResponse(r.offsets().keySet().stream()
+                    .collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> ApiError.NONE))));
+    private final java.util.concurrent.atomic.AtomicLong nextProducerId =
+            new java.util.concurrent.atomic.AtomicLong(1000);
 
     public CompletableFuture<InitProducerIdResponse> grantProducerId(InitProducerIdRequest r) {
         long id = r.producerId() >= 0 ? r.producerId() : nextProducerId.getAndIncrement();
@@ -150,43 +159,50 @@ public class FakeBroker implements BrokerApi {
     }
 
     @Override
-    public CompletableFuture<IncrementalAlterConfigsResponse> incrementalAlterConfigs(IncrementalAlterConfigsRequest request) {
+    public CompletableFuture<IncrementalAlterConfigsResponse> incrementalAlterConfigs(
+            IncrementalAlterConfigsRequest request) {
         requests.add(request);
         return onIncrementalAlterConfigs.apply(request);
     }
 
     @Override
-    public CompletableFuture<io.weir.common.protocol.JoinGroupResponse> joinGroup(io.weir.common.protocol.JoinGroupRequest request) {
+    public CompletableFuture<io.weir.common.protocol.JoinGroupResponse> joinGroup(
+            io.weir.common.protocol.JoinGroupRequest request) {
         requests.add(request);
         return unscripted("joinGroup");
     }
 
     @Override
-    public CompletableFuture<io.weir.common.protocol.SyncGroupResponse> syncGroup(io.weir.common.protocol.SyncGroupRequest request) {
+    public CompletableFuture<io.weir.common.protocol.SyncGroupResponse> syncGroup(
+            io.weir.common.protocol.SyncGroupRequest request) {
         requests.add(request);
         return unscripted("syncGroup");
     }
 
     @Override
-    public CompletableFuture<io.weir.common.protocol.HeartbeatResponse> heartbeat(io.weir.common.protocol.HeartbeatRequest request) {
+    public CompletableFuture<io.weir.common.protocol.HeartbeatResponse> heartbeat(
+            io.weir.common.protocol.HeartbeatRequest request) {
         requests.add(request);
         return unscripted("heartbeat");
     }
 
     @Override
-    public CompletableFuture<io.weir.common.protocol.LeaveGroupResponse> leaveGroup(io.weir.common.protocol.LeaveGroupRequest request) {
+    public CompletableFuture<io.weir.common.protocol.LeaveGroupResponse> leaveGroup(
+            io.weir.common.protocol.LeaveGroupRequest request) {
         requests.add(request);
         return unscripted("leaveGroup");
     }
 
     @Override
-    public CompletableFuture<io.weir.common.protocol.OffsetCommitResponse> offsetCommit(io.weir.common.protocol.OffsetCommitRequest request) {
+    public CompletableFuture<io.weir.common.protocol.OffsetCommitResponse> offsetCommit(
+            io.weir.common.protocol.OffsetCommitRequest request) {
         requests.add(request);
         return unscripted("offsetCommit");
     }
 
     @Override
-    public CompletableFuture<io.weir.common.protocol.OffsetFetchResponse> offsetFetch(io.weir.common.protocol.OffsetFetchRequest request) {
+    public CompletableFuture<io.weir.common.protocol.OffsetFetchResponse> offsetFetch(
+            io.weir.common.protocol.OffsetFetchRequest request) {
         requests.add(request);
         return unscripted("offsetFetch");
     }
@@ -197,13 +213,15 @@ public class FakeBroker implements BrokerApi {
     }
 
     @Override
-    public CompletableFuture<io.weir.common.protocol.DescribeGroupsResponse> describeGroups(io.weir.common.protocol.DescribeGroupsRequest request) {
+    public CompletableFuture<io.weir.common.protocol.DescribeGroupsResponse> describeGroups(
+            io.weir.common.protocol.DescribeGroupsRequest request) {
         requests.add(request);
         return unscripted("describeGroups");
     }
 
     @Override
-    public CompletableFuture<io.weir.common.protocol.DeleteGroupsResponse> deleteGroups(io.weir.common.protocol.DeleteGroupsRequest request) {
+    public CompletableFuture<io.weir.common.protocol.DeleteGroupsResponse> deleteGroups(
+            io.weir.common.protocol.DeleteGroupsRequest request) {
         requests.add(request);
         return unscripted("deleteGroups");
     }

@@ -1,6 +1,9 @@
 package io.weir.clients.producer;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -11,11 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class PartitionerTest {
 
@@ -43,8 +42,9 @@ class PartitionerTest {
 
     @Test
     void keylessRecordsStickUntilANewBatchThenMoveToAnotherPartition() {
-        for (Partitioner p : new Partitioner[] {new DefaultPartitioner(new Random(3)),
-                new UniformStickyPartitioner(new Random(3))}) {
+        for (Partitioner p :
+                new Partitioner[] {new DefaultPartitioner(new Random(3)), new UniformStickyPartitioner(new Random(3))
+                }) {
             int sticky = p.partition(TOPIC, null, null, null, null, 6);
             for (int i = 0; i < 100; i++) {
                 assertEquals(sticky, p.partition(TOPIC, null, null, null, null, 6));
@@ -127,14 +127,15 @@ class PartitionerTest {
 
     @Test
     void zeroPartitionsIsRejectedNamingTheTopic() {
-        for (Partitioner p : new Partitioner[] {new DefaultPartitioner(new SplittableRandom(8)),
-                new UniformStickyPartitioner(), new RoundRobinPartitioner()}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> p.partition(TOPIC, null, null, null, null, 0));
+        for (Partitioner p : new Partitioner[] {
+            new DefaultPartitioner(new SplittableRandom(8)), new UniformStickyPartitioner(), new RoundRobinPartitioner()
+        }) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> p.partition(TOPIC, null, null, null, null, 0));
             assertTrue(e.getMessage().contains(TOPIC), e.getMessage());
         }
-        assertThrows(IllegalArgumentException.class,
-                () -> new DefaultPartitioner().partition(TOPIC, "k", ascii("k"), null, null, 0));
+        assertThrows(IllegalArgumentException.class, () -> new DefaultPartitioner()
+                .partition(TOPIC, "k", ascii("k"), null, null, 0));
     }
 
     private static byte[] ascii(String s) {

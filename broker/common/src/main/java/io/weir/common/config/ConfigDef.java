@@ -23,7 +23,15 @@ import java.util.Properties;
 public final class ConfigDef {
 
     /** The value types a key may hold; strings are converted as Kafka converts them. */
-    public enum Type { BOOLEAN, INT, LONG, DOUBLE, STRING, LIST, CLASS }
+    public enum Type {
+        BOOLEAN,
+        INT,
+        LONG,
+        DOUBLE,
+        STRING,
+        LIST,
+        CLASS
+    }
 
     /** Checks one parsed value; throws {@link InvalidConfigurationException} naming key and value. */
     @FunctionalInterface
@@ -39,8 +47,7 @@ public final class ConfigDef {
         }
     };
 
-    public record Key(String name, Type type, Object defaultValue, Validator validator, String doc) {
-    }
+    public record Key(String name, Type type, Object defaultValue, Validator validator, String doc) {}
 
     private final Map<String, Key> keys = new LinkedHashMap<>();
 
@@ -48,7 +55,8 @@ public final class ConfigDef {
         if (keys.containsKey(name)) {
             throw new IllegalArgumentException("Configuration key " + name + " is defined twice");
         }
-        Object parsedDefault = defaultValue == NO_DEFAULT || defaultValue == null ? defaultValue : parse(name, type, defaultValue);
+        Object parsedDefault =
+                defaultValue == NO_DEFAULT || defaultValue == null ? defaultValue : parse(name, type, defaultValue);
         if (validator != null && parsedDefault != NO_DEFAULT && parsedDefault != null) {
             validator.ensureValid(name, parsedDefault);
         }
@@ -80,7 +88,8 @@ public final class ConfigDef {
             Object value;
             if (raw == null) {
                 if (key.defaultValue() == NO_DEFAULT) {
-                    throw new InvalidConfigurationException("Missing required configuration " + key.name() + ": " + key.doc());
+                    throw new InvalidConfigurationException(
+                            "Missing required configuration " + key.name() + ": " + key.doc());
                 }
                 value = key.defaultValue();
             } else {
@@ -161,24 +170,31 @@ public final class ConfigDef {
                     if (text != null) return text;
                     break;
                 case LIST:
-                    if (value instanceof List<?> list) return List.copyOf(list.stream().map(String::valueOf).toList());
+                    if (value instanceof List<?> list)
+                        return List.copyOf(list.stream().map(String::valueOf).toList());
                     if (text != null) {
-                        return text.isEmpty() ? List.of() : Arrays.stream(text.split("\\s*,\\s*")).toList();
+                        return text.isEmpty()
+                                ? List.of()
+                                : Arrays.stream(text.split("\\s*,\\s*")).toList();
                     }
                     break;
                 case CLASS:
                     if (value instanceof Class<?>) return value;
-                    if (text != null) return Class.forName(text, true, Thread.currentThread().getContextClassLoader());
+                    if (text != null)
+                        return Class.forName(text, true, Thread.currentThread().getContextClassLoader());
                     break;
                 default:
                     throw new IllegalStateException("Unhandled type " + type);
             }
         } catch (NumberFormatException | ClassNotFoundException e) {
-            throw new InvalidConfigurationException("Invalid value '" + value + "' for configuration " + name
-                    + ": expected " + type.name().toLowerCase(Locale.ROOT) + " (" + e.getMessage() + ")", e);
+            throw new InvalidConfigurationException(
+                    "Invalid value '" + value + "' for configuration " + name + ": expected "
+                            + type.name().toLowerCase(Locale.ROOT) + " (" + e.getMessage() + ")",
+                    e);
         }
         throw new InvalidConfigurationException("Invalid value '" + value + "' for configuration " + name
-                + ": expected " + type.name().toLowerCase(Locale.ROOT) + " but got " + value.getClass().getSimpleName());
+                + ": expected " + type.name().toLowerCase(Locale.ROOT) + " but got "
+                + value.getClass().getSimpleName());
     }
 
     // ---- validators -------------------------------------------------------------------------------------
@@ -189,7 +205,8 @@ public final class ConfigDef {
             double v = ((Number) value).doubleValue();
             if ((min != null && v < min.doubleValue()) || (max != null && v > max.doubleValue())) {
                 throw new InvalidConfigurationException("Invalid value " + value + " for configuration " + name
-                        + ": must be " + (min == null ? "" : "at least " + min) + (min != null && max != null ? " and " : "")
+                        + ": must be " + (min == null ? "" : "at least " + min)
+                        + (min != null && max != null ? " and " : "")
                         + (max == null ? "" : "at most " + max));
             }
         };

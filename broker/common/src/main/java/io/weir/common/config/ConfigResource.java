@@ -13,7 +13,10 @@ import java.util.Objects;
 public record ConfigResource(Type type, String name) {
 
     /** The resource types Weir has configuration for. */
-    public enum Type { TOPIC, BROKER }
+    public enum Type {
+        TOPIC,
+        BROKER
+    }
 
     public ConfigResource {
         Objects.requireNonNull(type, "type");

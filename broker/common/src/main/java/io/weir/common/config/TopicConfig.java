@@ -37,6 +37,5 @@ public final class TopicConfig {
     /** A record older than this (ms) is cleaned whatever the dirty ratio. */
     public static final String MAX_COMPACTION_LAG_MS_CONFIG = "max.compaction.lag.ms";
 
-    private TopicConfig() {
-    }
+    private TopicConfig() {}
 }

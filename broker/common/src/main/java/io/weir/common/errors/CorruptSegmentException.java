@@ -26,10 +26,12 @@ public class CorruptSegmentException extends CorruptRecordException {
         this(null, file, position, offset, problem, cause);
     }
 
-    private CorruptSegmentException(TopicPartition topicPartition, Path file, long position, long offset, String problem,
-                                    Throwable cause) {
-        super((topicPartition == null ? "" : topicPartition + ": ") + "corrupt record batch in " + file + " at byte "
-                + position + " (reading offset " + offset + "): " + problem, cause);
+    private CorruptSegmentException(
+            TopicPartition topicPartition, Path file, long position, long offset, String problem, Throwable cause) {
+        super(
+                (topicPartition == null ? "" : topicPartition + ": ") + "corrupt record batch in " + file + " at byte "
+                        + position + " (reading offset " + offset + "): " + problem,
+                cause);
         this.topicPartition = topicPartition;
         this.file = file;
         this.position = position;
@@ -42,7 +44,8 @@ public class CorruptSegmentException extends CorruptRecordException {
         if (topicPartition != null) {
             return this;
         }
-        CorruptSegmentException named = new CorruptSegmentException(partition, file, position, offset, problem, getCause());
+        CorruptSegmentException named =
+                new CorruptSegmentException(partition, file, position, offset, problem, getCause());
         named.setStackTrace(getStackTrace());
         return named;
     }

@@ -34,16 +34,26 @@ public class InvalidProducerEpochException extends WeirException {
      *
      * @param refused what the partition refused, for the message: "the COMMIT marker of producer 7 (epoch 2, ...)"
      */
-    public InvalidProducerEpochException(TopicPartition topicPartition, String refused, long producerId, short currentEpoch,
-                                         short receivedEpoch) {
-        this(topicPartition + " refused " + refused + ": producer " + producerId + " is fenced: current epoch " + currentEpoch
-                + ", received epoch " + receivedEpoch + "; a newer instance or the coordinator bumped the epoch", null,
-                topicPartition, producerId, currentEpoch, receivedEpoch);
+    public InvalidProducerEpochException(
+            TopicPartition topicPartition, String refused, long producerId, short currentEpoch, short receivedEpoch) {
+        this(
+                topicPartition + " refused " + refused + ": producer " + producerId + " is fenced: current epoch "
+                        + currentEpoch + ", received epoch " + receivedEpoch
+                        + "; a newer instance or the coordinator bumped the epoch",
+                null,
+                topicPartition,
+                producerId,
+                currentEpoch,
+                receivedEpoch);
     }
 
-    private InvalidProducerEpochException(String message, Throwable cause,
-                                          TopicPartition topicPartition, long producerId, short currentEpoch,
-                                          short receivedEpoch) {
+    private InvalidProducerEpochException(
+            String message,
+            Throwable cause,
+            TopicPartition topicPartition,
+            long producerId,
+            short currentEpoch,
+            short receivedEpoch) {
         super(message, cause);
         this.topicPartition = topicPartition;
         this.producerId = producerId;

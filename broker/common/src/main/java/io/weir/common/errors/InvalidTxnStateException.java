@@ -32,16 +32,24 @@ public class InvalidTxnStateException extends WeirException {
      *
      * @param refused what the partition refused, for the message: "batch of producer 7 at epoch 2 with sequences 1..1"
      */
-    public InvalidTxnStateException(TopicPartition topicPartition, String refused, long producerId,
-                                    long transactionFirstOffset) {
-        this(topicPartition + " refused " + refused + ": producer " + producerId + " sent a non-transactional batch while "
-                + "its transaction starting at offset " + transactionFirstOffset + " is open", null,
-                topicPartition, producerId, transactionFirstOffset);
+    public InvalidTxnStateException(
+            TopicPartition topicPartition, String refused, long producerId, long transactionFirstOffset) {
+        this(
+                topicPartition + " refused " + refused + ": producer " + producerId
+                        + " sent a non-transactional batch while " + "its transaction starting at offset "
+                        + transactionFirstOffset + " is open",
+                null,
+                topicPartition,
+                producerId,
+                transactionFirstOffset);
     }
 
-    private InvalidTxnStateException(String message, Throwable cause,
-                                     TopicPartition topicPartition, long producerId, long
-                                     transactionFirstOffset) {
+    private InvalidTxnStateException(
+            String message,
+            Throwable cause,
+            TopicPartition topicPartition,
+            long producerId,
+            long transactionFirstOffset) {
         super(message, cause);
         this.topicPartition = topicPartition;
         this.producerId = producerId;

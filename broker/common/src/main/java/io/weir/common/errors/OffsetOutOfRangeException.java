@@ -28,14 +28,25 @@ public class OffsetOutOfRangeException extends WeirException {
     }
 
     /** {@code offset} is outside {@code [logStartOffset, logEndOffset]} of the partition's log. */
-    public OffsetOutOfRangeException(TopicPartition topicPartition, long offset, long logStartOffset, long logEndOffset) {
-        this("Offset " + offset + " is out of range for " + topicPartition + ": the log holds [" + logStartOffset + ", "
-                + logEndOffset + ")", null, topicPartition, offset, logStartOffset, logEndOffset);
+    public OffsetOutOfRangeException(
+            TopicPartition topicPartition, long offset, long logStartOffset, long logEndOffset) {
+        this(
+                "Offset " + offset + " is out of range for " + topicPartition + ": the log holds [" + logStartOffset
+                        + ", " + logEndOffset + ")",
+                null,
+                topicPartition,
+                offset,
+                logStartOffset,
+                logEndOffset);
     }
 
-    private OffsetOutOfRangeException(String message, Throwable cause,
-                                      TopicPartition topicPartition, long offset, long logStartOffset, long
-                                      logEndOffset) {
+    private OffsetOutOfRangeException(
+            String message,
+            Throwable cause,
+            TopicPartition topicPartition,
+            long offset,
+            long logStartOffset,
+            long logEndOffset) {
         super(message, cause);
         this.topicPartition = topicPartition;
         this.offset = offset;

@@ -35,16 +35,32 @@ public class OutOfOrderSequenceException extends WeirException {
      *
      * @param refused what the partition refused, for the message: "batch of producer 7 at epoch 2 with sequences 5..5"
      */
-    public OutOfOrderSequenceException(TopicPartition topicPartition, String refused, long producerId, short epoch,
-                                       int expectedSequence, int receivedSequence) {
-        this(topicPartition + " refused " + refused + ": out-of-order sequence from producer " + producerId + " at epoch "
-                + epoch + ": expected " + expectedSequence + ", received " + receivedSequence, null,
-                topicPartition, producerId, epoch, expectedSequence, receivedSequence);
+    public OutOfOrderSequenceException(
+            TopicPartition topicPartition,
+            String refused,
+            long producerId,
+            short epoch,
+            int expectedSequence,
+            int receivedSequence) {
+        this(
+                topicPartition + " refused " + refused + ": out-of-order sequence from producer " + producerId
+                        + " at epoch " + epoch + ": expected " + expectedSequence + ", received " + receivedSequence,
+                null,
+                topicPartition,
+                producerId,
+                epoch,
+                expectedSequence,
+                receivedSequence);
     }
 
-    private OutOfOrderSequenceException(String message, Throwable cause,
-                                        TopicPartition topicPartition, long producerId, short epoch, int
-                                        expectedSequence, int receivedSequence) {
+    private OutOfOrderSequenceException(
+            String message,
+            Throwable cause,
+            TopicPartition topicPartition,
+            long producerId,
+            short epoch,
+            int expectedSequence,
+            int receivedSequence) {
         super(message, cause);
         this.topicPartition = topicPartition;
         this.producerId = producerId;

@@ -29,12 +29,17 @@ public class RecordTooLargeException extends WeirException {
 
     /** A batch of {@code sizeInBytes} for the partition exceeds the topic's {@code max.message.bytes}. */
     public RecordTooLargeException(TopicPartition topicPartition, int sizeInBytes, int maxMessageBytes) {
-        this("Record batch of " + sizeInBytes + " bytes for " + topicPartition + " exceeds the topic's max.message.bytes="
-                + maxMessageBytes, null, topicPartition, sizeInBytes, maxMessageBytes);
+        this(
+                "Record batch of " + sizeInBytes + " bytes for " + topicPartition
+                        + " exceeds the topic's max.message.bytes=" + maxMessageBytes,
+                null,
+                topicPartition,
+                sizeInBytes,
+                maxMessageBytes);
     }
 
-    private RecordTooLargeException(String message, Throwable cause,
-                                    TopicPartition topicPartition, int sizeInBytes, int maxMessageBytes) {
+    private RecordTooLargeException(
+            String message, Throwable cause, TopicPartition topicPartition, int sizeInBytes, int maxMessageBytes) {
         super(message, cause);
         this.topicPartition = topicPartition;
         this.sizeInBytes = sizeInBytes;

@@ -32,14 +32,20 @@ public class UnknownProducerIdException extends WeirException {
      *
      * @param refused what the partition refused, for the message: "batch of producer 7 at epoch 2 with sequences 9..9"
      */
-    public UnknownProducerIdException(TopicPartition topicPartition, String refused, long producerId, int receivedSequence) {
-        this(topicPartition + " refused " + refused + ": no state for producer " + producerId + " and its batch starts at "
-                + "sequence " + receivedSequence + ", not 0 (its state expired or was never here)", null,
-                topicPartition, producerId, receivedSequence);
+    public UnknownProducerIdException(
+            TopicPartition topicPartition, String refused, long producerId, int receivedSequence) {
+        this(
+                topicPartition + " refused " + refused + ": no state for producer " + producerId
+                        + " and its batch starts at " + "sequence " + receivedSequence
+                        + ", not 0 (its state expired or was never here)",
+                null,
+                topicPartition,
+                producerId,
+                receivedSequence);
     }
 
-    private UnknownProducerIdException(String message, Throwable cause,
-                                       TopicPartition topicPartition, long producerId, int receivedSequence) {
+    private UnknownProducerIdException(
+            String message, Throwable cause, TopicPartition topicPartition, long producerId, int receivedSequence) {
         super(message, cause);
         this.topicPartition = topicPartition;
         this.producerId = producerId;

@@ -35,9 +35,14 @@ public class UnknownTopicOrPartitionException extends WeirException {
 
     /** The topic exists with {@code partitionCount} partitions, none of them {@code topicPartition}'s. */
     public static UnknownTopicOrPartitionException unknownPartition(TopicPartition topicPartition, int partitionCount) {
-        return new UnknownTopicOrPartitionException("Partition " + topicPartition.partition() + " of topic '"
-                + topicPartition.topic() + "' does not exist: the topic has " + partitionCount + " partitions (0.."
-                + (partitionCount - 1) + ")", null, topicPartition.topic(), topicPartition.partition());
+        return new UnknownTopicOrPartitionException(
+                "Partition " + topicPartition.partition() + " of topic '"
+                        + topicPartition.topic() + "' does not exist: the topic has " + partitionCount
+                        + " partitions (0.."
+                        + (partitionCount - 1) + ")",
+                null,
+                topicPartition.topic(),
+                topicPartition.partition());
     }
 
     public String topic() {

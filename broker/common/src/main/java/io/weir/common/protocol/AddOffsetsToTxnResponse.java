@@ -1,4 +1,3 @@
 package io.weir.common.protocol;
 
-public record AddOffsetsToTxnResponse(ApiError error) {
-}
+public record AddOffsetsToTxnResponse(ApiError error) {}

@@ -10,7 +10,8 @@ import java.util.Objects;
 public record ConfigResourceKey(Type type, String name) {
 
     public enum Type {
-        TOPIC(2), BROKER(4);
+        TOPIC(2),
+        BROKER(4);
 
         private final byte code;
 

@@ -2,5 +2,4 @@ package io.weir.common.protocol;
 
 import java.util.Map;
 
-public record CreatePartitionsResponse(Map<String, ApiError> results) {
-}
+public record CreatePartitionsResponse(Map<String, ApiError> results) {}

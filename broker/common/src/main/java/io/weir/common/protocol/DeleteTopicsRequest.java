@@ -2,5 +2,4 @@ package io.weir.common.protocol;
 
 import java.util.List;
 
-public record DeleteTopicsRequest(List<String> topics) {
-}
+public record DeleteTopicsRequest(List<String> topics) {}

@@ -5,6 +5,5 @@ import java.util.List;
 /** The cluster id, the controller and the brokers; an embedded broker is a cluster of one. */
 public record DescribeClusterResponse(String clusterId, int controllerId, List<Node> nodes) {
 
-    public record Node(int id, String host, int port) {
-    }
+    public record Node(int id, String host, int port) {}
 }

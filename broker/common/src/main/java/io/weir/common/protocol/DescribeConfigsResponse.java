@@ -21,8 +21,7 @@ public record DescribeConfigsResponse(Map<ConfigResourceKey, ResourceConfigs> re
     }
 
     /** One key's effective value and where it comes from. */
-    public record ConfigValue(String name, String value, Source source, boolean readOnly, boolean sensitive) {
-    }
+    public record ConfigValue(String name, String value, Source source, boolean readOnly, boolean sensitive) {}
 
     /** Kafka's {@code DescribeConfigsResponse.ConfigSource}, with its wire codes; only the sources Weir has. */
     public enum Source {

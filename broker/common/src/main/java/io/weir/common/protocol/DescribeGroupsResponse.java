@@ -8,14 +8,20 @@ public record DescribeGroupsResponse(List<DescribedGroup> groups) {
         groups = List.copyOf(groups);
     }
 
-    public record DescribedGroup(ApiError error, String groupId, String state, String protocolType, String protocolName,
-                                 int generationId, String leaderId, List<DescribedMember> members) {
+    public record DescribedGroup(
+            ApiError error,
+            String groupId,
+            String state,
+            String protocolType,
+            String protocolName,
+            int generationId,
+            String leaderId,
+            List<DescribedMember> members) {
         public DescribedGroup {
             members = List.copyOf(members);
         }
     }
 
-    public record DescribedMember(String memberId, String groupInstanceId, String clientId, byte[] metadata,
-                                  byte[] assignment) {
-    }
+    public record DescribedMember(
+            String memberId, String groupInstanceId, String clientId, byte[] metadata, byte[] assignment) {}
 }

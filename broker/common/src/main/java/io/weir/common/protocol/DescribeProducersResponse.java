@@ -20,7 +20,11 @@ public record DescribeProducersResponse(Map<TopicPartition, PartitionProducers> 
      * @param lastSequence          the last sequence of the producer's newest batch, -1 if none
      * @param currentTxnStartOffset first offset of the producer's open transaction, -1 if none
      */
-    public record ProducerState(long producerId, int producerEpoch, int lastSequence, long lastTimestamp,
-                                int coordinatorEpoch, long currentTxnStartOffset) {
-    }
+    public record ProducerState(
+            long producerId,
+            int producerEpoch,
+            int lastSequence,
+            long lastTimestamp,
+            int coordinatorEpoch,
+            long currentTxnStartOffset) {}
 }

@@ -11,8 +11,14 @@ public record DescribeTransactionsResponse(Map<String, DescribedTransaction> tra
     }
 
     /** @param transactionStartTimeMs when the open transaction began; -1 when none is open */
-    public record DescribedTransaction(ApiError error, String state, int transactionTimeoutMs, long transactionStartTimeMs,
-                                   long producerId, short producerEpoch, Set<TopicPartition> partitions) {
+    public record DescribedTransaction(
+            ApiError error,
+            String state,
+            int transactionTimeoutMs,
+            long transactionStartTimeMs,
+            long producerId,
+            short producerEpoch,
+            Set<TopicPartition> partitions) {
         public DescribedTransaction {
             partitions = Set.copyOf(partitions);
         }

@@ -1,4 +1,3 @@
 package io.weir.common.protocol;
 
-public record EndTxnResponse(ApiError error) {
-}
+public record EndTxnResponse(ApiError error) {}

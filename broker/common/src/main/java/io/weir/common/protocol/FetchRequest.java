@@ -11,9 +11,12 @@ import java.util.Map;
  * is reached, but always includes at least one whole batch from the first partition that has data, so a
  * batch larger than the limits can still make progress.
  */
-public record FetchRequest(int maxWaitMs, int minBytes, int maxBytes, IsolationLevel isolationLevel,
-                           Map<TopicPartition, PartitionFetch> partitions) {
+public record FetchRequest(
+        int maxWaitMs,
+        int minBytes,
+        int maxBytes,
+        IsolationLevel isolationLevel,
+        Map<TopicPartition, PartitionFetch> partitions) {
 
-    public record PartitionFetch(long fetchOffset, int maxBytes) {
-    }
+    public record PartitionFetch(long fetchOffset, int maxBytes) {}
 }

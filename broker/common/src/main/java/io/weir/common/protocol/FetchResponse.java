@@ -13,13 +13,17 @@ import java.util.Map;
  */
 public record FetchResponse(Map<TopicPartition, PartitionData> partitions) {
 
-    public record PartitionData(ApiError error, long highWatermark, long lastStableOffset, long logStartOffset,
-                                ByteBuffer records, List<AbortedTransaction> abortedTransactions) {
+    public record PartitionData(
+            ApiError error,
+            long highWatermark,
+            long lastStableOffset,
+            long logStartOffset,
+            ByteBuffer records,
+            List<AbortedTransaction> abortedTransactions) {
         public static PartitionData error(ApiError error) {
             return new PartitionData(error, -1L, -1L, -1L, ByteBuffer.allocate(0), List.of());
         }
     }
 
-    public record AbortedTransaction(long producerId, long firstOffset) {
-    }
+    public record AbortedTransaction(long producerId, long firstOffset) {}
 }

@@ -8,7 +8,8 @@ import java.util.Map;
  * Per resource, the operations that change its configuration (Kafka's IncrementalAlterConfigs). A resource's
  * operations apply all or none; with {@code validateOnly} they are only checked.
  */
-public record IncrementalAlterConfigsRequest(Map<ConfigResourceKey, List<AlterableConfig>> resources, boolean validateOnly) {
+public record IncrementalAlterConfigsRequest(
+        Map<ConfigResourceKey, List<AlterableConfig>> resources, boolean validateOnly) {
     public IncrementalAlterConfigsRequest {
         Map<ConfigResourceKey, List<AlterableConfig>> copy = new HashMap<>();
         resources.forEach((resource, ops) -> copy.put(resource, List.copyOf(ops)));
@@ -16,8 +17,7 @@ public record IncrementalAlterConfigsRequest(Map<ConfigResourceKey, List<Alterab
     }
 
     /** One key's operation; {@code value} is ignored (and may be null) for {@link OpType#DELETE}. */
-    public record AlterableConfig(String name, OpType op, String value) {
-    }
+    public record AlterableConfig(String name, OpType op, String value) {}
 
     /** Kafka's {@code AlterConfigOp.OpType}, with its wire codes. */
     public enum OpType {

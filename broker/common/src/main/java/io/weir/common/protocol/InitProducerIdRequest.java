@@ -12,5 +12,5 @@ package io.weir.common.protocol;
  *                             bump the epoch and keep its id (Kafka's KIP-360), e.g. after a timed-out abort
  * @param producerEpoch        -1 for a new instance, else the current epoch
  */
-public record InitProducerIdRequest(String transactionalId, int transactionTimeoutMs, long producerId, short producerEpoch) {
-}
+public record InitProducerIdRequest(
+        String transactionalId, int transactionTimeoutMs, long producerId, short producerEpoch) {}

@@ -11,13 +11,19 @@ import java.util.List;
  * @param protocols       the assignment strategies the member supports, preferred first, each with the
  *                        member's subscription bytes for that strategy
  */
-public record JoinGroupRequest(String groupId, int sessionTimeoutMs, int rebalanceTimeoutMs, String memberId,
-                               String groupInstanceId, String clientId, String protocolType, List<Protocol> protocols) {
+public record JoinGroupRequest(
+        String groupId,
+        int sessionTimeoutMs,
+        int rebalanceTimeoutMs,
+        String memberId,
+        String groupInstanceId,
+        String clientId,
+        String protocolType,
+        List<Protocol> protocols) {
 
     public JoinGroupRequest {
         protocols = List.copyOf(protocols);
     }
 
-    public record Protocol(String name, byte[] metadata) {
-    }
+    public record Protocol(String name, byte[] metadata) {}
 }

@@ -7,8 +7,8 @@ import java.util.List;
  * member with its subscription bytes, from which the leader computes the assignment it sends in
  * {@link SyncGroupRequest}.
  */
-public record JoinGroupResponse(ApiError error, int generationId, String protocolName, String leaderId, String memberId,
-                                List<Member> members) {
+public record JoinGroupResponse(
+        ApiError error, int generationId, String protocolName, String leaderId, String memberId, List<Member> members) {
 
     public JoinGroupResponse {
         members = List.copyOf(members);
@@ -22,6 +22,5 @@ public record JoinGroupResponse(ApiError error, int generationId, String protoco
         return memberId != null && memberId.equals(leaderId);
     }
 
-    public record Member(String memberId, String groupInstanceId, byte[] metadata) {
-    }
+    public record Member(String memberId, String groupInstanceId, byte[] metadata) {}
 }

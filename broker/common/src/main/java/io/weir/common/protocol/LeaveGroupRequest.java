@@ -9,6 +9,5 @@ public record LeaveGroupRequest(String groupId, List<MemberIdentity> members) {
     }
 
     /** A member by id, or a static member by {@code groupInstanceId} (then {@code memberId} may be empty). */
-    public record MemberIdentity(String memberId, String groupInstanceId, String reason) {
-    }
+    public record MemberIdentity(String memberId, String groupInstanceId, String reason) {}
 }

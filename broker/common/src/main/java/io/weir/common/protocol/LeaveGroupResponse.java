@@ -8,6 +8,5 @@ public record LeaveGroupResponse(ApiError error, List<MemberResponse> members) {
         members = List.copyOf(members);
     }
 
-    public record MemberResponse(String memberId, String groupInstanceId, ApiError error) {
-    }
+    public record MemberResponse(String memberId, String groupInstanceId, ApiError error) {}
 }

@@ -8,6 +8,5 @@ public record ListGroupsResponse(ApiError error, List<ListedGroup> groups) {
         groups = List.copyOf(groups);
     }
 
-    public record ListedGroup(String groupId, String protocolType, String state) {
-    }
+    public record ListedGroup(String groupId, String protocolType, String state) {}
 }

@@ -7,6 +7,5 @@ public record ListTransactionsResponse(ApiError error, List<TransactionListing> 
         transactions = List.copyOf(transactions);
     }
 
-    public record TransactionListing(String transactionalId, long producerId, String state) {
-    }
+    public record TransactionListing(String transactionalId, long producerId, String state) {}
 }

@@ -8,8 +8,12 @@ import java.util.Map;
  * refuses the commit when either is stale; a consumer with manual assignment (or an admin tool) sends
  * generation -1 and an empty member id, which only an empty group accepts.
  */
-public record OffsetCommitRequest(String groupId, int generationId, String memberId, String groupInstanceId,
-                                  Map<TopicPartition, CommittedOffset> offsets) {
+public record OffsetCommitRequest(
+        String groupId,
+        int generationId,
+        String memberId,
+        String groupInstanceId,
+        Map<TopicPartition, CommittedOffset> offsets) {
     public OffsetCommitRequest {
         offsets = Map.copyOf(offsets);
     }
@@ -18,6 +22,5 @@ public record OffsetCommitRequest(String groupId, int generationId, String membe
      * @param leaderEpoch -1 when unknown
      * @param metadata    free text stored with the offset, never null (empty instead)
      */
-    public record CommittedOffset(long offset, int leaderEpoch, String metadata, long commitTimestamp) {
-    }
+    public record CommittedOffset(long offset, int leaderEpoch, String metadata, long commitTimestamp) {}
 }

@@ -10,5 +10,5 @@ import java.util.Map;
  * appended and, where the flush policy asks for it, synced. {@code timeoutMs} bounds how long the broker
  * may wait for room in a full append ring.
  */
-public record ProduceRequest(short acks, int timeoutMs, String transactionalId, Map<TopicPartition, ByteBuffer> batches) {
-}
+public record ProduceRequest(
+        short acks, int timeoutMs, String transactionalId, Map<TopicPartition, ByteBuffer> batches) {}

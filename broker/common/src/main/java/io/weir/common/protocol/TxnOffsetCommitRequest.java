@@ -9,9 +9,15 @@ import java.util.Map;
  * member id are checked as for {@link OffsetCommitRequest}, so a member fenced by a rebalance cannot commit
  * (generation -1 and an empty member id skip the check, as in Kafka, for producers without group metadata).
  */
-public record TxnOffsetCommitRequest(String transactionalId, String groupId, long producerId, short producerEpoch,
-                                     int generationId, String memberId, String groupInstanceId,
-                                     Map<TopicPartition, OffsetCommitRequest.CommittedOffset> offsets) {
+public record TxnOffsetCommitRequest(
+        String transactionalId,
+        String groupId,
+        long producerId,
+        short producerEpoch,
+        int generationId,
+        String memberId,
+        String groupInstanceId,
+        Map<TopicPartition, OffsetCommitRequest.CommittedOffset> offsets) {
     public TxnOffsetCommitRequest {
         offsets = Map.copyOf(offsets);
     }

@@ -14,8 +14,12 @@ public record WriteTxnMarkersRequest(List<TxnMarker> markers) {
     }
 
     /** @param coordinatorEpoch the writing coordinator's epoch; an admin abort passes the partition's current one */
-    public record TxnMarker(long producerId, short producerEpoch, boolean committed, int coordinatorEpoch,
-                            List<TopicPartition> partitions) {
+    public record TxnMarker(
+            long producerId,
+            short producerEpoch,
+            boolean committed,
+            int coordinatorEpoch,
+            List<TopicPartition> partitions) {
         public TxnMarker {
             partitions = List.copyOf(partitions);
         }

@@ -1,7 +1,6 @@
 package io.weir.common.record;
 
 import io.weir.common.errors.CorruptRecordException;
-
 import java.nio.ByteBuffer;
 
 /**
@@ -13,8 +12,7 @@ import java.nio.ByteBuffer;
  * writers assume the caller has made room (the builder sizes every record before writing it).
  */
 final class ByteUtils {
-    private ByteUtils() {
-    }
+    private ByteUtils() {}
 
     static int sizeOfVarint(int value) {
         int v = (value << 1) ^ (value >> 31);
@@ -55,8 +53,8 @@ final class ByteUtils {
         int shift = 0;
         while (true) {
             if (!buffer.hasRemaining()) {
-                throw new CorruptRecordException("varint runs past the end of its buffer at position "
-                        + buffer.position());
+                throw new CorruptRecordException(
+                        "varint runs past the end of its buffer at position " + buffer.position());
             }
             byte b = buffer.get();
             raw |= (b & 0x7f) << shift;
@@ -65,8 +63,7 @@ final class ByteUtils {
             }
             shift += 7;
             if (shift > 28) {
-                throw new CorruptRecordException("varint longer than 5 bytes ending at position "
-                        + buffer.position());
+                throw new CorruptRecordException("varint longer than 5 bytes ending at position " + buffer.position());
             }
         }
         return (raw >>> 1) ^ -(raw & 1);
@@ -82,8 +79,8 @@ final class ByteUtils {
         int shift = 0;
         while (true) {
             if (!buffer.hasRemaining()) {
-                throw new CorruptRecordException("varlong runs past the end of its buffer at position "
-                        + buffer.position());
+                throw new CorruptRecordException(
+                        "varlong runs past the end of its buffer at position " + buffer.position());
             }
             byte b = buffer.get();
             raw |= (long) (b & 0x7f) << shift;
@@ -92,8 +89,8 @@ final class ByteUtils {
             }
             shift += 7;
             if (shift > 63) {
-                throw new CorruptRecordException("varlong longer than 10 bytes ending at position "
-                        + buffer.position());
+                throw new CorruptRecordException(
+                        "varlong longer than 10 bytes ending at position " + buffer.position());
             }
         }
         return (raw >>> 1) ^ -(raw & 1);

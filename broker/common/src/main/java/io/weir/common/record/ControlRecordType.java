@@ -15,6 +15,7 @@ public enum ControlRecordType {
     static final short CURRENT_KEY_VERSION = 0;
     /** Version of the end-transaction marker value schema ({@code version:int16, coordinatorEpoch:int32}). */
     static final short CURRENT_VALUE_VERSION = 0;
+
     static final int KEY_SIZE = 4;
     static final int VALUE_SIZE = 6;
 
@@ -35,8 +36,8 @@ public enum ControlRecordType {
         return switch (id) {
             case 0 -> ABORT;
             case 1 -> COMMIT;
-            default -> throw new CorruptRecordException("unknown control record type " + id
-                    + "; known: 0=ABORT, 1=COMMIT");
+            default -> throw new CorruptRecordException(
+                    "unknown control record type " + id + "; known: 0=ABORT, 1=COMMIT");
         };
     }
 }

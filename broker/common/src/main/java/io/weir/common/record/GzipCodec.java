@@ -19,8 +19,7 @@ final class GzipCodec implements CompressionCodec {
     /** Kafka's choice of deflater buffer: large enough that the stream makes few native calls. */
     private static final int BUFFER_SIZE = 8 * 1024;
 
-    private GzipCodec() {
-    }
+    private GzipCodec() {}
 
     @Override
     public CompressionType type() {

@@ -1,16 +1,15 @@
 package io.weir.common.record;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
 import net.jpountz.xxhash.XXHash32;
 import net.jpountz.xxhash.XXHashFactory;
-
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * LZ4 in the LZ4 frame format, written the way Kafka's LZ4 block output stream writes it for v2 batches, so the
@@ -47,11 +46,11 @@ final class Lz4Codec implements CompressionCodec {
     private static final byte BD = (byte) (BLOCK_SIZE_ID_64KB << 4);
 
     private final LZ4Compressor compressor = LZ4Factory.fastestInstance().fastCompressor();
-    private final LZ4SafeDecompressor decompressor = LZ4Factory.fastestInstance().safeDecompressor();
+    private final LZ4SafeDecompressor decompressor =
+            LZ4Factory.fastestInstance().safeDecompressor();
     private final XXHash32 xxhash = XXHashFactory.fastestInstance().hash32();
 
-    private Lz4Codec() {
-    }
+    private Lz4Codec() {}
 
     @Override
     public CompressionType type() {
@@ -128,8 +127,8 @@ final class Lz4Codec implements CompressionCodec {
         byte expectedHc = headerChecksum(in, descriptorStart, descriptorLen);
         byte hc = in.get();
         if (hc != expectedHc) {
-            throw new IOException(String.format("LZ4 frame descriptor checksum 0x%02x, computed 0x%02x",
-                    hc & 0xff, expectedHc & 0xff));
+            throw new IOException(String.format(
+                    "LZ4 frame descriptor checksum 0x%02x, computed 0x%02x", hc & 0xff, expectedHc & 0xff));
         }
 
         StreamBuffers.Output out = new StreamBuffers.Output(Math.max(64, in.remaining() * 4), 0);
@@ -151,7 +150,8 @@ final class Lz4Codec implements CompressionCodec {
                 int expected = xxhash.hash(in, blockStart, size, 0);
                 int stored = in.getInt(blockStart + size);
                 if (stored != expected) {
-                    throw new IOException(String.format("LZ4 block checksum 0x%08x, computed 0x%08x", stored, expected));
+                    throw new IOException(
+                            String.format("LZ4 block checksum 0x%08x, computed 0x%08x", stored, expected));
                 }
             }
             if ((word & INCOMPRESSIBLE_MASK) != 0) {

@@ -8,8 +8,7 @@ import java.nio.ByteBuffer;
 final class NoneCodec implements CompressionCodec {
     static final NoneCodec INSTANCE = new NoneCodec();
 
-    private NoneCodec() {
-    }
+    private NoneCodec() {}
 
     @Override
     public CompressionType type() {

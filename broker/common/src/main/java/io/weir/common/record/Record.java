@@ -52,8 +52,12 @@ public record Record(long offset, long timestamp, ByteBuffer key, ByteBuffer val
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Record r && offset == r.offset && timestamp == r.timestamp
-                && Objects.equals(key, r.key) && Objects.equals(value, r.value) && Arrays.equals(headers, r.headers);
+        return o instanceof Record r
+                && offset == r.offset
+                && timestamp == r.timestamp
+                && Objects.equals(key, r.key)
+                && Objects.equals(value, r.value)
+                && Arrays.equals(headers, r.headers);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.weir.common.record;
 
 import io.weir.common.errors.CorruptRecordException;
-
 import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.zip.CRC32C;
@@ -64,6 +63,7 @@ public final class RecordBatch implements Iterable<Record> {
     public static final int HEADER_SIZE = RECORDS_OFFSET;
     /** Bytes of baseOffset and length, which the length field does not count. */
     public static final int LOG_OVERHEAD = 12;
+
     public static final byte MAGIC = 2;
     /** The CRC covers attributes to the end, so offsets and leader epoch can be stamped without recomputing it. */
     public static final int CRC_START = ATTRIBUTES_OFFSET;
@@ -81,6 +81,7 @@ public final class RecordBatch implements Iterable<Record> {
 
     /** The buffer is a private big-endian duplicate: the caller's byte order and cursor never matter. */
     private final ByteBuffer buf;
+
     private final int start;
 
     private RecordBatch(ByteBuffer buf, int start) {
@@ -159,8 +160,10 @@ public final class RecordBatch implements Iterable<Record> {
         try {
             return CompressionType.forId(id);
         } catch (IllegalArgumentException e) {
-            throw new CorruptRecordException("record batch at base offset " + baseOffset()
-                    + " has unknown compression id " + id + " in attributes 0x" + Integer.toHexString(attributes()), e);
+            throw new CorruptRecordException(
+                    "record batch at base offset " + baseOffset() + " has unknown compression id " + id
+                            + " in attributes 0x" + Integer.toHexString(attributes()),
+                    e);
         }
     }
 
@@ -266,14 +269,16 @@ public final class RecordBatch implements Iterable<Record> {
             throw new IllegalArgumentException("producer id " + producerId + " is invalid; use -1 for none");
         }
         if (producerId != NO_PRODUCER_ID && (producerEpoch < 0 || baseSequence < 0)) {
-            throw new IllegalArgumentException("producer id " + producerId + " needs an epoch and a base sequence >= 0, got epoch "
-                    + producerEpoch + " and sequence " + baseSequence);
+            throw new IllegalArgumentException(
+                    "producer id " + producerId + " needs an epoch and a base sequence >= 0, got epoch " + producerEpoch
+                            + " and sequence " + baseSequence);
         }
         if (transactional && producerId == NO_PRODUCER_ID) {
             throw new IllegalArgumentException("a transactional batch needs a producer id, got " + producerId);
         }
         short attributes = attributes();
-        attributes = (short) (transactional ? attributes | TRANSACTIONAL_FLAG_MASK : attributes & ~TRANSACTIONAL_FLAG_MASK);
+        attributes =
+                (short) (transactional ? attributes | TRANSACTIONAL_FLAG_MASK : attributes & ~TRANSACTIONAL_FLAG_MASK);
         buf.putShort(start + ATTRIBUTES_OFFSET, attributes);
         buf.putLong(start + PRODUCER_ID_OFFSET, producerId);
         buf.putShort(start + PRODUCER_EPOCH_OFFSET, producerEpoch);
@@ -293,8 +298,8 @@ public final class RecordBatch implements Iterable<Record> {
     public void ensureValid() {
         String problem = problem();
         if (problem != null) {
-            throw new CorruptRecordException("record batch at base offset " + baseOffset() + " (buffer position "
-                    + start + "): " + problem);
+            throw new CorruptRecordException(
+                    "record batch at base offset " + baseOffset() + " (buffer position " + start + "): " + problem);
         }
     }
 
@@ -376,8 +381,8 @@ public final class RecordBatch implements Iterable<Record> {
         }
         short version = key.getShort(0);
         if (version < 0) {
-            throw new CorruptRecordException("control batch at base offset " + baseOffset()
-                    + " has control key version " + version);
+            throw new CorruptRecordException(
+                    "control batch at base offset " + baseOffset() + " has control key version " + version);
         }
         return ControlRecordType.forId(key.getShort(2));
     }

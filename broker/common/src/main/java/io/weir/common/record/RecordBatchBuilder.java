@@ -1,15 +1,14 @@
 package io.weir.common.record;
 
-import io.weir.common.errors.WeirException;
-
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.zip.CRC32C;
-
 import static io.weir.common.record.RecordBatch.HEADER_SIZE;
 import static io.weir.common.record.RecordBatch.NO_PRODUCER_ID;
 import static io.weir.common.record.RecordBatch.NO_SEQUENCE;
 import static io.weir.common.record.RecordBatch.NO_TIMESTAMP;
+
+import io.weir.common.errors.WeirException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
 
 /**
  * Builds one complete v2 record batch (see {@link RecordBatch} for the layout).
@@ -43,6 +42,7 @@ public final class RecordBatchBuilder {
 
     /** NONE: header space then records, so build() only fills in the header. Compressed: records only. */
     private ByteBuffer buffer;
+
     private final int recordsStart;
     private int count;
     private long firstTimestamp = NO_TIMESTAMP;
@@ -56,8 +56,12 @@ public final class RecordBatchBuilder {
      * @param transactional marks the batch as part of a transaction, which requires a producer id
      * @throws IllegalArgumentException if the producer fields are inconsistent (see {@link #setProducerState})
      */
-    public RecordBatchBuilder(CompressionType compression, long producerId, short producerEpoch, int baseSequence,
-                              boolean transactional) {
+    public RecordBatchBuilder(
+            CompressionType compression,
+            long producerId,
+            short producerEpoch,
+            int baseSequence,
+            boolean transactional) {
         this(compression, producerId, producerEpoch, baseSequence, transactional, DEFAULT_INITIAL_CAPACITY);
     }
 
@@ -65,8 +69,13 @@ public final class RecordBatchBuilder {
      * As {@link #RecordBatchBuilder(CompressionType, long, short, int, boolean)}, with the initial size of the
      * buffer: pass the expected batch size (e.g. {@code batch.size}) to avoid regrowing.
      */
-    public RecordBatchBuilder(CompressionType compression, long producerId, short producerEpoch, int baseSequence,
-                              boolean transactional, int initialCapacity) {
+    public RecordBatchBuilder(
+            CompressionType compression,
+            long producerId,
+            short producerEpoch,
+            int baseSequence,
+            boolean transactional,
+            int initialCapacity) {
         this(compression, false, initialCapacity);
         setProducerState(producerId, producerEpoch, baseSequence, transactional);
     }
@@ -102,12 +111,12 @@ public final class RecordBatchBuilder {
         }
         if (producerId != NO_PRODUCER_ID) {
             if (producerEpoch < 0) {
-                throw new IllegalArgumentException("producer id " + producerId + " needs an epoch >= 0, got "
-                        + producerEpoch);
+                throw new IllegalArgumentException(
+                        "producer id " + producerId + " needs an epoch >= 0, got " + producerEpoch);
             }
             if (baseSequence < 0 && !control && !(transactional && baseSequence == NO_SEQUENCE)) {
-                throw new IllegalArgumentException("producer id " + producerId + " needs a base sequence >= 0, got "
-                        + baseSequence);
+                throw new IllegalArgumentException(
+                        "producer id " + producerId + " needs a base sequence >= 0, got " + baseSequence);
             }
         }
         if (transactional && producerId == NO_PRODUCER_ID) {
@@ -139,8 +148,12 @@ public final class RecordBatchBuilder {
         }
         long timestampDelta = timestamp - firstTimestamp;
         int offsetDelta = count;
-        long bodySize = 1 + ByteUtils.sizeOfVarlong(timestampDelta) + ByteUtils.sizeOfVarint(offsetDelta)
-                + fieldSize(key) + fieldSize(value) + headersSize(headers);
+        long bodySize = 1
+                + ByteUtils.sizeOfVarlong(timestampDelta)
+                + ByteUtils.sizeOfVarint(offsetDelta)
+                + fieldSize(key)
+                + fieldSize(value)
+                + headersSize(headers);
         if (bodySize + 5 > Integer.MAX_VALUE - buffer.position()) {
             throw new IllegalArgumentException("record of " + bodySize + " bytes would take the batch past 2 GiB");
         }
@@ -234,7 +247,11 @@ public final class RecordBatchBuilder {
         if (count == 0) {
             return true;
         }
-        long body = 1 + MAX_VARLONG_SIZE + ByteUtils.sizeOfVarint(count) + fieldSize(key) + fieldSize(value)
+        long body = 1
+                + MAX_VARLONG_SIZE
+                + ByteUtils.sizeOfVarint(count)
+                + fieldSize(key)
+                + fieldSize(value)
                 + headersSize(headers);
         long recordSize = ByteUtils.sizeOfVarint((int) Math.min(body, Integer.MAX_VALUE)) + body;
         return estimatedSizeInBytes() + recordSize <= batchSizeLimit;
@@ -258,13 +275,15 @@ public final class RecordBatchBuilder {
             out = ByteBuffer.wrap(buffer.array(), 0, buffer.position()).slice();
         } else {
             ByteBuffer records = ByteBuffer.wrap(buffer.array(), 0, buffer.position());
-            StreamBuffers.Output compressed = new StreamBuffers.Output(HEADER_SIZE + records.remaining() / 2 + 64,
-                    HEADER_SIZE);
+            StreamBuffers.Output compressed =
+                    new StreamBuffers.Output(HEADER_SIZE + records.remaining() / 2 + 64, HEADER_SIZE);
             try {
                 compression.codec().compress(records, compressed);
             } catch (IOException e) {
-                throw new WeirException("failed to " + compression.configName() + "-compress a batch of " + count
-                        + " records (" + records.remaining() + " bytes)", e);
+                throw new WeirException(
+                        "failed to " + compression.configName() + "-compress a batch of " + count + " records ("
+                                + records.remaining() + " bytes)",
+                        e);
             }
             out = compressed.toBuffer().slice();
         }
@@ -303,17 +322,21 @@ public final class RecordBatchBuilder {
      *
      * @throws IllegalArgumentException if {@code producerId} is not a real producer id or the epoch is negative
      */
-    public static ByteBuffer controlBatch(ControlRecordType type, long producerId, short producerEpoch,
-                                          long timestamp, int coordinatorEpoch) {
+    public static ByteBuffer controlBatch(
+            ControlRecordType type, long producerId, short producerEpoch, long timestamp, int coordinatorEpoch) {
         if (type == null) {
             throw new IllegalArgumentException("control record type must not be null");
         }
         RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE, true, 128);
         builder.setProducerState(producerId, producerEpoch, NO_SEQUENCE, true);
         byte[] key = ByteBuffer.allocate(ControlRecordType.KEY_SIZE)
-                .putShort(ControlRecordType.CURRENT_KEY_VERSION).putShort(type.id()).array();
+                .putShort(ControlRecordType.CURRENT_KEY_VERSION)
+                .putShort(type.id())
+                .array();
         byte[] value = ByteBuffer.allocate(ControlRecordType.VALUE_SIZE)
-                .putShort(ControlRecordType.CURRENT_VALUE_VERSION).putInt(coordinatorEpoch).array();
+                .putShort(ControlRecordType.CURRENT_VALUE_VERSION)
+                .putInt(coordinatorEpoch)
+                .array();
         builder.append(timestamp, key, value, null);
         return builder.build();
     }

@@ -73,10 +73,14 @@ public final class RecordBatchFilter {
         ByteBuffer raw = whole.slice(RecordBatch.HEADER_SIZE, whole.limit() - RecordBatch.HEADER_SIZE);
         ByteBuffer section;
         try {
-            section = compression == CompressionType.NONE ? raw : compression.codec().decompress(raw);
+            section = compression == CompressionType.NONE
+                    ? raw
+                    : compression.codec().decompress(raw);
         } catch (IOException | RuntimeException e) {
-            throw new CorruptRecordException("record batch at base offset " + batch.baseOffset() + ": cannot decompress "
-                    + raw.remaining() + " bytes of " + compression.configName() + ": " + e.getMessage(), e);
+            throw new CorruptRecordException(
+                    "record batch at base offset " + batch.baseOffset() + ": cannot decompress " + raw.remaining()
+                            + " bytes of " + compression.configName() + ": " + e.getMessage(),
+                    e);
         }
         // One view for every key of the batch, little-endian as hashes read it: no allocation per record.
         ByteBuffer keyView = section.duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -93,7 +97,8 @@ public final class RecordBatchFilter {
                 bodyStarts[i] = section.position();
                 int end = section.position() + length;
                 if (length < 0 || end > section.limit()) {
-                    throw new CorruptRecordException("record " + i + " has length " + length + " past the end of its batch");
+                    throw new CorruptRecordException(
+                            "record " + i + " has length " + length + " past the end of its batch");
                 }
                 section.get(); // attributes
                 long timestampDelta = ByteUtils.readVarlong(section);
@@ -120,11 +125,13 @@ public final class RecordBatchFilter {
         } catch (CorruptRecordException e) {
             throw new CorruptRecordException("record batch at base offset " + baseOffset + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw new CorruptRecordException("record batch at base offset " + baseOffset + ": unreadable records: " + e, e);
+            throw new CorruptRecordException(
+                    "record batch at base offset " + baseOffset + ": unreadable records: " + e, e);
         }
         retainedRecords = retained;
         retainedTombstone = tombstone;
-        boolean stamp = horizonToStamp >= 0 && !batch.hasDeleteHorizon() && retained > 0 && (batch.isControl() || tombstone);
+        boolean stamp =
+                horizonToStamp >= 0 && !batch.hasDeleteHorizon() && retained > 0 && (batch.isControl() || tombstone);
         if (retained == 0 && !keepEmpty) {
             return Outcome.DROPPED; // an already empty batch included, once it no longer has to stay
         }
@@ -160,13 +167,15 @@ public final class RecordBatchFilter {
             out.put(records);
             out.flip();
         } else {
-            StreamBuffers.Output compressed = new StreamBuffers.Output(RecordBatch.HEADER_SIZE + records.remaining() / 2 + 64,
-                    RecordBatch.HEADER_SIZE);
+            StreamBuffers.Output compressed = new StreamBuffers.Output(
+                    RecordBatch.HEADER_SIZE + records.remaining() / 2 + 64, RecordBatch.HEADER_SIZE);
             try {
                 outCompression.codec().compress(records, compressed);
             } catch (IOException e) {
-                throw new CorruptRecordException("record batch at base offset " + baseOffset + ": cannot "
-                        + outCompression.configName() + "-compress its kept records: " + e.getMessage(), e);
+                throw new CorruptRecordException(
+                        "record batch at base offset " + baseOffset + ": cannot " + outCompression.configName()
+                                + "-compress its kept records: " + e.getMessage(),
+                        e);
             }
             out = compressed.toBuffer().slice();
         }

@@ -1,7 +1,6 @@
 package io.weir.common.record;
 
 import io.weir.common.errors.CorruptRecordException;
-
 import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -12,8 +11,7 @@ import java.util.NoSuchElementException;
  * returns are confined to one thread.
  */
 public final class RecordBatches {
-    private RecordBatches() {
-    }
+    private RecordBatches() {}
 
     /**
      * Iterates the batches from {@code buffer.position()} to its limit, stopping without error at a trailing
@@ -39,7 +37,8 @@ public final class RecordBatches {
                 if (size <= 0) {
                     throw new NoSuchElementException("no complete record batch at position " + position);
                 }
-                RecordBatch batch = RecordBatch.wrap(view.duplicate().position(position).limit(position + size));
+                RecordBatch batch =
+                        RecordBatch.wrap(view.duplicate().position(position).limit(position + size));
                 position += size;
                 return batch;
             }
@@ -69,7 +68,8 @@ public final class RecordBatches {
             if (size <= 0) {
                 return position - start;
             }
-            RecordBatch batch = RecordBatch.wrap(view.duplicate().position(position).limit(position + size));
+            RecordBatch batch =
+                    RecordBatch.wrap(view.duplicate().position(position).limit(position + size));
             if (!batch.isValid()) {
                 return position - start;
             }

@@ -1,7 +1,6 @@
 package io.weir.common.record;
 
 import io.weir.common.errors.CorruptRecordException;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.NoSuchElementException;
@@ -42,8 +41,10 @@ final class RecordIterator implements CloseableIterator<Record> {
             try {
                 this.section = compression.codec().decompress(rawSection);
             } catch (Exception e) { // IOException, or a codec's runtime error on garbage input
-                throw new CorruptRecordException("record batch at base offset " + baseOffset + ": cannot decompress "
-                        + rawSection.remaining() + " bytes of " + compression.configName() + ": " + e.getMessage(), e);
+                throw new CorruptRecordException(
+                        "record batch at base offset " + baseOffset + ": cannot decompress " + rawSection.remaining()
+                                + " bytes of " + compression.configName() + ": " + e.getMessage(),
+                        e);
             }
         }
     }
@@ -62,8 +63,8 @@ final class RecordIterator implements CloseableIterator<Record> {
     @Override
     public Record next() {
         if (!hasNext()) {
-            throw new NoSuchElementException("record batch at base offset " + baseOffset + " has only " + count
-                    + " records");
+            throw new NoSuchElementException(
+                    "record batch at base offset " + baseOffset + " has only " + count + " records");
         }
         try {
             Record r = readRecord();
@@ -83,8 +84,8 @@ final class RecordIterator implements CloseableIterator<Record> {
         }
         int length = ByteUtils.readVarint(s);
         if (length < 0 || length > s.remaining()) {
-            throw new CorruptRecordException("length " + length + " overruns the " + s.remaining()
-                    + " bytes left in the batch");
+            throw new CorruptRecordException(
+                    "length " + length + " overruns the " + s.remaining() + " bytes left in the batch");
         }
         int end = s.position() + length;
         // Parse inside a view limited to this record, so a bad inner length cannot read the next record.
@@ -98,15 +99,15 @@ final class RecordIterator implements CloseableIterator<Record> {
         ByteBuffer value = readField(r, "value");
         int headerCount = ByteUtils.readVarint(r);
         if (headerCount < 0 || headerCount > r.remaining()) {
-            throw new CorruptRecordException("header count " + headerCount + " with " + r.remaining()
-                    + " bytes left in the record");
+            throw new CorruptRecordException(
+                    "header count " + headerCount + " with " + r.remaining() + " bytes left in the record");
         }
         Header[] headers = headerCount == 0 ? Record.NO_HEADERS : new Header[headerCount];
         for (int i = 0; i < headerCount; i++) {
             int keyLength = ByteUtils.readVarint(r);
             if (keyLength < 0 || keyLength > r.remaining()) {
-                throw new CorruptRecordException("header " + i + " key length " + keyLength + " with "
-                        + r.remaining() + " bytes left in the record");
+                throw new CorruptRecordException("header " + i + " key length " + keyLength + " with " + r.remaining()
+                        + " bytes left in the record");
             }
             String headerKey = utf8(r, keyLength);
             ByteBuffer headerValue = readField(r, "header " + i + " value");
@@ -118,8 +119,8 @@ final class RecordIterator implements CloseableIterator<Record> {
             headers[i] = new Header(headerKey, valueBytes);
         }
         if (r.hasRemaining()) {
-            throw new CorruptRecordException("declared length " + length + " leaves " + r.remaining()
-                    + " unread bytes after its fields");
+            throw new CorruptRecordException(
+                    "declared length " + length + " leaves " + r.remaining() + " unread bytes after its fields");
         }
         long timestamp = useLogAppendTime ? logAppendTime : firstTimestamp + timestampDelta;
         return new Record(baseOffset + offsetDelta, timestamp, key, value, headers);
@@ -132,8 +133,8 @@ final class RecordIterator implements CloseableIterator<Record> {
             return null;
         }
         if (len < 0 || len > r.remaining()) {
-            throw new CorruptRecordException(what + " length " + len + " with " + r.remaining()
-                    + " bytes left in the record");
+            throw new CorruptRecordException(
+                    what + " length " + len + " with " + r.remaining() + " bytes left in the record");
         }
         ByteBuffer field = r.slice(r.position(), len).asReadOnlyBuffer();
         r.position(r.position() + len);

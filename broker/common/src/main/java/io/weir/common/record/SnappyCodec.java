@@ -1,12 +1,11 @@
 package io.weir.common.record;
 
-import org.xerial.snappy.SnappyInputStream;
-import org.xerial.snappy.SnappyOutputStream;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import org.xerial.snappy.SnappyInputStream;
+import org.xerial.snappy.SnappyOutputStream;
 
 /**
  * Snappy in xerial snappy-java's stream framing ({@code SnappyOutputStream}: an 8-byte magic, two version
@@ -17,8 +16,7 @@ import java.nio.ByteBuffer;
 final class SnappyCodec implements CompressionCodec {
     static final SnappyCodec INSTANCE = new SnappyCodec();
 
-    private SnappyCodec() {
-    }
+    private SnappyCodec() {}
 
     @Override
     public CompressionType type() {

@@ -11,8 +11,7 @@ import java.util.Arrays;
  * Not thread-safe; each instance lives for one compress or decompress call.
  */
 final class StreamBuffers {
-    private StreamBuffers() {
-    }
+    private StreamBuffers() {}
 
     /** Reads a buffer's remaining bytes through a duplicate, so the caller's position never moves. */
     static InputStream inputStream(ByteBuffer src) {

@@ -3,7 +3,6 @@ package io.weir.common.record;
 import com.github.luben.zstd.RecyclingBufferPool;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,8 +19,7 @@ final class ZstdCodec implements CompressionCodec {
 
     static final int DEFAULT_LEVEL = 3;
 
-    private ZstdCodec() {
-    }
+    private ZstdCodec() {}
 
     @Override
     public CompressionType type() {
@@ -30,8 +28,8 @@ final class ZstdCodec implements CompressionCodec {
 
     @Override
     public void compress(ByteBuffer src, OutputStream out) throws IOException {
-        try (ZstdOutputStreamNoFinalizer zstd = new ZstdOutputStreamNoFinalizer(
-                new NonClosingOutputStream(out), RecyclingBufferPool.INSTANCE)) {
+        try (ZstdOutputStreamNoFinalizer zstd =
+                new ZstdOutputStreamNoFinalizer(new NonClosingOutputStream(out), RecyclingBufferPool.INSTANCE)) {
             zstd.setLevel(DEFAULT_LEVEL);
             StreamBuffers.writeTo(src, zstd);
         }
@@ -39,8 +37,8 @@ final class ZstdCodec implements CompressionCodec {
 
     @Override
     public ByteBuffer decompress(ByteBuffer src) throws IOException {
-        try (InputStream in = new ZstdInputStreamNoFinalizer(StreamBuffers.inputStream(src),
-                RecyclingBufferPool.INSTANCE)) {
+        try (InputStream in =
+                new ZstdInputStreamNoFinalizer(StreamBuffers.inputStream(src), RecyclingBufferPool.INSTANCE)) {
             return StreamBuffers.readFully(in, src.remaining() * 4);
         }
     }

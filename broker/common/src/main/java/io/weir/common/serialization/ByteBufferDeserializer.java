@@ -1,6 +1,5 @@
 package io.weir.common.serialization;
 
-
 import java.nio.ByteBuffer;
 
 /** Wraps the array in a buffer without copying. Stateless and thread-safe. */

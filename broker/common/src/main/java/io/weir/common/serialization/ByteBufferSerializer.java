@@ -1,6 +1,5 @@
 package io.weir.common.serialization;
 
-
 import java.nio.ByteBuffer;
 
 /**
@@ -13,7 +12,9 @@ public final class ByteBufferSerializer implements Serializer<ByteBuffer> {
         if (data == null) {
             return null;
         }
-        if (data.hasArray() && data.arrayOffset() == 0 && data.position() == 0
+        if (data.hasArray()
+                && data.arrayOffset() == 0
+                && data.position() == 0
                 && data.remaining() == data.array().length) {
             return data.array(); // the whole backing array: hand it over without a copy
         }

@@ -2,8 +2,7 @@ package io.weir.common.serialization;
 
 /** Big-endian long packing shared by the long and double serdes. */
 final class Bytes {
-    private Bytes() {
-    }
+    private Bytes() {}
 
     static byte[] longToBytes(long v) {
         byte[] b = new byte[8];

@@ -33,11 +33,9 @@ public interface Deserializer<T> extends AutoCloseable {
     }
 
     /** Called once before first use. {@code isKey} tells a key deserializer from a value deserializer. */
-    default void configure(Map<String, ?> configs, boolean isKey) {
-    }
+    default void configure(Map<String, ?> configs, boolean isKey) {}
 
     /** Releases resources; called once when the consumer closes. Must not throw. */
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -1,6 +1,5 @@
 package io.weir.common.serialization;
 
-
 /**
  * Reads what {@link DoubleSerializer} writes. Stateless and thread-safe.
  *

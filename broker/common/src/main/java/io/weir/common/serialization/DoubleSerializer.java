@@ -1,6 +1,5 @@
 package io.weir.common.serialization;
 
-
 /** The 8 big-endian bytes of {@link Double#doubleToRawLongBits} (NaN payloads preserved), as Kafka writes it. Stateless and thread-safe. */
 public final class DoubleSerializer implements Serializer<Double> {
     @Override

@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** Reads the string serdes' charset settings, the specific key first, then the shared one. */
 final class Encodings {
-    private Encodings() {
-    }
+    private Encodings() {}
 
     static Charset charset(Map<String, ?> configs, String specificKey, String sharedKey) {
         Object name = configs.get(specificKey);

@@ -1,6 +1,5 @@
 package io.weir.common.serialization;
 
-
 /** The 4 big-endian bytes of {@link Float#floatToRawIntBits} (NaN payloads preserved), as Kafka writes it. Stateless and thread-safe. */
 public final class FloatSerializer implements Serializer<Float> {
     @Override

@@ -1,6 +1,5 @@
 package io.weir.common.serialization;
 
-
 /** A 4-byte big-endian int, as Kafka writes it. Stateless and thread-safe. */
 public final class IntegerSerializer implements Serializer<Integer> {
     @Override

@@ -1,6 +1,5 @@
 package io.weir.common.serialization;
 
-
 /**
  * Reads what {@link LongSerializer} writes. Stateless and thread-safe.
  *

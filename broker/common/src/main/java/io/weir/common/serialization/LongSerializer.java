@@ -1,6 +1,5 @@
 package io.weir.common.serialization;
 
-
 /** An 8-byte big-endian long, as Kafka writes it. Stateless and thread-safe. */
 public final class LongSerializer implements Serializer<Long> {
     @Override

@@ -12,8 +12,7 @@ import java.util.UUID;
  */
 public final class Serdes {
 
-    private Serdes() {
-    }
+    private Serdes() {}
 
     /** A serde of a serializer and deserializer pair. */
     public static class WrapperSerde<T> implements Serde<T> {

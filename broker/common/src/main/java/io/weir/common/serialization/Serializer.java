@@ -22,11 +22,9 @@ public interface Serializer<T> extends AutoCloseable {
     byte[] serialize(String topic, T data);
 
     /** Called once before first use. {@code isKey} tells a key serializer from a value serializer. */
-    default void configure(Map<String, ?> configs, boolean isKey) {
-    }
+    default void configure(Map<String, ?> configs, boolean isKey) {}
 
     /** Releases resources; called once when the producer closes. Must not throw. */
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

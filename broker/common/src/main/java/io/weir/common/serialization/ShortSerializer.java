@@ -1,6 +1,5 @@
 package io.weir.common.serialization;
 
-
 /** A 2-byte big-endian short, as Kafka writes it. Stateless and thread-safe. */
 public final class ShortSerializer implements Serializer<Short> {
     @Override

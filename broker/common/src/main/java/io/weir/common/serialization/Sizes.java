@@ -4,13 +4,12 @@ import io.weir.common.errors.SerializationException;
 
 /** The length check shared by the fixed-width deserializers. */
 final class Sizes {
-    private Sizes() {
-    }
+    private Sizes() {}
 
     static void check(String deserializer, String topic, byte[] data, int expected) {
         if (data.length != expected) {
-            throw new SerializationException(deserializer + " for topic '" + topic + "' expected " + expected
-                    + " bytes but got " + data.length);
+            throw new SerializationException(
+                    deserializer + " for topic '" + topic + "' expected " + expected + " bytes but got " + data.length);
         }
     }
 }

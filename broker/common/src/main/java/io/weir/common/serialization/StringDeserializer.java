@@ -1,6 +1,5 @@
 package io.weir.common.serialization;
 
-
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -15,8 +14,8 @@ public final class StringDeserializer implements Deserializer<String> {
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
-        charset = Encodings.charset(configs, isKey ? "key.deserializer.encoding" : "value.deserializer.encoding",
-                "deserializer.encoding");
+        charset = Encodings.charset(
+                configs, isKey ? "key.deserializer.encoding" : "value.deserializer.encoding", "deserializer.encoding");
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.weir.common.serialization;
 
-
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -15,8 +14,8 @@ public final class StringSerializer implements Serializer<String> {
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
-        charset = Encodings.charset(configs, isKey ? "key.serializer.encoding" : "value.serializer.encoding",
-                "serializer.encoding");
+        charset = Encodings.charset(
+                configs, isKey ? "key.serializer.encoding" : "value.serializer.encoding", "serializer.encoding");
     }
 
     @Override

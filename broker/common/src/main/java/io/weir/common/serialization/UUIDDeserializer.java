@@ -1,7 +1,6 @@
 package io.weir.common.serialization;
 
 import io.weir.common.errors.SerializationException;
-
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
@@ -21,8 +20,10 @@ public final class UUIDDeserializer implements Deserializer<UUID> {
         try {
             return UUID.fromString(text);
         } catch (IllegalArgumentException e) {
-            throw new SerializationException("UUIDDeserializer for topic '" + topic + "' got '" + text
-                    + "' (" + data.length + " bytes), which is not a UUID", e);
+            throw new SerializationException(
+                    "UUIDDeserializer for topic '" + topic + "' got '" + text + "' (" + data.length
+                            + " bytes), which is not a UUID",
+                    e);
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.weir.common.serialization;
 
-
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 

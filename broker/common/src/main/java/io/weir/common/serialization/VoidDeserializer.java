@@ -11,8 +11,8 @@ public final class VoidDeserializer implements Deserializer<Void> {
     @Override
     public Void deserialize(String topic, byte[] data) {
         if (data != null) {
-            throw new SerializationException("VoidDeserializer for topic '" + topic + "' expected null data but got "
-                    + data.length + " bytes");
+            throw new SerializationException(
+                    "VoidDeserializer for topic '" + topic + "' expected null data but got " + data.length + " bytes");
         }
         return null;
     }

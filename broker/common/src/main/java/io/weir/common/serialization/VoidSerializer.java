@@ -1,6 +1,5 @@
 package io.weir.common.serialization;
 
-
 /** For records that have no key or no value: always null bytes. Stateless and thread-safe. */
 public final class VoidSerializer implements Serializer<Void> {
     @Override

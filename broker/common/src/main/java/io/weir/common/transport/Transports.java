@@ -19,8 +19,7 @@ public final class Transports {
 
     private static final Map<String, BrokerApi> EMBEDDED = new ConcurrentHashMap<>();
 
-    private Transports() {
-    }
+    private Transports() {}
 
     /**
      * Opens an embedded broker through the {@link EmbeddedBrokerProvider} on the class path.
@@ -28,7 +27,8 @@ public final class Transports {
      * @throws InvalidConfigurationException if no provider is there (the {@code io.weir:server} artifact is missing)
      */
     public static EmbeddedBrokerHandle openEmbedded(Map<String, ?> brokerConfig) {
-        EmbeddedBrokerProvider provider = ServiceLoader.load(EmbeddedBrokerProvider.class, Transports.class.getClassLoader())
+        EmbeddedBrokerProvider provider = ServiceLoader.load(
+                        EmbeddedBrokerProvider.class, Transports.class.getClassLoader())
                 .findFirst()
                 .orElseThrow(() -> new InvalidConfigurationException("No embedded broker on the class path: add the "
                         + "io.weir:server artifact to run one in this process, or set bootstrap.servers to a broker"));

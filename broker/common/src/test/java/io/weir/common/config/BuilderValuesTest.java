@@ -31,9 +31,10 @@ class BuilderValuesTest {
 
     @Test
     void aBadValueIsRefusedAtOnceWithTheMessageParsingGives() {
-        var fromBuilder = assertThrows(InvalidConfigurationException.class, () -> new BuilderValues(DEFINITION).set("linger.ms", -1L));
-        var fromParse = assertThrows(InvalidConfigurationException.class,
-                () -> DEFINITION.parse(Map.of("servers", "a", "linger.ms", "-1")));
+        var fromBuilder = assertThrows(
+                InvalidConfigurationException.class, () -> new BuilderValues(DEFINITION).set("linger.ms", -1L));
+        var fromParse = assertThrows(
+                InvalidConfigurationException.class, () -> DEFINITION.parse(Map.of("servers", "a", "linger.ms", "-1")));
         assertEquals(fromParse.getMessage(), fromBuilder.getMessage());
     }
 

@@ -31,9 +31,15 @@ class ApiErrorTest {
                 new RecordTooLargeException(TP, 2_000, 1_000),
                 UnknownTopicOrPartitionException.unknownTopic("orders"),
                 UnknownTopicOrPartitionException.unknownPartition(TP, 2));
-        List<Errors> codes = List.of(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, Errors.INVALID_PRODUCER_EPOCH,
-                Errors.UNKNOWN_PRODUCER_ID, Errors.INVALID_TXN_STATE, Errors.OFFSET_OUT_OF_RANGE, Errors.MESSAGE_TOO_LARGE,
-                Errors.UNKNOWN_TOPIC_OR_PARTITION, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        List<Errors> codes = List.of(
+                Errors.OUT_OF_ORDER_SEQUENCE_NUMBER,
+                Errors.INVALID_PRODUCER_EPOCH,
+                Errors.UNKNOWN_PRODUCER_ID,
+                Errors.INVALID_TXN_STATE,
+                Errors.OFFSET_OUT_OF_RANGE,
+                Errors.MESSAGE_TOO_LARGE,
+                Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                Errors.UNKNOWN_TOPIC_OR_PARTITION);
         for (int i = 0; i < thrown.size(); i++) {
             WeirException e = thrown.get(i);
             ApiError error = ApiError.of(e);
@@ -46,8 +52,10 @@ class ApiErrorTest {
 
     @Test
     void anExceptionRebuiltFromTheCodeHasNoFields() {
-        OutOfOrderSequenceException rebuilt = assertInstanceOf(OutOfOrderSequenceException.class,
-                ApiError.of(new OutOfOrderSequenceException(TP, "a batch", 7L, (short) 2, 3, 5)).exception());
+        OutOfOrderSequenceException rebuilt = assertInstanceOf(
+                OutOfOrderSequenceException.class,
+                ApiError.of(new OutOfOrderSequenceException(TP, "a batch", 7L, (short) 2, 3, 5))
+                        .exception());
         assertNull(rebuilt.topicPartition());
         assertEquals(-1L, rebuilt.producerId());
         assertEquals(-1, rebuilt.expectedSequence());

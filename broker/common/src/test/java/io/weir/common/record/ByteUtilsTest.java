@@ -1,17 +1,16 @@
 package io.weir.common.record;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import io.weir.common.errors.CorruptRecordException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
-
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ByteUtilsTest {
 
@@ -22,10 +21,10 @@ class ByteUtilsTest {
         assertArrayEquals(new byte[] {0x02}, varint(1));
         assertArrayEquals(new byte[] {0x7f}, varint(-64));
         assertArrayEquals(new byte[] {(byte) 0x80, 0x01}, varint(64));
-        assertArrayEquals(new byte[] {(byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f},
-                varint(Integer.MAX_VALUE));
-        assertArrayEquals(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f},
-                varint(Integer.MIN_VALUE));
+        assertArrayEquals(
+                new byte[] {(byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f}, varint(Integer.MAX_VALUE));
+        assertArrayEquals(
+                new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f}, varint(Integer.MIN_VALUE));
     }
 
     @Property(seed = "11")
@@ -71,7 +70,8 @@ class ByteUtilsTest {
     void overlongVarintIsCorrupt() {
         ByteBuffer b = ByteBuffer.wrap(new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 1});
         assertThrows(CorruptRecordException.class, () -> ByteUtils.readVarint(b));
-        assertThrows(CorruptRecordException.class, () -> ByteUtils.readVarint(ByteBuffer.wrap(new byte[] {(byte) 0x80})));
+        assertThrows(
+                CorruptRecordException.class, () -> ByteUtils.readVarint(ByteBuffer.wrap(new byte[] {(byte) 0x80})));
     }
 
     private static byte[] varint(int v) {

@@ -1,10 +1,9 @@
 package io.weir.common.record;
 
-import net.jpountz.lz4.LZ4FrameInputStream;
-import net.jpountz.lz4.LZ4FrameOutputStream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,11 +12,11 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import net.jpountz.lz4.LZ4FrameInputStream;
+import net.jpountz.lz4.LZ4FrameOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class CompressionTypeTest {
 
@@ -43,8 +42,8 @@ class CompressionTypeTest {
 
     @Test
     void unknownNameNamesTheValueAndTheKnownNames() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> CompressionType.forName("brotli"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> CompressionType.forName("brotli"));
         assertTrue(e.getMessage().contains("brotli") && e.getMessage().contains("snappy"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> CompressionType.forName("GZIP"));
     }
@@ -86,9 +85,13 @@ class CompressionTypeTest {
         }
 
         ByteArrayOutputStream theirs = new ByteArrayOutputStream();
-        try (LZ4FrameOutputStream out = new LZ4FrameOutputStream(theirs, LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB,
-                input.length, LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE,
-                LZ4FrameOutputStream.FLG.Bits.BLOCK_CHECKSUM, LZ4FrameOutputStream.FLG.Bits.CONTENT_SIZE,
+        try (LZ4FrameOutputStream out = new LZ4FrameOutputStream(
+                theirs,
+                LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB,
+                input.length,
+                LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE,
+                LZ4FrameOutputStream.FLG.Bits.BLOCK_CHECKSUM,
+                LZ4FrameOutputStream.FLG.Bits.CONTENT_SIZE,
                 LZ4FrameOutputStream.FLG.Bits.CONTENT_CHECKSUM)) {
             out.write(input);
         }
@@ -104,8 +107,8 @@ class CompressionTypeTest {
         CompressionType.LZ4.codec().compress(ByteBuffer.wrap("abc".getBytes()), out);
         byte[] frame = out.toByteArray();
         frame[6] ^= 1;
-        IOException e = assertThrows(IOException.class,
-                () -> CompressionType.LZ4.codec().decompress(ByteBuffer.wrap(frame)));
+        IOException e = assertThrows(
+                IOException.class, () -> CompressionType.LZ4.codec().decompress(ByteBuffer.wrap(frame)));
         assertTrue(e.getMessage().contains("descriptor checksum"), e.getMessage());
     }
 
@@ -124,7 +127,8 @@ class CompressionTypeTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         CompressionType.SNAPPY.codec().compress(ByteBuffer.wrap("abc".getBytes()), out);
         // xerial's magic header: 0x82 'S' 'N' 'A' 'P' 'P' 'Y' 0x00, then version 1 and compatible version 1.
-        assertArrayEquals(new byte[] {(byte) 0x82, 'S', 'N', 'A', 'P', 'P', 'Y', 0, 0, 0, 0, 1, 0, 0, 0, 1},
+        assertArrayEquals(
+                new byte[] {(byte) 0x82, 'S', 'N', 'A', 'P', 'P', 'Y', 0, 0, 0, 0, 1, 0, 0, 0, 1},
                 Arrays.copyOf(out.toByteArray(), 16));
     }
 

@@ -1,19 +1,22 @@
 package io.weir.common.record;
 
-import org.junit.jupiter.api.Test;
-
-import java.nio.ByteBuffer;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+
 class RecordBatchBuilderTest {
 
     private static RecordBatchBuilder plain() {
-        return new RecordBatchBuilder(CompressionType.NONE, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
-                RecordBatch.NO_SEQUENCE, false);
+        return new RecordBatchBuilder(
+                CompressionType.NONE,
+                RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE,
+                false);
     }
 
     @Test
@@ -62,24 +65,27 @@ class RecordBatchBuilderTest {
 
     @Test
     void rejectsNegativeTimestampOtherThanNone() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> plain().append(-2L, null, null, null));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> plain().append(-2L, null, null, null));
         assertTrue(e.getMessage().contains("-2"));
         plain().append(RecordBatch.NO_TIMESTAMP, null, null, null);
     }
 
     @Test
     void rejectsInconsistentProducerFields() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new RecordBatchBuilder(CompressionType.NONE, -1L, (short) -1, -1, true));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new RecordBatchBuilder(CompressionType.NONE, 5L, (short) -1, 0, false));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new RecordBatchBuilder(CompressionType.NONE, 5L, (short) 0, -1, false));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new RecordBatchBuilder(CompressionType.NONE, -7L, (short) 0, 0, false));
-        assertThrows(IllegalArgumentException.class,
-                () -> new RecordBatchBuilder(null, -1L, (short) -1, -1, false));
+        assertThrows(IllegalArgumentException.class, () -> new RecordBatchBuilder(null, -1L, (short) -1, -1, false));
     }
 
     @Test

@@ -19,7 +19,8 @@ class RecordBatchFilterTest {
     private static RecordBatch batch(CompressionType compression, long baseOffset) {
         RecordBatchBuilder builder = new RecordBatchBuilder(compression, 42L, (short) 3, 100, false);
         builder.append(1000, "a".getBytes(StandardCharsets.UTF_8), "1".getBytes(StandardCharsets.UTF_8), null);
-        builder.append(1005, "b".getBytes(StandardCharsets.UTF_8), null, new Header[] {new Header("h", new byte[] {7})});
+        builder.append(
+                1005, "b".getBytes(StandardCharsets.UTF_8), null, new Header[] {new Header("h", new byte[] {7})});
         builder.append(1002, null, "keyless".getBytes(StandardCharsets.UTF_8), null);
         ByteBuffer built = builder.build();
         RecordBatch batch = RecordBatch.wrap(built);
@@ -36,10 +37,13 @@ class RecordBatchFilterTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = CompressionType.class, names = {"NONE", "GZIP", "LZ4", "ZSTD", "SNAPPY"})
+    @EnumSource(
+            value = CompressionType.class,
+            names = {"NONE", "GZIP", "LZ4", "ZSTD", "SNAPPY"})
     void keepsChosenRecordsWithTheirOffsetsTimestampsAndTheBatchsProducerFields(CompressionType compression) {
         RecordBatch original = batch(compression, 500);
-        RecordBatchFilter.Outcome outcome = filter.filter(original, (offset, key, hasValue) -> offset != 500, false, -1L);
+        RecordBatchFilter.Outcome outcome =
+                filter.filter(original, (offset, key, hasValue) -> offset != 500, false, -1L);
         assertEquals(RecordBatchFilter.Outcome.REWRITTEN, outcome);
         RecordBatch kept = RecordBatch.wrap(filter.filtered());
         kept.ensureValid();
@@ -68,7 +72,9 @@ class RecordBatchFilterTest {
         assertTrue(stamped.hasDeleteHorizon());
         assertEquals(99_000L, stamped.deleteHorizonMs());
         List<Record> records = records(filter.filtered());
-        assertEquals(List.of(1000L, 1005L, 1002L), records.stream().map(Record::timestamp).toList());
+        assertEquals(
+                List.of(1000L, 1005L, 1002L),
+                records.stream().map(Record::timestamp).toList());
         assertTrue(filter.retainedTombstone());
 
         // stamped once only

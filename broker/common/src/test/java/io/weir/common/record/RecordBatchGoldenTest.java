@@ -1,14 +1,13 @@
 package io.weir.common.record;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /**
  * The builder's bytes against batches written out by hand from the v2 layout, field by field, with every varint
@@ -35,22 +34,35 @@ class RecordBatchGoldenTest {
         byte[] records = bytes(
                 // record 0: length 14
                 0x1c,
-                0x00,             // attributes
-                0x00,             // timestampDelta 0
-                0x00,             // offsetDelta 0
-                0x04, 'k', '1',   // key length 2
-                0x04, 'v', '1',   // value length 2
-                0x02,             // 1 header
-                0x02, 'h',        // header key length 1
-                0x02, 0x01,       // header value length 1
+                0x00, // attributes
+                0x00, // timestampDelta 0
+                0x00, // offsetDelta 0
+                0x04,
+                'k',
+                '1', // key length 2
+                0x04,
+                'v',
+                '1', // value length 2
+                0x02, // 1 header
+                0x02,
+                'h', // header key length 1
+                0x02,
+                0x01, // header value length 1
                 // record 1: length 13
                 0x1a,
                 0x00,
-                0xd8, 0x04,       // timestampDelta 300 -> zig-zag 600 -> 0xd8 0x04
-                0x02,             // offsetDelta 1
-                0x01,             // key length -1 (null)
-                0x0c, 'v', 'a', 'l', 'u', 'e', '2',
-                0x00);            // no headers
+                0xd8,
+                0x04, // timestampDelta 300 -> zig-zag 600 -> 0xd8 0x04
+                0x02, // offsetDelta 1
+                0x01, // key length -1 (null)
+                0x0c,
+                'v',
+                'a',
+                'l',
+                'u',
+                'e',
+                '2',
+                0x00); // no headers
         byte[] expected = header(90, 0x0000, 1, T0, T0 + 300, 1000L, (short) 5, 7, 2, records);
 
         assertArrayEquals(expected, toArray(built));
@@ -63,8 +75,8 @@ class RecordBatchGoldenTest {
         ByteBuffer built = RecordBatchBuilder.controlBatch(ControlRecordType.COMMIT, 42L, (short) 3, 1000L, 7);
 
         byte[] records = bytes(
-                0x20,                         // length 16
-                0x00, 0x00, 0x00,             // attributes, timestampDelta, offsetDelta
+                0x20, // length 16
+                0x00, 0x00, 0x00, // attributes, timestampDelta, offsetDelta
                 0x08, 0x00, 0x00, 0x00, 0x01, // key: version 0, type 1 (COMMIT)
                 0x0c, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, // value: version 0, coordinatorEpoch 7
                 0x00);
@@ -77,15 +89,23 @@ class RecordBatchGoldenTest {
     }
 
     /** The 61-byte header, field by field in spec order, followed by the records and with the CRC filled in. */
-    private static byte[] header(int size, int attributes, int lastOffsetDelta, long firstTimestamp,
-                                 long maxTimestamp, long producerId, short producerEpoch, int baseSequence,
-                                 int count, byte[] records) {
+    private static byte[] header(
+            int size,
+            int attributes,
+            int lastOffsetDelta,
+            long firstTimestamp,
+            long maxTimestamp,
+            long producerId,
+            short producerEpoch,
+            int baseSequence,
+            int count,
+            byte[] records) {
         ByteBuffer b = ByteBuffer.allocate(size);
-        b.putLong(0L);                 // baseOffset
-        b.putInt(size - 12);           // length
-        b.putInt(0);                   // partitionLeaderEpoch
-        b.put((byte) 2);               // magic
-        b.putInt(0);                   // crc, filled below
+        b.putLong(0L); // baseOffset
+        b.putInt(size - 12); // length
+        b.putInt(0); // partitionLeaderEpoch
+        b.put((byte) 2); // magic
+        b.putInt(0); // crc, filled below
         b.putShort((short) attributes);
         b.putInt(lastOffsetDelta);
         b.putLong(firstTimestamp);

@@ -1,6 +1,14 @@
 package io.weir.common.record;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import io.weir.common.errors.CorruptRecordException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -10,15 +18,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.constraints.IntRange;
 
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 /**
  * Properties of the batch format over random batches. Seeds are fixed so the suite is deterministic; jqwik
  * reports the seed and the shrunk sample of any failure.
@@ -26,15 +25,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class RecordBatchProperties {
 
     /** What a test appends; the expected contents of the batch. */
-    record Input(long timestamp, byte[] key, byte[] value, Header[] headers) {
-    }
+    record Input(long timestamp, byte[] key, byte[] value, Header[] headers) {}
 
-    record Spec(CompressionType compression, long producerId, short producerEpoch, int baseSequence,
-                boolean transactional, List<Input> records) {
+    record Spec(
+            CompressionType compression,
+            long producerId,
+            short producerEpoch,
+            int baseSequence,
+            boolean transactional,
+            List<Input> records) {
 
         ByteBuffer build() {
-            RecordBatchBuilder b = new RecordBatchBuilder(compression, producerId, producerEpoch, baseSequence,
-                    transactional);
+            RecordBatchBuilder b =
+                    new RecordBatchBuilder(compression, producerId, producerEpoch, baseSequence, transactional);
             for (Input r : records) {
                 b.append(r.timestamp, r.key, r.value, r.headers);
             }
@@ -76,8 +79,8 @@ class RecordBatchProperties {
     }
 
     @Property(tries = 300, seed = "20240602")
-    void ensureValidDetectsAnySingleFlippedBitInTheCheckedRegion(@ForAll("uncompressedSpecs") Spec spec,
-                                                                 @ForAll @IntRange(min = 0, max = 1 << 30) int pick) {
+    void ensureValidDetectsAnySingleFlippedBitInTheCheckedRegion(
+            @ForAll("uncompressedSpecs") Spec spec, @ForAll @IntRange(min = 0, max = 1 << 30) int pick) {
         ByteBuffer built = spec.build();
         // Magic, CRC, and everything the CRC covers; base offset and leader epoch are deliberately unchecked.
         int firstBit = RecordBatch.MAGIC_OFFSET * 8;
@@ -136,25 +139,30 @@ class RecordBatchProperties {
 
     @Provide
     Arbitrary<List<Spec>> logs() {
-        return spec(Arbitraries.of(CompressionType.class), 10).list().ofMinSize(1).ofMaxSize(8);
+        return spec(Arbitraries.of(CompressionType.class), 10)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(8);
     }
 
     private static Arbitrary<Spec> spec(Arbitrary<CompressionType> compression, int maxRecords) {
         Arbitrary<long[]> producer = Arbitraries.oneOf(
-                Arbitraries.just(new long[] {RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
-                        RecordBatch.NO_SEQUENCE, 0}),
+                Arbitraries.just(new long[] {
+                    RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, 0
+                }),
                 Combinators.combine(
-                        Arbitraries.longs().between(0, Long.MAX_VALUE),
-                        Arbitraries.shorts().between((short) 0, Short.MAX_VALUE),
-                        Arbitraries.integers().between(0, Integer.MAX_VALUE),
-                        Arbitraries.of(0L, 1L))
+                                Arbitraries.longs().between(0, Long.MAX_VALUE),
+                                Arbitraries.shorts().between((short) 0, Short.MAX_VALUE),
+                                Arbitraries.integers().between(0, Integer.MAX_VALUE),
+                                Arbitraries.of(0L, 1L))
                         .as((pid, epoch, seq, txn) -> new long[] {pid, epoch, seq, txn}));
         return Combinators.combine(compression, producer, inputs(maxRecords))
                 .as((c, p, records) -> new Spec(c, p[0], (short) p[1], (int) p[2], p[3] == 1, records));
     }
 
     private static Arbitrary<List<Input>> inputs(int maxRecords) {
-        Arbitrary<byte[]> key = Arbitraries.bytes().array(byte[].class).ofMaxSize(64).injectNull(0.2);
+        Arbitrary<byte[]> key =
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(64).injectNull(0.2);
         Arbitrary<byte[]> value = Arbitraries.oneOf(
                         Arbitraries.bytes().array(byte[].class).ofMaxSize(2048),
                         // Repetitive values, so the codecs' compressed paths (not just stored blocks) are exercised.
@@ -169,8 +177,11 @@ class RecordBatchProperties {
                 Arbitraries.longs().between(0, 1L << 42),
                 Arbitraries.longs().between(0, Long.MAX_VALUE),
                 Arbitraries.just(RecordBatch.NO_TIMESTAMP));
-        return Combinators.combine(timestamp, key, value, headers).as(Input::new)
-                .list().ofMinSize(1).ofMaxSize(maxRecords)
+        return Combinators.combine(timestamp, key, value, headers)
+                .as(Input::new)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(maxRecords)
                 // jqwik favours short lists by default; batches of every size up to the max matter here.
                 .withSizeDistribution(RandomDistribution.uniform());
     }

@@ -1,22 +1,21 @@
 package io.weir.common.record;
 
-import io.weir.common.errors.CorruptRecordException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weir.common.errors.CorruptRecordException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class RecordBatchTest {
 
@@ -78,7 +77,7 @@ class RecordBatchTest {
         withPrefix.position(5);
         RecordBatch batch = RecordBatch.wrap(withPrefix);
         batch.ensureValid();
-        batch.records().forEachRemaining(r -> { });
+        batch.records().forEachRemaining(r -> {});
         assertEquals(5, withPrefix.position());
         assertEquals(77L, batch.producerId());
         ByteBuffer slice = batch.buffer();
@@ -104,13 +103,17 @@ class RecordBatchTest {
     void ensureValidRejectsBadMagicAndImpossibleLength() {
         ByteBuffer badMagic = sampleBatch(CompressionType.NONE);
         badMagic.put(RecordBatch.MAGIC_OFFSET, (byte) 1);
-        assertTrue(assertThrows(CorruptRecordException.class, () -> RecordBatch.wrap(badMagic).ensureValid())
-                .getMessage().contains("magic 1"));
+        assertTrue(assertThrows(CorruptRecordException.class, () -> RecordBatch.wrap(badMagic)
+                        .ensureValid())
+                .getMessage()
+                .contains("magic 1"));
 
         ByteBuffer shortLength = sampleBatch(CompressionType.NONE);
         shortLength.putInt(RecordBatch.LENGTH_OFFSET, 10);
-        assertTrue(assertThrows(CorruptRecordException.class, () -> RecordBatch.wrap(shortLength).ensureValid())
-                .getMessage().contains("length field 10"));
+        assertTrue(assertThrows(CorruptRecordException.class, () -> RecordBatch.wrap(shortLength)
+                        .ensureValid())
+                .getMessage()
+                .contains("length field 10"));
 
         ByteBuffer truncated = sampleBatch(CompressionType.NONE);
         truncated.limit(truncated.limit() - 1);
@@ -131,7 +134,8 @@ class RecordBatchTest {
         // The first record's length varint sits right after the header; claim 63 bytes (zig-zag 126 = 0x7e).
         built.put(RecordBatch.RECORDS_OFFSET, (byte) 0x7e);
         RecordBatch batch = RecordBatch.wrap(built);
-        CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> batch.records().next());
+        CorruptRecordException e =
+                assertThrows(CorruptRecordException.class, () -> batch.records().next());
         assertTrue(e.getMessage().contains("record 0"), e.getMessage());
     }
 
@@ -160,7 +164,8 @@ class RecordBatchTest {
     void garbageCompressedSectionIsCorrupt() {
         ByteBuffer built = sampleBatch(CompressionType.GZIP);
         built.put(RecordBatch.RECORDS_OFFSET, (byte) 0);
-        CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> RecordBatch.wrap(built).records());
+        CorruptRecordException e = assertThrows(
+                CorruptRecordException.class, () -> RecordBatch.wrap(built).records());
         assertTrue(e.getMessage().contains("gzip"), e.getMessage());
     }
 
@@ -173,16 +178,18 @@ class RecordBatchTest {
 
     @Test
     void lastSequenceWrapsAfterIntegerMaxValue() {
-        RecordBatchBuilder b = new RecordBatchBuilder(CompressionType.NONE, 1L, (short) 0, Integer.MAX_VALUE - 1,
-                false);
+        RecordBatchBuilder b =
+                new RecordBatchBuilder(CompressionType.NONE, 1L, (short) 0, Integer.MAX_VALUE - 1, false);
         for (int i = 0; i < 4; i++) {
             b.append(0L, null, null, null);
         }
         RecordBatch batch = RecordBatch.wrap(b.build());
         assertEquals(1, batch.lastSequence(), "MAX-1, MAX, 0, 1");
         assertEquals(0, RecordBatch.incrementSequence(Integer.MAX_VALUE, 1));
-        assertEquals(RecordBatch.NO_SEQUENCE,
-                RecordBatch.wrap(oneRecord(RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_SEQUENCE)).lastSequence());
+        assertEquals(
+                RecordBatch.NO_SEQUENCE,
+                RecordBatch.wrap(oneRecord(RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_SEQUENCE))
+                        .lastSequence());
     }
 
     @Test
@@ -195,8 +202,8 @@ class RecordBatchTest {
 
     @Test
     void abortMarkerCarriesTypeAndCoordinatorEpoch() {
-        RecordBatch batch = RecordBatch.wrap(RecordBatchBuilder.controlBatch(ControlRecordType.ABORT, 5L, (short) 1,
-                123L, -1));
+        RecordBatch batch =
+                RecordBatch.wrap(RecordBatchBuilder.controlBatch(ControlRecordType.ABORT, 5L, (short) 1, 123L, -1));
         batch.ensureValid();
         assertTrue(batch.isControl());
         assertTrue(batch.isTransactional());
@@ -219,8 +226,12 @@ class RecordBatchTest {
     }
 
     static ByteBuffer oneRecord(long producerId, int baseSequence) {
-        RecordBatchBuilder b = new RecordBatchBuilder(CompressionType.NONE, producerId,
-                producerId == RecordBatch.NO_PRODUCER_ID ? RecordBatch.NO_PRODUCER_EPOCH : 0, baseSequence, false);
+        RecordBatchBuilder b = new RecordBatchBuilder(
+                CompressionType.NONE,
+                producerId,
+                producerId == RecordBatch.NO_PRODUCER_ID ? RecordBatch.NO_PRODUCER_EPOCH : 0,
+                baseSequence,
+                false);
         b.append(1L, null, utf8("v"), null);
         return b.build();
     }
@@ -263,7 +274,8 @@ class RecordBatchTest {
         assertThrows(IllegalArgumentException.class, () -> batch.setProducerState(-1L, (short) -1, -1, true));
         assertEquals(77L, batch.producerId(), "nothing is written when the fields are refused");
         batch.ensureValid();
-        RecordBatch marker = RecordBatch.wrap(RecordBatchBuilder.controlBatch(ControlRecordType.COMMIT, 1L, (short) 0, 0L, 0));
+        RecordBatch marker =
+                RecordBatch.wrap(RecordBatchBuilder.controlBatch(ControlRecordType.COMMIT, 1L, (short) 0, 0L, 0));
         assertThrows(IllegalArgumentException.class, () -> marker.setProducerState(1L, (short) 1, 0, true));
     }
 }

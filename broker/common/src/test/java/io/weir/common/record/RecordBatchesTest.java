@@ -1,14 +1,13 @@
 package io.weir.common.record;
 
-import io.weir.common.errors.CorruptRecordException;
-import org.junit.jupiter.api.Test;
-
-import java.nio.ByteBuffer;
-import java.util.Iterator;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.weir.common.errors.CorruptRecordException;
+import java.nio.ByteBuffer;
+import java.util.Iterator;
+import org.junit.jupiter.api.Test;
 
 class RecordBatchesTest {
 

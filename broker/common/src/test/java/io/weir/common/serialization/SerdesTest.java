@@ -38,7 +38,8 @@ class SerdesTest {
 
     @Test
     void longsUseKafkasEightByteBigEndianEncoding() {
-        assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0, 1, 0}, Serdes.Long().serializer().serialize("t", 256L));
+        assertArrayEquals(
+                new byte[] {0, 0, 0, 0, 0, 0, 1, 0}, Serdes.Long().serializer().serialize("t", 256L));
     }
 
     @Test

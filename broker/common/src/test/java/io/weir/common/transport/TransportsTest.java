@@ -12,14 +12,15 @@ class TransportsTest {
 
     @Test
     void openingAnEmbeddedBrokerWithoutTheServerOnTheClassPathSaysWhatIsMissing() {
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> Transports.openEmbedded(Map.of()));
+        InvalidConfigurationException e =
+                assertThrows(InvalidConfigurationException.class, () -> Transports.openEmbedded(Map.of()));
         assertTrue(e.getMessage().contains("io.weir:server"), e.getMessage());
     }
 
     @Test
     void aNetworkAddressIsRefusedNamingTheOpenEmbeddedBrokers() {
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> Transports.connect(List.of("localhost:9092")));
+        InvalidConfigurationException e =
+                assertThrows(InvalidConfigurationException.class, () -> Transports.connect(List.of("localhost:9092")));
         assertTrue(e.getMessage().contains("localhost:9092"), e.getMessage());
     }
 }

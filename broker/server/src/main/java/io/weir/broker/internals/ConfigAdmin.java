@@ -1,13 +1,13 @@
 package io.weir.broker.internals;
 
-import io.weir.common.config.TopicConfig;
+import io.weir.broker.BrokerConfig;
+import io.weir.broker.LogConfig;
 import io.weir.broker.internals.log.LogManager;
 import io.weir.broker.internals.log.Topic;
-import io.weir.broker.BrokerConfig;
+import io.weir.common.config.TopicConfig;
 import io.weir.common.errors.InvalidConfigurationException;
 import io.weir.common.errors.InvalidRequestException;
 import io.weir.common.errors.WeirException;
-import io.weir.broker.LogConfig;
 import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.ConfigResourceKey;
 import io.weir.common.protocol.DescribeConfigsResponse.ConfigValue;
@@ -78,10 +78,11 @@ final class ConfigAdmin {
 
     ResourceConfigs describe(ConfigResourceKey resource) {
         try {
-            List<ConfigValue> configs = switch (resource.type()) {
-                case TOPIC -> describeTopic(resource.name());
-                case BROKER -> describeBroker(resource.name());
-            };
+            List<ConfigValue> configs =
+                    switch (resource.type()) {
+                        case TOPIC -> describeTopic(resource.name());
+                        case BROKER -> describeBroker(resource.name());
+                    };
             return new ResourceConfigs(ApiError.NONE, configs);
         } catch (WeirException e) {
             return ResourceConfigs.failed(ApiError.of(e));
@@ -104,14 +105,21 @@ final class ConfigAdmin {
         requireThisBroker(name);
         Map<String, String> brokerDefaults = logManager.defaults().toMap();
         Map<String, ConfigValue> byBrokerKey = new TreeMap<>();
-        BROKER_SYNONYMS.forEach((topicKey, brokerKey) -> byBrokerKey.put(brokerKey,
-                new ConfigValue(brokerKey, brokerDefaults.get(topicKey), defaultSource(topicKey, brokerDefaults), true, false)));
+        BROKER_SYNONYMS.forEach((topicKey, brokerKey) -> byBrokerKey.put(
+                brokerKey,
+                new ConfigValue(
+                        brokerKey,
+                        brokerDefaults.get(topicKey),
+                        defaultSource(topicKey, brokerDefaults),
+                        true,
+                        false)));
         return new ArrayList<>(byBrokerKey.values());
     }
 
     private static Source defaultSource(String topicKey, Map<String, String> brokerDefaults) {
         return brokerDefaults.get(topicKey).equals(LogConfig.DEFAULTS.toMap().get(topicKey))
-                ? Source.DEFAULT_CONFIG : Source.STATIC_BROKER_CONFIG;
+                ? Source.DEFAULT_CONFIG
+                : Source.STATIC_BROKER_CONFIG;
     }
 
     private void requireThisBroker(String name) {
@@ -170,7 +178,8 @@ final class ConfigAdmin {
      * @throws InvalidConfigurationException an unknown key, or APPEND/SUBTRACT on a key that is not a list
      * @throws InvalidRequestException       SET, APPEND or SUBTRACT without a value
      */
-    static Map<String, String> apply(String topic, Map<String, String> overrides, LogConfig defaults, List<AlterableConfig> ops) {
+    static Map<String, String> apply(
+            String topic, Map<String, String> overrides, LogConfig defaults, List<AlterableConfig> ops) {
         Map<String, String> defaultValues = defaults.toMap();
         Map<String, String> next = new TreeMap<>(overrides);
         for (AlterableConfig op : ops) {
@@ -180,10 +189,12 @@ final class ConfigAdmin {
                         + "'; known keys: " + defaultValues.keySet());
             }
             if (op.op() != OpType.DELETE && op.value() == null) {
-                throw new InvalidRequestException(op.op() + " of " + key + " for topic '" + topic + "' carries no value");
+                throw new InvalidRequestException(
+                        op.op() + " of " + key + " for topic '" + topic + "' carries no value");
             }
             if ((op.op() == OpType.APPEND || op.op() == OpType.SUBTRACT) && !LIST_KEYS.contains(key)) {
-                throw new InvalidConfigurationException("Config value " + op.op().name().toLowerCase(Locale.ROOT)
+                throw new InvalidConfigurationException("Config value "
+                        + op.op().name().toLowerCase(Locale.ROOT)
                         + " is not allowed for config key: " + key + " (topic '" + topic + "'): only list-valued keys "
                         + LIST_KEYS + " take APPEND and SUBTRACT; use SET");
             }

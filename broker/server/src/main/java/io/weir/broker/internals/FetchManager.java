@@ -1,13 +1,13 @@
 package io.weir.broker.internals;
 
-import io.weir.broker.internals.log.LogManager;
-import io.weir.common.IsolationLevel;
-import io.weir.common.TopicPartition;
-import io.weir.common.errors.WeirException;
 import io.weir.broker.internals.log.AbortedTxn;
 import io.weir.broker.internals.log.FetchDataInfo;
 import io.weir.broker.internals.log.Log;
+import io.weir.broker.internals.log.LogManager;
 import io.weir.broker.internals.write.HighWatermarkListener;
+import io.weir.common.IsolationLevel;
+import io.weir.common.TopicPartition;
+import io.weir.common.errors.WeirException;
 import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.FetchRequest;
 import io.weir.common.protocol.FetchResponse;
@@ -80,8 +80,11 @@ public final class FetchManager implements HighWatermarkListener {
 
     private void start(FetchRequest request, CompletableFuture<FetchResponse> result) {
         ReadOutcome first = readAll(request);
-        if (request.maxWaitMs() <= 0 || first.bytes >= request.minBytes() || first.hasError
-                || request.partitions().isEmpty() || closed) {
+        if (request.maxWaitMs() <= 0
+                || first.bytes >= request.minBytes()
+                || first.hasError
+                || request.partitions().isEmpty()
+                || closed) {
             result.complete(first.response);
             return;
         }
@@ -90,7 +93,8 @@ public final class FetchManager implements HighWatermarkListener {
             watchers.computeIfAbsent(tp, k -> ConcurrentHashMap.newKeySet()).add(delayed);
         }
         try {
-            delayed.timeout = timer.schedule(() -> executor.execute(delayed::expire), request.maxWaitMs(), TimeUnit.MILLISECONDS);
+            delayed.timeout =
+                    timer.schedule(() -> executor.execute(delayed::expire), request.maxWaitMs(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
             delayed.expire();
             return;
@@ -132,15 +136,15 @@ public final class FetchManager implements HighWatermarkListener {
         }
     }
 
-    private record ReadOutcome(FetchResponse response, long bytes, boolean hasError) {
-    }
+    private record ReadOutcome(FetchResponse response, long bytes, boolean hasError) {}
 
     private ReadOutcome readAll(FetchRequest request) {
         Map<TopicPartition, FetchResponse.PartitionData> out = new LinkedHashMap<>();
         int remaining = request.maxBytes();
         long total = 0;
         boolean hasError = false;
-        for (Map.Entry<TopicPartition, FetchRequest.PartitionFetch> entry : request.partitions().entrySet()) {
+        for (Map.Entry<TopicPartition, FetchRequest.PartitionFetch> entry :
+                request.partitions().entrySet()) {
             TopicPartition tp = entry.getKey();
             FetchRequest.PartitionFetch wanted = entry.getValue();
             try {
@@ -160,8 +164,15 @@ public final class FetchManager implements HighWatermarkListener {
                 ByteBuffer batches = data.batches();
                 total += batches.remaining();
                 remaining -= batches.remaining();
-                out.put(tp, new FetchResponse.PartitionData(ApiError.NONE, data.highWatermark(), data.lastStableOffset(),
-                        data.logStartOffset(), batches, aborted));
+                out.put(
+                        tp,
+                        new FetchResponse.PartitionData(
+                                ApiError.NONE,
+                                data.highWatermark(),
+                                data.lastStableOffset(),
+                                data.logStartOffset(),
+                                batches,
+                                aborted));
             } catch (WeirException e) {
                 hasError = true;
                 out.put(tp, FetchResponse.PartitionData.error(ApiError.of(e)));
@@ -174,8 +185,8 @@ public final class FetchManager implements HighWatermarkListener {
      * Under read_committed, the transactions aborted within the returned batches, which the reader skips
      * (Kafka lists them from the fetch offset to the end of the last batch returned).
      */
-    private static List<FetchResponse.AbortedTransaction> abortedTransactions(Log log, IsolationLevel isolation,
-                                                                             long fetchOffset, ByteBuffer batches) {
+    private static List<FetchResponse.AbortedTransaction> abortedTransactions(
+            Log log, IsolationLevel isolation, long fetchOffset, ByteBuffer batches) {
         if (isolation != IsolationLevel.READ_COMMITTED || !batches.hasRemaining()) {
             return List.of();
         }

@@ -1,19 +1,19 @@
 package io.weir.broker.internals;
 
+import io.weir.broker.BrokerConfig;
+import io.weir.broker.internals.group.GroupCoordinator;
+import io.weir.broker.internals.group.OffsetCoordinator;
+import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogManager;
 import io.weir.broker.internals.log.Topic;
-import io.weir.broker.BrokerConfig;
+import io.weir.broker.internals.txn.BrokerTransactionCoordinator;
+import io.weir.broker.internals.txn.ProducerIdManager;
+import io.weir.broker.internals.write.AppendRings;
 import io.weir.common.IsolationLevel;
 import io.weir.common.TopicPartition;
 import io.weir.common.errors.InvalidRequestException;
 import io.weir.common.errors.UnknownTopicOrPartitionException;
 import io.weir.common.errors.WeirException;
-import io.weir.broker.internals.group.GroupCoordinator;
-import io.weir.broker.internals.group.OffsetCoordinator;
-import io.weir.broker.internals.log.Log;
-import io.weir.broker.internals.txn.ProducerIdManager;
-import io.weir.broker.internals.txn.BrokerTransactionCoordinator;
-import io.weir.broker.internals.write.AppendRings;
 import io.weir.common.protocol.AddOffsetsToTxnRequest;
 import io.weir.common.protocol.AddOffsetsToTxnResponse;
 import io.weir.common.protocol.AddPartitionsToTxnRequest;
@@ -111,10 +111,17 @@ public final class RequestHandler implements BrokerApi {
      * @param ioExecutor runs every request that touches files (all but produce and the group calls, which only
      *                   publish to a ring), so a client thread's interrupt can never close a segment's channel
      */
-    public RequestHandler(BrokerConfig config, LogManager logManager, AppendRings rings, FetchManager fetchManager,
-                          Runnable ensureOpen, java.util.concurrent.Executor ioExecutor, GroupCoordinator groupCoordinator,
-                          OffsetCoordinator offsetCoordinator, ProducerIdManager producerIds,
-                          BrokerTransactionCoordinator transactions) {
+    public RequestHandler(
+            BrokerConfig config,
+            LogManager logManager,
+            AppendRings rings,
+            FetchManager fetchManager,
+            Runnable ensureOpen,
+            java.util.concurrent.Executor ioExecutor,
+            GroupCoordinator groupCoordinator,
+            OffsetCoordinator offsetCoordinator,
+            ProducerIdManager producerIds,
+            BrokerTransactionCoordinator transactions) {
         this.config = config;
         this.logManager = logManager;
         this.rings = rings;
@@ -141,7 +148,9 @@ public final class RequestHandler implements BrokerApi {
     public CompletableFuture<MetadataResponse> metadata(MetadataRequest request) {
         return call(() -> {
             Map<String, MetadataResponse.TopicMetadata> out = new LinkedHashMap<>();
-            List<String> names = request.topics() == null ? new ArrayList<>(logManager.topics().keySet()) : request.topics();
+            List<String> names = request.topics() == null
+                    ? new ArrayList<>(logManager.topics().keySet())
+                    : request.topics();
             for (String name : names) {
                 out.put(name, describe(name, request.allowAutoTopicCreation()));
             }
@@ -160,7 +169,11 @@ public final class RequestHandler implements BrokerApi {
                 }
             }
             var meta = logManager.topicMetadata(name);
-            return new MetadataResponse.TopicMetadata(ApiError.NONE, name, meta.partitions(), logManager.topicConfig(name).toMap());
+            return new MetadataResponse.TopicMetadata(
+                    ApiError.NONE,
+                    name,
+                    meta.partitions(),
+                    logManager.topicConfig(name).toMap());
         } catch (WeirException e) {
             return new MetadataResponse.TopicMetadata(ApiError.of(e), name, 0, Map.of());
         }
@@ -176,12 +189,14 @@ public final class RequestHandler implements BrokerApi {
         short acks = request.acks();
         Map<TopicPartition, ProduceResponse.PartitionResponse> results = new HashMap<>();
         if (acks != 0 && acks != 1 && acks != -1) {
-            ApiError error = new ApiError(Errors.INVALID_REQUIRED_ACKS, "acks=" + acks + " is not valid: use 0, 1 or -1 (all)");
+            ApiError error =
+                    new ApiError(Errors.INVALID_REQUIRED_ACKS, "acks=" + acks + " is not valid: use 0, 1 or -1 (all)");
             request.batches().keySet().forEach(tp -> results.put(tp, ProduceResponse.PartitionResponse.error(error)));
             return CompletableFuture.completedFuture(new ProduceResponse(results));
         }
         CompletableFuture<ProduceResponse> future = new CompletableFuture<>();
-        Map<TopicPartition, ProduceResponse.PartitionResponse> concurrentResults = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<TopicPartition, ProduceResponse.PartitionResponse> concurrentResults =
+                new java.util.concurrent.ConcurrentHashMap<>();
         AtomicInteger outstanding = new AtomicInteger(request.batches().size());
         Runnable oneDone = () -> {
             if (outstanding.decrementAndGet() == 0) {
@@ -197,12 +212,19 @@ public final class RequestHandler implements BrokerApi {
                     concurrentResults.put(tp, new ProduceResponse.PartitionResponse(ApiError.NONE, -1L, -1L, -1L));
                     oneDone.run();
                 } else {
-                    rings.append(log, entry.getValue(), (info, error) -> {
-                        concurrentResults.put(tp, error != null
-                                ? ProduceResponse.PartitionResponse.error(ApiError.of(error))
-                                : new ProduceResponse.PartitionResponse(ApiError.NONE, info.firstOffset(), -1L, log.logStartOffset()));
-                        oneDone.run();
-                    }, request.timeoutMs());
+                    rings.append(
+                            log,
+                            entry.getValue(),
+                            (info, error) -> {
+                                concurrentResults.put(
+                                        tp,
+                                        error != null
+                                                ? ProduceResponse.PartitionResponse.error(ApiError.of(error))
+                                                : new ProduceResponse.PartitionResponse(
+                                                        ApiError.NONE, info.firstOffset(), -1L, log.logStartOffset()));
+                                oneDone.run();
+                            },
+                            request.timeoutMs());
                 }
             } catch (WeirException e) {
                 concurrentResults.put(tp, ProduceResponse.PartitionResponse.error(ApiError.of(e)));
@@ -279,11 +301,12 @@ public final class RequestHandler implements BrokerApi {
                         Topic.validate(spec.name());
                         logManager.userTopicConfig(spec.name(), configs);
                         if (partitions < 1) {
-                            throw new io.weir.common.errors.InvalidPartitionsException("Topic " + spec.name()
-                                    + " needs at least one partition, got " + partitions);
+                            throw new io.weir.common.errors.InvalidPartitionsException(
+                                    "Topic " + spec.name() + " needs at least one partition, got " + partitions);
                         }
                         if (logManager.topicExists(spec.name())) {
-                            throw new io.weir.common.errors.TopicExistsException("Topic '" + spec.name() + "' already exists");
+                            throw new io.weir.common.errors.TopicExistsException(
+                                    "Topic '" + spec.name() + "' already exists");
                         }
                     } else {
                         logManager.createTopic(spec.name(), partitions, configs);
@@ -327,8 +350,9 @@ public final class RequestHandler implements BrokerApi {
                     if (request.validateOnly()) {
                         int current = logManager.topicMetadata(name).partitions();
                         if (total <= current) {
-                            throw new io.weir.common.errors.InvalidPartitionsException("Topic " + name + " has " + current
-                                    + " partitions; the new count " + total + " must be larger (partitions can be added but never removed)");
+                            throw new io.weir.common.errors.InvalidPartitionsException(
+                                    "Topic " + name + " has " + current + " partitions; the new count " + total
+                                            + " must be larger (partitions can be added but never removed)");
                         }
                     } else {
                         logManager.createPartitions(name, total);
@@ -344,7 +368,9 @@ public final class RequestHandler implements BrokerApi {
 
     @Override
     public CompletableFuture<DescribeClusterResponse> describeCluster() {
-        return call(() -> new DescribeClusterResponse(config.clusterId(), config.nodeId(),
+        return call(() -> new DescribeClusterResponse(
+                config.clusterId(),
+                config.nodeId(),
                 List.of(new DescribeClusterResponse.Node(config.nodeId(), "embedded", -1))));
     }
 
@@ -362,10 +388,13 @@ public final class RequestHandler implements BrokerApi {
     }
 
     @Override
-    public CompletableFuture<IncrementalAlterConfigsResponse> incrementalAlterConfigs(IncrementalAlterConfigsRequest request) {
+    public CompletableFuture<IncrementalAlterConfigsResponse> incrementalAlterConfigs(
+            IncrementalAlterConfigsRequest request) {
         return call(() -> {
             Map<ConfigResourceKey, ApiError> out = new LinkedHashMap<>();
-            request.resources().forEach((resource, ops) -> out.put(resource, configs.alter(resource, ops, request.validateOnly())));
+            request.resources()
+                    .forEach(
+                            (resource, ops) -> out.put(resource, configs.alter(resource, ops, request.validateOnly())));
             return new IncrementalAlterConfigsResponse(out);
         });
     }
@@ -488,9 +517,14 @@ public final class RequestHandler implements BrokerApi {
             for (TopicPartition tp : request.partitions()) {
                 try {
                     List<DescribeProducersResponse.ProducerState> producers = new ArrayList<>();
-                    for (ProducerStateEntry entry : logManager.log(tp).producers().values()) {
-                        producers.add(new DescribeProducersResponse.ProducerState(entry.producerId(), entry.epoch(),
-                                entry.lastSeq(), entry.lastTimestamp(), entry.coordinatorEpoch(),
+                    for (ProducerStateEntry entry :
+                            logManager.log(tp).producers().values()) {
+                        producers.add(new DescribeProducersResponse.ProducerState(
+                                entry.producerId(),
+                                entry.epoch(),
+                                entry.lastSeq(),
+                                entry.lastTimestamp(),
+                                entry.coordinatorEpoch(),
                                 entry.currentTxnFirstOffset().orElse(-1L)));
                     }
                     producers.sort(Comparator.comparingLong(DescribeProducersResponse.ProducerState::producerId));

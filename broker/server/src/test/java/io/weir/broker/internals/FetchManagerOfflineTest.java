@@ -52,8 +52,14 @@ class FetchManagerOfflineTest {
 
     @BeforeEach
     void open() {
-        logs = LogManager.open(dir, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, new MockTime(), CleanerConfig.DEFAULTS,
-                CleanerHook.NONE, disk);
+        logs = LogManager.open(
+                dir,
+                LogConfig.DEFAULTS,
+                ProducerStateConfig.DEFAULT,
+                new MockTime(),
+                CleanerConfig.DEFAULTS,
+                CleanerHook.NONE,
+                disk);
         logs.createTopic("t", 2, Map.of());
         timer = Executors.newSingleThreadScheduledExecutor();
         fetches = new FetchManager(logs, Runnable::run, timer);
@@ -68,33 +74,52 @@ class FetchManagerOfflineTest {
 
     @Test
     void aWaitingFetchAnswersStorageErrorAsSoonAsItsDirectoryGoesOffline() {
-        CompletableFuture<FetchResponse> waiting = fetches.fetch(new FetchRequest(NEVER_MS, 1, 1 << 20,
-                IsolationLevel.READ_UNCOMMITTED, Map.of(T1, new FetchRequest.PartitionFetch(0, 1 << 20))));
+        CompletableFuture<FetchResponse> waiting = fetches.fetch(new FetchRequest(
+                NEVER_MS,
+                1,
+                1 << 20,
+                IsolationLevel.READ_UNCOMMITTED,
+                Map.of(T1, new FetchRequest.PartitionFetch(0, 1 << 20))));
         assertFalse(waiting.isDone(), "nothing to read: the fetch waits");
 
         // A failed sync of the other partition: t-1's high watermark never moves.
         Log t0 = logs.log(T0);
         t0.append(plain(1, utf8("lost")), AppendOrigin.CLIENT);
-        disk.fail(FaultyDisk.Op.FORCE, path -> path.getParent() != null && path.getParent().getFileName().toString().equals("t-0"));
+        disk.fail(
+                FaultyDisk.Op.FORCE,
+                path -> path.getParent() != null
+                        && path.getParent().getFileName().toString().equals("t-0"));
         LogDirFailureException failure = assertThrows(LogDirFailureException.class, t0::flush);
 
         assertTrue(waiting.isDone(), "the fetch was answered when the directory went offline, not at its max wait");
         FetchResponse.PartitionData data = waiting.join().partitions().get(T1);
-        assertEquals(Errors.KAFKA_STORAGE_ERROR, data.error().error(), data.error().message());
-        assertTrue(data.error().message().contains(failure.file().toString()), data.error().message());
+        assertEquals(
+                Errors.KAFKA_STORAGE_ERROR, data.error().error(), data.error().message());
+        assertTrue(
+                data.error().message().contains(failure.file().toString()),
+                data.error().message());
     }
 
     @Test
     void aFetchArrivingAfterTheDirectoryWentOfflineIsAnsweredAtOnce() {
         Log t0 = logs.log(T0);
         t0.append(plain(1, utf8("lost")), AppendOrigin.CLIENT);
-        disk.fail(FaultyDisk.Op.FORCE, path -> path.getParent() != null && path.getParent().getFileName().toString().equals("t-0"));
+        disk.fail(
+                FaultyDisk.Op.FORCE,
+                path -> path.getParent() != null
+                        && path.getParent().getFileName().toString().equals("t-0"));
         assertThrows(LogDirFailureException.class, t0::flush);
 
-        CompletableFuture<FetchResponse> fetched = fetches.fetch(new FetchRequest(NEVER_MS, 1, 1 << 20,
-                IsolationLevel.READ_UNCOMMITTED, Map.of(T1, new FetchRequest.PartitionFetch(0, 1 << 20))));
+        CompletableFuture<FetchResponse> fetched = fetches.fetch(new FetchRequest(
+                NEVER_MS,
+                1,
+                1 << 20,
+                IsolationLevel.READ_UNCOMMITTED,
+                Map.of(T1, new FetchRequest.PartitionFetch(0, 1 << 20))));
 
         assertTrue(fetched.isDone());
-        assertEquals(Errors.KAFKA_STORAGE_ERROR, fetched.join().partitions().get(T1).error().error());
+        assertEquals(
+                Errors.KAFKA_STORAGE_ERROR,
+                fetched.join().partitions().get(T1).error().error());
     }
 }

@@ -1,6 +1,5 @@
 package io.weir.broker.internals;
 
-import io.weir.broker.internals.log.LogManager;
 import static io.weir.broker.internals.log.ProducerBatches.marker;
 import static io.weir.broker.internals.log.ProducerBatches.plain;
 import static io.weir.broker.internals.log.ProducerBatches.transactional;
@@ -9,16 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.common.IsolationLevel;
-import io.weir.common.TopicPartition;
-import io.weir.common.utils.MockTime;
-import io.weir.broker.internals.log.Log;
 import io.weir.broker.LogConfig;
 import io.weir.broker.internals.log.AppendOrigin;
+import io.weir.broker.internals.log.Log;
+import io.weir.broker.internals.log.LogManager;
+import io.weir.common.IsolationLevel;
+import io.weir.common.TopicPartition;
 import io.weir.common.protocol.FetchRequest;
 import io.weir.common.protocol.FetchResponse;
 import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.RecordBatches;
+import io.weir.common.utils.MockTime;
 import io.weir.transactions.ProducerStateConfig;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -75,8 +75,8 @@ class ReadCommittedFetchTest {
     }
 
     private CompletableFuture<FetchResponse> fetch(IsolationLevel isolation, long offset, int maxWaitMs) {
-        return fetches.fetch(new FetchRequest(maxWaitMs, 1, 1 << 20, isolation,
-                Map.of(TP, new FetchRequest.PartitionFetch(offset, 1 << 20))));
+        return fetches.fetch(new FetchRequest(
+                maxWaitMs, 1, 1 << 20, isolation, Map.of(TP, new FetchRequest.PartitionFetch(offset, 1 << 20))));
     }
 
     /** plain 0, P's transaction 1..2 aborted at 3, Q's transaction open from 4, plain 5. */
@@ -92,7 +92,8 @@ class ReadCommittedFetchTest {
     void readCommittedFetchStopsAtTheLastStableOffsetAndListsTheAbortedTransactions() {
         abortedThenOpen();
 
-        FetchResponse.PartitionData data = fetch(IsolationLevel.READ_COMMITTED, 0, 0).join().partitions().get(TP);
+        FetchResponse.PartitionData data =
+                fetch(IsolationLevel.READ_COMMITTED, 0, 0).join().partitions().get(TP);
 
         assertEquals(List.of(0L, 1L, 3L), baseOffsets(data.records()));
         assertEquals(List.of(new FetchResponse.AbortedTransaction(PID, 1)), data.abortedTransactions());
@@ -104,7 +105,8 @@ class ReadCommittedFetchTest {
     void readUncommittedFetchReturnsEverythingAndStillAnswersTheLastStableOffset() {
         abortedThenOpen();
 
-        FetchResponse.PartitionData data = fetch(IsolationLevel.READ_UNCOMMITTED, 0, 0).join().partitions().get(TP);
+        FetchResponse.PartitionData data =
+                fetch(IsolationLevel.READ_UNCOMMITTED, 0, 0).join().partitions().get(TP);
 
         assertEquals(List.of(0L, 1L, 3L, 4L, 5L), baseOffsets(data.records()));
         assertTrue(data.abortedTransactions().isEmpty());
@@ -115,7 +117,8 @@ class ReadCommittedFetchTest {
     void readCommittedFetchListsOnlyTheAbortsOfTheReturnedRange() {
         abortedThenOpen();
 
-        FetchResponse.PartitionData data = fetch(IsolationLevel.READ_COMMITTED, 4, 0).join().partitions().get(TP);
+        FetchResponse.PartitionData data =
+                fetch(IsolationLevel.READ_COMMITTED, 4, 0).join().partitions().get(TP);
 
         assertFalse(data.records().hasRemaining(), "4 is the last stable offset");
         assertTrue(data.abortedTransactions().isEmpty());
@@ -123,11 +126,11 @@ class ReadCommittedFetchTest {
 
     @Test
     void waitingReadCommittedFetchCountsOnlyStableBytesAndWakesWhenAMarkerStabilisesThem() {
-        append(transactional(PID, EPOCH, 0, 2, 1), AppendOrigin.CLIENT);       // 0..1, open
+        append(transactional(PID, EPOCH, 0, 2, 1), AppendOrigin.CLIENT); // 0..1, open
 
         CompletableFuture<FetchResponse> waiting = fetch(IsolationLevel.READ_COMMITTED, 0, 60_000);
         assertFalse(waiting.isDone(), "the open transaction's bytes are not readable yet");
-        append(plain(1, utf8("later")), AppendOrigin.CLIENT);                    // 2, above the LSO
+        append(plain(1, utf8("later")), AppendOrigin.CLIENT); // 2, above the LSO
         assertFalse(waiting.isDone(), "bytes above the last stable offset do not count");
 
         append(marker(ControlRecordType.COMMIT, PID, EPOCH, 0, 1), AppendOrigin.COORDINATOR); // 3

@@ -71,8 +71,8 @@ final class BranchedKStreamImpl<K, V> implements BranchedKStream<K, V> {
 
     private void ensureOpen() {
         if (done) {
-            throw new IllegalStateException("The branches of " + splitter + " are complete; a split takes no branch after its "
-                    + "default branch or noDefaultBranch()");
+            throw new IllegalStateException("The branches of " + splitter
+                    + " are complete; a split takes no branch after its " + "default branch or noDefaultBranch()");
         }
     }
 
@@ -107,10 +107,12 @@ final class BranchedKStreamImpl<K, V> implements BranchedKStream<K, V> {
         }
         // Kafka Streams uses up one generated name per branch, so the names generated after a split match its own.
         source.builder().newName("KSTREAM-BRANCHCHILD-");
-        source.builder().topology().addProcessor(key, KStreamImpl.<K, V, K, V>stateless((r, c) -> c.forward(r)), splitter);
+        source.builder()
+                .topology()
+                .addProcessor(key, KStreamImpl.<K, V, K, V>stateless((r, c) -> c.forward(r)), splitter);
         children.add(key);
-        KStream<K, V> branch = new KStreamImpl<>(source.builder(), key, source.keySerde(), source.valueSerde(),
-                source.repartitionRequired());
+        KStream<K, V> branch = new KStreamImpl<>(
+                source.builder(), key, source.keySerde(), source.valueSerde(), source.repartitionRequired());
         if (b.consumer() != null) {
             b.consumer().accept(branch);
         } else if (b.chain() != null) {

@@ -46,7 +46,8 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
 
     @Override
     public KTable<K, Long> count(Named named, Materialized<K, Long, ? extends StateStore> materialized) {
-        return doAggregate((k, v, previous) -> previous == null ? 1L : previous + 1, named, materialized, Serdes.Long());
+        return doAggregate(
+                (k, v, previous) -> previous == null ? 1L : previous + 1, named, materialized, Serdes.Long());
     }
 
     @Override
@@ -62,7 +63,10 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     @Override
     public KTable<K, V> reduce(Reducer<V> reducer, Named named, Materialized<K, V, ? extends StateStore> materialized) {
         Objects.requireNonNull(reducer, "reducer");
-        return doAggregate((k, v, previous) -> previous == null ? v : reducer.apply(previous, v), named, materialized,
+        return doAggregate(
+                (k, v, previous) -> previous == null ? v : reducer.apply(previous, v),
+                named,
+                materialized,
                 stream.valueSerde());
     }
 
@@ -72,23 +76,34 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     }
 
     @Override
-    public <VR> KTable<K, VR> aggregate(Initializer<VR> initializer, Aggregator<? super K, ? super V, VR> aggregator,
-                                        Materialized<K, VR, ? extends StateStore> materialized) {
+    public <VR> KTable<K, VR> aggregate(
+            Initializer<VR> initializer,
+            Aggregator<? super K, ? super V, VR> aggregator,
+            Materialized<K, VR, ? extends StateStore> materialized) {
         return aggregate(initializer, aggregator, null, materialized);
     }
 
     @Override
-    public <VR> KTable<K, VR> aggregate(Initializer<VR> initializer, Aggregator<? super K, ? super V, VR> aggregator, Named named,
-                                        Materialized<K, VR, ? extends StateStore> materialized) {
+    public <VR> KTable<K, VR> aggregate(
+            Initializer<VR> initializer,
+            Aggregator<? super K, ? super V, VR> aggregator,
+            Named named,
+            Materialized<K, VR, ? extends StateStore> materialized) {
         Objects.requireNonNull(initializer, "initializer");
         Objects.requireNonNull(aggregator, "aggregator");
-        return doAggregate((k, v, previous) -> aggregator.apply(k, v, previous == null ? initializer.apply() : previous), named,
-                materialized, null);
+        return doAggregate(
+                (k, v, previous) -> aggregator.apply(k, v, previous == null ? initializer.apply() : previous),
+                named,
+                materialized,
+                null);
     }
 
     @SuppressWarnings("unchecked")
-    private <VA> KTable<K, VA> doAggregate(KStreamAggregate.Step<K, V, VA> step, Named named, Materialized<K, VA, ?> materialized,
-                                           Serde<VA> defaultValueSerde) {
+    private <VA> KTable<K, VA> doAggregate(
+            KStreamAggregate.Step<K, V, VA> step,
+            Named named,
+            Materialized<K, VA, ?> materialized,
+            Serde<VA> defaultValueSerde) {
         InternalStreamsBuilder builder = stream.builder();
         // Kafka Streams' order: the store's name, the aggregate's, then the repartition, which every aggregation of
         // a grouping named by Grouped.as shares (the unnamed ones make their own, named after their stores).
@@ -100,7 +115,8 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
                 stream.burnRepartitionNames();
                 parent = sharedRepartitionSource;
             } else {
-                parent = stream.repartition(groupedName != null ? groupedName : storeName, stream.keySerde(), stream.valueSerde());
+                parent = stream.repartition(
+                        groupedName != null ? groupedName : storeName, stream.keySerde(), stream.valueSerde());
                 if (groupedName != null) {
                     sharedRepartitionSource = parent;
                 }
@@ -110,7 +126,9 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
         builder.topology().addProcessor(name, aggregate, parent);
         var store = MaterializedInternal.storeBuilder(materialized, storeName, stream.keySerde(), defaultValueSerde);
         builder.topology().addStateStore((StoreFactory) store, name);
-        Serde<VA> valueSerde = materialized != null && materialized.valueSerde() != null ? materialized.valueSerde() : defaultValueSerde;
+        Serde<VA> valueSerde = materialized != null && materialized.valueSerde() != null
+                ? materialized.valueSerde()
+                : defaultValueSerde;
         return new KTableImpl<>(builder, name, stream.keySerde(), valueSerde, storeName);
     }
 }

@@ -42,8 +42,13 @@ final class KStreamAggregate<K, V, VA> implements Processor<K, V, K, Change<VA>>
     @Override
     public void process(Record<K, V> record) {
         if (record.key() == null || record.value() == null) {
-            LOG.warn("{} skipped a record with a null {} ({})", name, record.key() == null ? "key" : "value",
-                    context.recordMetadata().map(m -> "offset " + m.offset() + " of " + m.topic() + "-" + m.partition()).orElse("punctuation"));
+            LOG.warn(
+                    "{} skipped a record with a null {} ({})",
+                    name,
+                    record.key() == null ? "key" : "value",
+                    context.recordMetadata()
+                            .map(m -> "offset " + m.offset() + " of " + m.topic() + "-" + m.partition())
+                            .orElse("punctuation"));
             return;
         }
         ValueAndTimestamp<VA> previous = store.get(record.key());

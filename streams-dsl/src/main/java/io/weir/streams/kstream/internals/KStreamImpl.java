@@ -4,27 +4,27 @@ import io.weir.common.serialization.Serde;
 import io.weir.common.serialization.Serializer;
 import io.weir.streams.KeyValue;
 import io.weir.streams.kstream.BranchedKStream;
+import io.weir.streams.kstream.ForeachAction;
 import io.weir.streams.kstream.Grouped;
 import io.weir.streams.kstream.Joined;
-import io.weir.streams.kstream.ValueJoiner;
 import io.weir.streams.kstream.KGroupedStream;
-import io.weir.streams.kstream.KTable;
-import io.weir.streams.kstream.Materialized;
-import io.weir.streams.processor.StateStore;
-import io.weir.streams.state.internals.StoreFactory;
-import io.weir.streams.kstream.ForeachAction;
 import io.weir.streams.kstream.KStream;
+import io.weir.streams.kstream.KTable;
 import io.weir.streams.kstream.KeyValueMapper;
+import io.weir.streams.kstream.Materialized;
 import io.weir.streams.kstream.Named;
 import io.weir.streams.kstream.Predicate;
 import io.weir.streams.kstream.Produced;
+import io.weir.streams.kstream.ValueJoiner;
 import io.weir.streams.kstream.ValueMapper;
 import io.weir.streams.kstream.ValueMapperWithKey;
+import io.weir.streams.processor.StateStore;
 import io.weir.streams.processor.TopicNameExtractor;
 import io.weir.streams.processor.api.Processor;
 import io.weir.streams.processor.api.ProcessorContext;
 import io.weir.streams.processor.api.ProcessorSupplier;
 import io.weir.streams.processor.api.Record;
+import io.weir.streams.state.internals.StoreFactory;
 import java.util.Objects;
 
 /**
@@ -41,8 +41,12 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
     /** The source reading this stream back from the repartition topic its unnamed joins share, once made. */
     private String joinRepartitionSource;
 
-    public KStreamImpl(InternalStreamsBuilder builder, String nodeName, Serde<K> keySerde, Serde<V> valueSerde,
-                       boolean repartitionRequired) {
+    public KStreamImpl(
+            InternalStreamsBuilder builder,
+            String nodeName,
+            Serde<K> keySerde,
+            Serde<V> valueSerde,
+            boolean repartitionRequired) {
         this.builder = builder;
         this.nodeName = nodeName;
         this.keySerde = keySerde;
@@ -82,8 +86,12 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         };
     }
 
-    private <KR, VR> KStreamImpl<KR, VR> add(String name, ProcessorSupplier<?, ?, ?, ?> supplier, Serde<KR> keys, Serde<VR> values,
-                                             boolean keyMayChange) {
+    private <KR, VR> KStreamImpl<KR, VR> add(
+            String name,
+            ProcessorSupplier<?, ?, ?, ?> supplier,
+            Serde<KR> keys,
+            Serde<VR> values,
+            boolean keyMayChange) {
         builder.topology().addProcessor(name, supplier, nodeName);
         return new KStreamImpl<>(builder, name, keys, values, repartitionRequired || keyMayChange);
     }
@@ -121,13 +129,14 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
     }
 
     @Override
-    public <KR, VR> KStream<KR, VR> map(KeyValueMapper<? super K, ? super V, ? extends KeyValue<? extends KR, ? extends VR>> mapper) {
+    public <KR, VR> KStream<KR, VR> map(
+            KeyValueMapper<? super K, ? super V, ? extends KeyValue<? extends KR, ? extends VR>> mapper) {
         return map(mapper, null);
     }
 
     @Override
-    public <KR, VR> KStream<KR, VR> map(KeyValueMapper<? super K, ? super V, ? extends KeyValue<? extends KR, ? extends VR>> mapper,
-                                        Named named) {
+    public <KR, VR> KStream<KR, VR> map(
+            KeyValueMapper<? super K, ? super V, ? extends KeyValue<? extends KR, ? extends VR>> mapper, Named named) {
         Objects.requireNonNull(mapper, "mapper");
         String name = builder.name(named, "KSTREAM-MAP-");
         Body<K, V, KR, VR> body = (r, c) -> {
@@ -165,13 +174,15 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
 
     @Override
     public <KR, VR> KStream<KR, VR> flatMap(
-            KeyValueMapper<? super K, ? super V, ? extends Iterable<? extends KeyValue<? extends KR, ? extends VR>>> mapper) {
+            KeyValueMapper<? super K, ? super V, ? extends Iterable<? extends KeyValue<? extends KR, ? extends VR>>>
+                    mapper) {
         return flatMap(mapper, null);
     }
 
     @Override
     public <KR, VR> KStream<KR, VR> flatMap(
-            KeyValueMapper<? super K, ? super V, ? extends Iterable<? extends KeyValue<? extends KR, ? extends VR>>> mapper,
+            KeyValueMapper<? super K, ? super V, ? extends Iterable<? extends KeyValue<? extends KR, ? extends VR>>>
+                    mapper,
             Named named) {
         Objects.requireNonNull(mapper, "mapper");
         String name = builder.name(named, "KSTREAM-FLATMAP-");
@@ -193,19 +204,21 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
     }
 
     @Override
-    public <VR> KStream<K, VR> flatMapValues(ValueMapper<? super V, ? extends Iterable<? extends VR>> mapper, Named named) {
+    public <VR> KStream<K, VR> flatMapValues(
+            ValueMapper<? super V, ? extends Iterable<? extends VR>> mapper, Named named) {
         Objects.requireNonNull(mapper, "mapper");
         return flatMapValues((ValueMapperWithKey<K, V, Iterable<? extends VR>>) (k, v) -> mapper.apply(v), named);
     }
 
     @Override
-    public <VR> KStream<K, VR> flatMapValues(ValueMapperWithKey<? super K, ? super V, ? extends Iterable<? extends VR>> mapper) {
+    public <VR> KStream<K, VR> flatMapValues(
+            ValueMapperWithKey<? super K, ? super V, ? extends Iterable<? extends VR>> mapper) {
         return flatMapValues(mapper, null);
     }
 
     @Override
-    public <VR> KStream<K, VR> flatMapValues(ValueMapperWithKey<? super K, ? super V, ? extends Iterable<? extends VR>> mapper,
-                                             Named named) {
+    public <VR> KStream<K, VR> flatMapValues(
+            ValueMapperWithKey<? super K, ? super V, ? extends Iterable<? extends VR>> mapper, Named named) {
         Objects.requireNonNull(mapper, "mapper");
         String name = builder.name(named, "KSTREAM-FLATMAPVALUES-");
         Body<K, V, K, VR> body = (r, c) -> {
@@ -272,8 +285,12 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         Body<K, V, K, V> body = (r, c) -> c.forward(r);
         builder.topology().addProcessor(name, stateless(body), nodeName, that.nodeName);
         // The serdes survive only where both sides agree on them.
-        return new KStreamImpl<>(builder, name, keySerde == that.keySerde ? keySerde : null,
-                valueSerde == that.valueSerde ? valueSerde : null, repartitionRequired || that.repartitionRequired);
+        return new KStreamImpl<>(
+                builder,
+                name,
+                keySerde == that.keySerde ? keySerde : null,
+                valueSerde == that.valueSerde ? valueSerde : null,
+                repartitionRequired || that.repartitionRequired);
     }
 
     @Override
@@ -338,13 +355,14 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
     }
 
     @Override
-    public <KOut, VOut> KStream<KOut, VOut> process(ProcessorSupplier<? super K, ? super V, KOut, VOut> supplier, Named named) {
+    public <KOut, VOut> KStream<KOut, VOut> process(
+            ProcessorSupplier<? super K, ? super V, KOut, VOut> supplier, Named named) {
         return process(supplier, named, new String[0]);
     }
 
     @Override
-    public <KOut, VOut> KStream<KOut, VOut> process(ProcessorSupplier<? super K, ? super V, KOut, VOut> supplier, Named named,
-                                                    String... stateStoreNames) {
+    public <KOut, VOut> KStream<KOut, VOut> process(
+            ProcessorSupplier<? super K, ? super V, KOut, VOut> supplier, Named named, String... stateStoreNames) {
         Objects.requireNonNull(supplier, "supplier");
         String name = builder.name(named, "KSTREAM-PROCESSOR-");
         KStreamImpl<KOut, VOut> out = add(name, supplier, null, null, true);
@@ -364,7 +382,8 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         Objects.requireNonNull(grouped, "grouped");
         Serde<K> keys = grouped.keySerde() != null ? grouped.keySerde() : keySerde;
         Serde<V> values = grouped.valueSerde() != null ? grouped.valueSerde() : valueSerde;
-        return new KGroupedStreamImpl<>(new KStreamImpl<>(builder, nodeName, keys, values, repartitionRequired), grouped.name());
+        return new KGroupedStreamImpl<>(
+                new KStreamImpl<>(builder, nodeName, keys, values, repartitionRequired), grouped.name());
     }
 
     @Override
@@ -373,11 +392,13 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
     }
 
     @Override
-    public <KR> KGroupedStream<KR, V> groupBy(KeyValueMapper<? super K, ? super V, KR> keySelector, Grouped<KR, V> grouped) {
+    public <KR> KGroupedStream<KR, V> groupBy(
+            KeyValueMapper<? super K, ? super V, KR> keySelector, Grouped<KR, V> grouped) {
         Objects.requireNonNull(keySelector, "keySelector");
         Objects.requireNonNull(grouped, "grouped");
         // As Kafka Streams: the key selector takes the grouping's name.
-        return selectKey(keySelector, grouped.name() != null ? Named.as(grouped.name()) : null).groupByKey(grouped);
+        return selectKey(keySelector, grouped.name() != null ? Named.as(grouped.name()) : null)
+                .groupByKey(grouped);
     }
 
     @Override
@@ -391,18 +412,24 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
     }
 
     /** The table of this stream, with the processor and store named from the given prefixes unless named. */
-    public KTable<K, V> toTable(String processorPrefix, String storePrefix, Named named, Materialized<K, V, ? extends StateStore> materialized) {
+    public KTable<K, V> toTable(
+            String processorPrefix,
+            String storePrefix,
+            Named named,
+            Materialized<K, V, ? extends StateStore> materialized) {
         // Kafka Streams' order: the processor's name, the store's, then the repartition named after the processor.
         String name = builder.name(named, processorPrefix);
         String storeName = MaterializedInternal.storeName(materialized, builder, storePrefix);
         Serde<K> keys = materialized != null && materialized.keySerde() != null ? materialized.keySerde() : keySerde;
-        Serde<V> values = materialized != null && materialized.valueSerde() != null ? materialized.valueSerde() : valueSerde;
+        Serde<V> values =
+                materialized != null && materialized.valueSerde() != null ? materialized.valueSerde() : valueSerde;
         String parent = repartitionRequired ? repartition(name, keys, values) : nodeName;
         return tableAt(name, parent, storeName, materialized);
     }
 
     /** The table read from this stream by the processor {@code name} under {@code parent}, kept in {@code storeName}. */
-    public KTable<K, V> tableAt(String name, String parent, String storeName, Materialized<K, V, ? extends StateStore> materialized) {
+    public KTable<K, V> tableAt(
+            String name, String parent, String storeName, Materialized<K, V, ? extends StateStore> materialized) {
         ProcessorSupplier<K, V, K, Change<V>> table = () -> new KTableSource<>(name, storeName);
         builder.topology().addProcessor(name, table, parent);
         var store = MaterializedInternal.storeBuilder(materialized, storeName, keySerde, valueSerde);
@@ -416,24 +443,28 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
     }
 
     @Override
-    public <VT, VR> KStream<K, VR> join(KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner,
-                                        Joined<K, V, VT> joined) {
+    public <VT, VR> KStream<K, VR> join(
+            KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner, Joined<K, V, VT> joined) {
         return joinTable(table, joiner, joined, false);
     }
 
     @Override
-    public <VT, VR> KStream<K, VR> leftJoin(KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner) {
+    public <VT, VR> KStream<K, VR> leftJoin(
+            KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner) {
         return leftJoin(table, joiner, Joined.with(keySerde, valueSerde, null));
     }
 
     @Override
-    public <VT, VR> KStream<K, VR> leftJoin(KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner,
-                                            Joined<K, V, VT> joined) {
+    public <VT, VR> KStream<K, VR> leftJoin(
+            KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner, Joined<K, V, VT> joined) {
         return joinTable(table, joiner, joined, true);
     }
 
-    private <VT, VR> KStream<K, VR> joinTable(KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner,
-                                              Joined<K, V, VT> joined, boolean left) {
+    private <VT, VR> KStream<K, VR> joinTable(
+            KTable<K, VT> table,
+            ValueJoiner<? super V, ? super VT, ? extends VR> joiner,
+            Joined<K, V, VT> joined,
+            boolean left) {
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(joiner, "joiner");
         Objects.requireNonNull(joined, "joined");
@@ -454,7 +485,8 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
                 }
             }
         }
-        String name = joined.name() != null ? joined.name() : builder.newName(left ? "KSTREAM-LEFTJOIN-" : "KSTREAM-JOIN-");
+        String name =
+                joined.name() != null ? joined.name() : builder.newName(left ? "KSTREAM-LEFTJOIN-" : "KSTREAM-JOIN-");
         KTableValueGetter.Supplier<K, VT> getters = ((KTableImpl<K, VT>) table).valueGetterSupplier();
         ProcessorSupplier<K, V, K, VR> join = () -> new KStreamKTableJoin<>(name, getters.get(), joiner, left);
         builder.topology().addProcessor(name, join, parent);
@@ -482,15 +514,26 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         builder.topology().markInternal(topic);
         Body<K, V, K, V> passAll = (r, c) -> c.forward(r);
         builder.topology().addProcessor(filter, stateless(passAll), nodeName);
-        builder.topology().addSink(sink, topic, null, keys == null ? null : keys.serializer(),
-                values == null ? null : values.serializer(), filter);
-        builder.topology().addSource(source, keys == null ? null : keys.deserializer(),
-                values == null ? null : values.deserializer(), java.util.List.of(topic));
+        builder.topology()
+                .addSink(
+                        sink,
+                        topic,
+                        null,
+                        keys == null ? null : keys.serializer(),
+                        values == null ? null : values.serializer(),
+                        filter);
+        builder.topology()
+                .addSource(
+                        source,
+                        keys == null ? null : keys.deserializer(),
+                        values == null ? null : values.deserializer(),
+                        java.util.List.of(topic));
         return source;
     }
 
     /** Kafka Streams' test for a generated name ({@code KSTREAM-AGGREGATE-STATE-STORE-0000000002}). */
-    private static final java.util.regex.Pattern GENERATED_NAME = java.util.regex.Pattern.compile("KSTREAM.*-[0-9]{10}");
+    private static final java.util.regex.Pattern GENERATED_NAME =
+            java.util.regex.Pattern.compile("KSTREAM.*-[0-9]{10}");
 
     /** Uses up the three names a repartition takes, for a repartition that is reused rather than made again. */
     void burnRepartitionNames() {

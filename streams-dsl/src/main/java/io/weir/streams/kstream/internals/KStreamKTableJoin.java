@@ -22,7 +22,11 @@ final class KStreamKTableJoin<K, V, VT, VR> implements Processor<K, V, K, VR> {
     private final boolean leftJoin;
     private ProcessorContext<K, VR> context;
 
-    KStreamKTableJoin(String name, KTableValueGetter<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner, boolean leftJoin) {
+    KStreamKTableJoin(
+            String name,
+            KTableValueGetter<K, VT> table,
+            ValueJoiner<? super V, ? super VT, ? extends VR> joiner,
+            boolean leftJoin) {
         this.name = name;
         this.table = table;
         this.joiner = joiner;

@@ -5,11 +5,11 @@ import io.weir.streams.kstream.KStream;
 import io.weir.streams.kstream.KTable;
 import io.weir.streams.kstream.Named;
 import io.weir.streams.kstream.Predicate;
-import io.weir.streams.kstream.ValueMapper;
 import io.weir.streams.kstream.ValueJoiner;
+import io.weir.streams.kstream.ValueMapper;
 import io.weir.streams.kstream.ValueMapperWithKey;
-import io.weir.streams.processor.api.ProcessorSupplier;
 import io.weir.streams.processor.api.ProcessorContext;
+import io.weir.streams.processor.api.ProcessorSupplier;
 import io.weir.streams.state.TimestampedKeyValueStore;
 import io.weir.streams.state.ValueAndTimestamp;
 import java.util.Objects;
@@ -28,12 +28,18 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
     private final KTableValueGetter.Supplier<K, V> getters;
 
     /** A table kept in the store {@code storeName} at this node. */
-    KTableImpl(InternalStreamsBuilder builder, String nodeName, Serde<K> keySerde, Serde<V> valueSerde, String storeName) {
+    KTableImpl(
+            InternalStreamsBuilder builder, String nodeName, Serde<K> keySerde, Serde<V> valueSerde, String storeName) {
         this(builder, nodeName, keySerde, valueSerde, storeName, fromStore(storeName));
     }
 
-    private KTableImpl(InternalStreamsBuilder builder, String nodeName, Serde<K> keySerde, Serde<V> valueSerde, String storeName,
-                       KTableValueGetter.Supplier<K, V> getters) {
+    private KTableImpl(
+            InternalStreamsBuilder builder,
+            String nodeName,
+            Serde<K> keySerde,
+            Serde<V> valueSerde,
+            String storeName,
+            KTableValueGetter.Supplier<K, V> getters) {
         this.builder = builder;
         this.nodeName = nodeName;
         this.keySerde = keySerde;
@@ -74,8 +80,9 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
     }
 
     /** Getters that read the parent's value of a key and transform it as this node's processor does. */
-    private static <K, V, VR> KTableValueGetter.Supplier<K, VR> derived(KTableValueGetter.Supplier<K, V> parent,
-                                                                        BiFunction<K, ValueAndTimestamp<V>, ValueAndTimestamp<VR>> transform) {
+    private static <K, V, VR> KTableValueGetter.Supplier<K, VR> derived(
+            KTableValueGetter.Supplier<K, V> parent,
+            BiFunction<K, ValueAndTimestamp<V>, ValueAndTimestamp<VR>> transform) {
         return new KTableValueGetter.Supplier<>() {
             @Override
             public KTableValueGetter<K, VR> get() {
@@ -126,14 +133,23 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
     private KTable<K, V> doFilter(Predicate<? super K, ? super V> predicate, boolean negate, Named named) {
         String name = builder.name(named, "KTABLE-FILTER-");
         KStreamImpl.Body<K, Change<V>, K, Change<V>> body = (r, c) -> {
-            V newValue = passes(predicate, negate, r.key(), r.value().newValue()) ? r.value().newValue() : null;
-            V oldValue = passes(predicate, negate, r.key(), r.value().oldValue()) ? r.value().oldValue() : null;
+            V newValue = passes(predicate, negate, r.key(), r.value().newValue())
+                    ? r.value().newValue()
+                    : null;
+            V oldValue = passes(predicate, negate, r.key(), r.value().oldValue())
+                    ? r.value().oldValue()
+                    : null;
             if (newValue != null || oldValue != null) {
                 c.forward(r.withValue(new Change<>(newValue, oldValue)));
             }
         };
         builder.topology().addProcessor(name, KStreamImpl.stateless(body), nodeName);
-        return new KTableImpl<>(builder, name, keySerde, valueSerde, null,
+        return new KTableImpl<>(
+                builder,
+                name,
+                keySerde,
+                valueSerde,
+                null,
                 derived(getters, (k, v) -> passes(predicate, negate, k, v.value()) ? v : null));
     }
 
@@ -162,12 +178,21 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
         Objects.requireNonNull(mapper, "mapper");
         String name = builder.name(named, "KTABLE-MAPVALUES-");
         KStreamImpl.Body<K, Change<V>, K, Change<VR>> body = (r, c) -> {
-            VR newValue = r.value().newValue() == null ? null : mapper.apply(r.key(), r.value().newValue());
-            VR oldValue = r.value().oldValue() == null ? null : mapper.apply(r.key(), r.value().oldValue());
+            VR newValue = r.value().newValue() == null
+                    ? null
+                    : mapper.apply(r.key(), r.value().newValue());
+            VR oldValue = r.value().oldValue() == null
+                    ? null
+                    : mapper.apply(r.key(), r.value().oldValue());
             c.forward(r.withValue(new Change<>(newValue, oldValue)));
         };
         builder.topology().addProcessor(name, KStreamImpl.stateless(body), nodeName);
-        return new KTableImpl<>(builder, name, keySerde, null, null,
+        return new KTableImpl<>(
+                builder,
+                name,
+                keySerde,
+                null,
+                null,
                 derived(getters, (k, v) -> ValueAndTimestamp.make(mapper.apply(k, v.value()), v.timestamp())));
     }
 
@@ -179,7 +204,8 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
     @Override
     public KStream<K, V> toStream(Named named) {
         String name = builder.name(named, "KTABLE-TOSTREAM-");
-        KStreamImpl.Body<K, Change<V>, K, V> body = (r, c) -> c.forward(r.withValue(r.value().newValue()));
+        KStreamImpl.Body<K, Change<V>, K, V> body =
+                (r, c) -> c.forward(r.withValue(r.value().newValue()));
         builder.topology().addProcessor(name, KStreamImpl.stateless(body), nodeName);
         return new KStreamImpl<>(builder, name, keySerde, valueSerde, false);
     }
@@ -190,27 +216,32 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
     }
 
     @Override
-    public <VO, VR> KTable<K, VR> join(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, Named named) {
+    public <VO, VR> KTable<K, VR> join(
+            KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, Named named) {
         return joinTables(other, joiner, named, KTableKTableJoin.Kind.INNER, "KTABLE-JOINTHIS-", "KTABLE-JOINOTHER-");
     }
 
     @Override
-    public <VO, VR> KTable<K, VR> leftJoin(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner) {
+    public <VO, VR> KTable<K, VR> leftJoin(
+            KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner) {
         return leftJoin(other, joiner, null);
     }
 
     @Override
-    public <VO, VR> KTable<K, VR> leftJoin(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, Named named) {
+    public <VO, VR> KTable<K, VR> leftJoin(
+            KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, Named named) {
         return joinTables(other, joiner, named, KTableKTableJoin.Kind.LEFT, "KTABLE-LEFTTHIS-", "KTABLE-LEFTOTHER-");
     }
 
     @Override
-    public <VO, VR> KTable<K, VR> outerJoin(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner) {
+    public <VO, VR> KTable<K, VR> outerJoin(
+            KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner) {
         return outerJoin(other, joiner, null);
     }
 
     @Override
-    public <VO, VR> KTable<K, VR> outerJoin(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, Named named) {
+    public <VO, VR> KTable<K, VR> outerJoin(
+            KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, Named named) {
         return joinTables(other, joiner, named, KTableKTableJoin.Kind.OUTER, "KTABLE-OUTERTHIS-", "KTABLE-OUTEROTHER-");
     }
 
@@ -218,8 +249,13 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
      * A join processor on each side, each connected to the other side's stores, merging into one node: the joined
      * table. Its getter joins both sides' current values on demand.
      */
-    private <VO, VR> KTable<K, VR> joinTables(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, Named named,
-                                              KTableKTableJoin.Kind kind, String thisPrefix, String otherPrefix) {
+    private <VO, VR> KTable<K, VR> joinTables(
+            KTable<K, VO> other,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            Named named,
+            KTableKTableJoin.Kind kind,
+            String thisPrefix,
+            String otherPrefix) {
         Objects.requireNonNull(other, "other");
         Objects.requireNonNull(joiner, "joiner");
         KTableImpl<K, VO> that = (KTableImpl<K, VO>) other;
@@ -230,20 +266,25 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
         String otherName = base != null ? base + "-join-other" : builder.newName(otherPrefix);
         KTableValueGetter.Supplier<K, VO> otherGetters = that.getters;
         KTableValueGetter.Supplier<K, V> thisGetters = getters;
-        ProcessorSupplier<K, Change<V>, K, Change<VR>> thisSide = () -> new KTableKTableJoin<>(otherGetters.get(), kind, true, joiner);
-        ProcessorSupplier<K, Change<VO>, K, Change<VR>> otherSide = () -> new KTableKTableJoin<>(thisGetters.get(), kind, false, joiner);
+        ProcessorSupplier<K, Change<V>, K, Change<VR>> thisSide =
+                () -> new KTableKTableJoin<>(otherGetters.get(), kind, true, joiner);
+        ProcessorSupplier<K, Change<VO>, K, Change<VR>> otherSide =
+                () -> new KTableKTableJoin<>(thisGetters.get(), kind, false, joiner);
         builder.topology().addProcessor(thisName, thisSide, nodeName);
         builder.topology().connectProcessorAndStores(thisName, otherGetters.storeNames());
         builder.topology().addProcessor(otherName, otherSide, that.nodeName);
         builder.topology().connectProcessorAndStores(otherName, thisGetters.storeNames());
         KStreamImpl.Body<K, Change<VR>, K, Change<VR>> passThrough = (r, c) -> c.forward(r);
         builder.topology().addProcessor(mergeName, KStreamImpl.stateless(passThrough), thisName, otherName);
-        return new KTableImpl<>(builder, mergeName, keySerde, null, null, joined(thisGetters, otherGetters, kind, joiner));
+        return new KTableImpl<>(
+                builder, mergeName, keySerde, null, null, joined(thisGetters, otherGetters, kind, joiner));
     }
 
-    private static <K, V1, V2, VR> KTableValueGetter.Supplier<K, VR> joined(KTableValueGetter.Supplier<K, V1> left,
-                                                                           KTableValueGetter.Supplier<K, V2> right, KTableKTableJoin.Kind kind,
-                                                                           ValueJoiner<? super V1, ? super V2, ? extends VR> joiner) {
+    private static <K, V1, V2, VR> KTableValueGetter.Supplier<K, VR> joined(
+            KTableValueGetter.Supplier<K, V1> left,
+            KTableValueGetter.Supplier<K, V2> right,
+            KTableKTableJoin.Kind kind,
+            ValueJoiner<? super V1, ? super V2, ? extends VR> joiner) {
         return new KTableValueGetter.Supplier<>() {
             @Override
             public KTableValueGetter<K, VR> get() {

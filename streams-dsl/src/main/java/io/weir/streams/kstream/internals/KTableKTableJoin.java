@@ -16,7 +16,9 @@ final class KTableKTableJoin<K, V1, V2, VR> implements Processor<K, Change<V1>, 
 
     /** Which pairs of values make a row. */
     enum Kind {
-        INNER, LEFT, OUTER;
+        INNER,
+        LEFT,
+        OUTER;
 
         boolean joins(Object left, Object right) {
             return switch (this) {
@@ -34,7 +36,8 @@ final class KTableKTableJoin<K, V1, V2, VR> implements Processor<K, Change<V1>, 
     private ProcessorContext<K, Change<VR>> context;
 
     @SuppressWarnings("unchecked")
-    KTableKTableJoin(KTableValueGetter<K, V2> other, Kind kind, boolean thisIsLeft, ValueJoiner<?, ?, ? extends VR> joiner) {
+    KTableKTableJoin(
+            KTableValueGetter<K, V2> other, Kind kind, boolean thisIsLeft, ValueJoiner<?, ?, ? extends VR> joiner) {
         this.other = other;
         this.kind = kind;
         this.thisIsLeft = thisIsLeft;

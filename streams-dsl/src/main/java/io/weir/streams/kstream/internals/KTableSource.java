@@ -35,8 +35,12 @@ final class KTableSource<K, V> implements Processor<K, V, K, Change<V>> {
     @Override
     public void process(Record<K, V> record) {
         if (record.key() == null) {
-            LOG.warn("{} skipped a record with a null key ({})", name,
-                    context.recordMetadata().map(m -> "offset " + m.offset() + " of " + m.topic() + "-" + m.partition()).orElse("punctuation"));
+            LOG.warn(
+                    "{} skipped a record with a null key ({})",
+                    name,
+                    context.recordMetadata()
+                            .map(m -> "offset " + m.offset() + " of " + m.topic() + "-" + m.partition())
+                            .orElse("punctuation"));
             return;
         }
         V old = ValueAndTimestamp.getValueOrNull(store.get(record.key()));

@@ -13,8 +13,7 @@ import org.slf4j.LoggerFactory;
 final class MaterializedInternal {
     private static final Logger LOG = LoggerFactory.getLogger(MaterializedInternal.class);
 
-    private MaterializedInternal() {
-    }
+    private MaterializedInternal() {}
 
     /**
      * The store's name: the user's, or a generated one with a warning. A generated name depends on the operator's
@@ -26,18 +25,23 @@ final class MaterializedInternal {
             return materialized.storeName();
         }
         String generated = builder.newName(prefix);
-        LOG.warn("The store {} has a generated name, which changes when operators are added before it, losing its state: name it "
-                + "with Materialized.as(\"...\")", generated);
+        LOG.warn(
+                "The store {} has a generated name, which changes when operators are added before it, losing its state: name it "
+                        + "with Materialized.as(\"...\")",
+                generated);
         return generated;
     }
 
-    static <K, V> StoreBuilder<TimestampedKeyValueStore<K, V>> storeBuilder(Materialized<K, V, ?> materialized, String storeName,
-                                                                          Serde<K> keySerde, Serde<V> valueSerde) {
+    static <K, V> StoreBuilder<TimestampedKeyValueStore<K, V>> storeBuilder(
+            Materialized<K, V, ?> materialized, String storeName, Serde<K> keySerde, Serde<V> valueSerde) {
         KeyValueBytesStoreSupplier supplier = materialized != null && materialized.storeSupplier() != null
-                ? materialized.storeSupplier() : Stores.persistentKeyValueStore(storeName);
+                ? materialized.storeSupplier()
+                : Stores.persistentKeyValueStore(storeName);
         Serde<K> keys = materialized != null && materialized.keySerde() != null ? materialized.keySerde() : keySerde;
-        Serde<V> values = materialized != null && materialized.valueSerde() != null ? materialized.valueSerde() : valueSerde;
-        StoreBuilder<TimestampedKeyValueStore<K, V>> builder = Stores.timestampedKeyValueStoreBuilder(supplier, keys, values);
+        Serde<V> values =
+                materialized != null && materialized.valueSerde() != null ? materialized.valueSerde() : valueSerde;
+        StoreBuilder<TimestampedKeyValueStore<K, V>> builder =
+                Stores.timestampedKeyValueStoreBuilder(supplier, keys, values);
         if (materialized != null && !materialized.cachingEnabled()) {
             builder.withCachingDisabled();
         }

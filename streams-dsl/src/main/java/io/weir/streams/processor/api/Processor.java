@@ -12,12 +12,10 @@ package io.weir.streams.processor.api;
 public interface Processor<KIn, VIn, KOut, VOut> {
 
     /** Called once before the first record, with the context to forward through and schedule on. */
-    default void init(ProcessorContext<KOut, VOut> context) {
-    }
+    default void init(ProcessorContext<KOut, VOut> context) {}
 
     void process(Record<KIn, VIn> record);
 
     /** Called once when the task closes. */
-    default void close() {
-    }
+    default void close() {}
 }

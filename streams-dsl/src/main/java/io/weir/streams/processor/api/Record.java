@@ -65,8 +65,11 @@ public final class Record<K, V> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Record<?, ?> r && Objects.equals(key, r.key) && Objects.equals(value, r.value)
-                && timestamp == r.timestamp && headers.equals(r.headers);
+        return o instanceof Record<?, ?> r
+                && Objects.equals(key, r.key)
+                && Objects.equals(value, r.value)
+                && timestamp == r.timestamp
+                && headers.equals(r.headers);
     }
 
     @Override

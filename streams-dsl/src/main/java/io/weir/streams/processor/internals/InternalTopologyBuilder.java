@@ -34,20 +34,30 @@ public final class InternalTopologyBuilder {
         List<String> parents();
     }
 
-    private record SourceSpec(String name, List<String> topics, Pattern pattern, Deserializer<?> keyDeserializer,
-                              Deserializer<?> valueDeserializer) implements NodeSpec {
+    private record SourceSpec(
+            String name,
+            List<String> topics,
+            Pattern pattern,
+            Deserializer<?> keyDeserializer,
+            Deserializer<?> valueDeserializer)
+            implements NodeSpec {
         @Override
         public List<String> parents() {
             return List.of();
         }
     }
 
-    private record ProcessorSpec(String name, ProcessorSupplier<?, ?, ?, ?> supplier, List<String> parents) implements NodeSpec {
-    }
+    private record ProcessorSpec(String name, ProcessorSupplier<?, ?, ?, ?> supplier, List<String> parents)
+            implements NodeSpec {}
 
-    private record SinkSpec(String name, String topic, TopicNameExtractor<?, ?> extractor, Serializer<?> keySerializer,
-                            Serializer<?> valueSerializer, List<String> parents) implements NodeSpec {
-    }
+    private record SinkSpec(
+            String name,
+            String topic,
+            TopicNameExtractor<?, ?> extractor,
+            Serializer<?> keySerializer,
+            Serializer<?> valueSerializer,
+            List<String> parents)
+            implements NodeSpec {}
 
     private final Map<String, NodeSpec> nodes = new LinkedHashMap<>();
     private final Map<String, List<String>> children = new HashMap<>();
@@ -56,12 +66,16 @@ public final class InternalTopologyBuilder {
     private final Map<String, StoreFactory> stores = new LinkedHashMap<>();
     /** Internal topics (repartition, changelog) by their names before the application id prefixes them. */
     private final Set<String> internalTopics = new LinkedHashSet<>();
+
     private String applicationId;
     /** The last processor each supplier returned, to catch a supplier that hands one instance to two tasks. */
     private final Map<String, Object> lastSupplied = new HashMap<>();
 
-    public synchronized void addSource(String name, Deserializer<?> keyDeserializer, Deserializer<?> valueDeserializer,
-                                       Collection<String> topics) {
+    public synchronized void addSource(
+            String name,
+            Deserializer<?> keyDeserializer,
+            Deserializer<?> valueDeserializer,
+            Collection<String> topics) {
         Objects.requireNonNull(topics, "topics");
         if (topics.isEmpty()) {
             throw new TopologyException("source " + name + " reads no topic");
@@ -70,15 +84,17 @@ public final class InternalTopologyBuilder {
             checkTopicName(name, topic);
             String other = sourceOfTopic.get(topic);
             if (other != null) {
-                throw new TopologyException("topic " + topic + " is read by source " + other + " already; source " + name
-                        + " cannot read it too (merge the two streams instead)");
+                throw new TopologyException("topic " + topic + " is read by source " + other + " already; source "
+                        + name + " cannot read it too (merge the two streams instead)");
             }
         }
-        addNode(new SourceSpec(checkName(name), List.copyOf(new LinkedHashSet<>(topics)), null, keyDeserializer, valueDeserializer));
+        addNode(new SourceSpec(
+                checkName(name), List.copyOf(new LinkedHashSet<>(topics)), null, keyDeserializer, valueDeserializer));
         topics.forEach(t -> sourceOfTopic.put(t, name));
     }
 
-    public synchronized void addSource(String name, Deserializer<?> keyDeserializer, Deserializer<?> valueDeserializer, Pattern pattern) {
+    public synchronized void addSource(
+            String name, Deserializer<?> keyDeserializer, Deserializer<?> valueDeserializer, Pattern pattern) {
         Objects.requireNonNull(pattern, "pattern");
         addNode(new SourceSpec(checkName(name), List.of(), pattern, keyDeserializer, valueDeserializer));
     }
@@ -88,22 +104,29 @@ public final class InternalTopologyBuilder {
         addNode(new ProcessorSpec(checkName(name), supplier, checkParents(name, parents)));
     }
 
-    public synchronized void addSink(String name, String topic, TopicNameExtractor<?, ?> extractor, Serializer<?> keySerializer,
-                                     Serializer<?> valueSerializer, String... parents) {
+    public synchronized void addSink(
+            String name,
+            String topic,
+            TopicNameExtractor<?, ?> extractor,
+            Serializer<?> keySerializer,
+            Serializer<?> valueSerializer,
+            String... parents) {
         if (topic == null && extractor == null) {
             throw new TopologyException("sink " + name + " has neither a topic nor a topic name extractor");
         }
         if (topic != null) {
             checkTopicName(name, topic);
         }
-        addNode(new SinkSpec(checkName(name), topic, extractor, keySerializer, valueSerializer, checkParents(name, parents)));
+        addNode(new SinkSpec(
+                checkName(name), topic, extractor, keySerializer, valueSerializer, checkParents(name, parents)));
     }
 
     /** A store each task opens, used by the named processors (which may be added later and connected then). */
     public synchronized void addStateStore(StoreFactory store, String... processorNames) {
         Objects.requireNonNull(store, "store");
         if (stores.containsKey(store.name())) {
-            throw new TopologyException("the store name " + store.name() + " is used twice; store names must be unique");
+            throw new TopologyException(
+                    "the store name " + store.name() + " is used twice; store names must be unique");
         }
         stores.put(store.name(), store);
         if (processorNames != null && processorNames.length > 0) {
@@ -117,12 +140,13 @@ public final class InternalTopologyBuilder {
     /** Records that {@code processor} uses the named stores; processors sharing a store run in one task. */
     public synchronized void connectProcessorAndStores(String processor, String... storeNames) {
         if (!(nodes.get(processor) instanceof ProcessorSpec)) {
-            throw new TopologyException("no processor named " + processor + " to connect stores " + List.of(storeNames) + " to");
+            throw new TopologyException(
+                    "no processor named " + processor + " to connect stores " + List.of(storeNames) + " to");
         }
         for (String store : storeNames) {
             if (!stores.containsKey(store)) {
-                throw new TopologyException("processor " + processor + " names the store " + store + ", which does not exist: "
-                        + "add it with addStateStore first");
+                throw new TopologyException("processor " + processor + " names the store " + store
+                        + ", which does not exist: " + "add it with addStateStore first");
             }
         }
         storesOf.computeIfAbsent(processor, p -> new TreeSet<>()).addAll(List.of(storeNames));
@@ -150,8 +174,8 @@ public final class InternalTopologyBuilder {
     /** Prefixes the internal topics with the application's id; set once, by the runtime or the test driver. */
     public synchronized void setApplicationId(String applicationId) {
         if (this.applicationId != null && !this.applicationId.equals(applicationId)) {
-            throw new TopologyException("this topology runs as application " + this.applicationId + " already; build another "
-                    + "for application " + applicationId);
+            throw new TopologyException("this topology runs as application " + this.applicationId
+                    + " already; build another " + "for application " + applicationId);
         }
         this.applicationId = applicationId;
     }
@@ -186,10 +210,14 @@ public final class InternalTopologyBuilder {
     }
 
     private static void checkTopicName(String node, String topic) {
-        if (topic == null || topic.isEmpty() || topic.length() > 249 || !topic.matches("[a-zA-Z0-9._-]+")
-                || topic.equals(".") || topic.equals("..")) {
-            throw new TopologyException("node " + node + " names the topic '" + topic + "', which is not a valid topic name "
-                    + "(1 to 249 of a-z, A-Z, 0-9, '.', '_', '-')");
+        if (topic == null
+                || topic.isEmpty()
+                || topic.length() > 249
+                || !topic.matches("[a-zA-Z0-9._-]+")
+                || topic.equals(".")
+                || topic.equals("..")) {
+            throw new TopologyException("node " + node + " names the topic '" + topic
+                    + "', which is not a valid topic name " + "(1 to 249 of a-z, A-Z, 0-9, '.', '_', '-')");
         }
     }
 
@@ -200,11 +228,12 @@ public final class InternalTopologyBuilder {
         for (String parent : parents) {
             NodeSpec p = nodes.get(parent);
             if (p == null) {
-                throw new TopologyException("node " + name + " names the parent " + parent + ", which does not exist (yet): "
-                        + "add parents before their children");
+                throw new TopologyException("node " + name + " names the parent " + parent
+                        + ", which does not exist (yet): " + "add parents before their children");
             }
             if (p instanceof SinkSpec) {
-                throw new TopologyException("node " + name + " names the sink " + parent + " as its parent; a sink has no children");
+                throw new TopologyException(
+                        "node " + name + " names the sink " + parent + " as its parent; a sink has no children");
             }
             if (parent.equals(name)) {
                 throw new TopologyException("node " + name + " names itself as its parent");
@@ -275,7 +304,8 @@ public final class InternalTopologyBuilder {
             for (String name : subs.get(i)) {
                 if (nodes.get(name) instanceof SourceSpec s
                         && (s.topics().stream().anyMatch(t -> topicName(t).equals(topic))
-                            || (s.pattern() != null && s.pattern().matcher(topic).matches()))) {
+                                || (s.pattern() != null
+                                        && s.pattern().matcher(topic).matches()))) {
                     return i;
                 }
             }
@@ -303,22 +333,26 @@ public final class InternalTopologyBuilder {
             NodeSpec spec = nodes.get(name);
             ProcessorNode node;
             if (spec instanceof SourceSpec s) {
-                node = new ProcessorNode(name, NodeKind.SOURCE, new SourceProcessor(s.keyDeserializer(), s.valueDeserializer()));
+                node = new ProcessorNode(
+                        name, NodeKind.SOURCE, new SourceProcessor(s.keyDeserializer(), s.valueDeserializer()));
             } else if (spec instanceof ProcessorSpec p) {
                 Processor<?, ?, ?, ?> processor = p.supplier().get();
                 if (processor == null) {
                     throw new TopologyException("the supplier of processor " + name + " returned null");
                 }
                 if (lastSupplied.get(name) == processor) {
-                    throw new TopologyException("the supplier of processor " + name + " returned the same instance twice; "
-                            + "ProcessorSupplier.get() must return a new processor for every task");
+                    throw new TopologyException(
+                            "the supplier of processor " + name + " returned the same instance twice; "
+                                    + "ProcessorSupplier.get() must return a new processor for every task");
                 }
                 lastSupplied.put(name, processor);
-                node = new ProcessorNode(name, NodeKind.PROCESSOR, (Processor<Object, Object, Object, Object>) processor);
+                node = new ProcessorNode(
+                        name, NodeKind.PROCESSOR, (Processor<Object, Object, Object, Object>) processor);
             } else {
                 SinkSpec k = (SinkSpec) spec;
                 String fixed = k.topic() == null ? null : topicName(k.topic());
-                TopicNameExtractor<?, ?> topics = k.extractor() != null ? k.extractor() : (key, value, context) -> fixed;
+                TopicNameExtractor<?, ?> topics =
+                        k.extractor() != null ? k.extractor() : (key, value, context) -> fixed;
                 Processor<?, ?, ?, ?> sink = new SinkProcessor(name, topics, k.keySerializer(), k.valueSerializer());
                 node = new ProcessorNode(name, NodeKind.SINK, (Processor<Object, Object, Object, Object>) sink);
             }
@@ -370,9 +404,9 @@ public final class InternalTopologyBuilder {
             // node's size is 1 plus its children's sizes.
             Map<Described, Integer> sizes = new HashMap<>();
             described.values().forEach(d -> size(d, sizes));
-            java.util.Comparator<TopologyDescription.Node> order = java.util.Comparator
-                    .<TopologyDescription.Node>comparingInt(n -> -sizes.get((Described) n))
-                    .thenComparing(TopologyDescription.Node::name);
+            java.util.Comparator<TopologyDescription.Node> order =
+                    java.util.Comparator.<TopologyDescription.Node>comparingInt(n -> -sizes.get((Described) n))
+                            .thenComparing(TopologyDescription.Node::name);
             List<TopologyDescription.Node> ordered = new ArrayList<>(described.values());
             ordered.sort(order);
             for (Described d : described.values()) {
@@ -411,7 +445,8 @@ public final class InternalTopologyBuilder {
         }
     }
 
-    private record DescribedSubtopology(int id, List<TopologyDescription.Node> nodes) implements TopologyDescription.Subtopology {
+    private record DescribedSubtopology(int id, List<TopologyDescription.Node> nodes)
+            implements TopologyDescription.Subtopology {
         @Override
         public String toString() {
             StringBuilder out = new StringBuilder("Sub-topology: ").append(id).append('\n');
@@ -447,7 +482,11 @@ public final class InternalTopologyBuilder {
         }
 
         static String names(List<TopologyDescription.Node> nodes) {
-            return nodes.isEmpty() ? "none" : String.join(", ", nodes.stream().map(TopologyDescription.Node::name).toList());
+            return nodes.isEmpty()
+                    ? "none"
+                    : String.join(
+                            ", ",
+                            nodes.stream().map(TopologyDescription.Node::name).toList());
         }
     }
 
@@ -473,8 +512,8 @@ public final class InternalTopologyBuilder {
 
         @Override
         public String toString() {
-            return "Source: " + name + " (topics: " + (pattern != null ? pattern.pattern() : topics.toString()) + ")\n      --> "
-                    + names(successors);
+            return "Source: " + name + " (topics: " + (pattern != null ? pattern.pattern() : topics.toString())
+                    + ")\n      --> " + names(successors);
         }
     }
 
@@ -515,7 +554,8 @@ public final class InternalTopologyBuilder {
 
         @Override
         public String toString() {
-            return "Sink: " + name + (topic != null ? " (topic: " + topic + ")" : " (extractor class: " + extractor + ")")
+            return "Sink: " + name
+                    + (topic != null ? " (topic: " + topic + ")" : " (extractor class: " + extractor + ")")
                     + "\n      <-- " + names(predecessors);
         }
     }

@@ -2,5 +2,7 @@ package io.weir.streams.processor.internals;
 
 /** The three kinds of topology node. */
 enum NodeKind {
-    SOURCE, PROCESSOR, SINK
+    SOURCE,
+    PROCESSOR,
+    SINK
 }

@@ -26,8 +26,7 @@ import java.util.Optional;
 final class ProcessorContextImpl implements ProcessorContext<Object, Object> {
     /** The input record's origin; absent in a punctuation. */
     record Origin(String topic, int partition, long offset, long timestamp, List<Header> headers)
-            implements RecordMetadata, RecordContext {
-    }
+            implements RecordMetadata, RecordContext {}
 
     private static final Origin PUNCTUATION = new Origin(null, -1, -1L, -1L, List.of());
 
@@ -134,8 +133,8 @@ final class ProcessorContextImpl implements ProcessorContext<Object, Object> {
         ProcessorNode from = current;
         ProcessorNode child = from.child(childName);
         if (child == null) {
-            throw new StreamsException("Processor " + from.name() + " has no child named " + childName + "; its children are "
-                    + from.children());
+            throw new StreamsException("Processor " + from.name() + " has no child named " + childName
+                    + "; its children are " + from.children());
         }
         try {
             current = child;

@@ -13,7 +13,10 @@ final class ProcessorTopology {
     private final Map<String, ProcessorNode> sourceByTopic;
     private final Map<Pattern, ProcessorNode> sourceByPattern;
 
-    ProcessorTopology(List<ProcessorNode> nodes, Map<String, ProcessorNode> sourceByTopic, Map<Pattern, ProcessorNode> sourceByPattern) {
+    ProcessorTopology(
+            List<ProcessorNode> nodes,
+            Map<String, ProcessorNode> sourceByTopic,
+            Map<Pattern, ProcessorNode> sourceByPattern) {
         this.nodes = List.copyOf(nodes);
         this.sourceByTopic = Map.copyOf(sourceByTopic);
         this.sourceByPattern = Map.copyOf(sourceByPattern);

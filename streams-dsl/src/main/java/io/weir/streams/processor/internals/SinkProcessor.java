@@ -23,7 +23,8 @@ final class SinkProcessor implements Processor<Object, Object, Void, Void> {
     private Serializer<Object> values;
 
     @SuppressWarnings("unchecked")
-    SinkProcessor(String name, TopicNameExtractor<?, ?> topics, Serializer<?> keySerializer, Serializer<?> valueSerializer) {
+    SinkProcessor(
+            String name, TopicNameExtractor<?, ?> topics, Serializer<?> keySerializer, Serializer<?> valueSerializer) {
         this.name = name;
         this.topics = (TopicNameExtractor<Object, Object>) topics;
         this.keySerializer = keySerializer;
@@ -34,8 +35,12 @@ final class SinkProcessor implements Processor<Object, Object, Void, Void> {
     @SuppressWarnings("unchecked")
     public void init(ProcessorContext<Void, Void> context) {
         this.context = (ProcessorContextImpl) (ProcessorContext<?, ?>) context;
-        this.keys = (Serializer<Object>) (keySerializer != null ? keySerializer : context.keySerde().serializer());
-        this.values = (Serializer<Object>) (valueSerializer != null ? valueSerializer : context.valueSerde().serializer());
+        this.keys = (Serializer<Object>)
+                (keySerializer != null ? keySerializer : context.keySerde().serializer());
+        this.values = (Serializer<Object>)
+                (valueSerializer != null
+                        ? valueSerializer
+                        : context.valueSerde().serializer());
     }
 
     @Override
@@ -46,20 +51,24 @@ final class SinkProcessor implements Processor<Object, Object, Void, Void> {
         }
         byte[] key;
         byte[] value;
-        ProductionExceptionHandler.SerializationExceptionOrigin part = ProductionExceptionHandler.SerializationExceptionOrigin.KEY;
+        ProductionExceptionHandler.SerializationExceptionOrigin part =
+                ProductionExceptionHandler.SerializationExceptionOrigin.KEY;
         try {
             key = keys.serialize(topic, record.key());
             part = ProductionExceptionHandler.SerializationExceptionOrigin.VALUE;
             value = values.serialize(topic, record.value());
         } catch (RuntimeException e) {
-            ProducerRecord<Object, Object> result = new ProducerRecord<>(topic, null, record.timestamp(), record.key(), record.value(),
-                    record.headers());
+            ProducerRecord<Object, Object> result = new ProducerRecord<>(
+                    topic, null, record.timestamp(), record.key(), record.value(), record.headers());
             if (context.task().continueAfterSerialization(context.currentNode(), context.origin(), result, e, part)) {
                 return;
             }
-            throw new StreamsException("Sink " + name + " could not serialize a record for topic " + topic + " (key type "
-                    + typeOf(record.key()) + ", value type " + typeOf(record.value()) + "); check the serdes given to "
-                    + "Produced or default.key.serde/default.value.serde: " + e.getMessage(), e);
+            throw new StreamsException(
+                    "Sink " + name + " could not serialize a record for topic " + topic + " (key type "
+                            + typeOf(record.key()) + ", value type " + typeOf(record.value())
+                            + "); check the serdes given to "
+                            + "Produced or default.key.serde/default.value.serde: " + e.getMessage(),
+                    e);
         }
         context.collector().send(topic, key, value, record.headers(), record.timestamp(), name);
     }

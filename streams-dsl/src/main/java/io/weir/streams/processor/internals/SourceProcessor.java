@@ -24,8 +24,11 @@ final class SourceProcessor implements Processor<Object, Object, Object, Object>
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.keys = keyDeserializer != null ? keyDeserializer : context.keySerde().deserializer();
-        this.values = valueDeserializer != null ? valueDeserializer : context.valueSerde().deserializer();
+        this.keys =
+                keyDeserializer != null ? keyDeserializer : context.keySerde().deserializer();
+        this.values = valueDeserializer != null
+                ? valueDeserializer
+                : context.valueSerde().deserializer();
     }
 
     Object deserializeKey(String topic, byte[] data) {

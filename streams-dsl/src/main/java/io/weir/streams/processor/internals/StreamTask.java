@@ -1,28 +1,28 @@
 package io.weir.streams.processor.internals;
 
+import io.weir.clients.consumer.ConsumerRecord;
+import io.weir.clients.producer.ProducerRecord;
 import io.weir.common.record.Header;
 import io.weir.common.utils.Time;
 import io.weir.streams.StreamsConfig;
+import io.weir.streams.errors.DeserializationExceptionHandler;
+import io.weir.streams.errors.ProcessingExceptionHandler;
+import io.weir.streams.errors.ProductionExceptionHandler;
 import io.weir.streams.errors.StreamsException;
 import io.weir.streams.processor.Cancellable;
 import io.weir.streams.processor.PunctuationType;
 import io.weir.streams.processor.Punctuator;
 import io.weir.streams.processor.TaskId;
 import io.weir.streams.processor.api.Record;
-import io.weir.clients.consumer.ConsumerRecord;
-import io.weir.clients.producer.ProducerRecord;
-import io.weir.streams.errors.DeserializationExceptionHandler;
-import io.weir.streams.errors.ProcessingExceptionHandler;
-import io.weir.streams.errors.ProductionExceptionHandler;
 import io.weir.streams.state.internals.ManagedStore;
 import io.weir.streams.state.internals.StoreContext;
 import io.weir.streams.state.internals.StoreFactory;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 
@@ -90,7 +90,8 @@ public final class StreamTask {
         }
     }
 
-    public StreamTask(TaskId id, InternalTopologyBuilder builder, StreamsConfig config, RecordCollector collector, Time time) {
+    public StreamTask(
+            TaskId id, InternalTopologyBuilder builder, StreamsConfig config, RecordCollector collector, Time time) {
         this.id = id;
         this.builder = builder;
         this.config = config;
@@ -115,13 +116,20 @@ public final class StreamTask {
         Path taskDirectory = config.stateDir().resolve(config.applicationId()).resolve(id.toString());
         long cacheShare = factories.isEmpty() ? 0 : config.cacheMaxBytes() / factories.size();
         for (StoreFactory factory : factories) {
-            StoreContext storeContext = new StoreContext(taskDirectory, config.applicationId() + "-" + factory.name() + "-changelog",
-                    context::keySerde, context::valueSerde, cacheShare, time);
+            StoreContext storeContext = new StoreContext(
+                    taskDirectory,
+                    config.applicationId() + "-" + factory.name() + "-changelog",
+                    context::keySerde,
+                    context::valueSerde,
+                    cacheShare,
+                    time);
             try {
                 stores.put(factory.name(), factory.open(storeContext));
             } catch (RuntimeException e) {
                 closeStores();
-                throw new StreamsException("Task " + id + " could not open store " + factory.name() + " in " + taskDirectory + ": " + e, e);
+                throw new StreamsException(
+                        "Task " + id + " could not open store " + factory.name() + " in " + taskDirectory + ": " + e,
+                        e);
             }
         }
         for (ProcessorNode node : topology.nodes()) {
@@ -129,7 +137,8 @@ public final class StreamTask {
             try {
                 node.init(context);
             } catch (RuntimeException e) {
-                throw new StreamsException("Task " + id + ": processor " + node.name() + " failed to initialise: " + e, e);
+                throw new StreamsException(
+                        "Task " + id + ": processor " + node.name() + " failed to initialise: " + e, e);
             } finally {
                 context.setCurrentNode(null);
             }
@@ -147,7 +156,8 @@ public final class StreamTask {
      * @throws StreamsException naming the task, processor, topic, partition and offset if deserialization or a
      *         processor fails
      */
-    public void process(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, List<Header> headers) {
+    public void process(
+            String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, List<Header> headers) {
         ensureOpen();
         ProcessorNode source = topology.source(topic);
         if (source == null) {
@@ -161,15 +171,25 @@ public final class StreamTask {
             v = deserializers.deserializeValue(topic, value);
         } catch (RuntimeException e) {
             HandlerContext where = new HandlerContext(topic, partition, offset, headers, source.name(), id, timestamp);
-            ConsumerRecord<byte[], byte[]> raw = new ConsumerRecord<>(topic, partition, offset, timestamp,
-                    ConsumerRecord.TimestampType.CREATE_TIME, key == null ? -1 : key.length, value == null ? -1 : value.length, key, value,
+            ConsumerRecord<byte[], byte[]> raw = new ConsumerRecord<>(
+                    topic,
+                    partition,
+                    offset,
+                    timestamp,
+                    ConsumerRecord.TimestampType.CREATE_TIME,
+                    key == null ? -1 : key.length,
+                    value == null ? -1 : value.length,
+                    key,
+                    value,
                     headers);
             if (respond(() -> deserializationHandler.handle(where, raw, e), "deserialization")
                     == DeserializationExceptionHandler.DeserializationHandlerResponse.CONTINUE) {
                 return;
             }
-            throw new StreamsException("Task " + id + " could not deserialize the record at offset " + offset + " of "
-                    + topic + "-" + partition + " in source " + source.name() + ": " + e.getMessage(), e);
+            throw new StreamsException(
+                    "Task " + id + " could not deserialize the record at offset " + offset + " of " + topic + "-"
+                            + partition + " in source " + source.name() + ": " + e.getMessage(),
+                    e);
         }
         streamTime = Math.max(streamTime, timestamp);
         context.setOrigin(new ProcessorContextImpl.Origin(topic, partition, offset, timestamp, headers));
@@ -208,8 +228,10 @@ public final class StreamTask {
                 throw e;
             } catch (RuntimeException e) {
                 if (!continueAfter(s.node, null, null, e)) {
-                    throw new StreamsException("Exception in task " + id + ", punctuation of processor " + s.node.name() + " at " + now
-                            + ": " + e, e);
+                    throw new StreamsException(
+                            "Exception in task " + id + ", punctuation of processor " + s.node.name() + " at " + now
+                                    + ": " + e,
+                            e);
                 }
             } finally {
                 context.setCurrentNode(null);
@@ -230,20 +252,39 @@ public final class StreamTask {
      * Asks {@code processing.exception.handler} about a processor's exception: true to drop the record at that
      * processor and go on, false to fail the task.
      */
-    boolean continueAfter(ProcessorNode node, ProcessorContextImpl.Origin origin, Record<?, ?> record, RuntimeException cause) {
+    boolean continueAfter(
+            ProcessorNode node, ProcessorContextImpl.Origin origin, Record<?, ?> record, RuntimeException cause) {
         HandlerContext where = origin == null
                 ? new HandlerContext(null, -1, -1L, List.of(), node.name(), id, -1L)
-                : new HandlerContext(origin.topic(), origin.partition(), origin.offset(), origin.headers(), node.name(), id, origin.timestamp());
+                : new HandlerContext(
+                        origin.topic(),
+                        origin.partition(),
+                        origin.offset(),
+                        origin.headers(),
+                        node.name(),
+                        id,
+                        origin.timestamp());
         return respond(() -> processingHandler.handle(where, record, cause), "processing")
                 == ProcessingExceptionHandler.ProcessingHandlerResponse.CONTINUE;
     }
 
     /** Asks {@code production.exception.handler} about a result the sink could not serialize: true to drop it. */
-    boolean continueAfterSerialization(ProcessorNode sink, ProcessorContextImpl.Origin origin, ProducerRecord<?, ?> result,
-                                       RuntimeException cause, ProductionExceptionHandler.SerializationExceptionOrigin part) {
+    boolean continueAfterSerialization(
+            ProcessorNode sink,
+            ProcessorContextImpl.Origin origin,
+            ProducerRecord<?, ?> result,
+            RuntimeException cause,
+            ProductionExceptionHandler.SerializationExceptionOrigin part) {
         HandlerContext where = origin == null
                 ? new HandlerContext(null, -1, -1L, List.of(), sink.name(), id, -1L)
-                : new HandlerContext(origin.topic(), origin.partition(), origin.offset(), origin.headers(), sink.name(), id, origin.timestamp());
+                : new HandlerContext(
+                        origin.topic(),
+                        origin.partition(),
+                        origin.offset(),
+                        origin.headers(),
+                        sink.name(),
+                        id,
+                        origin.timestamp());
         return respond(() -> productionHandler.handleSerializationException(where, result, cause, part), "production")
                 == ProductionExceptionHandler.ProductionExceptionHandlerResponse.CONTINUE;
     }
@@ -264,22 +305,27 @@ public final class StreamTask {
 
     /** A processor's failure, named after the task, the processor and the input record (or the punctuation). */
     StreamsException failure(ProcessorNode node, ProcessorContextImpl.Origin origin, RuntimeException cause) {
-        String where = origin == null ? "in a punctuation"
-                : "processing the record at offset " + origin.offset() + " of " + origin.topic() + "-" + origin.partition();
-        return new StreamsException("Exception in task " + id + ", processor " + node.name() + ", " + where + ": " + cause, cause);
+        String where = origin == null
+                ? "in a punctuation"
+                : "processing the record at offset " + origin.offset() + " of " + origin.topic() + "-"
+                        + origin.partition();
+        return new StreamsException(
+                "Exception in task " + id + ", processor " + node.name() + ", " + where + ": " + cause, cause);
     }
 
     Cancellable schedule(ProcessorNode node, Duration interval, PunctuationType type, Punctuator callback) {
         Objects.requireNonNull(callback, "callback");
         long intervalMs = interval.toMillis();
         if (intervalMs < 1) {
-            throw new IllegalArgumentException("Punctuation interval " + interval + " of processor " + node.name()
-                    + " is shorter than 1 ms");
+            throw new IllegalArgumentException(
+                    "Punctuation interval " + interval + " of processor " + node.name() + " is shorter than 1 ms");
         }
-        Schedule s = switch (type) {
-            case STREAM_TIME -> new Schedule(node, 0L, intervalMs, callback, sequence++);
-            case WALL_CLOCK_TIME -> new Schedule(node, time.milliseconds() + intervalMs, intervalMs, callback, sequence++);
-        };
+        Schedule s =
+                switch (type) {
+                    case STREAM_TIME -> new Schedule(node, 0L, intervalMs, callback, sequence++);
+                    case WALL_CLOCK_TIME -> new Schedule(
+                            node, time.milliseconds() + intervalMs, intervalMs, callback, sequence++);
+                };
         (type == PunctuationType.STREAM_TIME ? streamTimeSchedules : wallClockSchedules).add(s);
         return s;
     }
@@ -292,9 +338,11 @@ public final class StreamTask {
     ManagedStore store(ProcessorNode node, String name) {
         ManagedStore store = stores.get(name);
         if (store == null || node == null || !builder.isConnected(node.name(), name)) {
-            throw new StreamsException("Processor " + (node == null ? "(none)" : node.name()) + " of task " + id + " has no access to "
-                    + "store " + name + (store == null ? ", which this task does not have" : "; connect it to the processor")
-                    + " (the task's stores: " + stores.keySet() + ")");
+            throw new StreamsException(
+                    "Processor " + (node == null ? "(none)" : node.name()) + " of task " + id + " has no access to "
+                            + "store " + name
+                            + (store == null ? ", which this task does not have" : "; connect it to the processor")
+                            + " (the task's stores: " + stores.keySet() + ")");
         }
         return store;
     }
@@ -340,7 +388,8 @@ public final class StreamTask {
                 node.close();
             } catch (RuntimeException e) {
                 if (first == null) {
-                    first = new StreamsException("Task " + id + ": processor " + node.name() + " failed to close: " + e, e);
+                    first = new StreamsException(
+                            "Task " + id + ": processor " + node.name() + " failed to close: " + e, e);
                 }
             } finally {
                 context.setCurrentNode(null);
@@ -362,7 +411,8 @@ public final class StreamTask {
                 store.close();
             } catch (RuntimeException e) {
                 if (first == null) {
-                    first = new StreamsException("Task " + id + ": store " + store.name() + " failed to close: " + e, e);
+                    first = new StreamsException(
+                            "Task " + id + ": store " + store.name() + " failed to close: " + e, e);
                 }
             }
         }

@@ -28,7 +28,8 @@ public final class KeyValueStoreBuilderImpl<K, V> implements StoreBuilder<KeyVal
         this(supplier, keySerde, valueSerde, false);
     }
 
-    private KeyValueStoreBuilderImpl(KeyValueBytesStoreSupplier supplier, Serde<K> keySerde, Serde<V> valueSerde, boolean timestamped) {
+    private KeyValueStoreBuilderImpl(
+            KeyValueBytesStoreSupplier supplier, Serde<K> keySerde, Serde<V> valueSerde, boolean timestamped) {
         this.supplier = Objects.requireNonNull(supplier, "supplier");
         this.keySerde = keySerde;
         this.valueSerde = valueSerde;
@@ -37,8 +38,8 @@ public final class KeyValueStoreBuilderImpl<K, V> implements StoreBuilder<KeyVal
 
     /** A builder of a store whose values carry their timestamps, in Kafka Streams' byte layout. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public static <K, V> StoreBuilder<TimestampedKeyValueStore<K, V>> timestamped(KeyValueBytesStoreSupplier supplier,
-                                                                                Serde<K> keySerde, Serde<V> valueSerde) {
+    public static <K, V> StoreBuilder<TimestampedKeyValueStore<K, V>> timestamped(
+            KeyValueBytesStoreSupplier supplier, Serde<K> keySerde, Serde<V> valueSerde) {
         return (StoreBuilder) new KeyValueStoreBuilderImpl<>(supplier, keySerde, valueSerde, true);
     }
 
@@ -90,17 +91,23 @@ public final class KeyValueStoreBuilderImpl<K, V> implements StoreBuilder<KeyVal
     @Override
     @SuppressWarnings("unchecked")
     public ManagedStore open(StoreContext context) {
-        Serde<K> keys = keySerde != null ? keySerde : (Serde<K>) context.defaultKeySerde().get();
-        Serde<V> values = valueSerde != null ? valueSerde : (Serde<V>) context.defaultValueSerde().get();
+        Serde<K> keys = keySerde != null
+                ? keySerde
+                : (Serde<K>) context.defaultKeySerde().get();
+        Serde<V> values = valueSerde != null
+                ? valueSerde
+                : (Serde<V>) context.defaultValueSerde().get();
         if (timestamped) {
-            return new TimestampedKeyValueStoreFacade<>(build(context, keys, new ValueAndTimestampSerde<>(values)), supplier.persistent());
+            return new TimestampedKeyValueStoreFacade<>(
+                    build(context, keys, new ValueAndTimestampSerde<>(values)), supplier.persistent());
         }
         return new KeyValueStoreFacade<>(build(context, keys, values), supplier.persistent());
     }
 
     private <T> io.weir.state.KeyValueStore<K, T> build(StoreContext context, Serde<K> keys, Serde<T> values) {
         String topic = context.changelogTopic();
-        KeyValueStoreBuilder<K, T> builder = KeyValueStores.builder(name(), StoreSerdes.adapt(keys, topic), StoreSerdes.adapt(values, topic))
+        KeyValueStoreBuilder<K, T> builder = KeyValueStores.builder(
+                        name(), StoreSerdes.adapt(keys, topic), StoreSerdes.adapt(values, topic))
                 .config(StoreConfig.DEFAULTS.withCacheMaxBytes(caching ? context.cacheMaxBytes() : 0))
                 .time(context.time());
         builder = supplier.persistent() ? builder.lmdb(context.taskDirectory().resolve(name())) : builder.inMemory();

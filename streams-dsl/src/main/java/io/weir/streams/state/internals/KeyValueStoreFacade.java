@@ -139,7 +139,8 @@ class KeyValueStoreFacade<K, V> implements KeyValueStore<K, V>, ManagedStore {
         };
     }
 
-    private record ReadOnlyFacade<K, V>(io.weir.state.ReadOnlyKeyValueStore<K, V> view) implements ReadOnlyKeyValueStore<K, V> {
+    private record ReadOnlyFacade<K, V>(io.weir.state.ReadOnlyKeyValueStore<K, V> view)
+            implements ReadOnlyKeyValueStore<K, V> {
         @Override
         public V get(K key) {
             return view.get(key);
@@ -167,9 +168,10 @@ class KeyValueStoreFacade<K, V> implements KeyValueStore<K, V>, ManagedStore {
 
         @Override
         public <PS extends Serializer<P>, P> KeyValueIterator<K, V> prefixScan(P prefix, PS prefixKeySerializer) {
-            io.weir.state.Serde<P> bytes = io.weir.state.Serde.of(p -> prefixKeySerializer.serialize("prefix", p), b -> {
-                throw new UnsupportedOperationException("a prefix is only written");
-            });
+            io.weir.state.Serde<P> bytes =
+                    io.weir.state.Serde.of(p -> prefixKeySerializer.serialize("prefix", p), b -> {
+                        throw new UnsupportedOperationException("a prefix is only written");
+                    });
             return iterator(view.prefixScan(prefix, bytes));
         }
 

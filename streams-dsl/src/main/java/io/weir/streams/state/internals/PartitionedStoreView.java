@@ -129,8 +129,8 @@ public final class PartitionedStoreView<K, V> implements KeyValueStore<K, V> {
     }
 
     private UnsupportedOperationException readOnly() {
-        return new UnsupportedOperationException("Store " + name + " spans " + instances.size() + " partitions here: read it, "
-                + "or write it from the processor that owns each partition");
+        return new UnsupportedOperationException("Store " + name + " spans " + instances.size()
+                + " partitions here: read it, " + "or write it from the processor that owns each partition");
     }
 
     @Override

@@ -10,6 +10,10 @@ import java.util.function.Supplier;
  * are told), the application's default serdes for a store that names none (asked for only then, since an
  * application that names every serde needs no default), its share of the record cache, and the clock.
  */
-public record StoreContext(Path taskDirectory, String changelogTopic, Supplier<Serde<?>> defaultKeySerde,
-                           Supplier<Serde<?>> defaultValueSerde, long cacheMaxBytes, Time time) {
-}
+public record StoreContext(
+        Path taskDirectory,
+        String changelogTopic,
+        Supplier<Serde<?>> defaultKeySerde,
+        Supplier<Serde<?>> defaultValueSerde,
+        long cacheMaxBytes,
+        Time time) {}

@@ -7,8 +7,7 @@ import io.weir.common.serialization.Serde;
  * user's serde writes, as Kafka Streams' RocksDB stores do, and the serde is told the changelog topic's name.
  */
 final class StoreSerdes {
-    private StoreSerdes() {
-    }
+    private StoreSerdes() {}
 
     static <T> io.weir.state.Serde<T> adapt(Serde<T> serde, String topic) {
         return new io.weir.state.Serde<>() {

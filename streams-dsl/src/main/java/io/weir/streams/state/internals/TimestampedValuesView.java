@@ -82,7 +82,9 @@ public final class TimestampedValuesView<K, V> implements KeyValueStore<K, V> {
 
     @Override
     public void putAll(List<KeyValue<K, V>> entries) {
-        inner.putAll(entries.stream().map(e -> KeyValue.pair(e.key(), ValueAndTimestamp.make(e.value(), NO_TIMESTAMP))).toList());
+        inner.putAll(entries.stream()
+                .map(e -> KeyValue.pair(e.key(), ValueAndTimestamp.make(e.value(), NO_TIMESTAMP)))
+                .toList());
     }
 
     @Override

@@ -25,7 +25,10 @@ public final class ValueAndTimestampSerde<V> implements Serde<ValueAndTimestamp<
                 return null;
             }
             byte[] value = inner.serializer().serialize(topic, data.value());
-            return ByteBuffer.allocate(8 + value.length).putLong(data.timestamp()).put(value).array();
+            return ByteBuffer.allocate(8 + value.length)
+                    .putLong(data.timestamp())
+                    .put(value)
+                    .array();
         };
     }
 

@@ -1,33 +1,32 @@
 package io.weir.clients.admin.internals;
 
-import io.weir.clients.internals.Futures;
-import io.weir.common.IsolationLevel;
-import io.weir.common.TopicPartition;
+import io.weir.clients.admin.AbortTransactionSpec;
 import io.weir.clients.admin.Admin;
 import io.weir.clients.admin.AdminConfig;
 import io.weir.clients.admin.AlterConfigOp;
 import io.weir.clients.admin.AlterConfigsOptions;
 import io.weir.clients.admin.ClusterDescription;
 import io.weir.clients.admin.Config;
-import io.weir.common.config.ConfigResource;
 import io.weir.clients.admin.ConsumerGroupDescription;
 import io.weir.clients.admin.ConsumerGroupListing;
+import io.weir.clients.admin.FindHangingTransactionsOptions;
 import io.weir.clients.admin.GroupOffsetLag;
+import io.weir.clients.admin.HangingTransaction;
 import io.weir.clients.admin.KeyedResult;
 import io.weir.clients.admin.ListOffsetsResultInfo;
-import io.weir.clients.admin.NewTopic;
-import io.weir.clients.consumer.OffsetAndMetadata;
-import io.weir.clients.admin.OffsetSpec;
-import io.weir.common.PartitionInfo;
-import io.weir.clients.admin.TopicDescription;
-import io.weir.clients.admin.AbortTransactionSpec;
-import io.weir.clients.admin.FindHangingTransactionsOptions;
-import io.weir.clients.admin.HangingTransaction;
 import io.weir.clients.admin.ListTransactionsOptions;
+import io.weir.clients.admin.NewTopic;
+import io.weir.clients.admin.OffsetSpec;
 import io.weir.clients.admin.PartitionProducerState;
+import io.weir.clients.admin.TopicDescription;
 import io.weir.clients.admin.TransactionDescription;
 import io.weir.clients.admin.TransactionListing;
-import io.weir.common.utils.Time;
+import io.weir.clients.consumer.OffsetAndMetadata;
+import io.weir.clients.internals.Futures;
+import io.weir.common.IsolationLevel;
+import io.weir.common.PartitionInfo;
+import io.weir.common.TopicPartition;
+import io.weir.common.config.ConfigResource;
 import io.weir.common.errors.IllegalClientStateException;
 import io.weir.common.errors.TimeoutException;
 import io.weir.common.errors.UnknownServerException;
@@ -41,6 +40,7 @@ import io.weir.common.protocol.ListOffsetsRequest;
 import io.weir.common.protocol.ListOffsetsResponse;
 import io.weir.common.protocol.MetadataRequest;
 import io.weir.common.protocol.MetadataResponse;
+import io.weir.common.utils.Time;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -90,15 +90,16 @@ public final class AdminClientImpl implements Admin {
     @Override
     public CompletableFuture<Set<String>> listTopics() {
         ensureOpen("listTopics");
-        return withTimeout(broker.metadata(MetadataRequest.allTopics()), "listTopics").thenApply(r -> {
-            Set<String> names = new TreeSet<>();
-            for (String name : r.topics().keySet()) {
-                if (!name.startsWith("__")) {
-                    names.add(name);
-                }
-            }
-            return Set.copyOf(names);
-        });
+        return withTimeout(broker.metadata(MetadataRequest.allTopics()), "listTopics")
+                .thenApply(r -> {
+                    Set<String> names = new TreeSet<>();
+                    for (String name : r.topics().keySet()) {
+                        if (!name.startsWith("__")) {
+                            names.add(name);
+                        }
+                    }
+                    return Set.copyOf(names);
+                });
     }
 
     @Override
@@ -141,8 +142,9 @@ public final class AdminClientImpl implements Admin {
     @Override
     public KeyedResult<String, Void> createPartitions(Map<String, Integer> newTotalCounts) {
         ensureOpen("createPartitions");
-        var response = withTimeout(broker.createPartitions(
-                new CreatePartitionsRequest(Map.copyOf(newTotalCounts), false)), "createPartitions");
+        var response = withTimeout(
+                broker.createPartitions(new CreatePartitionsRequest(Map.copyOf(newTotalCounts), false)),
+                "createPartitions");
         return fanOut(newTotalCounts.keySet(), response, r -> r.results(), e -> null, "createPartitions");
     }
 
@@ -156,8 +158,8 @@ public final class AdminClientImpl implements Admin {
     KeyedResult<TopicPartition, ListOffsetsResultInfo> lookupOffsets(Map<TopicPartition, OffsetSpec> specs) {
         Map<TopicPartition, Long> timestamps = new LinkedHashMap<>();
         specs.forEach((tp, spec) -> timestamps.put(tp, toTimestamp(spec)));
-        var response = withTimeout(broker.listOffsets(
-                new ListOffsetsRequest(IsolationLevel.READ_UNCOMMITTED, timestamps)), "listOffsets");
+        var response = withTimeout(
+                broker.listOffsets(new ListOffsetsRequest(IsolationLevel.READ_UNCOMMITTED, timestamps)), "listOffsets");
         Map<TopicPartition, CompletableFuture<ListOffsetsResultInfo>> values = new LinkedHashMap<>();
         for (TopicPartition tp : timestamps.keySet()) {
             values.put(tp, response.thenApply(r -> {
@@ -190,11 +192,12 @@ public final class AdminClientImpl implements Admin {
     @Override
     public CompletableFuture<ClusterDescription> describeCluster() {
         ensureOpen("describeCluster");
-        return unwrapping(withTimeout(broker.describeCluster(), "describeCluster").thenApply(r -> {
-            List<ClusterDescription.Node> nodes = new ArrayList<>();
-            r.nodes().forEach(n -> nodes.add(new ClusterDescription.Node(n.id(), n.host(), n.port())));
-            return new ClusterDescription(r.clusterId(), r.controllerId(), nodes);
-        }));
+        return unwrapping(
+                withTimeout(broker.describeCluster(), "describeCluster").thenApply(r -> {
+                    List<ClusterDescription.Node> nodes = new ArrayList<>();
+                    r.nodes().forEach(n -> nodes.add(new ClusterDescription.Node(n.id(), n.host(), n.port())));
+                    return new ClusterDescription(r.clusterId(), r.controllerId(), nodes);
+                }));
     }
 
     @Override
@@ -205,13 +208,14 @@ public final class AdminClientImpl implements Admin {
     }
 
     @Override
-    public KeyedResult<ConfigResource, Void> incrementalAlterConfigs(Map<ConfigResource, Collection<AlterConfigOp>> alterations) {
+    public KeyedResult<ConfigResource, Void> incrementalAlterConfigs(
+            Map<ConfigResource, Collection<AlterConfigOp>> alterations) {
         return incrementalAlterConfigs(alterations, new AlterConfigsOptions());
     }
 
     @Override
-    public KeyedResult<ConfigResource, Void> incrementalAlterConfigs(Map<ConfigResource, Collection<AlterConfigOp>> alterations,
-                                                                    AlterConfigsOptions options) {
+    public KeyedResult<ConfigResource, Void> incrementalAlterConfigs(
+            Map<ConfigResource, Collection<AlterConfigOp>> alterations, AlterConfigsOptions options) {
         ensureOpen("incrementalAlterConfigs");
         requireNonNull(alterations, "incrementalAlterConfigs", "a map of resources to operations");
         requireNonNull(options, "incrementalAlterConfigs", "options");
@@ -247,13 +251,15 @@ public final class AdminClientImpl implements Admin {
     }
 
     @Override
-    public KeyedResult<TopicPartition, Void> alterConsumerGroupOffsets(String groupId, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    public KeyedResult<TopicPartition, Void> alterConsumerGroupOffsets(
+            String groupId, Map<TopicPartition, OffsetAndMetadata> offsets) {
         ensureOpen("alterConsumerGroupOffsets");
         return groups.alterOffsets(groupId, offsets);
     }
 
     @Override
-    public KeyedResult<TopicPartition, OffsetAndMetadata> resetConsumerGroupOffsets(String groupId, Map<TopicPartition, OffsetSpec> specs) {
+    public KeyedResult<TopicPartition, OffsetAndMetadata> resetConsumerGroupOffsets(
+            String groupId, Map<TopicPartition, OffsetSpec> specs) {
         ensureOpen("resetConsumerGroupOffsets");
         return groups.resetOffsets(groupId, specs);
     }
@@ -284,7 +290,8 @@ public final class AdminClientImpl implements Admin {
     }
 
     @Override
-    public KeyedResult<TopicPartition, PartitionProducerState> describeProducers(Collection<TopicPartition> partitions) {
+    public KeyedResult<TopicPartition, PartitionProducerState> describeProducers(
+            Collection<TopicPartition> partitions) {
         ensureOpen("describeProducers");
         requireElements(partitions, "describeProducers", "partitions");
         return transactions.describeProducers(partitions);
@@ -298,7 +305,8 @@ public final class AdminClientImpl implements Admin {
     }
 
     @Override
-    public CompletableFuture<Collection<HangingTransaction>> findHangingTransactions(FindHangingTransactionsOptions options) {
+    public CompletableFuture<Collection<HangingTransaction>> findHangingTransactions(
+            FindHangingTransactionsOptions options) {
         ensureOpen("findHangingTransactions");
         requireNonNull(options, "findHangingTransactions", "options");
         return transactions.findHanging(options);
@@ -352,9 +360,12 @@ public final class AdminClientImpl implements Admin {
         return names;
     }
 
-    private static <R> KeyedResult<String, Void> fanOut(Collection<String> keys, CompletableFuture<R> response,
-                                                        Function<R, Map<String, ApiError>> results,
-                                                        Function<ApiError, Void> onSuccess, String operation) {
+    private static <R> KeyedResult<String, Void> fanOut(
+            Collection<String> keys,
+            CompletableFuture<R> response,
+            Function<R, Map<String, ApiError>> results,
+            Function<ApiError, Void> onSuccess,
+            String operation) {
         Map<String, CompletableFuture<Void>> values = new LinkedHashMap<>();
         for (String key : keys) {
             values.put(key, response.thenApply(r -> {

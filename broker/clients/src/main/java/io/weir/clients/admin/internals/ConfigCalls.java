@@ -4,8 +4,8 @@ import io.weir.clients.admin.AlterConfigOp;
 import io.weir.clients.admin.AlterConfigsOptions;
 import io.weir.clients.admin.Config;
 import io.weir.clients.admin.ConfigEntry;
-import io.weir.common.config.ConfigResource;
 import io.weir.clients.admin.KeyedResult;
+import io.weir.common.config.ConfigResource;
 import io.weir.common.errors.UnknownServerException;
 import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.BrokerApi;
@@ -63,14 +63,16 @@ final class ConfigCalls {
         return new Config(entries);
     }
 
-    KeyedResult<ConfigResource, Void> incrementalAlter(Map<ConfigResource, Collection<AlterConfigOp>> configs,
-                                                       AlterConfigsOptions options) {
+    KeyedResult<ConfigResource, Void> incrementalAlter(
+            Map<ConfigResource, Collection<AlterConfigOp>> configs, AlterConfigsOptions options) {
         Map<ConfigResourceKey, List<IncrementalAlterConfigsRequest.AlterableConfig>> resources = new LinkedHashMap<>();
         configs.forEach((resource, ops) -> {
             List<IncrementalAlterConfigsRequest.AlterableConfig> alterable = new ArrayList<>();
             for (AlterConfigOp op : ops) {
-                alterable.add(new IncrementalAlterConfigsRequest.AlterableConfig(op.configEntry().name(),
-                        toOpType(op.opType()), op.configEntry().value()));
+                alterable.add(new IncrementalAlterConfigsRequest.AlterableConfig(
+                        op.configEntry().name(),
+                        toOpType(op.opType()),
+                        op.configEntry().value()));
             }
             resources.put(toKey(resource), alterable);
         });
@@ -81,7 +83,8 @@ final class ConfigCalls {
             values.put(resource, response.thenApply(r -> {
                 ApiError error = r.results().get(toKey(resource));
                 if (error == null) {
-                    throw new UnknownServerException("The broker's incrementalAlterConfigs answer left out " + resource);
+                    throw new UnknownServerException(
+                            "The broker's incrementalAlterConfigs answer left out " + resource);
                 }
                 if (!error.isSuccess()) {
                     throw error.exception();
@@ -93,10 +96,11 @@ final class ConfigCalls {
     }
 
     private static ConfigResourceKey toKey(ConfigResource resource) {
-        ConfigResourceKey.Type type = switch (resource.type()) {
-            case TOPIC -> ConfigResourceKey.Type.TOPIC;
-            case BROKER -> ConfigResourceKey.Type.BROKER;
-        };
+        ConfigResourceKey.Type type =
+                switch (resource.type()) {
+                    case TOPIC -> ConfigResourceKey.Type.TOPIC;
+                    case BROKER -> ConfigResourceKey.Type.BROKER;
+                };
         return new ConfigResourceKey(type, resource.name());
     }
 

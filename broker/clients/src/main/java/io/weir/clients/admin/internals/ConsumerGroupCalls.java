@@ -1,7 +1,5 @@
 package io.weir.clients.admin.internals;
 
-import io.weir.clients.consumer.internals.ConsumerProtocol;
-import io.weir.common.TopicPartition;
 import io.weir.clients.admin.ConsumerGroupDescription;
 import io.weir.clients.admin.ConsumerGroupListing;
 import io.weir.clients.admin.ConsumerGroupState;
@@ -9,8 +7,10 @@ import io.weir.clients.admin.GroupOffsetLag;
 import io.weir.clients.admin.KeyedResult;
 import io.weir.clients.admin.ListOffsetsResultInfo;
 import io.weir.clients.admin.MemberDescription;
-import io.weir.clients.consumer.OffsetAndMetadata;
 import io.weir.clients.admin.OffsetSpec;
+import io.weir.clients.consumer.OffsetAndMetadata;
+import io.weir.clients.consumer.internals.ConsumerProtocol;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.InconsistentGroupProtocolException;
 import io.weir.common.errors.InvalidGroupIdException;
 import io.weir.common.errors.UnknownServerException;
@@ -51,6 +51,7 @@ final class ConsumerGroupCalls {
     static final String CONSUMER_PROTOCOL_TYPE = "consumer";
     /** Generation and member id of a commit made outside any generation (Kafka's admin and manual-assignment commits). */
     private static final int NO_GENERATION = -1;
+
     private static final String NO_MEMBER = "";
     /** Lets the broker stamp the commit with its own clock. */
     private static final long BROKER_TIMESTAMP = -1L;
@@ -66,29 +67,35 @@ final class ConsumerGroupCalls {
     // ---- groups -------------------------------------------------------------------------------------------
 
     CompletableFuture<Collection<ConsumerGroupListing>> list() {
-        return AdminClientImpl.unwrapping(admin.withTimeout(broker.listGroups(), "listConsumerGroups").thenApply(r -> {
-            if (!r.error().isSuccess()) {
-                throw r.error().exception();
-            }
-            List<ConsumerGroupListing> out = new ArrayList<>();
-            for (ListGroupsResponse.ListedGroup g : r.groups()) {
-                if (isConsumerProtocol(g.protocolType())) {
-                    out.add(new ConsumerGroupListing(g.groupId(), ConsumerGroupState.parse(g.state())));
-                }
-            }
-            return List.copyOf(out);
-        }));
+        return AdminClientImpl.unwrapping(
+                admin.withTimeout(broker.listGroups(), "listConsumerGroups").thenApply(r -> {
+                    if (!r.error().isSuccess()) {
+                        throw r.error().exception();
+                    }
+                    List<ConsumerGroupListing> out = new ArrayList<>();
+                    for (ListGroupsResponse.ListedGroup g : r.groups()) {
+                        if (isConsumerProtocol(g.protocolType())) {
+                            out.add(new ConsumerGroupListing(g.groupId(), ConsumerGroupState.parse(g.state())));
+                        }
+                    }
+                    return List.copyOf(out);
+                }));
     }
 
     KeyedResult<String, ConsumerGroupDescription> describe(Collection<String> groupIds) {
         Set<String> ids = distinct(groupIds, "describeConsumerGroups");
-        List<String> valid = ids.stream().filter(ConsumerGroupCalls::isValidGroupId).toList();
-        CompletableFuture<DescribeGroupsResponse> response = valid.isEmpty() ? null
+        List<String> valid =
+                ids.stream().filter(ConsumerGroupCalls::isValidGroupId).toList();
+        CompletableFuture<DescribeGroupsResponse> response = valid.isEmpty()
+                ? null
                 : admin.withTimeout(broker.describeGroups(new DescribeGroupsRequest(valid)), "describeConsumerGroups");
         Map<String, CompletableFuture<ConsumerGroupDescription>> values = new LinkedHashMap<>();
         for (String id : ids) {
-            values.put(id, !isValidGroupId(id) ? invalidGroupId(id, "describeConsumerGroups")
-                    : response.thenApply(r -> describe(r, id)));
+            values.put(
+                    id,
+                    !isValidGroupId(id)
+                            ? invalidGroupId(id, "describeConsumerGroups")
+                            : response.thenApply(r -> describe(r, id)));
         }
         return new KeyedResult<>(AdminClientImpl.unwrapping(values));
     }
@@ -108,31 +115,45 @@ final class ConsumerGroupCalls {
             throw group.error().exception();
         }
         if (!isConsumerProtocol(group.protocolType())) {
-            throw new InconsistentGroupProtocolException("Group '" + groupId + "' has protocol type '" + group.protocolType()
-                    + "', not '" + CONSUMER_PROTOCOL_TYPE + "': it is not a consumer group");
+            throw new InconsistentGroupProtocolException("Group '" + groupId + "' has protocol type '"
+                    + group.protocolType() + "', not '" + CONSUMER_PROTOCOL_TYPE + "': it is not a consumer group");
         }
         List<MemberDescription> members = new ArrayList<>();
         for (DescribeGroupsResponse.DescribedMember m : group.members()) {
-            members.add(new MemberDescription(m.memberId(), Optional.ofNullable(m.groupInstanceId()), m.clientId(),
-                    ConsumerProtocol.assignedPartitions(m.assignment(), "member " + m.memberId() + " of group '" + groupId + "'")));
+            members.add(new MemberDescription(
+                    m.memberId(),
+                    Optional.ofNullable(m.groupInstanceId()),
+                    m.clientId(),
+                    ConsumerProtocol.assignedPartitions(
+                            m.assignment(), "member " + m.memberId() + " of group '" + groupId + "'")));
         }
         Optional<String> leader = Optional.ofNullable(group.leaderId()).filter(id -> !id.isEmpty());
-        return new ConsumerGroupDescription(groupId, ConsumerGroupState.parse(group.state()), group.protocolName(),
-                group.generationId(), leader, members);
+        return new ConsumerGroupDescription(
+                groupId,
+                ConsumerGroupState.parse(group.state()),
+                group.protocolName(),
+                group.generationId(),
+                leader,
+                members);
     }
 
     KeyedResult<String, Void> delete(Collection<String> groupIds) {
         Set<String> ids = distinct(groupIds, "deleteConsumerGroups");
-        List<String> valid = ids.stream().filter(ConsumerGroupCalls::isValidGroupId).toList();
-        var response = valid.isEmpty() ? null
+        List<String> valid =
+                ids.stream().filter(ConsumerGroupCalls::isValidGroupId).toList();
+        var response = valid.isEmpty()
+                ? null
                 : admin.withTimeout(broker.deleteGroups(new DeleteGroupsRequest(valid)), "deleteConsumerGroups");
         Map<String, CompletableFuture<Void>> values = new LinkedHashMap<>();
         for (String id : ids) {
-            values.put(id, !isValidGroupId(id) ? invalidGroupId(id, "deleteConsumerGroups")
-                    : response.thenApply(r -> {
-                        check(r.results().get(id), "'" + id + "'", "deleteGroups");
-                        return null;
-                    }));
+            values.put(
+                    id,
+                    !isValidGroupId(id)
+                            ? invalidGroupId(id, "deleteConsumerGroups")
+                            : response.thenApply(r -> {
+                                check(r.results().get(id), "'" + id + "'", "deleteGroups");
+                                return null;
+                            }));
         }
         return new KeyedResult<>(AdminClientImpl.unwrapping(values));
     }
@@ -143,8 +164,9 @@ final class ConsumerGroupCalls {
         if (!isValidGroupId(groupId)) {
             return AdminClientImpl.unwrapping(invalidGroupId(groupId, "listConsumerGroupOffsets"));
         }
-        return AdminClientImpl.unwrapping(admin.withTimeout(broker.offsetFetch(new OffsetFetchRequest(groupId, null)),
-                "listConsumerGroupOffsets").thenApply(ConsumerGroupCalls::committed));
+        return AdminClientImpl.unwrapping(
+                admin.withTimeout(broker.offsetFetch(new OffsetFetchRequest(groupId, null)), "listConsumerGroupOffsets")
+                        .thenApply(ConsumerGroupCalls::committed));
     }
 
     /** The partitions with a committed offset; the broker answers -1 for a partition without one. */
@@ -174,7 +196,8 @@ final class ConsumerGroupCalls {
             committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
             return admin.lookupOffsets(latest).all().thenApply(ends -> {
                 Map<TopicPartition, GroupOffsetLag> out = new TreeMap<>();
-                committed.forEach((tp, c) -> out.put(tp, new GroupOffsetLag(c.offset(), ends.get(tp).offset())));
+                committed.forEach((tp, c) ->
+                        out.put(tp, new GroupOffsetLag(c.offset(), ends.get(tp).offset())));
                 return Collections.unmodifiableMap(out);
             });
         }));
@@ -189,10 +212,13 @@ final class ConsumerGroupCalls {
             return new KeyedResult<>(Map.of());
         }
         Map<TopicPartition, OffsetCommitRequest.CommittedOffset> commits = new LinkedHashMap<>();
-        offsets.forEach((tp, o) -> commits.put(tp, new OffsetCommitRequest.CommittedOffset(o.offset(),
-                o.leaderEpoch().orElse(-1), o.metadata(), BROKER_TIMESTAMP)));
-        var response = admin.withTimeout(broker.offsetCommit(
-                new OffsetCommitRequest(groupId, NO_GENERATION, NO_MEMBER, null, commits)), "alterConsumerGroupOffsets");
+        offsets.forEach((tp, o) -> commits.put(
+                tp,
+                new OffsetCommitRequest.CommittedOffset(
+                        o.offset(), o.leaderEpoch().orElse(-1), o.metadata(), BROKER_TIMESTAMP)));
+        var response = admin.withTimeout(
+                broker.offsetCommit(new OffsetCommitRequest(groupId, NO_GENERATION, NO_MEMBER, null, commits)),
+                "alterConsumerGroupOffsets");
         Map<TopicPartition, CompletableFuture<Void>> values = new LinkedHashMap<>();
         for (TopicPartition tp : commits.keySet()) {
             values.put(tp, response.thenApply(r -> {
@@ -216,7 +242,8 @@ final class ConsumerGroupCalls {
         if (specs.isEmpty()) {
             return new KeyedResult<>(Map.of());
         }
-        Map<TopicPartition, CompletableFuture<ListOffsetsResultInfo>> found = admin.lookupOffsets(specs).values();
+        Map<TopicPartition, CompletableFuture<ListOffsetsResultInfo>> found =
+                admin.lookupOffsets(specs).values();
         CompletableFuture<Map<TopicPartition, CompletableFuture<ListOffsetsResultInfo>>> ends = settled(found.values())
                 .thenApply(ignored -> {
                     Map<TopicPartition, OffsetSpec> unmatched = new LinkedHashMap<>();
@@ -225,21 +252,26 @@ final class ConsumerGroupCalls {
                             unmatched.put(tp, OffsetSpec.latest());
                         }
                     });
-                    return unmatched.isEmpty() ? Map.of() : admin.lookupOffsets(unmatched).values();
+                    return unmatched.isEmpty()
+                            ? Map.of()
+                            : admin.lookupOffsets(unmatched).values();
                 });
         Map<TopicPartition, CompletableFuture<Long>> targets = new LinkedHashMap<>();
-        found.forEach((tp, f) -> targets.put(tp, f.thenCompose(info -> info.offset() >= 0
-                ? CompletableFuture.completedFuture(info.offset())
-                : ends.thenCompose(e -> e.get(tp)).thenApply(ListOffsetsResultInfo::offset))));
-        CompletableFuture<Map<TopicPartition, CompletableFuture<Void>>> commits = settled(targets.values()).thenApply(ignored -> {
-            Map<TopicPartition, OffsetAndMetadata> resolved = new LinkedHashMap<>();
-            targets.forEach((tp, t) -> {
-                if (!t.isCompletedExceptionally()) {
-                    resolved.put(tp, new OffsetAndMetadata(t.join()));
-                }
-            });
-            return alterOffsets(groupId, resolved).values();
-        });
+        found.forEach((tp, f) -> targets.put(
+                tp,
+                f.thenCompose(info -> info.offset() >= 0
+                        ? CompletableFuture.completedFuture(info.offset())
+                        : ends.thenCompose(e -> e.get(tp)).thenApply(ListOffsetsResultInfo::offset))));
+        CompletableFuture<Map<TopicPartition, CompletableFuture<Void>>> commits = settled(targets.values())
+                .thenApply(ignored -> {
+                    Map<TopicPartition, OffsetAndMetadata> resolved = new LinkedHashMap<>();
+                    targets.forEach((tp, t) -> {
+                        if (!t.isCompletedExceptionally()) {
+                            resolved.put(tp, new OffsetAndMetadata(t.join()));
+                        }
+                    });
+                    return alterOffsets(groupId, resolved).values();
+                });
         Map<TopicPartition, CompletableFuture<OffsetAndMetadata>> values = new LinkedHashMap<>();
         targets.forEach((tp, t) -> values.put(tp, t.thenCompose(offset -> commits.thenCompose(c -> c.get(tp))
                 .thenApply(ignored -> new OffsetAndMetadata(offset)))));
@@ -262,8 +294,8 @@ final class ConsumerGroupCalls {
                 + (groupId == null ? "null" : "'" + groupId + "'") + ": a group id must be a non-empty string"));
     }
 
-    private static <V> KeyedResult<TopicPartition, V> allFailed(Collection<TopicPartition> partitions, String groupId,
-                                                                String operation) {
+    private static <V> KeyedResult<TopicPartition, V> allFailed(
+            Collection<TopicPartition> partitions, String groupId, String operation) {
         Map<TopicPartition, CompletableFuture<V>> values = new LinkedHashMap<>();
         partitions.forEach(tp -> values.put(tp, invalidGroupId(groupId, operation)));
         return new KeyedResult<>(values);
@@ -291,8 +323,8 @@ final class ConsumerGroupCalls {
         // Map.of and friends refuse containsKey(null); walk the entries instead.
         map.forEach((tp, value) -> {
             if (tp == null || value == null) {
-                throw new IllegalArgumentException(operation + " got a null " + (tp == null ? "partition" : "value for " + tp)
-                        + " in its " + name);
+                throw new IllegalArgumentException(operation + " got a null "
+                        + (tp == null ? "partition" : "value for " + tp) + " in its " + name);
             }
         });
     }
@@ -308,6 +340,7 @@ final class ConsumerGroupCalls {
 
     /** Completes, normally, once every future has completed either way. */
     private static CompletableFuture<Void> settled(Collection<? extends CompletableFuture<?>> futures) {
-        return CompletableFuture.allOf(futures.stream().map(f -> f.handle((v, t) -> null)).toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(
+                futures.stream().map(f -> f.handle((v, t) -> null)).toArray(CompletableFuture[]::new));
     }
 }

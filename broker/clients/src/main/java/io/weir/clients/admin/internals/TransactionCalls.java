@@ -1,6 +1,5 @@
 package io.weir.clients.admin.internals;
 
-import io.weir.common.TopicPartition;
 import io.weir.clients.admin.AbortTransactionSpec;
 import io.weir.clients.admin.FindHangingTransactionsOptions;
 import io.weir.clients.admin.HangingTransaction;
@@ -11,7 +10,7 @@ import io.weir.clients.admin.ProducerState;
 import io.weir.clients.admin.TransactionDescription;
 import io.weir.clients.admin.TransactionListing;
 import io.weir.clients.admin.TransactionState;
-import io.weir.common.utils.Time;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.UnknownServerException;
 import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.BrokerApi;
@@ -24,6 +23,7 @@ import io.weir.common.protocol.ListTransactionsRequest;
 import io.weir.common.protocol.MetadataRequest;
 import io.weir.common.protocol.MetadataResponse;
 import io.weir.common.protocol.WriteTxnMarkersRequest;
+import io.weir.common.utils.Time;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -64,23 +64,26 @@ final class TransactionCalls {
     }
 
     CompletableFuture<Collection<TransactionListing>> list(ListTransactionsOptions options) {
-        Set<String> states = options.states().stream().map(TransactionState::toString).collect(Collectors.toSet());
+        Set<String> states =
+                options.states().stream().map(TransactionState::toString).collect(Collectors.toSet());
         var request = new ListTransactionsRequest(states, options.producerIds(), options.durationMs());
-        return AdminClientImpl.unwrapping(admin.withTimeout(broker.listTransactions(request), "listTransactions").thenApply(r -> {
-            if (!r.error().isSuccess()) {
-                throw r.error().exception();
-            }
-            List<TransactionListing> out = new ArrayList<>();
-            r.transactions().forEach(t -> out.add(new TransactionListing(t.transactionalId(), t.producerId(),
-                    TransactionState.parse(t.state()))));
-            return List.copyOf(out);
-        }));
+        return AdminClientImpl.unwrapping(admin.withTimeout(broker.listTransactions(request), "listTransactions")
+                .thenApply(r -> {
+                    if (!r.error().isSuccess()) {
+                        throw r.error().exception();
+                    }
+                    List<TransactionListing> out = new ArrayList<>();
+                    r.transactions()
+                            .forEach(t -> out.add(new TransactionListing(
+                                    t.transactionalId(), t.producerId(), TransactionState.parse(t.state()))));
+                    return List.copyOf(out);
+                }));
     }
 
     KeyedResult<String, TransactionDescription> describe(Collection<String> transactionalIds) {
         Set<String> ids = new LinkedHashSet<>(transactionalIds);
-        var response = admin.withTimeout(broker.describeTransactions(new DescribeTransactionsRequest(List.copyOf(ids))),
-                "describeTransactions");
+        var response = admin.withTimeout(
+                broker.describeTransactions(new DescribeTransactionsRequest(List.copyOf(ids))), "describeTransactions");
         Map<String, CompletableFuture<TransactionDescription>> values = new LinkedHashMap<>();
         for (String id : ids) {
             values.put(id, response.thenApply(r -> described(id, r)));
@@ -96,15 +99,20 @@ final class TransactionCalls {
         if (!t.error().isSuccess()) {
             throw t.error().exception();
         }
-        return new TransactionDescription(0, TransactionState.parse(t.state()), t.producerId(), t.producerEpoch(),
-                t.transactionTimeoutMs(), t.transactionStartTimeMs() < 0 ? OptionalLong.empty()
-                : OptionalLong.of(t.transactionStartTimeMs()), t.partitions());
+        return new TransactionDescription(
+                0,
+                TransactionState.parse(t.state()),
+                t.producerId(),
+                t.producerEpoch(),
+                t.transactionTimeoutMs(),
+                t.transactionStartTimeMs() < 0 ? OptionalLong.empty() : OptionalLong.of(t.transactionStartTimeMs()),
+                t.partitions());
     }
 
     KeyedResult<TopicPartition, PartitionProducerState> describeProducers(Collection<TopicPartition> partitions) {
         Set<TopicPartition> wanted = new LinkedHashSet<>(partitions);
-        var response = admin.withTimeout(broker.describeProducers(new DescribeProducersRequest(List.copyOf(wanted))),
-                "describeProducers");
+        var response = admin.withTimeout(
+                broker.describeProducers(new DescribeProducersRequest(List.copyOf(wanted))), "describeProducers");
         Map<TopicPartition, CompletableFuture<PartitionProducerState>> values = new LinkedHashMap<>();
         for (TopicPartition tp : wanted) {
             values.put(tp, response.thenApply(r -> producersOf(tp, r)));
@@ -122,7 +130,11 @@ final class TransactionCalls {
         }
         List<ProducerState> out = new ArrayList<>();
         for (DescribeProducersResponse.ProducerState s : p.producers()) {
-            out.add(new ProducerState(s.producerId(), s.producerEpoch(), s.lastSequence(), s.lastTimestamp(),
+            out.add(new ProducerState(
+                    s.producerId(),
+                    s.producerEpoch(),
+                    s.lastSequence(),
+                    s.lastTimestamp(),
                     s.coordinatorEpoch() < 0 ? OptionalInt.empty() : OptionalInt.of(s.coordinatorEpoch()),
                     s.currentTxnStartOffset() < 0 ? OptionalLong.empty() : OptionalLong.of(s.currentTxnStartOffset())));
         }
@@ -130,11 +142,18 @@ final class TransactionCalls {
     }
 
     CompletableFuture<Void> abort(AbortTransactionSpec spec) {
-        var marker = new WriteTxnMarkersRequest.TxnMarker(spec.producerId(), spec.producerEpoch(), false, spec.coordinatorEpoch(),
+        var marker = new WriteTxnMarkersRequest.TxnMarker(
+                spec.producerId(),
+                spec.producerEpoch(),
+                false,
+                spec.coordinatorEpoch(),
                 List.of(spec.topicPartition()));
-        return AdminClientImpl.unwrapping(admin.withTimeout(broker.writeTxnMarkers(new WriteTxnMarkersRequest(List.of(marker))),
-                "abortTransaction").thenApply(r -> {
-                    ApiError error = r.results().getOrDefault(spec.producerId(), Map.of()).get(spec.topicPartition());
+        return AdminClientImpl.unwrapping(admin.withTimeout(
+                        broker.writeTxnMarkers(new WriteTxnMarkersRequest(List.of(marker))), "abortTransaction")
+                .thenApply(r -> {
+                    ApiError error = r.results()
+                            .getOrDefault(spec.producerId(), Map.of())
+                            .get(spec.topicPartition());
                     if (error == null) {
                         throw new UnknownServerException("The broker's writeTxnMarkers answer left out producer "
                                 + spec.producerId() + " on " + spec.topicPartition());
@@ -148,8 +167,7 @@ final class TransactionCalls {
 
     // ---- find-hanging -------------------------------------------------------------------------------------
 
-    private record Candidate(TopicPartition partition, ProducerState producer, long idleMs) {
-    }
+    private record Candidate(TopicPartition partition, ProducerState producer, long idleMs) {}
 
     CompletableFuture<Collection<HangingTransaction>> findHanging(FindHangingTransactionsOptions options) {
         return AdminClientImpl.unwrapping(partitionsToSearch(options)
@@ -159,7 +177,9 @@ final class TransactionCalls {
                     if (candidates.isEmpty()) {
                         return CompletableFuture.completedFuture(List.<HangingTransaction>of());
                     }
-                    Set<Long> producerIds = candidates.stream().map(c -> c.producer().producerId()).collect(Collectors.toSet());
+                    Set<Long> producerIds = candidates.stream()
+                            .map(c -> c.producer().producerId())
+                            .collect(Collectors.toSet());
                     return list(ListTransactionsOptions.all().filterProducerIds(producerIds))
                             .thenCompose(listings -> describeOwners(listings, producerIds))
                             .thenApply(owners -> hanging(candidates, owners, options));
@@ -170,23 +190,26 @@ final class TransactionCalls {
         if (options.partitions() != null) {
             return CompletableFuture.completedFuture(options.partitions());
         }
-        MetadataRequest request = options.topics() == null ? MetadataRequest.allTopics()
+        MetadataRequest request = options.topics() == null
+                ? MetadataRequest.allTopics()
                 : new MetadataRequest(List.copyOf(options.topics()), false);
-        return admin.withTimeout(broker.metadata(request), "findHangingTransactions").thenApply(r -> {
-            Set<TopicPartition> out = new TreeSet<>();
-            for (MetadataResponse.TopicMetadata t : r.topics().values()) {
-                if (!t.error().isSuccess()) {
-                    throw t.error().exception();
-                }
-                for (int p = 0; p < t.partitions(); p++) {
-                    out.add(new TopicPartition(t.topic(), p));
-                }
-            }
-            return out;
-        });
+        return admin.withTimeout(broker.metadata(request), "findHangingTransactions")
+                .thenApply(r -> {
+                    Set<TopicPartition> out = new TreeSet<>();
+                    for (MetadataResponse.TopicMetadata t : r.topics().values()) {
+                        if (!t.error().isSuccess()) {
+                            throw t.error().exception();
+                        }
+                        for (int p = 0; p < t.partitions(); p++) {
+                            out.add(new TopicPartition(t.topic(), p));
+                        }
+                    }
+                    return out;
+                });
     }
 
-    private List<Candidate> candidates(Map<TopicPartition, PartitionProducerState> producers, long maxTransactionTimeoutMs) {
+    private List<Candidate> candidates(
+            Map<TopicPartition, PartitionProducerState> producers, long maxTransactionTimeoutMs) {
         long now = time.milliseconds();
         List<Candidate> out = new ArrayList<>();
         producers.forEach((tp, state) -> {
@@ -201,18 +224,23 @@ final class TransactionCalls {
     }
 
     /** Per candidate producer id, the coordinator's transactional id and its description (if it has one). */
-    private CompletableFuture<Map<Long, Owner>> describeOwners(Collection<TransactionListing> listings, Set<Long> producerIds) {
+    private CompletableFuture<Map<Long, Owner>> describeOwners(
+            Collection<TransactionListing> listings, Set<Long> producerIds) {
         Map<Long, String> idOf = new HashMap<>();
-        listings.stream().filter(l -> producerIds.contains(l.producerId())).forEach(l -> idOf.put(l.producerId(), l.transactionalId()));
+        listings.stream()
+                .filter(l -> producerIds.contains(l.producerId()))
+                .forEach(l -> idOf.put(l.producerId(), l.transactionalId()));
         if (idOf.isEmpty()) {
             return CompletableFuture.completedFuture(Map.of());
         }
-        var response = admin.withTimeout(broker.describeTransactions(new DescribeTransactionsRequest(List.copyOf(idOf.values()))),
+        var response = admin.withTimeout(
+                broker.describeTransactions(new DescribeTransactionsRequest(List.copyOf(idOf.values()))),
                 "findHangingTransactions");
         return response.thenApply(r -> {
             Map<Long, Owner> out = new HashMap<>();
             idOf.forEach((pid, id) -> {
-                DescribeTransactionsResponse.DescribedTransaction t = r.transactions().get(id);
+                DescribeTransactionsResponse.DescribedTransaction t =
+                        r.transactions().get(id);
                 boolean known = t != null && t.error().isSuccess();
                 if (t != null && !known && t.error().error() != Errors.TRANSACTIONAL_ID_NOT_FOUND) {
                     throw t.error().exception();
@@ -223,11 +251,10 @@ final class TransactionCalls {
         });
     }
 
-    private record Owner(String transactionalId, Optional<TransactionDescription> description) {
-    }
+    private record Owner(String transactionalId, Optional<TransactionDescription> description) {}
 
-    private static List<HangingTransaction> hanging(List<Candidate> candidates, Map<Long, Owner> owners,
-                                                    FindHangingTransactionsOptions options) {
+    private static List<HangingTransaction> hanging(
+            List<Candidate> candidates, Map<Long, Owner> owners, FindHangingTransactionsOptions options) {
         List<HangingTransaction> out = new ArrayList<>();
         for (Candidate c : candidates) {
             long pid = c.producer().producerId();
@@ -240,7 +267,8 @@ final class TransactionCalls {
                 TransactionDescription d = owner.description().get();
                 if (d.producerId() != pid || !d.topicPartitions().contains(c.partition())) {
                     reason = HangingTransaction.Reason.PARTITION_NOT_IN_TRANSACTION;
-                } else if (options.staleAfterMs() >= 0 && c.idleMs() > options.maxTransactionTimeoutMs() + options.staleAfterMs()) {
+                } else if (options.staleAfterMs() >= 0
+                        && c.idleMs() > options.maxTransactionTimeoutMs() + options.staleAfterMs()) {
                     reason = HangingTransaction.Reason.STALE;
                 }
             }

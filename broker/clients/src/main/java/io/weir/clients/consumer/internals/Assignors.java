@@ -1,12 +1,11 @@
 package io.weir.clients.consumer.internals;
 
+import io.weir.clients.consumer.ConsumerPartitionAssignor;
 import io.weir.clients.consumer.CooperativeStickyAssignor;
 import io.weir.clients.consumer.RangeAssignor;
 import io.weir.clients.consumer.RoundRobinAssignor;
 import io.weir.clients.consumer.StickyAssignor;
-import io.weir.clients.consumer.ConsumerPartitionAssignor;
 import io.weir.common.errors.InvalidConfigurationException;
-
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,8 +42,7 @@ public final class Assignors {
         KAFKA_CLASS_NAMES.put(kafka + "CooperativeStickyAssignor", CooperativeStickyAssignor.NAME);
     }
 
-    private Assignors() {
-    }
+    private Assignors() {}
 
     /**
      * A new assignor for one configured value; surrounding whitespace is ignored, as in a comma-separated list.
@@ -112,8 +110,10 @@ public final class Assignors {
         } catch (InstantiationException e) {
             throw refuse(className, "class is abstract");
         } catch (InvocationTargetException e) {
-            throw new InvalidConfigurationException("Invalid value '" + className + "' for configuration " + CONFIG
-                    + ": its constructor threw " + e.getCause(), e.getCause());
+            throw new InvalidConfigurationException(
+                    "Invalid value '" + className + "' for configuration " + CONFIG + ": its constructor threw "
+                            + e.getCause(),
+                    e.getCause());
         }
     }
 

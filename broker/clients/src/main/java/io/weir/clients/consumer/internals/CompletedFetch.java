@@ -45,18 +45,22 @@ final class CompletedFetch {
     private Record peeked;
     private CorruptRecordException corruption;
 
-    CompletedFetch(TopicPartition partition, long fetchOffset, FetchResponse.PartitionData data,
-                   IsolationLevel isolation, boolean checkCrcs) {
+    CompletedFetch(
+            TopicPartition partition,
+            long fetchOffset,
+            FetchResponse.PartitionData data,
+            IsolationLevel isolation,
+            boolean checkCrcs) {
         this.partition = partition;
         this.fetchOffset = fetchOffset;
         this.data = data;
         this.nextFetchOffset = fetchOffset;
         this.checkCrcs = checkCrcs;
         this.batches = data.records() == null ? Collections.emptyIterator() : RecordBatches.iterator(data.records());
-        if (isolation == IsolationLevel.READ_COMMITTED && data.abortedTransactions() != null
+        if (isolation == IsolationLevel.READ_COMMITTED
+                && data.abortedTransactions() != null
                 && !data.abortedTransactions().isEmpty()) {
-            abortedTransactions = new PriorityQueue<>(
-                    (a, b) -> Long.compare(a.firstOffset(), b.firstOffset()));
+            abortedTransactions = new PriorityQueue<>((a, b) -> Long.compare(a.firstOffset(), b.firstOffset()));
             abortedTransactions.addAll(data.abortedTransactions());
         } else {
             abortedTransactions = null;
@@ -78,9 +82,12 @@ final class CompletedFetch {
             try {
                 peeked = nextRecord();
             } catch (RuntimeException e) {
-                corruption = new CorruptRecordException("Cannot read the fetched data of partition " + partition
-                        + " at offset " + nextFetchOffset + " (" + e.getMessage() + "). If needed, please seek past"
-                        + " the bad record batch to continue consumption.", e);
+                corruption = new CorruptRecordException(
+                        "Cannot read the fetched data of partition " + partition
+                                + " at offset " + nextFetchOffset + " (" + e.getMessage()
+                                + "). If needed, please seek past"
+                                + " the bad record batch to continue consumption.",
+                        e);
                 throw corruption;
             }
         }
@@ -122,7 +129,8 @@ final class CompletedFetch {
                 batch.ensureValid();
             }
             if (abortedTransactions != null) {
-                while (!abortedTransactions.isEmpty() && abortedTransactions.peek().firstOffset() <= batch.lastOffset()) {
+                while (!abortedTransactions.isEmpty()
+                        && abortedTransactions.peek().firstOffset() <= batch.lastOffset()) {
                     abortedProducers.add(abortedTransactions.poll().producerId());
                 }
             }
@@ -133,7 +141,9 @@ final class CompletedFetch {
                 nextFetchOffset = Math.max(nextFetchOffset, batch.nextOffset());
                 continue;
             }
-            if (abortedTransactions != null && batch.isTransactional() && abortedProducers.contains(batch.producerId())) {
+            if (abortedTransactions != null
+                    && batch.isTransactional()
+                    && abortedProducers.contains(batch.producerId())) {
                 nextFetchOffset = Math.max(nextFetchOffset, batch.nextOffset());
                 continue;
             }

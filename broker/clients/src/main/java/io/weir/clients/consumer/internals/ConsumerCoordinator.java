@@ -1,9 +1,5 @@
 package io.weir.clients.consumer.internals;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import io.weir.clients.internals.Futures;
-import io.weir.common.TopicPartition;
 import io.weir.clients.consumer.ConsumerConfig;
 import io.weir.clients.consumer.ConsumerGroupMetadata;
 import io.weir.clients.consumer.ConsumerPartitionAssignor;
@@ -12,12 +8,12 @@ import io.weir.clients.consumer.ConsumerPartitionAssignor.GroupSubscription;
 import io.weir.clients.consumer.ConsumerPartitionAssignor.RebalanceProtocol;
 import io.weir.clients.consumer.ConsumerPartitionAssignor.Subscription;
 import io.weir.clients.consumer.ConsumerRebalanceListener;
-import io.weir.common.utils.Time;
+import io.weir.clients.internals.Futures;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.FencedInstanceIdException;
 import io.weir.common.errors.WeirException;
 import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.BrokerApi;
-import io.weir.common.protocol.Errors;
 import io.weir.common.protocol.HeartbeatRequest;
 import io.weir.common.protocol.HeartbeatResponse;
 import io.weir.common.protocol.JoinGroupRequest;
@@ -27,6 +23,7 @@ import io.weir.common.protocol.MetadataRequest;
 import io.weir.common.protocol.MetadataResponse;
 import io.weir.common.protocol.SyncGroupRequest;
 import io.weir.common.protocol.SyncGroupResponse;
+import io.weir.common.utils.Time;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -39,6 +36,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A subscribed consumer's membership in its group: joining and syncing (and, as leader, running the
@@ -61,10 +60,16 @@ import java.util.concurrent.TimeUnit;
 final class ConsumerCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerCoordinator.class);
 
-    enum MemberState { UNJOINED, PREPARING_REBALANCE, COMPLETING_REBALANCE, STABLE }
+    enum MemberState {
+        UNJOINED,
+        PREPARING_REBALANCE,
+        COMPLETING_REBALANCE,
+        STABLE
+    }
 
     record Generation(int generationId, String memberId, String protocolName) {
-        static final Generation NONE = new Generation(ConsumerGroupMetadata.UNKNOWN_GENERATION, ConsumerGroupMetadata.UNKNOWN_MEMBER, null);
+        static final Generation NONE =
+                new Generation(ConsumerGroupMetadata.UNKNOWN_GENERATION, ConsumerGroupMetadata.UNKNOWN_MEMBER, null);
     }
 
     /** How the consumer blocks on a broker answer: parks until done, the deadline, or a wakeup (which throws). */
@@ -101,12 +106,19 @@ final class ConsumerCoordinator {
     private boolean leaderOfGeneration;
     /** Partition counts of the topics this member (as leader: the whole group) was assigned from. */
     private Map<String, Integer> assignedFrom = Map.of();
+
     private Set<String> groupTopics = Set.of();
     private long nextMetadataCheckNanos;
     private long retryNotBeforeNanos;
 
-    ConsumerCoordinator(ConsumerConfig config, BrokerApi broker, Time time, SubscriptionState subscriptions,
-                        List<ConsumerPartitionAssignor> assignors, Awaiter awaiter, Runnable onAssignmentChange) {
+    ConsumerCoordinator(
+            ConsumerConfig config,
+            BrokerApi broker,
+            Time time,
+            SubscriptionState subscriptions,
+            List<ConsumerPartitionAssignor> assignors,
+            Awaiter awaiter,
+            Runnable onAssignmentChange) {
         this.groupId = config.groupId();
         this.options = config.group();
         this.clientId = config.clientId();
@@ -140,7 +152,8 @@ final class ConsumerCoordinator {
 
     ConsumerGroupMetadata groupMetadata() {
         Generation g = generation();
-        return new ConsumerGroupMetadata(groupId, g.generationId(), g.memberId(), Optional.ofNullable(options.groupInstanceId()));
+        return new ConsumerGroupMetadata(
+                groupId, g.generationId(), g.memberId(), Optional.ofNullable(options.groupInstanceId()));
     }
 
     /** Something changed that the group must hear about: rejoin at the next poll. */
@@ -248,7 +261,8 @@ final class ConsumerCoordinator {
     private RebalanceProtocol protocol() {
         ConsumerPartitionAssignor a = chosenAssignor != null ? chosenAssignor : assignors.get(0);
         return a.supportedProtocols().contains(RebalanceProtocol.COOPERATIVE) && commonlyCooperative()
-                ? RebalanceProtocol.COOPERATIVE : RebalanceProtocol.EAGER;
+                ? RebalanceProtocol.COOPERATIVE
+                : RebalanceProtocol.EAGER;
     }
 
     /** Cooperative only if every configured assignor supports it, as Kafka decides. */
@@ -284,8 +298,10 @@ final class ConsumerCoordinator {
 
     private void sendJoin() {
         if (heartbeat == null) {
-            heartbeat = new HeartbeatThread(this, options.heartbeatIntervalMs(), "weir-heartbeat-" + groupId
-                    + (clientId.isEmpty() ? "" : "-" + clientId));
+            heartbeat = new HeartbeatThread(
+                    this,
+                    options.heartbeatIntervalMs(),
+                    "weir-heartbeat-" + groupId + (clientId.isEmpty() ? "" : "-" + clientId));
             heartbeat.start();
         }
         boolean cooperative = protocol() == RebalanceProtocol.COOPERATIVE;
@@ -299,12 +315,24 @@ final class ConsumerCoordinator {
         List<String> topics = new ArrayList<>(new java.util.TreeSet<>(subscriptions.subscription()));
         List<JoinGroupRequest.Protocol> protocols = new ArrayList<>();
         for (ConsumerPartitionAssignor a : assignors) {
-            Subscription subscription = new Subscription(topics, a.subscriptionUserData(Set.copyOf(topics)), owned,
-                    options.groupInstanceId(), g.generationId());
-            protocols.add(new JoinGroupRequest.Protocol(a.name(), ConsumerProtocol.serializeSubscription(subscription)));
+            Subscription subscription = new Subscription(
+                    topics,
+                    a.subscriptionUserData(Set.copyOf(topics)),
+                    owned,
+                    options.groupInstanceId(),
+                    g.generationId());
+            protocols.add(
+                    new JoinGroupRequest.Protocol(a.name(), ConsumerProtocol.serializeSubscription(subscription)));
         }
-        pendingJoin = broker.joinGroup(new JoinGroupRequest(groupId, options.sessionTimeoutMs(), options.maxPollIntervalMs(),
-                g.memberId(), options.groupInstanceId(), clientId, ConsumerProtocol.PROTOCOL_TYPE, protocols));
+        pendingJoin = broker.joinGroup(new JoinGroupRequest(
+                groupId,
+                options.sessionTimeoutMs(),
+                options.maxPollIntervalMs(),
+                g.memberId(),
+                options.groupInstanceId(),
+                clientId,
+                ConsumerProtocol.PROTOCOL_TYPE,
+                protocols));
     }
 
     private void onJoinAnswer(JoinGroupResponse answer) {
@@ -320,8 +348,14 @@ final class ConsumerCoordinator {
         }
         leaderOfGeneration = answer.isLeader();
         Map<String, byte[]> assignments = leaderOfGeneration ? lead(answer) : Map.of();
-        pendingSync = broker.syncGroup(new SyncGroupRequest(groupId, answer.generationId(), answer.memberId(),
-                options.groupInstanceId(), ConsumerProtocol.PROTOCOL_TYPE, answer.protocolName(), assignments));
+        pendingSync = broker.syncGroup(new SyncGroupRequest(
+                groupId,
+                answer.generationId(),
+                answer.memberId(),
+                options.groupInstanceId(),
+                ConsumerProtocol.PROTOCOL_TYPE,
+                answer.protocolName(),
+                assignments));
     }
 
     private ConsumerPartitionAssignor assignor(String name) {
@@ -343,10 +377,11 @@ final class ConsumerCoordinator {
             allTopics.addAll(s.topics());
         }
         Map<String, Integer> partitionsPerTopic = partitionCounts(allTopics);
-        ConsumerPartitionAssignor.GroupAssignment result = chosenAssignor.assign(partitionsPerTopic,
-                new GroupSubscription(subscriptionsByMember));
+        ConsumerPartitionAssignor.GroupAssignment result =
+                chosenAssignor.assign(partitionsPerTopic, new GroupSubscription(subscriptionsByMember));
         Map<String, byte[]> out = new HashMap<>();
-        result.groupAssignment().forEach((member, assignment) -> out.put(member, ConsumerProtocol.serializeAssignment(assignment)));
+        result.groupAssignment()
+                .forEach((member, assignment) -> out.put(member, ConsumerProtocol.serializeAssignment(assignment)));
         groupTopics = Set.copyOf(allTopics);
         assignedFrom = partitionsPerTopic;
         return out;
@@ -407,8 +442,8 @@ final class ConsumerCoordinator {
                 retryNotBeforeNanos = time.nanoseconds() + retryBackoffNanos;
             }
             case FENCED_INSTANCE_ID -> {
-                WeirException e = new FencedInstanceIdException("The " + call + " of group " + groupId + " was refused: "
-                        + error.message());
+                WeirException e = new FencedInstanceIdException(
+                        "The " + call + " of group " + groupId + " was refused: " + error.message());
                 synchronized (this) {
                     fatal = e;
                 }
@@ -433,7 +468,9 @@ final class ConsumerCoordinator {
      */
     private void maybeCheckMetadata() {
         long now = time.nanoseconds();
-        boolean neverMatched = subscriptions.pattern() != null && subscriptions.subscription().isEmpty() && generation().memberId().isEmpty();
+        boolean neverMatched = subscriptions.pattern() != null
+                && subscriptions.subscription().isEmpty()
+                && generation().memberId().isEmpty();
         if (now < nextMetadataCheckNanos && !neverMatched) {
             return;
         }
@@ -441,7 +478,8 @@ final class ConsumerCoordinator {
         if (subscriptions.pattern() != null) {
             Set<String> matched = new HashSet<>();
             for (String topic : allTopics()) {
-                if (subscriptions.pattern().matcher(topic).matches() && !(options.excludeInternalTopics() && topic.startsWith("__"))) {
+                if (subscriptions.pattern().matcher(topic).matches()
+                        && !(options.excludeInternalTopics() && topic.startsWith("__"))) {
                     matched.add(topic);
                 }
             }
@@ -463,8 +501,10 @@ final class ConsumerCoordinator {
         if (topics.isEmpty()) {
             return Map.of();
         }
-        MetadataResponse response = Futures.await(broker.metadata(new MetadataRequest(List.copyOf(topics), false)),
-                requestTimeoutMs, "metadata of " + topics);
+        MetadataResponse response = Futures.await(
+                broker.metadata(new MetadataRequest(List.copyOf(topics), false)),
+                requestTimeoutMs,
+                "metadata of " + topics);
         Map<String, Integer> out = new TreeMap<>();
         response.topics().forEach((name, md) -> {
             if (md.error().isSuccess()) {
@@ -475,7 +515,8 @@ final class ConsumerCoordinator {
     }
 
     private Set<String> allTopics() {
-        MetadataResponse response = Futures.await(broker.metadata(MetadataRequest.allTopics()), requestTimeoutMs, "metadata of all topics");
+        MetadataResponse response =
+                Futures.await(broker.metadata(MetadataRequest.allTopics()), requestTimeoutMs, "metadata of all topics");
         return response.topics().keySet();
     }
 
@@ -497,7 +538,8 @@ final class ConsumerCoordinator {
             pollTimedOut = sincePoll > TimeUnit.MILLISECONDS.toNanos(options.maxPollIntervalMs());
             if (pollTimedOut) {
                 LOG.warn("Consumer " + g.memberId() + " of group " + groupId + " did not poll for "
-                        + TimeUnit.NANOSECONDS.toMillis(sincePoll) + " ms, more than max.poll.interval.ms=" + options.maxPollIntervalMs()
+                        + TimeUnit.NANOSECONDS.toMillis(sincePoll) + " ms, more than max.poll.interval.ms="
+                        + options.maxPollIntervalMs()
                         + "; it leaves the group and its partitions will be reassigned");
                 generation = Generation.NONE;
                 state = MemberState.UNJOINED;
@@ -507,19 +549,24 @@ final class ConsumerCoordinator {
         if (pollTimedOut) {
             if (options.groupInstanceId() == null) {
                 // A static member just goes quiet: its session timeout decides, so a quick restart keeps its place.
-                broker.leaveGroup(new LeaveGroupRequest(groupId, List.of(new LeaveGroupRequest.MemberIdentity(g.memberId(), null,
-                        "consumer poll timeout has expired"))));
+                broker.leaveGroup(new LeaveGroupRequest(
+                        groupId,
+                        List.of(new LeaveGroupRequest.MemberIdentity(
+                                g.memberId(), null, "consumer poll timeout has expired"))));
             }
             return;
         }
-        HeartbeatResponse answer = Futures.await(broker.heartbeat(new HeartbeatRequest(groupId, g.generationId(), g.memberId(),
-                options.groupInstanceId())), requestTimeoutMs, "heartbeat of group " + groupId);
+        HeartbeatResponse answer = Futures.await(
+                broker.heartbeat(
+                        new HeartbeatRequest(groupId, g.generationId(), g.memberId(), options.groupInstanceId())),
+                requestTimeoutMs,
+                "heartbeat of group " + groupId);
         synchronized (this) {
             if (!generation.equals(g)) {
                 return; // the member moved on while the heartbeat was in flight
             }
             switch (answer.error().error()) {
-                case NONE -> { }
+                case NONE -> {}
                 case REBALANCE_IN_PROGRESS -> rejoinNeeded = true;
                 case UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION -> {
                     generation = Generation.NONE;
@@ -552,8 +599,11 @@ final class ConsumerCoordinator {
         }
         if (options.groupInstanceId() == null && !g.memberId().isEmpty()) {
             try {
-                Futures.await(broker.leaveGroup(new LeaveGroupRequest(groupId, List.of(
-                        new LeaveGroupRequest.MemberIdentity(g.memberId(), null, reason)))), requestTimeoutMs, "leave of group " + groupId);
+                Futures.await(
+                        broker.leaveGroup(new LeaveGroupRequest(
+                                groupId, List.of(new LeaveGroupRequest.MemberIdentity(g.memberId(), null, reason)))),
+                        requestTimeoutMs,
+                        "leave of group " + groupId);
             } catch (WeirException e) {
                 LOG.warn("Could not leave group " + groupId + "; its session timeout will remove the member", e);
             }

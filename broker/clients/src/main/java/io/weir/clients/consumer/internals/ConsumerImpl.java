@@ -1,23 +1,20 @@
 package io.weir.clients.consumer.internals;
 
-import org.slf4j.LoggerFactory;
-import io.weir.clients.internals.ClientMetadata;
-import io.weir.clients.internals.Futures;
-import io.weir.clients.internals.Plugins;
-import io.weir.common.TopicPartition;
 import io.weir.clients.consumer.Consumer;
 import io.weir.clients.consumer.ConsumerConfig;
 import io.weir.clients.consumer.ConsumerGroupMetadata;
 import io.weir.clients.consumer.ConsumerPartitionAssignor;
 import io.weir.clients.consumer.ConsumerRebalanceListener;
 import io.weir.clients.consumer.ConsumerRecords;
-import io.weir.common.serialization.Deserializer;
 import io.weir.clients.consumer.OffsetAndMetadata;
 import io.weir.clients.consumer.OffsetAndTimestamp;
 import io.weir.clients.consumer.OffsetCommitCallback;
 import io.weir.clients.consumer.OffsetResetStrategy;
+import io.weir.clients.internals.ClientMetadata;
+import io.weir.clients.internals.Futures;
+import io.weir.clients.internals.Plugins;
 import io.weir.common.PartitionInfo;
-import io.weir.common.utils.Time;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.IllegalClientStateException;
 import io.weir.common.errors.InterruptException;
 import io.weir.common.errors.InvalidGroupIdException;
@@ -27,6 +24,8 @@ import io.weir.common.protocol.BrokerApi;
 import io.weir.common.protocol.Errors;
 import io.weir.common.protocol.ListOffsetsRequest;
 import io.weir.common.protocol.ListOffsetsResponse;
+import io.weir.common.serialization.Deserializer;
+import io.weir.common.utils.Time;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -43,6 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Consumer}: positions in {@link SubscriptionState}, offset lookups and resets here, fetching —
@@ -70,6 +70,7 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
     private final Fetcher<K, V> fetcher;
     /** Null without a group.id. */
     private final ConsumerCoordinator coordinator;
+
     private final OffsetCommitter committer;
     private final AtomicLong currentThread = new AtomicLong(NO_CURRENT_THREAD);
     private final AtomicInteger refCount = new AtomicInteger();
@@ -77,28 +78,41 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
     private volatile Thread waiter;
     private boolean closed;
 
-    public ConsumerImpl(ConsumerConfig config, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer,
-                        BrokerApi broker, Time time) {
+    public ConsumerImpl(
+            ConsumerConfig config,
+            Deserializer<K> keyDeserializer,
+            Deserializer<V> valueDeserializer,
+            BrokerApi broker,
+            Time time) {
         this.config = config;
         this.broker = broker;
         this.time = time;
-        this.keyDeserializer = keyDeserializer != null ? keyDeserializer : plugin(config.keyDeserializer(), ConsumerConfig.KEY_DESERIALIZER);
-        this.valueDeserializer = valueDeserializer != null ? valueDeserializer : plugin(config.valueDeserializer(), ConsumerConfig.VALUE_DESERIALIZER);
+        this.keyDeserializer = keyDeserializer != null
+                ? keyDeserializer
+                : plugin(config.keyDeserializer(), ConsumerConfig.KEY_DESERIALIZER);
+        this.valueDeserializer = valueDeserializer != null
+                ? valueDeserializer
+                : plugin(config.valueDeserializer(), ConsumerConfig.VALUE_DESERIALIZER);
         if (keyDeserializer == null) {
             this.keyDeserializer.configure(config.originals(), true);
         }
         if (valueDeserializer == null) {
             this.valueDeserializer.configure(config.originals(), false);
         }
-        this.metadata = new ClientMetadata(broker, time, config.metadataMaxAgeMs(), config.retryBackoffMs(),
+        this.metadata = new ClientMetadata(
+                broker,
+                time,
+                config.metadataMaxAgeMs(),
+                config.retryBackoffMs(),
                 ClientMetadata.TopicCreation.EXISTING_ONLY);
         this.subscriptions = new SubscriptionState(config.autoOffsetReset());
-        this.fetcher = new Fetcher<>(config, broker, time, subscriptions, this.keyDeserializer, this.valueDeserializer,
-                this::unparkWaiter);
+        this.fetcher = new Fetcher<>(
+                config, broker, time, subscriptions, this.keyDeserializer, this.valueDeserializer, this::unparkWaiter);
         if (config.hasGroup()) {
-            List<ConsumerPartitionAssignor> assignors = Assignors.forNames(config.group().assignmentStrategies());
-            this.coordinator = new ConsumerCoordinator(config, broker, time, subscriptions, assignors, this::awaitAnswer,
-                    fetcher::dropUnassigned);
+            List<ConsumerPartitionAssignor> assignors =
+                    Assignors.forNames(config.group().assignmentStrategies());
+            this.coordinator = new ConsumerCoordinator(
+                    config, broker, time, subscriptions, assignors, this::awaitAnswer, fetcher::dropUnassigned);
             this.committer = new OffsetCommitter(config, broker, time, subscriptions, coordinator, this::awaitAnswer);
             coordinator.setCommitter(committer);
         } else {
@@ -145,7 +159,8 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
         long threadId = Thread.currentThread().getId();
         if (threadId != currentThread.get() && !currentThread.compareAndSet(NO_CURRENT_THREAD, threadId)) {
             throw new ConcurrentModificationException("Consumer is not safe for multi-threaded access: thread "
-                    + Thread.currentThread().getName() + " called it while thread id " + currentThread.get() + " is using it");
+                    + Thread.currentThread().getName() + " called it while thread id " + currentThread.get()
+                    + " is using it");
         }
         refCount.incrementAndGet();
     }
@@ -164,7 +179,8 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
         try {
             for (TopicPartition tp : partitions) {
                 if (tp == null || tp.topic().isBlank()) {
-                    throw new IllegalArgumentException("Topic partitions to assign must have a non-empty topic: " + partitions);
+                    throw new IllegalArgumentException(
+                            "Topic partitions to assign must have a non-empty topic: " + partitions);
                 }
             }
             if (partitions.isEmpty()) {
@@ -228,7 +244,8 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
         acquireAndEnsureOpen();
         try {
             if (pattern == null || pattern.pattern().isEmpty()) {
-                throw new IllegalArgumentException("Topic pattern to subscribe to must not be " + (pattern == null ? "null" : "empty"));
+                throw new IllegalArgumentException(
+                        "Topic pattern to subscribe to must not be " + (pattern == null ? "null" : "empty"));
             }
             requireGroup("subscribe(" + pattern + ")");
             subscriptions.subscribe(pattern, listener);
@@ -342,7 +359,8 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
     @Override
     public void seek(TopicPartition partition, long offset) {
         if (offset < 0) {
-            throw new IllegalArgumentException("seek offset must not be negative, but was " + offset + " for " + partition);
+            throw new IllegalArgumentException(
+                    "seek offset must not be negative, but was " + offset + " for " + partition);
         }
         acquireAndEnsureOpen();
         try {
@@ -403,11 +421,16 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
             if (strategy == OffsetResetStrategy.NONE) {
                 undefined.add(tp);
             } else {
-                lookups.put(tp, strategy == OffsetResetStrategy.EARLIEST ? ListOffsetsRequest.EARLIEST : ListOffsetsRequest.LATEST);
+                lookups.put(
+                        tp,
+                        strategy == OffsetResetStrategy.EARLIEST
+                                ? ListOffsetsRequest.EARLIEST
+                                : ListOffsetsRequest.LATEST);
             }
         }
         if (!undefined.isEmpty()) {
-            throw new NoOffsetForPartitionException("Undefined offset with no reset policy (auto.offset.reset=none) for partitions: " + undefined);
+            throw new NoOffsetForPartitionException(
+                    "Undefined offset with no reset policy (auto.offset.reset=none) for partitions: " + undefined);
         }
         Map<TopicPartition, ListOffsetsResponse.PartitionOffset> found = listOffsets(lookups, deadlineNanos);
         found.forEach((tp, po) -> {
@@ -417,13 +440,16 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
         });
     }
 
-    private Map<TopicPartition, ListOffsetsResponse.PartitionOffset> listOffsets(Map<TopicPartition, Long> timestamps, long deadlineNanos) {
+    private Map<TopicPartition, ListOffsetsResponse.PartitionOffset> listOffsets(
+            Map<TopicPartition, Long> timestamps, long deadlineNanos) {
         if (timestamps.isEmpty()) {
             return Map.of();
         }
         long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - time.nanoseconds());
-        ListOffsetsResponse response = Futures.await(broker.listOffsets(new ListOffsetsRequest(config.isolationLevel(), timestamps)),
-                Math.max(remainingMs, 1), "offsets of " + timestamps.keySet());
+        ListOffsetsResponse response = Futures.await(
+                broker.listOffsets(new ListOffsetsRequest(config.isolationLevel(), timestamps)),
+                Math.max(remainingMs, 1),
+                "offsets of " + timestamps.keySet());
         Map<TopicPartition, ListOffsetsResponse.PartitionOffset> out = new LinkedHashMap<>();
         for (TopicPartition tp : timestamps.keySet()) {
             ListOffsetsResponse.PartitionOffset po = response.partitions().get(tp);
@@ -467,12 +493,14 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
         try {
             timestamps.forEach((tp, ts) -> {
                 if (ts == null || ts < 0) {
-                    throw new IllegalArgumentException("The target time for partition " + tp + " is " + ts + ": it must be >= 0");
+                    throw new IllegalArgumentException(
+                            "The target time for partition " + tp + " is " + ts + ": it must be >= 0");
                 }
             });
             Map<TopicPartition, OffsetAndTimestamp> out = new HashMap<>();
-            listOffsets(new LinkedHashMap<>(timestamps), apiDeadline()).forEach((tp, po) ->
-                    out.put(tp, po.offset() < 0 ? null : new OffsetAndTimestamp(po.offset(), po.timestamp())));
+            listOffsets(new LinkedHashMap<>(timestamps), apiDeadline())
+                    .forEach((tp, po) ->
+                            out.put(tp, po.offset() < 0 ? null : new OffsetAndTimestamp(po.offset(), po.timestamp())));
             return out;
         } finally {
             release();
@@ -493,8 +521,9 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
         updatePartitions(partitions, s -> s.paused = false);
     }
 
-    private void updatePartitions(Collection<TopicPartition> partitions,
-                                  java.util.function.Consumer<SubscriptionState.PartitionState> update) {
+    private void updatePartitions(
+            Collection<TopicPartition> partitions,
+            java.util.function.Consumer<SubscriptionState.PartitionState> update) {
         acquireAndEnsureOpen();
         try {
             for (TopicPartition tp : partitions) {
@@ -531,7 +560,8 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
         acquireAndEnsureOpen();
         try {
             Map<String, List<PartitionInfo>> out = new LinkedHashMap<>();
-            metadata.allTopics(config.defaultApiTimeoutMs()).forEach((name, info) -> out.put(name, partitionInfos(info)));
+            metadata.allTopics(config.defaultApiTimeoutMs())
+                    .forEach((name, info) -> out.put(name, partitionInfos(info)));
             return out;
         } finally {
             release();
@@ -556,8 +586,9 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
         acquireAndEnsureOpen();
         try {
             if (subscriptions.type() == SubscriptionState.Type.NONE) {
-                throw new IllegalClientStateException("Consumer is not subscribed to any topics or assigned any partitions; "
-                        + "call subscribe(...) or assign(...) before poll");
+                throw new IllegalClientStateException(
+                        "Consumer is not subscribed to any topics or assigned any partitions; "
+                                + "call subscribe(...) or assign(...) before poll");
             }
             long deadline = deadline(timeout);
             do {
@@ -566,7 +597,8 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
                     committer.invokeCompletedCallbacks();
                     coordinator.poll(deadline);
                     committer.maybeAutoCommit();
-                    committer.refreshCommittedOffsets(deadline + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs()));
+                    committer.refreshCommittedOffsets(
+                            deadline + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs()));
                 }
                 resolveResets(deadline + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs()));
                 fetcher.takeAnswer();
@@ -666,7 +698,8 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
             }
             committer.awaitInFlight(deadlineNanos);
         } catch (RuntimeException e) {
-            LoggerFactory.getLogger(ConsumerImpl.class).warn("Consumer of group " + config.groupId() + " could not commit or leave cleanly on close", e);
+            LoggerFactory.getLogger(ConsumerImpl.class)
+                    .warn("Consumer of group " + config.groupId() + " could not commit or leave cleanly on close", e);
         } finally {
             coordinator.close();
         }

@@ -1,8 +1,8 @@
 package io.weir.clients.consumer.internals;
 
-import io.weir.common.TopicPartition;
 import io.weir.clients.consumer.ConsumerPartitionAssignor.Assignment;
 import io.weir.clients.consumer.ConsumerPartitionAssignor.Subscription;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.InconsistentGroupProtocolException;
 import io.weir.common.errors.SerializationException;
 import java.io.ByteArrayOutputStream;
@@ -33,8 +33,7 @@ public final class ConsumerProtocol {
     private static final short SUBSCRIPTION_VERSION = 2;
     private static final short ASSIGNMENT_VERSION = 0;
 
-    private ConsumerProtocol() {
-    }
+    private ConsumerProtocol() {}
 
     static byte[] serializeSubscription(Subscription subscription) {
         Writer w = new Writer();
@@ -90,7 +89,8 @@ public final class ConsumerProtocol {
             ByteBuffer userData = bytes(b); // later versions may append fields; they are ignored, as Kafka does
             return new Assignment(partitions, userData);
         } catch (BufferUnderflowException | IllegalArgumentException e) {
-            throw new InconsistentGroupProtocolException("The assignment from the group leader could not be read: " + e);
+            throw new InconsistentGroupProtocolException(
+                    "The assignment from the group leader could not be read: " + e);
         }
     }
 
@@ -120,7 +120,8 @@ public final class ConsumerProtocol {
     private static String string(ByteBuffer b) {
         short length = b.getShort();
         if (length < 0 || length > b.remaining()) {
-            throw new IllegalArgumentException("topic name length " + length + " with " + b.remaining() + " bytes left");
+            throw new IllegalArgumentException(
+                    "topic name length " + length + " with " + b.remaining() + " bytes left");
         }
         byte[] bytes = new byte[length];
         b.get(bytes);
@@ -188,7 +189,8 @@ public final class ConsumerProtocol {
         /** Grouped by topic, in topic order, as Kafka writes them. */
         void partitions(List<TopicPartition> partitions) {
             Map<String, List<Integer>> byTopic = new TreeMap<>();
-            partitions.forEach(tp -> byTopic.computeIfAbsent(tp.topic(), k -> new ArrayList<>()).add(tp.partition()));
+            partitions.forEach(tp ->
+                    byTopic.computeIfAbsent(tp.topic(), k -> new ArrayList<>()).add(tp.partition()));
             int32(byTopic.size());
             byTopic.forEach((topic, ps) -> {
                 string(topic);

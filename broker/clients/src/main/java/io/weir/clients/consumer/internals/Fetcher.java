@@ -1,13 +1,11 @@
 package io.weir.clients.consumer.internals;
 
-import io.weir.clients.internals.Futures;
-import io.weir.common.TopicPartition;
 import io.weir.clients.consumer.ConsumerConfig;
 import io.weir.clients.consumer.ConsumerRecord;
 import io.weir.clients.consumer.ConsumerRecords;
-import io.weir.common.serialization.Deserializer;
 import io.weir.clients.consumer.OffsetResetStrategy;
-import io.weir.common.utils.Time;
+import io.weir.clients.internals.Futures;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.CorruptRecordException;
 import io.weir.common.errors.OffsetOutOfRangeException;
 import io.weir.common.errors.RecordDeserializationException;
@@ -17,6 +15,8 @@ import io.weir.common.protocol.Errors;
 import io.weir.common.protocol.FetchRequest;
 import io.weir.common.protocol.FetchResponse;
 import io.weir.common.record.Record;
+import io.weir.common.serialization.Deserializer;
+import io.weir.common.utils.Time;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -49,8 +49,8 @@ import java.util.concurrent.TimeUnit;
 final class Fetcher<K, V> {
 
     /** The fetch awaiting its answer and the offsets it asked for. */
-    private record InFlightFetch(CompletableFuture<FetchResponse> future, Map<TopicPartition, Long> offsets, long sentNanos) {
-    }
+    private record InFlightFetch(
+            CompletableFuture<FetchResponse> future, Map<TopicPartition, Long> offsets, long sentNanos) {}
 
     private final ConsumerConfig config;
     private final BrokerApi broker;
@@ -64,8 +64,14 @@ final class Fetcher<K, V> {
     private long noFetchBeforeNanos;
 
     /** @param onAnswer run on the transport's thread when a fetch is answered; must be quick and thread-safe */
-    Fetcher(ConsumerConfig config, BrokerApi broker, Time time, SubscriptionState subscriptions,
-            Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer, Runnable onAnswer) {
+    Fetcher(
+            ConsumerConfig config,
+            BrokerApi broker,
+            Time time,
+            SubscriptionState subscriptions,
+            Deserializer<K> keyDeserializer,
+            Deserializer<V> valueDeserializer,
+            Runnable onAnswer) {
         this.config = config;
         this.broker = broker;
         this.time = time;
@@ -83,7 +89,8 @@ final class Fetcher<K, V> {
         if (inFlight.size() == 1) {
             return inFlight.get(0).future();
         }
-        return CompletableFuture.anyOf(inFlight.stream().map(InFlightFetch::future).toArray(CompletableFuture[]::new));
+        return CompletableFuture.anyOf(
+                inFlight.stream().map(InFlightFetch::future).toArray(CompletableFuture[]::new));
     }
 
     /**
@@ -135,8 +142,12 @@ final class Fetcher<K, V> {
         if (partitions.isEmpty()) {
             return;
         }
-        FetchRequest request = new FetchRequest(config.fetchMaxWaitMs(), config.fetchMinBytes(), config.fetchMaxBytes(),
-                config.isolationLevel(), partitions);
+        FetchRequest request = new FetchRequest(
+                config.fetchMaxWaitMs(),
+                config.fetchMinBytes(),
+                config.fetchMaxBytes(),
+                config.isolationLevel(),
+                partitions);
         CompletableFuture<FetchResponse> future;
         try {
             future = broker.fetch(request);
@@ -169,7 +180,8 @@ final class Fetcher<K, V> {
     void takeAnswer() {
         for (InFlightFetch fetch : List.copyOf(inFlight)) {
             if (!fetch.future().isDone()) {
-                if (time.nanoseconds() - fetch.sentNanos() >= TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs())) {
+                if (time.nanoseconds() - fetch.sentNanos()
+                        >= TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs())) {
                     inFlight.remove(fetch); // no answer within request.timeout.ms: forget it and ask again
                 }
                 continue;
@@ -186,11 +198,14 @@ final class Fetcher<K, V> {
         } catch (RuntimeException e) {
             throw Futures.asWeir(e, "fetch");
         }
-        for (Map.Entry<TopicPartition, FetchResponse.PartitionData> e : response.partitions().entrySet()) {
+        for (Map.Entry<TopicPartition, FetchResponse.PartitionData> e :
+                response.partitions().entrySet()) {
             TopicPartition tp = e.getKey();
             Long fetchOffset = fetch.offsets().get(tp);
             // Drop answers for partitions unassigned, seeked or reset since the request went out.
-            if (fetchOffset == null || !subscriptions.isAssigned(tp) || !subscriptions.state(tp).hasValidPosition()
+            if (fetchOffset == null
+                    || !subscriptions.isAssigned(tp)
+                    || !subscriptions.state(tp).hasValidPosition()
                     || subscriptions.state(tp).position.longValue() != fetchOffset) {
                 continue;
             }
@@ -199,13 +214,15 @@ final class Fetcher<K, V> {
                 completed.add(new CompletedFetch(tp, fetchOffset, data, config.isolationLevel(), config.checkCrcs()));
             } else if (data.error().error() == Errors.OFFSET_OUT_OF_RANGE) {
                 if (subscriptions.defaultReset() == OffsetResetStrategy.NONE) {
-                    throw new OffsetOutOfRangeException("Fetch position " + fetchOffset + " is out of range for partition " + tp
+                    throw new OffsetOutOfRangeException("Fetch position " + fetchOffset
+                            + " is out of range for partition " + tp
                             + " (log start " + data.logStartOffset() + ", high watermark " + data.highWatermark()
                             + ") and auto.offset.reset=none");
                 }
                 subscriptions.requestReset(tp, subscriptions.defaultReset());
             } else if (data.error().error() == Errors.UNKNOWN_TOPIC_OR_PARTITION
-                    || data.error().error() == Errors.KAFKA_STORAGE_ERROR || data.error().error() == Errors.REQUEST_TIMED_OUT) {
+                    || data.error().error() == Errors.KAFKA_STORAGE_ERROR
+                    || data.error().error() == Errors.REQUEST_TIMED_OUT) {
                 // Possibly transient (a topic being created, a disk hiccup): ask again after the backoff.
                 noFetchBeforeNanos = time.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(config.retryBackoffMs());
             } else {
@@ -286,12 +303,25 @@ final class Fetcher<K, V> {
             key = keyDeserializer.deserialize(topic, r.key());
             value = valueDeserializer.deserialize(topic, r.value());
         } catch (RuntimeException e) {
-            throw new RecordDeserializationException(fetch.partition, r.offset(), "Error deserializing key/value for partition "
-                    + fetch.partition + " at offset " + r.offset() + ". If needed, please seek past the record to continue consumption.", e);
+            throw new RecordDeserializationException(
+                    fetch.partition,
+                    r.offset(),
+                    "Error deserializing key/value for partition " + fetch.partition + " at offset " + r.offset()
+                            + ". If needed, please seek past the record to continue consumption.",
+                    e);
         }
-        return new ConsumerRecord<>(topic, fetch.partition.partition(), r.offset(), r.timestamp(),
-                fetch.isLogAppendTime() ? ConsumerRecord.TimestampType.LOG_APPEND_TIME : ConsumerRecord.TimestampType.CREATE_TIME,
-                size(r.key()), size(r.value()), key, value,
+        return new ConsumerRecord<>(
+                topic,
+                fetch.partition.partition(),
+                r.offset(),
+                r.timestamp(),
+                fetch.isLogAppendTime()
+                        ? ConsumerRecord.TimestampType.LOG_APPEND_TIME
+                        : ConsumerRecord.TimestampType.CREATE_TIME,
+                size(r.key()),
+                size(r.value()),
+                key,
+                value,
                 r.headers().length == 0 ? List.of() : Arrays.asList(r.headers()));
     }
 

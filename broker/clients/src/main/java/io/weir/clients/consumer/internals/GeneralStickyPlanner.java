@@ -1,7 +1,6 @@
 package io.weir.clients.consumer.internals;
 
 import io.weir.common.TopicPartition;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,8 +44,7 @@ import java.util.TreeSet;
  * <p>Stateless; used on the leader's thread.
  */
 final class GeneralStickyPlanner {
-    private GeneralStickyPlanner() {
-    }
+    private GeneralStickyPlanner() {}
 
     static Map<String, List<TopicPartition>> plan(RebalanceInput group, Ownership ownership) {
         List<String> members = group.members();
@@ -56,7 +54,9 @@ final class GeneralStickyPlanner {
         }
         Map<String, int[]> subscribers = new HashMap<>();
         for (String topic : group.subscribedTopics()) {
-            subscribers.put(topic, group.subscribersOf(topic).stream().mapToInt(index::get).toArray());
+            subscribers.put(
+                    topic,
+                    group.subscribersOf(topic).stream().mapToInt(index::get).toArray());
         }
 
         Holdings holdings = new Holdings(members);
@@ -149,7 +149,9 @@ final class GeneralStickyPlanner {
                 lightest = Math.min(lightest, holdings.load(m));
             }
             // Stable sort over member order keeps ties deterministic.
-            Arrays.sort(heaviestFirst, Comparator.comparingInt((Integer m) -> holdings.load(m)).reversed());
+            Arrays.sort(
+                    heaviestFirst,
+                    Comparator.comparingInt((Integer m) -> holdings.load(m)).reversed());
             for (int source : heaviestFirst) {
                 if (holdings.load(source) < lightest + 2) {
                     return false; // nobody from here on is two above anyone

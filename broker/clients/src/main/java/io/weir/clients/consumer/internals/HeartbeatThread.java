@@ -1,8 +1,8 @@
 package io.weir.clients.consumer.internals;
 
-import org.slf4j.LoggerFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends a group member's heartbeats in the background every {@code heartbeat.interval.ms}, so that time
@@ -41,7 +41,8 @@ final class HeartbeatThread {
             } catch (RuntimeException e) {
                 // The coordinator routes errors it understands to the consumer thread; anything else must not
                 // kill the loop, or the session would silently expire.
-                LoggerFactory.getLogger(HeartbeatThread.class).warn("Heartbeat failed; retrying in the next interval", e);
+                LoggerFactory.getLogger(HeartbeatThread.class)
+                        .warn("Heartbeat failed; retrying in the next interval", e);
             }
         }
     }

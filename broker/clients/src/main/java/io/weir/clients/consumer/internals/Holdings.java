@@ -1,7 +1,6 @@
 package io.weir.clients.consumer.internals;
 
 import io.weir.common.TopicPartition;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

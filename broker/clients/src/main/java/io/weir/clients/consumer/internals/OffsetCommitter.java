@@ -1,15 +1,12 @@
 package io.weir.clients.consumer.internals;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import io.weir.clients.internals.Futures;
-import io.weir.common.IsolationLevel;
-import io.weir.common.TopicPartition;
 import io.weir.clients.consumer.ConsumerConfig;
 import io.weir.clients.consumer.ConsumerGroupMetadata;
 import io.weir.clients.consumer.OffsetAndMetadata;
 import io.weir.clients.consumer.OffsetCommitCallback;
-import io.weir.common.utils.Time;
+import io.weir.clients.internals.Futures;
+import io.weir.common.IsolationLevel;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.CommitFailedException;
 import io.weir.common.errors.FencedInstanceIdException;
 import io.weir.common.errors.IllegalClientStateException;
@@ -23,6 +20,7 @@ import io.weir.common.protocol.OffsetCommitRequest;
 import io.weir.common.protocol.OffsetCommitResponse;
 import io.weir.common.protocol.OffsetFetchRequest;
 import io.weir.common.protocol.OffsetFetchResponse;
+import io.weir.common.utils.Time;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
@@ -34,6 +32,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A consumer's committed offsets: {@code commitSync}, {@code commitAsync} (callbacks run later on the
@@ -49,9 +49,11 @@ import java.util.concurrent.locks.LockSupport;
 final class OffsetCommitter {
     private static final Logger LOG = LoggerFactory.getLogger(OffsetCommitter.class);
 
-    private record PendingCommit(CompletableFuture<OffsetCommitResponse> response, Map<TopicPartition, OffsetAndMetadata> offsets,
-                                 OffsetCommitCallback callback, ConsumerCoordinator.Generation generation) {
-    }
+    private record PendingCommit(
+            CompletableFuture<OffsetCommitResponse> response,
+            Map<TopicPartition, OffsetAndMetadata> offsets,
+            OffsetCommitCallback callback,
+            ConsumerCoordinator.Generation generation) {}
 
     private final ConsumerConfig config;
     private final BrokerApi broker;
@@ -62,8 +64,13 @@ final class OffsetCommitter {
     private final Deque<PendingCommit> inFlight = new ArrayDeque<>();
     private long nextAutoCommitNanos;
 
-    OffsetCommitter(ConsumerConfig config, BrokerApi broker, Time time, SubscriptionState subscriptions,
-                    ConsumerCoordinator coordinator, ConsumerCoordinator.Awaiter awaiter) {
+    OffsetCommitter(
+            ConsumerConfig config,
+            BrokerApi broker,
+            Time time,
+            SubscriptionState subscriptions,
+            ConsumerCoordinator coordinator,
+            ConsumerCoordinator.Awaiter awaiter) {
         this.config = config;
         this.broker = broker;
         this.time = time;
@@ -103,14 +110,16 @@ final class OffsetCommitter {
             ConsumerCoordinator.Generation generation = generationForCommit();
             CompletableFuture<OffsetCommitResponse> response = broker.offsetCommit(request(offsets, generation));
             if (!awaiter.await(response, deadlineNanos)) {
-                throw new TimeoutException("Timed out committing offsets " + offsets.keySet() + " of group " + coordinator.groupId());
+                throw new TimeoutException(
+                        "Timed out committing offsets " + offsets.keySet() + " of group " + coordinator.groupId());
             }
             WeirException failure = outcome(Futures.getNow(response), generation);
             if (failure == null) {
                 awaitInFlight(deadlineNanos);
                 return;
             }
-            if (!(failure instanceof RetriableException) || failure instanceof RebalanceInProgressException
+            if (!(failure instanceof RetriableException)
+                    || failure instanceof RebalanceInProgressException
                     || time.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(config.retryBackoffMs()) >= deadlineNanos) {
                 throw failure;
             }
@@ -137,7 +146,8 @@ final class OffsetCommitter {
             }
             return;
         }
-        inFlight.add(new PendingCommit(broker.offsetCommit(request(offsets, generation)), Map.copyOf(offsets), callback, generation));
+        inFlight.add(new PendingCommit(
+                broker.offsetCommit(request(offsets, generation)), Map.copyOf(offsets), callback, generation));
     }
 
     /** Runs the callbacks of finished async commits, oldest first, stopping at the first still in flight. */
@@ -171,8 +181,8 @@ final class OffsetCommitter {
     private void checkAssigned(Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
             if (!subscriptions.isAssigned(tp)) {
-                throw new IllegalClientStateException("Cannot commit an offset for " + tp + ": it is not assigned to this consumer "
-                        + "(assignment: " + subscriptions.assigned() + ")");
+                throw new IllegalClientStateException("Cannot commit an offset for " + tp
+                        + ": it is not assigned to this consumer " + "(assignment: " + subscriptions.assigned() + ")");
             }
         }
     }
@@ -183,19 +193,27 @@ final class OffsetCommitter {
         }
         ConsumerCoordinator.Generation generation = coordinator.generation();
         if (generation.generationId() == ConsumerGroupMetadata.UNKNOWN_GENERATION) {
-            throw new CommitFailedException("Offsets cannot be committed to group " + coordinator.groupId() + ": this consumer "
-                    + "is not in an active generation of the group (it was removed, or is still joining); poll() to rejoin, "
-                    + "then commit what it processes from its new assignment");
+            throw new CommitFailedException(
+                    "Offsets cannot be committed to group " + coordinator.groupId() + ": this consumer "
+                            + "is not in an active generation of the group (it was removed, or is still joining); poll() to rejoin, "
+                            + "then commit what it processes from its new assignment");
         }
         return generation;
     }
 
-    private OffsetCommitRequest request(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerCoordinator.Generation generation) {
+    private OffsetCommitRequest request(
+            Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerCoordinator.Generation generation) {
         Map<TopicPartition, OffsetCommitRequest.CommittedOffset> out = new LinkedHashMap<>();
-        offsets.forEach((tp, om) -> out.put(tp, new OffsetCommitRequest.CommittedOffset(om.offset(), om.leaderEpoch().orElse(-1),
-                om.metadata(), -1L)));
-        return new OffsetCommitRequest(coordinator.groupId(), generation.generationId(), generation.memberId(),
-                config.group().groupInstanceId(), out);
+        offsets.forEach((tp, om) -> out.put(
+                tp,
+                new OffsetCommitRequest.CommittedOffset(
+                        om.offset(), om.leaderEpoch().orElse(-1), om.metadata(), -1L)));
+        return new OffsetCommitRequest(
+                coordinator.groupId(),
+                generation.generationId(),
+                generation.memberId(),
+                config.group().groupInstanceId(),
+                out);
     }
 
     /** Null on success, else the exception the caller should see; a lost generation also resets the member. */
@@ -210,8 +228,10 @@ final class OffsetCommitter {
                     if (coordinator.generation().equals(generation)) {
                         coordinator.resetGeneration();
                     }
-                    return new CommitFailedException("Offset commit to group " + coordinator.groupId() + " was refused: "
-                            + error.message() + ". The group has rebalanced and may have given these partitions to another "
+                    return new CommitFailedException("Offset commit to group " + coordinator.groupId()
+                            + " was refused: "
+                            + error.message()
+                            + ". The group has rebalanced and may have given these partitions to another "
                             + "member; usually the time between polls exceeded max.poll.interval.ms ("
                             + config.group().maxPollIntervalMs() + " ms) or heartbeats stopped for session.timeout.ms ("
                             + config.group().sessionTimeoutMs() + " ms). The next poll rejoins the group.");
@@ -219,7 +239,8 @@ final class OffsetCommitter {
                 case REBALANCE_IN_PROGRESS -> {
                     coordinator.requestRejoin();
                     return new RebalanceInProgressException("Offset commit to group " + coordinator.groupId()
-                            + " was refused while the group rebalances: " + error.message() + ". Poll to complete the rebalance, then commit again.");
+                            + " was refused while the group rebalances: " + error.message()
+                            + ". Poll to complete the rebalance, then commit again.");
                 }
                 case FENCED_INSTANCE_ID -> {
                     return new FencedInstanceIdException(error.message());
@@ -235,7 +256,8 @@ final class OffsetCommitter {
     // ---- auto-commit and revocation -----------------------------------------------------------------------
 
     void onAssigned() {
-        nextAutoCommitNanos = time.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(config.group().autoCommitIntervalMs());
+        nextAutoCommitNanos = time.nanoseconds()
+                + TimeUnit.MILLISECONDS.toNanos(config.group().autoCommitIntervalMs());
     }
 
     /** From poll: commit consumed positions asynchronously once the interval has passed. */
@@ -244,7 +266,8 @@ final class OffsetCommitter {
             return;
         }
         onAssigned();
-        if (subscriptions.hasAutoAssignedPartitions() && coordinator.generation().generationId() == ConsumerGroupMetadata.UNKNOWN_GENERATION) {
+        if (subscriptions.hasAutoAssignedPartitions()
+                && coordinator.generation().generationId() == ConsumerGroupMetadata.UNKNOWN_GENERATION) {
             return; // not in a generation: the commit would be refused; the rebalance commits before revoking
         }
         commitAsync(consumedOffsets(), null);
@@ -283,14 +306,18 @@ final class OffsetCommitter {
             CompletableFuture<OffsetFetchResponse> response = broker.offsetFetch(
                     new OffsetFetchRequest(coordinator.groupId(), List.copyOf(partitions), requireStable));
             if (!awaiter.await(response, deadlineNanos)) {
-                throw new TimeoutException("Timed out fetching committed offsets of " + partitions + " in group " + coordinator.groupId());
+                throw new TimeoutException(
+                        "Timed out fetching committed offsets of " + partitions + " in group " + coordinator.groupId());
             }
             answer = Futures.getNow(response);
             if (!answer.error().isSuccess()) {
                 throw answer.error().exception();
             }
-            ApiError unstable = answer.offsets().values().stream().map(OffsetFetchResponse.PartitionData::error)
-                    .filter(e -> !e.isSuccess()).findFirst().orElse(null);
+            ApiError unstable = answer.offsets().values().stream()
+                    .map(OffsetFetchResponse.PartitionData::error)
+                    .filter(e -> !e.isSuccess())
+                    .findFirst()
+                    .orElse(null);
             if (unstable == null) {
                 break;
             }
@@ -303,8 +330,14 @@ final class OffsetCommitter {
         Map<TopicPartition, OffsetAndMetadata> out = new LinkedHashMap<>();
         for (TopicPartition tp : partitions) {
             OffsetFetchResponse.PartitionData data = answer.offsets().get(tp);
-            out.put(tp, data == null || data.offset() < 0 ? null
-                    : new OffsetAndMetadata(data.offset(), data.leaderEpoch() < 0 ? Optional.empty() : Optional.of(data.leaderEpoch()), data.metadata()));
+            out.put(
+                    tp,
+                    data == null || data.offset() < 0
+                            ? null
+                            : new OffsetAndMetadata(
+                                    data.offset(),
+                                    data.leaderEpoch() < 0 ? Optional.empty() : Optional.of(data.leaderEpoch()),
+                                    data.metadata()));
         }
         return out;
     }
@@ -315,6 +348,7 @@ final class OffsetCommitter {
         if (awaiting.isEmpty()) {
             return;
         }
-        committed(Set.copyOf(awaiting), deadlineNanos).forEach((tp, om) -> subscriptions.committedOffsetKnown(tp, om == null ? null : om.offset()));
+        committed(Set.copyOf(awaiting), deadlineNanos)
+                .forEach((tp, om) -> subscriptions.committedOffsetKnown(tp, om == null ? null : om.offset()));
     }
 }

@@ -1,8 +1,7 @@
 package io.weir.clients.consumer.internals;
 
-import io.weir.common.TopicPartition;
 import io.weir.clients.consumer.ConsumerPartitionAssignor.Subscription;
-
+import io.weir.common.TopicPartition;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -40,7 +39,8 @@ public final class Ownership {
         Map<TopicPartition, List<String>> claimants = new HashMap<>();
         for (String member : group.members()) {
             // A member listing a partition twice still makes one claim.
-            for (TopicPartition tp : new LinkedHashSet<>(group.subscription(member).ownedPartitions())) {
+            for (TopicPartition tp :
+                    new LinkedHashSet<>(group.subscription(member).ownedPartitions())) {
                 if (group.exists(tp)) {
                     claimants.computeIfAbsent(tp, t -> new ArrayList<>()).add(member);
                 }

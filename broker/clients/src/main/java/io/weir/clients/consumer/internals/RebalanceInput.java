@@ -1,11 +1,10 @@
 package io.weir.clients.consumer.internals;
 
-import io.weir.common.TopicPartition;
 import io.weir.clients.consumer.ConsumerPartitionAssignor.Assignment;
 import io.weir.clients.consumer.ConsumerPartitionAssignor.GroupAssignment;
 import io.weir.clients.consumer.ConsumerPartitionAssignor.GroupSubscription;
 import io.weir.clients.consumer.ConsumerPartitionAssignor.Subscription;
-
+import io.weir.common.TopicPartition;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -39,7 +38,8 @@ public final class RebalanceInput {
      * the coordinator normally fences) fall back to member id so the order stays total.
      */
     private static Comparator<String> memberOrder(Map<String, Subscription> subscriptions) {
-        return Comparator.comparing((String id) -> subscriptions.get(id).groupInstanceId(),
+        return Comparator.comparing(
+                        (String id) -> subscriptions.get(id).groupInstanceId(),
                         Comparator.nullsLast(Comparator.<String>naturalOrder()))
                 .thenComparing(Comparator.naturalOrder());
     }
@@ -50,9 +50,12 @@ public final class RebalanceInput {
     private final Map<String, SortedSet<String>> topicsByMember;
     private final SortedMap<String, List<String>> subscribersByTopic;
 
-    private RebalanceInput(Map<String, Integer> partitionsPerTopic, Map<String, Subscription> subscriptions,
-                  List<String> members, Map<String, SortedSet<String>> topicsByMember,
-                  SortedMap<String, List<String>> subscribersByTopic) {
+    private RebalanceInput(
+            Map<String, Integer> partitionsPerTopic,
+            Map<String, Subscription> subscriptions,
+            List<String> members,
+            Map<String, SortedSet<String>> topicsByMember,
+            SortedMap<String, List<String>> subscribersByTopic) {
         this.partitionsPerTopic = partitionsPerTopic;
         this.subscriptions = subscriptions;
         this.members = members;
@@ -68,8 +71,8 @@ public final class RebalanceInput {
         Objects.requireNonNull(groupSubscription, "groupSubscription");
         partitionsPerTopic.forEach((topic, count) -> {
             if (count == null || count < 0) {
-                throw new IllegalArgumentException("Topic " + topic + " has partition count " + count
-                        + "; expected 0 or more");
+                throw new IllegalArgumentException(
+                        "Topic " + topic + " has partition count " + count + "; expected 0 or more");
             }
         });
         Map<String, Subscription> subscriptions = groupSubscription.groupSubscription();
@@ -89,11 +92,17 @@ public final class RebalanceInput {
             topicsByMember.put(member, Collections.unmodifiableSortedSet(topics));
             for (String topic : topics) {
                 // members is iterated in member order, so each subscriber list comes out sorted.
-                subscribersByTopic.computeIfAbsent(topic, t -> new ArrayList<>()).add(member);
+                subscribersByTopic
+                        .computeIfAbsent(topic, t -> new ArrayList<>())
+                        .add(member);
             }
         }
-        return new RebalanceInput(Map.copyOf(partitionsPerTopic), subscriptions, List.copyOf(members),
-                topicsByMember, subscribersByTopic);
+        return new RebalanceInput(
+                Map.copyOf(partitionsPerTopic),
+                subscriptions,
+                List.copyOf(members),
+                topicsByMember,
+                subscribersByTopic);
     }
 
     /** Every member, in assignment order. */

@@ -1,7 +1,6 @@
 package io.weir.clients.consumer.internals;
 
 import io.weir.common.TopicPartition;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +18,7 @@ import java.util.SortedSet;
  * <p>Stateless; used on the leader's thread.
  */
 public final class StickyPlanner {
-    private StickyPlanner() {
-    }
+    private StickyPlanner() {}
 
     /** A mutable plan with an entry for every member of {@code group}, in member order. */
     public static Map<String, List<TopicPartition>> plan(RebalanceInput group, Ownership ownership) {

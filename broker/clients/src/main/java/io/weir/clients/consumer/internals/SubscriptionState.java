@@ -1,8 +1,8 @@
 package io.weir.clients.consumer.internals;
 
-import io.weir.common.TopicPartition;
 import io.weir.clients.consumer.ConsumerRebalanceListener;
 import io.weir.clients.consumer.OffsetResetStrategy;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.IllegalClientStateException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,7 +25,12 @@ import java.util.regex.Pattern;
  */
 final class SubscriptionState {
 
-    enum Type { NONE, AUTO_TOPICS, AUTO_PATTERN, USER_ASSIGNED }
+    enum Type {
+        NONE,
+        AUTO_TOPICS,
+        AUTO_PATTERN,
+        USER_ASSIGNED
+    }
 
     static final class PartitionState {
         Long position;
@@ -52,8 +57,9 @@ final class SubscriptionState {
 
     private void setType(Type next) {
         if (type != Type.NONE && type != next) {
-            throw new IllegalClientStateException("Subscription to topics, partitions and pattern are mutually exclusive: "
-                    + "this consumer already uses " + describe(type) + "; call unsubscribe() first");
+            throw new IllegalClientStateException(
+                    "Subscription to topics, partitions and pattern are mutually exclusive: "
+                            + "this consumer already uses " + describe(type) + "; call unsubscribe() first");
         }
         type = next;
     }
@@ -126,7 +132,8 @@ final class SubscriptionState {
     /** The group's assignment: partitions kept keep their state, new ones start from their committed offset. */
     void assignFromSubscribed(Collection<TopicPartition> partitions) {
         if (!hasAutoAssignedPartitions()) {
-            throw new IllegalStateException("An assignment from the group arrived while the consumer is not subscribed");
+            throw new IllegalStateException(
+                    "An assignment from the group arrived while the consumer is not subscribed");
         }
         Set<TopicPartition> before = new HashSet<>(assignment.keySet());
         assign(partitions);

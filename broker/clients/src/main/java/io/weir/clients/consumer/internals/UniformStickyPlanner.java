@@ -1,7 +1,6 @@
 package io.weir.clients.consumer.internals;
 
 import io.weir.common.TopicPartition;
-
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -25,8 +24,7 @@ import java.util.Set;
  * <p>Stateless; used on the leader's thread.
  */
 final class UniformStickyPlanner {
-    private UniformStickyPlanner() {
-    }
+    private UniformStickyPlanner() {}
 
     /**
      * @param active the members subscribed to the common topics, in member order; non-empty
@@ -50,7 +48,8 @@ final class UniformStickyPlanner {
             kept.addAll(keep);
         }
 
-        Iterator<TopicPartition> pool = all.stream().filter(tp -> !kept.contains(tp)).iterator();
+        Iterator<TopicPartition> pool =
+                all.stream().filter(tp -> !kept.contains(tp)).iterator();
         for (String member : active) {
             List<TopicPartition> share = plan.get(member);
             while (share.size() < floor) {
@@ -68,8 +67,8 @@ final class UniformStickyPlanner {
             }
         }
         if (pool.hasNext()) {
-            throw new IllegalStateException("Uniform sticky plan left " + pool.next() + " unassigned with "
-                    + all.size() + " partitions over " + active.size() + " members");
+            throw new IllegalStateException("Uniform sticky plan left " + pool.next() + " unassigned with " + all.size()
+                    + " partitions over " + active.size() + " members");
         }
         return plan;
     }

@@ -1,7 +1,7 @@
 package io.weir.clients.producer.internals;
 
-import io.weir.common.TopicPartition;
 import io.weir.clients.producer.RecordMetadata;
+import io.weir.common.TopicPartition;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +20,13 @@ final class FutureRecordMetadata implements Future<RecordMetadata> {
     private final int keySize;
     private final int valueSize;
 
-    FutureRecordMetadata(ProduceRequestResult result, TopicPartition partition, int relativeOffset, long timestamp,
-                         int keySize, int valueSize) {
+    FutureRecordMetadata(
+            ProduceRequestResult result,
+            TopicPartition partition,
+            int relativeOffset,
+            long timestamp,
+            int keySize,
+            int valueSize) {
         this.result = result;
         this.partition = partition;
         this.relativeOffset = relativeOffset;
@@ -52,9 +57,11 @@ final class FutureRecordMetadata implements Future<RecordMetadata> {
     }
 
     @Override
-    public RecordMetadata get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+    public RecordMetadata get(long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
         if (!result.await(timeout, unit)) {
-            throw new TimeoutException("Record for " + partition + " not acknowledged within " + unit.toMillis(timeout) + " ms");
+            throw new TimeoutException(
+                    "Record for " + partition + " not acknowledged within " + unit.toMillis(timeout) + " ms");
         }
         return valueOrError();
     }

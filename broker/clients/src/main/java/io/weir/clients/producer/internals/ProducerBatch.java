@@ -1,8 +1,8 @@
 package io.weir.clients.producer.internals;
 
-import io.weir.common.TopicPartition;
 import io.weir.clients.producer.Callback;
 import io.weir.clients.producer.RecordMetadata;
+import io.weir.common.TopicPartition;
 import io.weir.common.record.CompressionType;
 import io.weir.common.record.Header;
 import io.weir.common.record.RecordBatch;
@@ -25,13 +25,13 @@ import java.util.List;
  */
 final class ProducerBatch {
     /** A record's callback together with its future, kept only for records sent with a callback. */
-    private record Thunk(Callback callback, FutureRecordMetadata future) {
-    }
+    private record Thunk(Callback callback, FutureRecordMetadata future) {}
 
     final TopicPartition partition;
     final long createdNanos;
     /** Bytes of {@code buffer.memory} this batch holds until it completes. */
     final int reservedBytes;
+
     private final int sizeLimit;
     private final RecordBatchBuilder builder;
     private final ProduceRequestResult result = new ProduceRequestResult();
@@ -48,6 +48,7 @@ final class ProducerBatch {
      * sequence check answers a resend. Sender thread only.
      */
     boolean ambiguous;
+
     private boolean completed;
     private ProducerIdAndEpoch producerIdAndEpoch = ProducerIdAndEpoch.NONE;
     private int baseSequence = RecordBatch.NO_SEQUENCE;
@@ -57,14 +58,20 @@ final class ProducerBatch {
      */
     private long sequenceOrder = -1;
 
-    ProducerBatch(TopicPartition partition, CompressionType compression, int sizeLimit, int reservedBytes, long nowNanos) {
+    ProducerBatch(
+            TopicPartition partition, CompressionType compression, int sizeLimit, int reservedBytes, long nowNanos) {
         this.partition = partition;
         this.sizeLimit = sizeLimit;
         this.reservedBytes = reservedBytes;
         this.createdNanos = nowNanos;
         this.lastAttemptNanos = nowNanos;
-        this.builder = new RecordBatchBuilder(compression, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
-                RecordBatch.NO_SEQUENCE, false, Math.min(reservedBytes, 1 << 16) + 64);
+        this.builder = new RecordBatchBuilder(
+                compression,
+                RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE,
+                false,
+                Math.min(reservedBytes, 1 << 16) + 64);
     }
 
     /**
@@ -78,8 +85,13 @@ final class ProducerBatch {
             return null;
         }
         builder.append(timestamp, key, value, headers);
-        FutureRecordMetadata future = new FutureRecordMetadata(result, partition, recordCount, timestamp,
-                key == null ? -1 : key.length, value == null ? -1 : value.length);
+        FutureRecordMetadata future = new FutureRecordMetadata(
+                result,
+                partition,
+                recordCount,
+                timestamp,
+                key == null ? -1 : key.length,
+                value == null ? -1 : value.length);
         recordCount++;
         if (callback != null) {
             if (thunks == null) {

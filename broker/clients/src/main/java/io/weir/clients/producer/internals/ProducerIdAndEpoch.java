@@ -7,7 +7,8 @@ import io.weir.common.record.RecordBatch;
  * identity: a new epoch (or a new id) starts every partition again at sequence 0. Immutable.
  */
 record ProducerIdAndEpoch(long producerId, short epoch) {
-    static final ProducerIdAndEpoch NONE = new ProducerIdAndEpoch(RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH);
+    static final ProducerIdAndEpoch NONE =
+            new ProducerIdAndEpoch(RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH);
 
     boolean isValid() {
         return producerId != RecordBatch.NO_PRODUCER_ID;

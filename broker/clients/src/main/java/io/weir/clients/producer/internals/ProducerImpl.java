@@ -1,20 +1,18 @@
 package io.weir.clients.producer.internals;
 
-import io.weir.clients.internals.ClientMetadata;
-import io.weir.clients.internals.Plugins;
-import io.weir.common.TopicPartition;
-import io.weir.clients.producer.Callback;
 import io.weir.clients.consumer.ConsumerGroupMetadata;
 import io.weir.clients.consumer.OffsetAndMetadata;
-import io.weir.common.PartitionInfo;
+import io.weir.clients.internals.ClientMetadata;
+import io.weir.clients.internals.Plugins;
+import io.weir.clients.producer.Callback;
+import io.weir.clients.producer.DefaultPartitioner;
 import io.weir.clients.producer.Partitioner;
 import io.weir.clients.producer.Producer;
 import io.weir.clients.producer.ProducerConfig;
 import io.weir.clients.producer.ProducerRecord;
 import io.weir.clients.producer.RecordMetadata;
-import io.weir.common.serialization.Serializer;
-import io.weir.clients.producer.DefaultPartitioner;
-import io.weir.common.utils.Time;
+import io.weir.common.PartitionInfo;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.IllegalClientStateException;
 import io.weir.common.errors.InterruptException;
 import io.weir.common.errors.ProducerFencedException;
@@ -24,6 +22,8 @@ import io.weir.common.errors.UnknownTopicOrPartitionException;
 import io.weir.common.errors.WeirException;
 import io.weir.common.protocol.BrokerApi;
 import io.weir.common.record.Header;
+import io.weir.common.serialization.Serializer;
+import io.weir.common.utils.Time;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +52,11 @@ import java.util.function.BiConsumer;
  */
 public final class ProducerImpl<K, V> implements Producer<K, V> {
 
-    private enum State { RUNNING, CLOSING, CLOSED }
+    private enum State {
+        RUNNING,
+        CLOSING,
+        CLOSED
+    }
 
     private static final Header[] NO_HEADERS = new Header[0];
 
@@ -66,42 +70,72 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
     private final Sender sender;
     /** Null without idempotence. */
     private final TransactionManager transactions;
+
     private final Thread senderThread;
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     /** One TopicPartition object per partition, so that send does not allocate one per record. */
     private final ConcurrentHashMap<String, TopicPartition[]> partitionsByTopic = new ConcurrentHashMap<>();
 
-    public ProducerImpl(ProducerConfig config, Serializer<K> keySerializer, Serializer<V> valueSerializer,
-                        BrokerApi broker, Time time) {
+    public ProducerImpl(
+            ProducerConfig config,
+            Serializer<K> keySerializer,
+            Serializer<V> valueSerializer,
+            BrokerApi broker,
+            Time time) {
         this(config, keySerializer, valueSerializer, broker, time, SenderStart.START_THREAD);
     }
 
     /** @param senderStart CALLER_DRIVES in unit tests that drive the sender with {@link #sender()} themselves */
-    ProducerImpl(ProducerConfig config, Serializer<K> keySerializer, Serializer<V> valueSerializer,
-                 BrokerApi broker, Time time, SenderStart senderStart) {
-        this(config, keySerializer, valueSerializer, broker, time, senderStart, (from, to) -> { });
+    ProducerImpl(
+            ProducerConfig config,
+            Serializer<K> keySerializer,
+            Serializer<V> valueSerializer,
+            BrokerApi broker,
+            Time time,
+            SenderStart senderStart) {
+        this(config, keySerializer, valueSerializer, broker, time, senderStart, (from, to) -> {});
     }
 
     /** @param transitionObserver told of every transaction-state transition, on the thread that makes it (tests) */
-    ProducerImpl(ProducerConfig config, Serializer<K> keySerializer, Serializer<V> valueSerializer, BrokerApi broker,
-                 Time time, SenderStart senderStart, BiConsumer<TransactionManagerState, TransactionManagerState> transitionObserver) {
+    ProducerImpl(
+            ProducerConfig config,
+            Serializer<K> keySerializer,
+            Serializer<V> valueSerializer,
+            BrokerApi broker,
+            Time time,
+            SenderStart senderStart,
+            BiConsumer<TransactionManagerState, TransactionManagerState> transitionObserver) {
         this.config = config;
         this.time = time;
-        this.keySerializer = keySerializer != null ? keySerializer : plugin(config.keySerializer(), ProducerConfig.KEY_SERIALIZER);
-        this.valueSerializer = valueSerializer != null ? valueSerializer : plugin(config.valueSerializer(), ProducerConfig.VALUE_SERIALIZER);
+        this.keySerializer =
+                keySerializer != null ? keySerializer : plugin(config.keySerializer(), ProducerConfig.KEY_SERIALIZER);
+        this.valueSerializer = valueSerializer != null
+                ? valueSerializer
+                : plugin(config.valueSerializer(), ProducerConfig.VALUE_SERIALIZER);
         if (keySerializer == null) {
             this.keySerializer.configure(config.originals(), true);
         }
         if (valueSerializer == null) {
             this.valueSerializer.configure(config.originals(), false);
         }
-        this.partitioner = config.partitionerClass() == null ? new DefaultPartitioner()
+        this.partitioner = config.partitionerClass() == null
+                ? new DefaultPartitioner()
                 : plugin(config.partitionerClass(), ProducerConfig.PARTITIONER_CLASS);
         this.partitioner.configure(config.originals());
-        this.metadata = new ClientMetadata(broker, time, config.metadataMaxAgeMs(), config.retryBackoffMs(),
+        this.metadata = new ClientMetadata(
+                broker,
+                time,
+                config.metadataMaxAgeMs(),
+                config.retryBackoffMs(),
                 ClientMetadata.TopicCreation.AUTO_CREATE);
-        this.accumulator = new RecordAccumulator(config.compressionType(), config.batchSize(), config.lingerMs(),
-                config.retryBackoffMs(), config.deliveryTimeoutMs(), new BufferPool(config.bufferMemory()), time);
+        this.accumulator = new RecordAccumulator(
+                config.compressionType(),
+                config.batchSize(),
+                config.lingerMs(),
+                config.retryBackoffMs(),
+                config.deliveryTimeoutMs(),
+                new BufferPool(config.bufferMemory()),
+                time);
         this.transactions = config.enableIdempotence() ? new TransactionManager(config, transitionObserver) : null;
         this.sender = new Sender(config, accumulator, broker, metadata, time, transactions);
         String name = "weir-producer-sender" + (config.clientId().isEmpty() ? "" : " | " + config.clientId());
@@ -136,7 +170,8 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
             ClientMetadata.TopicInfo info = metadata.topic(topic, config.maxBlockMs());
             byte[] keyBytes = serialize(keySerializer, topic, record.key(), "key");
             byte[] valueBytes = serialize(valueSerializer, topic, record.value(), "value");
-            Header[] headers = record.headers().isEmpty() ? NO_HEADERS : record.headers().toArray(NO_HEADERS);
+            Header[] headers =
+                    record.headers().isEmpty() ? NO_HEADERS : record.headers().toArray(NO_HEADERS);
             int size = RecordSizes.singleRecordBatchSize(keyBytes, valueBytes, headers);
             checkSize(topic, size, info);
             int numPartitions = info.partitions();
@@ -148,7 +183,8 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
             long timestamp = record.timestamp() != null ? record.timestamp() : time.milliseconds();
             int sizeLimit = Math.min(config.batchSize(), info.maxMessageBytes());
             long remainingMs = config.maxBlockMs() - TimeUnit.NANOSECONDS.toMillis(time.nanoseconds() - startNanos);
-            RecordAccumulator.AppendResult result = accumulator.append(tp, timestamp, keyBytes, valueBytes, headers, callback, remainingMs, sizeLimit, size);
+            RecordAccumulator.AppendResult result = accumulator.append(
+                    tp, timestamp, keyBytes, valueBytes, headers, callback, remainingMs, sizeLimit, size);
             if (result.newBatchCreated() && record.partition() == null) {
                 // The Partitioner protocol: a sticky partitioner moves on once its partition starts a new batch.
                 partitioner.onNewBatch(topic, partition, numPartitions);
@@ -157,7 +193,10 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
                 sender.wakeup();
             }
             return result.future();
-        } catch (InterruptException | SerializationException | IllegalClientStateException | ProducerFencedException e) {
+        } catch (InterruptException
+                | SerializationException
+                | IllegalClientStateException
+                | ProducerFencedException e) {
             throw e;
         } catch (WeirException e) {
             // Kafka's contract: an error about this record fails its future and reaches its callback.
@@ -170,16 +209,19 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
 
     private void checkSize(String topic, int size, ClientMetadata.TopicInfo info) {
         if (size > config.maxRequestSize()) {
-            throw new RecordTooLargeException("The record to topic '" + topic + "' is " + size + " bytes when serialized, "
-                    + "which is larger than " + config.maxRequestSize() + ", the value of " + ProducerConfig.MAX_REQUEST_SIZE);
+            throw new RecordTooLargeException("The record to topic '" + topic + "' is " + size
+                    + " bytes when serialized, " + "which is larger than " + config.maxRequestSize() + ", the value of "
+                    + ProducerConfig.MAX_REQUEST_SIZE);
         }
         if (size > info.maxMessageBytes()) {
-            throw new RecordTooLargeException("The record to topic '" + topic + "' is " + size + " bytes when serialized, "
-                    + "which is larger than " + info.maxMessageBytes() + ", the topic's max.message.bytes");
+            throw new RecordTooLargeException(
+                    "The record to topic '" + topic + "' is " + size + " bytes when serialized, "
+                            + "which is larger than " + info.maxMessageBytes() + ", the topic's max.message.bytes");
         }
         if (size > config.bufferMemory()) {
-            throw new RecordTooLargeException("The record to topic '" + topic + "' is " + size + " bytes when serialized, "
-                    + "which is larger than " + config.bufferMemory() + ", the value of " + ProducerConfig.BUFFER_MEMORY);
+            throw new RecordTooLargeException("The record to topic '" + topic + "' is " + size
+                    + " bytes when serialized, " + "which is larger than " + config.bufferMemory() + ", the value of "
+                    + ProducerConfig.BUFFER_MEMORY);
         }
     }
 
@@ -187,15 +229,18 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         Integer requested = record.partition();
         if (requested != null) {
             if (requested >= numPartitions) {
-                throw new UnknownTopicOrPartitionException("Partition " + requested + " of topic '" + record.topic()
-                        + "' does not exist: the topic has " + numPartitions + " partitions (0.." + (numPartitions - 1) + ")");
+                throw new UnknownTopicOrPartitionException(
+                        "Partition " + requested + " of topic '" + record.topic() + "' does not exist: the topic has "
+                                + numPartitions + " partitions (0.." + (numPartitions - 1) + ")");
             }
             return requested;
         }
-        int p = partitioner.partition(record.topic(), record.key(), keyBytes, record.value(), valueBytes, numPartitions);
+        int p = partitioner.partition(
+                record.topic(), record.key(), keyBytes, record.value(), valueBytes, numPartitions);
         if (p < 0 || p >= numPartitions) {
-            throw new UnknownTopicOrPartitionException("Partitioner " + partitioner.getClass().getName() + " chose partition "
-                    + p + " of topic '" + record.topic() + "', which has " + numPartitions + " partitions");
+            throw new UnknownTopicOrPartitionException(
+                    "Partitioner " + partitioner.getClass().getName() + " chose partition " + p + " of topic '"
+                            + record.topic() + "', which has " + numPartitions + " partitions");
         }
         return p;
     }
@@ -218,8 +263,10 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         } catch (SerializationException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new SerializationException("Can't serialize " + what + " of a record to topic '" + topic + "' with "
-                    + serializer.getClass().getName() + ": " + e.getMessage(), e);
+            throw new SerializationException(
+                    "Can't serialize " + what + " of a record to topic '" + topic + "' with "
+                            + serializer.getClass().getName() + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -237,7 +284,8 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
     }
 
     @Override
-    public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata groupMetadata) {
+    public void sendOffsetsToTransaction(
+            Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata groupMetadata) {
         ensureOpen("sendOffsetsToTransaction");
         ensureNotSenderThread("sendOffsetsToTransaction()");
         Objects.requireNonNull(offsets, "offsets");
@@ -287,8 +335,8 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
     public void flush() {
         ensureOpen("flush");
         if (sender.isSenderThread()) {
-            throw new IllegalClientStateException("flush() called from a producer callback would wait for itself; "
-                    + "call it from another thread");
+            throw new IllegalClientStateException(
+                    "flush() called from a producer callback would wait for itself; " + "call it from another thread");
         }
         accumulator.beginFlush();
         sender.wakeup();

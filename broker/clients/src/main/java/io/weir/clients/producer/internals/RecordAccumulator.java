@@ -1,12 +1,12 @@
 package io.weir.clients.producer.internals;
 
-import io.weir.common.TopicPartition;
 import io.weir.clients.producer.Callback;
-import io.weir.common.utils.Time;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.IllegalClientStateException;
 import io.weir.common.errors.InterruptException;
 import io.weir.common.record.CompressionType;
 import io.weir.common.record.Header;
+import io.weir.common.utils.Time;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -56,8 +56,7 @@ final class RecordAccumulator {
             }
 
             @Override
-            public void onDrained(ProducerBatch batch) {
-            }
+            public void onDrained(ProducerBatch batch) {}
         };
 
         /** Called under the partition's deque lock: must not block or touch other deques. */
@@ -67,12 +66,10 @@ final class RecordAccumulator {
         void onDrained(ProducerBatch batch);
     }
 
-    record AppendResult(FutureRecordMetadata future, boolean batchIsFull, boolean newBatchCreated) {
-    }
+    record AppendResult(FutureRecordMetadata future, boolean batchIsFull, boolean newBatchCreated) {}
 
     /** The partitions with a sendable head batch, and how long until the next one might become sendable. */
-    record ReadyCheck(List<TopicPartition> partitions, long nextCheckDelayNanos) {
-    }
+    record ReadyCheck(List<TopicPartition> partitions, long nextCheckDelayNanos) {}
 
     private final CompressionType compression;
     private final int batchSize;
@@ -84,15 +81,23 @@ final class RecordAccumulator {
     private final ConcurrentHashMap<TopicPartition, ArrayDeque<ProducerBatch>> batches = new ConcurrentHashMap<>();
     /** Every key of {@code batches}, in creation order; only appended to, so an index stays meaningful. */
     private final CopyOnWriteArrayList<TopicPartition> drainOrder = new CopyOnWriteArrayList<>();
-    private final Set<ProducerBatch> incomplete = Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
+
+    private final Set<ProducerBatch> incomplete =
+            Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
     private final AtomicInteger flushesInProgress = new AtomicInteger();
     private final AtomicInteger appendsInProgress = new AtomicInteger();
     private volatile boolean closed;
     /** Where in {@code drainOrder} the next drain starts; sender thread only. */
     private int drainIndex;
 
-    RecordAccumulator(CompressionType compression, int batchSize, long lingerMs, long retryBackoffMs,
-                      long deliveryTimeoutMs, BufferPool pool, Time time) {
+    RecordAccumulator(
+            CompressionType compression,
+            int batchSize,
+            long lingerMs,
+            long retryBackoffMs,
+            long deliveryTimeoutMs,
+            BufferPool pool,
+            Time time) {
         this.compression = compression;
         this.batchSize = batchSize;
         this.lingerNanos = TimeUnit.MILLISECONDS.toNanos(lingerMs);
@@ -111,8 +116,16 @@ final class RecordAccumulator {
      * @throws io.weir.common.errors.TimeoutException if buffer memory stays short for {@code maxBlockMs}
      * @throws IllegalClientStateException if the producer is closing
      */
-    AppendResult append(TopicPartition tp, long timestamp, byte[] key, byte[] value, Header[] headers, Callback callback,
-                        long maxBlockMs, int sizeLimit, int recordUpperBound) {
+    AppendResult append(
+            TopicPartition tp,
+            long timestamp,
+            byte[] key,
+            byte[] value,
+            Header[] headers,
+            Callback callback,
+            long maxBlockMs,
+            int sizeLimit,
+            int recordUpperBound) {
         // Counted so close() knows when no thread can still slip a record into a deque it already drained.
         appendsInProgress.incrementAndGet();
         try {
@@ -159,8 +172,13 @@ final class RecordAccumulator {
         });
     }
 
-    private static AppendResult tryAppend(ArrayDeque<ProducerBatch> dq, long timestamp, byte[] key, byte[] value,
-                                          Header[] headers, Callback callback) {
+    private static AppendResult tryAppend(
+            ArrayDeque<ProducerBatch> dq,
+            long timestamp,
+            byte[] key,
+            byte[] value,
+            Header[] headers,
+            Callback callback) {
         ProducerBatch last = dq.peekLast();
         if (last == null) {
             return null;
@@ -208,7 +226,8 @@ final class RecordAccumulator {
      * Starts where the previous drain stopped, so every ready partition is served within a few drains.
      * A partition whose head the gate holds back is skipped.
      */
-    Map<TopicPartition, ProducerBatch> drain(List<TopicPartition> ready, int maxRequestSize, long nowNanos, DrainGate gate) {
+    Map<TopicPartition, ProducerBatch> drain(
+            List<TopicPartition> ready, int maxRequestSize, long nowNanos, DrainGate gate) {
         Map<TopicPartition, ProducerBatch> drained = new LinkedHashMap<>();
         // drainOrder only grows, so indexes below a size read once stay valid while producers add partitions.
         int partitions = drainOrder.size();
@@ -262,7 +281,9 @@ final class RecordAccumulator {
                 return;
             }
             ArrayDeque<ProducerBatch> earlier = new ArrayDeque<>();
-            while (!dq.isEmpty() && dq.peekFirst().sequenceOrder() >= 0 && dq.peekFirst().sequenceOrder() < batch.sequenceOrder()) {
+            while (!dq.isEmpty()
+                    && dq.peekFirst().sequenceOrder() >= 0
+                    && dq.peekFirst().sequenceOrder() < batch.sequenceOrder()) {
                 earlier.addLast(dq.pollFirst());
             }
             dq.addFirst(batch);
@@ -277,7 +298,8 @@ final class RecordAccumulator {
         List<ProducerBatch> expired = null;
         for (ArrayDeque<ProducerBatch> dq : batches.values()) {
             synchronized (dq) {
-                // Batches of a deque were created in order (a re-enqueued one is older still), so stop at the first young one.
+                // Batches of a deque were created in order (a re-enqueued one is older still), so stop at the first
+                // young one.
                 while (!dq.isEmpty() && dq.peekFirst().hasReachedDeliveryTimeout(nowNanos, deliveryTimeoutNanos)) {
                     if (expired == null) {
                         expired = new ArrayList<>();

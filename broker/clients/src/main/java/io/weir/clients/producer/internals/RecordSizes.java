@@ -13,11 +13,12 @@ public final class RecordSizes {
     /** The fixed v2 batch header: base offset through record count. */
     public static final int BATCH_OVERHEAD = 61;
 
-    private RecordSizes() {
-    }
+    private RecordSizes() {}
 
     public static int singleRecordBatchSize(byte[] key, byte[] value, Header[] headers) {
-        long body = 1 /* attributes */ + 1 /* timestamp delta 0 */ + 1 /* offset delta 0 */
+        long body = 1 /* attributes */
+                + 1 /* timestamp delta 0 */
+                + 1 /* offset delta 0 */
                 + bytesWithLength(key == null ? -1 : key.length)
                 + bytesWithLength(value == null ? -1 : value.length)
                 + varintSize(headers == null ? 0 : headers.length);

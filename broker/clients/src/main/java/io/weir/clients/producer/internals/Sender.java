@@ -2,9 +2,8 @@ package io.weir.clients.producer.internals;
 
 import io.weir.clients.internals.ClientMetadata;
 import io.weir.clients.internals.Futures;
-import io.weir.common.TopicPartition;
 import io.weir.clients.producer.ProducerConfig;
-import io.weir.common.utils.Time;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.IllegalClientStateException;
 import io.weir.common.errors.TimeoutException;
 import io.weir.common.errors.WeirException;
@@ -12,6 +11,7 @@ import io.weir.common.protocol.BrokerApi;
 import io.weir.common.protocol.Errors;
 import io.weir.common.protocol.ProduceRequest;
 import io.weir.common.protocol.ProduceResponse;
+import io.weir.common.utils.Time;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,8 +59,7 @@ final class Sender implements Runnable {
         }
     }
 
-    private record Answer(InFlight request, ProduceResponse response, Throwable failure) {
-    }
+    private record Answer(InFlight request, ProduceResponse response, Throwable failure) {}
 
     private final ProducerConfig config;
     private final RecordAccumulator accumulator;
@@ -75,6 +74,7 @@ final class Sender implements Runnable {
     private final ConcurrentLinkedQueue<Runnable> coordinatorAnswers = new ConcurrentLinkedQueue<>();
     /** Null for a producer without idempotence. */
     private final TransactionManager transactions;
+
     private final RecordAccumulator.DrainGate gate;
     private final AtomicBoolean woken = new AtomicBoolean();
     private volatile Thread thread;
@@ -82,8 +82,13 @@ final class Sender implements Runnable {
     private volatile boolean forceClose;
 
     /** @param transactions null for a producer without idempotence */
-    Sender(ProducerConfig config, RecordAccumulator accumulator, BrokerApi broker, ClientMetadata metadata, Time time,
-           TransactionManager transactions) {
+    Sender(
+            ProducerConfig config,
+            RecordAccumulator accumulator,
+            BrokerApi broker,
+            ClientMetadata metadata,
+            Time time,
+            TransactionManager transactions) {
         this.config = config;
         this.transactions = transactions;
         this.gate = transactions == null ? RecordAccumulator.DrainGate.OPEN : transactions;
@@ -163,7 +168,8 @@ final class Sender implements Runnable {
             if (ready.partitions().isEmpty()) {
                 break;
             }
-            Map<TopicPartition, ProducerBatch> drained = accumulator.drain(ready.partitions(), config.maxRequestSize(), now, gate);
+            Map<TopicPartition, ProducerBatch> drained =
+                    accumulator.drain(ready.partitions(), config.maxRequestSize(), now, gate);
             if (drained.isEmpty()) {
                 break;
             }
@@ -183,7 +189,8 @@ final class Sender implements Runnable {
                 complete(batch, -1, -1, error);
             }
         }
-        boolean batchesOutstanding = accumulator.hasIncomplete() || accumulator.appendsInProgress() || !inFlight.isEmpty();
+        boolean batchesOutstanding =
+                accumulator.hasIncomplete() || accumulator.appendsInProgress() || !inFlight.isEmpty();
         TxnRequestHandler<?> next = transactions.nextRequest(now, batchesOutstanding);
         if (next != null) {
             sendCoordinatorRequest(next);
@@ -215,7 +222,8 @@ final class Sender implements Runnable {
         InFlight request = new InFlight(drained, now);
         inFlight.add(request);
         String transactionalId = transactions == null ? null : transactions.transactionalId();
-        ProduceRequest produce = new ProduceRequest(config.acks().code(), config.requestTimeoutMs(), transactionalId, payload);
+        ProduceRequest produce =
+                new ProduceRequest(config.acks().code(), config.requestTimeoutMs(), transactionalId, payload);
         try {
             broker.produce(produce).whenComplete((response, failure) -> {
                 answers.add(new Answer(request, response, failure));
@@ -241,10 +249,15 @@ final class Sender implements Runnable {
                 continue;
             }
             for (ProducerBatch batch : request.batches.values()) {
-                ProduceResponse.PartitionResponse pr = answer.response().partitions().get(batch.partition);
+                ProduceResponse.PartitionResponse pr =
+                        answer.response().partitions().get(batch.partition);
                 if (pr == null) {
-                    failOrRetry(batch, Errors.UNKNOWN_SERVER_ERROR, Errors.UNKNOWN_SERVER_ERROR.exception(
-                            "The broker's produce answer left out " + batch.partition), now);
+                    failOrRetry(
+                            batch,
+                            Errors.UNKNOWN_SERVER_ERROR,
+                            Errors.UNKNOWN_SERVER_ERROR.exception(
+                                    "The broker's produce answer left out " + batch.partition),
+                            now);
                 } else if (pr.error().isSuccess()) {
                     complete(batch, pr.baseOffset(), pr.logAppendTime(), null);
                 } else if (pr.error().error() == Errors.DUPLICATE_SEQUENCE_NUMBER && transactions != null) {
@@ -272,14 +285,19 @@ final class Sender implements Runnable {
 
     private void expire(long now) {
         for (ProducerBatch batch : accumulator.expired(now)) {
-            complete(batch, -1, -1, new TimeoutException("Expiring " + batch.recordCount() + " record(s) for "
-                    + batch.partition + ": " + config.deliveryTimeoutMs() + " ms (delivery.timeout.ms) has passed since the batch was created"));
+            complete(
+                    batch,
+                    -1,
+                    -1,
+                    new TimeoutException("Expiring " + batch.recordCount() + " record(s) for " + batch.partition + ": "
+                            + config.deliveryTimeoutMs()
+                            + " ms (delivery.timeout.ms) has passed since the batch was created"));
         }
         while (!inFlight.isEmpty() && now - inFlight.get(0).sentNanos >= requestTimeoutNanos) {
             InFlight request = inFlight.remove(0);
             markDone(request);
-            TimeoutException error = new TimeoutException("No answer to a produce request for " + request.batches.keySet()
-                    + " within " + config.requestTimeoutMs() + " ms (request.timeout.ms)");
+            TimeoutException error = new TimeoutException("No answer to a produce request for "
+                    + request.batches.keySet() + " within " + config.requestTimeoutMs() + " ms (request.timeout.ms)");
             request.batches.values().forEach(b -> failOrRetry(b, Errors.REQUEST_TIMED_OUT, error, now));
         }
     }
@@ -288,10 +306,13 @@ final class Sender implements Runnable {
         if (code == Errors.UNKNOWN_TOPIC_OR_PARTITION) {
             metadata.invalidate(batch.partition.topic());
         }
-        boolean retriable = transactions != null ? transactions.mayRetry(batch, code, error)
+        boolean retriable = transactions != null
+                ? transactions.mayRetry(batch, code, error)
                 : SequenceTracker.isRetriable(code, error);
         // A graceful close still retries; only a forced one gives up at once.
-        if (retriable && !forceClose && batch.attempts <= config.retries()
+        if (retriable
+                && !forceClose
+                && batch.attempts <= config.retries()
                 && !batch.hasReachedDeliveryTimeout(now, deliveryTimeoutNanos)) {
             accumulator.reenqueue(batch, now);
         } else {

@@ -40,6 +40,7 @@ final class SequenceTracker {
     private static final class Partition {
         /** The identity this partition's sequences are numbered under. */
         ProducerIdAndEpoch identity = ProducerIdAndEpoch.NONE;
+
         int nextSequence;
         final ArrayDeque<ProducerBatch> unacked = new ArrayDeque<>();
         /** Waiting for an epoch bump: nothing of this partition leaves until {@link #rewrite}. */
@@ -150,7 +151,8 @@ final class SequenceTracker {
                 requestRewrite(p); // the broker forgot us: the same batches go again under a new epoch
                 return true;
             case OUT_OF_ORDER_SEQUENCE_NUMBER:
-                // Not the oldest unacknowledged batch: an earlier one failed and is retried first, or is being rewritten.
+                // Not the oldest unacknowledged batch: an earlier one failed and is retried first, or is being
+                // rewritten.
                 return p.rewritePending || p.unacked.peekFirst() != batch;
             default:
                 return isRetriable(error, exception);

@@ -1,11 +1,9 @@
 package io.weir.clients.producer.internals;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import io.weir.common.TopicPartition;
 import io.weir.clients.consumer.ConsumerGroupMetadata;
 import io.weir.clients.consumer.OffsetAndMetadata;
 import io.weir.clients.producer.ProducerConfig;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.IllegalClientStateException;
 import io.weir.common.errors.OutOfOrderSequenceException;
 import io.weir.common.errors.ProducerFencedException;
@@ -20,6 +18,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The producer-id side of an idempotent or transactional producer, as Kafka's client {@code TransactionManager}:
@@ -52,6 +52,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     static final long CONCURRENT_RETRY_MIN_NANOS = 100_000L;
     /** The next such wait; doubles while the answers repeat. Guarded by {@code this}. */
     private long concurrentRetryNanos = CONCURRENT_RETRY_MIN_NANOS;
+
     private final SequenceTracker sequences;
     private final BiConsumer<TransactionManagerState, TransactionManagerState> transitionObserver;
 
@@ -63,6 +64,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     private AbortRecovery abortRecovery = AbortRecovery.NONE;
     /** Whether the coordinator has this transaction: an AddPartitionsToTxn or AddOffsetsToTxn of it succeeded. */
     private boolean transactionStarted;
+
     private final Set<TopicPartition> partitionsInTransaction = new HashSet<>();
     private final Set<TopicPartition> newPartitionsInTransaction = new LinkedHashSet<>();
     private final Set<TopicPartition> pendingPartitionsInTransaction = new HashSet<>();
@@ -70,11 +72,13 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     private TxnRequestHandler<?> inFlightRequest;
     /** While {@code backingOff}, no coordinator request goes before this time. */
     private long retryAtNanos;
+
     private boolean backingOff;
     /** The user call in progress; kept until a caller has seen its outcome, so a timed-out call can be retried. */
     private TransactionalRequestResult pendingCall;
 
-    TransactionManager(ProducerConfig config, BiConsumer<TransactionManagerState, TransactionManagerState> transitionObserver) {
+    TransactionManager(
+            ProducerConfig config, BiConsumer<TransactionManagerState, TransactionManagerState> transitionObserver) {
         this.transactionalId = config.transactionalId();
         this.transactionTimeoutMs = config.transactionTimeoutMs();
         this.retryBackoffNanos = TimeUnit.MILLISECONDS.toNanos(config.retryBackoffMs());
@@ -114,7 +118,9 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     }
 
     private String describe() {
-        return (transactionalId == null ? "Idempotent producer" : "Producer with transactional.id '" + transactionalId + "'")
+        return (transactionalId == null
+                        ? "Idempotent producer"
+                        : "Producer with transactional.id '" + transactionalId + "'")
                 + (producerIdAndEpoch.isValid() ? " (" + producerIdAndEpoch + ")" : "");
     }
 
@@ -126,8 +132,9 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
             return cached;
         }
         if (state != TransactionManagerState.UNINITIALIZED) {
-            throw new IllegalClientStateException("initTransactions() was already called on this producer (transactional.id '"
-                    + transactionalId + "', state " + state + "); call it once, before the first transaction");
+            throw new IllegalClientStateException(
+                    "initTransactions() was already called on this producer (transactional.id '" + transactionalId
+                            + "', state " + state + "); call it once, before the first transaction");
         }
         transitionTo(TransactionManagerState.INITIALIZING);
         TransactionalRequestResult result = newCall("initTransactions()");
@@ -187,7 +194,8 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         return result;
     }
 
-    synchronized TransactionalRequestResult sendOffsets(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+    synchronized TransactionalRequestResult sendOffsets(
+            Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
         TransactionalRequestResult cached = checkCallable("sendOffsetsToTransaction()");
         if (cached != null) {
             return cached;
@@ -242,7 +250,8 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
                 return pendingCall;
             }
             throw new IllegalClientStateException("Cannot call " + operation + " while " + pendingCall.operation()
-                    + " has not been seen to complete (it timed out or is still running); call " + pendingCall.operation()
+                    + " has not been seen to complete (it timed out or is still running); call "
+                    + pendingCall.operation()
                     + " again to wait for its outcome");
         }
         return null;
@@ -255,19 +264,19 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
 
     private void requireReadyOrOpen(String operation) {
         switch (state) {
-            case UNINITIALIZED, INITIALIZING -> throw new IllegalClientStateException("Cannot call " + operation
-                    + " before initTransactions() has completed (transactional.id '" + transactionalId + "'); call initTransactions() first");
+            case UNINITIALIZED, INITIALIZING -> throw new IllegalClientStateException(
+                    "Cannot call " + operation + " before initTransactions() has completed (transactional.id '"
+                            + transactionalId + "'); call initTransactions() first");
             case ABORTABLE_ERROR -> throw abortableException(operation);
-            default -> {
-            }
+            default -> {}
         }
     }
 
     private void requireOpenTransaction(String operation) {
         requireReadyOrOpen(operation);
         if (state != TransactionManagerState.IN_TRANSACTION) {
-            throw new IllegalClientStateException("Cannot call " + operation + ": no transaction is open (state " + state
-                    + "); call beginTransaction() first");
+            throw new IllegalClientStateException("Cannot call " + operation + ": no transaction is open (state "
+                    + state + "); call beginTransaction() first");
         }
     }
 
@@ -276,21 +285,25 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         if (lastError instanceof ProducerFencedException) {
             return new ProducerFencedException(lastError.getMessage(), lastError);
         }
-        return new IllegalClientStateException(describe() + " cannot be used after a fatal error (" + lastError
-                + "); close it and create a new producer", lastError);
+        return new IllegalClientStateException(
+                describe() + " cannot be used after a fatal error (" + lastError
+                        + "); close it and create a new producer",
+                lastError);
     }
 
     /** What a call other than abortTransaction() fails with once the transaction can only be aborted. */
     synchronized IllegalClientStateException abortableException(String operation) {
-        return new IllegalClientStateException("Cannot " + operation + ": the transaction of " + describe()
-                + " failed and can only be aborted (" + lastError + "); call abortTransaction(), then begin a new transaction",
+        return new IllegalClientStateException(
+                "Cannot " + operation + ": the transaction of " + describe() + " failed and can only be aborted ("
+                        + lastError + "); call abortTransaction(), then begin a new transaction",
                 lastError);
     }
 
     /** The fatal error for a stale epoch at the coordinator: a newer instance with the same id took over. */
     ProducerFencedException fenced(ApiError error) {
         return new ProducerFencedException(describe() + " was fenced: another producer with the same transactional.id "
-                + "has called initTransactions() (" + error.message() + "). Close this producer; the newer instance takes over");
+                + "has called initTransactions() (" + error.message()
+                + "). Close this producer; the newer instance takes over");
     }
 
     // ---- error routing (sender thread, and user threads through the handlers) ----------------------------
@@ -303,7 +316,8 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
      */
     synchronized void abortableError(RuntimeException error, AbortRecovery recovery) {
         abortRecovery = abortRecovery.and(recovery);
-        if (state == TransactionManagerState.IN_TRANSACTION || state == TransactionManagerState.COMMITTING_TRANSACTION) {
+        if (state == TransactionManagerState.IN_TRANSACTION
+                || state == TransactionManagerState.COMMITTING_TRANSACTION) {
             lastError = error;
             transitionTo(TransactionManagerState.ABORTABLE_ERROR);
             failPendingRequests();
@@ -362,8 +376,9 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         }
         backingOff = false;
         TxnRequestHandler<?> next;
-        if (!newPartitionsInTransaction.isEmpty() && (state == TransactionManagerState.IN_TRANSACTION
-                || state == TransactionManagerState.COMMITTING_TRANSACTION)) {
+        if (!newPartitionsInTransaction.isEmpty()
+                && (state == TransactionManagerState.IN_TRANSACTION
+                        || state == TransactionManagerState.COMMITTING_TRANSACTION)) {
             next = new TxnRequestHandler.AddPartitions(this, newPartitionsInTransaction);
             pendingPartitionsInTransaction.addAll(newPartitionsInTransaction);
             newPartitionsInTransaction.clear();
@@ -417,7 +432,6 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         }
     }
 
-
     /**
      * {@link #retry(TxnRequestHandler, long)} after the coordinator's retriable {@code error}. CONCURRENT_TRANSACTIONS
      * means the previous transaction's markers are still being written, which an embedded broker finishes in well
@@ -443,7 +457,8 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     private void schedule(TxnRequestHandler<?> handler, long retryAt) {
         retryAtNanos = retryAt;
         backingOff = true;
-        boolean aborting = state == TransactionManagerState.ABORTABLE_ERROR || state == TransactionManagerState.ABORTING_TRANSACTION;
+        boolean aborting = state == TransactionManagerState.ABORTABLE_ERROR
+                || state == TransactionManagerState.ABORTING_TRANSACTION;
         if (handler instanceof TxnRequestHandler.AddPartitions add) {
             // Merged with partitions registered meanwhile into the next AddPartitionsToTxn.
             pendingPartitionsInTransaction.removeAll(add.partitions);
@@ -457,13 +472,16 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
 
     private RuntimeException abortableOrAborted(TxnRequestHandler<?> handler) {
         String operation = handler.result == null ? handler.name() : handler.result.operation();
-        return state == TransactionManagerState.ABORTABLE_ERROR ? abortableException(operation)
-                : new TransactionAbortedException(operation + " was dropped: the transaction of " + describe() + " is being aborted");
+        return state == TransactionManagerState.ABORTABLE_ERROR
+                ? abortableException(operation)
+                : new TransactionAbortedException(
+                        operation + " was dropped: the transaction of " + describe() + " is being aborted");
     }
 
     /** Queues a request that continues the one just answered, ahead of the rest. */
     synchronized void enqueueFirst(TxnRequestHandler<?> handler) {
-        if (state == TransactionManagerState.IN_TRANSACTION || state == TransactionManagerState.COMMITTING_TRANSACTION) {
+        if (state == TransactionManagerState.IN_TRANSACTION
+                || state == TransactionManagerState.COMMITTING_TRANSACTION) {
             pendingRequests.addFirst(handler);
         } else {
             handler.fail(abortableOrAborted(handler));
@@ -482,12 +500,16 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
      * When none is, the transaction ends locally; EndTxn would be refused with INVALID_TXN_STATE.
      */
     private boolean coordinatorMayHaveTransaction() {
-        return transactionStarted || !newPartitionsInTransaction.isEmpty() || !pendingPartitionsInTransaction.isEmpty()
-                || opensTransaction(inFlightRequest) || pendingRequests.stream().anyMatch(TransactionManager::opensTransaction);
+        return transactionStarted
+                || !newPartitionsInTransaction.isEmpty()
+                || !pendingPartitionsInTransaction.isEmpty()
+                || opensTransaction(inFlightRequest)
+                || pendingRequests.stream().anyMatch(TransactionManager::opensTransaction);
     }
 
     private static boolean opensTransaction(TxnRequestHandler<?> handler) {
-        return handler instanceof TxnRequestHandler.AddPartitions || handler instanceof TxnRequestHandler.AddOffsets
+        return handler instanceof TxnRequestHandler.AddPartitions
+                || handler instanceof TxnRequestHandler.AddOffsets
                 || handler instanceof TxnRequestHandler.TxnOffsetCommit;
     }
 
@@ -535,7 +557,8 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         if (abortRecovery != AbortRecovery.NONE) {
             // Kafka's KIP-360: InitProducerId with our id and epoch bumps the epoch and keeps the id.
             transitionTo(TransactionManagerState.INITIALIZING);
-            ProducerIdAndEpoch current = abortRecovery == AbortRecovery.NEW_PRODUCER_ID ? ProducerIdAndEpoch.NONE : producerIdAndEpoch;
+            ProducerIdAndEpoch current =
+                    abortRecovery == AbortRecovery.NEW_PRODUCER_ID ? ProducerIdAndEpoch.NONE : producerIdAndEpoch;
             pendingRequests.addFirst(new TxnRequestHandler.InitProducerId(this, current, result));
         } else {
             completeTransaction(result);
@@ -564,8 +587,11 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
             return state == TransactionManagerState.READY && sequences.mayDrain(head, producerIdAndEpoch);
         }
         synchronized (this) {
-            boolean open = state == TransactionManagerState.IN_TRANSACTION || state == TransactionManagerState.COMMITTING_TRANSACTION;
-            return open && partitionsInTransaction.contains(head.partition) && sequences.mayDrain(head, producerIdAndEpoch);
+            boolean open = state == TransactionManagerState.IN_TRANSACTION
+                    || state == TransactionManagerState.COMMITTING_TRANSACTION;
+            return open
+                    && partitionsInTransaction.contains(head.partition)
+                    && sequences.mayDrain(head, producerIdAndEpoch);
         }
     }
 
@@ -584,11 +610,16 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
         if (error != Errors.OUT_OF_ORDER_SEQUENCE_NUMBER || !sequences.isNextExpected(batch)) {
             return exception;
         }
-        return new OutOfOrderSequenceException(batch.partition + " refused the batch of " + batch.producerIdAndEpoch()
-                + " with sequences " + batch.baseSequence() + ".." + batch.lastSequence() + " as out of order, though every "
-                + "earlier batch was acknowledged: the broker lost records of this producer (" + exception.getMessage() + "). "
-                + (transactionalId == null ? "These records were not written; the producer bumps its epoch and goes on"
-                : "Abort the transaction"), exception);
+        return new OutOfOrderSequenceException(
+                batch.partition + " refused the batch of " + batch.producerIdAndEpoch()
+                        + " with sequences " + batch.baseSequence() + ".." + batch.lastSequence()
+                        + " as out of order, though every "
+                        + "earlier batch was acknowledged: the broker lost records of this producer ("
+                        + exception.getMessage() + "). "
+                        + (transactionalId == null
+                                ? "These records were not written; the producer bumps its epoch and goes on"
+                                : "Abort the transaction"),
+                exception);
     }
 
     /** Sender thread, before the batch's callbacks run: bookkeeping for an acknowledged or failed batch. */
@@ -615,16 +646,20 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     synchronized RuntimeException unsentBatchesError() {
         return switch (state) {
             case FATAL_ERROR -> fatalException();
-            case ABORTABLE_ERROR -> new TransactionAbortedException("The record was not sent: the transaction of " + describe()
-                    + " failed (" + lastError + ") and must be aborted", lastError);
-            case ABORTING_TRANSACTION -> new TransactionAbortedException("The record was not sent: the transaction of "
-                    + describe() + " was aborted");
+            case ABORTABLE_ERROR -> new TransactionAbortedException(
+                    "The record was not sent: the transaction of " + describe() + " failed (" + lastError
+                            + ") and must be aborted",
+                    lastError);
+            case ABORTING_TRANSACTION -> new TransactionAbortedException(
+                    "The record was not sent: the transaction of " + describe() + " was aborted");
             default -> null;
         };
     }
 
     boolean mustFailUnsentBatches() {
         TransactionManagerState s = state;
-        return s == TransactionManagerState.FATAL_ERROR || s == TransactionManagerState.ABORTABLE_ERROR || s == TransactionManagerState.ABORTING_TRANSACTION;
+        return s == TransactionManagerState.FATAL_ERROR
+                || s == TransactionManagerState.ABORTABLE_ERROR
+                || s == TransactionManagerState.ABORTING_TRANSACTION;
     }
 }

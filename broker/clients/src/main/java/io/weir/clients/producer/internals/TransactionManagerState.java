@@ -29,13 +29,15 @@ enum TransactionManagerState {
     /** Fenced or otherwise unusable: every call fails; close the producer. */
     FATAL_ERROR;
 
-    private static final Map<TransactionManagerState, Set<TransactionManagerState>> NEXT = new EnumMap<>(TransactionManagerState.class);
+    private static final Map<TransactionManagerState, Set<TransactionManagerState>> NEXT =
+            new EnumMap<>(TransactionManagerState.class);
 
     static {
         NEXT.put(UNINITIALIZED, EnumSet.of(INITIALIZING));
         NEXT.put(INITIALIZING, EnumSet.of(READY, FATAL_ERROR));
         NEXT.put(READY, EnumSet.of(IN_TRANSACTION, INITIALIZING, FATAL_ERROR));
-        NEXT.put(IN_TRANSACTION, EnumSet.of(COMMITTING_TRANSACTION, ABORTING_TRANSACTION, ABORTABLE_ERROR, FATAL_ERROR));
+        NEXT.put(
+                IN_TRANSACTION, EnumSet.of(COMMITTING_TRANSACTION, ABORTING_TRANSACTION, ABORTABLE_ERROR, FATAL_ERROR));
         NEXT.put(COMMITTING_TRANSACTION, EnumSet.of(READY, ABORTABLE_ERROR, FATAL_ERROR));
         NEXT.put(ABORTING_TRANSACTION, EnumSet.of(READY, INITIALIZING, FATAL_ERROR));
         NEXT.put(ABORTABLE_ERROR, EnumSet.of(ABORTING_TRANSACTION, FATAL_ERROR));
@@ -52,7 +54,8 @@ enum TransactionManagerState {
      */
     TransactionManagerState checkTransition(TransactionManagerState next) {
         if (!canTransitionTo(next)) {
-            throw new IllegalStateException("Invalid transition of the producer's transaction state from " + this + " to " + next);
+            throw new IllegalStateException(
+                    "Invalid transition of the producer's transaction state from " + this + " to " + next);
         }
         return next;
     }

@@ -55,8 +55,8 @@ final class TransactionalRequestResult {
     void await(long timeoutMs) {
         try {
             if (!latch.await(timeoutMs, TimeUnit.MILLISECONDS)) {
-                throw new TimeoutException(operation + " did not complete within max.block.ms (" + timeoutMs + " ms); it goes on in "
-                        + "the background: call " + operation + " again to wait for it");
+                throw new TimeoutException(operation + " did not complete within max.block.ms (" + timeoutMs
+                        + " ms); it goes on in " + "the background: call " + operation + " again to wait for it");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,9 +1,9 @@
 package io.weir.clients.producer.internals;
 
-import io.weir.clients.internals.Futures;
-import io.weir.common.TopicPartition;
 import io.weir.clients.consumer.ConsumerGroupMetadata;
 import io.weir.clients.consumer.OffsetAndMetadata;
+import io.weir.clients.internals.Futures;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.CommitFailedException;
 import io.weir.common.errors.InvalidTxnTimeoutException;
 import io.weir.common.errors.RetriableException;
@@ -103,8 +103,10 @@ abstract class TxnRequestHandler<R> {
     }
 
     static boolean isRetriable(Errors error) {
-        return error == Errors.CONCURRENT_TRANSACTIONS || error == Errors.COORDINATOR_LOAD_IN_PROGRESS
-                || error == Errors.COORDINATOR_NOT_AVAILABLE || error.exception("") instanceof RetriableException;
+        return error == Errors.CONCURRENT_TRANSACTIONS
+                || error == Errors.COORDINATOR_LOAD_IN_PROGRESS
+                || error == Errors.COORDINATOR_NOT_AVAILABLE
+                || error.exception("") instanceof RetriableException;
     }
 
     static boolean isStaleEpoch(Errors error) {
@@ -134,8 +136,8 @@ abstract class TxnRequestHandler<R> {
 
         @Override
         CompletableFuture<InitProducerIdResponse> send(BrokerApi broker) {
-            return broker.initProducerId(new InitProducerIdRequest(manager.transactionalId(), manager.transactionTimeoutMs(),
-                    current.producerId(), current.epoch()));
+            return broker.initProducerId(new InitProducerIdRequest(
+                    manager.transactionalId(), manager.transactionTimeoutMs(), current.producerId(), current.epoch()));
         }
 
         @Override
@@ -152,14 +154,16 @@ abstract class TxnRequestHandler<R> {
         void handle(InitProducerIdResponse response, long nowNanos) {
             Errors error = response.error().error();
             if (error == Errors.NONE) {
-                manager.onProducerIdInitialized(new ProducerIdAndEpoch(response.producerId(), response.producerEpoch()), result);
+                manager.onProducerIdInitialized(
+                        new ProducerIdAndEpoch(response.producerId(), response.producerEpoch()), result);
             } else if (isRetriable(error)) {
                 manager.retry(this, nowNanos, error);
             } else if (error == Errors.PRODUCER_FENCED || error == Errors.INVALID_PRODUCER_EPOCH) {
                 fatal(manager.fenced(response.error()));
             } else if (error == Errors.INVALID_TRANSACTION_TIMEOUT) {
                 fatal(new InvalidTxnTimeoutException("The transaction coordinator refused transaction.timeout.ms="
-                        + manager.transactionTimeoutMs() + ": " + response.error().message() + ". Lower transaction.timeout.ms "
+                        + manager.transactionTimeoutMs() + ": "
+                        + response.error().message() + ". Lower transaction.timeout.ms "
                         + "to at most the broker's transaction.max.timeout.ms and create a new producer"));
             } else {
                 fatal(response.error().exception());
@@ -181,16 +185,17 @@ abstract class TxnRequestHandler<R> {
         @Override
         CompletableFuture<AddPartitionsToTxnResponse> send(BrokerApi broker) {
             ProducerIdAndEpoch id = manager.producerIdAndEpoch();
-            return broker.addPartitionsToTxn(new AddPartitionsToTxnRequest(manager.transactionalId(), id.producerId(),
-                    id.epoch(), partitions));
+            return broker.addPartitionsToTxn(
+                    new AddPartitionsToTxnRequest(manager.transactionalId(), id.producerId(), id.epoch(), partitions));
         }
 
         @Override
         void handle(AddPartitionsToTxnResponse response, long nowNanos) {
             ApiError error = firstError(response.results().values());
             if (error.isSuccess() && !response.results().keySet().containsAll(partitions)) {
-                error = new ApiError(Errors.UNKNOWN_SERVER_ERROR, "AddPartitionsToTxn answered " + response.results().keySet()
-                        + " for " + partitions);
+                error = new ApiError(
+                        Errors.UNKNOWN_SERVER_ERROR,
+                        "AddPartitionsToTxn answered " + response.results().keySet() + " for " + partitions);
             }
             if (error.isSuccess()) {
                 manager.onPartitionsAdded(partitions);
@@ -217,8 +222,11 @@ abstract class TxnRequestHandler<R> {
         private final Map<TopicPartition, OffsetAndMetadata> offsets;
         private final ConsumerGroupMetadata group;
 
-        AddOffsets(TransactionManager manager, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group,
-                   TransactionalRequestResult result) {
+        AddOffsets(
+                TransactionManager manager,
+                Map<TopicPartition, OffsetAndMetadata> offsets,
+                ConsumerGroupMetadata group,
+                TransactionalRequestResult result) {
             super(manager, result);
             this.offsets = Map.copyOf(offsets);
             this.group = group;
@@ -227,8 +235,8 @@ abstract class TxnRequestHandler<R> {
         @Override
         CompletableFuture<AddOffsetsToTxnResponse> send(BrokerApi broker) {
             ProducerIdAndEpoch id = manager.producerIdAndEpoch();
-            return broker.addOffsetsToTxn(new AddOffsetsToTxnRequest(manager.transactionalId(), id.producerId(), id.epoch(),
-                    group.groupId()));
+            return broker.addOffsetsToTxn(new AddOffsetsToTxnRequest(
+                    manager.transactionalId(), id.producerId(), id.epoch(), group.groupId()));
         }
 
         @Override
@@ -255,8 +263,11 @@ abstract class TxnRequestHandler<R> {
         private final Map<TopicPartition, OffsetAndMetadata> offsets;
         private final ConsumerGroupMetadata group;
 
-        TxnOffsetCommit(TransactionManager manager, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group,
-                        TransactionalRequestResult result) {
+        TxnOffsetCommit(
+                TransactionManager manager,
+                Map<TopicPartition, OffsetAndMetadata> offsets,
+                ConsumerGroupMetadata group,
+                TransactionalRequestResult result) {
             super(manager, result);
             this.offsets = offsets;
             this.group = group;
@@ -266,10 +277,19 @@ abstract class TxnRequestHandler<R> {
         CompletableFuture<TxnOffsetCommitResponse> send(BrokerApi broker) {
             ProducerIdAndEpoch id = manager.producerIdAndEpoch();
             Map<TopicPartition, OffsetCommitRequest.CommittedOffset> committed = new LinkedHashMap<>();
-            offsets.forEach((tp, om) -> committed.put(tp, new OffsetCommitRequest.CommittedOffset(om.offset(),
-                    om.leaderEpoch().orElse(-1), om.metadata(), -1L)));
-            return broker.txnOffsetCommit(new TxnOffsetCommitRequest(manager.transactionalId(), group.groupId(), id.producerId(),
-                    id.epoch(), group.generationId(), group.memberId(), group.groupInstanceId().orElse(null), committed));
+            offsets.forEach((tp, om) -> committed.put(
+                    tp,
+                    new OffsetCommitRequest.CommittedOffset(
+                            om.offset(), om.leaderEpoch().orElse(-1), om.metadata(), -1L)));
+            return broker.txnOffsetCommit(new TxnOffsetCommitRequest(
+                    manager.transactionalId(),
+                    group.groupId(),
+                    id.producerId(),
+                    id.epoch(),
+                    group.generationId(),
+                    group.memberId(),
+                    group.groupInstanceId().orElse(null),
+                    committed));
         }
 
         @Override
@@ -283,11 +303,15 @@ abstract class TxnRequestHandler<R> {
                 fatal(manager.fenced(error));
             } else if (isStaleEpoch(error.error())) {
                 abortableWithBump(error, "sendOffsetsToTransaction()");
-            } else if (error.error() == Errors.ILLEGAL_GENERATION || error.error() == Errors.UNKNOWN_MEMBER_ID
+            } else if (error.error() == Errors.ILLEGAL_GENERATION
+                    || error.error() == Errors.UNKNOWN_MEMBER_ID
                     || error.error() == Errors.FENCED_INSTANCE_ID) {
-                CommitFailedException e = new CommitFailedException("Offsets of group " + group.groupId() + " were refused "
-                        + "for the transaction (generation " + group.generationId() + ", member '" + group.memberId() + "'): "
-                        + error.message() + ". The group has rebalanced; abort the transaction and poll the consumer to rejoin");
+                CommitFailedException e =
+                        new CommitFailedException("Offsets of group " + group.groupId() + " were refused "
+                                + "for the transaction (generation " + group.generationId() + ", member '"
+                                + group.memberId() + "'): "
+                                + error.message()
+                                + ". The group has rebalanced; abort the transaction and poll the consumer to rejoin");
                 manager.abortableError(e, AbortRecovery.NONE);
                 fail(e);
             } else {
@@ -311,7 +335,8 @@ abstract class TxnRequestHandler<R> {
         @Override
         CompletableFuture<EndTxnResponse> send(BrokerApi broker) {
             ProducerIdAndEpoch id = manager.producerIdAndEpoch();
-            return broker.endTxn(new EndTxnRequest(manager.transactionalId(), id.producerId(), id.epoch(), outcome == TxnOutcome.COMMIT));
+            return broker.endTxn(new EndTxnRequest(
+                    manager.transactionalId(), id.producerId(), id.epoch(), outcome == TxnOutcome.COMMIT));
         }
 
         @Override

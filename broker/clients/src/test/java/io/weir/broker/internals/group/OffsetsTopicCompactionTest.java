@@ -10,24 +10,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.BrokerConfig;
 import io.weir.broker.EmbeddedBroker;
-import io.weir.common.TopicPartition;
 import io.weir.broker.TransactionTestSupport;
 import io.weir.clients.admin.Admin;
-import io.weir.clients.consumer.Consumer;
 import io.weir.clients.admin.ConsumerGroupListing;
-import io.weir.clients.consumer.ConsumerGroupMetadata;
 import io.weir.clients.admin.NewTopic;
+import io.weir.clients.consumer.Consumer;
+import io.weir.clients.consumer.ConsumerGroupMetadata;
 import io.weir.clients.consumer.OffsetAndMetadata;
 import io.weir.clients.producer.Producer;
 import io.weir.clients.producer.ProducerConfig;
-import io.weir.common.serialization.StringDeserializer;
-import io.weir.common.serialization.StringSerializer;
-import io.weir.common.utils.MockTime;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.GroupIdNotFoundException;
 import io.weir.common.errors.InvalidConfigurationException;
 import io.weir.common.protocol.MetadataRequest;
 import io.weir.common.record.Record;
 import io.weir.common.record.RecordBatch;
+import io.weir.common.serialization.StringDeserializer;
+import io.weir.common.serialization.StringSerializer;
+import io.weir.common.utils.MockTime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,7 +37,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -61,10 +60,11 @@ class OffsetsTopicCompactionTest {
     private static final long DELETE_RETENTION_MS = 60_000;
     private static final long WAIT_SECONDS = 30;
     private static final String INPUT = "in";
-    private static final List<TopicPartition> INPUT_PARTITIONS = IntStream.range(0, 4)
-            .mapToObj(p -> new TopicPartition(INPUT, p)).toList();
+    private static final List<TopicPartition> INPUT_PARTITIONS =
+            IntStream.range(0, 4).mapToObj(p -> new TopicPartition(INPUT, p)).toList();
     /** One group per offsets partition: their Java string hashes modulo 3 are 2, 1 and 0. */
     private static final List<String> GROUPS = List.of("orders", "billing", "reports");
+
     private static final int ROUNDS = 2000;
     /**
      * An upper bound on one live offset record as the cleaner may leave it: alone in a rewritten batch (61 bytes of
@@ -74,7 +74,10 @@ class OffsetsTopicCompactionTest {
     /** The cleaner ends a cleaned segment whose last batches all went with a placeholder batch of this size. */
     private static final int PLACEHOLDER_BYTES = RecordBatch.HEADER_SIZE;
 
-    enum Restart { CLEAN, CRASH }
+    enum Restart {
+        CLEAN,
+        CRASH
+    }
 
     @TempDir
     Path dir;
@@ -105,7 +108,8 @@ class OffsetsTopicCompactionTest {
     void open() throws Exception {
         broker = EmbeddedBroker.open(config(), time);
         admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
-        await(admin.createTopics(List.of(new NewTopic(INPUT, INPUT_PARTITIONS.size(), Map.of()))).all());
+        await(admin.createTopics(List.of(new NewTopic(INPUT, INPUT_PARTITIONS.size(), Map.of())))
+                .all());
     }
 
     @AfterEach
@@ -135,8 +139,14 @@ class OffsetsTopicCompactionTest {
     }
 
     private Producer<String, String> transactionalProducer(String transactionalId) {
-        return Producer.create(ProducerConfig.builder().bootstrapServers(broker.bootstrapServers())
-                .transactionalId(transactionalId).lingerMs(0).build(), new StringSerializer(), new StringSerializer());
+        return Producer.create(
+                ProducerConfig.builder()
+                        .bootstrapServers(broker.bootstrapServers())
+                        .transactionalId(transactionalId)
+                        .lingerMs(0)
+                        .build(),
+                new StringSerializer(),
+                new StringSerializer());
     }
 
     private void awaitTransactionState(String transactionalId, String state) throws Exception {
@@ -150,8 +160,16 @@ class OffsetsTopicCompactionTest {
         List<Consumer<String, String>> consumers = new ArrayList<>();
         try {
             for (String group : groups) {
-                Consumer<String, String> c = Consumer.create(Map.of("bootstrap.servers", broker.bootstrapServers(),
-                        "group.id", group, "enable.auto.commit", "false"), new StringDeserializer(), new StringDeserializer());
+                Consumer<String, String> c = Consumer.create(
+                        Map.of(
+                                "bootstrap.servers",
+                                broker.bootstrapServers(),
+                                "group.id",
+                                group,
+                                "enable.auto.commit",
+                                "false"),
+                        new StringDeserializer(),
+                        new StringDeserializer());
                 consumers.add(c);
                 c.assign(partitions);
             }
@@ -162,7 +180,8 @@ class OffsetsTopicCompactionTest {
                         offsets.put(tp, new OffsetAndMetadata(nextOffset++, groups.get(g) + " round " + round));
                     }
                     consumers.get(g).commitSync(offsets);
-                    expected.computeIfAbsent(groups.get(g), k -> new HashMap<>()).putAll(offsets);
+                    expected.computeIfAbsent(groups.get(g), k -> new HashMap<>())
+                            .putAll(offsets);
                 }
             }
         } finally {
@@ -172,7 +191,9 @@ class OffsetsTopicCompactionTest {
 
     private void assertEveryGroupHasItsLatestOffsets() {
         for (Map.Entry<String, Map<TopicPartition, OffsetAndMetadata>> group : expected.entrySet()) {
-            assertEquals(group.getValue(), await(admin.listConsumerGroupOffsets(group.getKey())),
+            assertEquals(
+                    group.getValue(),
+                    await(admin.listConsumerGroupOffsets(group.getKey())),
                     "the committed offsets of group " + group.getKey());
         }
     }
@@ -183,8 +204,7 @@ class OffsetsTopicCompactionTest {
      * The offsets topic on disk: its segments' {@code .log} files, all its files (indexes, producer snapshots),
      * and how many segments.
      */
-    private record DiskUsage(long logBytes, long allBytes, int segments) {
-    }
+    private record DiskUsage(long logBytes, long allBytes, int segments) {}
 
     private DiskUsage offsetsTopicOnDisk() {
         try (Stream<Path> files = Files.walk(dir)) {
@@ -192,7 +212,8 @@ class OffsetsTopicCompactionTest {
             long allBytes = 0;
             int segments = 0;
             for (Path f : files.filter(Files::isRegularFile)
-                    .filter(f -> f.getParent().getFileName().toString().startsWith(OffsetsTopicStore.TOPIC + "-")).toList()) {
+                    .filter(f -> f.getParent().getFileName().toString().startsWith(OffsetsTopicStore.TOPIC + "-"))
+                    .toList()) {
                 long size = Files.size(f);
                 allBytes += size;
                 if (f.getFileName().toString().endsWith(".log")) {
@@ -210,12 +231,14 @@ class OffsetsTopicCompactionTest {
     private List<String> groupsInOffsetsTopic() throws Exception {
         List<String> out = new ArrayList<>();
         for (int p = 0; p < OFFSETS_PARTITIONS; p++) {
-            for (RecordBatch batch : TransactionTestSupport.batches(broker.api(), new TopicPartition(OffsetsTopicStore.TOPIC, p))) {
+            for (RecordBatch batch :
+                    TransactionTestSupport.batches(broker.api(), new TopicPartition(OffsetsTopicStore.TOPIC, p))) {
                 if (batch.isControl()) {
                     continue;
                 }
                 for (Record r : batch) {
-                    out.add(GroupRecordSerde.read(r.key(), r.value(), r.offset()).groupId());
+                    out.add(GroupRecordSerde.read(r.key(), r.value(), r.offset())
+                            .groupId());
                 }
             }
         }
@@ -228,13 +251,17 @@ class OffsetsTopicCompactionTest {
     void offsetsTopicIsCreatedWithOffsetsTopicSegmentBytesWhoseDefaultIsKafkas() throws Exception {
         commitRounds(GROUPS.subList(0, 1), INPUT_PARTITIONS, 1);
 
-        var topic = broker.api().metadata(new MetadataRequest(List.of(OffsetsTopicStore.TOPIC), false))
-                .get(WAIT_SECONDS, TimeUnit.SECONDS).topics().get(OffsetsTopicStore.TOPIC);
+        var topic = broker.api()
+                .metadata(new MetadataRequest(List.of(OffsetsTopicStore.TOPIC), false))
+                .get(WAIT_SECONDS, TimeUnit.SECONDS)
+                .topics()
+                .get(OffsetsTopicStore.TOPIC);
 
         assertEquals("compact", topic.configs().get("cleanup.policy"));
         assertEquals(Integer.toString(SEGMENT_BYTES), topic.configs().get("segment.bytes"));
         assertEquals(104_857_600, BrokerConfig.defaults().groups().offsetsTopicSegmentBytes());
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+        InvalidConfigurationException e = assertThrows(
+                InvalidConfigurationException.class,
                 () -> BrokerConfig.from(Map.of(BrokerConfig.OFFSETS_TOPIC_SEGMENT_BYTES, 13)));
         assertTrue(e.getMessage().contains(BrokerConfig.OFFSETS_TOPIC_SEGMENT_BYTES), e.getMessage());
     }
@@ -252,18 +279,23 @@ class OffsetsTopicCompactionTest {
             DiskUsage after = offsetsTopicOnDisk();
             // What may stay: each partition's active segment, which the cleaner never touches, a placeholder at
             // most per segment, and the live records.
-            long bound = (long) OFFSETS_PARTITIONS * SEGMENT_BYTES + (long) after.segments() * PLACEHOLDER_BYTES
+            long bound = (long) OFFSETS_PARTITIONS * SEGMENT_BYTES
+                    + (long) after.segments() * PLACEHOLDER_BYTES
                     + (long) liveKeys * LIVE_RECORD_BOUND;
-            String sizes = "cycle " + cycle + ": before " + before + ", after " + after + " (" + passes + " passes), bound " + bound;
+            String sizes = "cycle " + cycle + ": before " + before + ", after " + after + " (" + passes
+                    + " passes), bound " + bound;
             assertTrue(before.segments() > 10 * OFFSETS_PARTITIONS, "the commits rolled many segments: " + sizes);
             assertTrue(passes >= OFFSETS_PARTITIONS, sizes);
             assertTrue(after.logBytes() <= bound, sizes);
-            assertTrue(after.allBytes() * 10 < before.allBytes(), "under a tenth of the size before cleaning: " + sizes);
+            assertTrue(
+                    after.allBytes() * 10 < before.allBytes(), "under a tenth of the size before cleaning: " + sizes);
             assertEveryGroupHasItsLatestOffsets();
             segmentsAfter.add(after.segments());
         }
         // Segments emptied by one pass are merged by the next, so equal cycles leave as many segments.
-        assertTrue(segmentsAfter.get(3) <= segmentsAfter.get(1) + OFFSETS_PARTITIONS, "segments after each cycle: " + segmentsAfter);
+        assertTrue(
+                segmentsAfter.get(3) <= segmentsAfter.get(1) + OFFSETS_PARTITIONS,
+                "segments after each cycle: " + segmentsAfter);
     }
 
     @ParameterizedTest
@@ -375,8 +407,8 @@ class OffsetsTopicCompactionTest {
             producer.commitTransaction();
             awaitTransactionState("copier-txn", "CompleteCommit");
             producer.beginTransaction();
-            producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(nextOffset++, "aborted")),
-                    new ConsumerGroupMetadata(group));
+            producer.sendOffsetsToTransaction(
+                    Map.of(tp, new OffsetAndMetadata(nextOffset++, "aborted")), new ConsumerGroupMetadata(group));
             producer.abortTransaction();
             awaitTransactionState("copier-txn", "CompleteAbort");
         }
@@ -395,8 +427,8 @@ class OffsetsTopicCompactionTest {
         useOneBatchSegments();
         String group = "copier";
         commitRounds(List.of(group), INPUT_PARTITIONS, 3);
-        Map<TopicPartition, OffsetAndMetadata> pending = Map.of(
-                INPUT_PARTITIONS.get(1), new OffsetAndMetadata(nextOffset++, "pending in a transaction"));
+        Map<TopicPartition, OffsetAndMetadata> pending =
+                Map.of(INPUT_PARTITIONS.get(1), new OffsetAndMetadata(nextOffset++, "pending in a transaction"));
         try (Producer<String, String> producer = transactionalProducer("copier-txn")) {
             producer.initTransactions();
             producer.beginTransaction();
@@ -417,6 +449,5 @@ class OffsetsTopicCompactionTest {
     }
 
     // ---- futures ------------------------------------------------------------------------------------------
-
 
 }

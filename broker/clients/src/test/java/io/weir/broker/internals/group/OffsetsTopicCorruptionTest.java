@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.BrokerConfig;
 import io.weir.broker.EmbeddedBroker;
-import io.weir.common.TopicPartition;
 import io.weir.clients.admin.Admin;
-import io.weir.clients.consumer.Consumer;
 import io.weir.clients.admin.NewTopic;
+import io.weir.clients.consumer.Consumer;
 import io.weir.clients.consumer.OffsetAndMetadata;
-import io.weir.common.serialization.StringDeserializer;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.CorruptSegmentException;
+import io.weir.common.serialization.StringDeserializer;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,18 +31,33 @@ class OffsetsTopicCorruptionTest {
     Path dir;
 
     private BrokerConfig config() {
-        return BrokerConfig.from(Map.of(BrokerConfig.LOG_DIRS, dir.toString(), BrokerConfig.LOG_CLEANER_ENABLE, false,
-                BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS, 1, BrokerConfig.OFFSETS_TOPIC_SEGMENT_BYTES, 1024));
+        return BrokerConfig.from(Map.of(
+                BrokerConfig.LOG_DIRS,
+                dir.toString(),
+                BrokerConfig.LOG_CLEANER_ENABLE,
+                false,
+                BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS,
+                1,
+                BrokerConfig.OFFSETS_TOPIC_SEGMENT_BYTES,
+                1024));
     }
 
     @Test
     void loadingACorruptOffsetsBatchNamesItsSegmentFileAndBytePosition() throws Exception {
         TopicPartition input = new TopicPartition("in", 0);
         try (EmbeddedBroker broker = EmbeddedBroker.open(config());
-             Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic("in", 1, Map.of()))).all().get();
-            try (Consumer<String, String> consumer = Consumer.create(Map.of("bootstrap.servers", broker.bootstrapServers(),
-                    "group.id", "g", "enable.auto.commit", "false"), new StringDeserializer(), new StringDeserializer())) {
+            try (Consumer<String, String> consumer = Consumer.create(
+                    Map.of(
+                            "bootstrap.servers",
+                            broker.bootstrapServers(),
+                            "group.id",
+                            "g",
+                            "enable.auto.commit",
+                            "false"),
+                    new StringDeserializer(),
+                    new StringDeserializer())) {
                 consumer.assign(List.of(input));
                 for (int i = 0; i < 40; i++) {
                     consumer.commitSync(Map.of(input, new OffsetAndMetadata(i, "commit " + i)));
@@ -62,7 +77,8 @@ class OffsetsTopicCorruptionTest {
             raf.write(b ^ 0x20);
         }
 
-        CorruptSegmentException e = assertThrows(CorruptSegmentException.class, () -> EmbeddedBroker.open(config()).close());
+        CorruptSegmentException e = assertThrows(CorruptSegmentException.class, () -> EmbeddedBroker.open(config())
+                .close());
         assertEquals(firstSegment, e.file());
         assertEquals(0, e.position());
         assertEquals(offsetsPartition, e.topicPartition().orElseThrow());

@@ -7,19 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.BrokerConfig;
 import io.weir.broker.EmbeddedBroker;
-import io.weir.common.TopicPartition;
 import io.weir.broker.TransactionTestSupport;
 import io.weir.clients.admin.Admin;
 import io.weir.clients.admin.NewTopic;
+import io.weir.clients.admin.TransactionDescription;
+import io.weir.clients.admin.TransactionState;
 import io.weir.clients.producer.Producer;
 import io.weir.clients.producer.ProducerConfig;
 import io.weir.clients.producer.ProducerRecord;
-import io.weir.clients.admin.TransactionDescription;
-import io.weir.clients.admin.TransactionState;
-import io.weir.common.serialization.StringSerializer;
-import io.weir.common.utils.MockTime;
+import io.weir.common.TopicPartition;
 import io.weir.common.protocol.Errors;
 import io.weir.common.record.RecordBatch;
+import io.weir.common.serialization.StringSerializer;
+import io.weir.common.utils.MockTime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,7 +52,10 @@ class TransactionStateCompactionTest {
     /** One transaction log record alone in a batch: 61 bytes of header, the id and the metadata with one partition. */
     private static final int LIVE_RECORD_BOUND = 61 + 140;
 
-    enum Restart { CLEAN, CRASH }
+    enum Restart {
+        CLEAN,
+        CRASH
+    }
 
     @TempDir
     Path dir;
@@ -63,11 +65,16 @@ class TransactionStateCompactionTest {
     private Admin admin;
 
     private BrokerConfig config() {
-        return TransactionBrokerTest.config(dir, Map.of(
-                BrokerConfig.LOG_CLEANER_ENABLE, false,
-                BrokerConfig.TRANSACTION_STATE_LOG_SEGMENT_BYTES, SEGMENT_BYTES,
-                // Cleaned-away segments go right after the pass, so the files on disk are what the log holds.
-                BrokerConfig.LOG_SEGMENT_DELETE_DELAY_MS, 0L));
+        return TransactionBrokerTest.config(
+                dir,
+                Map.of(
+                        BrokerConfig.LOG_CLEANER_ENABLE,
+                        false,
+                        BrokerConfig.TRANSACTION_STATE_LOG_SEGMENT_BYTES,
+                        SEGMENT_BYTES,
+                        // Cleaned-away segments go right after the pass, so the files on disk are what the log holds.
+                        BrokerConfig.LOG_SEGMENT_DELETE_DELAY_MS,
+                        0L));
     }
 
     @BeforeEach
@@ -95,8 +102,14 @@ class TransactionStateCompactionTest {
     }
 
     private Producer<String, String> producer(String transactionalId) {
-        return Producer.create(ProducerConfig.builder().bootstrapServers(broker.bootstrapServers())
-                .transactionalId(transactionalId).lingerMs(0).build(), new StringSerializer(), new StringSerializer());
+        return Producer.create(
+                ProducerConfig.builder()
+                        .bootstrapServers(broker.bootstrapServers())
+                        .transactionalId(transactionalId)
+                        .lingerMs(0)
+                        .build(),
+                new StringSerializer(),
+                new StringSerializer());
     }
 
     /**
@@ -136,20 +149,24 @@ class TransactionStateCompactionTest {
     }
 
     private void awaitState(String transactionalId, TransactionState state) {
-        TransactionTestSupport.waitUntil(() -> await(admin.describeTransactions(List.of(transactionalId)).all())
-                .get(transactionalId).state() == state, transactionalId + " reaching " + state);
+        TransactionTestSupport.waitUntil(
+                () -> await(admin.describeTransactions(List.of(transactionalId)).all())
+                                .get(transactionalId)
+                                .state()
+                        == state,
+                transactionalId + " reaching " + state);
     }
 
     /** Bytes of the transaction log's segment files ({@code .log}) and how many there are. */
-    private record DiskUsage(long logBytes, int segments) {
-    }
+    private record DiskUsage(long logBytes, int segments) {}
 
     private DiskUsage transactionLogOnDisk() {
         try (Stream<Path> files = Files.walk(dir)) {
             long bytes = 0;
             int segments = 0;
             for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".log")
-                    && f.getParent().getFileName().toString().startsWith(TransactionStateTopic.TOPIC + "-")).toList()) {
+                            && f.getParent().getFileName().toString().startsWith(TransactionStateTopic.TOPIC + "-"))
+                    .toList()) {
                 bytes += Files.size(f);
                 segments++;
             }
@@ -168,7 +185,9 @@ class TransactionStateCompactionTest {
 
         DiskUsage after = transactionLogOnDisk();
         // The active segment (one partition), a placeholder at most per segment, and one record per id.
-        long bound = SEGMENT_BYTES + (long) after.segments() * RecordBatch.HEADER_SIZE + (long) IDS.size() * LIVE_RECORD_BOUND;
+        long bound = SEGMENT_BYTES
+                + (long) after.segments() * RecordBatch.HEADER_SIZE
+                + (long) IDS.size() * LIVE_RECORD_BOUND;
         String sizes = "before " + before + ", after " + after + " (" + passes + " passes), bound " + bound;
         assertTrue(before.segments() > 10, "the transactions rolled many segments: " + sizes);
         assertTrue(after.logBytes() <= bound, sizes);
@@ -189,12 +208,16 @@ class TransactionStateCompactionTest {
             TransactionDescription old = before.get(id);
             try (Producer<String, String> next = producer(id)) {
                 next.initTransactions();
-                TransactionDescription now = await(admin.describeTransactions(List.of(id)).all()).get(id);
+                TransactionDescription now =
+                        await(admin.describeTransactions(List.of(id)).all()).get(id);
                 assertEquals(old.producerId(), now.producerId(), id);
                 assertEquals(old.producerEpoch() + 1, now.producerEpoch(), id);
-                TransactionTestSupport.Producer fenced = new TransactionTestSupport.Producer(id, old.producerId(),
-                        (short) old.producerEpoch());
-                assertEquals(Errors.PRODUCER_FENCED, add(broker.api(), fenced, new TopicPartition(OUT, 0)).error(), id);
+                TransactionTestSupport.Producer fenced =
+                        new TransactionTestSupport.Producer(id, old.producerId(), (short) old.producerEpoch());
+                assertEquals(
+                        Errors.PRODUCER_FENCED,
+                        add(broker.api(), fenced, new TopicPartition(OUT, 0)).error(),
+                        id);
                 next.beginTransaction();
                 next.send(new ProducerRecord<>(OUT, "k", "after the restart"));
                 next.commitTransaction();
@@ -202,5 +225,4 @@ class TransactionStateCompactionTest {
             awaitState(id, TransactionState.COMPLETE_COMMIT);
         }
     }
-
 }

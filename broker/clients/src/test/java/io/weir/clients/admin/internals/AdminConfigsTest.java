@@ -1,6 +1,5 @@
 package io.weir.clients.admin.internals;
 
-import io.weir.common.config.TopicConfig;
 import static io.weir.broker.BrokerTestSupport.batch;
 import static io.weir.broker.BrokerTestSupport.produce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.BrokerConfig;
 import io.weir.broker.EmbeddedBroker;
-import io.weir.common.TopicPartition;
+import io.weir.broker.LogConfig;
 import io.weir.clients.admin.Admin;
 import io.weir.clients.admin.AlterConfigOp;
 import io.weir.clients.admin.AlterConfigOp.OpType;
@@ -20,16 +19,17 @@ import io.weir.clients.admin.AlterConfigsOptions;
 import io.weir.clients.admin.Config;
 import io.weir.clients.admin.ConfigEntry;
 import io.weir.clients.admin.ConfigEntry.ConfigSource;
-import io.weir.common.config.ConfigResource;
 import io.weir.clients.admin.NewTopic;
 import io.weir.clients.admin.OffsetSpec;
-import io.weir.common.utils.MockTime;
-import io.weir.common.utils.Time;
+import io.weir.common.TopicPartition;
+import io.weir.common.config.ConfigResource;
+import io.weir.common.config.TopicConfig;
 import io.weir.common.errors.InvalidConfigurationException;
 import io.weir.common.errors.InvalidRequestException;
 import io.weir.common.errors.UnknownTopicOrPartitionException;
-import io.weir.broker.LogConfig;
 import io.weir.common.protocol.Errors;
+import io.weir.common.utils.MockTime;
+import io.weir.common.utils.Time;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
@@ -51,6 +51,7 @@ class AdminConfigsTest {
     private static final long WAIT_SECONDS = 30;
     /** Set on every broker of these tests, so its topics' retention.bytes shows the broker's setting as source. */
     private static final String BROKER_RETENTION_BYTES = "1000000";
+
     private static final String KAFKA_RETENTION_MS = Long.toString(LogConfig.DEFAULTS.retentionMs());
 
     @TempDir
@@ -92,11 +93,13 @@ class AdminConfigsTest {
     }
 
     private static Throwable failure(CompletableFuture<?> future) {
-        return assertThrows(ExecutionException.class, () -> future.get(WAIT_SECONDS, TimeUnit.SECONDS)).getCause();
+        return assertThrows(ExecutionException.class, () -> future.get(WAIT_SECONDS, TimeUnit.SECONDS))
+                .getCause();
     }
 
     private void createTopic(String name, int partitions, Map<String, String> configs) throws Exception {
-        await(admin.createTopics(List.of(new NewTopic(name, partitions, configs))).all());
+        await(admin.createTopics(List.of(new NewTopic(name, partitions, configs)))
+                .all());
     }
 
     private Config describe(String topic) throws Exception {
@@ -104,7 +107,9 @@ class AdminConfigsTest {
     }
 
     private CompletableFuture<Void> alter(String topic, AlterConfigOp... ops) {
-        return admin.incrementalAlterConfigs(Map.of(topic(topic), List.of(ops))).values().get(topic(topic));
+        return admin.incrementalAlterConfigs(Map.of(topic(topic), List.of(ops)))
+                .values()
+                .get(topic(topic));
     }
 
     private static Set<String> policies(Config config) {
@@ -119,7 +124,9 @@ class AdminConfigsTest {
 
         Config config = describe("t");
 
-        assertEquals(LogConfig.DEFAULTS.toMap().keySet(), Set.copyOf(config.entries().stream().map(ConfigEntry::name).toList()));
+        assertEquals(
+                LogConfig.DEFAULTS.toMap().keySet(),
+                Set.copyOf(config.entries().stream().map(ConfigEntry::name).toList()));
         ConfigEntry override = config.get(TopicConfig.RETENTION_MS_CONFIG);
         assertEquals("3600000", override.value());
         assertEquals(ConfigSource.DYNAMIC_TOPIC_CONFIG, override.source());
@@ -139,11 +146,18 @@ class AdminConfigsTest {
     void unknownTopicFailsOnlyItsOwnResource() throws Exception {
         createTopic("t", 1, Map.of());
 
-        var described = admin.describeConfigs(List.of(topic("t"), topic("nope"))).values();
-        var altered = admin.incrementalAlterConfigs(Map.of(topic("t"), List.of(op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "1000")),
-                topic("nope"), List.of(op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "1000")))).values();
+        var described =
+                admin.describeConfigs(List.of(topic("t"), topic("nope"))).values();
+        var altered = admin.incrementalAlterConfigs(Map.of(
+                        topic("t"),
+                        List.of(op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "1000")),
+                        topic("nope"),
+                        List.of(op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "1000"))))
+                .values();
 
-        assertEquals(LogConfig.DEFAULTS.toMap().size(), await(described.get(topic("t"))).entries().size());
+        assertEquals(
+                LogConfig.DEFAULTS.toMap().size(),
+                await(described.get(topic("t"))).entries().size());
         Throwable e = failure(described.get(topic("nope")));
         assertInstanceOf(UnknownTopicOrPartitionException.class, e);
         assertTrue(e.getMessage().contains("nope"), e.getMessage());
@@ -157,28 +171,53 @@ class AdminConfigsTest {
     void setOverridesTheKeyAndDescribeShowsIt() throws Exception {
         createTopic("t", 1, Map.of());
 
-        await(alter("t", op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "60000"), op(OpType.SET, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "2000")));
+        await(alter(
+                "t",
+                op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "60000"),
+                op(OpType.SET, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "2000")));
 
         Config config = describe("t");
         assertEquals("60000", config.get(TopicConfig.RETENTION_MS_CONFIG).value());
-        assertEquals(ConfigSource.DYNAMIC_TOPIC_CONFIG, config.get(TopicConfig.RETENTION_MS_CONFIG).source());
+        assertEquals(
+                ConfigSource.DYNAMIC_TOPIC_CONFIG,
+                config.get(TopicConfig.RETENTION_MS_CONFIG).source());
         assertEquals("2000", config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
-        assertEquals("60000", await(admin.describeTopics(List.of("t")).all()).get("t").configs().get(TopicConfig.RETENTION_MS_CONFIG));
+        assertEquals(
+                "60000",
+                await(admin.describeTopics(List.of("t")).all())
+                        .get("t")
+                        .configs()
+                        .get(TopicConfig.RETENTION_MS_CONFIG));
     }
 
     @Test
     void deleteRevertsTheKeyToItsDefault() throws Exception {
-        createTopic("t", 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, "60000", TopicConfig.RETENTION_BYTES_CONFIG, "5000"));
+        createTopic(
+                "t", 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, "60000", TopicConfig.RETENTION_BYTES_CONFIG, "5000"));
 
-        await(alter("t", op(OpType.DELETE, TopicConfig.RETENTION_MS_CONFIG, null), op(OpType.DELETE, TopicConfig.RETENTION_BYTES_CONFIG, null),
+        await(alter(
+                "t",
+                op(OpType.DELETE, TopicConfig.RETENTION_MS_CONFIG, null),
+                op(OpType.DELETE, TopicConfig.RETENTION_BYTES_CONFIG, null),
                 op(OpType.DELETE, TopicConfig.SEGMENT_MS_CONFIG, null)));
 
         Config config = describe("t");
-        assertEquals(KAFKA_RETENTION_MS, config.get(TopicConfig.RETENTION_MS_CONFIG).value());
-        assertEquals(ConfigSource.DEFAULT_CONFIG, config.get(TopicConfig.RETENTION_MS_CONFIG).source());
-        assertEquals(BROKER_RETENTION_BYTES, config.get(TopicConfig.RETENTION_BYTES_CONFIG).value(), "back to the broker's setting");
-        assertEquals(ConfigSource.STATIC_BROKER_CONFIG, config.get(TopicConfig.RETENTION_BYTES_CONFIG).source());
-        assertEquals(ConfigSource.DEFAULT_CONFIG, config.get(TopicConfig.SEGMENT_MS_CONFIG).source(), "deleting a key never set is a no-op");
+        assertEquals(
+                KAFKA_RETENTION_MS, config.get(TopicConfig.RETENTION_MS_CONFIG).value());
+        assertEquals(
+                ConfigSource.DEFAULT_CONFIG,
+                config.get(TopicConfig.RETENTION_MS_CONFIG).source());
+        assertEquals(
+                BROKER_RETENTION_BYTES,
+                config.get(TopicConfig.RETENTION_BYTES_CONFIG).value(),
+                "back to the broker's setting");
+        assertEquals(
+                ConfigSource.STATIC_BROKER_CONFIG,
+                config.get(TopicConfig.RETENTION_BYTES_CONFIG).source());
+        assertEquals(
+                ConfigSource.DEFAULT_CONFIG,
+                config.get(TopicConfig.SEGMENT_MS_CONFIG).source(),
+                "deleting a key never set is a no-op");
     }
 
     // ---- APPEND and SUBTRACT ------------------------------------------------------------------------------
@@ -190,13 +229,16 @@ class AdminConfigsTest {
         await(alter("t", op(OpType.APPEND, TopicConfig.CLEANUP_POLICY_CONFIG, "compact")));
         Config both = describe("t");
         assertEquals(Set.of("delete", "compact"), policies(both), "appended to the default");
-        assertEquals(ConfigSource.DYNAMIC_TOPIC_CONFIG, both.get(TopicConfig.CLEANUP_POLICY_CONFIG).source());
+        assertEquals(
+                ConfigSource.DYNAMIC_TOPIC_CONFIG,
+                both.get(TopicConfig.CLEANUP_POLICY_CONFIG).source());
 
         await(alter("t", op(OpType.APPEND, TopicConfig.CLEANUP_POLICY_CONFIG, "compact")));
         assertEquals(both, describe("t"), "an element already present is not added twice");
 
         await(alter("t", op(OpType.SUBTRACT, TopicConfig.CLEANUP_POLICY_CONFIG, "delete")));
-        assertEquals("compact", describe("t").get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
+        assertEquals(
+                "compact", describe("t").get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
     }
 
     @Test
@@ -206,7 +248,10 @@ class AdminConfigsTest {
         for (OpType type : List.of(OpType.APPEND, OpType.SUBTRACT)) {
             Throwable e = failure(alter("t", op(type, TopicConfig.RETENTION_MS_CONFIG, "1")));
             assertInstanceOf(InvalidConfigurationException.class, e);
-            assertTrue(e.getMessage().contains("Config value " + type.name().toLowerCase() + " is not allowed for config key: retention.ms"),
+            assertTrue(
+                    e.getMessage()
+                            .contains("Config value " + type.name().toLowerCase()
+                                    + " is not allowed for config key: retention.ms"),
                     e.getMessage());
         }
         assertEquals("60000", describe("t").get(TopicConfig.RETENTION_MS_CONFIG).value());
@@ -220,7 +265,8 @@ class AdminConfigsTest {
 
         assertInstanceOf(InvalidConfigurationException.class, e);
         assertTrue(e.getMessage().contains(TopicConfig.CLEANUP_POLICY_CONFIG), e.getMessage());
-        assertEquals("delete", describe("t").get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
+        assertEquals(
+                "delete", describe("t").get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
     }
 
     // ---- refusals -----------------------------------------------------------------------------------------
@@ -232,12 +278,19 @@ class AdminConfigsTest {
         Config before = describe("t");
 
         var results = admin.incrementalAlterConfigs(Map.of(
-                topic("t"), List.of(op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "1000"), op(OpType.SET, TopicConfig.SEGMENT_BYTES_CONFIG, "soon")),
-                topic("u"), List.of(op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "1000")))).values();
+                        topic("t"),
+                                List.of(
+                                        op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "1000"),
+                                        op(OpType.SET, TopicConfig.SEGMENT_BYTES_CONFIG, "soon")),
+                        topic("u"), List.of(op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "1000"))))
+                .values();
 
         Throwable e = failure(results.get(topic("t")));
         assertInstanceOf(InvalidConfigurationException.class, e);
-        assertTrue(e.getMessage().contains("segment.bytes") && e.getMessage().contains("soon") && e.getMessage().contains("'t'"),
+        assertTrue(
+                e.getMessage().contains("segment.bytes")
+                        && e.getMessage().contains("soon")
+                        && e.getMessage().contains("'t'"),
                 e.getMessage());
         assertEquals(before, describe("t"), "the valid retention.ms of the same resource was not applied either");
         assertNull(await(results.get(topic("u"))));
@@ -251,7 +304,10 @@ class AdminConfigsTest {
         Throwable e = failure(alter("t", op(OpType.SET, TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "1.5")));
 
         assertInstanceOf(InvalidConfigurationException.class, e);
-        assertTrue(e.getMessage().contains("min.cleanable.dirty.ratio") && e.getMessage().contains("1.5"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("min.cleanable.dirty.ratio")
+                        && e.getMessage().contains("1.5"),
+                e.getMessage());
     }
 
     @Test
@@ -271,10 +327,16 @@ class AdminConfigsTest {
     void keyNamedTwiceInOneResourceIsAnInvalidRequest() throws Exception {
         createTopic("t", 1, Map.of());
 
-        Throwable e = failure(alter("t", op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "1"), op(OpType.DELETE, TopicConfig.RETENTION_MS_CONFIG, null)));
+        Throwable e = failure(alter(
+                "t",
+                op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "1"),
+                op(OpType.DELETE, TopicConfig.RETENTION_MS_CONFIG, null)));
 
         assertInstanceOf(InvalidRequestException.class, e);
-        assertTrue(e.getMessage().contains("duplicate config keys") && e.getMessage().contains("retention.ms"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("duplicate config keys")
+                        && e.getMessage().contains("retention.ms"),
+                e.getMessage());
     }
 
     @Test
@@ -283,8 +345,10 @@ class AdminConfigsTest {
         Config before = describe("t");
         AlterConfigsOptions validateOnly = new AlterConfigsOptions().validateOnly(true);
 
-        var good = admin.incrementalAlterConfigs(Map.of(topic("t"), List.of(op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "5"))), validateOnly);
-        var bad = admin.incrementalAlterConfigs(Map.of(topic("t"), List.of(op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "-5"))), validateOnly);
+        var good = admin.incrementalAlterConfigs(
+                Map.of(topic("t"), List.of(op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "5"))), validateOnly);
+        var bad = admin.incrementalAlterConfigs(
+                Map.of(topic("t"), List.of(op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "-5"))), validateOnly);
 
         assertNull(await(good.all()).get(topic("t")));
         assertInstanceOf(InvalidConfigurationException.class, failure(bad.all()));
@@ -307,13 +371,18 @@ class AdminConfigsTest {
     @Test
     void alterationSurvivesACleanRestartAndACrash() throws Exception {
         createTopic("t", 1, Map.of());
-        await(alter("t", op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "60000"), op(OpType.APPEND, TopicConfig.CLEANUP_POLICY_CONFIG, "compact")));
+        await(alter(
+                "t",
+                op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "60000"),
+                op(OpType.APPEND, TopicConfig.CLEANUP_POLICY_CONFIG, "compact")));
         close();
         start(Map.of(), Time.SYSTEM);
 
         Config afterClose = describe("t");
         assertEquals("60000", afterClose.get(TopicConfig.RETENTION_MS_CONFIG).value());
-        assertEquals(ConfigSource.DYNAMIC_TOPIC_CONFIG, afterClose.get(TopicConfig.RETENTION_MS_CONFIG).source());
+        assertEquals(
+                ConfigSource.DYNAMIC_TOPIC_CONFIG,
+                afterClose.get(TopicConfig.RETENTION_MS_CONFIG).source());
         assertEquals(Set.of("delete", "compact"), policies(afterClose));
 
         await(alter("t", op(OpType.DELETE, TopicConfig.RETENTION_MS_CONFIG, null)));
@@ -321,7 +390,10 @@ class AdminConfigsTest {
         broker.crashForTesting();
         start(Map.of(), Time.SYSTEM);
 
-        assertEquals(KAFKA_RETENTION_MS, describe("t").get(TopicConfig.RETENTION_MS_CONFIG).value(), "acknowledged means on disk");
+        assertEquals(
+                KAFKA_RETENTION_MS,
+                describe("t").get(TopicConfig.RETENTION_MS_CONFIG).value(),
+                "acknowledged means on disk");
     }
 
     @Test
@@ -337,12 +409,21 @@ class AdminConfigsTest {
         time.sleep(20_000);
         produce(broker.api(), tp, batch(time.milliseconds(), "new"));
         broker.runRetention();
-        assertEquals(0, await(admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).all()).get(tp).offset(), "7 days keep everything");
+        assertEquals(
+                0,
+                await(admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).all())
+                        .get(tp)
+                        .offset(),
+                "7 days keep everything");
 
         await(alter("t", op(OpType.SET, TopicConfig.RETENTION_MS_CONFIG, "10000")));
         broker.runRetention();
 
-        assertEquals(6, await(admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).all()).get(tp).offset(),
+        assertEquals(
+                6,
+                await(admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).all())
+                        .get(tp)
+                        .offset(),
                 "every segment holding only records older than the new retention.ms is gone");
     }
 
@@ -350,13 +431,16 @@ class AdminConfigsTest {
     void compactPolicyTakesEffectOnEveryPartitionOfTheExistingTopic() throws Exception {
         createTopic("t", 2, Map.of());
         for (int p = 0; p < 2; p++) {
-            assertTrue(produce(broker.api(), new TopicPartition("t", p), batch(1L, "keyless")).error().isSuccess());
+            assertTrue(produce(broker.api(), new TopicPartition("t", p), batch(1L, "keyless"))
+                    .error()
+                    .isSuccess());
         }
 
         await(alter("t", op(OpType.SET, TopicConfig.CLEANUP_POLICY_CONFIG, "compact")));
 
         for (int p = 0; p < 2; p++) {
-            var refused = produce(broker.api(), new TopicPartition("t", p), batch(1L, "keyless")).error();
+            var refused = produce(broker.api(), new TopicPartition("t", p), batch(1L, "keyless"))
+                    .error();
             assertEquals(Errors.INVALID_RECORD, refused.error(), "partition " + p);
             assertTrue(refused.message().contains("t-" + p), refused.message());
         }
@@ -377,17 +461,26 @@ class AdminConfigsTest {
 
     @Test
     void brokerIsDescribedReadOnlyWithItsTopicDefaultsAndCannotBeAltered() throws Exception {
-        ConfigResource self = new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(broker.config().nodeId()));
+        ConfigResource self = new ConfigResource(
+                ConfigResource.Type.BROKER, Integer.toString(broker.config().nodeId()));
         ConfigResource clusterDefault = new ConfigResource(ConfigResource.Type.BROKER, "");
         ConfigResource other = new ConfigResource(ConfigResource.Type.BROKER, "7");
 
-        var described = admin.describeConfigs(List.of(self, clusterDefault, other)).values();
+        var described =
+                admin.describeConfigs(List.of(self, clusterDefault, other)).values();
 
         Config config = await(described.get(self));
-        assertEquals(BROKER_RETENTION_BYTES, config.get(BrokerConfig.LOG_RETENTION_BYTES).value());
-        assertEquals(ConfigSource.STATIC_BROKER_CONFIG, config.get(BrokerConfig.LOG_RETENTION_BYTES).source());
-        assertEquals(KAFKA_RETENTION_MS, config.get(BrokerConfig.LOG_RETENTION_MS).value());
-        assertEquals(ConfigSource.DEFAULT_CONFIG, config.get(BrokerConfig.LOG_RETENTION_MS).source());
+        assertEquals(
+                BROKER_RETENTION_BYTES,
+                config.get(BrokerConfig.LOG_RETENTION_BYTES).value());
+        assertEquals(
+                ConfigSource.STATIC_BROKER_CONFIG,
+                config.get(BrokerConfig.LOG_RETENTION_BYTES).source());
+        assertEquals(
+                KAFKA_RETENTION_MS, config.get(BrokerConfig.LOG_RETENTION_MS).value());
+        assertEquals(
+                ConfigSource.DEFAULT_CONFIG,
+                config.get(BrokerConfig.LOG_RETENTION_MS).source());
         assertEquals("delete", config.get(BrokerConfig.LOG_CLEANUP_POLICY).value());
         assertTrue(config.entries().stream().allMatch(ConfigEntry::isReadOnly));
         assertEquals(config, await(described.get(clusterDefault)));
@@ -395,8 +488,9 @@ class AdminConfigsTest {
         assertInstanceOf(InvalidRequestException.class, notThis);
         assertTrue(notThis.getMessage().contains("'7'"), notThis.getMessage());
 
-        Throwable e = failure(admin.incrementalAlterConfigs(Map.of(self,
-                List.of(op(OpType.SET, BrokerConfig.LOG_RETENTION_MS, "1000")))).all());
+        Throwable e = failure(admin.incrementalAlterConfigs(
+                        Map.of(self, List.of(op(OpType.SET, BrokerConfig.LOG_RETENTION_MS, "1000"))))
+                .all());
         assertInstanceOf(InvalidRequestException.class, e);
         assertTrue(e.getMessage().contains("Cannot alter the configuration of broker"), e.getMessage());
     }

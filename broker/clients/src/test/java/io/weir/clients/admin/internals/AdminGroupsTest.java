@@ -1,6 +1,5 @@
 package io.weir.clients.admin.internals;
 
-import io.weir.clients.consumer.internals.ConsumerProtocol;
 import static io.weir.broker.TestFutures.assertFails;
 import static io.weir.broker.TestFutures.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.EmbeddedBroker;
 import io.weir.broker.TestFutures;
-import io.weir.common.TopicPartition;
 import io.weir.clients.admin.Admin;
 import io.weir.clients.admin.ConsumerGroupDescription;
 import io.weir.clients.admin.ConsumerGroupListing;
@@ -18,12 +16,13 @@ import io.weir.clients.admin.GroupOffsetLag;
 import io.weir.clients.admin.KeyedResult;
 import io.weir.clients.admin.MemberDescription;
 import io.weir.clients.admin.NewTopic;
-import io.weir.clients.consumer.OffsetAndMetadata;
 import io.weir.clients.admin.OffsetSpec;
+import io.weir.clients.consumer.OffsetAndMetadata;
+import io.weir.clients.consumer.internals.ConsumerProtocol;
 import io.weir.clients.producer.Producer;
 import io.weir.clients.producer.ProducerConfig;
 import io.weir.clients.producer.ProducerRecord;
-import io.weir.common.serialization.StringSerializer;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.GroupIdNotFoundException;
 import io.weir.common.errors.GroupNotEmptyException;
 import io.weir.common.errors.IllegalClientStateException;
@@ -41,6 +40,7 @@ import io.weir.common.protocol.OffsetCommitRequest;
 import io.weir.common.protocol.OffsetFetchRequest;
 import io.weir.common.protocol.SyncGroupRequest;
 import io.weir.common.protocol.SyncGroupResponse;
+import io.weir.common.serialization.StringSerializer;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -98,7 +98,8 @@ class AdminGroupsTest {
         createTopic("t", 2);
         formGroup("active", "consumer", List.of(Set.of(tp("t", 0), tp("t", 1))));
         formGroup("connect-workers", "connect", List.of(Set.of()));
-        await(admin.alterConsumerGroupOffsets("idle", Map.of(tp("t", 0), new OffsetAndMetadata(1))).all());
+        await(admin.alterConsumerGroupOffsets("idle", Map.of(tp("t", 0), new OffsetAndMetadata(1)))
+                .all());
 
         Map<String, ConsumerGroupState> listed = new TreeMap<>();
         for (ConsumerGroupListing l : await(admin.listConsumerGroups())) {
@@ -115,7 +116,8 @@ class AdminGroupsTest {
         Set<TopicPartition> second = Set.of(tp("t", 2));
         List<String> memberIds = formGroup("g", "consumer", List.of(first, second));
 
-        ConsumerGroupDescription d = await(admin.describeConsumerGroups(List.of("g")).values().get("g"));
+        ConsumerGroupDescription d =
+                await(admin.describeConsumerGroups(List.of("g")).values().get("g"));
 
         assertEquals("g", d.groupId());
         assertEquals(ConsumerGroupState.STABLE, d.state());
@@ -136,10 +138,13 @@ class AdminGroupsTest {
     void describeOfUnknownGroupFailsWithGroupIdNotFoundWithoutFailingTheOthers() throws Exception {
         formGroup("known", "consumer", List.of(Set.of()));
 
-        KeyedResult<String, ConsumerGroupDescription> result = admin.describeConsumerGroups(List.of("known", "missing"));
+        KeyedResult<String, ConsumerGroupDescription> result =
+                admin.describeConsumerGroups(List.of("known", "missing"));
 
-        assertEquals(ConsumerGroupState.STABLE, await(result.values().get("known")).state());
-        GroupIdNotFoundException e = assertFails(GroupIdNotFoundException.class, result.values().get("missing"));
+        assertEquals(
+                ConsumerGroupState.STABLE, await(result.values().get("known")).state());
+        GroupIdNotFoundException e =
+                assertFails(GroupIdNotFoundException.class, result.values().get("missing"));
         assertTrue(e.getMessage().contains("missing"), e.getMessage());
         assertFails(GroupIdNotFoundException.class, result.all());
     }
@@ -148,7 +153,8 @@ class AdminGroupsTest {
     void describeOfAnotherProtocolTypeFailsWithInconsistentGroupProtocol() {
         formGroup("connect-workers", "connect", List.of(Set.of()));
 
-        var e = assertFails(InconsistentGroupProtocolException.class,
+        var e = assertFails(
+                InconsistentGroupProtocolException.class,
                 admin.describeConsumerGroups(List.of("connect-workers")).all());
         assertTrue(e.getMessage().contains("'connect'"), e.getMessage());
     }
@@ -157,16 +163,21 @@ class AdminGroupsTest {
     void describeWithAnAssignmentNotInTheConsumerLayoutFailsNamingTheMember() {
         List<String> members = formGroupWithAssignmentBytes("g", "consumer", List.of(new byte[] {0, 0, 0, 0, 0, 1}));
 
-        var e = assertFails(SerializationException.class, admin.describeConsumerGroups(List.of("g")).all());
+        var e = assertFails(
+                SerializationException.class,
+                admin.describeConsumerGroups(List.of("g")).all());
         assertTrue(e.getMessage().contains(members.get(0)), e.getMessage());
     }
 
     @Test
     void describeOfGroupWithOnlyCommittedOffsetsIsEmptyWithoutMembers() throws Exception {
         createTopic("t", 1);
-        await(admin.alterConsumerGroupOffsets("offsets-only", Map.of(tp("t", 0), new OffsetAndMetadata(3))).all());
+        await(admin.alterConsumerGroupOffsets("offsets-only", Map.of(tp("t", 0), new OffsetAndMetadata(3)))
+                .all());
 
-        ConsumerGroupDescription d = await(admin.describeConsumerGroups(List.of("offsets-only")).all()).get("offsets-only");
+        ConsumerGroupDescription d = await(
+                        admin.describeConsumerGroups(List.of("offsets-only")).all())
+                .get("offsets-only");
 
         assertEquals(ConsumerGroupState.EMPTY, d.state());
         assertEquals("", d.partitionAssignor());
@@ -182,21 +193,29 @@ class AdminGroupsTest {
         produce("t", 0, 10, 0L);
         produce("t", 1, 5, 0L);
         List<String> members = formGroup("g", "consumer", List.of(Set.of(tp("t", 0), tp("t", 1))));
-        int generation = await(admin.describeConsumerGroups(List.of("g")).all()).get("g").generationId();
+        int generation =
+                await(admin.describeConsumerGroups(List.of("g")).all()).get("g").generationId();
         memberCommit("g", generation, members.get(0), Map.of(tp("t", 0), 4L, tp("t", 1), 5L));
 
         Map<TopicPartition, OffsetAndMetadata> committed = await(admin.listConsumerGroupOffsets("g"));
         Map<TopicPartition, GroupOffsetLag> lag = await(admin.describeConsumerGroupLag("g"));
 
-        assertEquals(Map.of(tp("t", 0), new OffsetAndMetadata(4, Optional.of(7), "by member"),
-                tp("t", 1), new OffsetAndMetadata(5, Optional.of(7), "by member")), committed);
+        assertEquals(
+                Map.of(
+                        tp("t", 0),
+                        new OffsetAndMetadata(4, Optional.of(7), "by member"),
+                        tp("t", 1),
+                        new OffsetAndMetadata(5, Optional.of(7), "by member")),
+                committed);
         assertEquals(List.of(tp("t", 0), tp("t", 1)), new ArrayList<>(committed.keySet()), "sorted by partition");
         assertEquals(new GroupOffsetLag(4, 10), lag.get(tp("t", 0)));
         assertEquals(6, lag.get(tp("t", 0)).lag());
         assertEquals(0, lag.get(tp("t", 1)).lag());
 
         produce("t", 1, 3, 0L);
-        assertEquals(new GroupOffsetLag(5, 8), await(admin.describeConsumerGroupLag("g")).get(tp("t", 1)));
+        assertEquals(
+                new GroupOffsetLag(5, 8),
+                await(admin.describeConsumerGroupLag("g")).get(tp("t", 1)));
     }
 
     @Test
@@ -219,11 +238,12 @@ class AdminGroupsTest {
         List<String> members = formGroup("g", "consumer", List.of(Set.of(tp("t", 0), tp("t", 1))));
         memberCommit("g", 1, members.get(0), Map.of(tp("t", 0), 2L));
 
-        KeyedResult<TopicPartition, Void> result = admin.alterConsumerGroupOffsets("g",
-                Map.of(tp("t", 0), new OffsetAndMetadata(9), tp("t", 1), new OffsetAndMetadata(9)));
+        KeyedResult<TopicPartition, Void> result = admin.alterConsumerGroupOffsets(
+                "g", Map.of(tp("t", 0), new OffsetAndMetadata(9), tp("t", 1), new OffsetAndMetadata(9)));
 
         assertFails(GroupNotEmptyException.class, result.values().get(tp("t", 0)));
-        GroupNotEmptyException e = assertFails(GroupNotEmptyException.class, result.values().get(tp("t", 1)));
+        GroupNotEmptyException e =
+                assertFails(GroupNotEmptyException.class, result.values().get(tp("t", 1)));
         assertTrue(e.getMessage().contains("g"), e.getMessage());
         assertEquals(Map.of(tp("t", 0), 2L), offsetsOf("g"));
     }
@@ -233,11 +253,16 @@ class AdminGroupsTest {
         createTopic("t", 2);
         List<String> members = formGroup("g", "consumer", List.of(Set.of(tp("t", 0)), Set.of(tp("t", 1))));
         leave("g", members);
-        assertEquals(ConsumerGroupState.EMPTY, await(admin.describeConsumerGroups(List.of("g")).all()).get("g").state());
+        assertEquals(
+                ConsumerGroupState.EMPTY,
+                await(admin.describeConsumerGroups(List.of("g")).all()).get("g").state());
 
-        await(admin.alterConsumerGroupOffsets("g", Map.of(
-                tp("t", 0), new OffsetAndMetadata(7, Optional.of(3), "moved by hand"),
-                tp("t", 1), new OffsetAndMetadata(0))).all());
+        await(admin.alterConsumerGroupOffsets(
+                        "g",
+                        Map.of(
+                                tp("t", 0), new OffsetAndMetadata(7, Optional.of(3), "moved by hand"),
+                                tp("t", 1), new OffsetAndMetadata(0)))
+                .all());
 
         Map<TopicPartition, OffsetAndMetadata> committed = await(admin.listConsumerGroupOffsets("g"));
         assertEquals(new OffsetAndMetadata(7, Optional.of(3), "moved by hand"), committed.get(tp("t", 0)));
@@ -250,15 +275,27 @@ class AdminGroupsTest {
         for (int p = 0; p < 4; p++) {
             produce("r", p, 5, 10_000L); // timestamps 10000, 11000, ... 14000
         }
-        await(admin.alterConsumerGroupOffsets("g", Map.of(tp("r", 0), new OffsetAndMetadata(3),
-                tp("r", 1), new OffsetAndMetadata(3), tp("r", 2), new OffsetAndMetadata(0),
-                tp("r", 3), new OffsetAndMetadata(0))).all());
+        await(admin.alterConsumerGroupOffsets(
+                        "g",
+                        Map.of(
+                                tp("r", 0),
+                                new OffsetAndMetadata(3),
+                                tp("r", 1),
+                                new OffsetAndMetadata(3),
+                                tp("r", 2),
+                                new OffsetAndMetadata(0),
+                                tp("r", 3),
+                                new OffsetAndMetadata(0)))
+                .all());
 
-        Map<TopicPartition, OffsetAndMetadata> reset = await(admin.resetConsumerGroupOffsets("g", Map.of(
-                tp("r", 0), OffsetSpec.earliest(),
-                tp("r", 1), OffsetSpec.latest(),
-                tp("r", 2), OffsetSpec.forTimestamp(11_500L),
-                tp("r", 3), OffsetSpec.forTimestamp(99_000L))).all());
+        Map<TopicPartition, OffsetAndMetadata> reset = await(admin.resetConsumerGroupOffsets(
+                        "g",
+                        Map.of(
+                                tp("r", 0), OffsetSpec.earliest(),
+                                tp("r", 1), OffsetSpec.latest(),
+                                tp("r", 2), OffsetSpec.forTimestamp(11_500L),
+                                tp("r", 3), OffsetSpec.forTimestamp(99_000L)))
+                .all());
 
         Map<TopicPartition, Long> expected = Map.of(tp("r", 0), 0L, tp("r", 1), 5L, tp("r", 2), 2L, tp("r", 3), 5L);
         Map<TopicPartition, Long> returned = new HashMap<>();
@@ -272,8 +309,8 @@ class AdminGroupsTest {
         createTopic("r", 1);
         produce("r", 0, 3, 0L);
 
-        KeyedResult<TopicPartition, OffsetAndMetadata> result = admin.resetConsumerGroupOffsets("g",
-                Map.of(tp("r", 0), OffsetSpec.latest(), tp("gone", 0), OffsetSpec.earliest()));
+        KeyedResult<TopicPartition, OffsetAndMetadata> result = admin.resetConsumerGroupOffsets(
+                "g", Map.of(tp("r", 0), OffsetSpec.latest(), tp("gone", 0), OffsetSpec.earliest()));
 
         assertEquals(new OffsetAndMetadata(3), await(result.values().get(tp("r", 0))));
         assertFails(UnknownTopicOrPartitionException.class, result.values().get(tp("gone", 0)));
@@ -285,8 +322,11 @@ class AdminGroupsTest {
         createTopic("r", 1);
         formGroup("g", "consumer", List.of(Set.of(tp("r", 0))));
 
-        assertFails(GroupNotEmptyException.class,
-                admin.resetConsumerGroupOffsets("g", Map.of(tp("r", 0), OffsetSpec.earliest())).values().get(tp("r", 0)));
+        assertFails(
+                GroupNotEmptyException.class,
+                admin.resetConsumerGroupOffsets("g", Map.of(tp("r", 0), OffsetSpec.earliest()))
+                        .values()
+                        .get(tp("r", 0)));
         assertEquals(Map.of(), offsetsOf("g"));
     }
 
@@ -298,23 +338,31 @@ class AdminGroupsTest {
         List<String> members = formGroup("g", "consumer", List.of(Set.of(tp("t", 0))));
         memberCommit("g", 1, members.get(0), Map.of(tp("t", 0), 1L));
 
-        assertFails(GroupNotEmptyException.class, admin.deleteConsumerGroups(List.of("g")).values().get("g"));
-        assertEquals(ConsumerGroupState.STABLE, await(admin.describeConsumerGroups(List.of("g")).all()).get("g").state());
+        assertFails(
+                GroupNotEmptyException.class,
+                admin.deleteConsumerGroups(List.of("g")).values().get("g"));
+        assertEquals(
+                ConsumerGroupState.STABLE,
+                await(admin.describeConsumerGroups(List.of("g")).all()).get("g").state());
 
         leave("g", members);
         await(admin.deleteConsumerGroups(List.of("g")).all());
 
-        assertFails(GroupIdNotFoundException.class, admin.describeConsumerGroups(List.of("g")).values().get("g"));
+        assertFails(
+                GroupIdNotFoundException.class,
+                admin.describeConsumerGroups(List.of("g")).values().get("g"));
         assertFails(GroupIdNotFoundException.class, admin.listConsumerGroupOffsets("g"));
         var fetched = await(api.offsetFetch(new OffsetFetchRequest("g", List.of(tp("t", 0)))));
         assertEquals(-1L, fetched.offsets().get(tp("t", 0)).offset(), "the offsets went with the group");
-        assertTrue(await(admin.listConsumerGroups()).stream().noneMatch(l -> l.groupId().equals("g")));
+        assertTrue(await(admin.listConsumerGroups()).stream()
+                .noneMatch(l -> l.groupId().equals("g")));
     }
 
     @Test
     void deleteOfUnknownGroupFailsWithGroupIdNotFoundWithoutFailingTheOthers() throws Exception {
         createTopic("t", 1);
-        await(admin.alterConsumerGroupOffsets("empty", Map.of(tp("t", 0), new OffsetAndMetadata(1))).all());
+        await(admin.alterConsumerGroupOffsets("empty", Map.of(tp("t", 0), new OffsetAndMetadata(1)))
+                .all());
 
         KeyedResult<String, Void> result = admin.deleteConsumerGroups(List.of("empty", "missing"));
 
@@ -329,18 +377,27 @@ class AdminGroupsTest {
         formGroup("g", "consumer", List.of(Set.of()));
 
         KeyedResult<String, ConsumerGroupDescription> described = admin.describeConsumerGroups(List.of("", "g"));
-        InvalidGroupIdException e = assertFails(InvalidGroupIdException.class, described.values().get(""));
+        InvalidGroupIdException e =
+                assertFails(InvalidGroupIdException.class, described.values().get(""));
         assertTrue(e.getMessage().contains("''"), e.getMessage());
-        assertEquals(ConsumerGroupState.STABLE, await(described.values().get("g")).state());
+        assertEquals(
+                ConsumerGroupState.STABLE, await(described.values().get("g")).state());
 
         assertFails(InvalidGroupIdException.class, admin.listConsumerGroupOffsets(""));
         assertFails(InvalidGroupIdException.class, admin.listConsumerGroupOffsets(null));
         assertFails(InvalidGroupIdException.class, admin.describeConsumerGroupLag(""));
-        assertFails(InvalidGroupIdException.class,
-                admin.alterConsumerGroupOffsets("", Map.of(tp("t", 0), new OffsetAndMetadata(1))).values().get(tp("t", 0)));
-        assertFails(InvalidGroupIdException.class,
-                admin.resetConsumerGroupOffsets("", Map.of(tp("t", 0), OffsetSpec.latest())).all());
-        assertFails(InvalidGroupIdException.class, admin.deleteConsumerGroups(List.of("")).all());
+        assertFails(
+                InvalidGroupIdException.class,
+                admin.alterConsumerGroupOffsets("", Map.of(tp("t", 0), new OffsetAndMetadata(1)))
+                        .values()
+                        .get(tp("t", 0)));
+        assertFails(
+                InvalidGroupIdException.class,
+                admin.resetConsumerGroupOffsets("", Map.of(tp("t", 0), OffsetSpec.latest()))
+                        .all());
+        assertFails(
+                InvalidGroupIdException.class,
+                admin.deleteConsumerGroups(List.of("")).all());
     }
 
     @Test
@@ -363,8 +420,8 @@ class AdminGroupsTest {
     @Test
     void aCommitForAPartitionTheBrokerDoesNotHaveIsRefusedNamingIt() throws Exception {
         createTopic("t", 1);
-        var response = await(api.offsetCommit(new OffsetCommitRequest("g", -1, "", null,
-                Map.of(tp("t", 3), new OffsetCommitRequest.CommittedOffset(1, -1, "", -1)))));
+        var response = await(api.offsetCommit(new OffsetCommitRequest(
+                "g", -1, "", null, Map.of(tp("t", 3), new OffsetCommitRequest.CommittedOffset(1, -1, "", -1)))));
         ApiError error = response.results().get(tp("t", 3));
         assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, error.error());
         assertTrue(error.message().contains("t-3"), error.message());
@@ -377,8 +434,8 @@ class AdminGroupsTest {
         assertTrue(e.getMessage().contains("-5"), e.getMessage());
         createTopic("t", 1);
 
-        var response = await(api.offsetCommit(new OffsetCommitRequest("g", -1, "", null,
-                Map.of(tp("t", 0), new OffsetCommitRequest.CommittedOffset(-5, -1, "", -1)))));
+        var response = await(api.offsetCommit(new OffsetCommitRequest(
+                "g", -1, "", null, Map.of(tp("t", 0), new OffsetCommitRequest.CommittedOffset(-5, -1, "", -1)))));
 
         ApiError error = response.results().get(tp("t", 0));
         assertEquals(Errors.INVALID_REQUEST, error.error());
@@ -410,9 +467,12 @@ class AdminGroupsTest {
         byte[] bytes = assignment(Set.of(tp("a", 0)), null, new byte[0]);
         byte[] truncated = Arrays.copyOf(bytes, bytes.length - 2);
 
-        var e = assertThrows(SerializationException.class, () -> ConsumerProtocol.assignedPartitions(truncated, "member m-1"));
+        var e = assertThrows(
+                SerializationException.class, () -> ConsumerProtocol.assignedPartitions(truncated, "member m-1"));
         assertTrue(e.getMessage().contains("member m-1"), e.getMessage());
-        assertThrows(SerializationException.class, () -> ConsumerProtocol.assignedPartitions(new byte[] {0, 0, 127, 0, 0, 0}, "m"));
+        assertThrows(
+                SerializationException.class,
+                () -> ConsumerProtocol.assignedPartitions(new byte[] {0, 0, 127, 0, 0, 0}, "m"));
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------
@@ -428,8 +488,12 @@ class AdminGroupsTest {
     /** {@code count} records into one partition, with timestamps {@code firstTimestamp}, +1000, +2000, ... */
     private void produce(String topic, int partition, int count, long firstTimestamp) throws Exception {
         List<Future<?>> sent = new ArrayList<>();
-        try (Producer<String, String> p = Producer.create(ProducerConfig.builder().bootstrapServers(broker.bootstrapServers())
-                .build(), new StringSerializer(), new StringSerializer())) {
+        try (Producer<String, String> p = Producer.create(
+                ProducerConfig.builder()
+                        .bootstrapServers(broker.bootstrapServers())
+                        .build(),
+                new StringSerializer(),
+                new StringSerializer())) {
             for (int i = 0; i < count; i++) {
                 sent.add(p.send(new ProducerRecord<>(topic, partition, firstTimestamp + i * 1000L, null, "v" + i)));
             }
@@ -446,7 +510,9 @@ class AdminGroupsTest {
      * Returns the member ids in join order.
      */
     private List<String> formGroup(String groupId, String protocolType, List<Set<TopicPartition>> assignments) {
-        return formGroupWithAssignmentBytes(groupId, protocolType,
+        return formGroupWithAssignmentBytes(
+                groupId,
+                protocolType,
                 assignments.stream().map(a -> assignment(a, null, new byte[0])).toList());
     }
 
@@ -459,10 +525,15 @@ class AdminGroupsTest {
             for (int m = 0; m < memberIds.size(); m++) {
                 joins.add(api.joinGroup(join(groupId, memberIds.get(m), "client-" + m, protocolType)));
             }
-            List<JoinGroupResponse> answers = joins.stream().map(TestFutures::await).toList();
-            answers.forEach(a -> assertEquals(Errors.NONE, a.error().error(), () -> a.error().toString()));
+            List<JoinGroupResponse> answers =
+                    joins.stream().map(TestFutures::await).toList();
+            answers.forEach(a ->
+                    assertEquals(Errors.NONE, a.error().error(), () -> a.error().toString()));
             memberIds.add(answers.get(0).memberId());
-            leaderJoin = answers.stream().filter(JoinGroupResponse::isLeader).findFirst().orElseThrow();
+            leaderJoin = answers.stream()
+                    .filter(JoinGroupResponse::isLeader)
+                    .findFirst()
+                    .orElseThrow();
         }
         Map<String, byte[]> encoded = new LinkedHashMap<>();
         for (int i = 0; i < assignments.size(); i++) {
@@ -472,16 +543,25 @@ class AdminGroupsTest {
         List<CompletableFuture<SyncGroupResponse>> syncs = new ArrayList<>();
         for (String memberId : memberIds) {
             if (!memberId.equals(leaderJoin.memberId())) {
-                syncs.add(api.syncGroup(new SyncGroupRequest(groupId, generation, memberId, null, protocolType, ASSIGNOR, Map.of())));
+                syncs.add(api.syncGroup(
+                        new SyncGroupRequest(groupId, generation, memberId, null, protocolType, ASSIGNOR, Map.of())));
             }
         }
-        syncs.add(api.syncGroup(new SyncGroupRequest(groupId, generation, leaderJoin.memberId(), null, protocolType, ASSIGNOR, encoded)));
+        syncs.add(api.syncGroup(new SyncGroupRequest(
+                groupId, generation, leaderJoin.memberId(), null, protocolType, ASSIGNOR, encoded)));
         syncs.forEach(s -> assertEquals(Errors.NONE, await(s).error().error()));
         return memberIds;
     }
 
     private static JoinGroupRequest join(String groupId, String memberId, String clientId, String protocolType) {
-        return new JoinGroupRequest(groupId, SESSION_TIMEOUT_MS, SESSION_TIMEOUT_MS, memberId, null, clientId, protocolType,
+        return new JoinGroupRequest(
+                groupId,
+                SESSION_TIMEOUT_MS,
+                SESSION_TIMEOUT_MS,
+                memberId,
+                null,
+                clientId,
+                protocolType,
                 List.of(new JoinGroupRequest.Protocol(ASSIGNOR, subscription(List.of("t")))));
     }
 
@@ -493,8 +573,11 @@ class AdminGroupsTest {
     }
 
     private void leave(String groupId, List<String> memberIds) {
-        var response = await(api.leaveGroup(new LeaveGroupRequest(groupId,
-                memberIds.stream().map(id -> new LeaveGroupRequest.MemberIdentity(id, null, "test")).toList())));
+        var response = await(api.leaveGroup(new LeaveGroupRequest(
+                groupId,
+                memberIds.stream()
+                        .map(id -> new LeaveGroupRequest.MemberIdentity(id, null, "test"))
+                        .toList())));
         response.members().forEach(m -> assertTrue(m.error().isSuccess(), m.error()::toString));
     }
 
@@ -527,7 +610,8 @@ class AdminGroupsTest {
     private static byte[] assignment(Set<TopicPartition> partitions, byte[] userData, byte[] trailing) {
         try {
             Map<String, List<Integer>> byTopic = new TreeMap<>();
-            partitions.forEach(tp -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition()));
+            partitions.forEach(tp ->
+                    byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition()));
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeShort(0);
@@ -557,6 +641,4 @@ class AdminGroupsTest {
         out.writeShort(utf8.length);
         out.write(utf8);
     }
-
-
 }

@@ -1,7 +1,5 @@
 package io.weir.clients.admin.internals;
 
-import io.weir.broker.AbortedTransaction;
-import io.weir.transactions.coordinator.HangingTransactionRule;
 import static io.weir.broker.BrokerTestSupport.createTopic;
 import static io.weir.broker.BrokerTestSupport.produce;
 import static io.weir.broker.TransactionTestSupport.add;
@@ -15,9 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.broker.AbortedTransaction;
 import io.weir.broker.BrokerConfig;
 import io.weir.broker.EmbeddedBroker;
-import io.weir.common.TopicPartition;
 import io.weir.broker.TransactionTestSupport.Producer;
 import io.weir.clients.admin.AbortTransactionSpec;
 import io.weir.clients.admin.Admin;
@@ -29,6 +27,7 @@ import io.weir.clients.admin.ProducerState;
 import io.weir.clients.admin.TransactionDescription;
 import io.weir.clients.admin.TransactionListing;
 import io.weir.clients.admin.TransactionState;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.IllegalClientStateException;
 import io.weir.common.errors.TransactionalIdNotFoundException;
 import io.weir.common.errors.UnknownTopicOrPartitionException;
@@ -36,6 +35,7 @@ import io.weir.common.protocol.BrokerApi;
 import io.weir.common.protocol.InitProducerIdResponse;
 import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.RecordBatch;
+import io.weir.transactions.coordinator.HangingTransactionRule;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -91,8 +91,11 @@ class AdminTransactionsTest {
     }
 
     private ProducerState producerOn(TopicPartition tp, long producerId) throws Exception {
-        PartitionProducerState state = await(admin.describeProducers(List.of(tp)).values().get(tp));
-        return state.activeProducers().stream().filter(p -> p.producerId() == producerId).findFirst()
+        PartitionProducerState state =
+                await(admin.describeProducers(List.of(tp)).values().get(tp));
+        return state.activeProducers().stream()
+                .filter(p -> p.producerId() == producerId)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(tp + " holds no state for producer " + producerId));
     }
 
@@ -105,16 +108,29 @@ class AdminTransactionsTest {
         Producer b = init(api, "b", 10_000);
         add(api, b, T0);
         Collection<TransactionListing> all = await(admin.listTransactions());
-        assertEquals(Set.of(new TransactionListing("a", a.producerId(), TransactionState.EMPTY),
-                new TransactionListing("b", b.producerId(), TransactionState.ONGOING)), Set.copyOf(all));
-        assertEquals(List.of(new TransactionListing("b", b.producerId(), TransactionState.ONGOING)), List.copyOf(await(
-                admin.listTransactions(ListTransactionsOptions.all().filterStates(Set.of(TransactionState.ONGOING))))));
-        assertEquals(List.of("a"), ids(await(admin.listTransactions(ListTransactionsOptions.all().filterProducerIds(Set.of(a.producerId()))))));
-        assertEquals(List.of(), ids(await(admin.listTransactions(ListTransactionsOptions.all().filterOnDuration(3_600_000)))));
+        assertEquals(
+                Set.of(
+                        new TransactionListing("a", a.producerId(), TransactionState.EMPTY),
+                        new TransactionListing("b", b.producerId(), TransactionState.ONGOING)),
+                Set.copyOf(all));
+        assertEquals(
+                List.of(new TransactionListing("b", b.producerId(), TransactionState.ONGOING)),
+                List.copyOf(await(admin.listTransactions(
+                        ListTransactionsOptions.all().filterStates(Set.of(TransactionState.ONGOING))))));
+        assertEquals(
+                List.of("a"),
+                ids(await(admin.listTransactions(
+                        ListTransactionsOptions.all().filterProducerIds(Set.of(a.producerId()))))));
+        assertEquals(
+                List.of(),
+                ids(await(admin.listTransactions(ListTransactionsOptions.all().filterOnDuration(3_600_000)))));
     }
 
     private static List<String> ids(Collection<TransactionListing> listings) {
-        return listings.stream().map(TransactionListing::transactionalId).sorted().toList();
+        return listings.stream()
+                .map(TransactionListing::transactionalId)
+                .sorted()
+                .toList();
     }
 
     @Test
@@ -130,7 +146,8 @@ class AdminTransactionsTest {
         assertEquals(10_000, d.transactionTimeoutMs());
         assertTrue(d.transactionStartTimeMs().isPresent());
         assertEquals(Set.of(T0, T1), d.topicPartitions());
-        ExecutionException e = assertThrows(ExecutionException.class, () -> await(result.values().get("ghost")));
+        ExecutionException e = assertThrows(
+                ExecutionException.class, () -> await(result.values().get("ghost")));
         assertInstanceOf(TransactionalIdNotFoundException.class, e.getCause());
         assertTrue(e.getCause().getMessage().contains("ghost"), e.getCause().getMessage());
     }
@@ -146,8 +163,10 @@ class AdminTransactionsTest {
         assertEquals(p.producerEpoch(), s.producerEpoch());
         assertEquals(1, s.lastSequence());
         assertEquals(OptionalLong.of(1L), s.currentTransactionStartOffset());
-        ExecutionException e = assertThrows(ExecutionException.class,
-                () -> await(admin.describeProducers(List.of(new TopicPartition("t", 7))).all()));
+        ExecutionException e = assertThrows(
+                ExecutionException.class,
+                () -> await(admin.describeProducers(List.of(new TopicPartition("t", 7)))
+                        .all()));
         assertInstanceOf(UnknownTopicOrPartitionException.class, e.getCause());
     }
 
@@ -161,7 +180,9 @@ class AdminTransactionsTest {
         await(admin.abortTransaction(new AbortTransactionSpec(T0, stray.producerId(), stray.producerEpoch(), 0)));
         List<RecordBatch> data = batches(api, T0);
         assertEquals(ControlRecordType.ABORT, data.get(data.size() - 1).controlType());
-        assertTrue(producerOn(T0, stray.producerId()).currentTransactionStartOffset().isEmpty());
+        assertTrue(producerOn(T0, stray.producerId())
+                .currentTransactionStartOffset()
+                .isEmpty());
     }
 
     @Test
@@ -176,8 +197,8 @@ class AdminTransactionsTest {
         Producer recent = strayProducer();
         produce(api, T1, txnBatch(recent, 0, System.currentTimeMillis(), "too recent to judge"));
 
-        Map<TopicPartition, HangingTransaction> found = byPartitionAndProducer(await(
-                admin.findHangingTransactions(FindHangingTransactionsOptions.allPartitions())));
+        Map<TopicPartition, HangingTransaction> found = byPartitionAndProducer(
+                await(admin.findHangingTransactions(FindHangingTransactionsOptions.allPartitions())));
         assertEquals(2, found.size(), "found " + found);
         HangingTransaction unknown = found.get(T0);
         assertEquals(stray.producerId(), unknown.producer().producerId());
@@ -187,13 +208,17 @@ class AdminTransactionsTest {
         assertEquals(HangingTransaction.Reason.PARTITION_NOT_IN_TRANSACTION, notAdded.reason());
         assertEquals(java.util.Optional.of("known"), notAdded.transactionalId());
 
-        Collection<HangingTransaction> withStale = await(admin.findHangingTransactions(
-                FindHangingTransactionsOptions.allPartitions().partitions(List.of(T0)).staleAfterMs(0)));
-        assertEquals(Set.of(HangingTransaction.Reason.PRODUCER_UNKNOWN_TO_COORDINATOR, HangingTransaction.Reason.STALE),
+        Collection<HangingTransaction> withStale =
+                await(admin.findHangingTransactions(FindHangingTransactionsOptions.allPartitions()
+                        .partitions(List.of(T0))
+                        .staleAfterMs(0)));
+        assertEquals(
+                Set.of(HangingTransaction.Reason.PRODUCER_UNKNOWN_TO_COORDINATOR, HangingTransaction.Reason.STALE),
                 withStale.stream().map(HangingTransaction::reason).collect(Collectors.toSet()));
     }
 
-    private static Map<TopicPartition, HangingTransaction> byPartitionAndProducer(Collection<HangingTransaction> found) {
+    private static Map<TopicPartition, HangingTransaction> byPartitionAndProducer(
+            Collection<HangingTransaction> found) {
         return found.stream().collect(Collectors.toMap(HangingTransaction::topicPartition, h -> h));
     }
 
@@ -203,24 +228,38 @@ class AdminTransactionsTest {
         Producer stray = strayProducer();
         produce(api, T0, txnBatch(stray, 0, "hanging"));
         List<AbortedTransaction> aborted = broker.abortHangingTransactions();
-        assertEquals(List.of(stray.producerId()), aborted.stream().map(AbortedTransaction::producerId).toList());
-        assertEquals(HangingTransactionRule.Reason.PRODUCER_UNKNOWN_TO_COORDINATOR, aborted.get(0).reason());
-        assertTrue(producerOn(T0, stray.producerId()).currentTransactionStartOffset().isEmpty());
+        assertEquals(
+                List.of(stray.producerId()),
+                aborted.stream().map(AbortedTransaction::producerId).toList());
+        assertEquals(
+                HangingTransactionRule.Reason.PRODUCER_UNKNOWN_TO_COORDINATOR,
+                aborted.get(0).reason());
+        assertTrue(producerOn(T0, stray.producerId())
+                .currentTransactionStartOffset()
+                .isEmpty());
         assertEquals(List.of(), broker.abortHangingTransactions(), "nothing left to abort");
     }
 
     @Test
     void brokerWithTheHangingSettingAbortsThemOnItsOwn() throws Exception {
-        open(Map.of(BrokerConfig.TRANSACTION_HANGING_ABORT_MS, 0L, BrokerConfig.TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS, 50L));
+        open(Map.of(
+                BrokerConfig.TRANSACTION_HANGING_ABORT_MS,
+                0L,
+                BrokerConfig.TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS,
+                50L));
         Producer stray = strayProducer();
         produce(api, T0, txnBatch(stray, 0, "hanging"));
-        waitUntil(() -> {
-            try {
-                return producerOn(T0, stray.producerId()).currentTransactionStartOffset().isEmpty();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "the broker to abort the hanging transaction of producer " + stray.producerId());
+        waitUntil(
+                () -> {
+                    try {
+                        return producerOn(T0, stray.producerId())
+                                .currentTransactionStartOffset()
+                                .isEmpty();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                "the broker to abort the hanging transaction of producer " + stray.producerId());
     }
 
     // ---- bad input ----------------------------------------------------------------------------------------
@@ -229,13 +268,17 @@ class AdminTransactionsTest {
     void nullArgumentsAndBadOptionsAreRefusedAtOnce() throws Exception {
         open();
         assertThrows(IllegalArgumentException.class, () -> admin.describeTransactions(null));
-        assertThrows(IllegalArgumentException.class, () -> admin.describeTransactions(java.util.Arrays.asList("a", null)));
+        assertThrows(
+                IllegalArgumentException.class, () -> admin.describeTransactions(java.util.Arrays.asList("a", null)));
         assertThrows(IllegalArgumentException.class, () -> admin.describeProducers(null));
         assertThrows(IllegalArgumentException.class, () -> admin.abortTransaction(null));
         assertThrows(IllegalArgumentException.class, () -> admin.listTransactions(null));
-        assertThrows(IllegalArgumentException.class, () -> ListTransactionsOptions.all().filterOnDuration(-1));
-        assertThrows(IllegalArgumentException.class, () -> ListTransactionsOptions.all().filterStates(Set.of(TransactionState.UNKNOWN)));
-        assertThrows(IllegalArgumentException.class, () -> FindHangingTransactionsOptions.allPartitions().maxTransactionTimeoutMs(0));
+        assertThrows(IllegalArgumentException.class, () -> ListTransactionsOptions.all()
+                .filterOnDuration(-1));
+        assertThrows(IllegalArgumentException.class, () -> ListTransactionsOptions.all()
+                .filterStates(Set.of(TransactionState.UNKNOWN)));
+        assertThrows(IllegalArgumentException.class, () -> FindHangingTransactionsOptions.allPartitions()
+                .maxTransactionTimeoutMs(0));
         assertThrows(IllegalArgumentException.class, () -> new AbortTransactionSpec(T0, -1L, (short) 0, 0));
     }
 

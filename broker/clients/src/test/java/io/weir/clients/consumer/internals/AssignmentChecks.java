@@ -1,8 +1,12 @@
 package io.weir.clients.consumer.internals;
 
-import io.weir.common.TopicPartition;
-import io.weir.clients.consumer.ConsumerPartitionAssignor.Subscription;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import io.weir.clients.consumer.ConsumerPartitionAssignor.Subscription;
+import io.weir.common.TopicPartition;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
@@ -12,19 +16,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 /** Named invariants of an assignment, shared by the unit tests and the properties. */
 final class AssignmentChecks {
-    private AssignmentChecks() {
-    }
+    private AssignmentChecks() {}
 
     /** Every partition of every existing subscribed topic, sorted. */
-    static Set<TopicPartition> subscribedPartitions(Map<String, Integer> partitionsPerTopic,
-                                                    Map<String, Subscription> subscriptions) {
+    static Set<TopicPartition> subscribedPartitions(
+            Map<String, Integer> partitionsPerTopic, Map<String, Subscription> subscriptions) {
         Set<TopicPartition> all = new TreeSet<>();
         for (Subscription s : subscriptions.values()) {
             for (String topic : s.topics()) {
@@ -40,27 +38,32 @@ final class AssignmentChecks {
      * Every member is present; no partition goes to two members; each assigned partition exists and its topic
      * is subscribed by the member holding it. Says nothing about completeness.
      */
-    static void assertExclusiveAndSubscribed(Map<String, Integer> partitionsPerTopic,
-                                             Map<String, Subscription> subscriptions,
-                                             Map<String, List<TopicPartition>> assignment) {
-        assertEquals(new TreeSet<>(subscriptions.keySet()), new TreeSet<>(assignment.keySet()),
-                "members in the result");
+    static void assertExclusiveAndSubscribed(
+            Map<String, Integer> partitionsPerTopic,
+            Map<String, Subscription> subscriptions,
+            Map<String, List<TopicPartition>> assignment) {
+        assertEquals(
+                new TreeSet<>(subscriptions.keySet()), new TreeSet<>(assignment.keySet()), "members in the result");
         Map<TopicPartition, String> holder = new HashMap<>();
         assignment.forEach((member, partitions) -> {
             for (TopicPartition tp : partitions) {
                 String other = holder.put(tp, member);
                 assertNull(other, tp + " assigned to both " + other + " and " + member);
-                assertTrue(tp.partition() >= 0 && tp.partition() < partitionsPerTopic.getOrDefault(tp.topic(), 0),
+                assertTrue(
+                        tp.partition() >= 0 && tp.partition() < partitionsPerTopic.getOrDefault(tp.topic(), 0),
                         tp + " does not exist but was assigned to " + member);
-                assertTrue(subscriptions.get(member).topics().contains(tp.topic()),
+                assertTrue(
+                        subscriptions.get(member).topics().contains(tp.topic()),
                         tp + " assigned to " + member + " which does not subscribe to " + tp.topic());
             }
         });
     }
 
     /** {@link #assertExclusiveAndSubscribed}, and every subscribed partition is assigned. */
-    static void assertValid(Map<String, Integer> partitionsPerTopic, Map<String, Subscription> subscriptions,
-                            Map<String, List<TopicPartition>> assignment) {
+    static void assertValid(
+            Map<String, Integer> partitionsPerTopic,
+            Map<String, Subscription> subscriptions,
+            Map<String, List<TopicPartition>> assignment) {
         assertExclusiveAndSubscribed(partitionsPerTopic, subscriptions, assignment);
         Set<TopicPartition> assigned = new HashSet<>();
         assignment.values().forEach(assigned::addAll);
@@ -70,8 +73,8 @@ final class AssignmentChecks {
     }
 
     /** The largest and smallest counts among {@code members} differ by at most one. */
-    static void assertCountsWithinOne(Map<String, ? extends Collection<TopicPartition>> assignment,
-                                      Collection<String> members, String what) {
+    static void assertCountsWithinOne(
+            Map<String, ? extends Collection<TopicPartition>> assignment, Collection<String> members, String what) {
         if (members.isEmpty()) {
             return;
         }
@@ -93,8 +96,8 @@ final class AssignmentChecks {
      * (Shifting a partition along such a chain would lower the sum of squared counts; with no such chain that
      * sum is minimal.) Checked by a plain breadth-first search from every member.
      */
-    static void assertNoEveningChain(Map<String, Subscription> subscriptions,
-                                     Map<String, List<TopicPartition>> assignment) {
+    static void assertNoEveningChain(
+            Map<String, Subscription> subscriptions, Map<String, List<TopicPartition>> assignment) {
         for (String source : assignment.keySet()) {
             int sourceCount = assignment.get(source).size();
             Set<String> seen = new HashSet<>(List.of(source));

@@ -1,11 +1,10 @@
 package io.weir.clients.consumer.internals;
 
-import io.weir.common.TopicPartition;
 import io.weir.clients.consumer.ConsumerPartitionAssignor;
 import io.weir.clients.consumer.ConsumerPartitionAssignor.Assignment;
 import io.weir.clients.consumer.ConsumerPartitionAssignor.GroupSubscription;
 import io.weir.clients.consumer.ConsumerPartitionAssignor.Subscription;
-
+import io.weir.common.TopicPartition;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,8 +13,7 @@ import java.util.TreeMap;
 
 /** Shorthands for hand-worked assignment examples: {@code parts("t0-0", "t1-2")} and friends. */
 final class AssignorFixtures {
-    private AssignorFixtures() {
-    }
+    private AssignorFixtures() {}
 
     /** Parses Kafka's {@code topic-partition} spelling, splitting at the last dash. */
     static TopicPartition tp(String spelled) {
@@ -40,9 +38,10 @@ final class AssignorFixtures {
     }
 
     /** Runs {@code assignor}; the result sorted by member id, each member's partitions as the assignor listed them. */
-    static Map<String, List<TopicPartition>> assign(ConsumerPartitionAssignor assignor,
-                                                    Map<String, Integer> partitionsPerTopic,
-                                                    Map<String, Subscription> subscriptions) {
+    static Map<String, List<TopicPartition>> assign(
+            ConsumerPartitionAssignor assignor,
+            Map<String, Integer> partitionsPerTopic,
+            Map<String, Subscription> subscriptions) {
         Map<String, Assignment> raw = assignor.assign(partitionsPerTopic, new GroupSubscription(subscriptions))
                 .groupAssignment();
         Map<String, List<TopicPartition>> result = new TreeMap<>();

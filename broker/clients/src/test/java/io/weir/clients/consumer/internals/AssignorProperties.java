@@ -1,19 +1,16 @@
 package io.weir.clients.consumer.internals;
 
+import static io.weir.clients.consumer.internals.AssignorFixtures.assign;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weir.clients.consumer.ConsumerPartitionAssignor;
+import io.weir.clients.consumer.ConsumerPartitionAssignor.Subscription;
 import io.weir.clients.consumer.CooperativeStickyAssignor;
 import io.weir.clients.consumer.RangeAssignor;
 import io.weir.clients.consumer.RoundRobinAssignor;
 import io.weir.clients.consumer.StickyAssignor;
 import io.weir.common.TopicPartition;
-import io.weir.clients.consumer.ConsumerPartitionAssignor;
-import io.weir.clients.consumer.ConsumerPartitionAssignor.Subscription;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -21,10 +18,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-
-import static io.weir.clients.consumer.internals.AssignorFixtures.assign;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 
 /**
  * Properties every assignor shares, and the balance range and round-robin promise, over random groups of 1 to
@@ -38,8 +37,8 @@ class AssignorProperties {
     record RandomGroup(Map<String, Integer> topics, Map<String, Subscription> subscriptions) {
         RandomGroup withoutOwnership() {
             Map<String, Subscription> stripped = new TreeMap<>();
-            subscriptions.forEach((member, s) -> stripped.put(member, new Subscription(s.topics(), null, List.of(),
-                    s.groupInstanceId(), -1)));
+            subscriptions.forEach((member, s) ->
+                    stripped.put(member, new Subscription(s.topics(), null, List.of(), s.groupInstanceId(), -1)));
             return new RandomGroup(topics, stripped);
         }
 
@@ -60,29 +59,30 @@ class AssignorProperties {
     private static final List<ConsumerPartitionAssignor> EAGER_ASSIGNORS =
             List.of(new RangeAssignor(), new RoundRobinAssignor(), new StickyAssignor());
 
-    private static final List<ConsumerPartitionAssignor> ALL_ASSIGNORS =
-            List.of(new RangeAssignor(), new RoundRobinAssignor(), new StickyAssignor(),
-                    new CooperativeStickyAssignor());
+    private static final List<ConsumerPartitionAssignor> ALL_ASSIGNORS = List.of(
+            new RangeAssignor(), new RoundRobinAssignor(), new StickyAssignor(), new CooperativeStickyAssignor());
 
     @Property(tries = 300, seed = "20250301")
     void eagerAssignorsGiveEverySubscribedPartitionToExactlyOneSubscriber(@ForAll("groups") RandomGroup group) {
         for (ConsumerPartitionAssignor assignor : EAGER_ASSIGNORS) {
-            AssignmentChecks.assertValid(group.topics(), group.subscriptions(),
-                    assign(assignor, group.topics(), group.subscriptions()));
+            AssignmentChecks.assertValid(
+                    group.topics(), group.subscriptions(), assign(assignor, group.topics(), group.subscriptions()));
         }
     }
 
     @Property(tries = 300, seed = "20250307")
     void stickyIsAsEvenAsTheSubscriptionsAllowWhateverIsClaimed(@ForAll("groups") RandomGroup group) {
-        AssignmentChecks.assertNoEveningChain(group.subscriptions(),
-                assign(new StickyAssignor(), group.topics(), group.subscriptions()));
+        AssignmentChecks.assertNoEveningChain(
+                group.subscriptions(), assign(new StickyAssignor(), group.topics(), group.subscriptions()));
     }
 
     @Property(tries = 300, seed = "20250302")
     void cooperativeStickyGivesEverySubscribedPartitionOutWhenNobodyOwnsAnything(
             @ForAll("groups") RandomGroup claimed) {
         RandomGroup group = claimed.withoutOwnership();
-        AssignmentChecks.assertValid(group.topics(), group.subscriptions(),
+        AssignmentChecks.assertValid(
+                group.topics(),
+                group.subscriptions(),
                 assign(new CooperativeStickyAssignor(), group.topics(), group.subscriptions()));
     }
 
@@ -92,8 +92,8 @@ class AssignorProperties {
                 assign(new CooperativeStickyAssignor(), group.topics(), group.subscriptions());
 
         AssignmentChecks.assertExclusiveAndSubscribed(group.topics(), group.subscriptions(), result);
-        Set<TopicPartition> unassigned = new HashSet<>(
-                AssignmentChecks.subscribedPartitions(group.topics(), group.subscriptions()));
+        Set<TopicPartition> unassigned =
+                new HashSet<>(AssignmentChecks.subscribedPartitions(group.topics(), group.subscriptions()));
         result.values().forEach(unassigned::removeAll);
         Set<TopicPartition> claimed = new HashSet<>();
         group.subscriptions().values().forEach(s -> claimed.addAll(s.ownedPartitions()));
@@ -109,7 +109,11 @@ class AssignorProperties {
             Map<String, List<TopicPartition>> ofTopic = new TreeMap<>();
             group.subscriptions().forEach((member, s) -> {
                 if (s.topics().contains(topic)) {
-                    ofTopic.put(member, result.get(member).stream().filter(tp -> tp.topic().equals(topic)).toList());
+                    ofTopic.put(
+                            member,
+                            result.get(member).stream()
+                                    .filter(tp -> tp.topic().equals(topic))
+                                    .toList());
                 }
             });
             AssignmentChecks.assertCountsWithinOne(ofTopic, ofTopic.keySet(), "range over " + topic);
@@ -129,29 +133,37 @@ class AssignorProperties {
     void resultDoesNotDependOnTheOrderOfListedTopicsOrOwnedPartitions(@ForAll("groups") RandomGroup group) {
         RandomGroup reversed = group.reversedLists();
         for (ConsumerPartitionAssignor assignor : ALL_ASSIGNORS) {
-            assertEquals(assign(assignor, group.topics(), group.subscriptions()),
-                    assign(assignor, reversed.topics(), reversed.subscriptions()), assignor.name());
+            assertEquals(
+                    assign(assignor, group.topics(), group.subscriptions()),
+                    assign(assignor, reversed.topics(), reversed.subscriptions()),
+                    assignor.name());
         }
     }
 
     @Provide
     Arbitrary<RandomGroup> groups() {
         Arbitrary<String> instanceIds = Arbitraries.of("i0", "i1", "i2", "i3").injectNull(0.7);
-        Arbitrary<Subscription> subscription = Combinators.combine(GroupScenarios.masks(), instanceIds,
-                        GroupScenarios.junkOwnership(), Arbitraries.integers().between(-1, 5))
-                .as((mask, instanceId, owned, generation) -> new Subscription(GroupScenarios.topicsOf(mask), null,
-                        owned, instanceId, generation));
-        return Combinators.combine(GroupScenarios.topics(),
+        Arbitrary<Subscription> subscription = Combinators.combine(
+                        GroupScenarios.masks(),
+                        instanceIds,
+                        GroupScenarios.junkOwnership(),
+                        Arbitraries.integers().between(-1, 5))
+                .as((mask, instanceId, owned, generation) ->
+                        new Subscription(GroupScenarios.topicsOf(mask), null, owned, instanceId, generation));
+        return Combinators.combine(
+                        GroupScenarios.topics(),
                         subscription.list().ofMinSize(1).ofMaxSize(GroupScenarios.MAX_MEMBERS))
                 .as(AssignorProperties::group);
     }
 
     @Provide
     Arbitrary<RandomGroup> uniformGroups() {
-        return Combinators.combine(GroupScenarios.topics(), GroupScenarios.masks(),
+        return Combinators.combine(
+                        GroupScenarios.topics(),
+                        GroupScenarios.masks(),
                         Arbitraries.integers().between(1, GroupScenarios.MAX_MEMBERS))
-                .as((topics, mask, members) -> group(topics,
-                        Collections.nCopies(members, new Subscription(GroupScenarios.topicsOf(mask)))));
+                .as((topics, mask, members) ->
+                        group(topics, Collections.nCopies(members, new Subscription(GroupScenarios.topicsOf(mask)))));
     }
 
     private static RandomGroup group(Map<String, Integer> topics, List<Subscription> subscriptions) {

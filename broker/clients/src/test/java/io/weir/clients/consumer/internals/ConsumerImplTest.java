@@ -1,19 +1,16 @@
 package io.weir.clients.consumer.internals;
 
-import io.weir.clients.internals.FakeBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.common.IsolationLevel;
-import io.weir.common.TopicPartition;
 import io.weir.clients.consumer.ConsumerConfig;
 import io.weir.clients.consumer.ConsumerRecord;
 import io.weir.clients.consumer.ConsumerRecords;
-import io.weir.common.serialization.Deserializer;
 import io.weir.clients.consumer.OffsetResetStrategy;
-import io.weir.common.serialization.StringDeserializer;
-import io.weir.common.utils.Time;
+import io.weir.clients.internals.FakeBroker;
+import io.weir.common.IsolationLevel;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.CorruptRecordException;
 import io.weir.common.errors.IllegalClientStateException;
 import io.weir.common.errors.NoOffsetForPartitionException;
@@ -30,6 +27,9 @@ import io.weir.common.record.CompressionType;
 import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatchBuilder;
+import io.weir.common.serialization.Deserializer;
+import io.weir.common.serialization.StringDeserializer;
+import io.weir.common.utils.Time;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,13 +48,17 @@ class ConsumerImplTest {
     private final FakeBroker broker = new FakeBroker();
     /** The partition's log: batches with base offsets stamped, as the broker would return them. */
     private final List<ByteBuffer> log = new ArrayList<>();
+
     private long logEnd;
 
     ConsumerImplTest() {
         broker.onListOffsets = r -> {
             var out = new java.util.HashMap<TopicPartition, ListOffsetsResponse.PartitionOffset>();
-            r.timestamps().forEach((tp, ts) -> out.put(tp, new ListOffsetsResponse.PartitionOffset(ApiError.NONE,
-                    ts == ListOffsetsRequest.EARLIEST ? 0 : logEnd, -1)));
+            r.timestamps()
+                    .forEach((tp, ts) -> out.put(
+                            tp,
+                            new ListOffsetsResponse.PartitionOffset(
+                                    ApiError.NONE, ts == ListOffsetsRequest.EARLIEST ? 0 : logEnd, -1)));
             return CompletableFuture.completedFuture(new ListOffsetsResponse(out));
         };
         broker.onFetch = r -> CompletableFuture.completedFuture(answer(r));
@@ -65,7 +69,9 @@ class ConsumerImplTest {
         var out = new java.util.LinkedHashMap<TopicPartition, FetchResponse.PartitionData>(); // request order
         r.partitions().forEach((tp, pf) -> {
             if (pf.fetchOffset() > logEnd) {
-                out.put(tp, FetchResponse.PartitionData.error(new ApiError(Errors.OFFSET_OUT_OF_RANGE, "out of range")));
+                out.put(
+                        tp,
+                        FetchResponse.PartitionData.error(new ApiError(Errors.OFFSET_OUT_OF_RANGE, "out of range")));
                 return;
             }
             ByteBuffer bytes = ByteBuffer.allocate(1 << 20);
@@ -95,8 +101,12 @@ class ConsumerImplTest {
     }
 
     private ConsumerImpl<String, String> consumer(ConsumerConfig.Builder b) {
-        return new ConsumerImpl<>(b.bootstrapServers("embedded:fake").fetchMaxWaitMs(10).build(),
-                new StringDeserializer(), new StringDeserializer(), broker, Time.SYSTEM);
+        return new ConsumerImpl<>(
+                b.bootstrapServers("embedded:fake").fetchMaxWaitMs(10).build(),
+                new StringDeserializer(),
+                new StringDeserializer(),
+                broker,
+                Time.SYSTEM);
     }
 
     /** Fails on the value "bad" of topic {@code poisonedTopic}; other topics and values decode as strings. */
@@ -111,8 +121,12 @@ class ConsumerImplTest {
     }
 
     private ConsumerImpl<String, String> consumer(ConsumerConfig.Builder b, Deserializer<String> valueDeserializer) {
-        return new ConsumerImpl<>(b.bootstrapServers("embedded:fake").fetchMaxWaitMs(10).build(),
-                new StringDeserializer(), valueDeserializer, broker, Time.SYSTEM);
+        return new ConsumerImpl<>(
+                b.bootstrapServers("embedded:fake").fetchMaxWaitMs(10).build(),
+                new StringDeserializer(),
+                valueDeserializer,
+                broker,
+                Time.SYSTEM);
     }
 
     private static List<String> values(Iterable<ConsumerRecord<String, String>> records) {
@@ -209,16 +223,25 @@ class ConsumerImplTest {
         broker.onFetch = r -> {
             FetchResponse plain = answer(r);
             var data = plain.partitions().get(TP);
-            return CompletableFuture.completedFuture(new FetchResponse(Map.of(TP, new FetchResponse.PartitionData(
-                    data.error(), data.highWatermark(), data.lastStableOffset(), 0, data.records(),
-                    List.of(new FetchResponse.AbortedTransaction(7L, 0L))))));
+            return CompletableFuture.completedFuture(new FetchResponse(Map.of(
+                    TP,
+                    new FetchResponse.PartitionData(
+                            data.error(),
+                            data.highWatermark(),
+                            data.lastStableOffset(),
+                            0,
+                            data.records(),
+                            List.of(new FetchResponse.AbortedTransaction(7L, 0L))))));
         };
-        var c = consumer(ConsumerConfig.builder().autoOffsetReset(OffsetResetStrategy.EARLIEST)
+        var c = consumer(ConsumerConfig.builder()
+                .autoOffsetReset(OffsetResetStrategy.EARLIEST)
                 .isolationLevel(IsolationLevel.READ_COMMITTED));
         c.assign(List.of(TP));
         assertEquals(List.of("kept"), values(c.poll(Duration.ofSeconds(5))));
         assertEquals(3, c.position(TP));
-        assertEquals(IsolationLevel.READ_COMMITTED, broker.requestsOf(FetchRequest.class).get(0).isolationLevel());
+        assertEquals(
+                IsolationLevel.READ_COMMITTED,
+                broker.requestsOf(FetchRequest.class).get(0).isolationLevel());
     }
 
     @Test
@@ -333,7 +356,8 @@ class ConsumerImplTest {
         appendBatch("hello");
         var c = consumer(ConsumerConfig.builder().autoOffsetReset(OffsetResetStrategy.EARLIEST));
         c.assign(List.of(TP));
-        ConsumerRecord<String, String> r = c.poll(Duration.ofSeconds(5)).iterator().next();
+        ConsumerRecord<String, String> r =
+                c.poll(Duration.ofSeconds(5)).iterator().next();
         assertEquals(0, r.offset());
         assertEquals(1000L, r.timestamp());
         assertEquals(-1, r.serializedKeySize());
@@ -360,8 +384,11 @@ class ConsumerImplTest {
             var e = assertThrows(RecordDeserializationException.class, () -> c.poll(Duration.ofSeconds(5)));
             assertEquals(b, e.topicPartition());
             assertEquals(3, e.offset());
-            assertTrue(e.getMessage().contains("b-0") && e.getMessage().contains("3")
-                    && e.getMessage().contains("seek past"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("b-0")
+                            && e.getMessage().contains("3")
+                            && e.getMessage().contains("seek past"),
+                    e.getMessage());
             assertEquals(3, c.position(b), "a failed poll does not move past the record");
         }
 
@@ -398,8 +425,11 @@ class ConsumerImplTest {
         assertEquals(List.of("v0", "v1"), values(c.poll(Duration.ofSeconds(5))));
         for (int attempt = 0; attempt < 2; attempt++) {
             var e = assertThrows(CorruptRecordException.class, () -> c.poll(Duration.ofSeconds(5)));
-            assertTrue(e.getMessage().contains("t-0") && e.getMessage().contains("offset 2")
-                    && e.getMessage().contains("seek past"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("t-0")
+                            && e.getMessage().contains("offset 2")
+                            && e.getMessage().contains("seek past"),
+                    e.getMessage());
             assertEquals(2, c.position(TP), "the corrupt batch is not skipped silently");
         }
         c.seek(TP, 4);
@@ -416,17 +446,25 @@ class ConsumerImplTest {
                 return new CompletableFuture<>();
             }
             var out = new java.util.LinkedHashMap<>(answer(r).partitions());
-            out.computeIfPresent(caughtUp, (tp, d) -> new FetchResponse.PartitionData(ApiError.NONE, 0, 0, 0, ByteBuffer.allocate(0), List.of()));
+            out.computeIfPresent(
+                    caughtUp,
+                    (tp, d) ->
+                            new FetchResponse.PartitionData(ApiError.NONE, 0, 0, 0, ByteBuffer.allocate(0), List.of()));
             return CompletableFuture.completedFuture(new FetchResponse(out));
         };
-        var c = consumer(ConsumerConfig.builder().autoOffsetReset(OffsetResetStrategy.EARLIEST).maxPollRecords(1));
+        var c = consumer(ConsumerConfig.builder()
+                .autoOffsetReset(OffsetResetStrategy.EARLIEST)
+                .maxPollRecords(1));
         c.assign(List.of(caughtUp, TP)); // t-1's empty answer is drained first, so it is fetched alone next
         c.seek(caughtUp, 0);
-        assertEquals("a", c.poll(Duration.ofSeconds(5)).iterator().next().value()); // "b" stays buffered; t-1 long-polls alone
+        assertEquals(
+                "a",
+                c.poll(Duration.ofSeconds(5)).iterator().next().value()); // "b" stays buffered; t-1 long-polls alone
         assertEquals("b", c.poll(Duration.ofSeconds(5)).iterator().next().value());
         appendBatch("c");
         // The long poll for t-1 is still out and TP's buffer is empty: TP must get a fetch of its own now.
         assertEquals("c", c.poll(Duration.ofSeconds(5)).iterator().next().value());
-        assertTrue(broker.requestsOf(FetchRequest.class).stream().anyMatch(r -> r.partitions().keySet().equals(java.util.Set.of(caughtUp))));
+        assertTrue(broker.requestsOf(FetchRequest.class).stream()
+                .anyMatch(r -> r.partitions().keySet().equals(java.util.Set.of(caughtUp))));
     }
 }

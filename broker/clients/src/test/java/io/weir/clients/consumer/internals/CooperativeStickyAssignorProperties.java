@@ -1,21 +1,19 @@
 package io.weir.clients.consumer.internals;
 
+import static io.weir.clients.consumer.internals.AssignorFixtures.assign;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weir.clients.consumer.ConsumerPartitionAssignor.Subscription;
 import io.weir.clients.consumer.CooperativeStickyAssignor;
 import io.weir.common.TopicPartition;
-import io.weir.clients.consumer.ConsumerPartitionAssignor.Subscription;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-
-import static io.weir.clients.consumer.internals.AssignorFixtures.assign;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The cooperative protocol end to end over histories of joins, leaves and resubscriptions. After each change
@@ -74,8 +72,10 @@ class CooperativeStickyAssignorProperties {
         AssignmentChecks.assertExclusiveAndSubscribed(topics, subscriptions, assigned);
         assigned.forEach((member, partitions) -> {
             for (TopicPartition tp : partitions) {
-                group.ownership().forEach((other, owned) -> assertTrue(other.equals(member) || !owned.contains(tp),
-                        tp + " assigned to " + member + " while " + other + " owns it"));
+                group.ownership()
+                        .forEach((other, owned) -> assertTrue(
+                                other.equals(member) || !owned.contains(tp),
+                                tp + " assigned to " + member + " while " + other + " owns it"));
             }
         });
         boolean revoked = group.adoptCooperatively(assigned);

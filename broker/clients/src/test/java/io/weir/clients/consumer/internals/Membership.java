@@ -1,8 +1,9 @@
 package io.weir.clients.consumer.internals;
 
-import io.weir.common.TopicPartition;
-import io.weir.clients.consumer.ConsumerPartitionAssignor.Subscription;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.weir.clients.consumer.ConsumerPartitionAssignor.Subscription;
+import io.weir.common.TopicPartition;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,8 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * A simulated consumer group between rebalances: who is in it, what each subscribes to, what each owns and in
@@ -80,8 +79,8 @@ final class Membership {
 
     Map<String, Subscription> subscriptions() {
         Map<String, Subscription> result = new TreeMap<>();
-        topics.forEach((member, subscribed) -> result.put(member,
-                new Subscription(subscribed, new ArrayList<>(owned.get(member)), generations.get(member))));
+        topics.forEach((member, subscribed) -> result.put(
+                member, new Subscription(subscribed, new ArrayList<>(owned.get(member)), generations.get(member))));
         return result;
     }
 

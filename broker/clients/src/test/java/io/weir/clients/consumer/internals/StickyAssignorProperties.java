@@ -1,19 +1,18 @@
 package io.weir.clients.consumer.internals;
 
+import static io.weir.clients.consumer.internals.AssignorFixtures.assign;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.weir.clients.consumer.ConsumerPartitionAssignor.Subscription;
 import io.weir.clients.consumer.StickyAssignor;
 import io.weir.common.TopicPartition;
-import io.weir.clients.consumer.ConsumerPartitionAssignor.Subscription;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import static io.weir.clients.consumer.internals.AssignorFixtures.assign;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The sticky assignor under eager rebalancing, over histories of joins, leaves and (for differing
@@ -56,8 +55,11 @@ class StickyAssignorProperties {
 
         AssignmentChecks.assertValid(topics, subscriptions, result);
         AssignmentChecks.assertCountsWithinOne(result, result.keySet(), "sticky, identical subscriptions");
-        int partitions = AssignmentChecks.subscribedPartitions(topics, subscriptions).size();
-        assertEquals(fewestPossibleMoves(partitions, group), moved(group, result),
+        int partitions =
+                AssignmentChecks.subscribedPartitions(topics, subscriptions).size();
+        assertEquals(
+                fewestPossibleMoves(partitions, group),
+                moved(group, result),
                 "partitions taken from a surviving owner; owned " + group.ownership() + ", assigned " + result);
         group.adoptEagerly(result);
     }
@@ -97,7 +99,8 @@ class StickyAssignorProperties {
         int moved = 0;
         for (String member : group.members()) {
             Set<TopicPartition> owned = group.owned(member);
-            moved += owned.size() - (int) result.get(member).stream().filter(owned::contains).count();
+            moved += owned.size()
+                    - (int) result.get(member).stream().filter(owned::contains).count();
         }
         return moved;
     }

@@ -1,6 +1,5 @@
 package io.weir.clients.producer.internals;
 
-import io.weir.clients.internals.FakeBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.common.TopicPartition;
+import io.weir.clients.internals.FakeBroker;
 import io.weir.clients.producer.ProducerConfig;
 import io.weir.clients.producer.ProducerRecord;
 import io.weir.clients.producer.RecordMetadata;
-import io.weir.common.serialization.ByteArraySerializer;
-import io.weir.common.utils.MockTime;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.OutOfOrderSequenceException;
 import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.Errors;
@@ -23,6 +21,8 @@ import io.weir.common.protocol.MetadataResponse;
 import io.weir.common.protocol.ProduceRequest;
 import io.weir.common.protocol.ProduceResponse;
 import io.weir.common.record.RecordBatch;
+import io.weir.common.serialization.ByteArraySerializer;
+import io.weir.common.utils.MockTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,15 +42,24 @@ class IdempotentSenderTest {
     private final ProducerImpl<byte[], byte[]> producer;
 
     IdempotentSenderTest() {
-        broker.onMetadata = r -> CompletableFuture.completedFuture(new MetadataResponse(0, "c", Map.of(
-                "t", new MetadataResponse.TopicMetadata(ApiError.NONE, "t", 2, Map.of()))));
+        broker.onMetadata = r -> CompletableFuture.completedFuture(new MetadataResponse(
+                0, "c", Map.of("t", new MetadataResponse.TopicMetadata(ApiError.NONE, "t", 2, Map.of()))));
         broker.onProduce = r -> {
             CompletableFuture<ProduceResponse> f = new CompletableFuture<>();
             pending.add(f);
             return f;
         };
-        producer = new ProducerImpl<>(ProducerConfig.builder().bootstrapServers("embedded:fake").lingerMs(0).retryBackoffMs(100)
-                .requestTimeoutMs(1000).build(), new ByteArraySerializer(), new ByteArraySerializer(), broker, time,
+        producer = new ProducerImpl<>(
+                ProducerConfig.builder()
+                        .bootstrapServers("embedded:fake")
+                        .lingerMs(0)
+                        .retryBackoffMs(100)
+                        .requestTimeoutMs(1000)
+                        .build(),
+                new ByteArraySerializer(),
+                new ByteArraySerializer(),
+                broker,
+                time,
                 ProducerImpl.SenderStart.CALLER_DRIVES);
     }
 
@@ -74,9 +83,13 @@ class IdempotentSenderTest {
     private void answer(int index, Errors error, long offset) {
         ProduceRequest request = produced().get(index);
         Map<TopicPartition, ProduceResponse.PartitionResponse> out = new java.util.HashMap<>();
-        request.batches().keySet().forEach(tp -> out.put(tp, error == Errors.NONE
-                ? new ProduceResponse.PartitionResponse(ApiError.NONE, offset, -1, 0)
-                : ProduceResponse.PartitionResponse.error(new ApiError(error, error + " for " + tp))));
+        request.batches()
+                .keySet()
+                .forEach(tp -> out.put(
+                        tp,
+                        error == Errors.NONE
+                                ? new ProduceResponse.PartitionResponse(ApiError.NONE, offset, -1, 0)
+                                : ProduceResponse.PartitionResponse.error(new ApiError(error, error + " for " + tp))));
         pending.get(index).complete(new ProduceResponse(out));
         run();
     }
@@ -88,7 +101,9 @@ class IdempotentSenderTest {
         send(0);
         send(1);
         run();
-        List<Object> calls = broker.requests.stream().filter(r -> r instanceof InitProducerIdRequest || r instanceof ProduceRequest).toList();
+        List<Object> calls = broker.requests.stream()
+                .filter(r -> r instanceof InitProducerIdRequest || r instanceof ProduceRequest)
+                .toList();
         InitProducerIdRequest init = assertInstanceOf(InitProducerIdRequest.class, calls.get(0));
         assertNull(init.transactionalId());
         assertEquals(2, produced().size());
@@ -107,7 +122,8 @@ class IdempotentSenderTest {
     void retriesInitProducerIdOnRetriableErrorsAndSendsNothingBefore() {
         AtomicInteger calls = new AtomicInteger();
         broker.onInitProducerId = r -> calls.getAndIncrement() == 0
-                ? CompletableFuture.completedFuture(new InitProducerIdResponse(new ApiError(Errors.COORDINATOR_LOAD_IN_PROGRESS, "loading"), -1, (short) -1))
+                ? CompletableFuture.completedFuture(new InitProducerIdResponse(
+                        new ApiError(Errors.COORDINATOR_LOAD_IN_PROGRESS, "loading"), -1, (short) -1))
                 : broker.grantProducerId(r);
         send(0);
         run();
@@ -151,7 +167,13 @@ class IdempotentSenderTest {
         run();
         assertEquals(3, batch(produced().get(6), TP0).baseSequence());
         answer(6, Errors.NONE, 13);
-        assertEquals(List.of(10L, 11L, 12L, 13L), List.of(a.get().offset(), b.get().offset(), c.get().offset(), d.get().offset()));
+        assertEquals(
+                List.of(10L, 11L, 12L, 13L),
+                List.of(
+                        a.get().offset(),
+                        b.get().offset(),
+                        c.get().offset(),
+                        d.get().offset()));
     }
 
     @Test
@@ -166,8 +188,12 @@ class IdempotentSenderTest {
         answer(1, Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, -1);
         ExecutionException e = assertThrows(ExecutionException.class, b::get);
         OutOfOrderSequenceException oos = assertInstanceOf(OutOfOrderSequenceException.class, e.getCause());
-        assertTrue(oos.getMessage().contains("t-0") && oos.getMessage().contains("producer id 1000 epoch 0")
-                && oos.getMessage().contains("sequences 1..1") && oos.getMessage().contains("bumps its epoch"), oos.getMessage());
+        assertTrue(
+                oos.getMessage().contains("t-0")
+                        && oos.getMessage().contains("producer id 1000 epoch 0")
+                        && oos.getMessage().contains("sequences 1..1")
+                        && oos.getMessage().contains("bumps its epoch"),
+                oos.getMessage());
         answer(2, Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, -1); // follows the lost batch: retried under the new epoch
         assertFalse(c.isDone());
         time.sleep(100);
@@ -214,7 +240,8 @@ class IdempotentSenderTest {
 
     @Test
     void anExhaustedEpochGetsANewProducerId() throws Exception {
-        broker.onInitProducerId = r -> CompletableFuture.completedFuture(new InitProducerIdResponse(ApiError.NONE,
+        broker.onInitProducerId = r -> CompletableFuture.completedFuture(new InitProducerIdResponse(
+                ApiError.NONE,
                 broker.requestsOf(InitProducerIdRequest.class).size() == 1 ? 7L : 8L,
                 broker.requestsOf(InitProducerIdRequest.class).size() == 1 ? Short.MAX_VALUE : 0));
         Future<RecordMetadata> a = send(0);
@@ -236,14 +263,18 @@ class IdempotentSenderTest {
     @Test
     void aResendOfAWrittenBatchIsAcknowledgedOnceWithTheOriginalOffset() throws Exception {
         AtomicInteger callbacks = new AtomicInteger();
-        Future<RecordMetadata> a = producer.send(new ProducerRecord<>("t", 0, 1000L, null, new byte[10]), (m, e) -> callbacks.incrementAndGet());
+        Future<RecordMetadata> a = producer.send(
+                new ProducerRecord<>("t", 0, 1000L, null, new byte[10]), (m, e) -> callbacks.incrementAndGet());
         run();
         time.sleep(1000);
         run(); // no answer within request.timeout.ms: retried
         time.sleep(100);
         run();
         assertEquals(2, produced().size());
-        assertEquals(batch(produced().get(0), TP0).baseSequence(), batch(produced().get(1), TP0).baseSequence(), "the same stamp");
+        assertEquals(
+                batch(produced().get(0), TP0).baseSequence(),
+                batch(produced().get(1), TP0).baseSequence(),
+                "the same stamp");
         answer(1, Errors.NONE, 42); // the broker recognised the duplicate
         answer(0, Errors.NONE, 42); // the first answer, too late: ignored
         assertEquals(42, a.get().offset());
@@ -293,8 +324,10 @@ class IdempotentSenderTest {
         Future<RecordMetadata> b = send(0);
         run();
         answer(0, Errors.REQUEST_TIMED_OUT, -1); // written or not: unknown
-        answer(1, Errors.CORRUPT_MESSAGE, -1);   // refused for good: the partition needs a new epoch
-        assertInstanceOf(io.weir.common.errors.CorruptRecordException.class, assertThrows(ExecutionException.class, b::get).getCause());
+        answer(1, Errors.CORRUPT_MESSAGE, -1); // refused for good: the partition needs a new epoch
+        assertInstanceOf(
+                io.weir.common.errors.CorruptRecordException.class,
+                assertThrows(ExecutionException.class, b::get).getCause());
         time.sleep(100);
         run();
         RecordBatch resolving = batch(produced().get(2), TP0);
@@ -316,7 +349,7 @@ class IdempotentSenderTest {
         Future<RecordMetadata> b = send(0);
         run();
         answer(0, Errors.REQUEST_TIMED_OUT, -1); // written, but the answer was lost
-        answer(1, Errors.CORRUPT_MESSAGE, -1);   // refused for good: the partition needs a new epoch
+        answer(1, Errors.CORRUPT_MESSAGE, -1); // refused for good: the partition needs a new epoch
         assertThrows(ExecutionException.class, b::get);
         time.sleep(100);
         run();

@@ -34,8 +34,13 @@ class ProducerBatchCallbackOrderTest {
         List<FutureRecordMetadata> futures = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             int record = i;
-            futures.add(batch.tryAppend(0L, null, value(i), new Header[0], (metadata, exception) ->
-                    seen.add(record + "@" + metadata.offset() + (futures.get(0).isDone() ? " after" : " before"))));
+            futures.add(batch.tryAppend(
+                    0L,
+                    null,
+                    value(i),
+                    new Header[0],
+                    (metadata, exception) -> seen.add(
+                            record + "@" + metadata.offset() + (futures.get(0).isDone() ? " after" : " before"))));
         }
         batch.complete(40L, -1L, null);
         assertEquals(List.of("0@40 before", "1@41 before", "2@42 before"), seen);
@@ -47,8 +52,8 @@ class ProducerBatchCallbackOrderTest {
         ProducerBatch batch = batch();
         List<Boolean> doneDuringCallback = new ArrayList<>();
         FutureRecordMetadata[] future = new FutureRecordMetadata[1];
-        future[0] = batch.tryAppend(0L, null, value(0), new Header[0],
-                (metadata, exception) -> doneDuringCallback.add(future[0].isDone()));
+        future[0] = batch.tryAppend(
+                0L, null, value(0), new Header[0], (metadata, exception) -> doneDuringCallback.add(future[0].isDone()));
         batch.complete(-1L, -1L, new TimeoutException("expired"));
         assertEquals(List.of(false), doneDuringCallback);
         assertTrue(future[0].isDone());

@@ -1,18 +1,15 @@
 package io.weir.clients.producer.internals;
 
-import io.weir.clients.internals.FakeBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.clients.internals.FakeBroker;
 import io.weir.clients.producer.ProducerConfig;
 import io.weir.clients.producer.ProducerRecord;
 import io.weir.clients.producer.RecordMetadata;
-import io.weir.common.serialization.StringSerializer;
-import io.weir.common.utils.MockTime;
-import io.weir.common.utils.Time;
 import io.weir.common.errors.IllegalClientStateException;
 import io.weir.common.errors.InvalidConfigurationException;
 import io.weir.common.errors.InvalidTimestampException;
@@ -24,6 +21,9 @@ import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.Errors;
 import io.weir.common.protocol.MetadataRequest;
 import io.weir.common.protocol.MetadataResponse;
+import io.weir.common.serialization.StringSerializer;
+import io.weir.common.utils.MockTime;
+import io.weir.common.utils.Time;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -38,21 +38,34 @@ class ProducerImplTest {
     ProducerImplTest() {
         broker.onMetadata = r -> {
             String topic = r.topics().get(0);
-            MetadataResponse.TopicMetadata md = switch (topic) {
-                case "small" -> new MetadataResponse.TopicMetadata(ApiError.NONE, topic, 1, Map.of("max.message.bytes", "200"));
-                case "bad/name" -> new MetadataResponse.TopicMetadata(new ApiError(Errors.INVALID_TOPIC_EXCEPTION,
-                        "Topic name 'bad/name' is illegal"), topic, -1, Map.of());
-                case "missing" -> new MetadataResponse.TopicMetadata(new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION,
-                        "Topic 'missing' does not exist"), topic, -1, Map.of());
-                default -> new MetadataResponse.TopicMetadata(ApiError.NONE, topic, 3, Map.of());
-            };
+            MetadataResponse.TopicMetadata md =
+                    switch (topic) {
+                        case "small" -> new MetadataResponse.TopicMetadata(
+                                ApiError.NONE, topic, 1, Map.of("max.message.bytes", "200"));
+                        case "bad/name" -> new MetadataResponse.TopicMetadata(
+                                new ApiError(Errors.INVALID_TOPIC_EXCEPTION, "Topic name 'bad/name' is illegal"),
+                                topic,
+                                -1,
+                                Map.of());
+                        case "missing" -> new MetadataResponse.TopicMetadata(
+                                new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic 'missing' does not exist"),
+                                topic,
+                                -1,
+                                Map.of());
+                        default -> new MetadataResponse.TopicMetadata(ApiError.NONE, topic, 3, Map.of());
+                    };
             return CompletableFuture.completedFuture(new MetadataResponse(0, "c", Map.of(topic, md)));
         };
     }
 
     private ProducerImpl<String, String> producer(ProducerConfig.Builder b, Time time) {
-        return new ProducerImpl<>(b.bootstrapServers("embedded:fake").build(), new StringSerializer(),
-                new StringSerializer(), broker, time, ProducerImpl.SenderStart.CALLER_DRIVES);
+        return new ProducerImpl<>(
+                b.bootstrapServers("embedded:fake").build(),
+                new StringSerializer(),
+                new StringSerializer(),
+                broker,
+                time,
+                ProducerImpl.SenderStart.CALLER_DRIVES);
     }
 
     private static Throwable failure(Future<RecordMetadata> f) {
@@ -63,7 +76,8 @@ class ProducerImplTest {
     void recordLargerThanMaxRequestSizeFailsNamingBothSizes() {
         var p = producer(ProducerConfig.builder().maxRequestSize(1000), new MockTime());
         AtomicReference<Exception> callbackError = new AtomicReference<>();
-        Future<RecordMetadata> f = p.send(new ProducerRecord<>("t", "k", "x".repeat(2000)), (m, e) -> callbackError.set(e));
+        Future<RecordMetadata> f =
+                p.send(new ProducerRecord<>("t", "k", "x".repeat(2000)), (m, e) -> callbackError.set(e));
         Throwable e = failure(f);
         assertInstanceOf(RecordTooLargeException.class, e);
         assertTrue(e.getMessage().contains("1000") && e.getMessage().contains("max.request.size"), e.getMessage());
@@ -84,7 +98,10 @@ class ProducerImplTest {
         var p = producer(ProducerConfig.builder(), new MockTime());
         Throwable e = failure(p.send(new ProducerRecord<>("t", 7, "k", "v")));
         assertInstanceOf(UnknownTopicOrPartitionException.class, e);
-        assertTrue(e.getMessage().contains("Partition 7") && e.getMessage().contains("'t'") && e.getMessage().contains("3 partitions"),
+        assertTrue(
+                e.getMessage().contains("Partition 7")
+                        && e.getMessage().contains("'t'")
+                        && e.getMessage().contains("3 partitions"),
                 e.getMessage());
     }
 
@@ -127,8 +144,9 @@ class ProducerImplTest {
         p.send(new ProducerRecord<>("t", "key-1", "v"));
         p.send(new ProducerRecord<>("t", "key-1", "v"));
         // Kafka: toPositive(murmur2("key-1")) % 3
-        int expected = io.weir.common.utils.Utils.toPositive(io.weir.common.utils.Utils.murmur2(
-                "key-1".getBytes(java.nio.charset.StandardCharsets.UTF_8))) % 3;
+        int expected = io.weir.common.utils.Utils.toPositive(
+                        io.weir.common.utils.Utils.murmur2("key-1".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                % 3;
         var ready = p.accumulator().ready(Long.MAX_VALUE / 2).partitions();
         assertEquals(1, ready.size());
         assertEquals(expected, ready.get(0).partition());
@@ -136,9 +154,15 @@ class ProducerImplTest {
 
     @Test
     void missingSerializerIsAConfigurationError() {
-        var e = assertThrows(InvalidConfigurationException.class, () -> new ProducerImpl<String, String>(
-                ProducerConfig.builder().bootstrapServers("embedded:x").build(), null, null, broker, new MockTime(),
-                ProducerImpl.SenderStart.CALLER_DRIVES));
+        var e = assertThrows(
+                InvalidConfigurationException.class,
+                () -> new ProducerImpl<String, String>(
+                        ProducerConfig.builder().bootstrapServers("embedded:x").build(),
+                        null,
+                        null,
+                        broker,
+                        new MockTime(),
+                        ProducerImpl.SenderStart.CALLER_DRIVES));
         assertTrue(e.getMessage().contains("key.serializer"));
     }
 }

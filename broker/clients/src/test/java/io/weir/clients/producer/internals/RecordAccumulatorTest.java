@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.common.TopicPartition;
-import io.weir.common.utils.MockTime;
 import io.weir.common.errors.IllegalClientStateException;
 import io.weir.common.errors.TimeoutException;
 import io.weir.common.record.CompressionType;
 import io.weir.common.record.Header;
 import io.weir.common.record.RecordBatch;
+import io.weir.common.utils.MockTime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,12 +24,21 @@ class RecordAccumulatorTest {
     private final MockTime time = new MockTime();
 
     private RecordAccumulator accumulator(int batchSize, long lingerMs, long bufferMemory) {
-        return new RecordAccumulator(CompressionType.NONE, batchSize, lingerMs, 100, 120_000, new BufferPool(bufferMemory), time);
+        return new RecordAccumulator(
+                CompressionType.NONE, batchSize, lingerMs, 100, 120_000, new BufferPool(bufferMemory), time);
     }
 
     private static RecordAccumulator.AppendResult append(RecordAccumulator acc, int batchLimit, long maxBlockMs) {
         byte[] value = new byte[100];
-        return acc.append(TP, 1L, null, value, NONE, null, maxBlockMs, batchLimit,
+        return acc.append(
+                TP,
+                1L,
+                null,
+                value,
+                NONE,
+                null,
+                maxBlockMs,
+                batchLimit,
                 RecordSizes.singleRecordBatchSize(null, value, NONE));
     }
 
@@ -48,7 +57,8 @@ class RecordAccumulatorTest {
         assertTrue(appended == 8 || appended == 9, "appended " + appended);
         RecordAccumulator.ReadyCheck ready = acc.ready(time.nanoseconds());
         assertEquals(List.of(TP), ready.partitions());
-        Map<TopicPartition, ProducerBatch> drained = acc.drain(ready.partitions(), 1 << 20, time.nanoseconds(), RecordAccumulator.DrainGate.OPEN);
+        Map<TopicPartition, ProducerBatch> drained =
+                acc.drain(ready.partitions(), 1 << 20, time.nanoseconds(), RecordAccumulator.DrainGate.OPEN);
         RecordBatch batch = RecordBatch.wrap(drained.get(TP).bytes());
         assertEquals(appended, batch.recordCount());
         assertTrue(batch.sizeInBytes() <= 1024);
@@ -81,8 +91,10 @@ class RecordAccumulatorTest {
         append(acc, 1024, 0);
         // The next batch needs another 1024 bytes of a 1024-byte buffer.memory; nothing frees it.
         byte[] big = new byte[1000];
-        TimeoutException e = assertThrows(TimeoutException.class, () -> acc.append(TP, 1L, null, big, NONE, null, 20,
-                1024, RecordSizes.singleRecordBatchSize(null, big, NONE)));
+        TimeoutException e = assertThrows(
+                TimeoutException.class,
+                () -> acc.append(
+                        TP, 1L, null, big, NONE, null, 20, 1024, RecordSizes.singleRecordBatchSize(null, big, NONE)));
         assertTrue(e.getMessage().contains("1024") && e.getMessage().contains("max.block.ms=20"), e.getMessage());
     }
 
@@ -90,8 +102,14 @@ class RecordAccumulatorTest {
     void aBlockedAppendProceedsWhenACompletedBatchReturnsItsMemory() throws Exception {
         RecordAccumulator acc = accumulator(1024, 0, 1024);
         append(acc, 1024, 0);
-        ProducerBatch first = acc.drain(acc.ready(time.nanoseconds()).partitions(), 1 << 20, time.nanoseconds(), RecordAccumulator.DrainGate.OPEN).get(TP);
-        CompletableFuture<RecordAccumulator.AppendResult> blocked = CompletableFuture.supplyAsync(() -> append(acc, 1024, 60_000));
+        ProducerBatch first = acc.drain(
+                        acc.ready(time.nanoseconds()).partitions(),
+                        1 << 20,
+                        time.nanoseconds(),
+                        RecordAccumulator.DrainGate.OPEN)
+                .get(TP);
+        CompletableFuture<RecordAccumulator.AppendResult> blocked =
+                CompletableFuture.supplyAsync(() -> append(acc, 1024, 60_000));
         // The memory shortage is visible to the sender, which sends early because of it.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (acc.pool().waiters() == 0) {
@@ -138,7 +156,8 @@ class RecordAccumulatorTest {
         while (served.size() < partitions && drains < partitions) {
             RecordAccumulator.ReadyCheck ready = acc.ready(time.nanoseconds());
             assertEquals(partitions, ready.partitions().size(), "every partition still has a batch waiting");
-            Map<TopicPartition, ProducerBatch> drained = acc.drain(ready.partitions(), maxRequestSize, time.nanoseconds(), RecordAccumulator.DrainGate.OPEN);
+            Map<TopicPartition, ProducerBatch> drained =
+                    acc.drain(ready.partitions(), maxRequestSize, time.nanoseconds(), RecordAccumulator.DrainGate.OPEN);
             assertEquals(3, drained.size(), "three batches fit in a request");
             served.addAll(drained.keySet());
             drains++;

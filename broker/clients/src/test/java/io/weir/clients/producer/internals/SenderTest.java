@@ -1,19 +1,17 @@
 package io.weir.clients.producer.internals;
 
-import io.weir.clients.internals.FakeBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.common.TopicPartition;
+import io.weir.clients.internals.FakeBroker;
 import io.weir.clients.producer.Acks;
 import io.weir.clients.producer.ProducerConfig;
 import io.weir.clients.producer.ProducerRecord;
 import io.weir.clients.producer.RecordMetadata;
-import io.weir.common.serialization.ByteArraySerializer;
-import io.weir.common.utils.MockTime;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.CorruptRecordException;
 import io.weir.common.errors.KafkaStorageException;
 import io.weir.common.errors.TimeoutException;
@@ -23,6 +21,8 @@ import io.weir.common.protocol.MetadataResponse;
 import io.weir.common.protocol.ProduceRequest;
 import io.weir.common.protocol.ProduceResponse;
 import io.weir.common.record.RecordBatch;
+import io.weir.common.serialization.ByteArraySerializer;
+import io.weir.common.utils.MockTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,8 +41,8 @@ class SenderTest {
     private final List<CompletableFuture<ProduceResponse>> pending = new ArrayList<>();
 
     SenderTest() {
-        broker.onMetadata = r -> CompletableFuture.completedFuture(new MetadataResponse(0, "c", Map.of(
-                "t", new MetadataResponse.TopicMetadata(ApiError.NONE, "t", 2, Map.of()))));
+        broker.onMetadata = r -> CompletableFuture.completedFuture(new MetadataResponse(
+                0, "c", Map.of("t", new MetadataResponse.TopicMetadata(ApiError.NONE, "t", 2, Map.of()))));
         broker.onProduce = r -> {
             CompletableFuture<ProduceResponse> f = new CompletableFuture<>();
             pending.add(f);
@@ -51,8 +51,13 @@ class SenderTest {
     }
 
     private ProducerImpl<byte[], byte[]> producer(ProducerConfig.Builder b) {
-        return new ProducerImpl<>(b.bootstrapServers("embedded:fake").build(), new ByteArraySerializer(),
-                new ByteArraySerializer(), broker, time, ProducerImpl.SenderStart.CALLER_DRIVES);
+        return new ProducerImpl<>(
+                b.bootstrapServers("embedded:fake").build(),
+                new ByteArraySerializer(),
+                new ByteArraySerializer(),
+                broker,
+                time,
+                ProducerImpl.SenderStart.CALLER_DRIVES);
     }
 
     private static ProducerConfig.Builder config() {
@@ -70,9 +75,13 @@ class SenderTest {
 
     private static ProduceResponse answer(ProduceRequest request, Errors error, long baseOffset) {
         Map<TopicPartition, ProduceResponse.PartitionResponse> out = new HashMap<>();
-        request.batches().keySet().forEach(tp -> out.put(tp, error == Errors.NONE
-                ? new ProduceResponse.PartitionResponse(ApiError.NONE, baseOffset, -1, 0)
-                : ProduceResponse.PartitionResponse.error(new ApiError(error, error + " for " + tp))));
+        request.batches()
+                .keySet()
+                .forEach(tp -> out.put(
+                        tp,
+                        error == Errors.NONE
+                                ? new ProduceResponse.PartitionResponse(ApiError.NONE, baseOffset, -1, 0)
+                                : ProduceResponse.PartitionResponse.error(new ApiError(error, error + " for " + tp))));
         return new ProduceResponse(out);
     }
 
@@ -80,8 +89,10 @@ class SenderTest {
     void completesFuturesWithTheBrokersOffsetsAndRunsCallbacksInOrder() throws Exception {
         var p = producer(config());
         List<Long> seen = new ArrayList<>();
-        Future<RecordMetadata> a = p.send(new ProducerRecord<>("t", 0, 1000L, null, new byte[10]), (m, e) -> seen.add(m.offset()));
-        Future<RecordMetadata> b = p.send(new ProducerRecord<>("t", 0, 1001L, new byte[3], new byte[10]), (m, e) -> seen.add(m.offset()));
+        Future<RecordMetadata> a =
+                p.send(new ProducerRecord<>("t", 0, 1000L, null, new byte[10]), (m, e) -> seen.add(m.offset()));
+        Future<RecordMetadata> b =
+                p.send(new ProducerRecord<>("t", 0, 1001L, new byte[3], new byte[10]), (m, e) -> seen.add(m.offset()));
         p.sender().runOnce();
         assertEquals(1, pending.size());
         assertEquals(2, RecordBatch.wrap(lastRequest().batches().get(TP0)).recordCount());
@@ -152,7 +163,8 @@ class SenderTest {
         time.sleep(100);
         p.sender().runOnce();
         assertEquals(2, pending.size());
-        pending.get(0).complete(answer(broker.requestsOf(ProduceRequest.class).get(0), Errors.NONE, 1)); // too late: ignored
+        pending.get(0)
+                .complete(answer(broker.requestsOf(ProduceRequest.class).get(0), Errors.NONE, 1)); // too late: ignored
         pending.get(1).complete(answer(lastRequest(), Errors.NONE, 5));
         p.sender().runOnce();
         assertEquals(5, f.get().offset());
@@ -211,11 +223,14 @@ class SenderTest {
         var p = producer(config());
         Future<RecordMetadata> f = send(p, 0);
         p.sender().runOnce();
-        int metadataCalls = broker.requestsOf(io.weir.common.protocol.MetadataRequest.class).size();
+        int metadataCalls =
+                broker.requestsOf(io.weir.common.protocol.MetadataRequest.class).size();
         pending.get(0).complete(answer(lastRequest(), Errors.UNKNOWN_TOPIC_OR_PARTITION, -1));
         p.sender().runOnce();
         send(p, 1);
-        assertEquals(metadataCalls + 1, broker.requestsOf(io.weir.common.protocol.MetadataRequest.class).size());
+        assertEquals(
+                metadataCalls + 1,
+                broker.requestsOf(io.weir.common.protocol.MetadataRequest.class).size());
         time.sleep(100);
         p.sender().runOnce();
         pending.get(1).complete(answer(lastRequest(), Errors.NONE, 3));

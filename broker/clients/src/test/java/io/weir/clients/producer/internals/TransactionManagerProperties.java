@@ -1,16 +1,14 @@
 package io.weir.clients.producer.internals;
 
-import io.weir.clients.internals.FakeBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.common.TopicPartition;
 import io.weir.clients.consumer.ConsumerGroupMetadata;
 import io.weir.clients.consumer.OffsetAndMetadata;
+import io.weir.clients.internals.FakeBroker;
 import io.weir.clients.producer.ProducerConfig;
 import io.weir.clients.producer.ProducerRecord;
-import io.weir.common.serialization.ByteArraySerializer;
-import io.weir.common.utils.MockTime;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.WeirException;
 import io.weir.common.protocol.AddPartitionsToTxnResponse;
 import io.weir.common.protocol.ApiError;
@@ -22,6 +20,8 @@ import io.weir.common.protocol.ProduceRequest;
 import io.weir.common.protocol.ProduceResponse;
 import io.weir.common.record.Record;
 import io.weir.common.record.RecordBatch;
+import io.weir.common.serialization.ByteArraySerializer;
+import io.weir.common.utils.MockTime;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -57,21 +57,32 @@ import net.jqwik.api.Tuple;
 class TransactionManagerProperties {
     private static final int PARTITIONS = 3;
 
-    enum Action { BEGIN, SEND, COMMIT, ABORT, SEND_OFFSETS, RUN, DELIVER, TICK }
+    enum Action {
+        BEGIN,
+        SEND,
+        COMMIT,
+        ABORT,
+        SEND_OFFSETS,
+        RUN,
+        DELIVER,
+        TICK
+    }
 
     @Provide
     Arbitrary<List<Action>> actions() {
         return Arbitraries.frequencyOf(
-                Tuple.of(5, Arbitraries.just(Action.BEGIN)), Tuple.of(10, Arbitraries.just(Action.SEND)),
-                Tuple.of(3, Arbitraries.just(Action.COMMIT)), Tuple.of(1, Arbitraries.just(Action.ABORT)),
-                Tuple.of(1, Arbitraries.just(Action.SEND_OFFSETS)), Tuple.of(10, Arbitraries.just(Action.RUN)),
-                Tuple.of(6, Arbitraries.just(Action.DELIVER)), Tuple.of(4, Arbitraries.just(Action.TICK)))
-                .list().ofMinSize(40).ofMaxSize(250);
+                        Tuple.of(5, Arbitraries.just(Action.BEGIN)), Tuple.of(10, Arbitraries.just(Action.SEND)),
+                        Tuple.of(3, Arbitraries.just(Action.COMMIT)), Tuple.of(1, Arbitraries.just(Action.ABORT)),
+                        Tuple.of(1, Arbitraries.just(Action.SEND_OFFSETS)), Tuple.of(10, Arbitraries.just(Action.RUN)),
+                        Tuple.of(6, Arbitraries.just(Action.DELIVER)), Tuple.of(4, Arbitraries.just(Action.TICK)))
+                .list()
+                .ofMinSize(40)
+                .ofMaxSize(250);
     }
 
     @Property(tries = 300, seed = "6043158392300080875")
-    void producerKeepsItsSequencesAndStateMachineUnderFaults(@ForAll("actions") List<Action> actions,
-                                                              @ForAll long seed, @ForAll boolean transactional) {
+    void producerKeepsItsSequencesAndStateMachineUnderFaults(
+            @ForAll("actions") List<Action> actions, @ForAll long seed, @ForAll boolean transactional) {
         new Run(seed, transactional).execute(actions);
     }
 
@@ -85,6 +96,7 @@ class TransactionManagerProperties {
         final Map<TopicPartition, PartitionLog> logs = new HashMap<>();
         /** Next first-send sequence per partition and identity. */
         final Map<String, Integer> nextFirstSend = new HashMap<>();
+
         final Map<String, Integer> sentRecordCounts = new HashMap<>();
         final List<String> violations = new ArrayList<>();
         final List<Future<?>> futures = new ArrayList<>();
@@ -96,24 +108,28 @@ class TransactionManagerProperties {
         short coordinatorEpoch = -1;
         /** The epoch the coordinator aborted on a timeout; it answers it with INVALID_PRODUCER_EPOCH, not fencing. */
         short timedOutEpoch = -1;
+
         TransactionalRequestResult call;
 
         Run(long seed, boolean transactional) {
             this.random = new Random(seed);
             this.transactional = transactional;
-            broker.onMetadata = r -> CompletableFuture.completedFuture(new MetadataResponse(0, "c", Map.of(
-                    "t", new MetadataResponse.TopicMetadata(ApiError.NONE, "t", PARTITIONS, Map.of()))));
+            broker.onMetadata = r -> CompletableFuture.completedFuture(new MetadataResponse(
+                    0, "c", Map.of("t", new MetadataResponse.TopicMetadata(ApiError.NONE, "t", PARTITIONS, Map.of()))));
             broker.onProduce = this::produce;
             broker.onInitProducerId = r -> {
                 if (fault(10)) {
-                    return answer(new InitProducerIdResponse(new ApiError(Errors.CONCURRENT_TRANSACTIONS, "busy"), -1, (short) -1));
+                    return answer(new InitProducerIdResponse(
+                            new ApiError(Errors.CONCURRENT_TRANSACTIONS, "busy"), -1, (short) -1));
                 }
                 coordinatorEpoch = r.transactionalId() == null ? 0 : (short) (coordinatorEpoch + 1);
                 long id = r.transactionalId() == null ? 2000 + random.nextInt(1000) : 1000;
                 return answer(new InitProducerIdResponse(ApiError.NONE, id, coordinatorEpoch));
             };
-            broker.onAddPartitionsToTxn = r -> answer(new AddPartitionsToTxnResponse(r.partitions().stream().collect(
-                    Collectors.toMap(tp -> tp, tp -> fault(10) ? new ApiError(Errors.CONCURRENT_TRANSACTIONS, "busy") : ApiError.NONE))));
+            broker.onAddPartitionsToTxn = r -> answer(new AddPartitionsToTxnResponse(r.partitions().stream()
+                    .collect(Collectors.toMap(
+                            tp -> tp,
+                            tp -> fault(10) ? new ApiError(Errors.CONCURRENT_TRANSACTIONS, "busy") : ApiError.NONE))));
             broker.onEndTxn = r -> {
                 if (fault(10)) {
                     return answer(new EndTxnResponse(new ApiError(Errors.CONCURRENT_TRANSACTIONS, "busy")));
@@ -122,18 +138,33 @@ class TransactionManagerProperties {
                     timedOutEpoch = coordinatorEpoch++;
                 }
                 if (r.producerEpoch() == timedOutEpoch) {
-                    return answer(new EndTxnResponse(new ApiError(Errors.INVALID_PRODUCER_EPOCH, "timed out and aborted")));
+                    return answer(
+                            new EndTxnResponse(new ApiError(Errors.INVALID_PRODUCER_EPOCH, "timed out and aborted")));
                 }
-                return answer(new EndTxnResponse(r.producerEpoch() == coordinatorEpoch ? ApiError.NONE
-                        : new ApiError(Errors.PRODUCER_FENCED, "epoch " + r.producerEpoch() + " is not " + coordinatorEpoch)));
+                return answer(new EndTxnResponse(
+                        r.producerEpoch() == coordinatorEpoch
+                                ? ApiError.NONE
+                                : new ApiError(
+                                        Errors.PRODUCER_FENCED,
+                                        "epoch " + r.producerEpoch() + " is not " + coordinatorEpoch)));
             };
-            ProducerConfig.Builder config = ProducerConfig.builder().bootstrapServers("embedded:fake").lingerMs(0)
-                    .retryBackoffMs(50).requestTimeoutMs(1000).deliveryTimeoutMs(4000);
+            ProducerConfig.Builder config = ProducerConfig.builder()
+                    .bootstrapServers("embedded:fake")
+                    .lingerMs(0)
+                    .retryBackoffMs(50)
+                    .requestTimeoutMs(1000)
+                    .deliveryTimeoutMs(4000);
             if (transactional) {
                 config.transactionalId("tx");
             }
-            producer = new ProducerImpl<>(config.build(), new ByteArraySerializer(), new ByteArraySerializer(), broker, time,
-                    ProducerImpl.SenderStart.CALLER_DRIVES, (from, to) -> {
+            producer = new ProducerImpl<>(
+                    config.build(),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer(),
+                    broker,
+                    time,
+                    ProducerImpl.SenderStart.CALLER_DRIVES,
+                    (from, to) -> {
                         if (!from.canTransitionTo(to)) {
                             violations.add("transition " + from + " -> " + to + " is not in the table");
                         }
@@ -160,18 +191,26 @@ class TransactionManagerProperties {
             faults = false;
             finish();
             checkInvariants();
-            assertTrue(tm.state() != TransactionManagerState.FATAL_ERROR, "nothing fenced the producer, yet it ended fatal");
+            assertTrue(
+                    tm.state() != TransactionManagerState.FATAL_ERROR,
+                    "nothing fenced the producer, yet it ended fatal");
             net.jqwik.api.statistics.Statistics.label("transactional").collect(transactional);
-            net.jqwik.api.statistics.Statistics.label("transactions ended").collect(
-                    Math.min(broker.requestsOf(io.weir.common.protocol.EndTxnRequest.class).size(), 5));
-            net.jqwik.api.statistics.Statistics.label("epoch bumps").collect(Math.min(3, tm.producerIdAndEpoch().epoch()));
+            net.jqwik.api.statistics.Statistics.label("transactions ended")
+                    .collect(Math.min(
+                            broker.requestsOf(io.weir.common.protocol.EndTxnRequest.class)
+                                    .size(),
+                            5));
+            net.jqwik.api.statistics.Statistics.label("epoch bumps")
+                    .collect(Math.min(3, tm.producerIdAndEpoch().epoch()));
             for (int i = 0; i < futures.size(); i++) {
                 assertTrue(futures.get(i).isDone(), "record " + i + " never completed");
                 assertEquals(1, callbacks.get(i).get(), "callbacks of record " + i);
             }
             logs.forEach((tp, log) -> {
                 for (int i = 1; i < log.recordIds.size(); i++) {
-                    assertTrue(log.recordIds.get(i - 1) < log.recordIds.get(i), tp + " holds records out of order or twice: " + log.recordIds);
+                    assertTrue(
+                            log.recordIds.get(i - 1) < log.recordIds.get(i),
+                            tp + " holds records out of order or twice: " + log.recordIds);
                 }
             });
         }
@@ -198,13 +237,17 @@ class TransactionManagerProperties {
                         }
                     }
                     case ABORT -> {
-                        if (transactional && idle && (state == TransactionManagerState.IN_TRANSACTION || state == TransactionManagerState.ABORTABLE_ERROR)) {
+                        if (transactional
+                                && idle
+                                && (state == TransactionManagerState.IN_TRANSACTION
+                                        || state == TransactionManagerState.ABORTABLE_ERROR)) {
                             call = tm.beginAbort();
                         }
                     }
                     case SEND_OFFSETS -> {
                         if (transactional && idle && state == TransactionManagerState.IN_TRANSACTION) {
-                            call = tm.sendOffsets(Map.of(new TopicPartition("in", 0), new OffsetAndMetadata(nextRecordId)),
+                            call = tm.sendOffsets(
+                                    Map.of(new TopicPartition("in", 0), new OffsetAndMetadata(nextRecordId)),
                                     new ConsumerGroupMetadata("g", 1, "m", Optional.empty()));
                         }
                     }
@@ -218,7 +261,8 @@ class TransactionManagerProperties {
                     case TICK -> time.sleep(random.nextInt(150));
                 }
             } catch (WeirException e) {
-                // A refusal the state allows (e.g. a send racing an abortable error) is fine; the checks below judge the state.
+                // A refusal the state allows (e.g. a send racing an abortable error) is fine; the checks below judge
+                // the state.
             }
         }
 
@@ -226,7 +270,13 @@ class TransactionManagerProperties {
             AtomicInteger count = new AtomicInteger();
             callbacks.add(count);
             long id = nextRecordId++;
-            futures.add(producer.send(new ProducerRecord<>("t", partition, 1000L, null, ByteBuffer.allocate(8).putLong(id).array()),
+            futures.add(producer.send(
+                    new ProducerRecord<>(
+                            "t",
+                            partition,
+                            1000L,
+                            null,
+                            ByteBuffer.allocate(8).putLong(id).array()),
                     (m, e) -> count.incrementAndGet()));
         }
 
@@ -254,7 +304,8 @@ class TransactionManagerProperties {
                 } else if (call == null && state == TransactionManagerState.ABORTABLE_ERROR) {
                     call = tm.beginAbort();
                 }
-                boolean settled = call == null && !producer.accumulator().hasIncomplete()
+                boolean settled = call == null
+                        && !producer.accumulator().hasIncomplete()
                         && (state == TransactionManagerState.READY || state == TransactionManagerState.FATAL_ERROR);
                 if (settled) {
                     return;
@@ -268,7 +319,9 @@ class TransactionManagerProperties {
         void checkInvariants() {
             assertTrue(violations.isEmpty(), violations::toString);
             for (int i = 0; i < callbacks.size(); i++) {
-                assertTrue(callbacks.get(i).get() <= 1, "record " + i + " was acknowledged " + callbacks.get(i).get() + " times");
+                assertTrue(
+                        callbacks.get(i).get() <= 1,
+                        "record " + i + " was acknowledged " + callbacks.get(i).get() + " times");
             }
         }
 
@@ -279,14 +332,24 @@ class TransactionManagerProperties {
                 RecordBatch batch = RecordBatch.wrap(bytes);
                 checkFirstSend(tp, batch);
                 if (fault(8)) {
-                    out.put(tp, ProduceResponse.PartitionResponse.error(new ApiError(Errors.KAFKA_STORAGE_ERROR, "disk busy")));
+                    out.put(
+                            tp,
+                            ProduceResponse.PartitionResponse.error(
+                                    new ApiError(Errors.KAFKA_STORAGE_ERROR, "disk busy")));
                 } else if (fault(2)) {
-                    out.put(tp, ProduceResponse.PartitionResponse.error(new ApiError(Errors.CORRUPT_MESSAGE, "bad bytes")));
+                    out.put(
+                            tp,
+                            ProduceResponse.PartitionResponse.error(new ApiError(Errors.CORRUPT_MESSAGE, "bad bytes")));
                 } else {
-                    ProduceResponse.PartitionResponse written = logs.computeIfAbsent(tp, k -> new PartitionLog()).append(batch);
+                    ProduceResponse.PartitionResponse written =
+                            logs.computeIfAbsent(tp, k -> new PartitionLog()).append(batch);
                     // A written batch whose answer is lost: the client must resend it and get the original offset.
-                    out.put(tp, written.error().isSuccess() && fault(5)
-                            ? ProduceResponse.PartitionResponse.error(new ApiError(Errors.REQUEST_TIMED_OUT, "answer lost")) : written);
+                    out.put(
+                            tp,
+                            written.error().isSuccess() && fault(5)
+                                    ? ProduceResponse.PartitionResponse.error(
+                                            new ApiError(Errors.REQUEST_TIMED_OUT, "answer lost"))
+                                    : written);
                 }
             });
             CompletableFuture<ProduceResponse> f = new CompletableFuture<>();
@@ -314,8 +377,7 @@ class TransactionManagerProperties {
 
     /** One partition's idempotence checks (the broker contract) and the record ids it holds. */
     private static final class PartitionLog {
-        record Written(int baseSequence, int lastSequence, long offset) {
-        }
+        record Written(int baseSequence, int lastSequence, long offset) {}
 
         static final class ProducerEntry {
             short epoch;

@@ -14,15 +14,20 @@ class TransactionManagerStateTest {
     void fatalErrorIsNeverLeftAndAbortableErrorOnlyByAborting() {
         for (TransactionManagerState next : TransactionManagerState.values()) {
             assertFalse(TransactionManagerState.FATAL_ERROR.canTransitionTo(next), "FATAL_ERROR -> " + next);
-            assertEquals(next == TransactionManagerState.ABORTING_TRANSACTION || next == TransactionManagerState.FATAL_ERROR,
-                    TransactionManagerState.ABORTABLE_ERROR.canTransitionTo(next), "ABORTABLE_ERROR -> " + next);
+            assertEquals(
+                    next == TransactionManagerState.ABORTING_TRANSACTION || next == TransactionManagerState.FATAL_ERROR,
+                    TransactionManagerState.ABORTABLE_ERROR.canTransitionTo(next),
+                    "ABORTABLE_ERROR -> " + next);
         }
     }
 
     @Test
     void aTransactionOpensOnlyFromReadyAndEndsOnlyThroughCommitOrAbort() {
         for (TransactionManagerState from : TransactionManagerState.values()) {
-            assertEquals(from == TransactionManagerState.READY, from.canTransitionTo(TransactionManagerState.IN_TRANSACTION), from + " -> IN_TRANSACTION");
+            assertEquals(
+                    from == TransactionManagerState.READY,
+                    from.canTransitionTo(TransactionManagerState.IN_TRANSACTION),
+                    from + " -> IN_TRANSACTION");
         }
         EnumSet<TransactionManagerState> intoReady = EnumSet.noneOf(TransactionManagerState.class);
         for (TransactionManagerState from : TransactionManagerState.values()) {
@@ -30,14 +35,23 @@ class TransactionManagerStateTest {
                 intoReady.add(from);
             }
         }
-        assertEquals(EnumSet.of(TransactionManagerState.INITIALIZING, TransactionManagerState.COMMITTING_TRANSACTION,
-                TransactionManagerState.ABORTING_TRANSACTION), intoReady);
+        assertEquals(
+                EnumSet.of(
+                        TransactionManagerState.INITIALIZING,
+                        TransactionManagerState.COMMITTING_TRANSACTION,
+                        TransactionManagerState.ABORTING_TRANSACTION),
+                intoReady);
     }
 
     @Test
     void anIllegalTransitionNamesBothStates() {
-        var e = assertThrows(IllegalStateException.class, () -> TransactionManagerState.READY.checkTransition(TransactionManagerState.COMMITTING_TRANSACTION));
-        assertTrue(e.getMessage().contains("READY") && e.getMessage().contains("COMMITTING_TRANSACTION"), e.getMessage());
-        assertEquals(TransactionManagerState.IN_TRANSACTION, TransactionManagerState.READY.checkTransition(TransactionManagerState.IN_TRANSACTION));
+        var e = assertThrows(
+                IllegalStateException.class,
+                () -> TransactionManagerState.READY.checkTransition(TransactionManagerState.COMMITTING_TRANSACTION));
+        assertTrue(
+                e.getMessage().contains("READY") && e.getMessage().contains("COMMITTING_TRANSACTION"), e.getMessage());
+        assertEquals(
+                TransactionManagerState.IN_TRANSACTION,
+                TransactionManagerState.READY.checkTransition(TransactionManagerState.IN_TRANSACTION));
     }
 }

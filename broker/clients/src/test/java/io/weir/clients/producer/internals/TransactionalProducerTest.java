@@ -1,20 +1,18 @@
 package io.weir.clients.producer.internals;
 
-import io.weir.clients.internals.FakeBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.common.TopicPartition;
 import io.weir.clients.consumer.ConsumerGroupMetadata;
 import io.weir.clients.consumer.OffsetAndMetadata;
+import io.weir.clients.internals.FakeBroker;
 import io.weir.clients.producer.ProducerConfig;
 import io.weir.clients.producer.ProducerRecord;
 import io.weir.clients.producer.RecordMetadata;
-import io.weir.common.serialization.ByteArraySerializer;
-import io.weir.common.utils.MockTime;
+import io.weir.common.TopicPartition;
 import io.weir.common.errors.CommitFailedException;
 import io.weir.common.errors.IllegalClientStateException;
 import io.weir.common.errors.InvalidTxnTimeoutException;
@@ -34,6 +32,8 @@ import io.weir.common.protocol.ProduceResponse;
 import io.weir.common.protocol.TxnOffsetCommitRequest;
 import io.weir.common.protocol.TxnOffsetCommitResponse;
 import io.weir.common.record.RecordBatch;
+import io.weir.common.serialization.ByteArraySerializer;
+import io.weir.common.utils.MockTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -58,8 +58,8 @@ class TransactionalProducerTest {
     private final List<CompletableFuture<ProduceResponse>> pending = new ArrayList<>();
 
     TransactionalProducerTest() {
-        broker.onMetadata = r -> CompletableFuture.completedFuture(new MetadataResponse(0, "c", Map.of(
-                "t", new MetadataResponse.TopicMetadata(ApiError.NONE, "t", 2, Map.of()))));
+        broker.onMetadata = r -> CompletableFuture.completedFuture(new MetadataResponse(
+                0, "c", Map.of("t", new MetadataResponse.TopicMetadata(ApiError.NONE, "t", 2, Map.of()))));
         broker.onProduce = r -> {
             CompletableFuture<ProduceResponse> f = new CompletableFuture<>();
             pending.add(f);
@@ -68,8 +68,16 @@ class TransactionalProducerTest {
     }
 
     private ProducerImpl<byte[], byte[]> producer(ProducerConfig.Builder b) {
-        return new ProducerImpl<>(b.bootstrapServers("embedded:fake").lingerMs(0).retryBackoffMs(100).build(),
-                new ByteArraySerializer(), new ByteArraySerializer(), broker, time, ProducerImpl.SenderStart.CALLER_DRIVES);
+        return new ProducerImpl<>(
+                b.bootstrapServers("embedded:fake")
+                        .lingerMs(0)
+                        .retryBackoffMs(100)
+                        .build(),
+                new ByteArraySerializer(),
+                new ByteArraySerializer(),
+                broker,
+                time,
+                ProducerImpl.SenderStart.CALLER_DRIVES);
     }
 
     private ProducerImpl<byte[], byte[]> transactional() {
@@ -96,9 +104,15 @@ class TransactionalProducerTest {
 
     private void answerProduce(ProducerImpl<byte[], byte[]> p, int index, Errors error) {
         Map<TopicPartition, ProduceResponse.PartitionResponse> out = new HashMap<>();
-        produced().get(index).batches().keySet().forEach(tp -> out.put(tp, error == Errors.NONE
-                ? new ProduceResponse.PartitionResponse(ApiError.NONE, 0, -1, 0)
-                : ProduceResponse.PartitionResponse.error(new ApiError(error, error + " for " + tp))));
+        produced()
+                .get(index)
+                .batches()
+                .keySet()
+                .forEach(tp -> out.put(
+                        tp,
+                        error == Errors.NONE
+                                ? new ProduceResponse.PartitionResponse(ApiError.NONE, 0, -1, 0)
+                                : ProduceResponse.PartitionResponse.error(new ApiError(error, error + " for " + tp))));
         pending.get(index).complete(new ProduceResponse(out));
         p.sender().runOnce();
     }
@@ -111,7 +125,8 @@ class TransactionalProducerTest {
     void initTransactionsSendsIdAndTimeoutAndRetriesConcurrentTransactions() {
         AtomicInteger calls = new AtomicInteger();
         broker.onInitProducerId = r -> calls.getAndIncrement() < 2
-                ? done(new InitProducerIdResponse(new ApiError(Errors.CONCURRENT_TRANSACTIONS, "completing"), -1, (short) -1))
+                ? done(new InitProducerIdResponse(
+                        new ApiError(Errors.CONCURRENT_TRANSACTIONS, "completing"), -1, (short) -1))
                 : broker.grantProducerId(r);
         var p = transactional();
         TransactionalRequestResult init = p.transactionManager().initializeTransactions();
@@ -122,7 +137,8 @@ class TransactionalProducerTest {
         time.sleep(100);
         p.sender().runOnce();
         assertTrue(init.isCompleted());
-        InitProducerIdRequest request = broker.requestsOf(InitProducerIdRequest.class).get(0);
+        InitProducerIdRequest request =
+                broker.requestsOf(InitProducerIdRequest.class).get(0);
         assertEquals("tx", request.transactionalId());
         assertEquals(5000, request.transactionTimeoutMs());
         assertEquals(-1L, request.producerId());
@@ -136,7 +152,8 @@ class TransactionalProducerTest {
         send(p, 1);
         p.sender().runOnce();
         List<Object> calls = broker.requests.stream()
-                .filter(r -> r instanceof AddPartitionsToTxnRequest || r instanceof ProduceRequest).toList();
+                .filter(r -> r instanceof AddPartitionsToTxnRequest || r instanceof ProduceRequest)
+                .toList();
         AddPartitionsToTxnRequest add = assertInstanceOf(AddPartitionsToTxnRequest.class, calls.get(0));
         assertEquals(Set.of(TP0, TP1), add.partitions());
         assertEquals("tx", add.transactionalId());
@@ -147,7 +164,10 @@ class TransactionalProducerTest {
         assertEquals(0, batch.baseSequence());
         send(p, 0);
         p.sender().runOnce();
-        assertEquals(1, broker.requestsOf(AddPartitionsToTxnRequest.class).size(), "a partition is added once per transaction");
+        assertEquals(
+                1,
+                broker.requestsOf(AddPartitionsToTxnRequest.class).size(),
+                "a partition is added once per transaction");
     }
 
     @Test
@@ -174,7 +194,8 @@ class TransactionalProducerTest {
         // whole retry.backoff.ms (100 ms) would make every back-to-back transaction take 100 ms.
         AtomicInteger calls = new AtomicInteger();
         broker.onInitProducerId = r -> calls.getAndIncrement() < 3
-                ? done(new InitProducerIdResponse(new ApiError(Errors.CONCURRENT_TRANSACTIONS, "completing"), -1, (short) -1))
+                ? done(new InitProducerIdResponse(
+                        new ApiError(Errors.CONCURRENT_TRANSACTIONS, "completing"), -1, (short) -1))
                 : broker.grantProducerId(r);
         var p = transactional();
         TransactionalRequestResult init = p.transactionManager().initializeTransactions();
@@ -195,8 +216,8 @@ class TransactionalProducerTest {
     @Test
     void commitRetriesConcurrentTransactions() {
         AtomicInteger calls = new AtomicInteger();
-        broker.onEndTxn = r -> done(new EndTxnResponse(calls.getAndIncrement() == 0
-                ? new ApiError(Errors.CONCURRENT_TRANSACTIONS, "busy") : ApiError.NONE));
+        broker.onEndTxn = r -> done(new EndTxnResponse(
+                calls.getAndIncrement() == 0 ? new ApiError(Errors.CONCURRENT_TRANSACTIONS, "busy") : ApiError.NONE));
         var p = inTransaction();
         send(p, 0);
         p.sender().runOnce();
@@ -255,9 +276,12 @@ class TransactionalProducerTest {
         send(p, 0);
         p.sender().runOnce();
         answerProduce(p, 0, Errors.CORRUPT_MESSAGE);
-        assertEquals(TransactionManagerState.ABORTABLE_ERROR, p.transactionManager().state());
+        assertEquals(
+                TransactionManagerState.ABORTABLE_ERROR, p.transactionManager().state());
         var e = assertThrows(IllegalClientStateException.class, p::commitTransaction);
-        assertTrue(e.getMessage().contains("CORRUPT_MESSAGE") && e.getMessage().contains("abortTransaction()"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("CORRUPT_MESSAGE") && e.getMessage().contains("abortTransaction()"),
+                e.getMessage());
         assertThrows(IllegalClientStateException.class, () -> send(p, 0));
         TransactionalRequestResult abort = p.transactionManager().beginAbort();
         p.sender().runOnce();
@@ -278,8 +302,10 @@ class TransactionalProducerTest {
 
     @Test
     void endTxnWithAStaleEpochAfterACoordinatorTimeoutIsAbortableAndAbortCatchesUp() {
-        broker.onEndTxn = r -> done(new EndTxnResponse(r.producerEpoch() == 0
-                ? new ApiError(Errors.INVALID_PRODUCER_EPOCH, "the transaction timed out and was aborted") : ApiError.NONE));
+        broker.onEndTxn = r -> done(new EndTxnResponse(
+                r.producerEpoch() == 0
+                        ? new ApiError(Errors.INVALID_PRODUCER_EPOCH, "the transaction timed out and was aborted")
+                        : ApiError.NONE));
         var p = inTransaction();
         send(p, 0);
         p.sender().runOnce();
@@ -287,7 +313,8 @@ class TransactionalProducerTest {
         TransactionalRequestResult commit = p.transactionManager().beginCommit();
         p.sender().runOnce();
         var e = assertThrows(IllegalClientStateException.class, () -> commit.await(0));
-        assertTrue(e.getMessage().contains("timed out") && e.getMessage().contains("abortTransaction()"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("timed out") && e.getMessage().contains("abortTransaction()"), e.getMessage());
         TransactionalRequestResult abort = p.transactionManager().beginAbort();
         p.sender().runOnce();
         p.sender().runOnce();
@@ -298,7 +325,8 @@ class TransactionalProducerTest {
 
     @Test
     void fencingIsFatalAndEveryLaterCallSaysToClose() {
-        broker.onEndTxn = r -> done(new EndTxnResponse(new ApiError(Errors.PRODUCER_FENCED, "epoch 0 is older than 1")));
+        broker.onEndTxn =
+                r -> done(new EndTxnResponse(new ApiError(Errors.PRODUCER_FENCED, "epoch 0 is older than 1")));
         var p = inTransaction();
         send(p, 0);
         p.sender().runOnce();
@@ -307,8 +335,12 @@ class TransactionalProducerTest {
         p.sender().runOnce();
         var e = assertThrows(ProducerFencedException.class, () -> commit.await(0));
         assertTrue(e.getMessage().contains("tx") && e.getMessage().contains("Close this producer"), e.getMessage());
-        for (Runnable call : List.<Runnable>of(p::beginTransaction, p::commitTransaction, p::abortTransaction,
-                () -> send(p, 0), () -> p.sendOffsetsToTransaction(Map.of(), new ConsumerGroupMetadata("g")))) {
+        for (Runnable call : List.<Runnable>of(
+                p::beginTransaction,
+                p::commitTransaction,
+                p::abortTransaction,
+                () -> send(p, 0),
+                () -> p.sendOffsetsToTransaction(Map.of(), new ConsumerGroupMetadata("g")))) {
             var later = assertThrows(ProducerFencedException.class, call::run);
             assertTrue(later.getMessage().contains("Close this producer"), later.getMessage());
         }
@@ -318,12 +350,14 @@ class TransactionalProducerTest {
     void sendOffsetsAddsTheGroupThenCommitsWithItsGeneration() {
         var p = inTransaction();
         ConsumerGroupMetadata group = new ConsumerGroupMetadata("g", 7, "member-1", Optional.of("instance-1"));
-        TransactionalRequestResult sent = p.transactionManager().sendOffsets(Map.of(TP0, new OffsetAndMetadata(42)), group);
+        TransactionalRequestResult sent =
+                p.transactionManager().sendOffsets(Map.of(TP0, new OffsetAndMetadata(42)), group);
         p.sender().runOnce();
         p.sender().runOnce();
         sent.await(0);
         assertEquals("g", broker.requestsOf(AddOffsetsToTxnRequest.class).get(0).groupId());
-        TxnOffsetCommitRequest commit = broker.requestsOf(TxnOffsetCommitRequest.class).get(0);
+        TxnOffsetCommitRequest commit =
+                broker.requestsOf(TxnOffsetCommitRequest.class).get(0);
         assertEquals(7, commit.generationId());
         assertEquals("member-1", commit.memberId());
         assertEquals("instance-1", commit.groupInstanceId());
@@ -331,28 +365,37 @@ class TransactionalProducerTest {
         TransactionalRequestResult end = p.transactionManager().beginCommit();
         p.sender().runOnce();
         end.await(0);
-        assertTrue(broker.requestsOf(EndTxnRequest.class).get(0).committed(), "offsets alone make a transaction to commit");
+        assertTrue(
+                broker.requestsOf(EndTxnRequest.class).get(0).committed(),
+                "offsets alone make a transaction to commit");
     }
 
     @Test
     void offsetsOfAStaleGenerationFailWithCommitFailedAndTheTransactionMustAbort() {
-        broker.onTxnOffsetCommit = r -> done(new TxnOffsetCommitResponse(Map.of(TP0,
-                new ApiError(Errors.ILLEGAL_GENERATION, "generation 7 is not the group's generation 8"))));
+        broker.onTxnOffsetCommit = r -> done(new TxnOffsetCommitResponse(
+                Map.of(TP0, new ApiError(Errors.ILLEGAL_GENERATION, "generation 7 is not the group's generation 8"))));
         var p = inTransaction();
-        TransactionalRequestResult sent = p.transactionManager().sendOffsets(Map.of(TP0, new OffsetAndMetadata(42)),
-                new ConsumerGroupMetadata("g", 7, "m", Optional.empty()));
+        TransactionalRequestResult sent = p.transactionManager()
+                .sendOffsets(
+                        Map.of(TP0, new OffsetAndMetadata(42)),
+                        new ConsumerGroupMetadata("g", 7, "m", Optional.empty()));
         p.sender().runOnce();
         p.sender().runOnce();
         var e = assertThrows(CommitFailedException.class, () -> sent.await(0));
         assertTrue(e.getMessage().contains("generation 8") && e.getMessage().contains("abort"), e.getMessage());
-        assertEquals(TransactionManagerState.ABORTABLE_ERROR, p.transactionManager().state());
+        assertEquals(
+                TransactionManagerState.ABORTABLE_ERROR, p.transactionManager().state());
     }
 
     @Test
     void transactionalCallsWithoutATransactionalIdSayWhichSettingIsMissing() {
         var p = producer(ProducerConfig.builder());
-        for (Runnable call : List.<Runnable>of(p::initTransactions, p::beginTransaction, p::commitTransaction,
-                p::abortTransaction, () -> p.sendOffsetsToTransaction(Map.of(), new ConsumerGroupMetadata("g")))) {
+        for (Runnable call : List.<Runnable>of(
+                p::initTransactions,
+                p::beginTransaction,
+                p::commitTransaction,
+                p::abortTransaction,
+                () -> p.sendOffsetsToTransaction(Map.of(), new ConsumerGroupMetadata("g")))) {
             var e = assertThrows(IllegalClientStateException.class, call::run);
             assertTrue(e.getMessage().contains("transactional.id"), e.getMessage());
         }
@@ -373,7 +416,8 @@ class TransactionalProducerTest {
     void beginTransactionTwiceIsRefused() {
         var p = inTransaction();
         var e = assertThrows(IllegalClientStateException.class, p::beginTransaction);
-        assertTrue(e.getMessage().contains("already open") && e.getMessage().contains("commit or abort"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("already open") && e.getMessage().contains("commit or abort"), e.getMessage());
     }
 
     @Test
@@ -381,7 +425,8 @@ class TransactionalProducerTest {
         var p = inTransaction();
         p.transactionManager().beginCommit().await(0);
         var e = assertThrows(IllegalClientStateException.class, () -> send(p, 1));
-        assertTrue(e.getMessage().contains("beginTransaction()") && e.getMessage().contains("t-1"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("beginTransaction()") && e.getMessage().contains("t-1"), e.getMessage());
     }
 
     @Test
@@ -389,19 +434,26 @@ class TransactionalProducerTest {
         var p = inTransaction();
         p.transactionManager().beginAbort().await(0);
         var e = assertThrows(IllegalClientStateException.class, p::commitTransaction);
-        assertTrue(e.getMessage().contains("no transaction is open") && e.getMessage().contains("beginTransaction()"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("no transaction is open")
+                        && e.getMessage().contains("beginTransaction()"),
+                e.getMessage());
         assertThrows(IllegalClientStateException.class, p::abortTransaction);
     }
 
     @Test
     void aTimeoutAboveTheBrokersMaximumFailsInitTransactionsSayingWhatToChange() {
-        broker.onInitProducerId = r -> done(new InitProducerIdResponse(new ApiError(Errors.INVALID_TRANSACTION_TIMEOUT,
-                "5000 ms is above transaction.max.timeout.ms=1000"), -1, (short) -1));
+        broker.onInitProducerId = r -> done(new InitProducerIdResponse(
+                new ApiError(Errors.INVALID_TRANSACTION_TIMEOUT, "5000 ms is above transaction.max.timeout.ms=1000"),
+                -1,
+                (short) -1));
         var p = transactional();
         TransactionalRequestResult init = p.transactionManager().initializeTransactions();
         p.sender().runOnce();
         var e = assertThrows(InvalidTxnTimeoutException.class, () -> init.await(0));
-        assertTrue(e.getMessage().contains("transaction.timeout.ms=5000") && e.getMessage().contains("transaction.max.timeout.ms"),
+        assertTrue(
+                e.getMessage().contains("transaction.timeout.ms=5000")
+                        && e.getMessage().contains("transaction.max.timeout.ms"),
                 e.getMessage());
     }
 
@@ -409,12 +461,15 @@ class TransactionalProducerTest {
     void aTimedOutCallMustBeRetriedBeforeAnotherOne() {
         broker.onInitProducerId = r -> new CompletableFuture<>(); // the coordinator never answers
         var p = transactional();
-        var timeout = assertThrows(io.weir.common.errors.TimeoutException.class,
+        var timeout = assertThrows(
+                io.weir.common.errors.TimeoutException.class,
                 () -> p.transactionManager().initializeTransactions().await(0));
         assertTrue(timeout.getMessage().contains("call initTransactions() again"), timeout.getMessage());
         var e = assertThrows(IllegalClientStateException.class, p::beginTransaction);
         assertTrue(e.getMessage().contains("initTransactions()"), e.getMessage());
-        assertEquals(p.transactionManager().initializeTransactions(), p.transactionManager().initializeTransactions(),
+        assertEquals(
+                p.transactionManager().initializeTransactions(),
+                p.transactionManager().initializeTransactions(),
                 "the retry waits for the same call");
     }
 
@@ -423,6 +478,8 @@ class TransactionalProducerTest {
         var p = inTransaction();
         send(p, 0);
         p.close(java.time.Duration.ZERO);
-        assertTrue(broker.requestsOf(EndTxnRequest.class).isEmpty(), "the coordinator aborts it on timeout or on the next instance");
+        assertTrue(
+                broker.requestsOf(EndTxnRequest.class).isEmpty(),
+                "the coordinator aborts it on timeout or on the next instance");
     }
 }

@@ -1,6 +1,5 @@
 package io.weir.broker.internals.coordinator;
 
-import io.weir.common.errors.CorruptRecordException;
 import io.weir.broker.internals.log.AppendOrigin;
 import io.weir.broker.internals.log.FetchDataInfo;
 import io.weir.broker.internals.log.Log;
@@ -8,6 +7,7 @@ import io.weir.broker.internals.log.LogManager;
 import io.weir.broker.internals.write.AppendCallback;
 import io.weir.broker.internals.write.AppendRings;
 import io.weir.common.TopicPartition;
+import io.weir.common.errors.CorruptRecordException;
 import io.weir.common.errors.WeirException;
 import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.Record;
@@ -47,8 +47,7 @@ public final class InternalTopic {
         void record(TopicPartition partition, Record record, long producerId);
 
         /** The COMMIT or ABORT marker of {@code producerId}'s transaction; ignored unless the owner writes in transactions. */
-        default void marker(TopicPartition partition, long producerId, TransactionResult result) {
-        }
+        default void marker(TopicPartition partition, long producerId, TransactionResult result) {}
     }
 
     /** How much of a partition {@link #load} reads at a time. */
@@ -68,8 +67,14 @@ public final class InternalTopic {
      * @param appendTimeoutMs      how long an append may wait for room on the write path
      * @param keyHash              a key's hash, made non-negative
      */
-    public InternalTopic(LogManager logManager, AppendRings rings, String name, int configuredPartitions, int segmentBytes,
-                         long appendTimeoutMs, ToIntFunction<String> keyHash) {
+    public InternalTopic(
+            LogManager logManager,
+            AppendRings rings,
+            String name,
+            int configuredPartitions,
+            int segmentBytes,
+            long appendTimeoutMs,
+            ToIntFunction<String> keyHash) {
         this.logManager = logManager;
         this.rings = rings;
         this.name = name;
@@ -146,8 +151,12 @@ public final class InternalTopic {
                         throw log.corruptBatch(batch.baseOffset(), e);
                     }
                     if (batch.isControl()) {
-                        replay.marker(log.topicPartition(), batch.producerId(), batch.controlType() == ControlRecordType.COMMIT
-                                ? TransactionResult.COMMIT : TransactionResult.ABORT);
+                        replay.marker(
+                                log.topicPartition(),
+                                batch.producerId(),
+                                batch.controlType() == ControlRecordType.COMMIT
+                                        ? TransactionResult.COMMIT
+                                        : TransactionResult.ABORT);
                     } else {
                         long producerId = batch.isTransactional() ? batch.producerId() : RecordBatch.NO_PRODUCER_ID;
                         for (Record r : batch) {

@@ -40,10 +40,12 @@ final class Group {
     private GroupState state = GroupState.EMPTY;
     /** The current generation; written only here (see the class comment). */
     int generationId;
+
     private String protocolType;
     private String protocolName;
     /** The member that computes the assignment, null without members; written only here (see the class comment). */
     String leaderId;
+
     private long stateTimestampMs;
     /** Members in join order; the order makes leader choice and describe output deterministic. */
     private final LinkedHashMap<String, MemberMetadata> memberMap = new LinkedHashMap<>();
@@ -68,7 +70,8 @@ final class Group {
      * Offsets written by open transactions, per producer id: appended, but visible only once the producer's
      * COMMIT marker reaches the group's partition, and dropped by its ABORT marker. Written with offsets.
      */
-    private final ConcurrentHashMap<Long, ConcurrentHashMap<TopicPartition, PendingTxnOffset>> pending = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, ConcurrentHashMap<TopicPartition, PendingTxnOffset>> pending =
+            new ConcurrentHashMap<>();
 
     /** Read-only view of the members, in join order. */
     final Map<String, MemberMetadata> members = Collections.unmodifiableMap(memberMap);
@@ -80,8 +83,8 @@ final class Group {
     final Map<Long, Map<TopicPartition, PendingTxnOffset>> pendingTxnOffsets = Collections.unmodifiableMap(pending);
 
     /** A transactional offset and the log offset of its record; a null value is a removal. */
-    record PendingTxnOffset(CommittedOffset value, long logOffset) {
-    }
+    record PendingTxnOffset(CommittedOffset value, long logOffset) {}
+
     private final List<Runnable> deferred = new ArrayList<>();
 
     Group(String groupId) {
@@ -110,8 +113,8 @@ final class Group {
     /** @throws IllegalStateException naming both states when the table does not allow the move */
     private void checkTransition(GroupState next) {
         if (!next.canFollow(state)) {
-            throw new IllegalStateException("Group " + groupId + " cannot move from " + state.displayName()
-                    + " to " + next.displayName());
+            throw new IllegalStateException(
+                    "Group " + groupId + " cannot move from " + state.displayName() + " to " + next.displayName());
         }
     }
 
@@ -133,7 +136,8 @@ final class Group {
         transitionTo(GroupState.PREPARING_REBALANCE, nowMs);
         syncDeadlineMs = -1;
         rebalanceDeadlineMs = nowMs + maxRebalanceTimeoutMs();
-        initialDelayUntilMs = fromEmpty && initialDelayMs > 0 ? Math.min(nowMs + initialDelayMs, rebalanceDeadlineMs) : -1;
+        initialDelayUntilMs =
+                fromEmpty && initialDelayMs > 0 ? Math.min(nowMs + initialDelayMs, rebalanceDeadlineMs) : -1;
     }
 
     /**
@@ -225,8 +229,12 @@ final class Group {
 
     /** What the offsets topic stores when a generation begins: type, generation, strategy, leader, time of the last state change. */
     GroupRecord.GroupMetadata.Value storedGeneration(String defaultProtocolType) {
-        return new GroupRecord.GroupMetadata.Value(protocolType == null ? defaultProtocolType : protocolType, generationId,
-                protocolName, leaderId, stateTimestampMs);
+        return new GroupRecord.GroupMetadata.Value(
+                protocolType == null ? defaultProtocolType : protocolType,
+                generationId,
+                protocolName,
+                leaderId,
+                stateTimestampMs);
     }
 
     /**
@@ -234,8 +242,13 @@ final class Group {
      * for their transaction), a generation from a past rebalance, or a rebalance under way.
      */
     boolean exists() {
-        return !is(GroupState.DEAD) && (hasMembers() || !committed.isEmpty() || !everCommitted.isEmpty()
-                || !pending.isEmpty() || generationId > 0 || !is(GroupState.EMPTY));
+        return !is(GroupState.DEAD)
+                && (hasMembers()
+                        || !committed.isEmpty()
+                        || !everCommitted.isEmpty()
+                        || !pending.isEmpty()
+                        || generationId > 0
+                        || !is(GroupState.EMPTY));
     }
 
     /** Queues an answer to run once the coordinator has released this group. */
@@ -296,8 +309,9 @@ final class Group {
      */
     void replaceStaticMember(String oldMemberId, MemberMetadata replacement) {
         if (!replacement.isStatic() || !oldMemberId.equals(instanceHolders.get(replacement.groupInstanceId))) {
-            throw new IllegalStateException("Member " + oldMemberId + " of group " + groupId + " does not hold instance id "
-                    + replacement.groupInstanceId + " that " + replacement.memberId + " would take over");
+            throw new IllegalStateException(
+                    "Member " + oldMemberId + " of group " + groupId + " does not hold instance id "
+                            + replacement.groupInstanceId + " that " + replacement.memberId + " would take over");
         }
         memberMap.remove(oldMemberId);
         memberMap.put(replacement.memberId, replacement);
@@ -445,7 +459,8 @@ final class Group {
 
     /** An offset appended in {@code producerId}'s transaction at {@code logOffset}: pending until its marker. */
     void addPendingTxnOffset(long producerId, TopicPartition tp, CommittedOffset value, long logOffset) {
-        pending.computeIfAbsent(producerId, pid -> new ConcurrentHashMap<>()).put(tp, new PendingTxnOffset(value, logOffset));
+        pending.computeIfAbsent(producerId, pid -> new ConcurrentHashMap<>())
+                .put(tp, new PendingTxnOffset(value, logOffset));
     }
 
     boolean hasPendingTxnOffsets(long producerId) {
@@ -482,6 +497,7 @@ final class Group {
 
     @Override
     public String toString() {
-        return "Group(" + groupId + ", " + state.displayName() + ", generation " + generationId + ", " + memberMap.size() + " members)";
+        return "Group(" + groupId + ", " + state.displayName() + ", generation " + generationId + ", "
+                + memberMap.size() + " members)";
     }
 }

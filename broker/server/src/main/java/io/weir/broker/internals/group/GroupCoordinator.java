@@ -1,8 +1,6 @@
 package io.weir.broker.internals.group;
 
-import org.slf4j.LoggerFactory;
 import io.weir.broker.GroupCoordinatorConfig;
-import io.weir.common.utils.Time;
 import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.Errors;
 import io.weir.common.protocol.HeartbeatRequest;
@@ -13,6 +11,7 @@ import io.weir.common.protocol.LeaveGroupRequest;
 import io.weir.common.protocol.LeaveGroupResponse;
 import io.weir.common.protocol.SyncGroupRequest;
 import io.weir.common.protocol.SyncGroupResponse;
+import io.weir.common.utils.Time;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * The broker's group coordinator for the classic protocol: membership (join, sync, heartbeat, leave), the
@@ -57,8 +57,12 @@ public final class GroupCoordinator {
      *                       thread (see {@link GroupStore#append})
      * @param uniqueIds      suffixes for new member ids (random UUIDs in the broker; a counter in tests)
      */
-    public GroupCoordinator(GroupCoordinatorConfig config, Time time, GroupStore store, Executor storeCallbacks,
-                            Supplier<String> uniqueIds) {
+    public GroupCoordinator(
+            GroupCoordinatorConfig config,
+            Time time,
+            GroupStore store,
+            Executor storeCallbacks,
+            Supplier<String> uniqueIds) {
         this.config = config;
         this.time = time;
         this.store = store;
@@ -109,19 +113,28 @@ public final class GroupCoordinator {
         boolean newMember = request.memberId().isEmpty();
         Group group = newMember ? groups.computeIfAbsent(request.groupId(), Group::new) : groups.get(request.groupId());
         if (group == null) {
-            respond.accept(JoinGroupResponse.error(unknownMember(request.groupId(), request.memberId()), request.memberId()));
+            respond.accept(
+                    JoinGroupResponse.error(unknownMember(request.groupId(), request.memberId()), request.memberId()));
             return;
         }
         locked(group, () -> {
             long now = time.milliseconds();
             if (group.is(GroupState.DEAD)) {
-                group.defer(() -> respond.accept(JoinGroupResponse.error(new ApiError(Errors.COORDINATOR_NOT_AVAILABLE,
-                        "Group " + request.groupId() + " is being deleted; retry the join"), request.memberId())));
+                group.defer(() -> respond.accept(JoinGroupResponse.error(
+                        new ApiError(
+                                Errors.COORDINATOR_NOT_AVAILABLE,
+                                "Group " + request.groupId() + " is being deleted; retry the join"),
+                        request.memberId())));
             } else if (!group.supportsProtocols(request.protocolType(), request.protocols())) {
-                group.defer(() -> respond.accept(JoinGroupResponse.error(new ApiError(Errors.INCONSISTENT_GROUP_PROTOCOL,
-                        "Member of group " + request.groupId() + " with protocol type '" + request.protocolType()
-                                + "' and strategies " + names(request.protocols()) + " shares no strategy with the group's members "
-                                + "(type '" + group.protocolType() + "', common strategies " + group.candidateProtocols() + ")"),
+                group.defer(() -> respond.accept(JoinGroupResponse.error(
+                        new ApiError(
+                                Errors.INCONSISTENT_GROUP_PROTOCOL,
+                                "Member of group " + request.groupId() + " with protocol type '"
+                                        + request.protocolType()
+                                        + "' and strategies " + names(request.protocols())
+                                        + " shares no strategy with the group's members "
+                                        + "(type '" + group.protocolType() + "', common strategies "
+                                        + group.candidateProtocols() + ")"),
                         request.memberId())));
             } else if (newMember) {
                 joinNewMember(group, request, respond, now);
@@ -137,13 +150,21 @@ public final class GroupCoordinator {
         }
         int session = request.sessionTimeoutMs();
         if (session < config.minSessionTimeoutMs() || session > config.maxSessionTimeoutMs()) {
-            return new ApiError(Errors.INVALID_SESSION_TIMEOUT, "session.timeout.ms=" + session + " of a member of group "
-                    + request.groupId() + " is outside the broker's allowed range [" + config.minSessionTimeoutMs() + ", "
-                    + config.maxSessionTimeoutMs() + "] (group.min.session.timeout.ms, group.max.session.timeout.ms)");
+            return new ApiError(
+                    Errors.INVALID_SESSION_TIMEOUT,
+                    "session.timeout.ms=" + session + " of a member of group "
+                            + request.groupId() + " is outside the broker's allowed range ["
+                            + config.minSessionTimeoutMs() + ", "
+                            + config.maxSessionTimeoutMs()
+                            + "] (group.min.session.timeout.ms, group.max.session.timeout.ms)");
         }
-        if (request.protocolType() == null || request.protocolType().isEmpty() || request.protocols().isEmpty()) {
-            return new ApiError(Errors.INCONSISTENT_GROUP_PROTOCOL, "A member of group " + request.groupId()
-                    + " joined without a protocol type or without any assignment strategy");
+        if (request.protocolType() == null
+                || request.protocolType().isEmpty()
+                || request.protocols().isEmpty()) {
+            return new ApiError(
+                    Errors.INCONSISTENT_GROUP_PROTOCOL,
+                    "A member of group " + request.groupId()
+                            + " joined without a protocol type or without any assignment strategy");
         }
         return null;
     }
@@ -155,14 +176,23 @@ public final class GroupCoordinator {
             return;
         }
         if (group.members.size() >= config.maxSize()) {
-            group.defer(() -> respond.accept(JoinGroupResponse.error(new ApiError(Errors.GROUP_MAX_SIZE_REACHED,
-                    "Group " + group.groupId + " already has " + group.members.size() + " members (group.max.size)"), "")));
+            group.defer(() -> respond.accept(JoinGroupResponse.error(
+                    new ApiError(
+                            Errors.GROUP_MAX_SIZE_REACHED,
+                            "Group " + group.groupId + " already has " + group.members.size()
+                                    + " members (group.max.size)"),
+                    "")));
             return;
         }
         String memberId = (request.clientId() == null || request.clientId().isEmpty() ? "consumer" : request.clientId())
                 + "-" + uniqueIds.get();
-        MemberMetadata member = new MemberMetadata(memberId, instanceId, request.clientId(), request.sessionTimeoutMs(),
-                request.rebalanceTimeoutMs(), request.protocols());
+        MemberMetadata member = new MemberMetadata(
+                memberId,
+                instanceId,
+                request.clientId(),
+                request.sessionTimeoutMs(),
+                request.rebalanceTimeoutMs(),
+                request.protocols());
         member.awaitingJoin = respond;
         member.heartbeatDeadlineMs = now + member.sessionTimeoutMs;
         group.add(member, request.protocolType());
@@ -178,22 +208,30 @@ public final class GroupCoordinator {
      * A static member restarted: the new member id takes over the instance id, the old one is fenced. In a
      * Stable group whose strategies did not change, the newcomer gets the old assignment with no rebalance.
      */
-    private void replaceStaticMember(Group group, JoinGroupRequest request, Consumer<JoinGroupResponse> respond, long now) {
+    private void replaceStaticMember(
+            Group group, JoinGroupRequest request, Consumer<JoinGroupResponse> respond, long now) {
         String oldId = group.staticMembers.get(request.groupInstanceId());
         MemberMetadata old = group.member(oldId);
         String newId = (request.clientId() == null || request.clientId().isEmpty() ? "consumer" : request.clientId())
                 + "-" + uniqueIds.get();
-        MemberMetadata member = new MemberMetadata(newId, request.groupInstanceId(), request.clientId(), request.sessionTimeoutMs(),
-                request.rebalanceTimeoutMs(), request.protocols());
+        MemberMetadata member = new MemberMetadata(
+                newId,
+                request.groupInstanceId(),
+                request.clientId(),
+                request.sessionTimeoutMs(),
+                request.rebalanceTimeoutMs(),
+                request.protocols());
         member.assignment = old.assignment;
         member.heartbeatDeadlineMs = now + member.sessionTimeoutMs;
         if (old.isAwaitingJoin()) {
             Consumer<JoinGroupResponse> fenced = old.awaitingJoin;
-            group.defer(() -> fenced.accept(JoinGroupResponse.error(fencedInstance(group, request.groupInstanceId(), oldId), oldId)));
+            group.defer(() -> fenced.accept(
+                    JoinGroupResponse.error(fencedInstance(group, request.groupInstanceId(), oldId), oldId)));
         }
         if (old.isAwaitingSync()) {
             Consumer<SyncGroupResponse> fenced = old.awaitingSync;
-            group.defer(() -> fenced.accept(SyncGroupResponse.error(fencedInstance(group, request.groupInstanceId(), oldId))));
+            group.defer(() ->
+                    fenced.accept(SyncGroupResponse.error(fencedInstance(group, request.groupInstanceId(), oldId))));
         }
         group.replaceStaticMember(oldId, member);
         // As Kafka: the restart needs no rebalance as long as the group would still choose the same strategy.
@@ -215,7 +253,8 @@ public final class GroupCoordinator {
         }
     }
 
-    private void rejoinKnownMember(Group group, JoinGroupRequest request, Consumer<JoinGroupResponse> respond, long now) {
+    private void rejoinKnownMember(
+            Group group, JoinGroupRequest request, Consumer<JoinGroupResponse> respond, long now) {
         ApiError identity = checkIdentity(group, request.memberId(), request.groupInstanceId());
         if (identity != null) {
             group.defer(() -> respond.accept(JoinGroupResponse.error(identity, request.memberId())));
@@ -239,27 +278,40 @@ public final class GroupCoordinator {
                     // The leader rejoins to rebalance (e.g. it saw new partitions); a changed subscription too.
                     updateMemberAndRebalance(group, member, request, respond, now);
                 } else {
-                    JoinGroupResponse answer = new JoinGroupResponse(ApiError.NONE, group.generationId, group.protocolName(),
-                            group.leaderId, member.memberId, List.of());
+                    JoinGroupResponse answer = new JoinGroupResponse(
+                            ApiError.NONE,
+                            group.generationId,
+                            group.protocolName(),
+                            group.leaderId,
+                            member.memberId,
+                            List.of());
                     member.heartbeatDeadlineMs = now + member.sessionTimeoutMs;
                     group.defer(() -> respond.accept(answer));
                 }
             }
-            default -> group.defer(() -> respond.accept(JoinGroupResponse.error(unknownMember(group.groupId, request.memberId()),
-                    request.memberId())));
+            default -> group.defer(() -> respond.accept(
+                    JoinGroupResponse.error(unknownMember(group.groupId, request.memberId()), request.memberId())));
         }
     }
 
-    private void updateMemberAndRebalance(Group group, MemberMetadata member, JoinGroupRequest request,
-                                          Consumer<JoinGroupResponse> respond, long now) {
+    private void updateMemberAndRebalance(
+            Group group,
+            MemberMetadata member,
+            JoinGroupRequest request,
+            Consumer<JoinGroupResponse> respond,
+            long now) {
         member.protocols = request.protocols();
         member.sessionTimeoutMs = request.sessionTimeoutMs();
         member.rebalanceTimeoutMs = request.rebalanceTimeoutMs();
         if (member.isAwaitingJoin()) {
             // A second join call while the first still waits: the first is superseded.
             Consumer<JoinGroupResponse> superseded = member.awaitingJoin;
-            group.defer(() -> superseded.accept(JoinGroupResponse.error(new ApiError(Errors.REBALANCE_IN_PROGRESS,
-                    "A newer join of member " + member.memberId + " of group " + group.groupId + " replaced this one"), member.memberId)));
+            group.defer(() -> superseded.accept(JoinGroupResponse.error(
+                    new ApiError(
+                            Errors.REBALANCE_IN_PROGRESS,
+                            "A newer join of member " + member.memberId + " of group " + group.groupId
+                                    + " replaced this one"),
+                    member.memberId)));
         }
         member.awaitingJoin = respond;
         member.heartbeatDeadlineMs = now + member.sessionTimeoutMs;
@@ -324,10 +376,12 @@ public final class GroupCoordinator {
         List<JoinGroupResponse.Member> members = new ArrayList<>();
         if (group.isLeader(memberId)) {
             for (MemberMetadata m : group.memberList()) {
-                members.add(new JoinGroupResponse.Member(m.memberId, m.groupInstanceId, m.metadata(group.protocolName())));
+                members.add(
+                        new JoinGroupResponse.Member(m.memberId, m.groupInstanceId, m.metadata(group.protocolName())));
             }
         }
-        return new JoinGroupResponse(ApiError.NONE, group.generationId, group.protocolName(), group.leaderId, memberId, members);
+        return new JoinGroupResponse(
+                ApiError.NONE, group.generationId, group.protocolName(), group.leaderId, memberId, members);
     }
 
     // ---- sync ---------------------------------------------------------------------------------------------
@@ -342,11 +396,17 @@ public final class GroupCoordinator {
         locked(group, () -> {
             long now = time.milliseconds();
             ApiError error = checkMember(group, request.memberId(), request.groupInstanceId(), request.generationId());
-            if (error == null && ((request.protocolType() != null && !request.protocolType().equals(group.protocolType()))
-                    || (request.protocolName() != null && !request.protocolName().equals(group.protocolName())))) {
-                error = new ApiError(Errors.INCONSISTENT_GROUP_PROTOCOL, "Sync of member " + request.memberId() + " names protocol "
-                        + request.protocolType() + "/" + request.protocolName() + " but group " + group.groupId + " uses "
-                        + group.protocolType() + "/" + group.protocolName());
+            if (error == null
+                    && ((request.protocolType() != null
+                                    && !request.protocolType().equals(group.protocolType()))
+                            || (request.protocolName() != null
+                                    && !request.protocolName().equals(group.protocolName())))) {
+                error = new ApiError(
+                        Errors.INCONSISTENT_GROUP_PROTOCOL,
+                        "Sync of member " + request.memberId() + " names protocol "
+                                + request.protocolType() + "/" + request.protocolName() + " but group " + group.groupId
+                                + " uses "
+                                + group.protocolType() + "/" + group.protocolName());
             }
             if (error == null && group.is(GroupState.PREPARING_REBALANCE)) {
                 error = rebalancing(group);
@@ -359,14 +419,20 @@ public final class GroupCoordinator {
             MemberMetadata member = group.member(request.memberId());
             member.heartbeatDeadlineMs = now + member.sessionTimeoutMs;
             if (group.is(GroupState.STABLE)) {
-                SyncGroupResponse answer = new SyncGroupResponse(ApiError.NONE, group.protocolName(), member.assignment);
+                SyncGroupResponse answer =
+                        new SyncGroupResponse(ApiError.NONE, group.protocolName(), member.assignment);
                 group.defer(() -> respond.accept(answer));
                 return;
             }
             // A repeated sync replaces the one waiting, which is answered rather than dropped: every call is
             // answered exactly once.
-            failSync(group, member, new ApiError(Errors.REBALANCE_IN_PROGRESS, "A newer sync of member "
-                    + member.memberId + " of group " + group.groupId + " replaced this one"));
+            failSync(
+                    group,
+                    member,
+                    new ApiError(
+                            Errors.REBALANCE_IN_PROGRESS,
+                            "A newer sync of member " + member.memberId + " of group " + group.groupId
+                                    + " replaced this one"));
             member.awaitingSync = respond;
             if (group.isLeader(member.memberId)) {
                 completeSync(group, request.assignments());
@@ -380,33 +446,38 @@ public final class GroupCoordinator {
      */
     private void completeSync(Group group, Map<String, byte[]> assignments) {
         int generation = group.generationId;
-        store.append(group.groupId, List.of(groupRecord(group)), offset -> { })
-                .whenCompleteAsync((ok, failure) -> locked(group, () -> {
-                    if (!group.is(GroupState.COMPLETING_REBALANCE) || group.generationId != generation) {
-                        return; // a join or leave restarted the rebalance; its answers went out already
-                    }
-                    long now = time.milliseconds();
-                    if (failure != null) {
-                        ApiError error = new ApiError(Errors.COORDINATOR_NOT_AVAILABLE, "Could not store generation "
-                                + generation + " of group " + group.groupId + ": " + failure.getMessage());
-                        for (MemberMetadata m : group.memberList()) {
-                            failSync(group, m, error);
-                        }
-                        prepareRebalance(group, now);
-                        return;
-                    }
-                    for (MemberMetadata m : group.memberList()) {
-                        byte[] assignment = assignments.get(m.memberId);
-                        m.assignment = assignment == null ? MemberMetadata.EMPTY : assignment;
-                        if (m.isAwaitingSync()) {
-                            Consumer<SyncGroupResponse> waiting = m.awaitingSync;
-                            SyncGroupResponse answer = new SyncGroupResponse(ApiError.NONE, group.protocolName(), m.assignment);
-                            m.awaitingSync = null;
-                            group.defer(() -> waiting.accept(answer));
-                        }
-                    }
-                    group.becomeStable(now);
-                }), storeCallbacks);
+        store.append(group.groupId, List.of(groupRecord(group)), offset -> {})
+                .whenCompleteAsync(
+                        (ok, failure) -> locked(group, () -> {
+                            if (!group.is(GroupState.COMPLETING_REBALANCE) || group.generationId != generation) {
+                                return; // a join or leave restarted the rebalance; its answers went out already
+                            }
+                            long now = time.milliseconds();
+                            if (failure != null) {
+                                ApiError error = new ApiError(
+                                        Errors.COORDINATOR_NOT_AVAILABLE,
+                                        "Could not store generation " + generation + " of group " + group.groupId + ": "
+                                                + failure.getMessage());
+                                for (MemberMetadata m : group.memberList()) {
+                                    failSync(group, m, error);
+                                }
+                                prepareRebalance(group, now);
+                                return;
+                            }
+                            for (MemberMetadata m : group.memberList()) {
+                                byte[] assignment = assignments.get(m.memberId);
+                                m.assignment = assignment == null ? MemberMetadata.EMPTY : assignment;
+                                if (m.isAwaitingSync()) {
+                                    Consumer<SyncGroupResponse> waiting = m.awaitingSync;
+                                    SyncGroupResponse answer =
+                                            new SyncGroupResponse(ApiError.NONE, group.protocolName(), m.assignment);
+                                    m.awaitingSync = null;
+                                    group.defer(() -> waiting.accept(answer));
+                                }
+                            }
+                            group.becomeStable(now);
+                        }),
+                        storeCallbacks);
     }
 
     private static void failSync(Group group, MemberMetadata m, ApiError error) {
@@ -422,10 +493,11 @@ public final class GroupCoordinator {
     }
 
     private void storeGroup(Group group) {
-        store.append(group.groupId, List.of(groupRecord(group)), offset -> { }).whenComplete((ok, failure) -> {
+        store.append(group.groupId, List.of(groupRecord(group)), offset -> {}).whenComplete((ok, failure) -> {
             if (failure != null) {
                 // Only the generation of an empty group is lost; the next rebalance stores it again.
-                LoggerFactory.getLogger(GroupCoordinator.class).warn("Could not store empty generation of group " + group.groupId, failure);
+                LoggerFactory.getLogger(GroupCoordinator.class)
+                        .warn("Could not store empty generation of group " + group.groupId, failure);
             }
         });
     }
@@ -451,7 +523,9 @@ public final class GroupCoordinator {
     public LeaveGroupResponse leave(LeaveGroupRequest request) {
         Group group = groups.get(request.groupId());
         if (group == null) {
-            return new LeaveGroupResponse(new ApiError(Errors.UNKNOWN_MEMBER_ID, "Group " + request.groupId() + " has no members"), List.of());
+            return new LeaveGroupResponse(
+                    new ApiError(Errors.UNKNOWN_MEMBER_ID, "Group " + request.groupId() + " has no members"),
+                    List.of());
         }
         return locked(group, () -> {
             long now = time.milliseconds();
@@ -461,13 +535,18 @@ public final class GroupCoordinator {
                 if ((memberId == null || memberId.isEmpty()) && who.groupInstanceId() != null) {
                     memberId = group.staticMembers.get(who.groupInstanceId());
                 }
-                ApiError error = memberId == null ? unknownMember(group.groupId, who.groupInstanceId())
+                ApiError error = memberId == null
+                        ? unknownMember(group.groupId, who.groupInstanceId())
                         : checkIdentity(group, memberId, who.groupInstanceId());
                 if (error == null) {
-                    removeMember(group, group.member(memberId), now, "left the group"
-                            + (who.reason() == null ? "" : " (" + who.reason() + ")"));
+                    removeMember(
+                            group,
+                            group.member(memberId),
+                            now,
+                            "left the group" + (who.reason() == null ? "" : " (" + who.reason() + ")"));
                 }
-                results.add(new LeaveGroupResponse.MemberResponse(memberId, who.groupInstanceId(), error == null ? ApiError.NONE : error));
+                results.add(new LeaveGroupResponse.MemberResponse(
+                        memberId, who.groupInstanceId(), error == null ? ApiError.NONE : error));
             }
             return new LeaveGroupResponse(ApiError.NONE, results);
         });
@@ -479,13 +558,14 @@ public final class GroupCoordinator {
         switch (group.state()) {
             case STABLE, COMPLETING_REBALANCE -> prepareRebalance(group, now);
             case PREPARING_REBALANCE -> tryCompleteJoin(group, now);
-            default -> { }
+            default -> {}
         }
     }
 
     /** Answers whatever {@code member} waits for with UNKNOWN_MEMBER_ID and takes it out, leaving the state as it is. */
     private static void dropMember(Group group, MemberMetadata member, String why) {
-        ApiError gone = new ApiError(Errors.UNKNOWN_MEMBER_ID, "Member " + member.memberId + " of group " + group.groupId + " " + why);
+        ApiError gone = new ApiError(
+                Errors.UNKNOWN_MEMBER_ID, "Member " + member.memberId + " of group " + group.groupId + " " + why);
         if (member.isAwaitingJoin()) {
             Consumer<JoinGroupResponse> waiting = member.awaitingJoin;
             member.awaitingJoin = null;
@@ -514,7 +594,11 @@ public final class GroupCoordinator {
         }
         for (MemberMetadata m : new ArrayList<>(group.memberList())) {
             if (group.members.containsKey(m.memberId) && !m.isAlive(now)) {
-                removeMember(group, m, now, "was removed: no heartbeat within its session timeout of " + m.sessionTimeoutMs + " ms");
+                removeMember(
+                        group,
+                        m,
+                        now,
+                        "was removed: no heartbeat within its session timeout of " + m.sessionTimeoutMs + " ms");
             }
         }
         if (group.is(GroupState.PREPARING_REBALANCE)) {
@@ -562,21 +646,28 @@ public final class GroupCoordinator {
             return identity;
         }
         if (generationId != group.generationId) {
-            return new ApiError(Errors.ILLEGAL_GENERATION, "Member " + memberId + " of group " + group.groupId + " sent generation "
-                    + generationId + " but the group is at generation " + group.generationId + ": it missed a rebalance and must rejoin");
+            return new ApiError(
+                    Errors.ILLEGAL_GENERATION,
+                    "Member " + memberId + " of group " + group.groupId + " sent generation " + generationId
+                            + " but the group is at generation " + group.generationId
+                            + ": it missed a rebalance and must rejoin");
         }
         return null;
     }
 
     static ApiError unknownMember(String groupId, String memberId) {
-        return new ApiError(Errors.UNKNOWN_MEMBER_ID, "Group " + groupId + " has no member '" + memberId
-                + "': it was removed (session timeout, leave or rebalance) and must rejoin");
+        return new ApiError(
+                Errors.UNKNOWN_MEMBER_ID,
+                "Group " + groupId + " has no member '" + memberId
+                        + "': it was removed (session timeout, leave or rebalance) and must rejoin");
     }
 
     private static ApiError fencedInstance(Group group, String instanceId, String memberId) {
-        return new ApiError(Errors.FENCED_INSTANCE_ID, "group.instance.id '" + instanceId + "' of group " + group.groupId
-                + " is now held by member " + group.staticMembers.get(instanceId) + "; member " + memberId
-                + " was fenced by a newer instance with the same id and must be closed");
+        return new ApiError(
+                Errors.FENCED_INSTANCE_ID,
+                "group.instance.id '" + instanceId + "' of group " + group.groupId
+                        + " is now held by member " + group.staticMembers.get(instanceId) + "; member " + memberId
+                        + " was fenced by a newer instance with the same id and must be closed");
     }
 
     private static ApiError rebalancing(Group group) {

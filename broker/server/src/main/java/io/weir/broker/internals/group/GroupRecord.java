@@ -12,12 +12,11 @@ public sealed interface GroupRecord {
     String groupId();
 
     /** A committed offset, or its removal when {@code value} is null. */
-    record OffsetCommit(String groupId, TopicPartition partition, CommittedOffset value) implements GroupRecord {
-    }
+    record OffsetCommit(String groupId, TopicPartition partition, CommittedOffset value) implements GroupRecord {}
 
     /** A group's generation and strategy when a rebalance completes, or the group's deletion when null. */
     record GroupMetadata(String groupId, Value value) implements GroupRecord {
-        public record Value(String protocolType, int generationId, String protocolName, String leaderId, long stateTimestampMs) {
-        }
+        public record Value(
+                String protocolType, int generationId, String protocolName, String leaderId, long stateTimestampMs) {}
     }
 }

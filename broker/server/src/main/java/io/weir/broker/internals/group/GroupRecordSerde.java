@@ -28,8 +28,7 @@ final class GroupRecordSerde {
     private static final short OFFSET_VALUE_VERSION = 3;
     private static final short GROUP_VALUE_VERSION = 3;
 
-    private GroupRecordSerde() {
-    }
+    private GroupRecordSerde() {}
 
     static byte[] key(GroupRecord record) {
         if (record instanceof GroupRecord.OffsetCommit oc) {
@@ -95,15 +94,18 @@ final class GroupRecordSerde {
                 String group = getRequiredString(key, "group");
                 String topic = getRequiredString(key, "topic");
                 int partition = key.getInt();
-                return new GroupRecord.OffsetCommit(group, new TopicPartition(topic, partition), value == null ? null : offsetValue(value));
+                return new GroupRecord.OffsetCommit(
+                        group, new TopicPartition(topic, partition), value == null ? null : offsetValue(value));
             }
             if (keyVersion == GROUP_KEY_VERSION) {
                 String group = getRequiredString(key, "group");
                 return new GroupRecord.GroupMetadata(group, value == null ? null : groupValue(value));
             }
-            throw new CorruptRecordException("Offsets topic record at offset " + offset + " has unknown key version " + keyVersion);
+            throw new CorruptRecordException(
+                    "Offsets topic record at offset " + offset + " has unknown key version " + keyVersion);
         } catch (BufferUnderflowException | IllegalArgumentException e) {
-            throw new CorruptRecordException("Offsets topic record at offset " + offset + " is truncated or malformed: " + e, e);
+            throw new CorruptRecordException(
+                    "Offsets topic record at offset " + offset + " is truncated or malformed: " + e, e);
         }
     }
 
@@ -135,7 +137,8 @@ final class GroupRecordSerde {
     private static byte[] utf8(String s) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > Short.MAX_VALUE) {
-            throw new IllegalArgumentException("String of " + bytes.length + " bytes is longer than " + Short.MAX_VALUE);
+            throw new IllegalArgumentException(
+                    "String of " + bytes.length + " bytes is longer than " + Short.MAX_VALUE);
         }
         return bytes;
     }

@@ -34,6 +34,6 @@ public interface GroupStore {
      * batch (base sequence -1, as Kafka's group coordinator writes it) whose records take effect only when the
      * transaction's COMMIT marker reaches the same partition.
      */
-    CompletableFuture<Void> appendTransactional(String groupId, List<GroupRecord> records, long producerId, short producerEpoch,
-                                                Applied applied);
+    CompletableFuture<Void> appendTransactional(
+            String groupId, List<GroupRecord> records, long producerId, short producerEpoch, Applied applied);
 }

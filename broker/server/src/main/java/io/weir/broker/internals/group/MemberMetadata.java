@@ -27,8 +27,13 @@ final class MemberMetadata {
     Consumer<SyncGroupResponse> awaitingSync;
     long heartbeatDeadlineMs;
 
-    MemberMetadata(String memberId, String groupInstanceId, String clientId, int sessionTimeoutMs, int rebalanceTimeoutMs,
-                   List<JoinGroupRequest.Protocol> protocols) {
+    MemberMetadata(
+            String memberId,
+            String groupInstanceId,
+            String clientId,
+            int sessionTimeoutMs,
+            int rebalanceTimeoutMs,
+            List<JoinGroupRequest.Protocol> protocols) {
         this.memberId = memberId;
         this.groupInstanceId = groupInstanceId;
         this.clientId = clientId;

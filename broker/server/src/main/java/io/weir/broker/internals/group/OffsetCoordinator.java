@@ -69,19 +69,27 @@ public final class OffsetCoordinator {
 
     public CompletableFuture<OffsetCommitResponse> commit(OffsetCommitRequest request) {
         if (request.groupId() == null || request.groupId().isEmpty()) {
-            return CompletableFuture.completedFuture(new OffsetCommitResponse(failAll(request.offsets().keySet(),
+            return CompletableFuture.completedFuture(new OffsetCommitResponse(failAll(
+                    request.offsets().keySet(),
                     new ApiError(Errors.INVALID_GROUP_ID, "Offsets cannot be committed without a group id"))));
         }
-        boolean simple = request.generationId() < 0 && (request.memberId() == null || request.memberId().isEmpty());
+        boolean simple = request.generationId() < 0
+                && (request.memberId() == null || request.memberId().isEmpty());
         Group group = simple ? groups.computeIfAbsent(request.groupId(), Group::new) : groups.get(request.groupId());
         if (group == null) {
-            return CompletableFuture.completedFuture(new OffsetCommitResponse(failAll(request.offsets().keySet(),
+            return CompletableFuture.completedFuture(new OffsetCommitResponse(failAll(
+                    request.offsets().keySet(),
                     GroupCoordinator.unknownMember(request.groupId(), request.memberId()))));
         }
-        return GroupCoordinator.locked(group, () -> writeOffsets(group,
-                simple ? checkSimpleCommit(group) : checkMemberCommit(group, request), request.offsets(),
-                (records, applied) -> coordinator.store().append(group.groupId, records, applied),
-                group::applyOffset, "offsets of group " + group.groupId))
+        return GroupCoordinator.locked(
+                        group,
+                        () -> writeOffsets(
+                                group,
+                                simple ? checkSimpleCommit(group) : checkMemberCommit(group, request),
+                                request.offsets(),
+                                (records, applied) -> coordinator.store().append(group.groupId, records, applied),
+                                group::applyOffset,
+                                "offsets of group " + group.groupId))
                 .thenApply(OffsetCommitResponse::new);
     }
 
@@ -108,9 +116,13 @@ public final class OffsetCoordinator {
      * @param stored what the commit stores, for the error when the append fails
      * @return one result per partition: its validation error, or the append's outcome
      */
-    CompletableFuture<Map<TopicPartition, ApiError>> writeOffsets(Group group, ApiError groupError,
-                                                                  Map<TopicPartition, CommittedOffset> requested,
-                                                                  OffsetAppend append, AppendedOffset appended, String stored) {
+    CompletableFuture<Map<TopicPartition, ApiError>> writeOffsets(
+            Group group,
+            ApiError groupError,
+            Map<TopicPartition, CommittedOffset> requested,
+            OffsetAppend append,
+            AppendedOffset appended,
+            String stored) {
         if (groupError != null) {
             forgetIfUnused(group);
             return CompletableFuture.completedFuture(failAll(requested.keySet(), groupError));
@@ -124,7 +136,8 @@ public final class OffsetCoordinator {
                 results.put(tp, invalid);
             } else {
                 CommittedOffset stamped = offset.commitTimestamp() < 0
-                        ? new CommittedOffset(offset.offset(), offset.leaderEpoch(), offset.metadata(), now) : offset;
+                        ? new CommittedOffset(offset.offset(), offset.leaderEpoch(), offset.metadata(), now)
+                        : offset;
                 records.add(new GroupRecord.OffsetCommit(group.groupId, tp, stamped));
             }
         });
@@ -134,15 +147,20 @@ public final class OffsetCoordinator {
         }
         records.forEach(r -> group.rememberCommitted(r.partition()));
         return append.append(Collections.unmodifiableList(records), firstOffset -> {
-            for (int i = 0; i < records.size(); i++) {
-                appended.apply(records.get(i).partition(), records.get(i).value(), firstOffset + i);
-            }
-        }).handle((ok, failure) -> {
-            ApiError outcome = failure == null ? ApiError.NONE : new ApiError(Errors.COORDINATOR_NOT_AVAILABLE,
-                    "Could not store " + stored + ": " + failure.getMessage());
-            records.forEach(r -> results.put(r.partition(), outcome));
-            return results;
-        });
+                    for (int i = 0; i < records.size(); i++) {
+                        appended.apply(
+                                records.get(i).partition(), records.get(i).value(), firstOffset + i);
+                    }
+                })
+                .handle((ok, failure) -> {
+                    ApiError outcome = failure == null
+                            ? ApiError.NONE
+                            : new ApiError(
+                                    Errors.COORDINATOR_NOT_AVAILABLE,
+                                    "Could not store " + stored + ": " + failure.getMessage());
+                    records.forEach(r -> results.put(r.partition(), outcome));
+                    return results;
+                });
     }
 
     /**
@@ -162,38 +180,51 @@ public final class OffsetCoordinator {
             return new ApiError(Errors.COORDINATOR_NOT_AVAILABLE, "Group " + group.groupId + " is being deleted");
         }
         if (group.hasMembers()) {
-            return new ApiError(Errors.NON_EMPTY_GROUP, "Group " + group.groupId + " has " + group.members.size()
-                    + " active members (state " + group.state().displayName() + "); offsets can be committed without a "
-                    + "generation only while the group is empty");
+            return new ApiError(
+                    Errors.NON_EMPTY_GROUP,
+                    "Group " + group.groupId + " has " + group.members.size()
+                            + " active members (state " + group.state().displayName()
+                            + "); offsets can be committed without a "
+                            + "generation only while the group is empty");
         }
         return null;
     }
 
     private static ApiError checkMemberCommit(Group group, OffsetCommitRequest request) {
-        ApiError error = GroupCoordinator.checkMember(group, request.memberId(), request.groupInstanceId(), request.generationId());
+        ApiError error = GroupCoordinator.checkMember(
+                group, request.memberId(), request.groupInstanceId(), request.generationId());
         if (error == null && group.is(GroupState.COMPLETING_REBALANCE)) {
-            return new ApiError(Errors.REBALANCE_IN_PROGRESS, "Group " + group.groupId + " is completing a rebalance: "
-                    + "the partitions of generation " + group.generationId + " are not handed out yet");
+            return new ApiError(
+                    Errors.REBALANCE_IN_PROGRESS,
+                    "Group " + group.groupId + " is completing a rebalance: " + "the partitions of generation "
+                            + group.generationId + " are not handed out yet");
         }
         return error;
     }
 
     ApiError validate(Group group, TopicPartition tp, CommittedOffset offset) {
         if (!partitionExists.test(tp)) {
-            return new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Group " + group.groupId + " cannot commit an offset for "
-                    + tp + ": the broker has no such topic partition");
+            return new ApiError(
+                    Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                    "Group " + group.groupId + " cannot commit an offset for " + tp
+                            + ": the broker has no such topic partition");
         }
         if (offset.offset() < 0) {
-            return new ApiError(Errors.INVALID_REQUEST, "Offset " + offset.offset() + " for " + tp + " in group "
-                    + group.groupId + " is negative: a committed offset must be >= 0");
+            return new ApiError(
+                    Errors.INVALID_REQUEST,
+                    "Offset " + offset.offset() + " for " + tp + " in group " + group.groupId
+                            + " is negative: a committed offset must be >= 0");
         }
         if (offset.metadata() == null) {
             return new ApiError(Errors.INVALID_REQUEST, "Offset metadata for " + tp + " is null; use an empty string");
         }
         int metadataBytes = offset.metadata().getBytes(StandardCharsets.UTF_8).length;
         if (metadataBytes > coordinator.config().offsetMetadataMaxBytes()) {
-            return new ApiError(Errors.OFFSET_METADATA_TOO_LARGE, "Offset metadata for " + tp + " in group " + group.groupId
-                    + " is " + metadataBytes + " bytes; offset.metadata.max.bytes is " + coordinator.config().offsetMetadataMaxBytes());
+            return new ApiError(
+                    Errors.OFFSET_METADATA_TOO_LARGE,
+                    "Offset metadata for " + tp + " in group " + group.groupId + " is " + metadataBytes
+                            + " bytes; offset.metadata.max.bytes is "
+                            + coordinator.config().offsetMetadataMaxBytes());
         }
         return null;
     }
@@ -218,18 +249,29 @@ public final class OffsetCoordinator {
             request.partitions().forEach(tp -> out.put(tp, OffsetFetchResponse.PartitionData.NONE));
             return new OffsetFetchResponse(ApiError.NONE, out);
         }
-        Iterable<TopicPartition> wanted = request.partitions() != null ? request.partitions()
+        Iterable<TopicPartition> wanted = request.partitions() != null
+                ? request.partitions()
                 : group.offsets.keySet().stream().sorted(BY_TOPIC_AND_PARTITION).toList();
         for (TopicPartition tp : wanted) {
             if (request.requireStable() && group.hasPendingTxnOffset(tp)) {
-                out.put(tp, new OffsetFetchResponse.PartitionData(-1L, -1, "", new ApiError(Errors.UNSTABLE_OFFSET_COMMIT,
-                        "Group " + request.groupId() + " has a transactional offset commit for " + tp
-                                + " in an open transaction; retry once the transaction ends")));
+                out.put(
+                        tp,
+                        new OffsetFetchResponse.PartitionData(
+                                -1L,
+                                -1,
+                                "",
+                                new ApiError(
+                                        Errors.UNSTABLE_OFFSET_COMMIT,
+                                        "Group " + request.groupId() + " has a transactional offset commit for " + tp
+                                                + " in an open transaction; retry once the transaction ends")));
                 continue;
             }
             CommittedOffset c = group.offsets.get(tp);
-            out.put(tp, c == null ? OffsetFetchResponse.PartitionData.NONE
-                    : new OffsetFetchResponse.PartitionData(c.offset(), c.leaderEpoch(), c.metadata()));
+            out.put(
+                    tp,
+                    c == null
+                            ? OffsetFetchResponse.PartitionData.NONE
+                            : new OffsetFetchResponse.PartitionData(c.offset(), c.leaderEpoch(), c.metadata()));
         }
         return new OffsetFetchResponse(ApiError.NONE, out);
     }
@@ -241,8 +283,11 @@ public final class OffsetCoordinator {
         for (Group group : new TreeMap<>(groups).values()) {
             GroupCoordinator.locked(group, () -> {
                 if (group.exists()) {
-                    out.add(new ListGroupsResponse.ListedGroup(group.groupId,
-                            group.protocolType() == null ? GroupCoordinator.CONSUMER_PROTOCOL_TYPE : group.protocolType(),
+                    out.add(new ListGroupsResponse.ListedGroup(
+                            group.groupId,
+                            group.protocolType() == null
+                                    ? GroupCoordinator.CONSUMER_PROTOCOL_TYPE
+                                    : group.protocolType(),
                             group.state().displayName()));
                 }
             });
@@ -254,24 +299,49 @@ public final class OffsetCoordinator {
         List<DescribeGroupsResponse.DescribedGroup> out = new ArrayList<>();
         for (String groupId : request.groupIds()) {
             Group group = groups.get(groupId);
-            DescribeGroupsResponse.DescribedGroup described = group == null ? null : GroupCoordinator.locked(group, () -> {
-                if (!group.exists()) {
-                    return null;
-                }
-                List<DescribeGroupsResponse.DescribedMember> members = new ArrayList<>();
-                for (MemberMetadata m : group.memberList()) {
-                    byte[] metadata = group.protocolName() != null && m.supports(group.protocolName())
-                            ? m.metadata(group.protocolName()) : MemberMetadata.EMPTY;
-                    // As Kafka: an assignment is shown only once the generation is stable; before, it is stale.
-                    members.add(new DescribeGroupsResponse.DescribedMember(m.memberId, m.groupInstanceId, m.clientId,
-                            metadata, group.is(GroupState.STABLE) ? m.assignment : MemberMetadata.EMPTY));
-                }
-                return new DescribeGroupsResponse.DescribedGroup(ApiError.NONE, groupId, group.state().displayName(),
-                        group.protocolType() == null ? GroupCoordinator.CONSUMER_PROTOCOL_TYPE : group.protocolType(),
-                        group.protocolName(), group.generationId, group.leaderId, members);
-            });
-            out.add(described != null ? described : new DescribeGroupsResponse.DescribedGroup(notFound(groupId), groupId,
-                    GroupState.DEAD.displayName(), "", null, -1, null, List.of()));
+            DescribeGroupsResponse.DescribedGroup described = group == null
+                    ? null
+                    : GroupCoordinator.locked(group, () -> {
+                        if (!group.exists()) {
+                            return null;
+                        }
+                        List<DescribeGroupsResponse.DescribedMember> members = new ArrayList<>();
+                        for (MemberMetadata m : group.memberList()) {
+                            byte[] metadata = group.protocolName() != null && m.supports(group.protocolName())
+                                    ? m.metadata(group.protocolName())
+                                    : MemberMetadata.EMPTY;
+                            // As Kafka: an assignment is shown only once the generation is stable; before, it is stale.
+                            members.add(new DescribeGroupsResponse.DescribedMember(
+                                    m.memberId,
+                                    m.groupInstanceId,
+                                    m.clientId,
+                                    metadata,
+                                    group.is(GroupState.STABLE) ? m.assignment : MemberMetadata.EMPTY));
+                        }
+                        return new DescribeGroupsResponse.DescribedGroup(
+                                ApiError.NONE,
+                                groupId,
+                                group.state().displayName(),
+                                group.protocolType() == null
+                                        ? GroupCoordinator.CONSUMER_PROTOCOL_TYPE
+                                        : group.protocolType(),
+                                group.protocolName(),
+                                group.generationId,
+                                group.leaderId,
+                                members);
+                    });
+            out.add(
+                    described != null
+                            ? described
+                            : new DescribeGroupsResponse.DescribedGroup(
+                                    notFound(groupId),
+                                    groupId,
+                                    GroupState.DEAD.displayName(),
+                                    "",
+                                    null,
+                                    -1,
+                                    null,
+                                    List.of()));
         }
         return new DescribeGroupsResponse(out);
     }
@@ -295,31 +365,49 @@ public final class OffsetCoordinator {
                     return null;
                 }
                 if (group.hasMembers()) {
-                    results.put(groupId, new ApiError(Errors.NON_EMPTY_GROUP, "Group " + groupId + " has "
-                            + group.members.size() + " active members (state " + group.state().displayName()
-                            + "); stop its consumers before deleting it"));
+                    results.put(
+                            groupId,
+                            new ApiError(
+                                    Errors.NON_EMPTY_GROUP,
+                                    "Group " + groupId + " has "
+                                            + group.members.size() + " active members (state "
+                                            + group.state().displayName()
+                                            + "); stop its consumers before deleting it"));
                     return null;
                 }
                 group.markDead(coordinator.time().milliseconds());
                 groups.remove(groupId, group);
                 List<GroupRecord> tombstones = new ArrayList<>();
-                group.tombstonePartitions().forEach(tp -> tombstones.add(new GroupRecord.OffsetCommit(groupId, tp, null)));
+                group.tombstonePartitions()
+                        .forEach(tp -> tombstones.add(new GroupRecord.OffsetCommit(groupId, tp, null)));
                 tombstones.add(new GroupRecord.GroupMetadata(groupId, null));
-                return coordinator.store().append(groupId, tombstones, firstOffset -> group.clearOffsets()).handle((ok, failure) -> {
-                    results.put(groupId, failure == null ? ApiError.NONE : new ApiError(Errors.COORDINATOR_NOT_AVAILABLE,
-                            "Could not store the deletion of group " + groupId + ": " + failure.getMessage()));
-                    return null;
-                });
+                return coordinator
+                        .store()
+                        .append(groupId, tombstones, firstOffset -> group.clearOffsets())
+                        .handle((ok, failure) -> {
+                            results.put(
+                                    groupId,
+                                    failure == null
+                                            ? ApiError.NONE
+                                            : new ApiError(
+                                                    Errors.COORDINATOR_NOT_AVAILABLE,
+                                                    "Could not store the deletion of group " + groupId + ": "
+                                                            + failure.getMessage()));
+                            return null;
+                        });
             });
             if (done != null) {
                 pending.add(done);
             }
         }
-        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> new DeleteGroupsResponse(results));
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                .thenApply(v -> new DeleteGroupsResponse(results));
     }
 
     private static ApiError notFound(String groupId) {
-        return new ApiError(Errors.GROUP_ID_NOT_FOUND, "Group '" + groupId + "' does not exist: it has no members and no committed offsets");
+        return new ApiError(
+                Errors.GROUP_ID_NOT_FOUND,
+                "Group '" + groupId + "' does not exist: it has no members and no committed offsets");
     }
 
     // ---- load ---------------------------------------------------------------------------------------------

@@ -33,9 +33,20 @@ public final class OffsetsTopicStore implements GroupStore {
     private final InternalTopic topic;
     private final Time time;
 
-    public OffsetsTopicStore(LogManager logManager, AppendRings rings, int configuredPartitions, int segmentBytes,
-                             long appendTimeoutMs, Time time) {
-        this.topic = new InternalTopic(logManager, rings, TOPIC, configuredPartitions, segmentBytes, appendTimeoutMs,
+    public OffsetsTopicStore(
+            LogManager logManager,
+            AppendRings rings,
+            int configuredPartitions,
+            int segmentBytes,
+            long appendTimeoutMs,
+            Time time) {
+        this.topic = new InternalTopic(
+                logManager,
+                rings,
+                TOPIC,
+                configuredPartitions,
+                segmentBytes,
+                appendTimeoutMs,
                 groupId -> groupId.hashCode() & 0x7fffffff);
         this.time = time;
     }
@@ -48,19 +59,31 @@ public final class OffsetsTopicStore implements GroupStore {
 
     @Override
     public CompletableFuture<Void> append(String groupId, List<GroupRecord> records, Applied applied) {
-        return append(groupId, records, new RecordBatchBuilder(CompressionType.NONE, RecordBatch.NO_PRODUCER_ID,
-                RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false), applied);
+        return append(
+                groupId,
+                records,
+                new RecordBatchBuilder(
+                        CompressionType.NONE,
+                        RecordBatch.NO_PRODUCER_ID,
+                        RecordBatch.NO_PRODUCER_EPOCH,
+                        RecordBatch.NO_SEQUENCE,
+                        false),
+                applied);
     }
 
     @Override
-    public CompletableFuture<Void> appendTransactional(String groupId, List<GroupRecord> records, long producerId,
-                                                       short producerEpoch, Applied applied) {
+    public CompletableFuture<Void> appendTransactional(
+            String groupId, List<GroupRecord> records, long producerId, short producerEpoch, Applied applied) {
         // No sequence: the batch is the coordinator's, not the producer's, as in Kafka.
-        return append(groupId, records, new RecordBatchBuilder(CompressionType.NONE, producerId, producerEpoch,
-                RecordBatch.NO_SEQUENCE, true), applied);
+        return append(
+                groupId,
+                records,
+                new RecordBatchBuilder(CompressionType.NONE, producerId, producerEpoch, RecordBatch.NO_SEQUENCE, true),
+                applied);
     }
 
-    private CompletableFuture<Void> append(String groupId, List<GroupRecord> records, RecordBatchBuilder builder, Applied applied) {
+    private CompletableFuture<Void> append(
+            String groupId, List<GroupRecord> records, RecordBatchBuilder builder, Applied applied) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         long now = time.milliseconds();
         for (GroupRecord r : records) {

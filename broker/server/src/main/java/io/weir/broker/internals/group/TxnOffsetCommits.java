@@ -55,17 +55,25 @@ public final class TxnOffsetCommits {
     public CompletableFuture<TxnOffsetCommitResponse> commit(TxnOffsetCommitRequest request) {
         if (request.groupId() == null || request.groupId().isEmpty()) {
             return CompletableFuture.completedFuture(new TxnOffsetCommitResponse(OffsetCoordinator.failAll(
-                    request.offsets().keySet(), new ApiError(Errors.INVALID_GROUP_ID,
-                            "Transactional offsets cannot be committed without a group id"))));
+                    request.offsets().keySet(),
+                    new ApiError(
+                            Errors.INVALID_GROUP_ID, "Transactional offsets cannot be committed without a group id"))));
         }
         // As Kafka: a transactional commit may create the group (a producer with no group metadata, generation -1).
         Group group = groups.computeIfAbsent(request.groupId(), Group::new);
         long producerId = request.producerId();
-        return GroupCoordinator.locked(group, () -> offsets.writeOffsets(group, checkGroup(group, request), request.offsets(),
-                (records, applied) -> coordinator.store().appendTransactional(group.groupId, records, producerId,
-                        request.producerEpoch(), applied),
-                (tp, value, logOffset) -> group.addPendingTxnOffset(producerId, tp, value, logOffset),
-                "the transactional offsets of group " + group.groupId + " for producer " + producerId))
+        return GroupCoordinator.locked(
+                        group,
+                        () -> offsets.writeOffsets(
+                                group,
+                                checkGroup(group, request),
+                                request.offsets(),
+                                (records, applied) -> coordinator
+                                        .store()
+                                        .appendTransactional(
+                                                group.groupId, records, producerId, request.producerEpoch(), applied),
+                                (tp, value, logOffset) -> group.addPendingTxnOffset(producerId, tp, value, logOffset),
+                                "the transactional offsets of group " + group.groupId + " for producer " + producerId))
                 .thenApply(TxnOffsetCommitResponse::new);
     }
 
@@ -79,18 +87,23 @@ public final class TxnOffsetCommits {
         if (instanceId != null) {
             String holder = group.staticMembers.get(instanceId);
             if (holder != null && !holder.equals(memberId)) {
-                return new ApiError(Errors.FENCED_INSTANCE_ID, "group.instance.id '" + instanceId + "' of group " + group.groupId
-                        + " is held by member " + holder + "; member " + memberId + " was fenced and cannot commit offsets"
-                        + " in a transaction: close it");
+                return new ApiError(
+                        Errors.FENCED_INSTANCE_ID,
+                        "group.instance.id '" + instanceId + "' of group " + group.groupId
+                                + " is held by member " + holder + "; member " + memberId
+                                + " was fenced and cannot commit offsets"
+                                + " in a transaction: close it");
             }
         }
         if (!memberId.isEmpty() && group.member(memberId) == null) {
             return GroupCoordinator.unknownMember(group.groupId, memberId);
         }
         if (request.generationId() >= 0 && request.generationId() != group.generationId) {
-            return new ApiError(Errors.ILLEGAL_GENERATION, "Member " + memberId + " of group " + group.groupId + " sent generation "
-                    + request.generationId() + " with its transactional offsets but the group is at generation "
-                    + group.generationId + ": it was fenced by a rebalance; abort the transaction and rejoin");
+            return new ApiError(
+                    Errors.ILLEGAL_GENERATION,
+                    "Member " + memberId + " of group " + group.groupId + " sent generation "
+                            + request.generationId() + " with its transactional offsets but the group is at generation "
+                            + group.generationId + ": it was fenced by a rebalance; abort the transaction and rejoin");
         }
         return null;
     }
@@ -104,7 +117,8 @@ public final class TxnOffsetCommits {
      */
     public void onMarker(TopicPartition offsetsPartition, long producerId, TransactionResult result) {
         for (Group group : groups.values()) {
-            if (group.hasPendingTxnOffsets(producerId) && partitionFor(group.groupId).equals(offsetsPartition)) {
+            if (group.hasPendingTxnOffsets(producerId)
+                    && partitionFor(group.groupId).equals(offsetsPartition)) {
                 group.completeTxnOffsets(producerId, result);
             }
         }

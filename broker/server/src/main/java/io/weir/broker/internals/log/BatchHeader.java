@@ -17,8 +17,7 @@ final class BatchHeader {
     private static final int LOG_OVERHEAD = RecordBatch.LOG_OVERHEAD;
     static final int SIZE = RecordBatch.HEADER_SIZE;
 
-    private BatchHeader() {
-    }
+    private BatchHeader() {}
 
     static long baseOffset(ByteBuffer b, int at) {
         return b.getLong(at + BASE_OFFSET);

@@ -14,8 +14,15 @@ import java.util.List;
  * @param dirtyBytes         bytes of the segments from the one holding the first dirty offset
  * @param compactionDue      whether the oldest dirty record passed {@code max.compaction.lag.ms}
  */
-record CleanableRange(Log log, long logStartOffset, long firstDirtyOffset, long firstUncleanableOffset,
-                      List<LogSegment> segments, long cleanBytes, long dirtyBytes, boolean compactionDue) {
+record CleanableRange(
+        Log log,
+        long logStartOffset,
+        long firstDirtyOffset,
+        long firstUncleanableOffset,
+        List<LogSegment> segments,
+        long cleanBytes,
+        long dirtyBytes,
+        boolean compactionDue) {
 
     /** The share of the cleanable bytes not cleaned yet, Kafka's dirty ratio. */
     double dirtyRatio() {

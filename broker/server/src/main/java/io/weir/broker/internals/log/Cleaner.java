@@ -1,12 +1,12 @@
 package io.weir.broker.internals.log;
 
 import io.weir.broker.LogConfig;
-import io.weir.common.utils.Time;
 import io.weir.common.errors.CorruptRecordException;
 import io.weir.common.errors.CorruptSegmentException;
 import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatchFilter;
+import io.weir.common.utils.Time;
 import io.weir.transactions.BatchMetadata;
 import io.weir.transactions.ProducerStateEntry;
 import java.io.IOException;
@@ -66,8 +66,7 @@ final class Cleaner {
     }
 
     /** What a pass did. */
-    record PassResult(long nextDirtyOffset, List<DeletedSegment> retired, CleanerStats stats) {
-    }
+    record PassResult(long nextDirtyOffset, List<DeletedSegment> retired, CleanerStats stats) {}
 
     /**
      * @param ioBufferSize  the read buffer's size, and the write buffer's; grown for a larger batch
@@ -106,14 +105,15 @@ final class Cleaner {
         LogConfig config = log.config();
         long now = time.milliseconds();
         PassContext pass = new PassContext(mapEnd, now, config, producerTails(log), stats, stop);
-        pass.txns = new TransactionTracker(log.abortedTransactions(range.logStartOffset(), range.firstUncleanableOffset()));
+        pass.txns =
+                new TransactionTracker(log.abortedTransactions(range.logStartOffset(), range.firstUncleanableOffset()));
         List<DeletedSegment> retired = new ArrayList<>();
         try {
             for (Group group : group(toClean, range, config)) {
                 List<DeletedSegment> done = cleanGroup(log, group, pass);
                 if (done == null) {
-                    throw new CleaningAbortedException("a segment of " + log.topicPartition()
-                            + " was removed while it was being cleaned");
+                    throw new CleaningAbortedException(
+                            "a segment of " + log.topicPartition() + " was removed while it was being cleaned");
                 }
                 retired.addAll(done);
             }
@@ -133,8 +133,8 @@ final class Cleaner {
     private long buildOffsetMap(CleanableRange range, BooleanSupplier stop, CleanerStats stats) throws IOException {
         map.clear();
         long firstDirty = range.firstDirtyOffset();
-        TransactionTracker txns = new TransactionTracker(
-                range.log().abortedTransactions(firstDirty, range.firstUncleanableOffset()));
+        TransactionTracker txns =
+                new TransactionTracker(range.log().abortedTransactions(firstDirty, range.firstUncleanableOffset()));
         RecordBatchFilter.RecordDecider remember = (offset, key, hasValue) -> {
             if (key != null) {
                 map.put(key, offset);
@@ -164,7 +164,8 @@ final class Cleaner {
                     if (map.size() == 0) {
                         throw new IllegalStateException("The batch at offset " + batch.baseOffset() + " of "
                                 + range.log().topicPartition() + " holds " + batch.recordCount() + " records but the"
-                                + " cleaner's map holds only " + map.maxEntries() + " keys; raise log.cleaner.dedupe.buffer.size");
+                                + " cleaner's map holds only " + map.maxEntries()
+                                + " keys; raise log.cleaner.dedupe.buffer.size");
                     }
                     stopAt[0] = batch.baseOffset();
                     return false;
@@ -182,8 +183,7 @@ final class Cleaner {
     // ---- pass 2: rewriting -----------------------------------------------------------------------------------
 
     /** Consecutive segments rewritten into one, and the base offset of the segment after them. */
-    private record Group(List<LogSegment> segments, long end) {
-    }
+    private record Group(List<LogSegment> segments, long end) {}
 
     private static List<Group> group(List<LogSegment> segments, CleanableRange range, LogConfig config) {
         List<Group> groups = new ArrayList<>();
@@ -206,9 +206,9 @@ final class Cleaner {
                 long end = nextBases.get(next);
                 boolean fits = group.isEmpty()
                         || (bytes + next.size() <= config.segmentBytes()
-                        && offsetEntries + next.offsetIndexEntries() + 1 <= maxOffsetEntries
-                        && timeEntries + next.timeIndexEntries() + 1 <= maxTimeEntries
-                        && end - 1 - base <= Integer.MAX_VALUE);
+                                && offsetEntries + next.offsetIndexEntries() + 1 <= maxOffsetEntries
+                                && timeEntries + next.timeIndexEntries() + 1 <= maxTimeEntries
+                                && end - 1 - base <= Integer.MAX_VALUE);
                 if (!fits) {
                     break;
                 }
@@ -234,8 +234,13 @@ final class Cleaner {
         TransactionTracker txns;
         boolean horizonPassed;
 
-        PassContext(long mapEnd, long now, LogConfig config, ProducerTails producers, CleanerStats stats,
-                    BooleanSupplier stop) {
+        PassContext(
+                long mapEnd,
+                long now,
+                LogConfig config,
+                ProducerTails producers,
+                CleanerStats stats,
+                BooleanSupplier stop) {
             this.mapEnd = mapEnd;
             this.now = now;
             long horizon = now + config.deleteRetentionMs();
@@ -249,7 +254,8 @@ final class Cleaner {
     /** Writes the group's cleaned segment and swaps it in; null if the log changed under the pass. */
     private List<DeletedSegment> cleanGroup(Log log, Group group, PassContext pass) throws IOException {
         long base = group.segments().get(0).baseOffset;
-        LogSegment cleaned = LogSegment.createCleaned(log.dir(), base, log.config(), pass.now, log.context().channels());
+        LogSegment cleaned = LogSegment.createCleaned(
+                log.dir(), base, log.config(), pass.now, log.context().channels());
         try {
             Set<Long> keptAbortMarkers = new HashSet<>();
             RecordBatchFilter.RecordDecider keepLatest = (offset, key, hasValue) -> retain(pass, offset, key, hasValue);
@@ -268,7 +274,8 @@ final class Cleaner {
                     pass.horizonPassed = batch.hasDeleteHorizon() && pass.now >= batch.deleteHorizonMs();
                     if (batch.isControl()) {
                         boolean dataKept = pass.txns.onMarker(producerId);
-                        Short markerOnlyEpoch = pass.producers.markerOnlyEpochs().get(producerId);
+                        Short markerOnlyEpoch =
+                                pass.producers.markerOnlyEpochs().get(producerId);
                         boolean producersLast = markerOnlyEpoch != null && markerOnlyEpoch == batch.producerEpoch();
                         if (!dataKept && !producersLast && pass.horizonPassed) {
                             return true; // its transaction left nothing behind, and readers had time to see it end
@@ -282,8 +289,8 @@ final class Cleaner {
                     boolean aborted = pass.txns.isAborted(batch);
                     Long last = pass.producers.lastDataOffsets().get(producerId);
                     boolean lastOfProducer = producerId >= 0 && last != null && last == batch.lastOffset();
-                    RecordBatchFilter.Outcome outcome = filter.filter(batch, aborted ? dropAll : keepLatest,
-                            lastOfProducer, pass.horizonToStamp);
+                    RecordBatchFilter.Outcome outcome =
+                            filter.filter(batch, aborted ? dropAll : keepLatest, lastOfProducer, pass.horizonToStamp);
                     if (batch.isTransactional()) {
                         pass.txns.onData(producerId, aborted, outcome != RecordBatchFilter.Outcome.DROPPED);
                     }
@@ -383,7 +390,8 @@ final class Cleaner {
      *
      * @throws CorruptSegmentException naming the segment file and the byte position of the first bad batch
      */
-    private void scan(LogSegment segment, BooleanSupplier stop, CleanerStats stats, BatchVisitor visitor) throws IOException {
+    private void scan(LogSegment segment, BooleanSupplier stop, CleanerStats stats, BatchVisitor visitor)
+            throws IOException {
         int position = 0;
         int size = segment.size();
         long previousLast = segment.baseOffset - 1;
@@ -399,24 +407,36 @@ final class Cleaner {
             while (readBuffer.limit() - consumed >= BatchHeader.SIZE) {
                 int batchSize = BatchHeader.sizeInBytes(readBuffer, consumed);
                 if (batchSize < BatchHeader.SIZE || batchSize > maxBufferSize) {
-                    throw new CorruptSegmentException(segment.logPath(), position + consumed, previousLast + 1,
+                    throw new CorruptSegmentException(
+                            segment.logPath(),
+                            position + consumed,
+                            previousLast + 1,
                             "the batch declares " + batchSize + " bytes; the cleaner leaves this log alone");
                 }
                 if (consumed + batchSize > readBuffer.limit()) {
                     needed = batchSize;
                     break;
                 }
-                RecordBatch batch = RecordBatch.wrap(readBuffer.duplicate().position(consumed).limit(consumed + batchSize));
+                RecordBatch batch = RecordBatch.wrap(
+                        readBuffer.duplicate().position(consumed).limit(consumed + batchSize));
                 try {
                     batch.ensureValid();
                 } catch (CorruptRecordException e) {
-                    throw new CorruptSegmentException(segment.logPath(), position + consumed, batch.baseOffset(),
-                            e.getMessage() + "; the cleaner leaves this log alone", e);
+                    throw new CorruptSegmentException(
+                            segment.logPath(),
+                            position + consumed,
+                            batch.baseOffset(),
+                            e.getMessage() + "; the cleaner leaves this log alone",
+                            e);
                 }
                 if (batch.baseOffset() <= previousLast || batch.lastOffset() < batch.baseOffset()) {
-                    throw new CorruptSegmentException(segment.logPath(), position + consumed, previousLast + 1,
-                            "its offsets " + batch.baseOffset() + ".." + batch.lastOffset() + " do not follow the previous"
-                                    + " batch's last offset " + previousLast + "; the cleaner leaves this log alone");
+                    throw new CorruptSegmentException(
+                            segment.logPath(),
+                            position + consumed,
+                            previousLast + 1,
+                            "its offsets " + batch.baseOffset() + ".." + batch.lastOffset()
+                                    + " do not follow the previous" + " batch's last offset " + previousLast
+                                    + "; the cleaner leaves this log alone");
                 }
                 previousLast = batch.lastOffset();
                 stats.batchesRead++;
@@ -429,8 +449,12 @@ final class Cleaner {
             }
             if (consumed == 0) {
                 if (needed == 0 || (long) position + needed > size) {
-                    throw new CorruptSegmentException(segment.logPath(), position, previousLast + 1, "the segment ends with "
-                            + readBuffer.limit() + " bytes that are not a whole batch; the cleaner leaves this log alone");
+                    throw new CorruptSegmentException(
+                            segment.logPath(),
+                            position,
+                            previousLast + 1,
+                            "the segment ends with " + readBuffer.limit()
+                                    + " bytes that are not a whole batch; the cleaner leaves this log alone");
                 }
                 readBuffer = ByteBuffer.allocate(needed);
                 writeBuffer = growWriteBuffer(needed);
@@ -469,8 +493,7 @@ final class Cleaner {
         return new ProducerTails(last, markerOnly);
     }
 
-    private record ProducerTails(Map<Long, Long> lastDataOffsets, Map<Long, Short> markerOnlyEpochs) {
-    }
+    private record ProducerTails(Map<Long, Long> lastDataOffsets, Map<Long, Short> markerOnlyEpochs) {}
 
     /**
      * Follows transactions through a pass in offset order: which producers are inside an aborted transaction

@@ -8,7 +8,7 @@ import java.io.IOException;
  */
 @FunctionalInterface
 public interface CleanerHook {
-    CleanerHook NONE = step -> { };
+    CleanerHook NONE = step -> {};
 
     /** The steps, in the order a pass reaches them for each group of segments it rewrites. */
     enum Step {

@@ -43,8 +43,15 @@ public final class CleanerStats {
     @Override
     public String toString() {
         double seconds = elapsedNanos / 1e9;
-        return String.format("read %d records (%.1f MB) in %d batches, kept %d records (%.1f MB), map %d keys in %.1f MB, %.2f s",
-                recordsRead, bytesRead / 1e6, batchesRead, recordsRetained, bytesWritten / 1e6, mapEntries,
-                mapMemoryBytes / 1e6, seconds);
+        return String.format(
+                "read %d records (%.1f MB) in %d batches, kept %d records (%.1f MB), map %d keys in %.1f MB, %.2f s",
+                recordsRead,
+                bytesRead / 1e6,
+                batchesRead,
+                recordsRetained,
+                bytesWritten / 1e6,
+                mapEntries,
+                mapMemoryBytes / 1e6,
+                seconds);
     }
 }

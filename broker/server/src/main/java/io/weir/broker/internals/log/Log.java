@@ -1,10 +1,9 @@
 package io.weir.broker.internals.log;
 
-import io.weir.broker.LogConfig;
 import io.weir.broker.FlushPolicy;
+import io.weir.broker.LogConfig;
 import io.weir.common.IsolationLevel;
 import io.weir.common.TopicPartition;
-import io.weir.common.utils.Time;
 import io.weir.common.errors.CorruptRecordException;
 import io.weir.common.errors.CorruptSegmentException;
 import io.weir.common.errors.InvalidRecordException;
@@ -13,6 +12,7 @@ import io.weir.common.errors.KafkaStorageException;
 import io.weir.common.errors.OffsetOutOfRangeException;
 import io.weir.common.errors.RecordTooLargeException;
 import io.weir.common.record.RecordBatch;
+import io.weir.common.utils.Time;
 import io.weir.transactions.BatchMetadata;
 import io.weir.transactions.CompletedTxn;
 import io.weir.transactions.ProducerStateConfig;
@@ -71,6 +71,7 @@ public final class Log implements AutoCloseable {
     private final Time time;
     /** The directory's file opener, offline state and segment deleter, shared with its other logs. */
     private final LogDirContext context;
+
     private volatile LogConfig config;
     private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final ReentrantLock lock = new ReentrantLock();
@@ -84,6 +85,7 @@ public final class Log implements AutoCloseable {
     private final ReentrantLock syncLock = new ReentrantLock();
     /** Guarded by {@code lock}. */
     private final LogProducerState producerState;
+
     private final LogReader reader;
 
     private volatile long logStartOffset;
@@ -91,6 +93,7 @@ public final class Log implements AutoCloseable {
     private volatile long logEndOffset;
     /** The high watermark and last stable offset; written under {@code lock}. */
     private volatile PublishedOffsets published;
+
     private volatile long recoveryPoint;
     /**
      * When the last sync finished. Written under {@code lock} by {@link #flush()}, which may run on a maintenance
@@ -98,14 +101,20 @@ public final class Log implements AutoCloseable {
      * so the writer sees the latest sync and does not sync again at once.
      */
     private volatile long lastFlushMs;
+
     private volatile boolean closed;
     /** Counts cleaner swaps, twice each (see {@link #swappedSince}); written under {@code lock}. */
     private volatile long swapGeneration;
     /** A segment file was created or renamed since the directory was last synced. Guarded by {@code lock}. */
     private boolean directoryDirty = true;
 
-    private Log(TopicPartition topicPartition, Path dir, LogConfig config, Time time, LogDirContext context,
-                LogLoader.Loaded loaded) {
+    private Log(
+            TopicPartition topicPartition,
+            Path dir,
+            LogConfig config,
+            Time time,
+            LogDirContext context,
+            LogLoader.Loaded loaded) {
         this.topicPartition = topicPartition;
         this.dir = dir;
         this.config = config;
@@ -134,16 +143,29 @@ public final class Log implements AutoCloseable {
      * @param context             what the log shares with the other logs of its directory: how files are opened,
      *                            the directory's offline state and its segment deleter
      */
-    public static Log open(Path dir, TopicPartition topicPartition, LogConfig config, ProducerStateConfig producerStateConfig,
-                           Time time, Shutdown shutdown, LogDirContext context) {
-        LogLoader.Loaded loaded = LogLoader.load(dir, topicPartition, config, producerStateConfig, time, shutdown, context.channels());
+    public static Log open(
+            Path dir,
+            TopicPartition topicPartition,
+            LogConfig config,
+            ProducerStateConfig producerStateConfig,
+            Time time,
+            Shutdown shutdown,
+            LogDirContext context) {
+        LogLoader.Loaded loaded =
+                LogLoader.load(dir, topicPartition, config, producerStateConfig, time, shutdown, context.channels());
         return new Log(topicPartition, dir, config, time, context, loaded);
     }
 
     /** A log used alone, in a directory context of its own (tests and tools). */
-    public static Log open(Path dir, TopicPartition topicPartition, LogConfig config, ProducerStateConfig producerStateConfig,
-                           Time time, Shutdown shutdown) {
-        return open(dir, topicPartition, config, producerStateConfig, time, shutdown, LogDirContext.standalone(dir, time));
+    public static Log open(
+            Path dir,
+            TopicPartition topicPartition,
+            LogConfig config,
+            ProducerStateConfig producerStateConfig,
+            Time time,
+            Shutdown shutdown) {
+        return open(
+                dir, topicPartition, config, producerStateConfig, time, shutdown, LogDirContext.standalone(dir, time));
     }
 
     // ---- accessors ----------------------------------------------------------------------------------------
@@ -239,7 +261,8 @@ public final class Log implements AutoCloseable {
             LogProducerState.Pending pending = producerState.check(batches, origin);
             if (pending instanceof LogProducerState.Duplicate duplicate) {
                 BatchMetadata original = duplicate.duplicate().original();
-                return new LogAppendInfo(original.firstOffset(), original.lastOffset(), original.maxTimestamp(), records, 0);
+                return new LogAppendInfo(
+                        original.firstOffset(), original.lastOffset(), original.maxTimestamp(), records, 0);
             }
             long firstOffset = logEndOffset;
             long next = firstOffset;
@@ -274,8 +297,10 @@ public final class Log implements AutoCloseable {
         } catch (IOException e) {
             // The marker is written but read_committed readers would not know to skip the aborted batches;
             // a restart replays the marker and indexes it again.
-            throw storageFailure("Indexing the transaction of producer " + aborted.producerId() + " aborted at offset "
-                    + aborted.lastOffset() + " of " + topicPartition, e);
+            throw storageFailure(
+                    "Indexing the transaction of producer " + aborted.producerId() + " aborted at offset "
+                            + aborted.lastOffset() + " of " + topicPartition,
+                    e);
         }
     }
 
@@ -287,7 +312,8 @@ public final class Log implements AutoCloseable {
         return context.failures().fail(operation, dir, cause);
     }
 
-    private LogSegment maybeRoll(int incomingBytes, long lastOffset, long incomingMaxTimestamp, LogConfig cfg) throws IOException {
+    private LogSegment maybeRoll(int incomingBytes, long lastOffset, long incomingMaxTimestamp, LogConfig cfg)
+            throws IOException {
         LogSegment active = segments.lastEntry().getValue();
         if (active.size() == 0) {
             return active;
@@ -357,7 +383,9 @@ public final class Log implements AutoCloseable {
     private void publish() {
         LogSegment active = segments.lastEntry().getValue();
         long end = logEndOffset;
-        long lastStable = Math.max(logStartOffset, Math.min(end, producerState.firstUnstableOffset().orElse(end)));
+        long lastStable = Math.max(
+                logStartOffset,
+                Math.min(end, producerState.firstUnstableOffset().orElse(end)));
         published = new PublishedOffsets(end, active.baseOffset, active.size(), lastStable);
     }
 
@@ -386,7 +414,8 @@ public final class Log implements AutoCloseable {
             ensureOpen(); // after taking syncLock: a sync that failed on another thread is recorded by now
             long upTo = logEndOffset;
             Long from = segments.floorKey(recoveryPoint);
-            for (LogSegment segment : segments.tailMap(from == null ? segments.firstKey() : from).values()) {
+            for (LogSegment segment :
+                    segments.tailMap(from == null ? segments.firstKey() : from).values()) {
                 segment.flush();
             }
             if (directoryDirty) {
@@ -428,7 +457,8 @@ public final class Log implements AutoCloseable {
                 return;
             }
             Long from = segments.floorKey(recoveryPoint);
-            rolled = new ArrayList<>(segments.subMap(from == null ? segments.firstKey() : from, true, activeBase, false).values());
+            rolled = new ArrayList<>(segments.subMap(from == null ? segments.firstKey() : from, true, activeBase, false)
+                    .values());
         } finally {
             lock.unlock();
         }
@@ -622,7 +652,9 @@ public final class Log implements AutoCloseable {
                 return null;
             }
             long start = logStartOffset;
-            long firstDirty = checkpointedFirstDirty < start || checkpointedFirstDirty > logEndOffset ? start : checkpointedFirstDirty;
+            long firstDirty = checkpointedFirstDirty < start || checkpointedFirstDirty > logEndOffset
+                    ? start
+                    : checkpointedFirstDirty;
             long limit = Math.min(published.lastStableOffset(), segments.lastKey());
             Long dirtyBase = segments.floorKey(firstDirty);
             if (cfg.minCompactionLagMs() > 0 && dirtyBase != null) {
@@ -637,7 +669,8 @@ public final class Log implements AutoCloseable {
                 }
             }
             long firstUncleanable = segments.floorKey(limit);
-            List<LogSegment> below = new ArrayList<>(segments.headMap(firstUncleanable, false).values());
+            List<LogSegment> below =
+                    new ArrayList<>(segments.headMap(firstUncleanable, false).values());
             long cleanBytes = 0;
             long dirtyBytes = 0;
             long firstDirtyTimestamp = -1L;
@@ -652,10 +685,18 @@ public final class Log implements AutoCloseable {
                     }
                 }
             }
-            boolean compactionDue = dirtyBytes > 0 && firstDirtyTimestamp >= 0
+            boolean compactionDue = dirtyBytes > 0
+                    && firstDirtyTimestamp >= 0
                     && nowMs - firstDirtyTimestamp > cfg.maxCompactionLagMs();
-            return new CleanableRange(this, start, Math.min(firstDirty, firstUncleanable), firstUncleanable, below,
-                    cleanBytes, dirtyBytes, compactionDue);
+            return new CleanableRange(
+                    this,
+                    start,
+                    Math.min(firstDirty, firstUncleanable),
+                    firstUncleanable,
+                    below,
+                    cleanBytes,
+                    dirtyBytes,
+                    compactionDue);
         } finally {
             lock.unlock();
         }
@@ -854,7 +895,8 @@ public final class Log implements AutoCloseable {
             segments.clear();
             LogFiles.deleteRecursively(dir);
         } catch (IOException e) {
-            throw new KafkaStorageException("Could not delete the log of " + topicPartition + " in " + dir + ": " + e, e);
+            throw new KafkaStorageException(
+                    "Could not delete the log of " + topicPartition + " in " + dir + ": " + e, e);
         } finally {
             lock.unlock();
         }

@@ -1,13 +1,11 @@
 package io.weir.broker.internals.log;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.weir.broker.CleanerConfig;
 import io.weir.common.TopicPartition;
-import io.weir.common.utils.Time;
 import io.weir.common.errors.CorruptRecordException;
 import io.weir.common.errors.CorruptSegmentException;
 import io.weir.common.errors.KafkaStorageException;
+import io.weir.common.utils.Time;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +21,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The broker's log cleaner (Kafka's LogCleaner and LogCleanerManager): {@code log.cleaner.threads} threads
@@ -55,6 +55,7 @@ public final class LogCleaner implements AutoCloseable {
     private final Object lock = new Object();
     /** Guarded by {@code lock}. */
     private final Map<TopicPartition, Long> firstDirtyOffsets;
+
     private final Set<TopicPartition> inProgress = new HashSet<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private final Map<TopicPartition, String> uncleanable = new HashMap<>();
@@ -62,12 +63,19 @@ public final class LogCleaner implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     /** The cleaner of {@link #cleanOnce()} and the thread it runs on; created under {@code manualLock}. */
     private Cleaner manualCleaner;
+
     private ExecutorService manualThread;
     private final Object manualLock = new Object();
     private volatile boolean stopping;
 
-    private LogCleaner(CleanerConfig config, Supplier<Collection<Log>> logs, OffsetCheckpoint checkpoint, Time time,
-                       CleanerHook hook, LogDirContext context, Map<TopicPartition, Long> firstDirtyOffsets) {
+    private LogCleaner(
+            CleanerConfig config,
+            Supplier<Collection<Log>> logs,
+            OffsetCheckpoint checkpoint,
+            Time time,
+            CleanerHook hook,
+            LogDirContext context,
+            Map<TopicPartition, Long> firstDirtyOffsets) {
         this.config = config;
         this.context = context;
         this.logs = logs;
@@ -84,8 +92,13 @@ public final class LogCleaner implements AutoCloseable {
      * @param hook sees every step of every pass ({@link CleanerHook#NONE} outside tests)
      * @param context the logs' directory: its file opener, offline state and segment deleter
      */
-    public static LogCleaner create(CleanerConfig config, Path checkpointFile, Supplier<Collection<Log>> logs, Time time,
-                                    CleanerHook hook, LogDirContext context) {
+    public static LogCleaner create(
+            CleanerConfig config,
+            Path checkpointFile,
+            Supplier<Collection<Log>> logs,
+            Time time,
+            CleanerHook hook,
+            LogDirContext context) {
         OffsetCheckpoint checkpoint = new OffsetCheckpoint(checkpointFile, context.channels());
         try {
             return new LogCleaner(config, logs, checkpoint, time, hook, context, new HashMap<>(checkpoint.read()));
@@ -98,9 +111,10 @@ public final class LogCleaner implements AutoCloseable {
      * A cleaner used alone, without a log manager (tests and tools): its directory context is its own, so the
      * files of replaced segments that are not yet due when it stops are left for the next open to remove.
      */
-    public static LogCleaner create(CleanerConfig config, Path checkpointFile, Supplier<Collection<Log>> logs, Time time,
-                                    CleanerHook hook) {
-        return create(config, checkpointFile, logs, time, hook, LogDirContext.standalone(checkpointFile.getParent(), time));
+    public static LogCleaner create(
+            CleanerConfig config, Path checkpointFile, Supplier<Collection<Log>> logs, Time time, CleanerHook hook) {
+        return create(
+                config, checkpointFile, logs, time, hook, LogDirContext.standalone(checkpointFile.getParent(), time));
     }
 
     /** Starts {@code log.cleaner.threads} threads, unless {@code log.cleaner.enable} is false. */
@@ -113,7 +127,8 @@ public final class LogCleaner implements AutoCloseable {
                 Cleaner cleaner = newCleaner();
                 Thread thread = new Thread(() -> run(cleaner), "weir-log-cleaner-" + i);
                 thread.setDaemon(true);
-                thread.setUncaughtExceptionHandler((t, e) -> LOG.error(t.getName() + " stopped; compacted topics are no longer cleaned until restart", e));
+                thread.setUncaughtExceptionHandler((t, e) ->
+                        LOG.error(t.getName() + " stopped; compacted topics are no longer cleaned until restart", e));
                 threads.add(thread);
                 thread.start();
             }
@@ -122,8 +137,12 @@ public final class LogCleaner implements AutoCloseable {
 
     private Cleaner newCleaner() {
         int maxBatch = Integer.MAX_VALUE - 64;
-        return new Cleaner(new OffsetMap(config.dedupeBufferPerThread(), config.loadFactor()), config.ioBufferPerThread(),
-                maxBatch, time, hook);
+        return new Cleaner(
+                new OffsetMap(config.dedupeBufferPerThread(), config.loadFactor()),
+                config.ioBufferPerThread(),
+                maxBatch,
+                time,
+                hook);
     }
 
     private void run(Cleaner cleaner) {
@@ -219,7 +238,10 @@ public final class LogCleaner implements AutoCloseable {
             long now = time.milliseconds();
             for (Log log : logs.get()) {
                 TopicPartition tp = log.topicPartition();
-                if (!log.config().compacts() || inProgress.contains(tp) || paused.contains(tp) || uncleanable.containsKey(tp)) {
+                if (!log.config().compacts()
+                        || inProgress.contains(tp)
+                        || paused.contains(tp)
+                        || uncleanable.containsKey(tp)) {
                     continue;
                 }
                 CleanableRange range = log.cleanableRange(firstDirtyOffsets.getOrDefault(tp, 0L), now);
@@ -283,8 +305,10 @@ public final class LogCleaner implements AutoCloseable {
         synchronized (lock) {
             uncleanable.put(tp, reason);
         }
-        LOG.warn("Could not clean " + tp + "; it is left as it is and not cleaned again"
-                + " until the broker restarts: " + reason, e);
+        LOG.warn(
+                "Could not clean " + tp + "; it is left as it is and not cleaned again" + " until the broker restarts: "
+                        + reason,
+                e);
     }
 
     private boolean isPaused(TopicPartition tp) {

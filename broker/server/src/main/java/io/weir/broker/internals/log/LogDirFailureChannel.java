@@ -1,12 +1,12 @@
 package io.weir.broker.internals.log;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether one log directory is still trusted, and the one rule for a storage failure in it (Kafka's
@@ -56,11 +56,17 @@ public final class LogDirFailureChannel {
      */
     public LogDirFailureException fail(String operation, Path file, IOException cause) {
         Path failed = cause instanceof FileWriteException named ? named.file() : file;
-        LogDirFailureException failure = new LogDirFailureException(operation + " failed on " + failed
-                + "; log directory " + logDir + " is now offline until the broker restarts: " + cause, logDir, failed, cause);
+        LogDirFailureException failure = new LogDirFailureException(
+                operation + " failed on " + failed + "; log directory " + logDir
+                        + " is now offline until the broker restarts: " + cause,
+                logDir,
+                failed,
+                cause);
         if (firstFailure.compareAndSet(null, failure)) {
-            LOG.error("Log directory " + logDir + " is offline: every partition in it refuses"
-                    + " appends and reads until a restart recovers it from disk", failure);
+            LOG.error(
+                    "Log directory " + logDir + " is offline: every partition in it refuses"
+                            + " appends and reads until a restart recovers it from disk",
+                    failure);
             offlineListeners.forEach(this::notifyOffline);
         }
         return failure;
@@ -95,9 +101,13 @@ public final class LogDirFailureChannel {
     public void ensureOnline(String operation) {
         LogDirFailureException first = firstFailure.get();
         if (first != null) {
-            throw new LogDirFailureException(operation + " refused: log directory " + logDir
-                    + " is offline since a write or sync of " + first.file()
-                    + " failed; restart the broker so recovery can check what reached the disk", logDir, first.file(), first);
+            throw new LogDirFailureException(
+                    operation + " refused: log directory " + logDir
+                            + " is offline since a write or sync of " + first.file()
+                            + " failed; restart the broker so recovery can check what reached the disk",
+                    logDir,
+                    first.file(),
+                    first);
         }
     }
 

@@ -11,8 +11,7 @@ import java.util.stream.Stream;
 
 /** File-system helpers shared by the log, the log manager and the broker. */
 public final class LogFiles {
-    private LogFiles() {
-    }
+    private LogFiles() {}
 
     /** Makes the directory's entries (created, renamed, deleted files) durable. */
     public static void syncDirectory(Path dir) throws IOException {
@@ -47,8 +46,8 @@ public final class LogFiles {
      */
     public static void writeAtomically(FileChannelFactory channels, Path target, byte[] content) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (FileChannel channel = channels.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = channels.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buffer = ByteBuffer.wrap(content);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);

@@ -1,11 +1,9 @@
 package io.weir.broker.internals.log;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.weir.broker.LogConfig;
 import io.weir.common.TopicPartition;
-import io.weir.common.utils.Time;
 import io.weir.common.errors.KafkaStorageException;
+import io.weir.common.utils.Time;
 import io.weir.transactions.ProducerStateConfig;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -14,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens a partition directory for {@link Log#open} (Kafka's LogLoader): removes what an interrupted deletion
@@ -32,11 +32,15 @@ final class LogLoader {
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
 
     /** What {@link #load} found: the segments and offsets a log starts from. */
-    record Loaded(ConcurrentSkipListMap<Long, LogSegment> segments, long logStartOffset, long logEndOffset,
-                  long recoveryPoint, LogProducerState producerState) {
-    }
+    record Loaded(
+            ConcurrentSkipListMap<Long, LogSegment> segments,
+            long logStartOffset,
+            long logEndOffset,
+            long recoveryPoint,
+            LogProducerState producerState) {}
 
-    private LogLoader(Path dir, TopicPartition topicPartition, LogConfig config, Time time, FileChannelFactory channels) {
+    private LogLoader(
+            Path dir, TopicPartition topicPartition, LogConfig config, Time time, FileChannelFactory channels) {
         this.dir = dir;
         this.channels = channels;
         this.topicPartition = topicPartition;
@@ -52,8 +56,14 @@ final class LogLoader {
      * last index entry, is checked: a clean-shutdown marker must not hide a torn tail, since the log end offset is
      * read from it and appends go after it. On failure every segment opened so far is closed again.
      */
-    static Loaded load(Path dir, TopicPartition topicPartition, LogConfig config, ProducerStateConfig producerStateConfig,
-                       Time time, Shutdown shutdown, FileChannelFactory channels) {
+    static Loaded load(
+            Path dir,
+            TopicPartition topicPartition,
+            LogConfig config,
+            ProducerStateConfig producerStateConfig,
+            Time time,
+            Shutdown shutdown,
+            FileChannelFactory channels) {
         LogLoader loader = new LogLoader(dir, topicPartition, config, time, channels);
         try {
             Files.createDirectories(dir);
@@ -67,10 +77,14 @@ final class LogLoader {
             LogSegment active = loader.segments.lastEntry().getValue();
             long logEnd = active.readNextOffset();
             long logStart = loader.segments.firstKey();
-            LogProducerState producerState = LogProducerState.load(topicPartition, dir, producerStateConfig,
-                    time, loader.segments, logStart, logEnd, channels);
-            return new Loaded(loader.segments, logStart, logEnd,
-                    shutdown instanceof Shutdown.Crash ? Math.min(logEnd, recovered) : logEnd, producerState);
+            LogProducerState producerState = LogProducerState.load(
+                    topicPartition, dir, producerStateConfig, time, loader.segments, logStart, logEnd, channels);
+            return new Loaded(
+                    loader.segments,
+                    logStart,
+                    logEnd,
+                    shutdown instanceof Shutdown.Crash ? Math.min(logEnd, recovered) : logEnd,
+                    producerState);
         } catch (IOException e) {
             loader.closeQuietly();
             throw new KafkaStorageException("Could not open the log of " + topicPartition + " in " + dir + ": " + e, e);
@@ -123,11 +137,12 @@ final class LogLoader {
 
     private void warnCut(LogSegment.Cut cut, String when) {
         String lost = cut.batches() == 0
-                ? "no batch header could be followed in them, so the offsets lost from " + cut.firstOffset() + " on are unknown"
+                ? "no batch header could be followed in them, so the offsets lost from " + cut.firstOffset()
+                        + " on are unknown"
                 : cut.batches() + (cut.batches() == 1 ? " batch" : " batches") + ", offsets " + cut.firstOffset() + ".."
                         + cut.lastOffset() + " as far as their headers tell";
-        LOG.warn("Recovery of " + topicPartition + " " + when + " cut " + cut.file() + " at byte "
-                + cut.position() + " (" + cut.reason() + "): dropped " + cut.bytes() + " bytes, " + lost);
+        LOG.warn("Recovery of " + topicPartition + " " + when + " cut " + cut.file() + " at byte " + cut.position()
+                + " (" + cut.reason() + "): dropped " + cut.bytes() + " bytes, " + lost);
     }
 
     /** Checks the segments from the recovery point on; returns the new recovery point (the recovered end). */
@@ -136,13 +151,18 @@ final class LogLoader {
         boolean truncated = false;
         boolean cut = false;
         long expectedNext = from == null ? segments.firstKey() : from;
-        for (LogSegment segment : new ArrayList<>(segments.tailMap(from == null ? segments.firstKey() : from).values())) {
+        for (LogSegment segment : new ArrayList<>(
+                segments.tailMap(from == null ? segments.firstKey() : from).values())) {
             if (truncated || segment.baseOffset != expectedNext) {
                 // A corrupt batch, or a segment that does not start where the previous one ended (its
                 // predecessor lost unsynced data), ends the valid prefix: nothing after it can be trusted. A
                 // cleaned segment ends where the next begins too, with a placeholder batch if need be.
-                warnCut(segment.describeWhole(truncated ? "an earlier segment was dropped"
-                        : "it starts at offset " + segment.baseOffset + " but the log before it ends at " + expectedNext),
+                warnCut(
+                        segment.describeWhole(
+                                truncated
+                                        ? "an earlier segment was dropped"
+                                        : "it starts at offset " + segment.baseOffset
+                                                + " but the log before it ends at " + expectedNext),
                         "after a crash");
                 truncated = true;
                 segments.remove(segment.baseOffset);
@@ -155,8 +175,8 @@ final class LogLoader {
             // must end before the next segment begins.
             Long nextBase = segments.higherKey(segment.baseOffset);
             boolean gapsAllowed = nextBase != null;
-            LogSegment.Cut segmentCut = segment.recover(maxBatchSize(), segment.baseOffset, gapsAllowed,
-                    nextBase == null ? Long.MAX_VALUE : nextBase);
+            LogSegment.Cut segmentCut = segment.recover(
+                    maxBatchSize(), segment.baseOffset, gapsAllowed, nextBase == null ? Long.MAX_VALUE : nextBase);
             segment.flush();
             expectedNext = segment.readNextOffset();
             if (segmentCut != null) {

@@ -1,14 +1,14 @@
 package io.weir.broker.internals.log;
 
-import io.weir.broker.LogConfig;
 import io.weir.broker.CleanerConfig;
+import io.weir.broker.LogConfig;
 import io.weir.common.TopicPartition;
-import io.weir.common.utils.Time;
 import io.weir.common.errors.InvalidConfigurationException;
 import io.weir.common.errors.InvalidPartitionsException;
 import io.weir.common.errors.KafkaStorageException;
 import io.weir.common.errors.TopicExistsException;
 import io.weir.common.errors.UnknownTopicOrPartitionException;
+import io.weir.common.utils.Time;
 import io.weir.transactions.ProducerStateConfig;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -76,10 +76,18 @@ public final class LogManager implements AutoCloseable {
     private final boolean hadCleanShutdown;
     /** Set once the logs are loaded. */
     private LogCleaner cleaner;
+
     private volatile boolean closed;
 
-    private LogManager(Path dataDir, LogConfig defaults, ProducerStateConfig producerStateConfig, Time time,
-                       FileChannelFactory channels, FileChannel lockChannel, FileLock lock, boolean clean) {
+    private LogManager(
+            Path dataDir,
+            LogConfig defaults,
+            ProducerStateConfig producerStateConfig,
+            Time time,
+            FileChannelFactory channels,
+            FileChannel lockChannel,
+            FileLock lock,
+            boolean clean) {
         this.dataDir = dataDir;
         this.defaults = defaults;
         this.producerStateConfig = producerStateConfig;
@@ -98,7 +106,8 @@ public final class LogManager implements AutoCloseable {
      * @param producerStateConfig the partitions' producer-state settings ({@code producer.id.expiration.ms})
      * @throws KafkaStorageException the directory cannot be created or written, or another broker holds it
      */
-    public static LogManager open(Path dataDir, LogConfig defaults, ProducerStateConfig producerStateConfig, Time time) {
+    public static LogManager open(
+            Path dataDir, LogConfig defaults, ProducerStateConfig producerStateConfig, Time time) {
         return open(dataDir, defaults, producerStateConfig, time, CleanerConfig.DEFAULTS, CleanerHook.NONE);
     }
 
@@ -108,17 +117,29 @@ public final class LogManager implements AutoCloseable {
      *
      * @param cleanerHook sees every step of every cleaning pass ({@link CleanerHook#NONE} outside tests)
      */
-    public static LogManager open(Path dataDir, LogConfig defaults, ProducerStateConfig producerStateConfig, Time time,
-                                  CleanerConfig cleanerConfig, CleanerHook cleanerHook) {
-        return open(dataDir, defaults, producerStateConfig, time, cleanerConfig, cleanerHook, FileChannelFactory.SYSTEM);
+    public static LogManager open(
+            Path dataDir,
+            LogConfig defaults,
+            ProducerStateConfig producerStateConfig,
+            Time time,
+            CleanerConfig cleanerConfig,
+            CleanerHook cleanerHook) {
+        return open(
+                dataDir, defaults, producerStateConfig, time, cleanerConfig, cleanerHook, FileChannelFactory.SYSTEM);
     }
 
     /**
      * As {@link #open(Path, LogConfig, ProducerStateConfig, Time, CleanerConfig, CleanerHook)}, opening every
      * file of the logs through {@code channels} ({@link FileChannelFactory#SYSTEM} outside tests).
      */
-    public static LogManager open(Path dataDir, LogConfig defaults, ProducerStateConfig producerStateConfig, Time time,
-                                  CleanerConfig cleanerConfig, CleanerHook cleanerHook, FileChannelFactory channels) {
+    public static LogManager open(
+            Path dataDir,
+            LogConfig defaults,
+            ProducerStateConfig producerStateConfig,
+            Time time,
+            CleanerConfig cleanerConfig,
+            CleanerHook cleanerHook,
+            FileChannelFactory channels) {
         FileChannel channel = null;
         try {
             Files.createDirectories(dataDir);
@@ -134,15 +155,22 @@ public final class LogManager implements AutoCloseable {
             }
             if (lock == null) {
                 channel.close();
-                throw new KafkaStorageException("Data directory " + dataDir + " is in use by another broker (" + LOCK_FILE + " is locked)");
+                throw new KafkaStorageException(
+                        "Data directory " + dataDir + " is in use by another broker (" + LOCK_FILE + " is locked)");
             }
             Path marker = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
             boolean clean = Files.exists(marker);
-            LogManager manager = new LogManager(dataDir, defaults, producerStateConfig, time, channels, channel, lock, clean);
+            LogManager manager =
+                    new LogManager(dataDir, defaults, producerStateConfig, time, channels, channel, lock, clean);
             try {
                 manager.loadLogs();
-                manager.cleaner = LogCleaner.create(cleanerConfig, dataDir.resolve("cleaner-offset-checkpoint"),
-                        manager.logs::values, time, cleanerHook, manager.context);
+                manager.cleaner = LogCleaner.create(
+                        cleanerConfig,
+                        dataDir.resolve("cleaner-offset-checkpoint"),
+                        manager.logs::values,
+                        time,
+                        cleanerHook,
+                        manager.context);
                 LogFiles.delete(channels, marker);
                 LogFiles.syncDirectory(channels, dataDir);
             } catch (IOException | RuntimeException e) {
@@ -168,7 +196,16 @@ public final class LogManager implements AutoCloseable {
             topics.put(meta.name(), meta);
             for (int p = 0; p < meta.partitions(); p++) {
                 TopicPartition tp = new TopicPartition(meta.name(), p);
-                logs.put(tp, Log.open(partitionDir(tp), tp, config, producerStateConfig, time, hadCleanShutdown ? Shutdown.CLEAN : Shutdown.crash(recoveryPoints.getOrDefault(tp, 0L)), context));
+                logs.put(
+                        tp,
+                        Log.open(
+                                partitionDir(tp),
+                                tp,
+                                config,
+                                producerStateConfig,
+                                time,
+                                hadCleanShutdown ? Shutdown.CLEAN : Shutdown.crash(recoveryPoints.getOrDefault(tp, 0L)),
+                                context));
             }
         }
     }
@@ -189,7 +226,9 @@ public final class LogManager implements AutoCloseable {
             for (Path dir : entries) {
                 String name = dir.getFileName().toString();
                 int dash = name.lastIndexOf('-');
-                boolean partitionDir = dash > 0 && name.substring(dash + 1).chars().allMatch(Character::isDigit) && dash < name.length() - 1;
+                boolean partitionDir = dash > 0
+                        && name.substring(dash + 1).chars().allMatch(Character::isDigit)
+                        && dash < name.length() - 1;
                 if (partitionDir && !defined.contains(name)) {
                     LogFiles.deleteRecursively(dir);
                 }
@@ -256,7 +295,8 @@ public final class LogManager implements AutoCloseable {
         if (topics.containsKey(name)) {
             throw new TopicExistsException("Topic '" + name + "' already exists");
         }
-        TopicMetadataStore.TopicMetadata meta = new TopicMetadataStore.TopicMetadata(name, partitions, Map.copyOf(overrides));
+        TopicMetadataStore.TopicMetadata meta =
+                new TopicMetadataStore.TopicMetadata(name, partitions, Map.copyOf(overrides));
         // Logs first, then the metadata that makes the topic exist, then publish it: a failure or crash in
         // between leaves only directories no topic owns, which the next open deletes.
         Map<TopicPartition, Log> created = openNewLogs(name, 0, partitions, config);
@@ -277,7 +317,8 @@ public final class LogManager implements AutoCloseable {
             for (int p = from; p < to; p++) {
                 TopicPartition tp = new TopicPartition(topic, p);
                 deleteStaleDir(tp);
-                created.put(tp, Log.open(partitionDir(tp), tp, config, producerStateConfig, time, Shutdown.CLEAN, context));
+                created.put(
+                        tp, Log.open(partitionDir(tp), tp, config, producerStateConfig, time, Shutdown.CLEAN, context));
             }
             return created;
         } catch (RuntimeException e) {
@@ -305,8 +346,9 @@ public final class LogManager implements AutoCloseable {
         context.failures().ensureOnline("Creation of partitions of topic " + name);
         TopicMetadataStore.TopicMetadata meta = topicMetadata(name);
         if (newTotal <= meta.partitions()) {
-            throw new InvalidPartitionsException("Topic " + name + " has " + meta.partitions() + " partitions; the new count "
-                    + newTotal + " must be larger (partitions can be added but never removed)");
+            throw new InvalidPartitionsException(
+                    "Topic " + name + " has " + meta.partitions() + " partitions; the new count " + newTotal
+                            + " must be larger (partitions can be added but never removed)");
         }
         TopicMetadataStore.TopicMetadata grown = new TopicMetadataStore.TopicMetadata(name, newTotal, meta.overrides());
         LogConfig config = LogConfig.withOverrides(defaults, meta.overrides());
@@ -339,7 +381,8 @@ public final class LogManager implements AutoCloseable {
                 cleaner.resume(new TopicPartition(name, p)); // the topic stays: so does its cleaning
             }
             if (e instanceof IOException io) {
-                throw context.failures().fail("Deletion of topic " + name + " from the topic metadata", topicStore.file(), io);
+                throw context.failures()
+                        .fail("Deletion of topic " + name + " from the topic metadata", topicStore.file(), io);
             }
             throw (RuntimeException) e;
         }
@@ -359,8 +402,11 @@ public final class LogManager implements AutoCloseable {
             try {
                 checkpoint.write(currentRecoveryPoints());
             } catch (IOException e) {
-                throw context.failures().fail("Topic " + name + " was deleted but the rewrite of the recovery-point checkpoint",
-                        checkpoint.file(), e);
+                throw context.failures()
+                        .fail(
+                                "Topic " + name + " was deleted but the rewrite of the recovery-point checkpoint",
+                                checkpoint.file(),
+                                e);
             }
         }
         return removed;
@@ -404,7 +450,8 @@ public final class LogManager implements AutoCloseable {
         Log log = logs.get(tp);
         if (log == null) {
             TopicMetadataStore.TopicMetadata meta = topics.get(tp.topic());
-            throw meta == null ? UnknownTopicOrPartitionException.unknownTopic(tp.topic())
+            throw meta == null
+                    ? UnknownTopicOrPartitionException.unknownTopic(tp.topic())
                     : UnknownTopicOrPartitionException.unknownPartition(tp, meta.partitions());
         }
         return log;
@@ -465,8 +512,7 @@ public final class LogManager implements AutoCloseable {
     }
 
     /** A validated change of a topic's overrides, not yet applied. */
-    private record TopicConfigChange(TopicMetadataStore.TopicMetadata altered, LogConfig config) {
-    }
+    private record TopicConfigChange(TopicMetadataStore.TopicMetadata altered, LogConfig config) {}
 
     private TopicConfigChange prepareTopicConfigChange(String name, UnaryOperator<Map<String, String>> change) {
         TopicMetadataStore.TopicMetadata meta = topicMetadata(name);
@@ -588,7 +634,8 @@ public final class LogManager implements AutoCloseable {
                 log.close();
             } catch (RuntimeException e) {
                 if (failure == null) {
-                    failure = new KafkaStorageException("Could not close data directory " + dataDir + " cleanly: " + e, e);
+                    failure = new KafkaStorageException(
+                            "Could not close data directory " + dataDir + " cleanly: " + e, e);
                 } else {
                     failure.addSuppressed(e);
                 }
@@ -619,7 +666,8 @@ public final class LogManager implements AutoCloseable {
     }
 
     private void writeCleanShutdownMarker(Path marker) throws IOException {
-        try (FileChannel ignored = context.channels().open(marker, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try (FileChannel ignored =
+                context.channels().open(marker, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             // an empty file: its presence is the message
         } catch (IOException e) {
             throw FileWriteException.of(marker, "create", e);
@@ -636,15 +684,20 @@ public final class LogManager implements AutoCloseable {
         try {
             LogFiles.delete(context.channels(), marker);
         } catch (IOException e) {
-            LOG.error("Could not remove the clean-shutdown marker " + marker + " after a failed close: delete it before"
-                    + " the next open, or that open will skip the recovery of " + dataDir, e);
+            LOG.error(
+                    "Could not remove the clean-shutdown marker " + marker + " after a failed close: delete it before"
+                            + " the next open, or that open will skip the recovery of " + dataDir,
+                    e);
             return;
         }
         try {
             LogFiles.syncDirectory(context.channels(), dataDir);
         } catch (IOException e) {
-            LOG.warn("Removed the clean-shutdown marker " + marker + " after a failed close, but could not sync " + dataDir
-                    + "; a crash before the kernel writes the directory back may leave the marker on disk", e);
+            LOG.warn(
+                    "Removed the clean-shutdown marker " + marker + " after a failed close, but could not sync "
+                            + dataDir
+                            + "; a crash before the kernel writes the directory back may leave the marker on disk",
+                    e);
         }
     }
 

@@ -1,7 +1,5 @@
 package io.weir.broker.internals.log;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.weir.common.TopicPartition;
 import io.weir.common.errors.CorruptRecordException;
 import io.weir.common.errors.CorruptSegmentException;
@@ -32,6 +30,8 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A partition log's producer state: the {@link ProducerStateManager} state machine wired to the log's record
@@ -55,7 +55,8 @@ final class LogProducerState {
     private final ProducerStateManager state;
     private final ProducerStateSnapshots snapshots;
 
-    private LogProducerState(TopicPartition topicPartition, ProducerStateManager state, ProducerStateSnapshots snapshots) {
+    private LogProducerState(
+            TopicPartition topicPartition, ProducerStateManager state, ProducerStateSnapshots snapshots) {
         this.topicPartition = topicPartition;
         this.state = state;
         this.snapshots = snapshots;
@@ -64,24 +65,19 @@ final class LogProducerState {
     // ---- appends -------------------------------------------------------------------------------------------
 
     /** What one append does to the producer state, decided before anything is written. */
-    sealed interface Pending {
-    }
+    sealed interface Pending {}
 
     /** Batches without a producer id: they only move the state's end offset. */
-    record Plain() implements Pending {
-    }
+    record Plain() implements Pending {}
 
     /** A producer's batch (sequenced, or the coordinator's without a sequence) to append. */
-    record Data(Verdict.Append append) implements Pending {
-    }
+    record Data(Verdict.Append append) implements Pending {}
 
     /** A resend of a batch the log holds: acknowledged with the original's offsets, nothing written. */
-    record Duplicate(Verdict.Duplicate duplicate) implements Pending {
-    }
+    record Duplicate(Verdict.Duplicate duplicate) implements Pending {}
 
     /** A transaction marker to append. */
-    record Marker(MarkerVerdict.EndTxn endTxn) implements Pending {
-    }
+    record Marker(MarkerVerdict.EndTxn endTxn) implements Pending {}
 
     private static final Plain PLAIN = new Plain();
 
@@ -130,8 +126,12 @@ final class LogProducerState {
             }
             verdict = state.checkCoordinatorBatch(batch.producerId(), batch.producerEpoch());
         } else {
-            verdict = state.check(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
-                    batch.lastSequence(), batch.isTransactional());
+            verdict = state.check(
+                    batch.producerId(),
+                    batch.producerEpoch(),
+                    batch.baseSequence(),
+                    batch.lastSequence(),
+                    batch.isTransactional());
         }
         if (verdict instanceof Verdict.Append append) {
             return new Data(append);
@@ -152,13 +152,14 @@ final class LogProducerState {
                     + batch.coordinatorEpoch() + ": " + describe(batch) + "; coordinator epochs are never negative");
         }
         TransactionResult result = resultOf(batch);
-        MarkerVerdict verdict = state.checkMarker(batch.producerId(), batch.producerEpoch(), batch.coordinatorEpoch(),
-                result);
+        MarkerVerdict verdict =
+                state.checkMarker(batch.producerId(), batch.producerEpoch(), batch.coordinatorEpoch(), result);
         if (verdict instanceof MarkerVerdict.EndTxn endTxn) {
             return new Marker(endTxn);
         }
-        throw refused("the " + result + " marker of producer " + batch.producerId() + " (epoch "
-                + batch.producerEpoch() + ", coordinator epoch " + batch.coordinatorEpoch() + ")",
+        throw refused(
+                "the " + result + " marker of producer " + batch.producerId() + " (epoch " + batch.producerEpoch()
+                        + ", coordinator epoch " + batch.coordinatorEpoch() + ")",
                 (MarkerVerdict.Rejected) verdict);
     }
 
@@ -189,26 +190,34 @@ final class LogProducerState {
 
     private WeirException refused(String what, Verdict.Rejected rejected) {
         if (rejected instanceof Verdict.Fenced fenced) {
-            return new InvalidProducerEpochException(topicPartition, what, fenced.producerId(), fenced.currentEpoch(),
-                    fenced.receivedEpoch());
+            return new InvalidProducerEpochException(
+                    topicPartition, what, fenced.producerId(), fenced.currentEpoch(), fenced.receivedEpoch());
         }
         if (rejected instanceof Verdict.OutOfOrder outOfOrder) {
-            return new OutOfOrderSequenceException(topicPartition, what, outOfOrder.producerId(), outOfOrder.epoch(),
-                    outOfOrder.expectedSeq(), outOfOrder.receivedSeq());
+            return new OutOfOrderSequenceException(
+                    topicPartition,
+                    what,
+                    outOfOrder.producerId(),
+                    outOfOrder.epoch(),
+                    outOfOrder.expectedSeq(),
+                    outOfOrder.receivedSeq());
         }
         if (rejected instanceof Verdict.UnknownProducerId unknown) {
             return new UnknownProducerIdException(topicPartition, what, unknown.producerId(), unknown.receivedSeq());
         }
         Verdict.InvalidTxnState invalid = (Verdict.InvalidTxnState) rejected;
-        return new InvalidTxnStateException(topicPartition, what, invalid.producerId(), invalid.transactionFirstOffset());
+        return new InvalidTxnStateException(
+                topicPartition, what, invalid.producerId(), invalid.transactionFirstOffset());
     }
 
     private WeirException refused(String what, MarkerVerdict.Rejected rejected) {
         if (rejected instanceof Verdict.Fenced fenced) {
             return refused(what, (Verdict.Rejected) fenced);
         }
-        return new TransactionCoordinatorFencedException(topicPartition + " refused " + what + ": "
-                + rejected.toException().getMessage(), rejected.toException());
+        return new TransactionCoordinatorFencedException(
+                topicPartition + " refused " + what + ": "
+                        + rejected.toException().getMessage(),
+                rejected.toException());
     }
 
     private static TransactionResult resultOf(RecordBatch marker) {
@@ -263,9 +272,16 @@ final class LogProducerState {
      * back to the snapshot's offset and replays every batch from there to the log end, which re-indexes the
      * transactions the replayed markers abort.
      */
-    static LogProducerState load(TopicPartition topicPartition, Path dir, ProducerStateConfig config,
-                                 Time clock, NavigableMap<Long, LogSegment> segments, long logStartOffset,
-                                 long logEndOffset, FileChannelFactory channels) throws IOException {
+    static LogProducerState load(
+            TopicPartition topicPartition,
+            Path dir,
+            ProducerStateConfig config,
+            Time clock,
+            NavigableMap<Long, LogSegment> segments,
+            long logStartOffset,
+            long logEndOffset,
+            FileChannelFactory channels)
+            throws IOException {
         ProducerStateSnapshots snapshots = ProducerStateSnapshots.scan(dir, channels);
         snapshots.deleteOutside(logStartOffset, logEndOffset);
         ProducerStateManager state = null;
@@ -300,11 +316,13 @@ final class LogProducerState {
      */
     private void replay(NavigableMap<Long, LogSegment> segments, long from) throws IOException {
         Long floor = segments.floorKey(from);
-        for (LogSegment segment : segments.tailMap(floor == null ? segments.firstKey() : floor).values()) {
+        for (LogSegment segment :
+                segments.tailMap(floor == null ? segments.firstKey() : floor).values()) {
             segment.truncateTxnIndexTo(from);
             Long nextBase = segments.higherKey(segment.baseOffset);
             // The cleaner never rewrites the active segment; a rolled one may have gaps.
-            LogSegment.OffsetOrder order = nextBase == null ? LogSegment.OffsetOrder.CONTIGUOUS : LogSegment.OffsetOrder.INCREASING;
+            LogSegment.OffsetOrder order =
+                    nextBase == null ? LogSegment.OffsetOrder.CONTIGUOUS : LogSegment.OffsetOrder.INCREASING;
             long offsetLimit = nextBase == null ? Long.MAX_VALUE : nextBase;
             long next = Math.max(from, segment.baseOffset);
             while (true) {
@@ -323,8 +341,12 @@ final class LogProducerState {
                     try {
                         batch.ensureValid();
                     } catch (CorruptRecordException e) {
-                        throw new CorruptSegmentException(segment.logPath(), read.position() + at - batches.position(),
-                                batch.baseOffset(), "the producer state cannot be rebuilt past it: " + e.getMessage(), e)
+                        throw new CorruptSegmentException(
+                                        segment.logPath(),
+                                        read.position() + at - batches.position(),
+                                        batch.baseOffset(),
+                                        "the producer state cannot be rebuilt past it: " + e.getMessage(),
+                                        e)
                                 .in(topicPartition);
                     }
                     replay(batch, segment);
@@ -340,20 +362,33 @@ final class LogProducerState {
             if (batch.producerId() == RecordBatch.NO_PRODUCER_ID) {
                 state.advanceEndOffset(batch.nextOffset());
             } else if (batch.isControl()) {
-                Optional<CompletedTxn> completed = state.applyLoadedMarker(batch.producerId(), batch.producerEpoch(),
-                        batch.coordinatorEpoch(), resultOf(batch), batch.baseOffset(), batch.maxTimestamp());
+                Optional<CompletedTxn> completed = state.applyLoadedMarker(
+                        batch.producerId(),
+                        batch.producerEpoch(),
+                        batch.coordinatorEpoch(),
+                        resultOf(batch),
+                        batch.baseOffset(),
+                        batch.maxTimestamp());
                 if (completed.isPresent() && completed.get().isAborted()) {
                     segment.appendAbortedTxn(abortedEntry(completed.get()));
                 }
             } else {
-                state.applyLoaded(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
-                        batch.lastSequence(), batch.isTransactional(), batch.baseOffset(), batch.lastOffset(),
+                state.applyLoaded(
+                        batch.producerId(),
+                        batch.producerEpoch(),
+                        batch.baseSequence(),
+                        batch.lastSequence(),
+                        batch.isTransactional(),
+                        batch.baseOffset(),
+                        batch.lastOffset(),
                         batch.maxTimestamp());
             }
         } catch (IllegalArgumentException | WeirException e) {
-            throw new KafkaStorageException("Could not rebuild the producer state of " + topicPartition
-                    + " from its batch at offset " + batch.baseOffset() + " (" + describe(batch) + "): "
-                    + e.getMessage(), e);
+            throw new KafkaStorageException(
+                    "Could not rebuild the producer state of " + topicPartition
+                            + " from its batch at offset " + batch.baseOffset() + " (" + describe(batch) + "): "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

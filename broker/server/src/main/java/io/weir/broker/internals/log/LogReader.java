@@ -44,13 +44,19 @@ final class LogReader {
      * @throws CorruptSegmentException naming the partition, the segment file and the byte position of a batch
      *         that does not check, or of the end of a segment that ends before the next one begins
      */
-    FetchDataInfo read(long offset, int maxBytes, boolean minOneBatch, IsolationLevel isolation,
-                       PublishedOffsets published, long logEnd) {
+    FetchDataInfo read(
+            long offset,
+            int maxBytes,
+            boolean minOneBatch,
+            IsolationLevel isolation,
+            PublishedOffsets published,
+            long logEnd) {
         long start = logStartOffset.getAsLong();
         if (offset < start || offset > logEnd) {
             throw new OffsetOutOfRangeException(topicPartition, offset, start, logEnd);
         }
-        long limit = isolation == IsolationLevel.READ_COMMITTED ? published.lastStableOffset() : published.highWatermark();
+        long limit =
+                isolation == IsolationLevel.READ_COMMITTED ? published.lastStableOffset() : published.highWatermark();
         if (offset >= limit) {
             return result(ByteBuffer.allocate(0), published, start, logEnd);
         }
@@ -66,18 +72,25 @@ final class LogReader {
                 if (segment.baseOffset > published.segmentBaseOffset()) {
                     break;
                 }
-                int maxPosition = segment.baseOffset == published.segmentBaseOffset() ? published.position() : segment.size();
+                int maxPosition =
+                        segment.baseOffset == published.segmentBaseOffset() ? published.position() : segment.size();
                 // The cleaner never rewrites the active segment, so its offsets are contiguous even in a compacted
                 // log; a rolled one may have gaps. Every batch of a segment ends before the next segment, or the
                 // high watermark, begins.
                 Long nextBase = segments.higherKey(segment.baseOffset);
                 long offsetLimit = nextBase != null ? nextBase : published.highWatermark();
-                LogSegment.ReadResult read = segment.read(offset, maxBytes, maxPosition, minOneBatch,
-                        nextBase == null ? LogSegment.OffsetOrder.CONTIGUOUS : LogSegment.OffsetOrder.INCREASING, offsetLimit);
+                LogSegment.ReadResult read = segment.read(
+                        offset,
+                        maxBytes,
+                        maxPosition,
+                        minOneBatch,
+                        nextBase == null ? LogSegment.OffsetOrder.CONTIGUOUS : LogSegment.OffsetOrder.INCREASING,
+                        offsetLimit);
                 if (read != null && read.batches().hasRemaining()) {
                     // Bytes end at the high watermark's position already; only a last stable offset below it
                     // needs the batch headers walked.
-                    ByteBuffer batches = limit < published.highWatermark() ? startingBelow(read.batches(), limit) : read.batches();
+                    ByteBuffer batches =
+                            limit < published.highWatermark() ? startingBelow(read.batches(), limit) : read.batches();
                     return result(batches, published, start, logEnd);
                 }
                 if (read != null) {
@@ -87,9 +100,14 @@ final class LogReader {
                     // Nothing at or after the offset in a rolled segment, though every segment ends where the next
                     // begins (the cleaner ends a cleaned one with a placeholder batch if need be): it lost its last
                     // batches at a clean boundary, which no header shows. Moving on would skip the offsets silently.
-                    throw new CorruptSegmentException(segment.logPath(), segment.size(), offset, "the segment ends before"
-                            + " offset " + offset + " but the next one begins at " + nextBase + ": offsets " + offset + ".."
-                            + (nextBase - 1) + " are missing");
+                    throw new CorruptSegmentException(
+                            segment.logPath(),
+                            segment.size(),
+                            offset,
+                            "the segment ends before"
+                                    + " offset " + offset + " but the next one begins at " + nextBase + ": offsets "
+                                    + offset + ".."
+                                    + (nextBase - 1) + " are missing");
                 }
             }
         } catch (CorruptSegmentException e) {
@@ -120,7 +138,8 @@ final class LogReader {
             position = -1L; // not known; the file and offset still say where to look
             cause.addSuppressed(e);
         }
-        return new CorruptSegmentException(segment.logPath(), position, offset, cause.getMessage(), cause).in(topicPartition);
+        return new CorruptSegmentException(segment.logPath(), position, offset, cause.getMessage(), cause)
+                .in(topicPartition);
     }
 
     private static FetchDataInfo result(ByteBuffer batches, PublishedOffsets published, long start, long end) {
@@ -196,12 +215,14 @@ final class LogReader {
                     break;
                 }
                 long segmentMax = segment.baseOffset == published.segmentBaseOffset()
-                        ? segment.scanMaxTimestamp(0, published.position()) : segment.maxTimestamp();
+                        ? segment.scanMaxTimestamp(0, published.position())
+                        : segment.maxTimestamp();
                 best = Math.max(best, segmentMax);
             }
             return best < 0 ? null : offsetForTimestamp(best, published);
         } catch (IOException e) {
-            throw new KafkaStorageException("Could not search " + topicPartition + " for its largest timestamp: " + e, e);
+            throw new KafkaStorageException(
+                    "Could not search " + topicPartition + " for its largest timestamp: " + e, e);
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.weir.broker.internals.log;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.weir.broker.LogConfig;
 import io.weir.common.errors.CorruptRecordException;
 import io.weir.common.errors.CorruptSegmentException;
@@ -13,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One segment of a partition: a {@code .log} file of record batches whose first offset is the segment's
@@ -39,6 +39,7 @@ final class LogSegment implements AutoCloseable {
     static final String DELETED_SUFFIX = ".deleted";
     /** Appended to every file name of a segment the log cleaner is still writing (see {@link SegmentSwap}). */
     static final String CLEANED_SUFFIX = ".cleaned";
+
     static final List<String> FILE_SUFFIXES = List.of(LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX);
 
     final long baseOffset;
@@ -53,6 +54,7 @@ final class LogSegment implements AutoCloseable {
 
     /** Bytes in the log file; written by the writer, read by readers to bound scans. */
     private volatile int size;
+
     private int bytesSinceLastIndexEntry;
     /** Largest record timestamp in the segment, -1 when it has none; drives retention.ms and time lookups. */
     private volatile long maxTimestamp = -1L;
@@ -81,26 +83,38 @@ final class LogSegment implements AutoCloseable {
      * position of the cut and why, the bytes dropped, and the batches and offsets they held as far as their
      * headers could be followed ({@code lastOffset} is -1 when not even the first could).
      */
-    record Cut(Path file, int position, String reason, long bytes, int batches, long firstOffset, long lastOffset) {
-    }
+    record Cut(Path file, int position, String reason, long bytes, int batches, long firstOffset, long lastOffset) {}
 
-    private LogSegment(Path dir, long baseOffset, LogConfig config, long nowMs, FileChannel channel, String suffix,
-                       FileChannelFactory channels) {
+    private LogSegment(
+            Path dir,
+            long baseOffset,
+            LogConfig config,
+            long nowMs,
+            FileChannel channel,
+            String suffix,
+            FileChannelFactory channels) {
         this.baseOffset = baseOffset;
         this.indexIntervalBytes = config.indexIntervalBytes();
         this.logPath = dir.resolve(fileName(baseOffset, LOG_SUFFIX) + suffix);
         this.channel = channel;
-        this.offsetIndex = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX) + suffix), baseOffset,
-                config.segmentIndexBytes(), channels);
-        this.timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX) + suffix), baseOffset,
-                config.segmentIndexBytes(), channels);
+        this.offsetIndex = new OffsetIndex(
+                dir.resolve(fileName(baseOffset, INDEX_SUFFIX) + suffix),
+                baseOffset,
+                config.segmentIndexBytes(),
+                channels);
+        this.timeIndex = new TimeIndex(
+                dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX) + suffix),
+                baseOffset,
+                config.segmentIndexBytes(),
+                channels);
         this.txnIndex = new TransactionIndex(dir.resolve(fileName(baseOffset, TXN_INDEX_SUFFIX) + suffix), channels);
         this.channels = channels;
         this.createdMs = nowMs;
     }
 
     /** Creates an empty segment, its files opened through {@code channels}; fails if its log file already exists. */
-    static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs, FileChannelFactory channels) throws IOException {
+    static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs, FileChannelFactory channels)
+            throws IOException {
         return create(dir, baseOffset, config, nowMs, "", channels);
     }
 
@@ -108,20 +122,22 @@ final class LogSegment implements AutoCloseable {
      * Creates the empty segment the log cleaner writes into, its files named with {@link #CLEANED_SUFFIX};
      * any left by an earlier attempt are replaced.
      */
-    static LogSegment createCleaned(Path dir, long baseOffset, LogConfig config, long nowMs, FileChannelFactory channels)
-            throws IOException {
+    static LogSegment createCleaned(
+            Path dir, long baseOffset, LogConfig config, long nowMs, FileChannelFactory channels) throws IOException {
         for (String suffix : FILE_SUFFIXES) {
             LogFiles.delete(channels, dir.resolve(fileName(baseOffset, suffix) + CLEANED_SUFFIX));
         }
         return create(dir, baseOffset, config, nowMs, CLEANED_SUFFIX, channels);
     }
 
-    private static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs, String suffix,
-                                     FileChannelFactory channels) throws IOException {
+    private static LogSegment create(
+            Path dir, long baseOffset, LogConfig config, long nowMs, String suffix, FileChannelFactory channels)
+            throws IOException {
         Path path = dir.resolve(fileName(baseOffset, LOG_SUFFIX) + suffix);
         FileChannel channel;
         try {
-            channel = channels.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = channels.open(
+                    path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw FileWriteException.of(path, "create", e);
         }
@@ -139,11 +155,12 @@ final class LogSegment implements AutoCloseable {
      * Opens an existing segment. Its indexes are trusted only if they pass a sanity check; otherwise they are
      * rebuilt from the log. Call {@link #recover} afterwards when the segment may hold torn writes.
      */
-    static LogSegment open(Path dir, long baseOffset, LogConfig config, FileChannelFactory channels) throws IOException {
+    static LogSegment open(Path dir, long baseOffset, LogConfig config, FileChannelFactory channels)
+            throws IOException {
         Path path = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
         FileChannel channel = channels.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        LogSegment segment = new LogSegment(dir, baseOffset, config, Files.getLastModifiedTime(path).toMillis(), channel, "",
-                channels);
+        LogSegment segment = new LogSegment(
+                dir, baseOffset, config, Files.getLastModifiedTime(path).toMillis(), channel, "", channels);
         segment.size = (int) Math.min(channel.size(), Integer.MAX_VALUE);
         segment.offsetIndex.load();
         segment.timeIndex.load();
@@ -242,7 +259,10 @@ final class LogSegment implements AutoCloseable {
         int relative = 0;
         while (relative < length) {
             int batchSize = BatchHeader.sizeInBytes(batches, at + relative);
-            trackBatch(position + relative, batchSize, BatchHeader.lastOffset(batches, at + relative),
+            trackBatch(
+                    position + relative,
+                    batchSize,
+                    BatchHeader.lastOffset(batches, at + relative),
                     BatchHeader.maxTimestamp(batches, at + relative));
             relative += batchSize;
         }
@@ -474,8 +494,11 @@ final class LogSegment implements AutoCloseable {
         long expectedBase = last == null ? baseOffset : -1L;
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
         while (position < fileSize) {
-            if (position + BatchHeader.SIZE > fileSize || !readHeader(position, header)
-                    || headerProblem(header, 0, position, fileSize, expectedBase, OffsetOrder.CONTIGUOUS, Long.MAX_VALUE) != null) {
+            if (position + BatchHeader.SIZE > fileSize
+                    || !readHeader(position, header)
+                    || headerProblem(
+                                    header, 0, position, fileSize, expectedBase, OffsetOrder.CONTIGUOUS, Long.MAX_VALUE)
+                            != null) {
                 return false;
             }
             int batchSize = BatchHeader.sizeInBytes(header, 0);
@@ -514,7 +537,9 @@ final class LogSegment implements AutoCloseable {
         while (at + BatchHeader.SIZE <= fileSize && readHeader(at, header)) {
             int batchSize = BatchHeader.sizeInBytes(header, 0);
             int delta = BatchHeader.lastOffsetDelta(header, 0);
-            if (batchSize < BatchHeader.SIZE || at + batchSize > fileSize || BatchHeader.magic(header, 0) != RecordBatch.MAGIC
+            if (batchSize < BatchHeader.SIZE
+                    || at + batchSize > fileSize
+                    || BatchHeader.magic(header, 0) != RecordBatch.MAGIC
                     || delta < 0) {
                 break;
             }
@@ -537,8 +562,8 @@ final class LogSegment implements AutoCloseable {
      * {@code expectedBase < 0} means the previous batch is unknown. Its last offset must lie below
      * {@code offsetLimit}, where the next segment or the published offsets begin.
      */
-    private static String headerProblem(ByteBuffer b, int at, long position, long limit, long expectedBase,
-                                        OffsetOrder order, long offsetLimit) {
+    private static String headerProblem(
+            ByteBuffer b, int at, long position, long limit, long expectedBase, OffsetOrder order, long offsetLimit) {
         int batchSize = BatchHeader.sizeInBytes(b, at);
         if (batchSize < BatchHeader.SIZE) {
             return "its length field says " + batchSize + " bytes, less than a batch header";
@@ -555,7 +580,8 @@ final class LogSegment implements AutoCloseable {
             return "base offset " + base + " and last offset delta " + delta + " cannot both be right";
         }
         if (expectedBase >= 0 && (order == OffsetOrder.CONTIGUOUS ? base != expectedBase : base < expectedBase)) {
-            return "its base offset " + base + " does not continue where the previous batch ended (" + expectedBase + ")";
+            return "its base offset " + base + " does not continue where the previous batch ended (" + expectedBase
+                    + ")";
         }
         if (base + delta >= offsetLimit) {
             return "its last offset " + (base + delta) + " is not below " + offsetLimit
@@ -601,8 +627,7 @@ final class LogSegment implements AutoCloseable {
      * Batches read from a segment, the offset just past the last of them, and the byte position in the file of
      * the first, so a caller that decodes them can say where a bad one lies.
      */
-    record ReadResult(ByteBuffer batches, long nextOffset, int position) {
-    }
+    record ReadResult(ByteBuffer batches, long nextOffset, int position) {}
 
     /**
      * Reads whole batches starting with the one that holds {@code startOffset} (or the first after it, in a
@@ -617,8 +642,9 @@ final class LogSegment implements AutoCloseable {
      *
      * @throws CorruptSegmentException naming this file and the byte position of the first batch that fails
      */
-    ReadResult read(long startOffset, int maxBytes, int maxPosition, boolean minOneBatch, OffsetOrder order,
-                    long offsetLimit) throws IOException {
+    ReadResult read(
+            long startOffset, int maxBytes, int maxPosition, boolean minOneBatch, OffsetOrder order, long offsetLimit)
+            throws IOException {
         Located at = locate(startOffset, maxPosition, order, offsetLimit);
         int position = at.position();
         if (position >= maxPosition) {
@@ -651,7 +677,8 @@ final class LogSegment implements AutoCloseable {
             String problem = null;
             if (gap != null && gap.overlappedBy(buffer, end, position + end, maxPosition)) {
                 problem = gap.problem(buffer, end, position + end);
-            } else if (batchSize >= BatchHeader.SIZE && end + batchSize > buffer.limit()
+            } else if (batchSize >= BatchHeader.SIZE
+                    && end + batchSize > buffer.limit()
                     && position + (long) end + batchSize <= maxPosition) {
                 break; // cut by maxBytes: the next read returns it whole
             } else {
@@ -659,7 +686,8 @@ final class LogSegment implements AutoCloseable {
             }
             if (problem != null) {
                 int blamed = gap != null && gap.overlappedBy(buffer, end, position + end, maxPosition)
-                        ? gap.position() - position : end;
+                        ? gap.position() - position
+                        : end;
                 if (blamed == 0) {
                     throw new CorruptSegmentException(logPath, position, startOffset, problem);
                 }
@@ -686,7 +714,8 @@ final class LogSegment implements AutoCloseable {
             ByteBuffer successor = ByteBuffer.allocate(BatchHeader.SIZE);
             if (readHeader(position + end, successor) && gap.overlappedBy(successor, 0, position + end, maxPosition)) {
                 if (gap.position() == position) {
-                    throw new CorruptSegmentException(logPath, position, startOffset, gap.problem(successor, 0, position + end));
+                    throw new CorruptSegmentException(
+                            logPath, position, startOffset, gap.problem(successor, 0, position + end));
                 }
                 end = gap.position() - position;
                 next = nextBeforeGap;
@@ -697,8 +726,7 @@ final class LogSegment implements AutoCloseable {
     }
 
     /** Where a read starts: a batch position and the offset the batch there must start at (-1: not known). */
-    private record Located(int position, long expectedBase) {
-    }
+    private record Located(int position, long expectedBase) {}
 
     /**
      * The byte position of the first batch whose last offset is at or after {@code offset}, scanning headers
@@ -730,14 +758,18 @@ final class LogSegment implements AutoCloseable {
         Gap gap = null;
         while (position < limit) {
             if (!headerRead && (position + BatchHeader.SIZE > limit || !readHeader(position, header))) {
-                throw new CorruptSegmentException(logPath, position, offset, "the " + (limit - position)
-                        + " bytes before byte " + limit + " are less than a batch header");
+                throw new CorruptSegmentException(
+                        logPath,
+                        position,
+                        offset,
+                        "the " + (limit - position) + " bytes before byte " + limit + " are less than a batch header");
             }
             headerRead = false;
             String problem = headerProblem(header, 0, position, limit, expectedBase, order, offsetLimit);
             if (problem != null) {
                 if (gap != null && gap.overlappedBy(header, 0, position, limit)) {
-                    throw new CorruptSegmentException(logPath, gap.position(), offset, gap.problem(header, 0, position));
+                    throw new CorruptSegmentException(
+                            logPath, gap.position(), offset, gap.problem(header, 0, position));
                 }
                 throw new CorruptSegmentException(logPath, position, offset, problem);
             }
@@ -763,7 +795,8 @@ final class LogSegment implements AutoCloseable {
         static Gap of(ByteBuffer b, int at, int position, long expectedBase) {
             long base = BatchHeader.baseOffset(b, at);
             return expectedBase >= 0 && base > expectedBase
-                    ? new Gap(position, base, expectedBase, BatchHeader.lastOffset(b, at)) : null;
+                    ? new Gap(position, base, expectedBase, BatchHeader.lastOffset(b, at))
+                    : null;
         }
 
         /** Whether the believable batch header at {@code at}, at byte {@code successor}, starts inside this batch. */
@@ -774,7 +807,8 @@ final class LogSegment implements AutoCloseable {
 
         String problem(ByteBuffer b, int at, long successor) {
             return "its base offset " + base + " leaves a gap after " + (expectedBase - 1) + " but its offsets, up to "
-                    + last + ", overlap the batch at byte " + successor + ", which starts at " + BatchHeader.baseOffset(b, at)
+                    + last + ", overlap the batch at byte " + successor + ", which starts at "
+                    + BatchHeader.baseOffset(b, at)
                     + ": its base offset is damaged";
         }
     }
@@ -796,8 +830,12 @@ final class LogSegment implements AutoCloseable {
         while (position + BatchHeader.SIZE <= limit && readHeader(position, header)) {
             int batchSize = BatchHeader.sizeInBytes(header, 0);
             if (batchSize < BatchHeader.SIZE || position + (long) batchSize > limit) {
-                throw new CorruptSegmentException(logPath, position, fromOffset, "its length field says " + batchSize
-                        + " bytes but " + (limit - position) + " follow, and a batch header takes " + BatchHeader.SIZE);
+                throw new CorruptSegmentException(
+                        logPath,
+                        position,
+                        fromOffset,
+                        "its length field says " + batchSize + " bytes but " + (limit - position)
+                                + " follow, and a batch header takes " + BatchHeader.SIZE);
             }
             if (BatchHeader.maxTimestamp(header, 0) >= timestamp) {
                 ByteBuffer batch = ByteBuffer.allocate(batchSize);

@@ -1,8 +1,8 @@
 package io.weir.broker.internals.log;
 
-import io.weir.common.config.TopicConfig;
 import io.weir.broker.LogConfig;
 import io.weir.common.TopicPartition;
+import io.weir.common.config.TopicConfig;
 import io.weir.common.errors.CorruptRecordException;
 import io.weir.common.errors.InvalidRecordException;
 import io.weir.common.errors.InvalidTimestampException;
@@ -18,8 +18,7 @@ import java.nio.ByteBuffer;
  * {@link LogProducerState#check}. Stateless.
  */
 final class LogValidator {
-    private LogValidator() {
-    }
+    private LogValidator() {}
 
     /**
      * @return the number of records in {@code batches}
@@ -49,19 +48,21 @@ final class LogValidator {
                 throw new CorruptRecordException("Batch " + index + " for " + topicPartition + " declares " + size
                         + " bytes but " + remaining + " remain");
             }
-            RecordBatch batch = RecordBatch.wrap(batches.duplicate().position(at).limit(at + size));
+            RecordBatch batch =
+                    RecordBatch.wrap(batches.duplicate().position(at).limit(at + size));
             if (batch.magic() != RecordBatch.MAGIC) {
                 throw new CorruptRecordException("Batch " + index + " for " + topicPartition + " has magic "
                         + batch.magic() + "; only the v2 format (magic 2) is accepted");
             }
             batch.ensureValid();
             if (batch.recordCount() != batch.lastOffsetDelta() + 1 || batch.recordCount() <= 0) {
-                throw new CorruptRecordException("Batch " + index + " for " + topicPartition + " has " + batch.recordCount()
-                        + " records but last offset delta " + batch.lastOffsetDelta());
+                throw new CorruptRecordException("Batch " + index + " for " + topicPartition + " has "
+                        + batch.recordCount() + " records but last offset delta " + batch.lastOffsetDelta());
             }
             if (batch.firstTimestamp() < -1 || batch.maxTimestamp() < -1) {
-                throw new InvalidTimestampException("Batch " + index + " for " + topicPartition + " carries negative timestamp "
-                        + Math.min(batch.firstTimestamp(), batch.maxTimestamp()) + "; timestamps must be >= 0 (or -1 for none)");
+                throw new InvalidTimestampException("Batch " + index + " for " + topicPartition
+                        + " carries negative timestamp " + Math.min(batch.firstTimestamp(), batch.maxTimestamp())
+                        + "; timestamps must be >= 0 (or -1 for none)");
             }
             if (cfg.compacts() && !batch.isControl()) {
                 requireKeys(batch, index, cfg, topicPartition);
@@ -85,10 +86,13 @@ final class LogValidator {
         try (CloseableIterator<Record> records = batch.records()) {
             for (int i = 0; records.hasNext(); i++) {
                 if (records.next().key() == null) {
-                    throw new InvalidRecordException("Compacted topic cannot accept message without key in topic partition "
-                            + topicPartition + ": record " + i + " of batch " + index + " (" + batch.recordCount()
-                            + " records, " + batch.compression().configName() + ") has a null key; with "
-                            + TopicConfig.CLEANUP_POLICY_CONFIG + "=" + cfg.cleanupPolicy() + " every record needs one");
+                    throw new InvalidRecordException(
+                            "Compacted topic cannot accept message without key in topic partition "
+                                    + topicPartition + ": record " + i + " of batch " + index + " ("
+                                    + batch.recordCount()
+                                    + " records, " + batch.compression().configName() + ") has a null key; with "
+                                    + TopicConfig.CLEANUP_POLICY_CONFIG + "=" + cfg.cleanupPolicy()
+                                    + " every record needs one");
                 }
             }
         }

@@ -1,7 +1,5 @@
 package io.weir.broker.internals.log;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.weir.common.TopicPartition;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -11,6 +9,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An offset per partition in Kafka's checkpoint text format: a version line ({@code 0}), a count line, then
@@ -75,7 +75,12 @@ public final class OffsetCheckpoint {
     public void write(Map<TopicPartition, Long> points) throws IOException {
         StringBuilder out = new StringBuilder();
         out.append(VERSION).append('\n').append(points.size()).append('\n');
-        points.forEach((tp, offset) -> out.append(tp.topic()).append(' ').append(tp.partition()).append(' ').append(offset).append('\n'));
+        points.forEach((tp, offset) -> out.append(tp.topic())
+                .append(' ')
+                .append(tp.partition())
+                .append(' ')
+                .append(offset)
+                .append('\n'));
         LogFiles.writeAtomically(channels, file, out.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

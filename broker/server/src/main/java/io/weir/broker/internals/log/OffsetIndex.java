@@ -46,8 +46,7 @@ final class OffsetIndex extends SegmentIndex {
     }
 
     /** An entry: the batch whose last offset is {@code offset} starts at byte {@code position}. */
-    record Entry(long offset, int position) {
-    }
+    record Entry(long offset, int position) {}
 
     /**
      * The entry {@link #lookup} answers from, or null when it answers with the start of the segment. A reader

@@ -22,19 +22,23 @@ import java.util.Arrays;
 public final class OffsetMap {
     /** Memory of one key in the map: 96 hash bits and a 32-bit offset relative to the pass's base. */
     public static final int BYTES_PER_ENTRY = 16;
+
     private static final int INITIAL_SLOTS = 1 << 12;
     /** The largest relative offset a slot holds (its low 32 bits store it plus one). */
     private static final long MAX_RELATIVE_OFFSET = 0xFFFF_FFFEL;
+
     private static final long LOW_32 = 0xFFFF_FFFFL;
 
     private final int maxSlots;
     private final double loadFactor;
     /** Per slot: hash bits 0-63; then hash bits 64-95 in the high half, relative offset + 1 in the low half. */
     private long[] slots;
+
     private int capacity;
     private int size;
     /** The first offset put since the last clear, or -1. */
     private long baseOffset = -1L;
+
     private long latestOffset = -1L;
 
     /**
@@ -92,7 +96,8 @@ public final class OffsetMap {
         }
         long relative = offset - baseOffset;
         if (relative < 0 || relative > MAX_RELATIVE_OFFSET) {
-            throw new IllegalStateException("offset " + offset + " is outside the map's 32-bit span from " + baseOffset);
+            throw new IllegalStateException(
+                    "offset " + offset + " is outside the map's 32-bit span from " + baseOffset);
         }
         if (size + 1 > capacity * loadFactor && capacity < maxSlots) {
             grow();
@@ -168,7 +173,8 @@ public final class OffsetMap {
 
     /** Hashes the key's remaining bytes; returns the first half and leaves the second in {@code hash2}. */
     private long hash1(ByteBuffer key) {
-        ByteBuffer b = key.order() == ByteOrder.LITTLE_ENDIAN ? key : key.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b =
+                key.order() == ByteOrder.LITTLE_ENDIAN ? key : key.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int start = b.position();
         int length = b.remaining();
         long h1 = 0;
@@ -188,23 +194,36 @@ public final class OffsetMap {
         long k1 = 0;
         long k2 = 0;
         switch (length & 15) {
-            case 15: k2 ^= (long) (b.get(tail + 14) & 0xff) << 48; // fall through
-            case 14: k2 ^= (long) (b.get(tail + 13) & 0xff) << 40; // fall through
-            case 13: k2 ^= (long) (b.get(tail + 12) & 0xff) << 32; // fall through
-            case 12: k2 ^= (long) (b.get(tail + 11) & 0xff) << 24; // fall through
-            case 11: k2 ^= (long) (b.get(tail + 10) & 0xff) << 16; // fall through
-            case 10: k2 ^= (long) (b.get(tail + 9) & 0xff) << 8; // fall through
+            case 15:
+                k2 ^= (long) (b.get(tail + 14) & 0xff) << 48; // fall through
+            case 14:
+                k2 ^= (long) (b.get(tail + 13) & 0xff) << 40; // fall through
+            case 13:
+                k2 ^= (long) (b.get(tail + 12) & 0xff) << 32; // fall through
+            case 12:
+                k2 ^= (long) (b.get(tail + 11) & 0xff) << 24; // fall through
+            case 11:
+                k2 ^= (long) (b.get(tail + 10) & 0xff) << 16; // fall through
+            case 10:
+                k2 ^= (long) (b.get(tail + 9) & 0xff) << 8; // fall through
             case 9:
                 k2 ^= b.get(tail + 8) & 0xff;
                 h2 ^= mixK2(k2);
                 // fall through
-            case 8: k1 ^= (long) (b.get(tail + 7) & 0xff) << 56; // fall through
-            case 7: k1 ^= (long) (b.get(tail + 6) & 0xff) << 48; // fall through
-            case 6: k1 ^= (long) (b.get(tail + 5) & 0xff) << 40; // fall through
-            case 5: k1 ^= (long) (b.get(tail + 4) & 0xff) << 32; // fall through
-            case 4: k1 ^= (long) (b.get(tail + 3) & 0xff) << 24; // fall through
-            case 3: k1 ^= (long) (b.get(tail + 2) & 0xff) << 16; // fall through
-            case 2: k1 ^= (long) (b.get(tail + 1) & 0xff) << 8; // fall through
+            case 8:
+                k1 ^= (long) (b.get(tail + 7) & 0xff) << 56; // fall through
+            case 7:
+                k1 ^= (long) (b.get(tail + 6) & 0xff) << 48; // fall through
+            case 6:
+                k1 ^= (long) (b.get(tail + 5) & 0xff) << 40; // fall through
+            case 5:
+                k1 ^= (long) (b.get(tail + 4) & 0xff) << 32; // fall through
+            case 4:
+                k1 ^= (long) (b.get(tail + 3) & 0xff) << 24; // fall through
+            case 3:
+                k1 ^= (long) (b.get(tail + 2) & 0xff) << 16; // fall through
+            case 2:
+                k1 ^= (long) (b.get(tail + 1) & 0xff) << 8; // fall through
             case 1:
                 k1 ^= b.get(tail) & 0xff;
                 h1 ^= mixK1(k1);

@@ -9,5 +9,4 @@ package io.weir.broker.internals.log;
  * @param lastStableOffset the first offset of the oldest open transaction, or the high watermark if that is
  *                         lower or no transaction is open; never below the log start
  */
-record PublishedOffsets(long highWatermark, long segmentBaseOffset, int position, long lastStableOffset) {
-}
+record PublishedOffsets(long highWatermark, long segmentBaseOffset, int position, long lastStableOffset) {}

@@ -1,7 +1,5 @@
 package io.weir.broker.internals.log;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.weir.common.utils.Time;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -11,6 +9,8 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Deletes the files of segments their log no longer holds — removed by retention or replaced by a cleaner swap
@@ -100,8 +100,7 @@ public final class SegmentDeleter implements AutoCloseable {
             try {
                 segment.deleteFiles();
             } catch (IOException e) {
-                LOG.warn("Could not delete the files of a removed segment; the next open"
-                        + " removes them: " + e, e);
+                LOG.warn("Could not delete the files of a removed segment; the next open" + " removes them: " + e, e);
             }
         }
     }

@@ -35,8 +35,7 @@ import java.util.List;
 final class SegmentSwap {
     static final String MARKER_SUFFIX = ".swap";
 
-    private SegmentSwap() {
-    }
+    private SegmentSwap() {}
 
     /** Step 2: makes the swap of the segments in {@code [base, end)} durable. */
     static void commit(Path dir, long base, long end, FileChannelFactory channels) throws IOException {
@@ -93,8 +92,8 @@ final class SegmentSwap {
         for (long base : swaps) {
             Path marker = marker(dir, base);
             long end = readEnd(marker);
-            boolean installStarted = !Files.exists(dir.resolve(LogSegment.fileName(base, LogSegment.LOG_SUFFIX)
-                    + LogSegment.CLEANED_SUFFIX));
+            boolean installStarted = !Files.exists(
+                    dir.resolve(LogSegment.fileName(base, LogSegment.LOG_SUFFIX) + LogSegment.CLEANED_SUFFIX));
             retire(dir, base, end, installStarted);
             install(dir, base, channels);
             finish(dir, base, channels);
@@ -133,8 +132,8 @@ final class SegmentSwap {
 
     private static long parseBase(Path file, String stem) {
         if (stem.length() != 20 || !stem.chars().allMatch(Character::isDigit)) {
-            throw new KafkaStorageException("Unexpected file " + file + ": a swap marker is named by a 20-digit base offset;"
-                    + " move it away and reopen");
+            throw new KafkaStorageException("Unexpected file " + file
+                    + ": a swap marker is named by a 20-digit base offset;" + " move it away and reopen");
         }
         return Long.parseLong(stem);
     }
@@ -150,8 +149,10 @@ final class SegmentSwap {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
             // Written atomically, so damage here is not a torn write: refuse rather than guess which segments go.
-            throw new KafkaStorageException("Swap marker " + marker + " holds '" + text + "', not an offset; it records"
-                    + " which segments a cleaned segment replaces, so the log cannot be opened safely without it", e);
+            throw new KafkaStorageException(
+                    "Swap marker " + marker + " holds '" + text + "', not an offset; it records"
+                            + " which segments a cleaned segment replaces, so the log cannot be opened safely without it",
+                    e);
         }
     }
 }

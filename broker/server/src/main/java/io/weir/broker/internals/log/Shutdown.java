@@ -15,10 +15,8 @@ public sealed interface Shutdown {
     }
 
     /** A clean shutdown. */
-    record Clean() implements Shutdown {
-    }
+    record Clean() implements Shutdown {}
 
     /** A crash, with the offset below which every batch was synced. */
-    record Crash(long recoveryPoint) implements Shutdown {
-    }
+    record Crash(long recoveryPoint) implements Shutdown {}
 }

@@ -6,8 +6,7 @@ import io.weir.common.errors.InvalidTopicException;
 public final class Topic {
     public static final int MAX_NAME_LENGTH = 249;
 
-    private Topic() {
-    }
+    private Topic() {}
 
     /**
      * @throws InvalidTopicException naming the topic when it is null, empty, {@code .} or {@code ..}, longer
@@ -26,10 +25,15 @@ public final class Topic {
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            boolean legal = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+            boolean legal = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
+                    || c == '-';
             if (!legal) {
-                throw new InvalidTopicException("Topic name '" + name + "' is illegal: character '" + c + "' at index " + i
-                        + " is not one of ASCII alphanumerics, '.', '_' and '-'");
+                throw new InvalidTopicException("Topic name '" + name + "' is illegal: character '" + c + "' at index "
+                        + i + " is not one of ASCII alphanumerics, '.', '_' and '-'");
             }
         }
     }

@@ -19,11 +19,11 @@ import java.util.TreeMap;
  * leaves no room in a 255-byte file name for a suffix. Accessed under the {@link LogManager}'s lock.
  */
 public final class TopicMetadataStore {
-    private static final String HEADER = "# Weir topics v1: <topic> <partitions> [<config-key>=<value> ...], URL-encoded";
+    private static final String HEADER =
+            "# Weir topics v1: <topic> <partitions> [<config-key>=<value> ...], URL-encoded";
 
     /** A topic as stored: its name, partition count and configuration overrides. */
-    public record TopicMetadata(String name, int partitions, Map<String, String> overrides) {
-    }
+    public record TopicMetadata(String name, int partitions, Map<String, String> overrides) {}
 
     private final Path file;
     private final FileChannelFactory channels;
@@ -56,7 +56,8 @@ public final class TopicMetadataStore {
                 for (int i = 2; i < fields.length; i++) {
                     int eq = fields[i].indexOf('=');
                     if (eq < 0) {
-                        throw new IOException("Malformed config '" + fields[i] + "' on line " + lineNumber + " in " + file);
+                        throw new IOException(
+                                "Malformed config '" + fields[i] + "' on line " + lineNumber + " in " + file);
                     }
                     overrides.put(decode(fields[i].substring(0, eq)), decode(fields[i].substring(eq + 1)));
                 }
@@ -65,7 +66,8 @@ public final class TopicMetadataStore {
                 try {
                     partitions = Integer.parseInt(fields[1]);
                 } catch (NumberFormatException e) {
-                    throw new IOException("Malformed partition count '" + fields[1] + "' on line " + lineNumber + " in " + file, e);
+                    throw new IOException(
+                            "Malformed partition count '" + fields[1] + "' on line " + lineNumber + " in " + file, e);
                 }
                 cache.put(name, new TopicMetadata(name, partitions, Map.copyOf(overrides)));
             }
@@ -97,7 +99,9 @@ public final class TopicMetadataStore {
         StringBuilder out = new StringBuilder(HEADER).append('\n');
         for (TopicMetadata meta : topics) {
             out.append(encode(meta.name())).append(' ').append(meta.partitions());
-            new TreeMap<>(meta.overrides()).forEach((k, v) -> out.append(' ').append(encode(k)).append('=').append(encode(v)));
+            new TreeMap<>(meta.overrides())
+                    .forEach((k, v) ->
+                            out.append(' ').append(encode(k)).append('=').append(encode(v)));
             out.append('\n');
         }
         LogFiles.writeAtomically(channels, file, out.toString().getBytes(StandardCharsets.UTF_8));

@@ -1,7 +1,5 @@
 package io.weir.broker.internals.log;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The aborted transactions whose ABORT marker lies in one segment, in marker order: the {@code .txnindex}
@@ -42,6 +42,7 @@ final class TransactionIndex implements AutoCloseable {
     private final FileChannelFactory channels;
     /** Null until the first entry is appended to a segment that had no file. */
     private FileChannel channel;
+
     private volatile List<AbortedTxn> entries = List.of();
 
     TransactionIndex(Path path, FileChannelFactory channels) {
@@ -89,8 +90,7 @@ final class TransactionIndex implements AutoCloseable {
             if (problem == null) {
                 problem = "it ends in a partial entry of " + (size - valid) + " bytes";
             }
-            LOG.warn("Cutting transaction index " + path + " to its first "
-                    + loaded.size() + " entries: " + problem);
+            LOG.warn("Cutting transaction index " + path + " to its first " + loaded.size() + " entries: " + problem);
             channel.truncate(valid);
         }
         entries = List.copyOf(loaded);
@@ -99,17 +99,23 @@ final class TransactionIndex implements AutoCloseable {
     /** Appends an entry; its marker must follow every marker already indexed. Writer only. */
     void append(AbortedTxn txn) throws IOException {
         List<AbortedTxn> current = entries;
-        if (!current.isEmpty() && txn.lastOffset() <= current.get(current.size() - 1).lastOffset()) {
+        if (!current.isEmpty()
+                && txn.lastOffset() <= current.get(current.size() - 1).lastOffset()) {
             throw new IllegalArgumentException("aborted transaction " + txn + " does not follow "
                     + current.get(current.size() - 1) + " in " + path);
         }
-        ByteBuffer buffer = ByteBuffer.allocate(ENTRY_SIZE).putShort(VERSION).putLong(txn.producerId())
-                .putLong(txn.firstOffset()).putLong(txn.lastOffset()).putLong(txn.lastStableOffset()).flip();
+        ByteBuffer buffer = ByteBuffer.allocate(ENTRY_SIZE)
+                .putShort(VERSION)
+                .putLong(txn.producerId())
+                .putLong(txn.firstOffset())
+                .putLong(txn.lastOffset())
+                .putLong(txn.lastStableOffset())
+                .flip();
         long position = (long) current.size() * ENTRY_SIZE;
         try {
             if (channel == null) {
-                channel = channels.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE);
+                channel = channels.open(
+                        path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             }
             while (buffer.hasRemaining()) {
                 position += channel.write(buffer, position);
@@ -142,8 +148,7 @@ final class TransactionIndex implements AutoCloseable {
     }
 
     /** What {@link #collect} found, and whether no later segment can add to it. */
-    record SearchResult(List<AbortedTxn> aborted, boolean complete) {
-    }
+    record SearchResult(List<AbortedTxn> aborted, boolean complete) {}
 
     /**
      * The aborted transactions that overlap {@code [fetchOffset, upperBoundOffset)}: their marker at or after

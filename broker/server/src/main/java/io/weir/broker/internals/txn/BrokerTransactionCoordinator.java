@@ -1,12 +1,11 @@
 package io.weir.broker.internals.txn;
 
-import io.weir.common.TopicPartition;
 import io.weir.broker.TransactionConfig;
-import io.weir.common.utils.Time;
-import io.weir.common.errors.KafkaStorageException;
-import io.weir.broker.internals.log.LogManager;
 import io.weir.broker.internals.group.TxnOffsetCommits;
+import io.weir.broker.internals.log.LogManager;
 import io.weir.broker.internals.write.AppendRings;
+import io.weir.common.TopicPartition;
+import io.weir.common.errors.KafkaStorageException;
 import io.weir.common.protocol.AddOffsetsToTxnRequest;
 import io.weir.common.protocol.AddOffsetsToTxnResponse;
 import io.weir.common.protocol.AddPartitionsToTxnRequest;
@@ -25,12 +24,13 @@ import io.weir.common.protocol.TxnOffsetCommitRequest;
 import io.weir.common.protocol.TxnOffsetCommitResponse;
 import io.weir.common.protocol.WriteTxnMarkersRequest;
 import io.weir.common.protocol.WriteTxnMarkersResponse;
+import io.weir.common.utils.Time;
 import io.weir.transactions.TransactionResult;
+import io.weir.transactions.coordinator.ProducerIdSource;
 import io.weir.transactions.coordinator.TransactionCoordinator;
 import io.weir.transactions.coordinator.TransactionCoordinatorConfig;
 import io.weir.transactions.coordinator.TransactionMetadata;
 import io.weir.transactions.coordinator.TransactionState;
-import io.weir.transactions.coordinator.ProducerIdSource;
 import io.weir.transactions.coordinator.TxnAnswer;
 import io.weir.transactions.coordinator.TxnError;
 import java.util.ArrayList;
@@ -48,7 +48,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 /**
  * The broker's transaction calls: turns requests into calls on the {@link TransactionCoordinator} (which
@@ -73,8 +72,13 @@ public final class BrokerTransactionCoordinator implements AutoCloseable {
     private final Predicate<TopicPartition> partitionExists;
     private final Time time;
 
-    private BrokerTransactionCoordinator(CoordinatorThread thread, TransactionCoordinator coordinator, TxnMarkerWriter markers,
-                                      TxnOffsetCommits txnOffsets, Predicate<TopicPartition> partitionExists, Time time) {
+    private BrokerTransactionCoordinator(
+            CoordinatorThread thread,
+            TransactionCoordinator coordinator,
+            TxnMarkerWriter markers,
+            TxnOffsetCommits txnOffsets,
+            Predicate<TopicPartition> partitionExists,
+            Time time) {
         this.thread = thread;
         this.coordinator = coordinator;
         this.markers = markers;
@@ -90,30 +94,51 @@ public final class BrokerTransactionCoordinator implements AutoCloseable {
      * @param appendTimeoutMs how long a write may wait for room on the write path
      * @throws io.weir.common.errors.CorruptRecordException if the transaction log holds a record that does not decode
      */
-    public static BrokerTransactionCoordinator open(TransactionConfig config, LogManager logManager, AppendRings rings, Time time,
-                                                 ProducerIdManager producerIds, TxnOffsetCommits txnOffsets,
-                                                 Predicate<TopicPartition> partitionExists, long appendTimeoutMs,
-                                                 ScheduledExecutorService executor) {
+    public static BrokerTransactionCoordinator open(
+            TransactionConfig config,
+            LogManager logManager,
+            AppendRings rings,
+            Time time,
+            ProducerIdManager producerIds,
+            TxnOffsetCommits txnOffsets,
+            Predicate<TopicPartition> partitionExists,
+            long appendTimeoutMs,
+            ScheduledExecutorService executor) {
         CoordinatorThread thread = new CoordinatorThread(executor);
-        TransactionStateTopic stateTopic = new TransactionStateTopic(logManager, rings, config.stateLogPartitions(),
-                config.stateLogSegmentBytes(), appendTimeoutMs, time, thread);
+        TransactionStateTopic stateTopic = new TransactionStateTopic(
+                logManager,
+                rings,
+                config.stateLogPartitions(),
+                config.stateLogSegmentBytes(),
+                appendTimeoutMs,
+                time,
+                thread);
         TxnMarkerWriter markers = new TxnMarkerWriter(logManager, rings, time, txnOffsets, appendTimeoutMs, thread);
-        TransactionCoordinator coordinator = new TransactionCoordinator(new TransactionCoordinatorConfig(config.maxTimeoutMs(),
-                config.transactionalIdExpirationMs(), config.abortTimedOutIntervalMs(), config.removeExpiredIntervalMs(),
-                MARKER_RETRY_BACKOFF_MS), time, stateTopic, markers, () -> {
+        TransactionCoordinator coordinator = new TransactionCoordinator(
+                new TransactionCoordinatorConfig(
+                        config.maxTimeoutMs(),
+                        config.transactionalIdExpirationMs(),
+                        config.abortTimedOutIntervalMs(),
+                        config.removeExpiredIntervalMs(),
+                        MARKER_RETRY_BACKOFF_MS),
+                time,
+                stateTopic,
+                markers,
+                () -> {
                     try {
                         return producerIds.generate();
                     } catch (KafkaStorageException e) {
                         throw new ProducerIdSource.Unavailable(e.getMessage(), e);
                     }
                 });
-        BrokerTransactionCoordinator handler = new BrokerTransactionCoordinator(thread, coordinator, markers, txnOffsets,
-                partitionExists, time);
+        BrokerTransactionCoordinator handler =
+                new BrokerTransactionCoordinator(thread, coordinator, markers, txnOffsets, partitionExists, time);
         try {
             thread.call(() -> {
-                coordinator.load(stateTopic.load());
-                return CompletableFuture.completedFuture(null);
-            }).join();
+                        coordinator.load(stateTopic.load());
+                        return CompletableFuture.completedFuture(null);
+                    })
+                    .join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
@@ -130,10 +155,15 @@ public final class BrokerTransactionCoordinator implements AutoCloseable {
     public CompletableFuture<InitProducerIdResponse> initProducerId(InitProducerIdRequest request) {
         return thread.call(() -> {
             CompletableFuture<InitProducerIdResponse> answer = new CompletableFuture<>();
-            coordinator.initProducerId(request.transactionalId(), request.transactionTimeoutMs(), request.producerId(),
-                    request.producerEpoch(), a -> answer.complete(new InitProducerIdResponse(
+            coordinator.initProducerId(
+                    request.transactionalId(),
+                    request.transactionTimeoutMs(),
+                    request.producerId(),
+                    request.producerEpoch(),
+                    a -> answer.complete(new InitProducerIdResponse(
                             a.isSuccess() ? ApiError.NONE : new ApiError(errorOf(a.error()), a.message()),
-                            a.producerId(), a.producerEpoch())));
+                            a.producerId(),
+                            a.producerEpoch())));
             return answer;
         });
     }
@@ -143,21 +173,33 @@ public final class BrokerTransactionCoordinator implements AutoCloseable {
             Map<TopicPartition, ApiError> unknown = new HashMap<>();
             for (TopicPartition tp : request.partitions()) {
                 if (!partitionExists.test(tp)) {
-                    unknown.put(tp, new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Cannot add " + tp + " to the transaction of "
-                            + request.transactionalId() + ": the broker has no such topic partition"));
+                    unknown.put(
+                            tp,
+                            new ApiError(
+                                    Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                                    "Cannot add " + tp + " to the transaction of " + request.transactionalId()
+                                            + ": the broker has no such topic partition"));
                 }
             }
             if (!unknown.isEmpty()) {
                 Map<TopicPartition, ApiError> results = new HashMap<>(unknown);
                 for (TopicPartition tp : request.partitions()) {
-                    results.putIfAbsent(tp, new ApiError(Errors.OPERATION_NOT_ATTEMPTED, "Not added: the request also names "
-                            + new TreeSet<>(unknown.keySet()) + ", which do not exist, and partitions are added all or none"));
+                    results.putIfAbsent(
+                            tp,
+                            new ApiError(
+                                    Errors.OPERATION_NOT_ATTEMPTED,
+                                    "Not added: the request also names " + new TreeSet<>(unknown.keySet())
+                                            + ", which do not exist, and partitions are added all or none"));
                 }
                 return CompletableFuture.completedFuture(new AddPartitionsToTxnResponse(results));
             }
             CompletableFuture<AddPartitionsToTxnResponse> answer = new CompletableFuture<>();
-            coordinator.addPartitions(request.transactionalId(), request.producerId(), request.producerEpoch(),
-                    request.partitions(), a -> {
+            coordinator.addPartitions(
+                    request.transactionalId(),
+                    request.producerId(),
+                    request.producerEpoch(),
+                    request.partitions(),
+                    a -> {
                         Map<TopicPartition, ApiError> results = new HashMap<>();
                         request.partitions().forEach(tp -> results.put(tp, apiError(a)));
                         answer.complete(new AddPartitionsToTxnResponse(results));
@@ -169,11 +211,15 @@ public final class BrokerTransactionCoordinator implements AutoCloseable {
     public CompletableFuture<AddOffsetsToTxnResponse> addOffsetsToTxn(AddOffsetsToTxnRequest request) {
         return thread.call(() -> {
             if (request.groupId() == null || request.groupId().isEmpty()) {
-                return CompletableFuture.completedFuture(new AddOffsetsToTxnResponse(new ApiError(Errors.INVALID_GROUP_ID,
+                return CompletableFuture.completedFuture(new AddOffsetsToTxnResponse(new ApiError(
+                        Errors.INVALID_GROUP_ID,
                         "AddOffsetsToTxn of " + request.transactionalId() + " needs a group id")));
             }
             CompletableFuture<AddOffsetsToTxnResponse> answer = new CompletableFuture<>();
-            coordinator.addPartitions(request.transactionalId(), request.producerId(), request.producerEpoch(),
+            coordinator.addPartitions(
+                    request.transactionalId(),
+                    request.producerId(),
+                    request.producerEpoch(),
                     Set.of(txnOffsets.partitionFor(request.groupId())),
                     a -> answer.complete(new AddOffsetsToTxnResponse(apiError(a))));
             return answer;
@@ -183,7 +229,10 @@ public final class BrokerTransactionCoordinator implements AutoCloseable {
     public CompletableFuture<EndTxnResponse> endTxn(EndTxnRequest request) {
         return thread.call(() -> {
             CompletableFuture<EndTxnResponse> answer = new CompletableFuture<>();
-            coordinator.endTransaction(request.transactionalId(), request.producerId(), request.producerEpoch(),
+            coordinator.endTransaction(
+                    request.transactionalId(),
+                    request.producerId(),
+                    request.producerEpoch(),
                     request.committed() ? TransactionResult.COMMIT : TransactionResult.ABORT,
                     a -> answer.complete(new EndTxnResponse(apiError(a))));
             return answer;
@@ -201,8 +250,8 @@ public final class BrokerTransactionCoordinator implements AutoCloseable {
                 return txnOffsets.commit(request);
             }
             TopicPartition offsetsPartition = txnOffsets.partitionFor(request.groupId());
-            TxnAnswer admitted = coordinator.beginOffsetWrite(request.transactionalId(), request.producerId(),
-                    request.producerEpoch(), offsetsPartition);
+            TxnAnswer admitted = coordinator.beginOffsetWrite(
+                    request.transactionalId(), request.producerId(), request.producerEpoch(), offsetsPartition);
             if (!admitted.isSuccess()) {
                 Map<TopicPartition, ApiError> results = new HashMap<>();
                 request.offsets().keySet().forEach(tp -> results.put(tp, apiError(admitted)));
@@ -240,13 +289,16 @@ public final class BrokerTransactionCoordinator implements AutoCloseable {
         return thread.call(() -> {
             Map<Long, Map<TopicPartition, ApiError>> results = new ConcurrentHashMap<>();
             CompletableFuture<WriteTxnMarkersResponse> answer = new CompletableFuture<>();
-            int total = request.markers().stream().mapToInt(m -> m.partitions().size()).sum();
+            int total = request.markers().stream()
+                    .mapToInt(m -> m.partitions().size())
+                    .sum();
             if (total == 0) {
                 return CompletableFuture.completedFuture(new WriteTxnMarkersResponse(Map.of()));
             }
             AtomicInteger outstanding = new AtomicInteger(total);
             for (WriteTxnMarkersRequest.TxnMarker m : request.markers()) {
-                Map<TopicPartition, ApiError> forProducer = results.computeIfAbsent(m.producerId(), pid -> new ConcurrentHashMap<>());
+                Map<TopicPartition, ApiError> forProducer =
+                        results.computeIfAbsent(m.producerId(), pid -> new ConcurrentHashMap<>());
                 TransactionResult result = m.committed() ? TransactionResult.COMMIT : TransactionResult.ABORT;
                 for (TopicPartition tp : m.partitions()) {
                     markers.append(tp, m.producerId(), m.producerEpoch(), result, m.coordinatorEpoch(), error -> {
@@ -266,19 +318,28 @@ public final class BrokerTransactionCoordinator implements AutoCloseable {
     public CompletableFuture<ListTransactionsResponse> listTransactions(ListTransactionsRequest request) {
         return thread.call(() -> {
             List<String> unknown = request.stateFilters().stream()
-                    .filter(name -> TransactionState.fromDisplayName(name).isEmpty()).sorted().toList();
+                    .filter(name -> TransactionState.fromDisplayName(name).isEmpty())
+                    .sorted()
+                    .toList();
             if (!unknown.isEmpty()) {
-                return CompletableFuture.completedFuture(new ListTransactionsResponse(new ApiError(Errors.INVALID_REQUEST,
-                        "Unknown transaction states " + unknown + "; the states are " + stateNames()), List.of()));
+                return CompletableFuture.completedFuture(new ListTransactionsResponse(
+                        new ApiError(
+                                Errors.INVALID_REQUEST,
+                                "Unknown transaction states " + unknown + "; the states are " + stateNames()),
+                        List.of()));
             }
             long now = time.milliseconds();
             List<ListTransactionsResponse.TransactionListing> out = new ArrayList<>();
             for (TransactionMetadata m : coordinator.list()) {
-                if ((request.stateFilters().isEmpty() || request.stateFilters().contains(m.state().displayName()))
-                        && (request.producerIdFilters().isEmpty() || request.producerIdFilters().contains(m.producerId()))
+                if ((request.stateFilters().isEmpty()
+                                || request.stateFilters().contains(m.state().displayName()))
+                        && (request.producerIdFilters().isEmpty()
+                                || request.producerIdFilters().contains(m.producerId()))
                         && (request.durationFilterMs() < 0
-                            || (m.state().isTransactionOpen() && now - m.txnStartTimestamp() >= request.durationFilterMs()))) {
-                    out.add(new ListTransactionsResponse.TransactionListing(m.transactionalId(), m.producerId(), m.state().displayName()));
+                                || (m.state().isTransactionOpen()
+                                        && now - m.txnStartTimestamp() >= request.durationFilterMs()))) {
+                    out.add(new ListTransactionsResponse.TransactionListing(
+                            m.transactionalId(), m.producerId(), m.state().displayName()));
                 }
             }
             return CompletableFuture.completedFuture(new ListTransactionsResponse(ApiError.NONE, out));
@@ -290,10 +351,20 @@ public final class BrokerTransactionCoordinator implements AutoCloseable {
             Map<String, DescribeTransactionsResponse.DescribedTransaction> out = new LinkedHashMap<>();
             for (String id : request.transactionalIds()) {
                 Optional<TransactionMetadata> found = coordinator.describe(id);
-                out.put(id, found.map(BrokerTransactionCoordinator::described).orElseGet(() -> new DescribeTransactionsResponse.DescribedTransaction(
-                        new ApiError(Errors.TRANSACTIONAL_ID_NOT_FOUND, "The transaction coordinator does not know transactional id '"
-                                + id + "' (never initialised, or expired after transactional.id.expiration.ms)"),
-                        TransactionState.DEAD.displayName(), -1, -1L, -1L, (short) -1, Set.of())));
+                out.put(
+                        id,
+                        found.map(BrokerTransactionCoordinator::described)
+                                .orElseGet(() -> new DescribeTransactionsResponse.DescribedTransaction(
+                                        new ApiError(
+                                                Errors.TRANSACTIONAL_ID_NOT_FOUND,
+                                                "The transaction coordinator does not know transactional id '" + id
+                                                        + "' (never initialised, or expired after transactional.id.expiration.ms)"),
+                                        TransactionState.DEAD.displayName(),
+                                        -1,
+                                        -1L,
+                                        -1L,
+                                        (short) -1,
+                                        Set.of())));
             }
             return CompletableFuture.completedFuture(new DescribeTransactionsResponse(out));
         });
@@ -301,21 +372,31 @@ public final class BrokerTransactionCoordinator implements AutoCloseable {
 
     private static DescribeTransactionsResponse.DescribedTransaction described(TransactionMetadata m) {
         Set<TopicPartition> partitions = m.partitions();
-        return new DescribeTransactionsResponse.DescribedTransaction(ApiError.NONE, m.state().displayName(), m.timeoutMs(),
-                m.state().isTransactionOpen() ? m.txnStartTimestamp() : -1L, m.producerId(), m.producerEpoch(), partitions);
+        return new DescribeTransactionsResponse.DescribedTransaction(
+                ApiError.NONE,
+                m.state().displayName(),
+                m.timeoutMs(),
+                m.state().isTransactionOpen() ? m.txnStartTimestamp() : -1L,
+                m.producerId(),
+                m.producerEpoch(),
+                partitions);
     }
 
     private static List<String> stateNames() {
-        return Arrays.stream(TransactionState.values()).map(TransactionState::displayName).toList();
+        return Arrays.stream(TransactionState.values())
+                .map(TransactionState::displayName)
+                .toList();
     }
 
     /** Closes the coordinator on its thread and waits: calls waiting for the log answer COORDINATOR_NOT_AVAILABLE. */
     @Override
     public void close() {
         thread.call(() -> {
-            coordinator.close();
-            return CompletableFuture.completedFuture(null);
-        }).exceptionally(shuttingDown -> null).join();
+                    coordinator.close();
+                    return CompletableFuture.completedFuture(null);
+                })
+                .exceptionally(shuttingDown -> null)
+                .join();
     }
 
     // ---- mapping ------------------------------------------------------------------------------------------

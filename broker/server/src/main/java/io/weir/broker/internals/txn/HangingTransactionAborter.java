@@ -1,7 +1,5 @@
 package io.weir.broker.internals.txn;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.weir.broker.AbortedTransaction;
 import io.weir.common.TopicPartition;
 import io.weir.common.errors.TimeoutException;
@@ -32,6 +30,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The broker's {@code weir.transaction.hanging.abort.ms}: gathers what the partitions and the coordinator report
@@ -50,8 +50,7 @@ public final class HangingTransactionAborter {
     private final Time time;
     private final long waitMs;
 
-    private record Candidate(TopicPartition partition, DescribeProducersResponse.ProducerState producer, long idleMs) {
-    }
+    private record Candidate(TopicPartition partition, DescribeProducersResponse.ProducerState producer, long idleMs) {}
 
     /**
      * @param maxTimeoutMs the broker's transaction.max.timeout.ms
@@ -103,8 +102,8 @@ public final class HangingTransactionAborter {
     }
 
     private List<Candidate> candidates(Set<TopicPartition> partitions) {
-        DescribeProducersResponse producers = await(broker.describeProducers(new DescribeProducersRequest(List.copyOf(partitions))),
-                "describeProducers");
+        DescribeProducersResponse producers = await(
+                broker.describeProducers(new DescribeProducersRequest(List.copyOf(partitions))), "describeProducers");
         long now = time.milliseconds();
         List<Candidate> out = new ArrayList<>();
         producers.partitions().forEach((tp, state) -> {
@@ -121,11 +120,14 @@ public final class HangingTransactionAborter {
 
     /** The transactional id the coordinator maps each candidate's producer id to, where it maps one. */
     private Map<Long, String> transactionalIds(List<Candidate> candidates) {
-        Set<Long> producerIds = candidates.stream().map(c -> c.producer().producerId()).collect(Collectors.toSet());
-        var listing = await(broker.listTransactions(new ListTransactionsRequest(Set.of(), producerIds, -1)), "listTransactions");
+        Set<Long> producerIds =
+                candidates.stream().map(c -> c.producer().producerId()).collect(Collectors.toSet());
+        var listing = await(
+                broker.listTransactions(new ListTransactionsRequest(Set.of(), producerIds, -1)), "listTransactions");
         throwIfFailed(listing.error());
         Map<Long, String> out = new HashMap<>();
-        listing.transactions().stream().filter(l -> producerIds.contains(l.producerId()))
+        listing.transactions().stream()
+                .filter(l -> producerIds.contains(l.producerId()))
                 .forEach(l -> out.put(l.producerId(), l.transactionalId()));
         return out;
     }
@@ -134,8 +136,10 @@ public final class HangingTransactionAborter {
         if (transactionalIds.isEmpty()) {
             return Map.of();
         }
-        DescribeTransactionsResponse described = await(broker.describeTransactions(
-                new DescribeTransactionsRequest(List.copyOf(new TreeSet<>(transactionalIds)))), "describeTransactions");
+        DescribeTransactionsResponse described = await(
+                broker.describeTransactions(
+                        new DescribeTransactionsRequest(List.copyOf(new TreeSet<>(transactionalIds)))),
+                "describeTransactions");
         Map<String, CoordinatorView> out = new HashMap<>();
         described.transactions().forEach((id, t) -> {
             if (t.error().isSuccess()) {
@@ -149,25 +153,37 @@ public final class HangingTransactionAborter {
 
     private Optional<AbortedTransaction> abort(Candidate c, Optional<String> transactionalId, Reason reason) {
         DescribeProducersResponse.ProducerState p = c.producer();
-        var marker = new WriteTxnMarkersRequest.TxnMarker(p.producerId(), (short) p.producerEpoch(), false,
-                Math.max(p.coordinatorEpoch(), 0), List.of(c.partition()));
+        var marker = new WriteTxnMarkersRequest.TxnMarker(
+                p.producerId(),
+                (short) p.producerEpoch(),
+                false,
+                Math.max(p.coordinatorEpoch(), 0),
+                List.of(c.partition()));
         try {
-            var response = await(broker.writeTxnMarkers(new WriteTxnMarkersRequest(List.of(marker))), "writeTxnMarkers");
-            ApiError error = response.results().getOrDefault(p.producerId(), Map.of()).get(c.partition());
+            var response =
+                    await(broker.writeTxnMarkers(new WriteTxnMarkersRequest(List.of(marker))), "writeTxnMarkers");
+            ApiError error =
+                    response.results().getOrDefault(p.producerId(), Map.of()).get(c.partition());
             if (error == null || !error.isSuccess()) {
                 throw error == null ? new IllegalStateException("no answer for " + c.partition()) : error.exception();
             }
         } catch (RuntimeException e) {
-            LOG.error("Could not abort the hanging transaction of producer " + p.producerId()
-                    + " on " + c.partition(), e);
+            LOG.error(
+                    "Could not abort the hanging transaction of producer " + p.producerId() + " on " + c.partition(),
+                    e);
             return Optional.empty();
         }
         LOG.warn("Aborted the hanging transaction of producer " + p.producerId() + " epoch "
                 + p.producerEpoch() + " on " + c.partition() + " (" + reason
                 + transactionalId.map(id -> ", transactional id " + id).orElse("") + ", open since offset "
                 + p.currentTxnStartOffset() + ")");
-        return Optional.of(new AbortedTransaction(c.partition(), p.producerId(), (short) p.producerEpoch(),
-                p.currentTxnStartOffset(), transactionalId, reason));
+        return Optional.of(new AbortedTransaction(
+                c.partition(),
+                p.producerId(),
+                (short) p.producerEpoch(),
+                p.currentTxnStartOffset(),
+                transactionalId,
+                reason));
     }
 
     private static void throwIfFailed(ApiError error) {
@@ -180,12 +196,14 @@ public final class HangingTransactionAborter {
         try {
             return call.get(waitMs, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new TimeoutException("The search for hanging transactions timed out after " + waitMs + " ms in " + what);
+            throw new TimeoutException(
+                    "The search for hanging transactions timed out after " + waitMs + " ms in " + what);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new io.weir.common.errors.InterruptException("Interrupted in " + what, e);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r
+            throw e.getCause() instanceof RuntimeException r
+                    ? r
                     : new WeirException("The search for hanging transactions failed in " + what, e.getCause());
         }
     }

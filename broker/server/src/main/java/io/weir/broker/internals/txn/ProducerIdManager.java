@@ -1,9 +1,9 @@
 package io.weir.broker.internals.txn;
 
-import io.weir.common.errors.KafkaStorageException;
 import io.weir.broker.internals.log.LogDirContext;
 import io.weir.broker.internals.log.LogDirFailureException;
 import io.weir.broker.internals.log.LogFiles;
+import io.weir.common.errors.KafkaStorageException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

@@ -35,18 +35,21 @@ final class TransactionLogSerde {
     static final short KEY_VERSION = 0;
     static final short VALUE_VERSION = 0;
 
-    private TransactionLogSerde() {
-    }
+    private TransactionLogSerde() {}
 
     static byte[] key(String transactionalId) {
         byte[] id = utf8(transactionalId);
-        return ByteBuffer.allocate(2 + 2 + id.length).putShort(KEY_VERSION).put(string(id)).array();
+        return ByteBuffer.allocate(2 + 2 + id.length)
+                .putShort(KEY_VERSION)
+                .put(string(id))
+                .array();
     }
 
     /** The value bytes of {@code m}. Dead is never written as a value: use a tombstone. */
     static byte[] value(TransactionMetadata m) {
         if (m.state() == TransactionState.DEAD) {
-            throw new IllegalArgumentException("Transactional id " + m.transactionalId() + " is Dead: write a tombstone, not a value");
+            throw new IllegalArgumentException(
+                    "Transactional id " + m.transactionalId() + " is Dead: write a tombstone, not a value");
         }
         Map<String, List<Integer>> byTopic = new LinkedHashMap<>();
         for (TopicPartition p : m.partitions()) { // sorted by topic, then partition
@@ -107,8 +110,10 @@ final class TransactionLogSerde {
             }
             return new TransactionLog.Record(transactionalId, metadata(transactionalId, value.duplicate()));
         } catch (BufferUnderflowException | IllegalArgumentException e) {
-            throw new CorruptRecordException(where + (transactionalId == null ? "" : " (transactional id " + transactionalId + ")")
-                    + " is truncated or malformed: " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+            throw new CorruptRecordException(
+                    where + (transactionalId == null ? "" : " (transactional id " + transactionalId + ")")
+                            + " is truncated or malformed: " + (e.getMessage() == null ? e.toString() : e.getMessage()),
+                    e);
         }
     }
 
@@ -133,8 +138,8 @@ final class TransactionLogSerde {
             String topic = requiredString(v, "topic");
             int count = v.getInt();
             if (count < 0 || count > v.remaining() / 4) {
-                throw new IllegalArgumentException("topic " + topic + " lists " + count + " partitions in "
-                        + v.remaining() + " bytes");
+                throw new IllegalArgumentException(
+                        "topic " + topic + " lists " + count + " partitions in " + v.remaining() + " bytes");
             }
             for (int i = 0; i < count; i++) {
                 partitions.add(new TopicPartition(topic, v.getInt()));
@@ -145,7 +150,8 @@ final class TransactionLogSerde {
         requireEnd(v, "value");
         // As Kafka: Empty holds no partitions, whatever the array says.
         Set<TopicPartition> held = state == TransactionState.EMPTY ? Set.of() : partitions;
-        return new TransactionMetadata(transactionalId, producerId, -1L, epoch, (short) -1, timeoutMs, state, held, start, lastUpdate);
+        return new TransactionMetadata(
+                transactionalId, producerId, -1L, epoch, (short) -1, timeoutMs, state, held, start, lastUpdate);
     }
 
     private static void requireEnd(ByteBuffer b, String part) {
@@ -157,13 +163,17 @@ final class TransactionLogSerde {
     private static byte[] utf8(String s) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > Short.MAX_VALUE) {
-            throw new IllegalArgumentException("String of " + bytes.length + " bytes is longer than " + Short.MAX_VALUE);
+            throw new IllegalArgumentException(
+                    "String of " + bytes.length + " bytes is longer than " + Short.MAX_VALUE);
         }
         return bytes;
     }
 
     private static byte[] string(byte[] utf8) {
-        return ByteBuffer.allocate(2 + utf8.length).putShort((short) utf8.length).put(utf8).array();
+        return ByteBuffer.allocate(2 + utf8.length)
+                .putShort((short) utf8.length)
+                .put(utf8)
+                .array();
     }
 
     private static String requiredString(ByteBuffer b, String field) {

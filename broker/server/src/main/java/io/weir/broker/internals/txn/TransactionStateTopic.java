@@ -36,9 +36,21 @@ final class TransactionStateTopic implements TransactionLog {
     private final Time time;
     private final CoordinatorThread coordinatorThread;
 
-    TransactionStateTopic(LogManager logManager, AppendRings rings, int configuredPartitions, int segmentBytes,
-                          long appendTimeoutMs, Time time, CoordinatorThread coordinatorThread) {
-        this.topic = new InternalTopic(logManager, rings, TOPIC, configuredPartitions, segmentBytes, appendTimeoutMs,
+    TransactionStateTopic(
+            LogManager logManager,
+            AppendRings rings,
+            int configuredPartitions,
+            int segmentBytes,
+            long appendTimeoutMs,
+            Time time,
+            CoordinatorThread coordinatorThread) {
+        this.topic = new InternalTopic(
+                logManager,
+                rings,
+                TOPIC,
+                configuredPartitions,
+                segmentBytes,
+                appendTimeoutMs,
                 TransactionStateTopic::abs);
         this.time = time;
         this.coordinatorThread = coordinatorThread;
@@ -56,11 +68,19 @@ final class TransactionStateTopic implements TransactionLog {
 
     @Override
     public void write(Record record, WriteCallback done) {
-        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE, RecordBatch.NO_PRODUCER_ID,
-                RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false);
-        builder.append(time.milliseconds(), TransactionLogSerde.key(record.transactionalId()),
-                record.value() == null ? null : TransactionLogSerde.value(record.value()), NO_HEADERS);
-        topic.append(record.transactionalId(), builder.build(), (info, error) -> coordinatorThread.callBack(done, error));
+        RecordBatchBuilder builder = new RecordBatchBuilder(
+                CompressionType.NONE,
+                RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE,
+                false);
+        builder.append(
+                time.milliseconds(),
+                TransactionLogSerde.key(record.transactionalId()),
+                record.value() == null ? null : TransactionLogSerde.value(record.value()),
+                NO_HEADERS);
+        topic.append(
+                record.transactionalId(), builder.build(), (info, error) -> coordinatorThread.callBack(done, error));
     }
 
     /**
@@ -71,7 +91,8 @@ final class TransactionStateTopic implements TransactionLog {
      */
     List<Record> load() {
         List<Record> out = new ArrayList<>();
-        topic.load((partition, r, producerId) -> out.add(TransactionLogSerde.read(r.key(), r.value(), partition, r.offset())));
+        topic.load((partition, r, producerId) ->
+                out.add(TransactionLogSerde.read(r.key(), r.value(), partition, r.offset())));
         return out;
     }
 }

@@ -1,18 +1,18 @@
 package io.weir.broker.internals.txn;
 
+import io.weir.broker.internals.group.OffsetsTopicStore;
+import io.weir.broker.internals.group.TxnOffsetCommits;
+import io.weir.broker.internals.log.AppendOrigin;
+import io.weir.broker.internals.log.Log;
+import io.weir.broker.internals.log.LogManager;
+import io.weir.broker.internals.write.AppendRings;
 import io.weir.common.TopicPartition;
-import io.weir.common.utils.Time;
 import io.weir.common.errors.InvalidRequestException;
 import io.weir.common.errors.UnknownTopicOrPartitionException;
 import io.weir.common.errors.WeirException;
-import io.weir.broker.internals.log.LogManager;
-import io.weir.broker.internals.group.OffsetsTopicStore;
-import io.weir.broker.internals.group.TxnOffsetCommits;
-import io.weir.broker.internals.log.Log;
-import io.weir.broker.internals.log.AppendOrigin;
-import io.weir.broker.internals.write.AppendRings;
 import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.RecordBatchBuilder;
+import io.weir.common.utils.Time;
 import io.weir.transactions.TransactionResult;
 import io.weir.transactions.coordinator.TransactionMarkers;
 import io.weir.transactions.coordinator.WriteCallback;
@@ -43,8 +43,13 @@ final class TxnMarkerWriter implements TransactionMarkers {
     private final long appendTimeoutMs;
     private final CoordinatorThread coordinatorThread;
 
-    TxnMarkerWriter(LogManager logManager, AppendRings rings, Time time, TxnOffsetCommits txnOffsets, long appendTimeoutMs,
-                    CoordinatorThread coordinatorThread) {
+    TxnMarkerWriter(
+            LogManager logManager,
+            AppendRings rings,
+            Time time,
+            TxnOffsetCommits txnOffsets,
+            long appendTimeoutMs,
+            CoordinatorThread coordinatorThread) {
         this.logManager = logManager;
         this.rings = rings;
         this.time = time;
@@ -57,14 +62,23 @@ final class TxnMarkerWriter implements TransactionMarkers {
      * Appends one marker to {@code tp}; {@code done} gets null once it is durable, else the error. It runs on
      * the partition's append thread, or at once on this thread when the marker is refused before the ring.
      */
-    void append(TopicPartition tp, long producerId, short producerEpoch, TransactionResult result, int coordinatorEpoch,
-                Consumer<RuntimeException> done) {
+    void append(
+            TopicPartition tp,
+            long producerId,
+            short producerEpoch,
+            TransactionResult result,
+            int coordinatorEpoch,
+            Consumer<RuntimeException> done) {
         Log log;
         ByteBuffer marker;
         try {
             log = logManager.log(tp);
-            marker = RecordBatchBuilder.controlBatch(result == TransactionResult.COMMIT ? ControlRecordType.COMMIT
-                    : ControlRecordType.ABORT, producerId, producerEpoch, time.milliseconds(), coordinatorEpoch);
+            marker = RecordBatchBuilder.controlBatch(
+                    result == TransactionResult.COMMIT ? ControlRecordType.COMMIT : ControlRecordType.ABORT,
+                    producerId,
+                    producerEpoch,
+                    time.milliseconds(),
+                    coordinatorEpoch);
         } catch (IllegalArgumentException e) {
             done.accept(new InvalidRequestException("Cannot write a " + result + " marker for producer " + producerId
                     + " epoch " + producerEpoch + " to " + tp + ": " + e.getMessage()));
@@ -74,12 +88,17 @@ final class TxnMarkerWriter implements TransactionMarkers {
             return;
         }
         try {
-            rings.append(log, marker, AppendOrigin.COORDINATOR, (info, error) -> {
-                if (error == null && tp.topic().equals(OffsetsTopicStore.TOPIC)) {
-                    txnOffsets.onMarker(tp, producerId, result);
-                }
-                done.accept(error);
-            }, appendTimeoutMs);
+            rings.append(
+                    log,
+                    marker,
+                    AppendOrigin.COORDINATOR,
+                    (info, error) -> {
+                        if (error == null && tp.topic().equals(OffsetsTopicStore.TOPIC)) {
+                            txnOffsets.onMarker(tp, producerId, result);
+                        }
+                        done.accept(error);
+                    },
+                    appendTimeoutMs);
         } catch (WeirException e) {
             done.accept(e);
         }
@@ -98,15 +117,14 @@ final class TxnMarkerWriter implements TransactionMarkers {
         AtomicInteger outstanding = new AtomicInteger(request.partitions().size());
         AtomicReference<RuntimeException> firstFailure = new AtomicReference<>();
         for (TopicPartition p : request.partitions()) {
-            append(p, request.producerId(), request.producerEpoch(), request.result(),
-                    COORDINATOR_EPOCH, error -> {
-                        if (error != null && !(error instanceof UnknownTopicOrPartitionException)) {
-                            firstFailure.compareAndSet(null, error);
-                        }
-                        if (outstanding.decrementAndGet() == 0) {
-                            coordinatorThread.callBack(done, firstFailure.get());
-                        }
-                    });
+            append(p, request.producerId(), request.producerEpoch(), request.result(), COORDINATOR_EPOCH, error -> {
+                if (error != null && !(error instanceof UnknownTopicOrPartitionException)) {
+                    firstFailure.compareAndSet(null, error);
+                }
+                if (outstanding.decrementAndGet() == 0) {
+                    coordinatorThread.callBack(done, firstFailure.get());
+                }
+            });
         }
     }
 }

@@ -1,16 +1,16 @@
 package io.weir.broker.internals.write;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import com.lmax.disruptor.EventHandler;
-import io.weir.common.errors.KafkaStorageException;
 import io.weir.broker.FlushPolicy;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogAppendInfo;
+import io.weir.common.errors.KafkaStorageException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The single append thread of one ring. For each event it appends the batches to their partition's log;
@@ -29,6 +29,7 @@ final class AppendHandler implements EventHandler<AppendEvent> {
     private final List<AppendEvent> pending = new ArrayList<>();
     /** Logs written in the current batch, each once, in first-touch order. */
     private final Map<Log, Boolean> touched = new IdentityHashMap<>();
+
     private final List<Log> touchedOrder = new ArrayList<>();
 
     AppendHandler(FlushPolicy flushPolicy, HighWatermarkListener listener) {
@@ -60,7 +61,8 @@ final class AppendHandler implements EventHandler<AppendEvent> {
                 log.advanceHighWatermark();
             } catch (RuntimeException e) {
                 // The data may be written but is not known to be durable: fail the acks of this log's events.
-                flushError = e instanceof KafkaStorageException ? e
+                flushError = e instanceof KafkaStorageException
+                        ? e
                         : new KafkaStorageException("Flushing " + log.topicPartition() + " failed: " + e, e);
                 failEventsOf(log, flushError);
             }

@@ -1,7 +1,5 @@
 package io.weir.broker.internals.write;
 
-import io.weir.broker.AppendWaitStrategy;
-import io.weir.broker.internals.log.AppendOrigin;
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.ExceptionHandler;
@@ -12,12 +10,14 @@ import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
+import io.weir.broker.AppendWaitStrategy;
+import io.weir.broker.FlushPolicy;
+import io.weir.broker.internals.log.AppendOrigin;
+import io.weir.broker.internals.log.Log;
 import io.weir.common.TopicPartition;
-import io.weir.common.utils.Time;
 import io.weir.common.errors.KafkaStorageException;
 import io.weir.common.errors.TimeoutException;
-import io.weir.broker.FlushPolicy;
-import io.weir.broker.internals.log.Log;
+import io.weir.common.utils.Time;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,16 +45,26 @@ public final class AppendRings implements AutoCloseable {
     /** Publishers between their closed-check and their publish; close waits for them to finish. */
     private final AtomicInteger publishing = new AtomicInteger();
 
-    public AppendRings(int ringCount, int ringSize, AppendWaitStrategy waitStrategy, FlushPolicy flushPolicy,
-                       HighWatermarkListener listener, Time time) {
+    public AppendRings(
+            int ringCount,
+            int ringSize,
+            AppendWaitStrategy waitStrategy,
+            FlushPolicy flushPolicy,
+            HighWatermarkListener listener,
+            Time time) {
         this.time = time;
         AtomicInteger threadIndex = new AtomicInteger();
         for (int i = 0; i < ringCount; i++) {
-            Disruptor<AppendEvent> disruptor = new Disruptor<>(AppendEvent::new, ringSize, runnable -> {
-                Thread thread = new Thread(runnable, "weir-append-" + threadIndex.getAndIncrement());
-                thread.setDaemon(true);
-                return thread;
-            }, ProducerType.MULTI, waitStrategy(waitStrategy));
+            Disruptor<AppendEvent> disruptor = new Disruptor<>(
+                    AppendEvent::new,
+                    ringSize,
+                    runnable -> {
+                        Thread thread = new Thread(runnable, "weir-append-" + threadIndex.getAndIncrement());
+                        thread.setDaemon(true);
+                        return thread;
+                    },
+                    ProducerType.MULTI,
+                    waitStrategy(waitStrategy));
             disruptor.handleEventsWith(new AppendHandler(flushPolicy, listener));
             disruptor.setDefaultExceptionHandler(new FailingExceptionHandler());
             rings.add(disruptor.start());
@@ -97,7 +107,8 @@ public final class AppendRings implements AutoCloseable {
         publishing.incrementAndGet();
         try {
             if (closed) {
-                throw new KafkaStorageException("The broker's write path is closed; cannot append to " + log.topicPartition());
+                throw new KafkaStorageException(
+                        "The broker's write path is closed; cannot append to " + log.topicPartition());
             }
             publish(log, batches, origin, callback, maxBlockMs);
         } finally {

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.broker.AppendWaitStrategy;
 import io.weir.broker.FlushPolicy;
 import io.weir.broker.LogConfig;
 import io.weir.broker.internals.log.LogAppendInfo;
 import io.weir.broker.internals.log.LogManager;
 import io.weir.broker.internals.write.AppendRings;
-import io.weir.broker.AppendWaitStrategy;
 import io.weir.common.TopicPartition;
 import io.weir.common.record.CompressionType;
 import io.weir.common.record.ControlRecordType;
@@ -54,7 +54,7 @@ class InternalTopicTest {
     @BeforeEach
     void open() {
         logs = LogManager.open(dir, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, time);
-        rings = new AppendRings(1, 64, AppendWaitStrategy.BLOCKING, FlushPolicy.OS, tp -> { }, time);
+        rings = new AppendRings(1, 64, AppendWaitStrategy.BLOCKING, FlushPolicy.OS, tp -> {}, time);
         topic = new InternalTopic(logs, rings, TOPIC, PARTITIONS, 1 << 20, 5_000, Integer::parseInt);
     }
 
@@ -102,14 +102,16 @@ class InternalTopicTest {
         List<String> replayed = new ArrayList<>();
         topic.load(recorder(replayed));
 
-        assertEquals(List.of(
-                "__internal-0@0 a=1 producer -1",
-                "__internal-0@1 e=5 producer 7",
-                "__internal-0 marker of 7: ABORT",
-                "__internal-1@0 b=2 producer 7",
-                "__internal-1@1 c=3 producer 7",
-                "__internal-1 marker of 7: COMMIT",
-                "__internal-1@3 d=4 producer -1"), replayed);
+        assertEquals(
+                List.of(
+                        "__internal-0@0 a=1 producer -1",
+                        "__internal-0@1 e=5 producer 7",
+                        "__internal-0 marker of 7: ABORT",
+                        "__internal-1@0 b=2 producer 7",
+                        "__internal-1@1 c=3 producer 7",
+                        "__internal-1 marker of 7: COMMIT",
+                        "__internal-1@3 d=4 producer -1"),
+                replayed);
     }
 
     @Test
@@ -151,20 +153,30 @@ class InternalTopicTest {
     }
 
     private ByteBuffer plain(String... keysAndValues) {
-        return batch(new RecordBatchBuilder(CompressionType.NONE, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
-                RecordBatch.NO_SEQUENCE, false), keysAndValues);
+        return batch(
+                new RecordBatchBuilder(
+                        CompressionType.NONE,
+                        RecordBatch.NO_PRODUCER_ID,
+                        RecordBatch.NO_PRODUCER_EPOCH,
+                        RecordBatch.NO_SEQUENCE,
+                        false),
+                keysAndValues);
     }
 
     /** A transactional batch without a sequence, as a coordinator writes one. */
     private ByteBuffer transactional(String... keysAndValues) {
-        return batch(new RecordBatchBuilder(CompressionType.NONE, PID, EPOCH, RecordBatch.NO_SEQUENCE, true), keysAndValues);
+        return batch(
+                new RecordBatchBuilder(CompressionType.NONE, PID, EPOCH, RecordBatch.NO_SEQUENCE, true), keysAndValues);
     }
 
     private ByteBuffer batch(RecordBatchBuilder builder, String... keysAndValues) {
         for (int i = 0; i < keysAndValues.length; i += 2) {
             String value = keysAndValues[i + 1];
-            builder.append(time.milliseconds(), keysAndValues[i].getBytes(StandardCharsets.UTF_8),
-                    value == null ? null : value.getBytes(StandardCharsets.UTF_8), new Header[0]);
+            builder.append(
+                    time.milliseconds(),
+                    keysAndValues[i].getBytes(StandardCharsets.UTF_8),
+                    value == null ? null : value.getBytes(StandardCharsets.UTF_8),
+                    new Header[0]);
         }
         return builder.build();
     }

@@ -50,6 +50,7 @@ class GroupCoordinatorProperties {
 
     /** Held strongly: java.util.logging forgets a logger nobody references, and with it the level set here. */
     private static final Logger COORDINATOR_LOG = Logger.getLogger(GroupCoordinator.class.getName());
+
     private static Level savedLevel;
 
     /** Failed appends of an emptied group's generation are logged as warnings; here they are injected on purpose. */
@@ -80,15 +81,16 @@ class GroupCoordinatorProperties {
     }
 
     private static void runAndSettle(ActionChain<GroupWorld> chain) {
-        GroupWorld world = chain
-                .withInvariant("coordinator agrees with the model", GroupWorld::agreesWithModel)
+        GroupWorld world = chain.withInvariant("coordinator agrees with the model", GroupWorld::agreesWithModel)
                 .withInvariant("state legal and reached along the transition table", GroupWorld::transitionsFollowTable)
                 .withInvariant("generation never decreases", GroupWorld::generationNeverDecreases)
                 .withInvariant("leader is a member in Stable and CompletingRebalance", GroupWorld::leaderIsMember)
                 .withInvariant("member ids unique, static ids one-to-one", GroupWorld::identitiesConsistent)
-                .withInvariant("each call answered at most once, as the model says", GroupWorld::callsAnsweredAsModelSays)
+                .withInvariant(
+                        "each call answered at most once, as the model says", GroupWorld::callsAnsweredAsModelSays)
                 .withInvariant("fetched offsets are the last durable commits", GroupWorld::offsetsMatchModel)
-                .withInvariant("the store holds what the model says is being written", GroupWorld::pendingAppendsMatchModel)
+                .withInvariant(
+                        "the store holds what the model says is being written", GroupWorld::pendingAppendsMatchModel)
                 .run();
         world.settle();
     }
@@ -106,15 +108,22 @@ class GroupCoordinatorProperties {
     @Provide
     Arbitrary<ActionChain<GroupWorld>> withHeldStore() {
         return chain(ActionChain.<GroupWorld>startWith(() -> new GroupWorld(0, true))
-                .withAction(4, when(w -> !w.model.appends.isEmpty(), w -> Arbitraries.just(
-                        Transformer.mutate("store makes the oldest append durable", GroupWorld::storeCompletesNext))))
-                .withAction(1, when(w -> !w.model.appends.isEmpty(), w -> Arbitraries.just(
-                        Transformer.mutate("store fails the oldest append", GroupWorld::storeFailsNext)))));
+                .withAction(
+                        4,
+                        when(
+                                w -> !w.model.appends.isEmpty(),
+                                w -> Arbitraries.just(Transformer.mutate(
+                                        "store makes the oldest append durable", GroupWorld::storeCompletesNext))))
+                .withAction(
+                        1,
+                        when(
+                                w -> !w.model.appends.isEmpty(),
+                                w -> Arbitraries.just(Transformer.mutate(
+                                        "store fails the oldest append", GroupWorld::storeFailsNext)))));
     }
 
     private static Arbitrary<ActionChain<GroupWorld>> chain(ActionChainArbitrary<GroupWorld> chain) {
-        return chain
-                .withAction(3, newMember())
+        return chain.withAction(3, newMember())
                 .withAction(4, rejoin())
                 .withAction(4, leaderSync())
                 .withAction(3, followerSync())
@@ -131,8 +140,8 @@ class GroupCoordinatorProperties {
     // ---- actions -------------------------------------------------------------------------------------------
 
     /** An action whose choices depend on the world, e.g. which known client calls. */
-    private static Action.Dependent<GroupWorld> when(Predicate<GroupWorld> precondition,
-                                                    Function<GroupWorld, Arbitrary<Transformer<GroupWorld>>> transformer) {
+    private static Action.Dependent<GroupWorld> when(
+            Predicate<GroupWorld> precondition, Function<GroupWorld, Arbitrary<Transformer<GroupWorld>>> transformer) {
         return new Action.Dependent<>() {
             @Override
             public boolean precondition(GroupWorld w) {
@@ -152,8 +161,8 @@ class GroupCoordinatorProperties {
         if (w.model.members.isEmpty()) {
             return everSeen;
         }
-        return Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.of(List.copyOf(w.model.members.keySet()))),
-                Tuple.of(1, everSeen));
+        return Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.of(List.copyOf(w.model.members.keySet()))), Tuple.of(1, everSeen));
     }
 
     private static boolean hasClients(GroupWorld w) {
@@ -161,43 +170,48 @@ class GroupCoordinatorProperties {
     }
 
     private static Action<GroupWorld> newMember() {
-        return when(w -> true, w -> Arbitraries.of(false, true).map(isStatic -> Transformer.mutate(
-                isStatic ? "new static member joins" : "new dynamic member joins", x -> x.joinNew(isStatic))));
+        return when(w -> true, w -> Arbitraries.of(false, true)
+                .map(isStatic -> Transformer.mutate(
+                        isStatic ? "new static member joins" : "new dynamic member joins", x -> x.joinNew(isStatic))));
     }
 
     private static Action<GroupWorld> rejoin() {
-        return when(GroupCoordinatorProperties::hasClients, w -> Combinators.combine(anyClient(w), Arbitraries.of(false, false, true))
-                .as((id, change) -> Transformer.mutate("rejoin " + id + (change ? " with a new subscription" : ""),
-                        x -> x.rejoin(id, change))));
+        return when(GroupCoordinatorProperties::hasClients, w -> Combinators.combine(
+                        anyClient(w), Arbitraries.of(false, false, true))
+                .as((id, change) -> Transformer.mutate(
+                        "rejoin " + id + (change ? " with a new subscription" : ""), x -> x.rejoin(id, change))));
     }
 
     private static Action<GroupWorld> leaderSync() {
         return when(w -> w.model.leader != null, w -> {
             String leader = w.model.leader;
-            return Arbitraries.just(Transformer.mutate("leader " + leader + " syncs an assignment", x -> x.leaderSync(leader)));
+            return Arbitraries.just(
+                    Transformer.mutate("leader " + leader + " syncs an assignment", x -> x.leaderSync(leader)));
         });
     }
 
     private static Action<GroupWorld> followerSync() {
-        return when(GroupCoordinatorProperties::hasClients, w -> anyClient(w).map(id -> Transformer.mutate(
-                "sync without assignment by " + id, x -> x.sync(id, Map.of()))));
+        return when(GroupCoordinatorProperties::hasClients, w -> anyClient(w)
+                .map(id -> Transformer.mutate("sync without assignment by " + id, x -> x.sync(id, Map.of()))));
     }
 
     private static Action<GroupWorld> heartbeat() {
-        return when(GroupCoordinatorProperties::hasClients, w -> anyClient(w).map(id -> Transformer.mutate(
-                "heartbeat " + id, x -> x.heartbeat(id))));
+        return when(GroupCoordinatorProperties::hasClients, w -> anyClient(w)
+                .map(id -> Transformer.mutate("heartbeat " + id, x -> x.heartbeat(id))));
     }
 
     private static Action<GroupWorld> leave() {
-        return when(GroupCoordinatorProperties::hasClients, w -> anyClient(w).map(id -> Transformer.mutate(
-                "leave " + id, x -> x.leave(id))));
+        return when(GroupCoordinatorProperties::hasClients, w -> anyClient(w)
+                .map(id -> Transformer.mutate("leave " + id, x -> x.leave(id))));
     }
 
     private static Action<GroupWorld> staticRestart() {
         return when(w -> !w.model.statics.isEmpty(), w -> Combinators.combine(
-                        Arbitraries.of(List.copyOf(w.model.statics.keySet())), Arbitraries.of(false, false, false, true))
-                .as((instance, change) -> Transformer.mutate("static " + instance + " restarts"
-                        + (change ? " with a new subscription" : ""), x -> x.restartStatic(instance, change))));
+                        Arbitraries.of(List.copyOf(w.model.statics.keySet())),
+                        Arbitraries.of(false, false, false, true))
+                .as((instance, change) -> Transformer.mutate(
+                        "static " + instance + " restarts" + (change ? " with a new subscription" : ""),
+                        x -> x.restartStatic(instance, change))));
     }
 
     private static Action<GroupWorld> advanceClock() {
@@ -205,7 +219,8 @@ class GroupCoordinatorProperties {
                 Tuple.of(3, Arbitraries.longs().between(0, 3_000)),
                 Tuple.of(3, Arbitraries.longs().between(3_000, 12_000)),
                 Tuple.of(1, Arbitraries.longs().between(12_000, 40_000)));
-        return when(w -> true, w -> ms.map(d -> Transformer.mutate("advance " + d + " ms and poll", x -> x.advance(d))));
+        return when(
+                w -> true, w -> ms.map(d -> Transformer.mutate("advance " + d + " ms and poll", x -> x.advance(d))));
     }
 
     /**
@@ -214,25 +229,33 @@ class GroupCoordinatorProperties {
      * sync phase, so that its deadline, not a session, ends it.
      */
     private static Action<GroupWorld> advanceWhileHeartbeating() {
-        return when(w -> !w.model.members.isEmpty(), w -> Combinators.combine(Arbitraries.longs().between(1_000, 40_000),
+        return when(w -> !w.model.members.isEmpty(), w -> Combinators.combine(
+                        Arbitraries.longs().between(1_000, 40_000),
                         Arbitraries.subsetOf(List.copyOf(w.model.members.keySet())))
                 .as((d, beating) -> {
                     List<String> ids = beating.stream().sorted().toList();
-                    return Transformer.mutate("advance " + d + " ms, polling every " + GroupWorld.HEARTBEAT_INTERVAL_MS
-                            + " ms while " + ids + " heartbeat", x -> x.advanceWhileHeartbeating(d, ids));
+                    return Transformer.mutate(
+                            "advance " + d + " ms, polling every " + GroupWorld.HEARTBEAT_INTERVAL_MS + " ms while "
+                                    + ids + " heartbeat",
+                            x -> x.advanceWhileHeartbeating(d, ids));
                 }));
     }
 
     private static Action<GroupWorld> commit() {
-        return when(GroupCoordinatorProperties::hasClients, w -> Combinators.combine(anyClient(w),
-                        Arbitraries.of(false, false, true), Arbitraries.of(PARTITIONS), Arbitraries.longs().between(0, 1_000))
-                .as((id, stale, tp, offset) -> Transformer.mutate("commit " + tp + "@" + offset + " by " + id
-                        + (stale ? " with a stale generation" : ""), x -> x.commit(id, stale, tp, offset))));
+        return when(GroupCoordinatorProperties::hasClients, w -> Combinators.combine(
+                        anyClient(w),
+                        Arbitraries.of(false, false, true),
+                        Arbitraries.of(PARTITIONS),
+                        Arbitraries.longs().between(0, 1_000))
+                .as((id, stale, tp, offset) -> Transformer.mutate(
+                        "commit " + tp + "@" + offset + " by " + id + (stale ? " with a stale generation" : ""),
+                        x -> x.commit(id, stale, tp, offset))));
     }
 
     private static Action<GroupWorld> simpleCommit() {
-        return when(w -> true, w -> Combinators.combine(Arbitraries.of(PARTITIONS), Arbitraries.longs().between(0, 1_000))
-                .as((tp, offset) -> Transformer.mutate("commit " + tp + "@" + offset + " without generation",
-                        x -> x.simpleCommit(tp, offset))));
+        return when(w -> true, w -> Combinators.combine(
+                        Arbitraries.of(PARTITIONS), Arbitraries.longs().between(0, 1_000))
+                .as((tp, offset) -> Transformer.mutate(
+                        "commit " + tp + "@" + offset + " without generation", x -> x.simpleCommit(tp, offset))));
     }
 }

@@ -48,7 +48,9 @@ class GroupCoordinatorTest {
         assertTrue(answer.isLeader());
         assertEquals(1, answer.members().size());
         assertEquals("client-1", answer.members().get(0).memberId());
-        assertArrayEquals("orders,payments".getBytes(StandardCharsets.UTF_8), answer.members().get(0).metadata());
+        assertArrayEquals(
+                "orders,payments".getBytes(StandardCharsets.UTF_8),
+                answer.members().get(0).metadata());
         assertEquals(GroupState.COMPLETING_REBALANCE, f.state());
     }
 
@@ -67,8 +69,11 @@ class GroupCoordinatorTest {
         assertEquals(g.generation() + 1, firstAgain.generation());
         assertEquals(g.generation() + 1, second.generation());
         assertEquals(g.leader(), second.answer().leaderId());
-        assertEquals(List.of(g.leader(), second.memberId()),
-                firstAgain.answer().members().stream().map(JoinGroupResponse.Member::memberId).toList());
+        assertEquals(
+                List.of(g.leader(), second.memberId()),
+                firstAgain.answer().members().stream()
+                        .map(JoinGroupResponse.Member::memberId)
+                        .toList());
         assertTrue(second.answer().members().isEmpty(), "only the leader gets the member list");
         assertEquals(GroupState.COMPLETING_REBALANCE, f.state());
     }
@@ -88,7 +93,8 @@ class GroupCoordinatorTest {
         assertEquals("partitions-of-" + b.memberId(), followerSync.assignment());
         assertEquals(GroupState.STABLE, f.state());
         assertEquals(1, f.store.appended.size(), "the generation is stored once");
-        GroupRecord.GroupMetadata stored = (GroupRecord.GroupMetadata) f.store.records().get(0);
+        GroupRecord.GroupMetadata stored =
+                (GroupRecord.GroupMetadata) f.store.records().get(0);
         assertEquals(generation, stored.value().generationId());
         assertEquals(a.memberId(), stored.value().leaderId());
         assertEquals("range", stored.value().protocolName());
@@ -101,7 +107,9 @@ class GroupCoordinatorTest {
         f.rejoin(a.memberId());
         f.sync(a.memberId(), b.generation(), assignmentsFor(List.of(a.memberId(), b.memberId())));
 
-        assertEquals("partitions-of-" + b.memberId(), f.sync(b.memberId(), b.generation()).assignment());
+        assertEquals(
+                "partitions-of-" + b.memberId(),
+                f.sync(b.memberId(), b.generation()).assignment());
     }
 
     @Test
@@ -109,7 +117,9 @@ class GroupCoordinatorTest {
         StableGroup g = f.stableGroupOf(2);
         f.joinNew();
 
-        assertEquals(Errors.REBALANCE_IN_PROGRESS, f.sync(g.follower(), g.generation()).error());
+        assertEquals(
+                Errors.REBALANCE_IN_PROGRESS,
+                f.sync(g.follower(), g.generation()).error());
     }
 
     @Test
@@ -201,7 +211,10 @@ class GroupCoordinatorTest {
         JoinCall leaderAgain = f.rejoin(g.leader());
         for (int elapsed = 0; elapsed < REBALANCE_MS - 5_000; elapsed += 5_000) {
             f.advance(5_000);
-            assertEquals(Errors.REBALANCE_IN_PROGRESS, f.heartbeat(g.follower(), g.generation()), "alive, but not rejoining");
+            assertEquals(
+                    Errors.REBALANCE_IN_PROGRESS,
+                    f.heartbeat(g.follower(), g.generation()),
+                    "alive, but not rejoining");
         }
         f.advance(4_999);
         assertFalse(leaderAgain.answered());
@@ -210,8 +223,11 @@ class GroupCoordinatorTest {
 
         assertEquals(Errors.NONE, leaderAgain.error());
         assertEquals(Errors.NONE, newcomer.error());
-        assertEquals(List.of(g.leader(), newcomer.memberId()),
-                leaderAgain.answer().members().stream().map(JoinGroupResponse.Member::memberId).toList());
+        assertEquals(
+                List.of(g.leader(), newcomer.memberId()),
+                leaderAgain.answer().members().stream()
+                        .map(JoinGroupResponse.Member::memberId)
+                        .toList());
         assertNull(f.group().member(g.follower()));
     }
 
@@ -330,11 +346,13 @@ class GroupCoordinatorTest {
         int generation = f.group().generationId;
 
         for (int elapsed = 0; elapsed < REBALANCE_MS; elapsed += 5_000) {
-            assertEquals(Errors.REBALANCE_IN_PROGRESS, f.heartbeat(ids.get(1), "two", generation), "alive, not rejoining");
+            assertEquals(
+                    Errors.REBALANCE_IN_PROGRESS, f.heartbeat(ids.get(1), "two", generation), "alive, not rejoining");
             f.advance(5_000);
         }
 
-        assertTrue(f.group().members.containsKey(ids.get(1)), "static members wait for their session, not the join phase");
+        assertTrue(
+                f.group().members.containsKey(ids.get(1)), "static members wait for their session, not the join phase");
         assertEquals(GroupState.COMPLETING_REBALANCE, f.state());
     }
 
@@ -374,7 +392,8 @@ class GroupCoordinatorTest {
 
     @Test
     void sessionTimeoutOutsideTheBrokerRangeFailsNamingValueAndRange() {
-        JoinCall join = f.join(new JoinGroupRequest(GROUP, 500, REBALANCE_MS, "", null, "c", "consumer", protocols("range")));
+        JoinCall join =
+                f.join(new JoinGroupRequest(GROUP, 500, REBALANCE_MS, "", null, "c", "consumer", protocols("range")));
 
         ApiError error = join.answer().error();
         assertEquals(Errors.INVALID_SESSION_TIMEOUT, error.error());
@@ -385,7 +404,8 @@ class GroupCoordinatorTest {
 
     @Test
     void emptyGroupIdFailsInvalidGroupId() {
-        JoinCall join = f.join(new JoinGroupRequest("", SESSION_MS, REBALANCE_MS, "", null, "c", "consumer", protocols("range")));
+        JoinCall join = f.join(
+                new JoinGroupRequest("", SESSION_MS, REBALANCE_MS, "", null, "c", "consumer", protocols("range")));
 
         assertEquals(Errors.INVALID_GROUP_ID, join.error());
     }
@@ -395,9 +415,12 @@ class GroupCoordinatorTest {
         StableGroup g = f.stableGroupOf(1);
 
         assertEquals(Errors.UNKNOWN_MEMBER_ID, f.heartbeat("client-99", g.generation()));
-        assertEquals(Errors.UNKNOWN_MEMBER_ID, f.sync("client-99", g.generation()).error());
+        assertEquals(
+                Errors.UNKNOWN_MEMBER_ID, f.sync("client-99", g.generation()).error());
         assertEquals(Errors.UNKNOWN_MEMBER_ID, f.rejoin("client-99").error());
-        assertEquals(Errors.UNKNOWN_MEMBER_ID, f.leave("client-99").members().get(0).error().error());
+        assertEquals(
+                Errors.UNKNOWN_MEMBER_ID,
+                f.leave("client-99").members().get(0).error().error());
     }
 
     @Test
@@ -420,7 +443,9 @@ class GroupCoordinatorTest {
     void staleGenerationSyncFailsIllegalGeneration() {
         StableGroup g = f.stableGroupOf(2);
 
-        assertEquals(Errors.ILLEGAL_GENERATION, f.sync(g.follower(), g.generation() - 1).error());
+        assertEquals(
+                Errors.ILLEGAL_GENERATION,
+                f.sync(g.follower(), g.generation() - 1).error());
     }
 
     @Test

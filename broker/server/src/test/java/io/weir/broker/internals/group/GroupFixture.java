@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.weir.broker.GroupCoordinatorConfig;
 import io.weir.common.TopicPartition;
-import io.weir.common.utils.MockTime;
 import io.weir.common.protocol.Errors;
 import io.weir.common.protocol.HeartbeatRequest;
 import io.weir.common.protocol.JoinGroupRequest;
@@ -19,6 +18,7 @@ import io.weir.common.protocol.OffsetFetchRequest;
 import io.weir.common.protocol.OffsetFetchResponse;
 import io.weir.common.protocol.SyncGroupRequest;
 import io.weir.common.protocol.SyncGroupResponse;
+import io.weir.common.utils.MockTime;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,8 +41,8 @@ final class GroupFixture {
     static final int SESSION_MS = 10_000;
     static final int REBALANCE_MS = 30_000;
     /** Session range [1 s, 60 s], no initial delay, at most 10 members, 64 bytes of offset metadata. */
-    static final GroupCoordinatorConfig CONFIG = new GroupCoordinatorConfig(1_000, 60_000, 0, 10, 64, 1,
-            GroupCoordinatorConfig.DEFAULTS.offsetsTopicSegmentBytes(), 5_000);
+    static final GroupCoordinatorConfig CONFIG = new GroupCoordinatorConfig(
+            1_000, 60_000, 0, 10, 64, 1, GroupCoordinatorConfig.DEFAULTS.offsetsTopicSegmentBytes(), 5_000);
 
     final MockTime time = new MockTime();
     final InMemoryGroupStore store = new InMemoryGroupStore();
@@ -55,14 +55,21 @@ final class GroupFixture {
     }
 
     GroupFixture(GroupCoordinatorConfig config) {
-        coordinator = new GroupCoordinator(config, time, store, Runnable::run, () -> Integer.toString(ids.incrementAndGet()));
+        coordinator =
+                new GroupCoordinator(config, time, store, Runnable::run, () -> Integer.toString(ids.incrementAndGet()));
         offsets = new OffsetCoordinator(coordinator);
     }
 
     /** {@link #CONFIG} with another initial rebalance delay and group size limit. */
     static GroupCoordinatorConfig config(int initialDelayMs, int maxSize) {
-        return new GroupCoordinatorConfig(CONFIG.minSessionTimeoutMs(), CONFIG.maxSessionTimeoutMs(), initialDelayMs,
-                maxSize, CONFIG.offsetMetadataMaxBytes(), CONFIG.offsetsTopicPartitions(), CONFIG.offsetsTopicSegmentBytes(),
+        return new GroupCoordinatorConfig(
+                CONFIG.minSessionTimeoutMs(),
+                CONFIG.maxSessionTimeoutMs(),
+                initialDelayMs,
+                maxSize,
+                CONFIG.offsetMetadataMaxBytes(),
+                CONFIG.offsetsTopicPartitions(),
+                CONFIG.offsetsTopicSegmentBytes(),
                 CONFIG.offsetCommitTimeoutMs());
     }
 
@@ -123,7 +130,8 @@ final class GroupFixture {
     }
 
     static JoinGroupRequest joinRequest(String memberId, String instanceId, List<Protocol> protocols) {
-        return new JoinGroupRequest(GROUP, SESSION_MS, REBALANCE_MS, memberId, instanceId, CLIENT, "consumer", protocols);
+        return new JoinGroupRequest(
+                GROUP, SESSION_MS, REBALANCE_MS, memberId, instanceId, CLIENT, "consumer", protocols);
     }
 
     JoinCall join(JoinGroupRequest request) {
@@ -149,7 +157,8 @@ final class GroupFixture {
 
     SyncCall sync(String memberId, String instanceId, int generation, Map<String, byte[]> assignments) {
         SyncCall call = new SyncCall();
-        coordinator.sync(new SyncGroupRequest(GROUP, generation, memberId, instanceId, "consumer", null, assignments), call);
+        coordinator.sync(
+                new SyncGroupRequest(GROUP, generation, memberId, instanceId, "consumer", null, assignments), call);
         return call;
     }
 
@@ -163,7 +172,10 @@ final class GroupFixture {
     }
 
     Errors heartbeat(String memberId, String instanceId, int generation) {
-        return coordinator.heartbeat(new HeartbeatRequest(GROUP, generation, memberId, instanceId)).error().error();
+        return coordinator
+                .heartbeat(new HeartbeatRequest(GROUP, generation, memberId, instanceId))
+                .error()
+                .error();
     }
 
     Errors heartbeat(String memberId, int generation) {
@@ -171,8 +183,8 @@ final class GroupFixture {
     }
 
     LeaveGroupResponse leave(String memberId) {
-        return coordinator.leave(new LeaveGroupRequest(GROUP,
-                List.of(new LeaveGroupRequest.MemberIdentity(memberId, null, "test"))));
+        return coordinator.leave(
+                new LeaveGroupRequest(GROUP, List.of(new LeaveGroupRequest.MemberIdentity(memberId, null, "test"))));
     }
 
     /** Advances the manual clock and lets the coordinator act on whatever expired. */
@@ -207,7 +219,8 @@ final class GroupFixture {
     }
 
     OffsetCommitResponse commit(String memberId, int generation, Map<TopicPartition, CommittedOffset> offsetsToCommit) {
-        return offsets.commit(new OffsetCommitRequest(GROUP, generation, memberId, null, offsetsToCommit)).join();
+        return offsets.commit(new OffsetCommitRequest(GROUP, generation, memberId, null, offsetsToCommit))
+                .join();
     }
 
     /** The offsets a fetch of every partition returns, as partition to offset. */
@@ -247,7 +260,8 @@ final class GroupFixture {
         ids.add(leaderJoin.memberId());
         others.forEach(c -> ids.add(c.memberId()));
         int generation = leaderJoin.generation();
-        assertEquals(Errors.NONE, sync(ids.get(0), generation, assignmentsFor(ids)).error());
+        assertEquals(
+                Errors.NONE, sync(ids.get(0), generation, assignmentsFor(ids)).error());
         for (int i = 1; i < n; i++) {
             assertEquals(Errors.NONE, sync(ids.get(i), generation).error());
         }

@@ -93,6 +93,7 @@ final class GroupModel {
     final List<String> transitions = new ArrayList<>();
     /** Appends written but not yet durable, oldest first (only with a held store). */
     final ArrayDeque<Append> appends = new ArrayDeque<>();
+
     final boolean heldStore;
     private long rebalanceDeadline = -1;
     private long initialDelayUntil = -1;
@@ -100,17 +101,13 @@ final class GroupModel {
     private int nextId;
 
     /** What the coordinator appended: a generation on the leader's sync, an emptied group, or a commit. */
-    sealed interface Append permits GenerationAppend, EmptyGroupAppend, CommitAppend {
-    }
+    sealed interface Append permits GenerationAppend, EmptyGroupAppend, CommitAppend {}
 
-    record GenerationAppend(int generation, Map<String, String> assignments) implements Append {
-    }
+    record GenerationAppend(int generation, Map<String, String> assignments) implements Append {}
 
-    record EmptyGroupAppend(int generation) implements Append {
-    }
+    record EmptyGroupAppend(int generation) implements Append {}
 
-    record CommitAppend(TopicPartition tp, long offset, Expectation<Errors> call) implements Append {
-    }
+    record CommitAppend(TopicPartition tp, long offset, Expectation<Errors> call) implements Append {}
 
     GroupModel(long now, int sessionMs, int rebalanceMs, int initialDelayMs, int maxSize, boolean heldStore) {
         this.heldStore = heldStore;
@@ -216,7 +213,7 @@ final class GroupModel {
                     return new JoinOutcome(Errors.NONE, generation, m.id, leader, List.of());
                 }
             }
-            default -> { }
+            default -> {}
         }
         m.subscription = subscription;
         answer(m.awaitingJoin, JoinOutcome.error(Errors.REBALANCE_IN_PROGRESS));
@@ -369,7 +366,9 @@ final class GroupModel {
     // ---- the rules ----------------------------------------------------------------------------------------
 
     private Errors identity(Client c) {
-        if (c.instanceId != null && statics.containsKey(c.instanceId) && !statics.get(c.instanceId).equals(c.id)) {
+        if (c.instanceId != null
+                && statics.containsKey(c.instanceId)
+                && !statics.get(c.instanceId).equals(c.id)) {
             return Errors.FENCED_INSTANCE_ID;
         }
         return members.containsKey(c.id) ? null : Errors.UNKNOWN_MEMBER_ID;
@@ -407,7 +406,9 @@ final class GroupModel {
 
     private void tryCompleteJoin() {
         boolean allJoined = members.values().stream().allMatch(m -> m.awaitingJoin != null);
-        if (state == GroupState.PREPARING_REBALANCE && allJoined && (initialDelayUntil < 0 || now >= initialDelayUntil)) {
+        if (state == GroupState.PREPARING_REBALANCE
+                && allJoined
+                && (initialDelayUntil < 0 || now >= initialDelayUntil)) {
             completeJoin();
         }
     }
@@ -456,7 +457,7 @@ final class GroupModel {
         switch (state) {
             case STABLE, COMPLETING_REBALANCE -> prepareRebalance();
             case PREPARING_REBALANCE -> tryCompleteJoin();
-            default -> { }
+            default -> {}
         }
     }
 

@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.common.TopicPartition;
 import io.weir.broker.internals.group.GroupFixture.JoinCall;
 import io.weir.broker.internals.group.GroupFixture.StableGroup;
+import io.weir.common.TopicPartition;
 import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.DeleteGroupsRequest;
 import io.weir.common.protocol.DeleteGroupsResponse;
@@ -134,7 +134,8 @@ class GroupOffsetsTest {
         StableGroup g = f.stableGroupOf(1);
         String tooLong = "x".repeat(GroupFixture.CONFIG.offsetMetadataMaxBytes() + 1);
 
-        OffsetCommitResponse response = f.commit(g.leader(), g.generation(), Map.of(P0, new CommittedOffset(1, -1, tooLong, -1)));
+        OffsetCommitResponse response =
+                f.commit(g.leader(), g.generation(), Map.of(P0, new CommittedOffset(1, -1, tooLong, -1)));
 
         assertEquals(Errors.OFFSET_METADATA_TOO_LARGE, only(response, P0));
         assertTrue(f.fetchAll().isEmpty());
@@ -187,26 +188,38 @@ class GroupOffsetsTest {
     @Test
     void listShowsEveryGroupWithItsState() {
         f.stableGroupOf(1);
-        f.offsets.commit(new OffsetCommitRequest("other", -1, "", null, Map.of(P0, offset(1)))).join();
+        f.offsets
+                .commit(new OffsetCommitRequest("other", -1, "", null, Map.of(P0, offset(1))))
+                .join();
 
         ListGroupsResponse listed = f.offsets.list();
 
-        assertEquals(List.of(new ListGroupsResponse.ListedGroup(GROUP, "consumer", "Stable"),
-                new ListGroupsResponse.ListedGroup("other", "consumer", "Empty")), listed.groups());
+        assertEquals(
+                List.of(
+                        new ListGroupsResponse.ListedGroup(GROUP, "consumer", "Stable"),
+                        new ListGroupsResponse.ListedGroup("other", "consumer", "Empty")),
+                listed.groups());
     }
 
     @Test
     void describeShowsStateMembersAndTheirAssignments() {
         StableGroup g = f.stableGroupOf(2);
 
-        DescribeGroupsResponse.DescribedGroup d = f.offsets.describe(new DescribeGroupsRequest(List.of(GROUP))).groups().get(0);
+        DescribeGroupsResponse.DescribedGroup d = f.offsets
+                .describe(new DescribeGroupsRequest(List.of(GROUP)))
+                .groups()
+                .get(0);
 
         assertEquals(Errors.NONE, d.error().error());
         assertEquals("Stable", d.state());
         assertEquals("range", d.protocolName());
         assertEquals(g.generation(), d.generationId());
         assertEquals(g.leader(), d.leaderId());
-        assertEquals(g.memberIds(), d.members().stream().map(DescribeGroupsResponse.DescribedMember::memberId).toList());
+        assertEquals(
+                g.memberIds(),
+                d.members().stream()
+                        .map(DescribeGroupsResponse.DescribedMember::memberId)
+                        .toList());
         for (DescribeGroupsResponse.DescribedMember m : d.members()) {
             assertArrayEquals(assignmentFor(m.memberId()), m.assignment());
             assertArrayEquals("topic-a".getBytes(), m.metadata());
@@ -215,7 +228,10 @@ class GroupOffsetsTest {
 
     @Test
     void describeOfAnUnknownGroupFailsGroupIdNotFound() {
-        DescribeGroupsResponse.DescribedGroup d = f.offsets.describe(new DescribeGroupsRequest(List.of("nobody"))).groups().get(0);
+        DescribeGroupsResponse.DescribedGroup d = f.offsets
+                .describe(new DescribeGroupsRequest(List.of("nobody")))
+                .groups()
+                .get(0);
 
         assertEquals(Errors.GROUP_ID_NOT_FOUND, d.error().error());
         assertEquals("Dead", d.state());
@@ -226,7 +242,8 @@ class GroupOffsetsTest {
         StableGroup g = f.stableGroupOf(1);
         f.commit(g.leader(), g.generation(), Map.of(P0, offset(4)));
 
-        DeleteGroupsResponse response = f.offsets.delete(new DeleteGroupsRequest(List.of(GROUP))).join();
+        DeleteGroupsResponse response =
+                f.offsets.delete(new DeleteGroupsRequest(List.of(GROUP))).join();
 
         assertEquals(Errors.NON_EMPTY_GROUP, response.results().get(GROUP).error());
         assertEquals(GroupState.STABLE, f.state());
@@ -240,21 +257,26 @@ class GroupOffsetsTest {
         f.leave(g.leader());
         int before = f.store.appended.size();
 
-        DeleteGroupsResponse response = f.offsets.delete(new DeleteGroupsRequest(List.of(GROUP))).join();
+        DeleteGroupsResponse response =
+                f.offsets.delete(new DeleteGroupsRequest(List.of(GROUP))).join();
 
         assertEquals(Errors.NONE, response.results().get(GROUP).error());
         assertEquals(before + 1, f.store.appended.size(), "one batch");
         List<GroupRecord> tombstones = f.store.appended.get(before).records();
-        assertEquals(Set.of(new GroupRecord.OffsetCommit(GROUP, P0, null), new GroupRecord.OffsetCommit(GROUP, P1, null)),
+        assertEquals(
+                Set.of(new GroupRecord.OffsetCommit(GROUP, P0, null), new GroupRecord.OffsetCommit(GROUP, P1, null)),
                 new HashSet<>(tombstones.subList(0, 2)));
         assertEquals(new GroupRecord.GroupMetadata(GROUP, null), tombstones.get(2), "the group's tombstone comes last");
         assertNull(f.group());
-        assertEquals(Errors.GROUP_ID_NOT_FOUND, f.offsets.fetch(new OffsetFetchRequest(GROUP, null)).error().error());
+        assertEquals(
+                Errors.GROUP_ID_NOT_FOUND,
+                f.offsets.fetch(new OffsetFetchRequest(GROUP, null)).error().error());
     }
 
     @Test
     void deleteOfAnUnknownGroupFailsGroupIdNotFound() {
-        DeleteGroupsResponse response = f.offsets.delete(new DeleteGroupsRequest(List.of("nobody"))).join();
+        DeleteGroupsResponse response =
+                f.offsets.delete(new DeleteGroupsRequest(List.of("nobody"))).join();
 
         assertEquals(Errors.GROUP_ID_NOT_FOUND, response.results().get("nobody").error());
         assertTrue(f.store.appended.isEmpty());
@@ -267,7 +289,8 @@ class GroupOffsetsTest {
         CommittedOffset first = new CommittedOffset(10, 1, "a", 100);
         CommittedOffset overwritten = new CommittedOffset(20, 2, "b", 200);
         CommittedOffset kept = new CommittedOffset(30, 3, "c", 300);
-        GroupRecord.GroupMetadata.Value generation7 = new GroupRecord.GroupMetadata.Value("consumer", 7, "range", "m-1", 400);
+        GroupRecord.GroupMetadata.Value generation7 =
+                new GroupRecord.GroupMetadata.Value("consumer", 7, "range", "m-1", 400);
         List<GroupRecord> log = List.of(
                 new GroupRecord.OffsetCommit("g1", P0, first),
                 new GroupRecord.OffsetCommit("g1", P1, kept),
@@ -292,12 +315,19 @@ class GroupOffsetsTest {
         assertFalse(g1.hasMembers());
         assertEquals(Map.of(P0, first), Map.copyOf(f.coordinator.groups.get("g2").offsets));
         assertNull(f.coordinator.groups.get("gone"));
-        assertEquals(List.of("g1", "g2"), f.offsets.list().groups().stream().map(ListGroupsResponse.ListedGroup::groupId).toList());
+        assertEquals(
+                List.of("g1", "g2"),
+                f.offsets.list().groups().stream()
+                        .map(ListGroupsResponse.ListedGroup::groupId)
+                        .toList());
     }
 
     @Test
     void loadedGroupStartsItsNextGenerationAfterTheStoredOne() {
-        f.offsets.load(new GroupRecord.GroupMetadata(GROUP, new GroupRecord.GroupMetadata.Value("consumer", 7, "range", "m-1", 400)), 0);
+        f.offsets.load(
+                new GroupRecord.GroupMetadata(
+                        GROUP, new GroupRecord.GroupMetadata.Value("consumer", 7, "range", "m-1", 400)),
+                0);
 
         assertEquals(8, f.joinNew().generation());
     }

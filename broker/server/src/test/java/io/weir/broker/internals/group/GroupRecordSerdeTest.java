@@ -20,11 +20,13 @@ class GroupRecordSerdeTest {
 
     private static GroupRecord roundTrip(GroupRecord record) {
         byte[] value = GroupRecordSerde.value(record);
-        return GroupRecordSerde.read(ByteBuffer.wrap(GroupRecordSerde.key(record)), value == null ? null : ByteBuffer.wrap(value), AT);
+        return GroupRecordSerde.read(
+                ByteBuffer.wrap(GroupRecordSerde.key(record)), value == null ? null : ByteBuffer.wrap(value), AT);
     }
 
     private static CorruptRecordException corrupt(byte[] key, byte[] value) {
-        return assertThrows(CorruptRecordException.class,
+        return assertThrows(
+                CorruptRecordException.class,
                 () -> GroupRecordSerde.read(ByteBuffer.wrap(key), value == null ? null : ByteBuffer.wrap(value), AT));
     }
 
@@ -34,7 +36,8 @@ class GroupRecordSerdeTest {
 
     @Test
     void offsetCommitRoundTrips() {
-        GroupRecord record = new GroupRecord.OffsetCommit("g", TP, new CommittedOffset(42, 5, "täst", 1_700_000_000_000L));
+        GroupRecord record =
+                new GroupRecord.OffsetCommit("g", TP, new CommittedOffset(42, 5, "täst", 1_700_000_000_000L));
 
         assertEquals(record, roundTrip(record));
     }
@@ -49,14 +52,16 @@ class GroupRecordSerdeTest {
 
     @Test
     void groupMetadataRoundTrips() {
-        GroupRecord record = new GroupRecord.GroupMetadata("g", new GroupRecord.GroupMetadata.Value("consumer", 9, "range", "client-1", 77));
+        GroupRecord record = new GroupRecord.GroupMetadata(
+                "g", new GroupRecord.GroupMetadata.Value("consumer", 9, "range", "client-1", 77));
 
         assertEquals(record, roundTrip(record));
     }
 
     @Test
     void groupMetadataOfAnEmptyGroupRoundTripsWithNullProtocolAndLeader() {
-        GroupRecord record = new GroupRecord.GroupMetadata("g", new GroupRecord.GroupMetadata.Value("consumer", 3, null, null, 77));
+        GroupRecord record =
+                new GroupRecord.GroupMetadata("g", new GroupRecord.GroupMetadata.Value("consumer", 3, null, null, 77));
 
         assertEquals(record, roundTrip(record));
     }
@@ -73,30 +78,37 @@ class GroupRecordSerdeTest {
     void offsetKeyIsKafkasVersionOneLayoutByteForByte() {
         byte[] key = GroupRecordSerde.key(new GroupRecord.OffsetCommit("grp", new TopicPartition("t1", 258), null));
 
-        assertArrayEquals(new byte[] {
-                0, 1,                      // int16 version = 1
-                0, 3, 'g', 'r', 'p',       // int16 length, group
-                0, 2, 't', '1',            // int16 length, topic
-                0, 0, 1, 2},               // int32 partition = 258
+        assertArrayEquals(
+                new byte[] {
+                    0, 1, // int16 version = 1
+                    0, 3, 'g', 'r', 'p', // int16 length, group
+                    0, 2, 't', '1', // int16 length, topic
+                    0, 0, 1, 2
+                }, // int32 partition = 258
                 key);
     }
 
     @Test
     void offsetValueIsKafkasVersionThreeLayoutByteForByte() {
-        byte[] value = GroupRecordSerde.value(new GroupRecord.OffsetCommit("grp", TP, new CommittedOffset(258, 7, "m", 3)));
+        byte[] value =
+                GroupRecordSerde.value(new GroupRecord.OffsetCommit("grp", TP, new CommittedOffset(258, 7, "m", 3)));
 
-        assertArrayEquals(new byte[] {
-                0, 3,                      // int16 version = 3
-                0, 0, 0, 0, 0, 0, 1, 2,    // int64 offset
-                0, 0, 0, 7,                // int32 leader epoch
-                0, 1, 'm',                 // string metadata
-                0, 0, 0, 0, 0, 0, 0, 3},   // int64 commit timestamp
+        assertArrayEquals(
+                new byte[] {
+                    0, 3, // int16 version = 3
+                    0, 0, 0, 0, 0, 0, 1, 2, // int64 offset
+                    0, 0, 0, 7, // int32 leader epoch
+                    0, 1, 'm', // string metadata
+                    0, 0, 0, 0, 0, 0, 0, 3
+                }, // int64 commit timestamp
                 value);
     }
 
     @Test
     void groupKeyIsKafkasVersionTwoLayoutByteForByte() {
-        assertArrayEquals(new byte[] {0, 2, 0, 3, 'g', 'r', 'p'}, GroupRecordSerde.key(new GroupRecord.GroupMetadata("grp", null)));
+        assertArrayEquals(
+                new byte[] {0, 2, 0, 3, 'g', 'r', 'p'},
+                GroupRecordSerde.key(new GroupRecord.GroupMetadata("grp", null)));
     }
 
     @Test
@@ -104,7 +116,8 @@ class GroupRecordSerdeTest {
         byte[] key = GroupRecordSerde.key(new GroupRecord.OffsetCommit("grp", TP, null));
         key[1] = 0;
 
-        assertEquals(new GroupRecord.OffsetCommit("grp", TP, null), GroupRecordSerde.read(ByteBuffer.wrap(key), null, AT));
+        assertEquals(
+                new GroupRecord.OffsetCommit("grp", TP, null), GroupRecordSerde.read(ByteBuffer.wrap(key), null, AT));
     }
 
     @Test
@@ -119,7 +132,8 @@ class GroupRecordSerdeTest {
     @Test
     void truncatedValueFailsAsCorruptNamingTheOffset() {
         GroupRecord offsetRecord = new GroupRecord.OffsetCommit("grp", TP, new CommittedOffset(1, 2, "meta", 3));
-        GroupRecord groupRecord = new GroupRecord.GroupMetadata("grp", new GroupRecord.GroupMetadata.Value("consumer", 9, "range", "c-1", 77));
+        GroupRecord groupRecord = new GroupRecord.GroupMetadata(
+                "grp", new GroupRecord.GroupMetadata.Value("consumer", 9, "range", "c-1", 77));
         for (GroupRecord record : new GroupRecord[] {offsetRecord, groupRecord}) {
             byte[] key = GroupRecordSerde.key(record);
             byte[] value = GroupRecordSerde.value(record);

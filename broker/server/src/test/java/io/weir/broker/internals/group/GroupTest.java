@@ -26,9 +26,9 @@ class GroupTest {
     private final Group group = new Group("g");
 
     private static MemberMetadata member(String id, String instanceId) {
-        MemberMetadata m = new MemberMetadata(id, instanceId, "client", 10_000, REBALANCE_TIMEOUT_MS,
-                List.of(new Protocol("range", new byte[0])));
-        m.awaitingJoin = (JoinGroupResponse answer) -> { };
+        MemberMetadata m = new MemberMetadata(
+                id, instanceId, "client", 10_000, REBALANCE_TIMEOUT_MS, List.of(new Protocol("range", new byte[0])));
+        m.awaitingJoin = (JoinGroupResponse answer) -> {};
         return m;
     }
 
@@ -85,8 +85,8 @@ class GroupTest {
     void deadIsFinal() {
         stable(0);
         group.markDead(5);
-        for (Runnable move : List.<Runnable>of(() -> group.prepareRebalance(6, 0), () -> group.becomeStable(6),
-                () -> group.initNextGeneration(6))) {
+        for (Runnable move : List.<Runnable>of(
+                () -> group.prepareRebalance(6, 0), () -> group.becomeStable(6), () -> group.initNextGeneration(6))) {
             IllegalStateException e = refused(move);
             assertTrue(e.getMessage().startsWith("Group g cannot move from Dead to "), e.getMessage());
         }
@@ -133,7 +133,9 @@ class GroupTest {
 
         group.becomeStable(200);
         assertFalse(group.syncPhaseExpired(Long.MAX_VALUE), "a stable group has no sync deadline");
-        assertEquals(new GroupRecord.GroupMetadata.Value("consumer", 1, "range", "a", 200), group.storedGeneration("consumer"));
+        assertEquals(
+                new GroupRecord.GroupMetadata.Value("consumer", 1, "range", "a", 200),
+                group.storedGeneration("consumer"));
     }
 
     @Test
@@ -170,7 +172,8 @@ class GroupTest {
 
     @Test
     void storedGenerationIsLoadedOnlyIntoAGroupWithoutMembers() {
-        GroupRecord.GroupMetadata.Value stored = new GroupRecord.GroupMetadata.Value("consumer", 7, "range", "m-1", 400);
+        GroupRecord.GroupMetadata.Value stored =
+                new GroupRecord.GroupMetadata.Value("consumer", 7, "range", "m-1", 400);
         group.loadGeneration(stored);
         assertEquals(7, group.generationId);
         assertEquals(GroupState.EMPTY, group.state());

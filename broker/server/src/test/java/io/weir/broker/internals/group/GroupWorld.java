@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.GroupCoordinatorConfig;
-import io.weir.common.TopicPartition;
-import io.weir.common.utils.MockTime;
 import io.weir.broker.internals.group.GroupModel.Client;
 import io.weir.broker.internals.group.GroupModel.JoinOutcome;
 import io.weir.broker.internals.group.GroupModel.SyncOutcome;
+import io.weir.common.TopicPartition;
 import io.weir.common.protocol.Errors;
 import io.weir.common.protocol.HeartbeatRequest;
 import io.weir.common.protocol.JoinGroupRequest;
@@ -21,6 +20,7 @@ import io.weir.common.protocol.OffsetFetchRequest;
 import io.weir.common.protocol.OffsetFetchResponse;
 import io.weir.common.protocol.SyncGroupRequest;
 import io.weir.common.protocol.SyncGroupResponse;
+import io.weir.common.utils.MockTime;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -72,7 +72,10 @@ final class GroupWorld {
         }
 
         void check() {
-            assertEquals(expected == null ? 0 : 1, answers.size(), call + ": answers " + answers + ", model expects " + expected);
+            assertEquals(
+                    expected == null ? 0 : 1,
+                    answers.size(),
+                    call + ": answers " + answers + ", model expects " + expected);
             if (expected != null) {
                 assertEquals(expected, actual(answers.get(0)), call);
             }
@@ -83,7 +86,11 @@ final class GroupWorld {
                 return JoinOutcome.error(r.error().error());
             }
             assertEquals(GroupModel.PROTOCOL, r.protocolName(), call);
-            return new JoinOutcome(Errors.NONE, r.generationId(), r.memberId(), r.leaderId(),
+            return new JoinOutcome(
+                    Errors.NONE,
+                    r.generationId(),
+                    r.memberId(),
+                    r.leaderId(),
                     r.members().stream().map(JoinGroupResponse.Member::memberId).toList());
         }
     }
@@ -109,10 +116,16 @@ final class GroupWorld {
         }
 
         void check() {
-            assertEquals(expected == null ? 0 : 1, answers.size(), call + ": answers " + answers + ", model expects " + expected);
+            assertEquals(
+                    expected == null ? 0 : 1,
+                    answers.size(),
+                    call + ": answers " + answers + ", model expects " + expected);
             if (expected != null) {
                 SyncGroupResponse r = answers.get(0);
-                assertEquals(expected, new SyncOutcome(r.error().error(), new String(r.assignment(), StandardCharsets.UTF_8)), call);
+                assertEquals(
+                        expected,
+                        new SyncOutcome(r.error().error(), new String(r.assignment(), StandardCharsets.UTF_8)),
+                        call);
             }
         }
     }
@@ -123,6 +136,7 @@ final class GroupWorld {
         final TopicPartition tp;
         /** Set once the call is sent, after the model has seen it. */
         CompletableFuture<OffsetCommitResponse> answer;
+
         Errors expected;
 
         CommitProbe(String call, TopicPartition tp) {
@@ -137,7 +151,10 @@ final class GroupWorld {
         }
 
         void check() {
-            assertEquals(expected != null, answer.isDone(), call + " answered when the model says, model expects " + expected);
+            assertEquals(
+                    expected != null,
+                    answer.isDone(),
+                    call + " answered when the model says, model expects " + expected);
             if (expected != null) {
                 assertEquals(expected, answer.join().results().get(tp).error(), call);
             }
@@ -159,9 +176,17 @@ final class GroupWorld {
 
     GroupWorld(int initialDelayMs, boolean heldStore) {
         AtomicInteger ids = new AtomicInteger();
-        GroupCoordinatorConfig config = new GroupCoordinatorConfig(1_000, 60_000, initialDelayMs, MAX_SIZE, 64, 1,
-                GroupCoordinatorConfig.DEFAULTS.offsetsTopicSegmentBytes(), 5_000);
-        coordinator = new GroupCoordinator(config, time, store, Runnable::run, () -> Integer.toString(ids.incrementAndGet()));
+        GroupCoordinatorConfig config = new GroupCoordinatorConfig(
+                1_000,
+                60_000,
+                initialDelayMs,
+                MAX_SIZE,
+                64,
+                1,
+                GroupCoordinatorConfig.DEFAULTS.offsetsTopicSegmentBytes(),
+                5_000);
+        coordinator =
+                new GroupCoordinator(config, time, store, Runnable::run, () -> Integer.toString(ids.incrementAndGet()));
         offsets = new OffsetCoordinator(coordinator);
         model = new GroupModel(time.milliseconds(), SESSION_MS, REBALANCE_MS, initialDelayMs, MAX_SIZE, heldStore);
         if (heldStore) {
@@ -176,8 +201,16 @@ final class GroupWorld {
     }
 
     private static JoinGroupRequest joinRequest(String memberId, String instanceId, String subscription) {
-        return new JoinGroupRequest(GroupFixture.GROUP, SESSION_MS, REBALANCE_MS, memberId, instanceId, "m", "consumer",
-                List.of(new JoinGroupRequest.Protocol(GroupModel.PROTOCOL, subscription.getBytes(StandardCharsets.UTF_8))));
+        return new JoinGroupRequest(
+                GroupFixture.GROUP,
+                SESSION_MS,
+                REBALANCE_MS,
+                memberId,
+                instanceId,
+                "m",
+                "consumer",
+                List.of(new JoinGroupRequest.Protocol(
+                        GroupModel.PROTOCOL, subscription.getBytes(StandardCharsets.UTF_8))));
     }
 
     private String newSubscription() {
@@ -198,7 +231,9 @@ final class GroupWorld {
     void joinNew(boolean isStatic) {
         String instance = isStatic ? "i" + ++instances : null;
         String subscription = newSubscription();
-        join("join of new " + (isStatic ? instance : "dynamic member"), joinRequest("", instance, subscription),
+        join(
+                "join of new " + (isStatic ? instance : "dynamic member"),
+                joinRequest("", instance, subscription),
                 probe -> model.joinNew(instance, subscription, probe));
     }
 
@@ -208,7 +243,9 @@ final class GroupWorld {
         }
         Client holder = model.clients.get(model.statics.get(instance));
         String subscription = change ? newSubscription() : holder.subscription;
-        join("restart of " + instance, joinRequest("", instance, subscription),
+        join(
+                "restart of " + instance,
+                joinRequest("", instance, subscription),
                 probe -> model.joinNew(instance, subscription, probe));
     }
 
@@ -220,7 +257,10 @@ final class GroupWorld {
         if (change) {
             c.subscription = newSubscription();
         }
-        join("rejoin of " + id, joinRequest(id, c.instanceId, c.subscription), probe -> model.rejoin(c, c.subscription, probe));
+        join(
+                "rejoin of " + id,
+                joinRequest(id, c.instanceId, c.subscription),
+                probe -> model.rejoin(c, c.subscription, probe));
     }
 
     /** {@code leader} syncs an assignment for every member; in a shrunk chain it may no longer lead. */
@@ -243,8 +283,10 @@ final class GroupWorld {
         }
         Map<String, byte[]> bytes = new HashMap<>();
         assignment.forEach((m, a) -> bytes.put(m, a.getBytes(StandardCharsets.UTF_8)));
-        coordinator.sync(new SyncGroupRequest(GroupFixture.GROUP, c.generation, id, c.instanceId, "consumer",
-                GroupModel.PROTOCOL, bytes), probe);
+        coordinator.sync(
+                new SyncGroupRequest(
+                        GroupFixture.GROUP, c.generation, id, c.instanceId, "consumer", GroupModel.PROTOCOL, bytes),
+                probe);
     }
 
     void heartbeat(String id) {
@@ -253,7 +295,10 @@ final class GroupWorld {
             return; // only in a shrunk chain that no longer made this client
         }
         Errors expected = model.heartbeat(c);
-        Errors actual = coordinator.heartbeat(new HeartbeatRequest(GroupFixture.GROUP, c.generation, id, c.instanceId)).error().error();
+        Errors actual = coordinator
+                .heartbeat(new HeartbeatRequest(GroupFixture.GROUP, c.generation, id, c.instanceId))
+                .error()
+                .error();
         assertEquals(expected, actual, "heartbeat of " + id);
     }
 
@@ -263,8 +308,8 @@ final class GroupWorld {
             return; // only in a shrunk chain that no longer made this client
         }
         Errors expected = model.leave(c);
-        var response = coordinator.leave(new LeaveGroupRequest(GroupFixture.GROUP,
-                List.of(new LeaveGroupRequest.MemberIdentity(id, c.instanceId, "property"))));
+        var response = coordinator.leave(new LeaveGroupRequest(
+                GroupFixture.GROUP, List.of(new LeaveGroupRequest.MemberIdentity(id, c.instanceId, "property"))));
         assertEquals(Errors.NONE, response.error().error());
         assertEquals(expected, response.members().get(0).error().error(), "leave of " + id);
     }
@@ -289,22 +334,36 @@ final class GroupWorld {
         }
         int generation = stale ? c.generation - 1 : c.generation;
         boolean current = model.isCurrent(c) && !stale;
-        CommitProbe probe = commit("commit by " + id + " with generation " + generation, tp, offset,
-                new OffsetCommitRequest(GroupFixture.GROUP, generation, id, c.instanceId, Map.of(tp, GroupFixture.offset(offset))),
+        CommitProbe probe = commit(
+                "commit by " + id + " with generation " + generation,
+                tp,
+                offset,
+                new OffsetCommitRequest(
+                        GroupFixture.GROUP, generation, id, c.instanceId, Map.of(tp, GroupFixture.offset(offset))),
                 call -> model.commit(c, generation, tp, offset, call));
-        boolean refused = probe.answer.isDone() && probe.answer.join().results().get(tp).error() != Errors.NONE;
-        assertEquals(current, !refused,
+        boolean refused =
+                probe.answer.isDone() && probe.answer.join().results().get(tp).error() != Errors.NONE;
+        assertEquals(
+                current,
+                !refused,
                 "a commit is accepted exactly when its member is current (member, same generation, not completing)");
     }
 
     void simpleCommit(TopicPartition tp, long offset) {
-        commit("commit without generation", tp, offset,
+        commit(
+                "commit without generation",
+                tp,
+                offset,
                 new OffsetCommitRequest(GroupFixture.GROUP, -1, "", null, Map.of(tp, GroupFixture.offset(offset))),
                 call -> model.simpleCommit(tp, offset, call));
     }
 
-    private CommitProbe commit(String what, TopicPartition tp, long offset, OffsetCommitRequest request,
-                               Function<CommitProbe, Errors> model) {
+    private CommitProbe commit(
+            String what,
+            TopicPartition tp,
+            long offset,
+            OffsetCommitRequest request,
+            Function<CommitProbe, Errors> model) {
         CommitProbe probe = new CommitProbe(what + " of " + tp + "@" + offset + " #" + commits.size(), tp);
         commits.add(probe);
         Errors immediate = model.apply(probe);
@@ -423,11 +482,15 @@ final class GroupWorld {
         g.staticMembers.forEach((instance, id) -> {
             MemberMetadata m = g.member(id);
             assertNotNull(m, "static " + instance + " maps to non-member " + id);
-            assertEquals(instance, m.groupInstanceId, "static " + instance + " maps to a member with another instance id");
+            assertEquals(
+                    instance, m.groupInstanceId, "static " + instance + " maps to a member with another instance id");
         });
         for (MemberMetadata m : g.memberList()) {
             if (m.isStatic()) {
-                assertEquals(m.memberId, g.staticMembers.get(m.groupInstanceId), "static member " + m + " holds its instance id");
+                assertEquals(
+                        m.memberId,
+                        g.staticMembers.get(m.groupInstanceId),
+                        "static member " + m + " holds its instance id");
             }
         }
     }

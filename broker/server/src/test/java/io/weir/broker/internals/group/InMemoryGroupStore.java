@@ -18,14 +18,21 @@ import java.util.concurrent.CompletableFuture;
 final class InMemoryGroupStore implements GroupStore {
     static final TopicPartition PARTITION = new TopicPartition(OffsetsTopicStore.TOPIC, 0);
 
-    enum Mode { IMMEDIATE, HOLD, FAIL }
+    enum Mode {
+        IMMEDIATE,
+        HOLD,
+        FAIL
+    }
 
     /** @param producerId the transaction's producer, -1 outside one */
-    record Batch(String groupId, List<GroupRecord> records, long producerId) {
-    }
+    record Batch(String groupId, List<GroupRecord> records, long producerId) {}
 
-    private record Pending(String groupId, List<GroupRecord> records, long producerId, Applied applied, CompletableFuture<Void> done) {
-    }
+    private record Pending(
+            String groupId,
+            List<GroupRecord> records,
+            long producerId,
+            Applied applied,
+            CompletableFuture<Void> done) {}
 
     final List<Batch> appended = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>();
@@ -47,12 +54,13 @@ final class InMemoryGroupStore implements GroupStore {
     }
 
     @Override
-    public CompletableFuture<Void> appendTransactional(String groupId, List<GroupRecord> records, long producerId,
-                                                       short producerEpoch, Applied applied) {
+    public CompletableFuture<Void> appendTransactional(
+            String groupId, List<GroupRecord> records, long producerId, short producerEpoch, Applied applied) {
         return append(groupId, records, producerId, applied);
     }
 
-    private CompletableFuture<Void> append(String groupId, List<GroupRecord> records, long producerId, Applied applied) {
+    private CompletableFuture<Void> append(
+            String groupId, List<GroupRecord> records, long producerId, Applied applied) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Pending p = new Pending(groupId, List.copyOf(records), producerId, applied, done);
         switch (mode) {

@@ -30,18 +30,28 @@ class OffsetWritePathTest {
     private final TxnOffsetCommits txn = new TxnOffsetCommits(f.coordinator, f.offsets);
 
     /** The two ways offsets are committed without group membership. */
-    enum Kind { PLAIN, TRANSACTIONAL }
+    enum Kind {
+        PLAIN,
+        TRANSACTIONAL
+    }
 
     private Map<TopicPartition, ApiError> commit(Kind kind, Map<TopicPartition, CommittedOffset> offsets) {
         return switch (kind) {
-            case PLAIN -> f.offsets.commit(new OffsetCommitRequest(GROUP, -1, "", null, offsets)).join().results();
-            case TRANSACTIONAL -> txn.commit(new TxnOffsetCommitRequest("app", GROUP, PRODUCER, (short) 0, -1, "", null, offsets))
-                    .join().results();
+            case PLAIN -> f.offsets
+                    .commit(new OffsetCommitRequest(GROUP, -1, "", null, offsets))
+                    .join()
+                    .results();
+            case TRANSACTIONAL -> txn.commit(
+                            new TxnOffsetCommitRequest("app", GROUP, PRODUCER, (short) 0, -1, "", null, offsets))
+                    .join()
+                    .results();
         };
     }
 
     private List<CommittedOffset> stored() {
-        return f.store.records().stream().map(r -> ((GroupRecord.OffsetCommit) r).value()).toList();
+        return f.store.records().stream()
+                .map(r -> ((GroupRecord.OffsetCommit) r).value())
+                .toList();
     }
 
     @ParameterizedTest
@@ -63,13 +73,16 @@ class OffsetWritePathTest {
 
         assertEquals(Errors.INVALID_REQUEST, results.get(P0).error());
         assertEquals(Errors.NONE, results.get(P1).error());
-        assertEquals(List.of(offset(8).offset()), stored().stream().map(CommittedOffset::offset).toList());
+        assertEquals(
+                List.of(offset(8).offset()),
+                stored().stream().map(CommittedOffset::offset).toList());
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void commitWithNothingValidRetiresTheGroupItCreated(Kind kind) {
-        Map<TopicPartition, ApiError> results = commit(kind, Map.of(P0, new CommittedOffset(1, -1, "x".repeat(65), -1)));
+        Map<TopicPartition, ApiError> results =
+                commit(kind, Map.of(P0, new CommittedOffset(1, -1, "x".repeat(65), -1)));
 
         assertEquals(Errors.OFFSET_METADATA_TOO_LARGE, results.get(P0).error());
         assertNull(f.coordinator.groups.get(GROUP));
@@ -84,8 +97,15 @@ class OffsetWritePathTest {
         Map<TopicPartition, ApiError> results = commit(kind, Map.of(P0, offset(1), P1, offset(-1)));
 
         assertEquals(Errors.COORDINATOR_NOT_AVAILABLE, results.get(P0).error());
-        assertTrue(results.get(P0).message().startsWith(kind == Kind.PLAIN ? "Could not store offsets of group " + GROUP
-                : "Could not store the transactional offsets of group " + GROUP + " for producer " + PRODUCER), results.get(P0).message());
+        assertTrue(
+                results.get(P0)
+                        .message()
+                        .startsWith(
+                                kind == Kind.PLAIN
+                                        ? "Could not store offsets of group " + GROUP
+                                        : "Could not store the transactional offsets of group " + GROUP
+                                                + " for producer " + PRODUCER),
+                results.get(P0).message());
         assertEquals(Errors.INVALID_REQUEST, results.get(P1).error(), "a refused offset keeps its own answer");
     }
 }

@@ -6,8 +6,8 @@ import static io.weir.broker.internals.group.InMemoryGroupStore.PARTITION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.common.TopicPartition;
 import io.weir.broker.internals.group.GroupFixture.StableGroup;
+import io.weir.common.TopicPartition;
 import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.Errors;
 import io.weir.common.protocol.ListGroupsResponse;
@@ -31,13 +31,19 @@ class TxnOffsetCommitsTest {
     private final GroupFixture f = new GroupFixture();
     private final TxnOffsetCommits txn = new TxnOffsetCommits(f.coordinator, f.offsets);
 
-    private TxnOffsetCommitResponse commit(long producerId, int generation, String memberId, String instanceId,
-                                           Map<TopicPartition, CommittedOffset> offsets) {
-        return txn.commit(new TxnOffsetCommitRequest("app", GROUP, producerId, (short) 0, generation, memberId, instanceId, offsets))
+    private TxnOffsetCommitResponse commit(
+            long producerId,
+            int generation,
+            String memberId,
+            String instanceId,
+            Map<TopicPartition, CommittedOffset> offsets) {
+        return txn.commit(new TxnOffsetCommitRequest(
+                        "app", GROUP, producerId, (short) 0, generation, memberId, instanceId, offsets))
                 .join();
     }
 
-    private TxnOffsetCommitResponse commitWithoutGroupMetadata(long producerId, Map<TopicPartition, CommittedOffset> offsets) {
+    private TxnOffsetCommitResponse commitWithoutGroupMetadata(
+            long producerId, Map<TopicPartition, CommittedOffset> offsets) {
         return commit(producerId, -1, "", null, offsets);
     }
 
@@ -68,9 +74,16 @@ class TxnOffsetCommitsTest {
         commitWithoutGroupMetadata(PRODUCER, Map.of(P0, offset(42)));
         OffsetFetchRequest stable = new OffsetFetchRequest(GROUP, List.of(P0, P1), true);
         OffsetFetchResponse during = f.offsets.fetch(stable);
-        assertEquals(Errors.UNSTABLE_OFFSET_COMMIT, during.offsets().get(P0).error().error());
+        assertEquals(
+                Errors.UNSTABLE_OFFSET_COMMIT, during.offsets().get(P0).error().error());
         assertEquals(Errors.NONE, during.offsets().get(P1).error().error(), "only the partition the transaction holds");
-        assertEquals(5L, f.offsets.fetch(new OffsetFetchRequest(GROUP, List.of(P0))).offsets().get(P0).offset(),
+        assertEquals(
+                5L,
+                f.offsets
+                        .fetch(new OffsetFetchRequest(GROUP, List.of(P0)))
+                        .offsets()
+                        .get(P0)
+                        .offset(),
                 "a plain fetch still sees the last committed offset");
         marker(PRODUCER, TransactionResult.COMMIT);
         assertEquals(42L, f.offsets.fetch(stable).offsets().get(P0).offset());
@@ -98,7 +111,8 @@ class TxnOffsetCommitsTest {
     @Test
     void commitFromAFencedGenerationIsRefusedAndNothingIsAppended() {
         StableGroup g = f.stableGroupOf(2);
-        TxnOffsetCommitResponse response = commit(PRODUCER, g.generation() - 1, g.follower(), null, Map.of(P0, offset(42)));
+        TxnOffsetCommitResponse response =
+                commit(PRODUCER, g.generation() - 1, g.follower(), null, Map.of(P0, offset(42)));
         assertAll(Errors.ILLEGAL_GENERATION, response);
         String message = response.results().get(P0).message();
         assertTrue(message.contains(GROUP) && message.contains("generation " + (g.generation() - 1)), message);
@@ -153,7 +167,11 @@ class TxnOffsetCommitsTest {
     @Test
     void groupWithOnlyPendingOffsetsIsListed() {
         commitWithoutGroupMetadata(PRODUCER, Map.of(P0, offset(42)));
-        assertEquals(java.util.List.of(GROUP), f.offsets.list().groups().stream().map(ListGroupsResponse.ListedGroup::groupId).toList());
+        assertEquals(
+                java.util.List.of(GROUP),
+                f.offsets.list().groups().stream()
+                        .map(ListGroupsResponse.ListedGroup::groupId)
+                        .toList());
     }
 
     @Test
@@ -163,6 +181,7 @@ class TxnOffsetCommitsTest {
         f.offsets.load(new GroupRecord.OffsetCommit(GROUP, P1, offset(1)), 2);
         txn.onMarker(PARTITION, PRODUCER, TransactionResult.COMMIT);
         assertEquals(Map.of(P0, 42L, P1, 1L), f.fetchAll(), "the other producer's offsets wait for its marker");
-        assertEquals(java.util.Set.of(OTHER_PRODUCER), f.group().pendingTxnOffsets.keySet());
+        assertEquals(
+                java.util.Set.of(OTHER_PRODUCER), f.group().pendingTxnOffsets.keySet());
     }
 }

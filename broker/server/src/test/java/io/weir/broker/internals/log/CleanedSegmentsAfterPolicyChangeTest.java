@@ -1,9 +1,9 @@
 package io.weir.broker.internals.log;
 
-import io.weir.broker.LogConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import io.weir.broker.LogConfig;
 import io.weir.common.IsolationLevel;
 import java.util.List;
 import org.junit.jupiter.api.Test;

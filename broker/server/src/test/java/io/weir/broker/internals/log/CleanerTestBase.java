@@ -1,15 +1,15 @@
 package io.weir.broker.internals.log;
 
-import io.weir.broker.LogConfig;
 import io.weir.broker.CleanerConfig;
+import io.weir.broker.LogConfig;
 import io.weir.common.IsolationLevel;
 import io.weir.common.TopicPartition;
-import io.weir.common.utils.MockTime;
 import io.weir.common.record.CompressionType;
 import io.weir.common.record.Header;
 import io.weir.common.record.Record;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatchBuilder;
+import io.weir.common.utils.MockTime;
 import io.weir.transactions.ProducerStateConfig;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +34,15 @@ abstract class CleanerTestBase {
     Path dir;
 
     final MockTime time = new MockTime();
-    final Map<String, String> overrides = new HashMap<>(Map.of("cleanup.policy", "compact",
-            "segment.bytes", "1024", "delete.retention.ms", "1000", "min.cleanable.dirty.ratio", "0.01"));
+    final Map<String, String> overrides = new HashMap<>(Map.of(
+            "cleanup.policy",
+            "compact",
+            "segment.bytes",
+            "1024",
+            "delete.retention.ms",
+            "1000",
+            "min.cleanable.dirty.ratio",
+            "0.01"));
     Log log;
     LogCleaner cleaner;
     CleanerConfig cleanerConfig = SMALL;
@@ -52,9 +59,18 @@ abstract class CleanerTestBase {
 
     /** Opens the log (recovering from {@code recoveryPoint} unless {@code clean}) and a cleaner over it alone. */
     void open(boolean clean, long recoveryPoint) {
-        log = Log.open(logDir(), TP, LogConfig.withOverrides(LogConfig.DEFAULTS, overrides), ProducerStateConfig.DEFAULT,
-                time, clean ? Shutdown.CLEAN : Shutdown.crash(recoveryPoint));
-        cleaner = LogCleaner.create(cleanerConfig, dir.resolve("cleaner-offset-checkpoint"), () -> List.of(log), time,
+        log = Log.open(
+                logDir(),
+                TP,
+                LogConfig.withOverrides(LogConfig.DEFAULTS, overrides),
+                ProducerStateConfig.DEFAULT,
+                time,
+                clean ? Shutdown.CLEAN : Shutdown.crash(recoveryPoint));
+        cleaner = LogCleaner.create(
+                cleanerConfig,
+                dir.resolve("cleaner-offset-checkpoint"),
+                () -> List.of(log),
+                time,
                 step -> hook.reached(step));
     }
 
@@ -84,8 +100,8 @@ abstract class CleanerTestBase {
 
     /** A batch of records given as key, value pairs; a null value is a tombstone. */
     static ByteBuffer keyed(CompressionType compression, long timestamp, String... keyValues) {
-        RecordBatchBuilder builder = new RecordBatchBuilder(compression, RecordBatch.NO_PRODUCER_ID,
-                RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false);
+        RecordBatchBuilder builder = new RecordBatchBuilder(
+                compression, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false);
         for (int i = 0; i < keyValues.length; i += 2) {
             builder.append(timestamp, bytes(keyValues[i]), bytes(keyValues[i + 1]), new Header[0]);
         }
@@ -148,9 +164,13 @@ abstract class CleanerTestBase {
             List<AbortedTxn> aborted = log.abortedTransactions(next, end);
             while (batches.hasRemaining()) {
                 RecordBatch batch = RecordBatch.wrap(batches);
-                boolean skip = batch.isControl() || (isolation == IsolationLevel.READ_COMMITTED && batch.isTransactional()
-                        && aborted.stream().anyMatch(t -> t.producerId() == batch.producerId()
-                        && t.firstOffset() <= batch.baseOffset() && batch.lastOffset() < t.lastOffset()));
+                boolean skip = batch.isControl()
+                        || (isolation == IsolationLevel.READ_COMMITTED
+                                && batch.isTransactional()
+                                && aborted.stream()
+                                        .anyMatch(t -> t.producerId() == batch.producerId()
+                                                && t.firstOffset() <= batch.baseOffset()
+                                                && batch.lastOffset() < t.lastOffset()));
                 if (!skip) {
                     for (Record record : batch) {
                         out.add(record);

@@ -1,7 +1,5 @@
 package io.weir.broker.internals.log;
 
-import io.weir.broker.LogConfig;
-import io.weir.broker.CleanerConfig;
 import static io.weir.broker.internals.log.CleanerTestBase.keyed;
 import static io.weir.broker.internals.log.CleanerTestBase.transactional;
 import static io.weir.broker.internals.log.ProducerBatches.marker;
@@ -9,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.broker.CleanerConfig;
+import io.weir.broker.LogConfig;
 import io.weir.common.IsolationLevel;
 import io.weir.common.TopicPartition;
-import io.weir.common.utils.MockTime;
 import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.Record;
+import io.weir.common.utils.MockTime;
 import io.weir.transactions.ProducerStateConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -71,22 +71,25 @@ class CompactionProperties {
 
     @Provide
     Arbitrary<List<Op>> ops() {
-        Arbitrary<Op> op = Combinators.combine(Arbitraries.integers().between(0, 11), Arbitraries.integers().between(0, 15),
-                Arbitraries.integers().between(0, 15)).as(Op::new);
+        Arbitrary<Op> op = Combinators.combine(
+                        Arbitraries.integers().between(0, 11),
+                        Arbitraries.integers().between(0, 15),
+                        Arbitraries.integers().between(0, 15))
+                .as(Op::new);
         return op.list().ofMinSize(10).ofMaxSize(70);
     }
 
     @Property(tries = 120, seed = "20261121")
-    void readingFromTheStartGivesEveryKeysLatestCommittedValue(@ForAll("ops") List<Op> ops,
-                                                               @ForAll boolean tinyMap) throws IOException {
+    void readingFromTheStartGivesEveryKeysLatestCommittedValue(@ForAll("ops") List<Op> ops, @ForAll boolean tinyMap)
+            throws IOException {
         run(ops, tinyMap);
     }
 
     /** The same with random seeds and many more tries: {@code mvn verify -Dsoak}. */
     @Property(tries = 5000)
     @Tag("soak")
-    void soakReadingFromTheStartGivesEveryKeysLatestCommittedValue(@ForAll("ops") List<Op> ops,
-                                                                   @ForAll boolean tinyMap) throws IOException {
+    void soakReadingFromTheStartGivesEveryKeysLatestCommittedValue(@ForAll("ops") List<Op> ops, @ForAll boolean tinyMap)
+            throws IOException {
         run(ops, tinyMap);
     }
 
@@ -112,8 +115,7 @@ class CompactionProperties {
     }
 
     /** A written record as the model knows it. */
-    private record Written(long offset, int key, String value, long writtenMs, long producer) {
-    }
+    private record Written(long offset, int key, String value, long writtenMs, long producer) {}
 
     private static final class World {
         final Path dir;
@@ -127,24 +129,43 @@ class CompactionProperties {
         final TreeMap<Long, Written> written = new TreeMap<>();
         /** Per producer: offsets of its open transaction's records, its next sequence. */
         final Map<Long, List<Long>> open = new HashMap<>();
+
         final Map<Long, Integer> sequence = new HashMap<>();
         final Map<Long, Boolean> committedOffsets = new HashMap<>();
         int counter;
 
         World(Path dir, boolean tinyMap) {
             this.dir = dir;
-            this.config = LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of("cleanup.policy", "compact",
-                    "segment.bytes", "500", "delete.retention.ms", Long.toString(DELETE_RETENTION_MS),
-                    "min.cleanable.dirty.ratio", "0.0"));
+            this.config = LogConfig.withOverrides(
+                    LogConfig.DEFAULTS,
+                    Map.of(
+                            "cleanup.policy",
+                            "compact",
+                            "segment.bytes",
+                            "500",
+                            "delete.retention.ms",
+                            Long.toString(DELETE_RETENTION_MS),
+                            "min.cleanable.dirty.ratio",
+                            "0.0"));
             // 1024 slots at a load factor of 0.004 hold 4 keys: fewer than the 6 in play, so passes stop early
-            this.cleanerConfig = new CleanerConfig(false, 1, 1024L * OffsetMap.BYTES_PER_ENTRY, 8 * 1024,
-                    tinyMap ? 0.004 : 0.9, 1000L);
+            this.cleanerConfig = new CleanerConfig(
+                    false, 1, 1024L * OffsetMap.BYTES_PER_ENTRY, 8 * 1024, tinyMap ? 0.004 : 0.9, 1000L);
             open(true);
         }
 
         void open(boolean clean) {
-            log = Log.open(dir.resolve("table-0"), TP, config, ProducerStateConfig.DEFAULT, time, clean ? Shutdown.CLEAN : Shutdown.crash(0L));
-            cleaner = LogCleaner.create(cleanerConfig, dir.resolve("cleaner-offset-checkpoint"), () -> List.of(log), time,
+            log = Log.open(
+                    dir.resolve("table-0"),
+                    TP,
+                    config,
+                    ProducerStateConfig.DEFAULT,
+                    time,
+                    clean ? Shutdown.CLEAN : Shutdown.crash(0L));
+            cleaner = LogCleaner.create(
+                    cleanerConfig,
+                    dir.resolve("cleaner-offset-checkpoint"),
+                    () -> List.of(log),
+                    time,
                     step -> hook.reached(step));
         }
 
@@ -159,7 +180,8 @@ class CompactionProperties {
                     long pid = 100 + op.a() % 2;
                     int seq = sequence.getOrDefault(pid, 0);
                     String value = op.a() >= 12 ? null : "t" + counter++;
-                    long offset = append(transactional(pid, (short) 0, seq, time.milliseconds(), "k" + op.b() % KEYS, value),
+                    long offset = append(
+                            transactional(pid, (short) 0, seq, time.milliseconds(), "k" + op.b() % KEYS, value),
                             AppendOrigin.CLIENT);
                     sequence.put(pid, seq + 1);
                     open.computeIfAbsent(pid, p -> new ArrayList<>()).add(offset);
@@ -172,8 +194,14 @@ class CompactionProperties {
                         return; // nothing open: a coordinator would not write a marker
                     }
                     boolean commit = op.b() % 3 != 0;
-                    append(marker(commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT, pid, (short) 0, 0,
-                            time.milliseconds()), AppendOrigin.COORDINATOR);
+                    append(
+                            marker(
+                                    commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT,
+                                    pid,
+                                    (short) 0,
+                                    0,
+                                    time.milliseconds()),
+                            AppendOrigin.COORDINATOR);
                     for (long offset : offsets) {
                         committedOffsets.put(offset, commit);
                     }
@@ -197,7 +225,9 @@ class CompactionProperties {
             List<String> tail = rawFrom(lso);
             cleaner.cleanOnce();
             assertEquals(tail, rawFrom(lso), "a pass changed records at or after the last stable offset " + lso);
-            assertTrue(cleaner.uncleanablePartitions().isEmpty(), cleaner.uncleanablePartitions().toString());
+            assertTrue(
+                    cleaner.uncleanablePartitions().isEmpty(),
+                    cleaner.uncleanablePartitions().toString());
         }
 
         private void reopen(boolean clean) {
@@ -248,7 +278,10 @@ class CompactionProperties {
         void check(Op after) {
             String where = " after " + after;
             long lso = log.lastStableOffset();
-            long expectedLso = open.values().stream().mapToLong(offsets -> offsets.get(0)).min().orElse(log.highWatermark());
+            long expectedLso = open.values().stream()
+                    .mapToLong(offsets -> offsets.get(0))
+                    .min()
+                    .orElse(log.highWatermark());
             assertEquals(expectedLso, lso, "last stable offset" + where);
 
             List<Record> records = read(IsolationLevel.READ_COMMITTED);
@@ -261,7 +294,8 @@ class CompactionProperties {
                 assertTrue(w != null, "record at " + record.offset() + " was written" + where);
                 assertEquals("k" + w.key(), text(record.key()), "key at " + record.offset() + where);
                 assertEquals(String.valueOf(w.value()), text(record.value()), "value at " + record.offset() + where);
-                assertFalse(w.producer() >= 0 && !committedOffsets.getOrDefault(record.offset(), false),
+                assertFalse(
+                        w.producer() >= 0 && !committedOffsets.getOrDefault(record.offset(), false),
                         "record at " + record.offset() + " is from an aborted or open transaction" + where);
                 lastRead.put(w.key(), w);
             }
@@ -276,8 +310,12 @@ class CompactionProperties {
                 if (latest == null) {
                     assertEquals(null, seen, "k" + key + " was never committed" + where);
                 } else if (seen == null) {
-                    assertEquals(null, latest.value(), "k" + key + " vanished but its latest record " + latest + " is no tombstone" + where);
-                    assertTrue(time.milliseconds() >= latest.writtenMs() + DELETE_RETENTION_MS,
+                    assertEquals(
+                            null,
+                            latest.value(),
+                            "k" + key + " vanished but its latest record " + latest + " is no tombstone" + where);
+                    assertTrue(
+                            time.milliseconds() >= latest.writtenMs() + DELETE_RETENTION_MS,
                             "k" + key + "'s tombstone " + latest + " went before delete.retention.ms" + where);
                 } else {
                     assertEquals(latest, seen, "k" + key + "'s last record" + where);
@@ -295,7 +333,9 @@ class CompactionProperties {
         }
 
         private static String text(ByteBuffer b) {
-            return b == null ? "null" : StandardCharsets.UTF_8.decode(b.duplicate()).toString();
+            return b == null
+                    ? "null"
+                    : StandardCharsets.UTF_8.decode(b.duplicate()).toString();
         }
     }
 }

@@ -39,12 +39,14 @@ class LogCleanerEdgeCaseTest extends CleanerTestBase {
         for (int i = 0; i < rounds; i++) {
             append(transactional(7, epoch, i, 1, "k" + i, "txn" + i));
             append(marker(ControlRecordType.COMMIT, 7, epoch, 0, 1), AppendOrigin.COORDINATOR);
-            append(keyed(1, "k" + i, "plain"));  // supersedes the transactional record
+            append(keyed(1, "k" + i, "plain")); // supersedes the transactional record
             log.roll();
-            time.sleep(2000);                      // every horizon stamped so far has passed
+            time.sleep(2000); // every horizon stamped so far has passed
             cleaner.cleanUntilClean();
         }
-        long producerBatches = batches().stream().filter(b -> b.producerId() == 7 && !b.isControl()).count();
+        long producerBatches = batches().stream()
+                .filter(b -> b.producerId() == 7 && !b.isControl())
+                .count();
         long markers = batches().stream().filter(RecordBatch::isControl).count();
         // Kafka keeps only the producer's last batch (empty) and the marker ending it.
         assertEquals(1, producerBatches, "empty batches of producer 7 left: " + producerBatches);
@@ -61,7 +63,9 @@ class LogCleanerEdgeCaseTest extends CleanerTestBase {
             log.roll();
             cleaner.cleanUntilClean();
         }
-        long empties = batches().stream().filter(b -> b.producerId() == 5 && b.recordCount() == 0).count();
+        long empties = batches().stream()
+                .filter(b -> b.producerId() == 5 && b.recordCount() == 0)
+                .count();
         assertEquals(1, empties, "empty batches of producer 5 left");
     }
 
@@ -128,18 +132,21 @@ class LogCleanerEdgeCaseTest extends CleanerTestBase {
         open(true, 0L);
         append(keyed(1, "a", "1"));
         append(keyed(1, "b", "1"));
-        log.roll();                       // [0, 2)
+        log.roll(); // [0, 2)
         append(keyed(1, "c", "1"));
         append(keyed(1, "a", "2"));
-        log.roll();                       // [2, 4)
-        append(keyed(1, "e", "1"));       // active [4, ..)
+        log.roll(); // [2, 4)
+        append(keyed(1, "e", "1")); // active [4, ..)
         try (BeforeAndAfter copies = cleanKeepingCopies()) {
             // the swap lands right after the reader found the segment holding offset 2
             LogReader reader = new LogReader(TP, copies.swappingAfterFloorLookups(1), () -> 0L);
-            ByteBuffer read = reader.read(2, 1 << 20, true, IsolationLevel.READ_UNCOMMITTED, copies.published(), 5).batches();
+            ByteBuffer read = reader.read(2, 1 << 20, true, IsolationLevel.READ_UNCOMMITTED, copies.published(), 5)
+                    .batches();
             RecordBatch first = RecordBatch.wrap(read);
-            assertTrue(first.baseOffset() <= 2, "a fetch at offset 2 got the batch at " + first.baseOffset()
-                    + ": the retained records at 2 (c=1) and 3 (a=2) were skipped");
+            assertTrue(
+                    first.baseOffset() <= 2,
+                    "a fetch at offset 2 got the batch at " + first.baseOffset()
+                            + ": the retained records at 2 (c=1) and 3 (a=2) were skipped");
         }
     }
 
@@ -166,7 +173,8 @@ class LogCleanerEdgeCaseTest extends CleanerTestBase {
                     if (b.hasRemaining() && RecordBatch.wrap(b).baseOffset() > at) {
                         skips.incrementAndGet();
                         if (seen.size() < 3) {
-                            seen.add("fetch at " + at + " returned batch " + RecordBatch.wrap(b).baseOffset());
+                            seen.add("fetch at " + at + " returned batch "
+                                    + RecordBatch.wrap(b).baseOffset());
                         }
                     }
                 } catch (RuntimeException e) {
@@ -181,9 +189,9 @@ class LogCleanerEdgeCaseTest extends CleanerTestBase {
             append(keyed(1, "churn", "x" + rounds));
             log.roll();
             long unique = log.logEndOffset();
-            append(keyed(1, "u" + rounds, "kept"));   // never overwritten: must always be readable at its offset
+            append(keyed(1, "u" + rounds, "kept")); // never overwritten: must always be readable at its offset
             append(keyed(1, "churn", "y" + rounds));
-            log.roll();                                 // [unique, ..) becomes a segment the next pass merges away
+            log.roll(); // [unique, ..) becomes a segment the next pass merges away
             append(keyed(1, "tail", "z"));
             target.set(unique);
             Thread.yield(); // give the reader a turn
@@ -195,29 +203,31 @@ class LogCleanerEdgeCaseTest extends CleanerTestBase {
         assertEquals(0, skips.get(), rounds + " rounds, " + reads.get() + " reads: " + seen);
     }
 
-
     @Test
     void aReadCommittedFetchRacingASwapKeepsTheAbortedTransactionsOfTheBytesItReturns() throws IOException {
         open(true, 0L);
         short epoch = 0;
         append(keyed(1, "a", "1"));
-        log.roll();                                                             // [0, 1)
-        append(transactional(7, epoch, 0, 1, "t", "aborted"));                  // 1
+        log.roll(); // [0, 1)
+        append(transactional(7, epoch, 0, 1, "t", "aborted")); // 1
         append(marker(ControlRecordType.ABORT, 7, epoch, 0, 1), AppendOrigin.COORDINATOR); // 2
-        append(keyed(1, "b", "1"));                                             // 3
-        log.roll();                                                             // [1, 4)
-        append(keyed(1, "c", "1"));                                             // active [4, ..)
+        append(keyed(1, "b", "1")); // 3
+        log.roll(); // [1, 4)
+        append(keyed(1, "c", "1")); // active [4, ..)
         try (BeforeAndAfter copies = cleanKeepingCopies()) {
             assertEquals(1, log.abortedTransactions(1, 4).size(), "the ABORT marker and its entry moved into [0, 4)");
             // the read goes to the old segment; the swap lands before the index look-up
             LogReader reader = new LogReader(TP, copies.swappingAfterFloorLookups(1), () -> 0L);
-            ByteBuffer read = reader.read(1, 1 << 20, true, IsolationLevel.READ_COMMITTED, copies.published(), 5).batches();
+            ByteBuffer read = reader.read(1, 1 << 20, true, IsolationLevel.READ_COMMITTED, copies.published(), 5)
+                    .batches();
             RecordBatch first = RecordBatch.wrap(read);
             assertEquals(1, first.baseOffset());
             assertTrue(first.isTransactional() && first.recordCount() == 1, "the fetch returned the aborted record");
             List<AbortedTxn> aborted = reader.abortedTransactions(1, 4);
-            assertEquals(1, aborted.size(), "a read_committed consumer gets the aborted record without its abort entry: "
-                    + aborted);
+            assertEquals(
+                    1,
+                    aborted.size(),
+                    "a read_committed consumer gets the aborted record without its abort entry: " + aborted);
         }
     }
 
@@ -286,7 +296,9 @@ class LogCleanerEdgeCaseTest extends CleanerTestBase {
         Path before = dir.resolve("before");
         copy(logDir(), before);
         assertTrue(cleaner.cleanOnce());
-        assertEquals(List.of(bases.get(0), bases.get(bases.size() - 1)), log.segmentBaseOffsets(),
+        assertEquals(
+                List.of(bases.get(0), bases.get(bases.size() - 1)),
+                log.segmentBaseOffsets(),
                 "the rolled segments merged into one cleaned segment");
         log.flush();
         Path after = dir.resolve("after");
@@ -307,7 +319,8 @@ class LogCleanerEdgeCaseTest extends CleanerTestBase {
             }
         }
         log.roll();
-        Thread.currentThread().interrupt(); // e.g. a Future.cancel(true) of a task calling EmbeddedBroker.runLogCleaner()
+        Thread.currentThread()
+                .interrupt(); // e.g. a Future.cancel(true) of a task calling EmbeddedBroker.runLogCleaner()
         boolean cleaned;
         boolean stillInterrupted;
         try {
@@ -317,7 +330,10 @@ class LogCleanerEdgeCaseTest extends CleanerTestBase {
         }
         assertTrue(cleaned, "the pass ran on the cleaner's own thread");
         assertTrue(stillInterrupted, "the caller keeps its interrupt");
-        assertEquals(List.of("12:k0=v3", "13:k1=v3", "14:k2=v3", "15:k3=v3"), contents(IsolationLevel.READ_UNCOMMITTED), "fetches still work");
+        assertEquals(
+                List.of("12:k0=v3", "13:k1=v3", "14:k2=v3", "15:k3=v3"),
+                contents(IsolationLevel.READ_UNCOMMITTED),
+                "fetches still work");
         append(keyed(1, "k0", "v4"));
         log.flush();
         assertFalse(log.isOffline(), "the writer's channel is open");
@@ -348,7 +364,10 @@ class LogCleanerEdgeCaseTest extends CleanerTestBase {
         bytes[bytes.length - 2] ^= 0x5a;
         Files.write(seg, bytes);
         open(false, 0L);
-        assertEquals(List.of("2:a=2", "3:c=1", "4:b=2"), contents(IsolationLevel.READ_UNCOMMITTED), "the longest valid prefix");
+        assertEquals(
+                List.of("2:a=2", "3:c=1", "4:b=2"),
+                contents(IsolationLevel.READ_UNCOMMITTED),
+                "the longest valid prefix");
 
         append(keyed(1, "f", "1"));
         log.flush(); // acknowledged and synced
@@ -400,7 +419,8 @@ class LogCleanerEdgeCaseTest extends CleanerTestBase {
         log.roll();
         cleaner.cleanOnce();
 
-        List<RecordBatch> markers = batches().stream().filter(RecordBatch::isControl).toList();
+        List<RecordBatch> markers =
+                batches().stream().filter(RecordBatch::isControl).toList();
         assertEquals(1, markers.size(), "only the epoch-1 marker stays: " + markers);
         assertEquals(1, markers.get(0).producerEpoch());
     }

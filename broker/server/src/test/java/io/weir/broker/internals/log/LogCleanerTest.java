@@ -1,12 +1,12 @@
 package io.weir.broker.internals.log;
 
-import io.weir.broker.LogConfig;
-import io.weir.broker.CleanerConfig;
 import static io.weir.broker.internals.log.ProducerBatches.marker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.broker.CleanerConfig;
+import io.weir.broker.LogConfig;
 import io.weir.common.IsolationLevel;
 import io.weir.common.record.CompressionType;
 import io.weir.common.record.ControlRecordType;
@@ -52,8 +52,11 @@ class LogCleanerTest extends CleanerTestBase {
         append(keyed(time.milliseconds(), "k0", "again"));
         log.roll();
         assertTrue(cleaner.cleanOnce());
-        assertEquals(2, log.numberOfSegments(), "small cleaned segments were merged into one, beside the active one: "
-                + log.segmentBaseOffsets() + " from " + segmentsBefore);
+        assertEquals(
+                2,
+                log.numberOfSegments(),
+                "small cleaned segments were merged into one, beside the active one: " + log.segmentBaseOffsets()
+                        + " from " + segmentsBefore);
         assertEquals(5, contents(IsolationLevel.READ_UNCOMMITTED).size());
     }
 
@@ -63,18 +66,22 @@ class LogCleanerTest extends CleanerTestBase {
         writeRounds(10, 5);
         long activeBase = log.segmentBaseOffsets().get(log.numberOfSegments() - 1);
         List<String> activeBefore = contents(IsolationLevel.READ_UNCOMMITTED).stream()
-                .filter(line -> Long.parseLong(line.substring(0, line.indexOf(':'))) >= activeBase).toList();
+                .filter(line -> Long.parseLong(line.substring(0, line.indexOf(':'))) >= activeBase)
+                .toList();
         assertFalse(activeBefore.isEmpty());
 
         cleaner.cleanOnce();
 
         List<String> activeAfter = contents(IsolationLevel.READ_UNCOMMITTED).stream()
-                .filter(line -> Long.parseLong(line.substring(0, line.indexOf(':'))) >= activeBase).toList();
+                .filter(line -> Long.parseLong(line.substring(0, line.indexOf(':'))) >= activeBase)
+                .toList();
         assertEquals(activeBefore, activeAfter);
     }
 
     @ParameterizedTest
-    @EnumSource(value = CompressionType.class, names = {"NONE", "GZIP", "LZ4", "ZSTD", "SNAPPY"})
+    @EnumSource(
+            value = CompressionType.class,
+            names = {"NONE", "GZIP", "LZ4", "ZSTD", "SNAPPY"})
     void filtersCompressedBatchesRecordByRecord(CompressionType compression) {
         open(true);
         append(keyed(compression, 1, "a", "1", "b", "1", "c", "1"));
@@ -99,7 +106,9 @@ class LogCleanerTest extends CleanerTestBase {
         log.roll();
         time.sleep(999);
         cleaner.cleanOnce();
-        assertEquals(List.of("1:b=1", "2:a=null", "3:c=1"), contents(IsolationLevel.READ_UNCOMMITTED),
+        assertEquals(
+                List.of("1:b=1", "2:a=null", "3:c=1"),
+                contents(IsolationLevel.READ_UNCOMMITTED),
                 "delete.retention.ms has not passed since the first cleaning");
 
         time.sleep(1);
@@ -125,7 +134,9 @@ class LogCleanerTest extends CleanerTestBase {
 
         cleaner.cleanOnce();
         assertEquals(committedBefore, contents(IsolationLevel.READ_COMMITTED));
-        assertEquals(List.of("2:b=committed", "4:a=plain", "5:z=1"), contents(IsolationLevel.READ_UNCOMMITTED),
+        assertEquals(
+                List.of("2:b=committed", "4:a=plain", "5:z=1"),
+                contents(IsolationLevel.READ_UNCOMMITTED),
                 "the aborted record is gone even for read_uncommitted");
         assertEquals(2, countBatches(true), "both markers stay until the horizon passes");
 
@@ -142,7 +153,8 @@ class LogCleanerTest extends CleanerTestBase {
         assertEquals(log.logEndOffset(), log.lastStableOffset(), "no transaction looks open");
 
         reopen(true);
-        assertEquals(log.logEndOffset(), log.lastStableOffset(), "nor after a crash and a rebuild of the producer state");
+        assertEquals(
+                log.logEndOffset(), log.lastStableOffset(), "nor after a crash and a rebuild of the producer state");
         assertEquals(List.of("4:a=plain", "5:z=1", "6:b=plain"), contents(IsolationLevel.READ_COMMITTED));
     }
 
@@ -160,7 +172,10 @@ class LogCleanerTest extends CleanerTestBase {
         List<String> before = contents(IsolationLevel.READ_UNCOMMITTED);
 
         cleaner.cleanOnce();
-        assertEquals(before, contents(IsolationLevel.READ_UNCOMMITTED), "only the segment below the LSO is cleanable, and a pass over it alone changes nothing");
+        assertEquals(
+                before,
+                contents(IsolationLevel.READ_UNCOMMITTED),
+                "only the segment below the LSO is cleanable, and a pass over it alone changes nothing");
 
         append(marker(ControlRecordType.COMMIT, 9, (short) 0, 0, 2), AppendOrigin.COORDINATOR);
         log.roll();
@@ -183,7 +198,8 @@ class LogCleanerTest extends CleanerTestBase {
         log.closeWithoutFlush();
         cleaner.close();
         try (Stream<Path> files = Files.list(logDir())) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".snapshot")).toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".snapshot")).toList()) {
                 Files.delete(file);
             }
         }
@@ -280,7 +296,9 @@ class LogCleanerTest extends CleanerTestBase {
 
         assertFalse(cleaner.cleanOnce());
 
-        assertTrue(cleaner.uncleanablePartitions().get(TP).contains("CRC"), cleaner.uncleanablePartitions().toString());
+        assertTrue(
+                cleaner.uncleanablePartitions().get(TP).contains("CRC"),
+                cleaner.uncleanablePartitions().toString());
         assertEquals(before, contents(IsolationLevel.READ_UNCOMMITTED));
         try (Stream<Path> files = Files.list(logDir())) {
             assertTrue(files.noneMatch(f -> f.toString().endsWith(".cleaned")), "no half-written segment is left");
@@ -304,9 +322,11 @@ class LogCleanerTest extends CleanerTestBase {
         // The expected cleaned log: the same files cleaned without a crash.
         Path copy = dir.resolve("copy");
         copyTree(logDir(), copy.resolve("tables-0"));
-        Log twin = Log.open(copy.resolve("tables-0"), TP, log.config(), ProducerStateConfig.DEFAULT, time, Shutdown.crash(0L));
+        Log twin = Log.open(
+                copy.resolve("tables-0"), TP, log.config(), ProducerStateConfig.DEFAULT, time, Shutdown.crash(0L));
         List<String> cleaned;
-        try (LogCleaner twinCleaner = LogCleaner.create(SMALL, copy.resolve("ckpt"), () -> List.of(twin), time, CleanerHook.NONE)) {
+        try (LogCleaner twinCleaner =
+                LogCleaner.create(SMALL, copy.resolve("ckpt"), () -> List.of(twin), time, CleanerHook.NONE)) {
             assertTrue(twinCleaner.cleanOnce());
             Log saved = log;
             log = twin;
@@ -337,10 +357,12 @@ class LogCleanerTest extends CleanerTestBase {
         open(false);
 
         List<String> recovered = contents(IsolationLevel.READ_COMMITTED);
-        assertTrue(recovered.equals(old) || recovered.equals(cleaned),
+        assertTrue(
+                recovered.equals(old) || recovered.equals(cleaned),
                 "after a crash at " + step + ": " + recovered + "\nold: " + old + "\ncleaned: " + cleaned);
         try (Stream<Path> files = Files.list(logDir())) {
-            assertTrue(files.noneMatch(f -> f.toString().endsWith(".cleaned") || f.toString().endsWith(".swap")));
+            assertTrue(files.noneMatch(
+                    f -> f.toString().endsWith(".cleaned") || f.toString().endsWith(".swap")));
         }
         // and the next pass finishes the job
         cleaner.cleanUntilClean();
@@ -370,7 +392,9 @@ class LogCleanerTest extends CleanerTestBase {
         assertFalse(cleaner.cleanOnce(), "the pass was abandoned");
 
         assertTrue(log.logStartOffset() > startBefore, "retention ran");
-        assertTrue(cleaner.uncleanablePartitions().isEmpty(), cleaner.uncleanablePartitions().toString());
+        assertTrue(
+                cleaner.uncleanablePartitions().isEmpty(),
+                cleaner.uncleanablePartitions().toString());
         List<String> left = contents(IsolationLevel.READ_UNCOMMITTED);
         hook = CleanerHook.NONE;
         reopen(true);
@@ -391,13 +415,15 @@ class LogCleanerTest extends CleanerTestBase {
         assertTrue(cleaner.cleanOnce());
         try (Stream<Path> files = Files.list(logDir())) {
             List<Path> retired = files.filter(f -> f.getFileName().toString().startsWith(LogSegment.fileName(0, ""))
-                    && f.toString().endsWith(LogSegment.DELETED_SUFFIX)).toList();
+                            && f.toString().endsWith(LogSegment.DELETED_SUFFIX))
+                    .toList();
             assertEquals(2, retired.size(), "both retired versions of segment 0 wait: " + retired);
         }
         time.sleep(60_000);
         assertFalse(cleaner.cleanOnce());
         try (Stream<Path> files = Files.list(logDir())) {
-            assertTrue(files.noneMatch(f -> f.toString().endsWith(LogSegment.DELETED_SUFFIX)), "deleted after the delay");
+            assertTrue(
+                    files.noneMatch(f -> f.toString().endsWith(LogSegment.DELETED_SUFFIX)), "deleted after the delay");
         }
     }
 

@@ -1,6 +1,5 @@
 package io.weir.broker.internals.log;
 
-import io.weir.broker.LogConfig;
 import static io.weir.broker.internals.log.ProducerBatches.idempotent;
 import static io.weir.broker.internals.log.ProducerBatches.plain;
 import static io.weir.broker.internals.log.ProducerBatches.transactional;
@@ -10,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.broker.LogConfig;
 import io.weir.common.TopicPartition;
-import io.weir.common.utils.MockTime;
 import io.weir.common.errors.InvalidProducerEpochException;
 import io.weir.common.errors.InvalidRecordException;
 import io.weir.common.errors.InvalidTxnStateException;
@@ -19,6 +18,7 @@ import io.weir.common.errors.OutOfOrderSequenceException;
 import io.weir.common.errors.UnknownProducerIdException;
 import io.weir.common.errors.WeirException;
 import io.weir.common.record.ControlRecordType;
+import io.weir.common.utils.MockTime;
 import io.weir.transactions.ProducerStateConfig;
 import io.weir.transactions.ProducerStateEntry;
 import java.nio.ByteBuffer;
@@ -92,7 +92,9 @@ class LogIdempotenceTest {
             assertEquals(originals.get(i).lastOffset(), resent.lastOffset(), "last offset of batch " + i);
         }
         assertEquals(end, log.logEndOffset(), "nothing was written");
-        assertThrows(OutOfOrderSequenceException.class, () -> append(idempotent(PID, EPOCH, 0, 2, 100)),
+        assertThrows(
+                OutOfOrderSequenceException.class,
+                () -> append(idempotent(PID, EPOCH, 0, 2, 100)),
                 "the sixth-newest batch is out of the window");
     }
 
@@ -101,8 +103,8 @@ class LogIdempotenceTest {
         open();
         append(idempotent(PID, EPOCH, 0, 3, 100));
 
-        OutOfOrderSequenceException e = assertThrows(OutOfOrderSequenceException.class,
-                () -> append(idempotent(PID, EPOCH, 5, 1, 100)));
+        OutOfOrderSequenceException e =
+                assertThrows(OutOfOrderSequenceException.class, () -> append(idempotent(PID, EPOCH, 5, 1, 100)));
 
         assertMentions(e, "orders-3", "producer 7", "expected 3", "received 5");
         assertEquals(3, log.logEndOffset());
@@ -113,8 +115,8 @@ class LogIdempotenceTest {
         open();
         append(idempotent(PID, EPOCH, 0, 1, 100));
 
-        InvalidProducerEpochException e = assertThrows(InvalidProducerEpochException.class,
-                () -> append(idempotent(PID, (short) (EPOCH - 1), 1, 1, 100)));
+        InvalidProducerEpochException e = assertThrows(
+                InvalidProducerEpochException.class, () -> append(idempotent(PID, (short) (EPOCH - 1), 1, 1, 100)));
 
         assertMentions(e, "orders-3", "producer 7", "current epoch 2", "received epoch 1");
     }
@@ -125,8 +127,8 @@ class LogIdempotenceTest {
         append(idempotent(PID, EPOCH, 0, 4, 100));
         short bumped = EPOCH + 1;
 
-        OutOfOrderSequenceException e = assertThrows(OutOfOrderSequenceException.class,
-                () -> append(idempotent(PID, bumped, 4, 1, 100)));
+        OutOfOrderSequenceException e =
+                assertThrows(OutOfOrderSequenceException.class, () -> append(idempotent(PID, bumped, 4, 1, 100)));
 
         assertMentions(e, "expected 0", "received 4");
         assertFalse(append(idempotent(PID, bumped, 0, 1, 100)).isDuplicate());
@@ -136,8 +138,8 @@ class LogIdempotenceTest {
     void unknownProducerNotStartingAtZeroGetsUnknownProducerId() {
         open();
 
-        UnknownProducerIdException e = assertThrows(UnknownProducerIdException.class,
-                () -> append(idempotent(PID, EPOCH, 9, 1, 100)));
+        UnknownProducerIdException e =
+                assertThrows(UnknownProducerIdException.class, () -> append(idempotent(PID, EPOCH, 9, 1, 100)));
 
         assertMentions(e, "orders-3", "producer 7", "sequence 9");
     }
@@ -147,8 +149,8 @@ class LogIdempotenceTest {
         open();
         append(transactional(PID, EPOCH, 0, 1, 100));
 
-        InvalidTxnStateException e = assertThrows(InvalidTxnStateException.class,
-                () -> append(idempotent(PID, EPOCH, 1, 1, 100)));
+        InvalidTxnStateException e =
+                assertThrows(InvalidTxnStateException.class, () -> append(idempotent(PID, EPOCH, 1, 1, 100)));
 
         assertMentions(e, "orders-3", "producer 7");
     }
@@ -157,8 +159,9 @@ class LogIdempotenceTest {
     void clientControlBatchIsRefusedNamingThePartition() {
         open();
 
-        InvalidRecordException e = assertThrows(InvalidRecordException.class, () -> append(
-                ProducerBatches.marker(ControlRecordType.COMMIT, PID, EPOCH, 0, 100)));
+        InvalidRecordException e = assertThrows(
+                InvalidRecordException.class,
+                () -> append(ProducerBatches.marker(ControlRecordType.COMMIT, PID, EPOCH, 0, 100)));
 
         assertMentions(e, "orders-3", "control batch");
         assertEquals(0, log.logEndOffset());
@@ -169,7 +172,10 @@ class LogIdempotenceTest {
         open();
         ByteBuffer first = idempotent(PID, EPOCH, 0, 1, 100);
         ByteBuffer second = plain(100, utf8("x"));
-        ByteBuffer both = ByteBuffer.allocate(first.remaining() + second.remaining()).put(first).put(second).flip();
+        ByteBuffer both = ByteBuffer.allocate(first.remaining() + second.remaining())
+                .put(first)
+                .put(second)
+                .flip();
 
         InvalidRecordException e = assertThrows(InvalidRecordException.class, () -> append(both));
 
@@ -180,7 +186,8 @@ class LogIdempotenceTest {
     void clientBatchWithAProducerIdButNoSequenceIsRefused() {
         open();
 
-        InvalidRecordException e = assertThrows(InvalidRecordException.class,
+        InvalidRecordException e = assertThrows(
+                InvalidRecordException.class,
                 () -> append(ProducerBatches.coordinatorBatch(PID, EPOCH, 100, utf8("offsets"))));
 
         assertMentions(e, "orders-3", "no sequence");
@@ -198,7 +205,9 @@ class LogIdempotenceTest {
 
         assertTrue(log.producers().isEmpty());
         assertThrows(UnknownProducerIdException.class, () -> append(idempotent(PID, EPOCH, 1, 1, time.milliseconds())));
-        assertFalse(append(idempotent(PID, (short) (EPOCH + 1), 0, 1, time.milliseconds())).isDuplicate(),
+        assertFalse(
+                append(idempotent(PID, (short) (EPOCH + 1), 0, 1, time.milliseconds()))
+                        .isDuplicate(),
                 "the client recovers by bumping its epoch and starting over");
     }
 
@@ -219,8 +228,8 @@ class LogIdempotenceTest {
         open();
         append(idempotent(PID, EPOCH, 0, 3, 100));
 
-        OutOfOrderSequenceException e = assertThrows(OutOfOrderSequenceException.class,
-                () -> append(idempotent(PID, EPOCH, 5, 1, 100)));
+        OutOfOrderSequenceException e =
+                assertThrows(OutOfOrderSequenceException.class, () -> append(idempotent(PID, EPOCH, 5, 1, 100)));
 
         assertEquals(TP, e.topicPartition());
         assertEquals(PID, e.producerId());
@@ -234,8 +243,8 @@ class LogIdempotenceTest {
         open();
         append(idempotent(PID, EPOCH, 0, 1, 100));
 
-        InvalidProducerEpochException e = assertThrows(InvalidProducerEpochException.class,
-                () -> append(idempotent(PID, (short) (EPOCH - 1), 1, 1, 100)));
+        InvalidProducerEpochException e = assertThrows(
+                InvalidProducerEpochException.class, () -> append(idempotent(PID, (short) (EPOCH - 1), 1, 1, 100)));
 
         assertEquals(TP, e.topicPartition());
         assertEquals(PID, e.producerId());
@@ -247,8 +256,8 @@ class LogIdempotenceTest {
     void unknownProducerCarriesItsIdAndReceivedSequenceAsFields() {
         open();
 
-        UnknownProducerIdException e = assertThrows(UnknownProducerIdException.class,
-                () -> append(idempotent(PID, EPOCH, 9, 1, 100)));
+        UnknownProducerIdException e =
+                assertThrows(UnknownProducerIdException.class, () -> append(idempotent(PID, EPOCH, 9, 1, 100)));
 
         assertEquals(TP, e.topicPartition());
         assertEquals(PID, e.producerId());
@@ -261,8 +270,8 @@ class LogIdempotenceTest {
         append(plain(100, utf8("before")));
         append(transactional(PID, EPOCH, 0, 1, 100));
 
-        InvalidTxnStateException e = assertThrows(InvalidTxnStateException.class,
-                () -> append(idempotent(PID, EPOCH, 1, 1, 100)));
+        InvalidTxnStateException e =
+                assertThrows(InvalidTxnStateException.class, () -> append(idempotent(PID, EPOCH, 1, 1, 100)));
 
         assertEquals(TP, e.topicPartition());
         assertEquals(PID, e.producerId());

@@ -1,16 +1,16 @@
 package io.weir.broker.internals.log;
 
-import io.weir.broker.CleanupPolicy;
-import io.weir.common.config.TopicConfig;
-import io.weir.broker.LogConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.broker.CleanupPolicy;
+import io.weir.broker.LogConfig;
 import io.weir.common.TopicPartition;
-import io.weir.common.utils.MockTime;
+import io.weir.common.config.TopicConfig;
 import io.weir.common.errors.InvalidConfigurationException;
 import io.weir.common.errors.UnknownTopicOrPartitionException;
+import io.weir.common.utils.MockTime;
 import io.weir.transactions.ProducerStateConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,10 +52,10 @@ class LogManagerTopicConfigTest {
     void aMissingPartitionOrTopicCarriesTopicAndPartitionAsFields() {
         open().createTopic("t", 2, Map.of());
 
-        UnknownTopicOrPartitionException partition = assertThrows(UnknownTopicOrPartitionException.class,
-                () -> logs.log(new TopicPartition("t", 2)));
-        UnknownTopicOrPartitionException topic = assertThrows(UnknownTopicOrPartitionException.class,
-                () -> logs.log(new TopicPartition("nope", 0)));
+        UnknownTopicOrPartitionException partition =
+                assertThrows(UnknownTopicOrPartitionException.class, () -> logs.log(new TopicPartition("t", 2)));
+        UnknownTopicOrPartitionException topic =
+                assertThrows(UnknownTopicOrPartitionException.class, () -> logs.log(new TopicPartition("nope", 0)));
 
         assertEquals("t", partition.topic());
         assertEquals(2, partition.partition());
@@ -77,7 +77,9 @@ class LogManagerTopicConfigTest {
         }
         logs.createPartitions("t", 3);
         assertEquals(altered, logs.log(new TopicPartition("t", 2)).config());
-        assertEquals(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "4096", TopicConfig.RETENTION_MS_CONFIG, "60000"), logs.topicMetadata("t").overrides());
+        assertEquals(
+                Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "4096", TopicConfig.RETENTION_MS_CONFIG, "60000"),
+                logs.topicMetadata("t").overrides());
     }
 
     @Test
@@ -89,7 +91,9 @@ class LogManagerTopicConfigTest {
         LogConfig reopened = open().log(new TopicPartition("t", 0)).config();
 
         assertEquals(CleanupPolicy.COMPACT_DELETE, reopened.cleanupPolicy());
-        assertEquals(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact,delete"), logs.topicMetadata("t").overrides());
+        assertEquals(
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact,delete"),
+                logs.topicMetadata("t").overrides());
     }
 
     @Test
@@ -99,13 +103,18 @@ class LogManagerTopicConfigTest {
         String before = Files.readString(metadata);
         LogConfig config = logs.log(new TopicPartition("t", 0)).config();
 
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+        InvalidConfigurationException e = assertThrows(
+                InvalidConfigurationException.class,
                 () -> logs.alterTopicConfig("t", set(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "2")));
 
-        assertTrue(e.getMessage().contains("'t'") && e.getMessage().contains(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("'t'") && e.getMessage().contains(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG),
+                e.getMessage());
         assertEquals(before, Files.readString(metadata));
         assertEquals(config, logs.log(new TopicPartition("t", 0)).config());
-        assertEquals(Map.of(TopicConfig.RETENTION_MS_CONFIG, "1000"), logs.topicMetadata("t").overrides());
+        assertEquals(
+                Map.of(TopicConfig.RETENTION_MS_CONFIG, "1000"),
+                logs.topicMetadata("t").overrides());
     }
 
     @Test
@@ -122,6 +131,7 @@ class LogManagerTopicConfigTest {
 
     @Test
     void unknownTopicIsRefused() {
-        assertThrows(UnknownTopicOrPartitionException.class, () -> open().alterTopicConfig("nope", set(TopicConfig.RETENTION_MS_CONFIG, "5")));
+        assertThrows(UnknownTopicOrPartitionException.class, () -> open().alterTopicConfig(
+                        "nope", set(TopicConfig.RETENTION_MS_CONFIG, "5")));
     }
 }

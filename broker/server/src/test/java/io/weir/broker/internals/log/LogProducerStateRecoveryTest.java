@@ -1,6 +1,5 @@
 package io.weir.broker.internals.log;
 
-import io.weir.broker.LogConfig;
 import static io.weir.broker.internals.log.ProducerBatches.idempotent;
 import static io.weir.broker.internals.log.ProducerBatches.marker;
 import static io.weir.broker.internals.log.ProducerBatches.plain;
@@ -11,10 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.broker.LogConfig;
 import io.weir.common.TopicPartition;
-import io.weir.common.utils.MockTime;
 import io.weir.common.errors.OutOfOrderSequenceException;
 import io.weir.common.record.ControlRecordType;
+import io.weir.common.utils.MockTime;
 import io.weir.transactions.ProducerStateConfig;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -40,7 +40,13 @@ class LogProducerStateRecoveryTest {
     private Log log;
 
     private void open(boolean cleanShutdown, long recoveryPoint) {
-        log = Log.open(dir, TP, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, time, cleanShutdown ? Shutdown.CLEAN : Shutdown.crash(recoveryPoint));
+        log = Log.open(
+                dir,
+                TP,
+                LogConfig.DEFAULTS,
+                ProducerStateConfig.DEFAULT,
+                time,
+                cleanShutdown ? Shutdown.CLEAN : Shutdown.crash(recoveryPoint));
     }
 
     @AfterEach
@@ -94,7 +100,8 @@ class LogProducerStateRecoveryTest {
         LogAppendInfo resent = append(idempotent(PID, EPOCH, 2, 2, 1), AppendOrigin.CLIENT);
         assertTrue(resent.isDuplicate());
         assertEquals(original.firstOffset(), resent.firstOffset());
-        assertTrue(append(idempotent(PID, EPOCH, 0, 2, 1), AppendOrigin.CLIENT).isDuplicate(),
+        assertTrue(
+                append(idempotent(PID, EPOCH, 0, 2, 1), AppendOrigin.CLIENT).isDuplicate(),
                 "the batch before the snapshot too");
     }
 
@@ -134,7 +141,10 @@ class LogProducerStateRecoveryTest {
 
         assertFalse(Files.exists(snapshot(2)), "the corrupt snapshot is deleted");
         for (int seq = 0; seq < 3; seq++) {
-            assertTrue(append(idempotent(PID, EPOCH, seq, 1, 1), AppendOrigin.CLIENT).isDuplicate(), "seq " + seq);
+            assertTrue(
+                    append(idempotent(PID, EPOCH, seq, 1, 1), AppendOrigin.CLIENT)
+                            .isDuplicate(),
+                    "seq " + seq);
         }
         assertEquals(3, log.logEndOffset());
     }
@@ -163,15 +173,16 @@ class LogProducerStateRecoveryTest {
 
         crashAndReopen();
 
-        assertEquals(List.of(new AbortedTxn(PID, 0, 1, 2), new AbortedTxn(PID, 2, 3, 4)), log.abortedTransactions(0, 4));
+        assertEquals(
+                List.of(new AbortedTxn(PID, 0, 1, 2), new AbortedTxn(PID, 2, 3, 4)), log.abortedTransactions(0, 4));
     }
 
     @Test
     void recoveryThatCutsTheLogDropsSnapshotsAndAbortsPastTheCut() throws IOException {
         open(true, 0L);
-        append(transactional(PID, EPOCH, 0, 1, 1), AppendOrigin.CLIENT);                       // 0
+        append(transactional(PID, EPOCH, 0, 1, 1), AppendOrigin.CLIENT); // 0
         int markerSize = marker(ControlRecordType.ABORT, PID, EPOCH, 0, 1).remaining();
-        append(marker(ControlRecordType.ABORT, PID, EPOCH, 0, 1), AppendOrigin.COORDINATOR);     // 1
+        append(marker(ControlRecordType.ABORT, PID, EPOCH, 0, 1), AppendOrigin.COORDINATOR); // 1
         log.close(); // snapshot at 2, with the transaction aborted
         open(true, log.recoveryPoint());
         log.closeWithoutFlush();
@@ -186,7 +197,8 @@ class LogProducerStateRecoveryTest {
         assertFalse(Files.exists(snapshot(2)), "a snapshot past the log end is deleted");
         assertTrue(log.abortedTransactions(0, 2).isEmpty(), "the abort went with its marker");
         assertEquals(0, log.lastStableOffset(), "the transaction is open again");
-        assertThrows(OutOfOrderSequenceException.class,
+        assertThrows(
+                OutOfOrderSequenceException.class,
                 () -> append(transactional(PID, EPOCH, 2, 1, 1), AppendOrigin.CLIENT));
     }
 
@@ -210,8 +222,11 @@ class LogProducerStateRecoveryTest {
 
     private List<Long> snapshotOffsets() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(ProducerStateSnapshots.SUFFIX))
-                    .map(n -> Long.parseLong(n.substring(0, 20))).sorted().toList();
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(ProducerStateSnapshots.SUFFIX))
+                    .map(n -> Long.parseLong(n.substring(0, 20)))
+                    .sorted()
+                    .toList();
         }
     }
 

@@ -1,14 +1,15 @@
 package io.weir.broker.internals.log;
 
-import io.weir.common.config.TopicConfig;
-import io.weir.broker.LogConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.broker.LogConfig;
 import io.weir.common.TopicPartition;
-import io.weir.common.utils.MockTime;
+import io.weir.common.config.TopicConfig;
 import io.weir.common.record.Record;
+import io.weir.common.utils.MockTime;
+import io.weir.transactions.ProducerStateConfig;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import io.weir.transactions.ProducerStateConfig;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -35,27 +35,20 @@ import net.jqwik.api.constraints.Size;
 class LogProperties {
     private static final TopicPartition TP = new TopicPartition("model", 0);
 
-    sealed interface Op permits Append, Roll, Retention, Advance, Reopen, CrashCut, CrashFlip {
-    }
+    sealed interface Op permits Append, Roll, Retention, Advance, Reopen, CrashCut, CrashFlip {}
 
-    record Append(int records, int valueSize) implements Op {
-    }
+    record Append(int records, int valueSize) implements Op {}
 
-    record Roll() implements Op {
-    }
+    record Roll() implements Op {}
 
-    record Retention() implements Op {
-    }
+    record Retention() implements Op {}
 
-    record Advance(long ms) implements Op {
-    }
+    record Advance(long ms) implements Op {}
 
-    record Reopen() implements Op {
-    }
+    record Reopen() implements Op {}
 
     /** Crash, then cut the active segment to {@code fraction} of its length. */
-    record CrashCut(double fraction) implements Op {
-    }
+    record CrashCut(double fraction) implements Op {}
 
     /**
      * Crash, then flip one bit of one batch of the active segment: in its base offset (outside the CRC,
@@ -63,8 +56,7 @@ class LogProperties {
      * leader-epoch fields: a flipped length is caught too, but may swallow later batches in ways the model
      * would have to re-derive, and the leader epoch is not checked by design.
      */
-    record CrashFlip(double batchFraction, double byteFraction, int bit) implements Op {
-    }
+    record CrashFlip(double batchFraction, double byteFraction, int bit) implements Op {}
 
     /** A batch the model believes is in the log. */
     record ModelBatch(long baseOffset, int size, List<byte[]> values) {
@@ -76,26 +68,46 @@ class LogProperties {
     @Provide
     Arbitrary<Op> ops() {
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(10, Combinators.combine(Arbitraries.integers().between(1, 8),
-                        Arbitraries.integers().between(0, 300)).as(Append::new)),
+                net.jqwik.api.Tuple.of(
+                        10,
+                        Combinators.combine(
+                                        Arbitraries.integers().between(1, 8),
+                                        Arbitraries.integers().between(0, 300))
+                                .as(Append::new)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new Roll())),
                 net.jqwik.api.Tuple.of(2, Arbitraries.just(new Retention())),
                 net.jqwik.api.Tuple.of(2, Arbitraries.longs().between(1, 40_000).map(Advance::new)),
                 net.jqwik.api.Tuple.of(2, Arbitraries.just(new Reopen())),
                 net.jqwik.api.Tuple.of(2, Arbitraries.doubles().between(0, 1).map(CrashCut::new)),
-                net.jqwik.api.Tuple.of(1, Combinators.combine(Arbitraries.doubles().between(0, 1),
-                        Arbitraries.doubles().between(0, 1), Arbitraries.integers().between(0, 7)).as(CrashFlip::new)));
+                net.jqwik.api.Tuple.of(
+                        1,
+                        Combinators.combine(
+                                        Arbitraries.doubles().between(0, 1),
+                                        Arbitraries.doubles().between(0, 1),
+                                        Arbitraries.integers().between(0, 7))
+                                .as(CrashFlip::new)));
     }
 
     @Property(tries = 150, seed = "20261121")
-    void logHoldsExactlyTheLongestValidPrefix(@ForAll @Size(min = 1, max = 40) List<@net.jqwik.api.From("ops") Op> ops,
-                                              @ForAll("retentionBytes") long retentionBytes) throws IOException {
+    void logHoldsExactlyTheLongestValidPrefix(
+            @ForAll @Size(min = 1, max = 40) List<@net.jqwik.api.From("ops") Op> ops,
+            @ForAll("retentionBytes") long retentionBytes)
+            throws IOException {
         Path dir = Files.createTempDirectory("weir-log-prop-");
         MockTime time = new MockTime();
-        LogConfig config = LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(
-                TopicConfig.SEGMENT_BYTES_CONFIG, "2048", TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, "200",
-                TopicConfig.RETENTION_MS_CONFIG, "60000", TopicConfig.RETENTION_BYTES_CONFIG, Long.toString(retentionBytes),
-                TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, "0"));
+        LogConfig config = LogConfig.withOverrides(
+                LogConfig.DEFAULTS,
+                Map.of(
+                        TopicConfig.SEGMENT_BYTES_CONFIG,
+                        "2048",
+                        TopicConfig.INDEX_INTERVAL_BYTES_CONFIG,
+                        "200",
+                        TopicConfig.RETENTION_MS_CONFIG,
+                        "60000",
+                        TopicConfig.RETENTION_BYTES_CONFIG,
+                        Long.toString(retentionBytes),
+                        TopicConfig.FILE_DELETE_DELAY_MS_CONFIG,
+                        "0"));
         Log log = Log.open(dir, TP, config, ProducerStateConfig.DEFAULT, time, Shutdown.CLEAN);
         List<ModelBatch> model = new ArrayList<>();
         int seed = 0;
@@ -111,8 +123,12 @@ class LogProperties {
                     int size = buffer.remaining();
                     LogAppendInfo info = log.append(buffer, AppendOrigin.CLIENT);
                     log.advanceHighWatermark();
-                    assertEquals(model.isEmpty() ? log.logStartOffset() : model.get(model.size() - 1).lastOffset() + 1,
-                            info.firstOffset(), "offsets must continue from the log end");
+                    assertEquals(
+                            model.isEmpty()
+                                    ? log.logStartOffset()
+                                    : model.get(model.size() - 1).lastOffset() + 1,
+                            info.firstOffset(),
+                            "offsets must continue from the log end");
                     model.add(new ModelBatch(info.firstOffset(), size, values));
                 } else if (op instanceof Roll) {
                     log.roll();
@@ -128,8 +144,7 @@ class LogProperties {
                     if (retentionBytes >= 0 && log.numberOfSegments() > 1) {
                         // The oldest remaining segment is kept only because removing it would go below the limit.
                         long firstSegmentBytes = sizeOfFirstSegment(log, model);
-                        assertTrue(log.size() - firstSegmentBytes < retentionBytes,
-                                "retention.bytes respected");
+                        assertTrue(log.size() - firstSegmentBytes < retentionBytes, "retention.bytes respected");
                     }
                 } else if (op instanceof Reopen) {
                     log.close();
@@ -152,9 +167,12 @@ class LogProperties {
                     List<Long> bases = log.segmentBaseOffsets();
                     log.closeWithoutFlush();
                     long activeBase = bases.get(bases.size() - 1);
-                    List<ModelBatch> inActive = model.stream().filter(b -> b.baseOffset() >= activeBase).toList();
+                    List<ModelBatch> inActive = model.stream()
+                            .filter(b -> b.baseOffset() >= activeBase)
+                            .toList();
                     if (!inActive.isEmpty()) {
-                        int victim = (int) Math.min(inActive.size() - 1, Math.floor(inActive.size() * flip.batchFraction()));
+                        int victim =
+                                (int) Math.min(inActive.size() - 1, Math.floor(inActive.size() * flip.batchFraction()));
                         long position = 0;
                         for (int i = 0; i < victim; i++) {
                             position += inActive.get(i).size();
@@ -209,22 +227,32 @@ class LogProperties {
     private static long sizeOfFirstSegment(Log log, List<ModelBatch> model) {
         List<Long> bases = log.segmentBaseOffsets();
         long firstEnd = bases.size() > 1 ? bases.get(1) : Long.MAX_VALUE;
-        return model.stream().filter(b -> b.baseOffset() < firstEnd).mapToLong(ModelBatch::size).sum();
+        return model.stream()
+                .filter(b -> b.baseOffset() < firstEnd)
+                .mapToLong(ModelBatch::size)
+                .sum();
     }
 
     private static void checkAgainstModel(Log log, List<ModelBatch> model) {
-        long expectedEnd = model.isEmpty() ? log.logStartOffset() : model.get(model.size() - 1).lastOffset() + 1;
+        long expectedEnd = model.isEmpty()
+                ? log.logStartOffset()
+                : model.get(model.size() - 1).lastOffset() + 1;
         assertEquals(expectedEnd, log.logEndOffset(), "log end offset");
         assertEquals(expectedEnd, log.highWatermark(), "high watermark");
-        long expectedStart = model.isEmpty() ? log.logStartOffset() : model.get(0).baseOffset();
+        long expectedStart =
+                model.isEmpty() ? log.logStartOffset() : model.get(0).baseOffset();
         assertEquals(expectedStart, log.logStartOffset(), "log start offset");
         List<Record> records = LogTestSupport.readAll(log, log.logStartOffset(), 700);
         List<byte[]> expected = new ArrayList<>();
         model.forEach(b -> expected.addAll(b.values()));
         assertEquals(expected.size(), records.size(), "record count");
         for (int i = 0; i < records.size(); i++) {
-            assertEquals(log.logStartOffset() + i, records.get(i).offset(), "offsets are contiguous from the log start");
-            assertArrayEquals(expected.get(i), records.get(i).valueBytes(), "value at offset " + records.get(i).offset());
+            assertEquals(
+                    log.logStartOffset() + i, records.get(i).offset(), "offsets are contiguous from the log start");
+            assertArrayEquals(
+                    expected.get(i),
+                    records.get(i).valueBytes(),
+                    "value at offset " + records.get(i).offset());
         }
     }
 }

@@ -1,16 +1,16 @@
 package io.weir.broker.internals.log;
 
-import io.weir.broker.LogConfig;
-import io.weir.common.config.TopicConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.weir.broker.LogConfig;
 import io.weir.common.TopicPartition;
-import io.weir.common.utils.MockTime;
+import io.weir.common.config.TopicConfig;
 import io.weir.common.errors.CorruptSegmentException;
 import io.weir.common.record.Record;
+import io.weir.common.utils.MockTime;
 import io.weir.transactions.ProducerStateConfig;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -57,6 +57,7 @@ class LogRecoveryTest {
     private final int batchSize = batch(0).remaining();
     /** Held strongly: java.util.logging forgets a logger nobody references, and the handler with it. */
     private final Logger loaderLogger = Logger.getLogger(LogLoader.class.getName());
+
     private final List<LogRecord> warnings = new ArrayList<>();
     private final Handler capture = new Handler() {
         @Override
@@ -67,12 +68,10 @@ class LogRecoveryTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     {
@@ -194,8 +193,8 @@ class LogRecoveryTest {
         flip(segmentFile(0), 2L * batchSize + 7, 0x01); // batch 2 of the rolled segment claims offset 21
 
         Log reopened = openWithinDeadline(small, true, 0);
-        CorruptSegmentException e = assertThrows(CorruptSegmentException.class,
-                () -> LogTestSupport.readAll(reopened, 0, batchSize));
+        CorruptSegmentException e =
+                assertThrows(CorruptSegmentException.class, () -> LogTestSupport.readAll(reopened, 0, batchSize));
         assertEquals(segmentFile(0), e.file());
         assertEquals(2L * batchSize, e.position());
         assertEquals(TP, e.topicPartition().orElseThrow());
@@ -211,7 +210,8 @@ class LogRecoveryTest {
         flip(segmentFile(0), 1L * batchSize + 70, 0x04); // inside batch 1's records: its CRC fails
         deleteSnapshots(); // so the open replays the whole log
 
-        CorruptSegmentException e = assertThrows(CorruptSegmentException.class, () -> openWithinDeadline(small, true, 0));
+        CorruptSegmentException e =
+                assertThrows(CorruptSegmentException.class, () -> openWithinDeadline(small, true, 0));
         assertEquals(segmentFile(0), e.file());
         assertEquals(batchSize, e.position());
         assertEquals(TP, e.topicPartition().orElseThrow());
@@ -229,8 +229,13 @@ class LogRecoveryTest {
         reopened.close();
         assertEquals(1, warnings.size(), "one warning for the one cut: " + messages());
         String message = warnings.get(0).getMessage();
-        for (String expected : List.of(segmentFile(0).toString(), "byte " + batchSize, (3L * batchSize) + " bytes",
-                "3 batches", "offsets 10..39", TP.toString())) {
+        for (String expected : List.of(
+                segmentFile(0).toString(),
+                "byte " + batchSize,
+                (3L * batchSize) + " bytes",
+                "3 batches",
+                "offsets 10..39",
+                TP.toString())) {
             assertTrue(message.contains(expected), "'" + expected + "' in: " + message);
         }
     }
@@ -305,8 +310,8 @@ class LogRecoveryTest {
         truncate(segmentFile(0), 2L * batchSize); // batches 2 and 3 gone, whole: every header left checks
 
         Log reopened = openWithinDeadline(small, true, 0);
-        CorruptSegmentException e = assertThrows(CorruptSegmentException.class,
-                () -> LogTestSupport.readAll(reopened, 0, batchSize));
+        CorruptSegmentException e =
+                assertThrows(CorruptSegmentException.class, () -> LogTestSupport.readAll(reopened, 0, batchSize));
         assertEquals(segmentFile(0), e.file());
         assertEquals(2L * batchSize, e.position());
         assertEquals(20, e.offset());
@@ -315,8 +320,11 @@ class LogRecoveryTest {
 
     @Test
     void offsetIndexEntryPointingIntoABatchIsDistrustedAndReadsStayRight() throws Exception {
-        Map<String, String> indexed = Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(6 * batchSize),
-                TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, "1");
+        Map<String, String> indexed = Map.of(
+                TopicConfig.SEGMENT_BYTES_CONFIG,
+                Integer.toString(6 * batchSize),
+                TopicConfig.INDEX_INTERVAL_BYTES_CONFIG,
+                "1");
         Log log = open(indexed, true, 0);
         appendBatches(log, 9);
         log.close();
@@ -358,7 +366,12 @@ class LogRecoveryTest {
     }
 
     private Log open(Map<String, String> overrides, boolean clean, long recoveryPoint) {
-        return Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, overrides), ProducerStateConfig.DEFAULT, time,
+        return Log.open(
+                dir,
+                TP,
+                LogConfig.withOverrides(LogConfig.DEFAULTS, overrides),
+                ProducerStateConfig.DEFAULT,
+                time,
                 clean ? Shutdown.CLEAN : Shutdown.crash(recoveryPoint));
     }
 
@@ -388,12 +401,15 @@ class LogRecoveryTest {
         assertEquals(to, log.highWatermark());
         List<Record> records = withinDeadline(() -> LogTestSupport.readAll(log, from, batchSize));
         List<Long> offsets = records.stream().map(Record::offset).toList();
-        List<Long> expected = java.util.stream.LongStream.range(from, to).boxed().toList();
+        List<Long> expected =
+                java.util.stream.LongStream.range(from, to).boxed().toList();
         assertEquals(expected, offsets);
         for (Record record : records) {
             int indexInBatch = (int) (record.offset() % RECORDS);
             int seed = (int) (record.offset() / RECORDS) + indexInBatch;
-            assertEquals(java.nio.ByteBuffer.wrap(LogTestSupport.value(20, seed)), record.value(),
+            assertEquals(
+                    java.nio.ByteBuffer.wrap(LogTestSupport.value(20, seed)),
+                    record.value(),
                     "value at offset " + record.offset());
         }
     }
@@ -404,7 +420,8 @@ class LogRecoveryTest {
 
     private void deleteSnapshots() throws IOException {
         try (var files = Files.list(dir)) {
-            for (Path file : files.filter(p -> p.toString().endsWith(".snapshot")).toList()) {
+            for (Path file :
+                    files.filter(p -> p.toString().endsWith(".snapshot")).toList()) {
                 Files.delete(file);
             }
         }

@@ -1,13 +1,13 @@
 package io.weir.broker.internals.log;
 
-import io.weir.broker.LogConfig;
-import io.weir.common.config.TopicConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.FaultyDisk;
+import io.weir.broker.LogConfig;
 import io.weir.common.TopicPartition;
+import io.weir.common.config.TopicConfig;
 import io.weir.common.utils.MockTime;
 import io.weir.transactions.ProducerStateConfig;
 import java.nio.file.Path;
@@ -32,8 +32,14 @@ class LogSyncFailureTest {
     void aSyncRightAfterAnotherThreadsFailedSyncOfTheSameFileMovesNoRecoveryPoint() throws Exception {
         MockTime time = new MockTime();
         FaultyDisk disk = new FaultyDisk();
-        Log log = Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "300")),
-                ProducerStateConfig.DEFAULT, time, Shutdown.CLEAN, LogDirContext.of(dir, disk, time));
+        Log log = Log.open(
+                dir,
+                TP,
+                LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "300")),
+                ProducerStateConfig.DEFAULT,
+                time,
+                Shutdown.CLEAN,
+                LogDirContext.of(dir, disk, time));
         for (int i = 0; i < 6; i++) {
             log.append(LogTestSupport.batch(time.milliseconds(), LogTestSupport.value(100, i)), AppendOrigin.CLIENT);
             log.advanceHighWatermark();

@@ -1,25 +1,25 @@
 package io.weir.broker.internals.log;
 
-import io.weir.common.config.TopicConfig;
-import io.weir.broker.LogConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.broker.LogConfig;
 import io.weir.common.TopicPartition;
-import io.weir.common.utils.MockTime;
+import io.weir.common.config.TopicConfig;
 import io.weir.common.errors.InvalidConfigurationException;
 import io.weir.common.errors.OffsetOutOfRangeException;
 import io.weir.common.record.CompressionType;
 import io.weir.common.record.Header;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatchBuilder;
+import io.weir.common.utils.MockTime;
+import io.weir.transactions.ProducerStateConfig;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import io.weir.transactions.ProducerStateConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +32,13 @@ class LogTest {
     private final MockTime time = new MockTime();
 
     private Log open(Map<String, String> overrides) {
-        return Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, overrides), ProducerStateConfig.DEFAULT, time, Shutdown.CLEAN);
+        return Log.open(
+                dir,
+                TP,
+                LogConfig.withOverrides(LogConfig.DEFAULTS, overrides),
+                ProducerStateConfig.DEFAULT,
+                time,
+                Shutdown.CLEAN);
     }
 
     private static void append(Log log, int records, int valueSize, long timestamp) {
@@ -95,7 +101,8 @@ class LogTest {
 
     @Test
     void rollsWhenTheSegmentIsFullAndFindsOffsetsAcrossSegments() {
-        Log log = open(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "1000", TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, "100"));
+        Log log =
+                open(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "1000", TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, "100"));
         for (int i = 0; i < 30; i++) {
             append(log, 2, 100, 1);
         }
@@ -103,7 +110,8 @@ class LogTest {
         for (long offset : new long[] {0, 1, 17, 33, 59}) {
             ByteBuffer batches = log.read(offset, 1 << 20, true).batches();
             RecordBatch first = RecordBatch.wrap(batches);
-            assertTrue(first.baseOffset() <= offset && first.lastOffset() >= offset, "offset " + offset + " in " + first);
+            assertTrue(
+                    first.baseOffset() <= offset && first.lastOffset() >= offset, "offset " + offset + " in " + first);
         }
         log.close();
     }
@@ -159,7 +167,13 @@ class LogTest {
 
     @Test
     void retentionByBytesKeepsTheNewestSegmentsUnderTheLimit() throws Exception {
-        Log log = open(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "400", TopicConfig.RETENTION_BYTES_CONFIG, "900", TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, "0"));
+        Log log = open(Map.of(
+                TopicConfig.SEGMENT_BYTES_CONFIG,
+                "400",
+                TopicConfig.RETENTION_BYTES_CONFIG,
+                "900",
+                TopicConfig.FILE_DELETE_DELAY_MS_CONFIG,
+                "0"));
         for (int i = 0; i < 20; i++) {
             append(log, 1, 200, time.milliseconds());
         }
@@ -169,7 +183,9 @@ class LogTest {
         assertTrue(log.size() <= 900 + 400, "size " + log.size());
         assertTrue(log.logStartOffset() > 0);
         assertEquals(log.logStartOffset(), (long) log.segmentBaseOffsets().get(0));
-        assertEquals(20 - log.logStartOffset(), LogTestSupport.readAll(log, log.logStartOffset(), 1 << 20).size());
+        assertEquals(
+                20 - log.logStartOffset(),
+                LogTestSupport.readAll(log, log.logStartOffset(), 1 << 20).size());
         log.close();
     }
 
@@ -177,7 +193,9 @@ class LogTest {
     void maxTimestampLookupIgnoresDataAboveTheHighWatermark() {
         Log log = open(Map.of());
         append(log, 1, 10, 500);
-        log.append(LogTestSupport.batch(900, LogTestSupport.value(10, 1)), AppendOrigin.CLIENT); // written, not yet published
+        log.append(
+                LogTestSupport.batch(900, LogTestSupport.value(10, 1)),
+                AppendOrigin.CLIENT); // written, not yet published
         assertEquals(500, log.maxTimestampAndOffset()[1]);
         log.advanceHighWatermark();
         assertEquals(900, log.maxTimestampAndOffset()[1]);
@@ -221,8 +239,13 @@ class LogTest {
         try (var raf = new java.io.RandomAccessFile(first.toFile(), "rw")) {
             raf.setLength(firstSize - oneBatch);
         }
-        Log recovered = Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "300")),
-                ProducerStateConfig.DEFAULT, time, Shutdown.crash(0L));
+        Log recovered = Log.open(
+                dir,
+                TP,
+                LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "300")),
+                ProducerStateConfig.DEFAULT,
+                time,
+                Shutdown.crash(0L));
         assertEquals(bases.get(1) - 1, recovered.logEndOffset());
         assertEquals(1, recovered.numberOfSegments());
         recovered.close();
@@ -232,32 +255,49 @@ class LogTest {
     void strayFileInAPartitionDirectoryIsNamedInTheError() throws Exception {
         open(Map.of()).close();
         Files.writeString(dir.resolve("notes.log"), "x");
-        io.weir.common.errors.KafkaStorageException e = assertThrows(io.weir.common.errors.KafkaStorageException.class,
-                () -> open(Map.of()));
+        io.weir.common.errors.KafkaStorageException e =
+                assertThrows(io.weir.common.errors.KafkaStorageException.class, () -> open(Map.of()));
         assertTrue(e.getMessage().contains("notes.log"), e.getMessage());
     }
 
     @Test
     void unknownOrUnsupportedTopicConfigIsRefusedNamingTheKey() {
-        InvalidConfigurationException unknown = assertThrows(InvalidConfigurationException.class,
+        InvalidConfigurationException unknown = assertThrows(
+                InvalidConfigurationException.class,
                 () -> LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of("segment.byte", "10")));
         assertTrue(unknown.getMessage().contains("segment.byte"), unknown.getMessage());
-        InvalidConfigurationException bad = assertThrows(InvalidConfigurationException.class,
+        InvalidConfigurationException bad = assertThrows(
+                InvalidConfigurationException.class,
                 () -> LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of("retention.ms", "soon")));
         assertTrue(bad.getMessage().contains("retention.ms") && bad.getMessage().contains("soon"), bad.getMessage());
-        InvalidConfigurationException policy = assertThrows(InvalidConfigurationException.class,
+        InvalidConfigurationException policy = assertThrows(
+                InvalidConfigurationException.class,
                 () -> LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of("cleanup.policy", "shred")));
-        assertTrue(policy.getMessage().contains("cleanup.policy") && policy.getMessage().contains("shred"), policy.getMessage());
+        assertTrue(
+                policy.getMessage().contains("cleanup.policy")
+                        && policy.getMessage().contains("shred"),
+                policy.getMessage());
     }
 
     @Test
     void retentionNeverTrimsACompactOnlyLog() throws Exception {
-        Log log = open(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "400", TopicConfig.RETENTION_BYTES_CONFIG, "900", TopicConfig.RETENTION_MS_CONFIG, "1",
-                TopicConfig.CLEANUP_POLICY_CONFIG, "compact"));
+        Log log = open(Map.of(
+                TopicConfig.SEGMENT_BYTES_CONFIG,
+                "400",
+                TopicConfig.RETENTION_BYTES_CONFIG,
+                "900",
+                TopicConfig.RETENTION_MS_CONFIG,
+                "1",
+                TopicConfig.CLEANUP_POLICY_CONFIG,
+                "compact"));
         for (int i = 0; i < 20; i++) {
             // A compacted topic takes only keyed records.
-            RecordBatchBuilder keyed = new RecordBatchBuilder(CompressionType.NONE, RecordBatch.NO_PRODUCER_ID,
-                    RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false);
+            RecordBatchBuilder keyed = new RecordBatchBuilder(
+                    CompressionType.NONE,
+                    RecordBatch.NO_PRODUCER_ID,
+                    RecordBatch.NO_PRODUCER_EPOCH,
+                    RecordBatch.NO_SEQUENCE,
+                    false);
             keyed.append(time.milliseconds(), new byte[] {(byte) i}, LogTestSupport.value(200, i), new Header[0]);
             log.append(keyed.build(), AppendOrigin.CLIENT);
             log.advanceHighWatermark();

@@ -15,12 +15,15 @@ import java.util.stream.Stream;
 
 /** Builders and readers shared by the log tests. */
 final class LogTestSupport {
-    private LogTestSupport() {
-    }
+    private LogTestSupport() {}
 
     static ByteBuffer batch(long timestamp, byte[]... values) {
-        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE, RecordBatch.NO_PRODUCER_ID,
-                RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false);
+        RecordBatchBuilder builder = new RecordBatchBuilder(
+                CompressionType.NONE,
+                RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE,
+                false);
         for (byte[] value : values) {
             builder.append(timestamp, null, value, new io.weir.common.record.Header[0]);
         }

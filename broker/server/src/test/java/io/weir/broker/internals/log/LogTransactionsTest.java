@@ -1,7 +1,5 @@
 package io.weir.broker.internals.log;
 
-import io.weir.common.config.TopicConfig;
-import io.weir.broker.LogConfig;
 import static io.weir.broker.internals.log.ProducerBatches.marker;
 import static io.weir.broker.internals.log.ProducerBatches.plain;
 import static io.weir.broker.internals.log.ProducerBatches.transactional;
@@ -11,15 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.broker.LogConfig;
 import io.weir.common.IsolationLevel;
 import io.weir.common.TopicPartition;
-import io.weir.common.utils.MockTime;
+import io.weir.common.config.TopicConfig;
 import io.weir.common.errors.InvalidProducerEpochException;
 import io.weir.common.errors.OutOfOrderSequenceException;
 import io.weir.common.errors.TransactionCoordinatorFencedException;
 import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatches;
+import io.weir.common.utils.MockTime;
 import io.weir.transactions.ProducerStateConfig;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -45,8 +45,13 @@ class LogTransactionsTest {
     private Log log;
 
     private void open(Map<String, String> overrides) {
-        log = Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, overrides), ProducerStateConfig.DEFAULT,
-                time, Shutdown.CLEAN);
+        log = Log.open(
+                dir,
+                TP,
+                LogConfig.withOverrides(LogConfig.DEFAULTS, overrides),
+                ProducerStateConfig.DEFAULT,
+                time,
+                Shutdown.CLEAN);
     }
 
     @AfterEach
@@ -71,9 +76,9 @@ class LogTransactionsTest {
     @Test
     void openTransactionHoldsTheLastStableOffsetUntilItsCommitMarker() {
         open(Map.of());
-        client(plain(1, utf8("before")));                 // 0
-        client(transactional(PID, EPOCH, 0, 2, 1));      // 1..2
-        client(plain(1, utf8("after")));                  // 3
+        client(plain(1, utf8("before"))); // 0
+        client(transactional(PID, EPOCH, 0, 2, 1)); // 1..2
+        client(plain(1, utf8("after"))); // 3
         assertEquals(1, log.lastStableOffset());
         assertEquals(4, log.highWatermark());
 
@@ -87,8 +92,8 @@ class LogTransactionsTest {
     @Test
     void lastStableOffsetIsTheOldestOpenTransaction() {
         open(Map.of());
-        client(transactional(PID, EPOCH, 0, 1, 1));      // 0
-        client(transactional(OTHER, EPOCH, 0, 1, 1));    // 1
+        client(transactional(PID, EPOCH, 0, 1, 1)); // 0
+        client(transactional(OTHER, EPOCH, 0, 1, 1)); // 1
 
         coordinator(marker(ControlRecordType.ABORT, PID, EPOCH, 0, 1)); // 2
 
@@ -98,29 +103,30 @@ class LogTransactionsTest {
     @Test
     void abortMarkerIndexesTheTransactionInTheMarkersSegment() {
         open(Map.of());
-        client(transactional(PID, EPOCH, 0, 2, 1));      // 0..1
+        client(transactional(PID, EPOCH, 0, 2, 1)); // 0..1
         log.roll();
-        client(plain(1, utf8("x")));                      // 2
+        client(plain(1, utf8("x"))); // 2
         log.roll();
 
         coordinator(marker(ControlRecordType.ABORT, PID, EPOCH, 0, 1)); // 3
 
         assertEquals(List.of(new AbortedTxn(PID, 0, 3, 4)), log.abortedTransactions(0, 4));
         assertTrue(Files.exists(dir.resolve(LogSegment.fileName(3, LogSegment.TXN_INDEX_SUFFIX))));
-        assertFalse(Files.exists(dir.resolve(LogSegment.fileName(0, LogSegment.TXN_INDEX_SUFFIX))),
+        assertFalse(
+                Files.exists(dir.resolve(LogSegment.fileName(0, LogSegment.TXN_INDEX_SUFFIX))),
                 "only a segment with an abort gets an index file");
     }
 
     @Test
     void abortedTransactionsAreThoseOverlappingTheRange() {
         open(Map.of());
-        client(transactional(PID, EPOCH, 0, 1, 1));                      // 0
-        coordinator(marker(ControlRecordType.ABORT, PID, EPOCH, 0, 1));   // 1
-        client(transactional(PID, EPOCH, 1, 1, 1));                      // 2
-        client(plain(1, utf8("x")));                                      // 3
-        coordinator(marker(ControlRecordType.ABORT, PID, EPOCH, 0, 1));   // 4
-        client(transactional(PID, EPOCH, 2, 1, 1));                      // 5
-        coordinator(marker(ControlRecordType.ABORT, PID, EPOCH, 0, 1));   // 6
+        client(transactional(PID, EPOCH, 0, 1, 1)); // 0
+        coordinator(marker(ControlRecordType.ABORT, PID, EPOCH, 0, 1)); // 1
+        client(transactional(PID, EPOCH, 1, 1, 1)); // 2
+        client(plain(1, utf8("x"))); // 3
+        coordinator(marker(ControlRecordType.ABORT, PID, EPOCH, 0, 1)); // 4
+        client(transactional(PID, EPOCH, 2, 1, 1)); // 5
+        coordinator(marker(ControlRecordType.ABORT, PID, EPOCH, 0, 1)); // 6
 
         assertEquals(List.of(2L), firstOffsets(log.abortedTransactions(2, 5)), "ended before 2, started at 5");
         assertEquals(List.of(0L, 2L), firstOffsets(log.abortedTransactions(1, 3)));
@@ -130,9 +136,9 @@ class LogTransactionsTest {
     @Test
     void readCommittedReadsOnlyBatchesBelowTheLastStableOffset() {
         open(Map.of());
-        client(plain(1, utf8("a")));                      // 0
-        client(transactional(PID, EPOCH, 0, 2, 1));      // 1..2
-        client(plain(1, utf8("b")));                      // 3
+        client(plain(1, utf8("a"))); // 0
+        client(transactional(PID, EPOCH, 0, 2, 1)); // 1..2
+        client(plain(1, utf8("b"))); // 3
 
         FetchDataInfo committed = log.read(0, 1 << 20, true, IsolationLevel.READ_COMMITTED);
         FetchDataInfo uncommitted = log.read(0, 1 << 20, true, IsolationLevel.READ_UNCOMMITTED);
@@ -141,7 +147,9 @@ class LogTransactionsTest {
         assertEquals(List.of(0L, 1L, 3L), baseOffsets(uncommitted.batches()));
         assertEquals(1, committed.lastStableOffset());
         assertEquals(1, uncommitted.lastStableOffset());
-        assertFalse(log.read(1, 1 << 20, true, IsolationLevel.READ_COMMITTED).batches().hasRemaining());
+        assertFalse(log.read(1, 1 << 20, true, IsolationLevel.READ_COMMITTED)
+                .batches()
+                .hasRemaining());
     }
 
     @Test
@@ -149,7 +157,8 @@ class LogTransactionsTest {
         open(Map.of());
         client(transactional(PID, (short) 3, 0, 1, 1));
 
-        InvalidProducerEpochException e = assertThrows(InvalidProducerEpochException.class,
+        InvalidProducerEpochException e = assertThrows(
+                InvalidProducerEpochException.class,
                 () -> coordinator(marker(ControlRecordType.COMMIT, PID, (short) 2, 0, 1)));
 
         assertTrue(e.getMessage().contains("payments-0") && e.getMessage().contains("COMMIT marker"), e.getMessage());
@@ -163,7 +172,8 @@ class LogTransactionsTest {
         coordinator(marker(ControlRecordType.COMMIT, PID, EPOCH, 4, 1));
         client(transactional(PID, EPOCH, 1, 1, 1));
 
-        TransactionCoordinatorFencedException e = assertThrows(TransactionCoordinatorFencedException.class,
+        TransactionCoordinatorFencedException e = assertThrows(
+                TransactionCoordinatorFencedException.class,
                 () -> coordinator(marker(ControlRecordType.ABORT, PID, EPOCH, 3, 1)));
 
         assertTrue(e.getMessage().contains("coordinator epoch 3"), e.getMessage());
@@ -186,11 +196,11 @@ class LogTransactionsTest {
     @Test
     void coordinatorTransactionalBatchWithoutSequenceHoldsTheLastStableOffset() {
         open(Map.of());
-        client(plain(1, utf8("x")));                                                    // 0
+        client(plain(1, utf8("x"))); // 0
         coordinator(ProducerBatches.coordinatorBatch(PID, EPOCH, 1, utf8("offset commit"))); // 1
         assertEquals(1, log.lastStableOffset());
 
-        coordinator(marker(ControlRecordType.COMMIT, PID, EPOCH, 0, 1));                 // 2
+        coordinator(marker(ControlRecordType.COMMIT, PID, EPOCH, 0, 1)); // 2
 
         assertEquals(3, log.lastStableOffset());
         assertEquals(-1, log.producers().get(PID).lastSeq(), "not part of the producer's sequence");
@@ -210,13 +220,13 @@ class LogTransactionsTest {
     @Test
     void retentionDropsTheDeletedSegmentsIndexesSnapshotsAndProducers() throws Exception {
         open(Map.of(TopicConfig.RETENTION_MS_CONFIG, "1000", TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, "0"));
-        client(transactional(PID, EPOCH, 0, 1, time.milliseconds()));   // 0
+        client(transactional(PID, EPOCH, 0, 1, time.milliseconds())); // 0
         coordinator(marker(ControlRecordType.ABORT, PID, EPOCH, 0, time.milliseconds())); // 1
-        log.roll();                                                      // snapshot at 2
+        log.roll(); // snapshot at 2
         client(ProducerBatches.idempotent(OTHER, EPOCH, 0, 1, time.milliseconds())); // 2
-        log.roll();                                                      // snapshot at 3
+        log.roll(); // snapshot at 3
         time.sleep(5_000);
-        client(plain(time.milliseconds(), utf8("fresh")));               // 3
+        client(plain(time.milliseconds(), utf8("fresh"))); // 3
 
         for (DeletedSegment deleted : log.deleteRetainedSegments()) {
             deleted.deleteFiles();
@@ -233,10 +243,10 @@ class LogTransactionsTest {
     @Test
     void lastStableOffsetNeverFallsBelowTheLogStart() throws Exception {
         open(Map.of(TopicConfig.RETENTION_MS_CONFIG, "1000", TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, "0"));
-        client(transactional(PID, EPOCH, 0, 1, time.milliseconds()));   // 0, never ended
+        client(transactional(PID, EPOCH, 0, 1, time.milliseconds())); // 0, never ended
         log.roll();
         time.sleep(5_000);
-        client(plain(time.milliseconds(), utf8("fresh")));               // 1
+        client(plain(time.milliseconds(), utf8("fresh"))); // 1
 
         for (DeletedSegment deleted : log.deleteRetainedSegments()) {
             deleted.deleteFiles();

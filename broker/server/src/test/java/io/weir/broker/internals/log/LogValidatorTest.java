@@ -1,13 +1,12 @@
 package io.weir.broker.internals.log;
 
-import io.weir.common.config.TopicConfig;
-import io.weir.broker.LogConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.broker.LogConfig;
 import io.weir.common.TopicPartition;
-import io.weir.common.utils.MockTime;
+import io.weir.common.config.TopicConfig;
 import io.weir.common.errors.InvalidRecordException;
 import io.weir.common.errors.RecordTooLargeException;
 import io.weir.common.record.CompressionType;
@@ -15,6 +14,7 @@ import io.weir.common.record.Header;
 import io.weir.common.record.Record;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatchBuilder;
+import io.weir.common.utils.MockTime;
 import io.weir.transactions.ProducerStateConfig;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** What {@link LogValidator} asks of a batch beyond its framing: here, keys on a compacted topic. */
 class LogValidatorTest {
     private static final TopicPartition TP = new TopicPartition("t", 0);
-    private static final LogConfig COMPACT = LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact"));
+    private static final LogConfig COMPACT =
+            LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact"));
     private static final LogConfig DELETE = LogConfig.DEFAULTS;
 
     @TempDir
@@ -37,11 +38,14 @@ class LogValidatorTest {
 
     /** One batch; a null element is a record without a key, the others are keyed by their own text. */
     private static ByteBuffer batch(CompressionType compression, String... keys) {
-        RecordBatchBuilder builder = new RecordBatchBuilder(compression, RecordBatch.NO_PRODUCER_ID,
-                RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false);
+        RecordBatchBuilder builder = new RecordBatchBuilder(
+                compression, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false);
         for (String key : keys) {
-            builder.append(1_000L, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                    "value".getBytes(StandardCharsets.UTF_8), new Header[0]);
+            builder.append(
+                    1_000L,
+                    key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                    "value".getBytes(StandardCharsets.UTF_8),
+                    new Header[0]);
         }
         return builder.build();
     }
@@ -63,7 +67,8 @@ class LogValidatorTest {
         ByteBuffer batch = batch(CompressionType.NONE, "a", "b");
         LogConfig small = LogConfig.withOverrides(DELETE, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "10"));
 
-        RecordTooLargeException e = assertThrows(RecordTooLargeException.class, () -> LogValidator.validate(batch, small, TP));
+        RecordTooLargeException e =
+                assertThrows(RecordTooLargeException.class, () -> LogValidator.validate(batch, small, TP));
 
         assertEquals(TP, e.topicPartition());
         assertEquals(batch.remaining(), e.sizeInBytes());
@@ -75,9 +80,11 @@ class LogValidatorTest {
     void compactedTopicRefusesARecordWithoutAKeyNamingPartitionBatchAndRecord() {
         ByteBuffer batches = concat(batch(CompressionType.NONE, "a", "b"), batch(CompressionType.NONE, "c", null, "d"));
 
-        InvalidRecordException e = assertThrows(InvalidRecordException.class, () -> LogValidator.validate(batches, COMPACT, TP));
+        InvalidRecordException e =
+                assertThrows(InvalidRecordException.class, () -> LogValidator.validate(batches, COMPACT, TP));
 
-        assertTrue(e.getMessage().startsWith("Compacted topic cannot accept message without key in topic partition t-0"),
+        assertTrue(
+                e.getMessage().startsWith("Compacted topic cannot accept message without key in topic partition t-0"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("record 1 of batch 1"), e.getMessage());
         assertTrue(e.getMessage().contains("cleanup.policy=compact"), e.getMessage());
@@ -88,17 +95,22 @@ class LogValidatorTest {
     void compactedTopicFindsAKeylessRecordInsideAnyCompression(CompressionType compression) {
         ByteBuffer keyless = batch(compression, "a", "b", null);
 
-        InvalidRecordException e = assertThrows(InvalidRecordException.class, () -> LogValidator.validate(keyless, COMPACT, TP));
+        InvalidRecordException e =
+                assertThrows(InvalidRecordException.class, () -> LogValidator.validate(keyless, COMPACT, TP));
 
-        assertTrue(e.getMessage().contains("record 2 of batch 0") && e.getMessage().contains(compression.configName()),
+        assertTrue(
+                e.getMessage().contains("record 2 of batch 0") && e.getMessage().contains(compression.configName()),
                 e.getMessage());
         assertEquals(3, LogValidator.validate(batch(compression, "a", "b", "c"), COMPACT, TP), "keyed records pass");
     }
 
     @Test
     void compactAndDeleteTopicAlsoRefusesKeylessRecords() {
-        LogConfig both = LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact,delete"));
-        assertThrows(InvalidRecordException.class, () -> LogValidator.validate(batch(CompressionType.GZIP, (String) null), both, TP));
+        LogConfig both = LogConfig.withOverrides(
+                LogConfig.DEFAULTS, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact,delete"));
+        assertThrows(
+                InvalidRecordException.class,
+                () -> LogValidator.validate(batch(CompressionType.GZIP, (String) null), both, TP));
     }
 
     @Test
@@ -120,10 +132,17 @@ class LogValidatorTest {
             assertEquals(0, log.logEndOffset(), "the keyed batch sharing the append is not written either");
             assertEquals(0, log.size());
 
-            assertEquals(0, log.append(batch(CompressionType.SNAPPY, "a", "b"), AppendOrigin.CLIENT).firstOffset());
+            assertEquals(
+                    0,
+                    log.append(batch(CompressionType.SNAPPY, "a", "b"), AppendOrigin.CLIENT)
+                            .firstOffset());
             log.advanceHighWatermark();
             List<Record> records = LogTestSupport.readAll(log, 0, 1 << 20);
-            assertEquals(List.of("a", "b"), records.stream().map(r -> new String(r.keyBytes(), StandardCharsets.UTF_8)).toList());
+            assertEquals(
+                    List.of("a", "b"),
+                    records.stream()
+                            .map(r -> new String(r.keyBytes(), StandardCharsets.UTF_8))
+                            .toList());
         } finally {
             log.close();
         }
@@ -135,7 +154,9 @@ class LogValidatorTest {
         try {
             log.append(batch(CompressionType.NONE, (String) null), AppendOrigin.CLIENT);
             log.updateConfig(COMPACT);
-            assertThrows(InvalidRecordException.class, () -> log.append(batch(CompressionType.NONE, (String) null), AppendOrigin.CLIENT));
+            assertThrows(
+                    InvalidRecordException.class,
+                    () -> log.append(batch(CompressionType.NONE, (String) null), AppendOrigin.CLIENT));
             assertEquals(1, log.logEndOffset());
         } finally {
             log.close();

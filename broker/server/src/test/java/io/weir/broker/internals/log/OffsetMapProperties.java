@@ -22,18 +22,21 @@ import net.jqwik.api.Provide;
  */
 class OffsetMapProperties {
 
-    record Step(int kind, int key) {
-    }
+    record Step(int kind, int key) {}
 
     @Provide
     Arbitrary<List<Step>> steps() {
-        return Combinators.combine(Arbitraries.integers().between(0, 20), Arbitraries.integers().between(0, 6000))
-                .as(Step::new).list().ofMaxSize(3000);
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, 20),
+                        Arbitraries.integers().between(0, 6000))
+                .as(Step::new)
+                .list()
+                .ofMaxSize(3000);
     }
 
     @Property(tries = 60, seed = "20261121")
-    void answersLikeAHashMapWithinItsBound(@ForAll("steps") List<Step> steps,
-                                           @ForAll("loadFactors") double loadFactor) {
+    void answersLikeAHashMapWithinItsBound(
+            @ForAll("steps") List<Step> steps, @ForAll("loadFactors") double loadFactor) {
         long memory = 4096L * OffsetMap.BYTES_PER_ENTRY;
         OffsetMap map = new OffsetMap(memory, loadFactor);
         Map<Integer, Long> model = new HashMap<>();

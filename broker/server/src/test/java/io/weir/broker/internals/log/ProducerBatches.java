@@ -13,8 +13,7 @@ import java.nio.charset.StandardCharsets;
  * state. Every record's value names its producer and sequence ({@code "p7e0s3"}) unless the caller gives one.
  */
 public final class ProducerBatches {
-    private ProducerBatches() {
-    }
+    private ProducerBatches() {}
 
     /** An idempotent, non-transactional batch of {@code records} records from {@code baseSequence} on. */
     public static ByteBuffer idempotent(long pid, short epoch, int baseSequence, int records, long timestamp) {
@@ -27,9 +26,10 @@ public final class ProducerBatches {
     }
 
     /** A producer's batch with these record values. */
-    public static ByteBuffer batch(long pid, short epoch, int baseSequence, boolean transactional, long timestamp,
-                                   byte[]... values) {
-        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE, pid, epoch, baseSequence, transactional);
+    public static ByteBuffer batch(
+            long pid, short epoch, int baseSequence, boolean transactional, long timestamp, byte[]... values) {
+        RecordBatchBuilder builder =
+                new RecordBatchBuilder(CompressionType.NONE, pid, epoch, baseSequence, transactional);
         for (byte[] value : values) {
             builder.append(timestamp, null, value, new Header[0]);
         }
@@ -38,12 +38,18 @@ public final class ProducerBatches {
 
     /** A batch without producer id. */
     public static ByteBuffer plain(long timestamp, byte[]... values) {
-        return batch(RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false,
-                timestamp, values);
+        return batch(
+                RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE,
+                false,
+                timestamp,
+                values);
     }
 
     /** A transaction marker as the coordinator writes it. */
-    public static ByteBuffer marker(ControlRecordType type, long pid, short epoch, int coordinatorEpoch, long timestamp) {
+    public static ByteBuffer marker(
+            ControlRecordType type, long pid, short epoch, int coordinatorEpoch, long timestamp) {
         return RecordBatchBuilder.controlBatch(type, pid, epoch, timestamp, coordinatorEpoch);
     }
 
@@ -55,7 +61,9 @@ public final class ProducerBatches {
     public static ByteBuffer coordinatorBatch(long pid, short epoch, long timestamp, byte[]... values) {
         ByteBuffer batch = batch(pid, epoch, 0, true, timestamp, values);
         batch.putInt(batch.position() + RecordBatch.BASE_SEQUENCE_OFFSET, RecordBatch.NO_SEQUENCE);
-        batch.putInt(batch.position() + RecordBatch.CRC_OFFSET, RecordBatch.wrap(batch.duplicate()).computeCrc());
+        batch.putInt(
+                batch.position() + RecordBatch.CRC_OFFSET,
+                RecordBatch.wrap(batch.duplicate()).computeCrc());
         return batch;
     }
 

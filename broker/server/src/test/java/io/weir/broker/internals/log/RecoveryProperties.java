@@ -1,13 +1,12 @@
 package io.weir.broker.internals.log;
 
-import io.weir.broker.LogConfig;
-import io.weir.common.config.TopicConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.weir.broker.LogConfig;
 import io.weir.common.TopicPartition;
-import io.weir.common.utils.MockTime;
+import io.weir.common.config.TopicConfig;
 import io.weir.common.errors.CorruptRecordException;
 import io.weir.common.errors.CorruptSegmentException;
 import io.weir.common.record.CompressionType;
@@ -16,6 +15,7 @@ import io.weir.common.record.Record;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatchBuilder;
 import io.weir.common.record.RecordBatches;
+import io.weir.common.utils.MockTime;
 import io.weir.transactions.ProducerStateConfig;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -76,15 +76,29 @@ class RecoveryProperties {
         return t;
     });
 
-    enum Stop { CLEAN, CRASH }
+    enum Stop {
+        CLEAN,
+        CRASH
+    }
 
-    enum Target { ACTIVE_LOG, ROLLED_LOG, OFFSET_INDEX, TIME_INDEX, SNAPSHOT, RECOVERY_CHECKPOINT }
+    enum Target {
+        ACTIVE_LOG,
+        ROLLED_LOG,
+        OFFSET_INDEX,
+        TIME_INDEX,
+        SNAPSHOT,
+        RECOVERY_CHECKPOINT
+    }
 
-    enum Kind { FLIP, TRUNCATE, APPEND_RANDOM, APPEND_ZEROS }
+    enum Kind {
+        FLIP,
+        TRUNCATE,
+        APPEND_RANDOM,
+        APPEND_ZEROS
+    }
 
     /** What is done to one file: {@code where} (per mille of its size) picks the byte, {@code length} the bytes appended. */
-    record Damage(Target target, Kind kind, int where, int mask, int length, long seed) {
-    }
+    record Damage(Target target, Kind kind, int where, int mask, int length, long seed) {}
 
     /**
      * A directory's history: {@code batches} batches of {@code records} records of {@code valueSize} bytes in
@@ -92,22 +106,43 @@ class RecoveryProperties {
      * replays sequences); with {@code checkpoint}, the log is flushed after {@code flushAfter} batches and the
      * recovery points checkpointed; then it stops, and {@code damage} is done.
      */
-    record Scenario(int batches, int records, int valueSize, int segmentBytes, boolean idempotent, Stop stop,
-                    boolean checkpoint, int flushAfter, Damage damage) {
-    }
+    record Scenario(
+            int batches,
+            int records,
+            int valueSize,
+            int segmentBytes,
+            boolean idempotent,
+            Stop stop,
+            boolean checkpoint,
+            int flushAfter,
+            Damage damage) {}
 
     @Provide
     Arbitrary<Scenario> scenarios() {
-        Arbitrary<Damage> damage = Combinators.combine(Arbitraries.of(Target.class), Arbitraries.of(Kind.class),
-                Arbitraries.integers().between(0, 999), Arbitraries.integers().between(1, 255),
-                Arbitraries.integers().between(1, 300), Arbitraries.longs()).as(Damage::new);
-        Arbitrary<int[]> sizes = Combinators.combine(Arbitraries.integers().between(1, 14), Arbitraries.integers().between(1, 4),
-                Arbitraries.integers().between(1, 120), Arbitraries.integers().between(200, 1500))
-                .as((batches, records, valueSize, segmentBytes) -> new int[] {batches, records, valueSize, segmentBytes});
-        return Combinators.combine(sizes, Arbitraries.of(false, true), Arbitraries.of(Stop.class), Arbitraries.of(false, true),
-                Arbitraries.integers().between(0, 14), damage)
-                .as((n, idempotent, stop, checkpoint, flushAfter, d) -> new Scenario(n[0], n[1], n[2], n[3], idempotent, stop,
-                        checkpoint, flushAfter, d));
+        Arbitrary<Damage> damage = Combinators.combine(
+                        Arbitraries.of(Target.class),
+                        Arbitraries.of(Kind.class),
+                        Arbitraries.integers().between(0, 999),
+                        Arbitraries.integers().between(1, 255),
+                        Arbitraries.integers().between(1, 300),
+                        Arbitraries.longs())
+                .as(Damage::new);
+        Arbitrary<int[]> sizes = Combinators.combine(
+                        Arbitraries.integers().between(1, 14),
+                        Arbitraries.integers().between(1, 4),
+                        Arbitraries.integers().between(1, 120),
+                        Arbitraries.integers().between(200, 1500))
+                .as((batches, records, valueSize, segmentBytes) ->
+                        new int[] {batches, records, valueSize, segmentBytes});
+        return Combinators.combine(
+                        sizes,
+                        Arbitraries.of(false, true),
+                        Arbitraries.of(Stop.class),
+                        Arbitraries.of(false, true),
+                        Arbitraries.integers().between(0, 14),
+                        damage)
+                .as((n, idempotent, stop, checkpoint, flushAfter, d) ->
+                        new Scenario(n[0], n[1], n[2], n[3], idempotent, stop, checkpoint, flushAfter, d));
     }
 
     @Property(tries = 300, seed = "20261207")
@@ -163,6 +198,7 @@ class RecoveryProperties {
         final LogConfig defaults;
         /** Every record ever appended, by offset: its value. */
         final TreeMap<Long, String> written = new TreeMap<>();
+
         int counter;
 
         World(Path dataDir, Scenario s) {
@@ -178,8 +214,14 @@ class RecoveryProperties {
 
         void writeAndStop() {
             LogManager manager = open();
-            manager.createTopic(TOPIC, 1, Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(s.segmentBytes()),
-                    TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, "100"));
+            manager.createTopic(
+                    TOPIC,
+                    1,
+                    Map.of(
+                            TopicConfig.SEGMENT_BYTES_CONFIG,
+                            Integer.toString(s.segmentBytes()),
+                            TopicConfig.INDEX_INTERVAL_BYTES_CONFIG,
+                            "100"));
             Log log = manager.log(TP);
             for (int i = 0; i < s.batches(); i++) {
                 append(log, s.idempotent() ? i * s.records() : -1);
@@ -205,8 +247,12 @@ class RecoveryProperties {
         /** Appends one batch, from the idempotent producer at {@code sequence} unless that is -1. */
         void append(Log log, int sequence) {
             RecordBatchBuilder builder = sequence < 0
-                    ? new RecordBatchBuilder(CompressionType.NONE, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
-                            RecordBatch.NO_SEQUENCE, false)
+                    ? new RecordBatchBuilder(
+                            CompressionType.NONE,
+                            RecordBatch.NO_PRODUCER_ID,
+                            RecordBatch.NO_PRODUCER_EPOCH,
+                            RecordBatch.NO_SEQUENCE,
+                            false)
                     : new RecordBatchBuilder(CompressionType.NONE, PRODUCER_ID, (short) 0, sequence, false);
             String[] texts = new String[s.records()];
             for (int r = 0; r < s.records(); r++) {
@@ -265,15 +311,18 @@ class RecoveryProperties {
                 Path checkpoint = dataDir.resolve("recovery-point-offset-checkpoint");
                 return Files.exists(checkpoint) ? checkpoint : null;
             }
-            String suffix = switch (target) {
-                case ACTIVE_LOG, ROLLED_LOG -> LogSegment.LOG_SUFFIX;
-                case OFFSET_INDEX -> LogSegment.INDEX_SUFFIX;
-                case TIME_INDEX -> LogSegment.TIME_INDEX_SUFFIX;
-                default -> ProducerStateSnapshots.SUFFIX;
-            };
+            String suffix =
+                    switch (target) {
+                        case ACTIVE_LOG, ROLLED_LOG -> LogSegment.LOG_SUFFIX;
+                        case OFFSET_INDEX -> LogSegment.INDEX_SUFFIX;
+                        case TIME_INDEX -> LogSegment.TIME_INDEX_SUFFIX;
+                        default -> ProducerStateSnapshots.SUFFIX;
+                    };
             List<Path> files;
             try (Stream<Path> list = Files.list(partitionDir)) {
-                files = list.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted(Comparator.naturalOrder()).toList();
+                files = list.filter(p -> p.getFileName().toString().endsWith(suffix))
+                        .sorted(Comparator.naturalOrder())
+                        .toList();
             }
             if (files.isEmpty()) {
                 return null;
@@ -297,7 +346,8 @@ class RecoveryProperties {
 
         /** Whether the damage can have destroyed a record: a flip or a cut of a segment file. */
         boolean mayLoseRecords(Path file) {
-            return file != null && file.getFileName().toString().endsWith(LogSegment.LOG_SUFFIX)
+            return file != null
+                    && file.getFileName().toString().endsWith(LogSegment.LOG_SUFFIX)
                     && (s.damage().kind() == Kind.FLIP || s.damage().kind() == Kind.TRUNCATE);
         }
 
@@ -307,20 +357,25 @@ class RecoveryProperties {
             try {
                 manager = withinDeadline("open", this::open);
             } catch (CorruptSegmentException e) {
-                assertTrue(foundOnlyWhenRead(damaged) && e.file().equals(damaged),
+                assertTrue(
+                        foundOnlyWhenRead(damaged) && e.file().equals(damaged),
                         "the open refused, naming " + e.file() + ": " + e.getMessage() + where);
                 return;
             }
             Log log = manager.log(TP);
             long end = log.logEndOffset();
             long writtenEnd = written.isEmpty() ? 0 : written.lastKey() + 1;
-            assertTrue(end <= writtenEnd, "log end offset " + end + " was never written (written up to " + writtenEnd + ")" + where);
+            assertTrue(
+                    end <= writtenEnd,
+                    "log end offset " + end + " was never written (written up to " + writtenEnd + ")" + where);
             ReadOutcome read = withinDeadline("read", () -> readAndCheck(log, log.logStartOffset(), where));
             if (read.damageFound() != null) {
                 assertTrue(foundOnlyWhenRead(damaged), "damage reported at read: " + read.damageFound() + where);
             } else {
-                assertEquals(end - log.logStartOffset(), read.records(), "every offset below the log end offset is served,"
-                        + " so a valid batch backs it" + where);
+                assertEquals(
+                        end - log.logStartOffset(),
+                        read.records(),
+                        "every offset below the log end offset is served," + " so a valid batch backs it" + where);
             }
             if (!mayLoseRecords(damaged)) {
                 assertEquals(writtenEnd, end, "no record was destroyed, none may be lost" + where);
@@ -339,17 +394,18 @@ class RecoveryProperties {
             LogManager again = withinDeadline("reopen", this::open);
             Log reopened = again.log(TP);
             assertEquals(written.lastKey() + 1, reopened.logEndOffset(), "the appended records are all there" + where);
-            ReadOutcome appended = withinDeadline("read after reopen", () -> readAndCheck(reopened, appendedFrom, where));
+            ReadOutcome appended =
+                    withinDeadline("read after reopen", () -> readAndCheck(reopened, appendedFrom, where));
             assertEquals(null, appended.damageFound(), "the appended records read back" + where);
-            assertEquals(written.tailMap(appendedFrom).size(), appended.records(), "records read after the reopen" + where);
+            assertEquals(
+                    written.tailMap(appendedFrom).size(), appended.records(), "records read after the reopen" + where);
             withinDeadline("close after reopen", () -> {
                 again.close();
                 return null;
             });
         }
 
-        record ReadOutcome(int records, String damageFound) {
-        }
+        record ReadOutcome(int records, String damageFound) {}
 
         /**
          * Reads from {@code from} to the high watermark in small fetches, checking every record against what was
@@ -366,7 +422,8 @@ class RecoveryProperties {
                     return new ReadOutcome(records, e.file() + " at byte " + e.position() + ": " + e.getMessage());
                 }
                 if (!batches.hasRemaining()) {
-                    fail("the read at " + next + " returned nothing below the high watermark " + log.highWatermark() + where);
+                    fail("the read at " + next + " returned nothing below the high watermark " + log.highWatermark()
+                            + where);
                 }
                 for (RecordBatch batch : RecordBatches.iterable(batches)) {
                     try {
@@ -378,12 +435,15 @@ class RecoveryProperties {
                         if (record.offset() < next) {
                             continue;
                         }
-                        String value = StandardCharsets.UTF_8.decode(record.value()).toString();
-                        assertEquals(written.get(record.offset()), value, "the record at offset " + record.offset() + where);
+                        String value =
+                                StandardCharsets.UTF_8.decode(record.value()).toString();
+                        assertEquals(
+                                written.get(record.offset()), value, "the record at offset " + record.offset() + where);
                         records++;
                     }
-                    assertTrue(batch.lastOffset() >= next, "a batch ending at " + batch.lastOffset()
-                            + " was served for offset " + next + where);
+                    assertTrue(
+                            batch.lastOffset() >= next,
+                            "a batch ending at " + batch.lastOffset() + " was served for offset " + next + where);
                     next = batch.lastOffset() + 1;
                 }
             }

@@ -1,12 +1,12 @@
 package io.weir.broker.internals.log;
 
-import io.weir.broker.LogConfig;
-import io.weir.common.config.TopicConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.broker.LogConfig;
 import io.weir.common.TopicPartition;
+import io.weir.common.config.TopicConfig;
 import io.weir.common.utils.MockTime;
 import io.weir.transactions.ProducerStateConfig;
 import java.nio.file.Files;
@@ -44,9 +44,21 @@ class SegmentDeleterTest {
 
     /** A log whose retention removes every rolled segment, with at least one rolled. */
     private List<DeletedSegment> retainedSegments() {
-        log = Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "300",
-                TopicConfig.RETENTION_BYTES_CONFIG, "0", TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, Long.toString(DELAY_MS))),
-                ProducerStateConfig.DEFAULT, time, Shutdown.CLEAN);
+        log = Log.open(
+                dir,
+                TP,
+                LogConfig.withOverrides(
+                        LogConfig.DEFAULTS,
+                        Map.of(
+                                TopicConfig.SEGMENT_BYTES_CONFIG,
+                                "300",
+                                TopicConfig.RETENTION_BYTES_CONFIG,
+                                "0",
+                                TopicConfig.FILE_DELETE_DELAY_MS_CONFIG,
+                                Long.toString(DELAY_MS))),
+                ProducerStateConfig.DEFAULT,
+                time,
+                Shutdown.CLEAN);
         for (int i = 0; i < 6; i++) {
             log.append(LogTestSupport.batch(time.milliseconds(), LogTestSupport.value(100, i)), AppendOrigin.CLIENT);
             log.advanceHighWatermark();
@@ -58,7 +70,8 @@ class SegmentDeleterTest {
 
     private long deletedFiles() throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(LogSegment.DELETED_SUFFIX)).count();
+            return files.filter(f -> f.toString().endsWith(LogSegment.DELETED_SUFFIX))
+                    .count();
         }
     }
 

@@ -59,14 +59,25 @@ class StorageFailureReviewTest {
     }
 
     private void open(Map<String, String> extra, CleanerHook hook) {
-        Map<String, String> overrides = new HashMap<>(Map.of("cleanup.policy", "compact", "segment.bytes", "1024",
-                "min.cleanable.dirty.ratio", "0.01"));
+        Map<String, String> overrides = new HashMap<>(
+                Map.of("cleanup.policy", "compact", "segment.bytes", "1024", "min.cleanable.dirty.ratio", "0.01"));
         overrides.putAll(extra);
         context = LogDirContext.of(dir, disk, time);
-        log = Log.open(logDir(), TP, LogConfig.withOverrides(LogConfig.DEFAULTS, overrides), ProducerStateConfig.DEFAULT,
-                time, Shutdown.CLEAN, context);
-        cleaner = LogCleaner.create(CleanerTestBase.SMALL, dir.resolve("cleaner-offset-checkpoint"), () -> List.of(log),
-                time, hook, context);
+        log = Log.open(
+                logDir(),
+                TP,
+                LogConfig.withOverrides(LogConfig.DEFAULTS, overrides),
+                ProducerStateConfig.DEFAULT,
+                time,
+                Shutdown.CLEAN,
+                context);
+        cleaner = LogCleaner.create(
+                CleanerTestBase.SMALL,
+                dir.resolve("cleaner-offset-checkpoint"),
+                () -> List.of(log),
+                time,
+                hook,
+                context);
     }
 
     private void append(java.nio.ByteBuffer batch, AppendOrigin origin) {
@@ -113,7 +124,9 @@ class StorageFailureReviewTest {
 
         try {
             assertTrue(cleaner.cleanOnce(), "the cleaner swapped segment 0 out meanwhile");
-            assertTrue(Files.exists(logDir().resolve(LogSegment.fileName(0, LogSegment.LOG_SUFFIX) + LogSegment.DELETED_SUFFIX)),
+            assertTrue(
+                    Files.exists(logDir().resolve(
+                                    LogSegment.fileName(0, LogSegment.LOG_SUFFIX) + LogSegment.DELETED_SUFFIX)),
                     "segment 0 was retired");
         } finally {
             release.countDown();
@@ -189,7 +202,10 @@ class StorageFailureReviewTest {
         time.sleep(LogConfig.DEFAULTS.fileDeleteDelayMs() + 1);
         context.deleter().close();
         try (Stream<Path> files = Files.list(logDir())) {
-            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().endsWith(".deleted")).toList(),
+            assertEquals(
+                    List.of(),
+                    files.filter(p -> p.getFileName().toString().endsWith(".deleted"))
+                            .toList(),
                     "no .deleted file outlives the deleter");
         }
     }

@@ -22,7 +22,8 @@ class TransactionIndexTest {
     Path dir;
 
     private TransactionIndex index() throws Exception {
-        TransactionIndex index = new TransactionIndex(dir.resolve("00000000000000000000.txnindex"), FileChannelFactory.SYSTEM);
+        TransactionIndex index =
+                new TransactionIndex(dir.resolve("00000000000000000000.txnindex"), FileChannelFactory.SYSTEM);
         index.load();
         return index;
     }

@@ -38,12 +38,28 @@ final class TransactionalLogModel {
     /**
      * A data batch: {@code pid} -1 for a plain batch, {@code firstSeq} -1 for the coordinator's batch.
      */
-    record Data(long pid, short epoch, int firstSeq, int lastSeq, boolean transactional, long firstOffset,
-                long lastOffset, long timestamp, int size, List<String> values) implements Entry {
-    }
+    record Data(
+            long pid,
+            short epoch,
+            int firstSeq,
+            int lastSeq,
+            boolean transactional,
+            long firstOffset,
+            long lastOffset,
+            long timestamp,
+            int size,
+            List<String> values)
+            implements Entry {}
 
-    record Marker(long pid, short epoch, int coordinatorEpoch, TransactionResult result, long offset, long timestamp,
-                  int size) implements Entry {
+    record Marker(
+            long pid,
+            short epoch,
+            int coordinatorEpoch,
+            TransactionResult result,
+            long offset,
+            long timestamp,
+            int size)
+            implements Entry {
         @Override
         public long firstOffset() {
             return offset;
@@ -56,21 +72,16 @@ final class TransactionalLogModel {
     }
 
     /** What the log must answer to an append. */
-    sealed interface Expected {
-    }
+    sealed interface Expected {}
 
-    record Appended() implements Expected {
-    }
+    record Appended() implements Expected {}
 
-    record DuplicateOf(long firstOffset, long lastOffset) implements Expected {
-    }
+    record DuplicateOf(long firstOffset, long lastOffset) implements Expected {}
 
-    record Refused(Class<? extends WeirException> error) implements Expected {
-    }
+    record Refused(Class<? extends WeirException> error) implements Expected {}
 
     /** An aborted transaction as a read_committed reader must learn it. */
-    record Aborted(long pid, long firstOffset, long lastOffset) {
-    }
+    record Aborted(long pid, long firstOffset, long lastOffset) {}
 
     final List<Entry> entries = new ArrayList<>();
 
@@ -125,7 +136,8 @@ final class TransactionalLogModel {
                     window.clear();
                 }
                 if (d.firstSeq() >= 0) {
-                    window.add(new BatchMetadata(d.firstSeq(), d.lastSeq(), d.firstOffset(), d.lastOffset(), d.timestamp()));
+                    window.add(new BatchMetadata(
+                            d.firstSeq(), d.lastSeq(), d.firstOffset(), d.lastOffset(), d.timestamp()));
                 }
                 if (d.transactional() && txnFirst == null) {
                     txnFirst = d.firstOffset();
@@ -144,8 +156,12 @@ final class TransactionalLogModel {
         if (epoch == null) {
             return Optional.empty();
         }
-        return Optional.of(new ProducerStateEntry(pid, epoch, window.subList(Math.max(0, window.size() - WINDOW),
-                window.size()), lastTimestamp, txnFirst == null ? OptionalLong.empty() : OptionalLong.of(txnFirst),
+        return Optional.of(new ProducerStateEntry(
+                pid,
+                epoch,
+                window.subList(Math.max(0, window.size() - WINDOW), window.size()),
+                lastTimestamp,
+                txnFirst == null ? OptionalLong.empty() : OptionalLong.of(txnFirst),
                 coordinatorEpoch));
     }
 
@@ -178,7 +194,9 @@ final class TransactionalLogModel {
 
     Expected expectCoordinatorBatch(long pid, short epoch) {
         Optional<ProducerStateEntry> p = producer(pid);
-        return p.isPresent() && epoch < p.get().epoch() ? new Refused(InvalidProducerEpochException.class) : new Appended();
+        return p.isPresent() && epoch < p.get().epoch()
+                ? new Refused(InvalidProducerEpochException.class)
+                : new Appended();
     }
 
     Expected expectMarker(long pid, short epoch, int coordinatorEpoch) {
@@ -225,7 +243,8 @@ final class TransactionalLogModel {
         long lastStable = lastStableOffset();
         List<String> values = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
-            if (entries.get(i) instanceof Data d && d.lastOffset() < lastStable
+            if (entries.get(i) instanceof Data d
+                    && d.lastOffset() < lastStable
                     && (!d.transactional() || fate(i, d.pid()) == TransactionResult.COMMIT)) {
                 values.addAll(d.values());
             }

@@ -41,10 +41,13 @@ class TransactionalLogProperties {
     @Property(tries = 80, seed = "20261122")
     void logFollowsTheModel(@ForAll("chains") ActionChain<TransactionalLogWorld> chain) {
         chain.withInvariant("offsets agree with the model", TransactionalLogWorld::offsetsAgreeWithTheModel)
-                .withInvariant("producer state agrees with the model", TransactionalLogWorld::producersAgreeWithTheModel)
-                .withInvariant("aborted transactions agree with the model",
+                .withInvariant(
+                        "producer state agrees with the model", TransactionalLogWorld::producersAgreeWithTheModel)
+                .withInvariant(
+                        "aborted transactions agree with the model",
                         TransactionalLogWorld::abortedTransactionsAgreeWithTheModel)
-                .withInvariant("read_committed yields exactly the committed records",
+                .withInvariant(
+                        "read_committed yields exactly the committed records",
                         TransactionalLogWorld::readCommittedYieldsExactlyTheCommittedRecords)
                 .run();
     }
@@ -99,30 +102,35 @@ class TransactionalLogProperties {
     }
 
     private static Action<TransactionalLogWorld> sendNext() {
-        return action(w -> Combinators.combine(producer(), Arbitraries.integers().between(1, 3))
-                .as((pid, records) -> Transformer.mutate("producer " + pid + " sends its next " + records,
-                        x -> x.sendNext(pid, records))));
+        return action(
+                w -> Combinators.combine(producer(), Arbitraries.integers().between(1, 3))
+                        .as((pid, records) -> Transformer.mutate(
+                                "producer " + pid + " sends its next " + records, x -> x.sendNext(pid, records))));
     }
 
     private static Action<TransactionalLogWorld> resend() {
-        return action(w -> Combinators.combine(producer(), Arbitraries.integers().between(0, 4))
-                .as((pid, back) -> Transformer.mutate("producer " + pid + " resends its batch " + back
-                        + " before the newest", x -> x.resend(pid, back))));
+        return action(
+                w -> Combinators.combine(producer(), Arbitraries.integers().between(0, 4))
+                        .as((pid, back) -> Transformer.mutate(
+                                "producer " + pid + " resends its batch " + back + " before the newest",
+                                x -> x.resend(pid, back))));
     }
 
     private static Action<TransactionalLogWorld> sendAsZombie() {
-        return action(w -> producer().map(pid -> Transformer.mutate("a zombie of producer " + pid + " sends",
-                x -> x.sendAsZombie(pid))));
+        return action(w -> producer()
+                .map(pid -> Transformer.mutate("a zombie of producer " + pid + " sends", x -> x.sendAsZombie(pid))));
     }
 
     private static Action<TransactionalLogWorld> sendPlain() {
-        return action(w -> Arbitraries.integers().between(1, 4).map(n -> Transformer.mutate(
-                "a plain batch of " + n, x -> x.sendPlain(n))));
+        return action(w -> Arbitraries.integers()
+                .between(1, 4)
+                .map(n -> Transformer.mutate("a plain batch of " + n, x -> x.sendPlain(n))));
     }
 
     private static Action<TransactionalLogWorld> coordinatorBatch() {
-        return action(w -> transactionalProducer().map(pid -> Transformer.mutate(
-                "the coordinator commits offsets for producer " + pid, x -> x.coordinatorBatch(pid))));
+        return action(w -> transactionalProducer()
+                .map(pid -> Transformer.mutate(
+                        "the coordinator commits offsets for producer " + pid, x -> x.coordinatorBatch(pid))));
     }
 
     private static Action<TransactionalLogWorld> endTransaction() {
@@ -131,9 +139,11 @@ class TransactionalLogProperties {
                 Tuple.of(2, Arbitraries.just(Fencing.BUMP_PRODUCER)),
                 Tuple.of(1, Arbitraries.just(Fencing.NEW_COORDINATOR)),
                 Tuple.of(1, Arbitraries.just(Fencing.ZOMBIE_COORDINATOR)));
-        return action(w -> Combinators.combine(transactionalProducer(), Arbitraries.of(TransactionResult.class), fencing)
-                .as((pid, result, how) -> Transformer.mutate("the coordinator writes " + result + " for producer "
-                        + pid + " (fencing: " + how + ")", x -> x.endTransaction(pid, result, how))));
+        return action(
+                w -> Combinators.combine(transactionalProducer(), Arbitraries.of(TransactionResult.class), fencing)
+                        .as((pid, result, how) -> Transformer.mutate(
+                                "the coordinator writes " + result + " for producer " + pid + " (fencing: " + how + ")",
+                                x -> x.endTransaction(pid, result, how))));
     }
 
     private static Action<TransactionalLogWorld> roll() {
@@ -141,22 +151,26 @@ class TransactionalLogProperties {
     }
 
     private static Action<TransactionalLogWorld> reopenCleanly() {
-        return action(w -> Arbitraries.just(Transformer.mutate("close and reopen", TransactionalLogWorld::reopenCleanly)));
+        return action(
+                w -> Arbitraries.just(Transformer.mutate("close and reopen", TransactionalLogWorld::reopenCleanly)));
     }
 
     private static Action<TransactionalLogWorld> crashAndReopen() {
-        return action(w -> Arbitraries.just(Transformer.mutate("crash and reopen", TransactionalLogWorld::crashAndReopen)));
+        return action(
+                w -> Arbitraries.just(Transformer.mutate("crash and reopen", TransactionalLogWorld::crashAndReopen)));
     }
 
     private static Action<TransactionalLogWorld> crashCuttingTheTail() {
-        return action(w -> Arbitraries.doubles().between(0, 1).map(fraction -> Transformer.mutate(
-                "crash losing the active segment from " + fraction + " of its length", x -> {
-                    try {
-                        x.crashCuttingTheTail(fraction);
-                    } catch (IOException e) {
-                        throw new IllegalStateException("could not cut the segment", e);
-                    }
-                })));
+        return action(w -> Arbitraries.doubles()
+                .between(0, 1)
+                .map(fraction ->
+                        Transformer.mutate("crash losing the active segment from " + fraction + " of its length", x -> {
+                            try {
+                                x.crashCuttingTheTail(fraction);
+                            } catch (IOException e) {
+                                throw new IllegalStateException("could not cut the segment", e);
+                            }
+                        })));
     }
 
     private static Action<TransactionalLogWorld> corruptNewestSnapshotAndCrash() {

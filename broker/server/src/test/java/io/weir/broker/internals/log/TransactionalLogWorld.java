@@ -1,17 +1,9 @@
 package io.weir.broker.internals.log;
 
-import io.weir.common.config.TopicConfig;
-import io.weir.broker.LogConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.common.IsolationLevel;
-import io.weir.common.TopicPartition;
-import io.weir.common.utils.MockTime;
-import io.weir.common.errors.InvalidProducerEpochException;
-import io.weir.common.errors.OutOfOrderSequenceException;
-import io.weir.common.errors.UnknownProducerIdException;
-import io.weir.common.errors.WeirException;
+import io.weir.broker.LogConfig;
 import io.weir.broker.internals.log.TransactionalLogModel.Aborted;
 import io.weir.broker.internals.log.TransactionalLogModel.Appended;
 import io.weir.broker.internals.log.TransactionalLogModel.Data;
@@ -19,10 +11,17 @@ import io.weir.broker.internals.log.TransactionalLogModel.DuplicateOf;
 import io.weir.broker.internals.log.TransactionalLogModel.Expected;
 import io.weir.broker.internals.log.TransactionalLogModel.Marker;
 import io.weir.broker.internals.log.TransactionalLogModel.Refused;
+import io.weir.common.IsolationLevel;
+import io.weir.common.TopicPartition;
+import io.weir.common.config.TopicConfig;
+import io.weir.common.errors.OutOfOrderSequenceException;
+import io.weir.common.errors.UnknownProducerIdException;
+import io.weir.common.errors.WeirException;
 import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.Record;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatches;
+import io.weir.common.utils.MockTime;
 import io.weir.transactions.ProducerStateConfig;
 import io.weir.transactions.TransactionResult;
 import java.io.IOException;
@@ -58,8 +57,7 @@ final class TransactionalLogWorld implements AutoCloseable {
     private static final int READ_BYTES = 400;
 
     /** A batch a client had acknowledged, which it may resend. */
-    record Sent(short epoch, int first, int last) {
-    }
+    record Sent(short epoch, int first, int last) {}
 
     static final class Client {
         final long pid;
@@ -92,8 +90,9 @@ final class TransactionalLogWorld implements AutoCloseable {
 
     private final Path dir;
     private final MockTime time = new MockTime();
-    private final LogConfig config = LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of(
-            TopicConfig.SEGMENT_BYTES_CONFIG, "1200", TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, "200"));
+    private final LogConfig config = LogConfig.withOverrides(
+            LogConfig.DEFAULTS,
+            Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, "1200", TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, "200"));
     private Log log;
     final TransactionalLogModel model = new TransactionalLogModel();
     final Map<Long, Client> clients = new TreeMap<>();
@@ -120,8 +119,8 @@ final class TransactionalLogWorld implements AutoCloseable {
         if (outcome instanceof Appended) {
             c.sent.add(new Sent(c.epoch, c.next, last));
             c.next = last + 1;
-        } else if (outcome instanceof Refused r && (r.error() == OutOfOrderSequenceException.class
-                || r.error() == UnknownProducerIdException.class)) {
+        } else if (outcome instanceof Refused r
+                && (r.error() == OutOfOrderSequenceException.class || r.error() == UnknownProducerIdException.class)) {
             c.epoch++;
             c.next = 0;
         }
@@ -153,8 +152,22 @@ final class TransactionalLogWorld implements AutoCloseable {
         String what = "producer " + c.pid + " epoch " + epoch + " seq " + first + ".." + last;
         Expected expected = model.expectBatch(c.pid, epoch, first, last, c.transactional);
         List<String> values = values(batch);
-        append(batch, AppendOrigin.CLIENT, expected, what, (offset, size, timestamp) -> new Data(c.pid, epoch, first,
-                last, c.transactional, offset, offset + records - 1, timestamp, size, values));
+        append(
+                batch,
+                AppendOrigin.CLIENT,
+                expected,
+                what,
+                (offset, size, timestamp) -> new Data(
+                        c.pid,
+                        epoch,
+                        first,
+                        last,
+                        c.transactional,
+                        offset,
+                        offset + records - 1,
+                        timestamp,
+                        size,
+                        values));
         return expected;
     }
 
@@ -165,9 +178,15 @@ final class TransactionalLogWorld implements AutoCloseable {
             values[i] = "plain" + plainBatches + "." + i;
         }
         plainBatches++;
-        ByteBuffer batch = ProducerBatches.plain(tick(), Stream.of(values).map(ProducerBatches::utf8).toArray(byte[][]::new));
-        append(batch, AppendOrigin.CLIENT, new Appended(), "plain batch", (offset, size, timestamp) -> new Data(-1,
-                (short) -1, -1, -1, false, offset, offset + records - 1, timestamp, size, List.of(values)));
+        ByteBuffer batch = ProducerBatches.plain(
+                tick(), Stream.of(values).map(ProducerBatches::utf8).toArray(byte[][]::new));
+        append(
+                batch,
+                AppendOrigin.CLIENT,
+                new Appended(),
+                "plain batch",
+                (offset, size, timestamp) -> new Data(
+                        -1, (short) -1, -1, -1, false, offset, offset + records - 1, timestamp, size, List.of(values)));
     }
 
     // ---- the coordinator -----------------------------------------------------------------------------------
@@ -178,9 +197,13 @@ final class TransactionalLogWorld implements AutoCloseable {
         String value = "offsets-of-" + pid + "@" + time.milliseconds();
         ByteBuffer batch = ProducerBatches.coordinatorBatch(pid, c.epoch, tick(), ProducerBatches.utf8(value));
         short epoch = c.epoch;
-        append(batch, AppendOrigin.COORDINATOR, model.expectCoordinatorBatch(pid, epoch), "offset commit of " + pid,
-                (offset, size, timestamp) -> new Data(pid, epoch, -1, -1, true, offset, offset, timestamp, size,
-                        List.of(value)));
+        append(
+                batch,
+                AppendOrigin.COORDINATOR,
+                model.expectCoordinatorBatch(pid, epoch),
+                "offset commit of " + pid,
+                (offset, size, timestamp) ->
+                        new Data(pid, epoch, -1, -1, true, offset, offset, timestamp, size, List.of(value)));
     }
 
     /** The coordinator ends the producer's transaction, fencing whom {@code fencing} says. */
@@ -192,11 +215,15 @@ final class TransactionalLogWorld implements AutoCloseable {
             coordinatorEpoch++;
         }
         int writer = fencing == Fencing.ZOMBIE_COORDINATOR ? Math.max(0, coordinatorEpoch - 1) : coordinatorEpoch;
-        ControlRecordType type = result == TransactionResult.COMMIT ? ControlRecordType.COMMIT : ControlRecordType.ABORT;
+        ControlRecordType type =
+                result == TransactionResult.COMMIT ? ControlRecordType.COMMIT : ControlRecordType.ABORT;
         ByteBuffer batch = ProducerBatches.marker(type, pid, epoch, writer, tick());
         Expected expected = model.expectMarker(pid, epoch, writer);
-        append(batch, AppendOrigin.COORDINATOR, expected, result + " marker of " + pid + " epoch " + epoch
-                + " coordinator epoch " + writer,
+        append(
+                batch,
+                AppendOrigin.COORDINATOR,
+                expected,
+                result + " marker of " + pid + " epoch " + epoch + " coordinator epoch " + writer,
                 (offset, size, timestamp) -> new Marker(pid, epoch, writer, result, offset, timestamp, size));
         if (expected instanceof Appended && epoch > c.epoch) {
             c.epoch = epoch;
@@ -223,7 +250,8 @@ final class TransactionalLogWorld implements AutoCloseable {
         }
         if (expected instanceof DuplicateOf duplicate) {
             assertTrue(info.isDuplicate(), what + " is a duplicate");
-            assertEquals(duplicate, new DuplicateOf(info.firstOffset(), info.lastOffset()), what + "'s original offsets");
+            assertEquals(
+                    duplicate, new DuplicateOf(info.firstOffset(), info.lastOffset()), what + "'s original offsets");
             return;
         }
         assertEquals(new Appended(), expected, what + " was appended at " + info.firstOffset());
@@ -270,7 +298,8 @@ final class TransactionalLogWorld implements AutoCloseable {
         log.closeWithoutFlush();
         try (Stream<Path> files = Files.list(dir)) {
             Path newest = files.filter(p -> p.toString().endsWith(ProducerStateSnapshots.SUFFIX))
-                    .max(Comparator.naturalOrder()).orElse(null);
+                    .max(Comparator.naturalOrder())
+                    .orElse(null);
             if (newest != null) {
                 try (RandomAccessFile raf = new RandomAccessFile(newest.toFile(), "rw")) {
                     long at = raf.length() / 2;
@@ -303,7 +332,8 @@ final class TransactionalLogWorld implements AutoCloseable {
 
     void abortedTransactionsAgreeWithTheModel() {
         List<Aborted> actual = log.abortedTransactions(0, log.logEndOffset()).stream()
-                .map(a -> new Aborted(a.producerId(), a.firstOffset(), a.lastOffset())).toList();
+                .map(a -> new Aborted(a.producerId(), a.firstOffset(), a.lastOffset()))
+                .toList();
         assertEquals(model.aborted(), actual, "aborted transactions");
     }
 
@@ -317,7 +347,8 @@ final class TransactionalLogWorld implements AutoCloseable {
         long position = log.logStartOffset();
         long lastStable = log.lastStableOffset();
         while (position < lastStable) {
-            ByteBuffer batches = log.read(position, READ_BYTES, true, IsolationLevel.READ_COMMITTED).batches();
+            ByteBuffer batches = log.read(position, READ_BYTES, true, IsolationLevel.READ_COMMITTED)
+                    .batches();
             assertTrue(batches.hasRemaining(), "read_committed makes progress at " + position + " below " + lastStable);
             long upperBound = position;
             for (Iterator<RecordBatch> it = RecordBatches.iterator(batches.duplicate()); it.hasNext(); ) {

@@ -35,13 +35,15 @@ class ProducerIdManagerTest {
         LogDirContext context = LogDirContext.of(dir, disk, new MockTime());
         ProducerIdManager ids = ProducerIdManager.open(dir, context);
         Path tmp = dir.resolve(ProducerIdManager.FILE_NAME + ".tmp");
-        disk.failOnce(FaultyDisk.Op.FORCE, tmp::equals, () -> { });
+        disk.failOnce(FaultyDisk.Op.FORCE, tmp::equals, () -> {});
 
         LogDirFailureException e = assertThrows(LogDirFailureException.class, ids::generate);
 
         assertEquals(tmp, e.file());
         assertTrue(context.failures().isOffline(), "the directory is offline");
-        LogDirFailureException refused = assertThrows(LogDirFailureException.class, ids::generate,
+        LogDirFailureException refused = assertThrows(
+                LogDirFailureException.class,
+                ids::generate,
                 "no block is reserved on an offline directory, though the disk would now accept the write");
         assertEquals(tmp, refused.file());
     }
@@ -80,7 +82,10 @@ class ProducerIdManagerTest {
         bytes[5] ^= 0x10;
         Files.write(file, bytes);
         KafkaStorageException e = assertThrows(KafkaStorageException.class, () -> open());
-        assertTrue(e.getMessage().contains(ProducerIdManager.FILE_NAME) && e.getMessage().contains("corrupt"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(ProducerIdManager.FILE_NAME)
+                        && e.getMessage().contains("corrupt"),
+                e.getMessage());
     }
 
     @Test

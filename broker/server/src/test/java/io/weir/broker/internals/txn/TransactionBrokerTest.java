@@ -19,9 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.BrokerConfig;
 import io.weir.broker.EmbeddedBroker;
-import io.weir.common.TopicPartition;
 import io.weir.broker.TransactionTestSupport.Producer;
 import io.weir.broker.internals.group.OffsetsTopicStore;
+import io.weir.common.TopicPartition;
 import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.BrokerApi;
 import io.weir.common.protocol.DescribeTransactionsResponse;
@@ -50,6 +50,7 @@ class TransactionBrokerTest {
 
     @TempDir
     Path dir;
+
     private EmbeddedBroker broker;
     private BrokerApi api;
 
@@ -126,7 +127,10 @@ class TransactionBrokerTest {
         add(api, old, T0);
         produce(api, T0, txnBatch(old, 0, "zombie"));
         InitProducerIdResponse first = initRaw(api, "app", 10_000, -1L, (short) -1);
-        assertEquals(Errors.CONCURRENT_TRANSACTIONS, first.error().error(), first.error().message());
+        assertEquals(
+                Errors.CONCURRENT_TRANSACTIONS,
+                first.error().error(),
+                first.error().message());
         Producer fresh = init(api, "app", 10_000);
         assertEquals(old.producerEpoch() + 2, fresh.producerEpoch());
         assertMarker(last(batches(api, T0)), ControlRecordType.ABORT, old, 1);
@@ -141,7 +145,9 @@ class TransactionBrokerTest {
         TopicPartition missing = new TopicPartition("t", 9);
         Map<TopicPartition, ApiError> results = addRaw(api, p, T0, missing);
         assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, results.get(missing).error());
-        assertTrue(results.get(missing).message().contains("t-9"), results.get(missing).message());
+        assertTrue(
+                results.get(missing).message().contains("t-9"),
+                results.get(missing).message());
         assertEquals(Errors.OPERATION_NOT_ATTEMPTED, results.get(T0).error());
         assertEquals("Empty", describe(api, "app").state());
     }
@@ -159,14 +165,18 @@ class TransactionBrokerTest {
     @Test
     void wrongProducerIdIsAnInvalidMapping() throws Exception {
         Producer p = init(api, "app", 10_000);
-        assertEquals(Errors.INVALID_PRODUCER_ID_MAPPING, add(api, new Producer("app", p.producerId() + 1, p.producerEpoch()), T0).error());
+        assertEquals(
+                Errors.INVALID_PRODUCER_ID_MAPPING,
+                add(api, new Producer("app", p.producerId() + 1, p.producerEpoch()), T0)
+                        .error());
     }
 
     @Test
     void timeoutAboveTheBrokersMaximumIsRefused() throws Exception {
         InitProducerIdResponse r = initRaw(api, "app", 60_001, -1L, (short) -1);
         assertEquals(Errors.INVALID_TRANSACTION_TIMEOUT, r.error().error());
-        assertTrue(r.error().message().contains("60001") && r.error().message().contains("transaction.max.timeout.ms"),
+        assertTrue(
+                r.error().message().contains("60001") && r.error().message().contains("transaction.max.timeout.ms"),
                 r.error().message());
     }
 
@@ -191,7 +201,9 @@ class TransactionBrokerTest {
         Producer p = init(api, "copier", 10_000);
         add(api, p, T0);
         assertEquals(Errors.NONE, addOffsets(api, p, GROUP).error());
-        assertEquals(Errors.NONE, txnOffsetCommit(api, p, GROUP, Map.of(T1, 17L)).get(T1).error());
+        assertEquals(
+                Errors.NONE,
+                txnOffsetCommit(api, p, GROUP, Map.of(T1, 17L)).get(T1).error());
         assertEquals(-1L, committed(api, GROUP, T1), "pending while the transaction is open");
         assertEquals(Errors.NONE, end(api, p, true).error());
         awaitState(api, "copier", "CompleteCommit");
@@ -221,7 +233,9 @@ class TransactionBrokerTest {
     void offsetsFromAFencedInstanceAreRefused() throws Exception {
         Producer old = init(api, "copier", 10_000);
         init(api, "copier", 10_000);
-        assertEquals(Errors.PRODUCER_FENCED, txnOffsetCommit(api, old, GROUP, Map.of(T1, 17L)).get(T1).error());
+        assertEquals(
+                Errors.PRODUCER_FENCED,
+                txnOffsetCommit(api, old, GROUP, Map.of(T1, 17L)).get(T1).error());
     }
 
     // ---- administration ----------------------------------------------------------------------------------
@@ -231,20 +245,43 @@ class TransactionBrokerTest {
         Producer a = init(api, "a", 10_000);
         Producer b = init(api, "b", 10_000);
         add(api, b, T0);
-        ListTransactionsResponse all = api.listTransactions(new ListTransactionsRequest(Set.of(), Set.of(), -1)).get();
-        assertEquals(List.of(new ListTransactionsResponse.TransactionListing("a", a.producerId(), "Empty"),
-                new ListTransactionsResponse.TransactionListing("b", b.producerId(), "Ongoing")), all.transactions());
-        assertEquals(List.of("b"), names(api.listTransactions(new ListTransactionsRequest(Set.of("Ongoing"), Set.of(), -1)).get()));
-        assertEquals(List.of("a"), names(api.listTransactions(new ListTransactionsRequest(Set.of(), Set.of(a.producerId()), -1)).get()));
-        assertEquals(List.of("b"), names(api.listTransactions(new ListTransactionsRequest(Set.of(), Set.of(), 0)).get()));
-        assertEquals(List.of(), names(api.listTransactions(new ListTransactionsRequest(Set.of(), Set.of(), 3_600_000)).get()));
-        ListTransactionsResponse bad = api.listTransactions(new ListTransactionsRequest(Set.of("ongoing"), Set.of(), -1)).get();
+        ListTransactionsResponse all = api.listTransactions(new ListTransactionsRequest(Set.of(), Set.of(), -1))
+                .get();
+        assertEquals(
+                List.of(
+                        new ListTransactionsResponse.TransactionListing("a", a.producerId(), "Empty"),
+                        new ListTransactionsResponse.TransactionListing("b", b.producerId(), "Ongoing")),
+                all.transactions());
+        assertEquals(
+                List.of("b"),
+                names(api.listTransactions(new ListTransactionsRequest(Set.of("Ongoing"), Set.of(), -1))
+                        .get()));
+        assertEquals(
+                List.of("a"),
+                names(api.listTransactions(new ListTransactionsRequest(Set.of(), Set.of(a.producerId()), -1))
+                        .get()));
+        assertEquals(
+                List.of("b"),
+                names(api.listTransactions(new ListTransactionsRequest(Set.of(), Set.of(), 0))
+                        .get()));
+        assertEquals(
+                List.of(),
+                names(api.listTransactions(new ListTransactionsRequest(Set.of(), Set.of(), 3_600_000))
+                        .get()));
+        ListTransactionsResponse bad = api.listTransactions(
+                        new ListTransactionsRequest(Set.of("ongoing"), Set.of(), -1))
+                .get();
         assertEquals(Errors.INVALID_REQUEST, bad.error().error());
-        assertTrue(bad.error().message().contains("ongoing") && bad.error().message().contains("Ongoing"), bad.error().message());
+        assertTrue(
+                bad.error().message().contains("ongoing")
+                        && bad.error().message().contains("Ongoing"),
+                bad.error().message());
     }
 
     private static List<String> names(ListTransactionsResponse r) {
-        return r.transactions().stream().map(ListTransactionsResponse.TransactionListing::transactionalId).toList();
+        return r.transactions().stream()
+                .map(ListTransactionsResponse.TransactionListing::transactionalId)
+                .toList();
     }
 
     @Test
@@ -268,10 +305,21 @@ class TransactionBrokerTest {
     void writeTxnMarkersAbortsATransactionTheCoordinatorDoesNotKnow() throws Exception {
         Producer stray = new Producer("unknown", 9_999L, (short) 3);
         produce(api, T0, txnBatch(stray, 0, "hanging"));
-        WriteTxnMarkersResponse r = api.writeTxnMarkers(new WriteTxnMarkersRequest(List.of(new WriteTxnMarkersRequest.TxnMarker(
-                stray.producerId(), stray.producerEpoch(), false, 0, List.of(T0, new TopicPartition("t", 9)))))).get();
+        WriteTxnMarkersResponse r = api.writeTxnMarkers(
+                        new WriteTxnMarkersRequest(List.of(new WriteTxnMarkersRequest.TxnMarker(
+                                stray.producerId(),
+                                stray.producerEpoch(),
+                                false,
+                                0,
+                                List.of(T0, new TopicPartition("t", 9))))))
+                .get();
         assertEquals(Errors.NONE, r.results().get(stray.producerId()).get(T0).error());
-        assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, r.results().get(stray.producerId()).get(new TopicPartition("t", 9)).error());
+        assertEquals(
+                Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                r.results()
+                        .get(stray.producerId())
+                        .get(new TopicPartition("t", 9))
+                        .error());
         assertMarker(last(batches(api, T0)), ControlRecordType.ABORT, stray, 0);
     }
 
@@ -281,16 +329,19 @@ class TransactionBrokerTest {
         addOffsets(api, p, GROUP);
         txnOffsetCommit(api, p, GROUP, Map.of(T1, 17L));
         TopicPartition offsets = new TopicPartition(OffsetsTopicStore.TOPIC, 0);
-        WriteTxnMarkersResponse r = api.writeTxnMarkers(new WriteTxnMarkersRequest(List.of(new WriteTxnMarkersRequest.TxnMarker(
-                p.producerId(), p.producerEpoch(), true, 0, List.of(offsets))))).get();
+        WriteTxnMarkersResponse r = api.writeTxnMarkers(
+                        new WriteTxnMarkersRequest(List.of(new WriteTxnMarkersRequest.TxnMarker(
+                                p.producerId(), p.producerEpoch(), true, 0, List.of(offsets)))))
+                .get();
         assertEquals(Errors.NONE, r.results().get(p.producerId()).get(offsets).error());
         assertEquals(17L, committed(api, GROUP, T1), "the admin's COMMIT marker made them visible");
     }
 
     @Test
     void writeTxnMarkersWithoutAProducerIsAnInvalidRequest() throws Exception {
-        WriteTxnMarkersResponse r = api.writeTxnMarkers(new WriteTxnMarkersRequest(List.of(new WriteTxnMarkersRequest.TxnMarker(
-                -1L, (short) 0, false, 0, List.of(T0))))).get();
+        WriteTxnMarkersResponse r = api.writeTxnMarkers(new WriteTxnMarkersRequest(
+                        List.of(new WriteTxnMarkersRequest.TxnMarker(-1L, (short) 0, false, 0, List.of(T0)))))
+                .get();
         assertEquals(Errors.INVALID_REQUEST, r.results().get(-1L).get(T0).error());
     }
 }

@@ -20,11 +20,19 @@ import org.junit.jupiter.api.Test;
 /** Kafka's TransactionLogKey / TransactionLogValue v0 bytes, and decoding that refuses what it cannot trust. */
 class TransactionLogSerdeTest {
     private static final TopicPartition WHERE = new TopicPartition(TransactionStateTopic.TOPIC, 7);
-    private static final TransactionMetadata ONGOING = new TransactionMetadata("app", 5L, -1L, (short) 2, (short) -1, 60_000,
-            TransactionState.ONGOING, Set.of(new TopicPartition("pay", 3), new TopicPartition("orders", 1), new TopicPartition("orders", 0)),
-            900L, 1000L);
-    private static final TransactionMetadata EMPTY = new TransactionMetadata("app", 5L, -1L, (short) 3, (short) -1, 60_000,
-            TransactionState.EMPTY, Set.of(), -1L, 1000L);
+    private static final TransactionMetadata ONGOING = new TransactionMetadata(
+            "app",
+            5L,
+            -1L,
+            (short) 2,
+            (short) -1,
+            60_000,
+            TransactionState.ONGOING,
+            Set.of(new TopicPartition("pay", 3), new TopicPartition("orders", 1), new TopicPartition("orders", 0)),
+            900L,
+            1000L);
+    private static final TransactionMetadata EMPTY = new TransactionMetadata(
+            "app", 5L, -1L, (short) 3, (short) -1, 60_000, TransactionState.EMPTY, Set.of(), -1L, 1000L);
 
     private static byte[] hex(String s) {
         return HexFormat.of().parseHex(s.replace(" ", ""));
@@ -47,15 +55,15 @@ class TransactionLogSerdeTest {
 
     @Test
     void emptyWritesANullPartitionArray() {
-        byte[] expected = hex("0000" + "0000000000000005" + "0003" + "0000ea60" + "00" + "ffffffff"
-                + "00000000000003e8" + "ffffffffffffffff");
+        byte[] expected = hex("0000" + "0000000000000005" + "0003" + "0000ea60" + "00" + "ffffffff" + "00000000000003e8"
+                + "ffffffffffffffff");
         assertArrayEquals(expected, TransactionLogSerde.value(EMPTY));
     }
 
     @Test
     void completeWritesAnEmptyPartitionArray() {
-        TransactionMetadata done = new TransactionMetadata("app", 5L, -1L, (short) 2, (short) -1, 60_000,
-                TransactionState.COMPLETE_COMMIT, Set.of(), 900L, 1000L);
+        TransactionMetadata done = new TransactionMetadata(
+                "app", 5L, -1L, (short) 2, (short) -1, 60_000, TransactionState.COMPLETE_COMMIT, Set.of(), 900L, 1000L);
         byte[] value = TransactionLogSerde.value(done);
         assertEquals(4, value[16]);
         assertArrayEquals(hex("00000000"), Arrays.copyOfRange(value, 17, 21));
@@ -63,8 +71,17 @@ class TransactionLogSerdeTest {
 
     @Test
     void valuesReadBackAsWrittenLessTheLastProducer() {
-        TransactionMetadata withLast = new TransactionMetadata("app", 5L, 4L, (short) 2, (short) 1, 60_000,
-                TransactionState.PREPARE_COMMIT, ONGOING.partitions(), 900L, 1000L);
+        TransactionMetadata withLast = new TransactionMetadata(
+                "app",
+                5L,
+                4L,
+                (short) 2,
+                (short) 1,
+                60_000,
+                TransactionState.PREPARE_COMMIT,
+                ONGOING.partitions(),
+                900L,
+                1000L);
         for (TransactionMetadata m : new TransactionMetadata[] {ONGOING, EMPTY, withLast}) {
             TransactionLog.Record r = read(TransactionLogSerde.key("app"), TransactionLogSerde.value(m));
             assertEquals("app", r.transactionalId());
@@ -83,13 +100,14 @@ class TransactionLogSerdeTest {
     void emptyIgnoresAPartitionArrayAsKafkaDoes() {
         byte[] value = TransactionLogSerde.value(ONGOING);
         value[16] = TransactionState.EMPTY.id();
-        assertEquals(Set.of(), read(TransactionLogSerde.key("app"), value).value().partitions());
+        assertEquals(
+                Set.of(), read(TransactionLogSerde.key("app"), value).value().partitions());
     }
 
     @Test
     void deadIsNeverWrittenAsAValue() {
-        TransactionMetadata dead = new TransactionMetadata("app", 5L, -1L, (short) 2, (short) -1, 60_000, TransactionState.DEAD,
-                Set.of(), -1L, 1000L);
+        TransactionMetadata dead = new TransactionMetadata(
+                "app", 5L, -1L, (short) 2, (short) -1, 60_000, TransactionState.DEAD, Set.of(), -1L, 1000L);
         assertThrows(IllegalArgumentException.class, () -> TransactionLogSerde.value(dead));
     }
 
@@ -107,11 +125,15 @@ class TransactionLogSerdeTest {
         assertCorrupt(key, patch(value, 21, (byte) 0x80), "topic has length");
         assertCorrupt(patch(key, 0, (byte) 0, (byte) 1), value, "key version 1");
         // Ongoing with no partitions is not a state the coordinator can hold.
-        assertCorrupt(key, hex("0000" + "0000000000000005" + "0002" + "0000ea60" + "01" + "00000000"
-                + "00000000000003e8" + "0000000000000384"), "Ongoing");
-        CorruptRecordException noKey = assertThrows(CorruptRecordException.class,
-                () -> TransactionLogSerde.read(null, ByteBuffer.wrap(value), WHERE, 42));
-        assertTrue(noKey.getMessage().contains("42") && noKey.getMessage().contains(WHERE.toString()), noKey.getMessage());
+        assertCorrupt(
+                key,
+                hex("0000" + "0000000000000005" + "0002" + "0000ea60" + "01" + "00000000" + "00000000000003e8"
+                        + "0000000000000384"),
+                "Ongoing");
+        CorruptRecordException noKey = assertThrows(
+                CorruptRecordException.class, () -> TransactionLogSerde.read(null, ByteBuffer.wrap(value), WHERE, 42));
+        assertTrue(
+                noKey.getMessage().contains("42") && noKey.getMessage().contains(WHERE.toString()), noKey.getMessage());
     }
 
     private static TransactionLog.Record read(byte[] key, byte[] value) {
@@ -120,7 +142,10 @@ class TransactionLogSerdeTest {
 
     private static void assertCorrupt(byte[] key, byte[] value, String says) {
         CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> read(key, value));
-        assertTrue(e.getMessage().contains("offset 42") && e.getMessage().contains(WHERE.toString()) && e.getMessage().contains(says),
+        assertTrue(
+                e.getMessage().contains("offset 42")
+                        && e.getMessage().contains(WHERE.toString())
+                        && e.getMessage().contains(says),
                 e.getMessage());
     }
 

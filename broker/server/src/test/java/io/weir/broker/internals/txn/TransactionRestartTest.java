@@ -1,6 +1,5 @@
 package io.weir.broker.internals.txn;
 
-import io.weir.broker.internals.log.Shutdown;
 import static io.weir.broker.BrokerTestSupport.createTopic;
 import static io.weir.broker.BrokerTestSupport.produce;
 import static io.weir.broker.TransactionTestSupport.add;
@@ -21,15 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.BrokerConfig;
 import io.weir.broker.EmbeddedBroker;
-import io.weir.common.TopicPartition;
-import io.weir.broker.TransactionTestSupport.Producer;
-import io.weir.common.utils.MockTime;
-import io.weir.common.utils.Time;
-import io.weir.common.errors.CorruptRecordException;
-import io.weir.broker.internals.group.OffsetsTopicStore;
-import io.weir.broker.internals.log.Log;
 import io.weir.broker.LogConfig;
+import io.weir.broker.TransactionTestSupport.Producer;
+import io.weir.broker.internals.group.OffsetsTopicStore;
 import io.weir.broker.internals.log.AppendOrigin;
+import io.weir.broker.internals.log.Log;
+import io.weir.broker.internals.log.Shutdown;
+import io.weir.common.TopicPartition;
+import io.weir.common.errors.CorruptRecordException;
 import io.weir.common.protocol.DescribeTransactionsResponse;
 import io.weir.common.protocol.Errors;
 import io.weir.common.protocol.InitProducerIdResponse;
@@ -38,13 +36,14 @@ import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.Header;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatchBuilder;
+import io.weir.common.utils.MockTime;
+import io.weir.common.utils.Time;
 import io.weir.transactions.ProducerStateConfig;
 import io.weir.transactions.coordinator.TransactionMetadata;
 import io.weir.transactions.coordinator.TransactionState;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,7 +68,9 @@ class TransactionRestartTest {
         add(broker.api(), p, T0);
         addOffsets(broker.api(), p, GROUP);
         produce(broker.api(), T0, txnBatch(p, 0, "copied"));
-        assertEquals(Errors.NONE, txnOffsetCommit(broker.api(), p, GROUP, Map.of(T0, 5L)).get(T0).error());
+        assertEquals(
+                Errors.NONE,
+                txnOffsetCommit(broker.api(), p, GROUP, Map.of(T0, 5L)).get(T0).error());
         return p;
     }
 
@@ -78,11 +79,20 @@ class TransactionRestartTest {
      * it stops right after making PrepareCommit durable, before any marker.
      */
     private void appendToStateLog(boolean cleanShutdown, byte[] key, byte[] value) {
-        Log log = Log.open(dir.resolve(STATE.toString()), STATE, LogConfig.DEFAULTS, new ProducerStateConfig(86_400_000L), Time.SYSTEM,
+        Log log = Log.open(
+                dir.resolve(STATE.toString()),
+                STATE,
+                LogConfig.DEFAULTS,
+                new ProducerStateConfig(86_400_000L),
+                Time.SYSTEM,
                 cleanShutdown ? Shutdown.CLEAN : Shutdown.crash(0L));
         try {
-            RecordBatchBuilder b = new RecordBatchBuilder(CompressionType.NONE, RecordBatch.NO_PRODUCER_ID,
-                    RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false);
+            RecordBatchBuilder b = new RecordBatchBuilder(
+                    CompressionType.NONE,
+                    RecordBatch.NO_PRODUCER_ID,
+                    RecordBatch.NO_PRODUCER_EPOCH,
+                    RecordBatch.NO_SEQUENCE,
+                    false);
             b.append(System.currentTimeMillis(), key, value, new Header[0]);
             log.append(b.build(), AppendOrigin.COORDINATOR);
         } finally {
@@ -91,8 +101,17 @@ class TransactionRestartTest {
     }
 
     private static TransactionMetadata prepareCommitOf(DescribeTransactionsResponse.DescribedTransaction d) {
-        return new TransactionMetadata("copier", d.producerId(), -1L, d.producerEpoch(), (short) -1, d.transactionTimeoutMs(),
-                TransactionState.PREPARE_COMMIT, d.partitions(), d.transactionStartTimeMs(), System.currentTimeMillis());
+        return new TransactionMetadata(
+                "copier",
+                d.producerId(),
+                -1L,
+                d.producerEpoch(),
+                (short) -1,
+                d.transactionTimeoutMs(),
+                TransactionState.PREPARE_COMMIT,
+                d.partitions(),
+                d.transactionStartTimeMs(),
+                System.currentTimeMillis());
     }
 
     private void assertCommitFinishedOnReopen(boolean crashed) throws Exception {
@@ -105,7 +124,8 @@ class TransactionRestartTest {
                 broker.crashForTesting();
             }
         }
-        appendToStateLog(!crashed, TransactionLogSerde.key("copier"), TransactionLogSerde.value(prepareCommitOf(ongoing)));
+        appendToStateLog(
+                !crashed, TransactionLogSerde.key("copier"), TransactionLogSerde.value(prepareCommitOf(ongoing)));
         try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()))) {
             assertEquals(!crashed, broker.openedAfterCleanShutdown());
             awaitState(broker.api(), "copier", "CompleteCommit");
@@ -114,7 +134,8 @@ class TransactionRestartTest {
             assertEquals(ControlRecordType.COMMIT, marker.controlType());
             assertEquals(p.producerId(), marker.producerId());
             List<RecordBatch> offsets = batches(broker.api(), OFFSETS);
-            assertEquals(ControlRecordType.COMMIT, offsets.get(offsets.size() - 1).controlType());
+            assertEquals(
+                    ControlRecordType.COMMIT, offsets.get(offsets.size() - 1).controlType());
             assertEquals(5L, committed(broker.api(), GROUP, T0), "the transaction's offsets are committed with it");
             assertEquals(Errors.NONE, end(broker.api(), p, true).error(), "a retried EndTxn of the commit succeeds");
         }
@@ -167,18 +188,26 @@ class TransactionRestartTest {
             init(broker.api(), "app", 10_000);
         }
         appendToStateLog(true, new byte[] {0, 5, 0, 1, 'x'}, new byte[] {0, 0});
-        CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> EmbeddedBroker.open(config(Map.of())));
+        CorruptRecordException e =
+                assertThrows(CorruptRecordException.class, () -> EmbeddedBroker.open(config(Map.of())));
         assertTrue(e.getMessage().contains("offset 1") && e.getMessage().contains(STATE.toString()), e.getMessage());
-        CorruptRecordException again = assertThrows(CorruptRecordException.class, () -> EmbeddedBroker.open(config(Map.of())));
-        assertTrue(again.getMessage().contains("offset 1"), "the failed open released the directory: " + again.getMessage());
+        CorruptRecordException again =
+                assertThrows(CorruptRecordException.class, () -> EmbeddedBroker.open(config(Map.of())));
+        assertTrue(
+                again.getMessage().contains("offset 1"),
+                "the failed open released the directory: " + again.getMessage());
     }
 
     // ---- timers, on a manual clock -------------------------------------------------------------------------
 
     private BrokerConfig timerConfig() {
-        return config(Map.of(BrokerConfig.TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS, 100L,
-                BrokerConfig.TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS, 100L,
-                BrokerConfig.TRANSACTIONAL_ID_EXPIRATION_MS, 600_000L));
+        return config(Map.of(
+                BrokerConfig.TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS,
+                100L,
+                BrokerConfig.TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS,
+                100L,
+                BrokerConfig.TRANSACTIONAL_ID_EXPIRATION_MS,
+                600_000L));
     }
 
     @Test
@@ -196,7 +225,10 @@ class TransactionRestartTest {
             assertEquals(ControlRecordType.ABORT, marker.controlType());
             assertEquals(p.producerEpoch() + 1, marker.producerEpoch(), "the abort fences the producer's epoch");
             assertEquals(Errors.INVALID_PRODUCER_EPOCH, add(broker.api(), p, T0).error());
-            assertEquals(Errors.INVALID_PRODUCER_EPOCH, end(broker.api(), p, false).error(), "its abort is done: re-initialise");
+            assertEquals(
+                    Errors.INVALID_PRODUCER_EPOCH,
+                    end(broker.api(), p, false).error(),
+                    "its abort is done: re-initialise");
             InitProducerIdResponse bumped = initRaw(broker.api(), "app", 1_000, p.producerId(), p.producerEpoch());
             assertEquals(Errors.NONE, bumped.error().error(), bumped.error().message());
             assertEquals(p.producerEpoch() + 1, bumped.producerEpoch());
@@ -223,16 +255,21 @@ class TransactionRestartTest {
         try (EmbeddedBroker broker = EmbeddedBroker.open(timerConfig(), time)) {
             init(broker.api(), "app", 1_000);
             time.sleep(600_000);
-            waitUntil(() -> {
-                try {
-                    return describe(broker.api(), "app").error().error() == Errors.TRANSACTIONAL_ID_NOT_FOUND;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, "app to expire");
+            waitUntil(
+                    () -> {
+                        try {
+                            return describe(broker.api(), "app").error().error() == Errors.TRANSACTIONAL_ID_NOT_FOUND;
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    "app to expire");
         }
         try (EmbeddedBroker broker = EmbeddedBroker.open(timerConfig(), time)) {
-            assertEquals(Errors.TRANSACTIONAL_ID_NOT_FOUND, describe(broker.api(), "app").error().error(), "the tombstone is durable");
+            assertEquals(
+                    Errors.TRANSACTIONAL_ID_NOT_FOUND,
+                    describe(broker.api(), "app").error().error(),
+                    "the tombstone is durable");
         }
     }
 }

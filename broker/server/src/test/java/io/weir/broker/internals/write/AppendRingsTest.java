@@ -1,24 +1,25 @@
 package io.weir.broker.internals.write;
 
-import io.weir.broker.internals.log.Shutdown;
-import io.weir.broker.AppendWaitStrategy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.common.TopicPartition;
-import io.weir.common.utils.Time;
-import io.weir.common.errors.KafkaStorageException;
-import io.weir.common.errors.TimeoutException;
+import io.weir.broker.AppendWaitStrategy;
 import io.weir.broker.FlushPolicy;
+import io.weir.broker.LogConfig;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogAppendInfo;
-import io.weir.broker.LogConfig;
+import io.weir.broker.internals.log.Shutdown;
+import io.weir.common.TopicPartition;
+import io.weir.common.errors.KafkaStorageException;
+import io.weir.common.errors.TimeoutException;
 import io.weir.common.record.CompressionType;
 import io.weir.common.record.Header;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatchBuilder;
+import io.weir.common.utils.Time;
+import io.weir.transactions.ProducerStateConfig;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +27,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import io.weir.transactions.ProducerStateConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,8 +37,12 @@ class AppendRingsTest {
     Path dir;
 
     private static ByteBuffer batch(String value) {
-        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE, RecordBatch.NO_PRODUCER_ID,
-                RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false);
+        RecordBatchBuilder builder = new RecordBatchBuilder(
+                CompressionType.NONE,
+                RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE,
+                false);
         builder.append(1L, null, value.getBytes(), new Header[0]);
         return builder.build();
     }
@@ -58,30 +62,39 @@ class AppendRingsTest {
     void oneSyncCoversEveryAppendThatQueuedMeanwhile() throws Exception {
         Log log = Log.open(dir, TP, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, Time.SYSTEM, Shutdown.CLEAN);
         CountingPolicy policy = new CountingPolicy();
-        AppendRings rings = new AppendRings(1, 64, AppendWaitStrategy.BLOCKING, policy, tp -> { }, Time.SYSTEM);
+        AppendRings rings = new AppendRings(1, 64, AppendWaitStrategy.BLOCKING, policy, tp -> {}, Time.SYSTEM);
         try {
             CountDownLatch handlerBusy = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             // The first append's callback holds the append thread, so the next ten queue up behind it.
-            rings.append(log, batch("first"), (info, error) -> {
-                handlerBusy.countDown();
-                awaitQuietly(release);
-            }, 1000);
+            rings.append(
+                    log,
+                    batch("first"),
+                    (info, error) -> {
+                        handlerBusy.countDown();
+                        awaitQuietly(release);
+                    },
+                    1000);
             assertTrue(handlerBusy.await(10, TimeUnit.SECONDS));
             int flushesBefore = policy.asked.get();
             CountDownLatch done = new CountDownLatch(10);
             List<Long> offsets = new CopyOnWriteArrayList<>();
             for (int i = 0; i < 10; i++) {
-                rings.append(log, batch("v" + i), (info, error) -> {
-                    offsets.add(info.firstOffset());
-                    // Acknowledged only once visible: the high watermark already covers this batch.
-                    assertTrue(log.highWatermark() > info.lastOffset());
-                    done.countDown();
-                }, 1000);
+                rings.append(
+                        log,
+                        batch("v" + i),
+                        (info, error) -> {
+                            offsets.add(info.firstOffset());
+                            // Acknowledged only once visible: the high watermark already covers this batch.
+                            assertTrue(log.highWatermark() > info.lastOffset());
+                            done.countDown();
+                        },
+                        1000);
             }
             release.countDown();
             assertTrue(done.await(10, TimeUnit.SECONDS));
-            assertEquals(1, policy.asked.get() - flushesBefore, "one flush decision (and sync) for the ten queued appends");
+            assertEquals(
+                    1, policy.asked.get() - flushesBefore, "one flush decision (and sync) for the ten queued appends");
             assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), offsets, "acknowledged in order");
             assertEquals(11, log.recoveryPoint(), "the sync covered all of them");
         } finally {
@@ -93,27 +106,34 @@ class AppendRingsTest {
     @Test
     void fullRingTimesOutAfterMaxBlockWithAClearError() throws Exception {
         Log log = Log.open(dir, TP, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, Time.SYSTEM, Shutdown.CLEAN);
-        AppendRings rings = new AppendRings(1, 4, AppendWaitStrategy.BLOCKING, FlushPolicy.OS, tp -> { }, Time.SYSTEM);
+        AppendRings rings = new AppendRings(1, 4, AppendWaitStrategy.BLOCKING, FlushPolicy.OS, tp -> {}, Time.SYSTEM);
         CountDownLatch release = new CountDownLatch(1);
         try {
             CountDownLatch handlerBusy = new CountDownLatch(1);
-            rings.append(log, batch("blocker"), (info, error) -> {
-                handlerBusy.countDown();
-                awaitQuietly(release);
-            }, 1000);
+            rings.append(
+                    log,
+                    batch("blocker"),
+                    (info, error) -> {
+                        handlerBusy.countDown();
+                        awaitQuietly(release);
+                    },
+                    1000);
             assertTrue(handlerBusy.await(10, TimeUnit.SECONDS));
             // The blocked event still holds its slot, so exactly ring-size more appends can be published
             // before one has to wait: whatever the number, the ring fills and the next append times out.
             TimeoutException timeout = null;
             for (int i = 0; i < 16 && timeout == null; i++) {
                 try {
-                    rings.append(log, batch("fill" + i), (info, error) -> { }, 50);
+                    rings.append(log, batch("fill" + i), (info, error) -> {}, 50);
                 } catch (TimeoutException e) {
                     timeout = e;
                 }
             }
             assertTrue(timeout != null, "a full ring must refuse after max.block.ms");
-            assertTrue(timeout.getMessage().contains("ring-0") && timeout.getMessage().contains("50 ms"), timeout.getMessage());
+            assertTrue(
+                    timeout.getMessage().contains("ring-0")
+                            && timeout.getMessage().contains("50 ms"),
+                    timeout.getMessage());
         } finally {
             release.countDown();
             rings.close();
@@ -123,22 +143,35 @@ class AppendRingsTest {
 
     @Test
     void appendErrorsReachTheirCallbackAndDoNotStopTheRing() throws Exception {
-        Log log = Log.open(dir, TP, LogConfig.withOverrides(LogConfig.DEFAULTS, java.util.Map.of("max.message.bytes", "100")),
-                ProducerStateConfig.DEFAULT, Time.SYSTEM, Shutdown.CLEAN);
-        AppendRings rings = new AppendRings(1, 8, AppendWaitStrategy.BLOCKING, FlushPolicy.OS, tp -> { }, Time.SYSTEM);
+        Log log = Log.open(
+                dir,
+                TP,
+                LogConfig.withOverrides(LogConfig.DEFAULTS, java.util.Map.of("max.message.bytes", "100")),
+                ProducerStateConfig.DEFAULT,
+                Time.SYSTEM,
+                Shutdown.CLEAN);
+        AppendRings rings = new AppendRings(1, 8, AppendWaitStrategy.BLOCKING, FlushPolicy.OS, tp -> {}, Time.SYSTEM);
         try {
             CountDownLatch done = new CountDownLatch(2);
             RuntimeException[] errors = new RuntimeException[2];
             LogAppendInfo[] infos = new LogAppendInfo[2];
-            rings.append(log, batch("x".repeat(200)), (info, error) -> {
-                errors[0] = error;
-                done.countDown();
-            }, 1000);
-            rings.append(log, batch("ok"), (info, error) -> {
-                infos[1] = info;
-                errors[1] = error;
-                done.countDown();
-            }, 1000);
+            rings.append(
+                    log,
+                    batch("x".repeat(200)),
+                    (info, error) -> {
+                        errors[0] = error;
+                        done.countDown();
+                    },
+                    1000);
+            rings.append(
+                    log,
+                    batch("ok"),
+                    (info, error) -> {
+                        infos[1] = info;
+                        errors[1] = error;
+                        done.countDown();
+                    },
+                    1000);
             assertTrue(done.await(10, TimeUnit.SECONDS));
             assertTrue(errors[0] instanceof io.weir.common.errors.RecordTooLargeException, String.valueOf(errors[0]));
             assertNull(errors[1]);
@@ -152,9 +185,9 @@ class AppendRingsTest {
     @Test
     void appendAfterCloseFails() throws Exception {
         Log log = Log.open(dir, TP, LogConfig.DEFAULTS, ProducerStateConfig.DEFAULT, Time.SYSTEM, Shutdown.CLEAN);
-        AppendRings rings = new AppendRings(1, 8, AppendWaitStrategy.BLOCKING, FlushPolicy.OS, tp -> { }, Time.SYSTEM);
+        AppendRings rings = new AppendRings(1, 8, AppendWaitStrategy.BLOCKING, FlushPolicy.OS, tp -> {}, Time.SYSTEM);
         rings.close();
-        assertThrows(KafkaStorageException.class, () -> rings.append(log, batch("late"), (i, e) -> { }, 10));
+        assertThrows(KafkaStorageException.class, () -> rings.append(log, batch("late"), (i, e) -> {}, 10));
         log.close();
     }
 
