@@ -12,6 +12,7 @@ import io.weir.clients.consumer.internals.ConsumerImpl;
 import io.weir.clients.producer.Producer;
 import io.weir.clients.producer.ProducerConfig;
 import io.weir.clients.producer.ProducerRecord;
+import io.weir.clients.producer.RecordMetadata;
 import io.weir.clients.producer.internals.ProducerImpl;
 import io.weir.common.TopicPartition;
 import io.weir.common.serialization.StringDeserializer;
@@ -26,6 +27,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -125,6 +128,7 @@ class ConsumeTransformProduceProperties {
                     .get(30, TimeUnit.SECONDS);
         }
         Map<Integer, List<String>> input = new HashMap<>();
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         try (Producer<String, String> producer = Producer.create(
                 Map.of("bootstrap.servers", bootstrap, "acks", "all"),
                 new StringSerializer(),
@@ -133,7 +137,16 @@ class ConsumeTransformProduceProperties {
                 int partition = i % PARTITIONS;
                 String value = "v" + i;
                 input.computeIfAbsent(partition, k -> new ArrayList<>()).add(value);
-                producer.send(new ProducerRecord<>("in", partition, null, value));
+                sent.add(producer.send(new ProducerRecord<>("in", partition, null, value)));
+            }
+        }
+        // The input is what the broker acknowledged, under the same injected faults: a send that failed would
+        // show up later as "missing output", so say so here, with its cause.
+        for (int i = 0; i < sent.size(); i++) {
+            try {
+                sent.get(i).get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                throw new AssertionError("the input record v" + i + " was not written: " + e.getCause(), e.getCause());
             }
         }
         return input;
