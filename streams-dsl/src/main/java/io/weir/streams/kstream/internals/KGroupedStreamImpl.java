@@ -129,6 +129,7 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
         Serde<VA> valueSerde = materialized != null && materialized.valueSerde() != null
                 ? materialized.valueSerde()
                 : defaultValueSerde;
-        return new KTableImpl<>(builder, name, stream.keySerde(), valueSerde, storeName);
+        return new KTableImpl<>(
+                builder, name, stream.keySerde(), valueSerde, storeName, MaterializedInternal.queryable(materialized));
     }
 }

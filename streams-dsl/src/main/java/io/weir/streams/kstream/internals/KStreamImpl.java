@@ -434,7 +434,8 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         builder.topology().addProcessor(name, table, parent);
         var store = MaterializedInternal.storeBuilder(materialized, storeName, keySerde, valueSerde);
         builder.topology().addStateStore((StoreFactory) store, name);
-        return new KTableImpl<>(builder, name, keySerde, valueSerde, storeName);
+        return new KTableImpl<>(
+                builder, name, keySerde, valueSerde, storeName, MaterializedInternal.queryable(materialized));
     }
 
     @Override

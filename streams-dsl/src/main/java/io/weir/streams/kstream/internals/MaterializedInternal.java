@@ -32,6 +32,11 @@ final class MaterializedInternal {
         return generated;
     }
 
+    /** Whether the store is queryable: as in Kafka Streams, only a store the user named (its own or its supplier's). */
+    static boolean queryable(Materialized<?, ?, ?> materialized) {
+        return materialized != null && materialized.storeName() != null;
+    }
+
     static <K, V> StoreBuilder<TimestampedKeyValueStore<K, V>> storeBuilder(
             Materialized<K, V, ?> materialized, String storeName, Serde<K> keySerde, Serde<V> valueSerde) {
         KeyValueBytesStoreSupplier supplier = materialized != null && materialized.storeSupplier() != null
