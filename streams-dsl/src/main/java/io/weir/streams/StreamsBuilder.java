@@ -90,18 +90,9 @@ public class StreamsBuilder {
                         List.of(topic));
         KStreamImpl<K, V> source =
                 new KStreamImpl<>(internal, sourceName, consumed.keySerde(), consumed.valueSerde(), false);
-        Materialized<K, V, ? extends StateStore> store = materialized;
-        if (store == null) {
-            store = Materialized.<K, V, StateStore>with(consumed.keySerde(), consumed.valueSerde());
-        } else {
-            if (store.keySerde() == null) {
-                store.withKeySerde(consumed.keySerde());
-            }
-            if (store.valueSerde() == null) {
-                store.withValueSerde(consumed.valueSerde());
-            }
-        }
-        return source.tableAt(tableSourceName, sourceName, storeName, store);
+        // The store's serdes default to Consumed's where Materialized has none; the caller's Materialized is left as
+        // given.
+        return source.tableAt(tableSourceName, sourceName, storeName, materialized);
     }
 
     private static <T> Deserializer<T> deserializer(Serde<T> serde) {
