@@ -11,6 +11,7 @@ import io.weir.streams.state.internals.StoreFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -394,28 +395,32 @@ public final class InternalTopologyBuilder {
             }
             for (String name : groups.get(i)) {
                 for (String child : children.getOrDefault(name, List.of())) {
-                    described.get(name).successors.add(described.get(child));
+                    described.get(name).linkedSuccessors.add(described.get(child));
                 }
                 for (String parent : nodes.get(name).parents()) {
-                    described.get(name).predecessors.add(described.get(parent));
+                    described.get(name).linkedPredecessors.add(described.get(parent));
                 }
             }
             // Kafka's order (InternalTopologyBuilder.NodeComparator): larger sub-trees first, then by name; a
-            // node's size is 1 plus its children's sizes.
+            // node's size is 1 plus its children's sizes. The sets keep that order (as Kafka's TreeSets do).
             Map<Described, Integer> sizes = new HashMap<>();
             described.values().forEach(d -> size(d, sizes));
-            java.util.Comparator<TopologyDescription.Node> order =
-                    java.util.Comparator.<TopologyDescription.Node>comparingInt(n -> -sizes.get((Described) n))
-                            .thenComparing(TopologyDescription.Node::name);
-            List<TopologyDescription.Node> ordered = new ArrayList<>(described.values());
-            ordered.sort(order);
+            Comparator<TopologyDescription.Node> order = Comparator.<TopologyDescription.Node>comparingInt(
+                            n -> -sizes.get((Described) n))
+                    .thenComparing(TopologyDescription.Node::name);
             for (Described d : described.values()) {
-                d.successors.sort(order);
-                d.predecessors.sort(order);
+                d.order(order);
             }
-            subs.add(new DescribedSubtopology(i, List.copyOf(ordered)));
+            subs.add(new DescribedSubtopology(i, sorted(described.values(), order)));
         }
-        return new Description(List.copyOf(subs));
+        return new Description(Collections.unmodifiableSet(new LinkedHashSet<>(subs)));
+    }
+
+    private static Set<TopologyDescription.Node> sorted(
+            Collection<? extends TopologyDescription.Node> nodes, Comparator<TopologyDescription.Node> order) {
+        List<TopologyDescription.Node> list = new ArrayList<>(nodes);
+        list.sort(order);
+        return Collections.unmodifiableSet(new LinkedHashSet<>(list));
     }
 
     private static int size(Described node, Map<Described, Integer> sizes) {
@@ -424,7 +429,7 @@ public final class InternalTopologyBuilder {
             return known;
         }
         int size = 1;
-        for (TopologyDescription.Node child : node.successors) {
+        for (TopologyDescription.Node child : node.linkedSuccessors) {
             size += size((Described) child, sizes);
         }
         sizes.put(node, size);
@@ -433,7 +438,7 @@ public final class InternalTopologyBuilder {
 
     // ---- the description: Kafka's printout ---------------------------------------------------------------
 
-    private record Description(List<TopologyDescription.Subtopology> subtopologies) implements TopologyDescription {
+    private record Description(Set<TopologyDescription.Subtopology> subtopologies) implements TopologyDescription {
         @Override
         public String toString() {
             // Kafka's layout, spaces and blank lines included, so that tools parsing it read ours too.
@@ -445,7 +450,7 @@ public final class InternalTopologyBuilder {
         }
     }
 
-    private record DescribedSubtopology(int id, List<TopologyDescription.Node> nodes)
+    private record DescribedSubtopology(int id, Set<TopologyDescription.Node> nodes)
             implements TopologyDescription.Subtopology {
         @Override
         public String toString() {
@@ -459,8 +464,12 @@ public final class InternalTopologyBuilder {
 
     private abstract static class Described implements TopologyDescription.Node {
         final String name;
-        final List<TopologyDescription.Node> predecessors = new ArrayList<>();
-        final List<TopologyDescription.Node> successors = new ArrayList<>();
+        /** The links as the description is built; {@link #order} then fixes the sets it answers with. */
+        final List<TopologyDescription.Node> linkedPredecessors = new ArrayList<>();
+
+        final List<TopologyDescription.Node> linkedSuccessors = new ArrayList<>();
+        private Set<TopologyDescription.Node> predecessors = Set.of();
+        private Set<TopologyDescription.Node> successors = Set.of();
 
         Described(String name) {
             this.name = name;
@@ -471,17 +480,22 @@ public final class InternalTopologyBuilder {
             return name;
         }
 
-        @Override
-        public List<TopologyDescription.Node> predecessors() {
-            return Collections.unmodifiableList(predecessors);
+        void order(Comparator<TopologyDescription.Node> order) {
+            predecessors = sorted(linkedPredecessors, order);
+            successors = sorted(linkedSuccessors, order);
         }
 
         @Override
-        public List<TopologyDescription.Node> successors() {
-            return Collections.unmodifiableList(successors);
+        public Set<TopologyDescription.Node> predecessors() {
+            return predecessors;
         }
 
-        static String names(List<TopologyDescription.Node> nodes) {
+        @Override
+        public Set<TopologyDescription.Node> successors() {
+            return successors;
+        }
+
+        static String names(Collection<TopologyDescription.Node> nodes) {
             return nodes.isEmpty()
                     ? "none"
                     : String.join(
@@ -513,7 +527,7 @@ public final class InternalTopologyBuilder {
         @Override
         public String toString() {
             return "Source: " + name + " (topics: " + (pattern != null ? pattern.pattern() : topics.toString())
-                    + ")\n      --> " + names(successors);
+                    + ")\n      --> " + names(successors());
         }
     }
 
@@ -532,8 +546,8 @@ public final class InternalTopologyBuilder {
 
         @Override
         public String toString() {
-            return "Processor: " + name + " (stores: " + stores + ")\n      --> " + names(successors) + "\n      <-- "
-                    + names(predecessors);
+            return "Processor: " + name + " (stores: " + stores + ")\n      --> " + names(successors()) + "\n      <-- "
+                    + names(predecessors());
         }
     }
 
@@ -556,7 +570,7 @@ public final class InternalTopologyBuilder {
         public String toString() {
             return "Sink: " + name
                     + (topic != null ? " (topic: " + topic + ")" : " (extractor class: " + extractor + ")")
-                    + "\n      <-- " + names(predecessors);
+                    + "\n      <-- " + names(predecessors());
         }
     }
 }
