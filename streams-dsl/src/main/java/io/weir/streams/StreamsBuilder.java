@@ -16,7 +16,12 @@ import java.util.regex.Pattern;
 
 /**
  * Where a DSL topology starts: streams from topics, then operators on them, then {@link #build()}. As Kafka
- * Streams' {@code StreamsBuilder}. Not thread-safe; build on one thread.
+ * Streams' {@code StreamsBuilder}.
+ *
+ * <p>Thread-safety, as in Kafka Streams: every method is {@code synchronized} on this builder, and what it shares
+ * with the operators (the graph, the name counter) is guarded where it is kept, so concurrent calls cannot corrupt
+ * the topology. They can interleave, though, and the order of calls decides the generated names (and so the names
+ * of stores and internal topics): build a topology from one thread if it is to be rebuilt with the same names.
  */
 public class StreamsBuilder {
     private final Topology topology = new Topology();

@@ -25,7 +25,11 @@ import java.util.regex.Pattern;
 /**
  * The graph a {@code Topology} is built into: node specifications (what to instantiate per task) and their parent
  * links, checked as each node is added, then cut into sub-topologies (connected parts) that are instantiated
- * once per task. Not thread-safe: a topology is built on one thread, then only read.
+ * once per task.
+ *
+ * <p>Thread-safety: every public or package method is {@code synchronized} on this builder, which guards all of its
+ * state (the node specifications, links, stores, internal topics and the application id), so the DSL, the
+ * Processor API and the runtime may call it from any thread. Private helpers run under that lock.
  */
 public final class InternalTopologyBuilder {
 
