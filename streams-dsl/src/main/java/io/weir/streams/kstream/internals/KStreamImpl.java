@@ -492,6 +492,7 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         ProcessorSupplier<K, V, K, VR> join = () -> new KStreamKTableJoin<>(name, getters.get(), joiner, left);
         builder.topology().addProcessor(name, join, parent);
         builder.topology().connectProcessorAndStores(name, getters.storeNames());
+        builder.topology().requireCopartitioned(name);
         return new KStreamImpl<>(builder, name, keys, null, false);
     }
 

@@ -286,6 +286,7 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
         builder.topology().connectProcessorAndStores(otherName, thisGetters.storeNames());
         KStreamImpl.Body<K, Change<VR>, K, Change<VR>> passThrough = (r, c) -> c.forward(r);
         builder.topology().addProcessor(mergeName, KStreamImpl.stateless(passThrough), thisName, otherName);
+        builder.topology().requireCopartitioned(mergeName);
         return new KTableImpl<>(
                 builder, mergeName, keySerde, null, null, joined(thisGetters, otherGetters, kind, joiner));
     }

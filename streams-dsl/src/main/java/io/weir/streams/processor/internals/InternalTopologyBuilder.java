@@ -13,12 +13,14 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
@@ -71,6 +73,9 @@ public final class InternalTopologyBuilder {
     private final Map<String, StoreFactory> stores = new LinkedHashMap<>();
     /** Internal topics (repartition, changelog) by their names before the application id prefixes them. */
     private final Set<String> internalTopics = new LinkedHashSet<>();
+
+    /** Join processors: the source topics of each one's sub-topology must be co-partitioned (Kafka's copartitionSources). */
+    private final Set<String> copartitioningProcessors = new LinkedHashSet<>();
 
     private String applicationId;
     /** The last processor each supplier returned, to catch a supplier that hands one instance to two tasks. */
@@ -316,6 +321,67 @@ public final class InternalTopologyBuilder {
             }
         }
         return -1;
+    }
+
+    /**
+     * Records that the join {@code processor} needs its inputs co-partitioned: key k must be in the same partition of
+     * every source topic of its sub-topology, so that each task sees both sides of its keys.
+     */
+    public synchronized void requireCopartitioned(String processor) {
+        if (!(nodes.get(processor) instanceof ProcessorSpec)) {
+            throw new TopologyException("no processor named " + processor + " to co-partition the inputs of");
+        }
+        copartitioningProcessors.add(processor);
+    }
+
+    /** The co-partition groups: the source topics (run-time names) of each sub-topology that joins, by its id. */
+    public synchronized Map<Integer, Set<String>> copartitionGroups() {
+        Map<Integer, Set<String>> groups = new LinkedHashMap<>();
+        List<List<String>> subs = subtopologies();
+        for (int i = 0; i < subs.size(); i++) {
+            if (subs.get(i).stream().anyMatch(copartitioningProcessors::contains)) {
+                groups.put(i, sourceTopics(i));
+            }
+        }
+        return groups;
+    }
+
+    /**
+     * Checks that every co-partition group's topics that are not repartition topics have the same partition count,
+     * and gives the group's repartition topics that count (Kafka's {@code CopartitionedTopicsEnforcer}). Topics
+     * missing from {@code partitions} are not checked.
+     *
+     * @param partitions the partition count of each topic, by run-time name
+     * @return {@code partitions} with each co-partitioned repartition topic set to its group's count
+     * @throws TopologyException naming the topics of a group and their counts when the counts differ
+     */
+    public synchronized Map<String, Integer> ensureCopartitioning(Map<String, Integer> partitions) {
+        Set<String> repartitionTopics = internalTopics();
+        Map<String, Integer> resolved = new HashMap<>(partitions);
+        copartitionGroups().forEach((id, topics) -> {
+            Map<String, Integer> counts = new TreeMap<>();
+            for (String topic : topics) {
+                Integer count = partitions.get(topic);
+                if (!repartitionTopics.contains(topic) && count != null) {
+                    counts.put(topic, count);
+                }
+            }
+            if (new HashSet<>(counts.values()).size() > 1) {
+                throw new TopologyException("sub-topology " + id + " joins topics that are not co-partitioned. "
+                        + "Following topics do not have the same number of partitions: " + counts);
+            }
+            if (!counts.isEmpty()) {
+                int count = counts.values().iterator().next();
+                topics.stream().filter(repartitionTopics::contains).forEach(topic -> resolved.put(topic, count));
+            }
+        });
+        return Collections.unmodifiableMap(resolved);
+    }
+
+    /** Whether a source of sub-topology {@code id} subscribes by pattern. */
+    public synchronized boolean readsPattern(int id) {
+        return subtopologies().get(id).stream()
+                .anyMatch(name -> nodes.get(name) instanceof SourceSpec s && s.pattern() != null);
     }
 
     /** Whether any sub-topology has a source. */
