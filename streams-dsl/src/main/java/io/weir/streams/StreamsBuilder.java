@@ -71,11 +71,17 @@ public class StreamsBuilder {
         return table(topic, consumed, null);
     }
 
+    /** As Kafka Streams: the topic is read with {@code materialized}'s serdes (the defaults where it has none). */
     public synchronized <K, V> KTable<K, V> table(String topic, Materialized<K, V, ? extends StateStore> materialized) {
-        return table(topic, Consumed.with(null, null), materialized);
+        Objects.requireNonNull(materialized, "materialized");
+        return table(topic, Consumed.with(materialized.keySerde(), materialized.valueSerde()), materialized);
     }
 
-    /** As {@link #table(String)}, with the store named and configured by {@code materialized}. */
+    /**
+     * As {@link #table(String)}, with the store named and configured by {@code materialized}. As in Kafka Streams,
+     * the store takes {@code consumed}'s serdes, replacing any {@code materialized} has (the defaults where
+     * {@code consumed} has none); unlike Kafka's, {@code materialized} itself is left unchanged.
+     */
     public synchronized <K, V> KTable<K, V> table(
             String topic, Consumed<K, V> consumed, Materialized<K, V, ? extends StateStore> materialized) {
         Objects.requireNonNull(consumed, "consumed");
@@ -95,9 +101,8 @@ public class StreamsBuilder {
                         List.of(topic));
         KStreamImpl<K, V> source =
                 new KStreamImpl<>(internal, sourceName, consumed.keySerde(), consumed.valueSerde(), false);
-        // The store's serdes default to Consumed's where Materialized has none; the caller's Materialized is left as
-        // given.
-        return source.tableAt(tableSourceName, sourceName, storeName, materialized);
+        return source.tableAt(
+                tableSourceName, sourceName, storeName, materialized, consumed.keySerde(), consumed.valueSerde());
     }
 
     private static <T> Deserializer<T> deserializer(Serde<T> serde) {
