@@ -16,7 +16,12 @@ import java.util.regex.Pattern;
 
 /**
  * Where a DSL topology starts: streams from topics, then operators on them, then {@link #build()}. As Kafka
- * Streams' {@code StreamsBuilder}. Not thread-safe; build on one thread.
+ * Streams' {@code StreamsBuilder}.
+ *
+ * <p>Thread-safety, as in Kafka Streams: every method is {@code synchronized} on this builder, and what it shares
+ * with the operators (the graph, the name counter) is guarded where it is kept, so concurrent calls cannot corrupt
+ * the topology. They can interleave, though, and the order of calls decides the generated names (and so the names
+ * of stores and internal topics): build a topology from one thread if it is to be rebuilt with the same names.
  */
 public class StreamsBuilder {
     private final Topology topology = new Topology();
@@ -66,11 +71,17 @@ public class StreamsBuilder {
         return table(topic, consumed, null);
     }
 
+    /** As Kafka Streams: the topic is read with {@code materialized}'s serdes (the defaults where it has none). */
     public synchronized <K, V> KTable<K, V> table(String topic, Materialized<K, V, ? extends StateStore> materialized) {
-        return table(topic, Consumed.with(null, null), materialized);
+        Objects.requireNonNull(materialized, "materialized");
+        return table(topic, Consumed.with(materialized.keySerde(), materialized.valueSerde()), materialized);
     }
 
-    /** As {@link #table(String)}, with the store named and configured by {@code materialized}. */
+    /**
+     * As {@link #table(String)}, with the store named and configured by {@code materialized}. As in Kafka Streams,
+     * the store takes {@code consumed}'s serdes, replacing any {@code materialized} has (the defaults where
+     * {@code consumed} has none); unlike Kafka's, {@code materialized} itself is left unchanged.
+     */
     public synchronized <K, V> KTable<K, V> table(
             String topic, Consumed<K, V> consumed, Materialized<K, V, ? extends StateStore> materialized) {
         Objects.requireNonNull(consumed, "consumed");
@@ -90,18 +101,8 @@ public class StreamsBuilder {
                         List.of(topic));
         KStreamImpl<K, V> source =
                 new KStreamImpl<>(internal, sourceName, consumed.keySerde(), consumed.valueSerde(), false);
-        Materialized<K, V, ? extends StateStore> store = materialized;
-        if (store == null) {
-            store = Materialized.<K, V, StateStore>with(consumed.keySerde(), consumed.valueSerde());
-        } else {
-            if (store.keySerde() == null) {
-                store.withKeySerde(consumed.keySerde());
-            }
-            if (store.valueSerde() == null) {
-                store.withValueSerde(consumed.valueSerde());
-            }
-        }
-        return source.tableAt(tableSourceName, sourceName, storeName, store);
+        return source.tableAt(
+                tableSourceName, sourceName, storeName, materialized, consumed.keySerde(), consumed.valueSerde());
     }
 
     private static <T> Deserializer<T> deserializer(Serde<T> serde) {

@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
 /**
  * A graph of sources, processors and sinks, built with the Processor API here or by a {@link StreamsBuilder}.
  * Every method checks what it adds at once and throws {@link io.weir.streams.errors.TopologyException} naming the
- * node (a name used twice, a missing parent, a topic read twice). Build it on one thread, then hand it to a runtime
- * or a {@link TopologyTestDriver}.
+ * node (a name used twice, a missing parent, a topic read twice). Every method is {@code synchronized} on this
+ * topology, as in Kafka Streams, so concurrent calls cannot corrupt it; build it, then hand it to a runtime or a
+ * {@link TopologyTestDriver}.
  */
 public class Topology {
     final InternalTopologyBuilder internal = new InternalTopologyBuilder();

@@ -1,6 +1,5 @@
 package io.weir.streams;
 
-import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -11,24 +10,25 @@ import java.util.regex.Pattern;
  */
 public interface TopologyDescription {
 
-    List<Subtopology> subtopologies();
+    /** Its sub-topologies, ordered by id. */
+    Set<Subtopology> subtopologies();
 
     /** A connected part of the topology, run as one task per partition of its source topics. */
     interface Subtopology {
         int id();
 
-        /** Its nodes, in the order they were added. */
-        List<Node> nodes();
+        /** Its nodes, in Kafka's order: larger sub-trees first, then by name. */
+        Set<Node> nodes();
     }
 
     interface Node {
         String name();
 
-        /** The nodes it takes records from, in the order they were named. */
-        List<Node> predecessors();
+        /** The nodes it takes records from, in Kafka's order (as {@link Subtopology#nodes()}). */
+        Set<Node> predecessors();
 
-        /** The nodes it forwards to, in the order they were added. */
-        List<Node> successors();
+        /** The nodes it forwards to, in Kafka's order (as {@link Subtopology#nodes()}). */
+        Set<Node> successors();
     }
 
     interface Source extends Node {

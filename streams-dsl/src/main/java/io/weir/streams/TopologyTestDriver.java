@@ -43,13 +43,23 @@ import java.util.stream.Stream;
  *
  * <p>Unlike Kafka's, the driver can give every topic {@value #PARTITIONS_CONFIG} partitions: a record goes to the
  * partition of its key (murmur2, as the default partitioner), each sub-topology runs one task per partition with its
- * own processors, so per-partition state and repartitioning are tested as they run. The default is 1.
+ * own processors, so per-partition state and repartitioning are tested as they run. The default is 1. A topic
+ * may have its own count ({@value #TOPIC_PARTITIONS_PREFIX}{@code <topic>}); the topics a join reads must then
+ * agree, as Kafka Streams requires of co-partitioned topics.
  *
  * <p>Not thread-safe: one test thread drives it.
  */
 public class TopologyTestDriver implements Closeable {
     /** How many partitions every topic has (Weir's; Kafka's driver has one). */
     public static final String PARTITIONS_CONFIG = "weir.test.driver.partitions";
+
+    /**
+     * The prefix of a per-topic partition count, {@code weir.test.driver.partitions.<topic>=n} (Weir's), overriding
+     * {@link #PARTITIONS_CONFIG} for that topic. The topics a join reads must have equal counts, or the driver throws
+     * a {@link TopologyException} naming them, as Kafka Streams does at rebalance; a repartition topic takes the
+     * count of the topics it is joined with. A sub-topology runs one task per partition of its largest source topic.
+     */
+    public static final String TOPIC_PARTITIONS_PREFIX = PARTITIONS_CONFIG + ".";
 
     /** A record a sink wrote. */
     record Produced(int partition, byte[] key, byte[] value, List<Header> headers, long timestamp) {}
@@ -58,6 +68,9 @@ public class TopologyTestDriver implements Closeable {
     private final StreamsConfig config;
     private final MockTime time;
     private final int partitions;
+    /** Partition counts by run-time topic name: the source topics' and the per-topic settings'; others have {@link #partitions}. */
+    private final Map<String, Integer> topicPartitions;
+
     private final Map<TaskId, StreamTask> tasks = new LinkedHashMap<>();
     private final Map<String, List<Integer>> partitionSizes = new HashMap<>();
     private final Map<String, Deque<Produced>> unread = new HashMap<>();
@@ -102,10 +115,20 @@ public class TopologyTestDriver implements Closeable {
         if (!this.topology.hasSources()) {
             throw new TopologyException("the topology has no source, so nothing can be piped into it");
         }
+        this.topicPartitions = topicPartitions(props, partitions, this.topology);
         RecordCollector collector = this::collect;
         int subtopologies = this.topology.subtopologies().size();
         for (int s = 0; s < subtopologies; s++) {
-            for (int p = 0; p < partitions; p++) {
+            int taskCount = this.topology.readsPattern(s) ? partitions : 0;
+            for (String topic : this.topology.sourceTopics(s)) {
+                taskCount = Math.max(taskCount, partitionsOf(topic));
+            }
+            for (String topic : topicPartitions.keySet()) {
+                if (this.topology.subtopologyReading(topic) == s) {
+                    taskCount = Math.max(taskCount, partitionsOf(topic));
+                }
+            }
+            for (int p = 0; p < taskCount; p++) {
                 TaskId id = new TaskId(s, p);
                 StreamTask task = new StreamTask(id, this.topology, this.config, collector, time);
                 tasks.put(id, task);
@@ -120,6 +143,36 @@ public class TopologyTestDriver implements Closeable {
             deleteStateDir();
             throw e;
         }
+    }
+
+    /**
+     * The partition count of every topic that has one of its own: the per-topic settings, then each co-partitioned
+     * repartition topic's group count.
+     *
+     * @throws TopologyException if a join's topics have different counts
+     */
+    private static Map<String, Integer> topicPartitions(
+            Properties props, int partitions, InternalTopologyBuilder topology) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (Map.Entry<Object, Object> setting : props.entrySet()) {
+            String key = setting.getKey().toString();
+            if (key.startsWith(TOPIC_PARTITIONS_PREFIX)) {
+                String topic = key.substring(TOPIC_PARTITIONS_PREFIX.length());
+                int count = Integer.parseInt(setting.getValue().toString().trim());
+                if (count < 1) {
+                    throw new IllegalArgumentException(key + "=" + count + " must be at least 1");
+                }
+                counts.put(topic, count);
+            }
+        }
+        for (int s = 0; s < topology.subtopologies().size(); s++) {
+            topology.sourceTopics(s).forEach(topic -> counts.putIfAbsent(topic, partitions));
+        }
+        return topology.ensureCopartitioning(counts);
+    }
+
+    private int partitionsOf(String topic) {
+        return topicPartitions.getOrDefault(topic, partitions);
     }
 
     /** An input topic to pipe records into, starting at the wall clock's time with no auto-advance. */
@@ -265,14 +318,14 @@ public class TopologyTestDriver implements Closeable {
     private int partitionFor(String topic, byte[] key) {
         if (key == null) {
             int next = roundRobin.merge(topic, 1, Integer::sum) - 1;
-            return next % partitions;
+            return next % partitionsOf(topic);
         }
-        return Utils.toPositive(Utils.murmur2(key)) % partitions;
+        return Utils.toPositive(Utils.murmur2(key)) % partitionsOf(topic);
     }
 
     private long append(String topic, int partition) {
         List<Integer> sizes = partitionSizes.computeIfAbsent(
-                topic, t -> new ArrayList<>(java.util.Collections.nCopies(partitions, 0)));
+                topic, t -> new ArrayList<>(java.util.Collections.nCopies(partitionsOf(t), 0)));
         int offset = sizes.get(partition);
         sizes.set(partition, offset + 1);
         return offset;

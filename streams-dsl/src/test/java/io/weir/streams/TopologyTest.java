@@ -10,7 +10,9 @@ import io.weir.streams.kstream.KStream;
 import io.weir.streams.kstream.Named;
 import io.weir.streams.processor.api.Processor;
 import io.weir.streams.processor.api.Record;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class TopologyTest {
@@ -59,7 +61,38 @@ class TopologyTest {
         builder.stream("in").peek((k, v) -> {}, Named.as("look")).to("out");
         TopologyDescription d = builder.build().describe();
         assertEquals(1, d.subtopologies().size());
-        assertEquals("look", d.subtopologies().get(0).nodes().get(1).name());
+        TopologyDescription.Subtopology only = d.subtopologies().iterator().next();
+        assertEquals(List.of("KSTREAM-SOURCE-0000000000", "look", "KSTREAM-SINK-0000000001"), names(only.nodes()));
+    }
+
+    private static List<String> names(Set<TopologyDescription.Node> nodes) {
+        return nodes.stream().map(TopologyDescription.Node::name).toList();
+    }
+
+    @Test
+    void describeAnswersSetsInKafkasNodeOrder() {
+        // A source feeding a short branch and a longer one: Kafka's NodeComparator puts the larger sub-tree first,
+        // then orders by name.
+        Topology t = new Topology()
+                .addSource("src", "in")
+                .addProcessor("z-long", TopologyTest::passThrough, "src")
+                .addProcessor("a-short", TopologyTest::passThrough, "src")
+                .addSink("z-sink", "out", "z-long")
+                .addSink("b-sink", "out2", "z-long", "a-short");
+        TopologyDescription d = t.describe();
+        Set<TopologyDescription.Subtopology> subtopologies = d.subtopologies();
+        TopologyDescription.Subtopology only = subtopologies.iterator().next();
+        assertEquals(List.of("src", "z-long", "a-short", "b-sink", "z-sink"), names(only.nodes()));
+        TopologyDescription.Node source = only.nodes().iterator().next();
+        Set<TopologyDescription.Node> successors = source.successors();
+        assertEquals(List.of("z-long", "a-short"), names(successors));
+        TopologyDescription.Node sink = only.nodes().stream()
+                .filter(n -> n.name().equals("b-sink"))
+                .findFirst()
+                .orElseThrow();
+        Set<TopologyDescription.Node> predecessors = sink.predecessors();
+        assertEquals(List.of("z-long", "a-short"), names(predecessors));
+        assertThrows(UnsupportedOperationException.class, () -> successors.clear());
     }
 
     @Test

@@ -50,6 +50,10 @@ public interface KTable<K, V> {
     <VO, VR> KTable<K, VR> outerJoin(
             KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, Named named);
 
-    /** The name of the store that holds this table, or null when it is not materialized. */
+    /**
+     * The name of the store that holds this table, or null when the store is not queryable: as in Kafka Streams, only
+     * a store the user named ({@code Materialized.as}) is; a table not materialized, or materialized under a
+     * generated name, answers null.
+     */
     String queryableStoreName();
 }

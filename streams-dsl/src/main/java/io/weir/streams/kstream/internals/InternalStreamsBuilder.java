@@ -2,14 +2,18 @@ package io.weir.streams.kstream.internals;
 
 import io.weir.streams.kstream.Named;
 import io.weir.streams.processor.internals.InternalTopologyBuilder;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the DSL's operators share while a topology is built: the graph and the counter behind generated names
- * ({@code KSTREAM-FILTER-0000000001}, as Kafka Streams numbers them). Used on the building thread only.
+ * ({@code KSTREAM-FILTER-0000000001}, as Kafka Streams numbers them).
+ *
+ * <p>Thread-safe: the counter is atomic, so no two calls get the same index, and the graph guards itself
+ * ({@link InternalTopologyBuilder} is synchronized). Which operator gets which index depends on the order of calls.
  */
 public final class InternalStreamsBuilder {
     private final InternalTopologyBuilder topology;
-    private int index;
+    private final AtomicInteger index = new AtomicInteger();
 
     public InternalStreamsBuilder(InternalTopologyBuilder topology) {
         this.topology = topology;
@@ -28,6 +32,6 @@ public final class InternalStreamsBuilder {
     }
 
     public String newName(String prefix) {
-        return prefix + String.format("%010d", index++);
+        return prefix + String.format("%010d", index.getAndIncrement());
     }
 }

@@ -124,11 +124,11 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
         }
         ProcessorSupplier<K, V, K, Change<VA>> aggregate = () -> new KStreamAggregate<>(name, storeName, step);
         builder.topology().addProcessor(name, aggregate, parent);
-        var store = MaterializedInternal.storeBuilder(materialized, storeName, stream.keySerde(), defaultValueSerde);
+        Serde<VA> valueSerde = MaterializedInternal.valueSerde(materialized, defaultValueSerde);
+        var store = MaterializedInternal.storeBuilder(
+                materialized, storeName, MaterializedInternal.keySerde(materialized, stream.keySerde()), valueSerde);
         builder.topology().addStateStore((StoreFactory) store, name);
-        Serde<VA> valueSerde = materialized != null && materialized.valueSerde() != null
-                ? materialized.valueSerde()
-                : defaultValueSerde;
-        return new KTableImpl<>(builder, name, stream.keySerde(), valueSerde, storeName);
+        return new KTableImpl<>(
+                builder, name, stream.keySerde(), valueSerde, storeName, MaterializedInternal.queryable(materialized));
     }
 }

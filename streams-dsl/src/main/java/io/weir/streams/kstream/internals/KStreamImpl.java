@@ -420,21 +420,28 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         // Kafka Streams' order: the processor's name, the store's, then the repartition named after the processor.
         String name = builder.name(named, processorPrefix);
         String storeName = MaterializedInternal.storeName(materialized, builder, storePrefix);
-        Serde<K> keys = materialized != null && materialized.keySerde() != null ? materialized.keySerde() : keySerde;
-        Serde<V> values =
-                materialized != null && materialized.valueSerde() != null ? materialized.valueSerde() : valueSerde;
+        Serde<K> keys = MaterializedInternal.keySerde(materialized, keySerde);
+        Serde<V> values = MaterializedInternal.valueSerde(materialized, valueSerde);
         String parent = repartitionRequired ? repartition(name, keys, values) : nodeName;
-        return tableAt(name, parent, storeName, materialized);
+        return tableAt(name, parent, storeName, materialized, keys, values);
     }
 
-    /** The table read from this stream by the processor {@code name} under {@code parent}, kept in {@code storeName}. */
+    /**
+     * The table read from this stream by the processor {@code name} under {@code parent}, kept in {@code storeName}
+     * with the serdes {@code keys} and {@code values} (whatever {@code materialized} says of serdes).
+     */
     public KTable<K, V> tableAt(
-            String name, String parent, String storeName, Materialized<K, V, ? extends StateStore> materialized) {
+            String name,
+            String parent,
+            String storeName,
+            Materialized<K, V, ? extends StateStore> materialized,
+            Serde<K> keys,
+            Serde<V> values) {
         ProcessorSupplier<K, V, K, Change<V>> table = () -> new KTableSource<>(name, storeName);
         builder.topology().addProcessor(name, table, parent);
-        var store = MaterializedInternal.storeBuilder(materialized, storeName, keySerde, valueSerde);
+        var store = MaterializedInternal.storeBuilder(materialized, storeName, keys, values);
         builder.topology().addStateStore((StoreFactory) store, name);
-        return new KTableImpl<>(builder, name, keySerde, valueSerde, storeName);
+        return new KTableImpl<>(builder, name, keys, values, storeName, MaterializedInternal.queryable(materialized));
     }
 
     @Override
@@ -491,6 +498,7 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         ProcessorSupplier<K, V, K, VR> join = () -> new KStreamKTableJoin<>(name, getters.get(), joiner, left);
         builder.topology().addProcessor(name, join, parent);
         builder.topology().connectProcessorAndStores(name, getters.storeNames());
+        builder.topology().requireCopartitioned(name);
         return new KStreamImpl<>(builder, name, keys, null, false);
     }
 

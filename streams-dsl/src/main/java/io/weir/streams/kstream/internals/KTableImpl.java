@@ -17,20 +17,30 @@ import java.util.function.BiFunction;
 
 /**
  * A {@link KTable} as a node of the topology being built; its processors pass {@link Change}s. {@code storeName} is
- * the store that holds the table at this node, or null where the node only transforms updates.
+ * the store that holds the table at this node, or null where the node only transforms updates; the store is
+ * queryable, as in Kafka Streams, only when the user named it ({@code Materialized.as}).
  */
 public final class KTableImpl<K, V> implements KTable<K, V> {
     private final InternalStreamsBuilder builder;
     private final String nodeName;
     private final Serde<K> keySerde;
     private final Serde<V> valueSerde;
-    private final String storeName;
+    private final String queryableStoreName;
     private final KTableValueGetter.Supplier<K, V> getters;
 
-    /** A table kept in the store {@code storeName} at this node. */
+    /**
+     * A table kept in the store {@code storeName} at this node.
+     *
+     * @param queryable whether the user named the store, which makes it queryable
+     */
     KTableImpl(
-            InternalStreamsBuilder builder, String nodeName, Serde<K> keySerde, Serde<V> valueSerde, String storeName) {
-        this(builder, nodeName, keySerde, valueSerde, storeName, fromStore(storeName));
+            InternalStreamsBuilder builder,
+            String nodeName,
+            Serde<K> keySerde,
+            Serde<V> valueSerde,
+            String storeName,
+            boolean queryable) {
+        this(builder, nodeName, keySerde, valueSerde, queryable ? storeName : null, fromStore(storeName));
     }
 
     private KTableImpl(
@@ -38,13 +48,13 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
             String nodeName,
             Serde<K> keySerde,
             Serde<V> valueSerde,
-            String storeName,
+            String queryableStoreName,
             KTableValueGetter.Supplier<K, V> getters) {
         this.builder = builder;
         this.nodeName = nodeName;
         this.keySerde = keySerde;
         this.valueSerde = valueSerde;
-        this.storeName = storeName;
+        this.queryableStoreName = queryableStoreName;
         this.getters = getters;
     }
 
@@ -276,6 +286,7 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
         builder.topology().connectProcessorAndStores(otherName, thisGetters.storeNames());
         KStreamImpl.Body<K, Change<VR>, K, Change<VR>> passThrough = (r, c) -> c.forward(r);
         builder.topology().addProcessor(mergeName, KStreamImpl.stateless(passThrough), thisName, otherName);
+        builder.topology().requireCopartitioned(mergeName);
         return new KTableImpl<>(
                 builder, mergeName, keySerde, null, null, joined(thisGetters, otherGetters, kind, joiner));
     }
@@ -325,6 +336,6 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
 
     @Override
     public String queryableStoreName() {
-        return storeName;
+        return queryableStoreName;
     }
 }

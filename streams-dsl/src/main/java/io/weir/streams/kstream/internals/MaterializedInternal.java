@@ -32,14 +32,31 @@ final class MaterializedInternal {
         return generated;
     }
 
+    /** Whether the store is queryable: as in Kafka Streams, only a store the user named (its own or its supplier's). */
+    /** {@code materialized}'s key serde, or {@code fallback} where it has none. */
+    static <K> Serde<K> keySerde(Materialized<K, ?, ?> materialized, Serde<K> fallback) {
+        return materialized != null && materialized.keySerde() != null ? materialized.keySerde() : fallback;
+    }
+
+    /** {@code materialized}'s value serde, or {@code fallback} where it has none. */
+    static <V> Serde<V> valueSerde(Materialized<?, V, ?> materialized, Serde<V> fallback) {
+        return materialized != null && materialized.valueSerde() != null ? materialized.valueSerde() : fallback;
+    }
+
+    static boolean queryable(Materialized<?, ?, ?> materialized) {
+        return materialized != null && materialized.storeName() != null;
+    }
+
+    /**
+     * The store builder of a DSL table, with the serdes the caller chose: an operator's own default where
+     * {@code materialized} has none (Kafka's aggregations, {@code toTable}), or {@code Consumed}'s always
+     * ({@code StreamsBuilder.table}). {@code materialized} is only read.
+     */
     static <K, V> StoreBuilder<TimestampedKeyValueStore<K, V>> storeBuilder(
-            Materialized<K, V, ?> materialized, String storeName, Serde<K> keySerde, Serde<V> valueSerde) {
+            Materialized<K, V, ?> materialized, String storeName, Serde<K> keys, Serde<V> values) {
         KeyValueBytesStoreSupplier supplier = materialized != null && materialized.storeSupplier() != null
                 ? materialized.storeSupplier()
                 : Stores.persistentKeyValueStore(storeName);
-        Serde<K> keys = materialized != null && materialized.keySerde() != null ? materialized.keySerde() : keySerde;
-        Serde<V> values =
-                materialized != null && materialized.valueSerde() != null ? materialized.valueSerde() : valueSerde;
         StoreBuilder<TimestampedKeyValueStore<K, V>> builder =
                 Stores.timestampedKeyValueStoreBuilder(supplier, keys, values);
         if (materialized != null && !materialized.cachingEnabled()) {

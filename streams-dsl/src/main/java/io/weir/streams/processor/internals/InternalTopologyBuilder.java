@@ -11,20 +11,27 @@ import io.weir.streams.state.internals.StoreFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
  * The graph a {@code Topology} is built into: node specifications (what to instantiate per task) and their parent
  * links, checked as each node is added, then cut into sub-topologies (connected parts) that are instantiated
- * once per task. Not thread-safe: a topology is built on one thread, then only read.
+ * once per task.
+ *
+ * <p>Thread-safety: every public or package method is {@code synchronized} on this builder, which guards all of its
+ * state (the node specifications, links, stores, internal topics and the application id), so the DSL, the
+ * Processor API and the runtime may call it from any thread. Private helpers run under that lock.
  */
 public final class InternalTopologyBuilder {
 
@@ -66,6 +73,9 @@ public final class InternalTopologyBuilder {
     private final Map<String, StoreFactory> stores = new LinkedHashMap<>();
     /** Internal topics (repartition, changelog) by their names before the application id prefixes them. */
     private final Set<String> internalTopics = new LinkedHashSet<>();
+
+    /** Join processors: the source topics of each one's sub-topology must be co-partitioned (Kafka's copartitionSources). */
+    private final Set<String> copartitioningProcessors = new LinkedHashSet<>();
 
     private String applicationId;
     /** The last processor each supplier returned, to catch a supplier that hands one instance to two tasks. */
@@ -313,6 +323,67 @@ public final class InternalTopologyBuilder {
         return -1;
     }
 
+    /**
+     * Records that the join {@code processor} needs its inputs co-partitioned: key k must be in the same partition of
+     * every source topic of its sub-topology, so that each task sees both sides of its keys.
+     */
+    public synchronized void requireCopartitioned(String processor) {
+        if (!(nodes.get(processor) instanceof ProcessorSpec)) {
+            throw new TopologyException("no processor named " + processor + " to co-partition the inputs of");
+        }
+        copartitioningProcessors.add(processor);
+    }
+
+    /** The co-partition groups: the source topics (run-time names) of each sub-topology that joins, by its id. */
+    public synchronized Map<Integer, Set<String>> copartitionGroups() {
+        Map<Integer, Set<String>> groups = new LinkedHashMap<>();
+        List<List<String>> subs = subtopologies();
+        for (int i = 0; i < subs.size(); i++) {
+            if (subs.get(i).stream().anyMatch(copartitioningProcessors::contains)) {
+                groups.put(i, sourceTopics(i));
+            }
+        }
+        return groups;
+    }
+
+    /**
+     * Checks that every co-partition group's topics that are not repartition topics have the same partition count,
+     * and gives the group's repartition topics that count (Kafka's {@code CopartitionedTopicsEnforcer}). Topics
+     * missing from {@code partitions} are not checked.
+     *
+     * @param partitions the partition count of each topic, by run-time name
+     * @return {@code partitions} with each co-partitioned repartition topic set to its group's count
+     * @throws TopologyException naming the topics of a group and their counts when the counts differ
+     */
+    public synchronized Map<String, Integer> ensureCopartitioning(Map<String, Integer> partitions) {
+        Set<String> repartitionTopics = internalTopics();
+        Map<String, Integer> resolved = new HashMap<>(partitions);
+        copartitionGroups().forEach((id, topics) -> {
+            Map<String, Integer> counts = new TreeMap<>();
+            for (String topic : topics) {
+                Integer count = partitions.get(topic);
+                if (!repartitionTopics.contains(topic) && count != null) {
+                    counts.put(topic, count);
+                }
+            }
+            if (new HashSet<>(counts.values()).size() > 1) {
+                throw new TopologyException("sub-topology " + id + " joins topics that are not co-partitioned. "
+                        + "Following topics do not have the same number of partitions: " + counts);
+            }
+            if (!counts.isEmpty()) {
+                int count = counts.values().iterator().next();
+                topics.stream().filter(repartitionTopics::contains).forEach(topic -> resolved.put(topic, count));
+            }
+        });
+        return Collections.unmodifiableMap(resolved);
+    }
+
+    /** Whether a source of sub-topology {@code id} subscribes by pattern. */
+    public synchronized boolean readsPattern(int id) {
+        return subtopologies().get(id).stream()
+                .anyMatch(name -> nodes.get(name) instanceof SourceSpec s && s.pattern() != null);
+    }
+
     /** Whether any sub-topology has a source. */
     public synchronized boolean hasSources() {
         return nodes.values().stream().anyMatch(n -> n instanceof SourceSpec);
@@ -394,28 +465,32 @@ public final class InternalTopologyBuilder {
             }
             for (String name : groups.get(i)) {
                 for (String child : children.getOrDefault(name, List.of())) {
-                    described.get(name).successors.add(described.get(child));
+                    described.get(name).linkedSuccessors.add(described.get(child));
                 }
                 for (String parent : nodes.get(name).parents()) {
-                    described.get(name).predecessors.add(described.get(parent));
+                    described.get(name).linkedPredecessors.add(described.get(parent));
                 }
             }
             // Kafka's order (InternalTopologyBuilder.NodeComparator): larger sub-trees first, then by name; a
-            // node's size is 1 plus its children's sizes.
+            // node's size is 1 plus its children's sizes. The sets keep that order (as Kafka's TreeSets do).
             Map<Described, Integer> sizes = new HashMap<>();
             described.values().forEach(d -> size(d, sizes));
-            java.util.Comparator<TopologyDescription.Node> order =
-                    java.util.Comparator.<TopologyDescription.Node>comparingInt(n -> -sizes.get((Described) n))
-                            .thenComparing(TopologyDescription.Node::name);
-            List<TopologyDescription.Node> ordered = new ArrayList<>(described.values());
-            ordered.sort(order);
+            Comparator<TopologyDescription.Node> order = Comparator.<TopologyDescription.Node>comparingInt(
+                            n -> -sizes.get((Described) n))
+                    .thenComparing(TopologyDescription.Node::name);
             for (Described d : described.values()) {
-                d.successors.sort(order);
-                d.predecessors.sort(order);
+                d.order(order);
             }
-            subs.add(new DescribedSubtopology(i, List.copyOf(ordered)));
+            subs.add(new DescribedSubtopology(i, sorted(described.values(), order)));
         }
-        return new Description(List.copyOf(subs));
+        return new Description(Collections.unmodifiableSet(new LinkedHashSet<>(subs)));
+    }
+
+    private static Set<TopologyDescription.Node> sorted(
+            Collection<? extends TopologyDescription.Node> nodes, Comparator<TopologyDescription.Node> order) {
+        List<TopologyDescription.Node> list = new ArrayList<>(nodes);
+        list.sort(order);
+        return Collections.unmodifiableSet(new LinkedHashSet<>(list));
     }
 
     private static int size(Described node, Map<Described, Integer> sizes) {
@@ -424,7 +499,7 @@ public final class InternalTopologyBuilder {
             return known;
         }
         int size = 1;
-        for (TopologyDescription.Node child : node.successors) {
+        for (TopologyDescription.Node child : node.linkedSuccessors) {
             size += size((Described) child, sizes);
         }
         sizes.put(node, size);
@@ -433,7 +508,7 @@ public final class InternalTopologyBuilder {
 
     // ---- the description: Kafka's printout ---------------------------------------------------------------
 
-    private record Description(List<TopologyDescription.Subtopology> subtopologies) implements TopologyDescription {
+    private record Description(Set<TopologyDescription.Subtopology> subtopologies) implements TopologyDescription {
         @Override
         public String toString() {
             // Kafka's layout, spaces and blank lines included, so that tools parsing it read ours too.
@@ -445,7 +520,7 @@ public final class InternalTopologyBuilder {
         }
     }
 
-    private record DescribedSubtopology(int id, List<TopologyDescription.Node> nodes)
+    private record DescribedSubtopology(int id, Set<TopologyDescription.Node> nodes)
             implements TopologyDescription.Subtopology {
         @Override
         public String toString() {
@@ -459,8 +534,12 @@ public final class InternalTopologyBuilder {
 
     private abstract static class Described implements TopologyDescription.Node {
         final String name;
-        final List<TopologyDescription.Node> predecessors = new ArrayList<>();
-        final List<TopologyDescription.Node> successors = new ArrayList<>();
+        /** The links as the description is built; {@link #order} then fixes the sets it answers with. */
+        final List<TopologyDescription.Node> linkedPredecessors = new ArrayList<>();
+
+        final List<TopologyDescription.Node> linkedSuccessors = new ArrayList<>();
+        private Set<TopologyDescription.Node> predecessors = Set.of();
+        private Set<TopologyDescription.Node> successors = Set.of();
 
         Described(String name) {
             this.name = name;
@@ -471,17 +550,22 @@ public final class InternalTopologyBuilder {
             return name;
         }
 
-        @Override
-        public List<TopologyDescription.Node> predecessors() {
-            return Collections.unmodifiableList(predecessors);
+        void order(Comparator<TopologyDescription.Node> order) {
+            predecessors = sorted(linkedPredecessors, order);
+            successors = sorted(linkedSuccessors, order);
         }
 
         @Override
-        public List<TopologyDescription.Node> successors() {
-            return Collections.unmodifiableList(successors);
+        public Set<TopologyDescription.Node> predecessors() {
+            return predecessors;
         }
 
-        static String names(List<TopologyDescription.Node> nodes) {
+        @Override
+        public Set<TopologyDescription.Node> successors() {
+            return successors;
+        }
+
+        static String names(Collection<TopologyDescription.Node> nodes) {
             return nodes.isEmpty()
                     ? "none"
                     : String.join(
@@ -513,7 +597,7 @@ public final class InternalTopologyBuilder {
         @Override
         public String toString() {
             return "Source: " + name + " (topics: " + (pattern != null ? pattern.pattern() : topics.toString())
-                    + ")\n      --> " + names(successors);
+                    + ")\n      --> " + names(successors());
         }
     }
 
@@ -532,8 +616,8 @@ public final class InternalTopologyBuilder {
 
         @Override
         public String toString() {
-            return "Processor: " + name + " (stores: " + stores + ")\n      --> " + names(successors) + "\n      <-- "
-                    + names(predecessors);
+            return "Processor: " + name + " (stores: " + stores + ")\n      --> " + names(successors()) + "\n      <-- "
+                    + names(predecessors());
         }
     }
 
@@ -556,7 +640,7 @@ public final class InternalTopologyBuilder {
         public String toString() {
             return "Sink: " + name
                     + (topic != null ? " (topic: " + topic + ")" : " (extractor class: " + extractor + ")")
-                    + "\n      <-- " + names(predecessors);
+                    + "\n      <-- " + names(predecessors());
         }
     }
 }
