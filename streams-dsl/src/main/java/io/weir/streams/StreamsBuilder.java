@@ -9,6 +9,8 @@ import io.weir.streams.kstream.Materialized;
 import io.weir.streams.kstream.internals.InternalStreamsBuilder;
 import io.weir.streams.kstream.internals.KStreamImpl;
 import io.weir.streams.processor.StateStore;
+import io.weir.streams.state.StoreBuilder;
+import io.weir.streams.state.internals.StoreFactory;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -107,6 +109,15 @@ public class StreamsBuilder {
 
     private static <T> Deserializer<T> deserializer(Serde<T> serde) {
         return serde == null ? null : serde.deserializer();
+    }
+
+    /**
+     * A store for processors that name it ({@code process(supplier, "store")}, {@code processValues}); each task of
+     * their sub-topology opens its own instance.
+     */
+    public synchronized StreamsBuilder addStateStore(StoreBuilder<?> storeBuilder) {
+        topology.internalBuilder().addStateStore((StoreFactory) storeBuilder);
+        return this;
     }
 
     /** The topology built so far; building more afterwards changes it too. */

@@ -2,6 +2,7 @@ package io.weir.streams.kstream;
 
 import io.weir.streams.KeyValue;
 import io.weir.streams.processor.TopicNameExtractor;
+import io.weir.streams.processor.api.FixedKeyProcessorSupplier;
 import io.weir.streams.processor.api.ProcessorSupplier;
 
 /**
@@ -133,6 +134,16 @@ public interface KStream<K, V> {
     <KOut, VOut> KStream<KOut, VOut> process(ProcessorSupplier<? super K, ? super V, KOut, VOut> supplier);
 
     <KOut, VOut> KStream<KOut, VOut> process(ProcessorSupplier<? super K, ? super V, KOut, VOut> supplier, Named named);
+
+    /**
+     * Runs a fixed-key processor on each record: it may change values, never keys, so no repartition follows (as
+     * {@link #mapValues} rather than {@link #map}). The named stores are connected to it.
+     */
+    <VOut> KStream<K, VOut> processValues(
+            FixedKeyProcessorSupplier<? super K, ? super V, VOut> supplier, String... stateStoreNames);
+
+    <VOut> KStream<K, VOut> processValues(
+            FixedKeyProcessorSupplier<? super K, ? super V, VOut> supplier, Named named, String... stateStoreNames);
 
     /** As {@link #process(ProcessorSupplier)}, with the named stores connected to the processor. */
     <KOut, VOut> KStream<KOut, VOut> process(

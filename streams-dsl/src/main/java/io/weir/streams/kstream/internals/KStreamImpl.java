@@ -20,6 +20,7 @@ import io.weir.streams.kstream.ValueMapper;
 import io.weir.streams.kstream.ValueMapperWithKey;
 import io.weir.streams.processor.StateStore;
 import io.weir.streams.processor.TopicNameExtractor;
+import io.weir.streams.processor.api.FixedKeyProcessorSupplier;
 import io.weir.streams.processor.api.Processor;
 import io.weir.streams.processor.api.ProcessorContext;
 import io.weir.streams.processor.api.ProcessorSupplier;
@@ -366,6 +367,38 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         Objects.requireNonNull(supplier, "supplier");
         String name = builder.name(named, "KSTREAM-PROCESSOR-");
         KStreamImpl<KOut, VOut> out = add(name, supplier, null, null, true);
+        if (stateStoreNames.length > 0) {
+            builder.topology().connectProcessorAndStores(name, stateStoreNames);
+        }
+        return out;
+    }
+
+    @Override
+    public <VOut> KStream<K, VOut> processValues(
+            FixedKeyProcessorSupplier<? super K, ? super V, VOut> supplier, String... stateStoreNames) {
+        return processValues(supplier, null, stateStoreNames);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <VOut> KStream<K, VOut> processValues(
+            FixedKeyProcessorSupplier<? super K, ? super V, VOut> supplier, Named named, String... stateStoreNames) {
+        Objects.requireNonNull(supplier, "supplier");
+        String name = builder.name(named, "KSTREAM-PROCESSVALUES-");
+        Object[] last = {null};
+        ProcessorSupplier<K, V, K, VOut> adapted = () -> {
+            var processor = (io.weir.streams.processor.api.FixedKeyProcessor<K, V, VOut>) supplier.get();
+            if (processor == null || processor == last[0]) {
+                throw new io.weir.streams.errors.TopologyException("the supplier of processor " + name + " returned "
+                        + (processor == null
+                                ? "null"
+                                : "the same instance twice; FixedKeyProcessorSupplier.get() must return a "
+                                        + "new processor for every task"));
+            }
+            last[0] = processor;
+            return new FixedKeyProcessorAdapter<>(processor);
+        };
+        KStreamImpl<K, VOut> out = add(name, adapted, keySerde, null, false);
         if (stateStoreNames.length > 0) {
             builder.topology().connectProcessorAndStores(name, stateStoreNames);
         }
