@@ -1,5 +1,7 @@
 package io.weir.streams.kstream;
 
+import io.weir.streams.KeyValue;
+
 /**
  * A changelog stream read as a table: the latest value of each key, as Kafka Streams' {@code KTable}. Its
  * operators see each update with the value it replaced, so a key that stops passing a filter is deleted
@@ -49,6 +51,16 @@ public interface KTable<K, V> {
 
     <VO, VR> KTable<K, VR> outerJoin(
             KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, Named named);
+
+    /**
+     * This table regrouped by the key {@code selector} gives each row, for aggregation. Every update maps the row's
+     * old and new values through {@code selector}; a null key leaves the row out of every group.
+     */
+    <KR, VR> KGroupedTable<KR, VR> groupBy(KeyValueMapper<? super K, ? super V, KeyValue<KR, VR>> selector);
+
+    /** As {@link #groupBy(KeyValueMapper)}, with {@code grouped}'s serdes and name (of the repartition topic). */
+    <KR, VR> KGroupedTable<KR, VR> groupBy(
+            KeyValueMapper<? super K, ? super V, KeyValue<KR, VR>> selector, Grouped<KR, VR> grouped);
 
     /**
      * The name of the store that holds this table, or null when the store is not queryable: as in Kafka Streams, only

@@ -1,8 +1,12 @@
 package io.weir.streams.kstream.internals;
 
 import io.weir.common.serialization.Serde;
+import io.weir.streams.KeyValue;
+import io.weir.streams.kstream.Grouped;
+import io.weir.streams.kstream.KGroupedTable;
 import io.weir.streams.kstream.KStream;
 import io.weir.streams.kstream.KTable;
+import io.weir.streams.kstream.KeyValueMapper;
 import io.weir.streams.kstream.Named;
 import io.weir.streams.kstream.Predicate;
 import io.weir.streams.kstream.ValueJoiner;
@@ -332,6 +336,48 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
                 return both;
             }
         };
+    }
+
+    @Override
+    public <KR, VR> KGroupedTable<KR, VR> groupBy(KeyValueMapper<? super K, ? super V, KeyValue<KR, VR>> selector) {
+        return groupBy(selector, Grouped.with(null, null));
+    }
+
+    /**
+     * Maps each update's old and new rows to their groups, as Kafka Streams' {@code KTableRepartitionMap}: an update
+     * that stays in its group is one change (subtract the old, add the new); one that moves is a subtraction from
+     * the old group and then an addition to the new. A row whose selected key is null is in no group. The node is
+     * named by {@code Grouped}'s name, as in Kafka Streams, or {@code KTABLE-SELECT-}.
+     */
+    @Override
+    public <KR, VR> KGroupedTable<KR, VR> groupBy(
+            KeyValueMapper<? super K, ? super V, KeyValue<KR, VR>> selector, Grouped<KR, VR> grouped) {
+        Objects.requireNonNull(selector, "selector");
+        Objects.requireNonNull(grouped, "grouped");
+        String name = grouped.name() != null ? grouped.name() : builder.newName("KTABLE-SELECT-");
+        KStreamImpl.Body<K, Change<V>, KR, Change<VR>> body = (r, c) -> {
+            KeyValue<KR, VR> newPair = r.value().newValue() == null
+                    ? null
+                    : selector.apply(r.key(), r.value().newValue());
+            KeyValue<KR, VR> oldPair = r.value().oldValue() == null
+                    ? null
+                    : selector.apply(r.key(), r.value().oldValue());
+            boolean hasNew = newPair != null && newPair.key() != null;
+            boolean hasOld = oldPair != null && oldPair.key() != null;
+            if (hasNew && hasOld && oldPair.key().equals(newPair.key())) {
+                c.forward(r.withKey(newPair.key()).withValue(new Change<>(newPair.value(), oldPair.value())));
+                return;
+            }
+            // Subtract first: the old group's aggregate is right before the new group's shows the row.
+            if (hasOld) {
+                c.forward(r.withKey(oldPair.key()).withValue(new Change<VR>(null, oldPair.value())));
+            }
+            if (hasNew) {
+                c.forward(r.withKey(newPair.key()).withValue(new Change<VR>(newPair.value(), null)));
+            }
+        };
+        builder.topology().addProcessor(name, KStreamImpl.stateless(body), nodeName);
+        return new KGroupedTableImpl<>(builder, name, grouped.name(), grouped.keySerde(), grouped.valueSerde());
     }
 
     @Override

@@ -41,6 +41,9 @@ final class SinkProcessor implements Processor<Object, Object, Void, Void> {
                 (valueSerializer != null
                         ? valueSerializer
                         : context.valueSerde().serializer());
+        if (values instanceof WrappingNullableSerde wrapping) {
+            wrapping.setIfUnset(context.valueSerde());
+        }
     }
 
     @Override

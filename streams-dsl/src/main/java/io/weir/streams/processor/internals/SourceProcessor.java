@@ -29,6 +29,9 @@ final class SourceProcessor implements Processor<Object, Object, Object, Object>
         this.values = valueDeserializer != null
                 ? valueDeserializer
                 : context.valueSerde().deserializer();
+        if (values instanceof WrappingNullableSerde wrapping) {
+            wrapping.setIfUnset(context.valueSerde());
+        }
     }
 
     Object deserializeKey(String topic, byte[] data) {

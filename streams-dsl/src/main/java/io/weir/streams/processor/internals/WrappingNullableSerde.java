@@ -1,0 +1,13 @@
+package io.weir.streams.processor.internals;
+
+import io.weir.common.serialization.Serde;
+
+/**
+ * A serializer or deserializer that wraps a value serde the topology may leave unset, as Kafka's
+ * {@code WrappingNullableSerializer}: the sink or source node that uses it hands it the application's
+ * {@code default.value.serde} when its task starts, and it keeps the first one it gets (every task of an
+ * application has the same default).
+ */
+public interface WrappingNullableSerde {
+    void setIfUnset(Serde<?> defaultValueSerde);
+}
