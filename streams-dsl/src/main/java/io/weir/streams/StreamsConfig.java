@@ -245,16 +245,8 @@ public final class StreamsConfig {
                     "No " + key + " is set, and an operator needs it: pass serdes to the "
                             + "operator (Consumed.with, Produced.with, ...) or set " + key);
         }
-        try {
-            Serde<?> serde = (Serde<?>) type.getDeclaredConstructor().newInstance();
-            serde.configure(originals, isKey);
-            return serde;
-        } catch (NoSuchMethodException | InstantiationException | IllegalAccessException e) {
-            throw new InvalidConfigurationException(
-                    key + "=" + type.getName() + " has no public no-argument constructor", e);
-        } catch (InvocationTargetException e) {
-            throw new InvalidConfigurationException(
-                    key + "=" + type.getName() + " failed to construct: " + e.getCause(), e.getCause());
-        }
+        Serde<?> serde = (Serde<?>) instantiate(type, key);
+        serde.configure(originals, isKey);
+        return serde;
     }
 }

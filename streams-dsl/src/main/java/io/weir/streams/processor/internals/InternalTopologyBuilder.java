@@ -404,8 +404,7 @@ public final class InternalTopologyBuilder {
             NodeSpec spec = nodes.get(name);
             ProcessorNode node;
             if (spec instanceof SourceSpec s) {
-                node = new ProcessorNode(
-                        name, NodeKind.SOURCE, new SourceProcessor(s.keyDeserializer(), s.valueDeserializer()));
+                node = new ProcessorNode(name, new SourceProcessor(s.keyDeserializer(), s.valueDeserializer()));
             } else if (spec instanceof ProcessorSpec p) {
                 Processor<?, ?, ?, ?> processor = p.supplier().get();
                 if (processor == null) {
@@ -417,15 +416,14 @@ public final class InternalTopologyBuilder {
                                     + "ProcessorSupplier.get() must return a new processor for every task");
                 }
                 lastSupplied.put(name, processor);
-                node = new ProcessorNode(
-                        name, NodeKind.PROCESSOR, (Processor<Object, Object, Object, Object>) processor);
+                node = new ProcessorNode(name, (Processor<Object, Object, Object, Object>) processor);
             } else {
                 SinkSpec k = (SinkSpec) spec;
                 String fixed = k.topic() == null ? null : topicName(k.topic());
                 TopicNameExtractor<?, ?> topics =
                         k.extractor() != null ? k.extractor() : (key, value, context) -> fixed;
                 Processor<?, ?, ?, ?> sink = new SinkProcessor(name, topics, k.keySerializer(), k.valueSerializer());
-                node = new ProcessorNode(name, NodeKind.SINK, (Processor<Object, Object, Object, Object>) sink);
+                node = new ProcessorNode(name, (Processor<Object, Object, Object, Object>) sink);
             }
             built.put(name, node);
             if (spec instanceof SourceSpec s) {

@@ -14,22 +14,16 @@ import java.util.Map;
  */
 final class ProcessorNode {
     private final String name;
-    private final NodeKind kind;
     private final Processor<Object, Object, Object, Object> processor;
     private final Map<String, ProcessorNode> children = new LinkedHashMap<>();
 
-    ProcessorNode(String name, NodeKind kind, Processor<Object, Object, Object, Object> processor) {
+    ProcessorNode(String name, Processor<Object, Object, Object, Object> processor) {
         this.name = name;
-        this.kind = kind;
         this.processor = processor;
     }
 
     String name() {
         return name;
-    }
-
-    NodeKind kind() {
-        return kind;
     }
 
     void addChild(ProcessorNode child) {

@@ -5,7 +5,6 @@ import io.weir.state.StoreState;
 import io.weir.streams.KeyValue;
 import io.weir.streams.state.KeyValueIterator;
 import io.weir.streams.state.KeyValueStore;
-import io.weir.streams.state.ReadOnlyKeyValueStore;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -109,11 +108,6 @@ class KeyValueStoreFacade<K, V> implements KeyValueStore<K, V>, ManagedStore {
         store.close();
     }
 
-    /** Reads of committed data for other threads (interactive queries). */
-    ReadOnlyKeyValueStore<K, V> readOnlyView() {
-        return new ReadOnlyFacade<>(store.readOnlyView());
-    }
-
     static <K, V> KeyValueIterator<K, V> iterator(io.weir.state.KeyValueIterator<K, V> it) {
         return new KeyValueIterator<>() {
             @Override
@@ -137,47 +131,5 @@ class KeyValueStoreFacade<K, V> implements KeyValueStore<K, V>, ManagedStore {
                 it.close();
             }
         };
-    }
-
-    private record ReadOnlyFacade<K, V>(io.weir.state.ReadOnlyKeyValueStore<K, V> view)
-            implements ReadOnlyKeyValueStore<K, V> {
-        @Override
-        public V get(K key) {
-            return view.get(key);
-        }
-
-        @Override
-        public KeyValueIterator<K, V> range(K from, K to) {
-            return iterator(view.range(from, to));
-        }
-
-        @Override
-        public KeyValueIterator<K, V> reverseRange(K from, K to) {
-            return iterator(view.reverseRange(from, to));
-        }
-
-        @Override
-        public KeyValueIterator<K, V> all() {
-            return iterator(view.all());
-        }
-
-        @Override
-        public KeyValueIterator<K, V> reverseAll() {
-            return iterator(view.reverseAll());
-        }
-
-        @Override
-        public <PS extends Serializer<P>, P> KeyValueIterator<K, V> prefixScan(P prefix, PS prefixKeySerializer) {
-            io.weir.state.Serde<P> bytes =
-                    io.weir.state.Serde.of(p -> prefixKeySerializer.serialize("prefix", p), b -> {
-                        throw new UnsupportedOperationException("a prefix is only written");
-                    });
-            return iterator(view.prefixScan(prefix, bytes));
-        }
-
-        @Override
-        public long approximateNumEntries() {
-            return view.approximateNumEntries();
-        }
     }
 }
