@@ -14,6 +14,7 @@ import io.weir.streams.errors.ProductionExceptionHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.slf4j.Logger;
@@ -32,6 +33,45 @@ public final class StreamsConfig {
     public static final String DEFAULT_KEY_SERDE_CLASS_CONFIG = "default.key.serde";
     /** The {@link Serde} class for values where an operator names none. */
     public static final String DEFAULT_VALUE_SERDE_CLASS_CONFIG = "default.value.serde";
+
+    /** {@code at_least_once} (the default) or {@code exactly_once_v2}. */
+    public static final String PROCESSING_GUARANTEE_CONFIG = "processing.guarantee";
+
+    public static final String AT_LEAST_ONCE = "at_least_once";
+    public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
+    /** How many threads process tasks in this instance. */
+    public static final String NUM_STREAM_THREADS_CONFIG = "num.stream.threads";
+    /** How often tasks commit: 30 s, or 100 ms under exactly-once. */
+    public static final String COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
+    /** How long a stream thread's poll waits for input. */
+    public static final String POLL_MS_CONFIG = "poll.ms";
+    /** {@code host:port} where this instance answers interactive queries, shared with the other instances. */
+    public static final String APPLICATION_SERVER_CONFIG = "application.server";
+    /** The client id prefix of the application's consumers, producers and admin; the application id if empty. */
+    public static final String CLIENT_ID_CONFIG = "client.id";
+    /**
+     * Weir's: whether to start although the names of stores or internal topics changed since the state in
+     * {@code state.dir} was written (the changed ones start empty). Default false: such a start is refused.
+     */
+    public static final String ACCEPT_RENAMED_STATE_CONFIG = "weir.accept.renamed.state";
+
+    /** Prefix of settings only the consumers get, as in Kafka Streams. */
+    public static final String CONSUMER_PREFIX = "consumer.";
+    /** Prefix of settings only the main (group) consumer gets. */
+    public static final String MAIN_CONSUMER_PREFIX = "main.consumer.";
+    /** Prefix of settings only the restore consumer gets. */
+    public static final String RESTORE_CONSUMER_PREFIX = "restore.consumer.";
+    /** Prefix of settings only the producers get. */
+    public static final String PRODUCER_PREFIX = "producer.";
+    /** Prefix of settings only the admin client gets. */
+    public static final String ADMIN_CLIENT_PREFIX = "admin.";
+    /**
+     * Weir's: prefix of the settings of the embedded broker the application opens when it has no
+     * {@code bootstrap.servers} (e.g. {@code broker.log.segment.bytes}).
+     */
+    public static final String BROKER_PREFIX = "broker.";
+    /** Prefix of settings of the internal topics the application creates (e.g. {@code topic.segment.bytes}). */
+    public static final String TOPIC_PREFIX = "topic.";
 
     /** Where tasks keep their stores: {@code <state.dir>/<application.id>/<task>/<store>}. */
     public static final String STATE_DIR_CONFIG = "state.dir";
@@ -67,6 +107,23 @@ public final class StreamsConfig {
                     },
                     "The application's name")
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, "", "Brokers to reach; empty opens an embedded broker")
+            .define(
+                    PROCESSING_GUARANTEE_CONFIG,
+                    Type.STRING,
+                    AT_LEAST_ONCE,
+                    ConfigDef.in(AT_LEAST_ONCE, EXACTLY_ONCE_V2),
+                    "The processing guarantee")
+            .define(NUM_STREAM_THREADS_CONFIG, Type.INT, 1, ConfigDef.atLeast(1), "Stream threads of this instance")
+            .define(
+                    COMMIT_INTERVAL_MS_CONFIG,
+                    Type.LONG,
+                    null,
+                    ConfigDef.atLeast(0),
+                    "Milliseconds between commits; 30000, or 100 under exactly-once")
+            .define(POLL_MS_CONFIG, Type.LONG, 100L, ConfigDef.atLeast(0), "Milliseconds a poll waits for input")
+            .define(APPLICATION_SERVER_CONFIG, Type.STRING, "", "host:port of this instance's query endpoint")
+            .define(CLIENT_ID_CONFIG, Type.STRING, "", "Client id prefix")
+            .define(ACCEPT_RENAMED_STATE_CONFIG, Type.BOOLEAN, false, "Start although state names changed")
             .define(
                     STATE_DIR_CONFIG,
                     Type.STRING,
@@ -205,6 +262,102 @@ public final class StreamsConfig {
 
     public java.nio.file.Path stateDir() {
         return java.nio.file.Path.of(parsed.getString(STATE_DIR_CONFIG));
+    }
+
+    public boolean exactlyOnce() {
+        return EXACTLY_ONCE_V2.equalsIgnoreCase(parsed.getString(PROCESSING_GUARANTEE_CONFIG));
+    }
+
+    public int numStreamThreads() {
+        return parsed.getInt(NUM_STREAM_THREADS_CONFIG);
+    }
+
+    /** {@code commit.interval.ms}, or Kafka's default for the guarantee: 100 ms under exactly-once, else 30 s. */
+    public long commitIntervalMs() {
+        Object set = parsed.get(COMMIT_INTERVAL_MS_CONFIG);
+        return set != null ? (Long) set : exactlyOnce() ? 100L : 30_000L;
+    }
+
+    public long pollMs() {
+        return parsed.getLong(POLL_MS_CONFIG);
+    }
+
+    /** {@code bootstrap.servers}; empty when the application opens an embedded broker. */
+    public List<String> bootstrapServers() {
+        return parsed.getList(BOOTSTRAP_SERVERS_CONFIG);
+    }
+
+    /** {@code application.server}, or empty. */
+    public String applicationServer() {
+        return parsed.getString(APPLICATION_SERVER_CONFIG);
+    }
+
+    public String clientIdPrefix() {
+        String prefix = parsed.getString(CLIENT_ID_CONFIG);
+        return prefix.isEmpty() ? applicationId() : prefix;
+    }
+
+    public boolean acceptRenamedState() {
+        return parsed.getBoolean(ACCEPT_RENAMED_STATE_CONFIG);
+    }
+
+    /**
+     * The settings a client is given: every key that is not one of the application's own, then those under the
+     * client's prefixes (in order, later ones winning), as Kafka Streams passes them on.
+     */
+    public Map<String, Object> clientProps(String... prefixes) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        originals.forEach((key, value) -> {
+            if (!DEFINITION.keys().containsKey(key) && !isPrefixed(key)) {
+                out.put(key, value);
+            }
+        });
+        for (String prefix : prefixes) {
+            originals.forEach((key, value) -> {
+                if (key.startsWith(prefix)) {
+                    out.put(key.substring(prefix.length()), value);
+                }
+            });
+        }
+        return out;
+    }
+
+    /**
+     * Settings of the embedded broker: those under {@value #BROKER_PREFIX}, over Weir's defaults for an application's
+     * own broker, which keeps its group offsets and transaction state in 4 partitions each instead of Kafka's 50
+     * (an embedded broker serves one process; fewer partitions open faster).
+     */
+    public Map<String, Object> brokerProps() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("offsets.topic.num.partitions", 4);
+        out.put("transaction.state.log.num.partitions", 4);
+        originals.forEach((key, value) -> {
+            if (key.startsWith(BROKER_PREFIX)) {
+                out.put(key.substring(BROKER_PREFIX.length()), value);
+            }
+        });
+        return out;
+    }
+
+    /** Settings of the internal topics, from the {@code topic.} prefix. */
+    public Map<String, String> topicProps() {
+        Map<String, String> out = new LinkedHashMap<>();
+        originals.forEach((key, value) -> {
+            if (key.startsWith(TOPIC_PREFIX)) {
+                out.put(key.substring(TOPIC_PREFIX.length()), String.valueOf(value));
+            }
+        });
+        return out;
+    }
+
+    private static boolean isPrefixed(String key) {
+        return key.startsWith(CONSUMER_PREFIX)
+                || key.startsWith(MAIN_CONSUMER_PREFIX)
+                || key.startsWith(RESTORE_CONSUMER_PREFIX)
+                || key.startsWith(PRODUCER_PREFIX)
+                || key.startsWith(ADMIN_CLIENT_PREFIX)
+                || key.startsWith(TOPIC_PREFIX)
+                || key.startsWith(BROKER_PREFIX);
     }
 
     public long cacheMaxBytes() {

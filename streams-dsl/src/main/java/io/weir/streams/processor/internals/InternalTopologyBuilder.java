@@ -378,6 +378,43 @@ public final class InternalTopologyBuilder {
         return Collections.unmodifiableMap(resolved);
     }
 
+    /** The topics the sinks of sub-topology {@code id} name (run-time names; topic name extractors excluded). */
+    public synchronized Set<String> sinkTopics(int id) {
+        Set<String> topics = new LinkedHashSet<>();
+        for (String name : subtopologies().get(id)) {
+            if (nodes.get(name) instanceof SinkSpec k && k.topic() != null) {
+                topics.add(topicName(k.topic()));
+            }
+        }
+        return topics;
+    }
+
+    /**
+     * What the runtime's consumer subscribes to: every source topic and pattern in one pattern (literal topics
+     * quoted), or null if no source reads by pattern, in which case {@link #sourceTopics} of every sub-topology is
+     * the subscription.
+     */
+    public synchronized Pattern subscriptionPattern() {
+        List<String> alternatives = new ArrayList<>();
+        boolean anyPattern = false;
+        for (NodeSpec spec : nodes.values()) {
+            if (spec instanceof SourceSpec source) {
+                if (source.pattern() != null) {
+                    anyPattern = true;
+                    alternatives.add("(?:" + source.pattern().pattern() + ")");
+                } else {
+                    source.topics().forEach(t -> alternatives.add(Pattern.quote(topicName(t))));
+                }
+            }
+        }
+        return anyPattern ? Pattern.compile(String.join("|", alternatives)) : null;
+    }
+
+    /** Every store of the topology, by name. */
+    public synchronized Map<String, StoreFactory> allStores() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(stores));
+    }
+
     /** Whether a source of sub-topology {@code id} subscribes by pattern. */
     public synchronized boolean readsPattern(int id) {
         return subtopologies().get(id).stream()

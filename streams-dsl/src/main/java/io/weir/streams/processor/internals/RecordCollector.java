@@ -1,6 +1,7 @@
 package io.weir.streams.processor.internals;
 
 import io.weir.common.record.Header;
+import io.weir.state.ChangelogHook;
 import java.util.List;
 
 /**
@@ -9,4 +10,12 @@ import java.util.List;
  */
 public interface RecordCollector {
     void send(String topic, byte[] key, byte[] value, List<Header> headers, long timestamp, String sinkName);
+
+    /**
+     * Where the changes of a logged store go: partition {@code partition} (the task's) of its changelog topic; null
+     * where nothing records them (the test driver).
+     */
+    default ChangelogHook changelog(String topic, int partition) {
+        return null;
+    }
 }

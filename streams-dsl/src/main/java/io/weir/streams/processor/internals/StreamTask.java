@@ -2,6 +2,7 @@ package io.weir.streams.processor.internals;
 
 import io.weir.clients.consumer.ConsumerRecord;
 import io.weir.clients.producer.ProducerRecord;
+import io.weir.common.TopicPartition;
 import io.weir.common.record.Header;
 import io.weir.common.utils.Time;
 import io.weir.streams.StreamsConfig;
@@ -20,11 +21,13 @@ import io.weir.streams.state.internals.StoreFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.Set;
 
 /**
  * One sub-topology's work on one partition: it deserializes input records, runs them through its processors,
@@ -46,6 +49,8 @@ public final class StreamTask {
     private final ProductionExceptionHandler productionHandler;
     private final ProcessorContextImpl context;
     private final Time time;
+    private final RecordCollector collector;
+    private final Set<TopicPartition> inputPartitions;
     private final PriorityQueue<Schedule> streamTimeSchedules = new PriorityQueue<>();
     private final PriorityQueue<Schedule> wallClockSchedules = new PriorityQueue<>();
     private long streamTime = -1L;
@@ -92,6 +97,18 @@ public final class StreamTask {
 
     public StreamTask(
             TaskId id, InternalTopologyBuilder builder, StreamsConfig config, RecordCollector collector, Time time) {
+        this(id, builder, config, collector, time, Set.of());
+    }
+
+    /** A task of the runtime, reading {@code inputPartitions}. */
+    StreamTask(
+            TaskId id,
+            InternalTopologyBuilder builder,
+            StreamsConfig config,
+            RecordCollector collector,
+            Time time,
+            Collection<TopicPartition> inputPartitions) {
+        this.inputPartitions = Set.copyOf(inputPartitions);
         this.id = id;
         this.builder = builder;
         this.config = config;
@@ -101,6 +118,12 @@ public final class StreamTask {
         this.productionHandler = config.productionExceptionHandler();
         this.time = time;
         this.context = new ProcessorContextImpl(config, id, collector, time, this);
+        this.collector = collector;
+    }
+
+    /** Kafka Streams' name of a store's changelog topic: {@code <application.id>-<store>-changelog}. */
+    public static String changelogTopic(String applicationId, String store) {
+        return applicationId + "-" + store + "-changelog";
     }
 
     public TaskId id() {
@@ -116,9 +139,11 @@ public final class StreamTask {
         Path taskDirectory = config.stateDir().resolve(config.applicationId()).resolve(id.toString());
         long cacheShare = factories.isEmpty() ? 0 : config.cacheMaxBytes() / factories.size();
         for (StoreFactory factory : factories) {
+            String changelogTopic = changelogTopic(config.applicationId(), factory.name());
             StoreContext storeContext = new StoreContext(
                     taskDirectory,
-                    config.applicationId() + "-" + factory.name() + "-changelog",
+                    changelogTopic,
+                    factory.loggingEnabled() ? collector.changelog(changelogTopic, id.partition()) : null,
                     context::keySerde,
                     context::valueSerde,
                     cacheShare,
@@ -143,6 +168,11 @@ public final class StreamTask {
                 context.setCurrentNode(null);
             }
         }
+    }
+
+    /** The input partitions of a runtime task; empty in the test driver. */
+    public Set<TopicPartition> inputPartitions() {
+        return inputPartitions;
     }
 
     /** Whether this task reads {@code topic}. */
@@ -355,6 +385,19 @@ public final class StreamTask {
         }
     }
 
+    /** The task's stores, in the order they were opened. */
+    public java.util.Collection<ManagedStore> stores() {
+        return java.util.Collections.unmodifiableCollection(stores.values());
+    }
+
+    /** Writes every store's cached updates down, sending them to the changelogs. */
+    public void flushStores() {
+        ensureOpen();
+        for (ManagedStore store : stores.values()) {
+            store.flush();
+        }
+    }
+
     /** The task's store named {@code name}, or null: for the test driver and interactive queries. */
     public ManagedStore store(String name) {
         return stores.get(name);
@@ -375,7 +418,7 @@ public final class StreamTask {
         return requested;
     }
 
-    /** Closes every processor; idempotent. */
+    /** Closes every processor and store (dropping store writes not committed); idempotent. */
     public void close() {
         if (closed) {
             return;

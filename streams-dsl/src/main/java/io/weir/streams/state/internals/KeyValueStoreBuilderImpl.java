@@ -84,6 +84,11 @@ public final class KeyValueStoreBuilderImpl<K, V> implements StoreBuilder<KeyVal
         return logConfig;
     }
 
+    @Override
+    public boolean persistent() {
+        return supplier.persistent();
+    }
+
     public boolean cachingEnabled() {
         return caching;
     }
@@ -110,6 +115,9 @@ public final class KeyValueStoreBuilderImpl<K, V> implements StoreBuilder<KeyVal
                         name(), StoreSerdes.adapt(keys, topic), StoreSerdes.adapt(values, topic))
                 .config(StoreConfig.DEFAULTS.withCacheMaxBytes(caching ? context.cacheMaxBytes() : 0))
                 .time(context.time());
+        if (logging && context.changelog() != null) {
+            builder = builder.changelog(context.changelog());
+        }
         builder = supplier.persistent() ? builder.lmdb(context.taskDirectory().resolve(name())) : builder.inMemory();
         return builder.build();
     }

@@ -1,12 +1,18 @@
 package io.weir.streams.state.internals;
 
 import io.weir.common.serialization.Serializer;
+import io.weir.state.ChangelogRecord;
+import io.weir.state.RestoreListener;
+import io.weir.state.RestoreProgress;
 import io.weir.state.StoreState;
 import io.weir.streams.KeyValue;
 import io.weir.streams.state.KeyValueIterator;
 import io.weir.streams.state.KeyValueStore;
+import io.weir.streams.state.ReadOnlyKeyValueStore;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Kafka Streams' {@link KeyValueStore} over a state-store module store: the same calls, with the streams
@@ -99,8 +105,33 @@ class KeyValueStoreFacade<K, V> implements KeyValueStore<K, V>, ManagedStore {
     }
 
     @Override
+    public void flush() {
+        store.flush();
+    }
+
+    @Override
     public void commit() {
         store.commit();
+    }
+
+    @Override
+    public void commit(long changelogOffset) {
+        store.commit(changelogOffset);
+    }
+
+    @Override
+    public OptionalLong committedOffset() {
+        return store.committedOffset();
+    }
+
+    @Override
+    public RestoreProgress restore(Iterator<ChangelogRecord> records, long expectedTotal, RestoreListener listener) {
+        return store.restore(records, expectedTotal, listener);
+    }
+
+    @Override
+    public ReadOnlyKeyValueStore<?, ?> queryView() {
+        return new CommittedView<>(name(), store.readOnlyView());
     }
 
     @Override

@@ -1,0 +1,593 @@
+package io.weir.streams;
+
+import io.weir.clients.admin.Admin;
+import io.weir.clients.consumer.Consumer;
+import io.weir.clients.producer.Producer;
+import io.weir.common.serialization.ByteArrayDeserializer;
+import io.weir.common.serialization.ByteArraySerializer;
+import io.weir.common.transport.Transports;
+import io.weir.common.utils.Time;
+import io.weir.streams.errors.InvalidStateStoreException;
+import io.weir.streams.errors.StateStoreMigratedException;
+import io.weir.streams.errors.StateStoreNotAvailableException;
+import io.weir.streams.errors.StreamsException;
+import io.weir.streams.errors.StreamsNotStartedException;
+import io.weir.streams.errors.StreamsUncaughtExceptionHandler;
+import io.weir.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import io.weir.streams.errors.UnknownStateStoreException;
+import io.weir.streams.internals.EmbeddedBrokers;
+import io.weir.streams.processor.StateRestoreListener;
+import io.weir.streams.processor.TaskId;
+import io.weir.streams.processor.internals.InternalTopicManager;
+import io.weir.streams.processor.internals.InternalTopologyBuilder;
+import io.weir.streams.processor.internals.StateDirectory;
+import io.weir.streams.processor.internals.StreamTask;
+import io.weir.streams.processor.internals.StreamThread;
+import io.weir.streams.state.ReadOnlyKeyValueStore;
+import io.weir.streams.state.internals.CompositeReadOnlyStore;
+import io.weir.streams.state.internals.ManagedStore;
+import io.weir.streams.state.internals.QueryViews;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@link Topology}, as Kafka Streams' {@code KafkaStreams}: stream threads share the application's tasks with
+ * the other instances of the same {@code application.id} through a consumer group, write their results, changelogs
+ * and offsets together under {@code processing.guarantee=exactly_once_v2}, and let other threads read the stores'
+ * committed data through {@link #store}.
+ *
+ * <p><b>No servers.</b> Without {@code bootstrap.servers} the application opens an embedded broker on
+ * {@code <state.dir>/broker} named {@value EmbeddedBrokers#DEFAULT_NAME}, reachable from the rest of the process as
+ * {@code bootstrap.servers=embedded:weir}; with {@code bootstrap.servers=embedded:<name>} it joins the broker of that
+ * name in this process, or opens it on its own {@code state.dir} if none is open. The broker opens in the
+ * constructor, so input topics can be created and written before {@link #start}, and closes with the last
+ * application using it. Its data survives a restart, and {@link #cleanUp} never touches it.
+ *
+ * <p><b>Life.</b> {@link State}: CREATED, then REBALANCING while threads wait for or restore their tasks, RUNNING,
+ * and PENDING_SHUTDOWN and NOT_RUNNING on {@link #close}; a thread that dies with no handler or a handler that
+ * answers {@code SHUTDOWN_CLIENT} takes the client through PENDING_ERROR to ERROR.
+ *
+ * <p><b>Identity.</b> The instance keeps a process id in {@code <state.dir>/<application.id>}; thread {@code n}'s
+ * {@code transactional.id} and {@code group.instance.id} are {@code <application.id>-<process id>-<n>}. A restart on
+ * the same {@code state.dir} therefore fences its predecessor's transaction at once and takes its place in the group
+ * without waiting for a session to expire.
+ *
+ * <p>Thread-safe.
+ */
+public class WeirStreams implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WeirStreams.class);
+
+    /** The client's life, with Kafka Streams' states and transitions. */
+    public enum State {
+        CREATED(1, 3),
+        REBALANCING(2, 3, 5),
+        RUNNING(1, 2, 3, 5),
+        PENDING_SHUTDOWN(4),
+        NOT_RUNNING,
+        PENDING_ERROR(6),
+        ERROR;
+
+        private final Set<Integer> validTransitions = new HashSet<>();
+
+        State(Integer... validTransitions) {
+            this.validTransitions.addAll(List.of(validTransitions));
+        }
+
+        public boolean isRunningOrRebalancing() {
+            return this == RUNNING || this == REBALANCING;
+        }
+
+        public boolean hasNotStarted() {
+            return this == CREATED;
+        }
+
+        public boolean hasCompletedShutdown() {
+            return this == NOT_RUNNING || this == ERROR;
+        }
+
+        public boolean isValidTransition(State newState) {
+            return validTransitions.contains(newState.ordinal());
+        }
+    }
+
+    /** Told of every change of {@link State}, on the thread that made it. */
+    @FunctionalInterface
+    public interface StateListener {
+        void onChange(State newState, State oldState);
+    }
+
+    private final InternalTopologyBuilder builder;
+    private final StreamsConfig config;
+    private final Time time;
+    private final EmbeddedBrokers.Lease broker;
+    private final String bootstrapServers;
+    private final List<StreamThread> threads = new CopyOnWriteArrayList<>();
+    private final Object stateLock = new Object();
+    private volatile State state = State.CREATED;
+    private volatile StateListener stateListener;
+    private volatile StreamsUncaughtExceptionHandler uncaughtHandler;
+    private volatile StateRestoreListener restoreListener = new StateRestoreListener() {};
+    private StateDirectory stateDirectory;
+    private UUID processId;
+
+    public WeirStreams(Topology topology, Properties props) {
+        this(topology, new StreamsConfig(props), Time.SYSTEM);
+    }
+
+    public WeirStreams(Topology topology, Map<?, ?> props) {
+        this(topology, new StreamsConfig(props), Time.SYSTEM);
+    }
+
+    /** With a clock of the caller's, for tests. */
+    public WeirStreams(Topology topology, Properties props, Time time) {
+        this(topology, new StreamsConfig(props), time);
+    }
+
+    private WeirStreams(Topology topology, StreamsConfig config, Time time) {
+        this.config = config;
+        this.time = time;
+        this.builder = topology.internalBuilder();
+        this.builder.setApplicationId(config.applicationId());
+        warnAboutGeneratedNames();
+        List<String> servers = config.bootstrapServers();
+        String embeddedName = servers.isEmpty()
+                ? EmbeddedBrokers.DEFAULT_NAME
+                : servers.size() == 1 && servers.get(0).startsWith(Transports.EMBEDDED_PREFIX)
+                        ? servers.get(0).substring(Transports.EMBEDDED_PREFIX.length())
+                        : null;
+        if (embeddedName != null && (servers.isEmpty() || !EmbeddedBrokers.reachable(embeddedName))) {
+            this.broker =
+                    EmbeddedBrokers.acquire(embeddedName, config.stateDir().resolve("broker"), config.brokerProps());
+            this.bootstrapServers = broker.bootstrapServers();
+        } else {
+            this.broker = null;
+            this.bootstrapServers = String.join(",", servers);
+        }
+    }
+
+    private void warnAboutGeneratedNames() {
+        for (String store : builder.allStores().keySet()) {
+            if (StateDirectory.isGenerated(store)) {
+                LOG.warn(
+                        "Store {} of application {} has a generated name, which changes when the topology's shape "
+                                + "does, and its state with it; name its operator with Materialized.as(...)",
+                        store,
+                        config.applicationId());
+            }
+        }
+        for (String topic : builder.internalTopics()) {
+            if (StateDirectory.isGenerated(
+                    topic.substring(config.applicationId().length() + 1))) {
+                LOG.warn(
+                        "Internal topic {} has a generated name; name its operator with Grouped.as(...) or "
+                                + "Repartitioned.as(...) so that its data survives topology changes",
+                        topic);
+            }
+        }
+    }
+
+    /** The {@code bootstrap.servers} of the broker the application uses (an embedded one's is {@code embedded:<name>}). */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Sets the listener of state changes; only before {@link #start}. */
+    public void setStateListener(StateListener listener) {
+        requireCreated("setStateListener");
+        this.stateListener = listener;
+    }
+
+    /** Sets what happens when a stream thread dies; only before {@link #start}. Default: shut this client down. */
+    public void setUncaughtExceptionHandler(StreamsUncaughtExceptionHandler handler) {
+        requireCreated("setUncaughtExceptionHandler");
+        this.uncaughtHandler = handler;
+    }
+
+    /** Sets the listener of every store's restore progress; only before {@link #start}. */
+    public void setGlobalStateRestoreListener(StateRestoreListener listener) {
+        requireCreated("setGlobalStateRestoreListener");
+        this.restoreListener = listener;
+    }
+
+    private void requireCreated(String call) {
+        if (state != State.CREATED) {
+            throw new IllegalStateException("Can only call " + call + " in state CREATED, not " + state);
+        }
+    }
+
+    private boolean setState(State next) {
+        State old;
+        synchronized (stateLock) {
+            old = state;
+            if (old == next) {
+                return true;
+            }
+            if (!old.isValidTransition(next)) {
+                return false;
+            }
+            state = next;
+            stateLock.notifyAll();
+        }
+        LOG.info("Application {} moved from {} to {}", config.applicationId(), old, next);
+        StateListener listener = stateListener;
+        if (listener != null) {
+            listener.onChange(next, old);
+        }
+        return true;
+    }
+
+    /**
+     * Starts the application: locks its state directory, checks the source topics and creates the internal ones,
+     * then starts {@code num.stream.threads} threads.
+     *
+     * @throws IllegalStateException if already started
+     * @throws StreamsException      if the state directory is locked by another instance, the names of its state
+     *                               changed, or a topic is missing or mis-partitioned (the client is then in ERROR)
+     */
+    public void start() {
+        if (!setState(State.REBALANCING)) {
+            throw new IllegalStateException("The application can only start once, from CREATED; it is " + state);
+        }
+        try {
+            stateDirectory = StateDirectory.lock(config.stateDir(), config.applicationId());
+            processId = stateDirectory.processId();
+            stateDirectory.checkStateNames(stateNames(), config.acceptRenamedState());
+            try (Admin admin = Admin.create(adminProps())) {
+                new InternalTopicManager(admin, builder, config).prepare();
+            }
+            for (int i = 1; i <= config.numStreamThreads(); i++) {
+                StreamThread thread = newThread(i);
+                threads.add(thread);
+            }
+            threads.forEach(Thread::start);
+        } catch (RuntimeException e) {
+            setState(State.PENDING_ERROR);
+            shutdownResources();
+            setState(State.ERROR);
+            throw e;
+        }
+    }
+
+    private Set<String> stateNames() {
+        Set<String> names = new LinkedHashSet<>(builder.allStores().keySet());
+        names.addAll(builder.internalTopics());
+        return names;
+    }
+
+    private Map<String, Object> adminProps() {
+        Map<String, Object> props = config.clientProps(StreamsConfig.ADMIN_CLIENT_PREFIX);
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("client.id", config.clientIdPrefix() + "-admin");
+        return props;
+    }
+
+    private StreamThread newThread(int index) {
+        String threadName = config.clientIdPrefix() + "-StreamThread-" + index;
+        String identity = config.applicationId() + "-" + processId + "-" + index;
+        Map<String, Object> consumer =
+                config.clientProps(StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX);
+        consumer.putIfAbsent("max.poll.records", 1000);
+        consumer.putIfAbsent("auto.offset.reset", "earliest");
+        consumer.put("bootstrap.servers", bootstrapServers);
+        consumer.put("group.id", config.applicationId());
+        consumer.put("group.instance.id", identity);
+        consumer.put("client.id", threadName + "-consumer");
+        consumer.put("enable.auto.commit", false);
+        consumer.put("partition.assignment.strategy", "range");
+        if (config.exactlyOnce()) {
+            consumer.put("isolation.level", "read_committed");
+        }
+        Map<String, Object> restore =
+                config.clientProps(StreamsConfig.CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX);
+        restore.putIfAbsent("max.poll.records", 10_000);
+        restore.put("bootstrap.servers", bootstrapServers);
+        restore.remove("group.id");
+        restore.remove("group.instance.id");
+        restore.put("client.id", threadName + "-restore-consumer");
+        restore.put("enable.auto.commit", false);
+        restore.put("isolation.level", "read_committed");
+        Map<String, Object> producer = config.clientProps(StreamsConfig.PRODUCER_PREFIX);
+        producer.putIfAbsent("linger.ms", 100);
+        producer.put("bootstrap.servers", bootstrapServers);
+        producer.put("client.id", threadName + "-producer");
+        if (config.exactlyOnce()) {
+            producer.put("enable.idempotence", true);
+            producer.put("transactional.id", identity);
+            producer.putIfAbsent("transaction.timeout.ms", 10_000);
+        }
+        StreamThread.Clients clients = new StreamThread.Clients(
+                Consumer.create(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                Consumer.create(restore, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                Producer.create(producer, new ByteArraySerializer(), new ByteArraySerializer()),
+                threadName + "-consumer",
+                threadName + "-restore-consumer",
+                threadName + "-producer");
+        return new StreamThread(
+                threadName, builder, config, stateDirectory, clients, restoreListener, new ThreadEvents(index), time);
+    }
+
+    private final class ThreadEvents implements StreamThread.Listener {
+        private final int index;
+
+        ThreadEvents(int index) {
+            this.index = index;
+        }
+
+        @Override
+        public void onStateChange(StreamThread thread, StreamThread.State newState, StreamThread.State oldState) {
+            if (!state.isRunningOrRebalancing()) {
+                return;
+            }
+            boolean rebalancing = false;
+            boolean allRunning = true;
+            for (StreamThread t : threads) {
+                StreamThread.State s = t.state();
+                rebalancing |= s.isRebalancing() || s == StreamThread.State.CREATED;
+                allRunning &= s == StreamThread.State.RUNNING || s == StreamThread.State.DEAD;
+            }
+            if (rebalancing) {
+                setState(State.REBALANCING);
+            } else if (allRunning) {
+                setState(State.RUNNING);
+            }
+        }
+
+        @Override
+        public void onDeath(StreamThread thread, Throwable exception) {
+            StreamsUncaughtExceptionHandler handler = uncaughtHandler;
+            StreamThreadExceptionResponse response = StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            if (handler != null) {
+                try {
+                    response = handler.handle(exception);
+                } catch (RuntimeException e) {
+                    LOG.error("The uncaught exception handler failed; shutting the client down", e);
+                }
+            }
+            if (response == StreamThreadExceptionResponse.REPLACE_THREAD && state.isRunningOrRebalancing()) {
+                LOG.warn("Replacing stream thread {} after: {}", thread.getName(), exception.toString());
+                StreamThread replacement = newThread(index);
+                threads.set(threads.indexOf(thread), replacement);
+                replacement.start();
+                return;
+            }
+            if (response == StreamThreadExceptionResponse.SHUTDOWN_APPLICATION) {
+                LOG.error(
+                        "Shutting application {} down after a thread died: this instance stops now; the others "
+                                + "stop only if they fail too (Weir does not yet send the shutdown request to other "
+                                + "instances)",
+                        config.applicationId());
+            }
+            if (setState(State.PENDING_ERROR)) {
+                Thread closer = new Thread(
+                        () -> {
+                            shutdownThreads(Duration.ofSeconds(30));
+                            shutdownResources();
+                            setState(State.ERROR);
+                        },
+                        config.clientIdPrefix() + "-CloseThread");
+                closer.setDaemon(true);
+                closer.start();
+            }
+        }
+    }
+
+    /** Closes the application and waits for it, without a limit. */
+    @Override
+    public void close() {
+        close(Duration.ofMillis(Long.MAX_VALUE));
+    }
+
+    /**
+     * Stops every thread (each commits its tasks first), closes the stores and releases the state directory and the
+     * embedded broker.
+     *
+     * @return whether everything stopped within {@code timeout}
+     */
+    public boolean close(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("The close timeout must not be negative: " + timeout);
+        }
+        State before = state;
+        if (before == State.CREATED) {
+            setState(State.PENDING_SHUTDOWN);
+            shutdownResources();
+            setState(State.NOT_RUNNING);
+            return true;
+        }
+        if (before == State.PENDING_ERROR || before == State.ERROR) {
+            return waitFor(State.ERROR, timeout);
+        }
+        if (!setState(State.PENDING_SHUTDOWN)) {
+            return waitFor(State.NOT_RUNNING, timeout);
+        }
+        boolean stopped = shutdownThreads(timeout);
+        shutdownResources();
+        setState(State.NOT_RUNNING);
+        return stopped;
+    }
+
+    /** {@code timeout} in nanoseconds, capped so that adding it to {@code System.nanoTime()} cannot overflow. */
+    private static long nanos(Duration timeout) {
+        return timeout.compareTo(Duration.ofDays(365)) > 0
+                ? Duration.ofDays(365).toNanos()
+                : timeout.toNanos();
+    }
+
+    private boolean waitFor(State wanted, Duration timeout) {
+        long deadline = System.nanoTime() + nanos(timeout);
+        synchronized (stateLock) {
+            while (state != wanted) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    stateLock.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private boolean shutdownThreads(Duration timeout) {
+        threads.forEach(StreamThread::shutdown);
+        long deadline = System.nanoTime() + nanos(timeout);
+        boolean all = true;
+        for (StreamThread thread : threads) {
+            if (thread == Thread.currentThread()) {
+                continue;
+            }
+            long left = deadline - System.nanoTime();
+            try {
+                thread.join(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            all &= !thread.isAlive();
+        }
+        return all;
+    }
+
+    private synchronized void shutdownResources() {
+        if (stateDirectory != null) {
+            try {
+                stateDirectory.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not release the state directory: {}", e.toString());
+            }
+            stateDirectory = null;
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    /**
+     * Deletes this instance's local stores (every task directory), so they restore in full from their changelogs at
+     * the next start. Never touches the broker's topics. Only while the application does not run.
+     *
+     * @throws IllegalStateException if it runs
+     */
+    public void cleanUp() {
+        if (state.isRunningOrRebalancing() || state == State.PENDING_SHUTDOWN || state == State.PENDING_ERROR) {
+            throw new IllegalStateException("Cannot clean up while the application is " + state + "; close it first");
+        }
+        try (StateDirectory directory = StateDirectory.lock(config.stateDir(), config.applicationId())) {
+            directory.cleanUp();
+        }
+    }
+
+    /**
+     * A read-only view of a store, over every local task's partition of it (or one partition, if the parameters name
+     * it). Each partition is read from one snapshot of its task's last commit: never a partial commit, never an
+     * aborted write. Partitions owned by different threads may reflect different commits. The view looks the tasks
+     * up on each call, so it stays usable across rebalances; a call while a partition is restoring or moving throws
+     * {@link StateStoreMigratedException}, which may be retried.
+     *
+     * @throws StreamsNotStartedException     before {@link #start}
+     * @throws StateStoreNotAvailableException once the application is shutting down or failed
+     * @throws UnknownStateStoreException     if the topology has no store of that name
+     * @throws InvalidStateStoreException     if the store is of another type than asked for
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public <T> T store(StoreQueryParameters<T> parameters) {
+        String name = parameters.storeName();
+        checkQueryable(name);
+        ManagedStore sample = null;
+        List<ManagedStore> now = localStores(name, parameters.partition());
+        if (!now.isEmpty()) {
+            sample = now.get(0);
+            if (QueryViews.view(sample, parameters.queryableStoreType()) == null) {
+                throw new InvalidStateStoreException("Store " + name + " cannot be queried as "
+                        + parameters.queryableStoreType().getClass().getSimpleName());
+            }
+        }
+        return (T) new CompositeReadOnlyStore(name, () -> {
+            checkQueryable(name);
+            List<ManagedStore> stores = localStores(name, parameters.partition());
+            if (stores.isEmpty()) {
+                throw new StateStoreMigratedException("Store " + name
+                        + (parameters.partition() == null ? "" : " partition " + parameters.partition())
+                        + " is not hosted by this instance right now (it is restoring, rebalancing, or on another "
+                        + "instance); retry, or find it with the metadata calls");
+            }
+            List<ReadOnlyKeyValueStore> views = new ArrayList<>();
+            for (ManagedStore store : stores) {
+                ReadOnlyKeyValueStore view = QueryViews.view(store, parameters.queryableStoreType());
+                if (view == null) {
+                    throw new InvalidStateStoreException("Store " + name + " cannot be queried as "
+                            + parameters.queryableStoreType().getClass().getSimpleName());
+                }
+                views.add(view);
+            }
+            return views;
+        });
+    }
+
+    private void checkQueryable(String name) {
+        State s = state;
+        if (s == State.CREATED) {
+            throw new StreamsNotStartedException(
+                    "Application " + config.applicationId() + " is not started; start it before querying " + name);
+        }
+        if (!s.isRunningOrRebalancing()) {
+            throw new StateStoreNotAvailableException(
+                    "Application " + config.applicationId() + " is " + s + "; its stores cannot be queried");
+        }
+        if (!builder.allStores().containsKey(name)) {
+            throw new UnknownStateStoreException("Application " + config.applicationId() + " has no store named " + name
+                    + "; its stores: " + builder.allStores().keySet());
+        }
+    }
+
+    private List<ManagedStore> localStores(String name, Integer partition) {
+        List<ManagedStore> stores = new ArrayList<>();
+        for (StreamThread thread : threads) {
+            for (Map.Entry<TaskId, StreamTask> entry : thread.queryableTasks().entrySet()) {
+                if (partition != null && entry.getKey().partition() != partition) {
+                    continue;
+                }
+                ManagedStore store = entry.getValue().store(name);
+                if (store != null) {
+                    stores.add(store);
+                }
+            }
+        }
+        return stores;
+    }
+
+    /** Every local thread, its state and its tasks. */
+    public Set<ThreadMetadata> metadataForLocalThreads() {
+        Set<ThreadMetadata> out = new HashSet<>();
+        for (StreamThread thread : threads) {
+            out.add(thread.metadata());
+        }
+        return out;
+    }
+
+    /** How many changelog records this instance's restores replayed since it started, over all threads. */
+    public long restoredRecords() {
+        long total = 0;
+        for (StreamThread thread : threads) {
+            total += thread.restoredRecords();
+        }
+        return total;
+    }
+}
