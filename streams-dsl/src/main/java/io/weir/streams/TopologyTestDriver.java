@@ -165,6 +165,7 @@ public class TopologyTestDriver implements Closeable {
                 counts.put(topic, count);
             }
         }
+        topology.fixedPartitionCounts().forEach(counts::putIfAbsent);
         for (int s = 0; s < topology.subtopologies().size(); s++) {
             topology.sourceTopics(s).forEach(topic -> counts.putIfAbsent(topic, partitions));
         }

@@ -96,6 +96,15 @@ public interface KStream<K, V> {
 
     void to(TopicNameExtractor<K, V> extractor, Produced<K, V> produced);
 
+    /**
+     * Sends every record through the internal topic {@code <application.id>-<name>-repartition} (a generated name
+     * unless {@link Repartitioned#as} names it), so that it reaches the partition of its key; a later grouping or
+     * join needs no repartition of its own.
+     */
+    KStream<K, V> repartition();
+
+    KStream<K, V> repartition(Repartitioned<K, V> repartitioned);
+
     /** Groups the records by their key, to aggregate; repartitions first if the key may have changed. */
     KGroupedStream<K, V> groupByKey();
 

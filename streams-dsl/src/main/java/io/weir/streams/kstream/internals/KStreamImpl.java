@@ -15,6 +15,7 @@ import io.weir.streams.kstream.Materialized;
 import io.weir.streams.kstream.Named;
 import io.weir.streams.kstream.Predicate;
 import io.weir.streams.kstream.Produced;
+import io.weir.streams.kstream.Repartitioned;
 import io.weir.streams.kstream.ValueJoiner;
 import io.weir.streams.kstream.ValueMapper;
 import io.weir.streams.kstream.ValueMapperWithKey;
@@ -533,6 +534,24 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         builder.topology().connectProcessorAndStores(name, getters.storeNames());
         builder.topology().requireCopartitioned(name);
         return new KStreamImpl<>(builder, name, keys, null, false);
+    }
+
+    @Override
+    public KStream<K, V> repartition() {
+        return repartition(Repartitioned.with(null, null));
+    }
+
+    @Override
+    public KStream<K, V> repartition(Repartitioned<K, V> repartitioned) {
+        Objects.requireNonNull(repartitioned, "repartitioned");
+        String prefix = repartitioned.name() != null ? repartitioned.name() : builder.newName("KSTREAM-REPARTITION-");
+        Serde<K> keys = repartitioned.keySerde() != null ? repartitioned.keySerde() : keySerde;
+        Serde<V> values = repartitioned.valueSerde() != null ? repartitioned.valueSerde() : valueSerde;
+        String source = repartition(prefix, keys, values);
+        if (repartitioned.numberOfPartitions() != null) {
+            builder.topology().setPartitionCount(prefix + "-repartition", repartitioned.numberOfPartitions());
+        }
+        return new KStreamImpl<>(builder, source, keys, values, false);
     }
 
     /**

@@ -75,7 +75,11 @@ public final class InternalTopicManager {
                 }
             }
         }
-        resolveRepartitionCounts(repartition, counts);
+        Map<String, Integer> fixed = builder.fixedPartitionCounts();
+        counts.putAll(fixed);
+        Set<String> derived = new TreeSet<>(repartition);
+        derived.removeAll(fixed.keySet());
+        resolveRepartitionCounts(derived, counts);
         counts = new HashMap<>(builder.ensureCopartitioning(counts));
         for (String topic : repartition) {
             counts.putIfAbsent(topic, 1);

@@ -73,6 +73,8 @@ public final class InternalTopologyBuilder {
     private final Map<String, StoreFactory> stores = new LinkedHashMap<>();
     /** Internal topics (repartition, changelog) by their names before the application id prefixes them. */
     private final Set<String> internalTopics = new LinkedHashSet<>();
+    /** Partition counts the topology fixes for some internal topics, by their names before the prefix. */
+    private final Map<String, Integer> fixedPartitions = new HashMap<>();
 
     /** Join processors: the source topics of each one's sub-topology must be co-partitioned (Kafka's copartitionSources). */
     private final Set<String> copartitioningProcessors = new LinkedHashSet<>();
@@ -179,6 +181,21 @@ public final class InternalTopologyBuilder {
     /** Marks {@code topic} as internal: at run time it is named {@code <application.id>-<topic>}, as in Kafka Streams. */
     public synchronized void markInternal(String topic) {
         internalTopics.add(topic);
+    }
+
+    /**
+     * Fixes the partition count of the internal topic {@code topic} (its name before the application id prefixes
+     * it), as {@code Repartitioned.withNumberOfPartitions} asks.
+     */
+    public synchronized void setPartitionCount(String topic, int partitions) {
+        fixedPartitions.put(topic, partitions);
+    }
+
+    /** The internal topics whose partition count the topology fixes, by run-time name. */
+    public synchronized Map<String, Integer> fixedPartitionCounts() {
+        Map<String, Integer> out = new HashMap<>();
+        fixedPartitions.forEach((topic, count) -> out.put(topicName(topic), count));
+        return out;
     }
 
     /** Prefixes the internal topics with the application's id; set once, by the runtime or the test driver. */
