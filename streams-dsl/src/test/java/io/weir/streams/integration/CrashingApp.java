@@ -1,0 +1,211 @@
+package io.weir.streams.integration;
+
+import io.weir.clients.admin.Admin;
+import io.weir.clients.admin.NewTopic;
+import io.weir.clients.consumer.Consumer;
+import io.weir.clients.consumer.ConsumerRecord;
+import io.weir.clients.producer.Producer;
+import io.weir.clients.producer.ProducerRecord;
+import io.weir.common.TopicPartition;
+import io.weir.common.serialization.LongDeserializer;
+import io.weir.common.serialization.LongSerializer;
+import io.weir.common.serialization.Serdes;
+import io.weir.common.serialization.StringDeserializer;
+import io.weir.common.serialization.StringSerializer;
+import io.weir.streams.StoreQueryParameters;
+import io.weir.streams.StreamsBuilder;
+import io.weir.streams.StreamsConfig;
+import io.weir.streams.Topology;
+import io.weir.streams.WeirStreams;
+import io.weir.streams.kstream.Consumed;
+import io.weir.streams.kstream.Grouped;
+import io.weir.streams.kstream.Materialized;
+import io.weir.streams.kstream.Produced;
+import io.weir.streams.processor.StateRestoreListener;
+import io.weir.streams.state.KeyValueIterator;
+import io.weir.streams.state.QueryableStoreTypes;
+import io.weir.streams.state.ReadOnlyKeyValueStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The application {@link ExactlyOnceCrashTest} runs in a child JVM, on its own embedded broker in {@code <dir>}: each
+ * run first appends {@value #RECORDS} new numbers in one transaction; then it sums the numbers per key into the
+ * store {@code sums} and copies each one to {@code copies}, under exactly_once_v2, committing after every poll of
+ * at most 100 records, so every commit carries changelog records. It prints
+ * {@code RESTORED <replayed> OF <changelog size>} once RUNNING, and, if it gets to the end of its input without
+ * being halted, checks the read_committed outputs and the store against the input topic and prints
+ * {@code RESULT OK} or {@code RESULT MISMATCH ...}.
+ */
+public final class CrashingApp {
+    static final int RECORDS = 1_000;
+    static final int KEYS = 40;
+
+    private CrashingApp() {}
+
+    static Topology topology() {
+        StreamsBuilder builder = new StreamsBuilder();
+        var numbers = builder.stream("numbers", Consumed.with(Serdes.String(), Serdes.Long()));
+        numbers.mapValues(v -> v).to("copies", Produced.with(Serdes.String(), Serdes.Long()));
+        numbers.groupByKey(Grouped.with(Serdes.String(), Serdes.Long()))
+                .reduce(Long::sum, Materialized.as("sums"))
+                .toStream()
+                .to("sums-out", Produced.with(Serdes.String(), Serdes.Long()));
+        return builder.build();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "crashing");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 0);
+        props.put(StreamsConfig.CONSUMER_PREFIX + "max.poll.records", 100);
+        props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+        props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.LongSerde.class);
+        AtomicLong replayed = new AtomicLong();
+        try (WeirStreams streams = new WeirStreams(topology(), props)) {
+            String bootstrap = streams.bootstrapServers();
+            appendInput(bootstrap);
+            streams.setGlobalStateRestoreListener(new StateRestoreListener() {
+                @Override
+                public void onRestoreEnd(TopicPartition partition, String store, long total) {
+                    replayed.addAndGet(total);
+                }
+            });
+            Object running = new Object();
+            streams.setStateListener((now, before) -> {
+                if (now == WeirStreams.State.RUNNING) {
+                    synchronized (running) {
+                        running.notifyAll();
+                    }
+                }
+            });
+            streams.start();
+            synchronized (running) {
+                while (streams.state() != WeirStreams.State.RUNNING) {
+                    running.wait(100);
+                }
+            }
+            System.out.println("RESTORED " + replayed.get() + " OF " + changelogSize(bootstrap));
+            System.out.flush();
+            Map<String, Long> expected = new HashMap<>();
+            long inputs = readInput(bootstrap, expected);
+            Map<String, Long> sums = new HashMap<>();
+            long copies = 0;
+            Map<Long, Integer> copiesSeen = new HashMap<>();
+            try (Consumer<String, Long> reader = reader(bootstrap)) {
+                reader.subscribe(List.of("sums-out", "copies"));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while ((!sums.equals(expected) || copies < inputs) && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<String, Long> r : reader.poll(Duration.ofMillis(100))) {
+                        if (r.topic().equals("sums-out")) {
+                            sums.put(r.key(), r.value());
+                        } else {
+                            copies++;
+                            copiesSeen.merge(r.value(), 1, Integer::sum);
+                        }
+                    }
+                }
+            }
+            ReadOnlyKeyValueStore<String, Long> store =
+                    streams.store(StoreQueryParameters.fromNameAndType("sums", QueryableStoreTypes.keyValueStore()));
+            Map<String, Long> queried = new HashMap<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            do {
+                queried.clear();
+                try (KeyValueIterator<String, Long> all = store.all()) {
+                    all.forEachRemaining(kv -> queried.put(kv.key(), kv.value()));
+                }
+            } while (!queried.equals(expected) && System.nanoTime() < deadline);
+            boolean ok = sums.equals(expected)
+                    && copies == inputs
+                    && copiesSeen.size() == inputs
+                    && queried.equals(expected);
+            System.out.println(
+                    ok
+                            ? "RESULT OK"
+                            : "RESULT MISMATCH copies=" + copies + " distinct=" + copiesSeen.size() + " sums=" + sums
+                                    + " store=" + queried + " expected=" + expected);
+        }
+    }
+
+    /** Reads the input topic to its end: sums per key into {@code sums}; the number of records. */
+    private static long readInput(String bootstrap, Map<String, Long> sums) {
+        long count = 0;
+        try (Consumer<String, Long> c = reader(bootstrap)) {
+            List<TopicPartition> partitions = List.of(
+                    new TopicPartition("numbers", 0),
+                    new TopicPartition("numbers", 1),
+                    new TopicPartition("numbers", 2));
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = c.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, Long> r : c.poll(Duration.ofMillis(100))) {
+                    sums.merge(r.key(), r.value(), Long::sum);
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Appends {@value #RECORDS} numbers not written before, keyed by their remainder, in one transaction. */
+    private static void appendInput(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            if (!admin.listTopics().get(30, TimeUnit.SECONDS).contains("numbers")) {
+                admin.createTopics(List.of(
+                                new NewTopic("numbers", 3), new NewTopic("copies", 3), new NewTopic("sums-out", 3)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
+            }
+        }
+        long first = readInput(bootstrap, new HashMap<>());
+        try (Producer<String, Long> producer = Producer.create(
+                Map.of("bootstrap.servers", bootstrap, "transactional.id", "crashing-input"),
+                new StringSerializer(),
+                new LongSerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (long v = first; v < first + RECORDS; v++) {
+                producer.send(new ProducerRecord<>("numbers", "key-" + (v % KEYS), v));
+            }
+            producer.commitTransaction();
+        }
+    }
+
+    private static long changelogSize(String bootstrap) {
+        try (Consumer<String, Long> c = reader(bootstrap)) {
+            List<TopicPartition> partitions = List.of(
+                    new TopicPartition("crashing-sums-changelog", 0),
+                    new TopicPartition("crashing-sums-changelog", 1),
+                    new TopicPartition("crashing-sums-changelog", 2));
+            return c.endOffsets(partitions).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
+        }
+    }
+
+    private static Consumer<String, Long> reader(String bootstrap) {
+        return Consumer.create(
+                Map.of(
+                        "bootstrap.servers",
+                        bootstrap,
+                        "isolation.level",
+                        "read_committed",
+                        "auto.offset.reset",
+                        "earliest",
+                        "group.id",
+                        "checker-" + System.nanoTime()),
+                new StringDeserializer(),
+                new LongDeserializer());
+    }
+}
