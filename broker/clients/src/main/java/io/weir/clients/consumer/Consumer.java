@@ -199,6 +199,9 @@ public interface Consumer<K, V> extends AutoCloseable {
      */
     void close(Duration timeout);
 
+    /** Closes as {@code options} say: how long to wait, and whether the member leaves its group. */
+    void close(CloseOptions options);
+
     /** {@link #close(Duration)} with 30 seconds, Kafka's default. */
     @Override
     default void close() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weir.broker.EmbeddedBroker;
 import io.weir.clients.admin.Admin;
 import io.weir.clients.admin.NewTopic;
+import io.weir.clients.consumer.CloseOptions;
 import io.weir.clients.consumer.Consumer;
 import io.weir.clients.consumer.ConsumerRebalanceListener;
 import io.weir.clients.consumer.ConsumerRecord;
@@ -421,6 +422,25 @@ class ConsumerGroupEndToEndTest {
         }
         assertEquals(generation, b.groupMetadata().generationId(), "no rebalance happened");
         assertEquals(generation, restarted.groupMetadata().generationId());
+    }
+
+    @Test
+    void aStaticMemberClosedWithLeaveGroupHandsItsPartitionsOverAtOnce() throws Exception {
+        createTopic("t", 4);
+        Consumer<String, String> a = consumer(
+                "leaving", Map.of("group.instance.id", "instance-a", "partition.assignment.strategy", "range"));
+        Consumer<String, String> b = consumer("leaving", Map.of("partition.assignment.strategy", "range"));
+        a.subscribe(List.of("t"));
+        b.subscribe(List.of("t"));
+        pollUntil(
+                List.of(a, b),
+                new ArrayList<>(),
+                () -> a.assignment().size() == 2 && b.assignment().size() == 2,
+                "a split");
+        a.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        consumers.remove(a);
+        // Without the leave, b would keep its two partitions until a's session (45 s) expired.
+        pollUntil(List.of(b), new ArrayList<>(), () -> b.assignment().size() == 4, "every partition to b");
     }
 
     @Test

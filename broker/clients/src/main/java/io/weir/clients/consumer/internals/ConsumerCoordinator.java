@@ -1,5 +1,6 @@
 package io.weir.clients.consumer.internals;
 
+import io.weir.clients.consumer.CloseOptions;
 import io.weir.clients.consumer.ConsumerConfig;
 import io.weir.clients.consumer.ConsumerGroupMetadata;
 import io.weir.clients.consumer.ConsumerPartitionAssignor;
@@ -585,9 +586,9 @@ final class ConsumerCoordinator {
     /**
      * Gives the partitions up (revoked if the member still has its generation, lost otherwise) and leaves the
      * group, unless the member is static: then it only goes quiet, so a restart within the session timeout
-     * keeps its partitions without a rebalance.
+     * keeps its partitions without a rebalance. {@code operation} overrides that default either way.
      */
-    void leaveGroup(String reason) {
+    void leaveGroup(String reason, CloseOptions.GroupMembershipOperation operation) {
         Set<TopicPartition> owned = subscriptions.hasAutoAssignedPartitions() ? subscriptions.assigned() : Set.of();
         Generation g = generation();
         if (!owned.isEmpty()) {
@@ -597,11 +598,19 @@ final class ConsumerCoordinator {
                 revokePartitions(owned);
             }
         }
-        if (options.groupInstanceId() == null && !g.memberId().isEmpty()) {
+        boolean leave =
+                switch (operation) {
+                    case LEAVE_GROUP -> true;
+                    case REMAIN_IN_GROUP -> false;
+                    case DEFAULT -> options.groupInstanceId() == null;
+                };
+        if (leave && !g.memberId().isEmpty()) {
             try {
                 Futures.await(
                         broker.leaveGroup(new LeaveGroupRequest(
-                                groupId, List.of(new LeaveGroupRequest.MemberIdentity(g.memberId(), null, reason)))),
+                                groupId,
+                                List.of(new LeaveGroupRequest.MemberIdentity(
+                                        g.memberId(), options.groupInstanceId(), reason)))),
                         requestTimeoutMs,
                         "leave of group " + groupId);
             } catch (WeirException e) {

@@ -1,5 +1,6 @@
 package io.weir.clients.consumer.internals;
 
+import io.weir.clients.consumer.CloseOptions;
 import io.weir.clients.consumer.Consumer;
 import io.weir.clients.consumer.ConsumerConfig;
 import io.weir.clients.consumer.ConsumerGroupMetadata;
@@ -260,7 +261,7 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
         acquireAndEnsureOpen();
         try {
             if (coordinator != null && subscriptions.hasAutoAssignedPartitions()) {
-                coordinator.leaveGroup("the consumer unsubscribed");
+                coordinator.leaveGroup("the consumer unsubscribed", CloseOptions.GroupMembershipOperation.DEFAULT);
             }
             subscriptions.unsubscribe();
             fetcher.dropUnassigned();
@@ -668,6 +669,12 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
 
     @Override
     public void close(Duration timeout) {
+        close(CloseOptions.timeout(timeout));
+    }
+
+    @Override
+    public void close(CloseOptions options) {
+        Duration timeout = options.timeoutDuration();
         acquire();
         try {
             if (closed) {
@@ -675,7 +682,7 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
             }
             try {
                 if (coordinator != null) {
-                    leaveOnClose(deadline(timeout));
+                    leaveOnClose(deadline(timeout), options.operation());
                 }
             } finally {
                 closed = true;
@@ -689,10 +696,10 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
     }
 
     /** Commits (auto-commit), revokes and leaves; a failure is logged so that close always releases. */
-    private void leaveOnClose(long deadlineNanos) {
+    private void leaveOnClose(long deadlineNanos, CloseOptions.GroupMembershipOperation operation) {
         try {
             if (subscriptions.hasAutoAssignedPartitions()) {
-                coordinator.leaveGroup("the consumer is being closed");
+                coordinator.leaveGroup("the consumer is being closed", operation);
             } else if (config.group().enableAutoCommit()) {
                 committer.commitSync(committer.consumedOffsets(), deadlineNanos);
             }
