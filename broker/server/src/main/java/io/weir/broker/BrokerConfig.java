@@ -5,6 +5,7 @@ import io.weir.common.config.ConfigDef.Type;
 import io.weir.common.config.ParsedConfig;
 import io.weir.common.config.TopicConfig;
 import io.weir.common.errors.InvalidConfigurationException;
+import io.weir.common.transport.Transports;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -14,10 +15,15 @@ import java.util.Properties;
 /**
  * An embedded broker's settings, parsed once from Kafka's broker keys. Immutable.
  *
- * <p>Weir-specific keys start with {@code weir.}: the number of append rings, their size and wait strategy,
- * and the flush policy ({@code log.flush.policy}: {@code os} — Kafka's default, an acknowledgement means the
- * batch is in the OS page cache and survives a process crash but not a power loss; {@code every-batch} — an
- * acknowledgement means the batch was fsynced; {@code interval} — fsync every {@code log.flush.interval.ms}).
+ * <p>Weir-specific keys start with {@code weir.}: the number of append rings, their size and wait strategy, and
+ * the name an embedded broker registers under in this JVM ({@code weir.embedded.name}: clients reach it at
+ * {@code bootstrap.servers=embedded:<name>}; without it the broker is named {@code broker-<node.id>-<n>}). The flush
+ * policy is Weir's too, under a Kafka-like key ({@code log.flush.policy}: {@code os} — Kafka's default, an
+ * acknowledgement means the batch is in the OS page cache and survives a process crash but not a power loss;
+ * {@code every-batch} — an acknowledgement means the batch was fsynced; {@code interval} — fsync every
+ * {@code log.flush.interval.ms}).
+ *
+ * @param embeddedName the name given by {@code weir.embedded.name}; null when the broker makes one up
  */
 public record BrokerConfig(
         Path logDir,
@@ -36,7 +42,8 @@ public record BrokerConfig(
         int fetchThreads,
         GroupCoordinatorConfig groups,
         TransactionConfig transactions,
-        CleanerConfig cleaner) {
+        CleanerConfig cleaner,
+        String embeddedName) {
 
     public static final String LOG_DIRS = "log.dirs";
     public static final String LOG_DIR = "log.dir";
@@ -71,6 +78,7 @@ public record BrokerConfig(
     public static final String APPEND_RING_SIZE = "weir.append.ring.size";
     public static final String APPEND_WAIT_STRATEGY = "weir.append.wait.strategy";
     public static final String FETCH_THREADS = "weir.fetch.threads";
+    public static final String EMBEDDED_NAME = Transports.EMBEDDED_NAME_CONFIG;
     public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
     public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
     public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
@@ -261,6 +269,14 @@ public record BrokerConfig(
                     "How an idle append thread waits for work")
             .define(FETCH_THREADS, Type.INT, 1, ConfigDef.range(1, 64), "Threads completing long-poll fetches")
             .define(
+                    EMBEDDED_NAME,
+                    Type.STRING,
+                    "",
+                    BrokerConfig::validateEmbeddedName,
+                    "The name this broker registers under in the JVM: clients reach it with"
+                            + " bootstrap.servers=embedded:<name>. Letters, digits, '.', '_' and '-'; empty: a made-up"
+                            + " broker-<node.id>-<n>. Opening a second broker of the same name in the JVM fails")
+            .define(
                     GROUP_MIN_SESSION_TIMEOUT_MS,
                     Type.INT,
                     GroupCoordinatorConfig.DEFAULTS.minSessionTimeoutMs(),
@@ -363,7 +379,26 @@ public record BrokerConfig(
                     ConfigDef.atLeast(-1),
                     "Abort a partition's hanging transaction automatically after this bound past transaction.max.timeout.ms; -1 never");
 
+    private static void validateEmbeddedName(String key, Object value) {
+        String name = (String) value;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(Character.isLetterOrDigit(c) && c < 128) && c != '.' && c != '_' && c != '-') {
+                throw new InvalidConfigurationException("Invalid value '" + name + "' for configuration " + key
+                        + ": character '" + c + "' at index " + i + " is not one of ASCII letters, digits, '.', '_' "
+                        + "and '-' (the name goes into bootstrap.servers=embedded:<name>)");
+            }
+        }
+    }
+
     public BrokerConfig {
+        if (embeddedName != null) {
+            validateEmbeddedName(EMBEDDED_NAME, embeddedName);
+            if (embeddedName.isEmpty()) {
+                throw new InvalidConfigurationException(
+                        EMBEDDED_NAME + " must not be empty; leave it unset for a made-up name");
+            }
+        }
         if (Integer.bitCount(appendRingSize) != 1) {
             throw new InvalidConfigurationException(
                     APPEND_RING_SIZE + "=" + appendRingSize + " must be a power of two");
@@ -443,7 +478,8 @@ public record BrokerConfig(
                         c.getLong(LOG_CLEANER_DEDUPE_BUFFER_SIZE),
                         c.getInt(LOG_CLEANER_IO_BUFFER_SIZE),
                         c.getDouble(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR),
-                        c.getLong(LOG_CLEANER_BACKOFF_MS)));
+                        c.getLong(LOG_CLEANER_BACKOFF_MS)),
+                c.getString(EMBEDDED_NAME).isEmpty() ? null : c.getString(EMBEDDED_NAME));
     }
 
     /** A copy using {@code dir} as the data directory. */
@@ -465,6 +501,7 @@ public record BrokerConfig(
                 fetchThreads,
                 groups,
                 transactions,
-                cleaner);
+                cleaner,
+                embeddedName);
     }
 }

@@ -15,6 +15,7 @@ import io.weir.broker.internals.txn.ProducerIdManager;
 import io.weir.broker.internals.write.AppendRings;
 import io.weir.common.TopicPartition;
 import io.weir.common.errors.IllegalClientStateException;
+import io.weir.common.errors.InvalidConfigurationException;
 import io.weir.common.errors.KafkaStorageException;
 import io.weir.common.protocol.BrokerApi;
 import io.weir.common.transport.EmbeddedBrokerHandle;
@@ -38,7 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A broker running inside this JVM, on one data directory. Clients reach it through
- * {@link #bootstrapServers()} ({@code embedded:<name>}) set as their {@code bootstrap.servers}.
+ * {@link #bootstrapServers()} ({@code embedded:<name>}) set as their {@code bootstrap.servers}. The name is
+ * {@code weir.embedded.name} when set, so clients can be configured before the broker opens, and
+ * {@code broker-<node.id>-<n>} otherwise; one name serves one open broker in the JVM at a time.
  *
  * <pre>{@code
  * try (EmbeddedBroker broker = EmbeddedBroker.open(props)) {
@@ -94,6 +97,12 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
     private EmbeddedBroker(BrokerConfig config, Time time, FileChannelFactory channels) {
         this.config = config;
         this.time = time;
+        this.name = config.embeddedName() != null
+                ? config.embeddedName()
+                : "broker-" + config.nodeId() + "-" + INSTANCES.incrementAndGet();
+        // Before anything is opened: a second open of a running broker's configuration must fail on its name, not
+        // on the data directory's lock, and must leave the directory untouched.
+        Transports.ensureUnused(name);
         this.temporaryDir = config.logDir() == null;
         this.dataDir = temporaryDir ? createTempDir() : config.logDir();
         this.logManager = LogManager.open(
@@ -170,8 +179,13 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
             logManager.crash();
             throw e;
         }
-        this.name = "broker-" + config.nodeId() + "-" + INSTANCES.incrementAndGet();
-        this.bootstrapServers = Transports.register(name, handler);
+        try {
+            this.bootstrapServers = Transports.register(name, handler);
+        } catch (InvalidConfigurationException taken) {
+            // Another broker opened under the name since the check above: stop this one as close does.
+            close();
+            throw taken;
+        }
         // The reports an administrator would gather, over this broker's own request interface; each call answers
         // in-process, so the wait bounds a stuck coordinator, not a network.
         this.hangingAborter = new HangingTransactionAborter(
@@ -396,7 +410,7 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
      */
     private void stopServing() {
         state = State.CLOSED;
-        Transports.unregister(name);
+        Transports.unregister(name, handler);
         rings.close();
         // After the rings drained, so every write completion is already handed over; waiting calls are answered.
         transactions.close();

@@ -20,6 +20,7 @@ import io.weir.common.TopicPartition;
 import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.ConfigResourceKey;
 import io.weir.common.protocol.CreateTopicsRequest;
+import io.weir.common.protocol.DeleteRecordsRequest;
 import io.weir.common.protocol.Errors;
 import io.weir.common.protocol.IncrementalAlterConfigsRequest;
 import io.weir.common.protocol.InitProducerIdRequest;
@@ -207,6 +208,19 @@ class StorageFailureTest {
     }
 
     @Test
+    void aFailedWriteOfTheLogStartCheckpointTakesTheDirectoryOfflineAndTheDeletionIsNotAcknowledged() throws Exception {
+        start("os", Map.of());
+        produceAcked(T0);
+        produceAcked(T0);
+        disk.fail(Op.FORCE, path -> path.endsWith("log-start-offset-checkpoint.tmp"));
+        ApiError answer = deleteRecords(T0, 1L);
+        assertRefused(answer);
+        assertTrue(answer.message().contains("log-start-offset-checkpoint.tmp"), answer.message());
+        assertOfflineAfterFailureOf("log-start-offset-checkpoint.tmp");
+        assertCloseAndReopenKeepAcknowledgedFromLogStart();
+    }
+
+    @Test
     void aFailedWriteOfTheCleanerCheckpointTakesTheDirectoryOffline() throws Exception {
         start("os", Map.of("cleanup.policy", "compact", "segment.bytes", "300", "min.cleanable.dirty.ratio", "0.01"));
         produceUntilSegments(T0, 3);
@@ -283,6 +297,18 @@ class StorageFailureTest {
                 dir.resolve("t-0").resolve("00000000000000000000.log"),
                 e.file(),
                 "the file, not the partition directory");
+        assertOfflineAfterFailureOf("00000000000000000000.log");
+        assertCloseAndReopenKeepAcknowledgedFromLogStart();
+    }
+
+    @Test
+    void aFailedRenameRetiringASegmentOnDeleteRecordsTakesTheDirectoryOffline() throws Exception {
+        start("os", Map.of("segment.bytes", "200"));
+        produceUntilSegments(T0, 3);
+        disk.fail(Op.RENAME, isIn("t-0", "00000000000000000000.log"));
+        ApiError answer = deleteRecords(T0, -1L);
+        assertRefused(answer);
+        assertTrue(answer.message().contains("00000000000000000000.log"), answer.message());
         assertOfflineAfterFailureOf("00000000000000000000.log");
         assertCloseAndReopenKeepAcknowledgedFromLogStart();
     }
@@ -457,6 +483,15 @@ class StorageFailureTest {
                 .results()
                 .get(producer.producerId())
                 .get(T0);
+    }
+
+    private ApiError deleteRecords(TopicPartition tp, long beforeOffset) throws Exception {
+        return broker.api()
+                .deleteRecords(new DeleteRecordsRequest(Map.of(tp, beforeOffset)))
+                .get(10, TimeUnit.SECONDS)
+                .partitions()
+                .get(tp)
+                .error();
     }
 
     private ApiError createTopicAnswer(String name) throws Exception {

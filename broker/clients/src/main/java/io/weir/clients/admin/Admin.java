@@ -56,6 +56,21 @@ public interface Admin extends AutoCloseable {
 
     KeyedResult<TopicPartition, ListOffsetsResultInfo> listOffsets(Map<TopicPartition, OffsetSpec> specs);
 
+    /**
+     * Deletes every record of each partition before the given offset, as Kafka's {@code deleteRecords} (Kafka
+     * Streams calls it after each commit to purge its repartition topics): the partition's log start offset moves
+     * up to it, durably, so reads below it fail with {@link io.weir.common.errors.OffsetOutOfRangeException} and the
+     * earliest offset is the new start; whole segments below it are removed from disk. Each partition's future holds
+     * its low watermark (the log start after the call; an offset at or below the current start deletes nothing and
+     * answers the current start), or fails with {@link io.weir.common.errors.UnknownTopicOrPartitionException},
+     * {@link io.weir.common.errors.OffsetOutOfRangeException} for an offset past the high watermark,
+     * {@link io.weir.common.errors.PolicyViolationException} for a topic whose {@code cleanup.policy} is
+     * {@code compact} only, or {@link io.weir.common.errors.KafkaStorageException}.
+     *
+     * @throws IllegalArgumentException if the map, or a key or value in it, is null
+     */
+    KeyedResult<TopicPartition, DeletedRecords> deleteRecords(Map<TopicPartition, RecordsToDelete> recordsToDelete);
+
     CompletableFuture<ClusterDescription> describeCluster();
 
     // ---- configuration ----

@@ -40,6 +40,23 @@ class EmbeddedBrokerProviderTest {
     }
 
     @Test
+    void clientsConfiguredBeforeTheBrokerOpensFindItByTheNameItWasGiven() throws Exception {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", "embedded:streams-app");
+        try (EmbeddedBrokerHandle broker =
+                        Transports.openEmbedded(Map.of(Transports.EMBEDDED_NAME_CONFIG, "streams-app"));
+                Producer<String, String> producer =
+                        Producer.create(props, new StringSerializer(), new StringSerializer())) {
+            assertEquals("embedded:streams-app", broker.bootstrapServers());
+            assertEquals(
+                    0,
+                    producer.send(new ProducerRecord<>("orders", "k", "v"))
+                            .get(30, TimeUnit.SECONDS)
+                            .offset());
+        }
+    }
+
+    @Test
     void aBrokerWithoutLogDirsRemovesItsTemporaryDirectoryOnClose() {
         Path dataDir;
         try (EmbeddedBrokerHandle broker = Transports.openEmbedded(Map.of())) {

@@ -10,6 +10,8 @@ import io.weir.common.protocol.CreatePartitionsRequest;
 import io.weir.common.protocol.CreatePartitionsResponse;
 import io.weir.common.protocol.CreateTopicsRequest;
 import io.weir.common.protocol.CreateTopicsResponse;
+import io.weir.common.protocol.DeleteRecordsRequest;
+import io.weir.common.protocol.DeleteRecordsResponse;
 import io.weir.common.protocol.DeleteTopicsRequest;
 import io.weir.common.protocol.DeleteTopicsResponse;
 import io.weir.common.protocol.DescribeClusterResponse;
@@ -63,6 +65,8 @@ public class FakeBroker implements BrokerApi {
             r -> unscripted("deleteTopics");
     public volatile Function<CreatePartitionsRequest, CompletableFuture<CreatePartitionsResponse>> onCreatePartitions =
             r -> unscripted("createPartitions");
+    public volatile Function<DeleteRecordsRequest, CompletableFuture<DeleteRecordsResponse>> onDeleteRecords =
+            r -> unscripted("deleteRecords");
     public volatile java.util.function.Supplier<CompletableFuture<DescribeClusterResponse>> onDescribeCluster =
             () -> unscripted("describeCluster");
     public volatile Function<DescribeConfigsRequest, CompletableFuture<DescribeConfigsResponse>> onDescribeConfigs =
@@ -144,6 +148,12 @@ public class FakeBroker implements BrokerApi {
     public CompletableFuture<CreatePartitionsResponse> createPartitions(CreatePartitionsRequest request) {
         requests.add(request);
         return onCreatePartitions.apply(request);
+    }
+
+    @Override
+    public CompletableFuture<DeleteRecordsResponse> deleteRecords(DeleteRecordsRequest request) {
+        requests.add(request);
+        return onDeleteRecords.apply(request);
     }
 
     @Override

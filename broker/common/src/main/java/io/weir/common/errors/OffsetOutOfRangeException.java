@@ -40,6 +40,15 @@ public class OffsetOutOfRangeException extends WeirException {
                 logEndOffset);
     }
 
+    /**
+     * {@code offset} is not one the request may name for the partition, which the broker's {@code message}
+     * explains (e.g. a DeleteRecords offset past the high watermark); the fields still carry the log's bounds.
+     */
+    public OffsetOutOfRangeException(
+            String message, TopicPartition topicPartition, long offset, long logStartOffset, long logEndOffset) {
+        this(message, null, topicPartition, offset, logStartOffset, logEndOffset);
+    }
+
     private OffsetOutOfRangeException(
             String message,
             Throwable cause,

@@ -29,6 +29,8 @@ public interface BrokerApi {
 
     CompletableFuture<CreatePartitionsResponse> createPartitions(CreatePartitionsRequest request);
 
+    CompletableFuture<DeleteRecordsResponse> deleteRecords(DeleteRecordsRequest request);
+
     CompletableFuture<DescribeClusterResponse> describeCluster();
 
     // ---- configuration ----

@@ -28,6 +28,7 @@ import io.weir.common.errors.OffsetMetadataTooLargeException;
 import io.weir.common.errors.OffsetOutOfRangeException;
 import io.weir.common.errors.OperationNotAttemptedException;
 import io.weir.common.errors.OutOfOrderSequenceException;
+import io.weir.common.errors.PolicyViolationException;
 import io.weir.common.errors.ProducerFencedException;
 import io.weir.common.errors.RebalanceInProgressException;
 import io.weir.common.errors.RecordTooLargeException;
@@ -90,7 +91,8 @@ public enum Errors {
     PRODUCER_FENCED(90, ProducerFencedException::new),
     TRANSACTIONAL_ID_NOT_FOUND(105, TransactionalIdNotFoundException::new),
     UNSTABLE_OFFSET_COMMIT(88, UnstableOffsetCommitException::new),
-    INVALID_RECORD(87, InvalidRecordException::new);
+    INVALID_RECORD(87, InvalidRecordException::new),
+    POLICY_VIOLATION(44, PolicyViolationException::new);
 
     private final short code;
     private final Function<String, WeirException> builder;

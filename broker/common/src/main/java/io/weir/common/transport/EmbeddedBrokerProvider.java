@@ -12,9 +12,11 @@ public interface EmbeddedBrokerProvider {
 
     /**
      * Opens a broker configured with Kafka's broker keys ({@code log.dirs}, {@code num.partitions}, ...). The
-     * broker registers itself with {@link Transports} while it is open, under {@link EmbeddedBrokerHandle#bootstrapServers()}.
+     * broker registers itself with {@link Transports} while it is open, under {@link EmbeddedBrokerHandle#bootstrapServers()}:
+     * {@code embedded:<name>}, where {@link Transports#EMBEDDED_NAME_CONFIG} gives the name.
      *
-     * @throws io.weir.common.errors.InvalidConfigurationException for a bad key or value
+     * @throws io.weir.common.errors.InvalidConfigurationException for a bad key or value, or a name another open
+     *         embedded broker holds
      * @throws io.weir.common.errors.KafkaStorageException if the data directory cannot be opened
      */
     EmbeddedBrokerHandle open(Map<String, ?> brokerConfig);

@@ -16,6 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Transports {
     public static final String EMBEDDED_PREFIX = "embedded:";
+    /**
+     * The broker key naming an embedded broker, so that clients reach it at {@code embedded:<name>}; without it the
+     * broker makes up a name. Here, rather than only in the server's configuration, so that code which opens a
+     * broker through {@link #openEmbedded} can set it without naming the server.
+     */
+    public static final String EMBEDDED_NAME_CONFIG = "weir.embedded.name";
 
     private static final Map<String, BrokerApi> EMBEDDED = new ConcurrentHashMap<>();
 
@@ -35,16 +41,38 @@ public final class Transports {
         return provider.open(brokerConfig);
     }
 
-    /** Called by an embedded broker when it opens; the name must be unique in this JVM. */
+    /**
+     * Checks, before an embedded broker opens anything, that its name is free; {@link #register} checks again.
+     *
+     * @throws InvalidConfigurationException if an embedded broker of that name is open in this JVM
+     */
+    public static void ensureUnused(String name) {
+        if (EMBEDDED.containsKey(name)) {
+            throw nameTaken(name);
+        }
+    }
+
+    /**
+     * Called by an embedded broker when it opens; the name must be unique in this JVM.
+     *
+     * @return the broker's {@code bootstrap.servers}: {@code embedded:<name>}
+     * @throws InvalidConfigurationException if an embedded broker of that name is open in this JVM
+     */
     public static String register(String name, BrokerApi api) {
         if (EMBEDDED.putIfAbsent(name, api) != null) {
-            throw new IllegalStateException("An embedded broker named '" + name + "' is already open in this JVM");
+            throw nameTaken(name);
         }
         return EMBEDDED_PREFIX + name;
     }
 
-    public static void unregister(String name) {
-        EMBEDDED.remove(name);
+    private static InvalidConfigurationException nameTaken(String name) {
+        return new InvalidConfigurationException("An embedded broker named '" + name + "' is already open in this "
+                + "JVM: close it first, or give this broker another " + EMBEDDED_NAME_CONFIG);
+    }
+
+    /** Called by an embedded broker when it closes: removes {@code name} if {@code api} is what it resolves to. */
+    public static void unregister(String name, BrokerApi api) {
+        EMBEDDED.remove(name, api);
     }
 
     /** The first reachable server of the list. */

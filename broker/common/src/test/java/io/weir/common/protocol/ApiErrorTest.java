@@ -9,6 +9,7 @@ import io.weir.common.errors.InvalidProducerEpochException;
 import io.weir.common.errors.InvalidTxnStateException;
 import io.weir.common.errors.OffsetOutOfRangeException;
 import io.weir.common.errors.OutOfOrderSequenceException;
+import io.weir.common.errors.PolicyViolationException;
 import io.weir.common.errors.RecordTooLargeException;
 import io.weir.common.errors.UnknownProducerIdException;
 import io.weir.common.errors.UnknownTopicOrPartitionException;
@@ -28,6 +29,8 @@ class ApiErrorTest {
                 new UnknownProducerIdException(TP, "a batch", 7L, 9),
                 new InvalidTxnStateException(TP, "a batch", 7L, 40L),
                 new OffsetOutOfRangeException(TP, 5L, 0L, 2L),
+                new OffsetOutOfRangeException("Cannot delete the records of orders-3 before offset 9", TP, 9L, 0L, 2L),
+                new PolicyViolationException("Records of orders-3 cannot be deleted: its cleanup.policy is compact"),
                 new RecordTooLargeException(TP, 2_000, 1_000),
                 UnknownTopicOrPartitionException.unknownTopic("orders"),
                 UnknownTopicOrPartitionException.unknownPartition(TP, 2));
@@ -37,6 +40,8 @@ class ApiErrorTest {
                 Errors.UNKNOWN_PRODUCER_ID,
                 Errors.INVALID_TXN_STATE,
                 Errors.OFFSET_OUT_OF_RANGE,
+                Errors.OFFSET_OUT_OF_RANGE,
+                Errors.POLICY_VIOLATION,
                 Errors.MESSAGE_TOO_LARGE,
                 Errors.UNKNOWN_TOPIC_OR_PARTITION,
                 Errors.UNKNOWN_TOPIC_OR_PARTITION);

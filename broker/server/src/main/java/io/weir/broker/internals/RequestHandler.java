@@ -27,6 +27,8 @@ import io.weir.common.protocol.CreateTopicsRequest;
 import io.weir.common.protocol.CreateTopicsResponse;
 import io.weir.common.protocol.DeleteGroupsRequest;
 import io.weir.common.protocol.DeleteGroupsResponse;
+import io.weir.common.protocol.DeleteRecordsRequest;
+import io.weir.common.protocol.DeleteRecordsResponse;
 import io.weir.common.protocol.DeleteTopicsRequest;
 import io.weir.common.protocol.DeleteTopicsResponse;
 import io.weir.common.protocol.DescribeClusterResponse;
@@ -87,7 +89,8 @@ import java.util.function.Supplier;
 /**
  * The broker side of {@link BrokerApi}: turns each request into log operations and answers with an error
  * code per partition or topic. Produce hands batches to the {@link AppendRings}; fetch goes through the
- * {@link FetchManager}; topic management goes to the {@link LogManager}, configuration to {@link ConfigAdmin};
+ * {@link FetchManager}; topic management and record deletion go to the {@link LogManager}, configuration to
+ * {@link ConfigAdmin};
  * the group calls go to the group coordinator, the transaction calls to the {@link BrokerTransactionCoordinator}.
  *
  * <p>Thread-safe; called directly on the client's thread by the in-process transport. Produce futures
@@ -363,6 +366,21 @@ public final class RequestHandler implements BrokerApi {
                 }
             });
             return new CreatePartitionsResponse(out);
+        });
+    }
+
+    @Override
+    public CompletableFuture<DeleteRecordsResponse> deleteRecords(DeleteRecordsRequest request) {
+        return call(() -> {
+            Map<TopicPartition, DeleteRecordsResponse.PartitionResult> out = new LinkedHashMap<>();
+            logManager
+                    .deleteRecords(request.beforeOffsets())
+                    .forEach((tp, result) -> out.put(
+                            tp,
+                            result.error() == null
+                                    ? new DeleteRecordsResponse.PartitionResult(ApiError.NONE, result.lowWatermark())
+                                    : DeleteRecordsResponse.PartitionResult.error(ApiError.of(result.error()))));
+            return new DeleteRecordsResponse(out);
         });
     }
 

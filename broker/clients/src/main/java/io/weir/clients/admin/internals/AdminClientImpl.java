@@ -9,6 +9,7 @@ import io.weir.clients.admin.ClusterDescription;
 import io.weir.clients.admin.Config;
 import io.weir.clients.admin.ConsumerGroupDescription;
 import io.weir.clients.admin.ConsumerGroupListing;
+import io.weir.clients.admin.DeletedRecords;
 import io.weir.clients.admin.FindHangingTransactionsOptions;
 import io.weir.clients.admin.GroupOffsetLag;
 import io.weir.clients.admin.HangingTransaction;
@@ -18,6 +19,7 @@ import io.weir.clients.admin.ListTransactionsOptions;
 import io.weir.clients.admin.NewTopic;
 import io.weir.clients.admin.OffsetSpec;
 import io.weir.clients.admin.PartitionProducerState;
+import io.weir.clients.admin.RecordsToDelete;
 import io.weir.clients.admin.TopicDescription;
 import io.weir.clients.admin.TransactionDescription;
 import io.weir.clients.admin.TransactionListing;
@@ -35,6 +37,8 @@ import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.BrokerApi;
 import io.weir.common.protocol.CreatePartitionsRequest;
 import io.weir.common.protocol.CreateTopicsRequest;
+import io.weir.common.protocol.DeleteRecordsRequest;
+import io.weir.common.protocol.DeleteRecordsResponse;
 import io.weir.common.protocol.DeleteTopicsRequest;
 import io.weir.common.protocol.ListOffsetsRequest;
 import io.weir.common.protocol.ListOffsetsResponse;
@@ -187,6 +191,34 @@ public final class AdminClientImpl implements Admin {
             return ListOffsetsRequest.LATEST;
         }
         return ListOffsetsRequest.MAX_TIMESTAMP;
+    }
+
+    @Override
+    public KeyedResult<TopicPartition, DeletedRecords> deleteRecords(
+            Map<TopicPartition, RecordsToDelete> recordsToDelete) {
+        ensureOpen("deleteRecords");
+        requireNonNull(recordsToDelete, "deleteRecords", "a map of partitions to the records to delete");
+        Map<TopicPartition, Long> beforeOffsets = new LinkedHashMap<>();
+        recordsToDelete.forEach((tp, records) -> {
+            requireNonNull(tp, "deleteRecords", "partitions (a key of its map)");
+            requireNonNull(records, "deleteRecords", "the records to delete of " + tp);
+            beforeOffsets.put(tp, records.beforeOffset());
+        });
+        var response = withTimeout(broker.deleteRecords(new DeleteRecordsRequest(beforeOffsets)), "deleteRecords");
+        Map<TopicPartition, CompletableFuture<DeletedRecords>> values = new LinkedHashMap<>();
+        for (TopicPartition tp : beforeOffsets.keySet()) {
+            values.put(tp, response.thenApply(r -> {
+                DeleteRecordsResponse.PartitionResult result = r.partitions().get(tp);
+                if (result == null) {
+                    throw new UnknownServerException("The broker's deleteRecords answer left out partition " + tp);
+                }
+                if (!result.error().isSuccess()) {
+                    throw result.error().exception();
+                }
+                return new DeletedRecords(result.lowWatermark());
+            }));
+        }
+        return new KeyedResult<>(unwrapping(values));
     }
 
     @Override

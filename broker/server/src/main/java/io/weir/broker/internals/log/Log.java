@@ -151,8 +151,35 @@ public final class Log implements AutoCloseable {
             Time time,
             Shutdown shutdown,
             LogDirContext context) {
-        LogLoader.Loaded loaded =
-                LogLoader.load(dir, topicPartition, config, producerStateConfig, time, shutdown, context.channels());
+        return open(dir, topicPartition, config, producerStateConfig, time, shutdown, 0L, context);
+    }
+
+    /**
+     * As {@link #open(Path, TopicPartition, LogConfig, ProducerStateConfig, Time, Shutdown, LogDirContext)}, with the
+     * log start offset the directory's {@code log-start-offset-checkpoint} holds for the partition: the log starts
+     * there, or at its first segment's base if that is higher (retention went further). If a crash left the log
+     * ending below it, the records it lost were deleted already: the log is emptied and starts there.
+     *
+     * @param checkpointedLogStartOffset the checkpointed log start offset, 0 when there is none
+     */
+    public static Log open(
+            Path dir,
+            TopicPartition topicPartition,
+            LogConfig config,
+            ProducerStateConfig producerStateConfig,
+            Time time,
+            Shutdown shutdown,
+            long checkpointedLogStartOffset,
+            LogDirContext context) {
+        LogLoader.Loaded loaded = LogLoader.load(
+                dir,
+                topicPartition,
+                config,
+                producerStateConfig,
+                time,
+                shutdown,
+                checkpointedLogStartOffset,
+                context.channels());
         return new Log(topicPartition, dir, config, time, context, loaded);
     }
 
@@ -531,19 +558,20 @@ public final class Log implements AutoCloseable {
     }
 
     /**
-     * The first offset whose record timestamp is at or after {@code timestamp}, with that timestamp, or null
-     * when no record below the high watermark is that late. Any thread.
+     * The first offset at or after the log start whose record timestamp is at or after {@code timestamp}, with that
+     * timestamp, or null when no record there below the high watermark is that late. Any thread.
      */
     public long[] offsetForTimestamp(long timestamp) {
         if (context.failures().isOffline()) {
             context.failures().ensureOnline("Search of " + topicPartition + " by timestamp");
         }
-        return reader.offsetForTimestamp(timestamp, published);
+        return reader.offsetForTimestamp(timestamp, logStartOffset, published);
     }
 
     /**
      * The offset and timestamp of the record with the largest timestamp below the high watermark (the first
-     * such record on ties), or null when there is none. Any thread.
+     * such record on ties), or null when there is none. As in Kafka, records below the log start still count
+     * while their segment is in the log. Any thread.
      */
     public long[] maxTimestampAndOffset() {
         if (context.failures().isOffline()) {
@@ -577,12 +605,13 @@ public final class Log implements AutoCloseable {
         }
     }
 
-    // ---- retention ----------------------------------------------------------------------------------------
+    // ---- retention and deleted records --------------------------------------------------------------------
 
     /**
      * Removes whole segments that retention no longer needs — older than {@code retention.ms} by their newest
      * record, or the oldest ones while the log exceeds {@code retention.bytes} — never the active segment and
-     * never one holding offsets at or above the high watermark. Advances the log start offset. The removed
+     * never one holding offsets at or above the high watermark; and, whatever the cleanup policy, every segment
+     * wholly below the log start (which DeleteRecords may have moved). Advances the log start offset. The removed
      * segments are renamed {@code .deleted} and returned; the caller deletes them after
      * {@code file.delete.delay.ms} so readers in flight can finish. The producers whose batches all went, and
      * the producer-state snapshots below the new log start, go with them; so do the segments' aborted-
@@ -596,44 +625,80 @@ public final class Log implements AutoCloseable {
             if (closed || context.failures().isOffline()) {
                 return List.of();
             }
-            LogConfig cfg = config;
-            if (!cfg.deletesOldSegments()) {
-                return List.of(); // compact-only: every key's latest record must stay
-            }
             long now = time.milliseconds();
-            long hw = published.highWatermark();
-            long totalSize = size();
-            List<DeletedSegment> deleted = new ArrayList<>();
-            while (segments.size() > 1) {
-                Map.Entry<Long, LogSegment> first = segments.firstEntry();
-                LogSegment segment = first.getValue();
-                long nextBase = segments.higherKey(first.getKey());
-                if (nextBase > hw) {
-                    break;
-                }
-                long newest = segment.maxTimestamp() >= 0 ? segment.maxTimestamp() : segment.rollingBaseTimestamp();
-                boolean expired = cfg.retentionMs() >= 0 && now - newest > cfg.retentionMs();
-                boolean oversize = cfg.retentionBytes() >= 0 && totalSize - segment.size() >= cfg.retentionBytes();
-                if (!expired && !oversize) {
-                    break;
-                }
-                segments.remove(first.getKey());
-                logStartOffset = nextBase;
-                totalSize -= segment.size();
-                segment.markDeleted();
-                directoryDirty = true;
-                deleted.add(new DeletedSegment(segment, now + cfg.fileDeleteDelayMs()));
-            }
-            if (!deleted.isEmpty()) {
-                producerState.onLogStartAdvanced(logStartOffset);
-                publish(); // the last stable offset never lies below the log start
-            }
-            return deleted;
+            return apply(
+                    LogStartChange.retention(segments, logStartOffset, published.highWatermark(), config, now), now);
         } catch (IOException e) {
             throw storageFailure("Retention of " + topicPartition, e);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Deletes every record before {@code beforeOffset} (Kafka's DeleteRecords): moves the log start offset up to it,
+     * so reads below it fail with {@link OffsetOutOfRangeException} and ListOffsets EARLIEST answers it, forgets the
+     * producers whose batches all lie below it and the producer-state snapshots there, and takes out every segment
+     * wholly below it, renamed {@code .deleted}, for the caller to delete after {@code file.delete.delay.ms}. An
+     * offset at or below the log start changes nothing. The new start is in memory only: the caller makes it
+     * durable ({@code LogManager} writes the directory's {@code log-start-offset-checkpoint}) before it answers.
+     *
+     * @param beforeOffset an offset from 0 to the high watermark, or -1 for the high watermark
+     * @return the log start offset after the call, and the segments taken out
+     * @throws io.weir.common.errors.PolicyViolationException the log's cleanup policy is {@code compact} only
+     * @throws OffsetOutOfRangeException {@code beforeOffset} is past the high watermark, or negative other than -1
+     * @throws LogDirFailureException    the directory is offline, or a rename or snapshot deletion failed and took it
+     *                                   offline
+     * @throws KafkaStorageException     the log is closed
+     */
+    public LogStartAdvance deleteRecordsBefore(long beforeOffset) {
+        lock.lock();
+        try {
+            ensureOpen();
+            LogStartChange change = LogStartChange.deleteRecords(
+                    topicPartition,
+                    segments,
+                    logStartOffset,
+                    published.highWatermark(),
+                    logEndOffset,
+                    config,
+                    beforeOffset);
+            List<DeletedSegment> removed = apply(change, time.milliseconds());
+            return new LogStartAdvance(logStartOffset, removed);
+        } catch (IOException e) {
+            throw storageFailure("Deletion of the records of " + topicPartition + " before offset " + beforeOffset, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * What {@link #deleteRecordsBefore} did.
+     *
+     * @param logStartOffset the log start offset after the call
+     * @param removed        the segments taken out, for the directory's {@link SegmentDeleter}
+     */
+    public record LogStartAdvance(long logStartOffset, List<DeletedSegment> removed) {}
+
+    /**
+     * Moves the log start and takes out the segments {@code change} names. The start moves first, so a reader that
+     * comes after it is refused below it rather than finding its segment gone. Caller holds {@code lock}.
+     */
+    private List<DeletedSegment> apply(LogStartChange change, long now) throws IOException {
+        if (change.logStartOffset() > logStartOffset) {
+            logStartOffset = change.logStartOffset();
+            producerState.onLogStartAdvanced(logStartOffset);
+            publish(); // the last stable offset never lies below the log start
+        }
+        List<DeletedSegment> deleted = new ArrayList<>();
+        long deleteAt = now + config.fileDeleteDelayMs();
+        for (LogSegment segment : change.removed()) {
+            segments.remove(segment.baseOffset);
+            segment.markDeleted();
+            directoryDirty = true;
+            deleted.add(new DeletedSegment(segment, deleteAt));
+        }
+        return deleted;
     }
 
     // ---- compaction ---------------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens a partition directory for {@link Log#open} (Kafka's LogLoader): removes what an interrupted deletion
  * or write left behind, opens the segments, recovers them after an unclean stop, checks the active segment's
- * tail after a clean one, and rebuilds the producer state and aborted-transaction indexes
+ * tail after a clean one, starts the log at its checkpointed log start, and rebuilds the producer state and
+ * aborted-transaction indexes
  * ({@link LogProducerState#load}). Every cut is logged as a warning naming the file, the byte position, why,
  * and the bytes, batches and offsets dropped. Runs once, on the opening thread, before the log is published.
  */
@@ -63,6 +64,7 @@ final class LogLoader {
             ProducerStateConfig producerStateConfig,
             Time time,
             Shutdown shutdown,
+            long checkpointedLogStart,
             FileChannelFactory channels) {
         LogLoader loader = new LogLoader(dir, topicPartition, config, time, channels);
         try {
@@ -76,15 +78,28 @@ final class LogLoader {
             }
             LogSegment active = loader.segments.lastEntry().getValue();
             long logEnd = active.readNextOffset();
-            long logStart = loader.segments.firstKey();
+            // Segments wholly below a checkpointed start may still be here (their removal was not yet durable):
+            // retention takes them out.
+            long logStart = Math.max(checkpointedLogStart, loader.segments.firstKey());
+            long recoveryPoint = shutdown instanceof Shutdown.Crash ? Math.min(logEnd, recovered) : logEnd;
+            if (logEnd < logStart) {
+                loader.startEmptyAt(logStart, logEnd);
+                logEnd = logStart;
+                recoveryPoint = logStart;
+            }
+            // The producer state is rebuilt from the segment holding the log start, not from the start itself: a
+            // producer's batch may straddle the start, and it must be replayed whole for a retry of it to be
+            // recognised as a duplicate.
             LogProducerState producerState = LogProducerState.load(
-                    topicPartition, dir, producerStateConfig, time, loader.segments, logStart, logEnd, channels);
-            return new Loaded(
+                    topicPartition,
+                    dir,
+                    producerStateConfig,
+                    time,
                     loader.segments,
-                    logStart,
+                    loader.segments.floorKey(logStart),
                     logEnd,
-                    shutdown instanceof Shutdown.Crash ? Math.min(logEnd, recovered) : logEnd,
-                    producerState);
+                    channels);
+            return new Loaded(loader.segments, logStart, logEnd, recoveryPoint, producerState);
         } catch (IOException e) {
             loader.closeQuietly();
             throw new KafkaStorageException("Could not open the log of " + topicPartition + " in " + dir + ": " + e, e);
@@ -199,6 +214,22 @@ final class LogLoader {
             LogFiles.syncDirectory(dir);
         }
         return segments.lastEntry().getValue().readNextOffset();
+    }
+
+    /**
+     * Empties a log that ends below its checkpointed start (Kafka does the same): DeleteRecords moved the start past
+     * records a crash then lost, so nothing the log holds can be read, and appends must go on from the start.
+     */
+    private void startEmptyAt(long logStart, long logEnd) throws IOException {
+        LOG.warn("The log of " + topicPartition + " ends at offset " + logEnd + ", below its checkpointed log start "
+                + logStart + ": records deleted before the last stop were lost with an unsynced tail; deleting its "
+                + segments.size() + " segment(s) and starting it empty at " + logStart);
+        for (LogSegment segment : new ArrayList<>(segments.values())) {
+            segments.remove(segment.baseOffset);
+            segment.deleteNow();
+        }
+        segments.put(logStart, LogSegment.create(dir, logStart, config, time.milliseconds(), channels));
+        LogFiles.syncDirectory(channels, dir);
     }
 
     private void closeQuietly() {

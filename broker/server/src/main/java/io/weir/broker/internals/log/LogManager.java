@@ -8,6 +8,7 @@ import io.weir.common.errors.InvalidPartitionsException;
 import io.weir.common.errors.KafkaStorageException;
 import io.weir.common.errors.TopicExistsException;
 import io.weir.common.errors.UnknownTopicOrPartitionException;
+import io.weir.common.errors.WeirException;
 import io.weir.common.utils.Time;
 import io.weir.transactions.ProducerStateConfig;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,6 +39,7 @@ import org.slf4j.LoggerFactory;
  *   .lock                               held while a broker has the directory open
  *   .weir_cleanshutdown                 present only between a clean close and the next open
  *   recovery-point-offset-checkpoint    per partition, the offset below which everything was synced
+ *   log-start-offset-checkpoint         per partition, its log start offset (DeleteRecords may move it into a segment)
  *   cleaner-offset-checkpoint           per compacted partition, where the log cleaner's next pass starts
  *   meta/topics                         every topic: partition count and configuration overrides
  *   &lt;topic&gt;-&lt;partition&gt;/               a partition's segments (see Log)
@@ -48,14 +51,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The directory's {@link LogDirContext} lives here: the {@link LogDirFailureChannel} that takes the whole
  * directory offline when a write or sync of one of its files fails (every log and the cleaner report to it, and
- * so does this manager for the recovery-point checkpoint, the topic metadata, its own syncs of the directory and
- * the clean-shutdown marker), the {@link FileChannelFactory} every file is opened, renamed and deleted
+ * so does this manager for the recovery-point and log-start checkpoints, the topic metadata, its own syncs of the
+ * directory and the clean-shutdown marker), the {@link FileChannelFactory} every file is opened, renamed and deleted
  * through, and the one {@link SegmentDeleter} that removes the files of segments retention or the cleaner took
  * out. Once the directory is offline, no recovery-point checkpoint is written and close leaves no clean-shutdown
  * marker, so the next open recovers every partition from the last checkpoint written while the disk was trusted.
  *
- * <p>Threading: topic creation, deletion, partition growth and configuration changes are serialised on
- * {@code this}; looking up a log is lock-free and safe from any thread.
+ * <p>The log start offset is derived from the segments, except where DeleteRecords moved it inside one: so
+ * {@link #deleteRecords} writes every partition's log start to {@code log-start-offset-checkpoint} before it
+ * answers, and an open starts each log at the higher of its checkpointed start and its first segment's base.
+ *
+ * <p>Threading: topic creation, deletion, partition growth, configuration changes and checkpoint writes are
+ * serialised on {@code this}; looking up a log is lock-free and safe from any thread.
  */
 public final class LogManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
@@ -69,6 +76,13 @@ public final class LogManager implements AutoCloseable {
     private final LogDirContext context;
     private final TopicMetadataStore topicStore;
     private final OffsetCheckpoint checkpoint;
+    private final OffsetCheckpoint logStartCheckpoint;
+    /**
+     * What {@code log-start-offset-checkpoint} holds on disk, per partition (0 when absent): a DeleteRecords whose
+     * answers are all at or below these needs no write. Replaced after each successful write, under {@code this}.
+     */
+    private final Map<TopicPartition, Long> checkpointedLogStarts = new ConcurrentHashMap<>();
+
     private final Map<TopicPartition, Log> logs = new ConcurrentHashMap<>();
     private final Map<String, TopicMetadataStore.TopicMetadata> topics = new ConcurrentHashMap<>();
     private final FileChannel lockChannel;
@@ -95,6 +109,7 @@ public final class LogManager implements AutoCloseable {
         this.context = LogDirContext.of(dataDir, channels, time);
         this.topicStore = new TopicMetadataStore(dataDir.resolve("meta").resolve("topics"), channels);
         this.checkpoint = new OffsetCheckpoint(dataDir.resolve("recovery-point-offset-checkpoint"), channels);
+        this.logStartCheckpoint = new OffsetCheckpoint(dataDir.resolve("log-start-offset-checkpoint"), channels);
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.hadCleanShutdown = clean;
@@ -190,6 +205,7 @@ public final class LogManager implements AutoCloseable {
 
     private void loadLogs() throws IOException {
         Map<TopicPartition, Long> recoveryPoints = checkpoint.read();
+        Map<TopicPartition, Long> logStarts = logStartCheckpoint.read();
         deleteOrphanPartitionDirs();
         for (TopicMetadataStore.TopicMetadata meta : topicStore.loadAll()) {
             LogConfig config = LogConfig.withOverrides(defaults, meta.overrides());
@@ -205,8 +221,18 @@ public final class LogManager implements AutoCloseable {
                                 producerStateConfig,
                                 time,
                                 hadCleanShutdown ? Shutdown.CLEAN : Shutdown.crash(recoveryPoints.getOrDefault(tp, 0L)),
+                                logStarts.getOrDefault(tp, 0L),
                                 context));
             }
+        }
+        checkpointedLogStarts.putAll(logStarts);
+        if (!logs.keySet().containsAll(logStarts.keySet())) {
+            // A topic deletion stopped before it rewrote the checkpoint: a topic created again under that name must
+            // not start at the old partition's log start.
+            Map<TopicPartition, Long> starts = currentLogStartOffsets();
+            logStartCheckpoint.write(starts);
+            checkpointedLogStarts.clear();
+            checkpointedLogStarts.putAll(starts);
         }
     }
 
@@ -397,7 +423,7 @@ public final class LogManager implements AutoCloseable {
             cleaner.forget(tp);
         }
         // Forget the deleted partitions' recovery points, or a topic recreated under the same name would
-        // trust unsynced segments below the old point after a crash.
+        // trust unsynced segments below the old point after a crash; and their log starts, or it would start there.
         if (!context.failures().isOffline()) {
             try {
                 checkpoint.write(currentRecoveryPoints());
@@ -408,6 +434,7 @@ public final class LogManager implements AutoCloseable {
                                 checkpoint.file(),
                                 e);
             }
+            writeLogStartCheckpoint("Topic " + name + " was deleted but the rewrite of the log-start checkpoint");
         }
         return removed;
     }
@@ -519,6 +546,85 @@ public final class LogManager implements AutoCloseable {
         Map<String, String> overrides = Map.copyOf(change.apply(meta.overrides()));
         LogConfig config = topicConfigWith(name, overrides);
         return new TopicConfigChange(new TopicMetadataStore.TopicMetadata(name, meta.partitions(), overrides), config);
+    }
+
+    // ---- deleting records (Admin.deleteRecords) ------------------------------------------------------------
+
+    /**
+     * The answer of {@link #deleteRecords} for one partition.
+     *
+     * @param lowWatermark the partition's log start offset after the call; -1 when refused
+     * @param error        why the partition refused, or null
+     */
+    public record DeleteRecordsResult(long lowWatermark, WeirException error) {}
+
+    /**
+     * Deletes, per partition, every record before the given offset (-1: the high watermark), as Kafka's
+     * DeleteRecords does: each log's start moves up to it ({@link Log#deleteRecordsBefore}) and the segments wholly
+     * below go to the {@link #segmentDeleter()}. The new starts are written to {@code log-start-offset-checkpoint}
+     * (once for the whole call) before this returns, so a partition's answer holds across a crash. One partition's
+     * refusal leaves the others alone.
+     *
+     * @return per partition, its log start offset after the call, or the error: {@link
+     *         UnknownTopicOrPartitionException}, {@link io.weir.common.errors.OffsetOutOfRangeException} (past the
+     *         high watermark, or negative other than -1), {@link io.weir.common.errors.PolicyViolationException} (a
+     *         compact-only topic), {@link LogDirFailureException} (the directory is offline, or a rename or the
+     *         checkpoint's write failed and took it offline)
+     */
+    public Map<TopicPartition, DeleteRecordsResult> deleteRecords(Map<TopicPartition, Long> beforeOffsets) {
+        Map<TopicPartition, DeleteRecordsResult> results = new LinkedHashMap<>();
+        List<TopicPartition> notDurable = new ArrayList<>();
+        List<DeletedSegment> removed = new ArrayList<>();
+        beforeOffsets.forEach((tp, beforeOffset) -> {
+            try {
+                Log.LogStartAdvance advance = log(tp).deleteRecordsBefore(beforeOffset);
+                removed.addAll(advance.removed());
+                // An answer must hold across a crash, a no-op's too: the start it reports may have been moved by a
+                // request whose checkpoint write has not finished.
+                if (advance.logStartOffset() > checkpointedLogStarts.getOrDefault(tp, 0L)) {
+                    notDurable.add(tp);
+                }
+                results.put(tp, new DeleteRecordsResult(advance.logStartOffset(), null));
+            } catch (WeirException e) {
+                results.put(tp, new DeleteRecordsResult(-1L, e));
+            }
+        });
+        try {
+            if (!notDurable.isEmpty()) {
+                writeLogStartCheckpoint("Write of the log-start checkpoint after deleting records");
+            }
+        } catch (LogDirFailureException e) {
+            // In memory the starts moved, but nothing may be acknowledged that a crash could undo.
+            notDurable.forEach(tp -> results.put(tp, new DeleteRecordsResult(-1L, e)));
+        } finally {
+            context.deleter().retire(removed);
+        }
+        return results;
+    }
+
+    /**
+     * Writes every partition's log start offset to {@code log-start-offset-checkpoint}, atomically.
+     *
+     * @throws LogDirFailureException the directory is offline, or the write failed and took it offline
+     */
+    private synchronized void writeLogStartCheckpoint(String operation) {
+        context.failures().ensureOnline(operation);
+        Map<TopicPartition, Long> starts = currentLogStartOffsets();
+        try {
+            logStartCheckpoint.write(starts);
+        } catch (IOException e) {
+            throw context.failures().fail(operation, logStartCheckpoint.file(), e);
+        }
+        checkpointedLogStarts.clear();
+        checkpointedLogStarts.putAll(starts);
+    }
+
+    private Map<TopicPartition, Long> currentLogStartOffsets() {
+        Map<TopicPartition, Long> starts = new TreeMap<>();
+        for (Log log : logs.values()) {
+            starts.put(log.topicPartition(), log.logStartOffset());
+        }
+        return starts;
     }
 
     // ---- maintenance --------------------------------------------------------------------------------------

@@ -244,7 +244,11 @@ final class LogProducerState {
         return state.removeExpired();
     }
 
-    /** Forgets what retention deleted below the new log start: producers and snapshots. */
+    /**
+     * Forgets what retention or DeleteRecords deleted below the new log start: the producers whose batches all lie
+     * below it (not those with an open transaction) and the snapshots below it. A reopen restores from a snapshot at
+     * or above the start, or replays the log from the start.
+     */
     void onLogStartAdvanced(long logStartOffset) throws IOException {
         state.removeBefore(logStartOffset);
         snapshots.deleteOutside(logStartOffset, Long.MAX_VALUE);
@@ -266,11 +270,14 @@ final class LogProducerState {
     // ---- loading -------------------------------------------------------------------------------------------
 
     /**
-     * Rebuilds the producer state of a freshly opened log: restores the newest snapshot between the log start
-     * and end (deleting the ones outside, which a truncation or retention made useless, and any that is
-     * corrupt, with a warning), or starts empty at the log start; then cuts the aborted-transaction indexes
-     * back to the snapshot's offset and replays every batch from there to the log end, which re-indexes the
-     * transactions the replayed markers abort.
+     * Rebuilds the producer state of a freshly opened log: restores the newest snapshot between
+     * {@code logStartOffset} and the log end (deleting the ones outside, which a truncation or retention made
+     * useless, and any that is corrupt, with a warning), or starts empty at {@code logStartOffset}; then cuts the
+     * aborted-transaction indexes back to the snapshot's offset and replays every batch from there to the log end,
+     * which re-indexes the transactions the replayed markers abort.
+     *
+     * @param logStartOffset where the state may start: a segment base (the one holding the log start), so that no
+     *                       batch straddles it
      */
     static LogProducerState load(
             TopicPartition topicPartition,

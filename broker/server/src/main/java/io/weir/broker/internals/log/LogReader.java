@@ -21,8 +21,8 @@ import java.util.function.LongSupplier;
  *
  * <p>Thread-safe and lock-free: segments are found in the log's concurrent map, their bytes are read with
  * positioned reads below the published position, and their aborted-transaction indexes are immutable lists.
- * A segment deleted by retention during a read fails the read with an out-of-range error if the offset fell
- * below the new log start.
+ * A segment deleted by retention or DeleteRecords during a read fails the read with an out-of-range error if the
+ * offset fell below the new log start.
  */
 final class LogReader {
     private final TopicPartition topicPartition;
@@ -64,6 +64,11 @@ final class LogReader {
         // remove the floor segment meanwhile, and a fresh look-up would then skip the offsets it held.
         Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
         if (entry == null) {
+            if (offset < logStartOffset.getAsLong()) {
+                // The log start moved past the offset and its segment went since the check above: reading on from
+                // the next segment would skip the offsets between them silently.
+                throw new OffsetOutOfRangeException(topicPartition, offset, logStartOffset.getAsLong(), logEnd);
+            }
             entry = segments.ceilingEntry(offset);
         }
         try {
@@ -179,20 +184,22 @@ final class LogReader {
     }
 
     /**
-     * The first offset whose record timestamp is at or after {@code timestamp}, with that timestamp, or null
-     * when no record below the high watermark is that late.
+     * The first offset at or after {@code startOffset} whose record timestamp is at or after {@code timestamp}, with
+     * that timestamp, or null when no record there below the high watermark is that late.
      */
-    long[] offsetForTimestamp(long timestamp, PublishedOffsets published) {
+    long[] offsetForTimestamp(long timestamp, long startOffset, PublishedOffsets published) {
         try {
-            for (LogSegment segment : segments.values()) {
+            for (Map.Entry<Long, LogSegment> entry : segments.entrySet()) {
+                LogSegment segment = entry.getValue();
                 if (segment.baseOffset > published.segmentBaseOffset()) {
                     break;
                 }
-                if (segment.maxTimestamp() < timestamp) {
+                Long nextBase = segments.higherKey(entry.getKey());
+                if (segment.maxTimestamp() < timestamp || (nextBase != null && nextBase <= startOffset)) {
                     continue;
                 }
                 int limit = segment.baseOffset == published.segmentBaseOffset() ? published.position() : segment.size();
-                long[] found = segment.findOffsetByTimestamp(timestamp, limit);
+                long[] found = segment.findOffsetByTimestamp(timestamp, startOffset, limit);
                 if (found != null) {
                     return found;
                 }
@@ -219,7 +226,7 @@ final class LogReader {
                         : segment.maxTimestamp();
                 best = Math.max(best, segmentMax);
             }
-            return best < 0 ? null : offsetForTimestamp(best, published);
+            return best < 0 ? null : offsetForTimestamp(best, Long.MIN_VALUE, published);
         } catch (IOException e) {
             throw new KafkaStorageException(
                     "Could not search " + topicPartition + " for its largest timestamp: " + e, e);

@@ -822,9 +822,12 @@ final class LogSegment implements AutoCloseable {
         }
     }
 
-    /** Offset and timestamp of the first batch holding a record at or after {@code timestamp}, or null. */
-    long[] findOffsetByTimestamp(long timestamp, int limit) throws IOException {
-        long fromOffset = timeIndex.lookup(timestamp);
+    /**
+     * Offset and timestamp of the first record at or after {@code startOffset} (the log start: records below it are
+     * deleted) whose timestamp is at or after {@code timestamp}, or null.
+     */
+    long[] findOffsetByTimestamp(long timestamp, long startOffset, int limit) throws IOException {
+        long fromOffset = Math.max(timeIndex.lookup(timestamp), startOffset);
         int position = positionOf(fromOffset, limit);
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
         while (position + BatchHeader.SIZE <= limit && readHeader(position, header)) {
@@ -837,13 +840,13 @@ final class LogSegment implements AutoCloseable {
                         "its length field says " + batchSize + " bytes but " + (limit - position)
                                 + " follow, and a batch header takes " + BatchHeader.SIZE);
             }
-            if (BatchHeader.maxTimestamp(header, 0) >= timestamp) {
+            if (BatchHeader.maxTimestamp(header, 0) >= timestamp && BatchHeader.lastOffset(header, 0) >= startOffset) {
                 ByteBuffer batch = ByteBuffer.allocate(batchSize);
                 readFully(batch, position);
                 batch.flip();
                 for (var it = RecordBatch.wrap(batch).records(); it.hasNext(); ) {
                     var record = it.next();
-                    if (record.timestamp() >= timestamp) {
+                    if (record.offset() >= startOffset && record.timestamp() >= timestamp) {
                         return new long[] {record.offset(), record.timestamp()};
                     }
                 }
