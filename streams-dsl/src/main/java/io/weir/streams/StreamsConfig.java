@@ -45,6 +45,8 @@ public final class StreamsConfig {
     public static final String COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
     /** How long a stream thread's poll waits for input. */
     public static final String POLL_MS_CONFIG = "poll.ms";
+    /** How often committed records of repartition topics are deleted (Kafka Streams' default 30 s). */
+    public static final String REPARTITION_PURGE_INTERVAL_MS_CONFIG = "repartition.purge.interval.ms";
     /** {@code host:port} where this instance answers interactive queries, shared with the other instances. */
     public static final String APPLICATION_SERVER_CONFIG = "application.server";
     /** The client id prefix of the application's consumers, producers and admin; the application id if empty. */
@@ -120,6 +122,12 @@ public final class StreamsConfig {
                     null,
                     ConfigDef.atLeast(0),
                     "Milliseconds between commits; 30000, or 100 under exactly-once")
+            .define(
+                    REPARTITION_PURGE_INTERVAL_MS_CONFIG,
+                    Type.LONG,
+                    30_000L,
+                    ConfigDef.atLeast(0),
+                    "Milliseconds between purges of committed repartition records")
             .define(POLL_MS_CONFIG, Type.LONG, 100L, ConfigDef.atLeast(0), "Milliseconds a poll waits for input")
             .define(APPLICATION_SERVER_CONFIG, Type.STRING, "", "host:port of this instance's query endpoint")
             .define(CLIENT_ID_CONFIG, Type.STRING, "", "Client id prefix")
@@ -276,6 +284,10 @@ public final class StreamsConfig {
     public long commitIntervalMs() {
         Object set = parsed.get(COMMIT_INTERVAL_MS_CONFIG);
         return set != null ? (Long) set : exactlyOnce() ? 100L : 30_000L;
+    }
+
+    public long repartitionPurgeIntervalMs() {
+        return parsed.getLong(REPARTITION_PURGE_INTERVAL_MS_CONFIG);
     }
 
     public long pollMs() {

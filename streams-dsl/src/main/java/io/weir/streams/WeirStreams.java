@@ -27,6 +27,7 @@ import io.weir.streams.state.ReadOnlyKeyValueStore;
 import io.weir.streams.state.internals.CompositeReadOnlyStore;
 import io.weir.streams.state.internals.ManagedStore;
 import io.weir.streams.state.internals.QueryViews;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -118,6 +119,7 @@ public class WeirStreams implements AutoCloseable {
     private volatile StreamsUncaughtExceptionHandler uncaughtHandler;
     private volatile StateRestoreListener restoreListener = new StateRestoreListener() {};
     private StateDirectory stateDirectory;
+    private Admin admin;
     private UUID processId;
 
     public WeirStreams(Topology topology, Properties props) {
@@ -145,14 +147,28 @@ public class WeirStreams implements AutoCloseable {
                 : servers.size() == 1 && servers.get(0).startsWith(Transports.EMBEDDED_PREFIX)
                         ? servers.get(0).substring(Transports.EMBEDDED_PREFIX.length())
                         : null;
-        if (embeddedName != null && (servers.isEmpty() || !EmbeddedBrokers.reachable(embeddedName))) {
-            this.broker =
-                    EmbeddedBrokers.acquire(embeddedName, config.stateDir().resolve("broker"), config.brokerProps());
-            this.bootstrapServers = broker.bootstrapServers();
-        } else {
-            this.broker = null;
-            this.bootstrapServers = String.join(",", servers);
+        this.broker = embeddedBroker(servers, embeddedName, config);
+        this.bootstrapServers = broker != null ? broker.bootstrapServers() : String.join(",", servers);
+    }
+
+    /**
+     * The share of an embedded broker this application holds: none for a network broker or one the user opened
+     * (reachable but not opened by an application), the named one another application opened, or a new one on this
+     * application's {@code <state.dir>/broker}.
+     */
+    private static EmbeddedBrokers.Lease embeddedBroker(List<String> servers, String name, StreamsConfig config) {
+        if (name == null) {
+            return null;
         }
+        Path dataDir = config.stateDir().resolve("broker");
+        if (servers.isEmpty()) {
+            return EmbeddedBrokers.acquire(name, dataDir, config.brokerProps());
+        }
+        EmbeddedBrokers.Lease joined = EmbeddedBrokers.join(name);
+        if (joined != null || EmbeddedBrokers.reachable(name)) {
+            return joined;
+        }
+        return EmbeddedBrokers.acquire(name, dataDir, config.brokerProps());
     }
 
     private void warnAboutGeneratedNames() {
@@ -246,9 +262,8 @@ public class WeirStreams implements AutoCloseable {
             stateDirectory = StateDirectory.lock(config.stateDir(), config.applicationId());
             processId = stateDirectory.processId();
             stateDirectory.checkStateNames(stateNames(), config.acceptRenamedState());
-            try (Admin admin = Admin.create(adminProps())) {
-                new InternalTopicManager(admin, builder, config).prepare();
-            }
+            admin = Admin.create(adminProps());
+            new InternalTopicManager(admin, builder, config).prepare();
             for (int i = 1; i <= config.numStreamThreads(); i++) {
                 StreamThread thread = newThread(i);
                 threads.add(thread);
@@ -310,6 +325,7 @@ public class WeirStreams implements AutoCloseable {
             producer.putIfAbsent("transaction.timeout.ms", 10_000);
         }
         StreamThread.Clients clients = new StreamThread.Clients(
+                admin,
                 Consumer.create(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
                 Consumer.create(restore, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
                 Producer.create(producer, new ByteArraySerializer(), new ByteArraySerializer()),
@@ -374,7 +390,7 @@ public class WeirStreams implements AutoCloseable {
             if (setState(State.PENDING_ERROR)) {
                 Thread closer = new Thread(
                         () -> {
-                            shutdownThreads(Duration.ofSeconds(30));
+                            shutdownThreads(Duration.ofSeconds(30), true);
                             shutdownResources();
                             setState(State.ERROR);
                         },
@@ -385,10 +401,34 @@ public class WeirStreams implements AutoCloseable {
         }
     }
 
+    /**
+     * How {@link #close(CloseOptions)} stops the application, as Kafka Streams' {@code KafkaStreams.CloseOptions}:
+     * how long to wait, and whether its threads leave the group. By default they stay in it (their
+     * {@code group.instance.id} is stable), so a restart of this instance takes its tasks back without a
+     * rebalance; leaving moves them to the other instances at once, for an instance that is not coming back.
+     */
+    public static final class CloseOptions {
+        private Duration timeout = Duration.ofDays(365);
+        private boolean leaveGroup;
+
+        public CloseOptions timeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("The close timeout must not be negative: " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        public CloseOptions leaveGroup(boolean leaveGroup) {
+            this.leaveGroup = leaveGroup;
+            return this;
+        }
+    }
+
     /** Closes the application and waits for it, without a limit. */
     @Override
     public void close() {
-        close(Duration.ofMillis(Long.MAX_VALUE));
+        close(new CloseOptions());
     }
 
     /**
@@ -398,9 +438,12 @@ public class WeirStreams implements AutoCloseable {
      * @return whether everything stopped within {@code timeout}
      */
     public boolean close(Duration timeout) {
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("The close timeout must not be negative: " + timeout);
-        }
+        return close(new CloseOptions().timeout(timeout));
+    }
+
+    /** As {@link #close(Duration)}, with the threads leaving the group if {@code options} say so. */
+    public boolean close(CloseOptions options) {
+        Duration timeout = options.timeout;
         State before = state;
         if (before == State.CREATED) {
             setState(State.PENDING_SHUTDOWN);
@@ -414,7 +457,7 @@ public class WeirStreams implements AutoCloseable {
         if (!setState(State.PENDING_SHUTDOWN)) {
             return waitFor(State.NOT_RUNNING, timeout);
         }
-        boolean stopped = shutdownThreads(timeout);
+        boolean stopped = shutdownThreads(timeout, options.leaveGroup);
         shutdownResources();
         setState(State.NOT_RUNNING);
         return stopped;
@@ -446,8 +489,8 @@ public class WeirStreams implements AutoCloseable {
         }
     }
 
-    private boolean shutdownThreads(Duration timeout) {
-        threads.forEach(StreamThread::shutdown);
+    private boolean shutdownThreads(Duration timeout, boolean leaveGroup) {
+        threads.forEach(t -> t.shutdown(leaveGroup));
         long deadline = System.nanoTime() + nanos(timeout);
         boolean all = true;
         for (StreamThread thread : threads) {
@@ -466,6 +509,14 @@ public class WeirStreams implements AutoCloseable {
     }
 
     private synchronized void shutdownResources() {
+        if (admin != null) {
+            try {
+                admin.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not close the admin client: {}", e.toString());
+            }
+            admin = null;
+        }
         if (stateDirectory != null) {
             try {
                 stateDirectory.close();

@@ -204,16 +204,6 @@ public interface ProducerStateManager {
      */
     int removeExpired(long nowMs);
 
-    /**
-     * Drops what retention took away when the log start moved to {@code logStartOffset}: producers with no
-     * open transaction whose cached batches all end below it, or that have none cached (an entry a marker or
-     * a coordinator's batch left without a window; Kafka drops those too). Moves {@link #endOffset()} up to
-     * {@code logStartOffset} if it was below.
-     *
-     * @return how many producers were dropped
-     */
-    int removeBefore(long logStartOffset);
-
     /** The offset after the last batch applied: the state reflects exactly the log below it. */
     long endOffset();
 

@@ -254,25 +254,16 @@ class TransactionMarkerTest {
     }
 
     @Test
-    void removeBeforeDropsProducersRetentionLeftWithoutBatchesButKeepsOpenTransactions() {
+    void advancingTheEndOffsetToTheLogStartKeepsEveryProducer() {
         append(PID, EPOCH, 0, 0, false); // 100
         append(PID + 1, EPOCH, 0, 0, true); // 101, transaction left open
-        append(PID + 2, EPOCH, 0, 0, false); // 102
-        marker(PID + 3, EPOCH, 0, TransactionResult.ABORT); // 103, an entry without batches
 
-        assertEquals(2, state.removeBefore(102));
-
-        assertEquals(
-                List.of(PID + 1, PID + 2),
-                state.producers().keySet().stream().sorted().toList());
-        assertEquals(OptionalLong.of(101), state.firstUnstableOffset());
-    }
-
-    @Test
-    void removeBeforeMovesTheEndOffsetUpToTheLogStart() {
-        state.removeBefore(500);
+        state.advanceEndOffset(500);
 
         assertEquals(500, state.endOffset());
+        assertEquals(
+                List.of(PID, PID + 1),
+                state.producers().keySet().stream().sorted().toList());
     }
 
     @Test

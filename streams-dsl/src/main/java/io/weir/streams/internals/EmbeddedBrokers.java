@@ -16,8 +16,6 @@ import java.util.Map;
 public final class EmbeddedBrokers {
     /** The name of the broker an application opens when it is given no {@code bootstrap.servers}. */
     public static final String DEFAULT_NAME = "weir";
-    /** The broker key that names an embedded broker (broker/server's {@code BrokerConfig.EMBEDDED_NAME}). */
-    static final String NAME_KEY = "weir.embedded.name";
 
     private record Shared(EmbeddedBrokerHandle handle, Path dataDir, int leases) {}
 
@@ -80,7 +78,7 @@ public final class EmbeddedBrokers {
             }
             Map<String, Object> config = new HashMap<>(brokerConfig);
             config.put("log.dirs", dataDir.toString());
-            config.put(NAME_KEY, name);
+            config.put(Transports.EMBEDDED_NAME_CONFIG, name);
             EmbeddedBrokerHandle handle;
             try {
                 handle = Transports.openEmbedded(config);
@@ -89,6 +87,22 @@ public final class EmbeddedBrokers {
                         "Could not open the embedded broker '" + name + "' on " + dataDir + ": " + e.getMessage(), e);
             }
             OPEN.put(name, new Shared(handle, dataDir, 1));
+            return new Lease(name);
+        }
+    }
+
+    /**
+     * Joins the broker {@code name} if an application of this process opened it, wherever its data lives.
+     *
+     * @return the lease, or null if no application opened a broker of that name
+     */
+    public static Lease join(String name) {
+        synchronized (OPEN) {
+            Shared shared = OPEN.get(name);
+            if (shared == null) {
+                return null;
+            }
+            OPEN.put(name, new Shared(shared.handle(), shared.dataDir(), shared.leases() + 1));
             return new Lease(name);
         }
     }

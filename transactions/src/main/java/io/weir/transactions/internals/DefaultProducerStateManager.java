@@ -251,14 +251,6 @@ final class DefaultProducerStateManager implements ProducerStateManager {
                 !entry.hasOpenTransaction() && nowMs - entry.lastTimestamp() >= config.producerIdExpirationMs());
     }
 
-    @Override
-    public int removeBefore(long logStartOffset) {
-        advanceEndOffset(logStartOffset);
-        return removeIf(entry -> !entry.hasOpenTransaction()
-                && (entry.batches().isEmpty()
-                        || entry.batches().get(entry.batches().size() - 1).lastOffset() < logStartOffset));
-    }
-
     // ---- reading -------------------------------------------------------------------------------------------
 
     @Override

@@ -116,6 +116,43 @@ class DeleteRecordsEndToEndTest {
         }
     }
 
+    /**
+     * A streams thread writes a repartition topic transactionally and purges what it consumed after each commit: the
+     * purge moves the log start past every batch of its producer, and the producer's next batch must still be taken
+     * (Kafka keeps producer state until it expires; forgetting it answered UNKNOWN_PRODUCER_ID here once).
+     */
+    @Test
+    void aTransactionalProducerGoesOnWritingAfterEverythingItWroteWasDeleted() throws Exception {
+        try (EmbeddedBroker broker = open();
+                Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
+                Producer<String, String> producer = Producer.create(
+                        Map.of("bootstrap.servers", broker.bootstrapServers(), "transactional.id", "purger"),
+                        new StringSerializer(),
+                        new StringSerializer())) {
+            admin.createTopics(List.of(new NewTopic(TP.topic(), 1, Map.of())))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+            producer.initTransactions();
+            for (int round = 0; round < 3; round++) {
+                producer.beginTransaction();
+                for (int i = 0; i < 5; i++) {
+                    producer.send(new ProducerRecord<>(TP.topic(), 0, "k", "r" + round + "-" + i));
+                }
+                producer.commitTransaction();
+                admin.deleteRecords(Map.of(TP, RecordsToDelete.beforeOffset(RecordsToDelete.HIGH_WATERMARK)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
+            }
+            assertEquals(
+                    18,
+                    admin.listOffsets(Map.of(TP, OffsetSpec.latest()))
+                            .values()
+                            .get(TP)
+                            .get(30, TimeUnit.SECONDS)
+                            .offset());
+        }
+    }
+
     @Test
     void refusalsArriveAsTheTypedExceptionsOfTheirPartitions() throws Exception {
         TopicPartition unknown = new TopicPartition(TP.topic(), 5);

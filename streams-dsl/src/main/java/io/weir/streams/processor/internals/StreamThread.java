@@ -1,5 +1,8 @@
 package io.weir.streams.processor.internals;
 
+import io.weir.clients.admin.Admin;
+import io.weir.clients.admin.RecordsToDelete;
+import io.weir.clients.consumer.CloseOptions;
 import io.weir.clients.consumer.Consumer;
 import io.weir.clients.consumer.ConsumerRebalanceListener;
 import io.weir.clients.consumer.ConsumerRecord;
@@ -86,6 +89,7 @@ public final class StreamThread extends Thread {
 
     /** The clients a thread uses; made by the client, closed by the thread. */
     public record Clients(
+            Admin admin,
             Consumer<byte[], byte[]> consumer,
             Consumer<byte[], byte[]> restoreConsumer,
             Producer<byte[], byte[]> producer,
@@ -111,6 +115,9 @@ public final class StreamThread extends Thread {
     private final Map<TaskId, StreamTask> queryable = new ConcurrentHashMap<>();
     private volatile State state = State.CREATED;
     private volatile boolean shutdownRequested;
+    private volatile boolean leaveGroupOnClose;
+    private long lastPurgeMs;
+    private final Map<TopicPartition, Long> purgeable = new HashMap<>();
     private long lastCommitMs;
     private long restoredRecords;
 
@@ -153,8 +160,12 @@ public final class StreamThread extends Thread {
         listener.onStateChange(this, next, old);
     }
 
-    /** Asks the thread to stop after its current step; it commits its tasks and closes its clients. */
-    public void shutdown() {
+    /**
+     * Asks the thread to stop after its current step; it commits its tasks and closes its clients, its consumer
+     * leaving the group if {@code leaveGroup} (a static member otherwise stays until its session expires).
+     */
+    public void shutdown(boolean leaveGroup) {
+        leaveGroupOnClose = leaveGroup;
         shutdownRequested = true;
         setStatePendingShutdown();
         clients.consumer().wakeup();
@@ -332,6 +343,34 @@ public final class StreamThread extends Thread {
             commitStores(running.task());
         }
         crashPoints.reached(CrashPoints.AFTER_STORE_COMMIT);
+        maybePurgeRepartitionTopics(offsets);
+    }
+
+    /**
+     * Deletes the records of repartition topics that every task reading them has committed, at most every
+     * {@code repartition.purge.interval.ms}, as Kafka Streams does, so those topics do not grow without end. The
+     * request is sent without waiting; a failure only delays the purge to the next one.
+     */
+    private void maybePurgeRepartitionTopics(Map<TopicPartition, OffsetAndMetadata> committed) {
+        Set<String> repartition = builder.internalTopics();
+        committed.forEach((tp, offset) -> {
+            if (repartition.contains(tp.topic())) {
+                purgeable.put(tp, offset.offset());
+            }
+        });
+        long now = time.milliseconds();
+        if (purgeable.isEmpty() || now - lastPurgeMs < config.repartitionPurgeIntervalMs()) {
+            return;
+        }
+        lastPurgeMs = now;
+        Map<TopicPartition, RecordsToDelete> request = new HashMap<>();
+        purgeable.forEach((tp, offset) -> request.put(tp, RecordsToDelete.beforeOffset(offset)));
+        purgeable.clear();
+        clients.admin().deleteRecords(request).all().whenComplete((deleted, error) -> {
+            if (error != null) {
+                LOG.debug("Thread {} could not purge repartition records {}: {}", getName(), request, error.toString());
+            }
+        });
     }
 
     private void commitStores(StreamTask task) {
@@ -399,7 +438,14 @@ public final class StreamThread extends Thread {
         for (AutoCloseable client :
                 List.<AutoCloseable>of(clients.consumer(), clients.restoreConsumer(), clients.producer())) {
             try {
-                if (client instanceof Consumer<?, ?> consumer) {
+                if (client == clients.consumer()) {
+                    clients.consumer()
+                            .close(CloseOptions.timeout(Duration.ofSeconds(5))
+                                    .withGroupMembershipOperation(
+                                            leaveGroupOnClose
+                                                    ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+                                                    : CloseOptions.GroupMembershipOperation.DEFAULT));
+                } else if (client instanceof Consumer<?, ?> consumer) {
                     consumer.close(Duration.ofSeconds(5));
                 } else if (client instanceof Producer<?, ?> producer) {
                     producer.close(Duration.ofSeconds(5));

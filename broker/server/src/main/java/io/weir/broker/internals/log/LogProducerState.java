@@ -245,12 +245,14 @@ final class LogProducerState {
     }
 
     /**
-     * Forgets what retention or DeleteRecords deleted below the new log start: the producers whose batches all lie
-     * below it (not those with an open transaction) and the snapshots below it. A reopen restores from a snapshot at
-     * or above the start, or replays the log from the start.
+     * Forgets the snapshots below the new log start (retention or DeleteRecords) and moves the state's end up to it.
+     * Producers stay, as in Kafka since KIP-360: one whose batches all lie below the start may still be writing (a
+     * streams thread whose repartition records are purged right after its commit), and forgetting it would refuse
+     * its next batch as UNKNOWN_PRODUCER_ID. Producers leave by {@code producer.id.expiration.ms} only. A reopen
+     * restores from a snapshot at or above the start, or replays the log from the start.
      */
     void onLogStartAdvanced(long logStartOffset) throws IOException {
-        state.removeBefore(logStartOffset);
+        state.advanceEndOffset(logStartOffset);
         snapshots.deleteOutside(logStartOffset, Long.MAX_VALUE);
     }
 

@@ -232,8 +232,9 @@ class LogDeleteRecordsTest {
         return builder.build();
     }
 
+    /** As Kafka since KIP-360: a producer whose batches were all deleted may still write; it leaves by expiry. */
     @Test
-    void producersWhoseBatchesAllLieBelowTheNewStartAreForgotten() {
+    void producersWhoseBatchesAllLieBelowTheNewStartAreKeptAndGoOnWriting() {
         open(Map.of());
         log.append(idempotent(1L, EPOCH, 0, 2, time.milliseconds()), AppendOrigin.CLIENT); // 0..1
         log.append(idempotent(2L, EPOCH, 0, 2, time.milliseconds()), AppendOrigin.CLIENT); // 2..3
@@ -241,7 +242,9 @@ class LogDeleteRecordsTest {
 
         log.deleteRecordsBefore(2);
 
-        assertEquals(List.of(2L), List.copyOf(log.producers().keySet()));
+        assertEquals(List.of(1L, 2L), log.producers().keySet().stream().sorted().toList());
+        log.append(idempotent(1L, EPOCH, 2, 2, time.milliseconds()), AppendOrigin.CLIENT); // 4..5, sequences 2..3
+        assertEquals(6, log.logEndOffset());
     }
 
     @Test

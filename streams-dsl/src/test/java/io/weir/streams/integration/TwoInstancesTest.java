@@ -1,0 +1,107 @@
+package io.weir.streams.integration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weir.common.serialization.LongDeserializer;
+import io.weir.streams.StoreQueryParameters;
+import io.weir.streams.StreamsConfig;
+import io.weir.streams.ThreadMetadata;
+import io.weir.streams.WeirStreams;
+import io.weir.streams.state.KeyValueIterator;
+import io.weir.streams.state.QueryableStoreTypes;
+import io.weir.streams.state.ReadOnlyKeyValueStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two instances of one application share its tasks through the consumer group, on one embedded broker: the second
+ * takes half the tasks when it starts, and all of them when the first leaves; the counts stay exactly-once
+ * throughout.
+ */
+class TwoInstancesTest {
+
+    private static Properties props(Path stateDir, String bootstrap) {
+        Properties props = WeirStreamsTest.props(stateDir, StreamsConfig.EXACTLY_ONCE_V2);
+        if (bootstrap != null) {
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        }
+        return props;
+    }
+
+    private static int tasks(WeirStreams streams) {
+        int n = 0;
+        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+            n += thread.activeTasks().size();
+        }
+        return n;
+    }
+
+    private static List<String[]> lines(int from, int to) {
+        List<String[]> out = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            out.add(new String[] {"k" + i, "w" + (i % 11) + " all"});
+        }
+        return out;
+    }
+
+    private static Map<String, Long> expected(int to) {
+        Map<String, Long> out = new HashMap<>();
+        for (int i = 0; i < to; i++) {
+            out.merge("w" + (i % 11), 1L, Long::sum);
+            out.merge("all", 1L, Long::sum);
+        }
+        return out;
+    }
+
+    @Test
+    void theSecondInstanceSharesTheTasksThenTakesThemAllWhenTheFirstLeaves(@TempDir Path a, @TempDir Path b)
+            throws Exception {
+        WeirStreams first = new WeirStreams(WeirStreamsTest.wordCount(), props(a, null));
+        String bootstrap = first.bootstrapServers();
+        try (WeirStreams second = new WeirStreams(WeirStreamsTest.wordCount(), props(b, "embedded:weir"))) {
+            Cluster.createTopic(bootstrap, "lines", 4);
+            first.start();
+            Cluster.produce(bootstrap, "lines", lines(0, 200));
+            Cluster.readUntil(bootstrap, "word-counts", new LongDeserializer(), read -> Cluster.latest(read)
+                    .equals(expected(200)));
+
+            second.start();
+            // 4 partitions of "lines" and 4 of the repartition topic: 8 tasks, split between the instances.
+            Cluster.eventually(() -> tasks(first) + "/" + tasks(second), split -> split.equals("4/4"));
+            assertEquals(4, tasks(second));
+            Cluster.produce(bootstrap, "lines", lines(200, 400));
+            Cluster.readUntil(bootstrap, "word-counts", new LongDeserializer(), read -> Cluster.latest(read)
+                    .equals(expected(400)));
+
+            assertTrue(first.close(new WeirStreams.CloseOptions().leaveGroup(true)));
+            Cluster.produce(bootstrap, "lines", lines(400, 600));
+            Map<String, Long> output = Cluster.latest(
+                    Cluster.readUntil(bootstrap, "word-counts", new LongDeserializer(), read -> Cluster.latest(read)
+                            .equals(expected(600))));
+            assertEquals(expected(600), output);
+            assertEquals(8, tasks(second));
+
+            ReadOnlyKeyValueStore<String, Long> counts =
+                    second.store(StoreQueryParameters.fromNameAndType("counts", QueryableStoreTypes.keyValueStore()));
+            Map<String, Long> queried = Cluster.eventually(() -> contents(counts), expected(600)::equals);
+            assertEquals(expected(600), queried);
+        } finally {
+            first.close();
+        }
+    }
+
+    private static Map<String, Long> contents(ReadOnlyKeyValueStore<String, Long> store) {
+        Map<String, Long> out = new HashMap<>();
+        try (KeyValueIterator<String, Long> all = store.all()) {
+            all.forEachRemaining(kv -> out.put(kv.key(), kv.value()));
+        }
+        return out;
+    }
+}
