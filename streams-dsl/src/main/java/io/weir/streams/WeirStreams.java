@@ -171,23 +171,12 @@ public class WeirStreams implements AutoCloseable {
         return EmbeddedBrokers.acquire(name, dataDir, config.brokerProps());
     }
 
+    /** Stores with generated names are warned about as they are built (MaterializedInternal); topics here. */
     private void warnAboutGeneratedNames() {
-        for (String store : builder.allStores().keySet()) {
-            if (StateDirectory.isGenerated(store)) {
-                LOG.warn(
-                        "Store {} of application {} has a generated name, which changes when the topology's shape "
-                                + "does, and its state with it; name its operator with Materialized.as(...)",
-                        store,
-                        config.applicationId());
-            }
-        }
         for (String topic : builder.internalTopics()) {
-            if (StateDirectory.isGenerated(
-                    topic.substring(config.applicationId().length() + 1))) {
-                LOG.warn(
-                        "Internal topic {} has a generated name; name its operator with Grouped.as(...) or "
-                                + "Repartitioned.as(...) so that its data survives topology changes",
-                        topic);
+            if (StateDirectory.isGenerated(topic.substring(config.applicationId().length() + 1))) {
+                LOG.warn("Internal topic {} has a generated name, which changes when the topology's shape does; "
+                        + "name its operator (Grouped.as, Repartitioned.as, Joined.as) to keep its data", topic);
             }
         }
     }
@@ -388,10 +377,11 @@ public class WeirStreams implements AutoCloseable {
                         config.applicationId());
             }
             if (setState(State.PENDING_ERROR)) {
+                // The embedded broker stays open until close(): the process's other clients may still use it.
                 Thread closer = new Thread(
                         () -> {
                             shutdownThreads(Duration.ofSeconds(30), true);
-                            shutdownResources();
+                            releaseLocalResources();
                             setState(State.ERROR);
                         },
                         config.clientIdPrefix() + "-CloseThread");
@@ -452,7 +442,9 @@ public class WeirStreams implements AutoCloseable {
             return true;
         }
         if (before == State.PENDING_ERROR || before == State.ERROR) {
-            return waitFor(State.ERROR, timeout);
+            boolean stopped = waitFor(State.ERROR, timeout);
+            releaseBroker();
+            return stopped;
         }
         if (!setState(State.PENDING_SHUTDOWN)) {
             return waitFor(State.NOT_RUNNING, timeout);
@@ -508,7 +500,13 @@ public class WeirStreams implements AutoCloseable {
         return all;
     }
 
-    private synchronized void shutdownResources() {
+    private void shutdownResources() {
+        releaseLocalResources();
+        releaseBroker();
+    }
+
+    /** Releases the admin client and the state directory's lock. */
+    private synchronized void releaseLocalResources() {
         if (admin != null) {
             try {
                 admin.close();
@@ -525,6 +523,10 @@ public class WeirStreams implements AutoCloseable {
             }
             stateDirectory = null;
         }
+    }
+
+    /** Gives up this application's share of the embedded broker it opened or joined; idempotent. */
+    private void releaseBroker() {
         if (broker != null) {
             broker.close();
         }

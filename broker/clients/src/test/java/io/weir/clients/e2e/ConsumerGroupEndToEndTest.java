@@ -444,6 +444,18 @@ class ConsumerGroupEndToEndTest {
     }
 
     @Test
+    void aTopicCreatedAfterTheSubscriptionIsReadWithoutWaitingForTheMetadataMaxAge() throws Exception {
+        // The default metadata.max.age.ms (5 minutes): the check must come sooner because the topic was missing.
+        Consumer<String, String> c = consumer("late-g", Map.of("metadata.max.age.ms", "300000"));
+        c.subscribe(List.of("late"));
+        List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+        pollUntil(List.of(c), seen, () -> c.groupMetadata().generationId() > 0, "a generation");
+        createTopic("late", 2);
+        produce("late", 10);
+        pollUntil(List.of(c), seen, () -> seen.size() == 10, "the records of the topic created late");
+    }
+
+    @Test
     void addingPartitionsToASubscribedTopicTriggersARebalance() throws Exception {
         createTopic("grow", 2);
         Consumer<String, String> c = consumer("grow-g", Map.of());

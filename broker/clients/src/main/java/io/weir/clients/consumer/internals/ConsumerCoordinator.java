@@ -410,7 +410,7 @@ final class ConsumerCoordinator {
             groupTopics = subscriptions.subscription();
             assignedFrom = partitionCounts(groupTopics);
         }
-        nextMetadataCheckNanos = time.nanoseconds() + metadataMaxAgeNanos;
+        scheduleMetadataCheck(time.nanoseconds(), assignedFrom);
         Set<TopicPartition> owned = subscriptions.assigned();
         Set<TopicPartition> added = new LinkedHashSet<>(assigned);
         added.removeAll(owned);
@@ -491,10 +491,22 @@ final class ConsumerCoordinator {
         if (state() == MemberState.STABLE) {
             Set<String> watched = new HashSet<>(groupTopics);
             watched.addAll(subscriptions.subscription());
-            if (!partitionCounts(watched).equals(assignedFrom)) {
+            Map<String, Integer> counts = partitionCounts(watched);
+            if (!counts.equals(assignedFrom)) {
                 requestRejoin();
             }
+            scheduleMetadataCheck(now, counts);
         }
+    }
+
+    /**
+     * When to look at the metadata next: after {@code metadata.max.age.ms}, or after {@code retry.backoff.ms} while
+     * a topic subscribed to by name does not exist, so that its creation (by a producer, say) starts a rebalance at
+     * once, as Kafka's consumer keeps refreshing the metadata of unknown topics.
+     */
+    private void scheduleMetadataCheck(long now, Map<String, Integer> counts) {
+        boolean missing = subscriptions.pattern() == null && !counts.keySet().containsAll(subscriptions.subscription());
+        nextMetadataCheckNanos = now + (missing ? retryBackoffNanos : metadataMaxAgeNanos);
     }
 
     /** Partition counts of the topics that exist among {@code topics}. */
