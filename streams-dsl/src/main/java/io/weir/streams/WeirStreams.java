@@ -174,9 +174,12 @@ public class WeirStreams implements AutoCloseable {
     /** Stores with generated names are warned about as they are built (MaterializedInternal); topics here. */
     private void warnAboutGeneratedNames() {
         for (String topic : builder.internalTopics()) {
-            if (StateDirectory.isGenerated(topic.substring(config.applicationId().length() + 1))) {
-                LOG.warn("Internal topic {} has a generated name, which changes when the topology's shape does; "
-                        + "name its operator (Grouped.as, Repartitioned.as, Joined.as) to keep its data", topic);
+            if (StateDirectory.isGenerated(
+                    topic.substring(config.applicationId().length() + 1))) {
+                LOG.warn(
+                        "Internal topic {} has a generated name, which changes when the topology's shape does; "
+                                + "name its operator (Grouped.as, Repartitioned.as, Joined.as) to keep its data",
+                        topic);
             }
         }
     }
