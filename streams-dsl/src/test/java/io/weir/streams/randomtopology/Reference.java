@@ -1,0 +1,194 @@
+package io.weir.streams.randomtopology;
+
+import io.weir.streams.randomtopology.Ops.JoinKind;
+import io.weir.streams.randomtopology.Ops.TableAggKind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The reference interpreter: what a random topology means, with lists and maps and no Weir code.
+ *
+ * <p>A stream is the list of its records in input order; a table is its final rows. A table's final rows are a
+ * function of its inputs' final rows (a filter, a mapping, a join of the rows of each key), except at the bottom: a
+ * source table's rows are its topic replayed, and an aggregation's rows are each group's records (or current rows)
+ * folded. A stream-table join looks each record up in the table's final rows, which the input ordering makes right
+ * (see {@link Input#place}).
+ */
+final class Reference {
+    /** A stream record. */
+    record Rec(String key, long value, long timestamp) {}
+
+    private final List<Input.Record> input;
+
+    private Reference(List<Input.Record> input) {
+        this.input = input;
+    }
+
+    static Outcome run(RandomTopology topology, List<Input.Record> input) {
+        Reference reference = new Reference(input);
+        Map<String, SortedMap<String, Long>> stores = new TreeMap<>();
+        Map<String, SortedMap<String, Long>> timestamps = new TreeMap<>();
+        for (TableExpr table : topology.materialized()) {
+            stores.put(Outcome.storeName(table), reference.table(table));
+            if (Outcome.comparesTimestamps(table)) {
+                timestamps.put(Outcome.storeName(table), reference.timestamps(table));
+            }
+        }
+        Map<String, SortedMap<String, List<Outcome.Written>>> streamOutputs = new TreeMap<>();
+        Map<String, SortedMap<String, Long>> tableOutputs = new TreeMap<>();
+        for (RandomTopology.Root root : topology.roots()) {
+            if (root instanceof RandomTopology.Root.StreamOut out) {
+                streamOutputs.put(
+                        out.topic(),
+                        Outcome.byKey(reference.stream(out.expr()), out.expr().keyChanged()));
+            } else {
+                tableOutputs.put(root.topic(), reference.table(((RandomTopology.Root.TableOut) root).expr()));
+            }
+        }
+        return new Outcome(stores, timestamps, streamOutputs, tableOutputs);
+    }
+
+    List<Rec> stream(StreamExpr expr) {
+        if (expr instanceof StreamExpr.Source s) {
+            return input.stream()
+                    .filter(r -> r.topic().equals(s.topic()))
+                    .map(r -> new Rec(r.key(), r.value(), r.timestamp()))
+                    .toList();
+        }
+        if (expr instanceof StreamExpr.Filter f) {
+            return stream(f.in()).stream()
+                    .filter(r -> f.pred().test(r.key(), r.value()))
+                    .toList();
+        }
+        if (expr instanceof StreamExpr.MapValues m) {
+            return stream(m.in()).stream()
+                    .map(r -> new Rec(r.key(), m.fn().apply(r.value()), r.timestamp()))
+                    .toList();
+        }
+        if (expr instanceof StreamExpr.SelectKey s) {
+            return stream(s.in()).stream()
+                    .map(r -> new Rec(s.fn().apply(r.key(), r.value()), r.value(), r.timestamp()))
+                    .toList();
+        }
+        if (expr instanceof StreamExpr.MapKeyAndValue m) {
+            return stream(m.in()).stream()
+                    .map(r -> new Rec(
+                            m.keyFn().apply(r.key(), r.value()), m.valueFn().apply(r.value()), r.timestamp()))
+                    .toList();
+        }
+        if (expr instanceof StreamExpr.FlatMapValues f) {
+            return stream(f.in()).stream()
+                    .flatMap(r -> f.fan().apply(r.value()).stream().map(v -> new Rec(r.key(), v, r.timestamp())))
+                    .toList();
+        }
+        if (expr instanceof StreamExpr.JoinTable j) {
+            SortedMap<String, Long> rows = table(j.table());
+            List<Rec> joined = new ArrayList<>();
+            for (Rec r : stream(j.in())) {
+                Long row = rows.get(r.key());
+                if (row != null || j.kind() == JoinKind.LEFT) {
+                    joined.add(new Rec(r.key(), j.joiner().apply(r.value(), row), r.timestamp()));
+                }
+            }
+            return joined;
+        }
+        throw new IllegalArgumentException("unknown stream expression " + expr);
+    }
+
+    /** A table's final rows. */
+    SortedMap<String, Long> table(TableExpr expr) {
+        SortedMap<String, Long> rows = new TreeMap<>();
+        if (expr instanceof TableExpr.Source s) {
+            for (Input.Record r : input) {
+                if (r.topic().equals(s.topic())) {
+                    if (r.value() == null) {
+                        rows.remove(r.key());
+                    } else {
+                        rows.put(r.key(), r.value());
+                    }
+                }
+            }
+        } else if (expr instanceof TableExpr.Filter f) {
+            table(f.in()).forEach((k, v) -> {
+                if (f.pred().test(k, v)) {
+                    rows.put(k, v);
+                }
+            });
+        } else if (expr instanceof TableExpr.MapValues m) {
+            table(m.in()).forEach((k, v) -> rows.put(k, m.fn().apply(v)));
+        } else if (expr instanceof TableExpr.Join j) {
+            SortedMap<String, Long> left = table(j.left());
+            SortedMap<String, Long> right = table(j.right());
+            TreeSet<String> keys = new TreeSet<>(left.keySet());
+            switch (j.kind()) {
+                case INNER -> keys.retainAll(right.keySet());
+                case LEFT -> {}
+                case OUTER -> keys.addAll(right.keySet());
+            }
+            keys.forEach(k -> rows.put(k, j.joiner().apply(left.get(k), right.get(k))));
+        } else if (expr instanceof TableExpr.StreamAggregate a) {
+            for (Rec r : stream(a.in())) {
+                String group = groupOf(a, r);
+                Long aggregate = rows.get(group);
+                rows.put(
+                        group,
+                        aggregate == null
+                                ? first(a.kind(), r.value())
+                                : a.kind().step(aggregate, r.value()));
+            }
+        } else if (expr instanceof TableExpr.TableAggregate a) {
+            // The sum over each group's current rows: an adder with its exact inverse ends there in any order.
+            table(a.in()).forEach((k, v) -> {
+                long contribution = a.kind().contribution(TableAggKind.weight(v));
+                rows.merge(a.groupKey().apply(k, v), contribution, Long::sum);
+            });
+        } else {
+            throw new IllegalArgumentException("unknown table expression " + expr);
+        }
+        return rows;
+    }
+
+    private static String groupOf(TableExpr.StreamAggregate aggregate, Rec r) {
+        return aggregate.grouping() instanceof TableExpr.Grouping.By by
+                ? by.fn().apply(r.key(), r.value())
+                : r.key();
+    }
+
+    /** A group's aggregate after its first record: a reduce starts from the value itself. */
+    private static long first(Ops.StreamAggKind kind, long value) {
+        return kind.api == Ops.Api.REDUCE ? value : kind.step(kind.initial, value);
+    }
+
+    /**
+     * The timestamps of a source table's rows (of each key's last record) or of a stream aggregation's rows (the
+     * newest of the group's records, as Kafka Streams' aggregations keep).
+     */
+    SortedMap<String, Long> timestamps(TableExpr expr) {
+        SortedMap<String, Long> timestamps = new TreeMap<>();
+        if (expr instanceof TableExpr.Source s) {
+            Map<String, Long> last = new HashMap<>();
+            for (Input.Record r : input) {
+                if (r.topic().equals(s.topic())) {
+                    if (r.value() == null) {
+                        last.remove(r.key());
+                    } else {
+                        last.put(r.key(), r.timestamp());
+                    }
+                }
+            }
+            timestamps.putAll(last);
+        } else if (expr instanceof TableExpr.StreamAggregate a) {
+            for (Rec r : stream(a.in())) {
+                timestamps.merge(groupOf(a, r), r.timestamp(), Math::max);
+            }
+        } else {
+            throw new IllegalArgumentException("timestamps are not compared for " + expr);
+        }
+        return timestamps;
+    }
+}

@@ -1,0 +1,159 @@
+package io.weir.streams.randomtopology;
+
+import io.weir.streams.randomtopology.Ops.Fan;
+import io.weir.streams.randomtopology.Ops.JoinKind;
+import io.weir.streams.randomtopology.Ops.Joiner;
+import io.weir.streams.randomtopology.Ops.KeyFn;
+import io.weir.streams.randomtopology.Ops.Pred;
+import io.weir.streams.randomtopology.Ops.StreamAggKind;
+import io.weir.streams.randomtopology.Ops.TableAggKind;
+import io.weir.streams.randomtopology.Ops.ValueFn;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.RandomDistribution;
+import net.jqwik.api.Tuple;
+
+/**
+ * Random topologies and random input. Expressions are generated with placeholder names ({@code "?"}) and labelled
+ * once the whole topology is known, so that every topic, store and repartition name is unique.
+ */
+final class TopologyArbitraries {
+    private TopologyArbitraries() {}
+
+    /** How deep an expression may nest: enough for a join of aggregates of re-keyed chains. */
+    private static final int DEPTH = 4;
+
+    private static final String PLACEHOLDER = Expr.UNNAMED;
+
+    static Arbitrary<RandomTopology> topologies() {
+        // A stream source written out as it is tests nothing the other roots do not.
+        Arbitrary<Expr> root = Arbitraries.oneOf(
+                streams(DEPTH).filter(e -> !(e instanceof StreamExpr.Source)).map(e -> e),
+                tables(DEPTH, true).map(e -> e));
+        return root.list().ofMinSize(1).ofMaxSize(3).map(RandomTopology::labelled);
+    }
+
+    /** Up to 300 input records: mostly few topics, six keys, small values, one table record in seven a tombstone. */
+    static Arbitrary<List<Input.Event>> events() {
+        Arbitrary<Boolean> tombstone = Arbitraries.frequency(Tuple.of(6, false), Tuple.of(1, true));
+        Arbitrary<Input.Event> event = Combinators.combine(
+                        Arbitraries.of(true, false),
+                        Arbitraries.integers().between(0, 3),
+                        Arbitraries.integers().between(0, Input.KEYS - 1),
+                        Arbitraries.longs().between(0, 20),
+                        tombstone,
+                        Arbitraries.integers().between(0, 999))
+                .as((toTable, slot, key, value, delete, time) ->
+                        new Input.Event(toTable, slot, key, toTable && delete ? null : value, time));
+        return event.list().ofMaxSize(300).withSizeDistribution(RandomDistribution.uniform());
+    }
+
+    static Arbitrary<StreamExpr> streams(int depth) {
+        Arbitrary<StreamExpr> source = shared().map(shared -> new StreamExpr.Source(PLACEHOLDER, shared));
+        if (depth == 0) {
+            return source;
+        }
+        Arbitrary<StreamExpr> in = Arbitraries.lazy(() -> streams(depth - 1));
+        Arbitrary<TableExpr> streamFreeTable = Arbitraries.lazy(() -> tables(depth - 1, false));
+        return Arbitraries.frequencyOf(
+                Tuple.of(2, source),
+                Tuple.of(2, Combinators.combine(in, Arbitraries.of(Pred.class)).as(StreamExpr.Filter::new)),
+                Tuple.of(
+                        2,
+                        Combinators.combine(in, Arbitraries.of(ValueFn.class)).as(StreamExpr.MapValues::new)),
+                Tuple.of(2, Combinators.combine(in, Arbitraries.of(KeyFn.class)).as(StreamExpr.SelectKey::new)),
+                Tuple.of(
+                        1,
+                        Combinators.combine(in, Arbitraries.of(KeyFn.class), Arbitraries.of(ValueFn.class))
+                                .as(StreamExpr.MapKeyAndValue::new)),
+                Tuple.of(2, Combinators.combine(in, Arbitraries.of(Fan.class)).as(StreamExpr.FlatMapValues::new)),
+                Tuple.of(
+                        2,
+                        Combinators.combine(
+                                        in,
+                                        streamFreeTable,
+                                        Arbitraries.of(JoinKind.INNER, JoinKind.LEFT),
+                                        Arbitraries.of(Joiner.class))
+                                .as(StreamExpr.JoinTable::new)));
+    }
+
+    /** Tables; {@code mayReadStreams} false for the table side of a stream-table join. */
+    static Arbitrary<TableExpr> tables(int depth, boolean mayReadStreams) {
+        Arbitrary<TableExpr> source = Combinators.combine(stores(), shared())
+                .as((store, shared) -> new TableExpr.Source(PLACEHOLDER, store, shared));
+        if (depth == 0) {
+            return source;
+        }
+        Arbitrary<TableExpr> in = Arbitraries.lazy(() -> tables(depth - 1, mayReadStreams));
+        Arbitrary<TableExpr> filter =
+                Combinators.combine(in, Arbitraries.of(Pred.class)).as(TableExpr.Filter::new);
+        Arbitrary<TableExpr> mapValues =
+                Combinators.combine(in, Arbitraries.of(ValueFn.class)).as(TableExpr.MapValues::new);
+        Arbitrary<TableExpr> join = Combinators.combine(
+                        in, in, Arbitraries.of(JoinKind.class), Arbitraries.of(Joiner.class))
+                .as(TableExpr.Join::new);
+        Arbitrary<TableExpr> tableAggregate = Combinators.combine(
+                        in,
+                        Arbitraries.of(KeyFn.class),
+                        repartitionNames(),
+                        Arbitraries.of(TableAggKind.class),
+                        stores())
+                .as(TableExpr.TableAggregate::new);
+        if (!mayReadStreams) {
+            return Arbitraries.frequencyOf(
+                    Tuple.of(3, source),
+                    Tuple.of(1, filter),
+                    Tuple.of(1, mapValues),
+                    Tuple.of(2, join),
+                    Tuple.of(3, tableAggregate));
+        }
+        Arbitrary<TableExpr> streamAggregate = Combinators.combine(
+                        Arbitraries.lazy(() -> streams(depth - 1)),
+                        groupings(),
+                        Arbitraries.of(StreamAggKind.class),
+                        stores())
+                .as((stream, grouping, kind, store) ->
+                        new TableExpr.StreamAggregate(stream, grouping, allowedKind(stream, grouping, kind), store));
+        return Arbitraries.frequencyOf(
+                Tuple.of(2, source),
+                Tuple.of(1, filter),
+                Tuple.of(1, mapValues),
+                Tuple.of(2, join),
+                Tuple.of(3, tableAggregate),
+                Tuple.of(3, streamAggregate));
+    }
+
+    /** {@code kind}, or its commutative counterpart where the order of a group's records is not defined. */
+    private static StreamAggKind allowedKind(StreamExpr stream, TableExpr.Grouping grouping, StreamAggKind kind) {
+        if (kind.commutative || TableExpr.StreamAggregate.orderDefined(stream, grouping)) {
+            return kind;
+        }
+        return kind == StreamAggKind.LATEST ? StreamAggKind.SUM : StreamAggKind.SUM_OF_SQUARES;
+    }
+
+    private static Arbitrary<TableExpr.Grouping> groupings() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(2, Arbitraries.just(new TableExpr.Grouping.ByKey())),
+                Tuple.of(
+                        2,
+                        Combinators.combine(Arbitraries.of(KeyFn.class), repartitionNames())
+                                .as(TableExpr.Grouping.By::new)));
+    }
+
+    /** Whether a source reuses the last one of its kind named before it: one in four does. */
+    private static Arbitrary<Boolean> shared() {
+        return Arbitraries.frequency(Tuple.of(3, false), Tuple.of(1, true));
+    }
+
+    /** A placeholder asking for a named repartition topic, or null for a generated name. */
+    private static Arbitrary<String> repartitionNames() {
+        return Arbitraries.just(PLACEHOLDER).injectNull(0.5);
+    }
+
+    private static Arbitrary<StoreSpec> stores() {
+        return Combinators.combine(Arbitraries.of(false, true), Arbitraries.of(true, false))
+                .as((inMemory, cached) -> new StoreSpec(PLACEHOLDER, inMemory, cached));
+    }
+}
