@@ -3,10 +3,13 @@ package io.weir.streams;
 import io.weir.clients.admin.Admin;
 import io.weir.clients.consumer.Consumer;
 import io.weir.clients.producer.Producer;
+import io.weir.common.TopicPartition;
 import io.weir.common.serialization.ByteArrayDeserializer;
 import io.weir.common.serialization.ByteArraySerializer;
+import io.weir.common.serialization.Serializer;
 import io.weir.common.transport.Transports;
 import io.weir.common.utils.Time;
+import io.weir.common.utils.Utils;
 import io.weir.streams.errors.InvalidStateStoreException;
 import io.weir.streams.errors.StateStoreMigratedException;
 import io.weir.streams.errors.StateStoreNotAvailableException;
@@ -23,6 +26,8 @@ import io.weir.streams.processor.internals.InternalTopologyBuilder;
 import io.weir.streams.processor.internals.StateDirectory;
 import io.weir.streams.processor.internals.StreamTask;
 import io.weir.streams.processor.internals.StreamThread;
+import io.weir.streams.processor.internals.StreamsPartitionAssignor;
+import io.weir.streams.state.HostInfo;
 import io.weir.streams.state.ReadOnlyKeyValueStore;
 import io.weir.streams.state.internals.CompositeReadOnlyStore;
 import io.weir.streams.state.internals.ManagedStore;
@@ -30,6 +35,7 @@ import io.weir.streams.state.internals.QueryViews;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -120,6 +126,10 @@ public class WeirStreams implements AutoCloseable {
     private volatile StateRestoreListener restoreListener = new StateRestoreListener() {};
     private StateDirectory stateDirectory;
     private Admin admin;
+    private final StreamsPartitionAssignor.GroupState groupState;
+    /** Partition counts of the topics the topology reads and keeps state in, known once started. */
+    private volatile Map<String, Integer> partitionCounts = Map.of();
+
     private UUID processId;
 
     public WeirStreams(Topology topology, Properties props) {
@@ -140,6 +150,8 @@ public class WeirStreams implements AutoCloseable {
         this.time = time;
         this.builder = topology.internalBuilder();
         this.builder.setApplicationId(config.applicationId());
+        HostInfo.buildFromEndpoint(config.applicationServer());
+        this.groupState = new StreamsPartitionAssignor.GroupState(config.applicationServer());
         warnAboutGeneratedNames();
         List<String> servers = config.bootstrapServers();
         String embeddedName = servers.isEmpty()
@@ -255,7 +267,7 @@ public class WeirStreams implements AutoCloseable {
             processId = stateDirectory.processId();
             stateDirectory.checkStateNames(stateNames(), config.acceptRenamedState());
             admin = Admin.create(adminProps());
-            new InternalTopicManager(admin, builder, config).prepare();
+            partitionCounts = Map.copyOf(new InternalTopicManager(admin, builder, config).prepare());
             for (int i = 1; i <= config.numStreamThreads(); i++) {
                 StreamThread thread = newThread(i);
                 threads.add(thread);
@@ -294,7 +306,8 @@ public class WeirStreams implements AutoCloseable {
         consumer.put("group.instance.id", identity);
         consumer.put("client.id", threadName + "-consumer");
         consumer.put("enable.auto.commit", false);
-        consumer.put("partition.assignment.strategy", "range");
+        consumer.put("partition.assignment.strategy", StreamsPartitionAssignor.class.getName());
+        consumer.put(StreamsPartitionAssignor.GROUP_STATE_CONFIG, groupState);
         if (config.exactlyOnce()) {
             consumer.put("isolation.level", "read_committed");
         }
@@ -325,7 +338,15 @@ public class WeirStreams implements AutoCloseable {
                 threadName + "-restore-consumer",
                 threadName + "-producer");
         return new StreamThread(
-                threadName, builder, config, stateDirectory, clients, restoreListener, new ThreadEvents(index), time);
+                threadName,
+                builder,
+                config,
+                stateDirectory,
+                clients,
+                restoreListener,
+                groupState,
+                new ThreadEvents(index),
+                time);
     }
 
     private final class ThreadEvents implements StreamThread.Listener {
@@ -358,6 +379,9 @@ public class WeirStreams implements AutoCloseable {
         public void onDeath(StreamThread thread, Throwable exception) {
             StreamsUncaughtExceptionHandler handler = uncaughtHandler;
             StreamThreadExceptionResponse response = StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            if (exception instanceof StreamThread.ApplicationShutdownException) {
+                handler = null;
+            }
             if (handler != null) {
                 try {
                     response = handler.handle(exception);
@@ -372,17 +396,14 @@ public class WeirStreams implements AutoCloseable {
                 replacement.start();
                 return;
             }
-            if (response == StreamThreadExceptionResponse.SHUTDOWN_APPLICATION) {
-                LOG.error(
-                        "Shutting application {} down after a thread died: this instance stops now; the others "
-                                + "stop only if they fail too (Weir does not yet send the shutdown request to other "
-                                + "instances)",
-                        config.applicationId());
-            }
+            boolean announce = response == StreamThreadExceptionResponse.SHUTDOWN_APPLICATION;
             if (setState(State.PENDING_ERROR)) {
                 // The embedded broker stays open until close(): the process's other clients may still use it.
                 Thread closer = new Thread(
                         () -> {
+                            if (announce) {
+                                announceApplicationShutdown();
+                            }
                             shutdownThreads(Duration.ofSeconds(30), true);
                             releaseLocalResources();
                             setState(State.ERROR);
@@ -624,6 +645,127 @@ public class WeirStreams implements AutoCloseable {
                 if (store != null) {
                     stores.add(store);
                 }
+            }
+        }
+        return stores;
+    }
+
+    /**
+     * Asks every instance of the application to shut down, as {@code SHUTDOWN_APPLICATION} does: a short-lived
+     * member joins the group with the request in its subscription, so the rebalance it starts hands the request to
+     * every member, whose threads then stop. Best effort: waits at most 30 s for the rebalance.
+     */
+    private void announceApplicationShutdown() {
+        groupState.requestShutdown();
+        Map<String, Object> props =
+                config.clientProps(StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX);
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("group.id", config.applicationId());
+        props.remove("group.instance.id");
+        props.put("client.id", config.clientIdPrefix() + "-shutdown-request");
+        props.put("enable.auto.commit", false);
+        props.put("partition.assignment.strategy", StreamsPartitionAssignor.class.getName());
+        props.put(StreamsPartitionAssignor.GROUP_STATE_CONFIG, groupState);
+        Set<String> topics = new HashSet<>();
+        for (int s = 0; s < builder.subtopologies().size(); s++) {
+            topics.addAll(builder.sourceTopics(s));
+        }
+        try (Consumer<byte[], byte[]> announcer =
+                Consumer.create(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            announcer.subscribe(topics);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!groupState.shutdownReceived() && System.nanoTime() < deadline) {
+                announcer.poll(Duration.ofMillis(100));
+            }
+            announcer.close(io.weir.clients.consumer.CloseOptions.groupMembershipOperation(
+                    io.weir.clients.consumer.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        } catch (RuntimeException e) {
+            LOG.error("Could not ask the other instances of {} to shut down: {}", config.applicationId(), e.toString());
+        }
+    }
+
+    /**
+     * Every instance of the application with an {@code application.server}, as the group's last assignment
+     * describes it: its endpoint, the stores of the tasks it holds, and its input partitions.
+     */
+    public Collection<StreamsMetadata> metadataForAllStreamsClients() {
+        List<StreamsMetadata> out = new ArrayList<>();
+        groupState
+                .partitionsByEndpoint()
+                .forEach((endpoint, partitions) -> out.add(
+                        new StreamsMetadata(HostInfo.buildFromEndpoint(endpoint), storesOf(partitions), partitions)));
+        return out;
+    }
+
+    /** The instances hosting a partition of {@code storeName}, as {@link #metadataForAllStreamsClients()}. */
+    public Collection<StreamsMetadata> streamsMetadataForStore(String storeName) {
+        List<StreamsMetadata> out = new ArrayList<>();
+        for (StreamsMetadata instance : metadataForAllStreamsClients()) {
+            if (instance.stateStoreNames().contains(storeName)) {
+                out.add(instance);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Which instance hosts {@code key} of {@code storeName}, and in which partition: the partition is the one the
+     * default partitioner gives the serialized key among the partitions of the store's input topics; the instance is
+     * the one the last assignment gave that partition ({@link HostInfo#unavailable()} if none with an
+     * {@code application.server} holds it).
+     *
+     * @throws UnknownStateStoreException if the topology has no such store
+     * @throws StreamsNotStartedException before {@link #start}
+     */
+    public <K> KeyQueryMetadata queryMetadataForKey(String storeName, K key, Serializer<K> keySerializer) {
+        int subtopology = subtopologyOf(storeName);
+        if (state == State.CREATED) {
+            throw new StreamsNotStartedException("Application " + config.applicationId() + " is not started");
+        }
+        Set<String> sources = builder.sourceTopics(subtopology);
+        int partitions = 0;
+        String topic = null;
+        for (String source : sources) {
+            int count = partitionCounts.getOrDefault(source, 0);
+            if (count > partitions) {
+                partitions = count;
+                topic = source;
+            }
+        }
+        if (topic == null) {
+            return KeyQueryMetadata.NOT_AVAILABLE;
+        }
+        int partition = Utils.toPositive(Utils.murmur2(keySerializer.serialize(topic, key))) % partitions;
+        for (Map.Entry<String, Set<TopicPartition>> e :
+                groupState.partitionsByEndpoint().entrySet()) {
+            for (String source : sources) {
+                if (e.getValue().contains(new TopicPartition(source, partition))) {
+                    return new KeyQueryMetadata(HostInfo.buildFromEndpoint(e.getKey()), Set.of(), partition);
+                }
+            }
+        }
+        return new KeyQueryMetadata(HostInfo.unavailable(), Set.of(), partition);
+    }
+
+    private int subtopologyOf(String storeName) {
+        for (int s = 0; s < builder.subtopologies().size(); s++) {
+            for (var store : builder.stores(s)) {
+                if (store.name().equals(storeName)) {
+                    return s;
+                }
+            }
+        }
+        throw new UnknownStateStoreException("Application " + config.applicationId() + " has no store named "
+                + storeName + "; its stores: " + builder.allStores().keySet());
+    }
+
+    /** The stores of the tasks that read {@code partitions}. */
+    private Set<String> storesOf(Set<TopicPartition> partitions) {
+        Set<String> stores = new LinkedHashSet<>();
+        for (TopicPartition tp : partitions) {
+            int s = builder.subtopologyReading(tp.topic());
+            if (s >= 0) {
+                builder.stores(s).forEach(store -> stores.add(store.name()));
             }
         }
         return stores;

@@ -43,6 +43,12 @@ public interface ConsumerPartitionAssignor {
         return List.of(RebalanceProtocol.EAGER);
     }
 
+    /**
+     * Called once, before the assignor is used, with the consumer's settings as given (values not turned into
+     * strings), as Kafka calls a {@code Configurable} assignor: a framework can hand its assignor what it needs.
+     */
+    default void configure(Map<String, ?> configs) {}
+
     /** Opaque bytes this member adds to its subscription, or null. */
     default ByteBuffer subscriptionUserData(Set<String> topics) {
         return null;

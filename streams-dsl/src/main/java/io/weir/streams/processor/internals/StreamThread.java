@@ -107,6 +107,7 @@ public final class StreamThread extends Thread {
     private final ProducerRecordCollector collector;
     private final ChangelogRestorer restorer;
     private final Listener listener;
+    private final StreamsPartitionAssignor.GroupState groupState;
     private final Time time;
     private final boolean exactlyOnce;
     private final Map<TaskId, RunningTask> tasks = new LinkedHashMap<>();
@@ -121,6 +122,13 @@ public final class StreamThread extends Thread {
     private long lastCommitMs;
     private long restoredRecords;
 
+    /** Why a thread stops when another instance asked the whole application to shut down. */
+    public static final class ApplicationShutdownException extends StreamsException {
+        ApplicationShutdownException(String message) {
+            super(message);
+        }
+    }
+
     /** A task with its input. */
     private record RunningTask(StreamTask task, TaskInputs inputs) {}
 
@@ -131,9 +139,11 @@ public final class StreamThread extends Thread {
             StateDirectory stateDirectory,
             Clients clients,
             StateRestoreListener restoreListener,
+            StreamsPartitionAssignor.GroupState groupState,
             Listener listener,
             Time time) {
         super(name);
+        this.groupState = groupState;
         this.builder = builder;
         this.config = config;
         this.stateDirectory = stateDirectory;
@@ -214,10 +224,14 @@ public final class StreamThread extends Thread {
             }
             subscribe();
             lastCommitMs = time.milliseconds();
-            while (!shutdownRequested) {
+            while (!shutdownRequested && !groupState.shutdownReceived()) {
                 runOnce();
             }
             commitAll();
+            if (!shutdownRequested) {
+                failure = new ApplicationShutdownException("Thread " + getName() + " stopped: an instance of "
+                        + "application " + config.applicationId() + " asked every instance to shut down");
+            }
         } catch (WakeupException e) {
             if (!shutdownRequested) {
                 failure = e;
@@ -227,9 +241,17 @@ public final class StreamThread extends Thread {
         } catch (Throwable e) {
             failure = e;
         }
-        failure = closeAll(failure == null, failure);
-        setState(State.DEAD);
         if (failure != null) {
+            // A dead thread's place in the group is empty: leave, so the group rebalances without waiting for its
+            // session to expire (a replacement joins under the same group.instance.id).
+            leaveGroupOnClose = true;
+        }
+        failure = closeAll(failure == null || failure instanceof ApplicationShutdownException, failure);
+        setState(State.DEAD);
+        if (failure instanceof ApplicationShutdownException) {
+            LOG.warn(failure.getMessage());
+            listener.onDeath(this, failure);
+        } else if (failure != null) {
             LOG.error("Stream thread {} died", getName(), failure);
             listener.onDeath(this, failure);
         }

@@ -112,6 +112,7 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
         if (config.hasGroup()) {
             List<ConsumerPartitionAssignor> assignors =
                     Assignors.forNames(config.group().assignmentStrategies());
+            assignors.forEach(assignor -> assignor.configure(config.originals()));
             this.coordinator = new ConsumerCoordinator(
                     config, broker, time, subscriptions, assignors, this::awaitAnswer, fetcher::dropUnassigned);
             this.committer = new OffsetCommitter(config, broker, time, subscriptions, coordinator, this::awaitAnswer);
