@@ -151,7 +151,8 @@ public class WeirStreams implements AutoCloseable {
         this.builder = topology.internalBuilder();
         this.builder.setApplicationId(config.applicationId());
         HostInfo.buildFromEndpoint(config.applicationServer());
-        this.groupState = new StreamsPartitionAssignor.GroupState(config.applicationServer());
+        this.groupState =
+                new StreamsPartitionAssignor.GroupState(config.applicationServer(), builder::subtopologyReading);
         warnAboutGeneratedNames();
         List<String> servers = config.bootstrapServers();
         String embeddedName = servers.isEmpty()
@@ -230,11 +231,24 @@ public class WeirStreams implements AutoCloseable {
     }
 
     private boolean setState(State next) {
+        return transition(null, next);
+    }
+
+    /**
+     * Moves to {@code next} if that is a valid transition from the current state (and the current state is
+     * {@code expected}, when given), then tells the listener, outside the lock.
+     *
+     * @return whether the state is {@code next} now because of this call, or already was (without {@code expected})
+     */
+    private boolean transition(State expected, State next) {
         State old;
         synchronized (stateLock) {
             old = state;
+            if (expected != null && old != expected) {
+                return false;
+            }
             if (old == next) {
-                return true;
+                return expected == null;
             }
             if (!old.isValidTransition(next)) {
                 return false;
@@ -259,7 +273,7 @@ public class WeirStreams implements AutoCloseable {
      *                               changed, or a topic is missing or mis-partitioned (the client is then in ERROR)
      */
     public void start() {
-        if (!setState(State.REBALANCING)) {
+        if (!transition(State.CREATED, State.REBALANCING)) {
             throw new IllegalStateException("The application can only start once, from CREATED; it is " + state);
         }
         try {
@@ -275,6 +289,8 @@ public class WeirStreams implements AutoCloseable {
             threads.forEach(Thread::start);
         } catch (RuntimeException e) {
             setState(State.PENDING_ERROR);
+            threads.forEach(StreamThread::discard);
+            threads.clear();
             shutdownResources();
             setState(State.ERROR);
             throw e;
@@ -329,11 +345,20 @@ public class WeirStreams implements AutoCloseable {
             producer.put("transactional.id", identity);
             producer.putIfAbsent("transaction.timeout.ms", 10_000);
         }
+        Consumer<byte[], byte[]> mainConsumer =
+                Consumer.create(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        Consumer<byte[], byte[]> restoreConsumer;
+        try {
+            restoreConsumer = Consumer.create(restore, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        } catch (RuntimeException e) {
+            mainConsumer.close(Duration.ZERO);
+            throw e;
+        }
         StreamThread.Clients clients = new StreamThread.Clients(
                 admin,
-                Consumer.create(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-                Consumer.create(restore, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-                Producer.create(producer, new ByteArraySerializer(), new ByteArraySerializer()),
+                mainConsumer,
+                restoreConsumer,
+                () -> Producer.create(producer, new ByteArraySerializer(), new ByteArraySerializer()),
                 threadName + "-consumer",
                 threadName + "-restore-consumer",
                 threadName + "-producer");
@@ -345,29 +370,62 @@ public class WeirStreams implements AutoCloseable {
                 clients,
                 restoreListener,
                 groupState,
-                new ThreadEvents(index),
+                new ThreadEvents(),
                 time);
     }
 
-    private final class ThreadEvents implements StreamThread.Listener {
-        private final int index;
-
-        ThreadEvents(int index) {
-            this.index = index;
+    /**
+     * Starts a new thread with the dead one's index, unless the client is no longer running (checked under the state
+     * lock, which close() takes before it stops the threads, so a replacement is never left running).
+     *
+     * @return false if no replacement started: the client then shuts down as for SHUTDOWN_CLIENT
+     */
+    private boolean replace(StreamThread dead) {
+        synchronized (stateLock) {
+            if (!state.isRunningOrRebalancing()) {
+                return false;
+            }
+            LOG.warn("Replacing stream thread {}", dead.getName());
+            try {
+                StreamThread replacement = newThread(threadIndex(dead));
+                threads.set(threads.indexOf(dead), replacement);
+                replacement.start();
+                return true;
+            } catch (RuntimeException e) {
+                LOG.error("Could not replace stream thread {}: {}", dead.getName(), e.toString());
+                return false;
+            }
         }
+    }
 
+    private static int threadIndex(StreamThread thread) {
+        String name = thread.getName();
+        return Integer.parseInt(name.substring(name.lastIndexOf('-') + 1));
+    }
+
+    private final class ThreadEvents implements StreamThread.Listener {
         @Override
         public void onStateChange(StreamThread thread, StreamThread.State newState, StreamThread.State oldState) {
+            synchronized (stateLock) {
+                decideRunningOrRebalancing();
+            }
+        }
+
+        /** REBALANCING while a thread is, RUNNING once every live thread runs. Under the state lock. */
+        private void decideRunningOrRebalancing() {
             if (!state.isRunningOrRebalancing()) {
                 return;
             }
             boolean rebalancing = false;
+            boolean anyRunning = false;
             boolean allRunning = true;
             for (StreamThread t : threads) {
                 StreamThread.State s = t.state();
                 rebalancing |= s.isRebalancing() || s == StreamThread.State.CREATED;
+                anyRunning |= s == StreamThread.State.RUNNING;
                 allRunning &= s == StreamThread.State.RUNNING || s == StreamThread.State.DEAD;
             }
+            allRunning &= anyRunning;
             if (rebalancing) {
                 setState(State.REBALANCING);
             } else if (allRunning) {
@@ -389,11 +447,7 @@ public class WeirStreams implements AutoCloseable {
                     LOG.error("The uncaught exception handler failed; shutting the client down", e);
                 }
             }
-            if (response == StreamThreadExceptionResponse.REPLACE_THREAD && state.isRunningOrRebalancing()) {
-                LOG.warn("Replacing stream thread {} after: {}", thread.getName(), exception.toString());
-                StreamThread replacement = newThread(index);
-                threads.set(threads.indexOf(thread), replacement);
-                replacement.start();
+            if (response == StreamThreadExceptionResponse.REPLACE_THREAD && replace(thread)) {
                 return;
             }
             boolean announce = response == StreamThreadExceptionResponse.SHUTDOWN_APPLICATION;
@@ -458,38 +512,42 @@ public class WeirStreams implements AutoCloseable {
     /** As {@link #close(Duration)}, with the threads leaving the group if {@code options} say so. */
     public boolean close(CloseOptions options) {
         Duration timeout = options.timeout;
-        State before = state;
-        if (before == State.CREATED) {
-            setState(State.PENDING_SHUTDOWN);
+        if (transition(State.CREATED, State.PENDING_SHUTDOWN)) {
             shutdownResources();
             setState(State.NOT_RUNNING);
             return true;
         }
-        if (before == State.PENDING_ERROR || before == State.ERROR) {
-            boolean stopped = waitFor(State.ERROR, timeout);
-            releaseBroker();
+        if (!setState(State.PENDING_SHUTDOWN)) {
+            // Already shutting down, or failing: wait for the end either way, then let the broker go.
+            boolean stopped = waitForEnd(timeout);
+            if (state == State.ERROR) {
+                releaseBroker();
+            }
             return stopped;
         }
-        if (!setState(State.PENDING_SHUTDOWN)) {
-            return waitFor(State.NOT_RUNNING, timeout);
+        if (shutdownThreads(timeout, options.leaveGroup)) {
+            shutdownResources();
+            setState(State.NOT_RUNNING);
+            return true;
         }
-        boolean stopped = shutdownThreads(timeout, options.leaveGroup);
-        shutdownResources();
-        setState(State.NOT_RUNNING);
-        return stopped;
+        // Threads still running past the timeout: release their resources only once they stopped.
+        Thread closer = new Thread(
+                () -> {
+                    shutdownThreads(Duration.ofDays(365), options.leaveGroup);
+                    shutdownResources();
+                    setState(State.NOT_RUNNING);
+                },
+                config.clientIdPrefix() + "-CloseThread");
+        closer.setDaemon(true);
+        closer.start();
+        return false;
     }
 
-    /** {@code timeout} in nanoseconds, capped so that adding it to {@code System.nanoTime()} cannot overflow. */
-    private static long nanos(Duration timeout) {
-        return timeout.compareTo(Duration.ofDays(365)) > 0
-                ? Duration.ofDays(365).toNanos()
-                : timeout.toNanos();
-    }
-
-    private boolean waitFor(State wanted, Duration timeout) {
+    /** Waits for NOT_RUNNING or ERROR. */
+    private boolean waitForEnd(Duration timeout) {
         long deadline = System.nanoTime() + nanos(timeout);
         synchronized (stateLock) {
-            while (state != wanted) {
+            while (!state.hasCompletedShutdown()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -503,6 +561,13 @@ public class WeirStreams implements AutoCloseable {
             }
             return true;
         }
+    }
+
+    /** {@code timeout} in nanoseconds, capped so that adding it to {@code System.nanoTime()} cannot overflow. */
+    private static long nanos(Duration timeout) {
+        return timeout.compareTo(Duration.ofDays(365)) > 0
+                ? Duration.ofDays(365).toNanos()
+                : timeout.toNanos();
     }
 
     private boolean shutdownThreads(Duration timeout, boolean leaveGroup) {

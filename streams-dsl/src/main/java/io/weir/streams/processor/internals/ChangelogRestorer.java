@@ -1,5 +1,7 @@
 package io.weir.streams.processor.internals;
 
+import io.weir.clients.admin.Admin;
+import io.weir.clients.admin.OffsetSpec;
 import io.weir.clients.consumer.Consumer;
 import io.weir.clients.consumer.ConsumerRecord;
 import io.weir.common.TopicPartition;
@@ -14,8 +16,14 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Brings a store up to its changelog's end before its task processes anything: it replays, through a
@@ -25,18 +33,26 @@ import java.util.OptionalLong;
  * in memory, or wiped) replays the whole changelog.
  */
 final class ChangelogRestorer {
+    private static final Logger LOG = LoggerFactory.getLogger(ChangelogRestorer.class);
     /** How long a restore may go without reading anything before it is declared stuck. */
     private static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
 
+    /** How long a restore waits for the changelog's last stable offset to reach its high watermark. */
+    private static final long STABLE_TIMEOUT_SECONDS = 30;
+
+    private static final Duration STABLE_TIMEOUT = Duration.ofSeconds(STABLE_TIMEOUT_SECONDS);
+
     private final Consumer<byte[], byte[]> consumer;
+    private final Admin admin;
     private final StateRestoreListener listener;
     private final Time time;
 
     /** What a restore did: where it started and ended, and how many records it replayed. */
     record Restored(long startOffset, long endOffset, long records) {}
 
-    ChangelogRestorer(Consumer<byte[], byte[]> consumer, StateRestoreListener listener, Time time) {
+    ChangelogRestorer(Consumer<byte[], byte[]> consumer, Admin admin, StateRestoreListener listener, Time time) {
         this.consumer = consumer;
+        this.admin = admin;
         this.listener = listener;
         this.time = time;
     }
@@ -44,20 +60,27 @@ final class ChangelogRestorer {
     /**
      * Replays {@code changelog} into {@code store} from its checkpoint to the changelog's last stable offset.
      *
-     * @return null if the checkpoint lies past the changelog's end (the topic was recreated or truncated): the
-     *         caller must wipe the store and restore it again from the start
+     * <p>A transaction's commit returns before its markers are all written, so right after a commit (a task moving
+     * between threads, a restart) the last stable offset can trail records already committed: the restore first
+     * waits, up to {@value #STABLE_TIMEOUT_SECONDS} s, for it to reach the high watermark, lest it stop short of a
+     * committed write whose input offsets the group already holds.
+     *
+     * @return null if the checkpoint cannot be continued: it lies at or past the changelog's high watermark (the topic
+     *         was deleted, recreated or truncated) or before its first record (records after it were deleted); the
+     *         caller must wipe the store and restore it in full
      */
     Restored restore(ManagedStore store, TopicPartition changelog) {
         consumer.assign(List.of(changelog));
         try {
-            long end = consumer.endOffsets(List.of(changelog)).get(changelog);
+            long highWatermark = highWatermark(changelog);
+            long end = stableEnd(changelog, highWatermark);
             long beginning = consumer.beginningOffsets(List.of(changelog)).get(changelog);
             OptionalLong checkpoint = store.committedOffset();
-            long start = checkpoint.isPresent() ? checkpoint.getAsLong() + 1 : beginning;
-            if (start > end) {
+            if (checkpoint.isPresent()
+                    && (checkpoint.getAsLong() >= highWatermark || checkpoint.getAsLong() + 1 < beginning)) {
                 return null;
             }
-            start = Math.max(start, beginning);
+            long start = checkpoint.isPresent() ? checkpoint.getAsLong() + 1 : beginning;
             listener.onRestoreStart(changelog, store.name(), start, end);
             if (start >= end) {
                 listener.onRestoreEnd(changelog, store.name(), 0);
@@ -70,6 +93,43 @@ final class ChangelogRestorer {
         } finally {
             consumer.assign(List.of());
         }
+    }
+
+    private long highWatermark(TopicPartition changelog) {
+        try {
+            return admin.listOffsets(Map.of(changelog, OffsetSpec.latest()))
+                    .values()
+                    .get(changelog)
+                    .get(STABLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .offset();
+        } catch (ExecutionException e) {
+            throw new StreamsException("Could not read the end of " + changelog + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StreamsException("Interrupted reading the end of " + changelog, e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new StreamsException("Timed out reading the end of " + changelog, e);
+        }
+    }
+
+    /** The last stable offset, once it reached {@code highWatermark} or the wait ran out. */
+    private long stableEnd(TopicPartition changelog, long highWatermark) {
+        long deadline = time.milliseconds() + STABLE_TIMEOUT.toMillis();
+        long end = consumer.endOffsets(List.of(changelog)).get(changelog);
+        while (end < highWatermark && time.milliseconds() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // the markers are sub-millisecond away
+            end = consumer.endOffsets(List.of(changelog)).get(changelog);
+        }
+        if (end < highWatermark) {
+            LOG.warn(
+                    "The last stable offset of {} stayed at {} below its high watermark {} for {}: a transaction "
+                            + "on it is still open; restoring up to the stable offset",
+                    changelog,
+                    end,
+                    highWatermark,
+                    STABLE_TIMEOUT);
+        }
+        return end;
     }
 
     private final class Progress implements RestoreListener {

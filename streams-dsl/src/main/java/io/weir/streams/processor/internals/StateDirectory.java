@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -39,6 +40,9 @@ public final class StateDirectory implements AutoCloseable {
     /** Kafka Streams' generated names end in a ten-digit index: {@code KSTREAM-AGGREGATE-STATE-STORE-0000000003}. */
     private static final Pattern GENERATED = Pattern.compile(".*-\\d{10}(-[a-z]+)?");
 
+    /** The directories locked by this JVM. */
+    private static final Set<Path> LOCKED = ConcurrentHashMap.newKeySet();
+
     private final Path directory;
     private final String applicationId;
     private final FileChannel lockChannel;
@@ -57,7 +61,12 @@ public final class StateDirectory implements AutoCloseable {
      * @throws StreamsException if another instance, in this process or another, holds it
      */
     public static StateDirectory lock(Path stateDir, String applicationId) {
-        Path directory = stateDir.resolve(applicationId);
+        Path directory = stateDir.resolve(applicationId).toAbsolutePath().normalize();
+        // Checked before opening a channel: closing a second channel to a file this JVM has locked may release
+        // the lock on some platforms (POSIX locks belong to the process).
+        if (!LOCKED.add(directory)) {
+            throw inUse(directory, applicationId);
+        }
         FileChannel channel = null;
         try {
             Files.createDirectories(directory);
@@ -70,17 +79,23 @@ public final class StateDirectory implements AutoCloseable {
                 lock = null;
             }
             if (lock == null) {
-                throw new StreamsException("The state directory " + directory + " of application " + applicationId
-                        + " is in use by another running instance; give each instance its own state.dir");
+                throw inUse(directory, applicationId);
             }
             return new StateDirectory(directory, applicationId, channel, lock);
         } catch (IOException e) {
             closeQuietly(channel);
+            LOCKED.remove(directory);
             throw new StreamsException("Could not open the state directory " + directory + ": " + e, e);
         } catch (RuntimeException e) {
             closeQuietly(channel);
+            LOCKED.remove(directory);
             throw e;
         }
+    }
+
+    private static StreamsException inUse(Path directory, String applicationId) {
+        return new StreamsException("The state directory " + directory + " of application " + applicationId
+                + " is in use by another running instance; give each instance its own state.dir");
     }
 
     private static void closeQuietly(FileChannel channel) {
@@ -221,6 +236,8 @@ public final class StateDirectory implements AutoCloseable {
             lockChannel.close();
         } catch (IOException e) {
             throw new UncheckedIOException("Could not release the lock of " + directory, e);
+        } finally {
+            LOCKED.remove(directory);
         }
     }
 }

@@ -57,6 +57,7 @@ public final class StreamTask {
     private boolean commitRequested;
     private long sequence;
     private boolean closed;
+    private boolean processorsClosed;
 
     private static final class Schedule implements Comparable<Schedule>, Cancellable {
         final ProcessorNode node;
@@ -131,10 +132,16 @@ public final class StreamTask {
     }
 
     /**
-     * Opens the task's stores under {@code <state.dir>/<application.id>/<task>}, then initialises every processor,
-     * sources first.
+     * Opens the task's stores, then initialises every processor, sources first: for the test driver, whose stores
+     * need no restore.
      */
     public void initialize() {
+        openStores();
+        initProcessors();
+    }
+
+    /** Opens the task's stores under {@code <state.dir>/<application.id>/<task>}. */
+    public void openStores() {
         List<StoreFactory> factories = builder.stores(id.subtopology());
         Path taskDirectory = config.stateDir().resolve(config.applicationId()).resolve(id.toString());
         long cacheShare = factories.isEmpty() ? 0 : config.cacheMaxBytes() / factories.size();
@@ -157,11 +164,19 @@ public final class StreamTask {
                         e);
             }
         }
+    }
+
+    /**
+     * Initialises every processor, sources first: after the stores restored, as Kafka Streams does, so that
+     * {@code init} sees the state. A failure closes the stores.
+     */
+    public void initProcessors() {
         for (ProcessorNode node : topology.nodes()) {
             context.setCurrentNode(node);
             try {
                 node.init(context);
             } catch (RuntimeException e) {
+                closeStores();
                 throw new StreamsException(
                         "Task " + id + ": processor " + node.name() + " failed to initialise: " + e, e);
             } finally {
@@ -418,12 +433,17 @@ public final class StreamTask {
         return requested;
     }
 
-    /** Closes every processor and store (dropping store writes not committed); idempotent. */
-    public void close() {
-        if (closed) {
+    /**
+     * Closes every processor, once: before a clean shutdown's last commit, so that what processors write or send as
+     * they close is committed with it.
+     *
+     * @throws StreamsException naming the first processor that failed to close (the others are closed anyway)
+     */
+    public void closeProcessors() {
+        if (processorsClosed) {
             return;
         }
-        closed = true;
+        processorsClosed = true;
         RuntimeException first = null;
         for (ProcessorNode node : topology.nodes()) {
             context.setCurrentNode(node);
@@ -437,6 +457,23 @@ public final class StreamTask {
             } finally {
                 context.setCurrentNode(null);
             }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Closes every processor and store (dropping store writes not committed); idempotent. */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException first = null;
+        try {
+            closeProcessors();
+        } catch (RuntimeException e) {
+            first = e;
         }
         RuntimeException storeFailure = closeStores();
         if (first == null) {

@@ -11,7 +11,6 @@ import io.weir.clients.consumer.OffsetAndMetadata;
 import io.weir.clients.producer.Producer;
 import io.weir.common.TopicPartition;
 import io.weir.common.errors.CommitFailedException;
-import io.weir.common.errors.FencedInstanceIdException;
 import io.weir.common.errors.InvalidProducerEpochException;
 import io.weir.common.errors.ProducerFencedException;
 import io.weir.common.errors.RebalanceInProgressException;
@@ -35,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,12 +50,19 @@ import org.slf4j.LoggerFactory;
  * the offset of the last changelog record it wrote. A crash before (2) aborts the transaction and leaves every store
  * at its previous checkpoint; a crash between (2) and (3) leaves a store behind the changelog, which the restore
  * replays from its checkpoint; so no state is lost or applied twice, and no restore starts from the changelog's
- * beginning unless the store has no checkpoint.
+ * beginning unless the store has no checkpoint. Every transaction carries the offsets of every input partition the
+ * thread has read, so the group checks its generation even when only punctuations wrote.
  *
- * <p><b>Rebalances.</b> Partitions are assigned eagerly: on revocation the thread commits every task and suspends
- * it; on assignment it closes the suspended tasks it did not get back and creates (and restores) the new ones. A
- * task it kept needs no restore. A commit that fails because the group moved on (or a lost assignment) closes the
- * tasks without committing: their stores drop what was not committed and restore on their next assignment.
+ * <p><b>Rebalances.</b> Partitions are assigned eagerly. On revocation the thread commits and closes every task; on
+ * assignment it creates the tasks of its new partitions: it opens their stores, restores them from their
+ * checkpoints (cheap after a commit: nothing to replay), then initialises their processors. Closing at revocation
+ * means a task moving to another thread of the same instance finds its stores unlocked, and a task is never reused
+ * from a generation in which another member may have written its changelog.
+ *
+ * <p><b>Losing the producer.</b> A fenced producer or one whose transaction the broker timed out (its epoch moved
+ * on) ends the transaction's work: the tasks close without committing, a new producer takes the same
+ * {@code transactional.id}, and the tasks of the current assignment are created again from their last commit. A
+ * commit refused because the group moved on closes the tasks the same way; the rejoin that follows creates them.
  *
  * <p><b>Threading.</b> Everything here runs on the thread itself, except {@link #shutdown}, {@link #state},
  * {@link #queryableTasks} and {@link #metadata}, which other threads call.
@@ -87,40 +94,15 @@ public final class StreamThread extends Thread {
         void onDeath(StreamThread thread, Throwable exception);
     }
 
-    /** The clients a thread uses; made by the client, closed by the thread. */
+    /** The clients a thread uses; made by the client, closed by the thread. Producers come from the factory. */
     public record Clients(
             Admin admin,
             Consumer<byte[], byte[]> consumer,
             Consumer<byte[], byte[]> restoreConsumer,
-            Producer<byte[], byte[]> producer,
+            Supplier<Producer<byte[], byte[]>> producers,
             String consumerClientId,
             String restoreConsumerClientId,
             String producerClientId) {}
-
-    /** A test-only hook into the commit sequence, see {@link CrashPoints}. */
-    private final CrashPoints crashPoints;
-
-    private final InternalTopologyBuilder builder;
-    private final StreamsConfig config;
-    private final StateDirectory stateDirectory;
-    private final Clients clients;
-    private final ProducerRecordCollector collector;
-    private final ChangelogRestorer restorer;
-    private final Listener listener;
-    private final StreamsPartitionAssignor.GroupState groupState;
-    private final Time time;
-    private final boolean exactlyOnce;
-    private final Map<TaskId, RunningTask> tasks = new LinkedHashMap<>();
-    private final Map<TaskId, RunningTask> suspended = new LinkedHashMap<>();
-    private final Map<TopicPartition, RunningTask> byPartition = new HashMap<>();
-    private final Map<TaskId, StreamTask> queryable = new ConcurrentHashMap<>();
-    private volatile State state = State.CREATED;
-    private volatile boolean shutdownRequested;
-    private volatile boolean leaveGroupOnClose;
-    private long lastPurgeMs;
-    private final Map<TopicPartition, Long> purgeable = new HashMap<>();
-    private long lastCommitMs;
-    private long restoredRecords;
 
     /** Why a thread stops when another instance asked the whole application to shut down. */
     public static final class ApplicationShutdownException extends StreamsException {
@@ -131,6 +113,31 @@ public final class StreamThread extends Thread {
 
     /** A task with its input. */
     private record RunningTask(StreamTask task, TaskInputs inputs) {}
+
+    /** A test-only hook into the commit sequence, see {@link CrashPoints}. */
+    private final CrashPoints crashPoints;
+
+    private final InternalTopologyBuilder builder;
+    private final StreamsConfig config;
+    private final StateDirectory stateDirectory;
+    private final Clients clients;
+    private final ChangelogRestorer restorer;
+    private final Listener listener;
+    private final StreamsPartitionAssignor.GroupState groupState;
+    private final Time time;
+    private final boolean exactlyOnce;
+    private final Map<TaskId, RunningTask> tasks = new LinkedHashMap<>();
+    private final Map<TopicPartition, RunningTask> byPartition = new HashMap<>();
+    private final Map<TaskId, StreamTask> queryable = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Long> purgeable = new HashMap<>();
+    private Producer<byte[], byte[]> producer;
+    private ProducerRecordCollector collector;
+    private volatile State state = State.CREATED;
+    private volatile boolean shutdownRequested;
+    private volatile boolean leaveGroupOnClose;
+    private volatile long restoredRecords;
+    private long lastCommitMs;
+    private long lastPurgeMs;
 
     public StreamThread(
             String name,
@@ -143,15 +150,13 @@ public final class StreamThread extends Thread {
             Listener listener,
             Time time) {
         super(name);
-        this.groupState = groupState;
         this.builder = builder;
         this.config = config;
         this.stateDirectory = stateDirectory;
         this.clients = clients;
+        this.groupState = groupState;
         this.exactlyOnce = config.exactlyOnce();
-        this.collector =
-                new ProducerRecordCollector(clients.producer(), exactlyOnce, config.productionExceptionHandler(), time);
-        this.restorer = new ChangelogRestorer(clients.restoreConsumer(), restoreListener, time);
+        this.restorer = new ChangelogRestorer(clients.restoreConsumer(), clients.admin(), restoreListener, time);
         this.listener = listener;
         this.time = time;
         this.crashPoints = CrashPoints.fromSystemProperties();
@@ -161,7 +166,7 @@ public final class StreamThread extends Thread {
         return state;
     }
 
-    private void setState(State next) {
+    private synchronized void setState(State next) {
         State old = state;
         if (old == next || old == State.DEAD || (old == State.PENDING_SHUTDOWN && next != State.DEAD)) {
             return;
@@ -177,13 +182,16 @@ public final class StreamThread extends Thread {
     public void shutdown(boolean leaveGroup) {
         leaveGroupOnClose = leaveGroup;
         shutdownRequested = true;
-        setStatePendingShutdown();
+        setState(State.PENDING_SHUTDOWN);
         clients.consumer().wakeup();
     }
 
-    private synchronized void setStatePendingShutdown() {
-        if (state != State.DEAD) {
-            setState(State.PENDING_SHUTDOWN);
+    /** Closes the clients of a thread that was never started (the client's start failed after making it). */
+    public void discard() {
+        try {
+            clients.consumer().close(Duration.ZERO);
+        } finally {
+            clients.restoreConsumer().close(Duration.ZERO);
         }
     }
 
@@ -192,7 +200,7 @@ public final class StreamThread extends Thread {
         return restoredRecords;
     }
 
-    /** The tasks whose stores interactive queries may read: restored, running, committed at least once or new. */
+    /** The tasks whose stores interactive queries may read: restored and running. */
     public Map<TaskId, StreamTask> queryableTasks() {
         return Map.copyOf(queryable);
     }
@@ -219,34 +227,29 @@ public final class StreamThread extends Thread {
         Throwable failure = null;
         try {
             setState(State.STARTING);
-            if (exactlyOnce) {
-                clients.producer().initTransactions();
-            }
+            newProducer();
             subscribe();
             lastCommitMs = time.milliseconds();
             while (!shutdownRequested && !groupState.shutdownReceived()) {
                 runOnce();
             }
-            commitAll();
+            closeProcessorsAndCommit();
             if (!shutdownRequested) {
                 failure = new ApplicationShutdownException("Thread " + getName() + " stopped: an instance of "
                         + "application " + config.applicationId() + " asked every instance to shut down");
             }
         } catch (WakeupException e) {
-            if (!shutdownRequested) {
-                failure = e;
-            } else {
-                failure = commitQuietly();
-            }
+            failure = shutdownRequested ? commitQuietly() : e;
         } catch (Throwable e) {
             failure = e;
         }
-        if (failure != null) {
+        boolean clean = failure == null || failure instanceof ApplicationShutdownException;
+        if (!clean) {
             // A dead thread's place in the group is empty: leave, so the group rebalances without waiting for its
             // session to expire (a replacement joins under the same group.instance.id).
             leaveGroupOnClose = true;
         }
-        failure = closeAll(failure == null || failure instanceof ApplicationShutdownException, failure);
+        failure = closeAll(clean, failure);
         setState(State.DEAD);
         if (failure instanceof ApplicationShutdownException) {
             LOG.warn(failure.getMessage());
@@ -259,11 +262,35 @@ public final class StreamThread extends Thread {
 
     private Throwable commitQuietly() {
         try {
-            commitAll();
+            closeProcessorsAndCommit();
             return null;
         } catch (RuntimeException e) {
             return e;
         }
+    }
+
+    /** A clean shutdown: processors close first, so that what they write as they close is in the last commit. */
+    private void closeProcessorsAndCommit() {
+        for (RunningTask running : tasks.values()) {
+            running.task().closeProcessors();
+        }
+        commitAll();
+    }
+
+    /** A new producer, transactional under exactly-once, replacing the thread's current one if any. */
+    private void newProducer() {
+        if (producer != null) {
+            try {
+                producer.close(Duration.ZERO);
+            } catch (RuntimeException e) {
+                LOG.debug("Thread {} could not close its old producer: {}", getName(), e.toString());
+            }
+        }
+        producer = clients.producers().get();
+        if (exactlyOnce) {
+            producer.initTransactions();
+        }
+        collector = new ProducerRecordCollector(producer, exactlyOnce, config.productionExceptionHandler(), time);
     }
 
     private void subscribe() {
@@ -280,18 +307,40 @@ public final class StreamThread extends Thread {
         }
     }
 
-    /** One turn of the loop: poll, process, punctuate, maybe commit. */
+    /** One turn of the loop: poll, process, punctuate, maybe commit; a lost producer restarts the tasks. */
     void runOnce() {
+        try {
+            pollAndProcess();
+        } catch (RuntimeException e) {
+            if (!producerLost(e)) {
+                throw e;
+            }
+            LOG.warn(
+                    "Thread {} lost its producer ({}); its tasks restart from their last commit",
+                    getName(),
+                    e.toString());
+            closeTasksDirty();
+            newProducer();
+            recreateTasks();
+        }
+    }
+
+    private void pollAndProcess() {
         ConsumerRecords<byte[], byte[]> records = clients.consumer().poll(Duration.ofMillis(config.pollMs()));
+        if (groupState.shutdownReceived()) {
+            return; // the rebalance that brought these records asks every instance to stop: process nothing more
+        }
         if (state == State.PARTITIONS_ASSIGNED) {
             setState(State.RUNNING);
         }
         for (ConsumerRecord<byte[], byte[]> record : records) {
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
             RunningTask owner = byPartition.get(partition);
-            if (owner != null) {
-                owner.inputs().add(partition, record);
+            if (owner == null) {
+                throw new IllegalStateException(
+                        "Thread " + getName() + " fetched " + partition + ", which none of its tasks reads");
             }
+            owner.inputs().add(partition, record);
         }
         boolean commitRequested = false;
         for (RunningTask running : tasks.values()) {
@@ -315,25 +364,36 @@ public final class StreamThread extends Thread {
         }
     }
 
+    /** Whether {@code e} (or a cause) says the producer's epoch moved on: fenced, or its transaction timed out. */
+    private static boolean producerLost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * The commit sequence over every task (see the class comment). A failure of the broker commit because the group
-     * moved on closes the tasks without committing, and the thread goes on; any other failure is thrown.
+     * moved on closes the tasks without committing, and the thread goes on; a lost producer is thrown to
+     * {@link #runOnce}; any other failure is thrown.
      */
     void commitAll() {
         lastCommitMs = time.milliseconds();
-        boolean anything = false;
+        boolean consumed = false;
         for (RunningTask running : tasks.values()) {
-            anything |= running.inputs().hasUncommitted();
+            consumed |= running.inputs().hasUncommitted();
         }
         for (RunningTask running : tasks.values()) {
             running.task().flushStores();
         }
+        if (!consumed && !collector.hasSent()) {
+            return;
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (RunningTask running : tasks.values()) {
             offsets.putAll(running.inputs().offsetsToCommit());
-        }
-        if (!anything && offsets.isEmpty() && !collector.hasSent()) {
-            return;
         }
         crashPoints.reached(CrashPoints.BEFORE_BROKER_COMMIT);
         try {
@@ -352,12 +412,6 @@ public final class StreamThread extends Thread {
                     e.toString());
             closeTasksDirty();
             return;
-        } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException e) {
-            throw new StreamsException(
-                    "Thread " + getName() + " was fenced by a newer instance with the same "
-                            + "identity (transactional.id or group.instance.id): another instance runs on this state.dir's "
-                            + "identity, so this one stops without committing: " + e,
-                    e);
         }
         crashPoints.reached(CrashPoints.AFTER_BROKER_COMMIT);
         for (RunningTask running : tasks.values()) {
@@ -366,6 +420,21 @@ public final class StreamThread extends Thread {
         }
         crashPoints.reached(CrashPoints.AFTER_STORE_COMMIT);
         maybePurgeRepartitionTopics(offsets);
+    }
+
+    private void commitStores(StreamTask task) {
+        Map<String, StoreFactory> factories = builder.allStores();
+        for (ManagedStore store : task.stores()) {
+            StoreFactory factory = factories.get(store.name());
+            long offset = factory != null && factory.loggingEnabled()
+                    ? collector.takeChangelogOffset(changelogPartition(task.id(), store.name()))
+                    : -1L;
+            if (offset >= 0) {
+                store.commit(offset);
+            } else {
+                store.commit();
+            }
+        }
     }
 
     /**
@@ -395,21 +464,6 @@ public final class StreamThread extends Thread {
         });
     }
 
-    private void commitStores(StreamTask task) {
-        Map<String, StoreFactory> factories = builder.allStores();
-        for (ManagedStore store : task.stores()) {
-            StoreFactory factory = factories.get(store.name());
-            long offset = factory != null && factory.loggingEnabled()
-                    ? collector.takeChangelogOffset(changelogPartition(task.id(), store.name()))
-                    : -1L;
-            if (offset >= 0) {
-                store.commit(offset);
-            } else {
-                store.commit();
-            }
-        }
-    }
-
     private TopicPartition changelogPartition(TaskId task, String store) {
         return new TopicPartition(StreamTask.changelogTopic(config.applicationId(), store), task.partition());
     }
@@ -421,10 +475,13 @@ public final class StreamThread extends Thread {
         } catch (RuntimeException e) {
             LOG.warn("Thread {} could not abort its transaction: {}", getName(), e.toString());
         }
+        closeTasks();
+    }
+
+    /** Closes every task (its processors and stores); a store that fails to close is logged, not thrown. */
+    private void closeTasks() {
         List<RunningTask> all = new ArrayList<>(tasks.values());
-        all.addAll(suspended.values());
         tasks.clear();
-        suspended.clear();
         byPartition.clear();
         queryable.clear();
         for (RunningTask running : all) {
@@ -440,51 +497,109 @@ public final class StreamThread extends Thread {
         }
     }
 
+    /**
+     * After the tasks closed without committing outside a rebalance: every assigned partition goes back to its
+     * committed offset, and its task is created again from its stores' checkpoints.
+     */
+    private void recreateTasks() {
+        Set<TopicPartition> assigned = clients.consumer().assignment();
+        Map<TopicPartition, OffsetAndMetadata> committed = clients.consumer().committed(assigned);
+        List<TopicPartition> fromStart = new ArrayList<>();
+        for (TopicPartition tp : assigned) {
+            OffsetAndMetadata offset = committed.get(tp);
+            if (offset != null) {
+                clients.consumer().seek(tp, offset.offset());
+            } else {
+                fromStart.add(tp);
+            }
+        }
+        if (!fromStart.isEmpty()) {
+            clients.consumer().seekToBeginning(fromStart);
+        }
+        createTasks(assigned);
+    }
+
     private Throwable closeAll(boolean clean, Throwable failure) {
-        if (!clean) {
-            closeTasksDirty();
-        } else {
-            List<RunningTask> all = new ArrayList<>(tasks.values());
-            all.addAll(suspended.values());
-            tasks.clear();
-            suspended.clear();
-            queryable.clear();
-            for (RunningTask running : all) {
+        if (clean) {
+            for (RunningTask running : tasks.values()) {
                 try {
                     running.task().close();
                 } catch (RuntimeException e) {
                     failure = failure == null ? e : failure;
                 }
             }
+            tasks.clear();
+            byPartition.clear();
+            queryable.clear();
+        } else if (collector != null) {
+            closeTasksDirty();
+        } else {
+            closeTasks();
         }
-        for (AutoCloseable client :
-                List.<AutoCloseable>of(clients.consumer(), clients.restoreConsumer(), clients.producer())) {
+        try {
+            clients.consumer()
+                    .close(CloseOptions.timeout(Duration.ofSeconds(5))
+                            .withGroupMembershipOperation(
+                                    leaveGroupOnClose
+                                            ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+                                            : CloseOptions.GroupMembershipOperation.DEFAULT));
+        } catch (RuntimeException e) {
+            LOG.warn("Thread {} could not close its consumer: {}", getName(), e.toString());
+        }
+        try {
+            clients.restoreConsumer().close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LOG.warn("Thread {} could not close its restore consumer: {}", getName(), e.toString());
+        }
+        if (producer != null) {
             try {
-                if (client == clients.consumer()) {
-                    clients.consumer()
-                            .close(CloseOptions.timeout(Duration.ofSeconds(5))
-                                    .withGroupMembershipOperation(
-                                            leaveGroupOnClose
-                                                    ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
-                                                    : CloseOptions.GroupMembershipOperation.DEFAULT));
-                } else if (client instanceof Consumer<?, ?> consumer) {
-                    consumer.close(Duration.ofSeconds(5));
-                } else if (client instanceof Producer<?, ?> producer) {
-                    producer.close(Duration.ofSeconds(5));
-                }
+                producer.close(Duration.ofSeconds(5));
             } catch (RuntimeException e) {
-                LOG.warn("Thread {} could not close a client: {}", getName(), e.toString());
+                LOG.warn("Thread {} could not close its producer: {}", getName(), e.toString());
             }
         }
         return failure;
     }
 
-    /** Creates, opens and restores the task {@code id} reading {@code partitions}. */
+    /** Creates, restores and starts the tasks of {@code partitions}, grouped by the sub-topology reading each. */
+    private void createTasks(Collection<TopicPartition> partitions) {
+        Map<TaskId, List<TopicPartition>> assigned = new LinkedHashMap<>();
+        for (TopicPartition partition : partitions) {
+            int subtopology = builder.subtopologyReading(partition.topic());
+            if (subtopology >= 0) {
+                assigned.computeIfAbsent(new TaskId(subtopology, partition.partition()), t -> new ArrayList<>())
+                        .add(partition);
+            }
+        }
+        for (Map.Entry<TaskId, List<TopicPartition>> entry : assigned.entrySet()) {
+            RunningTask running = createTask(entry.getKey(), entry.getValue());
+            tasks.put(entry.getKey(), running);
+            for (TopicPartition partition : entry.getValue()) {
+                byPartition.put(partition, running);
+            }
+            queryable.put(entry.getKey(), running.task());
+        }
+    }
+
+    /**
+     * Creates the task {@code id} reading {@code partitions}: opens its stores, restores them, then initialises its
+     * processors. A store whose checkpoint the changelog cannot continue is wiped and restored in full.
+     */
     private RunningTask createTask(TaskId id, Collection<TopicPartition> partitions) {
-        StreamTask task = new StreamTask(id, builder, config, collector, time, partitions);
-        task.initialize();
+        StreamTask task = openAndRestore(id, partitions);
+        if (task == null) {
+            LOG.warn(
+                    "Task {}: a store's checkpoint does not continue its changelog (deleted, recreated or truncated);"
+                            + " wiping the task's stores and restoring them in full",
+                    id);
+            stateDirectory.deleteTaskDirectory(id);
+            task = openAndRestore(id, partitions);
+            if (task == null) {
+                throw new StreamsException("Task " + id + " could not restore its stores even from empty");
+            }
+        }
         try {
-            restore(task);
+            task.initProcessors();
         } catch (RuntimeException e) {
             task.close();
             throw e;
@@ -494,29 +609,37 @@ public final class StreamThread extends Thread {
         return new RunningTask(task, inputs);
     }
 
-    private void restore(StreamTask task) {
-        Map<String, StoreFactory> factories = builder.allStores();
-        for (ManagedStore store : task.stores()) {
-            StoreFactory factory = factories.get(store.name());
-            if (factory == null || !factory.loggingEnabled()) {
-                continue;
+    /** The task with its stores open and restored, or null (its stores closed) if a checkpoint needs a wipe. */
+    private StreamTask openAndRestore(TaskId id, Collection<TopicPartition> partitions) {
+        StreamTask task = new StreamTask(id, builder, config, collector, time, partitions);
+        task.openStores();
+        try {
+            Map<String, StoreFactory> factories = builder.allStores();
+            for (ManagedStore store : task.stores()) {
+                StoreFactory factory = factories.get(store.name());
+                if (factory == null || !factory.loggingEnabled()) {
+                    continue;
+                }
+                TopicPartition changelog = changelogPartition(id, store.name());
+                ChangelogRestorer.Restored restored = restorer.restore(store, changelog);
+                if (restored == null) {
+                    task.close();
+                    return null;
+                }
+                restoredRecords += restored.records();
+                LOG.info(
+                        "Task {} restored store {} from {}: {} records, offsets {} to {}",
+                        id,
+                        store.name(),
+                        changelog,
+                        restored.records(),
+                        restored.startOffset(),
+                        restored.endOffset());
             }
-            TopicPartition changelog = changelogPartition(task.id(), store.name());
-            ChangelogRestorer.Restored restored = restorer.restore(store, changelog);
-            if (restored == null) {
-                throw new StreamsException("Task " + task.id() + ": store " + store.name() + " has a checkpoint "
-                        + store.committedOffset() + " past the end of its changelog " + changelog
-                        + ", which was deleted or recreated; run cleanUp() to restore it from the changelog");
-            }
-            restoredRecords += restored.records();
-            LOG.info(
-                    "Task {} restored store {} from {}: {} records, offsets {} to {}",
-                    task.id(),
-                    store.name(),
-                    changelog,
-                    restored.records(),
-                    restored.startOffset(),
-                    restored.endOffset());
+            return task;
+        } catch (RuntimeException e) {
+            task.close();
+            throw e;
         }
     }
 
@@ -527,48 +650,28 @@ public final class StreamThread extends Thread {
             if (tasks.isEmpty()) {
                 return;
             }
-            commitAll();
-            for (RunningTask running : tasks.values()) {
-                running.inputs().clearBuffered();
-                suspended.put(running.task().id(), running);
+            try {
+                commitAll();
+            } catch (RuntimeException e) {
+                if (!producerLost(e)) {
+                    throw e;
+                }
+                LOG.warn(
+                        "Thread {} lost its producer as its partitions were revoked ({}); its tasks restart from "
+                                + "their last commit",
+                        getName(),
+                        e.toString());
+                closeTasksDirty();
+                newProducer();
+                return;
             }
-            tasks.clear();
-            byPartition.clear();
+            closeTasks();
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             setState(State.PARTITIONS_ASSIGNED);
-            Map<TaskId, List<TopicPartition>> assigned = new LinkedHashMap<>();
-            for (TopicPartition partition : partitions) {
-                int subtopology = builder.subtopologyReading(partition.topic());
-                if (subtopology >= 0) {
-                    assigned.computeIfAbsent(new TaskId(subtopology, partition.partition()), t -> new ArrayList<>())
-                            .add(partition);
-                }
-            }
-            for (TaskId id : new ArrayList<>(suspended.keySet())) {
-                if (!assigned.containsKey(id)) {
-                    RunningTask gone = suspended.remove(id);
-                    queryable.remove(id);
-                    gone.task().close();
-                }
-            }
-            for (Map.Entry<TaskId, List<TopicPartition>> entry : assigned.entrySet()) {
-                RunningTask running = suspended.remove(entry.getKey());
-                if (running == null || !running.inputs().partitions().containsAll(entry.getValue())) {
-                    if (running != null) {
-                        queryable.remove(entry.getKey());
-                        running.task().close();
-                    }
-                    running = createTask(entry.getKey(), entry.getValue());
-                }
-                tasks.put(entry.getKey(), running);
-                for (TopicPartition partition : entry.getValue()) {
-                    byPartition.put(partition, running);
-                }
-                queryable.put(entry.getKey(), running.task());
-            }
+            createTasks(partitions);
         }
 
         @Override

@@ -2,23 +2,31 @@ package io.weir.streams.processor.internals;
 
 import io.weir.clients.consumer.ConsumerGroupMetadata;
 import io.weir.clients.consumer.ConsumerPartitionAssignor;
-import io.weir.clients.consumer.RangeAssignor;
 import io.weir.common.TopicPartition;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.ToIntFunction;
 
 /**
- * The assignor of a streams application's group: partitions are given as {@code range} gives them, so that partition
- * p of every topic a task reads lands on one member (the co-partitioning tasks need); on top of that, each member
- * tells the group its {@code application.server} and whether it asks every instance to shut down, and the leader
- * hands every member the map of which endpoint owns which partitions and the shutdown request, which the member's
- * {@link GroupState} keeps for the metadata calls and the runtime.
+ * The assignor of a streams application's group. It assigns <em>tasks</em>, not partitions: the partitions of
+ * every subscribed topic are grouped by the task that reads them (the sub-topology reading the topic, and the
+ * partition number), and each task goes whole to one member, so partition p of every topic a task reads lands
+ * together even where the topics' partition counts differ. Tasks, ordered by sub-topology then partition, are dealt
+ * to the members in turn (ordered by {@code group.instance.id}, then member id), which spreads every sub-topology
+ * evenly. A member that asks the application to shut down gets no task. On top of that, each member tells the group
+ * its {@code application.server} and whether it asks every instance to shut down, and the leader hands every member
+ * the map of which endpoint owns which partitions and the shutdown request, which the member's {@link GroupState}
+ * keeps for the metadata calls and the runtime.
  *
  * <p>Wire layout (Weir's own, version 1). Subscription: version int, shutdown byte, endpoint string. Assignment:
  * version int, shutdown byte, endpoint count int, then per endpoint its string, a partition count int and that many
@@ -34,12 +42,18 @@ public final class StreamsPartitionAssignor implements ConsumerPartitionAssignor
     /** What an instance learns from its group's assignments; shared by its threads' assignors. Thread-safe. */
     public static final class GroupState {
         private final String endpoint;
+        private final ToIntFunction<String> subtopologyReading;
         private volatile boolean shutdownRequested;
         private volatile boolean shutdownReceived;
         private volatile Map<String, Set<TopicPartition>> partitionsByEndpoint = Map.of();
 
-        public GroupState(String endpoint) {
+        /**
+         * @param subtopologyReading the sub-topology that reads a topic, or -1 (the topology's
+         *                           {@code InternalTopologyBuilder.subtopologyReading})
+         */
+        public GroupState(String endpoint, ToIntFunction<String> subtopologyReading) {
             this.endpoint = endpoint == null ? "" : endpoint;
+            this.subtopologyReading = subtopologyReading;
         }
 
         /** This instance asks every instance of the application to shut down at the next rebalance. */
@@ -58,8 +72,7 @@ public final class StreamsPartitionAssignor implements ConsumerPartitionAssignor
         }
     }
 
-    private final RangeAssignor range = new RangeAssignor();
-    private GroupState state = new GroupState("");
+    private GroupState state = new GroupState("", topic -> 0);
 
     public StreamsPartitionAssignor() {}
 
@@ -89,31 +102,80 @@ public final class StreamsPartitionAssignor implements ConsumerPartitionAssignor
 
     @Override
     public GroupAssignment assign(Map<String, Integer> partitionsPerTopic, GroupSubscription subscriptions) {
-        GroupAssignment plan = range.assign(partitionsPerTopic, subscriptions);
         boolean shutdown = false;
-        Map<String, Set<TopicPartition>> byEndpoint = new HashMap<>();
+        Map<String, String> endpoints = new HashMap<>();
+        List<String> workers = new ArrayList<>();
         for (Map.Entry<String, Subscription> member :
                 subscriptions.groupSubscription().entrySet()) {
+            boolean asksShutdown = false;
             ByteBuffer data = member.getValue().userData();
-            if (data == null || data.remaining() < 9) {
-                continue;
+            if (data != null && data.remaining() >= 9) {
+                ByteBuffer in = data.duplicate();
+                if (in.getInt() == VERSION) {
+                    asksShutdown = in.get() == 1;
+                    endpoints.put(member.getKey(), readString(in));
+                }
             }
-            ByteBuffer in = data.duplicate();
-            if (in.getInt() != VERSION) {
-                continue;
-            }
-            shutdown |= in.get() == 1;
-            String endpoint = readString(in);
-            Assignment assigned = plan.groupAssignment().get(member.getKey());
-            if (!endpoint.isEmpty() && assigned != null) {
-                byEndpoint.computeIfAbsent(endpoint, e -> new LinkedHashSet<>()).addAll(assigned.partitions());
+            shutdown |= asksShutdown;
+            if (!asksShutdown) {
+                workers.add(member.getKey());
             }
         }
+        workers.sort(Comparator.comparing((String id) -> Objects.toString(
+                        subscriptions.groupSubscription().get(id).groupInstanceId(), "\uffff"))
+                .thenComparing(id -> id));
+        Map<String, List<TopicPartition>> plan = new HashMap<>();
+        subscriptions.groupSubscription().keySet().forEach(id -> plan.put(id, new ArrayList<>()));
+        int next = 0;
+        for (List<TopicPartition> task :
+                tasks(partitionsPerTopic, subscriptions).values()) {
+            if (workers.isEmpty()) {
+                break;
+            }
+            plan.get(workers.get(next++ % workers.size())).addAll(task);
+        }
+        Map<String, Set<TopicPartition>> byEndpoint = new HashMap<>();
+        plan.forEach((member, partitions) -> {
+            String endpoint = endpoints.getOrDefault(member, "");
+            if (!endpoint.isEmpty() && !partitions.isEmpty()) {
+                byEndpoint.computeIfAbsent(endpoint, e -> new LinkedHashSet<>()).addAll(partitions);
+            }
+        });
         ByteBuffer shared = encodeAssignment(shutdown, byEndpoint);
         Map<String, Assignment> out = new HashMap<>();
-        plan.groupAssignment()
-                .forEach((member, a) -> out.put(member, new Assignment(a.partitions(), shared.duplicate())));
+        plan.forEach((member, partitions) -> out.put(member, new Assignment(partitions, shared.duplicate())));
         return new GroupAssignment(out);
+    }
+
+    /** A task: a sub-topology and a partition; a topic no sub-topology reads makes tasks of its own, last. */
+    private record TaskKey(int subtopology, int partition, String orphanTopic) implements Comparable<TaskKey> {
+        @Override
+        public int compareTo(TaskKey other) {
+            int c = Integer.compare(subtopology, other.subtopology);
+            c = c != 0 ? c : Integer.compare(partition, other.partition);
+            return c != 0 ? c : orphanTopic.compareTo(other.orphanTopic);
+        }
+    }
+
+    /** The partitions of the subscribed topics grouped by task, ordered by sub-topology then partition. */
+    private Map<TaskKey, List<TopicPartition>> tasks(
+            Map<String, Integer> partitionsPerTopic, GroupSubscription subscriptions) {
+        Set<String> subscribed = new TreeSet<>();
+        subscriptions.groupSubscription().values().forEach(sub -> subscribed.addAll(sub.topics()));
+        Map<TaskKey, List<TopicPartition>> tasks = new TreeMap<>();
+        for (String topic : subscribed) {
+            Integer count = partitionsPerTopic.get(topic);
+            if (count == null) {
+                continue;
+            }
+            int subtopology = state.subtopologyReading.applyAsInt(topic);
+            for (int p = 0; p < count; p++) {
+                TaskKey task =
+                        subtopology >= 0 ? new TaskKey(subtopology, p, "") : new TaskKey(Integer.MAX_VALUE, p, topic);
+                tasks.computeIfAbsent(task, k -> new ArrayList<>()).add(new TopicPartition(topic, p));
+            }
+        }
+        return tasks;
     }
 
     @Override

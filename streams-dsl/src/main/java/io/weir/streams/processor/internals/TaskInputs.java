@@ -67,10 +67,14 @@ final class TaskInputs {
         return !consumed.isEmpty();
     }
 
-    /** The offsets to commit: one past the last record processed of each partition since the last commit. */
+    /**
+     * The offsets to commit: one past the last record processed of each partition read so far, whether or not it
+     * moved since the last commit, so that every commit (a transaction that only punctuations wrote, too) carries
+     * offsets and with them the group's check of the member's generation.
+     */
     Map<TopicPartition, OffsetAndMetadata> offsetsToCommit() {
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
-        consumed.forEach((tp, offset) -> out.put(tp, new OffsetAndMetadata(offset)));
+        consumedOffsets().forEach((tp, offset) -> out.put(tp, new OffsetAndMetadata(offset)));
         return out;
     }
 
