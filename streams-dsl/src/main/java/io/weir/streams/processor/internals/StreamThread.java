@@ -646,6 +646,7 @@ public final class StreamThread extends Thread {
     private final class Rebalances implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            LOG.info("Thread {} gives up {} tasks", getName(), tasks.size());
             setState(State.PARTITIONS_REVOKED);
             if (tasks.isEmpty()) {
                 return;
@@ -672,6 +673,7 @@ public final class StreamThread extends Thread {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             setState(State.PARTITIONS_ASSIGNED);
             createTasks(partitions);
+            LOG.info("Thread {} runs tasks {}", getName(), tasks.keySet());
         }
 
         @Override
