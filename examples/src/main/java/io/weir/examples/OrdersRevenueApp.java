@@ -250,8 +250,8 @@ public final class OrdersRevenueApp {
                     lastTotal = total;
                     lastChange = System.nanoTime();
                 } else if (System.nanoTime() - lastChange > STALL.toNanos()) {
-                    throw new IllegalStateException("The revenue store stood still for " + STALL + " at " + read.size()
-                            + " customers and " + total + " cents, waiting for " + what);
+                    throw new IllegalStateException("The revenue store stood still for " + STALL.toSeconds() + " s at "
+                            + read.size() + " customers and " + total + " cents, waiting for " + what);
                 }
                 Thread.sleep(10);
             }
