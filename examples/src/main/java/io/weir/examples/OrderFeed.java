@@ -16,13 +16,13 @@ import java.util.Random;
  * sequence, and a restarted feed resumes at {@code m}: its {@code initTransactions} first aborts whatever a killed
  * predecessor left open, then it counts what is committed.
  *
- * <p><b>Pace.</b> The feed stays at most two transactions ahead of the application: it writes transaction {@code t}
- * once the revenue store accounts for transaction {@code t - 2}. Each transaction needs two commits of the application
- * to reach its store (one through the repartition topic, one into the store), so the whole stream needs at least
- * {@value #TRANSACTIONS} commits on any machine, and a crash at a given commit lands mid-stream, not after the end.
- * Had the feed written everything first, the application would also fall behind in another way: its consumer hands
- * out a partition's buffered records before the next partition's, so the aggregation would wait for most of the
- * orders to pass through the repartition topic first.
+ * <p><b>Pace.</b> The feed stays at most {@value #AHEAD} transactions ahead of the application: it writes transaction
+ * {@code t} once the revenue store accounts for transaction {@code t - AHEAD}. A transaction needs two commits of the
+ * application to reach the store (one through the repartition topic, one into the store), so the whole stream needs
+ * at least {@code 2 * TRANSACTIONS / AHEAD} commits on any machine, and a crash at a commit below that lands
+ * mid-stream, never after the end. Written all at once instead, the orders would also starve the aggregation: the
+ * consumer hands out one partition's buffered records before the next partition's, so nearly every order would pass
+ * through the repartition topic before the store saw the first of them, and an early crash would find it empty.
  */
 final class OrderFeed {
     static final int TRANSACTIONS = 40;

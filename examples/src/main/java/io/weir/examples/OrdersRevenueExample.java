@@ -34,10 +34,11 @@ public final class OrdersRevenueExample {
     private static final int HALT_STATUS = 137;
 
     /**
-     * The commit the first run halts at. The feed keeps {@value OrderFeed#AHEAD} transactions ahead of the store, and a
-     * transaction reaches the store two commits after it is written, so after {@code k} commits the store accounts for
-     * at most {@code AHEAD * k / 2 + AHEAD} of the {@value OrderFeed#TRANSACTIONS} transactions: 38 at commit 17, so
-     * the halt always comes before the end (typically a third to a half of the way, at about one transaction a commit).
+     * The commit the first run halts at. The feed writes a transaction only once the store accounts for the one
+     * {@value OrderFeed#AHEAD} before it, and a transaction reaches the store no sooner than two commits after it is
+     * written, so after {@code k} commits the store accounts for at most {@code AHEAD * k / 2} of the
+     * {@value OrderFeed#TRANSACTIONS} transactions: 34 at commit 17. The halt always comes before the end (in practice
+     * 15–60 % of the way, at about one transaction a commit).
      */
     static final int CRASH_AT_COMMIT = 17;
 
