@@ -12,6 +12,7 @@ import io.weir.clients.consumer.CloseOptions;
 import io.weir.clients.consumer.Consumer;
 import io.weir.clients.consumer.ConsumerRebalanceListener;
 import io.weir.clients.consumer.ConsumerRecord;
+import io.weir.clients.consumer.ConsumerRecords;
 import io.weir.clients.consumer.OffsetAndMetadata;
 import io.weir.clients.producer.Producer;
 import io.weir.clients.producer.ProducerRecord;
@@ -453,6 +454,27 @@ class ConsumerGroupEndToEndTest {
         createTopic("late", 2);
         produce("late", 10);
         pollUntil(List.of(c), seen, () -> seen.size() == 10, "the records of the topic created late");
+    }
+
+    @Test
+    void aLargeBacklogInOnePartitionDoesNotStarveTheOthers() throws Exception {
+        createTopic("wide", 2);
+        produce("wide", 4000);
+        Consumer<String, String> c = consumer("wide-g", Map.of("max.poll.records", "100"));
+        c.assign(List.of(new TopicPartition("wide", 0), new TopicPartition("wide", 1)));
+        c.seekToBeginning(c.assignment());
+        Set<Integer> seen = new HashSet<>();
+        List<ConsumerRecord<String, String>> first = new ArrayList<>();
+        for (int polls = 0; polls < 200 && seen.size() < 2; ) {
+            ConsumerRecords<String, String> records = c.poll(Duration.ofMillis(100));
+            if (!records.isEmpty()) {
+                polls++;
+                records.forEach(r -> seen.add(r.partition()));
+                records.forEach(first::add);
+            }
+        }
+        assertEquals(Set.of(0, 1), seen);
+        assertTrue(first.size() <= 300, "both partitions within the first polls, after " + first.size() + " records");
     }
 
     @Test

@@ -232,7 +232,9 @@ final class Fetcher<K, V> {
     }
 
     /**
-     * Up to max.poll.records records from the buffered answers, advancing positions as it goes.
+     * Up to max.poll.records records from the buffered answers, advancing positions as it goes. The answers are
+     * taken in turn: one whose records do not all fit in this poll goes behind the others (there is at most one
+     * buffered answer per partition, so a partition's order is kept).
      *
      * <p>A record that cannot be read or deserialized stays at the head of {@code completed}, with its
      * partition's position at it. If this poll already took records, they are returned and the next poll
@@ -273,6 +275,10 @@ final class Fetcher<K, V> {
                 }
                 if (budget > 0) {
                     completed.pollFirst(); // used up
+                } else {
+                    // The budget ran out inside this answer: its rest waits behind the other partitions' answers,
+                    // so that one partition's large answer does not starve the others for many polls.
+                    completed.addLast(completed.pollFirst());
                 }
             }
         } finally {
