@@ -167,6 +167,25 @@ class WeirStreamsTest {
     }
 
     @Test
+    void aQueryIteratorLeftOpenDoesNotHoldTheStoreWhenItsTaskCloses(@TempDir Path dir) throws Exception {
+        WeirStreams streams = new WeirStreams(wordCount(), props(dir, StreamsConfig.AT_LEAST_ONCE));
+        Cluster.createTopic(streams.bootstrapServers(), "lines", 1);
+        streams.start();
+        Cluster.produce(streams.bootstrapServers(), "lines", lines(0, 20));
+        Cluster.readUntil(
+                streams.bootstrapServers(), "word-counts", new LongDeserializer(), read -> Cluster.latest(read)
+                        .equals(expectedCounts(20)));
+        ReadOnlyKeyValueStore<String, Long> counts =
+                streams.store(StoreQueryParameters.fromNameAndType("counts", QueryableStoreTypes.keyValueStore()));
+        KeyValueIterator<String, Long> forgotten = counts.all();
+        assertTrue(forgotten.hasNext());
+        long start = System.nanoTime();
+        assertTrue(streams.close(java.time.Duration.ofSeconds(30)));
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(4), "the close waited for the iterator");
+        assertThrows(io.weir.streams.errors.StateStoreMigratedException.class, forgotten::next);
+    }
+
+    @Test
     void aCheckpointPastTheChangelogsEndWipesTheStoreInsteadOfFailing(@TempDir Path dir) throws Exception {
         Properties props = props(dir, StreamsConfig.AT_LEAST_ONCE);
         try (WeirStreams streams = new WeirStreams(wordCount(), props)) {

@@ -6,6 +6,7 @@ import io.weir.streams.KeyValue;
 import io.weir.streams.errors.StateStoreMigratedException;
 import io.weir.streams.state.KeyValueIterator;
 import io.weir.streams.state.ReadOnlyKeyValueStore;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -13,21 +14,31 @@ import java.util.function.Supplier;
  * The committed data of one task's store as interactive queries read it: thread-safe, each scan one snapshot of the
  * last commit, stored values mapped to what a query sees. A store that closed under the query (its task moved or the
  * application stopped) is reported as {@link StateStoreMigratedException}, which the caller may retry.
+ *
+ * <p>Every iterator it opens is registered in {@code open} until closed, so that the task can close the ones a
+ * query left open before it closes the store (a store does not close while iterators are open, and a task that
+ * cannot close its stores cannot move); the query then sees {@link StateStoreMigratedException} on its next call.
  */
 final class CommittedView<K, S, V> implements ReadOnlyKeyValueStore<K, V> {
     private final String name;
     private final io.weir.state.ReadOnlyKeyValueStore<K, S> committed;
     private final Function<S, V> toQueried;
+    private final Set<AutoCloseable> open;
 
-    CommittedView(String name, io.weir.state.ReadOnlyKeyValueStore<K, S> committed, Function<S, V> toQueried) {
+    CommittedView(
+            String name,
+            io.weir.state.ReadOnlyKeyValueStore<K, S> committed,
+            Function<S, V> toQueried,
+            Set<AutoCloseable> open) {
         this.name = name;
         this.committed = committed;
         this.toQueried = toQueried;
+        this.open = open;
     }
 
     @SuppressWarnings("unchecked")
-    CommittedView(String name, io.weir.state.ReadOnlyKeyValueStore<K, S> committed) {
-        this(name, committed, s -> (V) s);
+    CommittedView(String name, io.weir.state.ReadOnlyKeyValueStore<K, S> committed, Set<AutoCloseable> open) {
+        this(name, committed, s -> (V) s, open);
     }
 
     @Override
@@ -82,29 +93,59 @@ final class CommittedView<K, S, V> implements ReadOnlyKeyValueStore<K, V> {
         }
     }
 
-    private KeyValueIterator<K, V> iterator(Supplier<io.weir.state.KeyValueIterator<K, S>> open) {
-        io.weir.state.KeyValueIterator<K, S> it = read(open);
-        return new KeyValueIterator<>() {
-            @Override
-            public K peekNextKey() {
-                return read(it::peekNextKey);
-            }
+    private KeyValueIterator<K, V> iterator(Supplier<io.weir.state.KeyValueIterator<K, S>> scan) {
+        QueryIterator iterator = new QueryIterator(read(scan));
+        open.add(iterator);
+        return iterator;
+    }
 
-            @Override
-            public boolean hasNext() {
-                return read(it::hasNext);
-            }
+    /**
+     * A query's iterator. Its methods are synchronized because the task may close it from the stream thread while
+     * the query's thread is using it: the close waits for the call in progress, and the next call then fails as
+     * migrated instead of touching a closed cursor.
+     */
+    private final class QueryIterator implements KeyValueIterator<K, V> {
+        private final io.weir.state.KeyValueIterator<K, S> it;
+        private boolean closed;
 
-            @Override
-            public KeyValue<K, V> next() {
-                io.weir.state.KeyValue<K, S> kv = read(it::next);
-                return new KeyValue<>(kv.key(), toQueried.apply(kv.value()));
-            }
+        QueryIterator(io.weir.state.KeyValueIterator<K, S> it) {
+            this.it = it;
+        }
 
-            @Override
-            public void close() {
-                it.close();
+        @Override
+        public synchronized K peekNextKey() {
+            ensureOpen();
+            return read(it::peekNextKey);
+        }
+
+        @Override
+        public synchronized boolean hasNext() {
+            ensureOpen();
+            return read(it::hasNext);
+        }
+
+        @Override
+        public synchronized KeyValue<K, V> next() {
+            ensureOpen();
+            io.weir.state.KeyValue<K, S> kv = read(it::next);
+            return new KeyValue<>(kv.key(), toQueried.apply(kv.value()));
+        }
+
+        @Override
+        public synchronized void close() {
+            if (closed) {
+                return;
             }
-        };
+            closed = true;
+            open.remove(this);
+            it.close();
+        }
+
+        private void ensureOpen() {
+            if (closed) {
+                throw new StateStoreMigratedException("The iterator over store " + name + " was closed: its task "
+                        + "moved or the application stopped; query again");
+            }
+        }
     }
 }

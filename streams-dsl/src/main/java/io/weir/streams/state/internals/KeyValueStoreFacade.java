@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Kafka Streams' {@link KeyValueStore} over a state-store module store: the same calls, with the streams
@@ -21,6 +23,8 @@ import java.util.OptionalLong;
 class KeyValueStoreFacade<K, V> implements KeyValueStore<K, V>, ManagedStore {
     private final io.weir.state.KeyValueStore<K, V> store;
     private final boolean persistent;
+    /** The iterators interactive queries opened on this store and have not closed. */
+    final Set<AutoCloseable> queryIterators = ConcurrentHashMap.newKeySet();
 
     KeyValueStoreFacade(io.weir.state.KeyValueStore<K, V> store, boolean persistent) {
         this.store = store;
@@ -131,11 +135,20 @@ class KeyValueStoreFacade<K, V> implements KeyValueStore<K, V>, ManagedStore {
 
     @Override
     public ReadOnlyKeyValueStore<?, ?> queryView() {
-        return new CommittedView<>(name(), store.readOnlyView());
+        return new CommittedView<>(name(), store.readOnlyView(), queryIterators);
     }
 
+    /** Closes the query iterators left open, then the store. */
     @Override
     public void close() {
+        for (AutoCloseable iterator : List.copyOf(queryIterators)) {
+            try {
+                iterator.close();
+            } catch (Exception e) {
+                // the store's close below reports what matters
+            }
+        }
+        queryIterators.clear();
         store.close();
     }
 

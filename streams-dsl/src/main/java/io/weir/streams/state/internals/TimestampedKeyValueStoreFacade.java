@@ -17,11 +17,11 @@ final class TimestampedKeyValueStoreFacade<K, V> extends KeyValueStoreFacade<K, 
     /** A query sees a table's values without their timestamps, as Kafka's {@code keyValueStore()} type does. */
     @Override
     public ReadOnlyKeyValueStore<?, ?> queryView() {
-        return new CommittedView<>(name(), store.readOnlyView(), ValueAndTimestamp::value);
+        return new CommittedView<>(name(), store.readOnlyView(), ValueAndTimestamp::value, queryIterators);
     }
 
     /** A query's view with each value's timestamp, for {@code QueryableStoreTypes.timestampedKeyValueStore()}. */
     ReadOnlyKeyValueStore<K, ValueAndTimestamp<V>> timestampedQueryView() {
-        return new CommittedView<>(name(), store.readOnlyView());
+        return new CommittedView<>(name(), store.readOnlyView(), queryIterators);
     }
 }
