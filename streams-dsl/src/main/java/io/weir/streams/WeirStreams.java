@@ -297,6 +297,20 @@ public class WeirStreams implements AutoCloseable {
         }
     }
 
+    /**
+     * Each store instance's share of {@code statestore.cache.max.bytes}: the bound divided among every store
+     * instance the topology has (a store per task of its sub-topology), so the instances one client hosts never
+     * exceed it together, however the tasks are spread.
+     */
+    private long cacheBytesPerStore() {
+        InternalTopicManager counts = new InternalTopicManager(admin, builder, config);
+        long instances = 0;
+        for (int s = 0; s < builder.subtopologies().size(); s++) {
+            instances += (long) builder.stores(s).size() * counts.taskCount(s, partitionCounts);
+        }
+        return instances == 0 ? 0 : config.cacheMaxBytes() / instances;
+    }
+
     private Set<String> stateNames() {
         Set<String> names = new LinkedHashSet<>(builder.allStores().keySet());
         names.addAll(builder.internalTopics());
@@ -370,6 +384,7 @@ public class WeirStreams implements AutoCloseable {
                 clients,
                 restoreListener,
                 groupState,
+                cacheBytesPerStore(),
                 new ThreadEvents(),
                 time);
     }

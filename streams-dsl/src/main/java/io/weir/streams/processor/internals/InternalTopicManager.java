@@ -113,7 +113,7 @@ public final class InternalTopicManager {
     }
 
     /** The tasks of sub-topology {@code s}: one per partition of its largest source topic. */
-    int taskCount(int s, Map<String, Integer> counts) {
+    public int taskCount(int s, Map<String, Integer> counts) {
         int tasks = 0;
         for (String topic : builder.sourceTopics(s)) {
             tasks = Math.max(tasks, counts.getOrDefault(topic, 0));

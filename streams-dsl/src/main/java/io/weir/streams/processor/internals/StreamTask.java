@@ -51,6 +51,7 @@ public final class StreamTask {
     private final Time time;
     private final RecordCollector collector;
     private final Set<TopicPartition> inputPartitions;
+    private final long cacheBytesPerStore;
     private final PriorityQueue<Schedule> streamTimeSchedules = new PriorityQueue<>();
     private final PriorityQueue<Schedule> wallClockSchedules = new PriorityQueue<>();
     private long streamTime = -1L;
@@ -98,18 +99,23 @@ public final class StreamTask {
 
     public StreamTask(
             TaskId id, InternalTopologyBuilder builder, StreamsConfig config, RecordCollector collector, Time time) {
-        this(id, builder, config, collector, time, Set.of());
+        this(id, builder, config, collector, time, Set.of(), -1L);
     }
 
-    /** A task of the runtime, reading {@code inputPartitions}. */
+    /**
+     * A task of the runtime, reading {@code inputPartitions}, each of whose stores may cache
+     * {@code cacheBytesPerStore} (-1: an equal share of {@code statestore.cache.max.bytes} among the task's stores).
+     */
     StreamTask(
             TaskId id,
             InternalTopologyBuilder builder,
             StreamsConfig config,
             RecordCollector collector,
             Time time,
-            Collection<TopicPartition> inputPartitions) {
+            Collection<TopicPartition> inputPartitions,
+            long cacheBytesPerStore) {
         this.inputPartitions = Set.copyOf(inputPartitions);
+        this.cacheBytesPerStore = cacheBytesPerStore;
         this.id = id;
         this.builder = builder;
         this.config = config;
@@ -144,7 +150,9 @@ public final class StreamTask {
     public void openStores() {
         List<StoreFactory> factories = builder.stores(id.subtopology());
         Path taskDirectory = config.stateDir().resolve(config.applicationId()).resolve(id.toString());
-        long cacheShare = factories.isEmpty() ? 0 : config.cacheMaxBytes() / factories.size();
+        long cacheShare = cacheBytesPerStore >= 0
+                ? cacheBytesPerStore
+                : factories.isEmpty() ? 0 : config.cacheMaxBytes() / factories.size();
         for (StoreFactory factory : factories) {
             String changelogTopic = changelogTopic(config.applicationId(), factory.name());
             StoreContext storeContext = new StoreContext(

@@ -125,6 +125,7 @@ public final class StreamThread extends Thread {
     private final Listener listener;
     private final StreamsPartitionAssignor.GroupState groupState;
     private final Time time;
+    private final long cacheBytesPerStore;
     private final boolean exactlyOnce;
     private final Map<TaskId, RunningTask> tasks = new LinkedHashMap<>();
     private final Map<TopicPartition, RunningTask> byPartition = new HashMap<>();
@@ -147,9 +148,11 @@ public final class StreamThread extends Thread {
             Clients clients,
             StateRestoreListener restoreListener,
             StreamsPartitionAssignor.GroupState groupState,
+            long cacheBytesPerStore,
             Listener listener,
             Time time) {
         super(name);
+        this.cacheBytesPerStore = cacheBytesPerStore;
         this.builder = builder;
         this.config = config;
         this.stateDirectory = stateDirectory;
@@ -611,7 +614,7 @@ public final class StreamThread extends Thread {
 
     /** The task with its stores open and restored, or null (its stores closed) if a checkpoint needs a wipe. */
     private StreamTask openAndRestore(TaskId id, Collection<TopicPartition> partitions) {
-        StreamTask task = new StreamTask(id, builder, config, collector, time, partitions);
+        StreamTask task = new StreamTask(id, builder, config, collector, time, partitions, cacheBytesPerStore);
         task.openStores();
         try {
             Map<String, StoreFactory> factories = builder.allStores();
