@@ -165,7 +165,10 @@ final class ChangelogRestorer {
                 if (consumer.position(changelog) >= end) {
                     return false;
                 }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                // A short poll: the rest of the range may hold only a transaction marker, which yields no record
+                // (under exactly-once a store's checkpoint is its last record, and the marker follows it), and a
+                // long poll would wait its whole timeout for records that never come.
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(5))) {
                     if (record.offset() < end && record.key() != null) {
                         fetched.add(record);
                     }

@@ -2,8 +2,6 @@ package io.weir.streams.processor.internals;
 
 import io.weir.streams.processor.api.Processor;
 import io.weir.streams.processor.api.Record;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +14,8 @@ final class ProcessorNode {
     private final String name;
     private final Processor<Object, Object, Object, Object> processor;
     private final Map<String, ProcessorNode> children = new LinkedHashMap<>();
+    /** The children as a list, made once they are all added: every forward walks it (no copy per record). */
+    private List<ProcessorNode> childList = List.of();
 
     ProcessorNode(String name, Processor<Object, Object, Object, Object> processor) {
         this.name = name;
@@ -28,10 +28,11 @@ final class ProcessorNode {
 
     void addChild(ProcessorNode child) {
         children.put(child.name, child);
+        childList = List.copyOf(children.values());
     }
 
     List<ProcessorNode> children() {
-        return Collections.unmodifiableList(new ArrayList<>(children.values()));
+        return childList;
     }
 
     ProcessorNode child(String childName) {
