@@ -7,6 +7,9 @@ package io.weir.state;
  */
 @FunctionalInterface
 public interface FlushListener<K, V> {
-    /** @param newValue the flushed value, or {@code null} if the key was deleted */
-    void onFlush(K key, V newValue);
+    /**
+     * @param newValue the flushed value, or {@code null} if the key was deleted
+     * @param oldValue the value the store held before this flush wrote the new one, or {@code null} if none
+     */
+    void onFlush(K key, V newValue, V oldValue);
 }

@@ -34,7 +34,7 @@ class CachingStoreTest {
                 .lmdb(root.resolve("s"))
                 .config(TestDirs.fastConfig().withCacheMaxBytes(cacheBytes))
                 .changelog(hook)
-                .flushListener((k, v) -> forwarded.add(k + "=" + v))
+                .flushListener((k, v, old) -> forwarded.add(k + "=" + v))
                 .build();
         return store;
     }
@@ -106,7 +106,7 @@ class CachingStoreTest {
         KeyValueStoreBuilder<String, String> b = KeyValueStores.builder("x", Serdes.string(), Serdes.string())
                 .inMemory()
                 .config(StoreConfig.DEFAULTS.withCacheMaxBytes(0))
-                .flushListener((k, v) -> {});
+                .flushListener((k, v, old) -> {});
         IllegalStateException e = assertThrows(IllegalStateException.class, b::build);
         assertTrue(e.getMessage().contains("statestore.cache.max.bytes"), e.getMessage());
     }

@@ -212,8 +212,17 @@ public class TopologyTestDriver implements Closeable {
         commit();
     }
 
-    /** As Kafka's driver does after every input: each record's results are committed before the next. */
+    /**
+     * As Kafka's driver does after every input: each record's results are committed before the next. Flushing the
+     * stores' caches forwards their changes, which may write to topics the topology reads; those records run too,
+     * and the stores they change are flushed in turn, until nothing moves.
+     */
     private void commit() {
+        do {
+            for (StreamTask task : tasks.values()) {
+                task.flushStores();
+            }
+        } while (drain());
         for (StreamTask task : tasks.values()) {
             task.commitStores();
             task.takeCommitRequest();
@@ -294,11 +303,14 @@ public class TopologyTestDriver implements Closeable {
         commit();
     }
 
-    /** Processes, in order, records written to topics the topology itself reads. */
-    private void drain() {
+    /** Processes, in order, records written to topics the topology itself reads; whether there were any. */
+    private boolean drain() {
+        boolean any = false;
         while (!internalQueue.isEmpty()) {
             internalQueue.poll().run();
+            any = true;
         }
+        return any;
     }
 
     private void collect(

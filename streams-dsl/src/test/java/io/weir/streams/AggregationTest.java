@@ -276,4 +276,32 @@ class AggregationTest {
         assertTrue(described.contains("by-value-repartition-sink (topic: by-value-repartition)"), described);
         assertFalse(described.contains("agg-"), "the application id prefixes internal topics only at run time");
     }
+
+    /**
+     * As Kafka Streams' caching stores: with a cache, an aggregation forwards one update per key per commit (the test
+     * driver commits after each input record), with the value before it as the old one; without, every update.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aCachingStoreForwardsOneUpdatePerKeyPerCommit(boolean caching) {
+        Materialized<String, Long, StateStore> store =
+                Materialized.<String, Long, StateStore>as("c").withValueSerde(Serdes.Long());
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream("in", Consumed.with(Serdes.String(), Serdes.String()))
+                .flatMapValues(v -> List.of(v, v, v))
+                .groupByKey()
+                .count(caching ? store : store.withCachingDisabled())
+                .toStream()
+                .to("out", Produced.with(Serdes.String(), Serdes.Long()));
+        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props(1), Instant.ofEpochMilli(0))) {
+            var in = driver.createInputTopic(
+                    "in", Serdes.String().serializer(), Serdes.String().serializer());
+            in.pipeInput("k", "x");
+            in.pipeInput("k", "y");
+            var out = driver.createOutputTopic(
+                            "out", Serdes.String().deserializer(), Serdes.Long().deserializer())
+                    .readValuesToList();
+            assertEquals(caching ? List.of(3L, 6L) : List.of(1L, 2L, 3L, 4L, 5L, 6L), out);
+        }
+    }
 }

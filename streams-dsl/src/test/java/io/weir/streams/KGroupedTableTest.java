@@ -34,6 +34,24 @@ class KGroupedTableTest {
         return props;
     }
 
+    /**
+     * The updates of each key in order. One input can update two groups (a row moving between them), and the order
+     * of updates to different keys is not defined: with a cache they are forwarded as the cache flushes, with
+     * several partitions as each task does, as in Kafka Streams.
+     */
+    private static <V> void assertSameUpdatesPerKey(
+            List<KeyValue<String, V>> expected, List<KeyValue<String, V>> actual) {
+        assertEquals(perKey(expected), perKey(actual));
+    }
+
+    private static <V> java.util.Map<String, List<V>> perKey(List<KeyValue<String, V>> updates) {
+        java.util.Map<String, List<V>> out = new java.util.TreeMap<>();
+        for (KeyValue<String, V> update : updates) {
+            out.computeIfAbsent(update.key(), k -> new java.util.ArrayList<>()).add(update.value());
+        }
+        return out;
+    }
+
     private static <V> List<KeyValue<String, V>> outputs(
             TopologyTestDriver driver, io.weir.common.serialization.Deserializer<V> values) {
         return driver.createOutputTopic("out", Serdes.String().deserializer(), values)
@@ -59,7 +77,7 @@ class KGroupedTableTest {
             in.pipeInput("alice", "us"); // moves: eu loses her, then us gains her
             in.pipeInput(new TestRecord<>("bob", null)); // leaves: eu loses him
             in.pipeInput("alice", "us"); // stays: one change, subtracted then added back
-            assertEquals(
+            assertSameUpdatesPerKey(
                     List.of(
                             KeyValue.pair("eu", 1L),
                             KeyValue.pair("eu", 2L),
@@ -95,7 +113,7 @@ class KGroupedTableTest {
             in.pipeInput("alice", "eu:10"); // same region: 12 - 5 + 10
             in.pipeInput("bob", "us:7"); // moves
             in.pipeInput(new TestRecord<>("alice", null));
-            assertEquals(
+            assertSameUpdatesPerKey(
                     List.of(
                             KeyValue.pair("eu", 5L),
                             KeyValue.pair("eu", 12L),
@@ -133,7 +151,7 @@ class KGroupedTableTest {
             in.pipeInput("alice", "us");
             in.pipeInput("alice", "us"); // stays: taken out and put back at the end
             in.pipeInput("carol", "us");
-            assertEquals(
+            assertSameUpdatesPerKey(
                     List.of(
                             KeyValue.pair("eu", "alice"),
                             KeyValue.pair("eu", "alice,bob"),
@@ -164,7 +182,7 @@ class KGroupedTableTest {
             in.pipeInput("bob", "eu");
             in.pipeInput("alice", "eu"); // joins eu; nothing to subtract from a null group
             in.pipeInput("bob", "none"); // leaves eu for no group
-            assertEquals(
+            assertSameUpdatesPerKey(
                     List.of(KeyValue.pair("eu", 1L), KeyValue.pair("eu", 2L), KeyValue.pair("eu", 1L)),
                     outputs(driver, Serdes.Long().deserializer()));
             KeyValueStore<String, Long> counts = driver.getKeyValueStore("counts");

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
 
 /**
  * A record cache in front of a store, bounded in bytes ({@code statestore.cache.max.bytes}) by a Caffeine cache.
@@ -39,10 +38,17 @@ final class CachingBytesStore extends DelegatingBytesStore {
 
     private final Cache<Key, Entry> cache;
     private final TreeMap<byte[], Entry> dirty = new TreeMap<>(ByteKeys.UNSIGNED);
-    private final BiConsumer<byte[], byte[]> forwarder;
+    private final Forwarder forwarder;
+
+    /** Receives each entry written down: its key, its new value (null: deleted) and the value it replaced. */
+    @FunctionalInterface
+    interface Forwarder {
+        void accept(byte[] key, byte[] newValue, byte[] oldValue);
+    }
+
     private RuntimeException evictionFailure;
 
-    CachingBytesStore(BytesStore inner, long maxBytes, BiConsumer<byte[], byte[]> forwarder) {
+    CachingBytesStore(BytesStore inner, long maxBytes, Forwarder forwarder) {
         super(inner);
         this.forwarder = forwarder;
         this.cache = Caffeine.newBuilder()
@@ -106,9 +112,10 @@ final class CachingBytesStore extends DelegatingBytesStore {
     }
 
     private void writeDown(byte[] key, byte[] value) {
+        byte[] old = forwarder == null ? null : inner.get(key);
         inner.put(key, value);
         if (forwarder != null) {
-            forwarder.accept(key, value);
+            forwarder.accept(key, value, old);
         }
     }
 

@@ -7,7 +7,6 @@ import io.weir.state.KeyValueStore;
 import io.weir.state.Serde;
 import io.weir.state.StoreConfig;
 import java.nio.file.Path;
-import java.util.function.BiConsumer;
 
 /**
  * Assembles a store stack — backend, then change logging, then caching, then serdes — for
@@ -42,9 +41,12 @@ public final class Stores {
             store = new ChangeLoggingBytesStore(store, changelog);
         }
         if (config.cacheMaxBytes() > 0) {
-            BiConsumer<byte[], byte[]> forwarder = flushListener == null
+            CachingBytesStore.Forwarder forwarder = flushListener == null
                     ? null
-                    : (k, v) -> flushListener.onFlush(keySerde.deserialize(k), valueSerde.deserialize(v));
+                    : (k, v, old) -> flushListener.onFlush(
+                            keySerde.deserialize(k),
+                            v == null ? null : valueSerde.deserialize(v),
+                            old == null ? null : valueSerde.deserialize(old));
             store = new CachingBytesStore(store, config.cacheMaxBytes(), forwarder);
         }
         return new TypedKeyValueStore<>(store, keySerde, valueSerde);

@@ -31,6 +31,9 @@ final class CacheModel {
     TreeMap<String, String> committed = new TreeMap<>(CacheModel::byteOrder);
     final List<Map.Entry<String, String>> changelog = new ArrayList<>();
     final List<Map.Entry<String, String>> forwarded = new ArrayList<>();
+    /** What the cache has written down to the layer below, key by key (null: deleted or never written). */
+    private final Map<String, String> writtenDown = new java.util.HashMap<>();
+
     final Set<String> writtenSinceFlush = new HashSet<>();
     int changelogAtLastFlush;
     long nextOffset;
@@ -62,10 +65,12 @@ final class CacheModel {
         BytesStore logged = new ChangeLoggingBytesStore(
                 backend,
                 (k, v) -> changelog.add(new java.util.AbstractMap.SimpleImmutableEntry<>(string(k), string(v))));
-        cache = new CachingBytesStore(
-                logged,
-                cacheBytes,
-                (k, v) -> forwarded.add(new java.util.AbstractMap.SimpleImmutableEntry<>(string(k), string(v))));
+        cache = new CachingBytesStore(logged, cacheBytes, (k, v, old) -> {
+            // The old value a flush reports is what the layer below held: the last value written down.
+            assertEquals(writtenDown.get(string(k)), string(old), "old value of " + string(k));
+            writtenDown.put(string(k), string(v));
+            forwarded.add(new java.util.AbstractMap.SimpleImmutableEntry<>(string(k), string(v)));
+        });
     }
 
     void put(String k, String v) {
@@ -150,6 +155,8 @@ final class CacheModel {
         open();
         model.clear();
         model.putAll(committed);
+        writtenDown.clear();
+        writtenDown.putAll(committed);
         writtenSinceFlush.clear();
         // The changelog consumer would roll back to the committed offset; restart the recorded sequence from the
         // committed state so that replay still means "from the checkpoint".

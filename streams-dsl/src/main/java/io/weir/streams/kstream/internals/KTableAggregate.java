@@ -26,6 +26,9 @@ final class KTableAggregate<K, V, VA> implements Processor<K, Change<V>, K, Chan
         VA apply(K key, V value, VA aggregateOrNull);
     }
 
+    /** Whether the store's cache forwards the changes at its flushes (see {@link KStreamAggregate}). */
+    private boolean forwardsOnFlush;
+
     private final String storeName;
     private final Subtract<K, V, VA> subtract;
     private final Add<K, V, VA> add;
@@ -42,6 +45,7 @@ final class KTableAggregate<K, V, VA> implements Processor<K, Change<V>, K, Chan
     public void init(ProcessorContext<K, Change<VA>> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        this.forwardsOnFlush = TableForwarding.onFlush(store, context);
     }
 
     @Override
@@ -61,6 +65,8 @@ final class KTableAggregate<K, V, VA> implements Processor<K, Change<V>, K, Chan
         }
         long timestamp = previous == null ? record.timestamp() : Math.max(record.timestamp(), previous.timestamp());
         store.put(record.key(), ValueAndTimestamp.make(next, timestamp));
-        context.forward(record.withValue(new Change<>(next, old)).withTimestamp(timestamp));
+        if (!forwardsOnFlush) {
+            context.forward(record.withValue(new Change<>(next, old)).withTimestamp(timestamp));
+        }
     }
 }

@@ -144,6 +144,24 @@ final class ProcessorContextImpl implements ProcessorContext<Object, Object> {
         }
     }
 
+    /**
+     * Forwards {@code record} to the children of {@code node}, whatever node is current: for what a store's cache
+     * hands back when it flushes, which happens outside that node's {@code process} (at a commit, or during another
+     * node's write that evicts it). The record has no input record of its own.
+     */
+    <K, V> void forwardFrom(ProcessorNode node, Record<K, V> record) {
+        ProcessorNode previous = current;
+        Origin previousOrigin = origin;
+        current = node;
+        origin = PUNCTUATION;
+        try {
+            forward(record);
+        } finally {
+            current = previous;
+            origin = previousOrigin;
+        }
+    }
+
     /** Runs a child; a failure of its own user code is named after it, before the stack unwinds past it. */
     private void runChild(ProcessorNode child, Record<Object, Object> record) {
         try {

@@ -8,6 +8,7 @@ import io.weir.streams.state.KeyValueBytesStoreSupplier;
 import io.weir.streams.state.KeyValueStore;
 import io.weir.streams.state.StoreBuilder;
 import io.weir.streams.state.TimestampedKeyValueStore;
+import io.weir.streams.state.ValueAndTimestamp;
 import java.util.Map;
 import java.util.Objects;
 
@@ -103,20 +104,33 @@ public final class KeyValueStoreBuilderImpl<K, V> implements StoreBuilder<KeyVal
                 ? valueSerde
                 : (Serde<V>) context.defaultValueSerde().get();
         if (timestamped) {
+            FlushTarget<K, ValueAndTimestamp<V>> flushes = new FlushTarget<>();
             return new TimestampedKeyValueStoreFacade<>(
-                    build(context, keys, new ValueAndTimestampSerde<>(values)), supplier.persistent());
+                    build(context, keys, new ValueAndTimestampSerde<>(values), flushes),
+                    supplier.persistent(),
+                    cached(context) ? flushes : null);
         }
-        return new KeyValueStoreFacade<>(build(context, keys, values), supplier.persistent());
+        FlushTarget<K, V> flushes = new FlushTarget<>();
+        return new KeyValueStoreFacade<>(
+                build(context, keys, values, flushes), supplier.persistent(), cached(context) ? flushes : null);
     }
 
-    private <T> io.weir.state.KeyValueStore<K, T> build(StoreContext context, Serde<K> keys, Serde<T> values) {
+    private boolean cached(StoreContext context) {
+        return caching && context.cacheMaxBytes() > 0;
+    }
+
+    private <T> io.weir.state.KeyValueStore<K, T> build(
+            StoreContext context, Serde<K> keys, Serde<T> values, FlushTarget<K, T> flushes) {
         String topic = context.changelogTopic();
         KeyValueStoreBuilder<K, T> builder = KeyValueStores.builder(
                         name(), StoreSerdes.adapt(keys, topic), StoreSerdes.adapt(values, topic))
-                .config(StoreConfig.DEFAULTS.withCacheMaxBytes(caching ? context.cacheMaxBytes() : 0))
+                .config(StoreConfig.DEFAULTS.withCacheMaxBytes(cached(context) ? context.cacheMaxBytes() : 0))
                 .time(context.time());
         if (logging && context.changelog() != null) {
             builder = builder.changelog(context.changelog());
+        }
+        if (cached(context)) {
+            builder = builder.flushListener(flushes);
         }
         builder = supplier.persistent() ? builder.lmdb(context.taskDirectory().resolve(name())) : builder.inMemory();
         return builder.build();

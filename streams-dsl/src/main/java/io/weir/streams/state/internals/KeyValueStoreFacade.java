@@ -20,15 +20,27 @@ import java.util.concurrent.ConcurrentHashMap;
  * Kafka Streams' {@link KeyValueStore} over a state-store module store: the same calls, with the streams
  * {@code KeyValue}. Used by its task's thread only, as the store beneath it requires.
  */
-class KeyValueStoreFacade<K, V> implements KeyValueStore<K, V>, ManagedStore {
+class KeyValueStoreFacade<K, V> implements KeyValueStore<K, V>, ManagedStore, CachedStore<K, V> {
     private final io.weir.state.KeyValueStore<K, V> store;
     private final boolean persistent;
+    private final FlushTarget<K, V> flushes;
     /** The iterators interactive queries opened on this store and have not closed. */
     final Set<AutoCloseable> queryIterators = ConcurrentHashMap.newKeySet();
 
-    KeyValueStoreFacade(io.weir.state.KeyValueStore<K, V> store, boolean persistent) {
+    /** @param flushes where the store's cache hands its flushed entries, or null if it has no cache */
+    KeyValueStoreFacade(io.weir.state.KeyValueStore<K, V> store, boolean persistent, FlushTarget<K, V> flushes) {
         this.store = store;
         this.persistent = persistent;
+        this.flushes = flushes;
+    }
+
+    @Override
+    public boolean setFlushListener(io.weir.state.FlushListener<K, V> listener) {
+        if (flushes == null) {
+            return false;
+        }
+        flushes.set(listener);
+        return true;
     }
 
     @Override

@@ -9,8 +9,11 @@ final class TimestampedKeyValueStoreFacade<K, V> extends KeyValueStoreFacade<K, 
         implements TimestampedKeyValueStore<K, V> {
     private final io.weir.state.KeyValueStore<K, ValueAndTimestamp<V>> store;
 
-    TimestampedKeyValueStoreFacade(io.weir.state.KeyValueStore<K, ValueAndTimestamp<V>> store, boolean persistent) {
-        super(store, persistent);
+    TimestampedKeyValueStoreFacade(
+            io.weir.state.KeyValueStore<K, ValueAndTimestamp<V>> store,
+            boolean persistent,
+            FlushTarget<K, ValueAndTimestamp<V>> flushes) {
+        super(store, persistent, flushes);
         this.store = store;
     }
 
