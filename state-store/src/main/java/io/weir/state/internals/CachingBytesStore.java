@@ -10,6 +10,7 @@ import io.weir.state.RestoreProgress;
 import io.weir.state.errors.UncommittedWritesException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,12 @@ final class CachingBytesStore extends DelegatingBytesStore {
     static final int ENTRY_OVERHEAD_BYTES = 64;
 
     private final Cache<Key, Entry> cache;
-    private final TreeMap<byte[], Entry> dirty = new TreeMap<>(ByteKeys.UNSIGNED);
+    /**
+     * The entries written since they were last written down, by key; hashed, so that the hot path (a get or put of
+     * a key updated many times between commits) costs no ordered-map search; sorted only when flushed or scanned.
+     */
+    private final HashMap<Key, Entry> dirty = new HashMap<>();
+
     private final Forwarder forwarder;
 
     /** Receives each entry written down: its key, its new value (null: deleted) and the value it replaced. */
@@ -91,12 +97,12 @@ final class CachingBytesStore extends DelegatingBytesStore {
     }
 
     private void onEviction(Key key, Entry entry, RemovalCause cause) {
-        if (key == null || entry == null || dirty.get(key.bytes) != entry) {
+        if (key == null || entry == null || dirty.get(key) != entry) {
             return;
         }
         try {
             writeDown(key.bytes, entry.value);
-            dirty.remove(key.bytes, entry);
+            dirty.remove(key, entry);
         } catch (RuntimeException e) {
             // Caffeine would log and swallow it; keep the entry dirty and report to the caller instead.
             evictionFailure = e;
@@ -123,14 +129,15 @@ final class CachingBytesStore extends DelegatingBytesStore {
     public byte[] get(byte[] key) {
         ensureOpen();
         limits().checkKey(key);
-        Entry d = dirty.get(key);
-        if (d != null) {
-            return d.value;
-        }
         Key k = new Key(key);
+        // A dirty entry is in the cache too, unless its eviction failed to write it down: cache, then dirty.
         Entry cached = cache.getIfPresent(k);
         if (cached != null) {
             return cached.value;
+        }
+        Entry d = dirty.get(k);
+        if (d != null) {
+            return d.value;
         }
         byte[] value = inner.get(key);
         cache.put(k, new Entry(value));
@@ -144,9 +151,10 @@ final class CachingBytesStore extends DelegatingBytesStore {
         limits().checkKey(key);
         limits().checkValue(value);
         Entry e = new Entry(value);
+        Key k = new Key(key);
         // Dirty first: Caffeine may evict the new entry within put, and the listener must see it as dirty.
-        dirty.put(key, e);
-        cache.put(new Key(key), e);
+        dirty.put(k, e);
+        cache.put(k, e);
         rethrowEvictionFailure();
     }
 
@@ -175,8 +183,10 @@ final class CachingBytesStore extends DelegatingBytesStore {
         }
         limits().checkBound(range.from());
         limits().checkBound(range.to());
+        TreeMap<byte[], Entry> sorted = new TreeMap<>(ByteKeys.UNSIGNED);
+        dirty.forEach((k, e) -> sorted.put(k.bytes, e));
         List<KeyValue<byte[], byte[]>> overlay = new ArrayList<>();
-        for (Map.Entry<byte[], Entry> e : range.of(dirty).entrySet()) {
+        for (Map.Entry<byte[], Entry> e : range.of(sorted).entrySet()) {
             byte[] v = e.getValue().value;
             overlay.add(new KeyValue<>(e.getKey(), v == null ? PendingWrites.TOMBSTONE : v));
         }
@@ -194,10 +204,17 @@ final class CachingBytesStore extends DelegatingBytesStore {
     @Override
     public void flush() {
         ensureOpen();
-        Map.Entry<byte[], Entry> e;
-        while ((e = dirty.firstEntry()) != null) {
-            writeDown(e.getKey(), e.getValue().value);
-            dirty.remove(e.getKey(), e.getValue());
+        while (!dirty.isEmpty()) {
+            // Sorted per round: a write-down may hand the forwarder work that writes here again.
+            List<Map.Entry<Key, Entry>> round = new ArrayList<>(dirty.entrySet());
+            round.sort((a, b) -> ByteKeys.UNSIGNED.compare(a.getKey().bytes, b.getKey().bytes));
+            for (Map.Entry<Key, Entry> e : round) {
+                if (dirty.get(e.getKey()) != e.getValue()) {
+                    continue; // rewritten by this round's forwarding: the newer entry is written in the next
+                }
+                writeDown(e.getKey().bytes, e.getValue().value);
+                dirty.remove(e.getKey(), e.getValue());
+            }
         }
         inner.flush();
     }
