@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads a stream of updates as a table: each record becomes its key's value in the store (a null value deletes it)
- * and is forwarded as a change with the value it replaced. A record with a null key belongs to no row and is
- * skipped, with a warning.
+ * and is forwarded as a change with the value it replaced — by the store's cache when it writes the change down (at
+ * each commit, or on eviction), as Kafka Streams' caching stores do, or at once without a cache. A record with a
+ * null key belongs to no row and is skipped, with a warning.
  */
 final class KTableSource<K, V> implements Processor<K, V, K, Change<V>> {
     private static final Logger LOG = LoggerFactory.getLogger(KTableSource.class);
@@ -20,6 +21,7 @@ final class KTableSource<K, V> implements Processor<K, V, K, Change<V>> {
     private final String storeName;
     private ProcessorContext<K, Change<V>> context;
     private TimestampedKeyValueStore<K, V> store;
+    private boolean forwardsOnFlush;
 
     KTableSource(String name, String storeName) {
         this.name = name;
@@ -30,6 +32,7 @@ final class KTableSource<K, V> implements Processor<K, V, K, Change<V>> {
     public void init(ProcessorContext<K, Change<V>> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        this.forwardsOnFlush = TableForwarding.onFlush(store, context);
     }
 
     @Override
@@ -49,6 +52,8 @@ final class KTableSource<K, V> implements Processor<K, V, K, Change<V>> {
         } else {
             store.put(record.key(), ValueAndTimestamp.make(record.value(), record.timestamp()));
         }
-        context.forward(record.withValue(new Change<>(record.value(), old)));
+        if (!forwardsOnFlush) {
+            context.forward(record.withValue(new Change<>(record.value(), old)));
+        }
     }
 }
