@@ -67,8 +67,7 @@ class ReadmeTopologyTest {
         }
     }
 
-    private static Long awaitValue(ReadOnlyKeyValueStore<String, Long> store, String key, long wanted)
-            throws InterruptedException {
+    private static Long awaitValue(ReadOnlyKeyValueStore<String, Long> store, String key, long wanted) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         Long value = null;
         while (System.nanoTime() < deadline) {
@@ -80,7 +79,7 @@ class ReadmeTopologyTest {
             if (value != null && value == wanted) {
                 return value;
             }
-            Thread.sleep(10);
+            Thread.onSpinWait(); // the store commits just after the output it is compared with: a step behind
         }
         return value;
     }

@@ -7,7 +7,6 @@ import io.weir.clients.consumer.ConsumerRecord;
 import io.weir.clients.producer.Producer;
 import io.weir.clients.producer.ProducerRecord;
 import io.weir.common.serialization.Deserializer;
-import io.weir.common.serialization.Serializer;
 import io.weir.common.serialization.StringDeserializer;
 import io.weir.common.serialization.StringSerializer;
 import io.weir.streams.WeirStreams;
@@ -116,9 +115,5 @@ final class Cluster {
         synchronized List<WeirStreams.State> seen() {
             return List.copyOf(seen);
         }
-    }
-
-    static Serializer<String> strings() {
-        return new StringSerializer();
     }
 }

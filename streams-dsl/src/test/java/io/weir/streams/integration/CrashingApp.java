@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * run first appends {@value #RECORDS} new numbers in one transaction; then it sums the numbers per key into the
  * store {@code sums} and copies each one to {@code copies}, under exactly_once_v2, committing after every poll of
  * at most 100 records, so every commit carries changelog records. It prints
- * {@code RESTORED <replayed> OF <changelog size>} once RUNNING, and, if it gets to the end of its input without
+ * {@code RESTORED <replayed> OF <changelog size>} once RUNNING, {@code COPIES <read> OF <inputs>} as committed
+ * copies arrive, and, if it gets to the end of its input without
  * being halted, checks the read_committed outputs and the store against the input topic and prints
  * {@code RESULT OK} or {@code RESULT MISMATCH ...}.
  */
@@ -105,6 +106,7 @@ public final class CrashingApp {
                 reader.subscribe(List.of("sums-out", "copies"));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
                 while ((!sums.equals(expected) || copies < inputs) && System.nanoTime() < deadline) {
+                    long before = copies;
                     for (ConsumerRecord<String, Long> r : reader.poll(Duration.ofMillis(100))) {
                         if (r.topic().equals("sums-out")) {
                             sums.put(r.key(), r.value());
@@ -112,6 +114,10 @@ public final class CrashingApp {
                             copies++;
                             copiesSeen.merge(r.value(), 1, Integer::sum);
                         }
+                    }
+                    if (copies != before) {
+                        System.out.println("COPIES " + copies + " OF " + inputs); // progress, for a parent's kill
+                        System.out.flush();
                     }
                 }
             }

@@ -78,20 +78,34 @@ class ExactlyOnceCrashTest {
         return new Run(child.exitValue(), lines);
     }
 
-    /** Kills the child with SIGKILL {@code delayMs} after it reports RUNNING. */
-    private static Run runAndKill(Path dir, long delayMs) throws Exception {
+    private static final Pattern COPIES = Pattern.compile("COPIES (\\d+) OF (\\d+)");
+
+    /**
+     * Kills the child with SIGKILL once it has read back, committed, {@code fraction} of the input it has not
+     * processed yet: a seeded moment of processing, taken from the child's own progress lines rather than a clock.
+     */
+    private static Run runAndKill(Path dir, double fraction) throws Exception {
         Process child = start(dir, null);
         List<String> lines = new ArrayList<>();
         try (BufferedReader out =
                 new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            long killAt = -1;
             String line;
             while ((line = out.readLine()) != null) {
                 lines.add(line);
-                if (line.startsWith("RESTORED")) {
+                Matcher m = COPIES.matcher(line);
+                if (!m.find()) {
+                    continue;
+                }
+                long read = Long.parseLong(m.group(1));
+                long inputs = Long.parseLong(m.group(2));
+                if (killAt < 0) {
+                    killAt = Math.min(inputs, read + Math.max(1, (long) ((inputs - read) * fraction)));
+                }
+                if (read >= killAt) {
                     break;
                 }
             }
-            Thread.sleep(delayMs); // the kill lands at a seeded moment of processing, not waiting for an event
             child.destroyForcibly();
             assertTrue(child.waitFor(60, TimeUnit.SECONDS));
         }
@@ -125,7 +139,7 @@ class ExactlyOnceCrashTest {
         assertTrue(
                 afterWindow.replayed() > 0 && afterWindow.replayed() < afterWindow.changelog(),
                 "replayed " + afterWindow.replayed() + " of " + afterWindow.changelog());
-        Run killed = runAndKill(dir, random.nextInt(150));
+        Run killed = runAndKill(dir, 0.1 + 0.6 * random.nextDouble());
         assertTrue(killed.exitCode() != 0, "the kill should have ended the run: " + killed.lines());
         crashed.add(killed);
 

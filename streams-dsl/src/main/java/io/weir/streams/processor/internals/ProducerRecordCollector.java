@@ -182,8 +182,4 @@ final class ProducerRecordCollector implements RecordCollector {
             throw new StreamsException("Interrupted waiting for the changelog write of " + changelog, e);
         }
     }
-
-    Producer<byte[], byte[]> producer() {
-        return producer;
-    }
 }

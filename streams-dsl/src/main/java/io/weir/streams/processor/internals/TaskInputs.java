@@ -7,7 +7,6 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A running task's input: a queue of fetched records per input partition, and the offsets consumed since the last
@@ -19,23 +18,13 @@ final class TaskInputs {
     private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> queues = new LinkedHashMap<>();
     private final Map<TopicPartition, Long> consumed = new HashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
-    private int buffered;
 
     void addPartition(TopicPartition partition) {
         queues.putIfAbsent(partition, new ArrayDeque<>());
     }
 
-    Set<TopicPartition> partitions() {
-        return queues.keySet();
-    }
-
     void add(TopicPartition partition, ConsumerRecord<byte[], byte[]> record) {
         queues.get(partition).add(record);
-        buffered++;
-    }
-
-    boolean isEmpty() {
-        return buffered == 0;
     }
 
     /** The next record to process, or null; marks it consumed. */
@@ -51,15 +40,8 @@ final class TaskInputs {
             return null;
         }
         ConsumerRecord<byte[], byte[]> record = pick.poll();
-        buffered--;
         consumed.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
         return record;
-    }
-
-    /** Drops fetched records not processed yet (after a failed commit they are fetched again). */
-    void clearBuffered() {
-        queues.values().forEach(ArrayDeque::clear);
-        buffered = 0;
     }
 
     /** Whether records were consumed since the last commit. */
@@ -74,7 +56,8 @@ final class TaskInputs {
      */
     Map<TopicPartition, OffsetAndMetadata> offsetsToCommit() {
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
-        consumedOffsets().forEach((tp, offset) -> out.put(tp, new OffsetAndMetadata(offset)));
+        committed.forEach((tp, offset) -> out.put(tp, new OffsetAndMetadata(offset)));
+        consumed.forEach((tp, offset) -> out.put(tp, new OffsetAndMetadata(offset)));
         return out;
     }
 
@@ -82,20 +65,5 @@ final class TaskInputs {
     void markCommitted() {
         committed.putAll(consumed);
         consumed.clear();
-    }
-
-    /** The consumed offsets were not committed: they will be consumed again. */
-    void forgetConsumed() {
-        consumed.clear();
-    }
-
-    Map<TopicPartition, Long> committedOffsets() {
-        return Map.copyOf(committed);
-    }
-
-    Map<TopicPartition, Long> consumedOffsets() {
-        Map<TopicPartition, Long> out = new HashMap<>(committed);
-        out.putAll(consumed);
-        return out;
     }
 }
