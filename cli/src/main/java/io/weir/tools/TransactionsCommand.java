@@ -248,6 +248,11 @@ final class TransactionsCommand implements Runnable {
             }
         }
 
+        /**
+         * The producer whose open transaction starts at {@code startOffset}. A producer that never wrote a marker
+         * on the partition has no coordinator epoch yet; 0 is what Kafka's tool sends then, and passes the
+         * partition's fencing check, which only refuses epochs below the last marker's.
+         */
         private static AbortTransactionSpec findByStartOffset(Connection conn, TopicPartition tp, long startOffset)
                 throws Exception {
             PartitionProducerState state = conn.await(
@@ -260,7 +265,7 @@ final class TransactionsCommand implements Runnable {
                             tp,
                             p.producerId(),
                             (short) p.producerEpoch(),
-                            p.coordinatorEpoch().orElse(-1));
+                            Math.max(0, p.coordinatorEpoch().orElse(0)));
                 }
             }
             throw new CommandFailedException("No open transaction starts at offset " + startOffset + " of " + tp

@@ -56,7 +56,7 @@ public final class WeirCommand implements Runnable {
         line.setErr(io.err());
         line.setCaseInsensitiveEnumValuesAllowed(true);
         line.setExecutionExceptionHandler((e, failed, parsed) -> {
-            failed.getErr().println("weir " + failed.getCommandName() + ": " + describe(e));
+            failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + describe(e));
             failed.getErr().flush();
             return FAILED;
         });
