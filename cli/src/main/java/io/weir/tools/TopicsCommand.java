@@ -126,7 +126,7 @@ final class TopicsCommand implements Callable<Integer> {
         try {
             conn.await(conn.admin().createTopics(List.of(topic)).all());
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof TopicExistsException && ifNotExists) {
+            if (WeirCommand.cause(e) instanceof TopicExistsException && ifNotExists) {
                 return 0;
             }
             throw e;

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             ConsoleConsumerCommand.class,
             ConsumerGroupsCommand.class,
             TransactionsCommand.class,
+            StreamsCommand.class,
             DumpLogCommand.class,
             CommandLine.HelpCommand.class,
             AutoComplete.GenerateCompletion.class
@@ -68,15 +69,21 @@ public final class WeirCommand implements Runnable {
 
     /** The reason a command failed, without the wrapping of futures and the class names of expected errors. */
     static String describe(Throwable e) {
+        Throwable cause = cause(e);
+        if (cause instanceof CommandFailedException || cause instanceof WeirException) {
+            return cause.getMessage();
+        }
+        return cause.toString();
+    }
+
+    /** The failure inside the wrapping of futures ({@link ExecutionException}, {@link CompletionException}). */
+    static Throwable cause(Throwable e) {
         Throwable cause = e;
         while ((cause instanceof ExecutionException || cause instanceof CompletionException)
                 && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        if (cause instanceof CommandFailedException || cause instanceof WeirException) {
-            return cause.getMessage();
-        }
-        return cause.toString();
+        return cause;
     }
 
     /** Builds each command with the {@link Io} of this run when it takes one. */
