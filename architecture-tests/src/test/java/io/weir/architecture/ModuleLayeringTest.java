@@ -29,6 +29,7 @@ class ModuleLayeringTest {
     static final String SERVER = "io.weir.broker..";
     static final String STATE = "io.weir.state..";
     static final String STREAMS = "io.weir.streams..";
+    static final String TOOLS = "io.weir.tools..";
     static final String JDK = "java..";
 
     private static JavaClasses weir;
@@ -133,6 +134,22 @@ class ModuleLayeringTest {
                 .dependOnClassesThat()
                 .resideInAPackage(SERVER)
                 .allowEmptyShould(true);
+        rule.check(weir);
+    }
+
+    @Test
+    void theCommandLineUsesTheClientsAndOnlyTheServersPublicPackage() {
+        ArchRule rule = classes()
+                .that()
+                .resideInAPackage(TOOLS)
+                .should()
+                .onlyDependOnClassesThat(or(
+                        resideInAPackage(TOOLS),
+                        resideInAPackage(CLIENTS),
+                        resideInAPackage(COMMON),
+                        resideInAPackage("io.weir.broker"),
+                        resideInAPackage(JDK),
+                        resideInAnyPackage("picocli..", "com.fasterxml.jackson..")));
         rule.check(weir);
     }
 }
