@@ -25,7 +25,7 @@ final class ListenerFixture implements AutoCloseable {
     private static final java.util.logging.Logger KAFKA_LOG = java.util.logging.Logger.getLogger("org.apache.kafka");
 
     static {
-        KAFKA_LOG.setLevel(java.util.logging.Level.WARNING);
+        KAFKA_LOG.setLevel(java.util.logging.Level.parse(System.getProperty("weir.test.kafka.log", "WARNING")));
     }
 
     final EmbeddedBroker broker;
