@@ -105,7 +105,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             header = RequestHeader.parse(frame);
             request = AbstractRequest.parseRequest(apiKey, version, new ByteBufferAccessor(frame)).request;
         } catch (RuntimeException e) {
-            closeFor(ctx, "a malformed " + apiKey + " v" + version + " request: " + e.getMessage());
+            closeFor(ctx, "a malformed " + apiKey + " v" + version + " request (" + e + ")");
             return;
         }
         Pending slot = new Pending(header);
@@ -243,6 +243,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     "Closing the connection from {}: a request frame over socket.request.max.bytes={} ({})",
                     ctx.channel().remoteAddress(),
                     maxFrameBytes,
+                    cause.getMessage());
+        } else if (cause instanceof io.netty.handler.codec.CorruptedFrameException) {
+            log.warn(
+                    "Closing the connection from {}: it sent a frame whose size prefix is invalid ({})",
+                    ctx.channel().remoteAddress(),
                     cause.getMessage());
         } else if (cause instanceof java.io.IOException) {
             log.debug("Connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
