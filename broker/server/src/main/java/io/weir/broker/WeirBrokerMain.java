@@ -52,7 +52,8 @@ public final class WeirBrokerMain {
         Properties props = parse(args);
         EmbeddedBroker broker = EmbeddedBroker.open(props);
         out.println("Weir broker listening on " + broker.networkBootstrapServers() + " (bound to "
-                + broker.listenerAddress() + ", data in " + broker.dataDir() + ")");
+                + broker.listenerAddress() + ", data in " + broker.dataDir()
+                + (broker.openedAfterCleanShutdown() ? ", clean start" : ", recovered or new") + ")");
         out.flush();
         return broker;
     }

@@ -197,7 +197,7 @@ final class DataApis {
                 .setRecords(MemoryRecords.readableRecords(data.records()));
     }
 
-    CompletableFuture<ListOffsetsResponseData> listOffsets(AbstractRequest request) {
+    CompletableFuture<ListOffsetsResponseData> listOffsets(AbstractRequest request, short version) {
         ListOffsetsRequestData in = (ListOffsetsRequestData) request.data();
         Map<TopicPartition, Long> specs = new LinkedHashMap<>();
         for (ListOffsetsRequestData.ListOffsetsTopic topic : in.topics()) {
@@ -223,8 +223,10 @@ final class DataApis {
                         } else {
                             p.setErrorCode(code(r.error()))
                                     .setOffset(r.offset())
-                                    .setTimestamp(r.timestamp())
-                                    .setLeaderEpoch(r.error().isSuccess() && r.offset() >= 0 ? 0 : -1);
+                                    .setTimestamp(r.timestamp());
+                            if (version >= 4 && r.error().isSuccess() && r.offset() >= 0) {
+                                p.setLeaderEpoch(0); // a field of v4+: writing it to an older answer fails
+                            }
                         }
                         topic.partitions().add(p);
                     });

@@ -76,7 +76,8 @@ final class GroupApis {
                     JoinGroupResponseData out = new JoinGroupResponseData()
                             .setErrorCode(code(r.error()))
                             .setGenerationId(r.generationId())
-                            .setProtocolName(r.protocolName())
+                            // nullable from v7 only: an older answer without a protocol carries ""
+                            .setProtocolName(r.protocolName() != null || version >= 7 ? r.protocolName() : "")
                             .setLeader(r.leaderId() == null ? "" : r.leaderId())
                             .setMemberId(r.memberId() == null ? "" : r.memberId());
                     if (r.error().isSuccess()) {

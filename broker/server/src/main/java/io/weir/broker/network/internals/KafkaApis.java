@@ -41,7 +41,7 @@ final class KafkaApis {
             case METADATA -> widen(data.metadata(request, v));
             case PRODUCE -> widen(data.produce(request));
             case FETCH -> widen(data.fetch(request));
-            case LIST_OFFSETS -> widen(data.listOffsets(request));
+            case LIST_OFFSETS -> widen(data.listOffsets(request, v));
             case FIND_COORDINATOR -> widen(data.findCoordinator(request, v));
             case INIT_PRODUCER_ID -> widen(txns.initProducerId(request));
             case JOIN_GROUP -> widen(groups.joinGroup(request, v));
