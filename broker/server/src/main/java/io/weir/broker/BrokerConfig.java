@@ -54,6 +54,9 @@ public record BrokerConfig(
     public static final String LOG_DIR = "log.dir";
     public static final String NODE_ID = "node.id";
     public static final String CLUSTER_ID = "cluster.id";
+    /** {@code cluster.id} unset: a new data directory gets a random id. */
+    static final String DEFAULT_CLUSTER_ID = "weir-embedded";
+
     public static final String NUM_PARTITIONS = "num.partitions";
     public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
     public static final String LOG_SEGMENT_BYTES = "log.segment.bytes";
@@ -127,7 +130,11 @@ public record BrokerConfig(
             .define(LOG_DIRS, Type.LIST, "", "The data directory (one); empty means a fresh temporary directory")
             .define(LOG_DIR, Type.STRING, "", "Alias of log.dirs with a single directory")
             .define(NODE_ID, Type.INT, 0, ConfigDef.atLeast(0), "This broker's id")
-            .define(CLUSTER_ID, Type.STRING, "weir-embedded", "The cluster id reported by describeCluster")
+            .define(
+                    CLUSTER_ID,
+                    Type.STRING,
+                    DEFAULT_CLUSTER_ID,
+                    "The cluster id a new data directory keeps (in meta.properties); the default: a random id")
             .define(NUM_PARTITIONS, Type.INT, 1, ConfigDef.atLeast(1), "Partitions of an auto-created topic")
             .define(AUTO_CREATE_TOPICS_ENABLE, Type.BOOLEAN, true, "Create a topic on first metadata request for it")
             .define(

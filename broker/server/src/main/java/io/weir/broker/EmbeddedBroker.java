@@ -1,5 +1,6 @@
 package io.weir.broker;
 
+import io.weir.broker.internals.ClusterIdFile;
 import io.weir.broker.internals.FetchManager;
 import io.weir.broker.internals.RequestHandler;
 import io.weir.broker.internals.group.GroupCoordinator;
@@ -99,7 +100,6 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
     private volatile State state = State.RUNNING;
 
     private EmbeddedBroker(BrokerConfig config, Time time, FileChannelFactory channels) {
-        this.config = config;
         this.time = time;
         this.name = config.embeddedName() != null
                 ? config.embeddedName()
@@ -109,6 +109,10 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
         Transports.ensureUnused(name);
         this.temporaryDir = config.logDir() == null;
         this.dataDir = temporaryDir ? createTempDir() : config.logDir();
+        // Kafka clients see the cluster id: it stays the same for a directory across restarts.
+        config = config.withClusterId(ClusterIdFile.loadOrCreate(
+                dataDir, config.clusterId(), config.clusterId().equals(BrokerConfig.DEFAULT_CLUSTER_ID)));
+        this.config = config;
         this.logManager = LogManager.open(
                 dataDir,
                 config.logDefaults(),

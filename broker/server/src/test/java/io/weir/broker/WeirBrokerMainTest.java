@@ -25,7 +25,9 @@ class WeirBrokerMainTest {
         String[] args = {
             file.toString(), "--log.dirs", dir.resolve("data").toString(), "--listeners=PLAINTEXT://127.0.0.1:0"
         };
+        String clusterId;
         try (EmbeddedBroker broker = WeirBrokerMain.start(args, new PrintStream(out, true, StandardCharsets.UTF_8))) {
+            clusterId = broker.config().clusterId();
             assertEquals(dir.resolve("data"), broker.dataDir());
             assertEquals(3, broker.config().numPartitions());
             String printed = out.toString(StandardCharsets.UTF_8);
@@ -33,6 +35,8 @@ class WeirBrokerMainTest {
         }
         try (EmbeddedBroker again = WeirBrokerMain.start(args, new PrintStream(new ByteArrayOutputStream()))) {
             assertTrue(again.openedAfterCleanShutdown(), "closed cleanly, reopened on the same directory");
+            assertEquals(clusterId, again.config().clusterId(), "the directory keeps its cluster id");
+            assertEquals(22, clusterId.length(), "a random id in Kafka's form: " + clusterId);
         }
     }
 
