@@ -27,6 +27,9 @@ class ModuleLayeringTest {
     static final String TRANSACTIONS = "io.weir.transactions..";
     static final String CLIENTS = "io.weir.clients..";
     static final String SERVER = "io.weir.broker..";
+    /** The Kafka-protocol listener: the one part of the server that may use Netty and kafka-clients. */
+    static final String SERVER_NETWORK = "io.weir.broker.network..";
+
     static final String STATE = "io.weir.state..";
     static final String STREAMS = "io.weir.streams..";
     static final String TOOLS = "io.weir.tools..";
@@ -96,6 +99,8 @@ class ModuleLayeringTest {
         ArchRule rule = classes()
                 .that()
                 .resideInAPackage(SERVER)
+                .and()
+                .resideOutsideOfPackage(SERVER_NETWORK)
                 .should()
                 .onlyDependOnClassesThat(or(
                         resideInAPackage(SERVER),
@@ -103,6 +108,20 @@ class ModuleLayeringTest {
                         resideInAPackage(TRANSACTIONS),
                         resideInAPackage(JDK),
                         resideInAnyPackage("com.lmax.disruptor..", "org.slf4j..")));
+        rule.check(weir);
+    }
+
+    @Test
+    void onlyTheListenerSpeaksTheKafkaProtocolAndItStillNeverReachesTheClients() {
+        ArchRule rule = classes()
+                .that()
+                .resideInAPackage(SERVER_NETWORK)
+                .should()
+                .onlyDependOnClassesThat(or(
+                        resideInAPackage(SERVER),
+                        resideInAPackage(COMMON),
+                        resideInAPackage(JDK),
+                        resideInAnyPackage("io.netty..", "org.apache.kafka..", "org.slf4j..")));
         rule.check(weir);
     }
 

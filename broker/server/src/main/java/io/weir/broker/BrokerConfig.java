@@ -1,5 +1,6 @@
 package io.weir.broker;
 
+import io.weir.broker.network.ListenerConfig;
 import io.weir.common.config.ConfigDef;
 import io.weir.common.config.ConfigDef.Type;
 import io.weir.common.config.ParsedConfig;
@@ -23,7 +24,10 @@ import java.util.Properties;
  * {@code every-batch} — an acknowledgement means the batch was fsynced; {@code interval} — fsync every
  * {@code log.flush.interval.ms}).
  *
+ * <p>With {@code listeners} set the broker also serves the Kafka protocol on a socket (see {@link ListenerConfig}).
+ *
  * @param embeddedName the name given by {@code weir.embedded.name}; null when the broker makes one up
+ * @param listener     the Kafka-protocol listener; {@link ListenerConfig#NONE} when {@code listeners} is unset
  */
 public record BrokerConfig(
         Path logDir,
@@ -43,12 +47,16 @@ public record BrokerConfig(
         GroupCoordinatorConfig groups,
         TransactionConfig transactions,
         CleanerConfig cleaner,
-        String embeddedName) {
+        String embeddedName,
+        ListenerConfig listener) {
 
     public static final String LOG_DIRS = "log.dirs";
     public static final String LOG_DIR = "log.dir";
     public static final String NODE_ID = "node.id";
     public static final String CLUSTER_ID = "cluster.id";
+    /** {@code cluster.id} unset: a new data directory gets a random id. */
+    static final String DEFAULT_CLUSTER_ID = "weir-embedded";
+
     public static final String NUM_PARTITIONS = "num.partitions";
     public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
     public static final String LOG_SEGMENT_BYTES = "log.segment.bytes";
@@ -98,6 +106,9 @@ public record BrokerConfig(
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
     public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
     public static final String TRANSACTION_HANGING_ABORT_MS = "weir.transaction.hanging.abort.ms";
+    public static final String LISTENERS = ListenerConfig.LISTENERS;
+    public static final String ADVERTISED_LISTENERS = ListenerConfig.ADVERTISED_LISTENERS;
+    public static final String SOCKET_REQUEST_MAX_BYTES = ListenerConfig.SOCKET_REQUEST_MAX_BYTES;
 
     /** The topic key each broker-wide {@code log.*} key is the default of. */
     private static final Map<String, String> TOPIC_KEY_OF = Map.ofEntries(
@@ -119,7 +130,11 @@ public record BrokerConfig(
             .define(LOG_DIRS, Type.LIST, "", "The data directory (one); empty means a fresh temporary directory")
             .define(LOG_DIR, Type.STRING, "", "Alias of log.dirs with a single directory")
             .define(NODE_ID, Type.INT, 0, ConfigDef.atLeast(0), "This broker's id")
-            .define(CLUSTER_ID, Type.STRING, "weir-embedded", "The cluster id reported by describeCluster")
+            .define(
+                    CLUSTER_ID,
+                    Type.STRING,
+                    DEFAULT_CLUSTER_ID,
+                    "The cluster id a new data directory keeps (in meta.properties); the default: a random id")
             .define(NUM_PARTITIONS, Type.INT, 1, ConfigDef.atLeast(1), "Partitions of an auto-created topic")
             .define(AUTO_CREATE_TOPICS_ENABLE, Type.BOOLEAN, true, "Create a topic on first metadata request for it")
             .define(
@@ -377,7 +392,24 @@ public record BrokerConfig(
                     Type.LONG,
                     TransactionConfig.DEFAULTS.hangingAbortMs(),
                     ConfigDef.atLeast(-1),
-                    "Abort a partition's hanging transaction automatically after this bound past transaction.max.timeout.ms; -1 never");
+                    "Abort a partition's hanging transaction automatically after this bound past transaction.max.timeout.ms; -1 never")
+            .define(
+                    LISTENERS,
+                    Type.LIST,
+                    "",
+                    "Where the Kafka-protocol listener binds, e.g. PLAINTEXT://127.0.0.1:9092 (port 0: a free port);"
+                            + " empty: no listener, clients reach the broker in-process only")
+            .define(
+                    ADVERTISED_LISTENERS,
+                    Type.LIST,
+                    "",
+                    "The address clients are told in Metadata and FindCoordinator answers; empty: the bound address")
+            .define(
+                    SOCKET_REQUEST_MAX_BYTES,
+                    Type.INT,
+                    ListenerConfig.DEFAULT_SOCKET_REQUEST_MAX_BYTES,
+                    ConfigDef.atLeast(1),
+                    "The largest request a connection may send; a larger frame closes the connection");
 
     private static void validateEmbeddedName(String key, Object value) {
         String name = (String) value;
@@ -479,7 +511,9 @@ public record BrokerConfig(
                         c.getInt(LOG_CLEANER_IO_BUFFER_SIZE),
                         c.getDouble(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR),
                         c.getLong(LOG_CLEANER_BACKOFF_MS)),
-                c.getString(EMBEDDED_NAME).isEmpty() ? null : c.getString(EMBEDDED_NAME));
+                c.getString(EMBEDDED_NAME).isEmpty() ? null : c.getString(EMBEDDED_NAME),
+                ListenerConfig.parse(
+                        c.getList(LISTENERS), c.getList(ADVERTISED_LISTENERS), c.getInt(SOCKET_REQUEST_MAX_BYTES)));
     }
 
     /** A copy using {@code dir} as the data directory. */
@@ -502,6 +536,31 @@ public record BrokerConfig(
                 groups,
                 transactions,
                 cleaner,
-                embeddedName);
+                embeddedName,
+                listener);
+    }
+
+    /** A copy reporting {@code id} as the cluster id (the broker's data directory keeps the one it was given). */
+    public BrokerConfig withClusterId(String id) {
+        return new BrokerConfig(
+                logDir,
+                nodeId,
+                id,
+                numPartitions,
+                autoCreateTopics,
+                logDefaults,
+                flushPolicy,
+                flushIntervalMs,
+                retentionCheckIntervalMs,
+                recoveryPointCheckpointIntervalMs,
+                appendRings,
+                appendRingSize,
+                appendWaitStrategy,
+                fetchThreads,
+                groups,
+                transactions,
+                cleaner,
+                embeddedName,
+                listener);
     }
 }

@@ -1,5 +1,6 @@
 package io.weir.broker;
 
+import io.weir.broker.internals.ClusterIdFile;
 import io.weir.broker.internals.FetchManager;
 import io.weir.broker.internals.RequestHandler;
 import io.weir.broker.internals.group.GroupCoordinator;
@@ -13,6 +14,7 @@ import io.weir.broker.internals.txn.BrokerTransactionCoordinator;
 import io.weir.broker.internals.txn.HangingTransactionAborter;
 import io.weir.broker.internals.txn.ProducerIdManager;
 import io.weir.broker.internals.write.AppendRings;
+import io.weir.broker.network.internals.KafkaListener;
 import io.weir.common.TopicPartition;
 import io.weir.common.errors.IllegalClientStateException;
 import io.weir.common.errors.InvalidConfigurationException;
@@ -92,10 +94,12 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
 
     private final BrokerTransactionCoordinator transactions;
     private final HangingTransactionAborter hangingAborter;
+    /** The Kafka-protocol listener when {@code listeners} is set, else null. */
+    private final KafkaListener listener;
+
     private volatile State state = State.RUNNING;
 
     private EmbeddedBroker(BrokerConfig config, Time time, FileChannelFactory channels) {
-        this.config = config;
         this.time = time;
         this.name = config.embeddedName() != null
                 ? config.embeddedName()
@@ -105,6 +109,10 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
         Transports.ensureUnused(name);
         this.temporaryDir = config.logDir() == null;
         this.dataDir = temporaryDir ? createTempDir() : config.logDir();
+        // Kafka clients see the cluster id: it stays the same for a directory across restarts.
+        config = config.withClusterId(ClusterIdFile.loadOrCreate(
+                dataDir, config.clusterId(), config.clusterId().equals(BrokerConfig.DEFAULT_CLUSTER_ID)));
+        this.config = config;
         this.logManager = LogManager.open(
                 dataDir,
                 config.logDefaults(),
@@ -196,6 +204,16 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
                 HANGING_ABORT_CALL_TIMEOUT_MS);
         scheduleMaintenance();
         logManager.startCleaner();
+        KafkaListener started = null;
+        if (config.listener().enabled()) {
+            try {
+                started = KafkaListener.start(config.listener(), handler, config.nodeId(), config.clusterId());
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+        this.listener = started;
     }
 
     /** Opens a broker with Kafka broker keys ({@code log.dirs}, {@code num.partitions}, ...). */
@@ -351,6 +369,39 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
         }
     }
 
+    /**
+     * The port the Kafka-protocol listener is bound to (the chosen one when {@code listeners} asked for port 0).
+     *
+     * @throws IllegalStateException the broker has no listener ({@code listeners} is unset)
+     */
+    public int boundPort() {
+        return listenerAddress().getPort();
+    }
+
+    /**
+     * The address the Kafka-protocol listener is bound to.
+     *
+     * @throws IllegalStateException the broker has no listener ({@code listeners} is unset)
+     */
+    public java.net.InetSocketAddress listenerAddress() {
+        if (listener == null) {
+            throw new IllegalStateException("Broker " + name + " has no network listener: set listeners, e.g."
+                    + " listeners=PLAINTEXT://127.0.0.1:9092");
+        }
+        return listener.boundAddress();
+    }
+
+    /**
+     * The {@code bootstrap.servers} value for a Kafka client reaching this broker over the network: the advertised
+     * host and port.
+     *
+     * @throws IllegalStateException the broker has no listener ({@code listeners} is unset)
+     */
+    public String networkBootstrapServers() {
+        listenerAddress();
+        return listener.identity().host() + ":" + listener.identity().port();
+    }
+
     /** The value for a client's {@code bootstrap.servers}. */
     @Override
     public String bootstrapServers() {
@@ -410,6 +461,10 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
      */
     private void stopServing() {
         state = State.CLOSED;
+        if (listener != null) {
+            // First: no network request may reach the broker while it drains.
+            listener.close();
+        }
         Transports.unregister(name, handler);
         rings.close();
         // After the rings drained, so every write completion is already handed over; waiting calls are answered.

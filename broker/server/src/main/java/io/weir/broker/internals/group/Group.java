@@ -483,16 +483,21 @@ final class Group {
      * offsets appended after them); on ABORT they are dropped.
      */
     void completeTxnOffsets(long producerId, TransactionResult result) {
-        Map<TopicPartition, PendingTxnOffset> ended = pending.remove(producerId);
-        if (ended == null || result != TransactionResult.COMMIT) {
+        Map<TopicPartition, PendingTxnOffset> ended = pending.get(producerId);
+        if (ended == null) {
             return;
         }
-        ended.forEach((tp, p) -> {
-            Long current = offsetPositions.get(tp);
-            if (current == null || current < p.logOffset()) {
-                applyOffset(tp, p.value(), p.logOffset());
-            }
-        });
+        if (result == TransactionResult.COMMIT) {
+            ended.forEach((tp, p) -> {
+                Long current = offsetPositions.get(tp);
+                if (current == null || current < p.logOffset()) {
+                    applyOffset(tp, p.value(), p.logOffset());
+                }
+            });
+        }
+        // Only now: a stable-only fetch reading without the group lock sees the offset pending (and retries) or
+        // committed, never neither (it answered "no offset" in between, and a consumer restarted from the reset).
+        pending.remove(producerId);
     }
 
     @Override

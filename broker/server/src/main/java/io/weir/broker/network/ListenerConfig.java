@@ -1,0 +1,113 @@
+package io.weir.broker.network;
+
+import io.weir.common.errors.InvalidConfigurationException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The broker's Kafka-protocol listener, as Kafka's broker keys configure it: {@code listeners} (where to bind,
+ * e.g. {@code PLAINTEXT://127.0.0.1:9092}; port 0 picks a free port), {@code advertised.listeners} (what
+ * Metadata and FindCoordinator tell clients; defaults to the bound address) and {@code socket.request.max.bytes}
+ * (the largest request frame a connection may send; a larger one closes the connection). Immutable.
+ *
+ * <p>Only the {@code PLAINTEXT} security protocol is served, on one listener.
+ *
+ * @param listener   where to bind; null when the broker has no network listener (in-process only)
+ * @param advertised what clients are told; null to advertise the bound address
+ */
+public record ListenerConfig(Endpoint listener, Endpoint advertised, int socketRequestMaxBytes) {
+    public static final String LISTENERS = "listeners";
+    public static final String ADVERTISED_LISTENERS = "advertised.listeners";
+    public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
+    /** Kafka's default {@code socket.request.max.bytes}: 100 MiB. */
+    public static final int DEFAULT_SOCKET_REQUEST_MAX_BYTES = 104_857_600;
+
+    /** No network listener. */
+    public static final ListenerConfig NONE = new ListenerConfig(null, null, DEFAULT_SOCKET_REQUEST_MAX_BYTES);
+
+    public ListenerConfig {
+        if (socketRequestMaxBytes < 1) {
+            throw new InvalidConfigurationException(
+                    SOCKET_REQUEST_MAX_BYTES + "=" + socketRequestMaxBytes + " must be at least 1");
+        }
+        if (advertised != null && listener == null) {
+            throw new InvalidConfigurationException(
+                    ADVERTISED_LISTENERS + "=" + advertised + " is set but " + LISTENERS + " is not");
+        }
+    }
+
+    /** Whether the broker serves the Kafka protocol on a socket. */
+    public boolean enabled() {
+        return listener != null;
+    }
+
+    /**
+     * Parses Kafka's {@code listeners} / {@code advertised.listeners} values, each a list of
+     * {@code NAME://host:port}. An empty list means none.
+     *
+     * @throws InvalidConfigurationException a malformed endpoint, a protocol other than PLAINTEXT, or more than
+     *                                       one endpoint
+     */
+    public static ListenerConfig parse(List<String> listeners, List<String> advertised, int socketRequestMaxBytes) {
+        return new ListenerConfig(
+                single(LISTENERS, listeners), single(ADVERTISED_LISTENERS, advertised), socketRequestMaxBytes);
+    }
+
+    private static Endpoint single(String key, List<String> values) {
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (String value : values) {
+            if (!value.isBlank()) {
+                endpoints.add(Endpoint.parse(key, value.trim()));
+            }
+        }
+        if (endpoints.size() > 1) {
+            throw new InvalidConfigurationException(
+                    key + "=" + values + " names " + endpoints.size() + " listeners; Weir serves one (PLAINTEXT)");
+        }
+        return endpoints.isEmpty() ? null : endpoints.get(0);
+    }
+
+    /**
+     * One listener endpoint, {@code NAME://host:port}. An empty host binds every interface.
+     *
+     * @param name the listener name, which is also its security protocol: only {@code PLAINTEXT}
+     */
+    public record Endpoint(String name, String host, int port) {
+        public Endpoint {
+            if (port < 0 || port > 65535) {
+                throw new InvalidConfigurationException("Listener port " + port + " is not in 0..65535");
+            }
+        }
+
+        static Endpoint parse(String key, String value) {
+            int scheme = value.indexOf("://");
+            int colon = value.lastIndexOf(':');
+            if (scheme <= 0 || colon <= scheme + 2) {
+                throw new InvalidConfigurationException("Invalid value '" + value + "' for configuration " + key
+                        + ": expected NAME://host:port, e.g. PLAINTEXT://127.0.0.1:9092");
+            }
+            String name = value.substring(0, scheme);
+            if (!name.equals("PLAINTEXT")) {
+                throw new InvalidConfigurationException("Invalid value '" + value + "' for configuration " + key
+                        + ": listener " + name + " is not served; Weir serves PLAINTEXT only");
+            }
+            String host = value.substring(scheme + 3, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(value.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new InvalidConfigurationException("Invalid value '" + value + "' for configuration " + key
+                        + ": port '" + value.substring(colon + 1) + "' is not a number");
+            }
+            return new Endpoint(name, host, port);
+        }
+
+        @Override
+        public String toString() {
+            return name + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package io.weir.broker.network.internals;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.ResponseHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: decodes each request frame (header, then body with kafka-clients' generated classes),
+ * hands it to {@link KafkaApis}, and writes the answers in request order. Answers complete out of order on broker
+ * threads; each completion is handed back to this connection's event loop, which writes every answer at the head
+ * of the queue that is ready and flushes once.
+ *
+ * <p>Back-pressure: with {@link #MAX_IN_FLIGHT} requests unanswered the connection stops reading; it reads again
+ * when half have been answered. Bad input (a frame over {@code socket.request.max.bytes}, an unknown API key, a
+ * header or body that does not parse) closes this connection only, with a log line naming the peer.
+ *
+ * <p>Threading: every field is touched on the connection's event-loop thread only.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
+    /** Kafka clients keep at most 5 requests in flight per connection by default; this leaves room for more. */
+    static final int MAX_IN_FLIGHT = 64;
+    /** The smallest header: api key, api version, correlation id. */
+    private static final int MIN_HEADER_BYTES = 8;
+
+    private final KafkaApis apis;
+    private final int maxFrameBytes;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private boolean closed;
+
+    ConnectionHandler(KafkaApis apis, int maxFrameBytes) {
+        this.apis = apis;
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    /** One request's slot in the answer queue. */
+    private static final class Pending {
+        final RequestHeader header;
+        boolean done;
+        ByteBuf answer; // null with done: no answer (acks=0)
+
+        Pending(RequestHeader header) {
+            this.header = header;
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        byte[] bytes;
+        try {
+            // One copy out of the pooled read buffer: produce batches outlive this call (they wait in the append
+            // ring), so they must not point into memory Netty reuses.
+            bytes = ByteBufUtil.getBytes(frame);
+        } finally {
+            frame.release();
+        }
+        if (closed) {
+            return;
+        }
+        handle(ctx, ByteBuffer.wrap(bytes));
+    }
+
+    private void handle(ChannelHandlerContext ctx, ByteBuffer frame) {
+        if (frame.remaining() < MIN_HEADER_BYTES) {
+            closeFor(ctx, "a request of " + frame.remaining() + " bytes, too short for a request header");
+            return;
+        }
+        short apiKeyId = frame.getShort(0);
+        short version = frame.getShort(2);
+        int correlationId = frame.getInt(4);
+        if (!ApiKeys.hasId(apiKeyId)) {
+            closeFor(ctx, "unknown API key " + apiKeyId + " (correlation id " + correlationId + ")");
+            return;
+        }
+        ApiKeys apiKey = ApiKeys.forId(apiKeyId);
+        if (apiKey == ApiKeys.API_VERSIONS && !ApiVersionsTable.serves(apiKey, version)) {
+            // Kafka's KIP-511 fallback: a client newer than the broker learns the versions from a v0 answer.
+            answerApiVersionsFallback(ctx, correlationId, version);
+            return;
+        }
+        if (!apiKey.isVersionSupported(version)) {
+            closeFor(ctx, apiKey + " version " + version + ", which no Kafka release of this client library defines");
+            return;
+        }
+        RequestHeader header;
+        AbstractRequest request;
+        try {
+            header = RequestHeader.parse(frame);
+            request = AbstractRequest.parseRequest(apiKey, version, new ByteBufferAccessor(frame)).request;
+        } catch (RuntimeException e) {
+            closeFor(ctx, "a malformed " + apiKey + " v" + version + " request (" + e + ")");
+            return;
+        }
+        Pending slot = new Pending(header);
+        pending.addLast(slot);
+        if (pending.size() >= MAX_IN_FLIGHT) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        CompletableFuture<ApiMessage> answer;
+        if (!ApiVersionsTable.serves(apiKey, version)) {
+            answer = CompletableFuture.completedFuture(request.getErrorResponse(
+                            0,
+                            new UnsupportedVersionException(
+                                    "Weir does not serve " + apiKey + " version " + version + "; see ApiVersions"))
+                    .data());
+        } else {
+            try {
+                answer = apis.handle(header, request);
+            } catch (RuntimeException e) {
+                answer = CompletableFuture.failedFuture(e);
+            }
+        }
+        answer.whenComplete((response, error) -> {
+            if (ctx.executor().inEventLoop()) {
+                complete(ctx, slot, request, response, error);
+            } else {
+                ctx.executor().execute(() -> complete(ctx, slot, request, response, error));
+            }
+        });
+    }
+
+    private void complete(
+            ChannelHandlerContext ctx, Pending slot, AbstractRequest request, ApiMessage response, Throwable error) {
+        if (closed) {
+            return;
+        }
+        RequestHeader header = slot.header;
+        ApiMessage body = response;
+        if (error != null) {
+            log.warn(
+                    "{} v{} from {} (correlation id {}) failed in the broker",
+                    header.apiKey(),
+                    header.apiVersion(),
+                    ctx.channel().remoteAddress(),
+                    header.correlationId(),
+                    error);
+            body = request.getErrorResponse(0, KafkaApis.toKafkaException(error))
+                    .data();
+        }
+        slot.done = true;
+        if (body != null) {
+            ResponseHeader responseHeader = new ResponseHeader(
+                    header.correlationId(), header.apiKey().responseHeaderVersion(header.apiVersion()));
+            try {
+                slot.answer = ResponseEncoder.encode(ctx.alloc(), responseHeader, body, header.apiVersion());
+            } catch (RuntimeException e) {
+                log.error(
+                        "Could not encode the {} v{} answer for {}",
+                        header.apiKey(),
+                        header.apiVersion(),
+                        ctx.channel().remoteAddress(),
+                        e);
+                slot.answer = ResponseEncoder.encode(
+                        ctx.alloc(),
+                        responseHeader,
+                        request.getErrorResponse(0, Errors.UNKNOWN_SERVER_ERROR.exception())
+                                .data(),
+                        header.apiVersion());
+            }
+        }
+        drain(ctx);
+    }
+
+    /** Writes every answered request at the head of the queue, in order, and flushes once. */
+    private void drain(ChannelHandlerContext ctx) {
+        boolean wrote = false;
+        while (!pending.isEmpty() && pending.peekFirst().done) {
+            Pending head = pending.pollFirst();
+            if (head.answer != null) {
+                ctx.write(head.answer, ctx.voidPromise());
+                wrote = true;
+            }
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+        if (!ctx.channel().config().isAutoRead() && pending.size() < MAX_IN_FLIGHT / 2) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void answerApiVersionsFallback(ChannelHandlerContext ctx, int correlationId, short version) {
+        ApiVersionsResponseData body = ApiVersionsTable.response().setErrorCode(Errors.UNSUPPORTED_VERSION.code());
+        RequestHeader header = new RequestHeader(
+                new org.apache.kafka.common.message.RequestHeaderData()
+                        .setRequestApiKey(ApiKeys.API_VERSIONS.id)
+                        .setRequestApiVersion((short) 0)
+                        .setCorrelationId(correlationId),
+                (short) 1);
+        log.debug(
+                "ApiVersions v{} from {} is newer than served: answering v0",
+                version,
+                ctx.channel().remoteAddress());
+        Pending slot = new Pending(header);
+        pending.addLast(slot);
+        // A v0 answer with a v0 header, whatever version was asked for.
+        slot.done = true;
+        slot.answer =
+                ResponseEncoder.encode(ctx.alloc(), new ResponseHeader(correlationId, (short) 0), body, (short) 0);
+        drain(ctx);
+    }
+
+    private void closeFor(ChannelHandlerContext ctx, String what) {
+        log.warn("Closing the connection from {}: it sent {}", ctx.channel().remoteAddress(), what);
+        closeNow(ctx);
+    }
+
+    private void closeNow(ChannelHandlerContext ctx) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Pending p : pending) {
+            if (p.answer != null) {
+                p.answer.release();
+            }
+        }
+        pending.clear();
+        ctx.close();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            log.warn(
+                    "Closing the connection from {}: a request frame over socket.request.max.bytes={} ({})",
+                    ctx.channel().remoteAddress(),
+                    maxFrameBytes,
+                    cause.getMessage());
+        } else if (cause instanceof io.netty.handler.codec.CorruptedFrameException) {
+            log.warn(
+                    "Closing the connection from {}: it sent a frame whose size prefix is invalid ({})",
+                    ctx.channel().remoteAddress(),
+                    cause.getMessage());
+        } else if (cause instanceof java.io.IOException) {
+            log.debug("Connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            log.warn(
+                    "Closing the connection from {} after an error",
+                    ctx.channel().remoteAddress(),
+                    cause);
+        }
+        closeNow(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        for (Pending p : pending) {
+            if (p.answer != null) {
+                p.answer.release();
+            }
+        }
+        pending.clear();
+        ctx.fireChannelInactive();
+    }
+}

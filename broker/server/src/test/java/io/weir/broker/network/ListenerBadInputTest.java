@@ -1,0 +1,207 @@
+package io.weir.broker.network;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.DescribeAclsRequestData;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ApiVersionsResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad input from the network: each offender gets Kafka's error code or a closed connection, and the broker keeps
+ * serving a well-behaved connection opened before the offence.
+ */
+class ListenerBadInputTest {
+    private static final int MAX_REQUEST = 64 * 1024;
+
+    @TempDir
+    static Path dir;
+
+    static ListenerFixture weir;
+    static RawConnection bystander;
+
+    @BeforeAll
+    static void open() throws Exception {
+        Properties props = new Properties();
+        props.put("socket.request.max.bytes", String.valueOf(MAX_REQUEST));
+        weir = new ListenerFixture(dir, props);
+        bystander = new RawConnection(weir.broker.boundPort());
+        assertBystanderServed();
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        bystander.close();
+        weir.close();
+    }
+
+    /** The connection opened before every offence still gets its answers. */
+    private static void assertBystanderServed() throws Exception {
+        AbstractResponse answer = bystander.call(
+                ApiKeys.API_VERSIONS,
+                (short) 3,
+                new ApiVersionsRequestData().setClientSoftwareName("bystander").setClientSoftwareVersion("1"));
+        assertEquals(Errors.NONE.code(), ((ApiVersionsResponse) answer).data().errorCode());
+    }
+
+    private static RawConnection connect() throws Exception {
+        return new RawConnection(weir.broker.boundPort());
+    }
+
+    @Test
+    void frameOverSocketRequestMaxBytesClosesTheConnection() throws Exception {
+        try (RawConnection offender = connect()) {
+            offender.sendRaw(ByteBuffer.allocate(4).putInt(MAX_REQUEST + 1).array());
+            assertTrue(offender.closedByBroker(5000));
+        }
+        assertBystanderServed();
+    }
+
+    @Test
+    void requestTooShortForAHeaderClosesTheConnection() throws Exception {
+        try (RawConnection offender = connect()) {
+            offender.sendRaw(new byte[] {0, 0, 0, 3, 0, 18, 0});
+            assertTrue(offender.closedByBroker(5000));
+        }
+        assertBystanderServed();
+    }
+
+    @Test
+    void malformedBodyClosesTheConnection() throws Exception {
+        byte[] frame = RawConnection.frame(ApiKeys.METADATA, (short) 12, 7, new MetadataRequestData());
+        // Cut the body short, and fix the size prefix so the frame itself is whole.
+        byte[] cut = java.util.Arrays.copyOf(frame, frame.length - 2);
+        ByteBuffer.wrap(cut).putInt(0, cut.length - 4);
+        try (RawConnection offender = connect()) {
+            offender.sendRaw(cut);
+            assertTrue(offender.closedByBroker(5000));
+        }
+        assertBystanderServed();
+    }
+
+    @Test
+    void unknownApiKeyClosesTheConnection() throws Exception {
+        ByteBuffer frame = ByteBuffer.allocate(4 + 10);
+        frame.putInt(10).putShort((short) 999).putShort((short) 0).putInt(1).putShort((short) -1);
+        try (RawConnection offender = connect()) {
+            offender.sendRaw(frame.array());
+            assertTrue(offender.closedByBroker(5000));
+        }
+        assertBystanderServed();
+    }
+
+    @Test
+    void apiWeirDoesNotServeIsAnsweredUnsupportedVersion() throws Exception {
+        try (RawConnection client = connect()) {
+            AbstractResponse answer = client.call(
+                    ApiKeys.DESCRIBE_ACLS,
+                    (short) 3,
+                    new DescribeAclsRequestData()
+                            .setResourceTypeFilter((byte) 1)
+                            .setPatternTypeFilter((byte) 1)
+                            .setOperation((byte) 1)
+                            .setPermissionType((byte) 1));
+            assertEquals(1, answer.errorCounts().getOrDefault(Errors.UNSUPPORTED_VERSION, 0));
+            assertFalse(client.closedByBroker(50), "the connection stays open");
+        }
+    }
+
+    @Test
+    void apiVersionsNewerThanServedIsAnsweredWithV0AndTheServedVersions() throws Exception {
+        try (RawConnection client = connect()) {
+            ByteBuffer frame = ByteBuffer.allocate(4 + 12);
+            // ApiVersions v9, header v2: key, version, correlation id, client id (null), no tagged fields.
+            frame.putInt(12).putShort((short) 18).putShort((short) 9).putInt(42).putShort((short) -1);
+            frame.put((byte) 0).put((byte) 0);
+            client.sendRaw(frame.array());
+            ByteBuffer answer = client.readFrame();
+            assertEquals(42, answer.getInt());
+            ApiVersionsResponseData data = new ApiVersionsResponseData(
+                    new org.apache.kafka.common.protocol.ByteBufferAccessor(answer), (short) 0);
+            assertEquals(Errors.UNSUPPORTED_VERSION.code(), data.errorCode());
+            assertTrue(data.apiKeys().find(ApiKeys.PRODUCE.id) != null);
+        }
+    }
+
+    @Test
+    void batchWhoseCrcFailsIsAnsweredCorruptMessageAndNothingIsWritten() throws Exception {
+        String topic = ListenerFixture.unique("crc");
+        weir.createTopic(topic, 1);
+        MemoryRecords records =
+                MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("k".getBytes(), "v".getBytes()));
+        ByteBuffer bytes = records.buffer().duplicate();
+        int last = bytes.limit() - 1;
+        bytes.put(last, (byte) (bytes.get(last) ^ 0x5A)); // a payload byte: the CRC no longer matches
+        ProduceRequestData produce =
+                new ProduceRequestData().setAcks((short) -1).setTimeoutMs(5000);
+        ProduceRequestData.TopicProduceData data = new ProduceRequestData.TopicProduceData().setName(topic);
+        data.partitionData()
+                .add(new ProduceRequestData.PartitionProduceData()
+                        .setIndex(0)
+                        .setRecords(MemoryRecords.readableRecords(bytes)));
+        produce.topicData().add(data);
+        try (RawConnection client = connect()) {
+            ProduceResponseData answer = (ProduceResponseData)
+                    client.call(ApiKeys.PRODUCE, (short) 9, produce).data();
+            short code = answer.responses()
+                    .iterator()
+                    .next()
+                    .partitionResponses()
+                    .get(0)
+                    .errorCode();
+            assertEquals(Errors.CORRUPT_MESSAGE.code(), code);
+        }
+        try (Admin admin = weir.admin()) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            assertEquals(
+                    0,
+                    admin.listOffsets(java.util.Map.of(tp, OffsetSpec.latest()))
+                            .partitionResult(tp)
+                            .get()
+                            .offset());
+        }
+        assertBystanderServed();
+    }
+
+    @Test
+    void clientThatSendsNothingDoesNotHoldUpOthers() throws Exception {
+        try (RawConnection silent = connect()) {
+            assertBystanderServed();
+            try (RawConnection other = connect()) {
+                other.call(ApiKeys.METADATA, (short) 12, new MetadataRequestData().setTopics(List.of()));
+            }
+            assertFalse(silent.closedByBroker(50));
+        }
+    }
+
+    @Test
+    void clientThatDisconnectsMidRequestLeavesTheBrokerServing() throws Exception {
+        byte[] frame = RawConnection.frame(ApiKeys.METADATA, (short) 12, 1, new MetadataRequestData());
+        try (RawConnection quitter = connect()) {
+            quitter.sendRaw(java.util.Arrays.copyOf(frame, frame.length / 2));
+        }
+        assertBystanderServed();
+    }
+}
