@@ -1,0 +1,49 @@
+package io.weir.clients.internals.network;
+
+import io.weir.clients.admin.KeyedResult;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.apache.kafka.common.KafkaFuture;
+
+/**
+ * Kafka's admin futures as Weir's: a {@link KafkaFuture} becomes a {@link CompletableFuture} that completes, on
+ * Kafka's admin thread, with the converted value or with the {@link KafkaErrors translated} exception. Stateless.
+ */
+final class KafkaFutures {
+    private KafkaFutures() {}
+
+    static <A, B> CompletableFuture<B> weir(KafkaFuture<A> kafka, Function<A, B> convert) {
+        CompletableFuture<B> out = new CompletableFuture<>();
+        kafka.whenComplete((value, error) -> {
+            if (error != null) {
+                out.completeExceptionally(KafkaErrors.translate(error));
+                return;
+            }
+            try {
+                out.complete(convert.apply(value));
+            } catch (RuntimeException e) {
+                out.completeExceptionally(e);
+            }
+        });
+        return out;
+    }
+
+    static <A> CompletableFuture<Void> weir(KafkaFuture<A> kafka) {
+        return weir(kafka, v -> null);
+    }
+
+    /** Per-key Kafka futures as a Weir {@link KeyedResult}, each key and value converted. */
+    static <KK, KW, A, B> KeyedResult<KW, B> keyed(
+            Map<KK, KafkaFuture<A>> kafka, Function<KK, KW> key, Function<A, B> convert) {
+        Map<KW, CompletableFuture<B>> out = new HashMap<>();
+        kafka.forEach((k, f) -> out.put(key.apply(k), weir(f, convert)));
+        return new KeyedResult<>(out);
+    }
+
+    /** A Weir future failed at once with what {@code call} threw, translated, so nothing throws synchronously. */
+    static <T> CompletableFuture<T> failed(RuntimeException e) {
+        return CompletableFuture.failedFuture(KafkaErrors.translate(e));
+    }
+}
