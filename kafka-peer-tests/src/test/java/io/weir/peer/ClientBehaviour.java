@@ -289,6 +289,11 @@ abstract class ClientBehaviour {
         }
     }
 
+    @Test
+    void consumeTransformProduceLoopWritesEveryInputExactlyOnceThroughAborts() throws Exception {
+        new ExactlyOnceLoop(clients(), name).run(300);
+    }
+
     private void send(String topic, int count) throws Exception {
         try (Producer<String, String> producer = clients().producer(Map.of())) {
             for (int i = 0; i < count; i++) {

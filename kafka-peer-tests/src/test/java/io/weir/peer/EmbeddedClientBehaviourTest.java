@@ -1,26 +1,14 @@
 package io.weir.peer;
 
-import io.weir.broker.EmbeddedBroker;
-import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link ClientBehaviour} on Weir's embedded broker, with Weir's in-process clients. */
 class EmbeddedClientBehaviourTest extends ClientBehaviour {
-    private static EmbeddedBroker broker;
-
-    @BeforeAll
-    static void open() {
-        broker = EmbeddedBroker.open(new Properties());
-    }
-
-    @AfterAll
-    static void close() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final EmbeddedCluster CLUSTER = new EmbeddedCluster();
 
     @Override
     Clients clients() {
-        return new Clients(broker.bootstrapServers());
+        return CLUSTER.clients();
     }
 }

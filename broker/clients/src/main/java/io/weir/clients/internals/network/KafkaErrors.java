@@ -89,7 +89,7 @@ final class KafkaErrors {
             for (Errors weir : Errors.values()) {
                 if (weir.code() == code && weir != Errors.NONE && weir != Errors.UNKNOWN_SERVER_ERROR) {
                     WeirException translated = weir.exception(e.getMessage());
-                    translated.initCause(e);
+                    keepCause(translated, e);
                     return translated;
                 }
             }
@@ -99,6 +99,18 @@ final class KafkaErrors {
         }
         return new WeirException(
                 "The Kafka client failed with " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * Links Kafka's exception as the cause; some Weir exceptions set theirs (to null) in the constructor, and then
+     * it is kept as a suppressed exception instead, so it is never lost.
+     */
+    private static void keepCause(WeirException translated, Throwable kafka) {
+        try {
+            translated.initCause(kafka);
+        } catch (IllegalStateException causeAlreadySet) {
+            translated.addSuppressed(kafka);
+        }
     }
 
     /**

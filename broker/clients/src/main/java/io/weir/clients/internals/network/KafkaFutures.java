@@ -17,12 +17,14 @@ final class KafkaFutures {
     static <A, B> CompletableFuture<B> weir(KafkaFuture<A> kafka, Function<A, B> convert) {
         CompletableFuture<B> out = new CompletableFuture<>();
         kafka.whenComplete((value, error) -> {
-            if (error != null) {
-                out.completeExceptionally(KafkaErrors.translate(error));
-                return;
-            }
+            // Whatever happens here completes the future: an exception escaping this callback would be lost in
+            // Kafka's future and leave the caller waiting forever.
             try {
-                out.complete(convert.apply(value));
+                if (error != null) {
+                    out.completeExceptionally(KafkaErrors.translate(error));
+                } else {
+                    out.complete(convert.apply(value));
+                }
             } catch (RuntimeException e) {
                 out.completeExceptionally(e);
             }

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -170,7 +171,8 @@ final class NetworkGroupAdmin {
                             d.producerId(),
                             d.producerEpoch(),
                             d.transactionTimeoutMs(),
-                            d.transactionStartTimeMs(),
+                            // Kafka keeps the last transaction's start after it ends; Weir's reads empty then.
+                            isOpen(d.state()) ? d.transactionStartTimeMs() : OptionalLong.empty(),
                             Set.copyOf(Convert.weir(d.topicPartitions()))));
         });
     }
@@ -202,6 +204,13 @@ final class NetworkGroupAdmin {
                 Convert.kafka(spec.topicPartition()), spec.producerId(), spec.producerEpoch(), spec.coordinatorEpoch());
         return admin.open(
                 () -> KafkaFutures.weir(kafka.abortTransaction(kafkaSpec).all()));
+    }
+
+    private static boolean isOpen(org.apache.kafka.clients.admin.TransactionState state) {
+        return switch (state) {
+            case ONGOING, PREPARE_COMMIT, PREPARE_ABORT -> true;
+            default -> false;
+        };
     }
 
     private static org.apache.kafka.clients.admin.TransactionState kafka(TransactionState state) {
