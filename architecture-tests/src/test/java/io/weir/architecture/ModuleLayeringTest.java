@@ -30,6 +30,8 @@ class ModuleLayeringTest {
     static final String STATE = "io.weir.state..";
     static final String STREAMS = "io.weir.streams..";
     static final String JDK = "java..";
+    static final String KAFKA = "org.apache.kafka..";
+    static final String NETWORK_CLIENTS = "io.weir.clients.internals.network..";
 
     private static JavaClasses weir;
 
@@ -86,7 +88,24 @@ class ModuleLayeringTest {
                         resideInAPackage(CLIENTS),
                         resideInAPackage(COMMON),
                         resideInAPackage(JDK),
-                        resideInAPackage("org.slf4j..")));
+                        resideInAPackage("org.slf4j.."),
+                        resideInAPackage(KAFKA)));
+        rule.check(weir);
+    }
+
+    @Test
+    void onlyTheNetworkClientsUseKafkaClients() {
+        // kafka-clients is the network implementation behind Weir's client interfaces, translated at its edge; no
+        // other package of the clients may use it, so no Kafka type leaks into Weir's client API or its in-process
+        // clients. (The server's listener uses kafka-clients' protocol classes; its own rule says where.)
+        ArchRule rule = noClasses()
+                .that()
+                .resideInAPackage(CLIENTS)
+                .and()
+                .resideOutsideOfPackage(NETWORK_CLIENTS)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(KAFKA);
         rule.check(weir);
     }
 

@@ -308,8 +308,4 @@ abstract class ClientBehaviour {
         records.forEach(r -> out.add(r.value()));
         return out;
     }
-
-    static void assertCause(Class<? extends Throwable> expected, Throwable t) {
-        assertInstanceOf(expected, t.getCause() == null ? t : t.getCause(), () -> "got " + t);
-    }
 }

@@ -43,9 +43,4 @@ final class KafkaFutures {
         kafka.forEach((k, f) -> out.put(key.apply(k), weir(f, convert)));
         return new KeyedResult<>(out);
     }
-
-    /** A Weir future failed at once with what {@code call} threw, translated, so nothing throws synchronously. */
-    static <T> CompletableFuture<T> failed(RuntimeException e) {
-        return CompletableFuture.failedFuture(KafkaErrors.translate(e));
-    }
 }
