@@ -6,6 +6,7 @@ import io.weir.common.errors.InterruptException;
 import io.weir.common.errors.NoOffsetForPartitionException;
 import io.weir.common.errors.OffsetOutOfRangeException;
 import io.weir.common.errors.RecordDeserializationException;
+import io.weir.common.errors.RetriableException;
 import io.weir.common.errors.SerializationException;
 import io.weir.common.errors.TransactionAbortedException;
 import io.weir.common.errors.WakeupException;
@@ -93,6 +94,12 @@ final class KafkaErrors {
                     return translated;
                 }
             }
+        }
+        if (e instanceof org.apache.kafka.clients.consumer.RetriableCommitFailedException && e.getCause() != null) {
+            return translate(e.getCause()); // the retriable error itself, e.g. the coordinator not available
+        }
+        if (e instanceof org.apache.kafka.common.errors.RetriableException) {
+            return new RetriableException(e.getMessage(), e);
         }
         if (e instanceof RuntimeException r && !(e instanceof KafkaException)) {
             return r;

@@ -13,6 +13,7 @@ import io.weir.clients.consumer.RangeAssignor;
 import io.weir.clients.producer.ProducerConfig;
 import io.weir.common.TopicPartition;
 import io.weir.common.errors.CommitFailedException;
+import io.weir.common.errors.CoordinatorNotAvailableException;
 import io.weir.common.errors.IllegalClientStateException;
 import io.weir.common.errors.InvalidConfigurationException;
 import io.weir.common.errors.InvalidProducerEpochException;
@@ -114,6 +115,10 @@ class KafkaEdgeTest {
                 CommitFailedException.class,
                 KafkaErrors.translate(new org.apache.kafka.clients.consumer.CommitFailedException("moved on")));
         assertInstanceOf(IllegalClientStateException.class, KafkaErrors.translate(new IllegalStateException("closed")));
+        assertInstanceOf(
+                CoordinatorNotAvailableException.class,
+                KafkaErrors.translate(new org.apache.kafka.clients.consumer.RetriableCommitFailedException(
+                        new org.apache.kafka.common.errors.CoordinatorNotAvailableException("moving"))));
         var bad = new org.apache.kafka.common.errors.RecordDeserializationException(
                 org.apache.kafka.common.errors.RecordDeserializationException.DeserializationExceptionOrigin.VALUE,
                 new org.apache.kafka.common.TopicPartition("t", 2),
