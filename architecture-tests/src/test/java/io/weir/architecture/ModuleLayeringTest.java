@@ -31,7 +31,8 @@ class ModuleLayeringTest {
     static final String STREAMS = "io.weir.streams..";
     static final String JDK = "java..";
     static final String KAFKA = "org.apache.kafka..";
-    static final String NETWORK_CLIENTS = "io.weir.clients.internals.network..";
+    /** {@code io.weir.clients.internals.network} and each client's {@code internals.network}. */
+    static final String NETWORK_CLIENTS = "io.weir.clients..internals.network..";
 
     private static JavaClasses weir;
 

@@ -1,6 +1,7 @@
 package io.weir.clients.admin;
 
 import io.weir.clients.admin.internals.AdminClientImpl;
+import io.weir.clients.admin.internals.network.NetworkAdmin;
 import io.weir.clients.consumer.OffsetAndMetadata;
 import io.weir.clients.internals.network.NetworkClients;
 import io.weir.common.TopicPartition;
@@ -44,7 +45,7 @@ public interface Admin extends AutoCloseable {
      */
     private static Admin create(AdminConfig config, Map<?, ?> originals) {
         if (NetworkClients.selects(config.bootstrapServers())) {
-            return NetworkClients.admin(config, originals);
+            return new NetworkAdmin(config, originals);
         }
         return new AdminClientImpl(config, Transports.connect(config.bootstrapServers()), Time.SYSTEM);
     }

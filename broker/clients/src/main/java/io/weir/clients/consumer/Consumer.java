@@ -1,6 +1,7 @@
 package io.weir.clients.consumer;
 
 import io.weir.clients.consumer.internals.ConsumerImpl;
+import io.weir.clients.consumer.internals.network.NetworkConsumer;
 import io.weir.clients.internals.network.NetworkClients;
 import io.weir.common.PartitionInfo;
 import io.weir.common.TopicPartition;
@@ -52,7 +53,7 @@ public interface Consumer<K, V> extends AutoCloseable {
     static <K, V> Consumer<K, V> create(
             ConsumerConfig config, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
         if (NetworkClients.selects(config.bootstrapServers())) {
-            return NetworkClients.consumer(config, keyDeserializer, valueDeserializer);
+            return new NetworkConsumer<>(config, keyDeserializer, valueDeserializer);
         }
         return new ConsumerImpl<>(
                 config, keyDeserializer, valueDeserializer, Transports.connect(config.bootstrapServers()), Time.SYSTEM);

@@ -28,11 +28,11 @@ import org.apache.kafka.common.errors.ApiException;
  *
  * <p>Stateless and thread-safe.
  */
-final class KafkaErrors {
+public final class KafkaErrors {
     private KafkaErrors() {}
 
     /** Runs a Kafka call, translating what it throws. */
-    static <T> T call(Supplier<T> call) {
+    public static <T> T call(Supplier<T> call) {
         try {
             return call.get();
         } catch (RuntimeException e) {
@@ -40,7 +40,7 @@ final class KafkaErrors {
         }
     }
 
-    static void run(Runnable call) {
+    public static void run(Runnable call) {
         try {
             call.run();
         } catch (RuntimeException e) {
@@ -49,7 +49,7 @@ final class KafkaErrors {
     }
 
     /** Weir's exception for {@code t}; never null. */
-    static RuntimeException translate(Throwable t) {
+    public static RuntimeException translate(Throwable t) {
         Throwable e = unwrap(t);
         if (e instanceof WeirException || e instanceof IllegalArgumentException) {
             return (RuntimeException) e;

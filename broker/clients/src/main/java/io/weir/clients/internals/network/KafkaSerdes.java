@@ -9,10 +9,10 @@ import java.util.Map;
  * the network client, as Weir's own clients do), so {@code configure} here does nothing; {@code close} closes it
  * when the Kafka client closes. Thread-safety is the wrapped instance's.
  */
-final class KafkaSerdes {
+public final class KafkaSerdes {
     private KafkaSerdes() {}
 
-    static <T> org.apache.kafka.common.serialization.Serializer<T> kafka(Serializer<T> weir) {
+    public static <T> org.apache.kafka.common.serialization.Serializer<T> kafka(Serializer<T> weir) {
         return new org.apache.kafka.common.serialization.Serializer<>() {
             @Override
             public void configure(Map<String, ?> configs, boolean isKey) {}
@@ -29,7 +29,7 @@ final class KafkaSerdes {
         };
     }
 
-    static <T> org.apache.kafka.common.serialization.Deserializer<T> kafka(Deserializer<T> weir) {
+    public static <T> org.apache.kafka.common.serialization.Deserializer<T> kafka(Deserializer<T> weir) {
         return new org.apache.kafka.common.serialization.Deserializer<>() {
             @Override
             public void configure(Map<String, ?> configs, boolean isKey) {}

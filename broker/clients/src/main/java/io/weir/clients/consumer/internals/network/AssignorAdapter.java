@@ -1,6 +1,7 @@
-package io.weir.clients.internals.network;
+package io.weir.clients.consumer.internals.network;
 
 import io.weir.clients.consumer.ConsumerPartitionAssignor;
+import io.weir.clients.internals.network.Convert;
 import io.weir.common.errors.InvalidConfigurationException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ import org.apache.kafka.common.Configurable;
  */
 public final class AssignorAdapter
         implements org.apache.kafka.clients.consumer.ConsumerPartitionAssignor, Configurable {
-    /** Where {@link KafkaConfigs} puts the configured Weir assignor. */
+    /** Where {@link ConsumerKafkaConfig} puts the configured Weir assignor. */
     static final String INSTANCE_CONFIG = "weir.network.assignor.instance";
 
     private ConsumerPartitionAssignor weir;
@@ -93,6 +94,6 @@ public final class AssignorAdapter
         weir.onAssignment(
                 new ConsumerPartitionAssignor.Assignment(
                         List.copyOf(Convert.weir(assignment.partitions())), assignment.userData()),
-                Convert.weir(metadata));
+                ConsumerConvert.weir(metadata));
     }
 }

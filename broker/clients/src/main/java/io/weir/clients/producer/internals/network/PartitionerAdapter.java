@@ -1,4 +1,4 @@
-package io.weir.clients.internals.network;
+package io.weir.clients.producer.internals.network;
 
 import io.weir.clients.producer.Partitioner;
 import io.weir.common.errors.InvalidConfigurationException;
@@ -12,7 +12,7 @@ import org.apache.kafka.common.Cluster;
  * partitioner's, as in Weir's producer.
  */
 public final class PartitionerAdapter implements org.apache.kafka.clients.producer.Partitioner {
-    /** Where {@link KafkaConfigs} puts the configured Weir partitioner. */
+    /** Where {@link ProducerKafkaConfig} puts the configured Weir partitioner. */
     static final String INSTANCE_CONFIG = "weir.network.partitioner.instance";
 
     private Partitioner weir;

@@ -1,6 +1,7 @@
-package io.weir.clients.internals.network;
+package io.weir.clients.admin.internals.network;
 
 import io.weir.clients.admin.KeyedResult;
+import io.weir.clients.internals.network.KafkaErrors;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

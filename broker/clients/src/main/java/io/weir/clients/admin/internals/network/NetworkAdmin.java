@@ -1,4 +1,4 @@
-package io.weir.clients.internals.network;
+package io.weir.clients.admin.internals.network;
 
 import io.weir.clients.admin.AbortTransactionSpec;
 import io.weir.clients.admin.Admin;
@@ -25,6 +25,8 @@ import io.weir.clients.admin.TopicDescription;
 import io.weir.clients.admin.TransactionDescription;
 import io.weir.clients.admin.TransactionListing;
 import io.weir.clients.consumer.OffsetAndMetadata;
+import io.weir.clients.internals.network.Convert;
+import io.weir.clients.internals.network.KafkaErrors;
 import io.weir.common.PartitionInfo;
 import io.weir.common.TopicPartition;
 import io.weir.common.config.ConfigResource;
@@ -51,14 +53,15 @@ import java.util.function.Supplier;
  * <p>Thread-safe, as Kafka's admin is. After {@link #close()} every call throws
  * {@link IllegalClientStateException}, as Weir's own admin does.
  */
-final class NetworkAdmin implements Admin {
+public final class NetworkAdmin implements Admin {
     private final org.apache.kafka.clients.admin.Admin kafka;
     private final NetworkGroupAdmin groups;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    NetworkAdmin(AdminConfig config, Map<String, Object> originals) {
+    /** @param originals the keys as the user gave them; those Kafka's admin knows pass through */
+    public NetworkAdmin(AdminConfig config, Map<?, ?> originals) {
         this.kafka = KafkaErrors.call(
-                () -> org.apache.kafka.clients.admin.Admin.create(KafkaConfigs.admin(config, originals)));
+                () -> org.apache.kafka.clients.admin.Admin.create(AdminKafkaConfig.admin(config, originals)));
         this.groups = new NetworkGroupAdmin(kafka, this);
     }
 

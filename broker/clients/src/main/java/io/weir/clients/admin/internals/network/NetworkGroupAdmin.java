@@ -1,4 +1,4 @@
-package io.weir.clients.internals.network;
+package io.weir.clients.admin.internals.network;
 
 import io.weir.clients.admin.AbortTransactionSpec;
 import io.weir.clients.admin.ConsumerGroupDescription;
@@ -15,6 +15,8 @@ import io.weir.clients.admin.TransactionDescription;
 import io.weir.clients.admin.TransactionListing;
 import io.weir.clients.admin.TransactionState;
 import io.weir.clients.consumer.OffsetAndMetadata;
+import io.weir.clients.consumer.internals.network.ConsumerConvert;
+import io.weir.clients.internals.network.Convert;
 import io.weir.common.TopicPartition;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -82,7 +84,7 @@ final class NetworkGroupAdmin {
     CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> listConsumerGroupOffsets(String groupId) {
         return admin.open(() -> KafkaFutures.weir(
                 kafka.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata(),
-                offsets -> new TreeMap<>(Convert.toWeir(offsets, Convert::weir))));
+                offsets -> new TreeMap<>(Convert.toWeir(offsets, ConsumerConvert::weir))));
     }
 
     CompletableFuture<Map<TopicPartition, GroupOffsetLag>> describeConsumerGroupLag(String groupId) {
@@ -100,7 +102,7 @@ final class NetworkGroupAdmin {
 
     KeyedResult<TopicPartition, Void> alterConsumerGroupOffsets(
             String groupId, Map<TopicPartition, OffsetAndMetadata> offsets) {
-        var request = Convert.toKafka(offsets, Convert::kafka);
+        var request = Convert.toKafka(offsets, ConsumerConvert::kafka);
         return admin.open(() -> {
             var result = kafka.alterConsumerGroupOffsets(groupId, request);
             Map<TopicPartition, CompletableFuture<Void>> out = new HashMap<>();

@@ -1,8 +1,12 @@
-package io.weir.clients.internals.network;
+package io.weir.clients.producer.internals.network;
 
 import io.weir.clients.consumer.ConsumerGroupMetadata;
 import io.weir.clients.consumer.OffsetAndMetadata;
+import io.weir.clients.consumer.internals.network.ConsumerConvert;
 import io.weir.clients.internals.Plugins;
+import io.weir.clients.internals.network.Convert;
+import io.weir.clients.internals.network.KafkaErrors;
+import io.weir.clients.internals.network.KafkaSerdes;
 import io.weir.clients.producer.Callback;
 import io.weir.clients.producer.Producer;
 import io.weir.clients.producer.ProducerConfig;
@@ -26,14 +30,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * {@link KafkaErrors}. Thread-safe, as KafkaProducer is; callbacks run on Kafka's sender thread, in order per
  * partition, as Weir's do.
  */
-final class NetworkProducer<K, V> implements Producer<K, V> {
+public final class NetworkProducer<K, V> implements Producer<K, V> {
     private final KafkaProducer<K, V> kafka;
 
-    NetworkProducer(ProducerConfig config, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
+    public NetworkProducer(ProducerConfig config, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
         Serializer<K> keys = keySerializer != null ? keySerializer : configured(config, true);
         Serializer<V> values = valueSerializer != null ? valueSerializer : configured(config, false);
-        this.kafka = KafkaErrors.call(() ->
-                new KafkaProducer<>(KafkaConfigs.producer(config), KafkaSerdes.kafka(keys), KafkaSerdes.kafka(values)));
+        this.kafka = KafkaErrors.call(() -> new KafkaProducer<>(
+                ProducerKafkaConfig.producer(config), KafkaSerdes.kafka(keys), KafkaSerdes.kafka(values)));
     }
 
     private static <T> Serializer<T> configured(ProducerConfig config, boolean isKey) {
@@ -62,7 +66,7 @@ final class NetworkProducer<K, V> implements Producer<K, V> {
         org.apache.kafka.clients.producer.Callback kafkaCallback = callback == null
                 ? null
                 : (metadata, exception) -> callback.onCompletion(
-                        exception == null ? Convert.weir(metadata) : null,
+                        exception == null ? metadata(metadata) : null,
                         exception == null ? null : KafkaErrors.translate(exception));
         return new MetadataFuture(KafkaErrors.call(() -> kafka.send(kafkaRecord, kafkaCallback)));
     }
@@ -80,8 +84,8 @@ final class NetworkProducer<K, V> implements Producer<K, V> {
     @Override
     public void sendOffsetsToTransaction(
             Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata groupMetadata) {
-        KafkaErrors.run(() ->
-                kafka.sendOffsetsToTransaction(Convert.toKafka(offsets, Convert::kafka), Convert.kafka(groupMetadata)));
+        KafkaErrors.run(() -> kafka.sendOffsetsToTransaction(
+                Convert.toKafka(offsets, ConsumerConvert::kafka), ConsumerConvert.kafka(groupMetadata)));
     }
 
     @Override
@@ -114,6 +118,15 @@ final class NetworkProducer<K, V> implements Producer<K, V> {
         KafkaErrors.run(() -> kafka.close(timeout));
     }
 
+    private static RecordMetadata metadata(org.apache.kafka.clients.producer.RecordMetadata m) {
+        return new RecordMetadata(
+                new TopicPartition(m.topic(), m.partition()),
+                m.hasOffset() ? m.offset() : -1,
+                m.timestamp(),
+                m.serializedKeySize(),
+                m.serializedValueSize());
+    }
+
     /** Kafka's future of one send, answering Weir's metadata and failing with Weir's exception as cause. */
     private record MetadataFuture(Future<org.apache.kafka.clients.producer.RecordMetadata> kafka)
             implements Future<RecordMetadata> {
@@ -135,7 +148,7 @@ final class NetworkProducer<K, V> implements Producer<K, V> {
         @Override
         public RecordMetadata get() throws InterruptedException, ExecutionException {
             try {
-                return Convert.weir(kafka.get());
+                return metadata(kafka.get());
             } catch (ExecutionException e) {
                 throw new ExecutionException(KafkaErrors.translate(e.getCause()));
             }
@@ -145,7 +158,7 @@ final class NetworkProducer<K, V> implements Producer<K, V> {
         public RecordMetadata get(long timeout, TimeUnit unit)
                 throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
             try {
-                return Convert.weir(kafka.get(timeout, unit));
+                return metadata(kafka.get(timeout, unit));
             } catch (ExecutionException e) {
                 throw new ExecutionException(KafkaErrors.translate(e.getCause()));
             }

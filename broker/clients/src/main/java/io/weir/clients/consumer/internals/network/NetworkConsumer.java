@@ -1,4 +1,4 @@
-package io.weir.clients.internals.network;
+package io.weir.clients.consumer.internals.network;
 
 import io.weir.clients.consumer.CloseOptions;
 import io.weir.clients.consumer.Consumer;
@@ -11,6 +11,9 @@ import io.weir.clients.consumer.OffsetAndMetadata;
 import io.weir.clients.consumer.OffsetAndTimestamp;
 import io.weir.clients.consumer.OffsetCommitCallback;
 import io.weir.clients.internals.Plugins;
+import io.weir.clients.internals.network.Convert;
+import io.weir.clients.internals.network.KafkaErrors;
+import io.weir.clients.internals.network.KafkaSerdes;
 import io.weir.common.PartitionInfo;
 import io.weir.common.TopicPartition;
 import io.weir.common.serialization.Deserializer;
@@ -32,7 +35,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  *
  * <p>Not thread-safe, as neither consumer is; {@link #wakeup()} may be called from any thread.
  */
-final class NetworkConsumer<K, V> implements Consumer<K, V> {
+public final class NetworkConsumer<K, V> implements Consumer<K, V> {
     private static final ConsumerRebalanceListener NO_LISTENER = new ConsumerRebalanceListener() {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
@@ -43,11 +46,11 @@ final class NetworkConsumer<K, V> implements Consumer<K, V> {
 
     private final KafkaConsumer<K, V> kafka;
 
-    NetworkConsumer(ConsumerConfig config, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
+    public NetworkConsumer(ConsumerConfig config, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
         Deserializer<K> keys = keyDeserializer != null ? keyDeserializer : configured(config, true);
         Deserializer<V> values = valueDeserializer != null ? valueDeserializer : configured(config, false);
-        this.kafka = KafkaErrors.call(() ->
-                new KafkaConsumer<>(KafkaConfigs.consumer(config), KafkaSerdes.kafka(keys), KafkaSerdes.kafka(values)));
+        this.kafka = KafkaErrors.call(() -> new KafkaConsumer<>(
+                ConsumerKafkaConfig.consumer(config), KafkaSerdes.kafka(keys), KafkaSerdes.kafka(values)));
     }
 
     private static <T> Deserializer<T> configured(ConsumerConfig config, boolean isKey) {
@@ -123,12 +126,12 @@ final class NetworkConsumer<K, V> implements Consumer<K, V> {
 
     @Override
     public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        KafkaErrors.run(() -> kafka.commitSync(Convert.toKafka(offsets, Convert::kafka)));
+        KafkaErrors.run(() -> kafka.commitSync(Convert.toKafka(offsets, ConsumerConvert::kafka)));
     }
 
     @Override
     public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
-        KafkaErrors.run(() -> kafka.commitSync(Convert.toKafka(offsets, Convert::kafka), timeout));
+        KafkaErrors.run(() -> kafka.commitSync(Convert.toKafka(offsets, ConsumerConvert::kafka), timeout));
     }
 
     @Override
@@ -138,7 +141,7 @@ final class NetworkConsumer<K, V> implements Consumer<K, V> {
 
     @Override
     public void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
-        KafkaErrors.run(() -> kafka.commitAsync(Convert.toKafka(offsets, Convert::kafka), callback(callback)));
+        KafkaErrors.run(() -> kafka.commitAsync(Convert.toKafka(offsets, ConsumerConvert::kafka), callback(callback)));
     }
 
     private static org.apache.kafka.clients.consumer.OffsetCommitCallback callback(OffsetCommitCallback weir) {
@@ -146,25 +149,25 @@ final class NetworkConsumer<K, V> implements Consumer<K, V> {
             return null;
         }
         return (offsets, exception) -> weir.onComplete(
-                offsets == null ? null : Convert.toWeir(offsets, Convert::weir),
+                offsets == null ? null : Convert.toWeir(offsets, ConsumerConvert::weir),
                 exception == null ? null : KafkaErrors.translate(exception));
     }
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions) {
         return KafkaErrors.call(
-                () -> Convert.toWeir(kafka.committed(Set.copyOf(Convert.kafka(partitions))), Convert::weir));
+                () -> Convert.toWeir(kafka.committed(Set.copyOf(Convert.kafka(partitions))), ConsumerConvert::weir));
     }
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions, Duration timeout) {
-        return KafkaErrors.call(
-                () -> Convert.toWeir(kafka.committed(Set.copyOf(Convert.kafka(partitions)), timeout), Convert::weir));
+        return KafkaErrors.call(() ->
+                Convert.toWeir(kafka.committed(Set.copyOf(Convert.kafka(partitions)), timeout), ConsumerConvert::weir));
     }
 
     @Override
     public ConsumerGroupMetadata groupMetadata() {
-        return KafkaErrors.call(() -> Convert.weir(kafka.groupMetadata()));
+        return KafkaErrors.call(() -> ConsumerConvert.weir(kafka.groupMetadata()));
     }
 
     @Override
@@ -177,7 +180,7 @@ final class NetworkConsumer<K, V> implements Consumer<K, V> {
         for (org.apache.kafka.common.TopicPartition tp : polled.partitions()) {
             List<org.apache.kafka.clients.consumer.ConsumerRecord<K, V>> list = polled.records(tp);
             List<ConsumerRecord<K, V>> converted = new ArrayList<>(list.size());
-            list.forEach(r -> converted.add(Convert.weir(r)));
+            list.forEach(r -> converted.add(ConsumerConvert.weir(r)));
             records.put(Convert.weir(tp), converted);
         }
         return new ConsumerRecords<>(records);
