@@ -155,14 +155,23 @@ public final class NetworkConsumer<K, V> implements Consumer<K, V> {
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions) {
-        return KafkaErrors.call(
-                () -> Convert.toWeir(kafka.committed(Set.copyOf(Convert.kafka(partitions))), ConsumerConvert::weir));
+        return everyPartition(
+                partitions, KafkaErrors.call(() -> kafka.committed(Set.copyOf(Convert.kafka(partitions)))));
     }
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions, Duration timeout) {
-        return KafkaErrors.call(() ->
-                Convert.toWeir(kafka.committed(Set.copyOf(Convert.kafka(partitions)), timeout), ConsumerConvert::weir));
+        return everyPartition(
+                partitions, KafkaErrors.call(() -> kafka.committed(Set.copyOf(Convert.kafka(partitions)), timeout)));
+    }
+
+    /** Weir's answer names every partition asked about, null for one without a committed offset. */
+    private static Map<TopicPartition, OffsetAndMetadata> everyPartition(
+            Set<TopicPartition> partitions,
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> kafka) {
+        Map<TopicPartition, OffsetAndMetadata> out = Convert.toWeir(kafka, ConsumerConvert::weir);
+        partitions.forEach(tp -> out.putIfAbsent(tp, null));
+        return out;
     }
 
     @Override
