@@ -167,19 +167,7 @@ abstract class ClientBehaviour {
         Map<String, Object> range = Map.of("group.id", name, "partition.assignment.strategy", "range");
         try (Consumer<String, String> first = clients().consumer(range);
                 Consumer<String, String> second = clients().consumer(range)) {
-            first.subscribe(List.of(topic), listener);
-            Clients.await(
-                    "the first member to own both partitions",
-                    () -> first.assignment().size() == 2,
-                    () -> first.poll(Duration.ofMillis(50)));
-            second.subscribe(List.of(topic));
-            Clients.await(
-                    "both members to own one partition each",
-                    () -> first.assignment().size() == 1 && second.assignment().size() == 1,
-                    () -> {
-                        first.poll(Duration.ofMillis(50));
-                        second.poll(Duration.ofMillis(50));
-                    });
+            Clients.secondMemberJoins(first, second, topic, listener);
         }
         assertTrue(revoked.stream().anyMatch(r -> r.size() == 2), "revocations: " + revoked);
     }

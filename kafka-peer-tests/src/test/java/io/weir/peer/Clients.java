@@ -75,6 +75,28 @@ final class Clients {
         return out;
     }
 
+    /**
+     * {@code first} subscribes to the two-partition {@code topic} and takes both; then {@code second} joins, and both
+     * poll until each owns one.
+     */
+    static void secondMemberJoins(
+            Consumer<String, String> first,
+            Consumer<String, String> second,
+            String topic,
+            io.weir.clients.consumer.ConsumerRebalanceListener firstListener) {
+        first.subscribe(List.of(topic), firstListener);
+        await("the first member to own both partitions", () -> first.assignment().size() == 2, () -> first.poll(
+                Duration.ofMillis(50)));
+        second.subscribe(List.of(topic));
+        await(
+                "both members to own one partition each",
+                () -> first.assignment().size() == 1 && second.assignment().size() == 1,
+                () -> {
+                    first.poll(Duration.ofMillis(50));
+                    second.poll(Duration.ofMillis(50));
+                });
+    }
+
     /** Waits for {@code condition}, re-checking it every {@code poll} call, failing with {@code what} at the deadline. */
     static void await(String what, BooleanSupplier condition, Runnable poll) {
         long deadline = System.nanoTime() + DEADLINE.toNanos();

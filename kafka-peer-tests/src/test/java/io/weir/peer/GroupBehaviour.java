@@ -55,19 +55,7 @@ abstract class GroupBehaviour {
                 Map.of("group.id", name, "partition.assignment.strategy", "cooperative-sticky");
         try (Consumer<String, String> first = clients().consumer(cooperative);
                 Consumer<String, String> second = clients().consumer(cooperative)) {
-            first.subscribe(List.of(name), listener(revoked));
-            Clients.await(
-                    "the first member to own both partitions",
-                    () -> first.assignment().size() == 2,
-                    () -> first.poll(Duration.ofMillis(50)));
-            second.subscribe(List.of(name));
-            Clients.await(
-                    "both members to own one partition each",
-                    () -> first.assignment().size() == 1 && second.assignment().size() == 1,
-                    () -> {
-                        first.poll(Duration.ofMillis(50));
-                        second.poll(Duration.ofMillis(50));
-                    });
+            Clients.secondMemberJoins(first, second, name, listener(revoked));
             Set<TopicPartition> moved = second.assignment();
             List<Collection<TopicPartition>> nonEmpty = new ArrayList<>();
             revoked.stream().filter(r -> !r.isEmpty()).forEach(nonEmpty::add);
