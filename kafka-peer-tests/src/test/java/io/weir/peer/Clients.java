@@ -85,8 +85,10 @@ final class Clients {
             String topic,
             io.weir.clients.consumer.ConsumerRebalanceListener firstListener) {
         first.subscribe(List.of(topic), firstListener);
-        await("the first member to own both partitions", () -> first.assignment().size() == 2, () -> first.poll(
-                Duration.ofMillis(50)));
+        await(
+                "the first member to own both partitions",
+                () -> first.assignment().size() == 2,
+                () -> first.poll(Duration.ofMillis(50)));
         second.subscribe(List.of(topic));
         await(
                 "both members to own one partition each",
