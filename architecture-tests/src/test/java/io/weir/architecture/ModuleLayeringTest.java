@@ -34,6 +34,9 @@ class ModuleLayeringTest {
     static final String STREAMS = "io.weir.streams..";
     static final String TOOLS = "io.weir.tools..";
     static final String JDK = "java..";
+    static final String KAFKA = "org.apache.kafka..";
+    /** {@code io.weir.clients.internals.network} and each client's {@code internals.network}. */
+    static final String NETWORK_CLIENTS = "io.weir.clients..internals.network..";
 
     private static JavaClasses weir;
 
@@ -90,7 +93,24 @@ class ModuleLayeringTest {
                         resideInAPackage(CLIENTS),
                         resideInAPackage(COMMON),
                         resideInAPackage(JDK),
-                        resideInAPackage("org.slf4j..")));
+                        resideInAPackage("org.slf4j.."),
+                        resideInAPackage(KAFKA)));
+        rule.check(weir);
+    }
+
+    @Test
+    void onlyTheNetworkClientsUseKafkaClients() {
+        // kafka-clients is the network implementation behind Weir's client interfaces, translated at its edge; no
+        // other package of the clients may use it, so no Kafka type leaks into Weir's client API or its in-process
+        // clients. (The server's listener uses kafka-clients' protocol classes; its own rule says where.)
+        ArchRule rule = noClasses()
+                .that()
+                .resideInAPackage(CLIENTS)
+                .and()
+                .resideOutsideOfPackage(NETWORK_CLIENTS)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(KAFKA);
         rule.check(weir);
     }
 

@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
         versionProvider = WeirCommand.Version.class,
         description = "Weir's command line: topics, console producer and consumer, groups, transactions, logs.",
         subcommands = {
+            BrokerCommand.class,
             TopicsCommand.class,
             ConsoleProducerCommand.class,
             ConsoleConsumerCommand.class,

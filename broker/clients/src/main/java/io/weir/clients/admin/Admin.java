@@ -1,7 +1,9 @@
 package io.weir.clients.admin;
 
 import io.weir.clients.admin.internals.AdminClientImpl;
+import io.weir.clients.admin.internals.network.NetworkAdmin;
 import io.weir.clients.consumer.OffsetAndMetadata;
+import io.weir.clients.internals.network.NetworkClients;
 import io.weir.common.TopicPartition;
 import io.weir.common.config.ConfigResource;
 import io.weir.common.transport.Transports;
@@ -26,14 +28,25 @@ import java.util.concurrent.CompletableFuture;
 public interface Admin extends AutoCloseable {
 
     static Admin create(Properties properties) {
-        return create(AdminConfig.from(properties));
+        return create(AdminConfig.from(properties), properties);
     }
 
     static Admin create(Map<String, ?> configs) {
-        return create(AdminConfig.from(configs));
+        return create(AdminConfig.from(configs), configs);
     }
 
     static Admin create(AdminConfig config) {
+        return create(config, Map.of());
+    }
+
+    /**
+     * @param originals the keys as given, so that a network admin passes Kafka-only keys (e.g. {@code
+     *                  retries}) through to kafka-clients' admin
+     */
+    private static Admin create(AdminConfig config, Map<?, ?> originals) {
+        if (NetworkClients.selects(config.bootstrapServers())) {
+            return new NetworkAdmin(config, originals);
+        }
         return new AdminClientImpl(config, Transports.connect(config.bootstrapServers()), Time.SYSTEM);
     }
 

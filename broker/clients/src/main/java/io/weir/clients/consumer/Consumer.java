@@ -1,6 +1,8 @@
 package io.weir.clients.consumer;
 
 import io.weir.clients.consumer.internals.ConsumerImpl;
+import io.weir.clients.consumer.internals.network.NetworkConsumer;
+import io.weir.clients.internals.network.NetworkClients;
 import io.weir.common.PartitionInfo;
 import io.weir.common.TopicPartition;
 import io.weir.common.serialization.Deserializer;
@@ -50,6 +52,9 @@ public interface Consumer<K, V> extends AutoCloseable {
 
     static <K, V> Consumer<K, V> create(
             ConsumerConfig config, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
+        if (NetworkClients.selects(config.bootstrapServers())) {
+            return new NetworkConsumer<>(config, keyDeserializer, valueDeserializer);
+        }
         return new ConsumerImpl<>(
                 config, keyDeserializer, valueDeserializer, Transports.connect(config.bootstrapServers()), Time.SYSTEM);
     }

@@ -2,7 +2,9 @@ package io.weir.clients.producer;
 
 import io.weir.clients.consumer.ConsumerGroupMetadata;
 import io.weir.clients.consumer.OffsetAndMetadata;
+import io.weir.clients.internals.network.NetworkClients;
 import io.weir.clients.producer.internals.ProducerImpl;
+import io.weir.clients.producer.internals.network.NetworkProducer;
 import io.weir.common.PartitionInfo;
 import io.weir.common.TopicPartition;
 import io.weir.common.serialization.Serializer;
@@ -63,6 +65,9 @@ public interface Producer<K, V> extends AutoCloseable {
      */
     static <K, V> Producer<K, V> create(
             ProducerConfig config, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
+        if (NetworkClients.selects(config.bootstrapServers())) {
+            return new NetworkProducer<>(config, keySerializer, valueSerializer);
+        }
         return new ProducerImpl<>(
                 config, keySerializer, valueSerializer, Transports.connect(config.bootstrapServers()), Time.SYSTEM);
     }

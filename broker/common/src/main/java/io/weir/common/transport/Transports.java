@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Resolves {@code bootstrap.servers} to a {@link BrokerApi}. An embedded broker registers itself under
  * {@code embedded:<name>} while it is open, so a client configured the Kafka way — a string in its
- * properties — finds the broker in the same JVM. Network addresses ({@code host:port}) are refused until the
- * network transport exists, with an error that says so. {@link #openEmbedded} opens a broker through the
+ * properties — finds the broker in the same JVM. Network addresses ({@code host:port}) never get here: the
+ * clients hand them to their network implementations (kafka-clients behind Weir's interfaces) first. {@link #openEmbedded} opens a broker through the
  * {@link EmbeddedBrokerProvider} on the class path, for code that must not name the server.
  */
 public final class Transports {
@@ -86,7 +86,7 @@ public final class Transports {
             }
         }
         throw new InvalidConfigurationException("No broker reachable at bootstrap.servers=" + bootstrapServers
-                + ": only embedded brokers (" + EMBEDDED_PREFIX + "<name>, see EmbeddedBroker.bootstrapServers()) "
-                + "are supported by this version; open brokers: " + EMBEDDED.keySet());
+                + ": no embedded broker (" + EMBEDDED_PREFIX + "<name>, see EmbeddedBroker.bootstrapServers()) of "
+                + "that name is open in this JVM; open brokers: " + EMBEDDED.keySet());
     }
 }

@@ -5,7 +5,6 @@ import io.weir.clients.consumer.ConsumerGroupMetadata;
 import io.weir.clients.consumer.OffsetAndMetadata;
 import io.weir.clients.consumer.OffsetCommitCallback;
 import io.weir.clients.internals.Futures;
-import io.weir.common.IsolationLevel;
 import io.weir.common.TopicPartition;
 import io.weir.common.errors.CommitFailedException;
 import io.weir.common.errors.FencedInstanceIdException;
@@ -294,13 +293,15 @@ final class OffsetCommitter {
     // ---- committed offsets --------------------------------------------------------------------------------
 
     /**
-     * The committed offsets of {@code partitions}; a partition without one maps to null, as in Kafka. A
-     * {@code read_committed} consumer asks for stable offsets only (KIP-447) and waits, retrying every
-     * {@code retry.backoff.ms}, while an open transaction holds a new offset for one of them: starting from
-     * the offset before it would re-read what that transaction consumed.
+     * The committed offsets of {@code partitions}; a partition without one maps to null, as in Kafka. The consumer
+     * asks for stable offsets only (KIP-447) and waits, retrying every {@code retry.backoff.ms}, while a transaction
+     * holds a new offset for one of them: starting from the offset before it would re-read what that transaction
+     * consumed. Whatever the isolation level, as Kafka 4's consumer does (its coordinator always sets
+     * {@code require_stable}): so an offset a transaction committed is seen once its markers are written, and the
+     * clients behave alike on both brokers (the suite in kafka-peer-tests found the difference).
      */
     Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions, long deadlineNanos) {
-        boolean requireStable = config.isolationLevel() == IsolationLevel.READ_COMMITTED;
+        boolean requireStable = true;
         OffsetFetchResponse answer;
         while (true) {
             CompletableFuture<OffsetFetchResponse> response = broker.offsetFetch(

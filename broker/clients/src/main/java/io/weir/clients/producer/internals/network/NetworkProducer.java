@@ -1,0 +1,167 @@
+package io.weir.clients.producer.internals.network;
+
+import io.weir.clients.consumer.ConsumerGroupMetadata;
+import io.weir.clients.consumer.OffsetAndMetadata;
+import io.weir.clients.consumer.internals.network.ConsumerConvert;
+import io.weir.clients.internals.Plugins;
+import io.weir.clients.internals.network.Convert;
+import io.weir.clients.internals.network.KafkaErrors;
+import io.weir.clients.internals.network.KafkaSerdes;
+import io.weir.clients.producer.Callback;
+import io.weir.clients.producer.Producer;
+import io.weir.clients.producer.ProducerConfig;
+import io.weir.clients.producer.ProducerRecord;
+import io.weir.clients.producer.RecordMetadata;
+import io.weir.common.PartitionInfo;
+import io.weir.common.TopicPartition;
+import io.weir.common.serialization.Serializer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+/**
+ * Weir's {@link Producer} over the network: kafka-clients' {@link KafkaProducer} does the work (batching,
+ * idempotence, transactions), and this class translates at the edge — records, headers and metadata by
+ * {@link Convert}, Weir serializers by {@link KafkaSerdes}, exceptions (thrown, in futures and in callbacks) by
+ * {@link KafkaErrors}. Thread-safe, as KafkaProducer is; callbacks run on Kafka's sender thread, in order per
+ * partition, as Weir's do.
+ */
+public final class NetworkProducer<K, V> implements Producer<K, V> {
+    private final KafkaProducer<K, V> kafka;
+
+    public NetworkProducer(ProducerConfig config, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
+        Serializer<K> keys = keySerializer != null ? keySerializer : configured(config, true);
+        Serializer<V> values = valueSerializer != null ? valueSerializer : configured(config, false);
+        this.kafka = KafkaErrors.call(() -> new KafkaProducer<>(
+                ProducerKafkaConfig.producer(config), KafkaSerdes.kafka(keys), KafkaSerdes.kafka(values)));
+    }
+
+    private static <T> Serializer<T> configured(ProducerConfig config, boolean isKey) {
+        String key = isKey ? ProducerConfig.KEY_SERIALIZER : ProducerConfig.VALUE_SERIALIZER;
+        Serializer<T> serializer = Plugins.instantiate(
+                isKey ? config.keySerializer() : config.valueSerializer(), key, "pass a serializer to Producer.create");
+        serializer.configure(config.originals(), isKey);
+        return serializer;
+    }
+
+    @Override
+    public Future<RecordMetadata> send(ProducerRecord<K, V> record) {
+        return send(record, null);
+    }
+
+    @Override
+    public Future<RecordMetadata> send(ProducerRecord<K, V> record, Callback callback) {
+        org.apache.kafka.clients.producer.ProducerRecord<K, V> kafkaRecord =
+                new org.apache.kafka.clients.producer.ProducerRecord<>(
+                        record.topic(),
+                        record.partition(),
+                        record.timestamp(),
+                        record.key(),
+                        record.value(),
+                        Convert.kafkaHeaders(record.headers()));
+        org.apache.kafka.clients.producer.Callback kafkaCallback = callback == null
+                ? null
+                : (metadata, exception) -> callback.onCompletion(
+                        exception == null ? metadata(metadata) : null,
+                        exception == null ? null : KafkaErrors.translate(exception));
+        return new MetadataFuture(KafkaErrors.call(() -> kafka.send(kafkaRecord, kafkaCallback)));
+    }
+
+    @Override
+    public void initTransactions() {
+        KafkaErrors.run(kafka::initTransactions);
+    }
+
+    @Override
+    public void beginTransaction() {
+        KafkaErrors.run(kafka::beginTransaction);
+    }
+
+    @Override
+    public void sendOffsetsToTransaction(
+            Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata groupMetadata) {
+        KafkaErrors.run(() -> kafka.sendOffsetsToTransaction(
+                Convert.toKafka(offsets, ConsumerConvert::kafka), ConsumerConvert.kafka(groupMetadata)));
+    }
+
+    @Override
+    public void commitTransaction() {
+        KafkaErrors.run(kafka::commitTransaction);
+    }
+
+    @Override
+    public void abortTransaction() {
+        KafkaErrors.run(kafka::abortTransaction);
+    }
+
+    @Override
+    public void flush() {
+        KafkaErrors.run(kafka::flush);
+    }
+
+    @Override
+    public List<PartitionInfo> partitionsFor(String topic) {
+        return KafkaErrors.call(() -> Convert.weir(kafka.partitionsFor(topic)));
+    }
+
+    @Override
+    public void close() {
+        KafkaErrors.run(kafka::close);
+    }
+
+    @Override
+    public void close(Duration timeout) {
+        KafkaErrors.run(() -> kafka.close(timeout));
+    }
+
+    private static RecordMetadata metadata(org.apache.kafka.clients.producer.RecordMetadata m) {
+        return new RecordMetadata(
+                new TopicPartition(m.topic(), m.partition()),
+                m.hasOffset() ? m.offset() : -1,
+                m.timestamp(),
+                m.serializedKeySize(),
+                m.serializedValueSize());
+    }
+
+    /** Kafka's future of one send, answering Weir's metadata and failing with Weir's exception as cause. */
+    private record MetadataFuture(Future<org.apache.kafka.clients.producer.RecordMetadata> kafka)
+            implements Future<RecordMetadata> {
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            return kafka.cancel(mayInterruptIfRunning);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return kafka.isCancelled();
+        }
+
+        @Override
+        public boolean isDone() {
+            return kafka.isDone();
+        }
+
+        @Override
+        public RecordMetadata get() throws InterruptedException, ExecutionException {
+            try {
+                return metadata(kafka.get());
+            } catch (ExecutionException e) {
+                throw new ExecutionException(KafkaErrors.translate(e.getCause()));
+            }
+        }
+
+        @Override
+        public RecordMetadata get(long timeout, TimeUnit unit)
+                throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+            try {
+                return metadata(kafka.get(timeout, unit));
+            } catch (ExecutionException e) {
+                throw new ExecutionException(KafkaErrors.translate(e.getCause()));
+            }
+        }
+    }
+}

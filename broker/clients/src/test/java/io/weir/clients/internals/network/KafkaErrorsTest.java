@@ -1,0 +1,97 @@
+package io.weir.clients.internals.network;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weir.common.TopicPartition;
+import io.weir.common.errors.CommitFailedException;
+import io.weir.common.errors.CoordinatorNotAvailableException;
+import io.weir.common.errors.IllegalClientStateException;
+import io.weir.common.errors.InvalidConfigurationException;
+import io.weir.common.errors.InvalidProducerEpochException;
+import io.weir.common.errors.ProducerFencedException;
+import io.weir.common.errors.RecordDeserializationException;
+import io.weir.common.errors.TimeoutException;
+import io.weir.common.errors.TopicExistsException;
+import io.weir.common.errors.WakeupException;
+import io.weir.common.errors.WeirException;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+/** Which bootstrap list selects the network clients, and how Kafka's exceptions become Weir's; no broker. */
+class KafkaErrorsTest {
+    @Test
+    void networkAddressesSelectTheNetworkClientsAndEmbeddedNamesDoNot() {
+        assertTrue(NetworkClients.selects(List.of("127.0.0.1:9092", "other:9092")));
+        assertFalse(NetworkClients.selects(List.of("embedded:weir")));
+        InvalidConfigurationException mixed = assertThrows(
+                InvalidConfigurationException.class,
+                () -> NetworkClients.selects(List.of("embedded:weir", "127.0.0.1:9092")));
+        assertTrue(mixed.getMessage().contains("mixes"), mixed.getMessage());
+    }
+
+    @Test
+    void brokerErrorsBecomeWeirsByTheirKafkaErrorCode() {
+        var fenced = new org.apache.kafka.common.errors.ProducerFencedException("newer epoch");
+        RuntimeException weir = KafkaErrors.translate(fenced);
+        assertInstanceOf(ProducerFencedException.class, weir);
+        assertSame(fenced, weir.getCause());
+        assertInstanceOf(
+                InvalidProducerEpochException.class,
+                KafkaErrors.translate(new org.apache.kafka.common.errors.InvalidProducerEpochException("old")));
+        assertInstanceOf(
+                TopicExistsException.class,
+                KafkaErrors.translate(
+                        new ExecutionException(new org.apache.kafka.common.errors.TopicExistsException("t"))));
+        assertInstanceOf(
+                TimeoutException.class,
+                KafkaErrors.translate(new org.apache.kafka.common.errors.TimeoutException("slow")));
+    }
+
+    @Test
+    void clientSideErrorsBecomeWeirsByClass() {
+        assertInstanceOf(
+                WakeupException.class, KafkaErrors.translate(new org.apache.kafka.common.errors.WakeupException()));
+        assertInstanceOf(
+                CommitFailedException.class,
+                KafkaErrors.translate(new org.apache.kafka.clients.consumer.CommitFailedException("moved on")));
+        assertInstanceOf(IllegalClientStateException.class, KafkaErrors.translate(new IllegalStateException("closed")));
+        assertInstanceOf(
+                CoordinatorNotAvailableException.class,
+                KafkaErrors.translate(new org.apache.kafka.clients.consumer.RetriableCommitFailedException(
+                        new org.apache.kafka.common.errors.CoordinatorNotAvailableException("moving"))));
+        var bad = new org.apache.kafka.common.errors.RecordDeserializationException(
+                org.apache.kafka.common.errors.RecordDeserializationException.DeserializationExceptionOrigin.VALUE,
+                new org.apache.kafka.common.TopicPartition("t", 2),
+                42,
+                0L,
+                TimestampType.CREATE_TIME,
+                null,
+                null,
+                new org.apache.kafka.common.header.internals.RecordHeaders(),
+                "bad value",
+                new RuntimeException("boom"));
+        RecordDeserializationException weir =
+                assertInstanceOf(RecordDeserializationException.class, KafkaErrors.translate(bad));
+        assertEquals(new TopicPartition("t", 2), weir.topicPartition());
+        assertEquals(42, weir.offset());
+    }
+
+    @Test
+    void plainKafkaWrappersAreStrippedAndWeirExceptionsPassThrough() {
+        var fenced = new org.apache.kafka.common.errors.ProducerFencedException("newer epoch");
+        assertInstanceOf(ProducerFencedException.class, KafkaErrors.translate(new KafkaException("wrapped", fenced)));
+        WeirException listener = new WeirException("from a rebalance listener");
+        assertSame(listener, KafkaErrors.translate(new KafkaException("User rebalance callback throws", listener)));
+        WeirException unknown =
+                assertInstanceOf(WeirException.class, KafkaErrors.translate(new KafkaException("something new")));
+        assertTrue(unknown.getMessage().contains("something new"), unknown.getMessage());
+    }
+}
