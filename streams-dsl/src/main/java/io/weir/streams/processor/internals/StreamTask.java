@@ -55,6 +55,7 @@ public final class StreamTask {
     private final PriorityQueue<Schedule> streamTimeSchedules = new PriorityQueue<>();
     private final PriorityQueue<Schedule> wallClockSchedules = new PriorityQueue<>();
     private long streamTime = -1L;
+    private volatile long droppedRecords;
     private boolean commitRequested;
     private long sequence;
     private boolean closed;
@@ -428,6 +429,19 @@ public final class StreamTask {
 
     long streamTime() {
         return streamTime;
+    }
+
+    /**
+     * Records that arrived after their window closed (or otherwise too late to count) and were dropped: Kafka Streams'
+     * task metric {@code dropped-records-total}. Read by the test driver and the application; written by this task's
+     * thread only.
+     */
+    public long droppedRecords() {
+        return droppedRecords;
+    }
+
+    void recordDropped() {
+        droppedRecords++;
     }
 
     void requestCommit() {
