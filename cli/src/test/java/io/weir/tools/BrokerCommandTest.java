@@ -56,14 +56,37 @@ class BrokerCommandTest {
             assertTrue(m.find(), () -> "banner: " + banner);
             String address = m.group(1);
 
-            assertEquals(0, Cli.run("topics", "--create", "--topic", "t", "--bootstrap-server", address)
-                    .code());
-            assertEquals(0, Cli.withInput("k:v\n", "console-producer", "--topic", "t", "--property",
-                            "parse.key=true", "--property", "key.separator=:", "--bootstrap-server", address)
-                    .code());
+            assertEquals(
+                    0,
+                    Cli.run("topics", "--create", "--topic", "t", "--bootstrap-server", address)
+                            .code());
+            assertEquals(
+                    0,
+                    Cli.withInput(
+                                    "k:v\n",
+                                    "console-producer",
+                                    "--topic",
+                                    "t",
+                                    "--property",
+                                    "parse.key=true",
+                                    "--property",
+                                    "key.separator=:",
+                                    "--bootstrap-server",
+                                    address)
+                            .code());
             Cli.Result read = Cli.run(
-                    "console-consumer", "--topic", "t", "--from-beginning", "--group", "g", "--max-messages", "1",
-                    "--property", "print.key=true", "--bootstrap-server", address);
+                    "console-consumer",
+                    "--topic",
+                    "t",
+                    "--from-beginning",
+                    "--group",
+                    "g",
+                    "--max-messages",
+                    "1",
+                    "--property",
+                    "print.key=true",
+                    "--bootstrap-server",
+                    address);
             assertEquals(List.of("k\tv"), read.lines(), read::toString);
             Cli.Result lag = Cli.run("consumer-groups", "--describe", "--group", "g", "--bootstrap-server", address);
             assertEquals(0, lag.code(), lag::toString);

@@ -47,7 +47,12 @@ public class StreamsBuilder {
         Objects.requireNonNull(consumed, "consumed");
         String name = consumed.name() != null ? consumed.name() : internal.newName("KSTREAM-SOURCE-");
         topology.internalBuilder()
-                .addSource(name, deserializer(consumed.keySerde()), deserializer(consumed.valueSerde()), topics);
+                .addSource(
+                        name,
+                        consumed.timestampExtractor(),
+                        deserializer(consumed.keySerde()),
+                        deserializer(consumed.valueSerde()),
+                        topics);
         return new KStreamImpl<>(internal, name, consumed.keySerde(), consumed.valueSerde(), false);
     }
 
@@ -60,7 +65,12 @@ public class StreamsBuilder {
         Objects.requireNonNull(consumed, "consumed");
         String name = consumed.name() != null ? consumed.name() : internal.newName("KSTREAM-SOURCE-");
         topology.internalBuilder()
-                .addSource(name, deserializer(consumed.keySerde()), deserializer(consumed.valueSerde()), pattern);
+                .addSource(
+                        name,
+                        consumed.timestampExtractor(),
+                        deserializer(consumed.keySerde()),
+                        deserializer(consumed.valueSerde()),
+                        pattern);
         return new KStreamImpl<>(internal, name, consumed.keySerde(), consumed.valueSerde(), false);
     }
 
@@ -98,6 +108,7 @@ public class StreamsBuilder {
         topology.internalBuilder()
                 .addSource(
                         sourceName,
+                        consumed.timestampExtractor(),
                         deserializer(consumed.keySerde()),
                         deserializer(consumed.valueSerde()),
                         List.of(topic));

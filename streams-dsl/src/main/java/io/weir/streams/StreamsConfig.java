@@ -11,6 +11,8 @@ import io.weir.streams.errors.LogAndFailExceptionHandler;
 import io.weir.streams.errors.LogAndFailProcessingExceptionHandler;
 import io.weir.streams.errors.ProcessingExceptionHandler;
 import io.weir.streams.errors.ProductionExceptionHandler;
+import io.weir.streams.processor.FailOnInvalidTimestamp;
+import io.weir.streams.processor.TimestampExtractor;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -86,6 +88,8 @@ public final class StreamsConfig {
     @Deprecated
     public static final String DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG =
             "default.deserialization.exception.handler";
+    /** What gives input records their timestamps: a {@code TimestampExtractor} class, Kafka's default. */
+    public static final String DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG = "default.timestamp.extractor";
     /** What to do when a processor throws: a {@code ProcessingExceptionHandler} class. */
     public static final String PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG = "processing.exception.handler";
     /** What to do with a result that cannot be written: a {@code ProductionExceptionHandler} class. */
@@ -154,6 +158,11 @@ public final class StreamsConfig {
                     null,
                     "Deprecated name of the above")
             .define(
+                    DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
+                    Type.CLASS,
+                    FailOnInvalidTimestamp.class,
+                    "Extractor of input records' timestamps, for sources that set none in Consumed")
+            .define(
                     PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                     Type.CLASS,
                     LogAndFailProcessingExceptionHandler.class,
@@ -199,11 +208,19 @@ public final class StreamsConfig {
                 null,
                 LogAndFailProcessingExceptionHandler.class,
                 ProcessingExceptionHandler.class);
+        this.timestampExtractor = handlerClass(
+                DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, null, FailOnInvalidTimestamp.class, TimestampExtractor.class);
     }
 
     private final Class<?> deserializationHandler;
     private final Class<?> productionHandler;
     private final Class<?> processingHandler;
+    private final Class<?> timestampExtractor;
+
+    /** A new {@code default.timestamp.extractor}. */
+    public TimestampExtractor defaultTimestampExtractor() {
+        return (TimestampExtractor) instantiate(timestampExtractor, DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG);
+    }
 
     @SuppressWarnings("deprecation")
     private Class<?> handlerClass(String key, String deprecatedKey, Class<?> fallback, Class<?> required) {

@@ -2,6 +2,7 @@ package io.weir.streams;
 
 import io.weir.common.serialization.Deserializer;
 import io.weir.common.serialization.Serializer;
+import io.weir.streams.processor.TimestampExtractor;
 import io.weir.streams.processor.TopicNameExtractor;
 import io.weir.streams.processor.api.ProcessorSupplier;
 import io.weir.streams.processor.internals.InternalTopologyBuilder;
@@ -36,6 +37,23 @@ public class Topology {
     public synchronized Topology addSource(
             String name, Deserializer<?> keyDeserializer, Deserializer<?> valueDeserializer, String... topics) {
         internal.addSource(name, keyDeserializer, valueDeserializer, List.of(topics));
+        return this;
+    }
+
+    /** A source of the given topics whose records get their timestamps from {@code timestampExtractor}. */
+    public synchronized Topology addSource(TimestampExtractor timestampExtractor, String name, String... topics) {
+        internal.addSource(name, timestampExtractor, null, null, List.of(topics));
+        return this;
+    }
+
+    /** A source of the given topics with these deserializers and timestamp extractor. */
+    public synchronized Topology addSource(
+            String name,
+            TimestampExtractor timestampExtractor,
+            Deserializer<?> keyDeserializer,
+            Deserializer<?> valueDeserializer,
+            String... topics) {
+        internal.addSource(name, timestampExtractor, keyDeserializer, valueDeserializer, List.of(topics));
         return this;
     }
 

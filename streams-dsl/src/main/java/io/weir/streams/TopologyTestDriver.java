@@ -11,10 +11,16 @@ import io.weir.streams.processor.internals.InternalTopologyBuilder;
 import io.weir.streams.processor.internals.RecordCollector;
 import io.weir.streams.processor.internals.StreamTask;
 import io.weir.streams.state.KeyValueStore;
+import io.weir.streams.state.ReadOnlySessionStore;
+import io.weir.streams.state.ReadOnlyWindowStore;
 import io.weir.streams.state.TimestampedKeyValueStore;
 import io.weir.streams.state.ValueAndTimestamp;
+import io.weir.streams.state.internals.CompositeReadOnlySessionStore;
+import io.weir.streams.state.internals.CompositeReadOnlyWindowStore;
 import io.weir.streams.state.internals.PartitionedStoreView;
+import io.weir.streams.state.internals.SessionStoreFacade;
 import io.weir.streams.state.internals.TimestampedValuesView;
+import io.weir.streams.state.internals.WindowStoreFacade;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -278,6 +284,51 @@ public class TopologyTestDriver implements Closeable {
             return null;
         }
         return instances.size() == 1 ? instances.get(0) : new PartitionedStoreView<>(name, instances);
+    }
+
+    /**
+     * A window store of the topology, read-only, over every partition's instance, as the topology's thread sees it
+     * (uncommitted writes included); a windowed aggregation's values without their timestamps. Kafka's driver
+     * returns the writable store; here it is a read view, since several partitions may hold it.
+     *
+     * @return the store, or null if no task has a window store of that name
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public <K, V> ReadOnlyWindowStore<K, V> getWindowStore(String name) {
+        ensureOpen();
+        List<ReadOnlyWindowStore<K, V>> instances = new ArrayList<>();
+        for (StreamTask task : tasks.values()) {
+            if (task.store(name) instanceof WindowStoreFacade<?, ?> store) {
+                instances.add((ReadOnlyWindowStore) store.ownerView());
+            }
+        }
+        return instances.isEmpty() ? null : new CompositeReadOnlyWindowStore<>(name, () -> instances);
+    }
+
+    /**
+     * A session store of the topology, read-only, over every partition's instance, as {@link #getWindowStore}.
+     *
+     * @return the store, or null if no task has a session store of that name
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> ReadOnlySessionStore<K, V> getSessionStore(String name) {
+        ensureOpen();
+        List<ReadOnlySessionStore<K, V>> instances = new ArrayList<>();
+        for (StreamTask task : tasks.values()) {
+            if (task.store(name) instanceof SessionStoreFacade<?, ?> store) {
+                instances.add((ReadOnlySessionStore<K, V>) store.ownerView());
+            }
+        }
+        return instances.isEmpty() ? null : new CompositeReadOnlySessionStore<>(name, () -> instances);
+    }
+
+    /**
+     * Records the topology dropped for lateness (after their window closed) or for a null key or value in a
+     * windowed aggregation, over every task: Kafka Streams' {@code dropped-records-total} task metric, summed.
+     */
+    public long droppedRecordsTotal() {
+        ensureOpen();
+        return tasks.values().stream().mapToLong(StreamTask::droppedRecords).sum();
     }
 
     /** The topics the topology has written to so far. */

@@ -28,8 +28,6 @@ import io.weir.streams.processor.internals.StreamTask;
 import io.weir.streams.processor.internals.StreamThread;
 import io.weir.streams.processor.internals.StreamsPartitionAssignor;
 import io.weir.streams.state.HostInfo;
-import io.weir.streams.state.ReadOnlyKeyValueStore;
-import io.weir.streams.state.internals.CompositeReadOnlyStore;
 import io.weir.streams.state.internals.ManagedStore;
 import io.weir.streams.state.internals.QueryViews;
 import java.nio.file.Path;
@@ -676,7 +674,7 @@ public class WeirStreams implements AutoCloseable {
                         + parameters.queryableStoreType().getClass().getSimpleName());
             }
         }
-        return (T) new CompositeReadOnlyStore(name, () -> {
+        return (T) QueryViews.composite(name, parameters.queryableStoreType(), () -> {
             checkQueryable(name);
             List<ManagedStore> stores = localStores(name, parameters.partition());
             if (stores.isEmpty()) {
@@ -685,9 +683,9 @@ public class WeirStreams implements AutoCloseable {
                         + " is not hosted by this instance right now (it is restoring, rebalancing, or on another "
                         + "instance); retry, or find it with the metadata calls");
             }
-            List<ReadOnlyKeyValueStore> views = new ArrayList<>();
+            List<Object> views = new ArrayList<>();
             for (ManagedStore store : stores) {
-                ReadOnlyKeyValueStore view = QueryViews.view(store, parameters.queryableStoreType());
+                Object view = QueryViews.view(store, parameters.queryableStoreType());
                 if (view == null) {
                     throw new InvalidStateStoreException("Store " + name + " cannot be queried as "
                             + parameters.queryableStoreType().getClass().getSimpleName());

@@ -63,7 +63,7 @@ final class TypedKeyValueStore<K, V> implements KeyValueStore<K, V> {
         return bytes;
     }
 
-    private static <T> byte[] serialize(Serde<T> serde, T value) {
+    static <T> byte[] serialize(Serde<T> serde, T value) {
         try {
             return serde.serialize(value);
         } catch (SerializationException e) {
@@ -74,7 +74,7 @@ final class TypedKeyValueStore<K, V> implements KeyValueStore<K, V> {
         }
     }
 
-    private static <T> T deserialize(Serde<T> serde, byte[] bytes) {
+    static <T> T deserialize(Serde<T> serde, byte[] bytes) {
         try {
             return serde.deserialize(bytes);
         } catch (SerializationException e) {

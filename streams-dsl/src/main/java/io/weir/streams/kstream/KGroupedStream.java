@@ -39,4 +39,10 @@ public interface KGroupedStream<K, V> {
             Aggregator<? super K, ? super V, VR> aggregator,
             Named named,
             Materialized<K, VR, ? extends StateStore> materialized);
+
+    /** Aggregate by key and time window: tumbling or hopping {@link TimeWindows}. */
+    TimeWindowedKStream<K, V> windowedBy(TimeWindows windows);
+
+    /** Aggregate by key and session. */
+    SessionWindowedKStream<K, V> windowedBy(SessionWindows windows);
 }

@@ -3,6 +3,9 @@ package io.weir.streams.kstream;
 import io.weir.common.serialization.Serde;
 import io.weir.streams.processor.StateStore;
 import io.weir.streams.state.KeyValueBytesStoreSupplier;
+import io.weir.streams.state.SessionBytesStoreSupplier;
+import io.weir.streams.state.WindowBytesStoreSupplier;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
@@ -17,6 +20,9 @@ import java.util.Objects;
 public final class Materialized<K, V, S extends StateStore> {
     private String storeName;
     private KeyValueBytesStoreSupplier supplier;
+    private WindowBytesStoreSupplier windowSupplier;
+    private SessionBytesStoreSupplier sessionSupplier;
+    private Duration retention;
     private Serde<K> keySerde;
     private Serde<V> valueSerde;
     private boolean cachingEnabled = true;
@@ -37,6 +43,22 @@ public final class Materialized<K, V, S extends StateStore> {
     public static <K, V, S extends StateStore> Materialized<K, V, S> as(KeyValueBytesStoreSupplier supplier) {
         Materialized<K, V, S> m = new Materialized<>();
         m.supplier = Objects.requireNonNull(supplier, "supplier");
+        m.storeName = supplier.name();
+        return m;
+    }
+
+    /** A windowed aggregation's store on the supplier's bytes, named after it; its retention is the supplier's. */
+    public static <K, V, S extends StateStore> Materialized<K, V, S> as(WindowBytesStoreSupplier supplier) {
+        Materialized<K, V, S> m = new Materialized<>();
+        m.windowSupplier = Objects.requireNonNull(supplier, "supplier");
+        m.storeName = supplier.name();
+        return m;
+    }
+
+    /** A session aggregation's store on the supplier's bytes, named after it; its retention is the supplier's. */
+    public static <K, V, S extends StateStore> Materialized<K, V, S> as(SessionBytesStoreSupplier supplier) {
+        Materialized<K, V, S> m = new Materialized<>();
+        m.sessionSupplier = Objects.requireNonNull(supplier, "supplier");
         m.storeName = supplier.name();
         return m;
     }
@@ -82,12 +104,40 @@ public final class Materialized<K, V, S extends StateStore> {
         return this;
     }
 
+    /**
+     * How long a windowed aggregation keeps its windows (default: the window size plus the grace period, which is
+     * also the least it accepts).
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Materialized<K, V, S> withRetention(Duration retention) {
+        Objects.requireNonNull(retention, "retention");
+        if (retention.isNegative()) {
+            throw new IllegalArgumentException("Retention must not be negative, was " + retention);
+        }
+        this.retention = retention;
+        return this;
+    }
+
     public String storeName() {
         return storeName;
     }
 
     public KeyValueBytesStoreSupplier storeSupplier() {
         return supplier;
+    }
+
+    public WindowBytesStoreSupplier windowStoreSupplier() {
+        return windowSupplier;
+    }
+
+    public SessionBytesStoreSupplier sessionStoreSupplier() {
+        return sessionSupplier;
+    }
+
+    /** The retention given by {@link #withRetention}, or null. */
+    public Duration retention() {
+        return retention;
     }
 
     public Serde<K> keySerde() {

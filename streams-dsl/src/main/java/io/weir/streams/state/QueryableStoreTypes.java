@@ -37,4 +37,34 @@ public final class QueryableStoreTypes {
             return store instanceof TimestampedKeyValueStore<?, ?>;
         }
     }
+
+    /** A window store read as {@link ReadOnlyWindowStore}: a windowed aggregation's values without timestamps. */
+    public static <K, V> QueryableStoreType<ReadOnlyWindowStore<K, V>> windowStore() {
+        return new WindowType<>();
+    }
+
+    /** A session store read as {@link ReadOnlySessionStore}. */
+    public static <K, V> QueryableStoreType<ReadOnlySessionStore<K, V>> sessionStore() {
+        return new SessionType<>();
+    }
+
+    /** The window type. */
+    public static final class WindowType<K, V> implements QueryableStoreType<ReadOnlyWindowStore<K, V>> {
+        private WindowType() {}
+
+        @Override
+        public boolean accepts(Object store) {
+            return store instanceof WindowStore<?, ?>;
+        }
+    }
+
+    /** The session type. */
+    public static final class SessionType<K, V> implements QueryableStoreType<ReadOnlySessionStore<K, V>> {
+        private SessionType() {}
+
+        @Override
+        public boolean accepts(Object store) {
+            return store instanceof SessionStore<?, ?>;
+        }
+    }
 }

@@ -21,10 +21,13 @@ import io.weir.streams.kstream.Consumed;
 import io.weir.streams.kstream.Grouped;
 import io.weir.streams.kstream.Materialized;
 import io.weir.streams.kstream.Produced;
+import io.weir.streams.kstream.TimeWindows;
+import io.weir.streams.kstream.Windowed;
 import io.weir.streams.processor.StateRestoreListener;
 import io.weir.streams.state.KeyValueIterator;
 import io.weir.streams.state.QueryableStoreTypes;
 import io.weir.streams.state.ReadOnlyKeyValueStore;
+import io.weir.streams.state.ReadOnlyWindowStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -42,11 +45,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code RESTORED <replayed> OF <changelog size>} once RUNNING, {@code COPIES <read> OF <inputs>} as committed
  * copies arrive, and, if it gets to the end of its input without
  * being halted, checks the read_committed outputs and the store against the input topic and prints
- * {@code RESULT OK} or {@code RESULT MISMATCH ...}.
+ * {@code RESULT OK} or {@code RESULT MISMATCH ...}. A windowed sum per key over {@value #WINDOW_MS} ms windows
+ * ({@code window-sums}, queried as a window store) must equal a recomputation from the input's timestamps too.
  */
 public final class CrashingApp {
     static final int RECORDS = 1_000;
     static final int KEYS = 40;
+    static final long WINDOW_MS = 50;
 
     private CrashingApp() {}
 
@@ -58,6 +63,11 @@ public final class CrashingApp {
                 .reduce(Long::sum, Materialized.as("sums"))
                 .toStream()
                 .to("sums-out", Produced.with(Serdes.String(), Serdes.Long()));
+        // Windows short enough that commits (and so crashes) fall inside them; a grace long enough that no record
+        // is late, so the store must equal a recomputation from the input's timestamps.
+        numbers.groupByKey(Grouped.with(Serdes.String(), Serdes.Long()))
+                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(WINDOW_MS), Duration.ofHours(1)))
+                .reduce(Long::sum, Materialized.as("window-sums"));
         return builder.build();
     }
 
@@ -98,7 +108,8 @@ public final class CrashingApp {
             System.out.println("RESTORED " + replayed.get() + " OF " + changelogSize(bootstrap));
             System.out.flush();
             Map<String, Long> expected = new HashMap<>();
-            long inputs = readInput(bootstrap, expected);
+            Map<String, Long> expectedWindows = new HashMap<>();
+            long inputs = readInput(bootstrap, expected, expectedWindows);
             Map<String, Long> sums = new HashMap<>();
             long copies = 0;
             Map<Long, Integer> copiesSeen = new HashMap<>();
@@ -131,20 +142,36 @@ public final class CrashingApp {
                     all.forEachRemaining(kv -> queried.put(kv.key(), kv.value()));
                 }
             } while (!queried.equals(expected) && System.nanoTime() < deadline);
+            ReadOnlyWindowStore<String, Long> windows = streams.store(
+                    StoreQueryParameters.fromNameAndType("window-sums", QueryableStoreTypes.windowStore()));
+            Map<String, Long> windowed = new HashMap<>();
+            do {
+                windowed.clear();
+                try (KeyValueIterator<Windowed<String>, Long> all = windows.all()) {
+                    all.forEachRemaining(kv -> windowed.put(
+                            kv.key().key() + "@" + kv.key().window().start(), kv.value()));
+                }
+            } while (!windowed.equals(expectedWindows) && System.nanoTime() < deadline);
             boolean ok = sums.equals(expected)
                     && copies == inputs
                     && copiesSeen.size() == inputs
-                    && queried.equals(expected);
+                    && queried.equals(expected)
+                    && windowed.equals(expectedWindows);
+            System.out.println("WINDOWS " + windowed.size() + " EQUAL " + windowed.equals(expectedWindows));
             System.out.println(
                     ok
                             ? "RESULT OK"
                             : "RESULT MISMATCH copies=" + copies + " distinct=" + copiesSeen.size() + " sums=" + sums
-                                    + " store=" + queried + " expected=" + expected);
+                                    + " store=" + queried + " expected=" + expected + " windows=" + windowed
+                                    + " expected windows=" + expectedWindows);
         }
     }
 
-    /** Reads the input topic to its end: sums per key into {@code sums}; the number of records. */
-    private static long readInput(String bootstrap, Map<String, Long> sums) {
+    /**
+     * Reads the input topic to its end: sums per key into {@code sums}, per key and window start into
+     * {@code windows}; the number of records.
+     */
+    private static long readInput(String bootstrap, Map<String, Long> sums, Map<String, Long> windows) {
         long count = 0;
         try (Consumer<String, Long> c = reader(bootstrap)) {
             List<TopicPartition> partitions = List.of(
@@ -157,6 +184,7 @@ public final class CrashingApp {
             while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<String, Long> r : c.poll(Duration.ofMillis(100))) {
                     sums.merge(r.key(), r.value(), Long::sum);
+                    windows.merge(r.key() + "@" + (r.timestamp() - r.timestamp() % WINDOW_MS), r.value(), Long::sum);
                     count++;
                 }
             }
@@ -174,7 +202,7 @@ public final class CrashingApp {
                         .get(30, TimeUnit.SECONDS);
             }
         }
-        long first = readInput(bootstrap, new HashMap<>());
+        long first = readInput(bootstrap, new HashMap<>(), new HashMap<>());
         try (Producer<String, Long> producer = Producer.create(
                 Map.of("bootstrap.servers", bootstrap, "transactional.id", "crashing-input"),
                 new StringSerializer(),
@@ -190,10 +218,12 @@ public final class CrashingApp {
 
     private static long changelogSize(String bootstrap) {
         try (Consumer<String, Long> c = reader(bootstrap)) {
-            List<TopicPartition> partitions = List.of(
-                    new TopicPartition("crashing-sums-changelog", 0),
-                    new TopicPartition("crashing-sums-changelog", 1),
-                    new TopicPartition("crashing-sums-changelog", 2));
+            List<TopicPartition> partitions = new java.util.ArrayList<>();
+            for (String store : List.of("sums", "window-sums")) {
+                for (int p = 0; p < 3; p++) {
+                    partitions.add(new TopicPartition("crashing-" + store + "-changelog", p));
+                }
+            }
             return c.endOffsets(partitions).values().stream()
                     .mapToLong(Long::longValue)
                     .sum();

@@ -68,4 +68,21 @@ record Outcome(
         }
         throw new IllegalArgumentException("not materialized: " + table);
     }
+
+    /**
+     * Every stream aggregation also runs windowed, by tumbling windows of this size with a grace longer than the
+     * input's time span (so no record is late in any partitioning): its window store is compared as
+     * {@code "<group>@<window start>"} rows under {@link #windowedStoreName}.
+     */
+    static final long WINDOW_MS = 100;
+
+    static final java.time.Duration WINDOW_GRACE = java.time.Duration.ofHours(1);
+
+    static String windowedStoreName(TableExpr.StreamAggregate aggregate) {
+        return aggregate.store().name() + "-windowed";
+    }
+
+    static String windowRow(String key, long windowStart) {
+        return key + "@" + windowStart;
+    }
 }

@@ -38,6 +38,9 @@ final class Reference {
             if (Outcome.comparesTimestamps(table)) {
                 timestamps.put(Outcome.storeName(table), reference.timestamps(table));
             }
+            if (table instanceof TableExpr.StreamAggregate aggregate) {
+                stores.put(Outcome.windowedStoreName(aggregate), reference.windowed(aggregate));
+            }
         }
         Map<String, SortedMap<String, List<Outcome.Written>>> streamOutputs = new TreeMap<>();
         Map<String, SortedMap<String, Long>> tableOutputs = new TreeMap<>();
@@ -149,6 +152,19 @@ final class Reference {
             });
         } else {
             throw new IllegalArgumentException("unknown table expression " + expr);
+        }
+        return rows;
+    }
+
+    /** The aggregation folded per group and tumbling window: each record into the window its timestamp falls in. */
+    SortedMap<String, Long> windowed(TableExpr.StreamAggregate a) {
+        SortedMap<String, Long> rows = new TreeMap<>();
+        for (Rec r : stream(a.in())) {
+            String row = Outcome.windowRow(groupOf(a, r), r.timestamp() - r.timestamp() % Outcome.WINDOW_MS);
+            Long aggregate = rows.get(row);
+            rows.put(
+                    row,
+                    aggregate == null ? first(a.kind(), r.value()) : a.kind().step(aggregate, r.value()));
         }
         return rows;
     }

@@ -15,15 +15,20 @@ import io.weir.streams.kstream.KGroupedTable;
 import io.weir.streams.kstream.KStream;
 import io.weir.streams.kstream.KTable;
 import io.weir.streams.kstream.Materialized;
+import io.weir.streams.kstream.TimeWindowedKStream;
+import io.weir.streams.kstream.TimeWindows;
+import io.weir.streams.kstream.Windowed;
 import io.weir.streams.processor.StateStore;
 import io.weir.streams.randomtopology.Ops.StreamAggKind;
 import io.weir.streams.randomtopology.Ops.TableAggKind;
 import io.weir.streams.randomtopology.RandomTopology.Root;
 import io.weir.streams.state.KeyValueIterator;
 import io.weir.streams.state.KeyValueStore;
+import io.weir.streams.state.ReadOnlyWindowStore;
 import io.weir.streams.state.Stores;
 import io.weir.streams.state.ValueAndTimestamp;
 import io.weir.streams.test.TestRecord;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -83,6 +88,9 @@ final class WeirRun {
                 if (Outcome.comparesTimestamps(table)) {
                     timestamps.put(name, map(rows, ValueAndTimestamp::timestamp));
                 }
+                if (table instanceof TableExpr.StreamAggregate aggregate) {
+                    stores.put(Outcome.windowedStoreName(aggregate), windowRows(driver, aggregate));
+                }
             }
             Map<String, SortedMap<String, List<Outcome.Written>>> streamOutputs = new TreeMap<>();
             Map<String, SortedMap<String, Long>> tableOutputs = new TreeMap<>();
@@ -104,6 +112,18 @@ final class WeirRun {
             }
             return new Outcome(stores, timestamps, streamOutputs, tableOutputs);
         }
+    }
+
+    /** A windowed aggregation's rows, as {@code "<group>@<window start>"}. */
+    private static SortedMap<String, Long> windowRows(TopologyTestDriver driver, TableExpr.StreamAggregate a) {
+        ReadOnlyWindowStore<String, Long> store = driver.getWindowStore(Outcome.windowedStoreName(a));
+        assertNotNull(store, "no window store " + Outcome.windowedStoreName(a));
+        SortedMap<String, Long> rows = new TreeMap<>();
+        try (KeyValueIterator<Windowed<String>, Long> it = store.all()) {
+            it.forEachRemaining(kv ->
+                    rows.put(Outcome.windowRow(kv.key().key(), kv.key().window().start()), kv.value()));
+        }
+        return rows;
     }
 
     /** A store's rows, read through both of the driver's accessors, which must agree. */
@@ -218,12 +238,38 @@ final class WeirRun {
             grouped = in.groupByKey();
         }
         StreamAggKind kind = a.kind();
+        windowedTwin(grouped, a);
         return switch (kind.api) {
             case COUNT -> grouped.count(materialized(a.store()));
             case REDUCE -> grouped.reduce(kind::step, materialized(a.store()));
             case AGGREGATE -> grouped.aggregate(
                     () -> kind.initial, (k, v, aggregate) -> kind.step(aggregate, v), materialized(a.store()));
         };
+    }
+
+    /** The same aggregation by tumbling windows (see {@link Outcome#WINDOW_MS}), in its own window store. */
+    private static void windowedTwin(KGroupedStream<String, Long> grouped, TableExpr.StreamAggregate a) {
+        TimeWindowedKStream<String, Long> windowed = grouped.windowedBy(
+                TimeWindows.ofSizeAndGrace(Duration.ofMillis(Outcome.WINDOW_MS), Outcome.WINDOW_GRACE));
+        StoreSpec spec = a.store();
+        String name = Outcome.windowedStoreName(a);
+        Materialized<String, Long, StateStore> materialized = spec.inMemory()
+                ? Materialized.as(Stores.inMemoryWindowStore(
+                        name,
+                        Duration.ofMillis(Outcome.WINDOW_MS).plus(Outcome.WINDOW_GRACE),
+                        Duration.ofMillis(Outcome.WINDOW_MS),
+                        false))
+                : Materialized.as(name);
+        if (!spec.cached()) {
+            materialized.withCachingDisabled();
+        }
+        StreamAggKind kind = a.kind();
+        switch (kind.api) {
+            case COUNT -> windowed.count(materialized);
+            case REDUCE -> windowed.reduce(kind::step, materialized);
+            case AGGREGATE -> windowed.aggregate(
+                    () -> kind.initial, (k, v, aggregate) -> kind.step(aggregate, v), materialized);
+        }
     }
 
     private KTable<String, Long> tableAggregate(TableExpr.TableAggregate a) {

@@ -58,8 +58,20 @@ class KcatCompatibilityTest {
             for (String codec : List.of("none", "gzip", "snappy", "lz4", "zstd")) {
                 run(input.toString(), "kcat", "-b", weir.bootstrap, "-t", topic, "-K:", "-P", "-z", codec);
             }
-            String out = run(null, "kcat", "-b", weir.bootstrap, "-t", topic, "-C", "-e", "-q", "-o", "beginning",
-                    "-f", "%k=%s@%o\\n");
+            String out = run(
+                    null,
+                    "kcat",
+                    "-b",
+                    weir.bootstrap,
+                    "-t",
+                    topic,
+                    "-C",
+                    "-e",
+                    "-q",
+                    "-o",
+                    "beginning",
+                    "-f",
+                    "%k=%s@%o\\n");
             List<String> lines = List.of(out.split("\n"));
             assertEquals(100, lines.size(), out);
             assertEquals(expected, lines.subList(0, 20));

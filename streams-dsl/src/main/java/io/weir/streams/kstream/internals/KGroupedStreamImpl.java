@@ -9,6 +9,10 @@ import io.weir.streams.kstream.KTable;
 import io.weir.streams.kstream.Materialized;
 import io.weir.streams.kstream.Named;
 import io.weir.streams.kstream.Reducer;
+import io.weir.streams.kstream.SessionWindowedKStream;
+import io.weir.streams.kstream.SessionWindows;
+import io.weir.streams.kstream.TimeWindowedKStream;
+import io.weir.streams.kstream.TimeWindows;
 import io.weir.streams.processor.StateStore;
 import io.weir.streams.processor.api.ProcessorSupplier;
 import io.weir.streams.state.internals.StoreFactory;
@@ -98,17 +102,11 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
                 null);
     }
 
-    @SuppressWarnings("unchecked")
-    private <VA> KTable<K, VA> doAggregate(
-            KStreamAggregate.Step<K, V, VA> step,
-            Named named,
-            Materialized<K, VA, ?> materialized,
-            Serde<VA> defaultValueSerde) {
-        InternalStreamsBuilder builder = stream.builder();
-        // Kafka Streams' order: the store's name, the aggregate's, then the repartition, which every aggregation of
-        // a grouping named by Grouped.as shares (the unnamed ones make their own, named after their stores).
-        String storeName = MaterializedInternal.storeName(materialized, builder, "KSTREAM-AGGREGATE-STATE-STORE-");
-        String name = builder.name(named, "KSTREAM-AGGREGATE-");
+    /**
+     * The node an aggregation with store {@code storeName} reads from: the stream itself, or the repartition topic's
+     * source if the key may have changed.
+     */
+    String aggregationParent(String storeName) {
         String parent = stream.nodeName();
         if (stream.repartitionRequired()) {
             if (groupedName != null && sharedRepartitionSource != null) {
@@ -122,6 +120,35 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
                 }
             }
         }
+        return parent;
+    }
+
+    KStreamImpl<K, V> stream() {
+        return stream;
+    }
+
+    @Override
+    public TimeWindowedKStream<K, V> windowedBy(TimeWindows windows) {
+        return new TimeWindowedKStreamImpl<>(this, Objects.requireNonNull(windows, "windows"));
+    }
+
+    @Override
+    public SessionWindowedKStream<K, V> windowedBy(SessionWindows windows) {
+        return new SessionWindowedKStreamImpl<>(this, Objects.requireNonNull(windows, "windows"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <VA> KTable<K, VA> doAggregate(
+            KStreamAggregate.Step<K, V, VA> step,
+            Named named,
+            Materialized<K, VA, ?> materialized,
+            Serde<VA> defaultValueSerde) {
+        InternalStreamsBuilder builder = stream.builder();
+        // Kafka Streams' order: the store's name, the aggregate's, then the repartition, which every aggregation of
+        // a grouping named by Grouped.as shares (the unnamed ones make their own, named after their stores).
+        String storeName = MaterializedInternal.storeName(materialized, builder, "KSTREAM-AGGREGATE-STATE-STORE-");
+        String name = builder.name(named, "KSTREAM-AGGREGATE-");
+        String parent = aggregationParent(storeName);
         ProcessorSupplier<K, V, K, Change<VA>> aggregate = () -> new KStreamAggregate<>(name, storeName, step);
         builder.topology().addProcessor(name, aggregate, parent);
         Serde<VA> valueSerde = MaterializedInternal.valueSerde(materialized, defaultValueSerde);

@@ -47,7 +47,8 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
         this(builder, nodeName, keySerde, valueSerde, queryable ? storeName : null, fromStore(storeName));
     }
 
-    private KTableImpl(
+    /** A table whose current values {@code getters} read (a windowed aggregation's, from its window store). */
+    KTableImpl(
             InternalStreamsBuilder builder,
             String nodeName,
             Serde<K> keySerde,

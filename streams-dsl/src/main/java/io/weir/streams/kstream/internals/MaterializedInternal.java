@@ -3,9 +3,14 @@ package io.weir.streams.kstream.internals;
 import io.weir.common.serialization.Serde;
 import io.weir.streams.kstream.Materialized;
 import io.weir.streams.state.KeyValueBytesStoreSupplier;
+import io.weir.streams.state.SessionBytesStoreSupplier;
+import io.weir.streams.state.SessionStore;
 import io.weir.streams.state.StoreBuilder;
 import io.weir.streams.state.Stores;
 import io.weir.streams.state.TimestampedKeyValueStore;
+import io.weir.streams.state.TimestampedWindowStore;
+import io.weir.streams.state.WindowBytesStoreSupplier;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,8 +62,11 @@ final class MaterializedInternal {
         KeyValueBytesStoreSupplier supplier = materialized != null && materialized.storeSupplier() != null
                 ? materialized.storeSupplier()
                 : Stores.persistentKeyValueStore(storeName);
-        StoreBuilder<TimestampedKeyValueStore<K, V>> builder =
-                Stores.timestampedKeyValueStoreBuilder(supplier, keys, values);
+        return withOptions(materialized, Stores.timestampedKeyValueStoreBuilder(supplier, keys, values));
+    }
+
+    /** Applies {@code materialized}'s caching and logging choices to {@code builder}. */
+    private static <T extends StoreBuilder<?>> T withOptions(Materialized<?, ?, ?> materialized, T builder) {
         if (materialized != null && !materialized.cachingEnabled()) {
             builder.withCachingDisabled();
         }
@@ -68,5 +76,58 @@ final class MaterializedInternal {
             builder.withLoggingEnabled(materialized.topicConfig());
         }
         return builder;
+    }
+
+    /**
+     * The retention of a windowed aggregation's store: {@code materialized}'s, or the least it may be, the window
+     * (or gap) plus the grace, as Kafka Streams defaults it.
+     *
+     * @throws IllegalArgumentException if {@code materialized} asks for less than that least
+     */
+    static long retention(Materialized<?, ?, ?> materialized, String storeName, long size, long grace) {
+        long least = size + grace;
+        if (materialized == null || materialized.retention() == null) {
+            return least;
+        }
+        long retention = materialized.retention().toMillis();
+        if (retention < least) {
+            throw new IllegalArgumentException("The retention period of the window store " + storeName
+                    + " must be no smaller than its window size plus the grace period. Got size=[" + size
+                    + "], grace=[" + grace + "], retention=[" + retention + "]");
+        }
+        return retention;
+    }
+
+    /** The store builder of a time-windowed aggregation: a timestamped window store, on LMDB by default. */
+    static <K, V> StoreBuilder<TimestampedWindowStore<K, V>> windowStoreBuilder(
+            Materialized<K, V, ?> materialized,
+            String storeName,
+            long size,
+            long grace,
+            Serde<K> keys,
+            Serde<V> values) {
+        WindowBytesStoreSupplier supplier = materialized != null && materialized.windowStoreSupplier() != null
+                ? materialized.windowStoreSupplier()
+                : Stores.persistentWindowStore(
+                        storeName,
+                        Duration.ofMillis(retention(materialized, storeName, size, grace)),
+                        Duration.ofMillis(size),
+                        false);
+        return withOptions(materialized, Stores.timestampedWindowStoreBuilder(supplier, keys, values));
+    }
+
+    /** The store builder of a session aggregation, on LMDB by default. */
+    static <K, V> StoreBuilder<SessionStore<K, V>> sessionStoreBuilder(
+            Materialized<K, V, ?> materialized,
+            String storeName,
+            long gap,
+            long grace,
+            Serde<K> keys,
+            Serde<V> values) {
+        SessionBytesStoreSupplier supplier = materialized != null && materialized.sessionStoreSupplier() != null
+                ? materialized.sessionStoreSupplier()
+                : Stores.persistentSessionStore(
+                        storeName, Duration.ofMillis(retention(materialized, storeName, gap, grace)));
+        return withOptions(materialized, Stores.sessionStoreBuilder(supplier, keys, values));
     }
 }

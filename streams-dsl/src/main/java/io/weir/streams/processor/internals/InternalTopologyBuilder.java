@@ -4,6 +4,7 @@ import io.weir.common.serialization.Deserializer;
 import io.weir.common.serialization.Serializer;
 import io.weir.streams.TopologyDescription;
 import io.weir.streams.errors.TopologyException;
+import io.weir.streams.processor.TimestampExtractor;
 import io.weir.streams.processor.TopicNameExtractor;
 import io.weir.streams.processor.api.Processor;
 import io.weir.streams.processor.api.ProcessorSupplier;
@@ -46,7 +47,8 @@ public final class InternalTopologyBuilder {
             List<String> topics,
             Pattern pattern,
             Deserializer<?> keyDeserializer,
-            Deserializer<?> valueDeserializer)
+            Deserializer<?> valueDeserializer,
+            TimestampExtractor timestampExtractor)
             implements NodeSpec {
         @Override
         public List<String> parents() {
@@ -88,6 +90,16 @@ public final class InternalTopologyBuilder {
             Deserializer<?> keyDeserializer,
             Deserializer<?> valueDeserializer,
             Collection<String> topics) {
+        addSource(name, null, keyDeserializer, valueDeserializer, topics);
+    }
+
+    /** A source with its own timestamp extractor (null: the application's {@code default.timestamp.extractor}). */
+    public synchronized void addSource(
+            String name,
+            TimestampExtractor timestampExtractor,
+            Deserializer<?> keyDeserializer,
+            Deserializer<?> valueDeserializer,
+            Collection<String> topics) {
         Objects.requireNonNull(topics, "topics");
         if (topics.isEmpty()) {
             throw new TopologyException("source " + name + " reads no topic");
@@ -101,14 +113,29 @@ public final class InternalTopologyBuilder {
             }
         }
         addNode(new SourceSpec(
-                checkName(name), List.copyOf(new LinkedHashSet<>(topics)), null, keyDeserializer, valueDeserializer));
+                checkName(name),
+                List.copyOf(new LinkedHashSet<>(topics)),
+                null,
+                keyDeserializer,
+                valueDeserializer,
+                timestampExtractor));
         topics.forEach(t -> sourceOfTopic.put(t, name));
     }
 
     public synchronized void addSource(
             String name, Deserializer<?> keyDeserializer, Deserializer<?> valueDeserializer, Pattern pattern) {
+        addSource(name, null, keyDeserializer, valueDeserializer, pattern);
+    }
+
+    public synchronized void addSource(
+            String name,
+            TimestampExtractor timestampExtractor,
+            Deserializer<?> keyDeserializer,
+            Deserializer<?> valueDeserializer,
+            Pattern pattern) {
         Objects.requireNonNull(pattern, "pattern");
-        addNode(new SourceSpec(checkName(name), List.of(), pattern, keyDeserializer, valueDeserializer));
+        addNode(new SourceSpec(
+                checkName(name), List.of(), pattern, keyDeserializer, valueDeserializer, timestampExtractor));
     }
 
     public synchronized void addProcessor(String name, ProcessorSupplier<?, ?, ?, ?> supplier, String... parents) {
@@ -458,7 +485,8 @@ public final class InternalTopologyBuilder {
             NodeSpec spec = nodes.get(name);
             ProcessorNode node;
             if (spec instanceof SourceSpec s) {
-                node = new ProcessorNode(name, new SourceProcessor(s.keyDeserializer(), s.valueDeserializer()));
+                node = new ProcessorNode(
+                        name, new SourceProcessor(s.keyDeserializer(), s.valueDeserializer(), s.timestampExtractor()));
             } else if (spec instanceof ProcessorSpec p) {
                 Processor<?, ?, ?, ?> processor = p.supplier().get();
                 if (processor == null) {

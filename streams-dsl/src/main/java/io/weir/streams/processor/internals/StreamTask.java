@@ -14,6 +14,7 @@ import io.weir.streams.processor.Cancellable;
 import io.weir.streams.processor.PunctuationType;
 import io.weir.streams.processor.Punctuator;
 import io.weir.streams.processor.TaskId;
+import io.weir.streams.processor.TimestampExtractor;
 import io.weir.streams.processor.api.Record;
 import io.weir.streams.state.internals.ManagedStore;
 import io.weir.streams.state.internals.StoreContext;
@@ -22,12 +23,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One sub-topology's work on one partition: it deserializes input records, runs them through its processors,
@@ -39,6 +43,8 @@ import java.util.Set;
  * time skips the intervals it missed. The punctuator is given the current time, not the due time.
  */
 public final class StreamTask {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamTask.class);
+
     private final TaskId id;
     private final InternalTopologyBuilder builder;
     private final StreamsConfig config;
@@ -55,6 +61,11 @@ public final class StreamTask {
     private final PriorityQueue<Schedule> streamTimeSchedules = new PriorityQueue<>();
     private final PriorityQueue<Schedule> wallClockSchedules = new PriorityQueue<>();
     private long streamTime = -1L;
+    private volatile long droppedRecords;
+    /** Per input partition, the largest timestamp extracted so far: the partition time extractors are given. */
+    private final Map<TopicPartition, Long> partitionTimes = new HashMap<>();
+
+    private final TimestampExtractor defaultTimestampExtractor;
     private boolean commitRequested;
     private long sequence;
     private boolean closed;
@@ -121,6 +132,7 @@ public final class StreamTask {
         this.config = config;
         this.topology = builder.instantiate(id.subtopology());
         this.deserializationHandler = config.deserializationExceptionHandler();
+        this.defaultTimestampExtractor = config.defaultTimestampExtractor();
         this.processingHandler = config.processingExceptionHandler();
         this.productionHandler = config.productionExceptionHandler();
         this.time = time;
@@ -244,6 +256,20 @@ public final class StreamTask {
                             + partition + " in source " + source.name() + ": " + e.getMessage(),
                     e);
         }
+        long extracted =
+                extractTimestamp(deserializers, topic, partition, offset, timestamp, k, v, key, value, headers);
+        if (extracted < 0) {
+            LOG.warn(
+                    "Task {} dropped the record at offset {} of {}-{}: its extracted timestamp {} is negative",
+                    id,
+                    offset,
+                    topic,
+                    partition,
+                    extracted);
+            droppedRecords++;
+            return;
+        }
+        timestamp = extracted;
         streamTime = Math.max(streamTime, timestamp);
         context.setOrigin(new ProcessorContextImpl.Origin(topic, partition, offset, timestamp, headers));
         context.setCurrentNode(source);
@@ -258,6 +284,44 @@ public final class StreamTask {
             context.setOrigin(null);
         }
         punctuate(streamTimeSchedules, streamTime);
+    }
+
+    /**
+     * The record's timestamp by its source's extractor (or {@code default.timestamp.extractor}), given its partition's
+     * time, which a valid result then advances.
+     */
+    private long extractTimestamp(
+            SourceProcessor source,
+            String topic,
+            int partition,
+            long offset,
+            long timestamp,
+            Object k,
+            Object v,
+            byte[] key,
+            byte[] value,
+            List<Header> headers) {
+        TimestampExtractor extractor =
+                source.timestampExtractor() != null ? source.timestampExtractor() : defaultTimestampExtractor;
+        TopicPartition tp = new TopicPartition(topic, partition);
+        long partitionTime = partitionTimes.getOrDefault(tp, -1L);
+        long extracted = extractor.extract(
+                new ConsumerRecord<>(
+                        topic,
+                        partition,
+                        offset,
+                        timestamp,
+                        ConsumerRecord.TimestampType.CREATE_TIME,
+                        key == null ? -1 : key.length,
+                        value == null ? -1 : value.length,
+                        k,
+                        v,
+                        headers),
+                partitionTime);
+        if (extracted > partitionTime) {
+            partitionTimes.put(tp, extracted);
+        }
+        return extracted;
     }
 
     /** Fires the wall-clock punctuations due at the clock's current time; whether any fired. */
@@ -428,6 +492,19 @@ public final class StreamTask {
 
     long streamTime() {
         return streamTime;
+    }
+
+    /**
+     * Records that arrived after their window closed (or otherwise too late to count) and were dropped: Kafka Streams'
+     * task metric {@code dropped-records-total}. Read by the test driver and the application; written by this task's
+     * thread only.
+     */
+    public long droppedRecords() {
+        return droppedRecords;
+    }
+
+    void recordDropped() {
+        droppedRecords++;
     }
 
     void requestCommit() {

@@ -1,8 +1,6 @@
 package io.weir.streams.state.internals;
 
 import io.weir.common.serialization.Serializer;
-import io.weir.state.errors.StoreClosedException;
-import io.weir.streams.KeyValue;
 import io.weir.streams.errors.StateStoreMigratedException;
 import io.weir.streams.state.KeyValueIterator;
 import io.weir.streams.state.ReadOnlyKeyValueStore;
@@ -83,69 +81,10 @@ final class CommittedView<K, S, V> implements ReadOnlyKeyValueStore<K, V> {
     }
 
     private <T> T read(Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (StoreClosedException e) {
-            throw new StateStoreMigratedException(
-                    "Store " + name + " closed while it was queried: its task moved or the application stopped; "
-                            + "find the store again and retry",
-                    e);
-        }
+        return QueryIterator.read(name, call);
     }
 
     private KeyValueIterator<K, V> iterator(Supplier<io.weir.state.KeyValueIterator<K, S>> scan) {
-        QueryIterator iterator = new QueryIterator(read(scan));
-        open.add(iterator);
-        return iterator;
-    }
-
-    /**
-     * A query's iterator. Its methods are synchronized because the task may close it from the stream thread while
-     * the query's thread is using it: the close waits for the call in progress, and the next call then fails as
-     * migrated instead of touching a closed cursor.
-     */
-    private final class QueryIterator implements KeyValueIterator<K, V> {
-        private final io.weir.state.KeyValueIterator<K, S> it;
-        private boolean closed;
-
-        QueryIterator(io.weir.state.KeyValueIterator<K, S> it) {
-            this.it = it;
-        }
-
-        @Override
-        public synchronized K peekNextKey() {
-            ensureOpen();
-            return read(it::peekNextKey);
-        }
-
-        @Override
-        public synchronized boolean hasNext() {
-            ensureOpen();
-            return read(it::hasNext);
-        }
-
-        @Override
-        public synchronized KeyValue<K, V> next() {
-            ensureOpen();
-            io.weir.state.KeyValue<K, S> kv = read(it::next);
-            return new KeyValue<>(kv.key(), toQueried.apply(kv.value()));
-        }
-
-        @Override
-        public synchronized void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            open.remove(this);
-            it.close();
-        }
-
-        private void ensureOpen() {
-            if (closed) {
-                throw new StateStoreMigratedException("The iterator over store " + name + " was closed: its task "
-                        + "moved or the application stopped; query again");
-            }
-        }
+        return QueryIterator.open(name, read(scan), k -> k, toQueried, open);
     }
 }

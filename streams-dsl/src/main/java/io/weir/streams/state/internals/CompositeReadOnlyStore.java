@@ -1,13 +1,9 @@
 package io.weir.streams.state.internals;
 
 import io.weir.common.serialization.Serializer;
-import io.weir.streams.KeyValue;
 import io.weir.streams.state.KeyValueIterator;
 import io.weir.streams.state.ReadOnlyKeyValueStore;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -72,54 +68,6 @@ public final class CompositeReadOnlyStore<K, V> implements ReadOnlyKeyValueStore
     }
 
     private KeyValueIterator<K, V> chain(Function<ReadOnlyKeyValueStore<K, V>, KeyValueIterator<K, V>> scan) {
-        List<KeyValueIterator<K, V>> iterators = new ArrayList<>();
-        try {
-            for (ReadOnlyKeyValueStore<K, V> store : instances.get()) {
-                iterators.add(scan.apply(store));
-            }
-        } catch (RuntimeException e) {
-            iterators.forEach(KeyValueIterator::close);
-            throw e;
-        }
-        Iterator<KeyValueIterator<K, V>> rest = iterators.iterator();
-        return new KeyValueIterator<>() {
-            private KeyValueIterator<K, V> current = rest.hasNext() ? rest.next() : null;
-
-            private boolean advance() {
-                if (current == null) {
-                    return false;
-                }
-                while (!current.hasNext() && rest.hasNext()) {
-                    current = rest.next();
-                }
-                return current.hasNext();
-            }
-
-            @Override
-            public K peekNextKey() {
-                if (!advance()) {
-                    throw new NoSuchElementException("no more entries in store " + name);
-                }
-                return current.peekNextKey();
-            }
-
-            @Override
-            public boolean hasNext() {
-                return advance();
-            }
-
-            @Override
-            public KeyValue<K, V> next() {
-                if (!advance()) {
-                    throw new NoSuchElementException("no more entries in store " + name);
-                }
-                return current.next();
-            }
-
-            @Override
-            public void close() {
-                iterators.forEach(KeyValueIterator::close);
-            }
-        };
+        return ChainedIterator.over(name, instances.get(), scan);
     }
 }

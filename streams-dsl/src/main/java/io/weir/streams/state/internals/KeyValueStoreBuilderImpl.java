@@ -9,21 +9,17 @@ import io.weir.streams.state.KeyValueStore;
 import io.weir.streams.state.StoreBuilder;
 import io.weir.streams.state.TimestampedKeyValueStore;
 import io.weir.streams.state.ValueAndTimestamp;
-import java.util.Map;
 import java.util.Objects;
 
 /**
  * A key-value store's recipe: opened once per task over the state-store module's LMDB or in-memory store, with the
  * user's serdes adapted to the store's byte order (or the application's defaults where none was given).
  */
-public final class KeyValueStoreBuilderImpl<K, V> implements StoreBuilder<KeyValueStore<K, V>>, StoreFactory {
+public final class KeyValueStoreBuilderImpl<K, V> extends AbstractStoreBuilder<KeyValueStore<K, V>> {
     private final KeyValueBytesStoreSupplier supplier;
     private final Serde<K> keySerde;
     private final Serde<V> valueSerde;
     private final boolean timestamped;
-    private boolean caching = true;
-    private boolean logging = true;
-    private Map<String, String> logConfig = Map.of();
 
     public KeyValueStoreBuilderImpl(KeyValueBytesStoreSupplier supplier, Serde<K> keySerde, Serde<V> valueSerde) {
         this(supplier, keySerde, valueSerde, false);
@@ -45,44 +41,8 @@ public final class KeyValueStoreBuilderImpl<K, V> implements StoreBuilder<KeyVal
     }
 
     @Override
-    public StoreBuilder<KeyValueStore<K, V>> withCachingEnabled() {
-        caching = true;
-        return this;
-    }
-
-    @Override
-    public StoreBuilder<KeyValueStore<K, V>> withCachingDisabled() {
-        caching = false;
-        return this;
-    }
-
-    @Override
-    public StoreBuilder<KeyValueStore<K, V>> withLoggingEnabled(Map<String, String> config) {
-        logging = true;
-        logConfig = Map.copyOf(config);
-        return this;
-    }
-
-    @Override
-    public StoreBuilder<KeyValueStore<K, V>> withLoggingDisabled() {
-        logging = false;
-        logConfig = Map.of();
-        return this;
-    }
-
-    @Override
     public String name() {
         return supplier.name();
-    }
-
-    @Override
-    public boolean loggingEnabled() {
-        return logging;
-    }
-
-    @Override
-    public Map<String, String> logConfig() {
-        return logConfig;
     }
 
     @Override
@@ -90,19 +50,10 @@ public final class KeyValueStoreBuilderImpl<K, V> implements StoreBuilder<KeyVal
         return supplier.persistent();
     }
 
-    public boolean cachingEnabled() {
-        return caching;
-    }
-
     @Override
-    @SuppressWarnings("unchecked")
     public ManagedStore open(StoreContext context) {
-        Serde<K> keys = keySerde != null
-                ? keySerde
-                : (Serde<K>) context.defaultKeySerde().get();
-        Serde<V> values = valueSerde != null
-                ? valueSerde
-                : (Serde<V>) context.defaultValueSerde().get();
+        Serde<K> keys = orDefault(keySerde, context.defaultKeySerde());
+        Serde<V> values = orDefault(valueSerde, context.defaultValueSerde());
         if (timestamped) {
             FlushTarget<K, ValueAndTimestamp<V>> flushes = new FlushTarget<>();
             return new TimestampedKeyValueStoreFacade<>(
@@ -115,10 +66,6 @@ public final class KeyValueStoreBuilderImpl<K, V> implements StoreBuilder<KeyVal
                 build(context, keys, values, flushes), supplier.persistent(), cached(context) ? flushes : null);
     }
 
-    private boolean cached(StoreContext context) {
-        return caching && context.cacheMaxBytes() > 0;
-    }
-
     private <T> io.weir.state.KeyValueStore<K, T> build(
             StoreContext context, Serde<K> keys, Serde<T> values, FlushTarget<K, T> flushes) {
         String topic = context.changelogTopic();
@@ -126,7 +73,7 @@ public final class KeyValueStoreBuilderImpl<K, V> implements StoreBuilder<KeyVal
                         name(), StoreSerdes.adapt(keys, topic), StoreSerdes.adapt(values, topic))
                 .config(StoreConfig.DEFAULTS.withCacheMaxBytes(cached(context) ? context.cacheMaxBytes() : 0))
                 .time(context.time());
-        if (logging && context.changelog() != null) {
+        if (logged(context)) {
             builder = builder.changelog(context.changelog());
         }
         if (cached(context)) {

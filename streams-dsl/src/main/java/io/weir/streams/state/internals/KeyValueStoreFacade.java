@@ -1,36 +1,25 @@
 package io.weir.streams.state.internals;
 
 import io.weir.common.serialization.Serializer;
-import io.weir.state.ChangelogRecord;
-import io.weir.state.RestoreListener;
-import io.weir.state.RestoreProgress;
-import io.weir.state.StoreState;
 import io.weir.streams.KeyValue;
 import io.weir.streams.state.KeyValueIterator;
 import io.weir.streams.state.KeyValueStore;
 import io.weir.streams.state.ReadOnlyKeyValueStore;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Kafka Streams' {@link KeyValueStore} over a state-store module store: the same calls, with the streams
  * {@code KeyValue}. Used by its task's thread only, as the store beneath it requires.
  */
-class KeyValueStoreFacade<K, V> implements KeyValueStore<K, V>, ManagedStore, CachedStore<K, V> {
+class KeyValueStoreFacade<K, V> extends AbstractManagedStore implements KeyValueStore<K, V>, CachedStore<K, V> {
     private final io.weir.state.KeyValueStore<K, V> store;
-    private final boolean persistent;
     private final FlushTarget<K, V> flushes;
-    /** The iterators interactive queries opened on this store and have not closed. */
-    final Set<AutoCloseable> queryIterators = ConcurrentHashMap.newKeySet();
 
     /** @param flushes where the store's cache hands its flushed entries, or null if it has no cache */
     KeyValueStoreFacade(io.weir.state.KeyValueStore<K, V> store, boolean persistent, FlushTarget<K, V> flushes) {
+        super(store, persistent);
         this.store = store;
-        this.persistent = persistent;
         this.flushes = flushes;
     }
 
@@ -41,21 +30,6 @@ class KeyValueStoreFacade<K, V> implements KeyValueStore<K, V>, ManagedStore, Ca
         }
         flushes.set(listener);
         return true;
-    }
-
-    @Override
-    public String name() {
-        return store.name();
-    }
-
-    @Override
-    public boolean persistent() {
-        return persistent;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return store.state() == StoreState.OPEN;
     }
 
     @Override
@@ -121,47 +95,8 @@ class KeyValueStoreFacade<K, V> implements KeyValueStore<K, V>, ManagedStore, Ca
     }
 
     @Override
-    public void flush() {
-        store.flush();
-    }
-
-    @Override
-    public void commit() {
-        store.commit();
-    }
-
-    @Override
-    public void commit(long changelogOffset) {
-        store.commit(changelogOffset);
-    }
-
-    @Override
-    public OptionalLong committedOffset() {
-        return store.committedOffset();
-    }
-
-    @Override
-    public RestoreProgress restore(Iterator<ChangelogRecord> records, long expectedTotal, RestoreListener listener) {
-        return store.restore(records, expectedTotal, listener);
-    }
-
-    @Override
     public ReadOnlyKeyValueStore<?, ?> queryView() {
         return new CommittedView<>(name(), store.readOnlyView(), queryIterators);
-    }
-
-    /** Closes the query iterators left open, then the store. */
-    @Override
-    public void close() {
-        for (AutoCloseable iterator : List.copyOf(queryIterators)) {
-            try {
-                iterator.close();
-            } catch (Exception e) {
-                // the store's close below reports what matters
-            }
-        }
-        queryIterators.clear();
-        store.close();
     }
 
     static <K, V> KeyValueIterator<K, V> iterator(io.weir.state.KeyValueIterator<K, V> it) {

@@ -4,7 +4,6 @@ import io.weir.state.ChangelogRecord;
 import io.weir.state.RestoreListener;
 import io.weir.state.RestoreProgress;
 import io.weir.streams.processor.StateStore;
-import io.weir.streams.state.ReadOnlyKeyValueStore;
 import java.util.Iterator;
 import java.util.OptionalLong;
 
@@ -34,9 +33,10 @@ public interface ManagedStore extends StateStore {
 
     /**
      * A thread-safe view of the committed data, values as a query sees them (a table's without their timestamps);
-     * each scan reads one snapshot.
+     * each scan reads one snapshot. A {@code ReadOnlyKeyValueStore}, {@code ReadOnlyWindowStore} or
+     * {@code ReadOnlySessionStore}, as the store is.
      */
-    ReadOnlyKeyValueStore<?, ?> queryView();
+    Object queryView();
 
     /** Closes the store, dropping writes not committed. */
     void close();
