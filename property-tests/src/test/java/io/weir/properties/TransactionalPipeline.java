@@ -9,7 +9,6 @@ import io.weir.clients.admin.NewTopic;
 import io.weir.clients.admin.TransactionDescription;
 import io.weir.clients.consumer.Consumer;
 import io.weir.clients.consumer.ConsumerGroupMetadata;
-import io.weir.clients.consumer.ConsumerRecord;
 import io.weir.clients.consumer.OffsetAndMetadata;
 import io.weir.clients.producer.Producer;
 import io.weir.clients.producer.ProducerRecord;
@@ -241,16 +240,7 @@ final class TransactionalPipeline {
 
     /** What read_committed shows, read to the last stable offset of each partition. */
     private void readToStableEnd() {
-        Map<TopicPartition, Long> ends = reader.endOffsets(outputs);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (outputs.stream().anyMatch(tp -> reader.position(tp) < ends.get(tp))) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("could not read " + out + " to " + ends);
-            }
-            for (ConsumerRecord<String, String> r : reader.poll(Duration.ofMillis(20))) {
-                view.get(r.partition()).add(r.value());
-            }
-        }
+        Await.readAvailable(reader, r -> view.get(r.partition()).add(r.value()));
     }
 
     private List<String> expected(int partition, int upTo) {
@@ -289,14 +279,8 @@ final class TransactionalPipeline {
         assertEquals(committed, offset, "group " + group + "'s committed offset against the outputs it reflects");
     }
 
-    private static void awaitCondition(java.util.function.BooleanSupplier done, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.onSpinWait();
-        }
+    private void awaitCondition(java.util.function.BooleanSupplier done, String what) {
+        Await.until(done, what, this::toString);
     }
 
     /** Drops this try's clients and topics; the broker stays for the next try. */

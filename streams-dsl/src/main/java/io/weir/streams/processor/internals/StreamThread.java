@@ -446,6 +446,7 @@ public final class StreamThread extends Thread {
                     getName(),
                     e.toString());
             closeTasksDirty();
+            rejoinFromCommitted();
             return;
         }
         crashPoints.reached(CrashPoints.AFTER_BROKER_COMMIT, getName());
@@ -538,6 +539,25 @@ public final class StreamThread extends Thread {
      */
     private void recreateTasks() {
         Set<TopicPartition> assigned = clients.consumer().assignment();
+        seekToCommitted(assigned);
+        createTasks(assigned);
+    }
+
+    /**
+     * After the group refused a commit (it moved to a new generation, or forgot this member, as a restarted broker
+     * does): the tasks closed without committing, so every assigned partition goes back to its committed offset, and
+     * outside a rebalance the consumer rejoins at its next poll, whose assignment creates the tasks again. Without the
+     * rejoin the consumer would learn of the new generation only at its next heartbeat and meanwhile fetch for
+     * partitions that no task reads.
+     */
+    private void rejoinFromCommitted() {
+        seekToCommitted(clients.consumer().assignment());
+        if (state != State.PARTITIONS_REVOKED) {
+            clients.consumer().enforceRebalance();
+        }
+    }
+
+    private void seekToCommitted(Set<TopicPartition> assigned) {
         Map<TopicPartition, OffsetAndMetadata> committed = clients.consumer().committed(assigned);
         List<TopicPartition> fromStart = new ArrayList<>();
         for (TopicPartition tp : assigned) {
@@ -551,7 +571,6 @@ public final class StreamThread extends Thread {
         if (!fromStart.isEmpty()) {
             clients.consumer().seekToBeginning(fromStart);
         }
-        createTasks(assigned);
     }
 
     private Throwable closeAll(boolean clean, Throwable failure) {
