@@ -62,7 +62,7 @@ class StreamsProperties {
         LogFiles.deleteRecursively(root);
     }
 
-    @Property(tries = 5, seed = "16002", edgeCases = EdgeCasesMode.NONE)
+    @Property(tries = 100, seed = "16002", edgeCases = EdgeCasesMode.NONE)
     void outputsAndStoresEqualTheReferenceRunUnderFaults(@ForAll("chains") ActionChain<StreamsRun> chain) {
         run(chain);
     }
@@ -111,7 +111,7 @@ class StreamsProperties {
                                 .justMutate(StreamsRun::zombie))
                 .withAction(1, new RestartBroker())
                 .withAction(1, new ProduceFault())
-                .withMaxTransformations(8);
+                .withMaxTransformations(6);
     }
 
     private static final class Input implements Action.Independent<StreamsRun> {
@@ -149,10 +149,15 @@ class StreamsProperties {
     private static final class RestartBroker implements Action.Independent<StreamsRun> {
         @Override
         public Arbitrary<Transformer<StreamsRun>> transformer() {
-            return Arbitraries.of(true, false)
+            Arbitrary<Transformer<StreamsRun>> idle = Arbitraries.of(true, false)
                     .map(crash -> Transformer.mutate(
                             crash ? "crash and restart the broker" : "restart the broker cleanly",
                             r -> r.broker.restart(crash)));
+            Arbitrary<Transformer<StreamsRun>> duringCommit = Arbitraries.of(true, false)
+                    .map(crash -> Transformer.mutate(
+                            (crash ? "crash and restart" : "restart") + " the broker during a commit, with input",
+                            r -> r.restartBrokerDuringCommit(crash, List.of(1, 2))));
+            return Arbitraries.oneOf(idle, duringCommit);
         }
     }
 
