@@ -57,7 +57,8 @@ class ChildJvmKillTest {
             }
         }
         System.out.printf(
-                "ChildJvmKillTest: %d SIGKILLs in %d rounds, %.1f s%n", done, rounds, (System.nanoTime() - started) / 1e9);
+                "ChildJvmKillTest: %d SIGKILLs in %d rounds, %.1f s%n",
+                done, rounds, (System.nanoTime() - started) / 1e9);
     }
 
     /** Kills the child on {@code dir} up to {@code kills} times, then verifies; returns the kills made. */

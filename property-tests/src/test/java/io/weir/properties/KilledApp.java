@@ -19,7 +19,6 @@ import io.weir.streams.state.KeyValueIterator;
 import io.weir.streams.state.QueryableStoreTypes;
 import io.weir.streams.state.ReadOnlyKeyValueStore;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -101,7 +100,10 @@ public final class KilledApp {
     }
 
     private static String verify(
-            String bootstrap, Map<String, List<String>> input, Map<String, String> expected, Map<String, String> stored) {
+            String bootstrap,
+            Map<String, List<String>> input,
+            Map<String, String> expected,
+            Map<String, String> stored) {
         Map<String, List<String>> chain = new HashMap<>();
         input.forEach((k, values) -> chain.put(
                 k,
@@ -150,7 +152,8 @@ public final class KilledApp {
         Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
         for (String store : StreamsInstance.STORES) {
             for (int p = 0; p < StreamsRun.PARTITIONS; p++) {
-                specs.put(new TopicPartition(NAMES.applicationId() + "-" + store + "-changelog", p), OffsetSpec.latest());
+                specs.put(
+                        new TopicPartition(NAMES.applicationId() + "-" + store + "-changelog", p), OffsetSpec.latest());
             }
         }
         try {
@@ -194,9 +197,9 @@ public final class KilledApp {
             }
             reader.assign(partitions);
             reader.seekToBeginning(partitions);
-            Await.readAvailable(reader, (ConsumerRecord<String, String> r) -> input.computeIfAbsent(
-                            r.key(), k -> new ArrayList<>())
-                    .add(r.value()));
+            Await.readAvailable(
+                    reader, (ConsumerRecord<String, String> r) -> input.computeIfAbsent(r.key(), k -> new ArrayList<>())
+                            .add(r.value()));
         }
         return input;
     }
