@@ -245,8 +245,10 @@ final class FaultyBroker implements AutoCloseable {
             }
             Faults.count(Faults.Kind.DUPLICATED_PRODUCE);
             ProduceRequest second = copy(request);
+            // The copy goes from another thread: the first answer completes on the broker's append thread, which a
+            // restart waiting for the rings to drain must never find blocked on the restart lock.
             return call(() -> target.produce(request))
-                    .thenCompose(first -> call(() -> target.produce(second)).handle((ignored, e) -> first));
+                    .thenComposeAsync(first -> call(() -> target.produce(second)).handle((ignored, e) -> first));
         }
     }
 

@@ -2,7 +2,6 @@ package io.weir.properties;
 
 import io.weir.clients.admin.Admin;
 import io.weir.clients.admin.NewTopic;
-import io.weir.clients.admin.OffsetSpec;
 import io.weir.clients.consumer.Consumer;
 import io.weir.clients.consumer.ConsumerRecord;
 import io.weir.clients.producer.Producer;
@@ -149,19 +148,10 @@ public final class KilledApp {
     }
 
     private static long changelog(Admin admin) {
-        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
-        for (String store : StreamsInstance.STORES) {
-            for (int p = 0; p < StreamsRun.PARTITIONS; p++) {
-                specs.put(
-                        new TopicPartition(NAMES.applicationId() + "-" + store + "-changelog", p), OffsetSpec.latest());
-            }
-        }
         try {
-            return admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS).values().stream()
-                    .mapToLong(info -> info.offset())
-                    .sum();
-        } catch (Exception e) {
-            return 0;
+            return StreamsInstance.changelogRecords(admin, NAMES.applicationId());
+        } catch (RuntimeException e) {
+            return 0; // before the application created its changelogs
         }
     }
 

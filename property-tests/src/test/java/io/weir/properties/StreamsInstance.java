@@ -45,7 +45,6 @@ final class StreamsInstance implements CrashPoints.Handler {
     final WeirStreams streams;
     private final String applicationId;
     private final Admin admin;
-    private final int partitions;
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -55,10 +54,8 @@ final class StreamsInstance implements CrashPoints.Handler {
     private volatile boolean resumed;
     private volatile boolean zombieCommitted;
     private volatile String haltedAt;
-    /** Changelog records (end offsets summed) at the last store commit, and when halted. */
+    /** Changelog records (end offsets summed) at the last store commit. */
     private volatile long changelogAtStoreCommit;
-
-    private volatile long changelogAtHalt = -1;
 
     StreamsInstance(
             StreamsRun.Names names,
@@ -70,7 +67,6 @@ final class StreamsInstance implements CrashPoints.Handler {
         this.stateDir = stateDir;
         this.applicationId = names.applicationId();
         this.admin = admin;
-        this.partitions = StreamsRun.PARTITIONS;
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, names.applicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -169,11 +165,6 @@ final class StreamsInstance implements CrashPoints.Handler {
         return changelogAtStoreCommit;
     }
 
-    /** Records the changelogs wrote after the last store commit, up to the halt. */
-    long changelogSinceStoreCommit() {
-        return changelogAtHalt - changelogAtStoreCommit;
-    }
-
     @Override
     public void reached(String point, String thread) {
         CountDownLatch freeze = frozen;
@@ -195,17 +186,24 @@ final class StreamsInstance implements CrashPoints.Handler {
         }
         if (point.equals(haltAt)) {
             haltAt = null;
-            changelogAtHalt = changelogRecords();
             haltedAt = point;
             throw new CrashPoints.Halt(point);
         }
     }
 
-    /** The end offsets of the store changelogs, summed: what they hold, markers included. */
     private long changelogRecords() {
+        try {
+            return changelogRecords(admin, applicationId);
+        } catch (RuntimeException e) {
+            return 0; // before the application created its changelogs
+        }
+    }
+
+    /** The end offsets of an application's store changelogs, summed: what they hold, markers included. */
+    static long changelogRecords(Admin admin, String applicationId) {
         Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
         for (String store : STORES) {
-            for (int p = 0; p < partitions; p++) {
+            for (int p = 0; p < StreamsRun.PARTITIONS; p++) {
                 specs.put(new TopicPartition(applicationId + "-" + store + "-changelog", p), OffsetSpec.latest());
             }
         }
@@ -214,7 +212,7 @@ final class StreamsInstance implements CrashPoints.Handler {
                     .mapToLong(info -> info.offset())
                     .sum();
         } catch (Exception e) {
-            return 0; // before the application created its changelogs
+            throw new IllegalStateException("could not read the changelogs' ends of " + applicationId, e);
         }
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.clients.admin.Admin;
 import io.weir.clients.admin.NewTopic;
-import io.weir.clients.admin.OffsetSpec;
 import io.weir.clients.consumer.Consumer;
 import io.weir.clients.consumer.ConsumerRecord;
 import io.weir.clients.producer.Producer;
@@ -247,20 +246,7 @@ final class StreamsRun {
     }
 
     private long changelogRecords() {
-        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
-        for (String store : StreamsInstance.STORES) {
-            for (int p = 0; p < PARTITIONS; p++) {
-                specs.put(
-                        new TopicPartition(names.applicationId() + "-" + store + "-changelog", p), OffsetSpec.latest());
-            }
-        }
-        try {
-            return admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS).values().stream()
-                    .mapToLong(info -> info.offset())
-                    .sum();
-        } catch (Exception e) {
-            throw new AssertionError("could not read the changelogs' ends", e);
-        }
+        return StreamsInstance.changelogRecords(admin, names.applicationId());
     }
 
     // ---- the reference ----------------------------------------------------------------------------------------
