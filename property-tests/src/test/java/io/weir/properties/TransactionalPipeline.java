@@ -233,6 +233,7 @@ final class TransactionalPipeline {
                 return offset == null ? 0 : (int) offset.offset();
             } catch (RuntimeException e) {
                 last = e; // an unstable offset (a commit's markers are landing) or a restarting broker
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // retry backoff
             }
         }
         throw new AssertionError("could not read the committed offset of " + group, last);
