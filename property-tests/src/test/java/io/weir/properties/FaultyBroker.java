@@ -247,8 +247,8 @@ final class FaultyBroker implements AutoCloseable {
             ProduceRequest second = copy(request);
             // The copy goes from another thread: the first answer completes on the broker's append thread, which a
             // restart waiting for the rings to drain must never find blocked on the restart lock.
-            return call(() -> target.produce(request))
-                    .thenComposeAsync(first -> call(() -> target.produce(second)).handle((ignored, e) -> first));
+            return call(() -> target.produce(request)).thenComposeAsync(first -> call(() -> target.produce(second))
+                    .handle((ignored, e) -> first));
         }
     }
 
