@@ -101,6 +101,15 @@ public interface Consumer<K, V> extends AutoCloseable {
     void unsubscribe();
 
     /**
+     * Makes the next {@link #poll} rejoin the group, as Kafka's {@code enforceRebalance}: for a member that learned
+     * otherwise than from the group itself that its generation is over (a transactional offset commit the group
+     * refused), so it rejoins at once rather than at its next heartbeat.
+     *
+     * @throws IllegalStateException if the consumer has no group subscription
+     */
+    void enforceRebalance();
+
+    /**
      * Commits the position of every assigned partition (the offset after the last record poll returned) and
      * waits for it, up to {@code default.api.timeout.ms}.
      *

@@ -115,7 +115,7 @@ public final class StreamThread extends Thread {
     private record RunningTask(StreamTask task, TaskInputs inputs) {}
 
     /** A test-only hook into the commit sequence, see {@link CrashPoints}. */
-    private final CrashPoints crashPoints;
+    private final CrashPoints.Handler crashPoints;
 
     private final InternalTopologyBuilder builder;
     private final StreamsConfig config;
@@ -162,7 +162,7 @@ public final class StreamThread extends Thread {
         this.restorer = new ChangelogRestorer(clients.restoreConsumer(), clients.admin(), restoreListener, time);
         this.listener = listener;
         this.time = time;
-        this.crashPoints = CrashPoints.fromSystemProperties();
+        this.crashPoints = CrashPoints.from(config.originals());
     }
 
     public State state() {
@@ -243,6 +243,9 @@ public final class StreamThread extends Thread {
             }
         } catch (WakeupException e) {
             failure = shutdownRequested ? commitQuietly() : e;
+        } catch (CrashPoints.Halt halt) {
+            letGoAsKilled(halt);
+            return;
         } catch (Throwable e) {
             failure = e;
         }
@@ -261,6 +264,35 @@ public final class StreamThread extends Thread {
             LOG.error("Stream thread {} died", getName(), failure);
             listener.onDeath(this, failure);
         }
+    }
+
+    /**
+     * After a {@link CrashPoints.Halt}: lets go of the stores and clients without writing anything a kill would not
+     * have written (no abort, no store commit, no leave-group request), so another instance can take the same
+     * {@code state.dir} and {@code transactional.id}. The thread dies as a killed process's would.
+     */
+    private void letGoAsKilled(CrashPoints.Halt halt) {
+        LOG.warn("Thread {} stops as if killed: {}", getName(), halt.getMessage());
+        closeTasks(); // drops every uncommitted store write
+        try {
+            clients.consumer().close(Duration.ZERO);
+        } catch (RuntimeException e) {
+            LOG.debug("Thread {} could not let its consumer go: {}", getName(), e.toString());
+        }
+        try {
+            clients.restoreConsumer().close(Duration.ZERO);
+        } catch (RuntimeException e) {
+            LOG.debug("Thread {} could not let its restore consumer go: {}", getName(), e.toString());
+        }
+        if (producer != null) {
+            try {
+                producer.close(Duration.ZERO); // a forced close: batches not yet sent are dropped
+            } catch (RuntimeException e) {
+                LOG.debug("Thread {} could not let its producer go: {}", getName(), e.toString());
+            }
+        }
+        setState(State.DEAD);
+        listener.onDeath(this, halt);
     }
 
     private Throwable commitQuietly() {
@@ -398,7 +430,7 @@ public final class StreamThread extends Thread {
         for (RunningTask running : tasks.values()) {
             offsets.putAll(running.inputs().offsetsToCommit());
         }
-        crashPoints.reached(CrashPoints.BEFORE_BROKER_COMMIT);
+        crashPoints.reached(CrashPoints.BEFORE_BROKER_COMMIT, getName());
         try {
             if (exactlyOnce) {
                 collector.commitTransaction(offsets, clients.consumer().groupMetadata());
@@ -414,14 +446,15 @@ public final class StreamThread extends Thread {
                     getName(),
                     e.toString());
             closeTasksDirty();
+            rejoinFromCommitted();
             return;
         }
-        crashPoints.reached(CrashPoints.AFTER_BROKER_COMMIT);
+        crashPoints.reached(CrashPoints.AFTER_BROKER_COMMIT, getName());
         for (RunningTask running : tasks.values()) {
             running.inputs().markCommitted();
             commitStores(running.task());
         }
-        crashPoints.reached(CrashPoints.AFTER_STORE_COMMIT);
+        crashPoints.reached(CrashPoints.AFTER_STORE_COMMIT, getName());
         maybePurgeRepartitionTopics(offsets);
     }
 
@@ -506,6 +539,25 @@ public final class StreamThread extends Thread {
      */
     private void recreateTasks() {
         Set<TopicPartition> assigned = clients.consumer().assignment();
+        seekToCommitted(assigned);
+        createTasks(assigned);
+    }
+
+    /**
+     * After the group refused a commit (it moved to a new generation, or forgot this member, as a restarted broker
+     * does): the tasks closed without committing, so every assigned partition goes back to its committed offset, and
+     * outside a rebalance the consumer rejoins at its next poll, whose assignment creates the tasks again. Without the
+     * rejoin the consumer would learn of the new generation only at its next heartbeat and meanwhile fetch for
+     * partitions that no task reads.
+     */
+    private void rejoinFromCommitted() {
+        seekToCommitted(clients.consumer().assignment());
+        if (state != State.PARTITIONS_REVOKED) {
+            clients.consumer().enforceRebalance();
+        }
+    }
+
+    private void seekToCommitted(Set<TopicPartition> assigned) {
         Map<TopicPartition, OffsetAndMetadata> committed = clients.consumer().committed(assigned);
         List<TopicPartition> fromStart = new ArrayList<>();
         for (TopicPartition tp : assigned) {
@@ -519,7 +571,6 @@ public final class StreamThread extends Thread {
         if (!fromStart.isEmpty()) {
             clients.consumer().seekToBeginning(fromStart);
         }
-        createTasks(assigned);
     }
 
     private Throwable closeAll(boolean clean, Throwable failure) {

@@ -271,6 +271,20 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
         }
     }
 
+    @Override
+    public void enforceRebalance() {
+        acquireAndEnsureOpen();
+        try {
+            if (coordinator == null || !subscriptions.hasAutoAssignedPartitions()) {
+                throw new IllegalStateException(
+                        "enforceRebalance needs a group subscription; this consumer has none (subscribe first)");
+            }
+            coordinator.requestRejoin();
+        } finally {
+            release();
+        }
+    }
+
     // ---- committed offsets and group ----------------------------------------------------------------------
 
     @Override
