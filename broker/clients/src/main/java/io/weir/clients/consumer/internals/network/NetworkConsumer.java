@@ -265,6 +265,11 @@ public final class NetworkConsumer<K, V> implements Consumer<K, V> {
     }
 
     @Override
+    public void enforceRebalance() {
+        KafkaErrors.run(kafka::enforceRebalance);
+    }
+
+    @Override
     public void close(Duration timeout) {
         close(CloseOptions.timeout(timeout));
     }
