@@ -109,6 +109,33 @@ public final class KafkaErrors {
     }
 
     /**
+     * Weir's exception for what the producer threw or failed a send with. Kafka's producer wraps the error that put
+     * it in an error state in a plain {@link KafkaException} ("Cannot execute transactional method because we are in
+     * an error state") and fails sends of a closing producer with one; both mean the producer cannot go on as it
+     * was (the transaction can only be aborted, or the producer must be recreated), which Weir's producer reports as
+     * {@link IllegalClientStateException}, with the translated error as the cause, so a caller never mistakes an
+     * expired batch's timeout for "call again". Fencing passes through as its own type, as Kafka throws it.
+     */
+    public static RuntimeException translateProducer(Throwable t) {
+        Throwable e = t;
+        while (e.getCause() != null && (e instanceof ExecutionException || e instanceof CompletionException)) {
+            e = e.getCause();
+        }
+        if (e.getClass() != KafkaException.class) {
+            return translate(e);
+        }
+        RuntimeException cause = e.getCause() == null ? null : translate(e.getCause());
+        if (cause instanceof io.weir.common.errors.ProducerFencedException
+                || cause instanceof io.weir.common.errors.InvalidProducerEpochException) {
+            return cause;
+        }
+        return new IllegalClientStateException(
+                e.getMessage() + (cause == null ? "" : " (" + cause + ")")
+                        + "; abort the transaction, or close the producer and create a new one",
+                cause == null ? e : cause);
+    }
+
+    /**
      * Links Kafka's exception as the cause; some Weir exceptions set theirs (to null) in the constructor, and then
      * it is kept as a suppressed exception instead, so it is never lost.
      */

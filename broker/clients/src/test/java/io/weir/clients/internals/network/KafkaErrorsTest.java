@@ -94,4 +94,28 @@ class KafkaErrorsTest {
                 assertInstanceOf(WeirException.class, KafkaErrors.translate(new KafkaException("something new")));
         assertTrue(unknown.getMessage().contains("something new"), unknown.getMessage());
     }
+
+    @Test
+    void producerErrorStateIsAnIllegalStateWithTheTranslatedCauseAndFencingStaysItself() {
+        var expired = new org.apache.kafka.common.errors.TimeoutException("batch expired");
+        var errorState =
+                new KafkaException("Cannot execute transactional method because we are in an error state", expired);
+        IllegalClientStateException illegal =
+                assertInstanceOf(IllegalClientStateException.class, KafkaErrors.translateProducer(errorState));
+        assertInstanceOf(TimeoutException.class, illegal.getCause());
+        assertTrue(illegal.getMessage().contains("error state"), illegal.getMessage());
+        var fenced = new org.apache.kafka.common.errors.ProducerFencedException("newer epoch");
+        assertInstanceOf(ProducerFencedException.class, KafkaErrors.translateProducer(fenced));
+        assertInstanceOf(
+                ProducerFencedException.class, KafkaErrors.translateProducer(new KafkaException("wrapped", fenced)));
+        assertInstanceOf(
+                InvalidProducerEpochException.class,
+                KafkaErrors.translateProducer(
+                        new org.apache.kafka.common.errors.InvalidProducerEpochException("old epoch")));
+        var closed = new KafkaException("Producer is closed forcefully.");
+        IllegalClientStateException forced = assertInstanceOf(
+                IllegalClientStateException.class, KafkaErrors.translateProducer(new ExecutionException(closed)));
+        assertSame(closed, forced.getCause());
+        assertInstanceOf(TimeoutException.class, KafkaErrors.translateProducer(expired));
+    }
 }

@@ -67,40 +67,53 @@ public final class NetworkProducer<K, V> implements Producer<K, V> {
                 ? null
                 : (metadata, exception) -> callback.onCompletion(
                         exception == null ? metadata(metadata) : null,
-                        exception == null ? null : KafkaErrors.translate(exception));
-        return new MetadataFuture(KafkaErrors.call(() -> kafka.send(kafkaRecord, kafkaCallback)));
+                        exception == null ? null : KafkaErrors.translateProducer(exception));
+        try {
+            return new MetadataFuture(kafka.send(kafkaRecord, kafkaCallback));
+        } catch (RuntimeException e) {
+            throw KafkaErrors.translateProducer(e);
+        }
+    }
+
+    /** Runs a producer call, translating what it throws as {@link KafkaErrors#translateProducer} does. */
+    private static void guard(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            throw KafkaErrors.translateProducer(e);
+        }
     }
 
     @Override
     public void initTransactions() {
-        KafkaErrors.run(kafka::initTransactions);
+        guard(kafka::initTransactions);
     }
 
     @Override
     public void beginTransaction() {
-        KafkaErrors.run(kafka::beginTransaction);
+        guard(kafka::beginTransaction);
     }
 
     @Override
     public void sendOffsetsToTransaction(
             Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata groupMetadata) {
-        KafkaErrors.run(() -> kafka.sendOffsetsToTransaction(
+        guard(() -> kafka.sendOffsetsToTransaction(
                 Convert.toKafka(offsets, ConsumerConvert::kafka), ConsumerConvert.kafka(groupMetadata)));
     }
 
     @Override
     public void commitTransaction() {
-        KafkaErrors.run(kafka::commitTransaction);
+        guard(kafka::commitTransaction);
     }
 
     @Override
     public void abortTransaction() {
-        KafkaErrors.run(kafka::abortTransaction);
+        guard(kafka::abortTransaction);
     }
 
     @Override
     public void flush() {
-        KafkaErrors.run(kafka::flush);
+        guard(kafka::flush);
     }
 
     @Override
@@ -150,7 +163,7 @@ public final class NetworkProducer<K, V> implements Producer<K, V> {
             try {
                 return metadata(kafka.get());
             } catch (ExecutionException e) {
-                throw new ExecutionException(KafkaErrors.translate(e.getCause()));
+                throw new ExecutionException(KafkaErrors.translateProducer(e.getCause()));
             }
         }
 
@@ -160,7 +173,7 @@ public final class NetworkProducer<K, V> implements Producer<K, V> {
             try {
                 return metadata(kafka.get(timeout, unit));
             } catch (ExecutionException e) {
-                throw new ExecutionException(KafkaErrors.translate(e.getCause()));
+                throw new ExecutionException(KafkaErrors.translateProducer(e.getCause()));
             }
         }
     }
