@@ -14,6 +14,8 @@ import io.weir.clients.producer.ProducerRecord;
 import io.weir.clients.producer.RecordMetadata;
 import io.weir.common.PartitionInfo;
 import io.weir.common.TopicPartition;
+import io.weir.common.errors.CommitFailedException;
+import io.weir.common.errors.FencedInstanceIdException;
 import io.weir.common.serialization.Serializer;
 import java.time.Duration;
 import java.util.List;
@@ -97,8 +99,18 @@ public final class NetworkProducer<K, V> implements Producer<K, V> {
     @Override
     public void sendOffsetsToTransaction(
             Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata groupMetadata) {
-        guard(() -> kafka.sendOffsetsToTransaction(
-                Convert.toKafka(offsets, ConsumerConvert::kafka), ConsumerConvert.kafka(groupMetadata)));
+        try {
+            guard(() -> kafka.sendOffsetsToTransaction(
+                    Convert.toKafka(offsets, ConsumerConvert::kafka), ConsumerConvert.kafka(groupMetadata)));
+        } catch (FencedInstanceIdException e) {
+            // Weir's producer reports offsets of a replaced static member as the commit failing (the transaction
+            // can only be aborted), as it reports a stale generation; Kafka's throws FencedInstanceIdException.
+            throw new CommitFailedException(
+                    "Offsets of group " + groupMetadata.groupId() + " were refused for the transaction: "
+                            + e.getMessage() + "; the member was fenced by a newer one with its group.instance.id: "
+                            + "abort the transaction and close the consumer",
+                    e);
+        }
     }
 
     @Override
