@@ -3,6 +3,7 @@ package io.weir.clients.internals.network;
 import io.weir.common.errors.CommitFailedException;
 import io.weir.common.errors.IllegalClientStateException;
 import io.weir.common.errors.InterruptException;
+import io.weir.common.errors.InvalidConfigurationException;
 import io.weir.common.errors.NoOffsetForPartitionException;
 import io.weir.common.errors.OffsetOutOfRangeException;
 import io.weir.common.errors.RecordDeserializationException;
@@ -81,6 +82,9 @@ public final class KafkaErrors {
         }
         if (e instanceof org.apache.kafka.common.errors.SerializationException) {
             return new SerializationException(e.getMessage(), e);
+        }
+        if (e instanceof org.apache.kafka.common.config.ConfigException) {
+            return new InvalidConfigurationException(e.getMessage(), e);
         }
         if (e instanceof IllegalStateException) {
             return new IllegalClientStateException(e.getMessage(), e);

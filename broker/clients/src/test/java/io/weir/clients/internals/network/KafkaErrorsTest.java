@@ -118,4 +118,23 @@ class KafkaErrorsTest {
         assertSame(closed, forced.getCause());
         assertInstanceOf(TimeoutException.class, KafkaErrors.translateProducer(expired));
     }
+
+    @Test
+    void kafkasConfigExceptionIsAnInvalidConfiguration() {
+        assertInstanceOf(
+                InvalidConfigurationException.class,
+                KafkaErrors.translate(new org.apache.kafka.common.config.ConfigException("acks", "x", "bad")));
+    }
+
+    @Test
+    void aSerializersOwnExceptionBecomesASerializationExceptionNamingTheTopic() {
+        io.weir.common.serialization.Serializer<String> failing = (topic, data) -> {
+            throw new IllegalArgumentException("cannot encode " + data);
+        };
+        var kafka = KafkaSerdes.kafka(failing, "value");
+        io.weir.common.errors.SerializationException e =
+                assertThrows(io.weir.common.errors.SerializationException.class, () -> kafka.serialize("orders", "x"));
+        assertTrue(e.getMessage().contains("value") && e.getMessage().contains("'orders'"), e.getMessage());
+        assertInstanceOf(IllegalArgumentException.class, e.getCause());
+    }
 }

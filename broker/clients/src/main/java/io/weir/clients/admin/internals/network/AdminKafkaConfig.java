@@ -16,11 +16,12 @@ final class AdminKafkaConfig {
         p.put("bootstrap.servers", KafkaConfigs.servers(c.bootstrapServers()));
         p.put("client.id", c.clientId());
         p.put("request.timeout.ms", c.requestTimeoutMs());
-        // Kafka refuses a default.api.timeout.ms below request.timeout.ms; its default (60 s) may be.
-        p.put("default.api.timeout.ms", Math.max(60_000, c.requestTimeoutMs()));
         Map<String, Object> given = new HashMap<>();
         originals.forEach((k, v) -> given.put(String.valueOf(k), v));
         KafkaConfigs.passThrough(given, AdminClientConfig.configNames(), Set.of(), p);
+        // Kafka refuses a default.api.timeout.ms below request.timeout.ms; its default (60 s) may be. The user's
+        // own value, passed through above, is kept.
+        p.putIfAbsent("default.api.timeout.ms", Math.max(60_000, c.requestTimeoutMs()));
         return p;
     }
 }

@@ -12,6 +12,7 @@ import io.weir.clients.consumer.OffsetAndTimestamp;
 import io.weir.clients.consumer.OffsetCommitCallback;
 import io.weir.clients.internals.Plugins;
 import io.weir.clients.internals.network.Convert;
+import io.weir.clients.internals.network.KafkaConfigs;
 import io.weir.clients.internals.network.KafkaErrors;
 import io.weir.clients.internals.network.KafkaSerdes;
 import io.weir.common.PartitionInfo;
@@ -49,8 +50,15 @@ public final class NetworkConsumer<K, V> implements Consumer<K, V> {
     public NetworkConsumer(ConsumerConfig config, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
         Deserializer<K> keys = keyDeserializer != null ? keyDeserializer : configured(config, true);
         Deserializer<V> values = valueDeserializer != null ? valueDeserializer : configured(config, false);
-        this.kafka = KafkaErrors.call(() -> new KafkaConsumer<>(
-                ConsumerKafkaConfig.consumer(config), KafkaSerdes.kafka(keys), KafkaSerdes.kafka(values)));
+        Map<String, Object> props = null;
+        try {
+            props = ConsumerKafkaConfig.consumer(config);
+            this.kafka = new KafkaConsumer<>(props, KafkaSerdes.kafka(keys), KafkaSerdes.kafka(values));
+        } catch (RuntimeException e) {
+            RuntimeException translated = KafkaErrors.translate(e);
+            KafkaConfigs.closeAfterFailure(translated, props, keys, values);
+            throw translated;
+        }
     }
 
     private static <T> Deserializer<T> configured(ConsumerConfig config, boolean isKey) {

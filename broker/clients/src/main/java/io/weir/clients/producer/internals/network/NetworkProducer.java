@@ -5,6 +5,7 @@ import io.weir.clients.consumer.OffsetAndMetadata;
 import io.weir.clients.consumer.internals.network.ConsumerConvert;
 import io.weir.clients.internals.Plugins;
 import io.weir.clients.internals.network.Convert;
+import io.weir.clients.internals.network.KafkaConfigs;
 import io.weir.clients.internals.network.KafkaErrors;
 import io.weir.clients.internals.network.KafkaSerdes;
 import io.weir.clients.producer.Callback;
@@ -38,8 +39,15 @@ public final class NetworkProducer<K, V> implements Producer<K, V> {
     public NetworkProducer(ProducerConfig config, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
         Serializer<K> keys = keySerializer != null ? keySerializer : configured(config, true);
         Serializer<V> values = valueSerializer != null ? valueSerializer : configured(config, false);
-        this.kafka = KafkaErrors.call(() -> new KafkaProducer<>(
-                ProducerKafkaConfig.producer(config), KafkaSerdes.kafka(keys), KafkaSerdes.kafka(values)));
+        Map<String, Object> props = null;
+        try {
+            props = ProducerKafkaConfig.producer(config);
+            this.kafka = new KafkaProducer<>(props, KafkaSerdes.kafka(keys, "key"), KafkaSerdes.kafka(values, "value"));
+        } catch (RuntimeException e) {
+            RuntimeException translated = KafkaErrors.translate(e);
+            KafkaConfigs.closeAfterFailure(translated, props, keys, values);
+            throw translated;
+        }
     }
 
     private static <T> Serializer<T> configured(ProducerConfig config, boolean isKey) {
