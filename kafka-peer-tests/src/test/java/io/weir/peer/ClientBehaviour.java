@@ -2,6 +2,7 @@ package io.weir.peer;
 
 import static io.weir.peer.Clients.pollUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -196,6 +197,18 @@ abstract class ClientBehaviour {
             consumer.assign(List.of(new TopicPartition(topic, 0)));
             consumer.wakeup();
             assertThrows(WakeupException.class, () -> consumer.poll(Duration.ofSeconds(10)));
+            // And a poll already blocked, woken from another thread: the poll has started and not returned for
+            // 300 ms (nothing to fetch) when wakeup() is called.
+            java.util.concurrent.CountDownLatch polling = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CompletableFuture<Throwable> polled =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        polling.countDown();
+                        return assertThrows(WakeupException.class, () -> consumer.poll(Duration.ofSeconds(30)));
+                    });
+            assertTrue(polling.await(30, TimeUnit.SECONDS));
+            assertThrows(java.util.concurrent.TimeoutException.class, () -> polled.get(300, TimeUnit.MILLISECONDS));
+            consumer.wakeup();
+            assertInstanceOf(WakeupException.class, polled.get(30, TimeUnit.SECONDS));
         }
     }
 
