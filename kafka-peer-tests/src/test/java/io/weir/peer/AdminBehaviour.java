@@ -92,7 +92,7 @@ abstract class AdminBehaviour {
         get(admin.createPartitions(Map.of(name, 4)).all());
         assertEquals(4, get(admin.describeTopics(List.of(name)).all()).get(name).partitionCount());
         get(admin.deleteTopics(List.of(name)).all());
-        Clients.await("the topic to be gone", () -> !listTopics().contains(name), () -> {});
+        Clients.await("the topic to be gone", () -> !listTopics().contains(name), Clients::backOff);
         assertInstanceOf(
                 UnknownTopicOrPartitionException.class,
                 failure(admin.describeTopics(List.of(name)).values().get(name)));
@@ -227,7 +227,7 @@ abstract class AdminBehaviour {
         Clients.await(
                 "the transaction to complete",
                 () -> describe(name).state() == TransactionState.COMPLETE_COMMIT,
-                () -> {});
+                Clients::backOff);
         assertFalse(describe(name).transactionStartTimeMs().isPresent());
     }
 

@@ -2,6 +2,7 @@ package io.weir.peer;
 
 import static io.weir.peer.Clients.pollUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,8 +15,9 @@ import io.weir.clients.consumer.OffsetAndMetadata;
 import io.weir.clients.producer.Producer;
 import io.weir.clients.producer.ProducerRecord;
 import io.weir.clients.producer.RecordMetadata;
+import io.weir.clients.producer.UniformStickyPartitioner;
 import io.weir.common.TopicPartition;
-import io.weir.common.errors.InvalidProducerEpochException;
+import io.weir.common.errors.CommitFailedException;
 import io.weir.common.errors.ProducerFencedException;
 import io.weir.common.errors.WakeupException;
 import io.weir.common.record.Header;
@@ -173,12 +175,40 @@ abstract class ClientBehaviour {
     }
 
     @Test
+    void uniformStickyPartitionerSpreadsKeylessRecordsOverPartitions() throws Exception {
+        clients().createTopic(name, 3);
+        Set<Integer> partitions = new java.util.TreeSet<>();
+        String value = "v".repeat(200); // more than a batch's worth of bytes, so each record moves on
+        try (Producer<String, String> producer = clients()
+                .producer(Map.of("partitioner.class", UniformStickyPartitioner.class.getName(), "batch.size", 256))) {
+            for (int i = 0; i < 20; i++) {
+                partitions.add(producer.send(new ProducerRecord<>(name, null, value))
+                        .get(30, TimeUnit.SECONDS)
+                        .partition());
+            }
+        }
+        assertTrue(partitions.size() > 1, "keyless records all went to partitions " + partitions);
+    }
+
+    @Test
     void wakeupEndsABlockedPollWithWakeupException() throws Exception {
         String topic = topic();
         try (Consumer<String, String> consumer = clients().consumer(Map.of())) {
             consumer.assign(List.of(new TopicPartition(topic, 0)));
             consumer.wakeup();
             assertThrows(WakeupException.class, () -> consumer.poll(Duration.ofSeconds(10)));
+            // And a poll already blocked, woken from another thread: the poll has started and not returned for
+            // 300 ms (nothing to fetch) when wakeup() is called.
+            java.util.concurrent.CountDownLatch polling = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CompletableFuture<Throwable> polled =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        polling.countDown();
+                        return assertThrows(WakeupException.class, () -> consumer.poll(Duration.ofSeconds(30)));
+                    });
+            assertTrue(polling.await(30, TimeUnit.SECONDS));
+            assertThrows(java.util.concurrent.TimeoutException.class, () -> polled.get(300, TimeUnit.MILLISECONDS));
+            consumer.wakeup();
+            assertInstanceOf(WakeupException.class, polled.get(30, TimeUnit.SECONDS));
         }
     }
 
@@ -244,10 +274,9 @@ abstract class ClientBehaviour {
                 successor.send(new ProducerRecord<>(topic, "k", "successor"));
                 successor.commitTransaction();
             }
-            RuntimeException fenced = assertThrows(RuntimeException.class, zombie::commitTransaction);
-            assertTrue(
-                    fenced instanceof ProducerFencedException || fenced instanceof InvalidProducerEpochException,
-                    "expected fencing, got " + fenced);
+            // Producer.commitTransaction promises ProducerFencedException; Kafka 4 answers an old epoch's EndTxn
+            // with PRODUCER_FENCED too.
+            assertThrows(ProducerFencedException.class, zombie::commitTransaction);
         }
         try (Consumer<String, String> consumer = clients().consumer(Map.of("isolation.level", "read_committed"))) {
             consumer.assign(List.of(new TopicPartition(topic, 0)));
@@ -273,6 +302,66 @@ abstract class ClientBehaviour {
             producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(3)), consumer.groupMetadata());
             producer.commitTransaction();
             assertEquals(3, consumer.committed(Set.of(tp)).get(tp).offset());
+        }
+    }
+
+    @Test
+    void offsetsSentWithAMembersStaleGenerationAreRefusedWithCommitFailed() throws Exception {
+        clients().createTopic(name, 2);
+        try (Consumer<String, String> first = clients().consumer(Map.of("group.id", name));
+                Consumer<String, String> second = clients().consumer(Map.of("group.id", name));
+                Producer<String, String> producer = clients().producer(Map.of("transactional.id", name))) {
+            first.subscribe(List.of(name));
+            Clients.await(
+                    "the first member to own both partitions",
+                    () -> first.assignment().size() == 2,
+                    () -> first.poll(Duration.ofMillis(50)));
+            ConsumerGroupMetadata stale = first.groupMetadata();
+            second.subscribe(List.of(name));
+            Clients.await(
+                    "both members to own one partition each",
+                    () -> first.assignment().size() == 1 && second.assignment().size() == 1,
+                    () -> {
+                        first.poll(Duration.ofMillis(50));
+                        second.poll(Duration.ofMillis(50));
+                    });
+            producer.initTransactions();
+            producer.beginTransaction();
+            Map<TopicPartition, OffsetAndMetadata> offsets =
+                    Map.of(new TopicPartition(name, 0), new OffsetAndMetadata(1));
+            assertThrows(CommitFailedException.class, () -> producer.sendOffsetsToTransaction(offsets, stale));
+            producer.abortTransaction();
+        }
+    }
+
+    @Test
+    void offsetsSentWithAReplacedStaticMembersMetadataAreRefusedWithCommitFailed() throws Exception {
+        String topic = topic();
+        Map<String, Object> staticMember = Map.of("group.id", name, "group.instance.id", name + "-instance");
+        ConsumerGroupMetadata replaced;
+        try (Consumer<String, String> first = clients().consumer(staticMember)) {
+            first.subscribe(List.of(topic));
+            Clients.await(
+                    "the static member to own the partition",
+                    () -> first.assignment().size() == 1,
+                    () -> first.poll(Duration.ofMillis(50)));
+            replaced = first.groupMetadata();
+        }
+        try (Consumer<String, String> successor = clients().consumer(staticMember);
+                Producer<String, String> producer = clients().producer(Map.of("transactional.id", name))) {
+            successor.subscribe(List.of(topic));
+            Clients.await(
+                    "the successor to own the partition",
+                    () -> successor.assignment().size() == 1,
+                    () -> successor.poll(Duration.ofMillis(50)));
+            producer.initTransactions();
+            producer.beginTransaction();
+            Map<TopicPartition, OffsetAndMetadata> offsets =
+                    Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(1));
+            // Weir's producer says CommitFailedException (Kafka's says FencedInstanceIdException; the network
+            // producer translates it to Weir's).
+            assertThrows(CommitFailedException.class, () -> producer.sendOffsetsToTransaction(offsets, replaced));
+            producer.abortTransaction();
         }
     }
 

@@ -109,4 +109,9 @@ final class Clients {
             poll.run();
         }
     }
+
+    /** Between re-checks of a condition with nothing to poll: parks briefly instead of spinning a core. */
+    static void backOff() {
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+    }
 }

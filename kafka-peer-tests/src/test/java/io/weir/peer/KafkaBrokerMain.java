@@ -10,9 +10,11 @@ import java.nio.file.Path;
  * The child JVM's entry point: writes a single-node KRaft configuration (broker and controller in one process,
  * PLAINTEXT on the given ports, replication factor 1 everywhere, group and transaction topics of one partition
  * so that start-up stays short), formats the storage with a random cluster id, then runs {@code kafka.Kafka}
- * until it is killed. In one JVM, because each JVM start costs a second or more on this machine.
+ * until it is killed. In one JVM, because each JVM start costs a second or more on this machine. It halts itself
+ * when its standard input ends: the parent (the test JVM) holds the other end, so a parent that dies without
+ * killing it — a crashed Surefire fork — leaves no orphaned broker behind.
  *
- * <p>Arguments: data directory, broker port, controller port.
+ * <p>Arguments: data directory, broker port, controller port, cluster id.
  */
 public final class KafkaBrokerMain {
     private KafkaBrokerMain() {}
@@ -21,6 +23,8 @@ public final class KafkaBrokerMain {
         Path dir = Path.of(args[0]);
         int port = Integer.parseInt(args[1]);
         int controllerPort = Integer.parseInt(args[2]);
+        String clusterId = args[3];
+        haltWhenParentDies();
         Path properties = dir.resolve("server.properties");
         try (Writer w = Files.newBufferedWriter(properties)) {
             w.write(String.join(
@@ -51,7 +55,7 @@ public final class KafkaBrokerMain {
                     ""));
         }
         int formatted = kafka.tools.StorageTool.execute(
-                new String[] {"format", "-t", uuid(), "-c", properties.toString(), "--ignore-formatted"},
+                new String[] {"format", "-t", clusterId, "-c", properties.toString(), "--ignore-formatted"},
                 new PrintStream(System.out, true));
         if (formatted != 0) {
             throw new IllegalStateException("Formatting the Kafka storage in " + dir + " failed: " + formatted);
@@ -59,8 +63,21 @@ public final class KafkaBrokerMain {
         kafka.Kafka.main(new String[] {properties.toString()});
     }
 
-    /** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding, as {@code Uuid.randomUuid()} prints. */
-    private static String uuid() {
-        return org.apache.kafka.common.Uuid.randomUuid().toString();
+    /** Reads standard input until it ends, which happens when the parent JVM exits, then halts this JVM. */
+    private static void haltWhenParentDies() {
+        Thread watch = new Thread(
+                () -> {
+                    try {
+                        while (System.in.read() >= 0) {
+                            // the parent never writes; only the end matters
+                        }
+                    } catch (IOException parentGone) {
+                        // the pipe broke: the parent is gone just the same
+                    }
+                    Runtime.getRuntime().halt(3);
+                },
+                "parent-death-watch");
+        watch.setDaemon(true);
+        watch.start();
     }
 }

@@ -34,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * store with its changelog) with {@code exactly_once_v2} and {@code bootstrap.servers} pointing at a real Apache
  * Kafka broker. Its stream thread uses Weir's network clients unchanged: the streams assignor (with its user data)
  * through the assignor adapter, transactions with the consumer's group metadata, admin offset listings and record
- * deletion. The application is closed and started again on an empty state directory, so that its store is
- * restored from its changelog on Kafka, and the counts continue.
+ * deletion. The application is closed and started again on the same state directory (a static member rejoining,
+ * its transactional ids fencing the predecessor's), then on an empty one, so that its store is restored from its
+ * changelog on Kafka; the counts continue each time.
  */
 @ExtendWith(KafkaBroker.class)
 class WeirStreamsOnKafkaTest {
@@ -77,9 +78,16 @@ class WeirStreamsOnKafkaTest {
             produce(clients, 0, 100, expected);
             assertEquals(expected, readUntil(expected));
         }
+        // The same state directory: the same static member rejoins, and its transactional ids fence the
+        // predecessor's; the counts continue from the local store.
+        try (WeirStreams same = new WeirStreams(wordCount(), props(stateDir))) {
+            same.start();
+            produce(clients, 100, 150, expected);
+            assertEquals(expected, readUntil(expected));
+        }
         try (WeirStreams again = new WeirStreams(wordCount(), props(fresh))) {
             again.start();
-            produce(clients, 100, 150, expected);
+            produce(clients, 150, 200, expected);
             assertEquals(expected, readUntil(expected));
         }
     }

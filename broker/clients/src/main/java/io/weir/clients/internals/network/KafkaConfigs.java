@@ -32,4 +32,24 @@ public final class KafkaConfigs {
             }
         });
     }
+
+    /**
+     * Closes the plugins a failed Kafka client construction leaves behind (Weir serializers, adapted instances in
+     * {@code props}), so they do not leak; their own failures are added to {@code failure} as suppressed.
+     */
+    public static void closeAfterFailure(RuntimeException failure, Map<String, Object> props, Object... plugins) {
+        java.util.List<Object> all = new java.util.ArrayList<>(java.util.Arrays.asList(plugins));
+        if (props != null) {
+            props.values().stream().filter(AutoCloseable.class::isInstance).forEach(all::add);
+        }
+        for (Object plugin : all) {
+            if (plugin instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+    }
 }

@@ -3,6 +3,7 @@ package io.weir.clients.internals.network;
 import io.weir.common.errors.CommitFailedException;
 import io.weir.common.errors.IllegalClientStateException;
 import io.weir.common.errors.InterruptException;
+import io.weir.common.errors.InvalidConfigurationException;
 import io.weir.common.errors.NoOffsetForPartitionException;
 import io.weir.common.errors.OffsetOutOfRangeException;
 import io.weir.common.errors.RecordDeserializationException;
@@ -82,6 +83,9 @@ public final class KafkaErrors {
         if (e instanceof org.apache.kafka.common.errors.SerializationException) {
             return new SerializationException(e.getMessage(), e);
         }
+        if (e instanceof org.apache.kafka.common.config.ConfigException) {
+            return new InvalidConfigurationException(e.getMessage(), e);
+        }
         if (e instanceof IllegalStateException) {
             return new IllegalClientStateException(e.getMessage(), e);
         }
@@ -106,6 +110,33 @@ public final class KafkaErrors {
         }
         return new WeirException(
                 "The Kafka client failed with " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * Weir's exception for what the producer threw or failed a send with. Kafka's producer wraps the error that put
+     * it in an error state in a plain {@link KafkaException} ("Cannot execute transactional method because we are in
+     * an error state") and fails sends of a closing producer with one; both mean the producer cannot go on as it
+     * was (the transaction can only be aborted, or the producer must be recreated), which Weir's producer reports as
+     * {@link IllegalClientStateException}, with the translated error as the cause, so a caller never mistakes an
+     * expired batch's timeout for "call again". Fencing passes through as its own type, as Kafka throws it.
+     */
+    public static RuntimeException translateProducer(Throwable t) {
+        Throwable e = t;
+        while (e.getCause() != null && (e instanceof ExecutionException || e instanceof CompletionException)) {
+            e = e.getCause();
+        }
+        if (e.getClass() != KafkaException.class) {
+            return translate(e);
+        }
+        RuntimeException cause = e.getCause() == null ? null : translate(e.getCause());
+        if (cause instanceof io.weir.common.errors.ProducerFencedException
+                || cause instanceof io.weir.common.errors.InvalidProducerEpochException) {
+            return cause;
+        }
+        return new IllegalClientStateException(
+                e.getMessage() + (cause == null ? "" : " (" + cause + ")")
+                        + "; abort the transaction, or close the producer and create a new one",
+                cause == null ? e : cause);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.weir.clients.internals.network;
 
+import io.weir.clients.internals.Serialization;
+import io.weir.common.errors.SerializationException;
 import io.weir.common.serialization.Deserializer;
 import io.weir.common.serialization.Serializer;
 import java.util.Map;
@@ -12,14 +14,18 @@ import java.util.Map;
 public final class KafkaSerdes {
     private KafkaSerdes() {}
 
-    public static <T> org.apache.kafka.common.serialization.Serializer<T> kafka(Serializer<T> weir) {
+    /**
+     * {@code weir} as Kafka's serializer of record {@code what}s ("key" or "value"); any exception it throws other
+     * than a {@link SerializationException} becomes one naming the topic, as Weir's producer reports it.
+     */
+    public static <T> org.apache.kafka.common.serialization.Serializer<T> kafka(Serializer<T> weir, String what) {
         return new org.apache.kafka.common.serialization.Serializer<>() {
             @Override
             public void configure(Map<String, ?> configs, boolean isKey) {}
 
             @Override
             public byte[] serialize(String topic, T data) {
-                return weir.serialize(topic, data);
+                return Serialization.serialize(weir, topic, data, what);
             }
 
             @Override

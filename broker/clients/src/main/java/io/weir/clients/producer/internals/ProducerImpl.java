@@ -4,6 +4,7 @@ import io.weir.clients.consumer.ConsumerGroupMetadata;
 import io.weir.clients.consumer.OffsetAndMetadata;
 import io.weir.clients.internals.ClientMetadata;
 import io.weir.clients.internals.Plugins;
+import io.weir.clients.internals.Serialization;
 import io.weir.clients.producer.Callback;
 import io.weir.clients.producer.DefaultPartitioner;
 import io.weir.clients.producer.Partitioner;
@@ -168,8 +169,8 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
         String topic = record.topic();
         try {
             ClientMetadata.TopicInfo info = metadata.topic(topic, config.maxBlockMs());
-            byte[] keyBytes = serialize(keySerializer, topic, record.key(), "key");
-            byte[] valueBytes = serialize(valueSerializer, topic, record.value(), "value");
+            byte[] keyBytes = Serialization.serialize(keySerializer, topic, record.key(), "key");
+            byte[] valueBytes = Serialization.serialize(valueSerializer, topic, record.value(), "value");
             Header[] headers =
                     record.headers().isEmpty() ? NO_HEADERS : record.headers().toArray(NO_HEADERS);
             int size = RecordSizes.singleRecordBatchSize(keyBytes, valueBytes, headers);
@@ -255,19 +256,6 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
             partitionsByTopic.put(topic, tps);
         }
         return tps[partition];
-    }
-
-    private static <T> byte[] serialize(Serializer<T> serializer, String topic, T data, String what) {
-        try {
-            return serializer.serialize(topic, data);
-        } catch (SerializationException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new SerializationException(
-                    "Can't serialize " + what + " of a record to topic '" + topic + "' with "
-                            + serializer.getClass().getName() + ": " + e.getMessage(),
-                    e);
-        }
     }
 
     @Override

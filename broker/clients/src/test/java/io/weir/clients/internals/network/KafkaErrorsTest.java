@@ -94,4 +94,47 @@ class KafkaErrorsTest {
                 assertInstanceOf(WeirException.class, KafkaErrors.translate(new KafkaException("something new")));
         assertTrue(unknown.getMessage().contains("something new"), unknown.getMessage());
     }
+
+    @Test
+    void producerErrorStateIsAnIllegalStateWithTheTranslatedCauseAndFencingStaysItself() {
+        var expired = new org.apache.kafka.common.errors.TimeoutException("batch expired");
+        var errorState =
+                new KafkaException("Cannot execute transactional method because we are in an error state", expired);
+        IllegalClientStateException illegal =
+                assertInstanceOf(IllegalClientStateException.class, KafkaErrors.translateProducer(errorState));
+        assertInstanceOf(TimeoutException.class, illegal.getCause());
+        assertTrue(illegal.getMessage().contains("error state"), illegal.getMessage());
+        var fenced = new org.apache.kafka.common.errors.ProducerFencedException("newer epoch");
+        assertInstanceOf(ProducerFencedException.class, KafkaErrors.translateProducer(fenced));
+        assertInstanceOf(
+                ProducerFencedException.class, KafkaErrors.translateProducer(new KafkaException("wrapped", fenced)));
+        assertInstanceOf(
+                InvalidProducerEpochException.class,
+                KafkaErrors.translateProducer(
+                        new org.apache.kafka.common.errors.InvalidProducerEpochException("old epoch")));
+        var closed = new KafkaException("Producer is closed forcefully.");
+        IllegalClientStateException forced = assertInstanceOf(
+                IllegalClientStateException.class, KafkaErrors.translateProducer(new ExecutionException(closed)));
+        assertSame(closed, forced.getCause());
+        assertInstanceOf(TimeoutException.class, KafkaErrors.translateProducer(expired));
+    }
+
+    @Test
+    void kafkasConfigExceptionIsAnInvalidConfiguration() {
+        assertInstanceOf(
+                InvalidConfigurationException.class,
+                KafkaErrors.translate(new org.apache.kafka.common.config.ConfigException("acks", "x", "bad")));
+    }
+
+    @Test
+    void aSerializersOwnExceptionBecomesASerializationExceptionNamingTheTopic() {
+        io.weir.common.serialization.Serializer<String> failing = (topic, data) -> {
+            throw new IllegalArgumentException("cannot encode " + data);
+        };
+        var kafka = KafkaSerdes.kafka(failing, "value");
+        io.weir.common.errors.SerializationException e =
+                assertThrows(io.weir.common.errors.SerializationException.class, () -> kafka.serialize("orders", "x"));
+        assertTrue(e.getMessage().contains("value") && e.getMessage().contains("'orders'"), e.getMessage());
+        assertInstanceOf(IllegalArgumentException.class, e.getCause());
+    }
 }

@@ -24,6 +24,9 @@ final class AdminKafkaConfig {
             p.put("default.api.timeout.ms", Math.max(60_000, c.requestTimeoutMs()));
         }
         KafkaConfigs.passThrough(given, AdminClientConfig.configNames(), Set.of(), p);
+        // Kafka refuses a default.api.timeout.ms below request.timeout.ms; its default (60 s) may be. The user's
+        // own value, passed through above, is kept.
+        p.putIfAbsent("default.api.timeout.ms", Math.max(60_000, c.requestTimeoutMs()));
         return p;
     }
 }

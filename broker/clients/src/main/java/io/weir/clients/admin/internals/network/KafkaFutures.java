@@ -26,7 +26,7 @@ final class KafkaFutures {
                 } else {
                     out.complete(convert.apply(value));
                 }
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 out.completeExceptionally(e);
             }
         });

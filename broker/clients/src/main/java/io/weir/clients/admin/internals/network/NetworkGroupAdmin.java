@@ -82,9 +82,14 @@ final class NetworkGroupAdmin {
     }
 
     CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> listConsumerGroupOffsets(String groupId) {
-        return admin.open(() -> KafkaFutures.weir(
-                kafka.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata(),
-                offsets -> new TreeMap<>(Convert.toWeir(offsets, ConsumerConvert::weir))));
+        return admin.open(() ->
+                KafkaFutures.weir(kafka.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata(), offsets -> {
+                    // Kafka may list a partition without a committed offset with null; Weir's answer leaves it out.
+                    Map<TopicPartition, OffsetAndMetadata> out =
+                            new TreeMap<>(Convert.toWeir(offsets, ConsumerConvert::weir));
+                    out.values().removeIf(java.util.Objects::isNull);
+                    return out;
+                }));
     }
 
     CompletableFuture<Map<TopicPartition, GroupOffsetLag>> describeConsumerGroupLag(String groupId) {

@@ -12,10 +12,13 @@ import io.weir.clients.consumer.OffsetAndTimestamp;
 import io.weir.clients.consumer.OffsetCommitCallback;
 import io.weir.clients.internals.Plugins;
 import io.weir.clients.internals.network.Convert;
+import io.weir.clients.internals.network.KafkaConfigs;
 import io.weir.clients.internals.network.KafkaErrors;
 import io.weir.clients.internals.network.KafkaSerdes;
 import io.weir.common.PartitionInfo;
 import io.weir.common.TopicPartition;
+import io.weir.common.errors.InterruptException;
+import io.weir.common.errors.WakeupException;
 import io.weir.common.serialization.Deserializer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,8 +52,15 @@ public final class NetworkConsumer<K, V> implements Consumer<K, V> {
     public NetworkConsumer(ConsumerConfig config, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
         Deserializer<K> keys = keyDeserializer != null ? keyDeserializer : configured(config, true);
         Deserializer<V> values = valueDeserializer != null ? valueDeserializer : configured(config, false);
-        this.kafka = KafkaErrors.call(() -> new KafkaConsumer<>(
-                ConsumerKafkaConfig.consumer(config), KafkaSerdes.kafka(keys), KafkaSerdes.kafka(values)));
+        Map<String, Object> props = null;
+        try {
+            props = ConsumerKafkaConfig.consumer(config);
+            this.kafka = new KafkaConsumer<>(props, KafkaSerdes.kafka(keys), KafkaSerdes.kafka(values));
+        } catch (RuntimeException e) {
+            RuntimeException translated = KafkaErrors.translate(e);
+            KafkaConfigs.closeAfterFailure(translated, props, keys, values);
+            throw translated;
+        }
     }
 
     private static <T> Deserializer<T> configured(ConsumerConfig config, boolean isKey) {
@@ -94,19 +104,38 @@ public final class NetworkConsumer<K, V> implements Consumer<K, V> {
         return new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<org.apache.kafka.common.TopicPartition> partitions) {
-                target.onPartitionsRevoked(Convert.weir(partitions));
+                asKafkas(() -> target.onPartitionsRevoked(Convert.weir(partitions)));
             }
 
             @Override
             public void onPartitionsAssigned(Collection<org.apache.kafka.common.TopicPartition> partitions) {
-                target.onPartitionsAssigned(Convert.weir(partitions));
+                asKafkas(() -> target.onPartitionsAssigned(Convert.weir(partitions)));
             }
 
             @Override
             public void onPartitionsLost(Collection<org.apache.kafka.common.TopicPartition> partitions) {
-                target.onPartitionsLost(Convert.weir(partitions));
+                asKafkas(() -> target.onPartitionsLost(Convert.weir(partitions)));
             }
         };
+    }
+
+    /**
+     * Runs a Weir rebalance listener, rethrowing its {@link WakeupException} and {@link InterruptException} as
+     * Kafka's: Kafka's consumer lets only its own types of these escape a listener as themselves (it wraps anything
+     * else as the callback's failure), with the Weir exception kept as the cause.
+     */
+    private static void asKafkas(Runnable listener) {
+        try {
+            listener.run();
+        } catch (WakeupException e) {
+            var kafka = new org.apache.kafka.common.errors.WakeupException();
+            kafka.initCause(e);
+            throw kafka;
+        } catch (InterruptException e) {
+            InterruptedException interrupted = new InterruptedException(e.getMessage());
+            interrupted.initCause(e);
+            throw new org.apache.kafka.common.errors.InterruptException(e.getMessage(), interrupted);
+        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.weir.clients.consumer.OffsetAndMetadata;
 import io.weir.clients.consumer.internals.network.ConsumerConvert;
 import io.weir.clients.internals.Plugins;
 import io.weir.clients.internals.network.Convert;
+import io.weir.clients.internals.network.KafkaConfigs;
 import io.weir.clients.internals.network.KafkaErrors;
 import io.weir.clients.internals.network.KafkaSerdes;
 import io.weir.clients.producer.Callback;
@@ -14,6 +15,8 @@ import io.weir.clients.producer.ProducerRecord;
 import io.weir.clients.producer.RecordMetadata;
 import io.weir.common.PartitionInfo;
 import io.weir.common.TopicPartition;
+import io.weir.common.errors.CommitFailedException;
+import io.weir.common.errors.FencedInstanceIdException;
 import io.weir.common.serialization.Serializer;
 import java.time.Duration;
 import java.util.List;
@@ -36,8 +39,15 @@ public final class NetworkProducer<K, V> implements Producer<K, V> {
     public NetworkProducer(ProducerConfig config, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
         Serializer<K> keys = keySerializer != null ? keySerializer : configured(config, true);
         Serializer<V> values = valueSerializer != null ? valueSerializer : configured(config, false);
-        this.kafka = KafkaErrors.call(() -> new KafkaProducer<>(
-                ProducerKafkaConfig.producer(config), KafkaSerdes.kafka(keys), KafkaSerdes.kafka(values)));
+        Map<String, Object> props = null;
+        try {
+            props = ProducerKafkaConfig.producer(config);
+            this.kafka = new KafkaProducer<>(props, KafkaSerdes.kafka(keys, "key"), KafkaSerdes.kafka(values, "value"));
+        } catch (RuntimeException e) {
+            RuntimeException translated = KafkaErrors.translate(e);
+            KafkaConfigs.closeAfterFailure(translated, props, keys, values);
+            throw translated;
+        }
     }
 
     private static <T> Serializer<T> configured(ProducerConfig config, boolean isKey) {
@@ -67,40 +77,63 @@ public final class NetworkProducer<K, V> implements Producer<K, V> {
                 ? null
                 : (metadata, exception) -> callback.onCompletion(
                         exception == null ? metadata(metadata) : null,
-                        exception == null ? null : KafkaErrors.translate(exception));
-        return new MetadataFuture(KafkaErrors.call(() -> kafka.send(kafkaRecord, kafkaCallback)));
+                        exception == null ? null : KafkaErrors.translateProducer(exception));
+        try {
+            return new MetadataFuture(kafka.send(kafkaRecord, kafkaCallback));
+        } catch (RuntimeException e) {
+            throw KafkaErrors.translateProducer(e);
+        }
+    }
+
+    /** Runs a producer call, translating what it throws as {@link KafkaErrors#translateProducer} does. */
+    private static void guard(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            throw KafkaErrors.translateProducer(e);
+        }
     }
 
     @Override
     public void initTransactions() {
-        KafkaErrors.run(kafka::initTransactions);
+        guard(kafka::initTransactions);
     }
 
     @Override
     public void beginTransaction() {
-        KafkaErrors.run(kafka::beginTransaction);
+        guard(kafka::beginTransaction);
     }
 
     @Override
     public void sendOffsetsToTransaction(
             Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata groupMetadata) {
-        KafkaErrors.run(() -> kafka.sendOffsetsToTransaction(
-                Convert.toKafka(offsets, ConsumerConvert::kafka), ConsumerConvert.kafka(groupMetadata)));
+        try {
+            guard(() -> kafka.sendOffsetsToTransaction(
+                    Convert.toKafka(offsets, ConsumerConvert::kafka), ConsumerConvert.kafka(groupMetadata)));
+        } catch (FencedInstanceIdException e) {
+            // Weir's producer reports offsets of a replaced static member as the commit failing (the transaction
+            // can only be aborted), as it reports a stale generation; Kafka's throws FencedInstanceIdException.
+            throw new CommitFailedException(
+                    "Offsets of group " + groupMetadata.groupId() + " were refused for the transaction: "
+                            + e.getMessage() + "; the member was fenced by a newer one with its group.instance.id: "
+                            + "abort the transaction and close the consumer",
+                    e);
+        }
     }
 
     @Override
     public void commitTransaction() {
-        KafkaErrors.run(kafka::commitTransaction);
+        guard(kafka::commitTransaction);
     }
 
     @Override
     public void abortTransaction() {
-        KafkaErrors.run(kafka::abortTransaction);
+        guard(kafka::abortTransaction);
     }
 
     @Override
     public void flush() {
-        KafkaErrors.run(kafka::flush);
+        guard(kafka::flush);
     }
 
     @Override
@@ -150,7 +183,7 @@ public final class NetworkProducer<K, V> implements Producer<K, V> {
             try {
                 return metadata(kafka.get());
             } catch (ExecutionException e) {
-                throw new ExecutionException(KafkaErrors.translate(e.getCause()));
+                throw new ExecutionException(KafkaErrors.translateProducer(e.getCause()));
             }
         }
 
@@ -160,7 +193,7 @@ public final class NetworkProducer<K, V> implements Producer<K, V> {
             try {
                 return metadata(kafka.get(timeout, unit));
             } catch (ExecutionException e) {
-                throw new ExecutionException(KafkaErrors.translate(e.getCause()));
+                throw new ExecutionException(KafkaErrors.translateProducer(e.getCause()));
             }
         }
     }

@@ -5,13 +5,16 @@ import io.weir.clients.internals.network.KafkaConfigs;
 import io.weir.clients.producer.DefaultPartitioner;
 import io.weir.clients.producer.Partitioner;
 import io.weir.clients.producer.ProducerConfig;
+import io.weir.clients.producer.UniformStickyPartitioner;
+import io.weir.common.errors.InvalidConfigurationException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * A Weir {@link ProducerConfig} as kafka-clients' producer properties (see {@link KafkaConfigs}). A Weir
- * partitioner other than the default (which is Kafka's own algorithm) becomes a {@link PartitionerAdapter} handed
+ * A Weir {@link ProducerConfig} as kafka-clients' producer properties (see {@link KafkaConfigs}). Weir's default
+ * and uniform sticky partitioners become Kafka's built-in one (the same algorithms, the latter with
+ * {@code partitioner.ignore.keys}); any other Weir partitioner (refused if it needs {@code onNewBatch}) becomes a {@link PartitionerAdapter} handed
  * the configured Weir instance; serializers are passed to Kafka as adapted instances, never by name. Stateless.
  */
 final class ProducerKafkaConfig {
@@ -39,7 +42,12 @@ final class ProducerKafkaConfig {
             p.put("transactional.id", c.transactionalId());
         }
         p.put("transaction.timeout.ms", c.transactionTimeoutMs());
-        if (c.partitionerClass() != null && c.partitionerClass() != DefaultPartitioner.class) {
+        if (c.partitionerClass() == UniformStickyPartitioner.class) {
+            // Kafka's built-in partitioner, keys ignored, is the same algorithm; a Kafka Partitioner has no
+            // onNewBatch, so the Weir class through the adapter would stick to one partition forever.
+            p.put("partitioner.ignore.keys", true);
+        } else if (c.partitionerClass() != null && c.partitionerClass() != DefaultPartitioner.class) {
+            refuseOnNewBatch(c.partitionerClass());
             Partitioner partitioner = Plugins.instantiate(c.partitionerClass(), "partitioner.class", "name a class");
             partitioner.configure(c.originals());
             p.put("partitioner.class", PartitionerAdapter.class);
@@ -51,5 +59,26 @@ final class ProducerKafkaConfig {
                 Set.of("key.serializer", "value.serializer", "partitioner.class"),
                 p);
         return p;
+    }
+
+    /**
+     * Kafka 4's {@code Partitioner} has no {@code onNewBatch}, so a Weir partitioner that moves on there would never
+     * move over the network: refused rather than silently sending everything to one partition.
+     */
+    private static void refuseOnNewBatch(Class<?> partitionerClass) {
+        try {
+            Class<?> declaring = partitionerClass
+                    .getMethod("onNewBatch", String.class, int.class, int.class)
+                    .getDeclaringClass();
+            if (declaring != Partitioner.class) {
+                throw new InvalidConfigurationException("partitioner.class " + partitionerClass.getName()
+                        + " overrides onNewBatch, which kafka-clients' producer never calls (Kafka 4's Partitioner "
+                        + "has no such method), so over the network it would stick to one partition; use "
+                        + "UniformStickyPartitioner (Kafka's built-in, keys ignored) or a partitioner that needs no "
+                        + "onNewBatch");
+            }
+        } catch (NoSuchMethodException impossible) {
+            throw new IllegalStateException("Partitioner declares onNewBatch", impossible);
+        }
     }
 }

@@ -2,8 +2,13 @@ package io.weir.clients.producer.internals.network;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.clients.producer.Partitioner;
 import io.weir.clients.producer.ProducerConfig;
+import io.weir.clients.producer.UniformStickyPartitioner;
+import io.weir.common.errors.InvalidConfigurationException;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,5 +31,34 @@ class ProducerKafkaConfigTest {
         assertEquals(1234, kafka.get("socket.connection.setup.timeout.ms"));
         assertFalse(kafka.containsKey("weir.something"));
         assertFalse(kafka.containsKey("key.serializer"), "serializers are passed as adapted instances");
+    }
+
+    @Test
+    void uniformStickyPartitionerIsKafkasBuiltInWithKeysIgnored() {
+        Map<String, Object> kafka = ProducerKafkaConfig.producer(ProducerConfig.from(
+                Map.of("bootstrap.servers", "a:1", "partitioner.class", UniformStickyPartitioner.class.getName())));
+        assertFalse(kafka.containsKey("partitioner.class"), "Kafka's built-in partitioner");
+        assertEquals(true, kafka.get("partitioner.ignore.keys"));
+    }
+
+    @Test
+    void partitionerNeedingOnNewBatchIsRefused() {
+        InvalidConfigurationException refused = assertThrows(
+                InvalidConfigurationException.class,
+                () -> ProducerKafkaConfig.producer(ProducerConfig.from(
+                        Map.of("bootstrap.servers", "a:1", "partitioner.class", MovesOnNewBatch.class.getName()))));
+        assertTrue(refused.getMessage().contains("onNewBatch"), refused.getMessage());
+    }
+
+    /** A partitioner that relies on onNewBatch. */
+    public static final class MovesOnNewBatch implements Partitioner {
+        @Override
+        public int partition(
+                String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes, int numPartitions) {
+            return 0;
+        }
+
+        @Override
+        public void onNewBatch(String topic, int previousPartition, int numPartitions) {}
     }
 }
