@@ -18,11 +18,6 @@ final class AdminKafkaConfig {
         p.put("request.timeout.ms", c.requestTimeoutMs());
         Map<String, Object> given = new HashMap<>();
         originals.forEach((k, v) -> given.put(String.valueOf(k), v));
-        if (!given.containsKey("default.api.timeout.ms")) {
-            // Kafka refuses a default.api.timeout.ms below request.timeout.ms; its default (60 s) may be. A value
-            // the user gave passes through untouched.
-            p.put("default.api.timeout.ms", Math.max(60_000, c.requestTimeoutMs()));
-        }
         KafkaConfigs.passThrough(given, AdminClientConfig.configNames(), Set.of(), p);
         // Kafka refuses a default.api.timeout.ms below request.timeout.ms; its default (60 s) may be. The user's
         // own value, passed through above, is kept.
