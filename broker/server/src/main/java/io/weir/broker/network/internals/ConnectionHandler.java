@@ -15,6 +15,8 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ResponseHeader;
 import org.slf4j.Logger;
@@ -115,11 +117,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         CompletableFuture<ApiMessage> answer;
         if (!ApiVersionsTable.serves(apiKey, version)) {
-            answer = CompletableFuture.completedFuture(request.getErrorResponse(
-                            0,
-                            new UnsupportedVersionException(
-                                    "Weir does not serve " + apiKey + " version " + version + "; see ApiVersions"))
-                    .data());
+            answer = CompletableFuture.completedFuture(errorBody(
+                    request,
+                    new UnsupportedVersionException(
+                            "Weir does not serve " + apiKey + " version " + version + "; see ApiVersions")));
         } else {
             try {
                 answer = apis.handle(header, request);
@@ -141,7 +142,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (closed) {
             return;
         }
+        // Done first: whatever happens below, this slot must not hold up the answers queued behind it.
+        slot.done = true;
         RequestHeader header = slot.header;
+        if (error != null && takesNoAnswer(request)) {
+            // Kafka's answer to a failed acks=0 produce: close, so the producer refreshes its metadata.
+            closeFor(ctx, header.apiKey() + " with acks=0 that failed in the broker (" + error + ")");
+            return;
+        }
         ApiMessage body = response;
         if (error != null) {
             log.warn(
@@ -151,10 +159,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     ctx.channel().remoteAddress(),
                     header.correlationId(),
                     error);
-            body = request.getErrorResponse(0, KafkaApis.toKafkaException(error))
-                    .data();
+            body = errorBody(request, KafkaApis.toKafkaException(error));
         }
-        slot.done = true;
         if (body != null) {
             ResponseHeader responseHeader = new ResponseHeader(
                     header.correlationId(), header.apiKey().responseHeaderVersion(header.apiVersion()));
@@ -167,15 +173,33 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                         header.apiVersion(),
                         ctx.channel().remoteAddress(),
                         e);
-                slot.answer = ResponseEncoder.encode(
-                        ctx.alloc(),
-                        responseHeader,
-                        request.getErrorResponse(0, Errors.UNKNOWN_SERVER_ERROR.exception())
-                                .data(),
-                        header.apiVersion());
+                try {
+                    ApiMessage fallback = errorBody(request, Errors.UNKNOWN_SERVER_ERROR.exception());
+                    if (fallback == null) {
+                        throw new IllegalStateException("no error answer for " + header.apiKey());
+                    }
+                    slot.answer = ResponseEncoder.encode(ctx.alloc(), responseHeader, fallback, header.apiVersion());
+                } catch (RuntimeException fallbackFailed) {
+                    closeFor(
+                            ctx,
+                            header.apiKey() + " whose error answer could not be encoded either (" + fallbackFailed
+                                    + ")");
+                    return;
+                }
             }
         }
         drain(ctx);
+    }
+
+    /** Whether {@code request} is answered by nothing at all: a Produce with acks=0. */
+    private static boolean takesNoAnswer(AbstractRequest request) {
+        return request instanceof ProduceRequest produce && produce.acks() == 0;
+    }
+
+    /** The request's own error answer, or null when it takes none. */
+    private static ApiMessage errorBody(AbstractRequest request, Throwable error) {
+        AbstractResponse answer = request.getErrorResponse(0, error);
+        return answer == null ? null : answer.data();
     }
 
     /** Writes every answered request at the head of the queue, in order, and flushes once. */
