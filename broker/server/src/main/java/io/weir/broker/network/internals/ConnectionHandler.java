@@ -8,6 +8,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -24,15 +25,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client connection: decodes each request frame (header, then body with kafka-clients' generated classes),
- * hands it to {@link KafkaApis}, and writes the answers in request order. Answers complete out of order on broker
- * threads; each completion is handed back to this connection's event loop, which writes every answer at the head
- * of the queue that is ready and flushes once.
+ * hands it to {@link KafkaApis} on this connection's {@link SerialExecutor} (off the event loop, one call at a
+ * time, in request order; ApiVersions is answered on the loop), and writes the answers in request order.
+ * Answers complete out of order on broker threads; each completion is handed back to this connection's event
+ * loop, which writes every answer at the head of the queue that is ready and flushes once. The event loop never
+ * waits for the broker.
  *
  * <p>Back-pressure: with {@link #MAX_IN_FLIGHT} requests unanswered the connection stops reading; it reads again
  * when half have been answered. Bad input (a frame over {@code socket.request.max.bytes}, an unknown API key, a
  * header or body that does not parse) closes this connection only, with a log line naming the peer.
  *
- * <p>Threading: every field is touched on the connection's event-loop thread only.
+ * <p>Threading: every field but {@link #brokerCalls} is touched on the connection's event-loop thread only.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
@@ -42,12 +45,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final int MIN_HEADER_BYTES = 8;
 
     private final KafkaApis apis;
+    private final SerialExecutor brokerCalls;
     private final int maxFrameBytes;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private boolean closed;
 
-    ConnectionHandler(KafkaApis apis, int maxFrameBytes) {
+    /** @param brokerCallPool where this connection's broker calls run, one at a time, off the event loop */
+    ConnectionHandler(KafkaApis apis, Executor brokerCallPool, int maxFrameBytes) {
         this.apis = apis;
+        this.brokerCalls = new SerialExecutor(brokerCallPool);
         this.maxFrameBytes = maxFrameBytes;
     }
 
@@ -121,10 +127,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     request,
                     new UnsupportedVersionException(
                             "Weir does not serve " + apiKey + " version " + version + "; see ApiVersions")));
+        } else if (apiKey == ApiKeys.API_VERSIONS) {
+            answer = CompletableFuture.completedFuture(ApiVersionsTable.response());
         } else {
             try {
-                answer = apis.handle(header, request);
-            } catch (RuntimeException e) {
+                // Off the event loop: some broker calls wait (a full append ring, an internal-topic append).
+                answer = CompletableFuture.supplyAsync(() -> apis.handle(header, request), brokerCalls)
+                        .thenCompose(f -> f);
+            } catch (RuntimeException e) { // rejected: the listener is closing
                 answer = CompletableFuture.failedFuture(e);
             }
         }

@@ -45,7 +45,7 @@ class ConnectionHandlerTest {
     }
 
     static EmbeddedChannel channel(BrokerApi broker) {
-        return new EmbeddedChannel(new ConnectionHandler(new KafkaApis(broker, () -> null), 1 << 20));
+        return new EmbeddedChannel(new ConnectionHandler(new KafkaApis(broker, () -> null), Runnable::run, 1 << 20));
     }
 
     /** A request frame without its size prefix, as the frame decoder hands it on. */
