@@ -156,6 +156,7 @@ final class Lz4Codec implements CompressionCodec {
             }
             if ((word & INCOMPRESSIBLE_MASK) != 0) {
                 in.get(block, 0, size);
+                requireRoom(out, size);
                 out.write(block, 0, size);
             } else {
                 int n;
@@ -165,6 +166,7 @@ final class Lz4Codec implements CompressionCodec {
                     throw new IOException("malformed LZ4 block of " + size + " bytes", e);
                 }
                 in.position(blockStart + size);
+                requireRoom(out, n);
                 out.write(block, 0, n);
             }
             if ((flg & FLG_BLOCK_CHECKSUM) != 0) {
@@ -189,6 +191,12 @@ final class Lz4Codec implements CompressionCodec {
 
     private byte headerChecksum(ByteBuffer b, int off, int len) {
         return (byte) ((xxhash.hash(b, off, len, 0) >> 8) & 0xff);
+    }
+
+    private static void requireRoom(StreamBuffers.Output out, int n) throws IOException {
+        if (out.size() > MAX_DECOMPRESSED_BYTES - n) {
+            throw CompressionCodec.tooLarge();
+        }
     }
 
     private static void need(ByteBuffer in, int n) throws IOException {

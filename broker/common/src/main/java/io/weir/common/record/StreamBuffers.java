@@ -58,17 +58,24 @@ final class StreamBuffers {
 
     /** Drains {@code in} into a heap buffer at position 0, sized by doubling from {@code sizeHint}. */
     static ByteBuffer readFully(InputStream in, int sizeHint) throws IOException {
-        byte[] buf = new byte[Math.max(64, sizeHint)];
+        int cap = CompressionCodec.MAX_DECOMPRESSED_BYTES;
+        byte[] buf = new byte[Math.min(Math.max(64, sizeHint), cap + 1)];
         int n = 0;
         while (true) {
             if (n == buf.length) {
-                buf = Arrays.copyOf(buf, Math.multiplyExact(buf.length, 2));
+                if (n > cap) {
+                    throw CompressionCodec.tooLarge();
+                }
+                buf = Arrays.copyOf(buf, (int) Math.min(2L * buf.length, cap + 1L));
             }
             int r = in.read(buf, n, buf.length - n);
             if (r < 0) {
                 break;
             }
             n += r;
+        }
+        if (n > cap) {
+            throw CompressionCodec.tooLarge();
         }
         return ByteBuffer.wrap(buf, 0, n).slice();
     }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
@@ -154,25 +155,52 @@ class ListenerBadInputTest {
         ByteBuffer bytes = records.buffer().duplicate();
         int last = bytes.limit() - 1;
         bytes.put(last, (byte) (bytes.get(last) ^ 0x5A)); // a payload byte: the CRC no longer matches
+        assertEquals(Errors.CORRUPT_MESSAGE.code(), produceErrorCode(topic, MemoryRecords.readableRecords(bytes)));
+        assertNothingWritten(topic);
+        assertBystanderServed();
+    }
+
+    @Test
+    void compressedBatchInflatingPastTheCapIsAnsweredCorruptMessageAndNothingIsWritten() throws Exception {
+        String topic = ListenerFixture.unique("bomb");
+        try (Admin admin = weir.admin()) {
+            admin.createTopics(List.of(
+                            new NewTopic(topic, 1, (short) 1).configs(java.util.Map.of("cleanup.policy", "compact"))))
+                    .all()
+                    .get();
+        }
+        // 64 MiB of zeros in a few KiB of zstd: a compacted topic's validator must read every record's key.
+        MemoryRecords bomb = MemoryRecords.withRecords(
+                Compression.zstd().build(),
+                new SimpleRecord(
+                        "k".getBytes(), new byte[io.weir.common.record.CompressionCodec.MAX_DECOMPRESSED_BYTES]));
+        assertTrue(bomb.sizeInBytes() < MAX_REQUEST, "the bomb fits one request: " + bomb.sizeInBytes());
+        assertEquals(Errors.CORRUPT_MESSAGE.code(), produceErrorCode(topic, bomb));
+        assertNothingWritten(topic);
+        assertBystanderServed();
+    }
+
+    /** Produces {@code records} to partition 0 of {@code topic} with acks=all and returns the partition's code. */
+    private static short produceErrorCode(String topic, MemoryRecords records) throws Exception {
         ProduceRequestData produce =
                 new ProduceRequestData().setAcks((short) -1).setTimeoutMs(5000);
         ProduceRequestData.TopicProduceData data = new ProduceRequestData.TopicProduceData().setName(topic);
         data.partitionData()
-                .add(new ProduceRequestData.PartitionProduceData()
-                        .setIndex(0)
-                        .setRecords(MemoryRecords.readableRecords(bytes)));
+                .add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records));
         produce.topicData().add(data);
         try (RawConnection client = connect()) {
             ProduceResponseData answer = (ProduceResponseData)
                     client.call(ApiKeys.PRODUCE, (short) 9, produce).data();
-            short code = answer.responses()
+            return answer.responses()
                     .iterator()
                     .next()
                     .partitionResponses()
                     .get(0)
                     .errorCode();
-            assertEquals(Errors.CORRUPT_MESSAGE.code(), code);
         }
+    }
+
+    private static void assertNothingWritten(String topic) throws Exception {
         try (Admin admin = weir.admin()) {
             TopicPartition tp = new TopicPartition(topic, 0);
             assertEquals(
@@ -182,7 +210,6 @@ class ListenerBadInputTest {
                             .get()
                             .offset());
         }
-        assertBystanderServed();
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -15,6 +16,8 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ResponseHeader;
 import org.slf4j.Logger;
@@ -22,15 +25,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client connection: decodes each request frame (header, then body with kafka-clients' generated classes),
- * hands it to {@link KafkaApis}, and writes the answers in request order. Answers complete out of order on broker
- * threads; each completion is handed back to this connection's event loop, which writes every answer at the head
- * of the queue that is ready and flushes once.
+ * hands it to {@link KafkaApis} on this connection's {@link SerialExecutor} (off the event loop, one call at a
+ * time, in request order; ApiVersions is answered on the loop), and writes the answers in request order.
+ * Answers complete out of order on broker threads; each completion is handed back to this connection's event
+ * loop, which writes every answer at the head of the queue that is ready and flushes once. The event loop never
+ * waits for the broker.
  *
  * <p>Back-pressure: with {@link #MAX_IN_FLIGHT} requests unanswered the connection stops reading; it reads again
  * when half have been answered. Bad input (a frame over {@code socket.request.max.bytes}, an unknown API key, a
  * header or body that does not parse) closes this connection only, with a log line naming the peer.
  *
- * <p>Threading: every field is touched on the connection's event-loop thread only.
+ * <p>Threading: every field but {@link #brokerCalls} is touched on the connection's event-loop thread only.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
@@ -40,12 +45,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final int MIN_HEADER_BYTES = 8;
 
     private final KafkaApis apis;
+    private final SerialExecutor brokerCalls;
     private final int maxFrameBytes;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private boolean closed;
 
-    ConnectionHandler(KafkaApis apis, int maxFrameBytes) {
+    /** @param brokerCallPool where this connection's broker calls run, one at a time, off the event loop */
+    ConnectionHandler(KafkaApis apis, Executor brokerCallPool, int maxFrameBytes) {
         this.apis = apis;
+        this.brokerCalls = new SerialExecutor(brokerCallPool);
         this.maxFrameBytes = maxFrameBytes;
     }
 
@@ -115,15 +123,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         CompletableFuture<ApiMessage> answer;
         if (!ApiVersionsTable.serves(apiKey, version)) {
-            answer = CompletableFuture.completedFuture(request.getErrorResponse(
-                            0,
-                            new UnsupportedVersionException(
-                                    "Weir does not serve " + apiKey + " version " + version + "; see ApiVersions"))
-                    .data());
+            answer = CompletableFuture.completedFuture(errorBody(
+                    request,
+                    new UnsupportedVersionException(
+                            "Weir does not serve " + apiKey + " version " + version + "; see ApiVersions")));
+        } else if (apiKey == ApiKeys.API_VERSIONS) {
+            answer = CompletableFuture.completedFuture(ApiVersionsTable.response());
         } else {
             try {
-                answer = apis.handle(header, request);
-            } catch (RuntimeException e) {
+                // Off the event loop: some broker calls wait (a full append ring, an internal-topic append).
+                answer = CompletableFuture.supplyAsync(() -> apis.handle(header, request), brokerCalls)
+                        .thenCompose(f -> f);
+            } catch (RuntimeException e) { // rejected: the listener is closing
                 answer = CompletableFuture.failedFuture(e);
             }
         }
@@ -141,7 +152,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (closed) {
             return;
         }
+        // Done first: whatever happens below, this slot must not hold up the answers queued behind it.
+        slot.done = true;
         RequestHeader header = slot.header;
+        if (error != null && takesNoAnswer(request)) {
+            // Kafka's answer to a failed acks=0 produce: close, so the producer refreshes its metadata.
+            closeFor(ctx, header.apiKey() + " with acks=0 that failed in the broker (" + error + ")");
+            return;
+        }
         ApiMessage body = response;
         if (error != null) {
             log.warn(
@@ -151,10 +169,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     ctx.channel().remoteAddress(),
                     header.correlationId(),
                     error);
-            body = request.getErrorResponse(0, KafkaApis.toKafkaException(error))
-                    .data();
+            body = errorBody(request, KafkaApis.toKafkaException(error));
         }
-        slot.done = true;
         if (body != null) {
             ResponseHeader responseHeader = new ResponseHeader(
                     header.correlationId(), header.apiKey().responseHeaderVersion(header.apiVersion()));
@@ -167,15 +183,33 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                         header.apiVersion(),
                         ctx.channel().remoteAddress(),
                         e);
-                slot.answer = ResponseEncoder.encode(
-                        ctx.alloc(),
-                        responseHeader,
-                        request.getErrorResponse(0, Errors.UNKNOWN_SERVER_ERROR.exception())
-                                .data(),
-                        header.apiVersion());
+                try {
+                    ApiMessage fallback = errorBody(request, Errors.UNKNOWN_SERVER_ERROR.exception());
+                    if (fallback == null) {
+                        throw new IllegalStateException("no error answer for " + header.apiKey());
+                    }
+                    slot.answer = ResponseEncoder.encode(ctx.alloc(), responseHeader, fallback, header.apiVersion());
+                } catch (RuntimeException fallbackFailed) {
+                    closeFor(
+                            ctx,
+                            header.apiKey() + " whose error answer could not be encoded either (" + fallbackFailed
+                                    + ")");
+                    return;
+                }
             }
         }
         drain(ctx);
+    }
+
+    /** Whether {@code request} is answered by nothing at all: a Produce with acks=0. */
+    private static boolean takesNoAnswer(AbstractRequest request) {
+        return request instanceof ProduceRequest produce && produce.acks() == 0;
+    }
+
+    /** The request's own error answer, or null when it takes none. */
+    private static ApiMessage errorBody(AbstractRequest request, Throwable error) {
+        AbstractResponse answer = request.getErrorResponse(0, error);
+        return answer == null ? null : answer.data();
     }
 
     /** Writes every answered request at the head of the queue, in order, and flushes once. */

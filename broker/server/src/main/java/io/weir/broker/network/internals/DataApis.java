@@ -107,7 +107,16 @@ final class DataApis {
         CompletableFuture<ProduceResponse> answer =
                 broker.produce(new ProduceRequest(in.acks(), in.timeoutMs(), in.transactionalId(), batches));
         if (in.acks() == 0) {
-            return answer.thenApply(ignored -> null);
+            // No answer; a partition's error fails the future, which closes the connection as Kafka does.
+            return answer.thenApply(result -> {
+                result.partitions().forEach((tp, r) -> {
+                    if (!r.error().isSuccess()) {
+                        throw new IllegalStateException("acks=0 produce to " + tp + " failed: "
+                                + r.error().message());
+                    }
+                });
+                return null;
+            });
         }
         return answer.thenApply(result -> {
             Map<String, ProduceResponseData.TopicProduceResponse> byTopic = new LinkedHashMap<>();

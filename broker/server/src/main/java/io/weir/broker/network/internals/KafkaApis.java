@@ -18,8 +18,9 @@ import org.apache.kafka.common.requests.RequestHeader;
  * the broker's {@link BrokerApi} call and the answer back into generated response data; the future completes
  * with null when the request takes no answer (Produce with acks=0).
  *
- * <p>Thread-safe and stateless but for the translators' own state; called on event-loop threads, so nothing here
- * blocks: every broker call returns a future.
+ * <p>Thread-safe and stateless but for the translators' own state. Called on a connection's {@link SerialExecutor}
+ * thread, never an event loop: a broker call may wait before returning its future (a produce for append-ring
+ * space, a group call for an internal-topic append).
  */
 final class KafkaApis {
     private final DataApis data;

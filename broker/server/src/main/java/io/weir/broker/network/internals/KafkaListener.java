@@ -22,6 +22,8 @@ import io.weir.common.protocol.BrokerApi;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +43,9 @@ public final class KafkaListener implements AutoCloseable {
 
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
+    /** Runs broker calls off the event loops; grows with the connections whose calls wait at once. */
+    private final ExecutorService brokerCallPool;
+
     private final Channel serverChannel;
     private final InetSocketAddress boundAddress;
     private final BrokerIdentity identity;
@@ -54,6 +59,7 @@ public final class KafkaListener implements AutoCloseable {
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("weir-listener-accept", true), io);
         this.workerGroup =
                 new MultiThreadIoEventLoopGroup(WORKER_THREADS, new DefaultThreadFactory("weir-network", true), io);
+        this.brokerCallPool = Executors.newCachedThreadPool(new DefaultThreadFactory("weir-broker-call", true));
         IdentityHolder holder = new IdentityHolder();
         KafkaApis apis = new KafkaApis(api, holder::get);
         int maxFrame = config.socketRequestMaxBytes();
@@ -70,7 +76,7 @@ public final class KafkaListener implements AutoCloseable {
                         ch.pipeline()
                                 // 4-byte size prefix, stripped; fail fast, so an oversized frame closes at once
                                 .addLast("frames", new LengthFieldBasedFrameDecoder(maxFrame, 0, 4, 0, 4, true))
-                                .addLast("requests", new ConnectionHandler(apis, maxFrame));
+                                .addLast("requests", new ConnectionHandler(apis, brokerCallPool, maxFrame));
                     }
                 });
         ListenerConfig.Endpoint endpoint = config.listener();
@@ -145,6 +151,7 @@ public final class KafkaListener implements AutoCloseable {
     private void shutdownGroups() {
         bossGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        brokerCallPool.shutdownNow(); // interrupts calls still waiting (for ring space): their connections are gone
     }
 
     /** The identity is known only once bound; connections accepted before that cannot exist. */
