@@ -115,6 +115,21 @@ class KafkaClientsGroupsAndTransactionsTest {
             Set<TopicPartition> all = new HashSet<>(a.assignment());
             all.addAll(b.assignment());
             assertEquals(2, all.size());
+            try (org.apache.kafka.clients.admin.Admin admin = weir.admin()) {
+                Set<String> clientIds = new HashSet<>();
+                admin.describeConsumerGroups(List.of(group))
+                        .all()
+                        .get()
+                        .get(group)
+                        .members()
+                        .forEach(m -> clientIds.add(m.clientId()));
+                // Each member is reported with the client id of its JoinGroup's request header.
+                assertEquals(
+                        Set.of(a.groupMetadata().memberId(), b.groupMetadata().memberId())
+                                .size(),
+                        clientIds.size());
+                assertTrue(clientIds.stream().allMatch(id -> id.startsWith("consumer-" + group)), clientIds::toString);
+            }
         }
     }
 

@@ -56,7 +56,8 @@ final class GroupApis {
         this.broker = broker;
     }
 
-    CompletableFuture<JoinGroupResponseData> joinGroup(AbstractRequest request, short version) {
+    /** @param clientId the request header's client id, which DescribeGroups and the group tools report per member */
+    CompletableFuture<JoinGroupResponseData> joinGroup(AbstractRequest request, short version, String clientId) {
         JoinGroupRequestData in = (JoinGroupRequestData) request.data();
         List<JoinGroupRequest.Protocol> protocols = new ArrayList<>();
         for (JoinGroupRequestData.JoinGroupRequestProtocol p : in.protocols()) {
@@ -69,7 +70,7 @@ final class GroupApis {
                         rebalanceTimeout,
                         in.memberId(),
                         in.groupInstanceId(),
-                        "",
+                        clientId == null ? "" : clientId,
                         in.protocolType(),
                         protocols))
                 .thenApply(r -> {

@@ -45,7 +45,7 @@ final class KafkaApis {
             case LIST_OFFSETS -> widen(data.listOffsets(request, v));
             case FIND_COORDINATOR -> widen(data.findCoordinator(request, v));
             case INIT_PRODUCER_ID -> widen(txns.initProducerId(request));
-            case JOIN_GROUP -> widen(groups.joinGroup(request, v));
+            case JOIN_GROUP -> widen(groups.joinGroup(request, v, header.clientId()));
             case SYNC_GROUP -> widen(groups.syncGroup(request));
             case HEARTBEAT -> widen(groups.heartbeat(request));
             case LEAVE_GROUP -> widen(groups.leaveGroup(request, v));
