@@ -54,6 +54,22 @@ class DumpLogCommandTest {
                                 "--data-dir",
                                 dir.toString())
                         .code());
+        // A commit returns before its marker is written; read_committed sees the record only once the marker is in
+        // the log, so this waits for it (the broker opened here finishes the commit if the last one closed first).
+        Cli.Result committed = Cli.run(
+                "console-consumer",
+                "--topic",
+                "t",
+                "--from-beginning",
+                "--isolation-level",
+                "read_committed",
+                "--max-messages",
+                "3",
+                "--timeout-ms",
+                "30000",
+                "--data-dir",
+                dir.toString());
+        assertEquals(3, committed.lines().size(), committed::toString);
         segment = dir.resolve("t-0").resolve("00000000000000000000.log");
         assertTrue(Files.exists(segment), () -> "no segment at " + segment);
     }
