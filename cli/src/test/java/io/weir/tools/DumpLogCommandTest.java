@@ -1,6 +1,7 @@
 package io.weir.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -92,9 +93,14 @@ class DumpLogCommandTest {
         JsonNode json = Table.JSON.readTree(Cli.run("dump-log", "--files", segment.toString(), "--output", "json")
                 .out());
         JsonNode batches = json.get(0).get("batches");
-        assertEquals(3, batches.size(), json::toString);
-        assertTrue(batches.get(1).get("isTransactional").asBoolean());
-        assertTrue(batches.get(2).get("isControl").asBoolean());
+        assertFalse(batches.get(0).get("isTransactional").asBoolean(), json::toString);
+        assertTrue(batches.get(1).get("isTransactional").asBoolean(), json::toString);
+        // One commit marker, or two: a broker closed before it recorded the commit complete writes the marker
+        // again when it next opens, which readers ignore as Kafka's do.
+        assertTrue(batches.size() == 3 || batches.size() == 4, json::toString);
+        for (int i = 2; i < batches.size(); i++) {
+            assertTrue(batches.get(i).get("isControl").asBoolean(), json::toString);
+        }
     }
 
     @Test
