@@ -109,6 +109,8 @@ public record BrokerConfig(
     public static final String LISTENERS = ListenerConfig.LISTENERS;
     public static final String ADVERTISED_LISTENERS = ListenerConfig.ADVERTISED_LISTENERS;
     public static final String SOCKET_REQUEST_MAX_BYTES = ListenerConfig.SOCKET_REQUEST_MAX_BYTES;
+    public static final String CONNECTIONS_MAX_IDLE_MS = ListenerConfig.CONNECTIONS_MAX_IDLE_MS;
+    public static final String FETCH_MAX_BYTES = ListenerConfig.FETCH_MAX_BYTES;
 
     /** The topic key each broker-wide {@code log.*} key is the default of. */
     private static final Map<String, String> TOPIC_KEY_OF = Map.ofEntries(
@@ -409,7 +411,20 @@ public record BrokerConfig(
                     Type.INT,
                     ListenerConfig.DEFAULT_SOCKET_REQUEST_MAX_BYTES,
                     ConfigDef.atLeast(1),
-                    "The largest request a connection may send; a larger frame closes the connection");
+                    "The largest request a connection may send; a larger frame closes the connection")
+            .define(
+                    CONNECTIONS_MAX_IDLE_MS,
+                    Type.LONG,
+                    ListenerConfig.DEFAULT_CONNECTIONS_MAX_IDLE_MS,
+                    ConfigDef.atLeast(1),
+                    "Close a listener connection that has had no traffic and no request in flight for this long")
+            .define(
+                    FETCH_MAX_BYTES,
+                    Type.INT,
+                    ListenerConfig.DEFAULT_FETCH_MAX_BYTES,
+                    ConfigDef.atLeast(0),
+                    "The most record bytes one Fetch answer over the listener carries, whatever the client asks for"
+                            + " (at least one batch is always returned so a consumer can progress)");
 
     private static void validateEmbeddedName(String key, Object value) {
         String name = (String) value;
@@ -513,7 +528,11 @@ public record BrokerConfig(
                         c.getLong(LOG_CLEANER_BACKOFF_MS)),
                 c.getString(EMBEDDED_NAME).isEmpty() ? null : c.getString(EMBEDDED_NAME),
                 ListenerConfig.parse(
-                        c.getList(LISTENERS), c.getList(ADVERTISED_LISTENERS), c.getInt(SOCKET_REQUEST_MAX_BYTES)));
+                        c.getList(LISTENERS),
+                        c.getList(ADVERTISED_LISTENERS),
+                        c.getInt(SOCKET_REQUEST_MAX_BYTES),
+                        c.getLong(CONNECTIONS_MAX_IDLE_MS),
+                        c.getInt(FETCH_MAX_BYTES)));
     }
 
     /** A copy using {@code dir} as the data directory. */

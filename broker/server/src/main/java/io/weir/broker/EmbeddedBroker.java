@@ -109,10 +109,6 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
         Transports.ensureUnused(name);
         this.temporaryDir = config.logDir() == null;
         this.dataDir = temporaryDir ? createTempDir() : config.logDir();
-        // Kafka clients see the cluster id: it stays the same for a directory across restarts.
-        config = config.withClusterId(ClusterIdFile.loadOrCreate(
-                dataDir, config.clusterId(), config.clusterId().equals(BrokerConfig.DEFAULT_CLUSTER_ID)));
-        this.config = config;
         this.logManager = LogManager.open(
                 dataDir,
                 config.logDefaults(),
@@ -121,6 +117,16 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
                 config.cleaner(),
                 io.weir.broker.internals.log.CleanerHook.NONE,
                 channels);
+        // Kafka clients see the cluster id: it stays the same for a directory across restarts. Read with the
+        // directory's lock held (the log manager took it).
+        try {
+            config = config.withClusterId(ClusterIdFile.loadOrCreate(
+                    dataDir, config.clusterId(), config.clusterId().equals(BrokerConfig.DEFAULT_CLUSTER_ID)));
+        } catch (RuntimeException e) {
+            logManager.close();
+            throw e;
+        }
+        this.config = config;
         java.util.concurrent.ScheduledThreadPoolExecutor maintenance =
                 new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemon("weir-scheduler"));
         // On close, skip delayed deletions of retired segments rather than wait file.delete.delay.ms for them:

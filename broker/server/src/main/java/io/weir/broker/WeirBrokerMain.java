@@ -50,6 +50,10 @@ public final class WeirBrokerMain {
      */
     public static EmbeddedBroker start(String[] args, PrintStream out) {
         Properties props = parse(args);
+        if (props.getProperty(BrokerConfig.LISTENERS).isBlank()) {
+            throw new IllegalArgumentException(BrokerConfig.LISTENERS
+                    + " is empty: a standalone broker needs a listener, e.g. " + DEFAULT_LISTENER);
+        }
         EmbeddedBroker broker = EmbeddedBroker.open(props);
         out.println("Weir broker listening on " + broker.networkBootstrapServers() + " (bound to "
                 + broker.listenerAddress() + ", data in " + broker.dataDir()

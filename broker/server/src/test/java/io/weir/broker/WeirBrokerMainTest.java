@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,5 +61,32 @@ class WeirBrokerMainTest {
         Exception e =
                 assertThrows(Exception.class, () -> EmbeddedBroker.open(props).close());
         assertTrue(e.getMessage().contains("SSL"), e.getMessage());
+    }
+
+    @Test
+    void anEmptyListenerIsRefusedBeforeAnythingIsOpened() {
+        String[] args = {"--log.dirs", dir.resolve("data").toString(), "--listeners", ""};
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> WeirBrokerMain.start(args, new PrintStream(OutputStream.nullOutputStream())));
+        assertTrue(e.getMessage().contains("listeners"), e.getMessage());
+        assertTrue(Files.notExists(dir.resolve("data")), "nothing was created");
+    }
+
+    @Test
+    void aConfiguredClusterIdThatDiffersFromTheDirectorysIsRefusedAndTheDirectoryStaysUsable() {
+        Properties first = new Properties();
+        first.put("log.dirs", dir.resolve("data").toString());
+        first.put("cluster.id", "cluster-a");
+        EmbeddedBroker.open(first).close();
+        Properties other = new Properties();
+        other.putAll(first);
+        other.put("cluster.id", "cluster-b");
+        Exception e =
+                assertThrows(Exception.class, () -> EmbeddedBroker.open(other).close());
+        assertTrue(e.getMessage().contains("cluster-a") && e.getMessage().contains("cluster-b"), e.getMessage());
+        try (EmbeddedBroker again = EmbeddedBroker.open(first)) {
+            assertEquals("cluster-a", again.config().clusterId(), "the refused open released the directory");
+        }
     }
 }

@@ -8,27 +8,50 @@ import java.util.List;
  * The broker's Kafka-protocol listener, as Kafka's broker keys configure it: {@code listeners} (where to bind,
  * e.g. {@code PLAINTEXT://127.0.0.1:9092}; port 0 picks a free port), {@code advertised.listeners} (what
  * Metadata and FindCoordinator tell clients; defaults to the bound address) and {@code socket.request.max.bytes}
- * (the largest request frame a connection may send; a larger one closes the connection). Immutable.
+ * (the largest request frame a connection may send; a larger one closes the connection), {@code
+ * connections.max.idle.ms} (a connection with nothing in flight for this long is closed) and {@code
+ * fetch.max.bytes} (the most record bytes one Fetch answer carries, whatever the client asks for). Immutable.
  *
  * <p>Only the {@code PLAINTEXT} security protocol is served, on one listener.
  *
  * @param listener   where to bind; null when the broker has no network listener (in-process only)
  * @param advertised what clients are told; null to advertise the bound address
  */
-public record ListenerConfig(Endpoint listener, Endpoint advertised, int socketRequestMaxBytes) {
+public record ListenerConfig(
+        Endpoint listener,
+        Endpoint advertised,
+        int socketRequestMaxBytes,
+        long connectionsMaxIdleMs,
+        int fetchMaxBytes) {
     public static final String LISTENERS = "listeners";
     public static final String ADVERTISED_LISTENERS = "advertised.listeners";
     public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
     /** Kafka's default {@code socket.request.max.bytes}: 100 MiB. */
     public static final int DEFAULT_SOCKET_REQUEST_MAX_BYTES = 104_857_600;
 
+    public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
+    /** Kafka's default {@code connections.max.idle.ms}: 10 minutes. */
+    public static final long DEFAULT_CONNECTIONS_MAX_IDLE_MS = 600_000L;
+
+    public static final String FETCH_MAX_BYTES = "fetch.max.bytes";
+    /** Kafka's broker default {@code fetch.max.bytes}: 55 MiB. */
+    public static final int DEFAULT_FETCH_MAX_BYTES = 57_671_680;
+
     /** No network listener. */
-    public static final ListenerConfig NONE = new ListenerConfig(null, null, DEFAULT_SOCKET_REQUEST_MAX_BYTES);
+    public static final ListenerConfig NONE = new ListenerConfig(
+            null, null, DEFAULT_SOCKET_REQUEST_MAX_BYTES, DEFAULT_CONNECTIONS_MAX_IDLE_MS, DEFAULT_FETCH_MAX_BYTES);
 
     public ListenerConfig {
         if (socketRequestMaxBytes < 1) {
             throw new InvalidConfigurationException(
                     SOCKET_REQUEST_MAX_BYTES + "=" + socketRequestMaxBytes + " must be at least 1");
+        }
+        if (connectionsMaxIdleMs < 1) {
+            throw new InvalidConfigurationException(
+                    CONNECTIONS_MAX_IDLE_MS + "=" + connectionsMaxIdleMs + " must be at least 1");
+        }
+        if (fetchMaxBytes < 0) {
+            throw new InvalidConfigurationException(FETCH_MAX_BYTES + "=" + fetchMaxBytes + " must be at least 0");
         }
         if (advertised != null && listener == null) {
             throw new InvalidConfigurationException(
@@ -49,8 +72,23 @@ public record ListenerConfig(Endpoint listener, Endpoint advertised, int socketR
      *                                       one endpoint
      */
     public static ListenerConfig parse(List<String> listeners, List<String> advertised, int socketRequestMaxBytes) {
+        return parse(
+                listeners, advertised, socketRequestMaxBytes, DEFAULT_CONNECTIONS_MAX_IDLE_MS, DEFAULT_FETCH_MAX_BYTES);
+    }
+
+    /** {@link #parse(List, List, int)} with the idle bound and the fetch answer cap. */
+    public static ListenerConfig parse(
+            List<String> listeners,
+            List<String> advertised,
+            int socketRequestMaxBytes,
+            long connectionsMaxIdleMs,
+            int fetchMaxBytes) {
         return new ListenerConfig(
-                single(LISTENERS, listeners), single(ADVERTISED_LISTENERS, advertised), socketRequestMaxBytes);
+                single(LISTENERS, listeners),
+                single(ADVERTISED_LISTENERS, advertised),
+                socketRequestMaxBytes,
+                connectionsMaxIdleMs,
+                fetchMaxBytes);
     }
 
     private static Endpoint single(String key, List<String> values) {

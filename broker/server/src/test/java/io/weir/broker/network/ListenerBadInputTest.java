@@ -1,7 +1,6 @@
 package io.weir.broker.network;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -125,7 +124,8 @@ class ListenerBadInputTest {
                             .setOperation((byte) 1)
                             .setPermissionType((byte) 1));
             assertEquals(1, answer.errorCounts().getOrDefault(Errors.UNSUPPORTED_VERSION, 0));
-            assertFalse(client.closedByBroker(50), "the connection stays open");
+            // The connection stays open: the next request on it is answered.
+            client.call(ApiKeys.METADATA, (short) 12, new MetadataRequestData().setTopics(List.of()));
         }
     }
 
@@ -213,14 +213,51 @@ class ListenerBadInputTest {
     }
 
     @Test
-    void clientThatSendsNothingDoesNotHoldUpOthers() throws Exception {
-        try (RawConnection silent = connect()) {
-            assertBystanderServed();
-            try (RawConnection other = connect()) {
+    void clientThatSendsNothingIsClosedAfterConnectionsMaxIdleMsWhileOthersAreServed() throws Exception {
+        Properties props = new Properties();
+        props.put("connections.max.idle.ms", "300");
+        try (ListenerFixture idleBroker = new ListenerFixture(dir.resolve("idle"), props);
+                RawConnection silent = new RawConnection(idleBroker.broker.boundPort())) {
+            try (RawConnection other = new RawConnection(idleBroker.broker.boundPort())) {
                 other.call(ApiKeys.METADATA, (short) 12, new MetadataRequestData().setTopics(List.of()));
             }
-            assertFalse(silent.closedByBroker(50));
+            assertTrue(silent.closedByBroker(10_000), "closed within two idle periods");
         }
+    }
+
+    @Test
+    void frameOfExactlySocketRequestMaxBytesIsServed() throws Exception {
+        // A Metadata request for topics that do not exist, the last name sized so that what follows the size
+        // prefix is exactly the limit.
+        List<String> names = new java.util.ArrayList<>();
+        names.add("x");
+        while (MAX_REQUEST - sizeAfterPrefix(names) > 240) {
+            names.add(0, String.format("%0200d", names.size()));
+        }
+        int last = names.size() - 1;
+        while (sizeAfterPrefix(names) != MAX_REQUEST) {
+            int length = names.get(last).length() + MAX_REQUEST - sizeAfterPrefix(names);
+            assertTrue(length >= 1 && length <= 249, "no name length fits: " + length);
+            names.set(last, "x".repeat(length));
+        }
+        byte[] frame = RawConnection.frame(ApiKeys.METADATA, (short) 12, 1, metadataFor(names));
+        try (RawConnection client = connect()) {
+            client.sendRaw(frame);
+            ByteBuffer answer = client.readFrame();
+            assertEquals(1, answer.getInt(), "answered, not closed");
+        }
+    }
+
+    private static int sizeAfterPrefix(List<String> topics) {
+        return RawConnection.frame(ApiKeys.METADATA, (short) 12, 1, metadataFor(topics)).length - 4;
+    }
+
+    private static MetadataRequestData metadataFor(List<String> topics) {
+        MetadataRequestData data = new MetadataRequestData().setAllowAutoTopicCreation(false);
+        for (String topic : topics) {
+            data.topics().add(new MetadataRequestData.MetadataRequestTopic().setName(topic));
+        }
+        return data;
     }
 
     @Test

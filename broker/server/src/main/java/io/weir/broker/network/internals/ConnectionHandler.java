@@ -7,8 +7,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -31,8 +34,18 @@ import org.slf4j.LoggerFactory;
  * loop, which writes every answer at the head of the queue that is ready and flushes once. The event loop never
  * waits for the broker.
  *
- * <p>Back-pressure: with {@link #MAX_IN_FLIGHT} requests unanswered the connection stops reading; it reads again
- * when half have been answered. Bad input (a frame over {@code socket.request.max.bytes}, an unknown API key, a
+ * <p>Memory per connection is bounded, as Kafka's muting of a connection until its answer is sent bounds it:
+ * <ul>
+ *   <li>requests are handed to the broker in order, and only while the socket is writable (its outbound buffer
+ *       under the high watermark); a Fetch only when no earlier Fetch's answer is still unwritten, so one Fetch
+ *       answer (at most {@code fetch.max.bytes}) and the watermark bound what waits to be sent;
+ *   <li>the connection stops reading while a request waits to be handed over, while {@link #MAX_IN_FLIGHT}
+ *       requests are unanswered, or while the frames it holds for unanswered requests reach
+ *       {@link #MAX_HELD_REQUEST_BYTES}; it reads again when all three have eased (the latter two to half).
+ * </ul>
+ * A connection with nothing in flight that neither completed a request frame nor was written to for a whole
+ * {@code connections.max.idle.ms} check period is closed (so after one to two periods idle; a half-sent frame
+ * counts as idle). Bad input (a frame over {@code socket.request.max.bytes}, an unknown API key, a
  * header or body that does not parse) closes this connection only, with a log line naming the peer.
  *
  * <p>Threading: every field but {@link #brokerCalls} is touched on the connection's event-loop thread only.
@@ -41,30 +54,58 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
     /** Kafka clients keep at most 5 requests in flight per connection by default; this leaves room for more. */
     static final int MAX_IN_FLIGHT = 64;
+    /** The request bytes a connection may hold unanswered before it stops reading (one frame always fits). */
+    static final int MAX_HELD_REQUEST_BYTES = 8 << 20;
     /** The smallest header: api key, api version, correlation id. */
     private static final int MIN_HEADER_BYTES = 8;
 
     private final KafkaApis apis;
     private final SerialExecutor brokerCalls;
     private final int maxFrameBytes;
+    private final long maxIdleMs;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /** Bytes of the frames of unanswered requests (produce batches wait in the append ring). */
+    private long heldRequestBytes;
+    /** Slots at the queue's tail not yet handed to the broker. */
+    private int undispatched;
+    /** A Fetch handed to the broker whose answer is not yet written to the socket. */
+    private boolean fetchOutstanding;
+    /** A request frame arrived or an answer left since the last idle check. */
+    private boolean activeSinceIdleCheck;
+
     private boolean closed;
 
-    /** @param brokerCallPool where this connection's broker calls run, one at a time, off the event loop */
-    ConnectionHandler(KafkaApis apis, Executor brokerCallPool, int maxFrameBytes) {
+    /**
+     * @param brokerCallPool where this connection's broker calls run, one at a time, off the event loop
+     * @param maxIdleMs      {@code connections.max.idle.ms}: the idle-check period
+     */
+    ConnectionHandler(KafkaApis apis, Executor brokerCallPool, int maxFrameBytes, long maxIdleMs) {
         this.apis = apis;
         this.brokerCalls = new SerialExecutor(brokerCallPool);
         this.maxFrameBytes = maxFrameBytes;
+        this.maxIdleMs = maxIdleMs;
     }
 
     /** One request's slot in the answer queue. */
     private static final class Pending {
         final RequestHeader header;
+        final AbstractRequest request;
+        final int frameBytes;
+        boolean dispatched;
+        /** A Fetch handed to the broker: its answer is the one {@link #fetchOutstanding} waits for. */
+        boolean outstandingFetch;
+
         boolean done;
         ByteBuf answer; // null with done: no answer (acks=0)
 
-        Pending(RequestHeader header) {
+        Pending(RequestHeader header, AbstractRequest request, int frameBytes) {
             this.header = header;
+            this.request = request;
+            this.frameBytes = frameBytes;
+        }
+
+        boolean isFetch() {
+            return header.apiKey() == ApiKeys.FETCH;
         }
     }
 
@@ -82,6 +123,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (closed) {
             return;
         }
+        activeSinceIdleCheck = true;
         handle(ctx, ByteBuffer.wrap(bytes));
     }
 
@@ -116,44 +158,100 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             closeFor(ctx, "a malformed " + apiKey + " v" + version + " request (" + e + ")");
             return;
         }
-        Pending slot = new Pending(header);
+        Pending slot = new Pending(header, request, frame.limit());
         pending.addLast(slot);
-        if (pending.size() >= MAX_IN_FLIGHT) {
-            ctx.channel().config().setAutoRead(false);
-        }
-        CompletableFuture<ApiMessage> answer;
+        heldRequestBytes += slot.frameBytes;
         if (!ApiVersionsTable.serves(apiKey, version)) {
-            answer = CompletableFuture.completedFuture(errorBody(
-                    request,
-                    new UnsupportedVersionException(
-                            "Weir does not serve " + apiKey + " version " + version + "; see ApiVersions")));
+            slot.dispatched = true;
+            whenAnswered(
+                    ctx,
+                    slot,
+                    CompletableFuture.completedFuture(errorBody(
+                            request,
+                            new UnsupportedVersionException(
+                                    "Weir does not serve " + apiKey + " version " + version + "; see ApiVersions"))));
         } else if (apiKey == ApiKeys.API_VERSIONS) {
-            answer = CompletableFuture.completedFuture(ApiVersionsTable.response());
+            slot.dispatched = true;
+            whenAnswered(ctx, slot, CompletableFuture.completedFuture(ApiVersionsTable.response()));
         } else {
+            undispatched++;
+            dispatchReady(ctx);
+        }
+        updateReading(ctx);
+    }
+
+    /**
+     * Hands the waiting requests to the broker, in order, while the socket is writable; stops at a Fetch while an
+     * earlier Fetch's answer is unwritten. Every slot behind a waiting one waits too: the broker sees requests in
+     * the order they were sent.
+     */
+    private void dispatchReady(ChannelHandlerContext ctx) {
+        if (undispatched == 0) {
+            return;
+        }
+        // Collected first, answered after: an answer that is already complete drains the queue re-entrantly.
+        List<Pending> ready = new ArrayList<>();
+        for (Pending slot : pending) {
+            if (slot.dispatched) {
+                continue;
+            }
+            if (closed || !ctx.channel().isWritable() || (slot.isFetch() && fetchOutstanding)) {
+                break;
+            }
+            slot.dispatched = true;
+            undispatched--;
+            if (slot.isFetch()) {
+                fetchOutstanding = true;
+                slot.outstandingFetch = true;
+            }
+            ready.add(slot);
+        }
+        for (Pending slot : ready) {
+            CompletableFuture<ApiMessage> answer;
             try {
                 // Off the event loop: some broker calls wait (a full append ring, an internal-topic append).
-                answer = CompletableFuture.supplyAsync(() -> apis.handle(header, request), brokerCalls)
+                answer = CompletableFuture.supplyAsync(() -> apis.handle(slot.header, slot.request), brokerCalls)
                         .thenCompose(f -> f);
             } catch (RuntimeException e) { // rejected: the listener is closing
                 answer = CompletableFuture.failedFuture(e);
             }
+            whenAnswered(ctx, slot, answer);
         }
+    }
+
+    private void whenAnswered(ChannelHandlerContext ctx, Pending slot, CompletableFuture<ApiMessage> answer) {
         answer.whenComplete((response, error) -> {
             if (ctx.executor().inEventLoop()) {
-                complete(ctx, slot, request, response, error);
+                complete(ctx, slot, response, error);
             } else {
-                ctx.executor().execute(() -> complete(ctx, slot, request, response, error));
+                ctx.executor().execute(() -> complete(ctx, slot, response, error));
             }
         });
     }
 
-    private void complete(
-            ChannelHandlerContext ctx, Pending slot, AbstractRequest request, ApiMessage response, Throwable error) {
+    /** Stops reading while requests wait to be handed over or too many are held; reads again once eased. */
+    private void updateReading(ChannelHandlerContext ctx) {
+        var config = ctx.channel().config();
+        if (config.isAutoRead()) {
+            if (undispatched > 0 || pending.size() >= MAX_IN_FLIGHT || heldRequestBytes >= MAX_HELD_REQUEST_BYTES) {
+                config.setAutoRead(false);
+            }
+        } else if (!closed
+                && undispatched == 0
+                && pending.size() <= MAX_IN_FLIGHT / 2
+                && heldRequestBytes <= MAX_HELD_REQUEST_BYTES / 2) {
+            config.setAutoRead(true);
+        }
+    }
+
+    private void complete(ChannelHandlerContext ctx, Pending slot, ApiMessage response, Throwable error) {
         if (closed) {
             return;
         }
         // Done first: whatever happens below, this slot must not hold up the answers queued behind it.
         slot.done = true;
+        heldRequestBytes -= slot.frameBytes;
+        AbstractRequest request = slot.request;
         RequestHeader header = slot.header;
         if (error != null && takesNoAnswer(request)) {
             // Kafka's answer to a failed acks=0 produce: close, so the producer refreshes its metadata.
@@ -212,22 +310,64 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         return answer == null ? null : answer.data();
     }
 
-    /** Writes every answered request at the head of the queue, in order, and flushes once. */
+    /**
+     * Writes every answered request at the head of the queue, in order, and flushes once; then hands over what
+     * waited for that and decides whether to read.
+     */
     private void drain(ChannelHandlerContext ctx) {
         boolean wrote = false;
         while (!pending.isEmpty() && pending.peekFirst().done) {
             Pending head = pending.pollFirst();
+            if (head.outstandingFetch) {
+                fetchOutstanding = false;
+            }
             if (head.answer != null) {
                 ctx.write(head.answer, ctx.voidPromise());
+                head.answer = null;
                 wrote = true;
             }
         }
         if (wrote) {
             ctx.flush();
+            activeSinceIdleCheck = true;
         }
-        if (!ctx.channel().config().isAutoRead() && pending.size() < MAX_IN_FLIGHT / 2) {
-            ctx.channel().config().setAutoRead(true);
+        dispatchReady(ctx);
+        updateReading(ctx);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            dispatchReady(ctx);
+            updateReading(ctx);
         }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        scheduleIdleCheck(ctx);
+        ctx.fireChannelActive();
+    }
+
+    private void scheduleIdleCheck(ChannelHandlerContext ctx) {
+        ctx.executor().schedule(() -> checkIdle(ctx), maxIdleMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void checkIdle(ChannelHandlerContext ctx) {
+        if (closed) {
+            return;
+        }
+        if (!activeSinceIdleCheck && pending.isEmpty()) {
+            log.info(
+                    "Closing the connection from {}: idle for connections.max.idle.ms={}",
+                    ctx.channel().remoteAddress(),
+                    maxIdleMs);
+            closeNow(ctx);
+            return;
+        }
+        activeSinceIdleCheck = false;
+        scheduleIdleCheck(ctx);
     }
 
     private void answerApiVersionsFallback(ChannelHandlerContext ctx, int correlationId, short version) {
@@ -242,7 +382,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 "ApiVersions v{} from {} is newer than served: answering v0",
                 version,
                 ctx.channel().remoteAddress());
-        Pending slot = new Pending(header);
+        Pending slot = new Pending(header, null, 0);
+        slot.dispatched = true;
         pending.addLast(slot);
         // A v0 answer with a v0 header, whatever version was asked for.
         slot.done = true;

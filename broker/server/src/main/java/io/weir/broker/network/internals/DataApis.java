@@ -5,10 +5,12 @@ import static io.weir.broker.network.internals.KafkaApis.message;
 
 import io.weir.common.IsolationLevel;
 import io.weir.common.TopicPartition;
+import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.BrokerApi;
 import io.weir.common.protocol.FetchRequest;
 import io.weir.common.protocol.FetchResponse;
 import io.weir.common.protocol.ListOffsetsRequest;
+import io.weir.common.protocol.ListOffsetsResponse;
 import io.weir.common.protocol.MetadataRequest;
 import io.weir.common.protocol.MetadataResponse;
 import io.weir.common.protocol.ProduceRequest;
@@ -19,8 +21,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
@@ -44,22 +48,34 @@ import org.apache.kafka.common.requests.FetchMetadata;
  * an incremental fetch is answered FETCH_SESSION_ID_NOT_FOUND. Stateless; any thread.
  */
 final class DataApis {
+    /** Kafka's internal topics: Metadata marks these, and only these, internal. */
+    private static final Set<String> INTERNAL_TOPICS = Set.of("__consumer_offsets", "__transaction_state");
+    /** ListOffsets' timestamp for the earliest offset on local disk (KIP-405); all of a Weir log is local. */
+    static final long EARLIEST_LOCAL_TIMESTAMP = -4L;
+    /** ListOffsets' timestamp for the latest tiered offset (KIP-1005): nothing is tiered, so none. */
+    static final long LATEST_TIERED_TIMESTAMP = -5L;
+
     private final BrokerApi broker;
     private final Supplier<BrokerIdentity> identity;
+    private final int fetchMaxBytes;
 
-    DataApis(BrokerApi broker, Supplier<BrokerIdentity> identity) {
+    DataApis(BrokerApi broker, Supplier<BrokerIdentity> identity, int fetchMaxBytes) {
         this.broker = broker;
         this.identity = identity;
+        this.fetchMaxBytes = fetchMaxBytes;
     }
 
     CompletableFuture<MetadataResponseData> metadata(AbstractRequest request, short version) {
         MetadataRequestData in = (MetadataRequestData) request.data();
         List<String> topics = null;
+        List<Uuid> byIdOnly = new ArrayList<>();
         if (in.topics() != null && !(version == 0 && in.topics().isEmpty())) {
             topics = new ArrayList<>();
             for (MetadataRequestData.MetadataRequestTopic topic : in.topics()) {
                 if (topic.name() != null) {
                     topics.add(topic.name());
+                } else {
+                    byIdOnly.add(topic.topicId());
                 }
             }
         }
@@ -77,7 +93,7 @@ final class DataApis {
                 MetadataResponseData.MetadataResponseTopic t = new MetadataResponseData.MetadataResponseTopic()
                         .setName(topic.topic())
                         .setErrorCode(code(topic.error()))
-                        .setIsInternal(topic.topic().startsWith("__"));
+                        .setIsInternal(INTERNAL_TOPICS.contains(topic.topic()));
                 for (int p = 0; p < topic.partitions(); p++) {
                     t.partitions()
                             .add(new MetadataResponseData.MetadataResponsePartition()
@@ -89,6 +105,14 @@ final class DataApis {
                                     .setOfflineReplicas(List.of()));
                 }
                 out.topics().add(t);
+            }
+            // Weir's topics have no ids (Metadata answers the zero id): a lookup by id alone finds nothing.
+            for (Uuid id : byIdOnly) {
+                out.topics()
+                        .add(new MetadataResponseData.MetadataResponseTopic()
+                                .setName(null)
+                                .setTopicId(id)
+                                .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
             }
             return out;
         });
@@ -164,7 +188,8 @@ final class DataApis {
             }
         }
         IsolationLevel isolation = isolation(in.isolationLevel());
-        return broker.fetch(new FetchRequest(in.maxWaitMs(), in.minBytes(), in.maxBytes(), isolation, partitions))
+        int maxBytes = Math.min(in.maxBytes(), fetchMaxBytes);
+        return broker.fetch(new FetchRequest(in.maxWaitMs(), in.minBytes(), maxBytes, isolation, partitions))
                 .thenApply(result -> {
                     FetchResponseData out = new FetchResponseData().setSessionId(FetchMetadata.INVALID_SESSION_ID);
                     Map<String, FetchResponseData.FetchableTopicResponse> byTopic = new HashMap<>();
@@ -208,18 +233,28 @@ final class DataApis {
 
     CompletableFuture<ListOffsetsResponseData> listOffsets(AbstractRequest request, short version) {
         ListOffsetsRequestData in = (ListOffsetsRequestData) request.data();
+        Map<TopicPartition, Long> asked = new LinkedHashMap<>();
         Map<TopicPartition, Long> specs = new LinkedHashMap<>();
         for (ListOffsetsRequestData.ListOffsetsTopic topic : in.topics()) {
             for (ListOffsetsRequestData.ListOffsetsPartition partition : topic.partitions()) {
-                specs.put(new TopicPartition(topic.name(), partition.partitionIndex()), partition.timestamp());
+                TopicPartition tp = new TopicPartition(topic.name(), partition.partitionIndex());
+                long timestamp = partition.timestamp();
+                asked.put(tp, timestamp);
+                if (timestamp == EARLIEST_LOCAL_TIMESTAMP) {
+                    specs.put(tp, ListOffsetsRequest.EARLIEST);
+                } else if (timestamp != LATEST_TIERED_TIMESTAMP) {
+                    specs.put(tp, timestamp);
+                }
             }
         }
         return broker.listOffsets(new ListOffsetsRequest(isolation(in.isolationLevel()), specs))
                 .thenApply(result -> {
                     ListOffsetsResponseData out = new ListOffsetsResponseData();
                     Map<String, ListOffsetsResponseData.ListOffsetsTopicResponse> byTopic = new HashMap<>();
-                    specs.keySet().forEach(tp -> {
-                        var r = result.partitions().get(tp);
+                    asked.forEach((tp, timestamp) -> {
+                        var r = timestamp == LATEST_TIERED_TIMESTAMP
+                                ? new ListOffsetsResponse.PartitionOffset(ApiError.NONE, -1L, -1L)
+                                : result.partitions().get(tp);
                         var topic = byTopic.computeIfAbsent(tp.topic(), name -> {
                             var created = new ListOffsetsResponseData.ListOffsetsTopicResponse().setName(name);
                             out.topics().add(created);

@@ -189,6 +189,28 @@ final class GroupApis {
                 });
     }
 
+    /**
+     * OffsetFetch v0-1 has no group-level error: as Kafka's broker does, the group's error goes into every
+     * partition asked about (v0-1 always names its partitions).
+     */
+    private static OffsetFetchResponseData groupErrorInEveryPartition(OffsetFetchRequestData in, short error) {
+        OffsetFetchResponseData out = new OffsetFetchResponseData();
+        for (OffsetFetchRequestData.OffsetFetchRequestTopic t :
+                in.topics() == null ? List.<OffsetFetchRequestData.OffsetFetchRequestTopic>of() : in.topics()) {
+            var topic = new OffsetFetchResponseData.OffsetFetchResponseTopic().setName(t.name());
+            for (int p : t.partitionIndexes()) {
+                topic.partitions()
+                        .add(new OffsetFetchResponseData.OffsetFetchResponsePartition()
+                                .setPartitionIndex(p)
+                                .setCommittedOffset(-1)
+                                .setMetadata("")
+                                .setErrorCode(error));
+            }
+            out.topics().add(topic);
+        }
+        return out;
+    }
+
     CompletableFuture<OffsetFetchResponseData> offsetFetch(AbstractRequest request, short version) {
         OffsetFetchRequestData in = (OffsetFetchRequestData) request.data();
         if (version < 8) {
@@ -203,6 +225,9 @@ final class GroupApis {
             }
             return broker.offsetFetch(new OffsetFetchRequest(in.groupId(), partitions, in.requireStable()))
                     .thenApply(r -> {
+                        if (version < 2 && !r.error().isSuccess()) {
+                            return groupErrorInEveryPartition(in, code(r.error()));
+                        }
                         OffsetFetchResponseData out = new OffsetFetchResponseData().setErrorCode(code(r.error()));
                         Map<String, OffsetFetchResponseData.OffsetFetchResponseTopic> byTopic = new LinkedHashMap<>();
                         r.offsets().forEach((tp, data) -> {

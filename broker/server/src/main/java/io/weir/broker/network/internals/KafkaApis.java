@@ -28,8 +28,9 @@ final class KafkaApis {
     private final TxnApis txns;
     private final AdminApis admin;
 
-    KafkaApis(BrokerApi broker, Supplier<BrokerIdentity> identity) {
-        this.data = new DataApis(broker, identity);
+    /** @param fetchMaxBytes {@code fetch.max.bytes}: the most record bytes one Fetch answer carries */
+    KafkaApis(BrokerApi broker, Supplier<BrokerIdentity> identity, int fetchMaxBytes) {
+        this.data = new DataApis(broker, identity, fetchMaxBytes);
         this.groups = new GroupApis(broker);
         this.txns = new TxnApis(broker);
         this.admin = new AdminApis(broker, identity);
@@ -44,7 +45,7 @@ final class KafkaApis {
             case FETCH -> widen(data.fetch(request));
             case LIST_OFFSETS -> widen(data.listOffsets(request, v));
             case FIND_COORDINATOR -> widen(data.findCoordinator(request, v));
-            case INIT_PRODUCER_ID -> widen(txns.initProducerId(request));
+            case INIT_PRODUCER_ID -> widen(txns.initProducerId(request, v));
             case JOIN_GROUP -> widen(groups.joinGroup(request, v, header.clientId()));
             case SYNC_GROUP -> widen(groups.syncGroup(request));
             case HEARTBEAT -> widen(groups.heartbeat(request));
@@ -54,10 +55,10 @@ final class KafkaApis {
             case DESCRIBE_GROUPS -> widen(groups.describeGroups(request));
             case LIST_GROUPS -> widen(groups.listGroups(request));
             case DELETE_GROUPS -> widen(groups.deleteGroups(request));
-            case ADD_PARTITIONS_TO_TXN -> widen(txns.addPartitionsToTxn(request));
-            case ADD_OFFSETS_TO_TXN -> widen(txns.addOffsetsToTxn(request));
-            case END_TXN -> widen(txns.endTxn(request));
-            case TXN_OFFSET_COMMIT -> widen(txns.txnOffsetCommit(request));
+            case ADD_PARTITIONS_TO_TXN -> widen(txns.addPartitionsToTxn(request, v));
+            case ADD_OFFSETS_TO_TXN -> widen(txns.addOffsetsToTxn(request, v));
+            case END_TXN -> widen(txns.endTxn(request, v));
+            case TXN_OFFSET_COMMIT -> widen(txns.txnOffsetCommit(request, v));
             case WRITE_TXN_MARKERS -> widen(txns.writeTxnMarkers(request));
             case LIST_TRANSACTIONS -> widen(txns.listTransactions(request));
             case DESCRIBE_TRANSACTIONS -> widen(txns.describeTransactions(request));

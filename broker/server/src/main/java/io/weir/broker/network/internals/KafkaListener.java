@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The broker's Kafka-protocol socket: a Netty server whose connections each run a length-field frame decoder
  * capped at {@code socket.request.max.bytes} and a {@link ConnectionHandler} that translates requests to the
- * broker's {@link BrokerApi}. Epoll where the native transport loads, NIO otherwise.
+ * broker's {@link BrokerApi} (and closes connections idle for {@code connections.max.idle.ms}). Epoll where the native
+ * transport loads, NIO otherwise. Connections are accepted only once the broker's identity (the advertised host and
+ * the bound port) is known, so no request is ever answered without it.
  *
  * <p>Lifecycle: bound in {@link #start}, then closed; {@link #close()} is idempotent. Thread-safe.
  */
@@ -40,6 +43,11 @@ public final class KafkaListener implements AutoCloseable {
     /** Event-loop threads serving connections: the machines Weir targets have few cores. */
     private static final int WORKER_THREADS =
             Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    /**
+     * A connection's outbound buffer: above the high mark it is unwritable and hands no request to the broker until
+     * it drains below the low mark (see {@link ConnectionHandler}).
+     */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
@@ -61,22 +69,29 @@ public final class KafkaListener implements AutoCloseable {
                 new MultiThreadIoEventLoopGroup(WORKER_THREADS, new DefaultThreadFactory("weir-network", true), io);
         this.brokerCallPool = Executors.newCachedThreadPool(new DefaultThreadFactory("weir-broker-call", true));
         IdentityHolder holder = new IdentityHolder();
-        KafkaApis apis = new KafkaApis(api, holder::get);
+        KafkaApis apis = new KafkaApis(api, holder::get, config.fetchMaxBytes());
         int maxFrame = config.socketRequestMaxBytes();
+        // Netty counts the 4-byte size prefix against the limit; Kafka's limit is on what follows it.
+        int maxFrameWithPrefix = (int) Math.min(Integer.MAX_VALUE, (long) maxFrame + 4);
+        long maxIdleMs = config.connectionsMaxIdleMs();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.AUTO_READ, false) // accept once the identity is set, below
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
                                 // 4-byte size prefix, stripped; fail fast, so an oversized frame closes at once
-                                .addLast("frames", new LengthFieldBasedFrameDecoder(maxFrame, 0, 4, 0, 4, true))
-                                .addLast("requests", new ConnectionHandler(apis, brokerCallPool, maxFrame));
+                                .addLast(
+                                        "frames",
+                                        new LengthFieldBasedFrameDecoder(maxFrameWithPrefix, 0, 4, 0, 4, true))
+                                .addLast("requests", new ConnectionHandler(apis, brokerCallPool, maxFrame, maxIdleMs));
                     }
                 });
         ListenerConfig.Endpoint endpoint = config.listener();
@@ -99,6 +114,7 @@ public final class KafkaListener implements AutoCloseable {
         int port = adv != null && adv.port() != 0 ? adv.port() : boundAddress.getPort();
         this.identity = new BrokerIdentity(nodeId, clusterId, host, port);
         holder.identity = identity;
+        serverChannel.config().setAutoRead(true);
         log.info(
                 "Kafka listener bound to {} ({}), advertised as {}:{}",
                 boundAddress,
@@ -154,7 +170,7 @@ public final class KafkaListener implements AutoCloseable {
         brokerCallPool.shutdownNow(); // interrupts calls still waiting (for ring space): their connections are gone
     }
 
-    /** The identity is known only once bound; connections accepted before that cannot exist. */
+    /** The identity is known only once bound; the server channel accepts only after it is set. */
     private static final class IdentityHolder {
         volatile BrokerIdentity identity;
 

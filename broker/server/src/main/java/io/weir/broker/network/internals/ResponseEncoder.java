@@ -27,23 +27,33 @@ final class ResponseEncoder {
         int headerSize = header.data().size(cache, header.headerVersion());
         int bodySize = body.size(cache, version);
         BufWritable out = new BufWritable(alloc, Math.min(headerSize + bodySize + 4, 64 * 1024));
-        out.writeInt(headerSize + bodySize);
-        header.data().write(out, cache, header.headerVersion());
-        body.write(out, cache, version);
-        return out.finish();
+        try {
+            out.writeInt(headerSize + bodySize);
+            header.data().write(out, cache, header.headerVersion());
+            body.write(out, cache, version);
+            return out.finish();
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
+        }
     }
 
-    /** A {@link Writable} over a composite of heap buffers and wrapped large byte buffers. */
+    /**
+     * A {@link Writable} over a composite of heap buffers and wrapped large byte buffers. The first heap buffer is
+     * sized for the whole answer (up to 64 KiB); the ones between wrapped buffers start small and grow, since what
+     * lies between two partitions' records is a few dozen bytes.
+     */
     private static final class BufWritable implements Writable {
+        /** The first size of a heap buffer that follows a wrapped one. */
+        private static final int BETWEEN_WRAPPED = 256;
+
         private final ByteBufAllocator alloc;
-        private final int chunk;
         private CompositeByteBuf composite;
         private ByteBuf current;
 
-        BufWritable(ByteBufAllocator alloc, int chunk) {
+        BufWritable(ByteBufAllocator alloc, int firstChunk) {
             this.alloc = alloc;
-            this.chunk = Math.max(chunk, 64);
-            this.current = alloc.heapBuffer(this.chunk);
+            this.current = alloc.heapBuffer(Math.max(firstChunk, 64));
         }
 
         ByteBuf finish() {
@@ -51,7 +61,20 @@ final class ResponseEncoder {
                 return current;
             }
             composite.addComponent(true, current);
+            current = null;
             return composite;
+        }
+
+        /** Frees what was written so far: the encoding failed. */
+        void release() {
+            if (current != null) {
+                current.release();
+                current = null;
+            }
+            if (composite != null) {
+                composite.release();
+                composite = null;
+            }
         }
 
         @Override
@@ -103,8 +126,9 @@ final class ResponseEncoder {
                 composite = alloc.compositeHeapBuffer(Integer.MAX_VALUE);
             }
             composite.addComponent(true, current);
+            current = null;
             composite.addComponent(true, Unpooled.wrappedBuffer(buf.duplicate()));
-            current = alloc.heapBuffer(chunk);
+            current = alloc.heapBuffer(BETWEEN_WRAPPED);
         }
 
         @Override

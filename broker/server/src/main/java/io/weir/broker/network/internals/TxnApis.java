@@ -60,17 +60,30 @@ final class TxnApis {
         this.broker = broker;
     }
 
-    CompletableFuture<InitProducerIdResponseData> initProducerId(AbstractRequest request) {
+    /**
+     * The error code a client of {@code version} understands: PRODUCER_FENCED came with KIP-588 (InitProducerId v4,
+     * AddPartitionsToTxn v2, AddOffsetsToTxn v2, EndTxn v2, TxnOffsetCommit v3); older clients are told
+     * INVALID_PRODUCER_EPOCH, as Kafka's broker tells them.
+     */
+    static short codeFor(ApiError error, short version, int fencedSince) {
+        short code = code(error);
+        if (version < fencedSince && code == org.apache.kafka.common.protocol.Errors.PRODUCER_FENCED.code()) {
+            return org.apache.kafka.common.protocol.Errors.INVALID_PRODUCER_EPOCH.code();
+        }
+        return code;
+    }
+
+    CompletableFuture<InitProducerIdResponseData> initProducerId(AbstractRequest request, short version) {
         InitProducerIdRequestData in = (InitProducerIdRequestData) request.data();
         return broker.initProducerId(new InitProducerIdRequest(
                         in.transactionalId(), in.transactionTimeoutMs(), in.producerId(), in.producerEpoch()))
                 .thenApply(r -> new InitProducerIdResponseData()
-                        .setErrorCode(code(r.error()))
+                        .setErrorCode(codeFor(r.error(), version, 4))
                         .setProducerId(r.producerId())
                         .setProducerEpoch(r.producerEpoch()));
     }
 
-    CompletableFuture<AddPartitionsToTxnResponseData> addPartitionsToTxn(AbstractRequest request) {
+    CompletableFuture<AddPartitionsToTxnResponseData> addPartitionsToTxn(AbstractRequest request, short version) {
         AddPartitionsToTxnRequestData in = (AddPartitionsToTxnRequestData) request.data();
         Set<TopicPartition> partitions = new HashSet<>();
         for (AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic topic : in.v3AndBelowTopics()) {
@@ -97,27 +110,27 @@ final class TxnApis {
                         topic.resultsByPartition()
                                 .add(new AddPartitionsToTxnResponseData.AddPartitionsToTxnPartitionResult()
                                         .setPartitionIndex(tp.partition())
-                                        .setPartitionErrorCode(code(error)));
+                                        .setPartitionErrorCode(codeFor(error, version, 2)));
                     }
                     return out;
                 });
     }
 
-    CompletableFuture<AddOffsetsToTxnResponseData> addOffsetsToTxn(AbstractRequest request) {
+    CompletableFuture<AddOffsetsToTxnResponseData> addOffsetsToTxn(AbstractRequest request, short version) {
         AddOffsetsToTxnRequestData in = (AddOffsetsToTxnRequestData) request.data();
         return broker.addOffsetsToTxn(new AddOffsetsToTxnRequest(
                         in.transactionalId(), in.producerId(), in.producerEpoch(), in.groupId()))
-                .thenApply(r -> new AddOffsetsToTxnResponseData().setErrorCode(code(r.error())));
+                .thenApply(r -> new AddOffsetsToTxnResponseData().setErrorCode(codeFor(r.error(), version, 2)));
     }
 
-    CompletableFuture<EndTxnResponseData> endTxn(AbstractRequest request) {
+    CompletableFuture<EndTxnResponseData> endTxn(AbstractRequest request, short version) {
         EndTxnRequestData in = (EndTxnRequestData) request.data();
         return broker.endTxn(
                         new EndTxnRequest(in.transactionalId(), in.producerId(), in.producerEpoch(), in.committed()))
-                .thenApply(r -> new EndTxnResponseData().setErrorCode(code(r.error())));
+                .thenApply(r -> new EndTxnResponseData().setErrorCode(codeFor(r.error(), version, 2)));
     }
 
-    CompletableFuture<TxnOffsetCommitResponseData> txnOffsetCommit(AbstractRequest request) {
+    CompletableFuture<TxnOffsetCommitResponseData> txnOffsetCommit(AbstractRequest request, short version) {
         TxnOffsetCommitRequestData in = (TxnOffsetCommitRequestData) request.data();
         Map<TopicPartition, OffsetCommitRequest.CommittedOffset> offsets = new LinkedHashMap<>();
         long now = System.currentTimeMillis();
@@ -153,7 +166,8 @@ final class TxnApis {
                         topic.partitions()
                                 .add(new TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition()
                                         .setPartitionIndex(tp.partition())
-                                        .setErrorCode(code(r.results().getOrDefault(tp, ApiError.NONE))));
+                                        .setErrorCode(
+                                                codeFor(r.results().getOrDefault(tp, ApiError.NONE), version, 3)));
                     });
                     return out;
                 });

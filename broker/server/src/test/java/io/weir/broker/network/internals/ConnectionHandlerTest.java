@@ -11,14 +11,19 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.BrokerApi;
 import io.weir.common.protocol.Errors;
+import io.weir.common.protocol.FetchResponse;
 import io.weir.common.protocol.ProduceResponse;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -35,17 +40,73 @@ class ConnectionHandlerTest {
 
     /** A broker whose produce answers with {@code produce}; every other call is unexpected. */
     static BrokerApi broker(Supplier<CompletableFuture<ProduceResponse>> produce) {
+        return broker(produce, () -> {
+            throw new UnsupportedOperationException("fetch");
+        });
+    }
+
+    /** A broker whose produce and fetch answer with the given suppliers; every other call is unexpected. */
+    static BrokerApi broker(
+            Supplier<CompletableFuture<ProduceResponse>> produce, Supplier<CompletableFuture<FetchResponse>> fetch) {
         return (BrokerApi) Proxy.newProxyInstance(
                 BrokerApi.class.getClassLoader(), new Class<?>[] {BrokerApi.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("produce")) {
-                        return produce.get();
+                    switch (method.getName()) {
+                        case "produce":
+                            return produce.get();
+                        case "fetch":
+                            return fetch.get();
+                        default:
+                            throw new UnsupportedOperationException(method.getName());
                     }
-                    throw new UnsupportedOperationException(method.getName());
                 });
     }
 
     static EmbeddedChannel channel(BrokerApi broker) {
-        return new EmbeddedChannel(new ConnectionHandler(new KafkaApis(broker, () -> null), Runnable::run, 1 << 20));
+        return channel(broker, 600_000L);
+    }
+
+    static EmbeddedChannel channel(BrokerApi broker, long maxIdleMs) {
+        return new EmbeddedChannel(
+                new ConnectionHandler(new KafkaApis(broker, () -> null, 1 << 20), Runnable::run, 64 << 20, maxIdleMs));
+    }
+
+    static ProduceResponse produced() {
+        return new ProduceResponse(Map.of(
+                new io.weir.common.TopicPartition("t", 0),
+                new ProduceResponse.PartitionResponse(ApiError.NONE, 0, -1, 0)));
+    }
+
+    static FetchResponse fetched() {
+        return new FetchResponse(Map.of());
+    }
+
+    static ByteBuf fetch(int correlationId) {
+        FetchRequestData body = new FetchRequestData()
+                .setMaxWaitMs(500)
+                .setMaxBytes(1 << 20)
+                .setSessionEpoch(-1)
+                .setReplicaId(-1);
+        body.topics()
+                .add(new FetchRequestData.FetchTopic()
+                        .setTopic("t")
+                        .setPartitions(java.util.List.of(new FetchRequestData.FetchPartition()
+                                .setPartition(0)
+                                .setFetchOffset(0)
+                                .setPartitionMaxBytes(1 << 20))));
+        return frame(ApiKeys.FETCH, (short) 12, correlationId, body);
+    }
+
+    /** A produce request carrying one record of {@code valueBytes}. */
+    static ByteBuf produce(int correlationId, int valueBytes) {
+        MemoryRecords records = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(new byte[valueBytes]));
+        ProduceRequestData body = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(1000);
+        body.topicData()
+                .add(new ProduceRequestData.TopicProduceData()
+                        .setName("t")
+                        .setPartitionData(java.util.List.of(new ProduceRequestData.PartitionProduceData()
+                                .setIndex(0)
+                                .setRecords(records))));
+        return frame(ApiKeys.PRODUCE, PRODUCE_V, correlationId, body);
     }
 
     /** A request frame without its size prefix, as the frame decoder hands it on. */
@@ -133,5 +194,127 @@ class ConnectionHandlerTest {
         assertEquals(1, correlationIdOf(ch.readOutbound()));
         assertEquals(2, correlationIdOf(ch.readOutbound()));
         assertTrue(ch.isOpen());
+    }
+
+    @Test
+    void aFetchWaitsUntilTheEarlierFetchIsAnsweredAndWritten() {
+        ArrayDeque<CompletableFuture<FetchResponse>> fetches = new ArrayDeque<>();
+        EmbeddedChannel ch = channel(broker(() -> CompletableFuture.completedFuture(produced()), () -> {
+            CompletableFuture<FetchResponse> f = new CompletableFuture<>();
+            fetches.add(f);
+            return f;
+        }));
+        ch.writeInbound(fetch(1));
+        ch.writeInbound(fetch(2));
+        assertEquals(1, fetches.size(), "one Fetch answer at a time may be held for a connection");
+        assertFalse(ch.config().isAutoRead(), "a request waiting to be handed over stops reading");
+        fetches.poll().complete(fetched());
+        ch.runPendingTasks();
+        assertEquals(1, correlationIdOf(ch.readOutbound()));
+        assertEquals(1, fetches.size(), "the second Fetch goes once the first answer is written");
+        fetches.poll().complete(fetched());
+        ch.runPendingTasks();
+        assertEquals(2, correlationIdOf(ch.readOutbound()));
+        assertTrue(ch.config().isAutoRead());
+    }
+
+    @Test
+    void requestsBehindAWaitingFetchWaitInOrder() {
+        AtomicInteger produces = new AtomicInteger();
+        ArrayDeque<CompletableFuture<FetchResponse>> fetches = new ArrayDeque<>();
+        EmbeddedChannel ch = channel(broker(
+                () -> {
+                    produces.incrementAndGet();
+                    return CompletableFuture.completedFuture(produced());
+                },
+                () -> {
+                    CompletableFuture<FetchResponse> f = new CompletableFuture<>();
+                    fetches.add(f);
+                    return f;
+                }));
+        ch.writeInbound(fetch(1));
+        ch.writeInbound(fetch(2));
+        ch.writeInbound(produce(3, (short) 1));
+        assertEquals(0, produces.get(), "the broker sees requests in the order they were sent");
+        fetches.poll().complete(fetched());
+        ch.runPendingTasks();
+        assertEquals(1, produces.get());
+        fetches.poll().complete(fetched());
+        ch.runPendingTasks();
+        assertEquals(1, correlationIdOf(ch.readOutbound()));
+        assertEquals(2, correlationIdOf(ch.readOutbound()));
+        assertEquals(3, correlationIdOf(ch.readOutbound()));
+    }
+
+    @Test
+    void nothingIsHandedToTheBrokerWhileTheSocketIsUnwritable() {
+        AtomicInteger produces = new AtomicInteger();
+        EmbeddedChannel ch = channel(broker(() -> {
+            produces.incrementAndGet();
+            return CompletableFuture.completedFuture(produced());
+        }));
+        // As a slow reader leaves it: the outbound buffer over its high watermark.
+        ch.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        ch.writeInbound(produce(1, (short) 1));
+        assertEquals(0, produces.get());
+        assertFalse(ch.config().isAutoRead(), "a connection that cannot take answers stops reading");
+        ch.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        ch.runPendingTasks();
+        assertEquals(1, produces.get());
+        assertEquals(1, correlationIdOf(ch.readOutbound()));
+        assertTrue(ch.config().isAutoRead());
+    }
+
+    @Test
+    void aConnectionHoldingTooManyRequestBytesStopsReadingUntilHalfAreAnswered() {
+        ArrayDeque<CompletableFuture<ProduceResponse>> produces = new ArrayDeque<>();
+        EmbeddedChannel ch = channel(broker(() -> {
+            CompletableFuture<ProduceResponse> f = new CompletableFuture<>();
+            produces.add(f);
+            return f;
+        }));
+        int record = 1 << 20;
+        int sent = 0;
+        while (ch.config().isAutoRead()) {
+            ch.writeInbound(produce(++sent, record));
+            assertTrue(sent <= ConnectionHandler.MAX_HELD_REQUEST_BYTES / record + 1, "reading never stopped");
+        }
+        // Each frame is the record and a little framing: the eighth passes the 8 MiB bound.
+        assertEquals(ConnectionHandler.MAX_HELD_REQUEST_BYTES / record, sent, "stops at the byte bound");
+        while (!ch.config().isAutoRead()) {
+            produces.poll().complete(produced());
+            ch.runPendingTasks();
+        }
+        assertTrue(
+                produces.size() * (long) record <= ConnectionHandler.MAX_HELD_REQUEST_BYTES / 2,
+                "reads again once half the bound is free");
+    }
+
+    @Test
+    void aConnectionIdleForAWholePeriodIsClosedButOneWithARequestInFlightIsNot() {
+        EmbeddedChannel idle = channel(broker(() -> null), 1_000);
+        idle.freezeTime();
+        idle.advanceTimeBy(1_000, TimeUnit.MILLISECONDS);
+        idle.runScheduledPendingTasks();
+        assertFalse(idle.isOpen(), "nothing sent for connections.max.idle.ms");
+
+        CompletableFuture<ProduceResponse> slow = new CompletableFuture<>();
+        EmbeddedChannel waiting = channel(broker(() -> slow), 1_000);
+        waiting.freezeTime();
+        waiting.writeInbound(produce(1, (short) 1));
+        for (int period = 0; period < 3; period++) {
+            waiting.advanceTimeBy(1_000, TimeUnit.MILLISECONDS);
+            waiting.runScheduledPendingTasks();
+        }
+        assertTrue(waiting.isOpen(), "a request in flight is not idleness");
+        slow.complete(produced());
+        waiting.runPendingTasks();
+        assertEquals(1, correlationIdOf(waiting.readOutbound()));
+        waiting.advanceTimeBy(1_000, TimeUnit.MILLISECONDS);
+        waiting.runScheduledPendingTasks();
+        assertTrue(waiting.isOpen(), "the answer just left: not yet a whole idle period");
+        waiting.advanceTimeBy(1_000, TimeUnit.MILLISECONDS);
+        waiting.runScheduledPendingTasks();
+        assertFalse(waiting.isOpen());
     }
 }
