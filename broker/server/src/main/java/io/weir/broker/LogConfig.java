@@ -131,7 +131,21 @@ public record LogConfig(
                     Type.LONG,
                     Long.MAX_VALUE,
                     ConfigDef.atLeast(1),
-                    "Longest time a record stays uncompacted");
+                    "Longest time a record stays uncompacted")
+            // Accepted because Kafka Streams sets it on every repartition topic; LogAppendTime (the broker
+            // overwriting timestamps) is not implemented, so only Kafka's default is a valid value.
+            .define(
+                    TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG,
+                    Type.STRING,
+                    "CreateTime",
+                    (name, value) -> {
+                        if (!"CreateTime".equals(value)) {
+                            throw new InvalidConfigurationException("Invalid value " + value + " for configuration "
+                                    + name + ": Weir keeps the producer's timestamps (CreateTime); LogAppendTime"
+                                    + " is not supported");
+                        }
+                    },
+                    "CreateTime (the producer's timestamp); LogAppendTime is not supported");
 
     /** Kafka's defaults, used where the broker sets no {@code log.*} default. */
     public static final LogConfig DEFAULTS = from(DEFINITION.parse(java.util.Map.of()));
@@ -211,6 +225,7 @@ public record LogConfig(
         map.put(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, Double.toString(minCleanableDirtyRatio));
         map.put(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(minCompactionLagMs));
         map.put(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, Long.toString(maxCompactionLagMs));
+        map.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
         return new LinkedHashMap<>(map);
     }
 }

@@ -36,6 +36,11 @@ public final class TopicConfig {
     public static final String MIN_COMPACTION_LAG_MS_CONFIG = "min.compaction.lag.ms";
     /** A record older than this (ms) is cleaned whatever the dirty ratio. */
     public static final String MAX_COMPACTION_LAG_MS_CONFIG = "max.compaction.lag.ms";
+    /**
+     * Which timestamp a record keeps: {@code CreateTime} (the producer's) or {@code LogAppendTime} (the broker's,
+     * at append). Weir serves {@code CreateTime} only.
+     */
+    public static final String MESSAGE_TIMESTAMP_TYPE_CONFIG = "message.timestamp.type";
 
     private TopicConfig() {}
 }

@@ -280,6 +280,19 @@ class LogTest {
     }
 
     @Test
+    void createTimeIsAcceptedAsKafkaStreamsSetsItAndLogAppendTimeIsRefusedAsNotServed() {
+        assertEquals(
+                "CreateTime",
+                LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of("message.timestamp.type", "CreateTime"))
+                        .toMap()
+                        .get("message.timestamp.type"));
+        InvalidConfigurationException appendTime = assertThrows(
+                InvalidConfigurationException.class,
+                () -> LogConfig.withOverrides(LogConfig.DEFAULTS, Map.of("message.timestamp.type", "LogAppendTime")));
+        assertTrue(appendTime.getMessage().contains("LogAppendTime"), appendTime.getMessage());
+    }
+
+    @Test
     void retentionNeverTrimsACompactOnlyLog() throws Exception {
         Log log = open(Map.of(
                 TopicConfig.SEGMENT_BYTES_CONFIG,
