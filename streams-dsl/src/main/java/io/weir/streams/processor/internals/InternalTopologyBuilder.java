@@ -4,6 +4,7 @@ import io.weir.common.serialization.Deserializer;
 import io.weir.common.serialization.Serializer;
 import io.weir.streams.TopologyDescription;
 import io.weir.streams.errors.TopologyException;
+import io.weir.streams.processor.StreamPartitioner;
 import io.weir.streams.processor.TimestampExtractor;
 import io.weir.streams.processor.TopicNameExtractor;
 import io.weir.streams.processor.api.Processor;
@@ -65,6 +66,7 @@ public final class InternalTopologyBuilder {
             TopicNameExtractor<?, ?> extractor,
             Serializer<?> keySerializer,
             Serializer<?> valueSerializer,
+            StreamPartitioner<?, ?> partitioner,
             List<String> parents)
             implements NodeSpec {}
 
@@ -150,6 +152,18 @@ public final class InternalTopologyBuilder {
             Serializer<?> keySerializer,
             Serializer<?> valueSerializer,
             String... parents) {
+        addSink(name, topic, extractor, keySerializer, valueSerializer, null, parents);
+    }
+
+    /** A sink whose {@code partitioner} chooses each record's partition (null: the default partitioner). */
+    public synchronized void addSink(
+            String name,
+            String topic,
+            TopicNameExtractor<?, ?> extractor,
+            Serializer<?> keySerializer,
+            Serializer<?> valueSerializer,
+            StreamPartitioner<?, ?> partitioner,
+            String... parents) {
         if (topic == null && extractor == null) {
             throw new TopologyException("sink " + name + " has neither a topic nor a topic name extractor");
         }
@@ -157,7 +171,13 @@ public final class InternalTopologyBuilder {
             checkTopicName(name, topic);
         }
         addNode(new SinkSpec(
-                checkName(name), topic, extractor, keySerializer, valueSerializer, checkParents(name, parents)));
+                checkName(name),
+                topic,
+                extractor,
+                keySerializer,
+                valueSerializer,
+                partitioner,
+                checkParents(name, parents)));
     }
 
     /** A store each task opens, used by the named processors (which may be added later and connected then). */
@@ -504,7 +524,8 @@ public final class InternalTopologyBuilder {
                 String fixed = k.topic() == null ? null : topicName(k.topic());
                 TopicNameExtractor<?, ?> topics =
                         k.extractor() != null ? k.extractor() : (key, value, context) -> fixed;
-                Processor<?, ?, ?, ?> sink = new SinkProcessor(name, topics, k.keySerializer(), k.valueSerializer());
+                Processor<?, ?, ?, ?> sink =
+                        new SinkProcessor(name, topics, k.keySerializer(), k.valueSerializer(), k.partitioner());
                 node = new ProcessorNode(name, (Processor<Object, Object, Object, Object>) sink);
             }
             built.put(name, node);
