@@ -368,4 +368,44 @@ class ForeignKeyJoinTest {
             assertTrue(described.contains(name), name + " is not in\n" + described);
         }
     }
+
+    @Test
+    void theSubscriptionTopicTakesTheRightTablesCountAndTheResponseTopicTheLeftTables() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.<String, String>table("orders")
+                .join(builder.table("products"), ForeignKeyJoinTest::product, JOINER, TableJoined.as("fk"));
+        var internal = builder.build().internalBuilder();
+        // As the runtime has them before the check: each repartition topic with its writers' input count.
+        Map<String, Integer> resolved = internal.ensureCopartitioning(Map.of(
+                "orders",
+                3,
+                "products",
+                2,
+                "fk-subscription-registration-topic",
+                3,
+                "fk-subscription-response-topic",
+                2));
+        assertEquals(2, resolved.get("fk-subscription-registration-topic"));
+        assertEquals(3, resolved.get("fk-subscription-response-topic"));
+    }
+
+    @Test
+    void aRightTableReadFromARepartitionTopicAgreesWithTheSubscriptionTopic() {
+        StreamsBuilder builder = new StreamsBuilder();
+        KTable<String, String> latestName = builder.<String, String>stream("product-events")
+                .groupBy((k, v) -> v.split("=")[0], io.weir.streams.kstream.Grouped.as("by-product"))
+                .reduce((a, b) -> b);
+        builder.<String, String>table("orders")
+                .join(latestName, ForeignKeyJoinTest::product, JOINER, TableJoined.as("fk"));
+        var internal = builder.build().internalBuilder();
+        Map<String, Integer> resolved = internal.ensureCopartitioning(Map.of(
+                "orders", 3,
+                "product-events", 2,
+                "by-product-repartition", 2,
+                "fk-subscription-registration-topic", 3,
+                "fk-subscription-response-topic", 2));
+        assertEquals(3, resolved.get("by-product-repartition"), "the group of repartition topics takes the largest");
+        assertEquals(3, resolved.get("fk-subscription-registration-topic"));
+        assertEquals(3, resolved.get("fk-subscription-response-topic"));
+    }
 }

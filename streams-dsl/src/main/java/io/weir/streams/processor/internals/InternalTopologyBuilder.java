@@ -412,8 +412,8 @@ public final class InternalTopologyBuilder {
 
     /**
      * Checks that every co-partition group's topics that are not repartition topics have the same partition count,
-     * and gives the group's repartition topics that count (Kafka's {@code CopartitionedTopicsEnforcer}). Topics
-     * missing from {@code partitions} are not checked.
+     * and gives the group's repartition topics that count, or the largest of theirs in a group of repartition topics
+     * only (Kafka's {@code CopartitionedTopicsEnforcer}). Topics missing from {@code partitions} are not checked.
      *
      * @param partitions the partition count of each topic, by run-time name
      * @return {@code partitions} with each co-partitioned repartition topic set to its group's count
@@ -434,8 +434,16 @@ public final class InternalTopologyBuilder {
                 throw new TopologyException("sub-topology " + id + " joins topics that are not co-partitioned. "
                         + "Following topics do not have the same number of partitions: " + counts);
             }
-            if (!counts.isEmpty()) {
-                int count = counts.values().iterator().next();
+            // A group of repartition topics only (both sides of the join come through one) takes the largest of
+            // their counts, as Kafka's CopartitionedTopicsEnforcer: what matters is that they agree.
+            int count = !counts.isEmpty()
+                    ? counts.values().iterator().next()
+                    : topics.stream()
+                            .filter(repartitionTopics::contains)
+                            .mapToInt(topic -> resolved.getOrDefault(topic, 0))
+                            .max()
+                            .orElse(0);
+            if (count > 0) {
                 topics.stream().filter(repartitionTopics::contains).forEach(topic -> resolved.put(topic, count));
             }
         });
