@@ -3,6 +3,7 @@ package io.weir.streams.integration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.clients.admin.Admin;
 import io.weir.clients.consumer.Consumer;
 import io.weir.clients.consumer.ConsumerRecord;
 import io.weir.common.TopicPartition;
@@ -47,6 +48,8 @@ class ForeignKeyJoinExactlyOnceTest {
     private static final long SEED = 20261207L;
     private static final int ORDERS = 200;
     private static final int PRODUCTS = 10;
+    private static final String SUBSCRIPTIONS = "fk-eos-order-product-subscription-registration-topic";
+    private static final String RESPONSES = "fk-eos-order-product-subscription-response-topic";
 
     private static Topology topology() {
         StreamsBuilder builder = new StreamsBuilder();
@@ -115,6 +118,15 @@ class ForeignKeyJoinExactlyOnceTest {
             Cluster.produce(bootstrap, "orders", orders.subList(ORDERS / 2, ORDERS));
             first.start();
             assertTrue(halted.await(60, TimeUnit.SECONDS), "the first instance was not halted");
+            // The subscription topic is partitioned as the right table, the response topic as the left.
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                Map<String, Integer> counts = new HashMap<>();
+                admin.describeTopics(List.of(SUBSCRIPTIONS, RESPONSES))
+                        .all()
+                        .get(30, TimeUnit.SECONDS)
+                        .forEach((name, description) -> counts.put(name, description.partitionCount()));
+                assertEquals(Map.of(SUBSCRIPTIONS, 2, RESPONSES, 3), counts);
+            }
             int before = readCommitted(bootstrap, "order-lines-out", 3).size();
             System.out.println("halted at commit " + haltAtCommit + " with " + before + " results committed");
             assertTrue(before < ORDERS, "the halt came after the whole input was joined");
