@@ -122,7 +122,24 @@ public class TopologyTestDriver implements Closeable {
             throw new TopologyException("the topology has no source, so nothing can be piped into it");
         }
         this.topicPartitions = topicPartitions(props, partitions, this.topology);
-        RecordCollector collector = this::collect;
+        RecordCollector collector = new RecordCollector() {
+            @Override
+            public void send(
+                    String topic,
+                    Integer partition,
+                    byte[] key,
+                    byte[] value,
+                    List<Header> headers,
+                    long timestamp,
+                    String sinkName) {
+                collect(topic, partition, key, value, headers, timestamp);
+            }
+
+            @Override
+            public int partitionCount(String topic) {
+                return partitionsOf(topic);
+            }
+        };
         int subtopologies = this.topology.subtopologies().size();
         for (int s = 0; s < subtopologies; s++) {
             int taskCount = this.topology.readsPattern(s) ? partitions : 0;
@@ -364,9 +381,8 @@ public class TopologyTestDriver implements Closeable {
         return any;
     }
 
-    private void collect(
-            String topic, byte[] key, byte[] value, List<Header> headers, long timestamp, String sinkName) {
-        int partition = partitionFor(topic, key);
+    private void collect(String topic, Integer chosen, byte[] key, byte[] value, List<Header> headers, long timestamp) {
+        int partition = chosen != null ? chosen : partitionFor(topic, key);
         long offset = append(topic, partition);
         produced.add(topic);
         unread.computeIfAbsent(topic, t -> new ArrayDeque<>())

@@ -1,6 +1,9 @@
 package io.weir.streams.kstream;
 
 import io.weir.streams.KeyValue;
+import io.weir.streams.processor.StateStore;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A changelog stream read as a table: the latest value of each key, as Kafka Streams' {@code KTable}. Its
@@ -51,6 +54,117 @@ public interface KTable<K, V> {
 
     <VO, VR> KTable<K, VR> outerJoin(
             KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, Named named);
+
+    /**
+     * The foreign-key join (KIP-213): each row of this table joined with the row of {@code other} whose key
+     * {@code foreignKeyExtractor} takes from the row's value, for rows whose foreign key {@code other} has. The result
+     * is keyed as this table and changes whenever either row does: a change of the other table's row reaches every row
+     * of this table that refers to it; a row that moves to another foreign key is joined anew (or deleted, if the new
+     * one is missing). The tables need not be co-partitioned: the join sends its subscriptions and answers through two
+     * internal topics. A row whose foreign key is null has no result.
+     */
+    <VR, KO, VO> KTable<K, VR> join(
+            KTable<KO, VO> other,
+            Function<? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner);
+
+    /** As {@link #join(KTable, Function, ValueJoiner)}, with the partitioners and name of {@code tableJoined}. */
+    <VR, KO, VO> KTable<K, VR> join(
+            KTable<KO, VO> other,
+            Function<? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            TableJoined<K, KO> tableJoined);
+
+    /** As {@link #join(KTable, Function, ValueJoiner)}, kept in the store {@code materialized} describes. */
+    <VR, KO, VO> KTable<K, VR> join(
+            KTable<KO, VO> other,
+            Function<? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            Materialized<K, VR, ? extends StateStore> materialized);
+
+    <VR, KO, VO> KTable<K, VR> join(
+            KTable<KO, VO> other,
+            Function<? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            TableJoined<K, KO> tableJoined,
+            Materialized<K, VR, ? extends StateStore> materialized);
+
+    /** As {@link #join(KTable, Function, ValueJoiner)}, with a foreign key taken from the row's key and value. */
+    <VR, KO, VO> KTable<K, VR> join(
+            KTable<KO, VO> other,
+            BiFunction<? super K, ? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner);
+
+    <VR, KO, VO> KTable<K, VR> join(
+            KTable<KO, VO> other,
+            BiFunction<? super K, ? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            TableJoined<K, KO> tableJoined);
+
+    <VR, KO, VO> KTable<K, VR> join(
+            KTable<KO, VO> other,
+            BiFunction<? super K, ? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            Materialized<K, VR, ? extends StateStore> materialized);
+
+    <VR, KO, VO> KTable<K, VR> join(
+            KTable<KO, VO> other,
+            BiFunction<? super K, ? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            TableJoined<K, KO> tableJoined,
+            Materialized<K, VR, ? extends StateStore> materialized);
+
+    /**
+     * As {@link #join(KTable, Function, ValueJoiner)}, for every row of this table: a row whose foreign key is null
+     * or missing from {@code other} is joined with null.
+     */
+    <VR, KO, VO> KTable<K, VR> leftJoin(
+            KTable<KO, VO> other,
+            Function<? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner);
+
+    <VR, KO, VO> KTable<K, VR> leftJoin(
+            KTable<KO, VO> other,
+            Function<? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            TableJoined<K, KO> tableJoined);
+
+    <VR, KO, VO> KTable<K, VR> leftJoin(
+            KTable<KO, VO> other,
+            Function<? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            Materialized<K, VR, ? extends StateStore> materialized);
+
+    <VR, KO, VO> KTable<K, VR> leftJoin(
+            KTable<KO, VO> other,
+            Function<? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            TableJoined<K, KO> tableJoined,
+            Materialized<K, VR, ? extends StateStore> materialized);
+
+    <VR, KO, VO> KTable<K, VR> leftJoin(
+            KTable<KO, VO> other,
+            BiFunction<? super K, ? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner);
+
+    <VR, KO, VO> KTable<K, VR> leftJoin(
+            KTable<KO, VO> other,
+            BiFunction<? super K, ? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            TableJoined<K, KO> tableJoined);
+
+    <VR, KO, VO> KTable<K, VR> leftJoin(
+            KTable<KO, VO> other,
+            BiFunction<? super K, ? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            Materialized<K, VR, ? extends StateStore> materialized);
+
+    <VR, KO, VO> KTable<K, VR> leftJoin(
+            KTable<KO, VO> other,
+            BiFunction<? super K, ? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            TableJoined<K, KO> tableJoined,
+            Materialized<K, VR, ? extends StateStore> materialized);
 
     /**
      * This table regrouped by the key {@code selector} gives each row, for aggregation. Every update maps the row's

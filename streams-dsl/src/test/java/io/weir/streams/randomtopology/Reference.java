@@ -134,6 +134,14 @@ final class Reference {
                 case OUTER -> keys.addAll(right.keySet());
             }
             keys.forEach(k -> rows.put(k, j.joiner().apply(left.get(k), right.get(k))));
+        } else if (expr instanceof TableExpr.ForeignKeyJoin j) {
+            SortedMap<String, Long> right = table(j.right());
+            table(j.left()).forEach((k, v) -> {
+                Long row = right.get(j.foreignKey().apply(k, v));
+                if (row != null || j.kind() == JoinKind.LEFT) {
+                    rows.put(k, j.joiner().apply(v, row));
+                }
+            });
         } else if (expr instanceof TableExpr.StreamAggregate a) {
             for (Rec r : stream(a.in())) {
                 String group = groupOf(a, r);

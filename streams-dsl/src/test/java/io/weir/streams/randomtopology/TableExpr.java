@@ -121,6 +121,42 @@ sealed interface TableExpr extends Expr {
         }
     }
 
+    /**
+     * A foreign-key join or left join ({@code KTable.join(other, foreignKey, joiner)}, the key-and-value extractor):
+     * each left row joined with the right row its {@code foreignKey} names. Its final rows are the join of both
+     * sides' final rows, whatever the order the subscriptions and answers crossed in. The sides read no common topic,
+     * as for {@link Join}.
+     */
+    record ForeignKeyJoin(TableExpr left, TableExpr right, KeyFn foreignKey, JoinKind kind, Joiner joiner)
+            implements TableExpr {
+        public ForeignKeyJoin {
+            if (kind == JoinKind.OUTER) {
+                throw new IllegalArgumentException("no foreign-key outer join");
+            }
+            if (!Collections.disjoint(left.topics(), right.topics())) {
+                throw new IllegalArgumentException("both sides of a join read a common topic: " + left + ", " + right);
+            }
+        }
+
+        @Override
+        public List<Expr> children() {
+            return List.of(left, right);
+        }
+
+        @Override
+        public TableExpr named(Namer namer) {
+            TableExpr namedLeft = left.named(namer);
+            return new ForeignKeyJoin(
+                    namedLeft, namer.excluding(namedLeft.topics(), () -> right.named(namer)), foreignKey, kind, joiner);
+        }
+
+        @Override
+        public String toString() {
+            return left + (kind == JoinKind.INNER ? ".join(" : ".leftJoin(") + right + ", " + foreignKey + ", " + joiner
+                    + ")";
+        }
+    }
+
     /** How a stream is grouped: by its key ({@code groupByKey}) or by a new key ({@code groupBy}). */
     sealed interface Grouping {
         Grouping named(Namer namer);

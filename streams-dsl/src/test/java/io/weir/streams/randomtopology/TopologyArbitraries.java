@@ -94,6 +94,13 @@ final class TopologyArbitraries {
         Arbitrary<TableExpr> join = Combinators.combine(
                         in, in, Arbitraries.of(JoinKind.class), Arbitraries.of(Joiner.class))
                 .as(TableExpr.Join::new);
+        Arbitrary<TableExpr> foreignKeyJoin = Combinators.combine(
+                        in,
+                        in,
+                        Arbitraries.of(KeyFn.class),
+                        Arbitraries.of(JoinKind.INNER, JoinKind.LEFT),
+                        Arbitraries.of(Joiner.class))
+                .as(TableExpr.ForeignKeyJoin::new);
         Arbitrary<TableExpr> tableAggregate = Combinators.combine(
                         in,
                         Arbitraries.of(KeyFn.class),
@@ -107,6 +114,7 @@ final class TopologyArbitraries {
                     Tuple.of(1, filter),
                     Tuple.of(1, mapValues),
                     Tuple.of(2, join),
+                    Tuple.of(2, foreignKeyJoin),
                     Tuple.of(3, tableAggregate));
         }
         Arbitrary<TableExpr> streamAggregate = Combinators.combine(
@@ -121,6 +129,7 @@ final class TopologyArbitraries {
                 Tuple.of(1, filter),
                 Tuple.of(1, mapValues),
                 Tuple.of(2, join),
+                Tuple.of(2, foreignKeyJoin),
                 Tuple.of(3, tableAggregate),
                 Tuple.of(3, streamAggregate));
     }

@@ -218,6 +218,15 @@ final class WeirRun {
                 case OUTER -> left.outerJoin(right, (a, b) -> j.joiner().apply(a, b));
             };
         }
+        if (expr instanceof TableExpr.ForeignKeyJoin j) {
+            KTable<String, Long> left = table(j.left());
+            KTable<String, Long> right = table(j.right());
+            java.util.function.BiFunction<String, Long, String> foreignKey =
+                    (k, v) -> j.foreignKey().apply(k, v);
+            return j.kind() == Ops.JoinKind.INNER
+                    ? left.join(right, foreignKey, (a, b) -> j.joiner().apply(a, b))
+                    : left.leftJoin(right, foreignKey, (a, b) -> j.joiner().apply(a, b));
+        }
         if (expr instanceof TableExpr.StreamAggregate a) {
             return streamAggregate(a);
         }

@@ -7,17 +7,21 @@ import io.weir.streams.kstream.KGroupedTable;
 import io.weir.streams.kstream.KStream;
 import io.weir.streams.kstream.KTable;
 import io.weir.streams.kstream.KeyValueMapper;
+import io.weir.streams.kstream.Materialized;
 import io.weir.streams.kstream.Named;
 import io.weir.streams.kstream.Predicate;
+import io.weir.streams.kstream.TableJoined;
 import io.weir.streams.kstream.ValueJoiner;
 import io.weir.streams.kstream.ValueMapper;
 import io.weir.streams.kstream.ValueMapperWithKey;
+import io.weir.streams.processor.StateStore;
 import io.weir.streams.processor.api.ProcessorContext;
 import io.weir.streams.processor.api.ProcessorSupplier;
 import io.weir.streams.state.TimestampedKeyValueStore;
 import io.weir.streams.state.ValueAndTimestamp;
 import java.util.Objects;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A {@link KTable} as a node of the topology being built; its processors pass {@link Change}s. {@code storeName} is
@@ -61,6 +65,22 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
         this.valueSerde = valueSerde;
         this.queryableStoreName = queryableStoreName;
         this.getters = getters;
+    }
+
+    InternalStreamsBuilder builder() {
+        return builder;
+    }
+
+    String nodeName() {
+        return nodeName;
+    }
+
+    Serde<K> keySerde() {
+        return keySerde;
+    }
+
+    Serde<V> valueSerde() {
+        return valueSerde;
     }
 
     /** Reads this table's current values where a join needs them. */
@@ -337,6 +357,167 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
                 return both;
             }
         };
+    }
+
+    // ---- foreign-key joins (ForeignKeyJoin) ----------------------------------------------------------------
+
+    @Override
+    public <VR, KO, VO> KTable<K, VR> join(
+            KTable<KO, VO> other,
+            Function<? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner) {
+        return fkJoin(other, byValue(foreignKeyExtractor), joiner, TableJoined.with(null, null), null, false);
+    }
+
+    @Override
+    public <VR, KO, VO> KTable<K, VR> join(
+            KTable<KO, VO> other,
+            Function<? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            TableJoined<K, KO> tableJoined) {
+        return fkJoin(other, byValue(foreignKeyExtractor), joiner, tableJoined, null, false);
+    }
+
+    @Override
+    public <VR, KO, VO> KTable<K, VR> join(
+            KTable<KO, VO> other,
+            Function<? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            Materialized<K, VR, ? extends StateStore> materialized) {
+        return fkJoin(other, byValue(foreignKeyExtractor), joiner, TableJoined.with(null, null), materialized, false);
+    }
+
+    @Override
+    public <VR, KO, VO> KTable<K, VR> join(
+            KTable<KO, VO> other,
+            Function<? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            TableJoined<K, KO> tableJoined,
+            Materialized<K, VR, ? extends StateStore> materialized) {
+        return fkJoin(other, byValue(foreignKeyExtractor), joiner, tableJoined, materialized, false);
+    }
+
+    @Override
+    public <VR, KO, VO> KTable<K, VR> join(
+            KTable<KO, VO> other,
+            BiFunction<? super K, ? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner) {
+        return fkJoin(other, foreignKeyExtractor, joiner, TableJoined.with(null, null), null, false);
+    }
+
+    @Override
+    public <VR, KO, VO> KTable<K, VR> join(
+            KTable<KO, VO> other,
+            BiFunction<? super K, ? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            TableJoined<K, KO> tableJoined) {
+        return fkJoin(other, foreignKeyExtractor, joiner, tableJoined, null, false);
+    }
+
+    @Override
+    public <VR, KO, VO> KTable<K, VR> join(
+            KTable<KO, VO> other,
+            BiFunction<? super K, ? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            Materialized<K, VR, ? extends StateStore> materialized) {
+        return fkJoin(other, foreignKeyExtractor, joiner, TableJoined.with(null, null), materialized, false);
+    }
+
+    @Override
+    public <VR, KO, VO> KTable<K, VR> join(
+            KTable<KO, VO> other,
+            BiFunction<? super K, ? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            TableJoined<K, KO> tableJoined,
+            Materialized<K, VR, ? extends StateStore> materialized) {
+        return fkJoin(other, foreignKeyExtractor, joiner, tableJoined, materialized, false);
+    }
+
+    @Override
+    public <VR, KO, VO> KTable<K, VR> leftJoin(
+            KTable<KO, VO> other,
+            Function<? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner) {
+        return fkJoin(other, byValue(foreignKeyExtractor), joiner, TableJoined.with(null, null), null, true);
+    }
+
+    @Override
+    public <VR, KO, VO> KTable<K, VR> leftJoin(
+            KTable<KO, VO> other,
+            Function<? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            TableJoined<K, KO> tableJoined) {
+        return fkJoin(other, byValue(foreignKeyExtractor), joiner, tableJoined, null, true);
+    }
+
+    @Override
+    public <VR, KO, VO> KTable<K, VR> leftJoin(
+            KTable<KO, VO> other,
+            Function<? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            Materialized<K, VR, ? extends StateStore> materialized) {
+        return fkJoin(other, byValue(foreignKeyExtractor), joiner, TableJoined.with(null, null), materialized, true);
+    }
+
+    @Override
+    public <VR, KO, VO> KTable<K, VR> leftJoin(
+            KTable<KO, VO> other,
+            Function<? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            TableJoined<K, KO> tableJoined,
+            Materialized<K, VR, ? extends StateStore> materialized) {
+        return fkJoin(other, byValue(foreignKeyExtractor), joiner, tableJoined, materialized, true);
+    }
+
+    @Override
+    public <VR, KO, VO> KTable<K, VR> leftJoin(
+            KTable<KO, VO> other,
+            BiFunction<? super K, ? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner) {
+        return fkJoin(other, foreignKeyExtractor, joiner, TableJoined.with(null, null), null, true);
+    }
+
+    @Override
+    public <VR, KO, VO> KTable<K, VR> leftJoin(
+            KTable<KO, VO> other,
+            BiFunction<? super K, ? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            TableJoined<K, KO> tableJoined) {
+        return fkJoin(other, foreignKeyExtractor, joiner, tableJoined, null, true);
+    }
+
+    @Override
+    public <VR, KO, VO> KTable<K, VR> leftJoin(
+            KTable<KO, VO> other,
+            BiFunction<? super K, ? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            Materialized<K, VR, ? extends StateStore> materialized) {
+        return fkJoin(other, foreignKeyExtractor, joiner, TableJoined.with(null, null), materialized, true);
+    }
+
+    @Override
+    public <VR, KO, VO> KTable<K, VR> leftJoin(
+            KTable<KO, VO> other,
+            BiFunction<? super K, ? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            TableJoined<K, KO> tableJoined,
+            Materialized<K, VR, ? extends StateStore> materialized) {
+        return fkJoin(other, foreignKeyExtractor, joiner, tableJoined, materialized, true);
+    }
+
+    private <VR, KO, VO> KTable<K, VR> fkJoin(
+            KTable<KO, VO> other,
+            BiFunction<? super K, ? super V, ? extends KO> foreignKeyExtractor,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            TableJoined<K, KO> tableJoined,
+            Materialized<K, VR, ? extends StateStore> materialized,
+            boolean leftJoin) {
+        return ForeignKeyJoin.join(this, other, foreignKeyExtractor, joiner, tableJoined, materialized, leftJoin);
+    }
+
+    private static <K, V, KO> BiFunction<K, V, KO> byValue(Function<? super V, ? extends KO> foreignKeyExtractor) {
+        Objects.requireNonNull(foreignKeyExtractor, "foreignKeyExtractor");
+        return (key, value) -> foreignKeyExtractor.apply(value);
     }
 
     @Override

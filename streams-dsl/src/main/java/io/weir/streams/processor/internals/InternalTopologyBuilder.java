@@ -4,6 +4,7 @@ import io.weir.common.serialization.Deserializer;
 import io.weir.common.serialization.Serializer;
 import io.weir.streams.TopologyDescription;
 import io.weir.streams.errors.TopologyException;
+import io.weir.streams.processor.StreamPartitioner;
 import io.weir.streams.processor.TimestampExtractor;
 import io.weir.streams.processor.TopicNameExtractor;
 import io.weir.streams.processor.api.Processor;
@@ -65,6 +66,7 @@ public final class InternalTopologyBuilder {
             TopicNameExtractor<?, ?> extractor,
             Serializer<?> keySerializer,
             Serializer<?> valueSerializer,
+            StreamPartitioner<?, ?> partitioner,
             List<String> parents)
             implements NodeSpec {}
 
@@ -150,6 +152,18 @@ public final class InternalTopologyBuilder {
             Serializer<?> keySerializer,
             Serializer<?> valueSerializer,
             String... parents) {
+        addSink(name, topic, extractor, keySerializer, valueSerializer, null, parents);
+    }
+
+    /** A sink whose {@code partitioner} chooses each record's partition (null: the default partitioner). */
+    public synchronized void addSink(
+            String name,
+            String topic,
+            TopicNameExtractor<?, ?> extractor,
+            Serializer<?> keySerializer,
+            Serializer<?> valueSerializer,
+            StreamPartitioner<?, ?> partitioner,
+            String... parents) {
         if (topic == null && extractor == null) {
             throw new TopologyException("sink " + name + " has neither a topic nor a topic name extractor");
         }
@@ -157,7 +171,13 @@ public final class InternalTopologyBuilder {
             checkTopicName(name, topic);
         }
         addNode(new SinkSpec(
-                checkName(name), topic, extractor, keySerializer, valueSerializer, checkParents(name, parents)));
+                checkName(name),
+                topic,
+                extractor,
+                keySerializer,
+                valueSerializer,
+                partitioner,
+                checkParents(name, parents)));
     }
 
     /** A store each task opens, used by the named processors (which may be added later and connected then). */
@@ -392,8 +412,8 @@ public final class InternalTopologyBuilder {
 
     /**
      * Checks that every co-partition group's topics that are not repartition topics have the same partition count,
-     * and gives the group's repartition topics that count (Kafka's {@code CopartitionedTopicsEnforcer}). Topics
-     * missing from {@code partitions} are not checked.
+     * and gives the group's repartition topics that count, or the largest of theirs in a group of repartition topics
+     * only (Kafka's {@code CopartitionedTopicsEnforcer}). Topics missing from {@code partitions} are not checked.
      *
      * @param partitions the partition count of each topic, by run-time name
      * @return {@code partitions} with each co-partitioned repartition topic set to its group's count
@@ -414,8 +434,16 @@ public final class InternalTopologyBuilder {
                 throw new TopologyException("sub-topology " + id + " joins topics that are not co-partitioned. "
                         + "Following topics do not have the same number of partitions: " + counts);
             }
-            if (!counts.isEmpty()) {
-                int count = counts.values().iterator().next();
+            // A group of repartition topics only (both sides of the join come through one) takes the largest of
+            // their counts, as Kafka's CopartitionedTopicsEnforcer: what matters is that they agree.
+            int count = !counts.isEmpty()
+                    ? counts.values().iterator().next()
+                    : topics.stream()
+                            .filter(repartitionTopics::contains)
+                            .mapToInt(topic -> resolved.getOrDefault(topic, 0))
+                            .max()
+                            .orElse(0);
+            if (count > 0) {
                 topics.stream().filter(repartitionTopics::contains).forEach(topic -> resolved.put(topic, count));
             }
         });
@@ -504,7 +532,8 @@ public final class InternalTopologyBuilder {
                 String fixed = k.topic() == null ? null : topicName(k.topic());
                 TopicNameExtractor<?, ?> topics =
                         k.extractor() != null ? k.extractor() : (key, value, context) -> fixed;
-                Processor<?, ?, ?, ?> sink = new SinkProcessor(name, topics, k.keySerializer(), k.valueSerializer());
+                Processor<?, ?, ?, ?> sink =
+                        new SinkProcessor(name, topics, k.keySerializer(), k.valueSerializer(), k.partitioner());
                 node = new ProcessorNode(name, (Processor<Object, Object, Object, Object>) sink);
             }
             built.put(name, node);

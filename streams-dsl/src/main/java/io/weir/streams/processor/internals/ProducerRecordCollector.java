@@ -39,6 +39,7 @@ final class ProducerRecordCollector implements RecordCollector {
     private final ProductionExceptionHandler handler;
     private final Time time;
     private final Map<TopicPartition, Future<RecordMetadata>> lastChangelogSends = new HashMap<>();
+    private final Map<String, Integer> partitionCounts = new HashMap<>();
     private volatile RuntimeException sendError;
     private boolean inTransaction;
     private boolean sentSinceCommit;
@@ -52,16 +53,33 @@ final class ProducerRecordCollector implements RecordCollector {
     }
 
     @Override
-    public void send(String topic, byte[] key, byte[] value, List<Header> headers, long timestamp, String sinkName) {
+    public void send(
+            String topic,
+            Integer partition,
+            byte[] key,
+            byte[] value,
+            List<Header> headers,
+            long timestamp,
+            String sinkName) {
         checkForError();
         beginIfNeeded();
         sentSinceCommit = true;
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, timestamp, key, value, headers);
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, timestamp, key, value, headers);
         producer.send(record, (metadata, exception) -> {
             if (exception != null) {
                 onSendError(record, sinkName, exception);
             }
         });
+    }
+
+    /**
+     * Asks the producer's metadata once per topic: the partition counts of the topics a topology writes do not change
+     * while it runs (the internal topics are created before the threads start, and a changed count is refused).
+     */
+    @Override
+    public int partitionCount(String topic) {
+        return partitionCounts.computeIfAbsent(
+                topic, t -> producer.partitionsFor(t).size());
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.weir.clients.producer.ProducerRecord;
 import io.weir.common.serialization.Serializer;
 import io.weir.streams.errors.ProductionExceptionHandler;
 import io.weir.streams.errors.StreamsException;
+import io.weir.streams.processor.StreamPartitioner;
 import io.weir.streams.processor.TopicNameExtractor;
 import io.weir.streams.processor.api.Processor;
 import io.weir.streams.processor.api.ProcessorContext;
@@ -11,24 +12,31 @@ import io.weir.streams.processor.api.Record;
 
 /**
  * A sink node's processor: serializes each record (with the application's default serdes where the sink names
- * none), picks its topic, and hands it to the task's {@link RecordCollector}.
+ * none), picks its topic and, with a {@link StreamPartitioner}, its partition, and hands it to the task's
+ * {@link RecordCollector}.
  */
 final class SinkProcessor implements Processor<Object, Object, Void, Void> {
     private final String name;
     private final TopicNameExtractor<Object, Object> topics;
     private final Serializer<?> keySerializer;
     private final Serializer<?> valueSerializer;
+    private final StreamPartitioner<Object, Object> partitioner;
     private ProcessorContextImpl context;
     private Serializer<Object> keys;
     private Serializer<Object> values;
 
     @SuppressWarnings("unchecked")
     SinkProcessor(
-            String name, TopicNameExtractor<?, ?> topics, Serializer<?> keySerializer, Serializer<?> valueSerializer) {
+            String name,
+            TopicNameExtractor<?, ?> topics,
+            Serializer<?> keySerializer,
+            Serializer<?> valueSerializer,
+            StreamPartitioner<?, ?> partitioner) {
         this.name = name;
         this.topics = (TopicNameExtractor<Object, Object>) topics;
         this.keySerializer = keySerializer;
         this.valueSerializer = valueSerializer;
+        this.partitioner = (StreamPartitioner<Object, Object>) partitioner;
     }
 
     @Override
@@ -42,7 +50,7 @@ final class SinkProcessor implements Processor<Object, Object, Void, Void> {
                         ? valueSerializer
                         : context.valueSerde().serializer());
         if (values instanceof WrappingNullableSerde wrapping) {
-            wrapping.setIfUnset(context.valueSerde());
+            wrapping.setIfUnset(context.keySerde(), context.valueSerde());
         }
     }
 
@@ -73,7 +81,18 @@ final class SinkProcessor implements Processor<Object, Object, Void, Void> {
                             + "Produced or default.key.serde/default.value.serde: " + e.getMessage(),
                     e);
         }
-        context.collector().send(topic, key, value, record.headers(), record.timestamp(), name);
+        Integer partition = partitioner == null ? null : partition(topic, record);
+        context.collector().send(topic, partition, key, value, record.headers(), record.timestamp(), name);
+    }
+
+    private Integer partition(String topic, Record<Object, Object> record) {
+        int count = context.collector().partitionCount(topic);
+        Integer partition = partitioner.partition(topic, record.key(), record.value(), count);
+        if (partition != null && (partition < 0 || partition >= count)) {
+            throw new StreamsException("The partitioner of sink " + name + " chose partition " + partition
+                    + " of topic " + topic + ", which has " + count + " partitions");
+        }
+        return partition;
     }
 
     private static String typeOf(Object o) {

@@ -40,7 +40,7 @@ final class SourceProcessor implements Processor<Object, Object, Object, Object>
                 ? valueDeserializer
                 : context.valueSerde().deserializer();
         if (values instanceof WrappingNullableSerde wrapping) {
-            wrapping.setIfUnset(context.valueSerde());
+            wrapping.setIfUnset(context.keySerde(), context.valueSerde());
         }
     }
 
