@@ -891,6 +891,13 @@ public class WeirStreams implements AutoCloseable {
      * @throws StreamsNotStartedException before {@link #start}
      */
     public <K> KeyQueryMetadata queryMetadataForKey(String storeName, K key, Serializer<K> keySerializer) {
+        if (builder.globalStores().containsKey(storeName)) {
+            // Every instance holds a global store whole: this one answers, as Kafka Streams' does.
+            if (state == State.CREATED) {
+                throw new StreamsNotStartedException("Application " + config.applicationId() + " is not started");
+            }
+            return new KeyQueryMetadata(HostInfo.buildFromEndpoint(config.applicationServer()), Set.of(), -1);
+        }
         int subtopology = subtopologyOf(storeName);
         if (state == State.CREATED) {
             throw new StreamsNotStartedException("Application " + config.applicationId() + " is not started");
@@ -932,9 +939,9 @@ public class WeirStreams implements AutoCloseable {
                 + storeName + "; its stores: " + builder.allStores().keySet());
     }
 
-    /** The stores of the tasks that read {@code partitions}. */
+    /** The global stores and the stores of the tasks that read {@code partitions}. */
     private Set<String> storesOf(Set<TopicPartition> partitions) {
-        Set<String> stores = new LinkedHashSet<>();
+        Set<String> stores = new LinkedHashSet<>(builder.globalStores().keySet()); // on every instance
         for (TopicPartition tp : partitions) {
             int s = builder.subtopologyReading(tp.topic());
             if (s >= 0) {
