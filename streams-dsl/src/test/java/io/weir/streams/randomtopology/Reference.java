@@ -188,7 +188,8 @@ final class Reference {
         Map<String, List<Long>> windows = new TreeMap<>(); // row -> values folded, in order
         Map<String, List<long[]>> sessions = new HashMap<>(); // key -> [start, end] sessions, values by row
         WindowedExpr.Windowing windowing = w.windowing();
-        for (Rec r : stream(w.in())) {
+        for (Rec unrounded : stream(w.in())) {
+            Rec r = new Rec(unrounded.key(), unrounded.value(), unrounded.timestamp() / w.tick() * w.tick());
             int task = io.weir.common.utils.Utils.toPositive(io.weir.common.utils.Utils.murmur2(
                             r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                     % partitions;

@@ -90,16 +90,17 @@ final class TopologyArbitraries {
      * that out-of-order records land on both sides of the grace boundary.
      */
     static Arbitrary<WindowedExpr> windowed(int depth) {
-        Arbitrary<Long> grace = Arbitraries.of(0L, 1L, 10L, 50L, 200L);
+        Arbitrary<Long> grace = Arbitraries.of(0L, 1L, 10L, 20L, 50L, 200L);
         Arbitrary<WindowedExpr.Windowing> tumbling = Combinators.combine(Arbitraries.of(20L, 50L, 100L), grace)
                 .as((size, g) -> new WindowedExpr.Windowing(false, size, size, g));
         Arbitrary<WindowedExpr.Windowing> hopping = Combinators.combine(
                         Arbitraries.of(40L, 100L), Arbitraries.of(2L, 4L), grace)
                 .as((size, hops, g) -> new WindowedExpr.Windowing(false, size, size / hops, g));
-        Arbitrary<WindowedExpr.Windowing> sessions = Combinators.combine(Arbitraries.of(5L, 30L, 100L), grace)
+        Arbitrary<WindowedExpr.Windowing> sessions = Combinators.combine(Arbitraries.of(5L, 10L, 30L, 100L), grace)
                 .as((gap, g) -> new WindowedExpr.Windowing(true, gap, 0, g));
         return Combinators.combine(
                         streams(depth - 1),
+                        Arbitraries.of(1L, 10L),
                         Arbitraries.oneOf(tumbling, hopping, sessions),
                         Arbitraries.of(StreamAggKind.class),
                         stores())

@@ -21,6 +21,9 @@ import io.weir.streams.kstream.TimeWindowedKStream;
 import io.weir.streams.kstream.TimeWindows;
 import io.weir.streams.kstream.Windowed;
 import io.weir.streams.processor.StateStore;
+import io.weir.streams.processor.api.FixedKeyProcessor;
+import io.weir.streams.processor.api.FixedKeyProcessorContext;
+import io.weir.streams.processor.api.FixedKeyRecord;
 import io.weir.streams.randomtopology.Ops.StreamAggKind;
 import io.weir.streams.randomtopology.Ops.TableAggKind;
 import io.weir.streams.randomtopology.RandomTopology.Root;
@@ -152,7 +155,24 @@ final class WeirRun {
 
     /** A windowed root: the aggregation by its windows, in a store that keeps every window (see {@link WindowedExpr}). */
     private void windowed(WindowedExpr w) {
-        KGroupedStream<String, Long> grouped = stream(w.in()).groupByKey();
+        KStream<String, Long> in = stream(w.in());
+        if (w.tick() > 1) {
+            long tick = w.tick();
+            in = in.processValues(() -> new FixedKeyProcessor<String, Long, Long>() {
+                private FixedKeyProcessorContext<String, Long> context;
+
+                @Override
+                public void init(FixedKeyProcessorContext<String, Long> context) {
+                    this.context = context;
+                }
+
+                @Override
+                public void process(FixedKeyRecord<String, Long> record) {
+                    context.forward(record.withTimestamp(record.timestamp() / tick * tick));
+                }
+            });
+        }
+        KGroupedStream<String, Long> grouped = in.groupByKey();
         WindowedExpr.Windowing windowing = w.windowing();
         StoreSpec spec = w.store();
         Duration retention = Duration.ofMillis(WindowedExpr.RETENTION);

@@ -15,8 +15,13 @@ import java.util.List;
  * the stream's key never changed (a task then sees its input partition's records in input order, in any runtime); after
  * a key change the grace outlasts the input's time span, and the aggregation must be commutative. So must a session
  * aggregation be, as merging sessions combines their aggregates in no defined order.
+ *
+ * <p>{@code tick}: the records' timestamps are first rounded down to a multiple of it ({@code processValues} with
+ * {@code withTimestamp}), so that with window sizes, gaps and graces in whole ticks, records land exactly on the grace
+ * boundary often; a tick of 1 keeps the input's times.
  */
-record WindowedExpr(StreamExpr in, Windowing windowing, StreamAggKind kind, StoreSpec store) implements Expr {
+record WindowedExpr(StreamExpr in, long tick, Windowing windowing, StreamAggKind kind, StoreSpec store)
+        implements Expr {
     /** A grace no input outlasts: nothing is late. */
     static final long NO_LATE_GRACE = 3_600_000;
 
@@ -42,6 +47,9 @@ record WindowedExpr(StreamExpr in, Windowing windowing, StreamAggKind kind, Stor
     }
 
     WindowedExpr {
+        if (tick < 1) {
+            throw new IllegalArgumentException("tick " + tick);
+        }
         if (!kind.commutative && (windowing.session() || in.keyChanged())) {
             throw new IllegalArgumentException(kind + " depends on an order that " + this + " does not define");
         }
@@ -51,14 +59,14 @@ record WindowedExpr(StreamExpr in, Windowing windowing, StreamAggKind kind, Stor
     }
 
     /** {@code kind} and {@code windowing} as they may be over {@code in}: see the class comment. */
-    static WindowedExpr of(StreamExpr in, Windowing windowing, StreamAggKind kind, StoreSpec store) {
+    static WindowedExpr of(StreamExpr in, long tick, Windowing windowing, StreamAggKind kind, StoreSpec store) {
         StreamAggKind allowed = kind.commutative || !(windowing.session() || in.keyChanged())
                 ? kind
                 : kind == StreamAggKind.LATEST ? StreamAggKind.SUM : StreamAggKind.SUM_OF_SQUARES;
         Windowing allowedWindowing = in.keyChanged()
                 ? new Windowing(windowing.session(), windowing.size(), windowing.advance(), NO_LATE_GRACE)
                 : windowing;
-        return new WindowedExpr(in, allowedWindowing, allowed, store);
+        return new WindowedExpr(in, tick, allowedWindowing, allowed, store);
     }
 
     @Override
@@ -67,7 +75,7 @@ record WindowedExpr(StreamExpr in, Windowing windowing, StreamAggKind kind, Stor
     }
 
     WindowedExpr named(Namer namer) {
-        return new WindowedExpr(in.named(namer), windowing, kind, store.named(namer));
+        return new WindowedExpr(in.named(namer), tick, windowing, kind, store.named(namer));
     }
 
     @Override
@@ -78,6 +86,7 @@ record WindowedExpr(StreamExpr in, Windowing windowing, StreamAggKind kind, Stor
                     case REDUCE -> ".reduce(" + kind + ", ";
                     case AGGREGATE -> ".aggregate(" + kind + (windowing.session() ? ", SUM_MERGER, " : ", ");
                 };
-        return in + ".groupByKey().windowedBy(" + windowing + ")" + call + store + ")";
+        String rounded = tick == 1 ? "" : ".processValues(roundTimestampDownTo(" + tick + "))";
+        return in + rounded + ".groupByKey().windowedBy(" + windowing + ")" + call + store + ")";
     }
 }
