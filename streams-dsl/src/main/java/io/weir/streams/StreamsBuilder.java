@@ -3,12 +3,15 @@ package io.weir.streams;
 import io.weir.common.serialization.Deserializer;
 import io.weir.common.serialization.Serde;
 import io.weir.streams.kstream.Consumed;
+import io.weir.streams.kstream.GlobalKTable;
 import io.weir.streams.kstream.KStream;
 import io.weir.streams.kstream.KTable;
 import io.weir.streams.kstream.Materialized;
+import io.weir.streams.kstream.internals.GlobalKTableImpl;
 import io.weir.streams.kstream.internals.InternalStreamsBuilder;
 import io.weir.streams.kstream.internals.KStreamImpl;
 import io.weir.streams.processor.StateStore;
+import io.weir.streams.processor.api.ProcessorSupplier;
 import io.weir.streams.state.StoreBuilder;
 import io.weir.streams.state.internals.StoreFactory;
 import java.util.Collection;
@@ -116,6 +119,69 @@ public class StreamsBuilder {
                 new KStreamImpl<>(internal, sourceName, consumed.keySerde(), consumed.valueSerde(), false);
         return source.tableAt(
                 tableSourceName, sourceName, storeName, materialized, consumed.keySerde(), consumed.valueSerde());
+    }
+
+    /**
+     * The whole of {@code topic} as a table on every instance, as Kafka Streams' {@code globalTable}: the global
+     * stream thread keeps it in a local store (restored from the topic before the instance runs, then kept up to
+     * date), which streams join by any key ({@link KStream#join(GlobalKTable, io.weir.streams.kstream.KeyValueMapper,
+     * io.weir.streams.kstream.ValueJoiner)}) and interactive queries read on every instance.
+     */
+    public synchronized <K, V> GlobalKTable<K, V> globalTable(String topic) {
+        return globalTable(topic, Consumed.with(null, null), null);
+    }
+
+    public synchronized <K, V> GlobalKTable<K, V> globalTable(String topic, Consumed<K, V> consumed) {
+        return globalTable(topic, consumed, null);
+    }
+
+    /** As {@link #globalTable(String)}, read with {@code materialized}'s serdes (the defaults where it has none). */
+    public synchronized <K, V> GlobalKTable<K, V> globalTable(
+            String topic, Materialized<K, V, ? extends StateStore> materialized) {
+        Objects.requireNonNull(materialized, "materialized");
+        return globalTable(topic, Consumed.with(materialized.keySerde(), materialized.valueSerde()), materialized);
+    }
+
+    /**
+     * As {@link #globalTable(String)}, the store named and configured by {@code materialized} and read with
+     * {@code consumed}'s serdes (as {@link #table(String, Consumed, Materialized)}). The store has no changelog topic:
+     * {@code topic} is its changelog.
+     */
+    public synchronized <K, V> GlobalKTable<K, V> globalTable(
+            String topic, Consumed<K, V> consumed, Materialized<K, V, ? extends StateStore> materialized) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(consumed, "consumed");
+        return GlobalKTableImpl.build(internal, topic, consumed, materialized);
+    }
+
+    /**
+     * A global store kept by the processors {@code stateUpdateSupplier} makes from every record of {@code topic}, as
+     * Kafka Streams' {@code addGlobalStore}: run by the global stream thread of every instance, restored from
+     * {@code topic} (the store's changelog; the builder's logging setting is ignored) by running its records through
+     * the processor, and readable by every processor. The processor should only write the store: what it forwards
+     * goes nowhere.
+     */
+    public synchronized <KIn, VIn> StreamsBuilder addGlobalStore(
+            StoreBuilder<?> storeBuilder,
+            String topic,
+            Consumed<KIn, VIn> consumed,
+            ProcessorSupplier<KIn, VIn, Void, Void> stateUpdateSupplier) {
+        Objects.requireNonNull(storeBuilder, "storeBuilder");
+        Objects.requireNonNull(consumed, "consumed");
+        String sourceName = consumed.name() != null ? consumed.name() : internal.newName("KSTREAM-SOURCE-");
+        String processorName =
+                consumed.name() != null ? consumed.name() + "-processor" : internal.newName("KTABLE-SOURCE-");
+        topology.internalBuilder()
+                .addGlobalStore(
+                        (StoreFactory) storeBuilder,
+                        sourceName,
+                        consumed.timestampExtractor(),
+                        deserializer(consumed.keySerde()),
+                        deserializer(consumed.valueSerde()),
+                        topic,
+                        processorName,
+                        stateUpdateSupplier);
+        return this;
     }
 
     private static <T> Deserializer<T> deserializer(Serde<T> serde) {

@@ -65,6 +65,8 @@ public final class StreamsConfig {
     public static final String MAIN_CONSUMER_PREFIX = "main.consumer.";
     /** Prefix of settings only the restore consumer gets. */
     public static final String RESTORE_CONSUMER_PREFIX = "restore.consumer.";
+    /** Prefix of settings only the global stream thread's consumer gets, as in Kafka Streams. */
+    public static final String GLOBAL_CONSUMER_PREFIX = "global.consumer.";
     /** Prefix of settings only the producers get. */
     public static final String PRODUCER_PREFIX = "producer.";
     /** Prefix of settings only the admin client gets. */
@@ -383,6 +385,7 @@ public final class StreamsConfig {
         return key.startsWith(CONSUMER_PREFIX)
                 || key.startsWith(MAIN_CONSUMER_PREFIX)
                 || key.startsWith(RESTORE_CONSUMER_PREFIX)
+                || key.startsWith(GLOBAL_CONSUMER_PREFIX)
                 || key.startsWith(PRODUCER_PREFIX)
                 || key.startsWith(ADMIN_CLIENT_PREFIX)
                 || key.startsWith(TOPIC_PREFIX)

@@ -101,6 +101,32 @@ public class Topology {
         return this;
     }
 
+    /**
+     * A global store, as Kafka Streams' {@code addGlobalStore}: source {@code sourceName} reads every partition of
+     * {@code topic} on every instance (the global stream thread's) and hands each record to {@code processorName},
+     * which keeps the store; the topic is the store's changelog (the builder's logging setting is ignored), and a
+     * restore runs the topic's records through the processor. Every processor may read the store.
+     */
+    public synchronized <KIn, VIn> Topology addGlobalStore(
+            StoreBuilder<?> storeBuilder,
+            String sourceName,
+            Deserializer<KIn> keyDeserializer,
+            Deserializer<VIn> valueDeserializer,
+            String topic,
+            String processorName,
+            ProcessorSupplier<KIn, VIn, Void, Void> stateUpdateSupplier) {
+        internal.addGlobalStore(
+                (StoreFactory) storeBuilder,
+                sourceName,
+                null,
+                keyDeserializer,
+                valueDeserializer,
+                topic,
+                processorName,
+                stateUpdateSupplier);
+        return this;
+    }
+
     /** Lets the named processor use stores added before. */
     public synchronized Topology connectProcessorAndStateStores(String processorName, String... stateStoreNames) {
         internal.connectProcessorAndStores(processorName, stateStoreNames);

@@ -13,6 +13,22 @@ public interface TopologyDescription {
     /** Its sub-topologies, ordered by id. */
     Set<Subtopology> subtopologies();
 
+    /** Its global stores, each a source and the processor that keeps the store, ordered by id. */
+    Set<GlobalStore> globalStores();
+
+    /**
+     * A global store: a source reading its topic and the processor that writes the store, run by the global stream
+     * thread of every instance rather than as tasks. Printed as Kafka Streams prints it; Weir numbers global stores
+     * after the sub-topologies (Kafka numbers all of them together, by source name).
+     */
+    interface GlobalStore {
+        Source source();
+
+        Processor processor();
+
+        int id();
+    }
+
     /** A connected part of the topology, run as one task per partition of its source topics. */
     interface Subtopology {
         int id();

@@ -7,6 +7,7 @@ import io.weir.common.utils.MockTime;
 import io.weir.common.utils.Utils;
 import io.weir.streams.errors.TopologyException;
 import io.weir.streams.processor.TaskId;
+import io.weir.streams.processor.internals.GlobalStores;
 import io.weir.streams.processor.internals.InternalTopologyBuilder;
 import io.weir.streams.processor.internals.RecordCollector;
 import io.weir.streams.processor.internals.StreamTask;
@@ -78,6 +79,11 @@ public class TopologyTestDriver implements Closeable {
     private final Map<String, Integer> topicPartitions;
 
     private final Map<TaskId, StreamTask> tasks = new LinkedHashMap<>();
+    /** The global stores, which every task reads; kept by {@link #globalTask}. */
+    private final GlobalStores globalStores = new GlobalStores();
+    /** The task keeping the global stores, or null if the topology has none. */
+    private final StreamTask globalTask;
+
     private final Map<String, List<Integer>> partitionSizes = new HashMap<>();
     private final Map<String, Deque<Produced>> unread = new HashMap<>();
     private final Set<String> produced = new LinkedHashSet<>();
@@ -153,11 +159,17 @@ public class TopologyTestDriver implements Closeable {
             }
             for (int p = 0; p < taskCount; p++) {
                 TaskId id = new TaskId(s, p);
-                StreamTask task = new StreamTask(id, this.topology, this.config, collector, time);
+                StreamTask task = new StreamTask(id, this.topology, this.config, collector, time, globalStores);
                 tasks.put(id, task);
             }
         }
+        this.globalTask =
+                this.topology.globalStores().isEmpty() ? null : StreamTask.global(this.topology, this.config, time);
         try {
+            if (globalTask != null) {
+                globalTask.initialize();
+                globalStores.publish(globalTask.stores());
+            }
             for (StreamTask task : tasks.values()) {
                 task.initialize();
             }
@@ -255,6 +267,7 @@ public class TopologyTestDriver implements Closeable {
     /**
      * A key-value store of the topology. With one partition it is the task's store, writable; with several, a
      * read-only view over every partition's instance (each key lives in one of them), as interactive queries see it.
+     * A global store is the global task's, as Kafka's driver gives it.
      *
      * @return the store, or null if no task has a key-value store of that name (as Kafka's driver answers)
      */
@@ -285,14 +298,23 @@ public class TopologyTestDriver implements Closeable {
     }
 
     private boolean isTimestamped(String name) {
-        return tasks.values().stream().anyMatch(t -> t.store(name) instanceof TimestampedKeyValueStore<?, ?>);
+        return allTasks().stream().anyMatch(t -> t.store(name) instanceof TimestampedKeyValueStore<?, ?>);
+    }
+
+    /** The stream tasks, then the global task if any. */
+    private List<StreamTask> allTasks() {
+        List<StreamTask> all = new ArrayList<>(tasks.values());
+        if (globalTask != null) {
+            all.add(globalTask);
+        }
+        return all;
     }
 
     @SuppressWarnings("unchecked")
     private <K, V> KeyValueStore<K, V> keyValueStore(String name) {
         ensureOpen();
         List<KeyValueStore<K, V>> instances = new ArrayList<>();
-        for (StreamTask task : tasks.values()) {
+        for (StreamTask task : allTasks()) {
             if (task.store(name) instanceof KeyValueStore<?, ?> store) {
                 instances.add((KeyValueStore<K, V>) store);
             }
@@ -360,6 +382,11 @@ public class TopologyTestDriver implements Closeable {
 
     void pipe(String topic, byte[] key, byte[] value, List<Header> headers, long timestamp) {
         ensureOpen();
+        if (globalTask != null && globalTask.reads(topic)) {
+            int partition = partitionFor(topic, key);
+            applyGlobal(topic, partition, append(topic, partition), timestamp, key, value, headers);
+            return;
+        }
         int subtopology = topology.subtopologyReading(topic);
         if (subtopology < 0) {
             throw new IllegalArgumentException("Unknown topic: " + topic + "; the topology reads no such topic");
@@ -369,6 +396,17 @@ public class TopologyTestDriver implements Closeable {
         tasks.get(new TaskId(subtopology, partition)).process(topic, partition, offset, timestamp, key, value, headers);
         drain();
         commit();
+    }
+
+    /**
+     * Applies a record of a global topic to the global stores and commits them, as the global stream thread does
+     * after each batch, so every task reads the update as soon as this returns.
+     */
+    private void applyGlobal(
+            String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, List<Header> headers) {
+        globalTask.process(topic, partition, offset, timestamp, key, value, headers);
+        globalTask.flushStores();
+        globalTask.commitStores();
     }
 
     /** Processes, in order, records written to topics the topology itself reads; whether there were any. */
@@ -387,6 +425,10 @@ public class TopologyTestDriver implements Closeable {
         produced.add(topic);
         unread.computeIfAbsent(topic, t -> new ArrayDeque<>())
                 .add(new Produced(partition, key, value, headers, timestamp));
+        if (globalTask != null && globalTask.reads(topic)) {
+            internalQueue.add(() -> applyGlobal(topic, partition, offset, timestamp, key, value, headers));
+            return;
+        }
         int subtopology = topology.subtopologyReading(topic);
         if (subtopology >= 0) {
             StreamTask reader = tasks.get(new TaskId(subtopology, partition));
@@ -443,7 +485,8 @@ public class TopologyTestDriver implements Closeable {
 
     private RuntimeException closeTasks() {
         RuntimeException first = null;
-        for (StreamTask task : tasks.values()) {
+        globalStores.withdraw();
+        for (StreamTask task : allTasks()) {
             try {
                 task.close();
             } catch (RuntimeException e) {

@@ -21,6 +21,8 @@ import io.weir.streams.errors.UnknownStateStoreException;
 import io.weir.streams.internals.EmbeddedBrokers;
 import io.weir.streams.processor.StateRestoreListener;
 import io.weir.streams.processor.TaskId;
+import io.weir.streams.processor.internals.GlobalStores;
+import io.weir.streams.processor.internals.GlobalStreamThread;
 import io.weir.streams.processor.internals.InternalTopicManager;
 import io.weir.streams.processor.internals.InternalTopologyBuilder;
 import io.weir.streams.processor.internals.StateDirectory;
@@ -117,6 +119,11 @@ public class WeirStreams implements AutoCloseable {
     private final EmbeddedBrokers.Lease broker;
     private final String bootstrapServers;
     private final List<StreamThread> threads = new CopyOnWriteArrayList<>();
+    /** The global stores, once the global thread restored them; read by every task and by interactive queries. */
+    private final GlobalStores globalStores = new GlobalStores();
+    /** The global stream thread, if the topology has global stores. */
+    private volatile GlobalStreamThread globalThread;
+
     private final Object stateLock = new Object();
     private volatile State state = State.CREATED;
     private volatile StateListener stateListener;
@@ -280,6 +287,13 @@ public class WeirStreams implements AutoCloseable {
             stateDirectory.checkStateNames(stateNames(), config.acceptRenamedState());
             admin = Admin.create(adminProps());
             partitionCounts = Map.copyOf(new InternalTopicManager(admin, builder, config).prepare());
+            if (!builder.globalStores().isEmpty() && !startGlobalThread()) {
+                return; // closed while the global stores restored
+            }
+            if (builder.subtopologies().isEmpty()) {
+                setState(State.RUNNING); // global stores only: no task, so no stream thread, as in Kafka Streams
+                return;
+            }
             for (int i = 1; i <= config.numStreamThreads(); i++) {
                 StreamThread thread = newThread(i);
                 threads.add(thread);
@@ -289,10 +303,103 @@ public class WeirStreams implements AutoCloseable {
             setState(State.PENDING_ERROR);
             threads.forEach(StreamThread::discard);
             threads.clear();
+            stopGlobalThread(Duration.ofSeconds(30));
             shutdownResources();
             setState(State.ERROR);
             throw e;
         }
+    }
+
+    /**
+     * Starts the global stream thread and waits, as Kafka Streams' {@code start()} does, until it restored every global
+     * store, so that no stream task reads a global table before it is whole; the client stays REBALANCING meanwhile.
+     *
+     * @return false if the client was closed during the restore
+     * @throws StreamsException if the global thread failed to restore
+     */
+    private boolean startGlobalThread() {
+        String threadName = config.clientIdPrefix() + "-GlobalStreamThread";
+        Map<String, Object> props =
+                config.clientProps(StreamsConfig.CONSUMER_PREFIX, StreamsConfig.GLOBAL_CONSUMER_PREFIX);
+        props.putIfAbsent("max.poll.records", 1000);
+        props.put("bootstrap.servers", bootstrapServers);
+        props.remove("group.id");
+        props.remove("group.instance.id");
+        props.put("client.id", threadName + "-global-consumer");
+        props.put("enable.auto.commit", false);
+        props.put("isolation.level", config.exactlyOnce() ? "read_committed" : "read_uncommitted");
+        Consumer<byte[], byte[]> consumer =
+                Consumer.create(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        GlobalStreamThread thread = new GlobalStreamThread(
+                threadName, builder, config, consumer, restoreListener, globalStores, this::onGlobalThreadDeath, time);
+        synchronized (stateLock) {
+            if (state != State.REBALANCING) {
+                thread.discard();
+                return false;
+            }
+            globalThread = thread;
+            thread.start();
+        }
+        return thread.awaitStarted();
+    }
+
+    /**
+     * The global thread died after it restored: as in Kafka Streams the client fails (a global thread cannot be
+     * replaced: {@code REPLACE_THREAD} is taken as {@code SHUTDOWN_CLIENT}).
+     */
+    private void onGlobalThreadDeath(Throwable exception) {
+        StreamThreadExceptionResponse response = respond(uncaughtHandler, exception);
+        if (response == StreamThreadExceptionResponse.REPLACE_THREAD) {
+            LOG.error("The global stream thread cannot be replaced; shutting the client down");
+        }
+        fail(response == StreamThreadExceptionResponse.SHUTDOWN_APPLICATION);
+    }
+
+    /** The handler's answer to {@code exception}; SHUTDOWN_CLIENT without a handler or if it fails. */
+    private static StreamThreadExceptionResponse respond(StreamsUncaughtExceptionHandler handler, Throwable exception) {
+        if (handler == null) {
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        try {
+            return handler.handle(exception);
+        } catch (RuntimeException e) {
+            LOG.error("The uncaught exception handler failed; shutting the client down", e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+    }
+
+    /** Takes the client through PENDING_ERROR to ERROR, on a thread of its own; once. */
+    private void fail(boolean announce) {
+        if (setState(State.PENDING_ERROR)) {
+            // The embedded broker stays open until close(): the process's other clients may still use it.
+            Thread closer = new Thread(
+                    () -> {
+                        if (announce) {
+                            announceApplicationShutdown();
+                        }
+                        shutdownThreads(Duration.ofSeconds(30), true);
+                        releaseLocalResources();
+                        setState(State.ERROR);
+                    },
+                    config.clientIdPrefix() + "-CloseThread");
+            closer.setDaemon(true);
+            closer.start();
+        }
+    }
+
+    /** Stops the global thread, after the stream threads that read its stores; whether it stopped in time. */
+    private boolean stopGlobalThread(Duration timeout) {
+        GlobalStreamThread thread = globalThread;
+        if (thread == null || thread == Thread.currentThread()) {
+            return true;
+        }
+        thread.shutdown();
+        try {
+            thread.join(Math.max(1, nanos(timeout) / 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
     }
 
     /**
@@ -311,6 +418,7 @@ public class WeirStreams implements AutoCloseable {
 
     private Set<String> stateNames() {
         Set<String> names = new LinkedHashSet<>(builder.allStores().keySet());
+        names.addAll(builder.globalStores().keySet());
         names.addAll(builder.internalTopics());
         return names;
     }
@@ -383,6 +491,7 @@ public class WeirStreams implements AutoCloseable {
                 restoreListener,
                 groupState,
                 cacheBytesPerStore(),
+                globalStores,
                 new ThreadEvents(),
                 time);
     }
@@ -448,37 +557,12 @@ public class WeirStreams implements AutoCloseable {
 
         @Override
         public void onDeath(StreamThread thread, Throwable exception) {
-            StreamsUncaughtExceptionHandler handler = uncaughtHandler;
-            StreamThreadExceptionResponse response = StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-            if (exception instanceof StreamThread.ApplicationShutdownException) {
-                handler = null;
-            }
-            if (handler != null) {
-                try {
-                    response = handler.handle(exception);
-                } catch (RuntimeException e) {
-                    LOG.error("The uncaught exception handler failed; shutting the client down", e);
-                }
-            }
+            StreamThreadExceptionResponse response = respond(
+                    exception instanceof StreamThread.ApplicationShutdownException ? null : uncaughtHandler, exception);
             if (response == StreamThreadExceptionResponse.REPLACE_THREAD && replace(thread)) {
                 return;
             }
-            boolean announce = response == StreamThreadExceptionResponse.SHUTDOWN_APPLICATION;
-            if (setState(State.PENDING_ERROR)) {
-                // The embedded broker stays open until close(): the process's other clients may still use it.
-                Thread closer = new Thread(
-                        () -> {
-                            if (announce) {
-                                announceApplicationShutdown();
-                            }
-                            shutdownThreads(Duration.ofSeconds(30), true);
-                            releaseLocalResources();
-                            setState(State.ERROR);
-                        },
-                        config.clientIdPrefix() + "-CloseThread");
-                closer.setDaemon(true);
-                closer.start();
-            }
+            fail(response == StreamThreadExceptionResponse.SHUTDOWN_APPLICATION);
         }
     }
 
@@ -599,7 +683,8 @@ public class WeirStreams implements AutoCloseable {
             }
             all &= !thread.isAlive();
         }
-        return all;
+        // The global stores close last: the stream tasks read them until they closed.
+        return stopGlobalThread(Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))) && all;
     }
 
     private void shutdownResources() {
@@ -706,14 +791,24 @@ public class WeirStreams implements AutoCloseable {
             throw new StateStoreNotAvailableException(
                     "Application " + config.applicationId() + " is " + s + "; its stores cannot be queried");
         }
-        if (!builder.allStores().containsKey(name)) {
-            throw new UnknownStateStoreException("Application " + config.applicationId() + " has no store named " + name
-                    + "; its stores: " + builder.allStores().keySet());
+        if (!builder.allStores().containsKey(name) && !builder.globalStores().containsKey(name)) {
+            Set<String> known = new LinkedHashSet<>(builder.allStores().keySet());
+            known.addAll(builder.globalStores().keySet());
+            throw new UnknownStateStoreException(
+                    "Application " + config.applicationId() + " has no store named " + name + "; its stores: " + known);
         }
     }
 
     private List<ManagedStore> localStores(String name, Integer partition) {
         List<ManagedStore> stores = new ArrayList<>();
+        if (builder.globalStores().containsKey(name)) {
+            // Every instance holds the whole of a global store; it has no partitions of its own to choose from.
+            ManagedStore global = globalStores.store(name);
+            if (global != null) {
+                stores.add(global);
+            }
+            return stores;
+        }
         for (StreamThread thread : threads) {
             for (Map.Entry<TaskId, StreamTask> entry : thread.queryableTasks().entrySet()) {
                 if (partition != null && entry.getKey().partition() != partition) {
@@ -796,6 +891,13 @@ public class WeirStreams implements AutoCloseable {
      * @throws StreamsNotStartedException before {@link #start}
      */
     public <K> KeyQueryMetadata queryMetadataForKey(String storeName, K key, Serializer<K> keySerializer) {
+        if (builder.globalStores().containsKey(storeName)) {
+            // Every instance holds a global store whole: this one answers, as Kafka Streams' does.
+            if (state == State.CREATED) {
+                throw new StreamsNotStartedException("Application " + config.applicationId() + " is not started");
+            }
+            return new KeyQueryMetadata(HostInfo.buildFromEndpoint(config.applicationServer()), Set.of(), -1);
+        }
         int subtopology = subtopologyOf(storeName);
         if (state == State.CREATED) {
             throw new StreamsNotStartedException("Application " + config.applicationId() + " is not started");
@@ -837,9 +939,9 @@ public class WeirStreams implements AutoCloseable {
                 + storeName + "; its stores: " + builder.allStores().keySet());
     }
 
-    /** The stores of the tasks that read {@code partitions}. */
+    /** The global stores and the stores of the tasks that read {@code partitions}. */
     private Set<String> storesOf(Set<TopicPartition> partitions) {
-        Set<String> stores = new LinkedHashSet<>();
+        Set<String> stores = new LinkedHashSet<>(builder.globalStores().keySet()); // on every instance
         for (TopicPartition tp : partitions) {
             int s = builder.subtopologyReading(tp.topic());
             if (s >= 0) {
@@ -858,9 +960,13 @@ public class WeirStreams implements AutoCloseable {
         return out;
     }
 
-    /** How many changelog records this instance's restores replayed since it started, over all threads. */
+    /**
+     * How many changelog records this instance's restores replayed since it started, over all threads (the global
+     * thread's restore of the global stores included).
+     */
     public long restoredRecords() {
-        long total = 0;
+        GlobalStreamThread global = globalThread;
+        long total = global == null ? 0 : global.restoredRecords();
         for (StreamThread thread : threads) {
             total += thread.restoredRecords();
         }

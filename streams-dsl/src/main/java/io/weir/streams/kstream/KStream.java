@@ -131,6 +131,62 @@ public interface KStream<K, V> {
     <VT, VR> KStream<K, VR> leftJoin(
             KTable<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner, Joined<K, V, VT> joined);
 
+    /**
+     * Each record joined with the global table's value of the key {@code keySelector} picks from it, as Kafka Streams
+     * does: a lookup in this instance's copy of the whole table when the record is processed, with no repartition
+     * and no co-partitioning. A record whose selected key is null, whose value is null, or whose selected key the
+     * table lacks is dropped.
+     */
+    <GK, GV, RV> KStream<K, RV> join(
+            GlobalKTable<GK, GV> globalTable,
+            KeyValueMapper<? super K, ? super V, ? extends GK> keySelector,
+            ValueJoiner<? super V, ? super GV, ? extends RV> joiner);
+
+    <GK, GV, RV> KStream<K, RV> join(
+            GlobalKTable<GK, GV> globalTable,
+            KeyValueMapper<? super K, ? super V, ? extends GK> keySelector,
+            ValueJoinerWithKey<? super K, ? super V, ? super GV, ? extends RV> joiner);
+
+    <GK, GV, RV> KStream<K, RV> join(
+            GlobalKTable<GK, GV> globalTable,
+            KeyValueMapper<? super K, ? super V, ? extends GK> keySelector,
+            ValueJoiner<? super V, ? super GV, ? extends RV> joiner,
+            Named named);
+
+    <GK, GV, RV> KStream<K, RV> join(
+            GlobalKTable<GK, GV> globalTable,
+            KeyValueMapper<? super K, ? super V, ? extends GK> keySelector,
+            ValueJoinerWithKey<? super K, ? super V, ? super GV, ? extends RV> joiner,
+            Named named);
+
+    /**
+     * As {@link #join(GlobalKTable, KeyValueMapper, ValueJoiner)}, but a record the table has no row for is joined
+     * with null. As in Kafka Streams 3.7+, a record with a null key (and a value) is joined too: the selector is
+     * given the null key, and a null selected key then joins null. A record with a key whose selected key is null is
+     * dropped, as is one with a null value.
+     */
+    <GK, GV, RV> KStream<K, RV> leftJoin(
+            GlobalKTable<GK, GV> globalTable,
+            KeyValueMapper<? super K, ? super V, ? extends GK> keySelector,
+            ValueJoiner<? super V, ? super GV, ? extends RV> joiner);
+
+    <GK, GV, RV> KStream<K, RV> leftJoin(
+            GlobalKTable<GK, GV> globalTable,
+            KeyValueMapper<? super K, ? super V, ? extends GK> keySelector,
+            ValueJoinerWithKey<? super K, ? super V, ? super GV, ? extends RV> joiner);
+
+    <GK, GV, RV> KStream<K, RV> leftJoin(
+            GlobalKTable<GK, GV> globalTable,
+            KeyValueMapper<? super K, ? super V, ? extends GK> keySelector,
+            ValueJoiner<? super V, ? super GV, ? extends RV> joiner,
+            Named named);
+
+    <GK, GV, RV> KStream<K, RV> leftJoin(
+            GlobalKTable<GK, GV> globalTable,
+            KeyValueMapper<? super K, ? super V, ? extends GK> keySelector,
+            ValueJoinerWithKey<? super K, ? super V, ? super GV, ? extends RV> joiner,
+            Named named);
+
     /** The stream read as a table: each record the latest value of its key, a null value a delete. */
     KTable<K, V> toTable();
 

@@ -7,8 +7,8 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** A node of a random topology: a {@link StreamExpr} or a {@link TableExpr}. */
-sealed interface Expr permits StreamExpr, TableExpr {
+/** A node of a random topology: a {@link StreamExpr}, a {@link TableExpr} or a {@link WindowedExpr} root. */
+sealed interface Expr permits StreamExpr, TableExpr, WindowedExpr {
 
     /** The expressions this one reads, in the order they are built. */
     List<Expr> children();

@@ -26,6 +26,14 @@ record RandomTopology(List<Root> roots) {
                 return expr + ".toStream().to(\"" + topic + "\")";
             }
         }
+
+        /** A windowed aggregation, judged by its store alone (its topic is unused). */
+        record WindowedOut(WindowedExpr expr, String topic) implements Root {
+            @Override
+            public String toString() {
+                return expr.toString();
+            }
+        }
     }
 
     /** The same roots with unique topic, store and repartition names, numbered in the order the roots are built. */
@@ -37,7 +45,9 @@ record RandomTopology(List<Root> roots) {
             roots.add(
                     expr instanceof StreamExpr stream
                             ? new Root.StreamOut(stream.named(namer), out)
-                            : new Root.TableOut(((TableExpr) expr).named(namer), out));
+                            : expr instanceof WindowedExpr windowed
+                                    ? new Root.WindowedOut(windowed.named(namer), out)
+                                    : new Root.TableOut(((TableExpr) expr).named(namer), out));
         }
         return new RandomTopology(List.copyOf(roots));
     }

@@ -29,7 +29,11 @@ final class Reference {
         this.input = input;
     }
 
-    static Outcome run(RandomTopology topology, List<Input.Record> input) {
+    /**
+     * What the topology means at {@code partitions} partitions per topic: only its windowed roots depend on the
+     * partitioning (which records share a task's stream time).
+     */
+    static Outcome run(RandomTopology topology, List<Input.Record> input, int partitions) {
         Reference reference = new Reference(input);
         Map<String, SortedMap<String, Long>> stores = new TreeMap<>();
         Map<String, SortedMap<String, Long>> timestamps = new TreeMap<>();
@@ -45,7 +49,9 @@ final class Reference {
         Map<String, SortedMap<String, List<Outcome.Written>>> streamOutputs = new TreeMap<>();
         Map<String, SortedMap<String, Long>> tableOutputs = new TreeMap<>();
         for (RandomTopology.Root root : topology.roots()) {
-            if (root instanceof RandomTopology.Root.StreamOut out) {
+            if (root instanceof RandomTopology.Root.WindowedOut out) {
+                stores.put(out.expr().store().name(), reference.windowedRoot(out.expr(), partitions));
+            } else if (root instanceof RandomTopology.Root.StreamOut out) {
                 streamOutputs.put(
                         out.topic(),
                         Outcome.byKey(reference.stream(out.expr()), out.expr().keyChanged()));
@@ -175,6 +181,93 @@ final class Reference {
                     aggregate == null ? first(a.kind(), r.value()) : a.kind().step(aggregate, r.value()));
         }
         return rows;
+    }
+
+    // ---- windowed roots: out of order, with a grace ------------------------------------------------------------
+
+    /**
+     * A windowed root's final store rows: {@code "<key>@<start>"} for time windows, {@code "<key>@<start>-<end>"} for
+     * sessions. Each record is folded in its task's order, input order, its task being its key's partition (the
+     * default partitioner's choice: the key never changed when a record can be late).
+     */
+    SortedMap<String, Long> windowedRoot(WindowedExpr w, int partitions) {
+        long[] streamTime = new long[partitions];
+        java.util.Arrays.fill(streamTime, -1L);
+        Map<String, List<Long>> windows = new TreeMap<>(); // row -> values folded, in order
+        Map<String, List<long[]>> sessions = new HashMap<>(); // key -> [start, end] sessions, values by row
+        WindowedExpr.Windowing windowing = w.windowing();
+        for (Rec unrounded : stream(w.in())) {
+            Rec r = new Rec(unrounded.key(), unrounded.value(), unrounded.timestamp() / w.tick() * w.tick());
+            int task = io.weir.common.utils.Utils.toPositive(io.weir.common.utils.Utils.murmur2(
+                            r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    % partitions;
+            streamTime[task] = Math.max(streamTime[task], r.timestamp());
+            if (windowing.session()) {
+                session(
+                        r,
+                        windowing,
+                        streamTime[task],
+                        sessions.computeIfAbsent(r.key(), k -> new ArrayList<>()),
+                        windows);
+                continue;
+            }
+            // Every window [start, start + size) holding the timestamp, starts at multiples of the advance.
+            for (long start = r.timestamp() / windowing.advance() * windowing.advance();
+                    start >= 0 && start > r.timestamp() - windowing.size();
+                    start -= windowing.advance()) {
+                if (start + windowing.size() > streamTime[task] - windowing.grace()) { // else closed: dropped
+                    windows.computeIfAbsent(Outcome.windowRow(r.key(), start), k -> new ArrayList<>())
+                            .add(r.value());
+                }
+            }
+        }
+        SortedMap<String, Long> rows = new TreeMap<>();
+        windows.forEach((row, values) -> {
+            long aggregate = first(w.kind(), values.get(0));
+            for (long v : values.subList(1, values.size())) {
+                aggregate = w.kind().step(aggregate, v);
+            }
+            rows.put(row, aggregate);
+        });
+        return rows;
+    }
+
+    /**
+     * A record joins every session of its key within the gap on either side into one; that merged session is dropped
+     * whole once its end is before stream time minus grace and gap. Rows hold the merged sessions' values.
+     */
+    private static void session(
+            Rec r,
+            WindowedExpr.Windowing windowing,
+            long streamTime,
+            List<long[]> keySessions,
+            Map<String, List<Long>> rows) {
+        long gap = windowing.size();
+        long start = r.timestamp();
+        long end = r.timestamp();
+        List<long[]> merged = new ArrayList<>();
+        for (long[] s : keySessions) {
+            if (s[1] >= r.timestamp() - gap && s[0] <= r.timestamp() + gap) {
+                merged.add(s);
+                start = Math.min(start, s[0]);
+                end = Math.max(end, s[1]);
+            }
+        }
+        if (end < streamTime - windowing.grace() - gap) {
+            return; // the merged session closed: the record is dropped
+        }
+        List<Long> values = new ArrayList<>();
+        for (long[] s : merged) {
+            keySessions.remove(s);
+            values.addAll(rows.remove(sessionRow(r.key(), s[0], s[1])));
+        }
+        values.add(r.value());
+        keySessions.add(new long[] {start, end});
+        rows.put(sessionRow(r.key(), start, end), values);
+    }
+
+    static String sessionRow(String key, long start, long end) {
+        return Outcome.windowRow(key, start) + "-" + end;
     }
 
     private static String groupOf(TableExpr.StreamAggregate aggregate, Rec r) {

@@ -29,9 +29,14 @@ final class TopologyArbitraries {
 
     static Arbitrary<RandomTopology> topologies() {
         // A stream source written out as it is tests nothing the other roots do not.
-        Arbitrary<Expr> root = Arbitraries.oneOf(
-                streams(DEPTH).filter(e -> !(e instanceof StreamExpr.Source)).map(e -> e),
-                tables(DEPTH, true).map(e -> e));
+        Arbitrary<Expr> root = Arbitraries.frequencyOf(
+                Tuple.of(
+                        2,
+                        streams(DEPTH)
+                                .filter(e -> !(e instanceof StreamExpr.Source))
+                                .map(e -> e)),
+                Tuple.of(2, tables(DEPTH, true).map(e -> e)),
+                Tuple.of(1, windowed(DEPTH).map(e -> e)));
         return root.list().ofMinSize(1).ofMaxSize(3).map(RandomTopology::labelled);
     }
 
@@ -77,6 +82,29 @@ final class TopologyArbitraries {
                                         Arbitraries.of(JoinKind.INNER, JoinKind.LEFT),
                                         Arbitraries.of(Joiner.class))
                                 .as(StreamExpr.JoinTable::new)));
+    }
+
+    /**
+     * A windowed aggregation of a stream: tumbling, hopping or session windows of a few tens of milliseconds (the
+     * input's times span a second, so windows fill and close), with a grace of 0, a little, or about a window, so
+     * that out-of-order records land on both sides of the grace boundary.
+     */
+    static Arbitrary<WindowedExpr> windowed(int depth) {
+        Arbitrary<Long> grace = Arbitraries.of(0L, 1L, 10L, 20L, 50L, 200L);
+        Arbitrary<WindowedExpr.Windowing> tumbling = Combinators.combine(Arbitraries.of(20L, 50L, 100L), grace)
+                .as((size, g) -> new WindowedExpr.Windowing(false, size, size, g));
+        Arbitrary<WindowedExpr.Windowing> hopping = Combinators.combine(
+                        Arbitraries.of(40L, 100L), Arbitraries.of(2L, 4L), grace)
+                .as((size, hops, g) -> new WindowedExpr.Windowing(false, size, size / hops, g));
+        Arbitrary<WindowedExpr.Windowing> sessions = Combinators.combine(Arbitraries.of(5L, 10L, 30L, 100L), grace)
+                .as((gap, g) -> new WindowedExpr.Windowing(true, gap, 0, g));
+        return Combinators.combine(
+                        streams(depth - 1),
+                        Arbitraries.of(1L, 10L),
+                        Arbitraries.oneOf(tumbling, hopping, sessions),
+                        Arbitraries.of(StreamAggKind.class),
+                        stores())
+                .as(WindowedExpr::of);
     }
 
     /** Tables; {@code mayReadStreams} false for the table side of a stream-table join. */

@@ -15,15 +15,21 @@ import io.weir.streams.kstream.KGroupedTable;
 import io.weir.streams.kstream.KStream;
 import io.weir.streams.kstream.KTable;
 import io.weir.streams.kstream.Materialized;
+import io.weir.streams.kstream.SessionWindowedKStream;
+import io.weir.streams.kstream.SessionWindows;
 import io.weir.streams.kstream.TimeWindowedKStream;
 import io.weir.streams.kstream.TimeWindows;
 import io.weir.streams.kstream.Windowed;
 import io.weir.streams.processor.StateStore;
+import io.weir.streams.processor.api.FixedKeyProcessor;
+import io.weir.streams.processor.api.FixedKeyProcessorContext;
+import io.weir.streams.processor.api.FixedKeyRecord;
 import io.weir.streams.randomtopology.Ops.StreamAggKind;
 import io.weir.streams.randomtopology.Ops.TableAggKind;
 import io.weir.streams.randomtopology.RandomTopology.Root;
 import io.weir.streams.state.KeyValueIterator;
 import io.weir.streams.state.KeyValueStore;
+import io.weir.streams.state.ReadOnlySessionStore;
 import io.weir.streams.state.ReadOnlyWindowStore;
 import io.weir.streams.state.Stores;
 import io.weir.streams.state.ValueAndTimestamp;
@@ -53,7 +59,9 @@ final class WeirRun {
     static Outcome run(RandomTopology topology, List<Input.Record> input, int partitions) {
         WeirRun run = new WeirRun();
         for (Root root : topology.roots()) {
-            if (root instanceof Root.StreamOut out) {
+            if (root instanceof Root.WindowedOut out) {
+                run.windowed(out.expr());
+            } else if (root instanceof Root.StreamOut out) {
                 run.stream(out.expr()).to(out.topic());
             } else {
                 run.table(((Root.TableOut) root).expr()).toStream().to(root.topic());
@@ -95,6 +103,10 @@ final class WeirRun {
             Map<String, SortedMap<String, List<Outcome.Written>>> streamOutputs = new TreeMap<>();
             Map<String, SortedMap<String, Long>> tableOutputs = new TreeMap<>();
             for (Root root : topology.roots()) {
+                if (root instanceof Root.WindowedOut out) {
+                    stores.put(out.expr().store().name(), windowedRows(driver, out.expr()));
+                    continue;
+                }
                 List<TestRecord<String, Long>> written = driver.createOutputTopic(
                                 root.topic(),
                                 Serdes.String().deserializer(),
@@ -111,6 +123,99 @@ final class WeirRun {
                 }
             }
             return new Outcome(stores, timestamps, streamOutputs, tableOutputs);
+        }
+    }
+
+    /** A windowed root's store rows, as {@link Reference#windowedRoot} names them. */
+    private static SortedMap<String, Long> windowedRows(TopologyTestDriver driver, WindowedExpr w) {
+        String name = w.store().name();
+        SortedMap<String, Long> rows = new TreeMap<>();
+        if (!w.windowing().session()) {
+            ReadOnlyWindowStore<String, Long> store = driver.getWindowStore(name);
+            assertNotNull(store, "no window store " + name);
+            try (KeyValueIterator<Windowed<String>, Long> it = store.all()) {
+                it.forEachRemaining(kv -> rows.put(
+                        Outcome.windowRow(kv.key().key(), kv.key().window().start()), kv.value()));
+            }
+            return rows;
+        }
+        ReadOnlySessionStore<String, Long> store = driver.getSessionStore(name);
+        assertNotNull(store, "no session store " + name);
+        // Every key: the generated keys are ASCII letters, digits and dots, all below DEL.
+        try (KeyValueIterator<Windowed<String>, Long> it = store.fetch("", "\u007f")) {
+            it.forEachRemaining(kv -> rows.put(
+                    Reference.sessionRow(
+                            kv.key().key(),
+                            kv.key().window().start(),
+                            kv.key().window().end()),
+                    kv.value()));
+        }
+        return rows;
+    }
+
+    /** A windowed root: the aggregation by its windows, in a store that keeps every window (see {@link WindowedExpr}). */
+    private void windowed(WindowedExpr w) {
+        KStream<String, Long> in = stream(w.in());
+        if (w.tick() > 1) {
+            long tick = w.tick();
+            in = in.processValues(() -> new FixedKeyProcessor<String, Long, Long>() {
+                private FixedKeyProcessorContext<String, Long> context;
+
+                @Override
+                public void init(FixedKeyProcessorContext<String, Long> context) {
+                    this.context = context;
+                }
+
+                @Override
+                public void process(FixedKeyRecord<String, Long> record) {
+                    context.forward(record.withTimestamp(record.timestamp() / tick * tick));
+                }
+            });
+        }
+        KGroupedStream<String, Long> grouped = in.groupByKey();
+        WindowedExpr.Windowing windowing = w.windowing();
+        StoreSpec spec = w.store();
+        Duration retention = Duration.ofMillis(WindowedExpr.RETENTION);
+        StreamAggKind kind = w.kind();
+        Materialized<String, Long, StateStore> materialized;
+        if (windowing.session()) {
+            materialized = spec.inMemory()
+                    ? Materialized.as(Stores.inMemorySessionStore(spec.name(), retention))
+                    : Materialized.<String, Long, StateStore>as(spec.name()).withRetention(retention);
+        } else {
+            materialized = spec.inMemory()
+                    ? Materialized.as(Stores.inMemoryWindowStore(
+                            spec.name(), retention, Duration.ofMillis(windowing.size()), false))
+                    : Materialized.<String, Long, StateStore>as(spec.name()).withRetention(retention);
+        }
+        if (!spec.cached()) {
+            materialized.withCachingDisabled();
+        }
+        if (windowing.session()) {
+            SessionWindowedKStream<String, Long> sessions = grouped.windowedBy(SessionWindows.ofInactivityGapAndGrace(
+                    Duration.ofMillis(windowing.size()), Duration.ofMillis(windowing.grace())));
+            switch (kind.api) {
+                case COUNT -> sessions.count(materialized);
+                case REDUCE -> sessions.reduce(kind::step, materialized);
+                case AGGREGATE -> sessions.aggregate(
+                        () -> kind.initial,
+                        (k, v, aggregate) -> kind.step(aggregate, v),
+                        (k, a, b) -> a + b, // the commutative kinds are sums
+                        materialized);
+            }
+            return;
+        }
+        TimeWindows windows =
+                TimeWindows.ofSizeAndGrace(Duration.ofMillis(windowing.size()), Duration.ofMillis(windowing.grace()));
+        if (windowing.advance() != windowing.size()) {
+            windows = windows.advanceBy(Duration.ofMillis(windowing.advance()));
+        }
+        TimeWindowedKStream<String, Long> windowed = grouped.windowedBy(windows);
+        switch (kind.api) {
+            case COUNT -> windowed.count(materialized);
+            case REDUCE -> windowed.reduce(kind::step, materialized);
+            case AGGREGATE -> windowed.aggregate(
+                    () -> kind.initial, (k, v, aggregate) -> kind.step(aggregate, v), materialized);
         }
     }
 

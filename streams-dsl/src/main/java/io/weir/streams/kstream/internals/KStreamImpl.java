@@ -5,6 +5,7 @@ import io.weir.common.serialization.Serializer;
 import io.weir.streams.KeyValue;
 import io.weir.streams.kstream.BranchedKStream;
 import io.weir.streams.kstream.ForeachAction;
+import io.weir.streams.kstream.GlobalKTable;
 import io.weir.streams.kstream.Grouped;
 import io.weir.streams.kstream.Joined;
 import io.weir.streams.kstream.KGroupedStream;
@@ -17,6 +18,7 @@ import io.weir.streams.kstream.Predicate;
 import io.weir.streams.kstream.Produced;
 import io.weir.streams.kstream.Repartitioned;
 import io.weir.streams.kstream.ValueJoiner;
+import io.weir.streams.kstream.ValueJoinerWithKey;
 import io.weir.streams.kstream.ValueMapper;
 import io.weir.streams.kstream.ValueMapperWithKey;
 import io.weir.streams.processor.StateStore;
@@ -534,6 +536,105 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         builder.topology().connectProcessorAndStores(name, getters.storeNames());
         builder.topology().requireCopartitioned(name);
         return new KStreamImpl<>(builder, name, keys, null, false);
+    }
+
+    // ---- joins with a GlobalKTable: a lookup by a selected key, no repartition ----------------------------------
+
+    @Override
+    public <GK, GV, RV> KStream<K, RV> join(
+            GlobalKTable<GK, GV> globalTable,
+            KeyValueMapper<? super K, ? super V, ? extends GK> keySelector,
+            ValueJoiner<? super V, ? super GV, ? extends RV> joiner) {
+        return joinGlobal(globalTable, keySelector, withKey(joiner), null, false);
+    }
+
+    @Override
+    public <GK, GV, RV> KStream<K, RV> join(
+            GlobalKTable<GK, GV> globalTable,
+            KeyValueMapper<? super K, ? super V, ? extends GK> keySelector,
+            ValueJoinerWithKey<? super K, ? super V, ? super GV, ? extends RV> joiner) {
+        return joinGlobal(globalTable, keySelector, joiner, null, false);
+    }
+
+    @Override
+    public <GK, GV, RV> KStream<K, RV> join(
+            GlobalKTable<GK, GV> globalTable,
+            KeyValueMapper<? super K, ? super V, ? extends GK> keySelector,
+            ValueJoiner<? super V, ? super GV, ? extends RV> joiner,
+            Named named) {
+        return joinGlobal(globalTable, keySelector, withKey(joiner), Objects.requireNonNull(named, "named"), false);
+    }
+
+    @Override
+    public <GK, GV, RV> KStream<K, RV> join(
+            GlobalKTable<GK, GV> globalTable,
+            KeyValueMapper<? super K, ? super V, ? extends GK> keySelector,
+            ValueJoinerWithKey<? super K, ? super V, ? super GV, ? extends RV> joiner,
+            Named named) {
+        return joinGlobal(globalTable, keySelector, joiner, Objects.requireNonNull(named, "named"), false);
+    }
+
+    @Override
+    public <GK, GV, RV> KStream<K, RV> leftJoin(
+            GlobalKTable<GK, GV> globalTable,
+            KeyValueMapper<? super K, ? super V, ? extends GK> keySelector,
+            ValueJoiner<? super V, ? super GV, ? extends RV> joiner) {
+        return joinGlobal(globalTable, keySelector, withKey(joiner), null, true);
+    }
+
+    @Override
+    public <GK, GV, RV> KStream<K, RV> leftJoin(
+            GlobalKTable<GK, GV> globalTable,
+            KeyValueMapper<? super K, ? super V, ? extends GK> keySelector,
+            ValueJoinerWithKey<? super K, ? super V, ? super GV, ? extends RV> joiner) {
+        return joinGlobal(globalTable, keySelector, joiner, null, true);
+    }
+
+    @Override
+    public <GK, GV, RV> KStream<K, RV> leftJoin(
+            GlobalKTable<GK, GV> globalTable,
+            KeyValueMapper<? super K, ? super V, ? extends GK> keySelector,
+            ValueJoiner<? super V, ? super GV, ? extends RV> joiner,
+            Named named) {
+        return joinGlobal(globalTable, keySelector, withKey(joiner), Objects.requireNonNull(named, "named"), true);
+    }
+
+    @Override
+    public <GK, GV, RV> KStream<K, RV> leftJoin(
+            GlobalKTable<GK, GV> globalTable,
+            KeyValueMapper<? super K, ? super V, ? extends GK> keySelector,
+            ValueJoinerWithKey<? super K, ? super V, ? super GV, ? extends RV> joiner,
+            Named named) {
+        return joinGlobal(globalTable, keySelector, joiner, Objects.requireNonNull(named, "named"), true);
+    }
+
+    private static <K, V, GV, RV> ValueJoinerWithKey<K, V, GV, RV> withKey(
+            ValueJoiner<? super V, ? super GV, ? extends RV> joiner) {
+        Objects.requireNonNull(joiner, "joiner");
+        return (key, value, other) -> joiner.apply(value, other);
+    }
+
+    /**
+     * A processor under this node that looks each record up in the global table's store (Kafka's
+     * {@code KSTREAM-JOIN-} / {@code KSTREAM-LEFTJOIN-} name): no repartition even after a key change, and no
+     * co-partitioning, since every task reads the whole table. The global store is not connected to the processor:
+     * every processor may read a global store, as in Kafka Streams.
+     */
+    private <GK, GV, RV> KStream<K, RV> joinGlobal(
+            GlobalKTable<GK, GV> globalTable,
+            KeyValueMapper<? super K, ? super V, ? extends GK> keySelector,
+            ValueJoinerWithKey<? super K, ? super V, ? super GV, ? extends RV> joiner,
+            Named named,
+            boolean left) {
+        Objects.requireNonNull(globalTable, "globalTable");
+        Objects.requireNonNull(keySelector, "keySelector");
+        Objects.requireNonNull(joiner, "joiner");
+        String name = builder.name(named, left ? "KSTREAM-LEFTJOIN-" : "KSTREAM-JOIN-");
+        KTableValueGetter.Supplier<GK, GV> getters = ((GlobalKTableImpl<GK, GV>) globalTable).valueGetterSupplier();
+        ProcessorSupplier<K, V, K, RV> join =
+                () -> new KStreamGlobalKTableJoin<>(name, getters.get(), keySelector, joiner, left);
+        builder.topology().addProcessor(name, join, nodeName);
+        return new KStreamImpl<>(builder, name, keySerde, null, repartitionRequired);
     }
 
     @Override

@@ -88,7 +88,7 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
         return getters;
     }
 
-    private static <K, V> KTableValueGetter.Supplier<K, V> fromStore(String storeName) {
+    static <K, V> KTableValueGetter.Supplier<K, V> fromStore(String storeName) {
         return new KTableValueGetter.Supplier<>() {
             @Override
             public KTableValueGetter<K, V> get() {

@@ -25,6 +25,11 @@ public final class CrashPoints {
     public static final String BEFORE_BROKER_COMMIT = "before-broker-commit";
     public static final String AFTER_BROKER_COMMIT = "after-broker-commit";
     public static final String AFTER_STORE_COMMIT = "after-store-commit";
+    /**
+     * The global stream thread committed its stores and has not yet written their checkpoint: a halt here leaves the
+     * global stores ahead of {@code global/.checkpoint}.
+     */
+    public static final String GLOBAL_AFTER_STORE_COMMIT = "global-after-store-commit";
     /** Exit status of a halt, so a parent process can tell it from a failure. */
     static final int HALT_STATUS = 137;
 

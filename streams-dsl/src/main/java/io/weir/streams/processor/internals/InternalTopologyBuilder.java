@@ -70,7 +70,13 @@ public final class InternalTopologyBuilder {
             List<String> parents)
             implements NodeSpec {}
 
+    /** A global store: the source reading its topic and the processor that keeps it, run by the global thread. */
+    private record GlobalSpec(StoreFactory store, SourceSpec source, ProcessorSpec processor) {}
+
     private final Map<String, NodeSpec> nodes = new LinkedHashMap<>();
+    /** Global stores by store name; their nodes are in no sub-topology. */
+    private final Map<String, GlobalSpec> globalStores = new LinkedHashMap<>();
+
     private final Map<String, List<String>> children = new HashMap<>();
     private final Map<String, String> sourceOfTopic = new HashMap<>();
     private final Map<String, Set<String>> storesOf = new HashMap<>();
@@ -196,6 +202,85 @@ public final class InternalTopologyBuilder {
         }
     }
 
+    /**
+     * A global store, as Kafka Streams' {@code addGlobalStore}: {@code sourceName} reads every partition of
+     * {@code topic} and hands each record to {@code processorName}, which keeps {@code store}. The global stream
+     * thread runs them (no task, no changelog: the topic is the store's changelog); every processor may read the
+     * store.
+     *
+     * @throws TopologyException if a name is taken, the topic is read already, or the store name is used
+     */
+    public synchronized void addGlobalStore(
+            StoreFactory store,
+            String sourceName,
+            TimestampExtractor timestampExtractor,
+            Deserializer<?> keyDeserializer,
+            Deserializer<?> valueDeserializer,
+            String topic,
+            String processorName,
+            ProcessorSupplier<?, ?, ?, ?> supplier) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(supplier, "supplier of processor " + processorName);
+        if (stores.containsKey(store.name()) || globalStores.containsKey(store.name())) {
+            throw new TopologyException(
+                    "the store name " + store.name() + " is used twice; store names must be unique");
+        }
+        checkTopicName(sourceName, topic);
+        String other = sourceOfTopic.get(topic);
+        if (other != null) {
+            throw new TopologyException("topic " + topic + " is read by source " + other + " already; the global "
+                    + "store " + store.name() + " cannot read it too");
+        }
+        checkName(sourceName);
+        checkName(processorName);
+        if (sourceName.equals(processorName)) {
+            throw new TopologyException("the name " + sourceName + " is used by two nodes; names must be unique");
+        }
+        SourceSpec source = new SourceSpec(
+                sourceName, List.of(topic), null, keyDeserializer, valueDeserializer, timestampExtractor);
+        ProcessorSpec processor = new ProcessorSpec(processorName, supplier, List.of(sourceName));
+        globalStores.put(store.name(), new GlobalSpec(store, source, processor));
+        sourceOfTopic.put(topic, sourceName);
+    }
+
+    /** The global stores, by name. */
+    public synchronized Map<String, StoreFactory> globalStores() {
+        Map<String, StoreFactory> out = new LinkedHashMap<>();
+        globalStores.forEach((name, spec) -> out.put(name, spec.store()));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** The topic each global store reads, by store name. */
+    public synchronized Map<String, String> globalTopics() {
+        Map<String, String> out = new LinkedHashMap<>();
+        globalStores.forEach(
+                (name, spec) -> out.put(name, spec.source().topics().get(0)));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * Fresh global sources and processors, linked, for the one global task of an instance (or of the test driver).
+     *
+     * @throws TopologyException if a supplier returns null or an instance it returned before
+     */
+    @SuppressWarnings("unchecked")
+    synchronized ProcessorTopology instantiateGlobal() {
+        List<ProcessorNode> built = new ArrayList<>();
+        Map<String, ProcessorNode> byTopic = new HashMap<>();
+        for (GlobalSpec spec : globalStores.values()) {
+            SourceSpec s = spec.source();
+            ProcessorNode source = new ProcessorNode(
+                    s.name(), new SourceProcessor(s.keyDeserializer(), s.valueDeserializer(), s.timestampExtractor()));
+            ProcessorNode processor = new ProcessorNode(
+                    spec.processor().name(), (Processor<Object, Object, Object, Object>) supplied(spec.processor()));
+            source.addChild(processor);
+            built.add(source);
+            built.add(processor);
+            byTopic.put(s.topics().get(0), source);
+        }
+        return new ProcessorTopology(built, byTopic, Map.of());
+    }
+
     /** Records that {@code processor} uses the named stores; processors sharing a store run in one task. */
     public synchronized void connectProcessorAndStores(String processor, String... storeNames) {
         if (!(nodes.get(processor) instanceof ProcessorSpec)) {
@@ -277,10 +362,19 @@ public final class InternalTopologyBuilder {
         if (name == null || name.isEmpty()) {
             throw new TopologyException("a node needs a name");
         }
-        if (nodes.containsKey(name)) {
+        if (nodes.containsKey(name) || isGlobalNode(name)) {
             throw new TopologyException("the name " + name + " is used by two nodes; names must be unique");
         }
         return name;
+    }
+
+    private boolean isGlobalNode(String name) {
+        for (GlobalSpec spec : globalStores.values()) {
+            if (spec.source().name().equals(name) || spec.processor().name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void checkTopicName(String node, String topic) {
@@ -495,7 +589,7 @@ public final class InternalTopologyBuilder {
 
     /** Whether any sub-topology has a source. */
     public synchronized boolean hasSources() {
-        return nodes.values().stream().anyMatch(n -> n instanceof SourceSpec);
+        return !globalStores.isEmpty() || nodes.values().stream().anyMatch(n -> n instanceof SourceSpec);
     }
 
     /**
@@ -516,17 +610,7 @@ public final class InternalTopologyBuilder {
                 node = new ProcessorNode(
                         name, new SourceProcessor(s.keyDeserializer(), s.valueDeserializer(), s.timestampExtractor()));
             } else if (spec instanceof ProcessorSpec p) {
-                Processor<?, ?, ?, ?> processor = p.supplier().get();
-                if (processor == null) {
-                    throw new TopologyException("the supplier of processor " + name + " returned null");
-                }
-                if (lastSupplied.get(name) == processor) {
-                    throw new TopologyException(
-                            "the supplier of processor " + name + " returned the same instance twice; "
-                                    + "ProcessorSupplier.get() must return a new processor for every task");
-                }
-                lastSupplied.put(name, processor);
-                node = new ProcessorNode(name, (Processor<Object, Object, Object, Object>) processor);
+                node = new ProcessorNode(name, (Processor<Object, Object, Object, Object>) supplied(p));
             } else {
                 SinkSpec k = (SinkSpec) spec;
                 String fixed = k.topic() == null ? null : topicName(k.topic());
@@ -550,6 +634,21 @@ public final class InternalTopologyBuilder {
             }
         }
         return new ProcessorTopology(new ArrayList<>(built.values()), byTopic, byPattern);
+    }
+
+    /** A new processor from {@code p}'s supplier, checked to be neither null nor the one it returned last. */
+    private Processor<?, ?, ?, ?> supplied(ProcessorSpec p) {
+        String name = p.name();
+        Processor<?, ?, ?, ?> processor = p.supplier().get();
+        if (processor == null) {
+            throw new TopologyException("the supplier of processor " + name + " returned null");
+        }
+        if (lastSupplied.get(name) == processor) {
+            throw new TopologyException("the supplier of processor " + name + " returned the same instance twice; "
+                    + "ProcessorSupplier.get() must return a new processor for every task");
+        }
+        lastSupplied.put(name, processor);
+        return processor;
     }
 
     /** The description {@code Topology.describe()} returns. */
@@ -592,7 +691,23 @@ public final class InternalTopologyBuilder {
             }
             subs.add(new DescribedSubtopology(i, sorted(described.values(), order)));
         }
-        return new Description(Collections.unmodifiableSet(new LinkedHashSet<>(subs)));
+        List<TopologyDescription.GlobalStore> globals = new ArrayList<>();
+        int id = groups.size();
+        for (GlobalSpec spec : globalStores.values()) {
+            DescribedSource source = new DescribedSource(
+                    spec.source().name(), new LinkedHashSet<>(spec.source().topics()), null);
+            DescribedProcessor processor = new DescribedProcessor(
+                    spec.processor().name(), Set.of(spec.store().name()));
+            source.linkedSuccessors.add(processor);
+            processor.linkedPredecessors.add(source);
+            Comparator<TopologyDescription.Node> byName = Comparator.comparing(TopologyDescription.Node::name);
+            source.order(byName);
+            processor.order(byName);
+            globals.add(new DescribedGlobalStore(source, processor, id++));
+        }
+        return new Description(
+                Collections.unmodifiableSet(new LinkedHashSet<>(subs)),
+                Collections.unmodifiableSet(new LinkedHashSet<>(globals)));
     }
 
     private static Set<TopologyDescription.Node> sorted(
@@ -617,7 +732,9 @@ public final class InternalTopologyBuilder {
 
     // ---- the description: Kafka's printout ---------------------------------------------------------------
 
-    private record Description(Set<TopologyDescription.Subtopology> subtopologies) implements TopologyDescription {
+    private record Description(
+            Set<TopologyDescription.Subtopology> subtopologies, Set<TopologyDescription.GlobalStore> globalStores)
+            implements TopologyDescription {
         @Override
         public String toString() {
             // Kafka's layout, spaces and blank lines included, so that tools parsing it read ours too.
@@ -625,7 +742,21 @@ public final class InternalTopologyBuilder {
             for (TopologyDescription.Subtopology s : subtopologies) {
                 out.append("  ").append(s);
             }
+            for (TopologyDescription.GlobalStore g : globalStores) {
+                out.append("  ").append(g);
+            }
             return out.toString();
+        }
+    }
+
+    private record DescribedGlobalStore(
+            TopologyDescription.Source source, TopologyDescription.Processor processor, int id)
+            implements TopologyDescription.GlobalStore {
+        @Override
+        public String toString() {
+            // Kafka's GlobalStore layout.
+            return "Sub-topology: " + id + " for global store (will not generate tasks)\n" + "    " + source + "\n"
+                    + "    " + processor + "\n";
         }
     }
 

@@ -201,7 +201,7 @@ public final class StateDirectory implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path root) {
+    static void deleteRecursively(Path root) {
         if (!Files.exists(root)) {
             return;
         }
@@ -214,7 +214,8 @@ public final class StateDirectory implements AutoCloseable {
         }
     }
 
-    private static void writeAtomically(Path file, String text) throws IOException {
+    /** Replaces {@code file} with {@code text}: written to a temporary file, forced, then renamed over it. */
+    static void writeAtomically(Path file, String text) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(
                 tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {

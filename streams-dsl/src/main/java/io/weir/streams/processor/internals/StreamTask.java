@@ -13,6 +13,7 @@ import io.weir.streams.errors.StreamsException;
 import io.weir.streams.processor.Cancellable;
 import io.weir.streams.processor.PunctuationType;
 import io.weir.streams.processor.Punctuator;
+import io.weir.streams.processor.StateStore;
 import io.weir.streams.processor.TaskId;
 import io.weir.streams.processor.TimestampExtractor;
 import io.weir.streams.processor.api.Record;
@@ -46,6 +47,13 @@ public final class StreamTask {
     private static final Logger LOG = LoggerFactory.getLogger(StreamTask.class);
 
     private final TaskId id;
+    /** How messages name the task: {@code Task 0_1}, or {@code The global task}. */
+    private final String label;
+    /** The stores of the global task, null for a stream task. */
+    private final List<StoreFactory> globalFactories;
+    /** The instance's global stores, read-only, for a stream task's processors; null if none. */
+    private final GlobalStores globalStores;
+
     private final InternalTopologyBuilder builder;
     private final StreamsConfig config;
     private final ProcessorTopology topology;
@@ -110,7 +118,7 @@ public final class StreamTask {
 
     public StreamTask(
             TaskId id, InternalTopologyBuilder builder, StreamsConfig config, RecordCollector collector, Time time) {
-        this(id, builder, config, collector, time, Set.of(), -1L);
+        this(id, builder, config, collector, time, Set.of(), -1L, null, false);
     }
 
     /**
@@ -124,13 +132,54 @@ public final class StreamTask {
             RecordCollector collector,
             Time time,
             Collection<TopicPartition> inputPartitions,
-            long cacheBytesPerStore) {
+            long cacheBytesPerStore,
+            GlobalStores globalStores) {
+        this(id, builder, config, collector, time, inputPartitions, cacheBytesPerStore, globalStores, false);
+    }
+
+    /** A stream task of the test driver that reads {@code globalStores}. */
+    public StreamTask(
+            TaskId id,
+            InternalTopologyBuilder builder,
+            StreamsConfig config,
+            RecordCollector collector,
+            Time time,
+            GlobalStores globalStores) {
+        this(id, builder, config, collector, time, Set.of(), -1L, globalStores, false);
+    }
+
+    /**
+     * The global task: the global sources and processors, which keep the global stores under
+     * {@code <state.dir>/<application.id>/global}; driven by the global stream thread (or the test driver), writing
+     * to no topic.
+     */
+    public static StreamTask global(InternalTopologyBuilder builder, StreamsConfig config, Time time) {
+        RecordCollector none = (topic, key, value, headers, timestamp, sinkName) -> {
+            throw new StreamsException("A global store's processor forwarded a record to sink " + sinkName
+                    + "; a global processor may only write its store");
+        };
+        return new StreamTask(null, builder, config, none, time, Set.of(), 0L, null, true);
+    }
+
+    private StreamTask(
+            TaskId id,
+            InternalTopologyBuilder builder,
+            StreamsConfig config,
+            RecordCollector collector,
+            Time time,
+            Collection<TopicPartition> inputPartitions,
+            long cacheBytesPerStore,
+            GlobalStores globalStores,
+            boolean global) {
         this.inputPartitions = Set.copyOf(inputPartitions);
         this.cacheBytesPerStore = cacheBytesPerStore;
         this.id = id;
+        this.label = global ? "The global task" : "Task " + id;
+        this.globalFactories = global ? List.copyOf(builder.globalStores().values()) : null;
+        this.globalStores = globalStores;
         this.builder = builder;
         this.config = config;
-        this.topology = builder.instantiate(id.subtopology());
+        this.topology = global ? builder.instantiateGlobal() : builder.instantiate(id.subtopology());
         this.deserializationHandler = config.deserializationExceptionHandler();
         this.defaultTimestampExtractor = config.defaultTimestampExtractor();
         this.processingHandler = config.processingExceptionHandler();
@@ -139,6 +188,9 @@ public final class StreamTask {
         this.context = new ProcessorContextImpl(config, id, collector, time, this);
         this.collector = collector;
     }
+
+    /** The directory of the global stores under {@code <state.dir>/<application.id>}, as Kafka Streams names it. */
+    public static final String GLOBAL_DIRECTORY = "global";
 
     /** Kafka Streams' name of a store's changelog topic: {@code <application.id>-<store>-changelog}. */
     public static String changelogTopic(String applicationId, String store) {
@@ -160,17 +212,25 @@ public final class StreamTask {
 
     /** Opens the task's stores under {@code <state.dir>/<application.id>/<task>}. */
     public void openStores() {
-        List<StoreFactory> factories = builder.stores(id.subtopology());
-        Path taskDirectory = config.stateDir().resolve(config.applicationId()).resolve(id.toString());
+        List<StoreFactory> factories = globalFactories != null ? globalFactories : builder.stores(id.subtopology());
+        Path taskDirectory = config.stateDir()
+                .resolve(config.applicationId())
+                .resolve(globalFactories != null ? GLOBAL_DIRECTORY : id.toString());
+        Map<String, String> globalTopics = builder.globalTopics();
         long cacheShare = cacheBytesPerStore >= 0
                 ? cacheBytesPerStore
                 : factories.isEmpty() ? 0 : config.cacheMaxBytes() / factories.size();
         for (StoreFactory factory : factories) {
-            String changelogTopic = changelogTopic(config.applicationId(), factory.name());
+            // A global store's changelog is its source topic, which its serdes are told; it logs nothing itself.
+            String changelogTopic = globalFactories != null
+                    ? globalTopics.get(factory.name())
+                    : changelogTopic(config.applicationId(), factory.name());
             StoreContext storeContext = new StoreContext(
                     taskDirectory,
                     changelogTopic,
-                    factory.loggingEnabled() ? collector.changelog(changelogTopic, id.partition()) : null,
+                    factory.loggingEnabled() && globalFactories == null
+                            ? collector.changelog(changelogTopic, id.partition())
+                            : null,
                     context::keySerde,
                     context::valueSerde,
                     cacheShare,
@@ -180,8 +240,7 @@ public final class StreamTask {
             } catch (RuntimeException e) {
                 closeStores();
                 throw new StreamsException(
-                        "Task " + id + " could not open store " + factory.name() + " in " + taskDirectory + ": " + e,
-                        e);
+                        label + " could not open store " + factory.name() + " in " + taskDirectory + ": " + e, e);
             }
         }
     }
@@ -197,8 +256,7 @@ public final class StreamTask {
                 node.init(context);
             } catch (RuntimeException e) {
                 closeStores();
-                throw new StreamsException(
-                        "Task " + id + ": processor " + node.name() + " failed to initialise: " + e, e);
+                throw new StreamsException(label + ": processor " + node.name() + " failed to initialise: " + e, e);
             } finally {
                 context.setCurrentNode(null);
             }
@@ -226,7 +284,7 @@ public final class StreamTask {
         ensureOpen();
         ProcessorNode source = topology.source(topic);
         if (source == null) {
-            throw new IllegalArgumentException("Task " + id + " reads no topic " + topic);
+            throw new IllegalArgumentException(label + " reads no topic " + topic);
         }
         SourceProcessor deserializers = (SourceProcessor) source.processorForSource();
         Object k;
@@ -252,8 +310,8 @@ public final class StreamTask {
                 return;
             }
             throw new StreamsException(
-                    "Task " + id + " could not deserialize the record at offset " + offset + " of " + topic + "-"
-                            + partition + " in source " + source.name() + ": " + e.getMessage(),
+                    label + " could not deserialize the record at offset " + offset + " of " + topic + "-" + partition
+                            + " in source " + source.name() + ": " + e.getMessage(),
                     e);
         }
         long extracted =
@@ -412,10 +470,10 @@ public final class StreamTask {
         try {
             response = handler.get();
         } catch (RuntimeException e) {
-            throw new StreamsException("Task " + id + ": the " + kind + " exception handler failed: " + e, e);
+            throw new StreamsException(label + ": the " + kind + " exception handler failed: " + e, e);
         }
         if (response == null) {
-            throw new StreamsException("Task " + id + ": the " + kind + " exception handler returned no response");
+            throw new StreamsException(label + ": the " + kind + " exception handler returned no response");
         }
         return response;
     }
@@ -452,8 +510,17 @@ public final class StreamTask {
      *
      * @throws StreamsException if the processor is not connected to it
      */
-    ManagedStore store(ProcessorNode node, String name) {
+    StateStore store(ProcessorNode node, String name) {
         ManagedStore store = stores.get(name);
+        if (store != null && node != null && globalFactories != null) {
+            return store; // a global processor keeps its own store
+        }
+        if (store == null && node != null && globalStores != null) {
+            StateStore global = globalStores.readOnly(name);
+            if (global != null) {
+                return global; // every processor may read a global store, as in Kafka Streams
+            }
+        }
         if (store == null || node == null || !builder.isConnected(node.name(), name)) {
             throw new StreamsException(
                     "Processor " + (node == null ? "(none)" : node.name()) + " of task " + id + " has no access to "
@@ -536,8 +603,7 @@ public final class StreamTask {
                 node.close();
             } catch (RuntimeException e) {
                 if (first == null) {
-                    first = new StreamsException(
-                            "Task " + id + ": processor " + node.name() + " failed to close: " + e, e);
+                    first = new StreamsException(label + ": processor " + node.name() + " failed to close: " + e, e);
                 }
             } finally {
                 context.setCurrentNode(null);
@@ -576,8 +642,7 @@ public final class StreamTask {
                 store.close();
             } catch (RuntimeException e) {
                 if (first == null) {
-                    first = new StreamsException(
-                            "Task " + id + ": store " + store.name() + " failed to close: " + e, e);
+                    first = new StreamsException(label + ": store " + store.name() + " failed to close: " + e, e);
                 }
             }
         }
@@ -587,7 +652,7 @@ public final class StreamTask {
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("Task " + id + " is closed");
+            throw new IllegalStateException(label + " is closed");
         }
     }
 }

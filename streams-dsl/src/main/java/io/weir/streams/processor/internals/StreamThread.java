@@ -126,6 +126,9 @@ public final class StreamThread extends Thread {
     private final StreamsPartitionAssignor.GroupState groupState;
     private final Time time;
     private final long cacheBytesPerStore;
+    /** The instance's global stores, which every task's processors may read. */
+    private final GlobalStores globalStores;
+
     private final boolean exactlyOnce;
     private final Map<TaskId, RunningTask> tasks = new LinkedHashMap<>();
     private final Map<TopicPartition, RunningTask> byPartition = new HashMap<>();
@@ -149,9 +152,11 @@ public final class StreamThread extends Thread {
             StateRestoreListener restoreListener,
             StreamsPartitionAssignor.GroupState groupState,
             long cacheBytesPerStore,
+            GlobalStores globalStores,
             Listener listener,
             Time time) {
         super(name);
+        this.globalStores = globalStores;
         this.cacheBytesPerStore = cacheBytesPerStore;
         this.builder = builder;
         this.config = config;
@@ -665,7 +670,8 @@ public final class StreamThread extends Thread {
 
     /** The task with its stores open and restored, or null (its stores closed) if a checkpoint needs a wipe. */
     private StreamTask openAndRestore(TaskId id, Collection<TopicPartition> partitions) {
-        StreamTask task = new StreamTask(id, builder, config, collector, time, partitions, cacheBytesPerStore);
+        StreamTask task =
+                new StreamTask(id, builder, config, collector, time, partitions, cacheBytesPerStore, globalStores);
         task.openStores();
         try {
             Map<String, StoreFactory> factories = builder.allStores();
