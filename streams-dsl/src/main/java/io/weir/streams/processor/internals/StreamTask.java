@@ -154,9 +154,24 @@ public final class StreamTask {
      * to no topic.
      */
     public static StreamTask global(InternalTopologyBuilder builder, StreamsConfig config, Time time) {
-        RecordCollector none = (topic, key, value, headers, timestamp, sinkName) -> {
-            throw new StreamsException("A global store's processor forwarded a record to sink " + sinkName
-                    + "; a global processor may only write its store");
+        RecordCollector none = new RecordCollector() {
+            @Override
+            public void send(
+                    String topic,
+                    Integer partition,
+                    byte[] key,
+                    byte[] value,
+                    java.util.List<io.weir.common.record.Header> headers,
+                    long timestamp,
+                    String sinkName) {
+                throw new StreamsException("A global store's processor forwarded a record to sink " + sinkName
+                        + "; a global processor may only write its store");
+            }
+
+            @Override
+            public int partitionCount(String topic) {
+                throw new StreamsException("A global store's processor has no sink topic (asked for " + topic + ")");
+            }
         };
         return new StreamTask(null, builder, config, none, time, Set.of(), 0L, null, true);
     }
