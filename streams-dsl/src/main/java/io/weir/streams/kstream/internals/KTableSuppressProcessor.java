@@ -86,8 +86,7 @@ final class KTableSuppressProcessor<K, V> implements Processor<K, Change<V>, K, 
     }
 
     private void enforceConstraints() {
-        // Saturating: a wait longer than the stream time so far expires nothing.
-        long expiryTime = streamTime - waitMs < streamTime ? streamTime - waitMs : Long.MIN_VALUE;
+        long expiryTime = streamTime - waitMs; // no overflow: stream time is at least -1 and the wait not negative
         boolean evicted = false;
         for (SuppressionBuffer.Entry e = buffer.oldest(); e != null && e.time() <= expiryTime; e = buffer.oldest()) {
             emit(e);
