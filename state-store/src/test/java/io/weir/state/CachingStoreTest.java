@@ -55,7 +55,7 @@ class CachingStoreTest {
         assertEquals(List.of(), logged, "nothing reaches the changelog before a flush");
         assertEquals("v99", s.get("hot"));
         s.flush();
-        assertEquals(List.of("cold=null", "hot=v99"), logged);
+        assertEquals(List.of("hot=v99", "cold=null"), logged, "in the order of each key's last update");
         assertEquals(logged, forwarded, "store, changelog and forwarder see one order");
     }
 

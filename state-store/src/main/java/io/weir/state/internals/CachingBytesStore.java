@@ -10,8 +10,8 @@ import io.weir.state.RestoreProgress;
 import io.weir.state.errors.UncommittedWritesException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -26,8 +26,10 @@ import java.util.TreeMap;
  * also in the Caffeine cache, or was evicted from it and failed to write down (then it stays dirty and the failure
  * is rethrown to the caller of the operation that evicted it). Writing an entry down means: write it to the store
  * below (whose change-logging layer hands it to the changelog hook first), then pass it to the forwarder — so the
- * store, the hook and the forwarder see the same sequence. {@link #flush()} writes dirty entries down in key order;
- * evicting a dirty entry writes it down first.
+ * store, the hook and the forwarder see the same sequence. {@link #flush()} writes dirty entries down in the order
+ * of their last update, as Kafka Streams' caches do (key order would hand downstream a later update of one key before
+ * an earlier one of another: a suppression downstream would see time move past a window whose final update has not
+ * come yet); evicting a dirty entry writes it down first.
  *
  * <p>Threading: owner thread only. Caffeine runs its maintenance (and so the eviction listener) on the calling
  * thread ({@code executor(Runnable::run)}), which keeps every write-down on the owner thread. Readers on other
@@ -39,10 +41,11 @@ final class CachingBytesStore extends DelegatingBytesStore {
 
     private final Cache<Key, Entry> cache;
     /**
-     * The entries written since they were last written down, by key; hashed, so that the hot path (a get or put of
-     * a key updated many times between commits) costs no ordered-map search; sorted only when flushed or scanned.
+     * The entries written since they were last written down, by key, in the order of their last update (a put moves
+     * its key to the end); hashed, so that the hot path (a get or put of a key updated many times between commits)
+     * costs no ordered-map search; sorted only when scanned.
      */
-    private final HashMap<Key, Entry> dirty = new HashMap<>();
+    private final LinkedHashMap<Key, Entry> dirty = new LinkedHashMap<>();
 
     private final Forwarder forwarder;
 
@@ -152,7 +155,9 @@ final class CachingBytesStore extends DelegatingBytesStore {
         limits().checkValue(value);
         Entry e = new Entry(value);
         Key k = new Key(key);
-        // Dirty first: Caffeine may evict the new entry within put, and the listener must see it as dirty.
+        // Dirty first: Caffeine may evict the new entry within put, and the listener must see it as dirty. Removed
+        // first, so that the key moves to the end of the flush order.
+        dirty.remove(k);
         dirty.put(k, e);
         cache.put(k, e);
         rethrowEvictionFailure();
@@ -200,14 +205,13 @@ final class CachingBytesStore extends DelegatingBytesStore {
         return inner.approximateNumEntries() + dirty.size();
     }
 
-    /** Writes every dirty entry down, in key order; an entry leaves {@code dirty} only once written. */
+    /** Writes every dirty entry down, in the order of last update; an entry leaves {@code dirty} once written. */
     @Override
     public void flush() {
         ensureOpen();
         while (!dirty.isEmpty()) {
-            // Sorted per round: a write-down may hand the forwarder work that writes here again.
+            // A copy per round: a write-down may hand the forwarder work that writes here again.
             List<Map.Entry<Key, Entry>> round = new ArrayList<>(dirty.entrySet());
-            round.sort((a, b) -> ByteKeys.UNSIGNED.compare(a.getKey().bytes, b.getKey().bytes));
             for (Map.Entry<Key, Entry> e : round) {
                 if (dirty.get(e.getKey()) != e.getValue()) {
                     continue; // rewritten by this round's forwarding: the newer entry is written in the next

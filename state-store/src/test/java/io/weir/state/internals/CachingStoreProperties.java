@@ -20,7 +20,7 @@ import net.jqwik.api.state.Transformer;
 /**
  * The record cache over random updates, deletes, reads, scans, flushes, commits and reopens: after every flush the
  * store below and the replayed changelog equal the model and the forwarder saw the changelog's sequence; with a
- * cache too large to evict, each flush logs every updated key exactly once, in key order.
+ * cache too large to evict, each flush logs every updated key exactly once, in the order of its last update.
  */
 class CachingStoreProperties {
     private final Path root = TestDirs.create("weir-cache-props");

@@ -43,6 +43,12 @@ public interface KGroupedStream<K, V> {
     /** Aggregate by key and time window: tumbling or hopping {@link TimeWindows}. */
     TimeWindowedKStream<K, V> windowedBy(TimeWindows windows);
 
+    /**
+     * Aggregate by key over {@link SlidingWindows}: the windows a record's timestamp defines, each emitted with the
+     * records it holds (keyed by a {@code TimeWindow} whose end, unlike a time window's, is inclusive).
+     */
+    TimeWindowedKStream<K, V> windowedBy(SlidingWindows windows);
+
     /** Aggregate by key and session. */
     SessionWindowedKStream<K, V> windowedBy(SessionWindows windows);
 }

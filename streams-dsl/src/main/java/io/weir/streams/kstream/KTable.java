@@ -177,6 +177,16 @@ public interface KTable<K, V> {
             KeyValueMapper<? super K, ? super V, KeyValue<KR, VR>> selector, Grouped<KR, VR> grouped);
 
     /**
+     * This table with its updates held back as {@code suppressed} says: until each window closes (final results, for
+     * tables of windowed aggregations) or for a time limit per key. The buffer is a store, backed by a changelog topic
+     * unless disabled, named {@code <name>-store} (or {@code KTABLE-SUPPRESS-STATE-STORE-<n>}).
+     *
+     * @throws io.weir.streams.errors.TopologyException if {@code untilWindowCloses} is asked of a table that does not
+     *     come from a windowed aggregation
+     */
+    KTable<K, V> suppress(Suppressed<? super K> suppressed);
+
+    /**
      * The name of the store that holds this table, or null when the store is not queryable: as in Kafka Streams, only
      * a store the user named ({@code Materialized.as}) is; a table not materialized, or materialized under a
      * generated name, answers null.

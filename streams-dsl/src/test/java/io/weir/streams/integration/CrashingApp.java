@@ -12,6 +12,7 @@ import io.weir.common.serialization.LongSerializer;
 import io.weir.common.serialization.Serdes;
 import io.weir.common.serialization.StringDeserializer;
 import io.weir.common.serialization.StringSerializer;
+import io.weir.streams.KeyValue;
 import io.weir.streams.StoreQueryParameters;
 import io.weir.streams.StreamsBuilder;
 import io.weir.streams.StreamsConfig;
@@ -21,6 +22,7 @@ import io.weir.streams.kstream.Consumed;
 import io.weir.streams.kstream.Grouped;
 import io.weir.streams.kstream.Materialized;
 import io.weir.streams.kstream.Produced;
+import io.weir.streams.kstream.Suppressed;
 import io.weir.streams.kstream.TimeWindows;
 import io.weir.streams.kstream.Windowed;
 import io.weir.streams.processor.StateRestoreListener;
@@ -46,7 +48,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * copies arrive, and, if it gets to the end of its input without
  * being halted, checks the read_committed outputs and the store against the input topic and prints
  * {@code RESULT OK} or {@code RESULT MISMATCH ...}. A windowed sum per key over {@value #WINDOW_MS} ms windows
- * ({@code window-sums}, queried as a window store) must equal a recomputation from the input's timestamps too.
+ * ({@code window-sums}, queried as a window store) must equal a recomputation from the input's timestamps too. The
+ * same sums over windows without grace, suppressed until each window closes ({@code final-sums}, through the
+ * changelogged buffer store {@code final-store}), must hold each closed window's sum exactly once: every window that
+ * ends at or before the newest timestamp of its partition, none twice, none else.
  */
 public final class CrashingApp {
     static final int RECORDS = 1_000;
@@ -68,6 +73,16 @@ public final class CrashingApp {
         numbers.groupByKey(Grouped.with(Serdes.String(), Serdes.Long()))
                 .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(WINDOW_MS), Duration.ofHours(1)))
                 .reduce(Long::sum, Materialized.as("window-sums"));
+        // Records of a partition come in timestamp order (one producer), so with no grace none is late, and every
+        // window closes once a later one of its partition begins.
+        numbers.groupByKey(Grouped.with(Serdes.String(), Serdes.Long()))
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMillis(WINDOW_MS)))
+                .reduce(Long::sum, Materialized.as("final-window-sums"))
+                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())
+                        .withName("final"))
+                .toStream()
+                .map((w, v) -> KeyValue.pair(w.key() + "@" + w.window().start(), v))
+                .to("final-sums", Produced.with(Serdes.String(), Serdes.Long()));
         return builder.build();
     }
 
@@ -109,18 +124,25 @@ public final class CrashingApp {
             System.out.flush();
             Map<String, Long> expected = new HashMap<>();
             Map<String, Long> expectedWindows = new HashMap<>();
-            long inputs = readInput(bootstrap, expected, expectedWindows);
+            Map<String, Long> expectedFinals = new HashMap<>();
+            long inputs = readInput(bootstrap, expected, expectedWindows, expectedFinals);
+            Map<String, Long> finals = new HashMap<>();
+            Map<String, Integer> finalsSeen = new HashMap<>();
             Map<String, Long> sums = new HashMap<>();
             long copies = 0;
             Map<Long, Integer> copiesSeen = new HashMap<>();
             try (Consumer<String, Long> reader = reader(bootstrap)) {
-                reader.subscribe(List.of("sums-out", "copies"));
+                reader.subscribe(List.of("sums-out", "copies", "final-sums"));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-                while ((!sums.equals(expected) || copies < inputs) && System.nanoTime() < deadline) {
+                while ((!sums.equals(expected) || copies < inputs || !finals.equals(expectedFinals))
+                        && System.nanoTime() < deadline) {
                     long before = copies;
                     for (ConsumerRecord<String, Long> r : reader.poll(Duration.ofMillis(100))) {
                         if (r.topic().equals("sums-out")) {
                             sums.put(r.key(), r.value());
+                        } else if (r.topic().equals("final-sums")) {
+                            finals.put(r.key(), r.value());
+                            finalsSeen.merge(r.key(), 1, Integer::sum);
                         } else {
                             copies++;
                             copiesSeen.merge(r.value(), 1, Integer::sum);
@@ -156,23 +178,32 @@ public final class CrashingApp {
                     && copies == inputs
                     && copiesSeen.size() == inputs
                     && queried.equals(expected)
-                    && windowed.equals(expectedWindows);
+                    && windowed.equals(expectedWindows)
+                    && finals.equals(expectedFinals)
+                    && finalsSeen.values().stream().allMatch(n -> n == 1);
             System.out.println("WINDOWS " + windowed.size() + " EQUAL " + windowed.equals(expectedWindows));
+            System.out.println("FINALS " + finals.size() + " EQUAL " + finals.equals(expectedFinals) + " REPEATED "
+                    + finalsSeen.values().stream().filter(n -> n > 1).count());
             System.out.println(
                     ok
                             ? "RESULT OK"
                             : "RESULT MISMATCH copies=" + copies + " distinct=" + copiesSeen.size() + " sums=" + sums
                                     + " store=" + queried + " expected=" + expected + " windows=" + windowed
-                                    + " expected windows=" + expectedWindows);
+                                    + " expected windows=" + expectedWindows + " finals=" + finals
+                                    + " expected finals=" + expectedFinals + " finals seen=" + finalsSeen);
         }
     }
 
     /**
      * Reads the input topic to its end: sums per key into {@code sums}, per key and window start into
-     * {@code windows}; the number of records.
+     * {@code windows}, and into {@code finals} those of the windows that have closed, ending at or before the newest
+     * timestamp of their partition; the number of records.
      */
-    private static long readInput(String bootstrap, Map<String, Long> sums, Map<String, Long> windows) {
+    private static long readInput(
+            String bootstrap, Map<String, Long> sums, Map<String, Long> windows, Map<String, Long> finals) {
         long count = 0;
+        Map<Integer, Long> newest = new HashMap<>();
+        Map<String, Integer> partitionOf = new HashMap<>();
         try (Consumer<String, Long> c = reader(bootstrap)) {
             List<TopicPartition> partitions = List.of(
                     new TopicPartition("numbers", 0),
@@ -185,10 +216,19 @@ public final class CrashingApp {
                 for (ConsumerRecord<String, Long> r : c.poll(Duration.ofMillis(100))) {
                     sums.merge(r.key(), r.value(), Long::sum);
                     windows.merge(r.key() + "@" + (r.timestamp() - r.timestamp() % WINDOW_MS), r.value(), Long::sum);
+                    newest.merge(r.partition(), r.timestamp(), Math::max);
+                    partitionOf.put(r.key(), r.partition());
                     count++;
                 }
             }
         }
+        windows.forEach((window, sum) -> {
+            long start = Long.parseLong(window.substring(window.indexOf('@') + 1));
+            int partition = partitionOf.get(window.substring(0, window.indexOf('@')));
+            if (start + WINDOW_MS <= newest.get(partition)) {
+                finals.put(window, sum);
+            }
+        });
         return count;
     }
 
@@ -197,12 +237,15 @@ public final class CrashingApp {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             if (!admin.listTopics().get(30, TimeUnit.SECONDS).contains("numbers")) {
                 admin.createTopics(List.of(
-                                new NewTopic("numbers", 3), new NewTopic("copies", 3), new NewTopic("sums-out", 3)))
+                                new NewTopic("numbers", 3),
+                                new NewTopic("copies", 3),
+                                new NewTopic("sums-out", 3),
+                                new NewTopic("final-sums", 3)))
                         .all()
                         .get(30, TimeUnit.SECONDS);
             }
         }
-        long first = readInput(bootstrap, new HashMap<>(), new HashMap<>());
+        long first = readInput(bootstrap, new HashMap<>(), new HashMap<>(), new HashMap<>());
         try (Producer<String, Long> producer = Producer.create(
                 Map.of("bootstrap.servers", bootstrap, "transactional.id", "crashing-input"),
                 new StringSerializer(),
@@ -219,7 +262,7 @@ public final class CrashingApp {
     private static long changelogSize(String bootstrap) {
         try (Consumer<String, Long> c = reader(bootstrap)) {
             List<TopicPartition> partitions = new java.util.ArrayList<>();
-            for (String store : List.of("sums", "window-sums")) {
+            for (String store : List.of("sums", "window-sums", "final-window-sums", "final-store")) {
                 for (int p = 0; p < 3; p++) {
                     partitions.add(new TopicPartition("crashing-" + store + "-changelog", p));
                 }

@@ -11,6 +11,7 @@ import io.weir.streams.kstream.Named;
 import io.weir.streams.kstream.Reducer;
 import io.weir.streams.kstream.SessionWindowedKStream;
 import io.weir.streams.kstream.SessionWindows;
+import io.weir.streams.kstream.SlidingWindows;
 import io.weir.streams.kstream.TimeWindowedKStream;
 import io.weir.streams.kstream.TimeWindows;
 import io.weir.streams.processor.StateStore;
@@ -129,7 +130,12 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
 
     @Override
     public TimeWindowedKStream<K, V> windowedBy(TimeWindows windows) {
-        return new TimeWindowedKStreamImpl<>(this, Objects.requireNonNull(windows, "windows"));
+        return TimeWindowedKStreamImpl.of(this, Objects.requireNonNull(windows, "windows"));
+    }
+
+    @Override
+    public TimeWindowedKStream<K, V> windowedBy(SlidingWindows windows) {
+        return TimeWindowedKStreamImpl.of(this, Objects.requireNonNull(windows, "windows"));
     }
 
     @Override

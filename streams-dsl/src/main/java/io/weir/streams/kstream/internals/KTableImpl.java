@@ -1,7 +1,9 @@
 package io.weir.streams.kstream.internals;
 
 import io.weir.common.serialization.Serde;
+import io.weir.common.serialization.Serdes;
 import io.weir.streams.KeyValue;
+import io.weir.streams.errors.TopologyException;
 import io.weir.streams.kstream.Grouped;
 import io.weir.streams.kstream.KGroupedTable;
 import io.weir.streams.kstream.KStream;
@@ -10,6 +12,7 @@ import io.weir.streams.kstream.KeyValueMapper;
 import io.weir.streams.kstream.Materialized;
 import io.weir.streams.kstream.Named;
 import io.weir.streams.kstream.Predicate;
+import io.weir.streams.kstream.Suppressed;
 import io.weir.streams.kstream.TableJoined;
 import io.weir.streams.kstream.ValueJoiner;
 import io.weir.streams.kstream.ValueMapper;
@@ -17,8 +20,12 @@ import io.weir.streams.kstream.ValueMapperWithKey;
 import io.weir.streams.processor.StateStore;
 import io.weir.streams.processor.api.ProcessorContext;
 import io.weir.streams.processor.api.ProcessorSupplier;
+import io.weir.streams.state.KeyValueStore;
+import io.weir.streams.state.StoreBuilder;
+import io.weir.streams.state.Stores;
 import io.weir.streams.state.TimestampedKeyValueStore;
 import io.weir.streams.state.ValueAndTimestamp;
+import io.weir.streams.state.internals.StoreFactory;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -35,6 +42,8 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
     private final Serde<V> valueSerde;
     private final String queryableStoreName;
     private final KTableValueGetter.Supplier<K, V> getters;
+    /** The windowed aggregation this table descends from, or null. */
+    private WindowedOrigin windowed;
 
     /**
      * A table kept in the store {@code storeName} at this node.
@@ -81,6 +90,12 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
 
     Serde<V> valueSerde() {
         return valueSerde;
+    }
+
+    /** Marks this table, just built, as the output of (or derived from) a windowed aggregation. */
+    KTableImpl<K, V> windowed(WindowedOrigin origin) {
+        this.windowed = origin;
+        return this;
     }
 
     /** Reads this table's current values where a join needs them. */
@@ -180,12 +195,13 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
         };
         builder.topology().addProcessor(name, KStreamImpl.stateless(body), nodeName);
         return new KTableImpl<>(
-                builder,
-                name,
-                keySerde,
-                valueSerde,
-                null,
-                derived(getters, (k, v) -> passes(predicate, negate, k, v.value()) ? v : null));
+                        builder,
+                        name,
+                        keySerde,
+                        valueSerde,
+                        null,
+                        derived(getters, (k, v) -> passes(predicate, negate, k, v.value()) ? v : null))
+                .windowed(windowed);
     }
 
     private static <K, V> boolean passes(Predicate<? super K, ? super V> predicate, boolean negate, K key, V value) {
@@ -223,12 +239,13 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
         };
         builder.topology().addProcessor(name, KStreamImpl.stateless(body), nodeName);
         return new KTableImpl<>(
-                builder,
-                name,
-                keySerde,
-                null,
-                null,
-                derived(getters, (k, v) -> ValueAndTimestamp.make(mapper.apply(k, v.value()), v.timestamp())));
+                        builder,
+                        name,
+                        keySerde,
+                        null,
+                        null,
+                        derived(getters, (k, v) -> ValueAndTimestamp.make(mapper.apply(k, v.value()), v.timestamp())))
+                .windowed(windowed);
     }
 
     @Override
@@ -312,8 +329,9 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
         KStreamImpl.Body<K, Change<VR>, K, Change<VR>> passThrough = (r, c) -> c.forward(r);
         builder.topology().addProcessor(mergeName, KStreamImpl.stateless(passThrough), thisName, otherName);
         builder.topology().requireCopartitioned(mergeName);
-        return new KTableImpl<>(
-                builder, mergeName, keySerde, null, null, joined(thisGetters, otherGetters, kind, joiner));
+        return new KTableImpl<K, VR>(
+                        builder, mergeName, keySerde, null, null, joined(thisGetters, otherGetters, kind, joiner))
+                .windowed(WindowedOrigin.joined(windowed, that.windowed));
     }
 
     private static <K, V1, V2, VR> KTableValueGetter.Supplier<K, VR> joined(
@@ -560,6 +578,52 @@ public final class KTableImpl<K, V> implements KTable<K, V> {
         };
         builder.topology().addProcessor(name, KStreamImpl.stateless(body), nodeName);
         return new KGroupedTableImpl<>(builder, name, grouped.name(), grouped.keySerde(), grouped.valueSerde());
+    }
+
+    /**
+     * A {@link KTableSuppressProcessor} and its buffer store, as Kafka Streams' {@code KTableImpl.suppress} adds
+     * them: the processor {@code KTABLE-SUPPRESS-<n>} then the store {@code KTABLE-SUPPRESS-STATE-STORE-<n>}, or the
+     * given name and {@code <name>-store}. The store is on LMDB without a cache (the buffer indexes it in the heap),
+     * changelogged unless the buffer config disables it. The suppressed table reads its values through the parent's
+     * getters (Kafka's reads a buffered key's prior value from the buffer).
+     */
+    @Override
+    public KTable<K, V> suppress(Suppressed<? super K> suppressed) {
+        Objects.requireNonNull(suppressed, "suppressed");
+        if (!(suppressed instanceof SuppressedInternal<?> internal)) {
+            throw new IllegalArgumentException("Custom subclasses of Suppressed are not supported: "
+                    + suppressed.getClass().getName());
+        }
+        String name = internal.name() != null ? internal.name() : builder.newName("KTABLE-SUPPRESS-");
+        String storeName =
+                internal.name() != null ? internal.name() + "-store" : builder.newName("KTABLE-SUPPRESS-STATE-STORE-");
+        long waitMs;
+        if (internal.finalResults()) {
+            if (windowed == null) {
+                throw new TopologyException("Window close time is only defined for windowed computations. Got ["
+                        + nodeName + "->" + name + "]: suppress(untilWindowCloses(...)) needs a table of a windowed "
+                        + "aggregation");
+            }
+            waitMs = windowed.closeDelayMs();
+        } else {
+            waitMs = internal.timeLimitMs();
+        }
+        WindowedOrigin origin = windowed;
+        Serde<K> keys = keySerde;
+        Serde<V> values = valueSerde;
+        ProcessorSupplier<K, Change<V>, K, Change<V>> processor =
+                () -> new KTableSuppressProcessor<>(name, storeName, internal, waitMs, keys, values, origin);
+        builder.topology().addProcessor(name, processor, nodeName);
+        StoreBuilder<KeyValueStore<byte[], byte[]>> store = Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(storeName), Serdes.ByteArray(), Serdes.ByteArray())
+                .withCachingDisabled();
+        if (internal.bufferConfig().loggingEnabled()) {
+            store.withLoggingEnabled(internal.bufferConfig().logConfig);
+        } else {
+            store.withLoggingDisabled();
+        }
+        builder.topology().addStateStore((StoreFactory) store, name);
+        return new KTableImpl<>(builder, name, keySerde, valueSerde, null, getters).windowed(windowed);
     }
 
     @Override

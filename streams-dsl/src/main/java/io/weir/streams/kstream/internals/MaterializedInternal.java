@@ -98,11 +98,16 @@ final class MaterializedInternal {
         return retention;
     }
 
-    /** The store builder of a time-windowed aggregation: a timestamped window store, on LMDB by default. */
+    /**
+     * The store builder of a time-windowed aggregation: a timestamped window store of windows of {@code size}, on LMDB
+     * by default, kept at least {@code span} plus the grace (the window size for time windows, twice the time
+     * difference for sliding windows, as Kafka Streams keeps them).
+     */
     static <K, V> StoreBuilder<TimestampedWindowStore<K, V>> windowStoreBuilder(
             Materialized<K, V, ?> materialized,
             String storeName,
             long size,
+            long span,
             long grace,
             Serde<K> keys,
             Serde<V> values) {
@@ -110,7 +115,7 @@ final class MaterializedInternal {
                 ? materialized.windowStoreSupplier()
                 : Stores.persistentWindowStore(
                         storeName,
-                        Duration.ofMillis(retention(materialized, storeName, size, grace)),
+                        Duration.ofMillis(retention(materialized, storeName, span, grace)),
                         Duration.ofMillis(size),
                         false);
         return withOptions(materialized, Stores.timestampedWindowStoreBuilder(supplier, keys, values));

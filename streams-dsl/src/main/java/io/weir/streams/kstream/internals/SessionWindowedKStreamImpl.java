@@ -129,12 +129,13 @@ final class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<K
                 materialized, storeName, windows.inactivityGap(), windows.gracePeriodMs(), keySerde, valueSerde);
         builder.topology().addStateStore((StoreFactory) store, name);
         return new KTableImpl<>(
-                builder,
-                name,
-                keySerde == null ? null : new WindowedSerdes.SessionWindowedSerde<>(keySerde),
-                valueSerde,
-                MaterializedInternal.queryable(materialized) ? storeName : null,
-                getters(storeName));
+                        builder,
+                        name,
+                        keySerde == null ? null : new WindowedSerdes.SessionWindowedSerde<>(keySerde),
+                        valueSerde,
+                        MaterializedInternal.queryable(materialized) ? storeName : null,
+                        getters(storeName))
+                .windowed(WindowedOrigin.session(windows.inactivityGap() + windows.gracePeriodMs()));
     }
 
     /** Reads a session's current aggregate from the store, stamped with the session's end. */

@@ -8,11 +8,13 @@ import io.weir.streams.kstream.KTable;
 import io.weir.streams.kstream.Materialized;
 import io.weir.streams.kstream.Named;
 import io.weir.streams.kstream.Reducer;
+import io.weir.streams.kstream.SlidingWindows;
 import io.weir.streams.kstream.TimeWindowedKStream;
 import io.weir.streams.kstream.TimeWindows;
 import io.weir.streams.kstream.Windowed;
 import io.weir.streams.kstream.WindowedSerdes;
 import io.weir.streams.processor.StateStore;
+import io.weir.streams.processor.api.Processor;
 import io.weir.streams.processor.api.ProcessorContext;
 import io.weir.streams.processor.api.ProcessorSupplier;
 import io.weir.streams.state.TimestampedWindowStore;
@@ -21,16 +23,85 @@ import io.weir.streams.state.internals.StoreFactory;
 import java.util.Objects;
 
 /**
- * A grouped stream windowed by time: each aggregation adds a {@link KStreamWindowAggregate} (after the grouping's
- * repartition topic, if any) and its timestamped window store, and returns the table of windows.
+ * A grouped stream windowed by {@link TimeWindows} or {@link SlidingWindows}: each aggregation adds the windowing's
+ * processor (after the grouping's repartition topic, if any) and its timestamped window store, and returns the table
+ * of windows. The two windowings differ only in what {@link Windowing} says.
  */
 final class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> {
-    private final KGroupedStreamImpl<K, V> grouped;
-    private final TimeWindows windows;
+    /** What a time-windowed aggregation needs of its windows. */
+    interface Windowing {
+        /** The size of a window: its end minus its start, for the windowed serde and the store. */
+        long sizeMs();
 
-    TimeWindowedKStreamImpl(KGroupedStreamImpl<K, V> grouped, TimeWindows windows) {
+        /** The least retention of the store, without the grace. */
+        long spanMs();
+
+        long graceMs();
+
+        <K, V, VA> Processor<K, V, Windowed<K>, Change<VA>> processor(
+                String name, String storeName, KStreamAggregate.Step<K, V, VA> step);
+    }
+
+    private final KGroupedStreamImpl<K, V> grouped;
+    private final Windowing windows;
+
+    private TimeWindowedKStreamImpl(KGroupedStreamImpl<K, V> grouped, Windowing windows) {
         this.grouped = grouped;
         this.windows = windows;
+    }
+
+    static <K, V> TimeWindowedKStreamImpl<K, V> of(KGroupedStreamImpl<K, V> grouped, TimeWindows windows) {
+        return new TimeWindowedKStreamImpl<>(grouped, new Windowing() {
+            @Override
+            public long sizeMs() {
+                return windows.size();
+            }
+
+            @Override
+            public long spanMs() {
+                return windows.size();
+            }
+
+            @Override
+            public long graceMs() {
+                return windows.gracePeriodMs();
+            }
+
+            @Override
+            public <K1, V1, VA> Processor<K1, V1, Windowed<K1>, Change<VA>> processor(
+                    String name, String storeName, KStreamAggregate.Step<K1, V1, VA> step) {
+                return new KStreamWindowAggregate<>(name, storeName, windows, step);
+            }
+        });
+    }
+
+    /**
+     * Sliding windows, kept for twice the time difference plus the grace: a record in the grace period reads windows
+     * starting up to {@code 2 * timeDifference} before it.
+     */
+    static <K, V> TimeWindowedKStreamImpl<K, V> of(KGroupedStreamImpl<K, V> grouped, SlidingWindows windows) {
+        return new TimeWindowedKStreamImpl<>(grouped, new Windowing() {
+            @Override
+            public long sizeMs() {
+                return windows.timeDifferenceMs();
+            }
+
+            @Override
+            public long spanMs() {
+                return 2 * windows.timeDifferenceMs();
+            }
+
+            @Override
+            public long graceMs() {
+                return windows.gracePeriodMs();
+            }
+
+            @Override
+            public <K1, V1, VA> Processor<K1, V1, Windowed<K1>, Change<VA>> processor(
+                    String name, String storeName, KStreamAggregate.Step<K1, V1, VA> step) {
+                return new KStreamSlidingWindowAggregate<>(name, storeName, windows, step);
+            }
+        });
     }
 
     @Override
@@ -113,21 +184,21 @@ final class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> {
         String storeName = MaterializedInternal.storeName(materialized, builder, "KSTREAM-AGGREGATE-STATE-STORE-");
         String name = builder.name(named, "KSTREAM-AGGREGATE-");
         String parent = grouped.aggregationParent(storeName);
-        ProcessorSupplier<K, V, Windowed<K>, Change<VA>> aggregate =
-                () -> new KStreamWindowAggregate<>(name, storeName, windows, step);
+        ProcessorSupplier<K, V, Windowed<K>, Change<VA>> aggregate = () -> windows.processor(name, storeName, step);
         builder.topology().addProcessor(name, aggregate, parent);
         Serde<K> keySerde = MaterializedInternal.keySerde(materialized, stream.keySerde());
         Serde<VA> valueSerde = MaterializedInternal.valueSerde(materialized, defaultValueSerde);
         var store = MaterializedInternal.windowStoreBuilder(
-                materialized, storeName, windows.size(), windows.gracePeriodMs(), keySerde, valueSerde);
+                materialized, storeName, windows.sizeMs(), windows.spanMs(), windows.graceMs(), keySerde, valueSerde);
         builder.topology().addStateStore((StoreFactory) store, name);
         return new KTableImpl<>(
-                builder,
-                name,
-                keySerde == null ? null : new WindowedSerdes.TimeWindowedSerde<>(keySerde, windows.size()),
-                valueSerde,
-                MaterializedInternal.queryable(materialized) ? storeName : null,
-                getters(storeName));
+                        builder,
+                        name,
+                        keySerde == null ? null : new WindowedSerdes.TimeWindowedSerde<>(keySerde, windows.sizeMs()),
+                        valueSerde,
+                        MaterializedInternal.queryable(materialized) ? storeName : null,
+                        getters(storeName))
+                .windowed(WindowedOrigin.time(windows.sizeMs(), windows.graceMs()));
     }
 
     /** Reads a window's current aggregate from the store, for joins against the windowed table. */
