@@ -76,7 +76,8 @@ final class TopologyArbitraries {
                                         streamFreeTable,
                                         Arbitraries.of(JoinKind.INNER, JoinKind.LEFT),
                                         Arbitraries.of(Joiner.class))
-                                .as(StreamExpr.JoinTable::new)));
+                                .as(StreamExpr.JoinTable::new)),
+                Tuple.of(1, StreamJoins.joins(in)));
     }
 
     /** Tables; {@code mayReadStreams} false for the table side of a stream-table join. */
