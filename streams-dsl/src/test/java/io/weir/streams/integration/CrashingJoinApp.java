@@ -75,8 +75,7 @@ public final class CrashingJoinApp {
                         CrashingJoinApp::joined,
                         JoinWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(WINDOW_MS), Duration.ofSeconds(5)),
                         StreamJoined.with(Serdes.String(), Serdes.Long(), Serdes.Long())
-                                .withStoreName("paid")
-                                .withLoggingDisabled())
+                                .withStoreName("paid"))
                 .filter((key, value) -> value != CLOSING)
                 .to("joined", Produced.with(Serdes.String(), Serdes.Long()));
         return builder.build();
