@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds a stream-stream join into the topology, named as Kafka Streams names it: each side repartitioned if its key
@@ -24,6 +26,8 @@ import java.util.Objects;
  * store, and a {@code KSTREAM-MERGE-} node joining the two result streams. Both sides must be co-partitioned.
  */
 final class KStreamImplJoin {
+    private static final Logger LOG = LoggerFactory.getLogger(KStreamImplJoin.class);
+
     private KStreamImplJoin() {}
 
     /** Which sides emit their records' non-joined results. */
@@ -81,6 +85,12 @@ final class KStreamImplJoin {
                     + "). StoreSuppliers must provide unique names");
         }
         String baseName = streamJoined.storeName();
+        if (baseName == null && (thisSupplier == null || otherSupplier == null)) {
+            LOG.warn(
+                    "The stores of the join {} have generated names, which change when operators are added before it, "
+                            + "losing their state: name them with StreamJoined.as(\"...\")",
+                    joinThis);
+        }
         var thisStore = windowStore(
                 thisSupplier, baseName == null ? thisGenerated : baseName + thisSuffix, windows, streamJoined);
         var otherStore = windowStore(
