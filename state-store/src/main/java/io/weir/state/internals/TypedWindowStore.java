@@ -22,6 +22,14 @@ final class TypedWindowStore<K, V> extends AbstractSegmentedStore<K, V> implemen
     private final boolean retainDuplicates;
     private final ReadOnlyWindowStore<K, V> view = new View();
     private int sequence;
+    /**
+     * With duplicates: the newest start of the entries this instance found (opened or restored), read at its first put.
+     * Their sequence numbers are unknown (the counter starts over with each instance), so a put at or before it looks
+     * for a free number instead of overwriting an older duplicate; later starts cannot meet an older entry.
+     */
+    private long inheritedUpTo;
+
+    private boolean inheritedKnown;
 
     TypedWindowStore(
             BytesStore top,
@@ -57,7 +65,19 @@ final class TypedWindowStore<K, V> extends AbstractSegmentedStore<K, V> implemen
             return;
         }
         byte[] v = valueBytes(value);
-        segments.put(windowStart, suffix(k, windowStart, retainDuplicates ? ++sequence : 0), v);
+        if (!retainDuplicates) {
+            segments.put(windowStart, suffix(k, windowStart, 0), v);
+            return;
+        }
+        if (!inheritedKnown) {
+            inheritedUpTo = segments.observedStreamTime();
+            inheritedKnown = true;
+        }
+        byte[] s = suffix(k, windowStart, ++sequence);
+        while (windowStart <= inheritedUpTo && segments.get(windowStart, s) != null) {
+            s = suffix(k, windowStart, ++sequence);
+        }
+        segments.put(windowStart, s, v);
     }
 
     @Override

@@ -245,6 +245,24 @@ class WindowStoreTest {
     }
 
     @Test
+    void aReopenedStoreThatRetainsDuplicatesAddsToTheDuplicatesItFound() {
+        Path dir = root.resolve("dups-reopen");
+        WindowStore<String, Long> store = builder(true, dir).retainDuplicates().build();
+        store.put("k", 1L, 0);
+        store.put("k", 2L, 0);
+        store.commit(7);
+        store.close();
+        WindowStore<String, Long> reopened =
+                track(builder(true, dir).retainDuplicates().build());
+        reopened.put("k", 3L, 0); // the new instance's sequence starts over: it must not take 1's or 2's place
+        reopened.put("k", 4L, MINUTE);
+        assertEquals(
+                List.of(new KeyValue<>(0L, 1L), new KeyValue<>(0L, 2L), new KeyValue<>(0L, 3L)),
+                drain(reopened.fetch("k", 0, 0)));
+        assertEquals(List.of(new KeyValue<>(MINUTE, 4L)), drain(reopened.fetch("k", MINUTE, MINUTE)));
+    }
+
+    @Test
     void theCacheForwardsFlushedWindowsWithTheirOldValues() {
         List<String> flushed = new ArrayList<>();
         WindowStore<String, Long> store = track(WindowStores.windowStoreBuilder("w", Serdes.string(), Serdes.int64())

@@ -187,6 +187,107 @@ public interface KStream<K, V> {
             ValueJoinerWithKey<? super K, ? super V, ? super GV, ? extends RV> joiner,
             Named named);
 
+    /**
+     * Each record joined with every record of {@code otherStream} with the same key whose timestamp lies within
+     * {@code windows} of its own ({@code [t - before, t + after]}), emitted as soon as the later of the two arrives, with
+     * the larger timestamp. Both streams keep their records in window stores until the window and grace have passed;
+     * a record arriving after its window closed (by the join's stream time, the newest timestamp it has seen) is
+     * dropped and counted. A side whose key may have changed is repartitioned first; the two must be co-partitioned.
+     */
+    default <VO, VR> KStream<K, VR> join(
+            KStream<K, VO> otherStream, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, JoinWindows windows) {
+        return join(otherStream, joiner, windows, StreamJoined.with(null, null, null));
+    }
+
+    default <VO, VR> KStream<K, VR> join(
+            KStream<K, VO> otherStream,
+            ValueJoinerWithKey<? super K, ? super V, ? super VO, ? extends VR> joiner,
+            JoinWindows windows) {
+        return join(otherStream, joiner, windows, StreamJoined.with(null, null, null));
+    }
+
+    default <VO, VR> KStream<K, VR> join(
+            KStream<K, VO> otherStream,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            JoinWindows windows,
+            StreamJoined<K, V, VO> streamJoined) {
+        return join(otherStream, withKey(joiner), windows, streamJoined);
+    }
+
+    <VO, VR> KStream<K, VR> join(
+            KStream<K, VO> otherStream,
+            ValueJoinerWithKey<? super K, ? super V, ? super VO, ? extends VR> joiner,
+            JoinWindows windows,
+            StreamJoined<K, V, VO> streamJoined);
+
+    /**
+     * As {@link #join(KStream, ValueJoiner, JoinWindows)}, and a record of this stream that found no match is joined
+     * with null once its window has closed (stream time past {@code t + after + grace}), and never if a match arrived
+     * in time. Until then it waits in a shared, changelogged store ordered by time. A record with a null key is joined
+     * with null at once.
+     */
+    default <VO, VR> KStream<K, VR> leftJoin(
+            KStream<K, VO> otherStream, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, JoinWindows windows) {
+        return leftJoin(otherStream, joiner, windows, StreamJoined.with(null, null, null));
+    }
+
+    default <VO, VR> KStream<K, VR> leftJoin(
+            KStream<K, VO> otherStream,
+            ValueJoinerWithKey<? super K, ? super V, ? super VO, ? extends VR> joiner,
+            JoinWindows windows) {
+        return leftJoin(otherStream, joiner, windows, StreamJoined.with(null, null, null));
+    }
+
+    default <VO, VR> KStream<K, VR> leftJoin(
+            KStream<K, VO> otherStream,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            JoinWindows windows,
+            StreamJoined<K, V, VO> streamJoined) {
+        return leftJoin(otherStream, withKey(joiner), windows, streamJoined);
+    }
+
+    <VO, VR> KStream<K, VR> leftJoin(
+            KStream<K, VO> otherStream,
+            ValueJoinerWithKey<? super K, ? super V, ? super VO, ? extends VR> joiner,
+            JoinWindows windows,
+            StreamJoined<K, V, VO> streamJoined);
+
+    /**
+     * As {@link #leftJoin(KStream, ValueJoiner, JoinWindows)}, on both sides: a record of the other stream that found
+     * no match is joined as {@code (null, value)} once its window ({@code [t - after, t + before]}) has closed.
+     */
+    default <VO, VR> KStream<K, VR> outerJoin(
+            KStream<K, VO> otherStream, ValueJoiner<? super V, ? super VO, ? extends VR> joiner, JoinWindows windows) {
+        return outerJoin(otherStream, joiner, windows, StreamJoined.with(null, null, null));
+    }
+
+    default <VO, VR> KStream<K, VR> outerJoin(
+            KStream<K, VO> otherStream,
+            ValueJoinerWithKey<? super K, ? super V, ? super VO, ? extends VR> joiner,
+            JoinWindows windows) {
+        return outerJoin(otherStream, joiner, windows, StreamJoined.with(null, null, null));
+    }
+
+    default <VO, VR> KStream<K, VR> outerJoin(
+            KStream<K, VO> otherStream,
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+            JoinWindows windows,
+            StreamJoined<K, V, VO> streamJoined) {
+        return outerJoin(otherStream, withKey(joiner), windows, streamJoined);
+    }
+
+    <VO, VR> KStream<K, VR> outerJoin(
+            KStream<K, VO> otherStream,
+            ValueJoinerWithKey<? super K, ? super V, ? super VO, ? extends VR> joiner,
+            JoinWindows windows,
+            StreamJoined<K, V, VO> streamJoined);
+
+    private static <K, V, VO, VR> ValueJoinerWithKey<K, V, VO, VR> withKey(
+            ValueJoiner<? super V, ? super VO, ? extends VR> joiner) {
+        java.util.Objects.requireNonNull(joiner, "joiner");
+        return (key, value, other) -> joiner.apply(value, other);
+    }
+
     /** The stream read as a table: each record the latest value of its key, a null value a delete. */
     KTable<K, V> toTable();
 

@@ -53,6 +53,11 @@ class ExactlyOnceCrashTest {
     }
 
     private static Process start(Path dir, String crashAt) throws IOException {
+        return start(CrashingApp.class, dir, crashAt);
+    }
+
+    /** Starts {@code app}'s {@code main} in a child JVM on {@code dir}, halting at {@code crashAt} if not null. */
+    static Process start(Class<?> app, Path dir, String crashAt) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-opens");
@@ -66,13 +71,18 @@ class ExactlyOnceCrashTest {
         }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(CrashingApp.class.getName());
+        command.add(app.getName());
         command.add(dir.toString());
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
     private static Run run(Path dir, String crashAt) throws Exception {
-        Process child = start(dir, crashAt);
+        return run(CrashingApp.class, dir, crashAt);
+    }
+
+    /** Runs {@code app} in a child JVM to its end (or its halt) and collects what it printed. */
+    static Run run(Class<?> app, Path dir, String crashAt) throws Exception {
+        Process child = start(app, dir, crashAt);
         List<String> lines = readAll(child);
         assertTrue(child.waitFor(180, TimeUnit.SECONDS), "the child did not finish: " + lines);
         return new Run(child.exitValue(), lines);

@@ -40,6 +40,7 @@ sealed interface Expr permits StreamExpr, TableExpr, WindowedExpr {
         private int tableTopics;
         private int stores;
         private int repartitions;
+        private int closers;
         private TableExpr.Source lastTableSource;
         private final Set<String> excluded = new HashSet<>();
 
@@ -53,6 +54,11 @@ sealed interface Expr permits StreamExpr, TableExpr, WindowedExpr {
 
         String store() {
             return "store" + stores++;
+        }
+
+        /** The topic whose records close a stream-stream join's windows (see {@link StreamJoins}). */
+        String closerTopic() {
+            return "close" + closers++;
         }
 
         /** A repartition name for a grouping that asked for one ({@code requested} non-null), else null. */

@@ -16,7 +16,9 @@ import net.jqwik.api.constraints.IntRange;
  * own topic, built from a small grammar ({@link StreamExpr}, {@link TableExpr}): stateless chains (filter, mapValues,
  * selectKey and map that change keys, flatMapValues), stream aggregations (count, reduce, aggregate; by key or by a
  * new key through a repartition topic), table aggregations with a subtractor (KTable.groupBy then count, reduce or
- * aggregate), stream-table join and left join, table-table join, left join and outer join, foreign-key join and left join. Every stream aggregation
+ * aggregate), stream-table join and left join, table-table join, left join and outer join, foreign-key join and
+ * left join, stream-stream join, left join and outer join (see {@link StreamJoins}: windows that close only at the
+ * end), and windowed aggregations. Every stream aggregation
  * also runs windowed (the same fold by tumbling windows of {@value Outcome#WINDOW_MS} ms, with a grace longer than the
  * input's time span, so that no partitioning makes a record late), and its window store is compared per group and
  * window start with the reference's fold of each window's records. A root may also be a windowed aggregation of its
@@ -84,7 +86,7 @@ class RandomTopologyProperties {
     }
 
     private static void check(RandomTopology topology, List<Input.Event> events, int partitions) {
-        List<Input.Record> input = Input.place(topology, events);
+        List<Input.Record> input = StreamJoins.withClosers(topology, Input.place(topology, events));
         assertAgrees(
                 Reference.run(topology, input, 1), WeirRun.run(topology, input, 1), " at 1 partition, input " + input);
         assertAgrees(

@@ -106,7 +106,15 @@ final class Reference {
             }
             return joined;
         }
+        if (expr instanceof StreamExpr.JoinStream j) {
+            return StreamJoins.reference(j, stream(j.left()), stream(j.right()));
+        }
         throw new IllegalArgumentException("unknown stream expression " + expr);
+    }
+
+    /** What {@code expr} means over {@code input}. */
+    static List<Rec> records(List<Input.Record> input, StreamExpr expr) {
+        return new Reference(input).stream(expr);
     }
 
     /** A table's final rows. */

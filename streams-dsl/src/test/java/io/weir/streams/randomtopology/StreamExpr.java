@@ -196,4 +196,59 @@ sealed interface StreamExpr extends Expr {
             return in + (kind == JoinKind.INNER ? ".join(" : ".leftJoin(") + table + ", " + joiner + ")";
         }
     }
+
+    /**
+     * A stream-stream join, left join or outer join of two streams within {@code window}, with a grace longer than
+     * the input's time span, so that no partitioning makes a record late and no window closes before the end. The
+     * windows close when {@code closer}'s records arrive: that topic is merged into both sides and, after all input,
+     * gets one record per key of either side far in the future (see {@link StreamJoins}). The order of a key's
+     * results is not defined (they come as records of either side arrive), so they are compared as a multiset.
+     */
+    record JoinStream(
+            StreamExpr left,
+            StreamExpr right,
+            JoinKind kind,
+            Joiner joiner,
+            StreamJoins.Window window,
+            StoreSpec store,
+            String closer)
+            implements StreamExpr {
+        @Override
+        public List<Expr> children() {
+            return List.of(left, right);
+        }
+
+        @Override
+        public boolean keyChanged() {
+            return true;
+        }
+
+        @Override
+        public StreamExpr named(Namer namer) {
+            return new JoinStream(
+                    left.named(namer),
+                    right.named(namer),
+                    kind,
+                    joiner,
+                    window,
+                    store.named(namer),
+                    namer.closerTopic());
+        }
+
+        @Override
+        public String toString() {
+            String call =
+                    switch (kind) {
+                        case INNER -> ".join(";
+                        case LEFT -> ".leftJoin(";
+                        case OUTER -> ".outerJoin(";
+                    };
+            String joined = store.inMemory()
+                    ? "StreamJoined.with(inMemoryWindowStore(\"" + store.name() + "-left\"), inMemoryWindowStore(\""
+                            + store.name() + "-right\"))"
+                    : "StreamJoined.as(\"" + store.name() + "\")";
+            return left + ".merge(" + closer + ")" + call + right + ".merge(" + closer + "), " + joiner + ", " + window
+                    + ", " + joined + ").filter(v != -1)";
+        }
+    }
 }

@@ -81,7 +81,8 @@ final class TopologyArbitraries {
                                         streamFreeTable,
                                         Arbitraries.of(JoinKind.INNER, JoinKind.LEFT),
                                         Arbitraries.of(Joiner.class))
-                                .as(StreamExpr.JoinTable::new)));
+                                .as(StreamExpr.JoinTable::new)),
+                Tuple.of(1, StreamJoins.joins(in)));
     }
 
     /**

@@ -301,6 +301,9 @@ final class WeirRun {
                 case OUTER -> throw new IllegalArgumentException("no stream-table outer join");
             };
         }
+        if (expr instanceof StreamExpr.JoinStream j) {
+            return StreamJoins.build(j, stream(j.left()), stream(j.right()), builder.stream(j.closer()));
+        }
         throw new IllegalArgumentException("unknown stream expression " + expr);
     }
 

@@ -7,6 +7,7 @@ import io.weir.streams.kstream.BranchedKStream;
 import io.weir.streams.kstream.ForeachAction;
 import io.weir.streams.kstream.GlobalKTable;
 import io.weir.streams.kstream.Grouped;
+import io.weir.streams.kstream.JoinWindows;
 import io.weir.streams.kstream.Joined;
 import io.weir.streams.kstream.KGroupedStream;
 import io.weir.streams.kstream.KStream;
@@ -17,6 +18,7 @@ import io.weir.streams.kstream.Named;
 import io.weir.streams.kstream.Predicate;
 import io.weir.streams.kstream.Produced;
 import io.weir.streams.kstream.Repartitioned;
+import io.weir.streams.kstream.StreamJoined;
 import io.weir.streams.kstream.ValueJoiner;
 import io.weir.streams.kstream.ValueJoinerWithKey;
 import io.weir.streams.kstream.ValueMapper;
@@ -513,21 +515,7 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         Objects.requireNonNull(joined, "joined");
         Serde<K> keys = joined.keySerde() != null ? joined.keySerde() : keySerde;
         Serde<V> values = joined.valueSerde() != null ? joined.valueSerde() : valueSerde;
-        String parent = nodeName;
-        if (repartitionRequired) {
-            // As Kafka Streams: through "<Joined name or this node>-repartition", made once for the unnamed joins of
-            // this stream, and before the join takes its generated name.
-            String prefix = joined.name() != null ? joined.name() : nodeName;
-            if (prefix.equals(nodeName) && joinRepartitionSource != null) {
-                burnRepartitionNames();
-                parent = joinRepartitionSource;
-            } else {
-                parent = repartition(prefix, keys, values);
-                if (prefix.equals(nodeName)) {
-                    joinRepartitionSource = parent;
-                }
-            }
-        }
+        String parent = joinParent(joined.name(), keys, values);
         String name =
                 joined.name() != null ? joined.name() : builder.newName(left ? "KSTREAM-LEFTJOIN-" : "KSTREAM-JOIN-");
         KTableValueGetter.Supplier<K, VT> getters = ((KTableImpl<K, VT>) table).valueGetterSupplier();
@@ -635,6 +623,54 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
                 () -> new KStreamGlobalKTableJoin<>(name, getters.get(), keySelector, joiner, left);
         builder.topology().addProcessor(name, join, nodeName);
         return new KStreamImpl<>(builder, name, keySerde, null, repartitionRequired);
+    }
+
+    /**
+     * The node a join of this stream reads from: this one, or, if the key may have changed, the source of the
+     * repartition topic {@code <named or this node>-repartition}. As Kafka Streams: made once for the unnamed joins of
+     * this stream (stream-table and stream-stream alike), and before the join takes its generated names.
+     */
+    String joinParent(String named, Serde<K> keys, Serde<V> values) {
+        if (!repartitionRequired) {
+            return nodeName;
+        }
+        String prefix = named != null ? named : nodeName;
+        if (prefix.equals(nodeName) && joinRepartitionSource != null) {
+            burnRepartitionNames();
+            return joinRepartitionSource;
+        }
+        String source = repartition(prefix, keys, values);
+        if (prefix.equals(nodeName)) {
+            joinRepartitionSource = source;
+        }
+        return source;
+    }
+
+    @Override
+    public <VO, VR> KStream<K, VR> join(
+            KStream<K, VO> otherStream,
+            ValueJoinerWithKey<? super K, ? super V, ? super VO, ? extends VR> joiner,
+            JoinWindows windows,
+            StreamJoined<K, V, VO> streamJoined) {
+        return KStreamImplJoin.join(this, otherStream, joiner, windows, streamJoined, KStreamImplJoin.Kind.INNER);
+    }
+
+    @Override
+    public <VO, VR> KStream<K, VR> leftJoin(
+            KStream<K, VO> otherStream,
+            ValueJoinerWithKey<? super K, ? super V, ? super VO, ? extends VR> joiner,
+            JoinWindows windows,
+            StreamJoined<K, V, VO> streamJoined) {
+        return KStreamImplJoin.join(this, otherStream, joiner, windows, streamJoined, KStreamImplJoin.Kind.LEFT);
+    }
+
+    @Override
+    public <VO, VR> KStream<K, VR> outerJoin(
+            KStream<K, VO> otherStream,
+            ValueJoinerWithKey<? super K, ? super V, ? super VO, ? extends VR> joiner,
+            JoinWindows windows,
+            StreamJoined<K, V, VO> streamJoined) {
+        return KStreamImplJoin.join(this, otherStream, joiner, windows, streamJoined, KStreamImplJoin.Kind.OUTER);
     }
 
     @Override

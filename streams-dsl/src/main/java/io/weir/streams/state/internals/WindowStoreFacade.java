@@ -34,6 +34,11 @@ public class WindowStoreFacade<K, V> extends AbstractManagedStore
         return true;
     }
 
+    /** The newest window start put or restored so far; {@link Long#MIN_VALUE} for an empty store. */
+    public long observedStreamTime() {
+        return store.observedStreamTime();
+    }
+
     @Override
     public void put(K key, V value, long windowStartTimestamp) {
         store.put(key, value, windowStartTimestamp);
