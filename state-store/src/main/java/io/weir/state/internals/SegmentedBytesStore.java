@@ -49,7 +49,7 @@ final class SegmentedBytesStore {
     private long droppedSegments;
 
     /**
-     * @param segmentTimeOf reads the segment time from a suffix
+     * @param segmentTimeOf reads the segment time from a suffix or a stored key (times are read from the end)
      */
     SegmentedBytesStore(BytesStore top, BytesStore backend, long retention, ToLongFunction<byte[]> segmentTimeOf) {
         if (retention <= 0) {
@@ -131,8 +131,10 @@ final class SegmentedBytesStore {
     /**
      * What to read: segments holding segment times {@code [fromTime, toTime]}; within each, suffixes from
      * {@code fromSuffix} (inclusive; null: the segment's first) to {@code toSuffix} (inclusive or not as
-     * {@code toInclusive} says; null: the segment's last); kept if {@code filter} accepts the suffix. Entries come
-     * out with the segment id stripped from their keys.
+     * {@code toInclusive} says; null: the segment's last); kept if {@code filter} accepts the entry's stored key.
+     * Entries come out with their stored keys, {@code [segment id][suffix]}, as read: the typed stores read the
+     * times from the end and the key after the segment id ({@link AbstractSegmentedStore#keyOf}), so no entry is
+     * copied a second time to strip the id.
      */
     record Scan(
             long fromTime,
@@ -153,9 +155,9 @@ final class SegmentedBytesStore {
         }
         long firstSegment = segmentId(from);
         long lastSegment = segmentId(to);
-        Predicate<byte[]> keep = suffix -> {
-            long t = segmentTimeOf.applyAsLong(suffix);
-            return t >= minLive && scan.filter().test(suffix);
+        Predicate<byte[]> keep = stored -> {
+            long t = segmentTimeOf.applyAsLong(stored);
+            return t >= minLive && scan.filter().test(stored);
         };
         return new SegmentsIterator(scanner, firstSegment, lastSegment, scan, keep);
     }
@@ -277,7 +279,10 @@ final class SegmentedBytesStore {
         private final long last;
         private long next;
         private BytesIterator current;
-        private KeyValue<byte[], byte[]> peeked;
+        // The next kept entry as two arrays rather than a KeyValue, so that the KeyValue built in next() does not
+        // escape and the JIT can scalar-replace it once the typed iterator above unpacks it (as LmdbCursorIterator).
+        private byte[] peekedKey;
+        private byte[] peekedValue;
         private boolean closed;
 
         SegmentsIterator(
@@ -302,15 +307,15 @@ final class SegmentedBytesStore {
 
         /** Moves to the next kept entry; false at the end. */
         private boolean advance() {
-            while (peeked == null) {
+            while (peekedKey == null) {
                 if (closed) {
                     return false;
                 }
                 if (current.hasNext()) {
                     KeyValue<byte[], byte[]> kv = current.next();
-                    byte[] suffix = suffix(kv.key());
-                    if (keep.test(suffix)) {
-                        peeked = new KeyValue<>(suffix, kv.value());
+                    if (keep.test(kv.key())) {
+                        peekedKey = kv.key();
+                        peekedValue = kv.value();
                     }
                 } else if (next == last) {
                     return false;
@@ -333,8 +338,9 @@ final class SegmentedBytesStore {
             if (!advance()) {
                 throw new NoSuchElementException();
             }
-            KeyValue<byte[], byte[]> kv = peeked;
-            peeked = null;
+            KeyValue<byte[], byte[]> kv = new KeyValue<>(peekedKey, peekedValue);
+            peekedKey = null;
+            peekedValue = null;
             return kv;
         }
 
@@ -343,7 +349,7 @@ final class SegmentedBytesStore {
             if (!advance()) {
                 throw new NoSuchElementException();
             }
-            return peeked.key();
+            return peekedKey;
         }
 
         @Override
