@@ -4,7 +4,10 @@ import io.weir.state.ChangelogRecord;
 import io.weir.state.KeyValue;
 import io.weir.state.RestoreListener;
 import io.weir.state.RestoreProgress;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -35,6 +38,8 @@ import java.util.function.ToLongFunction;
  */
 final class SegmentedBytesStore {
     static final long MIN_SEGMENT_INTERVAL_MS = 60_000L;
+    /** Reads a big-endian long at any offset of a byte array: no buffer wrapped per entry on the scan path. */
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final BytesStore top;
     private final BytesStore backend;
@@ -250,7 +255,7 @@ final class SegmentedBytesStore {
     }
 
     static long readSegment(byte[] storeKey) {
-        return ByteBuffer.wrap(storeKey).getLong() ^ Long.MIN_VALUE;
+        return (long) LONG_BE.get(storeKey, 0) ^ Long.MIN_VALUE;
     }
 
     static byte[] suffix(byte[] storeKey) {
@@ -265,7 +270,7 @@ final class SegmentedBytesStore {
     }
 
     static long readTime(byte[] bytes, int offset) {
-        return ByteBuffer.wrap(bytes, offset, Long.BYTES).getLong() ^ Long.MIN_VALUE;
+        return (long) LONG_BE.get(bytes, offset) ^ Long.MIN_VALUE;
     }
 
     /**
@@ -297,10 +302,9 @@ final class SegmentedBytesStore {
 
         private void open() {
             long segment = next;
-            byte[] prefix = segmentPrefix(segment);
-            byte[] from = scan.fromSuffix() == null ? prefix : storeKey(segment, scan.fromSuffix());
+            byte[] from = scan.fromSuffix() == null ? segmentPrefix(segment) : storeKey(segment, scan.fromSuffix());
             ScanRange range = scan.toSuffix() == null
-                    ? new ScanRange(from, ByteKeys.prefixEnd(prefix), false, scan.reverse())
+                    ? new ScanRange(from, ByteKeys.prefixEnd(segmentPrefix(segment)), false, scan.reverse())
                     : new ScanRange(from, storeKey(segment, scan.toSuffix()), scan.toInclusive(), scan.reverse());
             current = scanner.apply(range);
         }
