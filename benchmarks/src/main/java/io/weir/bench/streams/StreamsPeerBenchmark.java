@@ -35,8 +35,8 @@ import java.util.stream.Collectors;
  *   [windowed-count|join] [repeats] [records] [keys] [windows] [join-ms]
  * </pre>
  *
- * Defaults: windowed-count, 3 repeats, 1,000,000 records, 10,000 keys, 20 windows (join: 500,000 records on each side
- * over 50 minutes, ±60 s). Each guarantee ({@code at_least_once}, {@code exactly_once_v2}, both at
+ * Defaults: windowed-count, 3 repeats, 1,000,000 records, 10,000 keys, 20 windows (join: 200,000 records on each side,
+ * so a key's records are a minute apart and each left record meets 3 right ones within ±60 s). Each guarantee ({@code at_least_once}, {@code exactly_once_v2}, both at
  * {@code commit.interval.ms=100}) first runs a warm-up on each side (printed, not counted); then each repetition runs
  * both guarantees on both sides, alternating which guarantee and which side go first. The summary gives each side's
  * median and range and the per-pair ratio Weir ÷ Kafka Streams. A workload Weir cannot run yet (the join, until
@@ -53,9 +53,9 @@ public final class StreamsPeerBenchmark {
         PeerWorkload.Kind kind = PeerWorkload.Kind.of(args.length > 0 ? args[0] : "windowed-count");
         boolean join = kind == PeerWorkload.Kind.JOIN;
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        long records = args.length > 2 ? Long.parseLong(args[2]) : join ? 500_000 : 1_000_000;
+        long records = args.length > 2 ? Long.parseLong(args[2]) : join ? 200_000 : 1_000_000;
         int keys = args.length > 3 ? Integer.parseInt(args[3]) : 10_000;
-        int windows = args.length > 4 ? Integer.parseInt(args[4]) : join ? 50 : 20;
+        int windows = args.length > 4 ? Integer.parseInt(args[4]) : 20;
         long joinMs = args.length > 5 ? Long.parseLong(args[5]) : 60_000;
         PeerWorkload workload = PeerWorkload.recent(kind, records, keys, windows, joinMs);
         boolean weirCan = PeerTopologies.weir(workload, PeerWorkload.OUTPUT, new AtomicLong())
