@@ -40,7 +40,8 @@ import java.util.stream.Collectors;
  * {@code commit.interval.ms=100}) first runs a warm-up on each side (printed, not counted); then each repetition runs
  * both guarantees on both sides, alternating which guarantee and which side go first. The summary gives each side's
  * median and range and the per-pair ratio Weir ÷ Kafka Streams. A workload Weir cannot run yet (the join, until
- * {@code KStream.join(KStream)} lands: {@link PeerTopologies#weir}) runs on Kafka Streams alone.
+ * {@code KStream.join(KStream)} lands: {@link PeerTopologies#weir}) runs on Kafka Streams alone;
+ * {@code -Dweir.bench.weir.only=true} runs Weir's side alone (for profiling it).
  */
 public final class StreamsPeerBenchmark {
     private static final Duration RUN_LIMIT = Duration.ofSeconds(600);
@@ -74,6 +75,15 @@ public final class StreamsPeerBenchmark {
             System.out.println("Weir cannot run this workload yet (see PeerTopologies.weir): Kafka Streams only");
         }
         Path root = CountWorkload.tempDir("weir-peer-bench-");
+        if (Boolean.getBoolean("weir.bench.weir.only")) { // for profiling Weir's side alone
+            try {
+                new StreamsPeerBenchmark.Session(workload, CountWorkload.keys(keys), null, null, root, weirCan)
+                        .run(repeats);
+            } finally {
+                CountWorkload.delete(root);
+            }
+            return;
+        }
         try (KafkaPeer kafka = KafkaPeer.start(root)) {
             System.out.printf(
                     "Apache Kafka 4.1 broker at %s started in %d ms%n",
@@ -125,7 +135,10 @@ public final class StreamsPeerBenchmark {
                 if (weirCan) {
                     System.out.println("warm-up Weir         " + weir(guarantee) + "  " + CountWorkload.machineLoad());
                 }
-                System.out.println("warm-up Kafka Streams " + kafka(guarantee) + "  " + CountWorkload.machineLoad());
+                if (kafka != null) {
+                    System.out.println(
+                            "warm-up Kafka Streams " + kafka(guarantee) + "  " + CountWorkload.machineLoad());
+                }
             }
             for (int rep = 1; rep <= repeats; rep++) {
                 List<String> order = new ArrayList<>(guarantees);
@@ -137,7 +150,9 @@ public final class StreamsPeerBenchmark {
                     if (weirFirst && weirCan) {
                         record(rep, "Weir", guarantee, weir(guarantee));
                     }
-                    record(rep, "Kafka Streams", guarantee, kafka(guarantee));
+                    if (kafka != null) {
+                        record(rep, "Kafka Streams", guarantee, kafka(guarantee));
+                    }
                     if (!weirFirst && weirCan) {
                         record(rep, "Weir", guarantee, weir(guarantee));
                     }
