@@ -257,22 +257,18 @@ public class WindowFetchBenchmark {
 
     @Benchmark
     public void weirFetch(ThreadState t, Blackhole bh) {
-        long from = t.nextFrom();
-        try (KeyValueIterator<Long, Long> it =
-                weir.fetch(t.keyStrings[t.nextKey()], from, from + (fetchWindows - 1) * WINDOW_MS)) {
-            while (it.hasNext()) {
-                KeyValue<Long, Long> kv = it.next();
-                bh.consume(kv.key());
-                bh.consume(kv.value());
-            }
-        }
+        fetchFrom(weir, t, bh);
     }
 
     @Benchmark
     public void weirViewFetch(ThreadState t, Blackhole bh) {
+        fetchFrom(weirView, t, bh);
+    }
+
+    private void fetchFrom(ReadOnlyWindowStore<String, Long> store, ThreadState t, Blackhole bh) {
         long from = t.nextFrom();
         try (KeyValueIterator<Long, Long> it =
-                weirView.fetch(t.keyStrings[t.nextKey()], from, from + (fetchWindows - 1) * WINDOW_MS)) {
+                store.fetch(t.keyStrings[t.nextKey()], from, from + (fetchWindows - 1) * WINDOW_MS)) {
             while (it.hasNext()) {
                 KeyValue<Long, Long> kv = it.next();
                 bh.consume(kv.key());
