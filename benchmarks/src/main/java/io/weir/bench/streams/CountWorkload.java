@@ -30,6 +30,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongUnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -128,6 +129,16 @@ final class CountWorkload {
      * @return seconds taken
      */
     static double produce(String bootstrap, String[] keys, long from, long to) {
+        return produce(bootstrap, INPUT, keys, from, to, null);
+    }
+
+    /**
+     * As {@link #produce(String, String[], long, long)}, to {@code topic}, record {@code i} stamped
+     * {@code timestamps.applyAsLong(i)} (null: the producer's clock). Works against any broker the clients reach:
+     * the embedded one, or Kafka's through the network clients.
+     */
+    static double produce(
+            String bootstrap, String topic, String[] keys, long from, long to, LongUnaryOperator timestamps) {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
         props.put("acks", "all");
@@ -146,7 +157,10 @@ final class CountWorkload {
                     value[d] = (char) ('0' + n % 10);
                     n /= 10;
                 }
-                producer.send(new ProducerRecord<>(INPUT, keys[(int) (i % keys.length)], new String(value)), (m, e) -> {
+                Long timestamp = timestamps == null ? null : timestamps.applyAsLong(i);
+                ProducerRecord<String, String> record =
+                        new ProducerRecord<>(topic, null, timestamp, keys[(int) (i % keys.length)], new String(value));
+                producer.send(record, (m, e) -> {
                     if (e != null) {
                         failure.compareAndSet(null, e);
                     }

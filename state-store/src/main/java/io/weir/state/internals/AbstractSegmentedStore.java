@@ -57,23 +57,29 @@ abstract class AbstractSegmentedStore<K, V> implements StateStore {
         return TypedKeyValueStore.deserialize(valueSerde, bytes);
     }
 
-    /** The key bytes of a suffix. */
-    final byte[] keyOf(byte[] suffix) {
-        return Arrays.copyOf(suffix, suffix.length - timeBytes());
+    /**
+     * The key bytes of a stored key {@code [segment id][key][times]}, as scans hand them out (see
+     * {@link SegmentedBytesStore.Scan}); times are read from its end by the typed stores.
+     */
+    final byte[] keyOf(byte[] stored) {
+        return Arrays.copyOfRange(stored, Long.BYTES, stored.length - timeBytes());
     }
 
-    final K key(byte[] suffix) {
-        return TypedKeyValueStore.deserialize(keySerde, keyOf(suffix));
+    final K key(byte[] stored) {
+        return TypedKeyValueStore.deserialize(keySerde, keyOf(stored));
     }
 
-    /** Whether a suffix holds exactly {@code key}'s bytes (not a longer key that starts with them). */
-    final boolean isKey(byte[] suffix, byte[] key) {
-        return suffix.length == key.length + timeBytes();
+    /**
+     * Whether a stored key that a one-key scan found holds exactly {@code key}'s bytes (not a longer key that starts
+     * with them): the scan's bounds share {@code [segment id][key]}, so its length tells.
+     */
+    final boolean isKey(byte[] stored, byte[] key) {
+        return stored.length == Long.BYTES + key.length + timeBytes();
     }
 
-    /** Whether a suffix's key lies in {@code [from, to]} (null bounds: unbounded). */
-    final boolean keyWithin(byte[] suffix, byte[] from, byte[] to) {
-        byte[] key = keyOf(suffix);
+    /** Whether a stored key's key lies in {@code [from, to]} (null bounds: unbounded). */
+    final boolean keyWithin(byte[] stored, byte[] from, byte[] to) {
+        byte[] key = keyOf(stored);
         return (from == null || ByteKeys.compare(key, from) >= 0) && (to == null || ByteKeys.compare(key, to) <= 0);
     }
 

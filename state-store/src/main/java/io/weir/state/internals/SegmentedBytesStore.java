@@ -4,7 +4,10 @@ import io.weir.state.ChangelogRecord;
 import io.weir.state.KeyValue;
 import io.weir.state.RestoreListener;
 import io.weir.state.RestoreProgress;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -35,6 +38,8 @@ import java.util.function.ToLongFunction;
  */
 final class SegmentedBytesStore {
     static final long MIN_SEGMENT_INTERVAL_MS = 60_000L;
+    /** Reads a big-endian long at any offset of a byte array: no buffer wrapped per entry on the scan path. */
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final BytesStore top;
     private final BytesStore backend;
@@ -49,7 +54,7 @@ final class SegmentedBytesStore {
     private long droppedSegments;
 
     /**
-     * @param segmentTimeOf reads the segment time from a suffix
+     * @param segmentTimeOf reads the segment time from a suffix or a stored key (times are read from the end)
      */
     SegmentedBytesStore(BytesStore top, BytesStore backend, long retention, ToLongFunction<byte[]> segmentTimeOf) {
         if (retention <= 0) {
@@ -131,8 +136,10 @@ final class SegmentedBytesStore {
     /**
      * What to read: segments holding segment times {@code [fromTime, toTime]}; within each, suffixes from
      * {@code fromSuffix} (inclusive; null: the segment's first) to {@code toSuffix} (inclusive or not as
-     * {@code toInclusive} says; null: the segment's last); kept if {@code filter} accepts the suffix. Entries come
-     * out with the segment id stripped from their keys.
+     * {@code toInclusive} says; null: the segment's last); kept if {@code filter} accepts the entry's stored key.
+     * Entries come out with their stored keys, {@code [segment id][suffix]}, as read: the typed stores read the
+     * times from the end and the key after the segment id ({@link AbstractSegmentedStore#keyOf}), so no entry is
+     * copied a second time to strip the id.
      */
     record Scan(
             long fromTime,
@@ -153,9 +160,9 @@ final class SegmentedBytesStore {
         }
         long firstSegment = segmentId(from);
         long lastSegment = segmentId(to);
-        Predicate<byte[]> keep = suffix -> {
-            long t = segmentTimeOf.applyAsLong(suffix);
-            return t >= minLive && scan.filter().test(suffix);
+        Predicate<byte[]> keep = stored -> {
+            long t = segmentTimeOf.applyAsLong(stored);
+            return t >= minLive && scan.filter().test(stored);
         };
         return new SegmentsIterator(scanner, firstSegment, lastSegment, scan, keep);
     }
@@ -248,7 +255,7 @@ final class SegmentedBytesStore {
     }
 
     static long readSegment(byte[] storeKey) {
-        return ByteBuffer.wrap(storeKey).getLong() ^ Long.MIN_VALUE;
+        return (long) LONG_BE.get(storeKey, 0) ^ Long.MIN_VALUE;
     }
 
     static byte[] suffix(byte[] storeKey) {
@@ -263,7 +270,7 @@ final class SegmentedBytesStore {
     }
 
     static long readTime(byte[] bytes, int offset) {
-        return ByteBuffer.wrap(bytes, offset, Long.BYTES).getLong() ^ Long.MIN_VALUE;
+        return (long) LONG_BE.get(bytes, offset) ^ Long.MIN_VALUE;
     }
 
     /**
@@ -277,7 +284,10 @@ final class SegmentedBytesStore {
         private final long last;
         private long next;
         private BytesIterator current;
-        private KeyValue<byte[], byte[]> peeked;
+        // The next kept entry as two arrays rather than a KeyValue, so that the KeyValue built in next() does not
+        // escape and the JIT can scalar-replace it once the typed iterator above unpacks it (as LmdbCursorIterator).
+        private byte[] peekedKey;
+        private byte[] peekedValue;
         private boolean closed;
 
         SegmentsIterator(
@@ -292,25 +302,24 @@ final class SegmentedBytesStore {
 
         private void open() {
             long segment = next;
-            byte[] prefix = segmentPrefix(segment);
-            byte[] from = scan.fromSuffix() == null ? prefix : storeKey(segment, scan.fromSuffix());
+            byte[] from = scan.fromSuffix() == null ? segmentPrefix(segment) : storeKey(segment, scan.fromSuffix());
             ScanRange range = scan.toSuffix() == null
-                    ? new ScanRange(from, ByteKeys.prefixEnd(prefix), false, scan.reverse())
+                    ? new ScanRange(from, ByteKeys.prefixEnd(segmentPrefix(segment)), false, scan.reverse())
                     : new ScanRange(from, storeKey(segment, scan.toSuffix()), scan.toInclusive(), scan.reverse());
             current = scanner.apply(range);
         }
 
         /** Moves to the next kept entry; false at the end. */
         private boolean advance() {
-            while (peeked == null) {
+            while (peekedKey == null) {
                 if (closed) {
                     return false;
                 }
                 if (current.hasNext()) {
                     KeyValue<byte[], byte[]> kv = current.next();
-                    byte[] suffix = suffix(kv.key());
-                    if (keep.test(suffix)) {
-                        peeked = new KeyValue<>(suffix, kv.value());
+                    if (keep.test(kv.key())) {
+                        peekedKey = kv.key();
+                        peekedValue = kv.value();
                     }
                 } else if (next == last) {
                     return false;
@@ -333,8 +342,9 @@ final class SegmentedBytesStore {
             if (!advance()) {
                 throw new NoSuchElementException();
             }
-            KeyValue<byte[], byte[]> kv = peeked;
-            peeked = null;
+            KeyValue<byte[], byte[]> kv = new KeyValue<>(peekedKey, peekedValue);
+            peekedKey = null;
+            peekedValue = null;
             return kv;
         }
 
@@ -343,7 +353,7 @@ final class SegmentedBytesStore {
             if (!advance()) {
                 throw new NoSuchElementException();
             }
-            return peeked.key();
+            return peekedKey;
         }
 
         @Override

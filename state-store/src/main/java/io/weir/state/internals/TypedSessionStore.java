@@ -34,8 +34,8 @@ final class TypedSessionStore<K, V> extends AbstractSegmentedStore<K, V> impleme
         return SegmentedBytesStore.readTime(suffix, suffix.length - Long.BYTES);
     }
 
-    private WindowedKey<K> session(byte[] suffix) {
-        return new WindowedKey<>(key(suffix), startOf(suffix), endOf(suffix));
+    private WindowedKey<K> session(byte[] stored) {
+        return new WindowedKey<>(key(stored), startOf(stored), endOf(stored));
     }
 
     @Override

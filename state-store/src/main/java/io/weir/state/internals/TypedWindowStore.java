@@ -49,6 +49,7 @@ final class TypedWindowStore<K, V> extends AbstractSegmentedStore<K, V> implemen
         return Long.BYTES + SEQ_BYTES;
     }
 
+    /** The window start of a suffix or a stored key (read from the end). */
     static long startOf(byte[] suffix) {
         return SegmentedBytesStore.readTime(suffix, suffix.length - Long.BYTES - SEQ_BYTES);
     }
@@ -114,9 +115,9 @@ final class TypedWindowStore<K, V> extends AbstractSegmentedStore<K, V> implemen
         return typed(it, this::windowedKey, this::value);
     }
 
-    private WindowedKey<K> windowedKey(byte[] suffix) {
-        long start = startOf(suffix);
-        return new WindowedKey<>(key(suffix), start, start + windowSize);
+    private WindowedKey<K> windowedKey(byte[] stored) {
+        long start = startOf(stored);
+        return new WindowedKey<>(key(stored), start, start + windowSize);
     }
 
     @Override
