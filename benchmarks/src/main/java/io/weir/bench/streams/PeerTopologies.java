@@ -6,8 +6,11 @@ import io.weir.streams.KeyValue;
 import io.weir.streams.StreamsBuilder;
 import io.weir.streams.Topology;
 import io.weir.streams.kstream.Consumed;
+import io.weir.streams.kstream.JoinWindows;
+import io.weir.streams.kstream.KStream;
 import io.weir.streams.kstream.Materialized;
 import io.weir.streams.kstream.Produced;
+import io.weir.streams.kstream.StreamJoined;
 import io.weir.streams.kstream.TimeWindows;
 import java.time.Duration;
 import java.util.Optional;
@@ -21,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class PeerTopologies {
     private PeerTopologies() {}
 
-    /** The workload's topology writing to {@code output}, or empty where Weir lacks an operator it needs. */
+    /** The workload's topology writing to {@code output} (empty where Weir lacked an operator; today none). */
     static Optional<Topology> weir(PeerWorkload workload, String output, AtomicLong processed) {
         StreamsBuilder builder = new StreamsBuilder();
         switch (workload.kind()) {
@@ -36,12 +39,17 @@ final class PeerTopologies {
                             windowed.key() + "@" + windowed.window().start(), count))
                     .to(output, Produced.with(Serdes.String(), Serdes.Long()));
             case JOIN -> {
-                // KStream.join(KStream, ValueJoiner, JoinWindows, StreamJoined) is being built on branch `joins`.
-                // Once merged, this case is KafkaStreamsProcess#topology's JOIN case in Weir's API: two streams
-                // (left and right inputs) each peeking into `processed`, left.join(right, (l, r) -> 1L,
-                // JoinWindows.ofTimeDifferenceWithNoGrace(Duration.ofMillis(workload.joinMs())),
-                // StreamJoined.with(String, String, String)).to(output, Produced.with(String, Long)).
-                return Optional.empty();
+                Consumed<String, String> consumed = Consumed.with(Serdes.String(), Serdes.String());
+                KStream<String, String> left = builder.stream(workload.kind().inputs().get(0), consumed)
+                        .peek((k, v) -> processed.incrementAndGet());
+                KStream<String, String> right = builder.stream(workload.kind().inputs().get(1), consumed)
+                        .peek((k, v) -> processed.incrementAndGet());
+                left.join(
+                                right,
+                                (l, r) -> 1L,
+                                JoinWindows.ofTimeDifferenceWithNoGrace(Duration.ofMillis(workload.joinMs())),
+                                StreamJoined.with(Serdes.String(), Serdes.String(), Serdes.String()))
+                        .to(output, Produced.with(Serdes.String(), Serdes.Long()));
             }
         }
         return Optional.of(builder.build());
