@@ -2,9 +2,12 @@ package io.weir.bench.broker;
 
 import io.weir.broker.BrokerConfig;
 import io.weir.broker.EmbeddedBroker;
+import io.weir.common.IsolationLevel;
 import io.weir.common.TopicPartition;
 import io.weir.common.protocol.BrokerApi;
 import io.weir.common.protocol.CreateTopicsRequest;
+import io.weir.common.protocol.ListOffsetsRequest;
+import io.weir.common.protocol.MetadataRequest;
 import io.weir.common.protocol.ProduceRequest;
 import io.weir.common.protocol.ProduceResponse;
 import io.weir.common.record.CompressionType;
@@ -20,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +38,13 @@ import java.util.stream.Stream;
  * the tail since the last recovery point is whatever the periodic flush left) and halts as {@code kill -9}
  * would; then {@code runs} child JVMs each open the directory, print how long {@link EmbeddedBroker#open} took
  * and how long since their JVM started, and halt again (so every run finds a crashed directory); then
- * {@code runs} more open and close cleanly. Medians and ranges are printed per cell.
+ * {@code runs} more open and close cleanly. Medians and ranges (min..max) are printed per cell.
+ *
+ * <p>Partition logs open on first use, so each child also reports what an open no longer pays: {@code first use}
+ * is the time from the open's return until ListOffsets LATEST has answered for every partition (each log opened,
+ * and after a crash recovered from its recovery point); and {@code warm} is a second open of the same directory in
+ * the same JVM right after the first was stopped the same way (a crash, or a clean close), which is the broker's
+ * own work without the cold JVM's class loading and interpretation.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.weir.bench.broker.BrokerOpenBenchmark [runs] [partitions,..] [MiB,..]
@@ -61,12 +71,15 @@ public final class BrokerOpenBenchmark {
         Path base = Path.of(System.getProperty("weir.bench.dir", System.getProperty("java.io.tmpdir")));
         System.out.printf(
                 Locale.ROOT,
-                "%-11s %-8s %-7s %12s %16s %16s%n",
+                "%-11s %-8s %-7s %10s %18s %12s %18s %10s %16s%n",
                 "partitions",
                 "MiB",
                 "state",
                 "open ms",
                 "open range",
+                "first use",
+                "first-use range",
+                "warm ms",
                 "JVM start→open");
         for (int partitions : partitionCounts) {
             for (int mib : sizes) {
@@ -97,16 +110,53 @@ public final class BrokerOpenBenchmark {
                 Runtime.getRuntime().halt(137);
             }
             case "open-crash" -> {
-                System.out.printf(Locale.ROOT, "open %d %d%n", openNanos / 1000, uptime);
+                long firstUse = touchEveryPartition(broker.api());
+                broker.crashForTesting();
+                long warm = timeOpen(dir);
+                System.out.printf(Locale.ROOT, "open %d %d %d %d%n", openNanos / 1000, uptime, firstUse / 1000, warm);
                 System.out.flush();
                 Runtime.getRuntime().halt(137);
             }
             case "open-close" -> {
+                long firstUse = touchEveryPartition(broker.api());
                 broker.close();
-                System.out.printf(Locale.ROOT, "open %d %d%n", openNanos / 1000, uptime);
+                long warm = timeOpen(dir);
+                System.out.printf(Locale.ROOT, "open %d %d %d %d%n", openNanos / 1000, uptime, firstUse / 1000, warm);
             }
             default -> throw new IllegalArgumentException(mode);
         }
+    }
+
+    /** How long ListOffsets LATEST takes to answer for every partition of the topic: each log's first use. */
+    private static long touchEveryPartition(BrokerApi api) throws Exception {
+        long start = System.nanoTime();
+        int partitions = api.metadata(new MetadataRequest(List.of(TOPIC), false))
+                .get()
+                .topics()
+                .get(TOPIC)
+                .partitions();
+        Map<TopicPartition, Long> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(TOPIC, p), ListOffsetsRequest.LATEST);
+        }
+        api.listOffsets(new ListOffsetsRequest(IsolationLevel.READ_UNCOMMITTED, latest))
+                .get()
+                .partitions()
+                .forEach((tp, answer) -> {
+                    if (!answer.error().isSuccess()) {
+                        throw new IllegalStateException(tp + ": " + answer.error());
+                    }
+                });
+        return System.nanoTime() - start;
+    }
+
+    /** Opens the directory again in this JVM and closes it, as after the first open's stop; returns µs. */
+    private static long timeOpen(Path dir) {
+        long start = System.nanoTime();
+        EmbeddedBroker again = EmbeddedBroker.open(Map.of(BrokerConfig.LOG_DIRS, dir.toString()));
+        long micros = (System.nanoTime() - start) / 1000;
+        again.crashForTesting(); // the directory is left as the first open's stop left it: crashed or clean
+        return micros;
     }
 
     private static void write(BrokerApi api, int partitions, long bytes) throws Exception {
@@ -144,7 +194,9 @@ public final class BrokerOpenBenchmark {
         for (int i = 0; i < runs; i++) {
             String line = spawn(mode, dir);
             String[] parts = line.trim().split(" ");
-            out.add(new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2])});
+            out.add(new long[] {
+                Long.parseLong(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]), Long.parseLong(parts[4])
+            });
         }
         return out;
     }
@@ -188,17 +240,39 @@ public final class BrokerOpenBenchmark {
     }
 
     private static void report(int partitions, int mib, String state, List<long[]> runs) {
-        List<Long> open = runs.stream().map(r -> r[0]).sorted().toList();
-        List<Long> uptime = runs.stream().map(r -> r[1]).sorted().toList();
+        List<Long> open = column(runs, 0);
+        List<Long> uptime = column(runs, 1);
+        List<Long> firstUse = column(runs, 2);
+        List<Long> warm = column(runs, 3);
         System.out.printf(
                 Locale.ROOT,
-                "%-11d %-8d %-7s %12.1f %16s %13d ms%n",
+                "%-11d %-8d %-7s %10.1f %18s %12.1f %18s %10.1f %13d ms%n",
                 partitions,
                 mib,
                 state,
-                open.get(open.size() / 2) / 1000.0,
-                String.format(Locale.ROOT, "%.1f .. %.1f", open.get(0) / 1000.0, open.get(open.size() - 1) / 1000.0),
+                median(open),
+                range(open),
+                median(firstUse),
+                range(firstUse),
+                median(warm),
                 uptime.get(uptime.size() / 2));
+    }
+
+    private static List<Long> column(List<long[]> runs, int i) {
+        return runs.stream().map(r -> r[i]).sorted().toList();
+    }
+
+    /** The median in ms of sorted µs values. */
+    private static double median(List<Long> sortedMicros) {
+        return sortedMicros.get(sortedMicros.size() / 2) / 1000.0;
+    }
+
+    private static String range(List<Long> sortedMicros) {
+        return String.format(
+                Locale.ROOT,
+                "%.1f .. %.1f",
+                sortedMicros.get(0) / 1000.0,
+                sortedMicros.get(sortedMicros.size() - 1) / 1000.0);
     }
 
     private static List<Integer> ints(String csv) {

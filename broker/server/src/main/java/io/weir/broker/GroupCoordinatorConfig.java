@@ -31,7 +31,7 @@ public record GroupCoordinatorConfig(
         int offsetsTopicSegmentBytes,
         int offsetCommitTimeoutMs) {
     public static final GroupCoordinatorConfig DEFAULTS =
-            new GroupCoordinatorConfig(6_000, 1_800_000, 0, Integer.MAX_VALUE, 4096, 50, 100 * 1024 * 1024, 5_000);
+            new GroupCoordinatorConfig(6_000, 1_800_000, 0, Integer.MAX_VALUE, 4096, 4, 100 * 1024 * 1024, 5_000);
 
     public GroupCoordinatorConfig {
         if (minSessionTimeoutMs < 0 || maxSessionTimeoutMs < minSessionTimeoutMs) {

@@ -36,7 +36,7 @@ public record TransactionConfig(
         long producerIdExpirationCheckMs,
         long hangingAbortMs) {
     public static final TransactionConfig DEFAULTS = new TransactionConfig(
-            900_000, 604_800_000L, 50, 100 * 1024 * 1024, 10_000L, 3_600_000L, 86_400_000L, 600_000L, -1L);
+            900_000, 604_800_000L, 4, 100 * 1024 * 1024, 10_000L, 3_600_000L, 86_400_000L, 600_000L, -1L);
 
     public TransactionConfig {
         if (maxTimeoutMs < 1

@@ -174,12 +174,14 @@ class EmbeddedBrokerTest {
         try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()))) {
             createTopic(broker.api(), "t", 1, Map.of());
         }
-        Path stray = dir.resolve("t-0").resolve("junk.log");
-        Files.writeString(stray, "x");
+        // Partition logs open on first use; the topic metadata is read by the open itself.
+        Path topics = dir.resolve("meta").resolve("topics");
+        String good = Files.readString(topics);
+        Files.writeString(topics, good + "broken notanumber\n");
         KafkaStorageException e =
                 assertThrows(KafkaStorageException.class, () -> EmbeddedBroker.open(config(Map.of())));
-        assertTrue(e.getMessage().contains("junk.log"), e.getMessage());
-        Files.delete(stray);
+        assertTrue(e.getMessage().contains("notanumber"), e.getMessage());
+        Files.writeString(topics, good);
         try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()))) {
             assertTrue(
                     broker.api()
@@ -190,6 +192,26 @@ class EmbeddedBrokerTest {
                             .error()
                             .isSuccess(),
                     "the failed open released the lock");
+        }
+    }
+
+    @Test
+    void strayFileInAPartitionIsReportedOnItsFirstUseNamingTheFile() throws Exception {
+        TopicPartition tp = new TopicPartition("t", 0);
+        try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()))) {
+            createTopic(broker.api(), "t", 1, Map.of());
+            produce(broker.api(), tp, batch(1, "a"));
+        }
+        Path stray = dir.resolve("t-0").resolve("junk.log");
+        Files.writeString(stray, "x");
+        try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()))) {
+            var fetched = fetch(broker.api(), tp, 0);
+            assertEquals(Errors.KAFKA_STORAGE_ERROR, fetched.error().error());
+            assertTrue(
+                    fetched.error().message().contains("junk.log"),
+                    fetched.error().message());
+            Files.delete(stray);
+            assertEquals(List.of("a"), readAll(broker.api(), tp, 0), "once the file is gone the partition opens");
         }
     }
 

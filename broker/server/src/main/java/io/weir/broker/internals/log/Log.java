@@ -605,6 +605,19 @@ public final class Log implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #removeExpiredProducers()}, as the check at {@code nowMs} would have: what a log opened after the
+     * broker (see {@code UnopenedLog}) applies for the last check it missed.
+     */
+    int removeExpiredProducers(long nowMs) {
+        lock.lock();
+        try {
+            return closed ? 0 : producerState.removeExpired(nowMs);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ---- retention and deleted records --------------------------------------------------------------------
 
     /**

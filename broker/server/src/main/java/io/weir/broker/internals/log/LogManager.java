@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
-    static final String CLEAN_SHUTDOWN_FILE = ".weir_cleanshutdown";
+    static final String CLEAN_SHUTDOWN_FILE = CleanShutdownMarker.FILE;
     static final String LOCK_FILE = ".lock";
 
     private final Path dataDir;
@@ -83,11 +83,15 @@ public final class LogManager implements AutoCloseable {
      */
     private final Map<TopicPartition, Long> checkpointedLogStarts = new ConcurrentHashMap<>();
 
+    /** The opened logs. A partition is here or in {@code unopened}, both for a moment while it opens, never neither. */
     private final Map<TopicPartition, Log> logs = new ConcurrentHashMap<>();
+    /** The partitions found at open whose logs nothing has used yet: each opens on first use. */
+    private final Map<TopicPartition, UnopenedLog> unopened = new ConcurrentHashMap<>();
+
     private final Map<String, TopicMetadataStore.TopicMetadata> topics = new ConcurrentHashMap<>();
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private final boolean hadCleanShutdown;
+    private final CleanShutdownMarker.Found shutdownMarker;
     /** Set once the logs are loaded. */
     private LogCleaner cleaner;
 
@@ -101,7 +105,7 @@ public final class LogManager implements AutoCloseable {
             FileChannelFactory channels,
             FileChannel lockChannel,
             FileLock lock,
-            boolean clean) {
+            CleanShutdownMarker.Found shutdownMarker) {
         this.dataDir = dataDir;
         this.defaults = defaults;
         this.producerStateConfig = producerStateConfig;
@@ -112,7 +116,7 @@ public final class LogManager implements AutoCloseable {
         this.logStartCheckpoint = new OffsetCheckpoint(dataDir.resolve("log-start-offset-checkpoint"), channels);
         this.lockChannel = lockChannel;
         this.lock = lock;
-        this.hadCleanShutdown = clean;
+        this.shutdownMarker = shutdownMarker;
     }
 
     /**
@@ -174,9 +178,9 @@ public final class LogManager implements AutoCloseable {
                         "Data directory " + dataDir + " is in use by another broker (" + LOCK_FILE + " is locked)");
             }
             Path marker = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
-            boolean clean = Files.exists(marker);
+            CleanShutdownMarker.Found found = CleanShutdownMarker.read(marker);
             LogManager manager =
-                    new LogManager(dataDir, defaults, producerStateConfig, time, channels, channel, lock, clean);
+                    new LogManager(dataDir, defaults, producerStateConfig, time, channels, channel, lock, found);
             try {
                 manager.loadLogs();
                 manager.cleaner = LogCleaner.create(
@@ -203,30 +207,30 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Finds every partition the topic metadata defines and leaves its log unopened: each opens on first use ({@link
+     * #log}), with how the last stop left it. Nothing of a partition's files is read here.
+     */
     private void loadLogs() throws IOException {
         Map<TopicPartition, Long> recoveryPoints = checkpoint.read();
         Map<TopicPartition, Long> logStarts = logStartCheckpoint.read();
         deleteOrphanPartitionDirs();
         for (TopicMetadataStore.TopicMetadata meta : topicStore.loadAll()) {
-            LogConfig config = LogConfig.withOverrides(defaults, meta.overrides());
             topics.put(meta.name(), meta);
             for (int p = 0; p < meta.partitions(); p++) {
                 TopicPartition tp = new TopicPartition(meta.name(), p);
-                logs.put(
+                long recoveryPoint = recoveryPoints.getOrDefault(tp, 0L);
+                unopened.put(
                         tp,
-                        Log.open(
-                                partitionDir(tp),
+                        new UnopenedLog(
                                 tp,
-                                config,
-                                producerStateConfig,
-                                time,
-                                hadCleanShutdown ? Shutdown.CLEAN : Shutdown.crash(recoveryPoints.getOrDefault(tp, 0L)),
+                                shutdownMarker.shutdownOf(tp, recoveryPoint),
                                 logStarts.getOrDefault(tp, 0L),
-                                context));
+                                recoveryPoint));
             }
         }
         checkpointedLogStarts.putAll(logStarts);
-        if (!logs.keySet().containsAll(logStarts.keySet())) {
+        if (!unopened.keySet().containsAll(logStarts.keySet())) {
             // A topic deletion stopped before it rewrote the checkpoint: a topic created again under that name must
             // not start at the old partition's log start.
             Map<TopicPartition, Long> starts = currentLogStartOffsets();
@@ -263,7 +267,7 @@ public final class LogManager implements AutoCloseable {
     }
 
     public boolean hadCleanShutdown() {
-        return hadCleanShutdown;
+        return shutdownMarker.clean();
     }
 
     public Path dataDir() {
@@ -416,6 +420,10 @@ public final class LogManager implements AutoCloseable {
         List<Log> removed = new ArrayList<>();
         for (int p = 0; p < meta.partitions(); p++) {
             TopicPartition tp = new TopicPartition(name, p);
+            UnopenedLog pending = unopened.remove(tp);
+            if (pending != null && pending.discard() == null) {
+                deleteUnopenedDir(tp);
+            }
             Log log = logs.remove(tp);
             if (log != null) {
                 removed.add(log);
@@ -437,6 +445,18 @@ public final class LogManager implements AutoCloseable {
             writeLogStartCheckpoint("Topic " + name + " was deleted but the rewrite of the log-start checkpoint");
         }
         return removed;
+    }
+
+    /** Removes the files of a deleted topic's partition that was never opened; a failure leaves them for the next open. */
+    private void deleteUnopenedDir(TopicPartition tp) {
+        try {
+            LogFiles.deleteRecursively(partitionDir(tp));
+        } catch (IOException e) {
+            LOG.warn(
+                    "Could not delete " + partitionDir(tp) + " of the deleted topic " + tp.topic()
+                            + "; the next open of the data directory removes it",
+                    e);
+        }
     }
 
     private void deleteStaleDir(TopicPartition tp) {
@@ -476,6 +496,14 @@ public final class LogManager implements AutoCloseable {
     public Log log(TopicPartition tp) {
         Log log = logs.get(tp);
         if (log == null) {
+            UnopenedLog pending = unopened.get(tp);
+            if (pending != null) {
+                return pending.open(this::openFound);
+            }
+            log = logs.get(tp); // opened since the first look
+            if (log != null) {
+                return log;
+            }
             TopicMetadataStore.TopicMetadata meta = topics.get(tp.topic());
             throw meta == null
                     ? UnknownTopicOrPartitionException.unknownTopic(tp.topic())
@@ -484,8 +512,64 @@ public final class LogManager implements AutoCloseable {
         return log;
     }
 
+    /** The logs opened so far: partitions nothing has used since the directory opened are not among them. */
     public Collection<Log> logs() {
         return logs.values();
+    }
+
+    /** Whether {@code tp}'s log is open (tests; {@link #log} opens it). */
+    public boolean isOpen(TopicPartition tp) {
+        return logs.containsKey(tp);
+    }
+
+    /**
+     * Opens every log not opened yet, as an open of the directory did before logs opened on first use; one that
+     * fails to open is reported and left for its first use, which meets the same error. Retention runs this first,
+     * so an idle partition's old segments still go.
+     */
+    public void openAll() {
+        for (UnopenedLog pending : unopened.values()) {
+            try {
+                pending.open(this::openFound);
+            } catch (WeirException e) {
+                LOG.error("Could not open the log of " + pending.topicPartition() + "; its first use will retry", e);
+            }
+        }
+    }
+
+    /**
+     * Opens a partition found when the directory opened, as the directory's open did before logs opened lazily, and
+     * publishes it. Runs under the {@link UnopenedLog}'s lock, so once per partition.
+     */
+    private Log openFound(UnopenedLog pending) {
+        TopicPartition tp = pending.topicPartition();
+        if (closed) {
+            throw new KafkaStorageException("The log of " + tp + " is closed");
+        }
+        // Recovery writes (it cuts torn tails): not in a directory that a failed write took offline.
+        context.failures().ensureOnline("Open of the log of " + tp);
+        Log log;
+        try {
+            log = Log.open(
+                    partitionDir(tp),
+                    tp,
+                    topicConfig(tp.topic()),
+                    producerStateConfig,
+                    time,
+                    pending.shutdown(),
+                    pending.checkpointedLogStart(),
+                    context);
+        } catch (KafkaStorageException e) {
+            if (e.getCause() instanceof FileWriteException write) {
+                throw context.failures().fail("Open of the log of " + tp, write.file(), write);
+            }
+            throw e;
+        }
+        logs.put(tp, log);
+        unopened.remove(tp);
+        // A configuration change that ran while this opened updated only the logs then published: apply the latest.
+        log.updateConfig(topicConfig(tp.topic()));
+        return log;
     }
 
     // ---- topic configuration changes (Admin.incrementalAlterConfigs) -------------------------------------
@@ -533,7 +617,11 @@ public final class LogManager implements AutoCloseable {
         }
         topics.put(name, prepared.altered());
         for (int p = 0; p < prepared.altered().partitions(); p++) {
-            log(new TopicPartition(name, p)).updateConfig(prepared.config());
+            // A log not opened yet reads the topic's configuration when it opens.
+            Log log = logs.get(new TopicPartition(name, p));
+            if (log != null) {
+                log.updateConfig(prepared.config());
+            }
         }
         return prepared.config();
     }
@@ -621,7 +709,10 @@ public final class LogManager implements AutoCloseable {
 
     private Map<TopicPartition, Long> currentLogStartOffsets() {
         Map<TopicPartition, Long> starts = new TreeMap<>();
-        for (Log log : logs.values()) {
+        for (UnopenedLog pending : unopened.values()) {
+            starts.put(pending.topicPartition(), pending.checkpointedLogStart());
+        }
+        for (Log log : logs.values()) { // after: one that opened meanwhile is in both, and the open log decides
             starts.put(log.topicPartition(), log.logStartOffset());
         }
         return starts;
@@ -644,6 +735,7 @@ public final class LogManager implements AutoCloseable {
      * their files after {@code file.delete.delay.ms}; deletes the files of earlier ones now due.
      */
     public void runRetention() {
+        openAll();
         SegmentDeleter deleter = context.deleter();
         try {
             for (Log log : logs.values()) {
@@ -678,6 +770,10 @@ public final class LogManager implements AutoCloseable {
      * transaction. Runs every {@code producer.id.expiration.check.interval.ms}.
      */
     public void removeExpiredProducers() {
+        long now = time.milliseconds();
+        for (UnopenedLog pending : unopened.values()) {
+            pending.missedExpiryCheck(now); // applied when it opens, as if it had been open now
+        }
         for (Log log : logs.values()) {
             log.removeExpiredProducers();
         }
@@ -706,7 +802,10 @@ public final class LogManager implements AutoCloseable {
 
     private Map<TopicPartition, Long> currentRecoveryPoints() {
         Map<TopicPartition, Long> points = new TreeMap<>();
-        for (Log log : logs.values()) {
+        for (UnopenedLog pending : unopened.values()) {
+            points.put(pending.topicPartition(), pending.checkpointedRecoveryPoint());
+        }
+        for (Log log : logs.values()) { // after: one that opened meanwhile is in both, and the open log decides
             points.put(log.topicPartition(), log.recoveryPoint());
         }
         return points;
@@ -729,6 +828,8 @@ public final class LogManager implements AutoCloseable {
             return;
         }
         closed = true;
+        // No log opens from now on; one opening now is published before this returns, and closed below.
+        unopened.values().forEach(UnopenedLog::seal);
         KafkaStorageException failure = null;
         if (cleaner != null) {
             cleaner.close();
@@ -753,7 +854,7 @@ public final class LogManager implements AutoCloseable {
             if (failure == null && !context.failures().isOffline()) {
                 checkpoint.write(currentRecoveryPoints());
                 markerAttempted = true;
-                writeCleanShutdownMarker(marker);
+                writeCleanShutdownMarker(marker, unrecovered());
                 LogFiles.syncDirectory(context.channels(), dataDir);
             }
         } catch (IOException e) {
@@ -771,13 +872,19 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
-    private void writeCleanShutdownMarker(Path marker) throws IOException {
-        try (FileChannel ignored =
-                context.channels().open(marker, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            // an empty file: its presence is the message
-        } catch (IOException e) {
-            throw FileWriteException.of(marker, "create", e);
+    private void writeCleanShutdownMarker(Path marker, java.util.Set<TopicPartition> unrecovered) throws IOException {
+        CleanShutdownMarker.write(context.channels(), marker, unrecovered);
+    }
+
+    /** The partitions left by a crash that were never opened, so never recovered: the next open must recover them. */
+    private java.util.Set<TopicPartition> unrecovered() {
+        java.util.Set<TopicPartition> out = new java.util.HashSet<>();
+        for (UnopenedLog pending : unopened.values()) {
+            if (pending.needsRecovery() && pending.openedLog() == null) {
+                out.add(pending.topicPartition());
+            }
         }
+        return out;
     }
 
     /**
@@ -813,6 +920,7 @@ public final class LogManager implements AutoCloseable {
             return;
         }
         closed = true;
+        unopened.values().forEach(UnopenedLog::seal);
         if (cleaner != null) {
             cleaner.stop();
         }

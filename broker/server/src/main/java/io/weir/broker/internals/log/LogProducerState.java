@@ -244,6 +244,11 @@ final class LogProducerState {
         return state.removeExpired();
     }
 
+    /** As {@link #removeExpired()}, as a check at {@code nowMs} would have. */
+    int removeExpired(long nowMs) {
+        return state.removeExpired(nowMs);
+    }
+
     /**
      * Forgets the snapshots below the new log start (retention or DeleteRecords) and moves the state's end up to it.
      * Producers stay, as in Kafka since KIP-360: one whose batches all lie below the start may still be writing (a

@@ -15,6 +15,7 @@ import static io.weir.broker.TransactionTestSupport.txnBatch;
 import static io.weir.broker.TransactionTestSupport.txnOffsetCommit;
 import static io.weir.broker.TransactionTestSupport.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +37,7 @@ import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.Header;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatchBuilder;
+import io.weir.common.record.RecordBatches;
 import io.weir.common.utils.MockTime;
 import io.weir.common.utils.Time;
 import io.weir.transactions.ProducerStateConfig;
@@ -138,6 +140,51 @@ class TransactionRestartTest {
                     ControlRecordType.COMMIT, offsets.get(offsets.size() - 1).controlType());
             assertEquals(5L, committed(broker.api(), GROUP, T0), "the transaction's offsets are committed with it");
             assertEquals(Errors.NONE, end(broker.api(), p, true).error(), "a retried EndTxn of the commit succeeds");
+        }
+    }
+
+    /**
+     * Partition logs open on first use, but a transaction left prepared is finished by the open itself: the
+     * coordinator's load writes its markers, which opens the partitions it names. Nothing but the coordinator is
+     * asked here; the partition's files are read only after the broker closed.
+     */
+    @Test
+    void brokerCrashedInPrepareCommitWritesTheMarkerWithoutAnyClientUsingThePartition() throws Exception {
+        Producer p;
+        try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()))) {
+            p = openTransactionWithOffsets(broker);
+            DescribeTransactionsResponse.DescribedTransaction ongoing = describe(broker.api(), "copier");
+            broker.crashForTesting();
+            appendToStateLog(
+                    false, TransactionLogSerde.key("copier"), TransactionLogSerde.value(prepareCommitOf(ongoing)));
+        }
+        try (EmbeddedBroker broker = EmbeddedBroker.open(config(Map.of()))) {
+            assertFalse(broker.openedAfterCleanShutdown());
+            awaitState(broker.api(), "copier", "CompleteCommit");
+        }
+        Log log = Log.open(
+                dir.resolve(T0.toString()),
+                T0,
+                LogConfig.DEFAULTS,
+                new ProducerStateConfig(86_400_000L),
+                Time.SYSTEM,
+                Shutdown.CLEAN);
+        try {
+            RecordBatch last = null;
+            long next = 0;
+            while (next < log.highWatermark()) {
+                for (RecordBatch batch :
+                        RecordBatches.iterable(log.read(next, 1 << 20, true).batches())) {
+                    last = batch;
+                    next = batch.nextOffset();
+                }
+            }
+            assertTrue(last != null && last.isControl(), "the partition ends with a marker: " + log + " " + last);
+            assertEquals(ControlRecordType.COMMIT, last.controlType());
+            assertEquals(p.producerId(), last.producerId());
+            assertEquals(log.logEndOffset(), log.lastStableOffset(), "no transaction is left open there");
+        } finally {
+            log.close();
         }
     }
 
