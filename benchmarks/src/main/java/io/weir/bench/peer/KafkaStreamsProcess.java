@@ -142,7 +142,9 @@ public final class KafkaStreamsProcess {
                 left.join(
                                 right,
                                 (l, r) -> 1L,
-                                JoinWindows.ofTimeDifferenceWithNoGrace(Duration.ofMillis(workload.joinMs())),
+                                JoinWindows.ofTimeDifferenceAndGrace(
+                                        Duration.ofMillis(workload.joinMs()),
+                                        Duration.ofMillis(workload.joinGraceMs())),
                                 StreamJoined.with(Serdes.String(), Serdes.String(), Serdes.String()))
                         .to(output, Produced.with(Serdes.String(), Serdes.Long()));
             }

@@ -40,14 +40,18 @@ final class PeerTopologies {
                     .to(output, Produced.with(Serdes.String(), Serdes.Long()));
             case JOIN -> {
                 Consumed<String, String> consumed = Consumed.with(Serdes.String(), Serdes.String());
-                KStream<String, String> left = builder.stream(workload.kind().inputs().get(0), consumed)
+                KStream<String, String> left = builder.stream(
+                                workload.kind().inputs().get(0), consumed)
                         .peek((k, v) -> processed.incrementAndGet());
-                KStream<String, String> right = builder.stream(workload.kind().inputs().get(1), consumed)
+                KStream<String, String> right = builder.stream(
+                                workload.kind().inputs().get(1), consumed)
                         .peek((k, v) -> processed.incrementAndGet());
                 left.join(
                                 right,
                                 (l, r) -> 1L,
-                                JoinWindows.ofTimeDifferenceWithNoGrace(Duration.ofMillis(workload.joinMs())),
+                                JoinWindows.ofTimeDifferenceAndGrace(
+                                        Duration.ofMillis(workload.joinMs()),
+                                        Duration.ofMillis(workload.joinGraceMs())),
                                 StreamJoined.with(Serdes.String(), Serdes.String(), Serdes.String()))
                         .to(output, Produced.with(Serdes.String(), Serdes.Long()));
             }
