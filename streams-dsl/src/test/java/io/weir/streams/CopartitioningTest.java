@@ -8,6 +8,7 @@ import io.weir.common.serialization.Serdes;
 import io.weir.streams.errors.TopologyException;
 import io.weir.streams.kstream.KStream;
 import io.weir.streams.kstream.KTable;
+import io.weir.streams.kstream.Repartitioned;
 import io.weir.streams.processor.internals.InternalTopologyBuilder;
 import java.time.Instant;
 import java.util.List;
@@ -144,5 +145,55 @@ class CopartitioningTest {
         assertEquals(
                 Map.of("orders", 4, "customers", 4, "out", 1),
                 internal.ensureCopartitioning(Map.of("orders", 4, "customers", 4, "out", 1)));
+    }
+
+    /** Orders through the repartition topic a, joined to the table read back from the repartition topic b. */
+    private static InternalTopologyBuilder bothRepartitioned(Integer a, Integer b) {
+        StreamsBuilder builder = new StreamsBuilder();
+        Repartitioned<String, String> toA = Repartitioned.as("a");
+        Repartitioned<String, String> toB = Repartitioned.as("b");
+        KTable<String, String> table = builder.<String, String>stream("customers")
+                .repartition(b == null ? toB : toB.withNumberOfPartitions(b))
+                .toTable();
+        builder.<String, String>stream("orders")
+                .repartition(a == null ? toA : toA.withNumberOfPartitions(a))
+                .join(table, (x, y) -> x + y)
+                .to("out");
+        return builder.build().internalBuilder();
+    }
+
+    @Test
+    void aGroupOfRepartitionTopicsTakesTheFixedCountNotTheLargest() {
+        Map<String, Integer> resolved = bothRepartitioned(5, null)
+                .ensureCopartitioning(Map.of("orders", 2, "customers", 7, "a-repartition", 5, "b-repartition", 7));
+        assertEquals(5, resolved.get("a-repartition"));
+        assertEquals(5, resolved.get("b-repartition"));
+    }
+
+    @Test
+    void repartitionTopicsFixedToDifferentCountsAreRefused() {
+        TopologyException e = assertThrows(TopologyException.class, () -> bothRepartitioned(5, 3)
+                .ensureCopartitioning(Map.of("orders", 2, "customers", 7, "a-repartition", 5, "b-repartition", 3)));
+        assertTrue(e.getMessage().contains("{a-repartition=5, b-repartition=3}"), e.getMessage());
+    }
+
+    @Test
+    void aFixedCountThatDiffersFromTheSourceTopicsIsRefused() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.<String, String>stream("orders")
+                .repartition(Repartitioned.<String, String>as("a").withNumberOfPartitions(5))
+                .join(builder.<String, String>table("customers"), (x, y) -> x + y)
+                .to("out");
+        InternalTopologyBuilder internal = builder.build().internalBuilder();
+        TopologyException e = assertThrows(
+                TopologyException.class,
+                () -> internal.ensureCopartitioning(Map.of("orders", 2, "customers", 3, "a-repartition", 5)));
+        assertTrue(
+                e.getMessage().contains("{a-repartition=5}") && e.getMessage().contains("{customers=3}"),
+                e.getMessage());
+        assertEquals(
+                5,
+                internal.ensureCopartitioning(Map.of("orders", 2, "customers", 5, "a-repartition", 5))
+                        .get("customers"));
     }
 }

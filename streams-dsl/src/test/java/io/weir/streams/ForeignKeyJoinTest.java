@@ -28,12 +28,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code "<product>:<quantity>"}, keyed by order id; products are names, keyed by product id.
  */
 class ForeignKeyJoinTest {
-    private static final Instant T0 = Instant.ofEpochMilli(1_000);
-    private static final String APP = "fk";
-    private static final ValueJoiner<String, String, String> JOINER = (order, product) -> order + "/" + product;
+    static final Instant T0 = Instant.ofEpochMilli(1_000);
+    static final String APP = "fk";
+    static final ValueJoiner<String, String, String> JOINER = (order, product) -> order + "/" + product;
 
-    private static Properties props(int partitions) {
+    /** Without a cache, so every change of the result is forwarded and the tests see the exact sequence. */
+    static Properties props(int partitions) {
         Properties props = new Properties();
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
@@ -45,7 +47,7 @@ class ForeignKeyJoinTest {
         return props;
     }
 
-    private static String product(String order) {
+    static String product(String order) {
         return order == null ? null : order.split(":")[0].isEmpty() ? null : order.split(":")[0];
     }
 

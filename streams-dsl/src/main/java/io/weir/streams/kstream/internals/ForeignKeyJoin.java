@@ -173,7 +173,7 @@ final class ForeignKeyJoin {
         // The result, kept as a table is.
         Serde<K> resultKeys = MaterializedInternal.keySerde(materialized, keySerde);
         Serde<VR> resultValues = MaterializedInternal.valueSerde(materialized, null);
-        ProcessorSupplier<K, VR, K, Change<VR>> table = () -> new KTableSource<>(result, resultStore);
+        ProcessorSupplier<K, VR, K, Change<VR>> table = () -> new KTableSource<>(result, resultStore, true);
         topology.addProcessor(result, table, resolver);
         var resultBuilder = MaterializedInternal.storeBuilder(materialized, resultStore, resultKeys, resultValues);
         topology.addStateStore((StoreFactory) resultBuilder, result);

@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
  * Reads a stream of updates as a table: each record becomes its key's value in the store (a null value deletes it)
  * and is forwarded as a change with the value it replaced — by the store's cache when it writes the change down (at
  * each commit, or on eviction), as Kafka Streams' caching stores do, or at once without a cache. A record with a
- * null key belongs to no row and is skipped, with a warning.
+ * null key belongs to no row and is skipped, with a warning. A table that {@code skipsAbsentDeletes} (a
+ * foreign-key join's result, whose inner join answers a row without a match with a null) also skips a null value for
+ * a key it does not hold, so no tombstone is forwarded for a key that never had a row.
  */
 final class KTableSource<K, V> implements Processor<K, V, K, Change<V>> {
     private static final Logger LOG = LoggerFactory.getLogger(KTableSource.class);
@@ -21,11 +23,17 @@ final class KTableSource<K, V> implements Processor<K, V, K, Change<V>> {
     private final String storeName;
     private ProcessorContext<K, Change<V>> context;
     private TimestampedKeyValueStore<K, V> store;
+    private final boolean skipsAbsentDeletes;
     private boolean forwardsOnFlush;
 
     KTableSource(String name, String storeName) {
+        this(name, storeName, false);
+    }
+
+    KTableSource(String name, String storeName, boolean skipsAbsentDeletes) {
         this.name = name;
         this.storeName = storeName;
+        this.skipsAbsentDeletes = skipsAbsentDeletes;
     }
 
     @Override
@@ -47,6 +55,9 @@ final class KTableSource<K, V> implements Processor<K, V, K, Change<V>> {
             return;
         }
         V old = ValueAndTimestamp.getValueOrNull(store.get(record.key()));
+        if (skipsAbsentDeletes && old == null && record.value() == null) {
+            return;
+        }
         if (record.value() == null) {
             store.delete(record.key());
         } else {

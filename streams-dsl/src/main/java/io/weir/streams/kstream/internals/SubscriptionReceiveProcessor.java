@@ -12,8 +12,9 @@ import io.weir.streams.state.ValueAndTimestamp;
  * The right side of a foreign-key join, first step, on the task of the subscription topic's partition (co-partitioned
  * with the right table): keeps each subscription in the subscription store under (foreign key, primary key), or
  * removes it for an unsubscription, then passes it on to be answered, as Kafka Streams'
- * {@code SubscriptionReceiveProcessorSupplier}. A left join's row with a null foreign key is answered without being
- * kept (nothing can match it later); any other subscription without a foreign key is dropped. One instance per task.
+ * {@code SubscriptionReceiveProcessorSupplier}. A subscription with a null key (a left row deleted or with a null
+ * foreign key) is answered with no foreign value without being kept (nothing can match it later); any other
+ * instruction without a foreign key is dropped. One instance per task.
  */
 final class SubscriptionReceiveProcessor<KO, K>
         implements Processor<KO, SubscriptionWrapper<K>, KO, SubscriptionWrapper<K>> {

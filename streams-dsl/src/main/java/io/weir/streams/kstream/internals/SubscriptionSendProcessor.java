@@ -14,16 +14,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The left side of a foreign-key join, first step: each change of a left row becomes subscriptions keyed by foreign
- * key, as Kafka Streams' {@code SubscriptionSendProcessorSupplier}. A row that moves to another foreign key
- * unsubscribes from the old one; each subscription carries the hash of the row's new value, so the response can be
- * matched to the value it was computed for. Foreign keys are compared by their serialized bytes, as Kafka does.
+ * key, as Kafka Streams' {@code SubscriptionSendProcessorSupplier}. Foreign keys are compared by their serialized
+ * bytes, as Kafka does.
  *
- * <p>Inner join: a new row subscribes and is answered only if the foreign key exists; a row that changes is
- * answered either way (its old result must go); a deleted row, or one whose foreign key became null, unsubscribes and
- * is answered with a tombstone; a row with a null foreign key is otherwise dropped (counted, with a warning). (Kafka
- * 3.9 also drops a row whose foreign key became null, leaving its old result in place; Weir retracts it.) Left join:
- * every change is answered, and a null foreign key is sent with a null key, to be answered with no foreign value.
- * One instance per task, on its thread.
+ * <p>Invariant, for inner and left joins alike: every change of a left row is answered exactly once, by the answer
+ * carrying the hash of the row's new value (null for a delete). A row that moves to another foreign key unsubscribes
+ * from the old one with {@code DELETE_KEY_NO_PROPAGATE} (no answer); the new key, or a null key for a delete or a
+ * null foreign key, is sent {@code PROPAGATE_NULL_IF_NO_FK_VAL_AVAILABLE} and answered with the foreign value or
+ * none. So the last answer to match the row's current value is always the one for that value, whatever order the
+ * answers from different tasks arrive in: a stale answer is dropped and a newer one always follows. An inner join's
+ * answer without a foreign value retracts the row's result (or makes none, which the result table does not forward).
+ * An inner join's row with a null foreign key has no result and is also counted as dropped, with a warning. (Kafka
+ * sends an inner join's new row {@code PROPAGATE_ONLY_IF_FK_VAL_AVAILABLE} and nothing for a null foreign key, which
+ * can leave a retraction dropped as stale with nothing after it.) One instance per task, on its thread.
  */
 final class SubscriptionSendProcessor<K, V, KO> implements Processor<K, Change<V>, KO, SubscriptionWrapper<K>> {
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionSendProcessor.class);
@@ -74,32 +77,21 @@ final class SubscriptionSendProcessor<K, V, KO> implements Processor<K, Change<V
         long[] hash = newValue == null ? null : Murmur3.hash128(values.serialize(topic, newValue));
         KO newKey = newValue == null ? null : foreignKeyExtractor.apply(record.key(), newValue);
         KO oldKey = oldValue == null ? null : foreignKeyExtractor.apply(record.key(), oldValue);
-        if (leftJoin) {
-            if (oldValue != null && oldKey != null && !sameKey(newKey, oldKey)) {
-                send(record, oldKey, hash, Instruction.DELETE_KEY_AND_PROPAGATE);
-            }
-            if (oldValue != null || newValue != null) {
-                send(record, newKey, hash, Instruction.PROPAGATE_NULL_IF_NO_FK_VAL_AVAILABLE);
-            }
-            return;
+        if (oldValue == null && newValue == null) {
+            return; // no row before or after: nothing to subscribe, nothing to answer
         }
-        if (oldKey != null) {
-            if (newKey == null) {
-                // Deleted, or its foreign key became null: unsubscribe and retract the row's result.
-                send(record, oldKey, hash, Instruction.DELETE_KEY_AND_PROPAGATE);
-                return;
-            }
-            if (!sameKey(newKey, oldKey)) {
-                send(record, oldKey, hash, Instruction.DELETE_KEY_NO_PROPAGATE);
-            }
-            // A changed row is answered even without a foreign value: its earlier result must be retracted.
-            send(record, newKey, hash, Instruction.PROPAGATE_NULL_IF_NO_FK_VAL_AVAILABLE);
-        } else if (newKey != null) {
-            // A new row, or one whose foreign key was null and so had no result: only a match makes one.
-            send(record, newKey, hash, Instruction.PROPAGATE_ONLY_IF_FK_VAL_AVAILABLE);
-        } else if (newValue != null) {
+        if (oldKey != null && !sameKey(newKey, oldKey)) {
+            // Unsubscribe without an answer: the row's one answer is the new key's, with the new hash. (An answer
+            // from the old key too would carry the same hash, from another task, in any order: KAFKA-16394.)
+            send(record, oldKey, hash, Instruction.DELETE_KEY_NO_PROPAGATE);
+        }
+        if (newKey == null && newValue != null && !leftJoin) {
             dropNullForeignKey(record);
         }
+        // Every change is answered once, with its own hash, even without a foreign value (a null foreign key or a
+        // delete goes with a null key, answered with none): the answer of an earlier value is then always replaced
+        // by a newer one, never left as the last one to be dropped as stale.
+        send(record, newKey, hash, Instruction.PROPAGATE_NULL_IF_NO_FK_VAL_AVAILABLE);
     }
 
     private boolean sameKey(KO a, KO b) {

@@ -13,13 +13,13 @@ final class SubscriptionWrapper<K> {
 
     /** What the right side does with a subscription; the byte is written to the topic and the store. */
     enum Instruction {
-        /** Unsubscribe (the left row moved to another foreign key); answer nothing. */
+        /** Unsubscribe (the left row moved to another foreign key, or to none, or is gone); answer nothing. */
         DELETE_KEY_NO_PROPAGATE((byte) 0),
-        /** Unsubscribe (the left row is gone, or moved in a left join); answer with no foreign value. */
+        /** Unsubscribe and answer with no foreign value. Kafka's; Weir reads it but no longer sends it. */
         DELETE_KEY_AND_PROPAGATE((byte) 1),
-        /** Subscribe and answer, with no foreign value if the right table has none: the row's earlier result must go. */
+        /** Subscribe and answer, with no foreign value if the right table has none (or the key is null). */
         PROPAGATE_NULL_IF_NO_FK_VAL_AVAILABLE((byte) 2),
-        /** Subscribe (a new left row of an inner join) and answer only if the right table has the foreign key. */
+        /** Subscribe and answer only if the right table has the key. Kafka's; Weir reads it but no longer sends it. */
         PROPAGATE_ONLY_IF_FK_VAL_AVAILABLE((byte) 3);
 
         final byte code;

@@ -506,8 +506,11 @@ public final class InternalTopologyBuilder {
 
     /**
      * Checks that every co-partition group's topics that are not repartition topics have the same partition count,
-     * and gives the group's repartition topics that count, or the largest of theirs in a group of repartition topics
-     * only (Kafka's {@code CopartitionedTopicsEnforcer}). Topics missing from {@code partitions} are not checked.
+     * and gives the group's repartition topics that count, as Kafka's {@code CopartitionedTopicsEnforcer}. A
+     * repartition topic whose count is fixed ({@link #setPartitionCount}, from {@code
+     * Repartitioned.withNumberOfPartitions}) must have that count: in a group with external topics it must equal
+     * theirs; a group of repartition topics only takes the fixed count (all fixed counts must agree), or, with none
+     * fixed, the largest of their counts. Topics missing from {@code partitions} are not checked.
      *
      * @param partitions the partition count of each topic, by run-time name
      * @return {@code partitions} with each co-partitioned repartition topic set to its group's count
@@ -515,28 +518,42 @@ public final class InternalTopologyBuilder {
      */
     public synchronized Map<String, Integer> ensureCopartitioning(Map<String, Integer> partitions) {
         Set<String> repartitionTopics = internalTopics();
+        Map<String, Integer> fixed = fixedPartitionCounts();
         Map<String, Integer> resolved = new HashMap<>(partitions);
         copartitionGroups().forEach((id, topics) -> {
             Map<String, Integer> counts = new TreeMap<>();
+            Map<String, Integer> fixedCounts = new TreeMap<>();
             for (String topic : topics) {
                 Integer count = partitions.get(topic);
                 if (!repartitionTopics.contains(topic) && count != null) {
                     counts.put(topic, count);
+                } else if (fixed.containsKey(topic)) {
+                    fixedCounts.put(topic, fixed.get(topic));
                 }
             }
             if (new HashSet<>(counts.values()).size() > 1) {
                 throw new TopologyException("sub-topology " + id + " joins topics that are not co-partitioned. "
                         + "Following topics do not have the same number of partitions: " + counts);
             }
-            // A group of repartition topics only (both sides of the join come through one) takes the largest of
-            // their counts, as Kafka's CopartitionedTopicsEnforcer: what matters is that they agree.
+            if (new HashSet<>(fixedCounts.values()).size() > 1) {
+                throw new TopologyException("sub-topology " + id + " joins repartition topics whose numbers of "
+                        + "partitions are fixed to different values: " + fixedCounts);
+            }
+            if (!counts.isEmpty() && !fixedCounts.isEmpty() && !counts.values().containsAll(fixedCounts.values())) {
+                throw new TopologyException("sub-topology " + id + " joins repartition topics whose fixed numbers of "
+                        + "partitions " + fixedCounts + " differ from the source topics' " + counts);
+            }
+            // A group of repartition topics only (both sides of the join come through one) takes their fixed count,
+            // or else the largest of their counts: what matters is that they agree.
             int count = !counts.isEmpty()
                     ? counts.values().iterator().next()
-                    : topics.stream()
-                            .filter(repartitionTopics::contains)
-                            .mapToInt(topic -> resolved.getOrDefault(topic, 0))
-                            .max()
-                            .orElse(0);
+                    : !fixedCounts.isEmpty()
+                            ? fixedCounts.values().iterator().next()
+                            : topics.stream()
+                                    .filter(repartitionTopics::contains)
+                                    .mapToInt(topic -> resolved.getOrDefault(topic, 0))
+                                    .max()
+                                    .orElse(0);
             if (count > 0) {
                 topics.stream().filter(repartitionTopics::contains).forEach(topic -> resolved.put(topic, count));
             }
