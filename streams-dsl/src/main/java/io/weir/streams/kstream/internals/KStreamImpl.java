@@ -352,7 +352,9 @@ public final class KStreamImpl<K, V> implements KStream<K, V> {
         String name = produced.name() != null ? produced.name() : builder.newName("KSTREAM-SINK-");
         Serializer<K> keySerializer = keys == null ? null : keys.serializer();
         Serializer<V> valueSerializer = values == null ? null : values.serializer();
-        builder.topology().addSink(name, topic, extractor, keySerializer, valueSerializer, nodeName);
+        builder.topology()
+                .addSink(
+                        name, topic, extractor, keySerializer, valueSerializer, produced.streamPartitioner(), nodeName);
     }
 
     @Override
