@@ -7,8 +7,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +68,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private int undispatched;
     /** A Fetch handed to the broker whose answer is not yet written to the socket. */
     private boolean fetchOutstanding;
+    /** {@link #dispatchReady} is running (an answer completing at once may call it again from within). */
+    private boolean dispatching;
     /** A request frame arrived or an answer left since the last idle check. */
     private boolean activeSinceIdleCheck;
 
@@ -186,37 +186,47 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
      * the order they were sent.
      */
     private void dispatchReady(ChannelHandlerContext ctx) {
-        if (undispatched == 0) {
+        // An answer that is already complete drains the queue re-entrantly; the running loop goes on past it.
+        if (undispatched == 0 || dispatching) {
             return;
         }
-        // Collected first, answered after: an answer that is already complete drains the queue re-entrantly.
-        List<Pending> ready = new ArrayList<>();
+        dispatching = true;
+        try {
+            Pending slot;
+            while ((slot = nextToDispatch(ctx)) != null) {
+                slot.dispatched = true;
+                undispatched--;
+                if (slot.isFetch()) {
+                    fetchOutstanding = true;
+                    slot.outstandingFetch = true;
+                }
+                Pending call = slot;
+                CompletableFuture<ApiMessage> answer;
+                try {
+                    // Off the event loop: some broker calls wait (a full append ring, an internal-topic append).
+                    answer = CompletableFuture.supplyAsync(() -> apis.handle(call.header, call.request), brokerCalls)
+                            .thenCompose(f -> f);
+                } catch (RuntimeException e) { // rejected: the listener is closing
+                    answer = CompletableFuture.failedFuture(e);
+                }
+                whenAnswered(ctx, slot, answer);
+            }
+        } finally {
+            dispatching = false;
+        }
+    }
+
+    /** The first slot not yet handed to the broker, if it may go now; null if none may. */
+    private Pending nextToDispatch(ChannelHandlerContext ctx) {
+        if (undispatched == 0 || closed || !ctx.channel().isWritable()) {
+            return null;
+        }
         for (Pending slot : pending) {
-            if (slot.dispatched) {
-                continue;
+            if (!slot.dispatched) {
+                return slot.isFetch() && fetchOutstanding ? null : slot;
             }
-            if (closed || !ctx.channel().isWritable() || (slot.isFetch() && fetchOutstanding)) {
-                break;
-            }
-            slot.dispatched = true;
-            undispatched--;
-            if (slot.isFetch()) {
-                fetchOutstanding = true;
-                slot.outstandingFetch = true;
-            }
-            ready.add(slot);
         }
-        for (Pending slot : ready) {
-            CompletableFuture<ApiMessage> answer;
-            try {
-                // Off the event loop: some broker calls wait (a full append ring, an internal-topic append).
-                answer = CompletableFuture.supplyAsync(() -> apis.handle(slot.header, slot.request), brokerCalls)
-                        .thenCompose(f -> f);
-            } catch (RuntimeException e) { // rejected: the listener is closing
-                answer = CompletableFuture.failedFuture(e);
-            }
-            whenAnswered(ctx, slot, answer);
-        }
+        return null;
     }
 
     private void whenAnswered(ChannelHandlerContext ctx, Pending slot, CompletableFuture<ApiMessage> answer) {
