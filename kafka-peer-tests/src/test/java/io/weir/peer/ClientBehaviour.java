@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -118,6 +119,22 @@ abstract class ClientBehaviour {
             assertEquals(Map.of(tp, 5L), consumer.endOffsets(List.of(tp)));
             consumer.seekToBeginning(List.of(tp));
             assertEquals(0, consumer.position(tp));
+        }
+    }
+
+    @Test
+    void currentLagIsUnknownUntilAFetchAnswersThenCountsTheRecordsNotYetHandedOut() throws Exception {
+        String topic = topic();
+        TopicPartition tp = new TopicPartition(topic, 0);
+        send(topic, 5);
+        try (Consumer<String, String> consumer = clients().consumer(Map.of("max.poll.records", "2"))) {
+            consumer.assign(List.of(tp));
+            assertEquals(OptionalLong.empty(), consumer.currentLag(tp));
+            List<ConsumerRecord<String, String>> records = pollUntil(consumer, 2);
+            assertEquals(2, records.size());
+            assertEquals(OptionalLong.of(3), consumer.currentLag(tp));
+            pollUntil(consumer, 3);
+            assertEquals(OptionalLong.of(0), consumer.currentLag(tp));
         }
     }
 

@@ -47,6 +47,15 @@ public final class StreamsConfig {
     public static final String COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
     /** How long a stream thread's poll waits for input. */
     public static final String POLL_MS_CONFIG = "poll.ms";
+    /**
+     * How long a task with several input partitions waits for a partition that has no buffered records but is known
+     * to be caught up, before it processes the others without it (KIP-353 / KIP-695). A partition whose lag is
+     * unknown or positive is always waited for (its records are on the broker), unless the value is
+     * {@link #MAX_TASK_IDLE_MS_DISABLED}: then a task processes whatever it has. Default 0.
+     */
+    public static final String MAX_TASK_IDLE_MS_CONFIG = "max.task.idle.ms";
+    /** {@link #MAX_TASK_IDLE_MS_CONFIG}'s value that never waits for an empty partition. */
+    public static final long MAX_TASK_IDLE_MS_DISABLED = -1;
     /** How often committed records of repartition topics are deleted (Kafka Streams' default 30 s). */
     public static final String REPARTITION_PURGE_INTERVAL_MS_CONFIG = "repartition.purge.interval.ms";
     /** {@code host:port} where this instance answers interactive queries, shared with the other instances. */
@@ -135,6 +144,12 @@ public final class StreamsConfig {
                     ConfigDef.atLeast(0),
                     "Milliseconds between purges of committed repartition records")
             .define(POLL_MS_CONFIG, Type.LONG, 100L, ConfigDef.atLeast(0), "Milliseconds a poll waits for input")
+            .define(
+                    MAX_TASK_IDLE_MS_CONFIG,
+                    Type.LONG,
+                    0L,
+                    ConfigDef.atLeast(MAX_TASK_IDLE_MS_DISABLED),
+                    "Milliseconds a task waits for a caught-up empty input partition; -1 never waits")
             .define(APPLICATION_SERVER_CONFIG, Type.STRING, "", "host:port of this instance's query endpoint")
             .define(CLIENT_ID_CONFIG, Type.STRING, "", "Client id prefix")
             .define(ACCEPT_RENAMED_STATE_CONFIG, Type.BOOLEAN, false, "Start although state names changed")
@@ -311,6 +326,10 @@ public final class StreamsConfig {
 
     public long pollMs() {
         return parsed.getLong(POLL_MS_CONFIG);
+    }
+
+    public long maxTaskIdleMs() {
+        return parsed.getLong(MAX_TASK_IDLE_MS_CONFIG);
     }
 
     /** {@code bootstrap.servers}; empty when the application opens an embedded broker. */

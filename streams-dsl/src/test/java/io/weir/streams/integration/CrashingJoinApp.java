@@ -63,7 +63,7 @@ public final class CrashingJoinApp {
      * Orders and payments share the topic {@code events} (an order's value is {@code 2 * id}, a payment's
      * {@code 2 * id + 1}, a closing record's -1 goes to both sides), so that each task takes both sides' records in
      * their one partition's order, which is timestamp order: what is late, and when a window closes, does not depend on
-     * how the two sides' partitions happen to be fetched (Weir has no {@code max.task.idle.ms} yet).
+     * how the two sides' partitions happen to be fetched or on {@code max.task.idle.ms}.
      */
     static Topology topology() {
         StreamsBuilder builder = new StreamsBuilder();

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -185,6 +186,12 @@ public interface Consumer<K, V> extends AutoCloseable {
 
     /** The offset of the next record poll will return for {@code partition}, resolving a pending reset first. */
     long position(TopicPartition partition);
+
+    /**
+     * How far {@code partition}'s position is behind its end (the last stable offset under {@code read_committed}),
+     * as the last fetch answer reported it; empty while no position or no answer is known. Local, never blocks.
+     */
+    OptionalLong currentLag(TopicPartition partition);
 
     Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions);
 

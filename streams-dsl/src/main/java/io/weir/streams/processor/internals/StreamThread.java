@@ -383,9 +383,10 @@ public final class StreamThread extends Thread {
             owner.inputs().add(partition, record);
         }
         boolean commitRequested = false;
+        long now = time.milliseconds();
         for (RunningTask running : tasks.values()) {
             ConsumerRecord<byte[], byte[]> record;
-            while ((record = running.inputs().next()) != null) {
+            while ((record = running.inputs().next(now)) != null) {
                 running.task()
                         .process(
                                 record.topic(),
@@ -663,7 +664,8 @@ public final class StreamThread extends Thread {
             task.close();
             throw e;
         }
-        TaskInputs inputs = new TaskInputs();
+        TaskInputs inputs =
+                new TaskInputs(config.maxTaskIdleMs(), tp -> clients.consumer().currentLag(tp));
         partitions.forEach(inputs::addPartition);
         return new RunningTask(task, inputs);
     }

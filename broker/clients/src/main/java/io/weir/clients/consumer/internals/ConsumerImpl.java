@@ -14,6 +14,7 @@ import io.weir.clients.consumer.OffsetResetStrategy;
 import io.weir.clients.internals.ClientMetadata;
 import io.weir.clients.internals.Futures;
 import io.weir.clients.internals.Plugins;
+import io.weir.common.IsolationLevel;
 import io.weir.common.PartitionInfo;
 import io.weir.common.TopicPartition;
 import io.weir.common.errors.IllegalClientStateException;
@@ -35,6 +36,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -419,6 +421,23 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
                 resolveResets(time.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(config.defaultApiTimeoutMs()));
             }
             return state.position;
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public OptionalLong currentLag(TopicPartition partition) {
+        acquireAndEnsureOpen();
+        try {
+            SubscriptionState.PartitionState state = subscriptions.state(partition);
+            long end = config.isolationLevel() == IsolationLevel.READ_COMMITTED
+                    ? state.lastStableOffset
+                    : state.highWatermark;
+            if (!state.hasValidPosition() || end < 0) {
+                return OptionalLong.empty();
+            }
+            return OptionalLong.of(Math.max(0, end - state.position));
         } finally {
             release();
         }

@@ -211,6 +211,9 @@ final class Fetcher<K, V> {
             }
             FetchResponse.PartitionData data = e.getValue();
             if (data.error().isSuccess()) {
+                SubscriptionState.PartitionState state = subscriptions.state(tp);
+                state.highWatermark = data.highWatermark();
+                state.lastStableOffset = data.lastStableOffset();
                 completed.add(new CompletedFetch(tp, fetchOffset, data, config.isolationLevel(), config.checkCrcs()));
             } else if (data.error().error() == Errors.OFFSET_OUT_OF_RANGE) {
                 if (subscriptions.defaultReset() == OffsetResetStrategy.NONE) {

@@ -38,6 +38,10 @@ final class SubscriptionState {
         OffsetResetStrategy pendingReset;
         /** Assigned by the group: start from the committed offset, if there is one, before any reset. */
         boolean awaitingCommittedOffset;
+        /** The end offsets the last fetch answer reported, -1 until one arrived (for {@code currentLag}). */
+        long highWatermark = -1;
+
+        long lastStableOffset = -1;
 
         boolean hasValidPosition() {
             return position != null && pendingReset == null;

@@ -26,6 +26,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -242,6 +243,11 @@ public final class NetworkConsumer<K, V> implements Consumer<K, V> {
     @Override
     public long position(TopicPartition partition) {
         return KafkaErrors.call(() -> kafka.position(Convert.kafka(partition)));
+    }
+
+    @Override
+    public OptionalLong currentLag(TopicPartition partition) {
+        return KafkaErrors.call(() -> kafka.currentLag(Convert.kafka(partition)));
     }
 
     @Override
