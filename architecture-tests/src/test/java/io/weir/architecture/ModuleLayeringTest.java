@@ -157,7 +157,6 @@ class ModuleLayeringTest {
                         resideInAPackage(JDK),
                         resideInAnyPackage(
                                 "org.lmdbjava..",
-                                "com.github.benmanes.caffeine..",
                                 "com.esotericsoftware..",
                                 "org.objenesis..")));
         rule.check(weir);

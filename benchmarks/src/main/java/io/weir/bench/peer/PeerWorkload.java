@@ -16,10 +16,10 @@ import java.util.Locale;
  *       {@code records}.</li>
  *   <li>{@link Kind#JOIN}: {@code left.join(right, joiner, JoinWindows.ofTimeDifferenceAndGrace(joinMs,
  *       joinGraceMs()))} over two topics holding the same keys and timestamps, each result written as
- *       {@code key -> 1}; done when the output holds {@link #expectedJoinResults()} records. The grace spans the whole
- *       input: both topics are loaded before the start, so one side may be read well ahead of the other, and Weir's
- *       join drops a record its stream time has passed by more than window and grace, where Kafka Streams' still
- *       joins it (KAFKA-16123); with no record late, both compute the full result.</li>
+ *       {@code key -> 1}; done when the output holds {@link #expectedJoinResults()} records. Both topics are loaded
+ *       before the start; both runtimes take a task's records in timestamp order across its partitions and wait for a
+ *       partition whose records are still on the broker ({@code max.task.idle.ms} 0), so a minute of grace is enough
+ *       for no record to be late.</li>
  * </ul>
  *
  * @param base   the first record's timestamp, a minute boundary (recent: brokers delete records older than their
@@ -30,9 +30,9 @@ public record PeerWorkload(Kind kind, long records, int keys, int windows, long 
     public static final long WINDOW_MS = 60_000L;
     public static final int PARTITIONS = 4;
 
-    /** The JOIN workload's grace: the whole input's time span, so no record is ever late (see the class comment). */
+    /** The JOIN workload's grace: one minute (see the class comment). */
     public long joinGraceMs() {
-        return windows * WINDOW_MS;
+        return WINDOW_MS;
     }
 
     public static final String OUTPUT = "peer-out";

@@ -1,8 +1,5 @@
 package io.weir.state.internals;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.weir.state.ChangelogRecord;
 import io.weir.state.KeyValue;
 import io.weir.state.RestoreListener;
@@ -10,42 +7,49 @@ import io.weir.state.RestoreProgress;
 import io.weir.state.errors.UncommittedWritesException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
- * A record cache in front of a store, bounded in bytes ({@code statestore.cache.max.bytes}) by a Caffeine cache.
+ * A record cache in front of a store, bounded in bytes ({@code statestore.cache.max.bytes}), least recently used
+ * entries evicted first — Kafka Streams' {@code NamedCache} in spirit.
  *
- * <p>Invariants. (1) {@code dirty} holds exactly the entries written since they were last written down, one per
- * key — repeated updates of a key replace its entry, which is how they collapse. (2) A key's value as the owner sees
- * it is its {@code dirty} entry if any, else its cached entry if any, else the store's. (3) Every dirty entry is
- * also in the Caffeine cache, or was evicted from it and failed to write down (then it stays dirty and the failure
- * is rethrown to the caller of the operation that evicted it). Writing an entry down means: write it to the store
- * below (whose change-logging layer hands it to the changelog hook first), then pass it to the forwarder — so the
- * store, the hook and the forwarder see the same sequence. {@link #flush()} writes dirty entries down in the order
- * of their last update, as Kafka Streams' caches do (key order would hand downstream a later update of one key before
- * an earlier one of another: a suppression downstream would see time move past a window whose final update has not
- * come yet); evicting a dirty entry writes it down first.
+ * <p>Invariants. (1) {@code entries} holds at most one node per key; a node is in the LRU list always, and in the
+ * dirty list exactly while it holds a write not yet written down — repeated updates of a key replace its node's
+ * value, which is how they collapse. (2) A key's value as the owner sees it is its node's value if it has one, else
+ * the store's. (3) {@code bytes} is the sum of the nodes' weights, and after every operation it is at most
+ * {@code maxBytes} unless a write-down failed (then the failure is thrown and the node stays, dirty). Writing an entry
+ * down means: write it to the store below (whose change-logging layer hands it to the changelog hook first), then
+ * pass it to the forwarder — so the store, the hook and the forwarder see the same sequence. {@link #flush()} writes
+ * dirty entries down in the order of their last update, as Kafka Streams' caches do (key order would hand
+ * downstream a later update of one key before an earlier one of another: a suppression downstream would see time
+ * move past a window whose final update has not come yet); evicting a dirty entry writes it down first.
  *
- * <p>Threading: owner thread only. Caffeine runs its maintenance (and so the eviction listener) on the calling
- * thread ({@code executor(Runnable::run)}), which keeps every write-down on the owner thread. Readers on other
- * threads use the store's committed view and never touch the cache, which holds uncommitted data.
+ * <p>Threading: owner thread only, no locks. Readers on other threads use the store's committed view and never
+ * touch the cache, which holds uncommitted data. (This was a Caffeine cache with a separate dirty map; a profile of a
+ * windowed count put a third of the stream thread in Caffeine's concurrent bookkeeping, which a cache with one owner
+ * does not need: one hash look-up and two list moves per operation now.)
  */
 final class CachingBytesStore extends DelegatingBytesStore {
-    /** Rough per-entry overhead of the cache and dirty-map nodes, so that tiny entries still count. */
+    /** Rough per-entry overhead of a node, so that tiny entries still count. */
     static final int ENTRY_OVERHEAD_BYTES = 64;
 
-    private final Cache<Key, Entry> cache;
-    /**
-     * The entries written since they were last written down, by key, in the order of their last update (a put moves
-     * its key to the end); hashed, so that the hot path (a get or put of a key updated many times between commits)
-     * costs no ordered-map search; sorted only when scanned.
-     */
-    private final LinkedHashMap<Key, Entry> dirty = new LinkedHashMap<>();
+    private final long maxBytes;
+    private final HashMap<Key, Node> entries = new HashMap<>();
+    /** The LRU list: least recently used at the head. */
+    private Node lruHead;
+
+    private Node lruTail;
+    /** The dirty list, in the order of last update: the oldest update at the head. */
+    private Node dirtyHead;
+
+    private Node dirtyTail;
+    private int dirtyCount;
+    private long bytes;
 
     private final Forwarder forwarder;
 
@@ -55,30 +59,13 @@ final class CachingBytesStore extends DelegatingBytesStore {
         void accept(byte[] key, byte[] newValue, byte[] oldValue);
     }
 
-    private RuntimeException evictionFailure;
-
     CachingBytesStore(BytesStore inner, long maxBytes, Forwarder forwarder) {
         super(inner);
+        this.maxBytes = maxBytes;
         this.forwarder = forwarder;
-        this.cache = Caffeine.newBuilder()
-                .maximumWeight(maxBytes)
-                .weigher((Key k, Entry e) ->
-                        k.bytes.length + (e.value == null ? 0 : e.value.length) + ENTRY_OVERHEAD_BYTES)
-                .executor(Runnable::run)
-                .evictionListener(this::onEviction)
-                .build();
     }
 
-    /** A cached value; {@code null} = known absent. Compared by identity (which write it came from). */
-    static final class Entry {
-        final byte[] value;
-
-        Entry(byte[] value) {
-            this.value = value;
-        }
-    }
-
-    /** Hash key over the bytes for Caffeine. */
+    /** Hash key over the bytes. */
     static final class Key {
         final byte[] bytes;
         private final int hash;
@@ -99,25 +86,26 @@ final class CachingBytesStore extends DelegatingBytesStore {
         }
     }
 
-    private void onEviction(Key key, Entry entry, RemovalCause cause) {
-        if (key == null || entry == null || dirty.get(key) != entry) {
-            return;
-        }
-        try {
-            writeDown(key.bytes, entry.value);
-            dirty.remove(key, entry);
-        } catch (RuntimeException e) {
-            // Caffeine would log and swallow it; keep the entry dirty and report to the caller instead.
-            evictionFailure = e;
+    /** A cached value ({@code null}: known absent, or a delete not yet written down) in both lists. */
+    private static final class Node {
+        final Key key;
+        byte[] value;
+        int weight;
+        boolean dirty;
+        Node lruPrev;
+        Node lruNext;
+        Node dirtyPrev;
+        Node dirtyNext;
+
+        Node(Key key, byte[] value) {
+            this.key = key;
+            this.value = value;
+            this.weight = weight(key, value);
         }
     }
 
-    private void rethrowEvictionFailure() {
-        RuntimeException failure = evictionFailure;
-        if (failure != null) {
-            evictionFailure = null;
-            throw failure;
-        }
+    private static int weight(Key key, byte[] value) {
+        return key.bytes.length + (value == null ? 0 : value.length) + ENTRY_OVERHEAD_BYTES;
     }
 
     private void writeDown(byte[] key, byte[] value) {
@@ -133,18 +121,14 @@ final class CachingBytesStore extends DelegatingBytesStore {
         ensureOpen();
         limits().checkKey(key);
         Key k = new Key(key);
-        // A dirty entry is in the cache too, unless its eviction failed to write it down: cache, then dirty.
-        Entry cached = cache.getIfPresent(k);
-        if (cached != null) {
-            return cached.value;
-        }
-        Entry d = dirty.get(k);
-        if (d != null) {
-            return d.value;
+        Node node = entries.get(k);
+        if (node != null) {
+            touch(node);
+            return node.value;
         }
         byte[] value = inner.get(key);
-        cache.put(k, new Entry(value));
-        rethrowEvictionFailure();
+        insert(new Node(k, value));
+        evictWhileOver();
         return value;
     }
 
@@ -153,14 +137,134 @@ final class CachingBytesStore extends DelegatingBytesStore {
         ensureOpen();
         limits().checkKey(key);
         limits().checkValue(value);
-        Entry e = new Entry(value);
         Key k = new Key(key);
-        // Dirty first: Caffeine may evict the new entry within put, and the listener must see it as dirty. Removed
-        // first, so that the key moves to the end of the flush order.
-        dirty.remove(k);
-        dirty.put(k, e);
-        cache.put(k, e);
-        rethrowEvictionFailure();
+        Node node = entries.get(k);
+        if (node == null) {
+            node = new Node(k, value);
+            insert(node);
+        } else {
+            bytes -= node.weight;
+            node.value = value;
+            node.weight = weight(k, value);
+            bytes += node.weight;
+            touch(node);
+        }
+        markDirty(node);
+        evictWhileOver();
+    }
+
+    private void insert(Node node) {
+        entries.put(node.key, node);
+        bytes += node.weight;
+        lruAppend(node);
+    }
+
+    /** Moves {@code node} to the most recently used end. */
+    private void touch(Node node) {
+        if (node != lruTail) {
+            lruUnlink(node);
+            lruAppend(node);
+        }
+    }
+
+    /** Puts {@code node} at the end of the dirty list (moving it there if it was dirty already). */
+    private void markDirty(Node node) {
+        if (node.dirty) {
+            if (node == dirtyTail) {
+                return;
+            }
+            dirtyUnlink(node);
+        }
+        dirtyAppend(node);
+    }
+
+    /**
+     * Evicts least recently used entries while over the bound, writing dirty ones down first. A write-down that
+     * fails leaves its entry cached and dirty, and is thrown.
+     */
+    private void evictWhileOver() {
+        while (bytes > maxBytes && lruHead != null) {
+            Node eldest = lruHead;
+            if (eldest.dirty) {
+                writeDownAndClean(eldest);
+                if (eldest.dirty || entries.get(eldest.key) != eldest) {
+                    continue; // written again (or dropped) by what the write-down forwarded: look again
+                }
+            }
+            entries.remove(eldest.key);
+            lruUnlink(eldest);
+            bytes -= eldest.weight;
+        }
+    }
+
+    /** Writes a dirty node down and takes it off the dirty list; on failure it stays dirty, at the list's end. */
+    private void writeDownAndClean(Node node) {
+        byte[] value = node.value;
+        dirtyUnlink(node);
+        try {
+            writeDown(node.key.bytes, value);
+        } catch (RuntimeException e) {
+            if (!node.dirty && entries.get(node.key) == node) {
+                dirtyAppend(node);
+            }
+            throw e;
+        }
+    }
+
+    private void lruAppend(Node node) {
+        node.lruPrev = lruTail;
+        node.lruNext = null;
+        if (lruTail == null) {
+            lruHead = node;
+        } else {
+            lruTail.lruNext = node;
+        }
+        lruTail = node;
+    }
+
+    private void lruUnlink(Node node) {
+        if (node.lruPrev == null) {
+            lruHead = node.lruNext;
+        } else {
+            node.lruPrev.lruNext = node.lruNext;
+        }
+        if (node.lruNext == null) {
+            lruTail = node.lruPrev;
+        } else {
+            node.lruNext.lruPrev = node.lruPrev;
+        }
+        node.lruPrev = null;
+        node.lruNext = null;
+    }
+
+    private void dirtyAppend(Node node) {
+        node.dirty = true;
+        dirtyCount++;
+        node.dirtyPrev = dirtyTail;
+        node.dirtyNext = null;
+        if (dirtyTail == null) {
+            dirtyHead = node;
+        } else {
+            dirtyTail.dirtyNext = node;
+        }
+        dirtyTail = node;
+    }
+
+    private void dirtyUnlink(Node node) {
+        node.dirty = false;
+        dirtyCount--;
+        if (node.dirtyPrev == null) {
+            dirtyHead = node.dirtyNext;
+        } else {
+            node.dirtyPrev.dirtyNext = node.dirtyNext;
+        }
+        if (node.dirtyNext == null) {
+            dirtyTail = node.dirtyPrev;
+        } else {
+            node.dirtyNext.dirtyPrev = node.dirtyPrev;
+        }
+        node.dirtyPrev = null;
+        node.dirtyNext = null;
     }
 
     @Override
@@ -183,17 +287,18 @@ final class CachingBytesStore extends DelegatingBytesStore {
     @Override
     public BytesIterator scan(ScanRange range) {
         ensureOpen();
-        if (range.isEmpty() || dirty.isEmpty()) {
+        if (range.isEmpty() || dirtyHead == null) {
             return inner.scan(range);
         }
         limits().checkBound(range.from());
         limits().checkBound(range.to());
-        TreeMap<byte[], Entry> sorted = new TreeMap<>(ByteKeys.UNSIGNED);
-        dirty.forEach((k, e) -> sorted.put(k.bytes, e));
+        TreeMap<byte[], byte[]> sorted = new TreeMap<>(ByteKeys.UNSIGNED);
+        for (Node n = dirtyHead; n != null; n = n.dirtyNext) {
+            sorted.put(n.key.bytes, n.value == null ? PendingWrites.TOMBSTONE : n.value);
+        }
         List<KeyValue<byte[], byte[]>> overlay = new ArrayList<>();
-        for (Map.Entry<byte[], Entry> e : range.of(sorted).entrySet()) {
-            byte[] v = e.getValue().value;
-            overlay.add(new KeyValue<>(e.getKey(), v == null ? PendingWrites.TOMBSTONE : v));
+        for (Map.Entry<byte[], byte[]> e : range.of(sorted).entrySet()) {
+            overlay.add(new KeyValue<>(e.getKey(), e.getValue()));
         }
         BytesIterator base = inner.scan(range);
         return overlay.isEmpty() ? base : new MergingIterator(overlay, base, range.reverse());
@@ -202,24 +307,20 @@ final class CachingBytesStore extends DelegatingBytesStore {
     @Override
     public long approximateNumEntries() {
         ensureOpen();
-        return inner.approximateNumEntries() + dirty.size();
+        return inner.approximateNumEntries() + dirtyCount;
     }
 
-    /** Writes every dirty entry down, in the order of last update; an entry leaves {@code dirty} once written. */
+    /**
+     * Writes every dirty entry down, in the order of last update. A write-down may hand the forwarder work that writes
+     * here again: such an entry goes to the end of the dirty list and is written down in turn.
+     */
     @Override
     public void flush() {
         ensureOpen();
-        while (!dirty.isEmpty()) {
-            // A copy per round: a write-down may hand the forwarder work that writes here again.
-            List<Map.Entry<Key, Entry>> round = new ArrayList<>(dirty.entrySet());
-            for (Map.Entry<Key, Entry> e : round) {
-                if (dirty.get(e.getKey()) != e.getValue()) {
-                    continue; // rewritten by this round's forwarding: the newer entry is written in the next
-                }
-                writeDown(e.getKey().bytes, e.getValue().value);
-                dirty.remove(e.getKey(), e.getValue());
-            }
+        while (dirtyHead != null) {
+            writeDownAndClean(dirtyHead);
         }
+        evictWhileOver();
         inner.flush();
     }
 
@@ -232,25 +333,31 @@ final class CachingBytesStore extends DelegatingBytesStore {
     @Override
     public RestoreProgress restore(Iterator<ChangelogRecord> records, long expectedTotal, RestoreListener listener) {
         ensureOpen();
-        if (!dirty.isEmpty()) {
-            throw new UncommittedWritesException(name(), dirty.size());
+        if (dirtyHead != null) {
+            throw new UncommittedWritesException(name(), dirtyCount);
         }
-        cache.invalidateAll();
+        clear();
         try {
             return inner.restore(records, expectedTotal, listener);
         } finally {
-            cache.invalidateAll();
+            clear();
         }
     }
 
     @Override
     public void close() {
         inner.close();
-        dirty.clear();
-        cache.invalidateAll();
+        clear();
+    }
+
+    private void clear() {
+        entries.clear();
+        lruHead = lruTail = dirtyHead = dirtyTail = null;
+        dirtyCount = 0;
+        bytes = 0;
     }
 
     int dirtyEntries() {
-        return dirty.size();
+        return dirtyCount;
     }
 }

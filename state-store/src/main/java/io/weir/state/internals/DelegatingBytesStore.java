@@ -11,6 +11,8 @@ import java.util.OptionalLong;
 /** Base of the store layers: forwards everything to the store below. Same threading as {@link BytesStore}. */
 abstract class DelegatingBytesStore implements BytesStore {
     protected final BytesStore inner;
+    /** {@code inner.limits()}, fixed for a store's life, kept here: every operation checks against it. */
+    private RecordLimits limits;
 
     DelegatingBytesStore(BytesStore inner) {
         this.inner = inner;
@@ -35,7 +37,11 @@ abstract class DelegatingBytesStore implements BytesStore {
 
     @Override
     public RecordLimits limits() {
-        return inner.limits();
+        RecordLimits l = limits;
+        if (l == null) {
+            limits = l = inner.limits();
+        }
+        return l;
     }
 
     @Override

@@ -24,12 +24,18 @@ final class KStreamWindowAggregate<K, V, VA> extends TimeWindowAggregateProcesso
         }
         long timestamp = record.timestamp();
         long closeTime = observedStreamTime - windows.gracePeriodMs();
-        for (TimeWindow window : windows.windowsFor(timestamp).values()) {
-            if (window.end() <= closeTime) {
-                skipClosed(window.start(), window.end(), timestamp, closeTime);
+        // The windows of TimeWindows.windowsFor, without building its map for every record.
+        long size = windows.sizeMs;
+        long advance = windows.advanceMs;
+        for (long start = (Math.max(0, timestamp - size + advance) / advance) * advance;
+                start <= timestamp;
+                start += advance) {
+            long end = start + size;
+            if (end <= closeTime) {
+                skipClosed(start, end, timestamp, closeTime);
                 continue;
             }
-            fold(record, window, store.fetch(record.key(), window.start()));
+            fold(record, new TimeWindow(start, end), store.fetch(record.key(), start));
         }
     }
 }

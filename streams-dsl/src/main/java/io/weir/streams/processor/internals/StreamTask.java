@@ -71,7 +71,11 @@ public final class StreamTask {
     private long streamTime = -1L;
     private volatile long droppedRecords;
     /** Per input partition, the largest timestamp extracted so far: the partition time extractors are given. */
-    private final Map<TopicPartition, Long> partitionTimes = new HashMap<>();
+    private final Map<TopicPartition, long[]> partitionTimes = new HashMap<>();
+
+    private String lastTimeTopic;
+    private int lastTimePartition;
+    private long[] lastTimeCell;
 
     private final TimestampExtractor defaultTimestampExtractor;
     private boolean commitRequested;
@@ -376,8 +380,8 @@ public final class StreamTask {
             List<Header> headers) {
         TimestampExtractor extractor =
                 source.timestampExtractor() != null ? source.timestampExtractor() : defaultTimestampExtractor;
-        TopicPartition tp = new TopicPartition(topic, partition);
-        long partitionTime = partitionTimes.getOrDefault(tp, -1L);
+        long[] time = partitionTime(topic, partition);
+        long partitionTime = time[0];
         long extracted = extractor.extract(
                 new ConsumerRecord<>(
                         topic,
@@ -392,9 +396,22 @@ public final class StreamTask {
                         headers),
                 partitionTime);
         if (extracted > partitionTime) {
-            partitionTimes.put(tp, extracted);
+            time[0] = extracted;
         }
         return extracted;
+    }
+
+    /** The cell holding {@code topic}-{@code partition}'s partition time (-1 before its first record). */
+    private long[] partitionTime(String topic, int partition) {
+        // Records come in runs of one partition, whose topic is the same String: check the last cell first.
+        if (topic == lastTimeTopic && partition == lastTimePartition) {
+            return lastTimeCell;
+        }
+        long[] cell = partitionTimes.computeIfAbsent(new TopicPartition(topic, partition), tp -> new long[] {-1});
+        lastTimeTopic = topic;
+        lastTimePartition = partition;
+        lastTimeCell = cell;
+        return cell;
     }
 
     /** Fires the wall-clock punctuations due at the clock's current time; whether any fired. */
@@ -404,6 +421,9 @@ public final class StreamTask {
     }
 
     private boolean punctuate(PriorityQueue<Schedule> schedules, long now) {
+        if (schedules.isEmpty() || schedules.peek().dueMs > now) {
+            return false; // the common case, after every record: nothing due
+        }
         boolean fired = false;
         List<Schedule> ran = new ArrayList<>();
         while (!schedules.isEmpty() && schedules.peek().dueMs <= now) {

@@ -23,13 +23,25 @@ import java.util.function.Function;
  * buffered. Owned by the stream thread.
  */
 final class TaskInputs {
-    private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> queues = new LinkedHashMap<>();
-    private final Map<TopicPartition, Long> consumed = new HashMap<>();
-    private final Map<TopicPartition, Long> committed = new HashMap<>();
+    /** One input partition: its fetched records, and one past the last record taken and the last committed. */
+    private static final class Input {
+        final TopicPartition partition;
+        final ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = new ArrayDeque<>();
+        long consumed = -1;
+        long committed = -1;
+        /** While empty and caught up: the wall-clock time from which the task processes without it; else -1. */
+        long idleDeadline = -1;
+
+        Input(TopicPartition partition) {
+            this.partition = partition;
+        }
+    }
+
+    private final Map<TopicPartition, Input> byPartition = new LinkedHashMap<>();
+    private Input[] inputs = new Input[0];
+    private boolean uncommitted;
     private final long maxTaskIdleMs;
     private final Function<TopicPartition, OptionalLong> lag;
-    /** Per empty, caught-up partition: the wall-clock time from which the task processes without it. */
-    private final Map<TopicPartition, Long> idleDeadlines = new HashMap<>();
 
     /**
      * @param maxTaskIdleMs {@code max.task.idle.ms}
@@ -41,11 +53,14 @@ final class TaskInputs {
     }
 
     void addPartition(TopicPartition partition) {
-        queues.putIfAbsent(partition, new ArrayDeque<>());
+        if (!byPartition.containsKey(partition)) {
+            byPartition.put(partition, new Input(partition));
+            inputs = byPartition.values().toArray(new Input[0]);
+        }
     }
 
     void add(TopicPartition partition, ConsumerRecord<byte[], byte[]> record) {
-        queues.get(partition).add(record);
+        byPartition.get(partition).queue.add(record);
     }
 
     /**
@@ -55,22 +70,23 @@ final class TaskInputs {
      * @param nowMs the wall-clock time, for the idle deadlines
      */
     ConsumerRecord<byte[], byte[]> next(long nowMs) {
-        ArrayDeque<ConsumerRecord<byte[], byte[]>> pick = null;
+        Input pick = null;
         boolean someEmpty = false;
-        for (ArrayDeque<ConsumerRecord<byte[], byte[]>> queue : queues.values()) {
-            if (queue.isEmpty()) {
+        for (Input input : inputs) {
+            ConsumerRecord<byte[], byte[]> head = input.queue.peek();
+            if (head == null) {
                 someEmpty = true;
-            } else if (pick == null || queue.peek().timestamp() < pick.peek().timestamp()) {
-                pick = queue;
+            } else if (pick == null || head.timestamp() < pick.queue.peek().timestamp()) {
+                pick = input;
             }
         }
-        if (!someEmpty) {
-            idleDeadlines.clear(); // every partition has records: none is idling
-        } else if (pick == null || !mayGoWithoutEmpty(nowMs)) {
+        if (pick == null || (someEmpty && !mayGoWithoutEmpty(nowMs))) {
             return null;
         }
-        ConsumerRecord<byte[], byte[]> record = pick.poll();
-        consumed.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+        ConsumerRecord<byte[], byte[]> record = pick.queue.poll();
+        pick.idleDeadline = -1;
+        pick.consumed = record.offset() + 1;
+        uncommitted = true;
         return record;
     }
 
@@ -83,18 +99,20 @@ final class TaskInputs {
             return true;
         }
         boolean ready = true;
-        for (Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> e : queues.entrySet()) {
-            TopicPartition partition = e.getKey();
-            if (!e.getValue().isEmpty()) {
-                idleDeadlines.remove(partition);
+        for (Input input : inputs) {
+            if (!input.queue.isEmpty()) {
+                input.idleDeadline = -1;
                 continue;
             }
-            OptionalLong partitionLag = lag.apply(partition);
+            OptionalLong partitionLag = lag.apply(input.partition);
             if (partitionLag.isEmpty() || partitionLag.getAsLong() > 0) {
-                idleDeadlines.remove(partition); // never fetched, or its records are on the broker: wait for them
+                input.idleDeadline = -1; // never fetched, or its records are on the broker: wait for them
                 ready = false;
-            } else if (nowMs < idleDeadlines.computeIfAbsent(partition, p -> nowMs + maxTaskIdleMs)) {
-                ready = false;
+            } else {
+                if (input.idleDeadline < 0) {
+                    input.idleDeadline = nowMs + maxTaskIdleMs;
+                }
+                ready &= nowMs >= input.idleDeadline;
             }
         }
         return ready;
@@ -102,7 +120,7 @@ final class TaskInputs {
 
     /** Whether records were consumed since the last commit. */
     boolean hasUncommitted() {
-        return !consumed.isEmpty();
+        return uncommitted;
     }
 
     /**
@@ -112,14 +130,20 @@ final class TaskInputs {
      */
     Map<TopicPartition, OffsetAndMetadata> offsetsToCommit() {
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
-        committed.forEach((tp, offset) -> out.put(tp, new OffsetAndMetadata(offset)));
-        consumed.forEach((tp, offset) -> out.put(tp, new OffsetAndMetadata(offset)));
+        for (Input input : inputs) {
+            long offset = Math.max(input.consumed, input.committed);
+            if (offset >= 0) {
+                out.put(input.partition, new OffsetAndMetadata(offset));
+            }
+        }
         return out;
     }
 
     /** The consumed offsets are committed now. */
     void markCommitted() {
-        committed.putAll(consumed);
-        consumed.clear();
+        for (Input input : inputs) {
+            input.committed = Math.max(input.consumed, input.committed);
+        }
+        uncommitted = false;
     }
 }
