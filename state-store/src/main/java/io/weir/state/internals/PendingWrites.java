@@ -41,7 +41,10 @@ final class PendingWrites {
             return List.of();
         }
         NavigableMap<byte[], byte[]> sub = range.of(writes);
-        List<KeyValue<byte[], byte[]>> copy = new ArrayList<>(sub.size());
+        if (sub.isEmpty()) {
+            return List.of();
+        }
+        List<KeyValue<byte[], byte[]>> copy = new ArrayList<>(); // not sub.size(): a sub-map counts by walking it
         for (Map.Entry<byte[], byte[]> e : sub.entrySet()) {
             copy.add(new KeyValue<>(e.getKey(), e.getValue()));
         }
