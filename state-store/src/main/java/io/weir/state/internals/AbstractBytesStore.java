@@ -30,6 +30,9 @@ abstract class AbstractBytesStore implements BytesStore {
     protected final RecordLimits limits;
     private final int restoreBatchRecords;
     private final PendingWrites pending = new PendingWrites();
+    /** Key ranges deleted since the last commit; the next commit deletes them first, then applies {@code pending}. */
+    private final List<ScanRange> deletedRanges = new ArrayList<>();
+
     private final BytesReadView view = new CommittedView();
 
     AbstractBytesStore(String name, StoreLifecycle lifecycle, RecordLimits limits, int restoreBatchRecords) {
@@ -47,8 +50,12 @@ abstract class AbstractBytesStore implements BytesStore {
 
     abstract long committedCount();
 
-    /** Atomically applies {@code writes} (tombstones = deletes) and, if present, the new checkpoint. */
-    abstract void applyCommit(NavigableMap<byte[], byte[]> writes, OptionalLong changelogOffset);
+    /**
+     * Atomically deletes every key in {@code deletedRanges}, then applies {@code writes} (tombstones = deletes) and, if
+     * present, the new checkpoint.
+     */
+    abstract void applyCommit(
+            List<ScanRange> deletedRanges, NavigableMap<byte[], byte[]> writes, OptionalLong changelogOffset);
 
     /** Atomically applies a validated batch and moves the checkpoint to its last record's offset. */
     abstract void applyRestoreBatch(List<ChangelogRecord> batch);
@@ -79,7 +86,32 @@ abstract class AbstractBytesStore implements BytesStore {
         if (p != null) {
             return p == PendingWrites.TOMBSTONE ? null : p;
         }
-        return committedGet(key);
+        return deletedRanges.isEmpty() || !inDeletedRange(key) ? committedGet(key) : null;
+    }
+
+    /**
+     * Deletes every key in {@code [from, toExclusive)} ({@code from} null: from the first key): at once as the owner
+     * sees it, and from the committed data with the next commit, in its atomic step and before its other writes. One
+     * range delete, however many keys it covers: how a segmented store drops its expired segments. This layer has no
+     * changelog: nothing is logged.
+     */
+    void deleteRange(byte[] from, byte[] toExclusive) {
+        lifecycle.ensureOpen();
+        ScanRange range = new ScanRange(from, toExclusive, false, false);
+        if (range.isEmpty()) {
+            return;
+        }
+        pending.removeRange(range);
+        deletedRanges.add(range);
+    }
+
+    private boolean inDeletedRange(byte[] key) {
+        for (ScanRange range : deletedRanges) {
+            if (!range.belowFrom(key) && !range.aboveTo(key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -117,6 +149,9 @@ abstract class AbstractBytesStore implements BytesStore {
         }
         List<KeyValue<byte[], byte[]>> overlay = pending.snapshot(range);
         BytesIterator committed = committedScan(range);
+        if (!deletedRanges.isEmpty()) {
+            committed = new SkippingIterator(committed, this::inDeletedRange);
+        }
         return lifecycle.track(
                 overlay.isEmpty() ? committed : new MergingIterator(overlay, committed, range.reverse()));
     }
@@ -140,18 +175,19 @@ abstract class AbstractBytesStore implements BytesStore {
             throw new IllegalArgumentException(
                     "store '" + name + "': changelog offset must be >= 0, was " + changelogOffset.getAsLong());
         }
-        if (pending.isEmpty() && changelogOffset.isEmpty()) {
+        if (pending.isEmpty() && deletedRanges.isEmpty() && changelogOffset.isEmpty()) {
             return;
         }
-        applyCommit(pending.entries(), changelogOffset);
+        applyCommit(deletedRanges, pending.entries(), changelogOffset);
         pending.clear();
+        deletedRanges.clear();
     }
 
     @Override
     public RestoreProgress restore(Iterator<ChangelogRecord> records, long expectedTotal, RestoreListener listener) {
         lifecycle.ensureOpen();
-        if (!pending.isEmpty()) {
-            throw new UncommittedWritesException(name, pending.size());
+        if (!pending.isEmpty() || !deletedRanges.isEmpty()) {
+            throw new UncommittedWritesException(name, pending.size() + deletedRanges.size());
         }
         long start = lifecycle.time().nanoseconds();
         listener.onRestoreStart(name, expectedTotal);
@@ -191,6 +227,7 @@ abstract class AbstractBytesStore implements BytesStore {
     public void close() {
         lifecycle.close(() -> {
             pending.clear();
+            deletedRanges.clear();
             release();
         });
     }

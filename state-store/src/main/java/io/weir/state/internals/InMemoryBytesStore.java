@@ -58,9 +58,12 @@ final class InMemoryBytesStore extends AbstractBytesStore {
     }
 
     @Override
-    void applyCommit(NavigableMap<byte[], byte[]> writes, OptionalLong changelogOffset) {
+    void applyCommit(List<ScanRange> deletedRanges, NavigableMap<byte[], byte[]> writes, OptionalLong changelogOffset) {
         publish.writeLock().lock();
         try {
+            for (ScanRange range : deletedRanges) {
+                range.of(committed).clear();
+            }
             for (Map.Entry<byte[], byte[]> e : writes.entrySet()) {
                 apply(e.getKey(), e.getValue() == PendingWrites.TOMBSTONE ? null : e.getValue());
             }

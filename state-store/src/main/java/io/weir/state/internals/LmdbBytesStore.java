@@ -10,6 +10,7 @@ import java.util.NavigableMap;
 import java.util.OptionalLong;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
+import org.lmdbjava.GetOp;
 import org.lmdbjava.PutFlags;
 import org.lmdbjava.Txn;
 
@@ -80,9 +81,12 @@ final class LmdbBytesStore extends AbstractBytesStore {
     }
 
     @Override
-    void applyCommit(NavigableMap<byte[], byte[]> writes, OptionalLong changelogOffset) {
+    void applyCommit(List<ScanRange> deletedRanges, NavigableMap<byte[], byte[]> writes, OptionalLong changelogOffset) {
         Dbi<ByteBuffer> data = env.data();
         env.write(txn -> {
+            for (ScanRange range : deletedRanges) {
+                deleteRange(data, txn, range);
+            }
             for (Map.Entry<byte[], byte[]> e : writes.entrySet()) {
                 byte[] value = e.getValue();
                 if (value == PendingWrites.TOMBSTONE) {
@@ -97,6 +101,24 @@ final class LmdbBytesStore extends AbstractBytesStore {
         });
         if (changelogOffset.isPresent()) {
             checkpoint = changelogOffset;
+        }
+    }
+
+    /** Deletes the keys of {@code range} (ascending, {@code to} exclusive) with one cursor, in {@code txn}. */
+    private void deleteRange(Dbi<ByteBuffer> data, Txn<ByteBuffer> txn, ScanRange range) {
+        try (Cursor<ByteBuffer> cursor = data.openCursor(txn)) {
+            boolean found = range.from() == null
+                    ? cursor.first()
+                    : cursor.get(env.keyBuffer(range.from()), GetOp.MDB_SET_RANGE);
+            while (found) {
+                byte[] key = LmdbEnvironment.copy(cursor.key());
+                if (range.aboveTo(key)) {
+                    return;
+                }
+                cursor.delete();
+                // Seek past the deleted key rather than rely on how a cursor stands after a delete.
+                found = cursor.get(env.keyBuffer(key), GetOp.MDB_SET_RANGE);
+            }
         }
     }
 

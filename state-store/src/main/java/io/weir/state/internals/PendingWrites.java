@@ -51,6 +51,17 @@ final class PendingWrites {
         return copy;
     }
 
+    /** Forgets the pending writes inside {@code range}. */
+    void removeRange(ScanRange range) {
+        NavigableMap<byte[], byte[]> sub = range.of(writes);
+        for (byte[] v : sub.values()) {
+            if (v == TOMBSTONE) {
+                tombstones--;
+            }
+        }
+        sub.clear();
+    }
+
     NavigableMap<byte[], byte[]> entries() {
         return writes;
     }

@@ -8,9 +8,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -28,10 +26,10 @@ import java.util.function.ToLongFunction;
  *
  * <p>Retention: the store tracks the newest segment time it has seen ({@code observedStreamTime}); a segment time at
  * or below {@code observedStreamTime - retention} is expired. Expired puts are dropped (and counted), reads never
- * return expired entries, and {@link #commit} first deletes every key of the segments wholly expired, from the
- * backend directly — below the cache and the changelog, so dropping a segment writes no tombstones (the changelog
- * topic expires old records by its own {@code retention.ms}). The deletes and the commit are one backend
- * transaction.
+ * return expired entries, and {@link #commit} first drops the segments wholly expired, as one key-range delete in the
+ * backend — below the cache and the changelog, so dropping a segment writes no tombstones (the changelog topic
+ * expires old records by its own {@code retention.ms}) and costs one cursor walk, not a write per key. The drop and
+ * the commit are one backend transaction.
  *
  * <p>Threading: the owner thread calls everything but {@link #viewScan}, which reads committed data through the
  * backend's thread-safe view; {@code observedStreamTime} is volatile for it.
@@ -42,7 +40,7 @@ final class SegmentedBytesStore {
     private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final BytesStore top;
-    private final BytesStore backend;
+    private final AbstractBytesStore backend;
     private final long retention;
     private final long interval;
     private final ToLongFunction<byte[]> segmentTimeOf;
@@ -56,7 +54,8 @@ final class SegmentedBytesStore {
     /**
      * @param segmentTimeOf reads the segment time from a suffix or a stored key (times are read from the end)
      */
-    SegmentedBytesStore(BytesStore top, BytesStore backend, long retention, ToLongFunction<byte[]> segmentTimeOf) {
+    SegmentedBytesStore(
+            BytesStore top, AbstractBytesStore backend, long retention, ToLongFunction<byte[]> segmentTimeOf) {
         if (retention <= 0) {
             throw new IllegalArgumentException(
                     "store '" + top.name() + "': retention must be > 0 ms, was " + retention);
@@ -188,8 +187,9 @@ final class SegmentedBytesStore {
     }
 
     /**
-     * Deletes, in the backend's pending writes, every key of the segments wholly before the oldest live time. A
-     * backend scan of that range finds them: one seek when nothing has expired.
+     * Deletes the segments wholly before the oldest live time with one range delete in the backend, which the next
+     * backend commit applies (one cursor walk in LMDB, no per-key pending write). Counts them with one seek per
+     * segment: one seek in all when nothing has expired.
      */
     private void dropExpiredSegments() {
         long minLive = minLiveTime();
@@ -200,21 +200,20 @@ final class SegmentedBytesStore {
         if (firstLive <= purgedBelow) {
             return;
         }
-        List<byte[]> keys = new ArrayList<>();
-        long lastSegment = Long.MIN_VALUE;
-        try (BytesIterator it = backend.scan(new ScanRange(null, segmentPrefix(firstLive), false, false))) {
-            while (it.hasNext()) {
-                byte[] key = it.next().key();
-                long segment = readSegment(key);
-                if (segment != lastSegment) {
-                    droppedSegments++;
-                    lastSegment = segment;
+        byte[] end = segmentPrefix(firstLive);
+        byte[] from = null;
+        while (true) {
+            try (BytesIterator it = backend.scan(new ScanRange(from, end, false, false))) {
+                if (!it.hasNext()) {
+                    break;
                 }
-                keys.add(key);
+                long segment = readSegment(it.peekNextKey());
+                droppedSegments++;
+                from = segmentPrefix(segment + 1);
             }
         }
-        for (byte[] key : keys) {
-            backend.put(key, null);
+        if (from != null) {
+            backend.deleteRange(null, end);
         }
         purgedBelow = firstLive;
     }

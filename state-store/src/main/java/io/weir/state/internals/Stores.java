@@ -119,7 +119,7 @@ public final class Stores {
     }
 
     /** A store's layers: {@code top} (cache, then change logging, then backend) and the backend itself. */
-    record Stack(BytesStore top, BytesStore backend) {}
+    record Stack(BytesStore top, AbstractBytesStore backend) {}
 
     /** Opens the backend and stacks change logging and the cache (if {@code config} gives it bytes) on it. */
     static Stack openStack(
@@ -130,7 +130,7 @@ public final class Stores {
             CachingBytesStore.Forwarder forwarder,
             Time time) {
         StoreLifecycle lifecycle = new StoreLifecycle(name, time, config.closeGrace());
-        BytesStore backend = directory == null
+        AbstractBytesStore backend = directory == null
                 ? new InMemoryBytesStore(
                         name,
                         lifecycle,

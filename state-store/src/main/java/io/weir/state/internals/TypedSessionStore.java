@@ -17,7 +17,8 @@ final class TypedSessionStore<K, V> extends AbstractSegmentedStore<K, V> impleme
     private final ReadOnlySessionStore<K, V> view = new Reads(true);
     private final ReadOnlySessionStore<K, V> ownerReads = new Reads(false);
 
-    TypedSessionStore(BytesStore top, BytesStore backend, long retention, Serde<K> keySerde, Serde<V> valueSerde) {
+    TypedSessionStore(
+            BytesStore top, AbstractBytesStore backend, long retention, Serde<K> keySerde, Serde<V> valueSerde) {
         super(new SegmentedBytesStore(top, backend, retention, TypedSessionStore::endOf), keySerde, valueSerde);
     }
 

@@ -33,7 +33,7 @@ final class TypedWindowStore<K, V> extends AbstractSegmentedStore<K, V> implemen
 
     TypedWindowStore(
             BytesStore top,
-            BytesStore backend,
+            AbstractBytesStore backend,
             long retention,
             long windowSize,
             boolean retainDuplicates,
