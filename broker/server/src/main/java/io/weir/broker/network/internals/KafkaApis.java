@@ -28,9 +28,12 @@ final class KafkaApis {
     private final TxnApis txns;
     private final AdminApis admin;
 
-    /** @param fetchMaxBytes {@code fetch.max.bytes}: the most record bytes one Fetch answer carries */
-    KafkaApis(BrokerApi broker, Supplier<BrokerIdentity> identity, int fetchMaxBytes) {
-        this.data = new DataApis(broker, identity, fetchMaxBytes);
+    /**
+     * @param fetchMaxBytes {@code fetch.max.bytes}: the most record bytes one Fetch answer carries
+     * @param fetchSessions the listener's fetch sessions
+     */
+    KafkaApis(BrokerApi broker, Supplier<BrokerIdentity> identity, int fetchMaxBytes, FetchSessionCache fetchSessions) {
+        this.data = new DataApis(broker, identity, fetchMaxBytes, fetchSessions);
         this.groups = new GroupApis(broker);
         this.txns = new TxnApis(broker);
         this.admin = new AdminApis(broker, identity);

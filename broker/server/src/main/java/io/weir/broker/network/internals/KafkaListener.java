@@ -20,11 +20,13 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.weir.broker.network.ListenerConfig;
 import io.weir.common.errors.KafkaStorageException;
 import io.weir.common.protocol.BrokerApi;
+import io.weir.common.utils.Time;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +59,7 @@ public final class KafkaListener implements AutoCloseable {
     private final Channel serverChannel;
     private final InetSocketAddress boundAddress;
     private final BrokerIdentity identity;
+    private final FetchSessionCache fetchSessions;
     private volatile boolean closed;
 
     private KafkaListener(ListenerConfig config, BrokerApi api, int nodeId, String clusterId) {
@@ -69,7 +72,10 @@ public final class KafkaListener implements AutoCloseable {
                 new MultiThreadIoEventLoopGroup(WORKER_THREADS, new DefaultThreadFactory("weir-network", true), io);
         this.brokerCallPool = Executors.newCachedThreadPool(new DefaultThreadFactory("weir-broker-call", true));
         IdentityHolder holder = new IdentityHolder();
-        KafkaApis apis = new KafkaApis(api, holder::get, config.fetchMaxBytes());
+        this.fetchSessions =
+                new FetchSessionCache(config.fetchSessionCacheSlots(), Time.SYSTEM, () -> ThreadLocalRandom.current()
+                        .nextInt());
+        KafkaApis apis = new KafkaApis(api, holder::get, config.fetchMaxBytes(), fetchSessions);
         int maxFrame = config.socketRequestMaxBytes();
         // Netty counts the 4-byte size prefix against the limit; Kafka's limit is on what follows it.
         int maxFrameWithPrefix = (int) Math.min(Integer.MAX_VALUE, (long) maxFrame + 4);
@@ -151,6 +157,11 @@ public final class KafkaListener implements AutoCloseable {
     /** The host and port clients are told to connect to. */
     public BrokerIdentity identity() {
         return identity;
+    }
+
+    /** The fetch sessions this listener keeps. */
+    FetchSessionCache fetchSessions() {
+        return fetchSessions;
     }
 
     /** Stops accepting, closes every connection and stops the event loops; waits for them. Idempotent. */

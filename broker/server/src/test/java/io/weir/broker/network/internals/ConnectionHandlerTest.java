@@ -13,6 +13,7 @@ import io.weir.common.protocol.BrokerApi;
 import io.weir.common.protocol.Errors;
 import io.weir.common.protocol.FetchResponse;
 import io.weir.common.protocol.ProduceResponse;
+import io.weir.common.utils.Time;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -66,8 +67,11 @@ class ConnectionHandlerTest {
     }
 
     static EmbeddedChannel channel(BrokerApi broker, long maxIdleMs) {
-        return new EmbeddedChannel(
-                new ConnectionHandler(new KafkaApis(broker, () -> null, 1 << 20), Runnable::run, 64 << 20, maxIdleMs));
+        return new EmbeddedChannel(new ConnectionHandler(
+                new KafkaApis(broker, () -> null, 1 << 20, new FetchSessionCache(0, Time.SYSTEM, () -> 1)),
+                Runnable::run,
+                64 << 20,
+                maxIdleMs));
     }
 
     static ProduceResponse produced() {
