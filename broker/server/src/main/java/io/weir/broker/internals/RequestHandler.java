@@ -64,6 +64,8 @@ import io.weir.common.protocol.MetadataRequest;
 import io.weir.common.protocol.MetadataResponse;
 import io.weir.common.protocol.OffsetCommitRequest;
 import io.weir.common.protocol.OffsetCommitResponse;
+import io.weir.common.protocol.OffsetDeleteRequest;
+import io.weir.common.protocol.OffsetDeleteResponse;
 import io.weir.common.protocol.OffsetFetchRequest;
 import io.weir.common.protocol.OffsetFetchResponse;
 import io.weir.common.protocol.ProduceRequest;
@@ -480,6 +482,11 @@ public final class RequestHandler implements BrokerApi {
     @Override
     public CompletableFuture<DeleteGroupsResponse> deleteGroups(DeleteGroupsRequest request) {
         return direct(() -> offsetCoordinator.delete(request));
+    }
+
+    @Override
+    public CompletableFuture<OffsetDeleteResponse> offsetDelete(OffsetDeleteRequest request) {
+        return direct(() -> offsetCoordinator.deleteOffsets(request));
     }
 
     // ---- transactions: the coordinator's own thread (see BrokerTransactionCoordinator) ----

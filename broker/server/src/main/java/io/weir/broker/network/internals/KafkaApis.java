@@ -58,6 +58,7 @@ final class KafkaApis {
             case DESCRIBE_GROUPS -> widen(groups.describeGroups(request));
             case LIST_GROUPS -> widen(groups.listGroups(request));
             case DELETE_GROUPS -> widen(groups.deleteGroups(request));
+            case OFFSET_DELETE -> widen(groups.offsetDelete(request));
             case ADD_PARTITIONS_TO_TXN -> widen(txns.addPartitionsToTxn(request, v));
             case ADD_OFFSETS_TO_TXN -> widen(txns.addOffsetsToTxn(request, v));
             case END_TXN -> widen(txns.endTxn(request, v));
