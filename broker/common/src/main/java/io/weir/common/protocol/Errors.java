@@ -25,6 +25,7 @@ import io.weir.common.errors.InvalidTopicException;
 import io.weir.common.errors.InvalidTxnStateException;
 import io.weir.common.errors.InvalidTxnTimeoutException;
 import io.weir.common.errors.KafkaStorageException;
+import io.weir.common.errors.MemberIdRequiredException;
 import io.weir.common.errors.OffsetMetadataTooLargeException;
 import io.weir.common.errors.OffsetOutOfRangeException;
 import io.weir.common.errors.OperationNotAttemptedException;
@@ -77,6 +78,7 @@ public enum Errors {
     NON_EMPTY_GROUP(68, GroupNotEmptyException::new),
     GROUP_ID_NOT_FOUND(69, GroupIdNotFoundException::new),
     GROUP_SUBSCRIBED_TO_TOPIC(86, GroupSubscribedToTopicException::new),
+    MEMBER_ID_REQUIRED(79, MemberIdRequiredException::new),
     GROUP_MAX_SIZE_REACHED(81, GroupMaxSizeReachedException::new),
     FENCED_INSTANCE_ID(82, FencedInstanceIdException::new),
     COORDINATOR_LOAD_IN_PROGRESS(14, CoordinatorLoadInProgressException::new),

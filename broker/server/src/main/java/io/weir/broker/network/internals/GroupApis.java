@@ -75,7 +75,8 @@ final class GroupApis {
                         in.groupInstanceId(),
                         clientId == null ? "" : clientId,
                         in.protocolType(),
-                        protocols))
+                        protocols,
+                        version >= 4))
                 .thenApply(r -> {
                     JoinGroupResponseData out = new JoinGroupResponseData()
                             .setErrorCode(code(r.error()))

@@ -182,6 +182,37 @@ class TranslationDetailsTest {
     }
 
     @Test
+    void joinGroupFromV4RequiresAKnownMemberIdAndAnswersTheIdItHandsOut() {
+        for (short version : new short[] {3, 4, 9}) {
+            AtomicReference<Object> asked = new AtomicReference<>();
+            BrokerApi broker = broker(
+                    "joinGroup",
+                    io.weir.common.protocol.JoinGroupResponse.error(
+                            new ApiError(Errors.MEMBER_ID_REQUIRED, "join again"), "client-1"),
+                    asked);
+            var body = new org.apache.kafka.common.message.JoinGroupRequestData()
+                    .setGroupId("g")
+                    .setMemberId("")
+                    .setProtocolType("consumer");
+            body.protocols()
+                    .add(new org.apache.kafka.common.message.JoinGroupRequestData.JoinGroupRequestProtocol()
+                            .setName("range")
+                            .setMetadata(new byte[0]));
+            org.apache.kafka.common.message.JoinGroupResponseData out = answer(
+                    new KafkaApis(broker, () -> ME, 1 << 20, new FetchSessionCache(0, Time.SYSTEM, () -> 1)),
+                    ApiKeys.JOIN_GROUP,
+                    version,
+                    body);
+            assertEquals(
+                    version >= 4,
+                    ((io.weir.common.protocol.JoinGroupRequest) asked.get()).requireKnownMemberId(),
+                    "v" + version);
+            assertEquals(org.apache.kafka.common.protocol.Errors.MEMBER_ID_REQUIRED.code(), out.errorCode());
+            assertEquals("client-1", out.memberId());
+        }
+    }
+
+    @Test
     void aFetchAnswerCarriesNoMoreThanFetchMaxBytes() {
         AtomicReference<Object> asked = new AtomicReference<>();
         BrokerApi broker = broker("fetch", new io.weir.common.protocol.FetchResponse(Map.of()), asked);
