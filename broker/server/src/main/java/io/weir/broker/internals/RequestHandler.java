@@ -298,6 +298,7 @@ public final class RequestHandler implements BrokerApi {
     public CompletableFuture<CreateTopicsResponse> createTopics(CreateTopicsRequest request) {
         return call(() -> {
             Map<String, ApiError> out = new LinkedHashMap<>();
+            Map<String, Integer> counts = new HashMap<>();
             for (CreateTopicsRequest.NewTopicSpec spec : request.topics()) {
                 try {
                     int partitions = spec.partitions() == -1 ? config.numPartitions() : spec.partitions();
@@ -317,11 +318,12 @@ public final class RequestHandler implements BrokerApi {
                         logManager.createTopic(spec.name(), partitions, configs);
                     }
                     out.put(spec.name(), ApiError.NONE);
+                    counts.put(spec.name(), partitions);
                 } catch (WeirException e) {
                     out.put(spec.name(), ApiError.of(e));
                 }
             }
-            return new CreateTopicsResponse(out);
+            return new CreateTopicsResponse(out, counts);
         });
     }
 

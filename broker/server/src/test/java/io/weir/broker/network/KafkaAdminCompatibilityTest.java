@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -193,6 +195,25 @@ class KafkaAdminCompatibilityTest {
                 .partitionsToOffsetAndMetadata()
                 .get());
         assertInstanceOf(GroupIdNotFoundException.class, gone.getCause());
+    }
+
+    @Test
+    void createTopicsWithTheDefaultCountsAnswersTheBrokersDefaultsAlsoWhenOnlyValidating() throws Exception {
+        String validated = unique("adm-default-v");
+        String created = unique("adm-default");
+        NewTopic defaults = new NewTopic(validated, Optional.empty(), Optional.empty());
+        var validation = admin.createTopics(List.of(defaults), new CreateTopicsOptions().validateOnly(true));
+        assertEquals(
+                weir.broker.config().numPartitions(),
+                validation.numPartitions(validated).get());
+        assertEquals(1, validation.replicationFactor(validated).get());
+        assertFalse(admin.listTopics().names().get().contains(validated), "validate only: nothing created");
+
+        var creation = admin.createTopics(List.of(new NewTopic(created, Optional.empty(), Optional.empty())));
+        assertEquals(
+                weir.broker.config().numPartitions(),
+                creation.numPartitions(created).get());
+        assertEquals(1, creation.replicationFactor(created).get());
     }
 
     @Test
