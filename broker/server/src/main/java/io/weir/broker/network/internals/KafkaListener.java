@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The broker's Kafka-protocol socket: a Netty server whose connections each run a length-field frame decoder
  * capped at {@code socket.request.max.bytes} and a {@link ConnectionHandler} that translates requests to the
- * broker's {@link BrokerApi} (and closes connections idle for {@code connections.max.idle.ms}). Epoll where the native
+ * broker's {@link BrokerApi} (and closes connections idle for {@code connections.max.idle.ms}), all under one
+ * {@link QueuedRequests} bound ({@code queued.max.requests}, {@code queued.max.request.bytes}) and one
+ * {@link FetchSessionCache}. Epoll where the native
  * transport loads, NIO otherwise. Connections are accepted only once the broker's identity (the advertised host and
  * the bound port) is known, so no request is ever answered without it.
  *
@@ -76,6 +78,7 @@ public final class KafkaListener implements AutoCloseable {
                 new FetchSessionCache(config.fetchSessionCacheSlots(), Time.SYSTEM, () -> ThreadLocalRandom.current()
                         .nextInt());
         KafkaApis apis = new KafkaApis(api, holder::get, config.fetchMaxBytes(), fetchSessions);
+        QueuedRequests queued = new QueuedRequests(config.queuedMaxRequests(), config.queuedMaxRequestBytes());
         int maxFrame = config.socketRequestMaxBytes();
         // Netty counts the 4-byte size prefix against the limit; Kafka's limit is on what follows it.
         int maxFrameWithPrefix = (int) Math.min(Integer.MAX_VALUE, (long) maxFrame + 4);
@@ -97,7 +100,9 @@ public final class KafkaListener implements AutoCloseable {
                                 .addLast(
                                         "frames",
                                         new LengthFieldBasedFrameDecoder(maxFrameWithPrefix, 0, 4, 0, 4, true))
-                                .addLast("requests", new ConnectionHandler(apis, brokerCallPool, maxFrame, maxIdleMs));
+                                .addLast(
+                                        "requests",
+                                        new ConnectionHandler(apis, queued, brokerCallPool, maxFrame, maxIdleMs));
                     }
                 });
         ListenerConfig.Endpoint endpoint = config.listener();
