@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -98,7 +99,8 @@ class FetchSessionCacheProperties {
                         w -> w.full(parts, seed, namesOne))));
     }
 
-    private static Action<World> incrementalFetch() {
+    /** An action on one of the live sessions, picked from the model; none while there is no session. */
+    private static Action<World> onASession(Function<Integer, Arbitrary<Transformer<World>>> transformers) {
         return new Action.Dependent<>() {
             @Override
             public boolean precondition(World w) {
@@ -107,51 +109,32 @@ class FetchSessionCacheProperties {
 
             @Override
             public Arbitrary<Transformer<World>> transformer(World w) {
-                List<Integer> ids = List.copyOf(w.model.keySet());
-                return Combinators.combine(
-                                Arbitraries.of(ids), someParts(0), someParts(0), answerSeeds(), Arbitraries.of(1, 2))
-                        .as((id, adds, forgets, seed, forgetAll) -> Transformer.mutate(
-                                "incremental fetch of session " + id + " adding " + adds + " forgetting "
-                                        + (forgetAll == 1 ? forgets : "all"),
-                                x -> x.incremental(id, adds, forgetAll == 1 ? forgets : PARTITIONS, seed)));
+                return Arbitraries.of(List.copyOf(w.model.keySet())).flatMap(transformers);
             }
         };
+    }
+
+    private static Action<World> incrementalFetch() {
+        return onASession(id -> Combinators.combine(someParts(0), someParts(0), answerSeeds(), Arbitraries.of(1, 2))
+                .as((adds, forgets, seed, forgetAll) -> Transformer.<World>mutate(
+                        "incremental fetch of session " + id + " adding " + adds + " forgetting "
+                                + (forgetAll == 1 ? forgets : "all"),
+                        x -> x.incremental(id, adds, forgetAll == 1 ? forgets : PARTITIONS, seed))));
     }
 
     private static Action<World> wrongEpoch() {
-        return new Action.Dependent<>() {
-            @Override
-            public boolean precondition(World w) {
-                return !w.model.isEmpty();
-            }
-
-            @Override
-            public Arbitrary<Transformer<World>> transformer(World w) {
-                return Combinators.combine(Arbitraries.of(List.copyOf(w.model.keySet())), Arbitraries.of(-1, 1, 5))
-                        .as((id, delta) -> Transformer.mutate(
-                                "session " + id + " at its epoch " + (delta > 0 ? "+" : "") + delta,
-                                x -> x.wrongEpoch(id, delta)));
-            }
-        };
+        return onASession(id -> Arbitraries.of(-1, 1, 5)
+                .map(delta -> Transformer.<World>mutate(
+                        "session " + id + " at its epoch " + (delta > 0 ? "+" : "") + delta,
+                        x -> x.wrongEpoch(id, delta))));
     }
 
     private static Action<World> unknownSession() {
-        return Action.just(Transformer.mutate("incremental fetch of a session never created", World::unknown));
+        return Action.just(Transformer.<World>mutate("incremental fetch of a session never created", World::unknown));
     }
 
     private static Action<World> close() {
-        return new Action.Dependent<>() {
-            @Override
-            public boolean precondition(World w) {
-                return !w.model.isEmpty();
-            }
-
-            @Override
-            public Arbitrary<Transformer<World>> transformer(World w) {
-                return Arbitraries.of(List.copyOf(w.model.keySet()))
-                        .map(id -> Transformer.mutate("close session " + id, x -> x.close(id)));
-            }
-        };
+        return onASession(id -> Arbitraries.just(Transformer.<World>mutate("close session " + id, x -> x.close(id))));
     }
 
     private static Action<World> advanceClock() {
