@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
@@ -101,6 +102,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         boolean dispatched;
         /** A Fetch handed to the broker: its answer is the one {@link #fetchOutstanding} waits for. */
         boolean outstandingFetch;
+        /** Whether the frame's bytes still count against {@link #queued} (see {@link #handedOver}). */
+        boolean bytesQueued;
 
         boolean done;
         ByteBuf answer; // null with done: no answer (acks=0)
@@ -169,9 +172,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         pending.addLast(slot);
         heldRequestBytes += slot.frameBytes;
         queued.read(slot.frameBytes);
+        slot.bytesQueued = true;
         if (!ApiVersionsTable.serves(apiKey, version)) {
-            slot.dispatched = true;
-            queued.dispatched();
+            handedOver(slot);
             whenAnswered(
                     ctx,
                     slot,
@@ -180,8 +183,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                             new UnsupportedVersionException(
                                     "Weir does not serve " + apiKey + " version " + version + "; see ApiVersions"))));
         } else if (apiKey == ApiKeys.API_VERSIONS) {
-            slot.dispatched = true;
-            queued.dispatched();
+            handedOver(slot);
             whenAnswered(ctx, slot, CompletableFuture.completedFuture(ApiVersionsTable.response()));
         } else {
             undispatched++;
@@ -204,9 +206,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         try {
             Pending slot;
             while ((slot = nextToDispatch(ctx)) != null) {
-                slot.dispatched = true;
+                handedOver(slot);
                 undispatched--;
-                queued.dispatched();
                 if (slot.isFetch()) {
                     fetchOutstanding = true;
                     slot.outstandingFetch = true;
@@ -224,6 +225,26 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
         } finally {
             dispatching = false;
+        }
+    }
+
+    /**
+     * Marks {@code slot} handed to the broker: it no longer counts as queued, and unless it is a Produce (whose
+     * batches the broker references until they are appended) neither do its bytes, so requests the broker holds
+     * (a long poll, a join waiting for the rebalance) never stop the reads that would release them.
+     */
+    private void handedOver(Pending slot) {
+        slot.dispatched = true;
+        queued.dispatched();
+        if (slot.header.apiKey() != ApiKeys.PRODUCE) {
+            releaseQueuedBytes(slot);
+        }
+    }
+
+    private void releaseQueuedBytes(Pending slot) {
+        if (slot.bytesQueued) {
+            slot.bytesQueued = false;
+            queued.released(slot.frameBytes);
         }
     }
 
@@ -272,10 +293,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         if (!config.isAutoRead() && !closed && queued.full() && !waitingForQueue) {
             waitingForQueue = true;
-            queued.whenEased(() -> ctx.executor().execute(() -> {
-                waitingForQueue = false;
-                updateReading(ctx);
-            }));
+            queued.whenEased(() -> {
+                try {
+                    ctx.executor().execute(() -> {
+                        waitingForQueue = false;
+                        updateReading(ctx);
+                    });
+                } catch (RejectedExecutionException e) {
+                    // The listener is closing: this connection's loop is gone, and the connection with it.
+                }
+            });
         }
     }
 
@@ -286,7 +313,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         // Done first: whatever happens below, this slot must not hold up the answers queued behind it.
         slot.done = true;
         heldRequestBytes -= slot.frameBytes;
-        queued.released(slot.frameBytes);
+        releaseQueuedBytes(slot);
         AbstractRequest request = slot.request;
         RequestHeader header = slot.header;
         if (error != null && takesNoAnswer(request)) {
@@ -451,9 +478,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             if (!p.dispatched) {
                 queued.dispatched();
             }
-            if (!p.done) {
-                queued.released(p.frameBytes);
-            }
+            releaseQueuedBytes(p);
         }
         pending.clear();
     }

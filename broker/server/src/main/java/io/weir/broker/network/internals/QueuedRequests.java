@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       holds (a long-poll Fetch, a JoinGroup waiting for the rebalance) no longer counts, so held requests can
  *       never stop the reads that would release them;
  *   <li>its frame's bytes count against {@code queued.max.request.bytes} from the moment it is read until it is
- *       answered (or its connection closes), since a produce's batches are referenced until their append is
- *       done: that is the memory the bound is for (Kafka's memory pool for request buffers). -1 or 0: no bound.
+ *       handed to the broker, and a Produce's until it is answered, since its batches are referenced until their
+ *       append is done: that is the memory the bound is for (Kafka's memory pool for request buffers). -1 or 0:
+ *       no bound. Produces complete without further reads (the append ring drains on its own).
  * </ul>
  * The bound is soft by one socket read: frames already decoded from a read are served.
  *

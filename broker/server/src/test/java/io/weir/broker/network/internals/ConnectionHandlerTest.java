@@ -315,6 +315,7 @@ class ConnectionHandlerTest {
         consumer.writeInbound(fetch(1));
         assertEquals(1, fetches.size());
         assertEquals(0, queued.requests(), "a long poll handed to the broker is not queued any more");
+        assertEquals(0, queued.bytes(), "nor are its bytes: only a Produce's batches stay referenced");
         assertTrue(consumer.config().isAutoRead());
 
         consumer.writeInbound(fetch(2)); // waits for the first Fetch's answer: queued
