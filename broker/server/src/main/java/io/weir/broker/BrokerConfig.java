@@ -111,6 +111,10 @@ public record BrokerConfig(
     public static final String SOCKET_REQUEST_MAX_BYTES = ListenerConfig.SOCKET_REQUEST_MAX_BYTES;
     public static final String CONNECTIONS_MAX_IDLE_MS = ListenerConfig.CONNECTIONS_MAX_IDLE_MS;
     public static final String FETCH_MAX_BYTES = ListenerConfig.FETCH_MAX_BYTES;
+    public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS =
+            ListenerConfig.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS;
+    public static final String QUEUED_MAX_REQUESTS = ListenerConfig.QUEUED_MAX_REQUESTS;
+    public static final String QUEUED_MAX_REQUEST_BYTES = ListenerConfig.QUEUED_MAX_REQUEST_BYTES;
 
     /** The topic key each broker-wide {@code log.*} key is the default of. */
     private static final Map<String, String> TOPIC_KEY_OF = Map.ofEntries(
@@ -424,7 +428,27 @@ public record BrokerConfig(
                     ListenerConfig.DEFAULT_FETCH_MAX_BYTES,
                     ConfigDef.atLeast(0),
                     "The most record bytes one Fetch answer over the listener carries, whatever the client asks for"
-                            + " (at least one batch is always returned so a consumer can progress)");
+                            + " (at least one batch is always returned so a consumer can progress)")
+            .define(
+                    MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS,
+                    Type.INT,
+                    ListenerConfig.DEFAULT_MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS,
+                    ConfigDef.atLeast(0),
+                    "The most incremental fetch sessions (KIP-227) the listener keeps; 0 serves every fetch in full")
+            .define(
+                    QUEUED_MAX_REQUESTS,
+                    Type.INT,
+                    ListenerConfig.DEFAULT_QUEUED_MAX_REQUESTS,
+                    ConfigDef.atLeast(1),
+                    "The most requests read from all listener connections and not yet answered; at the bound the"
+                            + " listener stops reading until answers leave")
+            .define(
+                    QUEUED_MAX_REQUEST_BYTES,
+                    Type.LONG,
+                    ListenerConfig.DEFAULT_QUEUED_MAX_REQUEST_BYTES,
+                    ConfigDef.atLeast(-1),
+                    "The most bytes of requests read from all listener connections and not yet answered (-1: no"
+                            + " bound); at the bound the listener stops reading until answers leave");
 
     private static void validateEmbeddedName(String key, Object value) {
         String name = (String) value;
@@ -532,7 +556,10 @@ public record BrokerConfig(
                         c.getList(ADVERTISED_LISTENERS),
                         c.getInt(SOCKET_REQUEST_MAX_BYTES),
                         c.getLong(CONNECTIONS_MAX_IDLE_MS),
-                        c.getInt(FETCH_MAX_BYTES)));
+                        c.getInt(FETCH_MAX_BYTES),
+                        c.getInt(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS),
+                        c.getInt(QUEUED_MAX_REQUESTS),
+                        c.getLong(QUEUED_MAX_REQUEST_BYTES)));
     }
 
     /** A copy using {@code dir} as the data directory. */

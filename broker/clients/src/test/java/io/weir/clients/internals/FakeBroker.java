@@ -237,6 +237,13 @@ public class FakeBroker implements BrokerApi {
     }
 
     @Override
+    public CompletableFuture<io.weir.common.protocol.OffsetDeleteResponse> offsetDelete(
+            io.weir.common.protocol.OffsetDeleteRequest request) {
+        requests.add(request);
+        return unscripted("offsetDelete");
+    }
+
+    @Override
     public CompletableFuture<InitProducerIdResponse> initProducerId(InitProducerIdRequest request) {
         requests.add(request);
         return onInitProducerId.apply(request);

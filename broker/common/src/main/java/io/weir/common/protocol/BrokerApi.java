@@ -61,6 +61,8 @@ public interface BrokerApi {
 
     CompletableFuture<DeleteGroupsResponse> deleteGroups(DeleteGroupsRequest request);
 
+    CompletableFuture<OffsetDeleteResponse> offsetDelete(OffsetDeleteRequest request);
+
     // ---- idempotent and transactional producers ----
 
     CompletableFuture<InitProducerIdResponse> initProducerId(InitProducerIdRequest request);

@@ -9,6 +9,7 @@ import io.weir.common.errors.FencedInstanceIdException;
 import io.weir.common.errors.GroupIdNotFoundException;
 import io.weir.common.errors.GroupMaxSizeReachedException;
 import io.weir.common.errors.GroupNotEmptyException;
+import io.weir.common.errors.GroupSubscribedToTopicException;
 import io.weir.common.errors.IllegalGenerationException;
 import io.weir.common.errors.InconsistentGroupProtocolException;
 import io.weir.common.errors.InvalidConfigurationException;
@@ -24,6 +25,7 @@ import io.weir.common.errors.InvalidTopicException;
 import io.weir.common.errors.InvalidTxnStateException;
 import io.weir.common.errors.InvalidTxnTimeoutException;
 import io.weir.common.errors.KafkaStorageException;
+import io.weir.common.errors.MemberIdRequiredException;
 import io.weir.common.errors.OffsetMetadataTooLargeException;
 import io.weir.common.errors.OffsetOutOfRangeException;
 import io.weir.common.errors.OperationNotAttemptedException;
@@ -75,6 +77,8 @@ public enum Errors {
     REBALANCE_IN_PROGRESS(27, RebalanceInProgressException::new),
     NON_EMPTY_GROUP(68, GroupNotEmptyException::new),
     GROUP_ID_NOT_FOUND(69, GroupIdNotFoundException::new),
+    GROUP_SUBSCRIBED_TO_TOPIC(86, GroupSubscribedToTopicException::new),
+    MEMBER_ID_REQUIRED(79, MemberIdRequiredException::new),
     GROUP_MAX_SIZE_REACHED(81, GroupMaxSizeReachedException::new),
     FENCED_INSTANCE_ID(82, FencedInstanceIdException::new),
     COORDINATOR_LOAD_IN_PROGRESS(14, CoordinatorLoadInProgressException::new),

@@ -64,6 +64,8 @@ import io.weir.common.protocol.MetadataRequest;
 import io.weir.common.protocol.MetadataResponse;
 import io.weir.common.protocol.OffsetCommitRequest;
 import io.weir.common.protocol.OffsetCommitResponse;
+import io.weir.common.protocol.OffsetDeleteRequest;
+import io.weir.common.protocol.OffsetDeleteResponse;
 import io.weir.common.protocol.OffsetFetchRequest;
 import io.weir.common.protocol.OffsetFetchResponse;
 import io.weir.common.protocol.ProduceRequest;
@@ -296,6 +298,7 @@ public final class RequestHandler implements BrokerApi {
     public CompletableFuture<CreateTopicsResponse> createTopics(CreateTopicsRequest request) {
         return call(() -> {
             Map<String, ApiError> out = new LinkedHashMap<>();
+            Map<String, Integer> counts = new HashMap<>();
             for (CreateTopicsRequest.NewTopicSpec spec : request.topics()) {
                 try {
                     int partitions = spec.partitions() == -1 ? config.numPartitions() : spec.partitions();
@@ -315,11 +318,12 @@ public final class RequestHandler implements BrokerApi {
                         logManager.createTopic(spec.name(), partitions, configs);
                     }
                     out.put(spec.name(), ApiError.NONE);
+                    counts.put(spec.name(), partitions);
                 } catch (WeirException e) {
                     out.put(spec.name(), ApiError.of(e));
                 }
             }
-            return new CreateTopicsResponse(out);
+            return new CreateTopicsResponse(out, counts);
         });
     }
 
@@ -480,6 +484,11 @@ public final class RequestHandler implements BrokerApi {
     @Override
     public CompletableFuture<DeleteGroupsResponse> deleteGroups(DeleteGroupsRequest request) {
         return direct(() -> offsetCoordinator.delete(request));
+    }
+
+    @Override
+    public CompletableFuture<OffsetDeleteResponse> offsetDelete(OffsetDeleteRequest request) {
+        return direct(() -> offsetCoordinator.deleteOffsets(request));
     }
 
     // ---- transactions: the coordinator's own thread (see BrokerTransactionCoordinator) ----

@@ -9,8 +9,11 @@ import java.util.List;
  * e.g. {@code PLAINTEXT://127.0.0.1:9092}; port 0 picks a free port), {@code advertised.listeners} (what
  * Metadata and FindCoordinator tell clients; defaults to the bound address) and {@code socket.request.max.bytes}
  * (the largest request frame a connection may send; a larger one closes the connection), {@code
- * connections.max.idle.ms} (a connection with nothing in flight for this long is closed) and {@code
- * fetch.max.bytes} (the most record bytes one Fetch answer carries, whatever the client asks for). Immutable.
+ * connections.max.idle.ms} (a connection with nothing in flight for this long is closed), {@code
+ * fetch.max.bytes} (the most record bytes one Fetch answer carries, whatever the client asks for), {@code
+ * max.incremental.fetch.session.cache.slots} (the fetch sessions kept, KIP-227), and the broker-wide bound on
+ * requests read but not yet answered: {@code queued.max.requests} and {@code queued.max.request.bytes} (-1 or
+ * 0: no byte bound, as Kafka); while either is reached the listener reads from no connection. Immutable.
  *
  * <p>Only the {@code PLAINTEXT} security protocol is served, on one listener.
  *
@@ -22,7 +25,10 @@ public record ListenerConfig(
         Endpoint advertised,
         int socketRequestMaxBytes,
         long connectionsMaxIdleMs,
-        int fetchMaxBytes) {
+        int fetchMaxBytes,
+        int fetchSessionCacheSlots,
+        int queuedMaxRequests,
+        long queuedMaxRequestBytes) {
     public static final String LISTENERS = "listeners";
     public static final String ADVERTISED_LISTENERS = "advertised.listeners";
     public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
@@ -37,9 +43,28 @@ public record ListenerConfig(
     /** Kafka's broker default {@code fetch.max.bytes}: 55 MiB. */
     public static final int DEFAULT_FETCH_MAX_BYTES = 57_671_680;
 
+    public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
+    /** Kafka's default {@code max.incremental.fetch.session.cache.slots}. */
+    public static final int DEFAULT_MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = 1000;
+
+    public static final String QUEUED_MAX_REQUESTS = "queued.max.requests";
+    /** Kafka's default {@code queued.max.requests}. */
+    public static final int DEFAULT_QUEUED_MAX_REQUESTS = 500;
+
+    public static final String QUEUED_MAX_REQUEST_BYTES = "queued.max.request.bytes";
+    /** Kafka's default {@code queued.max.request.bytes}: no bound on bytes (the request count still bounds). */
+    public static final long DEFAULT_QUEUED_MAX_REQUEST_BYTES = -1L;
+
     /** No network listener. */
     public static final ListenerConfig NONE = new ListenerConfig(
-            null, null, DEFAULT_SOCKET_REQUEST_MAX_BYTES, DEFAULT_CONNECTIONS_MAX_IDLE_MS, DEFAULT_FETCH_MAX_BYTES);
+            null,
+            null,
+            DEFAULT_SOCKET_REQUEST_MAX_BYTES,
+            DEFAULT_CONNECTIONS_MAX_IDLE_MS,
+            DEFAULT_FETCH_MAX_BYTES,
+            DEFAULT_MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS,
+            DEFAULT_QUEUED_MAX_REQUESTS,
+            DEFAULT_QUEUED_MAX_REQUEST_BYTES);
 
     public ListenerConfig {
         if (socketRequestMaxBytes < 1) {
@@ -52,6 +77,18 @@ public record ListenerConfig(
         }
         if (fetchMaxBytes < 0) {
             throw new InvalidConfigurationException(FETCH_MAX_BYTES + "=" + fetchMaxBytes + " must be at least 0");
+        }
+        if (fetchSessionCacheSlots < 0) {
+            throw new InvalidConfigurationException(
+                    MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS + "=" + fetchSessionCacheSlots + " must be at least 0");
+        }
+        if (queuedMaxRequests < 1) {
+            throw new InvalidConfigurationException(
+                    QUEUED_MAX_REQUESTS + "=" + queuedMaxRequests + " must be at least 1");
+        }
+        if (queuedMaxRequestBytes < -1) {
+            throw new InvalidConfigurationException(QUEUED_MAX_REQUEST_BYTES + "=" + queuedMaxRequestBytes
+                    + " must be at least -1 (-1 or 0: no bound, as Kafka)");
         }
         if (advertised != null && listener == null) {
             throw new InvalidConfigurationException(
@@ -72,23 +109,62 @@ public record ListenerConfig(
      *                                       one endpoint
      */
     public static ListenerConfig parse(List<String> listeners, List<String> advertised, int socketRequestMaxBytes) {
-        return parse(
-                listeners, advertised, socketRequestMaxBytes, DEFAULT_CONNECTIONS_MAX_IDLE_MS, DEFAULT_FETCH_MAX_BYTES);
+        return new ListenerConfig(
+                single(LISTENERS, listeners),
+                single(ADVERTISED_LISTENERS, advertised),
+                socketRequestMaxBytes,
+                DEFAULT_CONNECTIONS_MAX_IDLE_MS,
+                DEFAULT_FETCH_MAX_BYTES,
+                DEFAULT_MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS,
+                DEFAULT_QUEUED_MAX_REQUESTS,
+                DEFAULT_QUEUED_MAX_REQUEST_BYTES);
     }
 
-    /** {@link #parse(List, List, int)} with the idle bound and the fetch answer cap. */
+    /** A copy with {@code max.incremental.fetch.session.cache.slots}. */
+    public ListenerConfig withFetchSessionCacheSlots(int slots) {
+        return new ListenerConfig(
+                listener,
+                advertised,
+                socketRequestMaxBytes,
+                connectionsMaxIdleMs,
+                fetchMaxBytes,
+                slots,
+                queuedMaxRequests,
+                queuedMaxRequestBytes);
+    }
+
+    /** A copy with {@code queued.max.requests} and {@code queued.max.request.bytes}. */
+    public ListenerConfig withQueuedMax(int requests, long requestBytes) {
+        return new ListenerConfig(
+                listener,
+                advertised,
+                socketRequestMaxBytes,
+                connectionsMaxIdleMs,
+                fetchMaxBytes,
+                fetchSessionCacheSlots,
+                requests,
+                requestBytes);
+    }
+
+    /** Parses the endpoint lists; the rest as given. */
     public static ListenerConfig parse(
             List<String> listeners,
             List<String> advertised,
             int socketRequestMaxBytes,
             long connectionsMaxIdleMs,
-            int fetchMaxBytes) {
+            int fetchMaxBytes,
+            int fetchSessionCacheSlots,
+            int queuedMaxRequests,
+            long queuedMaxRequestBytes) {
         return new ListenerConfig(
                 single(LISTENERS, listeners),
                 single(ADVERTISED_LISTENERS, advertised),
                 socketRequestMaxBytes,
                 connectionsMaxIdleMs,
-                fetchMaxBytes);
+                fetchMaxBytes,
+                fetchSessionCacheSlots,
+                queuedMaxRequests,
+                queuedMaxRequestBytes);
     }
 
     private static Endpoint single(String key, List<String> values) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -28,11 +30,13 @@ import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.GroupSubscribedToTopicException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +44,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** kafka-clients 4.1's Admin against Weir's listener: topics, offsets, configs, groups, records, cluster. */
+/**
+ * kafka-clients 4.1's Admin against Weir's listener: topics, offsets (and their deletion), configs, groups, records,
+ * cluster.
+ */
 class KafkaAdminCompatibilityTest {
     @TempDir
     static Path dir;
@@ -188,6 +195,72 @@ class KafkaAdminCompatibilityTest {
                 .partitionsToOffsetAndMetadata()
                 .get());
         assertInstanceOf(GroupIdNotFoundException.class, gone.getCause());
+    }
+
+    @Test
+    void createTopicsWithTheDefaultCountsAnswersTheBrokersDefaultsAlsoWhenOnlyValidating() throws Exception {
+        String validated = unique("adm-default-v");
+        String created = unique("adm-default");
+        NewTopic defaults = new NewTopic(validated, Optional.empty(), Optional.empty());
+        var validation = admin.createTopics(List.of(defaults), new CreateTopicsOptions().validateOnly(true));
+        assertEquals(
+                weir.broker.config().numPartitions(),
+                validation.numPartitions(validated).get());
+        assertEquals(1, validation.replicationFactor(validated).get());
+        assertFalse(admin.listTopics().names().get().contains(validated), "validate only: nothing created");
+
+        var creation = admin.createTopics(List.of(new NewTopic(created, Optional.empty(), Optional.empty())));
+        assertEquals(
+                weir.broker.config().numPartitions(),
+                creation.numPartitions(created).get());
+        assertEquals(1, creation.replicationFactor(created).get());
+    }
+
+    @Test
+    void offsetsOfATopicTheLiveGroupConsumesCannotBeDeletedOthersCanAndAllOnceTheGroupIsEmpty() throws Exception {
+        String consumed = unique("od-consumed");
+        String other = unique("od-other");
+        String group = unique("g");
+        weir.createTopic(consumed, 1);
+        weir.createTopic(other, 1);
+        produce(consumed, 3);
+        TopicPartition consumedTp = new TopicPartition(consumed, 0);
+        TopicPartition otherTp = new TopicPartition(other, 0);
+        Properties props = new Properties();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        try (KafkaConsumer<String, String> consumer = weir.consumer(props)) {
+            consumer.subscribe(List.of(consumed));
+            assertEquals(3, pollUntil(consumer, 3, Duration.ofSeconds(30)).size());
+            consumer.commitSync(Map.of(consumedTp, new OffsetAndMetadata(3), otherTp, new OffsetAndMetadata(0)));
+
+            var live = admin.deleteConsumerGroupOffsets(group, Set.of(consumedTp, otherTp));
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> live.partitionResult(consumedTp)
+                    .get());
+            assertInstanceOf(GroupSubscribedToTopicException.class, refused.getCause());
+            live.partitionResult(otherTp).get();
+            assertEquals(Map.of(consumedTp, new OffsetAndMetadata(3)), committed(group));
+        }
+        admin.deleteConsumerGroupOffsets(group, Set.of(consumedTp)).all().get();
+        assertEquals(Map.of(), committed(group), "an empty group's offsets can all be deleted");
+
+        ExecutionException unknown = assertThrows(
+                ExecutionException.class, () -> admin.deleteConsumerGroupOffsets(unique("never"), Set.of(consumedTp))
+                        .all()
+                        .get());
+        assertInstanceOf(GroupIdNotFoundException.class, unknown.getCause());
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> committed(String group) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> out = new java.util.HashMap<>();
+        admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get()
+                .forEach((tp, o) -> {
+                    if (o != null) {
+                        out.put(tp, new OffsetAndMetadata(o.offset()));
+                    }
+                });
+        return out;
     }
 
     @Test

@@ -59,6 +59,8 @@ final class Group {
     private long syncDeadlineMs = -1;
     /** Every partition this group ever committed, so a delete can write a tombstone for each. */
     private final Set<TopicPartition> everCommitted = new HashSet<>();
+    /** Member ids handed out with MEMBER_ID_REQUIRED, each with the time by which it must join; under the lock. */
+    private final Map<String, Long> pendingMembers = new HashMap<>();
     /** Committed offsets as the offsets topic holds them; see the class comment for who writes. */
     private final ConcurrentHashMap<TopicPartition, CommittedOffset> committed = new ConcurrentHashMap<>();
     /**
@@ -263,6 +265,24 @@ final class Group {
         List<Runnable> out = new ArrayList<>(deferred);
         deferred.clear();
         return out;
+    }
+
+    /**
+     * Remembers a member id handed out with MEMBER_ID_REQUIRED (KIP-394) until {@code deadlineMs} (its session
+     * timeout), by which the member must join with it.
+     */
+    void addPendingMember(String memberId, long nowMs, long deadlineMs) {
+        pendingMembers.values().removeIf(deadline -> deadline < nowMs);
+        pendingMembers.put(memberId, deadlineMs);
+    }
+
+    /**
+     * Whether {@code memberId} was handed out and not yet expired at {@code nowMs}; takes it out either way. Every
+     * other expired one goes too (each join prunes the map, so it holds at most a session timeout's worth).
+     */
+    boolean takePendingMember(String memberId, long nowMs) {
+        pendingMembers.values().removeIf(deadline -> deadline < nowMs);
+        return pendingMembers.remove(memberId) != null;
     }
 
     boolean hasMembers() {

@@ -136,8 +136,20 @@ public final class GroupCoordinator {
                                         + "(type '" + group.protocolType() + "', common strategies "
                                         + group.candidateProtocols() + ")"),
                         request.memberId())));
+            } else if (newMember && request.requireKnownMemberId() && request.groupInstanceId() == null) {
+                // KIP-394: the id first, the membership with the next join, so a join retried after a lost
+                // answer does not leave a phantom member behind.
+                String memberId = newMemberId(request);
+                group.addPendingMember(memberId, now, now + request.sessionTimeoutMs());
+                group.defer(() -> respond.accept(JoinGroupResponse.error(
+                        new ApiError(
+                                Errors.MEMBER_ID_REQUIRED,
+                                "Join group " + request.groupId() + " again with the member id " + memberId),
+                        memberId)));
             } else if (newMember) {
-                joinNewMember(group, request, respond, now);
+                joinNewMember(group, request, respond, now, null);
+            } else if (group.takePendingMember(request.memberId(), now)) {
+                joinNewMember(group, request, respond, now, request.memberId());
             } else {
                 rejoinKnownMember(group, request, respond, now);
             }
@@ -169,7 +181,15 @@ public final class GroupCoordinator {
         return null;
     }
 
-    private void joinNewMember(Group group, JoinGroupRequest request, Consumer<JoinGroupResponse> respond, long now) {
+    /** A fresh member id: the client id (or "consumer") and a unique suffix, as Kafka forms them. */
+    private String newMemberId(JoinGroupRequest request) {
+        return (request.clientId() == null || request.clientId().isEmpty() ? "consumer" : request.clientId()) + "-"
+                + uniqueIds.get();
+    }
+
+    /** @param pendingId the id handed out with MEMBER_ID_REQUIRED the member joins with; null to make one */
+    private void joinNewMember(
+            Group group, JoinGroupRequest request, Consumer<JoinGroupResponse> respond, long now, String pendingId) {
         String instanceId = request.groupInstanceId();
         if (instanceId != null && group.staticMembers.containsKey(instanceId)) {
             replaceStaticMember(group, request, respond, now);
@@ -184,8 +204,7 @@ public final class GroupCoordinator {
                     "")));
             return;
         }
-        String memberId = (request.clientId() == null || request.clientId().isEmpty() ? "consumer" : request.clientId())
-                + "-" + uniqueIds.get();
+        String memberId = pendingId != null ? pendingId : newMemberId(request);
         MemberMetadata member = new MemberMetadata(
                 memberId,
                 instanceId,
@@ -212,8 +231,7 @@ public final class GroupCoordinator {
             Group group, JoinGroupRequest request, Consumer<JoinGroupResponse> respond, long now) {
         String oldId = group.staticMembers.get(request.groupInstanceId());
         MemberMetadata old = group.member(oldId);
-        String newId = (request.clientId() == null || request.clientId().isEmpty() ? "consumer" : request.clientId())
-                + "-" + uniqueIds.get();
+        String newId = newMemberId(request);
         MemberMetadata member = new MemberMetadata(
                 newId,
                 request.groupInstanceId(),

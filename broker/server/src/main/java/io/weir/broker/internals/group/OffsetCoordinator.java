@@ -11,6 +11,8 @@ import io.weir.common.protocol.ListGroupsResponse;
 import io.weir.common.protocol.OffsetCommitRequest;
 import io.weir.common.protocol.OffsetCommitRequest.CommittedOffset;
 import io.weir.common.protocol.OffsetCommitResponse;
+import io.weir.common.protocol.OffsetDeleteRequest;
+import io.weir.common.protocol.OffsetDeleteResponse;
 import io.weir.common.protocol.OffsetFetchRequest;
 import io.weir.common.protocol.OffsetFetchResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -402,6 +405,77 @@ public final class OffsetCoordinator {
         }
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
                 .thenApply(v -> new DeleteGroupsResponse(results));
+    }
+
+    /**
+     * Deletes some committed offsets of a group, as Kafka's OffsetDelete: for a group without members any of them;
+     * for a consumer group with members only those of topics no member subscribes to (the rest answer
+     * GROUP_SUBSCRIBED_TO_TOPIC); a group of another protocol type with members is refused with NON_EMPTY_GROUP.
+     * A tombstone is written for each deleted offset, and a partition without an offset answers NONE.
+     */
+    public CompletableFuture<OffsetDeleteResponse> deleteOffsets(OffsetDeleteRequest request) {
+        Group group = groups.get(request.groupId());
+        if (group == null) {
+            return CompletableFuture.completedFuture(new OffsetDeleteResponse(notFound(request.groupId()), Map.of()));
+        }
+        return GroupCoordinator.locked(group, () -> {
+            if (!group.exists()) {
+                return CompletableFuture.completedFuture(
+                        new OffsetDeleteResponse(notFound(request.groupId()), Map.of()));
+            }
+            Set<String> subscribed = Set.of();
+            if (group.hasMembers()) {
+                if (!GroupCoordinator.CONSUMER_PROTOCOL_TYPE.equals(group.protocolType())) {
+                    return CompletableFuture.completedFuture(new OffsetDeleteResponse(
+                            new ApiError(
+                                    Errors.NON_EMPTY_GROUP,
+                                    "Group " + request.groupId() + " of protocol type '" + group.protocolType()
+                                            + "' has " + group.members.size()
+                                            + " active members; stop them before deleting its offsets"),
+                            Map.of()));
+                }
+                subscribed = SubscribedTopics.of(group).orElse(Set.of());
+            }
+            Map<TopicPartition, ApiError> results = new ConcurrentHashMap<>();
+            List<TopicPartition> deleted = new ArrayList<>();
+            for (TopicPartition tp : request.partitions()) {
+                if (subscribed.contains(tp.topic())) {
+                    results.put(
+                            tp,
+                            new ApiError(
+                                    Errors.GROUP_SUBSCRIBED_TO_TOPIC,
+                                    "Group " + request.groupId() + " has members subscribed to " + tp.topic()
+                                            + "; its offsets can be deleted once no member consumes it"));
+                } else {
+                    results.put(tp, ApiError.NONE);
+                    if (group.offsets.containsKey(tp) && !deleted.contains(tp)) {
+                        deleted.add(tp);
+                    }
+                }
+            }
+            if (deleted.isEmpty()) {
+                return CompletableFuture.completedFuture(new OffsetDeleteResponse(ApiError.NONE, results));
+            }
+            List<GroupRecord> tombstones = new ArrayList<>();
+            deleted.forEach(tp -> tombstones.add(new GroupRecord.OffsetCommit(request.groupId(), tp, null)));
+            return coordinator
+                    .store()
+                    .append(request.groupId(), tombstones, firstOffset -> {
+                        for (int i = 0; i < deleted.size(); i++) {
+                            group.applyOffset(deleted.get(i), null, firstOffset + i);
+                        }
+                    })
+                    .handle((ok, failure) -> {
+                        if (failure != null) {
+                            ApiError error = new ApiError(
+                                    Errors.COORDINATOR_NOT_AVAILABLE,
+                                    "Could not store the deletion of offsets of group " + request.groupId() + ": "
+                                            + failure.getMessage());
+                            deleted.forEach(tp -> results.put(tp, error));
+                        }
+                        return new OffsetDeleteResponse(ApiError.NONE, results);
+                    });
+        });
     }
 
     private static ApiError notFound(String groupId) {

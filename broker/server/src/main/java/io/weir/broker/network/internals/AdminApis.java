@@ -89,10 +89,11 @@ final class AdminApis {
                                 .setErrorCode(errorCode)
                                 .setErrorMessage(message(error));
                         if (error.isSuccess()) {
-                            result.setNumPartitions(
-                                            topic.assignments().isEmpty()
-                                                    ? topic.numPartitions()
-                                                    : topic.assignments().size())
+                            // As Kafka: the answer names what was (or would be) created, defaults resolved.
+                            int asked = topic.assignments().isEmpty()
+                                    ? topic.numPartitions()
+                                    : topic.assignments().size();
+                            result.setNumPartitions(r.partitions().getOrDefault(topic.name(), asked))
                                     .setReplicationFactor((short) 1);
                         }
                         out.topics().add(result);

@@ -45,6 +45,7 @@ final class ApiVersionsTable {
         cap(ApiKeys.DESCRIBE_GROUPS, 5);
         cap(ApiKeys.LIST_GROUPS, 5);
         cap(ApiKeys.DELETE_GROUPS, 2);
+        cap(ApiKeys.OFFSET_DELETE, 0);
         cap(ApiKeys.DESCRIBE_PRODUCERS, 0);
         cap(ApiKeys.LIST_TRANSACTIONS, 1);
         cap(ApiKeys.DESCRIBE_TRANSACTIONS, 0);

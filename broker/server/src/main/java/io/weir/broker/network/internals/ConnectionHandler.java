@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
@@ -38,8 +39,9 @@ import org.slf4j.LoggerFactory;
  *       under the high watermark); a Fetch only when no earlier Fetch's answer is still unwritten, so one Fetch
  *       answer (at most {@code fetch.max.bytes}) and the watermark bound what waits to be sent;
  *   <li>the connection stops reading while a request waits to be handed over, while {@link #MAX_IN_FLIGHT}
- *       requests are unanswered, or while the frames it holds for unanswered requests reach
- *       {@link #MAX_HELD_REQUEST_BYTES}; it reads again when all three have eased (the latter two to half).
+ *       requests are unanswered, while the frames it holds for unanswered requests reach
+ *       {@link #MAX_HELD_REQUEST_BYTES}, or while the listener-wide {@link QueuedRequests} bound is reached; it
+ *       reads again when all have eased (the two per-connection counts to half).
  * </ul>
  * A connection with nothing in flight that neither completed a request frame nor was written to for a whole
  * {@code connections.max.idle.ms} check period is closed (so after one to two periods idle; a half-sent frame
@@ -58,6 +60,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final int MIN_HEADER_BYTES = 8;
 
     private final KafkaApis apis;
+    private final QueuedRequests queued;
     private final SerialExecutor brokerCalls;
     private final int maxFrameBytes;
     private final long maxIdleMs;
@@ -72,15 +75,20 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean dispatching;
     /** A request frame arrived or an answer left since the last idle check. */
     private boolean activeSinceIdleCheck;
+    /** Reading stopped for the listener-wide bound, and {@link #queued} will say when it eased. */
+    private boolean waitingForQueue;
 
     private boolean closed;
 
     /**
+     * @param queued         the listener-wide bound on queued requests, shared by every connection
      * @param brokerCallPool where this connection's broker calls run, one at a time, off the event loop
      * @param maxIdleMs      {@code connections.max.idle.ms}: the idle-check period
      */
-    ConnectionHandler(KafkaApis apis, Executor brokerCallPool, int maxFrameBytes, long maxIdleMs) {
+    ConnectionHandler(
+            KafkaApis apis, QueuedRequests queued, Executor brokerCallPool, int maxFrameBytes, long maxIdleMs) {
         this.apis = apis;
+        this.queued = queued;
         this.brokerCalls = new SerialExecutor(brokerCallPool);
         this.maxFrameBytes = maxFrameBytes;
         this.maxIdleMs = maxIdleMs;
@@ -94,6 +102,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         boolean dispatched;
         /** A Fetch handed to the broker: its answer is the one {@link #fetchOutstanding} waits for. */
         boolean outstandingFetch;
+        /** Whether the frame's bytes still count against {@link #queued} (see {@link #handedOver}). */
+        boolean bytesQueued;
 
         boolean done;
         ByteBuf answer; // null with done: no answer (acks=0)
@@ -161,8 +171,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         Pending slot = new Pending(header, request, frame.limit());
         pending.addLast(slot);
         heldRequestBytes += slot.frameBytes;
+        queued.read(slot.frameBytes);
+        slot.bytesQueued = true;
         if (!ApiVersionsTable.serves(apiKey, version)) {
-            slot.dispatched = true;
+            handedOver(slot);
             whenAnswered(
                     ctx,
                     slot,
@@ -171,7 +183,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                             new UnsupportedVersionException(
                                     "Weir does not serve " + apiKey + " version " + version + "; see ApiVersions"))));
         } else if (apiKey == ApiKeys.API_VERSIONS) {
-            slot.dispatched = true;
+            handedOver(slot);
             whenAnswered(ctx, slot, CompletableFuture.completedFuture(ApiVersionsTable.response()));
         } else {
             undispatched++;
@@ -194,7 +206,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         try {
             Pending slot;
             while ((slot = nextToDispatch(ctx)) != null) {
-                slot.dispatched = true;
+                handedOver(slot);
                 undispatched--;
                 if (slot.isFetch()) {
                     fetchOutstanding = true;
@@ -213,6 +225,26 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
         } finally {
             dispatching = false;
+        }
+    }
+
+    /**
+     * Marks {@code slot} handed to the broker: it no longer counts as queued, and unless it is a Produce (whose
+     * batches the broker references until they are appended) neither do its bytes, so requests the broker holds
+     * (a long poll, a join waiting for the rebalance) never stop the reads that would release them.
+     */
+    private void handedOver(Pending slot) {
+        slot.dispatched = true;
+        queued.dispatched();
+        if (slot.header.apiKey() != ApiKeys.PRODUCE) {
+            releaseQueuedBytes(slot);
+        }
+    }
+
+    private void releaseQueuedBytes(Pending slot) {
+        if (slot.bytesQueued) {
+            slot.bytesQueued = false;
+            queued.released(slot.frameBytes);
         }
     }
 
@@ -239,18 +271,38 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    /** Stops reading while requests wait to be handed over or too many are held; reads again once eased. */
+    /**
+     * Stops reading while requests wait to be handed over, too many are held, or the listener-wide bound is
+     * reached; reads again once all have eased.
+     */
     private void updateReading(ChannelHandlerContext ctx) {
         var config = ctx.channel().config();
         if (config.isAutoRead()) {
-            if (undispatched > 0 || pending.size() >= MAX_IN_FLIGHT || heldRequestBytes >= MAX_HELD_REQUEST_BYTES) {
+            if (undispatched > 0
+                    || pending.size() >= MAX_IN_FLIGHT
+                    || heldRequestBytes >= MAX_HELD_REQUEST_BYTES
+                    || queued.full()) {
                 config.setAutoRead(false);
             }
         } else if (!closed
                 && undispatched == 0
                 && pending.size() <= MAX_IN_FLIGHT / 2
-                && heldRequestBytes <= MAX_HELD_REQUEST_BYTES / 2) {
+                && heldRequestBytes <= MAX_HELD_REQUEST_BYTES / 2
+                && !queued.full()) {
             config.setAutoRead(true);
+        }
+        if (!config.isAutoRead() && !closed && queued.full() && !waitingForQueue) {
+            waitingForQueue = true;
+            queued.whenEased(() -> {
+                try {
+                    ctx.executor().execute(() -> {
+                        waitingForQueue = false;
+                        updateReading(ctx);
+                    });
+                } catch (RejectedExecutionException e) {
+                    // The listener is closing: this connection's loop is gone, and the connection with it.
+                }
+            });
         }
     }
 
@@ -261,6 +313,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         // Done first: whatever happens below, this slot must not hold up the answers queued behind it.
         slot.done = true;
         heldRequestBytes -= slot.frameBytes;
+        releaseQueuedBytes(slot);
         AbstractRequest request = slot.request;
         RequestHeader header = slot.header;
         if (error != null && takesNoAnswer(request)) {
@@ -412,13 +465,22 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         closed = true;
+        releaseAll();
+        ctx.close();
+    }
+
+    /** Frees every queued answer and gives back what the unanswered requests held of the listener-wide bound. */
+    private void releaseAll() {
         for (Pending p : pending) {
             if (p.answer != null) {
                 p.answer.release();
             }
+            if (!p.dispatched) {
+                queued.dispatched();
+            }
+            releaseQueuedBytes(p);
         }
         pending.clear();
-        ctx.close();
     }
 
     @Override
@@ -448,12 +510,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
-        for (Pending p : pending) {
-            if (p.answer != null) {
-                p.answer.release();
-            }
-        }
-        pending.clear();
+        releaseAll();
         ctx.fireChannelInactive();
     }
 }

@@ -43,9 +43,8 @@ import org.apache.kafka.common.requests.FetchMetadata;
 /**
  * Metadata, Produce, Fetch, ListOffsets and FindCoordinator, translated to {@link BrokerApi} calls. The broker is a
  * cluster of one: it leads every partition (leader epoch 0, one replica, in sync) and coordinates every group and
- * transactional id. Fetch is sessionless: a full fetch is answered with session id 0, which tells the client
- * that no session was created so its next fetch is full again (KIP-227 allows a broker that keeps no sessions);
- * an incremental fetch is answered FETCH_SESSION_ID_NOT_FOUND. Stateless; any thread.
+ * transactional id. Fetch keeps Kafka's fetch sessions (KIP-227, {@link FetchSessionCache}). Stateless but for
+ * the session cache; any thread.
  */
 final class DataApis {
     /** Kafka's internal topics: Metadata marks these, and only these, internal. */
@@ -58,11 +57,13 @@ final class DataApis {
     private final BrokerApi broker;
     private final Supplier<BrokerIdentity> identity;
     private final int fetchMaxBytes;
+    private final FetchSessionCache sessions;
 
-    DataApis(BrokerApi broker, Supplier<BrokerIdentity> identity, int fetchMaxBytes) {
+    DataApis(BrokerApi broker, Supplier<BrokerIdentity> identity, int fetchMaxBytes, FetchSessionCache sessions) {
         this.broker = broker;
         this.identity = identity;
         this.fetchMaxBytes = fetchMaxBytes;
+        this.sessions = sessions;
     }
 
     CompletableFuture<MetadataResponseData> metadata(AbstractRequest request, short version) {
@@ -170,30 +171,39 @@ final class DataApis {
         });
     }
 
+    /** Serves a Fetch within its fetch session, if any (see {@link FetchSessionCache}). */
     CompletableFuture<FetchResponseData> fetch(AbstractRequest request) {
         FetchRequestData in = (FetchRequestData) request.data();
-        boolean incremental =
-                in.sessionEpoch() != FetchMetadata.INITIAL_EPOCH && in.sessionEpoch() != FetchMetadata.FINAL_EPOCH;
-        if (incremental) {
-            return CompletableFuture.completedFuture(new FetchResponseData()
-                    .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code())
-                    .setSessionId(FetchMetadata.INVALID_SESSION_ID));
-        }
-        Map<TopicPartition, FetchRequest.PartitionFetch> partitions = new LinkedHashMap<>();
+        Map<TopicPartition, FetchRequest.PartitionFetch> requested = new LinkedHashMap<>();
         for (FetchRequestData.FetchTopic topic : in.topics()) {
             for (FetchRequestData.FetchPartition partition : topic.partitions()) {
-                partitions.put(
+                requested.put(
                         new TopicPartition(topic.topic(), partition.partition()),
                         new FetchRequest.PartitionFetch(partition.fetchOffset(), partition.partitionMaxBytes()));
             }
         }
+        List<TopicPartition> forgotten = new ArrayList<>();
+        for (FetchRequestData.ForgottenTopic topic : in.forgottenTopicsData()) {
+            for (int partition : topic.partitions()) {
+                forgotten.add(new TopicPartition(topic.topic(), partition));
+            }
+        }
+        FetchSessionCache.FetchContext context =
+                sessions.newContext(in.sessionId(), in.sessionEpoch(), requested, forgotten);
+        if (context instanceof FetchSessionCache.SessionError error) {
+            return CompletableFuture.completedFuture(new FetchResponseData()
+                    .setErrorCode(error.error().code())
+                    .setSessionId(FetchMetadata.INVALID_SESSION_ID));
+        }
+        Map<TopicPartition, FetchRequest.PartitionFetch> partitions = context.toFetch();
         IsolationLevel isolation = isolation(in.isolationLevel());
         int maxBytes = Math.min(in.maxBytes(), fetchMaxBytes);
         return broker.fetch(new FetchRequest(in.maxWaitMs(), in.minBytes(), maxBytes, isolation, partitions))
                 .thenApply(result -> {
-                    FetchResponseData out = new FetchResponseData().setSessionId(FetchMetadata.INVALID_SESSION_ID);
+                    FetchSessionCache.Answer answer = sessions.complete(context, result.partitions());
+                    FetchResponseData out = new FetchResponseData().setSessionId(answer.sessionId());
                     Map<String, FetchResponseData.FetchableTopicResponse> byTopic = new HashMap<>();
-                    partitions.keySet().forEach(tp -> {
+                    for (TopicPartition tp : answer.included()) {
                         FetchResponseData.FetchableTopicResponse topic = byTopic.computeIfAbsent(tp.topic(), name -> {
                             FetchResponseData.FetchableTopicResponse created =
                                     new FetchResponseData.FetchableTopicResponse().setTopic(name);
@@ -202,7 +212,7 @@ final class DataApis {
                         });
                         topic.partitions()
                                 .add(partitionData(tp, result.partitions().get(tp), isolation));
-                    });
+                    }
                     return out;
                 });
     }

@@ -15,6 +15,7 @@ import io.weir.common.protocol.LeaveGroupRequest;
 import io.weir.common.protocol.LeaveGroupResponse;
 import io.weir.common.protocol.ListGroupsResponse;
 import io.weir.common.protocol.OffsetCommitRequest;
+import io.weir.common.protocol.OffsetDeleteRequest;
 import io.weir.common.protocol.OffsetFetchRequest;
 import io.weir.common.protocol.OffsetFetchResponse;
 import io.weir.common.protocol.SyncGroupRequest;
@@ -38,6 +39,8 @@ import org.apache.kafka.common.message.ListGroupsRequestData;
 import org.apache.kafka.common.message.ListGroupsResponseData;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitResponseData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
@@ -46,8 +49,8 @@ import org.apache.kafka.common.requests.AbstractRequest;
 
 /**
  * The classic consumer-group protocol (JoinGroup, SyncGroup, Heartbeat, LeaveGroup), offsets (OffsetCommit,
- * OffsetFetch in both its single-group and its v8+ multi-group form) and group administration (DescribeGroups,
- * ListGroups, DeleteGroups), translated to {@link BrokerApi}. Stateless; any thread.
+ * OffsetFetch in both its single-group and its v8+ multi-group form, OffsetDelete) and group administration
+ * (DescribeGroups, ListGroups, DeleteGroups), translated to {@link BrokerApi}. Stateless; any thread.
  */
 final class GroupApis {
     private final BrokerApi broker;
@@ -72,7 +75,8 @@ final class GroupApis {
                         in.groupInstanceId(),
                         clientId == null ? "" : clientId,
                         in.protocolType(),
-                        protocols))
+                        protocols,
+                        version >= 4))
                 .thenApply(r -> {
                     JoinGroupResponseData out = new JoinGroupResponseData()
                             .setErrorCode(code(r.error()))
@@ -339,6 +343,38 @@ final class GroupApis {
             }
             return out;
         });
+    }
+
+    /** OffsetDelete: the group's error alone, or one error per partition asked about. */
+    CompletableFuture<OffsetDeleteResponseData> offsetDelete(AbstractRequest request) {
+        OffsetDeleteRequestData in = (OffsetDeleteRequestData) request.data();
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (OffsetDeleteRequestData.OffsetDeleteRequestTopic t : in.topics()) {
+            for (OffsetDeleteRequestData.OffsetDeleteRequestPartition p : t.partitions()) {
+                partitions.add(new TopicPartition(t.name(), p.partitionIndex()));
+            }
+        }
+        return broker.offsetDelete(new OffsetDeleteRequest(in.groupId(), partitions))
+                .thenApply(r -> {
+                    OffsetDeleteResponseData out = new OffsetDeleteResponseData().setErrorCode(code(r.error()));
+                    if (!r.error().isSuccess()) {
+                        return out;
+                    }
+                    for (TopicPartition tp : partitions) {
+                        var topic = out.topics().find(tp.topic());
+                        if (topic == null) {
+                            topic = new OffsetDeleteResponseData.OffsetDeleteResponseTopic().setName(tp.topic());
+                            out.topics().add(topic);
+                        }
+                        if (topic.partitions().find(tp.partition()) == null) {
+                            topic.partitions()
+                                    .add(new OffsetDeleteResponseData.OffsetDeleteResponsePartition()
+                                            .setPartitionIndex(tp.partition())
+                                            .setErrorCode(code(r.partitions().getOrDefault(tp, ApiError.NONE))));
+                        }
+                    }
+                    return out;
+                });
     }
 
     CompletableFuture<DeleteGroupsResponseData> deleteGroups(AbstractRequest request) {

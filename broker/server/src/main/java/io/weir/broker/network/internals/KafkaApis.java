@@ -28,9 +28,12 @@ final class KafkaApis {
     private final TxnApis txns;
     private final AdminApis admin;
 
-    /** @param fetchMaxBytes {@code fetch.max.bytes}: the most record bytes one Fetch answer carries */
-    KafkaApis(BrokerApi broker, Supplier<BrokerIdentity> identity, int fetchMaxBytes) {
-        this.data = new DataApis(broker, identity, fetchMaxBytes);
+    /**
+     * @param fetchMaxBytes {@code fetch.max.bytes}: the most record bytes one Fetch answer carries
+     * @param fetchSessions the listener's fetch sessions
+     */
+    KafkaApis(BrokerApi broker, Supplier<BrokerIdentity> identity, int fetchMaxBytes, FetchSessionCache fetchSessions) {
+        this.data = new DataApis(broker, identity, fetchMaxBytes, fetchSessions);
         this.groups = new GroupApis(broker);
         this.txns = new TxnApis(broker);
         this.admin = new AdminApis(broker, identity);
@@ -55,6 +58,7 @@ final class KafkaApis {
             case DESCRIBE_GROUPS -> widen(groups.describeGroups(request));
             case LIST_GROUPS -> widen(groups.listGroups(request));
             case DELETE_GROUPS -> widen(groups.deleteGroups(request));
+            case OFFSET_DELETE -> widen(groups.offsetDelete(request));
             case ADD_PARTITIONS_TO_TXN -> widen(txns.addPartitionsToTxn(request, v));
             case ADD_OFFSETS_TO_TXN -> widen(txns.addOffsetsToTxn(request, v));
             case END_TXN -> widen(txns.endTxn(request, v));

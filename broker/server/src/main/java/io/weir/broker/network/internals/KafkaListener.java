@@ -20,11 +20,13 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.weir.broker.network.ListenerConfig;
 import io.weir.common.errors.KafkaStorageException;
 import io.weir.common.protocol.BrokerApi;
+import io.weir.common.utils.Time;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The broker's Kafka-protocol socket: a Netty server whose connections each run a length-field frame decoder
  * capped at {@code socket.request.max.bytes} and a {@link ConnectionHandler} that translates requests to the
- * broker's {@link BrokerApi} (and closes connections idle for {@code connections.max.idle.ms}). Epoll where the native
+ * broker's {@link BrokerApi} (and closes connections idle for {@code connections.max.idle.ms}), all under one
+ * {@link QueuedRequests} bound ({@code queued.max.requests}, {@code queued.max.request.bytes}) and one
+ * {@link FetchSessionCache}. Epoll where the native
  * transport loads, NIO otherwise. Connections are accepted only once the broker's identity (the advertised host and
  * the bound port) is known, so no request is ever answered without it.
  *
@@ -57,6 +61,7 @@ public final class KafkaListener implements AutoCloseable {
     private final Channel serverChannel;
     private final InetSocketAddress boundAddress;
     private final BrokerIdentity identity;
+    private final FetchSessionCache fetchSessions;
     private volatile boolean closed;
 
     private KafkaListener(ListenerConfig config, BrokerApi api, int nodeId, String clusterId) {
@@ -69,7 +74,11 @@ public final class KafkaListener implements AutoCloseable {
                 new MultiThreadIoEventLoopGroup(WORKER_THREADS, new DefaultThreadFactory("weir-network", true), io);
         this.brokerCallPool = Executors.newCachedThreadPool(new DefaultThreadFactory("weir-broker-call", true));
         IdentityHolder holder = new IdentityHolder();
-        KafkaApis apis = new KafkaApis(api, holder::get, config.fetchMaxBytes());
+        this.fetchSessions =
+                new FetchSessionCache(config.fetchSessionCacheSlots(), Time.SYSTEM, () -> ThreadLocalRandom.current()
+                        .nextInt());
+        KafkaApis apis = new KafkaApis(api, holder::get, config.fetchMaxBytes(), fetchSessions);
+        QueuedRequests queued = new QueuedRequests(config.queuedMaxRequests(), config.queuedMaxRequestBytes());
         int maxFrame = config.socketRequestMaxBytes();
         // Netty counts the 4-byte size prefix against the limit; Kafka's limit is on what follows it.
         int maxFrameWithPrefix = (int) Math.min(Integer.MAX_VALUE, (long) maxFrame + 4);
@@ -91,7 +100,9 @@ public final class KafkaListener implements AutoCloseable {
                                 .addLast(
                                         "frames",
                                         new LengthFieldBasedFrameDecoder(maxFrameWithPrefix, 0, 4, 0, 4, true))
-                                .addLast("requests", new ConnectionHandler(apis, brokerCallPool, maxFrame, maxIdleMs));
+                                .addLast(
+                                        "requests",
+                                        new ConnectionHandler(apis, queued, brokerCallPool, maxFrame, maxIdleMs));
                     }
                 });
         ListenerConfig.Endpoint endpoint = config.listener();
@@ -151,6 +162,11 @@ public final class KafkaListener implements AutoCloseable {
     /** The host and port clients are told to connect to. */
     public BrokerIdentity identity() {
         return identity;
+    }
+
+    /** The fetch sessions this listener keeps. */
+    FetchSessionCache fetchSessions() {
+        return fetchSessions;
     }
 
     /** Stops accepting, closes every connection and stops the event loops; waits for them. Idempotent. */

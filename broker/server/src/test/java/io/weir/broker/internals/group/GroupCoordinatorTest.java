@@ -1,5 +1,6 @@
 package io.weir.broker.internals.group;
 
+import static io.weir.broker.internals.group.GroupFixture.CLIENT;
 import static io.weir.broker.internals.group.GroupFixture.GROUP;
 import static io.weir.broker.internals.group.GroupFixture.REBALANCE_MS;
 import static io.weir.broker.internals.group.GroupFixture.SESSION_MS;
@@ -52,6 +53,32 @@ class GroupCoordinatorTest {
                 "orders,payments".getBytes(StandardCharsets.UTF_8),
                 answer.members().get(0).metadata());
         assertEquals(GroupState.COMPLETING_REBALANCE, f.state());
+    }
+
+    @Test
+    void aNewMemberThatMustKnowItsIdGetsItWithMemberIdRequiredAndJoinsWithIt() {
+        JoinGroupRequest first = new JoinGroupRequest(
+                GROUP, SESSION_MS, REBALANCE_MS, "", null, CLIENT, "consumer", protocols("range"), true);
+
+        JoinCall handedAnId = f.join(first);
+        assertEquals(Errors.MEMBER_ID_REQUIRED, handedAnId.error());
+        assertEquals("client-1", handedAnId.memberId());
+        assertFalse(f.group().hasMembers(), "not a member until it joins with the id");
+
+        JoinCall joined = f.rejoin(handedAnId.memberId());
+        assertEquals(Errors.NONE, joined.error());
+        assertEquals("client-1", joined.memberId());
+        assertEquals(1, joined.generation());
+        assertEquals(GroupState.COMPLETING_REBALANCE, f.state());
+    }
+
+    @Test
+    void aMemberIdHandedOutButNotUsedWithinTheSessionTimeoutIsUnknown() {
+        JoinCall handedAnId = f.join(new JoinGroupRequest(
+                GROUP, SESSION_MS, REBALANCE_MS, "", null, CLIENT, "consumer", protocols("range"), true));
+        f.time.sleep(SESSION_MS + 1);
+
+        assertEquals(Errors.UNKNOWN_MEMBER_ID, f.rejoin(handedAnId.memberId()).error());
     }
 
     @Test

@@ -22,6 +22,8 @@ import io.weir.common.protocol.ListGroupsResponse;
 import io.weir.common.protocol.OffsetCommitRequest;
 import io.weir.common.protocol.OffsetCommitRequest.CommittedOffset;
 import io.weir.common.protocol.OffsetCommitResponse;
+import io.weir.common.protocol.OffsetDeleteRequest;
+import io.weir.common.protocol.OffsetDeleteResponse;
 import io.weir.common.protocol.OffsetFetchRequest;
 import io.weir.common.protocol.OffsetFetchResponse;
 import java.util.HashSet;
@@ -279,6 +281,48 @@ class GroupOffsetsTest {
                 f.offsets.delete(new DeleteGroupsRequest(List.of("nobody"))).join();
 
         assertEquals(Errors.GROUP_ID_NOT_FOUND, response.results().get("nobody").error());
+        assertTrue(f.store.appended.isEmpty());
+    }
+
+    @Test
+    void offsetDeleteOfAnEmptyGroupWritesATombstoneAndTheReloadedGroupHasNoOffset() {
+        StableGroup g = f.stableGroupOf(1);
+        f.commit(g.leader(), g.generation(), Map.of(P0, offset(4), P1, offset(5)));
+        f.leave(g.leader());
+        int before = f.store.appended.size();
+
+        OffsetDeleteResponse response = f.offsets
+                .deleteOffsets(new OffsetDeleteRequest(GROUP, List.of(P0, new TopicPartition("never", 0))))
+                .join();
+
+        assertEquals(Errors.NONE, response.error().error());
+        assertEquals(Errors.NONE, response.partitions().get(P0).error());
+        assertEquals(
+                Errors.NONE,
+                response.partitions().get(new TopicPartition("never", 0)).error(),
+                "no offset: NONE");
+        assertEquals(
+                List.of(new GroupRecord.OffsetCommit(GROUP, P0, null)),
+                f.store.appended.get(before).records());
+        assertEquals(Map.of(P1, 5L), f.fetchAll());
+
+        GroupFixture reloaded = new GroupFixture();
+        long logOffset = 0;
+        for (var batch : f.store.appended) {
+            for (GroupRecord r : batch.records()) {
+                reloaded.offsets.load(r, logOffset++);
+            }
+        }
+        assertEquals(Map.of(P1, 5L), reloaded.fetchAll());
+    }
+
+    @Test
+    void offsetDeleteOfAnUnknownGroupFailsGroupIdNotFound() {
+        OffsetDeleteResponse response = f.offsets
+                .deleteOffsets(new OffsetDeleteRequest("nobody", List.of(P0)))
+                .join();
+
+        assertEquals(Errors.GROUP_ID_NOT_FOUND, response.error().error());
         assertTrue(f.store.appended.isEmpty());
     }
 

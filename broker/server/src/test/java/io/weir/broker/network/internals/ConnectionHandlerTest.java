@@ -13,6 +13,7 @@ import io.weir.common.protocol.BrokerApi;
 import io.weir.common.protocol.Errors;
 import io.weir.common.protocol.FetchResponse;
 import io.weir.common.protocol.ProduceResponse;
+import io.weir.common.utils.Time;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -66,8 +67,16 @@ class ConnectionHandlerTest {
     }
 
     static EmbeddedChannel channel(BrokerApi broker, long maxIdleMs) {
-        return new EmbeddedChannel(
-                new ConnectionHandler(new KafkaApis(broker, () -> null, 1 << 20), Runnable::run, 64 << 20, maxIdleMs));
+        return channel(broker, maxIdleMs, QueuedRequests.unbounded());
+    }
+
+    static EmbeddedChannel channel(BrokerApi broker, long maxIdleMs, QueuedRequests queued) {
+        return new EmbeddedChannel(new ConnectionHandler(
+                new KafkaApis(broker, () -> null, 1 << 20, new FetchSessionCache(0, Time.SYSTEM, () -> 1)),
+                queued,
+                Runnable::run,
+                64 << 20,
+                maxIdleMs));
     }
 
     static ProduceResponse produced() {
@@ -263,6 +272,77 @@ class ConnectionHandlerTest {
         assertEquals(1, produces.get());
         assertEquals(1, correlationIdOf(ch.readOutbound()));
         assertTrue(ch.config().isAutoRead());
+    }
+
+    @Test
+    void queuedRequestBytesOverTheListenerWideBoundStopEveryConnectionReadingUntilAnswered() {
+        QueuedRequests queued = new QueuedRequests(500, 10_000);
+        ArrayDeque<CompletableFuture<ProduceResponse>> produces = new ArrayDeque<>();
+        BrokerApi broker = broker(() -> {
+            CompletableFuture<ProduceResponse> f = new CompletableFuture<>();
+            produces.add(f);
+            return f;
+        });
+        EmbeddedChannel producer = channel(broker, 600_000L, queued);
+        EmbeddedChannel bystander = channel(broker, 600_000L, queued);
+
+        producer.writeInbound(produce(1, 20_000));
+        assertTrue(queued.full());
+        assertFalse(producer.config().isAutoRead(), "over queued.max.request.bytes: no more reading");
+        bystander.writeInbound(apiVersions(2));
+        assertFalse(bystander.config().isAutoRead(), "the bound is the listener's, not one connection's");
+        assertEquals(2, correlationIdOf(bystander.readOutbound()), "what was read is still answered");
+
+        produces.poll().complete(produced());
+        producer.runPendingTasks();
+        bystander.runPendingTasks();
+        assertEquals(1, correlationIdOf(producer.readOutbound()));
+        assertEquals(0, queued.bytes());
+        assertTrue(producer.config().isAutoRead());
+        assertTrue(bystander.config().isAutoRead(), "every connection reads again once the bound eases");
+    }
+
+    @Test
+    void aRequestTheBrokerHoldsNoLongerCountsAgainstQueuedMaxRequests() {
+        QueuedRequests queued = new QueuedRequests(1, -1);
+        ArrayDeque<CompletableFuture<FetchResponse>> fetches = new ArrayDeque<>();
+        BrokerApi broker = broker(() -> CompletableFuture.completedFuture(produced()), () -> {
+            CompletableFuture<FetchResponse> f = new CompletableFuture<>();
+            fetches.add(f);
+            return f;
+        });
+        EmbeddedChannel consumer = channel(broker, 600_000L, queued);
+        consumer.writeInbound(fetch(1));
+        assertEquals(1, fetches.size());
+        assertEquals(0, queued.requests(), "a long poll handed to the broker is not queued any more");
+        assertEquals(0, queued.bytes(), "nor are its bytes: only a Produce's batches stay referenced");
+        assertTrue(consumer.config().isAutoRead());
+
+        consumer.writeInbound(fetch(2)); // waits for the first Fetch's answer: queued
+        assertTrue(queued.full());
+        EmbeddedChannel other = channel(broker, 600_000L, queued);
+        other.writeInbound(produce(3, (short) 1));
+        assertFalse(other.config().isAutoRead(), "queued.max.requests=1 reached");
+
+        fetches.poll().complete(fetched());
+        consumer.runPendingTasks();
+        other.runPendingTasks();
+        assertEquals(0, queued.requests());
+        assertTrue(other.config().isAutoRead());
+        consumer.close();
+        other.close();
+        assertEquals(0, queued.bytes(), "closed connections give back what they held");
+    }
+
+    @Test
+    void aConnectionClosedWithUnansweredRequestsGivesBackItsShareOfTheBound() {
+        QueuedRequests queued = new QueuedRequests(500, 1 << 20);
+        EmbeddedChannel ch = channel(broker(CompletableFuture::new), 600_000L, queued);
+        ch.writeInbound(produce(1, 1000));
+        assertTrue(queued.bytes() > 1000);
+        ch.close();
+        assertEquals(0, queued.bytes());
+        assertEquals(0, queued.requests());
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.weir.common.protocol.ListOffsetsRequest;
 import io.weir.common.protocol.ListOffsetsResponse;
 import io.weir.common.protocol.MetadataResponse;
 import io.weir.common.protocol.OffsetFetchResponse;
+import io.weir.common.utils.Time;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -59,7 +60,8 @@ class TranslationDetailsTest {
         return AbstractRequest.parseRequest(key, version, new ByteBufferAccessor(bytes)).request;
     }
 
-    private static <T extends ApiMessage> T answer(KafkaApis apis, ApiKeys key, short version, ApiMessage body) {
+    /** The answer of {@code apis} to {@code body}, which must encode at {@code version}. */
+    static <T extends ApiMessage> T answer(KafkaApis apis, ApiKeys key, short version, ApiMessage body) {
         AbstractRequest request = decode(key, version, body);
         var header = new org.apache.kafka.common.requests.RequestHeader(key, version, "test", 1);
         @SuppressWarnings("unchecked")
@@ -87,8 +89,11 @@ class TranslationDetailsTest {
                                 new ListOffsetsRequestData.ListOffsetsPartition()
                                         .setPartitionIndex(1)
                                         .setTimestamp(-5))));
-        ListOffsetsResponseData out =
-                answer(new KafkaApis(broker, () -> ME, 1 << 20), ApiKeys.LIST_OFFSETS, (short) 9, body);
+        ListOffsetsResponseData out = answer(
+                new KafkaApis(broker, () -> ME, 1 << 20, new FetchSessionCache(0, Time.SYSTEM, () -> 1)),
+                ApiKeys.LIST_OFFSETS,
+                (short) 9,
+                body);
         assertEquals(
                 Map.of(tp0, ListOffsetsRequest.EARLIEST),
                 ((ListOffsetsRequest) asked.get()).timestamps(),
@@ -113,7 +118,11 @@ class TranslationDetailsTest {
                 .add(new MetadataRequestData.MetadataRequestTopic()
                         .setName(null)
                         .setTopicId(id));
-        MetadataResponseData out = answer(new KafkaApis(broker, () -> ME, 1 << 20), ApiKeys.METADATA, (short) 12, body);
+        MetadataResponseData out = answer(
+                new KafkaApis(broker, () -> ME, 1 << 20, new FetchSessionCache(0, Time.SYSTEM, () -> 1)),
+                ApiKeys.METADATA,
+                (short) 12,
+                body);
         Map<String, Boolean> internal = new HashMap<>();
         MetadataResponseData.MetadataResponseTopic byId = null;
         for (MetadataResponseData.MetadataResponseTopic t : out.topics()) {
@@ -136,7 +145,7 @@ class TranslationDetailsTest {
                 "endTxn",
                 new EndTxnResponse(new ApiError(Errors.PRODUCER_FENCED, "epoch 0 is older than 1")),
                 new AtomicReference<>());
-        KafkaApis apis = new KafkaApis(broker, () -> ME, 1 << 20);
+        KafkaApis apis = new KafkaApis(broker, () -> ME, 1 << 20, new FetchSessionCache(0, Time.SYSTEM, () -> 1));
         EndTxnRequestData body = new EndTxnRequestData()
                 .setTransactionalId("t")
                 .setProducerId(1)
@@ -159,14 +168,48 @@ class TranslationDetailsTest {
                 .add(new OffsetFetchRequestData.OffsetFetchRequestTopic()
                         .setName("t")
                         .setPartitionIndexes(List.of(0, 1)));
-        OffsetFetchResponseData out =
-                answer(new KafkaApis(broker, () -> ME, 1 << 20), ApiKeys.OFFSET_FETCH, (short) 1, body);
+        OffsetFetchResponseData out = answer(
+                new KafkaApis(broker, () -> ME, 1 << 20, new FetchSessionCache(0, Time.SYSTEM, () -> 1)),
+                ApiKeys.OFFSET_FETCH,
+                (short) 1,
+                body);
         var partitions = out.topics().get(0).partitions();
         assertEquals(2, partitions.size());
         for (var p : partitions) {
             assertEquals(org.apache.kafka.common.protocol.Errors.COORDINATOR_LOAD_IN_PROGRESS.code(), p.errorCode());
         }
         assertEquals(0, out.errorCode(), "v1 has no group-level error field");
+    }
+
+    @Test
+    void joinGroupFromV4RequiresAKnownMemberIdAndAnswersTheIdItHandsOut() {
+        for (short version : new short[] {3, 4, 9}) {
+            AtomicReference<Object> asked = new AtomicReference<>();
+            BrokerApi broker = broker(
+                    "joinGroup",
+                    io.weir.common.protocol.JoinGroupResponse.error(
+                            new ApiError(Errors.MEMBER_ID_REQUIRED, "join again"), "client-1"),
+                    asked);
+            var body = new org.apache.kafka.common.message.JoinGroupRequestData()
+                    .setGroupId("g")
+                    .setMemberId("")
+                    .setProtocolType("consumer");
+            body.protocols()
+                    .add(new org.apache.kafka.common.message.JoinGroupRequestData.JoinGroupRequestProtocol()
+                            .setName("range")
+                            .setMetadata(new byte[0]));
+            org.apache.kafka.common.message.JoinGroupResponseData out = answer(
+                    new KafkaApis(broker, () -> ME, 1 << 20, new FetchSessionCache(0, Time.SYSTEM, () -> 1)),
+                    ApiKeys.JOIN_GROUP,
+                    version,
+                    body);
+            assertEquals(
+                    version >= 4,
+                    ((io.weir.common.protocol.JoinGroupRequest) asked.get()).requireKnownMemberId(),
+                    "v" + version);
+            assertEquals(org.apache.kafka.common.protocol.Errors.MEMBER_ID_REQUIRED.code(), out.errorCode());
+            assertEquals("client-1", out.memberId());
+        }
     }
 
     @Test
@@ -177,7 +220,11 @@ class TranslationDetailsTest {
                 .setMaxBytes(Integer.MAX_VALUE)
                 .setSessionEpoch(-1)
                 .setReplicaId(-1);
-        answer(new KafkaApis(broker, () -> ME, 4096), ApiKeys.FETCH, (short) 12, body);
+        answer(
+                new KafkaApis(broker, () -> ME, 4096, new FetchSessionCache(0, Time.SYSTEM, () -> 1)),
+                ApiKeys.FETCH,
+                (short) 12,
+                body);
         assertEquals(4096, ((io.weir.common.protocol.FetchRequest) asked.get()).maxBytes());
     }
 }
