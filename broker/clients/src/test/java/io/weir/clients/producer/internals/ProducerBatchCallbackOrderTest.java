@@ -20,7 +20,8 @@ class ProducerBatchCallbackOrderTest {
     private static final TopicPartition TP = new TopicPartition("t", 0);
 
     private static ProducerBatch batch() {
-        return new ProducerBatch(TP, CompressionType.NONE, 1 << 14, 1 << 14, 0L);
+        return new ProducerBatch(
+                TP, CompressionType.NONE, 1 << 14, java.nio.ByteBuffer.allocate(1 << 14), new ThunkArrays(1), 0L);
     }
 
     private static byte[] value(int i) {
