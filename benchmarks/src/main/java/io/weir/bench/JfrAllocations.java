@@ -57,7 +57,8 @@ public final class JfrAllocations {
         }
         System.out.printf(Locale.ROOT, "%,d MB allocated (sampled estimate)%n", total >> 20);
         if (records > 0) {
-            System.out.printf(Locale.ROOT, "%,.1f bytes per record over %,d records%n", (double) total / records, records);
+            System.out.printf(
+                    Locale.ROOT, "%,.1f bytes per record over %,d records%n", (double) total / records, records);
         }
         print("by class", byClass, total, records, top);
         print("by thread", byThread, total, records, top);

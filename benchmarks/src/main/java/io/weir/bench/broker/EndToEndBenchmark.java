@@ -1,5 +1,6 @@
 package io.weir.bench.broker;
 
+import io.weir.bench.GcPauses;
 import io.weir.broker.BrokerConfig;
 import io.weir.broker.EmbeddedBroker;
 import io.weir.clients.admin.Admin;
@@ -35,7 +36,11 @@ import org.HdrHistogram.Histogram;
  * java -cp benchmarks/target/benchmarks.jar io.weir.bench.broker.EndToEndBenchmark [records-100B] [records-1KB] [e2e-samples]
  * </pre>
  * Each scenario runs a warm-up of a tenth of its records on a separate topic first. Latency of a throughput
- * run includes time queued in the producer's accumulator (as Kafka's ProducerPerformance reports it).
+ * run includes time queued in the producer's accumulator (as Kafka's ProducerPerformance reports it). Beside
+ * each rate: the collector's stop-the-world pauses during the measured run (count, total, longest; see
+ * {@link GcPauses}), and a last line sums them over the whole benchmark, warm-ups included. System property
+ * {@code weir.bench.only} keeps only the scenarios whose name contains it (e.g. {@code "100B 4p acks=all"}),
+ * to profile one.
  */
 public final class EndToEndBenchmark {
     private EndToEndBenchmark() {}
@@ -66,13 +71,27 @@ public final class EndToEndBenchmark {
                 }
             }
         }
-        System.out.println("scenario                                 records/s       MB/s   p50 ms   p99 ms  p999 ms");
+        String only = System.getProperty("weir.bench.only");
+        int all = GcPauses.mark();
+        System.out.println("scenario                                 records/s       MB/s   p50 ms   p99 ms  p999 ms"
+                + "   gc: pauses total ms max ms");
         for (Scenario scenario : scenarios) {
-            run(scenario);
+            if (only == null || scenario.toString().contains(only)) {
+                run(scenario);
+            }
         }
-        for (String flush : List.of("os", "every-batch")) {
-            endToEndLatency(flush, e2eSamples);
+        if (only == null) {
+            for (String flush : List.of("os", "every-batch")) {
+                endToEndLatency(flush, e2eSamples);
+            }
         }
+        GcPauses.Summary total = GcPauses.since(all);
+        System.out.printf(
+                Locale.ROOT,
+                "whole run, warm-ups included: %s, heap max %d MB (%s)%n",
+                total,
+                Runtime.getRuntime().maxMemory() >> 20,
+                GcPauses.collectors());
     }
 
     private static Path dataDir() throws Exception {
@@ -101,19 +120,24 @@ public final class EndToEndBenchmark {
             }
             produce(broker, "warmup", s, Math.max(1, s.records() / 10), null);
             Histogram latency = new Histogram(60_000_000_000L, 3);
+            int gcMark = GcPauses.mark();
             long start = System.nanoTime();
             produce(broker, "bench", s, s.records(), latency);
             double seconds = (System.nanoTime() - start) / 1e9;
             double rate = s.records() / seconds;
+            GcPauses.Summary gc = GcPauses.since(gcMark);
             System.out.printf(
                     Locale.ROOT,
-                    "%s %,12.0f %10.1f %8.2f %8.2f %8.2f%n",
+                    "%s %,12.0f %10.1f %8.2f %8.2f %8.2f %10d %8d %6d%n",
                     s,
                     rate,
                     rate * s.recordBytes() / (1024 * 1024),
                     latency.getValueAtPercentile(50) / 1e6,
                     latency.getValueAtPercentile(99) / 1e6,
-                    latency.getValueAtPercentile(99.9) / 1e6);
+                    latency.getValueAtPercentile(99.9) / 1e6,
+                    gc.count(),
+                    gc.totalMs(),
+                    gc.maxMs());
         } finally {
             delete(dir);
         }

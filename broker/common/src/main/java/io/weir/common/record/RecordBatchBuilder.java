@@ -82,8 +82,8 @@ public final class RecordBatchBuilder {
 
     /**
      * As {@link #RecordBatchBuilder(CompressionType, long, short, int, boolean)}, writing into {@code buffer}, a
-     * heap buffer the caller owns (a producer's pooled batch buffer): without compression the built batch is a
-     * view of it from index 0, so no byte is copied. Records that outgrow it move to a larger buffer of the
+     * heap buffer the caller owns (a producer's pooled batch buffer, perhaps a slice of a larger array), from index
+     * 0 to its capacity: without compression the built batch is a view of it from index 0, so no byte is copied. Records that outgrow it move to a larger buffer of the
      * builder's own; the caller then gets a batch that is not in {@code buffer}, and may reuse {@code buffer}
      * once it has stopped using the builder's result.
      *
@@ -119,9 +119,9 @@ public final class RecordBatchBuilder {
     }
 
     private static ByteBuffer checkBuffer(ByteBuffer buffer) {
-        if (!buffer.hasArray() || buffer.arrayOffset() != 0 || buffer.capacity() < HEADER_SIZE) {
-            throw new IllegalArgumentException("a record batch builder needs a heap buffer of at least " + HEADER_SIZE
-                    + " bytes starting at its array's index 0, got " + buffer);
+        if (!buffer.hasArray() || buffer.capacity() < HEADER_SIZE) {
+            throw new IllegalArgumentException(
+                    "a record batch builder needs a heap buffer of at least " + HEADER_SIZE + " bytes, got " + buffer);
         }
         return buffer;
     }
@@ -247,7 +247,7 @@ public final class RecordBatchBuilder {
         int position = buffer.position();
         long grown = Math.max((long) buffer.capacity() * 2, (long) position + needed);
         ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(grown, Integer.MAX_VALUE - 8));
-        bigger.put(buffer.array(), 0, position);
+        bigger.put(buffer.duplicate().flip());
         buffer = bigger;
     }
 
@@ -304,9 +304,9 @@ public final class RecordBatchBuilder {
         }
         ByteBuffer out;
         if (compression == CompressionType.NONE) {
-            out = ByteBuffer.wrap(buffer.array(), 0, buffer.position()).slice();
+            out = buffer.duplicate().flip().slice();
         } else {
-            ByteBuffer records = ByteBuffer.wrap(buffer.array(), 0, buffer.position());
+            ByteBuffer records = buffer.duplicate().flip();
             StreamBuffers.Output compressed =
                     new StreamBuffers.Output(HEADER_SIZE + records.remaining() / 2 + 64, HEADER_SIZE);
             try {

@@ -16,6 +16,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * allocating 64 KiB per batch (which, held for a batch's life, was promoted and copied by every young
  * collection). Any other size is allocated fresh and dropped when returned; its bytes count all the same.
  *
+ * <p>Batch buffers are carved from slabs of about {@value #DEFAULT_SLAB_BYTES} bytes, each one array. G1 calls an
+ * array of half a region or more "humongous" (a 4 MiB array is, for heaps up to 16 GB) and allocates it straight
+ * into the old generation, where no young collection ever copies it: a pool of 64 KiB arrays was copied from
+ * eden to survivor to old once per array, hundreds of megabytes per new producer. A slab stays reachable while
+ * any of its slices is, so once free slices are dropped for an odd size the heap may hold a little more than
+ * {@code buffer.memory} until the slab's other slices are dropped too.
+ *
  * <p>Invariant: {@code free.size() * poolableSize + nonPooledAvailable + (bytes handed out and not yet returned)
  * == totalMemory}. {@link #allocate} blocks while that leaves too little, up to {@code max.block.ms} measured on
  * the injected {@link Time}; free buffers are released to the garbage collector when an odd size needs their
@@ -35,8 +42,11 @@ final class BufferPool {
      */
     private static final long MAX_WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
+    static final int DEFAULT_SLAB_BYTES = 4 << 20;
+
     private final long totalMemory;
     private final int poolableSize;
+    private final int buffersPerSlab;
     private final Time time;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition freed = lock.newCondition();
@@ -51,12 +61,18 @@ final class BufferPool {
      * @throws IllegalArgumentException if a size is not positive
      */
     BufferPool(long totalMemory, int poolableSize, Time time) {
+        this(totalMemory, poolableSize, DEFAULT_SLAB_BYTES, time);
+    }
+
+    /** @param slabBytes how many bytes of batch buffers to allocate as one array; one buffer a slab if smaller */
+    BufferPool(long totalMemory, int poolableSize, int slabBytes, Time time) {
         if (totalMemory <= 0 || poolableSize <= 0) {
             throw new IllegalArgumentException(
                     "buffer.memory (" + totalMemory + ") and batch.size (" + poolableSize + ") must be positive");
         }
         this.totalMemory = totalMemory;
         this.poolableSize = poolableSize;
+        this.buffersPerSlab = Math.max(1, slabBytes / poolableSize);
         this.time = time;
         this.nonPooledAvailable = totalMemory;
     }
@@ -73,24 +89,42 @@ final class BufferPool {
             throw new IllegalArgumentException(
                     "Cannot allocate " + size + " bytes from a buffer.memory of " + totalMemory + " bytes");
         }
+        int count = 1;
         lock.lock();
         try {
+            // Last in, first out: the buffer returned most recently is the likeliest to be in the CPU's caches.
             if (size == poolableSize && !free.isEmpty()) {
-                return free.pollFirst();
+                return free.pollLast();
             }
             if (!hasRoomFor(size)) {
                 awaitRoom(size, maxBlockMs);
                 if (size == poolableSize && !free.isEmpty()) {
-                    return free.pollFirst();
+                    return free.pollLast();
                 }
             }
             freeUp(size);
-            nonPooledAvailable -= size;
+            if (size == poolableSize) {
+                count = (int) Math.min(buffersPerSlab, nonPooledAvailable / poolableSize);
+            }
+            nonPooledAvailable -= (long) count * size;
         } finally {
             lock.unlock();
         }
         // Outside the lock: zeroing a new array takes a while, and the bytes are already ours.
-        return ByteBuffer.allocate(size);
+        if (count == 1) {
+            return ByteBuffer.allocate(size);
+        }
+        byte[] slab = new byte[count * size];
+        lock.lock();
+        try {
+            for (int i = count - 1; i > 0; i--) {
+                free.addLast(ByteBuffer.wrap(slab, i * size, size).slice());
+            }
+            signalWaiters();
+        } finally {
+            lock.unlock();
+        }
+        return ByteBuffer.wrap(slab, 0, size).slice();
     }
 
     private boolean hasRoomFor(int size) {
@@ -122,7 +156,7 @@ final class BufferPool {
     /** Caller holds the lock: drops free buffers to the collector until {@code size} fits in non-pooled memory. */
     private void freeUp(int size) {
         while (nonPooledAvailable < size && !free.isEmpty()) {
-            free.pollLast();
+            free.pollFirst();
             nonPooledAvailable += poolableSize;
         }
     }
@@ -185,6 +219,21 @@ final class BufferPool {
         lock.lock();
         try {
             return free.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the memory {@code buffer} starts at (its array and offset) sits in the free list (tests). */
+    boolean isFree(ByteBuffer buffer) {
+        lock.lock();
+        try {
+            for (ByteBuffer b : free) {
+                if (b.array() == buffer.array() && b.arrayOffset() == buffer.arrayOffset()) {
+                    return true;
+                }
+            }
+            return false;
         } finally {
             lock.unlock();
         }

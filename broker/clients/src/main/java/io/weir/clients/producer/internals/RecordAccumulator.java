@@ -168,6 +168,10 @@ final class RecordAccumulator {
     }
 
     private ArrayDeque<ProducerBatch> deque(TopicPartition tp) {
+        ArrayDeque<ProducerBatch> dq = batches.get(tp);
+        if (dq != null) {
+            return dq; // the common case, without the capturing lambda computeIfAbsent would need on every send
+        }
         // Listed inside the mapping function, so a partition is in drainOrder before any thread can see its deque.
         return batches.computeIfAbsent(tp, k -> {
             drainOrder.add(k);
@@ -202,8 +206,12 @@ final class RecordAccumulator {
         boolean urgent = closed || flushesInProgress.get() > 0 || exhausted;
         List<TopicPartition> ready = new ArrayList<>();
         long nextCheck = Long.MAX_VALUE;
-        for (Map.Entry<TopicPartition, ArrayDeque<ProducerBatch>> e : batches.entrySet()) {
-            ArrayDeque<ProducerBatch> dq = e.getValue();
+        for (int i = 0, n = drainOrder.size(); i < n; i++) {
+            TopicPartition tp = drainOrder.get(i);
+            ArrayDeque<ProducerBatch> dq = batches.get(tp);
+            if (dq == null) {
+                continue; // listed an instant before its deque is published
+            }
             synchronized (dq) {
                 ProducerBatch head = dq.peekFirst();
                 if (head == null) {
@@ -214,7 +222,7 @@ final class RecordAccumulator {
                 long waited = nowNanos - head.lastAttemptNanos;
                 boolean full = dq.size() > 1 || head.isFull();
                 if (!backingOff && (full || urgent || waited >= waitNanos)) {
-                    ready.add(e.getKey());
+                    ready.add(tp);
                 } else {
                     nextCheck = Math.min(nextCheck, waitNanos - waited);
                 }
@@ -299,7 +307,12 @@ final class RecordAccumulator {
     /** Sender thread: removes batches that sat unsent past delivery.timeout.ms; the caller fails them. */
     List<ProducerBatch> expired(long nowNanos) {
         List<ProducerBatch> expired = null;
-        for (ArrayDeque<ProducerBatch> dq : batches.values()) {
+        // Indexed, not iterated: this runs on every pass of the sender loop, and an iterator is garbage each time.
+        for (int i = 0, n = drainOrder.size(); i < n; i++) {
+            ArrayDeque<ProducerBatch> dq = batches.get(drainOrder.get(i));
+            if (dq == null) {
+                continue; // listed an instant before its deque is published
+            }
             synchronized (dq) {
                 // Batches of a deque were created in order (a re-enqueued one is older still), so stop at the first
                 // young one.

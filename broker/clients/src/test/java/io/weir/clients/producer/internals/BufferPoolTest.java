@@ -23,8 +23,9 @@ class BufferPoolTest {
     private static final int BATCH = 1024;
     private final MockTime time = new MockTime();
 
+    /** One buffer a slab, so each allocation is its own array; {@link #batchBuffersAreSlicesOfSlabs} covers slabs. */
     private BufferPool pool(int batches) {
-        return new BufferPool((long) batches * BATCH, BATCH, time);
+        return new BufferPool((long) batches * BATCH, BATCH, BATCH, time);
     }
 
     private static void awaitWaiter(BufferPool pool) {
@@ -113,6 +114,33 @@ class BufferPoolTest {
         assertEquals(BATCH, pool.availableMemory());
         assertEquals(0, pool.freeBuffers());
         assertNotSame(stillRead, pool.allocate(BATCH, 0));
+    }
+
+    @Test
+    void batchBuffersAreSlicesOfSlabsThatCountAgainstBufferMemoryWhenCarved() {
+        BufferPool pool = new BufferPool(10L * BATCH, BATCH, 4 * BATCH, time);
+        ByteBuffer first = pool.allocate(BATCH, 0);
+        assertEquals(3, pool.freeBuffers(), "the rest of the slab waits in the free list");
+        assertEquals(9 * BATCH, pool.availableMemory());
+        ByteBuffer second = pool.allocate(BATCH, 0);
+        assertSame(first.array(), second.array());
+        assertEquals(BATCH, second.capacity());
+        assertTrue(first.arrayOffset() != second.arrayOffset());
+        second.put(0, (byte) 1);
+        assertEquals(0, first.get(0), "slices do not overlap");
+        for (int i = 0; i < 2; i++) {
+            pool.allocate(BATCH, 0);
+        }
+        ByteBuffer fifth = pool.allocate(BATCH, 0);
+        assertNotSame(first.array(), fifth.array(), "the next slab");
+        pool.allocate(BATCH, 0);
+        pool.allocate(BATCH, 0);
+        pool.allocate(BATCH, 0);
+        ByteBuffer ninth = pool.allocate(BATCH, 0);
+        assertEquals(1, pool.freeBuffers(), "the last slab holds only what buffer.memory has left: 2 buffers");
+        assertNotSame(fifth.array(), ninth.array());
+        pool.allocate(BATCH, 0);
+        assertEquals(0, pool.availableMemory());
     }
 
     @Test
