@@ -93,6 +93,12 @@ final class FutureRecordMetadata implements Future<RecordMetadata> {
     }
 
     RecordMetadata value() {
+        return metadata(result, relativeOffset, timestamp, keySize, valueSize);
+    }
+
+    /** Where record {@code relativeOffset} of a completed batch landed. */
+    static RecordMetadata metadata(
+            ProduceRequestResult result, int relativeOffset, long timestamp, int keySize, int valueSize) {
         long base = result.baseOffset();
         long offset = base < 0 ? -1L : base + relativeOffset;
         long ts = result.logAppendTime() >= 0 ? result.logAppendTime() : timestamp;

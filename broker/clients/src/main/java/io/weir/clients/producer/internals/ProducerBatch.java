@@ -17,6 +17,13 @@ import java.nio.ByteBuffer;
  * {@link #close()}d into bytes); <em>in flight</em>; then either <em>re-enqueued</em> at the head of the deque
  * for a retry or <em>completed</em> once. Everything after draining happens on the sender thread only.
  *
+ * <p>Memory: the records are written straight into a buffer from the {@link BufferPool}, which the built batch
+ * (without compression) is a view of. The buffer goes back to the pool only when the batch is complete <em>and</em>
+ * no produce request carrying it awaits the broker's answer ({@code transportHolds == 0}): a request that timed out
+ * here may still sit in the broker's append ring, and the broker reads the bytes until it answers. The batch keeps
+ * no per-record object but the user's callbacks (see {@link ThunkArrays}), so a queued batch costs the collector
+ * little.
+ *
  * <p>An idempotent producer stamps the batch when it is first drained (producer id, epoch, base sequence),
  * normally before its bytes are built; a later epoch bump re-stamps the built bytes in place. The stamp then
  * stays for every retry, so a resend is recognisable to the broker as the same batch.
@@ -40,10 +47,9 @@ final class ProducerBatch {
     private final RecordBatchBuilder builder;
     private final ProduceRequestResult result;
     private final ThunkArrays thunkArrays;
-    /** (callback, future) pairs of the records sent with a callback, in append order; null until the first. */
-    private Object[] thunks;
+    /** The records sent with a callback, in append order; null until the first. */
+    private ThunkArrays.Slots thunks;
 
-    private int thunkCount;
     private boolean full;
     private ByteBuffer built;
     private int recordCount;
@@ -107,25 +113,18 @@ final class ProducerBatch {
         builder.append(timestamp, key, value, headers);
         FutureRecordMetadata future = new FutureRecordMetadata(
                 result, recordCount, timestamp, key == null ? -1 : key.length, value == null ? -1 : value.length);
-        recordCount++;
         if (callback != null) {
-            addThunk(callback, future);
+            if (thunks == null) {
+                thunks = thunkArrays.take();
+            }
+            thunks.add(
+                    callback, recordCount, timestamp, key == null ? -1 : key.length, value == null ? -1 : value.length);
         }
+        recordCount++;
         if (builder.estimatedSizeInBytes() >= sizeLimit) {
             full = true;
         }
         return future;
-    }
-
-    private void addThunk(Callback callback, FutureRecordMetadata future) {
-        if (thunks == null) {
-            thunks = thunkArrays.take();
-        } else if (thunkCount * 2 == thunks.length) {
-            thunks = ThunkArrays.grow(thunks);
-        }
-        thunks[thunkCount * 2] = callback;
-        thunks[thunkCount * 2 + 1] = future;
-        thunkCount++;
     }
 
     boolean isFull() {
@@ -216,13 +215,14 @@ final class ProducerBatch {
         if (thunks == null) {
             return;
         }
-        Object[] pairs = thunks;
+        ThunkArrays.Slots slots = thunks;
         thunks = null;
-        for (int i = 0; i < thunkCount * 2; i += 2) {
-            Callback callback = (Callback) pairs[i];
+        for (int i = 0; i < slots.count; i++) {
+            Callback callback = slots.callbacks[i];
             try {
                 if (error == null) {
-                    RecordMetadata metadata = ((FutureRecordMetadata) pairs[i + 1]).value();
+                    RecordMetadata metadata = FutureRecordMetadata.metadata(
+                            result, slots.offsets[i], slots.timestamps[i], slots.keySizes[i], slots.valueSizes[i]);
                     callback.onCompletion(metadata, null);
                 } else {
                     callback.onCompletion(null, error);
@@ -233,7 +233,7 @@ final class ProducerBatch {
                 t.getUncaughtExceptionHandler().uncaughtException(t, e);
             }
         }
-        thunkArrays.give(pairs, thunkCount * 2);
+        thunkArrays.give(slots);
     }
 
     boolean isCompleted() {
