@@ -1,17 +1,21 @@
 package io.weir.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.ThreadMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 
 /**
  * The stop-the-world collections of this JVM, as its {@link GarbageCollectorMXBean}s report them, so a benchmark
- * can print the pauses of each measured stretch beside its rate: {@link #mark()} before, {@link #since} after.
+ * can print the pauses of each measured stretch beside its rate: {@link #mark()} before, {@link #since} after; and
+ * the bytes its threads allocated ({@link #allocatedBytes()}, {@link #allocatedSince}).
  *
  * <p>Each notification's {@code GcInfo} duration counts as one pause. Beans whose name says they report cycles
  * rather than pauses ({@code ZGC Cycles}, {@code Shenandoah Cycles}, G1's {@code G1 Concurrent GC} on newer
@@ -82,6 +86,33 @@ public final class GcPauses {
             }
         }
         return new Summary(count, total, max, INSTANCE.collectors);
+    }
+
+    /**
+     * Bytes allocated so far by each live thread, by thread id ({@code com.sun.management.ThreadMXBean}): the
+     * difference of two snapshots ({@link #allocatedSince}) is what the JVM allocated in between, exactly, except
+     * for threads that ended meanwhile.
+     */
+    public static Map<Long, Long> allocatedBytes() {
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long[] ids = threads.getAllThreadIds();
+        long[] bytes = threads.getThreadAllocatedBytes(ids);
+        Map<Long, Long> out = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (bytes[i] >= 0) {
+                out.put(ids[i], bytes[i]);
+            }
+        }
+        return out;
+    }
+
+    /** Bytes allocated between {@code before} and now, summed over the threads alive now. */
+    public static long allocatedSince(Map<Long, Long> before) {
+        long total = 0;
+        for (Map.Entry<Long, Long> now : allocatedBytes().entrySet()) {
+            total += now.getValue() - before.getOrDefault(now.getKey(), 0L);
+        }
+        return total;
     }
 
     /** The collectors' bean names, e.g. "G1 Young Generation, G1 Old Generation". */
