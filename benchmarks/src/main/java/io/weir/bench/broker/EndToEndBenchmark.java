@@ -1,5 +1,6 @@
 package io.weir.bench.broker;
 
+import io.weir.bench.GcPauses;
 import io.weir.broker.BrokerConfig;
 import io.weir.broker.EmbeddedBroker;
 import io.weir.clients.admin.Admin;
@@ -35,7 +36,11 @@ import org.HdrHistogram.Histogram;
  * java -cp benchmarks/target/benchmarks.jar io.weir.bench.broker.EndToEndBenchmark [records-100B] [records-1KB] [e2e-samples]
  * </pre>
  * Each scenario runs a warm-up of a tenth of its records on a separate topic first. Latency of a throughput
- * run includes time queued in the producer's accumulator (as Kafka's ProducerPerformance reports it).
+ * run includes time queued in the producer's accumulator (as Kafka's ProducerPerformance reports it). Beside
+ * each rate: the collector's stop-the-world pauses during the measured run (count, total, longest; see
+ * {@link GcPauses}), and a last line sums them over the whole benchmark, warm-ups included. System property
+ * {@code weir.bench.only} keeps only the scenarios whose name contains it (e.g. {@code "100B 4p acks=all"}),
+ * to profile one.
  */
 public final class EndToEndBenchmark {
     private EndToEndBenchmark() {}
@@ -66,13 +71,27 @@ public final class EndToEndBenchmark {
                 }
             }
         }
-        System.out.println("scenario                                 records/s       MB/s   p50 ms   p99 ms  p999 ms");
+        String only = System.getProperty("weir.bench.only");
+        int all = GcPauses.mark();
+        System.out.println("scenario                                 records/s       MB/s   p50 ms   p99 ms  p999 ms"
+                + "   gc: pauses total ms max ms  alloc B/rec");
         for (Scenario scenario : scenarios) {
-            run(scenario);
+            if (only == null || scenario.toString().contains(only)) {
+                run(scenario);
+            }
         }
-        for (String flush : List.of("os", "every-batch")) {
-            endToEndLatency(flush, e2eSamples);
+        if (only == null) {
+            for (String flush : List.of("os", "every-batch")) {
+                endToEndLatency(flush, e2eSamples);
+            }
         }
+        GcPauses.Summary total = GcPauses.since(all);
+        System.out.printf(
+                Locale.ROOT,
+                "whole run, warm-ups included: %s, heap max %d MB (%s)%n",
+                total,
+                Runtime.getRuntime().maxMemory() >> 20,
+                GcPauses.collectors());
     }
 
     private static Path dataDir() throws Exception {
@@ -101,25 +120,38 @@ public final class EndToEndBenchmark {
             }
             produce(broker, "warmup", s, Math.max(1, s.records() / 10), null);
             Histogram latency = new Histogram(60_000_000_000L, 3);
+            int gcMark = GcPauses.mark();
             long start = System.nanoTime();
-            produce(broker, "bench", s, s.records(), latency);
+            long allocated = produce(broker, "bench", s, s.records(), latency);
             double seconds = (System.nanoTime() - start) / 1e9;
             double rate = s.records() / seconds;
+            GcPauses.Summary gc = GcPauses.since(gcMark);
             System.out.printf(
                     Locale.ROOT,
-                    "%s %,12.0f %10.1f %8.2f %8.2f %8.2f%n",
+                    "%s %,12.0f %10.1f %8.2f %8.2f %8.2f %10d %8d %6d %12.1f%n",
                     s,
                     rate,
                     rate * s.recordBytes() / (1024 * 1024),
                     latency.getValueAtPercentile(50) / 1e6,
                     latency.getValueAtPercentile(99) / 1e6,
-                    latency.getValueAtPercentile(99.9) / 1e6);
+                    latency.getValueAtPercentile(99.9) / 1e6,
+                    gc.count(),
+                    gc.totalMs(),
+                    gc.maxMs(),
+                    (double) allocated / s.records());
         } finally {
             delete(dir);
         }
     }
 
-    private static void produce(EmbeddedBroker broker, String topic, Scenario s, int records, Histogram latency) {
+    /**
+     * Sends {@code records} records and waits for every acknowledgement.
+     *
+     * @return the bytes the JVM allocated from the first send to the last acknowledgement, the benchmark's own
+     *         objects included (a {@code ProducerRecord}, 40 bytes, and a callback capturing the send time, 32
+     *         bytes, per record)
+     */
+    private static long produce(EmbeddedBroker broker, String topic, Scenario s, int records, Histogram latency) {
         Properties props = new Properties();
         props.put("bootstrap.servers", broker.bootstrapServers());
         props.put("acks", s.acks());
@@ -129,8 +161,10 @@ public final class EndToEndBenchmark {
         byte[] value = new byte[s.recordBytes()];
         new Random(7).nextBytes(value);
         AtomicLong failures = new AtomicLong();
+        long allocated;
         try (Producer<byte[], byte[]> producer =
                 Producer.create(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            Map<Long, Long> allocatedBefore = GcPauses.allocatedBytes();
             for (int i = 0; i < records; i++) {
                 long sent = System.nanoTime();
                 producer.send(new ProducerRecord<>(topic, i % s.partitions(), null, value), (metadata, error) -> {
@@ -142,10 +176,12 @@ public final class EndToEndBenchmark {
                 });
             }
             producer.flush();
+            allocated = GcPauses.allocatedSince(allocatedBefore);
         }
         if (failures.get() > 0) {
             throw new IllegalStateException(failures.get() + " sends failed in " + s);
         }
+        return allocated;
     }
 
     /** One record in flight: send, wait until the long-polling consumer has it, repeat. */

@@ -1,5 +1,6 @@
 package io.weir.bench.broker;
 
+import io.weir.bench.GcPauses;
 import io.weir.broker.BrokerConfig;
 import io.weir.broker.EmbeddedBroker;
 import io.weir.clients.admin.Admin;
@@ -40,7 +41,9 @@ import org.HdrHistogram.Histogram;
  *       {@code beginTransaction()} to the record's arrival (Kafka 4.1 on this machine: p50 0.97 ms, p99 9.1 ms).</li>
  * </ol>
  * Each throughput pair runs {@code repeats} times, alternating which side goes first, on fresh topics; the
- * line shows the median ratio and every run's ratio, so noise on this 2-core machine is visible.
+ * line shows the median ratio and every run's ratio, so noise on this 2-core machine is visible, and the
+ * collector's stop-the-world pauses over all its runs (count, total, longest; see {@link GcPauses}); a last line
+ * sums the pauses of the whole benchmark.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.weir.bench.broker.TransactionBenchmark [repeats] [records] [latency-samples]
@@ -63,6 +66,7 @@ public final class TransactionBenchmark {
         int samples = args.length > 2 ? Integer.parseInt(args[2]) : 5_000;
         Path dir = Files.createTempDirectory(
                 Path.of(System.getProperty("weir.bench.dir", System.getProperty("java.io.tmpdir"))), "weir-txn-");
+        int gcMark = GcPauses.mark();
         try (EmbeddedBroker broker = EmbeddedBroker.open(BrokerConfig.from(Map.of(
                 BrokerConfig.LOG_DIRS, dir.toString(), BrokerConfig.LOG_RETENTION_BYTES, Long.toString(1L << 30))))) {
             Bench bench = new Bench(broker);
@@ -73,6 +77,12 @@ public final class TransactionBenchmark {
             bench.compareConsume(records, repeats);
             bench.commitLatency(samples);
             bench.endToEndLatency(samples);
+            System.out.printf(
+                    Locale.ROOT,
+                    "whole run: %s, heap max %d MB (%s)%n",
+                    GcPauses.since(gcMark),
+                    Runtime.getRuntime().maxMemory() >> 20,
+                    GcPauses.collectors());
         } finally {
             try (Stream<Path> walk = Files.walk(dir)) {
                 for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
@@ -164,6 +174,7 @@ public final class TransactionBenchmark {
         void compareProduce(Mode measured, Mode baseline, int size, int records, int repeats) throws Exception {
             double[] ratios = new double[repeats];
             double[] rates = new double[repeats];
+            int gcMark = GcPauses.mark();
             for (int r = 0; r < repeats; r++) {
                 String a = newTopic(PARTITIONS);
                 String b = newTopic(PARTITIONS);
@@ -188,7 +199,8 @@ public final class TransactionBenchmark {
                             baseline,
                             size >= 1024 ? size / 1024 + " KB" : size + " B"),
                     ratios,
-                    rates);
+                    rates,
+                    GcPauses.since(gcMark));
         }
 
         void compareConsume(int records, int repeats) throws Exception {
@@ -196,6 +208,7 @@ public final class TransactionBenchmark {
             produce(Mode.TRANSACTIONAL, 1024, records, topic);
             double[] ratios = new double[repeats];
             double[] rates = new double[repeats];
+            int gcMark = GcPauses.mark();
             for (int r = 0; r < repeats; r++) {
                 double committed;
                 double uncommitted;
@@ -209,7 +222,11 @@ public final class TransactionBenchmark {
                 ratios[r] = committed / uncommitted;
                 rates[r] = committed;
             }
-            report("read_committed vs read_uncommitted consume, 1 KB transactional records", ratios, rates);
+            report(
+                    "read_committed vs read_uncommitted consume, 1 KB transactional records",
+                    ratios,
+                    rates,
+                    GcPauses.since(gcMark));
         }
 
         private double consume(String topic, String isolation, int records) {
@@ -313,7 +330,7 @@ public final class TransactionBenchmark {
                     samples);
         }
 
-        private static void report(String what, double[] ratios, double[] rates) {
+        private static void report(String what, double[] ratios, double[] rates, GcPauses.Summary gc) {
             double[] sortedRatios = ratios.clone();
             Arrays.sort(sortedRatios);
             double[] sortedRates = rates.clone();
@@ -324,11 +341,12 @@ public final class TransactionBenchmark {
             }
             System.out.printf(
                     Locale.ROOT,
-                    "%-70s median ratio %.3f  (runs %s; measured side median %,.0f records/s)%n",
+                    "%-70s median ratio %.3f  (runs %s; measured side median %,.0f records/s; %s)%n",
                     what,
                     sortedRatios[ratios.length / 2],
                     String.join(" ", runs),
-                    sortedRates[rates.length / 2]);
+                    sortedRates[rates.length / 2],
+                    gc);
         }
     }
 }

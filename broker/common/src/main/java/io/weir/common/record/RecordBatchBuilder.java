@@ -76,22 +76,54 @@ public final class RecordBatchBuilder {
             int baseSequence,
             boolean transactional,
             int initialCapacity) {
-        this(compression, false, initialCapacity);
+        this(compression, false, ByteBuffer.allocate(Math.max(checkCapacity(initialCapacity), HEADER_SIZE + 64)));
         setProducerState(producerId, producerEpoch, baseSequence, transactional);
     }
 
-    private RecordBatchBuilder(CompressionType compression, boolean control, int initialCapacity) {
+    /**
+     * As {@link #RecordBatchBuilder(CompressionType, long, short, int, boolean)}, writing into {@code buffer}, a
+     * heap buffer the caller owns (a producer's pooled batch buffer, perhaps a slice of a larger array), from index
+     * 0 to its capacity: without compression the built batch is a view of it from index 0, so no byte is copied. Records that outgrow it move to a larger buffer of the
+     * builder's own; the caller then gets a batch that is not in {@code buffer}, and may reuse {@code buffer}
+     * once it has stopped using the builder's result.
+     *
+     * @throws IllegalArgumentException if {@code buffer} is not a heap buffer, or smaller than a batch header
+     */
+    public RecordBatchBuilder(
+            ByteBuffer buffer,
+            CompressionType compression,
+            long producerId,
+            short producerEpoch,
+            int baseSequence,
+            boolean transactional) {
+        this(compression, false, checkBuffer(buffer));
+        setProducerState(producerId, producerEpoch, baseSequence, transactional);
+    }
+
+    private RecordBatchBuilder(CompressionType compression, boolean control, ByteBuffer buffer) {
         if (compression == null) {
             throw new IllegalArgumentException("compression must not be null; use CompressionType.NONE");
-        }
-        if (initialCapacity < 0) {
-            throw new IllegalArgumentException("initial capacity " + initialCapacity + " is negative");
         }
         this.compression = compression;
         this.control = control;
         this.recordsStart = compression == CompressionType.NONE ? HEADER_SIZE : 0;
-        this.buffer = ByteBuffer.allocate(Math.max(initialCapacity, recordsStart + 64));
-        buffer.position(recordsStart);
+        this.buffer = buffer;
+        buffer.clear().position(recordsStart);
+    }
+
+    private static int checkCapacity(int initialCapacity) {
+        if (initialCapacity < 0) {
+            throw new IllegalArgumentException("initial capacity " + initialCapacity + " is negative");
+        }
+        return initialCapacity;
+    }
+
+    private static ByteBuffer checkBuffer(ByteBuffer buffer) {
+        if (!buffer.hasArray() || buffer.capacity() < HEADER_SIZE) {
+            throw new IllegalArgumentException(
+                    "a record batch builder needs a heap buffer of at least " + HEADER_SIZE + " bytes, got " + buffer);
+        }
+        return buffer;
     }
 
     /**
@@ -215,7 +247,7 @@ public final class RecordBatchBuilder {
         int position = buffer.position();
         long grown = Math.max((long) buffer.capacity() * 2, (long) position + needed);
         ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(grown, Integer.MAX_VALUE - 8));
-        bigger.put(buffer.array(), 0, position);
+        bigger.put(buffer.duplicate().flip());
         buffer = bigger;
     }
 
@@ -272,9 +304,9 @@ public final class RecordBatchBuilder {
         }
         ByteBuffer out;
         if (compression == CompressionType.NONE) {
-            out = ByteBuffer.wrap(buffer.array(), 0, buffer.position()).slice();
+            out = buffer.duplicate().flip().slice();
         } else {
-            ByteBuffer records = ByteBuffer.wrap(buffer.array(), 0, buffer.position());
+            ByteBuffer records = buffer.duplicate().flip();
             StreamBuffers.Output compressed =
                     new StreamBuffers.Output(HEADER_SIZE + records.remaining() / 2 + 64, HEADER_SIZE);
             try {
@@ -327,7 +359,7 @@ public final class RecordBatchBuilder {
         if (type == null) {
             throw new IllegalArgumentException("control record type must not be null");
         }
-        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE, true, 128);
+        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE, true, ByteBuffer.allocate(128));
         builder.setProducerState(producerId, producerEpoch, NO_SEQUENCE, true);
         byte[] key = ByteBuffer.allocate(ControlRecordType.KEY_SIZE)
                 .putShort(ControlRecordType.CURRENT_KEY_VERSION)

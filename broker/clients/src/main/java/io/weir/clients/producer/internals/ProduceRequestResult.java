@@ -1,5 +1,6 @@
 package io.weir.clients.producer.internals;
 
+import io.weir.common.TopicPartition;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -9,10 +10,19 @@ import java.util.concurrent.TimeUnit;
  * waiter; the latch's release/acquire makes the plain fields visible to them.
  */
 final class ProduceRequestResult {
+    private final TopicPartition partition;
     private final CountDownLatch latch = new CountDownLatch(1);
     private long baseOffset = -1L;
     private long logAppendTime = -1L;
     private RuntimeException error;
+
+    ProduceRequestResult(TopicPartition partition) {
+        this.partition = partition;
+    }
+
+    TopicPartition partition() {
+        return partition;
+    }
 
     void set(long baseOffset, long logAppendTime, RuntimeException error) {
         this.baseOffset = baseOffset;

@@ -8,8 +8,6 @@ import io.weir.common.record.Header;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatchBuilder;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * One partition's batch of records on its way to the broker, and the futures and callbacks of its records.
@@ -19,23 +17,39 @@ import java.util.List;
  * {@link #close()}d into bytes); <em>in flight</em>; then either <em>re-enqueued</em> at the head of the deque
  * for a retry or <em>completed</em> once. Everything after draining happens on the sender thread only.
  *
+ * <p>Memory: the records are written straight into a buffer from the {@link BufferPool}, which the built batch
+ * (without compression) is a view of. The buffer goes back to the pool only when the batch is complete <em>and</em>
+ * no produce request carrying it awaits the broker's answer ({@code transportHolds == 0}): a request that timed out
+ * here may still sit in the broker's append ring, and the broker reads the bytes until it answers. The batch keeps
+ * no per-record object but the user's callbacks (see {@link ThunkArrays}), so a queued batch costs the collector
+ * little.
+ *
  * <p>An idempotent producer stamps the batch when it is first drained (producer id, epoch, base sequence),
  * normally before its bytes are built; a later epoch bump re-stamps the built bytes in place. The stamp then
  * stays for every retry, so a resend is recognisable to the broker as the same batch.
  */
 final class ProducerBatch {
-    /** A record's callback together with its future, kept only for records sent with a callback. */
-    private record Thunk(Callback callback, FutureRecordMetadata future) {}
-
     final TopicPartition partition;
     final long createdNanos;
-    /** Bytes of {@code buffer.memory} this batch holds until it completes. */
+    /** Bytes of {@code buffer.memory} this batch holds until its buffer goes back to the pool. */
     final int reservedBytes;
+    /** From the {@link BufferPool}; the builder writes the records into it. */
+    final ByteBuffer buffer;
+    /**
+     * Produce requests carrying this batch that the broker has not answered yet, timed out ones included: the
+     * broker may still read the buffer until it answers. Sender thread only.
+     */
+    int transportHolds;
+    /** Whether the buffer went back to the pool; sender thread only. */
+    boolean bufferReturned;
 
     private final int sizeLimit;
     private final RecordBatchBuilder builder;
-    private final ProduceRequestResult result = new ProduceRequestResult();
-    private List<Thunk> thunks;
+    private final ProduceRequestResult result;
+    private final ThunkArrays thunkArrays;
+    /** The records sent with a callback, in append order; null until the first. */
+    private ThunkArrays.Slots thunks;
+
     private boolean full;
     private ByteBuffer built;
     private int recordCount;
@@ -58,20 +72,32 @@ final class ProducerBatch {
      */
     private long sequenceOrder = -1;
 
+    /**
+     * @param buffer from the pool, at least {@code sizeLimit} bytes (or a lone record's batch size): the records
+     *               fit in it, so the built batch (without compression) is a view of it
+     */
     ProducerBatch(
-            TopicPartition partition, CompressionType compression, int sizeLimit, int reservedBytes, long nowNanos) {
+            TopicPartition partition,
+            CompressionType compression,
+            int sizeLimit,
+            ByteBuffer buffer,
+            ThunkArrays thunkArrays,
+            long nowNanos) {
         this.partition = partition;
         this.sizeLimit = sizeLimit;
-        this.reservedBytes = reservedBytes;
+        this.buffer = buffer;
+        this.reservedBytes = buffer.capacity();
+        this.result = new ProduceRequestResult(partition);
+        this.thunkArrays = thunkArrays;
         this.createdNanos = nowNanos;
         this.lastAttemptNanos = nowNanos;
         this.builder = new RecordBatchBuilder(
+                buffer,
                 compression,
                 RecordBatch.NO_PRODUCER_ID,
                 RecordBatch.NO_PRODUCER_EPOCH,
                 RecordBatch.NO_SEQUENCE,
-                false,
-                Math.min(reservedBytes, 1 << 16) + 64);
+                false);
     }
 
     /**
@@ -86,19 +112,15 @@ final class ProducerBatch {
         }
         builder.append(timestamp, key, value, headers);
         FutureRecordMetadata future = new FutureRecordMetadata(
-                result,
-                partition,
-                recordCount,
-                timestamp,
-                key == null ? -1 : key.length,
-                value == null ? -1 : value.length);
-        recordCount++;
+                result, recordCount, timestamp, key == null ? -1 : key.length, value == null ? -1 : value.length);
         if (callback != null) {
             if (thunks == null) {
-                thunks = new ArrayList<>();
+                thunks = thunkArrays.take();
             }
-            thunks.add(new Thunk(callback, future));
+            thunks.add(
+                    callback, recordCount, timestamp, key == null ? -1 : key.length, value == null ? -1 : value.length);
         }
+        recordCount++;
         if (builder.estimatedSizeInBytes() >= sizeLimit) {
             full = true;
         }
@@ -190,22 +212,28 @@ final class ProducerBatch {
     }
 
     private void runCallbacks(RuntimeException error) {
-        if (thunks != null) {
-            for (Thunk thunk : thunks) {
-                try {
-                    if (error == null) {
-                        RecordMetadata metadata = thunk.future().value();
-                        thunk.callback().onCompletion(metadata, null);
-                    } else {
-                        thunk.callback().onCompletion(null, error);
-                    }
-                } catch (RuntimeException e) {
-                    // A user callback must not stop the sender thread or the other records' callbacks.
-                    Thread t = Thread.currentThread();
-                    t.getUncaughtExceptionHandler().uncaughtException(t, e);
+        if (thunks == null) {
+            return;
+        }
+        ThunkArrays.Slots slots = thunks;
+        thunks = null;
+        for (int i = 0; i < slots.count; i++) {
+            Callback callback = slots.callbacks[i];
+            try {
+                if (error == null) {
+                    RecordMetadata metadata = FutureRecordMetadata.metadata(
+                            result, slots.offsets[i], slots.timestamps[i], slots.keySizes[i], slots.valueSizes[i]);
+                    callback.onCompletion(metadata, null);
+                } else {
+                    callback.onCompletion(null, error);
                 }
+            } catch (RuntimeException e) {
+                // A user callback must not stop the sender thread or the other records' callbacks.
+                Thread t = Thread.currentThread();
+                t.getUncaughtExceptionHandler().uncaughtException(t, e);
             }
         }
+        thunkArrays.give(slots);
     }
 
     boolean isCompleted() {

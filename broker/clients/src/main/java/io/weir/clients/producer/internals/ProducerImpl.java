@@ -135,7 +135,7 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
                 config.lingerMs(),
                 config.retryBackoffMs(),
                 config.deliveryTimeoutMs(),
-                new BufferPool(config.bufferMemory()),
+                new BufferPool(config.bufferMemory(), config.batchSize(), time),
                 time);
         this.transactions = config.enableIdempotence() ? new TransactionManager(config, transitionObserver) : null;
         this.sender = new Sender(config, accumulator, broker, metadata, time, transactions);
@@ -184,16 +184,16 @@ public final class ProducerImpl<K, V> implements Producer<K, V> {
             long timestamp = record.timestamp() != null ? record.timestamp() : time.milliseconds();
             int sizeLimit = Math.min(config.batchSize(), info.maxMessageBytes());
             long remainingMs = config.maxBlockMs() - TimeUnit.NANOSECONDS.toMillis(time.nanoseconds() - startNanos);
-            RecordAccumulator.AppendResult result = accumulator.append(
+            FutureRecordMetadata future = accumulator.append(
                     tp, timestamp, keyBytes, valueBytes, headers, callback, remainingMs, sizeLimit, size);
-            if (result.newBatchCreated() && record.partition() == null) {
+            if (future.newBatchCreated() && record.partition() == null) {
                 // The Partitioner protocol: a sticky partitioner moves on once its partition starts a new batch.
                 partitioner.onNewBatch(topic, partition, numPartitions);
             }
-            if (result.batchIsFull() || result.newBatchCreated()) {
+            if (future.batchIsFull() || future.newBatchCreated()) {
                 sender.wakeup();
             }
-            return result.future();
+            return future;
         } catch (InterruptException
                 | SerializationException
                 | IllegalClientStateException

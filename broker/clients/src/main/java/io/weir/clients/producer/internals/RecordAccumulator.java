@@ -7,6 +7,7 @@ import io.weir.common.errors.InterruptException;
 import io.weir.common.record.CompressionType;
 import io.weir.common.record.Header;
 import io.weir.common.utils.Time;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,9 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Producer threads {@link #append} into the last batch of a partition's deque while holding that deque's
  * monitor — the only lock on the send path, and per partition, so threads sending to different partitions do
- * not contend. When the last batch has no room, the thread reserves {@code buffer.memory} for a new batch
- * <em>outside</em> the lock (it may block), then takes the lock again and appends, since another thread may
- * have opened a batch meanwhile.
+ * not contend. When the last batch has no room, the thread takes a buffer for a new batch from the
+ * {@link BufferPool} <em>outside</em> the lock (it may block), then takes the lock again and appends, since
+ * another thread may have opened a batch meanwhile (the unused buffer then goes straight back).
  *
  * <p>The sender thread asks which partitions are {@link #ready} — the head batch is full, has lingered past
  * {@code linger.ms}, or a flush, close or memory shortage is waiting — and {@link #drain}s head batches into
@@ -66,8 +67,6 @@ final class RecordAccumulator {
         void onDrained(ProducerBatch batch);
     }
 
-    record AppendResult(FutureRecordMetadata future, boolean batchIsFull, boolean newBatchCreated) {}
-
     /** The partitions with a sendable head batch, and how long until the next one might become sendable. */
     record ReadyCheck(List<TopicPartition> partitions, long nextCheckDelayNanos) {}
 
@@ -77,6 +76,7 @@ final class RecordAccumulator {
     private final long retryBackoffNanos;
     private final long deliveryTimeoutNanos;
     private final BufferPool pool;
+    private final ThunkArrays thunkArrays;
     private final Time time;
     private final ConcurrentHashMap<TopicPartition, ArrayDeque<ProducerBatch>> batches = new ConcurrentHashMap<>();
     /** Every key of {@code batches}, in creation order; only appended to, so an index stays meaningful. */
@@ -104,11 +104,14 @@ final class RecordAccumulator {
         this.retryBackoffNanos = TimeUnit.MILLISECONDS.toNanos(retryBackoffMs);
         this.deliveryTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(deliveryTimeoutMs);
         this.pool = pool;
+        this.thunkArrays = new ThunkArrays((int) Math.min(4096, Math.max(1, pool.totalMemory() / batchSize)));
         this.time = time;
     }
 
     /**
-     * Appends one serialized record to its partition's open batch.
+     * Appends one serialized record to its partition's open batch. The future also carries the append's outcome
+     * for the caller ({@link FutureRecordMetadata#newBatchCreated()}, {@link FutureRecordMetadata#batchIsFull()}),
+     * so an append allocates nothing but the future.
      *
      * @param sizeLimit the most bytes a batch of this partition may hold (batch.size, lowered to the topic's
      *                  max.message.bytes); a record larger than it gets a batch of its own
@@ -116,7 +119,7 @@ final class RecordAccumulator {
      * @throws io.weir.common.errors.TimeoutException if buffer memory stays short for {@code maxBlockMs}
      * @throws IllegalClientStateException if the producer is closing
      */
-    AppendResult append(
+    FutureRecordMetadata append(
             TopicPartition tp,
             long timestamp,
             byte[] key,
@@ -132,31 +135,31 @@ final class RecordAccumulator {
             ArrayDeque<ProducerBatch> dq = deque(tp);
             synchronized (dq) {
                 ensureOpen();
-                AppendResult appended = tryAppend(dq, timestamp, key, value, headers, callback);
+                FutureRecordMetadata appended = tryAppend(dq, timestamp, key, value, headers, callback);
                 if (appended != null) {
                     return appended;
                 }
             }
-            int reserve = Math.max(sizeLimit, recordUpperBound);
-            pool.reserve(reserve, maxBlockMs);
-            boolean reservationUsed = false;
+            ByteBuffer buffer = pool.allocate(Math.max(sizeLimit, recordUpperBound), maxBlockMs);
+            boolean bufferUsed = false;
             try {
                 synchronized (dq) {
                     ensureOpen();
-                    AppendResult appended = tryAppend(dq, timestamp, key, value, headers, callback);
+                    FutureRecordMetadata appended = tryAppend(dq, timestamp, key, value, headers, callback);
                     if (appended != null) {
                         return appended;
                     }
-                    ProducerBatch batch = new ProducerBatch(tp, compression, sizeLimit, reserve, time.nanoseconds());
+                    ProducerBatch batch =
+                            new ProducerBatch(tp, compression, sizeLimit, buffer, thunkArrays, time.nanoseconds());
                     FutureRecordMetadata future = batch.tryAppend(timestamp, key, value, headers, callback);
                     dq.addLast(batch);
                     incomplete.add(batch);
-                    reservationUsed = true;
-                    return new AppendResult(future, dq.size() > 1 || batch.isFull(), true);
+                    bufferUsed = true;
+                    return future.withAppendFlags(true, dq.size() > 1 || batch.isFull());
                 }
             } finally {
-                if (!reservationUsed) {
-                    pool.release(reserve);
+                if (!bufferUsed) {
+                    pool.deallocate(buffer); // never written: another thread opened a batch meanwhile
                 }
             }
         } finally {
@@ -165,6 +168,10 @@ final class RecordAccumulator {
     }
 
     private ArrayDeque<ProducerBatch> deque(TopicPartition tp) {
+        ArrayDeque<ProducerBatch> dq = batches.get(tp);
+        if (dq != null) {
+            return dq; // the common case, without the capturing lambda computeIfAbsent would need on every send
+        }
         // Listed inside the mapping function, so a partition is in drainOrder before any thread can see its deque.
         return batches.computeIfAbsent(tp, k -> {
             drainOrder.add(k);
@@ -172,7 +179,7 @@ final class RecordAccumulator {
         });
     }
 
-    private static AppendResult tryAppend(
+    private static FutureRecordMetadata tryAppend(
             ArrayDeque<ProducerBatch> dq,
             long timestamp,
             byte[] key,
@@ -184,7 +191,7 @@ final class RecordAccumulator {
             return null;
         }
         FutureRecordMetadata future = last.tryAppend(timestamp, key, value, headers, callback);
-        return future == null ? null : new AppendResult(future, dq.size() > 1 || last.isFull(), false);
+        return future == null ? null : future.withAppendFlags(false, dq.size() > 1 || last.isFull());
     }
 
     private void ensureOpen() {
@@ -199,8 +206,12 @@ final class RecordAccumulator {
         boolean urgent = closed || flushesInProgress.get() > 0 || exhausted;
         List<TopicPartition> ready = new ArrayList<>();
         long nextCheck = Long.MAX_VALUE;
-        for (Map.Entry<TopicPartition, ArrayDeque<ProducerBatch>> e : batches.entrySet()) {
-            ArrayDeque<ProducerBatch> dq = e.getValue();
+        for (int i = 0, n = drainOrder.size(); i < n; i++) {
+            TopicPartition tp = drainOrder.get(i);
+            ArrayDeque<ProducerBatch> dq = batches.get(tp);
+            if (dq == null) {
+                continue; // listed an instant before its deque is published
+            }
             synchronized (dq) {
                 ProducerBatch head = dq.peekFirst();
                 if (head == null) {
@@ -211,7 +222,7 @@ final class RecordAccumulator {
                 long waited = nowNanos - head.lastAttemptNanos;
                 boolean full = dq.size() > 1 || head.isFull();
                 if (!backingOff && (full || urgent || waited >= waitNanos)) {
-                    ready.add(e.getKey());
+                    ready.add(tp);
                 } else {
                     nextCheck = Math.min(nextCheck, waitNanos - waited);
                 }
@@ -296,7 +307,12 @@ final class RecordAccumulator {
     /** Sender thread: removes batches that sat unsent past delivery.timeout.ms; the caller fails them. */
     List<ProducerBatch> expired(long nowNanos) {
         List<ProducerBatch> expired = null;
-        for (ArrayDeque<ProducerBatch> dq : batches.values()) {
+        // Indexed, not iterated: this runs on every pass of the sender loop, and an iterator is garbage each time.
+        for (int i = 0, n = drainOrder.size(); i < n; i++) {
+            ArrayDeque<ProducerBatch> dq = batches.get(drainOrder.get(i));
+            if (dq == null) {
+                continue; // listed an instant before its deque is published
+            }
             synchronized (dq) {
                 // Batches of a deque were created in order (a re-enqueued one is older still), so stop at the first
                 // young one.
@@ -311,10 +327,26 @@ final class RecordAccumulator {
         return expired == null ? List.of() : expired;
     }
 
-    /** Sender thread: forgets a completed batch and returns its memory. */
-    void deallocate(ProducerBatch batch) {
+    /** Sender thread: forgets a completed batch (its buffer may still be in a request; see {@link #returnBuffer}). */
+    void completed(ProducerBatch batch) {
         incomplete.remove(batch);
-        pool.release(batch.reservedBytes);
+    }
+
+    /**
+     * Sender thread: gives a completed batch's buffer back to the pool once, when no request carrying it awaits an
+     * answer any more. {@code reusable} false (an {@code acks=0} batch: the broker answered before reading it)
+     * returns only its bytes and leaves the buffer to the collector.
+     */
+    void returnBuffer(ProducerBatch batch, boolean reusable) {
+        if (batch.bufferReturned) {
+            return;
+        }
+        batch.bufferReturned = true;
+        if (reusable) {
+            pool.deallocate(batch.buffer);
+        } else {
+            pool.release(batch.buffer);
+        }
     }
 
     void beginFlush() {

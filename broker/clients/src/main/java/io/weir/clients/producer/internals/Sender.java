@@ -217,6 +217,7 @@ final class Sender implements Runnable {
         Map<TopicPartition, ByteBuffer> payload = new HashMap<>(drained.size() * 2);
         drained.forEach((tp, batch) -> {
             batch.inFlight = true;
+            batch.transportHolds++;
             payload.put(tp, batch.bytes());
         });
         InFlight request = new InFlight(drained, now);
@@ -238,8 +239,13 @@ final class Sender implements Runnable {
         Answer answer;
         while ((answer = answers.poll()) != null) {
             InFlight request = answer.request();
+            for (ProducerBatch batch : request.batches.values()) {
+                batch.transportHolds--; // the broker is done with the bytes, whatever it answered
+            }
             if (request.done) {
-                continue; // already timed out and handled
+                // Already timed out and handled; a batch completed since then can give its buffer back now.
+                request.batches.values().forEach(this::maybeReturnBuffer);
+                continue;
             }
             markDone(request);
             inFlight.remove(request);
@@ -328,7 +334,20 @@ final class Sender implements Runnable {
             transactions.onBatchCompleted(batch, error); // before the callbacks, so they see the state it leads to
         }
         if (batch.complete(baseOffset, logAppendTime, error)) {
-            accumulator.deallocate(batch);
+            accumulator.completed(batch);
+            maybeReturnBuffer(batch);
+        }
+    }
+
+    /**
+     * Returns a batch's buffer to the pool once the batch is complete and no request carrying it awaits the
+     * broker's answer: until the broker answers, it may still read the bytes (a request that timed out here may be
+     * queued in the broker's append ring). With {@code acks=0} the broker answers before it reads them, so only the
+     * bytes are counted back and the buffer is left to the collector.
+     */
+    private void maybeReturnBuffer(ProducerBatch batch) {
+        if (batch.isCompleted() && batch.transportHolds == 0) {
+            accumulator.returnBuffer(batch, config.acks().code() != 0);
         }
     }
 

@@ -19,8 +19,11 @@ import org.junit.jupiter.api.Test;
 class ProducerBatchCallbackOrderTest {
     private static final TopicPartition TP = new TopicPartition("t", 0);
 
-    private static ProducerBatch batch() {
-        return new ProducerBatch(TP, CompressionType.NONE, 1 << 14, 1 << 14, 0L);
+    private final ThunkArrays thunkArrays = new ThunkArrays(1);
+
+    private ProducerBatch batch() {
+        return new ProducerBatch(
+                TP, CompressionType.NONE, 1 << 14, java.nio.ByteBuffer.allocate(1 << 14), thunkArrays, 0L);
     }
 
     private static byte[] value(int i) {
@@ -45,6 +48,34 @@ class ProducerBatchCallbackOrderTest {
         batch.complete(40L, -1L, null);
         assertEquals(List.of("0@40 before", "1@41 before", "2@42 before"), seen);
         assertTrue(futures.stream().allMatch(FutureRecordMetadata::isDone));
+    }
+
+    @Test
+    void eachCallbackSeesItsOwnRecordsMetadataAndTheSlotsAreRecycledAfterwards() {
+        ProducerBatch batch = batch();
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < 40; i++) { // past the slots' first growth
+            byte[] key = i % 3 == 0 ? null : new byte[i];
+            batch.tryAppend(
+                    1000L + i,
+                    key,
+                    value(i),
+                    new Header[0],
+                    i % 2 == 0
+                            ? null
+                            : (m, e) -> seen.add(m.offset() + "/" + m.timestamp() + "/" + m.serializedKeySize() + "/"
+                                    + m.serializedValueSize()));
+        }
+        batch.complete(100L, -1L, null);
+        assertEquals(20, seen.size());
+        assertEquals("101/1001/1/2", seen.get(0));
+        assertEquals("103/1003/-1/2", seen.get(1));
+        assertEquals("139/1039/-1/3", seen.get(19)); // 39 is a multiple of 3: no key
+        assertEquals("137/1037/37/3", seen.get(18));
+        assertEquals(1, thunkArrays.kept(), "the slots went back for the next batch");
+        ThunkArrays.Slots reused = thunkArrays.take();
+        assertEquals(0, reused.count);
+        assertTrue(java.util.Arrays.stream(reused.callbacks).allMatch(java.util.Objects::isNull), "no callback kept");
     }
 
     @Test

@@ -25,10 +25,16 @@ class RecordAccumulatorTest {
 
     private RecordAccumulator accumulator(int batchSize, long lingerMs, long bufferMemory) {
         return new RecordAccumulator(
-                CompressionType.NONE, batchSize, lingerMs, 100, 120_000, new BufferPool(bufferMemory), time);
+                CompressionType.NONE,
+                batchSize,
+                lingerMs,
+                100,
+                120_000,
+                new BufferPool(bufferMemory, batchSize, time),
+                time);
     }
 
-    private static RecordAccumulator.AppendResult append(RecordAccumulator acc, int batchLimit, long maxBlockMs) {
+    private static FutureRecordMetadata append(RecordAccumulator acc, int batchLimit, long maxBlockMs) {
         byte[] value = new byte[100];
         return acc.append(
                 TP,
@@ -45,10 +51,10 @@ class RecordAccumulatorTest {
     @Test
     void fillsABatchUpToBatchSizeThenOpensTheNext() {
         RecordAccumulator acc = accumulator(1024, 1000, 1 << 20);
-        RecordAccumulator.AppendResult first = append(acc, 1024, 0);
+        FutureRecordMetadata first = append(acc, 1024, 0);
         assertTrue(first.newBatchCreated());
         int appended = 1;
-        RecordAccumulator.AppendResult r;
+        FutureRecordMetadata r;
         while (!(r = append(acc, 1024, 0)).newBatchCreated()) {
             appended++;
         }
@@ -90,11 +96,14 @@ class RecordAccumulatorTest {
         RecordAccumulator acc = accumulator(1024, 0, 1024);
         append(acc, 1024, 0);
         // The next batch needs another 1024 bytes of a 1024-byte buffer.memory; nothing frees it.
-        byte[] big = new byte[1000];
-        TimeoutException e = assertThrows(
-                TimeoutException.class,
-                () -> acc.append(
-                        TP, 1L, null, big, NONE, null, 20, 1024, RecordSizes.singleRecordBatchSize(null, big, NONE)));
+        byte[] big = new byte[900];
+        CompletableFuture<FutureRecordMetadata> blocked = CompletableFuture.supplyAsync(() -> acc.append(
+                TP, 1L, null, big, NONE, null, 20, 1024, RecordSizes.singleRecordBatchSize(null, big, NONE)));
+        awaitWaiter(acc);
+        time.sleep(20); // max.block.ms passes on the injected clock
+        java.util.concurrent.ExecutionException failed =
+                assertThrows(java.util.concurrent.ExecutionException.class, () -> blocked.get(10, TimeUnit.SECONDS));
+        TimeoutException e = (TimeoutException) failed.getCause();
         assertTrue(e.getMessage().contains("1024") && e.getMessage().contains("max.block.ms=20"), e.getMessage());
     }
 
@@ -108,18 +117,23 @@ class RecordAccumulatorTest {
                         time.nanoseconds(),
                         RecordAccumulator.DrainGate.OPEN)
                 .get(TP);
-        CompletableFuture<RecordAccumulator.AppendResult> blocked =
+        CompletableFuture<FutureRecordMetadata> blocked =
                 CompletableFuture.supplyAsync(() -> append(acc, 1024, 60_000));
         // The memory shortage is visible to the sender, which sends early because of it.
+        awaitWaiter(acc);
+        assertFalse(blocked.isDone());
+        first.complete(0, -1, null);
+        acc.completed(first);
+        acc.returnBuffer(first, true);
+        assertTrue(blocked.get(10, TimeUnit.SECONDS).newBatchCreated());
+    }
+
+    private static void awaitWaiter(RecordAccumulator acc) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (acc.pool().waiters() == 0) {
             assertTrue(System.nanoTime() < deadline, "append never started waiting for memory");
             Thread.onSpinWait();
         }
-        assertFalse(blocked.isDone());
-        first.complete(0, -1, null);
-        acc.deallocate(first);
-        assertTrue(blocked.get(10, TimeUnit.SECONDS).newBatchCreated());
     }
 
     @Test
