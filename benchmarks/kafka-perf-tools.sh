@@ -15,6 +15,7 @@ JAR="$ROOT/benchmarks/target/benchmarks.jar"
 RUNS=${1:-3}
 CASES=${2:-"100B-idempotent 100B-transactional 1KB-idempotent 1KB-transactional network-path"}
 OUT=$(mktemp)
+FAILED=""
 trap 'rm -f "$OUT"' EXIT
 [ -f "$JAR" ] || { echo "No $JAR: build it with mvn -B -q package -pl benchmarks -am -DskipTests" >&2; exit 2; }
 
@@ -26,10 +27,12 @@ for c in $CASES; do
   echo "== $c ($(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg))"
   if [ "$c" = network-path ]; then
     hold java --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED -Xmx2g \
-      -cp "$JAR" io.weir.bench.broker.NetworkPathBenchmark "$RUNS" 2>&1 | tee -a "$OUT"
+      -cp "$JAR" io.weir.bench.broker.NetworkPathBenchmark "$RUNS" 2>&1 | tee -a "$OUT" || FAILED="$FAILED $c"
   else
-    hold java -Xmx512m -cp "$JAR" io.weir.bench.peer.PerfToolsBenchmark "$c" "$RUNS" 2>&1 | tee -a "$OUT"
+    hold java -Xmx512m -cp "$JAR" io.weir.bench.peer.PerfToolsBenchmark "$c" "$RUNS" 2>&1 | tee -a "$OUT" \
+      || FAILED="$FAILED $c"
   fi
 done
 echo
-grep '^RESULT' "$OUT"
+grep '^RESULT' "$OUT" || true
+if [ -n "$FAILED" ]; then echo "FAILED:$FAILED (their output is above)"; exit 1; fi

@@ -236,14 +236,23 @@ public final class KafkaPeer implements AutoCloseable {
         }
     }
 
-    /** Kafka's cluster id form: a random UUID's 16 bytes in URL-safe base64 without padding. */
+    /**
+     * Kafka's cluster id form: a random UUID's 16 bytes in URL-safe base64 without padding, never starting with
+     * {@code -} (as Kafka's {@code Uuid.randomUuid}): the storage tool's argument parser would take such an id for
+     * an option and refuse to format (one start in 64 failed that way).
+     */
     static String clusterId() {
-        UUID uuid = UUID.randomUUID();
-        byte[] bytes = java.nio.ByteBuffer.allocate(16)
-                .putLong(uuid.getMostSignificantBits())
-                .putLong(uuid.getLeastSignificantBits())
-                .array();
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        while (true) {
+            UUID uuid = UUID.randomUUID();
+            byte[] bytes = java.nio.ByteBuffer.allocate(16)
+                    .putLong(uuid.getMostSignificantBits())
+                    .putLong(uuid.getLeastSignificantBits())
+                    .array();
+            String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            if (!id.startsWith("-")) {
+                return id;
+            }
+        }
     }
 
     static int freePort() throws IOException {
