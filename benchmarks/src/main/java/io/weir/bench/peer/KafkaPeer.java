@@ -65,7 +65,8 @@ public final class KafkaPeer implements AutoCloseable {
                         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
                 KafkaBrokerProcess.class,
                 List.of(dir.toString(), Integer.toString(port), Integer.toString(controllerPort), clusterId),
-                log);
+                log,
+                classPath());
         String bootstrap = "127.0.0.1:" + port;
         try {
             awaitReady(process, bootstrap, clusterId, log);
@@ -93,7 +94,8 @@ public final class KafkaPeer implements AutoCloseable {
                         "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"),
                 KafkaStreamsProcess.class,
                 List.of(bootstrap, stateDir.toString()),
-                null);
+                null,
+                classPath());
         return new StreamsChild(process);
     }
 
@@ -146,12 +148,22 @@ public final class KafkaPeer implements AutoCloseable {
         }
     }
 
-    private static Process launch(List<String> jvmArgs, Class<?> main, List<String> args, Path log) throws IOException {
+    /**
+     * A child JVM running {@code main} on {@code classPath}, its output to {@code log} (or, when null, standard
+     * output piped to this JVM and standard error inherited), killed when this JVM exits.
+     */
+    static Process launch(List<String> jvmArgs, Class<?> main, List<String> args, Path log, String classPath)
+            throws IOException {
+        return launch(jvmArgs, main.getName(), args, log, classPath);
+    }
+
+    static Process launch(List<String> jvmArgs, String main, List<String> args, Path log, String classPath)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("--add-opens", "java.base/java.nio=ALL-UNNAMED"));
         command.addAll(jvmArgs);
-        command.addAll(List.of("-cp", classPath(), main.getName()));
+        command.addAll(List.of("-cp", classPath, main));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command);
         if (log != null) {
@@ -165,11 +177,10 @@ public final class KafkaPeer implements AutoCloseable {
         return process;
     }
 
-    /** This jar (or classes directory) followed by the Kafka jars listed in the class-path file. */
-    static String classPath() throws IOException {
-        Path self;
+    /** This jar (or classes directory): Weir and everything it runs on, no Kafka jar but kafka-clients. */
+    static Path self() {
         try {
-            self = Path.of(KafkaPeer.class
+            return Path.of(KafkaPeer.class
                     .getProtectionDomain()
                     .getCodeSource()
                     .getLocation()
@@ -177,6 +188,11 @@ public final class KafkaPeer implements AutoCloseable {
         } catch (URISyntaxException e) {
             throw new IllegalStateException("Cannot locate the benchmarks jar", e);
         }
+    }
+
+    /** This jar (or classes directory) followed by the Kafka jars listed in the class-path file. */
+    static String classPath() throws IOException {
+        Path self = self();
         Path listed = Path.of(System.getProperty(
                 "weir.bench.kafka.classpath",
                 self.getParent().resolve("kafka.classpath").toString()));
@@ -187,7 +203,7 @@ public final class KafkaPeer implements AutoCloseable {
         return self + File.pathSeparator + Files.readString(listed).trim();
     }
 
-    private static void awaitReady(Process process, String bootstrap, String clusterId, Path log) throws IOException {
+    static void awaitReady(Process process, String bootstrap, String clusterId, Path log) throws IOException {
         long deadline = System.nanoTime() + STARTUP_DEADLINE.toNanos();
         // The admin client warns of each refused connection until the broker listens: expected here.
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient", "error");
@@ -195,7 +211,7 @@ public final class KafkaPeer implements AutoCloseable {
                 Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", 1000, "default.api.timeout.ms", 2000))) {
             while (true) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("The Kafka broker exited with " + process.exitValue()
+                    throw new IllegalStateException("The broker exited with " + process.exitValue()
                             + " while starting; its output:\n" + Files.readString(log));
                 }
                 try {
@@ -213,30 +229,39 @@ public final class KafkaPeer implements AutoCloseable {
                     // not listening yet: ask again until the deadline
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("The Kafka broker did not start within " + STARTUP_DEADLINE
+                    throw new IllegalStateException("The broker did not start within " + STARTUP_DEADLINE
                             + "; its output:\n" + Files.readString(log));
                 }
             }
         }
     }
 
-    /** Kafka's cluster id form: a random UUID's 16 bytes in URL-safe base64 without padding. */
-    private static String clusterId() {
-        UUID uuid = UUID.randomUUID();
-        byte[] bytes = java.nio.ByteBuffer.allocate(16)
-                .putLong(uuid.getMostSignificantBits())
-                .putLong(uuid.getLeastSignificantBits())
-                .array();
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    /**
+     * Kafka's cluster id form: a random UUID's 16 bytes in URL-safe base64 without padding, never starting with
+     * {@code -} (as Kafka's {@code Uuid.randomUuid}): the storage tool's argument parser would take such an id for
+     * an option and refuse to format (one start in 64 failed that way).
+     */
+    static String clusterId() {
+        while (true) {
+            UUID uuid = UUID.randomUUID();
+            byte[] bytes = java.nio.ByteBuffer.allocate(16)
+                    .putLong(uuid.getMostSignificantBits())
+                    .putLong(uuid.getLeastSignificantBits())
+                    .array();
+            String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            if (!id.startsWith("-")) {
+                return id;
+            }
+        }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
-    private static void kill(Process process) {
+    static void kill(Process process) {
         process.destroyForcibly();
         try {
             process.waitFor(30, TimeUnit.SECONDS);
