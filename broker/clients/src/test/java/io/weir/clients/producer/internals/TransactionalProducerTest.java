@@ -171,6 +171,42 @@ class TransactionalProducerTest {
     }
 
     @Test
+    void aPartitionOfTheLastTransactionIsAddedAgainBeforeTheNextOnesFirstBatch() throws Exception {
+        var p = inTransaction();
+        send(p, 0);
+        p.sender().runOnce();
+        TransactionalRequestResult commit = p.transactionManager().beginCommit();
+        answerProduce(p, 0, Errors.NONE);
+        p.sender().runOnce();
+        commit.await(0);
+        p.beginTransaction();
+        send(p, 0); // the send path's lock-free check must not take TP0 for registered: that was the last transaction
+        p.sender().runOnce();
+        List<Object> calls = broker.requests.stream()
+                .filter(r -> r instanceof AddPartitionsToTxnRequest || r instanceof ProduceRequest)
+                .toList();
+        assertEquals(4, calls.size(), calls.toString());
+        assertEquals(
+                Set.of(TP0),
+                assertInstanceOf(AddPartitionsToTxnRequest.class, calls.get(2)).partitions());
+        assertInstanceOf(ProduceRequest.class, calls.get(3));
+    }
+
+    @Test
+    void aSendAfterTheTransactionEndedIsRefusedThoughItsPartitionWasInIt() throws Exception {
+        var p = inTransaction();
+        send(p, 0);
+        p.sender().runOnce();
+        TransactionalRequestResult commit = p.transactionManager().beginCommit();
+        assertThrows(IllegalClientStateException.class, () -> send(p, 0), "committing");
+        answerProduce(p, 0, Errors.NONE);
+        p.sender().runOnce();
+        commit.await(0);
+        assertThrows(IllegalClientStateException.class, () -> send(p, 0), "no transaction open");
+        assertEquals(1, produced().size());
+    }
+
+    @Test
     void commitSendsEndTxnOnlyOnceEveryBatchIsAcknowledged() throws Exception {
         var p = inTransaction();
         Future<RecordMetadata> f = send(p, 0);
