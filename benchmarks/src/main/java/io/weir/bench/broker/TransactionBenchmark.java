@@ -257,12 +257,14 @@ public final class TransactionBenchmark {
                         median(rates[mode.ordinal()]),
                         spread(rates[mode.ordinal()], "%,.0f"));
             }
-            ratio("idempotent ÷ plain", sizeName, rates[Mode.IDEMPOTENT.ordinal()], rates[Mode.PLAIN.ordinal()]);
-            ratio(
-                    "transactional ÷ idempotent",
-                    sizeName,
-                    rates[Mode.TRANSACTIONAL.ordinal()],
-                    rates[Mode.IDEMPOTENT.ordinal()]);
+            if (modes.length == Mode.values().length) { // a profiling run may leave modes out
+                ratio("idempotent ÷ plain", sizeName, rates[Mode.IDEMPOTENT.ordinal()], rates[Mode.PLAIN.ordinal()]);
+                ratio(
+                        "transactional ÷ idempotent",
+                        sizeName,
+                        rates[Mode.TRANSACTIONAL.ordinal()],
+                        rates[Mode.IDEMPOTENT.ordinal()]);
+            }
         }
 
         private static void ratio(String what, String sizeName, double[] measured, double[] baseline) {
