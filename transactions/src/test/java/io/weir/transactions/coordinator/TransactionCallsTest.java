@@ -187,6 +187,24 @@ class TransactionCallsTest {
     }
 
     @Test
+    void afterAnAbortTheNextTransactionStartsOnlyOnceTheAbortMarkersAreWritten() {
+        InitProducerIdAnswer p = f.initNow("app");
+        f.addNow("app", p, P0);
+        f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.ABORT);
+        f.log.completeNext();
+        CoordinatorFixture.Answer<TxnAnswer> next = f.add("app", p.producerId(), p.producerEpoch(), P0, P1);
+        assertFalse(next.answered());
+        TransactionMarkers.Request markers = f.markers.completeNext();
+        assertEquals(TransactionResult.ABORT, markers.result());
+        assertEquals(Set.of(P0), markers.partitions(), "the abort covers only the aborted transaction's partitions");
+        assertFalse(next.answered(), "still waiting for CompleteAbort");
+        f.settle();
+        assertError(TxnError.NONE, next.get());
+        assertEquals(TransactionState.ONGOING, f.state("app").state());
+        assertEquals(Set.of(P0, P1), f.state("app").partitions());
+    }
+
+    @Test
     void aWaitingAddIsAnsweredConcurrentWhenTheMarkersFailAndNotAvailableWhenTheCoordinatorCloses() {
         InitProducerIdAnswer p = f.initNow("app");
         f.addNow("app", p, P0);

@@ -20,6 +20,7 @@ import io.weir.common.errors.ProducerFencedException;
 import io.weir.common.errors.TransactionAbortedException;
 import io.weir.common.protocol.AddOffsetsToTxnRequest;
 import io.weir.common.protocol.AddPartitionsToTxnRequest;
+import io.weir.common.protocol.AddPartitionsToTxnResponse;
 import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.EndTxnRequest;
 import io.weir.common.protocol.EndTxnResponse;
@@ -190,6 +191,29 @@ class TransactionalProducerTest {
                 Set.of(TP0),
                 assertInstanceOf(AddPartitionsToTxnRequest.class, calls.get(2)).partitions());
         assertInstanceOf(ProduceRequest.class, calls.get(3));
+    }
+
+    @Test
+    void aHeldAddPartitionsKeepsTheNextTransactionsBatchesBackUntilItIsAnswered() throws Exception {
+        // A Weir coordinator holds the next transaction's AddPartitionsToTxn until the last one has completed.
+        var p = inTransaction();
+        send(p, 0);
+        p.sender().runOnce();
+        TransactionalRequestResult commit = p.transactionManager().beginCommit();
+        answerProduce(p, 0, Errors.NONE);
+        p.sender().runOnce();
+        commit.await(0);
+        CompletableFuture<AddPartitionsToTxnResponse> held = new CompletableFuture<>();
+        broker.onAddPartitionsToTxn = r -> held;
+        p.beginTransaction();
+        send(p, 0);
+        for (int i = 0; i < 3; i++) {
+            p.sender().runOnce();
+        }
+        assertEquals(1, produced().size(), "no batch of the next transaction before its partition is in it");
+        held.complete(new AddPartitionsToTxnResponse(Map.of(TP0, ApiError.NONE)));
+        p.sender().runOnce();
+        assertEquals(2, produced().size());
     }
 
     @Test
