@@ -189,8 +189,9 @@ public final class TransactionCoordinator implements AutoCloseable {
         TxnEntry entry = entryOf(transactionalId);
         if (entry != null && entry.completesFor(producerId, producerEpoch)) {
             // The producer's previous transaction was answered and is writing its markers: the producer has begun
-            // the next one. Rather than CONCURRENT_TRANSACTIONS and a retry after a backoff, the call waits behind the
-            // completion (Kafka's client pipelines it the same way), so the next transaction starts the moment it can.
+            // the next one. Rather than CONCURRENT_TRANSACTIONS and a retry after a backoff (Kafka's broker answers
+            // that, and its client waits 20 ms), the call waits behind the completion, so the next transaction starts
+            // the moment it can.
             entry.afterCompletion.add(
                     () -> addPartitions(transactionalId, producerId, producerEpoch, partitions, answer));
             return;
