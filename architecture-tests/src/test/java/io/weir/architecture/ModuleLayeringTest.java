@@ -155,10 +155,7 @@ class ModuleLayeringTest {
                         resideInAPackage(STATE),
                         base(),
                         resideInAPackage(JDK),
-                        resideInAnyPackage(
-                                "org.lmdbjava..",
-                                "com.esotericsoftware..",
-                                "org.objenesis..")));
+                        resideInAnyPackage("org.lmdbjava..", "com.esotericsoftware..", "org.objenesis..")));
         rule.check(weir);
     }
 

@@ -1,6 +1,7 @@
 package io.weir.bench.broker;
 
 import io.weir.bench.GcPauses;
+import io.weir.bench.RunConditions;
 import io.weir.broker.BrokerConfig;
 import io.weir.broker.EmbeddedBroker;
 import io.weir.clients.admin.Admin;
@@ -32,25 +33,36 @@ import org.HdrHistogram.Histogram;
  * What exactly-once costs, as ratios against a baseline measured in the same run, on one embedded broker
  * (flush policy {@code os}, Kafka's default):
  * <ol>
- *   <li>idempotent vs plain {@code acks=all} produce, 100 B and 1 KB records (goal ≥ 0.97);</li>
- *   <li>transactional, a commit every 100 ms, vs idempotent, 1 KB records (goal ≥ 0.97);</li>
+ *   <li>plain {@code acks=all}, idempotent and transactional (a commit every 100 ms) produce, 100 B and 1 KB
+ *       records, alternating within each round: idempotent ÷ plain and transactional ÷ idempotent (goals ≥ 0.97);</li>
  *   <li>{@code read_committed} vs {@code read_uncommitted} consume of the same transactional data (goal ≥ 0.95);</li>
  *   <li>commit latency of a small transaction (10 records over 2 partitions): p50 / p99 of
  *       {@code commitTransaction()};</li>
  *   <li>end-to-end latency of one-record transactions read by a {@code read_committed} consumer: from
  *       {@code beginTransaction()} to the record's arrival (Kafka 4.1 on this machine: p50 0.97 ms, p99 9.1 ms).</li>
  * </ol>
- * Each throughput pair runs {@code repeats} times, alternating which side goes first, on fresh topics; the
- * line shows the median ratio and every run's ratio, so noise on this 2-core machine is visible, and the
- * collector's stop-the-world pauses over all its runs (count, total, longest; see {@link GcPauses}); a last line
- * sums the pauses of the whole benchmark.
+ * A produce round runs the three modes back to back, each on a fresh topic, in an order that rotates every round.
+ * Every run is printed with what else happened meanwhile ({@link RunConditions}: GC time, other processes' CPU, the
+ * page cache's dirty and writeback bytes) and, for transactions, the time the sending thread spent in
+ * {@code commitTransaction()}; then each mode's median and range and each ratio's median and range over the rounds.
+ * A range wider than ±10 % of its median is flagged: on this 2-core machine it is a finding to explain.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.weir.bench.broker.TransactionBenchmark [repeats] [records] [latency-samples]
+ * java -cp benchmarks/target/benchmarks.jar [-Dweir.bench.sections=produce,consume,latency] \
+ *     [-Dweir.bench.buffer.memory=33554432] \
+ *     [-Dweir.bench.modes=PLAIN,IDEMPOTENT,TRANSACTIONAL] [-Dweir.bench.sizes=100,1024] \
+ *     io.weir.bench.broker.TransactionBenchmark [rounds (7)] [1 KB records per run (1M; 4M of 100 B)] [latency-samples]
  * </pre>
  */
 public final class TransactionBenchmark {
     private static final int PARTITIONS = 1;
+    /**
+     * Kafka's default (32 MiB). With 256 MiB the plain and idempotent runs queue up to 256 MiB of batches, which
+     * live long enough to be promoted and collected from the old generation, while a transaction's commit drains the
+     * queue every 100 ms: the ratio then measured the queue, not exactly-once.
+     */
+    private static final String BUFFER_MEMORY =
+            System.getProperty("weir.bench.buffer.memory", Long.toString(32L << 20));
 
     private enum Mode {
         PLAIN,
@@ -61,8 +73,10 @@ public final class TransactionBenchmark {
     private TransactionBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        int records = args.length > 1 ? Integer.parseInt(args[1]) : 500_000;
+        int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        int records = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+        List<String> sections = List.of(System.getProperty("weir.bench.sections", "produce,consume,latency")
+                .split(","));
         int samples = args.length > 2 ? Integer.parseInt(args[2]) : 5_000;
         Path dir = Files.createTempDirectory(
                 Path.of(System.getProperty("weir.bench.dir", System.getProperty("java.io.tmpdir"))), "weir-txn-");
@@ -70,13 +84,20 @@ public final class TransactionBenchmark {
         try (EmbeddedBroker broker = EmbeddedBroker.open(BrokerConfig.from(Map.of(
                 BrokerConfig.LOG_DIRS, dir.toString(), BrokerConfig.LOG_RETENTION_BYTES, Long.toString(1L << 30))))) {
             Bench bench = new Bench(broker);
-            bench.produce(Mode.PLAIN, 1024, records / 5, "warmup"); // JIT and page cache
-            bench.compareProduce(Mode.IDEMPOTENT, Mode.PLAIN, 100, records * 2, repeats);
-            bench.compareProduce(Mode.IDEMPOTENT, Mode.PLAIN, 1024, records, repeats);
-            bench.compareProduce(Mode.TRANSACTIONAL, Mode.IDEMPOTENT, 1024, records, repeats);
-            bench.compareConsume(records, repeats);
-            bench.commitLatency(samples);
-            bench.endToEndLatency(samples);
+            if (sections.contains("produce")) {
+                for (String size :
+                        System.getProperty("weir.bench.sizes", "100,1024").split(",")) {
+                    int bytes = Integer.parseInt(size);
+                    bench.compareModes(bytes, bytes < 1024 ? records * 4 : records, repeats);
+                }
+            }
+            if (sections.contains("consume")) {
+                bench.compareConsume(records, repeats);
+            }
+            if (sections.contains("latency")) {
+                bench.commitLatency(samples);
+                bench.endToEndLatency(samples);
+            }
             System.out.printf(
                     Locale.ROOT,
                     "whole run: %s, heap max %d MB (%s)%n",
@@ -122,7 +143,7 @@ public final class TransactionBenchmark {
             props.put("acks", "all");
             props.put("linger.ms", "5");
             props.put("batch.size", "65536");
-            props.put("buffer.memory", Long.toString(256L << 20));
+            props.put("buffer.memory", BUFFER_MEMORY);
             props.put("enable.idempotence", Boolean.toString(mode != Mode.PLAIN));
             if (mode == Mode.TRANSACTIONAL) {
                 props.put("transactional.id", "bench-" + topics);
@@ -130,17 +151,24 @@ public final class TransactionBenchmark {
             return props;
         }
 
-        /** Records/s of sending {@code records} records of {@code size} bytes; transactions commit every 100 ms. */
-        double produce(Mode mode, int size, int records, String topic) throws Exception {
+        /** One produce run: its rate, the time the sending thread spent in commitTransaction(), the machine meanwhile. */
+        record ProduceRun(double recordsPerSecond, int commits, long commitWaitNanos, RunConditions conditions) {}
+
+        /** Sends {@code records} records of {@code size} bytes; transactions commit every 100 ms. */
+        ProduceRun produce(Mode mode, int size, int records, String topic) throws Exception {
             byte[] value = new byte[size];
             new Random(7).nextBytes(value);
             AtomicReference<Exception> failure = new AtomicReference<>();
+            int commits = 0;
+            long commitWait = 0;
             long start;
+            RunConditions conditions;
             try (Producer<byte[], byte[]> producer =
                     Producer.create(producerProps(mode), new ByteArraySerializer(), new ByteArraySerializer())) {
                 if (mode == Mode.TRANSACTIONAL) {
                     producer.initTransactions();
                 }
+                conditions = RunConditions.start();
                 start = System.nanoTime();
                 long nextCommit = start + 100_000_000L;
                 if (mode == Mode.TRANSACTIONAL) {
@@ -153,54 +181,127 @@ public final class TransactionBenchmark {
                         }
                     });
                     if (mode == Mode.TRANSACTIONAL && (i & 255) == 0 && System.nanoTime() >= nextCommit) {
+                        long before = System.nanoTime();
                         producer.commitTransaction();
+                        commitWait += System.nanoTime() - before;
+                        commits++;
                         producer.beginTransaction();
                         nextCommit = System.nanoTime() + 100_000_000L;
                     }
                 }
+                long before = System.nanoTime();
                 if (mode == Mode.TRANSACTIONAL) {
                     producer.commitTransaction();
+                    commits++;
                 } else {
                     producer.flush();
                 }
+                commitWait += mode == Mode.TRANSACTIONAL ? System.nanoTime() - before : 0;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            conditions.stop();
             if (failure.get() != null) {
                 throw new IllegalStateException(mode + " produce failed", failure.get());
             }
-            return records / seconds;
+            return new ProduceRun(records / seconds, commits, commitWait, conditions);
         }
 
-        void compareProduce(Mode measured, Mode baseline, int size, int records, int repeats) throws Exception {
-            double[] ratios = new double[repeats];
-            double[] rates = new double[repeats];
-            int gcMark = GcPauses.mark();
-            for (int r = 0; r < repeats; r++) {
-                String a = newTopic(PARTITIONS);
-                String b = newTopic(PARTITIONS);
-                double m;
-                double base;
-                if (r % 2 == 0) {
-                    m = produce(measured, size, records, a);
-                    base = produce(baseline, size, records, b);
-                } else {
-                    base = produce(baseline, size, records, b);
-                    m = produce(measured, size, records, a);
-                }
-                ratios[r] = m / base;
-                rates[r] = m;
-                deleteTopics(a, b); // keep the disk and page cache from filling up over the runs
+        /**
+         * {@code rounds} rounds of plain, idempotent and transactional produce, each mode on a fresh topic; the
+         * order rotates every round so that no mode always runs first (on a cold page cache) or last. Prints every
+         * run with what the machine did meanwhile, then each mode's median and range and the two ratios per round.
+         */
+        void compareModes(int size, int records, int rounds) throws Exception {
+            Mode[] modes = Arrays.stream(System.getProperty("weir.bench.modes", "PLAIN,IDEMPOTENT,TRANSACTIONAL")
+                            .split(","))
+                    .map(Mode::valueOf)
+                    .toArray(Mode[]::new);
+            double[][] rates = new double[Mode.values().length][rounds];
+            String sizeName = size >= 1024 ? size / 1024 + " KB" : size + " B";
+            System.out.printf(
+                    Locale.ROOT,
+                    "%n%s records, %,d per run, %d rounds, buffer.memory %s%n",
+                    sizeName,
+                    records,
+                    rounds,
+                    BUFFER_MEMORY);
+            for (Mode mode : modes) { // not measured: compiles this record size's paths in every mode
+                String topic = newTopic(PARTITIONS);
+                produce(mode, size, records / 2, topic);
+                deleteTopics(topic);
             }
-            report(
-                    String.format(
+            for (int r = 0; r < rounds; r++) {
+                for (int k = 0; k < modes.length; k++) {
+                    Mode mode = modes[(r + k) % modes.length];
+                    String topic = newTopic(PARTITIONS);
+                    ProduceRun run = produce(mode, size, records, topic);
+                    // Deleting the topic drops its dirty pages, so every run starts from the same page cache:
+                    // otherwise the third run of a round crosses the kernel's background writeback threshold
+                    // (dirty_background_ratio, ~2.3 GiB here) and is throttled whatever its mode.
+                    deleteTopics(topic);
+                    rates[mode.ordinal()][r] = run.recordsPerSecond();
+                    System.out.printf(
                             Locale.ROOT,
-                            "%s vs %s produce, %s records",
-                            measured,
-                            baseline,
-                            size >= 1024 ? size / 1024 + " KB" : size + " B"),
-                    ratios,
-                    rates,
-                    GcPauses.since(gcMark));
+                            "  round %d  %-13s %,11.0f rec/s  %s%s%n",
+                            r + 1,
+                            mode,
+                            run.recordsPerSecond(),
+                            run.conditions().describe(),
+                            mode == Mode.TRANSACTIONAL
+                                    ? String.format(
+                                            Locale.ROOT,
+                                            "  %d commits, %.1f ms in commitTransaction()",
+                                            run.commits(),
+                                            run.commitWaitNanos() / 1e6)
+                                    : "");
+                }
+            }
+            for (Mode mode : modes) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-13s %s, median %,.0f rec/s  %s%n",
+                        mode,
+                        sizeName,
+                        median(rates[mode.ordinal()]),
+                        spread(rates[mode.ordinal()], "%,.0f"));
+            }
+            if (modes.length == Mode.values().length) { // a profiling run may leave modes out
+                ratio("idempotent ÷ plain", sizeName, rates[Mode.IDEMPOTENT.ordinal()], rates[Mode.PLAIN.ordinal()]);
+                ratio(
+                        "transactional ÷ idempotent",
+                        sizeName,
+                        rates[Mode.TRANSACTIONAL.ordinal()],
+                        rates[Mode.IDEMPOTENT.ordinal()]);
+            }
+        }
+
+        private static void ratio(String what, String sizeName, double[] measured, double[] baseline) {
+            double[] ratios = new double[measured.length];
+            for (int r = 0; r < ratios.length; r++) {
+                ratios[r] = measured[r] / baseline[r];
+            }
+            report(what + ", " + sizeName + " (per round)", ratios, measured);
+        }
+
+        private static double median(double[] values) {
+            double[] sorted = values.clone();
+            Arrays.sort(sorted);
+            int n = sorted.length;
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        }
+
+        /** "min–max (±x % of the median)", flagged when wider than ±10 %: a finding to explain, not noise. */
+        private static String spread(double[] values, String format) {
+            double min = Arrays.stream(values).min().orElse(0);
+            double max = Arrays.stream(values).max().orElse(0);
+            double half = (max - min) / 2 / median(values) * 100;
+            return String.format(
+                    Locale.ROOT,
+                    "range " + format + "–" + format + " (±%.0f %%%s)",
+                    min,
+                    max,
+                    half,
+                    half > 10 ? ", WIDER THAN ±10 %" : "");
         }
 
         void compareConsume(int records, int repeats) throws Exception {
@@ -208,7 +309,6 @@ public final class TransactionBenchmark {
             produce(Mode.TRANSACTIONAL, 1024, records, topic);
             double[] ratios = new double[repeats];
             double[] rates = new double[repeats];
-            int gcMark = GcPauses.mark();
             for (int r = 0; r < repeats; r++) {
                 double committed;
                 double uncommitted;
@@ -222,11 +322,7 @@ public final class TransactionBenchmark {
                 ratios[r] = committed / uncommitted;
                 rates[r] = committed;
             }
-            report(
-                    "read_committed vs read_uncommitted consume, 1 KB transactional records",
-                    ratios,
-                    rates,
-                    GcPauses.since(gcMark));
+            report("read_committed vs read_uncommitted consume, 1 KB transactional records", ratios, rates);
         }
 
         private double consume(String topic, String isolation, int records) {
@@ -330,23 +426,19 @@ public final class TransactionBenchmark {
                     samples);
         }
 
-        private static void report(String what, double[] ratios, double[] rates, GcPauses.Summary gc) {
-            double[] sortedRatios = ratios.clone();
-            Arrays.sort(sortedRatios);
-            double[] sortedRates = rates.clone();
-            Arrays.sort(sortedRates);
+        private static void report(String what, double[] ratios, double[] rates) {
             List<String> runs = new ArrayList<>();
             for (double r : ratios) {
                 runs.add(String.format(Locale.ROOT, "%.3f", r));
             }
             System.out.printf(
                     Locale.ROOT,
-                    "%-70s median ratio %.3f  (runs %s; measured side median %,.0f records/s; %s)%n",
+                    "%-60s median ratio %.3f  %s  (runs %s; measured side median %,.0f records/s)%n",
                     what,
-                    sortedRatios[ratios.length / 2],
+                    median(ratios),
+                    spread(ratios, "%.3f"),
                     String.join(" ", runs),
-                    sortedRates[rates.length / 2],
-                    gc);
+                    median(rates));
         }
     }
 }

@@ -23,7 +23,10 @@ import java.util.function.Consumer;
  * Meanwhile every other call that could change the id answers CONCURRENT_TRANSACTIONS. A transition into
  * PrepareCommit or PrepareAbort starts the markers ({@link TransactionMarkers}); once all are written the
  * coordinator writes CompleteCommit or CompleteAbort. EndTxn is answered when the Prepare state is durable,
- * before the markers, as in Kafka: the decision cannot be lost after that.
+ * before the markers, as in Kafka: the decision cannot be lost after that. The producer's next AddPartitionsToTxn
+ * (or AddOffsetsToTxn) may then arrive while the markers are written: instead of CONCURRENT_TRANSACTIONS it waits
+ * and is decided once the transaction has completed (or at once, answered CONCURRENT_TRANSACTIONS, if its markers
+ * failed), so a producer committing back to back never waits out a retry backoff.
  *
  * <p><b>Invariants.</b> (1) The metadata in effect for an id is the last record of it the log confirmed
  * (or, after {@link #load}, the last record in the log). (2) Every change follows the table of
@@ -184,6 +187,15 @@ public final class TransactionCoordinator implements AutoCloseable {
             return;
         }
         TxnEntry entry = entryOf(transactionalId);
+        if (entry != null && entry.completesFor(producerId, producerEpoch)) {
+            // The producer's previous transaction was answered and is writing its markers: the producer has begun
+            // the next one. Rather than CONCURRENT_TRANSACTIONS and a retry after a backoff (Kafka's broker answers
+            // that, and its client waits 20 ms), the call waits behind the completion, so the next transaction starts
+            // the moment it can.
+            entry.afterCompletion.add(
+                    () -> addPartitions(transactionalId, producerId, producerEpoch, partitions, answer));
+            return;
+        }
         decide(
                 entry,
                 TransitionRules.addPartitions(
@@ -308,6 +320,7 @@ public final class TransactionCoordinator implements AutoCloseable {
                                             : t.from().state().displayName()) + " to "
                                     + t.to().state().displayName() + " to the transaction log: " + failure.getMessage()
                                     + "; retry"));
+            runAfterCompletion(entry);
             return;
         }
         if (t.to().state() == TransactionState.DEAD) {
@@ -319,7 +332,25 @@ public final class TransactionCoordinator implements AutoCloseable {
         if (entry.current != null && entry.current.state().isPrepared() && entries.get(id) == entry) {
             entry.markersDone = false;
             writeMarkers(entry);
+        } else {
+            runAfterCompletion(entry);
         }
+    }
+
+    /** Makes again the calls that waited for the transaction to complete, unless it still completes without failure. */
+    private void runAfterCompletion(TxnEntry entry) {
+        if (entry.afterCompletion.isEmpty()
+                || (entry.current != null
+                        && entry.completesFor(entry.current.producerId(), entry.current.producerEpoch()))) {
+            return;
+        }
+        runDeferred(entry);
+    }
+
+    private static void runDeferred(TxnEntry entry) {
+        List<Runnable> calls = List.copyOf(entry.afterCompletion);
+        entry.afterCompletion.clear();
+        calls.forEach(Runnable::run);
     }
 
     private void writeMarkers(TxnEntry entry) {
@@ -346,6 +377,7 @@ public final class TransactionCoordinator implements AutoCloseable {
         entry.markersInFlight = false;
         if (failure != null) {
             entry.retryAtMs = clock.milliseconds() + config.markerRetryBackoffMs();
+            runAfterCompletion(entry);
             return;
         }
         entry.markersDone = true;
@@ -457,6 +489,9 @@ public final class TransactionCoordinator implements AutoCloseable {
             return;
         }
         lifecycle = Lifecycle.CLOSED;
+        for (TxnEntry e : entries.values()) {
+            runDeferred(e); // each is answered COORDINATOR_NOT_AVAILABLE now
+        }
         for (Map.Entry<String, TxnEntry> e : entries.entrySet()) {
             TxnEntry.Pending pending = e.getValue().pending;
             if (pending != null) {

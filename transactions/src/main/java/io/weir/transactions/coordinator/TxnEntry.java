@@ -1,5 +1,7 @@
 package io.weir.transactions.coordinator;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +21,11 @@ final class TxnEntry {
     int offsetWritesInFlight;
     /** After a failed marker write or completion, when to try again; -1 when nothing failed. */
     long retryAtMs = -1;
+    /**
+     * AddPartitionsToTxn / AddOffsetsToTxn calls of the prepared transaction's own producer, made while its markers
+     * were being written: each is made again, in arrival order, once the transaction completed or its markers failed.
+     */
+    final List<Runnable> afterCompletion = new ArrayList<>();
 
     /**
      * A transition being written and what to do once the log answers. {@code onFailed} gets the answer to
@@ -28,6 +35,19 @@ final class TxnEntry {
 
     TxnEntry(TransactionMetadata current) {
         this.current = current;
+    }
+
+    /**
+     * Whether a call of producer {@code producerId} / {@code producerEpoch} should wait for the transaction to
+     * complete rather than answer CONCURRENT_TRANSACTIONS: the transaction is the producer's own, prepared, and its
+     * markers have not failed (a failure would make the wait open-ended; that producer retries instead).
+     */
+    boolean completesFor(long producerId, short producerEpoch) {
+        return current != null
+                && current.state().isPrepared()
+                && current.producerId() == producerId
+                && current.producerEpoch() == producerEpoch
+                && retryAtMs < 0;
     }
 
     /** Why a call that could change the id must wait, or null if it need not. */

@@ -2,6 +2,7 @@ package io.weir.transactions.coordinator;
 
 import io.weir.common.TopicPartition;
 import io.weir.transactions.TransactionResult;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,9 @@ final class CoordinatorModel {
 
     private record Pending(TransactionMetadata to, Kind kind, Waiter waiter) {}
 
+    /** An AddPartitionsToTxn of the producer whose prepared transaction was completing, to be made again after. */
+    private record Deferred(long pid, short epoch, Set<TopicPartition> partitions, Waiter waiter) {}
+
     private static final class Id {
         TransactionMetadata current;
         Pending pending;
@@ -50,9 +54,19 @@ final class CoordinatorModel {
         boolean markersDone;
         int offsetWrites;
         long retryAt = -1;
+        final List<Deferred> afterCompletion = new ArrayList<>();
 
         boolean busy() {
             return pending != null || offsetWrites > 0;
+        }
+
+        /** The producer's own prepared transaction completes, its markers not failed: its next add waits for that. */
+        boolean completesFor(long pid, short epoch) {
+            return current != null
+                    && current.state().isPrepared()
+                    && current.producerId() == pid
+                    && current.producerEpoch() == epoch
+                    && retryAt < 0;
         }
     }
 
@@ -153,6 +167,10 @@ final class CoordinatorModel {
 
     void add(String id, long pid, short epoch, Set<TopicPartition> partitions, long now, Waiter w) {
         Id e = ids.get(id);
+        if (e != null && e.completesFor(pid, epoch)) {
+            e.afterCompletion.add(new Deferred(pid, epoch, partitions, w));
+            return;
+        }
         TxnError producer = producerError(e, pid, epoch);
         if (producer != null) {
             answer(w, producer);
@@ -259,6 +277,7 @@ final class CoordinatorModel {
                 e.retryAt = now + config.markerRetryBackoffMs();
             }
             answer(p.waiter(), TxnError.COORDINATOR_NOT_AVAILABLE);
+            runAfterCompletion(id, e, now);
             return;
         }
         if (p.to().state() == TransactionState.DEAD) {
@@ -276,7 +295,19 @@ final class CoordinatorModel {
             e.markersDone = false;
             e.markersInFlight = true;
             e.retryAt = -1;
+        } else {
+            runAfterCompletion(id, e, now);
         }
+    }
+
+    private void runAfterCompletion(String id, Id e, long now) {
+        if (e.afterCompletion.isEmpty()
+                || (e.current != null && e.completesFor(e.current.producerId(), e.current.producerEpoch()))) {
+            return;
+        }
+        List<Deferred> calls = List.copyOf(e.afterCompletion);
+        e.afterCompletion.clear();
+        calls.forEach(d -> add(id, d.pid(), d.epoch(), d.partitions(), now, d.waiter()));
     }
 
     void markersWritten(String id, boolean durable, long now) {
@@ -284,6 +315,7 @@ final class CoordinatorModel {
         e.markersInFlight = false;
         if (!durable) {
             e.retryAt = now + config.markerRetryBackoffMs();
+            runAfterCompletion(id, e, now);
             return;
         }
         e.markersDone = true;
@@ -345,6 +377,7 @@ final class CoordinatorModel {
             if (e.pending != null) {
                 answer(e.pending.waiter(), TxnError.COORDINATOR_NOT_AVAILABLE);
             }
+            e.afterCompletion.forEach(d -> answer(d.waiter(), TxnError.COORDINATOR_NOT_AVAILABLE));
         });
         ids.clear();
         load(durable, now);

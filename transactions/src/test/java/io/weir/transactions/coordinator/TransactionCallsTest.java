@@ -163,9 +163,77 @@ class TransactionCallsTest {
                 TxnError.INVALID_TXN_STATE,
                 f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT)
                         .get());
+    }
+
+    @Test
+    void theProducersNextAddWaitsForTheEndedTransactionToCompleteInsteadOfAnsweringConcurrent() {
+        InitProducerIdAnswer p = f.initNow("app");
+        f.addNow("app", p, P0);
+        f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT);
+        f.log.completeNext(); // PrepareCommit is durable: EndTxn answered, the markers are being written
+        CoordinatorFixture.Answer<TxnAnswer> next = f.add("app", p.producerId(), p.producerEpoch(), P1);
+        assertFalse(next.answered(), "the add waits behind the completion");
+        assertEquals(TransactionState.PREPARE_COMMIT, f.state("app").state());
+        f.settle(); // markers, CompleteCommit, then the add's own Ongoing
+        assertError(TxnError.NONE, next.get());
+        assertEquals(TransactionState.ONGOING, f.state("app").state());
+        assertEquals(Set.of(P1), f.state("app").partitions(), "the new transaction holds only its own partition");
+        List<TransactionState> written =
+                f.log.durable.stream().map(r -> r.value().state()).toList();
+        assertEquals(
+                List.of(TransactionState.COMPLETE_COMMIT, TransactionState.ONGOING),
+                written.subList(written.size() - 2, written.size()),
+                "the new transaction is written after the old one completed");
+    }
+
+    @Test
+    void afterAnAbortTheNextTransactionStartsOnlyOnceTheAbortMarkersAreWritten() {
+        InitProducerIdAnswer p = f.initNow("app");
+        f.addNow("app", p, P0);
+        f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.ABORT);
+        f.log.completeNext();
+        CoordinatorFixture.Answer<TxnAnswer> next = f.add("app", p.producerId(), p.producerEpoch(), P0, P1);
+        assertFalse(next.answered());
+        TransactionMarkers.Request markers = f.markers.completeNext();
+        assertEquals(TransactionResult.ABORT, markers.result());
+        assertEquals(Set.of(P0), markers.partitions(), "the abort covers only the aborted transaction's partitions");
+        assertFalse(next.answered(), "still waiting for CompleteAbort");
+        f.settle();
+        assertError(TxnError.NONE, next.get());
+        assertEquals(TransactionState.ONGOING, f.state("app").state());
+        assertEquals(Set.of(P0, P1), f.state("app").partitions());
+    }
+
+    @Test
+    void aWaitingAddIsAnsweredConcurrentWhenTheMarkersFailAndNotAvailableWhenTheCoordinatorCloses() {
+        InitProducerIdAnswer p = f.initNow("app");
+        f.addNow("app", p, P0);
+        f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT);
+        f.log.completeNext();
+        CoordinatorFixture.Answer<TxnAnswer> first = f.add("app", p.producerId(), p.producerEpoch(), P1);
+        f.markers.failNext();
+        assertError(TxnError.CONCURRENT_TRANSACTIONS, first.get());
         assertError(
                 TxnError.CONCURRENT_TRANSACTIONS,
                 f.add("app", p.producerId(), p.producerEpoch(), P1).get());
+        f.clock.sleep(CoordinatorFixture.RETRY_BACKOFF_MS);
+        f.coordinator.poll(); // writes the markers again
+        CoordinatorFixture.Answer<TxnAnswer> second = f.add("app", p.producerId(), p.producerEpoch(), P1);
+        assertFalse(second.answered());
+        f.coordinator.close();
+        assertError(TxnError.COORDINATOR_NOT_AVAILABLE, second.get());
+    }
+
+    @Test
+    void anAddOfAnotherEpochIsNotHeldBackByTheCompletion() {
+        InitProducerIdAnswer p = f.initNow("app");
+        f.addNow("app", p, P0);
+        f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.ABORT);
+        f.log.completeNext();
+        assertError(
+                TxnError.PRODUCER_FENCED,
+                f.add("app", p.producerId(), (short) (p.producerEpoch() - 1), P1)
+                        .get());
     }
 
     @Test

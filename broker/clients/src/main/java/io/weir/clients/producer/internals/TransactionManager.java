@@ -66,6 +66,13 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     private boolean transactionStarted;
 
     private final Set<TopicPartition> partitionsInTransaction = new HashSet<>();
+    /**
+     * Every partition registered in the open transaction (new, being added or added): what the send path checks
+     * without the lock. Replaced, never mutated, under {@code this}; emptied before any transition into READY or
+     * IN_TRANSACTION, so a sender that reads IN_TRANSACTION and then this set never sees an earlier transaction's.
+     */
+    private volatile Set<TopicPartition> registeredPartitions = Set.of();
+
     private final Set<TopicPartition> newPartitionsInTransaction = new LinkedHashSet<>();
     private final Set<TopicPartition> pendingPartitionsInTransaction = new HashSet<>();
     private final ArrayDeque<TxnRequestHandler<?>> pendingRequests = new ArrayDeque<>();
@@ -149,8 +156,8 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
             throw new IllegalClientStateException("beginTransaction() called while a transaction of transactional.id '"
                     + transactionalId + "' is already open; commit or abort it first");
         }
-        transitionTo(TransactionManagerState.IN_TRANSACTION);
         clearTransaction();
+        transitionTo(TransactionManagerState.IN_TRANSACTION);
     }
 
     synchronized TransactionalRequestResult beginCommit() {
@@ -217,6 +224,11 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
             }
             return;
         }
+        // Every record but a transaction's first on a partition takes this path: no lock, so the user thread
+        // never waits for the sender thread (which holds the lock to drain and to answer the coordinator).
+        if (state == TransactionManagerState.IN_TRANSACTION && registeredPartitions.contains(tp)) {
+            return;
+        }
         synchronized (this) {
             if (state != TransactionManagerState.IN_TRANSACTION) {
                 if (state == TransactionManagerState.FATAL_ERROR) {
@@ -232,6 +244,11 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
             }
             if (!partitionsInTransaction.contains(tp) && !pendingPartitionsInTransaction.contains(tp)) {
                 newPartitionsInTransaction.add(tp);
+            }
+            if (!registeredPartitions.contains(tp)) {
+                Set<TopicPartition> registered = new HashSet<>(registeredPartitions);
+                registered.add(tp);
+                registeredPartitions = registered;
             }
         }
     }
@@ -521,6 +538,9 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
 
     synchronized void onPartitionsRefused(Set<TopicPartition> partitions) {
         pendingPartitionsInTransaction.removeAll(partitions);
+        Set<TopicPartition> registered = new HashSet<>(registeredPartitions);
+        registered.removeAll(partitions);
+        registeredPartitions = registered;
     }
 
     synchronized void onProducerIdInitialized(ProducerIdAndEpoch id, TransactionalRequestResult result) {
@@ -573,6 +593,7 @@ final class TransactionManager implements RecordAccumulator.DrainGate {
     }
 
     private void clearTransaction() {
+        registeredPartitions = Set.of();
         partitionsInTransaction.clear();
         pendingPartitionsInTransaction.clear();
         newPartitionsInTransaction.clear();

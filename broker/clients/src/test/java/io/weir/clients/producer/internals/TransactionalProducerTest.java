@@ -20,6 +20,7 @@ import io.weir.common.errors.ProducerFencedException;
 import io.weir.common.errors.TransactionAbortedException;
 import io.weir.common.protocol.AddOffsetsToTxnRequest;
 import io.weir.common.protocol.AddPartitionsToTxnRequest;
+import io.weir.common.protocol.AddPartitionsToTxnResponse;
 import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.EndTxnRequest;
 import io.weir.common.protocol.EndTxnResponse;
@@ -168,6 +169,65 @@ class TransactionalProducerTest {
                 1,
                 broker.requestsOf(AddPartitionsToTxnRequest.class).size(),
                 "a partition is added once per transaction");
+    }
+
+    @Test
+    void aPartitionOfTheLastTransactionIsAddedAgainBeforeTheNextOnesFirstBatch() throws Exception {
+        var p = inTransaction();
+        send(p, 0);
+        p.sender().runOnce();
+        TransactionalRequestResult commit = p.transactionManager().beginCommit();
+        answerProduce(p, 0, Errors.NONE);
+        p.sender().runOnce();
+        commit.await(0);
+        p.beginTransaction();
+        send(p, 0); // the send path's lock-free check must not take TP0 for registered: that was the last transaction
+        p.sender().runOnce();
+        List<Object> calls = broker.requests.stream()
+                .filter(r -> r instanceof AddPartitionsToTxnRequest || r instanceof ProduceRequest)
+                .toList();
+        assertEquals(4, calls.size(), calls.toString());
+        assertEquals(
+                Set.of(TP0),
+                assertInstanceOf(AddPartitionsToTxnRequest.class, calls.get(2)).partitions());
+        assertInstanceOf(ProduceRequest.class, calls.get(3));
+    }
+
+    @Test
+    void aHeldAddPartitionsKeepsTheNextTransactionsBatchesBackUntilItIsAnswered() throws Exception {
+        // A Weir coordinator holds the next transaction's AddPartitionsToTxn until the last one has completed.
+        var p = inTransaction();
+        send(p, 0);
+        p.sender().runOnce();
+        TransactionalRequestResult commit = p.transactionManager().beginCommit();
+        answerProduce(p, 0, Errors.NONE);
+        p.sender().runOnce();
+        commit.await(0);
+        CompletableFuture<AddPartitionsToTxnResponse> held = new CompletableFuture<>();
+        broker.onAddPartitionsToTxn = r -> held;
+        p.beginTransaction();
+        send(p, 0);
+        for (int i = 0; i < 3; i++) {
+            p.sender().runOnce();
+        }
+        assertEquals(1, produced().size(), "no batch of the next transaction before its partition is in it");
+        held.complete(new AddPartitionsToTxnResponse(Map.of(TP0, ApiError.NONE)));
+        p.sender().runOnce();
+        assertEquals(2, produced().size());
+    }
+
+    @Test
+    void aSendAfterTheTransactionEndedIsRefusedThoughItsPartitionWasInIt() throws Exception {
+        var p = inTransaction();
+        send(p, 0);
+        p.sender().runOnce();
+        TransactionalRequestResult commit = p.transactionManager().beginCommit();
+        assertThrows(IllegalClientStateException.class, () -> send(p, 0), "committing");
+        answerProduce(p, 0, Errors.NONE);
+        p.sender().runOnce();
+        commit.await(0);
+        assertThrows(IllegalClientStateException.class, () -> send(p, 0), "no transaction open");
+        assertEquals(1, produced().size());
     }
 
     @Test
