@@ -34,7 +34,7 @@ import org.HdrHistogram.Histogram;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.weir.bench.broker.EndToEndBenchmark [records-100B] [records-1KB] [e2e-samples]
  * java -cp ... EndToEndBenchmark durable [repeats] [records-1KB] [partition counts]     (issue 19 §4, DurableWrites)
- * java -cp ... EndToEndBenchmark latency [repeats] [peak-records] [paced-seconds] [fraction]  (§3, LatencyUnderLoad)
+ * java -cp ... EndToEndBenchmark latency [repeats] [peak-records] [paced-seconds] [fractions]  (§3, LatencyUnderLoad)
  * </pre>
  * The full run ends with one run of each of the latter two.
  * Each scenario runs a warm-up of a tenth of its records on a separate topic first. Latency of a throughput
@@ -70,12 +70,14 @@ public final class EndToEndBenchmark {
             return;
         }
         if (args.length > 0 && args[0].equals("latency")) {
-            // latency [repeats] [peak-records] [paced-seconds] [fraction-of-peak]
+            // latency [repeats] [peak-records] [paced-seconds] [fractions of the peak, comma-separated]
             LatencyUnderLoad.run(
                     args.length > 1 ? Integer.parseInt(args[1]) : 5,
                     args.length > 2 ? Integer.parseInt(args[2]) : 2_000_000,
                     args.length > 3 ? Double.parseDouble(args[3]) : 5,
-                    args.length > 4 ? Double.parseDouble(args[4]) : 0.5,
+                    args.length > 4
+                            ? Stream.of(args[4].split(",")).map(Double::valueOf).toList()
+                            : List.of(0.5),
                     System.getProperty("weir.bench.latency.flush", "os"));
             return;
         }
@@ -98,7 +100,7 @@ public final class EndToEndBenchmark {
         for (String flush : List.of("os", "every-batch")) {
             endToEndLatency(flush, e2eSamples);
         }
-        LatencyUnderLoad.run(1, n100, 5, 0.5, "os");
+        LatencyUnderLoad.run(1, n100, 5, List.of(0.5), "os");
         DurableWrites.run(1, n1k, List.of(1, 4));
     }
 
@@ -114,7 +116,9 @@ public final class EndToEndBenchmark {
                 BrokerConfig.LOG_FLUSH_POLICY,
                 flushPolicy,
                 BrokerConfig.APPEND_RINGS,
-                System.getProperty("weir.bench.rings", "1"))));
+                System.getProperty("weir.bench.rings", "1"),
+                BrokerConfig.APPEND_WAIT_STRATEGY,
+                System.getProperty("weir.bench.wait.strategy", "blocking"))));
     }
 
     private static void run(Scenario s) throws Exception {

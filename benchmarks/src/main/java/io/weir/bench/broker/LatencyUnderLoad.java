@@ -38,20 +38,27 @@ final class LatencyUnderLoad {
 
     private LatencyUnderLoad() {}
 
-    static void run(int repeats, int peakRecords, double pacedSeconds, double fraction, String flushPolicy)
+    static void run(int repeats, int peakRecords, double pacedSeconds, List<Double> fractions, String flushPolicy)
             throws Exception {
-        List<List<Double>> columns = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            columns.add(new ArrayList<>());
+        // Per fraction: peak, paced rate, then ack and consumer p50 / p99 / p99.9, one value per run.
+        Map<Double, List<List<Double>>> table = new java.util.LinkedHashMap<>();
+        for (double fraction : fractions) {
+            List<List<Double>> columns = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                columns.add(new ArrayList<>());
+            }
+            table.put(fraction, columns);
         }
         for (int run = 0; run < repeats; run++) {
             Path dir = EndToEndBenchmark.dataDir();
             try (EmbeddedBroker broker = EndToEndBenchmark.broker(dir, flushPolicy)) {
                 try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                    admin.createTopics(List.of(
-                                    new NewTopic("warmup", 1), new NewTopic("peak", 1), new NewTopic("paced", 1)))
-                            .all()
-                            .get();
+                    List<NewTopic> topics =
+                            new ArrayList<>(List.of(new NewTopic("warmup", 1), new NewTopic("peak", 1)));
+                    for (double fraction : fractions) {
+                        topics.add(new NewTopic(pacedTopic(fraction), 1));
+                    }
+                    admin.createTopics(topics).all().get();
                 }
                 Properties defaults = new Properties();
                 defaults.put("bootstrap.servers", broker.bootstrapServers());
@@ -60,59 +67,71 @@ final class LatencyUnderLoad {
                 // Unpaced, with the consumer reading alongside: the peak of the same workload, once to warm up.
                 paced(defaults, "warmup", Double.POSITIVE_INFINITY, peakRecords / 2, ack, e2e);
                 double peak = paced(defaults, "peak", Double.POSITIVE_INFINITY, peakRecords, ack, e2e);
-                ack.reset();
-                e2e.reset();
-                double target = peak * fraction;
-                double achieved = paced(defaults, "paced", target, (long) (target * pacedSeconds), ack, e2e);
-                double[] row = {
-                    peak,
-                    achieved,
-                    ack.getValueAtPercentile(50) / 1e6,
-                    ack.getValueAtPercentile(99) / 1e6,
-                    ack.getValueAtPercentile(99.9) / 1e6,
-                    e2e.getValueAtPercentile(50) / 1e6,
-                    e2e.getValueAtPercentile(99) / 1e6,
-                    e2e.getValueAtPercentile(99.9) / 1e6
-                };
-                for (int i = 0; i < row.length; i++) {
-                    columns.get(i).add(row[i]);
+                for (double fraction : fractions) {
+                    ack.reset();
+                    e2e.reset();
+                    double target = peak * fraction;
+                    double achieved =
+                            paced(defaults, pacedTopic(fraction), target, (long) (target * pacedSeconds), ack, e2e);
+                    double[] row = {
+                        peak,
+                        achieved,
+                        ack.getValueAtPercentile(50) / 1e6,
+                        ack.getValueAtPercentile(99) / 1e6,
+                        ack.getValueAtPercentile(99.9) / 1e6,
+                        e2e.getValueAtPercentile(50) / 1e6,
+                        e2e.getValueAtPercentile(99) / 1e6,
+                        e2e.getValueAtPercentile(99.9) / 1e6
+                    };
+                    for (int i = 0; i < row.length; i++) {
+                        table.get(fraction).get(i).add(row[i]);
+                    }
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  run %d: peak %,.0f rec/s, paced at %.0f%%: %,.0f rec/s; ack p50 %.3f p99 %.3f p99.9 %.3f"
+                                    + " ms; consumer p50 %.3f p99 %.3f p99.9 %.3f ms%n",
+                            run + 1,
+                            row[0],
+                            fraction * 100,
+                            row[1],
+                            row[2],
+                            row[3],
+                            row[4],
+                            row[5],
+                            row[6],
+                            row[7]);
                 }
-                System.out.printf(
-                        Locale.ROOT,
-                        "  run %d: peak %,.0f rec/s, paced at %,.0f rec/s; ack p50 %.3f p99 %.3f p99.9 %.3f ms; "
-                                + "consumer p50 %.3f p99 %.3f p99.9 %.3f ms%n",
-                        run + 1,
-                        row[0],
-                        row[1],
-                        row[2],
-                        row[3],
-                        row[4],
-                        row[5],
-                        row[6],
-                        row[7]);
             } finally {
                 EndToEndBenchmark.delete(dir);
             }
         }
+        for (Map.Entry<Double, List<List<Double>>> entry : table.entrySet()) {
+            List<List<Double>> columns = entry.getValue();
+            System.out.printf(
+                    Locale.ROOT,
+                    "latency at %.0f%% of peak, 100 B, 1p, default clients, flush=%s: peak %s rec/s, paced %s rec/s%n",
+                    entry.getKey() * 100,
+                    flushPolicy,
+                    Stats.medianAndSpread(columns.get(0), "%,.0f"),
+                    Stats.medianAndSpread(columns.get(1), "%,.0f"));
+            printPercentiles("send-to-ack ms:     ", columns.subList(2, 5));
+            printPercentiles("send-to-consumer ms:", columns.subList(5, 8));
+        }
+    }
+
+    /** One line: the medians and spreads of p50, p99 and p99.9 over the runs. */
+    private static void printPercentiles(String what, List<List<Double>> p50p99p999) {
         System.out.printf(
                 Locale.ROOT,
-                "latency at %.0f%% of peak, 100 B, 1p, default clients, flush=%s: peak %s rec/s, paced %s rec/s%n",
-                fraction * 100,
-                flushPolicy,
-                Stats.medianAndSpread(columns.get(0), "%,.0f"),
-                Stats.medianAndSpread(columns.get(1), "%,.0f"));
-        System.out.printf(
-                Locale.ROOT,
-                "  send-to-ack ms:      p50 %s  p99 %s  p99.9 %s%n",
-                Stats.medianAndSpread(columns.get(2), "%.3f"),
-                Stats.medianAndSpread(columns.get(3), "%.3f"),
-                Stats.medianAndSpread(columns.get(4), "%.3f"));
-        System.out.printf(
-                Locale.ROOT,
-                "  send-to-consumer ms: p50 %s  p99 %s  p99.9 %s%n",
-                Stats.medianAndSpread(columns.get(5), "%.3f"),
-                Stats.medianAndSpread(columns.get(6), "%.3f"),
-                Stats.medianAndSpread(columns.get(7), "%.3f"));
+                "  %s p50 %s  p99 %s  p99.9 %s%n",
+                what,
+                Stats.medianAndSpread(p50p99p999.get(0), "%.3f"),
+                Stats.medianAndSpread(p50p99p999.get(1), "%.3f"),
+                Stats.medianAndSpread(p50p99p999.get(2), "%.3f"));
+    }
+
+    private static String pacedTopic(double fraction) {
+        return "paced-" + Math.round(fraction * 1000);
     }
 
     /**
