@@ -34,7 +34,10 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.weir.bench.broker.EndToEndBenchmark [records-100B] [records-1KB] [e2e-samples]
+ * java -cp ... EndToEndBenchmark durable [repeats] [records-1KB] [partition counts]     (issue 19 §4, DurableWrites)
+ * java -cp ... EndToEndBenchmark latency [repeats] [peak-records] [paced-seconds] [fractions]  (§3, LatencyUnderLoad)
  * </pre>
+ * The full run ends with one run of each of the latter two.
  * Each scenario runs a warm-up of a tenth of its records on a separate topic first. Latency of a throughput
  * run includes time queued in the producer's accumulator (as Kafka's ProducerPerformance reports it). Beside
  * each rate: the collector's stop-the-world pauses during the measured run (count, total, longest; see
@@ -59,6 +62,30 @@ public final class EndToEndBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("durable")) {
+            // durable [repeats] [records-1KB] [partition counts, comma-separated]
+            DurableWrites.run(
+                    args.length > 1 ? Integer.parseInt(args[1]) : 5,
+                    args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000,
+                    args.length > 3
+                            ? Stream.of(args[3].split(","))
+                                    .map(Integer::valueOf)
+                                    .toList()
+                            : List.of(1, 4));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("latency")) {
+            // latency [repeats] [peak-records] [paced-seconds] [fractions of the peak, comma-separated]
+            LatencyUnderLoad.run(
+                    args.length > 1 ? Integer.parseInt(args[1]) : 5,
+                    args.length > 2 ? Integer.parseInt(args[2]) : 2_000_000,
+                    args.length > 3 ? Double.parseDouble(args[3]) : 5,
+                    args.length > 4
+                            ? Stream.of(args[4].split(",")).map(Double::valueOf).toList()
+                            : List.of(0.5),
+                    System.getProperty("weir.bench.latency.flush", "os"));
+            return;
+        }
         int n100 = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
         int n1k = args.length > 1 ? Integer.parseInt(args[1]) : 500_000;
         int e2eSamples = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
@@ -85,6 +112,10 @@ public final class EndToEndBenchmark {
                 endToEndLatency(flush, e2eSamples);
             }
         }
+        if (only == null) {
+            LatencyUnderLoad.run(1, n100, 5, List.of(0.5), "os");
+            DurableWrites.run(1, n1k, List.of(1, 4));
+        }
         GcPauses.Summary total = GcPauses.since(all);
         System.out.printf(
                 Locale.ROOT,
@@ -94,19 +125,21 @@ public final class EndToEndBenchmark {
                 GcPauses.collectors());
     }
 
-    private static Path dataDir() throws Exception {
+    static Path dataDir() throws Exception {
         return Files.createTempDirectory(
                 Path.of(System.getProperty("weir.bench.dir", System.getProperty("java.io.tmpdir"))), "weir-e2e-");
     }
 
-    private static EmbeddedBroker broker(Path dir, String flushPolicy) {
+    static EmbeddedBroker broker(Path dir, String flushPolicy) {
         return EmbeddedBroker.open(BrokerConfig.from(Map.of(
                 BrokerConfig.LOG_DIRS,
                 dir.toString(),
                 BrokerConfig.LOG_FLUSH_POLICY,
                 flushPolicy,
                 BrokerConfig.APPEND_RINGS,
-                System.getProperty("weir.bench.rings", "1"))));
+                System.getProperty("weir.bench.rings", "1"),
+                BrokerConfig.APPEND_WAIT_STRATEGY,
+                System.getProperty("weir.bench.wait.strategy", "blocking"))));
     }
 
     private static void run(Scenario s) throws Exception {
@@ -158,7 +191,16 @@ public final class EndToEndBenchmark {
         props.put("linger.ms", System.getProperty("weir.bench.linger.ms", "5"));
         props.put("batch.size", System.getProperty("weir.bench.batch.size", "65536"));
         props.put("buffer.memory", Long.toString(256L << 20));
-        byte[] value = new byte[s.recordBytes()];
+        produce(props, topic, s.partitions(), s.recordBytes(), records, latency);
+    }
+
+    /**
+     * Sends {@code records} random records of {@code recordBytes} round-robin over the partitions as fast as the
+     * producer takes them, then flushes; records each send-to-acknowledgement latency if {@code latency} is set.
+     */
+    static void produce(
+            Properties props, String topic, int partitions, int recordBytes, int records, Histogram latency) {
+        byte[] value = new byte[recordBytes];
         new Random(7).nextBytes(value);
         AtomicLong failures = new AtomicLong();
         long allocated;
@@ -167,7 +209,7 @@ public final class EndToEndBenchmark {
             Map<Long, Long> allocatedBefore = GcPauses.allocatedBytes();
             for (int i = 0; i < records; i++) {
                 long sent = System.nanoTime();
-                producer.send(new ProducerRecord<>(topic, i % s.partitions(), null, value), (metadata, error) -> {
+                producer.send(new ProducerRecord<>(topic, i % partitions, null, value), (metadata, error) -> {
                     if (error != null) {
                         failures.incrementAndGet();
                     } else if (latency != null) {
@@ -179,7 +221,7 @@ public final class EndToEndBenchmark {
             allocated = GcPauses.allocatedSince(allocatedBefore);
         }
         if (failures.get() > 0) {
-            throw new IllegalStateException(failures.get() + " sends failed in " + s);
+            throw new IllegalStateException(failures.get() + " sends to " + topic + " failed");
         }
         return allocated;
     }
@@ -235,7 +277,7 @@ public final class EndToEndBenchmark {
         }
     }
 
-    private static void delete(Path dir) throws Exception {
+    static void delete(Path dir) throws Exception {
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

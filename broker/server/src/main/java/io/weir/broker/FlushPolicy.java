@@ -1,10 +1,11 @@
 package io.weir.broker;
 
 /**
- * When the append thread forces written batches to disk. Consulted at the end of every ring batch, after
- * the appends of that batch and before the high watermark moves and acknowledgements complete, so a policy
- * that syncs makes every acknowledgement it precedes durable, and one sync covers every batch that arrived
- * meanwhile (group commit).
+ * When written batches are forced to disk. Consulted by the append thread at the end of every ring batch, for
+ * each log the batch wrote, before the high watermark moves and acknowledgements complete: when it asks for a
+ * sync, the batch goes to the ring's group commit, which syncs and only then publishes and acknowledges, so a
+ * policy that syncs makes every acknowledgement it precedes durable, and one sync covers every batch that
+ * arrived while the previous sync ran.
  *
  * <p>Implementations are stateless or confined to the one append thread that owns them.
  */

@@ -90,6 +90,14 @@ public final class FaultyDisk implements FileChannelFactory {
         this.op = null;
     }
 
+    /**
+     * Each regular file's length at its last successful {@code force}, now: what a power loss at this instant
+     * would leave of its appended bytes (in this disk's model).
+     */
+    public Map<Path, Long> syncedLengths() {
+        return Map.copyOf(syncedLength);
+    }
+
     /** The files an injected failure hit, in order. */
     public synchronized List<Path> failed() {
         return List.copyOf(failed);

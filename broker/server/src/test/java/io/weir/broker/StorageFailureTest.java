@@ -132,36 +132,44 @@ class StorageFailureTest {
 
     @Test
     void aFailedWriteOfTheOffsetIndexTakesTheDirectoryOffline() throws Exception {
-        start("every-batch", Map.of("index.interval.bytes", "0"));
+        // A group commit syncs only the active segment's data (recovery rebuilds its indexes); a roll writes and
+        // syncs the rolled segment's indexes.
+        start("every-batch", Map.of("segment.bytes", "200", "index.interval.bytes", "0"));
         disk.fail(Op.WRITE, isIn("t-0", ".index"));
-        assertRefused(produce(broker.api(), T0, next()));
+        produceUntilRefused(T0);
         assertOfflineAfterFailureOf("00000000000000000000.index");
         assertCloseAndReopenKeepAcknowledged();
     }
 
     @Test
     void aFailedSyncOfTheOffsetIndexTakesTheDirectoryOffline() throws Exception {
-        start("every-batch", Map.of());
+        // A group commit syncs only the active segment's data (recovery rebuilds its indexes); a roll writes and
+        // syncs the rolled segment's indexes.
+        start("every-batch", Map.of("segment.bytes", "200"));
         disk.fail(Op.FORCE, isIn("t-0", ".index"));
-        assertRefused(produce(broker.api(), T0, next()));
+        produceUntilRefused(T0);
         assertOfflineAfterFailureOf("00000000000000000000.index");
         assertCloseAndReopenKeepAcknowledged();
     }
 
     @Test
     void aFailedWriteOfTheTimeIndexTakesTheDirectoryOffline() throws Exception {
-        start("every-batch", Map.of("index.interval.bytes", "0"));
+        // A group commit syncs only the active segment's data (recovery rebuilds its indexes); a roll writes and
+        // syncs the rolled segment's indexes.
+        start("every-batch", Map.of("segment.bytes", "200", "index.interval.bytes", "0"));
         disk.fail(Op.WRITE, isIn("t-0", ".timeindex"));
-        assertRefused(produce(broker.api(), T0, next()));
+        produceUntilRefused(T0);
         assertOfflineAfterFailureOf("00000000000000000000.timeindex");
         assertCloseAndReopenKeepAcknowledged();
     }
 
     @Test
     void aFailedSyncOfTheTimeIndexTakesTheDirectoryOffline() throws Exception {
-        start("every-batch", Map.of());
+        // A group commit syncs only the active segment's data (recovery rebuilds its indexes); a roll writes and
+        // syncs the rolled segment's indexes.
+        start("every-batch", Map.of("segment.bytes", "200"));
         disk.fail(Op.FORCE, isIn("t-0", ".timeindex"));
-        assertRefused(produce(broker.api(), T0, next()));
+        produceUntilRefused(T0);
         assertOfflineAfterFailureOf("00000000000000000000.timeindex");
         assertCloseAndReopenKeepAcknowledged();
     }
@@ -178,10 +186,10 @@ class StorageFailureTest {
 
     @Test
     void aFailedSyncOfTheTransactionIndexTakesTheDirectoryOffline() throws Exception {
-        start("every-batch", Map.of());
+        start("every-batch", Map.of("segment.bytes", "200"));
         assertEquals(Errors.NONE, abort(openStrayTransaction()).error());
         disk.fail(Op.FORCE, isIn("t-0", ".txnindex"));
-        assertRefused(produce(broker.api(), T0, next()));
+        produceUntilRefused(T0); // the roll syncs the rolled segment's aborted transactions
         assertOfflineAfterFailureOf("00000000000000000000.txnindex");
         assertCloseAndReopenKeepAcknowledged();
     }

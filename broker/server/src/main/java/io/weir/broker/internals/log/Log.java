@@ -408,22 +408,133 @@ public final class Log implements AutoCloseable {
 
     /** Caller holds {@code lock}, or is the constructor. */
     private void publish() {
+        published = offsetsAtEnd();
+    }
+
+    /** What publishing now would make visible: everything appended. Caller holds {@code lock}. */
+    private PublishedOffsets offsetsAtEnd() {
         LogSegment active = segments.lastEntry().getValue();
         long end = logEndOffset;
         long lastStable = Math.max(
                 logStartOffset,
                 Math.min(end, producerState.firstUnstableOffset().orElse(end)));
-        published = new PublishedOffsets(end, active.baseOffset, active.size(), lastStable);
+        return new PublishedOffsets(end, active.baseOffset, active.size(), lastStable);
+    }
+
+    /**
+     * The offsets {@link #advanceHighWatermark()} would publish now, without publishing them: a group commit
+     * takes them at the end of a ring batch and publishes them with {@link #advanceHighWatermarkTo} once
+     * {@link #syncForGroupCommit} has made them durable. Writer thread.
+     */
+    public PublishedOffsets offsetsToPublish() {
+        lock.lock();
+        try {
+            return offsetsAtEnd();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Publishes {@code offsets}, taken earlier by {@link #offsetsToPublish}, unless something newer is already
+     * published (offsets only grow). Any thread; publications of one log must come in the order taken.
+     */
+    public void advanceHighWatermarkTo(PublishedOffsets offsets) {
+        lock.lock();
+        try {
+            PublishedOffsets current = published;
+            if (offsets.highWatermark() > current.highWatermark()
+                    || (offsets.highWatermark() == current.highWatermark()
+                            && offsets.lastStableOffset() > current.lastStableOffset())) {
+                published = new PublishedOffsets(
+                        offsets.highWatermark(),
+                        offsets.segmentBaseOffset(),
+                        offsets.position(),
+                        Math.max(logStartOffset, offsets.lastStableOffset()));
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Syncs if {@code policy} says so; returns whether it did. */
     public boolean flushIfNeeded(FlushPolicy policy) {
-        long now = time.milliseconds();
-        if (recoveryPoint < logEndOffset && policy.shouldFlush(now, lastFlushMs)) {
+        if (needsFlush(policy)) {
             flush();
             return true;
         }
         return false;
+    }
+
+    /** Whether {@code policy} asks for a sync now: something is appended past the recovery point and it is time. */
+    public boolean needsFlush(FlushPolicy policy) {
+        return recoveryPoint < logEndOffset && policy.shouldFlush(time.milliseconds(), lastFlushMs);
+    }
+
+    /**
+     * The sync of a group commit: makes everything below {@code upTo} durable and moves the recovery point
+     * there, without holding the log's lock across the sync, so the writer goes on appending the next group
+     * while this one reaches the disk. Rolled segments get a full {@link LogSegment#flush}; the active one a
+     * data-only sync ({@link LogSegment#syncData}: its index entries are rebuilt by recovery, so syncing three
+     * files for every group would only triple the syncs); the partition directory too if a segment was created
+     * since its last sync. Syncs are serialised with the log's others and with the recording of a failure by
+     * {@code syncLock}, as {@link #flush()}'s are.
+     *
+     * @param upTo an offset the writer had appended up to before asking (a {@link #offsetsToPublish} high
+     *             watermark); bytes appended after it may be synced too, but only {@code upTo} is promised
+     * @throws LogDirFailureException a sync failed, now or before: nothing below {@code upTo} is known durable
+     * @throws KafkaStorageException the log was closed before its data was synced
+     */
+    public void syncForGroupCommit(long upTo) {
+        List<LogSegment> toSync;
+        boolean syncDirectory;
+        lock.lock();
+        try {
+            ensureOpen();
+            if (recoveryPoint >= upTo) {
+                return; // a flush by close, the interval timer or an earlier group covered it
+            }
+            Long from = segments.floorKey(recoveryPoint);
+            toSync = new ArrayList<>(
+                    segments.tailMap(from == null ? segments.firstKey() : from).values());
+            // Cleared now, not after the sync: a roll during the sync marks it again for the next group. If this
+            // sync fails, the directory goes offline and nothing syncs any more.
+            syncDirectory = directoryDirty;
+            directoryDirty = false;
+        } finally {
+            lock.unlock();
+        }
+        syncLock.lock();
+        try {
+            ensureOpen(); // a sync that failed on another thread is recorded by now: this one would prove nothing
+            LogSegment active = toSync.get(toSync.size() - 1);
+            for (LogSegment segment : toSync) {
+                if (segment == active) {
+                    segment.syncData();
+                } else {
+                    segment.flush();
+                }
+            }
+            if (syncDirectory) {
+                LogFiles.syncDirectory(context.channels(), dir);
+            }
+        } catch (IOException e) {
+            if (closed) {
+                throw new KafkaStorageException(
+                        "The log of " + topicPartition + " was closed before offset " + upTo + " was synced", e);
+            }
+            throw storageFailure("Sync of " + topicPartition, e);
+        } finally {
+            syncLock.unlock();
+        }
+        lock.lock();
+        try {
+            ensureOpen();
+            recoveryPoint = Math.max(recoveryPoint, upTo);
+            lastFlushMs = time.milliseconds();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -701,7 +812,18 @@ public final class Log implements AutoCloseable {
         if (change.logStartOffset() > logStartOffset) {
             logStartOffset = change.logStartOffset();
             producerState.onLogStartAdvanced(logStartOffset);
-            publish(); // the last stable offset never lies below the log start
+            // The last stable offset never lies below the log start. The high watermark stays: bytes appended but
+            // not yet synced by a group commit must not become visible here.
+            PublishedOffsets current = published;
+            published = new PublishedOffsets(
+                    current.highWatermark(),
+                    current.segmentBaseOffset(),
+                    current.position(),
+                    Math.max(
+                            logStartOffset,
+                            Math.min(
+                                    current.highWatermark(),
+                                    producerState.firstUnstableOffset().orElse(current.highWatermark()))));
         }
         List<DeletedSegment> deleted = new ArrayList<>();
         long deleteAt = now + config.fileDeleteDelayMs();

@@ -368,6 +368,28 @@ final class LogSegment implements AutoCloseable {
         }
     }
 
+    /**
+     * Syncs the log file's data only ({@code fdatasync}): what a group commit of the active segment needs. Its
+     * index entries stay in memory until the next full {@link #flush}, roll or close, which is safe because a
+     * recovery after a crash re-checks the segment holding the recovery point and rebuilds its indexes. Any
+     * thread; the writer may append meanwhile (those bytes may or may not be covered).
+     *
+     * @throws FileWriteException naming the file, when the sync failed
+     */
+    void syncData() throws IOException {
+        if (markedDeleted) {
+            return;
+        }
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            if (markedDeleted) {
+                return; // retired under the sync: as in flush
+            }
+            throw FileWriteException.of(logPath, "sync", e);
+        }
+    }
+
     void flushIndexes() throws IOException {
         offsetIndex.flush();
         timeIndex.flush();

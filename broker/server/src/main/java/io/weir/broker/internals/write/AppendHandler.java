@@ -4,37 +4,44 @@ import com.lmax.disruptor.EventHandler;
 import io.weir.broker.FlushPolicy;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogAppendInfo;
-import io.weir.common.errors.KafkaStorageException;
+import io.weir.broker.internals.log.PublishedOffsets;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The single append thread of one ring. For each event it appends the batches to their partition's log;
- * at the end of each Disruptor batch — everything that queued up while it was busy — it syncs each touched
- * log if the flush policy says so, publishes the new high watermarks, completes the acknowledgements, and
- * wakes long-polling fetchers. One fsync therefore covers every request of the batch (group commit), and
- * no acknowledgement is sent for data the policy requires on disk before it is there.
+ * The single append thread of one ring. For each event it appends the batches to their partition's log; at
+ * the end of each Disruptor batch — everything that queued up while it was busy — it either completes the
+ * batch itself (publishes the new high watermarks, completes the acknowledgements, wakes long-polling
+ * fetchers) or, when the flush policy wants a sync of a log it touched, hands the whole batch to the ring's
+ * {@link GroupCommitter}, which does the same after the sync, and goes on appending. No acknowledgement is
+ * therefore sent for data the policy requires on disk before it is there, and the append thread never waits
+ * for a sync.
  *
- * <p>Confined to the ring's thread; the Disruptor keeps the events of a batch untouched until
- * {@code onEvent} returns with {@code endOfBatch} true, so they are completed in place.
+ * <p>A batch is completed here only while the committer has nothing outstanding, so that acknowledgements
+ * of the ring complete in append order. Confined to the ring's thread; the Disruptor keeps the events of a
+ * batch untouched until {@code onEvent} returns with {@code endOfBatch} true, and each is copied out and
+ * cleared before then.
  */
 final class AppendHandler implements EventHandler<AppendEvent> {
-    private static final Logger LOG = LoggerFactory.getLogger(AppendHandler.class);
     private final FlushPolicy flushPolicy;
     private final HighWatermarkListener listener;
+    /** Null under the {@code os} policy, which never syncs on the write path. */
+    private final GroupCommitter committer;
+
+    /** The events of the current batch; the Disruptor leaves them untouched until the batch ends. */
     private final List<AppendEvent> pending = new ArrayList<>();
     /** Logs written in the current batch, each once, in first-touch order. */
     private final Map<Log, Boolean> touched = new IdentityHashMap<>();
 
     private final List<Log> touchedOrder = new ArrayList<>();
 
-    AppendHandler(FlushPolicy flushPolicy, HighWatermarkListener listener) {
+    AppendHandler(FlushPolicy flushPolicy, HighWatermarkListener listener, GroupCommitter committer) {
         this.flushPolicy = flushPolicy;
         this.listener = listener;
+        this.committer = committer;
     }
 
     @Override
@@ -49,23 +56,35 @@ final class AppendHandler implements EventHandler<AppendEvent> {
         }
         pending.add(event);
         if (endOfBatch) {
-            completeBatch();
+            if (committer != null && (needsSync() || !committer.idle())) {
+                handOver();
+            } else {
+                complete();
+            }
+            pending.clear();
+            touched.clear();
+            touchedOrder.clear();
         }
     }
 
-    private void completeBatch() {
-        RuntimeException flushError = null;
+    /** Copies the batch out of the ring's slots (they are reused once this returns) for the committer. */
+    private void handOver() {
+        List<GroupCommitter.Ack> acks = new ArrayList<>(pending.size());
+        for (AppendEvent event : pending) {
+            acks.add(new GroupCommitter.Ack(event.log, event.callback, event.result, event.error));
+            event.clear();
+        }
+        Map<Log, PublishedOffsets> offsets = new LinkedHashMap<>();
         for (Log log : touchedOrder) {
-            try {
-                log.flushIfNeeded(flushPolicy);
-                log.advanceHighWatermark();
-            } catch (RuntimeException e) {
-                // The data may be written but is not known to be durable: fail the acks of this log's events.
-                flushError = e instanceof KafkaStorageException
-                        ? e
-                        : new KafkaStorageException("Flushing " + log.topicPartition() + " failed: " + e, e);
-                failEventsOf(log, flushError);
-            }
+            offsets.put(log, log.offsetsToPublish());
+        }
+        committer.handOver(new GroupCommitter.RingBatch(acks, offsets));
+    }
+
+    /** Publishes, acknowledges and wakes fetchers here: nothing of this batch waits for a sync. */
+    private void complete() {
+        for (Log log : touchedOrder) {
+            log.advanceHighWatermark();
         }
         for (AppendEvent event : pending) {
             AppendCallback callback = event.callback;
@@ -73,29 +92,22 @@ final class AppendHandler implements EventHandler<AppendEvent> {
             RuntimeException error = event.error;
             event.clear();
             if (callback != null) {
-                try {
-                    callback.onComplete(error == null ? result : null, error);
-                } catch (RuntimeException e) {
-                    // A callback's bug must not stop the acknowledgements of the others in the batch.
-                    LOG.error("Append callback failed", e);
-                }
+                GroupCommitter.complete(callback, error == null ? result : null, error);
             }
         }
-        pending.clear();
         if (listener != null) {
             for (Log log : touchedOrder) {
                 listener.onHighWatermarkAdvanced(log.topicPartition());
             }
         }
-        touched.clear();
-        touchedOrder.clear();
     }
 
-    private void failEventsOf(Log log, RuntimeException error) {
-        for (AppendEvent event : pending) {
-            if (event.log == log && event.error == null) {
-                event.error = error;
+    private boolean needsSync() {
+        for (Log log : touchedOrder) {
+            if (log.needsFlush(flushPolicy)) {
+                return true;
             }
         }
+        return false;
     }
 }

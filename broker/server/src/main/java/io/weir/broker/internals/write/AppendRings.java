@@ -21,6 +21,8 @@ import io.weir.common.utils.Time;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -28,7 +30,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The broker's write path: a fixed number of LMAX Disruptor rings, each drained by one {@link AppendHandler}
  * thread. A partition always maps to the same ring, so each log has exactly one writer and appends need no
- * locks; several partitions share a ring, and so share its group commit.
+ * locks; several partitions share a ring, and so share its group commit. Unless the flush policy is {@code os},
+ * each ring also has a {@link GroupCommitter}, which syncs what the append thread wrote while it goes on
+ * writing, and acknowledges only after the sync.
  *
  * <p>Publishing is multi-producer and lock-free. When a ring is full, {@link #append} waits for a free slot
  * until its deadline and then fails with a {@link TimeoutException} naming the ring and the wait: back-pressure
@@ -40,6 +44,15 @@ import java.util.concurrent.locks.LockSupport;
 public final class AppendRings implements AutoCloseable {
     private final List<Disruptor<AppendEvent>> disruptors = new ArrayList<>();
     private final List<RingBuffer<AppendEvent>> rings = new ArrayList<>();
+    /** One per ring unless the flush policy is {@code os}. */
+    private final List<GroupCommitter> committers = new ArrayList<>();
+    /**
+     * The most syncs of one group that run at once. Parallel syncs of several partitions' files let the file
+     * system share one journal commit among them, instead of one commit per file in turn.
+     */
+    private static final int PARALLEL_SYNCS = 8;
+
+    private final ThreadPoolExecutor parallelSyncs;
     private final Time time;
     private volatile boolean closed;
     /** Publishers between their closed-check and their publish; close waits for them to finish. */
@@ -52,9 +65,44 @@ public final class AppendRings implements AutoCloseable {
             FlushPolicy flushPolicy,
             HighWatermarkListener listener,
             Time time) {
+        this(ringCount, ringSize, waitStrategy, flushPolicy, listener, time, Log::syncForGroupCommit);
+    }
+
+    /** With the group commit's sync replaced by {@code syncer} (tests: record or fail the syncs). */
+    AppendRings(
+            int ringCount,
+            int ringSize,
+            AppendWaitStrategy waitStrategy,
+            FlushPolicy flushPolicy,
+            HighWatermarkListener listener,
+            Time time,
+            GroupCommitter.Syncer syncer) {
         this.time = time;
         AtomicInteger threadIndex = new AtomicInteger();
+        AtomicInteger syncThreadIndex = new AtomicInteger();
+        // Syncs of a group's other logs. Threads are made on demand and idle out, so a broker that writes one
+        // partition at a time, or never syncs, keeps none.
+        this.parallelSyncs = flushPolicy == FlushPolicy.OS
+                ? null
+                : new ThreadPoolExecutor(
+                        0,
+                        PARALLEL_SYNCS,
+                        60,
+                        TimeUnit.SECONDS,
+                        new SynchronousQueue<>(),
+                        r -> {
+                            Thread thread = new Thread(r, "weir-sync-" + syncThreadIndex.getAndIncrement());
+                            thread.setDaemon(true);
+                            return thread;
+                        },
+                        new ThreadPoolExecutor.CallerRunsPolicy());
         for (int i = 0; i < ringCount; i++) {
+            GroupCommitter committer = flushPolicy == FlushPolicy.OS
+                    ? null
+                    : new GroupCommitter("weir-group-commit-" + i, syncer, parallelSyncs, listener, ringSize);
+            if (committer != null) {
+                committers.add(committer);
+            }
             Disruptor<AppendEvent> disruptor = new Disruptor<>(
                     AppendEvent::new,
                     ringSize,
@@ -65,7 +113,7 @@ public final class AppendRings implements AutoCloseable {
                     },
                     ProducerType.MULTI,
                     waitStrategy(waitStrategy));
-            disruptor.handleEventsWith(new AppendHandler(flushPolicy, listener));
+            disruptor.handleEventsWith(new AppendHandler(flushPolicy, listener, committer));
             disruptor.setDefaultExceptionHandler(new FailingExceptionHandler());
             rings.add(disruptor.start());
             disruptors.add(disruptor);
@@ -168,6 +216,13 @@ public final class AppendRings implements AutoCloseable {
         }
         for (Disruptor<AppendEvent> disruptor : disruptors) {
             disruptor.shutdown();
+        }
+        // After the append threads stopped: every batch they handed over is synced and acknowledged.
+        for (GroupCommitter committer : committers) {
+            committer.close();
+        }
+        if (parallelSyncs != null) {
+            parallelSyncs.shutdown();
         }
     }
 

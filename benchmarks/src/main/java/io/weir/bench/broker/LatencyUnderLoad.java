@@ -1,0 +1,211 @@
+package io.weir.bench.broker;
+
+import io.weir.broker.EmbeddedBroker;
+import io.weir.clients.admin.Admin;
+import io.weir.clients.admin.NewTopic;
+import io.weir.clients.consumer.Consumer;
+import io.weir.clients.consumer.ConsumerRecord;
+import io.weir.clients.producer.Producer;
+import io.weir.clients.producer.ProducerRecord;
+import io.weir.common.TopicPartition;
+import io.weir.common.serialization.ByteArrayDeserializer;
+import io.weir.common.serialization.ByteArraySerializer;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Issue 19 §3, latency under load: per run, the peak rate of 100 B records to one partition with the clients'
+ * default settings and a consumer reading alongside (after a warm-up run of the same), then a run paced at a
+ * fraction of it (50 % by default),
+ * printing the p50 / p99 / p99.9 of send-to-acknowledgement and send-to-consumer latency. Latency is measured
+ * from the moment {@code send} is called; the sender stamps that instant into the record's value, and the
+ * consumer, in the same JVM, subtracts it from its own clock when the record arrives. The first fifth of the
+ * paced records warm up and are not counted. Repeated; medians with the min–max spread.
+ */
+final class LatencyUnderLoad {
+    private static final int RECORD_BYTES = 100;
+
+    private LatencyUnderLoad() {}
+
+    static void run(int repeats, int peakRecords, double pacedSeconds, List<Double> fractions, String flushPolicy)
+            throws Exception {
+        // Per fraction: peak, paced rate, then ack and consumer p50 / p99 / p99.9, one value per run.
+        Map<Double, List<List<Double>>> table = new java.util.LinkedHashMap<>();
+        for (double fraction : fractions) {
+            List<List<Double>> columns = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                columns.add(new ArrayList<>());
+            }
+            table.put(fraction, columns);
+        }
+        for (int run = 0; run < repeats; run++) {
+            Path dir = EndToEndBenchmark.dataDir();
+            try (EmbeddedBroker broker = EndToEndBenchmark.broker(dir, flushPolicy)) {
+                try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                    List<NewTopic> topics =
+                            new ArrayList<>(List.of(new NewTopic("warmup", 1), new NewTopic("peak", 1)));
+                    for (double fraction : fractions) {
+                        topics.add(new NewTopic(pacedTopic(fraction), 1));
+                    }
+                    admin.createTopics(topics).all().get();
+                }
+                Properties defaults = new Properties();
+                defaults.put("bootstrap.servers", broker.bootstrapServers());
+                Histogram ack = new ConcurrentHistogram(60_000_000_000L, 3);
+                Histogram e2e = new Histogram(60_000_000_000L, 3);
+                // Unpaced, with the consumer reading alongside: the peak of the same workload, once to warm up.
+                paced(defaults, "warmup", Double.POSITIVE_INFINITY, peakRecords / 2, ack, e2e);
+                double peak = paced(defaults, "peak", Double.POSITIVE_INFINITY, peakRecords, ack, e2e);
+                for (double fraction : fractions) {
+                    ack.reset();
+                    e2e.reset();
+                    double target = peak * fraction;
+                    double achieved =
+                            paced(defaults, pacedTopic(fraction), target, (long) (target * pacedSeconds), ack, e2e);
+                    double[] row = {
+                        peak,
+                        achieved,
+                        ack.getValueAtPercentile(50) / 1e6,
+                        ack.getValueAtPercentile(99) / 1e6,
+                        ack.getValueAtPercentile(99.9) / 1e6,
+                        e2e.getValueAtPercentile(50) / 1e6,
+                        e2e.getValueAtPercentile(99) / 1e6,
+                        e2e.getValueAtPercentile(99.9) / 1e6
+                    };
+                    for (int i = 0; i < row.length; i++) {
+                        table.get(fraction).get(i).add(row[i]);
+                    }
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  run %d: peak %,.0f rec/s, paced at %.0f%%: %,.0f rec/s; ack p50 %.3f p99 %.3f p99.9 %.3f"
+                                    + " ms; consumer p50 %.3f p99 %.3f p99.9 %.3f ms%n",
+                            run + 1,
+                            row[0],
+                            fraction * 100,
+                            row[1],
+                            row[2],
+                            row[3],
+                            row[4],
+                            row[5],
+                            row[6],
+                            row[7]);
+                }
+            } finally {
+                EndToEndBenchmark.delete(dir);
+            }
+        }
+        for (Map.Entry<Double, List<List<Double>>> entry : table.entrySet()) {
+            List<List<Double>> columns = entry.getValue();
+            System.out.printf(
+                    Locale.ROOT,
+                    "latency at %.0f%% of peak, 100 B, 1p, default clients, flush=%s: peak %s rec/s, paced %s rec/s%n",
+                    entry.getKey() * 100,
+                    flushPolicy,
+                    Stats.medianAndSpread(columns.get(0), "%,.0f"),
+                    Stats.medianAndSpread(columns.get(1), "%,.0f"));
+            printPercentiles("send-to-ack ms:     ", columns.subList(2, 5));
+            printPercentiles("send-to-consumer ms:", columns.subList(5, 8));
+        }
+    }
+
+    /** One line: the medians and spreads of p50, p99 and p99.9 over the runs. */
+    private static void printPercentiles(String what, List<List<Double>> p50p99p999) {
+        System.out.printf(
+                Locale.ROOT,
+                "  %s p50 %s  p99 %s  p99.9 %s%n",
+                what,
+                Stats.medianAndSpread(p50p99p999.get(0), "%.3f"),
+                Stats.medianAndSpread(p50p99p999.get(1), "%.3f"),
+                Stats.medianAndSpread(p50p99p999.get(2), "%.3f"));
+    }
+
+    private static String pacedTopic(double fraction) {
+        return "paced-" + Math.round(fraction * 1000);
+    }
+
+    /**
+     * Sends {@code total} records to partition 0 of {@code topic} at {@code rate} per second (infinite: as fast as
+     * the producer takes them) while a consumer reads them; returns the rate at which they were sent and read.
+     */
+    private static double paced(
+            Properties defaults, String topic, double rate, long total, Histogram ack, Histogram e2e) throws Exception {
+        TopicPartition tp = new TopicPartition(topic, 0);
+        long warmup = total / 5;
+        AtomicLong failures = new AtomicLong();
+        Properties consumerProps = new Properties();
+        consumerProps.put("bootstrap.servers", defaults.getProperty("bootstrap.servers"));
+        try (Producer<byte[], byte[]> producer =
+                        Producer.create(defaults, new ByteArraySerializer(), new ByteArraySerializer());
+                Consumer<byte[], byte[]> consumer =
+                        Consumer.create(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            consumer.position(tp);
+            Throwable[] consumerFailure = new Throwable[1];
+            Thread reader = new Thread(
+                    () -> {
+                        try {
+                            long seen = 0;
+                            while (seen < total) {
+                                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                                    long now = System.nanoTime();
+                                    if (seen++ >= warmup) {
+                                        e2e.recordValue(Math.max(
+                                                0,
+                                                now
+                                                        - ByteBuffer.wrap(record.value())
+                                                                .getLong(0)));
+                                    }
+                                }
+                            }
+                        } catch (Throwable t) {
+                            consumerFailure[0] = t;
+                        }
+                    },
+                    "latency-consumer");
+            reader.start();
+            long start = System.nanoTime();
+            double intervalNanos = 1e9 / rate;
+            for (long i = 0; i < total; i++) {
+                long due = start + (long) (i * intervalNanos);
+                long now;
+                while ((now = System.nanoTime()) < due) {
+                    // Park rather than spin: the machine's two cores also run the broker and the consumer.
+                    LockSupport.parkNanos(Math.min(due - now, 50_000));
+                }
+                byte[] value = new byte[RECORD_BYTES];
+                ByteBuffer.wrap(value).putLong(0, now);
+                boolean counted = i >= warmup;
+                long sent = now;
+                producer.send(new ProducerRecord<>(topic, 0, null, value), (metadata, error) -> {
+                    if (error != null) {
+                        failures.incrementAndGet();
+                    } else if (counted) {
+                        ack.recordValue(Math.max(0, System.nanoTime() - sent));
+                    }
+                });
+            }
+            producer.flush();
+            reader.join(TimeUnit.SECONDS.toMillis(60));
+            double achieved = total / ((System.nanoTime() - start) / 1e9);
+            if (reader.isAlive() || consumerFailure[0] != null) {
+                throw new IllegalStateException("the consumer did not read every paced record", consumerFailure[0]);
+            }
+            if (failures.get() > 0) {
+                throw new IllegalStateException(failures.get() + " paced sends failed");
+            }
+            return achieved;
+        }
+    }
+}
