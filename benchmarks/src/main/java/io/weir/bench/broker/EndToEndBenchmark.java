@@ -191,14 +191,16 @@ public final class EndToEndBenchmark {
         props.put("linger.ms", System.getProperty("weir.bench.linger.ms", "5"));
         props.put("batch.size", System.getProperty("weir.bench.batch.size", "65536"));
         props.put("buffer.memory", Long.toString(256L << 20));
-        produce(props, topic, s.partitions(), s.recordBytes(), records, latency);
+        return produce(props, topic, s.partitions(), s.recordBytes(), records, latency);
     }
 
     /**
      * Sends {@code records} random records of {@code recordBytes} round-robin over the partitions as fast as the
      * producer takes them, then flushes; records each send-to-acknowledgement latency if {@code latency} is set.
+     *
+     * @return the bytes the JVM allocated from the first send to the last acknowledgement
      */
-    static void produce(
+    static long produce(
             Properties props, String topic, int partitions, int recordBytes, int records, Histogram latency) {
         byte[] value = new byte[recordBytes];
         new Random(7).nextBytes(value);
