@@ -52,6 +52,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * append's wake-up): its partitions now answer KAFKA_STORAGE_ERROR, so it completes then rather than at its
  * {@code maxWaitMs}. A fetch registering meanwhile still does its own re-read after registering.
  *
+ * <p>{@link #fetchToFile} is the same fetch for the network listener, with the batches left in the segment files
+ * where the isolation level allows ({@link ReadMode#FILE_SLICE}); its bytes count towards {@code minBytes} alike.
+ *
  * <p>Every read runs on the fetch executor, never on the caller's thread: {@code FileChannel} reads are
  * interruptible, and an interrupted reader would close the segment's channel for everyone. The timer only
  * hands expiries to the executor.

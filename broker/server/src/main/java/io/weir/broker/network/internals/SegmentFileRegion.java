@@ -14,10 +14,12 @@ import java.nio.file.Path;
  * <p>So a segment deleted while its bytes wait in a connection's outbound buffer (its channel closes
  * {@code file.delete.delay.ms} after it leaves the log) fails the transfer with {@link SegmentClosedException}, which
  * the connection answers by closing, with a log line naming the peer; the client fetches again, from a log that no
- * longer holds the segment. This is the chosen alternative to reference-counting segments against deletion: Kafka
- * has the same window (its segments close after the same delay, and a send then fails).
+ * longer holds the segment. This is the chosen alternative to reference-counting segments against deletion; Kafka's
+ * segment files close after the same delay too.
  *
- * <p>Netty touches a region on the connection's event loop only.
+ * <p>Netty touches a region on the connection's event loop only. Event loops are never interrupted, so NIO's
+ * interruptible {@code transferTo} cannot close the segment's channel for its other readers (epoll's {@code sendfile}
+ * is native and not interruptible at all).
  */
 final class SegmentFileRegion extends DefaultFileRegion {
     private final FileBatches batches;
