@@ -4,17 +4,21 @@ import io.weir.broker.internals.log.AbortedTxn;
 import io.weir.broker.internals.log.FetchDataInfo;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogManager;
+import io.weir.broker.internals.log.ReadMode;
 import io.weir.broker.internals.write.HighWatermarkListener;
+import io.weir.broker.network.internals.FileFetch;
 import io.weir.common.IsolationLevel;
 import io.weir.common.TopicPartition;
 import io.weir.common.errors.WeirException;
 import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.FetchRequest;
 import io.weir.common.protocol.FetchResponse;
+import io.weir.common.record.FileBatches;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatches;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +52,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * append's wake-up): its partitions now answer KAFKA_STORAGE_ERROR, so it completes then rather than at its
  * {@code maxWaitMs}. A fetch registering meanwhile still does its own re-read after registering.
  *
+ * <p>{@link #fetchToFile} is the same fetch for the network listener, with the batches left in the segment files
+ * where the isolation level allows ({@link ReadMode#FILE_SLICE}); its bytes count towards {@code minBytes} alike.
+ *
  * <p>Every read runs on the fetch executor, never on the caller's thread: {@code FileChannel} reads are
  * interruptible, and an interrupted reader would close the segment's channel for everyone. The timer only
  * hands expiries to the executor.
@@ -67,10 +74,22 @@ public final class FetchManager implements HighWatermarkListener {
     }
 
     public CompletableFuture<FetchResponse> fetch(FetchRequest request) {
-        CompletableFuture<FetchResponse> result = new CompletableFuture<>();
+        return fetch(request, ReadMode.COPY).thenApply(FileFetch.Fetched::response);
+    }
+
+    /**
+     * {@link #fetch}, leaving the batches in the segment files where the isolation level allows (see
+     * {@link ReadMode#FILE_SLICE}); for the network listener, which sends them with {@code sendfile}.
+     */
+    public CompletableFuture<FileFetch.Fetched> fetchToFile(FetchRequest request) {
+        return fetch(request, ReadMode.FILE_SLICE);
+    }
+
+    private CompletableFuture<FileFetch.Fetched> fetch(FetchRequest request, ReadMode mode) {
+        CompletableFuture<FileFetch.Fetched> result = new CompletableFuture<>();
         executor.execute(() -> {
             try {
-                start(request, result);
+                start(request, mode, result);
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
@@ -78,17 +97,17 @@ public final class FetchManager implements HighWatermarkListener {
         return result;
     }
 
-    private void start(FetchRequest request, CompletableFuture<FetchResponse> result) {
-        ReadOutcome first = readAll(request);
+    private void start(FetchRequest request, ReadMode mode, CompletableFuture<FileFetch.Fetched> result) {
+        ReadOutcome first = readAll(request, mode);
         if (request.maxWaitMs() <= 0
                 || first.bytes >= request.minBytes()
                 || first.hasError
                 || request.partitions().isEmpty()
                 || closed) {
-            result.complete(first.response);
+            result.complete(first.fetched);
             return;
         }
-        DelayedFetch delayed = new DelayedFetch(request, result);
+        DelayedFetch delayed = new DelayedFetch(request, mode, result);
         for (TopicPartition tp : request.partitions().keySet()) {
             watchers.computeIfAbsent(tp, k -> ConcurrentHashMap.newKeySet()).add(delayed);
         }
@@ -136,10 +155,11 @@ public final class FetchManager implements HighWatermarkListener {
         }
     }
 
-    private record ReadOutcome(FetchResponse response, long bytes, boolean hasError) {}
+    private record ReadOutcome(FileFetch.Fetched fetched, long bytes, boolean hasError) {}
 
-    private ReadOutcome readAll(FetchRequest request) {
+    private ReadOutcome readAll(FetchRequest request, ReadMode mode) {
         Map<TopicPartition, FetchResponse.PartitionData> out = new LinkedHashMap<>();
+        Map<TopicPartition, FileBatches> onDisk = mode == ReadMode.COPY ? Map.of() : new HashMap<>();
         int remaining = request.maxBytes();
         long total = 0;
         boolean hasError = false;
@@ -158,12 +178,15 @@ public final class FetchManager implements HighWatermarkListener {
                     // The batches and their aborted transactions must come from the same segments: a cleaner
                     // swap in between could drop an ABORT marker's entry the returned bytes still need.
                     generation = log.swapGeneration();
-                    data = log.read(wanted.fetchOffset(), limit, total == 0, request.isolationLevel());
-                    aborted = abortedTransactions(log, request.isolationLevel(), wanted.fetchOffset(), data.batches());
+                    data = log.read(wanted.fetchOffset(), limit, total == 0, request.isolationLevel(), mode);
+                    aborted = abortedTransactions(log, request.isolationLevel(), wanted.fetchOffset(), data);
                 } while (log.swappedSince(generation));
                 ByteBuffer batches = data.batches();
-                total += batches.remaining();
-                remaining -= batches.remaining();
+                if (data.onDisk() != null) {
+                    onDisk.put(tp, data.onDisk());
+                }
+                total += data.sizeInBytes();
+                remaining -= data.sizeInBytes();
                 out.put(
                         tp,
                         new FetchResponse.PartitionData(
@@ -178,7 +201,7 @@ public final class FetchManager implements HighWatermarkListener {
                 out.put(tp, FetchResponse.PartitionData.error(ApiError.of(e)));
             }
         }
-        return new ReadOutcome(new FetchResponse(out), total, hasError);
+        return new ReadOutcome(new FileFetch.Fetched(new FetchResponse(out), onDisk), total, hasError);
     }
 
     /**
@@ -186,13 +209,19 @@ public final class FetchManager implements HighWatermarkListener {
      * (Kafka lists them from the fetch offset to the end of the last batch returned).
      */
     private static List<FetchResponse.AbortedTransaction> abortedTransactions(
-            Log log, IsolationLevel isolation, long fetchOffset, ByteBuffer batches) {
-        if (isolation != IsolationLevel.READ_COMMITTED || !batches.hasRemaining()) {
+            Log log, IsolationLevel isolation, long fetchOffset, FetchDataInfo data) {
+        if (isolation != IsolationLevel.READ_COMMITTED || data.sizeInBytes() == 0) {
             return List.of();
         }
         long upperBound = fetchOffset;
-        for (Iterator<RecordBatch> it = RecordBatches.iterator(batches.duplicate()); it.hasNext(); ) {
-            upperBound = it.next().nextOffset();
+        if (data.onDisk() != null) {
+            upperBound = data.onDisk().nextOffset();
+        } else {
+            for (Iterator<RecordBatch> it =
+                            RecordBatches.iterator(data.batches().duplicate());
+                    it.hasNext(); ) {
+                upperBound = it.next().nextOffset();
+            }
         }
         List<FetchResponse.AbortedTransaction> aborted = new ArrayList<>();
         for (AbortedTxn txn : log.abortedTransactions(fetchOffset, upperBound)) {
@@ -203,13 +232,15 @@ public final class FetchManager implements HighWatermarkListener {
 
     private final class DelayedFetch {
         final FetchRequest request;
-        final CompletableFuture<FetchResponse> future;
+        final ReadMode mode;
+        final CompletableFuture<FileFetch.Fetched> future;
         final AtomicBoolean done = new AtomicBoolean();
         final AtomicBoolean checkQueued = new AtomicBoolean();
         volatile ScheduledFuture<?> timeout;
 
-        DelayedFetch(FetchRequest request, CompletableFuture<FetchResponse> future) {
+        DelayedFetch(FetchRequest request, ReadMode mode, CompletableFuture<FileFetch.Fetched> future) {
             this.request = request;
+            this.mode = mode;
             this.future = future;
         }
 
@@ -230,19 +261,19 @@ public final class FetchManager implements HighWatermarkListener {
             if (done.get()) {
                 return;
             }
-            ReadOutcome outcome = readAll(request);
+            ReadOutcome outcome = readAll(request, mode);
             if (outcome.bytes >= request.minBytes() || outcome.hasError) {
-                complete(outcome.response);
+                complete(outcome.fetched);
             }
         }
 
         void expire() {
             if (!done.get()) {
-                complete(readAll(request).response);
+                complete(readAll(request, mode).fetched);
             }
         }
 
-        private void complete(FetchResponse response) {
+        private void complete(FileFetch.Fetched response) {
             if (!done.compareAndSet(false, true)) {
                 return;
             }

@@ -9,6 +9,7 @@ import io.weir.broker.internals.log.Topic;
 import io.weir.broker.internals.txn.BrokerTransactionCoordinator;
 import io.weir.broker.internals.txn.ProducerIdManager;
 import io.weir.broker.internals.write.AppendRings;
+import io.weir.broker.network.internals.FileFetch;
 import io.weir.common.IsolationLevel;
 import io.weir.common.TopicPartition;
 import io.weir.common.errors.InvalidRequestException;
@@ -99,7 +100,7 @@ import java.util.function.Supplier;
  * complete on an append thread, fetch futures on a fetch thread or the caller's, transaction futures on the
  * transaction coordinator's thread: a client must not block inside a continuation of them.
  */
-public final class RequestHandler implements BrokerApi {
+public final class RequestHandler implements BrokerApi, FileFetch {
     private final BrokerConfig config;
     private final LogManager logManager;
     private final AppendRings rings;
@@ -247,6 +248,17 @@ public final class RequestHandler implements BrokerApi {
         try {
             ensureOpen.run();
             return fetchManager.fetch(request);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The listener's read path: {@link #fetch} with the batches left in the segment files where allowed. */
+    @Override
+    public CompletableFuture<Fetched> fetchToFile(FetchRequest request) {
+        try {
+            ensureOpen.run();
+            return fetchManager.fetchToFile(request);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

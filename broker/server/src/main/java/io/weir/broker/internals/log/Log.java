@@ -642,10 +642,20 @@ public final class Log implements AutoCloseable {
      * @throws OffsetOutOfRangeException {@code offset} is before the log start or after the log end
      */
     public FetchDataInfo read(long offset, int maxBytes, boolean minOneBatch, IsolationLevel isolation) {
+        return read(offset, maxBytes, minOneBatch, isolation, ReadMode.COPY);
+    }
+
+    /**
+     * {@link #read(long, int, boolean, IsolationLevel)}, leaving the batches in the segment file where {@code mode}
+     * asks and the isolation level allows (see {@link ReadMode#FILE_SLICE}). The file slice is valid while its
+     * segment's channel is open: a deleted segment's channel closes {@code file.delete.delay.ms} after it leaves the
+     * log.
+     */
+    public FetchDataInfo read(long offset, int maxBytes, boolean minOneBatch, IsolationLevel isolation, ReadMode mode) {
         if (context.failures().isOffline()) { // the message is built only then: reads are a hot path
             context.failures().ensureOnline("Read of " + topicPartition + " at offset " + offset);
         }
-        return reader.read(offset, maxBytes, minOneBatch, isolation, published, logEndOffset);
+        return reader.read(offset, maxBytes, minOneBatch, isolation, published, logEndOffset, mode);
     }
 
     /**

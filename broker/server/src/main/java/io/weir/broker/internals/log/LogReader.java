@@ -51,6 +51,23 @@ final class LogReader {
             IsolationLevel isolation,
             PublishedOffsets published,
             long logEnd) {
+        return read(offset, maxBytes, minOneBatch, isolation, published, logEnd, ReadMode.COPY);
+    }
+
+    /**
+     * {@link #read(long, int, boolean, IsolationLevel, PublishedOffsets, long)}, with the batches left in the segment
+     * file under {@link ReadMode#FILE_SLICE} when the last stable offset does not cut them (read_uncommitted, or
+     * read_committed with nothing unstable below the high watermark): a file slice ends at the high watermark's
+     * position already, like a copy, but cutting it at the last stable offset would need the batches walked.
+     */
+    FetchDataInfo read(
+            long offset,
+            int maxBytes,
+            boolean minOneBatch,
+            IsolationLevel isolation,
+            PublishedOffsets published,
+            long logEnd,
+            ReadMode mode) {
         long start = logStartOffset.getAsLong();
         if (offset < start || offset > logEnd) {
             throw new OffsetOutOfRangeException(topicPartition, offset, start, logEnd);
@@ -60,6 +77,7 @@ final class LogReader {
         if (offset >= limit) {
             return result(ByteBuffer.allocate(0), published, start, logEnd);
         }
+        ReadMode into = limit < published.highWatermark() ? ReadMode.COPY : mode;
         // Walk segment by segment from the entry found, never from a key looked up again: a cleaner swap may
         // remove the floor segment meanwhile, and a fresh look-up would then skip the offsets it held.
         Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
@@ -90,7 +108,17 @@ final class LogReader {
                         maxPosition,
                         minOneBatch,
                         nextBase == null ? LogSegment.OffsetOrder.CONTIGUOUS : LogSegment.OffsetOrder.INCREASING,
-                        offsetLimit);
+                        offsetLimit,
+                        into);
+                if (read != null && read.onDisk() != null && read.onDisk().size() > 0) {
+                    return new FetchDataInfo(
+                            ByteBuffer.allocate(0),
+                            published.highWatermark(),
+                            published.lastStableOffset(),
+                            start,
+                            logEnd,
+                            read.onDisk());
+                }
                 if (read != null && read.batches().hasRemaining()) {
                     // Bytes end at the high watermark's position already; only a last stable offset below it
                     // needs the batch headers walked.
@@ -148,7 +176,7 @@ final class LogReader {
     }
 
     private static FetchDataInfo result(ByteBuffer batches, PublishedOffsets published, long start, long end) {
-        return new FetchDataInfo(batches, published.highWatermark(), published.lastStableOffset(), start, end);
+        return new FetchDataInfo(batches, published.highWatermark(), published.lastStableOffset(), start, end, null);
     }
 
     /** {@code batches} cut before the first batch that starts at or after {@code limit}. */

@@ -3,6 +3,7 @@ package io.weir.broker.internals.log;
 import io.weir.broker.LogConfig;
 import io.weir.common.errors.CorruptRecordException;
 import io.weir.common.errors.CorruptSegmentException;
+import io.weir.common.record.FileBatches;
 import io.weir.common.record.RecordBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -657,9 +658,21 @@ final class LogSegment implements AutoCloseable {
 
     /**
      * Batches read from a segment, the offset just past the last of them, and the byte position in the file of
-     * the first, so a caller that decodes them can say where a bad one lies.
+     * the first, so a caller that decodes them can say where a bad one lies. {@code onDisk} is set, and
+     * {@code batches} empty, when they were left in the file ({@link ReadMode#FILE_SLICE}).
      */
-    record ReadResult(ByteBuffer batches, long nextOffset, int position) {}
+    record ReadResult(ByteBuffer batches, long nextOffset, int position, FileBatches onDisk) {
+        ReadResult(ByteBuffer batches, long nextOffset, int position) {
+            this(batches, nextOffset, position, null);
+        }
+    }
+
+    /** {@link #read(long, int, int, boolean, OffsetOrder, long, ReadMode)} into a heap buffer. */
+    ReadResult read(
+            long startOffset, int maxBytes, int maxPosition, boolean minOneBatch, OffsetOrder order, long offsetLimit)
+            throws IOException {
+        return read(startOffset, maxBytes, maxPosition, minOneBatch, order, offsetLimit, ReadMode.COPY);
+    }
 
     /**
      * Reads whole batches starting with the one that holds {@code startOffset} (or the first after it, in a
@@ -672,10 +685,19 @@ final class LogSegment implements AutoCloseable {
      * and below {@code offsetLimit}. Bytes that fail after good batches end the result there; the next read,
      * starting at them, throws.
      *
+     * <p>With {@link ReadMode#FILE_SLICE} the batches are not read: their headers are, one at a time, with the same
+     * checks, and the result names the bytes in this segment's file ({@link ReadResult#onDisk}).
+     *
      * @throws CorruptSegmentException naming this file and the byte position of the first batch that fails
      */
     ReadResult read(
-            long startOffset, int maxBytes, int maxPosition, boolean minOneBatch, OffsetOrder order, long offsetLimit)
+            long startOffset,
+            int maxBytes,
+            int maxPosition,
+            boolean minOneBatch,
+            OffsetOrder order,
+            long offsetLimit,
+            ReadMode mode)
             throws IOException {
         Located at = locate(startOffset, maxPosition, order, offsetLimit);
         int position = at.position();
@@ -695,29 +717,44 @@ final class LogSegment implements AutoCloseable {
             }
             want = firstSize;
         }
-        ByteBuffer buffer = ByteBuffer.allocate(want);
-        readFully(buffer, position);
-        buffer.flip();
+        ByteBuffer buffer;
+        if (mode == ReadMode.COPY) {
+            buffer = ByteBuffer.allocate(want);
+            readFully(buffer, position);
+            buffer.flip();
+        } else {
+            buffer = null; // each header is read into `header` below
+        }
         // Keep whole, checked batches only; the last one may have been cut by the byte limit.
         int end = 0;
         long next = startOffset;
         long expectedBase = at.expectedBase();
         Gap gap = null;
         long nextBeforeGap = startOffset;
-        while (end + BatchHeader.SIZE <= buffer.limit()) {
-            int batchSize = BatchHeader.sizeInBytes(buffer, end);
+        while (end + BatchHeader.SIZE <= want) {
+            // The header of the batch at `end`: in the bytes read, or read from the file on its own.
+            ByteBuffer h = buffer;
+            int i = end;
+            if (buffer == null) {
+                if (!readHeader(position + end, header)) {
+                    break; // the file is shorter than its published size said: only a truncation does that
+                }
+                h = header;
+                i = 0;
+            }
+            int batchSize = BatchHeader.sizeInBytes(h, i);
             String problem = null;
-            if (gap != null && gap.overlappedBy(buffer, end, position + end, maxPosition)) {
-                problem = gap.problem(buffer, end, position + end);
+            if (gap != null && gap.overlappedBy(h, i, position + end, maxPosition)) {
+                problem = gap.problem(h, i, position + end);
             } else if (batchSize >= BatchHeader.SIZE
-                    && end + batchSize > buffer.limit()
+                    && end + batchSize > want
                     && position + (long) end + batchSize <= maxPosition) {
                 break; // cut by maxBytes: the next read returns it whole
             } else {
-                problem = headerProblem(buffer, end, position + end, maxPosition, expectedBase, order, offsetLimit);
+                problem = headerProblem(h, i, position + end, maxPosition, expectedBase, order, offsetLimit);
             }
             if (problem != null) {
-                int blamed = gap != null && gap.overlappedBy(buffer, end, position + end, maxPosition)
+                int blamed = gap != null && gap.overlappedBy(h, i, position + end, maxPosition)
                         ? gap.position() - position
                         : end;
                 if (blamed == 0) {
@@ -730,14 +767,14 @@ final class LogSegment implements AutoCloseable {
                 gap = null;
                 break;
             }
-            Gap started = Gap.of(buffer, end, position + end, expectedBase);
+            Gap started = Gap.of(h, i, position + end, expectedBase);
             if (started != null) {
                 gap = started;
                 nextBeforeGap = next;
             } else {
                 gap = null;
             }
-            next = BatchHeader.lastOffset(buffer, end) + 1;
+            next = BatchHeader.lastOffset(h, i) + 1;
             expectedBase = next;
             end += batchSize;
         }
@@ -752,6 +789,10 @@ final class LogSegment implements AutoCloseable {
                 end = gap.position() - position;
                 next = nextBeforeGap;
             }
+        }
+        if (buffer == null) {
+            return new ReadResult(
+                    ByteBuffer.allocate(0), next, position, new FileBatches(channel, logPath, position, end, next));
         }
         buffer.limit(end);
         return new ReadResult(buffer, next, position);

@@ -106,7 +106,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         boolean bytesQueued;
 
         boolean done;
-        ByteBuf answer; // null with done: no answer (acks=0)
+        ResponseEncoder.Encoded answer; // null with done: no answer (acks=0)
 
         Pending(RequestHeader header, AbstractRequest request, int frameBytes) {
             this.header = header;
@@ -385,7 +385,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 fetchOutstanding = false;
             }
             if (head.answer != null) {
-                ctx.write(head.answer, ctx.voidPromise());
+                for (Object part : head.answer.parts()) {
+                    ctx.write(part, ctx.voidPromise());
+                }
                 head.answer = null;
                 wrote = true;
             }
@@ -485,7 +487,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
+        if (segmentClosed(cause) != null) {
+            if (closed) {
+                return; // the same failure, reported again as the rest of the outbound buffer is failed
+            }
+            log.warn(
+                    "Closing the connection from {}: a Fetch answer could not be sent, {}; the client fetches again",
+                    ctx.channel().remoteAddress(),
+                    segmentClosed(cause).getMessage());
+        } else if (cause instanceof TooLongFrameException) {
             log.warn(
                     "Closing the connection from {}: a request frame over socket.request.max.bytes={} ({})",
                     ctx.channel().remoteAddress(),
@@ -505,6 +515,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     cause);
         }
         closeNow(ctx);
+    }
+
+    /** The {@link SegmentFileRegion.SegmentClosedException} behind {@code cause}, or null. */
+    private static Throwable segmentClosed(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof SegmentFileRegion.SegmentClosedException) {
+                return t;
+            }
+        }
+        return null;
     }
 
     @Override

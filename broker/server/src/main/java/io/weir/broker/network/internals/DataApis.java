@@ -15,6 +15,7 @@ import io.weir.common.protocol.MetadataRequest;
 import io.weir.common.protocol.MetadataResponse;
 import io.weir.common.protocol.ProduceRequest;
 import io.weir.common.protocol.ProduceResponse;
+import io.weir.common.record.FileBatches;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,8 +44,9 @@ import org.apache.kafka.common.requests.FetchMetadata;
 /**
  * Metadata, Produce, Fetch, ListOffsets and FindCoordinator, translated to {@link BrokerApi} calls. The broker is a
  * cluster of one: it leads every partition (leader epoch 0, one replica, in sync) and coordinates every group and
- * transactional id. Fetch keeps Kafka's fetch sessions (KIP-227, {@link FetchSessionCache}). Stateless but for
- * the session cache; any thread.
+ * transactional id. Fetch keeps Kafka's fetch sessions (KIP-227, {@link FetchSessionCache}), and reads through the
+ * broker's {@link FileFetch} when it has one, so batches stay in the segment files until the socket sends them.
+ * Stateless but for the session cache; any thread.
  */
 final class DataApis {
     /** Kafka's internal topics: Metadata marks these, and only these, internal. */
@@ -58,9 +60,12 @@ final class DataApis {
     private final Supplier<BrokerIdentity> identity;
     private final int fetchMaxBytes;
     private final FetchSessionCache sessions;
+    /** The broker's read path that leaves batches in the segment files, or null: fetches then read into the heap. */
+    private final FileFetch fileFetch;
 
     DataApis(BrokerApi broker, Supplier<BrokerIdentity> identity, int fetchMaxBytes, FetchSessionCache sessions) {
         this.broker = broker;
+        this.fileFetch = broker instanceof FileFetch f ? f : null;
         this.identity = identity;
         this.fetchMaxBytes = fetchMaxBytes;
         this.sessions = sessions;
@@ -198,27 +203,37 @@ final class DataApis {
         Map<TopicPartition, FetchRequest.PartitionFetch> partitions = context.toFetch();
         IsolationLevel isolation = isolation(in.isolationLevel());
         int maxBytes = Math.min(in.maxBytes(), fetchMaxBytes);
-        return broker.fetch(new FetchRequest(in.maxWaitMs(), in.minBytes(), maxBytes, isolation, partitions))
-                .thenApply(result -> {
-                    FetchSessionCache.Answer answer = sessions.complete(context, result.partitions());
-                    FetchResponseData out = new FetchResponseData().setSessionId(answer.sessionId());
-                    Map<String, FetchResponseData.FetchableTopicResponse> byTopic = new HashMap<>();
-                    for (TopicPartition tp : answer.included()) {
-                        FetchResponseData.FetchableTopicResponse topic = byTopic.computeIfAbsent(tp.topic(), name -> {
-                            FetchResponseData.FetchableTopicResponse created =
-                                    new FetchResponseData.FetchableTopicResponse().setTopic(name);
-                            out.responses().add(created);
-                            return created;
-                        });
-                        topic.partitions()
-                                .add(partitionData(tp, result.partitions().get(tp), isolation));
-                    }
-                    return out;
+        FetchRequest fetch = new FetchRequest(in.maxWaitMs(), in.minBytes(), maxBytes, isolation, partitions);
+        CompletableFuture<FileFetch.Fetched> read = fileFetch != null
+                ? fileFetch.fetchToFile(fetch)
+                : broker.fetch(fetch).thenApply(r -> new FileFetch.Fetched(r, Map.of()));
+        return read.thenApply(fetched -> {
+            FetchResponse result = fetched.response();
+            FetchSessionCache.Answer answer = sessions.complete(
+                    context, result.partitions(), fetched.onDisk().keySet());
+            FetchResponseData out = new FetchResponseData().setSessionId(answer.sessionId());
+            Map<String, FetchResponseData.FetchableTopicResponse> byTopic = new HashMap<>();
+            for (TopicPartition tp : answer.included()) {
+                FetchResponseData.FetchableTopicResponse topic = byTopic.computeIfAbsent(tp.topic(), name -> {
+                    FetchResponseData.FetchableTopicResponse created =
+                            new FetchResponseData.FetchableTopicResponse().setTopic(name);
+                    out.responses().add(created);
+                    return created;
                 });
+                topic.partitions()
+                        .add(partitionData(
+                                tp,
+                                result.partitions().get(tp),
+                                fetched.onDisk().get(tp),
+                                isolation));
+            }
+            return out;
+        });
     }
 
+    /** @param onDisk the partition's batches when they were left in a segment file, else null */
     private static FetchResponseData.PartitionData partitionData(
-            TopicPartition tp, FetchResponse.PartitionData data, IsolationLevel isolation) {
+            TopicPartition tp, FetchResponse.PartitionData data, FileBatches onDisk, IsolationLevel isolation) {
         FetchResponseData.PartitionData out = new FetchResponseData.PartitionData().setPartitionIndex(tp.partition());
         if (data == null) {
             return out.setErrorCode(Errors.UNKNOWN_SERVER_ERROR.code()).setRecords(MemoryRecords.EMPTY);
@@ -238,7 +253,10 @@ final class DataApis {
                 .setLogStartOffset(data.logStartOffset())
                 .setAbortedTransactions(aborted)
                 .setPreferredReadReplica(-1)
-                .setRecords(MemoryRecords.readableRecords(data.records()));
+                .setRecords(
+                        onDisk != null
+                                ? new FileBatchesRecords(onDisk)
+                                : MemoryRecords.readableRecords(data.records()));
     }
 
     CompletableFuture<ListOffsetsResponseData> listOffsets(AbstractRequest request, short version) {

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntSupplier;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FetchMetadata;
@@ -85,9 +86,13 @@ final class FetchSessionCache {
             maxBytes = asked.maxBytes();
         }
 
-        /** Whether the client must hear about {@code data}; remembers what it is told. */
-        boolean tell(PartitionData data) {
-            boolean mustRespond = data.records().hasRemaining();
+        /**
+         * Whether the client must hear about {@code data}; remembers what it is told.
+         *
+         * @param hasBatches whether batches were read, in {@code data} or left in a segment file
+         */
+        boolean tell(PartitionData data, boolean hasBatches) {
+            boolean mustRespond = hasBatches;
             if (!data.error().isSuccess()) {
                 // Kafka forgets the high watermark on an error so the partition is sent again once it clears.
                 highWatermark = -1;
@@ -215,29 +220,41 @@ final class FetchSessionCache {
      *
      * @param fetched what the broker read per partition (a partition missing from it is answered as an error)
      */
-    synchronized Answer complete(FetchContext context, Map<TopicPartition, PartitionData> fetched) {
+    Answer complete(FetchContext context, Map<TopicPartition, PartitionData> fetched) {
+        return complete(context, fetched, Set.of());
+    }
+
+    /**
+     * {@link #complete(FetchContext, Map)} where the partitions in {@code onDisk} returned batches left in the
+     * segment files (their {@code records} in {@code fetched} are empty).
+     */
+    synchronized Answer complete(
+            FetchContext context, Map<TopicPartition, PartitionData> fetched, Set<TopicPartition> onDisk) {
         if (context instanceof Incremental inc) {
-            return new Answer(inc.session().id, tellIncremental(inc.session(), fetched));
+            return new Answer(inc.session().id, tellIncremental(inc.session(), fetched, onDisk));
         }
         if (context instanceof Full f) {
             return new Answer(
-                    f.createSession() ? createSession(f.toFetch(), fetched) : FetchMetadata.INVALID_SESSION_ID,
+                    f.createSession() ? createSession(f.toFetch(), fetched, onDisk) : FetchMetadata.INVALID_SESSION_ID,
                     List.copyOf(f.toFetch().keySet()));
         }
         return new Answer(FetchMetadata.INVALID_SESSION_ID, List.of());
     }
 
-    private List<TopicPartition> tellIncremental(Session session, Map<TopicPartition, PartitionData> fetched) {
+    private List<TopicPartition> tellIncremental(
+            Session session, Map<TopicPartition, PartitionData> fetched, Set<TopicPartition> onDisk) {
         List<TopicPartition> included = new ArrayList<>();
         List<TopicPartition> withRecords = new ArrayList<>();
         for (Map.Entry<TopicPartition, CachedPartition> e : session.partitions.entrySet()) {
             PartitionData data = fetched.get(e.getKey());
-            if (data == null || e.getValue().tell(data)) {
+            boolean hasBatches = data != null
+                    && (onDisk.contains(e.getKey()) || data.records().hasRemaining());
+            if (data == null || e.getValue().tell(data, hasBatches)) {
                 if (data == null) {
                     e.getValue().highWatermark = -1;
                 }
                 included.add(e.getKey());
-                if (data != null && data.records().hasRemaining()) {
+                if (hasBatches) {
                     withRecords.add(e.getKey());
                 }
             }
@@ -249,7 +266,10 @@ final class FetchSessionCache {
         return included;
     }
 
-    private int createSession(Map<TopicPartition, PartitionFetch> asked, Map<TopicPartition, PartitionData> fetched) {
+    private int createSession(
+            Map<TopicPartition, PartitionFetch> asked,
+            Map<TopicPartition, PartitionData> fetched,
+            Set<TopicPartition> onDisk) {
         long now = time.milliseconds();
         if (sessions.size() >= maxSlots && !tryEvict(asked.size(), now)) {
             return FetchMetadata.INVALID_SESSION_ID;
@@ -263,7 +283,7 @@ final class FetchSessionCache {
             CachedPartition cached = new CachedPartition(a);
             PartitionData data = fetched.get(tp);
             if (data != null) {
-                cached.tell(data);
+                cached.tell(data, onDisk.contains(tp) || data.records().hasRemaining());
             }
             session.partitions.put(tp, cached);
         });

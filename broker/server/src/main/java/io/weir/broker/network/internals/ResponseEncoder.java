@@ -4,17 +4,24 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.FileRegion;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.protocol.Writable;
+import org.apache.kafka.common.record.BaseRecords;
 import org.apache.kafka.common.requests.ResponseHeader;
 
 /**
- * Encodes a response (size prefix, header, body) with kafka-clients' generated message classes into a Netty buffer.
- * A large byte buffer in the body, which is what a Fetch answer's record batches are, is not copied: it becomes a
- * component of the composite buffer the socket writes from, so the batch bytes the broker read go to the socket as
- * they are. Everything else is written into small heap buffers. Stateless; any thread.
+ * Encodes a response (size prefix, header, body) with kafka-clients' generated message classes into the messages a
+ * Netty channel writes in order: buffers, and {@link SegmentFileRegion}s for a Fetch answer's batches that were left
+ * in the segment files ({@link FileBatchesRecords}), which the socket then sends from the page cache. A large byte
+ * buffer in the body (batches the broker read into the heap) is not copied either: it becomes a component of the
+ * composite buffer the socket writes from. Everything else is written into small heap buffers. Stateless; any
+ * thread.
  */
 final class ResponseEncoder {
     /** Below this a buffer is copied: a component per tiny buffer would cost more than the copy. */
@@ -22,7 +29,19 @@ final class ResponseEncoder {
 
     private ResponseEncoder() {}
 
-    static ByteBuf encode(ByteBufAllocator alloc, ResponseHeader header, ApiMessage body, short version) {
+    /**
+     * An encoded answer: the messages to write, in order (each a {@link ByteBuf} or a {@link FileRegion}), owned by
+     * whoever holds it until written or {@link #release}d.
+     */
+    record Encoded(List<Object> parts) {
+        void release() {
+            for (Object part : parts) {
+                ReferenceCountUtil.release(part);
+            }
+        }
+    }
+
+    static Encoded encode(ByteBufAllocator alloc, ResponseHeader header, ApiMessage body, short version) {
         ObjectSerializationCache cache = new ObjectSerializationCache();
         int headerSize = header.data().size(cache, header.headerVersion());
         int bodySize = body.size(cache, version);
@@ -39,15 +58,17 @@ final class ResponseEncoder {
     }
 
     /**
-     * A {@link Writable} over a composite of heap buffers and wrapped large byte buffers. The first heap buffer is
-     * sized for the whole answer (up to 64 KiB); the ones between wrapped buffers start small and grow, since what
-     * lies between two partitions' records is a few dozen bytes.
+     * A {@link Writable} over a sequence of parts: composites of heap buffers and wrapped large byte buffers, with
+     * file regions between them. The first heap buffer is sized for the whole answer (up to 64 KiB); the ones between
+     * wrapped buffers or regions start small and grow, since what lies between two partitions' records is a few
+     * dozen bytes.
      */
     private static final class BufWritable implements Writable {
-        /** The first size of a heap buffer that follows a wrapped one. */
+        /** The first size of a heap buffer that follows a wrapped one or a region. */
         private static final int BETWEEN_WRAPPED = 256;
 
         private final ByteBufAllocator alloc;
+        private final List<Object> parts = new ArrayList<>(1);
         private CompositeByteBuf composite;
         private ByteBuf current;
 
@@ -56,13 +77,21 @@ final class ResponseEncoder {
             this.current = alloc.heapBuffer(Math.max(firstChunk, 64));
         }
 
-        ByteBuf finish() {
+        Encoded finish() {
+            endBuffer();
+            return new Encoded(parts);
+        }
+
+        /** Moves what was written into buffers since the last region into {@link #parts}. */
+        private void endBuffer() {
             if (composite == null) {
-                return current;
+                parts.add(current);
+            } else {
+                composite.addComponent(true, current);
+                parts.add(composite);
+                composite = null;
             }
-            composite.addComponent(true, current);
             current = null;
-            return composite;
         }
 
         /** Frees what was written so far: the encoding failed. */
@@ -75,6 +104,23 @@ final class ResponseEncoder {
                 composite.release();
                 composite = null;
             }
+            new Encoded(parts).release();
+            parts.clear();
+        }
+
+        /** Batches left in a segment file become a region of the answer; any other records are written as bytes. */
+        @Override
+        public void writeRecords(BaseRecords records) {
+            if (!(records instanceof FileBatchesRecords onDisk)) {
+                Writable.super.writeRecords(records);
+                return;
+            }
+            if (onDisk.sizeInBytes() == 0) {
+                return;
+            }
+            endBuffer();
+            parts.add(new SegmentFileRegion(onDisk.batches()));
+            current = alloc.heapBuffer(BETWEEN_WRAPPED);
         }
 
         @Override

@@ -258,6 +258,65 @@ class LogTransactionsTest {
         assertTrue(log.producers().get(PID).hasOpenTransaction(), "an open transaction pins its producer");
     }
 
+    @Test
+    void fileSliceNamesTheSameBatchesACopyReads() throws Exception {
+        open(Map.of());
+        for (int i = 0; i < 6; i++) {
+            client(plain(1, utf8("value-" + i), utf8("more-" + i))); // 2 records each: 0..11
+        }
+        int oneBatch = log.read(0, 1 << 20, true).batches().remaining() / 6;
+        for (long offset = 0; offset < 12; offset++) {
+            for (int maxBytes : new int[] {1, oneBatch, oneBatch * 2 + 1, 1 << 20}) {
+                for (boolean minOneBatch : new boolean[] {true, false}) {
+                    FetchDataInfo copy = log.read(offset, maxBytes, minOneBatch, IsolationLevel.READ_UNCOMMITTED);
+                    FetchDataInfo slice = log.read(
+                            offset, maxBytes, minOneBatch, IsolationLevel.READ_UNCOMMITTED, ReadMode.FILE_SLICE);
+                    String what = "offset " + offset + ", maxBytes " + maxBytes + ", minOneBatch " + minOneBatch;
+                    assertEquals(copy.batches(), bytesOf(slice), what);
+                    assertEquals(copy.highWatermark(), slice.highWatermark(), what);
+                    if (slice.onDisk() != null) {
+                        List<Long> bases = baseOffsets(copy.batches());
+                        assertEquals(
+                                bases.get(bases.size() - 1) + 2, slice.onDisk().nextOffset(), what);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void readCommittedWithAnOpenTransactionReadsIntoTheHeapCutAtTheLastStableOffset() throws Exception {
+        open(Map.of());
+        client(plain(1, utf8("a"))); // 0
+        client(transactional(PID, EPOCH, 0, 2, 1)); // 1..2, open
+        client(plain(1, utf8("b"))); // 3
+
+        FetchDataInfo committed = log.read(0, 1 << 20, true, IsolationLevel.READ_COMMITTED, ReadMode.FILE_SLICE);
+        FetchDataInfo uncommitted = log.read(0, 1 << 20, true, IsolationLevel.READ_UNCOMMITTED, ReadMode.FILE_SLICE);
+
+        assertEquals(null, committed.onDisk(), "the last stable offset cuts the bytes: they are read");
+        assertEquals(List.of(0L), baseOffsets(committed.batches()));
+        assertEquals(List.of(0L, 1L, 3L), baseOffsets(bytesOf(uncommitted)));
+
+        coordinator(marker(ControlRecordType.ABORT, PID, EPOCH, 0, 1)); // 4
+        FetchDataInfo stable = log.read(0, 1 << 20, true, IsolationLevel.READ_COMMITTED, ReadMode.FILE_SLICE);
+        assertEquals(List.of(0L, 1L, 3L, 4L), baseOffsets(bytesOf(stable)), "nothing unstable: left in the file");
+        assertEquals(5L, stable.onDisk().nextOffset());
+    }
+
+    /** The bytes of a read, wherever they lie. */
+    private static ByteBuffer bytesOf(FetchDataInfo read) throws java.io.IOException {
+        if (read.onDisk() == null) {
+            return read.batches();
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(read.onDisk().size());
+        while (bytes.hasRemaining()) {
+            int n = read.onDisk().channel().read(bytes, read.onDisk().position() + bytes.position());
+            assertTrue(n >= 0, "the slice lies within the file");
+        }
+        return bytes.flip();
+    }
+
     private static List<Long> firstOffsets(List<AbortedTxn> aborted) {
         return aborted.stream().map(AbortedTxn::firstOffset).toList();
     }
