@@ -57,8 +57,9 @@ final class BufferPool {
     private volatile int waiters;
 
     /**
-     * @param poolableSize the size of the buffers kept for reuse: {@code batch.size}
-     * @throws IllegalArgumentException if a size is not positive
+     * @param poolableSize the size of the buffers kept for reuse: {@code batch.size}; 0 (no batching, as Kafka
+     *     allows) pools nothing and allocates every buffer fresh
+     * @throws IllegalArgumentException if {@code totalMemory} is not positive or {@code poolableSize} is negative
      */
     BufferPool(long totalMemory, int poolableSize, Time time) {
         this(totalMemory, poolableSize, DEFAULT_SLAB_BYTES, time);
@@ -66,13 +67,13 @@ final class BufferPool {
 
     /** @param slabBytes how many bytes of batch buffers to allocate as one array; one buffer a slab if smaller */
     BufferPool(long totalMemory, int poolableSize, int slabBytes, Time time) {
-        if (totalMemory <= 0 || poolableSize <= 0) {
-            throw new IllegalArgumentException(
-                    "buffer.memory (" + totalMemory + ") and batch.size (" + poolableSize + ") must be positive");
+        if (totalMemory <= 0 || poolableSize < 0) {
+            throw new IllegalArgumentException("buffer.memory (" + totalMemory + ") must be positive and batch.size ("
+                    + poolableSize + ") not negative");
         }
         this.totalMemory = totalMemory;
         this.poolableSize = poolableSize;
-        this.buffersPerSlab = Math.max(1, slabBytes / poolableSize);
+        this.buffersPerSlab = poolableSize == 0 ? 1 : Math.max(1, slabBytes / poolableSize);
         this.time = time;
         this.nonPooledAvailable = totalMemory;
     }
@@ -110,11 +111,24 @@ final class BufferPool {
         } finally {
             lock.unlock();
         }
-        // Outside the lock: zeroing a new array takes a while, and the bytes are already ours.
-        if (count == 1) {
-            return ByteBuffer.allocate(size);
+        // Outside the lock: zeroing a new array takes a while, and the bytes are already ours — unless the allocation
+        // fails (an OutOfMemoryError), which must give them back or the pool shrinks for good.
+        byte[] slab;
+        try {
+            slab = new byte[count * size];
+        } catch (Throwable t) {
+            lock.lock();
+            try {
+                nonPooledAvailable += (long) count * size;
+                signalWaiters();
+            } finally {
+                lock.unlock();
+            }
+            throw t;
         }
-        byte[] slab = new byte[count * size];
+        if (count == 1) {
+            return ByteBuffer.wrap(slab);
+        }
         lock.lock();
         try {
             for (int i = count - 1; i > 0; i--) {

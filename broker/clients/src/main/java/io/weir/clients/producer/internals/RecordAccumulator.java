@@ -104,7 +104,8 @@ final class RecordAccumulator {
         this.retryBackoffNanos = TimeUnit.MILLISECONDS.toNanos(retryBackoffMs);
         this.deliveryTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(deliveryTimeoutMs);
         this.pool = pool;
-        this.thunkArrays = new ThunkArrays((int) Math.min(4096, Math.max(1, pool.totalMemory() / batchSize)));
+        this.thunkArrays =
+                new ThunkArrays((int) Math.min(4096, Math.max(1, pool.totalMemory() / Math.max(1, batchSize))));
         this.time = time;
     }
 

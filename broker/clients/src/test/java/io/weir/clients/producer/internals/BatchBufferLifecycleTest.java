@@ -116,6 +116,34 @@ class BatchBufferLifecycleTest {
     }
 
     @Test
+    void batchSizeZeroSendsEachRecordInABufferOfItsOwnAndPoolsNothing() throws Exception {
+        var p = new ProducerImpl<byte[], byte[]>(
+                config().bootstrapServers("embedded:fake")
+                        .batchSize(0)
+                        .bufferMemory(4 * BATCH)
+                        .build(),
+                new ByteArraySerializer(),
+                new ByteArraySerializer(),
+                broker,
+                time,
+                ProducerImpl.SenderStart.CALLER_DRIVES);
+        Future<RecordMetadata> first = send(p, 0);
+        Future<RecordMetadata> second = send(p, 0);
+        p.sender().runOnce();
+        answer(0, Errors.NONE);
+        p.sender().runOnce();
+        p.sender().runOnce();
+        if (pending.size() > 1) {
+            answer(1, Errors.NONE);
+            p.sender().runOnce();
+        }
+        first.get(0, java.util.concurrent.TimeUnit.SECONDS);
+        second.get(0, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, pool(p).freeBuffers(), "nothing is pooled");
+        assertEquals(4 * BATCH, pool(p).availableMemory(), "every byte counted back");
+    }
+
+    @Test
     void aFailedBatchReturnsItsBuffer() {
         var p = producer(config());
         Future<RecordMetadata> f = send(p, 0);
