@@ -277,22 +277,26 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
      */
     private void updateReading(ChannelHandlerContext ctx) {
         var config = ctx.channel().config();
+        // Read once: another event loop may ease the bound at any moment, and a connection that stopped reading
+        // for a full bound must also be the one that registers to hear it eased (else it may never read again).
+        boolean queueFull = queued.full();
         if (config.isAutoRead()) {
             if (undispatched > 0
                     || pending.size() >= MAX_IN_FLIGHT
                     || heldRequestBytes >= MAX_HELD_REQUEST_BYTES
-                    || queued.full()) {
+                    || queueFull) {
                 config.setAutoRead(false);
             }
         } else if (!closed
                 && undispatched == 0
                 && pending.size() <= MAX_IN_FLIGHT / 2
                 && heldRequestBytes <= MAX_HELD_REQUEST_BYTES / 2
-                && !queued.full()) {
+                && !queueFull) {
             config.setAutoRead(true);
         }
-        if (!config.isAutoRead() && !closed && queued.full() && !waitingForQueue) {
+        if (!config.isAutoRead() && !closed && queueFull && !waitingForQueue) {
             waitingForQueue = true;
+            // Runs at once if the bound eased since it was read above.
             queued.whenEased(() -> {
                 try {
                     ctx.executor().execute(() -> {

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Threading: any thread (atomics). The resume callbacks run on the thread that eased the bound and must only
  * hand work to their connection's event loop.
  */
-final class QueuedRequests {
+class QueuedRequests { // not final: tests script full() to race a connection
     private final int maxRequests;
     private final long maxBytes;
     private final AtomicInteger requests = new AtomicInteger();

@@ -397,4 +397,40 @@ class ConnectionHandlerTest {
         waiting.runScheduledPendingTasks();
         assertFalse(waiting.isOpen());
     }
+
+    /** A listener-wide bound that another event loop eases right after a connection first sees it full. */
+    static final class EasedOnceSeenFull extends QueuedRequests {
+        Runnable onSeenFull;
+
+        EasedOnceSeenFull(int maxRequests, long maxBytes) {
+            super(maxRequests, maxBytes);
+        }
+
+        @Override
+        boolean full() {
+            boolean full = super.full();
+            if (full && onSeenFull != null) {
+                Runnable ease = onSeenFull;
+                onSeenFull = null;
+                ease.run();
+            }
+            return full;
+        }
+    }
+
+    @Test
+    void aBoundEasedJustAfterAConnectionSawItFullStillWakesTheConnection() {
+        EasedOnceSeenFull queued = new EasedOnceSeenFull(500, 10_000);
+        CompletableFuture<ProduceResponse> slow = new CompletableFuture<>();
+        EmbeddedChannel ch = channel(broker(() -> slow), 600_000L, queued);
+        ch.writeInbound(produce(1, (short) 1));
+        assertTrue(ch.config().isAutoRead());
+        queued.read(20_000); // another connection's produce fills the bound ...
+        queued.onSeenFull = () -> queued.released(20_000); // ... and is answered on its loop just after the check
+
+        slow.complete(produced()); // this connection's last request: nothing else will make it look again
+        ch.runPendingTasks();
+        assertEquals(1, correlationIdOf(ch.readOutbound()));
+        assertTrue(ch.config().isAutoRead(), "the connection must read again once the bound eased");
+    }
 }
