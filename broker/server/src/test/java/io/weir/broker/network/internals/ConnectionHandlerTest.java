@@ -335,14 +335,31 @@ class ConnectionHandlerTest {
     }
 
     @Test
-    void aConnectionClosedWithUnansweredRequestsGivesBackItsShareOfTheBound() {
+    void aConnectionClosedWithRequestsNotHandedOverGivesBackItsShareOfTheBound() {
         QueuedRequests queued = new QueuedRequests(500, 1 << 20);
         EmbeddedChannel ch = channel(broker(CompletableFuture::new), 600_000L, queued);
+        ch.unsafe().outboundBuffer().setUserDefinedWritability(1, false); // nothing is handed over
         ch.writeInbound(produce(1, 1000));
         assertTrue(queued.bytes() > 1000);
+        assertEquals(1, queued.requests());
         ch.close();
         assertEquals(0, queued.bytes());
         assertEquals(0, queued.requests());
+    }
+
+    @Test
+    void aProduceHandedToTheBrokerHoldsItsBytesUntilAnsweredEvenAfterItsConnectionClosed() {
+        QueuedRequests queued = new QueuedRequests(500, 1 << 20);
+        CompletableFuture<ProduceResponse> appending = new CompletableFuture<>();
+        EmbeddedChannel ch = channel(broker(() -> appending), 600_000L, queued);
+        ch.writeInbound(produce(1, 1000));
+        long held = queued.bytes();
+        assertTrue(held > 1000);
+        ch.close();
+        assertEquals(held, queued.bytes(), "the broker still references the batches: their bytes still count");
+        assertEquals(0, queued.requests());
+        appending.complete(produced());
+        assertEquals(0, queued.bytes(), "the append is done: the batches are free");
     }
 
     @Test
