@@ -460,21 +460,30 @@ final class Group {
         return Collections.unmodifiableSet(everCommitted);
     }
 
-    /** Sets (or, for null, removes) one committed offset, recording the log offset of its record. */
+    /**
+     * Sets one committed offset, recording the log offset of its record; a null value (a tombstone) removes it
+     * and, as Kafka's replay of a tombstone, drops every pending transactional offset of {@code tp}: those were
+     * appended before the tombstone, so a COMMIT marker landing later must not bring the deleted offset back
+     * (ones appended after the tombstone are added after this runs, and win as usual).
+     */
     void applyOffset(TopicPartition tp, CommittedOffset value, long logOffset) {
         if (value == null) {
             committed.remove(tp);
             offsetPositions.remove(tp);
+            for (var offsetsOfProducer : pending.values()) {
+                offsetsOfProducer.remove(tp);
+            }
         } else {
             committed.put(tp, value);
             offsetPositions.put(tp, logOffset);
         }
     }
 
-    /** The deletion's tombstones are in the log: the group has no offsets any more. */
+    /** The deletion's tombstones are in the log: the group has no offsets any more, pending ones included. */
     void clearOffsets() {
         committed.clear();
         offsetPositions.clear();
+        pending.values().forEach(Map::clear);
     }
 
     /** An offset appended in {@code producerId}'s transaction at {@code logOffset}: pending until its marker. */

@@ -44,7 +44,7 @@ import java.util.function.Predicate;
  * committed in a transaction ({@link TxnOffsetCommits}) never overwrite a newer record when their marker lands.
  *
  * <p>{@link #load} rebuilds the cache from the offsets topic when the broker opens: the latest record per
- * key wins, tombstones remove. Groups come back Empty with their last generation; members are not restored,
+ * key wins, tombstones remove (pending transactional offsets of the partition too). Groups come back Empty with their last generation; members are not restored,
  * since in one process a broker restart means the consumers restarted too.
  *
  * <p>Thread-safe, as {@link GroupCoordinator}.
@@ -411,7 +411,8 @@ public final class OffsetCoordinator {
      * Deletes some committed offsets of a group, as Kafka's OffsetDelete: for a group without members any of them;
      * for a consumer group with members only those of topics no member subscribes to (the rest answer
      * GROUP_SUBSCRIBED_TO_TOPIC); a group of another protocol type with members is refused with NON_EMPTY_GROUP.
-     * A tombstone is written for each deleted offset, and a partition without an offset answers NONE.
+     * A tombstone is written for each deleted offset, committed or pending in an open transaction (the
+     * tombstone drops the pending one, see {@link Group#applyOffset}); a partition without an offset answers NONE.
      */
     public CompletableFuture<OffsetDeleteResponse> deleteOffsets(OffsetDeleteRequest request) {
         Group group = groups.get(request.groupId());
@@ -448,7 +449,8 @@ public final class OffsetCoordinator {
                                             + "; its offsets can be deleted once no member consumes it"));
                 } else {
                     results.put(tp, ApiError.NONE);
-                    if (group.offsets.containsKey(tp) && !deleted.contains(tp)) {
+                    // As Kafka: an offset only an open transaction holds is deleted too (its tombstone drops it).
+                    if ((group.offsets.containsKey(tp) || group.hasPendingTxnOffset(tp)) && !deleted.contains(tp)) {
                         deleted.add(tp);
                     }
                 }
