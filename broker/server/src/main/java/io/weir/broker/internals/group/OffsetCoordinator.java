@@ -239,7 +239,11 @@ public final class OffsetCoordinator {
         return results;
     }
 
-    /** The committed offsets of a group; a partition without one answers offset -1. */
+    /**
+     * The committed offsets of a group; a partition without one answers offset -1. A group the broker does not
+     * know answers as one without offsets, no error: none for a request of all partitions, -1 for each named one
+     * (Kafka's OffsetMetadataManager.fetchAllOffsets and fetchOffsets).
+     */
     public OffsetFetchResponse fetch(OffsetFetchRequest request) {
         Group group = groups.get(request.groupId());
         Map<TopicPartition, OffsetFetchResponse.PartitionData> out = new LinkedHashMap<>();
@@ -247,7 +251,7 @@ public final class OffsetCoordinator {
         // which describe, list and delete already treat as unknown.
         if (group == null || !GroupCoordinator.locked(group, group::exists)) {
             if (request.partitions() == null) {
-                return new OffsetFetchResponse(notFound(request.groupId()), Map.of());
+                return new OffsetFetchResponse(ApiError.NONE, Map.of());
             }
             request.partitions().forEach(tp -> out.put(tp, OffsetFetchResponse.PartitionData.NONE));
             return new OffsetFetchResponse(ApiError.NONE, out);

@@ -144,10 +144,11 @@ class GroupOffsetsTest {
     }
 
     @Test
-    void fetchOfEveryPartitionOfAnUnknownGroupFailsGroupIdNotFound() {
+    void fetchOfEveryPartitionOfAnUnknownGroupAnswersNoOffsetsAndNoError() {
         OffsetFetchResponse response = f.offsets.fetch(new OffsetFetchRequest("nobody", null));
 
-        assertEquals(Errors.GROUP_ID_NOT_FOUND, response.error().error());
+        assertEquals(Errors.NONE, response.error().error(), "as Kafka 4.1's fetchAllOffsets");
+        assertEquals(Map.of(), response.offsets());
     }
 
     @Test
