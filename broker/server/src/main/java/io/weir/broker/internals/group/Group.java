@@ -272,16 +272,27 @@ final class Group {
      * timeout), by which the member must join with it.
      */
     void addPendingMember(String memberId, long nowMs, long deadlineMs) {
-        pendingMembers.values().removeIf(deadline -> deadline < nowMs);
+        prunePendingMembers(nowMs);
         pendingMembers.put(memberId, deadlineMs);
+    }
+
+    /** Forgets the member ids handed out with MEMBER_ID_REQUIRED whose deadline passed before {@code nowMs}. */
+    void prunePendingMembers(long nowMs) {
+        pendingMembers.values().removeIf(deadline -> deadline < nowMs);
+    }
+
+    /** Whether a member id handed out with MEMBER_ID_REQUIRED may still join (as of the last prune). */
+    boolean hasPendingMembers() {
+        return !pendingMembers.isEmpty();
     }
 
     /**
      * Whether {@code memberId} was handed out and not yet expired at {@code nowMs}; takes it out either way. Every
-     * other expired one goes too (each join prunes the map, so it holds at most a session timeout's worth).
+     * other expired one goes too (each join and each coordinator poll prunes the map, so it holds at most a
+     * session timeout's worth).
      */
     boolean takePendingMember(String memberId, long nowMs) {
-        pendingMembers.values().removeIf(deadline -> deadline < nowMs);
+        prunePendingMembers(nowMs);
         return pendingMembers.remove(memberId) != null;
     }
 

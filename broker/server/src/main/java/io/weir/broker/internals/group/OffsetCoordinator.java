@@ -171,10 +171,7 @@ public final class OffsetCoordinator {
      * committed, the empty shell is retired (Dead, so a caller still holding it retries) instead of piling up.
      */
     void forgetIfUnused(Group group) {
-        if (!group.exists() && !group.is(GroupState.DEAD)) {
-            group.markDead(coordinator.time().milliseconds());
-            groups.remove(group.groupId, group);
-        }
+        coordinator.retireIfUnused(group, coordinator.time().milliseconds());
     }
 
     /** Generation -1 and no member id: a consumer with manual assignment or an admin tool. */
