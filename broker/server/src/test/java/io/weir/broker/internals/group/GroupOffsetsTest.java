@@ -271,9 +271,9 @@ class GroupOffsetsTest {
                 new HashSet<>(tombstones.subList(0, 2)));
         assertEquals(new GroupRecord.GroupMetadata(GROUP, null), tombstones.get(2), "the group's tombstone comes last");
         assertNull(f.group());
-        assertEquals(
-                Errors.GROUP_ID_NOT_FOUND,
-                f.offsets.fetch(new OffsetFetchRequest(GROUP, null)).error().error());
+        OffsetFetchResponse gone = f.offsets.fetch(new OffsetFetchRequest(GROUP, null));
+        assertEquals(Errors.NONE, gone.error().error(), "an unknown group has no offsets, as in Kafka");
+        assertEquals(Map.of(), gone.offsets());
     }
 
     @Test
