@@ -193,7 +193,9 @@ class KafkaAdminCompatibilityTest {
         admin.deleteConsumerGroups(List.of(group)).all().get();
         assertEquals(
                 Map.of(),
-                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(),
+                admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata()
+                        .get(),
                 "as Kafka 4.1: a group the broker does not know has no offsets, and no error");
     }
 

@@ -412,7 +412,8 @@ public final class OffsetCoordinator {
      * Deletes some committed offsets of a group, as Kafka's OffsetDelete: for a group without members any of them;
      * for a consumer group with members only those of topics no member subscribes to (the rest answer
      * GROUP_SUBSCRIBED_TO_TOPIC); a group of another protocol type with members is refused with NON_EMPTY_GROUP.
-     * A tombstone is written for each deleted offset, committed or pending in an open transaction (the
+     * A partition of a topic the broker does not have answers UNKNOWN_TOPIC_OR_PARTITION; a failed append fails
+     * the request with COORDINATOR_NOT_AVAILABLE (retriable). A tombstone is written for each deleted offset, committed or pending in an open transaction (the
      * tombstone drops the pending one, see {@link Group#applyOffset}); a partition without an offset answers NONE.
      */
     public CompletableFuture<OffsetDeleteResponse> deleteOffsets(OffsetDeleteRequest request) {
@@ -441,7 +442,15 @@ public final class OffsetCoordinator {
             Map<TopicPartition, ApiError> results = new ConcurrentHashMap<>();
             List<TopicPartition> deleted = new ArrayList<>();
             for (TopicPartition tp : request.partitions()) {
-                if (subscribed.contains(tp.topic())) {
+                // As Kafka's handleDeleteOffsets: a topic the broker does not have (every topic has partition 0).
+                if (!partitionExists.test(new TopicPartition(tp.topic(), 0))) {
+                    results.put(
+                            tp,
+                            new ApiError(
+                                    Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                                    "Group " + request.groupId() + " cannot delete the offset of " + tp
+                                            + ": the broker has no topic " + tp.topic()));
+                } else if (subscribed.contains(tp.topic())) {
                     results.put(
                             tp,
                             new ApiError(
@@ -468,16 +477,15 @@ public final class OffsetCoordinator {
                             group.applyOffset(deleted.get(i), null, firstOffset + i);
                         }
                     })
-                    .handle((ok, failure) -> {
-                        if (failure != null) {
-                            ApiError error = new ApiError(
-                                    Errors.COORDINATOR_NOT_AVAILABLE,
-                                    "Could not store the deletion of offsets of group " + request.groupId() + ": "
-                                            + failure.getMessage());
-                            deleted.forEach(tp -> results.put(tp, error));
-                        }
-                        return new OffsetDeleteResponse(ApiError.NONE, results);
-                    });
+                    .handle((ok, failure) -> failure == null
+                            ? new OffsetDeleteResponse(ApiError.NONE, results)
+                            // As Kafka: a failed write fails the whole request, with a retriable error.
+                            : new OffsetDeleteResponse(
+                                    new ApiError(
+                                            Errors.COORDINATOR_NOT_AVAILABLE,
+                                            "Could not store the deletion of offsets of group " + request.groupId()
+                                                    + ": " + failure.getMessage()),
+                                    Map.of()));
         });
     }
 

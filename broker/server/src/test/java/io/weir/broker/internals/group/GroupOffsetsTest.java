@@ -318,6 +318,35 @@ class GroupOffsetsTest {
     }
 
     @Test
+    void offsetDeleteOfATopicTheBrokerDoesNotHaveAnswersUnknownTopicOrPartition() {
+        OffsetCoordinator offsets = new OffsetCoordinator(f.coordinator, tp -> !tp.topic().equals("never"));
+        f.commit("", -1, Map.of(P0, offset(4)));
+
+        OffsetDeleteResponse response = offsets.deleteOffsets(
+                        new OffsetDeleteRequest(GROUP, List.of(P0, new TopicPartition("never", 0))))
+                .join();
+
+        assertEquals(Errors.NONE, response.partitions().get(P0).error());
+        assertEquals(
+                Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                response.partitions().get(new TopicPartition("never", 0)).error(),
+                "as Kafka's handleDeleteOffsets");
+    }
+
+    @Test
+    void offsetDeleteWhoseAppendFailsFailsTheWholeRequestRetriably() {
+        f.commit("", -1, Map.of(P0, offset(4)));
+        f.store.mode(InMemoryGroupStore.Mode.FAIL);
+
+        OffsetDeleteResponse response =
+                f.offsets.deleteOffsets(new OffsetDeleteRequest(GROUP, List.of(P0))).join();
+
+        assertEquals(Errors.COORDINATOR_NOT_AVAILABLE, response.error().error());
+        assertTrue(response.partitions().isEmpty());
+        assertEquals(Map.of(P0, 4L), f.fetchAll(), "nothing was deleted");
+    }
+
+    @Test
     void offsetDeleteOfAnUnknownGroupFailsGroupIdNotFound() {
         OffsetDeleteResponse response = f.offsets
                 .deleteOffsets(new OffsetDeleteRequest("nobody", List.of(P0)))
