@@ -350,7 +350,9 @@ class OffsetsTopicCompactionTest {
 
     private void assertGroupIsGone(String group) {
         assertEquals(Map.of(), await(admin.listConsumerGroupOffsets(group)));
-        assertFails(GroupIdNotFoundException.class, admin.describeConsumerGroups(List.of(group)).values().get(group));
+        assertFails(
+                GroupIdNotFoundException.class,
+                admin.describeConsumerGroups(List.of(group)).values().get(group));
         for (ConsumerGroupListing listing : await(admin.listConsumerGroups())) {
             assertNotEquals(group, listing.groupId(), "listed: " + listing);
         }

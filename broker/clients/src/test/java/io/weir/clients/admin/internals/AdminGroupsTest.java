@@ -426,7 +426,9 @@ class AdminGroupsTest {
         assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, error.error());
         assertTrue(error.message().contains("t-3"), error.message());
         assertEquals(Map.of(), await(admin.listConsumerGroupOffsets("g")));
-        assertFails(GroupIdNotFoundException.class, admin.describeConsumerGroups(List.of("g")).values().get("g"));
+        assertFails(
+                GroupIdNotFoundException.class,
+                admin.describeConsumerGroups(List.of("g")).values().get("g"));
     }
 
     @Test
@@ -442,7 +444,9 @@ class AdminGroupsTest {
         assertEquals(Errors.INVALID_REQUEST, error.error());
         assertTrue(error.message().contains("-5"), error.message());
         assertEquals(Map.of(), await(admin.listConsumerGroupOffsets("g")));
-        assertFails(GroupIdNotFoundException.class, admin.describeConsumerGroups(List.of("g")).values().get("g"));
+        assertFails(
+                GroupIdNotFoundException.class,
+                admin.describeConsumerGroups(List.of("g")).values().get("g"));
     }
 
     @Test

@@ -319,7 +319,8 @@ class GroupOffsetsTest {
 
     @Test
     void offsetDeleteOfATopicTheBrokerDoesNotHaveAnswersUnknownTopicOrPartition() {
-        OffsetCoordinator offsets = new OffsetCoordinator(f.coordinator, tp -> !tp.topic().equals("never"));
+        OffsetCoordinator offsets =
+                new OffsetCoordinator(f.coordinator, tp -> !tp.topic().equals("never"));
         f.commit("", -1, Map.of(P0, offset(4)));
 
         OffsetDeleteResponse response = offsets.deleteOffsets(
@@ -338,8 +339,9 @@ class GroupOffsetsTest {
         f.commit("", -1, Map.of(P0, offset(4)));
         f.store.mode(InMemoryGroupStore.Mode.FAIL);
 
-        OffsetDeleteResponse response =
-                f.offsets.deleteOffsets(new OffsetDeleteRequest(GROUP, List.of(P0))).join();
+        OffsetDeleteResponse response = f.offsets
+                .deleteOffsets(new OffsetDeleteRequest(GROUP, List.of(P0)))
+                .join();
 
         assertEquals(Errors.COORDINATOR_NOT_AVAILABLE, response.error().error());
         assertTrue(response.partitions().isEmpty());
