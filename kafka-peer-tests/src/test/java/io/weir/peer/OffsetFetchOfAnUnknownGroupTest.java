@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,9 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
  * kafka-clients' {@code Admin.listConsumerGroupOffsets} of a group the broker does not know (no member ever joined,
  * nothing committed): Apache Kafka 4.1 answers the OffsetFetch of all partitions with no offsets and no error (its
  * group coordinator's {@code fetchAllOffsets}), so tools and frameworks poll a group's progress before its first
- * commit without special cases. Weir answers {@code GROUP_ID_NOT_FOUND} ({@code OffsetCoordinator.fetch}), and the
- * admin call fails with {@code GroupIdNotFoundException}. Found by the Spring Kafka tests, which wait for a container's
- * first commit this way (and read that error as "no offsets" until this is settled).
+ * commit without special cases. Weir answered {@code GROUP_ID_NOT_FOUND} until the Spring Kafka tests, which wait for a
+ * container's first commit this way, found it; now both answer the same.
  */
 @ExtendWith(KafkaBroker.class)
 class OffsetFetchOfAnUnknownGroupTest {
@@ -35,9 +33,6 @@ class OffsetFetchOfAnUnknownGroupTest {
     }
 
     @Test
-    @Disabled("Weir answers GROUP_ID_NOT_FOUND where Kafka answers no offsets; the listener's own "
-            + "KafkaAdminCompatibilityTest asserts Weir's answer for a deleted group, so the fix belongs to issue 15's "
-            + "listener work")
     void weirAnswersNoOffsetsForAGroupItDoesNotKnowAsKafkaDoes(@TempDir Path data) throws Exception {
         try (SpringOnWeir weir = SpringOnWeir.open(data)) {
             assertEquals(Map.of(), offsetsOfUnknownGroup(weir.bootstrap()));

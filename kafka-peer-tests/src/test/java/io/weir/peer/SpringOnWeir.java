@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -23,7 +22,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -97,21 +95,12 @@ final class SpringOnWeir implements AutoCloseable {
 
     /**
      * The group's committed offset of each partition of {@code topic} that has one; none before the group's first
-     * commit. (Kafka answers a group it does not know with no offsets; Weir with GROUP_ID_NOT_FOUND, read here as
-     * none: see {@code OffsetFetchOfAnUnknownGroupTest}.)
+     * commit (an unknown group has no offsets, as in Kafka: {@code OffsetFetchOfAnUnknownGroupTest}).
      */
     Map<Integer, Long> committed(String groupId, String topic) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets;
-        try {
-            offsets = admin.listConsumerGroupOffsets(groupId)
-                    .partitionsToOffsetAndMetadata()
-                    .get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof GroupIdNotFoundException) {
-                return Map.of();
-            }
-            throw e;
-        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(groupId)
+                .partitionsToOffsetAndMetadata()
+                .get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
         return offsets.entrySet().stream()
                 .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
                 .collect(Collectors.toMap(

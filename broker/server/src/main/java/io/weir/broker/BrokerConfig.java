@@ -440,15 +440,18 @@ public record BrokerConfig(
                     Type.INT,
                     ListenerConfig.DEFAULT_QUEUED_MAX_REQUESTS,
                     ConfigDef.atLeast(1),
-                    "The most requests read from all listener connections and not yet answered; at the bound the"
-                            + " listener stops reading until answers leave")
+                    "The most requests read from all listener connections and not yet handed to the broker (a"
+                            + " request the broker holds, such as a long-poll fetch, no longer counts); at the bound"
+                            + " every connection stops reading until requests are handed over")
             .define(
                     QUEUED_MAX_REQUEST_BYTES,
                     Type.LONG,
                     ListenerConfig.DEFAULT_QUEUED_MAX_REQUEST_BYTES,
                     ConfigDef.atLeast(-1),
-                    "The most bytes of requests read from all listener connections and not yet answered (-1: no"
-                            + " bound); at the bound the listener stops reading until answers leave");
+                    "The most bytes of requests read from all listener connections (-1 or 0: no bound): a"
+                            + " request's bytes count until it is handed to the broker, a produce's until the broker"
+                            + " answers it (its batches are held until appended), even if its connection closed; at"
+                            + " the bound every connection stops reading until bytes are freed");
 
     private static void validateEmbeddedName(String key, Object value) {
         String name = (String) value;

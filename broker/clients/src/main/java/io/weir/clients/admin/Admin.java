@@ -141,8 +141,9 @@ public interface Admin extends AutoCloseable {
     KeyedResult<String, ConsumerGroupDescription> describeConsumerGroups(Collection<String> groupIds);
 
     /**
-     * The group's committed offsets, of every partition it committed, sorted by partition. Fails with
-     * {@link io.weir.common.errors.GroupIdNotFoundException} when the group has neither members nor offsets.
+     * The group's committed offsets, of every partition it committed, sorted by partition. A group the broker
+     * does not know has none: an empty map, as Kafka's Admin answers (use {@link #describeConsumerGroups} to
+     * tell whether the group exists).
      */
     CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> listConsumerGroupOffsets(String groupId);
 

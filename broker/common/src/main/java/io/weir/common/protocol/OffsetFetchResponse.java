@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * A group's committed offsets. A partition without a committed offset is answered with offset -1 and no
- * error, as Kafka does; a group that does not exist fails the whole request with GROUP_ID_NOT_FOUND only
- * when the request asked for all partitions. A partition's own error is in its {@link PartitionData}.
+ * error, as Kafka does; a group that does not exist answers as one without offsets (no partitions when the
+ * request asked for all, -1 for each named one), no error, as Kafka 4.1 does. A partition's own error is in its {@link PartitionData}.
  */
 public record OffsetFetchResponse(ApiError error, Map<TopicPartition, PartitionData> offsets) {
     public OffsetFetchResponse {

@@ -272,16 +272,27 @@ final class Group {
      * timeout), by which the member must join with it.
      */
     void addPendingMember(String memberId, long nowMs, long deadlineMs) {
-        pendingMembers.values().removeIf(deadline -> deadline < nowMs);
+        prunePendingMembers(nowMs);
         pendingMembers.put(memberId, deadlineMs);
+    }
+
+    /** Forgets the member ids handed out with MEMBER_ID_REQUIRED whose deadline passed before {@code nowMs}. */
+    void prunePendingMembers(long nowMs) {
+        pendingMembers.values().removeIf(deadline -> deadline < nowMs);
+    }
+
+    /** Whether a member id handed out with MEMBER_ID_REQUIRED may still join (as of the last prune). */
+    boolean hasPendingMembers() {
+        return !pendingMembers.isEmpty();
     }
 
     /**
      * Whether {@code memberId} was handed out and not yet expired at {@code nowMs}; takes it out either way. Every
-     * other expired one goes too (each join prunes the map, so it holds at most a session timeout's worth).
+     * other expired one goes too (each join and each coordinator poll prunes the map, so it holds at most a
+     * session timeout's worth).
      */
     boolean takePendingMember(String memberId, long nowMs) {
-        pendingMembers.values().removeIf(deadline -> deadline < nowMs);
+        prunePendingMembers(nowMs);
         return pendingMembers.remove(memberId) != null;
     }
 
@@ -460,21 +471,30 @@ final class Group {
         return Collections.unmodifiableSet(everCommitted);
     }
 
-    /** Sets (or, for null, removes) one committed offset, recording the log offset of its record. */
+    /**
+     * Sets one committed offset, recording the log offset of its record; a null value (a tombstone) removes it
+     * and, as Kafka's replay of a tombstone, drops every pending transactional offset of {@code tp}: those were
+     * appended before the tombstone, so a COMMIT marker landing later must not bring the deleted offset back
+     * (ones appended after the tombstone are added after this runs, and win as usual).
+     */
     void applyOffset(TopicPartition tp, CommittedOffset value, long logOffset) {
         if (value == null) {
             committed.remove(tp);
             offsetPositions.remove(tp);
+            for (var offsetsOfProducer : pending.values()) {
+                offsetsOfProducer.remove(tp);
+            }
         } else {
             committed.put(tp, value);
             offsetPositions.put(tp, logOffset);
         }
     }
 
-    /** The deletion's tombstones are in the log: the group has no offsets any more. */
+    /** The deletion's tombstones are in the log: the group has no offsets any more, pending ones included. */
     void clearOffsets() {
         committed.clear();
         offsetPositions.clear();
+        pending.values().forEach(Map::clear);
     }
 
     /** An offset appended in {@code producerId}'s transaction at {@code logOffset}: pending until its marker. */

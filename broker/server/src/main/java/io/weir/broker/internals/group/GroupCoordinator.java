@@ -610,6 +610,10 @@ public final class GroupCoordinator {
         if (group.is(GroupState.DEAD)) {
             return;
         }
+        group.prunePendingMembers(now);
+        if (retireIfUnused(group, now)) {
+            return;
+        }
         for (MemberMetadata m : new ArrayList<>(group.memberList())) {
             if (group.members.containsKey(m.memberId) && !m.isAlive(now)) {
                 removeMember(
@@ -636,6 +640,22 @@ public final class GroupCoordinator {
             }
             prepareRebalance(group, now);
         }
+    }
+
+    /**
+     * Retires a group that holds nothing any more — no members, offsets, generation or rebalance, and no member
+     * id handed out with MEMBER_ID_REQUIRED that may still join — so that shells left by refused commits or by
+     * ids nobody joined with do not pile up. It is marked Dead first, so a caller still holding it retries.
+     *
+     * @return whether it was retired
+     */
+    boolean retireIfUnused(Group group, long now) {
+        if (group.exists() || group.hasPendingMembers() || group.is(GroupState.DEAD)) {
+            return false;
+        }
+        group.markDead(now);
+        groups.remove(group.groupId, group);
+        return true;
     }
 
     // ---- checks shared with offsets -----------------------------------------------------------------------

@@ -44,7 +44,7 @@ import java.util.function.Predicate;
  * committed in a transaction ({@link TxnOffsetCommits}) never overwrite a newer record when their marker lands.
  *
  * <p>{@link #load} rebuilds the cache from the offsets topic when the broker opens: the latest record per
- * key wins, tombstones remove. Groups come back Empty with their last generation; members are not restored,
+ * key wins, tombstones remove (pending transactional offsets of the partition too). Groups come back Empty with their last generation; members are not restored,
  * since in one process a broker restart means the consumers restarted too.
  *
  * <p>Thread-safe, as {@link GroupCoordinator}.
@@ -171,10 +171,7 @@ public final class OffsetCoordinator {
      * committed, the empty shell is retired (Dead, so a caller still holding it retries) instead of piling up.
      */
     void forgetIfUnused(Group group) {
-        if (!group.exists() && !group.is(GroupState.DEAD)) {
-            group.markDead(coordinator.time().milliseconds());
-            groups.remove(group.groupId, group);
-        }
+        coordinator.retireIfUnused(group, coordinator.time().milliseconds());
     }
 
     /** Generation -1 and no member id: a consumer with manual assignment or an admin tool. */
@@ -239,7 +236,11 @@ public final class OffsetCoordinator {
         return results;
     }
 
-    /** The committed offsets of a group; a partition without one answers offset -1. */
+    /**
+     * The committed offsets of a group; a partition without one answers offset -1. A group the broker does not
+     * know answers as one without offsets, no error: none for a request of all partitions, -1 for each named one
+     * (Kafka's OffsetMetadataManager.fetchAllOffsets and fetchOffsets).
+     */
     public OffsetFetchResponse fetch(OffsetFetchRequest request) {
         Group group = groups.get(request.groupId());
         Map<TopicPartition, OffsetFetchResponse.PartitionData> out = new LinkedHashMap<>();
@@ -247,7 +248,7 @@ public final class OffsetCoordinator {
         // which describe, list and delete already treat as unknown.
         if (group == null || !GroupCoordinator.locked(group, group::exists)) {
             if (request.partitions() == null) {
-                return new OffsetFetchResponse(notFound(request.groupId()), Map.of());
+                return new OffsetFetchResponse(ApiError.NONE, Map.of());
             }
             request.partitions().forEach(tp -> out.put(tp, OffsetFetchResponse.PartitionData.NONE));
             return new OffsetFetchResponse(ApiError.NONE, out);
@@ -411,7 +412,9 @@ public final class OffsetCoordinator {
      * Deletes some committed offsets of a group, as Kafka's OffsetDelete: for a group without members any of them;
      * for a consumer group with members only those of topics no member subscribes to (the rest answer
      * GROUP_SUBSCRIBED_TO_TOPIC); a group of another protocol type with members is refused with NON_EMPTY_GROUP.
-     * A tombstone is written for each deleted offset, and a partition without an offset answers NONE.
+     * A partition of a topic the broker does not have answers UNKNOWN_TOPIC_OR_PARTITION; a failed append fails
+     * the request with COORDINATOR_NOT_AVAILABLE (retriable). A tombstone is written for each deleted offset, committed or pending in an open transaction (the
+     * tombstone drops the pending one, see {@link Group#applyOffset}); a partition without an offset answers NONE.
      */
     public CompletableFuture<OffsetDeleteResponse> deleteOffsets(OffsetDeleteRequest request) {
         Group group = groups.get(request.groupId());
@@ -439,7 +442,15 @@ public final class OffsetCoordinator {
             Map<TopicPartition, ApiError> results = new ConcurrentHashMap<>();
             List<TopicPartition> deleted = new ArrayList<>();
             for (TopicPartition tp : request.partitions()) {
-                if (subscribed.contains(tp.topic())) {
+                // As Kafka's handleDeleteOffsets: a topic the broker does not have (every topic has partition 0).
+                if (!partitionExists.test(new TopicPartition(tp.topic(), 0))) {
+                    results.put(
+                            tp,
+                            new ApiError(
+                                    Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                                    "Group " + request.groupId() + " cannot delete the offset of " + tp
+                                            + ": the broker has no topic " + tp.topic()));
+                } else if (subscribed.contains(tp.topic())) {
                     results.put(
                             tp,
                             new ApiError(
@@ -448,7 +459,8 @@ public final class OffsetCoordinator {
                                             + "; its offsets can be deleted once no member consumes it"));
                 } else {
                     results.put(tp, ApiError.NONE);
-                    if (group.offsets.containsKey(tp) && !deleted.contains(tp)) {
+                    // As Kafka: an offset only an open transaction holds is deleted too (its tombstone drops it).
+                    if ((group.offsets.containsKey(tp) || group.hasPendingTxnOffset(tp)) && !deleted.contains(tp)) {
                         deleted.add(tp);
                     }
                 }
@@ -465,16 +477,15 @@ public final class OffsetCoordinator {
                             group.applyOffset(deleted.get(i), null, firstOffset + i);
                         }
                     })
-                    .handle((ok, failure) -> {
-                        if (failure != null) {
-                            ApiError error = new ApiError(
-                                    Errors.COORDINATOR_NOT_AVAILABLE,
-                                    "Could not store the deletion of offsets of group " + request.groupId() + ": "
-                                            + failure.getMessage());
-                            deleted.forEach(tp -> results.put(tp, error));
-                        }
-                        return new OffsetDeleteResponse(ApiError.NONE, results);
-                    });
+                    .handle((ok, failure) -> failure == null
+                            ? new OffsetDeleteResponse(ApiError.NONE, results)
+                            // As Kafka: a failed write fails the whole request, with a retriable error.
+                            : new OffsetDeleteResponse(
+                                    new ApiError(
+                                            Errors.COORDINATOR_NOT_AVAILABLE,
+                                            "Could not store the deletion of offsets of group " + request.groupId()
+                                                    + ": " + failure.getMessage()),
+                                    Map.of()));
         });
     }
 

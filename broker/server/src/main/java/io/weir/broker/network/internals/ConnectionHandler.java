@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -102,8 +103,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         boolean dispatched;
         /** A Fetch handed to the broker: its answer is the one {@link #fetchOutstanding} waits for. */
         boolean outstandingFetch;
-        /** Whether the frame's bytes still count against {@link #queued} (see {@link #handedOver}). */
-        boolean bytesQueued;
+        /**
+         * Whether the frame's bytes still count against {@link #queued} (see {@link #handedOver}). Atomic: a
+         * dispatched Produce gives them back when its answer completes, on whatever thread completes it.
+         */
+        final AtomicBoolean bytesQueued = new AtomicBoolean();
 
         boolean done;
         ResponseEncoder.Encoded answer; // null with done: no answer (acks=0)
@@ -172,7 +176,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         pending.addLast(slot);
         heldRequestBytes += slot.frameBytes;
         queued.read(slot.frameBytes);
-        slot.bytesQueued = true;
+        slot.bytesQueued.set(true);
         if (!ApiVersionsTable.serves(apiKey, version)) {
             handedOver(slot);
             whenAnswered(
@@ -241,9 +245,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Gives back the slot's bytes of the listener-wide bound, once; any thread. */
     private void releaseQueuedBytes(Pending slot) {
-        if (slot.bytesQueued) {
-            slot.bytesQueued = false;
+        if (slot.bytesQueued.compareAndSet(true, false)) {
             queued.released(slot.frameBytes);
         }
     }
@@ -261,8 +265,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         return null;
     }
 
+    /**
+     * Completes {@code slot} on the event loop once {@code answer} does. Its bytes (a Produce's, still counted)
+     * are given back as soon as the answer completes, on the completing thread and whether or not the connection
+     * closed meanwhile: only then has the broker let go of the batches.
+     */
     private void whenAnswered(ChannelHandlerContext ctx, Pending slot, CompletableFuture<ApiMessage> answer) {
         answer.whenComplete((response, error) -> {
+            releaseQueuedBytes(slot);
             if (ctx.executor().inEventLoop()) {
                 complete(ctx, slot, response, error);
             } else {
@@ -277,22 +287,26 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
      */
     private void updateReading(ChannelHandlerContext ctx) {
         var config = ctx.channel().config();
+        // Read once: another event loop may ease the bound at any moment, and a connection that stopped reading
+        // for a full bound must also be the one that registers to hear it eased (else it may never read again).
+        boolean queueFull = queued.full();
         if (config.isAutoRead()) {
             if (undispatched > 0
                     || pending.size() >= MAX_IN_FLIGHT
                     || heldRequestBytes >= MAX_HELD_REQUEST_BYTES
-                    || queued.full()) {
+                    || queueFull) {
                 config.setAutoRead(false);
             }
         } else if (!closed
                 && undispatched == 0
                 && pending.size() <= MAX_IN_FLIGHT / 2
                 && heldRequestBytes <= MAX_HELD_REQUEST_BYTES / 2
-                && !queued.full()) {
+                && !queueFull) {
             config.setAutoRead(true);
         }
-        if (!config.isAutoRead() && !closed && queued.full() && !waitingForQueue) {
+        if (!config.isAutoRead() && !closed && queueFull && !waitingForQueue) {
             waitingForQueue = true;
+            // Runs at once if the bound eased since it was read above.
             queued.whenEased(() -> {
                 try {
                     ctx.executor().execute(() -> {
@@ -313,7 +327,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         // Done first: whatever happens below, this slot must not hold up the answers queued behind it.
         slot.done = true;
         heldRequestBytes -= slot.frameBytes;
-        releaseQueuedBytes(slot);
         AbstractRequest request = slot.request;
         RequestHeader header = slot.header;
         if (error != null && takesNoAnswer(request)) {
@@ -471,7 +484,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    /** Frees every queued answer and gives back what the unanswered requests held of the listener-wide bound. */
+    /**
+     * Frees every queued answer and gives back what the requests not yet handed to the broker held of the
+     * listener-wide bound; a dispatched Produce gives its bytes back when its answer completes (see
+     * {@link #whenAnswered}), since the broker holds its batches until then.
+     */
     private void releaseAll() {
         for (Pending p : pending) {
             if (p.answer != null) {
@@ -479,8 +496,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             if (!p.dispatched) {
                 queued.dispatched();
+                releaseQueuedBytes(p);
             }
-            releaseQueuedBytes(p);
         }
         pending.clear();
     }

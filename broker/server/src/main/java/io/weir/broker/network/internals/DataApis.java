@@ -40,6 +40,8 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.FetchMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Metadata, Produce, Fetch, ListOffsets and FindCoordinator, translated to {@link BrokerApi} calls. The broker is a
@@ -49,6 +51,7 @@ import org.apache.kafka.common.requests.FetchMetadata;
  * Stateless but for the session cache; any thread.
  */
 final class DataApis {
+    private static final Logger log = LoggerFactory.getLogger(DataApis.class);
     /** Kafka's internal topics: Metadata marks these, and only these, internal. */
     private static final Set<String> INTERNAL_TOPICS = Set.of("__consumer_offsets", "__transaction_state");
     /** ListOffsets' timestamp for the earliest offset on local disk (KIP-405); all of a Weir log is local. */
@@ -177,7 +180,7 @@ final class DataApis {
     }
 
     /** Serves a Fetch within its fetch session, if any (see {@link FetchSessionCache}). */
-    CompletableFuture<FetchResponseData> fetch(AbstractRequest request) {
+    CompletableFuture<FetchResponseData> fetch(AbstractRequest request, String clientId) {
         FetchRequestData in = (FetchRequestData) request.data();
         Map<TopicPartition, FetchRequest.PartitionFetch> requested = new LinkedHashMap<>();
         for (FetchRequestData.FetchTopic topic : in.topics()) {
@@ -196,6 +199,7 @@ final class DataApis {
         FetchSessionCache.FetchContext context =
                 sessions.newContext(in.sessionId(), in.sessionEpoch(), requested, forgotten);
         if (context instanceof FetchSessionCache.SessionError error) {
+            log.debug("Fetch from client {} answered {}: {}", clientId, error.error(), error.reason());
             return CompletableFuture.completedFuture(new FetchResponseData()
                     .setErrorCode(error.error().code())
                     .setSessionId(FetchMetadata.INVALID_SESSION_ID));
@@ -211,7 +215,9 @@ final class DataApis {
             FetchResponse result = fetched.response();
             FetchSessionCache.Answer answer = sessions.complete(
                     context, result.partitions(), fetched.onDisk().keySet());
-            FetchResponseData out = new FetchResponseData().setSessionId(answer.sessionId());
+            FetchResponseData out = new FetchResponseData()
+                    .setErrorCode(answer.error().code())
+                    .setSessionId(answer.sessionId());
             Map<String, FetchResponseData.FetchableTopicResponse> byTopic = new HashMap<>();
             for (TopicPartition tp : answer.included()) {
                 FetchResponseData.FetchableTopicResponse topic = byTopic.computeIfAbsent(tp.topic(), name -> {

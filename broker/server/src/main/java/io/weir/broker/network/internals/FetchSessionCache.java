@@ -48,6 +48,9 @@ final class FetchSessionCache {
     /** Kafka's minimum time before a session may be evicted for another (its {@code FetchSessionCache}: 120 s). */
     static final long EVICTION_MS = 120_000L;
 
+    /** How many ids a new session draws before it gives up (a random source practically never needs a second). */
+    static final int MAX_ID_DRAWS = 64;
+
     private static final Comparator<Session> SMALLEST_FIRST =
             Comparator.comparingInt((Session s) -> s.partitions.size()).thenComparingInt(s -> s.id);
 
@@ -163,10 +166,16 @@ final class FetchSessionCache {
     /**
      * How to answer a fetch.
      *
+     * @param error     the answer's top-level error: NONE, or why the session could not take the answer (then
+     *                  it carries no partitions)
      * @param sessionId the session id the answer carries (0: none)
      * @param included  the partitions the answer carries, in order
      */
-    record Answer(int sessionId, List<TopicPartition> included) {}
+    record Answer(Errors error, int sessionId, List<TopicPartition> included) {
+        Answer(int sessionId, List<TopicPartition> included) {
+            this(Errors.NONE, sessionId, included);
+        }
+    }
 
     /**
      * Decides how a Fetch request is served, updating its session (see the class comment).
@@ -219,6 +228,8 @@ final class FetchSessionCache {
      * a full fetch that asked for one and remembers what an incremental answer tells the client.
      *
      * @param fetched what the broker read per partition (a partition missing from it is answered as an error)
+     * @return for an incremental fetch whose session was closed, evicted or moved past its epoch while the
+     *     broker read, an error answer (FETCH_SESSION_ID_NOT_FOUND, INVALID_FETCH_SESSION_EPOCH) without partitions
      */
     Answer complete(FetchContext context, Map<TopicPartition, PartitionData> fetched) {
         return complete(context, fetched, Set.of());
@@ -231,7 +242,16 @@ final class FetchSessionCache {
     synchronized Answer complete(
             FetchContext context, Map<TopicPartition, PartitionData> fetched, Set<TopicPartition> onDisk) {
         if (context instanceof Incremental inc) {
-            return new Answer(inc.session().id, tellIncremental(inc.session(), fetched, onDisk));
+            Session session = inc.session();
+            if (sessions.get(session.id) != session) {
+                // Closed or evicted while the broker read: nothing to tell, and the client must start over.
+                return new Answer(Errors.FETCH_SESSION_ID_NOT_FOUND, FetchMetadata.INVALID_SESSION_ID, List.of());
+            }
+            if (session.epoch != FetchMetadata.nextEpoch(inc.epoch())) {
+                // Another fetch of the session was served meanwhile (Kafka's IncrementalFetchContext check).
+                return new Answer(Errors.INVALID_FETCH_SESSION_EPOCH, FetchMetadata.INVALID_SESSION_ID, List.of());
+            }
+            return new Answer(session.id, tellIncremental(session, fetched, onDisk));
         }
         if (context instanceof Full f) {
             return new Answer(
@@ -274,10 +294,13 @@ final class FetchSessionCache {
         if (sessions.size() >= maxSlots && !tryEvict(asked.size(), now)) {
             return FetchMetadata.INVALID_SESSION_ID;
         }
-        int id;
-        do {
+        int id = randomInts.getAsInt();
+        for (int tries = 1; id <= 0 || sessions.containsKey(id); tries++) {
+            if (tries == MAX_ID_DRAWS) {
+                return FetchMetadata.INVALID_SESSION_ID; // a stuck id source: no session, the client fetches in full
+            }
             id = randomInts.getAsInt();
-        } while (id <= 0 || sessions.containsKey(id));
+        }
         Session session = new Session(id, now);
         asked.forEach((tp, a) -> {
             CachedPartition cached = new CachedPartition(a);

@@ -45,7 +45,7 @@ final class KafkaApis {
             case API_VERSIONS -> CompletableFuture.completedFuture(ApiVersionsTable.response());
             case METADATA -> widen(data.metadata(request, v));
             case PRODUCE -> widen(data.produce(request));
-            case FETCH -> widen(data.fetch(request));
+            case FETCH -> widen(data.fetch(request, header.clientId()));
             case LIST_OFFSETS -> widen(data.listOffsets(request, v));
             case FIND_COORDINATOR -> widen(data.findCoordinator(request, v));
             case INIT_PRODUCER_ID -> widen(txns.initProducerId(request, v));

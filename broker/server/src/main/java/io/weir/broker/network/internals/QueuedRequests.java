@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       holds (a long-poll Fetch, a JoinGroup waiting for the rebalance) no longer counts, so held requests can
  *       never stop the reads that would release them;
  *   <li>its frame's bytes count against {@code queued.max.request.bytes} from the moment it is read until it is
- *       handed to the broker, and a Produce's until it is answered, since its batches are referenced until their
- *       append is done: that is the memory the bound is for (Kafka's memory pool for request buffers). -1 or 0:
+ *       handed to the broker, and a Produce's until the broker answers it (whether or not its connection closed
+ *       meanwhile), since its batches are referenced until their append is done: that is the memory the bound is for (Kafka's memory pool for request buffers). -1 or 0:
  *       no bound. Produces complete without further reads (the append ring drains on its own).
  * </ul>
  * The bound is soft by one socket read: frames already decoded from a read are served.
@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Threading: any thread (atomics). The resume callbacks run on the thread that eased the bound and must only
  * hand work to their connection's event loop.
  */
-final class QueuedRequests {
+class QueuedRequests { // not final: tests script full() to race a connection
     private final int maxRequests;
     private final long maxBytes;
     private final AtomicInteger requests = new AtomicInteger();
@@ -63,7 +63,10 @@ final class QueuedRequests {
         wakeIfEased();
     }
 
-    /** A request of {@code frameBytes} was answered, or its connection closed before that. */
+    /**
+     * The bytes of a request of {@code frameBytes} are free: it was handed to the broker (not a Produce), the
+     * broker answered it, or its connection closed before it was handed over.
+     */
     void released(int frameBytes) {
         bytes.addAndGet(-frameBytes);
         wakeIfEased();

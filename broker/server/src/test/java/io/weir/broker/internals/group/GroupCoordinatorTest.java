@@ -82,6 +82,17 @@ class GroupCoordinatorTest {
     }
 
     @Test
+    void aGroupHoldingOnlyAMemberIdNobodyJoinedWithIsRetiredByPollOnceTheIdExpires() {
+        f.join(new JoinGroupRequest(
+                GROUP, SESSION_MS, REBALANCE_MS, "", null, CLIENT, "consumer", protocols("range"), true));
+        f.advance(SESSION_MS);
+        assertTrue(f.coordinator.groups.containsKey(GROUP), "the id may still join");
+
+        f.advance(1); // no further join: only the coordinator's poll sees the id expire
+        assertFalse(f.coordinator.groups.containsKey(GROUP), "nothing left in the group: retired");
+    }
+
+    @Test
     void secondJoinRebalancesStableGroupAndCompletesOnceBothRejoined() {
         StableGroup g = f.stableGroupOf(1);
 

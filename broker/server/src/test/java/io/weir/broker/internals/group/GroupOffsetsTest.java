@@ -144,10 +144,11 @@ class GroupOffsetsTest {
     }
 
     @Test
-    void fetchOfEveryPartitionOfAnUnknownGroupFailsGroupIdNotFound() {
+    void fetchOfEveryPartitionOfAnUnknownGroupAnswersNoOffsetsAndNoError() {
         OffsetFetchResponse response = f.offsets.fetch(new OffsetFetchRequest("nobody", null));
 
-        assertEquals(Errors.GROUP_ID_NOT_FOUND, response.error().error());
+        assertEquals(Errors.NONE, response.error().error(), "as Kafka 4.1's fetchAllOffsets");
+        assertEquals(Map.of(), response.offsets());
     }
 
     @Test
@@ -270,9 +271,9 @@ class GroupOffsetsTest {
                 new HashSet<>(tombstones.subList(0, 2)));
         assertEquals(new GroupRecord.GroupMetadata(GROUP, null), tombstones.get(2), "the group's tombstone comes last");
         assertNull(f.group());
-        assertEquals(
-                Errors.GROUP_ID_NOT_FOUND,
-                f.offsets.fetch(new OffsetFetchRequest(GROUP, null)).error().error());
+        OffsetFetchResponse gone = f.offsets.fetch(new OffsetFetchRequest(GROUP, null));
+        assertEquals(Errors.NONE, gone.error().error(), "an unknown group has no offsets, as in Kafka");
+        assertEquals(Map.of(), gone.offsets());
     }
 
     @Test
@@ -314,6 +315,37 @@ class GroupOffsetsTest {
             }
         }
         assertEquals(Map.of(P1, 5L), reloaded.fetchAll());
+    }
+
+    @Test
+    void offsetDeleteOfATopicTheBrokerDoesNotHaveAnswersUnknownTopicOrPartition() {
+        OffsetCoordinator offsets =
+                new OffsetCoordinator(f.coordinator, tp -> !tp.topic().equals("never"));
+        f.commit("", -1, Map.of(P0, offset(4)));
+
+        OffsetDeleteResponse response = offsets.deleteOffsets(
+                        new OffsetDeleteRequest(GROUP, List.of(P0, new TopicPartition("never", 0))))
+                .join();
+
+        assertEquals(Errors.NONE, response.partitions().get(P0).error());
+        assertEquals(
+                Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                response.partitions().get(new TopicPartition("never", 0)).error(),
+                "as Kafka's handleDeleteOffsets");
+    }
+
+    @Test
+    void offsetDeleteWhoseAppendFailsFailsTheWholeRequestRetriably() {
+        f.commit("", -1, Map.of(P0, offset(4)));
+        f.store.mode(InMemoryGroupStore.Mode.FAIL);
+
+        OffsetDeleteResponse response = f.offsets
+                .deleteOffsets(new OffsetDeleteRequest(GROUP, List.of(P0)))
+                .join();
+
+        assertEquals(Errors.COORDINATOR_NOT_AVAILABLE, response.error().error());
+        assertTrue(response.partitions().isEmpty());
+        assertEquals(Map.of(P0, 4L), f.fetchAll(), "nothing was deleted");
     }
 
     @Test

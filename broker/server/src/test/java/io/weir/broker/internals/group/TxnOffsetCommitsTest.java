@@ -12,6 +12,8 @@ import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.Errors;
 import io.weir.common.protocol.ListGroupsResponse;
 import io.weir.common.protocol.OffsetCommitRequest.CommittedOffset;
+import io.weir.common.protocol.OffsetDeleteRequest;
+import io.weir.common.protocol.OffsetDeleteResponse;
 import io.weir.common.protocol.OffsetFetchRequest;
 import io.weir.common.protocol.OffsetFetchResponse;
 import io.weir.common.protocol.TxnOffsetCommitRequest;
@@ -183,5 +185,64 @@ class TxnOffsetCommitsTest {
         assertEquals(Map.of(P0, 42L, P1, 1L), f.fetchAll(), "the other producer's offsets wait for its marker");
         assertEquals(
                 java.util.Set.of(OTHER_PRODUCER), f.group().pendingTxnOffsets.keySet());
+    }
+
+    /** Replays {@code f}'s offsets topic into a fresh coordinator, with {@code producerId}'s marker after every record. */
+    private GroupFixture reloadWithMarkerAtEnd(long producerId, TransactionResult result) {
+        GroupFixture reloaded = new GroupFixture();
+        TxnOffsetCommits reloadedTxn = new TxnOffsetCommits(reloaded.coordinator, reloaded.offsets);
+        long logOffset = 0;
+        for (var batch : f.store.appended) {
+            for (GroupRecord r : batch.records()) {
+                if (batch.producerId() >= 0) {
+                    reloadedTxn.loadTransactional((GroupRecord.OffsetCommit) r, batch.producerId(), logOffset++);
+                } else {
+                    reloaded.offsets.load(r, logOffset++);
+                }
+            }
+        }
+        reloadedTxn.onMarker(PARTITION, producerId, result);
+        return reloaded;
+    }
+
+    @Test
+    void anOffsetDeleteAlsoDeletesAnOffsetOnlyAnOpenTransactionHoldsAndItsCommitMarkerDoesNotBringItBack() {
+        commitWithoutGroupMetadata(PRODUCER, Map.of(P0, offset(42)));
+        OffsetDeleteResponse deleted = f.offsets
+                .deleteOffsets(new OffsetDeleteRequest(GROUP, List.of(P0)))
+                .join();
+        assertEquals(Errors.NONE, deleted.partitions().get(P0).error());
+        assertEquals(
+                new GroupRecord.OffsetCommit(GROUP, P0, null),
+                f.store.appended.get(f.store.appended.size() - 1).records().get(0),
+                "a tombstone for the partition only the transaction committed");
+        assertEquals(
+                Errors.NONE,
+                f.offsets
+                        .fetch(new OffsetFetchRequest(GROUP, List.of(P0), true))
+                        .offsets()
+                        .get(P0)
+                        .error()
+                        .error(),
+                "the tombstone dropped the pending offset: nothing unstable left");
+
+        marker(PRODUCER, TransactionResult.COMMIT);
+        assertEquals(Map.of(), f.fetchAll(), "the deleted offset must stay deleted");
+        assertEquals(
+                Map.of(),
+                reloadWithMarkerAtEnd(PRODUCER, TransactionResult.COMMIT).fetchAll(),
+                "after reload too");
+    }
+
+    @Test
+    void aTransactionalOffsetAppendedAfterAnOffsetDeleteStillCommits() {
+        f.commit("", -1, Map.of(P0, offset(5)));
+        f.offsets.deleteOffsets(new OffsetDeleteRequest(GROUP, List.of(P0))).join();
+        commitWithoutGroupMetadata(PRODUCER, Map.of(P0, offset(42)));
+        marker(PRODUCER, TransactionResult.COMMIT);
+        assertEquals(Map.of(P0, 42L), f.fetchAll());
+        assertEquals(
+                Map.of(P0, 42L),
+                reloadWithMarkerAtEnd(PRODUCER, TransactionResult.COMMIT).fetchAll());
     }
 }

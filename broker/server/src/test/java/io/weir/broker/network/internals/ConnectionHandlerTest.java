@@ -335,14 +335,31 @@ class ConnectionHandlerTest {
     }
 
     @Test
-    void aConnectionClosedWithUnansweredRequestsGivesBackItsShareOfTheBound() {
+    void aConnectionClosedWithRequestsNotHandedOverGivesBackItsShareOfTheBound() {
         QueuedRequests queued = new QueuedRequests(500, 1 << 20);
         EmbeddedChannel ch = channel(broker(CompletableFuture::new), 600_000L, queued);
+        ch.unsafe().outboundBuffer().setUserDefinedWritability(1, false); // nothing is handed over
         ch.writeInbound(produce(1, 1000));
         assertTrue(queued.bytes() > 1000);
+        assertEquals(1, queued.requests());
         ch.close();
         assertEquals(0, queued.bytes());
         assertEquals(0, queued.requests());
+    }
+
+    @Test
+    void aProduceHandedToTheBrokerHoldsItsBytesUntilAnsweredEvenAfterItsConnectionClosed() {
+        QueuedRequests queued = new QueuedRequests(500, 1 << 20);
+        CompletableFuture<ProduceResponse> appending = new CompletableFuture<>();
+        EmbeddedChannel ch = channel(broker(() -> appending), 600_000L, queued);
+        ch.writeInbound(produce(1, 1000));
+        long held = queued.bytes();
+        assertTrue(held > 1000);
+        ch.close();
+        assertEquals(held, queued.bytes(), "the broker still references the batches: their bytes still count");
+        assertEquals(0, queued.requests());
+        appending.complete(produced());
+        assertEquals(0, queued.bytes(), "the append is done: the batches are free");
     }
 
     @Test
@@ -396,5 +413,41 @@ class ConnectionHandlerTest {
         waiting.advanceTimeBy(1_000, TimeUnit.MILLISECONDS);
         waiting.runScheduledPendingTasks();
         assertFalse(waiting.isOpen());
+    }
+
+    /** A listener-wide bound that another event loop eases right after a connection first sees it full. */
+    static final class EasedOnceSeenFull extends QueuedRequests {
+        Runnable onSeenFull;
+
+        EasedOnceSeenFull(int maxRequests, long maxBytes) {
+            super(maxRequests, maxBytes);
+        }
+
+        @Override
+        boolean full() {
+            boolean full = super.full();
+            if (full && onSeenFull != null) {
+                Runnable ease = onSeenFull;
+                onSeenFull = null;
+                ease.run();
+            }
+            return full;
+        }
+    }
+
+    @Test
+    void aBoundEasedJustAfterAConnectionSawItFullStillWakesTheConnection() {
+        EasedOnceSeenFull queued = new EasedOnceSeenFull(500, 10_000);
+        CompletableFuture<ProduceResponse> slow = new CompletableFuture<>();
+        EmbeddedChannel ch = channel(broker(() -> slow), 600_000L, queued);
+        ch.writeInbound(produce(1, (short) 1));
+        assertTrue(ch.config().isAutoRead());
+        queued.read(20_000); // another connection's produce fills the bound ...
+        queued.onSeenFull = () -> queued.released(20_000); // ... and is answered on its loop just after the check
+
+        slow.complete(produced()); // this connection's last request: nothing else will make it look again
+        ch.runPendingTasks();
+        assertEquals(1, correlationIdOf(ch.readOutbound()));
+        assertTrue(ch.config().isAutoRead(), "the connection must read again once the bound eased");
     }
 }

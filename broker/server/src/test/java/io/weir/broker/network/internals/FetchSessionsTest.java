@@ -147,6 +147,46 @@ class FetchSessionsTest {
     }
 
     @Test
+    void anIncrementalAnswerWhoseSessionMovedOnOrClosedWhileTheBrokerReadIsAnErrorAsInKafka() {
+        FetchSessionCache cache = new FetchSessionCache(10, Time.SYSTEM, () -> 77);
+        Map<TopicPartition, FetchRequest.PartitionFetch> asks =
+                Map.of(new TopicPartition("t", 0), new FetchRequest.PartitionFetch(0, 1000));
+        assertEquals(
+                77,
+                cache.complete(cache.newContext(0, 0, asks, List.of()), Map.of())
+                        .sessionId());
+
+        var first = cache.newContext(77, 1, Map.of(), List.of());
+        var second = cache.newContext(77, 2, Map.of(), List.of()); // served while the first one's read is under way
+        FetchSessionCache.Answer stale = cache.complete(first, Map.of());
+        assertEquals(Errors.INVALID_FETCH_SESSION_EPOCH, stale.error());
+        assertTrue(stale.included().isEmpty());
+        assertEquals(Errors.NONE, cache.complete(second, Map.of()).error());
+
+        var third = cache.newContext(77, 3, Map.of(), List.of());
+        cache.newContext(77, -1, asks, List.of()); // closes the session
+        FetchSessionCache.Answer closed = cache.complete(third, Map.of());
+        assertEquals(Errors.FETCH_SESSION_ID_NOT_FOUND, closed.error());
+        assertEquals(0, closed.sessionId());
+    }
+
+    @Test
+    void anIdSourceThatKeepsRepeatingATakenIdCreatesNoSessionInsteadOfSpinning() {
+        FetchSessionCache cache = new FetchSessionCache(10, Time.SYSTEM, () -> 77);
+        Map<TopicPartition, FetchRequest.PartitionFetch> asks =
+                Map.of(new TopicPartition("t", 0), new FetchRequest.PartitionFetch(0, 1000));
+        assertEquals(
+                77,
+                cache.complete(cache.newContext(0, 0, asks, List.of()), Map.of())
+                        .sessionId());
+        assertEquals(
+                0,
+                cache.complete(cache.newContext(0, 0, asks, List.of()), Map.of())
+                        .sessionId());
+        assertEquals(1, cache.size());
+    }
+
+    @Test
     void withNoSlotsEveryFetchIsFull() {
         FetchSessionCache cache = new FetchSessionCache(0, Time.SYSTEM, () -> 77);
         KafkaApis apis = new KafkaApis(quietBroker(new ArrayList<>()), () -> ME, 1 << 20, cache);
