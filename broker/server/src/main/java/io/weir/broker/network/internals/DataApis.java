@@ -215,9 +215,8 @@ final class DataApis {
             FetchResponse result = fetched.response();
             FetchSessionCache.Answer answer = sessions.complete(
                     context, result.partitions(), fetched.onDisk().keySet());
-            FetchResponseData out = new FetchResponseData()
-                    .setErrorCode(answer.error().code())
-                    .setSessionId(answer.sessionId());
+            FetchResponseData out =
+                    new FetchResponseData().setErrorCode(answer.error().code()).setSessionId(answer.sessionId());
             Map<String, FetchResponseData.FetchableTopicResponse> byTopic = new HashMap<>();
             for (TopicPartition tp : answer.included()) {
                 FetchResponseData.FetchableTopicResponse topic = byTopic.computeIfAbsent(tp.topic(), name -> {
