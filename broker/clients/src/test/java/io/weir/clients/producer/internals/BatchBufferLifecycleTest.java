@@ -52,9 +52,13 @@ class BatchBufferLifecycleTest {
     }
 
     private ProducerImpl<byte[], byte[]> producer(ProducerConfig.Builder b) {
+        return producer(b, BATCH);
+    }
+
+    private ProducerImpl<byte[], byte[]> producer(ProducerConfig.Builder b, int batchSize) {
         return new ProducerImpl<>(
                 b.bootstrapServers("embedded:fake")
-                        .batchSize(BATCH)
+                        .batchSize(batchSize)
                         .bufferMemory(4 * BATCH)
                         .build(),
                 new ByteArraySerializer(),
@@ -117,16 +121,7 @@ class BatchBufferLifecycleTest {
 
     @Test
     void batchSizeZeroSendsEachRecordInABufferOfItsOwnAndPoolsNothing() throws Exception {
-        var p = new ProducerImpl<byte[], byte[]>(
-                config().bootstrapServers("embedded:fake")
-                        .batchSize(0)
-                        .bufferMemory(4 * BATCH)
-                        .build(),
-                new ByteArraySerializer(),
-                new ByteArraySerializer(),
-                broker,
-                time,
-                ProducerImpl.SenderStart.CALLER_DRIVES);
+        var p = producer(config(), 0);
         Future<RecordMetadata> first = send(p, 0);
         Future<RecordMetadata> second = send(p, 0);
         p.sender().runOnce();
