@@ -1,7 +1,7 @@
 package io.weir.broker.internals.log;
 
+import io.weir.common.utils.Murmur3;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -103,7 +103,7 @@ public final class OffsetMap {
             grow();
         }
         long h1 = hash1(key);
-        long tag = hash2 & ~LOW_32;
+        long tag = hash[1] & ~LOW_32;
         int slot = find(slots, capacity, h1, tag);
         if (slot < 0) {
             throw new IllegalStateException("offset map is full at " + size + " keys; check hasRoomFor first");
@@ -120,7 +120,7 @@ public final class OffsetMap {
     /** The latest offset recorded for {@code key}, or -1 if it is not in the map. */
     long get(ByteBuffer key) {
         long h1 = hash1(key);
-        int slot = find(slots, capacity, h1, hash2 & ~LOW_32);
+        int slot = find(slots, capacity, h1, hash[1] & ~LOW_32);
         if (slot < 0) {
             return -1L;
         }
@@ -164,103 +164,12 @@ public final class OffsetMap {
         capacity = newCapacity;
     }
 
-    // ---- MurmurHash3, x64 128-bit variant (Austin Appleby's public-domain algorithm), seed 0 ---------------
+    /** The halves of the last key's MurmurHash3-128 (seed 0); confined to the owning thread like the map. */
+    private final long[] hash = new long[2];
 
-    private static final long C1 = 0x87c37b91114253d5L;
-    private static final long C2 = 0x4cf5ad432745937fL;
-    /** The second half of the last hash computed; confined to the owning thread like the map. */
-    private long hash2;
-
-    /** Hashes the key's remaining bytes; returns the first half and leaves the second in {@code hash2}. */
+    /** Hashes the key's remaining bytes; returns the first half and leaves the second in {@code hash[1]}. */
     private long hash1(ByteBuffer key) {
-        ByteBuffer b =
-                key.order() == ByteOrder.LITTLE_ENDIAN ? key : key.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        int start = b.position();
-        int length = b.remaining();
-        long h1 = 0;
-        long h2 = 0;
-        int blocks = length / 16;
-        for (int i = 0; i < blocks; i++) {
-            long k1 = b.getLong(start + i * 16);
-            long k2 = b.getLong(start + i * 16 + 8);
-            h1 ^= mixK1(k1);
-            h1 = Long.rotateLeft(h1, 27) + h2;
-            h1 = h1 * 5 + 0x52dce729;
-            h2 ^= mixK2(k2);
-            h2 = Long.rotateLeft(h2, 31) + h1;
-            h2 = h2 * 5 + 0x38495ab5;
-        }
-        int tail = start + blocks * 16;
-        long k1 = 0;
-        long k2 = 0;
-        switch (length & 15) {
-            case 15:
-                k2 ^= (long) (b.get(tail + 14) & 0xff) << 48; // fall through
-            case 14:
-                k2 ^= (long) (b.get(tail + 13) & 0xff) << 40; // fall through
-            case 13:
-                k2 ^= (long) (b.get(tail + 12) & 0xff) << 32; // fall through
-            case 12:
-                k2 ^= (long) (b.get(tail + 11) & 0xff) << 24; // fall through
-            case 11:
-                k2 ^= (long) (b.get(tail + 10) & 0xff) << 16; // fall through
-            case 10:
-                k2 ^= (long) (b.get(tail + 9) & 0xff) << 8; // fall through
-            case 9:
-                k2 ^= b.get(tail + 8) & 0xff;
-                h2 ^= mixK2(k2);
-                // fall through
-            case 8:
-                k1 ^= (long) (b.get(tail + 7) & 0xff) << 56; // fall through
-            case 7:
-                k1 ^= (long) (b.get(tail + 6) & 0xff) << 48; // fall through
-            case 6:
-                k1 ^= (long) (b.get(tail + 5) & 0xff) << 40; // fall through
-            case 5:
-                k1 ^= (long) (b.get(tail + 4) & 0xff) << 32; // fall through
-            case 4:
-                k1 ^= (long) (b.get(tail + 3) & 0xff) << 24; // fall through
-            case 3:
-                k1 ^= (long) (b.get(tail + 2) & 0xff) << 16; // fall through
-            case 2:
-                k1 ^= (long) (b.get(tail + 1) & 0xff) << 8; // fall through
-            case 1:
-                k1 ^= b.get(tail) & 0xff;
-                h1 ^= mixK1(k1);
-                break;
-            default:
-                break;
-        }
-        h1 ^= length;
-        h2 ^= length;
-        h1 += h2;
-        h2 += h1;
-        h1 = fmix(h1);
-        h2 = fmix(h2);
-        h1 += h2;
-        h2 += h1;
-        hash2 = h2;
-        return h1;
-    }
-
-    private static long mixK1(long k1) {
-        k1 *= C1;
-        k1 = Long.rotateLeft(k1, 31);
-        return k1 * C2;
-    }
-
-    private static long mixK2(long k2) {
-        k2 *= C2;
-        k2 = Long.rotateLeft(k2, 33);
-        return k2 * C1;
-    }
-
-    private static long fmix(long k) {
-        k ^= k >>> 33;
-        k *= 0xff51afd7ed558ccdL;
-        k ^= k >>> 33;
-        k *= 0xc4ceb53a85e63b53L;
-        k ^= k >>> 33;
-        return k;
+        Murmur3.hash128(key, 0, hash);
+        return hash[0];
     }
 }
