@@ -39,6 +39,29 @@ public abstract sealed class BufferConfigInternal<BC extends Suppressed.BufferCo
 
     abstract FullStrategy fullStrategy();
 
+    /** A config of this kind with the given bounds and changelog configs. */
+    abstract BC with(long maxRecords, long maxBytes, Map<String, String> logConfig);
+
+    @Override
+    public BC withMaxRecords(long recordLimit) {
+        return with(checkLimit(recordLimit, "record limit"), maxBytes, logConfig);
+    }
+
+    @Override
+    public BC withMaxBytes(long byteLimit) {
+        return with(maxRecords, checkLimit(byteLimit, "byte limit"), logConfig);
+    }
+
+    @Override
+    public BC withLoggingDisabled() {
+        return with(maxRecords, maxBytes, null);
+    }
+
+    @Override
+    public BC withLoggingEnabled(Map<String, String> config) {
+        return with(maxRecords, maxBytes, Objects.requireNonNull(config, "config"));
+    }
+
     boolean loggingEnabled() {
         return logConfig != null;
     }
@@ -98,23 +121,8 @@ public abstract sealed class BufferConfigInternal<BC extends Suppressed.BufferCo
         }
 
         @Override
-        public Suppressed.StrictBufferConfig withMaxRecords(long recordLimit) {
-            return new Strict(checkLimit(recordLimit, "record limit"), maxBytes, logConfig);
-        }
-
-        @Override
-        public Suppressed.StrictBufferConfig withMaxBytes(long byteLimit) {
-            return new Strict(maxRecords, checkLimit(byteLimit, "byte limit"), logConfig);
-        }
-
-        @Override
-        public Suppressed.StrictBufferConfig withLoggingDisabled() {
-            return new Strict(maxRecords, maxBytes, null);
-        }
-
-        @Override
-        public Suppressed.StrictBufferConfig withLoggingEnabled(Map<String, String> config) {
-            return new Strict(maxRecords, maxBytes, Objects.requireNonNull(config, "config"));
+        Suppressed.StrictBufferConfig with(long maxRecords, long maxBytes, Map<String, String> logConfig) {
+            return new Strict(maxRecords, maxBytes, logConfig);
         }
     }
 
@@ -130,23 +138,8 @@ public abstract sealed class BufferConfigInternal<BC extends Suppressed.BufferCo
         }
 
         @Override
-        public Suppressed.EagerBufferConfig withMaxRecords(long recordLimit) {
-            return new Eager(checkLimit(recordLimit, "record limit"), maxBytes, logConfig);
-        }
-
-        @Override
-        public Suppressed.EagerBufferConfig withMaxBytes(long byteLimit) {
-            return new Eager(maxRecords, checkLimit(byteLimit, "byte limit"), logConfig);
-        }
-
-        @Override
-        public Suppressed.EagerBufferConfig withLoggingDisabled() {
-            return new Eager(maxRecords, maxBytes, null);
-        }
-
-        @Override
-        public Suppressed.EagerBufferConfig withLoggingEnabled(Map<String, String> config) {
-            return new Eager(maxRecords, maxBytes, Objects.requireNonNull(config, "config"));
+        Suppressed.EagerBufferConfig with(long maxRecords, long maxBytes, Map<String, String> logConfig) {
+            return new Eager(maxRecords, maxBytes, logConfig);
         }
     }
 }
