@@ -25,8 +25,10 @@ import java.util.function.Consumer;
  * coordinator writes CompleteCommit or CompleteAbort. EndTxn is answered when the Prepare state is durable,
  * before the markers, as in Kafka: the decision cannot be lost after that. The producer's next AddPartitionsToTxn
  * (or AddOffsetsToTxn) may then arrive while the markers are written: instead of CONCURRENT_TRANSACTIONS it waits
- * and is decided once the transaction has completed (or at once, answered CONCURRENT_TRANSACTIONS, if its markers
- * failed), so a producer committing back to back never waits out a retry backoff.
+ * (or is answered CONCURRENT_TRANSACTIONS at once if the markers failed), so a producer committing back to back never
+ * waits out a retry backoff; once the markers are written it is decided against the completed state and its Ongoing
+ * is written in the same log batch as the completion (one log write, not two, between the markers and the next
+ * transaction's first batch; {@link TransactionLog#write} takes the records of one id and lands them together).
  *
  * <p><b>Invariants.</b> (1) The metadata in effect for an id is the last record of it the log confirmed
  * (or, after {@link #load}, the last record in the log). (2) Every change follows the table of
@@ -193,7 +195,7 @@ public final class TransactionCoordinator implements AutoCloseable {
             // that, and its client waits 20 ms), the call waits behind the completion, so the next transaction starts
             // the moment it can.
             entry.afterCompletion.add(
-                    () -> addPartitions(transactionalId, producerId, producerEpoch, partitions, answer));
+                    new TxnEntry.DeferredAdd(transactionalId, producerId, producerEpoch, partitions, answer));
             return;
         }
         decide(
@@ -261,9 +263,8 @@ public final class TransactionCoordinator implements AutoCloseable {
             return unavailable;
         }
         TxnEntry entry = entryOf(transactionalId);
-        boolean ending = entry != null
-                && entry.pending != null
-                && entry.pending.transition().to().state() != TransactionState.ONGOING;
+        boolean ending =
+                entry != null && entry.pending != null && entry.pending.to().state() != TransactionState.ONGOING;
         TxnAnswer verdict = TransitionRules.checkOffsetWrite(
                 entry == null ? null : entry.current,
                 ending,
@@ -293,11 +294,20 @@ public final class TransactionCoordinator implements AutoCloseable {
     // ---- writes -------------------------------------------------------------------------------------------
 
     private void begin(TxnEntry entry, Decision.Transition t, Runnable onDurable, Consumer<TxnAnswer> onFailed) {
-        TxnEntry.Pending pending = new TxnEntry.Pending(t, onDurable, onFailed);
+        begin(entry, List.of(t), onDurable, onFailed);
+    }
+
+    /** Writes the steps as one log batch; the id is busy until it is durable, and then in the last step's state. */
+    private void begin(
+            TxnEntry entry, List<Decision.Transition> steps, Runnable onDurable, Consumer<TxnAnswer> onFailed) {
+        TxnEntry.Pending pending = new TxnEntry.Pending(steps, onDurable, onFailed);
         entry.pending = pending;
-        String id = t.to().transactionalId();
-        TransactionMetadata value = t.to().state() == TransactionState.DEAD ? null : t.to();
-        log.write(new TransactionLog.Record(id, value), failure -> written(id, entry, pending, failure));
+        String id = pending.to().transactionalId();
+        List<TransactionLog.Record> records = new ArrayList<>(steps.size());
+        for (Decision.Transition step : steps) {
+            records.add(new TransactionLog.Record(id, step.to().state() == TransactionState.DEAD ? null : step.to()));
+        }
+        log.write(records, failure -> written(id, entry, pending, failure));
     }
 
     private void written(String id, TxnEntry entry, TxnEntry.Pending pending, Throwable failure) {
@@ -305,7 +315,6 @@ public final class TransactionCoordinator implements AutoCloseable {
             return; // close() answered it already
         }
         entry.pending = null;
-        Decision.Transition t = pending.transition();
         if (failure != null) {
             if (entry.current == null) {
                 entries.remove(id);
@@ -315,18 +324,19 @@ public final class TransactionCoordinator implements AutoCloseable {
                             TxnError.COORDINATOR_NOT_AVAILABLE,
                             "Could not write the move of transactional id "
                                     + id + " from "
-                                    + (t.from() == null
+                                    + (pending.from() == null
                                             ? "(new)"
-                                            : t.from().state().displayName()) + " to "
-                                    + t.to().state().displayName() + " to the transaction log: " + failure.getMessage()
+                                            : pending.from().state().displayName()) + " to "
+                                    + pending.to().state().displayName() + " to the transaction log: "
+                                    + failure.getMessage()
                                     + "; retry"));
             runAfterCompletion(entry);
             return;
         }
-        if (t.to().state() == TransactionState.DEAD) {
+        if (pending.to().state() == TransactionState.DEAD) {
             entries.remove(id);
         } else {
-            entry.current = t.to();
+            entry.current = pending.to();
         }
         pending.onDurable().run();
         if (entry.current != null && entry.current.state().isPrepared() && entries.get(id) == entry) {
@@ -347,10 +357,12 @@ public final class TransactionCoordinator implements AutoCloseable {
         runDeferred(entry);
     }
 
-    private static void runDeferred(TxnEntry entry) {
-        List<Runnable> calls = List.copyOf(entry.afterCompletion);
+    private void runDeferred(TxnEntry entry) {
+        List<TxnEntry.DeferredAdd> calls = List.copyOf(entry.afterCompletion);
         entry.afterCompletion.clear();
-        calls.forEach(Runnable::run);
+        for (TxnEntry.DeferredAdd d : calls) {
+            addPartitions(d.transactionalId(), d.producerId(), d.producerEpoch(), d.partitions(), d.answer());
+        }
     }
 
     private void writeMarkers(TxnEntry entry) {
@@ -384,12 +396,43 @@ public final class TransactionCoordinator implements AutoCloseable {
         complete(entry);
     }
 
-    /** A prepared transaction's markers are all written: write Complete*. Nothing else can move a prepared id. */
+    /**
+     * A prepared transaction's markers are all written: write Complete*. Nothing else can move a prepared id.
+     *
+     * <p>If the producer's next AddPartitionsToTxn calls wait for this completion, they are decided now against the
+     * completed state, and the Ongoing they start is written in the same log batch as the completion: one write
+     * before the next transaction may send, not two. The log still holds Complete then Ongoing, as if written one
+     * after the other, and the batch lands whole or not at all. The waiting calls are answered once it is durable;
+     * if it fails they are made again (and answered CONCURRENT_TRANSACTIONS, the completion having failed).
+     */
     private void complete(TxnEntry entry) {
+        long now = clock.milliseconds();
+        List<Decision.Transition> steps = new ArrayList<>();
+        steps.add(TransitionRules.complete(entry.current, now));
+        List<TxnEntry.DeferredAdd> waiting = List.copyOf(entry.afterCompletion);
+        List<TxnAnswer> answers = new ArrayList<>(waiting.size());
+        for (TxnEntry.DeferredAdd d : waiting) {
+            TransactionMetadata state = steps.get(steps.size() - 1).to();
+            Decision decision = TransitionRules.addPartitions(
+                    state, null, d.transactionalId(), d.producerId(), d.producerEpoch(), d.partitions(), now);
+            if (decision instanceof Decision.Reply reply) {
+                answers.add(reply.answer());
+            } else {
+                steps.add((Decision.Transition) decision);
+                answers.add(TxnAnswer.OK);
+            }
+        }
         begin(
                 entry,
-                TransitionRules.complete(entry.current, clock.milliseconds()),
-                () -> {},
+                steps,
+                () -> {
+                    // Those decided with the completion are answered; calls that arrived during the write are
+                    // made again by runAfterCompletion, the transaction being complete.
+                    entry.afterCompletion.subList(0, waiting.size()).clear();
+                    for (int i = 0; i < waiting.size(); i++) {
+                        waiting.get(i).answer().accept(answers.get(i));
+                    }
+                },
                 failed -> entry.retryAtMs = clock.milliseconds() + config.markerRetryBackoffMs());
     }
 
@@ -501,7 +544,7 @@ public final class TransactionCoordinator implements AutoCloseable {
                                 TxnError.COORDINATOR_NOT_AVAILABLE,
                                 "The transaction coordinator closed"
                                         + " while writing the move of transactional id " + e.getKey() + " to "
-                                        + pending.transition().to().state().displayName() + "; retry"));
+                                        + pending.to().state().displayName() + "; retry"));
             }
         }
     }

@@ -1,7 +1,9 @@
 package io.weir.transactions.coordinator;
 
+import io.weir.common.TopicPartition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -23,15 +25,40 @@ final class TxnEntry {
     long retryAtMs = -1;
     /**
      * AddPartitionsToTxn / AddOffsetsToTxn calls of the prepared transaction's own producer, made while its markers
-     * were being written: each is made again, in arrival order, once the transaction completed or its markers failed.
+     * were being written, in arrival order: decided with the completion and written with it, or made again once the
+     * transaction completed or its markers failed.
      */
-    final List<Runnable> afterCompletion = new ArrayList<>();
+    final List<DeferredAdd> afterCompletion = new ArrayList<>();
+
+    /** An AddPartitionsToTxn (or AddOffsetsToTxn, with the group's offsets partition) waiting for the completion. */
+    record DeferredAdd(
+            String transactionalId,
+            long producerId,
+            short producerEpoch,
+            Set<TopicPartition> partitions,
+            Consumer<TxnAnswer> answer) {}
 
     /**
-     * A transition being written and what to do once the log answers. {@code onFailed} gets the answer to
-     * give a waiting caller; transitions the coordinator makes on its own ignore it and are retried later.
+     * A change being written and what to do once the log answers: its steps, one log record each, written
+     * together (usually one; a completion followed by the next transaction's Ongoing when both are written at
+     * once). {@code onFailed} gets the answer to give a waiting caller; transitions the coordinator makes on its
+     * own ignore it and are retried later.
      */
-    record Pending(Decision.Transition transition, Runnable onDurable, Consumer<TxnAnswer> onFailed) {}
+    record Pending(List<Decision.Transition> steps, Runnable onDurable, Consumer<TxnAnswer> onFailed) {
+        Pending {
+            steps = List.copyOf(steps);
+        }
+
+        /** The state the id was in when the change was decided; null for a new id. */
+        TransactionMetadata from() {
+            return steps.get(0).from();
+        }
+
+        /** The state the id is in once the change is durable. */
+        TransactionMetadata to() {
+            return steps.get(steps.size() - 1).to();
+        }
+    }
 
     TxnEntry(TransactionMetadata current) {
         this.current = current;
@@ -53,7 +80,7 @@ final class TxnEntry {
     /** Why a call that could change the id must wait, or null if it need not. */
     String busyReason() {
         if (pending != null) {
-            return "a transition to " + pending.transition().to().state().displayName() + " is being written";
+            return "a transition to " + pending.to().state().displayName() + " is being written";
         }
         if (offsetWritesInFlight > 0) {
             return offsetWritesInFlight + " transactional offset commit(s) are being appended";

@@ -42,7 +42,20 @@ final class CoordinatorModel {
         COMPLETE
     }
 
-    private record Pending(TransactionMetadata to, Kind kind, Waiter waiter) {}
+    /**
+     * A change being written: the values it writes in one batch (more than one when a completion carries the
+     * producer's waiting adds), who waits for it, and the waiting adds decided with it and their answers.
+     */
+    private record Pending(
+            List<TransactionMetadata> values,
+            Kind kind,
+            Waiter waiter,
+            List<Deferred> decided,
+            List<TxnError> answers) {
+        TransactionMetadata to() {
+            return values.get(values.size() - 1);
+        }
+    }
 
     /** An AddPartitionsToTxn of the producer whose prepared transaction was completing, to be made again after. */
     private record Deferred(long pid, short epoch, Set<TopicPartition> partitions, Waiter waiter) {}
@@ -90,10 +103,13 @@ final class CoordinatorModel {
         return e != null && e.pending != null;
     }
 
-    /** The value the coordinator must write next for {@code id}: its pending transition, null for a tombstone. */
-    TransactionMetadata pendingValue(String id) {
-        TransactionMetadata to = ids.get(id).pending.to();
-        return to.state() == TransactionState.DEAD ? null : to;
+    /** The values the coordinator must write next for {@code id}, in one batch: null for a tombstone. */
+    List<TransactionMetadata> pendingValues(String id) {
+        List<TransactionMetadata> out = new ArrayList<>();
+        for (TransactionMetadata to : ids.get(id).pending.values()) {
+            out.add(to.state() == TransactionState.DEAD ? null : to);
+        }
+        return out;
     }
 
     /** The markers the coordinator must be writing for {@code id}. */
@@ -180,26 +196,26 @@ final class CoordinatorModel {
                 && e.current.partitions().containsAll(partitions)) {
             answer(w, TxnError.NONE);
         } else {
-            TransactionMetadata m = e.current;
-            Set<TopicPartition> all = new HashSet<>(m.partitions());
-            all.addAll(partitions);
-            long startedAt = m.state() == TransactionState.ONGOING ? m.txnStartTimestamp() : now;
-            start(
-                    id,
-                    new TransactionMetadata(
-                            id,
-                            m.producerId(),
-                            m.lastProducerId(),
-                            m.producerEpoch(),
-                            m.lastProducerEpoch(),
-                            m.timeoutMs(),
-                            TransactionState.ONGOING,
-                            all,
-                            startedAt,
-                            now),
-                    Kind.OK,
-                    w);
+            start(id, ongoing(e.current, partitions, now), Kind.OK, w);
         }
+    }
+
+    /** The Ongoing transaction {@code m} becomes once {@code partitions} are added. */
+    private static TransactionMetadata ongoing(TransactionMetadata m, Set<TopicPartition> partitions, long now) {
+        Set<TopicPartition> all = new HashSet<>(m.partitions());
+        all.addAll(partitions);
+        long startedAt = m.state() == TransactionState.ONGOING ? m.txnStartTimestamp() : now;
+        return new TransactionMetadata(
+                m.transactionalId(),
+                m.producerId(),
+                m.lastProducerId(),
+                m.producerEpoch(),
+                m.lastProducerEpoch(),
+                m.timeoutMs(),
+                TransactionState.ONGOING,
+                all,
+                startedAt,
+                now);
     }
 
     void end(String id, long pid, short epoch, TransactionResult result, long now, Waiter w) {
@@ -285,6 +301,10 @@ final class CoordinatorModel {
         } else {
             e.current = p.to();
         }
+        e.afterCompletion.removeAll(p.decided());
+        for (int i = 0; i < p.decided().size(); i++) {
+            answer(p.decided().get(i).waiter(), p.answers().get(i));
+        }
         switch (p.kind()) {
             case GRANT -> answer(p.waiter(), new Expected(TxnError.NONE, p.to().producerId(), p.to().producerEpoch()));
             case FENCE -> answer(p.waiter(), TxnError.CONCURRENT_TRANSACTIONS);
@@ -327,7 +347,22 @@ final class CoordinatorModel {
         TransactionState done = m.state() == TransactionState.PREPARE_COMMIT
                 ? TransactionState.COMPLETE_COMMIT
                 : TransactionState.COMPLETE_ABORT;
-        start(id, withState(m, done, Set.of(), now), Kind.COMPLETE, null);
+        TransactionMetadata completed = withState(m, done, Set.of(), now);
+        // The producer's adds that wait for the completion are decided against it and written in the same batch.
+        List<TransactionMetadata> values = new ArrayList<>(List.of(completed));
+        List<Deferred> decided = List.copyOf(e.afterCompletion);
+        List<TxnError> answers = new ArrayList<>();
+        for (Deferred d : decided) {
+            TransactionMetadata state = values.get(values.size() - 1);
+            if (d.pid() != state.producerId() || d.epoch() != state.producerEpoch()) {
+                throw new AssertionError("only the prepared transaction's producer waits for it: " + d);
+            }
+            if (state.state() != TransactionState.ONGOING || !state.partitions().containsAll(d.partitions())) {
+                values.add(ongoing(state, d.partitions(), now));
+            }
+            answers.add(TxnError.NONE);
+        }
+        e.pending = new Pending(values, Kind.COMPLETE, null, decided, answers);
     }
 
     void poll(long now) {
@@ -412,7 +447,7 @@ final class CoordinatorModel {
     // ---- helpers --------------------------------------------------------------------------------------------
 
     private void start(String id, TransactionMetadata to, Kind kind, Waiter w) {
-        ids.computeIfAbsent(id, k -> new Id()).pending = new Pending(to, kind, w);
+        ids.computeIfAbsent(id, k -> new Id()).pending = new Pending(List.of(to), kind, w, List.of(), List.of());
     }
 
     private static void answer(Waiter w, TxnError error) {

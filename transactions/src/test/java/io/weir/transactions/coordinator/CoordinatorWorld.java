@@ -139,13 +139,13 @@ final class CoordinatorWorld {
 
     void completeLogWrite(boolean durable) {
         InMemoryTransactionLog.Write next = log.inFlight.peek();
-        String id = next.record().transactionalId();
+        String id = next.transactionalId();
         assertEquals(
-                model.pendingValue(id),
-                next.record().value(),
-                "the record written for " + id + " is the model's transition");
+                model.pendingValues(id),
+                next.records().stream().map(TransactionLog.Record::value).toList(),
+                "the records written for " + id + " are the model's transitions");
         if (durable) {
-            checkFollowsTable(next.record());
+            checkFollowsTable(next.records());
             log.completeNext();
         } else {
             log.failNext();
@@ -154,15 +154,23 @@ final class CoordinatorWorld {
         check();
     }
 
-    /** The record follows the id's last durable one by the table, or starts a new id in Empty. */
-    private void checkFollowsTable(TransactionLog.Record record) {
-        TransactionMetadata previous = log.latest(record.transactionalId());
-        TransactionState next =
-                record.value() == null ? TransactionState.DEAD : record.value().state();
-        if (previous == null) {
-            assertEquals(TransactionState.EMPTY, next, "a new id starts in Empty: " + record);
-        } else {
-            assertTrue(next.canFollow(previous.state()), previous.state().displayName() + " -> " + next.displayName());
+    /**
+     * Each record of a write follows the one before it (the id's last durable one, for the first) by the table, or
+     * starts a new id in Empty.
+     */
+    private void checkFollowsTable(List<TransactionLog.Record> records) {
+        TransactionMetadata previous = log.latest(records.get(0).transactionalId());
+        for (TransactionLog.Record record : records) {
+            TransactionState next = record.value() == null
+                    ? TransactionState.DEAD
+                    : record.value().state();
+            if (previous == null) {
+                assertEquals(TransactionState.EMPTY, next, "a new id starts in Empty: " + record);
+            } else {
+                assertTrue(
+                        next.canFollow(previous.state()), previous.state().displayName() + " -> " + next.displayName());
+            }
+            previous = record.value();
         }
     }
 
@@ -197,7 +205,7 @@ final class CoordinatorWorld {
         int i = 0;
         while (!log.inFlight.isEmpty()) {
             if (i < lands.size() && lands.get(i)) {
-                checkFollowsTable(log.inFlight.peek().record());
+                checkFollowsTable(log.inFlight.peek().records());
                 log.landNextUnanswered();
             } else {
                 log.inFlight.remove();

@@ -12,21 +12,27 @@ import java.util.List;
  * Single-threaded, like the tests.
  */
 final class InMemoryTransactionLog implements TransactionLog {
-    record Write(Record record, WriteCallback done) {}
+    /** One write: its records (one id, landing together) and whom to tell. */
+    record Write(List<Record> records, WriteCallback done) {
+        String transactionalId() {
+            return records.get(0).transactionalId();
+        }
+    }
 
     final List<Record> durable = new ArrayList<>();
     final Deque<Write> inFlight = new ArrayDeque<>();
 
     @Override
-    public void write(Record record, WriteCallback done) {
-        inFlight.add(new Write(record, done));
+    public void write(List<Record> records, WriteCallback done) {
+        inFlight.add(new Write(List.copyOf(records), done));
     }
 
+    /** Makes the next write durable and answers it; returns its last record. */
     Record completeNext() {
         Write w = inFlight.remove();
-        durable.add(w.record());
+        durable.addAll(w.records());
         w.done().onComplete(null);
-        return w.record();
+        return w.records().get(w.records().size() - 1);
     }
 
     void failNext() {
@@ -34,7 +40,7 @@ final class InMemoryTransactionLog implements TransactionLog {
     }
 
     void landNextUnanswered() {
-        durable.add(inFlight.remove().record());
+        durable.addAll(inFlight.remove().records());
     }
 
     /** The latest durable value of {@code id}, null if none or a tombstone. */

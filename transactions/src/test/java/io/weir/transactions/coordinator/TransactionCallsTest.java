@@ -187,6 +187,70 @@ class TransactionCallsTest {
     }
 
     @Test
+    void aWaitingAddIsWrittenInTheCompletionsLogBatchAndAnsweredOnceThatIsDurable() {
+        InitProducerIdAnswer p = f.initNow("app");
+        f.addNow("app", p, P0);
+        f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT);
+        f.log.completeNext();
+        CoordinatorFixture.Answer<TxnAnswer> next = f.add("app", p.producerId(), p.producerEpoch(), P1);
+        f.markers.completeNext();
+        assertEquals(1, f.log.inFlight.size(), "one write for the completion and the next transaction");
+        assertEquals(
+                List.of(TransactionState.COMPLETE_COMMIT, TransactionState.ONGOING),
+                f.log.inFlight.peek().records().stream()
+                        .map(r -> r.value().state())
+                        .toList());
+        assertEquals(Set.of(P1), f.log.inFlight.peek().records().get(1).value().partitions());
+        assertFalse(next.answered(), "answered only once the batch is durable");
+        assertTrue(f.coordinator.hasPendingTransition("app"));
+        f.log.completeNext();
+        assertError(TxnError.NONE, next.get());
+        assertEquals(TransactionState.ONGOING, f.state("app").state());
+        assertEquals(Set.of(P1), f.state("app").partitions());
+        assertTrue(f.log.inFlight.isEmpty(), "nothing more to write");
+    }
+
+    @Test
+    void whenTheCompletionsBatchFailsTheWaitingAddIsAnsweredConcurrentAndTheCompletionIsRetriedAlone() {
+        InitProducerIdAnswer p = f.initNow("app");
+        f.addNow("app", p, P0);
+        f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT);
+        f.log.completeNext();
+        CoordinatorFixture.Answer<TxnAnswer> next = f.add("app", p.producerId(), p.producerEpoch(), P1);
+        f.markers.completeNext();
+        f.log.failNext();
+        assertError(TxnError.CONCURRENT_TRANSACTIONS, next.get());
+        assertEquals(TransactionState.PREPARE_COMMIT, f.state("app").state(), "neither record took effect");
+        f.clock.sleep(CoordinatorFixture.RETRY_BACKOFF_MS);
+        f.coordinator.poll();
+        assertEquals(
+                List.of(TransactionState.COMPLETE_COMMIT),
+                f.log.inFlight.peek().records().stream()
+                        .map(r -> r.value().state())
+                        .toList());
+        f.log.completeNext();
+        assertError(TxnError.NONE, f.addNow("app", p, P1));
+    }
+
+    @Test
+    void anAddArrivingWhileTheCompletionsBatchIsWrittenIsDecidedAfterIt() {
+        InitProducerIdAnswer p = f.initNow("app");
+        f.addNow("app", p, P0);
+        f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT);
+        f.log.completeNext();
+        CoordinatorFixture.Answer<TxnAnswer> first = f.add("app", p.producerId(), p.producerEpoch(), P1);
+        f.markers.completeNext();
+        CoordinatorFixture.Answer<TxnAnswer> second = f.add("app", p.producerId(), p.producerEpoch(), P0);
+        assertFalse(second.answered(), "still waits: the completion is not durable yet");
+        f.log.completeNext(); // CompleteCommit + Ongoing [P1]; the second add then writes Ongoing [P0, P1]
+        assertError(TxnError.NONE, first.get());
+        assertFalse(second.answered());
+        f.log.completeNext();
+        assertError(TxnError.NONE, second.get());
+        assertEquals(Set.of(P0, P1), f.state("app").partitions());
+    }
+
+    @Test
     void afterAnAbortTheNextTransactionStartsOnlyOnceTheAbortMarkersAreWritten() {
         InitProducerIdAnswer p = f.initNow("app");
         f.addNow("app", p, P0);

@@ -21,8 +21,9 @@ import java.util.List;
  * {@code transaction.state.log.num.partitions} partitions and {@code transaction.state.log.segment.bytes};
  * afterwards its existing partition count decides, so a changed setting never moves an id.
  *
- * <p>Records go through the append rings with origin COORDINATOR, one batch per record, so a transition is as
- * durable as any acks=all record under the broker's flush policy. The completion runs on an append thread,
+ * <p>Records go through the append rings with origin COORDINATOR, one batch per write (one record, or a completion
+ * and the next Ongoing together), so a write lands whole or not at all and is as durable as any acks=all record
+ * under the broker's flush policy. The completion runs on an append thread,
  * which must never wait for the coordinator; it is handed to the coordinator's thread instead. This class owns
  * the records' layout ({@link TransactionLogSerde}); the topic itself is the shared {@link InternalTopic}.
  *
@@ -67,20 +68,30 @@ final class TransactionStateTopic implements TransactionLog {
     }
 
     @Override
-    public void write(Record record, WriteCallback done) {
+    public void write(List<Record> records, WriteCallback done) {
+        if (records.isEmpty()) {
+            throw new IllegalArgumentException("A transaction log write needs at least one record");
+        }
+        String id = records.get(0).transactionalId();
         RecordBatchBuilder builder = new RecordBatchBuilder(
                 CompressionType.NONE,
                 RecordBatch.NO_PRODUCER_ID,
                 RecordBatch.NO_PRODUCER_EPOCH,
                 RecordBatch.NO_SEQUENCE,
                 false);
-        builder.append(
-                time.milliseconds(),
-                TransactionLogSerde.key(record.transactionalId()),
-                record.value() == null ? null : TransactionLogSerde.value(record.value()),
-                NO_HEADERS);
-        topic.append(
-                record.transactionalId(), builder.build(), (info, error) -> coordinatorThread.callBack(done, error));
+        long now = time.milliseconds();
+        for (Record record : records) {
+            if (!record.transactionalId().equals(id)) {
+                throw new IllegalArgumentException("One transaction log write holds the records of one id, not " + id
+                        + " and " + record.transactionalId());
+            }
+            builder.append(
+                    now,
+                    TransactionLogSerde.key(record.transactionalId()),
+                    record.value() == null ? null : TransactionLogSerde.value(record.value()),
+                    NO_HEADERS);
+        }
+        topic.append(id, builder.build(), (info, error) -> coordinatorThread.callBack(done, error));
     }
 
     /**
