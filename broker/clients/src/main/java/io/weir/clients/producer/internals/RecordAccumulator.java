@@ -156,7 +156,7 @@ final class RecordAccumulator {
                     dq.addLast(batch);
                     incomplete.add(batch);
                     bufferUsed = true;
-                    return future.withAppendFlags(true, dq.size() > 1 || batch.isFull());
+                    return future.withAppendFlags(true, batch.isFull());
                 }
             } finally {
                 if (!bufferUsed) {
@@ -192,7 +192,7 @@ final class RecordAccumulator {
             return null;
         }
         FutureRecordMetadata future = last.tryAppend(timestamp, key, value, headers, callback);
-        return future == null ? null : future.withAppendFlags(false, dq.size() > 1 || last.isFull());
+        return future == null ? null : future.withAppendFlags(false, last.isFull());
     }
 
     private void ensureOpen() {

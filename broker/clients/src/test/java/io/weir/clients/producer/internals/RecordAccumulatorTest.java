@@ -58,7 +58,10 @@ class RecordAccumulatorTest {
         while (!(r = append(acc, 1024, 0)).newBatchCreated()) {
             appended++;
         }
-        assertTrue(r.batchIsFull(), "a second batch makes the first one sendable");
+        assertFalse(r.batchIsFull(), "the new batch has room; opening it (newBatchCreated) is what wakes the sender");
+        assertFalse(
+                append(acc, 1024, 0).batchIsFull(),
+                "an append behind a queued batch does not ask for a wake-up: the batch's opening did");
         // 100-byte values take ~106 bytes each after the 61-byte header; the builder's bound is conservative.
         assertTrue(appended == 8 || appended == 9, "appended " + appended);
         RecordAccumulator.ReadyCheck ready = acc.ready(time.nanoseconds());
