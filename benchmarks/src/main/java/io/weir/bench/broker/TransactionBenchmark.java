@@ -49,7 +49,7 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar [-Dweir.bench.sections=produce,consume,latency] \
- *     [-Dweir.bench.buffer.memory=33554432] \
+ *     [-Dweir.bench.buffer.memory=33554432] [-Dweir.bench.commit.interval.ms=100] \
  *     [-Dweir.bench.modes=PLAIN,IDEMPOTENT,TRANSACTIONAL] [-Dweir.bench.sizes=100,1024] \
  *     io.weir.bench.broker.TransactionBenchmark [rounds (7)] [1 KB records per run (1M; 4M of 100 B)] [latency-samples]
  * </pre>
@@ -63,6 +63,11 @@ public final class TransactionBenchmark {
      */
     private static final String BUFFER_MEMORY =
             System.getProperty("weir.bench.buffer.memory", Long.toString(32L << 20));
+    /**
+     * How often a transactional run commits (100 ms, Kafka Streams' exactly-once default); a long interval leaves only
+     * the per-record cost of a transaction, which tells it apart from the per-commit cost.
+     */
+    private static final long COMMIT_INTERVAL_NANOS = Long.getLong("weir.bench.commit.interval.ms", 100) * 1_000_000L;
 
     private enum Mode {
         PLAIN,
@@ -170,7 +175,7 @@ public final class TransactionBenchmark {
                 }
                 conditions = RunConditions.start();
                 start = System.nanoTime();
-                long nextCommit = start + 100_000_000L;
+                long nextCommit = start + COMMIT_INTERVAL_NANOS;
                 if (mode == Mode.TRANSACTIONAL) {
                     producer.beginTransaction();
                 }
@@ -186,7 +191,7 @@ public final class TransactionBenchmark {
                         commitWait += System.nanoTime() - before;
                         commits++;
                         producer.beginTransaction();
-                        nextCommit = System.nanoTime() + 100_000_000L;
+                        nextCommit = System.nanoTime() + COMMIT_INTERVAL_NANOS;
                     }
                 }
                 long before = System.nanoTime();
