@@ -35,6 +35,21 @@ import org.HdrHistogram.Histogram;
  */
 final class LatencyUnderLoad {
     private static final int RECORD_BYTES = 100;
+    /**
+     * {@code weir.bench.latency.consumer=false} leaves the consumer out (send-to-consumer latency is then not measured):
+     * three fewer busy threads (the consumer's, the broker's fetch thread and its timer), to see what they cost the
+     * acknowledgement's latency on a small machine.
+     */
+    private static final boolean WITH_CONSUMER =
+            Boolean.parseBoolean(System.getProperty("weir.bench.latency.consumer", "true"));
+    /**
+     * {@code weir.bench.latency.dump=<file>}: writes each counted paced record's send time (ms of JVM uptime, the
+     * clock of {@code -Xlog}'s {@code uptime} decoration) and send-to-ack latency (µs), one per line, so the tail can be
+     * set against the GC and safepoint log. Each paced run overwrites it: the last run's records remain.
+     */
+    private static final String DUMP = System.getProperty("weir.bench.latency.dump");
+    /** {@code weir.bench.latency.rate}: pace at this many records/s instead of the fraction of the measured peak. */
+    private static final double FIXED_RATE = Double.parseDouble(System.getProperty("weir.bench.latency.rate", "0"));
 
     private LatencyUnderLoad() {}
 
@@ -70,7 +85,7 @@ final class LatencyUnderLoad {
                 for (double fraction : fractions) {
                     ack.reset();
                     e2e.reset();
-                    double target = peak * fraction;
+                    double target = FIXED_RATE > 0 ? FIXED_RATE : peak * fraction;
                     double achieved =
                             paced(defaults, pacedTopic(fraction), target, (long) (target * pacedSeconds), ack, e2e);
                     double[] row = {
@@ -142,6 +157,7 @@ final class LatencyUnderLoad {
             Properties defaults, String topic, double rate, long total, Histogram ack, Histogram e2e) throws Exception {
         TopicPartition tp = new TopicPartition(topic, 0);
         long warmup = total / 5;
+        LatencyDump dump = DUMP != null && Double.isFinite(rate) ? new LatencyDump(total - warmup) : null;
         AtomicLong failures = new AtomicLong();
         Properties consumerProps = new Properties();
         consumerProps.put("bootstrap.servers", defaults.getProperty("bootstrap.servers"));
@@ -174,7 +190,9 @@ final class LatencyUnderLoad {
                         }
                     },
                     "latency-consumer");
-            reader.start();
+            if (WITH_CONSUMER) {
+                reader.start();
+            }
             long start = System.nanoTime();
             double intervalNanos = 1e9 / rate;
             for (long i = 0; i < total; i++) {
@@ -192,12 +210,21 @@ final class LatencyUnderLoad {
                     if (error != null) {
                         failures.incrementAndGet();
                     } else if (counted) {
-                        ack.recordValue(Math.max(0, System.nanoTime() - sent));
+                        long latency = Math.max(0, System.nanoTime() - sent);
+                        ack.recordValue(latency);
+                        if (dump != null) {
+                            dump.record(sent, latency);
+                        }
                     }
                 });
             }
             producer.flush();
-            reader.join(TimeUnit.SECONDS.toMillis(60));
+            if (dump != null) {
+                dump.write(Path.of(DUMP));
+            }
+            if (WITH_CONSUMER) {
+                reader.join(TimeUnit.SECONDS.toMillis(60));
+            }
             double achieved = total / ((System.nanoTime() - start) / 1e9);
             if (reader.isAlive() || consumerFailure[0] != null) {
                 throw new IllegalStateException("the consumer did not read every paced record", consumerFailure[0]);
@@ -206,6 +233,36 @@ final class LatencyUnderLoad {
                 throw new IllegalStateException(failures.get() + " paced sends failed");
             }
             return achieved;
+        }
+    }
+
+    /** Send times and latencies of one paced run, kept in arrays (the callbacks run on the producer's sender thread). */
+    private static final class LatencyDump {
+        private final long[] sentNanos;
+        private final long[] latencyNanos;
+        private int size;
+        /** nanoTime at JVM start, so that a send time converts to the uptime the JVM's logs print. */
+        private final long startNanos = System.nanoTime()
+                - java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
+
+        LatencyDump(long capacity) {
+            sentNanos = new long[(int) capacity];
+            latencyNanos = new long[(int) capacity];
+        }
+
+        void record(long sent, long latency) {
+            if (size < sentNanos.length) {
+                sentNanos[size] = sent;
+                latencyNanos[size++] = latency;
+            }
+        }
+
+        void write(Path file) throws java.io.IOException {
+            try (java.io.PrintWriter out = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(file))) {
+                for (int i = 0; i < size; i++) {
+                    out.printf(Locale.ROOT, "%.3f %d%n", (sentNanos[i] - startNanos) / 1e6, latencyNanos[i] / 1000);
+                }
+            }
         }
     }
 }

@@ -205,17 +205,7 @@ final class CoordinatorModel {
         Set<TopicPartition> all = new HashSet<>(m.partitions());
         all.addAll(partitions);
         long startedAt = m.state() == TransactionState.ONGOING ? m.txnStartTimestamp() : now;
-        return new TransactionMetadata(
-                m.transactionalId(),
-                m.producerId(),
-                m.lastProducerId(),
-                m.producerEpoch(),
-                m.lastProducerEpoch(),
-                m.timeoutMs(),
-                TransactionState.ONGOING,
-                all,
-                startedAt,
-                now);
+        return moved(m, TransactionState.ONGOING, all, startedAt, now);
     }
 
     void end(String id, long pid, short epoch, TransactionResult result, long now, Waiter w) {
@@ -484,6 +474,12 @@ final class CoordinatorModel {
     private static TransactionMetadata withState(
             TransactionMetadata m, TransactionState state, Set<TopicPartition> partitions, long now) {
         long start = state == TransactionState.DEAD ? -1L : m.txnStartTimestamp();
+        return moved(m, state, partitions, start, now);
+    }
+
+    /** {@code m}'s producer and timeout in {@code state} with these partitions, started at {@code start}. */
+    private static TransactionMetadata moved(
+            TransactionMetadata m, TransactionState state, Set<TopicPartition> partitions, long start, long now) {
         return new TransactionMetadata(
                 m.transactionalId(),
                 m.producerId(),

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.common.TopicPartition;
 import io.weir.transactions.TransactionResult;
 import java.util.List;
 import java.util.Set;
@@ -165,13 +166,21 @@ class TransactionCallsTest {
                         .get());
     }
 
+    /**
+     * The producer's transaction holding P0 is committed and PrepareCommit is durable (EndTxn answered, markers being
+     * written); then its next transaction's AddPartitionsToTxn of {@code next} arrives. Returns that add's answer.
+     */
+    private CoordinatorFixture.Answer<TxnAnswer> nextAddWhileCommitting(InitProducerIdAnswer p, TopicPartition next) {
+        f.addNow("app", p, P0);
+        f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT);
+        f.log.completeNext();
+        return f.add("app", p.producerId(), p.producerEpoch(), next);
+    }
+
     @Test
     void theProducersNextAddWaitsForTheEndedTransactionToCompleteInsteadOfAnsweringConcurrent() {
         InitProducerIdAnswer p = f.initNow("app");
-        f.addNow("app", p, P0);
-        f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT);
-        f.log.completeNext(); // PrepareCommit is durable: EndTxn answered, the markers are being written
-        CoordinatorFixture.Answer<TxnAnswer> next = f.add("app", p.producerId(), p.producerEpoch(), P1);
+        CoordinatorFixture.Answer<TxnAnswer> next = nextAddWhileCommitting(p, P1);
         assertFalse(next.answered(), "the add waits behind the completion");
         assertEquals(TransactionState.PREPARE_COMMIT, f.state("app").state());
         f.settle(); // markers, CompleteCommit, then the add's own Ongoing
@@ -189,10 +198,7 @@ class TransactionCallsTest {
     @Test
     void aWaitingAddIsWrittenInTheCompletionsLogBatchAndAnsweredOnceThatIsDurable() {
         InitProducerIdAnswer p = f.initNow("app");
-        f.addNow("app", p, P0);
-        f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT);
-        f.log.completeNext();
-        CoordinatorFixture.Answer<TxnAnswer> next = f.add("app", p.producerId(), p.producerEpoch(), P1);
+        CoordinatorFixture.Answer<TxnAnswer> next = nextAddWhileCommitting(p, P1);
         f.markers.completeNext();
         assertEquals(1, f.log.inFlight.size(), "one write for the completion and the next transaction");
         assertEquals(
@@ -213,10 +219,7 @@ class TransactionCallsTest {
     @Test
     void whenTheCompletionsBatchFailsTheWaitingAddIsAnsweredConcurrentAndTheCompletionIsRetriedAlone() {
         InitProducerIdAnswer p = f.initNow("app");
-        f.addNow("app", p, P0);
-        f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT);
-        f.log.completeNext();
-        CoordinatorFixture.Answer<TxnAnswer> next = f.add("app", p.producerId(), p.producerEpoch(), P1);
+        CoordinatorFixture.Answer<TxnAnswer> next = nextAddWhileCommitting(p, P1);
         f.markers.completeNext();
         f.log.failNext();
         assertError(TxnError.CONCURRENT_TRANSACTIONS, next.get());
@@ -235,10 +238,7 @@ class TransactionCallsTest {
     @Test
     void anAddArrivingWhileTheCompletionsBatchIsWrittenIsDecidedAfterIt() {
         InitProducerIdAnswer p = f.initNow("app");
-        f.addNow("app", p, P0);
-        f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT);
-        f.log.completeNext();
-        CoordinatorFixture.Answer<TxnAnswer> first = f.add("app", p.producerId(), p.producerEpoch(), P1);
+        CoordinatorFixture.Answer<TxnAnswer> first = nextAddWhileCommitting(p, P1);
         f.markers.completeNext();
         CoordinatorFixture.Answer<TxnAnswer> second = f.add("app", p.producerId(), p.producerEpoch(), P0);
         assertFalse(second.answered(), "still waits: the completion is not durable yet");
@@ -271,10 +271,7 @@ class TransactionCallsTest {
     @Test
     void aWaitingAddIsAnsweredConcurrentWhenTheMarkersFailAndNotAvailableWhenTheCoordinatorCloses() {
         InitProducerIdAnswer p = f.initNow("app");
-        f.addNow("app", p, P0);
-        f.end("app", p.producerId(), p.producerEpoch(), TransactionResult.COMMIT);
-        f.log.completeNext();
-        CoordinatorFixture.Answer<TxnAnswer> first = f.add("app", p.producerId(), p.producerEpoch(), P1);
+        CoordinatorFixture.Answer<TxnAnswer> first = nextAddWhileCommitting(p, P1);
         f.markers.failNext();
         assertError(TxnError.CONCURRENT_TRANSACTIONS, first.get());
         assertError(
