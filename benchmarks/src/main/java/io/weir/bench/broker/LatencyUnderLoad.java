@@ -219,13 +219,13 @@ final class LatencyUnderLoad {
                 });
             }
             producer.flush();
-            if (dump != null) {
-                dump.write(Path.of(DUMP));
-            }
             if (WITH_CONSUMER) {
                 reader.join(TimeUnit.SECONDS.toMillis(60));
             }
             double achieved = total / ((System.nanoTime() - start) / 1e9);
+            if (dump != null) {
+                dump.write(Path.of(DUMP)); // after the rate is taken: writing millions of lines takes seconds
+            }
             if (reader.isAlive() || consumerFailure[0] != null) {
                 throw new IllegalStateException("the consumer did not read every paced record", consumerFailure[0]);
             }
