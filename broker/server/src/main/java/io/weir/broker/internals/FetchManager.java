@@ -13,6 +13,7 @@ import io.weir.common.errors.WeirException;
 import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.FetchRequest;
 import io.weir.common.protocol.FetchResponse;
+import io.weir.common.protocol.ReadBuffers;
 import io.weir.common.record.FileBatches;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatches;
@@ -74,7 +75,12 @@ public final class FetchManager implements HighWatermarkListener {
     }
 
     public CompletableFuture<FetchResponse> fetch(FetchRequest request) {
-        return fetch(request, ReadMode.COPY).thenApply(FileFetch.Fetched::response);
+        return fetch(request, ReadBuffers.HEAP);
+    }
+
+    /** {@link #fetch(FetchRequest)}, reading into buffers lent by the caller (see {@link ReadBuffers}). */
+    public CompletableFuture<FetchResponse> fetch(FetchRequest request, ReadBuffers buffers) {
+        return fetch(request, ReadMode.COPY, buffers).thenApply(FileFetch.Fetched::response);
     }
 
     /**
@@ -82,14 +88,14 @@ public final class FetchManager implements HighWatermarkListener {
      * {@link ReadMode#FILE_SLICE}); for the network listener, which sends them with {@code sendfile}.
      */
     public CompletableFuture<FileFetch.Fetched> fetchToFile(FetchRequest request) {
-        return fetch(request, ReadMode.FILE_SLICE);
+        return fetch(request, ReadMode.FILE_SLICE, ReadBuffers.HEAP);
     }
 
-    private CompletableFuture<FileFetch.Fetched> fetch(FetchRequest request, ReadMode mode) {
+    private CompletableFuture<FileFetch.Fetched> fetch(FetchRequest request, ReadMode mode, ReadBuffers buffers) {
         CompletableFuture<FileFetch.Fetched> result = new CompletableFuture<>();
         executor.execute(() -> {
             try {
-                start(request, mode, result);
+                start(request, mode, buffers, result);
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
@@ -97,8 +103,9 @@ public final class FetchManager implements HighWatermarkListener {
         return result;
     }
 
-    private void start(FetchRequest request, ReadMode mode, CompletableFuture<FileFetch.Fetched> result) {
-        ReadOutcome first = readAll(request, mode);
+    private void start(
+            FetchRequest request, ReadMode mode, ReadBuffers buffers, CompletableFuture<FileFetch.Fetched> result) {
+        ReadOutcome first = readAll(request, mode, buffers);
         if (request.maxWaitMs() <= 0
                 || first.bytes >= request.minBytes()
                 || first.hasError
@@ -107,7 +114,7 @@ public final class FetchManager implements HighWatermarkListener {
             result.complete(first.fetched);
             return;
         }
-        DelayedFetch delayed = new DelayedFetch(request, mode, result);
+        DelayedFetch delayed = new DelayedFetch(request, mode, buffers, result);
         for (TopicPartition tp : request.partitions().keySet()) {
             watchers.computeIfAbsent(tp, k -> ConcurrentHashMap.newKeySet()).add(delayed);
         }
@@ -157,7 +164,7 @@ public final class FetchManager implements HighWatermarkListener {
 
     private record ReadOutcome(FileFetch.Fetched fetched, long bytes, boolean hasError) {}
 
-    private ReadOutcome readAll(FetchRequest request, ReadMode mode) {
+    private ReadOutcome readAll(FetchRequest request, ReadMode mode, ReadBuffers buffers) {
         Map<TopicPartition, FetchResponse.PartitionData> out = new LinkedHashMap<>();
         Map<TopicPartition, FileBatches> onDisk = mode == ReadMode.COPY ? Map.of() : new HashMap<>();
         int remaining = request.maxBytes();
@@ -178,7 +185,7 @@ public final class FetchManager implements HighWatermarkListener {
                     // The batches and their aborted transactions must come from the same segments: a cleaner
                     // swap in between could drop an ABORT marker's entry the returned bytes still need.
                     generation = log.swapGeneration();
-                    data = log.read(wanted.fetchOffset(), limit, total == 0, request.isolationLevel(), mode);
+                    data = log.read(wanted.fetchOffset(), limit, total == 0, request.isolationLevel(), mode, buffers);
                     aborted = abortedTransactions(log, request.isolationLevel(), wanted.fetchOffset(), data);
                 } while (log.swappedSince(generation));
                 ByteBuffer batches = data.batches();
@@ -233,14 +240,19 @@ public final class FetchManager implements HighWatermarkListener {
     private final class DelayedFetch {
         final FetchRequest request;
         final ReadMode mode;
+        /** A read whose outcome is discarded (too few bytes yet, or done already) just drops its buffer. */
+        final ReadBuffers buffers;
+
         final CompletableFuture<FileFetch.Fetched> future;
         final AtomicBoolean done = new AtomicBoolean();
         final AtomicBoolean checkQueued = new AtomicBoolean();
         volatile ScheduledFuture<?> timeout;
 
-        DelayedFetch(FetchRequest request, ReadMode mode, CompletableFuture<FileFetch.Fetched> future) {
+        DelayedFetch(
+                FetchRequest request, ReadMode mode, ReadBuffers buffers, CompletableFuture<FileFetch.Fetched> future) {
             this.request = request;
             this.mode = mode;
+            this.buffers = buffers;
             this.future = future;
         }
 
@@ -261,7 +273,7 @@ public final class FetchManager implements HighWatermarkListener {
             if (done.get()) {
                 return;
             }
-            ReadOutcome outcome = readAll(request, mode);
+            ReadOutcome outcome = readAll(request, mode, buffers);
             if (outcome.bytes >= request.minBytes() || outcome.hasError) {
                 complete(outcome.fetched);
             }
@@ -269,7 +281,7 @@ public final class FetchManager implements HighWatermarkListener {
 
         void expire() {
             if (!done.get()) {
-                complete(readAll(request, mode).fetched);
+                complete(readAll(request, mode, buffers).fetched);
             }
         }
 

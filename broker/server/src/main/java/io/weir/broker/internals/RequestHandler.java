@@ -71,6 +71,7 @@ import io.weir.common.protocol.OffsetFetchRequest;
 import io.weir.common.protocol.OffsetFetchResponse;
 import io.weir.common.protocol.ProduceRequest;
 import io.weir.common.protocol.ProduceResponse;
+import io.weir.common.protocol.ReadBuffers;
 import io.weir.common.protocol.SyncGroupRequest;
 import io.weir.common.protocol.SyncGroupResponse;
 import io.weir.common.protocol.TxnOffsetCommitRequest;
@@ -255,9 +256,14 @@ public final class RequestHandler implements BrokerApi, FileFetch {
 
     @Override
     public CompletableFuture<FetchResponse> fetch(FetchRequest request) {
+        return fetch(request, ReadBuffers.HEAP);
+    }
+
+    @Override
+    public CompletableFuture<FetchResponse> fetch(FetchRequest request, ReadBuffers buffers) {
         try {
             ensureOpen.run();
-            return fetchManager.fetch(request);
+            return fetchManager.fetch(request, buffers);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -1,0 +1,126 @@
+package io.weir.clients.consumer.internals;
+
+import io.weir.common.protocol.ReadBuffers;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The consumer's fetch read buffers, reused: an in-process broker reads a fetch's batches into arrays lent from here
+ * ({@link Lease}, one per fetch request), and the {@link Fetcher} gives an array back once every record read from it
+ * has been turned into the consumer's own objects. Without it each fetch allocated an array of exactly the bytes
+ * read, up to {@code max.partition.fetch.bytes} per partition — for a consumer keeping up at full rate a hundred bytes
+ * of garbage per record, and on G1, for reads of half a region or more, a humongous allocation per fetch.
+ *
+ * <p>Ownership, which is what makes reuse safe: an array is this pool's while free; lent, it is the broker's until it
+ * completes the fetch; if the answer carries it, the fetcher {@linkplain Lease#claim claims} it and owns it until it
+ * {@link #give}s it back. An array lent but not in the answer (a read the broker discarded, or an answer the fetcher
+ * dropped) may still be written by a broker thread and is never claimed: the collector takes it. So an array is
+ * never in two hands, and the worst a lost array costs is an allocation.
+ *
+ * <p>Sizes: arrays are allocated in powers of two from {@value #MIN_BYTES} bytes, and a request takes the smallest free
+ * array that holds it. Free arrays are kept up to {@code maxKeptBytes} in all (the consumer's {@code fetch.max.bytes}:
+ * what one answer may hold), and none larger than {@code maxArrayBytes} ({@code max.partition.fetch.bytes} rounded up)
+ * — an oversized batch returned whole is read into an array of its own and dropped after.
+ *
+ * <p>Thread-safe: broker threads allocate, the consumer's thread claims and gives; {@code this} guards the free list.
+ */
+final class ReadBufferPool {
+    static final int MIN_BYTES = 4096;
+
+    private final long maxKeptBytes;
+    private final int maxArrayBytes;
+    /** Guarded by {@code this}; a handful of arrays, so a linear best-fit scan. */
+    private final List<byte[]> free = new ArrayList<>();
+
+    private long keptBytes;
+
+    ReadBufferPool(long maxKeptBytes, int maxPartitionFetchBytes) {
+        this.maxKeptBytes = maxKeptBytes;
+        this.maxArrayBytes = roundUp(Math.max(MIN_BYTES, maxPartitionFetchBytes));
+    }
+
+    /** The buffers one fetch request may use; the fetcher claims from it what the answer carries. */
+    Lease lease() {
+        return new Lease();
+    }
+
+    /** Lends arrays to the broker for one fetch and remembers which, so the answer's can be told apart. */
+    final class Lease implements ReadBuffers {
+        /** Guarded by {@code this}: broker threads may read several partitions of the fetch at once. */
+        private final List<byte[]> lent = new ArrayList<>(2);
+
+        @Override
+        public ByteBuffer allocate(int size) {
+            byte[] array = take(size);
+            synchronized (this) {
+                lent.add(array);
+            }
+            return ByteBuffer.wrap(array, 0, size);
+        }
+
+        /**
+         * Consumer thread, once the fetch's future completed: the array under {@code records} if this lease lent it,
+         * now the caller's to {@link #give} back when nothing reads it any more; else null (the broker allocated it, or
+         * there are no records).
+         */
+        synchronized byte[] claim(ByteBuffer records) {
+            if (records == null || !records.hasArray()) {
+                return null;
+            }
+            byte[] array = records.array();
+            for (int i = 0; i < lent.size(); i++) {
+                if (lent.get(i) == array) {
+                    lent.remove(i);
+                    return array;
+                }
+            }
+            return null;
+        }
+    }
+
+    private byte[] take(int size) {
+        synchronized (this) {
+            int best = -1;
+            for (int i = 0; i < free.size(); i++) {
+                int length = free.get(i).length;
+                if (length >= size && (best < 0 || length < free.get(best).length)) {
+                    best = i;
+                }
+            }
+            if (best >= 0) {
+                byte[] array = free.remove(best);
+                keptBytes -= array.length;
+                return array;
+            }
+        }
+        // Outside the lock: zeroing a large array takes a while.
+        return new byte[size <= maxArrayBytes ? roundUp(Math.max(MIN_BYTES, size)) : size];
+    }
+
+    /**
+     * Takes back an array {@linkplain Lease#claim claimed} from an answer, once no record, view or iterator reads it
+     * any more. Kept for another fetch if it fits the budget, else left to the collector.
+     */
+    void give(byte[] array) {
+        if (array.length > maxArrayBytes) {
+            return;
+        }
+        synchronized (this) {
+            if (keptBytes + array.length <= maxKeptBytes) {
+                free.add(array);
+                keptBytes += array.length;
+            }
+        }
+    }
+
+    /** Free arrays (tests). */
+    synchronized int freeArrays() {
+        return free.size();
+    }
+
+    private static int roundUp(int size) {
+        int rounded = Integer.highestOneBit(size);
+        return rounded == size || rounded >= 1 << 30 ? size : rounded << 1;
+    }
+}
