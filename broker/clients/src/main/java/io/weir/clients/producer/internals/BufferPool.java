@@ -26,7 +26,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Invariant: {@code free.size() * poolableSize + nonPooledAvailable + (bytes handed out and not yet returned)
  * == totalMemory}. {@link #allocate} blocks while that leaves too little, up to {@code max.block.ms} measured on
  * the injected {@link Time}; free buffers are released to the garbage collector when an odd size needs their
- * memory.
+ * memory. Blocked allocations are served first come, first served: while one waits, a new one queues behind it
+ * instead of taking what was just returned, and only the oldest takes memory. Otherwise a record larger than
+ * {@code batch.size}, which needs several returned buffers' bytes at once, could wait out its whole
+ * {@code max.block.ms} while other threads' batch-sized allocations took each buffer as it came back (Kafka's pool
+ * has its waiters gather memory for the same reason).
  *
  * <p>A buffer handed to {@link #deallocate} must no longer be read or written by anyone — the caller (the sender)
  * returns a batch's buffer only once the batch is complete <em>and</em> the broker has answered every request
@@ -49,7 +53,9 @@ final class BufferPool {
     private final int buffersPerSlab;
     private final Time time;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition freed = lock.newCondition();
+    /** Blocked allocations in arrival order, each with its own condition; only the first may take memory. */
+    private final ArrayDeque<Condition> waiting = new ArrayDeque<>();
+
     private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
     /** Bytes neither handed out nor sitting in {@code free}. */
     private long nonPooledAvailable;
@@ -93,21 +99,21 @@ final class BufferPool {
         int count = 1;
         lock.lock();
         try {
+            if (!waiting.isEmpty() || !hasRoomFor(size)) {
+                awaitTurn(size, maxBlockMs);
+            }
             // Last in, first out: the buffer returned most recently is the likeliest to be in the CPU's caches.
             if (size == poolableSize && !free.isEmpty()) {
-                return free.pollLast();
-            }
-            if (!hasRoomFor(size)) {
-                awaitRoom(size, maxBlockMs);
-                if (size == poolableSize && !free.isEmpty()) {
-                    return free.pollLast();
-                }
+                ByteBuffer pooled = free.pollLast();
+                signalNextIfRoom();
+                return pooled;
             }
             freeUp(size);
             if (size == poolableSize) {
                 count = (int) Math.min(buffersPerSlab, nonPooledAvailable / poolableSize);
             }
             nonPooledAvailable -= (long) count * size;
+            signalNextIfRoom();
         } finally {
             lock.unlock();
         }
@@ -145,25 +151,43 @@ final class BufferPool {
         return nonPooledAvailable + (long) free.size() * poolableSize >= size;
     }
 
-    /** Caller holds the lock; returns once {@link #hasRoomFor} is true. */
-    private void awaitRoom(int size, long maxBlockMs) {
+    /**
+     * Caller holds the lock: queues behind the allocations already waiting and returns once this one is the oldest and
+     * {@link #hasRoomFor} is true; the caller then takes the memory before it lets go of the lock.
+     */
+    private void awaitTurn(int size, long maxBlockMs) {
         long deadline = time.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(maxBlockMs);
-        waiters++;
+        Condition turn = lock.newCondition();
+        waiting.addLast(turn);
+        waiters = waiting.size();
         try {
-            while (!hasRoomFor(size)) {
+            while (waiting.peekFirst() != turn || !hasRoomFor(size)) {
                 long remaining = deadline - time.nanoseconds();
                 if (remaining <= 0) {
                     throw new TimeoutException("Failed to allocate " + size + " bytes of buffer.memory within "
                             + "max.block.ms=" + maxBlockMs + " ms: buffer.memory=" + totalMemory + " bytes, "
                             + availableMemory() + " available; the sender is not keeping up with send()");
                 }
-                freed.awaitNanos(Math.min(remaining, MAX_WAIT_SLICE_NANOS));
+                turn.awaitNanos(Math.min(remaining, MAX_WAIT_SLICE_NANOS));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptException("Interrupted while waiting for " + size + " bytes of buffer.memory", e);
         } finally {
-            waiters--;
+            boolean wasFirst = waiting.peekFirst() == turn;
+            waiting.remove(turn);
+            waiters = waiting.size();
+            if (wasFirst && !hasRoomFor(size)) {
+                signalNextIfRoom(); // gave up: whoever is next may fit in what this one could not use
+            }
+        }
+    }
+
+    /** Caller holds the lock: wakes the oldest waiting allocation if anything is left to take. */
+    private void signalNextIfRoom() {
+        Condition next = waiting.peekFirst();
+        if (next != null && (nonPooledAvailable > 0 || !free.isEmpty())) {
+            next.signal();
         }
     }
 
@@ -209,8 +233,9 @@ final class BufferPool {
     }
 
     private void signalWaiters() {
-        if (waiters > 0) {
-            freed.signalAll();
+        Condition next = waiting.peekFirst();
+        if (next != null) {
+            next.signal();
         }
     }
 

@@ -80,6 +80,27 @@ class BufferPoolTest {
     }
 
     @Test
+    void aWaitingAllocationIsServedBeforeLaterOnesThatWouldTakeTheBuffersItNeeds() throws Exception {
+        BufferPool pool = pool(4);
+        ByteBuffer a = pool.allocate(BATCH, 0);
+        ByteBuffer b = pool.allocate(BATCH, 0);
+        pool.allocate(BATCH, 0);
+        pool.allocate(BATCH, 0);
+        // A record larger than batch.size: it needs two returned buffers' bytes at once.
+        CompletableFuture<ByteBuffer> large = CompletableFuture.supplyAsync(() -> pool.allocate(2 * BATCH, 60_000));
+        awaitWaiter(pool);
+        pool.deallocate(a);
+        assertThrows(
+                TimeoutException.class,
+                () -> pool.allocate(BATCH, 0),
+                "a later allocation queues behind the waiting one instead of taking the buffer it waits for");
+        pool.deallocate(b);
+        assertEquals(2 * BATCH, large.get(10, TimeUnit.SECONDS).capacity());
+        assertEquals(0, pool.waiters());
+        assertEquals(0, pool.availableMemory());
+    }
+
+    @Test
     void anOddSizeIsAllocatedFreshAndDroppedWhenReturned() {
         BufferPool pool = pool(4);
         ByteBuffer odd = pool.allocate(100, 0);
