@@ -4,6 +4,7 @@ import io.weir.common.protocol.ReadBuffers;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.WeakHashMap;
 
 /**
  * The consumer's fetch read buffers, reused: an in-process broker reads a fetch's batches into arrays lent from here
@@ -32,6 +33,12 @@ final class ReadBufferPool {
     private final int maxArrayBytes;
     /** Guarded by {@code this}; a handful of arrays, so a linear best-fit scan. */
     private final List<byte[]> free = new ArrayList<>();
+    /**
+     * Guarded by {@code this}: every array lent and not claimed, with the lease it was lent to. Weak (arrays hash and
+     * compare by identity): a long poll with a high {@code fetch.min.bytes} may re-read, and discard, many growing
+     * reads before it answers, and a strong list would keep them all alive until then.
+     */
+    private final WeakHashMap<byte[], Lease> lent = new WeakHashMap<>();
 
     private long keptBytes;
 
@@ -45,16 +52,13 @@ final class ReadBufferPool {
         return new Lease();
     }
 
-    /** Lends arrays to the broker for one fetch and remembers which, so the answer's can be told apart. */
+    /** Lends arrays to the broker for one fetch; the pool remembers which, so the answer's can be told apart. */
     final class Lease implements ReadBuffers {
-        /** Guarded by {@code this}: broker threads may read several partitions of the fetch at once. */
-        private final List<byte[]> lent = new ArrayList<>(2);
-
         @Override
         public ByteBuffer allocate(int size) {
             byte[] array = take(size);
-            synchronized (this) {
-                lent.add(array);
+            synchronized (ReadBufferPool.this) {
+                lent.put(array, this);
             }
             return ByteBuffer.wrap(array, 0, size);
         }
@@ -64,18 +68,18 @@ final class ReadBufferPool {
          * now the caller's to {@link #give} back when nothing reads it any more; else null (the broker allocated it, or
          * there are no records).
          */
-        synchronized byte[] claim(ByteBuffer records) {
+        byte[] claim(ByteBuffer records) {
             if (records == null || !records.hasArray()) {
                 return null;
             }
             byte[] array = records.array();
-            for (int i = 0; i < lent.size(); i++) {
-                if (lent.get(i) == array) {
-                    lent.remove(i);
-                    return array;
+            synchronized (ReadBufferPool.this) {
+                if (lent.get(array) != this) {
+                    return null;
                 }
+                lent.remove(array);
+                return array;
             }
-            return null;
         }
     }
 

@@ -197,6 +197,7 @@ class ReadBufferLifecycleTest {
         assertNotSame(discarded.array(), answered.array());
         assertEquals(100, answered.remaining());
         assertEquals(null, lease.claim(ByteBuffer.allocate(100)), "not lent by this lease");
+        assertEquals(null, pool.lease().claim(answered), "lent for another fetch");
         byte[] claimed = lease.claim(answered.slice(10, 50));
         assertSame(answered.array(), claimed, "a slice of a lent buffer is claimed as its array");
         assertEquals(null, lease.claim(answered), "claimed once");
