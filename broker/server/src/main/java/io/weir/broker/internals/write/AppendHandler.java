@@ -59,6 +59,11 @@ final class AppendHandler implements EventHandler<AppendEvent> {
             }
         } catch (RuntimeException e) {
             event.error = e;
+        } catch (Throwable e) {
+            // An Error (or a checked exception thrown sneakily) is this request's answer too: the event must join
+            // the batch, or the Disruptor moves past a slot nobody answers and the end of the batch misses it.
+            LOG.error("The append to " + event.log.topicPartition() + " failed", e);
+            event.error = new KafkaStorageException("The append to " + event.log.topicPartition() + " failed: " + e, e);
         }
         pending.add(event);
         if (endOfBatch) {
@@ -68,8 +73,11 @@ final class AppendHandler implements EventHandler<AppendEvent> {
                 } else {
                     complete();
                 }
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 failUnanswered(e);
+                if (e instanceof Error error) {
+                    throw error; // every request is answered; the ring's exception handler finds the slot cleared
+                }
             } finally {
                 // Always: the slots are the Disruptor's again once this returns, and a later batch must not find
                 // them here (it would answer a request whose slot a publisher has refilled, before its append).
@@ -101,20 +109,24 @@ final class AppendHandler implements EventHandler<AppendEvent> {
      * A bug past the appends (publishing offsets, a listener, the hand-over): answers every request of the batch not
      * answered yet with a storage error instead of leaving it waiting for ever — its client holds the batch's buffer
      * until the answer — and leaves the ring running. The records may be in the log; a producer's retry finds an
-     * idempotent one's batch a duplicate.
+     * idempotent one's batch a duplicate. A request whose own append failed keeps its error (an invalid epoch, an
+     * out-of-order sequence): the storage error, retriable, would have its client retry what can never succeed.
      */
-    private void failUnanswered(RuntimeException e) {
+    private void failUnanswered(Throwable e) {
         LOG.error("The append thread failed after appending a batch of " + pending.size() + " request(s)", e);
         for (AppendEvent event : pending) {
             AppendCallback callback = event.callback;
             Log log = event.log;
+            RuntimeException own = event.error;
             event.clear();
             if (callback != null) {
                 GroupCommitter.complete(
                         callback,
                         null,
-                        new KafkaStorageException(
-                                "The append to " + log.topicPartition() + " failed after the write: " + e, e));
+                        own != null
+                                ? own
+                                : new KafkaStorageException(
+                                        "The append to " + log.topicPartition() + " failed after the write: " + e, e));
             }
         }
     }

@@ -1,6 +1,8 @@
 package io.weir.broker.internals.write;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.weir.broker.FlushPolicy;
@@ -77,7 +79,7 @@ class AppendHandlerTest {
     private static void handle(AppendHandler handler, AppendEvent slot, long sequence, boolean endOfBatch) {
         try {
             handler.onEvent(slot, sequence, endOfBatch);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // the Disruptor's processor hands any Throwable to the exception handler
             AppendCallback callback = slot.callback;
             slot.clear();
             if (callback != null) {
@@ -138,5 +140,56 @@ class AppendHandlerTest {
                 "answered, not left waiting for ever");
         assertNull(slot0.callback, "the slots hold nothing of the failed batch");
         assertNull(slot1.callback);
+    }
+
+    @Test
+    void anErrorAtTheEndOfABatchStillAnswersEveryRequestOnce() {
+        openLog();
+        AppendHandler handler = new AppendHandler(FlushPolicy.OS, null, null);
+        AppendEvent slot0 = new AppendEvent();
+        AppendEvent slot1 = new AppendEvent();
+        AppendEvent slot2 = new AppendEvent();
+        slot0.set(log, batch("a"), AppendOrigin.CLIENT, (info, error) -> {
+            answers.add("a@" + info.firstOffset());
+            throw new AssertionError("injected callback Error"); // not a RuntimeException: nothing caught it
+        });
+        handle(handler, slot0, 0, false);
+        publish(slot1, "b");
+        handle(handler, slot1, 1, false);
+        publish(slot2, "c");
+        handle(handler, slot2, 2, true);
+
+        assertEquals(
+                List.of(
+                        "a@0",
+                        "b!" + KafkaStorageException.class.getSimpleName(),
+                        "c!" + KafkaStorageException.class.getSimpleName()),
+                answers,
+                "\"b\", neither the failing request nor the ring's last slot, answered too, and each once");
+        assertNull(slot1.callback, "the slots hold nothing of the failed batch");
+        assertNull(slot2.callback);
+    }
+
+    @Test
+    void aRequestWhoseOwnAppendFailedKeepsItsErrorWhenTheEndOfTheBatchFails() {
+        openLog();
+        GroupCommitter committer = new GroupCommitter("test-commit", Log::syncForGroupCommit, Runnable::run, null, 8);
+        committer.close(); // a hand-over now throws
+        AppendHandler handler = new AppendHandler(FlushPolicy.EVERY_BATCH, null, committer);
+        AppendEvent slot0 = new AppendEvent();
+        AppendEvent slot1 = new AppendEvent();
+
+        publish(slot0, "a");
+        handle(handler, slot0, 0, false);
+        slot1.set(log, ByteBuffer.wrap(new byte[] {1, 2, 3}), AppendOrigin.CLIENT, answer("garbled"));
+        handle(handler, slot1, 1, true);
+
+        assertEquals(2, answers.size(), answers.toString());
+        assertEquals("a!" + KafkaStorageException.class.getSimpleName(), answers.get(0));
+        assertNotEquals(
+                "garbled!" + KafkaStorageException.class.getSimpleName(),
+                answers.get(1),
+                "the request's own (non-retriable) append error, not the batch's retriable storage error");
+        assertFalse(answers.get(1).startsWith("garbled@"), answers.get(1));
     }
 }
