@@ -5,6 +5,7 @@ import static io.weir.broker.BrokerTestSupport.createTopic;
 import static io.weir.broker.BrokerTestSupport.produce;
 import static io.weir.broker.BrokerTestSupport.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,11 +35,20 @@ class LentReadBuffersTest {
 
     private final MockTime time = new MockTime();
     private final List<ByteBuffer> lent = new CopyOnWriteArrayList<>();
-    /** Hands out buffers larger than asked, as a pool does, and remembers them. */
-    private final ReadBuffers lender = size -> {
-        ByteBuffer b = ByteBuffer.wrap(new byte[size + 64], 0, size);
-        lent.add(b);
-        return b;
+    private final List<byte[]> discarded = new CopyOnWriteArrayList<>();
+    /** Hands out buffers larger than asked, as a pool does, and remembers them and those given back. */
+    private final ReadBuffers lender = new ReadBuffers() {
+        @Override
+        public ByteBuffer allocate(int size) {
+            ByteBuffer b = ByteBuffer.wrap(new byte[size + 64], 0, size);
+            lent.add(b);
+            return b;
+        }
+
+        @Override
+        public void discard(ByteBuffer buffer) {
+            discarded.add(buffer.array());
+        }
     };
 
     private EmbeddedBroker broker;
@@ -90,5 +100,35 @@ class LentReadBuffersTest {
         assertTrue(
                 lent.stream().anyMatch(b -> b.array() == data.records().array()),
                 "read into one of the " + lent.size() + " buffers lent");
+    }
+
+    @Test
+    void aLongPollGivesBackTheBuffersOfReReadsBelowFetchMinBytes() throws Exception {
+        broker = EmbeddedBroker.open(BrokerConfig.from(Map.of(BrokerConfig.LOG_DIRS, dir.toString())), time);
+        createTopic(broker.api(), "t", 1, Map.of());
+        produce(broker.api(), T0, batch(time.milliseconds(), "before"));
+        FetchRequest wantsAMegabyte = new FetchRequest(
+                60_000,
+                1 << 20,
+                1 << 20,
+                IsolationLevel.READ_UNCOMMITTED,
+                Map.of(T0, new FetchRequest.PartitionFetch(0, 1 << 20)));
+
+        CompletableFuture<FetchResponse> waiting = broker.api().fetch(wantsAMegabyte, lender);
+        for (int i = 1; i <= 3; i++) {
+            produce(broker.api(), T0, batch(time.milliseconds(), "small-" + i));
+            int reads = i + 1; // the first read, then one a wake-up at least
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (lent.size() < reads || discarded.size() < lent.size()) {
+                assertTrue(
+                        System.nanoTime() < deadline,
+                        lent.size() + " reads below fetch.min.bytes, " + discarded.size() + " buffers given back");
+                Thread.onSpinWait();
+            }
+        }
+        assertFalse(waiting.isDone(), "still below fetch.min.bytes");
+        for (ByteBuffer read : lent) {
+            assertTrue(discarded.contains(read.array()), "every discarded read's buffer went back");
+        }
     }
 }

@@ -9,7 +9,8 @@ import java.nio.ByteBuffer;
  * <p>Contract: {@link #allocate} hands the broker a buffer it may write until it completes the fetch's future. The
  * buffers that the answer's partitions carry ({@code FetchResponse.PartitionData#records}, possibly a slice of one)
  * belong to the answer's reader from then on; a buffer the broker allocated but left out of the answer (a read it
- * discarded) may still be written by a broker thread after the answer and must never be reused. A network
+ * discarded without {@link #discard giving it back}) may still be written by a broker thread after the answer and must
+ * never be reused. A network
  * transport ignores it.
  *
  * <p>Called from broker threads, possibly several at once: implementations are thread-safe.
@@ -21,4 +22,12 @@ public interface ReadBuffers {
 
     /** A heap buffer with a backing array, position 0 and limit {@code size} (its capacity may be larger). */
     ByteBuffer allocate(int size);
+
+    /**
+     * Gives back a buffer that {@link #allocate} handed out (or a slice of one) and that the broker read into and
+     * dropped before anyone else saw it — a long poll's re-read below {@code fetch.min.bytes} — so the lender may lend
+     * it again; the broker neither reads nor writes it after this call. Buffers this lender did not hand out, and null,
+     * are ignored. The default keeps nothing: the collector takes the buffer.
+     */
+    default void discard(ByteBuffer buffer) {}
 }

@@ -114,6 +114,7 @@ public final class FetchManager implements HighWatermarkListener {
             result.complete(first.fetched);
             return;
         }
+        first.discard(buffers);
         DelayedFetch delayed = new DelayedFetch(request, mode, buffers, result);
         for (TopicPartition tp : request.partitions().keySet()) {
             watchers.computeIfAbsent(tp, k -> ConcurrentHashMap.newKeySet()).add(delayed);
@@ -162,7 +163,15 @@ public final class FetchManager implements HighWatermarkListener {
         }
     }
 
-    private record ReadOutcome(FileFetch.Fetched fetched, long bytes, boolean hasError) {}
+    private record ReadOutcome(FileFetch.Fetched fetched, long bytes, boolean hasError) {
+        /** This read is dropped unseen: its lent buffers go back to their lender, to be lent again. */
+        void discard(ReadBuffers buffers) {
+            for (FetchResponse.PartitionData data :
+                    fetched.response().partitions().values()) {
+                buffers.discard(data.records());
+            }
+        }
+    }
 
     private ReadOutcome readAll(FetchRequest request, ReadMode mode, ReadBuffers buffers) {
         Map<TopicPartition, FetchResponse.PartitionData> out = new LinkedHashMap<>();
@@ -181,13 +190,17 @@ public final class FetchManager implements HighWatermarkListener {
                 FetchDataInfo data;
                 List<FetchResponse.AbortedTransaction> aborted;
                 long generation;
-                do {
+                while (true) {
                     // The batches and their aborted transactions must come from the same segments: a cleaner
                     // swap in between could drop an ABORT marker's entry the returned bytes still need.
                     generation = log.swapGeneration();
                     data = log.read(wanted.fetchOffset(), limit, total == 0, request.isolationLevel(), mode, buffers);
                     aborted = abortedTransactions(log, request.isolationLevel(), wanted.fetchOffset(), data);
-                } while (log.swappedSince(generation));
+                    if (!log.swappedSince(generation)) {
+                        break;
+                    }
+                    buffers.discard(data.batches());
+                }
                 ByteBuffer batches = data.batches();
                 if (data.onDisk() != null) {
                     onDisk.put(tp, data.onDisk());
@@ -240,7 +253,7 @@ public final class FetchManager implements HighWatermarkListener {
     private final class DelayedFetch {
         final FetchRequest request;
         final ReadMode mode;
-        /** A read whose outcome is discarded (too few bytes yet, or done already) just drops its buffer. */
+        /** A read whose outcome is discarded (too few bytes yet, or done already) gives its buffers back. */
         final ReadBuffers buffers;
 
         final CompletableFuture<FileFetch.Fetched> future;
@@ -275,18 +288,21 @@ public final class FetchManager implements HighWatermarkListener {
             }
             ReadOutcome outcome = readAll(request, mode, buffers);
             if (outcome.bytes >= request.minBytes() || outcome.hasError) {
-                complete(outcome.fetched);
+                complete(outcome);
+            } else {
+                outcome.discard(buffers); // a long poll may re-read many times: no fresh arrays each time
             }
         }
 
         void expire() {
             if (!done.get()) {
-                complete(readAll(request, mode, buffers).fetched);
+                complete(readAll(request, mode, buffers));
             }
         }
 
-        private void complete(FileFetch.Fetched response) {
+        private void complete(ReadOutcome outcome) {
             if (!done.compareAndSet(false, true)) {
+                outcome.discard(buffers); // answered already by another check or the timeout
                 return;
             }
             for (TopicPartition tp : request.partitions().keySet()) {
@@ -299,7 +315,7 @@ public final class FetchManager implements HighWatermarkListener {
             if (t != null) {
                 t.cancel(false);
             }
-            future.complete(response);
+            future.complete(outcome.fetched);
         }
     }
 }

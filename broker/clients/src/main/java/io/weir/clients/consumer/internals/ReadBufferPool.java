@@ -15,8 +15,9 @@ import java.util.WeakHashMap;
  *
  * <p>Ownership, which is what makes reuse safe: an array is this pool's while free; lent, it is the broker's until it
  * completes the fetch; if the answer carries it, the fetcher {@linkplain Lease#claim claims} it and owns it until it
- * {@link #give}s it back. An array lent but not in the answer (a read the broker discarded, or an answer the fetcher
- * dropped) may still be written by a broker thread and is never claimed: the collector takes it. So an array is
+ * {@link #give}s it back. A read the broker drops unseen comes back through {@link Lease#discard}. An array lent but
+ * neither discarded nor in the answer (an answer the fetcher dropped) may still be written by a broker thread and is
+ * never claimed: the collector takes it. So an array is
  * never in two hands, and the worst a lost array costs is an allocation.
  *
  * <p>Sizes: arrays are allocated in powers of two from {@value #MIN_BYTES} bytes, and a request takes the smallest free
@@ -61,6 +62,18 @@ final class ReadBufferPool {
                 lent.put(array, this);
             }
             return ByteBuffer.wrap(array, 0, size);
+        }
+
+        /**
+         * Broker thread: a read this lease lent for was dropped unseen (a long poll's re-read below
+         * {@code fetch.min.bytes}), so its array is free again. Idempotent; anything not lent by this lease is ignored.
+         */
+        @Override
+        public void discard(ByteBuffer buffer) {
+            byte[] array = claim(buffer);
+            if (array != null) {
+                give(array);
+            }
         }
 
         /**

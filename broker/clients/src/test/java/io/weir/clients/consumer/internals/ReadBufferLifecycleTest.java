@@ -208,6 +208,21 @@ class ReadBufferLifecycleTest {
     }
 
     @Test
+    void aReadTheBrokerDiscardedUnseenIsLentAgainOnceGivenBack() {
+        ReadBufferPool pool = new ReadBufferPool(1 << 20, 1 << 16);
+        ReadBufferPool.Lease lease = pool.lease();
+        ByteBuffer reRead = lease.allocate(100); // a long poll's re-read below fetch.min.bytes
+        pool.lease().discard(reRead);
+        lease.discard(ByteBuffer.allocate(100));
+        assertEquals(0, pool.freeArrays(), "only the lease that lent an array gives it back");
+        lease.discard(reRead.slice(10, 50));
+        lease.discard(reRead);
+        assertEquals(1, pool.freeArrays(), "given back once");
+        assertEquals(null, lease.claim(reRead), "no longer the lease's to claim");
+        assertSame(reRead.array(), lease.allocate(100).array(), "the next read reuses it");
+    }
+
+    @Test
     void takesTheSmallestFreeArrayThatFitsAndKeepsNeitherOversizedArraysNorMoreThanTheBudget() {
         ReadBufferPool pool = new ReadBufferPool(3 * 8192, 8192);
         ReadBufferPool.Lease lease = pool.lease();
