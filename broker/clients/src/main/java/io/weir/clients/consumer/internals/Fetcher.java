@@ -93,7 +93,7 @@ final class Fetcher<K, V> {
         this.valueDeserializer = valueDeserializer;
         this.onAnswer = onAnswer;
         this.readBuffers = copiesBytes(keyDeserializer) && copiesBytes(valueDeserializer)
-                ? new ReadBufferPool(config.fetchMaxBytes(), config.maxPartitionFetchBytes())
+                ? ReadBufferPool.forConsumer(config.fetchMaxBytes(), config.maxPartitionFetchBytes())
                 : null;
     }
 

@@ -21,14 +21,20 @@ import java.util.WeakHashMap;
  * never in two hands, and the worst a lost array costs is an allocation.
  *
  * <p>Sizes: arrays are allocated in powers of two from {@value #MIN_BYTES} bytes, and a request takes the smallest free
- * array that holds it. Free arrays are kept up to {@code maxKeptBytes} in all (the consumer's {@code fetch.max.bytes}:
- * what one answer may hold), and none larger than {@code maxArrayBytes} ({@code max.partition.fetch.bytes} rounded up)
- * — an oversized batch returned whole is read into an array of its own and dropped after.
+ * array that holds it. None larger than {@code maxArrayBytes} ({@code max.partition.fetch.bytes} rounded up) is kept —
+ * an oversized batch returned whole is read into an array of its own and dropped after — and free arrays are kept up
+ * to {@code maxKeptBytes} in all. A consumer's budget ({@link #forConsumer}) is 4 MiB ({@link #KEPT_BYTES}), or two of
+ * its largest arrays if more, never more than {@code fetch.max.bytes}: a consumer keeping up reads one fetch while it
+ * converts the last, so a few arrays go round; more would be memory held for a consumer's life (Kafka's holds none),
+ * {@code fetch.max.bytes} (50 MiB) per consumer, per streams thread, for the rare answer that big.
  *
  * <p>Thread-safe: broker threads allocate, the consumer's thread claims and gives; {@code this} guards the free list.
  */
 final class ReadBufferPool {
     static final int MIN_BYTES = 4096;
+
+    /** The free arrays a consumer keeps, in bytes, unless two of its largest arrays need more. */
+    static final long KEPT_BYTES = 4L << 20;
 
     private final long maxKeptBytes;
     private final int maxArrayBytes;
@@ -46,6 +52,15 @@ final class ReadBufferPool {
     ReadBufferPool(long maxKeptBytes, int maxPartitionFetchBytes) {
         this.maxKeptBytes = maxKeptBytes;
         this.maxArrayBytes = roundUp(Math.max(MIN_BYTES, maxPartitionFetchBytes));
+    }
+
+    /**
+     * A consumer's pool: free arrays kept up to 4 MiB or two arrays of the largest size kept,
+     * whichever is more, and never more than {@code fetchMaxBytes}.
+     */
+    static ReadBufferPool forConsumer(long fetchMaxBytes, int maxPartitionFetchBytes) {
+        long twoLargest = 2L * roundUp(Math.max(MIN_BYTES, maxPartitionFetchBytes));
+        return new ReadBufferPool(Math.min(fetchMaxBytes, Math.max(KEPT_BYTES, twoLargest)), maxPartitionFetchBytes);
     }
 
     /** The buffers one fetch request may use; the fetcher claims from it what the answer carries. */

@@ -244,4 +244,26 @@ class ReadBufferLifecycleTest {
         pool.give(new byte[8192]);
         assertEquals(3, pool.freeArrays(), "no more than 3 * 8192 bytes kept");
     }
+
+    @Test
+    void aConsumerKeepsAFewMegabytesOfFreeArraysNotFetchMaxBytes() {
+        int mib = 1 << 20;
+        ReadBufferPool defaults = ReadBufferPool.forConsumer(50L * mib, mib); // fetch.max.bytes, max.partition...
+        for (int i = 0; i < 10; i++) {
+            defaults.give(new byte[mib]);
+        }
+        assertEquals(4, defaults.freeArrays(), "4 MiB kept, not 50 MiB");
+
+        ReadBufferPool largePartitions = ReadBufferPool.forConsumer(50L * mib, 8 * mib);
+        for (int i = 0; i < 3; i++) {
+            largePartitions.give(new byte[8 * mib]);
+        }
+        assertEquals(2, largePartitions.freeArrays(), "two of the largest arrays, so two pipelined fetches reuse");
+
+        ReadBufferPool smallFetches = ReadBufferPool.forConsumer(2 * mib, mib);
+        for (int i = 0; i < 3; i++) {
+            smallFetches.give(new byte[mib]);
+        }
+        assertEquals(2, smallFetches.freeArrays(), "never more than fetch.max.bytes");
+    }
 }
