@@ -115,6 +115,30 @@ public final class GcPauses {
         return total;
     }
 
+    /**
+     * {@link #allocatedSince} by thread name, numbered threads of a pool summed under one name ({@code weir-fetch-N}).
+     * Threads that ended meanwhile are missing: a thread that ends first measures itself with
+     * {@link #currentThreadAllocatedBytes}.
+     */
+    public static Map<String, Long> allocatedSinceByThread(Map<Long, Long> before) {
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (Map.Entry<Long, Long> now : allocatedBytes().entrySet()) {
+            var info = threads.getThreadInfo(now.getKey());
+            if (info == null) {
+                continue;
+            }
+            String name = info.getThreadName().replaceAll("-\\d+$", "-N");
+            out.merge(name, now.getValue() - before.getOrDefault(now.getKey(), 0L), Long::sum);
+        }
+        return out;
+    }
+
+    /** Bytes the calling thread allocated so far. */
+    public static long currentThreadAllocatedBytes() {
+        return ((ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+    }
+
     /** The collectors' bean names, e.g. "G1 Young Generation, G1 Old Generation". */
     public static String collectors() {
         return INSTANCE.collectors;

@@ -1,5 +1,6 @@
 package io.weir.bench.broker;
 
+import io.weir.bench.GcPauses;
 import io.weir.broker.EmbeddedBroker;
 import io.weir.clients.admin.Admin;
 import io.weir.clients.admin.NewTopic;
@@ -80,14 +81,14 @@ final class LatencyUnderLoad {
                 Histogram ack = new ConcurrentHistogram(60_000_000_000L, 3);
                 Histogram e2e = new Histogram(60_000_000_000L, 3);
                 // Unpaced, with the consumer reading alongside: the peak of the same workload, once to warm up.
-                paced(defaults, "warmup", Double.POSITIVE_INFINITY, peakRecords / 2, ack, e2e);
-                double peak = paced(defaults, "peak", Double.POSITIVE_INFINITY, peakRecords, ack, e2e);
+                paced(defaults, "warmup", Double.POSITIVE_INFINITY, peakRecords / 2, ack, e2e, false);
+                double peak = paced(defaults, "peak", Double.POSITIVE_INFINITY, peakRecords, ack, e2e, true);
                 for (double fraction : fractions) {
                     ack.reset();
                     e2e.reset();
                     double target = FIXED_RATE > 0 ? FIXED_RATE : peak * fraction;
-                    double achieved =
-                            paced(defaults, pacedTopic(fraction), target, (long) (target * pacedSeconds), ack, e2e);
+                    double achieved = paced(
+                            defaults, pacedTopic(fraction), target, (long) (target * pacedSeconds), ack, e2e, false);
                     double[] row = {
                         peak,
                         achieved,
@@ -145,16 +146,54 @@ final class LatencyUnderLoad {
                 Stats.medianAndSpread(p50p99p999.get(2), "%.3f"));
     }
 
+    private static void printAllocation(Map<String, Long> byThread, long records) {
+        long consumer = byThread.getOrDefault("latency-consumer", 0L) + byThread.getOrDefault("weir-fetch-N", 0L);
+        long producer = byThread.getOrDefault("main", 0L)
+                + byThread.getOrDefault("weir-producer-sender", 0L)
+                + byThread.getOrDefault("weir-append-N", 0L);
+        System.out.printf(
+                Locale.ROOT,
+                "  allocated per record at peak: consumer side %.1f B (consumer thread %.1f, broker fetch threads %.1f),"
+                        + " producer side %.1f B (sending thread %.1f, sender %.1f, append %.1f), all threads %.1f B%n",
+                (double) consumer / records,
+                (double) byThread.getOrDefault("latency-consumer", 0L) / records,
+                (double) byThread.getOrDefault("weir-fetch-N", 0L) / records,
+                (double) producer / records,
+                (double) byThread.getOrDefault("main", 0L) / records,
+                (double) byThread.getOrDefault("weir-producer-sender", 0L) / records,
+                (double) byThread.getOrDefault("weir-append-N", 0L) / records,
+                (double) byThread.values().stream().mapToLong(Long::longValue).sum() / records);
+        StringBuilder rest = new StringBuilder("   by thread:");
+        byThread.forEach((name, bytes) -> {
+            if (bytes >= records) {
+                rest.append(String.format(Locale.ROOT, " %s %.1f", name, (double) bytes / records));
+            }
+        });
+        System.out.println(rest);
+    }
+
     private static String pacedTopic(double fraction) {
         return "paced-" + Math.round(fraction * 1000);
     }
 
     /**
      * Sends {@code total} records to partition 0 of {@code topic} at {@code rate} per second (infinite: as fast as
-     * the producer takes them) while a consumer reads them; returns the rate at which they were sent and read.
+     * the producer takes them) while a consumer reads them; returns the rate at which they were sent and read. With
+     * {@code reportAllocation}, prints the bytes allocated per record by each side's threads (the consumer's own
+     * thread, which also deserializes, and the broker's fetch threads; the sending thread, the producer's sender and
+     * the append thread), the benchmark's own objects included: per record a 100-byte value array (120 bytes), a
+     * {@code ProducerRecord} (40) and a callback (32) when sending, and a {@code ByteBuffer} wrapping the value (48)
+     * when reading; the value array the deserializer makes (120) is the user's own object too.
      */
     private static double paced(
-            Properties defaults, String topic, double rate, long total, Histogram ack, Histogram e2e) throws Exception {
+            Properties defaults,
+            String topic,
+            double rate,
+            long total,
+            Histogram ack,
+            Histogram e2e,
+            boolean reportAllocation)
+            throws Exception {
         TopicPartition tp = new TopicPartition(topic, 0);
         long warmup = total / 5;
         LatencyDump dump = DUMP != null && Double.isFinite(rate) ? new LatencyDump(total - warmup) : null;
@@ -169,8 +208,11 @@ final class LatencyUnderLoad {
             consumer.seekToBeginning(List.of(tp));
             consumer.position(tp);
             Throwable[] consumerFailure = new Throwable[1];
+            long[] consumerAllocated = new long[1];
+            Map<Long, Long> allocatedBefore = GcPauses.allocatedBytes();
             Thread reader = new Thread(
                     () -> {
+                        long allocatedAtStart = GcPauses.currentThreadAllocatedBytes();
                         try {
                             long seen = 0;
                             while (seen < total) {
@@ -188,6 +230,7 @@ final class LatencyUnderLoad {
                         } catch (Throwable t) {
                             consumerFailure[0] = t;
                         }
+                        consumerAllocated[0] = GcPauses.currentThreadAllocatedBytes() - allocatedAtStart;
                     },
                     "latency-consumer");
             if (WITH_CONSUMER) {
@@ -225,6 +268,11 @@ final class LatencyUnderLoad {
             double achieved = total / ((System.nanoTime() - start) / 1e9);
             if (dump != null) {
                 dump.write(Path.of(DUMP)); // after the rate is taken: writing millions of lines takes seconds
+            }
+            if (reportAllocation) {
+                Map<String, Long> byThread = GcPauses.allocatedSinceByThread(allocatedBefore);
+                byThread.put("latency-consumer", consumerAllocated[0]);
+                printAllocation(byThread, total);
             }
             if (reader.isAlive() || consumerFailure[0] != null) {
                 throw new IllegalStateException("the consumer did not read every paced record", consumerFailure[0]);

@@ -37,6 +37,7 @@ import io.weir.common.protocol.MetadataRequest;
 import io.weir.common.protocol.MetadataResponse;
 import io.weir.common.protocol.ProduceRequest;
 import io.weir.common.protocol.ProduceResponse;
+import io.weir.common.protocol.ReadBuffers;
 import io.weir.common.protocol.TxnOffsetCommitRequest;
 import io.weir.common.protocol.TxnOffsetCommitResponse;
 import io.weir.common.protocol.WriteTxnMarkersRequest;
@@ -44,6 +45,7 @@ import io.weir.common.protocol.WriteTxnMarkersResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -57,6 +59,8 @@ public class FakeBroker implements BrokerApi {
             r -> unscripted("metadata");
     public volatile Function<ProduceRequest, CompletableFuture<ProduceResponse>> onProduce = r -> unscripted("produce");
     public volatile Function<FetchRequest, CompletableFuture<FetchResponse>> onFetch = r -> unscripted("fetch");
+    public volatile BiFunction<FetchRequest, ReadBuffers, CompletableFuture<FetchResponse>> onFetchInto =
+            (r, buffers) -> onFetch.apply(r);
     public volatile Function<ListOffsetsRequest, CompletableFuture<ListOffsetsResponse>> onListOffsets =
             r -> unscripted("listOffsets");
     public volatile Function<CreateTopicsRequest, CompletableFuture<CreateTopicsResponse>> onCreateTopics =
@@ -124,6 +128,13 @@ public class FakeBroker implements BrokerApi {
     public CompletableFuture<FetchResponse> fetch(FetchRequest request) {
         requests.add(request);
         return onFetch.apply(request);
+    }
+
+    /** A fetch with read buffers lent by the consumer: {@link #onFetchInto}, which by default ignores them. */
+    @Override
+    public CompletableFuture<FetchResponse> fetch(FetchRequest request, ReadBuffers buffers) {
+        requests.add(request);
+        return onFetchInto.apply(request, buffers);
     }
 
     @Override

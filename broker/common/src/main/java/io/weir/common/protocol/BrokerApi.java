@@ -21,6 +21,14 @@ public interface BrokerApi {
 
     CompletableFuture<FetchResponse> fetch(FetchRequest request);
 
+    /**
+     * {@link #fetch(FetchRequest)}, reading the batches into buffers from {@code buffers} where the broker reads into
+     * memory (see {@link ReadBuffers} for who owns them when); a broker that does not lend buffers fetches as usual.
+     */
+    default CompletableFuture<FetchResponse> fetch(FetchRequest request, ReadBuffers buffers) {
+        return fetch(request);
+    }
+
     CompletableFuture<ListOffsetsResponse> listOffsets(ListOffsetsRequest request);
 
     CompletableFuture<CreateTopicsResponse> createTopics(CreateTopicsRequest request);

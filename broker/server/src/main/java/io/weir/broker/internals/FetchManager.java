@@ -13,6 +13,7 @@ import io.weir.common.errors.WeirException;
 import io.weir.common.protocol.ApiError;
 import io.weir.common.protocol.FetchRequest;
 import io.weir.common.protocol.FetchResponse;
+import io.weir.common.protocol.ReadBuffers;
 import io.weir.common.record.FileBatches;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatches;
@@ -74,7 +75,12 @@ public final class FetchManager implements HighWatermarkListener {
     }
 
     public CompletableFuture<FetchResponse> fetch(FetchRequest request) {
-        return fetch(request, ReadMode.COPY).thenApply(FileFetch.Fetched::response);
+        return fetch(request, ReadBuffers.HEAP);
+    }
+
+    /** {@link #fetch(FetchRequest)}, reading into buffers lent by the caller (see {@link ReadBuffers}). */
+    public CompletableFuture<FetchResponse> fetch(FetchRequest request, ReadBuffers buffers) {
+        return fetch(request, ReadMode.COPY, buffers).thenApply(FileFetch.Fetched::response);
     }
 
     /**
@@ -82,14 +88,14 @@ public final class FetchManager implements HighWatermarkListener {
      * {@link ReadMode#FILE_SLICE}); for the network listener, which sends them with {@code sendfile}.
      */
     public CompletableFuture<FileFetch.Fetched> fetchToFile(FetchRequest request) {
-        return fetch(request, ReadMode.FILE_SLICE);
+        return fetch(request, ReadMode.FILE_SLICE, ReadBuffers.HEAP);
     }
 
-    private CompletableFuture<FileFetch.Fetched> fetch(FetchRequest request, ReadMode mode) {
+    private CompletableFuture<FileFetch.Fetched> fetch(FetchRequest request, ReadMode mode, ReadBuffers buffers) {
         CompletableFuture<FileFetch.Fetched> result = new CompletableFuture<>();
         executor.execute(() -> {
             try {
-                start(request, mode, result);
+                start(request, mode, buffers, result);
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
@@ -97,8 +103,9 @@ public final class FetchManager implements HighWatermarkListener {
         return result;
     }
 
-    private void start(FetchRequest request, ReadMode mode, CompletableFuture<FileFetch.Fetched> result) {
-        ReadOutcome first = readAll(request, mode);
+    private void start(
+            FetchRequest request, ReadMode mode, ReadBuffers buffers, CompletableFuture<FileFetch.Fetched> result) {
+        ReadOutcome first = readAll(request, mode, buffers);
         if (request.maxWaitMs() <= 0
                 || first.bytes >= request.minBytes()
                 || first.hasError
@@ -107,7 +114,8 @@ public final class FetchManager implements HighWatermarkListener {
             result.complete(first.fetched);
             return;
         }
-        DelayedFetch delayed = new DelayedFetch(request, mode, result);
+        first.discard(buffers);
+        DelayedFetch delayed = new DelayedFetch(request, mode, buffers, result);
         for (TopicPartition tp : request.partitions().keySet()) {
             watchers.computeIfAbsent(tp, k -> ConcurrentHashMap.newKeySet()).add(delayed);
         }
@@ -155,9 +163,17 @@ public final class FetchManager implements HighWatermarkListener {
         }
     }
 
-    private record ReadOutcome(FileFetch.Fetched fetched, long bytes, boolean hasError) {}
+    private record ReadOutcome(FileFetch.Fetched fetched, long bytes, boolean hasError) {
+        /** This read is dropped unseen: its lent buffers go back to their lender, to be lent again. */
+        void discard(ReadBuffers buffers) {
+            for (FetchResponse.PartitionData data :
+                    fetched.response().partitions().values()) {
+                buffers.discard(data.records());
+            }
+        }
+    }
 
-    private ReadOutcome readAll(FetchRequest request, ReadMode mode) {
+    private ReadOutcome readAll(FetchRequest request, ReadMode mode, ReadBuffers buffers) {
         Map<TopicPartition, FetchResponse.PartitionData> out = new LinkedHashMap<>();
         Map<TopicPartition, FileBatches> onDisk = mode == ReadMode.COPY ? Map.of() : new HashMap<>();
         int remaining = request.maxBytes();
@@ -174,13 +190,17 @@ public final class FetchManager implements HighWatermarkListener {
                 FetchDataInfo data;
                 List<FetchResponse.AbortedTransaction> aborted;
                 long generation;
-                do {
+                while (true) {
                     // The batches and their aborted transactions must come from the same segments: a cleaner
                     // swap in between could drop an ABORT marker's entry the returned bytes still need.
                     generation = log.swapGeneration();
-                    data = log.read(wanted.fetchOffset(), limit, total == 0, request.isolationLevel(), mode);
+                    data = log.read(wanted.fetchOffset(), limit, total == 0, request.isolationLevel(), mode, buffers);
                     aborted = abortedTransactions(log, request.isolationLevel(), wanted.fetchOffset(), data);
-                } while (log.swappedSince(generation));
+                    if (!log.swappedSince(generation)) {
+                        break;
+                    }
+                    buffers.discard(data.batches());
+                }
                 ByteBuffer batches = data.batches();
                 if (data.onDisk() != null) {
                     onDisk.put(tp, data.onDisk());
@@ -233,14 +253,19 @@ public final class FetchManager implements HighWatermarkListener {
     private final class DelayedFetch {
         final FetchRequest request;
         final ReadMode mode;
+        /** A read whose outcome is discarded (too few bytes yet, or done already) gives its buffers back. */
+        final ReadBuffers buffers;
+
         final CompletableFuture<FileFetch.Fetched> future;
         final AtomicBoolean done = new AtomicBoolean();
         final AtomicBoolean checkQueued = new AtomicBoolean();
         volatile ScheduledFuture<?> timeout;
 
-        DelayedFetch(FetchRequest request, ReadMode mode, CompletableFuture<FileFetch.Fetched> future) {
+        DelayedFetch(
+                FetchRequest request, ReadMode mode, ReadBuffers buffers, CompletableFuture<FileFetch.Fetched> future) {
             this.request = request;
             this.mode = mode;
+            this.buffers = buffers;
             this.future = future;
         }
 
@@ -261,20 +286,23 @@ public final class FetchManager implements HighWatermarkListener {
             if (done.get()) {
                 return;
             }
-            ReadOutcome outcome = readAll(request, mode);
+            ReadOutcome outcome = readAll(request, mode, buffers);
             if (outcome.bytes >= request.minBytes() || outcome.hasError) {
-                complete(outcome.fetched);
+                complete(outcome);
+            } else {
+                outcome.discard(buffers); // a long poll may re-read many times: no fresh arrays each time
             }
         }
 
         void expire() {
             if (!done.get()) {
-                complete(readAll(request, mode).fetched);
+                complete(readAll(request, mode, buffers));
             }
         }
 
-        private void complete(FileFetch.Fetched response) {
+        private void complete(ReadOutcome outcome) {
             if (!done.compareAndSet(false, true)) {
+                outcome.discard(buffers); // answered already by another check or the timeout
                 return;
             }
             for (TopicPartition tp : request.partitions().keySet()) {
@@ -287,7 +315,7 @@ public final class FetchManager implements HighWatermarkListener {
             if (t != null) {
                 t.cancel(false);
             }
-            future.complete(response);
+            future.complete(outcome.fetched);
         }
     }
 }

@@ -71,6 +71,7 @@ import io.weir.common.protocol.OffsetFetchRequest;
 import io.weir.common.protocol.OffsetFetchResponse;
 import io.weir.common.protocol.ProduceRequest;
 import io.weir.common.protocol.ProduceResponse;
+import io.weir.common.protocol.ReadBuffers;
 import io.weir.common.protocol.SyncGroupRequest;
 import io.weir.common.protocol.SyncGroupResponse;
 import io.weir.common.protocol.TxnOffsetCommitRequest;
@@ -88,6 +89,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The broker side of {@link BrokerApi}: turns each request into log operations and answers with an error
@@ -101,6 +104,8 @@ import java.util.function.Supplier;
  * transaction coordinator's thread: a client must not block inside a continuation of them.
  */
 public final class RequestHandler implements BrokerApi, FileFetch {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
+
     private final BrokerConfig config;
     private final LogManager logManager;
     private final AppendRings rings;
@@ -232,7 +237,13 @@ public final class RequestHandler implements BrokerApi, FileFetch {
                             },
                             request.timeoutMs());
                 }
-            } catch (WeirException e) {
+            } catch (RuntimeException e) {
+                // Not only WeirException: earlier partitions are already in their rings, so the request must still
+                // be answered through oneDone, after their appends. Thrown from here, it would tell the client the
+                // broker was done with every batch (whose buffer it then reuses) while a ring may still read some.
+                if (!(e instanceof WeirException)) {
+                    LOG.error("Produce to " + tp + " failed unexpectedly", e);
+                }
                 concurrentResults.put(tp, ProduceResponse.PartitionResponse.error(ApiError.of(e)));
                 oneDone.run();
             }
@@ -245,9 +256,14 @@ public final class RequestHandler implements BrokerApi, FileFetch {
 
     @Override
     public CompletableFuture<FetchResponse> fetch(FetchRequest request) {
+        return fetch(request, ReadBuffers.HEAP);
+    }
+
+    @Override
+    public CompletableFuture<FetchResponse> fetch(FetchRequest request, ReadBuffers buffers) {
         try {
             ensureOpen.run();
-            return fetchManager.fetch(request);
+            return fetchManager.fetch(request, buffers);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -29,6 +29,11 @@ import java.util.Set;
  * fails at it until the caller seeks past it. Bytes that cannot be read (a CRC mismatch, a malformed batch)
  * fail the same way: the failure is kept and thrown again, since the walk cannot continue past them.
  *
+ * <p>Memory: the records' bytes may lie in an array lent from the consumer's {@link ReadBufferPool}; then this fetch
+ * owns it until {@link #release()}, which the fetcher calls once the fetch is used up or dropped — by then every
+ * record handed out was turned into the consumer's own objects (the fetcher pools only with deserializers that copy
+ * the bytes), and nothing here is read again.
+ *
  * <p>Confined to the consumer's thread.
  */
 final class CompletedFetch {
@@ -44,6 +49,11 @@ final class CompletedFetch {
     private long nextFetchOffset;
     private Record peeked;
     private CorruptRecordException corruption;
+    /** The pooled array the records lie in, owned by this fetch until released; null if none. */
+    private byte[] pooled;
+
+    private final ReadBufferPool pool;
+    private boolean released;
 
     CompletedFetch(
             TopicPartition partition,
@@ -51,7 +61,21 @@ final class CompletedFetch {
             FetchResponse.PartitionData data,
             IsolationLevel isolation,
             boolean checkCrcs) {
+        this(partition, fetchOffset, data, isolation, checkCrcs, null, null);
+    }
+
+    /** @param pooled the array of {@code pool} the records lie in, now this fetch's to give back; or null */
+    CompletedFetch(
+            TopicPartition partition,
+            long fetchOffset,
+            FetchResponse.PartitionData data,
+            IsolationLevel isolation,
+            boolean checkCrcs,
+            byte[] pooled,
+            ReadBufferPool pool) {
         this.partition = partition;
+        this.pooled = pooled;
+        this.pool = pool;
         this.fetchOffset = fetchOffset;
         this.data = data;
         this.nextFetchOffset = fetchOffset;
@@ -75,6 +99,9 @@ final class CompletedFetch {
      *         the bytes at the position cannot be read
      */
     Record peek() {
+        if (released) {
+            throw new IllegalStateException("The fetch of " + partition + " was read after its buffer was released");
+        }
         if (corruption != null) {
             throw corruption;
         }
@@ -154,6 +181,22 @@ final class CompletedFetch {
 
     boolean isLogAppendTime() {
         return currentBatch != null && currentBatch.isLogAppendTime();
+    }
+
+    /**
+     * Done with: gives the pooled array back, if any. The fetcher calls it once it drops this fetch (used up, or its
+     * partition seeked, reset, paused past or unassigned); nothing may read the fetch afterwards. Idempotent.
+     */
+    void release() {
+        released = true;
+        peeked = null;
+        records = null;
+        currentBatch = null;
+        if (pooled != null) {
+            byte[] array = pooled;
+            pooled = null;
+            pool.give(array);
+        }
     }
 
     /** The position after everything this fetch consumed or skipped so far. */

@@ -151,6 +151,11 @@ public final class ConsumerImpl<K, V> implements Consumer<K, V> {
 
     // ---- thread confinement, as KafkaConsumer ------------------------------------------------------------
 
+    /** The fetcher (tests: its read buffers). */
+    Fetcher<K, V> fetcher() {
+        return fetcher;
+    }
+
     private void acquireAndEnsureOpen() {
         acquire();
         if (closed) {

@@ -22,11 +22,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The consumer's fetching: builds fetch requests from the {@link SubscriptionState}, turns each answer into
@@ -43,14 +45,22 @@ import java.util.concurrent.TimeUnit;
  * a reset or an unassignment is dropped. Positions move only as records are handed out (or skipped as control
  * or aborted data), never past a record that failed to read or deserialize.
  *
+ * <p><b>Read buffers.</b> With deserializers that copy what they read (the default {@code deserialize(String,
+ * ByteBuffer)}), an in-process broker reads each fetch into arrays lent from a {@link ReadBufferPool}; an answer's
+ * arrays are claimed into its {@link CompletedFetch}es and go back when those are used up or dropped. Records handed
+ * out never reference them: keys and values are copies, headers are read into arrays of their own.
+ *
  * <p><b>Threading.</b> Confined to the thread holding the consumer (ConsumerImpl's acquire/release), except
  * {@code onAnswer}, which the transport's thread runs when an answer arrives, to wake a blocked poll.
  */
 final class Fetcher<K, V> {
 
-    /** The fetch awaiting its answer and the offsets it asked for. */
+    /** The fetch awaiting its answer, the offsets it asked for, and the read buffers lent for it (or null). */
     private record InFlightFetch(
-            CompletableFuture<FetchResponse> future, Map<TopicPartition, Long> offsets, long sentNanos) {}
+            CompletableFuture<FetchResponse> future,
+            Map<TopicPartition, Long> offsets,
+            long sentNanos,
+            ReadBufferPool.Lease lease) {}
 
     private final ConsumerConfig config;
     private final BrokerApi broker;
@@ -59,6 +69,9 @@ final class Fetcher<K, V> {
     private final Deserializer<K> keyDeserializer;
     private final Deserializer<V> valueDeserializer;
     private final Runnable onAnswer;
+    /** Null when a deserializer may keep a view of the bytes it is given: then every fetch reads into fresh memory. */
+    private final ReadBufferPool readBuffers;
+
     private final ArrayDeque<CompletedFetch> completed = new ArrayDeque<>();
     private final List<InFlightFetch> inFlight = new ArrayList<>();
     private long noFetchBeforeNanos;
@@ -79,6 +92,36 @@ final class Fetcher<K, V> {
         this.keyDeserializer = keyDeserializer;
         this.valueDeserializer = valueDeserializer;
         this.onAnswer = onAnswer;
+        this.readBuffers = copiesBytes(keyDeserializer) && copiesBytes(valueDeserializer)
+                ? ReadBufferPool.forConsumer(config.fetchMaxBytes(), config.maxPartitionFetchBytes())
+                : null;
+    }
+
+    /**
+     * Whether the deserializer's records can never hold a view of the fetched bytes: it does not override
+     * {@link Deserializer#deserialize(String, ByteBuffer)}, whose default copies the bytes into an array of their own.
+     * Only then may a read buffer be reused once its records are converted.
+     */
+    static boolean copiesBytes(Deserializer<?> deserializer) {
+        try {
+            return deserializer
+                            .getClass()
+                            .getMethod("deserialize", String.class, ByteBuffer.class)
+                            .getDeclaringClass()
+                    == Deserializer.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    /** Whether fetches read into pooled buffers (tests). */
+    boolean poolsReadBuffers() {
+        return readBuffers != null;
+    }
+
+    /** Read buffers given back and free for the next fetch (tests). */
+    int freeReadBuffers() {
+        return readBuffers == null ? 0 : readBuffers.freeArrays();
     }
 
     /** Completes when any in-flight fetch is answered; null when none is in flight. */
@@ -110,18 +153,28 @@ final class Fetcher<K, V> {
 
     /** Forgets what is buffered for {@code partition}: its position changed. */
     void dropBuffered(TopicPartition partition) {
-        completed.removeIf(f -> f.partition.equals(partition));
+        drop(f -> f.partition.equals(partition));
     }
 
     /** Forgets what is buffered for partitions no longer assigned. */
     void dropUnassigned() {
-        completed.removeIf(f -> !subscriptions.isAssigned(f.partition));
+        drop(f -> !subscriptions.isAssigned(f.partition));
     }
 
     /** Forgets the in-flight fetch and everything buffered. */
     void clear() {
-        inFlight.clear();
-        completed.clear();
+        inFlight.clear(); // their lent buffers are never claimed: the broker may still write them
+        drop(f -> true);
+    }
+
+    private void drop(Predicate<CompletedFetch> which) {
+        for (Iterator<CompletedFetch> it = completed.iterator(); it.hasNext(); ) {
+            CompletedFetch f = it.next();
+            if (which.test(f)) {
+                it.remove();
+                f.release();
+            }
+        }
     }
 
     /** Sends a fetch for the fetchable partitions with nothing buffered or in flight, unless backing off. */
@@ -148,14 +201,15 @@ final class Fetcher<K, V> {
                 config.fetchMaxBytes(),
                 config.isolationLevel(),
                 partitions);
+        ReadBufferPool.Lease lease = readBuffers == null ? null : readBuffers.lease();
         CompletableFuture<FetchResponse> future;
         try {
-            future = broker.fetch(request);
+            future = lease == null ? broker.fetch(request) : broker.fetch(request, lease);
         } catch (RuntimeException e) {
             future = CompletableFuture.failedFuture(e);
         }
         future.whenComplete((r, e) -> onAnswer.run());
-        inFlight.add(new InFlightFetch(future, offsets, time.nanoseconds()));
+        inFlight.add(new InFlightFetch(future, offsets, time.nanoseconds(), lease));
     }
 
     private boolean isInFlight(TopicPartition tp) {
@@ -202,20 +256,31 @@ final class Fetcher<K, V> {
                 response.partitions().entrySet()) {
             TopicPartition tp = e.getKey();
             Long fetchOffset = fetch.offsets().get(tp);
+            FetchResponse.PartitionData data = e.getValue();
+            // The broker is done with the answer's buffers: those it read into from the lease are ours now.
+            byte[] pooled = fetch.lease() == null ? null : fetch.lease().claim(data.records());
             // Drop answers for partitions unassigned, seeked or reset since the request went out.
             if (fetchOffset == null
                     || !subscriptions.isAssigned(tp)
                     || !subscriptions.state(tp).hasValidPosition()
                     || subscriptions.state(tp).position.longValue() != fetchOffset) {
+                if (pooled != null) {
+                    readBuffers.give(pooled); // nothing was read from it
+                }
                 continue;
             }
-            FetchResponse.PartitionData data = e.getValue();
             if (data.error().isSuccess()) {
                 SubscriptionState.PartitionState state = subscriptions.state(tp);
                 state.highWatermark = data.highWatermark();
                 state.lastStableOffset = data.lastStableOffset();
-                completed.add(new CompletedFetch(tp, fetchOffset, data, config.isolationLevel(), config.checkCrcs()));
-            } else if (data.error().error() == Errors.OFFSET_OUT_OF_RANGE) {
+                completed.add(new CompletedFetch(
+                        tp, fetchOffset, data, config.isolationLevel(), config.checkCrcs(), pooled, readBuffers));
+                continue;
+            }
+            if (pooled != null) {
+                readBuffers.give(pooled); // an error answer carries no records, but give back whatever it holds
+            }
+            if (data.error().error() == Errors.OFFSET_OUT_OF_RANGE) {
                 if (subscriptions.defaultReset() == OffsetResetStrategy.NONE) {
                     throw new OffsetOutOfRangeException("Fetch position " + fetchOffset
                             + " is out of range for partition " + tp
@@ -258,7 +323,7 @@ final class Fetcher<K, V> {
             while (budget > 0 && !completed.isEmpty()) {
                 CompletedFetch fetch = completed.peekFirst();
                 if (!subscriptions.isAssigned(fetch.partition)) {
-                    completed.pollFirst();
+                    completed.pollFirst().release();
                     continue;
                 }
                 SubscriptionState.PartitionState state = subscriptions.state(fetch.partition);
@@ -277,7 +342,8 @@ final class Fetcher<K, V> {
                     state.position = fetch.nextFetchOffset();
                 }
                 if (budget > 0) {
-                    completed.pollFirst(); // used up
+                    // Used up: every record it handed out is converted, so its buffer may go back.
+                    completed.pollFirst().release();
                 } else {
                     // The budget ran out inside this answer: its rest waits behind the other partitions' answers,
                     // so that one partition's large answer does not starve the others for many polls.

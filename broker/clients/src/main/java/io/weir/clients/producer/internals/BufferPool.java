@@ -23,10 +23,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * any of its slices is, so once free slices are dropped for an odd size the heap may hold a little more than
  * {@code buffer.memory} until the slab's other slices are dropped too.
  *
- * <p>Invariant: {@code free.size() * poolableSize + nonPooledAvailable + (bytes handed out and not yet returned)
- * == totalMemory}. {@link #allocate} blocks while that leaves too little, up to {@code max.block.ms} measured on
+ * <p>Invariant: {@code free.size() * poolableSize + nonPooledAvailable + (bytes gathered by waiters) + (bytes handed
+ * out and not yet returned) == totalMemory}. {@link #allocate} blocks while that leaves too little, up to {@code max.block.ms} measured on
  * the injected {@link Time}; free buffers are released to the garbage collector when an odd size needs their
- * memory.
+ * memory. As in Kafka, an allocation that fits in the memory free now takes it at once, waiters or not; so a
+ * {@code send()} from a producer callback, which runs on the sender thread before the sender returns the batch's
+ * buffer, is not queued behind an allocation that only the sender can serve. Memory returned while allocations wait
+ * goes to them, oldest first, each gathering its bytes until it has them all (a waiter of {@code batch.size} is
+ * handed a returned buffer whole); a waiter that gives up hands what it gathered to the next. Otherwise a record
+ * larger than {@code batch.size}, which needs several returned buffers' bytes at once, could wait out its whole
+ * {@code max.block.ms} while other threads' batch-sized allocations took each buffer as it came back.
  *
  * <p>A buffer handed to {@link #deallocate} must no longer be read or written by anyone — the caller (the sender)
  * returns a batch's buffer only once the batch is complete <em>and</em> the broker has answered every request
@@ -42,6 +48,8 @@ final class BufferPool {
      */
     private static final long MAX_WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
+    private final long maxWaitSliceNanos;
+
     static final int DEFAULT_SLAB_BYTES = 4 << 20;
 
     private final long totalMemory;
@@ -49,7 +57,9 @@ final class BufferPool {
     private final int buffersPerSlab;
     private final Time time;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition freed = lock.newCondition();
+    /** Blocked allocations in arrival order; memory returned goes to the first not yet served. */
+    private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+
     private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
     /** Bytes neither handed out nor sitting in {@code free}. */
     private long nonPooledAvailable;
@@ -67,6 +77,14 @@ final class BufferPool {
 
     /** @param slabBytes how many bytes of batch buffers to allocate as one array; one buffer a slab if smaller */
     BufferPool(long totalMemory, int poolableSize, int slabBytes, Time time) {
+        this(totalMemory, poolableSize, slabBytes, time, MAX_WAIT_SLICE_NANOS);
+    }
+
+    /**
+     * @param maxWaitSliceNanos how often a waiter re-reads the clock unsignalled (tests make it long, so that a missed
+     *     wake-up shows as a hang rather than a delay)
+     */
+    BufferPool(long totalMemory, int poolableSize, int slabBytes, Time time, long maxWaitSliceNanos) {
         if (totalMemory <= 0 || poolableSize < 0) {
             throw new IllegalArgumentException("buffer.memory (" + totalMemory + ") must be positive and batch.size ("
                     + poolableSize + ") not negative");
@@ -76,6 +94,7 @@ final class BufferPool {
         this.buffersPerSlab = poolableSize == 0 ? 1 : Math.max(1, slabBytes / poolableSize);
         this.time = time;
         this.nonPooledAvailable = totalMemory;
+        this.maxWaitSliceNanos = maxWaitSliceNanos;
     }
 
     /**
@@ -97,17 +116,19 @@ final class BufferPool {
             if (size == poolableSize && !free.isEmpty()) {
                 return free.pollLast();
             }
-            if (!hasRoomFor(size)) {
-                awaitRoom(size, maxBlockMs);
-                if (size == poolableSize && !free.isEmpty()) {
-                    return free.pollLast();
+            if (hasRoomFor(size)) {
+                freeUp(size);
+                if (size == poolableSize) {
+                    count = (int) Math.min(buffersPerSlab, nonPooledAvailable / poolableSize);
                 }
+                nonPooledAvailable -= (long) count * size;
+            } else {
+                Waiter served = await(size, maxBlockMs);
+                if (served.buffer != null) {
+                    return served.buffer;
+                }
+                // else its bytes were gathered for it: allocate them
             }
-            freeUp(size);
-            if (size == poolableSize) {
-                count = (int) Math.min(buffersPerSlab, nonPooledAvailable / poolableSize);
-            }
-            nonPooledAvailable -= (long) count * size;
         } finally {
             lock.unlock();
         }
@@ -120,7 +141,7 @@ final class BufferPool {
             lock.lock();
             try {
                 nonPooledAvailable += (long) count * size;
-                signalWaiters();
+                feedWaiters();
             } finally {
                 lock.unlock();
             }
@@ -134,41 +155,103 @@ final class BufferPool {
             for (int i = count - 1; i > 0; i--) {
                 free.addLast(ByteBuffer.wrap(slab, i * size, size).slice());
             }
-            signalWaiters();
+            feedWaiters();
         } finally {
             lock.unlock();
         }
         return ByteBuffer.wrap(slab, 0, size).slice();
     }
 
-    private boolean hasRoomFor(int size) {
+    private boolean hasRoomFor(long size) {
         return nonPooledAvailable + (long) free.size() * poolableSize >= size;
     }
 
-    /** Caller holds the lock; returns once {@link #hasRoomFor} is true. */
-    private void awaitRoom(int size, long maxBlockMs) {
+    /** One blocked allocation; only the lock's holder reads or writes it. */
+    private static final class Waiter {
+        final Condition fed;
+        final int size;
+        /** Bytes already taken out of the pool for it, from memory returned while it waited. */
+        long gathered;
+        /** A batch buffer handed to it whole (only if it wants {@code poolableSize} bytes and gathered none). */
+        ByteBuffer buffer;
+
+        Waiter(Condition fed, int size) {
+            this.fed = fed;
+            this.size = size;
+        }
+
+        boolean served() {
+            return buffer != null || gathered == size;
+        }
+    }
+
+    /**
+     * Caller holds the lock: queues this allocation and returns it once {@link #feedWaiters} has given it a buffer or
+     * all its bytes; gives back what it gathered if it times out or is interrupted.
+     */
+    private Waiter await(int size, long maxBlockMs) {
         long deadline = time.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(maxBlockMs);
-        waiters++;
+        Waiter waiter = new Waiter(lock.newCondition(), size);
+        waiting.addLast(waiter);
+        waiters = waiting.size();
+        boolean served = false;
         try {
-            while (!hasRoomFor(size)) {
+            while (!waiter.served()) {
                 long remaining = deadline - time.nanoseconds();
                 if (remaining <= 0) {
                     throw new TimeoutException("Failed to allocate " + size + " bytes of buffer.memory within "
                             + "max.block.ms=" + maxBlockMs + " ms: buffer.memory=" + totalMemory + " bytes, "
                             + availableMemory() + " available; the sender is not keeping up with send()");
                 }
-                freed.awaitNanos(Math.min(remaining, MAX_WAIT_SLICE_NANOS));
+                waiter.fed.awaitNanos(Math.min(remaining, maxWaitSliceNanos));
             }
+            served = true;
+            return waiter;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptException("Interrupted while waiting for " + size + " bytes of buffer.memory", e);
         } finally {
-            waiters--;
+            waiting.remove(waiter);
+            waiters = waiting.size();
+            if (!served) {
+                // Gave up: what it gathered (perhaps just handed over, its wake-up spent) goes to the next in line.
+                if (waiter.buffer != null) {
+                    free.addLast(waiter.buffer);
+                }
+                nonPooledAvailable += waiter.gathered;
+                feedWaiters();
+            }
+        }
+    }
+
+    /**
+     * Caller holds the lock, after memory came back: hands it to the waiting allocations, oldest first, and wakes each
+     * one served. Memory returned while someone waits therefore goes to the waiters, not to whichever allocation
+     * comes next (a record larger than {@code batch.size} gathers its bytes instead of starving); memory already free
+     * when a waiter arrived stays free for new allocations, as in Kafka.
+     */
+    private void feedWaiters() {
+        for (Waiter waiter : waiting) {
+            if (!waiter.served()) {
+                if (waiter.size == poolableSize && waiter.gathered == 0 && !free.isEmpty()) {
+                    waiter.buffer = free.pollLast();
+                } else {
+                    long need = waiter.size - waiter.gathered;
+                    freeUp(need);
+                    long taken = Math.min(need, nonPooledAvailable);
+                    nonPooledAvailable -= taken;
+                    waiter.gathered += taken;
+                }
+                if (!waiter.served()) {
+                    return;
+                }
+            }
+            waiter.fed.signal();
         }
     }
 
     /** Caller holds the lock: drops free buffers to the collector until {@code size} fits in non-pooled memory. */
-    private void freeUp(int size) {
+    private void freeUp(long size) {
         while (nonPooledAvailable < size && !free.isEmpty()) {
             free.pollFirst();
             nonPooledAvailable += poolableSize;
@@ -188,7 +271,7 @@ final class BufferPool {
             } else {
                 nonPooledAvailable += buffer.capacity();
             }
-            signalWaiters();
+            feedWaiters();
         } finally {
             lock.unlock();
         }
@@ -202,15 +285,9 @@ final class BufferPool {
         lock.lock();
         try {
             nonPooledAvailable += buffer.capacity();
-            signalWaiters();
+            feedWaiters();
         } finally {
             lock.unlock();
-        }
-    }
-
-    private void signalWaiters() {
-        if (waiters > 0) {
-            freed.signalAll();
         }
     }
 

@@ -25,8 +25,9 @@ import java.nio.ByteBuffer;
  * little.
  *
  * <p>An idempotent producer stamps the batch when it is first drained (producer id, epoch, base sequence),
- * normally before its bytes are built; a later epoch bump re-stamps the built bytes in place. The stamp then
- * stays for every retry, so a resend is recognisable to the broker as the same batch.
+ * normally before its bytes are built; a later epoch bump re-stamps the built bytes in place, or a copy of them while
+ * a request carrying them awaits the broker's answer. The stamp then stays for every retry, so a resend is
+ * recognisable to the broker as the same batch.
  */
 final class ProducerBatch {
     final TopicPartition partition;
@@ -153,6 +154,13 @@ final class ProducerBatch {
         if (built == null) {
             builder.setProducerState(id.producerId(), id.epoch(), sequence, transactional);
         } else {
+            if (transportHolds > 0) {
+                // A request the broker has not answered carries these bytes (one that timed out here may still sit
+                // in an append ring, read by the append thread): re-stamp a copy, never the bytes it may be reading.
+                // Waiting for the answer instead could wait forever for one that was lost. The copy is left to the
+                // collector; the pooled buffer still goes back once every request carrying it is answered.
+                built = copyOf(built);
+            }
             RecordBatch.wrap(built).setProducerState(id.producerId(), id.epoch(), sequence, transactional);
         }
         producerIdAndEpoch = id;
@@ -160,6 +168,12 @@ final class ProducerBatch {
         if (sequenceOrder < 0) {
             sequenceOrder = order;
         }
+    }
+
+    private static ByteBuffer copyOf(ByteBuffer bytes) {
+        ByteBuffer copy = ByteBuffer.allocate(bytes.remaining());
+        copy.put(bytes.duplicate()).flip();
+        return copy;
     }
 
     boolean hasSequence() {

@@ -26,7 +26,10 @@ import java.util.Map;
  * or any stamped batch that failed for good), the partition is marked for a rewrite and sends nothing more.
  * Once none of its batches is in flight, the owner bumps the epoch and {@link #rewrite} re-stamps the
  * partition's unacknowledged batches from sequence 0; other partitions move to the new epoch when their own
- * older batches have completed. A batch any of whose attempts ended without a definite answer (a timeout) may
+ * older batches have completed. "In flight" is the client's view: a request that timed out here is no longer in
+ * flight though the broker may still be reading its bytes, so a batch still carried by an unanswered request is
+ * re-stamped in a copy ({@link ProducerBatch#setProducerState}), which needs no wait for an answer that may never
+ * come. A batch any of whose attempts ended without a definite answer (a timeout) may
  * have been written, and re-stamping it would write it twice; so before the rewrite each such batch goes
  * again under its old stamp until the partition's sequence check settles it: it acknowledges a duplicate with
  * its offset, or refuses the sequence. A refusal before that check (a storage error, say) settles nothing.

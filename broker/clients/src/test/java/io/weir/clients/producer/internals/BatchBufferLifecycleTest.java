@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -215,5 +217,33 @@ class BatchBufferLifecycleTest {
         byte[] out = new byte[b.remaining()];
         b.duplicate().get(out);
         return out;
+    }
+
+    @Test
+    void aSendFromACallbackIsNotQueuedBehindASendWaitingForMemory() throws Exception {
+        var p = producer(config().maxBlockMs(60_000));
+        AtomicReference<Future<RecordMetadata>> fromCallback = new AtomicReference<>();
+        p.send(
+                new ProducerRecord<>("t", 0, 1000L, null, new byte[10]),
+                (metadata, error) -> fromCallback.set(send(p, 0)));
+        p.sender().runOnce();
+        // Another thread's record needs more than is free: it waits for returned memory (its max.block.ms, on the
+        // MockTime, passes only when the test says).
+        CompletableFuture<Future<RecordMetadata>> large = CompletableFuture.supplyAsync(
+                () -> p.send(new ProducerRecord<>("t", 1, 1000L, null, new byte[7 * BATCH / 2])));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pool(p).waiters() == 0) {
+            assertTrue(System.nanoTime() < deadline, "the large send never started waiting");
+            Thread.onSpinWait();
+        }
+        answer(0, Errors.NONE);
+        // The sender runs the batch's callbacks before it returns the batch's buffer, the memory the large record
+        // waits for: queued behind it, the callback's send (a new batch) would stall the sender for max.block.ms.
+        CompletableFuture.runAsync(() -> p.sender().runOnce()).get(10, TimeUnit.SECONDS);
+        assertTrue(fromCallback.get() != null, "the callback ran and its send returned");
+        assertFalse(large.isDone(), "the large record still waits: the memory free now is not enough");
+
+        time.sleep(60_000); // max.block.ms: the large send gives up
+        large.handle((f, e) -> null).get(10, TimeUnit.SECONDS);
     }
 }

@@ -11,11 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weir.common.errors.InterruptException;
 import io.weir.common.errors.TimeoutException;
 import io.weir.common.utils.MockTime;
+import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 
 /** The pool's contract: bounded by buffer.memory, blocking up to max.block.ms on the injected clock, reusing. */
@@ -77,6 +79,27 @@ class BufferPoolTest {
         awaitWaiter(pool);
         pool.deallocate(only);
         assertSame(only, blocked.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aWaitingAllocationIsServedBeforeLaterOnesThatWouldTakeTheBuffersItNeeds() throws Exception {
+        BufferPool pool = pool(4);
+        ByteBuffer a = pool.allocate(BATCH, 0);
+        ByteBuffer b = pool.allocate(BATCH, 0);
+        pool.allocate(BATCH, 0);
+        pool.allocate(BATCH, 0);
+        // A record larger than batch.size: it needs two returned buffers' bytes at once.
+        CompletableFuture<ByteBuffer> large = CompletableFuture.supplyAsync(() -> pool.allocate(2 * BATCH, 60_000));
+        awaitWaiter(pool);
+        pool.deallocate(a);
+        assertThrows(
+                TimeoutException.class,
+                () -> pool.allocate(BATCH, 0),
+                "a later allocation queues behind the waiting one instead of taking the buffer it waits for");
+        pool.deallocate(b);
+        assertEquals(2 * BATCH, large.get(10, TimeUnit.SECONDS).capacity());
+        assertEquals(0, pool.waiters());
+        assertEquals(0, pool.availableMemory());
     }
 
     @Test
@@ -169,5 +192,71 @@ class BufferPoolTest {
         waiter.join(10_000);
         assertInstanceOf(InterruptException.class, failure.get());
         assertEquals(0, pool.availableMemory(), "the failed wait took nothing");
+    }
+
+    @Test
+    void aNewAllocationTakesFreeMemoryAtOnceWhileALargerOneWaits() throws Exception {
+        // The sender thread runs a batch's callbacks before it returns the batch's buffer: a send() from a callback
+        // that queued behind a waiter only the sender can serve would stall both for max.block.ms.
+        BufferPool pool = pool(2);
+        ByteBuffer inFlight = pool.allocate(BATCH, 0);
+        CompletableFuture<ByteBuffer> large = CompletableFuture.supplyAsync(() -> pool.allocate(2 * BATCH, 60_000));
+        awaitWaiter(pool);
+
+        ByteBuffer fromCallback = pool.allocate(BATCH, 0); // max.block.ms 0: it must not wait at all
+        assertEquals(BATCH, fromCallback.capacity());
+
+        pool.deallocate(inFlight);
+        assertFalse(large.isDone(), "half its bytes came back");
+        pool.deallocate(fromCallback);
+        assertEquals(2 * BATCH, large.get(10, TimeUnit.SECONDS).capacity());
+        assertEquals(0, pool.availableMemory());
+    }
+
+    @Test
+    void aWaiterThatGivesUpAfterBeingFedHandsTheMemoryToTheNext() throws Exception {
+        // Waiters re-read the clock only every hour here: the next waiter must be woken, not find out by itself.
+        BufferPool pool = new BufferPool(2L * BATCH, BATCH, BATCH, time, TimeUnit.HOURS.toNanos(1));
+        ByteBuffer a = pool.allocate(BATCH, 0);
+        pool.allocate(BATCH, 0);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread first = new Thread(() -> {
+            try {
+                pool.allocate(BATCH, 60_000);
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        });
+        first.start();
+        awaitWaiter(pool);
+        CompletableFuture<ByteBuffer> second = CompletableFuture.supplyAsync(() -> pool.allocate(BATCH, 60_000));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pool.waiters() < 2) {
+            assertTrue(System.nanoTime() < deadline, "the second allocation never started waiting");
+            Thread.onSpinWait();
+        }
+        // The first waiter is interrupted and the buffer comes back before it can run again: it wakes with memory
+        // it may not keep.
+        ReentrantLock lock = poolLock(pool);
+        lock.lock();
+        try {
+            first.interrupt();
+            while (!lock.hasQueuedThread(first)) {
+                assertTrue(System.nanoTime() < deadline, "the interrupted waiter never woke");
+                Thread.onSpinWait();
+            }
+            pool.deallocate(a);
+        } finally {
+            lock.unlock();
+        }
+        first.join(10_000);
+        assertInstanceOf(InterruptException.class, failure.get());
+        assertSame(a, second.get(10, TimeUnit.SECONDS), "the second waiter was woken with the buffer");
+    }
+
+    private static ReentrantLock poolLock(BufferPool pool) throws ReflectiveOperationException {
+        Field field = BufferPool.class.getDeclaredField("lock");
+        field.setAccessible(true);
+        return (ReentrantLock) field.get(pool);
     }
 }

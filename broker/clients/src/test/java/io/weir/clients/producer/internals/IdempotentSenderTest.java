@@ -1,5 +1,6 @@
 package io.weir.clients.producer.internals;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -23,6 +24,7 @@ import io.weir.common.protocol.ProduceResponse;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.serialization.ByteArraySerializer;
 import io.weir.common.utils.MockTime;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -387,5 +389,41 @@ class IdempotentSenderTest {
         assertEquals(0, rewritten.baseSequence());
         answer(3, Errors.NONE, 7);
         assertEquals(7, a.get().offset());
+    }
+
+    @Test
+    void aRewriteLeavesTheBytesOfARequestTheBrokerHasNotAnsweredUntouched() throws Exception {
+        Future<RecordMetadata> a = send(0);
+        run();
+        byte[] held = bytes(produced().get(0).batches().get(TP0));
+        time.sleep(1000);
+        run(); // no answer within request.timeout.ms; the broker still holds request 0 (behind a slow fsync, say)
+        time.sleep(100);
+        run(); // the resend under the old stamp
+        assertEquals(2, produced().size());
+        answer(1, Errors.UNKNOWN_PRODUCER_ID, -1); // the broker forgot the producer: bump the epoch, rewrite
+        time.sleep(100);
+        run();
+        RecordBatch rewritten = batch(produced().get(2), TP0);
+        assertEquals(1, rewritten.producerEpoch());
+        assertEquals(0, rewritten.baseSequence());
+        rewritten.ensureValid();
+        assertArrayEquals(
+                held,
+                bytes(produced().get(0).batches().get(TP0)),
+                "the bytes of request 0, which the broker may still be reading, did not change");
+        answer(2, Errors.NONE, 7);
+        assertEquals(7, a.get().offset());
+        answer(0, Errors.UNKNOWN_PRODUCER_ID, -1); // the late answer: ignored, the broker is done with the bytes
+        assertEquals(
+                producer.accumulator().pool().totalMemory(),
+                producer.accumulator().pool().availableMemory(),
+                "the pooled buffer is back");
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
     }
 }

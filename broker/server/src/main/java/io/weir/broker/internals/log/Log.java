@@ -11,6 +11,7 @@ import io.weir.common.errors.InvalidTimestampException;
 import io.weir.common.errors.KafkaStorageException;
 import io.weir.common.errors.OffsetOutOfRangeException;
 import io.weir.common.errors.RecordTooLargeException;
+import io.weir.common.protocol.ReadBuffers;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.utils.Time;
 import io.weir.transactions.BatchMetadata;
@@ -652,10 +653,24 @@ public final class Log implements AutoCloseable {
      * log.
      */
     public FetchDataInfo read(long offset, int maxBytes, boolean minOneBatch, IsolationLevel isolation, ReadMode mode) {
+        return read(offset, maxBytes, minOneBatch, isolation, mode, ReadBuffers.HEAP);
+    }
+
+    /**
+     * {@link #read(long, int, boolean, IsolationLevel, ReadMode)}, reading into a buffer from {@code buffers} where it
+     * reads into memory (an in-process consumer's pooled read buffers).
+     */
+    public FetchDataInfo read(
+            long offset,
+            int maxBytes,
+            boolean minOneBatch,
+            IsolationLevel isolation,
+            ReadMode mode,
+            ReadBuffers buffers) {
         if (context.failures().isOffline()) { // the message is built only then: reads are a hot path
             context.failures().ensureOnline("Read of " + topicPartition + " at offset " + offset);
         }
-        return reader.read(offset, maxBytes, minOneBatch, isolation, published, logEndOffset, mode);
+        return reader.read(offset, maxBytes, minOneBatch, isolation, published, logEndOffset, mode, buffers);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.weir.common.errors.CorruptRecordException;
 import io.weir.common.errors.CorruptSegmentException;
 import io.weir.common.errors.KafkaStorageException;
 import io.weir.common.errors.OffsetOutOfRangeException;
+import io.weir.common.protocol.ReadBuffers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ final class LogReader {
             IsolationLevel isolation,
             PublishedOffsets published,
             long logEnd) {
-        return read(offset, maxBytes, minOneBatch, isolation, published, logEnd, ReadMode.COPY);
+        return read(offset, maxBytes, minOneBatch, isolation, published, logEnd, ReadMode.COPY, ReadBuffers.HEAP);
     }
 
     /**
@@ -67,7 +68,8 @@ final class LogReader {
             IsolationLevel isolation,
             PublishedOffsets published,
             long logEnd,
-            ReadMode mode) {
+            ReadMode mode,
+            ReadBuffers buffers) {
         long start = logStartOffset.getAsLong();
         if (offset < start || offset > logEnd) {
             throw new OffsetOutOfRangeException(topicPartition, offset, start, logEnd);
@@ -109,7 +111,8 @@ final class LogReader {
                         minOneBatch,
                         nextBase == null ? LogSegment.OffsetOrder.CONTIGUOUS : LogSegment.OffsetOrder.INCREASING,
                         offsetLimit,
-                        into);
+                        into,
+                        buffers);
                 if (read != null && read.onDisk() != null && read.onDisk().size() > 0) {
                     return new FetchDataInfo(
                             ByteBuffer.allocate(0),

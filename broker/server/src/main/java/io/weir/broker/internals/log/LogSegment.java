@@ -3,6 +3,7 @@ package io.weir.broker.internals.log;
 import io.weir.broker.LogConfig;
 import io.weir.common.errors.CorruptRecordException;
 import io.weir.common.errors.CorruptSegmentException;
+import io.weir.common.protocol.ReadBuffers;
 import io.weir.common.record.FileBatches;
 import io.weir.common.record.RecordBatch;
 import java.io.IOException;
@@ -667,11 +668,12 @@ final class LogSegment implements AutoCloseable {
         }
     }
 
-    /** {@link #read(long, int, int, boolean, OffsetOrder, long, ReadMode)} into a heap buffer. */
+    /** {@link #read(long, int, int, boolean, OffsetOrder, long, ReadMode, ReadBuffers)} into a fresh heap buffer. */
     ReadResult read(
             long startOffset, int maxBytes, int maxPosition, boolean minOneBatch, OffsetOrder order, long offsetLimit)
             throws IOException {
-        return read(startOffset, maxBytes, maxPosition, minOneBatch, order, offsetLimit, ReadMode.COPY);
+        return read(
+                startOffset, maxBytes, maxPosition, minOneBatch, order, offsetLimit, ReadMode.COPY, ReadBuffers.HEAP);
     }
 
     /**
@@ -697,7 +699,8 @@ final class LogSegment implements AutoCloseable {
             boolean minOneBatch,
             OffsetOrder order,
             long offsetLimit,
-            ReadMode mode)
+            ReadMode mode,
+            ReadBuffers buffers)
             throws IOException {
         Located at = locate(startOffset, maxPosition, order, offsetLimit);
         int position = at.position();
@@ -719,7 +722,7 @@ final class LogSegment implements AutoCloseable {
         }
         ByteBuffer buffer;
         if (mode == ReadMode.COPY) {
-            buffer = ByteBuffer.allocate(want);
+            buffer = buffers.allocate(want);
             readFully(buffer, position);
             buffer.flip();
         } else {

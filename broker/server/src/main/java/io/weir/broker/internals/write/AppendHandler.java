@@ -5,11 +5,14 @@ import io.weir.broker.FlushPolicy;
 import io.weir.broker.internals.log.Log;
 import io.weir.broker.internals.log.LogAppendInfo;
 import io.weir.broker.internals.log.PublishedOffsets;
+import io.weir.common.errors.KafkaStorageException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The single append thread of one ring. For each event it appends the batches to their partition's log; at
@@ -23,9 +26,12 @@ import java.util.Map;
  * <p>A batch is completed here only while the committer has nothing outstanding, so that acknowledgements
  * of the ring complete in append order. Confined to the ring's thread; the Disruptor keeps the events of a
  * batch untouched until {@code onEvent} returns with {@code endOfBatch} true, and each is copied out and
- * cleared before then.
+ * cleared before then. Every request is answered exactly once, here, by the committer, or — if the end of a batch
+ * fails — with a storage error; the batch's state is cleared either way.
  */
 final class AppendHandler implements EventHandler<AppendEvent> {
+    private static final Logger LOG = LoggerFactory.getLogger(AppendHandler.class);
+
     private final FlushPolicy flushPolicy;
     private final HighWatermarkListener listener;
     /** Null under the {@code os} policy, which never syncs on the write path. */
@@ -53,17 +59,32 @@ final class AppendHandler implements EventHandler<AppendEvent> {
             }
         } catch (RuntimeException e) {
             event.error = e;
+        } catch (Throwable e) {
+            // An Error (or a checked exception thrown sneakily) is this request's answer too: the event must join
+            // the batch, or the Disruptor moves past a slot nobody answers and the end of the batch misses it.
+            LOG.error("The append to " + event.log.topicPartition() + " failed", e);
+            event.error = new KafkaStorageException("The append to " + event.log.topicPartition() + " failed: " + e, e);
         }
         pending.add(event);
         if (endOfBatch) {
-            if (committer != null && (needsSync() || !committer.idle())) {
-                handOver();
-            } else {
-                complete();
+            try {
+                if (committer != null && (needsSync() || !committer.idle())) {
+                    handOver();
+                } else {
+                    complete();
+                }
+            } catch (Throwable e) {
+                failUnanswered(e);
+                if (e instanceof Error error) {
+                    throw error; // every request is answered; the ring's exception handler finds the slot cleared
+                }
+            } finally {
+                // Always: the slots are the Disruptor's again once this returns, and a later batch must not find
+                // them here (it would answer a request whose slot a publisher has refilled, before its append).
+                pending.clear();
+                touched.clear();
+                touchedOrder.clear();
             }
-            pending.clear();
-            touched.clear();
-            touchedOrder.clear();
         }
     }
 
@@ -72,13 +93,42 @@ final class AppendHandler implements EventHandler<AppendEvent> {
         List<GroupCommitter.Ack> acks = new ArrayList<>(pending.size());
         for (AppendEvent event : pending) {
             acks.add(new GroupCommitter.Ack(event.log, event.callback, event.result, event.error));
-            event.clear();
         }
         Map<Log, PublishedOffsets> offsets = new LinkedHashMap<>();
         for (Log log : touchedOrder) {
             offsets.put(log, log.offsetsToPublish());
         }
         committer.handOver(new GroupCommitter.RingBatch(acks, offsets));
+        // Cleared only once the committer holds the acknowledgements: until then a failure answers them here.
+        for (AppendEvent event : pending) {
+            event.clear();
+        }
+    }
+
+    /**
+     * A bug past the appends (publishing offsets, a listener, the hand-over): answers every request of the batch not
+     * answered yet with a storage error instead of leaving it waiting for ever — its client holds the batch's buffer
+     * until the answer — and leaves the ring running. The records may be in the log; a producer's retry finds an
+     * idempotent one's batch a duplicate. A request whose own append failed keeps its error (an invalid epoch, an
+     * out-of-order sequence): the storage error, retriable, would have its client retry what can never succeed.
+     */
+    private void failUnanswered(Throwable e) {
+        LOG.error("The append thread failed after appending a batch of " + pending.size() + " request(s)", e);
+        for (AppendEvent event : pending) {
+            AppendCallback callback = event.callback;
+            Log log = event.log;
+            RuntimeException own = event.error;
+            event.clear();
+            if (callback != null) {
+                GroupCommitter.complete(
+                        callback,
+                        null,
+                        own != null
+                                ? own
+                                : new KafkaStorageException(
+                                        "The append to " + log.topicPartition() + " failed after the write: " + e, e));
+            }
+        }
     }
 
     /** Publishes, acknowledges and wakes fetchers here: nothing of this batch waits for a sync. */
