@@ -356,8 +356,18 @@ public final class RecordBatch implements Iterable<Record> {
      *         count does not match the bytes
      */
     public CloseableIterator<Record> records() {
+        return new RecordIterator(cursor(), baseOffset());
+    }
+
+    /**
+     * As {@link #records()}, but read in place: one {@link RecordCursor} describes each record in turn, with no
+     * object per record (a consumer's hot path).
+     *
+     * @throws CorruptRecordException (from this call or from the cursor) as {@link #records()}
+     */
+    public RecordCursor cursor() {
         checkComplete();
-        return new RecordIterator(this, buf.slice(start + RECORDS_OFFSET, sizeInBytes() - RECORDS_OFFSET));
+        return new RecordCursor(this, buf.slice(start + RECORDS_OFFSET, sizeInBytes() - RECORDS_OFFSET));
     }
 
     /** Same as {@link #records()}; closing is optional for a for-each loop, as the iterator holds only heap. */

@@ -5,9 +5,9 @@ import io.weir.common.TopicPartition;
 import io.weir.common.errors.CorruptRecordException;
 import io.weir.common.protocol.FetchResponse;
 import io.weir.common.record.ControlRecordType;
-import io.weir.common.record.Record;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatches;
+import io.weir.common.record.RecordCursor;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -24,8 +24,8 @@ import java.util.Set;
  * of producer P is skipped from the aborted transaction's first offset until P's ABORT marker.
  * {@link #nextFetchOffset()} moves past everything consumed or skipped, so the position never stalls on them.
  *
- * <p>A record is handed out by {@link #peek()} and passed only by {@link #consume()}, which the consumer calls
- * once the record converted: a record whose key or value fails to deserialize stays next, so every poll
+ * <p>A record is handed out by {@link #peek()}, as the fetch's one {@link RecordCursor} standing on it (no object per
+ * record), and passed only by {@link #consume()}, which the consumer calls once the record converted: a record whose key or value fails to deserialize stays next, so every poll
  * fails at it until the caller seeks past it. Bytes that cannot be read (a CRC mismatch, a malformed batch)
  * fail the same way: the failure is kept and thrown again, since the walk cannot continue past them.
  *
@@ -45,9 +45,11 @@ final class CompletedFetch {
     private final PriorityQueue<FetchResponse.AbortedTransaction> abortedTransactions;
     private final Set<Long> abortedProducers = new HashSet<>();
     private RecordBatch currentBatch;
-    private Iterator<Record> records;
+    private RecordCursor records;
     private long nextFetchOffset;
-    private Record peeked;
+    /** Whether {@code records} stands on a record handed out by {@link #peek()} and not yet consumed. */
+    private boolean peeked;
+
     private CorruptRecordException corruption;
     /** The pooled array the records lie in, owned by this fetch until released; null if none. */
     private byte[] pooled;
@@ -98,14 +100,14 @@ final class CompletedFetch {
      * @throws CorruptRecordException naming the partition and the position, on this and every later call, if
      *         the bytes at the position cannot be read
      */
-    Record peek() {
+    RecordCursor peek() {
         if (released) {
             throw new IllegalStateException("The fetch of " + partition + " was read after its buffer was released");
         }
         if (corruption != null) {
             throw corruption;
         }
-        if (peeked == null) {
+        if (!peeked) {
             try {
                 peeked = nextRecord();
             } catch (RuntimeException e) {
@@ -118,26 +120,26 @@ final class CompletedFetch {
                 throw corruption;
             }
         }
-        return peeked;
+        return peeked ? records : null;
     }
 
     /** Moves the position past the record {@link #peek()} returned. */
     void consume() {
-        if (peeked == null) {
+        if (!peeked) {
             throw new IllegalStateException("consume() without a peeked record in the fetch of " + partition);
         }
-        nextFetchOffset = peeked.offset() + 1;
-        peeked = null;
+        nextFetchOffset = records.offset() + 1;
+        peeked = false;
     }
 
-    private Record nextRecord() {
+    /** Moves the cursor to the next record to hand out: true, or false when this fetch is used up. */
+    private boolean nextRecord() {
         while (true) {
-            if (records != null && records.hasNext()) {
-                Record r = records.next();
-                if (r.offset() < nextFetchOffset) {
+            if (records != null && records.advance()) {
+                if (records.offset() < nextFetchOffset) {
                     continue; // before the position: the broker returned the whole batch
                 }
-                return r;
+                return true;
             }
             if (currentBatch != null) {
                 // Past every record of the batch, including ones compaction removed from its middle or end.
@@ -146,7 +148,7 @@ final class CompletedFetch {
                 records = null;
             }
             if (!batches.hasNext()) {
-                return null;
+                return false;
             }
             RecordBatch batch = batches.next();
             if (batch.nextOffset() <= nextFetchOffset) {
@@ -175,7 +177,7 @@ final class CompletedFetch {
                 continue;
             }
             currentBatch = batch;
-            records = batch.records();
+            records = batch.cursor();
         }
     }
 
@@ -189,7 +191,7 @@ final class CompletedFetch {
      */
     void release() {
         released = true;
-        peeked = null;
+        peeked = false;
         records = null;
         currentBatch = null;
         if (pooled != null) {

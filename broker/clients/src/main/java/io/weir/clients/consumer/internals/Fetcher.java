@@ -14,7 +14,7 @@ import io.weir.common.protocol.BrokerApi;
 import io.weir.common.protocol.Errors;
 import io.weir.common.protocol.FetchRequest;
 import io.weir.common.protocol.FetchResponse;
-import io.weir.common.record.Record;
+import io.weir.common.record.RecordCursor;
 import io.weir.common.serialization.Deserializer;
 import io.weir.common.utils.Time;
 import java.nio.ByteBuffer;
@@ -71,6 +71,10 @@ final class Fetcher<K, V> {
     private final Runnable onAnswer;
     /** Null when a deserializer may keep a view of the bytes it is given: then every fetch reads into fresh memory. */
     private final ReadBufferPool readBuffers;
+    /** Whether the key or value deserializer copies the bytes (see {@link #copiesBytes}): then it is handed a copy. */
+    private final boolean keyCopies;
+
+    private final boolean valueCopies;
 
     private final ArrayDeque<CompletedFetch> completed = new ArrayDeque<>();
     private final List<InFlightFetch> inFlight = new ArrayList<>();
@@ -92,7 +96,9 @@ final class Fetcher<K, V> {
         this.keyDeserializer = keyDeserializer;
         this.valueDeserializer = valueDeserializer;
         this.onAnswer = onAnswer;
-        this.readBuffers = copiesBytes(keyDeserializer) && copiesBytes(valueDeserializer)
+        this.keyCopies = copiesBytes(keyDeserializer);
+        this.valueCopies = copiesBytes(valueDeserializer);
+        this.readBuffers = keyCopies && valueCopies
                 ? ReadBufferPool.forConsumer(config.fetchMaxBytes(), config.maxPartitionFetchBytes())
                 : null;
     }
@@ -360,23 +366,36 @@ final class Fetcher<K, V> {
 
     /** Moves up to {@code budget} records of {@code fetch} into {@code out}; returns the budget left. */
     private int drainInto(Map<TopicPartition, List<ConsumerRecord<K, V>>> out, CompletedFetch fetch, int budget) {
-        Record record;
+        RecordCursor record;
+        List<ConsumerRecord<K, V>> records = null;
         while (budget > 0 && (record = fetch.peek()) != null) {
             ConsumerRecord<K, V> converted = toConsumerRecord(fetch, record);
             fetch.consume(); // only now: a record that failed to convert stays next, for the next poll to fail on
-            out.computeIfAbsent(fetch.partition, k -> new ArrayList<>()).add(converted);
+            if (records == null) {
+                records = out.computeIfAbsent(fetch.partition, k -> new ArrayList<>());
+            }
+            records.add(converted);
             budget--;
         }
         return budget;
     }
 
-    private ConsumerRecord<K, V> toConsumerRecord(CompletedFetch fetch, Record r) {
+    /**
+     * The record the cursor stands on, as the user's objects. A deserializer that reads buffers gets a view of the
+     * bytes; one that copies them (the default) gets its copy made straight from the fetched bytes, with no view in
+     * between — the same call its default {@code deserialize(String, ByteBuffer)} would make.
+     */
+    private ConsumerRecord<K, V> toConsumerRecord(CompletedFetch fetch, RecordCursor r) {
         String topic = fetch.partition.topic();
         K key;
         V value;
         try {
-            key = keyDeserializer.deserialize(topic, r.key());
-            value = valueDeserializer.deserialize(topic, r.value());
+            key = keyCopies
+                    ? keyDeserializer.deserialize(topic, r.keyBytes())
+                    : keyDeserializer.deserialize(topic, r.key());
+            value = valueCopies
+                    ? valueDeserializer.deserialize(topic, r.valueBytes())
+                    : valueDeserializer.deserialize(topic, r.value());
         } catch (RuntimeException e) {
             throw new RecordDeserializationException(
                     fetch.partition,
@@ -393,14 +412,10 @@ final class Fetcher<K, V> {
                 fetch.isLogAppendTime()
                         ? ConsumerRecord.TimestampType.LOG_APPEND_TIME
                         : ConsumerRecord.TimestampType.CREATE_TIME,
-                size(r.key()),
-                size(r.value()),
+                r.keySize(),
+                r.valueSize(),
                 key,
                 value,
                 r.headers().length == 0 ? List.of() : Arrays.asList(r.headers()));
-    }
-
-    private static int size(ByteBuffer b) {
-        return b == null ? -1 : b.remaining();
     }
 }
