@@ -232,8 +232,9 @@ final class GroupCommitter implements AutoCloseable {
     static void complete(AppendCallback callback, LogAppendInfo result, RuntimeException error) {
         try {
             callback.onComplete(result, error);
-        } catch (RuntimeException e) {
-            // A callback's bug must not stop the acknowledgements of the others in the group.
+        } catch (Throwable e) {
+            // A callback's bug, an Error included, must not stop the acknowledgements of the others in the group:
+            // a request left unanswered would hold its producer's buffer for good.
             LOG.error("Append callback failed", e);
         }
     }

@@ -266,6 +266,31 @@ class GroupCommitterTest {
         assertEquals(5, log.highWatermark());
     }
 
+    @Test
+    void aCallbackThrowingAnErrorDoesNotStopTheOtherAcknowledgementsOfItsGroup() throws Exception {
+        Log a = log(0);
+        Log b = log(1);
+        committer = new GroupCommitter("gc", recording(Log::syncForGroupCommit), parallel, null, 1024);
+        LogAppendInfo first = a.append(batch("v"), AppendOrigin.CLIENT);
+        LogAppendInfo second = b.append(batch("v"), AppendOrigin.CLIENT);
+        List<GroupCommitter.Ack> acks = List.of(
+                new GroupCommitter.Ack(
+                        a,
+                        (result, error) -> {
+                            throw new AssertionError("a callback's bug");
+                        },
+                        first,
+                        null),
+                new GroupCommitter.Ack(b, (result, error) -> events.add(ack(b, result, error)), second, null));
+        Map<Log, io.weir.broker.internals.log.PublishedOffsets> offsets = new LinkedHashMap<>();
+        offsets.put(a, a.offsetsToPublish());
+        offsets.put(b, b.offsetsToPublish());
+        committer.handOver(new GroupCommitter.RingBatch(acks, offsets));
+        committer.close();
+        committer = null;
+        assertTrue(events.contains("ack gc-1@0 hw=1"), String.valueOf(events));
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             assertTrue(latch.await(10, TimeUnit.SECONDS));
