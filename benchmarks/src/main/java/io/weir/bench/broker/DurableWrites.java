@@ -36,9 +36,9 @@ final class DurableWrites {
         props.put("bootstrap.servers", bootstrap);
         props.put("acks", "all");
         props.put("linger.ms", System.getProperty("weir.bench.durable.linger.ms", "5"));
-        props.put("batch.size", System.getProperty("weir.bench.durable.batch.size", Integer.toString(256 << 10)));
+        props.put("batch.size", System.getProperty("weir.bench.durable.batch.size", Integer.toString(1 << 20)));
         props.put("max.in.flight.requests.per.connection", "5");
-        props.put("buffer.memory", Long.toString(64L << 20));
+        props.put("buffer.memory", System.getProperty("weir.bench.durable.buffer.memory", Long.toString(64L << 20)));
         return props;
     }
 
