@@ -793,6 +793,41 @@ public final class LogManager implements AutoCloseable {
         for (Log log : logs.values()) {
             log.flushRolledSegments();
         }
+        writeRecoveryPoints();
+    }
+
+    /**
+     * Flushes the tail ({@link Log#flushTail}) of every open partition with at least {@code thresholdBytes} appended
+     * since its last flush, then saves the recovery points if any moved, so that a recovery after a crash checks at
+     * most about that much of each: {@code log.flush.interval.bytes}, checked every
+     * {@code log.flush.scheduler.interval.ms} on the broker's maintenance thread. The syncs run without this
+     * manager's monitor, so a partition opening meanwhile does not wait for them. Does nothing once the directory
+     * is offline.
+     *
+     * @return how many partitions it flushed
+     * @throws io.weir.broker.internals.log.LogDirFailureException a sync or the checkpoint's write failed; the
+     *                                                             directory is now offline
+     */
+    public int flushTails(long thresholdBytes) {
+        int flushed = 0;
+        for (Log log : logs.values()) {
+            if (context.failures().isOffline()) {
+                return flushed;
+            }
+            if (log.bytesSinceTailFlush() >= thresholdBytes && log.flushTail()) {
+                flushed++;
+            }
+        }
+        if (flushed > 0) {
+            writeRecoveryPoints();
+        }
+        return flushed;
+    }
+
+    private synchronized void writeRecoveryPoints() {
+        if (closed || context.failures().isOffline()) {
+            return;
+        }
         try {
             checkpoint.write(currentRecoveryPoints());
         } catch (IOException e) {
