@@ -24,15 +24,17 @@ import java.util.Properties;
  * {@code every-batch} — an acknowledgement means the batch was fsynced; {@code interval} — fsync every
  * {@code log.flush.interval.ms}).
  *
- * <p>What a crash leaves to check: recovery checks each partition from its last saved recovery point, so under
- * the {@code os} policy (and under {@code every-batch}, whose syncs leave the offset index and the saved point behind)
- * a background flush bounds it: every {@code log.flush.scheduler.interval.ms} (Kafka's key, default 100 ms here,
- * never in Kafka) a partition with {@code log.flush.interval.bytes} (default 32 MiB; Kafka has only
- * {@code log.flush.interval.messages}, default never, checked on the append path) appended since its last flush is
- * synced on the maintenance thread, its index entries and a producer-state snapshot written, and the recovery
- * points saved. The unchecked tail after a crash is then about that threshold plus what is appended during one
- * check and one sync: under 64 MiB at this disk's rate. It never runs on the append path; appends wait only for
- * the snapshot write and the aborted-transaction index sync, under the log's lock, as at a segment roll.
+ * <p>What a crash leaves to check: recovery checks each partition from its last saved recovery point, so a
+ * background flush bounds that under every policy (under {@code os} nothing else moves it inside the active segment;
+ * under {@code every-batch} the syncs leave the offset index and the saved point behind): every
+ * {@code log.flush.scheduler.interval.ms} (Kafka's key; 100 ms here, never in Kafka) the maintenance thread checks
+ * whether the open partitions hold {@code log.flush.interval.bytes} (default 32 MiB, for the whole data directory;
+ * Kafka has only the per-partition {@code log.flush.interval.messages}, default never, checked on the append path)
+ * appended since their last such flush, and if so flushes the partitions holding most, largest first, until under
+ * half of it is left: their data synced, their index entries and a producer-state snapshot written, and the recovery
+ * points saved. The tail a crash leaves is then about that budget plus what is appended during one check and one
+ * sync. It never runs on the append path; appends wait only for the snapshot write and the aborted-transaction index
+ * sync, under the log's lock, as at a segment roll.
  *
  * <p>With {@code listeners} set the broker also serves the Kafka protocol on a socket (see {@link ListenerConfig}).
  *
@@ -297,9 +299,9 @@ public record BrokerConfig(
                     Type.LONG,
                     DEFAULT_FLUSH_INTERVAL_BYTES,
                     ConfigDef.atLeast(1),
-                    "Bytes appended to a partition after which a background flush syncs it, moves its recovery"
-                            + " point and saves it, bounding what recovery after a crash checks (Long.MAX_VALUE:"
-                            + " never)")
+                    "Bytes appended to the data directory's partitions since their last background flush at which"
+                            + " the largest are synced and their recovery points saved, bounding what recovery after a"
+                            + " crash checks (Long.MAX_VALUE: never)")
             .define(
                     LOG_FLUSH_SCHEDULER_INTERVAL_MS,
                     Type.LONG,

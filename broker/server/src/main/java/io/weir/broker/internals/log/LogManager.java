@@ -797,26 +797,44 @@ public final class LogManager implements AutoCloseable {
     }
 
     /**
-     * Flushes the tail ({@link Log#flushTail}) of every open partition with at least {@code thresholdBytes} appended
-     * since its last flush, then saves the recovery points if any moved, so that a recovery after a crash checks at
-     * most about that much of each: {@code log.flush.interval.bytes}, checked every
-     * {@code log.flush.scheduler.interval.ms} on the broker's maintenance thread. The syncs run without this
-     * manager's monitor, so a partition opening meanwhile does not wait for them. Does nothing once the directory
-     * is offline.
+     * Bounds what a crash leaves to recover in this directory: once its open partitions hold {@code budgetBytes}
+     * appended since their last tail flush ({@link Log#bytesSinceTailFlush}), flushes their tails
+     * ({@link Log#flushTail}), the partition holding most first, until less than half the budget is left, then saves
+     * the recovery points. A directory-wide budget, since recovery cost adds up over the partitions a restart uses:
+     * one busy partition is flushed every half budget, and a hundred evenly loaded ones about half of them at a time.
+     * {@code log.flush.interval.bytes}, checked every {@code log.flush.scheduler.interval.ms} on the broker's
+     * maintenance thread. The syncs run without this manager's monitor, so a partition opening meanwhile does not
+     * wait for them. Does nothing once the directory is offline.
      *
      * @return how many partitions it flushed
      * @throws io.weir.broker.internals.log.LogDirFailureException a sync or the checkpoint's write failed; the
      *                                                             directory is now offline
      */
-    public int flushTails(long thresholdBytes) {
+    public int flushTails(long budgetBytes) {
+        List<Log> open = new ArrayList<>(logs.values());
+        long[] pending = new long[open.size()];
+        long total = 0;
+        for (int i = 0; i < pending.length; i++) {
+            pending[i] = open.get(i).bytesSinceTailFlush();
+            total += pending[i];
+        }
+        if (total < budgetBytes) {
+            return 0;
+        }
+        Integer[] largestFirst = new Integer[pending.length];
+        for (int i = 0; i < largestFirst.length; i++) {
+            largestFirst[i] = i;
+        }
+        java.util.Arrays.sort(largestFirst, (a, b) -> Long.compare(pending[b], pending[a]));
         int flushed = 0;
-        for (Log log : logs.values()) {
-            if (context.failures().isOffline()) {
-                return flushed;
+        for (int i : largestFirst) {
+            if (total < budgetBytes / 2 || pending[i] == 0 || context.failures().isOffline()) {
+                break;
             }
-            if (log.bytesSinceTailFlush() >= thresholdBytes && log.flushTail()) {
+            if (open.get(i).flushTail()) {
                 flushed++;
             }
+            total -= pending[i];
         }
         if (flushed > 0) {
             writeRecoveryPoints();

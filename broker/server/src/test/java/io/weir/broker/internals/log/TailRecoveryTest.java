@@ -239,20 +239,42 @@ class TailRecoveryTest {
     }
 
     @Test
-    void theBackgroundFlushWaitsForTheThresholdThenMovesAndSavesTheRecoveryPoint() throws Exception {
+    void theBackgroundFlushWaitsForTheBudgetThenMovesAndSavesTheRecoveryPoint() throws Exception {
         Log log = createLog();
-        long threshold = 200L * BATCH_BYTES_ROUGHLY;
+        long budget = 200L * BATCH_BYTES_ROUGHLY;
         append(log, 100);
-        assertEquals(0, manager.flushTails(threshold), "below the threshold nothing is flushed");
+        assertEquals(0, manager.flushTails(budget), "below the budget nothing is flushed");
         assertEquals(0, log.recoveryPoint());
-        assertTrue(log.bytesSinceTailFlush() >= 100L * BATCH_BYTES_ROUGHLY, "unflushed: " + log.bytesSinceTailFlush());
+        assertTrue(log.bytesSinceTailFlush() >= 100L * BATCH_BYTES_ROUGHLY, "pending: " + log.bytesSinceTailFlush());
         append(log, 150);
-        assertEquals(1, manager.flushTails(threshold));
+        assertEquals(1, manager.flushTails(budget));
         assertEquals(log.logEndOffset(), log.recoveryPoint());
         assertEquals(0, log.bytesSinceTailFlush());
         assertEquals(0, manager.flushTails(1), "nothing appended since: nothing to flush");
         Map<TopicPartition, Long> saved =
                 new OffsetCheckpoint(dataDir.resolve("recovery-point-offset-checkpoint"), disk).read();
         assertEquals(log.logEndOffset(), saved.get(TP), "the recovery point is saved with the flush");
+    }
+
+    @Test
+    void theBudgetIsTheDirectorysAndTheLargestTailsGoFirstUntilUnderHalfIsLeft() throws Exception {
+        manager = open();
+        manager.createTopic("t", 3, Map.of());
+        Log big = manager.log(TP);
+        Log middle = manager.log(new TopicPartition("t", 1));
+        Log small = manager.log(new TopicPartition("t", 2));
+        append(big, 60);
+        sequence = 0;
+        append(middle, 30);
+        sequence = 0;
+        append(small, 20);
+        long budget = 100L * BATCH_BYTES_ROUGHLY; // no partition alone reaches it; the three together do
+
+        assertEquals(2, manager.flushTails(budget), "the two largest leave under half the budget");
+
+        assertEquals(big.logEndOffset(), big.recoveryPoint());
+        assertEquals(middle.logEndOffset(), middle.recoveryPoint());
+        assertEquals(0, small.recoveryPoint(), "the smallest tail waits for the next round");
+        assertTrue(small.bytesSinceTailFlush() > 0);
     }
 }
