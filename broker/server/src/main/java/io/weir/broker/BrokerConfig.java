@@ -99,7 +99,7 @@ public record BrokerConfig(
     public static final String LOG_FLUSH_INTERVAL_BYTES = "log.flush.interval.bytes";
     public static final String LOG_FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
     /** {@code log.flush.interval.bytes} by default: 32 MiB, so a crash leaves about 64 MiB at most to check. */
-    static final long DEFAULT_FLUSH_INTERVAL_BYTES = 32L * 1024 * 1024;
+    public static final long DEFAULT_FLUSH_INTERVAL_BYTES = 32L * 1024 * 1024;
 
     public static final String APPEND_RINGS = "weir.append.rings";
     public static final String APPEND_RING_SIZE = "weir.append.ring.size";
