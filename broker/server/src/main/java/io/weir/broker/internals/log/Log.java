@@ -47,8 +47,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>Every aborted transaction whose ABORT marker lies in a segment is in that segment's transaction
  *       index.</li>
  *   <li>Everything below {@code recoveryPoint} has been synced; after an unclean stop, recovery re-checks
- *       only the segments from the one holding it, and the producer state is rebuilt from its newest
- *       snapshot at or below the recovered end.</li>
+ *       only the segments from the one holding it, that one from its last indexed batch below it, and the producer
+ *       state is rebuilt from its newest snapshot at or below the recovered end. {@link #flushTail} keeps the
+ *       index entries and a snapshot near the log end, so that work stays about the bytes appended since.</li>
  *   <li>A failed write or sync of any of its files takes the log's whole directory offline
  *       ({@link LogDirFailureChannel}, shared through the {@link LogDirContext}): from then on appends, reads
  *       and syncs of every log in it are refused, so the recovery point never moves past a page the kernel

@@ -374,8 +374,9 @@ final class LogSegment implements AutoCloseable {
 
     /**
      * Syncs the log file's data only ({@code fdatasync}): what a group commit of the active segment needs. Its
-     * index entries stay in memory until the next full {@link #flush}, roll or close, which is safe because a
-     * recovery after a crash re-checks the segment holding the recovery point and rebuilds its indexes. Any
+     * index entries stay in memory until the next full {@link #flush}, tail flush, roll or close, which is safe
+     * because a recovery after a crash re-checks the segment holding the recovery point from an index entry on disk
+     * below the point (an earlier one when the file lags) and rebuilds the entries above it. Any
      * thread; the writer may append meanwhile (those bytes may or may not be covered).
      *
      * @throws FileWriteException naming the file, when the sync failed
