@@ -320,12 +320,13 @@ final class LogSegment implements AutoCloseable {
         }
         long runningMax = Math.max(batchMaxTimestamp, maxTimestamp);
         if (bytesSinceLastIndexEntry > indexIntervalBytes || position == 0) {
-            offsetIndex.append(lastOffset, position);
             // The running maximum, so the last entry covers every batch up to this index point even when
-            // this batch has no timestamp; a reopen then only scans batches after the last offset entry.
+            // this batch has no timestamp; a reopen then only scans batches after the last offset entry. Added
+            // before the offset entry, so an offset entry counted by a flush has its time entry in memory already.
             if (runningMax >= 0) {
                 timeIndex.maybeAppend(runningMax, lastOffset);
             }
+            offsetIndex.append(lastOffset, position);
             bytesSinceLastIndexEntry = 0;
         }
         bytesSinceLastIndexEntry += batchSize;
@@ -396,9 +397,19 @@ final class LogSegment implements AutoCloseable {
     }
 
     void flushIndexes() throws IOException {
-        offsetIndex.flush();
-        timeIndex.flush();
+        flushOffsetAndTimeIndexes();
         txnIndex.flush();
+    }
+
+    /**
+     * Writes and syncs the time index, then the offset index only up to the entries counted before it: the time index
+     * on disk then covers every offset entry on disk, which {@link #recoverAfter} relies on (it takes the running
+     * maximum timestamp below its start from the time index), even after a crash or a failure between the two.
+     */
+    private void flushOffsetAndTimeIndexes() throws IOException {
+        int offsetEntries = offsetIndex.entries();
+        timeIndex.flush();
+        offsetIndex.flush(offsetEntries);
     }
 
     /** Writes and syncs the aborted transactions indexed so far. Writer thread, or under the log's lock. */
@@ -418,8 +429,7 @@ final class LogSegment implements AutoCloseable {
             return;
         }
         try {
-            offsetIndex.flush();
-            timeIndex.flush();
+            flushOffsetAndTimeIndexes();
         } catch (IOException e) {
             if (!markedDeleted) {
                 throw e;
@@ -1090,10 +1100,17 @@ final class LogSegment implements AutoCloseable {
         // offline, and the caller closes the other segments without syncing).
         try {
             try {
+                // The time index first, and the offset index written only if it was: see flushOffsetAndTimeIndexes.
+                boolean timeIndexWritten = false;
                 try {
-                    offsetIndex.close();
-                } finally {
                     timeIndex.close();
+                    timeIndexWritten = true;
+                } finally {
+                    if (timeIndexWritten) {
+                        offsetIndex.close();
+                    } else {
+                        offsetIndex.closeWithoutFlush();
+                    }
                 }
             } finally {
                 txnIndex.close();

@@ -115,8 +115,18 @@ abstract class SegmentIndex implements AutoCloseable {
      *
      * @throws FileWriteException naming this index's file
      */
-    final synchronized void flush() throws IOException {
-        int count = entries;
+    final void flush() throws IOException {
+        flush(Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #flush()}, writing only the first {@code upTo} entries (those counted before another index was
+     * flushed: see {@link LogSegment#flushOffsetIndexes}).
+     *
+     * @throws FileWriteException naming this index's file
+     */
+    final synchronized void flush(int upTo) throws IOException {
+        int count = Math.min(upTo, entries);
         try {
             if (count > flushedEntries) {
                 ByteBuffer buffer = ByteBuffer.allocate((count - flushedEntries) * entrySize);
