@@ -100,6 +100,22 @@ public final class FaultyDisk implements FileChannelFactory {
         return Map.copyOf(syncedLength);
     }
 
+    /**
+     * A power loss, after the broker's channels are closed: cuts every file this disk opened back to its length at
+     * its last successful {@code force} (a file never synced since its creation to empty), as {@link
+     * #syncedLengths} says. Directory entries are kept (this disk does not model them).
+     */
+    public void loseUnsynced() throws IOException {
+        for (Map.Entry<Path, Long> e : syncedLength.entrySet()) {
+            Path path = e.getKey();
+            if (Files.isRegularFile(path) && Files.size(path) > e.getValue()) {
+                try (FileChannel writable = FileChannel.open(path, StandardOpenOption.WRITE)) {
+                    writable.truncate(e.getValue());
+                }
+            }
+        }
+    }
+
     /** The bytes read so far from the files matching {@code which}, through any channel of this disk. */
     public long bytesRead(Predicate<Path> which) {
         long total = 0;

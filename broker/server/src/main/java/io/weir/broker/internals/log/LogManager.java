@@ -62,7 +62,8 @@ import org.slf4j.LoggerFactory;
  * answers, and an open starts each log at the higher of its checkpointed start and its first segment's base.
  *
  * <p>Threading: topic creation, deletion, partition growth, configuration changes and checkpoint writes are
- * serialised on {@code this}; looking up a log is lock-free and safe from any thread.
+ * serialised on {@code this} (recovery-point checkpoint writes also on {@code recoveryPointFile}, which the open of a
+ * log cut below its checkpointed point takes too); looking up a log is lock-free and safe from any thread.
  */
 public final class LogManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
@@ -96,6 +97,11 @@ public final class LogManager implements AutoCloseable {
     private LogCleaner cleaner;
 
     private volatile boolean closed;
+    /**
+     * Serialises writes of the recovery-point checkpoint; taken last (a log's open takes it holding its {@link
+     * UnopenedLog}'s monitor, which this manager's lock may be holding too).
+     */
+    private final Object recoveryPointFile = new Object();
 
     private LogManager(
             Path dataDir,
@@ -237,6 +243,10 @@ public final class LogManager implements AutoCloseable {
             logStartCheckpoint.write(starts);
             checkpointedLogStarts.clear();
             checkpointedLogStarts.putAll(starts);
+        }
+        if (!unopened.keySet().containsAll(recoveryPoints.keySet())) {
+            // Likewise: a topic created again under that name must not trust its unsynced data below the old point.
+            writeRecoveryPointCheckpoint(Map.of());
         }
     }
 
@@ -434,7 +444,7 @@ public final class LogManager implements AutoCloseable {
         // trust unsynced segments below the old point after a crash; and their log starts, or it would start there.
         if (!context.failures().isOffline()) {
             try {
-                checkpoint.write(currentRecoveryPoints());
+                writeRecoveryPointCheckpoint(Map.of());
             } catch (IOException e) {
                 throw context.failures()
                         .fail(
@@ -565,11 +575,39 @@ public final class LogManager implements AutoCloseable {
             }
             throw e;
         }
-        logs.put(tp, log);
-        unopened.remove(tp);
+        publishOpened(pending, log);
         // A configuration change that ran while this opened updated only the logs then published: apply the latest.
         log.updateConfig(topicConfig(tp.topic()));
         return log;
+    }
+
+    /**
+     * Publishes a log just opened. When its open cut it below the recovery point the checkpoint names (a torn tail
+     * after a clean shutdown, a recovery that ended below a stale point), the checkpoint is rewritten first, before
+     * anything can be appended there: else a crash would trust those appends as synced ({@link
+     * LogSegment#recoverAfter}, and the segments below the one holding the point). Under the checkpoint file's lock,
+     * so no other checkpoint write takes the stale value from {@code unopened} in between.
+     */
+    private void publishOpened(UnopenedLog pending, Log log) {
+        TopicPartition tp = pending.topicPartition();
+        synchronized (recoveryPointFile) {
+            if (log.recoveryPoint() < pending.checkpointedRecoveryPoint()) {
+                try {
+                    writeRecoveryPointCheckpoint(Map.of(tp, log.recoveryPoint()));
+                } catch (IOException e) {
+                    log.closeWithoutFlush(); // the directory goes offline: nothing more is written
+                    throw context.failures()
+                            .fail(
+                                    "Open of the log of " + tp + " cut it below its checkpointed recovery point "
+                                            + pending.checkpointedRecoveryPoint()
+                                            + ", but the rewrite of the recovery-point checkpoint",
+                                    checkpoint.file(),
+                                    e);
+                }
+            }
+            logs.put(tp, log);
+            unopened.remove(tp);
+        }
     }
 
     // ---- topic configuration changes (Admin.incrementalAlterConfigs) -------------------------------------
@@ -847,9 +885,21 @@ public final class LogManager implements AutoCloseable {
             return;
         }
         try {
-            checkpoint.write(currentRecoveryPoints());
+            writeRecoveryPointCheckpoint(Map.of());
         } catch (IOException e) {
             throw context.failures().fail("Write of the recovery-point checkpoint", checkpoint.file(), e);
+        }
+    }
+
+    /**
+     * Writes every partition's recovery point, {@code opening}'s taking precedence (a log about to be published),
+     * under {@code recoveryPointFile}: writes come from this manager's lock, the tail flush and a log's open.
+     */
+    private void writeRecoveryPointCheckpoint(Map<TopicPartition, Long> opening) throws IOException {
+        synchronized (recoveryPointFile) {
+            Map<TopicPartition, Long> points = currentRecoveryPoints();
+            points.putAll(opening);
+            checkpoint.write(points);
         }
     }
 
@@ -905,7 +955,7 @@ public final class LogManager implements AutoCloseable {
         boolean markerAttempted = false;
         try {
             if (failure == null && !context.failures().isOffline()) {
-                checkpoint.write(currentRecoveryPoints());
+                writeRecoveryPointCheckpoint(Map.of());
                 markerAttempted = true;
                 writeCleanShutdownMarker(marker, unrecovered());
                 LogFiles.syncDirectory(context.channels(), dataDir);
