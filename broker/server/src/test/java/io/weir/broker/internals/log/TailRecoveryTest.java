@@ -1,5 +1,7 @@
 package io.weir.broker.internals.log;
 
+import static io.weir.broker.internals.log.ProducerBatches.marker;
+import static io.weir.broker.internals.log.ProducerBatches.transactional;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +10,7 @@ import io.weir.broker.LogConfig;
 import io.weir.common.TopicPartition;
 import io.weir.common.config.TopicConfig;
 import io.weir.common.record.CompressionType;
+import io.weir.common.record.ControlRecordType;
 import io.weir.common.record.Header;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.RecordBatchBuilder;
@@ -16,6 +19,7 @@ import io.weir.transactions.ProducerStateConfig;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * point ({@link LogSegment#recoverAfter}), and the background flush ({@link LogManager#flushTails}) keeps that
  * point, the index entries and a producer-state snapshot close to the log end. Each test writes a real directory
  * through a {@link LogManager} whose files go through a {@link FaultyDisk} that counts the bytes read, crashes it
- * (files as written, nothing more synced) and reopens it.
+ * (files as written, nothing more synced; or a power loss, each file cut back to what was synced) and reopens it.
  */
 class TailRecoveryTest {
     private static final TopicPartition TP = new TopicPartition("t", 0);
@@ -276,5 +280,126 @@ class TailRecoveryTest {
         assertEquals(middle.logEndOffset(), middle.recoveryPoint());
         assertEquals(0, small.recoveryPoint(), "the smallest tail waits for the next round");
         assertTrue(small.bytesSinceTailFlush() > 0);
+    }
+
+    /** The recovery point the checkpoint file holds for {@link #TP} now. */
+    private long checkpointedRecoveryPoint() throws Exception {
+        return new OffsetCheckpoint(dataDir.resolve("recovery-point-offset-checkpoint"), disk)
+                .read()
+                .getOrDefault(TP, 0L);
+    }
+
+    /** Crashes, loses every byte not synced ({@link FaultyDisk#loseUnsynced}) and reopens the partition. */
+    private Log powerLossAndReopen() throws Exception {
+        manager.crash();
+        disk.loseUnsynced();
+        manager = open();
+        Log log = manager.log(TP);
+        log.advanceHighWatermark();
+        return log;
+    }
+
+    /** Every offset from 0 to {@code end} reads back as the record {@link #append} wrote there. */
+    private static void assertRecordsUpTo(Log log, long end) {
+        List<io.weir.common.record.Record> records = LogTestSupport.readAll(log, 0, 1 << 20);
+        assertTrue(records.size() >= end, "only " + records.size() + " records survived, below " + end);
+        for (int i = 0; i < end; i++) {
+            assertEquals(i, records.get(i).offset());
+        }
+    }
+
+    @Test
+    void everyRecordBelowTheCheckpointedRecoveryPointSurvivesAPowerLoss() throws Exception {
+        Log log = createLog();
+        append(log, 300);
+        assertEquals(1, manager.flushTails(1));
+        long saved = checkpointedRecoveryPoint();
+        assertEquals(log.logEndOffset(), saved);
+        append(log, 50); // unsynced: lost
+
+        Log reopened = powerLossAndReopen();
+
+        assertEquals(saved, reopened.logEndOffset(), "the synced records, and none of the unsynced tail");
+        assertRecordsUpTo(reopened, saved);
+        sequence -= 50 * RECORDS_PER_BATCH; // the lost batches' sequences are free again
+        append(reopened, 1); // the producer state was restored from the tail flush's snapshot
+        assertEquals(saved + RECORDS_PER_BATCH, reopened.logEndOffset());
+    }
+
+    @Test
+    void anAbortBelowTheTailFlushStaysIndexedAfterAPowerLoss() throws Exception {
+        Log log = createLog();
+        append(log, 20);
+        long txnStart = log.logEndOffset();
+        log.append(transactional(77, (short) 0, 0, 2, time.milliseconds()), AppendOrigin.CLIENT);
+        log.append(marker(ControlRecordType.ABORT, 77, (short) 0, 0, time.milliseconds()), AppendOrigin.COORDINATOR);
+        append(log, 20);
+        assertEquals(1, manager.flushTails(1));
+        append(log, 5);
+
+        Log reopened = powerLossAndReopen();
+
+        assertEquals(
+                List.of(new AbortedTxn(77, txnStart, txnStart + 2, txnStart + 3)),
+                reopened.abortedTransactions(0, reopened.logEndOffset()));
+        assertEquals(
+                List.of(new AbortedTxn(77, txnStart, txnStart + 2, txnStart + 3)),
+                reopened.abortedTransactions(txnStart, txnStart + 1),
+                "a read_committed fetch from the transaction's start is told to skip its records");
+    }
+
+    @Test
+    void aTailFlushWithAppendsAndARollDuringItsDataSyncLeavesEverythingBelowThePointDurable() throws Exception {
+        Log log = createLog();
+        append(log, 100);
+        // The flush's data sync of the active segment is held while the writer appends and rolls: the deterministic
+        // version of a writer racing the maintenance thread.
+        disk.holdOnce(FaultyDisk.Op.FORCE, p -> p.toString().endsWith(LogSegment.LOG_SUFFIX), () -> {
+            append(log, 10);
+            log.roll();
+            append(log, 10);
+        });
+        assertEquals(1, manager.flushTails(1));
+        long saved = checkpointedRecoveryPoint();
+        assertTrue(saved >= 400, "the point covers what was appended before the flush: " + saved);
+        long end = log.logEndOffset();
+
+        Log reopened = powerLossAndReopen();
+
+        assertTrue(reopened.logEndOffset() >= saved, "cut below the checkpointed point " + saved + ": " + end);
+        assertRecordsUpTo(reopened, saved);
+    }
+
+    @Test
+    void anIndexEntryWhoseBatchFailsItsCrcSendsRecoveryBackToTheSegmentStart() throws Exception {
+        Log log = createLog();
+        append(log, 300);
+        manager.flushTails(1);
+        append(log, 5);
+        manager.crash();
+        Path index = dataDir.resolve("t-0").resolve(LogSegment.fileName(0, LogSegment.INDEX_SUFFIX));
+        long entries = Files.size(index) / OffsetIndex.ENTRY_SIZE;
+        int relativeOffset;
+        int position;
+        try (RandomAccessFile raf = new RandomAccessFile(index.toFile(), "r")) {
+            raf.seek((entries - 1) * OffsetIndex.ENTRY_SIZE);
+            relativeOffset = raf.readInt();
+            position = raf.readInt();
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(activeSegment().toFile(), "rw")) {
+            raf.seek(position + RecordBatch.HEADER_SIZE + 10); // the header checks, the CRC does not
+            int b = raf.read();
+            raf.seek(position + RecordBatch.HEADER_SIZE + 10);
+            raf.write(b ^ 0x5a);
+        }
+        long segmentBytes = Files.size(activeSegment());
+        manager = open();
+        disk.resetBytesRead();
+        Log reopened = manager.log(TP);
+        assertTrue(
+                disk.bytesRead(p -> p.equals(activeSegment())) >= segmentBytes - position,
+                "the segment is checked from its start");
+        // The whole-segment check cuts at the damaged batch: the entry's last offset ends it.
+        assertEquals(relativeOffset + 1 - RECORDS_PER_BATCH, reopened.logEndOffset());
     }
 }
