@@ -104,7 +104,8 @@ class RecoveryProperties {
      * A directory's history: {@code batches} batches of {@code records} records of {@code valueSize} bytes in
      * segments of {@code segmentBytes}, from an idempotent producer or not (so that rebuilding the producer state
      * replays sequences); with {@code checkpoint}, the log is flushed after {@code flushAfter} batches and the
-     * recovery points checkpointed; then it stops, and {@code damage} is done.
+     * recovery points checkpointed, by the background tail flush ({@link LogManager#flushTails}) when {@code
+     * tailFlush}; then it stops, and {@code damage} is done.
      */
     record Scenario(
             int batches,
@@ -115,6 +116,7 @@ class RecoveryProperties {
             Stop stop,
             boolean checkpoint,
             int flushAfter,
+            boolean tailFlush,
             Damage damage) {}
 
     @Provide
@@ -140,9 +142,10 @@ class RecoveryProperties {
                         Arbitraries.of(Stop.class),
                         Arbitraries.of(false, true),
                         Arbitraries.integers().between(0, 14),
+                        Arbitraries.of(false, true),
                         damage)
-                .as((n, idempotent, stop, checkpoint, flushAfter, d) ->
-                        new Scenario(n[0], n[1], n[2], n[3], idempotent, stop, checkpoint, flushAfter, d));
+                .as((n, idempotent, stop, checkpoint, flushAfter, tailFlush, d) ->
+                        new Scenario(n[0], n[1], n[2], n[3], idempotent, stop, checkpoint, flushAfter, tailFlush, d));
     }
 
     @Property(tries = 300, seed = "20261207")
@@ -243,8 +246,12 @@ class RecoveryProperties {
             for (int i = 0; i < s.batches(); i++) {
                 append(log, s.idempotent() ? i * s.records() : -1);
                 if (s.checkpoint() && i + 1 == Math.min(s.flushAfter(), s.batches())) {
-                    log.flush();
-                    manager.checkpointRecoveryPoints();
+                    if (s.tailFlush()) {
+                        manager.flushTails(1);
+                    } else {
+                        log.flush();
+                        manager.checkpointRecoveryPoints();
+                    }
                     flushedSegment = newestSegment();
                     flushedBytes = Files.size(flushedSegment);
                 }
