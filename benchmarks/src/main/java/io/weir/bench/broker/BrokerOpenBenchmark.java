@@ -40,6 +40,13 @@ import java.util.stream.Stream;
  * and how long since their JVM started, and halt again (so every run finds a crashed directory); then
  * {@code runs} more open and close cleanly. Medians and ranges (min..max) are printed per cell.
  *
+ * <p>The writer then waits (up to {@code weir.bench.settle.ms}, 5 s; 0 crashes right after the burst) until the
+ * background flush has brought the tail under its budget ({@code log.flush.interval.bytes}), as an application that
+ * crashes after a quiet moment; {@code tail MiB} is what the crash left to check, measured from the files (the bytes
+ * after each partition's checkpointed recovery point). With {@code weir.bench.cds} (default true) one training
+ * child writes an application class-data archive ({@code -XX:ArchiveClassesAtExit}) and every cell is measured
+ * again with it ({@code -XX:SharedArchiveFile}): the {@code AppCDS} columns.
+ *
  * <p>Partition logs open on first use, so each child also reports what an open no longer pays: {@code first use}
  * is the time from the open's return until ListOffsets LATEST has answered for every partition (each log opened,
  * and after a crash recovered from its recovery point); and {@code warm} is a second open of the same directory in
@@ -49,7 +56,7 @@ import java.util.stream.Stream;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.weir.bench.broker.BrokerOpenBenchmark [runs] [partitions,..] [MiB,..]
  * </pre>
- * Defaults: 5 runs, partitions 1,10,100, sizes 64,1024 MiB. Data goes under {@code weir.bench.dir} (default
+ * Defaults: 5 runs, partitions 1,10,100, sizes 64,1024 MiB (8192 for the 8 GiB cells). Data goes under {@code weir.bench.dir} (default
  * {@code java.io.tmpdir}), deleted afterwards. The page cache keeps the files warm between runs: this is the
  * CPU and system-call cost of opening, not the disk's.
  */
@@ -69,30 +76,124 @@ public final class BrokerOpenBenchmark {
         List<Integer> partitionCounts = ints(args.length > 1 ? args[1] : "1,10,100");
         List<Integer> sizes = ints(args.length > 2 ? args[2] : "64,1024");
         Path base = Path.of(System.getProperty("weir.bench.dir", System.getProperty("java.io.tmpdir")));
+        boolean cds = Boolean.parseBoolean(System.getProperty("weir.bench.cds", "true"));
+        Path archive = base.resolve("weir-open-bench-" + ProcessHandle.current().pid() + ".jsa");
         System.out.printf(
                 Locale.ROOT,
-                "%-11s %-8s %-7s %10s %18s %12s %18s %10s %16s%n",
+                "%-11s %-8s %-9s %-7s %10s %18s %12s %18s %10s %16s %12s %18s%n",
                 "partitions",
                 "MiB",
+                "tail MiB",
                 "state",
                 "open ms",
                 "open range",
                 "first use",
                 "first-use range",
                 "warm ms",
-                "JVM start→open");
-        for (int partitions : partitionCounts) {
-            for (int mib : sizes) {
-                Path dir = Files.createTempDirectory(base, "weir-open-bench");
-                try {
-                    spawn("write", dir, Integer.toString(partitions), Integer.toString(mib));
-                    report(partitions, mib, "crash", measure(runs, dir, "open-crash"));
-                    spawn("open-close", dir);
-                    report(partitions, mib, "clean", measure(runs, dir, "open-close"));
-                } finally {
-                    deleteRecursively(dir);
+                "JVM start→open",
+                "AppCDS open",
+                "AppCDS range");
+        try {
+            for (int partitions : partitionCounts) {
+                for (int mib : sizes) {
+                    Path dir = Files.createTempDirectory(base, "weir-open-bench");
+                    try {
+                        spawn("write", dir, List.of(), Integer.toString(partitions), Integer.toString(mib));
+                        double tail = tailBytes(dir) / (double) (1 << 20);
+                        if (cds && !Files.exists(archive)) {
+                            // One training open makes the application class-data archive the AppCDS runs map.
+                            spawn("open-close", dir, List.of("-XX:ArchiveClassesAtExit=" + archive));
+                        }
+                        List<String> withArchive = List.of("-XX:SharedArchiveFile=" + archive);
+                        List<long[]> crash = measure(runs, dir, "open-crash", List.of());
+                        report(
+                                partitions,
+                                mib,
+                                tail,
+                                "crash",
+                                crash,
+                                cds ? measure(runs, dir, "open-crash", withArchive) : null);
+                        spawn("open-close", dir, List.of());
+                        List<long[]> clean = measure(runs, dir, "open-close", List.of());
+                        report(
+                                partitions,
+                                mib,
+                                0,
+                                "clean",
+                                clean,
+                                cds ? measure(runs, dir, "open-close", withArchive) : null);
+                    } finally {
+                        deleteRecursively(dir);
+                    }
                 }
             }
+        } finally {
+            Files.deleteIfExists(archive);
+        }
+    }
+
+    /**
+     * The bytes a recovery after a crash has to check in {@code dir}: per partition, everything after its
+     * checkpointed recovery point, found by walking the batch headers of the segment holding it.
+     */
+    private static long tailBytes(Path dir) throws Exception {
+        Map<String, Long> points = new HashMap<>();
+        Path checkpoint = dir.resolve("recovery-point-offset-checkpoint");
+        if (Files.exists(checkpoint)) {
+            List<String> lines = Files.readAllLines(checkpoint);
+            for (String line : lines.subList(2, lines.size())) {
+                String[] f = line.trim().split(" ");
+                points.put(f[0] + "-" + f[1], Long.parseLong(f[2]));
+            }
+        }
+        long tail = 0;
+        try (Stream<Path> partitions = Files.list(dir)) {
+            for (Path partition : partitions
+                    .filter(p -> p.getFileName().toString().startsWith(TOPIC + "-"))
+                    .toList()) {
+                long recoveryPoint = points.getOrDefault(partition.getFileName().toString(), 0L);
+                List<Path> segments;
+                try (Stream<Path> files = Files.list(partition)) {
+                    segments = files.filter(p -> p.toString().endsWith(".log"))
+                            .sorted()
+                            .toList();
+                }
+                for (int i = 0; i < segments.size(); i++) {
+                    Path segment = segments.get(i);
+                    long nextBase = i + 1 < segments.size() ? baseOf(segments.get(i + 1)) : Long.MAX_VALUE;
+                    if (nextBase <= recoveryPoint) {
+                        continue;
+                    }
+                    tail += Files.size(segment) - positionOf(segment, recoveryPoint);
+                }
+            }
+        }
+        return tail;
+    }
+
+    private static long baseOf(Path segment) {
+        String name = segment.getFileName().toString();
+        return Long.parseLong(name.substring(0, name.length() - ".log".length()));
+    }
+
+    /** The byte position of the first batch in {@code segment} holding an offset at or past {@code offset}. */
+    private static long positionOf(Path segment, long offset) throws Exception {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(segment)) {
+            long size = channel.size();
+            ByteBuffer header = ByteBuffer.allocate(61);
+            long position = 0;
+            while (position + 61 <= size) {
+                header.clear();
+                while (header.hasRemaining() && channel.read(header, position + header.position()) > 0) {
+                    // read the whole header
+                }
+                long last = header.getLong(0) + header.getInt(23);
+                if (last >= offset) {
+                    return position;
+                }
+                position += 12 + header.getInt(8);
+            }
+            return size;
         }
     }
 
@@ -106,13 +207,19 @@ public final class BrokerOpenBenchmark {
         switch (mode) {
             case "write" -> {
                 write(broker.api(), Integer.parseInt(args[3]), (long) Integer.parseInt(args[4]) << 20);
+                // As an application that crashes after a quiet moment: the background flush brings the tail under its
+                // budget (log.flush.interval.bytes) first. Up to weir.bench.settle.ms (0: crash right after the burst).
+                long deadline = System.nanoTime() + Long.getLong("weir.bench.settle.ms", 5_000L) * 1_000_000L;
+                while (System.nanoTime() < deadline && tailBytes(dir) > BrokerConfig.DEFAULT_FLUSH_INTERVAL_BYTES) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+                }
                 System.out.flush();
                 Runtime.getRuntime().halt(137);
             }
             case "open-crash" -> {
                 long firstUse = touchEveryPartition(broker.api());
                 broker.crashForTesting();
-                long warm = timeOpen(dir);
+                long warm = timeOpen(dir, false);
                 System.out.printf(Locale.ROOT, "open %d %d %d %d%n", openNanos / 1000, uptime, firstUse / 1000, warm);
                 System.out.flush();
                 Runtime.getRuntime().halt(137);
@@ -120,7 +227,7 @@ public final class BrokerOpenBenchmark {
             case "open-close" -> {
                 long firstUse = touchEveryPartition(broker.api());
                 broker.close();
-                long warm = timeOpen(dir);
+                long warm = timeOpen(dir, true);
                 System.out.printf(Locale.ROOT, "open %d %d %d %d%n", openNanos / 1000, uptime, firstUse / 1000, warm);
             }
             default -> throw new IllegalArgumentException(mode);
@@ -150,12 +257,20 @@ public final class BrokerOpenBenchmark {
         return System.nanoTime() - start;
     }
 
-    /** Opens the directory again in this JVM and closes it, as after the first open's stop; returns µs. */
-    private static long timeOpen(Path dir) {
+    /**
+     * Opens the directory again in this JVM and stops it as the first open was stopped, so the next child finds it
+     * crashed or clean as this one did; returns µs. (A crash here after a clean close would leave no clean-shutdown
+     * marker, and the next "clean" open would recover every partition from a recovery point at its log end.)
+     */
+    private static long timeOpen(Path dir, boolean clean) {
         long start = System.nanoTime();
         EmbeddedBroker again = EmbeddedBroker.open(Map.of(BrokerConfig.LOG_DIRS, dir.toString()));
         long micros = (System.nanoTime() - start) / 1000;
-        again.crashForTesting(); // the directory is left as the first open's stop left it: crashed or clean
+        if (clean) {
+            again.close();
+        } else {
+            again.crashForTesting();
+        }
         return micros;
     }
 
@@ -189,10 +304,10 @@ public final class BrokerOpenBenchmark {
         }
     }
 
-    private static List<long[]> measure(int runs, Path dir, String mode) throws Exception {
+    private static List<long[]> measure(int runs, Path dir, String mode, List<String> jvmOptions) throws Exception {
         List<long[]> out = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            String line = spawn(mode, dir);
+            String line = spawn(mode, dir, jvmOptions);
             String[] parts = line.trim().split(" ");
             out.add(new long[] {
                 Long.parseLong(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]), Long.parseLong(parts[4])
@@ -202,7 +317,7 @@ public final class BrokerOpenBenchmark {
     }
 
     /** Runs a child JVM and returns the line it printed that starts with "open", or "" for the writer. */
-    private static String spawn(String mode, Path dir, String... more) throws Exception {
+    private static String spawn(String mode, Path dir, List<String> jvmOptions, String... more) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens",
@@ -211,6 +326,9 @@ public final class BrokerOpenBenchmark {
                 "java.base/sun.nio.ch=ALL-UNNAMED",
                 "-Xmx1g",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Dweir.bench.settle.ms=" + Long.getLong("weir.bench.settle.ms", 5_000L)));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path"),
                 BrokerOpenBenchmark.class.getName(),
@@ -239,23 +357,28 @@ public final class BrokerOpenBenchmark {
         return found;
     }
 
-    private static void report(int partitions, int mib, String state, List<long[]> runs) {
+    private static void report(
+            int partitions, int mib, double tailMib, String state, List<long[]> runs, List<long[]> cdsRuns) {
         List<Long> open = column(runs, 0);
         List<Long> uptime = column(runs, 1);
         List<Long> firstUse = column(runs, 2);
         List<Long> warm = column(runs, 3);
+        List<Long> cdsOpen = cdsRuns == null ? null : column(cdsRuns, 0);
         System.out.printf(
                 Locale.ROOT,
-                "%-11d %-8d %-7s %10.1f %18s %12.1f %18s %10.1f %13d ms%n",
+                "%-11d %-8d %-9.1f %-7s %10.1f %18s %12.1f %18s %10.1f %13d ms %12s %18s%n",
                 partitions,
                 mib,
+                tailMib,
                 state,
                 median(open),
                 range(open),
                 median(firstUse),
                 range(firstUse),
                 median(warm),
-                uptime.get(uptime.size() / 2));
+                uptime.get(uptime.size() / 2),
+                cdsOpen == null ? "-" : String.format(Locale.ROOT, "%.1f", median(cdsOpen)),
+                cdsOpen == null ? "-" : range(cdsOpen));
     }
 
     private static List<Long> column(List<long[]> runs, int i) {

@@ -43,7 +43,8 @@ import org.HdrHistogram.Histogram;
  * each rate: the collector's stop-the-world pauses during the measured run (count, total, longest; see
  * {@link GcPauses}), and a last line sums them over the whole benchmark, warm-ups included. System property
  * {@code weir.bench.only} keeps only the scenarios whose name contains it (e.g. {@code "100B 4p acks=all"}),
- * to profile one.
+ * to profile one; {@code weir.bench.flush.interval.bytes} sets {@code log.flush.interval.bytes} (a huge value turns
+ * the background tail flush off, to measure what it costs).
  */
 public final class EndToEndBenchmark {
     private EndToEndBenchmark() {}
@@ -139,7 +140,10 @@ public final class EndToEndBenchmark {
                 BrokerConfig.APPEND_RINGS,
                 System.getProperty("weir.bench.rings", "1"),
                 BrokerConfig.APPEND_WAIT_STRATEGY,
-                System.getProperty("weir.bench.wait.strategy", "blocking"))));
+                System.getProperty("weir.bench.wait.strategy", "blocking"),
+                BrokerConfig.LOG_FLUSH_INTERVAL_BYTES,
+                System.getProperty(
+                        "weir.bench.flush.interval.bytes", Long.toString(BrokerConfig.DEFAULT_FLUSH_INTERVAL_BYTES)))));
     }
 
     private static void run(Scenario s) throws Exception {

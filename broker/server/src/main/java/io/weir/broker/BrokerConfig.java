@@ -24,6 +24,18 @@ import java.util.Properties;
  * {@code every-batch} — an acknowledgement means the batch was fsynced; {@code interval} — fsync every
  * {@code log.flush.interval.ms}).
  *
+ * <p>What a crash leaves to check: recovery checks each partition from its last saved recovery point, so a
+ * background flush bounds that under every policy (under {@code os} nothing else moves it inside the active segment;
+ * under {@code every-batch} the syncs leave the offset index and the saved point behind): every
+ * {@code log.flush.scheduler.interval.ms} (Kafka's key; 100 ms here, never in Kafka) the maintenance thread checks
+ * whether the open partitions hold {@code log.flush.interval.bytes} (default 32 MiB, for the whole data directory;
+ * Kafka has only the per-partition {@code log.flush.interval.messages}, default never, checked on the append path)
+ * appended since their last such flush, and if so flushes the partitions holding most, largest first, until under
+ * half of it is left: their data synced, their index entries and a producer-state snapshot written, and the recovery
+ * points saved. The tail a crash leaves is then about that budget plus what is appended during one check and one
+ * sync. It never runs on the append path; appends wait only for the snapshot write and the aborted-transaction index
+ * sync, under the log's lock, as at a segment roll.
+ *
  * <p>With {@code listeners} set the broker also serves the Kafka protocol on a socket (see {@link ListenerConfig}).
  *
  * @param embeddedName the name given by {@code weir.embedded.name}; null when the broker makes one up
@@ -40,6 +52,8 @@ public record BrokerConfig(
         long flushIntervalMs,
         long retentionCheckIntervalMs,
         long recoveryPointCheckpointIntervalMs,
+        long flushIntervalBytes,
+        long flushSchedulerIntervalMs,
         int appendRings,
         int appendRingSize,
         AppendWaitStrategy appendWaitStrategy,
@@ -82,6 +96,11 @@ public record BrokerConfig(
     public static final String LOG_FLUSH_POLICY = "log.flush.policy";
     public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
     public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
+    public static final String LOG_FLUSH_INTERVAL_BYTES = "log.flush.interval.bytes";
+    public static final String LOG_FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
+    /** {@code log.flush.interval.bytes} by default: 32 MiB, so a crash leaves about 64 MiB at most to check. */
+    public static final long DEFAULT_FLUSH_INTERVAL_BYTES = 32L * 1024 * 1024;
+
     public static final String APPEND_RINGS = "weir.append.rings";
     public static final String APPEND_RING_SIZE = "weir.append.ring.size";
     public static final String APPEND_WAIT_STRATEGY = "weir.append.wait.strategy";
@@ -275,6 +294,20 @@ public record BrokerConfig(
                     60_000L,
                     ConfigDef.atLeast(1),
                     "How often recovery points are saved")
+            .define(
+                    LOG_FLUSH_INTERVAL_BYTES,
+                    Type.LONG,
+                    DEFAULT_FLUSH_INTERVAL_BYTES,
+                    ConfigDef.atLeast(1),
+                    "Bytes appended to the data directory's partitions since their last background flush at which"
+                            + " the largest are synced and their recovery points saved, bounding what recovery after a"
+                            + " crash checks (Long.MAX_VALUE: never)")
+            .define(
+                    LOG_FLUSH_SCHEDULER_INTERVAL_MS,
+                    Type.LONG,
+                    100L,
+                    ConfigDef.atLeast(1),
+                    "How often the background flusher checks log.flush.interval.bytes")
             .define(
                     APPEND_RINGS,
                     Type.INT,
@@ -523,6 +556,8 @@ public record BrokerConfig(
                 flushInterval,
                 c.getLong(LOG_RETENTION_CHECK_INTERVAL_MS),
                 c.getLong(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
+                c.getLong(LOG_FLUSH_INTERVAL_BYTES),
+                c.getLong(LOG_FLUSH_SCHEDULER_INTERVAL_MS),
                 c.getInt(APPEND_RINGS),
                 c.getInt(APPEND_RING_SIZE),
                 AppendWaitStrategy.forConfigValue(c.getString(APPEND_WAIT_STRATEGY)),
@@ -578,6 +613,8 @@ public record BrokerConfig(
                 flushIntervalMs,
                 retentionCheckIntervalMs,
                 recoveryPointCheckpointIntervalMs,
+                flushIntervalBytes,
+                flushSchedulerIntervalMs,
                 appendRings,
                 appendRingSize,
                 appendWaitStrategy,
@@ -602,6 +639,8 @@ public record BrokerConfig(
                 flushIntervalMs,
                 retentionCheckIntervalMs,
                 recoveryPointCheckpointIntervalMs,
+                flushIntervalBytes,
+                flushSchedulerIntervalMs,
                 appendRings,
                 appendRingSize,
                 appendWaitStrategy,

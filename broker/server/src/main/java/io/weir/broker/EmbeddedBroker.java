@@ -292,6 +292,14 @@ public final class EmbeddedBroker implements EmbeddedBrokerHandle {
                 config.recoveryPointCheckpointIntervalMs(),
                 config.recoveryPointCheckpointIntervalMs(),
                 TimeUnit.MILLISECONDS);
+        if (config.flushIntervalBytes() != Long.MAX_VALUE) {
+            long threshold = config.flushIntervalBytes();
+            scheduler.scheduleWithFixedDelay(
+                    guarded(() -> logManager.flushTails(threshold)),
+                    config.flushSchedulerIntervalMs(),
+                    config.flushSchedulerIntervalMs(),
+                    TimeUnit.MILLISECONDS);
+        }
         if (config.flushPolicy() != io.weir.broker.FlushPolicy.OS
                 && config.flushPolicy() != io.weir.broker.FlushPolicy.EVERY_BATCH) {
             // An idle partition gets no end-of-batch check, so the interval policy is also driven from here.

@@ -49,6 +49,8 @@ public final class FaultyDisk implements FileChannelFactory {
     private volatile boolean throwing = true;
 
     private final List<Path> failed = new ArrayList<>();
+    /** Bytes read through this disk's channels, per file: what a test of how much an open reads counts. */
+    private final Map<Path, java.util.concurrent.atomic.LongAdder> bytesRead = new ConcurrentHashMap<>();
     /** Per regular file, its length at its last successful force: what a failed force leaves of it. */
     private final Map<Path, Long> syncedLength = new ConcurrentHashMap<>();
 
@@ -96,6 +98,47 @@ public final class FaultyDisk implements FileChannelFactory {
      */
     public Map<Path, Long> syncedLengths() {
         return Map.copyOf(syncedLength);
+    }
+
+    /**
+     * A power loss, after the broker's channels are closed: cuts every file this disk opened back to its length at
+     * its last successful {@code force} (a file never synced since its creation to empty), as {@link
+     * #syncedLengths} says. Directory entries are kept (this disk does not model them).
+     */
+    public void loseUnsynced() throws IOException {
+        for (Map.Entry<Path, Long> e : syncedLength.entrySet()) {
+            Path path = e.getKey();
+            if (Files.isRegularFile(path) && Files.size(path) > e.getValue()) {
+                try (FileChannel writable = FileChannel.open(path, StandardOpenOption.WRITE)) {
+                    writable.truncate(e.getValue());
+                }
+            }
+        }
+    }
+
+    /** The bytes read so far from the files matching {@code which}, through any channel of this disk. */
+    public long bytesRead(Predicate<Path> which) {
+        long total = 0;
+        for (Map.Entry<Path, java.util.concurrent.atomic.LongAdder> e : bytesRead.entrySet()) {
+            if (which.test(e.getKey())) {
+                total += e.getValue().sum();
+            }
+        }
+        return total;
+    }
+
+    /** Forgets the bytes counted by {@link #bytesRead}. */
+    public void resetBytesRead() {
+        bytesRead.clear();
+    }
+
+    private <T extends Number> T counted(Path path, T read) {
+        if (read.longValue() > 0) {
+            bytesRead
+                    .computeIfAbsent(path, p -> new java.util.concurrent.atomic.LongAdder())
+                    .add(read.longValue());
+        }
+        return read;
     }
 
     /** The files an injected failure hit, in order. */
@@ -175,17 +218,17 @@ public final class FaultyDisk implements FileChannelFactory {
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
-            return file.read(dst);
+            return counted(path, file.read(dst));
         }
 
         @Override
         public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-            return file.read(dsts, offset, length);
+            return counted(path, file.read(dsts, offset, length));
         }
 
         @Override
         public int read(ByteBuffer dst, long position) throws IOException {
-            return file.read(dst, position);
+            return counted(path, file.read(dst, position));
         }
 
         @Override

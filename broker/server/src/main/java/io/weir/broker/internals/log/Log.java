@@ -48,8 +48,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>Every aborted transaction whose ABORT marker lies in a segment is in that segment's transaction
  *       index.</li>
  *   <li>Everything below {@code recoveryPoint} has been synced; after an unclean stop, recovery re-checks
- *       only the segments from the one holding it, and the producer state is rebuilt from its newest
- *       snapshot at or below the recovered end.</li>
+ *       only the segments from the one holding it, that one from its last indexed batch below it, and the producer
+ *       state is rebuilt from its newest snapshot at or below the recovered end. {@link #flushTail} keeps the
+ *       index entries and a snapshot near the log end, so that work stays about the bytes appended since.</li>
  *   <li>A failed write or sync of any of its files takes the log's whole directory offline
  *       ({@link LogDirFailureChannel}, shared through the {@link LogDirContext}): from then on appends, reads
  *       and syncs of every log in it are refused, so the recovery point never moves past a page the kernel
@@ -96,6 +97,10 @@ public final class Log implements AutoCloseable {
     private volatile PublishedOffsets published;
 
     private volatile long recoveryPoint;
+    /** Bytes appended since the log opened; written under {@code lock}, read by the tail flusher without it. */
+    private volatile long appendedBytes;
+    /** {@link #appendedBytes} when the last {@link #flushTail} began; written under {@code lock}. */
+    private volatile long appendedBytesAtFlush;
     /**
      * When the last sync finished. Written under {@code lock} by {@link #flush()}, which may run on a maintenance
      * thread (the interval policy's timer), and read without it by the writer in {@link #flushIfNeeded}: volatile,
@@ -307,6 +312,7 @@ public final class Log implements AutoCloseable {
             LogSegment segment = maybeRoll(bytes, next - 1, maxTimestamp, cfg);
             segment.append(batches.duplicate(), next - 1, maxTimestamp);
             logEndOffset = next;
+            appendedBytes += bytes;
             Optional<CompletedTxn> completed = producerState.commit(pending, firstOffset, next - 1, maxTimestamp);
             if (completed.isPresent() && completed.get().isAborted()) {
                 indexAbort(segment, completed.get());
@@ -572,6 +578,81 @@ public final class Log implements AutoCloseable {
             syncLock.unlock();
             lock.unlock();
         }
+    }
+
+    /**
+     * Bytes appended since the last {@link #flushTail()} began: about what a recovery after a crash would check at
+     * most (other syncs move the recovery point but leave the index entries and the producer-state snapshot behind),
+     * and what {@code log.flush.interval.bytes} is compared with. Any thread.
+     */
+    public long bytesSinceTailFlush() {
+        return appendedBytes - appendedBytesAtFlush;
+    }
+
+    /**
+     * Makes everything appended so far cheap to recover, from a maintenance thread, without holding the log's lock
+     * across the data sync: syncs the data and moves the recovery point to the log end as a group commit does
+     * ({@link #syncForGroupCommit}), then writes the active segment's offset and time index entries, so a recovery
+     * after a crash starts within {@code index.interval.bytes} of the recovery point ({@link
+     * LogSegment#recoverAfter}); and, before all that, under the lock, syncs its aborted-transaction index and writes
+     * a producer-state snapshot at the log end, so the producer state is replayed from there and not from the
+     * segment's base. The lock is held for those two small writes only (as a roll holds it for the same). Kafka has
+     * no such flush: {@code log.flush.interval.bytes} drives it (see {@link io.weir.broker.BrokerConfig}).
+     *
+     * @return whether it synced anything: false when nothing was appended since the last flush, or the log is
+     *     closed or offline
+     * @throws LogDirFailureException a sync failed; the log's directory is now offline
+     */
+    public boolean flushTail() {
+        long upTo;
+        long appendedAt;
+        LogSegment active;
+        lock.lock();
+        try {
+            if (closed || context.failures().isOffline() || appendedBytes == appendedBytesAtFlush) {
+                return false;
+            }
+            upTo = logEndOffset;
+            appendedAt = appendedBytes;
+            active = segments.lastEntry().getValue();
+            // The snapshot replaces replaying the markers below upTo, so the aborts they indexed must be durable first.
+            active.flushTxnIndex();
+            producerState.takeSnapshot(upTo, recoveryPoint);
+        } catch (IOException e) {
+            throw storageFailure("Producer-state snapshot of " + topicPartition, e);
+        } finally {
+            lock.unlock();
+        }
+        try {
+            syncForGroupCommit(upTo);
+        } catch (KafkaStorageException e) {
+            if (closed) {
+                return false; // closed under the sync, which close itself completed
+            }
+            throw e;
+        }
+        syncLock.lock();
+        try {
+            if (closed || context.failures().isOffline()) {
+                return false;
+            }
+            // Entries past upTo may point at bytes not yet synced: recovery uses none at or above the recovery point.
+            active.flushOffsetIndexes();
+        } catch (IOException e) {
+            if (closed) {
+                return false;
+            }
+            throw storageFailure("Index write of " + topicPartition, e);
+        } finally {
+            syncLock.unlock();
+        }
+        lock.lock();
+        try {
+            appendedBytesAtFlush = Math.max(appendedBytesAtFlush, appendedAt);
+        } finally {
+            lock.unlock();
+        }
+        return true;
     }
 
     /**

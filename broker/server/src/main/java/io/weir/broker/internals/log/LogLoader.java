@@ -50,9 +50,11 @@ final class LogLoader {
     }
 
     /**
-     * After a crash every segment from the one holding the recovery point is checked batch by batch
-     * and the log is cut at the first torn or corrupt batch, dropping every later segment that no longer
-     * continues it, so the log keeps exactly its longest valid prefix. After a clean shutdown the rolled
+     * After a crash every segment from the one holding the recovery point is checked batch by batch, that one only
+     * from its last indexed batch below the point ({@link LogSegment#recoverAfter}: what lies below was synced and
+     * is trusted, so the work grows with the unsynced tail, not the segment), and the log is cut at the first torn or
+     * corrupt batch, dropping every later segment that no longer continues it, so the log keeps exactly its longest
+     * valid prefix above the recovery point. After a clean shutdown the rolled
      * segments are trusted (damage in them is found when they are read) but the active segment's tail, from its
      * last index entry, is checked: a clean-shutdown marker must not hide a torn tail, since the log end offset is
      * read from it and appends go after it. On failure every segment opened so far is closed again.
@@ -190,8 +192,11 @@ final class LogLoader {
             // must end before the next segment begins.
             Long nextBase = segments.higherKey(segment.baseOffset);
             boolean gapsAllowed = nextBase != null;
-            LogSegment.Cut segmentCut = segment.recover(
-                    maxBatchSize(), segment.baseOffset, gapsAllowed, nextBase == null ? Long.MAX_VALUE : nextBase);
+            long offsetLimit = nextBase == null ? Long.MAX_VALUE : nextBase;
+            // The segment holding the recovery point is checked from its last indexed batch below the point only.
+            LogSegment.Cut segmentCut = from != null && segment.baseOffset == from
+                    ? segment.recoverAfter(checkpointedRecoveryPoint, maxBatchSize(), gapsAllowed, offsetLimit)
+                    : segment.recover(maxBatchSize(), segment.baseOffset, gapsAllowed, offsetLimit);
             segment.flush();
             expectedNext = segment.readNextOffset();
             if (segmentCut != null) {

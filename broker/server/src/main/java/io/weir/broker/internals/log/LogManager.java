@@ -62,7 +62,8 @@ import org.slf4j.LoggerFactory;
  * answers, and an open starts each log at the higher of its checkpointed start and its first segment's base.
  *
  * <p>Threading: topic creation, deletion, partition growth, configuration changes and checkpoint writes are
- * serialised on {@code this}; looking up a log is lock-free and safe from any thread.
+ * serialised on {@code this} (recovery-point checkpoint writes also on {@code recoveryPointFile}, which the open of a
+ * log cut below its checkpointed point takes too); looking up a log is lock-free and safe from any thread.
  */
 public final class LogManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
@@ -96,6 +97,11 @@ public final class LogManager implements AutoCloseable {
     private LogCleaner cleaner;
 
     private volatile boolean closed;
+    /**
+     * Serialises writes of the recovery-point checkpoint; taken last (a log's open takes it holding its {@link
+     * UnopenedLog}'s monitor, which this manager's lock may be holding too).
+     */
+    private final Object recoveryPointFile = new Object();
 
     private LogManager(
             Path dataDir,
@@ -237,6 +243,10 @@ public final class LogManager implements AutoCloseable {
             logStartCheckpoint.write(starts);
             checkpointedLogStarts.clear();
             checkpointedLogStarts.putAll(starts);
+        }
+        if (!unopened.keySet().containsAll(recoveryPoints.keySet())) {
+            // Likewise: a topic created again under that name must not trust its unsynced data below the old point.
+            writeRecoveryPointCheckpoint(Map.of());
         }
     }
 
@@ -434,7 +444,7 @@ public final class LogManager implements AutoCloseable {
         // trust unsynced segments below the old point after a crash; and their log starts, or it would start there.
         if (!context.failures().isOffline()) {
             try {
-                checkpoint.write(currentRecoveryPoints());
+                writeRecoveryPointCheckpoint(Map.of());
             } catch (IOException e) {
                 throw context.failures()
                         .fail(
@@ -565,11 +575,39 @@ public final class LogManager implements AutoCloseable {
             }
             throw e;
         }
-        logs.put(tp, log);
-        unopened.remove(tp);
+        publishOpened(pending, log);
         // A configuration change that ran while this opened updated only the logs then published: apply the latest.
         log.updateConfig(topicConfig(tp.topic()));
         return log;
+    }
+
+    /**
+     * Publishes a log just opened. When its open cut it below the recovery point the checkpoint names (a torn tail
+     * after a clean shutdown, a recovery that ended below a stale point), the checkpoint is rewritten first, before
+     * anything can be appended there: else a crash would trust those appends as synced ({@link
+     * LogSegment#recoverAfter}, and the segments below the one holding the point). Under the checkpoint file's lock,
+     * so no other checkpoint write takes the stale value from {@code unopened} in between.
+     */
+    private void publishOpened(UnopenedLog pending, Log log) {
+        TopicPartition tp = pending.topicPartition();
+        synchronized (recoveryPointFile) {
+            if (log.recoveryPoint() < pending.checkpointedRecoveryPoint()) {
+                try {
+                    writeRecoveryPointCheckpoint(Map.of(tp, log.recoveryPoint()));
+                } catch (IOException e) {
+                    log.closeWithoutFlush(); // the directory goes offline: nothing more is written
+                    throw context.failures()
+                            .fail(
+                                    "Open of the log of " + tp + " cut it below its checkpointed recovery point "
+                                            + pending.checkpointedRecoveryPoint()
+                                            + ", but the rewrite of the recovery-point checkpoint",
+                                    checkpoint.file(),
+                                    e);
+                }
+            }
+            logs.put(tp, log);
+            unopened.remove(tp);
+        }
     }
 
     // ---- topic configuration changes (Admin.incrementalAlterConfigs) -------------------------------------
@@ -793,10 +831,75 @@ public final class LogManager implements AutoCloseable {
         for (Log log : logs.values()) {
             log.flushRolledSegments();
         }
+        writeRecoveryPoints();
+    }
+
+    /**
+     * Bounds what a crash leaves to recover in this directory: once its open partitions hold {@code budgetBytes}
+     * appended since their last tail flush ({@link Log#bytesSinceTailFlush}), flushes their tails
+     * ({@link Log#flushTail}), the partition holding most first, until less than half the budget is left, then saves
+     * the recovery points. A directory-wide budget, since recovery cost adds up over the partitions a restart uses:
+     * one busy partition is flushed every half budget, and a hundred evenly loaded ones about half of them at a time.
+     * {@code log.flush.interval.bytes}, checked every {@code log.flush.scheduler.interval.ms} on the broker's
+     * maintenance thread. The syncs run without this manager's monitor, so a partition opening meanwhile does not
+     * wait for them. Does nothing once the directory is offline.
+     *
+     * @return how many partitions it flushed
+     * @throws io.weir.broker.internals.log.LogDirFailureException a sync or the checkpoint's write failed; the
+     *                                                             directory is now offline
+     */
+    public int flushTails(long budgetBytes) {
+        List<Log> open = new ArrayList<>(logs.values());
+        long[] pending = new long[open.size()];
+        long total = 0;
+        for (int i = 0; i < pending.length; i++) {
+            pending[i] = open.get(i).bytesSinceTailFlush();
+            total += pending[i];
+        }
+        if (total < budgetBytes) {
+            return 0;
+        }
+        Integer[] largestFirst = new Integer[pending.length];
+        for (int i = 0; i < largestFirst.length; i++) {
+            largestFirst[i] = i;
+        }
+        java.util.Arrays.sort(largestFirst, (a, b) -> Long.compare(pending[b], pending[a]));
+        int flushed = 0;
+        for (int i : largestFirst) {
+            if (total < budgetBytes / 2 || pending[i] == 0 || context.failures().isOffline()) {
+                break;
+            }
+            if (open.get(i).flushTail()) {
+                flushed++;
+            }
+            total -= pending[i];
+        }
+        if (flushed > 0) {
+            writeRecoveryPoints();
+        }
+        return flushed;
+    }
+
+    private synchronized void writeRecoveryPoints() {
+        if (closed || context.failures().isOffline()) {
+            return;
+        }
         try {
-            checkpoint.write(currentRecoveryPoints());
+            writeRecoveryPointCheckpoint(Map.of());
         } catch (IOException e) {
             throw context.failures().fail("Write of the recovery-point checkpoint", checkpoint.file(), e);
+        }
+    }
+
+    /**
+     * Writes every partition's recovery point, {@code opening}'s taking precedence (a log about to be published),
+     * under {@code recoveryPointFile}: writes come from this manager's lock, the tail flush and a log's open.
+     */
+    private void writeRecoveryPointCheckpoint(Map<TopicPartition, Long> opening) throws IOException {
+        synchronized (recoveryPointFile) {
+            Map<TopicPartition, Long> points = currentRecoveryPoints();
+            points.putAll(opening);
+            checkpoint.write(points);
         }
     }
 
@@ -852,7 +955,7 @@ public final class LogManager implements AutoCloseable {
         boolean markerAttempted = false;
         try {
             if (failure == null && !context.failures().isOffline()) {
-                checkpoint.write(currentRecoveryPoints());
+                writeRecoveryPointCheckpoint(Map.of());
                 markerAttempted = true;
                 writeCleanShutdownMarker(marker, unrecovered());
                 LogFiles.syncDirectory(context.channels(), dataDir);

@@ -171,6 +171,9 @@ final class LogSegment implements AutoCloseable {
         if (segment.size >= BatchHeader.SIZE && segment.readHeader(0, first)) {
             segment.rollBaseMs = BatchHeader.maxTimestamp(first, 0);
         }
+        // After a crash the index file may have reached the disk ahead of the bytes it points at: those entries go
+        // (recovery re-derives them), so the rest need not be rebuilt from the whole file.
+        segment.offsetIndex.truncateToPosition(segment.size);
         if (!segment.offsetIndex.sanityCheck(segment.size) || !segment.timeIndex.sanityCheck(segment.size)) {
             segment.rebuildIndexes();
         } else {
@@ -318,12 +321,13 @@ final class LogSegment implements AutoCloseable {
         }
         long runningMax = Math.max(batchMaxTimestamp, maxTimestamp);
         if (bytesSinceLastIndexEntry > indexIntervalBytes || position == 0) {
-            offsetIndex.append(lastOffset, position);
             // The running maximum, so the last entry covers every batch up to this index point even when
-            // this batch has no timestamp; a reopen then only scans batches after the last offset entry.
+            // this batch has no timestamp; a reopen then only scans batches after the last offset entry. Added
+            // before the offset entry, so an offset entry counted by a flush has its time entry in memory already.
             if (runningMax >= 0) {
                 timeIndex.maybeAppend(runningMax, lastOffset);
             }
+            offsetIndex.append(lastOffset, position);
             bytesSinceLastIndexEntry = 0;
         }
         bytesSinceLastIndexEntry += batchSize;
@@ -372,8 +376,9 @@ final class LogSegment implements AutoCloseable {
 
     /**
      * Syncs the log file's data only ({@code fdatasync}): what a group commit of the active segment needs. Its
-     * index entries stay in memory until the next full {@link #flush}, roll or close, which is safe because a
-     * recovery after a crash re-checks the segment holding the recovery point and rebuilds its indexes. Any
+     * index entries stay in memory until the next full {@link #flush}, tail flush, roll or close, which is safe
+     * because a recovery after a crash re-checks the segment holding the recovery point from an index entry on disk
+     * below the point (an earlier one when the file lags) and rebuilds the entries above it. Any
      * thread; the writer may append meanwhile (those bytes may or may not be covered).
      *
      * @throws FileWriteException naming the file, when the sync failed
@@ -393,9 +398,44 @@ final class LogSegment implements AutoCloseable {
     }
 
     void flushIndexes() throws IOException {
-        offsetIndex.flush();
-        timeIndex.flush();
+        flushOffsetAndTimeIndexes();
         txnIndex.flush();
+    }
+
+    /**
+     * Writes and syncs the time index, then the offset index only up to the entries counted before it: the time index
+     * on disk then covers every offset entry on disk, which {@link #recoverAfter} relies on (it takes the running
+     * maximum timestamp below its start from the time index), even after a crash or a failure between the two.
+     */
+    private void flushOffsetAndTimeIndexes() throws IOException {
+        int offsetEntries = offsetIndex.entries();
+        timeIndex.flush();
+        offsetIndex.flush(offsetEntries);
+    }
+
+    /** Writes and syncs the aborted transactions indexed so far. Writer thread, or under the log's lock. */
+    void flushTxnIndex() throws IOException {
+        if (!markedDeleted) {
+            txnIndex.flush();
+        }
+    }
+
+    /**
+     * Writes and syncs the offset and time index entries added so far, from a thread other than the writer's
+     * while it appends ({@link Log#flushTail}); a recovery trusts an entry only below the recovery point, and
+     * only if its batch checks ({@link #recoverAfter}). Does nothing once the segment is retired.
+     */
+    void flushOffsetIndexes() throws IOException {
+        if (markedDeleted) {
+            return;
+        }
+        try {
+            flushOffsetAndTimeIndexes();
+        } catch (IOException e) {
+            if (!markedDeleted) {
+                throw e;
+            }
+        }
     }
 
     /** Indexes a transaction aborted by a marker in this segment. Writer thread only. */
@@ -432,8 +472,67 @@ final class LogSegment implements AutoCloseable {
     Cut recover(int maxBatchSize, long expectedFirstOffset, boolean gapsAllowed, long offsetLimit) throws IOException {
         resetIndexState();
         indexDistrusted = false;
+        return recoverFrom(0, expectedFirstOffset, maxBatchSize, gapsAllowed, offsetLimit);
+    }
+
+    /**
+     * As {@link #recover(int, long, boolean, long)} after a crash whose recovery point {@code recoveryPoint} lies in
+     * this segment, checking only from the last indexed batch wholly below it: everything below the recovery point
+     * was synced before the point moved (see {@link Log}), so it is trusted as Kafka trusts the segments before
+     * the one holding it. The start is the offset index's floor entry below the recovery point, used only if the
+     * batch it points at checks (a believable header, the entry's last offset, the CRC): the index file is written
+     * after the data it points at was synced only by a full flush, and may lag, lead or have been damaged, and any
+     * entry that does not check sends the recovery back to the segment's start. Entries up to the start are kept;
+     * those above it are rebuilt, with the time index, from the batches checked. Returns what was cut, or null.
+     * Writer thread only.
+     */
+    Cut recoverAfter(long recoveryPoint, int maxBatchSize, boolean gapsAllowed, long offsetLimit) throws IOException {
+        OffsetIndex.Entry entry = recoveryPoint > baseOffset ? offsetIndex.floorEntry(recoveryPoint - 1) : null;
+        int startSize = entry == null ? -1 : trustedBatchSize(entry, maxBatchSize, gapsAllowed, offsetLimit);
+        if (startSize < 0) {
+            return recover(maxBatchSize, baseOffset, gapsAllowed, offsetLimit);
+        }
+        indexDistrusted = false;
+        offsetIndex.truncateToOffset(entry.offset() + 1);
+        timeIndex.truncateToOffset(entry.offset() + 1);
+        // As after trackBatch indexed the entry's batch: the next entry comes index.interval.bytes after it. The time
+        // index's last entry holds the running maximum up to its offset (see trackBatch).
+        bytesSinceLastIndexEntry = startSize;
+        maxTimestamp =
+                Math.max(timeIndex.lastTimestamp(), scanMaxTimestamp(entry.position(), entry.position() + startSize));
+        return recoverFrom(entry.position() + startSize, entry.offset() + 1, maxBatchSize, gapsAllowed, offsetLimit);
+    }
+
+    /** The size of the batch {@code entry} points at if it checks whole, CRC included; -1 otherwise. */
+    private int trustedBatchSize(OffsetIndex.Entry entry, int maxBatchSize, boolean gapsAllowed, long offsetLimit)
+            throws IOException {
         long fileSize = channel.size();
-        int position = 0;
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        if (entry.position() + (long) BatchHeader.SIZE > fileSize || !readHeader(entry.position(), header)) {
+            return -1;
+        }
+        OffsetOrder order = gapsAllowed ? OffsetOrder.INCREASING : OffsetOrder.CONTIGUOUS;
+        int batchSize = BatchHeader.sizeInBytes(header, 0);
+        if (headerProblem(header, 0, entry.position(), fileSize, -1L, order, offsetLimit) != null
+                || batchSize > maxBatchSize
+                || BatchHeader.lastOffset(header, 0) != entry.offset()) {
+            return -1;
+        }
+        ByteBuffer batch = ByteBuffer.allocate(batchSize);
+        readFully(batch, entry.position());
+        batch.flip();
+        return RecordBatch.wrap(batch).isValid() ? batchSize : -1;
+    }
+
+    /**
+     * The scan of {@link #recover}: checks batches from byte {@code start}, where one starting at
+     * {@code expectedFirstOffset} must begin, indexing each, and cuts the file at the first that fails.
+     */
+    private Cut recoverFrom(
+            int start, long expectedFirstOffset, int maxBatchSize, boolean gapsAllowed, long offsetLimit)
+            throws IOException {
+        long fileSize = channel.size();
+        int position = start;
         long expectedBase = expectedFirstOffset;
         OffsetOrder order = gapsAllowed ? OffsetOrder.INCREASING : OffsetOrder.CONTIGUOUS;
         String problem = null;
@@ -1004,10 +1103,17 @@ final class LogSegment implements AutoCloseable {
         // offline, and the caller closes the other segments without syncing).
         try {
             try {
+                // The time index first, and the offset index written only if it was: see flushOffsetAndTimeIndexes.
+                boolean timeIndexWritten = false;
                 try {
-                    offsetIndex.close();
-                } finally {
                     timeIndex.close();
+                    timeIndexWritten = true;
+                } finally {
+                    if (timeIndexWritten) {
+                        offsetIndex.close();
+                    } else {
+                        offsetIndex.closeWithoutFlush();
+                    }
                 }
             } finally {
                 txnIndex.close();

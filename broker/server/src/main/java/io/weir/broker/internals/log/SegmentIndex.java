@@ -13,7 +13,8 @@ import java.nio.file.StandardOpenOption;
  * because an index only has to point at or before the batch searched for.
  *
  * <p>The file is written lazily: new entries wait in memory until {@link #flush()}, which writes and syncs
- * them. After an unclean stop the file may therefore be shorter than the log it indexes, or (after a torn
+ * them, on the writer or (for the active segment) a maintenance thread; appends need no lock, since a flush writes
+ * only entries already published by {@code entries}. After an unclean stop the file may therefore be shorter than the log it indexes, or (after a torn
  * write) end in a partial entry; {@link #load()} drops a partial entry and {@code sanityCheck} refuses an
  * index that is out of order or points past its segment, in which case the segment rebuilds it.
  */
@@ -26,7 +27,11 @@ abstract class SegmentIndex implements AutoCloseable {
     private final int entrySize;
     private final int maxEntries;
     private FileChannel channel;
-    /** Entries [0, flushedEntries) are on disk; the rest only in memory. Guarded by the writer thread. */
+    /**
+     * Entries [0, flushedEntries) are on disk; the rest only in memory. Guarded by this index's monitor: the writer
+     * truncates and flushes, and a maintenance thread may flush the active segment's index meanwhile
+     * ({@link Log#flushTail}).
+     */
     private int flushedEntries;
     /** Number of valid entries; written by the writer, read by readers (volatile publishes the arrays). */
     private volatile int entries;
@@ -40,7 +45,7 @@ abstract class SegmentIndex implements AutoCloseable {
     }
 
     /** Opens the file (creating it if absent) and reads its complete entries into memory. */
-    final void load() throws IOException {
+    final synchronized void load() throws IOException {
         try {
             channel = channels.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
@@ -90,7 +95,7 @@ abstract class SegmentIndex implements AutoCloseable {
     }
 
     /** Forgets every entry from {@code newEntries} on, in memory and on disk. Writer thread only. */
-    final void truncateEntries(int newEntries) throws IOException {
+    final synchronized void truncateEntries(int newEntries) throws IOException {
         if (newEntries >= entries) {
             return;
         }
@@ -111,7 +116,17 @@ abstract class SegmentIndex implements AutoCloseable {
      * @throws FileWriteException naming this index's file
      */
     final void flush() throws IOException {
-        int count = entries;
+        flush(Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #flush()}, writing only the first {@code upTo} entries (those counted before another index was
+     * flushed: see {@link LogSegment#flushOffsetIndexes}).
+     *
+     * @throws FileWriteException naming this index's file
+     */
+    final synchronized void flush(int upTo) throws IOException {
+        int count = Math.min(upTo, entries);
         try {
             if (count > flushedEntries) {
                 ByteBuffer buffer = ByteBuffer.allocate((count - flushedEntries) * entrySize);
@@ -132,7 +147,7 @@ abstract class SegmentIndex implements AutoCloseable {
     }
 
     /** Drops every entry and empties the file, ready for a rebuild. */
-    final void reset() throws IOException {
+    final synchronized void reset() throws IOException {
         entries = 0;
         flushedEntries = 0;
         channel.truncate(0);

@@ -28,7 +28,8 @@ import net.jqwik.api.constraints.Size;
 /**
  * The partition log against a model: a list of appended batches. Random sequences of appends (random record
  * counts and sizes), forced rolls, retention passes, clock advances, clean reopen, and crash-reopen — where
- * the crash cuts the active segment at a random byte, or flips a random bit in a random batch of it — are
+ * the crash cuts the active segment at a random byte, or flips a random bit in a random batch of it not wholly
+ * below the recovery point (below it the bytes were synced, and recovery trusts them) — are
  * applied to both. After every step the log must hold exactly the model's records, offsets contiguous from
  * the log start; after a crash exactly the longest valid prefix survives.
  */
@@ -170,9 +171,16 @@ class LogProperties {
                     List<ModelBatch> inActive = model.stream()
                             .filter(b -> b.baseOffset() >= activeBase)
                             .toList();
-                    if (!inActive.isEmpty()) {
-                        int victim =
-                                (int) Math.min(inActive.size() - 1, Math.floor(inActive.size() * flip.batchFraction()));
+                    // Only batches not wholly below the recovery point: the bytes below it were synced and recovery
+                    // trusts them (LogSegment.recoverAfter; RecoveryProperties covers damage there).
+                    int unsynced = 0;
+                    while (unsynced < inActive.size() && inActive.get(unsynced).lastOffset() < recoveryPoint) {
+                        unsynced++;
+                    }
+                    if (unsynced < inActive.size()) {
+                        int candidates = inActive.size() - unsynced;
+                        int victim = unsynced
+                                + (int) Math.min(candidates - 1, Math.floor(candidates * flip.batchFraction()));
                         long position = 0;
                         for (int i = 0; i < victim; i++) {
                             position += inActive.get(i).size();

@@ -104,7 +104,8 @@ class RecoveryProperties {
      * A directory's history: {@code batches} batches of {@code records} records of {@code valueSize} bytes in
      * segments of {@code segmentBytes}, from an idempotent producer or not (so that rebuilding the producer state
      * replays sequences); with {@code checkpoint}, the log is flushed after {@code flushAfter} batches and the
-     * recovery points checkpointed; then it stops, and {@code damage} is done.
+     * recovery points checkpointed, by the background tail flush ({@link LogManager#flushTails}) when {@code
+     * tailFlush}; then it stops, and {@code damage} is done.
      */
     record Scenario(
             int batches,
@@ -115,6 +116,7 @@ class RecoveryProperties {
             Stop stop,
             boolean checkpoint,
             int flushAfter,
+            boolean tailFlush,
             Damage damage) {}
 
     @Provide
@@ -140,9 +142,10 @@ class RecoveryProperties {
                         Arbitraries.of(Stop.class),
                         Arbitraries.of(false, true),
                         Arbitraries.integers().between(0, 14),
+                        Arbitraries.of(false, true),
                         damage)
-                .as((n, idempotent, stop, checkpoint, flushAfter, d) ->
-                        new Scenario(n[0], n[1], n[2], n[3], idempotent, stop, checkpoint, flushAfter, d));
+                .as((n, idempotent, stop, checkpoint, flushAfter, tailFlush, d) ->
+                        new Scenario(n[0], n[1], n[2], n[3], idempotent, stop, checkpoint, flushAfter, tailFlush, d));
     }
 
     @Property(tries = 300, seed = "20261207")
@@ -212,7 +215,24 @@ class RecoveryProperties {
             return LogManager.open(dataDir, defaults, ProducerStateConfig.DEFAULT, time);
         }
 
-        void writeAndStop() {
+        /** The segment holding the recovery point when it was checkpointed, and its size then. */
+        Path flushedSegment;
+
+        long flushedBytes;
+        /** The byte {@link #damage} changed or cut the file at. */
+        long damagedAt;
+
+        Path newestSegment() {
+            try (Stream<Path> list = Files.list(partitionDir)) {
+                return list.filter(p -> p.getFileName().toString().endsWith(LogSegment.LOG_SUFFIX))
+                        .max(Comparator.naturalOrder())
+                        .orElseThrow();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        void writeAndStop() throws IOException {
             LogManager manager = open();
             manager.createTopic(
                     TOPIC,
@@ -226,8 +246,14 @@ class RecoveryProperties {
             for (int i = 0; i < s.batches(); i++) {
                 append(log, s.idempotent() ? i * s.records() : -1);
                 if (s.checkpoint() && i + 1 == Math.min(s.flushAfter(), s.batches())) {
-                    log.flush();
-                    manager.checkpointRecoveryPoints();
+                    if (s.tailFlush()) {
+                        manager.flushTails(1);
+                    } else {
+                        log.flush();
+                        manager.checkpointRecoveryPoints();
+                    }
+                    flushedSegment = newestSegment();
+                    flushedBytes = Files.size(flushedSegment);
                 }
             }
             if (s.stop() == Stop.CLEAN) {
@@ -276,6 +302,7 @@ class RecoveryProperties {
             }
             long size = Files.size(file);
             long at = size == 0 ? 0 : d.where() * size / 1000;
+            damagedAt = d.kind() == Kind.FLIP || d.kind() == Kind.TRUNCATE ? at : size;
             switch (d.kind()) {
                 case FLIP -> {
                     if (size == 0) {
@@ -341,7 +368,12 @@ class RecoveryProperties {
             if (file == null || !file.getFileName().toString().endsWith(LogSegment.LOG_SUFFIX)) {
                 return false;
             }
-            return s.stop() == Stop.CLEAN || (s.checkpoint() && s.damage().target() == Target.ROLLED_LOG);
+            // After a crash the bytes below the recovery point are trusted as synced: the segment holding it is
+            // checked only from its last indexed batch below it (LogSegment.recoverAfter).
+            boolean belowRecoveryPoint = s.checkpoint() && file.equals(flushedSegment) && damagedAt < flushedBytes;
+            return s.stop() == Stop.CLEAN
+                    || (s.checkpoint() && s.damage().target() == Target.ROLLED_LOG)
+                    || belowRecoveryPoint;
         }
 
         /** Whether the damage can have destroyed a record: a flip or a cut of a segment file. */
@@ -353,16 +385,18 @@ class RecoveryProperties {
 
         void checkAfterOpen(Path damaged) throws Exception {
             String where = " (" + s + ", damaged " + damaged + ")";
-            LogManager manager;
+            LogManager manager = withinDeadline("open", this::open);
+            Log log;
             try {
-                manager = withinDeadline("open", this::open);
+                // The partition opens on first use: this is where its files are read.
+                log = withinDeadline("open of the partition", () -> manager.log(TP));
             } catch (CorruptSegmentException e) {
+                manager.crash();
                 assertTrue(
                         foundOnlyWhenRead(damaged) && e.file().equals(damaged),
                         "the open refused, naming " + e.file() + ": " + e.getMessage() + where);
                 return;
             }
-            Log log = manager.log(TP);
             long end = log.logEndOffset();
             long writtenEnd = written.isEmpty() ? 0 : written.lastKey() + 1;
             assertTrue(
