@@ -119,7 +119,11 @@ public final class GroupCoordinator {
         }
         locked(group, () -> {
             long now = time.milliseconds();
-            if (group.is(GroupState.DEAD)) {
+            if (group.is(GroupState.DEAD) && newMember && groups.get(request.groupId()) != group) {
+                // Retired (unused, by the timer) or deleted between the lookup and the lock: the group is gone from
+                // the map, so the join goes to a fresh one, as if it had come a moment later.
+                group.defer(() -> join(request, respond));
+            } else if (group.is(GroupState.DEAD)) {
                 group.defer(() -> respond.accept(JoinGroupResponse.error(
                         new ApiError(
                                 Errors.COORDINATOR_NOT_AVAILABLE,

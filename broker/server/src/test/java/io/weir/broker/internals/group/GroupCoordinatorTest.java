@@ -12,6 +12,7 @@ import static io.weir.broker.internals.group.GroupFixture.protocols;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +27,7 @@ import io.weir.common.protocol.LeaveGroupResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -90,6 +92,29 @@ class GroupCoordinatorTest {
 
         f.advance(1); // no further join: only the coordinator's poll sees the id expire
         assertFalse(f.coordinator.groups.containsKey(GROUP), "nothing left in the group: retired");
+    }
+
+    @Test
+    void aJoinThatFindsItsGroupRetiredBetweenLookupAndLockGoesToAFreshGroup() throws Exception {
+        Group shell = new Group(GROUP);
+        f.coordinator.groups.put(GROUP, shell);
+        JoinCall[] join = new JoinCall[1];
+        Thread joiner;
+        synchronized (shell) {
+            joiner = new Thread(() -> join[0] = f.joinNew(), "joiner");
+            joiner.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (joiner.getState() != Thread.State.BLOCKED && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // until the join has looked the group up and waits for its lock
+            }
+            assertEquals(Thread.State.BLOCKED, joiner.getState());
+            assertTrue(f.coordinator.retireIfUnused(shell, f.time.milliseconds()), "the timer retires the shell");
+        }
+        joiner.join(TimeUnit.SECONDS.toMillis(10));
+
+        assertEquals(Errors.NONE, join[0].error(), "not COORDINATOR_NOT_AVAILABLE: the group was only retired");
+        assertNotSame(shell, f.group());
+        assertTrue(f.group().hasMembers());
     }
 
     @Test
