@@ -380,12 +380,11 @@ public final class OffsetCoordinator {
                     return null;
                 }
                 group.markDead(coordinator.time().milliseconds());
-                groups.remove(groupId, group);
                 List<GroupRecord> tombstones = new ArrayList<>();
                 group.tombstonePartitions()
                         .forEach(tp -> tombstones.add(new GroupRecord.OffsetCommit(groupId, tp, null)));
                 tombstones.add(new GroupRecord.GroupMetadata(groupId, null));
-                return coordinator
+                CompletableFuture<Void> written = coordinator
                         .store()
                         .append(groupId, tombstones, firstOffset -> group.clearOffsets())
                         .handle((ok, failure) -> {
@@ -399,6 +398,10 @@ public final class OffsetCoordinator {
                                                             + failure.getMessage()));
                             return null;
                         });
+                // Only once its tombstones are queued: until then a caller finds the Dead group and retries, so a
+                // new group of the same id cannot write an offset that the old group's tombstone would then follow.
+                groups.remove(groupId, group);
+                return written;
             });
             if (done != null) {
                 pending.add(done);

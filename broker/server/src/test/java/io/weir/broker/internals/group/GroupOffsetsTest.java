@@ -254,6 +254,32 @@ class GroupOffsetsTest {
     }
 
     @Test
+    void aCommitRacingADeleteOfItsGroupIsNeverFollowedByTheDeletedGroupsTombstone() {
+        StableGroup g = f.stableGroupOf(1);
+        f.commit(g.leader(), g.generation(), Map.of(P0, offset(4)));
+        f.leave(g.leader());
+        OffsetCommitResponse[] racing = new OffsetCommitResponse[1];
+        // Another client commits for the same group id the moment the deletion writes its tombstones.
+        f.store.beforeNextAppend = () -> racing[0] = f.commit("", -1, Map.of(P0, offset(9)));
+
+        DeleteGroupsResponse response =
+                f.offsets.delete(new DeleteGroupsRequest(List.of(GROUP))).join();
+
+        assertEquals(Errors.NONE, response.results().get(GROUP).error());
+        assertEquals(
+                Errors.COORDINATOR_NOT_AVAILABLE, only(racing[0], P0), "the deleted group is still there, Dead: retry");
+        assertEquals(Errors.NONE, only(f.commit("", -1, Map.of(P0, offset(9))), P0), "the retry");
+        GroupFixture reloaded = new GroupFixture();
+        long logOffset = 0;
+        for (var batch : f.store.appended) {
+            for (GroupRecord r : batch.records()) {
+                reloaded.offsets.load(r, logOffset++);
+            }
+        }
+        assertEquals(Map.of(P0, 9L), reloaded.fetchAll(), "a reload replays the retry's commit after the tombstone");
+    }
+
+    @Test
     void deleteOfAnEmptyGroupWritesATombstonePerCommittedPartitionAndOneForTheGroup() {
         StableGroup g = f.stableGroupOf(1);
         f.commit(g.leader(), g.generation(), Map.of(P0, offset(4), P1, offset(5)));

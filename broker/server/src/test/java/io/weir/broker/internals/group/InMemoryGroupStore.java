@@ -59,8 +59,16 @@ final class InMemoryGroupStore implements GroupStore {
         return append(groupId, records, producerId, applied);
     }
 
+    /** Runs once, at the start of the next append, as another thread would at that instant; then cleared. */
+    Runnable beforeNextAppend;
+
     private CompletableFuture<Void> append(
             String groupId, List<GroupRecord> records, long producerId, Applied applied) {
+        Runnable before = beforeNextAppend;
+        beforeNextAppend = null;
+        if (before != null) {
+            before.run();
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         Pending p = new Pending(groupId, List.copyOf(records), producerId, applied, done);
         switch (mode) {
