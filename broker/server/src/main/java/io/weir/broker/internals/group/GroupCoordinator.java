@@ -105,6 +105,10 @@ public final class GroupCoordinator {
 
     /** Handles a join; {@code respond} is called once, now or when the join phase ends. */
     public void join(JoinGroupRequest request, Consumer<JoinGroupResponse> respond) {
+        join(request, respond, false);
+    }
+
+    private void join(JoinGroupRequest request, Consumer<JoinGroupResponse> respond, boolean retried) {
         ApiError invalid = validateJoin(request);
         if (invalid != null) {
             respond.accept(JoinGroupResponse.error(invalid, request.memberId()));
@@ -119,10 +123,11 @@ public final class GroupCoordinator {
         }
         locked(group, () -> {
             long now = time.milliseconds();
-            if (group.is(GroupState.DEAD) && newMember && groups.get(request.groupId()) != group) {
+            if (group.is(GroupState.DEAD) && newMember && !retried && groups.get(request.groupId()) != group) {
                 // Retired (unused, by the timer) or deleted between the lookup and the lock: the group is gone from
-                // the map, so the join goes to a fresh one, as if it had come a moment later.
-                group.defer(() -> join(request, respond));
+                // the map, so the join goes to a fresh one, as if it had come a moment later (once: should that one
+                // go the same way, the client's retry of COORDINATOR_NOT_AVAILABLE takes over).
+                group.defer(() -> join(request, respond, true));
             } else if (group.is(GroupState.DEAD)) {
                 group.defer(() -> respond.accept(JoinGroupResponse.error(
                         new ApiError(
