@@ -263,8 +263,12 @@ public final class TransactionCoordinator implements AutoCloseable {
             return unavailable;
         }
         TxnEntry entry = entryOf(transactionalId);
-        boolean ending =
-                entry != null && entry.pending != null && entry.pending.to().state() != TransactionState.ONGOING;
+        // Ending: a move out of Ongoing is being written — or a completion written with the next transaction's Ongoing
+        // (the id is still prepared until that batch is durable): retriable, as Kafka answers a completing one.
+        boolean ending = entry != null
+                && entry.pending != null
+                && (entry.pending.to().state() != TransactionState.ONGOING
+                        || (entry.current != null && entry.current.state().isPrepared()));
         TxnAnswer verdict = TransitionRules.checkOffsetWrite(
                 entry == null ? null : entry.current,
                 ending,

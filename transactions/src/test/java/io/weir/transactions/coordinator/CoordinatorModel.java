@@ -242,7 +242,9 @@ final class CoordinatorModel {
         if (producer != null) {
             return producer;
         }
-        if (e.pending != null && e.pending.to().state() != TransactionState.ONGOING) {
+        if (e.pending != null
+                && (e.pending.to().state() != TransactionState.ONGOING
+                        || (e.current != null && e.current.state().isPrepared()))) {
             return TxnError.CONCURRENT_TRANSACTIONS;
         }
         if (e.current.state() != TransactionState.ONGOING

@@ -236,6 +236,16 @@ class TransactionCallsTest {
     }
 
     @Test
+    void anOffsetCommitWhileTheCompletionsBatchIsWrittenIsToldToRetry() {
+        InitProducerIdAnswer p = f.initNow("app");
+        nextAddWhileCommitting(p, P1);
+        f.markers.completeNext(); // CompleteCommit + Ongoing [P1] now being written
+        TxnAnswer answer = f.coordinator.beginOffsetWrite(
+                "app", p.producerId(), p.producerEpoch(), new TopicPartition("__consumer_offsets", 0));
+        assertError(TxnError.CONCURRENT_TRANSACTIONS, answer);
+    }
+
+    @Test
     void anAddArrivingWhileTheCompletionsBatchIsWrittenIsDecidedAfterIt() {
         InitProducerIdAnswer p = f.initNow("app");
         CoordinatorFixture.Answer<TxnAnswer> first = nextAddWhileCommitting(p, P1);
