@@ -330,10 +330,6 @@ final class BufferPool {
         }
     }
 
-    int poolableSize() {
-        return poolableSize;
-    }
-
     long totalMemory() {
         return totalMemory;
     }

@@ -32,8 +32,6 @@ import java.nio.ByteBuffer;
 final class ProducerBatch {
     final TopicPartition partition;
     final long createdNanos;
-    /** Bytes of {@code buffer.memory} this batch holds until its buffer goes back to the pool. */
-    final int reservedBytes;
     /** From the {@link BufferPool}; the builder writes the records into it. */
     final ByteBuffer buffer;
     /**
@@ -87,7 +85,6 @@ final class ProducerBatch {
         this.partition = partition;
         this.sizeLimit = sizeLimit;
         this.buffer = buffer;
-        this.reservedBytes = buffer.capacity();
         this.result = new ProduceRequestResult(partition);
         this.thunkArrays = thunkArrays;
         this.createdNanos = nowNanos;
@@ -112,14 +109,14 @@ final class ProducerBatch {
             return null;
         }
         builder.append(timestamp, key, value, headers);
-        FutureRecordMetadata future = new FutureRecordMetadata(
-                result, recordCount, timestamp, key == null ? -1 : key.length, value == null ? -1 : value.length);
+        int keySize = key == null ? -1 : key.length;
+        int valueSize = value == null ? -1 : value.length;
+        FutureRecordMetadata future = new FutureRecordMetadata(result, recordCount, timestamp, keySize, valueSize);
         if (callback != null) {
             if (thunks == null) {
                 thunks = thunkArrays.take();
             }
-            thunks.add(
-                    callback, recordCount, timestamp, key == null ? -1 : key.length, value == null ? -1 : value.length);
+            thunks.add(callback, recordCount, timestamp, keySize, valueSize);
         }
         recordCount++;
         if (builder.estimatedSizeInBytes() >= sizeLimit) {

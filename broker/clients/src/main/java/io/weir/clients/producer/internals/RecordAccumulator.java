@@ -262,7 +262,7 @@ final class RecordAccumulator {
                 if (batch == null || !gate.mayDrain(batch)) {
                     continue;
                 }
-                if (!drained.isEmpty() && size + batch.reservedBytes > maxRequestSize) {
+                if (!drained.isEmpty() && size + batch.buffer.capacity() > maxRequestSize) {
                     drainIndex = index; // the request is full: this partition leads the next one
                     return drained;
                 }

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -422,10 +423,23 @@ public final class Log implements AutoCloseable {
     private PublishedOffsets offsetsAtEnd() {
         LogSegment active = segments.lastEntry().getValue();
         long end = logEndOffset;
-        long lastStable = Math.max(
+        return new PublishedOffsets(end, active.baseOffset, active.size(), lastStableBelow(end));
+    }
+
+    /** The segments holding offsets at or above the recovery point, from the one that holds it. Caller holds {@code lock}. */
+    private NavigableMap<Long, LogSegment> segmentsFromRecoveryPoint() {
+        Long from = segments.floorKey(recoveryPoint);
+        return segments.tailMap(from == null ? segments.firstKey() : from, true);
+    }
+
+    /**
+     * The last stable offset with {@code highWatermark} published: the first unstable offset or the high watermark,
+     * whichever is lower, never below the log start. Caller holds {@code lock}.
+     */
+    private long lastStableBelow(long highWatermark) {
+        return Math.max(
                 logStartOffset,
-                Math.min(end, producerState.firstUnstableOffset().orElse(end)));
-        return new PublishedOffsets(end, active.baseOffset, active.size(), lastStable);
+                Math.min(highWatermark, producerState.firstUnstableOffset().orElse(highWatermark)));
     }
 
     /**
@@ -501,9 +515,7 @@ public final class Log implements AutoCloseable {
             if (recoveryPoint >= upTo) {
                 return; // a flush by close, the interval timer or an earlier group covered it
             }
-            Long from = segments.floorKey(recoveryPoint);
-            toSync = new ArrayList<>(
-                    segments.tailMap(from == null ? segments.firstKey() : from).values());
+            toSync = new ArrayList<>(segmentsFromRecoveryPoint().values());
             // Cleared now, not after the sync: a roll during the sync marks it again for the next group. If this
             // sync fails, the directory goes offline and nothing syncs any more.
             syncDirectory = directoryDirty;
@@ -558,9 +570,7 @@ public final class Log implements AutoCloseable {
             }
             ensureOpen(); // after taking syncLock: a sync that failed on another thread is recorded by now
             long upTo = logEndOffset;
-            Long from = segments.floorKey(recoveryPoint);
-            for (LogSegment segment :
-                    segments.tailMap(from == null ? segments.firstKey() : from).values()) {
+            for (LogSegment segment : segmentsFromRecoveryPoint().values()) {
                 segment.flush();
             }
             if (directoryDirty) {
@@ -676,9 +686,8 @@ public final class Log implements AutoCloseable {
             if (recoveryPoint >= activeBase) {
                 return;
             }
-            Long from = segments.floorKey(recoveryPoint);
-            rolled = new ArrayList<>(segments.subMap(from == null ? segments.firstKey() : from, true, activeBase, false)
-                    .values());
+            rolled = new ArrayList<>(
+                    segmentsFromRecoveryPoint().headMap(activeBase, false).values());
         } finally {
             lock.unlock();
         }
@@ -925,11 +934,7 @@ public final class Log implements AutoCloseable {
                     current.highWatermark(),
                     current.segmentBaseOffset(),
                     current.position(),
-                    Math.max(
-                            logStartOffset,
-                            Math.min(
-                                    current.highWatermark(),
-                                    producerState.firstUnstableOffset().orElse(current.highWatermark()))));
+                    lastStableBelow(current.highWatermark()));
         }
         List<DeletedSegment> deleted = new ArrayList<>();
         long deleteAt = now + config.fileDeleteDelayMs();

@@ -834,11 +834,12 @@ final class LogSegment implements AutoCloseable {
         Gap gap = null;
         long nextBeforeGap = startOffset;
         while (end + BatchHeader.SIZE <= want) {
-            // The header of the batch at `end`: in the bytes read, or read from the file on its own.
+            // The header of the batch at `end`: in the bytes read, or read from the file on its own (the first is
+            // in `header` already).
             ByteBuffer h = buffer;
             int i = end;
             if (buffer == null) {
-                if (!readHeader(position + end, header)) {
+                if (end > 0 && !readHeader(position + end, header)) {
                     break; // the file is shorter than its published size said: only a truncation does that
                 }
                 h = header;
